@@ -1,0 +1,3 @@
+from tbkl_gen.cli import main
+
+main()

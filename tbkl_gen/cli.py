@@ -1,0 +1,197 @@
+"""The `tbkl` command line: parse flags, call the pipeline, print, choose the exit code.
+
+The only module that echoes or exits. Each command hands off to a function that can be called
+from Python; heavy imports stay inside the commands so that `tbkl --help` is instant. Exit codes:
+0 success, 1 problems in the notices (or a failed render), 2 wrong usage, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+EXIT_PROBLEMS = 1
+EXIT_INTERRUPTED = 130
+
+
+def _colour() -> bool | None:
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def _echo_problem(problem, *, err: bool = True) -> None:  # noqa: ANN001
+    line = problem.format(Path.cwd())
+    colour = "red" if problem.is_error else "yellow"
+    click.echo(click.style(line, fg=colour) if _colour() is None else line, err=err, color=_colour())
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(EXIT_PROBLEMS)
+
+
+class _Group(click.Group):
+    """A group that prints user errors (TbklError) as one Vietnamese line, without a traceback."""
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201
+        from .errors import TbklError
+
+        try:
+            return super().invoke(ctx)
+        except TbklError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(EXIT_PROBLEMS)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tbkl")
+def main() -> None:
+    """tbkl: soạn Thông báo kết luận từ tệp YAML thành văn bản Word đúng Nghị định 30/2020/NĐ-CP."""
+    if sys.platform == "win32":  # Vietnamese text on an old Windows console
+        for stream in (sys.stdout, sys.stderr):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(encoding="utf-8")
+
+
+# --- render -----------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), help="Thư mục ghi tệp .docx (mặc định: thu_muc_ra của tbkl.yaml, hoặc out/).")
+@click.option("--force", is_flag=True, help="In lại tất cả, kể cả tệp không thay đổi.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Số tiến trình song song (mặc định: số nhân CPU).")
+@click.option("--keep-going", is_flag=True, help="Vẫn in các thông báo hợp lệ khi có thông báo lỗi (mã thoát 1).")
+@click.option("--prune", is_flag=True, help="Xóa tệp .docx không còn tệp nguồn.")
+@click.option("--strict", is_flag=True, help="Coi cảnh báo là lỗi.")
+@click.option("--template", "-t", "template", help="Tên mẫu hoặc đường dẫn tệp mẫu .docx.")
+@click.option("-q", "--quiet", is_flag=True, help="Chỉ in lỗi.")
+def render(paths, out_dir, force, jobs, keep_going, prune, strict, template, quiet) -> None:  # noqa: ANN001
+    """In thông báo (tệp .yaml hoặc thư mục) ra tệp Word .docx."""
+    from .batch import Settings, plan, render_batch
+    from .workspace import find_workspace
+
+    paths, out_dir = _resolve_paths(paths, out_dir, find_workspace)
+    for path in paths:
+        if not path.exists():
+            raise click.BadParameter(f"không tìm thấy “{path}”", param_hint="PATHS")
+    jobs_list = plan(paths, out_dir)
+    if not jobs_list:
+        _fail("không có tệp thông báo (.yaml) nào để in")
+    settings = Settings(out_dir, force=force, jobs=jobs or 0, keep_going=keep_going, prune=prune, strict=strict, template=template)
+    show_bar = not quiet and sys.stderr.isatty()
+    try:
+        if show_bar:
+            with click.progressbar(length=len(jobs_list), label="Đang in", file=sys.stderr) as bar:
+                settings.progress = bar.update
+                result = render_batch(jobs_list, settings)
+        else:
+            result = render_batch(jobs_list, settings)
+    except KeyboardInterrupt:
+        from .batch import leftover_temporaries
+
+        for leftover in leftover_temporaries(out_dir):
+            leftover.unlink(missing_ok=True)
+        click.echo("Đã dừng theo yêu cầu (Ctrl-C).", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    for problem in result.problems:
+        if problem.is_error or not quiet:
+            _echo_problem(problem)
+    for stale in result.stale:
+        click.echo(f"{stale.as_posix()}: tệp không còn nguồn (dùng --prune để xóa)", err=True)
+    if not quiet:
+        made = len(result.made)
+        failed = len(result.failed)
+        seconds = f"{result.seconds:.2f}".replace(".", ",")
+        summary = f"Đã tạo {made}, không đổi {len(result.unchanged)}, lỗi {failed}"
+        if result.pruned:
+            summary += f", đã xóa {len(result.pruned)}"
+        if failed and not keep_going and not result.made:
+            summary += " — chưa ghi tệp nào vì có lỗi"
+        click.echo(f"{summary} ({seconds} giây).", err=True)
+    strict_failed = strict and any(not p.is_error for p in result.problems)
+    if not result.ok or strict_failed:
+        sys.exit(EXIT_PROBLEMS)
+
+
+def _resolve_paths(paths, out_dir, find_workspace):  # noqa: ANN001, ANN202
+    """Default to the workspace's notices and output folder when none are given."""
+    workspace = find_workspace(Path.cwd())
+    if not paths:
+        if workspace is None:
+            raise click.UsageError("cần tệp hoặc thư mục thông báo (hoặc chạy trong thư mục có tbkl.yaml)")
+        paths = (workspace.notices_dir,)
+    if out_dir is None:
+        if workspace is not None and workspace.output_dir is not None:
+            out_dir = workspace.output_dir
+        elif workspace is not None:
+            out_dir = workspace.root / "out"
+        else:
+            out_dir = Path("out")
+    return list(paths), out_dir
+
+
+# --- check ------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Coi cảnh báo là lỗi.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Dạng kết quả.")
+@click.option("--docx", "docx_files", multiple=True, type=click.Path(path_type=Path), help="Kiểm tra một tệp Word bất kỳ theo Nghị định 30.")
+def check(paths, strict, output_format, docx_files) -> None:  # noqa: ANN001
+    """Kiểm tra thông báo, báo mọi lỗi kèm vị trí và cách sửa; không ghi tệp nào."""
+    from .check import check_docx_files, check_sources
+    from .workspace import find_workspace
+
+    if not paths and not docx_files:
+        workspace = find_workspace(Path.cwd())
+        if workspace is None:
+            raise click.UsageError("cần tệp hoặc thư mục thông báo (hoặc chạy trong thư mục có tbkl.yaml)")
+        paths = (workspace.notices_dir,)
+    for path in (*paths, *docx_files):
+        if not path.exists():
+            raise click.BadParameter(f"không tìm thấy “{path}”", param_hint="PATHS")
+    failed = False
+    report = {"tep": 0, "van_de": [], "docx": []}
+    if paths:
+        outcome = check_sources(list(paths))
+        report["tep"] = outcome.files
+        report["van_de"] = [p.to_dict(Path.cwd()) for p in outcome.problems]
+        errors = sum(p.is_error for p in outcome.problems)
+        warnings = len(outcome.problems) - errors
+        failed = errors > 0 or (strict and warnings > 0)
+        if output_format == "text":
+            for problem in outcome.problems:
+                _echo_problem(problem, err=False)
+            click.echo(f"Đã kiểm tra {outcome.files} tệp: {errors} lỗi, {warnings} cảnh báo.")
+    for docx_path, results in check_docx_files(list(docx_files)):
+        from .docx_rules import format_report
+
+        bad = [r for r in results if r.status == "loi"]
+        failed = failed or bool(bad)
+        report["docx"].append({"tep": docx_path.as_posix(), "quy_tac": [r.__dict__ for r in results]})
+        if output_format == "text":
+            click.echo(f"{docx_path.as_posix()}:")
+            click.echo(format_report(results))
+    if output_format == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    if failed:
+        sys.exit(EXIT_PROBLEMS)
+
+
+# --- schema, show -----------------------------------------------------------------------------
+
+
+@main.command()
+def schema() -> None:
+    """In JSON Schema của tệp thông báo (cho trình soạn thảo như VS Code)."""
+    from .schema import notice_schema
+
+    click.echo(json.dumps(notice_schema(), ensure_ascii=False, indent=2))
+

@@ -1,0 +1,124 @@
+"""Problems found in notices, and the errors that carry them.
+
+Every user-facing mistake becomes a `Problem`: a place (file, line, column, field path) and a
+Vietnamese message. Loading and validation collect problems instead of raising at the first one;
+only the CLI turns them into text and exit codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    """How bad a problem is: errors stop a render, warnings do not unless --strict."""
+
+    ERROR = "loi"
+    WARNING = "canh_bao"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a value was written: file, 1-based line and column, and its field path."""
+
+    file: Path | None = None
+    line: int | None = None
+    column: int | None = None
+    field: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in a notice, with where it is, what is wrong and how to fix it."""
+
+    place: Place
+    message: str
+    severity: Severity = Severity.ERROR
+    hint: str = ""
+    code: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def format(self, base: Path | None = None) -> str:
+        """Return the compiler-style line: `file:line:col: field: message (fix)`."""
+        parts = []
+        if self.place.file is not None:
+            parts.append(_display_path(self.place.file, base))
+        if self.place.line is not None:
+            parts.append(str(self.place.line))
+            if self.place.column is not None:
+                parts.append(str(self.place.column))
+        location = ":".join(parts)
+        label = "cảnh báo: " if self.severity is Severity.WARNING else ""
+        text = f"{label}{self.place.field}: {self.message}" if self.place.field else f"{label}{self.message}"
+        if self.hint:
+            text = f"{text} ({self.hint})"
+        return f"{location}: {text}" if location else text
+
+    def to_dict(self, base: Path | None = None) -> dict[str, object]:
+        return {
+            "file": _display_path(self.place.file, base) if self.place.file else None,
+            "line": self.place.line,
+            "column": self.place.column,
+            "field": self.place.field,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+def _display_path(path: Path, base: Path | None) -> str:
+    if base is not None:
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+class TbklError(Exception):
+    """Base of the errors a user can cause; the CLI prints them without a traceback."""
+
+
+@dataclass
+class InvalidNotice(TbklError):
+    """One or more notices could not be loaded or failed validation."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(p.format() for p in self.problems)
+
+
+class TemplateNotFound(TbklError):
+    """The named Word template does not exist."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        self.name = name
+        self.known = known
+        super().__init__(f"không tìm thấy mẫu “{name}”; các mẫu có sẵn: {', '.join(known)}")
+
+
+class TemplateBroken(TbklError):
+    """A Word template cannot be used: broken jinja, unknown variable, unreadable file."""
+
+    def __init__(self, template: Path, detail: str) -> None:
+        self.template = template
+        self.detail = detail
+        super().__init__(f"{template.as_posix()}: mẫu Word không dùng được: {detail}")
+
+
+class OutputLocked(TbklError):
+    """The output file cannot be replaced, usually because it is open in Word."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"{path.as_posix()}: không ghi được tệp (có thể tệp đang mở trong Word); "
+            "hãy đóng tệp rồi chạy lại"
+        )

@@ -1,0 +1,237 @@
+"""Lay a notice out: numbering, labels, inline emphasis, footnotes, end mark, line lengths.
+
+`lay_out(notice)` turns the structured notice into the flat sequence of paragraphs a document
+shows, with every number computed here and nowhere else. The result is plain data, the same for
+the Word renderer and for any later consumer (previews, text diffs, e-office export).
+
+Inline markup inside any text: `**đậm**`, `*nghiêng*`, `^[chú thích cuối trang]`; a backslash
+keeps the next character literal (`\\*`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import vietnamese as vn
+from .model import Cong, Diem, Gach, Khoan, Muc, Notice
+from .text_width import text_width_mm
+
+# Page text width of the built-in templates (A4, left 30 mm, right 20 mm).
+TEXT_WIDTH_MM = 160.0
+# A line under a title is 1/3-1/2 of the text above it (ND30 Phụ lục I); we take the middle.
+UNDERLINE_RATIO = 0.42
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of text with one emphasis, or a footnote reference when `footnote` is set."""
+
+    text: str = ""
+    bold: bool = False
+    italic: bool = False
+    footnote: int | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One body paragraph: its kind (doan, muc, khoan, khoan_tieu_de, diem, gach, cong)."""
+
+    kind: str
+    spans: tuple[Span, ...]
+    label: str = ""
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans if s.footnote is None)
+
+
+@dataclass(frozen=True)
+class Footnote:
+    id: int
+    spans: tuple[Span, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Everything a notice shows, in reading order, ready for a template."""
+
+    chu_quan: str | None
+    co_quan: tuple[str, ...]
+    so: str
+    ky_hieu: str
+    dia_danh_ngay: str
+    do_khan: str | None
+    trich_yeu: str
+    paragraphs: tuple[Paragraph, ...]
+    footnotes: tuple[Footnote, ...]
+    noi_nhan: tuple[str, ...]
+    luu: str
+    quyen_han: tuple[str, ...]
+    chuc_vu: str
+    ho_ten: str
+    co_quan_line_mm: float
+    trich_yeu_line_mm: float
+    co_quan_width_mm: float
+    trich_yeu_width_mm: float
+
+
+@dataclass
+class _Builder:
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    footnotes: list[Footnote] = field(default_factory=list)
+
+    def inline(self, text: str, *, bold: bool = False) -> list[Span]:
+        return parse_inline(clean(text), self.footnotes, bold=bold)
+
+
+def clean(text: str) -> str:
+    """Return text on one line: line breaks and tabs typed in the source become spaces."""
+    return re.sub(r"[ \t]*[\r\n\t][ \t\r\n]*", " ", text).strip()
+
+
+_INLINE = re.compile(
+    r"\\(?P<escaped>.)"
+    r"|\*\*(?P<bold>(?:\\.|[^\\])+?)\*\*"
+    r"|\*(?P<italic>(?!\s)(?:\\.|[^\\*])+?(?<!\s))\*"
+    r"|\^\[(?P<note>(?:\\.|[^\]\\])*)\]",
+    re.DOTALL,
+)
+
+
+def parse_inline(text: str, footnotes: list[Footnote], *, bold: bool = False, italic: bool = False) -> list[Span]:
+    """Split text into spans by **bold**, *italic* and ^[footnote] markup."""
+    spans: list[Span] = []
+    position = 0
+    for match in _INLINE.finditer(text):
+        if match.start() > position:
+            spans.append(Span(text[position : match.start()], bold, italic))
+        if match.group("escaped") is not None:
+            spans.append(Span(match.group("escaped"), bold, italic))
+        elif match.group("bold") is not None:
+            spans.extend(parse_inline(match.group("bold"), footnotes, bold=True, italic=italic))
+        elif match.group("italic") is not None:
+            spans.extend(parse_inline(match.group("italic"), footnotes, bold=bold, italic=True))
+        else:
+            note_id = len(footnotes) + 1
+            footnotes.append(Footnote(note_id, ()))
+            note_spans = tuple(parse_inline(match.group("note").strip(), footnotes))
+            footnotes[note_id - 1] = Footnote(note_id, note_spans)
+            spans.append(Span(footnote=note_id))
+        position = match.end()
+    if position < len(text):
+        spans.append(Span(text[position:], bold, italic))
+    return _merge(spans)
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for span in spans:
+        if (
+            merged
+            and span.footnote is None
+            and merged[-1].footnote is None
+            and (merged[-1].bold, merged[-1].italic) == (span.bold, span.italic)
+        ):
+            merged[-1] = Span(merged[-1].text + span.text, span.bold, span.italic)
+        elif span.footnote is not None or span.text:
+            merged.append(span)
+    return merged
+
+
+def lay_out(notice: Notice) -> Layout:
+    """Return the laid-out notice: numbers, labels and the end mark computed."""
+    builder = _Builder()
+    _blocks(builder, notice.noi_dung)
+    paragraphs = _with_end_mark(builder.paragraphs)
+    co_quan = tuple(vn.upper(clean(line)) for line in notice.co_quan.ten)
+    co_quan_width = max(text_width_mm(line, 13, bold=True) for line in co_quan)
+    trich_yeu = clean(notice.trich_yeu)
+    trich_yeu_width = min(text_width_mm(trich_yeu, 14, bold=True), TEXT_WIDTH_MM)
+    day = notice.ngay
+    return Layout(
+        chu_quan=vn.upper(clean(notice.co_quan.chu_quan)) if notice.co_quan.chu_quan else None,
+        co_quan=co_quan,
+        so=vn.number_text(clean(notice.so) if notice.so else None),
+        ky_hieu=clean(notice.symbol),
+        dia_danh_ngay=vn.date_line(clean(notice.dia_danh), day.nam, day.thang, day.ngay),
+        do_khan=notice.do_khan,
+        trich_yeu=trich_yeu,
+        paragraphs=tuple(paragraphs),
+        footnotes=tuple(builder.footnotes),
+        noi_nhan=tuple(recipient(item) for item in notice.noi_nhan),
+        luu=archive(notice.luu),
+        quyen_han=tuple(vn.upper(clean(line)) for line in notice.nguoi_ky.quyen_han),
+        chuc_vu=vn.upper(clean(notice.nguoi_ky.chuc_vu)),
+        ho_ten=clean(notice.nguoi_ky.ho_ten),
+        co_quan_line_mm=round(co_quan_width * UNDERLINE_RATIO, 1),
+        trich_yeu_line_mm=round(trich_yeu_width * UNDERLINE_RATIO, 1),
+        co_quan_width_mm=co_quan_width,
+        trich_yeu_width_mm=trich_yeu_width,
+    )
+
+
+def recipient(text: str) -> str:
+    """Return a recipient without the dash and end punctuation the template adds."""
+    return clean(text).removeprefix("- ").rstrip(" ;.")
+
+
+def archive(text: str) -> str:
+    """Return the archive line's content: "VT, KGVX" from "Lưu: VT, KGVX." or "VT, KGVX"."""
+    text = clean(text).removeprefix("- ")
+    text = re.sub(r"^Lưu\s*:\s*", "", text)
+    return text.rstrip(" ;.")
+
+
+def _blocks(builder: _Builder, blocks: list, *, in_section: bool = False) -> None:
+    sections = items = points = 0
+    for block in blocks:
+        if isinstance(block, str):
+            builder.paragraphs.append(Paragraph("doan", tuple(builder.inline(block))))
+        elif isinstance(block, Muc):
+            sections += 1
+            items = 0
+            label = f"{vn.roman(sections)}. "
+            spans = builder.inline(vn.upper(block.muc), bold=True)
+            builder.paragraphs.append(Paragraph("muc", (Span(label, bold=True), *spans), label))
+            _blocks(builder, block.noi_dung, in_section=True)
+        elif isinstance(block, Khoan):
+            items += 1
+            points = 0
+            label = f"{items}. "
+            if block.tieu_de:
+                spans = builder.inline(block.khoan, bold=True)
+                builder.paragraphs.append(Paragraph("khoan_tieu_de", (Span(label, bold=True), *spans), label))
+            else:
+                builder.paragraphs.append(Paragraph("khoan", (Span(label), *builder.inline(block.khoan)), label))
+            _blocks(builder, block.noi_dung)
+        elif isinstance(block, Diem):
+            label = f"{vn.point_label(points)}) "
+            points += 1
+            builder.paragraphs.append(Paragraph("diem", (Span(label), *builder.inline(block.diem)), label))
+            _blocks(builder, block.noi_dung)
+        elif isinstance(block, Gach):
+            builder.paragraphs.append(Paragraph("gach", (Span("- "), *builder.inline(block.gach)), "- "))
+            _blocks(builder, block.noi_dung)
+        elif isinstance(block, Cong):
+            builder.paragraphs.append(Paragraph("cong", (Span("+ "), *builder.inline(block.cong)), "+ "))
+            _blocks(builder, block.noi_dung)
+
+
+def _with_end_mark(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Return paragraphs whose last one ends with "./.", added when the drafter left it out."""
+    if not paragraphs:
+        return paragraphs
+    last = paragraphs[-1]
+    spans = list(last.spans)
+    text_index = max((i for i, s in enumerate(spans) if s.footnote is None), default=None)
+    if text_index is not None and text_index == len(spans) - 1:
+        tail = spans[text_index]
+        spans[text_index] = Span(vn.with_end_mark(tail.text), tail.bold, tail.italic)
+    elif not last.text.rstrip().endswith("./."):
+        spans.append(Span("./."))
+    return [*paragraphs[:-1], Paragraph(last.kind, tuple(spans), last.label)]

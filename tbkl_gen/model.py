@@ -1,0 +1,217 @@
+"""The notice as data: what a Thông báo kết luận says, independent of YAML and Word.
+
+Field names are the Vietnamese domain words of the YAML source and of the Word template, so one
+vocabulary runs from the source file to the rendered document. Field docstrings are shown to
+drafters (JSON Schema descriptions in their editor), hence in Vietnamese. Nothing here reads files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
+
+SCHEMA_VERSION = 1
+
+URGENCY_LEVELS = ("KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True
+    )
+
+
+class NgayThang(_Strict):
+    """Ngày ban hành, có thể chưa đủ ngày hoặc tháng khi còn là dự thảo."""
+
+    nam: int = Field(ge=1945, le=2100)
+    """Năm."""
+    thang: int | None = Field(default=None, ge=1, le=12)
+    """Tháng; để trống khi dự thảo chưa biết tháng."""
+    ngay: int | None = Field(default=None, ge=1, le=31)
+    """Ngày; để trống khi dự thảo chưa biết ngày."""
+
+    @classmethod
+    def parse(cls, value: Any) -> Any:
+        """Accept a YAML date, a year, or the text YYYY, YYYY-MM or YYYY-MM-DD."""
+        if isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, dt.date):
+            return {"nam": value.year, "thang": value.month, "ngay": value.day}
+        if isinstance(value, int) and not isinstance(value, bool):
+            return {"nam": value}
+        if isinstance(value, str):
+            match = _DATE_RE.match(value.strip())
+            if match is None:
+                return value
+            year, month, day = (int(g) if g else None for g in match.groups())
+            return {"nam": year, "thang": month, "ngay": day}
+        return value
+
+    def as_date(self) -> dt.date | None:
+        """Return the full date, or None while day or month is still blank."""
+        if self.thang is None or self.ngay is None:
+            return None
+        return dt.date(self.nam, self.thang, self.ngay)
+
+
+def _parse_date(value: Any) -> Any:
+    return NgayThang.parse(value)
+
+
+class CoQuan(_Strict):
+    """Cơ quan ban hành (ô 2) và cơ quan chủ quản nếu có."""
+
+    chu_quan: str | None = None
+    """Dòng cơ quan chủ quản trực tiếp, không in đậm, ví dụ "UBND TỈNH LÀO CAI"."""
+    ten: list[str] = Field(min_length=1)
+    """Tên cơ quan ban hành theo từng dòng, chữ in hoa, ví dụ ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NAM"]."""
+    viet_tat: str = Field(min_length=1)
+    """Chữ viết tắt của cơ quan trong ký hiệu văn bản: UBND, VP, SCT, VPCP…"""
+
+    @field_validator("ten", mode="before")
+    @classmethod
+    def _one_line_is_a_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class NguoiKy(_Strict):
+    """Khối chữ ký (ô 7a, 7b)."""
+
+    quyen_han: list[str] = Field(default_factory=list)
+    """Các dòng quyền hạn ký, mỗi dòng một chuỗi: ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"]."""
+    chuc_vu: str = Field(min_length=1)
+    """Chức vụ của người ký, chữ in hoa: "PHÓ CHÁNH VĂN PHÒNG"."""
+    ho_ten: str = Field(min_length=1)
+    """Họ và tên người ký, không kèm học hàm, học vị: "Võ Văn Viên"."""
+
+    @field_validator("quyen_han", mode="before")
+    @classmethod
+    def _one_line_is_a_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class Muc(_Strict):
+    """Mục (I., II., …): tiêu đề in hoa, đậm, rồi nội dung của mục."""
+
+    muc: str = Field(min_length=1)
+    """Tiêu đề của mục; số La Mã do công cụ đánh."""
+    noi_dung: list[Block] = Field(default_factory=list)
+    """Các khối bên trong mục."""
+
+
+class Khoan(_Strict):
+    """Khoản đánh số 1., 2., …: một đoạn, hoặc một tiêu đề đậm rồi các khối con."""
+
+    khoan: str = Field(min_length=1)
+    """Nội dung (hoặc tiêu đề) của khoản; số thứ tự do công cụ đánh."""
+    tieu_de: bool = False
+    """true: dòng đánh số là tiêu đề in đậm, nội dung nằm trong noi_dung."""
+    noi_dung: list[Block] = Field(default_factory=list)
+    """Các đoạn, điểm, gạch đầu dòng thuộc khoản."""
+
+
+class Diem(_Strict):
+    """Điểm a), b), c), d), đ), e)…"""
+
+    diem: str = Field(min_length=1)
+    """Nội dung của điểm; chữ cái do công cụ đánh."""
+    noi_dung: list[Block] = Field(default_factory=list)
+    """Các khối con của điểm."""
+
+
+class Gach(_Strict):
+    """Gạch đầu dòng "- …"."""
+
+    gach: str = Field(min_length=1)
+    """Nội dung của gạch đầu dòng."""
+    noi_dung: list[Block] = Field(default_factory=list)
+    """Các khối con (thường là dấu cộng)."""
+
+
+class Cong(_Strict):
+    """Dấu cộng "+ …"."""
+
+    cong: str = Field(min_length=1)
+    """Nội dung của dòng dấu cộng."""
+    noi_dung: list[Block] = Field(default_factory=list)
+    """Các khối con."""
+
+
+BLOCK_KEYS = ("muc", "khoan", "diem", "gach", "cong")
+
+
+def _block_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "doan"
+    if isinstance(value, dict):
+        present = [key for key in BLOCK_KEYS if key in value]
+        return present[0] if len(present) == 1 else None
+    if isinstance(value, BaseModel):
+        return next((key for key in BLOCK_KEYS if hasattr(value, key)), None)
+    return None
+
+
+Block = Annotated[
+    Union[
+        Annotated[str, Tag("doan")],
+        Annotated[Muc, Tag("muc")],
+        Annotated[Khoan, Tag("khoan")],
+        Annotated[Diem, Tag("diem")],
+        Annotated[Gach, Tag("gach")],
+        Annotated[Cong, Tag("cong")],
+    ],
+    Discriminator(_block_kind),
+]
+
+
+class Notice(_Strict):
+    """Một thông báo kết luận theo Nghị định 30/2020/NĐ-CP."""
+
+    phien_ban: Literal[1] = SCHEMA_VERSION
+    """Phiên bản định dạng tệp nguồn; hiện là 1."""
+    mau: str | None = None
+    """Tên mẫu Word dùng để in; mặc định lấy từ tbkl.yaml hoặc mẫu chuẩn."""
+    co_quan: CoQuan
+    """Cơ quan ban hành."""
+    so: str | None = None
+    """Số văn bản; để trống khi là dự thảo (văn thư cấp số sau khi ký)."""
+    ky_hieu: str | None = None
+    """Ký hiệu; mặc định "TB-" + chữ viết tắt của cơ quan."""
+    dia_danh: str = Field(min_length=1)
+    """Địa danh nơi cơ quan đóng trụ sở: "Quảng Nam"."""
+    ngay: Annotated[NgayThang, Field()] 
+    """Ngày ban hành: 2021-12-22, hoặc "2026-04" hay 2026 khi dự thảo chưa có ngày."""
+    ngay_hop: dt.date | None = None
+    """Ngày họp (để kiểm tra ngày ban hành không sớm hơn ngày họp)."""
+    do_khan: Literal["KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"] | None = None
+    """Mức độ khẩn, nếu có."""
+    trich_yeu: str = Field(min_length=1)
+    """Trích yếu: "Kết luận của đồng chí … tại …"."""
+    noi_dung: list[Block] = Field(min_length=1)
+    """Nội dung: các đoạn văn, mục, khoản, điểm, gạch đầu dòng."""
+    noi_nhan: list[str] = Field(default_factory=list)
+    """Nơi nhận, mỗi mục một dòng, không gõ dấu "-" đầu dòng và ";" cuối dòng."""
+    luu: str = Field(min_length=1)
+    """Dòng lưu, không có chữ "Lưu:": "VT, KGVX"."""
+    nguoi_ky: NguoiKy
+    """Người ký."""
+
+    @field_validator("ngay", mode="before")
+    @classmethod
+    def _parse_ngay(cls, value: Any) -> Any:
+        return _parse_date(value)
+
+    @property
+    def symbol(self) -> str:
+        """Return the symbol after the number: given, or TB- and the issuer's abbreviation."""
+        return self.ky_hieu or f"TB-{self.co_quan.viet_tat}"
+
+
+for _model in (Muc, Khoan, Diem, Gach, Cong):
+    _model.model_rebuild()

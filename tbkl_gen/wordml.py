@@ -1,0 +1,59 @@
+"""WordprocessingML snippets for what a template cannot hold as literal text.
+
+The runs of a body paragraph (emphasis and footnote references), the footnotes, and the lines
+whose length depends on the notice (under the issuing body and under the summary) are produced
+here as XML strings, with every piece of drafter text escaped. Styles come from the template, so
+an office that restyles "TB Đường kẻ" or "TB Nội dung" in Word changes what we produce too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from xml.sax.saxutils import escape
+
+from .layout import Footnote, Span
+
+TWIPS_PER_MM = 1440 / 25.4
+
+
+def runs(spans: Iterable[Span]) -> str:
+    """Return the runs of spans: bold and italic as direct formatting, footnotes as references."""
+    out = []
+    for span in spans:
+        if span.footnote is not None:
+            out.append(
+                '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
+                f'<w:footnoteReference w:id="{span.footnote}"/></w:r>'
+            )
+            continue
+        props = ("<w:b/><w:bCs/>" if span.bold else "") + ("<w:i/><w:iCs/>" if span.italic else "")
+        props_xml = f"<w:rPr>{props}</w:rPr>" if props else ""
+        out.append(f'<w:r>{props_xml}<w:t xml:space="preserve">{escape(span.text)}</w:t></w:r>')
+    return "".join(out)
+
+
+def footnote(note: Footnote) -> str:
+    """Return one w:footnote element for the footnotes part."""
+    return (
+        f'<w:footnote w:id="{note.id}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr>'
+        '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>'
+        f'<w:r><w:t xml:space="preserve"> </w:t></w:r>{runs(note.spans)}</w:p></w:footnote>'
+    )
+
+
+def centred_line(style: str, length_mm: float, width_twips: int) -> str:
+    """Return an empty paragraph whose bottom border draws a centred line of length_mm."""
+    indent = max(0, round((width_twips - length_mm * TWIPS_PER_MM) / 2))
+    return (
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>'
+        f'<w:ind w:left="{indent}" w:right="{indent}"/></w:pPr></w:p>'
+    )
+
+
+def boxed(style: str, text: str, width_mm: float, column_twips: int) -> str:
+    """Return a paragraph framed by its borders, width_mm wide, centred in its column."""
+    indent = max(0, round((column_twips - width_mm * TWIPS_PER_MM) / 2))
+    return (
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:ind w:left="{indent}" w:right="{indent}"/></w:pPr>'
+        f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
+    )

@@ -1,0 +1,185 @@
+"""An office workspace: `tbkl.yaml` with the office defaults, and how a notice inherits them.
+
+Merge rules (documented in the README):
+- a key written in the notice replaces the default;
+- mappings (`co_quan`, `nguoi_ky`) merge key by key, so a notice may change only `nguoi_ky.ho_ten`;
+- lists (`noi_nhan`) are replaced whole; `noi_nhan_them` adds recipients in front of the default
+  list (or in front of the notice's own `noi_nhan`) instead of replacing it.
+Every merged value keeps the file and line it was written at, so problems point at `tbkl.yaml`
+when the default is wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Place, Problem
+from .load import Path_, Source, read_source
+
+CONFIG_NAME = "tbkl.yaml"
+EXTEND_KEY = "noi_nhan_them"
+CONFIG_KEYS = ("mau", "thu_muc_ra", "mac_dinh")
+
+
+@dataclass
+class Workspace:
+    """A folder with `tbkl.yaml`: where notices, templates and output live."""
+
+    root: Path
+    config_path: Path | None = None
+    template: str | None = None
+    output_dir: Path | None = None
+    defaults: Source | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def notices_dir(self) -> Path:
+        return self.root / "notices"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+
+def find_workspace(start: Path) -> Workspace | None:
+    """Walk up from start to the first folder holding `tbkl.yaml`, and read it."""
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        config = candidate / CONFIG_NAME
+        if config.is_file():
+            return read_workspace(config)
+    return None
+
+
+def read_workspace(config: Path) -> Workspace:
+    """Read `tbkl.yaml`; problems in it are kept on the workspace, not raised."""
+    workspace = Workspace(root=config.parent, config_path=config)
+    source, problems = read_source(config)
+    workspace.problems.extend(problems)
+    if source is None:
+        return workspace
+    for key in source.data:
+        if key not in CONFIG_KEYS:
+            workspace.problems.append(
+                Problem(
+                    source.place((key,), key=True),
+                    f"khóa không hợp lệ “{key}” trong tbkl.yaml",
+                    hint="các khóa được dùng: " + ", ".join(CONFIG_KEYS),
+                    code="unknown_key",
+                )
+            )
+    template = source.data.get("mau")
+    if template is not None and not isinstance(template, str):
+        workspace.problems.append(Problem(source.place(("mau",)), "cần tên mẫu (chuỗi văn bản)", code="type"))
+    elif template:
+        workspace.template = template
+    output = source.data.get("thu_muc_ra")
+    if output is not None and not isinstance(output, str):
+        workspace.problems.append(Problem(source.place(("thu_muc_ra",)), "cần đường dẫn thư mục (chuỗi văn bản)", code="type"))
+    elif output:
+        workspace.output_dir = workspace.root / output
+    defaults = source.data.get("mac_dinh")
+    if defaults is not None and not isinstance(defaults, dict):
+        workspace.problems.append(Problem(source.place(("mac_dinh",)), "cần một bảng các khóa mặc định", code="type"))
+    elif defaults:
+        workspace.defaults = _sub_source(source, ("mac_dinh",))
+    return workspace
+
+
+def _sub_source(source: Source, prefix: Path_) -> Source:
+    """Return the part of source under prefix, as if it were a file of its own."""
+    size = len(prefix)
+
+    def strip(marks: dict[Path_, Any]) -> dict[Path_, Any]:
+        return {path[size:]: mark for path, mark in marks.items() if path[:size] == prefix and len(path) > size}
+
+    data = source.data
+    for part in prefix:
+        data = data[part]
+    sub = Source(source.path, data, strip(source.value_marks), strip(source.key_marks), strip(source.raw_plain))
+    sub.value_marks[()] = source.value_marks[prefix]
+    return sub
+
+
+def merge_defaults(notice: Source, defaults: Source) -> Source:
+    """Return the notice with the office defaults filled in, places kept per value."""
+    merged = Source(notice.path, {})
+    merged.data = _merge(merged, notice, defaults, (), notice.data, defaults.data)
+    merged.value_marks[()] = notice.value_marks.get((), (1, 1))
+    extra = merged.data.pop(EXTEND_KEY, None)
+    if extra is not None:
+        _extend_recipients(merged, extra)
+    return merged
+
+
+def _merge(out: Source, notice: Source, defaults: Source, path: Path_, mine: Any, theirs: Any) -> Any:
+    if isinstance(mine, dict) and isinstance(theirs, dict):
+        result = {}
+        for key in (*theirs.keys(), *(k for k in mine if k not in theirs)):
+            child = path + (key,)
+            if key in mine and key in theirs:
+                result[key] = _merge(out, notice, defaults, child, mine[key], theirs[key])
+                _copy_marks(out, notice, child, None)
+            elif key in mine:
+                result[key] = mine[key]
+                _copy_marks(out, notice, child, None)
+            else:
+                result[key] = theirs[key]
+                _copy_marks(out, defaults, child, defaults.path)
+        return result
+    return mine
+
+
+def _copy_marks(out: Source, source: Source, prefix: Path_, origin: Path | None) -> None:
+    size = len(prefix)
+    for table_name in ("value_marks", "key_marks", "raw_plain"):
+        table = getattr(source, table_name)
+        target = getattr(out, table_name)
+        for path, mark in table.items():
+            if path[:size] == prefix:
+                target.setdefault(path, mark)
+    if origin is not None:
+        out.origins[prefix] = origin
+    else:
+        out.origins.update({p: f for p, f in source.origins.items() if p[:size] == prefix})
+
+
+def _extend_recipients(merged: Source, extra: Any) -> None:
+    base = merged.data.get("noi_nhan", [])
+    if not isinstance(extra, list) or not isinstance(base, list):
+        merged.data["noi_nhan"] = extra if not isinstance(extra, list) else base
+        if not isinstance(extra, list):
+            merged.data[EXTEND_KEY] = extra  # let validation report the wrong type at its place
+        return
+    shift = len(extra)
+    moved: dict[str, dict[Path_, Any]] = {}
+    for table_name in ("value_marks", "key_marks", "raw_plain"):
+        table = getattr(merged, table_name)
+        updated: dict[Path_, Any] = {}
+        for path, mark in table.items():
+            if path[:1] == ("noi_nhan",) and len(path) > 1 and isinstance(path[1], int):
+                updated[("noi_nhan", path[1] + shift, *path[2:])] = mark
+            elif path[:1] == (EXTEND_KEY,) and len(path) > 1:
+                updated[("noi_nhan", *path[1:])] = mark
+            else:
+                updated[path] = mark
+        moved[table_name] = updated
+    origins = {}
+    for path, origin in merged.origins.items():
+        if path[:1] == ("noi_nhan",) and len(path) == 1:
+            for index in range(len(base)):
+                origins[("noi_nhan", index + shift)] = origin
+        else:
+            origins[path] = origin
+    for table_name, table in moved.items():
+        setattr(merged, table_name, table)
+    merged.origins = origins
+    merged.data["noi_nhan"] = [*extra, *base]
+
+
+def place_in_config(workspace: Workspace, key: str) -> Place:
+    """Return the place of a top-level key of tbkl.yaml, for messages about it."""
+    return Place(workspace.config_path, 1, 1, key)

@@ -1,0 +1,68 @@
+"""Write rendered documents: reproducible zip bytes, and files replaced atomically.
+
+The same parts always give the same bytes: entries keep the template's order, every entry has
+the same fixed time and attributes, and nothing depends on the clock, the time zone, the locale
+or the folder. A file is written to a temporary sibling and renamed into place, so a reader (or a
+crash) sees either the old complete file or the new complete one.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+from .errors import OutputLocked
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+TEMP_SUFFIX = ".tbkl-tmp"
+
+
+def package(parts: dict[str, bytes]) -> bytes:
+    """Return the .docx bytes of parts, identical for identical parts."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        ordered = sorted(parts, key=lambda name: name != "[Content_Types].xml")
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            archive.writestr(info, parts[name], compresslevel=6)
+    return buffer.getvalue()
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Replace target with data so that no reader ever sees a half-written file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.{os.getpid()}{TEMP_SUFFIX}")
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except PermissionError as exc:
+        _discard(temp)
+        raise OutputLocked(target) from exc
+    except BaseException:
+        _discard(temp)
+        raise
+
+
+def _discard(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Delete temporary files left by a killed run; return how many there were."""
+    count = 0
+    if folder.is_dir():
+        for leftover in folder.rglob(f"*{TEMP_SUFFIX}"):
+            _discard(leftover)
+            count += 1
+    return count
