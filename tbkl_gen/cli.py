@@ -185,7 +185,96 @@ def check(paths, strict, output_format, docx_files) -> None:  # noqa: ANN001
         sys.exit(EXIT_PROBLEMS)
 
 
-# --- schema, show -----------------------------------------------------------------------------
+# --- workspace: init, new, show, templates -----------------------------------------------------
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--mau", "template", default="ubnd-tinh", show_default=True, help="Mẫu có sẵn (xem: tbkl templates).")
+def init(folder, template) -> None:  # noqa: ANN001
+    """Tạo thư mục làm việc mới: tbkl.yaml, notices/, templates/, .gitattributes, README."""
+    from .scaffold import init_workspace
+
+    for path in init_workspace(folder, template):
+        click.echo(f"đã tạo {path.as_posix()}")
+    click.echo(f"Tiếp theo: sửa {folder.as_posix()}/tbkl.yaml cho đúng cơ quan, rồi: cd {folder.as_posix()} && tbkl new \"Kết luận …\"")
+
+
+@main.command()
+@click.argument("title")
+def new(title) -> None:  # noqa: ANN001
+    """Tạo thông báo mới notices/<năm>/<tên>.yaml từ giá trị mặc định của văn phòng."""
+    from .scaffold import new_notice
+    from .workspace import find_workspace
+
+    workspace = find_workspace(Path.cwd())
+    if workspace is None:
+        raise click.UsageError("không tìm thấy tbkl.yaml ở thư mục này hay thư mục cha; tạo bằng: tbkl init TÊN")
+    target = new_notice(workspace.root, title)
+    click.echo(f"đã tạo {_relative(target)}")
+
+
+@main.command()
+@click.argument("notice", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def show(notice) -> None:  # noqa: ANN001
+    """In thông báo sau khi gộp giá trị mặc định, kèm nơi ghi mỗi giá trị mặc định."""
+    from .load import load_notice
+    from .scaffold import to_yaml
+    from .workspace import find_workspace
+
+    workspace = find_workspace(notice)
+    loaded = load_notice(notice, workspace.defaults if workspace else None)
+    for problem in loaded.problems:
+        _echo_problem(problem)
+    if loaded.source is None:
+        sys.exit(EXIT_PROBLEMS)
+    merged = loaded.source
+    comments = {}
+    for path, origin in merged.origins.items():
+        line = merged.value_marks.get(path, (None,))[0]
+        comments[path] = f"mặc định: {_relative(origin)}:{line}" if line else f"mặc định: {_relative(origin)}"
+    click.echo(f"# {_relative(notice)} sau khi gộp giá trị mặc định")
+    click.echo("\n".join(to_yaml(merged.data, comments=comments)))
+    if loaded.notice is None:
+        sys.exit(EXIT_PROBLEMS)
+
+
+@main.command()
+@click.option("--copy", "copy_name", help="Sao mẫu có sẵn này vào templates/ của thư mục làm việc.")
+@click.option("--as", "new_name", help="Tên mới cho mẫu được sao.")
+def templates(copy_name, new_name) -> None:  # noqa: ANN001
+    """Liệt kê các mẫu Word và công dụng; sao một mẫu về thư mục làm việc để sửa."""
+    from .render import DEFAULT_TEMPLATE
+    from .scaffold import copy_template, template_index
+    from .workspace import find_workspace
+
+    workspace = find_workspace(Path.cwd())
+    if copy_name:
+        if workspace is None:
+            raise click.UsageError("cần chạy trong thư mục làm việc (có tbkl.yaml)")
+        target = copy_template(copy_name, workspace.templates_dir, new_name)
+        click.echo(f"đã sao {copy_name} thành {_relative(target)}; dùng bằng: mau: {target.stem}")
+        return
+    click.echo("Mẫu có sẵn:")
+    for name, entry in template_index().items():
+        mark = " (mặc định)" if name == DEFAULT_TEMPLATE else ""
+        click.echo(f"  {name}{mark}: {entry['mo_ta']}")
+    if workspace is not None and workspace.templates_dir.is_dir():
+        own = sorted(workspace.templates_dir.glob("*.docx"))
+        if own:
+            click.echo(f"Mẫu của văn phòng ({_relative(workspace.templates_dir)}):")
+            for path in own:
+                click.echo(f"  {path.stem}")
+
+
+def _relative(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+# --- schema -----------------------------------------------------------------------------------
 
 
 @main.command()

@@ -114,10 +114,12 @@ class PreparedTemplate:
         cleaner = DocxTemplate(path)
         environment = make_environment()
         self.compiled: dict[str, jinja2.Template] = {}
+        self.sources: dict[str, str] = {}
         for name, blob in self.parts.items():
             if _RENDERED.match(name):
                 xml = cleaner.patch_xml(blob.decode("utf-8"))
                 xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+                self.sources[name] = xml
                 try:
                     self.compiled[name] = environment.from_string(xml)
                 except jinja2.TemplateSyntaxError as exc:

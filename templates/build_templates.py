@@ -13,8 +13,9 @@ docs/template-contract.md.
 
 from __future__ import annotations
 
+import json
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -49,33 +50,89 @@ class TemplateSpec:
     body_size: int = 14
     signer_size: int = 14
     signer_gap_pt: int = 80
+    defaults: dict = field(default_factory=dict, compare=False)
+    """Sample office defaults that `tbkl init --mau NAME` writes into tbkl.yaml."""
 
+
+_PROVINCE_RECIPIENTS = [
+    "Chủ tịch, các PCT UBND tỉnh",
+    "Các sở, ban, ngành",
+    "UBND các xã, phường, đặc khu",
+    "CVP, các PCVP UBND tỉnh",
+]
 
 TEMPLATES = (
     TemplateSpec(
         "ubnd-tinh",
         "UBND tỉnh, Văn phòng ký thừa lệnh (TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG); mẫu mặc định",
         header_left=3515,
+        defaults={
+            "co_quan": {"ten": ["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "viet_tat": "UBND"},
+            "dia_danh": "Lâm Đồng",
+            "noi_nhan": _PROVINCE_RECIPIENTS,
+            "luu": "VT, TH",
+            "nguoi_ky": {
+                "quyen_han": ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"],
+                "chuc_vu": "PHÓ CHÁNH VĂN PHÒNG",
+                "ho_ten": "Nguyễn Văn An",
+            },
+        },
     ),
     TemplateSpec(
         "ubnd-tinh-lanh-dao",
         "UBND tỉnh, lãnh đạo ký thay mặt tập thể (TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH)",
         header_left=3515,
+        defaults={
+            "co_quan": {"ten": ["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "viet_tat": "UBND"},
+            "dia_danh": "Lâm Đồng",
+            "noi_nhan": _PROVINCE_RECIPIENTS,
+            "luu": "VT, TH",
+            "nguoi_ky": {
+                "quyen_han": ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"],
+                "chuc_vu": "PHÓ CHỦ TỊCH",
+                "ho_ten": "Nguyễn Văn An",
+            },
+        },
     ),
     TemplateSpec(
         "van-phong",
         "Văn phòng UBND tỉnh ban hành bằng tên mình, có dòng cơ quan chủ quản (UBND TỈNH … / VĂN PHÒNG)",
         header_left=3515,
+        defaults={
+            "co_quan": {"chu_quan": "UBND TỈNH LÂM ĐỒNG", "ten": ["VĂN PHÒNG"], "viet_tat": "VP"},
+            "dia_danh": "Lâm Đồng",
+            "noi_nhan": _PROVINCE_RECIPIENTS,
+            "luu": "VT, TH",
+            "nguoi_ky": {"quyen_han": [], "chuc_vu": "CHÁNH VĂN PHÒNG", "ho_ten": "Nguyễn Văn An"},
+        },
     ),
     TemplateSpec(
         "so-nganh",
         "Sở, ngành thuộc tỉnh, có dòng cơ quan chủ quản (UBND TỈNH … / SỞ …); cột trái rộng hơn cho tên sở dài",
         header_left=3970,
+        defaults={
+            "co_quan": {"chu_quan": "UBND TỈNH LÂM ĐỒNG", "ten": ["SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"], "viet_tat": "SKHCN"},
+            "dia_danh": "Lâm Đồng",
+            "noi_nhan": ["UBND tỉnh (b/c)", "Giám đốc, các PGĐ Sở", "Các phòng, đơn vị thuộc Sở"],
+            "luu": "VT, VP",
+            "nguoi_ky": {"quyen_han": ["KT. GIÁM ĐỐC"], "chuc_vu": "PHÓ GIÁM ĐỐC", "ho_ten": "Nguyễn Văn An"},
+        },
     ),
     TemplateSpec(
         "ubnd-xa",
-        "UBND xã, phường, đặc khu (chính quyền hai cấp từ 01/7/2025)",
+        "UBND xã, phường, đặc khu (chính quyền hai cấp từ 01/7/2025), không có dòng cấp huyện",
         header_left=3515,
+        defaults={
+            "co_quan": {"ten": ["ỦY BAN NHÂN DÂN", "XÃ ĐỨC TRỌNG"], "viet_tat": "UBND"},
+            "dia_danh": "Đức Trọng",
+            "noi_nhan": ["TT Đảng ủy, TT HĐND xã (b/c)", "Chủ tịch, các PCT UBND xã", "Các phòng, ban, đơn vị thuộc xã"],
+            "luu": "VT, VP",
+            "nguoi_ky": {
+                "quyen_han": ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"],
+                "chuc_vu": "PHÓ CHỦ TỊCH",
+                "ho_ten": "Nguyễn Văn An",
+            },
+        },
     ),
 )
 
@@ -479,12 +536,10 @@ def write(spec: TemplateSpec, folder: Path = HERE) -> Path:
 
 
 def write_index(folder: Path = HERE) -> Path:
-    """Write templates/index.yaml: each built-in template and what it is for."""
-    lines = ["# Các mẫu có sẵn của tbkl-gen (tạo bởi build_templates.py)"]
-    for spec in TEMPLATES:
-        lines.append(f"{spec.name}: \"{spec.description}\"")
-    target = folder / "index.yaml"
-    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    """Write templates/index.json: each built-in template, what it is for, its sample defaults."""
+    index = {spec.name: {"mo_ta": spec.description, "mac_dinh": spec.defaults} for spec in TEMPLATES}
+    target = folder / "index.json"
+    target.write_text(json.dumps(index, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return target
 
 

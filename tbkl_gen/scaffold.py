@@ -1,0 +1,204 @@
+"""Create things for drafters: a workspace (`tbkl init`), a new notice (`tbkl new`), a copied
+template (`tbkl templates --copy`), and YAML text for them (`tbkl show`).
+
+YAML is written here as text: scalars are JSON strings, which YAML reads back unchanged, so no
+YAML library is needed to write and nothing we write can turn into a YAML 1.1 trap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from .errors import TbklError
+from .render import DEFAULT_TEMPLATE, builtin_templates_dir, find_template
+from .workspace import CONFIG_NAME
+
+SCHEMA_FILE = "notice.schema.json"
+
+
+class AlreadyExists(TbklError):
+    """A file or folder the command would create is already there."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"{path.as_posix()}: đã có, không ghi đè")
+
+
+def template_index() -> dict[str, dict[str, Any]]:
+    """Return the built-in templates: name → description and sample office defaults."""
+    index = builtin_templates_dir() / "index.json"
+    return json.loads(index.read_text(encoding="utf-8"))
+
+
+def slugify(title: str) -> str:
+    """Return a file name from a Vietnamese title: "Kết luận họp" → "ket-luan-hop"."""
+    text = unicodedata.normalize("NFD", title.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return slug[:80].rstrip("-") or "thong-bao"
+
+
+def scalar(value: Any) -> str:
+    """Return a YAML scalar for value; strings are double-quoted so they stay strings."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def to_yaml(value: Any, indent: int = 0, comments: dict[tuple, str] | None = None, path: tuple = ()) -> list[str]:
+    """Return YAML lines for plain data; comments (by path) are added at the end of lines."""
+    pad = "  " * indent
+    lines: list[str] = []
+    note = (comments or {}).get
+
+    def tail(p: tuple) -> str:
+        text = note(p)
+        return f"  # {text}" if text else ""
+
+    if isinstance(value, dict):
+        for key, item in value.items():
+            here = path + (key,)
+            if isinstance(item, (dict, list)) and item:
+                lines.append(f"{pad}{key}:{tail(here)}")
+                lines += to_yaml(item, indent + 1, comments, here)
+            elif isinstance(item, (dict, list)):
+                lines.append(f"{pad}{key}: {'{}' if isinstance(item, dict) else '[]'}{tail(here)}")
+            else:
+                lines.append(f"{pad}{key}: {scalar(item)}".rstrip() + tail(here))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            here = path + (index,)
+            if isinstance(item, dict) and item:
+                inner = to_yaml(item, indent + 1, comments, here)
+                lines.append(f"{pad}- {inner[0].lstrip()}")
+                lines += inner[1:]
+            else:
+                lines.append(f"{pad}- {scalar(item)}{tail(here)}")
+    return lines
+
+
+def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[Path]:
+    """Create a workspace folder with tbkl.yaml, notices/, templates/, .gitattributes and README."""
+    index = template_index()
+    if template not in index:
+        from .errors import TemplateNotFound
+
+        raise TemplateNotFound(template, sorted(index))
+    config = folder / CONFIG_NAME
+    if config.exists():
+        raise AlreadyExists(config)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "notices").mkdir(exist_ok=True)
+    (folder / "templates").mkdir(exist_ok=True)
+    settings = {"mau": template, "thu_muc_ra": "out", "mac_dinh": index[template]["mac_dinh"]}
+    header = [
+        "# Cấu hình của văn phòng: các giá trị mặc định cho mọi thông báo trong thư mục này.",
+        "# Một khóa ghi trong thông báo sẽ thay giá trị mặc định; co_quan và nguoi_ky được gộp",
+        "# từng khóa con; danh sách noi_nhan được thay cả danh sách, còn noi_nhan_them thì",
+        "# thêm vào trước danh sách mặc định. Hãy sửa các giá trị mẫu cho đúng cơ quan của mình.",
+    ]
+    written = {
+        config: "\n".join(header + to_yaml(settings)) + "\n",
+        folder / ".gitattributes": "*.yaml text eol=lf\n*.yml text eol=lf\n*.docx binary\n*.pdf binary\n",
+        folder / ".gitignore": "out/.tbkl-manifest.json\n",
+        folder / "README.md": _WORKSPACE_README.format(template=template),
+        folder / "templates" / "README.md": _TEMPLATES_README,
+        folder / SCHEMA_FILE: _schema_text(),
+    }
+    for path, text in written.items():
+        path.write_text(text, encoding="utf-8", newline="\n")
+    return [folder / "notices", *written]
+
+
+def _schema_text() -> str:
+    from .schema import notice_schema
+
+    return json.dumps(notice_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def new_notice(root: Path, title: str, today: dt.date | None = None) -> Path:
+    """Create notices/<year>/<slug>.yaml in the workspace at root, from the office defaults."""
+    today = today or dt.date.today()
+    folder = root / "notices" / str(today.year)
+    target = folder / f"{slugify(title)}.yaml"
+    if target.exists():
+        raise AlreadyExists(target)
+    folder.mkdir(parents=True, exist_ok=True)
+    notice = {
+        "trich_yeu": title,
+        "ngay": str(today.year),
+        "ngay_hop": None,
+        "noi_dung": [
+            "Ngày …, đồng chí … chủ trì cuộc họp … Tham dự cuộc họp có …",
+            "Sau khi nghe … báo cáo và ý kiến của các thành phần dự họp, đồng chí … kết luận như sau:",
+            {"khoan": "Nội dung kết luận thứ nhất."},
+            {"khoan": "Nội dung kết luận thứ hai.", "noi_dung": [{"gach": "Việc giao cho …"}]},
+            "Văn phòng thông báo để các cơ quan, đơn vị liên quan biết, thực hiện.",
+        ],
+        "noi_nhan_them": ["Như thành phần dự họp"],
+    }
+    comments = {
+        ("ngay",): "dự thảo: chỉ năm; khi ban hành ghi đủ, ví dụ 2026-03-14",
+        ("ngay_hop",): "ngày họp, ví dụ 2026-03-12",
+        ("noi_nhan_them",): "thêm vào trước nơi nhận mặc định trong tbkl.yaml",
+    }
+    relative_schema = "../../" + SCHEMA_FILE
+    lines = [
+        f"# yaml-language-server: $schema={relative_schema}",
+        "# Chỉ ghi những gì khác với mặc định trong tbkl.yaml (xem: tbkl show TỆP).",
+        "phien_ban: 1",
+        "so:  # để trống cho đến khi văn thư cấp số",
+        *to_yaml(notice, comments=comments),
+    ]
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="\n")
+    return target
+
+
+def copy_template(name: str, workspace_templates: Path, new_name: str | None = None) -> Path:
+    """Copy a built-in template into the workspace, to be changed in Word and used by name."""
+    source = find_template(name)
+    target = workspace_templates / f"{new_name or name}.docx"
+    if target.exists():
+        raise AlreadyExists(target)
+    workspace_templates.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return target
+
+
+_WORKSPACE_README = """# Thư mục thông báo kết luận
+
+Tạo bởi `tbkl init` (mẫu `{template}`).
+
+- `tbkl.yaml`: giá trị mặc định của văn phòng (cơ quan, địa danh, người ký, nơi nhận, dòng lưu).
+- `notices/`: mỗi thông báo một tệp `.yaml`; tạo mới bằng `tbkl new "Kết luận …"`.
+- `templates/`: mẫu Word riêng của văn phòng (xem `templates/README.md`).
+- `out/`: tệp Word do `tbkl render` tạo ra.
+
+Các lệnh thường dùng:
+
+    tbkl new "Kết luận họp giao ban tháng 3"
+    tbkl check            # kiểm tra mọi thông báo
+    tbkl show notices/2026/ket-luan-hop-giao-ban-thang-3.yaml
+    tbkl render           # in các thông báo thay đổi ra out/
+"""
+
+_TEMPLATES_README = """# Mẫu Word riêng của văn phòng
+
+Sao một mẫu có sẵn về đây rồi sửa trong Word (tiêu đề, khoảng cách, kiểu chữ "TB …"):
+
+    tbkl templates --copy ubnd-tinh --as mau-cua-toi
+
+Dùng mẫu bằng tên: ghi `mau: mau-cua-toi` trong `tbkl.yaml` (cho mọi thông báo) hoặc trong một
+thông báo. Chỉ sửa chữ bên ngoài các thẻ `{{ … }}` và `{%p … %}`; `tbkl check` cảnh báo khi mẫu
+dùng biến không có hoặc khi Word tách một thẻ thành nhiều đoạn.
+"""

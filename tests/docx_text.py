@@ -1,0 +1,45 @@
+"""Read the text of a rendered .docx the way a reader meets it, for tests that compare wording.
+
+`document_lines(path)` lists the body's paragraphs in document order (a table's cells row by row,
+left to right, where the notice keeps its header and its recipients and signature), then the
+footnotes. Paragraphs with no text, such as the ones that only draw a line under a title, are left
+out: they carry layout, not wording.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from docx import Document
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_NOTE_KINDS_WITHOUT_TEXT = {"separator", "continuationSeparator", "continuationNotice"}
+
+
+def document_lines(path: Path) -> list[str]:
+    """Return the text of every non-empty paragraph of the body, then of every footnote."""
+    body = Document(str(path)).element.body
+    lines = [_text(p) for p in body.iter(qn("w:p")) if not _in_fallback(p)]
+    return [line for line in lines if line.strip()] + footnote_texts(path)
+
+
+def footnote_texts(path: Path) -> list[str]:
+    """Return the text of each real footnote, without its number mark, in the order of the part."""
+    with zipfile.ZipFile(path) as package:
+        if "word/footnotes.xml" not in package.namelist():
+            return []
+        part = parse_xml(package.read("word/footnotes.xml"))
+    notes = [n for n in part.iterchildren(qn("w:footnote")) if n.get(qn("w:type")) not in _NOTE_KINDS_WITHOUT_TEXT]
+    return [" ".join(_text(p) for p in note.iter(qn("w:p"))).strip() for note in notes]
+
+
+def _text(p) -> str:  # noqa: ANN001
+    return Paragraph(p, None).text
+
+
+def _in_fallback(p) -> bool:  # noqa: ANN001
+    return any(ancestor.tag == _FALLBACK for ancestor in p.iterancestors())
