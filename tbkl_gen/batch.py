@@ -239,6 +239,21 @@ def render_one(notice, template: Path) -> bytes:  # noqa: ANN001
     return package(prepared(template.resolve()).render_parts(lay_out(notice)))
 
 
+def _watch_parent() -> None:
+    """Exit this worker when the batch process that started it dies (killed, even with SIGKILL)."""
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.2)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _render_task(item):  # noqa: ANN001, ANN202
     job, stamp, notice, template = item
     return job, stamp, render_one(notice, template)
@@ -250,7 +265,7 @@ def _render_all(loaded, settings: Settings):  # noqa: ANN001, ANN202
     if workers > 1 and len(loaded) >= POOL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_watch_parent) as pool:
             try:
                 chunk = max(1, len(loaded) // (workers * 8))
                 for job, stamp, data in pool.map(_render_task, loaded, chunksize=chunk):

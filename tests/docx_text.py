@@ -14,6 +14,7 @@ from pathlib import Path
 from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
+from docx.oxml.text.paragraph import CT_P
 from docx.text.paragraph import Paragraph
 
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -37,9 +38,17 @@ def footnote_texts(path: Path) -> list[str]:
     return [" ".join(_text(p) for p in note.iter(qn("w:p"))).strip() for note in notes]
 
 
-def _text(p) -> str:  # noqa: ANN001
+def _text(p: CT_P) -> str:
     return Paragraph(p, None).text
 
 
-def _in_fallback(p) -> bool:  # noqa: ANN001
+def _in_fallback(p: CT_P) -> bool:
     return any(ancestor.tag == _FALLBACK for ancestor in p.iterancestors())
+
+
+if __name__ == "__main__":
+    # Print a document's lines, as a golden file holds them: python tests/docx_text.py out/a.docx
+    import sys
+
+    sys.stdout.reconfigure(encoding="utf-8")
+    print("\n".join(document_lines(Path(sys.argv[1]))))

@@ -1,0 +1,69 @@
+"""Shared fixtures: the repository, the examples, rendering through the real CLI, LibreOffice."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tbkl_gen.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTICES = ROOT / "notices"
+SHARED = ROOT.parent / "shared"
+EXAMPLES = sorted(NOTICES.rglob("*.yaml"))
+
+
+def render_cli(args: list[str], cwd: Path | None = None):  # noqa: ANN201
+    """Run `tbkl ARGS` in-process through click, as a user would from a shell."""
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(main, args, catch_exceptions=False)
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(main, args, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+@pytest.fixture(scope="session")
+def rendered_examples(tmp_path_factory) -> dict[Path, Path]:  # noqa: ANN001
+    """Render every example notice once per test session; map source → .docx."""
+    out = tmp_path_factory.mktemp("examples")
+    result = render_cli(["render", str(NOTICES), "-o", str(out), "--force", "--quiet"])
+    assert result.exit_code == 0, result.output
+    return {src: out / src.relative_to(NOTICES).with_suffix(".docx") for src in EXAMPLES}
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.fixture(scope="session")
+def libreoffice() -> str:
+    """Return the LibreOffice binary; skip locally without it, fail in CI."""
+    binary = soffice()
+    if binary is None:
+        if os.environ.get("TBKL_REQUIRE_LIBREOFFICE") or os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is required in CI but not installed")
+        pytest.skip("LibreOffice is not installed")
+    return binary
+
+
+def to_pdf(binary: str, docx: Path, out_dir: Path) -> Path:
+    """Convert docx to PDF with real LibreOffice, in a private profile so runs do not collide."""
+    profile = out_dir / "lo-profile"
+    completed = subprocess.run(
+        [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf", "--outdir", str(out_dir), str(docx)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    pdf = out_dir / (docx.stem + ".pdf")
+    assert completed.returncode == 0 and pdf.is_file(), completed.stderr + completed.stdout
+    return pdf

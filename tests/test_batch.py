@@ -1,0 +1,234 @@
+"""Batch rendering: incremental, all or nothing, safe against Ctrl-C, kills and locked files."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import NOTICES, ROOT, render_cli
+from tbkl_gen.batch import MANIFEST_NAME
+
+SEED = (NOTICES / "2021" / "tbkl-thong-tin-doi-ngoai.yaml").read_text(encoding="utf-8")
+
+
+def make_notices(folder: Path, count: int, tag: str = "") -> list[Path]:
+    """Write count distinct notices (the seed with a numbered summary) into folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index in range(count):
+        path = folder / f"tb-{index:03d}.yaml"
+        text = SEED.replace("giai đoạn 2017-2021\nnoi_dung:", f"giai đoạn 2017-2021 (bản {index}{tag})\nnoi_dung:")
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def summary_line(output: str) -> str:
+    return next(line for line in output.splitlines() if line.startswith("Đã tạo"))
+
+
+def run(args: list[str], cwd: Path | None = None):  # noqa: ANN201
+    return render_cli(args, cwd)
+
+
+def test_second_run_renders_nothing_and_says_so(tmp_path: Path) -> None:
+    make_notices(tmp_path / "src", 3)
+    first = run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    assert summary_line(first.output).startswith("Đã tạo 3, không đổi 0, lỗi 0")
+    second = run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    assert second.exit_code == 0
+    assert summary_line(second.output).startswith("Đã tạo 0, không đổi 3, lỗi 0")
+
+
+def test_only_the_edited_notice_is_rendered_again(tmp_path: Path) -> None:
+    sources = make_notices(tmp_path / "src", 3)
+    run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    before = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "out").glob("*.docx")}
+    time.sleep(0.01)
+    sources[1].write_text(sources[1].read_text(encoding="utf-8").replace("Võ Văn Viên", "Võ Văn Việt"), encoding="utf-8")
+    result = run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    assert summary_line(result.output).startswith("Đã tạo 1, không đổi 2, lỗi 0")
+    after = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "out").glob("*.docx")}
+    assert [name for name in sorted(before) if before[name] != after[name]] == ["tb-001.docx"]
+
+
+def test_force_renders_everything(tmp_path: Path) -> None:
+    make_notices(tmp_path / "src", 2)
+    run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    result = run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out"), "--force"])
+    assert summary_line(result.output).startswith("Đã tạo 2, không đổi 0")
+
+
+@pytest.mark.parametrize("damage", ["{not json", "", '{"entries": 7}', '{"entries": {"tb-000.docx": "x"}}'])
+def test_a_corrupt_manifest_means_render_everything(tmp_path: Path, damage: str) -> None:
+    make_notices(tmp_path / "src", 2)
+    run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    (tmp_path / "out" / MANIFEST_NAME).write_text(damage, encoding="utf-8")
+    result = run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0
+    assert summary_line(result.output).startswith("Đã tạo 2, không đổi 0")
+
+
+def test_a_deleted_output_is_rendered_again(tmp_path: Path) -> None:
+    make_notices(tmp_path / "src", 2)
+    run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    (tmp_path / "out" / "tb-000.docx").unlink()
+    result = run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    assert summary_line(result.output).startswith("Đã tạo 1, không đổi 1")
+
+
+def test_a_changed_default_or_template_renders_the_workspace_again(tmp_path: Path) -> None:
+    run(["init", str(tmp_path / "ws")])
+    for title in ("Kết luận A", "Kết luận B"):
+        run(["new", title], cwd=tmp_path / "ws")
+    assert summary_line(run(["render"], cwd=tmp_path / "ws").output).startswith("Đã tạo 2")
+    assert summary_line(run(["render"], cwd=tmp_path / "ws").output).startswith("Đã tạo 0, không đổi 2")
+    config = tmp_path / "ws" / "tbkl.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("Nguyễn Văn An", "Trần Thị Bình"), encoding="utf-8")
+    assert summary_line(run(["render"], cwd=tmp_path / "ws").output).startswith("Đã tạo 2, không đổi 0")
+    run(["templates", "--copy", "ubnd-tinh", "--as", "rieng"], cwd=tmp_path / "ws")
+    config.write_text(config.read_text(encoding="utf-8").replace('mau: "ubnd-tinh"', 'mau: "rieng"'), encoding="utf-8")
+    assert summary_line(run(["render"], cwd=tmp_path / "ws").output).startswith("Đã tạo 2, không đổi 0")
+    template = tmp_path / "ws" / "templates" / "rieng.docx"
+    with zipfile.ZipFile(template, "a") as package:
+        package.writestr("customXml/note.xml", "<note/>")
+    assert summary_line(run(["render"], cwd=tmp_path / "ws").output).startswith("Đã tạo 2, không đổi 0")
+
+
+def test_stale_outputs_are_reported_and_pruned_on_request(tmp_path: Path) -> None:
+    sources = make_notices(tmp_path / "src", 2)
+    run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    sources[0].unlink()
+    result = run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    assert f"{(tmp_path / 'out' / 'tb-000.docx').as_posix()}: tệp không còn nguồn (dùng --prune để xóa)" in result.output
+    assert (tmp_path / "out" / "tb-000.docx").exists()
+    result = run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out"), "--prune"])
+    assert "đã xóa 1" in summary_line(result.output)
+    assert not (tmp_path / "out" / "tb-000.docx").exists()
+
+
+def test_batch_writes_nothing_when_one_notice_is_invalid(tmp_path: Path) -> None:
+    sources = make_notices(tmp_path / "src", 3)
+    sources[2].write_text(SEED.replace("  ho_ten: Võ Văn Viên\n", ""), encoding="utf-8")
+    result = run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "tb-002.yaml:" in result.output and "nguoi_ky.ho_ten: thiếu họ tên người ký" in result.output
+    assert not list((tmp_path / "out").rglob("*.docx")) if (tmp_path / "out").exists() else True
+
+
+def test_keep_going_writes_the_valid_ones_and_still_fails(tmp_path: Path) -> None:
+    sources = make_notices(tmp_path / "src", 3)
+    sources[2].write_text(SEED.replace("  ho_ten: Võ Văn Viên\n", ""), encoding="utf-8")
+    result = run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out"), "--keep-going"])
+    assert result.exit_code == 1
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.docx")) == ["tb-000.docx", "tb-001.docx"]
+    assert summary_line(result.output).startswith("Đã tạo 2, không đổi 0, lỗi 1")
+
+
+def test_sub_folders_are_mirrored_and_vietnamese_names_work(tmp_path: Path) -> None:
+    folder = tmp_path / "thông báo" / "năm 2021"
+    folder.mkdir(parents=True)
+    (folder / "kết luận số 1.yaml").write_text(SEED, encoding="utf-8")
+    result = run(["render", str(tmp_path / "thông báo"), "-o", str(tmp_path / "đầu ra")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "đầu ra" / "năm 2021" / "kết luận số 1.docx").is_file()
+
+
+def _immutable(path: Path) -> bool:
+    return shutil.which("chattr") is not None and subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode == 0
+
+
+def test_a_locked_output_is_named_and_the_rest_of_the_batch_goes_on(tmp_path: Path) -> None:
+    sources = make_notices(tmp_path / "src", 3)
+    run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    locked = tmp_path / "out" / "tb-001.docx"
+    if not _immutable(locked):
+        pytest.skip("cannot make a file that refuses replacement here (needs chattr as root)")
+    try:
+        for source in sources:
+            source.write_text(source.read_text(encoding="utf-8").replace("Võ Văn Viên", "Võ Văn Việt"), encoding="utf-8")
+        result = run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    finally:
+        subprocess.run(["chattr", "-i", str(locked)], check=False)
+    assert result.exit_code == 1
+    expected = f"{locked.as_posix()}: không ghi được tệp (có thể tệp đang mở trong Word); hãy đóng tệp rồi chạy lại"
+    assert expected in result.output
+    assert summary_line(result.output).startswith("Đã tạo 2, không đổi 0, lỗi 1")
+    assert not list((tmp_path / "out").glob("*.tbkl-tmp"))
+
+
+def _batch_process(src: Path, out: Path, *extra: str, quiet_pipes: bool = False) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    pipe = subprocess.DEVNULL if quiet_pipes else subprocess.PIPE
+    return subprocess.Popen(
+        [sys.executable, "-m", "tbkl_gen", "render", str(src), "-o", str(out), "--force", *extra],
+        env=env,
+        stdout=pipe,
+        stderr=pipe,
+        text=True,
+    )
+
+
+def test_ctrl_c_stops_cleanly_with_exit_130_and_no_temporary_files(tmp_path: Path) -> None:
+    make_notices(tmp_path / "src", 400)
+    process = _batch_process(tmp_path / "src", tmp_path / "out", "--jobs", "1")
+    deadline = time.monotonic() + 60
+    while not list((tmp_path / "out").glob("*.docx")) if (tmp_path / "out").exists() else True:
+        assert time.monotonic() < deadline, "the batch never started writing"
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Đã dừng theo yêu cầu (Ctrl-C)." in err
+    assert "Traceback" not in err
+    assert not list((tmp_path / "out").rglob("*.tbkl-tmp"))
+
+
+def _opens(path: Path) -> bool:
+    import docx
+
+    try:
+        docx.Document(str(path))
+    except Exception:  # noqa: BLE001 - any failure to open is what this test looks for
+        return False
+    return True
+
+
+def test_sigkill_mid_batch_leaves_every_output_old_or_new_and_whole(tmp_path: Path) -> None:
+    sources = make_notices(tmp_path / "src", 150)
+    out = tmp_path / "out"
+    first = _batch_process(tmp_path / "src", out, "--jobs", "2")
+    first.communicate(timeout=120)
+    old = {p.name: p.read_bytes() for p in out.glob("*.docx")}
+    new = {}
+    make_notices(tmp_path / "src", len(sources), tag=" mới")
+    reference = tmp_path / "reference"
+    done = _batch_process(tmp_path / "src", reference, "--jobs", "1")
+    done.communicate(timeout=120)
+    new = {p.name: p.read_bytes() for p in reference.glob("*.docx")}
+    assert len(old) == len(new) == len(sources)
+    rng = random.Random(20)
+    for attempt in range(20):
+        process = _batch_process(tmp_path / "src", out, "--jobs", str(1 + attempt % 2), quiet_pipes=True)
+        time.sleep(rng.uniform(0.2, 1.2))
+        process.kill()
+        process.wait(timeout=60)
+        for path in out.glob("*.docx"):
+            data = path.read_bytes()
+            assert data in (old[path.name], new[path.name]), f"attempt {attempt}: {path.name} is neither old nor new"
+        assert sorted(p.name for p in out.glob("*.docx")) == sorted(old)
+    assert all(_opens(out / name) for name in rng.sample(sorted(old), 10))
+    finish = run(["render", str(tmp_path / "src"), "-o", str(out)])
+    assert finish.exit_code == 0
+    assert not list(out.glob("*.tbkl-tmp"))
+    assert {p.name: p.read_bytes() for p in out.glob("*.docx")} == new

@@ -1,0 +1,95 @@
+"""Every example, through every built-in template, holds the rules of ND30 §11-12.
+
+The rules are checked on the real .docx by `tbkl_gen.docx_rules`, which reads the XML and resolves
+formatting through the style chain; openxml-audit checks each file against the Office schemas and
+Word's known quirks.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, NOTICES, ROOT, render_cli
+from tbkl_gen.docx_rules import audit_docx, format_report
+from tbkl_gen.render import builtin_template_names
+
+TEMPLATES = builtin_template_names()
+
+
+def failing(path: Path) -> list[str]:
+    return [f"{r.rule} {r.title}: {r.detail}" for r in audit_docx(path) if r.status == "loi"]
+
+
+@pytest.mark.parametrize("source", EXAMPLES, ids=lambda p: p.stem)
+def test_example_holds_every_rule(source: Path, rendered_examples: dict[Path, Path]) -> None:
+    docx = rendered_examples[source]
+    assert failing(docx) == [], format_report(audit_docx(docx))
+
+
+@pytest.mark.parametrize("source", EXAMPLES, ids=lambda p: p.stem)
+def test_example_checks_every_rule_it_can(source: Path, rendered_examples: dict[Path, Path]) -> None:
+    results = {r.rule: r.status for r in audit_docx(rendered_examples[source])}
+    assert sorted(results) == list(range(1, 27))
+    not_applicable = {rule for rule, status in results.items() if status == "khong_ap_dung"}
+    # Only the parent line (rule 6 part) may be absent, and only where the notice has none.
+    assert not_applicable <= {6}
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_each_builtin_template_renders_every_example_within_the_rules(template: str, tmp_path: Path) -> None:
+    result = render_cli(["render", str(NOTICES), "-o", str(tmp_path), "--template", template, "--quiet", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    outputs = sorted(tmp_path.rglob("*.docx"))
+    assert len(outputs) == len(EXAMPLES)
+    for docx in outputs:
+        assert failing(docx) == [], f"{template} / {docx.name}: {failing(docx)}"
+
+
+def _audit_findings(path: Path) -> list[str]:
+    from openxml_audit import OpenXmlValidator
+
+    result = OpenXmlValidator().validate(str(path))
+    return [f"{e.part_uri} {e.description}" for e in result.errors]
+
+
+@pytest.mark.parametrize("source", EXAMPLES, ids=lambda p: p.stem)
+def test_example_passes_openxml_audit(source: Path, rendered_examples: dict[Path, Path]) -> None:
+    assert _audit_findings(rendered_examples[source]) == []
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_builtin_template_file_passes_openxml_audit(template: str) -> None:
+    assert _audit_findings(ROOT / "templates" / f"{template}.docx") == []
+
+
+def test_urgent_notice_passes_openxml_audit_and_shows_the_stamp(tmp_path: Path) -> None:
+    seed = (NOTICES / "2021" / "tbkl-thong-tin-doi-ngoai.yaml").read_text(encoding="utf-8")
+    source = tmp_path / "khan.yaml"
+    source.write_text(seed.replace("so:\n", "so: \"7\"\ndo_khan: THƯỢNG KHẨN\n"), encoding="utf-8")
+    result = render_cli(["render", str(source), "-o", str(tmp_path / "out"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    docx = tmp_path / "out" / "khan.docx"
+    assert _audit_findings(docx) == []
+    assert failing(docx) == []
+    import docx as python_docx
+
+    header = python_docx.Document(str(docx)).tables[0]
+    assert [p.text for p in header.cell(1, 0).paragraphs] == ["Số: 07/TB-UBND", "THƯỢNG KHẨN"]
+
+
+def test_committed_templates_match_their_build_script(tmp_path: Path) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_templates", ROOT / "templates" / "build_templates.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for template in module.TEMPLATES:
+        built = module.write(template, tmp_path)
+        assert built.read_bytes() == (ROOT / "templates" / built.name).read_bytes(), template.name
+    module.write_index(tmp_path)
+    assert json.loads((tmp_path / "index.json").read_text(encoding="utf-8")) == json.loads(
+        (ROOT / "templates" / "index.json").read_text(encoding="utf-8")
+    )

@@ -1,0 +1,198 @@
+"""An office workspace: tbkl init, tbkl new, defaults merged, own templates, tbkl show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import docx
+import pytest
+
+from conftest import render_cli
+from tbkl_gen.docx_rules import audit_docx
+
+YEAR = dt.date.today().year
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    result = render_cli(["init", str(tmp_path / "ubnd-lam-dong")])
+    assert result.exit_code == 0, result.output
+    return tmp_path / "ubnd-lam-dong"
+
+
+def body_texts(path: Path) -> list[str]:
+    document = docx.Document(str(path))
+    texts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                texts += [p.text for p in cell.paragraphs]
+    return texts
+
+
+def test_init_creates_the_workspace_files(workspace: Path) -> None:
+    for name in ("tbkl.yaml", "notices", "templates", ".gitattributes", "README.md", "notice.schema.json"):
+        assert (workspace / name).exists(), name
+    assert "*.docx binary" in (workspace / ".gitattributes").read_text(encoding="utf-8")
+
+
+def test_init_refuses_to_overwrite_a_workspace(workspace: Path) -> None:
+    result = render_cli(["init", str(workspace)])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"{(workspace / 'tbkl.yaml').as_posix()}: đã có, không ghi đè"
+
+
+def test_new_then_render_gives_a_correct_notice(workspace: Path) -> None:
+    result = render_cli(["new", "Kết luận họp giao ban tháng 3"], cwd=workspace)
+    assert result.output.strip() == f"đã tạo notices/{YEAR}/ket-luan-hop-giao-ban-thang-3.yaml"
+    source = workspace / "notices" / str(YEAR) / "ket-luan-hop-giao-ban-thang-3.yaml"
+    assert source.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../../notice.schema.json\n")
+    result = render_cli(["render"], cwd=workspace)
+    assert result.exit_code == 0, result.output
+    output = workspace / "out" / str(YEAR) / "ket-luan-hop-giao-ban-thang-3.docx"
+    assert [r.rule for r in audit_docx(output) if r.status == "loi"] == []
+    texts = body_texts(output)
+    assert "Kết luận họp giao ban tháng 3" in texts
+    lines = recipients(output)
+    assert lines[:2] == ["- Như thành phần dự họp;", "- Chủ tịch, các PCT UBND tỉnh;"]
+    assert lines[-1] == "- Lưu: VT, TH."
+    assert "Nguyễn Văn An" in texts
+
+
+def test_new_refuses_an_existing_notice(workspace: Path) -> None:
+    render_cli(["new", "Kết luận A"], cwd=workspace)
+    result = render_cli(["new", "Kết luận A"], cwd=workspace)
+    assert result.exit_code == 1
+    assert result.output.strip() == f"{(workspace / 'notices' / str(YEAR) / 'ket-luan-a.yaml').as_posix()}: đã có, không ghi đè"
+
+
+def test_new_outside_a_workspace_is_a_usage_error(tmp_path: Path) -> None:
+    result = render_cli(["new", "Kết luận"], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "không tìm thấy tbkl.yaml" in result.output
+
+
+def recipients(path: Path) -> list[str]:
+    """Return the recipient lines of the closing table's left cell."""
+    cell = docx.Document(str(path)).tables[-1].cell(0, 0)
+    return [p.text for p in cell.paragraphs if p.text.startswith("- ")]
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+MINIMAL = """\
+trich_yeu: Kết luận họp thử
+ngay: 2026-03-14
+noi_dung:
+  - Nội dung kết luận./.
+"""
+
+
+def test_a_notice_states_only_what_differs(workspace: Path) -> None:
+    write(workspace / "notices" / "a.yaml", MINIMAL + "nguoi_ky:\n  ho_ten: Trần Thị Bình\n")
+    result = render_cli(["render"], cwd=workspace)
+    assert result.exit_code == 0, result.output
+    texts = body_texts(workspace / "out" / "a.docx")
+    assert "Trần Thị Bình" in texts and "Nguyễn Văn An" not in texts
+    assert "KT. CHÁNH VĂN PHÒNG" in texts  # the rest of nguoi_ky still comes from tbkl.yaml
+    assert "Lâm Đồng, ngày 14 tháng 3 năm 2026" in texts
+
+
+def test_noi_nhan_replaces_and_noi_nhan_them_extends(workspace: Path) -> None:
+    write(workspace / "notices" / "thay.yaml", MINIMAL + "noi_nhan:\n  - Sở Xây dựng\n")
+    write(workspace / "notices" / "them.yaml", MINIMAL + "noi_nhan_them:\n  - Sở Xây dựng\n")
+    assert render_cli(["render"], cwd=workspace).exit_code == 0
+    replaced = recipients(workspace / "out" / "thay.docx")
+    extended = recipients(workspace / "out" / "them.docx")
+    assert replaced == ["- Sở Xây dựng;", "- Lưu: VT, TH."]
+    assert extended[:2] == ["- Sở Xây dựng;", "- Chủ tịch, các PCT UBND tỉnh;"] and len(extended) == 6
+
+
+def test_a_wrong_default_is_reported_at_its_line_in_tbkl_yaml(workspace: Path) -> None:
+    config = workspace / "tbkl.yaml"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines, start=1) if line.strip().startswith("luu:"))
+    config.write_text(config.read_text(encoding="utf-8").replace('luu: "VT, TH"', 'luu: "TH"'), encoding="utf-8")
+    write(workspace / "notices" / "a.yaml", MINIMAL)
+    result = render_cli(["check"], cwd=workspace)
+    assert result.exit_code == 1
+    assert f"tbkl.yaml:{number}:8: luu: dòng lưu phải bắt đầu bằng “VT” (Văn thư), gặp “TH” (ví dụ luu: VT, KGVX)" in result.output
+
+
+def test_show_prints_the_merged_notice_and_where_defaults_come_from(workspace: Path) -> None:
+    write(workspace / "notices" / "a.yaml", MINIMAL)
+    result = render_cli(["show", "notices/a.yaml"], cwd=workspace)
+    assert result.exit_code == 0, result.output
+    assert "# notices/a.yaml sau khi gộp giá trị mặc định" in result.output
+    assert 'dia_danh: "Lâm Đồng"  # mặc định: tbkl.yaml:' in result.output
+    assert 'trich_yeu: "Kết luận họp thử"\n' in result.output
+
+
+def test_templates_lists_every_builtin_template(workspace: Path) -> None:
+    result = render_cli(["templates"], cwd=workspace)
+    for name in ("ubnd-tinh (mặc định)", "ubnd-tinh-lanh-dao", "van-phong", "so-nganh", "ubnd-xa"):
+        assert f"  {name}" in result.output
+
+
+@pytest.mark.parametrize("template", ["ubnd-tinh", "ubnd-tinh-lanh-dao", "van-phong", "so-nganh", "ubnd-xa"])
+def test_each_kind_of_office_renders_within_the_rules(template: str, tmp_path: Path) -> None:
+    folder = tmp_path / template
+    assert render_cli(["init", str(folder), "--mau", template]).exit_code == 0
+    write(folder / "notices" / "a.yaml", MINIMAL)
+    result = render_cli(["render"], cwd=folder)
+    assert result.exit_code == 0, result.output
+    assert [f"{r.rule}: {r.detail}" for r in audit_docx(folder / "out" / "a.docx") if r.status == "loi"] == []
+    check = render_cli(["check", "--strict"], cwd=folder)
+    assert check.exit_code == 0, check.output
+
+
+def test_an_office_template_edited_in_python_docx_renders_with_the_change(workspace: Path) -> None:
+    render_cli(["templates", "--copy", "ubnd-tinh", "--as", "rieng"], cwd=workspace)
+    path = workspace / "templates" / "rieng.docx"
+    document = docx.Document(str(path))
+    motto = next(p for p in document.tables[0].cell(0, 1).paragraphs if p.text.startswith("Độc lập"))
+    letterhead = motto.insert_paragraph_before("VĂN PHÒNG ỦY BAN NHÂN DÂN TỈNH")
+    letterhead.style = document.styles["TB Cơ quan chủ quản"]
+    document.save(str(path))
+    write(workspace / "notices" / "a.yaml", "mau: rieng\n" + MINIMAL)
+    assert render_cli(["render"], cwd=workspace).exit_code == 0
+    cell = docx.Document(str(workspace / "out" / "a.docx")).tables[0].cell(0, 1)
+    assert [p.text for p in cell.paragraphs][:3] == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "VĂN PHÒNG ỦY BAN NHÂN DÂN TỈNH",
+        "Độc lập - Tự do - Hạnh phúc",
+    ]
+
+
+def test_check_warns_about_unknown_variables_and_split_tags_in_office_templates(workspace: Path) -> None:
+    render_cli(["templates", "--copy", "ubnd-tinh", "--as", "rieng"], cwd=workspace)
+    path = workspace / "templates" / "rieng.docx"
+    document = docx.Document(str(path))
+    paragraph = document.add_paragraph()
+    paragraph.add_run("{{ so_")
+    paragraph.add_run("dien_thoai }}")
+    document.save(str(path))
+    write(workspace / "notices" / "a.yaml", MINIMAL)
+    result = render_cli(["check"], cwd=workspace)
+    lines = result.output.splitlines()
+    assert any(
+        line.startswith("templates/rieng.docx: cảnh báo: word/document.xml, đoạn ")
+        and line.endswith(": thẻ “{{ so_dien_thoai }}” bị Word tách thành nhiều đoạn định dạng (xóa thẻ rồi gõ lại liền một lần, không đổi định dạng giữa thẻ)")
+        for line in lines
+    ), result.output
+    assert any(
+        line.startswith("templates/rieng.docx: cảnh báo: word/document.xml: mẫu dùng biến “so_dien_thoai” không có trong hợp đồng mẫu")
+        for line in lines
+    ), result.output
+
+
+def test_an_unknown_template_name_is_reported_with_the_known_ones(workspace: Path) -> None:
+    write(workspace / "notices" / "a.yaml", "mau: khong-co\n" + MINIMAL)
+    result = render_cli(["render"], cwd=workspace)
+    assert result.exit_code == 1
+    assert "notices/a.yaml: mau: không tìm thấy mẫu “khong-co”; các mẫu có sẵn: so-nganh, ubnd-tinh, ubnd-tinh-lanh-dao, ubnd-xa, van-phong" in result.output
