@@ -1057,11 +1057,14 @@ def _locate_summary_and_body(notice: _Notice, paras: list[_Para]) -> None:
         # Without a title the body starts after the last header part that was found.
         found = [p.order for p in (notice.national, notice.motto, notice.number, notice.date, *notice.issuer) if p]
         index = max(found, default=-1) + 1
-    summary = []
+    summary: list[_Para] = []
     while notice.title is not None and index < len(paras):
         para = paras[index]
-        starts_body = para.format.jc in ("both", "distribute") and para.format.first_line > 0
-        if para.empty or para.cell is not None or starts_body or len(summary) >= 6:
+        if para.empty or para.cell is not None or _starts_body(para) or len(summary) >= 6:
+            break
+        # A summary spread over several paragraphs keeps one look; a change of alignment or
+        # weight means the body has begun even when no blank line or drawn line separates them.
+        if summary and (para.format.jc, para.all_runs("bold")) != (summary[0].format.jc, summary[0].all_runs("bold")):
             break
         summary.append(para)
         index += 1
@@ -1072,6 +1075,11 @@ def _locate_summary_and_body(notice: _Notice, paras: list[_Para]) -> None:
     closing = _closing_start(notice, paras, index)
     notice.body = [p for p in paras[index:closing] if p.cell is None and not p.empty]
     _locate_signature(notice, paras, closing)
+
+
+def _starts_body(para: _Para) -> bool:
+    indented = para.format.jc in ("both", "distribute") and para.format.first_line > 0
+    return indented or bool(_ITEM_LABEL.match(para.norm)) or para.norm[:1] in ("-", "–", "+", "•")
 
 
 def _closing_start(notice: _Notice, paras: list[_Para], start: int) -> int:
@@ -1542,8 +1550,24 @@ def _check_upper(text: str) -> str | None:
     return None if _is_upper(text) else "không viết hoa toàn bộ"
 
 
-def _checks(para: _Para, *problems: str | None) -> list[str]:
-    return [f"{_quote(para.text)}: {p}" for p in problems if p]
+def _checks(para: _Para, *problems: str | None, text: str | None = None) -> list[tuple[str, str]]:
+    """Return one finding for a paragraph (or one visual line of it): where, and what is wrong."""
+    found = [p for p in problems if p]
+    return [(_quote(text if text is not None else para.text), " và ".join(found))] if found else []
+
+
+def _findings(pairs: list[tuple[str, str]]) -> list[str]:
+    """Return findings as text; the same problem on three or more lines is told once with a count."""
+    places: dict[str, list[str]] = {}
+    for where, problem in pairs:
+        places.setdefault(problem, []).append(where)
+    out = []
+    for problem, wheres in places.items():
+        if len(wheres) >= 3:
+            out.append(f"{len(wheres)} dòng {problem} (ví dụ {wheres[0]}, {wheres[1]})")
+        else:
+            out.extend(f"{where}: {problem}" for where in wheres)
+    return out
 
 
 def _describe(para: _Para) -> str:
@@ -1685,7 +1709,9 @@ def _rule_04_national_name(n: _Notice) -> tuple[str, str]:
     para = n.national
     if para is None:
         return _missing(f"Quốc hiệu {_quote(NATIONAL_NAME)}")
-    problems = _checks(para, _check_bold(para, True), _check_italic(para, False), _check_sizes(para, (12, 13)))
+    problems = _findings(
+        _checks(para, _check_bold(para, True), _check_italic(para, False), _check_sizes(para, (12, 13)))
+    )
     return _result(problems, f"{_quote(para.text)}: {_describe(para)}")
 
 
@@ -1701,7 +1727,7 @@ def _rule_05_motto(n: _Notice) -> tuple[str, str]:
             problems.append(f"{_quote(para.text)}: cần đúng {_quote(MOTTO)}")
     if n.national is not None and not _directly_after(n.doc, n.national, para):
         problems.append("Tiêu ngữ không nằm ngay dưới Quốc hiệu")
-    problems += _checks(para, _check_bold(para, True), _check_sizes(para, (13, 14)))
+    problems += _findings(_checks(para, _check_bold(para, True), _check_sizes(para, (13, 14))))
     width = sum(w for _, w in _char_widths(para))
     low, high = width * (1 - _MOTTO_LINE_TOLERANCE), width * (1 + _MOTTO_LINE_TOLERANCE)
     line_problems, found = _line_problems(n.doc, [para], _line_under(n.doc, [para]), low, high, width)
@@ -1717,11 +1743,12 @@ def _directly_after(doc: _Doc, first: _Para, second: _Para) -> bool:
 def _rule_06_issuer(n: _Notice) -> tuple[str, str]:
     if not n.issuer:
         return _missing("tên cơ quan ban hành")
-    problems = []
+    findings = []
     for para in n.issuer:
-        problems += _checks(para, _check_upper(para.norm), _check_bold(para, True), _check_sizes(para, (12, 13)))
+        findings += _checks(para, _check_upper(para.norm), _check_bold(para, True), _check_sizes(para, (12, 13)))
     for para in n.parent_lines:
-        problems += _checks(para, _check_bold(para, False))
+        findings += _checks(para, _check_bold(para, False))
+    problems = _findings(findings)
     names = " / ".join(p.norm for p in n.issuer)
     parent = (
         "dòng cơ quan chủ quản " + " / ".join(_quote(p.text) for p in n.parent_lines) + f" ({_describe(n.parent_lines[0])})"
@@ -1753,8 +1780,10 @@ def _rule_07_number(n: _Notice) -> tuple[str, str]:
             problems.append(f"ký hiệu «{symbol}», cần «{expected}»")
         elif expected is None and not re.fullmatch(r"TB-[A-ZĐ]+", symbol):
             problems.append(f"ký hiệu «{symbol}», cần «TB-» và chữ viết tắt tên cơ quan viết hoa, không có dấu cách")
-    problems += _checks(
-        para, _check_sizes(para, (13,)), _check_bold(para, False), _check_italic(para, False), _check_centred(para)
+    problems += _findings(
+        _checks(
+            para, _check_sizes(para, (13,)), _check_bold(para, False), _check_italic(para, False), _check_centred(para)
+        )
     )
     draft = " (dự thảo, để trống số)" if match and not match.group("num") else ""
     return _result(problems, f"{_quote(text)}{draft}: {_describe(para)}")
@@ -1783,8 +1812,8 @@ def _rule_08_date_line(n: _Notice) -> tuple[str, str]:
             blanks.append("tháng")
         elif not 1 <= int(month) <= 12:
             problems.append(f"tháng «{month}» không hợp lệ")
-    problems += _checks(
-        para, _check_italic(para, True), _check_bold(para, False), _check_sizes(para, (13, 14))
+    problems += _findings(
+        _checks(para, _check_italic(para, True), _check_bold(para, False), _check_sizes(para, (13, 14)))
     )
     number = n.number
     same_row = (
@@ -1805,7 +1834,8 @@ def _rule_09_leading_zeros(n: _Notice) -> tuple[str, str]:
         return _missing("ngày tháng đúng dạng để kiểm tra số 0 đứng trước")
     day, month = match.group("day"), match.group("month")
     if day is None and month is None:
-        return STATUS_NOT_APPLICABLE, "ngày và tháng đều để trống (dự thảo)"
+        # A draft leaves both blank for the clerk: nothing can lack or carry a zero yet.
+        return STATUS_PASS, "ngày và tháng đều để trống (dự thảo), chưa có số nào để xét số 0"
     problems, found = [], []
     if day is not None:
         want = f"{int(day):02d}"
@@ -1825,14 +1855,14 @@ def _rule_10_title_summary(n: _Notice) -> tuple[str, str]:
     title = n.title
     if title is None:
         return _missing("tên loại «THÔNG BÁO»")
-    problems = _checks(
+    findings = _checks(
         title, _check_upper(title.norm), _check_bold(title, True), _check_sizes(title, (13, 14)), _check_centred(title)
     )
     if not n.summary:
-        problems.append("không tìm thấy trích yếu ngay dưới «THÔNG BÁO»")
-        return _result(problems, "")
+        return _result([*_findings(findings), "không tìm thấy trích yếu ngay dưới «THÔNG BÁO»"], "")
     for para in n.summary:
-        problems += _checks(para, _check_bold(para, True), _check_sizes(para, (13, 14)), _check_centred(para))
+        findings += _checks(para, _check_bold(para, True), _check_sizes(para, (13, 14)), _check_centred(para))
+    problems = _findings(findings)
     summary_text = " ".join(p.norm for p in n.summary)
     if _is_upper(summary_text):
         problems.append(f"trích yếu {_quote(summary_text)} viết hoa toàn bộ, cần chữ thường")
@@ -1918,7 +1948,7 @@ def _rule_12_point_letters(n: _Notice) -> tuple[str, str]:
             problems.append(f"{previous} là «{letter})»{reason}, cần «{want})»")
         expected_index += 1
     if not groups:
-        return STATUS_NOT_APPLICABLE, "không có điểm a), b), c)…"
+        return STATUS_PASS, "nội dung không có điểm a), b), c)… nên không có thứ tự nào sai"
     found = "; ".join(f"{g[0]})–{g[-1]})" if len(g) > 1 else f"{g[0]})" for g in groups)
     return _result(problems, f"{len(groups)} nhóm điểm: {found}")
 
@@ -1957,13 +1987,11 @@ def _rule_14_authority(n: _Notice) -> tuple[str, str]:
     problems = []
     if stack := _stack_problem(lines):
         problems.append(stack)
+    findings = []
     for text, para in n.authority:
-        problems += [
-            f"{_quote(text)}: {p}"
-            for p in (_check_upper(text), _check_bold(para, True), _check_sizes(para, (13, 14)), _check_centred(para))
-            if p
-        ]
-    problems = list(dict.fromkeys(problems))
+        checks = (_check_upper(text), _check_bold(para, True), _check_sizes(para, (13, 14)), _check_centred(para))
+        findings += _checks(para, *checks, text=text)
+    problems += _findings(findings)
     return _result(problems, " / ".join(lines) + f": {_describe(n.authority[0][1])}")
 
 
@@ -1979,7 +2007,7 @@ def _rule_15_signer_name(n: _Notice) -> tuple[str, str]:
     if para is None:
         return _missing("họ tên người ký")
     text = para.norm
-    problems = _checks(para, _check_bold(para, True), _check_sizes(para, (13, 14)), _check_centred(para))
+    problems = _findings(_checks(para, _check_bold(para, True), _check_sizes(para, (13, 14)), _check_centred(para)))
     if _is_upper(text):
         problems.append(f"{_quote(text)}: viết hoa toàn bộ, cần chữ thường viết hoa chữ đầu")
     if prefix := _academic_prefix(text):
@@ -1994,7 +2022,9 @@ def _rule_16_recipients_head(n: _Notice) -> tuple[str, str]:
     problems = []
     if para.norm != "Nơi nhận:":
         problems.append(f"{_quote(para.text)}: cần đúng «Nơi nhận:»")
-    problems += _checks(para, _check_bold(para, True), _check_italic(para, True), _check_sizes(para, (12,)))
+    problems += _findings(
+        _checks(para, _check_bold(para, True), _check_italic(para, True), _check_sizes(para, (12,)))
+    )
     if para.cell is None:
         problems.append("«Nơi nhận:» không nằm trong bảng cùng hàng với chữ ký")
     else:
@@ -2013,14 +2043,13 @@ def _rule_16_recipients_head(n: _Notice) -> tuple[str, str]:
 def _rule_17_recipient_lines(n: _Notice) -> tuple[str, str]:
     if not n.recipients:
         return _missing("danh sách nơi nhận")
-    problems = []
-    for text, para in n.recipients:
-        problems += [f"{_quote(text)}: {p}" for p in (_check_sizes(para, (11,)), _check_bold(para, False), _check_italic(para, False)) if p]
-        if not text.startswith("- "):
-            problems.append(f"{_quote(text)}: không bắt đầu bằng «- »")
-    for text, _ in n.recipients[:-1]:
-        if not text.endswith(";"):
-            problems.append(f"{_quote(text)}: không kết thúc bằng «;»")
+    findings = []
+    for index, (text, para) in enumerate(n.recipients):
+        dash = None if text.startswith("- ") else "không bắt đầu bằng «- »"
+        end = None if index == len(n.recipients) - 1 or text.endswith(";") else "không kết thúc bằng «;»"
+        checks = (_check_sizes(para, (11,)), _check_bold(para, False), _check_italic(para, False), dash, end)
+        findings += _checks(para, *checks, text=text)
+    problems = list(dict.fromkeys(_findings(findings)))
     last = n.recipients[-1][0]
     if not last.startswith("- Lưu: VT"):
         problems.append(f"dòng cuối {_quote(last)} không bắt đầu bằng «- Lưu: VT»")
@@ -2142,22 +2171,20 @@ def _rule_20_header_centred(n: _Notice) -> tuple[str, str]:
 def _rule_21_issuer_block(n: _Notice) -> tuple[str, str]:
     if not n.issuer:
         return _missing("tên cơ quan ban hành")
-    problems = []
+    findings = []
     for para in [*n.parent_lines, *n.issuer]:
-        problems += _checks(
+        findings += _checks(
             para,
             _check_upper(para.norm),
             _check_sizes(para, (12, 13)),
             _check_centred(para),
             _check_italic(para, False),
+            _check_bold(para, para not in n.parent_lines),
+            _single_spacing_problem(para),
         )
-    for para in n.issuer:
-        problems += _checks(para, _check_bold(para, True))
-    for para in n.parent_lines:
-        problems += _checks(para, _check_bold(para, False))
-    for para in [*n.header_block, *n.parent_lines, *n.issuer]:
-        if spacing := _single_spacing_problem(para):
-            problems.append(f"{_quote(para.text)}: {spacing}")
+    for para in n.header_block:
+        findings += _checks(para, _single_spacing_problem(para))
+    problems = _findings(findings)
     return _result(
         problems,
         f"{len(n.parent_lines) + len(n.issuer)} dòng tên cơ quan: {_describe(n.issuer[-1])}; "
@@ -2194,13 +2221,13 @@ def _rule_22_first_line_indent(n: _Notice) -> tuple[str, str]:
 def _rule_23_recipient_style(n: _Notice) -> tuple[str, str]:
     if not n.recipients:
         return _missing("danh sách nơi nhận")
-    problems = []
+    findings = []
     for text, para in n.recipients:
-        problems += [f"{_quote(text)}: {p}" for p in (_check_italic(para, False), _check_bold(para, False)) if p]
+        findings += _checks(para, _check_italic(para, False), _check_bold(para, False), text=text)
+    problems = list(dict.fromkeys(_findings(findings)))
     last = n.recipients[-1][0]
     if not _ARCHIVE_LINE.match(last):
         problems.append(f"dòng cuối {_quote(last)}, cần dạng «- Lưu: VT, <đơn vị soạn thảo>[ <số bản>].»")
-    problems = list(dict.fromkeys(problems))
     return _result(problems, f"các dòng nơi nhận chữ đứng, không đậm; dòng cuối {_quote(last)}")
 
 
@@ -2209,7 +2236,7 @@ def _rule_24_signer_plain(n: _Notice) -> tuple[str, str]:
     if para is None:
         return _missing("họ tên người ký")
     text = para.norm
-    problems = _checks(para, _check_italic(para, False), _check_bold(para, True))
+    problems = _findings(_checks(para, _check_italic(para, False), _check_bold(para, True)))
     if prefix := _academic_prefix(text):
         problems.append(f"{_quote(text)}: có học hàm, học vị «{prefix}.» trước tên")
     return _result(problems, f"{_quote(text)}: {_describe(para)}, không có học hàm, học vị")

@@ -1,0 +1,23 @@
+"""`tbkl schema` is generated from the model, and the committed copy is up to date."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import ROOT, render_cli
+
+
+def test_schema_command_prints_the_committed_schema() -> None:
+    result = render_cli(["schema"])
+    assert result.exit_code == 0
+    assert json.loads(result.output) == json.loads((ROOT / "notice.schema.json").read_text(encoding="utf-8"))
+
+
+def test_schema_knows_every_top_level_key_and_forbids_others() -> None:
+    schema = json.loads(render_cli(["schema"]).output)
+    assert schema["additionalProperties"] is False
+    assert set(schema["properties"]) == {
+        "phien_ban", "mau", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "ngay_hop", "do_khan",
+        "trich_yeu", "noi_dung", "noi_nhan", "noi_nhan_them", "luu", "nguoi_ky",
+    }  # fmt: skip
+    assert schema["properties"]["nguoi_ky"] == {"$ref": "#/$defs/NguoiKy", "description": "Người ký."}
