@@ -25,7 +25,7 @@ from lxml import etree
 from .text_width import char_width_em
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = "{%s}" % _W_NS
+W = f"{{{_W_NS}}}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 WPS = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}"
@@ -62,7 +62,10 @@ _AUTO_SPACING_TWIPS = 280
 
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
-POINT_LETTERS = "a b c d đ e g h i k l m n o p q r s t u v x y".split()
+POINT_LETTERS = (
+    "a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m",
+    "n", "o", "p", "q", "r", "s", "t", "u", "v", "x", "y",
+)  # fmt: skip
 _ACADEMIC_PREFIXES = ("TSKH", "PGS", "GS", "TS", "ThS", "Th.S", "KS", "BS", "NCS", "CN")
 _AUTHORITY_RANK = {"TM": 0, "TL": 1, "TUQ": 1, "KT": 2, "Q": 3}
 _AUTHORITY_LINE = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*(\S.*)?$")
@@ -234,7 +237,12 @@ class _ParaFormat:
     num: tuple[str, int] | None
 
 
-_FONT_SLOTS = (("ascii", "asciiTheme"), ("hAnsi", "hAnsiTheme"), ("eastAsia", "eastAsiaTheme"), ("cs", "cstheme"))
+_FONT_SLOTS = (
+    ("ascii", "asciiTheme"),
+    ("hAnsi", "hAnsiTheme"),
+    ("eastAsia", "eastAsiaTheme"),
+    ("cs", "cstheme"),
+)
 _JC_ALIASES = {"start": "left", "end": "right"}
 
 
@@ -292,7 +300,9 @@ class _StyleSheet:
         char_chain = _props(self.chain(char_style, "character"), "rPr") if char_style else []
         para_chain = _props(self.chain(para_style, "paragraph"), "rPr")
         table_chain = _props(self.chain(table_style, "table"), "rPr")
-        ordered = [x for x in [rpr, *char_chain, *para_chain, *table_chain, self.rpr_default] if x is not None]
+        ordered = [
+            x for x in [rpr, *char_chain, *para_chain, *table_chain, self.rpr_default] if x is not None
+        ]
 
         def toggle(tag: str) -> bool:
             # Direct formatting sets the value; in styles a "true" flips what the level below gave,
@@ -880,7 +890,9 @@ def _load(path: Path) -> _Doc:
     settings = _related_root(part, RT.SETTINGS)
     even_odd = settings is not None and _on(settings.find(W + "evenAndOddHeaders"))
     theme = _related_root(part, RT.THEME)
-    return _Doc(sheet, section, body_paras, headers, others, _theme_fonts(theme), _theme_colors(theme), even_odd)
+    return _Doc(
+        sheet, section, body_paras, headers, others, _theme_fonts(theme), _theme_colors(theme), even_odd
+    )
 
 
 def _related_root(part, reltype: str) -> etree._Element | None:
@@ -1003,7 +1015,8 @@ def _locate(doc: _Doc, symbol_abbrev: str | None) -> _Notice:
     notice.motto = _find_motto(head, notice.national)
     notice.number = next((p for p in head if re.match(r"^Số\s*:", p.norm)), None)
     notice.date = next(
-        (p for p in head if re.search(r",\s*ngày\b.*\btháng\b.*\bnăm\b", p.norm) and p is not notice.number), None
+        (p for p in head if re.search(r",\s*ngày\b.*\btháng\b.*\bnăm\b", p.norm) and p is not notice.number),
+        None,
     )
     _locate_issuer(notice, head)
     _locate_summary_and_body(notice, paras)
@@ -1055,7 +1068,9 @@ def _locate_summary_and_body(notice: _Notice, paras: list[_Para]) -> None:
         index = notice.title.order + 1
     else:
         # Without a title the body starts after the last header part that was found.
-        found = [p.order for p in (notice.national, notice.motto, notice.number, notice.date, *notice.issuer) if p]
+        found = [
+            p.order for p in (notice.national, notice.motto, notice.number, notice.date, *notice.issuer) if p
+        ]
         index = max(found, default=-1) + 1
     summary: list[_Para] = []
     while notice.title is not None and index < len(paras):
@@ -1064,14 +1079,15 @@ def _locate_summary_and_body(notice: _Notice, paras: list[_Para]) -> None:
             break
         # A summary spread over several paragraphs keeps one look; a change of alignment or
         # weight means the body has begun even when no blank line or drawn line separates them.
-        if summary and (para.format.jc, para.all_runs("bold")) != (summary[0].format.jc, summary[0].all_runs("bold")):
+        if summary and (para.format.jc, para.all_runs("bold")) != (
+            summary[0].format.jc,
+            summary[0].all_runs("bold"),
+        ):
             break
         summary.append(para)
         index += 1
     notice.summary = summary
-    notice.recipients_head = next(
-        (p for p in paras[index:] if _fold(p.text).startswith("NOINHAN")), None
-    )
+    notice.recipients_head = next((p for p in paras[index:] if _fold(p.text).startswith("NOINHAN")), None)
     closing = _closing_start(notice, paras, index)
     notice.body = [p for p in paras[index:closing] if p.cell is None and not p.empty]
     _locate_signature(notice, paras, closing)
@@ -1104,7 +1120,9 @@ def _locate_signature(notice: _Notice, paras: list[_Para], closing: int) -> None
         in_cell = [p for p in row if p.cell == head.cell]
         after_head = [p for p in in_cell if p.order > head.order]
         notice.recipients = _lines(after_head)
-        other_cols = sorted({p.cell.col for p in row if p.cell and p.cell.col != head.cell.col and not p.empty})
+        other_cols = sorted(
+            {p.cell.col for p in row if p.cell and p.cell.col != head.cell.col and not p.empty}
+        )
         if other_cols:
             block = [p for p in row if p.cell is not None and p.cell.col == other_cols[-1]]
     if not block:
@@ -1338,7 +1356,11 @@ def _drawingml_line(frame: etree._Element) -> _Shape | None:
     geometry = next(frame.iter(A + "prstGeom"), None)
     preset = geometry.get("prst", "") if geometry is not None else ""
     xfrm = next(frame.iter(A + "xfrm"), None)
-    rotation = int(xfrm.get("rot", "0")) % 10800000 if xfrm is not None and xfrm.get("rot", "0").lstrip("-").isdigit() else 0
+    rotation = (
+        int(xfrm.get("rot", "0")) % 10800000
+        if xfrm is not None and xfrm.get("rot", "0").lstrip("-").isdigit()
+        else 0
+    )
     is_line = "line" in preset.lower() or "connector" in preset.lower() or height < 0.3
     if not length or not is_line or height > 1.0 or rotation not in (0,):
         return None
@@ -1409,7 +1431,9 @@ def _frame(doc: _Doc, para: _Para, ref: str) -> tuple[float, float] | None:
 def _shape_line(doc: _Doc, para: _Para, shape: _Shape, bands: dict[int, _Band]) -> _HLine:
     band = bands.get(id(para))
     if shape.x_ref == "inline":
-        return _HLine("hình vẽ", shape.length, _text_centre_mm(doc, para, shape.length), band and band.text_top, para)
+        return _HLine(
+            "hình vẽ", shape.length, _text_centre_mm(doc, para, shape.length), band and band.text_top, para
+        )
     centre = None
     frame = _frame(doc, para, shape.x_ref)
     if frame is not None:
@@ -1489,7 +1513,9 @@ def _line_problems(
         found += f", lệch tâm {_num(abs(shift))} mm"
         if abs(shift) > _CENTRE_TOLERANCE_MM:
             side = "trái" if shift < 0 else "phải"
-            problems.append(f"lệch sang {side} {_num(abs(shift))} mm so với giữa dòng chữ (cho phép {_num(_CENTRE_TOLERANCE_MM)} mm)")
+            problems.append(
+                f"lệch sang {side} {_num(abs(shift))} mm so với giữa dòng chữ (cho phép {_num(_CENTRE_TOLERANCE_MM)} mm)"
+            )
     bands = _bands(doc, last)
     if line.y is not None:
         gap = line.y - bands[id(last)].text_bottom
@@ -1572,7 +1598,11 @@ def _findings(pairs: list[tuple[str, str]]) -> list[str]:
 
 def _describe(para: _Para) -> str:
     bold = "đậm" if para.all_runs("bold") else ("không đậm" if not para.any_run("bold") else "đậm một phần")
-    italic = "nghiêng" if para.all_runs("italic") else ("đứng" if not para.any_run("italic") else "nghiêng một phần")
+    italic = (
+        "nghiêng"
+        if para.all_runs("italic")
+        else ("đứng" if not para.any_run("italic") else "nghiêng một phần")
+    )
     align = {"center": "căn giữa", "both": "căn đều", "left": "căn trái", "right": "căn phải"}.get(
         para.format.jc, para.format.jc
     )
@@ -1658,7 +1688,9 @@ def _effective_colour(doc: _Doc, fmt: _RunFormat) -> str:
         base = doc.theme_colors.get(_THEME_COLOR_SLOTS.get(fmt.theme_color, fmt.theme_color))
         if base is None:
             return (fmt.color or "auto").upper()
-        channels = [int(base[i : i + 2], 16) for i in (0, 2, 4)] if re.fullmatch(r"[0-9A-F]{6}", base) else [0, 0, 0]
+        channels = (
+            [int(base[i : i + 2], 16) for i in (0, 2, 4)] if re.fullmatch(r"[0-9A-F]{6}", base) else [0, 0, 0]
+        )
         if fmt.theme_shade:
             channels = [round(c * int(fmt.theme_shade, 16) / 255) for c in channels]
         if fmt.theme_tint:
@@ -1745,13 +1777,17 @@ def _rule_06_issuer(n: _Notice) -> tuple[str, str]:
         return _missing("tên cơ quan ban hành")
     findings = []
     for para in n.issuer:
-        findings += _checks(para, _check_upper(para.norm), _check_bold(para, True), _check_sizes(para, (12, 13)))
+        findings += _checks(
+            para, _check_upper(para.norm), _check_bold(para, True), _check_sizes(para, (12, 13))
+        )
     for para in n.parent_lines:
         findings += _checks(para, _check_bold(para, False))
     problems = _findings(findings)
     names = " / ".join(p.norm for p in n.issuer)
     parent = (
-        "dòng cơ quan chủ quản " + " / ".join(_quote(p.text) for p in n.parent_lines) + f" ({_describe(n.parent_lines[0])})"
+        "dòng cơ quan chủ quản "
+        + " / ".join(_quote(p.text) for p in n.parent_lines)
+        + f" ({_describe(n.parent_lines[0])})"
         if n.parent_lines
         else "không có dòng cơ quan chủ quản"
     )
@@ -1779,10 +1815,16 @@ def _rule_07_number(n: _Notice) -> tuple[str, str]:
         if expected is not None and symbol != expected:
             problems.append(f"ký hiệu «{symbol}», cần «{expected}»")
         elif expected is None and not re.fullmatch(r"TB-[A-ZĐ]+", symbol):
-            problems.append(f"ký hiệu «{symbol}», cần «TB-» và chữ viết tắt tên cơ quan viết hoa, không có dấu cách")
+            problems.append(
+                f"ký hiệu «{symbol}», cần «TB-» và chữ viết tắt tên cơ quan viết hoa, không có dấu cách"
+            )
     problems += _findings(
         _checks(
-            para, _check_sizes(para, (13,)), _check_bold(para, False), _check_italic(para, False), _check_centred(para)
+            para,
+            _check_sizes(para, (13,)),
+            _check_bold(para, False),
+            _check_italic(para, False),
+            _check_centred(para),
         )
     )
     draft = " (dự thảo, để trống số)" if match and not match.group("num") else ""
@@ -1856,7 +1898,11 @@ def _rule_10_title_summary(n: _Notice) -> tuple[str, str]:
     if title is None:
         return _missing("tên loại «THÔNG BÁO»")
     findings = _checks(
-        title, _check_upper(title.norm), _check_bold(title, True), _check_sizes(title, (13, 14)), _check_centred(title)
+        title,
+        _check_upper(title.norm),
+        _check_bold(title, True),
+        _check_sizes(title, (13, 14)),
+        _check_centred(title),
     )
     if not n.summary:
         return _result([*_findings(findings), "không tìm thấy trích yếu ngay dưới «THÔNG BÁO»"], "")
@@ -1868,7 +1914,9 @@ def _rule_10_title_summary(n: _Notice) -> tuple[str, str]:
         problems.append(f"trích yếu {_quote(summary_text)} viết hoa toàn bộ, cần chữ thường")
     width = _widest_line_mm(n.doc, n.summary)
     line = _line_under(n.doc, n.summary)
-    line_problems, found = _line_problems(n.doc, n.summary, line, width / 3 - _RATIO_SLACK_MM, width / 2 + _RATIO_SLACK_MM, width)
+    line_problems, found = _line_problems(
+        n.doc, n.summary, line, width / 3 - _RATIO_SLACK_MM, width / 2 + _RATIO_SLACK_MM, width
+    )
     if line_problems:
         problems.append(f"đường kẻ dưới trích yếu: {line_problems[0]}")
     return _result(
@@ -1901,16 +1949,23 @@ def _rule_11_body(n: _Notice) -> tuple[str, str]:
     for para in paras:
         for problem in _body_problems(para):
             problems.setdefault(problem, []).append(para)
-    return _result(_grouped(problems), f"{len(paras)} đoạn nội dung: căn đều, thụt đầu dòng, cỡ 13–14, giãn dòng và cách đoạn đúng")
+    return _result(
+        _grouped(problems),
+        f"{len(paras)} đoạn nội dung: căn đều, thụt đầu dòng, cỡ 13–14, giãn dòng và cách đoạn đúng",
+    )
 
 
 def _body_problems(para: _Para) -> list[str]:
     fmt = para.format
     out = []
     if fmt.jc != "both":
-        out.append(f"căn {({'left': 'trái', 'right': 'phải', 'center': 'giữa'}).get(fmt.jc, fmt.jc)}, cần căn đều hai bên")
+        out.append(
+            f"căn {({'left': 'trái', 'right': 'phải', 'center': 'giữa'}).get(fmt.jc, fmt.jc)}, cần căn đều hai bên"
+        )
     if not any(abs(fmt.first_line - v) <= 20 for v in (567, 720)):
-        out.append(f"thụt đầu dòng {int(fmt.first_line)} twip ({_mm(fmt.first_line)} mm), cần 567 hoặc 720 (±20)")
+        out.append(
+            f"thụt đầu dòng {int(fmt.first_line)} twip ({_mm(fmt.first_line)} mm), cần 567 hoặc 720 (±20)"
+        )
     if size_problem := _check_sizes(para, (13, 14)):
         out.append(size_problem)
     line, rule = fmt.line, fmt.line_rule
@@ -1989,7 +2044,12 @@ def _rule_14_authority(n: _Notice) -> tuple[str, str]:
         problems.append(stack)
     findings = []
     for text, para in n.authority:
-        checks = (_check_upper(text), _check_bold(para, True), _check_sizes(para, (13, 14)), _check_centred(para))
+        checks = (
+            _check_upper(text),
+            _check_bold(para, True),
+            _check_sizes(para, (13, 14)),
+            _check_centred(para),
+        )
         findings += _checks(para, *checks, text=text)
     problems += _findings(findings)
     return _result(problems, " / ".join(lines) + f": {_describe(n.authority[0][1])}")
@@ -2007,7 +2067,9 @@ def _rule_15_signer_name(n: _Notice) -> tuple[str, str]:
     if para is None:
         return _missing("họ tên người ký")
     text = para.norm
-    problems = _findings(_checks(para, _check_bold(para, True), _check_sizes(para, (13, 14)), _check_centred(para)))
+    problems = _findings(
+        _checks(para, _check_bold(para, True), _check_sizes(para, (13, 14)), _check_centred(para))
+    )
     if _is_upper(text):
         problems.append(f"{_quote(text)}: viết hoa toàn bộ, cần chữ thường viết hoa chữ đầu")
     if prefix := _academic_prefix(text):
@@ -2032,12 +2094,19 @@ def _rule_16_recipients_head(n: _Notice) -> tuple[str, str]:
         if first is not para:
             problems.append("«Nơi nhận:» không phải dòng đầu tiên của ô")
         authority = n.authority[0][1] if n.authority else None
-        if authority is None or authority.cell is None or (authority.cell.table, authority.cell.row) != (
-            para.cell.table,
-            para.cell.row,
+        if (
+            authority is None
+            or authority.cell is None
+            or (authority.cell.table, authority.cell.row)
+            != (
+                para.cell.table,
+                para.cell.row,
+            )
         ):
             problems.append("«Nơi nhận:» không cùng hàng với dòng quyền hạn đầu tiên")
-    return _result(problems, f"«Nơi nhận:»: {_describe(para)}, dòng đầu ô trái, ngang dòng quyền hạn đầu tiên")
+    return _result(
+        problems, f"«Nơi nhận:»: {_describe(para)}, dòng đầu ô trái, ngang dòng quyền hạn đầu tiên"
+    )
 
 
 def _rule_17_recipient_lines(n: _Notice) -> tuple[str, str]:
@@ -2120,7 +2189,11 @@ def _rule_18_page_numbers(n: _Notice) -> tuple[str, str]:
         problems.append("không đặt «trang đầu khác» (w:titlePg), trang 1 sẽ có số trang")
     elif _page_fields(doc, "first"):
         problems.append("đầu trang của trang 1 có trường PAGE, trang 1 không được đánh số")
-    found = f"trường PAGE ở đầu trang, căn giữa, cỡ {_pts(fields[0].sizes)} pt; trang 1 không có số" if fields else ""
+    found = (
+        f"trường PAGE ở đầu trang, căn giữa, cỡ {_pts(fields[0].sizes)} pt; trang 1 không có số"
+        if fields
+        else ""
+    )
     return _result(problems, found)
 
 
@@ -2165,7 +2238,9 @@ def _rule_20_header_centred(n: _Notice) -> tuple[str, str]:
             problems.append(f"{name} {_quote(para.text)}: {centre}")
     if n.national is not None and "HOÀ" in n.national.norm:
         problems.append(f"Quốc hiệu viết «HOÀ», cần «HÒA»: {_quote(n.national.text)}")
-    return _result(problems, "Quốc hiệu, Tiêu ngữ, dòng «Số:», dòng ngày tháng đều căn giữa; Quốc hiệu viết «HÒA»")
+    return _result(
+        problems, "Quốc hiệu, Tiêu ngữ, dòng «Số:», dòng ngày tháng đều căn giữa; Quốc hiệu viết «HÒA»"
+    )
 
 
 def _rule_21_issuer_block(n: _Notice) -> tuple[str, str]:
@@ -2208,7 +2283,7 @@ def _rule_22_first_line_indent(n: _Notice) -> tuple[str, str]:
     problems: dict[str, list[_Para]] = {}
     values: Counter[int] = Counter()
     for para in paras:
-        value = int(round(para.format.first_line))
+        value = round(para.format.first_line)
         values[value] += 1
         if value not in (567, 720):
             problems.setdefault(
@@ -2269,7 +2344,12 @@ def _rule_26_lines(n: _Notice) -> tuple[str, str]:
     checks: list[tuple[str, list[_Para], Callable[[float], tuple[float, float]], list[_Para]]] = []
     if n.motto is not None:
         checks.append(
-            ("Tiêu ngữ", [n.motto], lambda w: (w * (1 - _MOTTO_LINE_TOLERANCE), w * (1 + _MOTTO_LINE_TOLERANCE)), [n.motto])
+            (
+                "Tiêu ngữ",
+                [n.motto],
+                lambda w: (w * (1 - _MOTTO_LINE_TOLERANCE), w * (1 + _MOTTO_LINE_TOLERANCE)),
+                [n.motto],
+            )
         )
     else:
         problems.append("không tìm thấy Tiêu ngữ")
@@ -2283,7 +2363,9 @@ def _rule_26_lines(n: _Notice) -> tuple[str, str]:
         problems.append("không tìm thấy trích yếu")
     for name, block, bounds, measured in checks:
         width = (
-            sum(w for _, w in _char_widths(block[0])) if name == "Tiêu ngữ" else _widest_line_mm(n.doc, measured)
+            sum(w for _, w in _char_widths(block[0]))
+            if name == "Tiêu ngữ"
+            else _widest_line_mm(n.doc, measured)
         )
         low, high = bounds(width)
         line_problems, description = _line_problems(n.doc, block, _line_under(n.doc, block), low, high, width)
@@ -2348,7 +2430,8 @@ _STATUS_WORDS = {STATUS_PASS: "ĐẠT", STATUS_FAIL: "LỖI", STATUS_NOT_APPLICA
 def format_report(results: list[RuleResult]) -> str:
     """Return a readable Vietnamese report, one line a rule, then a count by status."""
     lines = [
-        f"Quy tắc {r.rule} — {r.title}: {_STATUS_WORDS.get(r.status, r.status)}" + (f" — {r.detail}" if r.detail else "")
+        f"Quy tắc {r.rule} — {r.title}: {_STATUS_WORDS.get(r.status, r.status)}"
+        + (f" — {r.detail}" if r.detail else "")
         for r in results
     ]
     counts = Counter(r.status for r in results)

@@ -30,6 +30,11 @@ TEMPLATE_SUFFIX = ".docx"
 _RENDERED = re.compile(r"^(word/(document|header\d*|footer\d*)\.xml|docProps/core\.xml)$")
 _FOOTNOTES = "word/footnotes.xml"
 
+# Runs left empty where docxtpl replaced a tag: they carry nothing and only clutter the XML.
+_EMPTY_RUN = re.compile(r"<w:r>(?:<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t(?: [^>]*)?></w:t></w:r>", re.DOTALL)
+_PARAGRAPH_START = re.compile(r"<w:p[ >]")
+_CLOSING_MARK = '<w:pStyle w:val="TBKhoangCach"/>'
+
 # Widths of the urgency stamps in the decree (Phụ lục I, III.2.b), in mm.
 URGENCY_WIDTH_MM = {"KHẨN": 20.0, "THƯỢNG KHẨN": 40.0, "HỎA TỐC": 30.0}
 
@@ -119,6 +124,7 @@ class PreparedTemplate:
             if _RENDERED.match(name):
                 xml = cleaner.patch_xml(blob.decode("utf-8"))
                 xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+                xml = _EMPTY_RUN.sub("", xml)
                 self.sources[name] = xml
                 try:
                     self.compiled[name] = environment.from_string(xml)
@@ -139,7 +145,10 @@ class PreparedTemplate:
                     raise TemplateBroken(self.path, f"{name}: biến không có trong hợp đồng mẫu: {exc.message}") from exc
                 except jinja2.TemplateError as exc:
                     raise TemplateBroken(self.path, f"{name}: {exc}") from exc
-                out[name] = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml).encode("utf-8")
+                xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+                if name == "word/document.xml":
+                    xml = keep_last_paragraph_with_closing(xml)
+                out[name] = xml.encode("utf-8")
             elif name == _FOOTNOTES and layout.footnotes:
                 notes = "".join(wordml.footnote(note) for note in layout.footnotes)
                 out[name] = blob.replace(b"</w:footnotes>", notes.encode("utf-8") + b"</w:footnotes>")
@@ -170,6 +179,26 @@ class PreparedTemplate:
             "luu": layout.luu,
             "nguoi_ky": {"quyen_han": list(layout.quyen_han), "chuc_vu": layout.chuc_vu, "ho_ten": layout.ho_ten},
         }
+
+
+def keep_last_paragraph_with_closing(xml: str) -> str:
+    """Return xml with the paragraph before the closing block kept on its page.
+
+    The closing table (recipients and signer) never splits, so without this Word and LibreOffice
+    may push it alone onto a last page with no text of the notice above the signature.
+    """
+    mark = xml.find(_CLOSING_MARK)
+    if mark < 0:
+        return xml
+    starts = [m.start() for m in _PARAGRAPH_START.finditer(xml, 0, mark)]
+    if len(starts) < 2:
+        return xml
+    start, end = starts[-2], starts[-1]
+    paragraph = xml[start:end]
+    if "<w:keepNext/>" in paragraph or "<w:pStyle " not in paragraph:
+        return xml
+    style_end = paragraph.index("/>", paragraph.index("<w:pStyle ")) + 2
+    return xml[:start] + paragraph[:style_end] + "<w:keepNext/>" + paragraph[style_end:] + xml[end:]
 
 
 def _measure(document_xml: str) -> _Widths:

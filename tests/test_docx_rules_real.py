@@ -79,14 +79,18 @@ def test_khcn_motto_uses_en_dashes_but_its_line_has_the_right_length(khcn):
 
 
 def test_khcn_issuer_and_number_are_set_at_14_pt(khcn):
-    assert khcn[6].detail == "«ỦY BAN NHÂN DÂN»: cỡ 14 pt, cần 12–13 pt; «TỈNH LÂM ĐỒNG»: cỡ 14 pt, cần 12–13 pt"
+    assert (
+        khcn[6].detail == "«ỦY BAN NHÂN DÂN»: cỡ 14 pt, cần 12–13 pt; «TỈNH LÂM ĐỒNG»: cỡ 14 pt, cần 12–13 pt"
+    )
     assert khcn[7].detail == "«Số: /TB-UBND»: cỡ 14 pt, cần 13 pt"
     assert khcn[21].status == "loi"
 
 
 def test_khcn_draft_date_with_blank_day_passes(khcn):
     assert khcn[8].status == "dat"
-    assert khcn[8].detail.startswith("«Lâm Đồng, ngày tháng 4 năm 2026» (dự thảo, để trống ngày): không đậm, nghiêng, cỡ 13 pt")
+    assert khcn[8].detail.startswith(
+        "«Lâm Đồng, ngày tháng 4 năm 2026» (dự thảo, để trống ngày): không đậm, nghiêng, cỡ 13 pt"
+    )
     assert khcn[9].detail == "tháng «4» đúng quy định"
 
 
@@ -178,7 +182,10 @@ def test_quy_hoach_indents_of_15_mm_and_12_5_mm(quy_hoach):
         "3 đoạn thụt đầu dòng 851 twip (15,0 mm), cần 567 hoặc 720 (±20) "
         "(ví dụ «I. Nhiệm vụ chung:», «1. Yêu cầu Sở Xây dựng, các s…»)"
     )
-    assert "1 đoạn thụt đầu dòng 709 twip (12,5 mm), cần đúng 567 (1 cm) hoặc 720 (1,27 cm)" in quy_hoach[22].detail
+    assert (
+        "1 đoạn thụt đầu dòng 709 twip (12,5 mm), cần đúng 567 (1 cm) hoặc 720 (1,27 cm)"
+        in quy_hoach[22].detail
+    )
 
 
 def test_quy_hoach_signer_name_is_pushed_right_with_spaces(quy_hoach):
@@ -326,7 +333,9 @@ def _add(container, text: str, size: float, *, bold=False, italic=False, align=W
 def _line(container, length_mm: float, container_twips: int):
     para = container.add_paragraph()
     para._p.get_or_add_pPr().append(
-        parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="1" w:color="auto"/></w:pBdr>')
+        parse_xml(
+            f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="1" w:color="auto"/></w:pBdr>'
+        )
     )
     indent = round((container_twips - length_mm * TWIPS_PER_MM) / 2)
     para.paragraph_format.left_indent = Twips(indent)
@@ -467,7 +476,9 @@ def test_point_f_is_not_a_vietnamese_letter(notice):
 
 def test_en_dash_motto_fails_rule_5(notice):
     results = notice(motto="Độc lập – Tự do – Hạnh phúc")
-    assert results[5].detail == "«Độc lập – Tự do – Hạnh phúc»: dùng dấu gạch ngang dài «–» thay cho dấu nối «-»"
+    assert (
+        results[5].detail == "«Độc lập – Tự do – Hạnh phúc»: dùng dấu gạch ngang dài «–» thay cho dấu nối «-»"
+    )
 
 
 def test_hoa_with_grave_on_a_fails_rule_20_but_is_still_found(notice):
