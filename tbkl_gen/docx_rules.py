@@ -293,7 +293,7 @@ class _StyleSheet:
     def run_format(
         self, rpr: etree._Element | None, para_style: str | None, table_style: str | None
     ) -> _RunFormat:
-        """Return a run's effective formatting: direct, character style, paragraph style, table style, defaults."""
+        """Return a run's formatting: direct, character style, paragraph style, table style, defaults."""
         char_style = None
         if rpr is not None and (rstyle := rpr.find(W + "rStyle")) is not None:
             char_style = rstyle.get(W + "val")
@@ -584,10 +584,15 @@ def _format_number(value: int, fmt: str) -> str:
     return str(value)
 
 
+_ROMAN = (
+    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+)  # fmt: skip
+
+
 def _roman(number: int) -> str:
     out = []
-    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):  # fmt: skip
+    for value, letters in _ROMAN:
         while number >= value:
             out.append(letters)
             number -= value
@@ -1387,29 +1392,33 @@ _VML_REFS = {"text": "column", "margin": "margin", "page": "page", "char": "char
 
 
 def _vml_line(element: etree._Element) -> _Shape | None:
+    """Return a VML v:line, or a straight-connector v:shape, lying flat; None for anything else."""
     style = _css(element.get("style"))
     h_ref = _VML_REFS.get(style.get("mso-position-horizontal-relative", "text"), "other")
     v_ref = {"text": "paragraph", "line": "line"}.get(style.get("mso-position-vertical-relative", "text"))
     h_align = style.get("mso-position-horizontal")
     h_align = h_align if h_align in ("center", "left", "right") else None
+    shift_x = _vml_length_mm(style.get("margin-left")) or _vml_length_mm(style.get("left")) or 0.0
+    shift_y = _vml_length_mm(style.get("margin-top")) or _vml_length_mm(style.get("top")) or 0.0
     if element.tag == V + "line":
-        start = [_vml_length_mm(v) for v in element.get("from", "0,0").split(",")]
-        end = [_vml_length_mm(v) for v in element.get("to", "0,0").split(",")]
-        if len(start) != 2 or len(end) != 2 or None in start or None in end:
+        start, end = _vml_point(element.get("from")), _vml_point(element.get("to"))
+        if start is None or end is None or abs(end[1] - start[1]) > 1.0 or abs(end[0] - start[0]) < 1.0:
             return None
-        if abs(end[1] - start[1]) > 1.0 or abs(end[0] - start[0]) < 1.0:  # type: ignore[operator]
-            return None
-        left = min(start[0], end[0]) + (_vml_length_mm(style.get("margin-left")) or 0.0)  # type: ignore[type-var]
-        top = start[1] + (_vml_length_mm(style.get("margin-top")) or 0.0)  # type: ignore[operator]
-        return _Shape(abs(end[0] - start[0]), h_ref, left, h_align, v_ref, top)  # type: ignore[operator]
+        left = min(start[0], end[0]) + shift_x
+        return _Shape(abs(end[0] - start[0]), h_ref, left, h_align, v_ref, start[1] + shift_y)
     connector = "t32" in element.get("type", "") or element.get(O + "connectortype") == "straight"
     width = _vml_length_mm(style.get("width"))
     height = _vml_length_mm(style.get("height")) or 0.0
     if not connector or not width or height > 1.0:
         return None
-    left = _vml_length_mm(style.get("margin-left")) or _vml_length_mm(style.get("left")) or 0.0
-    top = _vml_length_mm(style.get("margin-top")) or _vml_length_mm(style.get("top")) or 0.0
-    return _Shape(width, h_ref, left, h_align, v_ref, top)
+    return _Shape(width, h_ref, shift_x, h_align, v_ref, shift_y)
+
+
+def _vml_point(value: str | None) -> tuple[float, float] | None:
+    parts = [_vml_length_mm(v) for v in (value or "0,0").split(",")]
+    if len(parts) != 2 or parts[0] is None or parts[1] is None:
+        return None
+    return parts[0], parts[1]
 
 
 def _frame(doc: _Doc, para: _Para, ref: str) -> tuple[float, float] | None:
@@ -1514,7 +1523,8 @@ def _line_problems(
         if abs(shift) > _CENTRE_TOLERANCE_MM:
             side = "trái" if shift < 0 else "phải"
             problems.append(
-                f"lệch sang {side} {_num(abs(shift))} mm so với giữa dòng chữ (cho phép {_num(_CENTRE_TOLERANCE_MM)} mm)"
+                f"lệch sang {side} {_num(abs(shift))} mm so với giữa dòng chữ "
+                f"(cho phép {_num(_CENTRE_TOLERANCE_MM)} mm)"
             )
     bands = _bands(doc, last)
     if line.y is not None:
@@ -1724,7 +1734,8 @@ def _rule_03_font_colour_nfc(n: _Notice) -> tuple[str, str]:
     problems = []
     for (slot, value), count in fonts.most_common():
         problems.append(
-            f"vùng {slot} dùng {_font_name(n.doc, value)} ở {count} đoạn chạy, ví dụ {_quote(font_examples[(slot, value)], 30)}"
+            f"vùng {slot} dùng {_font_name(n.doc, value)} ở {count} đoạn chạy, "
+            f"ví dụ {_quote(font_examples[(slot, value)], 30)}"
         )
     if fonts:
         problems.append("cần Times New Roman cho cả 4 vùng ascii, hAnsi, eastAsia, cs")
@@ -1955,13 +1966,14 @@ def _rule_11_body(n: _Notice) -> tuple[str, str]:
     )
 
 
+_SIDES = {"left": "trái", "right": "phải", "center": "giữa"}
+
+
 def _body_problems(para: _Para) -> list[str]:
     fmt = para.format
     out = []
     if fmt.jc != "both":
-        out.append(
-            f"căn {({'left': 'trái', 'right': 'phải', 'center': 'giữa'}).get(fmt.jc, fmt.jc)}, cần căn đều hai bên"
-        )
+        out.append(f"căn {_SIDES.get(fmt.jc, fmt.jc)}, cần căn đều hai bên")
     if not any(abs(fmt.first_line - v) <= 20 for v in (567, 720)):
         out.append(
             f"thụt đầu dòng {int(fmt.first_line)} twip ({_mm(fmt.first_line)} mm), cần 567 hoặc 720 (±20)"

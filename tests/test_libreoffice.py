@@ -85,3 +85,11 @@ def test_pages_turn_into_previews(name: str, pdfs: dict[str, Path], tmp_path: Pa
     pngs = sorted(tmp_path.glob("p-*.png"))
     assert len(pngs) == len(page_texts(pdfs[name]))
     assert all(png.read_bytes().startswith(b"\x89PNG") for png in pngs)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_signature_never_stands_alone_on_the_last_page(name: str, pdfs: dict[str, Path]) -> None:
+    last = page_texts(pdfs[name])[-1]
+    before = last.split("Nơi nhận:")[0]
+    content = [line.strip() for line in before.splitlines() if line.strip() and not line.strip().isdigit()]
+    assert content and content[-1].endswith("./."), last[:400]
