@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .errors import OutputLocked, Place, Problem, TbklError
+from .errors import OutputFailed, OutputLocked, Place, Problem, TbklError
 from .write import TEMP_SUFFIX, remove_stale_temporaries, write_atomic
 
 MANIFEST_NAME = ".tbkl-manifest.json"
@@ -282,8 +282,8 @@ def _render_all(loaded, settings: Settings):  # noqa: ANN001, ANN202
 def _write(job: Job, data: bytes) -> Problem | None:
     try:
         write_atomic(job.output, data)
-    except OutputLocked as exc:
-        return Problem(Place(job.output), str(exc).split(": ", 1)[1], code="locked")
+    except (OutputLocked, OutputFailed) as exc:
+        return Problem(Place(job.output), str(exc).split(": ", 1)[1], code="output")
     return None
 
 

@@ -1058,9 +1058,11 @@ def _locate_issuer(notice: _Notice, head: list[_Para]) -> None:
         issuer.append(para)
     # A parent body line sits above the issuing body and is not bold; a bold line that starts with
     # a common abbreviation ("UBND TỈNH …") is still a parent line, set bold by mistake.
+    # When no line is bold there is no bold issuing body to set a parent line apart from.
+    any_bold = any(para.all_runs("bold") for para in issuer)
     parents = []
     for para in issuer[:-1]:
-        if not para.all_runs("bold") or re.match(r"^(UBND|HĐND|MTTQ|TAND|VKSND)\b", para.norm):
+        if (any_bold and not para.all_runs("bold")) or re.match(r"^(UBND|HĐND|MTTQ|TAND|VKSND)\b", para.norm):
             parents.append(para)
         else:
             break

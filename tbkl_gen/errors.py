@@ -122,3 +122,12 @@ class OutputLocked(TbklError):
             f"{path.as_posix()}: không ghi được tệp (có thể tệp đang mở trong Word); "
             "hãy đóng tệp rồi chạy lại"
         )
+
+
+class OutputFailed(TbklError):
+    """The output file cannot be written for another reason than a lock (disk full, a folder in the way)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path.as_posix()}: không ghi được tệp ({reason})")

@@ -13,7 +13,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from .errors import OutputLocked
+from .errors import OutputFailed, OutputLocked
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TEMP_SUFFIX = ".tbkl-tmp"
@@ -35,9 +35,9 @@ def package(parts: dict[str, bytes]) -> bytes:
 
 def write_atomic(target: Path, data: bytes) -> None:
     """Replace target with data so that no reader ever sees a half-written file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(f".{target.name}.{os.getpid()}{TEMP_SUFFIX}")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         with open(temp, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -46,15 +46,28 @@ def write_atomic(target: Path, data: bytes) -> None:
     except PermissionError as exc:
         _discard(temp)
         raise OutputLocked(target) from exc
+    except OSError as exc:
+        _discard(temp)
+        raise OutputFailed(target, _reason(exc)) from exc
     except BaseException:
         _discard(temp)
         raise
 
 
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        return "một tệp trùng tên đang chiếm chỗ thư mục"
+    if isinstance(exc, IsADirectoryError):
+        return "một thư mục trùng tên đang chiếm chỗ tệp"
+    if getattr(exc, "errno", None) == 28:
+        return "ổ đĩa đã đầy"
+    return exc.strerror or exc.__class__.__name__
+
+
 def _discard(path: Path) -> None:
     try:
         path.unlink()
-    except FileNotFoundError:
+    except OSError:
         pass
 
 

@@ -232,3 +232,19 @@ def test_sigkill_mid_batch_leaves_every_output_old_or_new_and_whole(tmp_path: Pa
     assert finish.exit_code == 0
     assert not list(out.glob("*.tbkl-tmp"))
     assert {p.name: p.read_bytes() for p in out.glob("*.docx")} == new
+
+
+def test_an_output_folder_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    make_notices(tmp_path / "src", 1)
+    (tmp_path / "out").write_text("x", encoding="utf-8")
+    result = run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert f"{(tmp_path / 'out' / 'tb-000.docx').as_posix()}: không ghi được tệp (một tệp trùng tên đang chiếm chỗ thư mục)" in result.output
+
+
+def test_a_folder_in_place_of_an_output_is_a_clear_error(tmp_path: Path) -> None:
+    make_notices(tmp_path / "src", 1)
+    (tmp_path / "out" / "tb-000.docx").mkdir(parents=True)
+    result = run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert f"{(tmp_path / 'out' / 'tb-000.docx').as_posix()}: không ghi được tệp (một thư mục trùng tên đang chiếm chỗ tệp)" in result.output

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -246,6 +247,8 @@ DEFAULTS: dict = {
     "motto": MOTTO,
     "summary": "Kết luận của Phó Chủ tịch UBND tỉnh tại cuộc họp về đầu tư công",
     "summary_line": True,
+    "summary_vml_pt": None,
+    "issuer_style": None,
     "points": ("a", "b", "c"),
     "authority": ("TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"),
     "signer": "Nguyễn Văn A",
@@ -268,6 +271,8 @@ def build_notice(path: Path, **changes) -> Path:
     if spec["summary_line"]:
         width = text_width_mm(spec["summary"], 14, bold=True)
         _line(doc, width * 0.42, 9071)
+    if spec["summary_vml_pt"]:
+        _vml_line(doc, spec["summary_vml_pt"])
     _body(doc, spec["points"], spec["colour"])
     _closing_table(doc, spec)
     assert summary.text
@@ -343,12 +348,41 @@ def _line(container, length_mm: float, container_twips: int):
     return para
 
 
+def _vml_line(doc, length_pt: float):
+    """Add an empty paragraph holding a Word 2003 style VML line, centred on the margins."""
+    para = doc.add_paragraph()
+    para._p.append(
+        parse_xml(
+            f'<w:r {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml"><w:pict>'
+            f'<v:line from="0,3pt" to="{length_pt}pt,3pt" style="position:absolute;'
+            'mso-position-horizontal:center;mso-position-horizontal-relative:margin"/></w:pict></w:r>'
+        )
+    )
+
+
+def _issuer_styles(doc, kind: str):
+    """Return a paragraph style that is bold only through its basedOn parent, and maybe a bold run style."""
+    head = doc.styles.add_style("TB Đầu", WD_STYLE_TYPE.PARAGRAPH)
+    head.font.bold = True
+    issuer = doc.styles.add_style("TB Cơ quan", WD_STYLE_TYPE.PARAGRAPH)
+    issuer.base_style = head
+    strong = None
+    if kind == "style+char":
+        strong = doc.styles.add_style("Nhấn mạnh", WD_STYLE_TYPE.CHARACTER)
+        strong.font.bold = True
+    return issuer, strong
+
+
 def _header_table(doc, spec: dict) -> None:
     left, right = _table(doc, HEADER_COLUMNS)
     if spec["parent"]:
         _add(left, spec["parent"], 13, bold=spec["parent_bold"])
+    styles = _issuer_styles(doc, spec["issuer_style"]) if spec["issuer_style"] else None
     for line in spec["issuer"]:
-        _add(left, line, 13, bold=spec["issuer_bold"])
+        para = _add(left, line, 13, bold=None if styles else spec["issuer_bold"])
+        if styles:
+            para.style = styles[0]
+            para.runs[0].style = styles[1]
     widest = max(text_width_mm(line, 13, bold=True) for line in spec["issuer"])
     _line(left, widest * 0.42, HEADER_COLUMNS[0] - CELL_MARGINS)
     _add(left, spec["number"], 13)
@@ -567,3 +601,21 @@ def test_red_text_fails_rules_3_and_19(notice):
     results = notice(colour=("FF0000", "accent2"))
     assert "màu chữ" in results[3].detail
     assert results[19].status == "loi"
+
+
+def test_vml_line_centred_on_the_margins_is_measured(notice):
+    results = notice(summary_line=False, summary_vml_pt=150)
+    assert results[10].status == "dat"
+    assert results[10].detail.endswith(
+        "đường kẻ: hình vẽ dài 52,9 mm (chữ rộng 139,6 mm), lệch tâm 0,0 mm, cách chân chữ 1,1 mm"
+    )
+
+
+def test_bold_inherited_through_based_on_passes_rule_6(notice):
+    assert notice(issuer_style="style")[6].status == "dat"
+
+
+def test_bold_character_style_on_bold_paragraph_style_toggles_bold_off(notice):
+    # Word shows such text upright-weight: a "true" toggle in a style flips the one below it.
+    results = notice(issuer_style="style+char")
+    assert results[6].detail == ("«ỦY BAN NHÂN DÂN»: không in đậm; «TỈNH QUẢNG NAM»: không in đậm")

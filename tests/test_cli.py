@@ -1,0 +1,58 @@
+"""The command line as users meet it: from a checkout, installed, help, usage errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import NOTICES, ROOT, render_cli
+
+
+def test_cli_py_renders_from_a_checkout(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "render", str(NOTICES / "2021" / "tbkl-thong-tin-doi-ngoai.yaml"), "-o", str(tmp_path)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert (tmp_path / "tbkl-thong-tin-doi-ngoai.docx").is_file()
+    assert completed.stderr.startswith("Đã tạo 1, không đổi 0, lỗi 0 (")
+
+
+def test_help_lists_every_command_in_vietnamese() -> None:
+    result = render_cli(["--help"])
+    assert result.exit_code == 0
+    for command in ("check", "init", "new", "render", "schema", "show", "templates"):
+        assert f"  {command} " in result.output
+    assert "Thông báo kết luận" in result.output
+
+
+def test_render_without_paths_outside_a_workspace_is_a_usage_error(tmp_path: Path) -> None:
+    result = render_cli(["render"], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "cần tệp hoặc thư mục thông báo (hoặc chạy trong thư mục có tbkl.yaml)" in result.output
+
+
+def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = render_cli(["check", str(tmp_path / "khong-co.yaml")])
+    assert result.exit_code == 2
+    assert "không tìm thấy" in result.output
+
+
+def test_an_empty_folder_has_nothing_to_render(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    result = render_cli(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.output.strip() == "không có tệp thông báo (.yaml) nào để in"
+
+
+def test_help_does_not_import_the_heavy_libraries() -> None:
+    code = "import sys; from tbkl_gen.cli import main; print(sorted(m for m in ('yaml','pydantic','docxtpl','docx','jinja2','lxml') if m in sys.modules))"
+    completed = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
+    assert completed.stdout.strip() == "[]"
