@@ -113,33 +113,64 @@ class Settings:
 
 
 def render_batch(jobs: list[Job], settings: Settings) -> BatchResult:
-    """Render jobs: everything checked before the first write, unchanged notices skipped."""
-    from .workspace import find_workspace
-
+    """Render jobs: unchanged notices skipped, every other one checked before the first write."""
     started = time.perf_counter()
+    _WORKSPACES.clear()  # tbkl.yaml may have changed since an earlier batch in this process
     result = BatchResult()
     out_dir = settings.out_dir
     remove_stale_temporaries(out_dir)
     manifest = {} if settings.force else read_manifest(out_dir)
     fresh_manifest: dict[str, dict[str, str]] = {}
+    pending = _changed(jobs, manifest, out_dir, result, fresh_manifest)
+    outcomes = _process_all(pending, settings)
+    seen: set[tuple[object, str]] = set()
+    for outcome in outcomes:
+        for problem in outcome.problems:
+            if (problem.place, problem.message) not in seen:
+                seen.add((problem.place, problem.message))
+                result.problems.append(problem)
+    blocked = [o for o in outcomes if o.data is None or (settings.strict and o.problems)]
+    try:
+        if blocked and not settings.keep_going:
+            result.failed.extend(o.job for o in blocked)
+            return result
+        result.failed.extend(o.job for o in blocked)
+        for outcome in outcomes:
+            if outcome in blocked:
+                continue
+            problem = _write(outcome.job, outcome.data)
+            if problem is not None:
+                result.failed.append(outcome.job)
+                result.problems.append(problem)
+            else:
+                result.made.append(outcome.job)
+                fresh_manifest[outcome.job.key] = outcome.stamp
+    finally:
+        _finish_manifest(out_dir, jobs, manifest, fresh_manifest, settings, result)
+        result.seconds = time.perf_counter() - started
+    return result
+
+
+def _changed(jobs, manifest, out_dir: Path, result: BatchResult, fresh) -> list[tuple[Job, dict[str, str]]]:  # noqa: ANN001
+    """Return the jobs whose source, defaults, template or tool version changed since last time.
+
+    Cheap on purpose: no YAML is parsed here, only files read and hashed.
+    """
+    from .workspace import find_config
+
+    configs: dict[Path, str] = {}
     template_hashes: dict[Path, str] = {}
-    workspace_cache: dict[Path, object] = {}
-
-    def workspace_for(source: Path):  # noqa: ANN202
-        folder = source.resolve().parent
-        if folder not in workspace_cache:
-            workspace_cache[folder] = find_workspace(folder)
-        return workspace_cache[folder]
-
-    pending: list[tuple[Job, dict[str, str]]] = []
+    pending = []
     for job in jobs:
-        workspace = workspace_for(job.source)
+        folder = job.source.resolve().parent
+        if folder not in configs:
+            config = find_config(folder)
+            configs[folder] = _digest(config.read_bytes()) if config else ""
         try:
-            source_bytes = job.source.read_bytes()
+            source_hash = _digest(job.source.read_bytes())
         except OSError:
-            source_bytes = b""
-        defaults_hash = _digest(workspace.config_path.read_bytes()) if workspace and workspace.config_path else ""
-        stamp = {"nguon": _digest(source_bytes), "mac_dinh": defaults_hash, "phien_ban": __version__}
+            source_hash = ""
+        stamp = {"nguon": source_hash, "mac_dinh": configs[folder], "phien_ban": __version__}
         previous = manifest.get(job.key)
         if (
             previous is not None
@@ -148,34 +179,10 @@ def render_batch(jobs: list[Job], settings: Settings) -> BatchResult:
             and _template_unchanged(previous, out_dir, template_hashes)
         ):
             result.unchanged.append(job)
-            fresh_manifest[job.key] = previous
-            continue
-        pending.append((job, stamp))
-
-    loaded = _load_pending(pending, settings, workspace_for, result)
-    if result.problems and any(p.is_error for p in result.problems) and not settings.keep_going:
-        result.failed.extend(job for job, *_ in pending)
-        result.seconds = time.perf_counter() - started
-        return result
-    if settings.strict and result.problems and not settings.keep_going:
-        result.failed.extend(job for job, *_ in pending)
-        result.seconds = time.perf_counter() - started
-        return result
-
-    try:
-        for job, stamp, error in _render_all(loaded, settings):
-            if error is not None:
-                result.failed.append(job)
-                result.problems.append(error)
-                continue
-            result.made.append(job)
-            fresh_manifest[job.key] = stamp
-            if settings.progress:
-                settings.progress(1)
-    finally:
-        _finish_manifest(out_dir, jobs, manifest, fresh_manifest, settings, result)
-    result.seconds = time.perf_counter() - started
-    return result
+            fresh[job.key] = previous
+        else:
+            pending.append((job, stamp))
+    return pending
 
 
 def _relative(path: Path, out_dir: Path) -> str:
@@ -198,36 +205,58 @@ def _template_unchanged(previous: dict[str, str], out_dir: Path, cache: dict[Pat
     return cache[path] == previous.get("mau")
 
 
-def _load_pending(pending, settings: Settings, workspace_for, result: BatchResult):  # noqa: ANN001, ANN202
-    """Load and check every pending notice; return (job, stamp, notice, template path)."""
+@dataclass
+class _Outcome:
+    job: Job
+    stamp: dict[str, str]
+    problems: list[Problem]
+    data: bytes | None
+
+
+# Workspaces read during one batch, by folder; each worker process fills its own.
+_WORKSPACES: dict[Path, object] = {}
+
+
+def _workspace_for(source: Path):  # noqa: ANN202
+    from .workspace import find_workspace
+
+    folder = source.resolve().parent
+    if folder not in _WORKSPACES:
+        _WORKSPACES[folder] = find_workspace(folder)
+    return _WORKSPACES[folder]
+
+
+def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
+    """Load, check and render one notice (in a worker process or in this one)."""
     from .load import load_notice
     from .render import find_template
     from .validate import validate
 
-    loaded = []
-    for job, stamp in pending:
-        workspace = workspace_for(job.source)
-        if workspace is not None and workspace.problems:
-            result.problems.extend(p for p in workspace.problems if p not in result.problems)
-        defaults = workspace.defaults if workspace is not None else None
-        loaded_notice = load_notice(job.source, defaults)
-        notice, problems = loaded_notice.notice, loaded_notice.problems
-        if notice is not None:
-            problems += validate(notice, loaded_notice.source)
-        result.problems.extend(problems)
-        if notice is None or any(p.is_error for p in problems):
-            result.failed.append(job)
-            continue
-        name = settings.template or notice.mau or (workspace.template if workspace else None)
-        try:
-            template = find_template(name, workspace.templates_dir if workspace else None)
-        except TbklError as exc:
-            result.problems.append(Problem(Place(job.source, None, None, "mau"), str(exc), code="template"))
-            result.failed.append(job)
-            continue
-        stamp = {**stamp, "mau_tep": _relative(template, settings.out_dir), "mau": _digest(template.read_bytes())}
-        loaded.append((job, stamp, notice, template))
-    return loaded
+    job, stamp, template_name, out_dir = task
+    workspace = _workspace_for(job.source)
+    problems = list(workspace.problems) if workspace is not None else []
+    loaded = load_notice(job.source, workspace.defaults if workspace is not None else None)
+    problems += loaded.problems
+    notice = loaded.notice
+    if notice is not None:
+        problems += validate(notice, loaded.source)
+    if notice is None or any(p.is_error for p in problems):
+        return _Outcome(job, stamp, problems, None)
+    name = template_name or notice.mau or (workspace.template if workspace is not None else None)
+    try:
+        template = find_template(name, workspace.templates_dir if workspace is not None else None)
+        data = render_one(notice, template)
+    except TbklError as exc:
+        if template_name:
+            place = Place(None, None, None, "--template")
+        elif notice.mau:
+            place = loaded.source.place(("mau",))
+        else:
+            place = workspace.template_place if workspace is not None else Place(job.source, field="mau")
+        problems.append(Problem(place or Place(job.source, field="mau"), str(exc), code="template"))
+        return _Outcome(job, stamp, problems, None)
+    stamp = {**stamp, "mau_tep": _relative(template, out_dir), "mau": _digest(template.read_bytes())}
+    return _Outcome(job, stamp, problems, data)
 
 
 def render_one(notice, template: Path) -> bytes:  # noqa: ANN001
@@ -239,13 +268,16 @@ def render_one(notice, template: Path) -> bytes:  # noqa: ANN001
     return package(prepared(template.resolve()).render_parts(lay_out(notice)))
 
 
-def _watch_parent() -> None:
-    """Exit this worker when the batch process that started it dies (killed, even with SIGKILL)."""
+def _start_worker() -> None:
+    """Prepare a worker: Ctrl-C is the parent's to handle, and exit when the parent dies."""
+    import signal
     import threading
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
 
     def watch() -> None:
+        # A batch killed with SIGKILL cannot stop its workers; they notice and leave.
         while True:
             time.sleep(0.2)
             if os.getppid() != parent:
@@ -254,29 +286,33 @@ def _watch_parent() -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _render_task(item):  # noqa: ANN001, ANN202
-    job, stamp, notice, template = item
-    return job, stamp, render_one(notice, template)
-
-
-def _render_all(loaded, settings: Settings):  # noqa: ANN001, ANN202
-    """Yield (job, stamp, problem or None) as each notice is rendered and written."""
-    workers = settings.jobs or os.cpu_count() or 1
-    if workers > 1 and len(loaded) >= POOL_THRESHOLD:
+def _process_all(pending, settings: Settings) -> list[_Outcome]:  # noqa: ANN001
+    """Process every pending job, in parallel when it pays; keep the order of the jobs."""
+    tasks = [(job, stamp, settings.template, settings.out_dir) for job, stamp in pending]
+    workers = min(settings.jobs or os.cpu_count() or 1, max(1, len(tasks)))
+    outcomes: list[_Outcome] = []
+    if workers > 1 and len(tasks) >= POOL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers, initializer=_watch_parent) as pool:
-            try:
-                chunk = max(1, len(loaded) // (workers * 8))
-                for job, stamp, data in pool.map(_render_task, loaded, chunksize=chunk):
-                    yield job, stamp, _write(job, data)
-            except BaseException:
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
+        try:
+            chunk = max(1, min(32, len(tasks) // (workers * 8)))
+            for outcome in pool.map(_process, tasks, chunksize=chunk):
+                outcomes.append(outcome)
+                if settings.progress:
+                    settings.progress(1)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            raise
+        pool.shutdown()
     else:
-        for item in loaded:
-            job, stamp, data = _render_task(item)
-            yield job, stamp, _write(job, data)
+        for task in tasks:
+            outcomes.append(_process(task))
+            if settings.progress:
+                settings.progress(1)
+    return outcomes
 
 
 def _write(job: Job, data: bytes) -> Problem | None:

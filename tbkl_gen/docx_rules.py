@@ -504,8 +504,9 @@ class _Numbering:
             overrides = {}
             for override in num.findall(W + "lvlOverride"):
                 level = override.find(W + "lvl")
-                if level is not None:
-                    overrides[int(override.get(W + "ilvl", "0"))] = level
+                ilvl = override.get(W + "ilvl", "0")
+                if level is not None and ilvl.isdigit():
+                    overrides[int(ilvl)] = level
             self._nums[num.get(W + "numId", "")] = (
                 abstract_id.get(W + "val") if abstract_id is not None else None,
                 overrides,
@@ -865,8 +866,8 @@ def _run_text(run: etree._Element) -> str:
     return "".join(parts)
 
 
-def _load(path: Path) -> _Doc:
-    document = docx.Document(str(path))
+def _read(document) -> _Doc:
+    """Return the document's stories as resolved paragraphs, with its first section's page setup."""
     part = document.part
     root = document.element
     body = root.find(W + "body")
@@ -1449,14 +1450,15 @@ def _shape_line(doc: _Doc, para: _Para, shape: _Shape, bands: dict[int, _Band]) 
     frame = _frame(doc, para, shape.x_ref)
     if frame is not None:
         left, width = frame
-        if shape.x_offset is not None:
-            centre = left + shape.x_offset + shape.length / 2
-        elif shape.x_align == "center":
+        # An alignment (DrawingML wp:align, VML mso-position-horizontal) overrides any offset.
+        if shape.x_align == "center":
             centre = left + width / 2
         elif shape.x_align == "left":
             centre = left + shape.length / 2
         elif shape.x_align == "right":
             centre = left + width - shape.length / 2
+        elif shape.x_offset is not None:
+            centre = left + shape.x_offset + shape.length / 2
     y = None
     if band is not None and shape.y_offset is not None:
         if shape.y_ref == "paragraph":
@@ -1507,34 +1509,45 @@ def _line_under(doc: _Doc, block: list[_Para]) -> _HLine | None:
     return None
 
 
-def _line_problems(
-    doc: _Doc, block: list[_Para], line: _HLine | None, low: float, high: float, text_width: float
-) -> tuple[list[str], str]:
-    """Return problems and a description of a line under block: length in [low, high], below, centred."""
+@dataclass(frozen=True)
+class _LineCheck:
+    """What was found about the line under a block of text, split by the rules that judge it."""
+
+    length: list[str]  # missing, or too short or long: rules 5, 10 and 26
+    placement: list[str]  # off-centre or touching the text: rule 26 only
+    found: str
+
+
+def _check_line(doc: _Doc, block: list[_Para], *, own_length: bool) -> _LineCheck:
+    """Check the line under block: its own width (the motto) or 1/3-1/2 of it, centred, below it."""
+    if own_length:
+        width = sum(w for _, w in _char_widths(block[0]))
+        low, high = width * (1 - _MOTTO_LINE_TOLERANCE), width * (1 + _MOTTO_LINE_TOLERANCE)
+    else:
+        width = _widest_line_mm(doc, block)
+        low, high = width / 3 - _RATIO_SLACK_MM, width / 2 + _RATIO_SLACK_MM
+    line = _line_under(doc, block)
     if line is None:
-        return ["không có đường kẻ"], "không có đường kẻ"
+        return _LineCheck(["không có đường kẻ"], [], "không có đường kẻ")
     last = block[-1]
-    found = f"{line.kind} dài {_num(line.length)} mm (chữ rộng {_num(text_width)} mm)"
-    problems = []
-    if not low <= line.length <= high:
-        problems.append(f"{found}, cần {_num(low)}–{_num(high)} mm")
+    found = f"{line.kind} dài {_num(line.length)} mm (chữ rộng {_num(width)} mm)"
+    length = [] if low <= line.length <= high else [f"{found}, cần {_num(low)}–{_num(high)} mm"]
+    placement = []
     if line.centre is not None:
-        centre = _text_centre_mm(doc, last, text_width)
-        shift = line.centre - centre
+        shift = line.centre - _text_centre_mm(doc, last, width)
         found += f", lệch tâm {_num(abs(shift))} mm"
         if abs(shift) > _CENTRE_TOLERANCE_MM:
             side = "trái" if shift < 0 else "phải"
-            problems.append(
+            placement.append(
                 f"lệch sang {side} {_num(abs(shift))} mm so với giữa dòng chữ "
                 f"(cho phép {_num(_CENTRE_TOLERANCE_MM)} mm)"
             )
-    bands = _bands(doc, last)
     if line.y is not None:
-        gap = line.y - bands[id(last)].text_bottom
+        gap = line.y - _bands(doc, last)[id(last)].text_bottom
         found += f", cách chân chữ {_num(gap)} mm"
         if gap < 0:
-            problems.append(f"chạm vào chữ phía trên (thấp hơn đáy dòng chữ {_num(-gap)} mm)")
-    return problems, found
+            placement.append(f"chạm vào chữ phía trên (nằm trên đáy dòng chữ {_num(-gap)} mm)")
+    return _LineCheck(length, placement, found)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1695,20 +1708,20 @@ def _font_name(doc: _Doc, value: str) -> str:
 
 
 def _effective_colour(doc: _Doc, fmt: _RunFormat) -> str:
-    """Return the colour Word paints a run with, as RRGGBB or "auto"."""
-    if fmt.theme_color:
-        base = doc.theme_colors.get(_THEME_COLOR_SLOTS.get(fmt.theme_color, fmt.theme_color))
-        if base is None:
-            return (fmt.color or "auto").upper()
-        channels = (
-            [int(base[i : i + 2], 16) for i in (0, 2, 4)] if re.fullmatch(r"[0-9A-F]{6}", base) else [0, 0, 0]
-        )
-        if fmt.theme_shade:
-            channels = [round(c * int(fmt.theme_shade, 16) / 255) for c in channels]
-        if fmt.theme_tint:
-            channels = [round(255 - (255 - c) * int(fmt.theme_tint, 16) / 255) for c in channels]
-        return "".join(f"{c:02X}" for c in channels)
-    return (fmt.color or "auto").upper()
+    """Return the colour Word paints a run with, as RRGGBB or "AUTO"."""
+    base = doc.theme_colors.get(_THEME_COLOR_SLOTS.get(fmt.theme_color or "", fmt.theme_color or ""))
+    if base is None or not re.fullmatch(r"[0-9A-F]{6}", base):
+        return (fmt.color or "auto").upper()
+    channels = [int(base[i : i + 2], 16) for i in (0, 2, 4)]
+    if (shade := _hex_byte(fmt.theme_shade)) is not None:
+        channels = [round(c * shade / 255) for c in channels]
+    if (tint := _hex_byte(fmt.theme_tint)) is not None:
+        channels = [round(255 - (255 - c) * tint / 255) for c in channels]
+    return "".join(f"{c:02X}" for c in channels)
+
+
+def _hex_byte(value: str | None) -> int | None:
+    return int(value, 16) if value and re.fullmatch(r"[0-9A-Fa-f]{2}", value) else None
 
 
 def _rule_03_font_colour_nfc(n: _Notice) -> tuple[str, str]:
@@ -1773,11 +1786,9 @@ def _rule_05_motto(n: _Notice) -> tuple[str, str]:
     if n.national is not None and not _directly_after(n.doc, n.national, para):
         problems.append("Tiêu ngữ không nằm ngay dưới Quốc hiệu")
     problems += _findings(_checks(para, _check_bold(para, True), _check_sizes(para, (13, 14))))
-    width = sum(w for _, w in _char_widths(para))
-    low, high = width * (1 - _MOTTO_LINE_TOLERANCE), width * (1 + _MOTTO_LINE_TOLERANCE)
-    line_problems, found = _line_problems(n.doc, [para], _line_under(n.doc, [para]), low, high, width)
-    problems += [f"đường kẻ dưới Tiêu ngữ: {p}" for p in line_problems[:1]]
-    return _result(problems, f"{_quote(para.text)}: {_describe(para)}; đường kẻ: {found}")
+    line = _check_line(n.doc, [para], own_length=True)
+    problems += [f"đường kẻ dưới Tiêu ngữ: {p}" for p in line.length]
+    return _result(problems, f"{_quote(para.text)}: {_describe(para)}; đường kẻ: {line.found}")
 
 
 def _directly_after(doc: _Doc, first: _Para, second: _Para) -> bool:
@@ -1925,15 +1936,11 @@ def _rule_10_title_summary(n: _Notice) -> tuple[str, str]:
     summary_text = " ".join(p.norm for p in n.summary)
     if _is_upper(summary_text):
         problems.append(f"trích yếu {_quote(summary_text)} viết hoa toàn bộ, cần chữ thường")
-    width = _widest_line_mm(n.doc, n.summary)
-    line = _line_under(n.doc, n.summary)
-    line_problems, found = _line_problems(
-        n.doc, n.summary, line, width / 3 - _RATIO_SLACK_MM, width / 2 + _RATIO_SLACK_MM, width
-    )
-    if line_problems:
-        problems.append(f"đường kẻ dưới trích yếu: {line_problems[0]}")
+    line = _check_line(n.doc, n.summary, own_length=False)
+    problems += [f"đường kẻ dưới trích yếu: {p}" for p in line.length]
     return _result(
-        problems, f"«THÔNG BÁO»: {_describe(title)}; trích yếu: {_describe(n.summary[0])}; đường kẻ: {found}"
+        problems,
+        f"«THÔNG BÁO»: {_describe(title)}; trích yếu: {_describe(n.summary[0])}; đường kẻ: {line.found}",
     )
 
 
@@ -2354,42 +2361,20 @@ def _rule_25_page_number_format(n: _Notice) -> tuple[str, str]:
 
 
 def _rule_26_lines(n: _Notice) -> tuple[str, str]:
+    blocks = (
+        ("Tiêu ngữ", [n.motto] if n.motto else [], True),
+        ("tên cơ quan", n.issuer, False),
+        ("trích yếu", n.summary, False),
+    )
     problems, found = [], []
-    checks: list[tuple[str, list[_Para], Callable[[float], tuple[float, float]], list[_Para]]] = []
-    if n.motto is not None:
-        checks.append(
-            (
-                "Tiêu ngữ",
-                [n.motto],
-                lambda w: (w * (1 - _MOTTO_LINE_TOLERANCE), w * (1 + _MOTTO_LINE_TOLERANCE)),
-                [n.motto],
-            )
-        )
-    else:
-        problems.append("không tìm thấy Tiêu ngữ")
-    if n.issuer:
-        checks.append(("tên cơ quan", n.issuer, _third_to_half, n.issuer))
-    else:
-        problems.append("không tìm thấy tên cơ quan ban hành")
-    if n.summary:
-        checks.append(("trích yếu", n.summary, _third_to_half, n.summary))
-    else:
-        problems.append("không tìm thấy trích yếu")
-    for name, block, bounds, measured in checks:
-        width = (
-            sum(w for _, w in _char_widths(block[0]))
-            if name == "Tiêu ngữ"
-            else _widest_line_mm(n.doc, measured)
-        )
-        low, high = bounds(width)
-        line_problems, description = _line_problems(n.doc, block, _line_under(n.doc, block), low, high, width)
-        problems += [f"đường kẻ dưới {name}: {p}" for p in line_problems]
-        found.append(f"dưới {name}: {description}")
+    for name, block, own_length in blocks:
+        if not block:
+            problems.append(f"không tìm thấy {name}")
+            continue
+        line = _check_line(n.doc, block, own_length=own_length)
+        problems += [f"đường kẻ dưới {name}: {p}" for p in [*line.length, *line.placement]]
+        found.append(f"dưới {name}: {line.found}")
     return _result(problems, "; ".join(found))
-
-
-def _third_to_half(width: float) -> tuple[float, float]:
-    return width / 3 - _RATIO_SLACK_MM, width / 2 + _RATIO_SLACK_MM
 
 
 _RULES: tuple[tuple[int, str, Callable[[_Notice], tuple[str, str]]], ...] = (
@@ -2426,13 +2411,20 @@ RULE_TITLES: dict[int, str] = {number: title for number, title, _ in _RULES}
 
 def audit_docx(path: Path, *, symbol_abbrev: str | None = None) -> list[RuleResult]:
     """Check every rule on one .docx; never raise on a malformed-but-readable docx (report instead)."""
-    doc = _load(Path(path))
-    notice = _locate(doc, symbol_abbrev)
+    # A file python-docx cannot open at all is not a notice to report on: that error propagates.
+    document = docx.Document(str(path))
+    # Past this point an odd office file must yield a report, never a crash; the detail keeps
+    # the exception so that a bug in this module still shows what went wrong.
+    try:
+        notice = _locate(_read(document), symbol_abbrev)
+    except Exception as error:  # noqa: BLE001
+        detail = f"không đọc được cấu trúc văn bản: {type(error).__name__}: {error}"
+        return [RuleResult(number, title, STATUS_FAIL, detail) for number, title, _ in _RULES]
     results = []
     for number, title, check in _RULES:
         try:
             status, detail = check(notice)
-        except Exception as error:  # noqa: BLE001 - an odd office file must yield a report, not a crash
+        except Exception as error:  # noqa: BLE001
             status, detail = STATUS_FAIL, f"không kiểm tra được: {type(error).__name__}: {error}"
         results.append(RuleResult(number, title, status, detail))
     return results

@@ -230,7 +230,15 @@ def _measure(document_xml: str) -> _Widths:
     return _Widths(width_of("gach_co_quan"), width_of("gach_trich_yeu"), width_of("o_khan"))
 
 
-@lru_cache(maxsize=16)
 def prepared(path: Path) -> PreparedTemplate:
-    """Return the prepared template for path, read once per process."""
+    """Return the prepared template for path, read once per process while the file is unchanged."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise TemplateBroken(path, "không đọc được tệp mẫu") from exc
+    return _prepared(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _prepared(path: Path, mtime_ns: int, size: int) -> PreparedTemplate:
     return PreparedTemplate(path)

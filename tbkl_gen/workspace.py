@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Place, Problem
-from .load import Path_, Source, read_source
+
+if TYPE_CHECKING:
+    from .load import Path_, Source
 
 CONFIG_NAME = "tbkl.yaml"
 EXTEND_KEY = "noi_nhan_them"
@@ -30,6 +32,7 @@ class Workspace:
     root: Path
     config_path: Path | None = None
     template: str | None = None
+    template_place: Place | None = None
     output_dir: Path | None = None
     defaults: Source | None = None
     problems: list[Problem] = field(default_factory=list)
@@ -43,19 +46,27 @@ class Workspace:
         return self.root / "templates"
 
 
-def find_workspace(start: Path) -> Workspace | None:
-    """Walk up from start to the first folder holding `tbkl.yaml`, and read it."""
+def find_config(start: Path) -> Path | None:
+    """Return the `tbkl.yaml` of the first folder holding one, walking up from start."""
     start = start.resolve()
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
         config = candidate / CONFIG_NAME
         if config.is_file():
-            return read_workspace(config)
+            return config
     return None
+
+
+def find_workspace(start: Path) -> Workspace | None:
+    """Return the workspace start belongs to, with its `tbkl.yaml` read, or None."""
+    config = find_config(start)
+    return read_workspace(config) if config is not None else None
 
 
 def read_workspace(config: Path) -> Workspace:
     """Read `tbkl.yaml`; problems in it are kept on the workspace, not raised."""
+    from .load import read_source
+
     workspace = Workspace(root=config.parent, config_path=config)
     source, problems = read_source(config)
     workspace.problems.extend(problems)
@@ -76,6 +87,7 @@ def read_workspace(config: Path) -> Workspace:
         workspace.problems.append(Problem(source.place(("mau",)), "cần tên mẫu (chuỗi văn bản)", code="type"))
     elif template:
         workspace.template = template
+        workspace.template_place = source.place(("mau",))
     output = source.data.get("thu_muc_ra")
     if output is not None and not isinstance(output, str):
         workspace.problems.append(Problem(source.place(("thu_muc_ra",)), "cần đường dẫn thư mục (chuỗi văn bản)", code="type"))
@@ -91,6 +103,8 @@ def read_workspace(config: Path) -> Workspace:
 
 def _sub_source(source: Source, prefix: Path_) -> Source:
     """Return the part of source under prefix, as if it were a file of its own."""
+    from .load import Source
+
     size = len(prefix)
 
     def strip(marks: dict[Path_, Any]) -> dict[Path_, Any]:
@@ -106,6 +120,8 @@ def _sub_source(source: Source, prefix: Path_) -> Source:
 
 def merge_defaults(notice: Source, defaults: Source) -> Source:
     """Return the notice with the office defaults filled in, places kept per value."""
+    from .load import Source
+
     merged = Source(notice.path, {})
     merged.data = _merge(merged, notice, defaults, (), notice.data, defaults.data)
     merged.value_marks[()] = notice.value_marks.get((), (1, 1))

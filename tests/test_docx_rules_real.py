@@ -7,6 +7,7 @@ notice laid out to the decree, so each test shows which rule a slip breaks and h
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -248,6 +249,7 @@ DEFAULTS: dict = {
     "summary": "Kết luận của Phó Chủ tịch UBND tỉnh tại cuộc họp về đầu tư công",
     "summary_line": True,
     "summary_vml_pt": None,
+    "summary_anchor_mm": None,
     "issuer_style": None,
     "points": ("a", "b", "c"),
     "authority": ("TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"),
@@ -268,6 +270,8 @@ def build_notice(path: Path, **changes) -> Path:
     _header_table(doc, spec)
     _centred(doc, "THÔNG BÁO", 14, bold=True, before=240)
     summary = _centred(doc, spec["summary"], 14, bold=True)
+    if spec["summary_anchor_mm"]:
+        _anchored_line(summary, *spec["summary_anchor_mm"])
     if spec["summary_line"]:
         width = text_width_mm(spec["summary"], 14, bold=True)
         _line(doc, width * 0.42, 9071)
@@ -275,7 +279,6 @@ def build_notice(path: Path, **changes) -> Path:
         _vml_line(doc, spec["summary_vml_pt"])
     _body(doc, spec["points"], spec["colour"])
     _closing_table(doc, spec)
-    assert summary.text
     doc.save(path)
     return path
 
@@ -346,6 +349,26 @@ def _line(container, length_mm: float, container_twips: int):
     para.paragraph_format.left_indent = Twips(indent)
     para.paragraph_format.right_indent = Twips(indent)
     return para
+
+
+def _anchored_line(para, length_mm: float, below_top_mm: float) -> None:
+    """Anchor a DrawingML line shape in para, centred on the margins, below_top_mm under its top."""
+    cx, y = round(length_mm * 36000), round(below_top_mm * 36000)
+    para._p.append(
+        parse_xml(
+            f"<w:r {nsdecls('w', 'wp', 'a')} "
+            'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><w:drawing>'
+            '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="1" '
+            'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+            '<wp:positionH relativeFrom="margin"><wp:align>center</wp:align></wp:positionH>'
+            f'<wp:positionV relativeFrom="paragraph"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'
+            f'<wp:extent cx="{cx}" cy="0"/><wp:wrapNone/><wp:docPr id="9" name="Line 9"/>'
+            '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+            f'<wps:wsp><wps:cNvCnPr/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="0"/></a:xfrm>'
+            '<a:prstGeom prst="line"><a:avLst/></a:prstGeom></wps:spPr><wps:bodyPr/></wps:wsp>'
+            "</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"
+        )
+    )
 
 
 def _vml_line(doc, length_pt: float):
@@ -522,8 +545,6 @@ def test_hoa_with_grave_on_a_fails_rule_20_but_is_still_found(notice):
 
 
 def test_decomposed_text_is_located_and_reported_as_not_nfc(notice):
-    import unicodedata
-
     results = notice(national=unicodedata.normalize("NFD", NATIONAL))
     assert results[4].status == "dat"
     assert "1 đoạn chạy không ở dạng Unicode dựng sẵn (NFC)" in results[3].detail
@@ -619,3 +640,19 @@ def test_bold_character_style_on_bold_paragraph_style_toggles_bold_off(notice):
     # Word shows such text upright-weight: a "true" toggle in a style flips the one below it.
     results = notice(issuer_style="style+char")
     assert results[6].detail == ("«ỦY BAN NHÂN DÂN»: không in đậm; «TỈNH QUẢNG NAM»: không in đậm")
+
+
+def test_line_shape_over_the_summary_text_touches_it(notice):
+    results = notice(summary_line=False, summary_anchor_mm=(60, 0))
+    assert results[10].status == "dat"
+    assert (
+        results[26].detail == "đường kẻ dưới trích yếu: chạm vào chữ phía trên (nằm trên đáy dòng chữ 5,7 mm)"
+    )
+
+
+def test_line_shape_anchored_below_the_summary_text_passes(notice):
+    results = notice(summary_line=False, summary_anchor_mm=(60, 7))
+    assert results[26].status == "dat"
+    assert results[26].detail.endswith(
+        "dưới trích yếu: hình vẽ dài 60,0 mm (chữ rộng 139,6 mm), lệch tâm 0,0 mm, cách chân chữ 1,3 mm"
+    )

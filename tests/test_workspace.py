@@ -195,4 +195,13 @@ def test_an_unknown_template_name_is_reported_with_the_known_ones(workspace: Pat
     write(workspace / "notices" / "a.yaml", "mau: khong-co\n" + MINIMAL)
     result = render_cli(["render"], cwd=workspace)
     assert result.exit_code == 1
-    assert "notices/a.yaml: mau: không tìm thấy mẫu “khong-co”; các mẫu có sẵn: so-nganh, ubnd-tinh, ubnd-tinh-lanh-dao, ubnd-xa, van-phong" in result.output
+    assert "notices/a.yaml:1:6: mau: không tìm thấy mẫu “khong-co”; các mẫu có sẵn: so-nganh, ubnd-tinh, ubnd-tinh-lanh-dao, ubnd-xa, van-phong" in result.output
+
+
+def test_an_unknown_template_in_tbkl_yaml_is_reported_there(workspace: Path) -> None:
+    config = workspace / "tbkl.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace('mau: "ubnd-tinh"', 'mau: "khong-co"'), encoding="utf-8")
+    write(workspace / "notices" / "a.yaml", MINIMAL)
+    result = render_cli(["render"], cwd=workspace)
+    assert result.exit_code == 1
+    assert "tbkl.yaml:5:6: mau: không tìm thấy mẫu “khong-co”" in result.output
