@@ -8,7 +8,11 @@ per part and no re-parsing of the template, which is what makes batches fast.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import sys
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,8 +23,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import wordml
-from .errors import TemplateBroken, TemplateNotFound
+from . import __version__, wordml
+from .errors import TbklError, TemplateBroken, TemplateNotFound
 from .layout import Layout
 
 DEFAULT_TEMPLATE = "ubnd-tinh"
@@ -106,8 +110,6 @@ class PreparedTemplate:
     """A Word template read and compiled once, ready to render many notices."""
 
     def __init__(self, path: Path) -> None:
-        from docxtpl import DocxTemplate
-
         self.path = path
         try:
             with zipfile.ZipFile(path) as package:
@@ -116,21 +118,14 @@ class PreparedTemplate:
             raise TemplateBroken(path, f"không đọc được tệp .docx ({exc.__class__.__name__})") from exc
         if "word/document.xml" not in self.parts:
             raise TemplateBroken(path, "thiếu word/document.xml")
-        cleaner = DocxTemplate(path)
+        self.sources, self.widths = _cleaned(path, self.parts)
         environment = make_environment()
         self.compiled: dict[str, jinja2.Template] = {}
-        self.sources: dict[str, str] = {}
-        for name, blob in self.parts.items():
-            if _RENDERED.match(name):
-                xml = cleaner.patch_xml(blob.decode("utf-8"))
-                xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
-                xml = _EMPTY_RUN.sub("", xml)
-                self.sources[name] = xml
-                try:
-                    self.compiled[name] = environment.from_string(xml)
-                except jinja2.TemplateSyntaxError as exc:
-                    raise TemplateBroken(path, f"{name}: thẻ jinja sai cú pháp: {exc.message}") from exc
-        self.widths = _measure(self.parts["word/document.xml"].decode("utf-8"))
+        for name, xml in self.sources.items():
+            try:
+                self.compiled[name] = environment.from_string(xml)
+            except jinja2.TemplateSyntaxError as exc:
+                raise TemplateBroken(path, f"{name}: thẻ jinja sai cú pháp: {exc.message}") from exc
 
     def render_parts(self, layout: Layout) -> dict[str, bytes]:
         """Return every part of the rendered document, in the template's order."""
@@ -179,6 +174,58 @@ class PreparedTemplate:
             "luu": layout.luu,
             "nguoi_ky": {"quyen_han": list(layout.quyen_han), "chuc_vu": layout.chuc_vu, "ho_ten": layout.ho_ten},
         }
+
+
+def _cleaned(path: Path, parts: dict[str, bytes]) -> tuple[dict[str, str], _Widths]:
+    """Return the template's parts with tags cleaned by docxtpl, and the widths of its lines.
+
+    Both depend only on the template's bytes, so they are kept in a small cache file: a later run
+    with the same template skips importing docxtpl, python-docx and lxml altogether.
+    """
+    names = sorted(name for name in parts if _RENDERED.match(name))
+    digest = hashlib.sha256(__version__.encode())
+    for name in names:
+        digest.update(name.encode() + b"\0" + parts[name])
+    cache_file = cache_dir() / "mau" / f"{digest.hexdigest()[:32]}.json"
+    try:
+        cached = json.loads(cache_file.read_text(encoding="utf-8"))
+        return cached["sources"], _Widths(*cached["widths"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    from docxtpl import DocxTemplate
+
+    cleaner = DocxTemplate(path)
+    sources = {}
+    for name in names:
+        xml = cleaner.patch_xml(parts[name].decode("utf-8"))
+        xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+        sources[name] = _EMPTY_RUN.sub("", xml)
+    try:
+        widths = _measure(parts["word/document.xml"].decode("utf-8"))
+    except Exception as exc:  # noqa: BLE001 - any unreadable XML is the template's fault
+        raise TemplateBroken(path, "word/document.xml không đọc được") from exc
+    try:
+        from .write import write_atomic
+
+        body = json.dumps({"sources": sources, "widths": [widths.co_quan, widths.trich_yeu, widths.khan]})
+        write_atomic(cache_file, body.encode("utf-8"))
+    except TbklError:
+        pass  # a read-only home folder only costs speed
+    return sources, widths
+
+
+def cache_dir() -> Path:
+    """Return the folder for tbkl's caches: $TBKL_CACHE_DIR, or the platform's user cache."""
+    override = os.environ.get("TBKL_CACHE_DIR")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "tbkl-gen"
 
 
 def keep_last_paragraph_with_closing(xml: str) -> str:
