@@ -14,7 +14,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, messages_vi
+
+messages_vi.install()
 
 EXIT_PROBLEMS = 1
 EXIT_INTERRUPTED = 130
@@ -49,7 +51,7 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="tbkl")
+@click.version_option(__version__, prog_name="tbkl", message="%(prog)s %(version)s")
 def main() -> None:
     """tbkl: soạn Thông báo kết luận từ tệp YAML thành văn bản Word đúng Nghị định 30/2020/NĐ-CP."""
     if sys.platform == "win32":  # Vietnamese text on an old Windows console

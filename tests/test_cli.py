@@ -31,6 +31,14 @@ def test_help_lists_every_command_in_vietnamese() -> None:
     for command in ("check", "init", "new", "render", "schema", "show", "templates"):
         assert f"  {command} " in result.output
     assert "Thông báo kết luận" in result.output
+    assert result.output.startswith("Cách dùng: ")
+    assert "Hiện hướng dẫn này rồi thoát." in result.output
+
+
+def test_wrong_usage_is_explained_in_vietnamese_with_exit_code_2() -> None:
+    result = render_cli(["render", "--jobs", "0", "x"])
+    assert result.exit_code == 2
+    assert "Lỗi: Giá trị không hợp lệ cho '-j' / '--jobs': 0 nằm ngoài khoảng x>=1." in result.output
 
 
 def test_render_without_paths_outside_a_workspace_is_a_usage_error(tmp_path: Path) -> None:
