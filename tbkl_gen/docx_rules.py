@@ -22,6 +22,7 @@ import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
+from . import vietnamese as vn
 from .text_width import char_width_em
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -62,10 +63,7 @@ _AUTO_SPACING_TWIPS = 280
 
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
-POINT_LETTERS = (
-    "a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m",
-    "n", "o", "p", "q", "r", "s", "t", "u", "v", "x", "y",
-)  # fmt: skip
+POINT_LETTERS = vn.POINT_LETTERS
 _ACADEMIC_PREFIXES = ("TSKH", "PGS", "GS", "TS", "ThS", "Th.S", "KS", "BS", "NCS", "CN")
 _AUTHORITY_RANK = {"TM": 0, "TL": 1, "TUQ": 1, "KT": 2, "Q": 3}
 _AUTHORITY_LINE = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*(\S.*)?$")
@@ -578,26 +576,11 @@ def _format_number(value: int, fmt: str) -> str:
             letters = chr(ord("a") + rest) + letters
         return letters.upper() if fmt == "upperLetter" else letters
     if fmt in ("lowerRoman", "upperRoman"):
-        roman = _roman(value)
+        roman = vn.roman(value)
         return roman.lower() if fmt == "lowerRoman" else roman
     if fmt == "decimalZero":
         return f"{value:02d}"
     return str(value)
-
-
-_ROMAN = (
-    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
-)  # fmt: skip
-
-
-def _roman(number: int) -> str:
-    out = []
-    for value, letters in _ROMAN:
-        while number >= value:
-            out.append(letters)
-            number -= value
-    return "".join(out)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator
 
 SCHEMA_VERSION = 1
 
@@ -64,36 +64,37 @@ def _parse_date(value: Any) -> Any:
     return NgayThang.parse(value)
 
 
+def _as_list(value: Any) -> Any:
+    """Accept one line written as a string where a list of lines is expected."""
+    return [value] if isinstance(value, str) else value
+
+
+Lines = Annotated[list[str], BeforeValidator(_as_list)]
+"""Printed lines; a single line may be written as a plain string."""
+
+
 class CoQuan(_Strict):
     """Cơ quan ban hành (ô 2) và cơ quan chủ quản nếu có."""
 
     chu_quan: str | None = None
     """Dòng cơ quan chủ quản trực tiếp, không in đậm, ví dụ "UBND TỈNH LÀO CAI"."""
-    ten: list[str] = Field(min_length=1)
+    ten: Lines = Field(min_length=1)
     """Tên cơ quan ban hành theo từng dòng, chữ in hoa, ví dụ ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NAM"]."""
     viet_tat: str = Field(min_length=1)
     """Chữ viết tắt của cơ quan trong ký hiệu văn bản: UBND, VP, SCT, VPCP…"""
 
-    @field_validator("ten", mode="before")
-    @classmethod
-    def _one_line_is_a_list(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
 
 
 class NguoiKy(_Strict):
     """Khối chữ ký (ô 7a, 7b)."""
 
-    quyen_han: list[str] = Field(default_factory=list)
+    quyen_han: Lines = Field(default_factory=list)
     """Các dòng quyền hạn ký, mỗi dòng một chuỗi: ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"]."""
     chuc_vu: str = Field(min_length=1)
     """Chức vụ của người ký, chữ in hoa: "PHÓ CHÁNH VĂN PHÒNG"."""
     ho_ten: str = Field(min_length=1)
     """Họ và tên người ký, không kèm học hàm, học vị: "Võ Văn Viên"."""
 
-    @field_validator("quyen_han", mode="before")
-    @classmethod
-    def _one_line_is_a_list(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
 
 
 class Muc(_Strict):

@@ -60,79 +60,63 @@ _PROVINCE_RECIPIENTS = [
     "UBND các xã, phường, đặc khu",
     "CVP, các PCVP UBND tỉnh",
 ]
+_UBND_TINH = {"ten": ["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "viet_tat": "UBND"}
+
+
+def _office(co_quan: dict, signer: tuple[list[str], str], **changes: object) -> dict:
+    """Return sample office defaults: issuer, signer (authority lines, title), and the rest."""
+    quyen_han, chuc_vu = signer
+    return {
+        "co_quan": co_quan,
+        "dia_danh": "Lâm Đồng",
+        "noi_nhan": _PROVINCE_RECIPIENTS,
+        "luu": "VT, TH",
+        "nguoi_ky": {"quyen_han": quyen_han, "chuc_vu": chuc_vu, "ho_ten": "Nguyễn Văn An"},
+        **changes,
+    }
+
 
 TEMPLATES = (
     TemplateSpec(
         "ubnd-tinh",
         "UBND tỉnh, Văn phòng ký thừa lệnh (TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG); mẫu mặc định",
         header_left=3515,
-        defaults={
-            "co_quan": {"ten": ["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "viet_tat": "UBND"},
-            "dia_danh": "Lâm Đồng",
-            "noi_nhan": _PROVINCE_RECIPIENTS,
-            "luu": "VT, TH",
-            "nguoi_ky": {
-                "quyen_han": ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"],
-                "chuc_vu": "PHÓ CHÁNH VĂN PHÒNG",
-                "ho_ten": "Nguyễn Văn An",
-            },
-        },
+        defaults=_office(_UBND_TINH, (["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"], "PHÓ CHÁNH VĂN PHÒNG")),
     ),
     TemplateSpec(
         "ubnd-tinh-lanh-dao",
         "UBND tỉnh, lãnh đạo ký thay mặt tập thể (TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH)",
         header_left=3515,
-        defaults={
-            "co_quan": {"ten": ["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "viet_tat": "UBND"},
-            "dia_danh": "Lâm Đồng",
-            "noi_nhan": _PROVINCE_RECIPIENTS,
-            "luu": "VT, TH",
-            "nguoi_ky": {
-                "quyen_han": ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"],
-                "chuc_vu": "PHÓ CHỦ TỊCH",
-                "ho_ten": "Nguyễn Văn An",
-            },
-        },
+        defaults=_office(_UBND_TINH, (["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"], "PHÓ CHỦ TỊCH")),
     ),
     TemplateSpec(
         "van-phong",
         "Văn phòng UBND tỉnh ban hành bằng tên mình, có dòng cơ quan chủ quản (UBND TỈNH … / VĂN PHÒNG)",
         header_left=3515,
-        defaults={
-            "co_quan": {"chu_quan": "UBND TỈNH LÂM ĐỒNG", "ten": ["VĂN PHÒNG"], "viet_tat": "VP"},
-            "dia_danh": "Lâm Đồng",
-            "noi_nhan": _PROVINCE_RECIPIENTS,
-            "luu": "VT, TH",
-            "nguoi_ky": {"quyen_han": [], "chuc_vu": "CHÁNH VĂN PHÒNG", "ho_ten": "Nguyễn Văn An"},
-        },
+        defaults=_office({"chu_quan": "UBND TỈNH LÂM ĐỒNG", "ten": ["VĂN PHÒNG"], "viet_tat": "VP"}, ([], "CHÁNH VĂN PHÒNG")),
     ),
     TemplateSpec(
         "so-nganh",
         "Sở, ngành thuộc tỉnh, có dòng cơ quan chủ quản (UBND TỈNH … / SỞ …); cột trái rộng hơn cho tên sở dài",
         header_left=3970,
-        defaults={
-            "co_quan": {"chu_quan": "UBND TỈNH LÂM ĐỒNG", "ten": ["SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"], "viet_tat": "SKHCN"},
-            "dia_danh": "Lâm Đồng",
-            "noi_nhan": ["UBND tỉnh (b/c)", "Giám đốc, các PGĐ Sở", "Các phòng, đơn vị thuộc Sở"],
-            "luu": "VT, VP",
-            "nguoi_ky": {"quyen_han": ["KT. GIÁM ĐỐC"], "chuc_vu": "PHÓ GIÁM ĐỐC", "ho_ten": "Nguyễn Văn An"},
-        },
+        defaults=_office(
+            {"chu_quan": "UBND TỈNH LÂM ĐỒNG", "ten": ["SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"], "viet_tat": "SKHCN"},
+            (["KT. GIÁM ĐỐC"], "PHÓ GIÁM ĐỐC"),
+            noi_nhan=["UBND tỉnh (b/c)", "Giám đốc, các PGĐ Sở", "Các phòng, đơn vị thuộc Sở"],
+            luu="VT, VP",
+        ),
     ),
     TemplateSpec(
         "ubnd-xa",
         "UBND xã, phường, đặc khu (chính quyền hai cấp từ 01/7/2025), không có dòng cấp huyện",
         header_left=3515,
-        defaults={
-            "co_quan": {"ten": ["ỦY BAN NHÂN DÂN", "XÃ ĐỨC TRỌNG"], "viet_tat": "UBND"},
-            "dia_danh": "Đức Trọng",
-            "noi_nhan": ["TT Đảng ủy, TT HĐND xã (b/c)", "Chủ tịch, các PCT UBND xã", "Các phòng, ban, đơn vị thuộc xã"],
-            "luu": "VT, VP",
-            "nguoi_ky": {
-                "quyen_han": ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"],
-                "chuc_vu": "PHÓ CHỦ TỊCH",
-                "ho_ten": "Nguyễn Văn An",
-            },
-        },
+        defaults=_office(
+            {"ten": ["ỦY BAN NHÂN DÂN", "XÃ ĐỨC TRỌNG"], "viet_tat": "UBND"},
+            (["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"], "PHÓ CHỦ TỊCH"),
+            dia_danh="Đức Trọng",
+            noi_nhan=["TT Đảng ủy, TT HĐND xã (b/c)", "Chủ tịch, các PCT UBND xã", "Các phòng, ban, đơn vị thuộc xã"],
+            luu="VT, VP",
+        ),
     ),
 )
 
