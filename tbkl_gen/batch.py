@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import OutputFailed, OutputLocked, Place, Problem, TbklError
-from .write import TEMP_SUFFIX, remove_stale_temporaries, write_atomic
+from .write import TEMP_SUFFIX, commit, discard, remove_stale_temporaries, stage, write_atomic
 
 MANIFEST_NAME = ".tbkl-manifest.json"
 SOURCE_SUFFIXES = (".yaml", ".yml")
@@ -129,19 +129,25 @@ def render_batch(jobs: list[Job], settings: Settings) -> BatchResult:
             if (problem.place, problem.message) not in seen:
                 seen.add((problem.place, problem.message))
                 result.problems.append(problem)
-    blocked = [o for o in outcomes if o.data is None or (settings.strict and o.problems)]
+    blocked = [o for o in outcomes if not o.valid or (settings.strict and o.problems)]
     try:
         if blocked and not settings.keep_going:
             result.failed.extend(o.job for o in blocked)
+            for outcome in outcomes:
+                if outcome.staged is not None:
+                    discard(outcome.staged)
             return result
-        result.failed.extend(o.job for o in blocked)
         for outcome in outcomes:
-            if outcome in blocked:
-                continue
-            problem = _write(outcome.job, outcome.data)
-            if problem is not None:
+            if outcome in blocked or outcome.staged is None:
                 result.failed.append(outcome.job)
-                result.problems.append(problem)
+                if outcome.staged is not None:
+                    discard(outcome.staged)
+                continue
+            try:
+                commit(outcome.staged, outcome.job.output)
+            except (OutputLocked, OutputFailed) as exc:
+                result.failed.append(outcome.job)
+                result.problems.append(_output_problem(outcome.job, exc))
             else:
                 result.made.append(outcome.job)
                 fresh_manifest[outcome.job.key] = outcome.stamp
@@ -207,10 +213,13 @@ def _template_unchanged(previous: dict[str, str], out_dir: Path, cache: dict[Pat
 
 @dataclass
 class _Outcome:
+    """What became of one job: its problems, and its output staged beside the target."""
+
     job: Job
     stamp: dict[str, str]
     problems: list[Problem]
-    data: bytes | None
+    valid: bool
+    staged: Path | None = None
 
 
 # Workspaces read during one batch, by folder; each worker process fills its own.
@@ -241,7 +250,7 @@ def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
     if notice is not None:
         problems += validate(notice, loaded.source)
     if notice is None or any(p.is_error for p in problems):
-        return _Outcome(job, stamp, problems, None)
+        return _Outcome(job, stamp, problems, valid=False)
     name = template_name or notice.mau or (workspace.template if workspace is not None else None)
     try:
         template = find_template(name, workspace.templates_dir if workspace is not None else None)
@@ -254,9 +263,16 @@ def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
         else:
             place = workspace.template_place if workspace is not None else Place(job.source, field="mau")
         problems.append(Problem(place or Place(job.source, field="mau"), str(exc), code="template"))
-        return _Outcome(job, stamp, problems, None)
+        return _Outcome(job, stamp, problems, valid=False)
     stamp = {**stamp, "mau_tep": _relative(template, out_dir), "mau": _digest(template.read_bytes())}
-    return _Outcome(job, stamp, problems, data)
+    # Written beside the target now, in this worker; renamed into place only once every notice
+    # of the batch has passed its checks.
+    _exit_if_orphaned()
+    try:
+        staged = stage(job.output, data)
+    except (OutputLocked, OutputFailed) as exc:
+        return _Outcome(job, stamp, [*problems, _output_problem(job, exc)], valid=True)
+    return _Outcome(job, stamp, problems, valid=True, staged=staged)
 
 
 def render_one(notice, template: Path) -> bytes:  # noqa: ANN001
@@ -268,20 +284,28 @@ def render_one(notice, template: Path) -> bytes:  # noqa: ANN001
     return package(prepared(template.resolve()).render_parts(lay_out(notice)))
 
 
+_PARENT: int | None = None
+
+
+def _exit_if_orphaned() -> None:
+    if _PARENT is not None and os.getppid() != _PARENT:
+        os._exit(1)
+
+
 def _start_worker() -> None:
     """Prepare a worker: Ctrl-C is the parent's to handle, and exit when the parent dies."""
     import signal
     import threading
 
+    global _PARENT
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = os.getppid()
+    _PARENT = os.getppid()
 
     def watch() -> None:
         # A batch killed with SIGKILL cannot stop its workers; they notice and leave.
         while True:
-            time.sleep(0.2)
-            if os.getppid() != parent:
-                os._exit(1)
+            time.sleep(0.05)
+            _exit_if_orphaned()
 
     threading.Thread(target=watch, daemon=True).start()
 
@@ -293,6 +317,8 @@ def _process_all(pending, settings: Settings) -> list[_Outcome]:  # noqa: ANN001
     outcomes: list[_Outcome] = []
     if workers > 1 and len(tasks) >= POOL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
+
+        from . import load, render, validate  # noqa: F401 - imported once here, inherited by forked workers
 
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
         try:
@@ -315,12 +341,8 @@ def _process_all(pending, settings: Settings) -> list[_Outcome]:  # noqa: ANN001
     return outcomes
 
 
-def _write(job: Job, data: bytes) -> Problem | None:
-    try:
-        write_atomic(job.output, data)
-    except (OutputLocked, OutputFailed) as exc:
-        return Problem(Place(job.output), str(exc).split(": ", 1)[1], code="output")
-    return None
+def _output_problem(job: Job, exc: OutputLocked | OutputFailed) -> Problem:
+    return Problem(Place(job.output), str(exc).split(": ", 1)[1], code="output")
 
 
 def _finish_manifest(out_dir, jobs, manifest, fresh, settings: Settings, result: BatchResult) -> None:  # noqa: ANN001

@@ -35,6 +35,11 @@ def package(parts: dict[str, bytes]) -> bytes:
 
 def write_atomic(target: Path, data: bytes) -> None:
     """Replace target with data so that no reader ever sees a half-written file."""
+    commit(stage(target, data), target)
+
+
+def stage(target: Path, data: bytes) -> Path:
+    """Write data to a temporary file beside target, flushed to disk; return its path."""
     temp = target.with_name(f".{target.name}.{os.getpid()}{TEMP_SUFFIX}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -42,16 +47,25 @@ def write_atomic(target: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except PermissionError as exc:
-        _discard(temp)
-        raise OutputLocked(target) from exc
     except OSError as exc:
-        _discard(temp)
+        discard(temp)
         raise OutputFailed(target, _reason(exc)) from exc
     except BaseException:
-        _discard(temp)
+        discard(temp)
         raise
+    return temp
+
+
+def commit(temp: Path, target: Path) -> None:
+    """Rename a staged file over target in one step; the temporary file never outlives a failure."""
+    try:
+        os.replace(temp, target)
+    except PermissionError as exc:
+        discard(temp)
+        raise OutputLocked(target) from exc
+    except OSError as exc:
+        discard(temp)
+        raise OutputFailed(target, _reason(exc)) from exc
 
 
 def _reason(exc: OSError) -> str:
@@ -64,7 +78,8 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or exc.__class__.__name__
 
 
-def _discard(path: Path) -> None:
+def discard(path: Path) -> None:
+    """Delete a temporary file if it is still there."""
     try:
         path.unlink()
     except OSError:
@@ -76,6 +91,6 @@ def remove_stale_temporaries(folder: Path) -> int:
     count = 0
     if folder.is_dir():
         for leftover in folder.rglob(f"*{TEMP_SUFFIX}"):
-            _discard(leftover)
+            discard(leftover)
             count += 1
     return count

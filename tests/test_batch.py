@@ -194,6 +194,27 @@ def test_ctrl_c_stops_cleanly_with_exit_130_and_no_temporary_files(tmp_path: Pat
     assert not list((tmp_path / "out").rglob("*.tbkl-tmp"))
 
 
+def _wait_for_orphaned_workers(out: Path) -> None:
+    """Wait until no worker of a killed batch is left (they leave on their own within a moment)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        time.sleep(1)
+        return
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        alive = []
+        for entry in proc.iterdir():
+            try:
+                if entry.name.isdigit() and str(out).encode() in (entry / "cmdline").read_bytes():
+                    alive.append(entry.name)
+            except OSError:
+                continue
+        if not alive:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"workers of a killed batch are still running: {alive}")
+
+
 def _opens(path: Path) -> bool:
     import docx
 
@@ -228,6 +249,7 @@ def test_sigkill_mid_batch_leaves_every_output_old_or_new_and_whole(tmp_path: Pa
             assert data in (old[path.name], new[path.name]), f"attempt {attempt}: {path.name} is neither old nor new"
         assert sorted(p.name for p in out.glob("*.docx")) == sorted(old)
     assert all(_opens(out / name) for name in rng.sample(sorted(old), 10))
+    _wait_for_orphaned_workers(out)
     finish = run(["render", str(tmp_path / "src"), "-o", str(out)])
     assert finish.exit_code == 0
     assert not list(out.glob("*.tbkl-tmp"))
