@@ -80,7 +80,12 @@ LEADERS = [
     "Đỗ Thanh Bình", "Bùi Thị Lan", "Hoàng Minh Tuấn", "Ngô Quang Huy", "Đặng Thị Mai",
 ]  # fmt: skip
 SIGNERS = ["Võ Văn Viên", "Trịnh Ngọc Duệ", "Nguyễn Văn Hùng", "Lê Minh Khoa", "Phan Thị Hồng", "Trương Công Danh"]
-POSITIONS = ["Chủ tịch UBND tỉnh", "Phó Chủ tịch UBND tỉnh", "Phó Chủ tịch Thường trực UBND tỉnh", "Tỉnh ủy viên, Phó Chủ tịch UBND tỉnh"]
+POSITIONS = [
+    "Chủ tịch UBND tỉnh",
+    "Phó Chủ tịch UBND tỉnh",
+    "Phó Chủ tịch Thường trực UBND tỉnh",
+    "Tỉnh ủy viên, Phó Chủ tịch UBND tỉnh",
+]
 MEETINGS = [
     "Hội nghị tổng kết 05 năm", "Hội nghị sơ kết 6 tháng", "buổi làm việc với các sở, ngành về",
     "cuộc họp nghe báo cáo tình hình", "buổi kiểm tra thực địa về", "Hội nghị triển khai nhiệm vụ",
@@ -251,6 +256,7 @@ def generate(folder: Path, count: int, seed: int = 20211222) -> list[tuple[Path,
     """Write count distinct notices as YAML under folder; return (path, data) for each."""
     import yaml
 
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: same YAML, faster
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     today = dt.date.today()
@@ -261,7 +267,7 @@ def generate(folder: Path, count: int, seed: int = 20211222) -> list[tuple[Path,
     while len(made) < count:
         data = make_notice(index, rng, today)
         index += 1
-        text = header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        text = header + yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
         digest = hashlib.sha256(text.split("\n", 1)[1].encode()).hexdigest()
         if digest in seen:
             continue
@@ -457,7 +463,7 @@ def wait_idle() -> None:
 
 
 @contextlib.contextmanager
-def measured_noise(label: str):  # noqa: ANN201
+def measured_noise(label: str):
     """Record the share of CPU used by other processes during an in-process measurement."""
     wait_idle()
     before = machine_busy_seconds()
@@ -510,12 +516,19 @@ def say(text: str = "") -> None:
 def check_sample(paths: list[Path], work: Path, size: int) -> tuple[int, str]:
     sample = random.Random(7).sample(paths, min(size, len(paths)))
     done = subprocess.run(
-        tbkl("check", "--strict", *map(str, sample)), cwd=work, env=child_env(), capture_output=True, text=True
+        tbkl("check", "--strict", *map(str, sample)),
+        cwd=work,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return len(sample), (done.stdout + done.stderr).strip() if done.returncode else ""
 
 
-def bench_cli_full(notices: Path, work: Path, count: int, repeats: int, job_settings: list[tuple[str, list[str]]], results: dict) -> None:
+def bench_cli_full(
+    notices: Path, work: Path, count: int, repeats: int, job_settings: list[tuple[str, list[str]]], results: dict
+) -> None:
     out = work / "out"
     for label, flags in job_settings:
         walls, rss, internal, noise = [], [], [], []
@@ -545,7 +558,11 @@ def bench_cli_full(notices: Path, work: Path, count: int, repeats: int, job_sett
             "others_cpu_share": noise,
         }
         c = results["cli"][label]
-        tree = f", tree RSS sum {c['tree_rss_mb']:.0f} MB / PSS sum {c['tree_pss_mb']:.0f} MB over {c['tree_procs']} procs" if c["tree_rss_mb"] else ""
+        tree = (
+            f", tree RSS sum {c['tree_rss_mb']:.0f} MB / PSS sum {c['tree_pss_mb']:.0f} MB over {c['tree_procs']} procs"
+            if c["tree_rss_mb"]
+            else ""
+        )
         say(
             f"  tbkl render --force {' '.join(flags) or '(default jobs)'}: median {wall:.2f} s "
             f"({', '.join(f'{w:.2f}' for w in walls)}) = {c['per_notice_ms']:.2f} ms/notice; "
@@ -566,7 +583,9 @@ def bench_noop(notices: Path, work: Path, count: int, repeats: int, results: dic
         walls.append(r["wall"])
         internal.append(internal_seconds(r["stderr"]))
     results["noop"] = {"walls": walls, "wall": statistics.median(walls), "internal_s": statistics.median(internal)}
-    say(f"  no-op re-run over {count} unchanged notices: median {results['noop']['wall']:.3f} s wall ({', '.join(f'{w:.3f}' for w in walls)}); tool's own timer {results['noop']['internal_s']} s; others used up to {max(noise):.0%} of the CPUs")
+    say(
+        f"  no-op re-run over {count} unchanged notices: median {results['noop']['wall']:.3f} s wall ({', '.join(f'{w:.3f}' for w in walls)}); tool's own timer {results['noop']['internal_s']} s; others used up to {max(noise):.0%} of the CPUs"
+    )
 
 
 def parse_importtime(stderr: str) -> list[tuple[str, int, int, int]]:
@@ -610,12 +629,21 @@ def bench_single(one: Path, work: Path, repeats: int, results: dict) -> None:
             expect(r, 1, 0, "single render (no bytecode cache)")
             as_is.append(r["wall"])
     # import time: the render minus the imports a bare interpreter does anyway
-    bare_imports = subprocess.run([sys.executable, "-X", "importtime", "-c", "pass"], cwd=work, env=env, capture_output=True, text=True, check=True)
+    bare_imports = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "pass"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     startup = {name for name, *_ in parse_importtime(bare_imports.stderr)}
     profiles = []
     for _ in range(3):  # keep the run with the median total
         wait_idle()
-        timed = subprocess.run(render_argv(["-X", "importtime"]), cwd=work, env=env, capture_output=True, text=True, check=True)
+        timed = subprocess.run(
+            render_argv(["-X", "importtime"]), cwd=work, env=env, capture_output=True, text=True, check=True
+        )
         own = [row for row in parse_importtime(timed.stderr) if row[0] not in startup]
         profiles.append((sum(row[2] for row in own) / 1e6, own))
     import_total, own = sorted(profiles, key=lambda item: item[0])[1]
@@ -626,7 +654,7 @@ def bench_single(one: Path, work: Path, repeats: int, results: dict) -> None:
     packages = sorted(by_package.items(), key=lambda item: item[1], reverse=True)[:10]
     # the same imports without the importtime instrumentation: import them all, minus a bare start
     roots = [name for name, depth, *_ in own if depth == 0 and not name.endswith("__main__")]
-    script = "import importlib\nfor n in %r:\n    importlib.import_module(n)\n" % roots
+    script = f"import importlib\nfor n in {roots!r}:\n    importlib.import_module(n)\n"
     imports_only = statistics.median(wall_of([sys.executable, "-c", script]) for _ in range(repeats)) - bare
     tbkl_modules = sorted({name for name, *_ in own if name.startswith("tbkl_gen")})
     wall = statistics.median(walls)
@@ -646,12 +674,20 @@ def bench_single(one: Path, work: Path, repeats: int, results: dict) -> None:
         "module_count": len(own),
     }
     s = results["single"]
-    say(f"  cold single-notice render: median {wall * 1000:.0f} ms wall ({', '.join(f'{w * 1000:.0f}' for w in walls)}), peak RSS {s['maxrss_mb']:.0f} MB")
+    say(
+        f"  cold single-notice render: median {wall * 1000:.0f} ms wall ({', '.join(f'{w * 1000:.0f}' for w in walls)}), peak RSS {s['maxrss_mb']:.0f} MB"
+    )
     say(f"    bare interpreter start (python -c pass): {bare * 1000:.0f} ms")
-    say(f"    imports of the render path: {imports_only * 1000:.0f} ms plain; {import_total * 1000:.0f} ms per -X importtime ({len(own)} modules beyond a bare start)")
-    say(f"    the rest (reading, checking, rendering, writing, exit): {s['work'] * 1000:.0f} ms; the tool's own timer (render_batch, including its lazy imports): {s['internal_s'] * 1000:.0f} ms")
+    say(
+        f"    imports of the render path: {imports_only * 1000:.0f} ms plain; {import_total * 1000:.0f} ms per -X importtime ({len(own)} modules beyond a bare start)"
+    )
+    say(
+        f"    the rest (reading, checking, rendering, writing, exit): {s['work'] * 1000:.0f} ms; the tool's own timer (render_batch, including its lazy imports): {s['internal_s'] * 1000:.0f} ms"
+    )
     if as_is:
-        say(f"    as this environment runs it (PYTHONDONTWRITEBYTECODE=1, tbkl_gen recompiled each start): median {s['wall_without_bytecode_cache'] * 1000:.0f} ms ({', '.join(f'{w * 1000:.0f}' for w in as_is)})")
+        say(
+            f"    as this environment runs it (PYTHONDONTWRITEBYTECODE=1, tbkl_gen recompiled each start): median {s['wall_without_bytecode_cache'] * 1000:.0f} ms ({', '.join(f'{w * 1000:.0f}' for w in as_is)})"
+        )
     say("    top 10 imports by cumulative time (-X importtime):")
     for name, depth, ms in s["top_cumulative"]:
         say(f"      {ms:7.1f} ms  {'  ' * depth}{name}")
@@ -659,7 +695,7 @@ def bench_single(one: Path, work: Path, repeats: int, results: dict) -> None:
     say("    tbkl_gen modules imported: " + ", ".join(m.removeprefix("tbkl_gen.") for m in tbkl_modules))
 
 
-def load_contexts(paths: list[Path]):  # noqa: ANN201
+def load_contexts(paths: list[Path]):
     """Return (template path, contexts) built the way the tool builds them, before any timing."""
     from tbkl_gen.layout import lay_out
     from tbkl_gen.load import load_notice
@@ -693,8 +729,15 @@ def bench_naive(paths: list[Path], results: dict) -> None:
                 doc.save(buffer)
                 sizes.append(buffer.tell())
             total = time.perf_counter() - started
-    results["naive"] = {"n": len(contexts), "total": total, "per_notice_ms": total / len(contexts) * 1000, "template": template.name}
-    say(f"  baseline (a) naive DocxTemplate loop over {len(contexts)} notices: {total:.2f} s = {results['naive']['per_notice_ms']:.1f} ms/notice (template {template.name}, mean output {statistics.mean(sizes) / 1024:.0f} KiB)")
+    results["naive"] = {
+        "n": len(contexts),
+        "total": total,
+        "per_notice_ms": total / len(contexts) * 1000,
+        "template": template.name,
+    }
+    say(
+        f"  baseline (a) naive DocxTemplate loop over {len(contexts)} notices: {total:.2f} s = {results['naive']['per_notice_ms']:.1f} ms/notice (template {template.name}, mean output {statistics.mean(sizes) / 1024:.0f} KiB)"
+    )
 
 
 def bench_pandoc(items: list[tuple[Path, dict]], work: Path, results: dict) -> None:
@@ -703,7 +746,7 @@ def bench_pandoc(items: list[tuple[Path, dict]], work: Path, results: dict) -> N
         results["pandoc"] = {"skipped": "pandoc is not on PATH (install it with `apt-get install -y pandoc`)"}
         say(f"  baseline (b) NOT measured: {results['pandoc']['skipped']}")
         return
-    version = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    version = subprocess.run([pandoc, "--version"], capture_output=True, text=True, check=True).stdout.splitlines()[0]
     folder = work / "markdown"
     folder.mkdir(exist_ok=True)
     files = []
@@ -725,7 +768,9 @@ def bench_pandoc(items: list[tuple[Path, dict]], work: Path, results: dict) -> N
         "mean_ms": statistics.mean(walls) * 1000,
     }
     p = results["pandoc"]
-    say(f"  baseline (b) {version}, once per notice over {len(files)} notices: median {p['median_ms']:.0f} ms, mean {p['mean_ms']:.0f} ms per notice")
+    say(
+        f"  baseline (b) {version}, once per notice over {len(files)} notices: median {p['median_ms']:.0f} ms, mean {p['mean_ms']:.0f} ms per notice"
+    )
 
 
 def bench_stages(paths: list[Path], work: Path, results: dict) -> None:
@@ -742,7 +787,10 @@ def bench_stages(paths: list[Path], work: Path, results: dict) -> None:
     prepare = time.perf_counter() - started
     ready = prepared(template)
     out = work / "stages"
-    totals = dict.fromkeys(["load (YAML + model)", "validate", "lay_out", "render_parts (jinja)", "package (zip)", "write_atomic (fsync)"], 0.0)
+    totals = dict.fromkeys(
+        ["load (YAML + model)", "validate", "lay_out", "render_parts (jinja)", "package (zip)", "write_atomic (fsync)"],
+        0.0,
+    )
     names = list(totals)
     noise = measured_noise("the stage breakdown")
     noise.__enter__()
@@ -764,7 +812,12 @@ def bench_stages(paths: list[Path], work: Path, results: dict) -> None:
             totals[name] += span
     noise.__exit__(None, None, None)
     per = {name: seconds / len(paths) * 1000 for name, seconds in totals.items()}
-    results["stages"] = {"n": len(paths), "prepare_template_ms": prepare * 1000, "per_notice_ms": per, "sum_ms": sum(per.values())}
+    results["stages"] = {
+        "n": len(paths),
+        "prepare_template_ms": prepare * 1000,
+        "per_notice_ms": per,
+        "sum_ms": sum(per.values()),
+    }
     say(f"  in-process per-notice stages over {len(paths)} notices (template prepared once: {prepare * 1000:.0f} ms):")
     for name, ms in per.items():
         say(f"    {ms:6.2f} ms  {name}")
@@ -787,7 +840,11 @@ def bench_profile(notices: Path, work: Path, top: int, results: dict) -> None:
     total = stats.total_tt
     rows = []
     for (filename, line, function), (_cc, calls, tottime, cumtime, _callers) in stats.stats.items():
-        short = re.sub(r"^.*?(site-packages|lib/python3\.\d+|tbkl_gen)/", lambda m: "" if m.group(1) != "tbkl_gen" else "tbkl_gen/", filename)
+        short = re.sub(
+            r"^.*?(site-packages|lib/python3\.\d+|tbkl_gen)/",
+            lambda m: "" if m.group(1) != "tbkl_gen" else "tbkl_gen/",
+            filename,
+        )
         rows.append((f"{short}:{line}({function})", calls, tottime, cumtime))
     by_tottime = sorted(rows, key=lambda r: r[2], reverse=True)[:top]
     by_cumtime = [r for r in sorted(rows, key=lambda r: r[3], reverse=True) if "tbkl_gen/" in r[0]][:top]
@@ -797,7 +854,9 @@ def bench_profile(notices: Path, work: Path, top: int, results: dict) -> None:
         "tottime": [(name, calls, t) for name, calls, t, _ in by_tottime],
         "cumtime_tbkl": [(name, calls, c) for name, calls, _, c in by_cumtime],
     }
-    say(f"  cProfile of render_batch over {len(jobs)} notices, --jobs 1, in-process ({total:.2f} s under the profiler):")
+    say(
+        f"  cProfile of render_batch over {len(jobs)} notices, --jobs 1, in-process ({total:.2f} s under the profiler):"
+    )
     say("    top functions by own time:")
     for name, calls, t in results["profile"]["tottime"]:
         say(f"      {t:6.3f} s {100 * t / total:5.1f}%  {calls:>8}  {name}")
@@ -815,11 +874,12 @@ def machine() -> dict:
     info = {"nproc": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
     with contextlib.suppress(OSError):
         cpu = Path("/proc/cpuinfo").read_text()
-        match = re.search(r"^model name\s*:\s*(.+)$", cpu, re.M)
+        match = re.search(r"^model name\s*:\s*(.+)$", cpu, re.MULTILINE)
         info["cpu"] = match.group(1).strip() if match else "?"
     with contextlib.suppress(OSError):
         mem = re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text())
         info["ram_gib"] = round(int(mem.group(1)) / 1024 / 1024, 1)
+    info["tbkl_gen"] = source_fingerprint()
     with contextlib.suppress(Exception):
         import docxtpl
         import jinja2
@@ -827,6 +887,37 @@ def machine() -> dict:
         info["docxtpl"] = docxtpl.__version__
         info["jinja2"] = jinja2.__version__
     return info
+
+
+def source_fingerprint() -> str:
+    """Return which tbkl_gen was measured: the commit, the files changed since, a hash of the sources."""
+    digest = hashlib.sha256()
+    for path in sorted((REPO / "tbkl_gen").glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    text = f"sources sha256 {digest.hexdigest()[:12]}"
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        head = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "--", "tbkl_gen"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+        if head.returncode == 0:
+            changed = [line[3:] for line in dirty.stdout.splitlines()]
+            text = (
+                f"commit {head.stdout.strip()}"
+                + (f" + uncommitted {', '.join(changed)}" if changed else "")
+                + f"; {text}"
+            )
+    return text
 
 
 def table(results: dict, count: int, default_label: str) -> list[tuple[str, str, str, str, str]]:
@@ -840,40 +931,122 @@ def table(results: dict, count: int, default_label: str) -> list[tuple[str, str,
         per = cli["per_notice_ms"]
         if naive:
             ratio = naive["per_notice_ms"] / per
-            rows.append((f"per notice vs (a) naive docxtpl, {label}", f"{per:.2f} ms vs {naive['per_notice_ms']:.1f} ms", f"≥ {TARGETS['vs_naive']:.0f}×", f"{ratio:.1f}×", "PASS" if ratio >= TARGETS["vs_naive"] else "FAIL"))
+            rows.append(
+                (
+                    f"per notice vs (a) naive docxtpl, {label}",
+                    f"{per:.2f} ms vs {naive['per_notice_ms']:.1f} ms",
+                    f"≥ {TARGETS['vs_naive']:.0f}×",
+                    f"{ratio:.1f}×",
+                    "PASS" if ratio >= TARGETS["vs_naive"] else "FAIL",
+                )
+            )
         if "mean_ms" in pandoc:
             ratio = pandoc["mean_ms"] / per
-            rows.append((f"per notice vs (b) pandoc, {label}", f"{per:.2f} ms vs {pandoc['mean_ms']:.0f} ms", f"≥ {TARGETS['vs_pandoc']:.0f}×", f"{ratio:.1f}×", "PASS" if ratio >= TARGETS["vs_pandoc"] else "FAIL"))
+            rows.append(
+                (
+                    f"per notice vs (b) pandoc, {label}",
+                    f"{per:.2f} ms vs {pandoc['mean_ms']:.0f} ms",
+                    f"≥ {TARGETS['vs_pandoc']:.0f}×",
+                    f"{ratio:.1f}×",
+                    "PASS" if ratio >= TARGETS["vs_pandoc"] else "FAIL",
+                )
+            )
         elif "skipped" in pandoc:
-            rows.append((f"per notice vs (b) pandoc, {label}", "not measured", f"≥ {TARGETS['vs_pandoc']:.0f}×", "—", "n/a"))
+            rows.append(
+                (f"per notice vs (b) pandoc, {label}", "not measured", f"≥ {TARGETS['vs_pandoc']:.0f}×", "—", "n/a")
+            )
     if "noop" in results:
         wall = results["noop"]["wall"]
-        rows.append((f"no-op re-run, {count} notices (wall)", f"{wall:.3f} s", f"≤ {TARGETS['noop_s']} s", f"{wall / TARGETS['noop_s']:.2f} of limit", "PASS" if wall <= TARGETS["noop_s"] else "FAIL"))
+        rows.append(
+            (
+                f"no-op re-run, {count} notices (wall)",
+                f"{wall:.3f} s",
+                f"≤ {TARGETS['noop_s']} s",
+                f"{wall / TARGETS['noop_s']:.2f} of limit",
+                "PASS" if wall <= TARGETS["noop_s"] else "FAIL",
+            )
+        )
     if "single" in results:
         wall = results["single"]["wall"]
-        rows.append(("cold single notice (wall)", f"{wall * 1000:.0f} ms", f"≤ {TARGETS['single_s'] * 1000:.0f} ms", f"{wall / TARGETS['single_s']:.2f} of limit", "PASS" if wall <= TARGETS["single_s"] else "FAIL"))
+        rows.append(
+            (
+                "cold single notice (wall)",
+                f"{wall * 1000:.0f} ms",
+                f"≤ {TARGETS['single_s'] * 1000:.0f} ms",
+                f"{wall / TARGETS['single_s']:.2f} of limit",
+                "PASS" if wall <= TARGETS["single_s"] else "FAIL",
+            )
+        )
     for label in ("--jobs 1", default_label):
         cli = results["cli"].get(label)
         if cli is None:
             continue
         rss = cli["maxrss_mb"]
-        rows.append((f"peak RSS, one process (ru_maxrss), {label}", f"{rss:.0f} MB", f"≤ {TARGETS['rss_mb']:.0f} MB", f"{rss / TARGETS['rss_mb']:.2f} of limit", "PASS" if rss <= TARGETS["rss_mb"] else "FAIL"))
+        rows.append(
+            (
+                f"peak RSS, one process (ru_maxrss), {label}",
+                f"{rss:.0f} MB",
+                f"≤ {TARGETS['rss_mb']:.0f} MB",
+                f"{rss / TARGETS['rss_mb']:.2f} of limit",
+                "PASS" if rss <= TARGETS["rss_mb"] else "FAIL",
+            )
+        )
         if cli.get("tree_pss_mb") and (cli.get("tree_procs") or 0) > 1:
             pss = cli["tree_pss_mb"]
-            rows.append((f"peak PSS, whole process tree (psutil), {label}", f"{pss:.0f} MB (RSS sum {cli['tree_rss_mb']:.0f} MB)", f"≤ {TARGETS['rss_mb']:.0f} MB", f"{pss / TARGETS['rss_mb']:.2f} of limit", "PASS" if pss <= TARGETS["rss_mb"] else "FAIL"))
+            rows.append(
+                (
+                    f"peak PSS, whole process tree (psutil), {label}",
+                    f"{pss:.0f} MB (RSS sum {cli['tree_rss_mb']:.0f} MB)",
+                    f"≤ {TARGETS['rss_mb']:.0f} MB",
+                    f"{pss / TARGETS['rss_mb']:.2f} of limit",
+                    "PASS" if pss <= TARGETS["rss_mb"] else "FAIL",
+                )
+            )
     stages = results.get("stages")
     if naive and stages:
         per = stages["per_notice_ms"]
         render_only = per.get("render_parts (jinja)", 0) + per.get("package (zip)", 0)
-        rows.append(("(info) in-process render only (jinja + zip) vs (a)", f"{render_only:.2f} ms vs {naive['per_notice_ms']:.1f} ms", f"≥ {TARGETS['vs_naive']:.0f}×", f"{naive['per_notice_ms'] / render_only:.1f}×", "info"))
-        rows.append(("(info) in-process YAML→.docx, 1 process, vs (a)", f"{stages['sum_ms']:.2f} ms vs {naive['per_notice_ms']:.1f} ms", f"≥ {TARGETS['vs_naive']:.0f}×", f"{naive['per_notice_ms'] / stages['sum_ms']:.1f}×", "info"))
+        rows.append(
+            (
+                "(info) in-process render only (jinja + zip) vs (a)",
+                f"{render_only:.2f} ms vs {naive['per_notice_ms']:.1f} ms",
+                f"≥ {TARGETS['vs_naive']:.0f}×",
+                f"{naive['per_notice_ms'] / render_only:.1f}×",
+                "info",
+            )
+        )
+        rows.append(
+            (
+                "(info) in-process YAML→.docx, 1 process, vs (a)",
+                f"{stages['sum_ms']:.2f} ms vs {naive['per_notice_ms']:.1f} ms",
+                f"≥ {TARGETS['vs_naive']:.0f}×",
+                f"{naive['per_notice_ms'] / stages['sum_ms']:.1f}×",
+                "info",
+            )
+        )
     single = results.get("single", {})
     if single.get("wall_without_bytecode_cache"):
         wall = single["wall_without_bytecode_cache"]
-        rows.append(("(info) cold single notice, no bytecode cache", f"{wall * 1000:.0f} ms", f"≤ {TARGETS['single_s'] * 1000:.0f} ms", f"{wall / TARGETS['single_s']:.2f} of limit", "info"))
+        rows.append(
+            (
+                "(info) cold single notice, no bytecode cache",
+                f"{wall * 1000:.0f} ms",
+                f"≤ {TARGETS['single_s'] * 1000:.0f} ms",
+                f"{wall / TARGETS['single_s']:.2f} of limit",
+                "info",
+            )
+        )
     one, many = results["cli"].get("--jobs 1"), results["cli"].get("--jobs 2")
     if one and many:
-        rows.append(("speed-up --jobs 2 over --jobs 1", f"{one['wall']:.2f} s → {many['wall']:.2f} s", "(report)", f"{one['wall'] / many['wall']:.2f}×", "—"))
+        rows.append(
+            (
+                "speed-up --jobs 2 over --jobs 1",
+                f"{one['wall']:.2f} s → {many['wall']:.2f} s",
+                "(report)",
+                f"{one['wall'] / many['wall']:.2f}×",
+                "—",
+            )
+        )
     return rows
 
 
@@ -892,9 +1065,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="runs per CLI measurement; the median is reported")
     parser.add_argument("--naive", type=int, default=200, help="notices for baseline (a) (default 200)")
     parser.add_argument("--pandoc", type=int, default=50, help="notices for baseline (b) (default 50; 0 skips)")
-    parser.add_argument("--profile", type=int, default=200, help="notices for the cProfile and stage breakdown (0 skips)")
+    parser.add_argument(
+        "--profile", type=int, default=200, help="notices for the cProfile and stage breakdown (0 skips)"
+    )
     parser.add_argument("--top", type=int, default=15, help="functions listed from the profile")
-    parser.add_argument("--check-sample", type=int, default=50, help="generated notices verified with `tbkl check --strict`")
+    parser.add_argument(
+        "--check-sample", type=int, default=50, help="generated notices verified with `tbkl check --strict`"
+    )
     parser.add_argument("--json", type=Path, help="also write the raw figures to this JSON file")
     parser.add_argument(
         "--wait-idle",
@@ -911,8 +1088,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     info = machine()
-    say(f"machine: {info.get('cpu', '?')}, {info['nproc']} CPUs, {info.get('ram_gib', '?')} GiB RAM, Python {info['python']}, {info['platform']}")
-    say(f"docxtpl {info.get('docxtpl', '?')}, jinja2 {info.get('jinja2', '?')}; psutil: {'yes' if _has('psutil') else 'no'}; pandoc: {shutil.which('pandoc') or 'no'}")
+    say(
+        f"machine: {info.get('cpu', '?')}, {info['nproc']} CPUs, {info.get('ram_gib', '?')} GiB RAM, Python {info['python']}, {info['platform']}"
+    )
+    say(f"tbkl_gen measured: {info['tbkl_gen']}")
+    say(
+        f"docxtpl {info.get('docxtpl', '?')}, jinja2 {info.get('jinja2', '?')}; psutil: {'yes' if _has('psutil') else 'no'}; pandoc: {shutil.which('pandoc') or 'no'}"
+    )
     work = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="tbkl-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     notices = work / "notices"
@@ -924,14 +1106,21 @@ def main(argv: list[str] | None = None) -> int:
         say(f"CPU used by other processes right now: {idle_now:.0%}")
     if not args.no_bytecode_cache:
         BYTECODE["prefix"] = str(work / "pycache")
-    results["bytecode"] = "private warmed PYTHONPYCACHEPREFIX" if BYTECODE["prefix"] else f"as the environment is (PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')})"
+    results["bytecode"] = (
+        "private warmed PYTHONPYCACHEPREFIX"
+        if BYTECODE["prefix"]
+        else f"as the environment is (PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')})"
+    )
     say(f"CLI bytecode: {results['bytecode']}")
 
     def section(title: str) -> None:
-        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-        results["load"].append((title, load))
-        busy = "  <- other processes are busy; figures may be inflated" if load > 0.5 else ""
-        say(f"\n{title}   [load average {load:.2f}]{busy}")
+        share = foreign_share(0.5)
+        results["load"].append((title, share))
+        if share is None:
+            say(f"\n{title}")
+            return
+        busy = "  <- other processes are busy; figures may be inflated" if share > IDLE["threshold"] else ""
+        say(f"\n{title}   [CPU used by others: {share:.0%}]{busy}")
 
     try:
         started = time.perf_counter()
@@ -939,14 +1128,23 @@ def main(argv: list[str] | None = None) -> int:
         paths = [p for p, _ in items]
         khoan = [sum(1 for b in d["noi_dung"] if isinstance(b, dict)) for _, d in items]
         size = [p.stat().st_size for p in paths]
-        say(f"\ngenerated {len(items)} distinct notices in {time.perf_counter() - started:.1f} s under {notices} "
-            f"(khoản {min(khoan)}–{max(khoan)}, {min(size) / 1024:.1f}–{max(size) / 1024:.1f} KiB YAML)")
+        say(
+            f"\ngenerated {len(items)} distinct notices in {time.perf_counter() - started:.1f} s under {notices} "
+            f"(khoản {min(khoan)}–{max(khoan)}, {min(size) / 1024:.1f}–{max(size) / 1024:.1f} KiB YAML)"
+        )
         checked, failure = check_sample(paths, work, args.check_sample)
         if failure:
             say(f"`tbkl check --strict` failed on the sample of {checked}:\n{failure}")
             return 2
         say(f"`tbkl check --strict` passes on a random sample of {checked}")
-        warm = subprocess.run(tbkl("render", str(SEED), "-o", str(work / "warm")), cwd=work, env=child_env(), capture_output=True, text=True)
+        warm = subprocess.run(
+            tbkl("render", str(SEED), "-o", str(work / "warm")),
+            cwd=work,
+            env=child_env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if warm.returncode:
             say(f"warm-up render failed:\n{warm.stderr}")
             return 2
@@ -956,7 +1154,11 @@ def main(argv: list[str] | None = None) -> int:
         settings = [("--jobs 1", ["--jobs", "1"]), ("--jobs 2", ["--jobs", "2"])]
         if cores != 2:
             settings.append((default_label, []))
-        section(f"[1] full render of {args.count} notices through the CLI, cold (fresh output folder, --force), median of {args.repeats}")
+        section(
+            f"[1] full render of {args.count} notices through the CLI, cold (fresh output folder, --force), median of {args.repeats}"
+        )
+        if cores == 2:
+            say("  (--jobs 2 is also the default, os.cpu_count(), on this machine)")
         bench_cli_full(notices, work, args.count, args.repeats, settings, results)
 
         section("[2] baselines")
@@ -982,11 +1184,11 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.copy(path, folder / path.name)
             try:
                 bench_stages(sorted(folder.glob("*.yaml")), work, results)
-            except Exception as exc:  # the internals move; the headline figures must still print
+            except Exception as exc:  # noqa: BLE001 - the internals move; the headline figures must still print
                 say(f"  stage breakdown skipped: {exc!r}")
             try:
                 bench_profile(folder, work, args.top, results)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001
                 say(f"  profile skipped: {exc!r}")
 
         section("done")
@@ -995,13 +1197,19 @@ def main(argv: list[str] | None = None) -> int:
         say("\nSUMMARY (ratio: speed-up for the ≥ targets, measured ÷ limit for the ≤ targets)")
         say(print_table(rows))
         if NOISE:
-            results["others_cpu_share"] = {"median": statistics.median(NOISE), "max": max(NOISE), "timeouts": IDLE["timeouts"]}
+            results["others_cpu_share"] = {
+                "median": statistics.median(NOISE),
+                "max": max(NOISE),
+                "timeouts": IDLE["timeouts"],
+            }
             say(
                 f"noise: other processes used a median {statistics.median(NOISE):.0%} (max {max(NOISE):.0%}) of the CPUs during the measurements"
                 + (f"; --wait-idle timed out {IDLE['timeouts']} times" if IDLE["timeouts"] else "")
             )
         if not _has("psutil"):
-            say("note: psutil is not installed, so the pool's workers were not summed; ru_maxrss is the largest single process.")
+            say(
+                "note: psutil is not installed, so the pool's workers were not summed; ru_maxrss is the largest single process."
+            )
         if args.json:
             args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
             say(f"raw figures written to {args.json}")
