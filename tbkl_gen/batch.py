@@ -251,7 +251,9 @@ def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
         problems += validate(notice, loaded.source)
     if notice is None or any(p.is_error for p in problems):
         return _Outcome(job, stamp, problems, valid=False)
-    name = template_name or notice.mau or (workspace.template if workspace is not None else None)
+    name = template_name or _beside(notice.mau, job.source.parent) or (
+        _beside(workspace.template, workspace.root) if workspace is not None else None
+    )
     try:
         template = find_template(name, workspace.templates_dir if workspace is not None else None)
         data = render_one(notice, template)
@@ -273,6 +275,13 @@ def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
     except (OutputLocked, OutputFailed) as exc:
         return _Outcome(job, stamp, [*problems, _output_problem(job, exc)], valid=True)
     return _Outcome(job, stamp, problems, valid=True, staged=staged)
+
+
+def _beside(name: str | None, folder: Path) -> str | None:
+    """Return a template given as a relative .docx path, taken from the folder it was written in."""
+    if name and name.endswith(".docx") and not Path(name).is_absolute():
+        return str(folder / name)
+    return name
 
 
 def render_one(notice, template: Path) -> bytes:  # noqa: ANN001
