@@ -6,14 +6,17 @@ same issuing body and year with the same number and symbol.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .batch import find_sources
-from .errors import Problem, Severity
-from .load import load_notice
+from .errors import Place, Problem, Severity
+from .load import Path_, field_path, load_notice, read_together
+from .model import Notice
 from .validate import validate
+from .vietnamese import number_text
 from .workspace import Workspace, find_workspace
 
 
@@ -23,12 +26,23 @@ class CheckOutcome:
     problems: list[Problem] = field(default_factory=list)
 
 
+NumberKey = tuple[str, str, int, str, str]
+# The fields a number is unique by; when one of them could not be read, no comparison is made.
+_NUMBERED_BY = {("co_quan",), ("so",), ("ky_hieu",), ("ngay",)}
+
+
 def check_sources(paths: list[Path]) -> CheckOutcome:
-    """Return every problem in the notices under paths, and in the workspaces they belong to."""
+    """Return every problem in the notices under paths, and in the workspaces they belong to.
+
+    Problems come file by file, each file's in line order; a notice that the loader could only
+    partly read is still checked for meaning, so one run shows every mistake it can see.
+    """
     outcome = CheckOutcome()
     workspaces: dict[Path, Workspace | None] = {}
-    numbers: dict[tuple[str, int, str, str], Problem] = {}
+    numbers = NumberRegistry()
     seen_configs: set[Path] = set()
+    # A mistake in the office defaults shows in every notice that inherits it: report it once.
+    inherited: set[tuple[Path | None, int | None, int | None, str]] = set()
     for source, _ in find_sources(paths):
         outcome.files += 1
         folder = source.resolve().parent
@@ -40,32 +54,105 @@ def check_sources(paths: list[Path]) -> CheckOutcome:
             outcome.problems.extend(workspace.problems)
             outcome.problems.extend(_template_problems(workspace))
         loaded = load_notice(source, workspace.defaults if workspace else None)
-        outcome.problems.extend(loaded.problems)
-        if loaded.notice is None:
-            continue
-        outcome.problems.extend(validate(loaded.notice, loaded.source))
-        notice = loaded.notice
-        if notice.so:
-            key = (" ".join(notice.co_quan.ten).upper(), notice.ngay.nam, notice.so.lstrip("0"), notice.symbol)
-            place = loaded.source.place(("so",))
-            if key in numbers:
-                first = numbers[key].place
-                outcome.problems.append(
-                    Problem(
-                        place,
-                        f"số {notice.so}/{notice.symbol} năm {notice.ngay.nam} đã dùng ở {_where(first)}",
-                        Severity.ERROR,
-                        "mỗi cơ quan đánh số liên tục trong năm, mỗi số chỉ dùng một lần",
-                        "duplicate_number",
-                    )
-                )
-            else:
-                numbers[key] = Problem(place, "")
+        problems = list(loaded.problems)
+        notice = loaded.notice or loaded.partial
+        if notice is not None and loaded.source is not None:
+            problems.extend(_outside(loaded.source.broken, validate(notice, loaded.source)))
+            if not read_together(loaded.source.broken) & _NUMBERED_BY:
+                duplicate = numbers.add(notice, loaded.source.place(("so",)))
+                if duplicate is not None:
+                    problems.append(duplicate)
+        for problem in _in_order(source, _unique(problems)):
+            if problem.place.file not in (None, source):
+                key = (problem.place.file, problem.place.line, problem.place.column, problem.message)
+                if key in inherited:
+                    continue
+                inherited.add(key)
+            outcome.problems.append(problem)
     return outcome
 
 
-def _where(place) -> str:  # noqa: ANN001
-    return f"{place.file.as_posix()}:{place.line}" if place.file else "tệp khác"
+class NumberRegistry:
+    """The numbers given so far, per issuing body and year: each may be used once (Điều 15)."""
+
+    def __init__(self) -> None:
+        self._first: dict[NumberKey, Place] = {}
+
+    def add(self, notice: Notice, place: Place) -> Problem | None:
+        """Remember the notice's number; return the problem when another notice already has it."""
+        key = number_key(notice)
+        if key is None:
+            return None
+        first = self._first.setdefault(key, place)
+        if first is place:
+            return None
+        return Problem(
+            place,
+            f"số {_number_shown(key[3])}/{notice.symbol} năm {notice.ngay.nam} đã dùng ở {_where(first)}",
+            Severity.ERROR,
+            "mỗi cơ quan đánh số liên tục trong năm, mỗi số chỉ dùng một lần",
+            "duplicate_number",
+        )
+
+
+def number_key(notice: Notice) -> NumberKey | None:
+    """Return what makes a number unique: issuing body, year, number and symbol; None on drafts."""
+    number = (notice.so or "").strip()
+    if not number:
+        return None
+    co_quan = notice.co_quan
+    if number.isascii() and number.isdigit():
+        number = number.lstrip("0") or "0"
+    return (_words(co_quan.chu_quan or ""), _words(" ".join(co_quan.ten)), notice.ngay.nam, number, notice.symbol)
+
+
+def _number_shown(number: str) -> str:
+    return number_text(number) if number.isascii() and number.isdigit() and len(number) <= 6 else number[:40]
+
+
+def _words(text: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(text.split()).upper())
+
+
+def _where(place: Place) -> str:
+    if place.file is None:
+        return "một thông báo khác"
+    path = place.file
+    try:
+        shown = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        shown = path.as_posix()
+    return f"{shown}:{place.line}" if place.line else shown
+
+
+def _outside(broken: set[Path_], problems: list[Problem]) -> list[Problem]:
+    """Drop meaning problems about values the loader already reported as unreadable."""
+    if not broken:
+        return problems
+    fields = [field_path(path) for path in read_together(broken)]
+
+    def inside(name: str) -> bool:
+        return any(name == f or name.startswith((f + ".", f + "[")) for f in fields)
+
+    return [p for p in problems if not inside(p.place.field)]
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """Drop a problem that both the loader and validation found at the same place."""
+    seen: set[tuple[Place, str, Severity]] = set()
+    unique = []
+    for problem in problems:
+        key = (problem.place, problem.message, problem.severity)
+        if key not in seen:
+            seen.add(key)
+            unique.append(problem)
+    return unique
+
+
+def _in_order(source: Path, problems: list[Problem]) -> list[Problem]:
+    """Return the notice's own problems in line order, then those in files it inherits from."""
+    far = float("inf")
+    return sorted(problems, key=lambda p: (p.place.file not in (None, source), p.place.line or far, p.place.column or 0))
 
 
 def _template_problems(workspace: Workspace) -> Iterator[Problem]:

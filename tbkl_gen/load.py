@@ -1,16 +1,19 @@
 """Read a notice source: path → bytes → YAML nodes → plain data with places → `Notice`.
 
 This is the only module that imports yaml. It reads with the safe loader only, refuses tags,
-anchors and aliases, duplicate keys and oversized files before building anything, keeps the line
-and column of every value so that each problem can point at it, and reports YAML 1.1 surprises
-(`so: 012` read as 10, `NO` as false) with the quoting that fixes them.
+anchors and aliases, duplicate keys, oversized files and characters Word cannot hold before
+building anything, keeps the line and column of every value so that each problem can point at
+it, and reports YAML 1.1 surprises (`so: 012` read as 10, `NO` as false) with the quoting that
+fixes them. Every message is Vietnamese; nothing the drafter can type ends in a traceback.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +23,14 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import Place, Problem, Severity
-from .model import BLOCK_KEYS, Notice
+from .model import BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS, Notice
 
 MAX_SOURCE_BYTES = 1_000_000
+# Notices nest sections, items, points and dashes a handful of levels deep; far deeper nesting
+# is an attack on the recursive composer, refused before Python's recursion limit.
+MAX_DEPTH = 40
+# Past this many problems in one file the rest are noise from the same few mistakes.
+MAX_PROBLEMS = 100
 
 Path_ = tuple[Any, ...]
 
@@ -32,35 +40,79 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
 }  # fmt: skip
 
-# Characters XML 1.0 cannot hold; a Word file with one of them does not open.
+# Characters XML 1.0 cannot hold (a Word file with one of them does not open), or that YAML
+# refuses in a file, or that YAML reads as a line break where an editor shows none.
+_FORBIDDEN_IN_FILE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_LINE_SEPARATORS = {"\x85": "NEL", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+# A line that YAML would read as a key or a list item, had the value above it been closed.
+_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*:(?:\s|$)")
 
 FIELD_LABELS = {
+    "phien_ban": "phiên bản định dạng tệp",
+    "mau": "tên mẫu Word",
     "co_quan": "cơ quan ban hành",
+    "chu_quan": "tên cơ quan chủ quản",
     "ten": "tên cơ quan ban hành",
     "viet_tat": "chữ viết tắt của cơ quan",
+    "so": "số văn bản",
+    "ky_hieu": "ký hiệu văn bản",
     "dia_danh": "địa danh",
     "ngay": "ngày ban hành",
     "nam": "năm ban hành",
+    "thang": "tháng ban hành",
+    "ngay_hop": "ngày họp",
+    "do_khan": "mức độ khẩn",
     "trich_yeu": "trích yếu",
     "noi_dung": "nội dung",
-    "luu": "dòng lưu (ví dụ “VT, KGVX”)",
+    "noi_nhan": "nơi nhận",
+    "noi_nhan_them": "nơi nhận thêm",
+    "luu": "dòng lưu",
     "nguoi_ky": "khối người ký",
+    "quyen_han": "dòng quyền hạn ký",
     "chuc_vu": "chức vụ người ký",
     "ho_ten": "họ tên người ký",
+    "muc": "tiêu đề mục",
+    "khoan": "nội dung khoản",
+    "tieu_de": "đánh dấu tiêu đề khoản",
+    "diem": "nội dung điểm",
+    "gach": "nội dung gạch đầu dòng",
+    "cong": "nội dung dòng dấu cộng",
 }
 
-_KIND_NAMES = {
-    str: "chuỗi văn bản",
-    bool: "giá trị đúng/sai",
-    int: "số nguyên",
-    float: "số thực",
-    list: "danh sách",
-    dict: "bảng khóa–giá trị",
-    type(None): "giá trị rỗng",
-    dt.date: "ngày tháng",
-    dt.datetime: "ngày giờ",
+FIELD_EXAMPLES = {
+    "ten": "ten: ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM",
+    "viet_tat": "viet_tat: UBND",
+    "dia_danh": "dia_danh: Quảng Nam",
+    "ngay": "ngay: 2021-12-22",
+    "nam": "nam: 2021",
+    "trich_yeu": "trich_yeu: Kết luận của đồng chí …",
+    "luu": "luu: VT, KGVX",
+    "chuc_vu": "chuc_vu: PHÓ CHÁNH VĂN PHÒNG",
+    "ho_ten": "ho_ten: Nguyễn Văn A",
 }
+
+def _model_keys() -> frozenset[str]:
+    from . import model as m
+
+    models = (m.Notice, m.CoQuan, m.NguoiKy, m.NgayThang, m.Muc, m.Khoan, m.Diem, m.Gach, m.Cong)
+    return frozenset({"noi_nhan_them", *(name for model in models for name in model.model_fields)})
+
+
+_ALL_KEYS = _model_keys()
+# Keys that are no Vietnamese word: a value starting with one of them lost its colon.
+_KEY_WORDS = frozenset({*BLOCK_KEYS, *(key for key in _ALL_KEYS if "_" in key)})
+
+_KIND_NAMES = (
+    (bool, "giá trị đúng/sai"),
+    (int, "số nguyên"),
+    (float, "số thực"),
+    (list, "danh sách"),
+    (dict, "bảng khóa–giá trị"),
+    (type(None), "giá trị rỗng"),
+    (dt.datetime, "ngày giờ"),
+    (dt.date, "ngày tháng"),
+)
 
 
 @dataclass
@@ -74,6 +126,14 @@ class Source:
     raw_plain: dict[Path_, str] = field(default_factory=dict)
     origins: dict[Path_, Path] = field(default_factory=dict)
     """Values merged in from another file (office defaults), by path: that file."""
+    problems: list[Problem] = field(default_factory=list)
+    """Problems found while reading the file that did not stop the reading."""
+    broken: set[Path_] = field(default_factory=set)
+    """Paths whose value is already reported; the model's complaints about them are noise."""
+    flow: set[Path_] = field(default_factory=set)
+    """Paths of values written in brackets (`[a, b]`, `{a: b}`), often text YAML misread."""
+    comments: dict[Path_, str] = field(default_factory=dict)
+    """Comments written right after a value on its line: YAML dropped them from the text."""
 
     def place(self, path: Path_, *, key: bool = False) -> Place:
         """Return where the value (or key) at path was written, or its nearest parent."""
@@ -108,44 +168,93 @@ def field_path(path: Path_) -> str:
     return out
 
 
+def label(path: Path_) -> str:
+    """Return what the field at path is called in messages: `họ tên người ký`."""
+    name = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
+    if len(path) >= 2 and path[-2] == "ngay" and name in ("nam", "thang", "ngay"):
+        return {"nam": "năm ban hành", "thang": "tháng ban hành", "ngay": "ngày ban hành (ngày trong tháng)"}[name]
+    return FIELD_LABELS.get(name, f"trường “{name}”")
+
+
 class _LoadFailed(Exception):
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
 
 
+class _Refused(Exception):
+    """A construct refused while composing, before any value is built."""
+
+    def __init__(self, mark: Any, message: str, hint: str, code: str) -> None:
+        self.line = mark.line + 1
+        self.column = mark.column + 1
+        self.message = message
+        self.hint = hint
+        self.code = code
+
+
 class _Loader(yaml.SafeLoader):
-    """Safe loader that composes nodes but refuses anchors and aliases."""
+    """Safe loader that composes nodes but refuses anchors, aliases and deep nesting."""
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: ANN401
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            mark = event.start_mark
-            raise _AliasRefused(mark.line + 1, mark.column + 1)
-        return super().compose_node(parent, index)
-
-
-class _AliasRefused(Exception):
-    def __init__(self, line: int, column: int) -> None:
-        self.line = line
-        self.column = column
-
-
-def read_source(path: Path) -> tuple[Source | None, list[Problem]]:
-    """Read one YAML file into plain data with places; return problems instead of raising."""
-    try:
-        return _read_source(path), []
-    except _LoadFailed as failed:
-        return None, [failed.problem]
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(
+                event.start_mark,
+                f"không dùng bí danh YAML “*{event.anchor}” trong thông báo",
+                "viết đầy đủ giá trị ở mỗi chỗ; nếu “*” là chữ, đặt cả giá trị trong ngoặc kép",
+                "alias",
+            )
+        if getattr(event, "anchor", None):
+            raise _Refused(
+                event.start_mark,
+                f"không dùng neo YAML “&{event.anchor}” trong thông báo",
+                "viết đầy đủ giá trị ở mỗi chỗ; nếu “&” là chữ, đặt cả giá trị trong ngoặc kép",
+                "alias",
+            )
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _Refused(
+                event.start_mark,
+                f"cấu trúc lồng quá sâu (hơn {MAX_DEPTH} cấp)",
+                "một thông báo chỉ có mục, khoản, điểm, gạch đầu dòng lồng vài cấp",
+                "too_deep",
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 @dataclass
 class Loaded:
-    """The outcome of loading one notice: the notice if it is valid, and every problem found."""
+    """The outcome of loading one notice: the notice if it is valid, and every problem found.
+
+    `partial` is a notice for meaning checks only, never to be rendered: the one the model
+    built although reading found errors it does not see (a duplicate key, a refused tag), or
+    one with stand-ins for the values the model refused. Its source's `broken` paths say which
+    messages about it are to be dropped.
+    """
 
     path: Path
     notice: Notice | None
     source: Source | None
     problems: list[Problem]
+    partial: Notice | None = None
+
+
+def read_source(path: Path) -> tuple[Source | None, list[Problem]]:
+    """Read one YAML file into plain data with places; return problems instead of raising."""
+    problems: list[Problem] = []
+    try:
+        source = _read_source(path, problems)
+    except _LoadFailed as failed:
+        return None, _capped(path, _sorted([*problems, failed.problem]))
+    source.problems = _sorted(problems)
+    return source, source.problems
 
 
 def load_notice(path: Path, defaults: Source | None = None) -> Loaded:
@@ -158,189 +267,799 @@ def load_notice(path: Path, defaults: Source | None = None) -> Loaded:
 
 def build_notice(source: Source, defaults: Source | None = None) -> Loaded:
     """Turn plain data (merged with defaults) into a `Notice`, or the problems that prevent it."""
-    from .workspace import merge_defaults
+    from .workspace import EXTEND_KEY, merge_defaults
 
-    merged = merge_defaults(source, defaults or Source(source.path, {}))
-    notice, problems = _validate(merged)
-    return Loaded(source.path, notice, merged, problems)
+    if defaults is None and EXTEND_KEY not in source.data:
+        merged = source
+    else:
+        merged = merge_defaults(source, defaults or Source(source.path, {}))
+        merged.broken = set(source.broken)
+        for written in (defaults, source):
+            if written is not None:
+                mine = [p for p in written.flow | set(written.comments) if merged.file_of(p) == written.path]
+                merged.flow |= {p for p in mine if p in written.flow}
+                merged.comments.update({p: written.comments[p] for p in mine if p in written.comments})
+    notice, problems, stand_in = _validate(merged)
+    problems = _capped(source.path, _sorted([*source.problems, *problems]))
+    if any(p.is_error for p in source.problems):
+        return Loaded(source.path, None, merged, problems, partial=notice or stand_in)
+    return Loaded(source.path, notice, merged, problems, partial=stand_in)
 
 
-def _read_source(path: Path) -> Source:
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.place.line or 0, p.place.column or 0))
+
+
+def _capped(path: Path, problems: list[Problem]) -> list[Problem]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    rest = len(problems) - MAX_PROBLEMS
+    more = Problem(Place(path), f"còn {rest} vấn đề khác trong tệp này", hint="sửa các lỗi trên rồi kiểm tra lại", code="more")
+    return [*problems[:MAX_PROBLEMS], more]
+
+
+# --- reading: bytes → text → nodes → plain data ------------------------------------------------
+
+
+def _read_source(path: Path, problems: list[Problem]) -> Source:
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise _LoadFailed(Problem(Place(path), f"không đọc được tệp: {_os_reason(exc)}", code="io"))
-    if size > MAX_SOURCE_BYTES:
-        raise _LoadFailed(
-            Problem(
-                Place(path),
-                f"tệp quá lớn ({size:,} byte); một thông báo không vượt quá {MAX_SOURCE_BYTES:,} byte".replace(",", "."),
-                code="too_large",
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            raise _LoadFailed(Problem(Place(path), "không phải tệp văn bản thường (là thiết bị, ống dẫn hay ổ cắm)", code="io"))
+        size = status.st_size
+        if size > MAX_SOURCE_BYTES:
+            raise _LoadFailed(
+                Problem(
+                    Place(path, 1, 1),
+                    f"tệp quá lớn ({_thousands(size)} byte); một thông báo không vượt quá {_thousands(MAX_SOURCE_BYTES)} byte",
+                    hint="kiểm tra lại tệp: có thể đã chọn nhầm tệp",
+                    code="too_large",
+                )
             )
-        )
-    try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SOURCE_BYTES + 1)
+        if len(raw) > MAX_SOURCE_BYTES:  # the file grew after stat
+            raise _LoadFailed(Problem(Place(path, 1, 1), "tệp quá lớn", code="too_large"))
     except OSError as exc:
-        raise _LoadFailed(Problem(Place(path), f"không đọc được tệp: {_os_reason(exc)}", code="io"))
+        raise _LoadFailed(Problem(Place(path), f"không đọc được tệp: {_os_reason(exc)}", code="io")) from None
     text = _decode(path, raw)
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
-    ):
-        raise _LoadFailed(
-            Problem(Place(path, 1, 1), "tệp rỗng: cần các khóa của một thông báo (co_quan, trich_yeu, noi_dung, …)", code="empty")
-        )
+    if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        raise _LoadFailed(_empty_file(path))
+    text, forbidden = _mask_forbidden(text)
+    owners: dict[int, Path_] = {}
     loader = _Loader(text)
     try:
-        root = loader.get_single_node()
-    except _AliasRefused as refused:
-        raise _LoadFailed(
-            Problem(
-                Place(path, refused.line, refused.column),
-                "không dùng neo và bí danh YAML (&, *) trong thông báo",
-                hint="viết đầy đủ giá trị ở mỗi chỗ",
-                code="alias",
-            )
-        )
-    except yaml.MarkedYAMLError as exc:
-        raise _LoadFailed(_yaml_problem(path, exc))
-    except yaml.YAMLError as exc:  # ReaderError has no problem_mark
-        raise _LoadFailed(_reader_problem(path, text, exc))
+        root = _compose(path, text, loader)
+        builder = _Builder(Source(path, {}), loader, text.split("\n"), forbidden, owners)
+        builder.source.data = builder.build(root, ())
     finally:
         loader.dispose()
+        # reported whatever happened next, each with the field that holds it when known
+        problems.extend(_forbidden_problems(path, text, forbidden, owners))
+    problems.extend(builder.source.problems)
+    builder.source.problems = []
+    builder.source.broken.update(owners.values())
+    return builder.source
+
+
+def _compose(path: Path, text: str, loader: _Loader) -> Any:
+    """Return the root mapping node, or fail with the Vietnamese reason."""
+    try:
+        root = loader.get_single_node()
+    except _Refused as refused:
+        raise _LoadFailed(Problem(Place(path, refused.line, refused.column), refused.message, hint=refused.hint, code=refused.code)) from None
+    except yaml.MarkedYAMLError as exc:
+        raise _LoadFailed(_yaml_problem(path, text, exc)) from None
+    except yaml.YAMLError:
+        raise _LoadFailed(Problem(Place(path, 1, 1), "cú pháp YAML không hợp lệ", code="yaml")) from None
+    except RecursionError:
+        raise _LoadFailed(Problem(Place(path, 1, 1), "cấu trúc lồng quá sâu", code="too_deep")) from None
+    if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == "tag:yaml.org,2002:null" and not root.value):
+        raise _LoadFailed(_empty_file(path))
     if not isinstance(root, yaml.MappingNode):
         kind = "danh sách" if isinstance(root, yaml.SequenceNode) else "một giá trị đơn"
         raise _LoadFailed(
             Problem(
                 Place(path, root.start_mark.line + 1, root.start_mark.column + 1),
-                f"cấp ngoài cùng của tệp phải là các khóa của thông báo, không phải {kind}",
+                f"cấp ngoài cùng của tệp phải là các khóa của thông báo (co_quan:, trich_yeu:, …), không phải {kind}",
+                hint="mỗi dòng ở cấp ngoài cùng có dạng “khoa: giá trị”, không thụt lề",
                 code="not_mapping",
             )
         )
-    source = Source(path, {})
-    source.data = _build(source, loader, root, ())
-    return source
+    return root
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _empty_file(path: Path) -> Problem:
+    return Problem(
+        Place(path, 1, 1),
+        "tệp rỗng: cần các khóa của một thông báo (co_quan, trich_yeu, noi_dung, …)",
+        hint="chạy “tbkl new” để tạo một thông báo mẫu",
+        code="empty",
+    )
 
 
 def _decode(path: Path, raw: bytes) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if raw.startswith(b"PK\x03\x04"):
+        raise _LoadFailed(
+            Problem(
+                Place(path, 1, 1),
+                "đây là tệp nén (có thể là tệp Word .docx), không phải tệp thông báo YAML",
+                hint="chọn tệp .yaml viết bằng trình soạn thảo văn bản",
+                code="encoding",
+            )
+        )
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw[:200]):
+        raise _LoadFailed(
+            Problem(Place(path, 1, 1), "tệp lưu bằng bảng mã UTF-16, không phải UTF-8", hint="lưu lại tệp với bảng mã UTF-8", code="encoding")
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
         raise _LoadFailed(
             Problem(
                 Place(path, line, column),
-                f"tệp không phải UTF-8 (byte 0x{raw[exc.start]:02X})",
-                hint="lưu lại tệp với bảng mã UTF-8",
+                f"tệp không phải UTF-8 (gặp byte 0x{raw[exc.start]:02X})",
+                hint="lưu lại tệp với bảng mã UTF-8; tệp này có thể đang dùng bảng mã cũ như TCVN3, VNI hay Windows-1258",
                 code="encoding",
             )
-        )
-    return text.replace("\r\n", "\n")
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _build(source: Source, loader: _Loader, node: Any, path: Path_) -> Any:
-    mark = (node.start_mark.line + 1, node.start_mark.column + 1)
-    source.value_marks[path] = mark
-    if node.tag not in _STANDARD_TAGS:
-        raise _LoadFailed(
-            Problem(
+def _looks_utf16(head: bytes) -> bool:
+    """Tell UTF-16 without a byte order mark: every other byte of Latin text is zero."""
+    half = len(head) // 2
+    return half >= 4 and (head[1::2].count(0) >= 0.6 * half or head[0::2].count(0) >= 0.6 * half)
+
+
+def _mask_forbidden(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """Replace characters no notice may hold by U+FFFD, so parsing can go on and name the field."""
+    found = [(m.start(), m.group()) for m in _FORBIDDEN_IN_FILE.finditer(text)]
+    if not found:
+        return text, []
+    return _FORBIDDEN_IN_FILE.sub("\ufffd", text), found
+
+
+def _forbidden_problems(path: Path, text: str, found: list[tuple[int, str]], owners: dict[int, Path_]) -> list[Problem]:
+    if not found:
+        return []
+    line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    problems = []
+    for offset, character in found:
+        line = bisect.bisect_right(line_starts, offset)
+        column = offset - line_starts[line - 1] + 1
+        owner = owners.get(offset)
+        where = field_path(owner) if owner is not None else ""
+        if character in _LINE_SEPARATORS:
+            message = f"ký tự ngắt dòng đặc biệt U+{ord(character):04X} ({_LINE_SEPARATORS[character]}) không được phép"
+            hint = "thay bằng dấu cách, hoặc xuống dòng bằng phím Enter"
+        elif not _XML_INVALID.match(character):
+            message = f"ký tự điều khiển U+{ord(character):04X} không được phép: ký tự này không in ra được"
+            hint = "xóa ký tự này; nó thường lẫn vào khi sao chép từ phần mềm khác"
+        else:
+            message = f"ký tự điều khiển U+{ord(character):04X} không được phép: Word không mở được văn bản chứa ký tự này"
+            hint = "xóa ký tự này; nó thường lẫn vào khi sao chép từ phần mềm khác"
+        problems.append(Problem(Place(path, line, column, where), message, hint=hint, code="control_char"))
+    return problems
+
+
+class _Builder:
+    """Walk composed nodes into plain data, recording places and collecting problems."""
+
+    def __init__(
+        self, source: Source, loader: _Loader, lines: list[str], forbidden: list[tuple[int, str]], owners: dict[int, Path_]
+    ) -> None:
+        self.source = source
+        self.loader = loader
+        self.lines = lines
+        self.forbidden = [offset for offset, _ in forbidden]
+        self.owners = owners
+
+    def problem(self, place: Place, message: str, hint: str, code: str, path: Path_ | None) -> None:
+        """Record a problem; path, when given, is a value now unreliable for other checks."""
+        self.source.problems.append(Problem(place, message, hint=hint, code=code))
+        if path is not None:
+            self.source.broken.add(path)
+
+    def build(self, node: Any, path: Path_) -> Any:
+        source = self.source
+        source.value_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.ScalarNode) and node.style is None and not node.value and path and isinstance(path[-1], int):
+            # an item left empty (`- ` alone) is placed at its dash, where the drafter sees it
+            line = self.lines[node.start_mark.line][: node.start_mark.column].rstrip()
+            if line.endswith("-"):
+                source.value_marks[path] = (node.start_mark.line + 1, len(line))
+        if node.tag not in _STANDARD_TAGS:
+            shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.problem(
                 source.place(path),
-                f"thẻ YAML “{node.tag}” không được phép",
-                hint="bỏ thẻ bắt đầu bằng “!”; tệp thông báo chỉ chứa chữ, danh sách và bảng",
-                code="tag",
+                f"thẻ YAML “{shown}” không được phép",
+                "bỏ thẻ bắt đầu bằng “!”; tệp thông báo chỉ chứa chữ, danh sách và bảng",
+                "tag",
+                path,
             )
-        )
-    if isinstance(node, yaml.MappingNode):
+            return None
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.flow_style:
+            source.flow.add(path)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: Any, path: Path_) -> dict[str, Any]:
+        source = self.source
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key_mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _LoadFailed(Problem(Place(source.path, *key_mark, field_path(path)), "khóa phải là một từ", code="key"))
+                if node.flow_style:
+                    where = Place(source.path, node.start_mark.line + 1, node.start_mark.column + 1, field_path(path))
+                    message, hint = "dấu “{” ở đây bị YAML hiểu là mở một bảng", "nếu đây là chữ, đặt cả giá trị trong ngoặc kép"
+                else:
+                    where = Place(source.path, *key_mark, field_path(path))
+                    message, hint = "khóa phải là một từ, không phải danh sách hay bảng", "mỗi dòng có dạng “khoa: giá trị”"
+                self.problem(where, message, hint, "key", path)
+                if node.flow_style:
+                    return result
+                continue
             key = key_node.value
+            self._claim(key_node, path + (key,))
             child = path + (key,)
+            if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<":
+                self.problem(
+                    Place(source.path, *key_mark, field_path(path)),
+                    "không dùng khóa gộp YAML “<<”",
+                    "viết đầy đủ các khóa ở đây",
+                    "merge_key",
+                    path,
+                )
+                continue
             if key in result:
                 first = source.key_marks[child][0]
-                raise _LoadFailed(
-                    Problem(
-                        Place(source.path, *key_mark, field_path(child)),
-                        f"khóa “{key}” bị lặp lại (đã có ở dòng {first})",
-                        hint="giữ một khóa, xóa khóa còn lại",
-                        code="duplicate_key",
-                    )
+                self.problem(
+                    Place(source.path, *key_mark, field_path(child)),
+                    f"khóa “{key}” bị lặp lại (đã có ở dòng {first})",
+                    "giữ một khóa, xóa khóa còn lại",
+                    "duplicate_key",
+                    # the first value stays and is checked as usual, unless it was left empty
+                    child if result[key] in (None, "") else None,
                 )
+                continue
             source.key_marks[child] = key_mark
-            result[key] = _build(source, loader, value_node, child)
+            result[key] = self.build(value_node, child)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(source, loader, item, path + (index,)) for index, item in enumerate(node.value)]
-    value = loader.construct_object(node, deep=True)
-    if node.style is None and not isinstance(value, str):
-        source.raw_plain[path] = node.value
-    if isinstance(value, str):
-        bad = _XML_INVALID.search(value)
-        if bad:
-            raise _LoadFailed(
-                Problem(
+
+    def _scalar(self, node: Any, path: Path_) -> Any:
+        source = self.source
+        self._claim(node, path)
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, yaml.YAMLError):
+            message, hint = _unconstructable(node)
+            self.problem(source.place(path), message, hint, "value", path)
+            return node.value
+        if node.style is None and not isinstance(value, str):
+            source.raw_plain[path] = node.value
+        if isinstance(value, str):
+            bad = _XML_INVALID.search(value)
+            if bad:
+                self.problem(
                     source.place(path),
-                    f"ký tự điều khiển U+{ord(bad.group()):04X} không được phép trong văn bản",
-                    hint="xóa ký tự này (thường do sao chép từ phần mềm khác)",
-                    code="control_char",
+                    f"ký tự điều khiển U+{ord(bad.group()):04X} không được phép: Word không mở được văn bản chứa ký tự này",
+                    "xóa ký tự này; nó thường lẫn vào khi sao chép từ phần mềm khác",
+                    "control_char",
+                    path,
                 )
-            )
-    return value
+        self._check_runaway(node, path)
+        if node.style is None and isinstance(value, str):
+            first_word = value.split(" ", 1)[0]
+            if first_word in _KEY_WORDS and " " in value:
+                self.problem(
+                    source.place(path),
+                    f"thiếu dấu “:” sau khóa “{first_word}”",
+                    f"viết “{first_word}: …”; nếu đây là chữ, đặt cả giá trị trong ngoặc kép",
+                    "key",
+                    path,
+                )
+        if node.style is None:
+            after = self.lines[node.end_mark.line][node.end_mark.column :]
+            if after.lstrip().startswith("#"):
+                source.comments[path] = after.strip()
+                if isinstance(value, str) and value and re.match(r" #\S", after):
+                    source.problems.append(
+                        Problem(
+                            source.place(path),
+                            f"phần “{after.strip()[:40]}” sau dấu cách và “#” bị YAML coi là ghi chú nên không có trong văn bản",
+                            Severity.WARNING,
+                            "nếu đây là chữ, đặt cả giá trị trong ngoặc kép",
+                            "comment",
+                        )
+                    )
+        return value
+
+    def _claim(self, node: Any, path: Path_) -> None:
+        """Remember which field holds each forbidden character, to name it in the message."""
+        if not self.forbidden:
+            return
+        start = bisect.bisect_left(self.forbidden, node.start_mark.index)
+        end = bisect.bisect_left(self.forbidden, node.end_mark.index)
+        for offset in self.forbidden[start:end]:
+            self.owners[offset] = path
+
+    def _check_runaway(self, node: Any, path: Path_) -> None:
+        """Catch a value that silently swallowed the lines below it."""
+        first, last = node.start_mark.line, node.end_mark.line
+        if first == last:
+            return
+        following = self.lines[first + 1 : last + 1]
+        if node.style in ('"', "'"):
+            indent = _indent(self.lines[first])
+            swallowed = next((i for i, line in enumerate(following) if _swallowed_key(line, indent)), None)
+            if swallowed is not None:
+                quote = node.style
+                self.problem(
+                    self.source.place(path),
+                    f"chuỗi mở bằng dấu {quote} ở đây chưa được đóng, nên đã nuốt cả dòng {first + swallowed + 2}",
+                    f"thêm dấu {quote} ở cuối giá trị",
+                    "unclosed_quote",
+                    path,
+                )
+        elif node.style is None:
+            for offset, line in enumerate(following):
+                stripped = line.lstrip()
+                if not (stripped.startswith("- ") or stripped == "-"):
+                    continue
+                below = first + offset + 1
+                shape = _Indentation(self.lines)
+                where = field_path(path)
+                if _KEY_WITH_VALUE.match(self.lines[first]) and _indent(line) in shape.expected(first, below):
+                    self.problem(
+                        Place(self.source.path, first + 1, node.start_mark.column + 1, where),
+                        f"giá trị ở đây khiến các mục “- ” từ dòng {below + 1} bị gộp vào nó",
+                        "nếu các mục “- ” là danh sách của khóa này, bỏ phần giá trị sau dấu “:”",
+                        "indent",
+                        path,
+                    )
+                elif (culprit := shape.culprit(below, first)) is not None:
+                    self.problem(
+                        Place(self.source.path, first + 1, culprit[1] + 1, where),
+                        f"thụt lề không khớp: mục danh sách này thụt {culprit[1]} dấu cách, nhưng mục ở dòng {below + 1} thụt {culprit[2]}, nên bị gộp vào mục này",
+                        "cho các mục “- ” của cùng danh sách thẳng cột với nhau",
+                        "indent",
+                        path,
+                    )
+                else:
+                    self.problem(
+                        Place(self.source.path, below + 1, len(line) - len(stripped) + 1, where),
+                        f"dòng này bị gộp vào giá trị ở dòng {first + 1} vì thụt lề lệch",
+                        "cho các mục “- ” của cùng danh sách thẳng cột với nhau",
+                        "indent",
+                        path,
+                    )
+                return
 
 
-_YAML_PROBLEMS = (
-    ("found character '\\t' that cannot start any token", "dùng ký tự tab để thụt lề", "thụt lề bằng dấu cách, không dùng tab"),
-    ("found unexpected end of stream", "thiếu dấu ngoặc kép đóng", "đóng chuỗi bằng dấu ngoặc đã mở"),
-    ("found unknown escape character", "chuỗi trong ngoặc kép có ký tự “\\” không hợp lệ", "viết “\\\\” hoặc dùng ngoặc đơn"),
-    ("mapping values are not allowed here", "dấu “:” không hợp lệ ở đây", "nếu giá trị có “: ”, hãy đặt cả giá trị trong ngoặc kép"),
-    ("could not find expected ':'", "thiếu dấu “:” sau khóa", "mỗi dòng có dạng “khoa: giá trị”"),
-    ("did not find expected key", "thụt lề không khớp với các dòng trên", "các khóa cùng cấp phải thẳng cột"),
-    ("did not find expected '-' indicator", "thụt lề không khớp trong danh sách", "các mục danh sách phải bắt đầu bằng “- ” thẳng cột"),
-    ("expected <document start>", "thụt lề không khớp hoặc có nội dung thừa", "kiểm tra thụt lề của dòng này"),
-    ("found undefined alias", "không dùng bí danh YAML (*)", "viết đầy đủ giá trị"),
-    ("found unhashable key", "khóa không hợp lệ", "khóa phải là một từ"),
-    ("while scanning a simple key", "thiếu dấu “:” sau khóa", "mỗi dòng có dạng “khoa: giá trị”"),
-    ("while scanning an alias", "ký tự “*” ở đầu giá trị bị YAML hiểu là bí danh", "đặt giá trị trong ngoặc kép"),
-    ("while scanning an anchor", "ký tự “&” ở đầu giá trị bị YAML hiểu là neo", "đặt giá trị trong ngoặc kép"),
-    ("while scanning for the next token", "ký tự không được đứng đầu giá trị (như “@”, “`”, “%”)", "đặt giá trị trong ngoặc kép"),
-    ("found a tab character", "dùng ký tự tab", "thay tab bằng dấu cách"),
-)
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
-def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
-    text = f"{exc.context or ''} {exc.problem or ''}"
+_KEY_WITH_VALUE = re.compile(r"^\s*(?:-\s+)*[A-Za-z_][A-Za-z0-9_]*\s*:+\s+\S")
+_FIRST_WORD = re.compile(r"^\s*(?:-\s+)*([A-Za-z_][A-Za-z0-9_]*)(?:\s|$)")
+_KEY_NAME = re.compile(r"^\s*(?:-\s+)*([A-Za-z_][A-Za-z0-9_]*)\s*:")
+
+
+def _swallowed_key(line: str, indent: int) -> bool:
+    """Tell a line inside a quoted value that was surely meant as a key of the notice."""
+    if not _KEY_LINE.match(line):
+        return False
+    if _indent(line) <= indent:
+        return True
+    match = _KEY_NAME.match(line)
+    return match is not None and match.group(1) in _ALL_KEYS
+
+
+def _key_without_colon(line: str) -> bool:
+    """Tell a line that starts with one of the notice's keys but has no colon: `ho_ten Lê A`."""
+    match = _FIRST_WORD.match(line)
+    return match is not None and match.group(1) in _ALL_KEYS and not line[match.end(1) :].lstrip().startswith(":")
+
+
+class _Indentation:
+    """Judge which of two lines meant as siblings is mis-indented, from the file's indent step.
+
+    YAML reports an indentation mistake where parsing broke, often the line after the one the
+    drafter got wrong. A child sits one step (the file's usual indent, mostly two spaces) to the
+    right of its parent's key; of a first child and a later sibling that disagree, the one off
+    that step is the culprit.
+    """
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.step = self._step()
+
+    def significant(self, index: int) -> bool:
+        text = self.lines[index].strip()
+        return bool(text) and not text.startswith("#")
+
+    def _step(self) -> int:
+        counts: dict[int, int] = {}
+        previous = None
+        for index, line in enumerate(self.lines):
+            if not self.significant(index):
+                continue
+            if previous is not None and self.lines[previous].rstrip().endswith(":"):
+                delta = _indent(line) - _indent(self.lines[previous])
+                if delta > 0:
+                    counts[delta] = counts.get(delta, 0) + 1
+            previous = index
+        return max(counts, key=lambda d: (counts[d], -d)) if counts else 2
+
+    def content_column(self, index: int) -> int:
+        """Return the column children of this line are measured from: its key, past any "- "."""
+        line = self.lines[index]
+        column, rest = _indent(line), line.lstrip(" ")
+        while rest.startswith("- "):
+            inner = rest[2:]
+            stripped = inner.lstrip(" ")
+            if not _KEY_LINE.match(stripped):
+                break
+            column += 2 + len(inner) - len(stripped)
+            rest = stripped
+        return column
+
+    def expected(self, parent: int | None, child: int) -> set[int]:
+        if parent is None:
+            return {0}
+        column = self.content_column(parent)
+        allowed = {column + self.step}
+        if self.lines[child].lstrip().startswith("-") and self.lines[parent].rstrip().endswith(":"):
+            allowed.add(column)
+        return allowed
+
+    def parent_of(self, index: int) -> int | None:
+        """Return the nearest significant line above index that is indented less."""
+        indent = _indent(self.lines[index])
+        return next((j for j in range(index - 1, -1, -1) if self.significant(j) and _indent(self.lines[j]) < indent), None)
+
+    def first_child(self, parent: int | None, before: int) -> int | None:
+        start = 0 if parent is None else parent + 1
+        return next((j for j in range(start, before) if self.significant(j)), None)
+
+    def culprit(self, index: int, sibling: int | None = None) -> tuple[int, int, int] | None:
+        """Return (line, its indent, the indent expected) when an earlier sibling is the one off.
+
+        The sibling is the first child of index's parent, or the line given (where YAML says the
+        block that index broke began).
+        """
+        candidates = [self.first_child(self.parent_of(index), index)]
+        if sibling is not None:
+            candidates.append(sibling)
+        target = _indent(self.lines[index])
+        for first in candidates:
+            if first is None or first == index:
+                continue
+            expected = self.expected(self.parent_of(first), first)
+            indent = _indent(self.lines[first])
+            if indent not in expected and target in expected:
+                return first, indent, target
+            key_column = self.content_column(first)
+            if key_column != indent and not self.lines[index].lstrip().startswith("-"):
+                # "- khoan: …" then its own keys below: those align with the key, not the dash
+                shift = key_column - indent
+                if indent not in expected and target - shift in expected:
+                    return first, indent, target - shift
+        return None
+
+    def sibling_level(self, index: int) -> int | None:
+        """Return the indent of the open block a line most likely belongs to: the nearest level of
+        the same kind (key or list item) among the lines above it, the deeper one on a tie."""
+        previous = next((j for j in range(index - 1, -1, -1) if self.significant(j)), None)
+        item = self.lines[index].lstrip().startswith("-")
+        levels: set[int] = set()
+        while previous is not None:
+            line = self.lines[previous]
+            if line.lstrip().startswith("-"):
+                if item:
+                    levels.add(_indent(line))
+                elif self.content_column(previous) != _indent(line):
+                    levels.add(self.content_column(previous))
+            elif not item:
+                levels.add(_indent(line))
+            previous = self.parent_of(previous)
+        if not levels:
+            return None
+        found = _indent(self.lines[index])
+        return min(levels, key=lambda level: (abs(level - found), -level))
+
+    def off_step(self, index: int) -> bool:
+        """Tell whether a line is indented off the step under its parent."""
+        return _indent(self.lines[index]) not in self.expected(self.parent_of(index), index)
+
+
+def _unconstructable(node: Any) -> tuple[str, str]:
+    """Explain a scalar YAML resolved to a type but could not build (2021-02-30, !!int abc)."""
+    raw = node.value
+    shown = raw if len(raw) <= 40 else raw[:40] + "…"
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        match = yaml.constructor.SafeConstructor.timestamp_regexp.match(raw)
+        if match is not None:
+            year, month, day = (int(match.group(g)) for g in ("year", "month", "day"))
+            return impossible_date(year, month, day)
+    if node.tag == "tag:yaml.org,2002:int" and re.fullmatch(r"[-+]?[0-9_]+", raw):
+        return f"số “{shown}” quá dài", "nếu đây là chữ, đặt cả giá trị trong ngoặc kép"
+    kind = node.tag.replace("tag:yaml.org,2002:", "!!")
+    return f"không đọc được “{shown}” theo kiểu {kind}", f"bỏ thẻ “{kind}”, hoặc đặt giá trị trong ngoặc kép"
+
+
+def impossible_date(year: int, month: int, day: int) -> tuple[str, str]:
+    """Return the message and the hint for a date that is not on the calendar."""
+    message = f"ngày không tồn tại: {day:02d}/{month:02d}/{year}"
+    if not 1 <= month <= 12:
+        return message, "tháng từ 1 đến 12"
+    if year < 1:
+        return message, "kiểm tra lại năm"
+    following = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+    last = (following - dt.timedelta(days=1)).day if year < 9999 else 31
+    return message, f"tháng {month} năm {year} chỉ có {last} ngày"
+
+
+# --- YAML syntax errors in Vietnamese ----------------------------------------------------------
+
+
+def _yaml_problem(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem:
+    """Turn a PyYAML syntax error into a Vietnamese message at the place the drafter must fix."""
+    runaway = _runaway_quote(text, exc)
+    if runaway is not None:
+        line, column, quote, swallowed = runaway
+        return Problem(
+            Place(path, line, column),
+            f"chuỗi mở bằng dấu {quote} ở đây chưa được đóng, nên đã nuốt cả dòng {swallowed}",
+            hint=f"thêm dấu {quote} ở cuối giá trị",
+            code="unclosed_quote",
+        )
+    context = exc.context or ""
+    problem = exc.problem or ""
     mark = exc.problem_mark or exc.context_mark
-    message, hint = "cú pháp YAML không hợp lệ", ""
-    for needle, vi_message, vi_hint in _YAML_PROBLEMS:
-        if needle in text:
-            message, hint = vi_message, vi_hint
-            break
-    if message == "thiếu dấu ngoặc kép đóng" and exc.context_mark is not None:
-        mark = exc.context_mark
-        message = f"thiếu dấu ngoặc đóng cho chuỗi mở ở dòng {mark.line + 1}"
-    line = mark.line + 1 if mark else None
-    column = mark.column + 1 if mark else None
-    return Problem(Place(path, line, column), message, hint=hint, code="yaml")
+    lines = text.split("\n")
+
+    def at(m: Any) -> tuple[int, int]:
+        return (m.line + 1, m.column + 1) if m is not None else (1, 1)
+
+    def char_at(m: Any) -> str:
+        if m is None or m.line >= len(lines) or m.column >= len(lines[m.line]):
+            return ""
+        return lines[m.line][m.column]
+
+    def line_start(m: Any) -> bool:
+        return m is not None and m.line < len(lines) and not lines[m.line][: m.column].strip()
+
+    where = at(mark)
+    message, hint = "cú pháp YAML không hợp lệ ở đây", "kiểm tra thụt lề và các dấu ngoặc của dòng này và dòng trên"
+    if "found character '\\t' that cannot start any token" in problem:
+        if line_start(mark):
+            message, hint = "dùng ký tự tab để thụt lề", "thụt lề bằng dấu cách, không dùng tab"
+        else:
+            message, hint = "ký tự tab không được dùng ở đây", "thay tab bằng dấu cách, hoặc đặt cả giá trị trong ngoặc kép"
+    elif "that cannot start any token" in problem:
+        character = char_at(mark) or "?"
+        message, hint = f"giá trị không được bắt đầu bằng ký tự “{character}”", "đặt cả giá trị trong ngoặc kép"
+    elif "quoted scalar" in context:
+        quote = char_at(exc.context_mark) or '"'
+        where = at(exc.context_mark)
+        message, hint = f"chuỗi mở bằng dấu {quote} ở đây chưa được đóng", f"thêm dấu {quote} ở cuối giá trị"
+        if "found unknown escape character" in problem:
+            where = at(exc.problem_mark)
+            message = "chuỗi trong ngoặc kép có dấu “\\” không hợp lệ"
+            hint = "viết “\\\\” cho một dấu “\\”, hoặc dùng ngoặc đơn ' '"
+        elif "expected escape sequence" in problem:
+            where = at(exc.problem_mark)
+            message, hint = "mã thoát “\\x”, “\\u” trong ngoặc kép không đúng", "viết “\\\\” cho một dấu “\\”, hoặc dùng ngoặc đơn ' '"
+    elif "while parsing a flow sequence" in context or "while parsing a flow mapping" in context:
+        closing = "]" if "sequence" in context else "}"
+        opening = "[" if closing == "]" else "{"
+        where = at(exc.context_mark)
+        what = "danh sách" if closing == "]" else "bảng"
+        message = f"{what} mở bằng “{opening}” ở đây chưa được đóng bằng “{closing}”"
+        hint = f"thêm “{closing}”, hoặc nếu “{opening}” là chữ thì đặt cả giá trị trong ngoặc kép"
+    elif "while scanning a simple key" in context and "could not find expected ':'" in problem:
+        where = at(exc.context_mark)
+        line = lines[exc.context_mark.line]
+        above = next((text for text in reversed(lines[: exc.context_mark.line]) if text.strip() and not text.lstrip().startswith("#")), "")
+        if exc.problem_mark is not None and exc.problem_mark.column - exc.context_mark.column >= 1024:
+            message = "dấu “: ” trong đoạn văn dài này bị YAML hiểu là dấu sau khóa"
+            hint = "đặt cả đoạn trong ngoặc kép, hoặc viết “>-” rồi xuống dòng viết đoạn văn thụt lề"
+        elif ":" not in line and _indent(above) > _indent(line):
+            message = "thụt lề không khớp: dòng này thụt lề ít hơn dòng trên nên không còn thuộc đoạn văn ở trên"
+            hint = "thụt lề dòng này bằng các dòng của đoạn văn ở trên"
+        else:
+            message, hint = "thiếu dấu “:” sau khóa", "mỗi dòng có dạng “khoa: giá trị”, có dấu cách sau dấu “:”"
+    elif "mapping values are not allowed here" in problem:
+        message = "dấu “: ” không được dùng ở đây"
+        hint = "nếu giá trị có “: ”, đặt cả giá trị trong ngoặc kép; nếu đây là khóa, xuống dòng và thụt lề cho đúng"
+        started = _plain_start(text, exc.problem_mark)
+        if started is not None and started < exc.problem_mark.line:
+            below = next((j for j in range(started + 1, len(lines)) if lines[j].strip()), started)
+            shape = _Indentation(lines)
+            if _key_without_colon(lines[started]):
+                where = (started + 1, _indent(lines[started]) + 1)
+                message, hint = "thiếu dấu “:” sau khóa, nên các dòng dưới bị gộp vào dòng này", "mỗi dòng có dạng “khoa: giá trị”"
+            elif _KEY_WITH_VALUE.match(lines[started]) and _indent(lines[below]) in shape.expected(started, below):
+                where = (started + 1, _indent(lines[started]) + 1)
+                message = "các dòng thụt lề bên dưới bị gộp vào giá trị ở dòng này"
+                hint = "nếu dòng này là khóa có các khóa con, bỏ phần giá trị sau dấu “:”; nếu không, cho các dòng dưới thẳng cột với dòng này"
+            elif (culprit := shape.culprit(exc.problem_mark.line, started)) is not None:
+                line, found, expected = culprit
+                where = (line + 1, found + 1)
+                message = f"thụt lề không khớp: dòng này thụt {found} dấu cách, nhưng dòng {exc.problem_mark.line + 1} cùng cấp thụt {expected}"
+                hint = "các dòng cùng cấp phải thẳng cột; dòng lệch cột bị YAML gộp vào giá trị ở trên"
+    elif "sequence entries are not allowed here" in problem:
+        message = "mục danh sách “- ” không được viết ở đây"
+        hint = "xuống dòng và thụt lề mục danh sách; nếu “-” là chữ, đặt cả giá trị trong ngoặc kép"
+    elif "mapping keys are not allowed here" in problem:
+        message, hint = "giá trị không được bắt đầu bằng “? ”", "đặt cả giá trị trong ngoặc kép"
+    elif "while scanning a block scalar" in context:
+        message, hint = "sau “|” hoặc “>” phải xuống dòng", "viết nội dung ở các dòng dưới, thụt lề; hoặc đặt cả giá trị trong ngoặc kép"
+    elif "while scanning an alias" in context or "while scanning an anchor" in context:
+        character = "*" if "alias" in context else "&"
+        where = at(exc.context_mark)
+        message = f"ký tự “{character}” ở đầu giá trị bị YAML hiểu là {'bí danh' if character == '*' else 'neo'}"
+        hint = "đặt cả giá trị trong ngoặc kép"
+    elif "tag" in context or "tag handle" in problem:
+        where = at(exc.context_mark or exc.problem_mark)
+        message, hint = "ký tự “!” ở đầu giá trị bị YAML hiểu là thẻ", "đặt cả giá trị trong ngoặc kép"
+    elif "expected a single document" in context:
+        message = "tệp chỉ được chứa một thông báo, nhưng dòng “---” này mở thêm một văn bản YAML"
+        hint = "xóa dòng “---”, hoặc tách thành tệp riêng"
+    elif "found incompatible YAML document" in problem or "found duplicate YAML directive" in problem:
+        where = at(exc.problem_mark or exc.context_mark)
+        message, hint = "chỉ thị %YAML không được hỗ trợ", "xóa dòng bắt đầu bằng “%”"
+    elif "expected '<document start>'" in problem:
+        directive = next((i for i, line in enumerate(lines[: where[0]]) if line.startswith("%")), None)
+        document_end = next((i for i, line in enumerate(lines[: where[0]]) if line.rstrip() == "..."), None)
+        if document_end is not None:
+            message, hint = "có nội dung sau dòng “...” (dấu kết thúc văn bản YAML)", "xóa dòng “...”"
+        elif directive is not None:
+            where = (directive + 1, 1)
+            message, hint = "dòng bắt đầu bằng “%” là chỉ thị YAML, không phải nội dung", "xóa dòng này, hoặc đặt giá trị trong ngoặc kép"
+        elif line_start(exc.problem_mark):
+            where, message, hint = _misaligned(lines, exc, False)
+        else:
+            message, hint = "có nội dung thừa ở đây", "kiểm tra thụt lề của dòng này"
+    elif "while parsing a flow node" in context:
+        opener = _open_flow(lines, exc.problem_mark)
+        if opener is not None:
+            where = (opener[0] + 1, opener[1] + 1)
+            character = lines[opener[0]][opener[1]]
+            what = "danh sách" if character == "[" else "bảng"
+            message = f"dấu “{character}” ở đây bị YAML hiểu là mở một {what}"
+            hint = "nếu đây là chữ, đặt cả giá trị trong ngoặc kép"
+        else:
+            message, hint = f"giá trị không được bắt đầu bằng “{char_at(exc.problem_mark) or '?'}”", "đặt cả giá trị trong ngoặc kép"
+    elif "while parsing a block node" in context and "expected the node content" in problem:
+        character = char_at(exc.problem_mark) or "?"
+        message, hint = f"giá trị không được bắt đầu bằng “{character}”", "đặt cả giá trị trong ngoặc kép"
+    elif "expected <block end>" in problem or "did not find expected key" in problem or "did not find expected '-'" in problem:
+        found = problem.rsplit("found", 1)[-1].strip(" '")
+        if line_start(exc.problem_mark):
+            where, message, hint = _misaligned(lines, exc, found == "-")
+        elif found in ("]", "}"):
+            message, hint = f"dấu “{found}” thừa", "xóa dấu này, hoặc đặt cả giá trị trong ngoặc kép"
+        else:
+            message = "có chữ thừa sau giá trị"
+            hint = "nếu giá trị bắt đầu bằng dấu ngoặc (\" ' [ {), đặt cả giá trị trong ngoặc kép"
+    elif "found unexpected end of stream" in problem:
+        message, hint = "tệp kết thúc giữa chừng", "kiểm tra dấu ngoặc chưa đóng"
+    return Problem(Place(path, *where), message, hint=hint, code="yaml")
 
 
-def _reader_problem(path: Path, text: str, exc: yaml.YAMLError) -> Problem:
-    position = getattr(exc, "position", None)
-    character = getattr(exc, "character", None)
-    line = column = None
-    if isinstance(position, int):
-        line = text.count("\n", 0, position) + 1
-        column = position - (text.rfind("\n", 0, position) + 1) + 1
-    code_point = f"U+{ord(character):04X}" if isinstance(character, str) else "không in được"
-    return Problem(
-        Place(path, line, column),
-        f"ký tự điều khiển {code_point} không được phép trong tệp",
-        hint="xóa ký tự này (thường do sao chép từ phần mềm khác)",
-        code="control_char",
-    )
+def _open_flow(lines: list[str], mark: Any) -> tuple[int, int] | None:
+    """Return (line, column), 0-based, of the bracket still open at mark."""
+    depth = 0
+    for line_index in range(mark.line, max(mark.line - 50, -1), -1):
+        text = lines[line_index]
+        end = mark.column if line_index == mark.line else len(text)
+        for column in range(end - 1, -1, -1):
+            character = text[column]
+            if character in "]}":
+                depth += 1
+            elif character in "[{":
+                if depth == 0:
+                    return line_index, column
+                depth -= 1
+    return None
+
+
+def _misaligned(lines: list[str], exc: yaml.MarkedYAMLError, item: bool) -> tuple[tuple[int, int], str, str]:
+    """Place and explain a line that breaks the indentation, naming the indent expected."""
+    error = exc.problem_mark.line
+    shape = _Indentation(lines)
+    context = exc.context_mark
+    opened = context.line if context is not None and not lines[context.line][: context.column].strip(" -") else None
+    culprit = shape.culprit(error, opened)
+    if culprit is not None:
+        line, found, expected = culprit
+        what = "mục danh sách" if lines[line].lstrip().startswith("-") else "dòng"
+        return (
+            (line + 1, found + 1),
+            f"thụt lề không khớp: {what} này thụt {found} dấu cách, nhưng dòng {error + 1} cùng cấp thụt {expected}",
+            "các dòng cùng cấp phải thẳng cột, thụt lề bằng cùng số dấu cách",
+        )
+    found = _indent(lines[error])
+    siblings = shape.sibling_level(error)
+    item = item or lines[error].lstrip().startswith("-")
+    if item:
+        message = "mục danh sách “- ” này lệch cột so với các mục cùng danh sách"
+        hint = "cho các mục “- ” của cùng danh sách thẳng cột với nhau"
+    else:
+        message = "thụt lề không khớp: dòng này lệch cột so với các khóa cùng cấp"
+        hint = "các khóa cùng cấp phải thẳng cột, thụt lề bằng cùng số dấu cách"
+        if shape.parent_of(error) is None:
+            hint = "các khóa ở cấp ngoài cùng không thụt lề"
+    if siblings is not None and siblings != found:
+        what = "mục danh sách" if item else "dòng"
+        message = f"thụt lề không khớp: {what} này thụt {found} dấu cách, các {'mục' if item else 'dòng'} cùng cấp thụt {siblings}"
+    return (error + 1, exc.problem_mark.column + 1), message, hint
+
+
+def _plain_start(text: str, mark: Any) -> int | None:
+    """Return the line (0-based) where the plain value that runs into mark began."""
+    scanner = yaml.SafeLoader(text)
+    last = None
+    try:
+        while True:
+            token = scanner.get_token()
+            if token is None or token.start_mark.index >= mark.index:
+                break
+            last = token
+    except yaml.YAMLError:
+        pass
+    finally:
+        scanner.dispose()
+    if isinstance(last, yaml.ScalarToken) and last.plain:
+        return last.start_mark.line
+    return None
+
+
+def _runaway_quote(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str, int] | None:
+    """Find a quoted value that ran past its line into the keys below, causing a later error."""
+    if "while scanning a quoted scalar" in (exc.context or ""):
+        start = exc.context_mark
+        lines = text.split("\n")
+        indent = _indent(lines[start.line])
+        for offset, line in enumerate(lines[start.line + 1 :]):
+            if _swallowed_key(line, indent):
+                return start.line + 1, start.column + 1, lines[start.line][start.column], start.line + offset + 2
+        return None
+    error_line = (exc.problem_mark or exc.context_mark).line if (exc.problem_mark or exc.context_mark) else None
+    if error_line is None:
+        return None
+    scanner = yaml.SafeLoader(text)
+    try:
+        while True:
+            token = scanner.get_token()
+            if token is None or token.start_mark.line > error_line:
+                return None
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and token.end_mark.line > token.start_mark.line:
+                lines = text.split("\n")
+                indent = _indent(lines[token.start_mark.line])
+                for offset, line in enumerate(lines[token.start_mark.line + 1 : token.end_mark.line + 1]):
+                    if _swallowed_key(line, indent):
+                        start = token.start_mark
+                        return start.line + 1, start.column + 1, token.style, start.line + offset + 2
+    except yaml.YAMLError:
+        return None
+    finally:
+        scanner.dispose()
 
 
 def _os_reason(exc: OSError) -> str:
@@ -384,18 +1103,148 @@ def normalise_text(source: Source) -> list[Problem]:
     return problems
 
 
-def _validate(source: Source) -> tuple[Notice | None, list[Problem]]:
+# Lists of text in which an item left empty (`- ` alone) is a slip, reported by validation.
+_TEXT_LISTS = {"noi_dung", "noi_nhan", "noi_nhan_them", "quyen_han", "ten"}
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def _prepare(source: Source) -> list[Problem]:
+    """Bring plain data closer to what the model accepts without hiding any mistake."""
+    problems: list[Problem] = []
+
+    def walk(value: Any, path: Path_) -> Any:
+        if isinstance(value, dict):
+            return {k: walk(v, path + (k,)) for k, v in value.items()}
+        if isinstance(value, list):
+            in_text_list = bool(path) and path[-1] in _TEXT_LISTS
+            return [("" if item is None and in_text_list else walk(item, path + (i,))) for i, item in enumerate(value)]
+        if isinstance(value, str) and not value.strip():
+            return ""
+        return value
+
+    source.data = walk(source.data, ())
+    _drop_empty_optionals(source.data)
+    meeting = source.data.get("ngay_hop")
+    if isinstance(meeting, str) and ("ngay_hop",) not in source.broken:
+        match = _ISO_DATE.match(meeting.strip())
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            try:
+                source.data["ngay_hop"] = dt.date(year, month, day)
+            except ValueError:
+                message, hint = impossible_date(year, month, day)
+                problems.append(Problem(source.place(("ngay_hop",)), message, hint=hint, code="date"))
+                source.broken.add(("ngay_hop",))
+    return problems
+
+
+# Keys with a default that a drafter may leave empty (`noi_nhan:`, `quyen_han:`) to mean "none".
+_EMPTY_MEANS_DEFAULT = {"phien_ban", "noi_nhan", "noi_nhan_them", "quyen_han", "tieu_de", "noi_dung"}
+
+
+def _drop_empty_optionals(value: Any, top: bool = True) -> None:
+    if isinstance(value, dict):
+        for key in [k for k, v in value.items() if v is None and k in _EMPTY_MEANS_DEFAULT and not (top and k == "noi_dung")]:
+            del value[key]
+        for item in value.values():
+            _drop_empty_optionals(item, top=False)
+    elif isinstance(value, list):
+        for item in value:
+            _drop_empty_optionals(item, top=False)
+
+
+def _validate(source: Source) -> tuple[Notice | None, list[Problem], Notice | None]:
+    """Return the notice (or None), the problems, and a stand-in notice for meaning checks.
+
+    When the model refuses the data, the values it refused are replaced by harmless stand-ins
+    and the model is tried once more: the stand-in notice lets validation report the drafter's
+    other mistakes in the same run. Its refused paths (and the checks that read them together)
+    are marked broken, so that no message is ever about a stand-in value.
+    """
     warnings = normalise_text(source)
+    warnings += _prepare(source)
     data = source.data
     for _ in range(2):
         try:
-            return Notice.model_validate(data), warnings
+            return Notice.model_validate(data), warnings, None
         except ValidationError as exc:
             patched = _accept_plain_numbers(source, data, exc)
             if patched is None:
-                return None, warnings + _problems_from(source, data, exc)
+                problems = _problems_from(source, data, exc)
+                return None, warnings + problems, _stand_in(source, data, exc)
             data = patched
-    return None, warnings
+    return None, warnings, None
+
+
+# Values that satisfy the model and mean nothing; messages about them are filtered out.
+_STAND_INS: dict[str, Any] = {
+    "co_quan": {"ten": ["X"], "viet_tat": "X"},
+    "nguoi_ky": {"chuc_vu": "X", "ho_ten": "X"},
+    "ngay": 2000,
+    "nam": 2000,
+    "noi_dung": [""],
+    "ten": ["X"],
+    "luu": "VT, X",
+}
+_OPTIONAL = {"phien_ban", "mau", "so", "ky_hieu", "ngay_hop", "do_khan", "chu_quan", "quyen_han", "noi_nhan", "noi_nhan_them", "tieu_de", "thang"}
+# Checks that read these fields together: a stand-in in one silences messages about the others.
+_READ_TOGETHER = (("nguoi_ky",), ("ngay", "ngay_hop"), ("co_quan", "so", "ky_hieu"), ("noi_nhan", "luu"))
+
+
+def _stand_in(source: Source, data: dict[str, Any], exc: ValidationError) -> Notice | None:
+    errors = exc.errors()
+    if len(errors) > MAX_PROBLEMS:
+        return None
+    repaired = _deep_copy(data)
+    broken: set[Path_] = set()
+    for error in errors:
+        path, _ = _data_path(data, error["loc"])
+        if not path:
+            return None
+        broken.add(path)
+        if error["type"] == "extra_forbidden":
+            meant = _suggest(str(path[-1]), _allowed_keys(data_model_path(data, path[:-1])))
+            if meant:
+                broken.add(path[:-1] + (meant,))
+        parent: Any = repaired
+        for part in path[:-1]:
+            parent = parent[part] if isinstance(parent, (dict, list)) else None
+        last = path[-1]
+        if isinstance(parent, list) and isinstance(last, int) and last < len(parent):
+            parent[last] = ""
+        elif isinstance(parent, dict):
+            name = str(last)
+            in_date = len(path) == 2 and path[0] == "ngay"
+            if in_date and name == "nam":
+                parent[name] = 2000
+            elif error["type"] == "extra_forbidden" or name in _OPTIONAL or in_date:
+                parent.pop(name, None)
+            elif name in _STAND_INS:
+                parent[name] = _deep_copy(_STAND_INS[name])
+            else:
+                parent[name] = "X"
+        else:
+            return None
+    try:
+        notice = Notice.model_validate(repaired)
+    except (ValidationError, ValueError, TypeError):
+        return None
+    source.broken.update(broken)
+    return notice
+
+
+def read_together(broken: set[Path_]) -> set[Path_]:
+    """Return the broken paths with the fields checked together with them: a check that reads a
+    refused or stand-in value with another field must not speak about the other one either."""
+    widened = set(broken)
+    for group in _READ_TOGETHER:
+        if any(path[:1] == (member,) for path in broken for member in group):
+            widened.update((member,) for member in group)
+    return widened
+
+
+# Identifiers that drafters type as bare digits: `so: 28` means the text "28".
+_NUMBER_FIELDS = {("so",)}
 
 
 def _accept_plain_numbers(source: Source, data: dict[str, Any], exc: ValidationError) -> dict[str, Any] | None:
@@ -404,10 +1253,10 @@ def _accept_plain_numbers(source: Source, data: dict[str, Any], exc: ValidationE
     for error in exc.errors():
         if error["type"] != "string_type":
             continue
-        path = _data_path(data, error["loc"])
+        path, _ = _data_path(data, error["loc"])
         raw = source.raw_plain.get(path)
         value = error["input"]
-        if raw is not None and isinstance(value, int) and not isinstance(value, bool) and str(value) == raw:
+        if path in _NUMBER_FIELDS and raw is not None and isinstance(value, int) and not isinstance(value, bool) and str(value) == raw:
             fixes.append((path, raw))
     if not fixes:
         return None
@@ -431,69 +1280,134 @@ def _deep_copy(value: Any) -> Any:
 _TAGS = {"doan", *BLOCK_KEYS}
 
 
-def _data_path(data: Any, loc: tuple[Any, ...]) -> Path_:
-    """Map a pydantic error location onto the data, dropping union tags and validator names."""
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path_, str]:
+    """Map a pydantic error location onto the data: (path that exists, name of the field).
+
+    Union tags (`khoan` after a block index) and validator steps have no place in the source
+    and are dropped; a missing key stays as the last part so the message can name it.
+    """
     path: list[Any] = []
     current = data
-    for part in loc:
-        if isinstance(current, list) and isinstance(part, int) and part < len(current):
+    name = ""
+    skip_tag = False
+    parts = list(loc)
+    for position, part in enumerate(parts):
+        if skip_tag and part in _TAGS:
+            skip_tag = False
+            continue
+        skip_tag = False
+        if isinstance(part, str) and part.startswith(("function-", "constrained-", "lax-", "strict-")):
+            continue
+        if isinstance(part, int):
+            if isinstance(current, list) and 0 <= part < len(current):
+                path.append(part)
+                skip_tag = len(path) >= 2 and path[-2] == "noi_dung"
+                current = current[part]
+                continue
+            break
+        name = str(part)
+        if isinstance(current, dict) and part in current:
             path.append(part)
             current = current[part]
-        elif isinstance(current, dict) and part in current:
-            path.append(part)
-            current = current[part]
-        elif isinstance(current, dict) and isinstance(part, str) and part not in _TAGS and not part.startswith(("function-", "constrained-")):
+        elif isinstance(current, dict) and position == len(parts) - 1:
             path.append(part)
             current = None
-        # anything else is a union tag or a validator step that has no place in the source
-    return tuple(path)
+        else:
+            # the value is not a mapping (a date typed as text): the field is named, not placed
+            break
+    return tuple(path), name
 
 
 def _problems_from(source: Source, data: dict[str, Any], exc: ValidationError) -> list[Problem]:
+    errors = exc.errors()
+    everything = [(*_data_path(data, error["loc"]), error) for error in errors]
+    mapped = [(path, name, error) for path, name, error in everything if not any(path[: len(b)] == b for b in source.broken)]
+    suggested: set[Path_] = set()
+    for path, name, error in everything[:MAX_PROBLEMS]:
+        if error["type"] == "extra_forbidden":
+            suggestion = _suggest(str(path[-1]), _allowed_keys(data_model_path(source.data, path[:-1])))
+            if suggestion:
+                suggested.add(path[:-1] + (suggestion,))
+        elif isinstance(error.get("input"), dict) and path and error["type"] not in ("dict_type", "model_type"):
+            # keys indented under a value by mistake: the hint there says so, not "missing"
+            allowed = _allowed_keys(data_model_path(source.data, path[:-1]))
+            suggested.update(path[:-1] + (key,) for key in error["input"] if key in allowed)
     problems: list[Problem] = []
     seen: set[tuple[Path_, str]] = set()
-    for error in exc.errors():
-        path = _data_path(data, error["loc"])
-        problem = _problem_for(source, path, error)
+    for index, (path, name, error) in enumerate(mapped):
+        if error["type"] == "missing" and path in suggested:
+            continue  # the misspelt key beside it already says "did you mean"
+        # past the problems that will be shown, only count them: suggestions are slow
+        problem = _problem_for(source, path, name, error, suggest=index < MAX_PROBLEMS)
         if (path, problem.message) not in seen:
             seen.add((path, problem.message))
             problems.append(problem)
-    return sorted(problems, key=lambda p: (p.place.line or 0, p.place.column or 0))
+    return _sorted(problems)
 
 
-def _problem_for(source: Source, path: Path_, error: dict[str, Any]) -> Problem:
+def _problem_for(source: Source, path: Path_, name: str, error: dict[str, Any], *, suggest: bool = True) -> Problem:
     kind = error["type"]
     value = error.get("input")
-    name = str(path[-1]) if path else ""
+    here = source.place(path)
     if kind == "missing":
-        label = FIELD_LABELS.get(name, f"trường “{name}”")
-        return Problem(_missing_place(source, path), f"thiếu {label}", code="missing")
+        return Problem(_missing_place(source, path), f"thiếu {label(path)}", hint=_example_hint(path), code="missing")
     if kind == "extra_forbidden":
-        suggestion = _suggest(name, _allowed_keys(data_model_path(source.data, path[:-1])))
-        hint = f"có phải ý bạn là “{suggestion}”?" if suggestion else "xóa khóa này hoặc sửa tên khóa"
-        return Problem(source.place(path, key=True), f"khóa không hợp lệ “{name}”", hint=hint, code="unknown_key")
+        key = str(path[-1])
+        allowed = _allowed_keys(data_model_path(source.data, path[:-1])) if suggest else []
+        suggestion = _suggest(key, allowed)
+        if suggestion:
+            hint = f"có phải ý bạn là “{suggestion}”?"
+        elif allowed:
+            hint = "các khóa dùng được ở đây: " + ", ".join(allowed)
+        else:
+            hint = "xóa khóa này hoặc sửa tên khóa"
+        return Problem(source.place(path, key=True), f"khóa không hợp lệ “{key}”", hint=hint, code="unknown_key")
     if kind in ("union_tag_not_found", "union_tag_invalid"):
-        keys = ", ".join(BLOCK_KEYS)
-        return Problem(
-            source.place(path),
-            f"mỗi khối nội dung là một đoạn văn, hoặc có đúng một trong các khóa: {keys}",
-            hint=_block_hint(value),
-            code="block",
-        )
+        return _block_problem(source, path, value)
     raw = source.raw_plain.get(path)
-    if kind == "string_type" and raw is not None:
-        return Problem(source.place(path), _trap_message(raw, value), hint=f"viết trong ngoặc kép: {name}: \"{raw}\"", code="yaml_trap")
-    if kind in ("string_type", "int_type", "bool_type", "list_type", "dict_type", "model_type", "date_type", "model_attributes_type", "literal_error", "date_from_datetime_inexact", "date_parsing") or kind.endswith("_type"):
-        expected = _expected(kind, error)
-        return Problem(source.place(path), f"cần {expected}, nhưng gặp {_describe(value)}", code="type")
-    if kind == "too_short":
-        what = "không được để trống" if isinstance(value, str) else "cần ít nhất một mục"
-        return Problem(source.place(path), what, code="empty_value")
-    if kind in ("greater_than_equal", "less_than_equal"):
-        limit = error.get("ctx", {})
-        low, high = {"nam": (1945, 2100), "thang": (1, 12), "ngay": (1, 31)}.get(name, (limit.get("ge"), limit.get("le")))
-        return Problem(source.place(path), f"giá trị {value} nằm ngoài khoảng {low}–{high}", code="range")
-    return Problem(source.place(path), f"giá trị không hợp lệ: {error.get('msg', kind)}", code=kind)
+    if value is None:
+        hint = _example_hint(path)
+        if path in source.comments:
+            hint = "phần sau dấu “#” là ghi chú của YAML; nếu đây là chữ, đặt cả giá trị trong ngoặc kép"
+        return Problem(source.place(path, key=True), f"thiếu {label(path)}", hint=hint, code="missing")
+    if kind == "string_type" and raw is not None and not _reads_back(raw, value):
+        return Problem(here, _trap_message(raw, value), hint=f"viết trong ngoặc kép: {name}: \"{raw}\"", code="yaml_trap")
+    if kind in ("too_short", "string_too_short"):
+        if isinstance(value, str):
+            return Problem(here, f"thiếu {label(path)}", hint=_example_hint(path), code="missing")
+        what = {"noi_dung": "cần ít nhất một đoạn nội dung", "ten": "cần ít nhất một dòng tên cơ quan"}.get(name, "cần ít nhất một mục")
+        return Problem(here, what, code="empty_value")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return _range_problem(here, name, value)
+    if kind == "literal_error":
+        return _literal_problem(here, name, value)
+    if name in ("ngay", "ngay_hop") and path in (("ngay",), ("ngay_hop",)):
+        return _date_problem(here, name, value)
+    if kind.endswith("_type") or kind in ("model_attributes_type", "dataclass_type"):
+        expected = _expected(kind, name)
+        hint = _type_hint(kind, name, value)
+        if path in source.flow and kind == "string_type":
+            bracket = "{" if isinstance(value, dict) else "["
+            hint = f"giá trị bắt đầu bằng “{bracket}” bị YAML hiểu là {'bảng' if bracket == '{' else 'danh sách'}; nếu đây là chữ, đặt cả giá trị trong ngoặc kép"
+        elif isinstance(value, dict) and kind != "dict_type":
+            swallowed = [k for k in value if k in _allowed_keys(data_model_path(source.data, path[:-1]))]
+            if swallowed:
+                hint = f"dòng “{swallowed[0]}:” bị thụt lề nên bị đọc là một phần của “{name}”; cho nó thẳng cột với “{name}:”"
+        return Problem(here, f"cần {expected}, nhưng gặp {_describe(value)}", hint=hint, code="type")
+    return Problem(here, f"giá trị không hợp lệ: {_describe(value)}", code=kind)
+
+
+def _reads_back(raw: str, value: Any) -> bool:
+    """Tell whether YAML kept the drafter's text as typed: 123 is 123, but 012 is 10."""
+    return isinstance(value, int) and not isinstance(value, bool) and str(value) == raw
+
+
+def _example_hint(path: Path_) -> str:
+    name = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
+    example = FIELD_EXAMPLES.get(name)
+    if name == "ngay" and len(path) > 1:
+        example = None
+    return f"ví dụ: {example}" if example else ""
 
 
 def _missing_place(source: Source, path: Path_) -> Place:
@@ -501,65 +1415,150 @@ def _missing_place(source: Source, path: Path_) -> Place:
     return Place(parent.file, parent.line, parent.column, field_path(path))
 
 
+def _block_problem(source: Source, path: Path_, value: Any) -> Problem:
+    here = source.place(path)
+    kinds = ", ".join(BLOCK_KEYS)
+    if isinstance(value, dict):
+        present = [k for k in BLOCK_KEYS if k in value]
+        if len(present) > 1:
+            both = " và ".join(f"“{k}”" for k in present)
+            return Problem(here, f"một khối có cả {both}; mỗi khối chỉ có một trong các khóa {kinds}", hint="tách thành các khối riêng, mỗi khối bắt đầu bằng “- ”", code="block")
+        if len(value) == 1 and " " in str(next(iter(value))).strip():
+            return Problem(
+                here,
+                "dấu “: ” trong đoạn văn này bị YAML hiểu là khóa và giá trị",
+                hint="đặt cả đoạn trong ngoặc kép, hoặc viết “>-” rồi xuống dòng viết đoạn văn thụt lề",
+                code="block",
+            )
+        keys = ", ".join(f"“{k}”" for k in value)
+        suggestion = next((s for k in value if (s := _suggest(str(k), list(BLOCK_KEYS)))), None)
+        hint = f"có phải ý bạn là “{suggestion}”?" if suggestion else f"thêm một trong các khóa {kinds}, hoặc viết đoạn văn không có khóa"
+        return Problem(here, f"khối có khóa {keys} nhưng không có khóa loại khối nào ({kinds})", hint=hint, code="block")
+    raw = source.raw_plain.get(path)
+    if raw is not None and value is not None and not isinstance(value, (list, dict)):
+        message = _trap_message(raw, value) if not _reads_back(raw, value) else f"cần một đoạn văn, nhưng gặp {_describe(value)}"
+        return Problem(here, message, hint=f"viết trong ngoặc kép: - \"{raw}\"", code="yaml_trap")
+    if isinstance(value, list):
+        return Problem(here, f"cần một đoạn văn hoặc một khối ({kinds}), nhưng gặp danh sách", hint="bỏ bớt một dấu “- ”", code="block")
+    return Problem(here, f"cần một đoạn văn hoặc một khối ({kinds}), nhưng gặp {_describe(value)}", code="block")
+
+
+def _range_problem(here: Place, name: str, value: Any) -> Problem:
+    if name == "thang":
+        return Problem(here, f"tháng {value} không tồn tại", hint="tháng từ 1 đến 12", code="date")
+    if name == "ngay":
+        return Problem(here, f"ngày {value} không tồn tại", hint="ngày từ 1 đến 31", code="date")
+    if name == "nam":
+        return Problem(here, f"năm {value} nằm ngoài khoảng 1945–2100", hint="kiểm tra lại năm ban hành", code="date")
+    return Problem(here, f"giá trị {value} nằm ngoài khoảng cho phép", code="range")
+
+
+def _literal_problem(here: Place, name: str, value: Any) -> Problem:
+    if name == "do_khan":
+        choices = ", ".join(f"“{level}”" for level in URGENCY_LEVELS)
+        hint = ""
+        if isinstance(value, str):
+            guess = unicodedata.normalize("NFC", value.strip().upper().replace("HOẢ", "HỎA"))
+            if guess in URGENCY_LEVELS:
+                hint = f"viết do_khan: {guess}"
+        return Problem(here, f"cần một trong các mức {choices}, nhưng gặp {_describe(value)}", hint=hint, code="type")
+    if name == "phien_ban":
+        return Problem(here, f"cần phiên bản {SCHEMA_VERSION}, nhưng gặp {_describe(value)}", hint=f"viết phien_ban: {SCHEMA_VERSION}", code="type")
+    return Problem(here, f"giá trị không hợp lệ: {_describe(value)}", code="type")
+
+
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def _date_problem(here: Place, name: str, value: Any) -> Problem:
+    if isinstance(value, dt.datetime):
+        return Problem(
+            here,
+            f"cần ngày dạng YYYY-MM-DD, không kèm giờ, nhưng gặp ngày giờ {value:%Y-%m-%d %H:%M:%S}",
+            hint=f"viết {name}: {value:%Y-%m-%d}",
+            code="date",
+        )
+    expected = "ngày dạng YYYY-MM-DD" + (" (hoặc YYYY-MM, YYYY khi dự thảo chưa có ngày)" if name == "ngay" else "")
+    hint = f"ví dụ: {name}: 2021-12-22"
+    if isinstance(value, str):
+        match = _DMY.match(value.strip())
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            hint = f"viết {name}: {year:04d}-{month:02d}-{day:02d}"
+    return Problem(here, f"cần {expected}, nhưng gặp {_describe(value)}", hint=hint, code="date")
+
+
 def _trap_message(raw: str, value: Any) -> str:
     if isinstance(value, bool):
         return f"YAML đọc “{raw}” thành giá trị đúng/sai ({'true' if value else 'false'}), không phải chữ"
-    if isinstance(value, int) and raw.lstrip("+-").startswith("0") and raw not in ("0",):
-        return f"YAML đọc “{raw}” thành số {value} (số bắt đầu bằng 0 là hệ bát phân)"
-    if isinstance(value, int) and ":" in raw:
+    digits = raw.lstrip("+-").replace("_", "")
+    if isinstance(value, int) and digits[:2].lower() == "0x":
+        return f"YAML đọc “{raw}” thành số {value} (hệ thập lục phân)"
+    if isinstance(value, int) and digits[:2].lower() == "0b":
+        return f"YAML đọc “{raw}” thành số {value} (hệ nhị phân)"
+    if isinstance(value, (int, float)) and ":" in raw:
         return f"YAML đọc “{raw}” thành số {value} (hệ cơ số 60)"
+    if isinstance(value, int) and digits.startswith("0") and len(digits) > 1:
+        return f"YAML đọc “{raw}” thành số {value} (số bắt đầu bằng 0 là hệ bát phân)"
     if isinstance(value, (dt.date, dt.datetime)):
         return f"YAML đọc “{raw}” thành ngày tháng, không phải chữ"
-    if value is None:
-        return f"YAML đọc “{raw}” thành giá trị rỗng"
+    if isinstance(value, (int, float)):
+        return f"YAML đọc “{raw}” thành số {value}, không phải chữ"
     return f"YAML đọc “{raw}” thành {_describe(value)}, không phải chữ"
 
 
-def _expected(kind: str, error: dict[str, Any]) -> str:
-    if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"một trong các giá trị {expected}"
+def _expected(kind: str, name: str) -> str:
+    if kind == "string_type":
+        return f"{label((name,))} (chuỗi văn bản)" if name in FIELD_LABELS else "chuỗi văn bản"
     return {
-        "string_type": "chuỗi văn bản",
         "int_type": "số nguyên",
         "bool_type": "true hoặc false",
-        "list_type": "danh sách (mỗi mục một dòng bắt đầu bằng “- ”)",
+        "list_type": "danh sách",
         "dict_type": "bảng khóa–giá trị",
-        "model_type": "bảng khóa–giá trị",
-        "model_attributes_type": "bảng khóa–giá trị",
+        "model_type": "bảng khóa–giá trị (các dòng “khoa: giá trị” thụt lề bên dưới)",
+        "model_attributes_type": "bảng khóa–giá trị (các dòng “khoa: giá trị” thụt lề bên dưới)",
         "date_type": "ngày dạng YYYY-MM-DD",
     }.get(kind, "giá trị khác")
 
 
+def _type_hint(kind: str, name: str, value: Any) -> str:
+    if kind == "string_type" and isinstance(value, list):
+        return "bỏ dấu “- ”, viết giá trị ngay sau dấu “:”"
+    if kind == "string_type" and isinstance(value, dict):
+        return "giá trị có “: ” bị YAML hiểu là bảng; đặt cả giá trị trong ngoặc kép"
+    if kind == "list_type":
+        return f"viết “{name}:” rồi mỗi mục một dòng bắt đầu bằng “- ”, thụt lề bên dưới"
+    return ""
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, str):
-        return f"chuỗi “{value[:40]}”"
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        return f"chuỗi “{shown}”"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, (int, float)):
         return f"số {value}"
-    for kind, name in _KIND_NAMES.items():
+    for kind, name in _KIND_NAMES:
         if isinstance(value, kind):
             return name
     return type(value).__name__
 
 
-def _block_hint(value: Any) -> str:
-    if isinstance(value, dict):
-        present = [k for k in BLOCK_KEYS if k in value]
-        if len(present) > 1:
-            return f"khối này có cả {', '.join(present)}; tách thành các khối riêng"
-        keys = ", ".join(str(k) for k in value)
-        suggestion = next((s for k in value if (s := _suggest(str(k), list(BLOCK_KEYS)))), None)
-        if suggestion:
-            return f"khối có khóa {keys}; có phải ý bạn là “{suggestion}”?"
-        return f"khối có khóa {keys}"
-    return f"gặp {_describe(value)}"
+def _fold(name: str) -> str:
+    """Return a key as it would be typed without diacritics: `Nơi nhận` → `noi_nhan`."""
+    text = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn").lower()
+    return re.sub(r"[\s\-.]+", "_", text.strip())
 
 
 def _suggest(name: str, allowed: list[str]) -> str | None:
-    matches = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-    return matches[0] if matches else None
+    folded = _fold(name)
+    for candidate in allowed:
+        if _fold(candidate) == folded or candidate.replace("_", "") == folded.replace("_", ""):
+            return candidate
+    matches = difflib.get_close_matches(folded, allowed, n=1, cutoff=0.6)
+    return matches[0] if matches and matches[0] != name else None
 
 
 def data_model_path(data: Any, path: Path_) -> type[BaseModel] | None:
@@ -580,9 +1579,7 @@ def data_model_path(data: Any, path: Path_) -> type[BaseModel] | None:
         sub = {"co_quan": m.CoQuan, "nguoi_ky": m.NguoiKy, "ngay": m.NgayThang}.get(part)
         if sub is not None:
             current = sub
-        elif part == "noi_dung":
-            current = current  # a list follows; the index picks the block model
-        else:
+        elif part != "noi_dung":  # a list follows; the index picks the block model
             current = None
     return current
 

@@ -2,32 +2,51 @@
 
 `validate(notice, source)` returns every problem, errors and warnings, each at the place in the
 source where the value was written. The shape of the source (keys, types) is checked by the model
-when loading; this module checks meaning: dates, number and symbol, the signer's authority lines,
-recipients, and text hygiene.
+when loading; this module checks meaning: dates, number and symbol, the signer's authority lines
+(Nghị định 30/2020, Điều 13 and Phụ lục I, mục II.7), recipients, and text hygiene.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterator
 
 from .errors import Problem, Severity
-from .load import Path_, Source
+from .load import Path_, Source, impossible_date
 from .model import BLOCK_KEYS, Notice
 
 AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
-# Individual titles: "TM." stands before a collective body, never before one of these.
+# The stacks of authority lines the decree allows, first line first (Phụ lục I, II.7.b).
+ALLOWED_AUTHORITY = (
+    (), ("TM.",), ("TM.", "KT."), ("TM.", "Q."), ("KT.",), ("TL.",), ("TL.", "KT."), ("TUQ.",), ("Q.",),
+)  # fmt: skip
+# Titles of one person: "TM." (on behalf of a collective) never stands before one of these.
 INDIVIDUAL_TITLES = (
     "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "CHÁNH VĂN PHÒNG", "BỘ TRƯỞNG", "THỦ TRƯỞNG",
     "TRƯỞNG BAN", "CHỦ NHIỆM", "TỔNG GIÁM ĐỐC", "VIỆN TRƯỞNG", "CỤC TRƯỞNG", "VỤ TRƯỞNG",
+    "CHÁNH THANH TRA", "CHÁNH ÁN", "HIỆU TRƯỞNG", "TỔNG CỤC TRƯỞNG", "THỨ TRƯỞNG",
+)  # fmt: skip
+# Names of collective bodies: "KT.", "TL.", "TUQ." and "Q." stand before a person's title instead.
+COLLECTIVE_NAMES = (
+    "ỦY BAN", "UỶ BAN", "HỘI ĐỒNG", "BAN ", "THƯỜNG TRỰC", "ĐOÀN ", "TẬP THỂ", "CHÍNH PHỦ",
+    "ĐẢNG ĐOÀN", "VĂN PHÒNG", "SỞ ", "CỤC ", "TỔNG CỤC", "VỤ ", "THANH TRA ",
 )  # fmt: skip
 DEPUTY_TITLES = ("PHÓ ", "THỨ TRƯỞNG")
-ACADEMIC_PREFIX = re.compile(r"^(?:TS|ThS|Th\.S|GS|PGS|KS|BS|CN|NCS|TSKH|PGS\.TS|GS\.TS)\.?\s", re.IGNORECASE)
-NUMBER_SHAPE = re.compile(r"^(0[1-9]|[1-9]\d{0,5})$")
+_AUTHORITY_LINE = re.compile(r"^(TM|KT|TL|TUQ|Q)\. (\S.*)$")
+_AUTHORITY_SLIP = re.compile(r"^(T\s*/?\s*M|K\s*/?\s*T|T\s*/?\s*L|T\s*/?\s*U\s*/?\s*Q|Q)(?:\s*[.:,/]\s*|\s+)(\S.*)$", re.IGNORECASE)
+ACADEMIC_PREFIX = re.compile(
+    r"^(?:(?:GS\.\s?TSKH|GS\.\s?TS|PGS\.\s?TS|TSKH|TS|ThS|Th\.S|GS|PGS|KS|BS|CN|NCS|LS)(?:\.\s*|\s+)"
+    r"|(?:Tiến sĩ|Thạc sĩ|Giáo sư|Phó Giáo sư|Kỹ sư|Bác sĩ|Cử nhân|Luật sư)\s+)(?=\S)",
+    re.IGNORECASE,
+)
+NUMBER_SHAPE = re.compile(r"^(0[1-9]|[1-9][0-9]{0,5})$")
 SYMBOL_SHAPE = re.compile(r"^TB-[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*$")
 TWO_LEVEL_GOVERNMENT = dt.date(2025, 7, 1)
+# The second word of a unit's kind stays lower case: "Thành phố Hồ Chí Minh", "Thị xã Điện Bàn".
+GENERIC_PLACE_WORDS = {"phố", "xã", "trấn"}
 
 
 def validate(notice: Notice, source: Source | None, *, today: dt.date | None = None) -> list[Problem]:
@@ -35,6 +54,28 @@ def validate(notice: Notice, source: Source | None, *, today: dt.date | None = N
     checker = _Checker(notice, source or Source(path=None, data={}), today or dt.date.today())  # type: ignore[arg-type]
     checker.run()
     return sorted(checker.problems, key=lambda p: (p.place.line or 0, p.place.column or 0))
+
+
+def upper(text: str) -> str:
+    """Return text in capitals, precomposed, as the layout prints it."""
+    return unicodedata.normalize("NFC", text.upper())
+
+
+def deputy_of(head: str) -> str:
+    """Return the deputy's title for a head's title: PHÓ CHỦ TỊCH, or THỨ TRƯỞNG for a minister."""
+    return "THỨ TRƯỞNG" if head == "BỘ TRƯỞNG" else f"PHÓ {head}"
+
+
+def is_deputy(title: str) -> bool:
+    return title.startswith(DEPUTY_TITLES)
+
+
+def is_individual(title: str) -> bool:
+    return is_deputy(title) or title.startswith(INDIVIDUAL_TITLES) or title.endswith("TRƯỞNG")
+
+
+def is_collective(title: str) -> bool:
+    return not is_individual(title) and title.startswith(COLLECTIVE_NAMES)
 
 
 class _Checker:
@@ -62,61 +103,76 @@ class _Checker:
 
     def check_dates(self) -> None:
         day = self.notice.ngay
-        issued = None
+        earliest = latest = None
         if day.ngay is not None and day.thang is None:
-            self.error(("ngay",), "có ngày nhưng thiếu tháng", "ghi đủ năm-tháng-ngày, hoặc chỉ năm-tháng", "date")
+            self.error(("ngay",), "có ngày nhưng thiếu tháng", "ghi đủ năm-tháng-ngày, hoặc chỉ năm-tháng khi chưa biết ngày", "date")
         elif day.ngay is not None and day.thang is not None:
             try:
-                issued = dt.date(day.nam, day.thang, day.ngay)
+                earliest = latest = dt.date(day.nam, day.thang, day.ngay)
             except ValueError:
-                self.error(("ngay",), f"ngày không tồn tại: {day.ngay:02d}/{day.thang:02d}/{day.nam}", code="date")
+                message, hint = impossible_date(day.nam, day.thang, day.ngay)
+                self.error(("ngay",), message, hint, "date")
+                return
+        elif day.thang is not None:
+            earliest = dt.date(day.nam, day.thang, 1)
+            latest = dt.date(day.nam, day.thang, calendar.monthrange(day.nam, day.thang)[1])
+        else:
+            earliest, latest = dt.date(day.nam, 1, 1), dt.date(day.nam, 12, 31)
         meeting = self.notice.ngay_hop
-        if issued and meeting and issued < meeting:
+        if latest and meeting and latest < meeting:
             self.error(
                 ("ngay",),
-                f"ngày ban hành {issued:%d/%m/%Y} sớm hơn ngày họp {meeting:%d/%m/%Y}",
-                "thông báo kết luận ban hành sau cuộc họp",
+                f"ngày ban hành {self._issued_text()} sớm hơn ngày họp {meeting:%d/%m/%Y}",
+                "thông báo kết luận ban hành sau cuộc họp; kiểm tra lại ngay và ngay_hop",
                 "date_order",
             )
-        if issued and issued > self.today:
-            self.warn(("ngay",), f"ngày ban hành {issued:%d/%m/%Y} ở tương lai", code="future")
+        if earliest and earliest > self.today:
+            self.warn(("ngay",), f"ngày ban hành {self._issued_text()} ở tương lai", "kiểm tra lại năm, tháng, ngày", "future")
         if meeting and meeting > self.today:
-            self.warn(("ngay_hop",), f"ngày họp {meeting:%d/%m/%Y} ở tương lai", code="future")
+            self.warn(("ngay_hop",), f"ngày họp {meeting:%d/%m/%Y} ở tương lai", "kiểm tra lại năm, tháng, ngày", "future")
+
+    def _issued_text(self) -> str:
+        day = self.notice.ngay
+        if day.ngay is not None and day.thang is not None:
+            return f"{day.ngay:02d}/{day.thang:02d}/{day.nam}"
+        if day.thang is not None:
+            return f"tháng {day.thang:02d}/{day.nam}"
+        return f"năm {day.nam}"
 
     # --- number and symbol -------------------------------------------------------------------
 
     def check_number(self) -> None:
         number = self.notice.so
-        if number is not None and not NUMBER_SHAPE.match(number.strip()):
-            self.error(
-                ("so",),
-                f"số “{number}” không đúng dạng",
-                "số là chữ số Ả Rập từ 01, không có chữ hay khoảng trắng; để trống khi là dự thảo",
-                "number",
-            )
+        if number is not None and number.strip() and not NUMBER_SHAPE.match(number.strip()):
+            self.error(("so",), f"số “{shown(number)}” không đúng dạng", _number_hint(number.strip()), "number")
         symbol = self.notice.symbol
         if not SYMBOL_SHAPE.match(symbol):
-            path = ("ky_hieu",) if self.notice.ky_hieu else ("co_quan", "viet_tat")
-            self.error(
-                path,
-                f"ký hiệu “{symbol}” không đúng dạng",
-                "ký hiệu là TB- và chữ viết tắt in hoa của cơ quan, nối bằng “-”, không có khoảng trắng",
-                "symbol",
-            )
+            if self.notice.ky_hieu:
+                self.error(("ky_hieu",), f"ký hiệu “{shown(symbol)}” không đúng dạng", _symbol_hint(symbol), "symbol")
+            else:
+                self.error(
+                    ("co_quan", "viet_tat"),
+                    f"chữ viết tắt “{shown(self.notice.co_quan.viet_tat)}” tạo ra ký hiệu “{shown(symbol)}” không đúng dạng",
+                    "chữ viết tắt của cơ quan viết in hoa, không dấu cách, ví dụ UBND, VP, SCT",
+                    "symbol",
+                )
 
     # --- issuer -------------------------------------------------------------------------------
 
     def check_issuer(self) -> None:
         co_quan = self.notice.co_quan
         for index, line in enumerate(co_quan.ten):
-            if line != line.upper():
-                self.warn(("co_quan", "ten", index), "tên cơ quan ban hành viết in hoa", f"viết “{line.upper()}”", "caps")
-        if co_quan.chu_quan and co_quan.chu_quan != co_quan.chu_quan.upper():
-            self.warn(("co_quan", "chu_quan"), "tên cơ quan chủ quản viết in hoa", f"viết “{co_quan.chu_quan.upper()}”", "caps")
+            path = ("co_quan", "ten", index)
+            if not line:
+                self.warn(path, "dòng tên cơ quan rỗng", "xóa dòng “- ” thừa", "empty_item")
+            elif line != upper(line):
+                self.warn(path, "tên cơ quan ban hành viết in hoa", f"viết “{upper(line)}”", "caps")
+        if co_quan.chu_quan and co_quan.chu_quan != upper(co_quan.chu_quan):
+            self.warn(("co_quan", "chu_quan"), "tên cơ quan chủ quản viết in hoa", f"viết “{upper(co_quan.chu_quan)}”", "caps")
         issued = self.notice.ngay
         if (issued.nam, issued.thang or 12, issued.ngay or 31) >= (2025, 7, 1):
             lines = [co_quan.chu_quan or "", *co_quan.ten]
-            if any("HUYỆN" in line.upper() for line in lines):
+            if any("HUYỆN" in upper(line) for line in lines):
                 self.warn(
                     ("co_quan",),
                     "từ 01/7/2025 chính quyền địa phương chỉ còn cấp tỉnh và cấp xã, không còn cấp huyện",
@@ -124,88 +180,209 @@ class _Checker:
                     "names",
                 )
         place = self.notice.dia_danh
-        if any(word[:1].islower() for word in place.split() if word[:1].isalpha()):
-            self.warn(("dia_danh",), f"địa danh “{place}” cần viết hoa chữ đầu mỗi tiếng", code="caps")
+        if any(word[:1].islower() and word not in GENERIC_PLACE_WORDS for word in place.split() if word[:1].isalpha()):
+            fixed = " ".join(word if word in GENERIC_PLACE_WORDS else word[:1].upper() + word[1:] for word in place.split())
+            self.warn(("dia_danh",), f"địa danh “{shown(place)}” cần viết hoa chữ đầu mỗi tiếng", f"viết “{fixed}”", "caps")
 
     # --- signer -------------------------------------------------------------------------------
 
     def check_signer(self) -> None:
         signer = self.notice.nguoi_ky
-        lines = signer.quyen_han
-        prefixes: list[str] = []
-        for index, line in enumerate(lines):
+        before = self._errors()
+        lines: list[tuple[int, str, str]] = []  # (index, prefix, title after it)
+        for index, line in enumerate(signer.quyen_han):
+            parsed = self._authority_line(index, line)
+            if parsed is not None:
+                lines.append((index, *parsed))
+        prefixes = [prefix for _, prefix, _ in lines]
+        for position, (index, prefix, title) in enumerate(lines):
             path = ("nguoi_ky", "quyen_han", index)
-            prefix = next((p for p in AUTHORITY_PREFIXES if line.upper().startswith(p + " ")), None)
-            if prefix is None:
+            if prefix in prefixes[:position]:
+                self.error(path, f"“{prefix}” xuất hiện hai lần", "mỗi cách ký chỉ ghi một lần", "authority")
+            if prefix == "TM.":
+                if position != 0:
+                    self.error(path, "“TM.” (thay mặt) là dòng quyền hạn đầu tiên", "đưa dòng “TM. …” lên đầu quyen_han", "authority")
+                if is_individual(title):
+                    self.error(
+                        path,
+                        f"“TM.” (thay mặt) chỉ đứng trước tên tập thể, không trước chức danh “{title}”",
+                        "ví dụ “TM. ỦY BAN NHÂN DÂN”; chức danh cá nhân dùng “KT.”, “TL.”, “TUQ.” hoặc “Q.”",
+                        "authority",
+                    )
+                continue
+            if is_deputy(title):
                 self.error(
                     path,
-                    f"dòng quyền hạn “{line}” phải bắt đầu bằng TM., KT., TL., TUQ. hoặc Q.",
-                    "ví dụ “TL. CHỦ TỊCH”, “KT. CHÁNH VĂN PHÒNG”",
+                    f"sau “{prefix}” là chức vụ của cấp trưởng, không phải cấp phó “{title}”",
+                    f"viết “{prefix} {title.removeprefix('PHÓ ')}”" if title.startswith("PHÓ ") else "ví dụ “KT. BỘ TRƯỞNG”",
                     "authority",
                 )
-                continue
-            if line != line.upper():
-                self.warn(path, "dòng quyền hạn viết in hoa", f"viết “{line.upper()}”", "caps")
-            title = line.upper()[len(prefix) + 1 :].strip()
-            if prefix == "TM." and (index != 0 or title.startswith(INDIVIDUAL_TITLES)):
+            elif is_collective(title):
                 self.error(
                     path,
-                    "“TM.” chỉ đứng đầu, trước tên tập thể (ví dụ “TM. ỦY BAN NHÂN DÂN”), không trước chức danh cá nhân",
-                    code="authority",
+                    f"sau “{prefix}” là chức vụ của cấp trưởng, không phải tên tập thể “{title}”",
+                    "ví dụ “TL. CHỦ TỊCH”; trước tên tập thể dùng “TM.”",
+                    "authority",
                 )
-            if prefix in prefixes:
-                self.error(path, f"“{prefix}” xuất hiện hai lần", code="authority")
-            if prefix == "KT." and index != len(lines) - 1:
-                self.error(path, "“KT.” là dòng quyền hạn cuối cùng, ngay trên chức vụ của cấp phó", code="authority")
-            prefixes.append(prefix)
+            if prefix == "KT." and position != len(lines) - 1:
+                self.error(path, "“KT.” (ký thay) là dòng quyền hạn cuối cùng, ngay trên chức vụ của cấp phó", "đưa dòng “KT. …” xuống cuối quyen_han", "authority")
         if {"TL.", "TUQ."} <= set(prefixes):
-            self.error(("nguoi_ky", "quyen_han"), "không dùng cùng lúc “TL.” và “TUQ.”", code="authority")
-        if "TM." in prefixes and ({"TL.", "TUQ."} & set(prefixes)):
-            self.error(("nguoi_ky", "quyen_han"), "“TM.” không đi cùng “TL.” hay “TUQ.”", code="authority")
-        title = signer.chuc_vu.upper()
-        if signer.chuc_vu != title:
-            self.warn(("nguoi_ky", "chuc_vu"), "chức vụ người ký viết in hoa", f"viết “{title}”", "caps")
-        deputy = title.startswith(DEPUTY_TITLES)
-        if prefixes and prefixes[-1] == "KT." and not deputy:
+            self.error(("nguoi_ky", "quyen_han"), "không dùng cùng lúc “TL.” (thừa lệnh) và “TUQ.” (thừa ủy quyền)", "giữ một trong hai", "authority")
+        if "TM." in prefixes and {"TL.", "TUQ."} & set(prefixes):
+            self.error(("nguoi_ky", "quyen_han"), "“TM.” (thay mặt) không đi cùng “TL.” hay “TUQ.”", "giữ một trong hai", "authority")
+        if "TUQ." in prefixes and "KT." in prefixes:
             self.error(
-                ("nguoi_ky", "chuc_vu"),
-                f"ký thay (KT.) thì người ký là cấp phó, nhưng chức vụ là “{signer.chuc_vu}”",
-                "ví dụ “KT. CHÁNH VĂN PHÒNG” rồi “PHÓ CHÁNH VĂN PHÒNG”",
+                ("nguoi_ky", "quyen_han"),
+                "người ký thừa ủy quyền (TUQ.) không giao lại cho cấp phó ký thay (KT.)",
+                "Điều 13 khoản 3 Nghị định 30: người được ủy quyền không ủy quyền lại",
                 "authority",
             )
-        if deputy and "KT." not in prefixes and "Q." not in prefixes:
+        self._check_title(signer.chuc_vu, lines)
+        if self._errors() == before and tuple(prefixes) not in ALLOWED_AUTHORITY:
+            stack = " / ".join(prefixes)
             self.error(
-                ("nguoi_ky", "chuc_vu"),
-                f"cấp phó “{signer.chuc_vu}” ký thì phải có dòng “KT. …” của cấp trưởng ngay trên",
-                "ví dụ thêm “KT. CHÁNH VĂN PHÒNG” vào quyen_han",
+                ("nguoi_ky", "quyen_han"),
+                f"cách ghi quyền hạn “{stack}” không có trong Nghị định 30",
+                "dùng một trong: TM.; TM. rồi KT.; KT.; TL.; TL. rồi KT.; TUQ.; Q.",
                 "authority",
             )
-        name = signer.ho_ten.strip()
-        if ACADEMIC_PREFIX.match(name):
-            self.error(("nguoi_ky", "ho_ten"), "không ghi học hàm, học vị trước họ tên người ký", f"bỏ “{name.split()[0]}”", "academic")
+        self._check_name(signer.ho_ten)
+
+    def _errors(self) -> int:
+        return sum(p.is_error for p in self.problems)
+
+    def _authority_line(self, index: int, line: str) -> tuple[str, str] | None:
+        path = ("nguoi_ky", "quyen_han", index)
+        if not line:
+            self.warn(path, "dòng quyền hạn rỗng", "xóa dòng “- ” thừa", "empty_item")
+            return None
+        text = upper(" ".join(line.split()))
+        match = _AUTHORITY_LINE.match(text)
+        if match is None:
+            slip = _AUTHORITY_SLIP.match(text)
+            if slip is not None:
+                prefix = re.sub(r"[\s/]", "", slip.group(1)) + "."
+                fixed = f"{prefix} {slip.group(2)}"
+                self.error(path, f"dòng quyền hạn “{shown(line)}” viết sai dạng", f"viết “{fixed}”: chữ in hoa, dấu chấm, một dấu cách", "authority")
+                return prefix, slip.group(2)
+            self.error(
+                path,
+                f"dòng quyền hạn “{shown(line)}” phải bắt đầu bằng TM., KT., TL., TUQ. hoặc Q.",
+                "ví dụ “TL. CHỦ TỊCH”, “KT. CHÁNH VĂN PHÒNG”; chức vụ của người ký ghi ở chuc_vu",
+                "authority",
+            )
+            return None
+        if line != text:
+            self.warn(path, "dòng quyền hạn viết in hoa, cách nhau một dấu cách", f"viết “{text}”", "caps")
+        return match.group(1) + ".", match.group(2)
+
+    def _check_title(self, chuc_vu: str, lines: list[tuple[int, str, str]]) -> None:
+        path = ("nguoi_ky", "chuc_vu")
+        title = upper(" ".join(chuc_vu.split()))
+        if chuc_vu != title:
+            self.warn(path, "chức vụ người ký viết in hoa", f"viết “{title}”", "caps")
+        stray = next((p for p in AUTHORITY_PREFIXES[:4] if title.startswith(p)), None)
+        if stray is not None:
+            self.error(path, f"chức vụ người ký không có “{stray}”", f"ghi dòng “{stray} …” vào quyen_han, chuc_vu chỉ ghi chức vụ", "authority")
+            return
+        last = lines[-1] if lines else None
+        signs_for = next((line for line in lines if line[1] == "KT."), None)
+        deputy = is_deputy(title)
+        if signs_for is not None:
+            head = signs_for[2]
+            expected = deputy_of(head)
+            if not deputy:
+                self.error(
+                    path,
+                    f"ký thay (KT.) thì người ký là cấp phó, nhưng chức vụ là “{shown(chuc_vu)}”",
+                    f"viết chuc_vu: {expected}",
+                    "authority",
+                )
+            elif not (is_deputy(head) or is_collective(head)) and title != expected and not title.startswith(expected + " "):
+                self.error(
+                    path,
+                    f"ký thay “{head}” thì chức vụ là “{expected}”, nhưng gặp “{shown(chuc_vu)}”",
+                    f"viết chuc_vu: {expected}, hoặc sửa dòng “KT. …” cho đúng cấp trưởng",
+                    "authority",
+                )
+        elif deputy and not any(prefix == "Q." for _, prefix, _ in lines):
+            head = "BỘ TRƯỞNG" if title.startswith("THỨ TRƯỞNG") else title.removeprefix("PHÓ ")
+            self.error(
+                path,
+                f"cấp phó “{shown(chuc_vu)}” ký thì phải có dòng “KT. …” của cấp trưởng ngay trên",
+                f"thêm “KT. {head}” vào cuối quyen_han",
+                "authority",
+            )
+        elif last is not None and last[1] in ("TL.", "TUQ.") and title == last[2]:
+            self.error(
+                path,
+                f"người ký {'thừa lệnh' if last[1] == 'TL.' else 'thừa ủy quyền'} ({last[1]}) là người đứng đầu đơn vị được giao, không phải chính “{title}”",
+                "ví dụ “TL. CHỦ TỊCH” rồi chuc_vu: CHÁNH VĂN PHÒNG",
+                "authority",
+            )
+
+    def _check_name(self, ho_ten: str) -> None:
+        path = ("nguoi_ky", "ho_ten")
+        name = " ".join(ho_ten.split())
+        academic = ACADEMIC_PREFIX.match(name)
+        if academic:
+            rest = name[academic.end() :].strip()
+            self.error(path, "không ghi học hàm, học vị trước họ tên người ký", f"bỏ “{academic.group().strip()}”, viết “{rest}”", "academic")
         elif name.isupper() or any(word[:1].islower() for word in name.split()):
             fixed = " ".join(word[:1].upper() + word[1:].lower() for word in name.split())
-            self.warn(("nguoi_ky", "ho_ten"), "họ tên viết hoa chữ đầu mỗi tiếng", f"viết “{fixed}”", "caps")
+            self.warn(path, "họ tên viết hoa chữ đầu mỗi tiếng, không viết in hoa cả tên", f"viết “{fixed}”", "caps")
 
     # --- recipients ---------------------------------------------------------------------------
 
     def check_recipients(self) -> None:
-        for index, item in enumerate(self.notice.noi_nhan):
+        recipients = self.notice.noi_nhan
+        if not recipients:
+            self.warn(("noi_nhan",), "chưa có nơi nhận nào ngoài dòng lưu", "thêm noi_nhan: với mỗi nơi nhận một dòng “- …”", "recipients")
+        seen: dict[str, int] = {}
+        for index, item in enumerate(recipients):
             path = ("noi_nhan", index)
             stripped = item.strip()
-            if stripped.startswith("-"):
-                self.warn(path, "không gõ “-” đầu dòng nơi nhận", "công cụ tự thêm dấu “-”", "punctuation")
-            if stripped.endswith((";", ".")):
-                self.warn(path, f"không gõ “{stripped[-1]}” cuối dòng nơi nhận", "công cụ tự thêm “;” (và “.” ở dòng Lưu)", "punctuation")
+            if not stripped:
+                self.warn(path, "mục nơi nhận rỗng", "xóa dòng “- ” thừa", "empty_item")
+                continue
             if stripped.lower().startswith("lưu"):
                 self.error(path, "dòng “Lưu” không nằm trong noi_nhan", "ghi vào khóa luu, ví dụ luu: VT, KGVX", "archive")
-        archive = re.sub(r"^-?\s*Lưu\s*:\s*", "", self.notice.luu.strip())
-        if not archive.startswith("VT"):
-            self.error(("luu",), f"dòng lưu phải bắt đầu bằng “VT” (Văn thư), gặp “{self.notice.luu}”", "ví dụ luu: VT, KGVX", "archive")
-        elif not re.match(r"^VT,\s*\S", archive):
-            self.error(("luu",), "sau “VT,” cần chữ viết tắt của đơn vị soạn thảo", "ví dụ luu: VT, KGVX", "archive")
-        if self.notice.luu.strip().endswith((";", ".")):
-            self.warn(("luu",), "không gõ dấu câu cuối dòng lưu", "công cụ tự thêm “.”", "punctuation")
+                continue
+            if stripped.lower().rstrip(":").strip() == "nơi nhận":
+                self.warn(path, "không gõ “Nơi nhận:”", "công cụ tự in dòng “Nơi nhận:”; xóa mục này", "punctuation")
+                continue
+            if stripped.startswith(("-", "–", "+", "•")):
+                self.warn(path, f"không gõ “{stripped[0]}” đầu dòng nơi nhận", "công cụ tự thêm dấu “-”", "punctuation")
+            if stripped.endswith((";", ".", ",")):
+                self.warn(path, f"không gõ “{stripped[-1]}” cuối dòng nơi nhận", "công cụ tự thêm “;”", "punctuation")
+            key = upper(" ".join(stripped.lstrip("-–+• ").rstrip(";., ").split()))
+            if key in seen:
+                first = self.source.place(("noi_nhan", seen[key]))
+                where = f" (đã có ở dòng {first.line})" if first.line else ""
+                self.warn(path, f"nơi nhận “{shown(stripped)}” lặp lại{where}", "xóa một dòng", "duplicate_recipient")
+            else:
+                seen[key] = index
+        self._check_archive(self.notice.luu)
+
+    def _check_archive(self, luu: str) -> None:
+        path = ("luu",)
+        text = " ".join(luu.split())
+        if text.startswith(("-", "–")):
+            self.warn(path, "không gõ “-” đầu dòng lưu", "công cụ tự thêm “- Lưu:”", "punctuation")
+            text = text.lstrip("-– ")
+        if re.match(r"^lưu\s*:?", text, re.IGNORECASE):
+            self.warn(path, "không gõ chữ “Lưu:”", "công cụ tự thêm “Lưu:”; viết luu: VT, KGVX", "punctuation")
+            text = re.sub(r"^lưu\s*:?\s*", "", text, flags=re.IGNORECASE)
+        if text.endswith((";", ".", ",")):
+            self.warn(path, f"không gõ “{text[-1]}” cuối dòng lưu", "công cụ tự thêm “.”", "punctuation")
+            text = text.rstrip(";., ")
+        if not text.startswith("VT"):
+            fixed = upper(text) if upper(text).startswith("VT") else f"VT, {text}" if text else "VT, KGVX"
+            self.error(path, f"dòng lưu phải bắt đầu bằng “VT” (Văn thư), nhưng gặp “{shown(luu)}”", f"viết luu: {fixed}", "archive")
+        elif re.match(r"^VT\s+\S", text):
+            self.error(path, "thiếu dấu phẩy sau “VT” trong dòng lưu", f"viết luu: VT, {text[2:].strip()}", "archive")
+        elif not re.match(r"^VT,\s*\S", text):
+            self.error(path, "dòng lưu cần chữ viết tắt của đơn vị soạn thảo sau “VT, ”", "ví dụ luu: VT, KGVX", "archive")
 
     # --- text hygiene -------------------------------------------------------------------------
 
@@ -213,23 +390,58 @@ class _Checker:
         texts = list(_texts(self.notice))
         has_curly = any("“" in text or "”" in text for _, text in texts)
         for path, text in texts:
-            if "  " in text.replace("\n", " ").strip():
+            if path[0] == "noi_dung" and not text.strip():
+                self.warn(path, "đoạn nội dung rỗng", "xóa dòng “- ” thừa, hoặc viết nội dung", "empty_item")
+                continue
+            if "  " in re.sub(r"\s*\n\s*", " ", text).strip():
                 self.warn(path, "có hai dấu cách liền nhau", "chỉ để một dấu cách", "spaces")
             if "\t" in text:
                 self.warn(path, "có ký tự tab trong văn bản", "thay bằng một dấu cách", "tab")
             if has_curly and '"' in text:
                 self.warn(path, "dùng ngoặc kép thẳng (\") trong khi các chỗ khác dùng ngoặc kép cong (“ ”)", "dùng “ ” cho thống nhất", "quotes")
             if _has_invisible(text):
-                self.warn(path, "có ký tự vô hình (khoảng trắng không ngắt, ký tự định dạng)", "xóa ký tự này", "invisible")
+                self.warn(path, "có ký tự vô hình (khoảng trắng không ngắt, ký tự định dạng)", "xóa ký tự này hoặc thay bằng dấu cách thường", "invisible")
         summary = self.notice.trich_yeu
         letters = [c for c in summary if c.isalpha()]
-        if len(letters) > 10 and summary == summary.upper():
+        if len(letters) > 10 and summary == upper(summary):
             self.warn(
                 ("trich_yeu",),
                 "trích yếu gõ toàn chữ in hoa",
                 "viết hoa chữ đầu câu và tên riêng, như “Kết luận của đồng chí …”",
                 "caps",
             )
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """Return drafter text short enough to quote in a one-line message."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _number_hint(number: str) -> str:
+    if len(number) > 12:
+        return "số văn bản có nhiều nhất 6 chữ số"
+    if "/" in number:
+        return "chỉ ghi số ở so; ký hiệu (như TB-UBND) ghi ở ky_hieu hoặc để công cụ tự tạo"
+    if number.isdecimal():
+        value = int(number)
+        if value == 0:
+            return "số văn bản bắt đầu từ 01"
+        return f"viết so: \"{value:02d}\"" if value < 10 else f"viết so: \"{value}\""
+    digits = re.sub(r"[^0-9]", "", number)
+    if digits and int(digits) > 0:
+        return f"chỉ ghi chữ số, ví dụ so: \"{int(digits):02d}\""
+    return "số là chữ số Ả Rập từ 01; để trống (so:) khi là dự thảo chưa có số"
+
+
+def _symbol_hint(symbol: str) -> str:
+    if symbol.startswith("/"):
+        return f"không gõ “/”: công cụ tự thêm; viết ky_hieu: {symbol.lstrip('/')}"
+    fixed = re.sub(r"\s*-\s*", "-", upper(symbol).strip())
+    if not fixed.startswith("TB-"):
+        return "ký hiệu của thông báo bắt đầu bằng “TB-”, ví dụ TB-UBND; hoặc bỏ ky_hieu để công cụ tự tạo"
+    if SYMBOL_SHAPE.match(fixed):
+        return f"viết ky_hieu: {fixed}"
+    return "ký hiệu là TB- và chữ viết tắt in hoa của cơ quan, nối bằng “-”, không có khoảng trắng"
 
 
 def _has_invisible(text: str) -> bool:
@@ -240,8 +452,16 @@ def _texts(notice: Notice) -> Iterator[tuple[Path_, str]]:
     """Yield (path, text) for every piece of drafter text in the notice."""
     yield ("trich_yeu",), notice.trich_yeu
     yield ("dia_danh",), notice.dia_danh
+    for index, line in enumerate(notice.co_quan.ten):
+        yield ("co_quan", "ten", index), line
+    if notice.co_quan.chu_quan:
+        yield ("co_quan", "chu_quan"), notice.co_quan.chu_quan
     for index, item in enumerate(notice.noi_nhan):
         yield ("noi_nhan", index), item
+    yield ("luu",), notice.luu
+    for index, line in enumerate(notice.nguoi_ky.quyen_han):
+        yield ("nguoi_ky", "quyen_han", index), line
+    yield ("nguoi_ky", "chuc_vu"), notice.nguoi_ky.chuc_vu
     yield ("nguoi_ky", "ho_ten"), notice.nguoi_ky.ho_ten
     yield from _block_texts(notice.noi_dung, ("noi_dung",))
 

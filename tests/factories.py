@@ -38,8 +38,8 @@ added at the end of its mapping.
 from __future__ import annotations
 
 import copy
-import json
 import datetime as dt
+import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,6 +160,23 @@ def _scalar(value: Any) -> str:
         return value.isoformat()
     text = yaml.safe_dump(value, allow_unicode=True, width=10**6).removesuffix("\n")
     text = text.removesuffix("\n...")
-    if "\n" in text:  # keep every value on its own line, so line numbers never move
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and _UNSAFE.search(text):
+        return double_quoted(value)  # keep every value on its own line, so line numbers never move
     return text
+
+
+# Characters YAML reads as line breaks or refuses raw in a file; written as escapes instead.
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
+def double_quoted(text: str) -> str:
+    """Return text as a one-line YAML double-quoted scalar, escaping what a file cannot hold."""
+    out = []
+    for character in text:
+        if character in '\\"':
+            out.append("\\" + character)
+        elif _UNSAFE.match(character) or character == "\t":
+            out.append(f"\\u{ord(character):04X}")
+        else:
+            out.append(character)
+    return '"' + "".join(out) + '"'

@@ -121,7 +121,7 @@ def test_a_wrong_default_is_reported_at_its_line_in_tbkl_yaml(workspace: Path) -
     write(workspace / "notices" / "a.yaml", MINIMAL)
     result = render_cli(["check"], cwd=workspace)
     assert result.exit_code == 1
-    assert f"tbkl.yaml:{number}:8: luu: dòng lưu phải bắt đầu bằng “VT” (Văn thư), gặp “TH” (ví dụ luu: VT, KGVX)" in result.output
+    assert f"tbkl.yaml:{number}:8: luu: dòng lưu phải bắt đầu bằng “VT” (Văn thư), nhưng gặp “TH” (viết luu: VT, TH)" in result.output
 
 
 def test_show_prints_the_merged_notice_and_where_defaults_come_from(workspace: Path) -> None:
@@ -205,3 +205,18 @@ def test_an_unknown_template_in_tbkl_yaml_is_reported_there(workspace: Path) -> 
     result = render_cli(["render"], cwd=workspace)
     assert result.exit_code == 1
     assert "tbkl.yaml:5:6: mau: không tìm thấy mẫu “khong-co”" in result.output
+
+
+def test_a_template_path_in_a_notice_is_taken_from_the_notice_folder(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import ROOT
+
+    folder = tmp_path / "thông báo"
+    folder.mkdir()
+    shutil.copyfile(ROOT / "templates" / "ubnd-tinh.docx", folder / "mẫu riêng.docx")
+    seed = (ROOT / "notices" / "2021" / "tbkl-thong-tin-doi-ngoai.yaml").read_text(encoding="utf-8")
+    write(folder / "a.yaml", seed.replace("phien_ban: 1\n", "phien_ban: 1\nmau: mẫu riêng.docx\n"))
+    result = render_cli(["render", str(folder / "a.yaml"), "-o", str(tmp_path / "out")], cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "a.docx").is_file()

@@ -1,0 +1,132 @@
+"""Generated notices: what loads renders faithfully, what is broken is explained, nothing crashes.
+
+Any notice that loads renders to a Word file that python-docx reopens with the same text.
+Hypothesis writes notices whose texts are arbitrary Unicode: Vietnamese letters precomposed and
+decomposed, combining marks, emoji, the characters that XML and jinja treat specially, quotes,
+line breaks, control characters. The loader may refuse a text (a control character Word cannot
+hold) — that is its job — but it must never crash; whatever it accepts must come back from the
+.docx as written, in NFC, after the layout's one documented cleaning: line breaks and tabs typed
+in the source become one space, the ends are trimmed, and runs of spaces are kept. Any broken
+variant of a notice gets Vietnamese messages, each at a line of the file.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from docx_text import document_lines
+from factories import dump, notice_data
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from tbkl_gen import vietnamese as vn
+from tbkl_gen.batch import render_one
+from tbkl_gen.layout import clean, recipient
+from tbkl_gen.load import load_notice
+from tbkl_gen.render import find_template
+from tbkl_gen.validate import validate
+
+VIETNAMESE = "ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+SPECIAL = (
+    VIETNAMESE + VIETNAMESE.upper() + "Đ"
+    + "\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b"  # combining marks: tones, hat, breve, horn
+    + "😀👍🏽🇻🇳‍♀️"
+    + "&<>{}%#\"'“”‘’«»–—…:;,.!?@`|~$/=_-+[]()"
+    + " \t\n\r\u00a0\u200b\u3000\ufeff"
+)
+# Characters Word cannot hold or YAML reads as line breaks: the loader must refuse them cleanly.
+# At most one goes into an example, so that most examples get as far as the .docx.
+HOSTILE = "\x00\x07\x0b\x1b\x7f\x85\u2028\ufffe\x01\x1f"
+# The layout's inline markup (**bold**, *italic*, ^[footnote], \escape) is not plain text.
+MARKUP = "*^\\"
+anything = st.characters(exclude_characters=MARKUP + HOSTILE, exclude_categories=("Cc", "Cs"))
+characters = st.one_of(st.sampled_from(SPECIAL), anything)
+texts = st.text(characters, min_size=1, max_size=40)
+hostile = st.one_of(st.none(), st.tuples(st.integers(min_value=0), st.sampled_from(HOSTILE)))
+blocks = st.lists(st.tuples(st.sampled_from(["doan", "muc", "khoan", "diem", "gach", "cong"]), texts), min_size=1, max_size=4)
+
+TEMPLATE = find_template(None)
+CLOSING = "Đề nghị các cơ quan, đơn vị triển khai thực hiện."
+
+
+def _block(kind: str, text: str) -> object:
+    return text if kind == "doan" else {kind: text}
+
+
+def _shown(kind: str, text: str) -> str:
+    """Return how the layout shows a block's text, the part a paragraph must contain."""
+    text = unicodedata.normalize("NFC", text)
+    return vn.upper(clean(text)) if kind == "muc" else clean(text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(summary=texts, place=texts, content=blocks, recipients=st.lists(texts, max_size=3), name=texts, spoiler=hostile)
+def test_a_notice_that_loads_renders_with_the_same_text(
+    summary: str, place: str, content: list[tuple[str, str]], recipients: list[str], name: str, spoiler: tuple[int, str] | None
+) -> None:
+    if spoiler is not None:
+        position, character = spoiler
+        spoilt = [summary, place, name][position % 3]
+        at = position % (len(spoilt) + 1)
+        summary, place, name = [t[:at] + character + t[at:] if t is spoilt else t for t in (summary, place, name)]
+    data = notice_data(
+        trich_yeu=summary,
+        dia_danh=place,
+        noi_dung=[*(_block(kind, text) for kind, text in content), CLOSING],
+        noi_nhan=recipients,
+        nguoi_ky__ho_ten=name,
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "a.yaml"
+        source.write_text(dump(data), encoding="utf-8")
+        loaded = load_notice(source)
+        event("refused by the loader" if loaded.notice is None else "rendered")
+        if loaded.notice is None:
+            assert loaded.problems and all(p.place.file == source for p in loaded.problems)
+            return
+        output = Path(folder) / "a.docx"
+        output.write_bytes(render_one(loaded.notice, TEMPLATE))
+        lines = document_lines(output)
+
+    expected = [
+        clean(unicodedata.normalize("NFC", summary)),
+        clean(unicodedata.normalize("NFC", place)),
+        clean(unicodedata.normalize("NFC", name)),
+        *(_shown(kind, text) for kind, text in content),
+        *(recipient(unicodedata.normalize("NFC", text)) for text in recipients),
+    ]
+    for text in expected:
+        assert any(text in line for line in lines), (text, lines)
+    assert all(unicodedata.is_normalized("NFC", line) for line in lines)
+
+
+# --- broken variants of a notice: never a crash, always a Vietnamese message with a place ---------
+
+ENGLISH = ("expected", "found", "while ", "Input should", "Field required", "Extra inputs", "String should", "Traceback", "Error")
+EDITS = list(" \t:-'\"[]{}#&*!|>%@`,?~\\") + ["\n", "  ", "- ", ": ", "012", "yes", "null", "2021-02-30", "<<: ", "\x00", "\u2028", "KT."]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0), st.sampled_from(EDITS), st.integers(0, 3)), min_size=1, max_size=4))
+def test_a_broken_variant_gets_vietnamese_messages_at_a_place(edits: list[tuple[int, int, str, int]]) -> None:
+    lines = dump(notice_data()).split("\n")
+    for line_at, column_at, text, cut in edits:
+        index = line_at % len(lines)
+        line = lines[index]
+        column = column_at % (len(line) + 1)
+        lines[index] = line[:column] + text + line[column + cut :]
+    text = "\n".join(lines)
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "a.yaml"
+        source.write_text(text, encoding="utf-8")
+        loaded = load_notice(source)
+        problems = list(loaded.problems)
+        if loaded.notice is not None:
+            problems += validate(loaded.notice, loaded.source)
+    for problem in problems:
+        assert problem.place.file == source
+        assert problem.code == "more" or (problem.place.line is not None and 1 <= problem.place.line <= text.count("\n") + 1)
+        said = problem.message + " " + problem.hint
+        assert not any(word in said for word in ENGLISH), said
