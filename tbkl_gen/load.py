@@ -246,11 +246,14 @@ class Loaded:
     partial: Notice | None = None
 
 
-def read_source(path: Path) -> tuple[Source | None, list[Problem]]:
-    """Read one YAML file into plain data with places; return problems instead of raising."""
+def read_source(path: Path, *, fast: bool = True) -> tuple[Source | None, list[Problem]]:
+    """Read one YAML file into plain data with places; return problems instead of raising.
+
+    fast=False never uses libyaml; both ways give the same result (a test holds them to it).
+    """
     problems: list[Problem] = []
     try:
-        source = _read_source(path, problems)
+        source = _read_source(path, problems, fast)
     except _LoadFailed as failed:
         return None, _capped(path, _sorted([*problems, failed.problem]))
     source.problems = _sorted(problems)
@@ -301,7 +304,7 @@ def _capped(path: Path, problems: list[Problem]) -> list[Problem]:
 # --- reading: bytes → text → nodes → plain data ------------------------------------------------
 
 
-def _read_source(path: Path, problems: list[Problem]) -> Source:
+def _read_source(path: Path, problems: list[Problem], fast: bool = True) -> Source:
     try:
         status = path.stat()
         if not stat.S_ISREG(status.st_mode):
@@ -327,9 +330,10 @@ def _read_source(path: Path, problems: list[Problem]) -> Source:
         raise _LoadFailed(_empty_file(path))
     text, forbidden = _mask_forbidden(text)
     owners: dict[int, Path_] = {}
-    loader = _Loader(text)
+    composed = _compose_fast(text) if fast and not forbidden else None
+    loader = composed[1] if composed is not None else _Loader(text)
     try:
-        root = _compose(path, text, loader)
+        root = _check_root(path, composed[0]) if composed is not None else _compose(path, text, loader)
         builder = _Builder(Source(path, {}), loader, text.split("\n"), forbidden, owners)
         builder.source.data = builder.build(root, ())
     finally:
@@ -354,6 +358,11 @@ def _compose(path: Path, text: str, loader: _Loader) -> Any:
         raise _LoadFailed(Problem(Place(path, 1, 1), "cú pháp YAML không hợp lệ", code="yaml")) from None
     except RecursionError:
         raise _LoadFailed(Problem(Place(path, 1, 1), "cấu trúc lồng quá sâu", code="too_deep")) from None
+    return _check_root(path, root)
+
+
+def _check_root(path: Path, root: Any) -> Any:
+    """Return the root node if it is a mapping, or fail saying what the file holds instead."""
     if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == "tag:yaml.org,2002:null" and not root.value):
         raise _LoadFailed(_empty_file(path))
     if not isinstance(root, yaml.MappingNode):
@@ -367,6 +376,59 @@ def _compose(path: Path, text: str, loader: _Loader) -> Any:
             )
         )
     return root
+
+
+def _compose_fast(text: str) -> tuple[Any, Any] | None:
+    """Compose with libyaml when the text is plainly well-formed; None sends it the slow way.
+
+    libyaml is about twenty times faster than PyYAML's Python parser, but its error messages and
+    its handling of anchors differ. So it only reads files that parse without error and without
+    anchors, aliases or deep nesting (checked on the event stream, before anything is built);
+    everything else goes through `_Loader`, which explains each mistake. Its nodes are made to
+    look exactly like the Python parser's (plain scalars have style None).
+    """
+    loader_class = getattr(yaml, "CSafeLoader", None)
+    if loader_class is None or "\t" in text:  # libyaml takes tabs where PyYAML refuses them
+        return None
+    depth = 0
+    try:
+        for event in _events_to_check(text, loader_class):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return None
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return None
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+        loader = loader_class(text)
+        root = loader.get_single_node()
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return None
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            if node.style == "":
+                node.style = None
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return root, loader
+
+
+_LINE_PREFIX = re.compile(r"^[ \-]*", re.MULTILINE)
+
+
+def _events_to_check(text: str, loader_class: Any) -> Any:
+    """Return the events to look through for anchors, aliases and depth, or none when the text
+    cannot hold them: no "&", "*", "[" or "{", and indentation too shallow for deep nesting (a
+    level of block nesting costs at least one column, two levels at most per column)."""
+    if any(mark in text for mark in "&*[{"):
+        return yaml.parse(text, Loader=loader_class)
+    deepest = max((len(m.group()) for m in _LINE_PREFIX.finditer(text)), default=0)
+    return yaml.parse(text, Loader=loader_class) if 2 * (deepest + 1) >= MAX_DEPTH else ()
 
 
 def _thousands(number: int) -> str:

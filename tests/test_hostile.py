@@ -819,3 +819,36 @@ def test_a_mistake_in_the_office_defaults_is_reported_once_where_it_was_written(
         "tbkl.yaml:4:7: cảnh báo: noi_nhan[1]: không gõ “;” cuối dòng nơi nhận (công cụ tự thêm “;”)",
     ]
     assert result.exit_code == 1
+
+
+def _snapshot(path: Path, fast: bool) -> object:
+    from tbkl_gen.load import read_source
+
+    source, problems = read_source(path, fast=fast)
+    if source is None:
+        return None, [p.format() for p in problems]
+    return (
+        source.data,
+        source.value_marks,
+        source.key_marks,
+        source.raw_plain,
+        sorted(map(str, source.broken)),
+        source.comments,
+        [p.format() for p in problems],
+    )
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_libyaml_and_the_python_parser_read_every_file_alike(case: Case, tmp_path: Path) -> None:
+    _write_case(case, tmp_path)
+    path = tmp_path / case.name
+    if not path.is_file():
+        pytest.skip("not a regular file")
+    assert _snapshot(path, fast=True) == _snapshot(path, fast=False)
+
+
+def test_libyaml_and_the_python_parser_read_the_examples_alike() -> None:
+    from conftest import EXAMPLES
+
+    for example in EXAMPLES:
+        assert _snapshot(example, fast=True) == _snapshot(example, fast=False), example.name

@@ -130,3 +130,25 @@ def test_a_broken_variant_gets_vietnamese_messages_at_a_place(edits: list[tuple[
         assert problem.code == "more" or (problem.place.line is not None and 1 <= problem.place.line <= text.count("\n") + 1)
         said = problem.message + " " + problem.hint
         assert not any(word in said for word in ENGLISH), said
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0), st.sampled_from(EDITS), st.integers(0, 3)), min_size=1, max_size=4))
+def test_libyaml_and_the_python_parser_agree_on_broken_variants(edits: list[tuple[int, int, str, int]]) -> None:
+    from tbkl_gen.load import read_source
+
+    lines = dump(notice_data()).split("\n")
+    for line_at, column_at, text, cut in edits:
+        index = line_at % len(lines)
+        line = lines[index]
+        column = column_at % (len(line) + 1)
+        lines[index] = line[:column] + text + line[column + cut :]
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "a.yaml"
+        source.write_text("\n".join(lines), encoding="utf-8")
+        results = []
+        for fast in (True, False):
+            read, problems = read_source(source, fast=fast)
+            shape = None if read is None else (read.data, read.value_marks, read.key_marks, read.raw_plain, read.comments)
+            results.append((shape, [p.format() for p in problems]))
+    assert results[0] == results[1]

@@ -516,3 +516,14 @@ def test_place_name_has_a_capital_at_each_word(tmp_path: Path) -> None:
 def test_problems_come_in_line_order(tmp_path: Path) -> None:
     problems = check(tmp_path, nguoi_ky__ho_ten="TS. Võ Văn Viên", so="28a", luu="KGVX", trich_yeu="Kết luận  của đồng chí")
     assert [p.place.line for p in problems] == [7, 11, 19, 25]
+
+
+def test_invisible_characters_are_the_format_characters_of_unicode_and_no_break_spaces() -> None:
+    import sys
+    import unicodedata
+
+    from tbkl_gen.validate import _has_invisible
+
+    expected = [cp for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp)) == "Cf" or chr(cp) in "\u00a0\u2007\u202f"]
+    found = [cp for cp in range(sys.maxunicode + 1) if _has_invisible(chr(cp))]
+    assert found == expected
