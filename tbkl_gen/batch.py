@@ -123,6 +123,7 @@ def render_batch(jobs: list[Job], settings: Settings) -> BatchResult:
     fresh_manifest: dict[str, dict[str, str]] = {}
     pending = _changed(jobs, manifest, out_dir, result, fresh_manifest)
     outcomes = _process_all(pending, settings)
+    _check_numbers(result.unchanged, fresh_manifest, outcomes)
     seen: set[tuple[object, str]] = set()
     for outcome in outcomes:
         for problem in outcome.problems:
@@ -157,6 +158,28 @@ def render_batch(jobs: list[Job], settings: Settings) -> BatchResult:
     return result
 
 
+def _check_numbers(unchanged: list[Job], manifest: dict[str, dict], outcomes: list[_Outcome]) -> None:
+    """Refuse a number already used by another notice of the same body and year (Điều 15).
+
+    Unchanged notices are not parsed again; the manifest remembers their numbers.
+    """
+    from .check import NumberRegistry
+
+    registry = NumberRegistry()
+    for job in unchanged:
+        number = manifest.get(job.key, {}).get("so")
+        if isinstance(number, dict) and isinstance(number.get("khoa"), list):
+            registry.add_key(tuple(number["khoa"]), Place(job.source, number.get("dong"), number.get("cot"), "so"))
+    for outcome in outcomes:
+        if outcome.number is None or not outcome.valid:
+            continue
+        line, column = (outcome.stamp.get("so") or {}).get("dong"), (outcome.stamp.get("so") or {}).get("cot")
+        problem = registry.add_key(outcome.number, Place(outcome.job.source, line, column, "so"))
+        if problem is not None:
+            outcome.problems.append(problem)
+            outcome.valid = False
+
+
 def _changed(jobs, manifest, out_dir: Path, result: BatchResult, fresh) -> list[tuple[Job, dict[str, str]]]:  # noqa: ANN001
     """Return the jobs whose source, defaults, template or tool version changed since last time.
 
@@ -173,7 +196,8 @@ def _changed(jobs, manifest, out_dir: Path, result: BatchResult, fresh) -> list[
             config = find_config(folder)
             configs[folder] = _digest(config.read_bytes()) if config else ""
         try:
-            source_hash = _digest(job.source.read_bytes())
+            # a pipe or a device named .yaml would never end; loading refuses it with a message
+            source_hash = _digest(job.source.read_bytes()) if job.source.is_file() else ""
         except OSError:
             source_hash = ""
         stamp = {"nguon": source_hash, "mac_dinh": configs[folder], "phien_ban": __version__}
@@ -220,6 +244,8 @@ class _Outcome:
     problems: list[Problem]
     valid: bool
     staged: Path | None = None
+    number: tuple | None = None
+    """What makes the notice's number unique (see check.number_key); None on drafts."""
 
 
 # Workspaces read during one batch, by folder; each worker process fills its own.
@@ -237,6 +263,7 @@ def _workspace_for(source: Path):  # noqa: ANN202
 
 def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
     """Load, check and render one notice (in a worker process or in this one)."""
+    from .check import number_key
     from .load import load_notice
     from .render import find_template
     from .validate import validate
@@ -267,14 +294,18 @@ def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
         problems.append(Problem(place or Place(job.source, field="mau"), str(exc), code="template"))
         return _Outcome(job, stamp, problems, valid=False)
     stamp = {**stamp, "mau_tep": _relative(template, out_dir), "mau": _digest(template.read_bytes())}
+    number = number_key(notice)
+    if number is not None:
+        line, column = loaded.source.value_marks.get(("so",), (None, None))
+        stamp["so"] = {"khoa": list(number), "dong": line, "cot": column}
     # Written beside the target now, in this worker; renamed into place only once every notice
     # of the batch has passed its checks.
     _exit_if_orphaned()
     try:
         staged = stage(job.output, data)
     except (OutputLocked, OutputFailed) as exc:
-        return _Outcome(job, stamp, [*problems, _output_problem(job, exc)], valid=True)
-    return _Outcome(job, stamp, problems, valid=True, staged=staged)
+        return _Outcome(job, stamp, [*problems, _output_problem(job, exc)], valid=True, number=number)
+    return _Outcome(job, stamp, problems, valid=True, staged=staged, number=number)
 
 
 def _beside(name: str | None, folder: Path) -> str | None:

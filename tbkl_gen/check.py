@@ -80,15 +80,19 @@ class NumberRegistry:
 
     def add(self, notice: Notice, place: Place) -> Problem | None:
         """Remember the notice's number; return the problem when another notice already has it."""
-        key = number_key(notice)
+        return self.add_key(number_key(notice), place)
+
+    def add_key(self, key: NumberKey | None, place: Place) -> Problem | None:
+        """Remember a number by its key (see `number_key`); return the problem on a second use."""
         if key is None:
             return None
         first = self._first.setdefault(key, place)
         if first is place:
             return None
+        _, _, year, number, symbol = key
         return Problem(
             place,
-            f"số {_number_shown(key[3])}/{notice.symbol} năm {notice.ngay.nam} đã dùng ở {_where(first)}",
+            f"số {_number_shown(number)}/{symbol} năm {year} đã dùng ở {_where(first)}",
             Severity.ERROR,
             "mỗi cơ quan đánh số liên tục trong năm, mỗi số chỉ dùng một lần",
             "duplicate_number",

@@ -270,3 +270,16 @@ def test_a_folder_in_place_of_an_output_is_a_clear_error(tmp_path: Path) -> None
     result = run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert f"{(tmp_path / 'out' / 'tb-000.docx').as_posix()}: không ghi được tệp (một thư mục trùng tên đang chiếm chỗ tệp)" in result.output
+
+
+def test_a_new_notice_may_not_reuse_the_number_of_one_already_rendered(tmp_path: Path) -> None:
+    numbered = SEED.replace("so:\n", 'so: "28"\n').replace("ngay: 2021\n", "ngay: 2021-12-24\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.yaml").write_text(numbered, encoding="utf-8")
+    assert run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")]).exit_code == 0
+    (tmp_path / "src" / "b.yaml").write_text(numbered.replace("Võ Văn Viên", "Võ Văn Việt"), encoding="utf-8")
+    result = run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    first = (tmp_path / "src" / "a.yaml").as_posix()
+    assert f"b.yaml:9:5: so: số 28/TB-UBND năm 2021 đã dùng ở {first}:9" in result.output.replace("\\", "/")
+    assert not (tmp_path / "out" / "b.docx").exists()
