@@ -123,6 +123,8 @@ def render(paths, out_dir, force, jobs, keep_going, prune, strict, template, qui
 
 def _resolve_paths(paths, out_dir, find_workspace):  # noqa: ANN001, ANN202
     """Default to the workspace's notices and output folder when none are given."""
+    if paths and out_dir is not None:
+        return list(paths), out_dir
     workspace = find_workspace(Path.cwd())
     if not paths:
         if workspace is None:

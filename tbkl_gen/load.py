@@ -17,13 +17,17 @@ import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
 from .errors import Place, Problem, Severity
-from .model import BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS, Notice
+from .vocabulary import ALL_KEYS, BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS
+
+if TYPE_CHECKING:  # the model, and pydantic with it, load only when a notice is validated
+    from pydantic import BaseModel, ValidationError
+
+    from .model import Notice
 
 MAX_SOURCE_BYTES = 1_000_000
 # Notices nest sections, items, points and dashes a handful of levels deep; far deeper nesting
@@ -92,14 +96,7 @@ FIELD_EXAMPLES = {
     "ho_ten": "ho_ten: Nguyễn Văn A",
 }
 
-def _model_keys() -> frozenset[str]:
-    from . import model as m
-
-    models = (m.Notice, m.CoQuan, m.NguoiKy, m.NgayThang, m.Muc, m.Khoan, m.Diem, m.Gach, m.Cong)
-    return frozenset({"noi_nhan_them", *(name for model in models for name in model.model_fields)})
-
-
-_ALL_KEYS = _model_keys()
+_ALL_KEYS = ALL_KEYS
 # Keys that are no Vietnamese word: a value starting with one of them lost its colon.
 _KEY_WORDS = frozenset({*BLOCK_KEYS, *(key for key in _ALL_KEYS if "_" in key)})
 
@@ -1223,6 +1220,10 @@ def _validate(source: Source) -> tuple[Notice | None, list[Problem], Notice | No
     other mistakes in the same run. Its refused paths (and the checks that read them together)
     are marked broken, so that no message is ever about a stand-in value.
     """
+    from pydantic import ValidationError
+
+    from .model import Notice
+
     warnings = normalise_text(source)
     warnings += _prepare(source)
     data = source.data
@@ -1254,6 +1255,10 @@ _READ_TOGETHER = (("nguoi_ky",), ("ngay", "ngay_hop"), ("co_quan", "so", "ky_hie
 
 
 def _stand_in(source: Source, data: dict[str, Any], exc: ValidationError) -> Notice | None:
+    from pydantic import ValidationError
+
+    from .model import Notice
+
     errors = exc.errors()
     if len(errors) > MAX_PROBLEMS:
         return None
@@ -1647,6 +1652,8 @@ def data_model_path(data: Any, path: Path_) -> type[BaseModel] | None:
 
 
 def _allowed_keys(model_class: type[BaseModel] | None) -> list[str]:
+    from .model import Notice
+
     if model_class is None:
         return []
     keys = list(model_class.model_fields)

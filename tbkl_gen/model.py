@@ -11,11 +11,10 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal, Union
 
+from .vocabulary import BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS  # noqa: F401 - re-exported
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator
 
-SCHEMA_VERSION = 1
 
-URGENCY_LEVELS = ("KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
@@ -144,7 +143,6 @@ class Cong(_Strict):
     """Các khối con."""
 
 
-BLOCK_KEYS = ("muc", "khoan", "diem", "gach", "cong")
 
 
 def _block_kind(value: Any) -> str | None:

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import Place, Problem
+from .vocabulary import EXTEND_KEY
 
 if TYPE_CHECKING:
     from .load import Path_, Source
 
 CONFIG_NAME = "tbkl.yaml"
-EXTEND_KEY = "noi_nhan_them"
 CONFIG_KEYS = ("mau", "thu_muc_ra", "mac_dinh")
 
 

@@ -21,3 +21,23 @@ def test_schema_knows_every_top_level_key_and_forbids_others() -> None:
         "trich_yeu", "noi_dung", "noi_nhan", "noi_nhan_them", "luu", "nguoi_ky",
     }  # fmt: skip
     assert schema["properties"]["nguoi_ky"] == {"$ref": "#/$defs/NguoiKy", "description": "Người ký."}
+
+
+def test_the_vocabulary_names_every_key_of_the_model() -> None:
+    from tbkl_gen import model as m
+    from tbkl_gen.vocabulary import ALL_KEYS, EXTEND_KEY
+
+    models = (m.Notice, m.CoQuan, m.NguoiKy, m.NgayThang, m.Muc, m.Khoan, m.Diem, m.Gach, m.Cong)
+    assert ALL_KEYS == {EXTEND_KEY, *(name for model in models for name in model.model_fields)}
+
+
+def test_reading_a_file_does_not_import_pydantic() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from conftest import NOTICES, ROOT
+
+    code = f"import sys; from tbkl_gen.load import read_source; from pathlib import Path; read_source(Path({str(NOTICES / '2021' / 'tbkl-thong-tin-doi-ngoai.yaml')!r})); print('pydantic' in sys.modules)"
+    completed = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
+    assert completed.stdout.strip() == "False", completed.stderr
