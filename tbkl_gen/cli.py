@@ -75,25 +75,9 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Chỉ in lỗi.")
 def render(paths, out_dir, force, jobs, keep_going, prune, strict, template, quiet) -> None:  # noqa: ANN001
     """In thông báo (tệp .yaml hoặc thư mục) ra tệp Word .docx."""
-    from .batch import Settings, plan, render_batch
-    from .workspace import find_workspace
-
-    paths, out_dir = _resolve_paths(paths, out_dir, find_workspace)
-    for path in paths:
-        if not path.exists():
-            raise click.BadParameter(f"không tìm thấy “{path}”", param_hint="PATHS")
-    jobs_list = plan(paths, out_dir)
-    if not jobs_list:
-        _fail("không có tệp thông báo (.yaml) nào để in")
-    settings = Settings(out_dir, force=force, jobs=jobs or 0, keep_going=keep_going, prune=prune, strict=strict, template=template)
-    show_bar = not quiet and sys.stderr.isatty()
+    paths, out_dir = _resolve_paths(paths, out_dir)
     try:
-        if show_bar:
-            with click.progressbar(length=len(jobs_list), label="Đang in", file=sys.stderr) as bar:
-                settings.progress = bar.update
-                result = render_batch(jobs_list, settings)
-        else:
-            result = render_batch(jobs_list, settings)
+        result = _render(paths, out_dir, force, jobs, keep_going, prune, strict, template, quiet)
     except KeyboardInterrupt:
         from .batch import leftover_temporaries
 
@@ -101,28 +85,48 @@ def render(paths, out_dir, force, jobs, keep_going, prune, strict, template, qui
             leftover.unlink(missing_ok=True)
         click.echo("Đã dừng theo yêu cầu (Ctrl-C).", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    strict_failed = strict and any(not p.is_error for p in result.problems)
+    if not result.ok or strict_failed:
+        sys.exit(EXIT_PROBLEMS)
+
+
+def _render(paths, out_dir, force, jobs, keep_going, prune, strict, template, quiet):  # noqa: ANN001, ANN202
+    from .batch import Settings, plan, render_batch
+
+    for path in paths:
+        if not path.exists():
+            raise click.BadParameter(f"không tìm thấy “{path}”", param_hint="PATHS")
+    jobs_list = plan(paths, out_dir)
+    if not jobs_list:
+        _fail("không có tệp thông báo (.yaml) nào để in")
+    settings = Settings(out_dir, force=force, jobs=jobs or 0, keep_going=keep_going, prune=prune, strict=strict, template=template)
+    if not quiet and sys.stderr.isatty():
+        with click.progressbar(length=len(jobs_list), label="Đang in", file=sys.stderr) as bar:
+            settings.progress = bar.update
+            result = render_batch(jobs_list, settings)
+    else:
+        result = render_batch(jobs_list, settings)
     for problem in result.problems:
         if problem.is_error or not quiet:
             _echo_problem(problem)
     for stale in result.stale:
         click.echo(f"{stale.as_posix()}: tệp không còn nguồn (dùng --prune để xóa)", err=True)
     if not quiet:
-        made = len(result.made)
         failed = len(result.failed)
         seconds = f"{result.seconds:.2f}".replace(".", ",")
-        summary = f"Đã tạo {made}, không đổi {len(result.unchanged)}, lỗi {failed}"
+        summary = f"Đã tạo {len(result.made)}, không đổi {len(result.unchanged)}, lỗi {failed}"
         if result.pruned:
             summary += f", đã xóa {len(result.pruned)}"
         if failed and not keep_going and not result.made:
             summary += " — chưa ghi tệp nào vì có lỗi"
         click.echo(f"{summary} ({seconds} giây).", err=True)
-    strict_failed = strict and any(not p.is_error for p in result.problems)
-    if not result.ok or strict_failed:
-        sys.exit(EXIT_PROBLEMS)
+    return result
 
 
-def _resolve_paths(paths, out_dir, find_workspace):  # noqa: ANN001, ANN202
+def _resolve_paths(paths, out_dir):  # noqa: ANN001, ANN202
     """Default to the workspace's notices and output folder when none are given."""
+    from .workspace import find_workspace
+
     if paths and out_dir is not None:
         return list(paths), out_dir
     workspace = find_workspace(Path.cwd())
