@@ -91,7 +91,9 @@ class _Builder:
 
 def clean(text: str) -> str:
     """Return text on one line: line breaks and tabs typed in the source become spaces."""
-    return re.sub(r"[ \t]*[\r\n\t][ \t\r\n]*", " ", text).strip()
+    if "\n" in text or "\t" in text or "\r" in text:
+        text = re.sub(r"[ \t]*[\r\n\t][ \t\r\n]*", " ", text)
+    return text.strip()
 
 
 _INLINE = re.compile(

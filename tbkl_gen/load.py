@@ -381,8 +381,8 @@ def _compose_fast(text: str) -> tuple[Any, Any] | None:
     libyaml is about twenty times faster than PyYAML's Python parser, but its error messages and
     its handling of anchors differ. So it only reads files that parse without error and without
     anchors, aliases or deep nesting (checked on the event stream, before anything is built);
-    everything else goes through `_Loader`, which explains each mistake. Its nodes are made to
-    look exactly like the Python parser's (plain scalars have style None).
+    everything else goes through `_Loader`, which explains each mistake. Its plain scalars have
+    style "" where the Python parser's have None: the builder reads both as "plain".
     """
     loader_class = getattr(yaml, "CSafeLoader", None)
     if loader_class is None or "\t" in text:  # libyaml takes tabs where PyYAML refuses them
@@ -402,27 +402,20 @@ def _compose_fast(text: str) -> tuple[Any, Any] | None:
         root = loader.get_single_node()
     except (yaml.YAMLError, ValueError, RecursionError):
         return None
-    stack = [root] if root is not None else []
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.ScalarNode):
-            if node.style == "":
-                node.style = None
-        elif isinstance(node, yaml.MappingNode):
-            stack.extend(item for pair in node.value for item in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
     return root, loader
 
 
 _LINE_PREFIX = re.compile(r"^[ \-]*", re.MULTILINE)
+# Where YAML could see an anchor or alias ("&a", "*a" after a space or bracket) or a flow
+# collection ("[" or "{" starting a value). Text such as "**đậm**" or "^[chú thích]" is neither.
+_MAYBE_SPECIAL = re.compile(r"(?<![^\s\[{,])[&*][^\s*]|(?<![^\s:\-,\[{])[\[{]")
 
 
 def _events_to_check(text: str, loader_class: Any) -> Any:
     """Return the events to look through for anchors, aliases and depth, or none when the text
     cannot hold them: no "&", "*", "[" or "{", and indentation too shallow for deep nesting (a
     level of block nesting costs at least one column, two levels at most per column)."""
-    if any(mark in text for mark in "&*[{"):
+    if _MAYBE_SPECIAL.search(text):
         return yaml.parse(text, Loader=loader_class)
     deepest = max((len(m.group()) for m in _LINE_PREFIX.finditer(text)), default=0)
     return yaml.parse(text, Loader=loader_class) if 2 * (deepest + 1) >= MAX_DEPTH else ()
@@ -532,7 +525,7 @@ class _Builder:
     def build(self, node: Any, path: Path_) -> Any:
         source = self.source
         source.value_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.ScalarNode) and node.style is None and not node.value and path and isinstance(path[-1], int):
+        if isinstance(node, yaml.ScalarNode) and not node.style and not node.value and path and isinstance(path[-1], int):
             # an item left empty (`- ` alone) is placed at its dash, where the drafter sees it
             line = self.lines[node.start_mark.line][: node.start_mark.column].rstrip()
             if line.endswith("-"):
@@ -607,7 +600,7 @@ class _Builder:
             message, hint = _unconstructable(node)
             self.problem(source.place(path), message, hint, "value", path)
             return node.value
-        if node.style is None and not isinstance(value, str):
+        if not node.style and not isinstance(value, str):
             source.raw_plain[path] = node.value
         if isinstance(value, str):
             bad = _XML_INVALID.search(value)
@@ -620,7 +613,7 @@ class _Builder:
                     path,
                 )
         self._check_runaway(node, path)
-        if node.style is None and isinstance(value, str):
+        if not node.style and isinstance(value, str):
             first_word = value.split(" ", 1)[0]
             if first_word in _KEY_WORDS and " " in value:
                 self.problem(
@@ -630,7 +623,7 @@ class _Builder:
                     "key",
                     path,
                 )
-        if node.style is None:
+        if not node.style:
             after = self.lines[node.end_mark.line][node.end_mark.column :]
             if after.lstrip().startswith("#"):
                 source.comments[path] = after.strip()
@@ -673,7 +666,7 @@ class _Builder:
                     "unclosed_quote",
                     path,
                 )
-        elif node.style is None:
+        elif not node.style:
             for offset, line in enumerate(following):
                 stripped = line.lstrip()
                 if not (stripped.startswith("- ") or stripped == "-"):

@@ -393,7 +393,7 @@ class _Checker:
             if path[0] == "noi_dung" and not text.strip():
                 self.warn(path, "đoạn nội dung rỗng", "xóa dòng “- ” thừa, hoặc viết nội dung", "empty_item")
                 continue
-            if "  " in re.sub(r"\s*\n\s*", " ", text).strip():
+            if "  " in text and "  " in re.sub(r"\s*\n\s*", " ", text).strip():
                 self.warn(path, "có hai dấu cách liền nhau", "chỉ để một dấu cách", "spaces")
             if "\t" in text:
                 self.warn(path, "có ký tự tab trong văn bản", "thay bằng một dấu cách", "tab")

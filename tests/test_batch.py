@@ -284,3 +284,22 @@ def test_a_new_notice_may_not_reuse_the_number_of_one_already_rendered(tmp_path:
     first = (tmp_path / "src" / "a.yaml").as_posix()
     assert f"b.yaml:9:5: so: số 28/TB-UBND năm 2021 đã dùng ở {first}:9" in result.output.replace("\\", "/")
     assert not (tmp_path / "out" / "b.docx").exists()
+
+
+def test_a_run_with_nothing_to_do_imports_neither_pydantic_nor_the_renderer(tmp_path: Path) -> None:
+    make_notices(tmp_path / "src", 3)
+    run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    code = (
+        "import sys; from tbkl_gen.cli import main\n"
+        "try:\n    main([" + repr("render") + ", sys.argv[1], '-o', sys.argv[2]])\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('pydantic', 'docxtpl', 'jinja2', 'yaml') if m in sys.modules))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "src"), str(tmp_path / "out")],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
+    assert completed.stdout.strip() == "[]", completed.stderr
+    assert "Đã tạo 0, không đổi 3, lỗi 0" in completed.stderr
