@@ -52,28 +52,30 @@ class BatchResult:
 
 
 def find_sources(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
-    """Return (source, its path relative to the folder given) for every notice under paths."""
+    """Return (source, its path relative to the folder given) for every notice under paths.
+
+    Hidden files and folders (a leading ".") are skipped; the order is the same on every system.
+    """
     found: list[tuple[Path, Path]] = []
     for path in paths:
-        if path.is_dir():
-            for source in sorted(path.rglob("*")):
-                if source.suffix in SOURCE_SUFFIXES and source.is_file() and not _hidden(source, path):
-                    found.append((source, source.relative_to(path)))
-        else:
+        if not path.is_dir():
             found.append((path, Path(path.name)))
-    return found
-
-
-def _hidden(source: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in source.relative_to(root).parts)
+            continue
+        for folder, subfolders, files in os.walk(path):
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            relative = Path(os.path.relpath(folder, path))
+            for name in sorted(files):
+                if name.endswith(SOURCE_SUFFIXES) and not name.startswith("."):
+                    found.append((Path(folder, name), relative / name))
+    return sorted(found, key=lambda pair: pair[1].parts)
 
 
 def plan(paths: Iterable[Path], out_dir: Path) -> list[Job]:
     """Return a job per notice, its output mirroring the sub-folders of the folder given."""
     jobs = []
     for source, relative in find_sources(paths):
-        output = out_dir / relative.with_suffix(".docx")
-        jobs.append(Job(source, output, relative.with_suffix(".docx").as_posix()))
+        key = relative.with_suffix(".docx").as_posix()
+        jobs.append(Job(source, out_dir / key, key))
     return jobs
 
 
@@ -94,7 +96,9 @@ def read_manifest(out_dir: Path) -> dict[str, dict[str, str]]:
 
 
 def write_manifest(out_dir: Path, entries: dict[str, dict[str, str]]) -> None:
-    body = json.dumps({"tbkl": __version__, "entries": dict(sorted(entries.items()))}, ensure_ascii=False, indent=1)
+    """Write the manifest: one output a line, so that it reads and diffs well."""
+    lines = ",\n".join(f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(entries[key], ensure_ascii=False)}" for key in sorted(entries))
+    body = f'{{"tbkl": {json.dumps(__version__)}, "entries": {{\n{lines}\n}}}}\n'
     write_atomic(out_dir / MANIFEST_NAME, body.encode("utf-8"))
 
 
@@ -189,10 +193,10 @@ def _changed(jobs, manifest, out_dir: Path, result: BatchResult, fresh) -> list[
     from .workspace import find_config
 
     configs: dict[Path, str] = {}
-    template_hashes: dict[Path, str] = {}
+    template_hashes: dict[str, str] = {}
     pending = []
     for job in jobs:
-        folder = job.source.resolve().parent
+        folder = job.source.parent
         if folder not in configs:
             config = find_config(folder)
             configs[folder] = _digest(config.read_bytes()) if config else ""
@@ -224,16 +228,16 @@ def _relative(path: Path, out_dir: Path) -> str:
         return path.resolve().as_posix()
 
 
-def _template_unchanged(previous: dict[str, str], out_dir: Path, cache: dict[Path, str]) -> bool:
-    if not previous.get("mau_tep"):
+def _template_unchanged(previous: dict[str, str], out_dir: Path, cache: dict[str, str]) -> bool:
+    name = previous.get("mau_tep")
+    if not name:
         return False
-    path = out_dir / previous["mau_tep"]
-    if path not in cache:
+    if name not in cache:
         try:
-            cache[path] = _digest(path.read_bytes())
+            cache[name] = _digest((out_dir / name).read_bytes())
         except OSError:
-            cache[path] = ""
-    return cache[path] == previous.get("mau")
+            cache[name] = ""
+    return cache[name] == previous.get("mau")
 
 
 @dataclass
@@ -401,7 +405,7 @@ def _finish_manifest(out_dir, jobs, manifest, fresh, settings: Settings, result:
     for job in result.failed:
         if job.key in manifest and job.key not in fresh:
             fresh[job.key] = {}
-    if fresh or manifest:
+    if fresh != manifest:
         write_manifest(out_dir, fresh)
 
 
