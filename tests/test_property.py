@@ -108,16 +108,21 @@ ENGLISH = ("expected", "found", "while ", "Input should", "Field required", "Ext
 EDITS = list(" \t:-'\"[]{}#&*!|>%@`,?~\\") + ["\n", "  ", "- ", ": ", "012", "yes", "null", "2021-02-30", "<<: ", "\x00", "\u2028", "KT."]
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0), st.sampled_from(EDITS), st.integers(0, 3)), min_size=1, max_size=4))
-def test_a_broken_variant_gets_vietnamese_messages_at_a_place(edits: list[tuple[int, int, str, int]]) -> None:
+def broken_variant(edits: list[tuple[int, int, str, int]]) -> str:
+    """Return the sample notice with each edit (line, column, text to insert, characters cut) applied."""
     lines = dump(notice_data()).split("\n")
     for line_at, column_at, text, cut in edits:
         index = line_at % len(lines)
         line = lines[index]
         column = column_at % (len(line) + 1)
         lines[index] = line[:column] + text + line[column + cut :]
-    text = "\n".join(lines)
+    return "\n".join(lines)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0), st.sampled_from(EDITS), st.integers(0, 3)), min_size=1, max_size=4))
+def test_a_broken_variant_gets_vietnamese_messages_at_a_place(edits: list[tuple[int, int, str, int]]) -> None:
+    text = broken_variant(edits)
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "a.yaml"
         source.write_text(text, encoding="utf-8")
@@ -137,15 +142,9 @@ def test_a_broken_variant_gets_vietnamese_messages_at_a_place(edits: list[tuple[
 def test_libyaml_and_the_python_parser_agree_on_broken_variants(edits: list[tuple[int, int, str, int]]) -> None:
     from tbkl_gen.load import read_source
 
-    lines = dump(notice_data()).split("\n")
-    for line_at, column_at, text, cut in edits:
-        index = line_at % len(lines)
-        line = lines[index]
-        column = column_at % (len(line) + 1)
-        lines[index] = line[:column] + text + line[column + cut :]
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "a.yaml"
-        source.write_text("\n".join(lines), encoding="utf-8")
+        source.write_text(broken_variant(edits), encoding="utf-8")
         results = []
         for fast in (True, False):
             read, problems = read_source(source, fast=fast)
