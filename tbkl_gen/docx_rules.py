@@ -555,11 +555,7 @@ class _Numbering:
 
     @staticmethod
     def _start(level: etree._Element | None) -> int:
-        start = level.find(W + "start") if level is not None else None
-        try:
-            return int(start.get(W + "val", "1")) if start is not None else 1
-        except ValueError:
-            return 1
+        return _int_val(level.find(W + "start") if level is not None else None, 1)
 
 
 def _num_format(level: etree._Element | None) -> str:
@@ -797,20 +793,20 @@ def _table_left(props: etree._Element | None, grid_width: float, container_width
     return 0.0
 
 
-def _grid_before(row: etree._Element) -> int:
-    before = row.find(f"{W}trPr/{W}gridBefore")
+def _int_val(element: etree._Element | None, default: int) -> int:
+    """Return the w:val of element as a whole number, or default when absent or not a number."""
     try:
-        return int(before.get(W + "val", "0")) if before is not None else 0
+        return int(element.get(W + "val", str(default))) if element is not None else default
     except ValueError:
-        return 0
+        return default
+
+
+def _grid_before(row: etree._Element) -> int:
+    return _int_val(row.find(f"{W}trPr/{W}gridBefore"), 0)
 
 
 def _grid_span(tc_props: etree._Element | None) -> int:
-    span = tc_props.find(W + "gridSpan") if tc_props is not None else None
-    try:
-        return max(int(span.get(W + "val", "1")), 1) if span is not None else 1
-    except ValueError:
-        return 1
+    return max(_int_val(tc_props.find(W + "gridSpan") if tc_props is not None else None, 1), 1)
 
 
 def _cell_width(tc_props: etree._Element | None, grid: list[float], start: int, span: int) -> float:
