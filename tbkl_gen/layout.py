@@ -189,7 +189,8 @@ def archive(text: str) -> str:
     return text.rstrip(" ;.")
 
 
-def _blocks(builder: _Builder, blocks: list, *, in_section: bool = False) -> None:
+def _blocks(builder: _Builder, blocks: list) -> None:
+    """Lay out one container's blocks; numbers count among siblings, restarting in each container."""
     sections = items = points = 0
     for block in blocks:
         if isinstance(block, str):
@@ -200,10 +201,9 @@ def _blocks(builder: _Builder, blocks: list, *, in_section: bool = False) -> Non
             label = f"{vn.roman(sections)}. "
             spans = builder.inline(vn.upper(block.muc), bold=True)
             builder.paragraphs.append(Paragraph("muc", (Span(label, bold=True), *spans), label))
-            _blocks(builder, block.noi_dung, in_section=True)
+            _blocks(builder, block.noi_dung)
         elif isinstance(block, Khoan):
             items += 1
-            points = 0
             label = f"{items}. "
             if block.tieu_de:
                 spans = builder.inline(block.khoan, bold=True)
