@@ -2025,7 +2025,7 @@ def _stack_problem(lines: list[str]) -> str | None:
     if prefixes[-1] not in (None, "Q"):
         return f"dòng cuối «{lines[-1]}» phải là chức vụ người ký, không mang tiền tố {prefixes[-1]}."
     if prefixes[0] is None and any(prefixes):
-        first = next(line for line, p in zip(lines, prefixes) if p)
+        first = next(line for line, p in zip(lines, prefixes, strict=True) if p)
         return f"«{first}» phải đứng đầu khối chữ ký"
     ranks = [_AUTHORITY_RANK[p] for p in prefixes if p]
     if ranks != sorted(set(ranks)) or len(ranks) != len(set(ranks)):

@@ -1383,7 +1383,7 @@ def _problems_from(source: Source, data: dict[str, Any], exc: ValidationError) -
     everything = [(*_data_path(data, error["loc"]), error) for error in errors]
     mapped = [(path, name, error) for path, name, error in everything if not any(path[: len(b)] == b for b in source.broken)]
     suggested: set[Path_] = set()
-    for path, name, error in everything[:MAX_PROBLEMS]:
+    for path, _name, error in everything[:MAX_PROBLEMS]:
         if error["type"] == "extra_forbidden":
             suggestion = _suggest(str(path[-1]), _allowed_keys(data_model_path(source.data, path[:-1])))
             if suggestion:

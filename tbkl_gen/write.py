@@ -89,7 +89,7 @@ def stage(target: Path, data: bytes) -> Path:
 def commit(temp: Path, target: Path) -> None:
     """Rename a staged file over target in one step; the temporary file never outlives a failure."""
     try:
-        os.replace(temp, target)
+        temp.replace(target)
     except PermissionError as exc:
         discard(temp)
         raise OutputLocked(target) from exc
