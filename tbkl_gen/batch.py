@@ -363,7 +363,14 @@ def _process_all(pending, settings: Settings) -> list[_Outcome]:  # noqa: ANN001
     if workers > 1 and len(tasks) >= POOL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
-        from . import load, render, validate  # noqa: F401 - imported once here, inherited by forked workers
+        from . import check, load, model, render, validate  # noqa: F401 - imported here once, inherited by forked workers
+        from .render import find_template, prepared
+
+        for name in {task[2] for task in tasks}:  # the template named on the command line, or the default
+            try:
+                prepared(find_template(name).resolve())
+            except TbklError:
+                pass  # each notice reports it with its place
 
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
         try:
