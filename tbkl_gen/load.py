@@ -405,20 +405,33 @@ def _compose_fast(text: str) -> tuple[Any, Any] | None:
     return root, loader
 
 
-_LINE_PREFIX = re.compile(r"^[ \-]*", re.MULTILINE)
-# Where YAML could see an anchor or alias ("&a", "*a" after a space or bracket) or a flow
-# collection ("[" or "{" starting a value). Text such as "**đậm**" or "^[chú thích]" is neither.
-_MAYBE_SPECIAL = re.compile(r"(?<![^\s\[{,])[&*][^\s*]|(?<![^\s:\-,\[{])[\[{]")
+# A line indented (spaces and "- ") deep enough to hold more than MAX_DEPTH levels of block
+# nesting: each level costs at least one column, and at most two levels share one.
+_DEEP_LINE = re.compile(r"^[ \-]{%d,}" % (MAX_DEPTH // 2 - 1), re.MULTILINE)
+_SPECIAL_CHAR = re.compile(r"[&*\[{]")
+
+
+def _maybe_special(text: str) -> bool:
+    """Return whether YAML could see an anchor or alias ("&a", "*a" after a space or bracket) or
+    a flow collection ("[" or "{" starting a value) in text. "**đậm**" and "^[…]" are neither."""
+    for match in _SPECIAL_CHAR.finditer(text):
+        index = match.start()
+        before = text[index - 1] if index else "\n"
+        if match.group() in "&*":
+            after = text[index + 1 : index + 2]
+            if before in " \t\r\n[{," and after and after not in " \t\r\n*":
+                return True
+        elif before in " \t\r\n:-,[{":
+            return True
+    return False
 
 
 def _events_to_check(text: str, loader_class: Any) -> Any:
     """Return the events to look through for anchors, aliases and depth, or none when the text
-    cannot hold them: no "&", "*", "[" or "{", and indentation too shallow for deep nesting (a
-    level of block nesting costs at least one column, two levels at most per column)."""
-    if _MAYBE_SPECIAL.search(text):
+    cannot hold them (see `_maybe_special` and `_DEEP_LINE`)."""
+    if _maybe_special(text) or _DEEP_LINE.search(text):
         return yaml.parse(text, Loader=loader_class)
-    deepest = max((len(m.group()) for m in _LINE_PREFIX.finditer(text)), default=0)
-    return yaml.parse(text, Loader=loader_class) if 2 * (deepest + 1) >= MAX_DEPTH else ()
+    return ()
 
 
 def _thousands(number: int) -> str:
