@@ -119,7 +119,8 @@ class Settings:
 def render_batch(jobs: list[Job], settings: Settings) -> BatchResult:
     """Render jobs: unchanged notices skipped, every other one checked before the first write."""
     started = time.perf_counter()
-    _WORKSPACES.clear()  # tbkl.yaml may have changed since an earlier batch in this process
+    _WORKSPACES.clear()  # tbkl.yaml or a template may have changed since an earlier batch
+    _TEMPLATES.clear()
     result = BatchResult()
     out_dir = settings.out_dir
     remove_stale_temporaries(out_dir)
@@ -253,24 +254,36 @@ class _Outcome:
     """What makes the notice's number unique (see check.number_key); None on drafts."""
 
 
-# Workspaces read during one batch, by folder; each worker process fills its own.
+# Looked up once per batch (each worker process fills its own): workspaces by folder, and
+# templates by (name, workspace templates folder) with what the manifest records of them.
 _WORKSPACES: dict[Path, object] = {}
+_TEMPLATES: dict[tuple[str | None, Path | None], tuple[Path, str, str]] = {}
 
 
 def _workspace_for(source: Path):  # noqa: ANN202
     from .workspace import find_workspace
 
-    folder = source.resolve().parent
+    folder = source.parent
     if folder not in _WORKSPACES:
         _WORKSPACES[folder] = find_workspace(folder)
     return _WORKSPACES[folder]
+
+
+def _template_for(name: str | None, templates_dir: Path | None, out_dir: Path) -> tuple[Path, str, str]:
+    """Return the template file, its path as the manifest keeps it, and its content hash."""
+    from .render import find_template
+
+    key = (name, templates_dir)
+    if key not in _TEMPLATES:
+        path = find_template(name, templates_dir).resolve()
+        _TEMPLATES[key] = (path, _relative(path, out_dir), _digest(path.read_bytes()))
+    return _TEMPLATES[key]
 
 
 def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
     """Load, check and render one notice (in a worker process or in this one)."""
     from .check import number_key
     from .load import load_notice
-    from .render import find_template
     from .validate import validate
 
     job, stamp, template_name, out_dir = task
@@ -287,7 +300,7 @@ def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
         _beside(workspace.template, workspace.root) if workspace is not None else None
     )
     try:
-        template = find_template(name, workspace.templates_dir if workspace is not None else None)
+        template, template_key, template_hash = _template_for(name, workspace.templates_dir if workspace is not None else None, out_dir)
         data = render_one(notice, template)
     except TbklError as exc:
         if template_name:
@@ -298,7 +311,7 @@ def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
             place = workspace.template_place if workspace is not None else Place(job.source, field="mau")
         problems.append(Problem(place or Place(job.source, field="mau"), str(exc), code="template"))
         return _Outcome(job, stamp, problems, valid=False)
-    stamp = {**stamp, "mau_tep": _relative(template, out_dir), "mau": _digest(template.read_bytes())}
+    stamp = {**stamp, "mau_tep": template_key, "mau": template_hash}
     number = number_key(notice)
     if number is not None:
         line, column = loaded.source.value_marks.get(("so",), (None, None))
@@ -326,7 +339,7 @@ def render_one(notice, template: Path) -> bytes:  # noqa: ANN001
     from .render import prepared
     from .write import package
 
-    return package(prepared(template.resolve()).render_parts(lay_out(notice)))
+    return package(prepared(template).render_parts(lay_out(notice)))
 
 
 _PARENT: int | None = None
