@@ -15,6 +15,7 @@ import difflib
 import re
 import stat
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -1140,31 +1141,36 @@ def _os_reason(exc: OSError) -> str:
 # --- validation against the model -------------------------------------------------------------
 
 
+def _transform(value: Any, path: Path_, leaf: Callable[[Any, Path_], Any]) -> Any:
+    """Return plain data rebuilt with leaf(value, path) applied to every scalar."""
+    if isinstance(value, dict):
+        return {k: _transform(v, path + (k,), leaf) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_transform(v, path + (i,), leaf) for i, v in enumerate(value)]
+    return leaf(value, path)
+
+
 def normalise_text(source: Source) -> list[Problem]:
     """Normalise every string to NFC in place; warn where the drafter's text was not NFC."""
     problems: list[Problem] = []
 
-    def walk(value: Any, path: Path_) -> Any:
-        if isinstance(value, dict):
-            return {k: walk(v, path + (k,)) for k, v in value.items()}
-        if isinstance(value, list):
-            return [walk(v, path + (i,)) for i, v in enumerate(value)]
-        if isinstance(value, str):
-            normal = unicodedata.normalize("NFC", value)
-            if normal != value:
-                problems.append(
-                    Problem(
-                        source.place(path),
-                        "chữ tiếng Việt ở dạng tổ hợp (NFD), đã chuyển sang dạng dựng sẵn (NFC)",
-                        Severity.WARNING,
-                        hint="lưu tệp với Unicode dựng sẵn để tìm kiếm và so sánh đúng",
-                        code="nfd",
-                    )
+    def nfc(value: Any, path: Path_) -> Any:
+        if not isinstance(value, str):
+            return value
+        normal = unicodedata.normalize("NFC", value)
+        if normal != value:
+            problems.append(
+                Problem(
+                    source.place(path),
+                    "chữ tiếng Việt ở dạng tổ hợp (NFD), đã chuyển sang dạng dựng sẵn (NFC)",
+                    Severity.WARNING,
+                    hint="lưu tệp với Unicode dựng sẵn để tìm kiếm và so sánh đúng",
+                    code="nfd",
                 )
-            return normal
-        return value
+            )
+        return normal
 
-    source.data = walk(source.data, ())
+    source.data = _transform(source.data, (), nfc)
     return problems
 
 
@@ -1177,17 +1183,13 @@ def _prepare(source: Source) -> list[Problem]:
     """Bring plain data closer to what the model accepts without hiding any mistake."""
     problems: list[Problem] = []
 
-    def walk(value: Any, path: Path_) -> Any:
-        if isinstance(value, dict):
-            return {k: walk(v, path + (k,)) for k, v in value.items()}
-        if isinstance(value, list):
-            in_text_list = bool(path) and path[-1] in _TEXT_LISTS
-            return [("" if item is None and in_text_list else walk(item, path + (i,))) for i, item in enumerate(value)]
-        if isinstance(value, str) and not value.strip():
+    def blank_to_empty(value: Any, path: Path_) -> Any:
+        in_text_list = len(path) >= 2 and isinstance(path[-1], int) and path[-2] in _TEXT_LISTS
+        if (value is None and in_text_list) or (isinstance(value, str) and not value.strip()):
             return ""
         return value
 
-    source.data = walk(source.data, ())
+    source.data = _transform(source.data, (), blank_to_empty)
     _drop_empty_optionals(source.data)
     meeting = source.data.get("ngay_hop")
     if isinstance(meeting, str) and ("ngay_hop",) not in source.broken:
