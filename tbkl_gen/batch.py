@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import OutputFailed, OutputLocked, Place, Problem, TbklError
-from .write import TEMP_SUFFIX, commit, discard, remove_stale_temporaries, stage, write_atomic
+from .write import commit, discard, remove_stale_temporaries, stage, write_atomic
 
 MANIFEST_NAME = ".tbkl-manifest.json"
 SOURCE_SUFFIXES = (".yaml", ".yml")
@@ -427,7 +427,3 @@ def _finish_manifest(out_dir, jobs, manifest, fresh, settings: Settings, result:
             fresh[job.key] = {}
     if fresh != manifest:
         write_manifest(out_dir, fresh)
-
-
-def leftover_temporaries(out_dir: Path) -> list[Path]:
-    return sorted(out_dir.rglob(f"*{TEMP_SUFFIX}")) if out_dir.is_dir() else []

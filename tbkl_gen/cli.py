@@ -79,10 +79,9 @@ def render(paths, out_dir, force, jobs, keep_going, prune, strict, template, qui
     try:
         result = _render(paths, out_dir, force, jobs, keep_going, prune, strict, template, quiet)
     except KeyboardInterrupt:
-        from .batch import leftover_temporaries
+        from .write import remove_stale_temporaries
 
-        for leftover in leftover_temporaries(out_dir):
-            leftover.unlink(missing_ok=True)
+        remove_stale_temporaries(out_dir)
         click.echo("Đã dừng theo yêu cầu (Ctrl-C).", err=True)
         sys.exit(EXIT_INTERRUPTED)
     strict_failed = strict and any(not p.is_error for p in result.problems)

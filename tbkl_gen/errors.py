@@ -7,7 +7,7 @@ only the CLI turns them into text and exit codes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
@@ -83,16 +83,6 @@ def _display_path(path: Path, base: Path | None) -> str:
 
 class TbklError(Exception):
     """Base of the errors a user can cause; the CLI prints them without a traceback."""
-
-
-@dataclass
-class InvalidNotice(TbklError):
-    """One or more notices could not be loaded or failed validation."""
-
-    problems: list[Problem] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return "\n".join(p.format() for p in self.problems)
 
 
 class TemplateNotFound(TbklError):

@@ -193,8 +193,3 @@ def _extend_recipients(merged: Source, extra: Any) -> None:
         setattr(merged, table_name, table)
     merged.origins = origins
     merged.data["noi_nhan"] = [*extra, *base]
-
-
-def place_in_config(workspace: Workspace, key: str) -> Place:
-    """Return the place of a top-level key of tbkl.yaml, for messages about it."""
-    return Place(workspace.config_path, 1, 1, key)
