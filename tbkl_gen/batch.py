@@ -376,7 +376,7 @@ def _process_all(pending, settings: Settings) -> list[_Outcome]:  # noqa: ANN001
     if workers > 1 and len(tasks) >= POOL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
-        from . import check, load, model, render, validate  # noqa: F401 - imported here once, inherited by forked workers
+        from . import check, layout, load, render, validate, write  # noqa: F401 - imported here once, inherited by forked workers
         from .render import find_template, prepared
 
         for name in {task[2] for task in tasks}:  # the template named on the command line, or the default

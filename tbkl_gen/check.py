@@ -14,7 +14,7 @@ from pathlib import Path
 from .batch import find_sources
 from .errors import Place, Problem, Severity
 from .load import Path_, field_path, load_notice, read_together
-from .model import Notice
+from .notice import Notice
 from .validate import validate
 from .vietnamese import number_text
 from .workspace import Workspace, find_workspace

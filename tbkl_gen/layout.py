@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import vietnamese as vn
-from .model import Cong, Diem, Gach, Khoan, Muc, Notice
+from .notice import Cong, Diem, Gach, Khoan, Muc, Notice
 from .text_width import text_width_mm
 
 # Page text width of the built-in templates (A4, left 30 mm, right 20 mm).

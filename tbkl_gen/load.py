@@ -23,12 +23,11 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .errors import Place, Problem, Severity
+from .notice import Notice, from_data
 from .vocabulary import ALL_KEYS, BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS
 
-if TYPE_CHECKING:  # the model, and pydantic with it, load only when a notice is validated
+if TYPE_CHECKING:  # pydantic loads only when the model has to explain a mistake
     from pydantic import BaseModel, ValidationError
-
-    from .model import Notice
 
 MAX_SOURCE_BYTES = 1_000_000
 # Notices nest sections, items, points and dashes a handful of levels deep; far deeper nesting
@@ -1228,16 +1227,19 @@ def _validate(source: Source) -> tuple[Notice | None, list[Problem], Notice | No
     other mistakes in the same run. Its refused paths (and the checks that read them together)
     are marked broken, so that no message is ever about a stand-in value.
     """
-    from pydantic import ValidationError
-
-    from .model import Notice
-
     warnings = normalise_text(source)
     warnings += _prepare(source)
     data = source.data
+    notice = from_data(data)
+    if notice is not None:
+        return notice, warnings, None
+    from pydantic import ValidationError
+
+    from .model import Notice, to_notice
+
     for _ in range(2):
         try:
-            return Notice.model_validate(data), warnings, None
+            return to_notice(Notice.model_validate(data)), warnings, None
         except ValidationError as exc:
             patched = _accept_plain_numbers(source, data, exc)
             if patched is None:
@@ -1265,7 +1267,7 @@ _READ_TOGETHER = (("nguoi_ky",), ("ngay", "ngay_hop"), ("co_quan", "so", "ky_hie
 def _stand_in(source: Source, data: dict[str, Any], exc: ValidationError) -> Notice | None:
     from pydantic import ValidationError
 
-    from .model import Notice
+    from .model import Notice as Model, to_notice
 
     errors = exc.errors()
     if len(errors) > MAX_PROBLEMS:
@@ -1301,11 +1303,11 @@ def _stand_in(source: Source, data: dict[str, Any], exc: ValidationError) -> Not
         else:
             return None
     try:
-        notice = Notice.model_validate(repaired)
+        notice = Model.model_validate(repaired)
     except (ValidationError, ValueError, TypeError):
         return None
     source.broken.update(broken)
-    return notice
+    return to_notice(notice)
 
 
 def read_together(broken: set[Path_]) -> set[Path_]:

@@ -1,22 +1,24 @@
-"""The notice as data: what a Thông báo kết luận says, independent of YAML and Word.
+"""The rules of a notice source: types, required keys, limits, and their JSON Schema (pydantic).
 
 Field names are the Vietnamese domain words of the YAML source and of the Word template, so one
 vocabulary runs from the source file to the rendered document. Field docstrings are shown to
 drafters (JSON Schema descriptions in their editor), hence in Vietnamese. Nothing here reads files.
+
+A validated model becomes the plain notice object of `notice` through `to_notice`; that object
+is what the rest of the pipeline reads. Well-formed sources skip pydantic altogether
+(`notice.from_data`), so this module is imported only to explain a mistake or to write the schema.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any, Literal, Union
 
-from .vocabulary import BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS  # noqa: F401 - re-exported
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator
 
-
-
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+from . import notice as plain
+from .notice import YEAR_RANGE, parse_date
+from .vocabulary import BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS  # noqa: F401 - re-exported
 
 
 class _Strict(BaseModel):
@@ -28,39 +30,12 @@ class _Strict(BaseModel):
 class NgayThang(_Strict):
     """Ngày ban hành, có thể chưa đủ ngày hoặc tháng khi còn là dự thảo."""
 
-    nam: int = Field(ge=1945, le=2100)
+    nam: int = Field(ge=YEAR_RANGE[0], le=YEAR_RANGE[1])
     """Năm."""
     thang: int | None = Field(default=None, ge=1, le=12)
     """Tháng; để trống khi dự thảo chưa biết tháng."""
     ngay: int | None = Field(default=None, ge=1, le=31)
     """Ngày; để trống khi dự thảo chưa biết ngày."""
-
-    @classmethod
-    def parse(cls, value: Any) -> Any:
-        """Accept a YAML date, a year, or the text YYYY, YYYY-MM or YYYY-MM-DD."""
-        if isinstance(value, dt.datetime):
-            return value
-        if isinstance(value, dt.date):
-            return {"nam": value.year, "thang": value.month, "ngay": value.day}
-        if isinstance(value, int) and not isinstance(value, bool):
-            return {"nam": value}
-        if isinstance(value, str):
-            match = _DATE_RE.match(value.strip())
-            if match is None:
-                return value
-            year, month, day = (int(g) if g else None for g in match.groups())
-            return {"nam": year, "thang": month, "ngay": day}
-        return value
-
-    def as_date(self) -> dt.date | None:
-        """Return the full date, or None while day or month is still blank."""
-        if self.thang is None or self.ngay is None:
-            return None
-        return dt.date(self.nam, self.thang, self.ngay)
-
-
-def _parse_date(value: Any) -> Any:
-    return NgayThang.parse(value)
 
 
 def _as_list(value: Any) -> Any:
@@ -204,13 +179,18 @@ class Notice(_Strict):
     @field_validator("ngay", mode="before")
     @classmethod
     def _parse_ngay(cls, value: Any) -> Any:
-        return _parse_date(value)
-
-    @property
-    def symbol(self) -> str:
-        """Return the symbol after the number: given, or TB- and the issuer's abbreviation."""
-        return self.ky_hieu or f"TB-{self.co_quan.viet_tat}"
+        return parse_date(value)
 
 
 for _model in (Muc, Khoan, Diem, Gach, Cong):
     _model.model_rebuild()
+
+
+def to_notice(value: Any) -> Any:
+    """Return the plain notice object (`notice.Notice`) for a validated model, recursively."""
+    if isinstance(value, BaseModel):
+        plain_class = getattr(plain, type(value).__name__)
+        return plain_class(**{name: to_notice(getattr(value, name)) for name in type(value).model_fields})
+    if isinstance(value, list):
+        return tuple(to_notice(item) for item in value)
+    return value

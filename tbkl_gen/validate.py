@@ -16,7 +16,8 @@ from collections.abc import Iterator
 
 from .errors import Problem, Severity
 from .load import Path_, Source, impossible_date
-from .model import BLOCK_KEYS, Notice
+from .notice import Notice
+from .vocabulary import BLOCK_KEYS
 
 AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
 # The stacks of authority lines the decree allows, first line first (Phụ lục I, II.7.b).

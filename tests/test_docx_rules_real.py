@@ -318,7 +318,7 @@ def _set_page(doc, margins: tuple[int, int, int, int], title_page: bool) -> None
 def _table(doc, widths: tuple[int, int]):
     table = doc.add_table(rows=1, cols=2)
     table.autofit = False
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = Twips(width)
         for cell in column.cells:
             cell.width = Twips(width)

@@ -6,7 +6,7 @@ import pytest
 
 from tbkl_gen import vietnamese as vn
 from tbkl_gen.layout import Span, archive, lay_out, parse_inline, recipient
-from tbkl_gen.model import Notice
+from tbkl_gen.model import Notice, to_notice
 
 BASE = {
     "co_quan": {"ten": ["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "viet_tat": "UBND"},
@@ -20,7 +20,7 @@ BASE = {
 
 
 def notice(**changes) -> Notice:  # noqa: ANN003
-    return Notice.model_validate({**BASE, **changes})
+    return to_notice(Notice.model_validate({**BASE, **changes}))
 
 
 @pytest.mark.parametrize(
