@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import re
 import sys
@@ -118,14 +119,9 @@ class PreparedTemplate:
             raise TemplateBroken(path, f"không đọc được tệp .docx ({exc.__class__.__name__})") from exc
         if "word/document.xml" not in self.parts:
             raise TemplateBroken(path, "thiếu word/document.xml")
-        self.sources, self.widths = _cleaned(path, self.parts)
-        environment = make_environment()
-        self.compiled: dict[str, jinja2.Template] = {}
-        for name, xml in self.sources.items():
-            try:
-                self.compiled[name] = environment.from_string(xml)
-            except jinja2.TemplateSyntaxError as exc:
-                raise TemplateBroken(path, f"{name}: thẻ jinja sai cú pháp: {exc.message}") from exc
+        key = _cache_key(self.parts)
+        self.sources, self.widths = _cleaned(path, self.parts, key)
+        self.compiled = _compiled(path, self.sources, key)
 
     def render_parts(self, layout: Layout) -> dict[str, bytes]:
         """Return every part of the rendered document, in the template's order."""
@@ -176,17 +172,22 @@ class PreparedTemplate:
         }
 
 
-def _cleaned(path: Path, parts: dict[str, bytes]) -> tuple[dict[str, str], _Widths]:
+def _cache_key(parts: dict[str, bytes]) -> str:
+    """Return what the cached forms of a template depend on: its parts, this module, the version."""
+    digest = hashlib.sha256(__version__.encode() + b"\0" + Path(__file__).read_bytes())
+    for name in sorted(name for name in parts if _RENDERED.match(name)):
+        digest.update(name.encode() + b"\0" + parts[name])
+    return digest.hexdigest()[:32]
+
+
+def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, str], _Widths]:
     """Return the template's parts with tags cleaned by docxtpl, and the widths of its lines.
 
     Both depend only on the template's bytes, so they are kept in a small cache file: a later run
     with the same template skips importing docxtpl, python-docx and lxml altogether.
     """
     names = sorted(name for name in parts if _RENDERED.match(name))
-    digest = hashlib.sha256(__version__.encode())
-    for name in names:
-        digest.update(name.encode() + b"\0" + parts[name])
-    cache_file = cache_dir() / "mau" / f"{digest.hexdigest()[:32]}.json"
+    cache_file = cache_dir() / "mau" / f"{key}.json"
     try:
         cached = json.loads(cache_file.read_text(encoding="utf-8"))
         return cached["sources"], _Widths(*cached["widths"])
@@ -212,6 +213,37 @@ def _cleaned(path: Path, parts: dict[str, bytes]) -> tuple[dict[str, str], _Widt
     except TbklError:
         pass  # a read-only home folder only costs speed
     return sources, widths
+
+
+def _compiled(path: Path, sources: dict[str, str], key: str) -> dict[str, jinja2.Template]:
+    """Return the template's parts compiled by jinja.
+
+    Jinja compiles a template into Python code; that code is cached the way jinja's own bytecode
+    cache does it (marshal, so per Python and jinja version), which spares a one-notice run the
+    parsing and code generation.
+    """
+    environment = make_environment()
+    tag = f"{sys.implementation.cache_tag}-jinja{jinja2.__version__}"
+    cache_file = cache_dir() / "mau" / f"{key}-{tag}.code"
+    try:
+        codes = marshal.loads(cache_file.read_bytes())
+        if not (isinstance(codes, dict) and codes.keys() == sources.keys()):
+            raise ValueError("stale")
+    except (OSError, ValueError, EOFError, TypeError):
+        codes = {}
+        for name, xml in sources.items():
+            try:
+                codes[name] = environment.compile(xml)
+            except jinja2.TemplateSyntaxError as exc:
+                raise TemplateBroken(path, f"{name}: thẻ jinja sai cú pháp: {exc.message}") from exc
+        try:
+            from .write import write_atomic
+
+            write_atomic(cache_file, marshal.dumps(codes))
+        except TbklError:
+            pass  # a read-only home folder only costs speed
+    template_globals = environment.make_globals(None)
+    return {name: environment.template_class.from_code(environment, code, template_globals) for name, code in codes.items()}
 
 
 def cache_dir() -> Path:

@@ -9,11 +9,15 @@ an office that restyles "TB Đường kẻ" or "TB Nội dung" in Word changes w
 from __future__ import annotations
 
 from collections.abc import Iterable
-from xml.sax.saxutils import escape
 
 from .layout import Footnote, Span
 
 TWIPS_PER_MM = 1440 / 25.4
+
+
+def escape(text: str) -> str:
+    """Escape text for an XML element (what xml.sax.saxutils.escape does, without its imports)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def runs(spans: Iterable[Span]) -> str:

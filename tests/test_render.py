@@ -32,6 +32,18 @@ def test_the_template_cache_gives_the_same_bytes_and_survives_damage(tmp_path: P
     assert render_bytes(tmp_path) == first
 
 
+@pytest.mark.parametrize("damage", [b"", b"\xff\x00garbage", b"N", b"{}"], ids=["empty", "garbage", "none", "wrong-parts"])
+def test_the_compiled_template_cache_gives_the_same_bytes_and_survives_damage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes) -> None:
+    monkeypatch.setenv("TBKL_CACHE_DIR", str(tmp_path / "cache"))
+    first = render_bytes(tmp_path)
+    codes = list((tmp_path / "cache" / "mau").glob("*.code"))
+    assert len(codes) == 1
+    assert render_bytes(tmp_path) == first  # from the cached code
+    codes[0].write_bytes(damage)
+    assert render_bytes(tmp_path) == first
+    assert codes[0].read_bytes() != damage  # compiled again and cached again
+
+
 def test_an_unwritable_cache_folder_only_costs_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "file").write_text("x", encoding="utf-8")
     monkeypatch.setenv("TBKL_CACHE_DIR", str(tmp_path / "file"))
