@@ -38,6 +38,7 @@ MAX_PROBLEMS = 100
 
 Path_ = tuple[Any, ...]
 
+_STR_TAG = "tag:yaml.org,2002:str"
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
@@ -608,14 +609,14 @@ class _Builder:
         source = self.source
         self._claim(node, path)
         try:
-            value = self.loader.construct_object(node, deep=True)
+            value = node.value if node.tag == _STR_TAG else self.loader.construct_object(node, deep=True)
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError, yaml.YAMLError):
             message, hint = _unconstructable(node)
             self.problem(source.place(path), message, hint, "value", path)
             return node.value
         if not node.style and not isinstance(value, str):
             source.raw_plain[path] = node.value
-        if isinstance(value, str):
+        if node.style == '"' and isinstance(value, str):  # escapes are the only way past the file mask
             bad = _XML_INVALID.search(value)
             if bad:
                 self.problem(
@@ -1149,46 +1150,39 @@ def _transform(value: Any, path: Path_, leaf: Callable[[Any, Path_], Any]) -> An
     return leaf(value, path)
 
 
-def normalise_text(source: Source) -> list[Problem]:
-    """Normalise every string to NFC in place; warn where the drafter's text was not NFC."""
-    problems: list[Problem] = []
-
-    def nfc(value: Any, path: Path_) -> Any:
-        if not isinstance(value, str):
-            return value
-        normal = unicodedata.normalize("NFC", value)
-        if normal != value:
-            problems.append(
-                Problem(
-                    source.place(path),
-                    "chữ tiếng Việt ở dạng tổ hợp (NFD), đã chuyển sang dạng dựng sẵn (NFC)",
-                    Severity.WARNING,
-                    hint="lưu tệp với Unicode dựng sẵn để tìm kiếm và so sánh đúng",
-                    code="nfd",
-                )
-            )
-        return normal
-
-    source.data = _transform(source.data, (), nfc)
-    return problems
-
-
 # Lists of text in which an item left empty (`- ` alone) is a slip, reported by validation.
 _TEXT_LISTS = {"noi_dung", "noi_nhan", "noi_nhan_them", "quyen_han", "ten"}
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
 def _prepare(source: Source) -> list[Problem]:
-    """Bring plain data closer to what the model accepts without hiding any mistake."""
+    """Bring plain data closer to what the model accepts without hiding any mistake.
+
+    In one pass over the data: every string is normalised to NFC (with a warning where the
+    drafter's text was not), blank strings become "", an item left empty in a list of text
+    becomes "", and optional keys left empty are dropped.
+    """
     problems: list[Problem] = []
 
-    def blank_to_empty(value: Any, path: Path_) -> Any:
-        in_text_list = len(path) >= 2 and isinstance(path[-1], int) and path[-2] in _TEXT_LISTS
-        if (value is None and in_text_list) or (isinstance(value, str) and not value.strip()):
+    def leaf(value: Any, path: Path_) -> Any:
+        if isinstance(value, str):
+            normal = unicodedata.normalize("NFC", value)
+            if normal != value:
+                problems.append(
+                    Problem(
+                        source.place(path),
+                        "chữ tiếng Việt ở dạng tổ hợp (NFD), đã chuyển sang dạng dựng sẵn (NFC)",
+                        Severity.WARNING,
+                        hint="lưu tệp với Unicode dựng sẵn để tìm kiếm và so sánh đúng",
+                        code="nfd",
+                    )
+                )
+            return normal if normal.strip() else ""
+        if value is None and len(path) >= 2 and isinstance(path[-1], int) and path[-2] in _TEXT_LISTS:
             return ""
         return value
 
-    source.data = _transform(source.data, (), blank_to_empty)
+    source.data = _transform(source.data, (), leaf)
     _drop_empty_optionals(source.data)
     meeting = source.data.get("ngay_hop")
     if isinstance(meeting, str) and ("ngay_hop",) not in source.broken:
@@ -1227,8 +1221,7 @@ def _validate(source: Source) -> tuple[Notice | None, list[Problem], Notice | No
     other mistakes in the same run. Its refused paths (and the checks that read them together)
     are marked broken, so that no message is ever about a stand-in value.
     """
-    warnings = normalise_text(source)
-    warnings += _prepare(source)
+    warnings = _prepare(source)
     data = source.data
     notice = from_data(data)
     if notice is not None:
