@@ -76,5 +76,15 @@ def char_width_em(char: str, *, bold: bool) -> float:
 def text_width_mm(text: str, size_pt: float, bold: bool) -> float:
     """Return the width of text in millimetres at size_pt, without kerning (Word's default)."""
     text = unicodedata.normalize("NFC", text)
-    em = sum(char_width_em(char, bold=bold) for char in text)
+    known = _KNOWN[bold]
+    em = 0.0
+    for char in text:
+        width = known.get(char)
+        if width is None:
+            width = known[char] = char_width_em(char, bold=bold)
+        em += width
     return em * size_pt * MM_PER_PT
+
+
+# Widths of the characters met so far, regular and bold: most of a notice is a few dozen letters.
+_KNOWN: dict[bool, dict[str, float]] = {False: {}, True: {}}

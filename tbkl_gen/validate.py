@@ -389,18 +389,22 @@ class _Checker:
 
     def check_text(self) -> None:
         texts = list(_texts(self.notice))
-        has_curly = any("“" in text or "”" in text for _, text in texts)
+        everything = "\0".join(text for _, text in texts)  # each check looks text by text only where it can hit
+        has_curly = "“" in everything or "”" in everything
+        straight = has_curly and '"' in everything
+        spaces, tabs = "  " in everything, "\t" in everything
+        invisible = _has_invisible(everything)
         for path, text in texts:
             if path[0] == "noi_dung" and not text.strip():
                 self.warn(path, "đoạn nội dung rỗng", "xóa dòng “- ” thừa, hoặc viết nội dung", "empty_item")
                 continue
-            if "  " in text and "  " in re.sub(r"\s*\n\s*", " ", text).strip():
+            if spaces and "  " in text and "  " in re.sub(r"\s*\n\s*", " ", text).strip():
                 self.warn(path, "có hai dấu cách liền nhau", "chỉ để một dấu cách", "spaces")
-            if "\t" in text:
+            if tabs and "\t" in text:
                 self.warn(path, "có ký tự tab trong văn bản", "thay bằng một dấu cách", "tab")
-            if has_curly and '"' in text:
+            if straight and '"' in text:
                 self.warn(path, "dùng ngoặc kép thẳng (\") trong khi các chỗ khác dùng ngoặc kép cong (“ ”)", "dùng “ ” cho thống nhất", "quotes")
-            if _has_invisible(text):
+            if invisible and _has_invisible(text):
                 self.warn(path, "có ký tự vô hình (khoảng trắng không ngắt, ký tự định dạng)", "xóa ký tự này hoặc thay bằng dấu cách thường", "invisible")
         summary = self.notice.trich_yeu
         letters = [c for c in summary if c.isalpha()]
