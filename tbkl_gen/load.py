@@ -579,6 +579,17 @@ class _Builder:
                     return result
                 continue
             key = key_node.value
+            if key == "" and not key_node.style:  # a stray "?" (YAML's explicit key) or a line opening with ":"
+                line = self.lines[key_node.start_mark.line] if key_node.start_mark.line < len(self.lines) else ""
+                stray = line.strip()[:1] or "?"
+                self.problem(
+                    Place(source.path, key_mark[0], len(line) - len(line.lstrip()) + 1, field_path(path)),
+                    f"dấu “{stray}” ở đầu dòng tạo ra một khóa trống",
+                    f"xóa dấu “{stray}” thừa; nếu đây là chữ, đặt cả giá trị trong ngoặc kép",
+                    "key",
+                    None,
+                )
+                continue
             self._claim(key_node, path + (key,))
             child = path + (key,)
             if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<":
@@ -637,7 +648,7 @@ class _Builder:
                     "key",
                     path,
                 )
-        if not node.style:
+        if not node.style and node.end_mark.line < len(self.lines):  # an empty value at the very end has none
             after = self.lines[node.end_mark.line][node.end_mark.column :]
             if after.lstrip().startswith("#"):
                 source.comments[path] = after.strip()

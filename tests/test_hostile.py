@@ -484,6 +484,8 @@ CASES: list[Case] = [
     Case("missing-year-in-date", notice_yaml(ngay={"thang": 12, "ngay": 24}), ("a.yaml:10:3: ngay.nam: thiếu năm ban hành (ví dụ: nam: 2021)",)),
     Case("unknown-key-in-date", notice_yaml(ngay={"nam": 2021, "thangg": 12}), ("a.yaml:11:3: ngay.thangg: khóa không hợp lệ “thangg” (có phải ý bạn là “thang”?)",)),
     Case("missing-item-text", notice_yaml(noi_dung__2={"khoan": None}), ("a.yaml:14:5: noi_dung[2].khoan: thiếu nội dung khoản",)),
+    Case("stray-question-mark-at-the-end", BASE + "?", (f"a.yaml:{len(LINES) + 1}:1: dấu “?” ở đầu dòng tạo ra một khóa trống (xóa dấu “?” thừa; nếu đây là chữ, đặt cả giá trị trong ngoặc kép)",)),
+    Case("stray-question-mark-line", after(11, "? "), ("a.yaml:12:1: dấu “?” ở đầu dòng tạo ra một khóa trống (xóa dấu “?” thừa; nếu đây là chữ, đặt cả giá trị trong ngoặc kép)",)),
     Case("unknown-key-typo", edit(11, LINES[10].replace("trich_yeu", "trich_yue")), ("a.yaml:11:1: trich_yue: khóa không hợp lệ “trich_yue” (có phải ý bạn là “trich_yeu”?)",)),
     Case("unknown-key-with-diacritics", edit(16, "nơi_nhận:"), ("a.yaml:16:1: nơi_nhận: khóa không hợp lệ “nơi_nhận” (có phải ý bạn là “noi_nhan”?)",)),
     Case("unknown-key-in-issuer", edit(6, "  viet_tac: UBND"), ("a.yaml:6:3: co_quan.viet_tac: khóa không hợp lệ “viet_tac” (có phải ý bạn là “viet_tat”?)",)),
