@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import OutputFailed, OutputLocked, Place, Problem, TbklError
-from .write import commit, discard, remove_stale_temporaries, stage, write_atomic
+from .write import commit, discard, remove_stale_temporaries, stage, sync_all, write_atomic
 
 MANIFEST_NAME = ".tbkl-manifest.json"
 SOURCE_SUFFIXES = (".yaml", ".yml")
@@ -144,6 +144,7 @@ def render_batch(jobs: list[Job], settings: Settings) -> BatchResult:
                 if outcome.staged is not None:
                     discard(outcome.staged)
             return result
+        unsynced = sync_all([(o.staged, o.job.output) for o in outcomes if o.staged is not None and o not in blocked])
         for outcome in outcomes:
             if outcome in blocked or outcome.staged is None:
                 result.failed.append(outcome.job)
@@ -151,6 +152,9 @@ def render_batch(jobs: list[Job], settings: Settings) -> BatchResult:
                     discard(outcome.staged)
                 continue
             try:
+                if outcome.staged in unsynced:
+                    discard(outcome.staged)
+                    raise unsynced[outcome.staged]
                 commit(outcome.staged, outcome.job.output)
             except (OutputLocked, OutputFailed) as exc:
                 result.failed.append(outcome.job)
@@ -320,7 +324,7 @@ def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
     # of the batch has passed its checks.
     _exit_if_orphaned()
     try:
-        staged = stage(job.output, data)
+        staged = stage(job.output, data, sync=False)  # flushed to disk with the others before the renames
     except (OutputLocked, OutputFailed) as exc:
         return _Outcome(job, stamp, [*problems, _output_problem(job, exc)], valid=True, number=number)
     return _Outcome(job, stamp, problems, valid=True, staged=staged, number=number)

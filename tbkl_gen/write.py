@@ -73,15 +73,20 @@ def write_atomic(target: Path, data: bytes) -> None:
     commit(stage(target, data), target)
 
 
-def stage(target: Path, data: bytes) -> Path:
-    """Write data to a temporary file beside target, flushed to disk; return its path."""
+def stage(target: Path, data: bytes, *, sync: bool = True) -> Path:
+    """Write data to a temporary file beside target; return its path.
+
+    The file is flushed to disk before it is returned, unless sync is False: then the caller
+    calls `sync_all` on it before `commit` (a batch flushes its files together, in parallel).
+    """
     temp = target.with_name(f".{target.name}.{os.getpid()}{TEMP_SUFFIX}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(temp, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
     except OSError as exc:
         discard(temp)
         raise OutputFailed(target, _reason(exc)) from exc
@@ -89,6 +94,31 @@ def stage(target: Path, data: bytes) -> Path:
         discard(temp)
         raise
     return temp
+
+
+def sync_all(staged: list[tuple[Path, Path]]) -> dict[Path, OutputFailed]:
+    """Flush staged files (temporary file, target) to disk; return the failures by temporary file.
+
+    Flushing waits on the disk, not the processor, so several files are flushed at once.
+    """
+    temps = [temp for temp, _ in staged]
+    if len(temps) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            errors = list(pool.map(_sync, temps))
+    else:
+        errors = [_sync(temp) for temp in temps]
+    return {temp: OutputFailed(target, _reason(error)) for (temp, target), error in zip(staged, errors, strict=True) if error is not None}
+
+
+def _sync(temp: Path) -> OSError | None:
+    try:
+        with open(temp, "r+b") as handle:  # Windows flushes only a handle open for writing
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        return exc
+    return None
 
 
 def commit(temp: Path, target: Path) -> None:
@@ -108,6 +138,8 @@ def _reason(exc: OSError) -> str:
         return "một tệp trùng tên đang chiếm chỗ thư mục"
     if isinstance(exc, IsADirectoryError):
         return "một thư mục trùng tên đang chiếm chỗ tệp"
+    if isinstance(exc, FileNotFoundError):
+        return "tệp hoặc thư mục bị xóa trong lúc ghi"
     if getattr(exc, "errno", None) == 28:
         return "ổ đĩa đã đầy"
     return exc.strerror or exc.__class__.__name__
