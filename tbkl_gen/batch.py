@@ -391,7 +391,7 @@ def _process_all(pending, settings: Settings) -> list[_Outcome]:  # noqa: ANN001
 
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
         try:
-            chunk = max(1, min(32, len(tasks) // (workers * 8)))
+            chunk = max(1, min(8, len(tasks) // (workers * 8)))  # small chunks: no worker idles long at the end
             for outcome in pool.map(_process, tasks, chunksize=chunk):
                 outcomes.append(outcome)
                 if settings.progress:

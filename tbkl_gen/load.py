@@ -15,7 +15,6 @@ import difflib
 import re
 import stat
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -1152,15 +1151,8 @@ def _os_reason(exc: OSError) -> str:
 # --- validation against the model -------------------------------------------------------------
 
 
-def _transform(value: Any, path: Path_, leaf: Callable[[Any, Path_], Any]) -> Any:
-    """Return plain data rebuilt with leaf(value, path) applied to every scalar."""
-    if isinstance(value, dict):
-        return {k: _transform(v, path + (k,), leaf) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_transform(v, path + (i,), leaf) for i, v in enumerate(value)]
-    return leaf(value, path)
-
-
+# Keys with a default that a drafter may leave empty (`noi_nhan:`, `quyen_han:`) to mean "none".
+_EMPTY_MEANS_DEFAULT = {"phien_ban", "noi_nhan", "noi_nhan_them", "quyen_han", "tieu_de", "noi_dung"}
 # Lists of text in which an item left empty (`- ` alone) is a slip, reported by validation.
 _TEXT_LISTS = {"noi_dung", "noi_nhan", "noi_nhan_them", "quyen_han", "ten"}
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -1171,7 +1163,7 @@ def _prepare(source: Source) -> list[Problem]:
 
     In one pass over the data: every string is normalised to NFC (with a warning where the
     drafter's text was not), blank strings become "", an item left empty in a list of text
-    becomes "", and optional keys left empty are dropped.
+    becomes "", and optional keys left empty are dropped (`noi_nhan:` means no recipients).
     """
     problems: list[Problem] = []
 
@@ -1193,8 +1185,14 @@ def _prepare(source: Source) -> list[Problem]:
             return ""
         return value
 
-    source.data = _transform(source.data, (), leaf)
-    _drop_empty_optionals(source.data)
+    def walk(value: Any, path: Path_) -> Any:
+        if isinstance(value, dict):
+            return {k: walk(v, path + (k,)) for k, v in value.items() if not (v is None and k in _EMPTY_MEANS_DEFAULT and path + (k,) != ("noi_dung",))}
+        if isinstance(value, list):
+            return [walk(v, path + (i,)) for i, v in enumerate(value)]
+        return leaf(value, path)
+
+    source.data = walk(source.data, ())
     meeting = source.data.get("ngay_hop")
     if isinstance(meeting, str) and ("ngay_hop",) not in source.broken:
         match = _ISO_DATE.match(meeting.strip())
@@ -1207,21 +1205,6 @@ def _prepare(source: Source) -> list[Problem]:
                 problems.append(Problem(source.place(("ngay_hop",)), message, hint=hint, code="date"))
                 source.broken.add(("ngay_hop",))
     return problems
-
-
-# Keys with a default that a drafter may leave empty (`noi_nhan:`, `quyen_han:`) to mean "none".
-_EMPTY_MEANS_DEFAULT = {"phien_ban", "noi_nhan", "noi_nhan_them", "quyen_han", "tieu_de", "noi_dung"}
-
-
-def _drop_empty_optionals(value: Any, top: bool = True) -> None:
-    if isinstance(value, dict):
-        for key in [k for k, v in value.items() if v is None and k in _EMPTY_MEANS_DEFAULT and not (top and k == "noi_dung")]:
-            del value[key]
-        for item in value.values():
-            _drop_empty_optionals(item, top=False)
-    elif isinstance(value, list):
-        for item in value:
-            _drop_empty_optionals(item, top=False)
 
 
 def _validate(source: Source) -> tuple[Notice | None, list[Problem], Notice | None]:
