@@ -303,7 +303,7 @@ def to_markdown(data: dict) -> str:
         number += 1
         text = f"**{block['khoan']}**" if block.get("tieu_de") else block["khoan"]
         out += [f"{number}. {text}", ""]
-        for letter, child in zip("abcdefghiklmn", block.get("noi_dung", [])):
+        for letter, child in zip("abcdefghiklmn", block.get("noi_dung", []), strict=False):
             if "diem" in child:
                 out += [f"    {letter}) {child['diem']}", ""]
                 for dash in child.get("noi_dung", []):
@@ -711,24 +711,29 @@ def load_contexts(paths: list[Path]):
     return template, contexts
 
 
-def bench_naive(paths: list[Path], results: dict) -> None:
+def naive_loop(template: Path, contexts: list[dict]) -> tuple[float, list[int]]:
+    """Time baseline (a): DocxTemplate(path), render(context), save() per notice; return seconds and sizes."""
     from docxtpl import DocxTemplate
 
     from tbkl_gen.render import make_environment
 
-    template, contexts = load_contexts(paths)
     sizes = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        with measured_noise("baseline (a)"):
-            started = time.perf_counter()
-            for context in contexts:
-                doc = DocxTemplate(template)
-                doc.render(context, make_environment())
-                buffer = io.BytesIO()
-                doc.save(buffer)
-                sizes.append(buffer.tell())
-            total = time.perf_counter() - started
+        started = time.perf_counter()
+        for context in contexts:
+            doc = DocxTemplate(template)
+            doc.render(context, make_environment())
+            buffer = io.BytesIO()
+            doc.save(buffer)
+            sizes.append(buffer.tell())
+        return time.perf_counter() - started, sizes
+
+
+def bench_naive(paths: list[Path], results: dict) -> None:
+    template, contexts = load_contexts(paths)
+    with measured_noise("baseline (a)"):
+        total, sizes = naive_loop(template, contexts)
     results["naive"] = {
         "n": len(contexts),
         "total": total,
@@ -738,6 +743,28 @@ def bench_naive(paths: list[Path], results: dict) -> None:
     say(
         f"  baseline (a) naive DocxTemplate loop over {len(contexts)} notices: {total:.2f} s = {results['naive']['per_notice_ms']:.1f} ms/notice (template {template.name}, mean output {statistics.mean(sizes) / 1024:.0f} KiB)"
     )
+
+
+def bench_paired(paths: list[Path], notices: Path, work: Path, count: int, rounds: int, results: dict) -> None:
+    """Baseline (a) and `tbkl render` (default jobs) one right after the other, `rounds` times.
+
+    The VM's speed drifts by up to a third within minutes; a ratio taken from two runs made
+    seconds apart is steadier than one taken from runs minutes apart.
+    """
+    template, contexts = load_contexts(paths)
+    out = work / "out"
+    pairs = []
+    for _ in range(rounds):
+        wait_idle()
+        naive_s, _ = naive_loop(template, contexts)
+        shutil.rmtree(out, ignore_errors=True)
+        r = run_measured(tbkl("render", str(notices), "-o", str(out), "--force"), work)
+        expect(r, count, 0, "render (paired)")
+        naive_ms, ours_ms = naive_s / len(contexts) * 1000, r["wall"] / count * 1000
+        pairs.append({"naive_ms": naive_ms, "tbkl_ms": ours_ms, "ratio": naive_ms / ours_ms})
+        say(f"  round {len(pairs)}: naive {naive_ms:.1f} ms, tbkl render (default jobs) {ours_ms:.2f} ms a notice: {naive_ms / ours_ms:.1f}×")
+    results["paired"] = {"rounds": pairs, "median_ratio": statistics.median(p["ratio"] for p in pairs)}
+    say(f"  median of the {rounds} ratios: {results['paired']['median_ratio']:.1f}×")
 
 
 def bench_pandoc(items: list[tuple[Path, dict]], work: Path, results: dict) -> None:
@@ -808,7 +835,7 @@ def bench_stages(paths: list[Path], work: Path, results: dict) -> None:
         t5 = time.perf_counter()
         write_atomic(out / f"{path.stem}.docx", data)
         t6 = time.perf_counter()
-        for name, span in zip(names, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5)):
+        for name, span in zip(names, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5), strict=True):
             totals[name] += span
     noise.__exit__(None, None, None)
     per = {name: seconds / len(paths) * 1000 for name, seconds in totals.items()}
@@ -955,6 +982,18 @@ def table(results: dict, count: int, default_label: str) -> list[tuple[str, str,
             rows.append(
                 (f"per notice vs (b) pandoc, {label}", "not measured", f"≥ {TARGETS['vs_pandoc']:.0f}×", "—", "n/a")
             )
+    if "paired" in results:
+        ratio = results["paired"]["median_ratio"]
+        rounds = results["paired"]["rounds"]
+        rows.append(
+            (
+                f"side by side vs (a), {default_label}, median of {len(rounds)} rounds",
+                f"{statistics.median(r['tbkl_ms'] for r in rounds):.2f} ms vs {statistics.median(r['naive_ms'] for r in rounds):.1f} ms",
+                f"≥ {TARGETS['vs_naive']:.0f}×",
+                f"{ratio:.1f}× ({min(r['ratio'] for r in rounds):.1f}–{max(r['ratio'] for r in rounds):.1f})",
+                "PASS" if ratio >= TARGETS["vs_naive"] else "FAIL",
+            )
+        )
     if "noop" in results:
         wall = results["noop"]["wall"]
         rows.append(
@@ -1053,8 +1092,8 @@ def table(results: dict, count: int, default_label: str) -> list[tuple[str, str,
 def print_table(rows: list[tuple[str, ...]]) -> str:
     head = ("metric", "measured", "target", "ratio", "result")
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(5)]
-    lines = [" | ".join(c.ljust(w) for c, w in zip(head, widths)), "-+-".join("-" * w for w in widths)]
-    lines += [" | ".join(c.ljust(w) for c, w in zip(row, widths)) for row in rows]
+    lines = [" | ".join(c.ljust(w) for c, w in zip(head, widths, strict=True)), "-+-".join("-" * w for w in widths)]
+    lines += [" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
     return "\n".join(lines)
 
 
@@ -1064,6 +1103,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it (notices/, out/, markdown/ …)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per CLI measurement; the median is reported")
     parser.add_argument("--naive", type=int, default=200, help="notices for baseline (a) (default 200)")
+    parser.add_argument("--paired", type=int, default=5, help="side-by-side rounds of baseline (a) and tbkl render (default 5; 0 skips)")
     parser.add_argument("--pandoc", type=int, default=50, help="notices for baseline (b) (default 50; 0 skips)")
     parser.add_argument(
         "--profile", type=int, default=200, help="notices for the cProfile and stage breakdown (0 skips)"
@@ -1168,6 +1208,10 @@ def main(argv: list[str] | None = None) -> int:
             bench_pandoc(items[: args.pandoc], work, results)
         else:
             results["pandoc"] = {"skipped": "--pandoc 0"}
+
+        if args.paired:
+            section(f"[2b] side by side: baseline (a) over {len(subset)} notices, then tbkl render (default jobs) over {args.count}, {args.paired} rounds")
+            bench_paired(subset, notices, work, args.count, args.paired, results)
 
         section(f"[3] no-op re-run (no --force), median of {args.repeats}")
         bench_noop(notices, work, args.count, args.repeats, results)
