@@ -172,32 +172,60 @@ class PreparedTemplate:
         }
 
 
+def _parts_digest(parts: dict[str, bytes]) -> str:
+    """Return the digest of the parts a template renders (the rest is copied as it is)."""
+    digest = hashlib.sha256()
+    for name in sorted(name for name in parts if _RENDERED.match(name)):
+        digest.update(name.encode() + b"\0" + parts[name] + b"\0")
+    return digest.hexdigest()
+
+
 def _cache_key(parts: dict[str, bytes]) -> str:
     """Return what the cached forms of a template depend on: its parts, this module, the version."""
     digest = hashlib.sha256(__version__.encode() + b"\0" + Path(__file__).read_bytes())
-    for name in sorted(name for name in parts if _RENDERED.match(name)):
-        digest.update(name.encode() + b"\0" + parts[name])
+    digest.update(_parts_digest(parts).encode())
     return digest.hexdigest()[:32]
+
+
+SHIPPED_SUFFIX = ".prepared.json"
 
 
 def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, str], _Widths]:
     """Return the template's parts with tags cleaned by docxtpl, and the widths of its lines.
 
     Both depend only on the template's bytes, so they are kept in a small cache file: a later run
-    with the same template skips importing docxtpl, python-docx and lxml altogether.
+    with the same template skips importing docxtpl, python-docx and lxml altogether. The built-in
+    templates ship with this prepared form beside them (`<name>.prepared.json`, written by
+    templates/build_templates.py), so even the first run after installing skips them.
     """
-    names = sorted(name for name in parts if _RENDERED.match(name))
     cache_file = cache_dir() / "mau" / f"{key}.json"
+    for candidate in (cache_file, path.with_name(path.stem + SHIPPED_SUFFIX)):
+        try:
+            cached = json.loads(candidate.read_text(encoding="utf-8"))
+            if candidate is cache_file or cached["digest"] == _parts_digest(parts):
+                return cached["sources"], _Widths(*cached["widths"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    form = prepared_form(path, parts)
     try:
-        cached = json.loads(cache_file.read_text(encoding="utf-8"))
-        return cached["sources"], _Widths(*cached["widths"])
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
+        from .write import write_atomic
+
+        write_atomic(cache_file, json.dumps(form).encode("utf-8"))
+    except TbklError:
+        pass  # a read-only home folder only costs speed
+    return form["sources"], _Widths(*form["widths"])
+
+
+def prepared_form(path: Path, parts: dict[str, bytes] | None = None) -> dict[str, Any]:
+    """Return a template's prepared form: its parts' digest, its cleaned sources and line widths."""
     from docxtpl import DocxTemplate
 
+    if parts is None:
+        with zipfile.ZipFile(path) as package:
+            parts = {info.filename: package.read(info) for info in package.infolist()}
     cleaner = DocxTemplate(path)
     sources = {}
-    for name in names:
+    for name in sorted(name for name in parts if _RENDERED.match(name)):
         xml = cleaner.patch_xml(parts[name].decode("utf-8"))
         xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
         sources[name] = _EMPTY_RUN.sub("", xml)
@@ -205,14 +233,7 @@ def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, s
         widths = _measure(parts["word/document.xml"].decode("utf-8"))
     except Exception as exc:  # noqa: BLE001 - any unreadable XML is the template's fault
         raise TemplateBroken(path, "word/document.xml không đọc được") from exc
-    try:
-        from .write import write_atomic
-
-        body = json.dumps({"sources": sources, "widths": [widths.co_quan, widths.trich_yeu, widths.khan]})
-        write_atomic(cache_file, body.encode("utf-8"))
-    except TbklError:
-        pass  # a read-only home folder only costs speed
-    return sources, widths
+    return {"digest": _parts_digest(parts), "sources": sources, "widths": [widths.co_quan, widths.trich_yeu, widths.khan]}
 
 
 def _compiled(path: Path, sources: dict[str, str], key: str) -> dict[str, jinja2.Template]:

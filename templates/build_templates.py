@@ -527,7 +527,24 @@ def write_index(folder: Path = HERE) -> Path:
     return target
 
 
+def write_prepared(template: Path) -> Path:
+    """Write the prepared form of a built template beside it, so a first run needs no docxtpl."""
+    import sys
+
+    sys.path.insert(0, str(HERE.parent))
+    try:
+        from tbkl_gen.render import SHIPPED_SUFFIX, prepared_form
+    finally:
+        sys.path.pop(0)
+    target = template.with_name(template.stem + SHIPPED_SUFFIX)
+    form = prepared_form(template)
+    target.write_text(json.dumps(form, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return target
+
+
 if __name__ == "__main__":
     for template_spec in TEMPLATES:
-        print(write(template_spec))
+        built = write(template_spec)
+        print(built)
+        print(write_prepared(built))
     print(write_index())
