@@ -136,7 +136,7 @@ class PreparedTemplate:
                     raise TemplateBroken(self.path, f"{name}: biến không có trong hợp đồng mẫu: {exc.message}") from exc
                 except jinja2.TemplateError as exc:
                     raise TemplateBroken(self.path, f"{name}: {exc}") from exc
-                xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+                xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # undo the line breaks of preparation
                 if name == "word/document.xml":
                     xml = keep_last_paragraph_with_closing(xml)
                 out[name] = xml.encode("utf-8")
