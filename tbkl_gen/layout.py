@@ -107,6 +107,8 @@ _INLINE = re.compile(
 
 def parse_inline(text: str, footnotes: list[Footnote], *, bold: bool = False, italic: bool = False) -> list[Span]:
     """Split text into spans by **bold**, *italic* and ^[footnote] markup."""
+    if "*" not in text and "^" not in text and "\\" not in text:  # most text has no markup at all
+        return [Span(text, bold, italic)] if text else []
     spans: list[Span] = []
     position = 0
     for match in _INLINE.finditer(text):

@@ -37,7 +37,6 @@ _FOOTNOTES = "word/footnotes.xml"
 
 # Runs left empty where docxtpl replaced a tag: they carry nothing and only clutter the XML.
 _EMPTY_RUN = re.compile(r"<w:r>(?:<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t(?: [^>]*)?></w:t></w:r>", re.DOTALL)
-_PARAGRAPH_START = re.compile(r"<w:p[ >]")
 _CLOSING_MARK = '<w:pStyle w:val="TBKhoangCach"/>'
 
 # Widths of the urgency stamps in the decree (Phụ lục I, III.2.b), in mm.
@@ -290,15 +289,20 @@ def keep_last_paragraph_with_closing(xml: str) -> str:
     mark = xml.find(_CLOSING_MARK)
     if mark < 0:
         return xml
-    starts = [m.start() for m in _PARAGRAPH_START.finditer(xml, 0, mark)]
-    if len(starts) < 2:
+    end = _paragraph_start_before(xml, mark)
+    start = _paragraph_start_before(xml, end) if end > 0 else -1
+    if start < 0:
         return xml
-    start, end = starts[-2], starts[-1]
     paragraph = xml[start:end]
     if "<w:keepNext/>" in paragraph or "<w:pStyle " not in paragraph:
         return xml
     style_end = paragraph.index("/>", paragraph.index("<w:pStyle ")) + 2
     return xml[:start] + paragraph[:style_end] + "<w:keepNext/>" + paragraph[style_end:] + xml[end:]
+
+
+def _paragraph_start_before(xml: str, end: int) -> int:
+    """Return where the last paragraph ("<w:p>" or "<w:p …>") opening before end starts, or -1."""
+    return max(xml.rfind("<w:p ", 0, end), xml.rfind("<w:p>", 0, end))
 
 
 def _measure(document_xml: str) -> _Widths:

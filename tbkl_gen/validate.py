@@ -16,8 +16,7 @@ from collections.abc import Iterator
 
 from .errors import Problem, Severity
 from .load import Path_, Source, impossible_date
-from .notice import Notice
-from .vocabulary import BLOCK_KEYS
+from .notice import BLOCK_CLASSES, Notice
 
 AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
 # The stacks of authority lines the decree allows, first line first (Phụ lục I, II.7.b).
@@ -476,12 +475,15 @@ def _texts(notice: Notice) -> Iterator[tuple[Path_, str]]:
     yield from _block_texts(notice.noi_dung, ("noi_dung",))
 
 
+_BLOCK_KEY = {cls: key for key, cls in BLOCK_CLASSES.items()}
+
+
 def _block_texts(blocks: list, path: Path_) -> Iterator[tuple[Path_, str]]:
     for index, block in enumerate(blocks):
         here = path + (index,)
         if isinstance(block, str):
             yield here, block
             continue
-        key = next(k for k in BLOCK_KEYS if hasattr(block, k))
+        key = _BLOCK_KEY[type(block)]
         yield here + (key,), getattr(block, key)
         yield from _block_texts(block.noi_dung, here + ("noi_dung",))
