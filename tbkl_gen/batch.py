@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import OutputFailed, OutputLocked, Place, Problem, TbklError
-from .write import commit, discard, remove_stale_temporaries, stage, sync_all, write_atomic
+from .write import Flusher, commit, discard, remove_stale_temporaries, stage, write_atomic
 
 MANIFEST_NAME = ".tbkl-manifest.json"
 SOURCE_SUFFIXES = (".yaml", ".yml")
@@ -127,7 +127,8 @@ def render_batch(jobs: list[Job], settings: Settings) -> BatchResult:
     manifest = {} if settings.force else read_manifest(out_dir)
     fresh_manifest: dict[str, dict[str, str]] = {}
     pending = _changed(jobs, manifest, out_dir, result, fresh_manifest)
-    outcomes = _process_all(pending, settings)
+    flusher = Flusher()
+    outcomes = _process_all(pending, settings, flusher)
     if outcomes:  # with nothing new, the numbers were checked when the outputs were made
         _check_numbers(result.unchanged, fresh_manifest, outcomes)
     seen: set[tuple[object, str]] = set()
@@ -140,11 +141,12 @@ def render_batch(jobs: list[Job], settings: Settings) -> BatchResult:
     try:
         if blocked and not settings.keep_going:
             result.failed.extend(o.job for o in blocked)
+            flusher.failures()  # let the flushes finish before their files go
             for outcome in outcomes:
                 if outcome.staged is not None:
                     discard(outcome.staged)
             return result
-        unsynced = sync_all([(o.staged, o.job.output) for o in outcomes if o.staged is not None and o not in blocked])
+        unsynced = flusher.failures()
         for outcome in outcomes:
             if outcome in blocked or outcome.staged is None:
                 result.failed.append(outcome.job)
@@ -372,8 +374,10 @@ def _start_worker() -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _process_all(pending, settings: Settings) -> list[_Outcome]:  # noqa: ANN001
-    """Process every pending job, in parallel when it pays; keep the order of the jobs."""
+def _process_all(pending, settings: Settings, flusher: Flusher) -> list[_Outcome]:  # noqa: ANN001
+    """Process every pending job, in parallel when it pays; keep the order of the jobs.
+
+    Each output, staged by the process that rendered it, is handed to flusher at once."""
     tasks = [(job, stamp, settings.template, settings.out_dir) for job, stamp in pending]
     workers = min(settings.jobs or os.cpu_count() or 1, max(1, len(tasks)))
     outcomes: list[_Outcome] = []
@@ -394,6 +398,8 @@ def _process_all(pending, settings: Settings) -> list[_Outcome]:  # noqa: ANN001
             chunk = max(1, min(8, len(tasks) // (workers * 8)))  # small chunks: no worker idles long at the end
             for outcome in pool.map(_process, tasks, chunksize=chunk):
                 outcomes.append(outcome)
+                if outcome.staged is not None:
+                    flusher.add(outcome.staged, outcome.job.output)
                 if settings.progress:
                     settings.progress(1)
         except BaseException:
@@ -405,6 +411,8 @@ def _process_all(pending, settings: Settings) -> list[_Outcome]:  # noqa: ANN001
     else:
         for task in tasks:
             outcomes.append(_process(task))
+            if outcomes[-1].staged is not None:
+                flusher.add(outcomes[-1].staged, outcomes[-1].job.output)
             if settings.progress:
                 settings.progress(1)
     return outcomes

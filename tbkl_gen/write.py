@@ -14,6 +14,7 @@ import struct
 import zlib
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .errors import OutputFailed, OutputLocked
 
@@ -77,7 +78,7 @@ def stage(target: Path, data: bytes, *, sync: bool = True) -> Path:
     """Write data to a temporary file beside target; return its path.
 
     The file is flushed to disk before it is returned, unless sync is False: then the caller
-    calls `sync_all` on it before `commit` (a batch flushes its files together, in parallel).
+    flushes it (`Flusher`) before `commit`: a batch flushes its files in threads.
     """
     temp = target.with_name(f".{target.name}.{os.getpid()}{TEMP_SUFFIX}")
     try:
@@ -96,20 +97,29 @@ def stage(target: Path, data: bytes, *, sync: bool = True) -> Path:
     return temp
 
 
-def sync_all(staged: list[tuple[Path, Path]]) -> dict[Path, OutputFailed]:
-    """Flush staged files (temporary file, target) to disk; return the failures by temporary file.
+class Flusher:
+    """Flush staged files to disk in a few threads while the caller goes on with other work.
 
-    Flushing waits on the disk, not the processor, so several files are flushed at once.
+    Flushing waits on the disk, not the processor: a batch hands each staged file over as soon
+    as it is written and collects the failures before the first rename.
     """
-    temps = [temp for temp, _ in staged]
-    if len(temps) > 1:
-        from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            errors = list(pool.map(_sync, temps))
-    else:
-        errors = [_sync(temp) for temp in temps]
-    return {temp: OutputFailed(target, _reason(error)) for (temp, target), error in zip(staged, errors, strict=True) if error is not None}
+    def __init__(self) -> None:
+        self._pool: Any = None  # started with the first file: a run with nothing to write needs no threads
+        self._pending: list[tuple[Path, Path, Any]] = []
+
+    def add(self, temp: Path, target: Path) -> None:
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(max_workers=4)
+        self._pending.append((temp, target, self._pool.submit(_sync, temp)))
+
+    def failures(self) -> dict[Path, OutputFailed]:
+        """Wait for every flush; return the files that could not be flushed, by temporary file."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+        return {temp: OutputFailed(target, _reason(error)) for temp, target, job in self._pending if (error := job.result()) is not None}
 
 
 def _sync(temp: Path) -> OSError | None:

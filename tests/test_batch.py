@@ -305,12 +305,15 @@ def test_a_run_with_nothing_to_do_imports_neither_pydantic_nor_the_renderer(tmp_
 
 
 def test_staged_files_are_flushed_together_and_a_failure_is_named(tmp_path: Path) -> None:
-    from tbkl_gen.write import TEMP_SUFFIX, stage, sync_all
+    from tbkl_gen.write import TEMP_SUFFIX, Flusher, stage
 
     targets = [tmp_path / f"tb-{index}.docx" for index in range(3)]
     staged = [stage(target, b"PK", sync=False) for target in targets]
     staged[1].unlink()  # a temporary file that vanished before its flush
-    failures = sync_all(list(zip(staged, targets, strict=True)))
+    flusher = Flusher()
+    for temp, target in zip(staged, targets, strict=True):
+        flusher.add(temp, target)
+    failures = flusher.failures()
     assert list(failures) == [staged[1]]
     assert str(failures[staged[1]]) == f"{targets[1].as_posix()}: không ghi được tệp (tệp hoặc thư mục bị xóa trong lúc ghi)"
     assert sorted(p.name for p in tmp_path.iterdir()) == [f".tb-{i}.docx.{os.getpid()}{TEMP_SUFFIX}" for i in (0, 2)]
