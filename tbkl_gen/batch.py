@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import OutputFailed, OutputLocked, Place, Problem, TbklError
-from .write import Flusher, commit, discard, remove_stale_temporaries, stage, write_atomic
+from .write import Flusher, commit, discard, folder_lock, remove_stale_temporaries, stage, write_atomic
 
 MANIFEST_NAME = ".tbkl-manifest.json"
 SOURCE_SUFFIXES = (".yaml", ".yml")
@@ -117,7 +117,20 @@ class Settings:
 
 
 def render_batch(jobs: list[Job], settings: Settings) -> BatchResult:
-    """Render jobs: unchanged notices skipped, every other one checked before the first write."""
+    """Render jobs: unchanged notices skipped, every other one checked before the first write.
+
+    The output folder is held for the whole run (a second run into it is refused), and Ctrl-C
+    leaves no temporary file behind.
+    """
+    with folder_lock(settings.out_dir):
+        try:
+            return _render_batch(jobs, settings)
+        except KeyboardInterrupt:
+            remove_stale_temporaries(settings.out_dir)  # ours: the folder is held, nobody else writes here
+            raise
+
+
+def _render_batch(jobs: list[Job], settings: Settings) -> BatchResult:
     started = time.perf_counter()
     _WORKSPACES.clear()  # tbkl.yaml or a template may have changed since an earlier batch
     _TEMPLATES.clear()

@@ -78,10 +78,7 @@ def render(paths, out_dir, force, jobs, keep_going, prune, strict, template, qui
     paths, out_dir = _resolve_paths(paths, out_dir)
     try:
         result = _render(paths, out_dir, force, jobs, keep_going, prune, strict, template, quiet)
-    except KeyboardInterrupt:
-        from .write import remove_stale_temporaries
-
-        remove_stale_temporaries(out_dir)
+    except KeyboardInterrupt:  # the batch has removed its temporary files
         click.echo("Đã dừng theo yêu cầu (Ctrl-C).", err=True)
         sys.exit(EXIT_INTERRUPTED)
     strict_failed = strict and any(not p.is_error for p in result.problems)

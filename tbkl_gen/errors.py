@@ -121,3 +121,14 @@ class OutputFailed(TbklError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path.as_posix()}: không ghi được tệp ({reason})")
+
+
+class FolderBusy(TbklError):
+    """Another run is writing into the same output folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        super().__init__(
+            f"{folder.as_posix()}: một lần chạy “tbkl render” khác đang ghi vào thư mục này; "
+            "chờ lần chạy đó xong rồi chạy lại"
+        )

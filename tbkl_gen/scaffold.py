@@ -110,7 +110,7 @@ def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[Path]
     written = {
         config: "\n".join(header + to_yaml(settings)) + "\n",
         folder / ".gitattributes": "*.yaml text eol=lf\n*.yml text eol=lf\n*.docx binary\n*.pdf binary\n",
-        folder / ".gitignore": "out/.tbkl-manifest.json\n",
+        folder / ".gitignore": "out/.tbkl-manifest.json\nout/.tbkl-lock\n",
         folder / "README.md": _WORKSPACE_README.format(template=template),
         folder / "templates" / "README.md": _TEMPLATES_README,
         folder / SCHEMA_FILE: _schema_text(),

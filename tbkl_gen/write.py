@@ -11,15 +11,19 @@ from __future__ import annotations
 import io
 import os
 import struct
+import sys
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputFailed, OutputLocked
+from .errors import FolderBusy, OutputFailed, OutputLocked
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TEMP_SUFFIX = ".tbkl-tmp"
+LOCK_NAME = ".tbkl-lock"
 
 
 def package(parts: dict[str, bytes]) -> bytes:
@@ -187,3 +191,42 @@ def remove_stale_temporaries(folder: Path) -> int:
             discard(leftover)
             count += 1
     return count
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold the output folder for one run: a second run into it at the same time is refused.
+
+    The lock is the operating system's (a record lock on `.tbkl-lock` in the folder), so it goes
+    with the process however the process ends: a killed run leaves nothing to clean up. A folder
+    that cannot hold the lock file (read-only, or a file in its place) runs unlocked; writing
+    the outputs then explains what is wrong.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / LOCK_NAME, "a+b")  # noqa: SIM115 - closed below, which releases the lock
+    except OSError:
+        yield
+        return
+    try:
+        if not _try_lock(handle):
+            raise FolderBusy(folder)
+        yield
+    finally:
+        handle.close()
+
+
+def _try_lock(handle: io.BufferedRandom) -> bool:
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.lockf(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # a process's lock: forked workers do not hold it
+    except OSError:
+        return False
+    return True

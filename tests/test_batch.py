@@ -239,6 +239,7 @@ def test_sigkill_mid_batch_leaves_every_output_old_or_new_and_whole(tmp_path: Pa
     new = {p.name: p.read_bytes() for p in reference.glob("*.docx")}
     assert len(old) == len(new) == len(sources)
     rng = random.Random(20)
+    renewed = 0
     for attempt in range(20):
         process = _batch_process(tmp_path / "src", out, "--jobs", str(1 + attempt % 2), quiet_pipes=True)
         time.sleep(rng.uniform(0.2, 1.2))
@@ -247,7 +248,9 @@ def test_sigkill_mid_batch_leaves_every_output_old_or_new_and_whole(tmp_path: Pa
         for path in out.glob("*.docx"):
             data = path.read_bytes()
             assert data in (old[path.name], new[path.name]), f"attempt {attempt}: {path.name} is neither old nor new"
+            renewed += data == new[path.name]
         assert sorted(p.name for p in out.glob("*.docx")) == sorted(old)
+    assert renewed > 0  # some killed runs got as far as replacing files (none was refused by a stale lock)
     assert all(_opens(out / name) for name in rng.sample(sorted(old), 10))
     _wait_for_orphaned_workers(out)
     finish = run(["render", str(tmp_path / "src"), "-o", str(out)])
@@ -317,3 +320,21 @@ def test_staged_files_are_flushed_together_and_a_failure_is_named(tmp_path: Path
     assert list(failures) == [staged[1]]
     assert str(failures[staged[1]]) == f"{targets[1].as_posix()}: không ghi được tệp (tệp hoặc thư mục bị xóa trong lúc ghi)"
     assert sorted(p.name for p in tmp_path.iterdir()) == [f".tb-{i}.docx.{os.getpid()}{TEMP_SUFFIX}" for i in (0, 2)]
+
+
+def test_a_second_run_into_a_folder_in_use_is_refused_and_writes_nothing(tmp_path: Path) -> None:
+    from tbkl_gen.write import folder_lock
+
+    make_notices(tmp_path / "src", 2)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "tbkl_gen", "render", str(tmp_path / "src"), "-o", str(out)]
+    with folder_lock(out):  # this process holds the folder, as a running batch would
+        busy = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", cwd=ROOT, check=False)
+        assert busy.returncode == 1
+        assert busy.stderr.strip() == (
+            f"{out.as_posix()}: một lần chạy “tbkl render” khác đang ghi vào thư mục này; chờ lần chạy đó xong rồi chạy lại"
+        )
+        assert sorted(p.name for p in out.iterdir()) == [".tbkl-lock"]
+    done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.glob("*.docx")) == ["tb-000.docx", "tb-001.docx"]
