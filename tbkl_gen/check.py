@@ -13,7 +13,8 @@ from pathlib import Path
 
 from .batch import find_sources
 from .errors import Place, Problem, Severity
-from .load import Path_, field_path, load_notice, read_together
+from .load import Path_, field_path, load_notice
+from .shape import read_together
 from .notice import Notice
 from .validate import validate
 from .vietnamese import number_text

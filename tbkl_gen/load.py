@@ -1,4 +1,4 @@
-"""Read a notice source: path → bytes → YAML nodes → plain data with places → `Notice`.
+"""Read a notice source: path → bytes → YAML nodes → plain data with places (→ `shape`).
 
 This is the only module that imports yaml. It reads with the safe loader only, refuses tags,
 anchors and aliases, duplicate keys, oversized files and characters Word cannot hold before
@@ -11,22 +11,18 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import difflib
 import re
 import stat
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from .errors import Place, Problem, Severity
-from .notice import Notice, from_data
-from .vocabulary import ALL_KEYS, BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS
+from .notice import Notice
+from .vocabulary import ALL_KEYS, BLOCK_KEYS
 
-if TYPE_CHECKING:  # pydantic loads only when the model has to explain a mistake
-    from pydantic import BaseModel, ValidationError
 
 MAX_SOURCE_BYTES = 1_000_000
 # Notices nest sections, items, points and dashes a handful of levels deep; far deeper nesting
@@ -99,18 +95,6 @@ FIELD_EXAMPLES = {
 _ALL_KEYS = ALL_KEYS
 # Keys that are no Vietnamese word: a value starting with one of them lost its colon.
 _KEY_WORDS = frozenset({*BLOCK_KEYS, *(key for key in _ALL_KEYS if "_" in key)})
-
-_KIND_NAMES = (
-    (bool, "giá trị đúng/sai"),
-    (int, "số nguyên"),
-    (float, "số thực"),
-    (list, "danh sách"),
-    (dict, "bảng khóa–giá trị"),
-    (type(None), "giá trị rỗng"),
-    (dt.datetime, "ngày giờ"),
-    (dt.date, "ngày tháng"),
-)
-
 
 @dataclass
 class Source:
@@ -252,8 +236,8 @@ def read_source(path: Path, *, fast: bool = True) -> tuple[Source | None, list[P
     try:
         source = _read_source(path, problems, fast)
     except _LoadFailed as failed:
-        return None, _capped(path, _sorted([*problems, failed.problem]))
-    source.problems = _sorted(problems)
+        return None, _capped(path, sorted_by_place([*problems, failed.problem]))
+    source.problems = sorted_by_place(problems)
     return source, source.problems
 
 
@@ -267,6 +251,7 @@ def load_notice(path: Path, defaults: Source | None = None) -> Loaded:
 
 def build_notice(source: Source, defaults: Source | None = None) -> Loaded:
     """Turn plain data (merged with defaults) into a `Notice`, or the problems that prevent it."""
+    from .shape import check_shape
     from .workspace import EXTEND_KEY, merge_defaults
 
     if defaults is None and EXTEND_KEY not in source.data:
@@ -279,14 +264,14 @@ def build_notice(source: Source, defaults: Source | None = None) -> Loaded:
                 mine = [p for p in written.flow | set(written.comments) if merged.file_of(p) == written.path]
                 merged.flow |= {p for p in mine if p in written.flow}
                 merged.comments.update({p: written.comments[p] for p in mine if p in written.comments})
-    notice, problems, stand_in = _validate(merged)
-    problems = _capped(source.path, _sorted([*source.problems, *problems]))
+    notice, problems, stand_in = check_shape(merged)
+    problems = _capped(source.path, sorted_by_place([*source.problems, *problems]))
     if any(p.is_error for p in source.problems):
         return Loaded(source.path, None, merged, problems, partial=notice or stand_in)
     return Loaded(source.path, notice, merged, problems, partial=stand_in)
 
 
-def _sorted(problems: list[Problem]) -> list[Problem]:
+def sorted_by_place(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.place.line or 0, p.place.column or 0))
 
 
@@ -1146,514 +1131,3 @@ def _os_reason(exc: OSError) -> str:
     if isinstance(exc, IsADirectoryError):
         return "là một thư mục"
     return exc.strerror or "lỗi hệ thống"
-
-
-# --- validation against the model -------------------------------------------------------------
-
-
-# Keys with a default that a drafter may leave empty (`noi_nhan:`, `quyen_han:`) to mean "none".
-_EMPTY_MEANS_DEFAULT = {"phien_ban", "noi_nhan", "noi_nhan_them", "quyen_han", "tieu_de", "noi_dung"}
-# Lists of text in which an item left empty (`- ` alone) is a slip, reported by validation.
-_TEXT_LISTS = {"noi_dung", "noi_nhan", "noi_nhan_them", "quyen_han", "ten"}
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-
-
-def _prepare(source: Source) -> list[Problem]:
-    """Bring plain data closer to what the model accepts without hiding any mistake.
-
-    In one pass over the data: every string is normalised to NFC (with a warning where the
-    drafter's text was not), blank strings become "", an item left empty in a list of text
-    becomes "", and optional keys left empty are dropped (`noi_nhan:` means no recipients).
-    """
-    problems: list[Problem] = []
-
-    def leaf(value: Any, path: Path_) -> Any:
-        if isinstance(value, str):
-            normal = unicodedata.normalize("NFC", value)
-            if normal != value:
-                problems.append(
-                    Problem(
-                        source.place(path),
-                        "chữ tiếng Việt ở dạng tổ hợp (NFD), đã chuyển sang dạng dựng sẵn (NFC)",
-                        Severity.WARNING,
-                        hint="lưu tệp với Unicode dựng sẵn để tìm kiếm và so sánh đúng",
-                        code="nfd",
-                    )
-                )
-            return normal if normal.strip() else ""
-        if value is None and len(path) >= 2 and isinstance(path[-1], int) and path[-2] in _TEXT_LISTS:
-            return ""
-        return value
-
-    def walk(value: Any, path: Path_) -> Any:
-        if isinstance(value, dict):
-            return {k: walk(v, path + (k,)) for k, v in value.items() if not (v is None and k in _EMPTY_MEANS_DEFAULT and path + (k,) != ("noi_dung",))}
-        if isinstance(value, list):
-            return [walk(v, path + (i,)) for i, v in enumerate(value)]
-        return leaf(value, path)
-
-    source.data = walk(source.data, ())
-    meeting = source.data.get("ngay_hop")
-    if isinstance(meeting, str) and ("ngay_hop",) not in source.broken:
-        match = _ISO_DATE.match(meeting.strip())
-        if match:
-            year, month, day = (int(g) for g in match.groups())
-            try:
-                source.data["ngay_hop"] = dt.date(year, month, day)
-            except ValueError:
-                message, hint = impossible_date(year, month, day)
-                problems.append(Problem(source.place(("ngay_hop",)), message, hint=hint, code="date"))
-                source.broken.add(("ngay_hop",))
-    return problems
-
-
-def _validate(source: Source) -> tuple[Notice | None, list[Problem], Notice | None]:
-    """Return the notice (or None), the problems, and a stand-in notice for meaning checks.
-
-    When the model refuses the data, the values it refused are replaced by harmless stand-ins
-    and the model is tried once more: the stand-in notice lets validation report the drafter's
-    other mistakes in the same run. Its refused paths (and the checks that read them together)
-    are marked broken, so that no message is ever about a stand-in value.
-    """
-    warnings = _prepare(source)
-    data = source.data
-    notice = from_data(data)
-    if notice is not None:
-        return notice, warnings, None
-    from pydantic import ValidationError
-
-    from .model import Notice, to_notice
-
-    for _ in range(2):
-        try:
-            return to_notice(Notice.model_validate(data)), warnings, None
-        except ValidationError as exc:
-            patched = _accept_plain_numbers(source, data, exc)
-            if patched is None:
-                problems = _problems_from(source, data, exc)
-                return None, warnings + problems, _stand_in(source, data, exc)
-            data = patched
-    return None, warnings, None
-
-
-# Values that satisfy the model and mean nothing; messages about them are filtered out.
-_STAND_INS: dict[str, Any] = {
-    "co_quan": {"ten": ["X"], "viet_tat": "X"},
-    "nguoi_ky": {"chuc_vu": "X", "ho_ten": "X"},
-    "ngay": 2000,
-    "nam": 2000,
-    "noi_dung": [""],
-    "ten": ["X"],
-    "luu": "VT, X",
-}
-_OPTIONAL = {"phien_ban", "mau", "so", "ky_hieu", "ngay_hop", "do_khan", "chu_quan", "quyen_han", "noi_nhan", "noi_nhan_them", "tieu_de", "thang"}
-# Checks that read these fields together: a stand-in in one silences messages about the others.
-_READ_TOGETHER = (("nguoi_ky",), ("ngay", "ngay_hop"), ("co_quan", "so", "ky_hieu"), ("noi_nhan", "luu"))
-
-
-def _stand_in(source: Source, data: dict[str, Any], exc: ValidationError) -> Notice | None:
-    from pydantic import ValidationError
-
-    from .model import Notice as Model, to_notice
-
-    errors = exc.errors()
-    if len(errors) > MAX_PROBLEMS:
-        return None
-    repaired = _deep_copy(data)
-    broken: set[Path_] = set()
-    for error in errors:
-        path, _ = _data_path(data, error["loc"])
-        if not path:
-            return None
-        broken.add(path)
-        if error["type"] == "extra_forbidden":
-            meant = _suggest(str(path[-1]), _allowed_keys(data_model_path(data, path[:-1])))
-            if meant:
-                broken.add(path[:-1] + (meant,))
-        parent: Any = repaired
-        for part in path[:-1]:
-            parent = parent[part] if isinstance(parent, (dict, list)) else None
-        last = path[-1]
-        if isinstance(parent, list) and isinstance(last, int) and last < len(parent):
-            parent[last] = ""
-        elif isinstance(parent, dict):
-            name = str(last)
-            in_date = len(path) == 2 and path[0] == "ngay"
-            if in_date and name == "nam":
-                parent[name] = 2000
-            elif error["type"] == "extra_forbidden" or name in _OPTIONAL or in_date:
-                parent.pop(name, None)
-            elif name in _STAND_INS:
-                parent[name] = _deep_copy(_STAND_INS[name])
-            else:
-                parent[name] = "X"
-        else:
-            return None
-    try:
-        notice = Model.model_validate(repaired)
-    except (ValidationError, ValueError, TypeError):
-        return None
-    source.broken.update(broken)
-    return to_notice(notice)
-
-
-def read_together(broken: set[Path_]) -> set[Path_]:
-    """Return the broken paths with the fields checked together with them: a check that reads a
-    refused or stand-in value with another field must not speak about the other one either."""
-    widened = set(broken)
-    for group in _READ_TOGETHER:
-        if any(path[:1] == (member,) for path in broken for member in group):
-            widened.update((member,) for member in group)
-    return widened
-
-
-# Identifiers that drafters type as bare digits: `so: 28` means the text "28".
-_NUMBER_FIELDS = {("so",)}
-
-
-def _accept_plain_numbers(source: Source, data: dict[str, Any], exc: ValidationError) -> dict[str, Any] | None:
-    """Let `so: 28` stand for "28": a plain number whose text reads back the same is a string."""
-    fixes: list[tuple[Path_, str]] = []
-    for error in exc.errors():
-        if error["type"] != "string_type":
-            continue
-        path, _ = _data_path(data, error["loc"])
-        raw = source.raw_plain.get(path)
-        value = error["input"]
-        if path in _NUMBER_FIELDS and raw is not None and isinstance(value, int) and not isinstance(value, bool) and str(value) == raw:
-            fixes.append((path, raw))
-    if not fixes:
-        return None
-    patched = _deep_copy(data)
-    for path, raw in fixes:
-        target = patched
-        for part in path[:-1]:
-            target = target[part]
-        target[path[-1]] = raw
-    return patched
-
-
-def _deep_copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _deep_copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_deep_copy(v) for v in value]
-    return value
-
-
-_TAGS = {"doan", *BLOCK_KEYS}
-
-
-def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path_, str]:
-    """Map a pydantic error location onto the data: (path that exists, name of the field).
-
-    Union tags (`khoan` after a block index) and validator steps have no place in the source
-    and are dropped; a missing key stays as the last part so the message can name it.
-    """
-    path: list[Any] = []
-    current = data
-    name = ""
-    skip_tag = False
-    parts = list(loc)
-    for position, part in enumerate(parts):
-        if skip_tag and part in _TAGS:
-            skip_tag = False
-            continue
-        skip_tag = False
-        if isinstance(part, str) and part.startswith(("function-", "constrained-", "lax-", "strict-")):
-            continue
-        if isinstance(part, int):
-            if isinstance(current, list) and 0 <= part < len(current):
-                path.append(part)
-                skip_tag = len(path) >= 2 and path[-2] == "noi_dung"
-                current = current[part]
-                continue
-            break
-        name = str(part)
-        if isinstance(current, dict) and part in current:
-            path.append(part)
-            current = current[part]
-        elif isinstance(current, dict) and position == len(parts) - 1:
-            path.append(part)
-            current = None
-        else:
-            # the value is not a mapping (a date typed as text): the field is named, not placed
-            break
-    return tuple(path), name
-
-
-def _problems_from(source: Source, data: dict[str, Any], exc: ValidationError) -> list[Problem]:
-    errors = exc.errors()
-    everything = [(*_data_path(data, error["loc"]), error) for error in errors]
-    mapped = [(path, name, error) for path, name, error in everything if not any(path[: len(b)] == b for b in source.broken)]
-    suggested: set[Path_] = set()
-    for path, _name, error in everything[:MAX_PROBLEMS]:
-        if error["type"] == "extra_forbidden":
-            suggestion = _suggest(str(path[-1]), _allowed_keys(data_model_path(source.data, path[:-1])))
-            if suggestion:
-                suggested.add(path[:-1] + (suggestion,))
-        elif isinstance(error.get("input"), dict) and path and error["type"] not in ("dict_type", "model_type"):
-            # keys indented under a value by mistake: the hint there says so, not "missing"
-            allowed = _allowed_keys(data_model_path(source.data, path[:-1]))
-            suggested.update(path[:-1] + (key,) for key in error["input"] if key in allowed)
-    problems: list[Problem] = []
-    seen: set[tuple[Path_, str]] = set()
-    for index, (path, name, error) in enumerate(mapped):
-        if error["type"] == "missing" and path in suggested:
-            continue  # the misspelt key beside it already says "did you mean"
-        # past the problems that will be shown, only count them: suggestions are slow
-        problem = _problem_for(source, path, name, error, suggest=index < MAX_PROBLEMS)
-        if (path, problem.message) not in seen:
-            seen.add((path, problem.message))
-            problems.append(problem)
-    return _sorted(problems)
-
-
-def _problem_for(source: Source, path: Path_, name: str, error: dict[str, Any], *, suggest: bool = True) -> Problem:
-    kind = error["type"]
-    value = error.get("input")
-    here = source.place(path)
-    if kind == "missing":
-        return Problem(_missing_place(source, path), f"thiếu {label(path)}", hint=_example_hint(path), code="missing")
-    if kind == "extra_forbidden":
-        key = str(path[-1])
-        allowed = _allowed_keys(data_model_path(source.data, path[:-1])) if suggest else []
-        suggestion = _suggest(key, allowed)
-        if suggestion:
-            hint = f"có phải ý bạn là “{suggestion}”?"
-        elif allowed:
-            hint = "các khóa dùng được ở đây: " + ", ".join(allowed)
-        else:
-            hint = "xóa khóa này hoặc sửa tên khóa"
-        return Problem(source.place(path, key=True), f"khóa không hợp lệ “{key}”", hint=hint, code="unknown_key")
-    if kind in ("union_tag_not_found", "union_tag_invalid"):
-        return _block_problem(source, path, value)
-    raw = source.raw_plain.get(path)
-    if value is None:
-        hint = _example_hint(path)
-        if path in source.comments:
-            hint = "phần sau dấu “#” là ghi chú của YAML; nếu đây là chữ, đặt cả giá trị trong ngoặc kép"
-        return Problem(source.place(path, key=True), f"thiếu {label(path)}", hint=hint, code="missing")
-    if kind == "string_type" and raw is not None and not _reads_back(raw, value):
-        return Problem(here, _trap_message(raw, value), hint=f"viết trong ngoặc kép: {name}: \"{raw}\"", code="yaml_trap")
-    if kind in ("too_short", "string_too_short"):
-        if isinstance(value, str):
-            return Problem(here, f"thiếu {label(path)}", hint=_example_hint(path), code="missing")
-        what = {"noi_dung": "cần ít nhất một đoạn nội dung", "ten": "cần ít nhất một dòng tên cơ quan"}.get(name, "cần ít nhất một mục")
-        return Problem(here, what, code="empty_value")
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return _range_problem(here, name, value)
-    if kind == "literal_error":
-        return _literal_problem(here, name, value)
-    if name in ("ngay", "ngay_hop") and path in (("ngay",), ("ngay_hop",)):
-        return _date_problem(here, name, value)
-    if kind.endswith("_type") or kind in ("model_attributes_type", "dataclass_type"):
-        expected = _expected(kind, name)
-        hint = _type_hint(kind, name, value)
-        if path in source.flow and kind == "string_type":
-            bracket = "{" if isinstance(value, dict) else "["
-            hint = f"giá trị bắt đầu bằng “{bracket}” bị YAML hiểu là {'bảng' if bracket == '{' else 'danh sách'}; nếu đây là chữ, đặt cả giá trị trong ngoặc kép"
-        elif isinstance(value, dict) and kind != "dict_type":
-            swallowed = [k for k in value if k in _allowed_keys(data_model_path(source.data, path[:-1]))]
-            if swallowed:
-                hint = f"dòng “{swallowed[0]}:” bị thụt lề nên bị đọc là một phần của “{name}”; cho nó thẳng cột với “{name}:”"
-        return Problem(here, f"cần {expected}, nhưng gặp {_describe(value)}", hint=hint, code="type")
-    return Problem(here, f"giá trị không hợp lệ: {_describe(value)}", code=kind)
-
-
-def _reads_back(raw: str, value: Any) -> bool:
-    """Tell whether YAML kept the drafter's text as typed: 123 is 123, but 012 is 10."""
-    return isinstance(value, int) and not isinstance(value, bool) and str(value) == raw
-
-
-def _example_hint(path: Path_) -> str:
-    name = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
-    example = FIELD_EXAMPLES.get(name)
-    if name == "ngay" and len(path) > 1:
-        example = None
-    return f"ví dụ: {example}" if example else ""
-
-
-def _missing_place(source: Source, path: Path_) -> Place:
-    parent = source.place(path[:-1])
-    return Place(parent.file, parent.line, parent.column, field_path(path))
-
-
-def _block_problem(source: Source, path: Path_, value: Any) -> Problem:
-    here = source.place(path)
-    kinds = ", ".join(BLOCK_KEYS)
-    if isinstance(value, dict):
-        present = [k for k in BLOCK_KEYS if k in value]
-        if len(present) > 1:
-            both = " và ".join(f"“{k}”" for k in present)
-            return Problem(here, f"một khối có cả {both}; mỗi khối chỉ có một trong các khóa {kinds}", hint="tách thành các khối riêng, mỗi khối bắt đầu bằng “- ”", code="block")
-        if len(value) == 1 and " " in str(next(iter(value))).strip():
-            return Problem(
-                here,
-                "dấu “: ” trong đoạn văn này bị YAML hiểu là khóa và giá trị",
-                hint="đặt cả đoạn trong ngoặc kép, hoặc viết “>-” rồi xuống dòng viết đoạn văn thụt lề",
-                code="block",
-            )
-        keys = ", ".join(f"“{k}”" for k in value)
-        suggestion = next((s for k in value if (s := _suggest(str(k), list(BLOCK_KEYS)))), None)
-        hint = f"có phải ý bạn là “{suggestion}”?" if suggestion else f"thêm một trong các khóa {kinds}, hoặc viết đoạn văn không có khóa"
-        return Problem(here, f"khối có khóa {keys} nhưng không có khóa loại khối nào ({kinds})", hint=hint, code="block")
-    raw = source.raw_plain.get(path)
-    if raw is not None and value is not None and not isinstance(value, (list, dict)):
-        message = _trap_message(raw, value) if not _reads_back(raw, value) else f"cần một đoạn văn, nhưng gặp {_describe(value)}"
-        return Problem(here, message, hint=f"viết trong ngoặc kép: - \"{raw}\"", code="yaml_trap")
-    if isinstance(value, list):
-        return Problem(here, f"cần một đoạn văn hoặc một khối ({kinds}), nhưng gặp danh sách", hint="bỏ bớt một dấu “- ”", code="block")
-    return Problem(here, f"cần một đoạn văn hoặc một khối ({kinds}), nhưng gặp {_describe(value)}", code="block")
-
-
-def _range_problem(here: Place, name: str, value: Any) -> Problem:
-    if name == "thang":
-        return Problem(here, f"tháng {value} không tồn tại", hint="tháng từ 1 đến 12", code="date")
-    if name == "ngay":
-        return Problem(here, f"ngày {value} không tồn tại", hint="ngày từ 1 đến 31", code="date")
-    if name == "nam":
-        return Problem(here, f"năm {value} nằm ngoài khoảng 1945–2100", hint="kiểm tra lại năm ban hành", code="date")
-    return Problem(here, f"giá trị {value} nằm ngoài khoảng cho phép", code="range")
-
-
-def _literal_problem(here: Place, name: str, value: Any) -> Problem:
-    if name == "do_khan":
-        choices = ", ".join(f"“{level}”" for level in URGENCY_LEVELS)
-        hint = ""
-        if isinstance(value, str):
-            guess = unicodedata.normalize("NFC", value.strip().upper().replace("HOẢ", "HỎA"))
-            if guess in URGENCY_LEVELS:
-                hint = f"viết do_khan: {guess}"
-        return Problem(here, f"cần một trong các mức {choices}, nhưng gặp {_describe(value)}", hint=hint, code="type")
-    if name == "phien_ban":
-        return Problem(here, f"cần phiên bản {SCHEMA_VERSION}, nhưng gặp {_describe(value)}", hint=f"viết phien_ban: {SCHEMA_VERSION}", code="type")
-    return Problem(here, f"giá trị không hợp lệ: {_describe(value)}", code="type")
-
-
-_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-
-
-def _date_problem(here: Place, name: str, value: Any) -> Problem:
-    if isinstance(value, dt.datetime):
-        return Problem(
-            here,
-            f"cần ngày dạng YYYY-MM-DD, không kèm giờ, nhưng gặp ngày giờ {value:%Y-%m-%d %H:%M:%S}",
-            hint=f"viết {name}: {value:%Y-%m-%d}",
-            code="date",
-        )
-    expected = "ngày dạng YYYY-MM-DD" + (" (hoặc YYYY-MM, YYYY khi dự thảo chưa có ngày)" if name == "ngay" else "")
-    hint = f"ví dụ: {name}: 2021-12-22"
-    if isinstance(value, str):
-        match = _DMY.match(value.strip())
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            hint = f"viết {name}: {year:04d}-{month:02d}-{day:02d}"
-    return Problem(here, f"cần {expected}, nhưng gặp {_describe(value)}", hint=hint, code="date")
-
-
-def _trap_message(raw: str, value: Any) -> str:
-    if isinstance(value, bool):
-        return f"YAML đọc “{raw}” thành giá trị đúng/sai ({'true' if value else 'false'}), không phải chữ"
-    digits = raw.lstrip("+-").replace("_", "")
-    if isinstance(value, int) and digits[:2].lower() == "0x":
-        return f"YAML đọc “{raw}” thành số {value} (hệ thập lục phân)"
-    if isinstance(value, int) and digits[:2].lower() == "0b":
-        return f"YAML đọc “{raw}” thành số {value} (hệ nhị phân)"
-    if isinstance(value, (int, float)) and ":" in raw:
-        return f"YAML đọc “{raw}” thành số {value} (hệ cơ số 60)"
-    if isinstance(value, int) and digits.startswith("0") and len(digits) > 1:
-        return f"YAML đọc “{raw}” thành số {value} (số bắt đầu bằng 0 là hệ bát phân)"
-    if isinstance(value, (dt.date, dt.datetime)):
-        return f"YAML đọc “{raw}” thành ngày tháng, không phải chữ"
-    if isinstance(value, (int, float)):
-        return f"YAML đọc “{raw}” thành số {value}, không phải chữ"
-    return f"YAML đọc “{raw}” thành {_describe(value)}, không phải chữ"
-
-
-def _expected(kind: str, name: str) -> str:
-    if kind == "string_type":
-        return f"{label((name,))} (chuỗi văn bản)" if name in FIELD_LABELS else "chuỗi văn bản"
-    return {
-        "int_type": "số nguyên",
-        "bool_type": "true hoặc false",
-        "list_type": "danh sách",
-        "dict_type": "bảng khóa–giá trị",
-        "model_type": "bảng khóa–giá trị (các dòng “khoa: giá trị” thụt lề bên dưới)",
-        "model_attributes_type": "bảng khóa–giá trị (các dòng “khoa: giá trị” thụt lề bên dưới)",
-        "date_type": "ngày dạng YYYY-MM-DD",
-    }.get(kind, "giá trị khác")
-
-
-def _type_hint(kind: str, name: str, value: Any) -> str:
-    if kind == "string_type" and isinstance(value, list):
-        return "bỏ dấu “- ”, viết giá trị ngay sau dấu “:”"
-    if kind == "string_type" and isinstance(value, dict):
-        return "giá trị có “: ” bị YAML hiểu là bảng; đặt cả giá trị trong ngoặc kép"
-    if kind == "list_type":
-        return f"viết “{name}:” rồi mỗi mục một dòng bắt đầu bằng “- ”, thụt lề bên dưới"
-    return ""
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:40] + "…"
-        return f"chuỗi “{shown}”"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return f"số {value}"
-    for kind, name in _KIND_NAMES:
-        if isinstance(value, kind):
-            return name
-    return type(value).__name__
-
-
-def _fold(name: str) -> str:
-    """Return a key as it would be typed without diacritics: `Nơi nhận` → `noi_nhan`."""
-    text = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn").lower()
-    return re.sub(r"[\s\-.]+", "_", text.strip())
-
-
-def _suggest(name: str, allowed: list[str]) -> str | None:
-    folded = _fold(name)
-    for candidate in allowed:
-        if _fold(candidate) == folded or candidate.replace("_", "") == folded.replace("_", ""):
-            return candidate
-    matches = difflib.get_close_matches(folded, allowed, n=1, cutoff=0.6)
-    return matches[0] if matches and matches[0] != name else None
-
-
-def data_model_path(data: Any, path: Path_) -> type[BaseModel] | None:
-    """Return the model class that the mapping at path is validated as."""
-    from . import model as m
-
-    current: type[BaseModel] | None = m.Notice
-    value: Any = data
-    for part in path:
-        if current is None:
-            return None
-        if isinstance(part, int):
-            value = value[part] if isinstance(value, list) and part < len(value) else None
-            kind = m._block_kind(value)
-            current = {"muc": m.Muc, "khoan": m.Khoan, "diem": m.Diem, "gach": m.Gach, "cong": m.Cong}.get(kind or "")
-            continue
-        value = value.get(part) if isinstance(value, dict) else None
-        sub = {"co_quan": m.CoQuan, "nguoi_ky": m.NguoiKy, "ngay": m.NgayThang}.get(part)
-        if sub is not None:
-            current = sub
-        elif part != "noi_dung":  # a list follows; the index picks the block model
-            current = None
-    return current
-
-
-def _allowed_keys(model_class: type[BaseModel] | None) -> list[str]:
-    from .model import Notice
-
-    if model_class is None:
-        return []
-    keys = list(model_class.model_fields)
-    if model_class is Notice:
-        keys.append("noi_nhan_them")
-    return keys
