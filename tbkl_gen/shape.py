@@ -15,7 +15,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from .errors import Place, Problem, Severity
-from .load import FIELD_EXAMPLES, FIELD_LABELS, MAX_PROBLEMS, Path_, Source, sorted_by_place, field_path, impossible_date, label
+from .load import FIELD_EXAMPLES, FIELD_LABELS, MAX_PROBLEMS, Path_, Source, field_path, impossible_date, label, sorted_by_place
 from .notice import Notice, from_data
 from .vocabulary import BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS
 
