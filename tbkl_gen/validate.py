@@ -8,7 +8,6 @@ when loading; this module checks meaning: dates, number and symbol, the signer's
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 import unicodedata
@@ -115,7 +114,7 @@ class _Checker:
                 return
         elif day.thang is not None:
             earliest = dt.date(day.nam, day.thang, 1)
-            latest = dt.date(day.nam, day.thang, calendar.monthrange(day.nam, day.thang)[1])
+            latest = _last_day_of_month(day.nam, day.thang)
         else:
             earliest, latest = dt.date(day.nam, 1, 1), dt.date(day.nam, 12, 31)
         meeting = self.notice.ngay_hop
@@ -487,3 +486,9 @@ def _block_texts(blocks: list, path: Path_) -> Iterator[tuple[Path_, str]]:
         key = _BLOCK_KEY[type(block)]
         yield here + (key,), getattr(block, key)
         yield from _block_texts(block.noi_dung, here + ("noi_dung",))
+
+
+def _last_day_of_month(year: int, month: int) -> dt.date:
+    """Return the last day of a month (without importing calendar, and locale with it)."""
+    first_of_next = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first_of_next - dt.timedelta(days=1)

@@ -131,11 +131,11 @@ class Flusher:
 
     def failures(self) -> dict[Path, OutputFailed]:
         """Wait for every flush; return the files that could not be flushed, by temporary file."""
-        if self._group:
-            self._submit()
+        last = _sync_group(self._group)  # here: a run of a few files starts no thread at all
+        self._group = []
         if self._pool is not None:
             self._pool.shutdown(wait=True)
-        return {temp: failure for job in self._jobs for temp, failure in job.result()}
+        return {temp: failure for job in self._jobs for temp, failure in job.result()} | dict(last)
 
 
 def _sync_group(group: list[tuple[Path, Path]]) -> list[tuple[Path, OutputFailed]]:
