@@ -215,8 +215,7 @@ def _block(value: Any) -> Block:
     if len(kinds) != 1:
         raise _Unsure
     kind = kinds[0]
-    allowed = _KHOAN_KEYS if kind == "khoan" else frozenset({kind, "noi_dung"})
-    _fields(value, frozenset(), allowed)
+    _fields(value, frozenset(), _BLOCK_FIELDS[kind])
     extra = {}
     if kind == "khoan" and "tieu_de" in value:
         if type(value["tieu_de"]) is not bool:
@@ -226,7 +225,7 @@ def _block(value: Any) -> Block:
     return BLOCK_CLASSES[kind](**{kind: _text(value[kind])}, noi_dung=children, **extra)
 
 
-_KHOAN_KEYS = frozenset({"khoan", "tieu_de", "noi_dung"})
+_BLOCK_FIELDS = {kind: frozenset({kind, "noi_dung"}) for kind in BLOCK_KEYS} | {"khoan": frozenset({"khoan", "tieu_de", "noi_dung"})}
 _CO_QUAN_KEYS = frozenset({"chu_quan", "ten", "viet_tat"})
 _NGUOI_KY_KEYS = frozenset({"quyen_han", "chuc_vu", "ho_ten"})
 _NOTICE_REQUIRED = frozenset({"co_quan", "dia_danh", "ngay", "trich_yeu", "noi_dung", "luu", "nguoi_ky"})

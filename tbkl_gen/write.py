@@ -200,8 +200,10 @@ def folder_lock(folder: Path) -> Iterator[None]:
     The lock is the operating system's (a record lock on `.tbkl-lock` in the folder), so it goes
     with the process however the process ends: a killed run leaves nothing to clean up. A folder
     that cannot hold the lock file (read-only, or a file in its place) runs unlocked; writing
-    the outputs then explains what is wrong.
+    the outputs then explains what is wrong. Folders made here for a run that wrote nothing (every
+    notice refused) are removed again.
     """
+    made = [p for p in (folder, *folder.parents) if not p.exists()]  # deepest first
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle = open(folder / LOCK_NAME, "a+b")  # noqa: SIM115 - closed below, which releases the lock
@@ -214,6 +216,13 @@ def folder_lock(folder: Path) -> Iterator[None]:
         yield
     finally:
         handle.close()
+        if made and [p.name for p in folder.iterdir()] == [LOCK_NAME]:
+            try:
+                (folder / LOCK_NAME).unlink()
+                for empty in made:
+                    empty.rmdir()
+            except OSError:
+                pass
 
 
 def _try_lock(handle: io.BufferedRandom) -> bool:
