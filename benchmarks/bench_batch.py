@@ -526,9 +526,7 @@ def check_sample(paths: list[Path], work: Path, size: int) -> tuple[int, str]:
     return len(sample), (done.stdout + done.stderr).strip() if done.returncode else ""
 
 
-def bench_cli_full(
-    notices: Path, work: Path, count: int, repeats: int, job_settings: list[tuple[str, list[str]]], results: dict
-) -> None:
+def bench_cli_full(notices: Path, work: Path, count: int, repeats: int, job_settings: list[tuple[str, list[str]]], results: dict) -> None:
     out = work / "out"
     for label, flags in job_settings:
         walls, rss, internal, noise = [], [], [], []
@@ -641,9 +639,7 @@ def bench_single(one: Path, work: Path, repeats: int, results: dict) -> None:
     profiles = []
     for _ in range(3):  # keep the run with the median total
         wait_idle()
-        timed = subprocess.run(
-            render_argv(["-X", "importtime"]), cwd=work, env=env, capture_output=True, text=True, check=True
-        )
+        timed = subprocess.run(render_argv(["-X", "importtime"]), cwd=work, env=env, capture_output=True, text=True, check=True)
         own = [row for row in parse_importtime(timed.stderr) if row[0] not in startup]
         profiles.append((sum(row[2] for row in own) / 1e6, own))
     import_total, own = sorted(profiles, key=lambda item: item[0])[1]
@@ -762,7 +758,9 @@ def bench_paired(paths: list[Path], notices: Path, work: Path, count: int, round
         expect(r, count, 0, "render (paired)")
         naive_ms, ours_ms = naive_s / len(contexts) * 1000, r["wall"] / count * 1000
         pairs.append({"naive_ms": naive_ms, "tbkl_ms": ours_ms, "ratio": naive_ms / ours_ms})
-        say(f"  round {len(pairs)}: naive {naive_ms:.1f} ms, tbkl render (default jobs) {ours_ms:.2f} ms a notice: {naive_ms / ours_ms:.1f}×")
+        say(
+            f"  round {len(pairs)}: naive {naive_ms:.1f} ms, tbkl render (default jobs) {ours_ms:.2f} ms a notice: {naive_ms / ours_ms:.1f}×"
+        )
     results["paired"] = {"rounds": pairs, "median_ratio": statistics.median(p["ratio"] for p in pairs)}
     say(f"  median of the {rounds} ratios: {results['paired']['median_ratio']:.1f}×")
 
@@ -881,9 +879,7 @@ def bench_profile(notices: Path, work: Path, top: int, results: dict) -> None:
         "tottime": [(name, calls, t) for name, calls, t, _ in by_tottime],
         "cumtime_tbkl": [(name, calls, c) for name, calls, _, c in by_cumtime],
     }
-    say(
-        f"  cProfile of render_batch over {len(jobs)} notices, --jobs 1, in-process ({total:.2f} s under the profiler):"
-    )
+    say(f"  cProfile of render_batch over {len(jobs)} notices, --jobs 1, in-process ({total:.2f} s under the profiler):")
     say("    top functions by own time:")
     for name, calls, t in results["profile"]["tottime"]:
         say(f"      {t:6.3f} s {100 * t / total:5.1f}%  {calls:>8}  {name}")
@@ -939,11 +935,7 @@ def source_fingerprint() -> str:
         )
         if head.returncode == 0:
             changed = [line[3:] for line in dirty.stdout.splitlines()]
-            text = (
-                f"commit {head.stdout.strip()}"
-                + (f" + uncommitted {', '.join(changed)}" if changed else "")
-                + f"; {text}"
-            )
+            text = f"commit {head.stdout.strip()}" + (f" + uncommitted {', '.join(changed)}" if changed else "") + f"; {text}"
     return text
 
 
@@ -981,9 +973,7 @@ def table(results: dict, count: int, default_label: str) -> list[tuple[str, str,
                 )
             )
         elif "skipped" in pandoc:
-            rows.append(
-                (f"per notice vs (b) pandoc, {label}", "not measured", f"≥ {TARGETS['vs_pandoc']:.0f}×", "—", "n/a")
-            )
+            rows.append((f"per notice vs (b) pandoc, {label}", "not measured", f"≥ {TARGETS['vs_pandoc']:.0f}×", "—", "n/a"))
     if "paired" in results:
         ratio = results["paired"]["median_ratio"]
         rounds = results["paired"]["rounds"]
@@ -1107,13 +1097,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--naive", type=int, default=200, help="notices for baseline (a) (default 200)")
     parser.add_argument("--paired", type=int, default=5, help="side-by-side rounds of baseline (a) and tbkl render (default 5; 0 skips)")
     parser.add_argument("--pandoc", type=int, default=50, help="notices for baseline (b) (default 50; 0 skips)")
-    parser.add_argument(
-        "--profile", type=int, default=200, help="notices for the cProfile and stage breakdown (0 skips)"
-    )
+    parser.add_argument("--profile", type=int, default=200, help="notices for the cProfile and stage breakdown (0 skips)")
     parser.add_argument("--top", type=int, default=15, help="functions listed from the profile")
-    parser.add_argument(
-        "--check-sample", type=int, default=50, help="generated notices verified with `tbkl check --strict`"
-    )
+    parser.add_argument("--check-sample", type=int, default=50, help="generated notices verified with `tbkl check --strict`")
     parser.add_argument("--json", type=Path, help="also write the raw figures to this JSON file")
     parser.add_argument(
         "--wait-idle",
@@ -1196,9 +1182,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = [("--jobs 1", ["--jobs", "1"]), ("--jobs 2", ["--jobs", "2"])]
         if cores != 2:
             settings.append((default_label, []))
-        section(
-            f"[1] full render of {args.count} notices through the CLI, cold (fresh output folder, --force), median of {args.repeats}"
-        )
+        section(f"[1] full render of {args.count} notices through the CLI, cold (fresh output folder, --force), median of {args.repeats}")
         if cores == 2:
             say("  (--jobs 2 is also the default, os.cpu_count(), on this machine)")
         bench_cli_full(notices, work, args.count, args.repeats, settings, results)
@@ -1212,7 +1196,9 @@ def main(argv: list[str] | None = None) -> int:
             results["pandoc"] = {"skipped": "--pandoc 0"}
 
         if args.paired:
-            section(f"[2b] side by side: baseline (a) over {len(subset)} notices, then tbkl render (default jobs) over {args.count}, {args.paired} rounds")
+            section(
+                f"[2b] side by side: baseline (a) over {len(subset)} notices, then tbkl render (default jobs) over {args.count}, {args.paired} rounds"
+            )
             bench_paired(subset, notices, work, args.count, args.paired, results)
 
         section(f"[3] no-op re-run (no --force), median of {args.repeats}")
@@ -1253,9 +1239,7 @@ def main(argv: list[str] | None = None) -> int:
                 + (f"; --wait-idle timed out {IDLE['timeouts']} times" if IDLE["timeouts"] else "")
             )
         if not _has("psutil"):
-            say(
-                "note: psutil is not installed, so the pool's workers were not summed; ru_maxrss is the largest single process."
-            )
+            say("note: psutil is not installed, so the pool's workers were not summed; ru_maxrss is the largest single process.")
         if args.json:
             args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
             say(f"raw figures written to {args.json}")

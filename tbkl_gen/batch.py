@@ -97,7 +97,9 @@ def read_manifest(out_dir: Path) -> dict[str, dict[str, str]]:
 
 def write_manifest(out_dir: Path, entries: dict[str, dict[str, str]]) -> None:
     """Write the manifest: one output a line, so that it reads and diffs well."""
-    lines = ",\n".join(f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(entries[key], ensure_ascii=False)}" for key in sorted(entries))
+    lines = ",\n".join(
+        f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(entries[key], ensure_ascii=False)}" for key in sorted(entries)
+    )
     body = f'{{"tbkl": {json.dumps(__version__)}, "entries": {{\n{lines}\n}}}}\n'
     write_atomic(out_dir / MANIFEST_NAME, body.encode("utf-8"))
 
@@ -315,8 +317,10 @@ def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
         problems += validate(notice, loaded.source)
     if notice is None or any(p.is_error for p in problems):
         return _Outcome(job, stamp, problems, valid=False)
-    name = template_name or _beside(notice.mau, job.source.parent) or (
-        _beside(workspace.template, workspace.root) if workspace is not None else None
+    name = (
+        template_name
+        or _beside(notice.mau, job.source.parent)
+        or (_beside(workspace.template, workspace.root) if workspace is not None else None)
     )
     try:
         template, template_key, template_hash = _template_for(name, workspace.templates_dir if workspace is not None else None, out_dir)

@@ -65,7 +65,13 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), help="Thư mục ghi tệp .docx (mặc định: thu_muc_ra của tbkl.yaml, hoặc out/).")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    help="Thư mục ghi tệp .docx (mặc định: thu_muc_ra của tbkl.yaml, hoặc out/).",
+)
 @click.option("--force", is_flag=True, help="In lại tất cả, kể cả tệp không thay đổi.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Số tiến trình song song (mặc định: số nhân CPU).")
 @click.option("--keep-going", is_flag=True, help="Vẫn in các thông báo hợp lệ khi có thông báo lỗi (mã thoát 1).")
@@ -147,7 +153,9 @@ def _resolve_paths(paths, out_dir):  # noqa: ANN001, ANN202
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Coi cảnh báo là lỗi.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Dạng kết quả.")
-@click.option("--docx", "docx_files", multiple=True, type=click.Path(path_type=Path), help="Kiểm tra một tệp Word bất kỳ theo Nghị định 30.")
+@click.option(
+    "--docx", "docx_files", multiple=True, type=click.Path(path_type=Path), help="Kiểm tra một tệp Word bất kỳ theo Nghị định 30."
+)
 def check(paths, strict, output_format, docx_files) -> None:  # noqa: ANN001
     """Kiểm tra thông báo, báo mọi lỗi kèm vị trí và cách sửa; không ghi tệp nào."""
     from .check import check_docx_files, check_sources
@@ -201,7 +209,7 @@ def init(folder, template) -> None:  # noqa: ANN001
 
     for path in init_workspace(folder, template):
         click.echo(f"đã tạo {path.as_posix()}")
-    click.echo(f"Tiếp theo: sửa {folder.as_posix()}/tbkl.yaml cho đúng cơ quan, rồi: cd {folder.as_posix()} && tbkl new \"Kết luận …\"")
+    click.echo(f'Tiếp theo: sửa {folder.as_posix()}/tbkl.yaml cho đúng cơ quan, rồi: cd {folder.as_posix()} && tbkl new "Kết luận …"')
 
 
 @main.command()
@@ -287,4 +295,3 @@ def schema() -> None:
     from .schema import notice_schema
 
     click.echo(json.dumps(notice_schema(), ensure_ascii=False, indent=2))
-

@@ -70,12 +70,8 @@ _AUTHORITY_LINE = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*(\S.*)?$")
 _POINT_LABEL = re.compile(r"^([a-zđ]{1,2})\)\s")
 _ITEM_LABEL = re.compile(r"^(\d+(\.\d+)*\.|[IVXLCDM]+\.)\s")
 _NUMBER_LINE = re.compile(r"^Số:(?P<sp1> ?)(?P<num>[^/ ]*)(?P<sp2> ?)/(?P<sym>.*)$")
-_DATE_LINE = re.compile(
-    r"^(?P<place>[^,]+), ngày(?: (?P<day>\d{1,2}))? tháng(?: (?P<month>\d{1,2}))? năm (?P<year>\d{4})$"
-)
-_ARCHIVE_LINE = re.compile(
-    r"^- Lưu: VT, (?P<unit>[A-ZĐ][A-ZĐ0-9]*(?:[-/&][A-ZĐ0-9]+)*)(?P<copies> ?\(?\d+\)?)?\.$"
-)
+_DATE_LINE = re.compile(r"^(?P<place>[^,]+), ngày(?: (?P<day>\d{1,2}))? tháng(?: (?P<month>\d{1,2}))? năm (?P<year>\d{4})$")
+_ARCHIVE_LINE = re.compile(r"^- Lưu: VT, (?P<unit>[A-ZĐ][A-ZĐ0-9]*(?:[-/&][A-ZĐ0-9]+)*)(?P<copies> ?\(?\d+\)?)?\.$")
 
 
 @dataclass(frozen=True)
@@ -288,9 +284,7 @@ class _StyleSheet:
             _read_cell_margins(style.find(f"{W}tblPr/{W}tblCellMar"), margins)
         return margins
 
-    def run_format(
-        self, rpr: etree._Element | None, para_style: str | None, table_style: str | None
-    ) -> _RunFormat:
+    def run_format(self, rpr: etree._Element | None, para_style: str | None, table_style: str | None) -> _RunFormat:
         """Return a run's formatting: direct, character style, paragraph style, table style, defaults."""
         char_style = None
         if rpr is not None and (rstyle := rpr.find(W + "rStyle")) is not None:
@@ -298,9 +292,7 @@ class _StyleSheet:
         char_chain = _props(self.chain(char_style, "character"), "rPr") if char_style else []
         para_chain = _props(self.chain(para_style, "paragraph"), "rPr")
         table_chain = _props(self.chain(table_style, "table"), "rPr")
-        ordered = [
-            x for x in [rpr, *char_chain, *para_chain, *table_chain, self.rpr_default] if x is not None
-        ]
+        ordered = [x for x in [rpr, *char_chain, *para_chain, *table_chain, self.rpr_default] if x is not None]
 
         def toggle(tag: str) -> bool:
             # Direct formatting sets the value; in styles a "true" flips what the level below gave,
@@ -762,9 +754,7 @@ class _Reader:
                 yield from self._blocks(tc, cell, style, cell.offset)
                 grid_col += span
 
-    def _para(
-        self, element: etree._Element, story: str, order: int, cell: _Cell | None, table_style: str | None
-    ) -> _Para:
+    def _para(self, element: etree._Element, story: str, order: int, cell: _Cell | None, table_style: str | None) -> _Para:
         ppr = element.find(W + "pPr")
         fmt = self.sheet.para_format(ppr, table_style)
         runs = []
@@ -875,9 +865,7 @@ def _read(document) -> _Doc:
     settings = _related_root(part, RT.SETTINGS)
     even_odd = settings is not None and _on(settings.find(W + "evenAndOddHeaders"))
     theme = _related_root(part, RT.THEME)
-    return _Doc(
-        sheet, section, body_paras, headers, others, _theme_fonts(theme), _theme_colors(theme), even_odd
-    )
+    return _Doc(sheet, section, body_paras, headers, others, _theme_fonts(theme), _theme_colors(theme), even_odd)
 
 
 def _related_root(part, reltype: str) -> etree._Element | None:
@@ -1055,9 +1043,7 @@ def _locate_summary_and_body(notice: _Notice, paras: list[_Para]) -> None:
         index = notice.title.order + 1
     else:
         # Without a title the body starts after the last header part that was found.
-        found = [
-            p.order for p in (notice.national, notice.motto, notice.number, notice.date, *notice.issuer) if p
-        ]
+        found = [p.order for p in (notice.national, notice.motto, notice.number, notice.date, *notice.issuer) if p]
         index = max(found, default=-1) + 1
     summary: list[_Para] = []
     while notice.title is not None and index < len(paras):
@@ -1107,9 +1093,7 @@ def _locate_signature(notice: _Notice, paras: list[_Para], closing: int) -> None
         in_cell = [p for p in row if p.cell == head.cell]
         after_head = [p for p in in_cell if p.order > head.order]
         notice.recipients = _lines(after_head)
-        other_cols = sorted(
-            {p.cell.col for p in row if p.cell and p.cell.col != head.cell.col and not p.empty}
-        )
+        other_cols = sorted({p.cell.col for p in row if p.cell and p.cell.col != head.cell.col and not p.empty})
         if other_cols:
             block = [p for p in row if p.cell is not None and p.cell.col == other_cols[-1]]
     if not block:
@@ -1343,11 +1327,7 @@ def _drawingml_line(frame: etree._Element) -> _Shape | None:
     geometry = next(frame.iter(A + "prstGeom"), None)
     preset = geometry.get("prst", "") if geometry is not None else ""
     xfrm = next(frame.iter(A + "xfrm"), None)
-    rotation = (
-        int(xfrm.get("rot", "0")) % 10800000
-        if xfrm is not None and xfrm.get("rot", "0").lstrip("-").isdigit()
-        else 0
-    )
+    rotation = int(xfrm.get("rot", "0")) % 10800000 if xfrm is not None and xfrm.get("rot", "0").lstrip("-").isdigit() else 0
     is_line = "line" in preset.lower() or "connector" in preset.lower() or height < 0.3
     if not length or not is_line or height > 1.0 or rotation not in (0,):
         return None
@@ -1422,9 +1402,7 @@ def _frame(doc: _Doc, para: _Para, ref: str) -> tuple[float, float] | None:
 def _shape_line(doc: _Doc, para: _Para, shape: _Shape, bands: dict[int, _Band]) -> _HLine:
     band = bands.get(id(para))
     if shape.x_ref == "inline":
-        return _HLine(
-            "hình vẽ", shape.length, _text_centre_mm(doc, para, shape.length), band and band.text_top, para
-        )
+        return _HLine("hình vẽ", shape.length, _text_centre_mm(doc, para, shape.length), band and band.text_top, para)
     centre = None
     frame = _frame(doc, para, shape.x_ref)
     if frame is not None:
@@ -1517,10 +1495,7 @@ def _check_line(doc: _Doc, block: list[_Para], *, own_length: bool) -> _LineChec
         found += f", lệch tâm {_num(abs(shift))} mm"
         if abs(shift) > _CENTRE_TOLERANCE_MM:
             side = "trái" if shift < 0 else "phải"
-            placement.append(
-                f"lệch sang {side} {_num(abs(shift))} mm so với giữa dòng chữ "
-                f"(cho phép {_num(_CENTRE_TOLERANCE_MM)} mm)"
-            )
+            placement.append(f"lệch sang {side} {_num(abs(shift))} mm so với giữa dòng chữ (cho phép {_num(_CENTRE_TOLERANCE_MM)} mm)")
     if line.y is not None:
         gap = line.y - _bands(doc, last)[id(last)].text_bottom
         found += f", cách chân chữ {_num(gap)} mm"
@@ -1602,14 +1577,8 @@ def _findings(pairs: list[tuple[str, str]]) -> list[str]:
 
 def _describe(para: _Para) -> str:
     bold = "đậm" if para.all_runs("bold") else ("không đậm" if not para.any_run("bold") else "đậm một phần")
-    italic = (
-        "nghiêng"
-        if para.all_runs("italic")
-        else ("đứng" if not para.any_run("italic") else "nghiêng một phần")
-    )
-    align = {"center": "căn giữa", "both": "căn đều", "left": "căn trái", "right": "căn phải"}.get(
-        para.format.jc, para.format.jc
-    )
+    italic = "nghiêng" if para.all_runs("italic") else ("đứng" if not para.any_run("italic") else "nghiêng một phần")
+    align = {"center": "căn giữa", "both": "căn đều", "left": "căn trái", "right": "căn phải"}.get(para.format.jc, para.format.jc)
     return f"{bold}, {italic}, cỡ {_pts(para.sizes)} pt, {align}"
 
 
@@ -1728,17 +1697,14 @@ def _rule_03_font_colour_nfc(n: _Notice) -> tuple[str, str]:
     problems = []
     for (slot, value), count in fonts.most_common():
         problems.append(
-            f"vùng {slot} dùng {_font_name(n.doc, value)} ở {count} đoạn chạy, "
-            f"ví dụ {_quote(font_examples[(slot, value)], 30)}"
+            f"vùng {slot} dùng {_font_name(n.doc, value)} ở {count} đoạn chạy, ví dụ {_quote(font_examples[(slot, value)], 30)}"
         )
     if fonts:
         problems.append("cần Times New Roman cho cả 4 vùng ascii, hAnsi, eastAsia, cs")
     for colour, count in colours.most_common():
         problems.append(f"màu chữ {colour} ở {count} đoạn chạy, cần đen (auto hoặc 000000)")
     if not_nfc:
-        problems.append(
-            f"{len(not_nfc)} đoạn chạy không ở dạng Unicode dựng sẵn (NFC), ví dụ {_quote(not_nfc[0], 30)}"
-        )
+        problems.append(f"{len(not_nfc)} đoạn chạy không ở dạng Unicode dựng sẵn (NFC), ví dụ {_quote(not_nfc[0], 30)}")
     return _result(problems, f"{total} đoạn chạy: Times New Roman, màu đen, Unicode NFC")
 
 
@@ -1746,9 +1712,7 @@ def _rule_04_national_name(n: _Notice) -> tuple[str, str]:
     para = n.national
     if para is None:
         return _missing(f"Quốc hiệu {_quote(NATIONAL_NAME)}")
-    problems = _findings(
-        _checks(para, _check_bold(para, True), _check_italic(para, False), _check_sizes(para, (12, 13)))
-    )
+    problems = _findings(_checks(para, _check_bold(para, True), _check_italic(para, False), _check_sizes(para, (12, 13))))
     return _result(problems, f"{_quote(para.text)}: {_describe(para)}")
 
 
@@ -1780,17 +1744,13 @@ def _rule_06_issuer(n: _Notice) -> tuple[str, str]:
         return _missing("tên cơ quan ban hành")
     findings = []
     for para in n.issuer:
-        findings += _checks(
-            para, _check_upper(para.norm), _check_bold(para, True), _check_sizes(para, (12, 13))
-        )
+        findings += _checks(para, _check_upper(para.norm), _check_bold(para, True), _check_sizes(para, (12, 13)))
     for para in n.parent_lines:
         findings += _checks(para, _check_bold(para, False))
     problems = _findings(findings)
     names = " / ".join(p.norm for p in n.issuer)
     parent = (
-        "dòng cơ quan chủ quản "
-        + " / ".join(_quote(p.text) for p in n.parent_lines)
-        + f" ({_describe(n.parent_lines[0])})"
+        "dòng cơ quan chủ quản " + " / ".join(_quote(p.text) for p in n.parent_lines) + f" ({_describe(n.parent_lines[0])})"
         if n.parent_lines
         else "không có dòng cơ quan chủ quản"
     )
@@ -1818,9 +1778,7 @@ def _rule_07_number(n: _Notice) -> tuple[str, str]:
         if expected is not None and symbol != expected:
             problems.append(f"ký hiệu «{symbol}», cần «{expected}»")
         elif expected is None and not re.fullmatch(r"TB-[A-ZĐ]+", symbol):
-            problems.append(
-                f"ký hiệu «{symbol}», cần «TB-» và chữ viết tắt tên cơ quan viết hoa, không có dấu cách"
-            )
+            problems.append(f"ký hiệu «{symbol}», cần «TB-» và chữ viết tắt tên cơ quan viết hoa, không có dấu cách")
     problems += _findings(
         _checks(
             para,
@@ -1857,9 +1815,7 @@ def _rule_08_date_line(n: _Notice) -> tuple[str, str]:
             blanks.append("tháng")
         elif not 1 <= int(month) <= 12:
             problems.append(f"tháng «{month}» không hợp lệ")
-    problems += _findings(
-        _checks(para, _check_italic(para, True), _check_bold(para, False), _check_sizes(para, (13, 14)))
-    )
+    problems += _findings(_checks(para, _check_italic(para, True), _check_bold(para, False), _check_sizes(para, (13, 14))))
     number = n.number
     same_row = (
         number is not None
@@ -1925,11 +1881,7 @@ def _rule_10_title_summary(n: _Notice) -> tuple[str, str]:
 
 def _body_text_paras(n: _Notice) -> list[_Para]:
     """Return body paragraphs that follow the body-text format (centred part/chapter heads excluded)."""
-    return [
-        p
-        for p in n.body
-        if not (p.format.jc == "center" and re.match(r"^(Phần|Chương|Mục|Tiểu mục)\s", p.norm))
-    ]
+    return [p for p in n.body if not (p.format.jc == "center" and re.match(r"^(Phần|Chương|Mục|Tiểu mục)\s", p.norm))]
 
 
 def _grouped(problems: dict[str, list[_Para]]) -> list[str]:
@@ -1963,9 +1915,7 @@ def _body_problems(para: _Para) -> list[str]:
     if fmt.jc != "both":
         out.append(f"căn {_SIDES.get(fmt.jc, fmt.jc)}, cần căn đều hai bên")
     if not any(abs(fmt.first_line - v) <= 20 for v in (567, 720)):
-        out.append(
-            f"thụt đầu dòng {int(fmt.first_line)} twip ({_mm(fmt.first_line)} mm), cần 567 hoặc 720 (±20)"
-        )
+        out.append(f"thụt đầu dòng {int(fmt.first_line)} twip ({_mm(fmt.first_line)} mm), cần 567 hoặc 720 (±20)")
     if size_problem := _check_sizes(para, (13, 14)):
         out.append(size_problem)
     line, rule = fmt.line, fmt.line_rule
@@ -2067,9 +2017,7 @@ def _rule_15_signer_name(n: _Notice) -> tuple[str, str]:
     if para is None:
         return _missing("họ tên người ký")
     text = para.norm
-    problems = _findings(
-        _checks(para, _check_bold(para, True), _check_sizes(para, (13, 14)), _check_centred(para))
-    )
+    problems = _findings(_checks(para, _check_bold(para, True), _check_sizes(para, (13, 14)), _check_centred(para)))
     if _is_upper(text):
         problems.append(f"{_quote(text)}: viết hoa toàn bộ, cần chữ thường viết hoa chữ đầu")
     if prefix := _academic_prefix(text):
@@ -2084,9 +2032,7 @@ def _rule_16_recipients_head(n: _Notice) -> tuple[str, str]:
     problems = []
     if para.norm != "Nơi nhận:":
         problems.append(f"{_quote(para.text)}: cần đúng «Nơi nhận:»")
-    problems += _findings(
-        _checks(para, _check_bold(para, True), _check_italic(para, True), _check_sizes(para, (12,)))
-    )
+    problems += _findings(_checks(para, _check_bold(para, True), _check_italic(para, True), _check_sizes(para, (12,))))
     if para.cell is None:
         problems.append("«Nơi nhận:» không nằm trong bảng cùng hàng với chữ ký")
     else:
@@ -2104,9 +2050,7 @@ def _rule_16_recipients_head(n: _Notice) -> tuple[str, str]:
             )
         ):
             problems.append("«Nơi nhận:» không cùng hàng với dòng quyền hạn đầu tiên")
-    return _result(
-        problems, f"«Nơi nhận:»: {_describe(para)}, dòng đầu ô trái, ngang dòng quyền hạn đầu tiên"
-    )
+    return _result(problems, f"«Nơi nhận:»: {_describe(para)}, dòng đầu ô trái, ngang dòng quyền hạn đầu tiên")
 
 
 def _rule_17_recipient_lines(n: _Notice) -> tuple[str, str]:
@@ -2189,11 +2133,7 @@ def _rule_18_page_numbers(n: _Notice) -> tuple[str, str]:
         problems.append("không đặt «trang đầu khác» (w:titlePg), trang 1 sẽ có số trang")
     elif _page_fields(doc, "first"):
         problems.append("đầu trang của trang 1 có trường PAGE, trang 1 không được đánh số")
-    found = (
-        f"trường PAGE ở đầu trang, căn giữa, cỡ {_pts(fields[0].sizes)} pt; trang 1 không có số"
-        if fields
-        else ""
-    )
+    found = f"trường PAGE ở đầu trang, căn giữa, cỡ {_pts(fields[0].sizes)} pt; trang 1 không có số" if fields else ""
     return _result(problems, found)
 
 
@@ -2215,9 +2155,7 @@ def _rule_19_black(n: _Notice) -> tuple[str, str]:
                 continue
             counts[key] += 1
             examples.setdefault(key, run.text)
-    problems = [
-        f"{key} ở {count} đoạn chạy, ví dụ {_quote(examples[key], 30)}" for key, count in counts.most_common()
-    ]
+    problems = [f"{key} ở {count} đoạn chạy, ví dụ {_quote(examples[key], 30)}" for key, count in counts.most_common()]
     if problems:
         problems.append("cần màu tự động hoặc 000000, không dùng màu chủ đề")
     return _result(problems, f"{total} đoạn chạy đều màu đen (auto/000000)")
@@ -2238,9 +2176,7 @@ def _rule_20_header_centred(n: _Notice) -> tuple[str, str]:
             problems.append(f"{name} {_quote(para.text)}: {centre}")
     if n.national is not None and "HOÀ" in n.national.norm:
         problems.append(f"Quốc hiệu viết «HOÀ», cần «HÒA»: {_quote(n.national.text)}")
-    return _result(
-        problems, "Quốc hiệu, Tiêu ngữ, dòng «Số:», dòng ngày tháng đều căn giữa; Quốc hiệu viết «HÒA»"
-    )
+    return _result(problems, "Quốc hiệu, Tiêu ngữ, dòng «Số:», dòng ngày tháng đều căn giữa; Quốc hiệu viết «HÒA»")
 
 
 def _rule_21_issuer_block(n: _Notice) -> tuple[str, str]:
@@ -2286,9 +2222,7 @@ def _rule_22_first_line_indent(n: _Notice) -> tuple[str, str]:
         value = round(para.format.first_line)
         values[value] += 1
         if value not in (567, 720):
-            problems.setdefault(
-                f"thụt đầu dòng {value} twip ({_mm(value)} mm), cần đúng 567 (1 cm) hoặc 720 (1,27 cm)", []
-            ).append(para)
+            problems.setdefault(f"thụt đầu dòng {value} twip ({_mm(value)} mm), cần đúng 567 (1 cm) hoặc 720 (1,27 cm)", []).append(para)
     found = ", ".join(f"{v} twip × {c}" for v, c in sorted(values.items()))
     return _result(_grouped(problems), f"{len(paras)} đoạn: {found}")
 
@@ -2415,13 +2349,8 @@ _STATUS_WORDS = {STATUS_PASS: "ĐẠT", STATUS_FAIL: "LỖI", STATUS_NOT_APPLICA
 def format_report(results: list[RuleResult]) -> str:
     """Return a readable Vietnamese report, one line a rule, then a count by status."""
     lines = [
-        f"Quy tắc {r.rule} — {r.title}: {_STATUS_WORDS.get(r.status, r.status)}"
-        + (f" — {r.detail}" if r.detail else "")
-        for r in results
+        f"Quy tắc {r.rule} — {r.title}: {_STATUS_WORDS.get(r.status, r.status)}" + (f" — {r.detail}" if r.detail else "") for r in results
     ]
     counts = Counter(r.status for r in results)
-    lines.append(
-        f"Tổng cộng: {counts[STATUS_PASS]} đạt, {counts[STATUS_FAIL]} lỗi, "
-        f"{counts[STATUS_NOT_APPLICABLE]} không áp dụng"
-    )
+    lines.append(f"Tổng cộng: {counts[STATUS_PASS]} đạt, {counts[STATUS_FAIL]} lỗi, {counts[STATUS_NOT_APPLICABLE]} không áp dụng")
     return "\n".join(lines)

@@ -108,10 +108,7 @@ class OutputLocked(TbklError):
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        super().__init__(
-            f"{path.as_posix()}: không ghi được tệp (có thể tệp đang mở trong Word); "
-            "hãy đóng tệp rồi chạy lại"
-        )
+        super().__init__(f"{path.as_posix()}: không ghi được tệp (có thể tệp đang mở trong Word); hãy đóng tệp rồi chạy lại")
 
 
 class OutputFailed(TbklError):
@@ -129,6 +126,5 @@ class FolderBusy(TbklError):
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         super().__init__(
-            f"{folder.as_posix()}: một lần chạy “tbkl render” khác đang ghi vào thư mục này; "
-            "chờ lần chạy đó xong rồi chạy lại"
+            f"{folder.as_posix()}: một lần chạy “tbkl render” khác đang ghi vào thư mục này; chờ lần chạy đó xong rồi chạy lại"
         )

@@ -96,6 +96,7 @@ _ALL_KEYS = ALL_KEYS
 # Keys that are no Vietnamese word: a value starting with one of them lost its colon.
 _KEY_WORDS = frozenset({*BLOCK_KEYS, *(key for key in _ALL_KEYS if "_" in key)})
 
+
 @dataclass
 class Source:
     """Plain data read from one YAML file, with the place of every key and value."""
@@ -333,7 +334,9 @@ def _compose(path: Path, text: str, loader: _Loader) -> Any:
     try:
         root = loader.get_single_node()
     except _Refused as refused:
-        raise _LoadFailed(Problem(Place(path, refused.line, refused.column), refused.message, hint=refused.hint, code=refused.code)) from None
+        raise _LoadFailed(
+            Problem(Place(path, refused.line, refused.column), refused.message, hint=refused.hint, code=refused.code)
+        ) from None
     except yaml.MarkedYAMLError as exc:
         raise _LoadFailed(_yaml_problem(path, text, exc)) from None
     except yaml.YAMLError:
@@ -446,7 +449,9 @@ def _decode(path: Path, raw: bytes) -> str:
         )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw[:200]):
         raise _LoadFailed(
-            Problem(Place(path, 1, 1), "tệp lưu bằng bảng mã UTF-16, không phải UTF-8", hint="lưu lại tệp với bảng mã UTF-8", code="encoding")
+            Problem(
+                Place(path, 1, 1), "tệp lưu bằng bảng mã UTF-16, không phải UTF-8", hint="lưu lại tệp với bảng mã UTF-8", code="encoding"
+            )
         )
     try:
         text = raw.decode("utf-8")
@@ -957,11 +962,15 @@ def _yaml_problem(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem:
             elif _KEY_WITH_VALUE.match(lines[started]) and _indent(lines[below]) in shape.expected(started, below):
                 where = (started + 1, _indent(lines[started]) + 1)
                 message = "các dòng thụt lề bên dưới bị gộp vào giá trị ở dòng này"
-                hint = "nếu dòng này là khóa có các khóa con, bỏ phần giá trị sau dấu “:”; nếu không, cho các dòng dưới thẳng cột với dòng này"
+                hint = (
+                    "nếu dòng này là khóa có các khóa con, bỏ phần giá trị sau dấu “:”; nếu không, cho các dòng dưới thẳng cột với dòng này"
+                )
             elif (culprit := shape.culprit(exc.problem_mark.line, started)) is not None:
                 line, found, expected = culprit
                 where = (line + 1, found + 1)
-                message = f"thụt lề không khớp: dòng này thụt {found} dấu cách, nhưng dòng {exc.problem_mark.line + 1} cùng cấp thụt {expected}"
+                message = (
+                    f"thụt lề không khớp: dòng này thụt {found} dấu cách, nhưng dòng {exc.problem_mark.line + 1} cùng cấp thụt {expected}"
+                )
                 hint = "các dòng cùng cấp phải thẳng cột; dòng lệch cột bị YAML gộp vào giá trị ở trên"
     elif "sequence entries are not allowed here" in problem:
         message = "mục danh sách “- ” không được viết ở đây"

@@ -22,9 +22,7 @@ from .vocabulary import BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS  # noqa: F401
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True
-    )
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True)
 
 
 class NgayThang(_Strict):
@@ -58,7 +56,6 @@ class CoQuan(_Strict):
     """Chữ viết tắt của cơ quan trong ký hiệu văn bản: UBND, VP, SCT, VPCP…"""
 
 
-
 class NguoiKy(_Strict):
     """Khối chữ ký (ô 7a, 7b)."""
 
@@ -68,7 +65,6 @@ class NguoiKy(_Strict):
     """Chức vụ của người ký, chữ in hoa: "PHÓ CHÁNH VĂN PHÒNG"."""
     ho_ten: str = Field(min_length=1)
     """Họ và tên người ký, không kèm học hàm, học vị: "Võ Văn Viên"."""
-
 
 
 class Muc(_Strict):
@@ -118,8 +114,6 @@ class Cong(_Strict):
     """Các khối con."""
 
 
-
-
 def _block_kind(value: Any) -> str | None:
     if isinstance(value, str):
         return "doan"
@@ -159,7 +153,7 @@ class Notice(_Strict):
     """Ký hiệu; mặc định "TB-" + chữ viết tắt của cơ quan."""
     dia_danh: str = Field(min_length=1)
     """Địa danh nơi cơ quan đóng trụ sở: "Quảng Nam"."""
-    ngay: Annotated[NgayThang, Field()] 
+    ngay: Annotated[NgayThang, Field()]
     """Ngày ban hành: 2021-12-22, hoặc "2026-04" hay 2026 khi dự thảo chưa có ngày."""
     ngay_hop: dt.date | None = None
     """Ngày họp (để kiểm tra ngày ban hành không sớm hơn ngày họp)."""

@@ -155,16 +155,12 @@ class PreparedTemplate:
             "ky_hieu": layout.ky_hieu,
             "do_khan": layout.do_khan or "",
             "o_khan": Markup(
-                wordml.boxed("TBKhan", layout.do_khan, URGENCY_WIDTH_MM[layout.do_khan], self.widths.khan)
-                if layout.do_khan
-                else ""
+                wordml.boxed("TBKhan", layout.do_khan, URGENCY_WIDTH_MM[layout.do_khan], self.widths.khan) if layout.do_khan else ""
             ),
             "dia_danh_ngay": layout.dia_danh_ngay,
             "trich_yeu": layout.trich_yeu,
             "gach_trich_yeu": Markup(wordml.centred_line("TBDuongKe", layout.trich_yeu_line_mm, self.widths.trich_yeu)),
-            "noi_dung": [
-                {"kieu": p.kind, "runs": Markup(wordml.runs(p.spans)), "text": p.text} for p in layout.paragraphs
-            ],
+            "noi_dung": [{"kieu": p.kind, "runs": Markup(wordml.runs(p.spans)), "text": p.text} for p in layout.paragraphs],
             "noi_nhan": list(layout.noi_nhan),
             "luu": layout.luu,
             "nguoi_ky": {"quyen_han": list(layout.quyen_han), "chuc_vu": layout.chuc_vu, "ho_ten": layout.ho_ten},

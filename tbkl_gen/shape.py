@@ -70,7 +70,11 @@ def _prepare(source: Source) -> list[Problem]:
 
     def walk(value: Any, path: Path_) -> Any:
         if isinstance(value, dict):
-            return {k: walk(v, path + (k,)) for k, v in value.items() if not (v is None and k in _EMPTY_MEANS_DEFAULT and path + (k,) != ("noi_dung",))}
+            return {
+                k: walk(v, path + (k,))
+                for k, v in value.items()
+                if not (v is None and k in _EMPTY_MEANS_DEFAULT and path + (k,) != ("noi_dung",))
+            }
         if isinstance(value, list):
             return [walk(v, path + (i,)) for i, v in enumerate(value)]
         return leaf(value, path)
@@ -129,7 +133,20 @@ _STAND_INS: dict[str, Any] = {
     "ten": ["X"],
     "luu": "VT, X",
 }
-_OPTIONAL = {"phien_ban", "mau", "so", "ky_hieu", "ngay_hop", "do_khan", "chu_quan", "quyen_han", "noi_nhan", "noi_nhan_them", "tieu_de", "thang"}
+_OPTIONAL = {
+    "phien_ban",
+    "mau",
+    "so",
+    "ky_hieu",
+    "ngay_hop",
+    "do_khan",
+    "chu_quan",
+    "quyen_han",
+    "noi_nhan",
+    "noi_nhan_them",
+    "tieu_de",
+    "thang",
+}
 # Checks that read these fields together: a stand-in in one silences messages about the others.
 _READ_TOGETHER = (("nguoi_ky",), ("ngay", "ngay_hop"), ("co_quan", "so", "ky_hieu"), ("noi_nhan", "luu"))
 
@@ -318,7 +335,7 @@ def _problem_for(source: Source, path: Path_, name: str, error: dict[str, Any], 
             hint = "phần sau dấu “#” là ghi chú của YAML; nếu đây là chữ, đặt cả giá trị trong ngoặc kép"
         return Problem(source.place(path, key=True), f"thiếu {label(path)}", hint=hint, code="missing")
     if kind == "string_type" and raw is not None and not _reads_back(raw, value):
-        return Problem(here, _trap_message(raw, value), hint=f"viết trong ngoặc kép: {name}: \"{raw}\"", code="yaml_trap")
+        return Problem(here, _trap_message(raw, value), hint=f'viết trong ngoặc kép: {name}: "{raw}"', code="yaml_trap")
     if kind in ("too_short", "string_too_short"):
         if isinstance(value, str):
             return Problem(here, f"thiếu {label(path)}", hint=_example_hint(path), code="missing")
@@ -369,7 +386,12 @@ def _block_problem(source: Source, path: Path_, value: Any) -> Problem:
         present = [k for k in BLOCK_KEYS if k in value]
         if len(present) > 1:
             both = " và ".join(f"“{k}”" for k in present)
-            return Problem(here, f"một khối có cả {both}; mỗi khối chỉ có một trong các khóa {kinds}", hint="tách thành các khối riêng, mỗi khối bắt đầu bằng “- ”", code="block")
+            return Problem(
+                here,
+                f"một khối có cả {both}; mỗi khối chỉ có một trong các khóa {kinds}",
+                hint="tách thành các khối riêng, mỗi khối bắt đầu bằng “- ”",
+                code="block",
+            )
         if len(value) == 1 and " " in str(next(iter(value))).strip():
             return Problem(
                 here,
@@ -384,7 +406,7 @@ def _block_problem(source: Source, path: Path_, value: Any) -> Problem:
     raw = source.raw_plain.get(path)
     if raw is not None and value is not None and not isinstance(value, (list, dict)):
         message = _trap_message(raw, value) if not _reads_back(raw, value) else f"cần một đoạn văn, nhưng gặp {_describe(value)}"
-        return Problem(here, message, hint=f"viết trong ngoặc kép: - \"{raw}\"", code="yaml_trap")
+        return Problem(here, message, hint=f'viết trong ngoặc kép: - "{raw}"', code="yaml_trap")
     if isinstance(value, list):
         return Problem(here, f"cần một đoạn văn hoặc một khối ({kinds}), nhưng gặp danh sách", hint="bỏ bớt một dấu “- ”", code="block")
     return Problem(here, f"cần một đoạn văn hoặc một khối ({kinds}), nhưng gặp {_describe(value)}", code="block")
@@ -410,7 +432,9 @@ def _literal_problem(here: Place, name: str, value: Any) -> Problem:
                 hint = f"viết do_khan: {guess}"
         return Problem(here, f"cần một trong các mức {choices}, nhưng gặp {_describe(value)}", hint=hint, code="type")
     if name == "phien_ban":
-        return Problem(here, f"cần phiên bản {SCHEMA_VERSION}, nhưng gặp {_describe(value)}", hint=f"viết phien_ban: {SCHEMA_VERSION}", code="type")
+        return Problem(
+            here, f"cần phiên bản {SCHEMA_VERSION}, nhưng gặp {_describe(value)}", hint=f"viết phien_ban: {SCHEMA_VERSION}", code="type"
+        )
     return Problem(here, f"giá trị không hợp lệ: {_describe(value)}", code="type")
 
 

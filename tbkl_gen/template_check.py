@@ -53,10 +53,7 @@ def check_template(path: Path) -> Iterator[Problem]:
             yield Problem(Place(path, field=name), "phần XML của mẫu bị hỏng", code="template")
             continue
         for number, paragraph in enumerate(root.iter(f"{W}p"), start=1):
-            runs = [
-                "".join(t.text or "" for t in run.iter(f"{W}t"))
-                for run in paragraph.iter(f"{W}r")
-            ]
+            runs = ["".join(t.text or "" for t in run.iter(f"{W}t")) for run in paragraph.iter(f"{W}r")]
             text = "".join(runs)
             for match in _TAG.finditer(text):
                 if not any(match.group() in run for run in runs):

@@ -224,9 +224,19 @@ class _Checker:
                     "authority",
                 )
             if prefix == "KT." and position != len(lines) - 1:
-                self.error(path, "“KT.” (ký thay) là dòng quyền hạn cuối cùng, ngay trên chức vụ của cấp phó", "đưa dòng “KT. …” xuống cuối quyen_han", "authority")
+                self.error(
+                    path,
+                    "“KT.” (ký thay) là dòng quyền hạn cuối cùng, ngay trên chức vụ của cấp phó",
+                    "đưa dòng “KT. …” xuống cuối quyen_han",
+                    "authority",
+                )
         if {"TL.", "TUQ."} <= set(prefixes):
-            self.error(("nguoi_ky", "quyen_han"), "không dùng cùng lúc “TL.” (thừa lệnh) và “TUQ.” (thừa ủy quyền)", "giữ một trong hai", "authority")
+            self.error(
+                ("nguoi_ky", "quyen_han"),
+                "không dùng cùng lúc “TL.” (thừa lệnh) và “TUQ.” (thừa ủy quyền)",
+                "giữ một trong hai",
+                "authority",
+            )
         if "TM." in prefixes and {"TL.", "TUQ."} & set(prefixes):
             self.error(("nguoi_ky", "quyen_han"), "“TM.” (thay mặt) không đi cùng “TL.” hay “TUQ.”", "giữ một trong hai", "authority")
         if "TUQ." in prefixes and "KT." in prefixes:
@@ -262,7 +272,12 @@ class _Checker:
             if slip is not None:
                 prefix = re.sub(r"[\s/]", "", slip.group(1)) + "."
                 fixed = f"{prefix} {slip.group(2)}"
-                self.error(path, f"dòng quyền hạn “{shown(line)}” viết sai dạng", f"viết “{fixed}”: chữ in hoa, dấu chấm, một dấu cách", "authority")
+                self.error(
+                    path,
+                    f"dòng quyền hạn “{shown(line)}” viết sai dạng",
+                    f"viết “{fixed}”: chữ in hoa, dấu chấm, một dấu cách",
+                    "authority",
+                )
                 return prefix, slip.group(2)
             self.error(
                 path,
@@ -282,7 +297,9 @@ class _Checker:
             self.warn(path, "chức vụ người ký viết in hoa", f"viết “{title}”", "caps")
         stray = next((p for p in AUTHORITY_PREFIXES[:4] if title.startswith(p)), None)
         if stray is not None:
-            self.error(path, f"chức vụ người ký không có “{stray}”", f"ghi dòng “{stray} …” vào quyen_han, chuc_vu chỉ ghi chức vụ", "authority")
+            self.error(
+                path, f"chức vụ người ký không có “{stray}”", f"ghi dòng “{stray} …” vào quyen_han, chuc_vu chỉ ghi chức vụ", "authority"
+            )
             return
         last = lines[-1] if lines else None
         signs_for = next((line for line in lines if line[1] == "KT."), None)
@@ -326,7 +343,9 @@ class _Checker:
         academic = ACADEMIC_PREFIX.match(name)
         if academic:
             rest = name[academic.end() :].strip()
-            self.error(path, "không ghi học hàm, học vị trước họ tên người ký", f"bỏ “{academic.group().strip()}”, viết “{rest}”", "academic")
+            self.error(
+                path, "không ghi học hàm, học vị trước họ tên người ký", f"bỏ “{academic.group().strip()}”, viết “{rest}”", "academic"
+            )
         elif name.isupper() or any(word[:1].islower() for word in name.split()):
             fixed = " ".join(word[:1].upper() + word[1:].lower() for word in name.split())
             self.warn(path, "họ tên viết hoa chữ đầu mỗi tiếng, không viết in hoa cả tên", f"viết “{fixed}”", "caps")
@@ -401,9 +420,16 @@ class _Checker:
             if tabs and "\t" in text:
                 self.warn(path, "có ký tự tab trong văn bản", "thay bằng một dấu cách", "tab")
             if straight and '"' in text:
-                self.warn(path, "dùng ngoặc kép thẳng (\") trong khi các chỗ khác dùng ngoặc kép cong (“ ”)", "dùng “ ” cho thống nhất", "quotes")
+                self.warn(
+                    path, 'dùng ngoặc kép thẳng (") trong khi các chỗ khác dùng ngoặc kép cong (“ ”)', "dùng “ ” cho thống nhất", "quotes"
+                )
             if invisible and _has_invisible(text):
-                self.warn(path, "có ký tự vô hình (khoảng trắng không ngắt, ký tự định dạng)", "xóa ký tự này hoặc thay bằng dấu cách thường", "invisible")
+                self.warn(
+                    path,
+                    "có ký tự vô hình (khoảng trắng không ngắt, ký tự định dạng)",
+                    "xóa ký tự này hoặc thay bằng dấu cách thường",
+                    "invisible",
+                )
         summary = self.notice.trich_yeu
         letters = [c for c in summary if c.isalpha()]
         if len(letters) > 10 and summary == upper(summary):
@@ -429,10 +455,10 @@ def _number_hint(number: str) -> str:
         value = int(number)
         if value == 0:
             return "số văn bản bắt đầu từ 01"
-        return f"viết so: \"{value:02d}\"" if value < 10 else f"viết so: \"{value}\""
+        return f'viết so: "{value:02d}"' if value < 10 else f'viết so: "{value}"'
     digits = re.sub(r"[^0-9]", "", number)
     if digits and int(digits) > 0:
-        return f"chỉ ghi chữ số, ví dụ so: \"{int(digits):02d}\""
+        return f'chỉ ghi chữ số, ví dụ so: "{int(digits):02d}"'
     return "số là chữ số Ả Rập từ 01; để trống (so:) khi là dự thảo chưa có số"
 
 
@@ -449,7 +475,9 @@ def _symbol_hint(symbol: str) -> str:
 
 # Format characters (Unicode category Cf, as of Unicode 14.0.0) and the no-break spaces: invisible in
 # Word, yet they break search and line wrapping. One regex instead of a per-character lookup.
-_INVISIBLE = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\u00a0\u2007\u202f]")
+_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\u00a0\u2007\u202f]"
+)
 
 
 def _has_invisible(text: str) -> bool:

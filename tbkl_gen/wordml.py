@@ -25,10 +25,7 @@ def runs(spans: Iterable[Span]) -> str:
     out = []
     for span in spans:
         if span.footnote is not None:
-            out.append(
-                '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
-                f'<w:footnoteReference w:id="{span.footnote}"/></w:r>'
-            )
+            out.append(f'<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="{span.footnote}"/></w:r>')
             continue
         props = ("<w:b/><w:bCs/>" if span.bold else "") + ("<w:i/><w:iCs/>" if span.italic else "")
         props_xml = f"<w:rPr>{props}</w:rPr>" if props else ""
@@ -48,10 +45,7 @@ def footnote(note: Footnote) -> str:
 def centred_line(style: str, length_mm: float, width_twips: int) -> str:
     """Return an empty paragraph whose bottom border draws a centred line of length_mm."""
     indent = max(0, round((width_twips - length_mm * TWIPS_PER_MM) / 2))
-    return (
-        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>'
-        f'<w:ind w:left="{indent}" w:right="{indent}"/></w:pPr></w:p>'
-    )
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:ind w:left="{indent}" w:right="{indent}"/></w:pPr></w:p>'
 
 
 def boxed(style: str, text: str, width_mm: float, column_twips: int) -> str:

@@ -46,8 +46,24 @@ def package(parts: dict[str, bytes]) -> bytes:
         local.write(compressed)
         central.write(
             struct.pack(
-                "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, _DOS_TIME, _DOS_DATE, crc, len(compressed), size,
-                len(encoded), 0, 0, 0, 0, 0, offset,
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                0,
+                8,
+                _DOS_TIME,
+                _DOS_DATE,
+                crc,
+                len(compressed),
+                size,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
             )  # fmt: skip
         )
         central.write(encoded)

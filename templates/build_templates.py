@@ -147,9 +147,7 @@ def cell(width: int, *paragraphs: str) -> str:
 
 
 def table(widths: tuple[int, int], *rows: str) -> str:
-    borders = "".join(
-        f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV")
-    )
+    borders = "".join(f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     return (
         f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
@@ -162,7 +160,7 @@ def table(widths: tuple[int, int], *rows: str) -> str:
 
 
 def row(*cells: str) -> str:
-    return f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{"".join(cells)}</w:tr>'
+    return f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>"
 
 
 # --- parts --------------------------------------------------------------------------------------
@@ -204,9 +202,7 @@ def document_xml(spec: TemplateSpec) -> str:
         ),
     )
     title = (
-        para("TBTenLoai", run("THÔNG BÁO"))
-        + para("TBTrichYeu", run("{{ trich_yeu }}"))
-        + para("TBDuongKe", run("{{p gach_trich_yeu }}"))
+        para("TBTenLoai", run("THÔNG BÁO")) + para("TBTrichYeu", run("{{ trich_yeu }}")) + para("TBDuongKe", run("{{p gach_trich_yeu }}"))
     )
     kinds = (
         ("doan", "TBNoiDung"),
@@ -277,7 +273,7 @@ def _style(style_id: str, name: str, ppr: str, rpr: str, based_on: str = "Normal
     based = f'<w:basedOn w:val="{based_on}"/>' if based_on else ""
     return (
         f'<w:style w:type="{kind}" w:customStyle="1" w:styleId="{style_id}"><w:name w:val="{name}"/>'
-        f'{based}<w:qFormat/><w:pPr>{ppr}</w:pPr>{rpr}</w:style>'
+        f"{based}<w:qFormat/><w:pPr>{ppr}</w:pPr>{rpr}</w:style>"
     )
 
 
@@ -285,10 +281,7 @@ def styles_xml(spec: TemplateSpec) -> str:
     fonts = '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="Times New Roman" w:cs="Times New Roman"/>'
     centred = '<w:jc w:val="center"/>'
     single = '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
-    body_ppr = (
-        '<w:spacing w:before="120" w:after="0" w:line="288" w:lineRule="auto"/>'
-        '<w:ind w:firstLine="720"/><w:jc w:val="both"/>'
-    )
+    body_ppr = '<w:spacing w:before="120" w:after="0" w:line="288" w:lineRule="auto"/><w:ind w:firstLine="720"/><w:jc w:val="both"/>'
     body = spec.body_size
     signer_gap = spec.signer_gap_pt * 20
     styles = [
@@ -314,9 +307,24 @@ def styles_xml(spec: TemplateSpec) -> str:
             '<w:spacing w:before="120" w:after="0" w:line="240" w:lineRule="auto"/>' + centred,
             _rpr(13, bold=True),
         ),
-        _style("TBNgay", "TB Địa danh ngày tháng", '<w:spacing w:before="120" w:after="0" w:line="240" w:lineRule="auto"/>' + centred, _rpr(spec.date_size, italic=True)),
-        _style("TBTenLoai", "TB Tên loại", '<w:keepNext/><w:spacing w:before="360" w:after="0" w:line="240" w:lineRule="auto"/>' + centred, _rpr(14, bold=True)),
-        _style("TBTrichYeu", "TB Trích yếu", '<w:keepNext/><w:spacing w:before="0" w:after="60" w:line="240" w:lineRule="auto"/>' + centred, _rpr(14, bold=True)),
+        _style(
+            "TBNgay",
+            "TB Địa danh ngày tháng",
+            '<w:spacing w:before="120" w:after="0" w:line="240" w:lineRule="auto"/>' + centred,
+            _rpr(spec.date_size, italic=True),
+        ),
+        _style(
+            "TBTenLoai",
+            "TB Tên loại",
+            '<w:keepNext/><w:spacing w:before="360" w:after="0" w:line="240" w:lineRule="auto"/>' + centred,
+            _rpr(14, bold=True),
+        ),
+        _style(
+            "TBTrichYeu",
+            "TB Trích yếu",
+            '<w:keepNext/><w:spacing w:before="0" w:after="60" w:line="240" w:lineRule="auto"/>' + centred,
+            _rpr(14, bold=True),
+        ),
         _style("TBNoiDung", "TB Nội dung", body_ppr, _rpr(body)),
         _style("TBMuc", "TB Mục", "<w:keepNext/>", _rpr(body, bold=True), based_on="TBNoiDung"),
         _style("TBKhoanTieuDe", "TB Khoản có tiêu đề", "<w:keepNext/>", _rpr(body, bold=True), based_on="TBNoiDung"),
@@ -324,12 +332,27 @@ def styles_xml(spec: TemplateSpec) -> str:
         _style("TBDiem", "TB Điểm", "", _rpr(body), based_on="TBNoiDung"),
         _style("TBGach", "TB Gạch đầu dòng", "", _rpr(body), based_on="TBNoiDung"),
         _style("TBCong", "TB Dấu cộng", "", _rpr(body), based_on="TBNoiDung"),
-        _style("TBKhoangCach", "TB Khoảng cách", '<w:keepNext/>' + single, _rpr(12)),
-        _style("TBNoiNhan", "TB Nơi nhận", '<w:keepNext/>' + single, _rpr(12, bold=True, italic=True)),
+        _style("TBKhoangCach", "TB Khoảng cách", "<w:keepNext/>" + single, _rpr(12)),
+        _style("TBNoiNhan", "TB Nơi nhận", "<w:keepNext/>" + single, _rpr(12, bold=True, italic=True)),
         _style("TBNoiNhanMuc", "TB Nơi nhận mục", single, _rpr(11)),
-        _style("TBQuyenHan", "TB Quyền hạn người ký", '<w:keepNext/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>' + centred, _rpr(spec.signer_size, bold=True)),
-        _style("TBHoTen", "TB Họ tên người ký", f'<w:spacing w:before="{signer_gap}" w:after="0" w:line="240" w:lineRule="auto"/>' + centred, _rpr(spec.signer_size, bold=True)),
-        _style("FootnoteText", "footnote text", '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="both"/>', _rpr(12)),
+        _style(
+            "TBQuyenHan",
+            "TB Quyền hạn người ký",
+            '<w:keepNext/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>' + centred,
+            _rpr(spec.signer_size, bold=True),
+        ),
+        _style(
+            "TBHoTen",
+            "TB Họ tên người ký",
+            f'<w:spacing w:before="{signer_gap}" w:after="0" w:line="240" w:lineRule="auto"/>' + centred,
+            _rpr(spec.signer_size, bold=True),
+        ),
+        _style(
+            "FootnoteText",
+            "footnote text",
+            '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="both"/>',
+            _rpr(12),
+        ),
         _style("Header", "header", single + centred, _rpr(14)),
     ]
     return (
@@ -353,7 +376,6 @@ def styles_xml(spec: TemplateSpec) -> str:
     )
 
 
-
 def _theme_colour(name: str, value: str) -> str:
     return f'<a:{name}><a:srgbClr val="{value}"/></a:{name}>'
 
@@ -372,16 +394,27 @@ THEME_XML = (
     '<a:themeElements><a:clrScheme name="tbkl-gen">'
     '<a:dk1><a:sysClr val="windowText" lastClr="000000"/></a:dk1>'
     '<a:lt1><a:sysClr val="window" lastClr="FFFFFF"/></a:lt1>'
-    + _theme_colour("dk2", "000000") + _theme_colour("lt2", "FFFFFF")
+    + _theme_colour("dk2", "000000")
+    + _theme_colour("lt2", "FFFFFF")
     + "".join(_theme_colour(f"accent{i}", "000000") for i in range(1, 7))
-    + _theme_colour("hlink", "000000") + _theme_colour("folHlink", "000000")
+    + _theme_colour("hlink", "000000")
+    + _theme_colour("folHlink", "000000")
     + '</a:clrScheme><a:fontScheme name="tbkl-gen">'
-    + _theme_fonts("majorFont") + _theme_fonts("minorFont")
+    + _theme_fonts("majorFont")
+    + _theme_fonts("minorFont")
     + '</a:fontScheme><a:fmtScheme name="tbkl-gen">'
-    + "<a:fillStyleLst>" + _SOLID * 3 + "</a:fillStyleLst>"
-    + "<a:lnStyleLst>" + _LINE * 3 + "</a:lnStyleLst>"
-    + "<a:effectStyleLst>" + "<a:effectStyle><a:effectLst/></a:effectStyle>" * 3 + "</a:effectStyleLst>"
-    + "<a:bgFillStyleLst>" + _SOLID * 3 + "</a:bgFillStyleLst>"
+    + "<a:fillStyleLst>"
+    + _SOLID * 3
+    + "</a:fillStyleLst>"
+    + "<a:lnStyleLst>"
+    + _LINE * 3
+    + "</a:lnStyleLst>"
+    + "<a:effectStyleLst>"
+    + "<a:effectStyle><a:effectLst/></a:effectStyle>" * 3
+    + "</a:effectStyleLst>"
+    + "<a:bgFillStyleLst>"
+    + _SOLID * 3
+    + "</a:bgFillStyleLst>"
     + "</a:fmtScheme></a:themeElements><a:objectDefaults/><a:extraClrSchemeLst/></a:theme>"
 )
 

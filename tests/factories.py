@@ -139,7 +139,7 @@ def _lines(value: Any, indent: int) -> list[str]:
     for item in value:
         if isinstance(item, dict) and item:
             first, *rest = _lines(item, indent + 2)
-            out.append(f"{pad}- {first[indent + 2:]}")
+            out.append(f"{pad}- {first[indent + 2 :]}")
             out.extend(rest)
         elif isinstance(item, list) and item:
             out.append(f"{pad}-\n")

@@ -264,7 +264,9 @@ def test_an_output_folder_that_is_a_file_is_a_clear_error(tmp_path: Path) -> Non
     (tmp_path / "out").write_text("x", encoding="utf-8")
     result = run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert f"{(tmp_path / 'out' / 'tb-000.docx').as_posix()}: không ghi được tệp (một tệp trùng tên đang chiếm chỗ thư mục)" in result.output
+    assert (
+        f"{(tmp_path / 'out' / 'tb-000.docx').as_posix()}: không ghi được tệp (một tệp trùng tên đang chiếm chỗ thư mục)" in result.output
+    )
 
 
 def test_a_folder_in_place_of_an_output_is_a_clear_error(tmp_path: Path) -> None:
@@ -272,7 +274,9 @@ def test_a_folder_in_place_of_an_output_is_a_clear_error(tmp_path: Path) -> None
     (tmp_path / "out" / "tb-000.docx").mkdir(parents=True)
     result = run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert f"{(tmp_path / 'out' / 'tb-000.docx').as_posix()}: không ghi được tệp (một thư mục trùng tên đang chiếm chỗ tệp)" in result.output
+    assert (
+        f"{(tmp_path / 'out' / 'tb-000.docx').as_posix()}: không ghi được tệp (một thư mục trùng tên đang chiếm chỗ tệp)" in result.output
+    )
 
 
 def test_a_new_notice_may_not_reuse_the_number_of_one_already_rendered(tmp_path: Path) -> None:

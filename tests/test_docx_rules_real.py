@@ -62,10 +62,7 @@ def test_khcn_fails_exactly_the_rules_its_xml_breaks(khcn):
 def test_khcn_page_is_word_a4_with_top_and_bottom_margins_too_small(khcn):
     assert khcn[1].status == "dat"
     assert khcn[1].detail == "A4 dọc: 11907 × 16840 twip (210,0 × 297,0 mm)"
-    assert khcn[2].detail == (
-        "lề trên 851 twip (15,0 mm), cần 1134–1418 (20–25 mm); "
-        "lề dưới 993 twip (17,5 mm), cần 1134–1418 (20–25 mm)"
-    )
+    assert khcn[2].detail == ("lề trên 851 twip (15,0 mm), cần 1134–1418 (20–25 mm); lề dưới 993 twip (17,5 mm), cần 1134–1418 (20–25 mm)")
 
 
 def test_khcn_east_asian_slot_falls_back_to_the_theme_font(khcn):
@@ -81,36 +78,26 @@ def test_khcn_motto_uses_en_dashes_but_its_line_has_the_right_length(khcn):
 
 
 def test_khcn_issuer_and_number_are_set_at_14_pt(khcn):
-    assert (
-        khcn[6].detail == "«ỦY BAN NHÂN DÂN»: cỡ 14 pt, cần 12–13 pt; «TỈNH LÂM ĐỒNG»: cỡ 14 pt, cần 12–13 pt"
-    )
+    assert khcn[6].detail == "«ỦY BAN NHÂN DÂN»: cỡ 14 pt, cần 12–13 pt; «TỈNH LÂM ĐỒNG»: cỡ 14 pt, cần 12–13 pt"
     assert khcn[7].detail == "«Số: /TB-UBND»: cỡ 14 pt, cần 13 pt"
     assert khcn[21].status == "loi"
 
 
 def test_khcn_draft_date_with_blank_day_passes(khcn):
     assert khcn[8].status == "dat"
-    assert khcn[8].detail.startswith(
-        "«Lâm Đồng, ngày tháng 4 năm 2026» (dự thảo, để trống ngày): không đậm, nghiêng, cỡ 13 pt"
-    )
+    assert khcn[8].detail.startswith("«Lâm Đồng, ngày tháng 4 năm 2026» (dự thảo, để trống ngày): không đậm, nghiêng, cỡ 13 pt")
     assert khcn[9].detail == "tháng «4» đúng quy định"
 
 
 def test_khcn_summary_line_is_shorter_than_a_third_of_the_summary(khcn):
-    assert khcn[10].detail == (
-        "đường kẻ dưới trích yếu: hình vẽ dài 30,0 mm (chữ rộng 159,9 mm), cần 52,8–80,5 mm"
-    )
+    assert khcn[10].detail == ("đường kẻ dưới trích yếu: hình vẽ dài 30,0 mm (chữ rộng 159,9 mm), cần 52,8–80,5 mm")
 
 
 def test_khcn_body_points_end_mark_and_signature_pass(khcn):
-    assert khcn[11].detail == (
-        "22 đoạn nội dung: căn đều, thụt đầu dòng, cỡ 13–14, giãn dòng và cách đoạn đúng"
-    )
+    assert khcn[11].detail == ("22 đoạn nội dung: căn đều, thụt đầu dòng, cỡ 13–14, giãn dòng và cách đoạn đúng")
     assert khcn[12].detail == "3 nhóm điểm: a)–d); a)–c); a)–c)"
     assert khcn[13].status == "dat"
-    assert khcn[14].detail == (
-        "TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG / PHÓ CHÁNH VĂN PHÒNG: đậm, đứng, cỡ 14 pt, căn giữa"
-    )
+    assert khcn[14].detail == ("TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG / PHÓ CHÁNH VĂN PHÒNG: đậm, đứng, cỡ 14 pt, căn giữa")
     assert khcn[15].detail == "«Trịnh Ngọc Duệ»: đậm, đứng, cỡ 14 pt, căn giữa"
     assert khcn[22].detail == "22 đoạn: 567 twip × 21, 720 twip × 1"
 
@@ -121,9 +108,7 @@ def test_khcn_colon_after_noi_nhan_is_upright(khcn):
 
 def test_khcn_archive_line_names_the_drafter_instead_of_a_copy_count(khcn):
     assert khcn[17].status == "dat"
-    assert khcn[23].detail == (
-        "dòng cuối «- Lưu: VT, KGVX (Thập).», cần dạng «- Lưu: VT, <đơn vị soạn thảo>[ <số bản>].»"
-    )
+    assert khcn[23].detail == ("dòng cuối «- Lưu: VT, KGVX (Thập).», cần dạng «- Lưu: VT, <đơn vị soạn thảo>[ <số bản>].»")
 
 
 def test_khcn_page_number_in_a_content_control_is_found(khcn):
@@ -153,8 +138,7 @@ def test_quy_hoach_fails_exactly_the_rules_its_xml_breaks(quy_hoach):
 
 def test_quy_hoach_margins_pass(quy_hoach):
     assert quy_hoach[2].detail == (
-        "lề trên 1134 twip (20,0 mm); lề dưới 1134 twip (20,0 mm); "
-        "lề trái 1701 twip (30,0 mm); lề phải 1134 twip (20,0 mm)"
+        "lề trên 1134 twip (20,0 mm); lề dưới 1134 twip (20,0 mm); lề trái 1701 twip (30,0 mm); lề phải 1134 twip (20,0 mm)"
     )
 
 
@@ -171,9 +155,7 @@ def test_quy_hoach_header_passes_with_lines_drawn_in_the_next_paragraph(quy_hoac
         "«Độc lập - Tự do - Hạnh phúc»: đậm, đứng, cỡ 14 pt, căn giữa; đường kẻ: hình vẽ dài 60,1 mm "
         "(chữ rộng 60,5 mm), lệch tâm 0,2 mm, cách chân chữ 0,7 mm"
     )
-    assert quy_hoach[6].detail == (
-        "«ỦY BAN NHÂN DÂN / TỈNH LÂM ĐỒNG»: đậm, đứng, cỡ 13 pt, căn giữa; không có dòng cơ quan chủ quản"
-    )
+    assert quy_hoach[6].detail == ("«ỦY BAN NHÂN DÂN / TỈNH LÂM ĐỒNG»: đậm, đứng, cỡ 13 pt, căn giữa; không có dòng cơ quan chủ quản")
     assert quy_hoach[7].detail == "«Số: /TB-UBND» (dự thảo, để trống số): không đậm, đứng, cỡ 13 pt, căn giữa"
     assert quy_hoach[8].status == "dat"
     assert quy_hoach[21].status == "dat"
@@ -181,13 +163,9 @@ def test_quy_hoach_header_passes_with_lines_drawn_in_the_next_paragraph(quy_hoac
 
 def test_quy_hoach_indents_of_15_mm_and_12_5_mm(quy_hoach):
     assert quy_hoach[11].detail == (
-        "3 đoạn thụt đầu dòng 851 twip (15,0 mm), cần 567 hoặc 720 (±20) "
-        "(ví dụ «I. Nhiệm vụ chung:», «1. Yêu cầu Sở Xây dựng, các s…»)"
+        "3 đoạn thụt đầu dòng 851 twip (15,0 mm), cần 567 hoặc 720 (±20) (ví dụ «I. Nhiệm vụ chung:», «1. Yêu cầu Sở Xây dựng, các s…»)"
     )
-    assert (
-        "1 đoạn thụt đầu dòng 709 twip (12,5 mm), cần đúng 567 (1 cm) hoặc 720 (1,27 cm)"
-        in quy_hoach[22].detail
-    )
+    assert "1 đoạn thụt đầu dòng 709 twip (12,5 mm), cần đúng 567 (1 cm) hoặc 720 (1,27 cm)" in quy_hoach[22].detail
 
 
 def test_quy_hoach_signer_name_is_pushed_right_with_spaces(quy_hoach):
@@ -198,8 +176,7 @@ def test_quy_hoach_signer_name_is_pushed_right_with_spaces(quy_hoach):
 def test_quy_hoach_recipients_are_11_pt_and_archive_line_trails_a_name(quy_hoach):
     assert quy_hoach[16].detail == "«Nơi nhận:»: cỡ 11 pt, cần 12 pt"
     assert quy_hoach[17].detail == (
-        "«- Lưu: VT, XDCT. Khánh»: cỡ 8/11 pt, cần 11 pt; "
-        "dòng cuối «- Lưu: VT, XDCT. Khánh» không kết thúc bằng «.»"
+        "«- Lưu: VT, XDCT. Khánh»: cỡ 8/11 pt, cần 11 pt; dòng cuối «- Lưu: VT, XDCT. Khánh» không kết thúc bằng «.»"
     )
 
 
@@ -209,9 +186,7 @@ def test_quy_hoach_page_number_is_12_pt(quy_hoach):
 
 
 def test_quy_hoach_only_the_summary_line_fails_rule_26(quy_hoach):
-    assert quy_hoach[26].detail == (
-        "đường kẻ dưới trích yếu: hình vẽ dài 45,6 mm (chữ rộng 159,0 mm), cần 52,5–80,0 mm"
-    )
+    assert quy_hoach[26].detail == ("đường kẻ dưới trích yếu: hình vẽ dài 45,6 mm (chữ rộng 159,0 mm), cần 52,5–80,0 mm")
     assert quy_hoach[19].status == "dat"
 
 
@@ -308,10 +283,7 @@ def _set_page(doc, margins: tuple[int, int, int, int], title_page: bool) -> None
     header = section.header.paragraphs[0]
     header.alignment = WD_ALIGN_PARAGRAPH.CENTER
     header._p.append(
-        parse_xml(
-            f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:rPr><w:sz w:val="28"/></w:rPr>'
-            "<w:t>2</w:t></w:r></w:fldSimple>"
-        )
+        parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:t>2</w:t></w:r></w:fldSimple>')
     )
 
 
@@ -341,9 +313,7 @@ def _add(container, text: str, size: float, *, bold=False, italic=False, align=W
 def _line(container, length_mm: float, container_twips: int):
     para = container.add_paragraph()
     para._p.get_or_add_pPr().append(
-        parse_xml(
-            f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="1" w:color="auto"/></w:pBdr>'
-        )
+        parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="1" w:color="auto"/></w:pBdr>')
     )
     indent = round((container_twips - length_mm * TWIPS_PER_MM) / 2)
     para.paragraph_format.left_indent = Twips(indent)
@@ -440,9 +410,7 @@ def _body(doc, points: tuple[str, ...], colour: tuple[str, str] | None) -> None:
         run = para.add_run(text)
         run.font.size = Pt(14)
         if colour:
-            run._r.get_or_add_rPr().append(
-                parse_xml(f'<w:color {nsdecls("w")} w:val="{colour[0]}" w:themeColor="{colour[1]}"/>')
-            )
+            run._r.get_or_add_rPr().append(parse_xml(f'<w:color {nsdecls("w")} w:val="{colour[0]}" w:themeColor="{colour[1]}"/>'))
 
 
 def _closing_table(doc, spec: dict) -> None:
@@ -533,9 +501,7 @@ def test_point_f_is_not_a_vietnamese_letter(notice):
 
 def test_en_dash_motto_fails_rule_5(notice):
     results = notice(motto="Độc lập – Tự do – Hạnh phúc")
-    assert (
-        results[5].detail == "«Độc lập – Tự do – Hạnh phúc»: dùng dấu gạch ngang dài «–» thay cho dấu nối «-»"
-    )
+    assert results[5].detail == "«Độc lập – Tự do – Hạnh phúc»: dùng dấu gạch ngang dài «–» thay cho dấu nối «-»"
 
 
 def test_hoa_with_grave_on_a_fails_rule_20_but_is_still_found(notice):
@@ -553,8 +519,7 @@ def test_decomposed_text_is_located_and_reported_as_not_nfc(notice):
 def test_parent_line_above_the_office_passes_when_not_bold(notice):
     results = notice(parent="UBND TỈNH QUẢNG NAM", issuer=("VĂN PHÒNG",), number="Số: 05/TB-VP")
     assert results[6].detail == (
-        "«VĂN PHÒNG»: đậm, đứng, cỡ 13 pt, căn giữa; "
-        "dòng cơ quan chủ quản «UBND TỈNH QUẢNG NAM» (không đậm, đứng, cỡ 13 pt, căn giữa)"
+        "«VĂN PHÒNG»: đậm, đứng, cỡ 13 pt, căn giữa; dòng cơ quan chủ quản «UBND TỈNH QUẢNG NAM» (không đậm, đứng, cỡ 13 pt, căn giữa)"
     )
     assert results[21].status == "dat"
 
@@ -590,8 +555,7 @@ def test_academic_title_before_signer_fails_rules_15_and_24(notice):
 def test_last_recipient_must_be_the_archive_line(notice):
     results = notice(recipients=("- Như trên;", "- Các sở, ngành"))
     assert results[17].detail == (
-        "dòng cuối «- Các sở, ngành» không bắt đầu bằng «- Lưu: VT»; "
-        "dòng cuối «- Các sở, ngành» không kết thúc bằng «.»"
+        "dòng cuối «- Các sở, ngành» không bắt đầu bằng «- Lưu: VT»; dòng cuối «- Các sở, ngành» không kết thúc bằng «.»"
     )
 
 
@@ -627,9 +591,7 @@ def test_red_text_fails_rules_3_and_19(notice):
 def test_vml_line_centred_on_the_margins_is_measured(notice):
     results = notice(summary_line=False, summary_vml_pt=150)
     assert results[10].status == "dat"
-    assert results[10].detail.endswith(
-        "đường kẻ: hình vẽ dài 52,9 mm (chữ rộng 139,6 mm), lệch tâm 0,0 mm, cách chân chữ 1,1 mm"
-    )
+    assert results[10].detail.endswith("đường kẻ: hình vẽ dài 52,9 mm (chữ rộng 139,6 mm), lệch tâm 0,0 mm, cách chân chữ 1,1 mm")
 
 
 def test_bold_inherited_through_based_on_passes_rule_6(notice):
@@ -645,14 +607,10 @@ def test_bold_character_style_on_bold_paragraph_style_toggles_bold_off(notice):
 def test_line_shape_over_the_summary_text_touches_it(notice):
     results = notice(summary_line=False, summary_anchor_mm=(60, 0))
     assert results[10].status == "dat"
-    assert (
-        results[26].detail == "đường kẻ dưới trích yếu: chạm vào chữ phía trên (nằm trên đáy dòng chữ 5,7 mm)"
-    )
+    assert results[26].detail == "đường kẻ dưới trích yếu: chạm vào chữ phía trên (nằm trên đáy dòng chữ 5,7 mm)"
 
 
 def test_line_shape_anchored_below_the_summary_text_passes(notice):
     results = notice(summary_line=False, summary_anchor_mm=(60, 7))
     assert results[26].status == "dat"
-    assert results[26].detail.endswith(
-        "dưới trích yếu: hình vẽ dài 60,0 mm (chữ rộng 139,6 mm), lệch tâm 0,0 mm, cách chân chữ 1,3 mm"
-    )
+    assert results[26].detail.endswith("dưới trích yếu: hình vẽ dài 60,0 mm (chữ rộng 139,6 mm), lệch tâm 0,0 mm, cách chân chữ 1,3 mm")

@@ -113,9 +113,7 @@ def test_item_numbers_come_from_their_place_not_from_the_text(tmp_path: Path) ->
     assert len(after) == len(before)
     assert after[one] == "1. " + before[two].removeprefix("2. ")
     assert after[two] == "2. " + before[one].removeprefix("1. ")
-    assert [line for i, line in enumerate(after) if i not in (one, two)] == [
-        line for i, line in enumerate(before) if i not in (one, two)
-    ]
+    assert [line for i, line in enumerate(after) if i not in (one, two)] == [line for i, line in enumerate(before) if i not in (one, two)]
 
 
 def test_footnote_is_a_word_footnote_referenced_where_the_source_marks_it(tmp_path: Path) -> None:
@@ -126,15 +124,12 @@ def test_footnote_is_a_word_footnote_referenced_where_the_source_marks_it(tmp_pa
     references = list(document.iter(qn("w:footnoteReference")))
 
     assert len(notes) == 1
-    assert "".join(t.text for t in notes[0].iter(qn("w:t"))).strip() == (
-        "UBND tỉnh đã chỉ đạo tại Thông báo số 370/TB-UBND ngày 30/3/2026"
-    )
+    assert "".join(t.text for t in notes[0].iter(qn("w:t"))).strip() == ("UBND tỉnh đã chỉ đạo tại Thông báo số 370/TB-UBND ngày 30/3/2026")
     assert [r.get(qn("w:id")) for r in references] == [notes[0].get(qn("w:id"))]
     paragraph = next(a for a in references[0].iterancestors() if a.tag == qn("w:p"))
     # The paragraph's text with "^" where the reference mark stands.
     marked = "".join(
-        "^" if node.tag == qn("w:footnoteReference") else node.text or ""
-        for node in paragraph.iter(qn("w:t"), qn("w:footnoteReference"))
+        "^" if node.tag == qn("w:footnoteReference") else node.text or "" for node in paragraph.iter(qn("w:t"), qn("w:footnoteReference"))
     )
     assert marked.startswith("1. Yêu cầu Sở Xây dựng")
     assert "là nhiệm vụ chính trị quan trọng^. Do vậy đề nghị" in marked

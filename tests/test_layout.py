@@ -70,7 +70,12 @@ def test_items_restart_in_each_section_and_points_in_each_item() -> None:
         notice(
             noi_dung=[
                 {"muc": "Nhiệm vụ chung", "noi_dung": [{"khoan": "Một."}, {"khoan": "Hai.", "noi_dung": [{"diem": "x"}, {"diem": "y"}]}]},
-                {"muc": "Nhiệm vụ cụ thể", "noi_dung": [{"khoan": "Sở A", "tieu_de": True, "noi_dung": [{"diem": "z"}, {"gach": "g", "noi_dung": [{"cong": "c"}]}]}]},
+                {
+                    "muc": "Nhiệm vụ cụ thể",
+                    "noi_dung": [
+                        {"khoan": "Sở A", "tieu_de": True, "noi_dung": [{"diem": "z"}, {"gach": "g", "noi_dung": [{"cong": "c"}]}]}
+                    ],
+                },
                 "Kết thúc",
             ]
         )

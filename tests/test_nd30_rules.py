@@ -69,7 +69,7 @@ def test_builtin_template_file_passes_openxml_audit(template: str) -> None:
 def test_urgent_notice_passes_openxml_audit_and_shows_the_stamp(tmp_path: Path) -> None:
     seed = (NOTICES / "2021" / "tbkl-thong-tin-doi-ngoai.yaml").read_text(encoding="utf-8")
     source = tmp_path / "khan.yaml"
-    source.write_text(seed.replace("so:\n", "so: \"7\"\ndo_khan: THƯỢNG KHẨN\n"), encoding="utf-8")
+    source.write_text(seed.replace("so:\n", 'so: "7"\ndo_khan: THƯỢNG KHẨN\n'), encoding="utf-8")
     result = render_cli(["render", str(source), "-o", str(tmp_path / "out"), "--quiet"])
     assert result.exit_code == 0, result.output
     docx = tmp_path / "out" / "khan.docx"

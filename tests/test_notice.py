@@ -29,7 +29,10 @@ from tbkl_gen.workspace import find_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "notices").rglob("*.yaml"))
-PAIRS = [(getattr(notice, cls.__name__), cls) for cls in (model.Notice, model.CoQuan, model.NguoiKy, model.NgayThang, model.Muc, model.Khoan, model.Diem, model.Gach, model.Cong)]
+PAIRS = [
+    (getattr(notice, cls.__name__), cls)
+    for cls in (model.Notice, model.CoQuan, model.NguoiKy, model.NgayThang, model.Muc, model.Khoan, model.Diem, model.Gach, model.Cong)
+]
 
 
 def by_model(data: Any) -> notice.Notice | None:
@@ -87,14 +90,59 @@ def test_rendering_one_example_does_not_import_pydantic(tmp_path: Path) -> None:
 
 # Values that sit on either side of the model's rules.
 TRICKY = [
-    None, "", " ", "x", "KHẨN", "khẩn", "2026", "2026-04", "2026-13", "2026-04-31", "2026-4-5", "٢٠٢٦",
-    0, 1, 2, 12, 13, 31, 32, 1944, 1945, 2026, 2100, 2101, -1, 1.0, 1.5, True, False,
-    [], [""], ["x"], ["x", 1], [None], ("x",), {}, {"nam": 2026}, {"nam": 2026, "thang": 13},
-    {"nam": 2026, "thang": 4, "ngay": 5}, {"nam": "2026"}, {"nam": 2026, "x": 1},
-    {"khoan": "x"}, {"khoan": "x", "tieu_de": True}, {"khoan": "x", "tieu_de": "có"},
-    {"khoan": "x", "diem": "y"}, {"muc": "x", "noi_dung": ["y", {"gach": "z"}]}, {"cong": ""},
-    {"gach": "x", "noi_dung": None}, {"diem": "x", "khac": 1}, {1: "x"},
-    dt.date(2026, 4, 5), dt.datetime(2026, 4, 5, 8, 0), b"x",
+    None,
+    "",
+    " ",
+    "x",
+    "KHẨN",
+    "khẩn",
+    "2026",
+    "2026-04",
+    "2026-13",
+    "2026-04-31",
+    "2026-4-5",
+    "٢٠٢٦",
+    0,
+    1,
+    2,
+    12,
+    13,
+    31,
+    32,
+    1944,
+    1945,
+    2026,
+    2100,
+    2101,
+    -1,
+    1.0,
+    1.5,
+    True,
+    False,
+    [],
+    [""],
+    ["x"],
+    ["x", 1],
+    [None],
+    ("x",),
+    {},
+    {"nam": 2026},
+    {"nam": 2026, "thang": 13},
+    {"nam": 2026, "thang": 4, "ngay": 5},
+    {"nam": "2026"},
+    {"nam": 2026, "x": 1},
+    {"khoan": "x"},
+    {"khoan": "x", "tieu_de": True},
+    {"khoan": "x", "tieu_de": "có"},
+    {"khoan": "x", "diem": "y"},
+    {"muc": "x", "noi_dung": ["y", {"gach": "z"}]},
+    {"cong": ""},
+    {"gach": "x", "noi_dung": None},
+    {"diem": "x", "khac": 1},
+    {1: "x"},
+    dt.date(2026, 4, 5),
+    dt.datetime(2026, 4, 5, 8, 0),
+    b"x",
 ]
 
 
@@ -130,7 +178,14 @@ BASES = [notice_data(), *(example_data(path) for path in EXAMPLES)]
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(base=st.sampled_from(range(len(BASES))), picks=st.lists(st.tuples(st.integers(min_value=0), st.sampled_from(["replace", "remove", "add"]), st.sampled_from(range(len(TRICKY)))), min_size=1, max_size=3))
+@given(
+    base=st.sampled_from(range(len(BASES))),
+    picks=st.lists(
+        st.tuples(st.integers(min_value=0), st.sampled_from(["replace", "remove", "add"]), st.sampled_from(range(len(TRICKY)))),
+        min_size=1,
+        max_size=3,
+    ),
+)
 def test_a_mutated_notice_is_built_exactly_as_the_model_would_or_left_to_it(base: int, picks: list[tuple[int, str, int]]) -> None:
     data = BASES[base]
     for index, action, value in picks:

@@ -30,7 +30,9 @@ from tbkl_gen.validate import validate
 
 VIETNAMESE = "ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
 SPECIAL = (
-    VIETNAMESE + VIETNAMESE.upper() + "Đ"
+    VIETNAMESE
+    + VIETNAMESE.upper()
+    + "Đ"
     + "\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b"  # combining marks: tones, hat, breve, horn
     + "😀👍🏽🇻🇳‍♀️"
     + "&<>{}%#\"'“”‘’«»–—…:;,.!?@`|~$/=_-+[]()"
@@ -120,7 +122,11 @@ def broken_variant(edits: list[tuple[int, int, str, int]]) -> str:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0), st.sampled_from(EDITS), st.integers(0, 3)), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=0), st.integers(min_value=0), st.sampled_from(EDITS), st.integers(0, 3)), min_size=1, max_size=4
+    )
+)
 def test_a_broken_variant_gets_vietnamese_messages_at_a_place(edits: list[tuple[int, int, str, int]]) -> None:
     text = broken_variant(edits)
     with tempfile.TemporaryDirectory() as folder:
@@ -138,7 +144,11 @@ def test_a_broken_variant_gets_vietnamese_messages_at_a_place(edits: list[tuple[
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0), st.sampled_from(EDITS), st.integers(0, 3)), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=0), st.integers(min_value=0), st.sampled_from(EDITS), st.integers(0, 3)), min_size=1, max_size=4
+    )
+)
 def test_libyaml_and_the_python_parser_agree_on_broken_variants(edits: list[tuple[int, int, str, int]]) -> None:
     from tbkl_gen.load import read_source
 

@@ -47,7 +47,9 @@ def test_the_template_cache_gives_the_same_bytes_and_survives_damage(tmp_path: P
 
 
 @pytest.mark.parametrize("damage", [b"", b"\xff\x00garbage", b"N", b"{}"], ids=["empty", "garbage", "none", "wrong-parts"])
-def test_the_compiled_template_cache_gives_the_same_bytes_and_survives_damage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes) -> None:
+def test_the_compiled_template_cache_gives_the_same_bytes_and_survives_damage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes
+) -> None:
     monkeypatch.setenv("TBKL_CACHE_DIR", str(tmp_path / "cache"))
     first = render_bytes(tmp_path)
     codes = list((tmp_path / "cache" / "mau").glob("*.code"))
@@ -100,7 +102,9 @@ def test_the_last_paragraph_is_kept_with_the_closing_block(tmp_path: Path) -> No
 
 def test_text_that_looks_like_jinja_or_xml_is_printed_literally(tmp_path: Path) -> None:
     text = SEED.read_text(encoding="utf-8").replace(
-        "  - khoan: >-\n      Các cơ quan,", '  - khoan: "{{ 7*7 }} {% include \'x\' %} {# c #} & <w:p> A&amp;B"\n  - khoan: >-\n      Các cơ quan,', 1
+        "  - khoan: >-\n      Các cơ quan,",
+        "  - khoan: \"{{ 7*7 }} {% include 'x' %} {# c #} & <w:p> A&amp;B\"\n  - khoan: >-\n      Các cơ quan,",
+        1,
     )
     source = tmp_path / "hostile.yaml"
     source.write_text(text, encoding="utf-8")

@@ -206,12 +206,19 @@ def test_a_single_authority_line_may_be_written_as_text(tmp_path: Path) -> None:
 
 def test_authority_prefix_is_one_of_the_five(tmp_path: Path) -> None:
     problems = check(tmp_path, nguoi_ky__quyen_han__1="THỪA LỆNH CHỦ TỊCH")
-    assert said(problems) == [("nguoi_ky.quyen_han[1]", "dòng quyền hạn “THỪA LỆNH CHỦ TỊCH” phải bắt đầu bằng TM., KT., TL., TUQ. hoặc Q.")]
+    assert said(problems) == [
+        ("nguoi_ky.quyen_han[1]", "dòng quyền hạn “THỪA LỆNH CHỦ TỊCH” phải bắt đầu bằng TM., KT., TL., TUQ. hoặc Q.")
+    ]
 
 
 @pytest.mark.parametrize(
     ("typed", "fixed"),
-    [("KT CHÁNH VĂN PHÒNG", "KT. CHÁNH VĂN PHÒNG"), ("KT.CHÁNH VĂN PHÒNG", "KT. CHÁNH VĂN PHÒNG"), ("K/T CHÁNH VĂN PHÒNG", "KT. CHÁNH VĂN PHÒNG"), ("KT: CHÁNH VĂN PHÒNG", "KT. CHÁNH VĂN PHÒNG")],
+    [
+        ("KT CHÁNH VĂN PHÒNG", "KT. CHÁNH VĂN PHÒNG"),
+        ("KT.CHÁNH VĂN PHÒNG", "KT. CHÁNH VĂN PHÒNG"),
+        ("K/T CHÁNH VĂN PHÒNG", "KT. CHÁNH VĂN PHÒNG"),
+        ("KT: CHÁNH VĂN PHÒNG", "KT. CHÁNH VĂN PHÒNG"),
+    ],
 )
 def test_authority_prefix_typed_loosely_gets_the_fix(tmp_path: Path, typed: str, fixed: str) -> None:
     problems = check(tmp_path, nguoi_ky__quyen_han__2=typed)
@@ -453,7 +460,7 @@ def test_line_breaks_inside_a_paragraph_are_not_double_spaces(tmp_path: Path) ->
 
 def test_straight_quotes_are_a_warning_where_curly_ones_are_used(tmp_path: Path) -> None:
     problems = check(tmp_path, noi_dung__1="Đề án “Thông tin đối ngoại”.", noi_dung__2={"khoan": 'Đề án "Thông tin đối ngoại".'})
-    assert warned(problems) == [("noi_dung[2].khoan", "dùng ngoặc kép thẳng (\") trong khi các chỗ khác dùng ngoặc kép cong (“ ”)")]
+    assert warned(problems) == [("noi_dung[2].khoan", 'dùng ngoặc kép thẳng (") trong khi các chỗ khác dùng ngoặc kép cong (“ ”)')]
 
 
 def test_straight_quotes_alone_are_fine(tmp_path: Path) -> None:

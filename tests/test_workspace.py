@@ -182,7 +182,9 @@ def test_check_warns_about_unknown_variables_and_split_tags_in_office_templates(
     lines = result.output.splitlines()
     assert any(
         line.startswith("templates/rieng.docx: cảnh báo: word/document.xml, đoạn ")
-        and line.endswith(": thẻ “{{ so_dien_thoai }}” bị Word tách thành nhiều đoạn định dạng (xóa thẻ rồi gõ lại liền một lần, không đổi định dạng giữa thẻ)")
+        and line.endswith(
+            ": thẻ “{{ so_dien_thoai }}” bị Word tách thành nhiều đoạn định dạng (xóa thẻ rồi gõ lại liền một lần, không đổi định dạng giữa thẻ)"
+        )
         for line in lines
     ), result.output
     assert any(
@@ -195,7 +197,10 @@ def test_an_unknown_template_name_is_reported_with_the_known_ones(workspace: Pat
     write(workspace / "notices" / "a.yaml", "mau: khong-co\n" + MINIMAL)
     result = render_cli(["render"], cwd=workspace)
     assert result.exit_code == 1
-    assert "notices/a.yaml:1:6: mau: không tìm thấy mẫu “khong-co”; các mẫu có sẵn: so-nganh, ubnd-tinh, ubnd-tinh-lanh-dao, ubnd-xa, van-phong" in result.output
+    assert (
+        "notices/a.yaml:1:6: mau: không tìm thấy mẫu “khong-co”; các mẫu có sẵn: so-nganh, ubnd-tinh, ubnd-tinh-lanh-dao, ubnd-xa, van-phong"
+        in result.output
+    )
 
 
 def test_an_unknown_template_in_tbkl_yaml_is_reported_there(workspace: Path) -> None:
