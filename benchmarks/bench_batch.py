@@ -693,9 +693,9 @@ def bench_single(one: Path, work: Path, repeats: int, results: dict) -> None:
 
 def load_contexts(paths: list[Path]):
     """Return (template path, contexts) built the way the tool builds them, before any timing."""
-    from tbkl_gen.layout import lay_out
-    from tbkl_gen.load import load_notice
-    from tbkl_gen.render import find_template, prepared
+    from tbkl_gen.word.layout import lay_out
+    from tbkl_gen.source.read import load_notice
+    from tbkl_gen.word.render import find_template, prepared
 
     template = find_template(None).resolve()
     contexts = []
@@ -711,7 +711,7 @@ def naive_loop(template: Path, contexts: list[dict]) -> tuple[float, list[int]]:
     """Time baseline (a): DocxTemplate(path), render(context), save() per notice; return seconds and sizes."""
     from docxtpl import DocxTemplate
 
-    from tbkl_gen.render import make_environment
+    from tbkl_gen.word.render import make_environment
 
     sizes = []
     with warnings.catch_warnings():
@@ -800,11 +800,11 @@ def bench_pandoc(items: list[tuple[Path, dict]], work: Path, results: dict) -> N
 
 def bench_stages(paths: list[Path], work: Path, results: dict) -> None:
     """Time each step of the pipeline in-process, without a profiler."""
-    from tbkl_gen.layout import lay_out
-    from tbkl_gen.load import load_notice
-    from tbkl_gen.render import PreparedTemplate, find_template, prepared
+    from tbkl_gen.word.layout import lay_out
+    from tbkl_gen.source.read import load_notice
+    from tbkl_gen.word.render import PreparedTemplate, find_template, prepared
     from tbkl_gen.validate import validate
-    from tbkl_gen.write import package, write_atomic
+    from tbkl_gen.word.write import package, write_atomic
 
     template = find_template(None).resolve()
     started = time.perf_counter()
@@ -850,7 +850,7 @@ def bench_stages(paths: list[Path], work: Path, results: dict) -> None:
 
 
 def bench_profile(notices: Path, work: Path, top: int, results: dict) -> None:
-    from tbkl_gen.batch import Settings, plan, render_batch
+    from tbkl_gen.commands.batch import Settings, plan, render_batch
 
     out = work / "profiled"
     jobs = plan([notices], out)

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__, messages_vi
+from tbkl_gen import __version__
+
+from tbkl_gen import messages_vi
 
 messages_vi.install()
 
@@ -41,7 +43,7 @@ class _Group(click.Group):
     """A group that prints user errors (TbklError) as one Vietnamese line, without a traceback."""
 
     def invoke(self, ctx: click.Context):  # noqa: ANN201
-        from .errors import TbklError
+        from tbkl_gen.errors import TbklError
 
         try:
             return super().invoke(ctx)
@@ -93,7 +95,7 @@ def render(paths, out_dir, force, jobs, keep_going, prune, strict, template, qui
 
 
 def _render(paths, out_dir, force, jobs, keep_going, prune, strict, template, quiet):  # noqa: ANN001, ANN202
-    from .batch import Settings, plan, render_batch
+    from tbkl_gen.commands.batch import Settings, plan, render_batch
 
     for path in paths:
         if not path.exists():
@@ -127,7 +129,7 @@ def _render(paths, out_dir, force, jobs, keep_going, prune, strict, template, qu
 
 def _resolve_paths(paths, out_dir):  # noqa: ANN001, ANN202
     """Default to the workspace's notices and output folder when none are given."""
-    from .workspace import find_workspace
+    from tbkl_gen.source.workspace import find_workspace
 
     if paths and out_dir is not None:
         return list(paths), out_dir
@@ -158,8 +160,8 @@ def _resolve_paths(paths, out_dir):  # noqa: ANN001, ANN202
 )
 def check(paths, strict, output_format, docx_files) -> None:  # noqa: ANN001
     """Kiểm tra thông báo, báo mọi lỗi kèm vị trí và cách sửa; không ghi tệp nào."""
-    from .check import check_docx_files, check_sources
-    from .workspace import find_workspace
+    from tbkl_gen.commands.check import check_docx_files, check_sources
+    from tbkl_gen.source.workspace import find_workspace
 
     if not paths and not docx_files:
         workspace = find_workspace(Path.cwd())
@@ -183,7 +185,7 @@ def check(paths, strict, output_format, docx_files) -> None:  # noqa: ANN001
                 _echo_problem(problem, err=False)
             click.echo(f"Đã kiểm tra {outcome.files} tệp: {errors} lỗi, {warnings} cảnh báo.")
     for docx_path, results in check_docx_files(list(docx_files)):
-        from .docx_rules import format_report
+        from tbkl_gen.audit.docx_rules import format_report
 
         bad = [r for r in results if r.status == "loi"]
         failed = failed or bool(bad)
@@ -205,7 +207,7 @@ def check(paths, strict, output_format, docx_files) -> None:  # noqa: ANN001
 @click.option("--mau", "template", default="ubnd-tinh", show_default=True, help="Mẫu có sẵn (xem: tbkl templates).")
 def init(folder, template) -> None:  # noqa: ANN001
     """Tạo thư mục làm việc mới: tbkl.yaml, notices/, templates/, .gitattributes, README."""
-    from .scaffold import init_workspace
+    from tbkl_gen.commands.scaffold import init_workspace
 
     for path in init_workspace(folder, template):
         click.echo(f"đã tạo {path.as_posix()}")
@@ -216,8 +218,8 @@ def init(folder, template) -> None:  # noqa: ANN001
 @click.argument("title")
 def new(title) -> None:  # noqa: ANN001
     """Tạo thông báo mới notices/<năm>/<tên>.yaml từ giá trị mặc định của văn phòng."""
-    from .scaffold import new_notice
-    from .workspace import find_workspace
+    from tbkl_gen.commands.scaffold import new_notice
+    from tbkl_gen.source.workspace import find_workspace
 
     workspace = find_workspace(Path.cwd())
     if workspace is None:
@@ -230,9 +232,9 @@ def new(title) -> None:  # noqa: ANN001
 @click.argument("notice", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def show(notice) -> None:  # noqa: ANN001
     """In thông báo sau khi gộp giá trị mặc định, kèm nơi ghi mỗi giá trị mặc định."""
-    from .load import load_notice
-    from .scaffold import to_yaml
-    from .workspace import find_workspace
+    from tbkl_gen.source.read import load_notice
+    from tbkl_gen.commands.scaffold import to_yaml
+    from tbkl_gen.source.workspace import find_workspace
 
     workspace = find_workspace(notice)
     loaded = load_notice(notice, workspace.defaults if workspace else None)
@@ -256,9 +258,9 @@ def show(notice) -> None:  # noqa: ANN001
 @click.option("--as", "new_name", help="Tên mới cho mẫu được sao.")
 def templates(copy_name, new_name) -> None:  # noqa: ANN001
     """Liệt kê các mẫu Word và công dụng; sao một mẫu về thư mục làm việc để sửa."""
-    from .render import DEFAULT_TEMPLATE
-    from .scaffold import copy_template, template_index
-    from .workspace import find_workspace
+    from tbkl_gen.word.render import DEFAULT_TEMPLATE
+    from tbkl_gen.commands.scaffold import copy_template, template_index
+    from tbkl_gen.source.workspace import find_workspace
 
     workspace = find_workspace(Path.cwd())
     if copy_name:
@@ -292,6 +294,6 @@ def _relative(path: Path) -> str:
 @main.command()
 def schema() -> None:
     """In JSON Schema của tệp thông báo (cho trình soạn thảo như VS Code)."""
-    from .schema import notice_schema
+    from tbkl_gen.notice.schema import notice_schema
 
     click.echo(json.dumps(notice_schema(), ensure_ascii=False, indent=2))

@@ -13,9 +13,9 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from .errors import Problem, Severity
-from .load import Path_, Source, impossible_date
-from .notice import BLOCK_CLASSES, Notice
+from tbkl_gen.errors import Problem, Severity
+from tbkl_gen.source.read import Path_, Source, impossible_date
+from tbkl_gen.notice.model import BLOCK_CLASSES, Notice
 
 AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
 # The stacks of authority lines the decree allows, first line first (Phụ lục I, II.7.b).

@@ -566,7 +566,7 @@ def write_prepared(template: Path) -> Path:
 
     sys.path.insert(0, str(HERE.parent))
     try:
-        from tbkl_gen.render import SHIPPED_SUFFIX, prepared_form
+        from tbkl_gen.word.render import SHIPPED_SUFFIX, prepared_form
     finally:
         sys.path.pop(0)
     target = template.with_name(template.stem + SHIPPED_SUFFIX)

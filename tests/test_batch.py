@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import NOTICES, ROOT, render_cli
-from tbkl_gen.batch import MANIFEST_NAME
+from tbkl_gen.commands.batch import MANIFEST_NAME
 
 SEED = (NOTICES / "2021" / "tbkl-thong-tin-doi-ngoai.yaml").read_text(encoding="utf-8")
 
@@ -312,7 +312,7 @@ def test_a_run_with_nothing_to_do_imports_neither_pydantic_nor_the_renderer(tmp_
 
 
 def test_staged_files_are_flushed_together_and_a_failure_is_named(tmp_path: Path) -> None:
-    from tbkl_gen.write import TEMP_SUFFIX, Flusher, stage
+    from tbkl_gen.word.write import TEMP_SUFFIX, Flusher, stage
 
     targets = [tmp_path / f"tb-{index}.docx" for index in range(3)]
     staged = [stage(target, b"PK", sync=False) for target in targets]
@@ -327,7 +327,7 @@ def test_staged_files_are_flushed_together_and_a_failure_is_named(tmp_path: Path
 
 
 def test_a_second_run_into_a_folder_in_use_is_refused_and_writes_nothing(tmp_path: Path) -> None:
-    from tbkl_gen.write import folder_lock
+    from tbkl_gen.word.write import folder_lock
 
     make_notices(tmp_path / "src", 2)
     out = tmp_path / "out"

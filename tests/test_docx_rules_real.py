@@ -18,8 +18,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, Twips
 
-from tbkl_gen.docx_rules import RuleResult, audit_docx, format_report
-from tbkl_gen.text_width import text_width_mm
+from tbkl_gen.audit.docx_rules import RuleResult, audit_docx, format_report
+from tbkl_gen.nd30.text_width import text_width_mm
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REAL = SHARED / "real"

@@ -25,8 +25,8 @@ from docx_text import document_lines
 from factories import DROP, Raw, notice_yaml
 
 from tbkl_gen.cli import main
-from tbkl_gen.load import load_notice
-from tbkl_gen.write import TEMP_SUFFIX
+from tbkl_gen.source.read import load_notice
+from tbkl_gen.word.write import TEMP_SUFFIX
 
 BASE = notice_yaml()
 LINES = BASE.splitlines(keepends=True)
@@ -1365,7 +1365,7 @@ def test_a_mistake_in_the_office_defaults_is_reported_once_where_it_was_written(
 
 
 def _snapshot(path: Path, fast: bool) -> object:
-    from tbkl_gen.load import read_source
+    from tbkl_gen.source.read import read_source
 
     source, problems = read_source(path, fast=fast)
     if source is None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tbkl_gen import vietnamese as vn
-from tbkl_gen.layout import Span, archive, lay_out, parse_inline, recipient
-from tbkl_gen.model import Notice, to_notice
+from tbkl_gen.nd30 import words as vn
+from tbkl_gen.word.layout import Span, archive, lay_out, parse_inline, recipient
+from tbkl_gen.notice.validation import Notice, to_notice
 
 BASE = {
     "co_quan": {"ten": ["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "viet_tat": "UBND"},

@@ -23,9 +23,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from tbkl_gen import model, notice
-from tbkl_gen.load import load_notice, read_source
-from tbkl_gen.workspace import find_workspace
+from tbkl_gen.notice import validation as model
+
+from tbkl_gen.notice import model as notice
+from tbkl_gen.source.read import load_notice, read_source
+from tbkl_gen.source.workspace import find_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "notices").rglob("*.yaml"))

@@ -21,11 +21,11 @@ from factories import dump, notice_data
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tbkl_gen import vietnamese as vn
-from tbkl_gen.batch import render_one
-from tbkl_gen.layout import clean, recipient
-from tbkl_gen.load import load_notice
-from tbkl_gen.render import find_template
+from tbkl_gen.nd30 import words as vn
+from tbkl_gen.commands.batch import render_one
+from tbkl_gen.word.layout import clean, recipient
+from tbkl_gen.source.read import load_notice
+from tbkl_gen.word.render import find_template
 from tbkl_gen.validate import validate
 
 VIETNAMESE = "ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
@@ -150,7 +150,7 @@ def test_a_broken_variant_gets_vietnamese_messages_at_a_place(edits: list[tuple[
     )
 )
 def test_libyaml_and_the_python_parser_agree_on_broken_variants(edits: list[tuple[int, int, str, int]]) -> None:
-    from tbkl_gen.load import read_source
+    from tbkl_gen.source.read import read_source
 
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "a.yaml"

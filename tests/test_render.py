@@ -13,10 +13,10 @@ import docx
 import pytest
 
 from conftest import NOTICES, ROOT
-from tbkl_gen.layout import lay_out
-from tbkl_gen.load import load_notice
-from tbkl_gen.render import PreparedTemplate, find_template
-from tbkl_gen.write import package
+from tbkl_gen.word.layout import lay_out
+from tbkl_gen.source.read import load_notice
+from tbkl_gen.word.render import PreparedTemplate, find_template
+from tbkl_gen.word.write import package
 
 SEED = NOTICES / "2021" / "tbkl-thong-tin-doi-ngoai.yaml"
 

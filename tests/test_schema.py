@@ -24,8 +24,8 @@ def test_schema_knows_every_top_level_key_and_forbids_others() -> None:
 
 
 def test_the_vocabulary_names_every_key_of_the_model() -> None:
-    from tbkl_gen import model as m
-    from tbkl_gen.vocabulary import ALL_KEYS, EXTEND_KEY
+    from tbkl_gen.notice import validation as m
+    from tbkl_gen.notice.vocabulary import ALL_KEYS, EXTEND_KEY
 
     models = (m.Notice, m.CoQuan, m.NguoiKy, m.NgayThang, m.Muc, m.Khoan, m.Diem, m.Gach, m.Cong)
     assert ALL_KEYS == {EXTEND_KEY, *(name for model in models for name in model.model_fields)}
@@ -38,6 +38,6 @@ def test_reading_a_file_does_not_import_pydantic() -> None:
 
     from conftest import NOTICES, ROOT
 
-    code = f"import sys; from tbkl_gen.load import read_source; from pathlib import Path; read_source(Path({str(NOTICES / '2021' / 'tbkl-thong-tin-doi-ngoai.yaml')!r})); print('pydantic' in sys.modules)"
+    code = f"import sys; from tbkl_gen.source.read import read_source; from pathlib import Path; read_source(Path({str(NOTICES / '2021' / 'tbkl-thong-tin-doi-ngoai.yaml')!r})); print('pydantic' in sys.modules)"
     completed = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
     assert completed.stdout.strip() == "False", completed.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Notice
+from tbkl_gen.notice.validation import Notice
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import FolderBusy, OutputFailed, OutputLocked
+from tbkl_gen.errors import FolderBusy, OutputFailed, OutputLocked
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TEMP_SUFFIX = ".tbkl-tmp"

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import vietnamese as vn
-from .notice import Cong, Diem, Gach, Khoan, Muc, Notice
-from .text_width import text_width_mm
+from tbkl_gen.nd30 import words as vn
+from tbkl_gen.notice.model import Cong, Diem, Gach, Khoan, Muc, Notice
+from tbkl_gen.nd30.text_width import text_width_mm
 
 # Page text width of the built-in templates (A4, left 30 mm, right 20 mm).
 TEXT_WIDTH_MM = 160.0

@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
-from .errors import Place, Problem, Severity
-from .notice import Notice
-from .vocabulary import ALL_KEYS, BLOCK_KEYS
+from tbkl_gen.errors import Place, Problem, Severity
+from tbkl_gen.notice.model import Notice
+from tbkl_gen.notice.vocabulary import ALL_KEYS, BLOCK_KEYS
 
 
 MAX_SOURCE_BYTES = 1_000_000
@@ -252,8 +252,8 @@ def load_notice(path: Path, defaults: Source | None = None) -> Loaded:
 
 def build_notice(source: Source, defaults: Source | None = None) -> Loaded:
     """Turn plain data (merged with defaults) into a `Notice`, or the problems that prevent it."""
-    from .shape import check_shape
-    from .workspace import EXTEND_KEY, merge_defaults
+    from tbkl_gen.source.shape import check_shape
+    from tbkl_gen.source.workspace import EXTEND_KEY, merge_defaults
 
     if defaults is None and EXTEND_KEY not in source.data:
         merged = source

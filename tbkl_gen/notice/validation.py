@@ -16,9 +16,9 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator
 
-from . import notice as plain
-from .notice import YEAR_RANGE, parse_date
-from .vocabulary import BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS  # noqa: F401 - re-exported
+from tbkl_gen.notice import model as plain
+from tbkl_gen.notice.model import YEAR_RANGE, parse_date
+from tbkl_gen.notice.vocabulary import BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS  # noqa: F401 - re-exported
 
 
 class _Strict(BaseModel):

@@ -15,9 +15,9 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from .errors import TbklError
-from .render import DEFAULT_TEMPLATE, builtin_templates_dir, find_template
-from .workspace import CONFIG_NAME
+from tbkl_gen.errors import TbklError
+from tbkl_gen.word.render import DEFAULT_TEMPLATE, builtin_templates_dir, find_template
+from tbkl_gen.source.workspace import CONFIG_NAME
 
 SCHEMA_FILE = "notice.schema.json"
 
@@ -91,7 +91,7 @@ def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[Path]
     """Create a workspace folder with tbkl.yaml, notices/, templates/, .gitattributes and README."""
     index = template_index()
     if template not in index:
-        from .errors import TemplateNotFound
+        from tbkl_gen.errors import TemplateNotFound
 
         raise TemplateNotFound(template, sorted(index))
     config = folder / CONFIG_NAME
@@ -121,7 +121,7 @@ def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[Path]
 
 
 def _schema_text() -> str:
-    from .schema import notice_schema
+    from tbkl_gen.notice.schema import notice_schema
 
     return json.dumps(notice_schema(), ensure_ascii=False, indent=2) + "\n"
 

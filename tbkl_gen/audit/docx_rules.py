@@ -22,8 +22,8 @@ import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
-from . import vietnamese as vn
-from .text_width import char_width_em
+from tbkl_gen.nd30 import words as vn
+from tbkl_gen.nd30.text_width import char_width_em
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{_W_NS}}}"

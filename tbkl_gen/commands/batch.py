@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .errors import OutputFailed, OutputLocked, Place, Problem, TbklError
-from .write import Flusher, commit, discard, folder_lock, remove_stale_temporaries, stage, write_atomic
+from tbkl_gen import __version__
+from tbkl_gen.errors import OutputFailed, OutputLocked, Place, Problem, TbklError
+from tbkl_gen.word.write import Flusher, commit, discard, folder_lock, remove_stale_temporaries, stage, write_atomic
 
 MANIFEST_NAME = ".tbkl-manifest.json"
 SOURCE_SUFFIXES = (".yaml", ".yml")
@@ -190,7 +190,7 @@ def _check_numbers(unchanged: list[Job], manifest: dict[str, dict], outcomes: li
 
     Unchanged notices are not parsed again; the manifest remembers their numbers.
     """
-    from .check import NumberRegistry
+    from tbkl_gen.commands.check import NumberRegistry
 
     registry = NumberRegistry()
     for job in unchanged:
@@ -212,7 +212,7 @@ def _changed(jobs, manifest, out_dir: Path, result: BatchResult, fresh) -> list[
 
     Cheap on purpose: no YAML is parsed here, only files read and hashed.
     """
-    from .workspace import find_config
+    from tbkl_gen.source.workspace import find_config
 
     configs: dict[Path, str] = {}
     template_hashes: dict[str, str] = {}
@@ -282,7 +282,7 @@ _TEMPLATES: dict[tuple[str | None, Path | None], tuple[Path, str, str]] = {}
 
 
 def _workspace_for(source: Path):  # noqa: ANN202
-    from .workspace import find_workspace
+    from tbkl_gen.source.workspace import find_workspace
 
     folder = source.parent
     if folder not in _WORKSPACES:
@@ -292,7 +292,7 @@ def _workspace_for(source: Path):  # noqa: ANN202
 
 def _template_for(name: str | None, templates_dir: Path | None, out_dir: Path) -> tuple[Path, str, str]:
     """Return the template file, its path as the manifest keeps it, and its content hash."""
-    from .render import find_template
+    from tbkl_gen.word.render import find_template
 
     key = (name, templates_dir)
     if key not in _TEMPLATES:
@@ -303,9 +303,9 @@ def _template_for(name: str | None, templates_dir: Path | None, out_dir: Path) -
 
 def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
     """Load, check and render one notice (in a worker process or in this one)."""
-    from .check import number_key
-    from .load import load_notice
-    from .validate import validate
+    from tbkl_gen.commands.check import number_key
+    from tbkl_gen.source.read import load_notice
+    from tbkl_gen.validate import validate
 
     job, stamp, template_name, out_dir = task
     workspace = _workspace_for(job.source)
@@ -358,9 +358,9 @@ def _beside(name: str | None, folder: Path) -> str | None:
 
 def render_one(notice, template: Path) -> bytes:  # noqa: ANN001
     """Return the .docx bytes of one notice through one template."""
-    from .layout import lay_out
-    from .render import prepared
-    from .write import package
+    from tbkl_gen.word.layout import lay_out
+    from tbkl_gen.word.render import prepared
+    from tbkl_gen.word.write import package
 
     return package(prepared(template).render_parts(lay_out(notice)))
 
@@ -401,8 +401,11 @@ def _process_all(pending, settings: Settings, flusher: Flusher) -> list[_Outcome
     if workers > 1 and len(tasks) >= POOL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
-        from . import check, layout, load, render, validate, write  # noqa: F401 - imported here once, inherited by forked workers
-        from .render import find_template, prepared
+        from tbkl_gen import validate  # noqa: F401 - imported here once, inherited by forked workers
+        from tbkl_gen.commands import check  # noqa: F401
+        from tbkl_gen.source import read  # noqa: F401
+        from tbkl_gen.word import layout, render, write  # noqa: F401
+        from tbkl_gen.word.render import find_template, prepared
 
         for name in {task[2] for task in tasks}:  # the template named on the command line, or the default
             try:

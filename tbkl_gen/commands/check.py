@@ -11,14 +11,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .batch import find_sources
-from .errors import Place, Problem, Severity
-from .load import Path_, field_path, load_notice
-from .shape import read_together
-from .notice import Notice
-from .validate import validate
-from .vietnamese import number_text
-from .workspace import Workspace, find_workspace
+from tbkl_gen.commands.batch import find_sources
+from tbkl_gen.errors import Place, Problem, Severity
+from tbkl_gen.source.read import Path_, field_path, load_notice
+from tbkl_gen.source.shape import read_together
+from tbkl_gen.notice.model import Notice
+from tbkl_gen.validate import validate
+from tbkl_gen.nd30.words import number_text
+from tbkl_gen.source.workspace import Workspace, find_workspace
 
 
 @dataclass
@@ -161,7 +161,7 @@ def _in_order(source: Path, problems: list[Problem]) -> list[Problem]:
 
 
 def _template_problems(workspace: Workspace) -> Iterator[Problem]:
-    from .template_check import check_workspace_templates
+    from tbkl_gen.word.template_check import check_workspace_templates
 
     yield from check_workspace_templates(workspace)
 
@@ -170,7 +170,7 @@ def check_docx_files(paths: list[Path]) -> Iterator[tuple[Path, list]]:
     """Yield each .docx with its per-rule results against ND30."""
     if not paths:
         return
-    from .docx_rules import audit_docx
+    from tbkl_gen.audit.docx_rules import audit_docx
 
     for path in paths:
         yield path, audit_docx(path)

@@ -14,8 +14,8 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import Place, Problem, Severity
-from .workspace import Workspace
+from tbkl_gen.errors import Place, Problem, Severity
+from tbkl_gen.source.workspace import Workspace
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PARTS = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
@@ -71,8 +71,8 @@ def _unknown_variables(path: Path) -> Iterator[Problem]:
     import jinja2
     from jinja2 import meta
 
-    from .errors import TemplateBroken
-    from .render import CONTRACT, PreparedTemplate, make_environment
+    from tbkl_gen.errors import TemplateBroken
+    from tbkl_gen.word.render import CONTRACT, PreparedTemplate, make_environment
 
     try:
         prepared = PreparedTemplate(path)

@@ -14,10 +14,20 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from .errors import Place, Problem, Severity
-from .load import FIELD_EXAMPLES, FIELD_LABELS, MAX_PROBLEMS, Path_, Source, field_path, impossible_date, label, sorted_by_place
-from .notice import Notice, from_data
-from .vocabulary import BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS
+from tbkl_gen.errors import Place, Problem, Severity
+from tbkl_gen.source.read import (
+    FIELD_EXAMPLES,
+    FIELD_LABELS,
+    MAX_PROBLEMS,
+    Path_,
+    Source,
+    field_path,
+    impossible_date,
+    label,
+    sorted_by_place,
+)
+from tbkl_gen.notice.model import Notice, from_data
+from tbkl_gen.notice.vocabulary import BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS
 
 if TYPE_CHECKING:  # pydantic loads only when the model has to explain a mistake
     from pydantic import BaseModel, ValidationError
@@ -109,7 +119,7 @@ def check_shape(source: Source) -> tuple[Notice | None, list[Problem], Notice | 
         return notice, warnings, None
     from pydantic import ValidationError
 
-    from .model import Notice, to_notice
+    from tbkl_gen.notice.validation import Notice, to_notice
 
     for _ in range(2):
         try:
@@ -154,7 +164,7 @@ _READ_TOGETHER = (("nguoi_ky",), ("ngay", "ngay_hop"), ("co_quan", "so", "ky_hie
 def _stand_in(source: Source, data: dict[str, Any], exc: ValidationError) -> Notice | None:
     from pydantic import ValidationError
 
-    from .model import Notice as Model, to_notice
+    from tbkl_gen.notice.validation import Notice as Model, to_notice
 
     errors = exc.errors()
     if len(errors) > MAX_PROBLEMS:
@@ -534,7 +544,7 @@ def _suggest(name: str, allowed: list[str]) -> str | None:
 
 def data_model_path(data: Any, path: Path_) -> type[BaseModel] | None:
     """Return the model class that the mapping at path is validated as."""
-    from . import model as m
+    from tbkl_gen.notice import validation as m
 
     current: type[BaseModel] | None = m.Notice
     value: Any = data
@@ -556,7 +566,7 @@ def data_model_path(data: Any, path: Path_) -> type[BaseModel] | None:
 
 
 def _allowed_keys(model_class: type[BaseModel] | None) -> list[str]:
-    from .model import Notice
+    from tbkl_gen.notice.validation import Notice
 
     if model_class is None:
         return []

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Union
 
-from .vocabulary import BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS
+from tbkl_gen.notice.vocabulary import BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 

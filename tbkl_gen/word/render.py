@@ -24,9 +24,11 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, wordml
-from .errors import TbklError, TemplateBroken, TemplateNotFound
-from .layout import Layout
+from tbkl_gen import __version__
+
+from tbkl_gen.word import wordml
+from tbkl_gen.errors import TbklError, TemplateBroken, TemplateNotFound
+from tbkl_gen.word.layout import Layout
 
 DEFAULT_TEMPLATE = "ubnd-tinh"
 TEMPLATE_SUFFIX = ".docx"
@@ -77,7 +79,7 @@ def builtin_templates_dir() -> Path:
             return folder
     except ModuleNotFoundError:
         pass
-    return Path(__file__).resolve().parent.parent / "templates"
+    return Path(__file__).resolve().parents[2] / "templates"
 
 
 def builtin_template_names() -> list[str]:
@@ -203,7 +205,7 @@ def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, s
             pass
     form = prepared_form(path, parts)
     try:
-        from .write import write_atomic
+        from tbkl_gen.word.write import write_atomic
 
         write_atomic(cache_file, json.dumps(form).encode("utf-8"))
     except TbklError:
@@ -253,7 +255,7 @@ def _compiled(path: Path, sources: dict[str, str], key: str) -> dict[str, jinja2
             except jinja2.TemplateSyntaxError as exc:
                 raise TemplateBroken(path, f"{name}: thẻ jinja sai cú pháp: {exc.message}") from exc
         try:
-            from .write import write_atomic
+            from tbkl_gen.word.write import write_atomic
 
             write_atomic(cache_file, marshal.dumps(codes))
         except TbklError:

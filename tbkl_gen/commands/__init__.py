@@ -1,0 +1,1 @@
+"""What the command line runs: check, render a batch, and the workspace scaffolding."""

@@ -1,0 +1,1 @@
+"""The decree: Decree 30/2020/NĐ-CP's values and grammars, and the Vietnamese words it prescribes."""
