@@ -1,6 +1,6 @@
 """Every example, through every built-in template, holds the rules of ND30 §11-12.
 
-The rules are checked on the real .docx by `tbkl_gen.audit.docx_rules`, which reads the XML and resolves
+The rules are checked on the real .docx by `tbkl_gen.audit`, which reads the XML and resolves
 formatting through the style chain; openxml-audit checks each file against the Office schemas and
 Word's known quirks.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, NOTICES, ROOT, render_cli
-from tbkl_gen.audit.docx_rules import audit_docx, format_report
+from tbkl_gen.audit import audit_docx, format_report
 from tbkl_gen.word.render import builtin_template_names
 
 TEMPLATES = builtin_template_names()

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from tbkl_gen.nd30 import words as vn
+from tbkl_gen.nd30.grammar import archive_content
 from tbkl_gen.notice.model import Cong, Diem, Gach, Khoan, Muc, Notice
 from tbkl_gen.nd30.text_width import text_width_mm
 
@@ -186,9 +187,7 @@ def recipient(text: str) -> str:
 
 def archive(text: str) -> str:
     """Return the archive line's content: "VT, KGVX" from "Lưu: VT, KGVX." or "VT, KGVX"."""
-    text = clean(text).removeprefix("- ")
-    text = re.sub(r"^Lưu\s*:\s*", "", text)
-    return text.rstrip(" ;.")
+    return archive_content(clean(text))
 
 
 def _blocks(builder: _Builder, blocks: list) -> None:
