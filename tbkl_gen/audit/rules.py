@@ -22,6 +22,7 @@ from tbkl_gen.audit.styles import FONT_SLOTS, RunFormat, StyleSheet
 from tbkl_gen.audit.text import decimal, fold, is_upper, mm_text, pt_text, pts_text, quoted
 from tbkl_gen.nd30 import format as nd30
 from tbkl_gen.nd30 import grammar
+from tbkl_gen.nd30.document_types import THONG_BAO
 from tbkl_gen.nd30.words import POINT_LETTERS
 
 if TYPE_CHECKING:
@@ -288,10 +289,10 @@ def _rule_07_number(n: NoticeParts) -> tuple[str, str]:
             problems.append("thiếu khoảng trắng sau «Số:»")
         if number and match.group("sp2"):
             problems.append("có khoảng trắng trước «/»")
-        expected = f"TB-{n.symbol_abbrev}" if n.symbol_abbrev else None
+        expected = THONG_BAO.symbol(n.symbol_abbrev) if n.symbol_abbrev else None
         if expected is not None and symbol != expected:
             problems.append(f"ký hiệu «{symbol}», cần «{expected}»")
-        elif expected is None and not re.fullmatch(r"TB-[A-ZĐ]+", symbol):
+        elif expected is None and not grammar.SYMBOL_SHAPE.match(symbol):
             problems.append(f"ký hiệu «{symbol}», cần «TB-» và chữ viết tắt tên cơ quan viết hoa, không có dấu cách")
     problems += _findings(
         _checks(
@@ -541,8 +542,8 @@ def _rule_16_recipients_head(n: NoticeParts) -> tuple[str, str]:
     if para is None:
         return _missing("«Nơi nhận:»")
     problems = []
-    if para.norm != "Nơi nhận:":
-        problems.append(f"{quoted(para.text)}: cần đúng «Nơi nhận:»")
+    if para.norm != nd30.RECIPIENTS_HEAD:
+        problems.append(f"{quoted(para.text)}: cần đúng «{nd30.RECIPIENTS_HEAD}»")
     problems += _findings(_checks(para, _check_bold(para, True), _check_italic(para, True), _check_sizes(para, nd30.RECIPIENTS_HEAD_SIZES)))
     if para.cell is None:
         problems.append("«Nơi nhận:» không nằm trong bảng cùng hàng với chữ ký")
@@ -575,8 +576,8 @@ def _rule_17_recipient_lines(n: NoticeParts) -> tuple[str, str]:
         findings += _checks(para, *checks, text=text)
     problems = list(dict.fromkeys(_findings(findings)))
     last = n.recipients[-1][0]
-    if not last.startswith("- Lưu: VT"):
-        problems.append(f"dòng cuối {quoted(last)} không bắt đầu bằng «- Lưu: VT»")
+    if not last.startswith(nd30.ARCHIVE_PREFIX + "VT"):
+        problems.append(f"dòng cuối {quoted(last)} không bắt đầu bằng «{nd30.ARCHIVE_PREFIX}VT»")
     if not last.endswith("."):
         problems.append(f"dòng cuối {quoted(last)} không kết thúc bằng «.»")
     problems = list(dict.fromkeys(problems))

@@ -94,6 +94,8 @@ SINGLE_LINE: Final = 240
 
 UNDER_TEXT_RATIO: Final = (1 / 3, 1 / 2)
 """The line under the issuing body and under the summary: 1/3 to 1/2 of the text's width."""
+PRINTED_UNDER_TEXT_RATIO: Final = 0.42
+"""The ratio the layout draws those lines at, inside the range."""
 MOTTO_LINE_TOLERANCE: Final = 0.10
 """The line under the motto is as long as the motto, within this fraction."""
 
