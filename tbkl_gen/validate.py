@@ -173,7 +173,15 @@ class _Checker:
                     "names",
                 )
         place = self.notice.dia_danh
-        if any(word[:1].islower() and word not in GENERIC_PLACE_WORDS for word in place.split() if word[:1].isalpha()):
+        if "," in place:
+            # The comma after the place is printed by the layout; one inside it breaks the date line.
+            self.error(
+                ("dia_danh",),
+                f"địa danh “{shown(place)}” có dấu phẩy",
+                "chỉ ghi tên đơn vị hành chính, ví dụ Quảng Nam; dấu phẩy sau địa danh do công cụ tự thêm",
+                "place",
+            )
+        elif any(word[:1].islower() and word not in GENERIC_PLACE_WORDS for word in place.split() if word[:1].isalpha()):
             fixed = " ".join(word if word in GENERIC_PLACE_WORDS else word[:1].upper() + word[1:] for word in place.split())
             self.warn(("dia_danh",), f"địa danh “{shown(place)}” cần viết hoa chữ đầu mỗi tiếng", f"viết “{fixed}”", "caps")
 
@@ -295,6 +303,9 @@ class _Checker:
                 path, f"chức vụ người ký không có “{stray}”", f"ghi dòng “{stray} …” vào quyen_han, chuc_vu chỉ ghi chức vụ", "authority"
             )
             return
+        if title.startswith("Q.") and any(prefix == "Q." for _, prefix, _ in lines):
+            self.error(path, "“Q.” xuất hiện hai lần", "mỗi cách ký chỉ ghi một lần", "authority")
+            return
         last = lines[-1] if lines else None
         signs_for = next((line for line in lines if line[1] == "KT."), None)
         deputy = is_deputy(title)
@@ -335,7 +346,10 @@ class _Checker:
         path = ("nguoi_ky", "ho_ten")
         name = " ".join(ho_ten.split())
         academic = ACADEMIC_PREFIX.match(name)
-        if academic:
+        if name and not name[0].isalpha():
+            # A line that opens with "(" reads as the signature placeholder, not as the name.
+            self.error(path, f"họ tên người ký “{shown(name)}” phải bắt đầu bằng chữ cái", "chỉ ghi họ, đệm và tên, ví dụ Nguyễn Văn A", "name")
+        elif academic:
             rest = name[academic.end() :].strip()
             self.error(
                 path, "không ghi học hàm, học vị trước họ tên người ký", f"bỏ “{academic.group().strip()}”, viết “{rest}”", "academic"

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, NOTICES, ROOT, render_cli
+from factories import write_notice
 from tbkl_gen.audit import audit_docx, format_report
 from tbkl_gen.word.render import builtin_template_names
 
@@ -100,3 +101,32 @@ def test_committed_templates_match_their_build_script(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "index.json").read_text(encoding="utf-8")) == json.loads(
         (ROOT / "templates" / "index.json").read_text(encoding="utf-8")
     )
+
+
+# --- one decree: each variant the decree allows passes `tbkl check`, renders, and passes `check --docx` ---
+
+DECREE_VARIANTS = {
+    "several units in the archive line": {"luu": "VT, NN&MT, XDCT, KGVX, KTTH"},
+    "number of copies in the archive line": {"luu": "VT, KGVX, 05"},
+    "copies after a space, as nd30.md §6 writes it": {"luu": "VT, TCCB 05"},
+    "drafter's name in the archive line": {"luu": "VT, KGVX, Sơn"},
+    "drafter joined to the unit": {"luu": "VT, NC.Châu"},
+    "drafter's code and copies as in ô 12": {"luu": "VT, TCCB, PL.(300)"},
+    "symbol in several parts": {"ky_hieu": "TB-UBND-KGVX"},
+    "abbreviation with a digit": {"co_quan__viet_tat": "SNV2"},
+    "abbreviation in several parts": {"co_quan__viet_tat": "UBND-KGVX"},
+    "acting signer": {"nguoi_ky__quyen_han": ["TM. ỦY BAN NHÂN DÂN", "Q. CHỦ TỊCH"], "nguoi_ky__chuc_vu": "PHÓ CHỦ TỊCH"},
+    "signing by delegation": {"nguoi_ky__quyen_han": ["TUQ. CHỦ TỊCH"], "nguoi_ky__chuc_vu": "GIÁM ĐỐC SỞ NỘI VỤ"},
+}
+
+
+@pytest.mark.parametrize("overrides", list(DECREE_VARIANTS.values()), ids=list(DECREE_VARIANTS))
+def test_a_variant_the_decree_allows_passes_check_render_and_the_audit(tmp_path: Path, overrides: dict[str, object]) -> None:
+    source = write_notice(tmp_path, **overrides)
+    checked = render_cli(["check", str(source)])
+    assert (checked.exit_code, checked.output) == (0, "Đã kiểm tra 1 tệp: 0 lỗi, 0 cảnh báo.\n")
+    rendered = render_cli(["render", str(source), "-o", str(tmp_path / "out"), "--quiet"])
+    assert rendered.exit_code == 0, rendered.output
+    audited = render_cli(["check", "--docx", str(tmp_path / "out" / "a.docx")])
+    assert audited.exit_code == 0, audited.output
+    assert audited.output.splitlines()[-1] == "Tổng cộng: 26 đạt, 0 lỗi, 0 không áp dụng"

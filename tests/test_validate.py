@@ -561,3 +561,22 @@ def test_invisible_characters_are_the_format_characters_of_unicode_and_no_break_
     expected = [cp for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp)) == "Cf" or chr(cp) in "\u00a0\u2007\u202f"]
     found = [cp for cp in range(sys.maxunicode + 1) if _has_invisible(chr(cp))]
     assert found == expected
+
+
+# --- what would print against the decree's grammar (nd30.grammar) is refused here, not only by the audit --
+
+
+def test_a_comma_inside_the_place_is_an_error_because_it_breaks_the_date_line(tmp_path: Path) -> None:
+    problems = check(tmp_path, dia_danh="Hà Nội, Việt Nam")
+    assert said(problems) == [("dia_danh", "địa danh “Hà Nội, Việt Nam” có dấu phẩy")]
+    assert hints(problems) == ["chỉ ghi tên đơn vị hành chính, ví dụ Quảng Nam; dấu phẩy sau địa danh do công cụ tự thêm"]
+
+
+def test_acting_written_in_the_title_and_in_the_authority_lines_is_an_error(tmp_path: Path) -> None:
+    problems = check(tmp_path, nguoi_ky__quyen_han=["Q. CHỦ TỊCH"], nguoi_ky__chuc_vu="Q. CHÁNH VĂN PHÒNG")
+    assert said(problems) == [("nguoi_ky.chuc_vu", "“Q.” xuất hiện hai lần")]
+
+
+def test_a_name_that_opens_like_the_signature_placeholder_is_an_error(tmp_path: Path) -> None:
+    problems = check(tmp_path, nguoi_ky__ho_ten="(Đã ký)")
+    assert said(problems) == [("nguoi_ky.ho_ten", "họ tên người ký “(Đã ký)” phải bắt đầu bằng chữ cái")]

@@ -384,7 +384,7 @@ def _rule_10_title_summary(n: NoticeParts) -> tuple[str, str]:
         findings += _checks(para, _check_bold(para, True), _check_sizes(para, nd30.TITLE_SIZES), _check_centred(para))
     problems = _findings(findings)
     summary_text = " ".join(p.norm for p in n.summary)
-    if is_upper(summary_text):
+    if grammar.all_caps(summary_text):
         problems.append(f"trích yếu {quoted(summary_text)} viết hoa toàn bộ, cần chữ thường")
     line = check_line(n.doc, n.summary, own_length=False)
     problems += [f"đường kẻ dưới trích yếu: {p}" for p in line.length]
@@ -530,7 +530,7 @@ def _rule_15_signer_name(n: NoticeParts) -> tuple[str, str]:
         return _missing("họ tên người ký")
     text = para.norm
     problems = _findings(_checks(para, _check_bold(para, True), _check_sizes(para, nd30.SIGNER_SIZES), _check_centred(para)))
-    if is_upper(text):
+    if grammar.all_caps(text):
         problems.append(f"{quoted(text)}: viết hoa toàn bộ, cần chữ thường viết hoa chữ đầu")
     if prefix := grammar.academic_prefix(text):
         problems.append(f"{quoted(text)}: có học hàm, học vị «{prefix}» trước tên")
