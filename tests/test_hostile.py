@@ -716,9 +716,7 @@ CASES: list[Case] = [
     Case(
         "summary-in-capitals",
         notice_yaml(trich_yeu="KẾT LUẬN CỦA ĐỒNG CHÍ CHỦ TỊCH UBND TỈNH"),
-        (
-            "a.yaml:11:12: trich_yeu: trích yếu gõ toàn chữ in hoa (viết hoa chữ đầu câu và tên riêng, như “Kết luận của đồng chí …”)",
-        ),
+        ("a.yaml:11:12: trich_yeu: trích yếu gõ toàn chữ in hoa (viết hoa chữ đầu câu và tên riêng, như “Kết luận của đồng chí …”)",),
         exit_code=1,
     ),
     Case(
