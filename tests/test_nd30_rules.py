@@ -130,3 +130,27 @@ def test_a_variant_the_decree_allows_passes_check_render_and_the_audit(tmp_path:
     audited = render_cli(["check", "--docx", str(tmp_path / "out" / "a.docx")])
     assert audited.exit_code == 0, audited.output
     assert audited.output.splitlines()[-1] == "Tổng cộng: 26 đạt, 0 lỗi, 0 không áp dụng"
+
+
+def test_the_decree_is_written_once_in_nd30() -> None:
+    """The wording, font and grammars of the decree appear as literals only in tbkl_gen/nd30."""
+    import ast
+
+    from tbkl_gen.nd30 import format as nd30
+
+    once = (nd30.NATIONAL_NAME, nd30.MOTTO, nd30.FONT, "TM|KT|TL|TUQ|Q", "Lưu: VT", "0[1-9]|[1-9]", "TB-[A-Z")
+    sources = [*(ROOT / "tbkl_gen").rglob("*.py"), ROOT / "templates" / "build_templates.py"]
+    copies = []
+    for path in sources:
+        if path.parent.name == "nd30":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and ast.get_docstring(node) is not None
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                copies += [f"{path.relative_to(ROOT)}:{node.lineno}: {fact}" for fact in once if fact in node.value]
+    assert copies == []

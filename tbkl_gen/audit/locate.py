@@ -19,6 +19,8 @@ ITEM_LABEL = re.compile(r"^(\d+(\.\d+)*\.|[IVXLCDM]+\.)\s")
 
 @dataclass
 class NoticeParts:
+    """The paragraphs found for each part of a notice; a part not found is None or empty."""
+
     doc: Doc
     symbol_abbrev: str | None
     national: Para | None = None
@@ -41,6 +43,7 @@ class NoticeParts:
 
 
 def locate(doc: Doc, symbol_abbrev: str | None) -> NoticeParts:
+    """Return the parts of the notice in doc, found by their text and their place on the page."""
     notice = NoticeParts(doc, symbol_abbrev)
     paras = doc.body
     notice.title = next((p for p in paras if fold(p.text) == "THONGBAO"), None)

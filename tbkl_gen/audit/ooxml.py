@@ -73,6 +73,7 @@ def half_points(value: str | None) -> float | None:
 
 
 def emu_to_mm(value: str | None) -> float | None:
+    """Return a DrawingML length in EMU as mm; None when absent or not a number."""
     try:
         return int(value) / EMU_PER_MM if value is not None else None
     except ValueError:
@@ -93,6 +94,7 @@ def vml_length_mm(value: str | None) -> float | None:
 
 
 def css(style: str | None) -> dict[str, str]:
+    """Return the properties of a VML style attribute ("width:60pt;…") by lower-case name."""
     out = {}
     for item in (style or "").split(";"):
         if ":" in item:
@@ -102,6 +104,7 @@ def css(style: str | None) -> dict[str, str]:
 
 
 def on_attr(value: str | None) -> bool:
+    """Return whether an on/off attribute value is on (absent means off)."""
     return value is not None and value.strip().lower() in ("1", "true", "on")
 
 

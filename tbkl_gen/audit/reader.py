@@ -54,6 +54,8 @@ class _Cell:
 
 @dataclass
 class Para:
+    """One paragraph as Word shows it: its story, table cell, resolved format, runs and list label."""
+
     element: etree._Element
     story: str
     order: int
@@ -127,6 +129,8 @@ class _Section:
 
 @dataclass
 class Doc:
+    """A document read: its style sheet, first section, body, headers and other stories, theme."""
+
     sheet: StyleSheet
     section: _Section
     body: list[Para]

@@ -215,12 +215,12 @@ def _rule_03_font_colour_nfc(n: NoticeParts) -> tuple[str, str]:
             f"vùng {slot} dùng {_font_name(n.doc, value)} ở {count} đoạn chạy, ví dụ {quoted(font_examples[(slot, value)], 30)}"
         )
     if fonts:
-        problems.append("cần Times New Roman cho cả 4 vùng ascii, hAnsi, eastAsia, cs")
+        problems.append(f"cần {nd30.FONT} cho cả 4 vùng ascii, hAnsi, eastAsia, cs")
     for colour, count in colours.most_common():
         problems.append(f"màu chữ {colour} ở {count} đoạn chạy, cần đen (auto hoặc 000000)")
     if not_nfc:
         problems.append(f"{len(not_nfc)} đoạn chạy không ở dạng Unicode dựng sẵn (NFC), ví dụ {quoted(not_nfc[0], 30)}")
-    return _result(problems, f"{total} đoạn chạy: Times New Roman, màu đen, Unicode NFC")
+    return _result(problems, f"{total} đoạn chạy: {nd30.FONT}, màu đen, Unicode NFC")
 
 
 def _rule_04_national_name(n: NoticeParts) -> tuple[str, str]:
@@ -283,7 +283,7 @@ def _rule_07_number(n: NoticeParts) -> tuple[str, str]:
         problems.append(f"{quoted(text)}: không có dạng «Số: 05/TB-UBND»")
     else:
         number, symbol = match.group("num"), match.group("sym")
-        if number and not re.fullmatch(r"0[1-9]|[1-9]\d+", number):
+        if number and not grammar.PRINTED_NUMBER_SHAPE.match(number):
             problems.append(f"số «{number}» sai dạng, cần 01–09 có số 0 đứng trước, từ 10 trở đi viết thường")
         if number and not match.group("sp1"):
             problems.append("thiếu khoảng trắng sau «Số:»")
@@ -807,7 +807,7 @@ def _rule_26_lines(n: NoticeParts) -> tuple[str, str]:
 RULES: tuple[tuple[int, str, Callable[[NoticeParts], tuple[str, str]]], ...] = (
     (1, "Khổ giấy A4, hướng dọc", _rule_01_a4_portrait),
     (2, "Lề trang", _rule_02_margins),
-    (3, "Phông Times New Roman, màu đen, Unicode NFC", _rule_03_font_colour_nfc),
+    (3, f"Phông {nd30.FONT}, màu đen, Unicode NFC", _rule_03_font_colour_nfc),
     (4, "Quốc hiệu", _rule_04_national_name),
     (5, "Tiêu ngữ và đường kẻ dưới", _rule_05_motto),
     (6, "Tên cơ quan ban hành", _rule_06_issuer),

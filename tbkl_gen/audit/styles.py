@@ -25,6 +25,8 @@ _AUTO_SPACING_TWIPS = 280
 
 @dataclass(frozen=True)
 class RunFormat:
+    """A run's formatting after the whole style chain is resolved."""
+
     bold: bool
     italic: bool
     caps: bool
@@ -40,6 +42,8 @@ class RunFormat:
 
 @dataclass(frozen=True)
 class ParaFormat:
+    """A paragraph's properties after its style, numbering level, table style and defaults."""
+
     style_id: str | None
     jc: str
     left: float
@@ -289,6 +293,7 @@ def _numbering_reference(ordered: list[etree._Element]) -> tuple[str, int] | Non
 
 
 def read_cell_margins(element: etree._Element | None, into: dict[str, float]) -> None:
+    """Add the left and right cell margins set in element to into, keeping those already there."""
     if element is None:
         return
     for side, names in (("left", ("left", "start")), ("right", ("right", "end"))):

@@ -10,6 +10,7 @@ from tbkl_gen.nd30.format import TWIPS_PER_MM
 
 
 def mm_text(twips: float) -> str:
+    """Return a length in twips as mm, the Vietnamese way ("20,0")."""
     return decimal(twips / TWIPS_PER_MM, 1)
 
 
@@ -19,10 +20,12 @@ def decimal(value: float, digits: int = 1) -> str:
 
 
 def pt_text(size: float) -> str:
+    """Return a size in points without a needless decimal ("14", "10,5")."""
     return str(int(size)) if float(size).is_integer() else decimal(size, 1)
 
 
 def pts_text(sizes: Iterable[float]) -> str:
+    """Return sizes in points, smallest first, joined by "/"."""
     return "/".join(pt_text(s) for s in sorted(set(sizes)))
 
 
@@ -40,6 +43,7 @@ def fold(text: str) -> str:
 
 
 def quoted(text: str, limit: int = 45) -> str:
+    """Return text on one line in «», cut to limit characters, to quote in a finding."""
     text = norm(text)
     return f"«{text if len(text) <= limit else text[: limit - 1] + '…'}»"
 
@@ -49,4 +53,5 @@ def _has_letters(text: str) -> bool:
 
 
 def is_upper(text: str) -> bool:
+    """Return whether text has letters and reads the same in capitals."""
     return _has_letters(text) and text == text.upper()
