@@ -154,3 +154,16 @@ def test_the_decree_is_written_once_in_nd30() -> None:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
                 copies += [f"{path.relative_to(ROOT)}:{node.lineno}: {fact}" for fact in once if fact in node.value]
     assert copies == []
+
+
+def test_every_value_we_print_is_inside_the_range_the_decree_gives() -> None:
+    from tbkl_gen.nd30 import format as nd30
+
+    for name in dir(nd30):
+        if name.startswith("PRINTED_") and name.endswith("_SIZE"):
+            allowed = getattr(nd30, name.removeprefix("PRINTED_") + "S")
+            assert getattr(nd30, name) in allowed, name
+    for side, (low, high) in nd30.MARGINS.items():
+        assert low <= nd30.PRINTED_MARGINS[side] <= high, side
+    assert nd30.PRINTED_FIRST_LINE_INDENT in nd30.FIRST_LINE_INDENTS
+    assert nd30.UNDER_TEXT_RATIO[0] <= nd30.PRINTED_UNDER_TEXT_RATIO <= nd30.UNDER_TEXT_RATIO[1]
