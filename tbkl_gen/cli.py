@@ -185,7 +185,7 @@ def check(paths, strict, output_format, docx_files) -> None:  # noqa: ANN001
                 _echo_problem(problem, err=False)
             click.echo(f"Đã kiểm tra {outcome.files} tệp: {errors} lỗi, {warnings} cảnh báo.")
     for docx_path, results in check_docx_files(list(docx_files)):
-        from tbkl_gen.audit.docx_rules import format_report
+        from tbkl_gen.audit import format_report
 
         bad = [r for r in results if r.status == "loi"]
         failed = failed or bool(bad)

@@ -170,7 +170,7 @@ def check_docx_files(paths: list[Path]) -> Iterator[tuple[Path, list]]:
     """Yield each .docx with its per-rule results against ND30."""
     if not paths:
         return
-    from tbkl_gen.audit.docx_rules import audit_docx
+    from tbkl_gen.audit import audit_docx
 
     for path in paths:
         yield path, audit_docx(path)
