@@ -436,3 +436,15 @@ def test_a_signal_stops_the_batch_cleanly(
     assert finish.exit_code == 0, finish.output
     assert summary_line(finish.output).startswith(f"Đã tạo {len(new) - len(renamed)}, không đổi {len(renamed)}, lỗi 0")
     assert {p.name: p.read_bytes() for p in out.glob("*.docx")} == new
+
+
+@POSIX
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_source_that_is_a_pipe_is_refused_by_name_and_never_read(tmp_path: Path, jobs: str) -> None:
+    make_notices(tmp_path / "src", 20)
+    os.mkfifo(tmp_path / "src" / "ong.yaml")
+    result = run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out"), "--jobs", jobs])  # hangs if it reads it
+    assert result.exit_code == 1
+    pipe = (tmp_path / "src" / "ong.yaml").as_posix()
+    assert f"{pipe}: không phải tệp văn bản thường (là thiết bị, ống dẫn hay ổ cắm)" in result.output
+    assert not (tmp_path / "out").exists()

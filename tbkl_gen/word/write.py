@@ -248,9 +248,12 @@ def read_regular(path: Path, limit: int) -> bytes | None:
             return None
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         with open(descriptor, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
                 return None
-            data = handle.read(limit + 1)
+            data = handle.read(status.st_size + 1)  # read(n) makes room for n bytes: ask for what is there
+            if len(data) > status.st_size:  # it grew since: read on, as far as the limit
+                data += handle.read(limit + 1 - len(data))
     except OSError:
         return None
     return data if len(data) <= limit else None
