@@ -352,8 +352,10 @@ def _render_batch(jobs: list[Job], settings: Settings, signals: _Signals) -> Bat
     result = BatchResult()
     out_dir = settings.out_dir
     remove_stale_temporaries(out_dir)
-    manifest = {} if settings.force else read_manifest(out_dir, result.problems)
-    rewrite = bool(result.problems)  # a damaged manifest, or entries dropped: write it anew
+    damage: list[Problem] = []
+    manifest = {} if settings.force else read_manifest(out_dir, damage)
+    result.problems.extend(damage)
+    rewrite = bool(damage)  # a damaged manifest, or entries dropped: write it anew
     fresh_manifest: dict[str, dict[str, str]] = {}
     pending = _changed(jobs, manifest, out_dir, result, fresh_manifest)
     flusher = Flusher()
@@ -371,11 +373,13 @@ def _render_batch(jobs: list[Job], settings: Settings, signals: _Signals) -> Bat
     # From the first rename to the manifest, a signal stops the renames but lets the manifest
     # record every output already in place.
     with signals.held():
-        _commit_all(outcomes, blocked, settings, flusher, signals, result, fresh_manifest)
-        if signals.pending is not None:  # a stopped run deletes nothing more
-            settings = replace(settings, prune=False)
-        _finish_manifest(out_dir, jobs, manifest, fresh_manifest, settings, result, rewrite)
-        result.seconds = time.perf_counter() - started
+        try:
+            _commit_all(outcomes, blocked, settings, flusher, signals, result, fresh_manifest)
+        finally:
+            if signals.pending is not None:  # a stopped run deletes nothing more
+                settings = replace(settings, prune=False)
+            _finish_manifest(out_dir, jobs, manifest, fresh_manifest, settings, result, rewrite)
+            result.seconds = time.perf_counter() - started
     signals.check()
     return result
 
