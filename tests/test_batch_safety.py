@@ -448,3 +448,12 @@ def test_a_source_that_is_a_pipe_is_refused_by_name_and_never_read(tmp_path: Pat
     pipe = (tmp_path / "src" / "ong.yaml").as_posix()
     assert f"{pipe}: không phải tệp văn bản thường (là thiết bị, ống dẫn hay ổ cắm)" in result.output
     assert not (tmp_path / "out").exists()
+
+
+@POSIX
+def test_check_names_links_that_loop_or_lead_out_too(tmp_path: Path) -> None:
+    make_notices(tmp_path / "src", 1)
+    (tmp_path / "src" / "vong.yaml").symlink_to("vong.yaml")
+    result = run(["check", str(tmp_path / "src")])
+    assert f"{(tmp_path / 'src' / 'vong.yaml').as_posix()}: cảnh báo: liên kết vòng (trỏ về chính nó); bỏ qua" in result.output
+    assert "Traceback" not in result.output
