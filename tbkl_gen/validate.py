@@ -431,6 +431,7 @@ class _Checker:
         straight = has_curly and '"' in everything
         spaces, tabs = "  " in everything, "\t" in everything
         invisible = _has_invisible(everything)
+        named = self._check_direction()
         for path, text in texts:
             if path[0] == "noi_dung" and not text.strip():
                 self.warn(path, "đoạn nội dung rỗng", "xóa dòng “- ” thừa, hoặc viết nội dung", "empty_item")
@@ -443,7 +444,7 @@ class _Checker:
                 self.warn(
                     path, 'dùng ngoặc kép thẳng (") trong khi các chỗ khác dùng ngoặc kép cong (“ ”)', "dùng “ ” cho thống nhất", "quotes"
                 )
-            if invisible and _has_invisible(text):
+            if invisible and path not in named and _has_invisible(text):
                 self.warn(
                     path,
                     "có ký tự vô hình (khoảng trắng không ngắt, ký tự định dạng)",
@@ -459,6 +460,34 @@ class _Checker:
                 "viết hoa chữ đầu câu và tên riêng, như “Kết luận của đồng chí …”",
                 "caps",
             )
+
+    def _check_direction(self) -> set[Path_]:
+        """Refuse direction controls in the names and the number; return the fields refused.
+
+        A right-to-left override prints the signer's name or the number reversed in Word and
+        in the PDF while the source looks right: in these fields it is an error, not a warning.
+        """
+        notice = self.notice
+        fields: list[tuple[Path_, str | None]] = [
+            (("so",), notice.so),
+            (("ky_hieu",), notice.ky_hieu),
+            (("co_quan", "chu_quan"), notice.co_quan.chu_quan),
+            *((("co_quan", "ten", index), line) for index, line in enumerate(notice.co_quan.ten)),
+            (("co_quan", "viet_tat"), notice.co_quan.viet_tat),
+            (("nguoi_ky", "ho_ten"), notice.nguoi_ky.ho_ten),
+        ]
+        refused = set()
+        for path, text in fields:
+            found = _DIRECTION.search(text or "")
+            if found:
+                refused.add(path)
+                self.error(
+                    path,
+                    f"có ký tự điều khiển hướng chữ U+{ord(found.group()):04X} (vô hình); chữ sẽ in đảo ngược hoặc sai thứ tự",
+                    "xóa ký tự này rồi gõ lại",
+                    "direction",
+                )
+        return refused
 
 
 def shown(text: str, limit: int = 40) -> str:
@@ -498,6 +527,10 @@ def _symbol_hint(symbol: str) -> str:
 _INVISIBLE = re.compile(
     "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\u00a0\u2007\u202f]"
 )
+
+
+# Bidirectional controls (embeddings, overrides, isolates, marks): invisible, and they reorder text.
+_DIRECTION = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 
 
 def _has_invisible(text: str) -> bool:

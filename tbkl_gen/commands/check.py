@@ -44,7 +44,7 @@ def check_sources(paths: list[Path]) -> CheckOutcome:
     seen_configs: set[Path] = set()
     # A mistake in the office defaults shows in every notice that inherits it: report it once.
     inherited: set[tuple[Path | None, int | None, int | None, str]] = set()
-    for source, _ in find_sources(paths):
+    for source, _ in find_sources(paths, outcome.problems):  # links that lead astray: warned, not read
         outcome.files += 1
         folder = source.resolve().parent
         if folder not in workspaces:
