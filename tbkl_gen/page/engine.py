@@ -1,0 +1,264 @@
+"""The page's one door into the rest of tbkl: check, lay out and render a notice from its text.
+
+Everything the drafting page asks of the pipeline, the office (LibreOffice) and the importer goes
+through the functions here, so that each can be switched to the shared module once it exists:
+
+- `check_text` and `render_text`: `# pipeline: replace with tbkl_gen.pipeline once merged`;
+- `exact_pages`: `# office: replace with tbkl_gen.office once merged`;
+- `import_word`: `# importer: replace once merged`.
+
+The checks are those of `tbkl check` for one file, the same functions in the same order, so the
+page never shows a second set of rules.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import uuid
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tbkl_gen.errors import Place, Problem, TbklError
+from tbkl_gen.notice.model import Notice
+from tbkl_gen.source.workspace import Workspace, find_workspace
+from tbkl_gen.word.layout import Layout
+
+# Seconds LibreOffice may take for one notice, cold start included.
+OFFICE_TIMEOUT = 120
+# Pixels per inch of the exact page images: an A4 page 827 px wide, sharp enough to read.
+PAGE_DPI = 100
+# An uploaded Word file larger than this is refused before it is read (the importer's limit).
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class Checked:
+    """What the checks of one notice found: every problem, the notice if it could be built, its layout."""
+
+    problems: list[Problem]
+    notice: Notice | None
+    layout: Layout | None
+
+    @property
+    def errors(self) -> int:
+        return sum(p.is_error for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
+
+
+@dataclass
+class _Scratch:
+    """A private folder for the text being checked: the reader of sources reads files."""
+
+    folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="tbkl-page-")))
+
+    def write(self, text: str, suffix: str) -> Path:
+        path = self.folder / f"{uuid.uuid4().hex}{suffix}"
+        path.write_bytes(text.encode("utf-8"))
+        return path
+
+
+_SCRATCH: _Scratch | None = None
+_SCRATCH_LOCK = threading.Lock()
+
+
+def _scratch() -> _Scratch:
+    global _SCRATCH
+    with _SCRATCH_LOCK:
+        if _SCRATCH is None or not _SCRATCH.folder.is_dir():
+            _SCRATCH = _Scratch()
+        return _SCRATCH
+
+
+def _moved(problem: Problem, written: Path, path: Path) -> Problem:
+    if problem.place.file == written:
+        return replace(problem, place=replace(problem.place, file=path))
+    return problem
+
+
+# pipeline: replace with tbkl_gen.pipeline once merged
+def check_text(text: str, path: Path, workspace: Workspace | None, others: list[Path] | None = None) -> Checked:
+    """Return the problems `tbkl check` reports for this text saved at path, the notice and its layout.
+
+    others are the workspace's notices in the order `tbkl check` reads them: a number already
+    used by one read before path is reported here as it is there.
+    """
+    from tbkl_gen.commands.check import NumberRegistry, _in_order, _outside, _template_problems, _unique
+    from tbkl_gen.source.read import build_notice, read_source
+    from tbkl_gen.source.shape import read_together
+    from tbkl_gen.validate import validate
+    from tbkl_gen.word.layout import lay_out
+
+    written = _scratch().write(text, path.suffix or ".yaml")
+    try:
+        source, problems = read_source(written)
+    finally:
+        written.unlink(missing_ok=True)
+    problems = [_moved(p, written, path) for p in problems]
+    found: list[Problem] = []
+    if workspace is not None:
+        found += workspace.problems
+        found += list(_template_problems(workspace))
+    notice = None
+    shown = None
+    if source is not None:
+        source.path = path
+        source.problems = [_moved(p, written, path) for p in source.problems]
+        loaded = build_notice(source, workspace.defaults if workspace else None)
+        problems = list(loaded.problems)
+        notice = loaded.notice
+        shown = loaded.notice or loaded.partial
+        if shown is not None and loaded.source is not None:
+            problems += _outside(loaded.source.broken, validate(shown, loaded.source))
+            if not read_together(loaded.source.broken) & {("co_quan",), ("so",), ("ky_hieu",), ("ngay",)}:
+                registry = NumberRegistry()
+                for other in others or []:
+                    if other.resolve() == path.resolve():
+                        break
+                    key = _number_of(other, workspace)
+                    registry.add_key(key, Place(other, *_number_mark(other, workspace)))
+                duplicate = registry.add(shown, loaded.source.place(("so",)))
+                if duplicate is not None:
+                    problems.append(duplicate)
+    problems = _in_order(path, _unique([*found, *problems]))
+    layout = None
+    if shown is not None:
+        try:
+            layout = lay_out(shown)
+        except Exception:  # noqa: BLE001 - a stand-in notice may not lay out; the problems say why
+            layout = None
+    return Checked(problems, notice, layout)
+
+
+_NUMBERS: dict[tuple[Path, int, int], tuple[object, tuple[int | None, int | None]]] = {}
+
+
+def _known_number(other: Path, workspace: Workspace | None) -> tuple[object, tuple[int | None, int | None]]:
+    from tbkl_gen.commands.check import number_key
+    from tbkl_gen.source.read import load_notice
+
+    try:
+        status = other.stat()
+    except OSError:
+        return None, (None, None)
+    key = (other, status.st_mtime_ns, status.st_size)
+    if key not in _NUMBERS:
+        loaded = load_notice(other, workspace.defaults if workspace else None)
+        number = number_key(loaded.notice) if loaded.notice is not None else None
+        mark = loaded.source.value_marks.get(("so",), (None, None)) if loaded.source is not None else (None, None)
+        _NUMBERS[key] = (number, mark)
+    return _NUMBERS[key]
+
+
+def _number_of(other: Path, workspace: Workspace | None):  # noqa: ANN202
+    return _known_number(other, workspace)[0]
+
+
+def _number_mark(other: Path, workspace: Workspace | None) -> tuple[int | None, int | None]:
+    return _known_number(other, workspace)[1]
+
+
+class NotRendered(TbklError):
+    """The notice has errors, so no Word file is made."""
+
+
+# pipeline: replace with tbkl_gen.pipeline once merged
+def render_text(text: str, path: Path, workspace: Workspace | None) -> bytes:
+    """Return the .docx bytes of the notice in text, as `tbkl render` would write them."""
+    from tbkl_gen.commands.batch import _beside, render_one
+    from tbkl_gen.word.render import find_template
+
+    checked = check_text(text, path, workspace)
+    if checked.notice is None or checked.errors:
+        raise NotRendered(f"thông báo còn {checked.errors} lỗi; sửa lỗi rồi tải lại")
+    notice = checked.notice
+    name = _beside(notice.mau, path.parent) or (_beside(workspace.template, workspace.root) if workspace is not None else None)
+    template = find_template(name, workspace.templates_dir if workspace is not None else None)
+    return render_one(notice, template)
+
+
+def workspace_of(root: Path) -> Workspace | None:
+    """Return the workspace read afresh (its tbkl.yaml may have changed since the last request)."""
+    return find_workspace(root)
+
+
+class OfficeFailed(TbklError):
+    """LibreOffice could not turn the notice into a PDF."""
+
+
+# office: replace with tbkl_gen.office once merged
+def exact_pages(docx: bytes, *, pages: bool = True) -> tuple[bytes, list[bytes]]:
+    """Return the PDF LibreOffice prints from the .docx, and each page as a PNG image."""
+    binary = shutil.which("soffice") or shutil.which("libreoffice")
+    if binary is None:
+        raise OfficeFailed("chưa cài LibreOffice (soffice) nên chưa xem được trang in chính xác")
+    with tempfile.TemporaryDirectory(prefix="tbkl-office-") as folder:
+        work = Path(folder)
+        source = work / "thong-bao.docx"
+        source.write_bytes(docx)
+        profile = work / "profile"
+        try:
+            completed = subprocess.run(
+                [
+                    binary,
+                    f"-env:UserInstallation={profile.as_uri()}",
+                    "--headless",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(work),
+                    str(source),
+                ],
+                capture_output=True,
+                timeout=OFFICE_TIMEOUT,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise OfficeFailed(f"LibreOffice không trả lời sau {OFFICE_TIMEOUT} giây") from None
+        pdf = work / "thong-bao.pdf"
+        if completed.returncode != 0 or not pdf.is_file():
+            raise OfficeFailed("LibreOffice không chuyển được tệp sang PDF")
+        data = pdf.read_bytes()
+        if not pages:
+            return data, []
+        converter = shutil.which("pdftoppm")
+        if converter is None:
+            raise OfficeFailed("chưa cài pdftoppm (gói poppler-utils) nên chưa vẽ được trang")
+        try:
+            subprocess.run(
+                [converter, "-png", "-r", str(PAGE_DPI), str(pdf), str(work / "trang")],
+                capture_output=True,
+                timeout=OFFICE_TIMEOUT,
+                check=True,
+            )
+        except (subprocess.TimeoutExpired, subprocess.CalledProcessError):
+            raise OfficeFailed("không vẽ được trang từ tệp PDF") from None
+        images = [image.read_bytes() for image in sorted(work.glob("trang-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))]
+        return data, images
+
+
+@dataclass
+class Imported:
+    """What importing a Word file gave: the new notice's path, or a message saying why not."""
+
+    path: Path | None
+    message: str
+
+
+# importer: replace once merged
+def import_word(data: bytes, name: str, workspace_root: Path) -> Imported:
+    """Turn an uploaded Word file into a notice source in the workspace (not available yet)."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        return Imported(None, f"tệp “{name}” quá lớn; tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    return Imported(None, f"chưa hỗ trợ nhập tệp Word “{name}”: chức năng nhập đang được xây dựng; hãy tạo thông báo mới và dán nội dung")
+
+
+def environment_ok() -> bool:
+    """Return whether this process may start LibreOffice (a test may turn it off)."""
+    return os.environ.get("TBKL_PAGE_NO_OFFICE") is None
