@@ -144,21 +144,37 @@ def _head(item: Any) -> tuple[Any, ...]:
 
 
 def _merge_seq(old: CommentedSeq, new: list[Any], key: str | None) -> None:
-    """Apply the new list to the old one, moving each kept item's comments with it."""
-    matcher = difflib.SequenceMatcher(a=[_head(i) for i in old], b=[_head(i) for i in new], autojunk=False)
+    """Apply the new list to the old one, moving each kept item's comments with it.
+
+    Items are matched as a diff matches lines; an edited item is matched with the old one in its
+    place (so its nested comments stay), and a moved one with where it came from.
+    """
+    old_heads = [_head(i) for i in old]
+    new_heads = [_head(i) for i in new]
+    matcher = difflib.SequenceMatcher(a=old_heads, b=new_heads, autojunk=False)
+    pairs: dict[int, int] = {}
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        for offset in range(b1 - b0):
+            source = a0 + offset
+            if tag == "equal" or (tag == "replace" and source < a1 and old_heads[source][0] == new_heads[b0 + offset][0]):
+                pairs[b0 + offset] = source
+    unused = [i for i in range(len(old)) if i not in pairs.values()]
+    for index, head in enumerate(new_heads):
+        if index not in pairs:
+            moved = next((i for i in unused if old_heads[i] == head), None)
+            if moved is not None:
+                pairs[index] = moved
+                unused.remove(moved)
     items: list[Any] = []
     comments: dict[int, Any] = {}
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        for offset, index in enumerate(range(b0, b1)):
-            source = a0 + offset if tag in ("equal", "replace") and a0 + offset < a1 else None
-            value = new[index]
-            if source is not None and (tag == "equal" or _head(old[source])[0] == _head(value)[0]):
-                item = _merge(old[source], value, key)
-                if source in old.ca.items:
-                    comments[len(items)] = old.ca.items[source]
-            else:
-                item = _fresh(value, key)
-            items.append(item)
+    for index, value in enumerate(new):
+        source = pairs.get(index)
+        if source is None:
+            items.append(_fresh(value, key))
+            continue
+        if source in old.ca.items:
+            comments[index] = old.ca.items[source]
+        items.append(_merge(old[source], value, key))
     old.ca.items.clear()
     old[:] = items
     old.ca.items.update(comments)
