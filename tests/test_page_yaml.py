@@ -107,3 +107,14 @@ def test_any_text_the_page_writes_reads_back_unchanged(tmp_path: Path, texts: li
     data = {"trich_yeu": texts[0], "noi_dung": [texts[0], *({"khoan": t} for t in texts[1:])], "nguoi_ky": {"ho_ten": texts[-1]}}
     read = _read(updated("# giữ dòng này\nphien_ban: 1\n", {"phien_ban": 1, **data}), tmp_path)
     assert {key: read[key] for key in data} == data
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_saving_twice_from_the_same_opened_text_gives_the_same_result(example: Path) -> None:
+    text = example.read_text(encoding="utf-8")
+    data = editable(text)
+    data["trich_yeu"] = "Kết luận mới"
+    data["noi_dung"] = list(reversed(data["noi_dung"]))
+    first = updated(text, data)
+    assert updated(text, data) == first
+    assert updated(text, editable(text)) == text  # the cached document was not changed by the edits

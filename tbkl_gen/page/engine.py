@@ -13,7 +13,6 @@ page never shows a second set of rules.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -66,6 +65,7 @@ class _Scratch:
 
 _SCRATCH: _Scratch | None = None
 _SCRATCH_LOCK = threading.Lock()
+_OFFICE_LOCK = threading.Lock()
 
 
 def _scratch() -> _Scratch:
@@ -198,11 +198,13 @@ def exact_pages(docx: bytes, *, pages: bool = True) -> tuple[bytes, list[bytes]]
     binary = shutil.which("soffice") or shutil.which("libreoffice")
     if binary is None:
         raise OfficeFailed("chưa cài LibreOffice (soffice) nên chưa xem được trang in chính xác")
-    with tempfile.TemporaryDirectory(prefix="tbkl-office-") as folder:
+    # One LibreOffice profile for the server's life: creating one costs a second or two on every
+    # conversion; one conversion at a time, as two LibreOffices cannot share a profile.
+    profile = _scratch().folder / "office-profile"
+    with _OFFICE_LOCK, tempfile.TemporaryDirectory(prefix="tbkl-office-") as folder:
         work = Path(folder)
         source = work / "thong-bao.docx"
         source.write_bytes(docx)
-        profile = work / "profile"
         try:
             completed = subprocess.run(
                 [
@@ -257,8 +259,3 @@ def import_word(data: bytes, name: str, workspace_root: Path) -> Imported:
     if len(data) > MAX_UPLOAD_BYTES:
         return Imported(None, f"tệp “{name}” quá lớn; tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
     return Imported(None, f"chưa hỗ trợ nhập tệp Word “{name}”: chức năng nhập đang được xây dựng; hãy tạo thông báo mới và dán nội dung")
-
-
-def environment_ok() -> bool:
-    """Return whether this process may start LibreOffice (a test may turn it off)."""
-    return os.environ.get("TBKL_PAGE_NO_OFFICE") is None

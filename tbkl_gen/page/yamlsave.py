@@ -13,10 +13,13 @@ write them back.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import io
 import re
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import yaml
@@ -78,10 +81,31 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Parsed documents by source text: the page sends the same base text with every edit, and a
+# copy of the parsed document costs a quarter of parsing it again.
+_PARSED: OrderedDict[str, Any] = OrderedDict()
+_PARSED_LOCK = threading.Lock()
+_PARSED_KEPT = 8
+
+
+def _parsed(text: str) -> Any:
+    with _PARSED_LOCK:
+        document = _PARSED.get(text)
+        if document is not None:
+            _PARSED.move_to_end(text)
+    if document is None:
+        document = _yaml().load(text) if text.strip() else None
+        with _PARSED_LOCK:
+            _PARSED[text] = document
+            while len(_PARSED) > _PARSED_KEPT:
+                _PARSED.popitem(last=False)
+    return copy.deepcopy(document)
+
+
 def updated(text: str, data: dict[str, Any]) -> str:
     """Return the source text with data applied: unchanged parts stay as they were written."""
     handler = _yaml()
-    document = handler.load(text) if text.strip() else None
+    document = _parsed(text)
     if not isinstance(document, CommentedMap):
         document = CommentedMap()
     _merge_map(document, data)
