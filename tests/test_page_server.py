@@ -354,3 +354,26 @@ def test_bad_json_is_refused_with_a_message(client: TestClient) -> None:
         inner = inner["noi_dung"][0]
     response = post(client, "/api/check", {"path": "notices/2026/chuyen-doi-so.yaml", "base": NOTICE, "data": deep})
     assert response.status_code == 400
+
+
+# --- the command ----------------------------------------------------------------------------------
+
+
+def test_serve_outside_a_workspace_says_how_to_make_one(tmp_path: Path) -> None:
+    result = render_cli(["serve", str(tmp_path), "--no-browser"])
+    assert result.exit_code == 2
+    assert "không tìm thấy tbkl.yaml ở thư mục này hay thư mục cha; tạo bằng: tbkl init TÊN" in result.output
+
+
+def test_serve_on_a_port_in_use_says_so_without_a_traceback(workspace: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = render_cli(["serve", str(workspace), "--port", str(port), "--no-browser"])
+    assert result.exit_code == 1
+    assert f"không mở được cổng 127.0.0.1:{port} (" in result.output
+    assert "thử cổng khác bằng --port" in result.output
+    assert "Traceback" not in result.output
