@@ -1,6 +1,6 @@
 """The drafting page in real Chromium, as a drafter uses it: `tbkl serve` in a subprocess, Selenium clicking.
 
-Screenshots are written to the test's folder, or to $TBKL_SCREENSHOTS when set, to be looked at.
+Screenshots are written to $TBKL_SCREENSHOTS when it is set, to be looked at.
 """
 
 from __future__ import annotations
@@ -90,15 +90,12 @@ def served(tmp_path: Path) -> Iterator[Served]:
         server.stop()
 
 
-def shots() -> Path:
-    return Path(os.environ.get("TBKL_SCREENSHOTS") or ROOT / "tests" / ".screenshots")
-
-
 def screenshot(driver: webdriver.Chrome, name: str) -> None:
-    folder = shots()
-    if os.environ.get("TBKL_SCREENSHOTS"):
-        folder.mkdir(parents=True, exist_ok=True)
-        driver.save_screenshot(str(folder / f"{name}.png"))
+    """Save what the drafter sees, when $TBKL_SCREENSHOTS names a folder for it."""
+    folder = os.environ.get("TBKL_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(Path(folder) / f"{name}.png"))
 
 
 def wait(driver: webdriver.Chrome, condition, timeout: float = WAIT):  # noqa: ANN001, ANN201

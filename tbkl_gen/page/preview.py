@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from html import escape
 
+from tbkl_gen.nd30.format import MOTTO, NATIONAL_NAME, PRINTED_MOTTO_SIZE
+from tbkl_gen.nd30.text_width import text_width_mm
 from tbkl_gen.word.layout import Layout, Span
 
-_NATIONAL = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-_MOTTO = "Độc lập - Tự do - Hạnh phúc"
-# The motto's underline is as long as the motto (Phụ lục I): about 61 mm in Times 13 bold.
-_MOTTO_LINE_MM = 61.0
+# The motto's underline is as long as the motto (Phụ lục I).
+_MOTTO_LINE_MM = round(text_width_mm(MOTTO, PRINTED_MOTTO_SIZE, bold=True), 1)
 
 
 def _spans(spans: tuple[Span, ...]) -> str:
@@ -49,7 +49,7 @@ def page_html(layout: Layout) -> str:
     if layout.do_khan:
         parts.append(f'<div class="urgency"><span>{escape(layout.do_khan)}</span></div>')
     parts.append('</td><td class="right">')
-    parts.append(f'<div class="national">{_NATIONAL}</div><div class="motto">{_MOTTO}</div>')
+    parts.append(f'<div class="national">{NATIONAL_NAME}</div><div class="motto">{MOTTO}</div>')
     parts.append(f'<div class="rule" data-mm="{_MOTTO_LINE_MM}"></div>')
     date_line = escape(layout.dia_danh_ngay).replace("  ", "&nbsp;&nbsp;")
     parts.append(f'<div class="date">{date_line}</div></td></tr></table>')
