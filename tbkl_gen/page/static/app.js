@@ -341,6 +341,16 @@ function drawForm() {
   for (const section of SECTIONS) fields.append(drawSection(section));
   fields.append(drawBodySection());
   for (const section of AFTER_BODY) fields.append(drawSection(section));
+  fitTextareas(fields);
+}
+
+function fitTextarea(element) {
+  element.style.height = "auto";
+  element.style.height = `${element.scrollHeight + 2}px`;
+}
+
+function fitTextareas(root) {
+  requestAnimationFrame(() => root.querySelectorAll("textarea").forEach(fitTextarea));
 }
 
 function drawSection(section) {
@@ -409,7 +419,7 @@ function drawField(field) {
     control.append(row);
   }
   const note = document.createElement("div");
-  note.className = "inherited";
+  note.className = "inherited inherit-note";
   control.append(note);
   if (field.hint) control.append(Object.assign(document.createElement("div"), { className: "hint", textContent: field.hint }));
   updateInherited(wrapper, field);
@@ -417,7 +427,7 @@ function drawField(field) {
 }
 
 function updateInherited(wrapper, field) {
-  const note = $(".inherited", wrapper);
+  const note = $(".inherit-note", wrapper);
   const inherited = defaultOf(field.path);
   const own = getPath(state.data, field.path);
   const reset = $(".reset", wrapper);
@@ -644,6 +654,7 @@ function drawOutline() {
   if (!outline) return;
   outline.replaceChildren(...state.tree.map((node, index) => drawNode(node, `noi_dung[${index + 1}]`)));
   applyLabels();
+  fitTextareas(outline);
 }
 
 function drawNode(node, path) {
@@ -677,7 +688,7 @@ function drawNode(node, path) {
       document.querySelectorAll(".node.current").forEach((other) => other.classList.remove("current"));
       element.classList.add("current");
       state.current = node;
-      highlightPreview();
+      highlightPreview({ scroll: true });
     }
   });
   text.addEventListener("keydown", (event) => {
@@ -720,11 +731,14 @@ function applyLabels() {
   });
 }
 
-function highlightPreview() {
+function highlightPreview({ scroll = false } = {}) {
   const index = flatten(state.tree).indexOf(state.current);
   document.querySelectorAll("#live .p-active").forEach((element) => element.classList.remove("p-active"));
   const paragraph = document.querySelector(`#live p[data-block="${index}"]`);
-  if (paragraph) paragraph.classList.add("p-active");
+  if (paragraph) {
+    paragraph.classList.add("p-active");
+    if (scroll) paragraph.scrollIntoView({ block: "nearest" });
+  }
 }
 
 // --- inline emphasis: bold, italic, footnote -------------------------------------------------
@@ -954,6 +968,7 @@ function wire() {
 
 async function start() {
   wire();
+  $("#fields").addEventListener("input", (event) => { if (event.target.tagName === "TEXTAREA") fitTextarea(event.target); });
   document.body.classList.add("listing");
   await loadWorkspace();
   const wanted = decodeURIComponent(location.hash.slice(1));
