@@ -180,7 +180,7 @@ def test_drafter_writes_a_notice_sees_numbering_and_problems_then_saves_a_valid_
     saved = next((served.root / "notices").rglob("*.yaml"))
     text = saved.read_text(encoding="utf-8")
     assert "so:  # để trống cho đến khi văn thư cấp số\n" in text  # tbkl new's comments kept
-    assert "  - muc: Nhiệm vụ trọng tâm\n" in text
+    assert '  - muc: "Nhiệm vụ trọng tâm"\n' in text  # in the double quotes tbkl new wrote the file with
     assert render_cli(["check"], cwd=served.root).exit_code == 0
     rendered = render_cli(["render"], cwd=served.root)
     assert rendered.exit_code == 0, rendered.output
@@ -242,3 +242,66 @@ def test_a_request_without_the_token_is_refused_in_the_browser(browser: webdrive
     assert "thiếu hoặc sai mã truy cập" in find(browser, "body").text
     browser.get(served.base + "/?token=doan-bua")
     assert "thiếu hoặc sai mã truy cập" in find(browser, "body").text
+
+
+def open_first(browser: webdriver.Chrome, served: Served) -> None:
+    open_page(browser, served)
+    click(browser, wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#notices tr td.actions button")))
+    wait(browser, lambda d: "THÔNG BÁO" in d.find_element(By.ID, "live").text)
+
+
+def test_bold_footnote_and_moving_blocks_show_in_the_preview_and_the_saved_source(browser: webdriver.Chrome, served: Served) -> None:
+    from tbkl_gen.commands.scaffold import new_notice
+
+    path = new_notice(served.root, "Kết luận họp giao ban")
+    open_first(browser, served)
+    first = find(browser, '#outline textarea[data-field="noi_dung[3].khoan"]')
+    assert first.get_attribute("value") == "Nội dung kết luận thứ nhất."
+    click(browser, first)
+    browser.execute_script("const e = arguments[0]; const s = e.value.indexOf('thứ nhất'); e.setSelectionRange(s, s + 8);", first)
+    before = last_check(browser)
+    first.send_keys(Keys.CONTROL, "b")
+    checked_after(browser, before)
+    assert first.get_attribute("value") == "Nội dung kết luận **thứ nhất**."
+    assert "<b>thứ nhất</b>" in find(browser, "#live").get_attribute("innerHTML")
+
+    browser.execute_script("const e = arguments[0]; e.setSelectionRange(e.value.length - 1, e.value.length - 1);", first)
+    click(browser, find(browser, '[data-format="footnote"]'))
+    before = last_check(browser)
+    browser.switch_to.active_element.send_keys("Theo Công văn số 12/UBND")
+    checked_after(browser, before)
+    assert first.get_attribute("value") == "Nội dung kết luận **thứ nhất**^[Theo Công văn số 12/UBND]."
+    assert find(browser, "#live .footnotes").text == "1 Theo Công văn số 12/UBND"
+
+    before = last_check(browser)
+    click(browser, find(browser, '#outline .node[data-field="noi_dung[3]"] > .node-row [data-action="down"]'))
+    checked_after(browser, before)
+    paragraphs = [p.text for p in browser.find_elements(By.CSS_SELECTOR, "#live .content p")]
+    assert paragraphs[2:5] == ["1. Nội dung kết luận thứ hai.", "- Việc giao cho …", "2. Nội dung kết luận thứ nhất1."]
+
+    top_level = len(browser.find_elements(By.CSS_SELECTOR, "#outline > .node"))
+    before = last_check(browser)
+    click(browser, find(browser, '#outline .node[data-field="noi_dung[3].noi_dung[1]"] > .node-row [data-action="outdent"]'))
+    checked_after(browser, before)
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#outline > .node")) == top_level + 1
+    screenshot(browser, "6-dinh-dang-va-chuyen-khoi")
+
+    click(browser, find(browser, "#save"))
+    wait(browser, lambda d: d.find_element(By.ID, "status").text.startswith("Đã lưu"))
+    text = path.read_text(encoding="utf-8")
+    assert '  - khoan: "Nội dung kết luận thứ hai."\n  - gach: "Việc giao cho …"\n' in text
+    assert '  - khoan: "Nội dung kết luận **thứ nhất**^[Theo Công văn số 12/UBND]."\n' in text  # as tbkl new writes
+    assert render_cli(["check", str(path)], cwd=served.root).exit_code == 0
+
+
+def test_rendering_the_workspace_shows_its_progress_then_the_summary(browser: webdriver.Chrome, served: Served) -> None:
+    from tbkl_gen.commands.scaffold import new_notice
+
+    new_notice(served.root, "Kết luận họp giao ban")
+    new_notice(served.root, "Kết luận họp chuyên đề")
+    open_page(browser, served)
+    click(browser, find(browser, "#render-all"))
+    wait(browser, lambda d: d.find_element(By.ID, "render-result").text.startswith("Đã tạo"), timeout=120)
+    assert find(browser, "#render-result").text == "Đã tạo 2, không đổi 0, lỗi 0 vào out."
+    assert find(browser, "#render-progress").get_attribute("value") == "2"
+    assert len(list((served.root / "out").rglob("*.docx"))) == 2

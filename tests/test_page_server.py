@@ -377,3 +377,34 @@ def test_serve_on_a_port_in_use_says_so_without_a_traceback(workspace: Path) -> 
     assert f"không mở được cổng 127.0.0.1:{port} (" in result.output
     assert "thử cổng khác bằng --port" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_file_with_a_yaml_mistake_is_not_opened_and_the_reason_is_given(client: TestClient, workspace: Path) -> None:
+    broken = workspace / "notices" / "2026" / "hong.yaml"
+    broken.write_text("phien_ban: 1\ntrich_yeu: Kết luận: họp\n", encoding="utf-8")
+    response = client.get("/api/notice", params={"path": "notices/2026/hong.yaml"}, headers=HEADERS)
+    assert response.status_code == 422
+    message = response.json()["loi"]
+    assert message.startswith("chưa mở được notices/2026/hong.yaml trên trang vì tệp có lỗi: notices/2026/hong.yaml:2:")
+    assert message.endswith("Hãy sửa tệp trong trình soạn thảo rồi mở lại")
+
+
+def test_a_file_that_is_a_list_is_never_turned_into_a_notice(client: TestClient, workspace: Path) -> None:
+    listed = workspace / "notices" / "2026" / "danh-sach.yaml"
+    listed.write_text("- một\n- hai\n", encoding="utf-8")
+    response = client.get("/api/notice", params={"path": "notices/2026/danh-sach.yaml"}, headers=HEADERS)
+    assert response.status_code == 422
+    version = __import__("hashlib").sha256(listed.read_bytes()).hexdigest()
+    saved = post(client, "/api/save", {"path": "notices/2026/danh-sach.yaml", "base": "", "version": version, "data": {"trich_yeu": "x"}})
+    assert saved.status_code == 422
+    assert listed.read_text(encoding="utf-8") == "- một\n- hai\n"
+
+
+def test_saving_applies_the_edit_to_the_file_on_disk_not_to_the_text_the_request_sends(client: TestClient, workspace: Path) -> None:
+    notice = opened(client)
+    data = {**notice["data"], "trich_yeu": "Kết luận mới"}
+    response = post(client, "/api/save", {"path": notice["path"], "base": "phien_ban: 1\n", "version": notice["version"], "data": data})
+    assert response.status_code == 200
+    saved = (workspace / notice["path"]).read_text(encoding="utf-8")
+    assert saved.startswith("# yaml-language-server: $schema=../../notice.schema.json\n# Bản dự thảo")
+    assert "trich_yeu: Kết luận mới\n" in saved

@@ -118,3 +118,10 @@ def test_saving_twice_from_the_same_opened_text_gives_the_same_result(example: P
     first = updated(text, data)
     assert updated(text, data) == first
     assert updated(text, editable(text)) == text  # the cached document was not changed by the edits
+
+
+def test_new_text_in_a_file_written_in_double_quotes_is_double_quoted_too(tmp_path: Path) -> None:
+    text = 'trich_yeu: "Kết luận"\nnoi_dung:\n  - "Mở đầu."\n'
+    saved = updated(text, {"trich_yeu": "Kết luận", "noi_dung": ["Mở đầu.", {"khoan": "Sở Tài chính"}]})
+    assert saved == 'trich_yeu: "Kết luận"\nnoi_dung:\n  - "Mở đầu."\n  - khoan: "Sở Tài chính"\n'
+    assert _read(saved, tmp_path)["noi_dung"][1] == {"khoan": "Sở Tài chính"}

@@ -239,7 +239,15 @@ class Page:
         path = self.notice_path(request.query_params.get("path"))
         raw = _read(path)
         text = _decode(raw, self.shown(path))
-        return {"path": self.shown(path), "text": text, "data": editable(text), "version": _version(raw)}
+        data = editable_or_none(text)
+        if not data:
+            checked = engine.check_text(text, path, self.workspace())
+            reasons = [p.format(self.root) for p in checked.problems if p.is_error][:3]
+            detail = "; ".join(reasons) or "tệp không phải một bảng các khóa của thông báo"
+            raise Refused(
+                422, f"chưa mở được {self.shown(path)} trên trang vì tệp có lỗi: {detail}. Hãy sửa tệp trong trình soạn thảo rồi mở lại"
+            )
+        return {"path": self.shown(path), "text": text, "data": data, "version": _version(raw)}
 
     def check(self, body: dict[str, Any]) -> dict[str, Any]:
         path = self.notice_path(body.get("path"))
@@ -271,8 +279,13 @@ class Page:
         return data
 
     def save(self, body: dict[str, Any]) -> JSONResponse:
+        """Write the edited data over the file on disk, unless the file changed since it was opened.
+
+        The data is applied to the text read from disk (the same text the page opened, as the
+        version says), so what the request calls its base cannot replace the file.
+        """
         path = self.notice_path(body.get("path"))
-        text = self.text_of(body)
+        self.text_of(body)  # refuse bad data before anything else
         with self.render_lock:
             try:
                 raw = path.read_bytes()
@@ -288,6 +301,10 @@ class Page:
                     },
                     status_code=409,
                 )
+            on_disk = _decode(raw, self.shown(path))
+            if on_disk.strip() and editable_or_none(on_disk) is None:
+                raise Refused(422, f"{self.shown(path)}: tệp không phải một bảng các khóa của thông báo; không ghi đè")
+            text = self.text_of({**body, "base": on_disk})
             data = text.encode("utf-8")
             _write_atomic(path, data)
         return JSONResponse({"version": _version(data), "text": text, "path": self.shown(path)})
@@ -308,7 +325,9 @@ class Page:
 
         path = self.notice_path(body.get("path"))
         text = _decode(_read(path), self.shown(path))
-        data = editable(text)
+        data = editable_or_none(text)
+        if data is None:
+            raise Refused(422, f"chưa sao được {self.shown(path)}: tệp có lỗi; sửa tệp rồi thử lại")
         year = dt.date.today().year
         data["so"] = None
         data["ngay"] = str(year)
@@ -418,6 +437,14 @@ def _plain_value(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     return str(value)
+
+
+def editable_or_none(text: str) -> dict[str, Any] | None:
+    """Return the source's data for the page, or None when it is no readable mapping."""
+    try:
+        return editable(text)
+    except Exception:  # noqa: BLE001 - any YAML the round-trip reader refuses
+        return None
 
 
 def _depth(value: Any, level: int = 0) -> int:

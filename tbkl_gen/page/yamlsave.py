@@ -20,6 +20,7 @@ import io
 import re
 import threading
 from collections import OrderedDict
+from contextvars import ContextVar
 from typing import Any
 
 import yaml
@@ -62,11 +63,14 @@ def load_document(text: str) -> Any:
     return _yaml().load(text)
 
 
-def editable(text: str) -> dict[str, Any]:
-    """Return the source's data as plain JSON-able values for the page (dates as ISO text)."""
+def editable(text: str) -> dict[str, Any] | None:
+    """Return the source's data as plain JSON-able values for the page (dates as ISO text).
+
+    None when the file holds no mapping: the page must not turn it into one.
+    """
     document = load_document(text)
     data = _plain(document)
-    return data if isinstance(data, dict) else {}
+    return data if isinstance(data, dict) else None
 
 
 def _plain(value: Any) -> Any:
@@ -108,10 +112,35 @@ def updated(text: str, data: dict[str, Any]) -> str:
     document = _parsed(text)
     if not isinstance(document, CommentedMap):
         document = CommentedMap()
-    _merge_map(document, data)
+    token = _QUOTED.set(_mostly_quoted(document))
+    try:
+        _merge_map(document, data)
+    finally:
+        _QUOTED.reset(token)
     out = io.StringIO()
     handler.dump(document, out)
     return out.getvalue()
+
+
+# Whether the file being saved writes its text in double quotes (as `tbkl new` does): new text
+# then follows it, so that a file keeps one style.
+_QUOTED: ContextVar[bool] = ContextVar("quoted", default=False)
+
+
+def _mostly_quoted(document: Any) -> bool:
+    quoted = plain = 0
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, DoubleQuotedScalarString):
+            quoted += 1
+        elif isinstance(value, str) and not isinstance(value, ScalarString):
+            plain += 1
+    return quoted > plain
 
 
 def _merge_map(old: CommentedMap, new: dict[str, Any]) -> None:
@@ -236,9 +265,9 @@ def _text(value: str, key: str | None, old: Any) -> Any:
         return LiteralScalarString(value)
     if isinstance(old, ScalarString) and not isinstance(old, (FoldedScalarString, LiteralScalarString)):
         return type(old)(value)
-    if foldable and len(value) > PLAIN_WIDTH:
+    if foldable and len(value) > PLAIN_WIDTH and not _QUOTED.get():
         return _folded(value)
-    if _plain_is_text(value):
+    if _plain_is_text(value) and not _QUOTED.get():
         return value
     return DoubleQuotedScalarString(value)
 
