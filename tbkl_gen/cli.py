@@ -315,9 +315,15 @@ def serve(folder, host, port, no_browser) -> None:  # noqa: ANN001
     except ImportError as exc:
         _fail(f'trang soạn thảo cần thêm thư viện ({exc.name}); cài bằng: python -m pip install "tbkl-gen[page]"')
 
+    addresses: list[str] = []
+
     def announce(url: str) -> None:
-        click.echo(f"Trang soạn thông báo cho {_relative(workspace.root)}: {url}", err=True)
-        click.echo("Nhấn Ctrl-C để dừng.", err=True)
+        if not addresses:
+            click.echo(f"Trang soạn thông báo cho {_relative(workspace.root)}: {url}", err=True)
+            click.echo("Nhấn Ctrl-C để dừng.", err=True)
+        else:
+            click.echo(f"Máy khác trong mạng nội bộ mở: {url}", err=True)
+        addresses.append(url)
 
     try:
         run(workspace.root, host, port, announce=announce, open_browser=not no_browser)

@@ -305,3 +305,28 @@ def test_rendering_the_workspace_shows_its_progress_then_the_summary(browser: we
     assert find(browser, "#render-result").text == "Đã tạo 2, không đổi 0, lỗi 0 vào out."
     assert find(browser, "#render-progress").get_attribute("value") == "2"
     assert len(list((served.root / "out").rglob("*.docx"))) == 2
+
+
+def test_enter_splits_a_block_and_backspace_removes_an_empty_one(browser: webdriver.Chrome, served: Served) -> None:
+    from tbkl_gen.commands.scaffold import new_notice
+
+    new_notice(served.root, "Kết luận họp giao ban")
+    open_first(browser, served)
+    first = find(browser, '#outline textarea[data-field="noi_dung[3].khoan"]')
+    click(browser, first)
+    browser.execute_script("const e = arguments[0]; const s = e.value.indexOf(' thứ nhất'); e.setSelectionRange(s, s);", first)
+    before = last_check(browser)
+    first.send_keys(Keys.ENTER)
+    checked_after(browser, before)
+    paragraphs = [p.text for p in browser.find_elements(By.CSS_SELECTOR, "#live .content p")]
+    assert paragraphs[2:5] == ["1. Nội dung kết luận", "2. thứ nhất.", "3. Nội dung kết luận thứ hai."]
+    created = browser.switch_to.active_element
+    assert created.get_attribute("data-field") == "noi_dung[4].khoan"
+    created.send_keys(Keys.CONTROL, "a")
+    created.send_keys(Keys.DELETE)
+    before = last_check(browser)
+    created.send_keys(Keys.BACKSPACE)
+    checked_after(browser, before)
+    paragraphs = [p.text for p in browser.find_elements(By.CSS_SELECTOR, "#live .content p")]
+    assert paragraphs[2:4] == ["1. Nội dung kết luận", "2. Nội dung kết luận thứ hai."]
+    assert browser.switch_to.active_element.get_attribute("data-field") == "noi_dung[3].khoan"

@@ -408,3 +408,13 @@ def test_saving_applies_the_edit_to_the_file_on_disk_not_to_the_text_the_request
     saved = (workspace / notice["path"]).read_text(encoding="utf-8")
     assert saved.startswith("# yaml-language-server: $schema=../../notice.schema.json\n# Bản dự thảo")
     assert "trich_yeu: Kết luận mới\n" in saved
+
+
+def test_the_machine_name_and_an_address_on_the_lan_are_accepted_with_the_token(workspace: Path) -> None:
+    import socket
+
+    app = create_app(workspace, TOKEN)  # the hosts `tbkl serve` allows by default
+    for host in (socket.gethostname().lower(), "192.168.1.20", "[::1]", "localhost"):
+        with TestClient(app, base_url=f"http://{host}:8765") as lan:
+            assert lan.get("/api/workspace", headers=HEADERS).status_code == 200, host
+            assert lan.get("/api/workspace").status_code == 403, host

@@ -606,6 +606,8 @@ def serve(root: Path, host: str, port: int, *, announce: Callable[[str], None], 
     shown_host = f"[{shown_host}]" if ":" in shown_host else shown_host
     url = f"http://{shown_host}:{port}/?token={token}"
     announce(url)
+    if host in ("0.0.0.0", "::"):  # an office LAN: the others open it by this machine's name
+        announce(f"http://{socket.gethostname()}:{port}/?token={token}")
     config = uvicorn.Config(create_app(root, token, hosts), log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     if open_browser:

@@ -479,6 +479,11 @@ function drawListEditor(field, value, inherited) {
       box.querySelectorAll("input")[items.length - 1].focus();
     });
     box.append(add);
+    if (items.length && Array.isArray(inherited)) {
+      const reset = Object.assign(document.createElement("button"), { type: "button", className: "icon", textContent: "↺ Dùng danh sách mặc định" });
+      reset.addEventListener("click", () => { items.splice(0); save(); draw(); });
+      box.append(" ", reset);
+    }
     if (!items.length && Array.isArray(inherited) && field.path === "noi_nhan") {
       const copy = Object.assign(document.createElement("button"), { type: "button", className: "icon", textContent: "Sửa danh sách mặc định" });
       copy.addEventListener("click", () => { items.push(...inherited); save(); draw(); });
@@ -619,6 +624,32 @@ function moveBlock(node, action) {
   structureChanged();
 }
 
+function splitBlock(node, start, end) {
+  const place = locate(node);
+  if (!place) return;
+  const next = newNode(node.kind);
+  next.text = node.text.slice(end).trimStart();
+  node.text = node.text.slice(0, start).trimEnd();
+  if (next.text && node.children.length) { next.children = node.children; node.children = []; }
+  place.list.splice(place.index + 1, 0, next);
+  state.current = next;
+  structureChanged();
+  const element = document.querySelector(`.node[data-key="${nodeKey(next)}"] textarea`);
+  if (element) element.setSelectionRange(0, 0);
+}
+
+function removeEmptyBlock(node) {
+  const order = flatten(state.tree);
+  const previous = order[order.indexOf(node) - 1];
+  const place = locate(node);
+  if (!place) return;
+  place.list.splice(place.index, 1);
+  state.current = previous || null;
+  structureChanged();
+  const element = previous && document.querySelector(`.node[data-key="${nodeKey(previous)}"] textarea`);
+  if (element) element.setSelectionRange(element.value.length, element.value.length);
+}
+
 function structureChanged() {
   drawOutline();
   changed();
@@ -640,7 +671,7 @@ function drawBodySection() {
   fieldset.append(Object.assign(document.createElement("legend"), { textContent: "Nội dung" }));
   fieldset.append(Object.assign(document.createElement("p"), {
     className: "hint",
-    textContent: "Số thứ tự (I., 1., a), -, +) do máy đánh; không gõ số. Nút “Thêm” ở thanh trên đặt khối mới sau (hoặc trong) khối đang sửa. Alt+↑/↓ chuyển khối, Tab/Shift+Tab lùi vào/ra.",
+    textContent: "Số thứ tự (I., 1., a), -, +) do máy đánh; không gõ số. Enter mở khối mới cùng loại ngay sau; nút “Thêm” ở thanh trên đặt khối loại khác sau (hoặc trong) khối đang sửa. Alt+↑/↓ chuyển khối, Tab/Shift+Tab lùi vào/ra, Backspace ở khối trống thì xóa khối.",
   }));
   const outline = document.createElement("div");
   outline.id = "outline";
@@ -692,6 +723,16 @@ function drawNode(node, path) {
     }
   });
   text.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.ctrlKey && !event.altKey && !event.isComposing) {
+      event.preventDefault();   // Enter starts the next block of the same kind, as a new paragraph in Word
+      splitBlock(node, text.selectionStart, text.selectionEnd);
+      return;
+    }
+    if (event.key === "Backspace" && text.value === "" && !node.children.length) {
+      event.preventDefault();
+      removeEmptyBlock(node);
+      return;
+    }
     const action = event.altKey && event.key === "ArrowUp" ? "up" : event.altKey && event.key === "ArrowDown" ? "down"
       : event.key === "Tab" && !event.ctrlKey && !event.altKey ? (event.shiftKey ? "outdent" : "indent") : null;
     if (action) { event.preventDefault(); state.current = node; moveBlock(node, action); }
