@@ -143,7 +143,8 @@ class Page:
     def __init__(self, root: Path, token: str) -> None:
         self.root = root.resolve()
         self.token = token
-        self.render_lock = threading.Lock()
+        self.save_lock = threading.Lock()  # version check and write, one save at a time
+        self.render_lock = threading.Lock()  # one render of the workspace at a time
 
     # --- places -------------------------------------------------------------------------
 
@@ -286,7 +287,7 @@ class Page:
         """
         path = self.notice_path(body.get("path"))
         self.text_of(body)  # refuse bad data before anything else
-        with self.render_lock:
+        with self.save_lock:
             try:
                 raw = path.read_bytes()
             except FileNotFoundError:
