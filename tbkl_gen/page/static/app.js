@@ -22,6 +22,7 @@ const state = {
   current: null,     // the outline node being edited
   savedJson: "",
   checkSeq: 0,
+  edits: 0,          // edits so far: a check answers for the edits made before it was sent
   checkTimer: null,
   exactTimer: null,
   exactStale: true,
@@ -808,6 +809,7 @@ function format(kind) {
 // --- checking, preview, problems -------------------------------------------------------------
 
 function changed() {
+  state.edits += 1;
   clearTimeout(state.checkTimer);
   state.checkTimer = setTimeout(check, CHECK_PAUSE_MS);
   $("#live").classList.add("stale");
@@ -820,6 +822,7 @@ function changed() {
 async function check() {
   if (!state.path) return;
   const seq = ++state.checkSeq;
+  const edits = state.edits;
   const started = performance.now();
   const { ok, payload } = await apiJson("/api/check", { method: "POST", json: { path: state.path, base: state.base, data: currentData() } });
   if (seq !== state.checkSeq || !state.path) return;   // a newer edit is on its way
@@ -829,12 +832,13 @@ async function check() {
     live.innerHTML = payload.preview;   // built by the server from escaped text only
     live.querySelectorAll("[data-mm]").forEach((element) => { element.style.width = `${element.dataset.mm}mm`; });
     fitSheet();
-    live.classList.remove("stale");
     state.labels = payload.labels;
     applyLabels();
     highlightPreview();
   }
   showProblems(payload.problems, payload.errors, payload.warnings);
+  if (edits !== state.edits) return;   // typed on meanwhile: the next check is on its way
+  $("#live").classList.remove("stale");
   document.body.dataset.checked = String(seq);
   // milliseconds from the request to the page drawn, kept for benchmarks/bench_page.py
   state.refreshMs.push(performance.now() - started);
