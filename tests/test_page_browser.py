@@ -196,7 +196,8 @@ def test_a_file_edited_on_disk_while_open_is_not_overwritten(browser: webdriver.
     summary = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, '#fields textarea[data-field="trich_yeu"]'))
     by_hand = path.read_text(encoding="utf-8").replace('trich_yeu: "Kết luận họp giao ban"', 'trich_yeu: "Sửa trong VS Code"')
     path.write_text(by_hand, encoding="utf-8")
-    summary.send_keys(" tháng 3")
+    click(browser, summary)
+    summary.send_keys(Keys.END, " tháng 3")
     click(browser, find(browser, "#save"))
     message = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#banner.error"))
     assert "đã được sửa ở nơi khác sau khi mở (ví dụ trong VS Code); chưa lưu để không ghi đè" in message.text
