@@ -28,9 +28,10 @@ if str(HERE.parent) not in sys.path:
 
 from tbkl_gen.nd30 import format as nd30  # noqa: E402
 from tbkl_gen.nd30.document_types import THONG_BAO  # noqa: E402
+from tbkl_gen.samples import SAMPLE_SIGNER  # noqa: E402
+from tbkl_gen.word.columns import CELL_MARGIN, ISSUER_COLUMN  # noqa: E402
 
 TWIPS_PER_MM = nd30.TWIPS_PER_MM
-CELL_MARGIN = 108  # twips, Word's default left and right cell margin
 
 # A4 portrait; the margins the decree's ranges allow, as nd30.format chose them.
 PAGE_W, PAGE_H = nd30.PAGE_WIDTH, nd30.PAGE_HEIGHT
@@ -93,7 +94,7 @@ def _office(co_quan: dict, signer: tuple[list[str], str], **changes: object) -> 
         "dia_danh": "Lâm Đồng",
         "noi_nhan": _PROVINCE_RECIPIENTS,
         "luu": "VT, TH",
-        "nguoi_ky": {"quyen_han": quyen_han, "chuc_vu": chuc_vu, "ho_ten": "Nguyễn Văn An"},
+        "nguoi_ky": {"quyen_han": quyen_han, "chuc_vu": chuc_vu, "ho_ten": SAMPLE_SIGNER},
         **changes,
     }
 
@@ -102,25 +103,25 @@ TEMPLATES = (
     TemplateSpec(
         "ubnd-tinh",
         "UBND tỉnh, Văn phòng ký thừa lệnh (TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG); mẫu mặc định",
-        header_left=3515,
+        header_left=ISSUER_COLUMN["ubnd-tinh"],
         defaults=_office(_UBND_TINH, (["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"], "PHÓ CHÁNH VĂN PHÒNG")),
     ),
     TemplateSpec(
         "ubnd-tinh-lanh-dao",
         "UBND tỉnh, lãnh đạo ký thay mặt tập thể (TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH)",
-        header_left=3515,
+        header_left=ISSUER_COLUMN["ubnd-tinh-lanh-dao"],
         defaults=_office(_UBND_TINH, (["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"], "PHÓ CHỦ TỊCH")),
     ),
     TemplateSpec(
         "van-phong",
         "Văn phòng UBND tỉnh ban hành bằng tên mình, có dòng cơ quan chủ quản (UBND TỈNH … / VĂN PHÒNG)",
-        header_left=3515,
+        header_left=ISSUER_COLUMN["van-phong"],
         defaults=_office({"chu_quan": "UBND TỈNH LÂM ĐỒNG", "ten": ["VĂN PHÒNG"], "viet_tat": "VP"}, ([], "CHÁNH VĂN PHÒNG")),
     ),
     TemplateSpec(
         "so-nganh",
         "Sở, ngành thuộc tỉnh, có dòng cơ quan chủ quản (UBND TỈNH … / SỞ …); cột trái rộng hơn cho tên sở dài",
-        header_left=3970,
+        header_left=ISSUER_COLUMN["so-nganh"],
         defaults=_office(
             {"chu_quan": "UBND TỈNH LÂM ĐỒNG", "ten": ["SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"], "viet_tat": "SKHCN"},
             (["KT. GIÁM ĐỐC"], "PHÓ GIÁM ĐỐC"),
@@ -131,7 +132,7 @@ TEMPLATES = (
     TemplateSpec(
         "ubnd-xa",
         "UBND xã, phường, đặc khu (chính quyền hai cấp từ 01/7/2025), không có dòng cấp huyện",
-        header_left=3515,
+        header_left=ISSUER_COLUMN["ubnd-xa"],
         defaults=_office(
             {"ten": ["ỦY BAN NHÂN DÂN", "XÃ ĐỨC TRỌNG"], "viet_tat": "UBND"},
             (["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"], "PHÓ CHỦ TỊCH"),
