@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from tbkl_gen import samples
 from tbkl_gen.errors import Problem, Severity
@@ -677,7 +677,7 @@ def _issuer_split(line: str, column: float) -> list[str]:
     for count in range(2, min(len(words), 4) + 1):
         for breaks in combinations(range(1, len(words)), count - 1):
             bounds = (0, *breaks, len(words))
-            parts = [" ".join(words[a:b]) for a, b in zip(bounds, bounds[1:])]
+            parts = [" ".join(words[a:b]) for a, b in pairwise(bounds)]
             widths = [text_width_mm(part, PRINTED_ISSUER_SIZE, bold=True) for part in parts]
             if max(widths) > column:
                 continue
