@@ -355,7 +355,10 @@ class _Checker:
         path = ("nguoi_ky", "ho_ten")
         name = " ".join(ho_ten.split())
         academic = ACADEMIC_PREFIX.match(name)
-        if name and not name[0].isalpha():
+        wrapped = _wrapped(name)
+        if wrapped is not None:
+            self.error(path, *wrapped, "quotes")
+        elif name and not name[0].isalpha():
             # A line that opens with "(" reads as the signature placeholder, not as the name.
             self.error(
                 path, f"họ tên người ký “{shown(name)}” phải bắt đầu bằng chữ cái", "chỉ ghi họ, đệm và tên, ví dụ Nguyễn Văn A", "name"
@@ -502,14 +505,9 @@ class _Checker:
         self.warn(path, f"đã gõ {what} “{typed}” ở đầu; {_NUMBERED_BY[kind]}", f"hãy xóa “{typed}”", "label")
 
     def _check_wrapped_quotes(self, path: Path_, text: str) -> None:
-        stripped = text.strip()
-        if _WRAPPED.match(stripped):
-            self.warn(
-                path,
-                f"cả giá trị {shown(stripped)} nằm trong ngoặc kép, sẽ in ra cả hai dấu ngoặc",
-                f"YAML không cần ngoặc kép này; xóa dấu {stripped[0]} ở đầu và dấu {stripped[-1]} ở cuối",
-                "quotes",
-            )
+        said = _wrapped(text)
+        if said is not None and path != ("nguoi_ky", "ho_ten"):  # the name's own check refuses it
+            self.warn(path, *said, "quotes")
 
     def _check_gaps(self, path: Path_, text: str) -> None:
         gap = _gap(text)
@@ -638,6 +636,17 @@ _MARK_HINTS = {
 }
 # Words a unit's kind starts with: the issuer's name is split before them ("ỦY BAN NHÂN DÂN" / "TỈNH …").
 _UNIT_KINDS = ("TỈNH ", "THÀNH PHỐ ", "XÃ ", "PHƯỜNG ", "ĐẶC KHU ", "THỊ XÃ ", "THỊ TRẤN ", "HUYỆN ", "QUẬN ")
+
+
+def _wrapped(text: str) -> tuple[str, str] | None:
+    """Return the message and hint for a value wholly in one pair of quotes, or None."""
+    stripped = text.strip()
+    if not _WRAPPED.match(stripped):
+        return None
+    return (
+        f"cả giá trị {stripped[0]}{shown(stripped[1:-1])}{stripped[-1]} nằm trong ngoặc kép, sẽ in ra cả hai dấu ngoặc",
+        f"YAML không cần ngoặc kép này; xóa dấu {stripped[0]} ở đầu và dấu {stripped[-1]} ở cuối",
+    )
 
 
 def _typed_label(text: str) -> str | None:
