@@ -88,8 +88,9 @@ _STARS = re.compile(r"(?<!\*)\*+(?!\*)")
 def unpaired_marks(text: str) -> Iterator[tuple[str, int]]:
     """Yield (mark, offset) for each "**", "*" or "^[" the grammar prints as typed.
 
-    A star counts only when a letter or digit touches it, as when a drafter opens or closes
-    emphasis ("**Sở Tài chính", "chủ trì*"): a star standing apart ("(*)", "5 * 3") is text.
+    A star counts only where a drafter opens or closes emphasis, a word on one side only
+    ("**Sở Tài chính", "chủ trì*"); one standing apart or inside a word ("(*)", "5 * 3", "7*7")
+    is text.
     """
     if not has_markup(text):
         return
@@ -114,7 +115,9 @@ def _literal_marks(text: str, start: int, end: int, offset: int) -> Iterator[tup
     for stars in _STARS.finditer(gap):
         before = text[start + stars.start() - 1] if start + stars.start() > 0 else ""
         after = text[start + stars.end()] if start + stars.end() < len(text) else ""
-        if before.isalnum() or after.isalnum():
+        opens = after.isalnum() and not before.isalnum()
+        closes = before.isalnum() and not after.isalnum()
+        if opens or closes:
             marks.append((stars.start(), "**" if len(stars.group()) >= 2 else "*"))
     index = gap.find("^[")
     while index != -1:

@@ -216,7 +216,7 @@ def test_markup_left_open_is_named(tmp_path: Path, text: str, line: str) -> None
     "text",
     [
         "Sở **Tài chính** chủ trì, *phối hợp* các sở^[Quyết định số 12/QĐ-UBND].",
-        "Số liệu ước tính (*) và 5 * 3 không phải chữ nghiêng.",
+        "Số liệu ước tính (*) và 5 * 3 hay 7*7 không phải chữ nghiêng.",
         "Viết \\*\\*, \\* và \\^[ để in đúng các dấu này.",
     ],
 )
@@ -249,8 +249,7 @@ def test_a_new_notice_from_the_scaffold_does_not_pass_strict(tmp_path: Path) -> 
         " (thay bằng nội dung kết luận thật)",
         f"{notice}:12:12: cảnh báo: noi_dung[4].khoan: còn câu mẫu của tbkl new “Nội dung kết luận thứ hai.”"
         " (thay bằng nội dung kết luận thật)",
-        f"{notice}:14:15: cảnh báo: noi_dung[4].noi_dung[1].gach: còn chỗ trống “Việc giao cho …” chưa điền"
-        " (thay “…” bằng nội dung thật)",
+        f"{notice}:14:15: cảnh báo: noi_dung[4].noi_dung[1].gach: còn chỗ trống “Việc giao cho …” chưa điền (thay “…” bằng nội dung thật)",
         f"tbkl.yaml:25:13: cảnh báo: nguoi_ky.ho_ten: họ tên người ký “{SAMPLE_SIGNER}” là giá trị mẫu do tbkl init"
         " ghi vào tbkl.yaml (ghi họ tên người ký thật vào nguoi_ky.ho_ten)",
     ]
@@ -301,9 +300,7 @@ def test_an_issuer_name_too_wide_for_its_column_shows_the_list_form(tmp_path: Pa
 def test_the_issuer_column_is_the_named_templates(tmp_path: Path) -> None:
     write_notice(tmp_path, co_quan__ten=["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HỒ CHÍ MINH"], dia_danh="Thành phố Hồ Chí Minh")
     clean(tmp_path)  # 60 mm: fits the widest built-in column, the only one known without mau
-    write_notice(
-        tmp_path, co_quan__ten=["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HỒ CHÍ MINH"], dia_danh="Thành phố Hồ Chí Minh", mau="ubnd-tinh"
-    )
+    write_notice(tmp_path, co_quan__ten=["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HỒ CHÍ MINH"], dia_danh="Thành phố Hồ Chí Minh", mau="ubnd-tinh")
     assert strict_check(tmp_path) == [
         "a.yaml:5:7: cảnh báo: co_quan.ten[2]: dòng tên cơ quan “THÀNH PHỐ HỒ CHÍ MINH” rộng 60 mm, cột tên cơ quan"
         " chỉ rộng 58 mm nên sẽ bị ngắt dòng tùy ý (mỗi dòng in một chuỗi, ví dụ ten: [ỦY BAN NHÂN DÂN, THÀNH PHỐ, HỒ CHÍ MINH])"
@@ -390,4 +387,7 @@ def test_init_quotes_a_folder_the_shell_would_split(tmp_path: Path) -> None:
         f'Tiếp theo: sửa {folder}/tbkl.yaml cho đúng cơ quan, rồi: cd "{folder}" && tbkl new "Kết luận …"'
     )
     plain = render_cli(["init", "vp-lam-dong"], cwd=tmp_path)
-    assert plain.output.splitlines()[-1] == 'Tiếp theo: sửa vp-lam-dong/tbkl.yaml cho đúng cơ quan, rồi: cd vp-lam-dong && tbkl new "Kết luận …"'
+    assert (
+        plain.output.splitlines()[-1]
+        == 'Tiếp theo: sửa vp-lam-dong/tbkl.yaml cho đúng cơ quan, rồi: cd vp-lam-dong && tbkl new "Kết luận …"'
+    )
