@@ -15,6 +15,12 @@ GAP: Final = "…"
 SAMPLE_SIGNER: Final = "Nguyễn Văn An"
 """The signer's name in every sample tbkl.yaml (templates/index.json is built from it)."""
 
+SAMPLE_PROVINCE: Final = "Lâm Đồng"
+SAMPLE_COMMUNE: Final = "Đức Trọng"
+SAMPLE_PLACES: Final = (SAMPLE_PROVINCE, SAMPLE_COMMUNE)
+"""The places of the sample offices: each is both the sample dia_danh and part of the issuer's name.
+An office that changes one and not the other prints a place that is not its own."""
+
 FIRST_CONCLUSION: Final = "Nội dung kết luận thứ nhất."
 SECOND_CONCLUSION: Final = "Nội dung kết luận thứ hai."
 STAND_INS: Final = (FIRST_CONCLUSION, SECOND_CONCLUSION)

@@ -493,7 +493,32 @@ class _Checker:
                 "ghi họ tên người ký thật vào nguoi_ky.ho_ten",
                 "sample",
             )
+        self._check_sample_place()
         self._check_issuer_width()
+
+    def _check_sample_place(self) -> None:
+        """Warn when the sample office's place was changed in the place or in the name, not in both."""
+        place = " ".join(self.notice.dia_danh.split())
+        co_quan = self.notice.co_quan
+        names = [("co_quan", "chu_quan")] if co_quan.chu_quan else []
+        names += [("co_quan", "ten", index) for index in range(len(co_quan.ten))]
+        lines = [vn.upper(" ".join(line.split())) for line in (co_quan.chu_quan or "", *co_quan.ten) if line]
+        for sample in samples.SAMPLE_PLACES:
+            in_name = next((path for path, line in zip(names, lines, strict=True) if vn.upper(sample) in line), None)
+            if place == sample and in_name is None:
+                self.warn(
+                    ("dia_danh",),
+                    f"địa danh “{sample}” là giá trị mẫu do tbkl init ghi, nhưng tên cơ quan không có “{vn.upper(sample)}”",
+                    "ghi tên tỉnh hoặc xã nơi cơ quan đóng trụ sở vào dia_danh",
+                    "sample",
+                )
+            elif in_name is not None and place != sample and vn.upper(place) not in " ".join(lines):
+                self.warn(
+                    in_name,
+                    f"tên cơ quan có “{vn.upper(sample)}” của mẫu do tbkl init ghi, nhưng địa danh là “{shown(place)}”",
+                    f"sửa tên cơ quan cho đúng, hoặc ghi dia_danh: {sample}",
+                    "sample",
+                )
 
     def _check_typed_label(self, path: Path_, text: str) -> None:
         kind = path[-1]

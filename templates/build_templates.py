@@ -28,7 +28,7 @@ if str(HERE.parent) not in sys.path:
 
 from tbkl_gen.nd30 import format as nd30  # noqa: E402
 from tbkl_gen.nd30.document_types import THONG_BAO  # noqa: E402
-from tbkl_gen.samples import SAMPLE_SIGNER  # noqa: E402
+from tbkl_gen.samples import SAMPLE_COMMUNE, SAMPLE_PROVINCE, SAMPLE_SIGNER  # noqa: E402
 from tbkl_gen.word.columns import CELL_MARGIN, ISSUER_COLUMN  # noqa: E402
 
 TWIPS_PER_MM = nd30.TWIPS_PER_MM
@@ -83,7 +83,8 @@ _PROVINCE_RECIPIENTS = [
     "UBND các xã, phường, đặc khu",
     "CVP, các PCVP UBND tỉnh",
 ]
-_UBND_TINH = {"ten": ["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "viet_tat": "UBND"}
+_PROVINCE = SAMPLE_PROVINCE.upper()
+_UBND_TINH = {"ten": ["ỦY BAN NHÂN DÂN", f"TỈNH {_PROVINCE}"], "viet_tat": "UBND"}
 
 
 def _office(co_quan: dict, signer: tuple[list[str], str], **changes: object) -> dict:
@@ -91,7 +92,7 @@ def _office(co_quan: dict, signer: tuple[list[str], str], **changes: object) -> 
     quyen_han, chuc_vu = signer
     return {
         "co_quan": co_quan,
-        "dia_danh": "Lâm Đồng",
+        "dia_danh": SAMPLE_PROVINCE,
         "noi_nhan": _PROVINCE_RECIPIENTS,
         "luu": "VT, TH",
         "nguoi_ky": {"quyen_han": quyen_han, "chuc_vu": chuc_vu, "ho_ten": SAMPLE_SIGNER},
@@ -116,14 +117,14 @@ TEMPLATES = (
         "van-phong",
         "Văn phòng UBND tỉnh ban hành bằng tên mình, có dòng cơ quan chủ quản (UBND TỈNH … / VĂN PHÒNG)",
         header_left=ISSUER_COLUMN["van-phong"],
-        defaults=_office({"chu_quan": "UBND TỈNH LÂM ĐỒNG", "ten": ["VĂN PHÒNG"], "viet_tat": "VP"}, ([], "CHÁNH VĂN PHÒNG")),
+        defaults=_office({"chu_quan": f"UBND TỈNH {_PROVINCE}", "ten": ["VĂN PHÒNG"], "viet_tat": "VP"}, ([], "CHÁNH VĂN PHÒNG")),
     ),
     TemplateSpec(
         "so-nganh",
         "Sở, ngành thuộc tỉnh, có dòng cơ quan chủ quản (UBND TỈNH … / SỞ …); cột trái rộng hơn cho tên sở dài",
         header_left=ISSUER_COLUMN["so-nganh"],
         defaults=_office(
-            {"chu_quan": "UBND TỈNH LÂM ĐỒNG", "ten": ["SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"], "viet_tat": "SKHCN"},
+            {"chu_quan": f"UBND TỈNH {_PROVINCE}", "ten": ["SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"], "viet_tat": "SKHCN"},
             (["KT. GIÁM ĐỐC"], "PHÓ GIÁM ĐỐC"),
             noi_nhan=["UBND tỉnh (b/c)", "Giám đốc, các PGĐ Sở", "Các phòng, đơn vị thuộc Sở"],
             luu="VT, VP",
@@ -134,9 +135,9 @@ TEMPLATES = (
         "UBND xã, phường, đặc khu (chính quyền hai cấp từ 01/7/2025), không có dòng cấp huyện",
         header_left=ISSUER_COLUMN["ubnd-xa"],
         defaults=_office(
-            {"ten": ["ỦY BAN NHÂN DÂN", "XÃ ĐỨC TRỌNG"], "viet_tat": "UBND"},
+            {"ten": ["ỦY BAN NHÂN DÂN", f"XÃ {SAMPLE_COMMUNE.upper()}"], "viet_tat": "UBND"},
             (["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"], "PHÓ CHỦ TỊCH"),
-            dia_danh="Đức Trọng",
+            dia_danh=SAMPLE_COMMUNE,
             noi_nhan=["TT Đảng ủy, TT HĐND xã (b/c)", "Chủ tịch, các PCT UBND xã", "Các phòng, ban, đơn vị thuộc xã"],
             luu="VT, VP",
         ),

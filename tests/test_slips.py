@@ -18,7 +18,7 @@ from conftest import NOTICES, ROOT, SHARED, render_cli
 from factories import notice_yaml, write_notice
 
 from tbkl_gen import markup
-from tbkl_gen.samples import SAMPLE_SIGNER
+from tbkl_gen.samples import SAMPLE_PLACES, SAMPLE_SIGNER
 from tbkl_gen.word import layout
 from tbkl_gen.word.columns import CELL_MARGIN, ISSUER_COLUMN
 
@@ -279,9 +279,32 @@ def test_an_ellipsis_of_the_drafter_is_not_a_gap(tmp_path: Path, text: str) -> N
     clean(tmp_path)
 
 
+def test_the_sample_place_left_beside_another_office_is_named(tmp_path: Path) -> None:
+    write_notice(tmp_path, dia_danh="Lâm Đồng")
+    assert strict_check(tmp_path) == [
+        "a.yaml:8:11: cảnh báo: dia_danh: địa danh “Lâm Đồng” là giá trị mẫu do tbkl init ghi, nhưng tên cơ quan không có"
+        " “LÂM ĐỒNG” (ghi tên tỉnh hoặc xã nơi cơ quan đóng trụ sở vào dia_danh)"
+    ]
+    strict_render_writes_nothing(tmp_path)
+
+
+def test_the_sample_office_left_beside_another_place_is_named(tmp_path: Path) -> None:
+    write_notice(tmp_path, co_quan__ten=["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"])
+    assert strict_check(tmp_path) == [
+        "a.yaml:5:7: cảnh báo: co_quan.ten[2]: tên cơ quan có “LÂM ĐỒNG” của mẫu do tbkl init ghi, nhưng địa danh là"
+        " “Quảng Nam” (sửa tên cơ quan cho đúng, hoặc ghi dia_danh: Lâm Đồng)"
+    ]
+
+
+def test_an_office_of_the_sample_place_is_fine(tmp_path: Path) -> None:
+    write_notice(tmp_path, co_quan__ten=["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], dia_danh="Lâm Đồng")
+    clean(tmp_path)
+
+
 def test_the_samples_are_declared_once_for_the_scaffold_and_the_check() -> None:
     index = json.loads((ROOT / "templates" / "index.json").read_text(encoding="utf-8"))
     assert {entry["mac_dinh"]["nguoi_ky"]["ho_ten"] for entry in index.values()} == {SAMPLE_SIGNER}
+    assert {entry["mac_dinh"]["dia_danh"] for entry in index.values()} == set(SAMPLE_PLACES)
 
 
 # --- the issuer's name on one line -------------------------------------------------------------
