@@ -3,8 +3,9 @@
 `validate(notice, source)` returns every problem, errors and warnings, each at the place in the
 source where the value was written. The shape of the source (keys, types) is checked by the model
 when loading; this module checks meaning: dates, number and symbol, the signer's authority lines
-(Nghị định 30/2020, Điều 13 and Phụ lục I, mục II.7), recipients, text hygiene, and the slips of a new user: numbers typed in front of numbered blocks,
-values wrapped in quotes, unpaired markup, the scaffold's samples left in, issuer lines too wide.
+(Nghị định 30/2020, Điều 13 and Phụ lục I, mục II.7), recipients, text hygiene, and the slips of
+a new user that would otherwise print in silence: numbers typed in front of numbered blocks, values
+wrapped in quotes, unpaired markup, the scaffold's samples left in, issuer lines too wide.
 """
 
 from __future__ import annotations
@@ -537,7 +538,7 @@ class _Checker:
     def _check_gaps(self, path: Path_, text: str) -> None:
         gap = _gap(text)
         if gap is not None:
-            self.warn(path, f"còn chỗ trống “{gap}” chưa điền", "thay “…” bằng nội dung thật", "sample")
+            self.warn(path, f"còn chỗ trống “{gap}” chưa điền", f"thay “{gap.split()[-1]}” bằng nội dung thật", "sample")
 
     def _check_markup(self, path: Path_, text: str) -> None:
         for mark, offset in unpaired_marks(text):

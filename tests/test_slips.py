@@ -10,6 +10,7 @@ init` prints a `cd` the user's shell can run.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -76,6 +77,10 @@ def clean(folder: Path, name: str = "a.yaml") -> None:
         (
             {"khoan": "**1. Sở Tài chính** chủ trì."},
             "a.yaml:14:12: cảnh báo: noi_dung[2].khoan: đã gõ số “1.” ở đầu; công cụ tự đánh số khoản 1., 2., … (hãy xóa “1.”)",
+        ),
+        (
+            {"khoan": "(2) Sở Xây dựng."},
+            "a.yaml:14:12: cảnh báo: noi_dung[2].khoan: đã gõ số “(2)” ở đầu; công cụ tự đánh số khoản 1., 2., … (hãy xóa “(2)”)",
         ),
         (
             {"diem": "a) Rà soát quy hoạch."},
@@ -266,6 +271,13 @@ def test_a_gap_left_in_the_summary_is_named(tmp_path: Path) -> None:
     ]
 
 
+def test_a_gap_of_three_dots_is_named_with_them(tmp_path: Path) -> None:
+    write_notice(tmp_path, noi_dung__1="Ngày 22/12/2021, đồng chí ... chủ trì Hội nghị.")
+    assert strict_check(tmp_path) == [
+        "a.yaml:13:5: cảnh báo: noi_dung[1]: còn chỗ trống “22/12/2021, đồng chí ...” chưa điền (thay “...” bằng nội dung thật)"
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -398,6 +410,8 @@ def test_new_takes_the_file_name_from_ten(workspace: Path) -> None:
     result = render_cli(["new", LONG, "--ten", "KL Ka Zam.yaml"], cwd=workspace)
     year = next((workspace / "notices").iterdir()).name
     assert result.output.strip() == f"đã tạo notices/{year}/kl-ka-zam.yaml"
+    outside = render_cli(["new", OTHER, "--ten", "../../ra-ngoai"], cwd=workspace)
+    assert outside.output.strip() == f"đã tạo notices/{year}/ra-ngoai.yaml"  # a name, never a path
     again = render_cli(["new", OTHER, "--ten", "kl-ka-zam"], cwd=workspace)
     assert again.exit_code == 1
     assert again.output.strip() == f"{(workspace / 'notices' / year / 'kl-ka-zam.yaml').as_posix()}: đã có, không ghi đè"
@@ -409,6 +423,9 @@ def test_init_quotes_a_folder_the_shell_would_split(tmp_path: Path) -> None:
     assert result.output.splitlines()[-1] == (
         f'Tiếp theo: sửa {folder}/tbkl.yaml cho đúng cơ quan, rồi: cd "{folder}" && tbkl new "Kết luận …"'
     )
+    if os.name != "nt":
+        dollar = render_cli(["init", "vp $HOME"], cwd=tmp_path)
+        assert dollar.output.splitlines()[-1].endswith('cd "vp \\$HOME" && tbkl new "Kết luận …"')
     plain = render_cli(["init", "vp-lam-dong"], cwd=tmp_path)
     assert (
         plain.output.splitlines()[-1]
