@@ -2354,3 +2354,13 @@ def format_report(results: list[RuleResult]) -> str:
     counts = Counter(r.status for r in results)
     lines.append(f"Tổng cộng: {counts[STATUS_PASS]} đạt, {counts[STATUS_FAIL]} lỗi, {counts[STATUS_NOT_APPLICABLE]} không áp dụng")
     return "\n".join(lines)
+
+
+def read_paragraphs(path: Path) -> list[tuple[str, str]]:
+    """Return (story, text) of each paragraph as Word shows it, in reading order.
+
+    The body first (table cells row by row, left to right, as the audit reads them), then the
+    footnotes, endnotes and footers; a paragraph's text includes its automatic number.
+    """
+    doc = _read(docx.Document(str(path)))
+    return [(para.story, para.text) for para in (*doc.body, *doc.other_stories)]
