@@ -106,7 +106,7 @@ def _export_pdfs(result, *, pdfa: bool, sidecar: bool, quiet: bool) -> bool:  # 
     try:
         outcome = export_pdfs(result.made, result.unchanged, pdfa=pdfa, sidecar=sidecar)
     except TbklError as exc:  # no LibreOffice: the .docx files are written all the same
-        click.echo(f"{exc} Các tệp .docx đã được ghi.", err=True)
+        click.echo(f"{exc}. Các tệp .docx đã được ghi.", err=True)
         return False
     for warning in outcome.warnings if not quiet else []:
         click.echo(warning, err=True)
