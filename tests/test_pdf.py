@@ -197,6 +197,25 @@ def test_a_warm_libreoffice_serves_later_conversions_fast(libreoffice: str, rend
     assert not our_processes()
 
 
+def test_two_runs_at_once_do_not_collide(libreoffice: str, rendered_examples: dict[Path, Path], tmp_path: Path) -> None:
+    import threading
+
+    docx = next(iter(rendered_examples.values()))
+    errors: dict[int, list] = {}
+
+    def run(index: int) -> None:
+        with Office() as office:
+            errors[index] = [c.error for c in office.convert([(docx, tmp_path / f"run-{index}.pdf")])]
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == {0: [None], 1: [None]}
+    assert (tmp_path / "run-0.pdf").read_bytes()[:5] == (tmp_path / "run-1.pdf").read_bytes()[:5] == b"%PDF-"
+
+
 def test_preview_draws_each_page_and_leaves_no_libreoffice_behind(libreoffice: str, tmp_path: Path) -> None:
     source = NOTICES / "2026" / "lamdong-so-khcn.yaml"
     result = render_cli(["preview", str(source), "-o", str(tmp_path / "trang"), "--dpi", "100"])
