@@ -197,6 +197,17 @@ def test_a_warm_libreoffice_serves_later_conversions_fast(libreoffice: str, rend
     assert not our_processes()
 
 
+def test_drawing_pages_again_removes_the_pages_of_a_longer_version(exported: tuple[Path, str], tmp_path: Path) -> None:
+    from tbkl_gen.office.pdf import draw_pages
+
+    pdf = output(exported[0], NAMES[0], ".pdf")
+    for name in ("x-9.png", "x-ban-nhap.png"):
+        (tmp_path / name).write_bytes(b"")
+    pages = draw_pages(pdf, tmp_path, "x", dpi=30)
+    assert [p.name for p in pages] == [f"x-{n}.png" for n in range(1, pdfinfo_pages(pdf) + 1)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*(p.name for p in pages), "x-ban-nhap.png"])
+
+
 def test_two_runs_at_once_do_not_collide(libreoffice: str, rendered_examples: dict[Path, Path], tmp_path: Path) -> None:
     import threading
 

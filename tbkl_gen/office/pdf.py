@@ -41,7 +41,7 @@ def draw_pages(pdf: Path, folder: Path, stem: str, *, dpi: int = DEFAULT_DPI, ti
     if binary is None:
         raise RendererMissing()
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob(f"{stem}-*.png"):
+    for old in _pages(folder, stem):  # an earlier, longer version's last pages must not linger
         old.unlink()
     try:
         subprocess.run(
@@ -51,6 +51,10 @@ def draw_pages(pdf: Path, folder: Path, stem: str, *, dpi: int = DEFAULT_DPI, ti
         raise TbklError(f"{pdf.as_posix()}: không vẽ được trang ({exc.stderr.decode('utf-8', 'replace').strip()})") from exc
     except subprocess.TimeoutExpired as exc:
         raise TbklError(f"{pdf.as_posix()}: vẽ trang quá {timeout:g} giây nên đã dừng") from exc
-    # poppler pads page numbers to the width of the last one (x-01.png … x-12.png)
+    return _pages(folder, stem)
+
+
+def _pages(folder: Path, stem: str) -> list[Path]:
+    """Return folder/stem-N.png in page order; poppler pads N to the width of the last number."""
     pages = [p for p in folder.glob(f"{stem}-*.png") if p.stem[len(stem) + 1 :].isdigit()]
     return sorted(pages, key=lambda p: int(p.stem[len(stem) + 1 :]))

@@ -45,7 +45,9 @@ def _connect(pipe):
 
 
 def _convert(desktop, source, target, pdfa):
-    load = (_prop("Hidden", True), _prop("ReadOnly", True), _prop("UpdateDocMode", 0))
+    # A Word file is data: never run its macros (MacroExecutionMode NEVER_EXECUTE) nor update its
+    # links (UpdateDocMode NO_UPDATE).
+    load = (_prop("Hidden", True), _prop("ReadOnly", True), _prop("MacroExecutionMode", 0), _prop("UpdateDocMode", 0))
     document = desktop.loadComponentFromURL(uno.systemPathToFileUrl(source), "_blank", 0, load)
     if document is None:
         raise RuntimeError("LibreOffice could not open the file")
