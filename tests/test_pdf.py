@@ -262,6 +262,24 @@ def test_a_conversion_that_hangs_is_stopped_and_named(tmp_path: Path, rendered_e
     assert leftover.stdout.strip() == ""
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="the stand-in for a hanging LibreOffice is a shell script")
+def test_a_libreoffice_that_never_starts_is_stopped_with_a_message(libreoffice: str, tmp_path: Path, rendered_examples) -> None:  # noqa: ANN001
+    from tbkl_gen.office.server import OfficeFailed
+
+    hanging = tmp_path / "soffice"
+    hanging.write_text("#!/bin/sh\nsleep 600\n", encoding="utf-8")
+    hanging.chmod(0o755)
+    os.environ["TBKL_SOFFICE"] = str(hanging)
+    try:
+        with Office(timeout=1.0) as office, pytest.raises(OfficeFailed) as raised:
+            office.convert([(next(iter(rendered_examples.values())), tmp_path / "x.pdf")])
+    finally:
+        del os.environ["TBKL_SOFFICE"]
+    assert str(raised.value) == f"LibreOffice ({hanging}) chưa khởi động xong sau 1 giây nên đã bị dừng"
+    assert not our_processes()
+    assert subprocess.run(["pgrep", "-f", str(hanging)], capture_output=True, text=True).stdout.strip() == ""
+
+
 def test_without_libreoffice_the_docx_are_written_and_the_message_says_how_to_install(tmp_path: Path) -> None:
     os.environ["TBKL_SOFFICE"] = str(tmp_path / "khong-co-soffice")
     try:

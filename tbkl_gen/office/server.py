@@ -150,7 +150,9 @@ class Office:
         if not (reply and reply.get("ready")):
             detail = self._worker_log()
             self._stop(kill=True)
-            raise OfficeFailed("không khởi động được LibreOffice" + (f": {detail}" if detail else ""))
+            if reply and reply.get("timeout"):
+                raise OfficeFailed(f"LibreOffice ({self.soffice}) chưa khởi động xong sau {self.timeout:g} giây nên đã bị dừng")
+            raise OfficeFailed(f"không khởi động được LibreOffice ({self.soffice})" + (f": {detail}" if detail else ""))
 
     @staticmethod
     def _read_replies(worker: subprocess.Popen, replies: queue.Queue) -> None:
