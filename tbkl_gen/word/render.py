@@ -89,6 +89,8 @@ MAX_LOOP_STEPS = 1_000_000
 MAX_PART_CHARS = 50_000_000
 MAX_NOTICE_CHARS = 100_000_000
 MAX_SECONDS = 10.0
+# The built-in templates hold about 45 tags; jinja takes seconds to compile a hundred thousand.
+MAX_TAGS = 2_000
 _COUNTED = "_tbkl_counted"  # the filter every loop's sequence goes through (not usable in a template)
 
 
@@ -336,6 +338,12 @@ def _statement_refusal(node: jinja2.nodes.Node) -> str:
     return f"cú pháp “{type(node).__name__}” không được dùng trong mẫu"
 
 
+@lru_cache(maxsize=1)
+def _checker() -> _Sandbox:
+    """Return the environment whose parser reads single tags (parsing leaves it unchanged)."""
+    return _Sandbox()
+
+
 def make_environment() -> jinja2.Environment:
     """Return the jinja environment every template is rendered with: the sandbox.
 
@@ -346,6 +354,7 @@ def make_environment() -> jinja2.Environment:
     return _Sandbox()
 
 
+@lru_cache(maxsize=4096)
 def tag_refusal(tag: str, local: frozenset[str] = frozenset()) -> str | None:
     """Return why one tag, as docxtpl cleans it (`{{ x }}`, `{% if x %}`), is refused, or None.
 
@@ -370,9 +379,8 @@ def tag_refusal(tag: str, local: frozenset[str] = frozenset()) -> str | None:
             "elif": f"{{% if 1 %}}{{% elif {rest} %}}{{% endif %}}",
             "for": f"{{% for {rest} %}}{{% endfor %}}",
         }.get(word, "")
-    environment = _Sandbox()
     try:
-        _Policy().check(jinja2.parser.Parser(environment, source).parse(), local)
+        _Policy().check(jinja2.parser.Parser(_checker(), source).parse(), local)
     except TemplateRefused as exc:
         return exc.reason
     except jinja2.TemplateSyntaxError as exc:
@@ -687,6 +695,8 @@ def prepared_form(path: Path, parts: dict[str, bytes] | None = None) -> dict[str
         xml = cleaner.patch_xml(parts[name].decode("utf-8"))
         xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
         sources[name] = _EMPTY_RUN.sub("", xml)
+    if sum(len(_TAG_START.findall(xml)) for xml in sources.values()) > MAX_TAGS:  # tags outside the text, too
+        raise TemplateBroken(path, _too_many_tags())
     try:
         widths = _measure(parts["word/document.xml"].decode("utf-8"))
     except Exception as exc:  # noqa: BLE001 - any unreadable XML is the template's fault
@@ -701,12 +711,17 @@ def rendered_parts(parts: dict[str, bytes]) -> list[str]:
 
 def template_problems(parts: dict[str, bytes]) -> Iterator[tuple[template_tags.Tag, str]]:
     """Yield each tag of a template's rendered parts that cannot be used, with the reason."""
+    count = 0
     for name in rendered_parts(parts):
         try:
             tags = list(template_tags.find_tags(name, parts[name]))
         except template_tags.UnreadablePart:
             yield template_tags.Tag(name, template_tags.part_label(name), "", closed=True, split=False), "phần XML của mẫu bị hỏng"
             continue
+        count += len(tags)
+        if count > MAX_TAGS:
+            yield template_tags.Tag(name, template_tags.part_label(name), "", closed=True, split=False), _too_many_tags()
+            return
         local = frozenset(name for tag in tags for name in tag.loop_names())
         for tag in tags:
             if not tag.closed:
@@ -715,6 +730,13 @@ def template_problems(parts: dict[str, bytes]) -> Iterator[tuple[template_tags.T
             reason = tag_refusal(tag.cleaned, local)
             if reason is not None:
                 yield tag, reason
+
+
+_TAG_START = re.compile(r"\{[{%]")
+
+
+def _too_many_tags() -> str:
+    return f"mẫu có quá {MAX_TAGS:,} thẻ jinja".replace(",", ".")
 
 
 def _refuse_bad_tags(path: Path, parts: dict[str, bytes]) -> None:
@@ -746,8 +768,12 @@ def _compiled(path: Path, sources: dict[str, str], key: str) -> dict[str, jinja2
             try:
                 codes[name] = environment.compile(xml)
             except jinja2.TemplateSyntaxError as exc:
-                reason = exc.reason if isinstance(exc, TemplateRefused) else f"thẻ jinja sai cú pháp: {exc.message}"
-                raise TemplateBroken(path, f"{template_tags.part_label(name)}: {_tag_at(xml, exc.lineno)}{reason}") from exc
+                label = template_tags.part_label(name)
+                if isinstance(exc, TemplateRefused):
+                    raise TemplateBroken(path, f"{label}: {_tag_at(xml, exc.lineno)}{exc.reason}") from exc
+                if "end of template" in (exc.message or ""):
+                    raise TemplateBroken(path, f"{label}: thiếu thẻ đóng (endif hoặc endfor) cho một thẻ if hoặc for") from exc
+                raise TemplateBroken(path, f"{label}: {_tag_at(xml, exc.lineno)}thẻ jinja sai cú pháp: {exc.message}") from exc
             except (RecursionError, MemoryError, SyntaxError, ValueError) as exc:
                 raise TemplateBroken(path, f"{template_tags.part_label(name)}: thẻ jinja lồng nhau quá sâu hoặc quá dài") from exc
         if cache_file is not None:
