@@ -184,6 +184,22 @@ def test_an_if_without_endif_is_named_by_what_is_missing(tmp_path: Path) -> None
     assert "mẫu Word không dùng được: phần thân: thiếu thẻ đóng (endif hoặc endfor) cho một thẻ if hoặc for" in result.output
 
 
+def test_a_template_may_use_loops_conditions_filters_and_arithmetic_of_the_contract(tmp_path: Path) -> None:
+    allowed = (
+        "{% for muc in noi_nhan %}{{ loop.index }}. {{ muc|upper }}{% if not loop.last %}; {% endif %}{% endfor %}"
+        " | {{ noi_dung[0].kieu }} | {{ co_quan['ten'][0]|title }} | {{ range(3)|length }} | {{ 2 * 3 }} | {{ '-' * 3 }}"
+        " | {{ nguoi_ky.ho_ten if nguoi_ky.ho_ten is defined else '' }} | {{ trich_yeu|default('') == trich_yeu }}"
+    )
+    template = hostile(tmp_path / "rieng.docx", allowed)
+    result = render_cli(["render", str(SEED), "-o", str(tmp_path / "out"), "--template", str(template)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "out" / "tbkl-thong-tin-doi-ngoai.docx") as package:
+        document = package.read("word/document.xml").decode("utf-8")
+    assert "1. CT, CÁC PCT UBND TỈNH; 2. CÁC SỞ, BAN, NGÀNH; 3. " in document
+    assert " | doan | Ủy Ban Nhân Dân | 3 | 6 | --- | " in document
+    assert document.count(" | True<") == 1
+
+
 # --- work without end: loops, output size, time ------------------------------------------------
 
 ENDLESS = {
@@ -300,6 +316,9 @@ def test_a_notice_may_not_name_a_template_outside_the_workspace(tmp_path: Path, 
     hint = "chỉ dùng mẫu có sẵn, mẫu trong templates/ hoặc tệp .docx trong thư mục làm việc; mẫu ở nơi khác dùng được qua --template"
     assert f"notices/a.yaml:1:6: mau: mẫu “{written}” {reason}; {hint}\n" in result.output
     assert not (tmp_path / MARKER).exists() and docx_files(folder / "out") == []
+    check = render_cli(["check"], cwd=folder)
+    assert check.exit_code == 1
+    assert f"notices/a.yaml:1:6: mau: mẫu “{written}” {reason}; {hint}\n" in check.output
 
 
 def test_tbkl_yaml_may_not_name_a_template_outside_the_workspace(tmp_path: Path) -> None:

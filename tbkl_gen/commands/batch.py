@@ -326,7 +326,8 @@ def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
         problems += validate(notice, loaded.source)
     if notice is None or any(p.is_error for p in problems):
         return _Outcome(job, stamp, problems, valid=False)
-    name, written_in, boundary = _beside(template_name, notice.mau, job.source, workspace)
+    written = loaded.source.origins.get(("mau",), job.source)  # tbkl.yaml when the notice inherits it
+    name, written_in, boundary = template_request(template_name, notice.mau, written, workspace)
     try:
         templates_dir = workspace.templates_dir if workspace is not None else None
         template, template_key, template_hash = _template_for(name, templates_dir, out_dir, written_in, boundary)
@@ -355,16 +356,19 @@ def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
     return _Outcome(job, stamp, problems, valid=True, staged=staged, number=number)
 
 
-def _beside(command_line: str | None, notice_template: str | None, source: Path, workspace) -> tuple[str | None, Path | None, Path | None]:  # noqa: ANN001
+def template_request(
+    command_line: str | None, notice_template: str | None, written_in: Path, workspace
+) -> tuple[str | None, Path | None, Path | None]:  # noqa: ANN001
     """Return which template a notice asks for: its name, the folder it was written in, its bound.
 
-    The command line's --template may name any .docx (folder None). A notice's `mau` is read
-    from the notice's folder and may not leave the workspace (the notice's folder outside one);
-    tbkl.yaml's `mau` from the workspace's root, inside it.
+    The command line's --template may name any .docx (folder None). A notice's `mau`, written in
+    the file written_in (the notice, or tbkl.yaml when it is a default), is read from that file's
+    folder and may not leave the workspace (the notice's folder outside one); tbkl.yaml's own
+    `mau` is read from the workspace's root, inside it.
     """
     if command_line:
         return command_line, None, None
-    folder = source.parent.resolve()
+    folder = written_in.resolve().parent
     if notice_template:
         return notice_template, folder, workspace.root.resolve() if workspace is not None else folder
     if workspace is not None and workspace.template:

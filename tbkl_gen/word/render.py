@@ -722,7 +722,8 @@ def template_problems(parts: dict[str, bytes]) -> Iterator[tuple[template_tags.T
         if count > MAX_TAGS:
             yield template_tags.Tag(name, template_tags.part_label(name), "", closed=True, split=False), _too_many_tags()
             return
-        local = frozenset(name for tag in tags for name in tag.loop_names())
+        loops = [name for tag in tags for name in tag.loop_names()]
+        local = frozenset([*loops, "loop"] if loops else [])  # scopes are checked when the whole part compiles
         for tag in tags:
             if not tag.closed:
                 yield tag, f"thẻ chưa đóng (thiếu “{tag.closer}”)"
