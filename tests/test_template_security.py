@@ -103,7 +103,7 @@ REFUSED_TAGS = {
     "huge-filter": ("{{ trich_yeu|center(1000000000) }}", "bộ lọc “center” không được dùng trong mẫu"),
     "self": ("{{ self }}", "tên “self” không có trong hợp đồng mẫu"),
     "namespace": ("{{ namespace() }}", "tên “namespace” không có trong hợp đồng mẫu"),
-    "loop-outside-a-loop": ("{{ loop.cycle }}", "tên “loop” không có trong hợp đồng mẫu"),
+    "loop-cycle": ("{{ loop.cycle }}", "thuộc tính “cycle” không có trong hợp đồng mẫu"),
     "include": ("{% include '/etc/passwd' %}", "lệnh “include” không được dùng trong mẫu (chỉ dùng if, for và biến của hợp đồng mẫu)"),
     "import": ("{% import 'os' as os %}", "lệnh “import” không được dùng trong mẫu (chỉ dùng if, for và biến của hợp đồng mẫu)"),
     "extends": ("{% extends 'x' %}", "lệnh “extends” không được dùng trong mẫu (chỉ dùng if, for và biến của hợp đồng mẫu)"),
@@ -214,7 +214,7 @@ ENDLESS = {
     ),
     "string-times-number": ("{{ 'a' * 1000000000 }}", "phần thân: phép tính “*” cho kết quả quá lớn"),
     "power": ("{{ 10 ** 100000000 }}", "phần thân: phép tính “**” cho kết quả quá lớn"),
-    "string-formatting": ("{{ '%999999999d' % 1 }}", "phần thân: phép tính “%” cho kết quả quá lớn"),
+    "string-formatting": ("{{ '%999999999d' % 1 }}", "phần thân: phép “%” trên chuỗi không được dùng trong mẫu"),
 }
 
 
@@ -419,6 +419,7 @@ def test_a_tbkl_yaml_of_another_user_is_refused(tmp_path: Path) -> None:
         assert result.exit_code == 1, command
         assert result.output == expected, command
     assert not (tmp_path / MARKER).exists() and docx_files(tmp_path) == [tmp_path / "evil.docx"]
+    assert not (notes / "out").exists()
 
 
 # --- prepared forms and compiled code: only ours -----------------------------------------------

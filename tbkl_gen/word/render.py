@@ -4,6 +4,11 @@ The one home of jinja2 and docxtpl. A `PreparedTemplate` reads a template once: 
 the jinja tags that Word splits across runs, and each XML part that holds tags is compiled once
 with our environment (autoescape on, StrictUndefined). Rendering a notice is then one jinja pass
 per part and no re-parsing of the template, which is what makes batches fast.
+
+Templates come from other offices by e-mail, so they are data, never code: the environment is a
+sandbox that offers only the template contract (names, attributes of its objects, if/for, a few
+filters), refuses everything else when the template is read, and bounds loops, output and time
+while a notice renders. The template's zip is opened in one function, `read_template_package`.
 """
 
 from __future__ import annotations
@@ -189,6 +194,7 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         return obj is _bounded_range
 
     def getattr(self, obj: Any, attribute: str) -> Any:
+        """Return an attribute of the contract's objects or of `loop`; anything else is refused."""
         if attribute in _ATTRIBUTE_NAMES:
             if isinstance(obj, dict) and attribute in obj:
                 return obj[attribute]
@@ -197,6 +203,7 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         return self.unsafe_undefined(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
+        """Return x["ten"] as x.ten, and x[0] of a list or string; nothing else."""
         if isinstance(argument, str):
             return self.getattr(obj, argument)
         if isinstance(argument, int) and isinstance(obj, _SEQUENCES):
@@ -207,7 +214,10 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         return self.undefined(obj=obj, name=argument)
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
-        if operator == "%" and not isinstance(left, str):
+        """Compute *, ** and %, refusing results that one operation would make huge."""
+        if operator == "%":
+            if isinstance(left, str):  # printf formatting: "%999999999d" % 1 is a gigabyte
+                raise _RenderLimit("phép “%” trên chuỗi không được dùng trong mẫu")
             return left % right
         if operator == "*":
             sequence, times = (left, right) if isinstance(left, _SEQUENCES) else (right, left)
@@ -216,7 +226,7 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
                     return left * right
             elif isinstance(times, int) and len(sequence) * max(times, 0) <= MAX_RANGE:
                 return left * right
-        if operator == "**" and _magnitude(left) <= 64 and isinstance(right, int) and abs(right) <= 64:
+        if operator == "**" and _magnitude(left) <= 64 and isinstance(right, int | float) and abs(right) <= 64:
             return left**right
         raise _RenderLimit(f"phép tính “{operator}” cho kết quả quá lớn")
 
@@ -261,6 +271,7 @@ class _Policy:
         jinja2.nodes.CondExpr,
         jinja2.nodes.Filter,
         jinja2.nodes.Test,
+        jinja2.nodes.Keyword,
         jinja2.nodes.Call,
         jinja2.nodes.List,
         jinja2.nodes.Tuple,
@@ -742,7 +753,7 @@ def _too_many_tags() -> str:
 
 def _refuse_bad_tags(path: Path, parts: dict[str, bytes]) -> None:
     for tag, reason in template_problems(parts):
-        shown = f"thẻ “{tag.text}”: " if tag.text else ""
+        shown = f"thẻ “{tag.shown}”: " if tag.text else ""
         raise TemplateBroken(path, f"{tag.where}: {shown}{reason}")
 
 

@@ -53,7 +53,7 @@ def check_template(path: Path) -> Iterator[Problem]:
     errors = 0
     for tag, reason in template_problems(parts):
         errors += 1
-        shown = f"thẻ “{tag.text}”: " if tag.text else ""
+        shown = f"thẻ “{tag.shown}”: " if tag.text else ""
         hint = "các biến có: " + ", ".join(sorted(CONTRACT)) if "hợp đồng mẫu" in reason else ""
         yield Problem(Place(path, field=tag.where), shown + reason, Severity.ERROR, hint, "template")
     for name in rendered_parts(parts):
@@ -65,7 +65,7 @@ def check_template(path: Path) -> Iterator[Problem]:
             if tag.split:
                 yield Problem(
                     Place(path, field=tag.where),
-                    f"thẻ “{tag.text}” bị Word tách thành nhiều đoạn định dạng",
+                    f"thẻ “{tag.shown}” bị Word tách thành nhiều đoạn định dạng",
                     Severity.WARNING,
                     "xóa thẻ rồi gõ lại liền một lần, không đổi định dạng giữa thẻ",
                     "split_tag",

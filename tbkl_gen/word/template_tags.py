@@ -18,7 +18,7 @@ _CLOSERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
 _DOCXTPL_PREFIX = re.compile(r"^\{([{%])(?:p|r|tr|tc)(?=\s)")
 _LOOP = re.compile(r"^\{%-?\s*(?:p|r|tr|tc)?\s*for\s+(.+?)\s+in\s")
 _ORDINALS = ("nhất", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười")
-_SHOWN = 60  # characters of an unclosed tag shown in a message
+_SHOWN = 60  # characters of a tag shown in a message
 
 
 class UnreadablePart(Exception):
@@ -39,6 +39,11 @@ class Tag:
     def cleaned(self) -> str:
         """Return the tag as jinja reads it once docxtpl has removed its p/r/tr/tc prefix."""
         return _DOCXTPL_PREFIX.sub(r"{\1", self.text)
+
+    @property
+    def shown(self) -> str:
+        """Return the tag as a message shows it: cut after a few dozen characters."""
+        return self.text if len(self.text) <= _SHOWN else self.text[:_SHOWN] + "…"
 
     @property
     def closer(self) -> str:
@@ -117,10 +122,7 @@ def _tags_in(part: str, where: str, text: str, runs: list[str]) -> Iterator[Tag]
             return
         end = text.find(_CLOSERS[opener.group()], opener.end())
         if end < 0:
-            shown = text[opener.start() :].rstrip()
-            if len(shown) > _SHOWN:
-                shown = shown[:_SHOWN] + "…"
-            yield Tag(part, where, shown, closed=False, split=False)
+            yield Tag(part, where, text[opener.start() :].rstrip(), closed=False, split=False)
             return
         tag = text[opener.start() : end + 2]
         yield Tag(part, where, tag, closed=True, split=not any(tag in run for run in runs))
