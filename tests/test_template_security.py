@@ -332,6 +332,23 @@ def test_tbkl_yaml_may_not_name_a_template_outside_the_workspace(tmp_path: Path)
     assert not (tmp_path / MARKER).exists() and docx_files(folder / "out") == []
 
 
+def test_a_default_template_in_tbkl_yaml_is_read_from_the_workspace_and_kept_inside_it(tmp_path: Path) -> None:
+    hostile(tmp_path / "evil.docx", run_code(tmp_path))
+    folder = workspace_with(tmp_path)
+    shutil.copyfile(BUILT_IN, folder / "rieng.docx")
+    config = folder / "tbkl.yaml"
+    text = config.read_text(encoding="utf-8")
+    line = text.splitlines().index("mac_dinh:") + 2
+    config.write_text(text.replace("mac_dinh:\n", "mac_dinh:\n  mau: rieng.docx\n", 1), encoding="utf-8")
+    assert render_cli(["render"], cwd=folder).exit_code == 0  # beside tbkl.yaml, not beside the notice
+    config.write_text(text.replace("mac_dinh:\n", "mac_dinh:\n  mau: ../evil.docx\n", 1), encoding="utf-8")
+    for command in (["render", "--force"], ["check"]):
+        result = render_cli(command, cwd=folder)
+        assert result.exit_code == 1
+        assert f"tbkl.yaml:{line}:8: mau: mẫu “../evil.docx” nằm ngoài thư mục làm việc;" in result.output
+    assert not (tmp_path / MARKER).exists()
+
+
 @pytest.mark.parametrize("written", ["../x", "a/b", "..", "C:x"])
 def test_a_template_name_has_no_folder_in_it(tmp_path: Path, written: str) -> None:
     folder = workspace_with(tmp_path)
