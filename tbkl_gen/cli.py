@@ -263,7 +263,7 @@ def new(title) -> None:  # noqa: ANN001
 @main.command()
 @click.argument("notice", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def show(notice) -> None:  # noqa: ANN001
-    """In thông báo sau khi gộp giá trị mặc định, kèm nơi ghi mỗi giá trị mặc định."""
+    """In thông báo sau khi gộp giá trị mặc định, kèm tbkl.yaml đang dùng và nơi ghi mỗi giá trị."""
     from tbkl_gen.source.read import load_notice
     from tbkl_gen.commands.scaffold import to_yaml
     from tbkl_gen.source.workspace import find_workspace
@@ -280,6 +280,10 @@ def show(notice) -> None:  # noqa: ANN001
         line = merged.value_marks.get(path, (None,))[0]
         comments[path] = f"mặc định: {_relative(origin)}:{line}" if line else f"mặc định: {_relative(origin)}"
     click.echo(f"# {_relative(notice)} sau khi gộp giá trị mặc định")
+    if workspace is not None and workspace.config_path is not None:
+        click.echo(f"# giá trị mặc định lấy từ: {_relative(workspace.config_path)}")
+    else:
+        click.echo("# không dùng tbkl.yaml nào (không có ở thư mục của thông báo hay thư mục cha trong cây thư mục của bạn)")
     click.echo("\n".join(to_yaml(merged.data, comments=comments)))
     if loaded.notice is None:
         sys.exit(EXIT_PROBLEMS)
