@@ -16,6 +16,8 @@ from pathlib import Path
 
 from tbkl_gen.errors import TbklError
 
+from tbkl_gen.nd30.format import FONT
+
 INSTALL_HINT = (
     "cài LibreOffice: trên Windows tải bản 64-bit tại https://www.libreoffice.org/download/ rồi cài mặc định; "
     "trên Debian/Ubuntu: sudo apt install libreoffice-writer-nogui python3-uno fonts-liberation2 poppler-utils"
@@ -96,7 +98,7 @@ def _imports_uno(python: str) -> bool:
     return completed.returncode == 0
 
 
-TIMES = "Times New Roman"
+TIMES = FONT
 
 
 def has_times_new_roman() -> bool:
@@ -116,7 +118,7 @@ def has_times_new_roman() -> bool:
 
 
 FONT_WARNING = (
-    "cảnh báo: máy này không có phông Times New Roman; bản PDF dùng phông Liberation Serif thay thế "
+    f"cảnh báo: máy này không có phông {FONT}; bản PDF dùng phông Liberation Serif thay thế "
     "(cùng độ rộng chữ nên dòng và trang không đổi, phông được nhúng vào PDF). "
-    "Cài Times New Roman (Debian/Ubuntu: sudo apt install ttf-mscorefonts-installer) để bản PDF giống bản in trên Windows."
+    f"Cài {FONT} (Debian/Ubuntu: sudo apt install ttf-mscorefonts-installer) để bản PDF giống bản in trên Windows."
 )
