@@ -194,7 +194,9 @@ def test_check_refuses_unknown_variables_and_warns_about_split_tags_in_office_te
         " noi_nhan, o_khan, so, trich_yeu)",
         "templates/rieng.docx: cảnh báo: phần thân, đoạn thứ 23: thẻ “{{ so_dien_thoai }}” bị Word tách thành nhiều đoạn định dạng"
         " (xóa thẻ rồi gõ lại liền một lần, không đổi định dạng giữa thẻ)",
-        "Đã kiểm tra 1 tệp: 1 lỗi, 1 cảnh báo.",
+        f"tbkl.yaml:25:13: cảnh báo: nguoi_ky.ho_ten: họ tên người ký “{SAMPLE_SIGNER}” là giá trị mẫu do tbkl init ghi"
+        " vào tbkl.yaml (ghi họ tên người ký thật vào nguoi_ky.ho_ten)",
+        "Đã kiểm tra 1 tệp: 1 lỗi, 2 cảnh báo.",
     ]
 
 
