@@ -16,21 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 from tbkl_gen.errors import Place, Problem, Severity
 from tbkl_gen.source.read import (
-    FIELD_EXAMPLES,
-    FIELD_LABELS,
     MAX_PROBLEMS,
     Path_,
     Source,
     field_path,
     impossible_date,
-    label,
     sorted_by_place,
 )
-from tbkl_gen.notice.model import Notice, from_data
-from tbkl_gen.notice.vocabulary import BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS
+from tbkl_gen.notice import fields as declaration
+from tbkl_gen.notice.model import ALL_KEYS, BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS, Notice, from_data
 
 if TYPE_CHECKING:  # pydantic loads only when the model has to explain a mistake
-    from pydantic import BaseModel, ValidationError
+    from pydantic import ValidationError
 
 _KIND_NAMES = (
     (bool, "giá trị đúng/sai"),
@@ -44,10 +41,17 @@ _KIND_NAMES = (
 )
 
 
-# Keys with a default that a drafter may leave empty (`noi_nhan:`, `quyen_han:`) to mean "none".
-_EMPTY_MEANS_DEFAULT = {"phien_ban", "noi_nhan", "noi_nhan_them", "quyen_han", "tieu_de", "noi_dung"}
+_KEYS = [key for cls in declaration.classes_under(Notice) for key in declaration.declared(cls)]
+# Keys with a default that a drafter may leave empty (`noi_nhan:`, `quyen_han:`) to mean "none";
+# a key the notice requires (`noi_dung:` left empty) stays, to be reported.
+_EMPTY_MEANS_DEFAULT = frozenset(key.name for key in _KEYS if not key.required and key.default is not None)
+_REQUIRED = frozenset(key.name for key in declaration.declared(Notice) if key.required)
 # Lists of text in which an item left empty (`- ` alone) is a slip, reported by validation.
-_TEXT_LISTS = {"noi_dung", "noi_nhan", "noi_nhan_them", "quyen_han", "ten"}
+_TEXT_LISTS = frozenset(
+    key.name
+    for key in _KEYS
+    if (item := declaration.item_of(declaration.optional_of(key.type) or key.type)) is str or declaration.tagged_members(item)
+)
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
@@ -83,7 +87,7 @@ def _prepare(source: Source) -> list[Problem]:
             return {
                 k: walk(v, path + (k,))
                 for k, v in value.items()
-                if not (v is None and k in _EMPTY_MEANS_DEFAULT and path + (k,) != ("noi_dung",))
+                if not (v is None and k in _EMPTY_MEANS_DEFAULT and (path or k not in _REQUIRED))
             }
         if isinstance(value, list):
             return [walk(v, path + (i,)) for i, v in enumerate(value)]
@@ -133,30 +137,6 @@ def check_shape(source: Source) -> tuple[Notice | None, list[Problem], Notice | 
     return None, warnings, None
 
 
-# Values that satisfy the model and mean nothing; messages about them are filtered out.
-_STAND_INS: dict[str, Any] = {
-    "co_quan": {"ten": ["X"], "viet_tat": "X"},
-    "nguoi_ky": {"chuc_vu": "X", "ho_ten": "X"},
-    "ngay": 2000,
-    "nam": 2000,
-    "noi_dung": [""],
-    "ten": ["X"],
-    "luu": "VT, X",
-}
-_OPTIONAL = {
-    "phien_ban",
-    "mau",
-    "so",
-    "ky_hieu",
-    "ngay_hop",
-    "do_khan",
-    "chu_quan",
-    "quyen_han",
-    "noi_nhan",
-    "noi_nhan_them",
-    "tieu_de",
-    "thang",
-}
 # Checks that read these fields together: a stand-in in one silences messages about the others.
 _READ_TOGETHER = (("nguoi_ky",), ("ngay", "ngay_hop"), ("co_quan", "so", "ky_hieu"), ("noi_nhan", "luu"))
 
@@ -187,16 +167,14 @@ def _stand_in(source: Source, data: dict[str, Any], exc: ValidationError) -> Not
         if isinstance(parent, list) and isinstance(last, int) and last < len(parent):
             parent[last] = ""
         elif isinstance(parent, dict):
+            # a value that satisfies the model and means nothing; messages about it are dropped
             name = str(last)
-            in_date = len(path) == 2 and path[0] == "ngay"
-            if in_date and name == "nam":
-                parent[name] = 2000
-            elif error["type"] == "extra_forbidden" or name in _OPTIONAL or in_date:
+            owner = data_model_path(data, path[:-1])
+            key = declaration.field_named(owner, name) if owner is not None else declaration.key_named(Notice, name)
+            if error["type"] == "extra_forbidden" or key is None or (not key.required and not _holds_blocks(key)):
                 parent.pop(name, None)
-            elif name in _STAND_INS:
-                parent[name] = _deep_copy(_STAND_INS[name])
             else:
-                parent[name] = "X"
+                parent[name] = _deep_copy(declaration.stand_in(key))
         else:
             return None
     try:
@@ -205,6 +183,12 @@ def _stand_in(source: Source, data: dict[str, Any], exc: ValidationError) -> Not
         return None
     source.broken.update(broken)
     return to_notice(notice)
+
+
+def _holds_blocks(key: declaration.Declared) -> bool:
+    """Tell whether key holds blocks: standing in with one empty paragraph keeps checks of its owner quiet."""
+    item = declaration.item_of(key.type)
+    return item is not None and declaration.tagged_members(item) is not None
 
 
 def read_together(broken: set[Path_]) -> set[Path_]:
@@ -218,7 +202,7 @@ def read_together(broken: set[Path_]) -> set[Path_]:
 
 
 # Identifiers that drafters type as bare digits: `so: 28` means the text "28".
-_NUMBER_FIELDS = {("so",)}
+_NUMBER_FIELDS = {(key.name,) for key in declaration.declared(Notice) if key.spec.digits_as_text}
 
 
 def _accept_plain_numbers(source: Source, data: dict[str, Any], exc: ValidationError) -> dict[str, Any] | None:
@@ -376,11 +360,13 @@ def _reads_back(raw: str, value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and str(value) == raw
 
 
+def label(path: Path_) -> str:
+    """Return what the field at path is called in messages: `họ tên người ký`."""
+    return declaration.label(Notice, path)
+
+
 def _example_hint(path: Path_) -> str:
-    name = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
-    example = FIELD_EXAMPLES.get(name)
-    if name == "ngay" and len(path) > 1:
-        example = None
+    example = declaration.example(Notice, path)
     return f"ví dụ: {example}" if example else ""
 
 
@@ -490,7 +476,7 @@ def _trap_message(raw: str, value: Any) -> str:
 
 def _expected(kind: str, name: str) -> str:
     if kind == "string_type":
-        return f"{label((name,))} (chuỗi văn bản)" if name in FIELD_LABELS else "chuỗi văn bản"
+        return f"{label((name,))} (chuỗi văn bản)" if name in ALL_KEYS else "chuỗi văn bản"
     return {
         "int_type": "số nguyên",
         "bool_type": "true hoặc false",
@@ -542,35 +528,20 @@ def _suggest(name: str, allowed: list[str]) -> str | None:
     return matches[0] if matches and matches[0] != name else None
 
 
-def data_model_path(data: Any, path: Path_) -> type[BaseModel] | None:
-    """Return the model class that the mapping at path is validated as."""
-    from tbkl_gen.notice import validation as m
-
-    current: type[BaseModel] | None = m.Notice
+def data_model_path(data: Any, path: Path_) -> type | None:
+    """Return the declared class (of `notice.model`) that the mapping at path is read as."""
+    current: Any = Notice
     value: Any = data
     for part in path:
-        if current is None:
-            return None
         if isinstance(part, int):
             value = value[part] if isinstance(value, list) and part < len(value) else None
-            kind = m._block_kind(value)
-            current = {"muc": m.Muc, "khoan": m.Khoan, "diem": m.Diem, "gach": m.Gach, "cong": m.Cong}.get(kind or "")
-            continue
-        value = value.get(part) if isinstance(value, dict) else None
-        sub = {"co_quan": m.CoQuan, "nguoi_ky": m.NguoiKy, "ngay": m.NgayThang}.get(part)
-        if sub is not None:
-            current = sub
-        elif part != "noi_dung":  # a list follows; the index picks the block model
-            current = None
-    return current
+        else:
+            value = value.get(part) if isinstance(value, dict) else None
+        current = declaration.step(current, part, value)[0]
+        if current is None:
+            return None
+    return current if declaration.is_declared(current) else None
 
 
-def _allowed_keys(model_class: type[BaseModel] | None) -> list[str]:
-    from tbkl_gen.notice.validation import Notice
-
-    if model_class is None:
-        return []
-    keys = list(model_class.model_fields)
-    if model_class is Notice:
-        keys.append("noi_nhan_them")
-    return keys
+def _allowed_keys(owner: type | None) -> list[str]:
+    return [key.name for key in declaration.declared(owner)] if owner is not None else []
