@@ -192,32 +192,35 @@ def tagged_members(tp: Any) -> dict[str, type] | None:
 _MEMBERS: dict[Any, dict[str, type]] = {}
 
 
-def step(cls: Any, key: Any, value: Any) -> tuple[Any, Declared | None]:
-    """Follow one part of a path: return (what the value there is read as, its declared key).
+def step(read_as: Any, key: Any, value: Any) -> Any:
+    """Follow one part of a path through data: return what the value under key is read as.
 
-    What a value is read as is a declared class (a mapping), a `_ListOf` (a list), or None.
+    That is a declared class (a mapping), a `ListOf` (a list), or None (text, a number, or a key
+    the declaration does not have). In a list of blocks the value itself tells which block it is.
     """
-    if isinstance(cls, _ListOf):
+    if isinstance(read_as, ListOf):
         if not isinstance(key, int):
-            return None, None
-        members = tagged_members(cls.item)
+            return None
+        members = tagged_members(read_as.item)
         if members is not None:
             present = [tag for tag in members if isinstance(value, dict) and tag in value]
-            return (members[present[0]] if len(present) == 1 else None), None
-        return (cls.item if is_declared(cls.item) else None), None
-    if not is_declared(cls) or isinstance(key, int):
-        return None, None
-    key_of = field_named(cls, str(key))
-    if key_of is None:
-        return None, None
-    tp = optional_of(key_of.type) or key_of.type
+            return members[present[0]] if len(present) == 1 else None
+        return read_as.item if is_declared(read_as.item) else None
+    if not is_declared(read_as) or isinstance(key, int):
+        return None
+    found = field_named(read_as, str(key))
+    if found is None:
+        return None
+    tp = optional_of(found.type) or found.type
     item = item_of(tp)
     if item is not None:
-        return _ListOf(item), key_of
-    return (tp if is_declared(tp) else None), key_of
+        return ListOf(item)
+    return tp if is_declared(tp) else None
 
 
-class _ListOf(NamedTuple):
+class ListOf(NamedTuple):
+    """A list in a source, of the declared type item."""
+
     item: Any
 
 
@@ -258,7 +261,7 @@ def _maker_for(cls: type) -> Callable[[Any], Any]:
 def _converter(tp: Any, about: Spec) -> Callable[[Any], Any]:
     inner = optional_of(tp)
     if inner is not None:
-        convert_inner = _converter(inner, about)
+        convert_inner = _plain_converter(inner, about)
 
         def optional(value: Any) -> Any:
             return None if value is None else convert_inner(value)

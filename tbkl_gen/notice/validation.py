@@ -77,7 +77,7 @@ class _Models:
     def _annotation(self, tp: Any, about: declaration.Spec) -> Any:
         inner = declaration.optional_of(tp)
         if inner is not None:
-            annotation: Any = Union[self._annotation(inner, declaration.Spec("")), None]
+            annotation: Any = Union[self._plain(inner, about), None]
         else:
             annotation = self._plain(tp, about)
         if about.parse is not None:

@@ -537,7 +537,7 @@ def data_model_path(data: Any, path: Path_) -> type | None:
             value = value[part] if isinstance(value, list) and part < len(value) else None
         else:
             value = value.get(part) if isinstance(value, dict) else None
-        current = declaration.step(current, part, value)[0]
+        current = declaration.step(current, part, value)
         if current is None:
             return None
     return current if declaration.is_declared(current) else None
