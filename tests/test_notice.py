@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from tbkl_gen.nd30.document_types import THONG_BAO, DocumentType
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice import model as notice
+from tbkl_gen.notice import paths as source_paths
 from tbkl_gen.notice import validation as model
 from tbkl_gen.notice.schema import notice_schema
 from tbkl_gen.source.read import load_notice, read_source
@@ -234,8 +235,8 @@ def test_the_words_of_the_format_are_read_from_the_declaration() -> None:
     ],
 )
 def test_the_label_and_example_of_a_field_follow_its_path(path: tuple[Any, ...], label: str, example: str) -> None:
-    assert declaration.label(notice.Notice, path) == label
-    assert declaration.example(notice.Notice, path) == example
+    assert source_paths.label(notice.Notice, path) == label
+    assert source_paths.example(notice.Notice, path) == example
 
 
 def test_the_symbol_is_the_document_types_code_and_the_issuers_abbreviation_unless_given() -> None:
@@ -285,8 +286,8 @@ def test_a_second_document_type_is_composed_of_the_same_parts_and_built_and_vali
     assert built == model.to_notice(model.model_for(CongVan).model_validate(data))
     assert built.so_trang == 3 and built.nguoi_ky.ho_ten == "Võ Văn Viên"
     assert built.symbol == "CV-UBND"
-    assert declaration.label(CongVan, ("so_trang",)) == "số trang"
-    assert declaration.example(CongVan, ("so_trang",)) == "so_trang: 2"
+    assert source_paths.label(CongVan, ("so_trang",)) == "số trang"
+    assert source_paths.example(CongVan, ("so_trang",)) == "so_trang: 2"
 
 
 def test_a_field_declared_once_holds_its_rules_in_the_builder_and_in_the_model() -> None:
