@@ -260,22 +260,22 @@ def test_a_slow_template_is_stopped_after_ten_seconds(tmp_path: Path) -> None:
     assert "mẫu Word không dùng được: phần thân: điền mẫu quá 10 giây" in result.output
 
 
-# --- the package: what would be copied into every output ----------------------------------------
+# --- the package: what would be copied into every output (the limits of tbkl_gen.wordfile) ------
 
 PACKAGES = {
     "dtd": (
         {"change": {"word/styles.xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><w:styles/>'}},
-        "phần word/styles.xml có khai báo DTD (<!DOCTYPE>, <!ENTITY>), mẫu Word không có phần này",
+        "phần “word/styles.xml” có khai báo DOCTYPE (DTD, thực thể); tệp Word không bao giờ có, và đó là cách của bom thực thể",
     ),
     "not-utf8": (
         {"change": {"word/header1.xml": '<?xml version="1.0" encoding="latin-1"?><w:hdr>é</w:hdr>'.encode("latin-1")}},
-        "phần word/header1.xml không phải XML mã hóa UTF-8",
+        "phần “word/header1.xml” không mã hóa UTF-8 (Word luôn lưu UTF-8; hãy mở bằng Word và lưu lại)",
     ),
-    "leaves-the-package": ({"entries": {"../../x": b"x"}}, "tên phần “../../x” trong gói .docx không hợp lệ (đường dẫn ra ngoài gói)"),
-    "absolute-name": ({"entries": {"/etc/x": b"x"}}, "tên phần “/etc/x” trong gói .docx không hợp lệ (đường dẫn ra ngoài gói)"),
+    "leaves-the-package": ({"entries": {"../../x": b"x"}}, "tên phần “../../x” không hợp lệ (có “..” hoặc “.”)"),
+    "absolute-name": ({"entries": {"/etc/x": b"x"}}, "tên phần “/etc/x” không hợp lệ (đường dẫn tuyệt đối)"),
     "backslash": (
         {"entries": {"word\\..\\..\\x": b"x"}},
-        "tên phần “word\\..\\..\\x” trong gói .docx không hợp lệ (đường dẫn ra ngoài gói)",
+        "tên phần “word\\..\\..\\x” không hợp lệ (có dấu “\\”)",
     ),
 }
 
