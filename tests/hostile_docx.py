@@ -298,12 +298,27 @@ class Measured:
     """Peak resident memory of the child (ru_maxrss), None where the system cannot say (Windows)."""
 
 
+# Runs the command and reports its own children's peak memory and the command's wall time. The
+# measuring goes through this small process because ru_maxrss counts what a child held before it
+# started the new program too, which for a child of the test or benchmark process is their memory.
+_WRAPPER = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.call(sys.argv[2:])
+seconds = time.perf_counter() - start
+with open(sys.argv[1], "w", encoding="utf-8") as report:
+    report.write(f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss} {seconds}")
+sys.exit(code)
+"""
+
+
 def run_measured(args: list[str], cwd: Path, *, timeout: float = 60) -> Measured:
     """Run `python -m tbkl_gen ARGS` in a child process; return its outcome, time and peak memory.
 
-    The child's own resource usage comes from os.wait4, so the figure is this run's alone, not
-    the largest of every child the caller ever had.
+    On POSIX the command runs under a small wrapper process that reports the command's own peak
+    resident memory (ru_maxrss) and wall time; elsewhere only the time is measured.
     """
+    import signal
     import subprocess
     import tempfile
     import time
@@ -311,33 +326,26 @@ def run_measured(args: list[str], cwd: Path, *, timeout: float = 60) -> Measured
     root = Path(__file__).resolve().parents[1]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])), "NO_COLOR": "1"}
     command = [sys.executable, "-m", "tbkl_gen", *args]
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    posix = sys.platform != "win32"
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "report"
+        if posix:
+            command = [sys.executable, "-c", _WRAPPER, str(report), *command]
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        peak = None
-        if hasattr(os, "wait4"):
-            deadline = start + timeout
-            while True:
-                pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-                if pid:
-                    break
-                if time.perf_counter() > deadline:
-                    process.kill()
-                    pid, status, usage = os.wait4(process.pid, 0)
-                    break
-                time.sleep(0.005)
-            seconds = time.perf_counter() - start
-            returncode = os.waitstatus_to_exitcode(status)
-            process.returncode = returncode  # reaped here, so Popen must not wait for it again
-            # Linux counts ru_maxrss in KiB, macOS in bytes.
-            peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-        else:
-            try:
-                returncode = process.wait(timeout)
-            except subprocess.TimeoutExpired:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=posix)
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired as expired:
+            if posix:
+                os.killpg(process.pid, signal.SIGKILL)  # the wrapper and the command it started
+            else:
                 process.kill()
-                returncode = process.wait()
-            seconds = time.perf_counter() - start
-        out.seek(0)
-        err.seek(0)
-        return Measured(returncode, out.read().decode("utf-8"), err.read().decode("utf-8"), seconds, peak)
+            process.communicate()
+            raise AssertionError(f"tbkl {' '.join(args)} still running after {timeout} s") from expired
+        seconds = time.perf_counter() - start
+        peak = None
+        if posix and report.exists():
+            maxrss, seconds_text = report.read_text(encoding="utf-8").split()
+            seconds = float(seconds_text)
+            peak = int(maxrss) / (1024 * 1024 if sys.platform == "darwin" else 1024)  # bytes on macOS, KiB on Linux
+        return Measured(process.returncode, stdout.decode("utf-8"), stderr.decode("utf-8"), seconds, peak)

@@ -61,7 +61,7 @@ IN_CHILD = {"zip-bomb", "zip-bomb-lying-size", "five-million-paragraphs", "many-
 # `tbkl render` takes a template path only when it is a regular file: these get "no such template".
 NOT_A_FILE = {"fifo", "device", "directory"}
 SECONDS = 2.0
-PEAK_MIB = 150
+PEAK_MIB = 100
 
 CASES = [case for case in hostile.CASES if case.available]
 
