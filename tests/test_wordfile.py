@@ -340,3 +340,26 @@ def test_a_template_named_in_the_manifest_is_read_as_a_word_file(tmp_path: Path,
     assert outcome.returncode == 0, outcome.stderr
     assert outcome.seconds < SECONDS
     assert outcome.stderr.startswith("Đã tạo 1, không đổi 0, lỗi 0 (")
+
+
+def test_a_workspace_template_beyond_the_limits_is_a_problem_of_tbkl_check(tmp_path: Path, corpus: dict[str, Path]) -> None:
+    runner = CliRunner()
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        assert runner.invoke(main, ["init", "ws"]).exit_code == 0
+        (tmp_path / "ws" / "templates" / "x.docx").write_bytes(corpus["zip-bomb"].read_bytes())
+        os.chdir(tmp_path / "ws")
+        assert runner.invoke(main, ["new", "Kết luận thử"]).exit_code == 0
+        result = runner.invoke(main, ["check"])
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == f"templates/x.docx: không mở được mẫu Word: {REASONS['zip-bomb']}"
+
+
+def test_package_refuses_loudly_what_the_plain_zip_format_cannot_count() -> None:
+    from tbkl_gen.word.write import package
+
+    with pytest.raises(ValueError, match="need zip64"):
+        package({f"p/{n}": b"" for n in range(0x10000)})
