@@ -254,7 +254,7 @@ def _name_problem(name: str) -> str:
 
 
 def _read_parts(path: Path, package: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> dict[str, bytes]:
-    """Return every part decompressed, XML parts checked while they decompress."""
+    """Return every part decompressed, each XML part checked as soon as it is; the content types first."""
     budget = _Budget()
     types_entry = next(info for info in entries if info.filename == "[Content_Types].xml")
     types_blob = _read_part(path, package, types_entry, budget, xml=True)
@@ -321,7 +321,7 @@ def check_xml(path: Path, name: str, blob: bytes, budget: _Budget | None = None)
     fraction of a millisecond, so rendering with a template imports no lxml. The whole part is
     parsed in one call: expat before 2.6 re-scans a long token from its start on every chunk fed.
     """
-    import pyexpat
+    from xml.parsers import expat
 
     budget = budget or _Budget()
     if blob.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -331,7 +331,7 @@ def check_xml(path: Path, name: str, blob: bytes, budget: _Budget | None = None)
         raise WordFileRefused(path, _not_utf8(name))
     if not blob.strip():
         raise WordFileRefused(path, f"phần “{_shown(name)}” rỗng, không phải XML")
-    parser = pyexpat.ParserCreate("UTF-8", " ")  # namespace processing on: an unbound prefix is an error
+    parser = expat.ParserCreate("UTF-8", " ")  # namespace processing on: an unbound prefix is an error
     parser.ordered_attributes = True  # a list is cheaper to build than a dict, and nothing reads it
     depth = 0
 
@@ -358,7 +358,7 @@ def check_xml(path: Path, name: str, blob: bytes, budget: _Budget | None = None)
         parser.Parse(blob, True)
     except _Refused as refusal:
         raise WordFileRefused(path, f"phần “{_shown(name)}” {refusal.reason}") from None
-    except pyexpat.ExpatError as error:
+    except expat.ExpatError as error:
         raise WordFileRefused(path, f"phần “{_shown(name)}” không phải XML hợp lệ (dòng {error.lineno}, cột {error.offset + 1})") from None
 
 
@@ -374,7 +374,7 @@ class _ContentTypes:
 
 def _content_types(blob: bytes) -> _ContentTypes:
     """Return the content types by extension and by part name; the part was checked already."""
-    import pyexpat
+    from xml.parsers import expat
 
     defaults, overrides = {}, {}
 
@@ -385,7 +385,7 @@ def _content_types(blob: bytes) -> _ContentTypes:
         elif tag.endswith(" Override"):
             overrides[attributes.get("PartName", "").lstrip("/").casefold()] = kind
 
-    parser = pyexpat.ParserCreate("UTF-8", " ")
+    parser = expat.ParserCreate("UTF-8", " ")
     parser.StartElementHandler = start
     parser.Parse(blob, True)
     return _ContentTypes(defaults, overrides)
