@@ -136,8 +136,11 @@ def read_regular_file(path: Path, limit: int) -> bytes:
     except OSError as exc:
         raise WordFileRefused(path, f"không đọc được tệp ({exc.strerror or exc.__class__.__name__})") from None
     with open(descriptor, "rb", closefd=True) as handle:
-        _check_kind(path, os.fstat(handle.fileno()))
-        data = handle.read(limit + 1)
+        info = os.fstat(handle.fileno())
+        _check_kind(path, info)
+        data = handle.read(min(info.st_size, limit) + 1)  # read(n) makes room for n bytes: ask for what is there
+        if len(data) > info.st_size:  # it grew since: read on, as far as the limit
+            data += handle.read(limit + 1 - len(data))
     if len(data) > limit:
         raise WordFileRefused(path, _too_big(len(data), limit))
     if not data:

@@ -326,22 +326,6 @@ def test_checked_bytes_are_what_python_docx_reads(tmp_path: Path) -> None:
     assert isinstance(checked.stream(), io.BytesIO)
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs are POSIX")
-def test_a_template_named_in_the_manifest_is_read_as_a_word_file(tmp_path: Path, notice: Path) -> None:
-    out = tmp_path / "out"
-    first = CliRunner().invoke(main, ["render", str(notice), "-o", str(out)])
-    assert first.exit_code == 0, first.output
-    manifest = out / ".tbkl-manifest.json"
-    data = json.loads(manifest.read_text(encoding="utf-8"))
-    for entry in data["entries"].values():
-        entry["mau_tep"] = "/dev/zero"
-    manifest.write_text(json.dumps(data), encoding="utf-8")
-    outcome = hostile.run_measured(["render", str(notice), "-o", str(out)], tmp_path, timeout=10)
-    assert outcome.returncode == 0, outcome.stderr
-    assert outcome.seconds < SECONDS
-    assert outcome.stderr.startswith("Đã tạo 1, không đổi 0, lỗi 0 (")
-
-
 def test_a_workspace_template_beyond_the_limits_is_a_problem_of_tbkl_check(tmp_path: Path, corpus: dict[str, Path]) -> None:
     runner = CliRunner()
     old = Path.cwd()
