@@ -347,3 +347,13 @@ def test_package_refuses_loudly_what_the_plain_zip_format_cannot_count() -> None
 
     with pytest.raises(ValueError, match="need zip64"):
         package({f"p/{n}": b"" for n in range(0x10000)})
+
+
+@pytest.mark.parametrize("command", [["text"], ["diff", "{good}"], ["preview"]], ids=["text", "diff", "preview"])
+def test_text_diff_and_preview_refuse_a_hostile_docx_before_reading_it(command: list[str], corpus: dict[str, Path]) -> None:
+    bad = corpus["zip-bomb"]
+    good = builtin_templates_dir() / "ubnd-tinh.docx"
+    args = [argument.format(good=good) for argument in command]
+    result = CliRunner().invoke(main, [args[0], str(bad), *args[1:]])
+    assert result.exit_code == 1
+    assert result.stderr == f"{bad.as_posix()}: không mở được tệp Word: {REASONS['zip-bomb']}\n"

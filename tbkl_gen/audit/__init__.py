@@ -34,5 +34,5 @@ def read_paragraphs(path: Path) -> list[tuple[str, str]]:
     The body first (table cells row by row, left to right, as the audit reads them), then the
     footnotes, endnotes and footers; a paragraph's text includes its automatic number.
     """
-    doc = read_document(docx.Document(str(path)))
+    doc = read_document(docx.Document(open_word_file(path).stream()))
     return [(para.story, para.text) for para in (*doc.body, *doc.other_stories)]
