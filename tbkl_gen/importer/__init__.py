@@ -137,7 +137,7 @@ def source_text(
     if workspace is not None:
         schema = workspace.root / "notice.schema.json"
         if schema.is_file() and target is not None:
-            relative = os.path.relpath(schema, _existing_ancestor(target.parent)) if target else schema.name
+            relative = os.path.relpath(schema.resolve(), target.parent.resolve())
             header.insert(0, f"yaml-language-server: $schema={Path(relative).as_posix()}")
         if workspace.defaults is not None:
             data = without_defaults(data, workspace.defaults.data)

@@ -43,8 +43,8 @@ def open_document(path: Path):  # noqa: ANN201 (a python-docx Document)
         raise CannotImport(path, "không phải tệp Word .docx (có thể là .doc đổi tên, hãy giữ đuôi .doc)")
     try:
         return docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise CannotImport(path, f"tệp .docx hỏng hoặc không phải văn bản Word ({type(exc).__name__})") from None
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile):
+        raise CannotImport(path, "tệp .docx hỏng hoặc không phải văn bản Word") from None
     except Exception as exc:  # lxml's XMLSyntaxError and the like: a damaged part
         if type(exc).__module__.startswith(("lxml", "docx")):
             raise CannotImport(path, "tệp .docx có phần XML hỏng") from None

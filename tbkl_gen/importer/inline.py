@@ -125,21 +125,28 @@ def all_bold(chars: list[Char]) -> bool:
 
 
 def _settle_spaces(chars: list[Char], base_bold: bool) -> list[Char]:
-    """Give white space the emphasis of its neighbours when they agree, else none.
+    """Return chars with white space at the edges of an emphasised stretch made plain.
 
-    White space looks the same bold or not; settling it keeps markup from opening or closing
-    on a space, which the inline grammar does not allow for italics.
+    Markup may not open or close on a space (`* x*` is not italic), and a space looks the same
+    either way; spaces inside a stretch, or between two stretches, keep what they had.
     """
     out = list(chars)
-    for index, char in enumerate(out):
-        if not char.ch.isspace() or char.note is not None:
-            continue
-        before = next((c for c in reversed(out[:index]) if not c.ch.isspace() and c.note is None), None)
-        after = next((c for c in chars[index + 1 :] if not c.ch.isspace() and c.note is None), None)
-        if before is not None and after is not None and (before.bold, before.italic) == (after.bold, after.italic):
-            out[index] = Char(char.ch, before.bold, before.italic)
-        else:
-            out[index] = Char(char.ch, base_bold, False)
+    index = 0
+    while index < len(out):
+        end = index
+        key = (out[index].bold or base_bold, out[index].italic, out[index].note is None)
+        while end < len(out) and (out[end].bold or base_bold, out[end].italic, out[end].note is None) == key:
+            end += 1
+        if out[index].note is None and (key[0] != base_bold or key[1]):
+            left = index
+            while left < end and out[left].ch.isspace():
+                out[left] = Char(out[left].ch, base_bold, False)
+                left += 1
+            right = end - 1
+            while right >= left and out[right].ch.isspace():
+                out[right] = Char(out[right].ch, base_bold, False)
+                right -= 1
+        index = end
     return out
 
 

@@ -172,7 +172,9 @@ def _check_labels(blocks: list[Any], report: FileReport) -> None:
             _compare(report, block, vn.point_label(points), "điểm", ")")
             points += 1
         elif block.kind == "gach" and block.typed != "-":
-            report.add(CORRECTION, block.where, f"dấu đầu dòng «{block.typed}» in lại thành «-»")
+            # Symbol-font bullets are private-use characters: show them as the bullet they draw.
+            shown = "•" if "\uf000" <= block.typed <= "\uf0ff" else block.typed
+            report.add(CORRECTION, block.where, f"dấu đầu dòng «{shown}» in lại thành «-»")
         _check_labels(block.children, report)
 
 

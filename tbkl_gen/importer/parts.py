@@ -218,7 +218,7 @@ class _Reader:
 
     def _body(self) -> list[Any]:
         paras = []
-        for para in self.parts.body:
+        for para in self._body_paras():
             self.use(para)
             chars = self._spaced(cleaned(paragraph_chars(para, self.doc.sheet, self.notes)), where(para))
             if chars:
@@ -231,6 +231,25 @@ class _Reader:
         if not plain(last.chars).rstrip().endswith("./."):
             self.report.add(CORRECTION, last.where, "thêm dấu kết thúc «./.» vào cuối đoạn cuối")
         return body
+
+    def _body_paras(self) -> list[Para]:
+        """Return the body's paragraphs, those that hold only a footnote reference included."""
+        parts = self.parts
+        if not parts.body:
+            return []
+        start = parts.body[0].order
+        heads = [parts.summary[-1] if parts.summary else parts.title]
+        if heads[0] is not None:
+            start = min(start, heads[0].order + 1)
+        ends = [p.order for p in (parts.recipients_head, *(q for _, q in parts.authority)) if p is not None and p.order > start]
+        end = min(ends, default=len(self.doc.body))
+        end = max(end, parts.body[-1].order + 1)
+        chosen = {id(p) for p in parts.body}
+        out = []
+        for para in self.doc.body[start:end]:
+            if id(para) in chosen or (para.cell is None and next(para.element.iter(W + "footnoteReference"), None) is not None):
+                out.append(para)
+        return out
 
     def _meeting(self, data: dict[str, Any]) -> dt.date | None:
         for block in data["noi_dung"][:3]:
