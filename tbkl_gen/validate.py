@@ -348,7 +348,9 @@ class _Checker:
         academic = ACADEMIC_PREFIX.match(name)
         if name and not name[0].isalpha():
             # A line that opens with "(" reads as the signature placeholder, not as the name.
-            self.error(path, f"họ tên người ký “{shown(name)}” phải bắt đầu bằng chữ cái", "chỉ ghi họ, đệm và tên, ví dụ Nguyễn Văn A", "name")
+            self.error(
+                path, f"họ tên người ký “{shown(name)}” phải bắt đầu bằng chữ cái", "chỉ ghi họ, đệm và tên, ví dụ Nguyễn Văn A", "name"
+            )
         elif academic:
             rest = name[academic.end() :].strip()
             self.error(

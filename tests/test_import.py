@@ -401,6 +401,9 @@ def test_import_goes_on_past_a_file_it_cannot_read_and_exits_1(tmp_path: Path) -
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     renamed = tmp_path / "in" / "cu.docx"
     renamed.write_bytes(b"\xd0\xcf\x11\xe0 an old .doc renamed")
+    letter = docx.Document()
+    letter.add_paragraph("Kính gửi: Sở Tài chính")
+    letter.save(str(tmp_path / "in" / "thu.docx"))
     good = tmp_path / "in" / "sub" / "tot.docx"
     good.parent.mkdir()
     good.write_bytes((SHARED / "real" / "lamdong-so-khcn.docx").read_bytes())
@@ -408,10 +411,20 @@ def test_import_goes_on_past_a_file_it_cannot_read_and_exits_1(tmp_path: Path) -
     assert result.exit_code == 1
     assert f"{renamed.as_posix()}: không nhập được: không phải tệp Word .docx (có thể là .doc đổi tên, hãy giữ đuôi .doc)" in result.output
     assert f"{broken.as_posix()}: không nhập được: tệp .docx hỏng hoặc không phải văn bản Word" in result.output
+    assert (
+        f"{(tmp_path / 'in' / 'thu.docx').as_posix()}: không nhập được: không tìm thấy tên loại «THÔNG BÁO» trên một dòng riêng: không đọc được như một thông báo"
+        in result.output
+    )
     assert "Traceback" not in result.output
     assert (tmp_path / "out" / "sub" / "tot.yaml").is_file()
     report = (tmp_path / "r.txt").read_text(encoding="utf-8")
-    assert "Đã nhập 1/3 tệp" in report
+    assert "Đã nhập 1/4 tệp" in report
+    again = render_cli(["import", str(good), "-o", str(tmp_path / "out" / "sub")])
+    assert again.exit_code == 1
+    assert (
+        f"{good.as_posix()}: không nhập được: {(tmp_path / 'out' / 'sub' / 'tot.yaml').as_posix()} đã có, không ghi đè (dùng --force để ghi đè)"
+        in again.output
+    )
 
 
 def test_import_into_a_workspace_leaves_out_the_office_defaults(tmp_path: Path) -> None:
@@ -439,3 +452,59 @@ def test_the_imported_source_is_written_like_a_hand_written_one(tmp_path: Path) 
     assert "trich_yeu: >-" in lines
     assert max(len(line) for line in lines) <= 100
     assert norm(lines[-1]) == "ho_ten: Trịnh Ngọc Duệ"
+
+
+# --- the YAML writer ---------------------------------------------------------------------------------
+
+TRAPS = [
+    "yes",
+    "NO",
+    "012",
+    "1:30",
+    "2026-04",
+    "2026-04-16",
+    "a: b",
+    "#x",
+    "- x",
+    "x #y",
+    "*a*",
+    "null",
+    "~",
+    "",
+    " x",
+    "x:",
+    '"q"',
+    "'q'",
+    "@x",
+    "%x",
+    "[a]",
+    "{a}",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        st.sampled_from(TRAPS),
+        st.text(st.characters(exclude_categories=("Cs",)), max_size=300),
+        st.lists(words, min_size=20, max_size=60).map(" ".join),
+    )
+)
+def test_any_text_is_written_so_that_yaml_reads_it_back_unchanged(text: str) -> None:
+    from tbkl_gen.importer.emit import notice_yaml
+
+    data = {"trich_yeu": text, "noi_dung": [text, {"khoan": text, "noi_dung": [text]}]}
+    readable = yaml.safe_load(notice_yaml(data, []))
+    assert readable == data or yaml.safe_load(notice_yaml(data, [], quoted=True)) == data
+
+
+def test_long_text_is_folded_at_100_columns_and_never_starts_a_line_like_a_key() -> None:
+    from tbkl_gen.importer.emit import notice_yaml
+
+    text = "Giao Sở Tài chính chủ trì, phối hợp " * 6 + "khoan: x và noi_dung: y " * 5
+    written = notice_yaml({"noi_dung": [{"khoan": text.strip()}]}, [])
+    lines = written.splitlines()
+    assert lines[1] == "  - khoan: >-"
+    assert all(len(line) <= 100 for line in lines)
+    assert not any(re.match(r"^\s*[a-z_]+:", line) for line in lines[2:])
+    assert yaml.safe_load(written) == {"noi_dung": [{"khoan": text.strip()}]}

@@ -21,51 +21,57 @@ WIDTH = 100
 
 # "2026-04" reads as a string, but a reader takes it for a date: quote it as the examples do.
 _LOOKS_LIKE_DATE = re.compile(r"^[0-9][0-9:.-]*$")
+_RESOLVER = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PLAIN_START = re.compile(r"^[-?:,\[\]{}#&*!|>'\"%@`\s]")
 # A line that our loader would read as a forgotten key or list item: never start a folded line so.
 _KEY_LINE = re.compile(r"^(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*:(?:\s|$)|^-(\s|$)")
 
 
-def notice_yaml(data: dict[str, Any], header: list[str]) -> str:
-    """Return the YAML text of a notice, header comment lines first."""
+def notice_yaml(data: dict[str, Any], header: list[str], *, quoted: bool = False) -> str:
+    """Return the YAML text of a notice, header comment lines first.
+
+    With quoted, every text is a double-quoted string on its key's line, as `to_yaml` writes:
+    the form that holds any text, for when the readable one does not read back.
+    """
     lines = [f"# {line}" for line in header]
-    lines += _mapping(data, 0)
+    lines += _mapping(data, 0, quoted)
     return "\n".join(lines) + "\n"
 
 
-def _mapping(data: dict[str, Any], indent: int) -> list[str]:
+def _mapping(data: dict[str, Any], indent: int, quoted: bool) -> list[str]:
     pad = "  " * indent
     lines: list[str] = []
     for key, value in data.items():
         if isinstance(value, dict):
             lines.append(f"{pad}{key}:")
-            lines += _mapping(value, indent + 1)
+            lines += _mapping(value, indent + 1, quoted)
         elif isinstance(value, list):
             if not value:
                 lines.append(f"{pad}{key}: []")
             else:
                 lines.append(f"{pad}{key}:")
-                lines += _sequence(value, indent + 1)
+                lines += _sequence(value, indent + 1, quoted)
         else:
-            lines += _scalar_lines(f"{pad}{key}:", value, indent + 1)
+            lines += _scalar_lines(f"{pad}{key}:", value, indent + 1, quoted)
     return lines
 
 
-def _sequence(items: list[Any], indent: int) -> list[str]:
+def _sequence(items: list[Any], indent: int, quoted: bool) -> list[str]:
     pad = "  " * indent
     lines: list[str] = []
     for item in items:
         if isinstance(item, dict):
-            inner = _mapping(item, indent + 1)
+            inner = _mapping(item, indent + 1, quoted)
             lines.append(f"{pad}- {inner[0].lstrip()}")
             lines += inner[1:]
         else:
-            lines += _scalar_lines(f"{pad}-", item, indent + 1)
+            lines += _scalar_lines(f"{pad}-", item, indent + 1, quoted)
     return lines
 
 
-def _scalar_lines(lead: str, value: Any, indent: int) -> list[str]:
+def _scalar_lines(lead: str, value: Any, indent: int, quoted: bool) -> list[str]:
     if value is None:
         return [lead]
     if isinstance(value, bool):
@@ -73,6 +79,8 @@ def _scalar_lines(lead: str, value: Any, indent: int) -> list[str]:
     if isinstance(value, (int, dt.date)):
         return [f"{lead} {value}" if not isinstance(value, str) else f"{lead} {json.dumps(value)}"]
     text = str(value)
+    if quoted:
+        return [f"{lead} {quote(text)}"]
     single = f"{lead} {_inline(text)}"
     if len(single) <= WIDTH:
         return [single]
@@ -94,10 +102,19 @@ def _inline(text: str) -> str:
         and "\n" not in text
         and "\t" not in text
         and _writable(text)
-        and _reads_back(f"k: {text}", text)
+        and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
     ):
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return quote(text)
+
+
+# Characters YAML does not take as they are, even inside quotes: escaped as \uXXXX.
+_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def quote(text: str) -> str:
+    """Return text as a double-quoted YAML string: JSON's escapes, and YAML's unprintables escaped."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
 def _writable(text: str) -> bool:

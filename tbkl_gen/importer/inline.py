@@ -47,13 +47,9 @@ def element_chars(
     """Return the characters of one w:p: hidden text left out, caps applied, NFC per run."""
     chars: list[Char] = []
     for run in own_runs(element):
-        fmt = sheet.run_format(run.find(W + "rPr"), style_id, table_style)
-        if fmt.hidden:
+        hidden, bold, italic, caps = _emphasis(sheet, run.find(W + "rPr"), style_id, table_style)
+        if hidden:
             continue
-        # Offices type "Times New Roman Bold" as a font name: it prints bold without w:b.
-        font = fmt.fonts.get("ascii", "") + fmt.fonts.get("hAnsi", "")
-        bold = fmt.bold or "Bold" in font
-        italic = fmt.italic or "Italic" in font
         pieces: list[str] = []
         for child in run:
             tag = child.tag
@@ -67,14 +63,39 @@ def element_chars(
                 pieces.append("-")
             elif tag in (W + "footnoteReference", W + "endnoteReference"):
                 text = unicodedata.normalize("NFC", "".join(pieces))
-                chars += [Char(c.upper() if fmt.caps else c, bold, italic) for c in text]
+                chars += [Char(c.upper() if caps else c, bold, italic) for c in text]
                 pieces = []
                 note_id = child.get(W + "id", "")
                 kind = "e" if tag == W + "endnoteReference" else "f"
                 chars.append(Char(NOTE, note=notes.get(kind + note_id, "")))
         text = unicodedata.normalize("NFC", "".join(pieces))
-        chars += [Char(c.upper() if fmt.caps else c, bold, italic) for c in text]
+        chars += [Char(c.upper() if caps else c, bold, italic) for c in text]
     return chars
+
+
+_EMPHASIS_CACHE: dict[tuple[bytes, str | None, str | None], tuple[bool, bool, bool, bool]] = {}
+# The style sheet the cache is for, held so that its id cannot pass to another document's sheet.
+_CACHE_SHEET: list[StyleSheet] = []
+
+
+def _emphasis(
+    sheet: StyleSheet, rpr: etree._Element | None, style_id: str | None, table_style: str | None
+) -> tuple[bool, bool, bool, bool]:
+    """Return (hidden, bold, italic, caps) of a run; runs of a document repeat a few formats."""
+    if not _CACHE_SHEET or _CACHE_SHEET[0] is not sheet:
+        _CACHE_SHEET[:] = [sheet]
+        _EMPHASIS_CACHE.clear()
+    key = (etree.tostring(rpr) if rpr is not None else b"", style_id, table_style)
+    found = _EMPHASIS_CACHE.get(key)
+    if found is None:
+        fmt = sheet.run_format(rpr, style_id, table_style)
+        # Offices type "Times New Roman Bold" as a font name: it prints bold without w:b.
+        font = fmt.fonts.get("ascii", "") + fmt.fonts.get("hAnsi", "")
+        found = (fmt.hidden, fmt.bold or "Bold" in font, fmt.italic or "Italic" in font, fmt.caps)
+        if len(_EMPHASIS_CACHE) > 10_000:
+            _EMPHASIS_CACHE.clear()
+        _EMPHASIS_CACHE[key] = found
+    return found
 
 
 def plain(chars: list[Char]) -> str:
