@@ -16,7 +16,6 @@ from tbkl_gen.errors import Problem, Severity
 from tbkl_gen.source.read import Path_, Source, impossible_date
 from tbkl_gen.notice.model import BLOCK_CLASSES, Notice
 from tbkl_gen.nd30 import words as vn
-from tbkl_gen.nd30.document_types import THONG_BAO
 from tbkl_gen.nd30.grammar import (
     ACADEMIC_PREFIX,
     ALLOWED_AUTHORITY,
@@ -349,9 +348,7 @@ class _Checker:
         academic = ACADEMIC_PREFIX.match(name)
         if name and not name[0].isalpha():
             # A line that opens with "(" reads as the signature placeholder, not as the name.
-            self.error(
-                path, f"họ tên người ký “{shown(name)}” phải bắt đầu bằng chữ cái", "chỉ ghi họ, đệm và tên, ví dụ Nguyễn Văn A", "name"
-            )
+            self.error(path, f"họ tên người ký “{shown(name)}” phải bắt đầu bằng chữ cái", "chỉ ghi họ, đệm và tên, ví dụ Nguyễn Văn A", "name")
         elif academic:
             rest = name[academic.end() :].strip()
             self.error(
@@ -486,7 +483,7 @@ def _symbol_hint(symbol: str) -> str:
     if symbol.startswith("/"):
         return f"không gõ “/”: công cụ tự thêm; viết ky_hieu: {symbol.lstrip('/')}"
     fixed = re.sub(r"\s*-\s*", "-", vn.upper(symbol).strip())
-    if not fixed.startswith(THONG_BAO.code + "-"):
+    if not fixed.startswith("TB-"):
         return "ký hiệu của thông báo bắt đầu bằng “TB-”, ví dụ TB-UBND; hoặc bỏ ky_hieu để công cụ tự tạo"
     if SYMBOL_SHAPE.match(fixed):
         return f"viết ky_hieu: {fixed}"

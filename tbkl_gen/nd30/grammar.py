@@ -61,7 +61,9 @@ NUMBER_LINE: Final = re.compile(r"^Số:(?P<sp1> ?)(?P<num>[^/ ]*)(?P<sp2> ?)/(?
 
 PLACE: Final = r"[^,]+"
 """The place before the date: the comma after it is the date line's, none may be inside it."""
-DATE_LINE: Final = re.compile("^(?P<place>" + PLACE + r"), ngày(?: (?P<day>\d{1,2}))? tháng(?: (?P<month>\d{1,2}))? năm (?P<year>\d{4})$")
+DATE_LINE: Final = re.compile(
+    "^(?P<place>" + PLACE + r"), ngày(?: (?P<day>\d{1,2}))? tháng(?: (?P<month>\d{1,2}))? năm (?P<year>\d{4})$"
+)
 """The printed place-and-date line; a draft leaves the day, or the day and the month, blank."""
 
 # --- authority lines (nd30.md §5, rule 14) ------------------------------------------------------
