@@ -200,11 +200,15 @@ class _Reader:
             if chars:
                 chars.append(Char(" "))
             chars += paragraph_chars(para, self.doc.sheet, self.notes)
+        for char in chars:
+            if char.note is not None:
+                self.report.add(WARNING, where(parts.summary[0]), f"chú thích trong trích yếu không đưa vào nguồn: «{char.note}»")
+        chars = [char for char in chars if char.note is None]
         text = plain(self._spaced(cleaned(chars), where(parts.summary[0])))
         if len(parts.summary) > 1:
             self.report.add(CORRECTION, where(parts.summary[0]), f"trích yếu {len(parts.summary)} đoạn nối thành một")
         # The summary prints bold by the template: emphasis inside it is not kept.
-        return text.replace("\x00", "")
+        return text
 
     def _spaced(self, chars: list[Char], at: str) -> list[Char]:
         # tbkl check asks for one space between words; runs of spaces typed to push text right
@@ -315,8 +319,9 @@ class _Reader:
         self.use(*(para for _, para in parts.authority))
         last_prefix = max((i for i, line in enumerate(lines) if grammar.PRINTED_AUTHORITY_LINE.match(line)), default=-1)
         for index, line in enumerate(lines):
-            if grammar.PRINTED_AUTHORITY_LINE.match(line):
-                authority.append(re.sub(r"^(TM|KT|TL|TUQ|Q)\.\s*", r"\1. ", line))
+            match = grammar.PRINTED_AUTHORITY_LINE.match(line)
+            if match:
+                authority.append(f"{match.group(1)}. {match.group(2) or ''}".rstrip())
             elif index > last_prefix or not authority:
                 title.append(line)
             else:
