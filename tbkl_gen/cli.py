@@ -296,14 +296,15 @@ def _relative(path: Path) -> str:
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path), help="Thư mục ghi tệp nguồn .yaml.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Ghi báo cáo nhập vào tệp này.")
 @click.option("--force", is_flag=True, help="Ghi đè tệp nguồn đã có.")
-def import_(paths, out_dir, report_path, force) -> None:  # noqa: ANN001
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Số tiến trình song song (mặc định: số nhân CPU).")
+def import_(paths, out_dir, report_path, force, jobs) -> None:  # noqa: ANN001
     """Nhập thông báo Word (.docx, .doc) thành tệp nguồn; sửa nhãn đánh số, báo mọi chỗ sửa và cảnh báo."""
     from tbkl_gen.importer import import_paths, report_text
 
     for path in paths:
         if not path.exists():
             raise click.BadParameter(f"không tìm thấy “{path}”", param_hint="PATHS")
-    reports, seconds = import_paths(list(paths), out_dir, force=force)
+    reports, seconds = import_paths(list(paths), out_dir, force=force, jobs=jobs)
     text = report_text(reports, seconds)
     if report_path is not None:
         from tbkl_gen.word.write import write_atomic

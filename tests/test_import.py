@@ -25,6 +25,8 @@ import pytest
 import yaml
 from conftest import EXAMPLES, NOTICES, SHARED, render_cli
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from docx.shared import Pt
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -297,6 +299,10 @@ def _hand_typed(path: Path) -> None:
         document.add_paragraph(f"{label}) Nội dung điểm {label}.")
     document.add_paragraph("Về dữ liệu dùng chung", style="List Number")
     document.add_paragraph("Giao Sở Tài chính chủ trì.", style="List Bullet")
+    tracked = document.add_paragraph("Giao Sở Nội vụ ")
+    tracked._p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="1" w:author="Châu"><w:r><w:t>khẩn trương</w:t></w:r></w:ins>'))
+    tracked._p.append(parse_xml(f'<w:del {nsdecls("w")} w:id="2" w:author="Châu"><w:r><w:delText> trong tháng 4</w:delText></w:r></w:del>'))
+    tracked.add_run(" báo cáo.")
     stray = document.add_table(rows=1, cols=2)
     stray.cell(0, 0).text = "Đơn vị"
     stray.cell(0, 1).text = "Thời hạn"
@@ -332,7 +338,7 @@ def test_a_hand_typed_notice_imports_with_every_correction_and_warning_reported(
             "tieu_de": True,
             "noi_dung": [{"diem": f"Nội dung điểm {x}."} for x in "abce"],
         },
-        {"khoan": "Về dữ liệu dùng chung", "noi_dung": [{"gach": "Giao Sở Tài chính chủ trì."}]},
+        {"khoan": "Về dữ liệu dùng chung", "noi_dung": [{"gach": "Giao Sở Tài chính chủ trì."}, "Giao Sở Nội vụ khẩn trương báo cáo."]},
         "Trân trọng thông báo để các cơ quan biết, thực hiện./.",
     ]
     assert data["trich_yeu"] == "Kết luận của đồng chí Phó Chủ tịch UBND tỉnh tại cuộc họp"
@@ -349,12 +355,12 @@ def test_a_hand_typed_notice_imports_with_every_correction_and_warning_reported(
     assert "  sửa: đoạn 17: dấu đầu dòng «•» in lại thành «-»" in lines
     assert "  sửa: toàn văn: 2 đoạn gõ chữ tổ hợp (NFD) chuyển thành chữ dựng sẵn (NFC)" in lines
     assert any(line.startswith("  sửa: bảng 3, hàng 1, cột 2: bỏ dấu cách đẩy họ tên") for line in lines)
-    assert (
-        "  cảnh báo: bảng 2 (đoạn 18): bảng ngoài phần đầu và phần chữ ký (1 hàng) không có trong nguồn; nội dung: «Đơn vị | Thời hạn»"
-        in lines
-    )
-    assert "  cảnh báo: đoạn 20: hình ảnh «Picture 1» không đưa vào nguồn" in lines
-    assert "  cảnh báo: đoạn 21: ghi chú (comment) của Châu không đưa vào nguồn: «Xem lại trước khi ký»" in lines
+    assert "  cảnh báo: đoạn 18: phần đã xóa khi theo dõi thay đổi không đưa vào nguồn: «trong tháng 4»" in lines
+    assert "  cảnh báo: đoạn 18: phần chèn khi theo dõi thay đổi được giữ như đã chấp nhận: «khẩn trương»" in lines
+    table = "bảng ngoài phần đầu và phần chữ ký (1 hàng) không có trong nguồn; nội dung: «Đơn vị | Thời hạn»"
+    assert f"  cảnh báo: bảng 2 (đoạn 19): {table}" in lines
+    assert "  cảnh báo: đoạn 21: hình ảnh «Picture 1» không đưa vào nguồn" in lines
+    assert "  cảnh báo: đoạn 22: ghi chú (comment) của Châu không đưa vào nguồn: «Xem lại trước khi ký»" in lines
     assert any(line.startswith("  ND30: quy tắc 2: Lề trang") for line in lines)
     notice, problems = _loaded(source)
     assert problems == []
@@ -425,6 +431,13 @@ def test_import_goes_on_past_a_file_it_cannot_read_and_exits_1(tmp_path: Path) -
         f"{good.as_posix()}: không nhập được: {(tmp_path / 'out' / 'sub' / 'tot.yaml').as_posix()} đã có, không ghi đè (dùng --force để ghi đè)"
         in again.output
     )
+
+
+def test_import_is_listed_in_the_help_and_needs_an_output_folder() -> None:
+    assert "  import " in render_cli(["--help"]).output
+    result = render_cli(["import", "x.docx"])
+    assert result.exit_code == 2
+    assert "Thiếu tùy chọn '-o' / '--output'." in result.output
 
 
 def test_import_into_a_workspace_leaves_out_the_office_defaults(tmp_path: Path) -> None:
