@@ -119,6 +119,8 @@ def quote(text: str) -> str:
 
 def _writable(text: str) -> bool:
     """Return whether text holds only characters a YAML file shows as they are."""
+    if text.isprintable():  # the common case, checked in C
+        return True
     return all(unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Zl", "Zp") for c in text)
 
 
@@ -156,9 +158,18 @@ def _folded(text: str, indent: int) -> list[str] | None:
 
 def _break_at(text: str, room: int) -> int | None:
     """Return the index of the space to break at: the last usable one within room, else the first."""
-    candidates = [m.start() for m in re.finditer(r"(?<=\S) (?=\S)", text)]
-    usable = [i for i in candidates if not _KEY_LINE.match(text[i + 1 :])]
-    within = [i for i in usable if i <= room]
-    if within:
-        return within[-1]
-    return usable[0] if usable else None
+
+    def usable(index: int) -> bool:
+        return 0 < index < len(text) - 1 and text[index - 1] != " " and text[index + 1] != " " and not _KEY_LINE.match(text[index + 1 :])
+
+    index = text.rfind(" ", 0, room + 1)
+    while index > 0:
+        if usable(index):
+            return index
+        index = text.rfind(" ", 0, index)
+    index = text.find(" ", room + 1)
+    while index != -1:
+        if usable(index):
+            return index
+        index = text.find(" ", index + 1)
+    return None

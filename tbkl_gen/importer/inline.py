@@ -10,7 +10,7 @@ layout's own parser, so the source prints what the file showed.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -23,8 +23,9 @@ NOTE = "\x00"
 """Stands for a footnote reference in plain text: XML text can never hold it."""
 
 
-@dataclass(frozen=True)
-class Char:
+class Char(NamedTuple):
+    """One character as shown, with its emphasis (a tuple: paragraphs hold thousands of them)."""
+
     ch: str
     bold: bool = False
     italic: bool = False
@@ -247,6 +248,8 @@ def to_markup(chars: list[Char], *, base_bold: bool = False, in_note: bool = Fal
     markup; text that is not bold inside such a title cannot be written and prints bold.
     """
     extra = "]" if in_note else ""
+    if all(c.note is None and not c.italic and (c.bold or base_bold) == base_bold for c in chars):
+        return _escape("".join(c.ch for c in chars), extra), False  # no emphasis: nothing to read back
     settled = _settle_spaces(chars, base_bold)
     markup = _markup(settled, base_bold, extra)
     expected = [(t, b, i, None) for t, b, i, _ in _expected_spans(settled, base_bold)]
