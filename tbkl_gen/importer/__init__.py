@@ -97,6 +97,10 @@ def _import_task(task: tuple[int, Path, Path, Path | None, bool]) -> FileReport:
         import_file(file, target, report, workspace=_workspace(config), force=force)
     except CannotImport as exc:
         report.error = str(exc)
+    except (RecursionError, MemoryError):
+        report.error = str(CannotImport(file, "tệp quá lớn hoặc lồng quá sâu để đọc"))
+    except Exception as exc:  # noqa: BLE001 - one odd file must not stop the folder; the type tells the bug
+        report.error = str(CannotImport(file, f"lỗi khi đọc tệp, xin báo cho người phát triển tbkl ({type(exc).__name__}: {exc})"))
     return report
 
 
