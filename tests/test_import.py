@@ -271,7 +271,7 @@ _PNG = (
 )
 
 
-def _hand_typed(path: Path) -> None:
+def _hand_typed(path: Path, *, title_with_summary: bool = False) -> None:
     """Write a notice the way offices type one: no styles of ours, slips included."""
     document = docx.Document()
     section = document.sections[0]
@@ -286,7 +286,9 @@ def _hand_typed(path: Path) -> None:
     title = document.add_paragraph()
     title.add_run("THÔNG BÁO").bold = True
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    summary = document.add_paragraph()
+    summary = title if title_with_summary else document.add_paragraph()
+    if title_with_summary:
+        title.runs[0].add_break()
     summary.add_run(unicodedata.normalize("NFD", "Kết luận của đồng chí Phó Chủ tịch UBND tỉnh tại cuộc họp")).bold = True
     summary.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph("")
@@ -369,6 +371,18 @@ def test_a_hand_typed_notice_imports_with_every_correction_and_warning_reported(
     text = "\n".join(p.text for p in docx.Document(str(rendered)).paragraphs)
     assert "d) Nội dung điểm e." in text and "2. Về dữ liệu dùng chung" in text
     assert [r.rule for r in audit_docx(rendered) if r.status == STATUS_FAIL] == []
+
+
+def test_a_title_typed_with_the_summary_in_one_paragraph_is_split(tmp_path: Path) -> None:
+    original = tmp_path / "chung-mot-doan.docx"
+    _hand_typed(original, title_with_summary=True)
+    source, report = _import_docx(original, tmp_path)
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    assert data["trich_yeu"] == "Kết luận của đồng chí Phó Chủ tịch UBND tỉnh tại cuộc họp"
+    assert data["noi_dung"][0].startswith("Ngày 16/4/2026")
+    assert "  sửa: đoạn 7: «THÔNG BÁO» và trích yếu chung một đoạn: tách thành hai dòng" in [f.line() for f in report.findings]
+    # The split is made in memory: the drafter's file keeps its one paragraph.
+    assert any(para.text.startswith("THÔNG BÁO\n") for para in docx.Document(str(original)).paragraphs)
 
 
 # --- .doc through LibreOffice, the command line -----------------------------------------------------

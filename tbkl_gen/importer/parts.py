@@ -52,11 +52,66 @@ def where(para: Para) -> str:
 
 def read_notice(document, report: FileReport) -> tuple[dict[str, Any], Doc, NoticeParts]:  # noqa: ANN001
     """Return the source data of a Word notice; corrections and warnings go to the report."""
+    _split_title(document, report)
     doc = read_document(document)
     symbol = _symbol_abbreviation(doc)
     parts = locate(doc, symbol)
     reader = _Reader(document, doc, parts, report)
     return reader.data(), doc, parts
+
+
+def _split_title(document, report: FileReport) -> None:  # noqa: ANN001
+    """Split "THÔNG BÁO", a line break, then the summary, typed as one paragraph, into two.
+
+    The locator finds the title as a paragraph of its own; the split is made on the document in
+    memory, never on the file.
+    """
+    body = document.element.find(W + "body")
+    if body is None:
+        return
+    for index, para in enumerate(body.iter(W + "p")):
+        if index > 60:
+            return
+        breaks = [b for b in para.iter(W + "br") if b.get(W + "type") in (None, "textWrapping")]
+        if not breaks:
+            continue
+        first = breaks[0]
+        before = "".join(t.text or "" for t in para.iter(W + "t") if _precedes(t, first))
+        if fold(before) != "THONGBAO":
+            continue
+        run = first.getparent()
+        if run is None or run.tag != W + "r" or run.getparent() is not para:
+            return
+        tail = etree.SubElement(para.getparent(), W + "p")
+        para.addnext(tail)
+        props = para.find(W + "pPr")
+        if props is not None:
+            tail.append(etree.fromstring(etree.tostring(props)))
+        split_run = etree.SubElement(tail, W + "r")
+        run_props = run.find(W + "rPr")
+        if run_props is not None:
+            split_run.append(etree.fromstring(etree.tostring(run_props)))
+        for child in list(first.itersiblings()):
+            split_run.append(child)
+        run.remove(first)
+        for sibling in list(run.itersiblings()):
+            tail.append(sibling)
+        report.add(CORRECTION, f"đoạn {index + 1}", "«THÔNG BÁO» và trích yếu chung một đoạn: tách thành hai dòng")
+        return
+
+
+def _precedes(element: etree._Element, mark: etree._Element) -> bool:
+    """Return whether element comes before mark in document order."""
+    for node in mark.itersiblings(preceding=True):
+        if node is element or element in node.iter():
+            return True
+    parent = mark.getparent()
+    while parent is not None:
+        for node in parent.itersiblings(preceding=True):
+            if node is element or element in node.iter():
+                return True
+        parent = parent.getparent()
+    return False
 
 
 def _symbol_abbreviation(doc: Doc) -> str | None:
