@@ -279,8 +279,13 @@ def _hand_typed(path: Path, *, title_with_summary: bool = False) -> None:
     header = document.add_table(rows=2, cols=2)
     header.cell(0, 0).paragraphs[0].add_run("ỦY BAN NHÂN DÂN").bold = True
     header.cell(0, 0).add_paragraph().add_run("TỈNH LÂM ĐỒNG").bold = True
-    header.cell(0, 1).paragraphs[0].add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").bold = True
-    header.cell(0, 1).add_paragraph().add_run("Độc lập - Tự do - Hạnh phúc").bold = True
+    national = header.cell(0, 1).paragraphs[0].add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    national.bold = True
+    if title_with_summary:
+        national.add_break()
+        national.add_text("Độc lập - Tự do - Hạnh phúc")
+    else:
+        header.cell(0, 1).add_paragraph().add_run("Độc lập - Tự do - Hạnh phúc").bold = True
     header.cell(1, 0).paragraphs[0].add_run("Số:      /TB-UBND")
     header.cell(1, 1).paragraphs[0].add_run("Lâm Đồng, ngày      tháng 4 năm 2026").italic = True
     title = document.add_paragraph()
@@ -289,7 +294,9 @@ def _hand_typed(path: Path, *, title_with_summary: bool = False) -> None:
     summary = title if title_with_summary else document.add_paragraph()
     if title_with_summary:
         title.runs[0].add_break()
-    summary.add_run(unicodedata.normalize("NFD", "Kết luận của đồng chí Phó Chủ tịch UBND tỉnh tại cuộc họp")).bold = True
+    summary_run = summary.add_run(unicodedata.normalize("NFD", "Kết luận của đồng chí Phó Chủ tịch UBND tỉnh tại cuộc họp"))
+    summary_run.bold = True
+    summary_run.font.all_caps = title_with_summary
     summary.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph("")
     opening = document.add_paragraph(unicodedata.normalize("NFD", "Ngày 16/4/2026, đồng chí Phó Chủ tịch chủ trì cuộc họp. "))
@@ -380,7 +387,11 @@ def test_a_title_typed_with_the_summary_in_one_paragraph_is_split(tmp_path: Path
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
     assert data["trich_yeu"] == "Kết luận của đồng chí Phó Chủ tịch UBND tỉnh tại cuộc họp"
     assert data["noi_dung"][0].startswith("Ngày 16/4/2026")
-    assert "  sửa: đoạn 7: «THÔNG BÁO» và trích yếu chung một đoạn: tách thành hai dòng" in [f.line() for f in report.findings]
+    assert data["co_quan"] == {"ten": ["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "viet_tat": "UBND"}
+    lines = [f.line() for f in report.findings]
+    assert "  sửa: đoạn 3: Quốc hiệu và Tiêu ngữ chung một đoạn: tách thành hai dòng" in lines
+    assert "  sửa: đoạn 6: «THÔNG BÁO» và trích yếu chung một đoạn: tách thành hai dòng" in lines
+    assert "  sửa: đoạn 6: trích yếu định dạng chữ in hoa (All Caps): giữ chữ thường như đã gõ" in lines
     # The split is made in memory: the drafter's file keeps its one paragraph.
     assert any(para.text.startswith("THÔNG BÁO\n") for para in docx.Document(str(original)).paragraphs)
 

@@ -33,17 +33,26 @@ class Char(NamedTuple):
     """A footnote's own source text (markup included) when this is a reference."""
 
 
-def paragraph_chars(para: Para, sheet: StyleSheet, notes: dict[str, str]) -> list[Char]:
-    """Return the characters a paragraph shows, its list label first, in NFC."""
+def paragraph_chars(para: Para, sheet: StyleSheet, notes: dict[str, str], *, apply_caps: bool = True) -> list[Char]:
+    """Return the characters a paragraph shows, its list label first, in NFC.
+
+    Without apply_caps, text formatted to show in capitals (All Caps) keeps the case it was typed in.
+    """
     chars: list[Char] = []
     if para.label:
         chars += [Char(c, para.mark.bold, para.mark.italic) for c in para.label]
-    chars += element_chars(para.element, sheet, para.format.style_id, para.table_style, notes)
+    chars += element_chars(para.element, sheet, para.format.style_id, para.table_style, notes, apply_caps=apply_caps)
     return chars
 
 
 def element_chars(
-    element: etree._Element, sheet: StyleSheet, style_id: str | None, table_style: str | None, notes: dict[str, str]
+    element: etree._Element,
+    sheet: StyleSheet,
+    style_id: str | None,
+    table_style: str | None,
+    notes: dict[str, str],
+    *,
+    apply_caps: bool = True,
 ) -> list[Char]:
     """Return the characters of one w:p: hidden text left out, caps applied, NFC per run."""
     chars: list[Char] = []
@@ -51,6 +60,7 @@ def element_chars(
         hidden, bold, italic, caps = _emphasis(sheet, run.find(W + "rPr"), style_id, table_style)
         if hidden:
             continue
+        caps = caps and apply_caps
         pieces: list[str] = []
         for child in run:
             tag = child.tag

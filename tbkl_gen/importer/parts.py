@@ -8,6 +8,7 @@ deleted change, a header line) is reported with its place, never dropped in sile
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from typing import Any
@@ -22,6 +23,7 @@ from tbkl_gen.importer.inline import Char, cleaned, element_chars, paragraph_cha
 from tbkl_gen.importer.labels import BodyPara, build_body
 from tbkl_gen.importer.report import CORRECTION, WARNING, FileReport
 from tbkl_gen.nd30 import grammar
+from tbkl_gen.nd30.format import NATIONAL_NAME
 from tbkl_gen.notice.vocabulary import URGENCY_LEVELS
 
 _NUMBER = re.compile(r"^Số\s*:\s*(?P<num>[^/]*?)\s*/\s*(?P<sym>\S.*?)\s*$")
@@ -39,51 +41,50 @@ _PIC = "{http://schemas.openxmlformats.org/drawingml/2006/picture}pic"
 _TEXTBOX = W + "txbxContent"
 
 
-def where(para: Para) -> str:
-    """Return where a paragraph is, as a drafter finds it in Word."""
-    if para.cell is not None:
+def where(para: Para, number: int, *, in_table: bool = True) -> str:
+    """Return where a paragraph is, as a drafter finds it in Word; number counts paragraphs from 1."""
+    if para.cell is not None and in_table:
         return f"bảng {para.cell.table + 1}, hàng {para.cell.row + 1}, cột {para.cell.col + 1}"
     if para.story != "body":
         return {"footnote": "chú thích", "endnote": "chú thích cuối", "header": "đầu trang", "footer": "chân trang"}.get(
             para.story, para.story
         )
-    return f"đoạn {para.order + 1}"
+    return f"đoạn {number}"
 
 
 def read_notice(document, report: FileReport) -> tuple[dict[str, Any], Doc, NoticeParts]:  # noqa: ANN001
     """Return the source data of a Word notice; corrections and warnings go to the report."""
-    _split_title(document, report)
+    tails = _split_title(document, report)
     doc = read_document(document)
     symbol = _symbol_abbreviation(doc)
     parts = locate(doc, symbol)
-    reader = _Reader(document, doc, parts, report)
+    reader = _Reader(document, doc, parts, report, tails)
     return reader.data(), doc, parts
 
 
-def _split_title(document, report: FileReport) -> None:  # noqa: ANN001
-    """Split "THÔNG BÁO", a line break, then the summary, typed as one paragraph, into two.
+def _split_title(document, report: FileReport) -> set[etree._Element]:  # noqa: ANN001
+    """Split a heading typed with the next line in one paragraph (a line break between) into two.
 
-    The locator finds the title as a paragraph of its own; the split is made on the document in
-    memory, never on the file.
+    "THÔNG BÁO" then the summary, or the national name then the motto: the locator finds each as
+    a paragraph of its own. The split is made on the document in memory, never on the file.
     """
+    tails: set[etree._Element] = set()
     body = document.element.find(W + "body")
     if body is None:
-        return
-    for index, para in enumerate(body.iter(W + "p")):
-        if index > 60:
-            return
+        return tails
+    headings = {"THONGBAO": "«THÔNG BÁO» và trích yếu", fold(NATIONAL_NAME): "Quốc hiệu và Tiêu ngữ"}
+    for index, para in enumerate(list(body.iter(W + "p"))[:60]):
         breaks = [b for b in para.iter(W + "br") if b.get(W + "type") in (None, "textWrapping")]
         if not breaks:
             continue
         first = breaks[0]
-        before = "".join(t.text or "" for t in para.iter(W + "t") if _precedes(t, first))
-        if fold(before) != "THONGBAO":
-            continue
+        before = fold("".join(t.text or "" for t in para.iter(W + "t") if _precedes(t, first)))
         run = first.getparent()
-        if run is None or run.tag != W + "r" or run.getparent() is not para:
-            return
-        tail = etree.SubElement(para.getparent(), W + "p")
+        if before not in headings or run is None or run.tag != W + "r" or run.getparent() is not para:
+            continue
+        tail = etree.Element(W + "p")
         para.addnext(tail)
+        tails.add(tail)
         props = para.find(W + "pPr")
         if props is not None:
             tail.append(etree.fromstring(etree.tostring(props)))
@@ -96,8 +97,8 @@ def _split_title(document, report: FileReport) -> None:  # noqa: ANN001
         run.remove(first)
         for sibling in list(run.itersiblings()):
             tail.append(sibling)
-        report.add(CORRECTION, f"đoạn {index + 1}", "«THÔNG BÁO» và trích yếu chung một đoạn: tách thành hai dòng")
-        return
+        report.add(CORRECTION, f"đoạn {index + 1}", f"{headings[before]} chung một đoạn: tách thành hai dòng")
+    return tails
 
 
 def _precedes(element: etree._Element, mark: etree._Element) -> bool:
@@ -123,14 +124,20 @@ def _symbol_abbreviation(doc: Doc) -> str | None:
 
 
 class _Reader:
-    def __init__(self, document, doc: Doc, parts: NoticeParts, report: FileReport) -> None:  # noqa: ANN001
+    def __init__(self, document, doc: Doc, parts: NoticeParts, report: FileReport, tails: set[etree._Element]) -> None:  # noqa: ANN001
         self.document = document
         self.doc = doc
         self.parts = parts
         self.report = report
         self.used: set[int] = set()
+        # Paragraphs split off in memory are numbered as the paragraph of the file they came from.
+        self._tail_orders = [p.order for p in doc.body if p.element in tails]
         self._abbrev: str | None = None
         self.notes = self._notes()
+
+    def where(self, para: Para, *, in_table: bool = True) -> str:
+        """Return where a paragraph is in the file as the drafter has it (before any split)."""
+        return where(para, para.order + 1 - bisect.bisect_right(self._tail_orders, para.order), in_table=in_table)
 
     def use(self, *paras: Para | None) -> None:
         self.used.update(id(p) for p in paras if p is not None)
@@ -186,13 +193,13 @@ class _Reader:
             self.use(para)
             match = _NUMBER.match(para.norm)
             if match is None:
-                self.report.add(WARNING, where(para), f"không đọc được số và ký hiệu trong «{para.norm}»")
+                self.report.add(WARNING, self.where(para), f"không đọc được số và ký hiệu trong «{para.norm}»")
             else:
                 typed = match.group("num").strip()
                 number = typed or None
                 symbol = re.sub(r"\s*-\s*", "-", match.group("sym"))
                 if symbol != match.group("sym"):
-                    self.report.add(CORRECTION, where(para), f"ký hiệu «{match.group('sym')}» viết liền thành «{symbol}»")
+                    self.report.add(CORRECTION, self.where(para), f"ký hiệu «{match.group('sym')}» viết liền thành «{symbol}»")
         if symbol is not None and symbol.startswith("TB-") and len(symbol) > 3:
             co_quan_abbrev = symbol[3:]
             symbol = None
@@ -209,7 +216,7 @@ class _Reader:
         self.use(para)
         match = _DATE.match(para.norm)
         if match is None:
-            self.report.add(WARNING, where(para), f"không đọc được địa danh, ngày tháng trong «{para.norm}»")
+            self.report.add(WARNING, self.where(para), f"không đọc được địa danh, ngày tháng trong «{para.norm}»")
             return {"dia_danh": "", "ngay": None}
         year = int(match.group("year"))
         month = int(match.group("month")) if match.group("month") else None
@@ -219,17 +226,17 @@ class _Reader:
             try:
                 date = dt.date(year, month, day)
             except ValueError:
-                self.report.add(WARNING, where(para), f"ngày {day}/{month}/{year} không có thật; chỉ giữ năm")
+                self.report.add(WARNING, self.where(para), f"ngày {day}/{month}/{year} không có thật; chỉ giữ năm")
         elif month is not None:
             date = f"{year}-{month:02d}"
         elif day is not None:
-            self.report.add(WARNING, where(para), "có ngày mà không có tháng; chỉ giữ năm")
+            self.report.add(WARNING, self.where(para), "có ngày mà không có tháng; chỉ giữ năm")
         printed_month = match.group("month")
         if printed_month and month is not None and printed_month != vn_month(month):
-            self.report.add(CORRECTION, where(para), f"tháng «{printed_month}» in lại thành «{vn_month(month)}»")
+            self.report.add(CORRECTION, self.where(para), f"tháng «{printed_month}» in lại thành «{vn_month(month)}»")
         printed_day = match.group("day")
         if printed_day and day is not None and printed_day != f"{day:02d}":
-            self.report.add(CORRECTION, where(para), f"ngày «{printed_day}» in lại thành «{day:02d}»")
+            self.report.add(CORRECTION, self.where(para), f"ngày «{printed_day}» in lại thành «{day:02d}»")
         return {"dia_danh": match.group("place").strip(), "ngay": date}
 
     def _urgency(self) -> str | None:
@@ -254,14 +261,16 @@ class _Reader:
         for para in parts.summary:
             if chars:
                 chars.append(Char(" "))
-            chars += paragraph_chars(para, self.doc.sheet, self.notes)
+            chars += paragraph_chars(para, self.doc.sheet, self.notes, apply_caps=False)
+        if any(para.text != norm_caps for para, norm_caps in ((p, _typed_text(p, self.doc.sheet)) for p in parts.summary)):
+            self.report.add(CORRECTION, self.where(parts.summary[0]), "trích yếu định dạng chữ in hoa (All Caps): giữ chữ thường như đã gõ")
         for char in chars:
             if char.note is not None:
-                self.report.add(WARNING, where(parts.summary[0]), f"chú thích trong trích yếu không đưa vào nguồn: «{char.note}»")
+                self.report.add(WARNING, self.where(parts.summary[0]), f"chú thích trong trích yếu không đưa vào nguồn: «{char.note}»")
         chars = [char for char in chars if char.note is None]
-        text = plain(self._spaced(cleaned(chars), where(parts.summary[0])))
+        text = plain(self._spaced(cleaned(chars), self.where(parts.summary[0])))
         if len(parts.summary) > 1:
-            self.report.add(CORRECTION, where(parts.summary[0]), f"trích yếu {len(parts.summary)} đoạn nối thành một")
+            self.report.add(CORRECTION, self.where(parts.summary[0]), f"trích yếu {len(parts.summary)} đoạn nối thành một")
         # The summary prints bold by the template: emphasis inside it is not kept.
         return text
 
@@ -279,9 +288,9 @@ class _Reader:
         paras = []
         for para in self._body_paras():
             self.use(para)
-            chars = self._spaced(cleaned(paragraph_chars(para, self.doc.sheet, self.notes)), where(para))
+            chars = self._spaced(cleaned(paragraph_chars(para, self.doc.sheet, self.notes)), self.where(para))
             if chars:
-                paras.append(BodyPara(where(para), chars, para.format.style_id))
+                paras.append(BodyPara(self.where(para), chars, para.format.style_id))
         if not paras:
             self.report.add(WARNING, "nội dung", "không tìm thấy đoạn nội dung nào")
             return []
@@ -341,7 +350,7 @@ class _Reader:
             self.use(para)
             if archive is None and fold(line).lstrip("-").startswith("LUU"):
                 archive = grammar.archive_content(line)
-                archive_where = where(para)
+                archive_where = self.where(para)
             elif archive is not None:
                 extra.append(line)
             else:
@@ -393,14 +402,14 @@ class _Reader:
         self.use(parts.signer)
         name = norm(parts.signer.text)
         if parts.signer.text != parts.signer.text.strip() and parts.signer.text.startswith(" "):
-            self.report.add(CORRECTION, where(parts.signer), "bỏ dấu cách đẩy họ tên sang phải; họ tên in căn giữa")
+            self.report.add(CORRECTION, self.where(parts.signer), "bỏ dấu cách đẩy họ tên sang phải; họ tên in căn giữa")
         prefix = grammar.academic_prefix(name)
         if prefix:
             name = name[name.index(prefix) + len(prefix) :].strip()
-            self.report.add(CORRECTION, where(parts.signer), f"bỏ học hàm, học vị «{prefix}» trước họ tên")
+            self.report.add(CORRECTION, self.where(parts.signer), f"bỏ học hàm, học vị «{prefix}» trước họ tên")
         if grammar.all_caps(name):
             titled = " ".join(word[:1] + word[1:].lower() for word in name.split())
-            self.report.add(CORRECTION, where(parts.signer), f"họ tên «{name}» viết lại thành «{titled}»")
+            self.report.add(CORRECTION, self.where(parts.signer), f"họ tên «{name}» viết lại thành «{titled}»")
             name = titled
         signer["ho_ten"] = name
         return signer
@@ -445,7 +454,7 @@ class _Reader:
             if para.cell is not None and para.cell.table not in header_tables | closing_tables:
                 stray.setdefault(para.cell.table, []).append(para)
                 continue
-            report.add(WARNING, where(para), f"đoạn không thuộc phần nào của thông báo, không đưa vào nguồn: «{para.norm}»")
+            report.add(WARNING, self.where(para), f"đoạn không thuộc phần nào của thông báo, không đưa vào nguồn: «{para.norm}»")
         for table, paras in stray.items():
             rows: dict[int, list[str]] = {}
             for para in paras:
@@ -454,7 +463,7 @@ class _Reader:
             text = " / ".join(" | ".join(cells) for cells in rows.values())
             report.add(
                 WARNING,
-                f"bảng {table + 1} (đoạn {paras[0].order + 1})",
+                f"bảng {table + 1} ({self.where(paras[0], in_table=False)})",
                 f"bảng ngoài phần đầu và phần chữ ký ({len(rows)} hàng) không có trong nguồn; nội dung: «{text}»",
             )
         for paras in self.doc.headers.values():
@@ -472,21 +481,21 @@ class _Reader:
             if drawing.tag.endswith("imagedata") or next(drawing.iter(_PIC), None) is not None:
                 name = next((d.get("descr") or d.get("name") for d in drawing.iter(WP + "docPr")), None)
                 label = f" «{name}»" if name else ""
-                self.report.add(WARNING, where(para), f"hình ảnh{label} không đưa vào nguồn")
+                self.report.add(WARNING, self.where(para), f"hình ảnh{label} không đưa vào nguồn")
         for box in element.iter(_TEXTBOX):
             if any(a.tag == _MC + "Fallback" for a in box.iterancestors()):
                 continue
             text = norm(" ".join("".join(t.text or "" for t in p.iter(W + "t")) for p in box.iter(W + "p")))
             if text:
-                self.report.add(WARNING, where(para), f"chữ trong hộp văn bản không đưa vào nguồn: «{text}»")
+                self.report.add(WARNING, self.where(para), f"chữ trong hộp văn bản không đưa vào nguồn: «{text}»")
         for deleted in element.iter(W + "del", W + "moveFrom"):
             text = norm("".join(t.text or "" for t in deleted.iter(W + "delText", W + "t")))
             if text:
-                self.report.add(WARNING, where(para), f"phần đã xóa khi theo dõi thay đổi không đưa vào nguồn: «{text}»")
+                self.report.add(WARNING, self.where(para), f"phần đã xóa khi theo dõi thay đổi không đưa vào nguồn: «{text}»")
         for inserted in element.iter(W + "ins", W + "moveTo"):
             text = norm("".join(t.text or "" for t in inserted.iter(W + "t")))
             if text:
-                self.report.add(WARNING, where(para), f"phần chèn khi theo dõi thay đổi được giữ như đã chấp nhận: «{text}»")
+                self.report.add(WARNING, self.where(para), f"phần chèn khi theo dõi thay đổi được giữ như đã chấp nhận: «{text}»")
 
     def _comments(self) -> None:
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -506,8 +515,15 @@ class _Reader:
         anchors: dict[str, str] = {}
         for para in self.doc.body:
             for mark in para.element.iter(W + "commentRangeStart", W + "commentReference"):
-                anchors.setdefault(mark.get(W + "id", ""), where(para))
+                anchors.setdefault(mark.get(W + "id", ""), self.where(para))
         return anchors
+
+
+def _typed_text(para: Para, sheet) -> str:  # noqa: ANN001
+    """Return the paragraph's text as typed, All Caps formatting not applied."""
+    return para.label + plain(element_chars(para.element, sheet, para.format.style_id, para.table_style, {}, apply_caps=False)).replace(
+        "\x00", ""
+    )
 
 
 def vn_month(month: int) -> str:
