@@ -162,7 +162,7 @@ def source_text(
         if template:
             data["mau"] = template
     data = _ordered(data)
-    header = [f"Nhập từ «{path.name}» bằng tbkl import; xem báo cáo nhập cho các chỗ đã sửa và cảnh báo."]
+    header = [f"Nhập từ «{path.name}» bằng tbkl import (chỗ đã sửa, cảnh báo: xem báo cáo nhập)."]
     if workspace is not None:
         schema = workspace.root / "notice.schema.json"
         if schema.is_file() and target is not None:
