@@ -351,6 +351,41 @@ def _relative(path: Path) -> str:
         return path.as_posix()
 
 
+# --- import -----------------------------------------------------------------------------------
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path), help="Thư mục ghi tệp nguồn .yaml.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Ghi báo cáo nhập vào tệp này.")
+@click.option("--force", is_flag=True, help="Ghi đè tệp nguồn đã có.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Số tiến trình song song (mặc định: số nhân CPU).")
+def import_(paths, out_dir, report_path, force, jobs) -> None:  # noqa: ANN001
+    """Nhập thông báo Word (.docx, .doc) thành tệp nguồn; sửa nhãn đánh số, báo mọi chỗ sửa và cảnh báo."""
+    from tbkl_gen.importer import import_paths, report_text
+
+    for path in paths:
+        if not path.exists():
+            raise click.BadParameter(f"không tìm thấy “{path}”", param_hint="PATHS")
+    reports, seconds = import_paths(list(paths), out_dir, force=force, jobs=jobs)
+    text = report_text(reports, seconds)
+    if report_path is not None:
+        from tbkl_gen.word.write import write_atomic
+
+        write_atomic(report_path, text.encode("utf-8"))
+        for report in reports:
+            click.echo(report.summary(), err=report.error is not None)
+        click.echo(text.rstrip("\n").rsplit("\n", 1)[-1])
+    else:
+        for report in reports:
+            click.echo(report.text(), err=report.error is not None)
+        click.echo(text.rstrip("\n").rsplit("\n", 1)[-1])
+    if not reports:
+        _fail("không có tệp Word (.docx, .doc) nào để nhập")
+    if any(r.error is not None or r.needs_fixing for r in reports):
+        sys.exit(EXIT_PROBLEMS)
+
+
 # --- schema -----------------------------------------------------------------------------------
 
 
