@@ -395,10 +395,15 @@ def tag_refusal(tag: str, local: frozenset[str] = frozenset()) -> str | None:
     except TemplateRefused as exc:
         return exc.reason
     except jinja2.TemplateSyntaxError as exc:
-        return f"sai cú pháp ({exc.message})"
+        return f"sai cú pháp ({_without_offset(exc.message)})"
     except (ValueError, RecursionError, MemoryError):
         return "sai cú pháp"
     return None
+
+
+def _without_offset(message: str | None) -> str:
+    """Return jinja's message without the character offset its lexer adds, which no one sees in Word."""
+    return re.sub(r" at \d+$", "", message or "")
 
 
 def builtin_templates_dir() -> Path:
@@ -757,11 +762,11 @@ def template_problems(parts: dict[str, bytes]) -> Iterator[tuple[template_tags.T
         try:
             tags = list(template_tags.find_tags(name, blob))
         except template_tags.UnreadablePart:
-            yield template_tags.Tag(name, template_tags.part_label(name), "", closed=True, split=False), "phần XML của mẫu bị hỏng"
+            yield template_tags.Tag(name, template_tags.part_label(name), "", closed=True), "phần XML của mẫu bị hỏng"
             continue
         count += len(tags)
         if count > MAX_TAGS:
-            yield template_tags.Tag(name, template_tags.part_label(name), "", closed=True, split=False), _too_many_tags()
+            yield template_tags.Tag(name, template_tags.part_label(name), "", closed=True), _too_many_tags()
             return
         loops = [name for tag in tags for name in tag.loop_names()]
         local = frozenset([*loops, "loop"] if loops else [])  # scopes are checked when the whole part compiles
@@ -772,6 +777,7 @@ def template_problems(parts: dict[str, bytes]) -> Iterator[tuple[template_tags.T
             reason = tag_refusal(tag.cleaned, local)
             if reason is not None:
                 yield tag, reason
+        yield from template_tags.unbalanced_blocks(tags)
 
 
 _TAG_START = re.compile(r"\{[{%]")
@@ -815,7 +821,8 @@ def _compiled(path: Path, sources: dict[str, str], key: str) -> dict[str, jinja2
                     raise TemplateBroken(path, f"{label}: {_tag_at(xml, exc.lineno)}{exc.reason}") from exc
                 if "end of template" in (exc.message or ""):
                     raise TemplateBroken(path, f"{label}: thiếu thẻ đóng (endif hoặc endfor) cho một thẻ if hoặc for") from exc
-                raise TemplateBroken(path, f"{label}: {_tag_at(xml, exc.lineno)}thẻ jinja sai cú pháp: {exc.message}") from exc
+                reason = _without_offset(exc.message)
+                raise TemplateBroken(path, f"{label}: {_tag_at(xml, exc.lineno)}thẻ jinja sai cú pháp: {reason}") from exc
             except (RecursionError, MemoryError, SyntaxError, ValueError) as exc:
                 raise TemplateBroken(path, f"{template_tags.part_label(name)}: thẻ jinja lồng nhau quá sâu hoặc quá dài") from exc
         if cache_file is not None:

@@ -42,7 +42,6 @@ class Tag:
     where: str
     text: str
     closed: bool
-    split: bool
 
     @property
     def cleaned(self) -> str:
@@ -58,12 +57,51 @@ class Tag:
     def closer(self) -> str:
         return _CLOSERS[self.text[:2]]
 
+    @property
+    def statement(self) -> str:
+        """Return the statement of a `{% … %}` tag ("if", "endfor", …), or "" for any other tag."""
+        if not (self.closed and self.text.startswith("{%")):
+            return ""
+        inner = self.cleaned[2:-2].strip().removeprefix("-").removesuffix("-").split(maxsplit=1)
+        return inner[0] if inner else ""
+
     def loop_names(self) -> list[str]:
         """Return the variables a `for` tag defines (none for any other tag)."""
         match = _LOOP.match(self.text)
         if not match:
             return []
         return [name.strip() for name in match.group(1).strip("() ").split(",") if name.strip().isidentifier()]
+
+
+_ENDS = {"if": "endif", "for": "endfor"}
+
+
+def unbalanced_blocks(tags: list[Tag]) -> Iterator[tuple[Tag, str]]:
+    """Yield each if/for tag of one part left without its end, and each end or else out of place.
+
+    Jinja compiles a part as a whole and would only say that the part ended too early; the office
+    needs the tag to look at.
+    """
+    open_blocks: list[Tag] = []
+    for tag in tags:
+        word = tag.statement
+        if word in _ENDS:
+            open_blocks.append(tag)
+        elif word in ("elif", "else"):
+            allowed = ("if",) if word == "elif" else ("if", "for")
+            if not open_blocks or open_blocks[-1].statement not in allowed:
+                yield tag, f"thẻ “{word}” không nằm trong thẻ {' hoặc '.join(allowed)} nào"
+        elif word in _ENDS.values():
+            start = word.removeprefix("end")
+            if not any(block.statement == start for block in open_blocks):
+                yield tag, f"không có thẻ “{start}” nào mở trước thẻ đóng này"
+                continue
+            while open_blocks[-1].statement != start:
+                inner = open_blocks.pop()
+                yield inner, f"thiếu thẻ đóng “{_ENDS[inner.statement]}” (trước thẻ “{tag.shown}” ở {tag.where})"
+            open_blocks.pop()
+    for block in open_blocks:
+        yield block, f"thiếu thẻ đóng “{_ENDS[block.statement]}”"
 
 
 def ordinal(number: int) -> str:
@@ -97,7 +135,7 @@ def find_tags(part: str, blob: bytes) -> Iterator[Tag]:
     if part == "docProps/core.xml":
         for element in root.iter():
             if isinstance(element.tag, str) and element.text:
-                yield from _tags_in(part, label, element.text, [element.text])
+                yield from _tags_in(part, label, element.text)
         return
     outside_tables = 0
     for paragraph in root.iter(f"{W}p"):
@@ -108,7 +146,7 @@ def find_tags(part: str, blob: bytes) -> Iterator[Tag]:
             where = f"{label}, đoạn {ordinal(outside_tables)}"
         else:
             where = f"{label}, {_cell_place(root, cell)}, đoạn {ordinal(_index(cell, paragraph, 'p'))}"
-        yield from _tags_in(part, where, "".join(runs), runs)
+        yield from _tags_in(part, where, "".join(runs))
 
 
 def _cell_place(root, cell) -> str:  # noqa: ANN001 - lxml elements
@@ -123,7 +161,13 @@ def _index(parent, child, tag: str) -> int:  # noqa: ANN001 - lxml elements
     return next(i for i, c in enumerate(parent.iterchildren(f"{W}{tag}"), start=1) if c is child)
 
 
-def _tags_in(part: str, where: str, text: str, runs: list[str]) -> Iterator[Tag]:
+def _tags_in(part: str, where: str, text: str) -> Iterator[Tag]:
+    for start, end, closed in _tag_spans(text):
+        yield Tag(part, where, text[start:end] if closed else text[start:end].rstrip(), closed=closed)
+
+
+def _tag_spans(text: str) -> Iterator[tuple[int, int, bool]]:
+    """Yield where each tag of a paragraph's text starts and ends, and whether it is closed there."""
     position = 0
     while True:
         opener = _OPENERS.search(text, position)
@@ -131,10 +175,9 @@ def _tags_in(part: str, where: str, text: str, runs: list[str]) -> Iterator[Tag]
             return
         end = text.find(_CLOSERS[opener.group()], opener.end())
         if end < 0:
-            yield Tag(part, where, text[opener.start() :].rstrip(), closed=False, split=False)
+            yield opener.start(), len(text), False
             return
-        tag = text[opener.start() : end + 2]
-        yield Tag(part, where, tag, closed=True, split=not any(tag in run for run in runs))
+        yield opener.start(), end + 2, True
         position = end + 2
 
 
@@ -205,7 +248,9 @@ def _repair_paragraph(xml: str, nodes: list[_Node]) -> Iterator[tuple[int, int, 
     texts = [_Text.read(xml, node) for node in nodes]
     text = "".join(piece.text for piece in texts)
     starts = list(accumulate((len(piece.text) for piece in texts), initial=0))
-    for start, end in _tag_spans(text):
+    for start, end, closed in _tag_spans(text):
+        if not closed:
+            return
         first, last = bisect_right(starts, start) - 1, bisect_right(starts, end - 1) - 1
         tag_start = texts[first].xml_start(start - starts[first])
         tag_end = texts[last].xml_end(end - 1 - starts[last])
@@ -269,17 +314,3 @@ def _character(written: str) -> str:
         return chr(int(name[2:], 16) if name[1] in "xX" else int(name[1:]))
     except (ValueError, OverflowError):  # not a character: the XML parser refuses the part later
         return "\ufffd"
-
-
-def _tag_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Yield where each closed tag of a paragraph's text starts and ends."""
-    position = 0
-    while True:
-        opener = _OPENERS.search(text, position)
-        if opener is None:
-            return
-        end = text.find(_CLOSERS[opener.group()], opener.end())
-        if end < 0:
-            return
-        yield opener.start(), end + 2
-        position = end + 2
