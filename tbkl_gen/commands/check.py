@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tbkl_gen.commands.batch import find_sources, template_request
-from tbkl_gen.errors import Place, Problem, Severity
+from tbkl_gen.errors import Place, Problem, Severity, WordFileRefused
 from tbkl_gen.source.read import Path_, field_path, load_notice
 from tbkl_gen.source.shape import read_together
 from tbkl_gen.notice.model import Notice
@@ -186,11 +186,20 @@ def _template_choice(path: Path, notice: Notice, source, workspace: Workspace | 
         yield problem
 
 
-def check_docx_files(paths: list[Path]) -> Iterator[tuple[Path, list]]:
-    """Yield each .docx with its per-rule results against ND30."""
+def check_docx_files(paths: list[Path]) -> Iterator[tuple[Path, list | WordFileRefused]]:
+    """Yield each .docx with its per-rule results against ND30, or why it was refused unread.
+
+    A refused file does not stop the others: each file gets its own report or its own reason.
+    """
     if not paths:
         return
     from tbkl_gen.audit import audit_docx
 
     for path in paths:
-        yield path, audit_docx(path)
+        try:
+            outcome: list | WordFileRefused = audit_docx(path)
+        except WordFileRefused as refusal:
+            outcome = refusal
+        except Exception as error:  # noqa: BLE001 - python-docx could not make a document of a file within the limits
+            outcome = WordFileRefused(path, f"không đọc được cấu trúc văn bản Word ({type(error).__name__}); hãy mở bằng Word và lưu lại")
+        yield path, outcome

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tbkl_gen.errors import ConfigNotOwned, Place, Problem
-from tbkl_gen.notice.vocabulary import EXTEND_KEY
+from tbkl_gen.notice.model import EXTEND_KEY
 
 if TYPE_CHECKING:
     from tbkl_gen.source.read import Path_, Source
