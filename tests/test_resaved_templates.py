@@ -277,3 +277,14 @@ def test_the_sandbox_judges_the_repaired_tag(tmp_path: Path) -> None:
         " tên “lipsum” không có trong hợp đồng mẫu"
     ) in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_an_if_closed_by_the_end_of_a_for_is_named_with_the_end_it_met(tmp_path: Path) -> None:
+    template = edited(tmp_path / "hong.docx", run("{% for x in noi_nhan %}{% if so %}{% endfor %}{{ ky_hieu }}"))
+    result = render_cli(["render", str(SEED), "-o", str(tmp_path / "out"), "--template", str(template)])
+    assert result.exit_code == 1
+    place = "phần thân, bảng thứ nhất, hàng thứ hai, ô thứ nhất, đoạn thứ nhất"
+    assert result.output.splitlines()[0] == (
+        f"--template: {template.as_posix()}: mẫu Word không dùng được: {place}: thẻ “{{% if so %}}”:"
+        f" thiếu thẻ đóng “endif” (trước thẻ “{{% endfor %}}” ở {place})"
+    )

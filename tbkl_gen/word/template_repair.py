@@ -67,7 +67,7 @@ def repaired_package(parts: dict[str, bytes]) -> dict[str, bytes]:
 def style_renames(styles_xml: str) -> dict[str, str]:
     """Return {id in the template: id tbkl writes} for the styles tbkl names whose id was changed."""
     ids = {match.group(1) for match in _STYLE.finditer(styles_xml)}
-    renames = {}
+    renames: dict[str, str] = {}
     for match in _STYLE.finditer(styles_xml):
         wanted = STYLE_IDS_BY_NAME.get(match.group(2).casefold())
         if wanted is not None and match.group(1) != wanted and wanted not in ids and wanted not in renames.values():
