@@ -188,7 +188,7 @@ def test_an_if_without_endif_is_named_by_what_is_missing(tmp_path: Path) -> None
     template = hostile(tmp_path / "evil.docx", "{% if so %}{{ trich_yeu }}")
     result = render_cli(["render", str(SEED), "-o", str(tmp_path / "out"), "--template", str(template)])
     assert result.exit_code == 1
-    assert "mẫu Word không dùng được: phần thân: thiếu thẻ đóng (endif hoặc endfor) cho một thẻ if hoặc for" in result.output
+    assert f"mẫu Word không dùng được: {IN_BODY}: thẻ “{{% if so %}}”: thiếu thẻ đóng “endif”\n" in result.output
 
 
 def test_a_template_may_use_loops_conditions_filters_and_arithmetic_of_the_contract(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ from markupsafe import Markup
 
 from tbkl_gen import __version__
 
-from tbkl_gen.word import template_tags, wordml
+from tbkl_gen.word import template_repair, template_tags, wordml
 from tbkl_gen.errors import TbklError, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
 from tbkl_gen.word.layout import Layout
 from tbkl_gen.wordfile import open_word_file
@@ -393,10 +393,15 @@ def tag_refusal(tag: str, local: frozenset[str] = frozenset()) -> str | None:
     except TemplateRefused as exc:
         return exc.reason
     except jinja2.TemplateSyntaxError as exc:
-        return f"sai cú pháp ({exc.message})"
+        return f"sai cú pháp ({_without_offset(exc.message)})"
     except (ValueError, RecursionError, MemoryError):
         return "sai cú pháp"
     return None
+
+
+def _without_offset(message: str | None) -> str:
+    """Return jinja's message without the character offset its lexer adds, which no one sees in Word."""
+    return re.sub(r" at \d+$", "", message or "")
 
 
 def builtin_templates_dir() -> Path:
@@ -488,7 +493,8 @@ class PreparedTemplate:
         self.path = path
         digest, self.parts = read_template_package(path)
         key = _cache_key(digest)
-        self.sources, self.widths = _cleaned(path, self.parts, key)
+        self.sources, self.widths, repaired = _cleaned(path, self.parts, key)
+        self.parts.update((name, xml.encode("utf-8")) for name, xml in repaired.items())
         self.compiled = _compiled(path, self.sources, key)
 
     def render_parts(self, layout: Layout) -> dict[str, bytes]:
@@ -586,6 +592,7 @@ def _cache_key(template_digest: str) -> str:
     """
     digest = hashlib.sha256(__version__.encode() + b"\0" + Path(__file__).read_bytes())
     digest.update(Path(template_tags.__file__).read_bytes())
+    digest.update(Path(template_repair.__file__).read_bytes())
     digest.update(template_digest.encode())
     return digest.hexdigest()[:32]
 
@@ -593,8 +600,9 @@ def _cache_key(template_digest: str) -> str:
 SHIPPED_SUFFIX = ".prepared.json"
 
 
-def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, str], _Widths]:
-    """Return the template's parts with tags cleaned by docxtpl, and the widths of its lines.
+def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, str], _Widths, dict[str, str]]:
+    """Return the template's parts with tags cleaned by docxtpl, the widths of its lines, and the
+    other parts that preparation repaired (see template_repair; none for a built-in template).
 
     Both depend only on the template's bytes, so they are kept in the user's own cache folder: a
     later run with the same template skips importing docxtpl, python-docx and lxml altogether.
@@ -612,7 +620,7 @@ def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, s
         try:
             cached = json.loads(candidate.read_text(encoding="utf-8"))
             if candidate is cache_file or cached["digest"] == _parts_digest(parts):
-                return cached["sources"], _Widths(*cached["widths"])
+                return cached["sources"], _Widths(*cached["widths"]), dict(cached.get("parts", {}))
         except (OSError, ValueError, KeyError, TypeError):
             pass
     form = prepared_form(path, parts)
@@ -623,7 +631,7 @@ def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, s
             write_atomic(cache_file, json.dumps(form).encode("utf-8"))
         except TbklError:
             pass  # a read-only home folder only costs speed
-    return form["sources"], _Widths(*form["widths"])
+    return form["sources"], _Widths(*form["widths"]), form.get("parts", {})
 
 
 def _shipped_form(path: Path) -> Path | None:
@@ -658,7 +666,9 @@ def _cache_folder() -> Path | None:
 
 
 def prepared_form(path: Path, parts: dict[str, bytes] | None = None) -> dict[str, Any]:
-    """Return a template's prepared form: its parts' digest, its cleaned sources and line widths.
+    """Return a template's prepared form: its parts' digest, its cleaned sources and line widths,
+    and under "parts" the other parts repaired after an editor re-saved the template (only when
+    there are some, so the forms of the built-in templates do not have the key).
 
     Every jinja tag is checked first, where a user sees it (part, table cell, paragraph): a tag
     outside the sandbox or left unclosed refuses the template with its text and place.
@@ -667,20 +677,26 @@ def prepared_form(path: Path, parts: dict[str, bytes] | None = None) -> dict[str
 
     if parts is None:
         parts = read_template_package(path)[1]
-    _refuse_bad_tags(path, parts)
+    package = template_repair.repaired_package(parts)
+    repaired = repaired_parts({**parts, **package})
+    _refuse_bad_tags(path, repaired)
     cleaner = DocxTemplate(path)
     sources = {}
-    for name in rendered_parts(parts):
-        xml = cleaner.patch_xml(parts[name].decode("utf-8"))
+    for name, blob in repaired.items():
+        xml = _unescaped_in_tags(cleaner.patch_xml(blob.decode("utf-8")))
         xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
         sources[name] = _EMPTY_RUN.sub("", xml)
     if sum(len(_TAG_START.findall(xml)) for xml in sources.values()) > MAX_TAGS:  # tags outside the text, too
         raise TemplateBroken(path, _too_many_tags())
     try:
-        widths = _measure(parts["word/document.xml"].decode("utf-8"))
+        widths = _measure(repaired["word/document.xml"].decode("utf-8"))
     except Exception as exc:  # noqa: BLE001 - any unreadable XML is the template's fault
         raise TemplateBroken(path, "word/document.xml không đọc được") from exc
-    return {"digest": _parts_digest(parts), "sources": sources, "widths": [widths.co_quan, widths.trich_yeu, widths.khan]}
+    form: dict[str, Any] = {"digest": _parts_digest(parts), "sources": sources, "widths": [widths.co_quan, widths.trich_yeu, widths.khan]}
+    others = {name: blob.decode("utf-8") for name, blob in package.items() if name not in sources}
+    if others:
+        form["parts"] = others
+    return form
 
 
 def rendered_parts(parts: dict[str, bytes]) -> list[str]:
@@ -688,18 +704,37 @@ def rendered_parts(parts: dict[str, bytes]) -> list[str]:
     return sorted(name for name in parts if _RENDERED.match(name))
 
 
+def repaired_parts(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """Return the parts rendered through jinja with their tags as jinja reads them.
+
+    Word and LibreOffice rewrite the tags of a template an office has edited: split across runs,
+    `&quot;` for `"`, smart quotes (see template_tags.repair_tags). The repair is made inside the
+    tags only, before any tag is checked, so the sandbox judges the text it will compile.
+    """
+    return {name: template_tags.repair_tags(name, parts[name].decode("utf-8")).encode("utf-8") for name in rendered_parts(parts)}
+
+
+# The inside of a tag once docxtpl has cleaned it; docxtpl unescapes "&lt;" and "&gt;" there, not "&amp;".
+_TAG_INSIDE = re.compile(r"(?<=\{[{%])(.*?)(?=[}%]\})")
+
+
+def _unescaped_in_tags(xml: str) -> str:
+    """Return xml with "&amp;" inside the tags written as the "&" jinja reads."""
+    return _TAG_INSIDE.sub(lambda match: match.group().replace("&amp;", "&"), xml) if "&amp;" in xml else xml
+
+
 def template_problems(parts: dict[str, bytes]) -> Iterator[tuple[template_tags.Tag, str]]:
     """Yield each tag of a template's rendered parts that cannot be used, with the reason."""
     count = 0
-    for name in rendered_parts(parts):
+    for name, blob in repaired_parts(parts).items():
         try:
-            tags = list(template_tags.find_tags(name, parts[name]))
+            tags = list(template_tags.find_tags(name, blob))
         except template_tags.UnreadablePart:
-            yield template_tags.Tag(name, template_tags.part_label(name), "", closed=True, split=False), "phần XML của mẫu bị hỏng"
+            yield template_tags.Tag(name, template_tags.part_label(name), "", closed=True), "phần XML của mẫu bị hỏng"
             continue
         count += len(tags)
         if count > MAX_TAGS:
-            yield template_tags.Tag(name, template_tags.part_label(name), "", closed=True, split=False), _too_many_tags()
+            yield template_tags.Tag(name, template_tags.part_label(name), "", closed=True), _too_many_tags()
             return
         loops = [name for tag in tags for name in tag.loop_names()]
         local = frozenset([*loops, "loop"] if loops else [])  # scopes are checked when the whole part compiles
@@ -710,6 +745,7 @@ def template_problems(parts: dict[str, bytes]) -> Iterator[tuple[template_tags.T
             reason = tag_refusal(tag.cleaned, local)
             if reason is not None:
                 yield tag, reason
+        yield from template_tags.unbalanced_blocks(tags)
 
 
 _TAG_START = re.compile(r"\{[{%]")
@@ -753,7 +789,8 @@ def _compiled(path: Path, sources: dict[str, str], key: str) -> dict[str, jinja2
                     raise TemplateBroken(path, f"{label}: {_tag_at(xml, exc.lineno)}{exc.reason}") from exc
                 if "end of template" in (exc.message or ""):
                     raise TemplateBroken(path, f"{label}: thiếu thẻ đóng (endif hoặc endfor) cho một thẻ if hoặc for") from exc
-                raise TemplateBroken(path, f"{label}: {_tag_at(xml, exc.lineno)}thẻ jinja sai cú pháp: {exc.message}") from exc
+                reason = _without_offset(exc.message)
+                raise TemplateBroken(path, f"{label}: {_tag_at(xml, exc.lineno)}thẻ jinja sai cú pháp: {reason}") from exc
             except (RecursionError, MemoryError, SyntaxError, ValueError) as exc:
                 raise TemplateBroken(path, f"{template_tags.part_label(name)}: thẻ jinja lồng nhau quá sâu hoặc quá dài") from exc
         if cache_file is not None:

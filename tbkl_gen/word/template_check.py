@@ -2,9 +2,11 @@
 
 An office edits its template in Word, or receives one from another office. What goes wrong: a tag
 that the sandbox refuses (a name or attribute outside the template contract, a forbidden
-statement such as include), a tag left unclosed, and a tag that Word has split across several
-runs (typing inside a tag, spell-checking, a change of formatting mid-tag). Each is named by the
-tag's text and where it sits (part, table cell, paragraph), as the user sees it in Word.
+statement such as include), a tag left unclosed, an if or for without its end. Each is named by
+the tag's text and where it sits (part, table cell, paragraph), as the user sees it in Word.
+What the editor rewrote without the office knowing (a tag split across runs by typing inside it
+or by spell-checking, `&quot;`, smart quotes, renamed style ids) is repaired when the template
+is prepared, so it is not a problem to report.
 """
 
 from __future__ import annotations
@@ -41,9 +43,8 @@ def template_choice_problem(
 
 
 def check_template(path: Path) -> Iterator[Problem]:
-    """Yield the problems of one Word template: unsafe package, refused or unclosed tags, split tags."""
-    from tbkl_gen.word import template_tags
-    from tbkl_gen.word.render import CONTRACT, PreparedTemplate, read_template_package, rendered_parts, template_problems
+    """Yield the problems of one Word template: unsafe package, refused or unclosed tags, unbalanced blocks."""
+    from tbkl_gen.word.render import CONTRACT, PreparedTemplate, read_template_package, template_problems
 
     try:
         _, parts = read_template_package(path)
@@ -56,23 +57,9 @@ def check_template(path: Path) -> Iterator[Problem]:
         shown = f"thẻ “{tag.shown}”: " if tag.text else ""
         hint = "các biến có: " + ", ".join(sorted(CONTRACT)) if "hợp đồng mẫu" in reason else ""
         yield Problem(Place(path, field=tag.where), shown + reason, Severity.ERROR, hint, "template")
-    for name in rendered_parts(parts):
-        try:
-            tags = list(template_tags.find_tags(name, parts[name]))
-        except template_tags.UnreadablePart:
-            continue  # reported above
-        for tag in tags:
-            if tag.split:
-                yield Problem(
-                    Place(path, field=tag.where),
-                    f"thẻ “{tag.shown}” bị Word tách thành nhiều đoạn định dạng",
-                    Severity.WARNING,
-                    "xóa thẻ rồi gõ lại liền một lần, không đổi định dạng giữa thẻ",
-                    "split_tag",
-                )
     if errors:
         return
-    try:  # what only the whole template shows: an if without endif, a for without endfor
+    try:  # what only compiling a whole part shows, such as an elif after the else
         PreparedTemplate(path)
     except TemplateBroken as exc:
         yield Problem(Place(path), exc.detail, code="template")
