@@ -183,7 +183,7 @@ def test_check_refuses_unknown_variables_and_warns_about_split_tags_in_office_te
     assert result.output.splitlines() == [
         "templates/rieng.docx: phần thân, đoạn thứ 23: thẻ “{{ so_dien_thoai }}”: tên “so_dien_thoai” không có trong hợp đồng mẫu"
         " (các biến có: co_quan, dia_danh_ngay, do_khan, gach_co_quan, gach_trich_yeu, ky_hieu, luu, nguoi_ky, noi_dung,"
-        " noi_nhan, o_khan, so, trich_yeu)",
+        " noi_nhan, o_khan, so, trich_yeu, trich_yeu_dong)",
         "templates/rieng.docx: cảnh báo: phần thân, đoạn thứ 23: thẻ “{{ so_dien_thoai }}” bị Word tách thành nhiều đoạn định dạng"
         " (xóa thẻ rồi gõ lại liền một lần, không đổi định dạng giữa thẻ)",
         "Đã kiểm tra 1 tệp: 1 lỗi, 1 cảnh báo.",
