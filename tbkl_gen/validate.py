@@ -29,11 +29,14 @@ from tbkl_gen.nd30.grammar import (
     ARCHIVE_FORM,
     AUTHORITY_LINE,
     AUTHORITY_PREFIXES,
+    COPY_COUNT_SHAPE,
     NUMBER_SHAPE,
     SYMBOL_SHAPE,
     all_caps,
     archive_content,
     is_archive,
+    is_drafter,
+    printed_archive,
 )
 from tbkl_gen.nd30.text_width import text_width_mm
 from tbkl_gen.word.columns import issuer_column_mm
@@ -405,9 +408,11 @@ class _Checker:
                 self.warn(path, f"nơi nhận “{shown(stripped)}” lặp lại{where}", "xóa một dòng", "duplicate_recipient")
             else:
                 seen[key] = index
-        self._check_archive(self.notice.luu)
+        if self._check_archive(self.notice.luu):
+            self._check_drafter()
 
-    def _check_archive(self, luu: str) -> None:
+    def _check_archive(self, luu: str) -> bool:
+        """Check the archive line as typed; return whether it follows the decree."""
         path = ("luu",)
         text = " ".join(luu.split())
         if text.startswith(("-", "–")):
@@ -431,6 +436,40 @@ class _Checker:
                 path,
                 f"dòng lưu “{shown(luu)}” không đúng dạng “{ARCHIVE_FORM}”",
                 "đơn vị viết tắt in hoa, cách nhau “, ”; ví dụ luu: VT, KGVX hoặc VT, NN&MT, KGVX, NC.Châu 05",
+                "archive",
+            )
+        else:
+            return True
+        return False
+
+    def _check_drafter(self) -> None:
+        """Check the drafter's mark and the copies (ô 12), and the archive line they print in."""
+        drafter = " ".join((self.notice.nguoi_soan or "").split())
+        copies = (self.notice.so_ban or "").strip()
+        if drafter and not is_drafter(drafter):
+            fixed = f"{drafter}." if re.fullmatch(r"[A-ZĐ]+", drafter) else "Sơn"
+            self.error(
+                ("nguoi_soan",),
+                f"ký hiệu người soạn thảo “{shown(drafter)}” đọc như tên đơn vị",
+                f"viết tên (nguoi_soan: Sơn), mã in hoa có dấu chấm như “PL.(300)” của Nghị định (nguoi_soan: {fixed}) "
+                "hoặc cả hai (nguoi_soan: NC.Châu)",
+                "archive",
+            )
+            return
+        if copies and (not COPY_COUNT_SHAPE.match(copies) or int(copies) == 0):
+            self.error(
+                ("so_ban",),
+                f"số lượng bản “{shown(copies)}” không đúng dạng",
+                "viết bằng chữ số, từ 1 đến 9999, ví dụ so_ban: 300",
+                "archive",
+            )
+            return
+        printed = printed_archive(archive_content(self.notice.luu), drafter or None, copies or None)
+        if (drafter or copies) and not is_archive(printed):
+            self.error(
+                ("nguoi_soan",) if drafter else ("so_ban",),
+                f"dòng lưu in ra “{shown(printed, 60)}” không đúng dạng “{ARCHIVE_FORM}”",
+                "dòng luu đã có người soạn thảo hoặc số bản: chỉ ghi đơn vị ở luu, người soạn thảo ở nguoi_soan, số bản ở so_ban",
                 "archive",
             )
 
@@ -751,6 +790,8 @@ def _texts(notice: Notice) -> Iterator[tuple[Path_, str]]:
     for index, item in enumerate(notice.noi_nhan):
         yield ("noi_nhan", index), item
     yield ("luu",), notice.luu
+    if notice.nguoi_soan:
+        yield ("nguoi_soan",), notice.nguoi_soan
     for index, line in enumerate(notice.nguoi_ky.quyen_han):
         yield ("nguoi_ky", "quyen_han", index), line
     yield ("nguoi_ky", "chuc_vu"), notice.nguoi_ky.chuc_vu

@@ -28,6 +28,7 @@ if str(HERE.parent) not in sys.path:
 
 from tbkl_gen.nd30 import format as nd30  # noqa: E402
 from tbkl_gen.nd30.document_types import THONG_BAO  # noqa: E402
+from tbkl_gen.nd30.text_width import text_width_mm  # noqa: E402
 from tbkl_gen.samples import SAMPLE_COMMUNE, SAMPLE_PROVINCE, SAMPLE_SIGNER  # noqa: E402
 from tbkl_gen.word.columns import CELL_MARGIN, ISSUER_COLUMN  # noqa: E402
 
@@ -41,6 +42,17 @@ TEXT_WIDTH = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT
 
 # Bold 13 pt motto "Độc lập - Tự do - Hạnh phúc" measured with Liberation Serif Bold.
 MOTTO_WIDTH_MM = 56.0
+
+# The closing table: recipients on the left, the signer on the right (ô 9b, 7a-7c). The decree
+# fixes no widths (its Mẫu 1.4 draws 5.28 + 11.09 cm; the Lâm Đồng originals 7.7-8.6 cm on the
+# left). 8 cm holds the usual long recipient lines ("- Lưu: VT, NN&MT, XDCT, KGVX, KTTH.",
+# "- UBND các xã, phường có cụm công nghiệp;", 71 mm of 11 pt) on one line, where 7.2 cm left a
+# word alone. It can be no wider: the right column keeps 8.4 cm, 80 mm of text, so that a signer's
+# line of 14 pt bold stays on one line ("PHÓ CHỦ TỊCH THƯỜNG TRỰC" is 76 mm, "KT. BỘ TRƯỞNG, CHỦ
+# NHIỆM" 72 mm).
+CLOSING_LEFT = 4536  # twips, cell margins included
+# A recipient that wraps continues under its text, not under the dash: a hanging indent of "- ".
+RECIPIENT_HANG = round(text_width_mm("- ", nd30.PRINTED_RECIPIENT_SIZE, bold=False) * nd30.TWIPS_PER_MM)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -227,7 +239,7 @@ def document_xml(spec: TemplateSpec) -> str:
     )
     title = (
         para("TBTenLoai", run(THONG_BAO.title))
-        + para("TBTrichYeu", run("{{ trich_yeu }}"))
+        + para("TBTrichYeu", run("{{r trich_yeu_dong }}"))
         + para("TBDuongKe", run("{{p gach_trich_yeu }}"))
     )
     kinds = (
@@ -245,7 +257,7 @@ def document_xml(spec: TemplateSpec) -> str:
         body.append(tag(f'{{%p {keyword} doan.kieu == "{kind}" %}}'))
         body.append(para(style, run("{{r doan.runs }}")))
     body += [tag("{%p endif %}"), tag("{%p endfor %}")]
-    closing_left = 4082  # 7.2 cm: recipients rarely wrap, the signer block keeps 9 cm
+    closing_left = CLOSING_LEFT
     closing = table(
         (closing_left, TEXT_WIDTH + 2 * CELL_MARGIN - closing_left),
         row(
@@ -368,7 +380,12 @@ def styles_xml(spec: TemplateSpec) -> str:
         _style("TBCong", "TB Dấu cộng", "", _rpr(body), based_on="TBNoiDung"),
         _style("TBKhoangCach", "TB Khoảng cách", "<w:keepNext/>" + single, _rpr(12)),
         _style("TBNoiNhan", "TB Nơi nhận", "<w:keepNext/>" + single, _rpr(nd30.PRINTED_RECIPIENTS_HEAD_SIZE, bold=True, italic=True)),
-        _style("TBNoiNhanMuc", "TB Nơi nhận mục", single, _rpr(nd30.PRINTED_RECIPIENT_SIZE)),
+        _style(
+            "TBNoiNhanMuc",
+            "TB Nơi nhận mục",
+            single + f'<w:ind w:left="{RECIPIENT_HANG}" w:hanging="{RECIPIENT_HANG}"/>',
+            _rpr(nd30.PRINTED_RECIPIENT_SIZE),
+        ),
         _style(
             "TBQuyenHan",
             "TB Quyền hạn người ký",

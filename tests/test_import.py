@@ -440,7 +440,10 @@ def test_import_goes_on_past_a_file_it_cannot_read_and_exits_1(tmp_path: Path) -
     good.write_bytes((SHARED / "real" / "lamdong-so-khcn.docx").read_bytes())
     result = render_cli(["import", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--report", str(tmp_path / "r.txt")])
     assert result.exit_code == 1
-    assert f"{renamed.as_posix()}: không nhập được: không phải tệp Word .docx (tệp .docx là một gói zip; tệp này có thể là loại khác bị đổi đuôi)" in result.output
+    assert (
+        f"{renamed.as_posix()}: không nhập được: không phải tệp Word .docx (tệp .docx là một gói zip; tệp này có thể là loại khác bị đổi đuôi)"
+        in result.output
+    )
     assert f"{broken.as_posix()}: không nhập được: gói zip bị cắt cụt hoặc hỏng (không có mục lục ở cuối gói)" in result.output
     assert (
         f"{(tmp_path / 'in' / 'thu.docx').as_posix()}: không nhập được: không tìm thấy tên loại «THÔNG BÁO» trên một dòng riêng: không đọc được như một thông báo"

@@ -44,11 +44,14 @@ def hostile(
     payload: str = "{{ trich_yeu }}",
     *,
     part: str = "word/document.xml",
-    replace: str = "{{ trich_yeu }}",
+    replace: str = "{{r trich_yeu_dong }}",
     entries: dict[str, bytes] | None = None,
     change: dict[str, bytes] | None = None,
 ) -> Path:
-    """Write a copy of the built-in template with payload in place of a tag, or with other parts."""
+    """Write a copy of the built-in template with payload in place of a tag, or with other parts.
+
+    The tag replaced by default is the summary's, `{{r trich_yeu_dong }}`, alone in its paragraph.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     with zipfile.ZipFile(BUILT_IN) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as copy:
@@ -455,7 +458,7 @@ def test_a_tbkl_yaml_of_another_user_is_refused(tmp_path: Path) -> None:
 def poisoned_form(template: Path, folder: Path) -> dict:
     """Return a prepared form for template whose sources would run a command."""
     form = json.loads((ROOT / "templates" / "ubnd-tinh.prepared.json").read_text(encoding="utf-8"))
-    form["sources"]["word/document.xml"] = form["sources"]["word/document.xml"].replace("{{ trich_yeu }}", run_code(folder), 1)
+    form["sources"]["word/document.xml"] = form["sources"]["word/document.xml"].replace("{{ trich_yeu_dong }}", run_code(folder), 1)
     return form
 
 

@@ -248,6 +248,24 @@ class Recipients:
             'Dòng lưu, không có chữ "Lưu:": "VT, KGVX".', label="dòng lưu", example="luu: VT, KGVX", min_length=1, stand_in="VT, X"
         )
     )
+    nguoi_soan: str | None = field(
+        default=None,
+        metadata=spec(
+            'Ký hiệu người soạn thảo (ô 12), in sau đơn vị trong dòng lưu: tên "Sơn", mã có dấu chấm "PL." '
+            'hoặc cả hai "NC.Châu"; dòng lưu in thành "VT, KGVX, Sơn".',
+            label="ký hiệu người soạn thảo",
+            example="nguoi_soan: Sơn",
+        ),
+    )
+    so_ban: str | None = field(
+        default=None,
+        metadata=spec(
+            'Số lượng bản phát hành (ô 12), chữ số Ả-rập, in trong ngoặc sau người soạn thảo: "VT, KGVX, PL.(300)".',
+            label="số lượng bản",
+            example="so_ban: 300",
+            digits_as_text=True,
+        ),
+    )
 
 
 @dataclass(frozen=True, kw_only=True, init=False, repr=False, eq=False)
@@ -263,8 +281,8 @@ class Notice(Header, Recipients, SignerBlock):
 
     document_type: ClassVar[DocumentType] = THONG_BAO
     source_order: ClassVar[tuple[str, ...]] = (
-        "phien_ban", "mau", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "ngay_hop", "do_khan",
-        "trich_yeu", "noi_dung", "noi_nhan", "luu", "nguoi_ky",
+        "phien_ban", "mau", "muc_in_hoa", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "ngay_hop", "do_khan",
+        "trich_yeu", "noi_dung", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
     )  # fmt: skip
     """The order of the keys in the schema and in messages: the order a source is written in."""
 
@@ -275,12 +293,22 @@ class Notice(Header, Recipients, SignerBlock):
         default=None,
         metadata=spec("Tên mẫu Word dùng để in; mặc định lấy từ tbkl.yaml hoặc mẫu chuẩn.", label="tên mẫu Word"),
     )
+    muc_in_hoa: bool = field(
+        default=True,
+        metadata=spec(
+            "Tiêu đề mục (I., II., …) in hoa toàn bộ như mẫu của Nghị định 30 (mặc định); "
+            'false: in đậm đúng như đã gõ, ví dụ "I. Đánh giá chung". Thường ghi một lần trong tbkl.yaml.',
+            label="cách in tiêu đề mục",
+            example="muc_in_hoa: false",
+        ),
+    )
     ngay_hop: dt.date | None = field(
         default=None, metadata=spec("Ngày họp (để kiểm tra ngày ban hành không sớm hơn ngày họp).", label="ngày họp")
     )
     trich_yeu: str = field(
         metadata=spec(
-            'Trích yếu: "Kết luận của đồng chí … tại …".',
+            'Trích yếu: "Kết luận của đồng chí … tại …"; tự xuống dòng theo khổ giấy. Muốn ngắt dòng ở chỗ '
+            'mình chọn, viết "trich_yeu: |" rồi mỗi dòng in một dòng.',
             label="trích yếu",
             example="trich_yeu: Kết luận của đồng chí …",
             min_length=1,

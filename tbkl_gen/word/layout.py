@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from tbkl_gen.markup import Footnote, Span, parse_inline
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.format import PRINTED_UNDER_TEXT_RATIO
-from tbkl_gen.nd30.grammar import archive_content
+from tbkl_gen.nd30.grammar import archive_content, printed_archive
 from tbkl_gen.notice.model import Cong, Diem, Gach, Khoan, Muc, Notice
 from tbkl_gen.nd30.text_width import text_width_mm
 
@@ -50,6 +50,9 @@ class Layout:
     dia_danh_ngay: str
     do_khan: str | None
     trich_yeu: str
+    """The summary on one line: where the drafter broke it, a space."""
+    trich_yeu_dong: tuple[str, ...]
+    """The summary by the lines the drafter chose (one item when none was chosen); each may wrap."""
     paragraphs: tuple[Paragraph, ...]
     footnotes: tuple[Footnote, ...]
     noi_nhan: tuple[str, ...]
@@ -65,6 +68,7 @@ class Layout:
 
 @dataclass
 class _Builder:
+    capitals: bool = True
     paragraphs: list[Paragraph] = field(default_factory=list)
     footnotes: list[Footnote] = field(default_factory=list)
 
@@ -81,13 +85,13 @@ def clean(text: str) -> str:
 
 def lay_out(notice: Notice) -> Layout:
     """Return the laid-out notice: numbers, labels and the end mark computed."""
-    builder = _Builder()
+    builder = _Builder(capitals=notice.muc_in_hoa)
     _blocks(builder, notice.noi_dung)
     paragraphs = _with_end_mark(builder.paragraphs)
     co_quan = tuple(vn.upper(clean(line)) for line in notice.co_quan.ten)
     co_quan_width = max(text_width_mm(line, 13, bold=True) for line in co_quan)
-    trich_yeu = clean(notice.trich_yeu)
-    trich_yeu_width = min(text_width_mm(trich_yeu, 14, bold=True), TEXT_WIDTH_MM)
+    trich_yeu_dong = summary_lines(notice.trich_yeu)
+    trich_yeu_width = max(min(text_width_mm(line, 14, bold=True), TEXT_WIDTH_MM) for line in trich_yeu_dong)
     day = notice.ngay
     return Layout(
         chu_quan=vn.upper(clean(notice.co_quan.chu_quan)) if notice.co_quan.chu_quan else None,
@@ -96,11 +100,12 @@ def lay_out(notice: Notice) -> Layout:
         ky_hieu=clean(notice.symbol),
         dia_danh_ngay=vn.date_line(clean(notice.dia_danh), day.nam, day.thang, day.ngay),
         do_khan=notice.do_khan,
-        trich_yeu=trich_yeu,
+        trich_yeu=" ".join(trich_yeu_dong),
+        trich_yeu_dong=trich_yeu_dong,
         paragraphs=tuple(paragraphs),
         footnotes=tuple(builder.footnotes),
         noi_nhan=tuple(recipient(item) for item in notice.noi_nhan),
-        luu=archive(notice.luu),
+        luu=printed_archive(archive(notice.luu), _optional(notice.nguoi_soan), _optional(notice.so_ban)),
         quyen_han=tuple(vn.upper(clean(line)) for line in notice.nguoi_ky.quyen_han),
         chuc_vu=vn.upper(clean(notice.nguoi_ky.chuc_vu)),
         ho_ten=clean(notice.nguoi_ky.ho_ten),
@@ -109,6 +114,20 @@ def lay_out(notice: Notice) -> Layout:
         co_quan_width_mm=co_quan_width,
         trich_yeu_width_mm=trich_yeu_width,
     )
+
+
+def summary_lines(text: str) -> tuple[str, ...]:
+    """Return the summary by the lines the drafter broke it into (`trich_yeu: |`), each on one line.
+
+    A folded or plain YAML value has no line break left in it, so it is one line that the page
+    wraps; a literal block keeps the drafter's breaks, and blank lines between them are dropped.
+    """
+    lines = tuple(line for line in (clean(piece) for piece in re.split(r"\r\n|\r|\n", text)) if line)
+    return lines or ("",)
+
+
+def _optional(text: str | None) -> str | None:
+    return clean(text) or None if text is not None else None
 
 
 def recipient(text: str) -> str:
@@ -131,7 +150,7 @@ def _blocks(builder: _Builder, blocks: list) -> None:
             sections += 1
             items = 0
             label = f"{vn.roman(sections)}. "
-            spans = builder.inline(vn.upper(block.muc), bold=True)
+            spans = builder.inline(vn.upper(block.muc) if builder.capitals else block.muc, bold=True)
             builder.paragraphs.append(Paragraph("muc", (Span(label, bold=True), *spans), label))
             _blocks(builder, block.noi_dung)
         elif isinstance(block, Khoan):

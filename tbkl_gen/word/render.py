@@ -65,11 +65,12 @@ CONTRACT = {
     "do_khan": "mức độ khẩn hoặc rỗng",
     "o_khan": "đoạn khung độ khẩn (dùng với {{p o_khan }})",
     "dia_danh_ngay": "dòng địa danh, ngày tháng năm",
-    "trich_yeu": "trích yếu",
+    "trich_yeu": "trích yếu trên một dòng (chỗ người soạn ngắt dòng thành dấu cách)",
+    "trich_yeu_dong": "trích yếu theo các dòng người soạn chọn, nối bằng ngắt dòng (dùng với {{r trich_yeu_dong }})",
     "gach_trich_yeu": "đoạn đường kẻ dưới trích yếu (dùng với {{p gach_trich_yeu }})",
     "noi_dung": "danh sách đoạn: doan.kieu (doan, muc, khoan, khoan_tieu_de, diem, gach, cong), doan.runs (dùng với {{r doan.runs }}), doan.text",
     "noi_nhan": "danh sách nơi nhận, không có dấu “-” và “;”",
-    "luu": "nội dung dòng lưu, ví dụ “VT, KGVX”",
+    "luu": "nội dung dòng lưu, có người soạn thảo và số bản nếu có, ví dụ “VT, KGVX” hoặc “VT, KGVX, Sơn (05)”",
     "nguoi_ky": "nguoi_ky.quyen_han (danh sách dòng), nguoi_ky.chuc_vu, nguoi_ky.ho_ten",
 }
 
@@ -568,6 +569,7 @@ class PreparedTemplate:
             ),
             "dia_danh_ngay": layout.dia_danh_ngay,
             "trich_yeu": layout.trich_yeu,
+            "trich_yeu_dong": Markup(wordml.broken_lines(layout.trich_yeu_dong)),
             "gach_trich_yeu": Markup(wordml.centred_line("TBDuongKe", layout.trich_yeu_line_mm, self.widths.trich_yeu)),
             "noi_dung": [{"kieu": p.kind, "runs": Markup(wordml.runs(p.spans)), "text": p.text} for p in layout.paragraphs],
             "noi_nhan": list(layout.noi_nhan),
