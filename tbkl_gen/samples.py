@@ -12,7 +12,7 @@ from typing import Final
 GAP: Final = "…"
 """What the skeleton leaves where the drafter fills in a date, a name or a task."""
 
-SAMPLE_SIGNER: Final = "Nguyễn Văn An"
+SAMPLE_SIGNER: Final = "Nguyễn Văn A"
 """The signer's name in every sample tbkl.yaml (templates/index.json is built from it)."""
 
 SAMPLE_PROVINCE: Final = "Lâm Đồng"

@@ -58,7 +58,7 @@ def test_new_then_render_gives_a_correct_notice(workspace: Path) -> None:
     lines = recipients(output)
     assert lines[:2] == ["- Như thành phần dự họp;", "- Chủ tịch, các PCT UBND tỉnh;"]
     assert lines[-1] == "- Lưu: VT, TH."
-    assert "Nguyễn Văn An" in texts
+    assert SAMPLE_SIGNER in texts
 
 
 def test_new_refuses_an_existing_notice(workspace: Path) -> None:
@@ -99,7 +99,7 @@ def test_a_notice_states_only_what_differs(workspace: Path) -> None:
     result = render_cli(["render"], cwd=workspace)
     assert result.exit_code == 0, result.output
     texts = body_texts(workspace / "out" / "a.docx")
-    assert "Trần Thị Bình" in texts and "Nguyễn Văn An" not in texts
+    assert "Trần Thị Bình" in texts and SAMPLE_SIGNER not in texts
     assert "KT. CHÁNH VĂN PHÒNG" in texts  # the rest of nguoi_ky still comes from tbkl.yaml
     assert "Lâm Đồng, ngày 14 tháng 3 năm 2026" in texts
 
