@@ -22,9 +22,13 @@ _NOTE_KINDS_WITHOUT_TEXT = {"separator", "continuationSeparator", "continuationN
 
 
 def document_lines(path: Path) -> list[str]:
-    """Return the text of every non-empty paragraph of the body, then of every footnote."""
+    """Return the text of every non-empty paragraph of the body, then of every footnote.
+
+    A paragraph broken by a line break (`<w:br/>`, the drafter's chosen break in a summary) gives
+    one line for each of its lines, as a reader sees them.
+    """
     body = Document(str(path)).element.body
-    lines = [_text(p) for p in body.iter(qn("w:p")) if not _in_fallback(p)]
+    lines = [line for p in body.iter(qn("w:p")) if not _in_fallback(p) for line in _text(p).split("\n")]
     return [line for line in lines if line.strip()] + footnote_texts(path)
 
 

@@ -26,7 +26,7 @@ from tbkl_gen.audit import audit_docx
 from tbkl_gen.audit.report import STATUS_FAIL
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.commands.batch import render_one
-from tbkl_gen.word.layout import clean, recipient
+from tbkl_gen.word.layout import clean, recipient, summary_lines
 from tbkl_gen.source.read import load_notice
 from tbkl_gen.word.render import find_template
 from tbkl_gen.validate import validate
@@ -96,7 +96,7 @@ def test_a_notice_that_loads_renders_with_the_same_text(
         lines = document_lines(output)
 
     expected = [
-        clean(unicodedata.normalize("NFC", summary)),
+        *summary_lines(unicodedata.normalize("NFC", summary)),
         clean(unicodedata.normalize("NFC", place)),
         clean(unicodedata.normalize("NFC", name)),
         *(_shown(kind, text) for kind, text in content),

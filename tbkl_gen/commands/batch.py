@@ -539,7 +539,7 @@ class _Outcome:
 # Looked up once per batch (each worker process fills its own): workspaces by folder, and
 # templates by (name, workspace templates folder) with what the manifest records of them.
 _WORKSPACES: dict[Path, object] = {}
-_TEMPLATES: dict[tuple[str | None, Path | None], tuple[Path, str, str]] = {}
+_TEMPLATES: dict[tuple[str | None, Path | None, Path | None, Path | None], tuple[Path, str, str]] = {}
 
 
 def _workspace_for(source: Path):  # noqa: ANN202
@@ -551,14 +551,24 @@ def _workspace_for(source: Path):  # noqa: ANN202
     return _WORKSPACES[folder]
 
 
-def _template_for(name: str | None, templates_dir: Path | None, out_dir: Path) -> tuple[Path, str, str]:
-    """Return the template file, its path as the manifest keeps it, and its content hash."""
+def _template_for(
+    name: str | None,
+    templates_dir: Path | None,
+    out_dir: Path,
+    written_in: Path | None = None,
+    boundary: Path | None = None,
+) -> tuple[Path, str, str]:
+    """Return the template file, its path as the manifest keeps it, and its content hash.
+
+    written_in and boundary: see `find_template` (None for the command line and the default).
+    """
     from tbkl_gen.word.render import find_template
 
-    key = (name, templates_dir)
+    key = (name, templates_dir, written_in, boundary)
     if key not in _TEMPLATES:
-        path = find_template(name, templates_dir).resolve()
-        _TEMPLATES[key] = (path, _relative(path, out_dir), _digest(path.read_bytes()))
+        path = find_template(name, templates_dir, written_in=written_in, boundary=boundary).resolve()
+        data = read_regular(path, MAX_TEMPLATE_BYTES)  # too big or odd: tbkl_gen.wordfile says why when it is opened
+        _TEMPLATES[key] = (path, _relative(path, out_dir), _digest(data) if data is not None else "")
     return _TEMPLATES[key]
 
 
@@ -578,13 +588,11 @@ def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
         problems += validate(notice, loaded.source)
     if notice is None or any(p.is_error for p in problems):
         return _Outcome(job, stamp, problems, valid=False)
-    name = (
-        template_name
-        or _beside(notice.mau, job.source.parent)
-        or (_beside(workspace.template, workspace.root) if workspace is not None else None)
-    )
+    written = loaded.source.origins.get(("mau",), job.source)  # tbkl.yaml when the notice inherits it
+    name, written_in, boundary = template_request(template_name, notice.mau, written, workspace)
     try:
-        template, template_key, template_hash = _template_for(name, workspace.templates_dir if workspace is not None else None, out_dir)
+        templates_dir = workspace.templates_dir if workspace is not None else None
+        template, template_key, template_hash = _template_for(name, templates_dir, out_dir, written_in, boundary)
         data = render_one(notice, template)
     except TbklError as exc:
         if template_name:
@@ -610,11 +618,25 @@ def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
     return _Outcome(job, stamp, problems, valid=True, staged=staged, number=number)
 
 
-def _beside(name: str | None, folder: Path) -> str | None:
-    """Return a template given as a relative .docx path, taken from the folder it was written in."""
-    if name and name.endswith(".docx") and not Path(name).is_absolute():
-        return str(folder / name)
-    return name
+def template_request(
+    command_line: str | None, notice_template: str | None, written_in: Path, workspace
+) -> tuple[str | None, Path | None, Path | None]:  # noqa: ANN001
+    """Return which template a notice asks for: its name, the folder it was written in, its bound.
+
+    The command line's --template may name any .docx (folder None). A notice's `mau`, written in
+    the file written_in (the notice, or tbkl.yaml when it is a default), is read from that file's
+    folder and may not leave the workspace (the notice's folder outside one); tbkl.yaml's own
+    `mau` is read from the workspace's root, inside it.
+    """
+    if command_line:
+        return command_line, None, None
+    folder = written_in.resolve().parent
+    if notice_template:
+        return notice_template, folder, workspace.root.resolve() if workspace is not None else folder
+    if workspace is not None and workspace.template:
+        root = workspace.root.resolve()
+        return workspace.template, root, root
+    return None, None, None
 
 
 def render_one(notice, template: Path) -> bytes:  # noqa: ANN001

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tbkl_gen.commands.batch import find_sources
-from tbkl_gen.errors import Place, Problem, Severity
+from tbkl_gen.commands.batch import find_sources, template_request
+from tbkl_gen.errors import Place, Problem, Severity, WordFileRefused
 from tbkl_gen.source.read import Path_, field_path, load_notice
 from tbkl_gen.source.shape import read_together
 from tbkl_gen.notice.model import Notice
@@ -57,6 +57,8 @@ def check_sources(paths: list[Path]) -> CheckOutcome:
         loaded = load_notice(source, workspace.defaults if workspace else None)
         problems = list(loaded.problems)
         notice = loaded.notice or loaded.partial
+        if loaded.notice is not None and loaded.source is not None:
+            problems.extend(_template_choice(source, loaded.notice, loaded.source, workspace))
         if notice is not None and loaded.source is not None:
             problems.extend(_outside(loaded.source.broken, validate(notice, loaded.source)))
             if not read_together(loaded.source.broken) & _NUMBERED_BY:
@@ -161,16 +163,43 @@ def _in_order(source: Path, problems: list[Problem]) -> list[Problem]:
 
 
 def _template_problems(workspace: Workspace) -> Iterator[Problem]:
-    from tbkl_gen.word.template_check import check_workspace_templates
+    from tbkl_gen.word.template_check import check_workspace_templates, template_choice_problem
 
+    if workspace.template and workspace.template_place is not None:
+        root = workspace.root.resolve()
+        problem = template_choice_problem(workspace.template, workspace.template_place, workspace.templates_dir, root, root)
+        if problem is not None:
+            yield problem
     yield from check_workspace_templates(workspace)
 
 
-def check_docx_files(paths: list[Path]) -> Iterator[tuple[Path, list]]:
-    """Yield each .docx with its per-rule results against ND30."""
+def _template_choice(path: Path, notice: Notice, source, workspace: Workspace | None) -> Iterator[Problem]:  # noqa: ANN001
+    """Yield the problem of the template a notice names in `mau`, when it cannot be used."""
+    from tbkl_gen.word.template_check import template_choice_problem
+
+    if not notice.mau:
+        return
+    name, written_in, boundary = template_request(None, notice.mau, source.origins.get(("mau",), path), workspace)
+    templates_dir = workspace.templates_dir if workspace is not None else None
+    problem = template_choice_problem(name, source.place(("mau",)), templates_dir, written_in, boundary)
+    if problem is not None:
+        yield problem
+
+
+def check_docx_files(paths: list[Path]) -> Iterator[tuple[Path, list | WordFileRefused]]:
+    """Yield each .docx with its per-rule results against ND30, or why it was refused unread.
+
+    A refused file does not stop the others: each file gets its own report or its own reason.
+    """
     if not paths:
         return
     from tbkl_gen.audit import audit_docx
 
     for path in paths:
-        yield path, audit_docx(path)
+        try:
+            outcome: list | WordFileRefused = audit_docx(path)
+        except WordFileRefused as refusal:
+            outcome = refusal
+        except Exception as error:  # noqa: BLE001 - python-docx could not make a document of a file within the limits
+            outcome = WordFileRefused(path, f"không đọc được cấu trúc văn bản Word ({type(error).__name__}); hãy mở bằng Word và lưu lại")
+        yield path, outcome

@@ -104,7 +104,9 @@ _NAMES = rf"{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}"
 _CODE = r"[A-ZĐ]+\."
 DRAFTER: Final = rf"(?:{_CODE})?{_NAMES}|{_CODE}"
 """The drafter's mark: a code ("PL."), a name ("Sơn"), or both ("NC.Châu" reads unit NC, drafter Châu)."""
-COPIES: Final = r"[0-9]{1,4}|\([0-9]{1,4}\)"
+COPY_COUNT: Final = r"[0-9]{1,4}"
+"""A number of copies in Arabic digits: "05", "300"."""
+COPIES: Final = rf"{COPY_COUNT}|\({COPY_COUNT}\)"
 """The number of copies archived: "05" or "(300)"."""
 ARCHIVE: Final = (
     rf"VT(?:, {UNIT})+(?:\.{_NAMES})?"
@@ -116,6 +118,10 @@ ARCHIVE_SHAPE: Final = re.compile(rf"^(?:{ARCHIVE})$")
 PRINTED_ARCHIVE_LINE: Final = re.compile(rf"^- Lưu: (?:{ARCHIVE})\.$")
 ARCHIVE_FORM: Final = "VT, <đơn vị soạn thảo>[, <người soạn thảo>][ <số bản>]"
 """The archive grammar told in words, for messages."""
+DRAFTER_SHAPE: Final = re.compile(rf"^(?:{DRAFTER})$")
+UNIT_SHAPE: Final = re.compile(rf"^(?:{UNIT})$")
+COPY_COUNT_SHAPE: Final = re.compile(rf"^(?:{COPY_COUNT})$")
+_PRINTED_PARTS = re.compile(rf"^(?P<units>VT(?:, {UNIT})+)(?:, (?P<drafter>{DRAFTER}))?(?:(?: |(?<=\.))\((?P<copies>{COPY_COUNT})\))?$")
 
 _ARCHIVE_LEAD = re.compile(r"^[-–]\s*")
 _ARCHIVE_WORD = re.compile(r"^lưu\s*:?\s*", re.IGNORECASE)
@@ -129,6 +135,41 @@ def archive_content(typed: str) -> str:
     text = _ARCHIVE_WORD.sub("", text)
     # "VT,KGVX" is the same line as "VT, KGVX": print the comma the decree's examples print.
     return _COMMA.sub(", ", text).rstrip(" ;.,")
+
+
+def printed_archive(content: str, drafter: str | None = None, copies: str | None = None) -> str:
+    """Return the archive line's content with the drafter's mark and the copies (ô 12) after the units.
+
+    The drafter follows the units after ", " ("VT, KGVX, Sơn"); the number of copies follows in
+    brackets, straight after a code's dot as in the decree's "PL.(300)", else after a space
+    ("VT, KGVX, Sơn (05)", "VT, KGVX (05)"). A code with nothing after it loses its dot to the
+    line's full stop, and then reads as a unit.
+    """
+    text = content
+    if drafter:
+        # The line's own full stop ends a code with nothing after it: "- Lưu: VT, KGVX, PL."
+        text += f", {drafter if copies else drafter.rstrip('.')}"
+    if copies:
+        text += f"{'' if text.endswith('.') else ' '}({copies})"
+    return text
+
+
+def split_archive(content: str) -> tuple[str, str | None, str | None] | None:
+    """Return (units, drafter, copies) of a content `printed_archive` made, or None for another form.
+
+    "VT, KGVX, Sơn (05)" gives ("VT, KGVX", "Sơn", "05"); "VT, KGVX, NC.Châu" gives ("VT, KGVX",
+    "NC.Châu", None). A drafter mark that reads as a unit ("NXT") cannot be told from one: it
+    stays among the units, which is why the checks ask for a name or a code with a dot.
+    """
+    match = _PRINTED_PARTS.match(" ".join(content.split()))
+    if match is None:
+        return None
+    return match.group("units"), match.group("drafter"), match.group("copies")
+
+
+def is_drafter(mark: str) -> bool:
+    """Return whether a drafter's mark is a name, a code with its dot, or both, and not a unit."""
+    return DRAFTER_SHAPE.match(mark) is not None and UNIT_SHAPE.match(mark) is None
 
 
 def is_archive(content: str) -> bool:

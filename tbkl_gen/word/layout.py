@@ -4,8 +4,8 @@
 shows, with every number computed here and nowhere else. The result is plain data, the same for
 the Word renderer and for any later consumer (previews, text diffs, e-office export).
 
-Inline markup inside any text: `**đậm**`, `*nghiêng*`, `^[chú thích cuối trang]`; a backslash
-keeps the next character literal (`\\*`).
+Inline markup inside body text (`**đậm**`, `*nghiêng*`, `^[chú thích]`, `\\*`) is read by
+`tbkl_gen.markup`, the one home of its grammar.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tbkl_gen.markup import Footnote, Span, parse_inline
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.format import PRINTED_UNDER_TEXT_RATIO
-from tbkl_gen.nd30.grammar import archive_content
+from tbkl_gen.nd30.grammar import archive_content, printed_archive
 from tbkl_gen.notice.model import Cong, Diem, Gach, Khoan, Muc, Notice
 from tbkl_gen.nd30.text_width import text_width_mm
 
@@ -23,16 +24,6 @@ from tbkl_gen.nd30.text_width import text_width_mm
 TEXT_WIDTH_MM = 160.0
 # A line under a title is 1/3-1/2 of the text above it (ND30 Phụ lục I); nd30.format chose the ratio.
 UNDERLINE_RATIO = PRINTED_UNDER_TEXT_RATIO
-
-
-@dataclass(frozen=True)
-class Span:
-    """A piece of text with one emphasis, or a footnote reference when `footnote` is set."""
-
-    text: str = ""
-    bold: bool = False
-    italic: bool = False
-    footnote: int | None = None
 
 
 @dataclass(frozen=True)
@@ -49,16 +40,6 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
-class Footnote:
-    id: int
-    spans: tuple[Span, ...]
-
-    @property
-    def text(self) -> str:
-        return "".join(s.text for s in self.spans)
-
-
-@dataclass(frozen=True)
 class Layout:
     """Everything a notice shows, in reading order, ready for a template."""
 
@@ -69,6 +50,9 @@ class Layout:
     dia_danh_ngay: str
     do_khan: str | None
     trich_yeu: str
+    """The summary on one line: where the drafter broke it, a space."""
+    trich_yeu_dong: tuple[str, ...]
+    """The summary by the lines the drafter chose (one item when none was chosen); each may wrap."""
     paragraphs: tuple[Paragraph, ...]
     footnotes: tuple[Footnote, ...]
     noi_nhan: tuple[str, ...]
@@ -84,6 +68,7 @@ class Layout:
 
 @dataclass
 class _Builder:
+    capitals: bool = True
     paragraphs: list[Paragraph] = field(default_factory=list)
     footnotes: list[Footnote] = field(default_factory=list)
 
@@ -98,66 +83,15 @@ def clean(text: str) -> str:
     return text.strip()
 
 
-_INLINE = re.compile(
-    r"\\(?P<escaped>.)"
-    r"|\*\*(?P<bold>(?:\\.|[^\\])+?)\*\*"
-    r"|\*(?P<italic>(?!\s)(?:\\.|[^\\*])+?(?<!\s))\*"
-    r"|\^\[(?P<note>(?:\\.|[^\]\\])*)\]",
-    re.DOTALL,
-)
-
-
-def parse_inline(text: str, footnotes: list[Footnote], *, bold: bool = False, italic: bool = False) -> list[Span]:
-    """Split text into spans by **bold**, *italic* and ^[footnote] markup."""
-    if "*" not in text and "^" not in text and "\\" not in text:  # most text has no markup at all
-        return [Span(text, bold, italic)] if text else []
-    spans: list[Span] = []
-    position = 0
-    for match in _INLINE.finditer(text):
-        if match.start() > position:
-            spans.append(Span(text[position : match.start()], bold, italic))
-        if match.group("escaped") is not None:
-            spans.append(Span(match.group("escaped"), bold, italic))
-        elif match.group("bold") is not None:
-            spans.extend(parse_inline(match.group("bold"), footnotes, bold=True, italic=italic))
-        elif match.group("italic") is not None:
-            spans.extend(parse_inline(match.group("italic"), footnotes, bold=bold, italic=True))
-        else:
-            note_id = len(footnotes) + 1
-            footnotes.append(Footnote(note_id, ()))
-            note_spans = tuple(parse_inline(match.group("note").strip(), footnotes))
-            footnotes[note_id - 1] = Footnote(note_id, note_spans)
-            spans.append(Span(footnote=note_id))
-        position = match.end()
-    if position < len(text):
-        spans.append(Span(text[position:], bold, italic))
-    return _merge(spans)
-
-
-def _merge(spans: list[Span]) -> list[Span]:
-    merged: list[Span] = []
-    for span in spans:
-        if (
-            merged
-            and span.footnote is None
-            and merged[-1].footnote is None
-            and (merged[-1].bold, merged[-1].italic) == (span.bold, span.italic)
-        ):
-            merged[-1] = Span(merged[-1].text + span.text, span.bold, span.italic)
-        elif span.footnote is not None or span.text:
-            merged.append(span)
-    return merged
-
-
 def lay_out(notice: Notice) -> Layout:
     """Return the laid-out notice: numbers, labels and the end mark computed."""
-    builder = _Builder()
+    builder = _Builder(capitals=notice.muc_in_hoa)
     _blocks(builder, notice.noi_dung)
     paragraphs = _with_end_mark(builder.paragraphs)
     co_quan = tuple(vn.upper(clean(line)) for line in notice.co_quan.ten)
     co_quan_width = max(text_width_mm(line, 13, bold=True) for line in co_quan)
-    trich_yeu = clean(notice.trich_yeu)
-    trich_yeu_width = min(text_width_mm(trich_yeu, 14, bold=True), TEXT_WIDTH_MM)
+    trich_yeu_dong = summary_lines(notice.trich_yeu)
+    trich_yeu_width = max(min(text_width_mm(line, 14, bold=True), TEXT_WIDTH_MM) for line in trich_yeu_dong)
     day = notice.ngay
     return Layout(
         chu_quan=vn.upper(clean(notice.co_quan.chu_quan)) if notice.co_quan.chu_quan else None,
@@ -166,11 +100,12 @@ def lay_out(notice: Notice) -> Layout:
         ky_hieu=clean(notice.symbol),
         dia_danh_ngay=vn.date_line(clean(notice.dia_danh), day.nam, day.thang, day.ngay),
         do_khan=notice.do_khan,
-        trich_yeu=trich_yeu,
+        trich_yeu=" ".join(trich_yeu_dong),
+        trich_yeu_dong=trich_yeu_dong,
         paragraphs=tuple(paragraphs),
         footnotes=tuple(builder.footnotes),
         noi_nhan=tuple(recipient(item) for item in notice.noi_nhan),
-        luu=archive(notice.luu),
+        luu=printed_archive(archive(notice.luu), _optional(notice.nguoi_soan), _optional(notice.so_ban)),
         quyen_han=tuple(vn.upper(clean(line)) for line in notice.nguoi_ky.quyen_han),
         chuc_vu=vn.upper(clean(notice.nguoi_ky.chuc_vu)),
         ho_ten=clean(notice.nguoi_ky.ho_ten),
@@ -179,6 +114,20 @@ def lay_out(notice: Notice) -> Layout:
         co_quan_width_mm=co_quan_width,
         trich_yeu_width_mm=trich_yeu_width,
     )
+
+
+def summary_lines(text: str) -> tuple[str, ...]:
+    """Return the summary by the lines the drafter broke it into (`trich_yeu: |`), each on one line.
+
+    A folded or plain YAML value has no line break left in it, so it is one line that the page
+    wraps; a literal block keeps the drafter's breaks, and blank lines between them are dropped.
+    """
+    lines = tuple(line for line in (clean(piece) for piece in re.split(r"\r\n|\r|\n", text)) if line)
+    return lines or ("",)
+
+
+def _optional(text: str | None) -> str | None:
+    return clean(text) or None if text is not None else None
 
 
 def recipient(text: str) -> str:
@@ -201,7 +150,7 @@ def _blocks(builder: _Builder, blocks: list) -> None:
             sections += 1
             items = 0
             label = f"{vn.roman(sections)}. "
-            spans = builder.inline(vn.upper(block.muc), bold=True)
+            spans = builder.inline(vn.upper(block.muc) if builder.capitals else block.muc, bold=True)
             builder.paragraphs.append(Paragraph("muc", (Span(label, bold=True), *spans), label))
             _blocks(builder, block.noi_dung)
         elif isinstance(block, Khoan):

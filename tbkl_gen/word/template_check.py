@@ -1,28 +1,21 @@
 """Checks on the Word templates an office keeps in its workspace (`tbkl check`).
 
-An office edits its template in Word. Two things go wrong: a variable that the template contract
-does not offer (a typo, or a name from another tool), and a jinja tag that Word has split across
-several runs (typing inside a tag, spell-checking, a change of formatting mid-tag). docxtpl joins
-split tags again, but a tag split across paragraphs or carrying formatting in the middle renders
-wrongly, so we warn and say which paragraph to retype.
+An office edits its template in Word, or receives one from another office. What goes wrong: a tag
+that the sandbox refuses (a name or attribute outside the template contract, a forbidden
+statement such as include), a tag left unclosed, an if or for without its end. Each is named by
+the tag's text and where it sits (part, table cell, paragraph), as the user sees it in Word.
+What the editor rewrote without the office knowing (a tag split across runs by typing inside it
+or by spell-checking, `&quot;`, smart quotes, renamed style ids) is repaired when the template
+is prepared, so it is not a problem to report.
 """
 
 from __future__ import annotations
 
-import re
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from tbkl_gen.errors import Place, Problem, Severity
+from tbkl_gen.errors import Place, Problem, Severity, TbklError, TemplateBroken
 from tbkl_gen.source.workspace import Workspace
-
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_PARTS = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
-_TAG = re.compile(r"\{[{%#].*?[}%#]\}", re.DOTALL)
-# Names a template may use besides the contract: loop variables of the built-in templates and
-# jinja's own.
-_LOCAL_NAMES = {"dong", "doan", "muc", "loop", "range", "true", "false", "none"}
 
 
 def check_workspace_templates(workspace: Workspace) -> Iterator[Problem]:
@@ -36,62 +29,37 @@ def check_workspace_templates(workspace: Workspace) -> Iterator[Problem]:
         yield from check_template(template)
 
 
+def template_choice_problem(
+    name: str | None, place: Place, templates_dir: Path | None, written_in: Path | None, boundary: Path | None
+) -> Problem | None:
+    """Return why the template a notice or tbkl.yaml names cannot be used (unknown, outside), or None."""
+    from tbkl_gen.word.render import find_template
+
+    try:
+        find_template(name, templates_dir, written_in=written_in, boundary=boundary)
+    except TbklError as exc:
+        return Problem(place, str(exc), code="template")
+    return None
+
+
 def check_template(path: Path) -> Iterator[Problem]:
-    """Yield the problems of one Word template: unreadable, split tags, unknown variables."""
-    from lxml import etree
+    """Yield the problems of one Word template: unsafe package, refused or unclosed tags, unbalanced blocks."""
+    from tbkl_gen.word.render import CONTRACT, PreparedTemplate, read_template_package, template_problems
 
     try:
-        with zipfile.ZipFile(path) as package:
-            parts = {name: package.read(name) for name in package.namelist() if _PARTS.match(name)}
-    except (OSError, zipfile.BadZipFile) as exc:
-        yield Problem(Place(path), f"không mở được mẫu Word ({exc.__class__.__name__})", code="template")
-        return
-    for name, blob in sorted(parts.items()):
-        try:
-            root = etree.fromstring(blob)
-        except etree.XMLSyntaxError:
-            yield Problem(Place(path, field=name), "phần XML của mẫu bị hỏng", code="template")
-            continue
-        for number, paragraph in enumerate(root.iter(f"{W}p"), start=1):
-            runs = ["".join(t.text or "" for t in run.iter(f"{W}t")) for run in paragraph.iter(f"{W}r")]
-            text = "".join(runs)
-            for match in _TAG.finditer(text):
-                if not any(match.group() in run for run in runs):
-                    yield Problem(
-                        Place(path, field=f"{name}, đoạn {number}"),
-                        f"thẻ “{match.group()}” bị Word tách thành nhiều đoạn định dạng",
-                        Severity.WARNING,
-                        "xóa thẻ rồi gõ lại liền một lần, không đổi định dạng giữa thẻ",
-                        "split_tag",
-                    )
-    yield from _unknown_variables(path)
-
-
-def _unknown_variables(path: Path) -> Iterator[Problem]:
-    import jinja2
-    from jinja2 import meta
-
-    from tbkl_gen.errors import TemplateBroken
-    from tbkl_gen.word.render import CONTRACT, PreparedTemplate, make_environment
-
-    try:
-        prepared = PreparedTemplate(path)
+        _, parts = read_template_package(path)
     except TemplateBroken as exc:
         yield Problem(Place(path), exc.detail, code="template")
         return
-    environment = make_environment()
-    for name in sorted(prepared.compiled):
-        source = prepared.sources[name]
-        try:
-            names = meta.find_undeclared_variables(environment.parse(source))
-        except jinja2.TemplateSyntaxError as exc:  # already compiled once; kept for safety
-            yield Problem(Place(path, field=name), f"thẻ jinja sai cú pháp: {exc.message}", code="template")
-            continue
-        for unknown in sorted(names - set(CONTRACT) - _LOCAL_NAMES):
-            yield Problem(
-                Place(path, field=name),
-                f"mẫu dùng biến “{unknown}” không có trong hợp đồng mẫu",
-                Severity.WARNING,
-                "các biến có: " + ", ".join(sorted(CONTRACT)),
-                "unknown_variable",
-            )
+    errors = 0
+    for tag, reason in template_problems(parts):
+        errors += 1
+        shown = f"thẻ “{tag.shown}”: " if tag.text else ""
+        hint = "các biến có: " + ", ".join(sorted(CONTRACT)) if "hợp đồng mẫu" in reason else ""
+        yield Problem(Place(path, field=tag.where), shown + reason, Severity.ERROR, hint, "template")
+    if errors:
+        return
+    try:  # what only compiling a whole part shows, such as an elif after the else
+        PreparedTemplate(path)
+    except TemplateBroken as exc:
+        yield Problem(Place(path), exc.detail, code="template")

@@ -33,6 +33,11 @@ def runs(spans: Iterable[Span]) -> str:
     return "".join(out)
 
 
+def broken_lines(lines: Iterable[str]) -> str:
+    """Return runs of lines joined by line breaks: one paragraph, broken where the drafter chose."""
+    return "<w:r><w:br/></w:r>".join(f'<w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r>' for line in lines)
+
+
 def footnote(note: Footnote) -> str:
     """Return one w:footnote element for the footnotes part."""
     return (

@@ -1,0 +1,183 @@
+"""The body of a notice from its paragraphs: typed or automatic labels become structure.
+
+A paragraph's kind comes from our own templates' paragraph style when the file was rendered by
+tbkl (exact), else from its label: "I." a section, "1." an item, "a)" a point, "-" a dash item,
+"+" a plus item, anything else a plain paragraph. Items nest by kind (section > item > point >
+dash > plus); plain paragraphs belong to the innermost section, item or point above them, except
+the closing paragraphs, which stand at the top. Labels are computed again by the layout; every
+typed label that prints differently (a skipped letter, an item numbered on from the previous
+section) is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from tbkl_gen.importer.inline import Char, all_bold, plain, to_markup
+from tbkl_gen.importer.report import CORRECTION, WARNING, FileReport
+from tbkl_gen.nd30 import words as vn
+
+KIND_BY_STYLE = {
+    "TBNoiDung": "doan",
+    "TBMuc": "muc",
+    "TBKhoanTieuDe": "khoan_tieu_de",
+    "TBKhoan": "khoan",
+    "TBDiem": "diem",
+    "TBGach": "gach",
+    "TBCong": "cong",
+}
+"""Paragraph styles of the built-in templates, by the kind of paragraph the layout gives them."""
+
+LEVEL = {"muc": 0, "khoan": 1, "diem": 2, "gach": 3, "cong": 4}
+
+_NESTED_NUMBER = re.compile(r"^\d+\.\d+(\.\d+)*\.?\s")
+_LABELS = (
+    ("muc", re.compile(r"^(?P<n>[IVXLC]+)\s?\.\s*(?=\S)")),
+    ("khoan", re.compile(r"^(?P<n>\d{1,3})\s?[.)]\s*(?=\S)")),
+    ("diem", re.compile(r"^(?P<n>[a-zđ]{1,2})\s?\)\s*(?=\S)")),
+    ("cong", re.compile(r"^(?P<n>\+)\s*(?=\S)")),
+    ("gach", re.compile(r"^(?P<n>[-–—•·∙◦▪‐‑−\uf000-\uf0ff])\s*(?=\S)")),
+)
+# Exactly what our layout prints before each kind of paragraph.
+_PRINTED = {
+    "muc": re.compile(r"^(?P<n>[IVXLCDM]+)\. "),
+    "khoan": re.compile(r"^(?P<n>\d+)\. "),
+    "khoan_tieu_de": re.compile(r"^(?P<n>\d+)\. "),
+    "diem": re.compile(r"^(?P<n>[a-zđ]+)\) "),
+    "gach": re.compile(r"^(?P<n>-) "),
+    "cong": re.compile(r"^(?P<n>\+) "),
+}
+_CLOSING = re.compile(
+    r"^(Trên đây là|Trân trọng|Văn phòng .{0,80}thông báo|.{0,200}\bthông báo\b.{0,200}\b(biết|thực hiện)\b)", re.IGNORECASE
+)
+
+
+@dataclass
+class BodyPara:
+    """One body paragraph: where it is, its characters (cleaned), its style id."""
+
+    where: str
+    chars: list[Char]
+    style_id: str | None
+
+
+@dataclass
+class _Block:
+    kind: str
+    where: str
+    typed: str
+    data: dict[str, Any]
+    children: list[Any] = field(default_factory=list)
+
+
+def recognise(para: BodyPara) -> tuple[str, str, list[Char]]:
+    """Return the paragraph's kind, its typed label ("e", "1", "-"; "" for text) and its content."""
+    text = plain(para.chars)
+    styled = KIND_BY_STYLE.get(para.style_id or "")
+    if styled is not None:
+        if styled == "doan":
+            return "doan", "", para.chars
+        match = _PRINTED[styled].match(text)
+        if match is not None:
+            return styled, match.group("n"), para.chars[match.end() :]
+    if _NESTED_NUMBER.match(text):
+        return "doan", "", para.chars
+    for kind, pattern in _LABELS:
+        match = pattern.match(text)
+        if match is not None:
+            return kind, match.group("n"), para.chars[match.end() :]
+    return "doan", "", para.chars
+
+
+def build_body(paras: list[BodyPara], report: FileReport) -> list[Any]:
+    """Return the notice's `noi_dung` from its body paragraphs, reporting every correction."""
+    root: list[Any] = []
+    stack: list[_Block] = []
+    recognised = [(para, *recognise(para)) for para in paras]
+    last_labelled = max((i for i, (_, kind, _, _) in enumerate(recognised) if kind != "doan"), default=-1)
+    closing_from = len(recognised) - 1
+    for index in range(last_labelled + 1, len(recognised)):
+        if _CLOSING.match(plain(recognised[index][3])):
+            closing_from = index
+            break
+    for index, (para, kind, typed, content) in enumerate(recognised):
+        if kind == "doan":
+            text, lost = to_markup(content)
+            _note_lost(report, para.where, lost)
+            if _NESTED_NUMBER.match(plain(content)) and KIND_BY_STYLE.get(para.style_id or "") is None:
+                report.add(WARNING, para.where, "số nhiều cấp (1.1., 1.2.…) không có trong thể thức; giữ nguyên trong đoạn văn")
+            if not text:
+                continue
+            if index >= closing_from or index > last_labelled and index == len(recognised) - 1:
+                stack.clear()
+            holder = next((b for b in reversed(stack) if LEVEL[b.kind] <= LEVEL["diem"]), None)
+            (holder.children if holder else root).append(text)
+            continue
+        title = kind == "khoan_tieu_de"
+        if kind == "khoan" and KIND_BY_STYLE.get(para.style_id or "") is None and all_bold(content):
+            title = True
+        kind = "khoan" if kind == "khoan_tieu_de" else kind
+        text, lost = to_markup(content, base_bold=title or kind == "muc")
+        _note_lost(report, para.where, lost)
+        if kind == "muc" and KIND_BY_STYLE.get(para.style_id or "") is None and text.endswith(":"):
+            text = text[:-1].rstrip()
+            report.add(CORRECTION, para.where, f"bỏ dấu «:» cuối tên mục «{typed}. {text}»")
+        if not text:
+            report.add(WARNING, para.where, f"nhãn «{typed}» đứng một mình, không có nội dung; giữ làm đoạn văn")
+            holder = next((b for b in reversed(stack) if LEVEL[b.kind] <= LEVEL["diem"]), None)
+            (holder.children if holder else root).append(typed)
+            continue
+        data: dict[str, Any] = {kind: text}
+        if title:
+            data["tieu_de"] = True
+        block = _Block(kind, para.where, typed, data)
+        while stack and LEVEL[stack[-1].kind] >= LEVEL[kind]:
+            stack.pop()
+        (stack[-1].children if stack else root).append(block)
+        stack.append(block)
+    _check_labels(root, report)
+    return [_as_data(item) for item in root]
+
+
+def _note_lost(report: FileReport, where: str, lost: bool) -> None:
+    if lost:
+        report.add(WARNING, where, "chữ vừa đậm vừa nghiêng ở cuối đoạn đậm: giữ đậm, bỏ nghiêng (cú pháp nguồn không viết được)")
+
+
+def _as_data(item: Any) -> Any:
+    if isinstance(item, str):
+        return item
+    data = dict(item.data)
+    if item.children:
+        data["noi_dung"] = [_as_data(child) for child in item.children]
+    return data
+
+
+def _check_labels(blocks: list[Any], report: FileReport) -> None:
+    """Report every typed label that the layout prints differently, counting as the layout does."""
+    sections = items = points = 0
+    for block in blocks:
+        if isinstance(block, str):
+            continue
+        if block.kind == "muc":
+            sections += 1
+            items = 0
+            _compare(report, block, vn.roman(sections), "mục", ".")
+        elif block.kind == "khoan":
+            items += 1
+            _compare(report, block, str(items), "khoản", ".")
+        elif block.kind == "diem":
+            _compare(report, block, vn.point_label(points), "điểm", ")")
+            points += 1
+        elif block.kind == "gach" and block.typed != "-":
+            # Symbol-font bullets are private-use characters: show them as the bullet they draw.
+            shown = "•" if "\uf000" <= block.typed <= "\uf0ff" else block.typed
+            report.add(CORRECTION, block.where, f"dấu đầu dòng «{shown}» in lại thành «-»")
+        _check_labels(block.children, report)
+
+
+def _compare(report: FileReport, block: _Block, printed: str, name: str, mark: str) -> None:
+    if block.typed != printed:
+        report.add(CORRECTION, block.where, f"{name} «{block.typed}{mark}» in lại thành «{printed}{mark}»")

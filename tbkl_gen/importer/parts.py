@@ -1,0 +1,572 @@
+"""A Word notice as source data: the audit's locator finds the parts, this module reads them.
+
+Header (parent line, issuing body, number and symbol, place and date, urgency), title and summary,
+body (`labels`), recipients and the archive line, authority lines, title and name of the signer.
+Whatever text the file holds outside those parts (a stray table, a text box, a comment, a
+deleted change, a header line) is reported with its place, never dropped in silence.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from typing import Any
+
+from lxml import etree
+
+from tbkl_gen.audit.locate import NoticeParts, locate
+from tbkl_gen.audit.ooxml import W, WP
+from tbkl_gen.audit.reader import Doc, Para, read_document
+from tbkl_gen.audit.text import fold, norm
+from tbkl_gen.importer.inline import Char, cleaned, element_chars, paragraph_chars, plain, single_spaced, to_markup
+from tbkl_gen.importer.labels import BodyPara, build_body
+from tbkl_gen.importer.report import CORRECTION, WARNING, FileReport
+from tbkl_gen.nd30 import grammar
+from tbkl_gen.nd30.format import NATIONAL_NAME
+from tbkl_gen.notice.model import URGENCY_LEVELS
+
+_NUMBER = re.compile(r"^Số\s*:\s*(?P<num>[^/]*?)\s*/\s*(?P<sym>\S.*?)\s*$")
+_DATE = re.compile(
+    r"^(?P<place>[^,]+?)\s*,\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?\s*năm\s*(?P<year>\d{4})\s*\.?$",
+    re.IGNORECASE,
+)
+_MEETING = re.compile(
+    r"^(?:Ngày|Vào ngày|Sáng ngày|Chiều ngày|Sáng|Chiều|Hôm nay,? ngày)\s+"
+    r"(?:(?P<d1>\d{1,2})/(?P<m1>\d{1,2})/(?P<y1>\d{4})|(?P<d2>\d{1,2}) tháng (?P<m2>\d{1,2}) năm (?P<y2>\d{4}))",
+    re.IGNORECASE,
+)
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_PIC = "{http://schemas.openxmlformats.org/drawingml/2006/picture}pic"
+_TEXTBOX = W + "txbxContent"
+
+
+def where(para: Para, number: int, *, in_table: bool = True) -> str:
+    """Return where a paragraph is, as a drafter finds it in Word; number counts paragraphs from 1."""
+    if para.cell is not None and in_table:
+        return f"bảng {para.cell.table + 1}, hàng {para.cell.row + 1}, cột {para.cell.col + 1}"
+    if para.story != "body":
+        return {"footnote": "chú thích", "endnote": "chú thích cuối", "header": "đầu trang", "footer": "chân trang"}.get(
+            para.story, para.story
+        )
+    return f"đoạn {number}"
+
+
+def read_notice(document, report: FileReport) -> tuple[dict[str, Any], Doc, NoticeParts]:  # noqa: ANN001
+    """Return the source data of a Word notice; corrections and warnings go to the report."""
+    tails = _split_title(document, report)
+    doc = read_document(document)
+    symbol = _symbol_abbreviation(doc)
+    parts = locate(doc, symbol)
+    reader = _Reader(document, doc, parts, report, tails)
+    return reader.data(), doc, parts
+
+
+def _split_title(document, report: FileReport) -> set[etree._Element]:  # noqa: ANN001
+    """Split a heading typed with the next line in one paragraph (a line break between) into two.
+
+    "THÔNG BÁO" then the summary, or the national name then the motto: the locator finds each as
+    a paragraph of its own. The split is made on the document in memory, never on the file.
+    """
+    tails: set[etree._Element] = set()
+    body = document.element.find(W + "body")
+    if body is None:
+        return tails
+    headings = {"THONGBAO": "«THÔNG BÁO» và trích yếu", fold(NATIONAL_NAME): "Quốc hiệu và Tiêu ngữ"}
+    for index, para in enumerate(list(body.iter(W + "p"))[:60]):
+        breaks = [b for b in para.iter(W + "br") if b.get(W + "type") in (None, "textWrapping")]
+        if not breaks:
+            continue
+        first = breaks[0]
+        before = fold("".join(t.text or "" for t in para.iter(W + "t") if _precedes(t, first)))
+        run = first.getparent()
+        if before not in headings or run is None or run.tag != W + "r" or run.getparent() is not para:
+            continue
+        tail = etree.Element(W + "p")
+        para.addnext(tail)
+        tails.add(tail)
+        props = para.find(W + "pPr")
+        if props is not None:
+            tail.append(etree.fromstring(etree.tostring(props)))
+        split_run = etree.SubElement(tail, W + "r")
+        run_props = run.find(W + "rPr")
+        if run_props is not None:
+            split_run.append(etree.fromstring(etree.tostring(run_props)))
+        for child in list(first.itersiblings()):
+            split_run.append(child)
+        run.remove(first)
+        for sibling in list(run.itersiblings()):
+            tail.append(sibling)
+        report.add(CORRECTION, f"đoạn {index + 1}", f"{headings[before]} chung một đoạn: tách thành hai dòng")
+    return tails
+
+
+def _precedes(element: etree._Element, mark: etree._Element) -> bool:
+    """Return whether element comes before mark in document order."""
+    for node in mark.itersiblings(preceding=True):
+        if node is element or element in node.iter():
+            return True
+    parent = mark.getparent()
+    while parent is not None:
+        for node in parent.itersiblings(preceding=True):
+            if node is element or element in node.iter():
+                return True
+        parent = parent.getparent()
+    return False
+
+
+def _symbol_abbreviation(doc: Doc) -> str | None:
+    for para in doc.body[:40]:
+        match = _NUMBER.match(para.norm)
+        if match and "-" in match.group("sym"):
+            return match.group("sym").split("-", 1)[1]
+    return None
+
+
+class _Reader:
+    def __init__(self, document, doc: Doc, parts: NoticeParts, report: FileReport, tails: set[etree._Element]) -> None:  # noqa: ANN001
+        self.document = document
+        self.doc = doc
+        self.parts = parts
+        self.report = report
+        self.used: set[int] = set()
+        # Paragraphs split off in memory are numbered as the paragraph of the file they came from.
+        self._tail_orders = [p.order for p in doc.body if p.element in tails]
+        self._abbrev: str | None = None
+        self.notes = self._notes()
+
+    def where(self, para: Para, *, in_table: bool = True) -> str:
+        """Return where a paragraph is in the file as the drafter has it (before any split)."""
+        return where(para, para.order + 1 - bisect.bisect_right(self._tail_orders, para.order), in_table=in_table)
+
+    def use(self, *paras: Para | None) -> None:
+        self.used.update(id(p) for p in paras if p is not None)
+
+    def data(self) -> dict[str, Any]:
+        parts = self.parts
+        data: dict[str, Any] = {"phien_ban": 1}
+        data["co_quan"] = self._issuer()
+        number, symbol = self._number()
+        data["co_quan"]["viet_tat"] = self._abbrev or ""
+        data["so"] = number
+        if symbol is not None:
+            data["ky_hieu"] = symbol
+        data.update(self._date())
+        urgency = self._urgency()
+        if urgency:
+            data["do_khan"] = urgency
+        self.use(parts.national, parts.motto, parts.title)
+        data["trich_yeu"] = self._summary()
+        data["noi_dung"] = self._body()
+        meeting = self._meeting(data)
+        if meeting is not None:
+            data = _insert_after(data, "ngay", "ngay_hop", meeting)
+        data["noi_nhan"], luu = self._recipients()
+        data["luu"] = luu
+        data["nguoi_ky"] = self._signer()
+        self._leftovers()
+        return data
+
+    # --- header ---------------------------------------------------------------------------------
+
+    def _issuer(self) -> dict[str, Any]:
+        parts = self.parts
+        self.use(*parts.parent_lines, *parts.issuer)
+        co_quan: dict[str, Any] = {}
+        if parts.parent_lines:
+            co_quan["chu_quan"] = " ".join(_lines_of(parts.parent_lines))
+        names = _lines_of(parts.issuer)
+        if not names:
+            self.report.add(WARNING, "phần đầu", "không tìm thấy tên cơ quan ban hành")
+        co_quan["ten"] = names
+        co_quan["viet_tat"] = ""
+        return co_quan
+
+    def _number(self) -> tuple[str | None, str | None]:
+        para = self.parts.number
+        co_quan_abbrev = None
+        number: str | None = None
+        symbol: str | None = None
+        if para is None:
+            self.report.add(WARNING, "phần đầu", "không tìm thấy dòng «Số: …/TB-…»")
+        else:
+            self.use(para)
+            match = _NUMBER.match(para.norm)
+            if match is None:
+                self.report.add(WARNING, self.where(para), f"không đọc được số và ký hiệu trong «{para.norm}»")
+            else:
+                typed = match.group("num").strip()
+                number = typed or None
+                symbol = re.sub(r"\s*-\s*", "-", match.group("sym"))
+                if symbol != match.group("sym"):
+                    self.report.add(CORRECTION, self.where(para), f"ký hiệu «{match.group('sym')}» viết liền thành «{symbol}»")
+        if symbol is not None and symbol.startswith("TB-") and len(symbol) > 3:
+            co_quan_abbrev = symbol[3:]
+            symbol = None
+        elif symbol is not None:
+            co_quan_abbrev = symbol.split("-")[-1]
+        self._abbrev = co_quan_abbrev
+        return number, symbol
+
+    def _date(self) -> dict[str, Any]:
+        para = self.parts.date
+        if para is None:
+            self.report.add(WARNING, "phần đầu", "không tìm thấy dòng địa danh, ngày tháng năm")
+            return {"dia_danh": "", "ngay": None}
+        self.use(para)
+        match = _DATE.match(para.norm)
+        if match is None:
+            self.report.add(WARNING, self.where(para), f"không đọc được địa danh, ngày tháng trong «{para.norm}»")
+            return {"dia_danh": "", "ngay": None}
+        year = int(match.group("year"))
+        month = int(match.group("month")) if match.group("month") else None
+        day = int(match.group("day")) if match.group("day") else None
+        date: Any = year
+        if month is not None and day is not None:
+            try:
+                date = dt.date(year, month, day)
+            except ValueError:
+                self.report.add(WARNING, self.where(para), f"ngày {day}/{month}/{year} không có thật; chỉ giữ năm")
+        elif month is not None:
+            date = f"{year}-{month:02d}"
+        elif day is not None:
+            self.report.add(WARNING, self.where(para), "có ngày mà không có tháng; chỉ giữ năm")
+        printed_month = match.group("month")
+        if printed_month and month is not None and printed_month != vn_month(month):
+            self.report.add(CORRECTION, self.where(para), f"tháng «{printed_month}» in lại thành «{vn_month(month)}»")
+        printed_day = match.group("day")
+        if printed_day and day is not None and printed_day != f"{day:02d}":
+            self.report.add(CORRECTION, self.where(para), f"ngày «{printed_day}» in lại thành «{day:02d}»")
+        return {"dia_danh": match.group("place").strip(), "ngay": date}
+
+    def _urgency(self) -> str | None:
+        title = self.parts.title
+        head = self.doc.body[: title.order] if title is not None else self.doc.body[:20]
+        levels = {fold(level): level for level in URGENCY_LEVELS}
+        for para in head:
+            if fold(para.text) in levels:
+                self.use(para)
+                return levels[fold(para.text)]
+        return None
+
+    def _summary(self) -> str:
+        parts = self.parts
+        if parts.title is None:
+            self.report.add(WARNING, "phần đầu", "không tìm thấy tên loại «THÔNG BÁO»")
+        self.use(*parts.summary)
+        if not parts.summary:
+            self.report.add(WARNING, "phần đầu", "không tìm thấy trích yếu dưới «THÔNG BÁO»")
+            return ""
+        chars: list[Char] = []
+        for para in parts.summary:
+            if chars:
+                chars.append(Char(" "))
+            chars += paragraph_chars(para, self.doc.sheet, self.notes, apply_caps=False)
+        if any(para.text != norm_caps for para, norm_caps in ((p, _typed_text(p, self.doc.sheet)) for p in parts.summary)):
+            self.report.add(CORRECTION, self.where(parts.summary[0]), "trích yếu định dạng chữ in hoa (All Caps): giữ chữ thường như đã gõ")
+        for char in chars:
+            if char.note is not None:
+                self.report.add(WARNING, self.where(parts.summary[0]), f"chú thích trong trích yếu không đưa vào nguồn: «{char.note}»")
+        chars = [char for char in chars if char.note is None]
+        text = plain(self._spaced(cleaned(chars), self.where(parts.summary[0])))
+        if len(parts.summary) > 1:
+            self.report.add(CORRECTION, self.where(parts.summary[0]), f"trích yếu {len(parts.summary)} đoạn nối thành một")
+        # The summary prints bold by the template: emphasis inside it is not kept.
+        return text
+
+    def _spaced(self, chars: list[Char], at: str) -> list[Char]:
+        # tbkl check asks for one space between words; runs of spaces typed to push text right
+        # or left by a joined line become one space.
+        chars, runs = single_spaced(chars)
+        if runs:
+            self.report.add(CORRECTION, at, f"{runs} chỗ nhiều dấu cách liền nhau gộp thành một")
+        return chars
+
+    # --- body -----------------------------------------------------------------------------------
+
+    def _body(self) -> list[Any]:
+        paras = []
+        for para in self._body_paras():
+            self.use(para)
+            chars = self._spaced(cleaned(paragraph_chars(para, self.doc.sheet, self.notes)), self.where(para))
+            if chars:
+                paras.append(BodyPara(self.where(para), chars, para.format.style_id))
+        if not paras:
+            self.report.add(WARNING, "nội dung", "không tìm thấy đoạn nội dung nào")
+            return []
+        body = build_body(paras, self.report)
+        last = paras[-1]
+        if not plain(last.chars).rstrip().endswith("./."):
+            self.report.add(CORRECTION, last.where, "thêm dấu kết thúc «./.» vào cuối đoạn cuối")
+        return body
+
+    def _body_paras(self) -> list[Para]:
+        """Return the body's paragraphs, those that hold only a footnote reference included."""
+        parts = self.parts
+        if not parts.body:
+            return []
+        start = parts.body[0].order
+        heads = [parts.summary[-1] if parts.summary else parts.title]
+        if heads[0] is not None:
+            start = min(start, heads[0].order + 1)
+        ends = [p.order for p in (parts.recipients_head, *(q for _, q in parts.authority)) if p is not None and p.order > start]
+        end = min(ends, default=len(self.doc.body))
+        end = max(end, parts.body[-1].order + 1)
+        chosen = {id(p) for p in parts.body}
+        out = []
+        for para in self.doc.body[start:end]:
+            if id(para) in chosen or (para.cell is None and next(para.element.iter(W + "footnoteReference"), None) is not None):
+                out.append(para)
+        return out
+
+    def _meeting(self, data: dict[str, Any]) -> dt.date | None:
+        for block in data["noi_dung"][:3]:
+            if not isinstance(block, str):
+                continue
+            match = _MEETING.match(block)
+            if match is None:
+                continue
+            day, month, year = (match.group(k + "1") or match.group(k + "2") for k in ("d", "m", "y"))
+            try:
+                meeting = dt.date(int(year), int(month), int(day))
+            except ValueError:
+                return None
+            issued = data.get("ngay")
+            if isinstance(issued, dt.date) and meeting > issued:
+                return None
+            return meeting
+        return None
+
+    # --- closing --------------------------------------------------------------------------------
+
+    def _recipients(self) -> tuple[list[str], str]:
+        parts = self.parts
+        self.use(parts.recipients_head)
+        recipients: list[str] = []
+        archive: str | None = None
+        archive_where = "nơi nhận"
+        extra: list[str] = []
+        for line, para in parts.recipients:
+            self.use(para)
+            if archive is None and fold(line).lstrip("-").startswith("LUU"):
+                archive = grammar.archive_content(line)
+                archive_where = self.where(para)
+            elif archive is not None:
+                extra.append(line)
+            else:
+                recipients.append(_recipient(line))
+        if archive is None:
+            self.report.add(WARNING, "nơi nhận", "không tìm thấy dòng «- Lưu: …»")
+            return recipients, ""
+        if extra:
+            archive = f"{archive} {' '.join(extra)}"
+            self.report.add(CORRECTION, archive_where, f"dòng dưới dòng Lưu «{' '.join(extra)}» đưa vào dòng Lưu")
+        return recipients, self._archive(archive, archive_where)
+
+    def _archive(self, content: str, at: str) -> str:
+        content = grammar.archive_content(content)
+        if grammar.is_archive(content):
+            return content
+        # "VT, XDCT. Khánh": the drafter's name after a full stop and a space.
+        repaired = re.sub(r"^(VT(?:, [^,.]+)+)\.\s+(\S.*)$", r"\1, \2", content)
+        repaired = re.sub(r"\s*,\s*", ", ", repaired)
+        if repaired != content and grammar.is_archive(repaired):
+            self.report.add(CORRECTION, at, f"dòng Lưu «{content}» viết lại thành «{repaired}»")
+            return repaired
+        return content
+
+    def _signer(self) -> dict[str, Any]:
+        parts = self.parts
+        authority: list[str] = []
+        title: list[str] = []
+        lines = [line for line, _ in parts.authority]
+        self.use(*(para for _, para in parts.authority))
+        last_prefix = max((i for i, line in enumerate(lines) if grammar.PRINTED_AUTHORITY_LINE.match(line)), default=-1)
+        for index, line in enumerate(lines):
+            match = grammar.PRINTED_AUTHORITY_LINE.match(line)
+            if match:
+                authority.append(f"{match.group(1)}. {match.group(2) or ''}".rstrip())
+            elif index > last_prefix or not authority:
+                title.append(line)
+            else:
+                # A long authority line wrapped onto the next line in its cell.
+                authority[-1] = f"{authority[-1]} {line}"
+        if not title and authority:
+            title = [authority.pop()]
+        signer: dict[str, Any] = {"quyen_han": authority, "chuc_vu": " ".join(title), "ho_ten": ""}
+        if not title:
+            self.report.add(WARNING, "chữ ký", "không tìm thấy chức vụ người ký")
+        if parts.signer is None:
+            self.report.add(WARNING, "chữ ký", "không tìm thấy họ tên người ký")
+            return signer
+        self.use(parts.signer)
+        name = norm(parts.signer.text)
+        if parts.signer.text != parts.signer.text.strip() and parts.signer.text.startswith(" "):
+            self.report.add(CORRECTION, self.where(parts.signer), "bỏ dấu cách đẩy họ tên sang phải; họ tên in căn giữa")
+        prefix = grammar.academic_prefix(name)
+        if prefix:
+            name = name[name.index(prefix) + len(prefix) :].strip()
+            self.report.add(CORRECTION, self.where(parts.signer), f"bỏ học hàm, học vị «{prefix}» trước họ tên")
+        if grammar.all_caps(name):
+            titled = " ".join(word[:1] + word[1:].lower() for word in name.split())
+            self.report.add(CORRECTION, self.where(parts.signer), f"họ tên «{name}» viết lại thành «{titled}»")
+            name = titled
+        signer["ho_ten"] = name
+        return signer
+
+    # --- what the file holds beyond the notice ---------------------------------------------------
+
+    def _notes(self) -> dict[str, str]:
+        notes: dict[str, str] = {}
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        for reltype, tag, key in ((RT.FOOTNOTES, "footnote", "f"), (RT.ENDNOTES, "endnote", "e")):
+            root = _related_root(self.document.part, reltype)
+            if root is None:
+                continue
+            for note in root.findall(W + tag):
+                if note.get(W + "type") not in (None, "normal"):
+                    continue
+                chars: list[Char] = []
+                for para in note.iter(W + "p"):
+                    style = para.find(f"{W}pPr/{W}pStyle")
+                    style_id = style.get(W + "val") if style is not None else None
+                    if chars:
+                        chars.append(Char(" "))
+                    chars += element_chars(para, self.doc.sheet, style_id, None, {})
+                text, _ = to_markup(self._spaced(cleaned(chars), "chú thích"), in_note=True)
+                notes[key + note.get(W + "id", "")] = text
+                if key == "e" and text:
+                    self.report.add(CORRECTION, "chú thích cuối văn bản", f"«{_short(text)}» in thành chú thích cuối trang")
+        return notes
+
+    def _leftovers(self) -> None:
+        report = self.report
+        parts = self.parts
+        header_tables = {p.cell.table for p in (parts.national, parts.number, parts.date, *parts.issuer) if p and p.cell}
+        closing_tables = {p.cell.table for p in (parts.recipients_head, parts.signer) if p and p.cell}
+        closing_tables |= {p.cell.table for _, p in parts.authority if p.cell}
+        stray: dict[int, list[Para]] = {}
+        for para in self.doc.body:
+            self._objects(para)
+            if id(para) in self.used or para.empty:
+                continue
+            if para.cell is not None and para.cell.table not in header_tables | closing_tables:
+                stray.setdefault(para.cell.table, []).append(para)
+                continue
+            report.add(WARNING, self.where(para), f"đoạn không thuộc phần nào của thông báo, không đưa vào nguồn: «{para.norm}»")
+        for table, paras in stray.items():
+            rows: dict[int, list[str]] = {}
+            for para in paras:
+                assert para.cell is not None
+                rows.setdefault(para.cell.row, []).append(para.norm)
+            text = " / ".join(" | ".join(cells) for cells in rows.values())
+            report.add(
+                WARNING,
+                f"bảng {table + 1} ({self.where(paras[0], in_table=False)})",
+                f"bảng ngoài phần đầu và phần chữ ký ({len(rows)} hàng) không có trong nguồn; nội dung: «{text}»",
+            )
+        for paras in self.doc.headers.values():
+            for para in paras:
+                if para.norm and not para.norm.isdigit():
+                    report.add(WARNING, "đầu trang", f"chữ ở đầu trang không đưa vào nguồn: «{para.norm}»")
+        for para in self.doc.other_stories:
+            if para.story in ("header", "footer") and para.norm and not para.norm.isdigit():
+                report.add(WARNING, "chân trang", f"chữ ở chân trang không đưa vào nguồn: «{para.norm}»")
+        self._comments()
+
+    def _objects(self, para: Para) -> None:
+        element = para.element
+        for drawing in element.iter(W + "drawing", "{urn:schemas-microsoft-com:vml}imagedata"):
+            if drawing.tag.endswith("imagedata") or next(drawing.iter(_PIC), None) is not None:
+                name = next((d.get("descr") or d.get("name") for d in drawing.iter(WP + "docPr")), None)
+                label = f" «{name}»" if name else ""
+                self.report.add(WARNING, self.where(para), f"hình ảnh{label} không đưa vào nguồn")
+        for box in element.iter(_TEXTBOX):
+            if any(a.tag == _MC + "Fallback" for a in box.iterancestors()):
+                continue
+            text = norm(" ".join("".join(t.text or "" for t in p.iter(W + "t")) for p in box.iter(W + "p")))
+            if text:
+                self.report.add(WARNING, self.where(para), f"chữ trong hộp văn bản không đưa vào nguồn: «{text}»")
+        for deleted in element.iter(W + "del", W + "moveFrom"):
+            text = norm("".join(t.text or "" for t in deleted.iter(W + "delText", W + "t")))
+            if text:
+                self.report.add(WARNING, self.where(para), f"phần đã xóa khi theo dõi thay đổi không đưa vào nguồn: «{text}»")
+        for inserted in element.iter(W + "ins", W + "moveTo"):
+            text = norm("".join(t.text or "" for t in inserted.iter(W + "t")))
+            if text:
+                self.report.add(WARNING, self.where(para), f"phần chèn khi theo dõi thay đổi được giữ như đã chấp nhận: «{text}»")
+
+    def _comments(self) -> None:
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        root = _related_root(self.document.part, RT.COMMENTS)
+        if root is None:
+            return
+        anchors = self._comment_anchors()
+        for comment in root.findall(W + "comment"):
+            text = norm(" ".join("".join(t.text or "" for t in p.iter(W + "t")) for p in comment.iter(W + "p")))
+            author = comment.get(W + "author")
+            at = anchors.get(comment.get(W + "id", ""), "ghi chú")
+            who = f" của {author}" if author else ""
+            self.report.add(WARNING, at, f"ghi chú (comment){who} không đưa vào nguồn: «{text}»")
+
+    def _comment_anchors(self) -> dict[str, str]:
+        anchors: dict[str, str] = {}
+        for para in self.doc.body:
+            for mark in para.element.iter(W + "commentRangeStart", W + "commentReference"):
+                anchors.setdefault(mark.get(W + "id", ""), self.where(para))
+        return anchors
+
+
+def _typed_text(para: Para, sheet) -> str:  # noqa: ANN001
+    """Return the paragraph's text as typed, All Caps formatting not applied."""
+    return para.label + plain(element_chars(para.element, sheet, para.format.style_id, para.table_style, {}, apply_caps=False)).replace(
+        "\x00", ""
+    )
+
+
+def vn_month(month: int) -> str:
+    return f"{month:02d}" if month <= 2 else str(month)
+
+
+def _lines_of(paras: list[Para]) -> list[str]:
+    lines = []
+    for para in paras:
+        for piece in para.text.split("\n"):
+            if norm(piece):
+                lines.append(norm(piece))
+    return lines
+
+
+def _recipient(line: str) -> str:
+    text = re.sub(r"^[-–—•+]\s*", "", line)
+    return text.rstrip(" ;.,")
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _insert_after(data: dict[str, Any], after: str, key: str, value: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, item in data.items():
+        out[name] = item
+        if name == after:
+            out[key] = value
+    return out
+
+
+def _related_root(part, reltype: str) -> etree._Element | None:  # noqa: ANN001
+    for rel in part.rels.values():
+        if rel.reltype == reltype and not rel.is_external:
+            target = rel.target_part
+            element = getattr(target, "element", None)
+            if element is not None:
+                return element
+            parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+            try:
+                return etree.fromstring(target.blob, parser)
+            except etree.XMLSyntaxError:
+                return None
+    return None

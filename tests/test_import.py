@@ -1,0 +1,551 @@
+"""`tbkl import`: Word notices become sources that print the same notice, ND30-correct.
+
+Round trip: any well-formed notice, rendered and imported, lays out as the original (every
+example, and generated notices). The two real Word originals import, re-render and pass the
+audit, with every paragraph's text unchanged but for the corrections the report lists. A notice
+typed by hand in Word (typed numbers with a skipped letter, Word's automatic numbering, a name
+pushed right by spaces, decomposed diacritics, a stray table, an image, a comment) imports with
+each correction and warning in the report.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+import struct
+import subprocess
+import tempfile
+import unicodedata
+import zlib
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+from conftest import EXAMPLES, NOTICES, SHARED, render_cli
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.shared import Pt
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from tbkl_gen.audit import audit_docx
+from tbkl_gen.audit.locate import locate
+from tbkl_gen.audit.reader import read_document
+from tbkl_gen.audit.report import STATUS_FAIL
+from tbkl_gen.audit.text import norm
+from tbkl_gen.commands.batch import render_one
+from tbkl_gen.importer import FileReport, import_paths, source_text
+from tbkl_gen.importer.report import CORRECTION, DECREE, WARNING
+from tbkl_gen.source.read import load_notice
+from tbkl_gen.validate import validate
+from tbkl_gen.word.layout import lay_out
+from tbkl_gen.word.render import find_template
+
+REAL = sorted((SHARED / "real").glob("*.docx"))
+
+
+def _import_docx(path: Path, folder: Path) -> tuple[Path, FileReport]:
+    reports, _ = import_paths([path], folder / "src", force=True)
+    (report,) = reports
+    assert report.error is None, report.error
+    assert report.target is not None
+    return report.target, report
+
+
+def _loaded(source: Path):  # noqa: ANN202
+    loaded = load_notice(source)
+    assert loaded.notice is not None, [p.format() for p in loaded.problems]
+    problems = [p.format() for p in [*loaded.problems, *validate(loaded.notice, loaded.source)]]
+    return loaded.notice, problems
+
+
+def _round_trip(notice, folder: Path):  # noqa: ANN001, ANN202
+    rendered = folder / "a.docx"
+    rendered.write_bytes(render_one(notice, find_template(notice.mau)))
+    report = FileReport(rendered)
+    text, _ = source_text(docx.Document(str(rendered)), rendered, report)
+    imported = folder / "a.yaml"
+    imported.write_text(text, encoding="utf-8")
+    again, problems = _loaded(imported)
+    return again, problems, report, text
+
+
+# --- round trip: what we render imports back as the same notice ---------------------------------
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.stem for e in EXAMPLES])
+def test_every_example_imports_back_from_its_render_as_the_same_notice(example: Path, tmp_path: Path) -> None:
+    original, _ = _loaded(example)
+    again, problems, report, _ = _round_trip(original, tmp_path)
+    assert lay_out(again) == lay_out(original)
+    assert (again.mau, again.ngay, again.do_khan) == (original.mau, original.ngay, original.do_khan)
+    assert problems == []
+    assert [f for f in report.findings if f.kind in (CORRECTION, WARNING, DECREE)] == []
+
+
+WORDS = [
+    "Sở",
+    "Tài",
+    "chính",
+    "khẩn",
+    "trương",
+    "rà",
+    "soát",
+    "đề",
+    "xuất",
+    "UBND",
+    "tỉnh",
+    "phối",
+    "hợp",
+    "2026",
+    "(AI)",
+    "“x”",
+    "&",
+    "<b>",
+    "{{ a }}",
+    "50%",
+]
+words = st.lists(st.sampled_from(WORDS), min_size=1, max_size=12).map(" ".join)
+
+
+@st.composite
+def emphasised(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(st.tuples(words, st.sampled_from(["", "**", "*", "^"])), min_size=1, max_size=3))
+    out = []
+    for text, mark in parts:
+        out.append(f"^[{text}]" if mark == "^" else f"{mark}{text}{mark}")
+    return " ".join(out).replace(" ^[", "^[")
+
+
+def _item(draw: st.DrawFn, depth: int) -> dict:
+    kinds = ["diem", "gach"] if depth == 0 else ["cong"]
+    children = []
+    if depth < 2:
+        kind = draw(st.sampled_from(kinds))
+        children = [{kind: draw(emphasised())} for _ in range(draw(st.integers(0, 3)))]
+        children += [draw(emphasised()) for _ in range(draw(st.integers(0, 1)))]
+    return children
+
+
+@st.composite
+def notices(draw: st.DrawFn) -> dict:
+    items = []
+    for _ in range(draw(st.integers(1, 4))):
+        item: dict = {"khoan": draw(emphasised())}
+        if draw(st.booleans()):
+            item["tieu_de"] = True
+        children = _item(draw, 0)
+        for child in children:
+            if isinstance(child, dict) and draw(st.booleans()):
+                child["noi_dung"] = [{"cong" if "gach" in child else "gach": draw(words)}]
+        if children:
+            item["noi_dung"] = children
+        items.append(item)
+    body: list = [draw(emphasised()) for _ in range(draw(st.integers(1, 2)))]
+    if draw(st.booleans()):
+        body += [{"muc": draw(words), "noi_dung": [draw(words), *items]}, {"muc": draw(words), "noi_dung": copy.deepcopy(items[:1])}]
+    else:
+        body += items
+    body.append("Trên đây là kết luận của đồng chí Chủ tịch để các cơ quan biết, thực hiện./.")
+    issued = draw(st.sampled_from([dt.date(2026, 3, 14), "2026-03", 2026]))
+    data = {
+        "phien_ban": 1,
+        "co_quan": draw(
+            st.sampled_from(
+                [
+                    {"ten": ["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "viet_tat": "UBND"},
+                    {"chu_quan": "UBND TỈNH LÀO CAI", "ten": ["VĂN PHÒNG"], "viet_tat": "VP"},
+                ]
+            )
+        ),
+        "so": draw(st.sampled_from([None, "5", "128"])),
+        "dia_danh": "Lâm Đồng",
+        "ngay": issued,
+        "trich_yeu": draw(words),
+        "noi_dung": body,
+        "noi_nhan": draw(st.lists(words, max_size=3)),
+        "luu": draw(st.sampled_from(["VT, KGVX", "VT, NC.Châu", "VT, XDCT, Khánh", "VT, TH (05)"])),
+        "nguoi_ky": draw(
+            st.sampled_from(
+                [
+                    {"quyen_han": ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"], "chuc_vu": "PHÓ CHÁNH VĂN PHÒNG", "ho_ten": "Trịnh Ngọc Duệ"},
+                    {"quyen_han": [], "chuc_vu": "CHÁNH VĂN PHÒNG", "ho_ten": "Lê Trí Hà"},
+                ]
+            )
+        ),
+    }
+    if draw(st.booleans()):
+        data["do_khan"] = draw(st.sampled_from(["KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"]))
+    if data["co_quan"].get("chu_quan"):
+        data["mau"] = "van-phong"
+    return data
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=[Phase.explicit, Phase.generate])
+@given(notices())
+def test_a_generated_notice_imports_back_from_its_render_as_the_same_notice(data: dict) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "n.yaml"
+        source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        original, before = _loaded(source)
+        again, after, _, text = _round_trip(original, Path(folder))
+    new, old = lay_out(again), lay_out(original)
+    assert [(k, getattr(new, k)) for k in vars(new) if getattr(new, k) != getattr(old, k)] == [
+        (k, getattr(old, k)) for k in vars(old) if getattr(new, k) != getattr(old, k)
+    ], text
+    assert (again.mau, again.ngay, again.do_khan) == (original.mau, original.ngay, original.do_khan)
+    # What tbkl check says of the notice (no recipients, say) it says of the import, no more.
+    assert [re.sub(r"\d+", "#", p.split(": ", 1)[1]) for p in after] == [re.sub(r"\d+", "#", p.split(": ", 1)[1]) for p in before]
+
+
+# --- the real Word originals ----------------------------------------------------------------------
+
+
+def _body_texts(path: Path) -> list[str]:
+    parts = locate(read_document(docx.Document(str(path))), None)
+    return [re.sub(r" +", " ", p.norm) for p in parts.body]
+
+
+@pytest.mark.parametrize("original", REAL, ids=[p.stem for p in REAL])
+def test_a_real_original_imports_re_renders_and_passes_the_audit_with_its_text_kept(original: Path, tmp_path: Path) -> None:
+    source, report = _import_docx(original, tmp_path)
+    notice, problems = _loaded(source)
+    assert problems == []
+    rendered = tmp_path / "again.docx"
+    rendered.write_bytes(render_one(notice, find_template(notice.mau)))
+    assert [f"{r.rule}: {r.detail}" for r in audit_docx(rendered) if r.status == STATUS_FAIL] == []
+    # The file breaks the decree in places; the report names them.
+    assert report.count(DECREE) > 0
+    before, after = _body_texts(original), _body_texts(rendered)
+    assert len(before) == len(after)
+    corrected = {f.where for f in report.findings if f.kind == CORRECTION}
+    originals = locate(read_document(docx.Document(str(original))), None).body
+    for para, old, new in zip(originals, before, after, strict=True):
+        if old != new:
+            assert f"đoạn {para.order + 1}" in corrected, (old, new)
+
+
+def test_the_real_originals_match_the_hand_written_examples_but_for_emphasis_and_the_drafter(tmp_path: Path) -> None:
+    original = SHARED / "real" / "lamdong-quy-hoach-chung-xa.docx"
+    source, report = _import_docx(original, tmp_path)
+    imported = yaml.safe_load(source.read_text(encoding="utf-8"))
+    example = yaml.safe_load((NOTICES / "2026" / "lamdong-quy-hoach-chung-xa.yaml").read_text(encoding="utf-8"))
+
+    def plain(value):  # noqa: ANN001, ANN202
+        if isinstance(value, str):
+            return value.replace("**", "")
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+
+    assert plain(imported["noi_dung"]) == example["noi_dung"]
+    for key in ("co_quan", "so", "dia_danh", "ngay", "ngay_hop", "trich_yeu", "noi_nhan", "nguoi_ky"):
+        assert imported[key] == example[key], key
+    assert imported["luu"] == "VT, XDCT, Khánh"
+    messages = [f.line() for f in report.findings]
+    assert "  sửa: bảng 2, hàng 1, cột 1: dòng Lưu «VT, XDCT. Khánh» viết lại thành «VT, XDCT, Khánh»" in messages
+    assert "  sửa: bảng 2, hàng 1, cột 2: bỏ dấu cách đẩy họ tên sang phải; họ tên in căn giữa" in messages
+    assert "  sửa: đoạn 12: bỏ dấu «:» cuối tên mục «I. Nhiệm vụ chung»" in messages
+
+
+# --- a notice typed by hand in Word ----------------------------------------------------------------
+
+_PNG = (
+    b"\x89PNG\r\n\x1a\n"
+    + struct.pack(">I", 13)
+    + b"IHDR"
+    + struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    + struct.pack(">I", zlib.crc32(b"IHDR" + struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)))
+    + struct.pack(">I", len(zlib.compress(b"\x00\xff\x00\x00")))
+    + b"IDAT"
+    + zlib.compress(b"\x00\xff\x00\x00")
+    + struct.pack(">I", zlib.crc32(b"IDAT" + zlib.compress(b"\x00\xff\x00\x00")))
+    + struct.pack(">I", 0)
+    + b"IEND"
+    + struct.pack(">I", zlib.crc32(b"IEND"))
+)
+
+
+def _hand_typed(path: Path, *, title_with_summary: bool = False) -> None:
+    """Write a notice the way offices type one: no styles of ours, slips included."""
+    document = docx.Document()
+    section = document.sections[0]
+    section.left_margin = section.right_margin = Pt(40)
+    header = document.add_table(rows=2, cols=2)
+    header.cell(0, 0).paragraphs[0].add_run("ỦY BAN NHÂN DÂN").bold = True
+    header.cell(0, 0).add_paragraph().add_run("TỈNH LÂM ĐỒNG").bold = True
+    national = header.cell(0, 1).paragraphs[0].add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    national.bold = True
+    if title_with_summary:
+        national.add_break()
+        national.add_text("Độc lập - Tự do - Hạnh phúc")
+    else:
+        header.cell(0, 1).add_paragraph().add_run("Độc lập - Tự do - Hạnh phúc").bold = True
+    header.cell(1, 0).paragraphs[0].add_run("Số:      /TB-UBND")
+    header.cell(1, 1).paragraphs[0].add_run("Lâm Đồng, ngày      tháng 4 năm 2026").italic = True
+    title = document.add_paragraph()
+    title.add_run("THÔNG BÁO").bold = True
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    summary = title if title_with_summary else document.add_paragraph()
+    if title_with_summary:
+        title.runs[0].add_break()
+    summary_run = summary.add_run(unicodedata.normalize("NFD", "Kết luận của đồng chí Phó Chủ tịch UBND tỉnh tại cuộc họp"))
+    summary_run.bold = True
+    summary_run.font.all_caps = title_with_summary
+    summary.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph("")
+    opening = document.add_paragraph(unicodedata.normalize("NFD", "Ngày 16/4/2026, đồng chí Phó Chủ tịch chủ trì cuộc họp. "))
+    opening.add_run("Đồng chí kết luận").bold = True
+    opening.add_run(" như sau:")
+    opening.paragraph_format.first_line_indent = Pt(36)
+    document.add_paragraph("1. Về phần mềm chuyên ngành").runs[0].bold = True
+    for label in ("a", "b", "c", "e"):
+        document.add_paragraph(f"{label}) Nội dung điểm {label}.")
+    document.add_paragraph("Về dữ liệu dùng chung", style="List Number")
+    document.add_paragraph("Giao Sở Tài chính chủ trì.", style="List Bullet")
+    tracked = document.add_paragraph("Giao Sở Nội vụ ")
+    tracked._p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="1" w:author="Châu"><w:r><w:t>khẩn trương</w:t></w:r></w:ins>'))
+    tracked._p.append(parse_xml(f'<w:del {nsdecls("w")} w:id="2" w:author="Châu"><w:r><w:delText> trong tháng 4</w:delText></w:r></w:del>'))
+    tracked.add_run(" báo cáo.")
+    stray = document.add_table(rows=1, cols=2)
+    stray.cell(0, 0).text = "Đơn vị"
+    stray.cell(0, 1).text = "Thời hạn"
+    image = path.with_suffix(".png")
+    image.write_bytes(_PNG)
+    document.add_paragraph().add_run().add_picture(str(image))
+    closing = document.add_paragraph("Trân trọng thông báo để các cơ quan biết, thực hiện./.")
+    document.add_comment(closing.runs, text="Xem lại trước khi ký", author="Châu")
+    closing_table = document.add_table(rows=1, cols=2)
+    left = closing_table.cell(0, 0)
+    left.paragraphs[0].add_run("Nơi nhận:").bold = True
+    for line in ("- Các sở, ngành;", "- Lưu: VT, KGVX (Sơn)."):
+        left.add_paragraph(line)
+    right = closing_table.cell(0, 1)
+    right.paragraphs[0].add_run("TL. CHỦ TỊCH").bold = True
+    right.add_paragraph().add_run("KT. CHÁNH VĂN PHÒNG").bold = True
+    right.add_paragraph().add_run("PHÓ CHÁNH VĂN PHÒNG").bold = True
+    right.add_paragraph()
+    right.add_paragraph().add_run("              Trịnh Ngọc Duệ").bold = True
+    document.save(str(path))
+
+
+def test_a_hand_typed_notice_imports_with_every_correction_and_warning_reported(tmp_path: Path) -> None:
+    original = tmp_path / "TB Kết luận họp tháng 4.docx"
+    _hand_typed(original)
+    source, report = _import_docx(original, tmp_path)
+    assert source.name == "tb-ket-luan-hop-thang-4.yaml"
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    assert data["noi_dung"] == [
+        "Ngày 16/4/2026, đồng chí Phó Chủ tịch chủ trì cuộc họp. **Đồng chí kết luận** như sau:",
+        {
+            "khoan": "Về phần mềm chuyên ngành",
+            "tieu_de": True,
+            "noi_dung": [{"diem": f"Nội dung điểm {x}."} for x in "abce"],
+        },
+        {"khoan": "Về dữ liệu dùng chung", "noi_dung": [{"gach": "Giao Sở Tài chính chủ trì."}, "Giao Sở Nội vụ khẩn trương báo cáo."]},
+        "Trân trọng thông báo để các cơ quan biết, thực hiện./.",
+    ]
+    assert data["trich_yeu"] == "Kết luận của đồng chí Phó Chủ tịch UBND tỉnh tại cuộc họp"
+    assert data["ngay"] == "2026-04" and data["ngay_hop"] == dt.date(2026, 4, 16) and data["so"] is None
+    assert data["luu"] == "VT, KGVX (Sơn)"
+    assert data["nguoi_ky"] == {
+        "quyen_han": ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"],
+        "chuc_vu": "PHÓ CHÁNH VĂN PHÒNG",
+        "ho_ten": "Trịnh Ngọc Duệ",
+    }
+    lines = [f.line() for f in report.findings]
+    assert "  sửa: đoạn 15: điểm «e)» in lại thành «d)»" in lines
+    assert "  sửa: đoạn 16: khoản «1.» in lại thành «2.»" in lines  # Word's list restarted at 1
+    assert "  sửa: đoạn 17: dấu đầu dòng «•» in lại thành «-»" in lines
+    assert "  sửa: toàn văn: 2 đoạn gõ chữ tổ hợp (NFD) chuyển thành chữ dựng sẵn (NFC)" in lines
+    assert any(line.startswith("  sửa: bảng 3, hàng 1, cột 2: bỏ dấu cách đẩy họ tên") for line in lines)
+    assert "  cảnh báo: đoạn 18: phần đã xóa khi theo dõi thay đổi không đưa vào nguồn: «trong tháng 4»" in lines
+    assert "  cảnh báo: đoạn 18: phần chèn khi theo dõi thay đổi được giữ như đã chấp nhận: «khẩn trương»" in lines
+    table = "bảng ngoài phần đầu và phần chữ ký (1 hàng) không có trong nguồn; nội dung: «Đơn vị | Thời hạn»"
+    assert f"  cảnh báo: bảng 2 (đoạn 19): {table}" in lines
+    assert "  cảnh báo: đoạn 21: hình ảnh «Picture 1» không đưa vào nguồn" in lines
+    assert "  cảnh báo: đoạn 22: ghi chú (comment) của Châu không đưa vào nguồn: «Xem lại trước khi ký»" in lines
+    assert any(line.startswith("  ND30: quy tắc 2: Lề trang") for line in lines)
+    notice, problems = _loaded(source)
+    assert problems == []
+    rendered = tmp_path / "again.docx"
+    rendered.write_bytes(render_one(notice, find_template(notice.mau)))
+    text = "\n".join(p.text for p in docx.Document(str(rendered)).paragraphs)
+    assert "d) Nội dung điểm e." in text and "2. Về dữ liệu dùng chung" in text
+    assert [r.rule for r in audit_docx(rendered) if r.status == STATUS_FAIL] == []
+
+
+def test_a_title_typed_with_the_summary_in_one_paragraph_is_split(tmp_path: Path) -> None:
+    original = tmp_path / "chung-mot-doan.docx"
+    _hand_typed(original, title_with_summary=True)
+    source, report = _import_docx(original, tmp_path)
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    assert data["trich_yeu"] == "Kết luận của đồng chí Phó Chủ tịch UBND tỉnh tại cuộc họp"
+    assert data["noi_dung"][0].startswith("Ngày 16/4/2026")
+    assert data["co_quan"] == {"ten": ["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "viet_tat": "UBND"}
+    lines = [f.line() for f in report.findings]
+    assert "  sửa: đoạn 3: Quốc hiệu và Tiêu ngữ chung một đoạn: tách thành hai dòng" in lines
+    assert "  sửa: đoạn 6: «THÔNG BÁO» và trích yếu chung một đoạn: tách thành hai dòng" in lines
+    assert "  sửa: đoạn 6: trích yếu định dạng chữ in hoa (All Caps): giữ chữ thường như đã gõ" in lines
+    # The split is made in memory: the drafter's file keeps its one paragraph.
+    assert any(para.text.startswith("THÔNG BÁO\n") for para in docx.Document(str(original)).paragraphs)
+
+
+# --- .doc through LibreOffice, the command line -----------------------------------------------------
+
+
+def test_an_old_doc_file_is_converted_with_libreoffice_and_imported(libreoffice: str, tmp_path: Path, rendered_examples) -> None:  # noqa: ANN001
+    example = next(e for e in EXAMPLES if e.stem == "laocai-cum-cong-nghiep")
+    profile = tmp_path / "profile"
+    subprocess.run(
+        [
+            libreoffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(tmp_path),
+            str(rendered_examples[example]),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
+    doc = tmp_path / "laocai-cum-cong-nghiep.doc"
+    source, report = _import_docx(doc, tmp_path)
+    again, problems = _loaded(source)
+    original, _ = _loaded(example)
+    assert problems == []
+    assert lay_out(again).paragraphs == lay_out(original).paragraphs
+    assert (again.co_quan, again.nguoi_ky, again.noi_nhan) == (original.co_quan, original.nguoi_ky, original.noi_nhan)
+
+
+def test_import_goes_on_past_a_file_it_cannot_read_and_exits_1(tmp_path: Path) -> None:
+    broken = tmp_path / "in" / "hong.docx"
+    broken.parent.mkdir()
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    renamed = tmp_path / "in" / "cu.docx"
+    renamed.write_bytes(b"\xd0\xcf\x11\xe0 an old .doc renamed")
+    letter = docx.Document()
+    letter.add_paragraph("Kính gửi: Sở Tài chính")
+    letter.save(str(tmp_path / "in" / "thu.docx"))
+    good = tmp_path / "in" / "sub" / "tot.docx"
+    good.parent.mkdir()
+    good.write_bytes((SHARED / "real" / "lamdong-so-khcn.docx").read_bytes())
+    result = render_cli(["import", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--report", str(tmp_path / "r.txt")])
+    assert result.exit_code == 1
+    assert (
+        f"{renamed.as_posix()}: không nhập được: không phải tệp Word .docx (tệp .docx là một gói zip; tệp này có thể là loại khác bị đổi đuôi)"
+        in result.output
+    )
+    assert f"{broken.as_posix()}: không nhập được: gói zip bị cắt cụt hoặc hỏng (không có mục lục ở cuối gói)" in result.output
+    assert (
+        f"{(tmp_path / 'in' / 'thu.docx').as_posix()}: không nhập được: không tìm thấy tên loại «THÔNG BÁO» trên một dòng riêng: không đọc được như một thông báo"
+        in result.output
+    )
+    assert "Traceback" not in result.output
+    assert (tmp_path / "out" / "sub" / "tot.yaml").is_file()
+    report = (tmp_path / "r.txt").read_text(encoding="utf-8")
+    assert "Đã nhập 1/4 tệp" in report
+    again = render_cli(["import", str(good), "-o", str(tmp_path / "out" / "sub")])
+    assert again.exit_code == 1
+    assert (
+        f"{good.as_posix()}: không nhập được: {(tmp_path / 'out' / 'sub' / 'tot.yaml').as_posix()} đã có, không ghi đè (dùng --force để ghi đè)"
+        in again.output
+    )
+
+
+def test_import_is_listed_in_the_help_and_needs_an_output_folder() -> None:
+    assert "  import " in render_cli(["--help"]).output
+    result = render_cli(["import", "x.docx"])
+    assert result.exit_code == 2
+    assert "Thiếu tùy chọn '-o' / '--output'." in result.output
+
+
+def test_import_into_a_workspace_leaves_out_the_office_defaults(tmp_path: Path) -> None:
+    assert render_cli(["init", str(tmp_path / "ws")]).exit_code == 0
+    original = SHARED / "real" / "lamdong-so-khcn.docx"
+    result = render_cli(["import", str(original), "-o", str(tmp_path / "ws" / "notices" / "2026")])
+    assert result.exit_code == 0, result.output
+    source = tmp_path / "ws" / "notices" / "2026" / "lamdong-so-khcn.yaml"
+    text = source.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../notice.schema.json\n")
+    data = yaml.safe_load(text)
+    for key in ("co_quan", "dia_danh", "noi_nhan", "mau"):
+        assert key not in data, key
+    assert data["nguoi_ky"] == {"ho_ten": "Trịnh Ngọc Duệ"}
+    check = render_cli(["check", str(source)], cwd=tmp_path / "ws")
+    assert check.exit_code == 0, check.output
+
+
+def test_the_imported_source_is_written_like_a_hand_written_one(tmp_path: Path) -> None:
+    source, _ = _import_docx(SHARED / "real" / "lamdong-so-khcn.docx", tmp_path)
+    lines = source.read_text(encoding="utf-8").splitlines()
+    keys = [line.split(":")[0] for line in lines if re.match(r"^[a-z_]+:", line)]
+    assert keys == ["phien_ban", "co_quan", "so", "dia_danh", "ngay", "ngay_hop", "trich_yeu", "noi_dung", "noi_nhan", "luu", "nguoi_ky"]
+    assert 'ngay: "2026-04"' in lines and "so:" in lines and "ngay_hop: 2026-04-16" in lines
+    assert "trich_yeu: >-" in lines
+    assert max(len(line) for line in lines) <= 100
+    assert norm(lines[-1]) == "ho_ten: Trịnh Ngọc Duệ"
+
+
+# --- the YAML writer ---------------------------------------------------------------------------------
+
+TRAPS = [
+    "yes",
+    "NO",
+    "012",
+    "1:30",
+    "2026-04",
+    "2026-04-16",
+    "a: b",
+    "#x",
+    "- x",
+    "x #y",
+    "*a*",
+    "null",
+    "~",
+    "",
+    " x",
+    "x:",
+    '"q"',
+    "'q'",
+    "@x",
+    "%x",
+    "[a]",
+    "{a}",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        st.sampled_from(TRAPS),
+        st.text(st.characters(exclude_categories=("Cs",)), max_size=300),
+        st.lists(words, min_size=20, max_size=60).map(" ".join),
+    )
+)
+def test_any_text_is_written_so_that_yaml_reads_it_back_unchanged(text: str) -> None:
+    from tbkl_gen.importer.emit import notice_yaml
+
+    data = {"trich_yeu": text, "noi_dung": [text, {"khoan": text, "noi_dung": [text]}]}
+    readable = yaml.safe_load(notice_yaml(data, []))
+    assert readable == data or yaml.safe_load(notice_yaml(data, [], quoted=True)) == data
+
+
+def test_long_text_is_folded_at_100_columns_and_never_starts_a_line_like_a_key() -> None:
+    from tbkl_gen.importer.emit import notice_yaml
+
+    text = "Giao Sở Tài chính chủ trì, phối hợp " * 6 + "khoan: x và noi_dung: y " * 5
+    written = notice_yaml({"noi_dung": [{"khoan": text.strip()}]}, [])
+    lines = written.splitlines()
+    assert lines[1] == "  - khoan: >-"
+    assert all(len(line) <= 100 for line in lines)
+    assert not any(re.match(r"^\s*[a-z_]+:", line) for line in lines[2:])
+    assert yaml.safe_load(written) == {"noi_dung": [{"khoan": text.strip()}]}
