@@ -194,7 +194,7 @@ def test_the_workspace_lists_notices_defaults_recipients_and_signers(client: Tes
     assert info["noi_nhan"][0] == "Chủ tịch, các PCT UBND tỉnh"
     assert "Như thành phần dự họp" in info["noi_nhan"]
     assert info["nguoi_ky"] == [
-        {"quyen_han": ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"], "chuc_vu": "PHÓ CHÁNH VĂN PHÒNG", "ho_ten": "Nguyễn Văn An"}
+        {"quyen_han": ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"], "chuc_vu": "PHÓ CHÁNH VĂN PHÒNG", "ho_ten": "Nguyễn Văn A"}
     ]
 
 

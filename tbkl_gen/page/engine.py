@@ -23,6 +23,7 @@ from pathlib import Path
 
 from tbkl_gen.errors import Place, Problem, TbklError
 from tbkl_gen.notice.model import Notice
+from tbkl_gen.source.read import Source
 from tbkl_gen.source.workspace import Workspace, find_workspace
 from tbkl_gen.word.layout import Layout
 
@@ -41,6 +42,8 @@ class Checked:
     problems: list[Problem]
     notice: Notice | None
     layout: Layout | None
+    source: Source | None = None
+    """The notice's data merged with the office defaults, with where each value was written."""
 
     @property
     def errors(self) -> int:
@@ -89,7 +92,7 @@ def check_text(text: str, path: Path, workspace: Workspace | None, others: list[
     others are the workspace's notices in the order `tbkl check` reads them: a number already
     used by one read before path is reported here as it is there.
     """
-    from tbkl_gen.commands.check import NumberRegistry, _in_order, _outside, _template_problems, _unique
+    from tbkl_gen.commands.check import NumberRegistry, _in_order, _outside, _template_choice, _template_problems, _unique
     from tbkl_gen.source.read import build_notice, read_source
     from tbkl_gen.source.shape import read_together
     from tbkl_gen.validate import validate
@@ -107,6 +110,7 @@ def check_text(text: str, path: Path, workspace: Workspace | None, others: list[
         found += list(_template_problems(workspace))
     notice = None
     shown = None
+    merged = None
     if source is not None:
         source.path = path
         source.problems = [_moved(p, written, path) for p in source.problems]
@@ -114,6 +118,9 @@ def check_text(text: str, path: Path, workspace: Workspace | None, others: list[
         problems = list(loaded.problems)
         notice = loaded.notice
         shown = loaded.notice or loaded.partial
+        merged = loaded.source
+        if loaded.notice is not None and loaded.source is not None:
+            problems += list(_template_choice(path, loaded.notice, loaded.source, workspace))
         if shown is not None and loaded.source is not None:
             problems += _outside(loaded.source.broken, validate(shown, loaded.source))
             if not read_together(loaded.source.broken) & {("co_quan",), ("so",), ("ky_hieu",), ("ngay",)}:
@@ -133,7 +140,7 @@ def check_text(text: str, path: Path, workspace: Workspace | None, others: list[
             layout = lay_out(shown)
         except Exception:  # noqa: BLE001 - a stand-in notice may not lay out; the problems say why
             layout = None
-    return Checked(problems, notice, layout)
+    return Checked(problems, notice, layout, merged)
 
 
 _NUMBERS: dict[tuple[Path, int, int], tuple[object, tuple[int | None, int | None]]] = {}
@@ -171,15 +178,16 @@ class NotRendered(TbklError):
 # pipeline: replace with tbkl_gen.pipeline once merged
 def render_text(text: str, path: Path, workspace: Workspace | None) -> bytes:
     """Return the .docx bytes of the notice in text, as `tbkl render` would write them."""
-    from tbkl_gen.commands.batch import _beside, render_one
+    from tbkl_gen.commands.batch import render_one, template_request
     from tbkl_gen.word.render import find_template
 
     checked = check_text(text, path, workspace)
     if checked.notice is None or checked.errors:
         raise NotRendered(f"thông báo còn {checked.errors} lỗi; sửa lỗi rồi tải lại")
     notice = checked.notice
-    name = _beside(notice.mau, path.parent) or (_beside(workspace.template, workspace.root) if workspace is not None else None)
-    template = find_template(name, workspace.templates_dir if workspace is not None else None)
+    name, written_in, boundary = template_request(None, notice.mau, checked.source.origins.get(("mau",), path), workspace)
+    templates_dir = workspace.templates_dir if workspace is not None else None
+    template = find_template(name, templates_dir, written_in=written_in, boundary=boundary)
     return render_one(notice, template)
 
 

@@ -54,7 +54,7 @@ def page_html(layout: Layout) -> str:
     date_line = escape(layout.dia_danh_ngay).replace("  ", "&nbsp;&nbsp;")
     parts.append(f'<div class="date">{date_line}</div></td></tr></table>')
     parts.append('<div class="kind">THÔNG BÁO</div>')
-    parts.append(f'<div class="summary">{escape(layout.trich_yeu)}</div>')
+    parts.append(f'<div class="summary">{"<br>".join(escape(line) for line in layout.trich_yeu_dong)}</div>')
     parts.append(f'<div class="rule center" data-mm="{layout.trich_yeu_line_mm}"></div>')
     parts.append('<div class="content">')
     for index, paragraph in enumerate(layout.paragraphs):

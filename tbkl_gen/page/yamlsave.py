@@ -28,14 +28,14 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString, ScalarString
 
-from tbkl_gen.notice.vocabulary import BLOCK_KEYS
+from tbkl_gen.notice.model import BLOCK_KEYS
 
 # The order keys are written in, as in the README's example: a key added by the page goes after
 # the last key already there that comes before it here.
 KEY_ORDER = (
     "phien_ban", "mau", "co_quan", "chu_quan", "ten", "viet_tat", "so", "ky_hieu", "dia_danh",
     "ngay", "nam", "thang", "ngay_hop", "do_khan", "trich_yeu",
-    *BLOCK_KEYS, "tieu_de", "noi_dung", "noi_nhan_them", "noi_nhan", "luu",
+    "muc_in_hoa", *BLOCK_KEYS, "tieu_de", "noi_dung", "noi_nhan_them", "noi_nhan", "luu", "nguoi_soan", "so_ban",
     "nguoi_ky", "quyen_han", "chuc_vu", "ho_ten",
 )  # fmt: skip
 _RANK = {key: index for index, key in enumerate(KEY_ORDER)}
@@ -258,6 +258,8 @@ def _text(value: str, key: str | None, old: Any) -> Any:
             return int(value)
     if value == "":
         return None if key in ("so",) else DoubleQuotedScalarString("")
+    if "\n" in value and _literal_keeps(value):
+        return LiteralScalarString(value)  # lines the drafter chose, as `trich_yeu: |` keeps them
     foldable = _foldable(value)
     if isinstance(old, FoldedScalarString) and foldable:
         return _folded(value)
@@ -283,6 +285,18 @@ def _plain_is_text(value: str) -> bool:
         return yaml.safe_load(f"k: {value}") == {"k": value}
     except yaml.YAMLError:
         return False
+
+
+def _literal_keeps(value: str) -> bool:
+    """Return whether value reads back the same from a literal block (`|-`)."""
+    lines = value.split("\n")
+    return (
+        value == value.strip()
+        and all(line == line.rstrip() and line.strip() for line in lines)
+        and not lines[0].startswith(" ")
+        and not any(c in value for c in "\r\t\x85\u2028\u2029")
+        and all(line.isprintable() for line in lines)
+    )
 
 
 def _foldable(value: str) -> bool:
