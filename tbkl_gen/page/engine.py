@@ -4,7 +4,7 @@ Everything the drafting page asks of the pipeline, the office (LibreOffice) and 
 through the functions here, so that each can be switched to the shared module once it exists:
 
 - `check_text` and `render_text`: `# pipeline: replace with tbkl_gen.pipeline once merged`;
-- `exact_pages`: `# office: replace with tbkl_gen.office once merged`;
+- `exact_pages`: through `tbkl_gen.office` (one LibreOffice kept warm for the server's life);
 - `import_word`: `# importer: replace once merged`.
 
 The checks are those of `tbkl check` for one file, the same functions in the same order, so the
@@ -13,8 +13,6 @@ page never shows a second set of rules.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import tempfile
 import threading
 import uuid
@@ -29,8 +27,6 @@ from tbkl_gen.word.layout import Layout
 
 # Seconds LibreOffice may take for one notice, cold start included.
 OFFICE_TIMEOUT = 120
-# Pixels per inch of the exact page images: an A4 page 827 px wide, sharp enough to read.
-PAGE_DPI = 100
 # An uploaded Word file larger than this is refused before it is read (the importer's limit).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -200,57 +196,49 @@ class OfficeFailed(TbklError):
     """LibreOffice could not turn the notice into a PDF."""
 
 
-# office: replace with tbkl_gen.office once merged
+_OFFICE = None
+
+
+def _office():  # noqa: ANN202
+    """Return the page's LibreOffice, started on first use and kept warm for the next request."""
+    from tbkl_gen.office.server import Office
+
+    global _OFFICE
+    if _OFFICE is None:
+        _OFFICE = Office(timeout=OFFICE_TIMEOUT, what="xem trang in chính xác")
+    return _OFFICE
+
+
+def close_office() -> None:
+    """Stop the page's LibreOffice, if one was started (the server calls this on its way out)."""
+    global _OFFICE
+    with _OFFICE_LOCK:
+        if _OFFICE is not None:
+            _OFFICE.close()
+            _OFFICE = None
+
+
 def exact_pages(docx: bytes, *, pages: bool = True) -> tuple[bytes, list[bytes]]:
-    """Return the PDF LibreOffice prints from the .docx, and each page as a PNG image."""
-    binary = shutil.which("soffice") or shutil.which("libreoffice")
-    if binary is None:
-        raise OfficeFailed("chưa cài LibreOffice (soffice) nên chưa xem được trang in chính xác")
-    # One LibreOffice profile for the server's life: creating one costs a second or two on every
-    # conversion; one conversion at a time, as two LibreOffices cannot share a profile.
-    profile = _scratch().folder / "office-profile"
-    with _OFFICE_LOCK, tempfile.TemporaryDirectory(prefix="tbkl-office-") as folder:
+    """Return the PDF LibreOffice prints from the .docx, and each page as a PNG image.
+
+    One LibreOffice serves the page for its whole life (tbkl_gen.office keeps it warm through
+    UNO when it can); one conversion at a time, as it is one process.
+    """
+    from tbkl_gen.office.pdf import draw_pages
+
+    with _OFFICE_LOCK, tempfile.TemporaryDirectory(prefix="tbkl-page-pdf-") as folder:
         work = Path(folder)
         source = work / "thong-bao.docx"
+        target = work / "thong-bao.pdf"
         source.write_bytes(docx)
-        try:
-            completed = subprocess.run(
-                [
-                    binary,
-                    f"-env:UserInstallation={profile.as_uri()}",
-                    "--headless",
-                    "--convert-to",
-                    "pdf",
-                    "--outdir",
-                    str(work),
-                    str(source),
-                ],
-                capture_output=True,
-                timeout=OFFICE_TIMEOUT,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise OfficeFailed(f"LibreOffice không trả lời sau {OFFICE_TIMEOUT} giây") from None
-        pdf = work / "thong-bao.pdf"
-        if completed.returncode != 0 or not pdf.is_file():
-            raise OfficeFailed("LibreOffice không chuyển được tệp sang PDF")
-        data = pdf.read_bytes()
+        (conversion,) = _office().convert([(source, target)])
+        if conversion.error is not None:
+            raise OfficeFailed(conversion.error)
+        data = target.read_bytes()
         if not pages:
             return data, []
-        converter = shutil.which("pdftoppm")
-        if converter is None:
-            raise OfficeFailed("chưa cài pdftoppm (gói poppler-utils) nên chưa vẽ được trang")
-        try:
-            subprocess.run(
-                [converter, "-png", "-r", str(PAGE_DPI), str(pdf), str(work / "trang")],
-                capture_output=True,
-                timeout=OFFICE_TIMEOUT,
-                check=True,
-            )
-        except (subprocess.TimeoutExpired, subprocess.CalledProcessError):
-            raise OfficeFailed("không vẽ được trang từ tệp PDF") from None
-        images = [image.read_bytes() for image in sorted(work.glob("trang-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))]
-        return data, images
+        images = draw_pages(target, work / "trang", "trang")
+        return data, [image.read_bytes() for image in images]
 
 
 @dataclass

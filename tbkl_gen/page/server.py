@@ -613,4 +613,7 @@ def serve(root: Path, host: str, port: int, *, announce: Callable[[str], None], 
     server = uvicorn.Server(config)
     if open_browser:
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    finally:
+        engine.close_office()
