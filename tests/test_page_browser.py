@@ -210,13 +210,26 @@ def test_a_file_edited_on_disk_while_open_is_not_overwritten(browser: webdriver.
     )
 
 
-def test_uploading_a_word_file_answers_in_vietnamese(browser: webdriver.Chrome, served: Served, tmp_path: Path) -> None:
+def test_an_uploaded_word_file_opens_as_a_notice_with_the_import_report(browser: webdriver.Chrome, served: Served, tmp_path: Path) -> None:
+    example = ROOT / "notices" / "2021" / "tbkl-thong-tin-doi-ngoai.yaml"
+    assert render_cli(["render", str(example), "-o", str(tmp_path / "out"), "--quiet"]).exit_code == 0
     word = tmp_path / "thong-bao-cu.docx"
-    word.write_bytes(b"PK\x03\x04 not really")
+    (tmp_path / "out" / "tbkl-thong-tin-doi-ngoai.docx").replace(word)
+    broken = tmp_path / "hong.docx"
+    broken.write_bytes(b"PK\x03\x04 not really")
     open_page(browser, served)
-    find(browser, "#import-file").send_keys(str(word))
+    find(browser, "#import-file").send_keys(str(broken))
     message = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#banner.error"))
-    assert message.text.startswith("chưa hỗ trợ nhập tệp Word “thong-bao-cu.docx”")
+    assert message.text.startswith("hong.docx: không nhập được: ")
+    find(browser, "#import-file").send_keys(str(word))
+    wait(browser, lambda d: d.find_element(By.ID, "editor-view").is_displayed())
+    report = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#banner:not(.error)"))
+    assert report.text.startswith("thong-bao-cu.docx → notices/")
+    summary = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, '#fields textarea[data-field="trich_yeu"]'))
+    assert summary.get_attribute("value").startswith("Kết luận của đồng chí Hồ Quang Bửu")
+    wait(browser, lambda d: "HỒ QUANG BỬU" in d.find_element(By.ID, "live").text.upper())
+    screenshot(browser, "7-nhap-tu-word")
+    assert list((served.root / "notices").rglob("thong-bao-cu.yaml"))
 
 
 def test_the_pdf_and_the_exact_page_come_from_libreoffice(browser: webdriver.Chrome, served: Served, libreoffice: str) -> None:

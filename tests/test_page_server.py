@@ -15,7 +15,7 @@ pytest.importorskip("ruamel.yaml")
 import docx  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
-from conftest import render_cli  # noqa: E402
+from conftest import ROOT, render_cli  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 from tbkl_gen.page import engine  # noqa: E402
 from tbkl_gen.page.server import cookie_name, create_app  # noqa: E402
@@ -167,12 +167,30 @@ def test_an_upload_that_is_not_a_word_file_is_refused(client: TestClient) -> Non
     assert response.json() == {"loi": "“ghi-chu.txt” không phải tệp Word .docx"}
 
 
-def test_an_upload_says_import_is_not_supported_yet(client: TestClient, workspace: Path) -> None:
+def test_an_upload_that_is_no_word_notice_is_refused_by_the_importer(client: TestClient, workspace: Path) -> None:
     before = sorted(workspace.rglob("*"))
     response = client.post("/api/import", content=b"PK\x03\x04", headers={**HEADERS, "X-File-Name": "k%E1%BA%BFt-lu%E1%BA%ADn.docx"})
     assert response.status_code == 422
-    assert response.json()["thong_bao"].startswith("chưa hỗ trợ nhập tệp Word “kết-luận.docx”")
+    assert response.json() == {
+        "path": None,
+        "thong_bao": "kết-luận.docx: không nhập được: gói zip bị cắt cụt hoặc hỏng (không có mục lục ở cuối gói)",
+    }
     assert sorted(workspace.rglob("*")) == before
+
+
+def test_an_uploaded_word_notice_becomes_a_source_in_the_workspace(client: TestClient, workspace: Path, tmp_path: Path) -> None:
+    example = ROOT / "notices" / "2021" / "tbkl-thong-tin-doi-ngoai.yaml"
+    assert render_cli(["render", str(example), "-o", str(tmp_path / "out"), "--quiet"]).exit_code == 0
+    word = (tmp_path / "out" / "tbkl-thong-tin-doi-ngoai.docx").read_bytes()
+    response = client.post("/api/import", content=word, headers={**HEADERS, "X-File-Name": "th%C3%B4ng-b%C3%A1o.docx"})
+    assert response.status_code == 200, response.text
+    path = response.json()["path"]
+    assert path.startswith("notices/") and path.endswith("/thong-bao.yaml")
+    assert response.json()["thong_bao"].startswith(f"thông-báo.docx → {path} (")
+    notice = opened(client, path)
+    assert notice["data"]["trich_yeu"].startswith("Kết luận của đồng chí Hồ Quang Bửu")
+    again = client.post("/api/import", content=word, headers={**HEADERS, "X-File-Name": "th%C3%B4ng-b%C3%A1o.docx"})
+    assert again.json()["path"].endswith("/thong-bao-2.yaml")  # never over an existing notice
 
 
 # --- the workspace, opening, checking -----------------------------------------------------------

@@ -5,7 +5,7 @@ through the functions here, so that each can be switched to the shared module on
 
 - `check_text` and `render_text`: `# pipeline: replace with tbkl_gen.pipeline once merged`;
 - `exact_pages`: through `tbkl_gen.office` (one LibreOffice kept warm for the server's life);
-- `import_word`: `# importer: replace once merged`.
+- `import_word`: through `tbkl_gen.importer`, as `tbkl import` reads a Word file.
 
 The checks are those of `tbkl check` for one file, the same functions in the same order, so the
 page never shows a second set of rules.
@@ -20,15 +20,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tbkl_gen.errors import Place, Problem, TbklError
+from tbkl_gen.wordfile import MAX_FILE_BYTES
 from tbkl_gen.notice.model import Notice
 from tbkl_gen.source.read import Source
 from tbkl_gen.source.workspace import Workspace, find_workspace
 from tbkl_gen.word.layout import Layout
 
-# Seconds LibreOffice may take for one notice, cold start included.
+# Seconds LibreOffice may take for one notice, its start included.
 OFFICE_TIMEOUT = 120
 # An uploaded Word file larger than this is refused before it is read (the importer's limit).
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES
 
 
 @dataclass
@@ -243,15 +244,44 @@ def exact_pages(docx: bytes, *, pages: bool = True) -> tuple[bytes, list[bytes]]
 
 @dataclass
 class Imported:
-    """What importing a Word file gave: the new notice's path, or a message saying why not."""
+    """What importing a Word file gave: the new notice's path (None when refused), and the report."""
 
     path: Path | None
     message: str
 
 
-# importer: replace once merged
 def import_word(data: bytes, name: str, workspace_root: Path) -> Imported:
-    """Turn an uploaded Word file into a notice source in the workspace (not available yet)."""
+    """Turn an uploaded Word file into a notice source in notices/<year>/, as `tbkl import` does.
+
+    The file is opened through the importer, so within `tbkl_gen.wordfile`'s limits (size, parts,
+    ratio, depth); the report lists every correction and warning, as `tbkl import` prints it.
+    """
+    import datetime as dt
+
+    from tbkl_gen.commands.scaffold import slugify
+    from tbkl_gen.importer import CannotImport, import_file
+    from tbkl_gen.importer.report import FileReport
+
     if len(data) > MAX_UPLOAD_BYTES:
         return Imported(None, f"tệp “{name}” quá lớn; tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
-    return Imported(None, f"chưa hỗ trợ nhập tệp Word “{name}”: chức năng nhập đang được xây dựng; hãy tạo thông báo mới và dán nội dung")
+    folder = workspace_root / "notices" / str(dt.date.today().year)
+    stem = slugify(Path(name).stem)
+    target = folder / f"{stem}.yaml"
+    number = 2
+    while target.exists():
+        target = folder / f"{stem}-{number}.yaml"
+        number += 1
+    base = Path(name).name
+    if base in ("", ".", "..") or not base.lower().endswith((".docx", ".doc")):
+        return Imported(None, f"“{name}” không phải tệp Word .docx")
+    with tempfile.TemporaryDirectory(prefix="tbkl-upload-") as work:
+        upload = Path(work) / base
+        upload.write_bytes(data)
+        report = FileReport(Path(name))
+        try:
+            made = import_file(upload, target, report, workspace=find_workspace(workspace_root))
+        except CannotImport as refused:
+            return Imported(None, f"{name}: không nhập được: {refused.reason}")
+    shown = made.relative_to(workspace_root).as_posix()
+    report.target = Path(shown)
+    return Imported(made, report.text())

@@ -161,14 +161,14 @@ async function newNotice(event) {
   if (!ok) { banner(payload.loi, { error: true }); return; }
   $("#new-title").value = "";
   banner(`Đã tạo ${payload.path} từ giá trị mặc định của văn phòng.`);
-  await openNotice(payload.path);
+  await openNotice(payload.path, { keepBanner: true });
 }
 
 async function copyNotice(path) {
   const { ok, payload } = await apiJson("/api/copy", { method: "POST", json: { path } });
   if (!ok) { banner(payload.loi, { error: true }); return; }
   banner(`Đã sao thành ${payload.path} (chưa có số, ngày để trống).`);
-  await openNotice(payload.path);
+  await openNotice(payload.path, { keepBanner: true });
 }
 
 async function importWord(file) {
@@ -182,7 +182,7 @@ async function importWord(file) {
   status("");
   if (!ok || !payload.path) { banner(payload.thong_bao || payload.loi, { error: true }); return; }
   banner(payload.thong_bao);
-  await openNotice(payload.path);
+  await openNotice(payload.path, { keepBanner: true });
 }
 
 async function renderAll() {
