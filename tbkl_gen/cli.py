@@ -232,7 +232,7 @@ def new(title) -> None:  # noqa: ANN001
 @click.argument("notice", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def show(notice) -> None:  # noqa: ANN001
     """In thông báo sau khi gộp giá trị mặc định, kèm nơi ghi mỗi giá trị mặc định."""
-    from tbkl_gen.source.read import load_notice
+    from tbkl_gen.source.load import load_notice
     from tbkl_gen.commands.scaffold import to_yaml
     from tbkl_gen.source.workspace import find_workspace
 

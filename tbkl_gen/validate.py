@@ -14,7 +14,8 @@ import unicodedata
 from collections.abc import Iterator
 
 from tbkl_gen.errors import Problem, Severity
-from tbkl_gen.source.read import Path_, Source, impossible_date
+from tbkl_gen.source.dates import impossible_date
+from tbkl_gen.source.places import Path_, Source
 from tbkl_gen.notice.model import BLOCK_CLASSES, Notice
 
 AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")

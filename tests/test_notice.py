@@ -26,7 +26,8 @@ from pydantic import ValidationError
 from tbkl_gen.notice import validation as model
 
 from tbkl_gen.notice import model as notice
-from tbkl_gen.source.read import load_notice, read_source
+from tbkl_gen.source.load import load_notice
+from tbkl_gen.source.read import read_source
 from tbkl_gen.source.workspace import find_workspace
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tbkl_gen.nd30 import words as vn
-from tbkl_gen.commands.batch import render_one
-from tbkl_gen.word.layout import clean, recipient
-from tbkl_gen.source.read import load_notice
+from tbkl_gen.pipeline import document
+from tbkl_gen.word.layout import clean, lay_out, recipient
+from tbkl_gen.source.load import load_notice
 from tbkl_gen.word.render import find_template
 from tbkl_gen.validate import validate
 
@@ -89,7 +89,7 @@ def test_a_notice_that_loads_renders_with_the_same_text(
             assert loaded.problems and all(p.place.file == source for p in loaded.problems)
             return
         output = Path(folder) / "a.docx"
-        output.write_bytes(render_one(loaded.notice, TEMPLATE))
+        output.write_bytes(document(lay_out(loaded.notice), TEMPLATE))
         lines = document_lines(output)
 
     expected = [

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tbkl_gen.errors import Place, Problem, Severity
-from tbkl_gen.source.workspace import Workspace
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PARTS = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
@@ -25,9 +24,8 @@ _TAG = re.compile(r"\{[{%#].*?[}%#]\}", re.DOTALL)
 _LOCAL_NAMES = {"dong", "doan", "muc", "loop", "range", "true", "false", "none"}
 
 
-def check_workspace_templates(workspace: Workspace) -> Iterator[Problem]:
-    """Yield problems of each template in the workspace's templates/ folder."""
-    folder = workspace.templates_dir
+def check_workspace_templates(folder: Path) -> Iterator[Problem]:
+    """Yield problems of each template in a workspace's templates/ folder."""
     if not folder.is_dir():
         return
     for template in sorted(folder.glob("*.docx")):
