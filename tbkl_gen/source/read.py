@@ -25,7 +25,6 @@ from tbkl_gen.notice.vocabulary import ALL_KEYS, BLOCK_KEYS
 from tbkl_gen.source.dates import impossible_date
 from tbkl_gen.source.indentation import KEY_WITH_VALUE, Indentation, indent_of, swallowed_key
 from tbkl_gen.source.places import Path_, Source, field_path
-from tbkl_gen.source.yaml_errors import yaml_problem
 
 
 MAX_SOURCE_BYTES = 1_000_000
@@ -268,6 +267,8 @@ def _compose(path: Path, text: str, loader: _Loader) -> Any:
             Problem(Place(path, refused.line, refused.column), refused.message, hint=refused.hint, code=refused.code)
         ) from None
     except yaml.MarkedYAMLError as exc:
+        from tbkl_gen.source.yaml_errors import yaml_problem  # only a file with a syntax error needs it
+
         raise _LoadFailed(yaml_problem(path, text, exc)) from None
     except yaml.YAMLError:
         raise _LoadFailed(Problem(Place(path, 1, 1), "cú pháp YAML không hợp lệ", code="yaml")) from None
