@@ -2,7 +2,8 @@
 
 The only module that echoes or exits. Each command hands off to a function that can be called
 from Python; heavy imports stay inside the commands so that `tbkl --help` is instant. Exit codes:
-0 success, 1 problems in the notices (or a failed render), 2 wrong usage, 130 interrupted.
+0 success, 1 problems in the notices (or a failed render), 2 wrong usage, 130 interrupted (Ctrl-C),
+143 stopped by SIGTERM.
 """
 
 from __future__ import annotations
@@ -86,9 +87,9 @@ def render(paths, out_dir, force, jobs, keep_going, prune, strict, template, qui
     paths, out_dir = _resolve_paths(paths, out_dir)
     try:
         result = _render(paths, out_dir, force, jobs, keep_going, prune, strict, template, quiet)
-    except KeyboardInterrupt:  # the batch has removed its temporary files
-        click.echo("Đã dừng theo yêu cầu (Ctrl-C).", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the batch has removed its temporary files
+        click.echo(getattr(exc, "message", "Đã dừng theo yêu cầu (Ctrl-C)."), err=True)
+        sys.exit(getattr(exc, "exit_code", EXIT_INTERRUPTED))
     strict_failed = strict and any(not p.is_error for p in result.problems)
     if not result.ok or strict_failed:
         sys.exit(EXIT_PROBLEMS)
@@ -100,7 +101,11 @@ def _render(paths, out_dir, force, jobs, keep_going, prune, strict, template, qu
     for path in paths:
         if not path.exists():
             raise click.BadParameter(f"không tìm thấy “{path}”", param_hint="PATHS")
-    jobs_list = plan(paths, out_dir)
+    found: list = []  # links in the notices folder that lead astray, skipped
+    jobs_list = plan(paths, out_dir, found)
+    for problem in found:
+        if problem.is_error or not quiet:
+            _echo_problem(problem)
     if not jobs_list:
         _fail("không có tệp thông báo (.yaml) nào để in")
     settings = Settings(out_dir, force=force, jobs=jobs or 0, keep_going=keep_going, prune=prune, strict=strict, template=template)
@@ -185,7 +190,7 @@ def check(paths, strict, output_format, docx_files) -> None:  # noqa: ANN001
                 _echo_problem(problem, err=False)
             click.echo(f"Đã kiểm tra {outcome.files} tệp: {errors} lỗi, {warnings} cảnh báo.")
     for docx_path, results in check_docx_files(list(docx_files)):
-        from tbkl_gen.audit.docx_rules import format_report
+        from tbkl_gen.audit import format_report
 
         bad = [r for r in results if r.status == "loi"]
         failed = failed or bool(bad)

@@ -76,7 +76,7 @@ def _display_path(path: Path, base: Path | None) -> str:
     if base is not None:
         try:
             return path.resolve().relative_to(base.resolve()).as_posix()
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a link that loops (before Python 3.13)
             pass
     return path.as_posix()
 
@@ -128,3 +128,25 @@ class FolderBusy(TbklError):
         super().__init__(
             f"{folder.as_posix()}: một lần chạy “tbkl render” khác đang ghi vào thư mục này; chờ lần chạy đó xong rồi chạy lại"
         )
+
+
+class LockNotAFile(TbklError):
+    """The output folder's lock (`.tbkl-lock`) is a folder, a pipe, a link: not a file to lock."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        self.path = path
+        self.kind = kind
+        super().__init__(f"{path.as_posix()}: tệp khóa của tbkl phải là tệp thường, nhưng đây là {kind}; hãy xóa nó rồi chạy lại")
+
+
+class SameOutput(TbklError):
+    """Two or more notices would be written to one output file."""
+
+    def __init__(self, clashes: list[tuple[Path, list[Path]]]) -> None:
+        self.clashes = clashes
+        lines = [
+            f"{output.as_posix()}: các tệp {' và '.join(f'“{s.as_posix()}”' for s in sources)} cùng ghi ra tệp này"
+            " (tên chỉ khác phần đuôi, chữ hoa/thường hoặc cách mã hóa dấu); hãy đổi tên cho khác nhau"
+            for output, sources in clashes
+        ]
+        super().__init__("\n".join(lines))

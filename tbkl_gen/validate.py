@@ -10,19 +10,27 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterator
 
 from tbkl_gen.errors import Problem, Severity
 from tbkl_gen.source.dates import impossible_date
 from tbkl_gen.source.places import Path_, Source
 from tbkl_gen.notice.model import BLOCK_CLASSES, Notice
+from tbkl_gen.nd30 import words as vn
+from tbkl_gen.nd30.document_types import THONG_BAO
+from tbkl_gen.nd30.grammar import (
+    ACADEMIC_PREFIX,
+    ALLOWED_AUTHORITY,
+    ARCHIVE_FORM,
+    AUTHORITY_LINE,
+    AUTHORITY_PREFIXES,
+    NUMBER_SHAPE,
+    SYMBOL_SHAPE,
+    all_caps,
+    archive_content,
+    is_archive,
+)
 
-AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
-# The stacks of authority lines the decree allows, first line first (Phụ lục I, II.7.b).
-ALLOWED_AUTHORITY = (
-    (), ("TM.",), ("TM.", "KT."), ("TM.", "Q."), ("KT.",), ("TL.",), ("TL.", "KT."), ("TUQ.",), ("Q.",),
-)  # fmt: skip
 # Titles of one person: "TM." (on behalf of a collective) never stands before one of these.
 INDIVIDUAL_TITLES = (
     "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "CHÁNH VĂN PHÒNG", "BỘ TRƯỞNG", "THỦ TRƯỞNG",
@@ -35,15 +43,7 @@ COLLECTIVE_NAMES = (
     "ĐẢNG ĐOÀN", "VĂN PHÒNG", "SỞ ", "CỤC ", "TỔNG CỤC", "VỤ ", "THANH TRA ",
 )  # fmt: skip
 DEPUTY_TITLES = ("PHÓ ", "THỨ TRƯỞNG")
-_AUTHORITY_LINE = re.compile(r"^(TM|KT|TL|TUQ|Q)\. (\S.*)$")
 _AUTHORITY_SLIP = re.compile(r"^(T\s*/?\s*M|K\s*/?\s*T|T\s*/?\s*L|T\s*/?\s*U\s*/?\s*Q|Q)(?:\s*[.:,/]\s*|\s+)(\S.*)$", re.IGNORECASE)
-ACADEMIC_PREFIX = re.compile(
-    r"^(?:(?:GS\.\s?TSKH|GS\.\s?TS|PGS\.\s?TS|TSKH|TS|ThS|Th\.S|GS|PGS|KS|BS|CN|NCS|LS)(?:\.\s*|\s+)"
-    r"|(?:Tiến sĩ|Thạc sĩ|Giáo sư|Phó Giáo sư|Kỹ sư|Bác sĩ|Cử nhân|Luật sư)\s+)(?=\S)",
-    re.IGNORECASE,
-)
-NUMBER_SHAPE = re.compile(r"^(0[1-9]|[1-9][0-9]{0,5})$")
-SYMBOL_SHAPE = re.compile(r"^TB-[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*$")
 TWO_LEVEL_GOVERNMENT = dt.date(2025, 7, 1)
 # The second word of a unit's kind stays lower case: "Thành phố Hồ Chí Minh", "Thị xã Điện Bàn".
 GENERIC_PLACE_WORDS = {"phố", "xã", "trấn"}
@@ -54,11 +54,6 @@ def validate(notice: Notice, source: Source | None, *, today: dt.date | None = N
     checker = _Checker(notice, source or Source(path=None, data={}), today or dt.date.today())  # type: ignore[arg-type]
     checker.run()
     return sorted(checker.problems, key=lambda p: (p.place.line or 0, p.place.column or 0))
-
-
-def upper(text: str) -> str:
-    """Return text in capitals, precomposed, as the layout prints it."""
-    return unicodedata.normalize("NFC", text.upper())
 
 
 def deputy_of(head: str) -> str:
@@ -165,14 +160,14 @@ class _Checker:
             path = ("co_quan", "ten", index)
             if not line:
                 self.warn(path, "dòng tên cơ quan rỗng", "xóa dòng “- ” thừa", "empty_item")
-            elif line != upper(line):
-                self.warn(path, "tên cơ quan ban hành viết in hoa", f"viết “{upper(line)}”", "caps")
-        if co_quan.chu_quan and co_quan.chu_quan != upper(co_quan.chu_quan):
-            self.warn(("co_quan", "chu_quan"), "tên cơ quan chủ quản viết in hoa", f"viết “{upper(co_quan.chu_quan)}”", "caps")
+            elif line != vn.upper(line):
+                self.warn(path, "tên cơ quan ban hành viết in hoa", f"viết “{vn.upper(line)}”", "caps")
+        if co_quan.chu_quan and co_quan.chu_quan != vn.upper(co_quan.chu_quan):
+            self.warn(("co_quan", "chu_quan"), "tên cơ quan chủ quản viết in hoa", f"viết “{vn.upper(co_quan.chu_quan)}”", "caps")
         issued = self.notice.ngay
         if (issued.nam, issued.thang or 12, issued.ngay or 31) >= (2025, 7, 1):
             lines = [co_quan.chu_quan or "", *co_quan.ten]
-            if any("HUYỆN" in upper(line) for line in lines):
+            if any("HUYỆN" in vn.upper(line) for line in lines):
                 self.warn(
                     ("co_quan",),
                     "từ 01/7/2025 chính quyền địa phương chỉ còn cấp tỉnh và cấp xã, không còn cấp huyện",
@@ -180,7 +175,15 @@ class _Checker:
                     "names",
                 )
         place = self.notice.dia_danh
-        if any(word[:1].islower() and word not in GENERIC_PLACE_WORDS for word in place.split() if word[:1].isalpha()):
+        if "," in place:
+            # The comma after the place is printed by the layout; one inside it breaks the date line.
+            self.error(
+                ("dia_danh",),
+                f"địa danh “{shown(place)}” có dấu phẩy",
+                "chỉ ghi tên đơn vị hành chính, ví dụ Quảng Nam; dấu phẩy sau địa danh do công cụ tự thêm",
+                "place",
+            )
+        elif any(word[:1].islower() and word not in GENERIC_PLACE_WORDS for word in place.split() if word[:1].isalpha()):
             fixed = " ".join(word if word in GENERIC_PLACE_WORDS else word[:1].upper() + word[1:] for word in place.split())
             self.warn(("dia_danh",), f"địa danh “{shown(place)}” cần viết hoa chữ đầu mỗi tiếng", f"viết “{fixed}”", "caps")
 
@@ -266,8 +269,8 @@ class _Checker:
         if not line:
             self.warn(path, "dòng quyền hạn rỗng", "xóa dòng “- ” thừa", "empty_item")
             return None
-        text = upper(" ".join(line.split()))
-        match = _AUTHORITY_LINE.match(text)
+        text = vn.upper(" ".join(line.split()))
+        match = AUTHORITY_LINE.match(text)
         if match is None:
             slip = _AUTHORITY_SLIP.match(text)
             if slip is not None:
@@ -293,7 +296,7 @@ class _Checker:
 
     def _check_title(self, chuc_vu: str, lines: list[tuple[int, str, str]]) -> None:
         path = ("nguoi_ky", "chuc_vu")
-        title = upper(" ".join(chuc_vu.split()))
+        title = vn.upper(" ".join(chuc_vu.split()))
         if chuc_vu != title:
             self.warn(path, "chức vụ người ký viết in hoa", f"viết “{title}”", "caps")
         stray = next((p for p in AUTHORITY_PREFIXES[:4] if title.startswith(p)), None)
@@ -301,6 +304,9 @@ class _Checker:
             self.error(
                 path, f"chức vụ người ký không có “{stray}”", f"ghi dòng “{stray} …” vào quyen_han, chuc_vu chỉ ghi chức vụ", "authority"
             )
+            return
+        if title.startswith("Q.") and any(prefix == "Q." for _, prefix, _ in lines):
+            self.error(path, "“Q.” xuất hiện hai lần", "mỗi cách ký chỉ ghi một lần", "authority")
             return
         last = lines[-1] if lines else None
         signs_for = next((line for line in lines if line[1] == "KT."), None)
@@ -342,14 +348,21 @@ class _Checker:
         path = ("nguoi_ky", "ho_ten")
         name = " ".join(ho_ten.split())
         academic = ACADEMIC_PREFIX.match(name)
-        if academic:
+        if name and not name[0].isalpha():
+            # A line that opens with "(" reads as the signature placeholder, not as the name.
+            self.error(
+                path, f"họ tên người ký “{shown(name)}” phải bắt đầu bằng chữ cái", "chỉ ghi họ, đệm và tên, ví dụ Nguyễn Văn A", "name"
+            )
+        elif academic:
             rest = name[academic.end() :].strip()
             self.error(
                 path, "không ghi học hàm, học vị trước họ tên người ký", f"bỏ “{academic.group().strip()}”, viết “{rest}”", "academic"
             )
-        elif name.isupper() or any(word[:1].islower() for word in name.split()):
+        elif all_caps(name) or any(word[:1].islower() for word in name.split()):
             fixed = " ".join(word[:1].upper() + word[1:].lower() for word in name.split())
-            self.warn(path, "họ tên viết hoa chữ đầu mỗi tiếng, không viết in hoa cả tên", f"viết “{fixed}”", "caps")
+            # A name in capitals prints against the decree (rule 15): the layout cannot fix it.
+            report = self.error if all_caps(name) else self.warn
+            report(path, "họ tên viết hoa chữ đầu mỗi tiếng, không viết in hoa cả tên", f"viết “{fixed}”", "caps")
 
     # --- recipients ---------------------------------------------------------------------------
 
@@ -374,7 +387,7 @@ class _Checker:
                 self.warn(path, f"không gõ “{stripped[0]}” đầu dòng nơi nhận", "công cụ tự thêm dấu “-”", "punctuation")
             if stripped.endswith((";", ".", ",")):
                 self.warn(path, f"không gõ “{stripped[-1]}” cuối dòng nơi nhận", "công cụ tự thêm “;”", "punctuation")
-            key = upper(" ".join(stripped.lstrip("-–+• ").rstrip(";., ").split()))
+            key = vn.upper(" ".join(stripped.lstrip("-–+• ").rstrip(";., ").split()))
             if key in seen:
                 first = self.source.place(("noi_nhan", seen[key]))
                 where = f" (đã có ở dòng {first.line})" if first.line else ""
@@ -396,12 +409,19 @@ class _Checker:
             self.warn(path, f"không gõ “{text[-1]}” cuối dòng lưu", "công cụ tự thêm “.”", "punctuation")
             text = text.rstrip(";., ")
         if not text.startswith("VT"):
-            fixed = upper(text) if upper(text).startswith("VT") else f"VT, {text}" if text else "VT, KGVX"
+            fixed = vn.upper(text) if vn.upper(text).startswith("VT") else f"VT, {text}" if text else "VT, KGVX"
             self.error(path, f"dòng lưu phải bắt đầu bằng “VT” (Văn thư), nhưng gặp “{shown(luu)}”", f"viết luu: {fixed}", "archive")
         elif re.match(r"^VT\s+\S", text):
             self.error(path, "thiếu dấu phẩy sau “VT” trong dòng lưu", f"viết luu: VT, {text[2:].strip()}", "archive")
         elif not re.match(r"^VT,\s*\S", text):
             self.error(path, "dòng lưu cần chữ viết tắt của đơn vị soạn thảo sau “VT, ”", "ví dụ luu: VT, KGVX", "archive")
+        elif not is_archive(archive_content(luu)):
+            self.error(
+                path,
+                f"dòng lưu “{shown(luu)}” không đúng dạng “{ARCHIVE_FORM}”",
+                "đơn vị viết tắt in hoa, cách nhau “, ”; ví dụ luu: VT, KGVX hoặc VT, NN&MT, KGVX, NC.Châu 05",
+                "archive",
+            )
 
     # --- text hygiene -------------------------------------------------------------------------
 
@@ -412,6 +432,7 @@ class _Checker:
         straight = has_curly and '"' in everything
         spaces, tabs = "  " in everything, "\t" in everything
         invisible = _has_invisible(everything)
+        named = self._check_direction()
         for path, text in texts:
             if path[0] == "noi_dung" and not text.strip():
                 self.warn(path, "đoạn nội dung rỗng", "xóa dòng “- ” thừa, hoặc viết nội dung", "empty_item")
@@ -424,7 +445,7 @@ class _Checker:
                 self.warn(
                     path, 'dùng ngoặc kép thẳng (") trong khi các chỗ khác dùng ngoặc kép cong (“ ”)', "dùng “ ” cho thống nhất", "quotes"
                 )
-            if invisible and _has_invisible(text):
+            if invisible and path not in named and _has_invisible(text):
                 self.warn(
                     path,
                     "có ký tự vô hình (khoảng trắng không ngắt, ký tự định dạng)",
@@ -432,14 +453,42 @@ class _Checker:
                     "invisible",
                 )
         summary = self.notice.trich_yeu
-        letters = [c for c in summary if c.isalpha()]
-        if len(letters) > 10 and summary == upper(summary):
-            self.warn(
+        if all_caps(summary):
+            # A summary in capitals prints against the decree (rule 10): the layout cannot fix it.
+            self.error(
                 ("trich_yeu",),
                 "trích yếu gõ toàn chữ in hoa",
                 "viết hoa chữ đầu câu và tên riêng, như “Kết luận của đồng chí …”",
                 "caps",
             )
+
+    def _check_direction(self) -> set[Path_]:
+        """Refuse direction controls in the names and the number; return the fields refused.
+
+        A right-to-left override prints the signer's name or the number reversed in Word and
+        in the PDF while the source looks right: in these fields it is an error, not a warning.
+        """
+        notice = self.notice
+        fields: list[tuple[Path_, str | None]] = [
+            (("so",), notice.so),
+            (("ky_hieu",), notice.ky_hieu),
+            (("co_quan", "chu_quan"), notice.co_quan.chu_quan),
+            *((("co_quan", "ten", index), line) for index, line in enumerate(notice.co_quan.ten)),
+            (("co_quan", "viet_tat"), notice.co_quan.viet_tat),
+            (("nguoi_ky", "ho_ten"), notice.nguoi_ky.ho_ten),
+        ]
+        refused = set()
+        for path, text in fields:
+            found = _DIRECTION.search(text or "")
+            if found:
+                refused.add(path)
+                self.error(
+                    path,
+                    f"có ký tự điều khiển hướng chữ U+{ord(found.group()):04X} (vô hình); chữ sẽ in đảo ngược hoặc sai thứ tự",
+                    "xóa ký tự này rồi gõ lại",
+                    "direction",
+                )
+        return refused
 
 
 def shown(text: str, limit: int = 40) -> str:
@@ -466,8 +515,8 @@ def _number_hint(number: str) -> str:
 def _symbol_hint(symbol: str) -> str:
     if symbol.startswith("/"):
         return f"không gõ “/”: công cụ tự thêm; viết ky_hieu: {symbol.lstrip('/')}"
-    fixed = re.sub(r"\s*-\s*", "-", upper(symbol).strip())
-    if not fixed.startswith("TB-"):
+    fixed = re.sub(r"\s*-\s*", "-", vn.upper(symbol).strip())
+    if not fixed.startswith(THONG_BAO.code + "-"):
         return "ký hiệu của thông báo bắt đầu bằng “TB-”, ví dụ TB-UBND; hoặc bỏ ky_hieu để công cụ tự tạo"
     if SYMBOL_SHAPE.match(fixed):
         return f"viết ky_hieu: {fixed}"
@@ -479,6 +528,10 @@ def _symbol_hint(symbol: str) -> str:
 _INVISIBLE = re.compile(
     "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\u00a0\u2007\u202f]"
 )
+
+
+# Bidirectional controls (embeddings, overrides, isolates, marks): invisible, and they reorder text.
+_DIRECTION = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 
 
 def _has_invisible(text: str) -> bool:

@@ -14,6 +14,7 @@ docs/template-contract.md.
 from __future__ import annotations
 
 import json
+import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,12 +22,20 @@ from xml.sax.saxutils import escape
 
 HERE = Path(__file__).resolve().parent
 
-TWIPS_PER_MM = 1440 / 25.4
+# Run as a script from a checkout, the package beside this folder is the one to read the decree from.
+if str(HERE.parent) not in sys.path:
+    sys.path.insert(0, str(HERE.parent))
+
+from tbkl_gen.nd30 import format as nd30  # noqa: E402
+from tbkl_gen.nd30.document_types import THONG_BAO  # noqa: E402
+
+TWIPS_PER_MM = nd30.TWIPS_PER_MM
 CELL_MARGIN = 108  # twips, Word's default left and right cell margin
 
-# A4 portrait and margins inside ND30's ranges: top/bottom 20-25 mm, left 30-35, right 15-20.
-PAGE_W, PAGE_H = 11906, 16838
-MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 1134, 1134, 1701, 1134
+# A4 portrait; the margins the decree's ranges allow, as nd30.format chose them.
+PAGE_W, PAGE_H = nd30.PAGE_WIDTH, nd30.PAGE_HEIGHT
+MARGIN_TOP, MARGIN_BOTTOM = nd30.PRINTED_MARGINS["top"], nd30.PRINTED_MARGINS["bottom"]
+MARGIN_LEFT, MARGIN_RIGHT = nd30.PRINTED_MARGINS["left"], nd30.PRINTED_MARGINS["right"]
 TEXT_WIDTH = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT
 
 # Bold 13 pt motto "Độc lập - Tự do - Hạnh phúc" measured with Liberation Serif Bold.
@@ -43,15 +52,28 @@ class TemplateSpec:
     name: str
     description: str
     header_left: int  # twips
-    agency_size: int = 13  # pt
-    national_size: int = 12
-    motto_size: int = 13
-    date_size: int = 14
-    body_size: int = 14
-    signer_size: int = 14
+    agency_size: int = nd30.PRINTED_ISSUER_SIZE  # pt
+    national_size: int = nd30.PRINTED_NATIONAL_NAME_SIZE
+    motto_size: int = nd30.PRINTED_MOTTO_SIZE
+    date_size: int = nd30.PRINTED_DATE_SIZE
+    body_size: int = nd30.PRINTED_BODY_SIZE
+    signer_size: int = nd30.PRINTED_SIGNER_SIZE
     signer_gap_pt: int = 80
     defaults: dict = field(default_factory=dict, compare=False)
     """Sample office defaults that `tbkl init --mau NAME` writes into tbkl.yaml."""
+
+    def __post_init__(self) -> None:
+        """Refuse a template whose sizes leave the decree's ranges."""
+        for size, allowed in (
+            (self.agency_size, nd30.ISSUER_SIZES),
+            (self.national_size, nd30.NATIONAL_NAME_SIZES),
+            (self.motto_size, nd30.MOTTO_SIZES),
+            (self.date_size, nd30.DATE_SIZES),
+            (self.body_size, nd30.BODY_SIZES),
+            (self.signer_size, nd30.SIGNER_SIZES),
+        ):
+            if size not in allowed:
+                raise ValueError(f"{self.name}: size {size} pt outside {allowed}")
 
 
 _PROVINCE_RECIPIENTS = [
@@ -185,8 +207,8 @@ def document_xml(spec: TemplateSpec) -> str:
             ),
             cell(
                 right,
-                para("TBQuocHieu", run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")),
-                para("TBTieuNgu", run("Độc lập - Tự do - Hạnh phúc")),
+                para("TBQuocHieu", run(nd30.NATIONAL_NAME)),
+                para("TBTieuNgu", run(nd30.MOTTO)),
                 para("TBDuongKe", ppr=f'<w:ind w:left="{motto_indent}" w:right="{motto_indent}"/>'),
             ),
         ),
@@ -202,7 +224,9 @@ def document_xml(spec: TemplateSpec) -> str:
         ),
     )
     title = (
-        para("TBTenLoai", run("THÔNG BÁO")) + para("TBTrichYeu", run("{{ trich_yeu }}")) + para("TBDuongKe", run("{{p gach_trich_yeu }}"))
+        para("TBTenLoai", run(THONG_BAO.title))
+        + para("TBTrichYeu", run("{{ trich_yeu }}"))
+        + para("TBDuongKe", run("{{p gach_trich_yeu }}"))
     )
     kinds = (
         ("doan", "TBNoiDung"),
@@ -225,11 +249,11 @@ def document_xml(spec: TemplateSpec) -> str:
         row(
             cell(
                 closing_left,
-                para("TBNoiNhan", run("Nơi nhận:")),
+                para("TBNoiNhan", run(nd30.RECIPIENTS_HEAD)),
                 tag("{%p for muc in noi_nhan %}"),
                 para("TBNoiNhanMuc", run("- {{ muc }};")),
                 tag("{%p endfor %}"),
-                para("TBNoiNhanMuc", run("- Lưu: {{ luu }}.")),
+                para("TBNoiNhanMuc", run(nd30.ARCHIVE_PREFIX + "{{ luu }}.")),
             ),
             cell(
                 TEXT_WIDTH + 2 * CELL_MARGIN - closing_left,
@@ -278,10 +302,13 @@ def _style(style_id: str, name: str, ppr: str, rpr: str, based_on: str = "Normal
 
 
 def styles_xml(spec: TemplateSpec) -> str:
-    fonts = '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="Times New Roman" w:cs="Times New Roman"/>'
+    fonts = f'<w:rFonts w:ascii="{nd30.FONT}" w:hAnsi="{nd30.FONT}" w:eastAsia="{nd30.FONT}" w:cs="{nd30.FONT}"/>'
     centred = '<w:jc w:val="center"/>'
-    single = '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
-    body_ppr = '<w:spacing w:before="120" w:after="0" w:line="288" w:lineRule="auto"/><w:ind w:firstLine="720"/><w:jc w:val="both"/>'
+    single = f'<w:spacing w:before="0" w:after="0" w:line="{nd30.SINGLE_LINE}" w:lineRule="auto"/>'
+    body_ppr = (
+        f'<w:spacing w:before="{nd30.PARAGRAPH_SPACING_MIN}" w:after="0" w:line="288" w:lineRule="auto"/>'
+        f'<w:ind w:firstLine="{nd30.PRINTED_FIRST_LINE_INDENT}"/><w:jc w:val="both"/>'
+    )
     body = spec.body_size
     signer_gap = spec.signer_gap_pt * 20
     styles = [
@@ -296,7 +323,12 @@ def styles_xml(spec: TemplateSpec) -> str:
         ),
         _style("TBQuocHieu", "TB Quốc hiệu", single + centred, _rpr(spec.national_size, bold=True)),
         _style("TBTieuNgu", "TB Tiêu ngữ", single + centred, _rpr(spec.motto_size, bold=True)),
-        _style("TBSo", "TB Số ký hiệu", '<w:spacing w:before="120" w:after="0" w:line="240" w:lineRule="auto"/>' + centred, _rpr(13)),
+        _style(
+            "TBSo",
+            "TB Số ký hiệu",
+            '<w:spacing w:before="120" w:after="0" w:line="240" w:lineRule="auto"/>' + centred,
+            _rpr(nd30.PRINTED_NUMBER_SIZE),
+        ),
         _style(
             "TBKhan",
             "TB Độ khẩn",
@@ -305,7 +337,7 @@ def styles_xml(spec: TemplateSpec) -> str:
             '<w:bottom w:val="single" w:sz="8" w:space="1" w:color="000000"/>'
             '<w:right w:val="single" w:sz="8" w:space="4" w:color="000000"/></w:pBdr>'
             '<w:spacing w:before="120" w:after="0" w:line="240" w:lineRule="auto"/>' + centred,
-            _rpr(13, bold=True),
+            _rpr(nd30.PRINTED_URGENCY_SIZE, bold=True),
         ),
         _style(
             "TBNgay",
@@ -317,13 +349,13 @@ def styles_xml(spec: TemplateSpec) -> str:
             "TBTenLoai",
             "TB Tên loại",
             '<w:keepNext/><w:spacing w:before="360" w:after="0" w:line="240" w:lineRule="auto"/>' + centred,
-            _rpr(14, bold=True),
+            _rpr(nd30.PRINTED_TITLE_SIZE, bold=True),
         ),
         _style(
             "TBTrichYeu",
             "TB Trích yếu",
             '<w:keepNext/><w:spacing w:before="0" w:after="60" w:line="240" w:lineRule="auto"/>' + centred,
-            _rpr(14, bold=True),
+            _rpr(nd30.PRINTED_TITLE_SIZE, bold=True),
         ),
         _style("TBNoiDung", "TB Nội dung", body_ppr, _rpr(body)),
         _style("TBMuc", "TB Mục", "<w:keepNext/>", _rpr(body, bold=True), based_on="TBNoiDung"),
@@ -333,8 +365,8 @@ def styles_xml(spec: TemplateSpec) -> str:
         _style("TBGach", "TB Gạch đầu dòng", "", _rpr(body), based_on="TBNoiDung"),
         _style("TBCong", "TB Dấu cộng", "", _rpr(body), based_on="TBNoiDung"),
         _style("TBKhoangCach", "TB Khoảng cách", "<w:keepNext/>" + single, _rpr(12)),
-        _style("TBNoiNhan", "TB Nơi nhận", "<w:keepNext/>" + single, _rpr(12, bold=True, italic=True)),
-        _style("TBNoiNhanMuc", "TB Nơi nhận mục", single, _rpr(11)),
+        _style("TBNoiNhan", "TB Nơi nhận", "<w:keepNext/>" + single, _rpr(nd30.PRINTED_RECIPIENTS_HEAD_SIZE, bold=True, italic=True)),
+        _style("TBNoiNhanMuc", "TB Nơi nhận mục", single, _rpr(nd30.PRINTED_RECIPIENT_SIZE)),
         _style(
             "TBQuyenHan",
             "TB Quyền hạn người ký",
@@ -353,7 +385,7 @@ def styles_xml(spec: TemplateSpec) -> str:
             '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="both"/>',
             _rpr(12),
         ),
-        _style("Header", "header", single + centred, _rpr(14)),
+        _style("Header", "header", single + centred, _rpr(nd30.PRINTED_PAGE_NUMBER_SIZE)),
     ]
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -381,7 +413,7 @@ def _theme_colour(name: str, value: str) -> str:
 
 
 def _theme_fonts(kind: str) -> str:
-    return f'<a:{kind}><a:latin typeface="Times New Roman"/><a:ea typeface=""/><a:cs typeface=""/></a:{kind}>'
+    return f'<a:{kind}><a:latin typeface="{nd30.FONT}"/><a:ea typeface=""/><a:cs typeface=""/></a:{kind}>'
 
 
 _SOLID = '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
@@ -431,7 +463,7 @@ SETTINGS_XML = (
 
 FONT_TABLE_XML = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    f'<w:fonts xmlns:w="{W_NS}"><w:font w:name="Times New Roman"><w:panose1 w:val="02020603050405020304"/>'
+    f'<w:fonts xmlns:w="{W_NS}"><w:font w:name="{nd30.FONT}"><w:panose1 w:val="02020603050405020304"/>'
     '<w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font></w:fonts>'
 )
 
@@ -562,13 +594,8 @@ def write_index(folder: Path = HERE) -> Path:
 
 def write_prepared(template: Path) -> Path:
     """Write the prepared form of a built template beside it, so a first run needs no docxtpl."""
-    import sys
+    from tbkl_gen.word.render import SHIPPED_SUFFIX, prepared_form
 
-    sys.path.insert(0, str(HERE.parent))
-    try:
-        from tbkl_gen.word.render import SHIPPED_SUFFIX, prepared_form
-    finally:
-        sys.path.pop(0)
     target = template.with_name(template.stem + SHIPPED_SUFFIX)
     form = prepared_form(template)
     target.write_text(json.dumps(form, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -163,7 +163,7 @@ def test_a_locked_output_is_named_and_the_rest_of_the_batch_goes_on(tmp_path: Pa
     expected = f"{locked.as_posix()}: không ghi được tệp (có thể tệp đang mở trong Word); hãy đóng tệp rồi chạy lại"
     assert expected in result.output
     assert summary_line(result.output).startswith("Đã tạo 2, không đổi 0, lỗi 1")
-    assert not list((tmp_path / "out").glob("*.tbkl-tmp"))
+    assert not list((tmp_path / "out").glob(".tbkl-*.tmp"))
 
 
 def _batch_process(src: Path, out: Path, *extra: str, quiet_pipes: bool = False) -> subprocess.Popen:
@@ -183,7 +183,7 @@ def test_ctrl_c_stops_cleanly_with_exit_130_and_no_temporary_files(tmp_path: Pat
     process = _batch_process(tmp_path / "src", tmp_path / "out", "--jobs", "1")
     deadline = time.monotonic() + 60
     # interrupt while the batch is busy: once its first output is staged beside its target
-    while not list((tmp_path / "out").glob(".*.tbkl-tmp")) if (tmp_path / "out").exists() else True:
+    while not list((tmp_path / "out").glob(".tbkl-*.tmp")) if (tmp_path / "out").exists() else True:
         assert time.monotonic() < deadline, "the batch never started writing"
         time.sleep(0.01)
     process.send_signal(signal.SIGINT)
@@ -191,7 +191,7 @@ def test_ctrl_c_stops_cleanly_with_exit_130_and_no_temporary_files(tmp_path: Pat
     assert process.returncode == 130, err
     assert "Đã dừng theo yêu cầu (Ctrl-C)." in err
     assert "Traceback" not in err
-    assert not list((tmp_path / "out").rglob("*.tbkl-tmp"))
+    assert not list((tmp_path / "out").rglob(".tbkl-*.tmp"))
 
 
 def _wait_for_orphaned_workers(out: Path) -> None:
@@ -255,7 +255,7 @@ def test_sigkill_mid_batch_leaves_every_output_old_or_new_and_whole(tmp_path: Pa
     _wait_for_orphaned_workers(out)
     finish = run(["render", str(tmp_path / "src"), "-o", str(out)])
     assert finish.exit_code == 0
-    assert not list(out.glob("*.tbkl-tmp"))
+    assert not list(out.glob(".tbkl-*.tmp"))
     assert {p.name: p.read_bytes() for p in out.glob("*.docx")} == new
 
 
@@ -312,7 +312,7 @@ def test_a_run_with_nothing_to_do_imports_neither_pydantic_nor_the_renderer(tmp_
 
 
 def test_staged_files_are_flushed_together_and_a_failure_is_named(tmp_path: Path) -> None:
-    from tbkl_gen.word.write import TEMP_SUFFIX, Flusher, stage
+    from tbkl_gen.word.write import Flusher, stage, temporary_name
 
     targets = [tmp_path / f"tb-{index}.docx" for index in range(3)]
     staged = [stage(target, b"PK", sync=False) for target in targets]
@@ -323,7 +323,7 @@ def test_staged_files_are_flushed_together_and_a_failure_is_named(tmp_path: Path
     failures = flusher.failures()
     assert list(failures) == [staged[1]]
     assert str(failures[staged[1]]) == f"{targets[1].as_posix()}: không ghi được tệp (tệp hoặc thư mục bị xóa trong lúc ghi)"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [f".tb-{i}.docx.{os.getpid()}{TEMP_SUFFIX}" for i in (0, 2)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(temporary_name(targets[i]).name for i in (0, 2))
 
 
 def test_a_second_run_into_a_folder_in_use_is_refused_and_writes_nothing(tmp_path: Path) -> None:

@@ -506,8 +506,8 @@ CASES: list[Case] = [
     Case(
         "signer-name-in-capitals",
         notice_yaml(nguoi_ky__ho_ten="VÕ VĂN VIÊN"),
-        ("a.yaml:25:11: cảnh báo: nguoi_ky.ho_ten: họ tên viết hoa chữ đầu mỗi tiếng, không viết in hoa cả tên (viết “Võ Văn Viên”)",),
-        exit_code=0,
+        ("a.yaml:25:11: nguoi_ky.ho_ten: họ tên viết hoa chữ đầu mỗi tiếng, không viết in hoa cả tên (viết “Võ Văn Viên”)",),
+        exit_code=1,
     ),
     Case(
         "authority-without-dot",
@@ -716,10 +716,8 @@ CASES: list[Case] = [
     Case(
         "summary-in-capitals",
         notice_yaml(trich_yeu="KẾT LUẬN CỦA ĐỒNG CHÍ CHỦ TỊCH UBND TỈNH"),
-        (
-            "a.yaml:11:12: cảnh báo: trich_yeu: trích yếu gõ toàn chữ in hoa (viết hoa chữ đầu câu và tên riêng, như “Kết luận của đồng chí …”)",
-        ),
-        exit_code=0,
+        ("a.yaml:11:12: trich_yeu: trích yếu gõ toàn chữ in hoa (viết hoa chữ đầu câu và tên riêng, như “Kết luận của đồng chí …”)",),
+        exit_code=1,
     ),
     Case(
         "empty-paragraph",

@@ -1,6 +1,6 @@
 """Every example, through every built-in template, holds the rules of ND30 §11-12.
 
-The rules are checked on the real .docx by `tbkl_gen.audit.docx_rules`, which reads the XML and resolves
+The rules are checked on the real .docx by `tbkl_gen.audit`, which reads the XML and resolves
 formatting through the style chain; openxml-audit checks each file against the Office schemas and
 Word's known quirks.
 """
@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, NOTICES, ROOT, render_cli
-from tbkl_gen.audit.docx_rules import audit_docx, format_report
+from factories import write_notice
+from tbkl_gen.audit import audit_docx, format_report
 from tbkl_gen.word.render import builtin_template_names
 
 TEMPLATES = builtin_template_names()
@@ -100,3 +101,69 @@ def test_committed_templates_match_their_build_script(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "index.json").read_text(encoding="utf-8")) == json.loads(
         (ROOT / "templates" / "index.json").read_text(encoding="utf-8")
     )
+
+
+# --- one decree: each variant the decree allows passes `tbkl check`, renders, and passes `check --docx` ---
+
+DECREE_VARIANTS = {
+    "several units in the archive line": {"luu": "VT, NN&MT, XDCT, KGVX, KTTH"},
+    "number of copies in the archive line": {"luu": "VT, KGVX, 05"},
+    "copies after a space, as nd30.md §6 writes it": {"luu": "VT, TCCB 05"},
+    "drafter's name in the archive line": {"luu": "VT, KGVX, Sơn"},
+    "drafter joined to the unit": {"luu": "VT, NC.Châu"},
+    "drafter's code and copies as in ô 12": {"luu": "VT, TCCB, PL.(300)"},
+    "symbol in several parts": {"ky_hieu": "TB-UBND-KGVX"},
+    "abbreviation with a digit": {"co_quan__viet_tat": "SNV2"},
+    "abbreviation in several parts": {"co_quan__viet_tat": "UBND-KGVX"},
+    "acting signer": {"nguoi_ky__quyen_han": ["TM. ỦY BAN NHÂN DÂN", "Q. CHỦ TỊCH"], "nguoi_ky__chuc_vu": "PHÓ CHỦ TỊCH"},
+    "signing by delegation": {"nguoi_ky__quyen_han": ["TUQ. CHỦ TỊCH"], "nguoi_ky__chuc_vu": "GIÁM ĐỐC SỞ NỘI VỤ"},
+}
+
+
+@pytest.mark.parametrize("overrides", list(DECREE_VARIANTS.values()), ids=list(DECREE_VARIANTS))
+def test_a_variant_the_decree_allows_passes_check_render_and_the_audit(tmp_path: Path, overrides: dict[str, object]) -> None:
+    source = write_notice(tmp_path, **overrides)
+    checked = render_cli(["check", str(source)])
+    assert (checked.exit_code, checked.output) == (0, "Đã kiểm tra 1 tệp: 0 lỗi, 0 cảnh báo.\n")
+    rendered = render_cli(["render", str(source), "-o", str(tmp_path / "out"), "--quiet"])
+    assert rendered.exit_code == 0, rendered.output
+    audited = render_cli(["check", "--docx", str(tmp_path / "out" / "a.docx")])
+    assert audited.exit_code == 0, audited.output
+    assert audited.output.splitlines()[-1] == "Tổng cộng: 26 đạt, 0 lỗi, 0 không áp dụng"
+
+
+def test_the_decree_is_written_once_in_nd30() -> None:
+    """The wording, font and grammars of the decree appear as literals only in tbkl_gen/nd30."""
+    import ast
+
+    from tbkl_gen.nd30 import format as nd30
+
+    once = (nd30.NATIONAL_NAME, nd30.MOTTO, nd30.FONT, "TM|KT|TL|TUQ|Q", "Lưu: VT", "0[1-9]|[1-9]", "TB-[A-Z")
+    sources = [*(ROOT / "tbkl_gen").rglob("*.py"), ROOT / "templates" / "build_templates.py"]
+    copies = []
+    for path in sources:
+        if path.parent.name == "nd30":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and ast.get_docstring(node) is not None
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                copies += [f"{path.relative_to(ROOT)}:{node.lineno}: {fact}" for fact in once if fact in node.value]
+    assert copies == []
+
+
+def test_every_value_we_print_is_inside_the_range_the_decree_gives() -> None:
+    from tbkl_gen.nd30 import format as nd30
+
+    for name in dir(nd30):
+        if name.startswith("PRINTED_") and name.endswith("_SIZE"):
+            allowed = getattr(nd30, name.removeprefix("PRINTED_") + "S")
+            assert getattr(nd30, name) in allowed, name
+    for side, (low, high) in nd30.MARGINS.items():
+        assert low <= nd30.PRINTED_MARGINS[side] <= high, side
+    assert nd30.PRINTED_FIRST_LINE_INDENT in nd30.FIRST_LINE_INDENTS
+    assert nd30.UNDER_TEXT_RATIO[0] <= nd30.PRINTED_UNDER_TEXT_RATIO <= nd30.UNDER_TEXT_RATIO[1]

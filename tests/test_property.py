@@ -12,15 +12,18 @@ variant of a notice gets Vietnamese messages, each at a line of the file.
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 import unicodedata
 from pathlib import Path
 
 from docx_text import document_lines
 from factories import dump, notice_data
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
+from tbkl_gen.audit import audit_docx
+from tbkl_gen.audit.report import STATUS_FAIL
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.pipeline import document
 from tbkl_gen.word.layout import clean, lay_out, recipient
@@ -161,3 +164,118 @@ def test_libyaml_and_the_python_parser_agree_on_broken_variants(edits: list[tupl
             shape = None if read is None else (read.data, read.value_marks, read.key_marks, read.raw_plain, read.comments)
             results.append((shape, [p.format() for p in problems]))
     assert results[0] == results[1]
+
+
+# --- one decree: whatever `tbkl check` accepts, the audit of its render passes ---------------------
+#
+# Each field is drawn with whether the decree allows it (nd30.md, the section in the comment). The
+# allowed values come from real archive lines, symbols and signature blocks; the refused ones are
+# slips drafters make. A notice whose every field is allowed must pass both sides; a notice the checks
+# accept must pass the audit; a notice with a refused field must be refused by the checks.
+
+Field = tuple[dict[str, object], bool]
+
+# §6 and ô 12 in §7: "VT", one or more units, optionally the drafter and the number of copies.
+ARCHIVE_UNITS = ["KGVX", "NN&MT", "XDCT", "KTTH", "TH", "SNV2", "NC", "VP", "TCCB", "NVĐP"]
+ARCHIVE_TAILS = ["", ", 05", " 05", " (05)", ", Sơn", ", Sơn 05", " (Thập)", ".Châu", ".Châu 3", ", PL.(300)", ", Nguyễn Văn An"]
+ARCHIVE_TYPED = ["{}", "- Lưu: {}.", "Lưu: {};", "{},"]  # the layout drops what the drafter need not type
+ARCHIVE_REFUSED = ["VT, kgvx", "VT, XDCT. Khánh", "VT KGVX", "KGVX", "VT", "VT, KGVX, 05 bản"]
+# §3.3: type code, then the issuer's abbreviation, in parts, digits allowed.
+SYMBOLS_ALLOWED: list[dict[str, object]] = [
+    {"co_quan__viet_tat": abbreviation} for abbreviation in ("UBND", "VP", "SNV2", "UBND-KGVX", "HĐND", "SKHCN")
+] + [{"ky_hieu": symbol} for symbol in ("TB-UBND-KGVX", "TB-SNV2", "TB-VP")]
+SYMBOLS_REFUSED: list[dict[str, object]] = [{"co_quan__viet_tat": "Văn phòng"}, {"ky_hieu": "TB - UBND"}, {"ky_hieu": "QĐ-UBND"}]
+NUMBERS_ALLOWED = ["28", "5", "05", None, "123456", "10"]
+NUMBERS_REFUSED = ["0", "1234567", "5a"]
+# §5: the stacks of authority lines, and the signer's name without academic titles, not in capitals.
+SIGNERS_ALLOWED = [
+    ([], "CHÁNH VĂN PHÒNG"),
+    (["TL. CHỦ TỊCH"], "CHÁNH VĂN PHÒNG"),
+    (["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"], "PHÓ CHÁNH VĂN PHÒNG"),
+    (["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"], "PHÓ CHỦ TỊCH"),
+    (["TM. ỦY BAN NHÂN DÂN"], "CHỦ TỊCH"),
+    (["KT. GIÁM ĐỐC"], "PHÓ GIÁM ĐỐC"),
+    (["TUQ. CHỦ TỊCH"], "GIÁM ĐỐC SỞ NỘI VỤ"),
+    (["TM. ỦY BAN NHÂN DÂN", "Q. CHỦ TỊCH"], "PHÓ CHỦ TỊCH"),
+]
+SIGNERS_REFUSED = [
+    (["KT. CHÁNH VĂN PHÒNG", "TL. CHỦ TỊCH"], "PHÓ CHÁNH VĂN PHÒNG"),
+    (["TM. CHỦ TỊCH"], "CHỦ TỊCH"),
+    (["Q. CHỦ TỊCH"], "Q. CHÁNH VĂN PHÒNG"),
+]
+NAMES_ALLOWED = ["Võ Văn Viên", "Nguyễn Thị Ánh", "Đặng Quốc Khánh"]
+NAMES_REFUSED = ["TS. Võ Văn Viên", "PGS.TS. Võ Văn Viên", "VÕ VĂN VIÊN", "(Đã ký)"]
+PLACES_ALLOWED = ["Quảng Nam", "Thành phố Hồ Chí Minh", "Đức Trọng"]
+PLACES_REFUSED = ["Hà Nội, Việt Nam"]
+# §3.4 and §3.5: a draft may leave the day, or the day and month, blank; the summary is not in capitals.
+DATES_ALLOWED = [dt.date(2021, 12, 24), "2021-12", 2021]
+SUMMARIES_REFUSED = ["KẾT LUẬN CỦA CHỦ TỊCH UBND TỈNH", "KẾT LUẬN"]
+
+
+def _either(allowed: st.SearchStrategy[dict[str, object]], refused: st.SearchStrategy[dict[str, object]]) -> st.SearchStrategy[Field]:
+    """Draw a field's overrides, allowed by the decree most of the time, with whether it is."""
+    return st.one_of(*[allowed.map(lambda v: (v, True))] * 5, refused.map(lambda v: (v, False)))
+
+
+archive_allowed = st.builds(
+    lambda units, tail, typed: {"luu": typed.format("VT, " + ", ".join(units) + tail)},
+    st.lists(st.sampled_from(ARCHIVE_UNITS), min_size=1, max_size=5, unique=True),
+    st.sampled_from(ARCHIVE_TAILS),
+    st.sampled_from(ARCHIVE_TYPED),
+)
+decree_fields = st.tuples(
+    _either(archive_allowed, st.sampled_from(ARCHIVE_REFUSED).map(lambda v: {"luu": v})),
+    _either(st.sampled_from(SYMBOLS_ALLOWED), st.sampled_from(SYMBOLS_REFUSED)),
+    _either(st.sampled_from(NUMBERS_ALLOWED).map(lambda v: {"so": v}), st.sampled_from(NUMBERS_REFUSED).map(lambda v: {"so": v})),
+    _either(
+        st.sampled_from(SIGNERS_ALLOWED).map(lambda v: {"nguoi_ky__quyen_han": v[0], "nguoi_ky__chuc_vu": v[1]}),
+        st.sampled_from(SIGNERS_REFUSED).map(lambda v: {"nguoi_ky__quyen_han": v[0], "nguoi_ky__chuc_vu": v[1]}),
+    ),
+    _either(
+        st.sampled_from(NAMES_ALLOWED).map(lambda v: {"nguoi_ky__ho_ten": v}),
+        st.sampled_from(NAMES_REFUSED).map(lambda v: {"nguoi_ky__ho_ten": v}),
+    ),
+    _either(st.sampled_from(DATES_ALLOWED).map(lambda v: {"ngay": v}), st.sampled_from(SUMMARIES_REFUSED).map(lambda v: {"trich_yeu": v})),
+    _either(st.sampled_from(PLACES_ALLOWED).map(lambda v: {"dia_danh": v}), st.sampled_from(PLACES_REFUSED).map(lambda v: {"dia_danh": v})),
+)
+
+# Few generated examples (each renders and audits a .docx); the named variants always run.
+settings.register_profile("decree", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _allowed(**overrides: object) -> tuple[Field, ...]:
+    return (overrides, True), ({}, True)
+
+
+@settings(settings.get_profile("decree"))
+@given(decree_fields)
+@example(_allowed(luu="VT, NN&MT, XDCT, KGVX, KTTH"))
+@example(_allowed(luu="VT, KGVX, 05"))
+@example(_allowed(luu="VT, KGVX, Sơn"))
+@example(_allowed(luu="VT, NC.Châu"))
+@example(_allowed(luu="VT, TCCB, PL.(300)"))
+@example(_allowed(ky_hieu="TB-UBND-KGVX"))
+@example(_allowed(co_quan__viet_tat="SNV2"))
+@example(_allowed(co_quan__viet_tat="UBND-KGVX"))
+@example(_allowed(so=None, ngay="2021-12"))
+def test_what_check_accepts_passes_the_audit_of_its_render(fields: tuple[Field, ...]) -> None:
+    overrides: dict[str, object] = {}
+    for values, _ in fields:
+        overrides.update(values)
+    allowed = all(ok for _, ok in fields)
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "a.yaml"
+        source.write_text(dump(notice_data(**overrides)), encoding="utf-8")
+        loaded = load_notice(source)
+        assert loaded.notice is not None, [p.format() for p in loaded.problems]
+        errors = [p.format() for p in [*loaded.problems, *validate(loaded.notice, loaded.source)] if p.is_error]
+        event("accepted by check" if not errors else "refused by check")
+        if allowed:
+            assert errors == [], overrides
+        else:
+            assert errors, f"check accepted a value the decree does not allow: {overrides}"
+            return
+        output = Path(folder) / "a.docx"
+        output.write_bytes(document(lay_out(loaded.notice), TEMPLATE))
+        failed = [f"{r.rule} {r.title}: {r.detail}" for r in audit_docx(output) if r.status == STATUS_FAIL]
+    assert failed == [], overrides

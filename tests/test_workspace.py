@@ -9,7 +9,7 @@ import docx
 import pytest
 
 from conftest import render_cli
-from tbkl_gen.audit.docx_rules import audit_docx
+from tbkl_gen.audit import audit_docx
 
 YEAR = dt.date.today().year
 

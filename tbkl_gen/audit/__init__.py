@@ -1,1 +1,26 @@
-"""The audit: any Word notice read and held to the decree's format rules."""
+"""The audit: any Word notice read and held to the decree's format rules (nd30.md §11-12).
+
+`audit_docx` is the one entry. The work is split by job: `reader` turns a .docx into paragraphs
+with resolved formatting (`styles` resolves the style chain and list numbering, `ooxml` reads
+attribute values), `locate` finds the parts of a notice, `geometry` measures widths and lines,
+`rules` holds the 26 rules (reading the decree's values from tbkl_gen.nd30), `report` tells
+the outcome in Vietnamese.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+
+from tbkl_gen.audit.report import RuleResult, format_report
+from tbkl_gen.audit.rules import RULE_TITLES, check_document
+
+__all__ = ["RULE_TITLES", "RuleResult", "audit_docx", "format_report"]
+
+
+def audit_docx(path: Path, *, symbol_abbrev: str | None = None) -> list[RuleResult]:
+    """Check every rule on one .docx; never raise on a malformed-but-readable docx (report instead)."""
+    # A file python-docx cannot open at all is not a notice to report on: that error propagates.
+    document = docx.Document(str(path))
+    return check_document(document, symbol_abbrev)

@@ -3,25 +3,41 @@
 The output folder keeps a small manifest (`.tbkl-manifest.json`): for each output, the hash of its
 source bytes, of the office defaults, of the template and the tool version. A notice whose four
 hashes are unchanged and whose output exists is skipped without even being parsed, so a no-op run
-over a thousand notices costs a thousand file reads. A missing or unreadable manifest means
-"render everything".
+over a thousand notices costs a thousand file reads. A missing manifest means "render everything";
+so does a damaged one, with a warning. The manifest is a file anyone can edit: every path read from
+it is held inside the output folder, and only regular files are read or deleted.
+
+Ctrl-C (SIGINT) and SIGTERM stop a run cleanly: workers stopped, temporary files removed, the lock
+released, and the outputs already renamed into place recorded in the manifest (the renames and
+the manifest are written with the signals held, so neither is ever cut in half).
+
+For tests only: TBKL_TEST_PAUSE_AT=STEP:MARKER makes a run stop at STEP (`load`: the first notice
+is back from the workers; `stage`: every output is staged; `rename`: the first output is renamed),
+create the file MARKER and wait up to 30 seconds, so that a test can send a signal at that step.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import signal
+import stat
+import sys
+import threading
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tbkl_gen import __version__
-from tbkl_gen.errors import OutputFailed, OutputLocked, Place, Problem, TbklError
+from tbkl_gen.errors import OutputFailed, OutputLocked, Place, Problem, SameOutput, Severity, TbklError
 from tbkl_gen.source.workspace import Workspace
-from tbkl_gen.word.write import Flusher, commit, discard, folder_lock, remove_stale_temporaries, stage, write_atomic
+from tbkl_gen.word.write import Flusher, commit, discard, folder_lock, read_regular, remove_stale_temporaries, stage, write_atomic
 
 if TYPE_CHECKING:
     from tbkl_gen.pipeline import Outcome
@@ -30,6 +46,11 @@ MANIFEST_NAME = ".tbkl-manifest.json"
 SOURCE_SUFFIXES = (".yaml", ".yml")
 # Below this many notices a process pool costs more than it saves.
 POOL_THRESHOLD = 16
+# Larger than any manifest or template we write; a bigger file is not read.
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+MAX_TEMPLATE_BYTES = 64 * 1024 * 1024
+# Sources and tbkl.yaml larger than this are not hashed (the loader refuses far smaller ones).
+MAX_HASHED_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -56,48 +77,182 @@ class BatchResult:
         return not self.failed and not any(p.is_error for p in self.problems)
 
 
-def find_sources(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
+def find_sources(paths: Iterable[Path], problems: list[Problem] | None = None) -> list[tuple[Path, Path]]:
     """Return (source, its path relative to the folder given) for every notice under paths.
 
     Hidden files and folders (a leading ".") are skipped; the order is the same on every system.
+    Inside a folder, a link that loops or leads out of the folder is skipped, never read, with a
+    warning added to problems.
     """
     found: list[tuple[Path, Path]] = []
     for path in paths:
         if not path.is_dir():
             found.append((path, Path(path.name)))
             continue
+        root = path.resolve()
         for folder, subfolders, files in os.walk(path):
             subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            for name in subfolders:
+                if Path(folder, name).is_symlink():  # not followed (os.walk); say so when it leads astray
+                    _check_link(Path(folder, name), root, problems)
             relative = Path(os.path.relpath(folder, path))
             for name in sorted(files):
                 if name.endswith(SOURCE_SUFFIXES) and not name.startswith("."):
-                    found.append((Path(folder, name), relative / name))
+                    source = Path(folder, name)
+                    if source.is_symlink() and not _check_link(source, root, problems):
+                        continue
+                    found.append((source, relative / name))
     return sorted(found, key=lambda pair: pair[1].parts)
 
 
-def plan(paths: Iterable[Path], out_dir: Path) -> list[Job]:
-    """Return a job per notice, its output mirroring the sub-folders of the folder given."""
-    jobs = []
-    for source, relative in find_sources(paths):
+def _check_link(link: Path, root: Path, problems: list[Problem] | None) -> bool:
+    """Tell whether a link inside root leads to a place inside root; warn about it when not."""
+    try:
+        target = link.resolve(strict=True)
+    except RuntimeError:  # a loop, before Python 3.13
+        message = "liên kết vòng (trỏ về chính nó); bỏ qua"
+    except OSError as exc:
+        message = "liên kết vòng (trỏ về chính nó); bỏ qua" if exc.errno == errno.ELOOP else "liên kết trỏ tới chỗ không có; bỏ qua"
+    else:
+        if target == root or root in target.parents:
+            return True
+        message = f"liên kết trỏ ra ngoài thư mục “{root.as_posix()}”; bỏ qua, không đọc"
+    if problems is not None:
+        problems.append(Problem(Place(link), message, Severity.WARNING, code="link"))
+    return False
+
+
+def plan(paths: Iterable[Path], out_dir: Path, problems: list[Problem] | None = None) -> list[Job]:
+    """Return a job per notice, its output mirroring the sub-folders of the folder given.
+
+    Two notices that would write one output are refused (SameOutput) before anything is written:
+    `a.yaml` and `a.yml`, and names that differ only in case or in how their accents are encoded
+    (NFC or NFD), which Windows and macOS take for one file. A source named twice is taken once.
+    """
+    jobs: list[Job] = []
+    by_output: dict[str, list[Job]] = {}
+    for source, relative in find_sources(paths, problems):
         key = relative.with_suffix(".docx").as_posix()
-        jobs.append(Job(source, out_dir / key, key))
+        job = Job(source, out_dir / key, key)
+        same = by_output.setdefault(_folded(key), [])
+        if any(_same_file(job.source, other.source) for other in same):
+            continue
+        same.append(job)
+        jobs.append(job)
+    clashes = [(group[0].output, [job.source for job in group]) for group in by_output.values() if len(group) > 1]
+    if clashes:
+        raise SameOutput(clashes)
     return jobs
+
+
+def _folded(key: str) -> str:
+    """Return key as a file system that ignores case and accent encoding compares it."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", key).casefold())
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.samefile(other)
+    except OSError:
+        return one == other
 
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
-def read_manifest(out_dir: Path) -> dict[str, dict[str, str]]:
-    """Return the manifest's entries, or nothing when it is missing or unreadable."""
+def read_manifest(out_dir: Path, problems: list[Problem] | None = None) -> dict[str, dict]:
+    """Return the manifest's entries; nothing when it is missing, or damaged (with a warning).
+
+    An entry whose name leads out of the output folder (`..`, an absolute path, a drive letter)
+    or is not a .docx is dropped with a warning naming it: it is never read nor deleted.
+    """
+    path = out_dir / MANIFEST_NAME
+    warnings: list[Problem] = []
     try:
-        data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-        entries = data["entries"]
-        if isinstance(entries, dict) and all(isinstance(v, dict) for v in entries.values()):
-            return entries
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    return {}
+        path.lstat()
+    except OSError:
+        return {}  # no manifest yet: render everything, nothing to say
+    raw = read_regular(path, MAX_MANIFEST_BYTES)
+    entries: dict[str, dict] = {}
+    if raw is None:
+        warnings.append(_manifest_problem(path, "không phải tệp thường hoặc không đọc được"))
+    else:
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (ValueError, RecursionError):
+            data = None
+        damage = _manifest_damage(data)
+        if damage:
+            warnings.append(_manifest_problem(path, damage))
+        else:
+            for key, entry in data["entries"].items():
+                if _inside(key):
+                    entries[key] = entry
+                else:
+                    warnings.append(
+                        Problem(
+                            Place(path),
+                            f"bỏ qua mục “{key}”: không phải tệp .docx trong thư mục đầu ra (không đọc, không xóa)",
+                            Severity.WARNING,
+                            code="manifest",
+                        )
+                    )
+    if problems is not None:
+        problems.extend(warnings)
+    return entries
+
+
+def _manifest_problem(path: Path, detail: str) -> Problem:
+    return Problem(Place(path), f"tệp ghi nhớ bị hỏng ({detail}); in lại tất cả", Severity.WARNING, code="manifest")
+
+
+_TEXT_FIELDS = ("nguon", "mac_dinh", "phien_ban", "mau_tep", "mau")
+
+
+def _manifest_damage(data: object) -> str:
+    """Return what is wrong with the manifest's shape, or "" when every value has its type."""
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), dict):
+        return "không phải JSON có bảng “entries”"
+    for key, entry in data["entries"].items():
+        if not isinstance(entry, dict):
+            return f"mục “{key}” không phải một bảng"
+        for name in _TEXT_FIELDS:
+            if name in entry and not isinstance(entry[name], str):
+                return f"mục “{key}”: “{name}” không phải chuỗi"
+        number = entry.get("so")
+        if number is None:
+            continue
+        if (
+            not isinstance(number, dict)
+            or not isinstance(number.get("khoa"), list)
+            or not all(isinstance(part, (str, int)) for part in number["khoa"])
+            or not all(isinstance(number.get(name), (int, type(None))) for name in ("dong", "cot"))
+        ):
+            return f"mục “{key}”: “so” sai dạng"
+    return ""
+
+
+def _inside(key: str) -> bool:
+    """Tell whether a manifest key names a .docx inside the output folder, on any system."""
+    parts = key.split("/")
+    return (
+        key.lower().endswith(".docx")
+        and "\\" not in key  # a separator on Windows; the manifest may have come from there
+        and "\0" not in key
+        and not (len(key) > 1 and key[1] == ":")  # a drive letter
+        and not (sys.platform == "win32" and ":" in key)  # an alternate data stream
+        and all(part not in ("", ".", "..") for part in parts)
+    )
+
+
+def _confined(path: Path, out_dir: Path) -> bool:
+    """Tell whether path, links followed, is inside the output folder."""
+    try:
+        folder = out_dir.resolve()
+        return folder in path.resolve().parents
+    except (OSError, RuntimeError):
+        return False
 
 
 def write_manifest(out_dir: Path, entries: dict[str, dict[str, str]]) -> None:
@@ -123,32 +278,93 @@ class Settings:
     progress: Callable[[int], None] | None = None
 
 
+class Interrupted(KeyboardInterrupt):
+    """The run was stopped by a signal: Ctrl-C (SIGINT) or SIGTERM. Exit with 128 + its number."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        self.exit_code = 128 + int(signum)
+        name = "Ctrl-C" if signum == signal.SIGINT else "SIGTERM" if signum == signal.SIGTERM else f"tín hiệu {int(signum)}"
+        self.message = f"Đã dừng theo yêu cầu ({name})."
+        super().__init__(self.message)
+
+
+class _Signals:
+    """Turn SIGINT and SIGTERM into `Interrupted`, or hold them over steps that must not be cut.
+
+    Held, a signal is only noted; the step looks at `pending` when it can stop, and the run
+    raises once the step is over. Handlers are set only from the main thread (Python allows no
+    other), and only over the default ones: a run started with Ctrl-C ignored keeps ignoring it.
+    """
+
+    def __init__(self) -> None:
+        self.pending: int | None = None
+        self.holding = False
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> _Signals:
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                if signal.getsignal(signum) in (signal.default_int_handler, signal.SIG_DFL):
+                    self._previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.pending is None:
+            self.pending = signum
+        if not self.holding:
+            self.holding = True  # the clean-up that follows is not to be cut either
+            raise Interrupted(signum)
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        before, self.holding = self.holding, True
+        try:
+            yield
+        finally:
+            self.holding = before
+
+    def check(self) -> None:
+        """Raise the signal that arrived while held, if one did."""
+        if self.pending is not None:
+            self.holding = True
+            raise Interrupted(self.pending)
+
+
 def render_batch(jobs: list[Job], settings: Settings) -> BatchResult:
     """Render jobs: unchanged notices skipped, every other one checked before the first write.
 
-    The output folder is held for the whole run (a second run into it is refused), and Ctrl-C
-    leaves no temporary file behind.
+    The output folder is held for the whole run (a second run into it is refused). Ctrl-C and
+    SIGTERM raise `Interrupted` once the workers are stopped and the temporary files removed.
     """
-    with folder_lock(settings.out_dir):
+    with _Signals() as signals, folder_lock(settings.out_dir):
         try:
-            return _render_batch(jobs, settings)
+            return _render_batch(jobs, settings, signals)
         except KeyboardInterrupt:
+            signals.holding = True
             remove_stale_temporaries(settings.out_dir)  # ours: the folder is held, nobody else writes here
             raise
 
 
-def _render_batch(jobs: list[Job], settings: Settings) -> BatchResult:
+def _render_batch(jobs: list[Job], settings: Settings, signals: _Signals) -> BatchResult:
     started = time.perf_counter()
     _WORKSPACES.clear()  # tbkl.yaml or a template may have changed since an earlier batch
     _TEMPLATES.clear()
     result = BatchResult()
     out_dir = settings.out_dir
     remove_stale_temporaries(out_dir)
-    manifest = {} if settings.force else read_manifest(out_dir)
+    damage: list[Problem] = []
+    manifest = {} if settings.force else read_manifest(out_dir, damage)
+    result.problems.extend(damage)
+    rewrite = bool(damage)  # a damaged manifest, or entries dropped: write it anew
     fresh_manifest: dict[str, dict[str, str]] = {}
     pending = _changed(jobs, manifest, out_dir, result, fresh_manifest)
     flusher = Flusher()
-    outcomes = _process_all(pending, settings, flusher)
+    outcomes = _process_all(pending, settings, flusher, signals)
     if outcomes:  # with nothing new, the numbers were checked when the outputs were made
         _check_numbers(result.unchanged, fresh_manifest, outcomes)
     seen: set[tuple[object, str]] = set()
@@ -158,36 +374,68 @@ def _render_batch(jobs: list[Job], settings: Settings) -> BatchResult:
                 seen.add((problem.place, problem.message))
                 result.problems.append(problem)
     blocked = [o for o in outcomes if not o.valid or (settings.strict and o.problems)]
-    try:
-        if blocked and not settings.keep_going:
-            result.failed.extend(o.job for o in blocked)
-            flusher.failures()  # let the flushes finish before their files go
-            for outcome in outcomes:
-                if outcome.staged is not None:
-                    discard(outcome.staged)
-            return result
-        unsynced = flusher.failures()
-        for outcome in outcomes:
-            if outcome in blocked or outcome.staged is None:
-                result.failed.append(outcome.job)
-                if outcome.staged is not None:
-                    discard(outcome.staged)
-                continue
-            try:
-                if outcome.staged in unsynced:
-                    discard(outcome.staged)
-                    raise unsynced[outcome.staged]
-                commit(outcome.staged, outcome.job.output)
-            except (OutputLocked, OutputFailed) as exc:
-                result.failed.append(outcome.job)
-                result.problems.append(_output_problem(outcome.job, exc))
-            else:
-                result.made.append(outcome.job)
-                fresh_manifest[outcome.job.key] = outcome.stamp
-    finally:
-        _finish_manifest(out_dir, jobs, manifest, fresh_manifest, settings, result)
-        result.seconds = time.perf_counter() - started
+    _test_pause("stage", signals)
+    # From the first rename to the manifest, a signal stops the renames but lets the manifest
+    # record every output already in place.
+    with signals.held():
+        try:
+            _commit_all(outcomes, blocked, settings, flusher, signals, result, fresh_manifest)
+        finally:
+            if signals.pending is not None:  # a stopped run deletes nothing more
+                settings = replace(settings, prune=False)
+            _finish_manifest(out_dir, jobs, manifest, fresh_manifest, settings, result, rewrite)
+            result.seconds = time.perf_counter() - started
+    signals.check()
     return result
+
+
+def _commit_all(outcomes, blocked, settings: Settings, flusher: Flusher, signals: _Signals, result: BatchResult, fresh_manifest) -> None:  # noqa: ANN001
+    """Rename every staged output into place, or discard them all when a notice failed."""
+    if blocked and not settings.keep_going:
+        result.failed.extend(o.job for o in blocked)
+        flusher.failures()  # let the flushes finish before their files go
+        for outcome in outcomes:
+            if outcome.staged is not None:
+                discard(outcome.staged)
+        return
+    unsynced = flusher.failures()
+    for outcome in outcomes:
+        if signals.pending is not None:
+            if outcome.staged is not None:
+                discard(outcome.staged)
+            continue
+        if outcome in blocked or outcome.staged is None:
+            result.failed.append(outcome.job)
+            if outcome.staged is not None:
+                discard(outcome.staged)
+            continue
+        try:
+            if outcome.staged in unsynced:
+                discard(outcome.staged)
+                raise unsynced[outcome.staged]
+            commit(outcome.staged, outcome.job.output)
+        except (OutputLocked, OutputFailed) as exc:
+            result.failed.append(outcome.job)
+            result.problems.append(_output_problem(outcome.job, exc))
+        else:
+            result.made.append(outcome.job)
+            fresh_manifest[outcome.job.key] = outcome.stamp
+            _test_pause("rename", signals)
+
+
+_PAUSED: set[str] = set()
+
+
+def _test_pause(step: str, signals: _Signals) -> None:
+    """Wait at step when a test asks for it (TBKL_TEST_PAUSE_AT, see the module's docstring)."""
+    wanted = os.environ.get("TBKL_TEST_PAUSE_AT")
+    if not wanted or step in _PAUSED or wanted.partition(":")[0] != step:
+        return
+    _PAUSED.add(step)
+    Path(wanted.partition(":")[2]).write_text(step, encoding="utf-8")
+    deadline = time.monotonic() + 30
+    while signals.pending is None and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def _check_numbers(unchanged: list[Job], manifest: dict[str, dict], outcomes: list[_Outcome]) -> None:
@@ -226,19 +474,19 @@ def _changed(jobs, manifest, out_dir: Path, result: BatchResult, fresh) -> list[
         folder = job.source.parent
         if folder not in configs:
             config = find_config(folder)
-            configs[folder] = _digest(config.read_bytes()) if config else ""
-        try:
-            # a pipe or a device named .yaml would never end; loading refuses it with a message
-            source_hash = _digest(job.source.read_bytes()) if job.source.is_file() else ""
-        except OSError:
-            source_hash = ""
+            data = read_regular(config, MAX_HASHED_BYTES) if config else None
+            configs[folder] = _digest(data) if data is not None else ""
+        # a pipe or a device named .yaml would never end, nor would a huge file soon: not read
+        # here, and refused with a message by the loading that follows
+        data = read_regular(job.source, MAX_HASHED_BYTES)
+        source_hash = _digest(data) if data is not None else ""
         stamp = {"nguon": source_hash, "mac_dinh": configs[folder], "phien_ban": __version__}
         previous = manifest.get(job.key)
         if (
             previous is not None
             and all(previous.get(k) == v for k, v in stamp.items())
             and job.output.is_file()
-            and _template_unchanged(previous, out_dir, template_hashes)
+            and _template_unchanged(previous, out_dir, template_hashes, result.problems)
         ):
             result.unchanged.append(job)
             fresh[job.key] = previous
@@ -255,15 +503,28 @@ def _relative(path: Path, out_dir: Path) -> str:
         return path.resolve().as_posix()
 
 
-def _template_unchanged(previous: dict[str, str], out_dir: Path, cache: dict[str, str]) -> bool:
+def _template_unchanged(previous: dict[str, str], out_dir: Path, cache: dict[str, str], problems: list[Problem]) -> bool:
+    """Tell whether the template an output was made with is unchanged.
+
+    The manifest names it: only a regular .docx file is read (a pipe or a device would never
+    end); anything else is named in a warning and the notice is rendered again.
+    """
     name = previous.get("mau_tep")
     if not name:
         return False
     if name not in cache:
-        try:
-            cache[name] = _digest((out_dir / name).read_bytes())
-        except OSError:
-            cache[name] = ""
+        path = out_dir / name
+        data = read_regular(path, MAX_TEMPLATE_BYTES) if name.lower().endswith(".docx") else None
+        cache[name] = _digest(data) if data is not None else ""
+        if data is None and (path.is_symlink() or path.exists() or not name.lower().endswith(".docx")):
+            problems.append(
+                Problem(
+                    Place(out_dir / MANIFEST_NAME),
+                    f"mẫu “{name}” ghi trong tệp ghi nhớ không phải tệp .docx thường; không đọc, in lại các thông báo dùng nó",
+                    Severity.WARNING,
+                    code="manifest",
+                )
+            )
     return cache[name] == previous.get("mau")
 
 
@@ -348,12 +609,14 @@ def _exit_if_orphaned() -> None:
 
 
 def _start_worker() -> None:
-    """Prepare a worker: Ctrl-C is the parent's to handle, and exit when the parent dies."""
-    import signal
-    import threading
+    """Prepare a worker: Ctrl-C is the parent's to handle, and exit when the parent dies.
 
+    SIGTERM ends a worker at once (the parent's handler, inherited by a fork, is undone): the
+    parent stops its workers with it, then removes what they left half-written.
+    """
     global _PARENT
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _PARENT = os.getppid()
 
     def watch() -> None:
@@ -365,7 +628,7 @@ def _start_worker() -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _process_all(pending, settings: Settings, flusher: Flusher) -> list[_Outcome]:  # noqa: ANN001
+def _process_all(pending, settings: Settings, flusher: Flusher, signals: _Signals) -> list[_Outcome]:  # noqa: ANN001
     """Process every pending job, in parallel when it pays; keep the order of the jobs.
 
     Each output, staged by the process that rendered it, is handed to flusher at once."""
@@ -385,6 +648,8 @@ def _process_all(pending, settings: Settings, flusher: Flusher) -> list[_Outcome
             except TbklError:
                 pass  # each notice reports it with its place
 
+        from concurrent.futures.process import BrokenProcessPool
+
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
         try:
             chunk = max(1, min(8, len(tasks) // (workers * 8)))  # small chunks: no worker idles long at the end
@@ -394,10 +659,12 @@ def _process_all(pending, settings: Settings, flusher: Flusher) -> list[_Outcome
                     flusher.add(outcome.staged, outcome.job.output)
                 if settings.progress:
                     settings.progress(1)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()
+                _test_pause("load", signals)
+        except BaseException as exc:
+            signals.holding = True
+            _stop_pool(pool)
+            if isinstance(exc, BrokenProcessPool) and signals.pending is not None:  # the signal reached a worker first
+                raise Interrupted(signals.pending) from None
             raise
         pool.shutdown()
     else:
@@ -407,27 +674,76 @@ def _process_all(pending, settings: Settings, flusher: Flusher) -> list[_Outcome
                 flusher.add(outcomes[-1].staged, outcomes[-1].job.output)
             if settings.progress:
                 settings.progress(1)
+            _test_pause("load", signals)
     return outcomes
+
+
+def _stop_pool(pool) -> None:  # noqa: ANN001
+    """Stop a pool's workers now and wait until they are gone, so none writes after the clean-up."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(5)
+        if process.is_alive():
+            process.kill()
+            process.join()
 
 
 def _output_problem(job: Job, exc: OutputLocked | OutputFailed) -> Problem:
     return Problem(Place(job.output), str(exc).split(": ", 1)[1], code="output")
 
 
-def _finish_manifest(out_dir, jobs, manifest, fresh, settings: Settings, result: BatchResult) -> None:  # noqa: ANN001
+def _finish_manifest(out_dir, jobs, manifest, fresh, settings: Settings, result: BatchResult, rewrite: bool = False) -> None:  # noqa: ANN001
+    """Report or prune outputs whose source is gone, and write the manifest if anything changed.
+
+    Only a regular file inside the output folder is pruned (a key that leads elsewhere through
+    a linked sub-folder is dropped with a warning), and a sub-folder that pruning empties goes too.
+    """
     planned = {job.key for job in jobs}
     for key in sorted(set(manifest) - planned):
         stale = out_dir / key
-        if not stale.exists():
+        try:
+            regular = stat.S_ISREG(stale.lstat().st_mode)
+        except OSError:
+            continue
+        if not _confined(stale, out_dir):
+            result.problems.append(
+                Problem(
+                    Place(out_dir / MANIFEST_NAME),
+                    f"bỏ qua mục “{key}”: tệp nằm ngoài thư mục đầu ra (không đọc, không xóa)",
+                    Severity.WARNING,
+                    code="manifest",
+                )
+            )
+            continue
+        if not regular:
             continue
         if settings.prune:
-            stale.unlink()
+            try:
+                stale.unlink()
+            except OSError as exc:
+                result.problems.append(_output_problem(Job(stale, stale, key), OutputFailed(stale, exc.strerror or str(exc))))
+                fresh[key] = manifest[key]
+                continue
             result.pruned.append(stale)
+            _remove_emptied(stale.parent, out_dir)
         else:
             result.stale.append(stale)
             fresh[key] = manifest[key]
     for job in result.failed:
         if job.key in manifest and job.key not in fresh:
             fresh[job.key] = {}
-    if fresh != manifest:
+    if fresh != manifest or rewrite:
         write_manifest(out_dir, fresh)
+
+
+def _remove_emptied(folder: Path, out_dir: Path) -> None:
+    """Remove folder and its parents up to out_dir, as long as they are empty."""
+    while len(folder.parts) > len(out_dir.parts):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty: the user's files stay
+            return
+        folder = folder.parent

@@ -1,7 +1,8 @@
-"""`tbkl check`: load and validate many notices together, plus checks across files.
+"""`tbkl check`: every notice through the pipeline (checked, not rendered), plus checks across files.
 
 Every problem of every file is collected; nothing is written. Across files: two notices of the
-same issuing body and year with the same number and symbol.
+same issuing body and year with the same number and symbol (`pipeline.NumberRegistry`), and the
+Word templates an office keeps in its workspace.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def check_sources(paths: list[Path]) -> CheckOutcome:
     seen_configs: set[Path] = set()
     # A mistake in the office defaults shows in every notice that inherits it: report it once.
     inherited: set[tuple[Path | None, int | None, int | None, str]] = set()
-    for source, _ in find_sources(paths):
+    for source, _ in find_sources(paths, outcome.problems):  # links that lead astray: warned, not read
         outcome.files += 1
         folder = source.resolve().parent
         if folder not in workspaces:
@@ -75,7 +76,7 @@ def check_docx_files(paths: list[Path]) -> Iterator[tuple[Path, list]]:
     """Yield each .docx with its per-rule results against ND30."""
     if not paths:
         return
-    from tbkl_gen.audit.docx_rules import audit_docx
+    from tbkl_gen.audit import audit_docx
 
     for path in paths:
         yield path, audit_docx(path)

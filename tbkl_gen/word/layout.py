@@ -14,13 +14,15 @@ import re
 from dataclasses import dataclass, field
 
 from tbkl_gen.nd30 import words as vn
+from tbkl_gen.nd30.format import PRINTED_UNDER_TEXT_RATIO
+from tbkl_gen.nd30.grammar import archive_content
 from tbkl_gen.notice.model import Cong, Diem, Gach, Khoan, Muc, Notice
 from tbkl_gen.nd30.text_width import text_width_mm
 
 # Page text width of the built-in templates (A4, left 30 mm, right 20 mm).
 TEXT_WIDTH_MM = 160.0
-# A line under a title is 1/3-1/2 of the text above it (ND30 Phụ lục I); we take the middle.
-UNDERLINE_RATIO = 0.42
+# A line under a title is 1/3-1/2 of the text above it (ND30 Phụ lục I); nd30.format chose the ratio.
+UNDERLINE_RATIO = PRINTED_UNDER_TEXT_RATIO
 
 
 @dataclass(frozen=True)
@@ -186,9 +188,7 @@ def recipient(text: str) -> str:
 
 def archive(text: str) -> str:
     """Return the archive line's content: "VT, KGVX" from "Lưu: VT, KGVX." or "VT, KGVX"."""
-    text = clean(text).removeprefix("- ")
-    text = re.sub(r"^Lưu\s*:\s*", "", text)
-    return text.rstrip(" ;.")
+    return archive_content(clean(text))
 
 
 def _blocks(builder: _Builder, blocks: list) -> None:

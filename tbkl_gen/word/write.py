@@ -8,8 +8,10 @@ crash) sees either the old complete file or the new complete one.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
+import stat
 import struct
 import sys
 import zlib
@@ -19,10 +21,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from tbkl_gen.errors import FolderBusy, OutputFailed, OutputLocked
+from tbkl_gen.errors import FolderBusy, LockNotAFile, OutputFailed, OutputLocked
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-TEMP_SUFFIX = ".tbkl-tmp"
+# Temporary files are named `.tbkl-<12 hex digits>.tmp`, whatever the target's name: a name that
+# the file system accepts for the output must never be refused because its temporary name is
+# longer (most file systems allow 255 bytes a name).
+TEMP_PREFIX = ".tbkl-"
+TEMP_SUFFIX = ".tmp"
+TEMP_GLOB = f"{TEMP_PREFIX}*{TEMP_SUFFIX}"
 LOCK_NAME = ".tbkl-lock"
 
 
@@ -94,13 +101,26 @@ def write_atomic(target: Path, data: bytes) -> None:
     commit(stage(target, data), target)
 
 
+def temporary_name(target: Path) -> Path:
+    """Return the temporary sibling this process writes target to: short, and unique per target."""
+    tag = hashlib.sha256(f"{target.name}\0{os.getpid()}".encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return target.with_name(f"{TEMP_PREFIX}{tag}{TEMP_SUFFIX}")
+
+
+def is_temporary(path: Path) -> bool:
+    """Tell whether path is named like a temporary file of ours."""
+    name = path.name
+    tag = name[len(TEMP_PREFIX) : -len(TEMP_SUFFIX)]
+    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX) and len(tag) == 12 and all(c in "0123456789abcdef" for c in tag)
+
+
 def stage(target: Path, data: bytes, *, sync: bool = True) -> Path:
     """Write data to a temporary file beside target; return its path.
 
     The file is flushed to disk before it is returned, unless sync is False: then the caller
     flushes it (`Flusher`) before `commit`: a batch flushes its files in threads.
     """
-    temp = target.with_name(f".{target.name}.{os.getpid()}{TEMP_SUFFIX}")
+    temp = temporary_name(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(temp, "wb") as handle:
@@ -203,10 +223,40 @@ def remove_stale_temporaries(folder: Path) -> int:
     """Delete temporary files left by a killed run; return how many there were."""
     count = 0
     if folder.is_dir():
-        for leftover in folder.rglob(f"*{TEMP_SUFFIX}"):
+        for leftover in folder.rglob(TEMP_GLOB):
+            if is_temporary(leftover) and not leftover.is_dir():
+                discard(leftover)
+                count += 1
+        for leftover in folder.rglob(f".*{_OLD_TEMP_SUFFIX}"):  # left by a version before the short names
             discard(leftover)
             count += 1
     return count
+
+
+_OLD_TEMP_SUFFIX = ".tbkl-tmp"
+
+
+def read_regular(path: Path, limit: int) -> bytes | None:
+    """Return the bytes of a regular file of at most limit bytes; None for anything else.
+
+    A pipe, a device or a folder named where a file was expected would block or never end; it
+    is not opened at all (and opened without blocking, in case it changes in between).
+    """
+    try:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
+            return None
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(descriptor, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
+                return None
+            data = handle.read(status.st_size + 1)  # read(n) makes room for n bytes: ask for what is there
+            if len(data) > status.st_size:  # it grew since: read on, as far as the limit
+                data += handle.read(limit + 1 - len(data))
+    except OSError:
+        return None
+    return data if len(data) <= limit else None
 
 
 @contextmanager
@@ -216,13 +266,18 @@ def folder_lock(folder: Path) -> Iterator[None]:
     The lock is the operating system's (a record lock on `.tbkl-lock` in the folder), so it goes
     with the process however the process ends: a killed run leaves nothing to clean up. A folder
     that cannot hold the lock file (read-only, or a file in its place) runs unlocked; writing
-    the outputs then explains what is wrong. Folders made here for a run that wrote nothing (every
-    notice refused) are removed again.
+    the outputs then explains what is wrong. A lock that is not a regular file (a folder, a pipe,
+    a link) could not be locked, or would lock something else: the run is refused. Folders made
+    here for a run that wrote nothing (every notice refused) are removed again.
     """
     made = [p for p in (folder, *folder.parents) if not p.exists()]  # deepest first
+    lock = folder / LOCK_NAME
+    _refuse_odd_lock(lock)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle = open(folder / LOCK_NAME, "a+b")  # noqa: SIM115 - closed below, which releases the lock
+        handle = _open_lock(lock)
+    except LockNotAFile:
+        raise
     except OSError:
         yield
         return
@@ -239,6 +294,47 @@ def folder_lock(folder: Path) -> Iterator[None]:
                     empty.rmdir()
             except OSError:
                 pass
+
+
+def _refuse_odd_lock(lock: Path) -> None:
+    try:
+        mode = lock.lstat().st_mode
+    except OSError:
+        return  # not there (made below), or a folder that cannot be read: runs unlocked
+    if not stat.S_ISREG(mode):
+        raise LockNotAFile(lock, _kind(mode))
+
+
+def _open_lock(lock: Path) -> io.BufferedRandom:
+    """Open (or make) the lock file without following a link or waiting on a pipe."""
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(lock, flags, 0o644)
+    except OSError as exc:
+        if lock.is_symlink() or lock.is_dir():  # it changed since it was looked at
+            raise LockNotAFile(lock, _kind(lock.lstat().st_mode)) from exc
+        raise
+    handle = open(descriptor, "r+b")  # noqa: SIM115 - closed by folder_lock, which releases the lock
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        handle.close()
+        raise LockNotAFile(lock, _kind(mode))
+    return handle
+
+
+def _kind(mode: int) -> str:
+    """Return what a file that is not a regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "thư mục"
+    if stat.S_ISLNK(mode):
+        return "liên kết"
+    if stat.S_ISFIFO(mode):
+        return "ống dẫn"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "thiết bị"
+    if stat.S_ISSOCK(mode):
+        return "ổ cắm"
+    return "không phải tệp thường"
 
 
 def _try_lock(handle: io.BufferedRandom) -> bool:

@@ -1,0 +1,203 @@
+"""Find the parts of a notice in the paragraphs of a .docx: by their text and by their position.
+
+National name, motto, parent and issuing body, number, date, title, summary, body, recipients,
+authority lines and signer: in our own output and in files typed by hand in an office.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tbkl_gen.audit.reader import Doc, Para
+from tbkl_gen.audit.text import fold, is_upper, norm
+from tbkl_gen.nd30.format import NATIONAL_NAME
+from tbkl_gen.nd30.grammar import PRINTED_AUTHORITY_LINE
+
+ITEM_LABEL = re.compile(r"^(\d+(\.\d+)*\.|[IVXLCDM]+\.)\s")
+
+
+@dataclass
+class NoticeParts:
+    """The paragraphs found for each part of a notice; a part not found is None or empty."""
+
+    doc: Doc
+    symbol_abbrev: str | None
+    national: Para | None = None
+    motto: Para | None = None
+    parent_lines: list[Para] = field(default_factory=list)
+    issuer: list[Para] = field(default_factory=list)
+    number: Para | None = None
+    date: Para | None = None
+    title: Para | None = None
+    summary: list[Para] = field(default_factory=list)
+    body: list[Para] = field(default_factory=list)
+    recipients_head: Para | None = None
+    recipients: list[tuple[str, Para]] = field(default_factory=list)
+    authority: list[tuple[str, Para]] = field(default_factory=list)
+    signer: Para | None = None
+
+    @property
+    def header_block(self) -> list[Para]:
+        return [p for p in (self.national, self.motto) if p is not None]
+
+
+def locate(doc: Doc, symbol_abbrev: str | None) -> NoticeParts:
+    """Return the parts of the notice in doc, found by their text and their place on the page."""
+    notice = NoticeParts(doc, symbol_abbrev)
+    paras = doc.body
+    notice.title = next((p for p in paras if fold(p.text) == "THONGBAO"), None)
+    head_end = notice.title.order if notice.title else len(paras)
+    head = paras[:head_end]
+    notice.national = next((p for p in head if fold(p.text) == fold(NATIONAL_NAME)), None)
+    notice.motto = _find_motto(head, notice.national)
+    notice.number = next((p for p in head if re.match(r"^Số\s*:", p.norm)), None)
+    notice.date = next(
+        (p for p in head if re.search(r",\s*ngày\b.*\btháng\b.*\bnăm\b", p.norm) and p is not notice.number),
+        None,
+    )
+    _locate_issuer(notice, head)
+    _locate_summary_and_body(notice, paras)
+    return notice
+
+
+def _find_motto(head: list[Para], national: Para | None) -> Para | None:
+    candidates = [p for p in head if fold(p.text) == "DOCLAPTUDOHANHPHUC"]
+    if national is not None:
+        after = [p for p in candidates if p.order > national.order]
+        if after:
+            return after[0]
+    return candidates[0] if candidates else None
+
+
+def _locate_issuer(notice: NoticeParts, head: list[Para]) -> None:
+    taken = {id(p) for p in (notice.national, notice.motto, notice.number, notice.date) if p is not None}
+    national = notice.national
+    if national is not None and national.cell is not None:
+        cell = national.cell
+        same_row = [p for p in head if p.cell and (p.cell.table, p.cell.row) == (cell.table, cell.row)]
+        other_col = [p for p in same_row if p.cell is not None and p.cell.col != cell.col]
+        left_col = min((p.cell.col for p in other_col if p.cell is not None), default=None)
+        lines = [p for p in other_col if p.cell is not None and p.cell.col == left_col]
+    else:
+        stop = notice.number.order if notice.number else (national.order if national else len(head))
+        lines = head[:stop]
+    issuer: list[Para] = []
+    for para in lines:
+        if notice.number is not None and para is notice.number:
+            break
+        if id(para) in taken or para.empty:
+            continue
+        issuer.append(para)
+    # A parent body line sits above the issuing body and is not bold; a bold line that starts with
+    # a common abbreviation ("UBND TỈNH …") is still a parent line, set bold by mistake.
+    # When no line is bold there is no bold issuing body to set a parent line apart from.
+    any_bold = any(para.all_runs("bold") for para in issuer)
+    parents = []
+    for para in issuer[:-1]:
+        if (any_bold and not para.all_runs("bold")) or re.match(r"^(UBND|HĐND|MTTQ|TAND|VKSND)\b", para.norm):
+            parents.append(para)
+        else:
+            break
+    notice.parent_lines = parents
+    notice.issuer = issuer[len(parents) :]
+
+
+def _locate_summary_and_body(notice: NoticeParts, paras: list[Para]) -> None:
+    if notice.title is not None:
+        index = notice.title.order + 1
+    else:
+        # Without a title the body starts after the last header part that was found.
+        found = [p.order for p in (notice.national, notice.motto, notice.number, notice.date, *notice.issuer) if p]
+        index = max(found, default=-1) + 1
+    summary: list[Para] = []
+    while notice.title is not None and index < len(paras):
+        para = paras[index]
+        if para.empty or para.cell is not None or _starts_body(para) or len(summary) >= 6:
+            break
+        # A summary spread over several paragraphs keeps one look; a change of alignment or
+        # weight means the body has begun even when no blank line or drawn line separates them.
+        if summary and (para.format.jc, para.all_runs("bold")) != (
+            summary[0].format.jc,
+            summary[0].all_runs("bold"),
+        ):
+            break
+        summary.append(para)
+        index += 1
+    notice.summary = summary
+    notice.recipients_head = next((p for p in paras[index:] if fold(p.text).startswith("NOINHAN")), None)
+    closing = _closing_start(notice, paras, index)
+    notice.body = [p for p in paras[index:closing] if p.cell is None and not p.empty]
+    _locate_signature(notice, paras, closing)
+
+
+def _starts_body(para: Para) -> bool:
+    indented = para.format.jc in ("both", "distribute") and para.format.first_line > 0
+    return indented or bool(ITEM_LABEL.match(para.norm)) or para.norm[:1] in ("-", "–", "+", "•")
+
+
+def _closing_start(notice: NoticeParts, paras: list[Para], start: int) -> int:
+    head = notice.recipients_head
+    if head is not None:
+        if head.cell is None:
+            return head.order
+        return next(p.order for p in paras if p.cell is not None and p.cell.table == head.cell.table)
+    for para in paras[start:]:
+        if PRINTED_AUTHORITY_LINE.match(para.norm):
+            if para.cell is None:
+                return para.order
+            return next(p.order for p in paras if p.cell is not None and p.cell.table == para.cell.table)
+    return len(paras)
+
+
+def _locate_signature(notice: NoticeParts, paras: list[Para], closing: int) -> None:
+    head = notice.recipients_head
+    block: list[Para] = []
+    if head is not None and head.cell is not None:
+        row = [p for p in paras if p.cell and (p.cell.table, p.cell.row) == (head.cell.table, head.cell.row)]
+        in_cell = [p for p in row if p.cell == head.cell]
+        after_head = [p for p in in_cell if p.order > head.order]
+        notice.recipients = _lines(after_head)
+        other_cols = sorted({p.cell.col for p in row if p.cell and p.cell.col != head.cell.col and not p.empty})
+        if other_cols:
+            block = [p for p in row if p.cell is not None and p.cell.col == other_cols[-1]]
+    if not block:
+        start = next((p.order for p in paras[closing:] if PRINTED_AUTHORITY_LINE.match(p.norm)), None)
+        if start is not None:
+            first = paras[start]
+            if first.cell is not None:
+                block = [p for p in paras if p.cell == first.cell]
+            else:
+                block = paras[start:]
+        if head is not None and head.cell is None:
+            end = start if start is not None else len(paras)
+            notice.recipients = _lines([p for p in paras[head.order + 1 : end] if p.cell is None])
+    _split_signature(notice, block)
+
+
+def _lines(paras: list[Para]) -> list[tuple[str, Para]]:
+    """Return the non-empty visual lines of paragraphs (a line break inside a paragraph splits it)."""
+    out = []
+    for para in paras:
+        for piece in para.text.split("\n"):
+            if norm(piece):
+                out.append((norm(piece), para))
+    return out
+
+
+def _split_signature(notice: NoticeParts, block: list[Para]) -> None:
+    """Split the signature cell into authority lines (caps, before the blank space) and the name."""
+    authority: list[tuple[str, Para]] = []
+    index = 0
+    while index < len(block):
+        para = block[index]
+        if para.empty or para.norm.startswith("(") or not is_upper(para.norm):
+            break
+        authority.extend(_lines([para]))
+        index += 1
+    rest = [p for p in block[index:] if not p.empty and not p.norm.startswith("(")]
+    if rest:
+        notice.signer = rest[-1]
+    elif len(authority) >= 2:
+        notice.signer = authority.pop()[1]
+    notice.authority = authority
