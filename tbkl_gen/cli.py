@@ -82,17 +82,44 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Coi cảnh báo là lỗi.")
 @click.option("--template", "-t", "template", help="Tên mẫu hoặc đường dẫn tệp mẫu .docx.")
 @click.option("-q", "--quiet", is_flag=True, help="Chỉ in lỗi.")
-def render(paths, out_dir, force, jobs, keep_going, prune, strict, template, quiet) -> None:  # noqa: ANN001
+@click.option("--pdf", is_flag=True, help="Xuất thêm bản PDF bằng LibreOffice (chỉ tệp thay đổi hoặc chưa có PDF).")
+@click.option("--pdfa", is_flag=True, help="Xuất bản PDF/A-2b cho lưu trữ điện tử (kèm theo --pdf).")
+@click.option("--sidecar", is_flag=True, help="Ghi <tên>.json cạnh bản PDF: các trường văn thư nhập vào e-office (kèm theo --pdf).")
+def render(paths, out_dir, force, jobs, keep_going, prune, strict, template, quiet, pdf, pdfa, sidecar) -> None:  # noqa: ANN001
     """In thông báo (tệp .yaml hoặc thư mục) ra tệp Word .docx."""
     paths, out_dir = _resolve_paths(paths, out_dir)
     try:
         result = _render(paths, out_dir, force, jobs, keep_going, prune, strict, template, quiet)
-    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the batch has removed its temporary files
+        pdf_ok = _export_pdfs(result, pdfa=pdfa, sidecar=sidecar, quiet=quiet) if pdf or pdfa or sidecar else True
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the batch has removed its temporary files; LibreOffice is stopped
         click.echo(getattr(exc, "message", "Đã dừng theo yêu cầu (Ctrl-C)."), err=True)
         sys.exit(getattr(exc, "exit_code", EXIT_INTERRUPTED))
     strict_failed = strict and any(not p.is_error for p in result.problems)
-    if not result.ok or strict_failed:
+    if not result.ok or strict_failed or not pdf_ok:
         sys.exit(EXIT_PROBLEMS)
+
+
+def _export_pdfs(result, *, pdfa: bool, sidecar: bool, quiet: bool) -> bool:  # noqa: ANN001
+    """Write the PDFs (and sidecars) of a finished render; return whether all were written."""
+    from tbkl_gen.commands.pdf import export_pdfs
+    from tbkl_gen.errors import TbklError
+
+    try:
+        outcome = export_pdfs(result.made, result.unchanged, pdfa=pdfa, sidecar=sidecar)
+    except TbklError as exc:  # no LibreOffice: the .docx files are written all the same
+        click.echo(f"{exc}. Các tệp .docx đã được ghi.", err=True)
+        return False
+    for warning in outcome.warnings if not quiet else []:
+        click.echo(warning, err=True)
+    for path, reason in outcome.failed:
+        click.echo(f"{_relative(path)}: {reason}", err=True)
+    if not quiet:
+        kind = "PDF/A" if pdfa else "PDF"
+        summary = f"Đã xuất {len(outcome.pdfs)} bản {kind}"
+        if sidecar:
+            summary += f", {len(outcome.sidecars)} tệp .json cho e-office"
+        click.echo(summary + (f", lỗi {len(outcome.failed)}." if outcome.failed else "."), err=True)
+    return not outcome.failed
 
 
 def _render(paths, out_dir, force, jobs, keep_going, prune, strict, template, quiet):  # noqa: ANN001, ANN202
@@ -236,7 +263,7 @@ def new(title) -> None:  # noqa: ANN001
 @main.command()
 @click.argument("notice", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def show(notice) -> None:  # noqa: ANN001
-    """In thông báo sau khi gộp giá trị mặc định, kèm nơi ghi mỗi giá trị mặc định."""
+    """In thông báo sau khi gộp giá trị mặc định, kèm tbkl.yaml đang dùng và nơi ghi mỗi giá trị."""
     from tbkl_gen.source.load import load_notice
     from tbkl_gen.commands.scaffold import to_yaml
     from tbkl_gen.source.workspace import find_workspace
@@ -253,6 +280,10 @@ def show(notice) -> None:  # noqa: ANN001
         line = merged.value_marks.get(path, (None,))[0]
         comments[path] = f"mặc định: {_relative(origin)}:{line}" if line else f"mặc định: {_relative(origin)}"
     click.echo(f"# {_relative(notice)} sau khi gộp giá trị mặc định")
+    if workspace is not None and workspace.config_path is not None:
+        click.echo(f"# giá trị mặc định lấy từ: {_relative(workspace.config_path)}")
+    else:
+        click.echo("# không dùng tbkl.yaml nào (không có ở thư mục của thông báo hay thư mục cha trong cây thư mục của bạn)")
     click.echo("\n".join(to_yaml(merged.data, comments=comments)))
     if loaded.notice is None:
         sys.exit(EXIT_PROBLEMS)
@@ -297,8 +328,85 @@ def _relative(path: Path) -> str:
 
 
 @main.command()
-def schema() -> None:
+@click.option("--sidecar", is_flag=True, help="In JSON Schema của tệp .json cho e-office (render --pdf --sidecar).")
+def schema(sidecar) -> None:  # noqa: ANN001
     """In JSON Schema của tệp thông báo (cho trình soạn thảo như VS Code)."""
+    if sidecar:
+        from tbkl_gen.commands.pdf import sidecar_schema
+
+        click.echo(json.dumps(sidecar_schema(), ensure_ascii=False, indent=2))
+        return
     from tbkl_gen.notice.schema import notice_schema
 
     click.echo(json.dumps(notice_schema(), ensure_ascii=False, indent=2))
+
+
+# --- preview, text, diff ------------------------------------------------------------------------
+
+
+def _echo_invalid(exc) -> None:  # noqa: ANN001
+    for problem in exc.problems:
+        _echo_problem(problem)
+    sys.exit(EXIT_PROBLEMS)
+
+
+@main.command()
+@click.argument("notice", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Thư mục ghi ảnh (mặc định: thư mục tạm mới)."
+)
+@click.option("--dpi", type=click.IntRange(min=30, max=600), default=110, show_default=True, help="Độ phân giải ảnh (điểm ảnh mỗi inch).")
+def preview(notice, out_dir, dpi) -> None:  # noqa: ANN001
+    """Vẽ từng trang của thông báo (.yaml hoặc .docx) thành ảnh PNG qua LibreOffice; in đường dẫn các ảnh."""
+    from tbkl_gen.commands.pdf import preview as draw
+    from tbkl_gen.commands.text import NoticeInvalid
+
+    try:
+        result = draw(notice, out_dir, dpi=dpi)
+    except NoticeInvalid as exc:
+        _echo_invalid(exc)
+    for warning in result.warnings:
+        click.echo(warning, err=True)
+    for page in result.pages:
+        click.echo(page.as_posix())
+
+
+@main.command()
+@click.argument("notice", type=click.Path(path_type=Path))
+def text(notice) -> None:  # noqa: ANN001
+    """In thông báo (.yaml hoặc .docx bất kỳ) thành văn bản thuần theo thứ tự đọc (dùng cho git diff)."""
+    from tbkl_gen.commands.text import NoticeInvalid, notice_lines
+
+    try:
+        lines, _ = notice_lines(notice)
+    except NoticeInvalid as exc:
+        _echo_invalid(exc)
+    for line in lines:
+        click.echo(line)
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+def diff(old, new) -> None:  # noqa: ANN001
+    """So sánh hai bản thông báo (.yaml hoặc .docx) theo từng từ: [-bỏ-] {+thêm+}; không in gì khi giống nhau."""
+    from tbkl_gen.commands.text import ADDED, NoticeInvalid, format_hunk_line, notice_lines, word_diff
+
+    try:
+        before, _ = notice_lines(old)
+        after, _ = notice_lines(new)
+    except NoticeInvalid as exc:
+        _echo_invalid(exc)
+    hunks = word_diff(before, after)
+    if not hunks:
+        return
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+    def style(words: str, kind: str) -> str:
+        return click.style(words, fg="green" if kind == ADDED else "red", underline=kind == ADDED, strikethrough=kind != ADDED)
+
+    click.echo(f"--- {old.as_posix()}\n+++ {new.as_posix()}")
+    for hunk in hunks:
+        click.echo(click.style(hunk.header, fg="cyan") if colour else hunk.header)
+        for line in hunk.lines:
+            click.echo(format_hunk_line(line, style if colour else None))

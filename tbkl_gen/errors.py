@@ -94,6 +94,27 @@ class TemplateNotFound(TbklError):
         super().__init__(f"không tìm thấy mẫu “{name}”; các mẫu có sẵn: {', '.join(known)}")
 
 
+class ConfigNotOwned(TbklError):
+    """A tbkl.yaml found above a notice belongs to another user."""
+
+    def __init__(self, config: Path, owner: int) -> None:
+        self.config = config
+        self.owner = owner
+        super().__init__(
+            f"{config.as_posix()}: tbkl.yaml này thuộc người dùng khác (uid {owner}) nên không được dùng; "
+            "nếu tin tưởng tệp này, hãy đổi chủ sở hữu (chown) hoặc chép nó vào thư mục của mình"
+        )
+
+
+class TemplateOutside(TbklError):
+    """A template named in a notice or tbkl.yaml lies outside the workspace, or names a folder."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+        super().__init__(f"mẫu “{name}” {reason}" if not reason.startswith("tên") else f"mẫu “{name}”: {reason}")
+
+
 class TemplateBroken(TbklError):
     """A Word template cannot be used: broken jinja, unknown variable, unreadable file."""
 

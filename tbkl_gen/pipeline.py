@@ -12,9 +12,11 @@ The steps:
    notice's shape. A notice that reading found errors in is still built in part, for step 2;
 2. validate (`validate`): the decree's rules and drafters' slips, except about values already
    reported as unreadable;
-3. order: the problems of the workspace's `tbkl.yaml` first, then the notice's in line order,
+3. find the template it asks for (`template_request`): a problem where it was named if there is
+   none or it may not be used;
+4. order: the problems of the workspace's `tbkl.yaml` first, then the notice's in line order,
    then those in the files it inherits from;
-4. lay out (`word.layout`) and render (`word.render`, `word.write`): only a valid notice, and only
+5. lay out (`word.layout`) and render (`word.render`, `word.write`): only a valid notice, and only
    as far as asked (`until`).
 
 A number used twice is a problem across notices: `NumberRegistry` finds it for the callers that
@@ -44,9 +46,10 @@ if TYPE_CHECKING:
 Stage = Literal["check", "layout", "document"]
 """How far `run` goes with a valid notice: its problems only, its layout too, or its document too."""
 
-TemplateFinder = Callable[[str | None, Path | None], Path]
-"""Find a template file from its name (None: the default) and the workspace's templates folder;
-raise a `TbklError` when there is none."""
+TemplateFinder = Callable[[str | None, Path | None, Path | None, Path | None], Path]
+"""Find a template file from its name (None: the default), the workspace's templates folder, the
+folder it was written in and the folder it may not leave (see `word.render.find_template`); raise
+a `TbklError` when there is none or it may not be used."""
 
 NumberKey = tuple[str, str, int, str, str]
 """What makes a number unique: parent body, issuing body, year, number and symbol."""
@@ -145,50 +148,76 @@ def _carry_on(
             if key is not None:
                 outcome.number = (key, source.place(("so",)))
     outcome.notice_problems = in_order(path, unique(problems))
+    if loaded.notice is None or source is None:
+        return outcome
+    # A template the notice names (or the caller gives) is its own mistake, checked at every stage;
+    # the workspace's `mau` is the workspace's, which `tbkl check` reports once, and looking it up
+    # would load the Word machinery (jinja) into every check.
+    if template or loaded.notice.mau or until == "document":
+        try:
+            outcome.template = _find(loaded.notice, source, path, workspace, template, find_template)
+        except TbklError as exc:
+            outcome.add(Problem(_template_place(loaded.notice, source, path, workspace, template), str(exc), code="template"))
     if until == "check" or not outcome.valid:
         return outcome
     from tbkl_gen.word.layout import lay_out  # here: checking alone needs no Word machinery
 
-    outcome.layout = lay_out(outcome.notice)
+    outcome.layout = lay_out(loaded.notice)
     if until == "document":
-        _render(outcome, workspace, template, find_template)
+        assert outcome.template is not None  # found, or the notice is not valid
+        try:
+            outcome.document = document(outcome.layout, outcome.template)
+        except TbklError as exc:
+            outcome.add(Problem(_template_place(loaded.notice, source, path, workspace, template), str(exc), code="template"))
     return outcome
 
 
-def _render(outcome: Outcome, workspace: Workspace | None, given: str | None, find_template: TemplateFinder | None) -> None:
-    """Render the laid-out notice through its template; a template that fails is a problem."""
-    notice, source = outcome.notice, outcome.source
-    assert notice is not None and source is not None and outcome.layout is not None
-    name = (
-        given
-        or _beside(notice.mau, outcome.path.parent)
-        or (_beside(workspace.template, workspace.root) if workspace is not None else None)
-    )
-    try:
-        template = (find_template or _find_template)(name, workspace.templates_dir if workspace is not None else None)
-        outcome.document = document(outcome.layout, template)
-        outcome.template = template
-    except TbklError as exc:
-        if given:
-            place: Place | None = Place(None, None, None, "--template")
-        elif notice.mau:
-            place = source.place(("mau",))
-        else:
-            place = workspace.template_place if workspace is not None else None
-        outcome.add(Problem(place or Place(outcome.path, field="mau"), str(exc), code="template"))
+def _find(
+    notice: Notice, source: Source, path: Path, workspace: Workspace | None, given: str | None, find_template: TemplateFinder | None
+) -> Path:
+    """Return the template the notice is rendered through (see `template_request`)."""
+    written = source.origins.get(("mau",), path)  # tbkl.yaml when the notice inherits its `mau`
+    name, written_in, boundary = template_request(given, notice.mau, written, workspace)
+    templates_dir = workspace.templates_dir if workspace is not None else None
+    return (find_template or _find_template)(name, templates_dir, written_in, boundary)
 
 
-def _beside(name: str | None, folder: Path) -> str | None:
-    """Return a template given as a relative .docx path, taken from the folder it was written in."""
-    if name and name.endswith(".docx") and not Path(name).is_absolute():
-        return str(folder / name)
-    return name
+def template_request(
+    command_line: str | None, notice_template: str | None, written_in: Path, workspace: Workspace | None
+) -> tuple[str | None, Path | None, Path | None]:
+    """Return which template a notice asks for: its name, the folder it was written in, its bound.
+
+    The command line's --template may name any .docx (folder None). A notice's `mau`, written in
+    the file written_in (the notice, or tbkl.yaml when it is a default), is read from that file's
+    folder and may not leave the workspace (the notice's folder outside one); tbkl.yaml's own
+    `mau` is read from the workspace's root, inside it.
+    """
+    if command_line:
+        return command_line, None, None
+    folder = written_in.resolve().parent
+    if notice_template:
+        return notice_template, folder, workspace.root.resolve() if workspace is not None else folder
+    if workspace is not None and workspace.template:
+        root = workspace.root.resolve()
+        return workspace.template, root, root
+    return None, None, None
 
 
-def _find_template(name: str | None, templates_dir: Path | None) -> Path:
+def _template_place(notice: Notice, source: Source, path: Path, workspace: Workspace | None, given: str | None) -> Place:
+    """Return where the template that failed was named: --template, `mau`, or tbkl.yaml's `mau`."""
+    if given:
+        return Place(None, None, None, "--template")
+    if notice.mau:
+        return source.place(("mau",))
+    if workspace is not None and workspace.template_place is not None:
+        return workspace.template_place
+    return Place(path, field="mau")
+
+
+def _find_template(name: str | None, templates_dir: Path | None, written_in: Path | None, boundary: Path | None) -> Path:
     from tbkl_gen.word.render import find_template
 
-    return find_template(name, templates_dir).resolve()
+    return find_template(name, templates_dir, written_in=written_in, boundary=boundary).resolve()
 
 
 def document(layout: Layout, template: Path) -> bytes:

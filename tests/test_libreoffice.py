@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, NOTICES, render_cli, to_pdf
+from conftest import EXAMPLES, NOTICES, render_cli
+from tbkl_gen.office.server import Office
 
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -49,7 +50,10 @@ def pdfs(libreoffice: str, rendered_examples: dict[Path, Path], long_notice: Pat
     out = tmp_path_factory.mktemp("pdf")
     docs = {src.stem: docx for src, docx in rendered_examples.items()}
     docs["dai"] = long_notice
-    return {name: to_pdf(libreoffice, docx, out) for name, docx in docs.items()}
+    with Office() as office:  # one LibreOffice start for all of them
+        conversions = office.convert([(docx, out / f"{name}.pdf") for name, docx in docs.items()])
+    assert [c.error for c in conversions] == [None] * len(docs)
+    return {name: out / f"{name}.pdf" for name in docs}
 
 
 NAMES = [p.stem for p in EXAMPLES] + ["dai"]

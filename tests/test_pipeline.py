@@ -6,11 +6,13 @@ bad source gets the same problems, in the same order, from whichever command rea
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import render_cli
+from conftest import ROOT, render_cli
 from factories import DROP, Raw, notice_yaml
 from docx_text import document_lines
 
@@ -69,6 +71,10 @@ BAD_SOURCES: dict[str, tuple[str | None, str | bytes]] = {
     "defaults not a mapping": ("mac_dinh: [a, b]\n", MINIMAL),
     "broken tbkl.yaml": (CONFIG + "  nguoi_ky: [\n", MINIMAL),
     "bad default and bad notice": (CONFIG.replace("ho_ten: Nguyễn Văn An", "ho_ten: ''"), MINIMAL + "luu: KGVX\nnguoi_kyy: x\n"),
+    "unknown template in the notice": (CONFIG, MINIMAL + "mau: khong-co-mau-nay\n"),
+    "unknown template and a meaning error": (CONFIG, MINIMAL + "mau: khong-co-mau-nay\nluu: KGVX\n"),
+    "template outside the workspace": (CONFIG, MINIMAL + "mau: ../../mau.docx\n"),
+    "unknown template in tbkl.yaml": (CONFIG.replace("mau: ubnd-tinh", "mau: khong-co"), MINIMAL),
 }
 
 
@@ -135,14 +141,6 @@ def test_the_pipeline_goes_only_as_far_as_asked(tmp_path: Path) -> None:
     assert laid_out.layout is not None and laid_out.document is None
 
 
-def test_only_rendering_looks_for_the_template(tmp_path: Path) -> None:
-    _folder(tmp_path, CONFIG, MINIMAL + "mau: khong-co-mau-nay\n")
-    checked = render_cli(["check", "notices/a.yaml"], cwd=tmp_path)
-    rendered = render_cli(["render", "notices/a.yaml", "-o", "out"], cwd=tmp_path)
-    assert checked.exit_code == 0 and rendered.exit_code == 1
-    assert _problem_lines(rendered.stderr, "Đã tạo ")[0].startswith("notices/a.yaml:5:6: mau: không tìm thấy mẫu “khong-co-mau-nay”")
-
-
 def test_the_pipeline_on_text_says_what_it_says_on_the_file(tmp_path: Path) -> None:
     for name, (config, text) in BAD_SOURCES.items():
         if isinstance(text, bytes):
@@ -151,8 +149,8 @@ def test_the_pipeline_on_text_says_what_it_says_on_the_file(tmp_path: Path) -> N
         folder.mkdir()
         notice = _folder(folder, config, text)
         workspace = find_workspace(notice.parent)
-        from_text = run(text, notice, workspace, until="check")
-        from_file = run_file(notice, workspace, until="check")
+        from_text = run(text, notice, workspace)
+        from_file = run_file(notice, workspace)
         assert from_text.problems == from_file.problems, name
         assert from_text.problems, name
 
@@ -198,3 +196,15 @@ def test_a_template_that_fails_is_placed_where_it_was_named(tmp_path: Path) -> N
     assert [(p.place.line, p.place.field, p.code) for p in outcome.problems] == [(26, "mau", "template")]
     given = run(notice_yaml(), tmp_path / "a.yaml", None, template="khong-co")
     assert [(p.place.file, p.place.field) for p in given.problems] == [(None, "--template")]
+
+
+def test_checking_a_notice_that_names_no_template_loads_no_word_machinery(tmp_path: Path) -> None:
+    notice = _folder(tmp_path, CONFIG, MINIMAL)
+    code = (
+        "import sys; from pathlib import Path; from tbkl_gen.pipeline import run_file; "
+        "from tbkl_gen.source.workspace import find_workspace; "
+        f"p = Path({str(notice)!r}); o = run_file(p, find_workspace(p.parent), until='check'); "
+        "print(o.valid, sorted(m for m in ('jinja2', 'docxtpl', 'docx', 'lxml') if m in sys.modules))"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert completed.stdout.strip() == "True []", completed.stderr

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import docx
 
+from tbkl_gen.audit.reader import read_document
 from tbkl_gen.audit.report import RuleResult, format_report
 from tbkl_gen.audit.rules import RULE_TITLES, check_document
 
-__all__ = ["RULE_TITLES", "RuleResult", "audit_docx", "format_report"]
+__all__ = ["RULE_TITLES", "RuleResult", "audit_docx", "format_report", "read_paragraphs"]
 
 
 def audit_docx(path: Path, *, symbol_abbrev: str | None = None) -> list[RuleResult]:
@@ -24,3 +25,13 @@ def audit_docx(path: Path, *, symbol_abbrev: str | None = None) -> list[RuleResu
     # A file python-docx cannot open at all is not a notice to report on: that error propagates.
     document = docx.Document(str(path))
     return check_document(document, symbol_abbrev)
+
+
+def read_paragraphs(path: Path) -> list[tuple[str, str]]:
+    """Return (story, text) of each paragraph as Word shows it, in reading order.
+
+    The body first (table cells row by row, left to right, as the audit reads them), then the
+    footnotes, endnotes and footers; a paragraph's text includes its automatic number.
+    """
+    doc = read_document(docx.Document(str(path)))
+    return [(para.story, para.text) for para in (*doc.body, *doc.other_stories)]

@@ -548,7 +548,7 @@ class _Outcome:
 # Looked up once per batch (each worker process fills its own): workspaces by folder, and
 # templates by (name, workspace templates folder) with what the manifest records of them.
 _WORKSPACES: dict[Path, Workspace | None] = {}
-_TEMPLATES: dict[tuple[str | None, Path | None], tuple[Path, str, str]] = {}
+_TEMPLATES: dict[tuple[str | None, Path | None, Path | None, Path | None], tuple[Path, str, str]] = {}
 
 
 def _workspace_for(source: Path) -> Workspace | None:
@@ -560,13 +560,22 @@ def _workspace_for(source: Path) -> Workspace | None:
     return _WORKSPACES[folder]
 
 
-def _template_for(name: str | None, templates_dir: Path | None, out_dir: Path) -> tuple[Path, str, str]:
-    """Return the template file, its path as the manifest keeps it, and its content hash."""
+def _template_for(
+    name: str | None,
+    templates_dir: Path | None,
+    out_dir: Path,
+    written_in: Path | None = None,
+    boundary: Path | None = None,
+) -> tuple[Path, str, str]:
+    """Return the template file, its path as the manifest keeps it, and its content hash.
+
+    written_in and boundary: see `find_template` (None for the command line and the default).
+    """
     from tbkl_gen.word.render import find_template
 
-    key = (name, templates_dir)
+    key = (name, templates_dir, written_in, boundary)
     if key not in _TEMPLATES:
-        path = find_template(name, templates_dir).resolve()
+        path = find_template(name, templates_dir, written_in=written_in, boundary=boundary).resolve()
         _TEMPLATES[key] = (path, _relative(path, out_dir), _digest(path.read_bytes()))
     return _TEMPLATES[key]
 
@@ -578,8 +587,8 @@ def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
     job, stamp, template_name, out_dir = task
     chosen: list[tuple[Path, str, str]] = []
 
-    def find_template(name: str | None, templates_dir: Path | None) -> Path:
-        chosen.append(_template_for(name, templates_dir, out_dir))
+    def find_template(name: str | None, templates_dir: Path | None, written_in: Path | None, boundary: Path | None) -> Path:
+        chosen.append(_template_for(name, templates_dir, out_dir, written_in, boundary))
         return chosen[-1][0]
 
     found = run_file(job.source, _workspace_for(job.source), template=template_name, find_template=find_template)

@@ -45,9 +45,10 @@ def check_sources(paths: list[Path]) -> CheckOutcome:
         workspace = workspaces[folder]
         if workspace is not None and workspace.config_path not in seen_configs:
             seen_configs.add(workspace.config_path)
-            outcome.problems.extend(workspace.problems)
-            inherited.update(_key(problem) for problem in workspace.problems)
-            outcome.problems.extend(_template_problems(workspace))
+            # printed once here; the same problems in each notice's outcome are then dropped
+            for problem in [*workspace.problems, *_template_problems(workspace)]:
+                outcome.problems.append(problem)
+                inherited.add(_key(problem))
         found = run_file(source, workspace, until="check")
         if found.number is not None:
             duplicate = numbers.add(*found.number)
@@ -67,8 +68,13 @@ def _key(problem: Problem) -> tuple[Path | None, int | None, int | None, str]:
 
 
 def _template_problems(workspace: Workspace) -> Iterator[Problem]:
-    from tbkl_gen.word.template_check import check_workspace_templates
+    from tbkl_gen.word.template_check import check_workspace_templates, template_choice_problem
 
+    if workspace.template and workspace.template_place is not None:
+        root = workspace.root.resolve()
+        problem = template_choice_problem(workspace.template, workspace.template_place, workspace.templates_dir, root, root)
+        if problem is not None:
+            yield problem
     yield from check_workspace_templates(workspace.templates_dir)
 
 

@@ -20,6 +20,9 @@ from tbkl_gen.word.render import DEFAULT_TEMPLATE, builtin_templates_dir, find_t
 from tbkl_gen.source.workspace import CONFIG_NAME
 
 SCHEMA_FILE = "notice.schema.json"
+# Word files stay binary for merges, but `git diff` shows them as text through `tbkl text` once
+# `git config diff.tbkl.textconv "tbkl text"` is set (the workspace README says so).
+GITATTRIBUTES = "*.yaml text eol=lf\n*.yml text eol=lf\n*.docx binary diff=tbkl\n*.pdf binary\n"
 
 
 class AlreadyExists(TbklError):
@@ -109,7 +112,7 @@ def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[Path]
     ]
     written = {
         config: "\n".join(header + to_yaml(settings)) + "\n",
-        folder / ".gitattributes": "*.yaml text eol=lf\n*.yml text eol=lf\n*.docx binary\n*.pdf binary\n",
+        folder / ".gitattributes": GITATTRIBUTES,
         folder / ".gitignore": "out/.tbkl-manifest.json\nout/.tbkl-lock\n",
         folder / "README.md": _WORKSPACE_README.format(template=template),
         folder / "templates" / "README.md": _TEMPLATES_README,
@@ -190,6 +193,11 @@ Các lệnh thường dùng:
     tbkl check            # kiểm tra mọi thông báo
     tbkl show notices/2026/ket-luan-hop-giao-ban-thang-3.yaml
     tbkl render           # in các thông báo thay đổi ra out/
+    tbkl render --pdf     # kèm bản PDF (cần LibreOffice)
+
+Để `git diff` hiện nội dung tệp Word (.gitattributes đã có dòng `*.docx binary diff=tbkl`):
+
+    git config diff.tbkl.textconv "tbkl text"
 """
 
 _TEMPLATES_README = """# Mẫu Word riêng của văn phòng

@@ -11,11 +11,12 @@ when the default is wrong.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tbkl_gen.errors import Place, Problem
+from tbkl_gen.errors import ConfigNotOwned, Place, Problem
 from tbkl_gen.notice.vocabulary import EXTEND_KEY
 from tbkl_gen.source.places import Path_, Source
 
@@ -45,14 +46,40 @@ class Workspace:
 
 
 def find_config(start: Path) -> Path | None:
-    """Return the `tbkl.yaml` of the first folder holding one, walking up from start."""
+    """Return the `tbkl.yaml` of the first folder holding one, walking up from start.
+
+    The walk stays in the user's own tree: it stops at a repository root (a folder holding .git)
+    and at the home folder, so a tbkl.yaml left in a shared folder above them is never adopted.
+    One owned by another user is refused, as git refuses a repository of another owner: it
+    would choose the template and the output folder of every notice below it.
+    """
     start = start.resolve()
     folder = start if start.is_dir() else start.parent
+    home = _home()
     for candidate in (folder, *folder.parents):
         config = candidate / CONFIG_NAME
         if config.is_file():
+            _refuse_foreign(config)
             return config
+        if candidate == home or (candidate / ".git").exists():
+            return None
     return None
+
+
+def _home() -> Path | None:
+    try:
+        return Path.home().resolve()
+    except (RuntimeError, OSError):  # no home folder known for this user
+        return None
+
+
+def _refuse_foreign(config: Path) -> None:
+    """Refuse a tbkl.yaml that another user owns (POSIX; Windows has no such owner check)."""
+    if not hasattr(os, "getuid"):
+        return
+    owner = config.stat().st_uid
+    if owner != os.getuid():
+        raise ConfigNotOwned(config, owner)
 
 
 def find_workspace(start: Path) -> Workspace | None:

@@ -4,30 +4,44 @@ The one home of jinja2 and docxtpl. A `PreparedTemplate` reads a template once: 
 the jinja tags that Word splits across runs, and each XML part that holds tags is compiled once
 with our environment (autoescape on, StrictUndefined). Rendering a notice is then one jinja pass
 per part and no re-parsing of the template, which is what makes batches fast.
+
+Templates come from other offices by e-mail, so they are data, never code: the environment is a
+sandbox that offers only the template contract (names, attributes of its objects, if/for, a few
+filters), refuses everything else when the template is read, and bounds loops, output and time
+while a notice renders. The template's zip is opened in one function, `read_template_package`.
 """
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
+import io
 import json
 import marshal
 import os
 import re
 import sys
+import time
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 import jinja2
+import jinja2.nodes
+import jinja2.parser
+import jinja2.runtime
+import jinja2.sandbox
 from markupsafe import Markup
 
 from tbkl_gen import __version__
 
-from tbkl_gen.word import wordml
-from tbkl_gen.errors import TbklError, TemplateBroken, TemplateNotFound
+from tbkl_gen.word import template_tags, wordml
+from tbkl_gen.errors import TbklError, TemplateBroken, TemplateNotFound, TemplateOutside
 from tbkl_gen.word.layout import Layout
 
 DEFAULT_TEMPLATE = "ubnd-tinh"
@@ -62,13 +76,329 @@ CONTRACT = {
 }
 
 
-def make_environment() -> jinja2.Environment:
-    """Return the jinja environment every template is rendered with."""
-    return jinja2.Environment(
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
+# What a template may touch besides the contract's names: the attributes of the contract's objects,
+# the loop variable's counters, a bounded range, and a few filters that cannot blow up.
+ATTRIBUTES = {
+    "co_quan": ("chu_quan", "ten"),
+    "noi_dung": ("kieu", "runs", "text"),
+    "nguoi_ky": ("quyen_han", "chuc_vu", "ho_ten"),
+    "loop": ("index", "index0", "revindex", "revindex0", "first", "last", "length"),
+}
+_ATTRIBUTE_NAMES = frozenset(name for names in ATTRIBUTES.values() for name in names)
+_FILTERS = ("upper", "lower", "capitalize", "title", "trim", "length", "count", "first", "last", "e", "escape", "default", "d")
+_TESTS = ("defined", "undefined", "none", "number", "string", "sequence", "eq", "ne", "lt", "gt", "le", "ge", "odd", "even", "in")
+_STATEMENTS = ("if", "elif", "else", "endif", "for", "endfor")
+# Limits on one notice: a template may loop and repeat, but not without end.
+MAX_RANGE = 10_000
+MAX_LOOP_STEPS = 1_000_000
+MAX_PART_CHARS = 50_000_000
+MAX_NOTICE_CHARS = 100_000_000
+MAX_SECONDS = 10.0
+# The built-in templates hold about 45 tags; jinja takes seconds to compile a hundred thousand.
+MAX_TAGS = 2_000
+_COUNTED = "_tbkl_counted"  # the filter every loop's sequence goes through (not usable in a template)
+
+
+class TemplateRefused(jinja2.TemplateSyntaxError):
+    """A template asks for something the sandbox does not offer; the reason is for the user."""
+
+    def __init__(self, reason: str, lineno: int) -> None:
+        super().__init__(reason, lineno)
+        self.reason = reason
+
+
+class _RenderLimit(jinja2.TemplateRuntimeError):
+    """A template went past a limit while rendering a notice; the reason is for the user."""
+
+
+@dataclass
+class _Budget:
+    """What is left to one notice's rendering: loop steps, characters, time."""
+
+    deadline: float
+    steps: int = MAX_LOOP_STEPS
+    chars: int = MAX_NOTICE_CHARS
+
+    @classmethod
+    def start(cls) -> _Budget:
+        return cls(time.monotonic() + MAX_SECONDS)
+
+    def step(self) -> None:
+        self.steps -= 1
+        if self.steps < 0:
+            raise _RenderLimit(f"vòng lặp chạy quá {MAX_LOOP_STEPS:,} lần".replace(",", "."))
+        if self.steps % 1024 == 0:
+            self.check_time()
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise _RenderLimit(f"điền mẫu quá {MAX_SECONDS:g} giây".replace(".", ","))
+
+
+_BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("tbkl_budget", default=None)
+
+
+def _counted(sequence: Any) -> Iterator[Any]:
+    """Yield the items of a loop's sequence, each one counted against the notice's budget."""
+    budget = _BUDGET.get() or _Budget.start()
+    for item in sequence:
+        budget.step()
+        yield item
+
+
+def _bounded_range(*args: int) -> range:
+    """Return range(*args), refused beyond MAX_RANGE items."""
+    if not all(isinstance(arg, int) for arg in args):
+        raise _RenderLimit("range chỉ nhận số nguyên")
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise _RenderLimit(f"range quá {MAX_RANGE:,} phần tử".replace(",", "."))
+    return numbers
+
+
+_SEQUENCES = (str, list, tuple)
+
+
+class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """The sandbox: only the contract's names and attributes, no imports, bounded work."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        self.globals.clear()
+        self.globals["range"] = _bounded_range
+        filters = {name: self.filters[name] for name in _FILTERS}
+        filters[_COUNTED] = _counted
+        self.filters = filters
+        self.tests = {name: self.tests[name] for name in _TESTS}
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> jinja2.nodes.Template:
+        """Parse source and refuse whatever the sandbox does not offer, before any code is made."""
+        try:
+            tree = super()._parse(source, name, filename)
+        except RecursionError:
+            raise TemplateRefused("thẻ lồng nhau quá sâu", 1) from None
+        try:
+            _Policy().check(tree, frozenset())
+        except RecursionError:
+            raise TemplateRefused("thẻ lồng nhau quá sâu", 1) from None
+        for loop in tree.find_all(jinja2.nodes.For):
+            loop.iter = jinja2.nodes.Filter(loop.iter, _COUNTED, [], [], None, None, lineno=loop.iter.lineno)
+        return tree
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        return False  # every allowed attribute is served by getattr below
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        return obj is _bounded_range
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """Return an attribute of the contract's objects or of `loop`; anything else is refused."""
+        if attribute in _ATTRIBUTE_NAMES:
+            if isinstance(obj, dict) and attribute in obj:
+                return obj[attribute]
+            if isinstance(obj, jinja2.runtime.LoopContext) and attribute in ATTRIBUTES["loop"]:
+                return getattr(obj, attribute)
+        return self.unsafe_undefined(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        """Return x["ten"] as x.ten, and x[0] of a list or string; nothing else."""
+        if isinstance(argument, str):
+            return self.getattr(obj, argument)
+        if isinstance(argument, int) and isinstance(obj, _SEQUENCES):
+            try:
+                return obj[argument]
+            except IndexError:
+                pass
+        return self.undefined(obj=obj, name=argument)
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        """Compute *, ** and %, refusing results that one operation would make huge."""
+        if operator == "%":
+            if isinstance(left, str):  # printf formatting: "%999999999d" % 1 is a gigabyte
+                raise _RenderLimit("phép “%” trên chuỗi không được dùng trong mẫu")
+            return left % right
+        if operator == "*":
+            sequence, times = (left, right) if isinstance(left, _SEQUENCES) else (right, left)
+            if not isinstance(sequence, _SEQUENCES):
+                if _magnitude(left) + _magnitude(right) <= 4096:
+                    return left * right
+            elif isinstance(times, int) and len(sequence) * max(times, 0) <= MAX_RANGE:
+                return left * right
+        if operator == "**" and _magnitude(left) <= 64 and isinstance(right, int | float) and abs(right) <= 64:
+            return left**right
+        raise _RenderLimit(f"phép tính “{operator}” cho kết quả quá lớn")
+
+
+def _magnitude(value: Any) -> int:
+    """Return the bits of a number (ints and floats), or a large figure for anything else."""
+    if isinstance(value, bool | int):
+        return int(value).bit_length()
+    if isinstance(value, float):
+        return 64
+    return 1 << 20
+
+
+class _Policy:
+    """Walk a parsed template and refuse any node, name, attribute or filter outside the contract."""
+
+    _ALLOWED = (
+        jinja2.nodes.Template,
+        jinja2.nodes.Output,
+        jinja2.nodes.TemplateData,
+        jinja2.nodes.If,
+        jinja2.nodes.For,
+        jinja2.nodes.Const,
+        jinja2.nodes.Name,
+        jinja2.nodes.Getattr,
+        jinja2.nodes.Getitem,
+        jinja2.nodes.Compare,
+        jinja2.nodes.Operand,
+        jinja2.nodes.And,
+        jinja2.nodes.Or,
+        jinja2.nodes.Not,
+        jinja2.nodes.Neg,
+        jinja2.nodes.Pos,
+        jinja2.nodes.Add,
+        jinja2.nodes.Sub,
+        jinja2.nodes.Mul,
+        jinja2.nodes.Div,
+        jinja2.nodes.FloorDiv,
+        jinja2.nodes.Mod,
+        jinja2.nodes.Pow,
+        jinja2.nodes.Concat,
+        jinja2.nodes.CondExpr,
+        jinja2.nodes.Filter,
+        jinja2.nodes.Test,
+        jinja2.nodes.Keyword,
+        jinja2.nodes.Call,
+        jinja2.nodes.List,
+        jinja2.nodes.Tuple,
     )
+
+    def check(self, node: jinja2.nodes.Node, local: frozenset[str]) -> None:
+        """Refuse node or anything under it; local holds the loop variables in scope."""
+        refuse = self._refuse
+        if not isinstance(node, self._ALLOWED):
+            refuse(node, _statement_refusal(node))
+        if isinstance(node, jinja2.nodes.For):
+            if node.recursive:
+                refuse(node, "vòng lặp đệ quy (recursive) không được dùng trong mẫu")
+            self.check(node.iter, local)
+            targets = [node.target, *node.target.iter_child_nodes()]
+            if not all(isinstance(n, jinja2.nodes.Name | jinja2.nodes.Tuple) for n in targets):
+                refuse(node, "biến vòng lặp phải là tên")
+            inner = local | {n.name for n in targets if isinstance(n, jinja2.nodes.Name)} | {"loop"}
+            for child in (*node.body, *([node.test] if node.test is not None else [])):
+                self.check(child, inner)
+            for child in node.else_:
+                self.check(child, local)
+            return
+        for child in node.iter_child_nodes():  # the innermost name first: "cycler", not the call around it
+            self.check(child, local)
+        if isinstance(node, jinja2.nodes.Name):
+            if node.ctx == "load" and node.name not in CONTRACT and node.name not in local and node.name != "range":
+                refuse(node, f"tên “{node.name}” không có trong hợp đồng mẫu")
+        elif isinstance(node, jinja2.nodes.Getattr):
+            if node.attr not in _ATTRIBUTE_NAMES:
+                refuse(node, f"thuộc tính “{node.attr}” không có trong hợp đồng mẫu")
+        elif isinstance(node, jinja2.nodes.Getitem):
+            key = node.arg
+            if not (isinstance(key, jinja2.nodes.Const) and (isinstance(key.value, int) or key.value in _ATTRIBUTE_NAMES)):
+                refuse(node, "chỉ số [] chỉ được là số hoặc tên thuộc tính của hợp đồng mẫu")
+        elif isinstance(node, jinja2.nodes.Filter):
+            if node.name not in _FILTERS:
+                refuse(node, f"bộ lọc “{node.name}” không được dùng trong mẫu")
+            if node.dyn_args is not None or node.dyn_kwargs is not None:
+                refuse(node, "bộ lọc không nhận *args, **kwargs")
+        elif isinstance(node, jinja2.nodes.Test):
+            if node.name not in _TESTS:
+                refuse(node, f"phép thử “{node.name}” không được dùng trong mẫu")
+        elif isinstance(node, jinja2.nodes.Call):
+            if not (isinstance(node.node, jinja2.nodes.Name) and node.node.name == "range"):
+                refuse(node, "mẫu chỉ được gọi hàm range")
+            if node.kwargs or node.dyn_args is not None or node.dyn_kwargs is not None or len(node.args) > 3:
+                refuse(node, "range nhận tối đa ba số")
+
+    @staticmethod
+    def _refuse(node: jinja2.nodes.Node, reason: str) -> None:
+        raise TemplateRefused(reason, getattr(node, "lineno", 1) or 1)
+
+
+def _statement_refusal(node: jinja2.nodes.Node) -> str:
+    """Return why a node outside the allowed set is refused, named by the tag a user wrote."""
+    words = {
+        "Include": "include",
+        "Import": "import",
+        "FromImport": "from … import",
+        "Extends": "extends",
+        "Block": "block",
+        "Macro": "macro",
+        "CallBlock": "call",
+        "Assign": "set",
+        "AssignBlock": "set",
+        "With": "with",
+        "FilterBlock": "filter",
+        "ScopedEvalContextModifier": "autoescape",
+        "EvalContextModifier": "autoescape",
+    }
+    word = words.get(type(node).__name__)
+    if word is not None:
+        return f"lệnh “{word}” không được dùng trong mẫu (chỉ dùng if, for và biến của hợp đồng mẫu)"
+    return f"cú pháp “{type(node).__name__}” không được dùng trong mẫu"
+
+
+@lru_cache(maxsize=1)
+def _checker() -> _Sandbox:
+    """Return the environment whose parser reads single tags (parsing leaves it unchanged)."""
+    return _Sandbox()
+
+
+def make_environment() -> jinja2.Environment:
+    """Return the jinja environment every template is rendered with: the sandbox.
+
+    Autoescape on (`&` and `<` in a notice stay text) and StrictUndefined (a misspelt variable is
+    an error, never a blank); only the contract's names, attributes of its objects, the filters in
+    _FILTERS and if/for; every loop counted and every part's size bounded while it renders.
+    """
+    return _Sandbox()
+
+
+@lru_cache(maxsize=4096)
+def tag_refusal(tag: str, local: frozenset[str] = frozenset()) -> str | None:
+    """Return why one tag, as docxtpl cleans it (`{{ x }}`, `{% if x %}`), is refused, or None.
+
+    local holds the loop variables the template defines. Used by `tbkl check` to name the tag
+    and where it sits.
+    """
+    inner = tag[2:-2].strip().removeprefix("-").removesuffix("-").strip()
+    if tag.startswith("{#"):
+        return None
+    if tag.startswith("{{"):
+        source = tag
+    else:
+        word = inner.split(maxsplit=1)[0] if inner else ""
+        if word not in _STATEMENTS:
+            known = {"include", "import", "from", "extends", "block", "macro", "call", "set", "with", "filter", "autoescape"}
+            if word in known:
+                return f"lệnh “{word}” không được dùng trong mẫu (chỉ dùng if, for và biến của hợp đồng mẫu)"
+            return f"lệnh “{word}” không có trong mẫu (chỉ dùng if, elif, else, for và các lệnh end…)"
+        rest = inner[len(word) :]
+        source = {
+            "if": f"{{% if {rest} %}}{{% endif %}}",
+            "elif": f"{{% if 1 %}}{{% elif {rest} %}}{{% endif %}}",
+            "for": f"{{% for {rest} %}}{{% endfor %}}",
+        }.get(word, "")
+    try:
+        _Policy().check(jinja2.parser.Parser(_checker(), source).parse(), local)
+    except TemplateRefused as exc:
+        return exc.reason
+    except jinja2.TemplateSyntaxError as exc:
+        return f"sai cú pháp ({exc.message})"
+    except (ValueError, RecursionError, MemoryError):
+        return "sai cú pháp"
+    return None
 
 
 def builtin_templates_dir() -> Path:
@@ -86,19 +416,50 @@ def builtin_template_names() -> list[str]:
     return sorted(p.stem for p in builtin_templates_dir().glob(f"*{TEMPLATE_SUFFIX}"))
 
 
-def find_template(name_or_path: str | Path | None, workspace_templates: Path | None = None) -> Path:
-    """Return the template file: a path, a workspace template by name, or a built-in one."""
+def find_template(
+    name_or_path: str | Path | None,
+    workspace_templates: Path | None = None,
+    *,
+    written_in: Path | None = None,
+    boundary: Path | None = None,
+) -> Path:
+    """Return the template file: a workspace template or a built-in one by name, or a .docx path.
+
+    A name has no folder in it. A .docx path from the command line (written_in None) may be any
+    file; one written in a notice or in tbkl.yaml is taken relative to written_in, the folder of
+    that file, and may not leave boundary (the workspace, or the notice's folder outside one):
+    a template that runs in every notice is named by the office, not by a file from elsewhere.
+    """
     name = str(name_or_path or DEFAULT_TEMPLATE)
-    candidate = Path(name)
-    if candidate.suffix == TEMPLATE_SUFFIX and candidate.is_file():
-        return candidate
-    for folder in (workspace_templates, builtin_templates_dir()):
-        if folder is not None and (folder / f"{name}{TEMPLATE_SUFFIX}").is_file():
-            return folder / f"{name}{TEMPLATE_SUFFIX}"
+    if name.endswith(TEMPLATE_SUFFIX):
+        candidate = Path(name) if written_in is None else _inside(name, written_in, boundary or written_in)
+        if candidate.is_file():
+            return candidate
+    elif not _PLAIN_NAME.match(name) or name in (".", ".."):
+        raise TemplateOutside(name, "tên mẫu không được chứa thư mục; đường dẫn tới tệp mẫu phải kết thúc bằng .docx")
+    else:
+        for folder in (workspace_templates, builtin_templates_dir()):
+            if folder is not None and (folder / f"{name}{TEMPLATE_SUFFIX}").is_file():
+                return folder / f"{name}{TEMPLATE_SUFFIX}"
     known = builtin_template_names()
     if workspace_templates is not None and workspace_templates.is_dir():
         known = sorted({*known, *(p.stem for p in workspace_templates.glob(f"*{TEMPLATE_SUFFIX}"))})
     raise TemplateNotFound(name, known)
+
+
+_PLAIN_NAME = re.compile(r"^[^/\\:]+$")
+
+
+def _inside(name: str, folder: Path, boundary: Path) -> Path:
+    """Return the template path name written in a file of folder, refused outside boundary."""
+    what = "thư mục làm việc" if (boundary / "tbkl.yaml").is_file() else "thư mục của thông báo"
+    hint = f"chỉ dùng mẫu có sẵn, mẫu trong templates/ hoặc tệp .docx trong {what}; mẫu ở nơi khác dùng được qua --template"
+    if Path(name).is_absolute() or PureWindowsPath(name).drive or PureWindowsPath(name).root:
+        raise TemplateOutside(name, f"là đường dẫn tuyệt đối; {hint}")
+    target = (folder / name).resolve()
+    if not target.is_relative_to(boundary.resolve()):
+        raise TemplateOutside(name, f"nằm ngoài {what}; {hint}")
+    return target
 
 
 @dataclass(frozen=True)
@@ -108,45 +469,117 @@ class _Widths:
     khan: int
 
 
+def read_template_package(path: Path) -> tuple[str, dict[str, bytes]]:
+    """Return the digest of a template's bytes and its parts by name, refusing unsafe packages.
+
+    The one place where a template's zip is opened: a part named to leave the package, a part
+    that is not UTF-8 XML or that declares a DTD would be copied into every output, so the
+    template is refused with its name.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TemplateBroken(path, "không đọc được tệp mẫu") from exc
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            infos = package.infolist()
+            _check_part_names(path, [info.filename for info in infos])
+            parts = {info.filename: package.read(info) for info in infos}
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, KeyError) as exc:
+        raise TemplateBroken(path, f"không đọc được tệp .docx ({exc.__class__.__name__})") from exc
+    for name, blob in parts.items():
+        if not name.endswith((".xml", ".rels")):
+            continue
+        try:
+            blob.decode("utf-8")
+        except UnicodeDecodeError:
+            raise TemplateBroken(path, f"phần {name} không phải XML mã hóa UTF-8") from None
+        if b"<!DOCTYPE" in blob or b"<!ENTITY" in blob:
+            raise TemplateBroken(path, f"phần {name} có khai báo DTD (<!DOCTYPE>, <!ENTITY>), mẫu Word không có phần này")
+    if "word/document.xml" not in parts:
+        raise TemplateBroken(path, "thiếu word/document.xml")
+    return hashlib.sha256(data).hexdigest(), parts
+
+
+def _check_part_names(path: Path, names: list[str]) -> None:
+    """Refuse part names that leave the package or that two parts share."""
+    seen: set[str] = set()
+    for name in names:
+        segments = name.rstrip("/").split("/")
+        if not name or name.startswith("/") or "\\" in name or ":" in segments[0] or any(s in ("", ".", "..") for s in segments):
+            raise TemplateBroken(path, f"tên phần “{name}” trong gói .docx không hợp lệ (đường dẫn ra ngoài gói)")
+        if name in seen:
+            raise TemplateBroken(path, f"gói .docx có hai phần cùng tên “{name}”")
+        seen.add(name)
+
+
 class PreparedTemplate:
     """A Word template read and compiled once, ready to render many notices."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
-            with zipfile.ZipFile(path) as package:
-                self.parts = {info.filename: package.read(info) for info in package.infolist()}
-        except (OSError, zipfile.BadZipFile, KeyError) as exc:
-            raise TemplateBroken(path, f"không đọc được tệp .docx ({exc.__class__.__name__})") from exc
-        if "word/document.xml" not in self.parts:
-            raise TemplateBroken(path, "thiếu word/document.xml")
-        key = _cache_key(self.parts)
+        digest, self.parts = read_template_package(path)
+        key = _cache_key(digest)
         self.sources, self.widths = _cleaned(path, self.parts, key)
         self.compiled = _compiled(path, self.sources, key)
 
     def render_parts(self, layout: Layout) -> dict[str, bytes]:
-        """Return every part of the rendered document, in the template's order."""
+        """Return every part of the rendered document, in the template's order.
+
+        The notice's loops, characters and time are bounded (see _Budget): a template cannot
+        keep a batch busy or fill the memory.
+        """
         context = self.context(layout)
-        out: dict[str, bytes] = {}
-        for name, blob in self.parts.items():
-            template = self.compiled.get(name)
-            if template is not None:
-                try:
-                    xml = template.render(context)
-                except jinja2.UndefinedError as exc:
-                    raise TemplateBroken(self.path, f"{name}: biến không có trong hợp đồng mẫu: {exc.message}") from exc
-                except jinja2.TemplateError as exc:
-                    raise TemplateBroken(self.path, f"{name}: {exc}") from exc
-                xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # undo the line breaks of preparation
-                if name == "word/document.xml":
-                    xml = keep_last_paragraph_with_closing(xml)
-                out[name] = xml.encode("utf-8")
-            elif name == _FOOTNOTES and layout.footnotes:
-                notes = "".join(wordml.footnote(note) for note in layout.footnotes)
-                out[name] = blob.replace(b"</w:footnotes>", notes.encode("utf-8") + b"</w:footnotes>")
-            else:
-                out[name] = blob
-        return out
+        budget = _Budget.start()
+        token = _BUDGET.set(budget)
+        try:
+            out: dict[str, bytes] = {}
+            for name, blob in self.parts.items():
+                template = self.compiled.get(name)
+                if template is not None:
+                    xml = self._render_part(name, template, context, budget)
+                    xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # undo the line breaks of preparation
+                    if name == "word/document.xml":
+                        xml = keep_last_paragraph_with_closing(xml)
+                    out[name] = xml.encode("utf-8")
+                elif name == _FOOTNOTES and layout.footnotes:
+                    notes = "".join(wordml.footnote(note) for note in layout.footnotes)
+                    out[name] = blob.replace(b"</w:footnotes>", notes.encode("utf-8") + b"</w:footnotes>")
+                else:
+                    out[name] = blob
+            return out
+        finally:
+            _BUDGET.reset(token)
+
+    def _render_part(self, name: str, template: jinja2.Template, context: dict[str, Any], budget: _Budget) -> str:
+        """Return one part rendered, stopped as soon as it goes past a limit."""
+        label = template_tags.part_label(name)
+        pieces: list[str] = []
+        chunk: list[str] = []
+        size = 0
+        try:
+            for text in template.generate(context):
+                size += len(text)
+                budget.chars -= len(text)
+                if size > MAX_PART_CHARS or budget.chars < 0:
+                    raise _RenderLimit(f"kết quả vượt quá {MAX_PART_CHARS // 1_000_000} MB")
+                chunk.append(text)
+                if len(chunk) == 1024:  # many small strings cost more memory than their text
+                    pieces.append("".join(chunk))
+                    chunk.clear()
+                    budget.check_time()
+        except jinja2.UndefinedError as exc:
+            raise TemplateBroken(self.path, f"{name}: biến không có trong hợp đồng mẫu: {exc.message}") from exc
+        except jinja2.sandbox.SecurityError as exc:
+            raise TemplateBroken(self.path, f"{label}: mẫu dùng thuộc tính hoặc hàm không được phép") from exc
+        except _RenderLimit as exc:
+            raise TemplateBroken(self.path, f"{label}: {exc.message}") from exc
+        except jinja2.TemplateError as exc:
+            raise TemplateBroken(self.path, f"{label}: {exc}") from exc
+        except (ArithmeticError, TypeError, ValueError, LookupError, RecursionError, MemoryError) as exc:
+            raise TemplateBroken(self.path, f"{label}: lỗi khi điền mẫu ({exc.__class__.__name__})") from exc
+        pieces.append("".join(chunk))
+        return "".join(pieces)
 
     def context(self, layout: Layout) -> dict[str, Any]:
         """Return the template variables for one notice (see CONTRACT)."""
@@ -177,10 +610,15 @@ def _parts_digest(parts: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def _cache_key(parts: dict[str, bytes]) -> str:
-    """Return what the cached forms of a template depend on: its parts, this module, the version."""
+def _cache_key(template_digest: str) -> str:
+    """Return what the cached forms of a template depend on: its bytes, this code, the version.
+
+    A form cached for one template can never be taken for another: the key is the digest of the
+    template's own bytes.
+    """
     digest = hashlib.sha256(__version__.encode() + b"\0" + Path(__file__).read_bytes())
-    digest.update(_parts_digest(parts).encode())
+    digest.update(Path(template_tags.__file__).read_bytes())
+    digest.update(template_digest.encode())
     return digest.hexdigest()[:32]
 
 
@@ -190,13 +628,19 @@ SHIPPED_SUFFIX = ".prepared.json"
 def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, str], _Widths]:
     """Return the template's parts with tags cleaned by docxtpl, and the widths of its lines.
 
-    Both depend only on the template's bytes, so they are kept in a small cache file: a later run
-    with the same template skips importing docxtpl, python-docx and lxml altogether. The built-in
-    templates ship with this prepared form beside them (`<name>.prepared.json`, written by
-    templates/build_templates.py), so even the first run after installing skips them.
+    Both depend only on the template's bytes, so they are kept in the user's own cache folder: a
+    later run with the same template skips importing docxtpl, python-docx and lxml altogether.
+    The built-in templates ship with this prepared form in the package (`<name>.prepared.json`,
+    written by templates/build_templates.py), so even the first run after installing skips them.
+    A prepared form is code, so it is never read from beside a user's template.
     """
-    cache_file = cache_dir() / "mau" / f"{key}.json"
-    for candidate in (cache_file, path.with_name(path.stem + SHIPPED_SUFFIX)):
+    cache = _cache_folder()
+    cache_file = cache / f"{key}.json" if cache is not None else None
+    candidates = [cache_file] if cache_file is not None else []
+    shipped = _shipped_form(path)
+    if shipped is not None:
+        candidates.append(shipped)
+    for candidate in candidates:
         try:
             cached = json.loads(candidate.read_text(encoding="utf-8"))
             if candidate is cache_file or cached["digest"] == _parts_digest(parts):
@@ -204,28 +648,66 @@ def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, s
         except (OSError, ValueError, KeyError, TypeError):
             pass
     form = prepared_form(path, parts)
-    try:
-        from tbkl_gen.word.write import write_atomic
+    if cache_file is not None:
+        try:
+            from tbkl_gen.word.write import write_atomic
 
-        write_atomic(cache_file, json.dumps(form).encode("utf-8"))
-    except TbklError:
-        pass  # a read-only home folder only costs speed
+            write_atomic(cache_file, json.dumps(form).encode("utf-8"))
+        except TbklError:
+            pass  # a read-only home folder only costs speed
     return form["sources"], _Widths(*form["widths"])
 
 
+def _shipped_form(path: Path) -> Path | None:
+    """Return the prepared form shipped with a built-in template, or None for any other file."""
+    folder = builtin_templates_dir()
+    try:
+        if path.resolve() != (folder / path.name).resolve() or path.suffix != TEMPLATE_SUFFIX:
+            return None
+    except OSError:
+        return None
+    return folder / (path.stem + SHIPPED_SUFFIX)
+
+
+def _cache_folder() -> Path | None:
+    """Return the folder of cached template forms, or None when it is not the user's alone.
+
+    Cached forms are compiled code: a folder that another user owns or may write into (a shared
+    $TBKL_CACHE_DIR) is not used at all.
+    """
+    folder = cache_dir() / "mau"
+    if sys.platform == "win32":  # no owner check on Windows: the profile folder is the user's
+        return folder
+    try:
+        status = folder.stat()
+    except FileNotFoundError:
+        return folder  # made by this user on the first write
+    except OSError:
+        return None
+    if status.st_uid != os.getuid() or status.st_mode & 0o022:
+        return None
+    return folder
+
+
 def prepared_form(path: Path, parts: dict[str, bytes] | None = None) -> dict[str, Any]:
-    """Return a template's prepared form: its parts' digest, its cleaned sources and line widths."""
+    """Return a template's prepared form: its parts' digest, its cleaned sources and line widths.
+
+    Every jinja tag is checked first, where a user sees it (part, table cell, paragraph): a tag
+    outside the sandbox or left unclosed refuses the template with its text and place.
+    """
     from docxtpl import DocxTemplate
 
     if parts is None:
-        with zipfile.ZipFile(path) as package:
-            parts = {info.filename: package.read(info) for info in package.infolist()}
+        parts = read_template_package(path)[1]
+    _refuse_bad_tags(path, parts)
     cleaner = DocxTemplate(path)
     sources = {}
-    for name in sorted(name for name in parts if _RENDERED.match(name)):
+    for name in rendered_parts(parts):
         xml = cleaner.patch_xml(parts[name].decode("utf-8"))
         xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
         sources[name] = _EMPTY_RUN.sub("", xml)
+    if sum(len(_TAG_START.findall(xml)) for xml in sources.values()) > MAX_TAGS:  # tags outside the text, too
+        raise TemplateBroken(path, _too_many_tags())
     try:
         widths = _measure(parts["word/document.xml"].decode("utf-8"))
     except Exception as exc:  # noqa: BLE001 - any unreadable XML is the template's fault
@@ -233,17 +715,62 @@ def prepared_form(path: Path, parts: dict[str, bytes] | None = None) -> dict[str
     return {"digest": _parts_digest(parts), "sources": sources, "widths": [widths.co_quan, widths.trich_yeu, widths.khan]}
 
 
+def rendered_parts(parts: dict[str, bytes]) -> list[str]:
+    """Return the names of the parts rendered through jinja (the rest is copied as it is)."""
+    return sorted(name for name in parts if _RENDERED.match(name))
+
+
+def template_problems(parts: dict[str, bytes]) -> Iterator[tuple[template_tags.Tag, str]]:
+    """Yield each tag of a template's rendered parts that cannot be used, with the reason."""
+    count = 0
+    for name in rendered_parts(parts):
+        try:
+            tags = list(template_tags.find_tags(name, parts[name]))
+        except template_tags.UnreadablePart:
+            yield template_tags.Tag(name, template_tags.part_label(name), "", closed=True, split=False), "phần XML của mẫu bị hỏng"
+            continue
+        count += len(tags)
+        if count > MAX_TAGS:
+            yield template_tags.Tag(name, template_tags.part_label(name), "", closed=True, split=False), _too_many_tags()
+            return
+        loops = [name for tag in tags for name in tag.loop_names()]
+        local = frozenset([*loops, "loop"] if loops else [])  # scopes are checked when the whole part compiles
+        for tag in tags:
+            if not tag.closed:
+                yield tag, f"thẻ chưa đóng (thiếu “{tag.closer}”)"
+                continue
+            reason = tag_refusal(tag.cleaned, local)
+            if reason is not None:
+                yield tag, reason
+
+
+_TAG_START = re.compile(r"\{[{%]")
+
+
+def _too_many_tags() -> str:
+    return f"mẫu có quá {MAX_TAGS:,} thẻ jinja".replace(",", ".")
+
+
+def _refuse_bad_tags(path: Path, parts: dict[str, bytes]) -> None:
+    for tag, reason in template_problems(parts):
+        shown = f"thẻ “{tag.shown}”: " if tag.text else ""
+        raise TemplateBroken(path, f"{tag.where}: {shown}{reason}")
+
+
 def _compiled(path: Path, sources: dict[str, str], key: str) -> dict[str, jinja2.Template]:
-    """Return the template's parts compiled by jinja.
+    """Return the template's parts compiled by jinja in the sandbox.
 
     Jinja compiles a template into Python code; that code is cached the way jinja's own bytecode
-    cache does it (marshal, so per Python and jinja version), which spares a one-notice run the
-    parsing and code generation.
+    cache does it (marshal, so per Python and jinja version), in the user's own cache folder
+    only, which spares a one-notice run the parsing and code generation.
     """
     environment = make_environment()
     tag = f"{sys.implementation.cache_tag}-jinja{jinja2.__version__}"
-    cache_file = cache_dir() / "mau" / f"{key}-{tag}.code"
+    cache = _cache_folder()
+    cache_file = cache / f"{key}-{tag}.code" if cache is not None else None
     try:
+        if cache_file is None:
+            raise ValueError("no cache")
         codes = marshal.loads(cache_file.read_bytes())
         if not (isinstance(codes, dict) and codes.keys() == sources.keys()):
             raise ValueError("stale")
@@ -253,15 +780,32 @@ def _compiled(path: Path, sources: dict[str, str], key: str) -> dict[str, jinja2
             try:
                 codes[name] = environment.compile(xml)
             except jinja2.TemplateSyntaxError as exc:
-                raise TemplateBroken(path, f"{name}: thẻ jinja sai cú pháp: {exc.message}") from exc
-        try:
-            from tbkl_gen.word.write import write_atomic
+                label = template_tags.part_label(name)
+                if isinstance(exc, TemplateRefused):
+                    raise TemplateBroken(path, f"{label}: {_tag_at(xml, exc.lineno)}{exc.reason}") from exc
+                if "end of template" in (exc.message or ""):
+                    raise TemplateBroken(path, f"{label}: thiếu thẻ đóng (endif hoặc endfor) cho một thẻ if hoặc for") from exc
+                raise TemplateBroken(path, f"{label}: {_tag_at(xml, exc.lineno)}thẻ jinja sai cú pháp: {exc.message}") from exc
+            except (RecursionError, MemoryError, SyntaxError, ValueError) as exc:
+                raise TemplateBroken(path, f"{template_tags.part_label(name)}: thẻ jinja lồng nhau quá sâu hoặc quá dài") from exc
+        if cache_file is not None:
+            try:
+                from tbkl_gen.word.write import write_atomic
 
-            write_atomic(cache_file, marshal.dumps(codes))
-        except TbklError:
-            pass  # a read-only home folder only costs speed
+                write_atomic(cache_file, marshal.dumps(codes))
+            except TbklError:
+                pass  # a read-only home folder only costs speed
     template_globals = environment.make_globals(None)
     return {name: environment.template_class.from_code(environment, code, template_globals) for name, code in codes.items()}
+
+
+def _tag_at(source: str, line: int | None) -> str:
+    """Return "thẻ “…”: " for the first tag on a line of a prepared part, or "" when none is there."""
+    lines = source.splitlines()
+    if line is None or not 0 < line <= len(lines):
+        return ""
+    match = re.search(r"\{[{%].*?[}%]\}", lines[line - 1])
+    return f"thẻ “{match.group()}”: " if match else ""
 
 
 def cache_dir() -> Path:
