@@ -219,6 +219,12 @@ def check(paths, strict, output_format, docx_files) -> None:  # noqa: ANN001
     for docx_path, results in check_docx_files(list(docx_files)):
         from tbkl_gen.audit import format_report
 
+        if not isinstance(results, list):  # refused unread (tbkl_gen.wordfile): the reason, then the next file
+            failed = True
+            report["docx"].append({"tep": docx_path.as_posix(), "loi": str(results)})
+            if output_format == "text":
+                click.echo(str(results), err=True)
+            continue
         bad = [r for r in results if r.status == "loi"]
         failed = failed or bool(bad)
         report["docx"].append({"tep": docx_path.as_posix(), "quy_tac": [r.__dict__ for r in results]})

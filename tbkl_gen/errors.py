@@ -124,6 +124,15 @@ class TemplateBroken(TbklError):
         super().__init__(f"{template.as_posix()}: mẫu Word không dùng được: {detail}")
 
 
+class WordFileRefused(TbklError):
+    """A Word file refused before anything parses it: not a .docx, damaged, or beyond a limit (see wordfile)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path.as_posix()}: không mở được tệp Word: {reason}")
+
+
 class OutputLocked(TbklError):
     """The output file cannot be replaced, usually because it is open in Word."""
 

@@ -23,14 +23,6 @@ def test_schema_knows_every_top_level_key_and_forbids_others() -> None:
     assert schema["properties"]["nguoi_ky"] == {"$ref": "#/$defs/NguoiKy", "description": "Người ký."}
 
 
-def test_the_vocabulary_names_every_key_of_the_model() -> None:
-    from tbkl_gen.notice import validation as m
-    from tbkl_gen.notice.vocabulary import ALL_KEYS, EXTEND_KEY
-
-    models = (m.Notice, m.CoQuan, m.NguoiKy, m.NgayThang, m.Muc, m.Khoan, m.Diem, m.Gach, m.Cong)
-    assert ALL_KEYS == {EXTEND_KEY, *(name for model in models for name in model.model_fields)}
-
-
 def test_reading_a_file_does_not_import_pydantic() -> None:
     import os
     import subprocess

@@ -13,7 +13,9 @@ import hashlib
 import io
 import json
 import os
+import random
 import shutil
+import string
 import sys
 import time
 import zipfile
@@ -59,6 +61,11 @@ def hostile(
             copy.writestr(name, data)
     target.write_bytes(buffer.getvalue())
     return target
+
+
+def _letters(count: int) -> str:
+    """Return count random lowercase letters, the same on every run."""
+    return "".join(random.Random(0).choices(string.ascii_lowercase, k=count))
 
 
 def run_code(folder: Path) -> str:
@@ -230,7 +237,8 @@ def test_work_without_end_is_stopped_with_a_message(tmp_path: Path, payload: str
 
 
 def test_a_two_megabyte_template_cannot_expand_to_gigabytes(tmp_path: Path) -> None:
-    body = "{% for a in range(10000) %}" + "{{ trich_yeu }}" * 1000 + "x" * 1_900_000 + "{% endfor %}"
+    # Random letters: a payload that compresses 1,000x is refused earlier, by tbkl_gen.wordfile's ratio limit.
+    body = "{% for a in range(10000) %}" + "{{ trich_yeu }}" * 1000 + _letters(1_900_000) + "{% endfor %}"
     template = hostile(tmp_path / "evil.docx", body)
     assert template.stat().st_size < 2_000_000
     started = time.monotonic()
@@ -241,7 +249,8 @@ def test_a_two_megabyte_template_cannot_expand_to_gigabytes(tmp_path: Path) -> N
 
 
 def test_a_template_with_thousands_of_tags_is_refused_before_jinja_compiles_it(tmp_path: Path) -> None:
-    template = hostile(tmp_path / "evil.docx", "{{ trich_yeu }}" * 140_000)
+    filler = _letters(140_000 * 6)  # between the tags, so that the part does not compress beyond wordfile's ratio limit
+    template = hostile(tmp_path / "evil.docx", "".join("{{ trich_yeu }}" + filler[i * 6 : i * 6 + 6] for i in range(140_000)))
     started = time.monotonic()
     result = render_cli(["render", str(SEED), "-o", str(tmp_path / "out"), "--template", str(template)])
     assert time.monotonic() - started < 10
@@ -260,22 +269,22 @@ def test_a_slow_template_is_stopped_after_ten_seconds(tmp_path: Path) -> None:
     assert "mẫu Word không dùng được: phần thân: điền mẫu quá 10 giây" in result.output
 
 
-# --- the package: what would be copied into every output ----------------------------------------
+# --- the package: what would be copied into every output (the limits of tbkl_gen.wordfile) ------
 
 PACKAGES = {
     "dtd": (
         {"change": {"word/styles.xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><w:styles/>'}},
-        "phần word/styles.xml có khai báo DTD (<!DOCTYPE>, <!ENTITY>), mẫu Word không có phần này",
+        "phần “word/styles.xml” có khai báo DOCTYPE (DTD, thực thể); tệp Word không bao giờ có, và đó là cách của bom thực thể",
     ),
     "not-utf8": (
         {"change": {"word/header1.xml": '<?xml version="1.0" encoding="latin-1"?><w:hdr>é</w:hdr>'.encode("latin-1")}},
-        "phần word/header1.xml không phải XML mã hóa UTF-8",
+        "phần “word/header1.xml” không mã hóa UTF-8 (Word luôn lưu UTF-8; hãy mở bằng Word và lưu lại)",
     ),
-    "leaves-the-package": ({"entries": {"../../x": b"x"}}, "tên phần “../../x” trong gói .docx không hợp lệ (đường dẫn ra ngoài gói)"),
-    "absolute-name": ({"entries": {"/etc/x": b"x"}}, "tên phần “/etc/x” trong gói .docx không hợp lệ (đường dẫn ra ngoài gói)"),
+    "leaves-the-package": ({"entries": {"../../x": b"x"}}, "tên phần “../../x” không hợp lệ (có “..” hoặc “.”)"),
+    "absolute-name": ({"entries": {"/etc/x": b"x"}}, "tên phần “/etc/x” không hợp lệ (đường dẫn tuyệt đối)"),
     "backslash": (
         {"entries": {"word\\..\\..\\x": b"x"}},
-        "tên phần “word\\..\\..\\x” trong gói .docx không hợp lệ (đường dẫn ra ngoài gói)",
+        "tên phần “word\\..\\..\\x” không hợp lệ (có dấu “\\”)",
     ),
 }
 

@@ -88,7 +88,8 @@ def test_text_of_a_file_that_is_not_word_says_so(tmp_path: Path) -> None:
     (tmp_path / "hong.docx").write_bytes(b"not a zip")
     result = render_cli(["text", str(tmp_path / "hong.docx")])
     assert result.exit_code == 1
-    assert result.output.startswith(f"{(tmp_path / 'hong.docx').as_posix()}: không đọc được tệp Word (")
+    reason = "không phải tệp Word .docx (tệp .docx là một gói zip; tệp này có thể là loại khác bị đổi đuôi)"
+    assert result.output == f"{(tmp_path / 'hong.docx').as_posix()}: không mở được tệp Word: {reason}\n"  # tbkl_gen.wordfile
 
 
 def test_text_of_an_invalid_source_prints_its_problems(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ import docx
 from tbkl_gen.audit.reader import read_document
 from tbkl_gen.audit.report import RuleResult, format_report
 from tbkl_gen.audit.rules import RULE_TITLES, check_document
+from tbkl_gen.wordfile import open_word_file
 
 __all__ = ["RULE_TITLES", "RuleResult", "audit_docx", "format_report", "read_paragraphs"]
 
@@ -23,7 +24,7 @@ __all__ = ["RULE_TITLES", "RuleResult", "audit_docx", "format_report", "read_par
 def audit_docx(path: Path, *, symbol_abbrev: str | None = None) -> list[RuleResult]:
     """Check every rule on one .docx; never raise on a malformed-but-readable docx (report instead)."""
     # A file python-docx cannot open at all is not a notice to report on: that error propagates.
-    document = docx.Document(str(path))
+    document = docx.Document(open_word_file(path).stream())  # parse only bytes that passed the limits
     return check_document(document, symbol_abbrev)
 
 
@@ -33,5 +34,5 @@ def read_paragraphs(path: Path) -> list[tuple[str, str]]:
     The body first (table cells row by row, left to right, as the audit reads them), then the
     footnotes, endnotes and footers; a paragraph's text includes its automatic number.
     """
-    doc = read_document(docx.Document(str(path)))
+    doc = read_document(docx.Document(open_word_file(path).stream()))
     return [(para.story, para.text) for para in (*doc.body, *doc.other_stories)]

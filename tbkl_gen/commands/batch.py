@@ -576,7 +576,8 @@ def _template_for(
     key = (name, templates_dir, written_in, boundary)
     if key not in _TEMPLATES:
         path = find_template(name, templates_dir, written_in=written_in, boundary=boundary).resolve()
-        _TEMPLATES[key] = (path, _relative(path, out_dir), _digest(path.read_bytes()))
+        data = read_regular(path, MAX_TEMPLATE_BYTES)  # too big or odd: tbkl_gen.wordfile says why when it is opened
+        _TEMPLATES[key] = (path, _relative(path, out_dir), _digest(data) if data is not None else "")
     return _TEMPLATES[key]
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tbkl_gen.commands.batch import find_sources
-from tbkl_gen.errors import Problem
+from tbkl_gen.errors import Problem, WordFileRefused
 from tbkl_gen.pipeline import NumberRegistry, run_file
 from tbkl_gen.source.workspace import Workspace, find_workspace
 
@@ -78,11 +78,20 @@ def _template_problems(workspace: Workspace) -> Iterator[Problem]:
     yield from check_workspace_templates(workspace.templates_dir)
 
 
-def check_docx_files(paths: list[Path]) -> Iterator[tuple[Path, list]]:
-    """Yield each .docx with its per-rule results against ND30."""
+def check_docx_files(paths: list[Path]) -> Iterator[tuple[Path, list | WordFileRefused]]:
+    """Yield each .docx with its per-rule results against ND30, or why it was refused unread.
+
+    A refused file does not stop the others: each file gets its own report or its own reason.
+    """
     if not paths:
         return
     from tbkl_gen.audit import audit_docx
 
     for path in paths:
-        yield path, audit_docx(path)
+        try:
+            outcome: list | WordFileRefused = audit_docx(path)
+        except WordFileRefused as refusal:
+            outcome = refusal
+        except Exception as error:  # noqa: BLE001 - python-docx could not make a document of a file within the limits
+            outcome = WordFileRefused(path, f"không đọc được cấu trúc văn bản Word ({type(error).__name__}); hãy mở bằng Word và lưu lại")
+        yield path, outcome

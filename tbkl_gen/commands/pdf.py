@@ -216,6 +216,7 @@ def preview(path: Path, folder: Path | None = None, *, dpi: int = DEFAULT_DPI) -
     """Render the notice at path (.yaml or .docx) and draw its pages into folder (or a new one)."""
     from tbkl_gen.commands.text import DOCX_SUFFIXES, SOURCE_SUFFIXES, render_source
     from tbkl_gen.office.server import Office
+    from tbkl_gen.wordfile import open_word_file
 
     if not path.is_file():
         raise TbklError(f"không tìm thấy “{path.as_posix()}”")
@@ -226,6 +227,9 @@ def preview(path: Path, folder: Path | None = None, *, dpi: int = DEFAULT_DPI) -
     warnings = []
     with tempfile.TemporaryDirectory(prefix="tbkl-render-") as work:
         docx = path
+        if suffix in DOCX_SUFFIXES:  # a file from anyone: LibreOffice gets a copy of the bytes that passed the limits
+            docx = Path(work) / path.name
+            docx.write_bytes(open_word_file(path).data)
         if suffix in SOURCE_SUFFIXES:
             docx, problems = render_source(path, Path(work))
             warnings += [p.format(Path.cwd()) for p in problems]

@@ -1,29 +1,35 @@
-"""The notice object: what every step after validation reads, whoever made it.
+"""The notice: what a Thông báo kết luận holds, each field declared once.
 
-Plain frozen dataclasses with no third-party import. Layout, rendering and the meaning checks
-read these; a later importer of Word files or a drafting page will produce them. The rules a
-source must follow (types, required keys, limits) and their JSON Schema live in `model`, which
-builds on pydantic.
+Plain frozen dataclasses with no third-party import. Each field carries its rules, Vietnamese
+description, label and example (`fields.spec`); the builder, the pydantic model that explains
+mistakes, the JSON Schema and the allowed keys are derived from them. Layout, rendering and the
+meaning checks read these objects; a later importer of Word files or a drafting page will
+produce them.
 
-`from_data` builds a notice straight from source data that follows those rules, without
-importing pydantic (whose import and set-up cost more than the rest of a one-notice run). It
-answers None as soon as anything is unusual; `model` then validates the data and explains the
-mistake. Tests hold the two to the same result on every example, the hostile corpus and
-generated notices.
+The heading (`Header`), the recipients (`Recipients`) and the signature (`SignerBlock`) are parts
+that another document type can be composed of; a source still writes their keys at the top level.
 """
 
-from __future__ import annotations
-
+import dataclasses
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import Any, Union
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal, Union, get_args
 
-from tbkl_gen.notice.vocabulary import BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS
+from tbkl_gen.nd30.document_types import THONG_BAO, DocumentType
+from tbkl_gen.notice import fields as declaration
+from tbkl_gen.notice.fields import SourceKey, Spec, Unsure, spec
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+SCHEMA_VERSION: Literal[1] = 1
 
 YEAR_RANGE = (1945, 2100)
+
+Urgency = Literal["KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"]
+URGENCY_LEVELS: tuple[str, ...] = get_args(Urgency)
+
+EXTEND_KEY = "noi_nhan_them"
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
 def parse_date(value: Any) -> Any:
@@ -45,11 +51,16 @@ def parse_date(value: Any) -> Any:
 
 @dataclass(frozen=True, kw_only=True)
 class NgayThang:
-    """A date of issue; month and day may still be blank on a draft."""
+    """Ngày ban hành, có thể chưa đủ ngày hoặc tháng khi còn là dự thảo."""
 
-    nam: int
-    thang: int | None = None
-    ngay: int | None = None
+    nam: int = field(metadata=spec("Năm.", label="năm ban hành", example="nam: 2021", ge=YEAR_RANGE[0], le=YEAR_RANGE[1], stand_in=2000))
+    thang: int | None = field(
+        default=None, metadata=spec("Tháng; để trống khi dự thảo chưa biết tháng.", label="tháng ban hành", ge=1, le=12)
+    )
+    ngay: int | None = field(
+        default=None,
+        metadata=spec("Ngày; để trống khi dự thảo chưa biết ngày.", label="ngày ban hành (ngày trong tháng)", ge=1, le=31),
+    )
 
     def as_date(self) -> dt.date | None:
         """Return the full date, or None while day or month is still blank."""
@@ -60,222 +71,234 @@ class NgayThang:
 
 @dataclass(frozen=True, kw_only=True)
 class CoQuan:
-    ten: tuple[str, ...]
-    viet_tat: str
-    chu_quan: str | None = None
+    """Cơ quan ban hành (ô 2) và cơ quan chủ quản nếu có."""
+
+    chu_quan: str | None = field(
+        default=None,
+        metadata=spec('Dòng cơ quan chủ quản trực tiếp, không in đậm, ví dụ "UBND TỈNH LÀO CAI".', label="tên cơ quan chủ quản"),
+    )
+    ten: tuple[str, ...] = field(
+        metadata=spec(
+            'Tên cơ quan ban hành theo từng dòng, chữ in hoa, ví dụ ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NAM"].',
+            label="tên cơ quan ban hành",
+            example="ten: ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM",
+            min_length=1,
+            lines=True,
+        )
+    )
+    viet_tat: str = field(
+        metadata=spec(
+            "Chữ viết tắt của cơ quan trong ký hiệu văn bản: UBND, VP, SCT, VPCP…",
+            label="chữ viết tắt của cơ quan",
+            example="viet_tat: UBND",
+            min_length=1,
+        )
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
 class NguoiKy:
-    chuc_vu: str
-    ho_ten: str
-    quyen_han: tuple[str, ...] = ()
+    """Khối chữ ký (ô 7a, 7b)."""
+
+    quyen_han: tuple[str, ...] = field(
+        default=(),
+        metadata=spec(
+            'Các dòng quyền hạn ký, mỗi dòng một chuỗi: ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"].',
+            label="dòng quyền hạn ký",
+            lines=True,
+        ),
+    )
+    chuc_vu: str = field(
+        metadata=spec(
+            'Chức vụ của người ký, chữ in hoa: "PHÓ CHÁNH VĂN PHÒNG".',
+            label="chức vụ người ký",
+            example="chuc_vu: PHÓ CHÁNH VĂN PHÒNG",
+            min_length=1,
+        )
+    )
+    ho_ten: str = field(
+        metadata=spec(
+            'Họ và tên người ký, không kèm học hàm, học vị: "Võ Văn Viên".',
+            label="họ tên người ký",
+            example="ho_ten: Nguyễn Văn A",
+            min_length=1,
+        )
+    )
+
+
+# A block is named by its first field: `- khoan: …` is a Khoan. A block holds blocks, so its
+# `noi_dung` names the union defined after it; every other annotation is evaluated when read.
 
 
 @dataclass(frozen=True, kw_only=True)
 class Muc:
-    muc: str
-    noi_dung: tuple[Block, ...] = ()
+    """Mục (I., II., …): tiêu đề in hoa, đậm, rồi nội dung của mục."""
+
+    muc: str = field(metadata=spec("Tiêu đề của mục; số La Mã do công cụ đánh.", label="tiêu đề mục", min_length=1))
+    noi_dung: "tuple[Block, ...]" = field(default=(), metadata=spec("Các khối bên trong mục.", label="nội dung"))
 
 
 @dataclass(frozen=True, kw_only=True)
 class Khoan:
-    khoan: str
-    tieu_de: bool = False
-    noi_dung: tuple[Block, ...] = ()
+    """Khoản đánh số 1., 2., …: một đoạn, hoặc một tiêu đề đậm rồi các khối con."""
+
+    khoan: str = field(metadata=spec("Nội dung (hoặc tiêu đề) của khoản; số thứ tự do công cụ đánh.", label="nội dung khoản", min_length=1))
+    tieu_de: bool = field(
+        default=False,
+        metadata=spec("true: dòng đánh số là tiêu đề in đậm, nội dung nằm trong noi_dung.", label="đánh dấu tiêu đề khoản"),
+    )
+    noi_dung: "tuple[Block, ...]" = field(default=(), metadata=spec("Các đoạn, điểm, gạch đầu dòng thuộc khoản.", label="nội dung"))
 
 
 @dataclass(frozen=True, kw_only=True)
 class Diem:
-    diem: str
-    noi_dung: tuple[Block, ...] = ()
+    """Điểm a), b), c), d), đ), e)…"""
+
+    diem: str = field(metadata=spec("Nội dung của điểm; chữ cái do công cụ đánh.", label="nội dung điểm", min_length=1))
+    noi_dung: "tuple[Block, ...]" = field(default=(), metadata=spec("Các khối con của điểm.", label="nội dung"))
 
 
 @dataclass(frozen=True, kw_only=True)
 class Gach:
-    gach: str
-    noi_dung: tuple[Block, ...] = ()
+    """Gạch đầu dòng "- …"."""
+
+    gach: str = field(metadata=spec("Nội dung của gạch đầu dòng.", label="nội dung gạch đầu dòng", min_length=1))
+    noi_dung: "tuple[Block, ...]" = field(default=(), metadata=spec("Các khối con (thường là dấu cộng).", label="nội dung"))
 
 
 @dataclass(frozen=True, kw_only=True)
 class Cong:
-    cong: str
-    noi_dung: tuple[Block, ...] = ()
+    """Dấu cộng "+ …"."""
+
+    cong: str = field(metadata=spec("Nội dung của dòng dấu cộng.", label="nội dung dòng dấu cộng", min_length=1))
+    noi_dung: "tuple[Block, ...]" = field(default=(), metadata=spec("Các khối con.", label="nội dung"))
 
 
 Block = Union[str, Muc, Khoan, Diem, Gach, Cong]
 """A paragraph (plain text) or a numbered block holding blocks of its own."""
 
-BLOCK_CLASSES: dict[str, type] = {"muc": Muc, "khoan": Khoan, "diem": Diem, "gach": Gach, "cong": Cong}
+BLOCK_CLASSES: dict[str, type[Muc | Khoan | Diem | Gach | Cong]] = {
+    dataclasses.fields(cls)[0].name: cls for cls in get_args(Block) if cls is not str
+}
+BLOCK_KEYS: tuple[str, ...] = tuple(BLOCK_CLASSES)
 
 
-@dataclass(frozen=True, kw_only=True)
-class Notice:
-    """One Thông báo kết luận; the field meanings are documented in `model`."""
+# --- parts a document is composed of ----------------------------------------------------------
+# A part declares fields for documents to inherit; it is never made on its own, so it has no
+# constructor, representation or comparison of its own (the document has them, for all fields).
 
-    co_quan: CoQuan
-    dia_danh: str
-    ngay: NgayThang
-    trich_yeu: str
-    noi_dung: tuple[Block, ...]
-    luu: str
-    nguoi_ky: NguoiKy
-    phien_ban: int = SCHEMA_VERSION
-    mau: str | None = None
-    so: str | None = None
-    ky_hieu: str | None = None
-    ngay_hop: dt.date | None = None
-    do_khan: str | None = None
-    noi_nhan: tuple[str, ...] = ()
+
+@dataclass(frozen=True, kw_only=True, init=False, repr=False, eq=False)
+class Header:
+    """The heading of a document: issuer, number and symbol, place and date, urgency (ô 2–4, 10)."""
+
+    document_type: ClassVar[DocumentType]
+
+    co_quan: CoQuan = field(metadata=spec("Cơ quan ban hành.", label="cơ quan ban hành"))
+    so: str | None = field(
+        default=None,
+        metadata=spec("Số văn bản; để trống khi là dự thảo (văn thư cấp số sau khi ký).", label="số văn bản", digits_as_text=True),
+    )
+    ky_hieu: str | None = field(default=None, metadata=spec('Ký hiệu; mặc định "TB-" + chữ viết tắt của cơ quan.', label="ký hiệu văn bản"))
+    dia_danh: str = field(
+        metadata=spec('Địa danh nơi cơ quan đóng trụ sở: "Quảng Nam".', label="địa danh", example="dia_danh: Quảng Nam", min_length=1)
+    )
+    ngay: NgayThang = field(
+        metadata=spec(
+            'Ngày ban hành: 2021-12-22, hoặc "2026-04" hay 2026 khi dự thảo chưa có ngày.',
+            label="ngày ban hành",
+            example="ngay: 2021-12-22",
+            parse=parse_date,
+            json_schema={
+                "anyOf": [
+                    {"type": "string", "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"},
+                    {"type": "integer"},
+                    {"$ref": "#/$defs/NgayThang"},
+                ]
+            },
+        )
+    )
+    do_khan: Urgency | None = field(default=None, metadata=spec("Mức độ khẩn, nếu có.", label="mức độ khẩn"))
 
     @property
     def symbol(self) -> str:
-        """Return the symbol after the number: given, or TB- and the issuer's abbreviation."""
-        return self.ky_hieu or f"TB-{self.co_quan.viet_tat}"
+        """Return the symbol after the number: given, or the type's code and the issuer's abbreviation."""
+        return self.ky_hieu or self.document_type.symbol(self.co_quan.viet_tat)
 
 
-# ---------------------------------------------------------------------------------------------
-# from_data: the model's rules for well-formed data, without pydantic. Every check mirrors a
-# declaration in `model`; anything it is not sure of is refused, never guessed.
+@dataclass(frozen=True, kw_only=True, init=False, repr=False, eq=False)
+class Recipients:
+    """Where the document goes (ô 9): the recipients and the archive line."""
+
+    source_keys: ClassVar[tuple[SourceKey, ...]] = (
+        SourceKey(
+            EXTEND_KEY,
+            tuple[str, ...],
+            Spec("Nơi nhận thêm vào trước danh sách nơi nhận mặc định của tbkl.yaml.", label="nơi nhận thêm"),
+        ),
+    )
+    """Read by the office defaults (`source.workspace`), which put these recipients first."""
+
+    noi_nhan: tuple[str, ...] = field(
+        default=(),
+        metadata=spec('Nơi nhận, mỗi mục một dòng, không gõ dấu "-" đầu dòng và ";" cuối dòng.', label="nơi nhận"),
+    )
+    luu: str = field(
+        metadata=spec(
+            'Dòng lưu, không có chữ "Lưu:": "VT, KGVX".', label="dòng lưu", example="luu: VT, KGVX", min_length=1, stand_in="VT, X"
+        )
+    )
 
 
-class _Unsure(Exception):
-    """The data is not plainly valid: the model decides and explains."""
+@dataclass(frozen=True, kw_only=True, init=False, repr=False, eq=False)
+class SignerBlock:
+    """Who signs (ô 7): authority, position and name."""
+
+    nguoi_ky: NguoiKy = field(metadata=spec("Người ký.", label="khối người ký"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Notice(Header, Recipients, SignerBlock):
+    """Một thông báo kết luận theo Nghị định 30/2020/NĐ-CP."""
+
+    document_type: ClassVar[DocumentType] = THONG_BAO
+    source_order: ClassVar[tuple[str, ...]] = (
+        "phien_ban", "mau", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "ngay_hop", "do_khan",
+        "trich_yeu", "noi_dung", "noi_nhan", "luu", "nguoi_ky",
+    )  # fmt: skip
+    """The order of the keys in the schema and in messages: the order a source is written in."""
+
+    phien_ban: Literal[1] = field(
+        default=SCHEMA_VERSION, metadata=spec("Phiên bản định dạng tệp nguồn; hiện là 1.", label="phiên bản định dạng tệp")
+    )
+    mau: str | None = field(
+        default=None,
+        metadata=spec("Tên mẫu Word dùng để in; mặc định lấy từ tbkl.yaml hoặc mẫu chuẩn.", label="tên mẫu Word"),
+    )
+    ngay_hop: dt.date | None = field(
+        default=None, metadata=spec("Ngày họp (để kiểm tra ngày ban hành không sớm hơn ngày họp).", label="ngày họp")
+    )
+    trich_yeu: str = field(
+        metadata=spec(
+            'Trích yếu: "Kết luận của đồng chí … tại …".',
+            label="trích yếu",
+            example="trich_yeu: Kết luận của đồng chí …",
+            min_length=1,
+        )
+    )
+    noi_dung: tuple[Block, ...] = field(
+        metadata=spec("Nội dung: các đoạn văn, mục, khoản, điểm, gạch đầu dòng.", label="nội dung", min_length=1)
+    )
+
+
+ALL_KEYS: frozenset[str] = frozenset(key.name for cls in declaration.classes_under(Notice) for key in declaration.declared(cls))
+"""Every key a notice source may hold, at any depth."""
 
 
 def from_data(data: Any) -> Notice | None:
-    """Return the notice for data that plainly follows the model's rules, else None."""
+    """Return the notice for data that plainly follows its declaration, else None (pydantic decides)."""
     try:
-        return _notice(data)
-    except (_Unsure, RecursionError):
+        notice: Notice = declaration.build(Notice, data)
+    except (Unsure, RecursionError):
         return None
-
-
-def _fields(value: Any, required: frozenset[str], allowed: frozenset[str]) -> dict[str, Any]:
-    if type(value) is not dict or not required <= value.keys() or not value.keys() <= allowed:
-        raise _Unsure
-    return value
-
-
-def _text(value: Any) -> str:
-    """A required text: a non-empty string (`Field(min_length=1)`)."""
-    if type(value) is not str or not value:
-        raise _Unsure
-    return value
-
-
-def _optional_text(value: Any) -> str | None:
-    if value is not None and type(value) is not str:
-        raise _Unsure
-    return value
-
-
-def _strings(value: Any) -> tuple[str, ...]:
-    if type(value) is not list or any(type(item) is not str for item in value):
-        raise _Unsure
-    return tuple(value)
-
-
-def _lines(value: Any) -> tuple[str, ...]:
-    """`model.Lines`: a list of strings, or one string standing for a list of one."""
-    return (value,) if type(value) is str else _strings(value)
-
-
-def _number(value: Any, low: int, high: int) -> int:
-    if type(value) is not int or not low <= value <= high:
-        raise _Unsure
-    return value
-
-
-_DATE_KEYS = frozenset({"nam", "thang", "ngay"})
-
-
-def _date(value: Any) -> NgayThang:
-    fields = _fields(parse_date(value), frozenset({"nam"}), _DATE_KEYS)
-    month, day = fields.get("thang"), fields.get("ngay")
-    return NgayThang(
-        nam=_number(fields["nam"], *YEAR_RANGE),
-        thang=None if month is None else _number(month, 1, 12),
-        ngay=None if day is None else _number(day, 1, 31),
-    )
-
-
-def _blocks(value: Any) -> tuple[Block, ...]:
-    if type(value) is not list:
-        raise _Unsure
-    return tuple(_block(item) for item in value)
-
-
-def _block(value: Any) -> Block:
-    if type(value) is str:
-        return value
-    if type(value) is not dict:
-        raise _Unsure
-    kinds = [key for key in BLOCK_KEYS if key in value]
-    if len(kinds) != 1:
-        raise _Unsure
-    kind = kinds[0]
-    _fields(value, frozenset(), _BLOCK_FIELDS[kind])
-    extra = {}
-    if kind == "khoan" and "tieu_de" in value:
-        if type(value["tieu_de"]) is not bool:
-            raise _Unsure
-        extra["tieu_de"] = value["tieu_de"]
-    children = _blocks(value["noi_dung"]) if "noi_dung" in value else ()
-    return BLOCK_CLASSES[kind](**{kind: _text(value[kind])}, noi_dung=children, **extra)
-
-
-_BLOCK_FIELDS = {kind: frozenset({kind, "noi_dung"}) for kind in BLOCK_KEYS} | {"khoan": frozenset({"khoan", "tieu_de", "noi_dung"})}
-_CO_QUAN_KEYS = frozenset({"chu_quan", "ten", "viet_tat"})
-_NGUOI_KY_KEYS = frozenset({"quyen_han", "chuc_vu", "ho_ten"})
-_NOTICE_REQUIRED = frozenset({"co_quan", "dia_danh", "ngay", "trich_yeu", "noi_dung", "luu", "nguoi_ky"})
-_NOTICE_KEYS = _NOTICE_REQUIRED | {"phien_ban", "mau", "so", "ky_hieu", "ngay_hop", "do_khan", "noi_nhan"}
-
-
-def _co_quan(value: Any) -> CoQuan:
-    fields = _fields(value, frozenset({"ten", "viet_tat"}), _CO_QUAN_KEYS)
-    names = _lines(fields["ten"])
-    if not names:
-        raise _Unsure
-    return CoQuan(ten=names, viet_tat=_text(fields["viet_tat"]), chu_quan=_optional_text(fields.get("chu_quan")))
-
-
-def _nguoi_ky(value: Any) -> NguoiKy:
-    fields = _fields(value, frozenset({"chuc_vu", "ho_ten"}), _NGUOI_KY_KEYS)
-    return NguoiKy(
-        chuc_vu=_text(fields["chuc_vu"]),
-        ho_ten=_text(fields["ho_ten"]),
-        quyen_han=_lines(fields["quyen_han"]) if "quyen_han" in fields else (),
-    )
-
-
-def _notice(value: Any) -> Notice:
-    fields = _fields(value, _NOTICE_REQUIRED, _NOTICE_KEYS)
-    version = fields.get("phien_ban", SCHEMA_VERSION)
-    if type(version) is not int or version != SCHEMA_VERSION:
-        raise _Unsure
-    meeting = fields.get("ngay_hop")
-    if meeting is not None and type(meeting) is not dt.date:
-        raise _Unsure
-    urgency = fields.get("do_khan")
-    if urgency is not None and (type(urgency) is not str or urgency not in URGENCY_LEVELS):
-        raise _Unsure
-    body = _blocks(fields["noi_dung"])
-    if not body:
-        raise _Unsure
-    return Notice(
-        co_quan=_co_quan(fields["co_quan"]),
-        dia_danh=_text(fields["dia_danh"]),
-        ngay=_date(fields["ngay"]),
-        trich_yeu=_text(fields["trich_yeu"]),
-        noi_dung=body,
-        luu=_text(fields["luu"]),
-        nguoi_ky=_nguoi_ky(fields["nguoi_ky"]),
-        phien_ban=version,
-        mau=_optional_text(fields.get("mau")),
-        so=_optional_text(fields.get("so")),
-        ky_hieu=_optional_text(fields.get("ky_hieu")),
-        ngay_hop=meeting,
-        do_khan=urgency,
-        noi_nhan=_strings(fields["noi_nhan"]) if "noi_nhan" in fields else (),
-    )
+    return notice

@@ -1,39 +1,23 @@
-"""The rules of a notice source: types, required keys, limits, and their JSON Schema (pydantic).
+"""The pydantic model of a notice source, generated from the declaration in `model`.
 
-Field names are the Vietnamese domain words of the YAML source and of the Word template, so one
-vocabulary runs from the source file to the rendered document. Field docstrings are shown to
-drafters (JSON Schema descriptions in their editor), hence in Vietnamese. Nothing here reads files.
-
-A validated model becomes the plain notice object of `notice` through `to_notice`; that object
-is what the rest of the pipeline reads. Well-formed sources skip pydantic altogether
-(`notice.from_data`), so this module is imported only to explain a mistake or to write the schema.
+Well-formed sources skip pydantic altogether (`model.from_data`); this module is imported only to
+explain a mistake (its refusals become Vietnamese messages in `source.shape`) or to write the
+JSON Schema. One pydantic model is made per declared class, with the class's docstring, and the
+fields' types, defaults, rules and descriptions; `to_notice` turns a validated model back into the
+plain notice object.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, create_model
 
+from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice import model as plain
-from tbkl_gen.notice.model import YEAR_RANGE, parse_date
-from tbkl_gen.notice.vocabulary import BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS  # noqa: F401 - re-exported
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True)
-
-
-class NgayThang(_Strict):
-    """Ngày ban hành, có thể chưa đủ ngày hoặc tháng khi còn là dự thảo."""
-
-    nam: int = Field(ge=YEAR_RANGE[0], le=YEAR_RANGE[1])
-    """Năm."""
-    thang: int | None = Field(default=None, ge=1, le=12)
-    """Tháng; để trống khi dự thảo chưa biết tháng."""
-    ngay: int | None = Field(default=None, ge=1, le=31)
-    """Ngày; để trống khi dự thảo chưa biết ngày."""
+_CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 def _as_list(value: Any) -> Any:
@@ -41,149 +25,108 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-Lines = Annotated[list[str], BeforeValidator(_as_list)]
-"""Printed lines; a single line may be written as a plain string."""
+def _tag_of(members: dict[str, type]) -> Any:
+    def tag(value: Any) -> str | None:
+        if isinstance(value, str):
+            return "doan"
+        if isinstance(value, dict):
+            present = [key for key in members if key in value]
+            return present[0] if len(present) == 1 else None
+        if isinstance(value, BaseModel):
+            return next((key for key in members if hasattr(value, key)), None)
+        return None
+
+    return tag
 
 
-class CoQuan(_Strict):
-    """Cơ quan ban hành (ô 2) và cơ quan chủ quản nếu có."""
+class _Models:
+    """The pydantic models of a document's declared classes, made once."""
 
-    chu_quan: str | None = None
-    """Dòng cơ quan chủ quản trực tiếp, không in đậm, ví dụ "UBND TỈNH LÀO CAI"."""
-    ten: Lines = Field(min_length=1)
-    """Tên cơ quan ban hành theo từng dòng, chữ in hoa, ví dụ ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NAM"]."""
-    viet_tat: str = Field(min_length=1)
-    """Chữ viết tắt của cơ quan trong ký hiệu văn bản: UBND, VP, SCT, VPCP…"""
+    def __init__(self, root: type) -> None:
+        self.by_class: dict[type, type[BaseModel]] = {}
+        self.unions: dict[Any, str] = {}
+        """The name each union of blocks goes by while the models holding it are made."""
+        self.union_types: dict[str, Any] = {}
+        names: dict[str, Any] = {}
+        # Fields name the models they hold (a block holds blocks), resolved once all exist.
+        for cls in declaration.classes_under(root):
+            fields: dict[str, Any] = {
+                key.name: (self._annotation(key.type, key.spec), self._field(key))
+                for key in declaration.declared(cls)
+                if not key.source_only
+            }
+            self.by_class[cls] = create_model(cls.__name__, __config__=_CONFIG, __doc__=cls.__doc__, __module__=__name__, **fields)
+        names.update((cls.__name__, model) for cls, model in self.by_class.items())
+        names.update(self.union_types)
+        for model in self.by_class.values():
+            model.model_rebuild(_types_namespace=names)
+        _PLAIN.update((model, cls) for cls, model in self.by_class.items())
 
+    def _field(self, key: declaration.Declared) -> Any:
+        about = key.spec
+        rules: dict[str, Any] = {"description": about.doc}
+        for name in ("min_length", "ge", "le"):
+            if getattr(about, name) is not None:
+                rules[name] = getattr(about, name)
+        if key.required:
+            return Field(**rules)
+        if isinstance(key.default, tuple):
+            return Field(default_factory=list, **rules)
+        return Field(default=key.default, **rules)
 
-class NguoiKy(_Strict):
-    """Khối chữ ký (ô 7a, 7b)."""
+    def _annotation(self, tp: Any, about: declaration.Spec) -> Any:
+        inner = declaration.optional_of(tp)
+        if inner is not None:
+            annotation: Any = Union[self._plain(inner, about), None]
+        else:
+            annotation = self._plain(tp, about)
+        if about.parse is not None:
+            annotation = Annotated[annotation, BeforeValidator(about.parse)]
+        return annotation
 
-    quyen_han: Lines = Field(default_factory=list)
-    """Các dòng quyền hạn ký, mỗi dòng một chuỗi: ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"]."""
-    chuc_vu: str = Field(min_length=1)
-    """Chức vụ của người ký, chữ in hoa: "PHÓ CHÁNH VĂN PHÒNG"."""
-    ho_ten: str = Field(min_length=1)
-    """Họ và tên người ký, không kèm học hàm, học vị: "Võ Văn Viên"."""
+    def _plain(self, tp: Any, about: declaration.Spec) -> Any:
+        item = declaration.item_of(tp)
+        if item is not None:
+            annotation: Any = list[self._item(item)]  # type: ignore[misc]
+            return Annotated[annotation, BeforeValidator(_as_list)] if about.lines else annotation
+        if declaration.is_declared(tp):
+            return tp.__name__
+        if tp in (str, int, bool, dt.date) or declaration.literal_of(tp) is not None:
+            return tp
+        raise TypeError(f"no pydantic type for the declared type {tp!r}")
 
-
-class Muc(_Strict):
-    """Mục (I., II., …): tiêu đề in hoa, đậm, rồi nội dung của mục."""
-
-    muc: str = Field(min_length=1)
-    """Tiêu đề của mục; số La Mã do công cụ đánh."""
-    noi_dung: list[Block] = Field(default_factory=list)
-    """Các khối bên trong mục."""
-
-
-class Khoan(_Strict):
-    """Khoản đánh số 1., 2., …: một đoạn, hoặc một tiêu đề đậm rồi các khối con."""
-
-    khoan: str = Field(min_length=1)
-    """Nội dung (hoặc tiêu đề) của khoản; số thứ tự do công cụ đánh."""
-    tieu_de: bool = False
-    """true: dòng đánh số là tiêu đề in đậm, nội dung nằm trong noi_dung."""
-    noi_dung: list[Block] = Field(default_factory=list)
-    """Các đoạn, điểm, gạch đầu dòng thuộc khoản."""
-
-
-class Diem(_Strict):
-    """Điểm a), b), c), d), đ), e)…"""
-
-    diem: str = Field(min_length=1)
-    """Nội dung của điểm; chữ cái do công cụ đánh."""
-    noi_dung: list[Block] = Field(default_factory=list)
-    """Các khối con của điểm."""
-
-
-class Gach(_Strict):
-    """Gạch đầu dòng "- …"."""
-
-    gach: str = Field(min_length=1)
-    """Nội dung của gạch đầu dòng."""
-    noi_dung: list[Block] = Field(default_factory=list)
-    """Các khối con (thường là dấu cộng)."""
-
-
-class Cong(_Strict):
-    """Dấu cộng "+ …"."""
-
-    cong: str = Field(min_length=1)
-    """Nội dung của dòng dấu cộng."""
-    noi_dung: list[Block] = Field(default_factory=list)
-    """Các khối con."""
-
-
-def _block_kind(value: Any) -> str | None:
-    if isinstance(value, str):
-        return "doan"
-    if isinstance(value, dict):
-        present = [key for key in BLOCK_KEYS if key in value]
-        return present[0] if len(present) == 1 else None
-    if isinstance(value, BaseModel):
-        return next((key for key in BLOCK_KEYS if hasattr(value, key)), None)
-    return None
+    def _item(self, item: Any) -> Any:
+        members = declaration.tagged_members(item)
+        if members is None:
+            return self._plain(item, declaration.Spec(""))
+        name = self.unions.get(item)
+        if name is None:
+            name = self.unions[item] = f"_Union{len(self.unions)}"
+            tagged = [Annotated[str, Tag("doan")], *(Annotated[member.__name__, Tag(tag)] for tag, member in members.items())]
+            self.union_types[name] = Annotated[Union[tuple(tagged)], Discriminator(_tag_of(members))]
+        return name
 
 
-Block = Annotated[
-    Union[
-        Annotated[str, Tag("doan")],
-        Annotated[Muc, Tag("muc")],
-        Annotated[Khoan, Tag("khoan")],
-        Annotated[Diem, Tag("diem")],
-        Annotated[Gach, Tag("gach")],
-        Annotated[Cong, Tag("cong")],
-    ],
-    Discriminator(_block_kind),
-]
+_PLAIN: dict[type[BaseModel], type] = {}
+_MODELS: dict[type, _Models] = {}
 
 
-class Notice(_Strict):
-    """Một thông báo kết luận theo Nghị định 30/2020/NĐ-CP."""
-
-    phien_ban: Literal[1] = SCHEMA_VERSION
-    """Phiên bản định dạng tệp nguồn; hiện là 1."""
-    mau: str | None = None
-    """Tên mẫu Word dùng để in; mặc định lấy từ tbkl.yaml hoặc mẫu chuẩn."""
-    co_quan: CoQuan
-    """Cơ quan ban hành."""
-    so: str | None = None
-    """Số văn bản; để trống khi là dự thảo (văn thư cấp số sau khi ký)."""
-    ky_hieu: str | None = None
-    """Ký hiệu; mặc định "TB-" + chữ viết tắt của cơ quan."""
-    dia_danh: str = Field(min_length=1)
-    """Địa danh nơi cơ quan đóng trụ sở: "Quảng Nam"."""
-    ngay: Annotated[NgayThang, Field()]
-    """Ngày ban hành: 2021-12-22, hoặc "2026-04" hay 2026 khi dự thảo chưa có ngày."""
-    ngay_hop: dt.date | None = None
-    """Ngày họp (để kiểm tra ngày ban hành không sớm hơn ngày họp)."""
-    do_khan: Literal["KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"] | None = None
-    """Mức độ khẩn, nếu có."""
-    trich_yeu: str = Field(min_length=1)
-    """Trích yếu: "Kết luận của đồng chí … tại …"."""
-    noi_dung: list[Block] = Field(min_length=1)
-    """Nội dung: các đoạn văn, mục, khoản, điểm, gạch đầu dòng."""
-    noi_nhan: list[str] = Field(default_factory=list)
-    """Nơi nhận, mỗi mục một dòng, không gõ dấu "-" đầu dòng và ";" cuối dòng."""
-    luu: str = Field(min_length=1)
-    """Dòng lưu, không có chữ "Lưu:": "VT, KGVX"."""
-    nguoi_ky: NguoiKy
-    """Người ký."""
-
-    @field_validator("ngay", mode="before")
-    @classmethod
-    def _parse_ngay(cls, value: Any) -> Any:
-        return parse_date(value)
+def model_for(document: type) -> type[BaseModel]:
+    """Return the pydantic model of a declared document (`model.Notice`), made on first use."""
+    models = _MODELS.get(document)
+    if models is None:
+        models = _MODELS[document] = _Models(document)
+    return models.by_class[document]
 
 
-for _model in (Muc, Khoan, Diem, Gach, Cong):
-    _model.model_rebuild()
+Notice = model_for(plain.Notice)
+"""The pydantic model of a whole notice source."""
 
 
 def to_notice(value: Any) -> Any:
-    """Return the plain notice object (`notice.Notice`) for a validated model, recursively."""
+    """Return the plain document object (`model.Notice`) for a validated model, recursively."""
     if isinstance(value, BaseModel):
-        plain_class = getattr(plain, type(value).__name__)
+        plain_class = _PLAIN[type(value)]
         return plain_class(**{name: to_notice(getattr(value, name)) for name in type(value).model_fields})
     if isinstance(value, list):
         return tuple(to_notice(item) for item in value)

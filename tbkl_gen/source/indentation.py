@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from tbkl_gen.notice.vocabulary import ALL_KEYS
+from tbkl_gen.notice.model import ALL_KEYS
 
 # A line that YAML would read as a key or a list item, had the value above it been closed.
 KEY_LINE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*:(?:\s|$)")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tbkl_gen.errors import Problem
 from tbkl_gen.notice.model import Notice
-from tbkl_gen.notice.vocabulary import EXTEND_KEY
+from tbkl_gen.notice.model import EXTEND_KEY
 from tbkl_gen.source.places import Source
 from tbkl_gen.source.read import capped, read_source, read_text, sorted_by_place
 from tbkl_gen.source.shape import check_shape

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from tbkl_gen.errors import Place, Problem, Severity
-from tbkl_gen.notice.vocabulary import ALL_KEYS, BLOCK_KEYS
+from tbkl_gen.notice.model import ALL_KEYS, BLOCK_KEYS
 from tbkl_gen.source.dates import impossible_date
 from tbkl_gen.source.indentation import KEY_WITH_VALUE, Indentation, indent_of, swallowed_key
 from tbkl_gen.source.places import Path_, Source, field_path
@@ -47,61 +47,9 @@ _FORBIDDEN_IN_FILE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u202
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LINE_SEPARATORS = {"\x85": "NEL", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
 
-FIELD_LABELS = {
-    "phien_ban": "phiên bản định dạng tệp",
-    "mau": "tên mẫu Word",
-    "co_quan": "cơ quan ban hành",
-    "chu_quan": "tên cơ quan chủ quản",
-    "ten": "tên cơ quan ban hành",
-    "viet_tat": "chữ viết tắt của cơ quan",
-    "so": "số văn bản",
-    "ky_hieu": "ký hiệu văn bản",
-    "dia_danh": "địa danh",
-    "ngay": "ngày ban hành",
-    "nam": "năm ban hành",
-    "thang": "tháng ban hành",
-    "ngay_hop": "ngày họp",
-    "do_khan": "mức độ khẩn",
-    "trich_yeu": "trích yếu",
-    "noi_dung": "nội dung",
-    "noi_nhan": "nơi nhận",
-    "noi_nhan_them": "nơi nhận thêm",
-    "luu": "dòng lưu",
-    "nguoi_ky": "khối người ký",
-    "quyen_han": "dòng quyền hạn ký",
-    "chuc_vu": "chức vụ người ký",
-    "ho_ten": "họ tên người ký",
-    "muc": "tiêu đề mục",
-    "khoan": "nội dung khoản",
-    "tieu_de": "đánh dấu tiêu đề khoản",
-    "diem": "nội dung điểm",
-    "gach": "nội dung gạch đầu dòng",
-    "cong": "nội dung dòng dấu cộng",
-}
-
-FIELD_EXAMPLES = {
-    "ten": "ten: ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM",
-    "viet_tat": "viet_tat: UBND",
-    "dia_danh": "dia_danh: Quảng Nam",
-    "ngay": "ngay: 2021-12-22",
-    "nam": "nam: 2021",
-    "trich_yeu": "trich_yeu: Kết luận của đồng chí …",
-    "luu": "luu: VT, KGVX",
-    "chuc_vu": "chuc_vu: PHÓ CHÁNH VĂN PHÒNG",
-    "ho_ten": "ho_ten: Nguyễn Văn A",
-}
-
 _ALL_KEYS = ALL_KEYS
 # Keys that are no Vietnamese word: a value starting with one of them lost its colon.
 _KEY_WORDS = frozenset({*BLOCK_KEYS, *(key for key in _ALL_KEYS if "_" in key)})
-
-
-def label(path: Path_) -> str:
-    """Return what the field at path is called in messages: `họ tên người ký`."""
-    name = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
-    if len(path) >= 2 and path[-2] == "ngay" and name in ("nam", "thang", "ngay"):
-        return {"nam": "năm ban hành", "thang": "tháng ban hành", "ngay": "ngày ban hành (ngày trong tháng)"}[name]
-    return FIELD_LABELS.get(name, f"trường “{name}”")
 
 
 class _LoadFailed(Exception):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tbkl_gen.errors import ConfigNotOwned, Place, Problem
-from tbkl_gen.notice.vocabulary import EXTEND_KEY
+from tbkl_gen.notice.model import EXTEND_KEY
 from tbkl_gen.source.places import Path_, Source
 
 CONFIG_NAME = "tbkl.yaml"

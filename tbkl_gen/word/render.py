@@ -15,15 +15,12 @@ from __future__ import annotations
 
 import contextvars
 import hashlib
-import io
 import json
 import marshal
 import os
 import re
 import sys
 import time
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,8 +38,9 @@ from markupsafe import Markup
 from tbkl_gen import __version__
 
 from tbkl_gen.word import template_tags, wordml
-from tbkl_gen.errors import TbklError, TemplateBroken, TemplateNotFound, TemplateOutside
+from tbkl_gen.errors import TbklError, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
 from tbkl_gen.word.layout import Layout
+from tbkl_gen.wordfile import open_word_file
 
 DEFAULT_TEMPLATE = "ubnd-tinh"
 TEMPLATE_SUFFIX = ".docx"
@@ -472,45 +470,15 @@ class _Widths:
 def read_template_package(path: Path) -> tuple[str, dict[str, bytes]]:
     """Return the digest of a template's bytes and its parts by name, refusing unsafe packages.
 
-    The one place where a template's zip is opened: a part named to leave the package, a part
-    that is not UTF-8 XML or that declares a DTD would be copied into every output, so the
-    template is refused with its name.
+    The one place where a template's zip is opened. A template may come from anyone: its size,
+    zip, part names and sizes and its XML (UTF-8, no DTD, depth, element count) pass the limits
+    of tbkl_gen.wordfile before anything parses it or copies a part into an output.
     """
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise TemplateBroken(path, "không đọc được tệp mẫu") from exc
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            infos = package.infolist()
-            _check_part_names(path, [info.filename for info in infos])
-            parts = {info.filename: package.read(info) for info in infos}
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, KeyError) as exc:
-        raise TemplateBroken(path, f"không đọc được tệp .docx ({exc.__class__.__name__})") from exc
-    for name, blob in parts.items():
-        if not name.endswith((".xml", ".rels")):
-            continue
-        try:
-            blob.decode("utf-8")
-        except UnicodeDecodeError:
-            raise TemplateBroken(path, f"phần {name} không phải XML mã hóa UTF-8") from None
-        if b"<!DOCTYPE" in blob or b"<!ENTITY" in blob:
-            raise TemplateBroken(path, f"phần {name} có khai báo DTD (<!DOCTYPE>, <!ENTITY>), mẫu Word không có phần này")
-    if "word/document.xml" not in parts:
-        raise TemplateBroken(path, "thiếu word/document.xml")
-    return hashlib.sha256(data).hexdigest(), parts
-
-
-def _check_part_names(path: Path, names: list[str]) -> None:
-    """Refuse part names that leave the package or that two parts share."""
-    seen: set[str] = set()
-    for name in names:
-        segments = name.rstrip("/").split("/")
-        if not name or name.startswith("/") or "\\" in name or ":" in segments[0] or any(s in ("", ".", "..") for s in segments):
-            raise TemplateBroken(path, f"tên phần “{name}” trong gói .docx không hợp lệ (đường dẫn ra ngoài gói)")
-        if name in seen:
-            raise TemplateBroken(path, f"gói .docx có hai phần cùng tên “{name}”")
-        seen.add(name)
+        checked = open_word_file(path)
+    except WordFileRefused as refusal:
+        raise TemplateBroken(path, refusal.reason) from refusal
+    return hashlib.sha256(checked.data).hexdigest(), checked.parts
 
 
 class PreparedTemplate:

@@ -41,6 +41,8 @@ def package(parts: dict[str, bytes]) -> bytes:
     compressed once per process, which is most of the cost of writing a small document.
     """
     names = sorted(parts, key=lambda name: name != "[Content_Types].xml")
+    if len(names) > _ZIP_MAX_ENTRIES:
+        raise ValueError(f"{len(names)} parts need zip64, which package() does not write")
     local = io.BytesIO()
     central = io.BytesIO()
     for name in names:
@@ -48,6 +50,8 @@ def package(parts: dict[str, bytes]) -> bytes:
         crc, compressed = _deflated(parts[name])
         size = len(parts[name])
         offset = local.tell()
+        if max(size, offset + len(compressed)) > _ZIP_MAX_BYTES:
+            raise ValueError(f"{name}: sizes and offsets beyond 4 GiB need zip64, which package() does not write")
         local.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, _DOS_TIME, _DOS_DATE, crc, len(compressed), size, len(encoded), 0))
         local.write(encoded)
         local.write(compressed)
@@ -80,6 +84,13 @@ def package(parts: dict[str, bytes]) -> bytes:
     local.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(names), len(names), len(directory), start, 0))
     return local.getvalue()
 
+
+# The plain zip format counts entries in 16 bits and sizes and offsets in 32. Nothing real comes
+# near: a template passes the limits of tbkl_gen.wordfile (2,000 parts, 100 MB) and a notice's
+# source is at most 1 MB. Past them the bytes would be a broken zip, so it is a bug that must fail
+# loudly (a zip64 writer would only hide it).
+_ZIP_MAX_ENTRIES = 0xFFFF
+_ZIP_MAX_BYTES = 0xFFFFFFFF
 
 _DOS_DATE = (ZIP_TIME[0] - 1980) << 9 | ZIP_TIME[1] << 5 | ZIP_TIME[2]
 _DOS_TIME = ZIP_TIME[3] << 11 | ZIP_TIME[4] << 5 | ZIP_TIME[5] // 2
