@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -249,12 +250,32 @@ def init(folder, template) -> None:  # noqa: ANN001
 
     for path in init_workspace(folder, template):
         click.echo(f"đã tạo {path.as_posix()}")
-    click.echo(f'Tiếp theo: sửa {folder.as_posix()}/tbkl.yaml cho đúng cơ quan, rồi: cd {folder.as_posix()} && tbkl new "Kết luận …"')
+    click.echo(
+        f'Tiếp theo: sửa {folder.as_posix()}/tbkl.yaml cho đúng cơ quan, rồi: cd {_shell_word(folder.as_posix())} && tbkl new "Kết luận …"'
+    )
+
+
+# Characters a shell (POSIX or Windows cmd) reads as something else than part of a path.
+_SHELL_SPECIAL = re.compile(r"[\s\"'$`\\!&|;<>()*?\[\]{}#~%^,=]")
+
+
+def _shell_word(text: str) -> str:
+    """Return text as one word for the user's shell: in double quotes when it needs them.
+
+    Both POSIX shells and Windows cmd read "…" as one word; inside them a POSIX shell still reads
+    $, ` and \\, which get a backslash there (cmd has no such characters).
+    """
+    if not _SHELL_SPECIAL.search(text):
+        return text
+    if os.name != "nt":
+        text = re.sub(r'(["$`\\])', r"\\\1", text)
+    return f'"{text}"'
 
 
 @main.command()
 @click.argument("title")
-def new(title) -> None:  # noqa: ANN001
+@click.option("--ten", "name", default=None, help="Tên tệp (không cần đuôi .yaml); mặc định lấy từ trích yếu.")
+def new(title, name) -> None:  # noqa: ANN001
     """Tạo thông báo mới notices/<năm>/<tên>.yaml từ giá trị mặc định của văn phòng."""
     from tbkl_gen.commands.scaffold import new_notice
     from tbkl_gen.source.workspace import find_workspace
@@ -262,7 +283,7 @@ def new(title) -> None:  # noqa: ANN001
     workspace = find_workspace(Path.cwd())
     if workspace is None:
         raise click.UsageError("không tìm thấy tbkl.yaml ở thư mục này hay thư mục cha; tạo bằng: tbkl init TÊN")
-    target = new_notice(workspace.root, title)
+    target = new_notice(workspace.root, title, name=name)
     click.echo(f"đã tạo {_relative(target)}")
 
 

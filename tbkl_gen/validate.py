@@ -3,7 +3,9 @@
 `validate(notice, source)` returns every problem, errors and warnings, each at the place in the
 source where the value was written. The shape of the source (keys, types) is checked by the model
 when loading; this module checks meaning: dates, number and symbol, the signer's authority lines
-(Nghị định 30/2020, Điều 13 and Phụ lục I, mục II.7), recipients, and text hygiene.
+(Nghị định 30/2020, Điều 13 and Phụ lục I, mục II.7), recipients, text hygiene, and the slips of
+a new user that would otherwise print in silence: numbers typed in front of numbered blocks, values
+wrapped in quotes, unpaired markup, the scaffold's samples left in, issuer lines too wide.
 """
 
 from __future__ import annotations
@@ -11,13 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from itertools import combinations, pairwise
 
+from tbkl_gen import samples
 from tbkl_gen.errors import Problem, Severity
+from tbkl_gen.markup import plain_text, unpaired_marks
 from tbkl_gen.source.dates import impossible_date
 from tbkl_gen.source.places import Path_, Source
 from tbkl_gen.notice.model import BLOCK_CLASSES, Notice
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.document_types import THONG_BAO
+from tbkl_gen.nd30.format import PRINTED_ISSUER_SIZE
 from tbkl_gen.nd30.grammar import (
     ACADEMIC_PREFIX,
     ALLOWED_AUTHORITY,
@@ -30,6 +36,8 @@ from tbkl_gen.nd30.grammar import (
     archive_content,
     is_archive,
 )
+from tbkl_gen.nd30.text_width import text_width_mm
+from tbkl_gen.word.columns import issuer_column_mm
 
 # Titles of one person: "TM." (on behalf of a collective) never stands before one of these.
 INDIVIDUAL_TITLES = (
@@ -93,6 +101,7 @@ class _Checker:
         self.check_signer()
         self.check_recipients()
         self.check_text()
+        self.check_slips()
 
     # --- dates ------------------------------------------------------------------------------
 
@@ -348,7 +357,10 @@ class _Checker:
         path = ("nguoi_ky", "ho_ten")
         name = " ".join(ho_ten.split())
         academic = ACADEMIC_PREFIX.match(name)
-        if name and not name[0].isalpha():
+        wrapped = _wrapped(name)
+        if wrapped is not None:
+            self.error(path, *wrapped, "quotes")
+        elif name and not name[0].isalpha():
             # A line that opens with "(" reads as the signature placeholder, not as the name.
             self.error(
                 path, f"họ tên người ký “{shown(name)}” phải bắt đầu bằng chữ cái", "chỉ ghi họ, đệm và tên, ví dụ Nguyễn Văn A", "name"
@@ -462,6 +474,105 @@ class _Checker:
                 "caps",
             )
 
+    # --- slips of a new user ------------------------------------------------------------------
+
+    def check_slips(self) -> None:
+        """Name what a new user types that would print wrong without any other sign."""
+        for path, text in _texts(self.notice):
+            self._check_wrapped_quotes(path, text)
+            self._check_gaps(path, text)
+            if path[0] != "noi_dung":
+                continue
+            if isinstance(path[-1], str):
+                self._check_typed_label(path, text)
+            self._check_markup(path, text)
+            if text.strip() in samples.STAND_INS:
+                self.warn(path, f"còn câu mẫu của tbkl new “{text.strip()}”", "thay bằng nội dung kết luận thật", "sample")
+        if " ".join(self.notice.nguoi_ky.ho_ten.split()) == samples.SAMPLE_SIGNER:
+            self.warn(
+                ("nguoi_ky", "ho_ten"),
+                f"họ tên người ký “{samples.SAMPLE_SIGNER}” là giá trị mẫu do tbkl init ghi vào tbkl.yaml",
+                "ghi họ tên người ký thật vào nguoi_ky.ho_ten",
+                "sample",
+            )
+        self._check_sample_place()
+        self._check_issuer_width()
+
+    def _check_sample_place(self) -> None:
+        """Warn when the sample office's place was changed in the place or in the name, not in both."""
+        place = " ".join(self.notice.dia_danh.split())
+        co_quan = self.notice.co_quan
+        names = [("co_quan", "chu_quan")] if co_quan.chu_quan else []
+        names += [("co_quan", "ten", index) for index in range(len(co_quan.ten))]
+        written = [co_quan.chu_quan] if co_quan.chu_quan else []
+        # a line left empty (a stand-in for one already reported) keeps its path beside it
+        named = [(path, vn.upper(" ".join(line.split()))) for path, line in zip(names, [*written, *co_quan.ten], strict=True) if line]
+        lines = [line for _, line in named]
+        for sample in samples.SAMPLE_PLACES:
+            in_name = next((path for path, line in named if vn.upper(sample) in line), None)
+            if place == sample and in_name is None:
+                self.warn(
+                    ("dia_danh",),
+                    f"địa danh “{sample}” là giá trị mẫu do tbkl init ghi, nhưng tên cơ quan không có “{vn.upper(sample)}”",
+                    "ghi tên tỉnh hoặc xã nơi cơ quan đóng trụ sở vào dia_danh",
+                    "sample",
+                )
+            elif in_name is not None and place != sample and vn.upper(place) not in " ".join(lines):
+                self.warn(
+                    in_name,
+                    f"tên cơ quan có “{vn.upper(sample)}” của mẫu do tbkl init ghi, nhưng địa danh là “{shown(place)}”",
+                    f"sửa tên cơ quan cho đúng, hoặc ghi dia_danh: {sample}",
+                    "sample",
+                )
+
+    def _check_typed_label(self, path: Path_, text: str) -> None:
+        kind = path[-1]
+        typed = _typed_label(text)
+        if typed is None:
+            return
+        letters = typed.strip("().:-")
+        what = "dấu" if typed in _BULLETS else "chữ" if letters.isalpha() and not set(letters) <= set("IVXLCDM") else "số"
+        self.warn(path, f"đã gõ {what} “{typed}” ở đầu; {_NUMBERED_BY[kind]}", f"hãy xóa “{typed}”", "label")
+
+    def _check_wrapped_quotes(self, path: Path_, text: str) -> None:
+        said = _wrapped(text)
+        if said is not None and path != ("nguoi_ky", "ho_ten"):  # the name's own check refuses it
+            self.warn(path, *said, "quotes")
+
+    def _check_gaps(self, path: Path_, text: str) -> None:
+        gap = _gap(text)
+        if gap is not None:
+            self.warn(path, f"còn chỗ trống “{gap}” chưa điền", f"thay “{gap.split()[-1]}” bằng nội dung thật", "sample")
+
+    def _check_markup(self, path: Path_, text: str) -> None:
+        for mark, offset in unpaired_marks(text):
+            near = shown(" ".join(text[offset:].split()), 24)
+            self.warn(path, f"{_MARK_NAMES[mark]} ở “{near}” không có dấu đóng, sẽ in ra nguyên văn", _MARK_HINTS[mark], "markup")
+
+    def _check_issuer_width(self) -> None:
+        """Warn about an issuer line wider than its header column: Word would wrap it anywhere."""
+        lines = [vn.upper(" ".join(line.split())) for line in self.notice.co_quan.ten]
+        column = issuer_column_mm(self.notice.mau)
+        for index, line in enumerate(lines):
+            width = text_width_mm(line, PRINTED_ISSUER_SIZE, bold=True)
+            if width <= column:
+                continue
+            path: Path_ = ("co_quan", "ten", index)
+            if path not in self.source.value_marks:
+                path = ("co_quan", "ten")  # written as one string, not as a list
+            parts = _issuer_split(line, column)
+            if parts:
+                fixed = [*lines[:index], *parts, *lines[index + 1 :]]
+                hint = f"mỗi dòng in một chuỗi, ví dụ ten: [{', '.join(fixed)}]"
+            else:
+                hint = "viết tắt hoặc chia thành nhiều dòng ngắn hơn, ví dụ ten: [DÒNG 1, DÒNG 2]"
+            self.warn(
+                path,
+                f"dòng tên cơ quan “{shown(line)}” rộng {width:.0f} mm, cột tên cơ quan chỉ rộng {column:.0f} mm nên sẽ bị ngắt dòng tùy ý",
+                hint,
+                "issuer_width",
+            )
+
     def _check_direction(self) -> set[Path_]:
         """Refuse direction controls in the names and the number; return the fields refused.
 
@@ -521,6 +632,101 @@ def _symbol_hint(symbol: str) -> str:
     if SYMBOL_SHAPE.match(fixed):
         return f"viết ky_hieu: {fixed}"
     return "ký hiệu là TB- và chữ viết tắt in hoa của cơ quan, nối bằng “-”, không có khoảng trắng"
+
+
+# --- the slips' grammars ----------------------------------------------------------------------
+
+_ROMAN = r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
+_BULLETS = ("-", "–", "—", "+", "•", "·", "*", "●", "▪", "◦", "○", "►", "✓")
+_TYPED_LABEL = re.compile(
+    r"^(?:"
+    rf"(?=[IVXLCDM])(?:{_ROMAN})[.):]"  # I. II) V:
+    r"|\d{1,2}(?:\.\d{1,2})*[.):]|\d{1,2}-"  # 1. 1) 1.2. 1-; never 2026 or 1.000
+    r"|\(\d{1,2}\)|\([a-zđ]\)"  # (1) (a)
+    r"|[a-zđA-ZĐ][.)]"  # a) a. A.
+    rf"|[{re.escape(''.join(_BULLETS))}]"  # - – + •
+    r")(?=\s)"
+)
+"""A label typed in front of a block the tool numbers: the shapes drafters type, each followed by a space."""
+_NUMBERED_BY = {
+    "muc": "công cụ tự đánh số mục I., II., …",
+    "khoan": "công cụ tự đánh số khoản 1., 2., …",
+    "diem": "công cụ tự đánh chữ điểm a), b), …",
+    "gach": "công cụ tự thêm dấu “-” đầu dòng",
+    "cong": "công cụ tự thêm dấu “+” đầu dòng",
+}
+_WRAPPED = re.compile(r'^(?:“[^“”]+”|"[^"“”]+")$')
+"""A whole value in one pair of quotes; a quoted phrase that the text goes on after is normal."""
+_GAP = re.compile(r"(?:(?<=\s)|^)(?:…|\.\.\.)(?=[\s,.;:)]|$)")
+_MARK_NAMES = {"**": "dấu “**” (in đậm)", "*": "dấu “*” (in nghiêng)", "^[": "chú thích “^[”"}
+_MARK_HINTS = {
+    "**": "thêm “**” ở cuối chữ cần in đậm, hoặc viết \\*\\* để in dấu sao",
+    "*": "thêm “*” ở cuối chữ cần in nghiêng, hoặc viết \\* để in dấu sao",
+    "^[": "thêm “]” ở cuối chú thích",
+}
+# Words a unit's kind starts with: the issuer's name is split before them ("ỦY BAN NHÂN DÂN" / "TỈNH …").
+_UNIT_KINDS = ("TỈNH ", "THÀNH PHỐ ", "XÃ ", "PHƯỜNG ", "ĐẶC KHU ", "THỊ XÃ ", "THỊ TRẤN ", "HUYỆN ", "QUẬN ")
+
+
+def _wrapped(text: str) -> tuple[str, str] | None:
+    """Return the message and hint for a value wholly in one pair of quotes, or None."""
+    stripped = text.strip()
+    if not _WRAPPED.match(stripped):
+        return None
+    return (
+        f"cả giá trị {stripped[0]}{shown(stripped[1:-1])}{stripped[-1]} nằm trong ngoặc kép, sẽ in ra cả hai dấu ngoặc",
+        f"YAML không cần ngoặc kép này; xóa dấu {stripped[0]} ở đầu và dấu {stripped[-1]} ở cuối",
+    )
+
+
+def _typed_label(text: str) -> str | None:
+    """Return the label typed in front of a numbered block ("1.", "a)", "-"), or None."""
+    match = _TYPED_LABEL.match(plain_text(" ".join(text.split())))
+    return match.group() if match else None
+
+
+def _gap(text: str) -> str | None:
+    """Return the skeleton's gap left in text with the words before it ("đồng chí …"), or None.
+
+    A gap stands alone between spaces; "…" after a comma ends a list ("các sở, ngành, …") and
+    one glued to a word ("chè…", ",…và") is the drafter's own.
+    """
+    if samples.GAP not in text and "..." not in text:
+        return None
+    for match in _GAP.finditer(text):
+        before = text[: match.start()].rstrip()
+        if before.endswith((",", ";")):
+            continue
+        words = before.split()[-3:]
+        return " ".join([*words, match.group()])
+    return None
+
+
+def _issuer_split(line: str, column: float) -> list[str]:
+    """Return the line split into the fewest lines that each fit the column, or [] if none do.
+
+    Among splits into as many lines, a break before a unit's kind ("TỈNH …") is preferred, then
+    the most even one.
+    """
+    words = line.split()
+    fits = [text_width_mm(word, PRINTED_ISSUER_SIZE, bold=True) <= column for word in words]
+    if not all(fits):
+        return []
+    best: tuple[tuple[int, float], list[str]] | None = None
+    for count in range(2, min(len(words), 4) + 1):
+        for breaks in combinations(range(1, len(words)), count - 1):
+            bounds = (0, *breaks, len(words))
+            parts = [" ".join(words[a:b]) for a, b in pairwise(bounds)]
+            widths = [text_width_mm(part, PRINTED_ISSUER_SIZE, bold=True) for part in parts]
+            if max(widths) > column:
+                continue
+            unnatural = sum(not (part + " ").startswith(_UNIT_KINDS) for part in parts[1:])
+            key = (unnatural, max(widths))
+            if best is None or key < best[0]:
+                best = (key, parts)
+        if best is not None:
+            return best[1]
+    return []
 
 
 # Format characters (Unicode category Cf, as of Unicode 14.0.0) and the no-break spaces: invisible in

@@ -28,9 +28,10 @@ if str(HERE.parent) not in sys.path:
 
 from tbkl_gen.nd30 import format as nd30  # noqa: E402
 from tbkl_gen.nd30.document_types import THONG_BAO  # noqa: E402
+from tbkl_gen.samples import SAMPLE_COMMUNE, SAMPLE_PROVINCE, SAMPLE_SIGNER  # noqa: E402
+from tbkl_gen.word.columns import CELL_MARGIN, ISSUER_COLUMN  # noqa: E402
 
 TWIPS_PER_MM = nd30.TWIPS_PER_MM
-CELL_MARGIN = 108  # twips, Word's default left and right cell margin
 
 # A4 portrait; the margins the decree's ranges allow, as nd30.format chose them.
 PAGE_W, PAGE_H = nd30.PAGE_WIDTH, nd30.PAGE_HEIGHT
@@ -82,7 +83,8 @@ _PROVINCE_RECIPIENTS = [
     "UBND các xã, phường, đặc khu",
     "CVP, các PCVP UBND tỉnh",
 ]
-_UBND_TINH = {"ten": ["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "viet_tat": "UBND"}
+_PROVINCE = SAMPLE_PROVINCE.upper()
+_UBND_TINH = {"ten": ["ỦY BAN NHÂN DÂN", f"TỈNH {_PROVINCE}"], "viet_tat": "UBND"}
 
 
 def _office(co_quan: dict, signer: tuple[list[str], str], **changes: object) -> dict:
@@ -90,10 +92,10 @@ def _office(co_quan: dict, signer: tuple[list[str], str], **changes: object) -> 
     quyen_han, chuc_vu = signer
     return {
         "co_quan": co_quan,
-        "dia_danh": "Lâm Đồng",
+        "dia_danh": SAMPLE_PROVINCE,
         "noi_nhan": _PROVINCE_RECIPIENTS,
         "luu": "VT, TH",
-        "nguoi_ky": {"quyen_han": quyen_han, "chuc_vu": chuc_vu, "ho_ten": "Nguyễn Văn An"},
+        "nguoi_ky": {"quyen_han": quyen_han, "chuc_vu": chuc_vu, "ho_ten": SAMPLE_SIGNER},
         **changes,
     }
 
@@ -102,27 +104,27 @@ TEMPLATES = (
     TemplateSpec(
         "ubnd-tinh",
         "UBND tỉnh, Văn phòng ký thừa lệnh (TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG); mẫu mặc định",
-        header_left=3515,
+        header_left=ISSUER_COLUMN["ubnd-tinh"],
         defaults=_office(_UBND_TINH, (["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"], "PHÓ CHÁNH VĂN PHÒNG")),
     ),
     TemplateSpec(
         "ubnd-tinh-lanh-dao",
         "UBND tỉnh, lãnh đạo ký thay mặt tập thể (TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH)",
-        header_left=3515,
+        header_left=ISSUER_COLUMN["ubnd-tinh-lanh-dao"],
         defaults=_office(_UBND_TINH, (["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"], "PHÓ CHỦ TỊCH")),
     ),
     TemplateSpec(
         "van-phong",
         "Văn phòng UBND tỉnh ban hành bằng tên mình, có dòng cơ quan chủ quản (UBND TỈNH … / VĂN PHÒNG)",
-        header_left=3515,
-        defaults=_office({"chu_quan": "UBND TỈNH LÂM ĐỒNG", "ten": ["VĂN PHÒNG"], "viet_tat": "VP"}, ([], "CHÁNH VĂN PHÒNG")),
+        header_left=ISSUER_COLUMN["van-phong"],
+        defaults=_office({"chu_quan": f"UBND TỈNH {_PROVINCE}", "ten": ["VĂN PHÒNG"], "viet_tat": "VP"}, ([], "CHÁNH VĂN PHÒNG")),
     ),
     TemplateSpec(
         "so-nganh",
         "Sở, ngành thuộc tỉnh, có dòng cơ quan chủ quản (UBND TỈNH … / SỞ …); cột trái rộng hơn cho tên sở dài",
-        header_left=3970,
+        header_left=ISSUER_COLUMN["so-nganh"],
         defaults=_office(
-            {"chu_quan": "UBND TỈNH LÂM ĐỒNG", "ten": ["SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"], "viet_tat": "SKHCN"},
+            {"chu_quan": f"UBND TỈNH {_PROVINCE}", "ten": ["SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"], "viet_tat": "SKHCN"},
             (["KT. GIÁM ĐỐC"], "PHÓ GIÁM ĐỐC"),
             noi_nhan=["UBND tỉnh (b/c)", "Giám đốc, các PGĐ Sở", "Các phòng, đơn vị thuộc Sở"],
             luu="VT, VP",
@@ -131,11 +133,11 @@ TEMPLATES = (
     TemplateSpec(
         "ubnd-xa",
         "UBND xã, phường, đặc khu (chính quyền hai cấp từ 01/7/2025), không có dòng cấp huyện",
-        header_left=3515,
+        header_left=ISSUER_COLUMN["ubnd-xa"],
         defaults=_office(
-            {"ten": ["ỦY BAN NHÂN DÂN", "XÃ ĐỨC TRỌNG"], "viet_tat": "UBND"},
+            {"ten": ["ỦY BAN NHÂN DÂN", f"XÃ {SAMPLE_COMMUNE.upper()}"], "viet_tat": "UBND"},
             (["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"], "PHÓ CHỦ TỊCH"),
-            dia_danh="Đức Trọng",
+            dia_danh=SAMPLE_COMMUNE,
             noi_nhan=["TT Đảng ủy, TT HĐND xã (b/c)", "Chủ tịch, các PCT UBND xã", "Các phòng, ban, đơn vị thuộc xã"],
             luu="VT, VP",
         ),

@@ -62,6 +62,7 @@ BAD_SOURCES: dict[str, tuple[str | None, str | bytes]] = {
     "unknown authority": (None, notice_yaml(nguoi_ky__quyen_han=["XX. CHỦ TỊCH"])),
     "duplicate key and a meaning error": (None, notice_yaml().replace("luu: VT, KGVX", "luu: KGVX\nluu: VT")),
     "refused tag and a meaning error": (None, notice_yaml(dia_danh=Raw("!!python/name:os.system x"), luu="KGVX")),
+    "a name line read as a mapping": (None, notice_yaml(co_quan__ten__1=Raw("ỦY BAN<<: NHÂN DÂN"))),
     "comment swallowed (warning only)": (None, notice_yaml(dia_danh=Raw("Quảng Nam #tỉnh"))),
     "empty file": (None, "# chưa viết gì\n"),
     "not UTF-8": (None, notice_yaml().encode("utf-8").replace("Quảng Nam".encode(), b"Qu\xe3ng Nam")),
@@ -186,7 +187,9 @@ def test_a_problem_added_later_takes_its_place_in_line_order(tmp_path: Path) -> 
 def test_a_workspace_problem_comes_first(tmp_path: Path) -> None:
     notice = _folder(tmp_path, "mauu: x\n" + CONFIG, MINIMAL + "luu: KGVX\n")
     outcome = run_file(notice, find_workspace(notice.parent), until="check")
-    assert [(p.place.file.name, p.place.line) for p in outcome.problems] == [("tbkl.yaml", 1), ("a.yaml", 5)]
+    places = [(p.place.file.name, p.place.line) for p in outcome.problems]
+    assert places[:2] == [("tbkl.yaml", 1), ("a.yaml", 5)]  # then any inherited from the defaults
+    assert all(name == "tbkl.yaml" for name, _ in places[2:])
 
 
 def test_a_template_that_fails_is_placed_where_it_was_named(tmp_path: Path) -> None:

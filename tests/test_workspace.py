@@ -10,6 +10,7 @@ import pytest
 
 from conftest import render_cli
 from tbkl_gen.audit import audit_docx
+from tbkl_gen.samples import SAMPLE_SIGNER
 
 YEAR = dt.date.today().year
 
@@ -148,7 +149,14 @@ def test_each_kind_of_office_renders_within_the_rules(template: str, tmp_path: P
     assert result.exit_code == 0, result.output
     assert [f"{r.rule}: {r.detail}" for r in audit_docx(folder / "out" / "a.docx") if r.status == "loi"] == []
     check = render_cli(["check", "--strict"], cwd=folder)
-    assert check.exit_code == 0, check.output
+    # The sample signer stands in for the office's own: the one thing --strict refuses here.
+    config = (folder / "tbkl.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(number for number, text in enumerate(config, 1) if "ho_ten:" in text)
+    assert check.output.splitlines() == [
+        f"tbkl.yaml:{line}:13: cảnh báo: nguoi_ky.ho_ten: họ tên người ký “{SAMPLE_SIGNER}” là giá trị mẫu do tbkl init ghi"
+        " vào tbkl.yaml (ghi họ tên người ký thật vào nguoi_ky.ho_ten)",
+        "Đã kiểm tra 1 tệp: 0 lỗi, 1 cảnh báo.",
+    ]
 
 
 def test_an_office_template_edited_in_python_docx_renders_with_the_change(workspace: Path) -> None:
@@ -186,7 +194,9 @@ def test_check_refuses_unknown_variables_and_warns_about_split_tags_in_office_te
         " noi_nhan, o_khan, so, trich_yeu)",
         "templates/rieng.docx: cảnh báo: phần thân, đoạn thứ 23: thẻ “{{ so_dien_thoai }}” bị Word tách thành nhiều đoạn định dạng"
         " (xóa thẻ rồi gõ lại liền một lần, không đổi định dạng giữa thẻ)",
-        "Đã kiểm tra 1 tệp: 1 lỗi, 1 cảnh báo.",
+        f"tbkl.yaml:25:13: cảnh báo: nguoi_ky.ho_ten: họ tên người ký “{SAMPLE_SIGNER}” là giá trị mẫu do tbkl init ghi"
+        " vào tbkl.yaml (ghi họ tên người ký thật vào nguoi_ky.ho_ten)",
+        "Đã kiểm tra 1 tệp: 1 lỗi, 2 cảnh báo.",
     ]
 
 

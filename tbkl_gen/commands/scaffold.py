@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tbkl_gen.errors import TbklError
+from tbkl_gen.samples import NOTICE_BODY
 from tbkl_gen.word.render import DEFAULT_TEMPLATE, builtin_templates_dir, find_template
 from tbkl_gen.source.workspace import CONFIG_NAME
 
@@ -129,25 +130,27 @@ def _schema_text() -> str:
     return json.dumps(notice_schema(), ensure_ascii=False, indent=2) + "\n"
 
 
-def new_notice(root: Path, title: str, today: dt.date | None = None) -> Path:
-    """Create notices/<year>/<slug>.yaml in the workspace at root, from the office defaults."""
+def new_notice(root: Path, title: str, today: dt.date | None = None, name: str | None = None) -> Path:
+    """Create notices/<year>/<name>.yaml in the workspace at root, from the office defaults.
+
+    The name is the title's slug unless given. A slug is cut at 80 characters, and the titles of
+    one leader's notices often start alike: a notice of another title that the slug would name
+    like an existing one gets "-2", "-3", …; the same title again, or a name given, is refused.
+    """
     today = today or dt.date.today()
     folder = root / "notices" / str(today.year)
-    target = folder / f"{slugify(title)}.yaml"
-    if target.exists():
-        raise AlreadyExists(target)
+    if name is not None:
+        target = folder / f"{slugify(re.sub(r'[.]ya?ml$', '', name.strip(), flags=re.IGNORECASE))}.yaml"
+        if target.exists():
+            raise AlreadyExists(target)
+    else:
+        target = _free_target(folder, title)
     folder.mkdir(parents=True, exist_ok=True)
     notice = {
         "trich_yeu": title,
         "ngay": str(today.year),
         "ngay_hop": None,
-        "noi_dung": [
-            "Ngày …, đồng chí … chủ trì cuộc họp … Tham dự cuộc họp có …",
-            "Sau khi nghe … báo cáo và ý kiến của các thành phần dự họp, đồng chí … kết luận như sau:",
-            {"khoan": "Nội dung kết luận thứ nhất."},
-            {"khoan": "Nội dung kết luận thứ hai.", "noi_dung": [{"gach": "Việc giao cho …"}]},
-            "Văn phòng thông báo để các cơ quan, đơn vị liên quan biết, thực hiện.",
-        ],
+        "noi_dung": list(NOTICE_BODY),
         "noi_nhan_them": ["Như thành phần dự họp"],
     }
     comments = {
@@ -165,6 +168,47 @@ def new_notice(root: Path, title: str, today: dt.date | None = None) -> Path:
     ]
     target.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="\n")
     return target
+
+
+def _free_target(folder: Path, title: str) -> Path:
+    """Return the first free notices/<year>/<slug>[-N].yaml, refusing a notice of the same title."""
+    slug = slugify(title)
+    target = folder / f"{slug}.yaml"
+    number = 2
+    while target.exists():
+        if _same_title(target, title):
+            raise AlreadyExists(target)
+        target = folder / f"{slug}-{number}.yaml"
+        number += 1
+    return target
+
+
+_SUMMARY_LINE = re.compile(r"^trich_yeu:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+
+
+def _same_title(notice: Path, title: str) -> bool:
+    """Return whether the notice's trich_yeu line holds title (as `tbkl new` wrote it, or plain)."""
+    try:
+        found = _SUMMARY_LINE.search(notice.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return False
+    if found is None:
+        return False
+    value = found.group(1)
+    if value.startswith('"'):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            value = value.strip('"')
+    elif value.startswith("'"):
+        value = value[1:-1].replace("''", "'")
+    else:
+        value = value.split(" #")[0]
+    return _words(value) == _words(title)
+
+
+def _words(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def copy_template(name: str, workspace_templates: Path, new_name: str | None = None) -> Path:

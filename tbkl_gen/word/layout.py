@@ -4,8 +4,8 @@
 shows, with every number computed here and nowhere else. The result is plain data, the same for
 the Word renderer and for any later consumer (previews, text diffs, e-office export).
 
-Inline markup inside any text: `**đậm**`, `*nghiêng*`, `^[chú thích cuối trang]`; a backslash
-keeps the next character literal (`\\*`).
+Inline markup inside body text (`**đậm**`, `*nghiêng*`, `^[chú thích]`, `\\*`) is read by
+`tbkl_gen.markup`, the one home of its grammar.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tbkl_gen.markup import Footnote, Span, parse_inline
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.format import PRINTED_UNDER_TEXT_RATIO
 from tbkl_gen.nd30.grammar import archive_content
@@ -26,16 +27,6 @@ UNDERLINE_RATIO = PRINTED_UNDER_TEXT_RATIO
 
 
 @dataclass(frozen=True)
-class Span:
-    """A piece of text with one emphasis, or a footnote reference when `footnote` is set."""
-
-    text: str = ""
-    bold: bool = False
-    italic: bool = False
-    footnote: int | None = None
-
-
-@dataclass(frozen=True)
 class Paragraph:
     """One body paragraph: its kind (doan, muc, khoan, khoan_tieu_de, diem, gach, cong)."""
 
@@ -46,16 +37,6 @@ class Paragraph:
     @property
     def text(self) -> str:
         return "".join(s.text for s in self.spans if s.footnote is None)
-
-
-@dataclass(frozen=True)
-class Footnote:
-    id: int
-    spans: tuple[Span, ...]
-
-    @property
-    def text(self) -> str:
-        return "".join(s.text for s in self.spans)
 
 
 @dataclass(frozen=True)
@@ -96,57 +77,6 @@ def clean(text: str) -> str:
     if "\n" in text or "\t" in text or "\r" in text:
         text = re.sub(r"[ \t]*[\r\n\t][ \t\r\n]*", " ", text)
     return text.strip()
-
-
-_INLINE = re.compile(
-    r"\\(?P<escaped>.)"
-    r"|\*\*(?P<bold>(?:\\.|[^\\])+?)\*\*"
-    r"|\*(?P<italic>(?!\s)(?:\\.|[^\\*])+?(?<!\s))\*"
-    r"|\^\[(?P<note>(?:\\.|[^\]\\])*)\]",
-    re.DOTALL,
-)
-
-
-def parse_inline(text: str, footnotes: list[Footnote], *, bold: bool = False, italic: bool = False) -> list[Span]:
-    """Split text into spans by **bold**, *italic* and ^[footnote] markup."""
-    if "*" not in text and "^" not in text and "\\" not in text:  # most text has no markup at all
-        return [Span(text, bold, italic)] if text else []
-    spans: list[Span] = []
-    position = 0
-    for match in _INLINE.finditer(text):
-        if match.start() > position:
-            spans.append(Span(text[position : match.start()], bold, italic))
-        if match.group("escaped") is not None:
-            spans.append(Span(match.group("escaped"), bold, italic))
-        elif match.group("bold") is not None:
-            spans.extend(parse_inline(match.group("bold"), footnotes, bold=True, italic=italic))
-        elif match.group("italic") is not None:
-            spans.extend(parse_inline(match.group("italic"), footnotes, bold=bold, italic=True))
-        else:
-            note_id = len(footnotes) + 1
-            footnotes.append(Footnote(note_id, ()))
-            note_spans = tuple(parse_inline(match.group("note").strip(), footnotes))
-            footnotes[note_id - 1] = Footnote(note_id, note_spans)
-            spans.append(Span(footnote=note_id))
-        position = match.end()
-    if position < len(text):
-        spans.append(Span(text[position:], bold, italic))
-    return _merge(spans)
-
-
-def _merge(spans: list[Span]) -> list[Span]:
-    merged: list[Span] = []
-    for span in spans:
-        if (
-            merged
-            and span.footnote is None
-            and merged[-1].footnote is None
-            and (merged[-1].bold, merged[-1].italic) == (span.bold, span.italic)
-        ):
-            merged[-1] = Span(merged[-1].text + span.text, span.bold, span.italic)
-        elif span.footnote is not None or span.text:
-            merged.append(span)
-    return merged
 
 
 def lay_out(notice: Notice) -> Layout:

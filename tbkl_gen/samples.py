@@ -1,0 +1,36 @@
+"""The sample values the scaffold writes, declared once for the writers and for the checks.
+
+`tbkl init` writes the sample office defaults (templates/index.json, built from these by
+templates/build_templates.py) and `tbkl new` writes the skeleton of a notice. A notice that still
+holds them is not ready to sign: the checks read the same constants to say so.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+GAP: Final = "…"
+"""What the skeleton leaves where the drafter fills in a date, a name or a task."""
+
+SAMPLE_SIGNER: Final = "Nguyễn Văn An"
+"""The signer's name in every sample tbkl.yaml (templates/index.json is built from it)."""
+
+SAMPLE_PROVINCE: Final = "Lâm Đồng"
+SAMPLE_COMMUNE: Final = "Đức Trọng"
+SAMPLE_PLACES: Final = (SAMPLE_PROVINCE, SAMPLE_COMMUNE)
+"""The places of the sample offices: each is both the sample dia_danh and part of the issuer's name.
+An office that changes one and not the other prints a place that is not its own."""
+
+FIRST_CONCLUSION: Final = "Nội dung kết luận thứ nhất."
+SECOND_CONCLUSION: Final = "Nội dung kết luận thứ hai."
+STAND_INS: Final = (FIRST_CONCLUSION, SECOND_CONCLUSION)
+"""Skeleton sentences that stand in for the conclusions, gap-free, so the gap alone misses them."""
+
+NOTICE_BODY: Final = (
+    f"Ngày {GAP}, đồng chí {GAP} chủ trì cuộc họp {GAP} Tham dự cuộc họp có {GAP}",
+    f"Sau khi nghe {GAP} báo cáo và ý kiến của các thành phần dự họp, đồng chí {GAP} kết luận như sau:",
+    {"khoan": FIRST_CONCLUSION},
+    {"khoan": SECOND_CONCLUSION, "noi_dung": [{"gach": f"Việc giao cho {GAP}"}]},
+    "Văn phòng thông báo để các cơ quan, đơn vị liên quan biết, thực hiện.",
+)
+"""The body `tbkl new` writes: the usual opening, two conclusions, the usual closing."""
