@@ -36,10 +36,10 @@ from tbkl_gen.audit.locate import locate
 from tbkl_gen.audit.reader import read_document
 from tbkl_gen.audit.report import STATUS_FAIL
 from tbkl_gen.audit.text import norm
-from tbkl_gen.commands.batch import render_one
+from tbkl_gen.pipeline import document
 from tbkl_gen.importer import FileReport, import_paths, source_text
 from tbkl_gen.importer.report import CORRECTION, DECREE, WARNING
-from tbkl_gen.source.read import load_notice
+from tbkl_gen.source.load import load_notice
 from tbkl_gen.validate import validate
 from tbkl_gen.word.layout import lay_out
 from tbkl_gen.word.render import find_template
@@ -64,7 +64,7 @@ def _loaded(source: Path):  # noqa: ANN202
 
 def _round_trip(notice, folder: Path):  # noqa: ANN001, ANN202
     rendered = folder / "a.docx"
-    rendered.write_bytes(render_one(notice, find_template(notice.mau)))
+    rendered.write_bytes(document(lay_out(notice), find_template(notice.mau)))
     report = FileReport(rendered)
     text, _ = source_text(docx.Document(str(rendered)), rendered, report)
     imported = folder / "a.yaml"
@@ -215,7 +215,7 @@ def test_a_real_original_imports_re_renders_and_passes_the_audit_with_its_text_k
     notice, problems = _loaded(source)
     assert problems == []
     rendered = tmp_path / "again.docx"
-    rendered.write_bytes(render_one(notice, find_template(notice.mau)))
+    rendered.write_bytes(document(lay_out(notice), find_template(notice.mau)))
     assert [f"{r.rule}: {r.detail}" for r in audit_docx(rendered) if r.status == STATUS_FAIL] == []
     # The file breaks the decree in places; the report names them.
     assert report.count(DECREE) > 0
@@ -374,7 +374,7 @@ def test_a_hand_typed_notice_imports_with_every_correction_and_warning_reported(
     notice, problems = _loaded(source)
     assert problems == []
     rendered = tmp_path / "again.docx"
-    rendered.write_bytes(render_one(notice, find_template(notice.mau)))
+    rendered.write_bytes(document(lay_out(notice), find_template(notice.mau)))
     text = "\n".join(p.text for p in docx.Document(str(rendered)).paragraphs)
     assert "d) Nội dung điểm e." in text and "2. Về dữ liệu dùng chung" in text
     assert [r.rule for r in audit_docx(rendered) if r.status == STATUS_FAIL] == []

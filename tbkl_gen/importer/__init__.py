@@ -58,7 +58,7 @@ def import_paths(paths: list[Path], out_dir: Path, *, force: bool = False, jobs:
     Targets are planned first (two inputs may not write one source); the files are then read in
     parallel when there are many, reports kept in the order of the files.
     """
-    from tbkl_gen.commands.scaffold import slugify
+    from tbkl_gen.source.names import slugify
     from tbkl_gen.source.workspace import find_config
 
     started = time.perf_counter()
@@ -246,14 +246,9 @@ def _plain(value: Any) -> Any:
 
 def _check_source(target: Path, workspace: Any, report: FileReport) -> None:
     """Report what `tbkl check` finds in the written source: the drafter's to fix."""
-    from tbkl_gen.source.read import load_notice
-    from tbkl_gen.validate import validate
+    from tbkl_gen.pipeline import run_file
 
-    defaults = workspace.defaults if workspace is not None else None
-    loaded = load_notice(target, defaults)
-    problems = list(loaded.problems)
-    if loaded.notice is not None:
-        problems += validate(loaded.notice, loaded.source)
+    problems = run_file(target, workspace, until="check").problems
     for problem in problems:
         place = problem.place
         at = f"dòng {place.line}" if getattr(place, "line", None) else ""
