@@ -5,7 +5,9 @@ example, and generated notices). The two real Word originals import, re-render a
 audit, with every paragraph's text unchanged but for the corrections the report lists. A notice
 typed by hand in Word (typed numbers with a skipped letter, Word's automatic numbering, a name
 pushed right by spaces, decomposed diacritics, a stray table, an image, a comment) imports with
-each correction and warning in the report.
+each correction and warning in the report. The forms a source has beyond the text come back from
+the file: the drafter's mark and copies in the archive line, a summary broken where the drafter
+chose, section titles as typed.
 """
 
 from __future__ import annotations
