@@ -694,7 +694,7 @@ def bench_single(one: Path, work: Path, repeats: int, results: dict) -> None:
 def load_contexts(paths: list[Path]):
     """Return (template path, contexts) built the way the tool builds them, before any timing."""
     from tbkl_gen.word.layout import lay_out
-    from tbkl_gen.source.read import load_notice
+    from tbkl_gen.source.load import load_notice
     from tbkl_gen.word.render import find_template, prepared
 
     template = find_template(None).resolve()
@@ -801,7 +801,7 @@ def bench_pandoc(items: list[tuple[Path, dict]], work: Path, results: dict) -> N
 def bench_stages(paths: list[Path], work: Path, results: dict) -> None:
     """Time each step of the pipeline in-process, without a profiler."""
     from tbkl_gen.word.layout import lay_out
-    from tbkl_gen.source.read import load_notice
+    from tbkl_gen.source.load import load_notice
     from tbkl_gen.word.render import PreparedTemplate, find_template, prepared
     from tbkl_gen.validate import validate
     from tbkl_gen.word.write import package, write_atomic

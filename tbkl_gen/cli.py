@@ -291,7 +291,7 @@ def new(title, name) -> None:  # noqa: ANN001
 @click.argument("notice", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def show(notice) -> None:  # noqa: ANN001
     """In thông báo sau khi gộp giá trị mặc định, kèm tbkl.yaml đang dùng và nơi ghi mỗi giá trị."""
-    from tbkl_gen.source.read import load_notice
+    from tbkl_gen.source.load import load_notice
     from tbkl_gen.commands.scaffold import to_yaml
     from tbkl_gen.source.workspace import find_workspace
 

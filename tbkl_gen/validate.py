@@ -18,7 +18,8 @@ from itertools import combinations, pairwise
 from tbkl_gen import samples
 from tbkl_gen.errors import Problem, Severity
 from tbkl_gen.markup import plain_text, unpaired_marks
-from tbkl_gen.source.read import Path_, Source, impossible_date
+from tbkl_gen.source.dates import impossible_date
+from tbkl_gen.source.places import Path_, Source
 from tbkl_gen.notice.model import BLOCK_CLASSES, Notice
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.document_types import THONG_BAO
@@ -542,9 +543,12 @@ class _Checker:
         co_quan = self.notice.co_quan
         names = [("co_quan", "chu_quan")] if co_quan.chu_quan else []
         names += [("co_quan", "ten", index) for index in range(len(co_quan.ten))]
-        lines = [vn.upper(" ".join(line.split())) for line in (co_quan.chu_quan or "", *co_quan.ten) if line]
+        written = [co_quan.chu_quan] if co_quan.chu_quan else []
+        # a line left empty (a stand-in for one already reported) keeps its path beside it
+        named = [(path, vn.upper(" ".join(line.split()))) for path, line in zip(names, [*written, *co_quan.ten], strict=True) if line]
+        lines = [line for _, line in named]
         for sample in samples.SAMPLE_PLACES:
-            in_name = next((path for path, line in zip(names, lines, strict=True) if vn.upper(sample) in line), None)
+            in_name = next((path for path, line in named if vn.upper(sample) in line), None)
             if place == sample and in_name is None:
                 self.warn(
                     ("dia_danh",),

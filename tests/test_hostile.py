@@ -25,7 +25,7 @@ from docx_text import document_lines
 from factories import DROP, Raw, notice_yaml
 
 from tbkl_gen.cli import main
-from tbkl_gen.source.read import load_notice
+from tbkl_gen.source.load import load_notice
 from tbkl_gen.word.write import TEMP_SUFFIX
 
 BASE = notice_yaml()

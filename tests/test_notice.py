@@ -30,7 +30,8 @@ from tbkl_gen.notice import model as notice
 from tbkl_gen.notice import paths as source_paths
 from tbkl_gen.notice import validation as model
 from tbkl_gen.notice.schema import notice_schema
-from tbkl_gen.source.read import load_notice, read_source
+from tbkl_gen.source.load import load_notice
+from tbkl_gen.source.read import read_source
 from tbkl_gen.source.workspace import find_workspace
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -25,9 +25,9 @@ from hypothesis import strategies as st
 from tbkl_gen.audit import audit_docx
 from tbkl_gen.audit.report import STATUS_FAIL
 from tbkl_gen.nd30 import words as vn
-from tbkl_gen.commands.batch import render_one
-from tbkl_gen.word.layout import clean, recipient, summary_lines
-from tbkl_gen.source.read import load_notice
+from tbkl_gen.pipeline import document
+from tbkl_gen.word.layout import clean, lay_out, recipient, summary_lines
+from tbkl_gen.source.load import load_notice
 from tbkl_gen.word.render import find_template
 from tbkl_gen.validate import validate
 
@@ -92,7 +92,7 @@ def test_a_notice_that_loads_renders_with_the_same_text(
             assert loaded.problems and all(p.place.file == source for p in loaded.problems)
             return
         output = Path(folder) / "a.docx"
-        output.write_bytes(render_one(loaded.notice, TEMPLATE))
+        output.write_bytes(document(lay_out(loaded.notice), TEMPLATE))
         lines = document_lines(output)
 
     expected = [
@@ -276,6 +276,6 @@ def test_what_check_accepts_passes_the_audit_of_its_render(fields: tuple[Field, 
             assert errors, f"check accepted a value the decree does not allow: {overrides}"
             return
         output = Path(folder) / "a.docx"
-        output.write_bytes(render_one(loaded.notice, TEMPLATE))
+        output.write_bytes(document(lay_out(loaded.notice), TEMPLATE))
         failed = [f"{r.rule} {r.title}: {r.detail}" for r in audit_docx(output) if r.status == STATUS_FAIL]
     assert failed == [], overrides

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import NOTICES, ROOT
 from tbkl_gen.word.layout import lay_out
-from tbkl_gen.source.read import load_notice
+from tbkl_gen.source.load import load_notice
 from tbkl_gen.word.render import PreparedTemplate, find_template
 from tbkl_gen.word.write import package
 

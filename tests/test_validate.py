@@ -13,7 +13,7 @@ import pytest
 from factories import DROP, Raw, notice_yaml, write_notice
 
 from tbkl_gen.errors import Problem, Severity
-from tbkl_gen.source.read import load_notice
+from tbkl_gen.source.load import load_notice
 from tbkl_gen.validate import validate
 
 TODAY = dt.date(2026, 1, 15)

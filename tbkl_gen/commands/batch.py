@@ -32,10 +32,15 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tbkl_gen import __version__
 from tbkl_gen.errors import OutputFailed, OutputLocked, Place, Problem, SameOutput, Severity, TbklError
+from tbkl_gen.source.workspace import Workspace
 from tbkl_gen.word.write import Flusher, commit, discard, folder_lock, read_regular, remove_stale_temporaries, stage, write_atomic
+
+if TYPE_CHECKING:
+    from tbkl_gen.pipeline import Outcome
 
 MANIFEST_NAME = ".tbkl-manifest.json"
 SOURCE_SUFFIXES = (".yaml", ".yml")
@@ -436,22 +441,22 @@ def _test_pause(step: str, signals: _Signals) -> None:
 def _check_numbers(unchanged: list[Job], manifest: dict[str, dict], outcomes: list[_Outcome]) -> None:
     """Refuse a number already used by another notice of the same body and year (Điều 15).
 
-    Unchanged notices are not parsed again; the manifest remembers their numbers.
+    Unchanged notices are not parsed again; the manifest remembers their numbers. The others are
+    registered as `tbkl check` registers them, invalid ones included, so both say the same.
     """
-    from tbkl_gen.commands.check import NumberRegistry
+    from tbkl_gen.pipeline import NumberRegistry
 
     registry = NumberRegistry()
     for job in unchanged:
         number = manifest.get(job.key, {}).get("so")
         if isinstance(number, dict) and isinstance(number.get("khoa"), list):
-            registry.add_key(tuple(number["khoa"]), Place(job.source, number.get("dong"), number.get("cot"), "so"))
+            registry.add(tuple(number["khoa"]), Place(job.source, number.get("dong"), number.get("cot"), "so"))
     for outcome in outcomes:
-        if outcome.number is None or not outcome.valid:
+        if outcome.found.number is None:
             continue
-        line, column = (outcome.stamp.get("so") or {}).get("dong"), (outcome.stamp.get("so") or {}).get("cot")
-        problem = registry.add_key(outcome.number, Place(outcome.job.source, line, column, "so"))
+        problem = registry.add(*outcome.found.number)
         if problem is not None:
-            outcome.problems.append(problem)
+            outcome.found.add(problem)
             outcome.valid = False
 
 
@@ -525,24 +530,28 @@ def _template_unchanged(previous: dict[str, str], out_dir: Path, cache: dict[str
 
 @dataclass
 class _Outcome:
-    """What became of one job: its problems, and its output staged beside the target."""
+    """What became of one job: the pipeline's outcome, and the output staged beside the target."""
 
     job: Job
     stamp: dict[str, str]
-    problems: list[Problem]
+    found: Outcome
+    """The pipeline's outcome, without the notice and its document (see `Outcome.summary`)."""
     valid: bool
     staged: Path | None = None
-    number: tuple | None = None
-    """What makes the notice's number unique (see check.number_key); None on drafts."""
+    output_problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [*self.found.problems, *self.output_problems]
 
 
 # Looked up once per batch (each worker process fills its own): workspaces by folder, and
 # templates by (name, workspace templates folder) with what the manifest records of them.
-_WORKSPACES: dict[Path, object] = {}
+_WORKSPACES: dict[Path, Workspace | None] = {}
 _TEMPLATES: dict[tuple[str | None, Path | None, Path | None, Path | None], tuple[Path, str, str]] = {}
 
 
-def _workspace_for(source: Path):  # noqa: ANN202
+def _workspace_for(source: Path) -> Workspace | None:
     from tbkl_gen.source.workspace import find_workspace
 
     folder = source.parent
@@ -573,79 +582,32 @@ def _template_for(
 
 
 def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
-    """Load, check and render one notice (in a worker process or in this one)."""
-    from tbkl_gen.commands.check import number_key
-    from tbkl_gen.source.read import load_notice
-    from tbkl_gen.validate import validate
+    """Send one notice through the pipeline and stage its document (in a worker process or in this one)."""
+    from tbkl_gen.pipeline import run_file
 
     job, stamp, template_name, out_dir = task
-    workspace = _workspace_for(job.source)
-    problems = list(workspace.problems) if workspace is not None else []
-    loaded = load_notice(job.source, workspace.defaults if workspace is not None else None)
-    problems += loaded.problems
-    notice = loaded.notice
-    if notice is not None:
-        problems += validate(notice, loaded.source)
-    if notice is None or any(p.is_error for p in problems):
-        return _Outcome(job, stamp, problems, valid=False)
-    written = loaded.source.origins.get(("mau",), job.source)  # tbkl.yaml when the notice inherits it
-    name, written_in, boundary = template_request(template_name, notice.mau, written, workspace)
-    try:
-        templates_dir = workspace.templates_dir if workspace is not None else None
-        template, template_key, template_hash = _template_for(name, templates_dir, out_dir, written_in, boundary)
-        data = render_one(notice, template)
-    except TbklError as exc:
-        if template_name:
-            place = Place(None, None, None, "--template")
-        elif notice.mau:
-            place = loaded.source.place(("mau",))
-        else:
-            place = workspace.template_place if workspace is not None else Place(job.source, field="mau")
-        problems.append(Problem(place or Place(job.source, field="mau"), str(exc), code="template"))
-        return _Outcome(job, stamp, problems, valid=False)
+    chosen: list[tuple[Path, str, str]] = []
+
+    def find_template(name: str | None, templates_dir: Path | None, written_in: Path | None, boundary: Path | None) -> Path:
+        chosen.append(_template_for(name, templates_dir, out_dir, written_in, boundary))
+        return chosen[-1][0]
+
+    found = run_file(job.source, _workspace_for(job.source), template=template_name, find_template=find_template)
+    if found.document is None:
+        return _Outcome(job, stamp, found.summary(), valid=False)
+    _, template_key, template_hash = chosen[-1]
     stamp = {**stamp, "mau_tep": template_key, "mau": template_hash}
-    number = number_key(notice)
-    if number is not None:
-        line, column = loaded.source.value_marks.get(("so",), (None, None))
-        stamp["so"] = {"khoa": list(number), "dong": line, "cot": column}
+    if found.number is not None:
+        number, place = found.number
+        stamp["so"] = {"khoa": list(number), "dong": place.line, "cot": place.column}
     # Written beside the target now, in this worker; renamed into place only once every notice
     # of the batch has passed its checks.
     _exit_if_orphaned()
     try:
-        staged = stage(job.output, data, sync=False)  # flushed to disk with the others before the renames
+        staged = stage(job.output, found.document, sync=False)  # flushed to disk with the others before the renames
     except (OutputLocked, OutputFailed) as exc:
-        return _Outcome(job, stamp, [*problems, _output_problem(job, exc)], valid=True, number=number)
-    return _Outcome(job, stamp, problems, valid=True, staged=staged, number=number)
-
-
-def template_request(
-    command_line: str | None, notice_template: str | None, written_in: Path, workspace
-) -> tuple[str | None, Path | None, Path | None]:  # noqa: ANN001
-    """Return which template a notice asks for: its name, the folder it was written in, its bound.
-
-    The command line's --template may name any .docx (folder None). A notice's `mau`, written in
-    the file written_in (the notice, or tbkl.yaml when it is a default), is read from that file's
-    folder and may not leave the workspace (the notice's folder outside one); tbkl.yaml's own
-    `mau` is read from the workspace's root, inside it.
-    """
-    if command_line:
-        return command_line, None, None
-    folder = written_in.resolve().parent
-    if notice_template:
-        return notice_template, folder, workspace.root.resolve() if workspace is not None else folder
-    if workspace is not None and workspace.template:
-        root = workspace.root.resolve()
-        return workspace.template, root, root
-    return None, None, None
-
-
-def render_one(notice, template: Path) -> bytes:  # noqa: ANN001
-    """Return the .docx bytes of one notice through one template."""
-    from tbkl_gen.word.layout import lay_out
-    from tbkl_gen.word.render import prepared
-    from tbkl_gen.word.write import package
-
-    return package(prepared(template).render_parts(lay_out(notice)))
+        return _Outcome(job, stamp, found.summary(), valid=True, output_problems=[_output_problem(job, exc)])
+    return _Outcome(job, stamp, found.summary(), valid=True, staged=staged)
 
 
 _PARENT: int | None = None
@@ -686,9 +648,7 @@ def _process_all(pending, settings: Settings, flusher: Flusher, signals: _Signal
     if workers > 1 and len(tasks) >= POOL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
-        from tbkl_gen import validate  # noqa: F401 - imported here once, inherited by forked workers
-        from tbkl_gen.commands import check  # noqa: F401
-        from tbkl_gen.source import read  # noqa: F401
+        from tbkl_gen import pipeline  # noqa: F401 - imported here once, inherited by forked workers
         from tbkl_gen.word import layout, render, write  # noqa: F401
         from tbkl_gen.word.render import find_template, prepared
 

@@ -144,16 +144,14 @@ def sidecar_data(source: Path, pdf: Path) -> dict[str, Any]:
     """Return the sidecar of the notice at source, whose PDF is pdf."""
     from tbkl_gen.commands.text import NoticeInvalid
     from tbkl_gen.nd30.document_types import THONG_BAO
-    from tbkl_gen.source.read import load_notice
+    from tbkl_gen.pipeline import run_file
     from tbkl_gen.source.workspace import find_workspace
-    from tbkl_gen.word.layout import lay_out
 
     raw = source.read_bytes()
-    workspace = find_workspace(source)
-    loaded = load_notice(source, workspace.defaults if workspace is not None else None)
-    if loaded.notice is None:
-        raise NoticeInvalid(loaded.problems)
-    notice, layout = loaded.notice, lay_out(loaded.notice)
+    laid_out = run_file(source, find_workspace(source), until="layout")
+    if laid_out.notice is None or laid_out.layout is None:
+        raise NoticeInvalid(laid_out.problems)
+    notice, layout = laid_out.notice, laid_out.layout
     try:
         pages = page_count(pdf.read_bytes())
     except OSError as exc:

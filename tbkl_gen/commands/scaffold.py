@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tbkl_gen.errors import TbklError
+from tbkl_gen.source.names import slugify
 from tbkl_gen.samples import NOTICE_BODY
 from tbkl_gen.word.render import DEFAULT_TEMPLATE, builtin_templates_dir, find_template
 from tbkl_gen.source.workspace import CONFIG_NAME
@@ -38,14 +39,6 @@ def template_index() -> dict[str, dict[str, Any]]:
     """Return the built-in templates: name → description and sample office defaults."""
     index = builtin_templates_dir() / "index.json"
     return json.loads(index.read_text(encoding="utf-8"))
-
-
-def slugify(title: str) -> str:
-    """Return a file name from a Vietnamese title: "Kết luận họp" → "ket-luan-hop"."""
-    text = unicodedata.normalize("NFD", title.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return slug[:80].rstrip("-") or "thong-bao"
 
 
 def scalar(value: Any) -> str:

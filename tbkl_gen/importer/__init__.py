@@ -22,16 +22,15 @@ import yaml
 from tbkl_gen.importer.document import CannotImport, convert_doc, open_document
 from tbkl_gen.importer.emit import notice_yaml
 from tbkl_gen.importer.report import CORRECTION, DECREE, TO_FIX, FileReport, report_text
+from tbkl_gen.notice.model import EXTEND_KEY, Notice
 
 __all__ = ["CannotImport", "FileReport", "import_file", "import_paths", "report_text"]
 
 WORD_SUFFIXES = (".docx", ".doc")
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-KEY_ORDER = (
-    "phien_ban", "mau", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "ngay_hop", "do_khan",
-    "trich_yeu", "noi_dung", "noi_nhan_them", "noi_nhan", "luu", "nguoi_ky",
-)  # fmt: skip
+# The order a source is written in, the recipients added in front just before the recipients.
+KEY_ORDER = tuple(k for key in Notice.source_order for k in ((EXTEND_KEY, key) if key == "noi_nhan" else (key,)))
 _SUB_ORDER = {"co_quan": ("chu_quan", "ten", "viet_tat"), "nguoi_ky": ("quyen_han", "chuc_vu", "ho_ten")}
 
 
@@ -58,7 +57,7 @@ def import_paths(paths: list[Path], out_dir: Path, *, force: bool = False, jobs:
     Targets are planned first (two inputs may not write one source); the files are then read in
     parallel when there are many, reports kept in the order of the files.
     """
-    from tbkl_gen.commands.scaffold import slugify
+    from tbkl_gen.source.names import slugify
     from tbkl_gen.source.workspace import find_config
 
     started = time.perf_counter()
@@ -246,14 +245,9 @@ def _plain(value: Any) -> Any:
 
 def _check_source(target: Path, workspace: Any, report: FileReport) -> None:
     """Report what `tbkl check` finds in the written source: the drafter's to fix."""
-    from tbkl_gen.source.read import load_notice
-    from tbkl_gen.validate import validate
+    from tbkl_gen.pipeline import run_file
 
-    defaults = workspace.defaults if workspace is not None else None
-    loaded = load_notice(target, defaults)
-    problems = list(loaded.problems)
-    if loaded.notice is not None:
-        problems += validate(loaded.notice, loaded.source)
+    problems = run_file(target, workspace, until="check").problems
     for problem in problems:
         place = problem.place
         at = f"dòng {place.line}" if getattr(place, "line", None) else ""

@@ -1,28 +1,27 @@
 """The page's one door into the rest of tbkl: check, lay out and render a notice from its text.
 
 Everything the drafting page asks of the pipeline, the office (LibreOffice) and the importer goes
-through the functions here, so that each can be switched to the shared module once it exists:
+through the functions here:
 
-- `check_text` and `render_text`: `# pipeline: replace with tbkl_gen.pipeline once merged`;
+- `check_text` and `render_text`: through `tbkl_gen.pipeline`, as `tbkl check` and `tbkl render`;
 - `exact_pages`: through `tbkl_gen.office` (one LibreOffice kept warm for the server's life);
 - `import_word`: through `tbkl_gen.importer`, as `tbkl import` reads a Word file.
 
-The checks are those of `tbkl check` for one file, the same functions in the same order, so the
-page never shows a second set of rules.
+The page never shows a second set of rules: its problems are the pipeline's, with the words and
+order of `tbkl check`.
 """
 
 from __future__ import annotations
 
 import tempfile
 import threading
-import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from tbkl_gen.errors import Place, Problem, TbklError
+from tbkl_gen.errors import Problem, TbklError
 from tbkl_gen.wordfile import MAX_FILE_BYTES
 from tbkl_gen.notice.model import Notice
-from tbkl_gen.source.read import Source
+from tbkl_gen.source.places import Source
 from tbkl_gen.source.workspace import Workspace, find_workspace
 from tbkl_gen.word.layout import Layout
 
@@ -51,146 +50,79 @@ class Checked:
         return len(self.problems) - self.errors
 
 
-@dataclass
-class _Scratch:
-    """A private folder for the text being checked: the reader of sources reads files."""
-
-    folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="tbkl-page-")))
-
-    def write(self, text: str, suffix: str) -> Path:
-        path = self.folder / f"{uuid.uuid4().hex}{suffix}"
-        path.write_bytes(text.encode("utf-8"))
-        return path
-
-
-_SCRATCH: _Scratch | None = None
-_SCRATCH_LOCK = threading.Lock()
-_OFFICE_LOCK = threading.Lock()
-
-
-def _scratch() -> _Scratch:
-    global _SCRATCH
-    with _SCRATCH_LOCK:
-        if _SCRATCH is None or not _SCRATCH.folder.is_dir():
-            _SCRATCH = _Scratch()
-        return _SCRATCH
-
-
-def _moved(problem: Problem, written: Path, path: Path) -> Problem:
-    if problem.place.file == written:
-        return replace(problem, place=replace(problem.place, file=path))
-    return problem
-
-
-# pipeline: replace with tbkl_gen.pipeline once merged
 def check_text(text: str, path: Path, workspace: Workspace | None, others: list[Path] | None = None) -> Checked:
     """Return the problems `tbkl check` reports for this text saved at path, the notice and its layout.
 
-    others are the workspace's notices in the order `tbkl check` reads them: a number already
-    used by one read before path is reported here as it is there.
+    The text goes through `tbkl_gen.pipeline.run`, as every notice of `tbkl check` and `tbkl
+    render` does; the workspace's own problems come first, as `tbkl check` prints them. others
+    are the workspace's notices in the order `tbkl check` reads them: a number already used by
+    one read before path is reported here as it is there. The layout is drawn even for a notice
+    with mistakes in its meaning, so the preview follows the drafter's typing.
     """
-    from tbkl_gen.commands.check import NumberRegistry, _in_order, _outside, _template_choice, _template_problems, _unique
-    from tbkl_gen.source.read import build_notice, read_source
-    from tbkl_gen.source.shape import read_together
-    from tbkl_gen.validate import validate
+    from tbkl_gen.commands.check import _template_problems
+    from tbkl_gen.pipeline import NumberRegistry, run, run_file
     from tbkl_gen.word.layout import lay_out
 
-    written = _scratch().write(text, path.suffix or ".yaml")
-    try:
-        source, problems = read_source(written)
-    finally:
-        written.unlink(missing_ok=True)
-    problems = [_moved(p, written, path) for p in problems]
-    found: list[Problem] = []
+    outcome = run(text, path, workspace, until="layout")
+    if outcome.number is not None:
+        registry = NumberRegistry()
+        for other in others or []:
+            if other.resolve() == path.resolve():
+                break
+            known = _known_number(other, workspace, run_file)
+            if known is not None:
+                registry.add(*known)
+        duplicate = registry.add(*outcome.number)
+        if duplicate is not None:
+            outcome.add(duplicate)
+    problems = outcome.problems
     if workspace is not None:
-        found += workspace.problems
-        found += list(_template_problems(workspace))
-    notice = None
-    shown = None
-    merged = None
-    if source is not None:
-        source.path = path
-        source.problems = [_moved(p, written, path) for p in source.problems]
-        loaded = build_notice(source, workspace.defaults if workspace else None)
-        problems = list(loaded.problems)
-        notice = loaded.notice
-        shown = loaded.notice or loaded.partial
-        merged = loaded.source
-        if loaded.notice is not None and loaded.source is not None:
-            problems += list(_template_choice(path, loaded.notice, loaded.source, workspace))
-        if shown is not None and loaded.source is not None:
-            problems += _outside(loaded.source.broken, validate(shown, loaded.source))
-            if not read_together(loaded.source.broken) & {("co_quan",), ("so",), ("ky_hieu",), ("ngay",)}:
-                registry = NumberRegistry()
-                for other in others or []:
-                    if other.resolve() == path.resolve():
-                        break
-                    key = _number_of(other, workspace)
-                    registry.add_key(key, Place(other, *_number_mark(other, workspace)))
-                duplicate = registry.add(shown, loaded.source.place(("so",)))
-                if duplicate is not None:
-                    problems.append(duplicate)
-    problems = _in_order(path, _unique([*found, *problems]))
-    layout = None
-    if shown is not None:
+        problems = [*outcome.workspace_problems, *_template_problems(workspace), *outcome.notice_problems]
+    layout = outcome.layout
+    if layout is None and outcome.notice is not None:
         try:
-            layout = lay_out(shown)
-        except Exception:  # noqa: BLE001 - a stand-in notice may not lay out; the problems say why
+            layout = lay_out(outcome.notice)
+        except Exception:  # noqa: BLE001 - a notice with errors may not lay out; its problems say why
             layout = None
-    return Checked(problems, notice, layout, merged)
+    return Checked(problems, outcome.notice, layout, outcome.source)
 
 
-_NUMBERS: dict[tuple[Path, int, int], tuple[object, tuple[int | None, int | None]]] = {}
+_NUMBERS: dict[tuple[Path, int, int], object] = {}
 
 
-def _known_number(other: Path, workspace: Workspace | None) -> tuple[object, tuple[int | None, int | None]]:
-    from tbkl_gen.commands.check import number_key
-    from tbkl_gen.source.read import load_notice
-
+def _known_number(other: Path, workspace: Workspace | None, run_file):  # noqa: ANN001, ANN202
+    """Return another notice's number and where it is written, read once per version of the file."""
     try:
         status = other.stat()
     except OSError:
-        return None, (None, None)
+        return None
     key = (other, status.st_mtime_ns, status.st_size)
     if key not in _NUMBERS:
-        loaded = load_notice(other, workspace.defaults if workspace else None)
-        number = number_key(loaded.notice) if loaded.notice is not None else None
-        mark = loaded.source.value_marks.get(("so",), (None, None)) if loaded.source is not None else (None, None)
-        _NUMBERS[key] = (number, mark)
+        _NUMBERS[key] = run_file(other, workspace, until="check").number
     return _NUMBERS[key]
-
-
-def _number_of(other: Path, workspace: Workspace | None):  # noqa: ANN202
-    return _known_number(other, workspace)[0]
-
-
-def _number_mark(other: Path, workspace: Workspace | None) -> tuple[int | None, int | None]:
-    return _known_number(other, workspace)[1]
 
 
 class NotRendered(TbklError):
     """The notice has errors, so no Word file is made."""
 
 
-# pipeline: replace with tbkl_gen.pipeline once merged
 def render_text(text: str, path: Path, workspace: Workspace | None) -> bytes:
     """Return the .docx bytes of the notice in text, as `tbkl render` would write them."""
-    from tbkl_gen.commands.batch import render_one, template_request
-    from tbkl_gen.word.render import find_template
+    from tbkl_gen.pipeline import run
 
-    checked = check_text(text, path, workspace)
-    if checked.notice is None or checked.errors:
-        raise NotRendered(f"thông báo còn {checked.errors} lỗi; sửa lỗi rồi tải lại")
-    notice = checked.notice
-    name, written_in, boundary = template_request(None, notice.mau, checked.source.origins.get(("mau",), path), workspace)
-    templates_dir = workspace.templates_dir if workspace is not None else None
-    template = find_template(name, templates_dir, written_in=written_in, boundary=boundary)
-    return render_one(notice, template)
+    outcome = run(text, path, workspace, until="document")
+    errors = sum(p.is_error for p in outcome.problems)
+    if outcome.document is None or errors:
+        raise NotRendered(f"thông báo còn {errors} lỗi; sửa lỗi rồi tải lại")
+    return outcome.document
 
 
 def workspace_of(root: Path) -> Workspace | None:
     """Return the workspace read afresh (its tbkl.yaml may have changed since the last request)."""
     return find_workspace(root)
+
+
+_OFFICE_LOCK = threading.Lock()
 
 
 class OfficeFailed(TbklError):

@@ -14,13 +14,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tbkl_gen.errors import ConfigNotOwned, Place, Problem
 from tbkl_gen.notice.model import EXTEND_KEY
-
-if TYPE_CHECKING:
-    from tbkl_gen.source.read import Path_, Source
+from tbkl_gen.source.places import Path_, Source
 
 CONFIG_NAME = "tbkl.yaml"
 CONFIG_KEYS = ("mau", "thu_muc_ra", "mac_dinh")
@@ -92,6 +90,7 @@ def find_workspace(start: Path) -> Workspace | None:
 
 def read_workspace(config: Path) -> Workspace:
     """Read `tbkl.yaml`; problems in it are kept on the workspace, not raised."""
+    # Here, not at the top: finding the workspace of an unchanged notice must not import yaml.
     from tbkl_gen.source.read import read_source
 
     workspace = Workspace(root=config.parent, config_path=config)
@@ -130,8 +129,6 @@ def read_workspace(config: Path) -> Workspace:
 
 def _sub_source(source: Source, prefix: Path_) -> Source:
     """Return the part of source under prefix, as if it were a file of its own."""
-    from tbkl_gen.source.read import Source
-
     size = len(prefix)
 
     def strip(marks: dict[Path_, Any]) -> dict[Path_, Any]:
@@ -151,8 +148,6 @@ def merge_defaults(notice: Source, defaults: Source) -> Source:
     Linear in the size of both files: the notice's places are copied once, and the places of
     the defaults only under the keys that the defaults supply.
     """
-    from tbkl_gen.source.read import Source
-
     merged = Source(notice.path, {})
     for table in ("value_marks", "key_marks", "raw_plain", "origins"):
         setattr(merged, table, dict(getattr(notice, table)))

@@ -15,12 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tbkl_gen.errors import Place, Problem, Severity, TbklError, TemplateBroken
-from tbkl_gen.source.workspace import Workspace
 
 
-def check_workspace_templates(workspace: Workspace) -> Iterator[Problem]:
-    """Yield problems of each template in the workspace's templates/ folder."""
-    folder = workspace.templates_dir
+def check_workspace_templates(folder: Path) -> Iterator[Problem]:
+    """Yield problems of each template in a workspace's templates/ folder."""
     if not folder.is_dir():
         return
     for template in sorted(folder.glob("*.docx")):

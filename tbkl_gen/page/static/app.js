@@ -827,6 +827,7 @@ async function check() {
   const { ok, payload } = await apiJson("/api/check", { method: "POST", json: { path: state.path, base: state.base, data: currentData() } });
   if (seq !== state.checkSeq || !state.path) return;   // a newer edit is on its way
   if (!ok) { banner(payload.loi, { error: true }); return; }
+  $("#preview-note").hidden = payload.preview !== null;
   if (payload.preview !== null) {
     const live = $("#live");
     live.innerHTML = payload.preview;   // built by the server from escaped text only
@@ -838,7 +839,7 @@ async function check() {
   }
   showProblems(payload.problems, payload.errors, payload.warnings);
   if (edits !== state.edits) return;   // typed on meanwhile: the next check is on its way
-  $("#live").classList.remove("stale");
+  if (payload.preview !== null) $("#live").classList.remove("stale");
   document.body.dataset.checked = String(seq);
   // milliseconds from the request to the page drawn, kept for benchmarks/bench_page.py
   state.refreshMs.push(performance.now() - started);

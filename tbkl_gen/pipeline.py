@@ -1,0 +1,317 @@
+"""One notice, from its text to its Word document: the pipeline that every caller uses.
+
+`run` takes the text of one notice, the path it is known by and the workspace it belongs to, and
+returns an `Outcome`: every problem in the order it is printed, the notice, its layout and the
+bytes of its document. `tbkl check`, `tbkl render` (each notice of a batch, in whichever process
+renders it), a drafting page and an importer all call it, so the same source gets the same
+messages whoever reads it. `run_file` is `run` for a file on disk, with the file's own checks.
+
+The steps:
+
+1. load (`source.load`): YAML → plain data with places → merged over the office defaults → the
+   notice's shape. A notice that reading found errors in is still built in part, for step 2;
+2. validate (`validate`): the decree's rules and drafters' slips, except about values already
+   reported as unreadable;
+3. find the template it asks for (`template_request`): a problem where it was named if there is
+   none or it may not be used;
+4. order: the problems of the workspace's `tbkl.yaml` first, then the notice's in line order,
+   then those in the files it inherits from;
+5. lay out (`word.layout`) and render (`word.render`, `word.write`): only a valid notice, and only
+   as far as asked (`until`).
+
+A number used twice is a problem across notices: `NumberRegistry` finds it for the callers that
+hold many, and `Outcome.add` puts its problem in its place.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from tbkl_gen.errors import Place, Problem, Severity, TbklError
+from tbkl_gen.nd30.words import number_text
+from tbkl_gen.notice.model import Notice
+from tbkl_gen.source.load import Loaded, load_notice, load_text
+from tbkl_gen.source.places import Path_, Source, field_path
+from tbkl_gen.source.shape import read_together
+from tbkl_gen.source.workspace import Workspace
+from tbkl_gen.validate import validate
+
+if TYPE_CHECKING:
+    from tbkl_gen.word.layout import Layout
+
+Stage = Literal["check", "layout", "document"]
+"""How far `run` goes with a valid notice: its problems only, its layout too, or its document too."""
+
+TemplateFinder = Callable[[str | None, Path | None, Path | None, Path | None], Path]
+"""Find a template file from its name (None: the default), the workspace's templates folder, the
+folder it was written in and the folder it may not leave (see `word.render.find_template`); raise
+a `TbklError` when there is none or it may not be used."""
+
+NumberKey = tuple[str, str, int, str, str]
+"""What makes a number unique: parent body, issuing body, year, number and symbol."""
+
+# The fields a number is unique by; when one of them could not be read, no comparison is made.
+_NUMBERED_BY = {("co_quan",), ("so",), ("ky_hieu",), ("ngay",)}
+
+
+@dataclass
+class Outcome:
+    """What became of one notice: its problems and, as far as it got, its notice, layout and document."""
+
+    path: Path
+    workspace_problems: list[Problem] = field(default_factory=list)
+    """Problems of the workspace's `tbkl.yaml` itself; a caller of many notices prints them once."""
+    notice_problems: list[Problem] = field(default_factory=list)
+    """The notice's problems: its own in line order, then those in the files it inherits from."""
+    notice: Notice | None = None
+    """The notice, when loading could build it whole (its meaning may still be wrong)."""
+    source: Source | None = None
+    """The source merged with the office defaults: where each value was written."""
+    layout: Layout | None = None
+    document: bytes | None = None
+    """The .docx bytes: only for a valid notice, and only when asked."""
+    template: Path | None = None
+    """The template the document was rendered through."""
+    number: tuple[NumberKey, Place] | None = None
+    """What makes the notice's number unique, and where the number was written; None on a draft
+    (no number) and when the body, number, symbol or date could not be read."""
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem, in the order to print them."""
+        return [*self.workspace_problems, *self.notice_problems]
+
+    @property
+    def valid(self) -> bool:
+        """Tell whether the notice can be rendered: it loaded whole and nothing is an error."""
+        return self.notice is not None and not any(p.is_error for p in self.problems)
+
+    def add(self, problem: Problem) -> None:
+        """Add a problem found later (a number used twice, a template), in its place in the order."""
+        self.notice_problems = in_order(self.path, unique([*self.notice_problems, problem]))
+
+    def summary(self) -> Outcome:
+        """Return the outcome without its notice, source, layout and document: what a report needs,
+        light enough to send from a worker process."""
+        return Outcome(self.path, self.workspace_problems, self.notice_problems, template=self.template, number=self.number)
+
+
+def run(
+    text: str,
+    path: Path,
+    workspace: Workspace | None,
+    *,
+    until: Stage = "document",
+    template: str | None = None,
+    find_template: TemplateFinder | None = None,
+) -> Outcome:
+    """Check one notice's text and, when it is valid, lay it out and render it (see `until`).
+
+    path names the notice in messages and places relative templates (`mau: mau-rieng.docx`); it
+    need not exist. template, when given, is the template name or .docx path chosen over the
+    notice's and the workspace's (the command line's `--template`); find_template finds the
+    file (default: `word.render.find_template`).
+    """
+    loaded = load_text(text, path, workspace.defaults if workspace is not None else None)
+    return _carry_on(loaded, path, workspace, until, template, find_template)
+
+
+def run_file(
+    path: Path,
+    workspace: Workspace | None,
+    *,
+    until: Stage = "document",
+    template: str | None = None,
+    find_template: TemplateFinder | None = None,
+) -> Outcome:
+    """Run the pipeline on a notice's file: `run` on its text, after the file's own checks (a
+    regular file, its size, its encoding), with the same messages."""
+    loaded = load_notice(path, workspace.defaults if workspace is not None else None)
+    return _carry_on(loaded, path, workspace, until, template, find_template)
+
+
+def _carry_on(
+    loaded: Loaded, path: Path, workspace: Workspace | None, until: Stage, template: str | None, find_template: TemplateFinder | None
+) -> Outcome:
+    outcome = Outcome(path, list(workspace.problems) if workspace is not None else [], notice=loaded.notice, source=loaded.source)
+    problems = list(loaded.problems)
+    checked = loaded.notice or loaded.partial
+    source = loaded.source
+    if checked is not None and source is not None:
+        problems += _outside(source.broken, validate(checked, source))
+        if not read_together(source.broken) & _NUMBERED_BY:
+            key = number_key(checked)
+            if key is not None:
+                outcome.number = (key, source.place(("so",)))
+    outcome.notice_problems = in_order(path, unique(problems))
+    if loaded.notice is None or source is None:
+        return outcome
+    # A template the notice names (or the caller gives) is its own mistake, checked at every stage;
+    # the workspace's `mau` is the workspace's, which `tbkl check` reports once, and looking it up
+    # would load the Word machinery (jinja) into every check.
+    if template or loaded.notice.mau or until == "document":
+        try:
+            outcome.template = _find(loaded.notice, source, path, workspace, template, find_template)
+        except TbklError as exc:
+            outcome.add(Problem(_template_place(loaded.notice, source, path, workspace, template), str(exc), code="template"))
+    if until == "check" or not outcome.valid:
+        return outcome
+    from tbkl_gen.word.layout import lay_out  # here: checking alone needs no Word machinery
+
+    outcome.layout = lay_out(loaded.notice)
+    if until == "document":
+        assert outcome.template is not None  # found, or the notice is not valid
+        try:
+            outcome.document = document(outcome.layout, outcome.template)
+        except TbklError as exc:
+            outcome.add(Problem(_template_place(loaded.notice, source, path, workspace, template), str(exc), code="template"))
+    return outcome
+
+
+def _find(
+    notice: Notice, source: Source, path: Path, workspace: Workspace | None, given: str | None, find_template: TemplateFinder | None
+) -> Path:
+    """Return the template the notice is rendered through (see `template_request`)."""
+    written = source.origins.get(("mau",), path)  # tbkl.yaml when the notice inherits its `mau`
+    name, written_in, boundary = template_request(given, notice.mau, written, workspace)
+    templates_dir = workspace.templates_dir if workspace is not None else None
+    return (find_template or _find_template)(name, templates_dir, written_in, boundary)
+
+
+def template_request(
+    command_line: str | None, notice_template: str | None, written_in: Path, workspace: Workspace | None
+) -> tuple[str | None, Path | None, Path | None]:
+    """Return which template a notice asks for: its name, the folder it was written in, its bound.
+
+    The command line's --template may name any .docx (folder None). A notice's `mau`, written in
+    the file written_in (the notice, or tbkl.yaml when it is a default), is read from that file's
+    folder and may not leave the workspace (the notice's folder outside one); tbkl.yaml's own
+    `mau` is read from the workspace's root, inside it.
+    """
+    if command_line:
+        return command_line, None, None
+    folder = written_in.resolve().parent
+    if notice_template:
+        return notice_template, folder, workspace.root.resolve() if workspace is not None else folder
+    if workspace is not None and workspace.template:
+        root = workspace.root.resolve()
+        return workspace.template, root, root
+    return None, None, None
+
+
+def _template_place(notice: Notice, source: Source, path: Path, workspace: Workspace | None, given: str | None) -> Place:
+    """Return where the template that failed was named: --template, `mau`, or tbkl.yaml's `mau`."""
+    if given:
+        return Place(None, None, None, "--template")
+    if notice.mau:
+        return source.place(("mau",))
+    if workspace is not None and workspace.template_place is not None:
+        return workspace.template_place
+    return Place(path, field="mau")
+
+
+def _find_template(name: str | None, templates_dir: Path | None, written_in: Path | None, boundary: Path | None) -> Path:
+    from tbkl_gen.word.render import find_template
+
+    return find_template(name, templates_dir, written_in=written_in, boundary=boundary).resolve()
+
+
+def document(layout: Layout, template: Path) -> bytes:
+    """Return the .docx bytes of a laid-out notice through one template."""
+    from tbkl_gen.word.render import prepared
+    from tbkl_gen.word.write import package
+
+    return package(prepared(template).render_parts(layout))
+
+
+# --- the order of problems ------------------------------------------------------------------------
+
+
+def _outside(broken: set[Path_], problems: list[Problem]) -> list[Problem]:
+    """Drop meaning problems about values the loader already reported as unreadable."""
+    if not broken:
+        return problems
+    fields = [field_path(path) for path in read_together(broken)]
+
+    def inside(name: str) -> bool:
+        return any(name == f or name.startswith((f + ".", f + "[")) for f in fields)
+
+    return [p for p in problems if not inside(p.place.field)]
+
+
+def unique(problems: list[Problem]) -> list[Problem]:
+    """Drop a problem that both the loader and validation found at the same place."""
+    seen: set[tuple[Place, str, Severity]] = set()
+    kept = []
+    for problem in problems:
+        key = (problem.place, problem.message, problem.severity)
+        if key not in seen:
+            seen.add(key)
+            kept.append(problem)
+    return kept
+
+
+def in_order(path: Path, problems: list[Problem]) -> list[Problem]:
+    """Return the notice's own problems in line order, then those in files it inherits from."""
+    far = float("inf")
+    return sorted(problems, key=lambda p: (p.place.file not in (None, path), p.place.line or far, p.place.column or 0))
+
+
+# --- a number is used once (across notices) -------------------------------------------------------
+
+
+def number_key(notice: Notice) -> NumberKey | None:
+    """Return what makes a number unique: issuing body, year, number and symbol; None on drafts."""
+    number = (notice.so or "").strip()
+    if not number:
+        return None
+    co_quan = notice.co_quan
+    if number.isascii() and number.isdigit():
+        number = number.lstrip("0") or "0"
+    return (_words(co_quan.chu_quan or ""), _words(" ".join(co_quan.ten)), notice.ngay.nam, number, notice.symbol)
+
+
+class NumberRegistry:
+    """The numbers given so far, per issuing body and year: each may be used once (Điều 15)."""
+
+    def __init__(self) -> None:
+        self._first: dict[NumberKey, Place] = {}
+
+    def add(self, key: NumberKey | None, place: Place) -> Problem | None:
+        """Remember a number by its key (see `number_key`); return the problem on a second use."""
+        if key is None:
+            return None
+        first = self._first.setdefault(key, place)
+        if first is place:
+            return None
+        _, _, year, number, symbol = key
+        return Problem(
+            place,
+            f"số {_number_shown(number)}/{symbol} năm {year} đã dùng ở {_where(first)}",
+            Severity.ERROR,
+            "mỗi cơ quan đánh số liên tục trong năm, mỗi số chỉ dùng một lần",
+            "duplicate_number",
+        )
+
+
+def _number_shown(number: str) -> str:
+    return number_text(number) if number.isascii() and number.isdigit() and len(number) <= 6 else number[:40]
+
+
+def _words(text: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(text.split()).upper())
+
+
+def _where(place: Place) -> str:
+    if place.file is None:
+        return "một thông báo khác"
+    path = place.file
+    try:
+        shown = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        shown = path.as_posix()
+    return f"{shown}:{place.line}" if place.line else shown

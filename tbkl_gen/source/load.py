@@ -1,0 +1,71 @@
+"""Load one notice: read its source (`read`), merge the office defaults (`workspace`), hold the
+result to the notice's shape (`shape`).
+
+A notice is loaded from its file (`load_notice`) or from its text (`load_text`, for a page or
+an importer); both give the same problems for the same content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tbkl_gen.errors import Problem
+from tbkl_gen.notice.model import Notice
+from tbkl_gen.notice.model import EXTEND_KEY
+from tbkl_gen.source.places import Source
+from tbkl_gen.source.read import capped, read_source, read_text, sorted_by_place
+from tbkl_gen.source.shape import check_shape
+from tbkl_gen.source.workspace import merge_defaults
+
+
+@dataclass
+class Loaded:
+    """The outcome of loading one notice: the notice if it is valid, and every problem found.
+
+    `partial` is a notice for meaning checks only, never to be rendered: the one the model
+    built although reading found errors it does not see (a duplicate key, a refused tag), or
+    one with stand-ins for the values the model refused. Its source's `broken` paths say which
+    messages about it are to be dropped.
+    """
+
+    path: Path
+    notice: Notice | None
+    source: Source | None
+    problems: list[Problem]
+    partial: Notice | None = None
+
+
+def load_notice(path: Path, defaults: Source | None = None) -> Loaded:
+    """Read and validate the shape of one notice, merged over the office defaults when given."""
+    source, problems = read_source(path)
+    if source is None:
+        return Loaded(path, None, None, problems)
+    return build_notice(source, defaults)
+
+
+def load_text(text: str, path: Path, defaults: Source | None = None) -> Loaded:
+    """Load a notice from its text as if it were the file at path (see `read.read_text`)."""
+    source, problems = read_text(text, path)
+    if source is None:
+        return Loaded(path, None, None, problems)
+    return build_notice(source, defaults)
+
+
+def build_notice(source: Source, defaults: Source | None = None) -> Loaded:
+    """Turn plain data (merged with defaults) into a `Notice`, or the problems that prevent it."""
+    if defaults is None and EXTEND_KEY not in source.data:
+        merged = source
+    else:
+        merged = merge_defaults(source, defaults or Source(source.path, {}))
+        merged.broken = set(source.broken)
+        for written in (defaults, source):
+            if written is not None:
+                mine = [p for p in written.flow | set(written.comments) if merged.file_of(p) == written.path]
+                merged.flow |= {p for p in mine if p in written.flow}
+                merged.comments.update({p: written.comments[p] for p in mine if p in written.comments})
+    notice, problems, stand_in = check_shape(merged)
+    problems = capped(source.path, sorted_by_place([*source.problems, *problems]))
+    if any(p.is_error for p in source.problems):
+        return Loaded(source.path, None, merged, problems, partial=notice or stand_in)
+    return Loaded(source.path, notice, merged, problems, partial=stand_in)

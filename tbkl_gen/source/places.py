@@ -1,0 +1,68 @@
+"""A source as plain data with the place of every key and value: what loading hands on.
+
+No yaml here: validation, which only needs to say where a value was written, reads these types
+without pulling in the parser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tbkl_gen.errors import Place, Problem
+
+Path_ = tuple[Any, ...]
+
+
+@dataclass
+class Source:
+    """Plain data read from one YAML file, with the place of every key and value."""
+
+    path: Path
+    data: dict[str, Any]
+    value_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    raw_plain: dict[Path_, str] = field(default_factory=dict)
+    origins: dict[Path_, Path] = field(default_factory=dict)
+    """Values merged in from another file (office defaults), by path: that file."""
+    problems: list[Problem] = field(default_factory=list)
+    """Problems found while reading the file that did not stop the reading."""
+    broken: set[Path_] = field(default_factory=set)
+    """Paths whose value is already reported; the model's complaints about them are noise."""
+    flow: set[Path_] = field(default_factory=set)
+    """Paths of values written in brackets (`[a, b]`, `{a: b}`), often text YAML misread."""
+    comments: dict[Path_, str] = field(default_factory=dict)
+    """Comments written right after a value on its line: YAML dropped them from the text."""
+
+    def place(self, path: Path_, *, key: bool = False) -> Place:
+        """Return where the value (or key) at path was written, or its nearest parent."""
+        marks = self.key_marks if key else self.value_marks
+        probe = tuple(path)
+        while probe:
+            if probe in marks:
+                return Place(self.file_of(probe), *marks[probe], field_path(path))
+            if not key and probe in self.key_marks:
+                return Place(self.file_of(probe), *self.key_marks[probe], field_path(path))
+            probe = probe[:-1]
+        line, column = self.value_marks.get((), (1, 1))
+        return Place(self.path, line, column, field_path(path))
+
+    def file_of(self, path: Path_) -> Path:
+        """Return the file the value at path was written in."""
+        for end in range(len(path), 0, -1):
+            origin = self.origins.get(path[:end])
+            if origin is not None:
+                return origin
+        return self.path
+
+
+def field_path(path: Path_) -> str:
+    """Return a path as drafters read it: `noi_dung[2].khoan`, counting items from 1."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
