@@ -20,6 +20,7 @@ pytest.importorskip("selenium")
 
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.common.exceptions import TimeoutException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
@@ -194,12 +195,19 @@ def test_a_file_edited_on_disk_while_open_is_not_overwritten(browser: webdriver.
     open_page(browser, served)
     click(browser, wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#notices tr td.actions button")))
     summary = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, '#fields textarea[data-field="trich_yeu"]'))
-    by_hand = path.read_text(encoding="utf-8").replace('trich_yeu: "Kết luận họp giao ban"', 'trich_yeu: "Sửa trong VS Code"')
+    opened_text = path.read_text(encoding="utf-8")
+    by_hand = opened_text.replace('trich_yeu: "Kết luận họp giao ban"', 'trich_yeu: "Sửa trong VS Code"')
     path.write_text(by_hand, encoding="utf-8")
     click(browser, summary)
     summary.send_keys(Keys.END, " tháng 3")
+    assert path.read_text(encoding="utf-8") != opened_text
     click(browser, find(browser, "#save"))
-    message = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#banner.error"))
+    try:
+        message = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#banner.error"))
+    except TimeoutException:
+        raise AssertionError(
+            f"no conflict shown; status: {find(browser, '#status').text!r}; file: {path.read_text(encoding='utf-8')!r}"
+        ) from None
     assert "đã được sửa ở nơi khác sau khi mở (ví dụ trong VS Code); chưa lưu để không ghi đè" in message.text
     assert path.read_text(encoding="utf-8") == by_hand
     screenshot(browser, "4-xung-dot")
