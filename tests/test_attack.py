@@ -224,3 +224,29 @@ def test_import_text_and_diff_refuse_every_hostile_file(case: hostile.Case, comm
     assert outcome.seconds < 5
     if outcome.peak_mib is not None:
         assert outcome.peak_mib < PEAK_MIB
+
+
+# --- a workspace template that is a link out of the workspace ----------------------------------
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symbolic links need privileges on Windows")
+def test_a_workspace_template_linked_from_outside_is_refused_by_render_and_check(tmp_path: Path) -> None:
+    folder = tmp_path / "ws"
+    assert render_cli(["init", str(folder)]).exit_code == 0
+    (folder / "notices" / "a.yaml").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    outside = tmp_path / "secret.docx"
+    outside.write_bytes(BUILT_IN.read_bytes())
+    (folder / "templates" / "evil.docx").symlink_to(outside)
+    config = folder / "tbkl.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace('mau: "ubnd-tinh"', 'mau: "evil"'), encoding="utf-8")
+    line = next(n for n, text in enumerate(config.read_text(encoding="utf-8").splitlines(), start=1) if text.startswith("mau:"))
+    message = f"tbkl.yaml:{line}:6: mau: mẫu “evil” là liên kết tới tệp nằm ngoài thư mục làm việc; hãy chép tệp mẫu vào templates/\n"
+    for command in (["render"], ["check"]):
+        result = render_cli(command, cwd=folder)
+        assert result.exit_code == 1
+        assert message in result.output
+    assert not list((folder / "out").glob("*.docx"))
+    (folder / "templates" / "inside.docx").write_bytes(BUILT_IN.read_bytes())
+    (folder / "templates" / "evil.docx").unlink()
+    (folder / "templates" / "evil.docx").symlink_to(folder / "templates" / "inside.docx")
+    assert render_cli(["render"], cwd=folder).exit_code == 0

@@ -513,6 +513,8 @@ def find_template(
     else:
         for folder in (workspace_templates, builtin_templates_dir()):
             if folder is not None and (folder / f"{name}{TEMPLATE_SUFFIX}").is_file():
+                if folder is workspace_templates:
+                    _inside_templates(name, folder)
                 return folder / f"{name}{TEMPLATE_SUFFIX}"
     known = builtin_template_names()
     if workspace_templates is not None and workspace_templates.is_dir():
@@ -521,6 +523,17 @@ def find_template(
 
 
 _PLAIN_NAME = re.compile(r"^[^/\\:]+$")
+
+
+def _inside_templates(name: str, folder: Path) -> None:
+    """Refuse a workspace template that is a link leading out of the workspace (folder's parent).
+
+    A workspace may come from someone else: a link templates/x.docx to a document elsewhere on
+    the machine would copy that document's parts into every notice rendered with it.
+    """
+    target = (folder / f"{name}{TEMPLATE_SUFFIX}").resolve()
+    if not target.is_relative_to(folder.resolve().parent):
+        raise TemplateOutside(name, "là liên kết tới tệp nằm ngoài thư mục làm việc; hãy chép tệp mẫu vào templates/")
 
 
 def _inside(name: str, folder: Path, boundary: Path) -> Path:
