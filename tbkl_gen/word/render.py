@@ -703,7 +703,8 @@ def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, s
         candidates.append(shipped)
     for candidate in candidates:
         try:
-            cached = json.loads(candidate.read_text(encoding="utf-8"))
+            raw = _read_own(candidate) if candidate is cache_file else candidate.read_bytes()
+            cached = json.loads(raw.decode("utf-8"))
             if candidate is cache_file or cached["digest"] == _parts_digest(parts):
                 return cached["sources"], _Widths(*cached["widths"]), dict(cached.get("parts", {}))
         except (OSError, ValueError, KeyError, TypeError):
@@ -748,6 +749,20 @@ def _cache_folder() -> Path | None:
     if status.st_uid != os.getuid() or status.st_mode & 0o022:
         return None
     return folder
+
+
+def _read_own(path: Path) -> bytes:
+    """Return the bytes of a cache file that only this user could have written, else raise OSError.
+
+    The cache folder is the user's own (`_cache_folder`), but a file in it may still be writable
+    by others (a umask of 000): such a file could hold someone else's code, so it is not read.
+    """
+    with path.open("rb") as handle:
+        if sys.platform != "win32":
+            status = os.fstat(handle.fileno())
+            if status.st_uid != os.getuid() or status.st_mode & 0o022:
+                raise OSError(f"{path}: not this user's own file")
+        return handle.read()
 
 
 def prepared_form(path: Path, parts: dict[str, bytes] | None = None) -> dict[str, Any]:
@@ -860,7 +875,7 @@ def _compiled(path: Path, sources: dict[str, str], key: str) -> dict[str, jinja2
     try:
         if cache_file is None:
             raise ValueError("no cache")
-        codes = marshal.loads(cache_file.read_bytes())
+        codes = marshal.loads(_read_own(cache_file))
         if not (isinstance(codes, dict) and codes.keys() == sources.keys()):
             raise ValueError("stale")
     except (OSError, ValueError, EOFError, TypeError):
