@@ -34,13 +34,13 @@ def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def template_with(target: Path, payload: str) -> Path:
-    """Write a copy of the built-in template with payload in place of {{ trich_yeu }}."""
+    """Write a copy of the built-in template with payload in place of the summary's tag."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(BUILT_IN) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as copy:
         for info in source.infolist():
             data = source.read(info)
             if info.filename == "word/document.xml":
-                data = data.replace(b"{{ trich_yeu }}", payload.encode("utf-8"), 1)
+                data = data.replace(b"{{r trich_yeu_dong }}", payload.encode("utf-8"), 1)
             copy.writestr(info.filename, data)
     target.write_bytes(buffer.getvalue())
     return target
@@ -213,8 +213,8 @@ def test_import_text_and_diff_refuse_every_hostile_file(case: hostile.Case, comm
     assert outcome.returncode == 1, outcome.stdout + outcome.stderr
     text = outcome.stdout + outcome.stderr
     assert "Traceback" not in text
-    if case.name in NOT_A_FILE:  # never opened: taken for a missing file (the wording could be better)
-        assert "không tìm thấy" in text or "không có tệp Word (.docx, .doc) nào để nhập" in text
+    if case.name in NOT_A_FILE:  # never opened, named for what it is (a folder given to import is searched)
+        assert ", không phải một tệp\n" in text or (command == "import" and "không có tệp Word (.docx, .doc) nào để nhập" in text)
     elif command == "import":
         assert f"{path.as_posix()}: không nhập được: {REASONS[case.name]}\n" in text
     else:

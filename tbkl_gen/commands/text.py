@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tbkl_gen.errors import Problem, TbklError
+from tbkl_gen.wordfile import refuse_unless_regular
 
 DOCX_SUFFIXES = (".docx", ".docm")
 SOURCE_SUFFIXES = (".yaml", ".yml")
@@ -84,8 +85,9 @@ def _squeeze(text: str) -> str:
 
 def notice_lines(path: Path) -> tuple[list[str], list[Problem]]:
     """Return the notice at path (.yaml or .docx) as lines of text, and the source's warnings."""
-    if not path.is_file():
+    if not path.exists():
         raise TbklError(f"không tìm thấy “{path.as_posix()}”")
+    refuse_unless_regular(path)
     suffix = path.suffix.lower()
     if suffix in SOURCE_SUFFIXES:
         with tempfile.TemporaryDirectory(prefix="tbkl-text-") as folder:

@@ -41,7 +41,7 @@ from tbkl_gen import __version__
 from tbkl_gen.word import template_repair, template_tags, wordml
 from tbkl_gen.errors import TbklError, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
 from tbkl_gen.word.layout import Layout
-from tbkl_gen.wordfile import open_word_file
+from tbkl_gen.wordfile import open_word_file, refuse_unless_regular
 
 DEFAULT_TEMPLATE = "ubnd-tinh"
 TEMPLATE_SUFFIX = ".docx"
@@ -509,10 +509,19 @@ def find_template(
         candidate = Path(name) if written_in is None else _inside(name, written_in, boundary or written_in)
         if candidate.is_file():
             return candidate
+        try:
+            refuse_unless_regular(candidate)
+        except WordFileRefused as exc:
+            raise TemplateBroken(candidate, exc.reason) from None
     elif not _PLAIN_NAME.match(name) or name in (".", ".."):
         raise TemplateOutside(name, "tên mẫu không được chứa thư mục; đường dẫn tới tệp mẫu phải kết thúc bằng .docx")
     else:
         for folder in (workspace_templates, builtin_templates_dir()):
+            if folder is not None and folder is workspace_templates:
+                try:
+                    refuse_unless_regular(folder / f"{name}{TEMPLATE_SUFFIX}")
+                except WordFileRefused as exc:
+                    raise TemplateBroken(folder / f"{name}{TEMPLATE_SUFFIX}", exc.reason) from None
             if folder is not None and (folder / f"{name}{TEMPLATE_SUFFIX}").is_file():
                 if folder is workspace_templates:
                     _inside_templates(name, folder)
