@@ -23,7 +23,14 @@ import yaml
 from tbkl_gen.errors import Place, Problem, Severity
 from tbkl_gen.notice.model import ALL_KEYS, BLOCK_KEYS
 from tbkl_gen.source.dates import impossible_date
-from tbkl_gen.source.indentation import KEY_WITH_VALUE, Indentation, indent_of, swallowed_key
+from tbkl_gen.source.indentation import (
+    INVISIBLE_SPACES,
+    KEY_WITH_VALUE,
+    Indentation,
+    indent_of,
+    invisible_indent_message,
+    swallowed_key,
+)
 from tbkl_gen.source.places import Path_, Source, field_path
 
 
@@ -201,9 +208,27 @@ def _parse(path: Path, text: str, problems: list[Problem], fast: bool = True) ->
         # reported whatever happened next, each with the field that holds it when known
         problems.extend(_forbidden_problems(path, text, forbidden, owners))
     problems.extend(builder.source.problems)
+    problems.extend(_invisible_indents(path, text))
     builder.source.problems = []
     builder.source.broken.update(owners.values())
     return builder.source
+
+
+def _invisible_indents(path: Path, text: str) -> list[Problem]:
+    """Report spaces YAML does not count in the indentation of a file it could still read.
+
+    Such a line parses as something else than the drafter sees (`\u00a0 ho_ten: A` is a key
+    of its own, `-\u00a0A` is text, not an item), so the slip is named where it was typed.
+    """
+    problems: list[Problem] = []
+    if not any(character in text for character in INVISIBLE_SPACES):
+        return problems
+    for index, line in enumerate(text.split("\n")):
+        found = invisible_indent_message(line, index + 1)
+        if found is not None:
+            column, message, hint = found
+            problems.append(Problem(Place(path, index + 1, column + 1), message, hint=hint, code="invisible_space"))
+    return problems
 
 
 def _compose(path: Path, text: str, loader: _Loader) -> Any:

@@ -20,7 +20,14 @@ from typing import Any, NamedTuple
 import yaml
 
 from tbkl_gen.errors import Place, Problem
-from tbkl_gen.source.indentation import KEY_WITH_VALUE, Indentation, indent_of, key_without_colon, swallowed_key
+from tbkl_gen.source.indentation import (
+    KEY_WITH_VALUE,
+    Indentation,
+    indent_of,
+    invisible_indent_message,
+    key_without_colon,
+    swallowed_key,
+)
 
 
 @dataclass
@@ -66,6 +73,21 @@ class Report:
     def runaway(self) -> tuple[int, int, str, int] | None:
         """The quoted value that ran past its line into the keys below (see `_runaway_quote`)."""
         return _runaway_quote(self.text, self.error)
+
+    @cached_property
+    def invisible(self) -> tuple[int, int, str, str] | None:
+        """The nearest line at or above the break, back to where the broken block began, whose
+        indentation holds a space YAML does not count: (0-based line, column, message, hint)."""
+        stop = self.mark
+        if stop is None:
+            return None
+        start = self.error.context_mark
+        first = start.line if start is not None and start.line <= stop.line else stop.line
+        for index in range(min(stop.line, len(self.lines) - 1), first - 1, -1):
+            found = invisible_indent_message(self.lines[index], index + 1)
+            if found is not None:
+                return (index, *found)
+        return None
 
 
 class Explanation(NamedTuple):
@@ -129,6 +151,11 @@ def _tab(report: Report) -> Explanation:
     return Explanation(
         report.at(report.mark), "ký tự tab không được dùng ở đây", "thay tab bằng dấu cách, hoặc đặt cả giá trị trong ngoặc kép"
     )
+
+
+def _invisible_space(report: Report) -> Explanation:
+    line, column, message, hint = report.invisible  # type: ignore[misc]
+    return Explanation((line + 1, column + 1), message, hint, "invisible_space")
 
 
 def _cannot_start(report: Report) -> Explanation:
@@ -336,6 +363,8 @@ EXPLAINERS: list[tuple[Matcher, Explainer]] = [
     # A quoted value that ran on into the keys below: PyYAML breaks later, wherever it can.
     (lambda report: report.runaway is not None, _swallowing_quote),
     (problem_says("found character '\\t' that cannot start any token"), _tab),
+    # A space pasted from Word or the web in the indentation: YAML reads it as text, and breaks.
+    (lambda report: report.invisible is not None, _invisible_space),
     (problem_says("that cannot start any token"), _cannot_start),
     (both(_QUOTED, problem_says("found unknown escape character")), _unknown_escape),
     (both(_QUOTED, problem_says("expected escape sequence")), _bad_escape_code),
