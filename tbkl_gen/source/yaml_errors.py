@@ -24,6 +24,7 @@ from tbkl_gen.source.indentation import (
     KEY_WITH_VALUE,
     Indentation,
     indent_of,
+    invisible_indent,
     invisible_indent_message,
     key_without_colon,
     swallowed_key,
@@ -76,11 +77,27 @@ class Report:
 
     @cached_property
     def invisible(self) -> tuple[int, int, str, str] | None:
-        """The nearest line at or above the break, back to where the broken block began, whose
-        indentation holds a space YAML does not count: (0-based line, column, message, hint)."""
+        """The nearest line at or above the break, back to the top-level key whose block broke,
+        whose indentation holds a space YAML does not count: (0-based line, column, message, hint).
+
+        Such a line is often read as the continuation of the value above it, so YAML breaks a
+        line or more below it.
+        """
         stop = self.mark
         if stop is None:
             return None
+        last = min(stop.line, len(self.lines) - 1)
+        first = last
+        while first > 0 and not _top_level(self.lines[first]):
+            first -= 1
+        start = self.error.context_mark
+        if start is not None:
+            first = min(first, start.line)
+        for index in range(last, first - 1, -1):
+            found = invisible_indent_message(self.lines[index], index + 1)
+            if found is not None:
+                return (index, *found)
+        return None
         start = self.error.context_mark
         first = start.line if start is not None and start.line <= stop.line else stop.line
         for index in range(min(stop.line, len(self.lines) - 1), first - 1, -1):
@@ -391,6 +408,11 @@ EXPLAINERS: list[tuple[Matcher, Explainer]] = [
 
 
 # --- helpers: finding the real place of a mistake --------------------------------------------
+
+
+def _top_level(line: str) -> bool:
+    """Tell a line that opens a top-level key: text from its first column, not a comment."""
+    return line[:1] not in ("", " ", "#", "-") and invisible_indent(line) is None
 
 
 def _open_flow(lines: list[str], mark: Any) -> tuple[int, int] | None:
