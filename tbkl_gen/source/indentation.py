@@ -42,7 +42,7 @@ def invisible_indent(line: str) -> int | None:
     """Return the 0-based column of the first invisible space in a line's indentation, or None.
 
     The indentation is what stands before the line's first visible character, the dashes of
-    list items included: `-\u00a0khoan:` was meant as `- khoan:`.
+    list items included: `-` then a non-breaking space then `khoan:` was meant as `- khoan:`.
     """
     match = _INVISIBLE_IN_INDENT.match(line)
     return match.start(1) if match else None

@@ -218,8 +218,8 @@ def _parse(path: Path, text: str, problems: list[Problem], fast: bool = True) ->
 def _invisible_indents(path: Path, text: str, source: Source) -> list[Problem]:
     """Report spaces YAML does not count in the indentation of a file it could still read.
 
-    Such a line parses as something else than the drafter sees (`\u00a0 ho_ten: A` is a key of
-    its own, `-\u00a0A` is text, not an item), so the slip is named where it was typed. Only a
+    Such a line parses as something else than the drafter sees (a non-breaking space before
+    `ho_ten: A` makes a key of its own, one after a `-` makes text, not an item), so the slip is named where it was typed. Only a
     line where a key or a value begins is looked at: inside a block of text (`|`, `>`) or a
     quoted value, a leading space of any kind is the text itself.
     """

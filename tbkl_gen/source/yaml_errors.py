@@ -98,13 +98,6 @@ class Report:
             if found is not None:
                 return (index, *found)
         return None
-        start = self.error.context_mark
-        first = start.line if start is not None and start.line <= stop.line else stop.line
-        for index in range(min(stop.line, len(self.lines) - 1), first - 1, -1):
-            found = invisible_indent_message(self.lines[index], index + 1)
-            if found is not None:
-                return (index, *found)
-        return None
 
 
 class Explanation(NamedTuple):
