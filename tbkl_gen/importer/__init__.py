@@ -19,7 +19,9 @@ from typing import Any
 
 import yaml
 
+from tbkl_gen.errors import WordFileRefused
 from tbkl_gen.importer.document import CannotImport, convert_doc, open_document
+from tbkl_gen.wordfile import refuse_unless_regular
 from tbkl_gen.importer.emit import notice_yaml
 from tbkl_gen.importer.report import CORRECTION, DECREE, TO_FIX, FileReport, report_text
 from tbkl_gen.notice.model import EXTEND_KEY, Notice
@@ -122,8 +124,12 @@ def import_file(path: Path, target: Path, report: FileReport, *, workspace: Any 
     suffix = path.suffix.lower()
     if suffix not in WORD_SUFFIXES:
         raise CannotImport(path, "chỉ nhập được tệp Word .docx hoặc .doc")
-    if not path.is_file():
+    if not path.exists():
         raise CannotImport(path, "không tìm thấy tệp")
+    try:
+        refuse_unless_regular(path)
+    except WordFileRefused as exc:
+        raise CannotImport(path, exc.reason) from None
     if target.exists() and not force:
         raise CannotImport(path, f"{target.as_posix()} đã có, không ghi đè (dùng --force để ghi đè)")
     with tempfile.TemporaryDirectory(prefix="tbkl-import-") as work:
