@@ -33,6 +33,7 @@ from tbkl_gen.nd30.grammar import (
     COPY_COUNT_SHAPE,
     NUMBER_SHAPE,
     SYMBOL_SHAPE,
+    UPPER_LETTERS,
     all_caps,
     archive_content,
     is_archive,
@@ -677,14 +678,17 @@ def _symbol_hint(symbol: str) -> str:
 
 _ROMAN = r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _BULLETS = ("-", "–", "—", "+", "•", "·", "*", "●", "▪", "◦", "○", "►", "✓")
+_UPPER_INITIAL = re.escape(UPPER_LETTERS)
 _TYPED_LABEL = re.compile(
     r"^(?:"
-    rf"(?=[IVXLCDM])(?:{_ROMAN})[.):]"  # I. II) V:
+    rf"(?=[IVXLCDM])(?:{_ROMAN})(?:[.):]|\s?[-–])"  # I. II) V: III - (the older "I - ĐÁNH GIÁ")
     r"|\d{1,2}(?:\.\d{1,2})*[.):]|\d{1,2}-"  # 1. 1) 1.2. 1-; never 2026 or 1.000
     r"|\(\d{1,2}\)|\([a-zđ]\)"  # (1) (a)
     r"|[a-zđA-ZĐ][.)]"  # a) a. A.
     rf"|[{re.escape(''.join(_BULLETS))}]"  # - – + •
     r")(?=\s)"
+    # a number or a Roman numeral glued to the capital that starts the text: "1.Phòng", "II.Nhiệm vụ"
+    rf"|^(?:(?=[IVXLCDM])(?:{_ROMAN})|\d{{1,2}}(?:\.\d{{1,2}})*)[.)](?=[{_UPPER_INITIAL}])"
 )
 """A label typed in front of a block the tool numbers: the shapes drafters type, each followed by a space."""
 _NUMBERED_BY = {
@@ -694,7 +698,7 @@ _NUMBERED_BY = {
     "gach": "công cụ tự thêm dấu “-” đầu dòng",
     "cong": "công cụ tự thêm dấu “+” đầu dòng",
 }
-_WRAPPED = re.compile(r'^(?:“[^“”]+”|"[^"“”]+")$')
+_WRAPPED = re.compile(r'^(?:“[^“”]+”|"[^"“”]+"|‘[^‘’]+’)$')
 """A whole value in one pair of quotes; a quoted phrase that the text goes on after is normal."""
 _GAP = re.compile(r"(?:(?<=\s)|^)(?:…|\.\.\.)(?=[\s,.;:)]|$)")
 _MARK_NAMES = {"**": "dấu “**” (in đậm)", "*": "dấu “*” (in nghiêng)", "^[": "chú thích “^[”"}
@@ -712,9 +716,10 @@ def _wrapped(text: str) -> tuple[str, str] | None:
     stripped = text.strip()
     if not _WRAPPED.match(stripped):
         return None
+    quotes, marks = ("dấu nháy đơn", "dấu nháy") if stripped[0] == "‘" else ("ngoặc kép", "dấu ngoặc")
     return (
-        f"cả giá trị {stripped[0]}{shown(stripped[1:-1])}{stripped[-1]} nằm trong ngoặc kép, sẽ in ra cả hai dấu ngoặc",
-        f"YAML không cần ngoặc kép này; xóa dấu {stripped[0]} ở đầu và dấu {stripped[-1]} ở cuối",
+        f"cả giá trị {stripped[0]}{shown(stripped[1:-1])}{stripped[-1]} nằm trong {quotes}, sẽ in ra cả hai {marks}",
+        f"YAML không cần {quotes} này; xóa dấu {stripped[0]} ở đầu và dấu {stripped[-1]} ở cuối",
     )
 
 

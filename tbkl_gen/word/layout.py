@@ -18,12 +18,14 @@ from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.format import PRINTED_UNDER_TEXT_RATIO
 from tbkl_gen.nd30.grammar import archive_content, printed_archive
 from tbkl_gen.notice.model import Cong, Diem, Gach, Khoan, Muc, Notice
-from tbkl_gen.nd30.text_width import text_width_mm
+from tbkl_gen.nd30.text_width import text_width_mm, wrapped_widths_mm
 
 # Page text width of the built-in templates (A4, left 30 mm, right 20 mm).
 TEXT_WIDTH_MM = 160.0
 # A line under a title is 1/3-1/2 of the text above it (ND30 Phụ lục I); nd30.format chose the ratio.
 UNDERLINE_RATIO = PRINTED_UNDER_TEXT_RATIO
+# The issuing body's size in the built-in templates (ND30 allows 12-13).
+ISSUER_SIZE_PT = 13
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,18 @@ class Layout:
     co_quan_width_mm: float
     trich_yeu_width_mm: float
 
+    def co_quan_line_in(self, column_mm: float) -> float:
+        """Return the length of the line under the issuing body in a header column column_mm wide.
+
+        A line of the name wider than the column wraps (`tbkl check` warns, and still accepts it):
+        the line is then 1/3-1/2 of the widest line as printed, not as typed, which is what the
+        decree and the audit measure.
+        """
+        if self.co_quan_width_mm <= column_mm:
+            return self.co_quan_line_mm
+        widest = max(max(wrapped_widths_mm(line, ISSUER_SIZE_PT, True, column_mm)) for line in self.co_quan)
+        return round(widest * UNDERLINE_RATIO, 1)
+
 
 @dataclass
 class _Builder:
@@ -89,7 +103,7 @@ def lay_out(notice: Notice) -> Layout:
     _blocks(builder, notice.noi_dung)
     paragraphs = _with_end_mark(builder.paragraphs)
     co_quan = tuple(vn.upper(clean(line)) for line in notice.co_quan.ten)
-    co_quan_width = max(text_width_mm(line, 13, bold=True) for line in co_quan)
+    co_quan_width = max(text_width_mm(line, ISSUER_SIZE_PT, bold=True) for line in co_quan)
     trich_yeu_dong = summary_lines(notice.trich_yeu)
     trich_yeu_width = max(min(text_width_mm(line, 14, bold=True), TEXT_WIDTH_MM) for line in trich_yeu_dong)
     day = notice.ngay
