@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from tbkl_gen.markup import Footnote, Span, parse_inline
 from tbkl_gen.nd30 import words as vn
-from tbkl_gen.nd30.format import PRINTED_UNDER_TEXT_RATIO
+from tbkl_gen.nd30.format import PRINTED_UNDER_TEXT_RATIO, UNDER_TEXT_RATIO
 from tbkl_gen.nd30.grammar import archive_content, printed_archive
 from tbkl_gen.notice.model import Cong, Diem, Gach, Khoan, Muc, Notice
 from tbkl_gen.nd30.text_width import text_width_mm, wrapped_widths_mm
@@ -70,14 +70,20 @@ class Layout:
     def co_quan_line_in(self, column_mm: float) -> float:
         """Return the length of the line under the issuing body in a header column column_mm wide.
 
-        A line of the name wider than the column wraps (`tbkl check` warns, and still accepts it):
-        the line is then 1/3-1/2 of the widest line as printed, not as typed, which is what the
-        decree and the audit measure.
+        A line of the name wider than the column wraps (`tbkl check` warns, and still accepts it),
+        and the line is then 1/3-1/2 of the widest line as printed, which is what the decree and
+        the audit measure. A line only a little wider may still fit in Word or LibreOffice, whose
+        cell margins and spacing differ by a millimetre or two: the length is then chosen to be
+        1/3-1/2 of both widths, wrapped and not, when one length can be.
         """
-        if self.co_quan_width_mm <= column_mm:
+        typed = self.co_quan_width_mm
+        if typed <= column_mm:
             return self.co_quan_line_mm
-        widest = max(max(wrapped_widths_mm(line, ISSUER_SIZE_PT, True, column_mm)) for line in self.co_quan)
-        return round(widest * UNDERLINE_RATIO, 1)
+        wrapped = max(max(wrapped_widths_mm(line, ISSUER_SIZE_PT, True, column_mm)) for line in self.co_quan)
+        low, high = typed * UNDER_TEXT_RATIO[0], wrapped * UNDER_TEXT_RATIO[1]
+        if low <= high:
+            return round((low + high) / 2, 1)
+        return round(wrapped * UNDERLINE_RATIO, 1)
 
 
 @dataclass
