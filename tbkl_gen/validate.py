@@ -33,6 +33,7 @@ from tbkl_gen.nd30.grammar import (
     COPY_COUNT_SHAPE,
     NUMBER_SHAPE,
     SYMBOL_SHAPE,
+    UNIT_SHAPE,
     UPPER_LETTERS,
     all_caps,
     archive_content,
@@ -449,14 +450,7 @@ class _Checker:
         drafter = " ".join((self.notice.nguoi_soan or "").split())
         copies = (self.notice.so_ban or "").strip()
         if drafter and not is_drafter(drafter):
-            fixed = f"{drafter}." if re.fullmatch(r"[A-ZĐ]+", drafter) else "Sơn"
-            self.error(
-                ("nguoi_soan",),
-                f"ký hiệu người soạn thảo “{shown(drafter)}” đọc như tên đơn vị",
-                f"viết tên (nguoi_soan: Sơn), mã in hoa có dấu chấm như “PL.(300)” của Nghị định (nguoi_soan: {fixed}) "
-                "hoặc cả hai (nguoi_soan: NC.Châu)",
-                "archive",
-            )
+            self.error(("nguoi_soan",), *_drafter_slip(drafter), "archive")
             return
         if copies and (not COPY_COUNT_SHAPE.match(copies) or int(copies) == 0):
             self.error(
@@ -720,6 +714,30 @@ def _wrapped(text: str) -> tuple[str, str] | None:
     return (
         f"cả giá trị {stripped[0]}{shown(stripped[1:-1])}{stripped[-1]} nằm trong {quotes}, sẽ in ra cả hai {marks}",
         f"YAML không cần {quotes} này; xóa dấu {stripped[0]} ở đầu và dấu {stripped[-1]} ở cuối",
+    )
+
+
+def _drafter_slip(drafter: str) -> tuple[str, str]:
+    """Return the message and hint for a drafter's mark that is neither a name nor a code with its dot."""
+    if UNIT_SHAPE.match(drafter):  # "NXT": printed after the units, it would read as one more unit
+        fixed = f"{drafter}." if re.fullmatch(r"[A-ZĐ]+", drafter) else "Sơn"
+        return (
+            f"ký hiệu người soạn thảo “{shown(drafter)}” đọc như tên đơn vị",
+            f"viết tên (nguoi_soan: Sơn), mã in hoa có dấu chấm như “PL.(300)” của Nghị định (nguoi_soan: {fixed}) "
+            "hoặc cả hai (nguoi_soan: NC.Châu)",
+        )
+    counted = re.fullmatch(r"(?P<mark>.*?\S)\s*\(?(?P<copies>[0-9]{1,4})\)?", drafter)
+    if counted and is_drafter(counted["mark"]):
+        return (
+            f"ký hiệu người soạn thảo “{shown(drafter)}” có cả số bản",
+            f"ghi số bản riêng: nguoi_soan: {counted['mark']} và so_ban: {counted['copies']}",
+        )
+    named = " ".join(word[:1].upper() + word[1:] for word in drafter.strip("()").split())
+    fixed = named if is_drafter(named) else "Sơn"
+    return (
+        f"ký hiệu người soạn thảo “{shown(drafter)}” không đúng dạng",
+        f"viết tên, viết hoa chữ đầu (nguoi_soan: {fixed}), mã in hoa có dấu chấm như “PL.(300)” của Nghị định "
+        "(nguoi_soan: PL.) hoặc cả hai (nguoi_soan: NC.Châu)",
     )
 
 

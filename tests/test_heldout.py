@@ -135,3 +135,36 @@ def test_a_value_wholly_in_single_curly_quotes_is_named(tmp_path: Path) -> None:
         "a.yaml:8:11: cảnh báo: dia_danh: cả giá trị ‘Quảng Nam’ nằm trong dấu nháy đơn, sẽ in ra cả hai dấu nháy"
         " (YAML không cần dấu nháy đơn này; xóa dấu ‘ ở đầu và dấu ’ ở cuối)"
     ]
+
+
+# --- the drafter's mark: a slip that is not a unit is not told it reads as one --------------------
+
+
+@pytest.mark.parametrize(
+    ("mark", "line"),
+    [
+        (
+            "sơn",
+            "a.yaml:26:13: nguoi_soan: ký hiệu người soạn thảo “sơn” không đúng dạng (viết tên, viết hoa chữ đầu"
+            " (nguoi_soan: Sơn), mã in hoa có dấu chấm như “PL.(300)” của Nghị định (nguoi_soan: PL.) hoặc cả hai (nguoi_soan: NC.Châu))",
+        ),
+        (
+            "Sơn 05",
+            "a.yaml:26:13: nguoi_soan: ký hiệu người soạn thảo “Sơn 05” có cả số bản (ghi số bản riêng: nguoi_soan: Sơn và so_ban: 05)",
+        ),
+        (
+            "PL.(300)",
+            "a.yaml:26:13: nguoi_soan: ký hiệu người soạn thảo “PL.(300)” có cả số bản (ghi số bản riêng: nguoi_soan: PL. và so_ban: 300)",
+        ),
+        (
+            "KGVX",
+            "a.yaml:26:13: nguoi_soan: ký hiệu người soạn thảo “KGVX” đọc như tên đơn vị (viết tên (nguoi_soan: Sơn), mã in hoa"
+            " có dấu chấm như “PL.(300)” của Nghị định (nguoi_soan: KGVX.) hoặc cả hai (nguoi_soan: NC.Châu))",
+        ),
+    ],
+)
+def test_a_drafter_mark_that_is_no_mark_is_named_for_what_it_is(tmp_path: Path, mark: str, line: str) -> None:
+    write_notice(tmp_path, nguoi_soan=mark)
+    result = render_cli(["check", "a.yaml"], cwd=tmp_path)
+    assert result.exit_code == 1
+    assert _problems(result.output) == [line]
