@@ -564,7 +564,7 @@ class _Checker:
         typed = _typed_label(text)
         if typed is None:
             return
-        letters = typed.strip("().:-")
+        letters = typed.strip("().:/-")
         what = "dấu" if typed in _BULLETS else "chữ" if letters.isalpha() and not set(letters) <= set("IVXLCDM") else "số"
         self.warn(path, f"đã gõ {what} “{typed}” ở đầu; {_NUMBERED_BY[kind]}", f"hãy xóa “{typed}”", "label")
 
@@ -675,10 +675,10 @@ _BULLETS = ("-", "–", "—", "+", "•", "·", "*", "●", "▪", "◦", "○"
 _UPPER_INITIAL = re.escape(UPPER_LETTERS)
 _TYPED_LABEL = re.compile(
     r"^(?:"
-    rf"(?=[IVXLCDM])(?:{_ROMAN})(?:[.):]|\s?[-–])"  # I. II) V: III - (the older "I - ĐÁNH GIÁ")
-    r"|\d{1,2}(?:\.\d{1,2})*[.):]|\d{1,2}-"  # 1. 1) 1.2. 1-; never 2026 or 1.000
+    rf"(?=[IVXLCDM])(?:{_ROMAN})(?:[.):/]|\s?[-–])"  # I. II) V: I/ III - (the older "I - ĐÁNH GIÁ")
+    r"|\d{1,2}(?:\.\d{1,2})*[.):/]|\d{1,2}-"  # 1. 1) 1.2. 1/ 1-; never 2026, 1.000 or 1/2
     r"|\(\d{1,2}\)|\([a-zđ]\)"  # (1) (a)
-    r"|[a-zđA-ZĐ][.)]"  # a) a. A.
+    r"|[a-zđA-ZĐ][.)/]"  # a) a. A. a/
     rf"|[{re.escape(''.join(_BULLETS))}]"  # - – + •
     r")(?=\s)"
     # a number or a Roman numeral glued to the capital that starts the text: "1.Phòng", "II.Nhiệm vụ"
@@ -694,7 +694,7 @@ _NUMBERED_BY = {
 }
 _WRAPPED = re.compile(r'^(?:“[^“”]+”|"[^"“”]+"|‘[^‘’]+’)$')
 """A whole value in one pair of quotes; a quoted phrase that the text goes on after is normal."""
-_GAP = re.compile(r"(?:(?<=\s)|^)(?:…|\.\.\.)(?=[\s,.;:)]|$)")
+_GAP = re.compile(r"(?:(?<=[\s/])|^)(?:…|\.\.\.)(?=[\s,.;:)/]|$)")
 _MARK_NAMES = {"**": "dấu “**” (in đậm)", "*": "dấu “*” (in nghiêng)", "^[": "chú thích “^[”"}
 _MARK_HINTS = {
     "**": "thêm “**” ở cuối chữ cần in đậm, hoặc viết \\*\\* để in dấu sao",
@@ -750,7 +750,7 @@ def _typed_label(text: str) -> str | None:
 def _gap(text: str) -> str | None:
     """Return the skeleton's gap left in text with the words before it ("đồng chí …"), or None.
 
-    A gap stands alone between spaces; "…" after a comma ends a list ("các sở, ngành, …") and
+    A gap stands alone between spaces or slashes ("ngày …/…/2026"); "…" after a comma ends a list ("các sở, ngành, …") and
     one glued to a word ("chè…", ",…và") is the drafter's own.
     """
     if samples.GAP not in text and "..." not in text:

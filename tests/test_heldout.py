@@ -103,6 +103,18 @@ def _strict(folder: Path) -> list[str]:
             "a.yaml:14:12: cảnh báo: noi_dung[2].khoan: đã gõ số “2)” ở đầu; công cụ tự đánh số khoản 1., 2., … (hãy xóa “2)”)",
         ),
         (
+            {"khoan": "1/ Sở Tài chính bố trí kinh phí."},
+            "a.yaml:14:12: cảnh báo: noi_dung[2].khoan: đã gõ số “1/” ở đầu; công cụ tự đánh số khoản 1., 2., … (hãy xóa “1/”)",
+        ),
+        (
+            {"muc": "I/ Đánh giá chung"},
+            "a.yaml:14:10: cảnh báo: noi_dung[2].muc: đã gõ số “I/” ở đầu; công cụ tự đánh số mục I., II., … (hãy xóa “I/”)",
+        ),
+        (
+            {"diem": "b/ Rà soát quy hoạch."},
+            "a.yaml:14:11: cảnh báo: noi_dung[2].diem: đã gõ chữ “b/” ở đầu; công cụ tự đánh chữ điểm a), b), … (hãy xóa “b/”)",
+        ),
+        (
             {"muc": "IV.Kiến nghị"},
             "a.yaml:14:10: cảnh báo: noi_dung[2].muc: đã gõ số “IV.” ở đầu; công cụ tự đánh số mục I., II., … (hãy xóa “IV.”)",
         ),
@@ -121,6 +133,8 @@ def test_a_label_typed_without_a_space_or_with_a_dash_is_named(tmp_path: Path, b
         {"khoan": "Ia Grai và Chư Păh phối hợp thực hiện."},
         {"muc": "Vấn đề còn tồn tại"},
         {"khoan": "CD-ROM tài liệu được gửi kèm."},
+        {"khoan": "1/2 số xã chưa hoàn thành quy hoạch."},
+        {"diem": "24/7 trực ban phòng, chống thiên tai."},
     ],
 )
 def test_text_that_starts_like_a_numeral_is_not_named(tmp_path: Path, block: dict) -> None:
@@ -168,3 +182,17 @@ def test_a_drafter_mark_that_is_no_mark_is_named_for_what_it_is(tmp_path: Path, 
     result = render_cli(["check", "a.yaml"], cwd=tmp_path)
     assert result.exit_code == 1
     assert _problems(result.output) == [line]
+
+
+def test_a_date_left_as_gaps_between_slashes_is_named(tmp_path: Path) -> None:
+    write_notice(tmp_path, noi_dung__1="Ngày …/…/2026, đồng chí Hồ Quang Bửu chủ trì Hội nghị.")
+    assert _strict(tmp_path) == ["a.yaml:13:5: cảnh báo: noi_dung[1]: còn chỗ trống “Ngày …” chưa điền (thay “…” bằng nội dung thật)"]
+
+
+def test_half_of_a_bold_pair_that_the_grammar_reads_as_italics_is_named(tmp_path: Path) -> None:
+    # "**Sở Tài chính*" printed "*" and then "Sở Tài chính" in italics, and no check said so.
+    write_notice(tmp_path, noi_dung__2={"khoan": "**Sở Tài chính* chủ trì, phối hợp các sở."})
+    assert _strict(tmp_path) == [
+        "a.yaml:14:12: cảnh báo: noi_dung[2].khoan: dấu “**” (in đậm) ở “**Sở Tài chính* chủ trì,…” không có dấu đóng,"
+        " sẽ in ra nguyên văn (thêm “**” ở cuối chữ cần in đậm, hoặc viết \\*\\* để in dấu sao)"
+    ]
