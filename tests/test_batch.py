@@ -16,6 +16,7 @@ import pytest
 
 from conftest import NOTICES, ROOT, render_cli
 from tbkl_gen.commands.batch import MANIFEST_NAME
+from tbkl_gen.samples import SAMPLE_SIGNER
 
 SEED = (NOTICES / "2021" / "tbkl-thong-tin-doi-ngoai.yaml").read_text(encoding="utf-8")
 
@@ -93,7 +94,7 @@ def test_a_changed_default_or_template_renders_the_workspace_again(tmp_path: Pat
     assert summary_line(run(["render"], cwd=tmp_path / "ws").output).startswith("Đã tạo 2")
     assert summary_line(run(["render"], cwd=tmp_path / "ws").output).startswith("Đã tạo 0, không đổi 2")
     config = tmp_path / "ws" / "tbkl.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace("Nguyễn Văn An", "Trần Thị Bình"), encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8").replace(SAMPLE_SIGNER, "Trần Thị Bình"), encoding="utf-8")
     assert summary_line(run(["render"], cwd=tmp_path / "ws").output).startswith("Đã tạo 2, không đổi 0")
     run(["templates", "--copy", "ubnd-tinh", "--as", "rieng"], cwd=tmp_path / "ws")
     config.write_text(config.read_text(encoding="utf-8").replace('mau: "ubnd-tinh"', 'mau: "rieng"'), encoding="utf-8")
