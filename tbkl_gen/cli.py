@@ -386,6 +386,46 @@ def import_(paths, out_dir, report_path, force, jobs) -> None:  # noqa: ANN001
         sys.exit(EXIT_PROBLEMS)
 
 
+# --- serve ------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Địa chỉ lắng nghe (ví dụ 0.0.0.0 cho mạng nội bộ; vẫn cần mã truy cập)."
+)
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="Cổng (0: cổng trống bất kỳ).")
+@click.option("--no-browser", is_flag=True, help="Không tự mở trình duyệt.")
+def serve(folder, host, port, no_browser) -> None:  # noqa: ANN001
+    """Mở trang soạn thông báo trong trình duyệt (soạn, kiểm tra, xem trước, lưu)."""
+    from tbkl_gen.source.workspace import find_workspace
+
+    workspace = find_workspace(folder or Path.cwd())
+    if workspace is None:
+        raise click.UsageError("không tìm thấy tbkl.yaml ở thư mục này hay thư mục cha; tạo bằng: tbkl init TÊN")
+    try:
+        from tbkl_gen.page.server import serve as run
+    except ImportError as exc:
+        _fail(f'trang soạn thảo cần thêm thư viện ({exc.name}); cài bằng: python -m pip install "tbkl-gen[page]"')
+
+    addresses: list[str] = []
+
+    def announce(url: str) -> None:
+        if not addresses:
+            click.echo(f"Trang soạn thông báo cho {_relative(workspace.root)}: {url}", err=True)
+            click.echo("Nhấn Ctrl-C để dừng.", err=True)
+        else:
+            click.echo(f"Máy khác trong mạng nội bộ mở: {url}", err=True)
+        addresses.append(url)
+
+    try:
+        run(workspace.root, host, port, announce=announce, open_browser=not no_browser)
+    except OSError as exc:
+        _fail(f"không mở được cổng {host}:{port} ({exc.strerror or exc}); thử cổng khác bằng --port")
+    except KeyboardInterrupt:
+        sys.exit(EXIT_INTERRUPTED)
+
+
 # --- schema -----------------------------------------------------------------------------------
 
 

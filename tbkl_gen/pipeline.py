@@ -155,7 +155,10 @@ def _carry_on(
     # would load the Word machinery (jinja) into every check.
     if template or loaded.notice.mau or until == "document":
         try:
-            outcome.template = _find(loaded.notice, source, path, workspace, template, find_template)
+            found = _find(loaded.notice, source, path, workspace, template, find_template)
+            if until != "document":
+                usable(found)  # what rendering would refuse, checking refuses too
+            outcome.template = found
         except TbklError as exc:
             outcome.add(Problem(_template_place(loaded.notice, source, path, workspace, template), str(exc), code="template"))
     if until == "check" or not outcome.valid:
@@ -218,6 +221,32 @@ def _find_template(name: str | None, templates_dir: Path | None, written_in: Pat
     from tbkl_gen.word.render import find_template
 
     return find_template(name, templates_dir, written_in=written_in, boundary=boundary).resolve()
+
+
+def workspace_template_problem(workspace: Workspace, find_template: TemplateFinder | None = None) -> Problem | None:
+    """Return why the workspace's own `mau` cannot be rendered through, in rendering's words, or None.
+
+    A caller of many notices (`tbkl check`) asks once per workspace; `run` looks the workspace's
+    template up only to render, so that checking a notice loads no Word machinery.
+    """
+    if not workspace.template or workspace.template_place is None:
+        return None
+    root = workspace.root.resolve()
+    try:
+        usable((find_template or _find_template)(workspace.template, workspace.templates_dir, root, root))
+    except TbklError as exc:
+        return Problem(workspace.template_place, str(exc), code="template")
+    return None
+
+
+def usable(template: Path) -> None:
+    """Raise the `TbklError` that rendering through template would: not a .docx, a tag refused.
+
+    Read once per process (`word.render.prepared`), so a template checked is not read again to render.
+    """
+    from tbkl_gen.word.render import prepared
+
+    prepared(template)
 
 
 def document(layout: Layout, template: Path) -> bytes:

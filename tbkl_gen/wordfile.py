@@ -148,6 +148,15 @@ def read_regular_file(path: Path, limit: int) -> bytes:
     return data
 
 
+def refuse_unless_regular(path: Path) -> None:
+    """Raise WordFileRefused naming what path is when it exists but is no regular file (a FIFO, a device, a folder)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return  # missing or unreadable: the caller says so in its own words
+    _check_kind(path, info)
+
+
 def _check_kind(path: Path, info: os.stat_result) -> None:
     mode = info.st_mode
     if stat.S_ISREG(mode):

@@ -67,3 +67,21 @@ def to_pdf(binary: str, docx: Path, out_dir: Path) -> Path:
     pdf = out_dir / (docx.stem + ".pdf")
     assert completed.returncode == 0 and pdf.is_file(), completed.stderr + completed.stdout
     return pdf
+
+
+def chromium_paths() -> tuple[str, str] | None:
+    """Return Chromium and its driver (Debian's `chromium` and `chromium-driver`), or None."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    return (browser, driver) if browser and driver else None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> tuple[str, str]:
+    """Return Chromium and chromedriver; skip locally without them, fail in CI."""
+    found = chromium_paths()
+    if found is None:
+        if os.environ.get("TBKL_REQUIRE_CHROMIUM") or os.environ.get("CI"):
+            pytest.fail("Chromium and chromedriver are required in CI but not installed")
+        pytest.skip("Chromium (chromium, chromium-driver) is not installed")
+    return found

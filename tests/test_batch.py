@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import NOTICES, ROOT, render_cli
+from tbkl_gen.samples import SAMPLE_SIGNER
 from tbkl_gen.commands.batch import MANIFEST_NAME
 from tbkl_gen.samples import SAMPLE_SIGNER
 

@@ -5,7 +5,9 @@ example, and generated notices). The two real Word originals import, re-render a
 audit, with every paragraph's text unchanged but for the corrections the report lists. A notice
 typed by hand in Word (typed numbers with a skipped letter, Word's automatic numbering, a name
 pushed right by spaces, decomposed diacritics, a stray table, an image, a comment) imports with
-each correction and warning in the report.
+each correction and warning in the report. The forms a source has beyond the text come back from
+the file: the drafter's mark and copies in the archive line, a summary broken where the drafter
+chose, section titles as typed.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from tbkl_gen.audit.text import norm
 from tbkl_gen.pipeline import document
 from tbkl_gen.importer import FileReport, import_paths, source_text
 from tbkl_gen.importer.report import CORRECTION, DECREE, WARNING
+from tbkl_gen.nd30.grammar import split_archive
 from tbkl_gen.source.load import load_notice
 from tbkl_gen.validate import validate
 from tbkl_gen.word.layout import lay_out
@@ -164,7 +167,8 @@ def notices(draw: st.DrawFn) -> dict:
         "so": draw(st.sampled_from([None, "5", "128"])),
         "dia_danh": "Lâm Đồng",
         "ngay": issued,
-        "trich_yeu": draw(words),
+        # A summary on one line, or broken where the drafter chose (`trich_yeu: |`).
+        "trich_yeu": draw(st.one_of(words, st.lists(words, min_size=2, max_size=3).map(lambda lines: "\n".join(lines) + "\n"))),
         "noi_dung": body,
         "noi_nhan": draw(st.lists(words, max_size=3)),
         "luu": draw(st.sampled_from(["VT, KGVX", "VT, NC.Châu", "VT, XDCT, Khánh", "VT, TH (05)"])),
@@ -179,12 +183,20 @@ def notices(draw: st.DrawFn) -> dict:
     }
     if draw(st.booleans()):
         data["do_khan"] = draw(st.sampled_from(["KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"]))
+    if draw(st.booleans()):
+        # The drafter's mark and the copies in their own fields, the units alone in luu (ô 12).
+        data["luu"] = draw(st.sampled_from(["VT, KGVX", "VT, NN&MT, XDCT"]))
+        for key, values in (("nguoi_soan", ["Sơn", "PL.", "NC.Châu", "Nguyễn Văn An"]), ("so_ban", ["05", "300", "2"])):
+            if draw(st.booleans()):
+                data[key] = draw(st.sampled_from(values))
+    if draw(st.booleans()):
+        data["muc_in_hoa"] = False
     if data["co_quan"].get("chu_quan"):
         data["mau"] = "van-phong"
     return data
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=[Phase.explicit, Phase.generate])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=[Phase.explicit, Phase.generate])
 @given(notices())
 def test_a_generated_notice_imports_back_from_its_render_as_the_same_notice(data: dict) -> None:
     with tempfile.TemporaryDirectory() as folder:
@@ -197,6 +209,13 @@ def test_a_generated_notice_imports_back_from_its_render_as_the_same_notice(data
         (k, getattr(old, k)) for k in vars(old) if getattr(new, k) != getattr(old, k)
     ], text
     assert (again.mau, again.ngay, again.do_khan) == (original.mau, original.ngay, original.do_khan)
+    # What the archive line's grammar can tell apart comes back in its own fields.
+    fields = (original.luu, original.nguoi_soan, original.so_ban)
+    if split_archive(old.luu) == fields:
+        assert (again.luu, again.nguoi_soan, again.so_ban) == fields
+    # Headings printed with lower-case letters come back as typed; capitals as the default.
+    as_typed = any(p.kind == "muc" and any(c.islower() for c in p.text) for p in old.paragraphs)
+    assert again.muc_in_hoa == (not as_typed)
     # What tbkl check says of the notice (no recipients, say) it says of the import, no more.
     assert [re.sub(r"\d+", "#", p.split(": ", 1)[1]) for p in after] == [re.sub(r"\d+", "#", p.split(": ", 1)[1]) for p in before]
 
@@ -228,7 +247,7 @@ def test_a_real_original_imports_re_renders_and_passes_the_audit_with_its_text_k
             assert f"đoạn {para.order + 1}" in corrected, (old, new)
 
 
-def test_the_real_originals_match_the_hand_written_examples_but_for_emphasis_and_the_drafter(tmp_path: Path) -> None:
+def test_the_real_originals_match_the_hand_written_examples_but_for_emphasis_and_the_heading_case(tmp_path: Path) -> None:
     original = SHARED / "real" / "lamdong-quy-hoach-chung-xa.docx"
     source, report = _import_docx(original, tmp_path)
     imported = yaml.safe_load(source.read_text(encoding="utf-8"))
@@ -244,13 +263,30 @@ def test_the_real_originals_match_the_hand_written_examples_but_for_emphasis_and
         return value
 
     assert plain(imported["noi_dung"]) == example["noi_dung"]
-    for key in ("co_quan", "so", "dia_danh", "ngay", "ngay_hop", "trich_yeu", "noi_nhan", "nguoi_ky"):
+    for key in ("co_quan", "so", "dia_danh", "ngay", "ngay_hop", "trich_yeu", "noi_nhan", "luu", "nguoi_soan", "nguoi_ky"):
         assert imported[key] == example[key], key
-    assert imported["luu"] == "VT, XDCT, Khánh"
+    assert (imported["luu"], imported["nguoi_soan"], "so_ban" in imported) == ("VT, XDCT", "Khánh", False)
+    # The original broke its summary into two paragraphs after "Tỉnh ủy,", as the example does.
+    assert imported["trich_yeu"].splitlines()[0].endswith("Ủy viên Ban Thường vụ Tỉnh ủy,")
+    # The original typed its headings in sentence case; the example chose the decree's capitals.
+    assert (imported["muc_in_hoa"], "muc_in_hoa" in example) == (False, False)
     messages = [f.line() for f in report.findings]
     assert "  sửa: bảng 2, hàng 1, cột 1: dòng Lưu «VT, XDCT. Khánh» viết lại thành «VT, XDCT, Khánh»" in messages
+    assert "  sửa: đoạn 8: trích yếu gõ thành 2 đoạn: in thành một đoạn, xuống dòng đúng chỗ như bản gốc" in messages
     assert "  sửa: bảng 2, hàng 1, cột 2: bỏ dấu cách đẩy họ tên sang phải; họ tên in căn giữa" in messages
     assert "  sửa: đoạn 12: bỏ dấu «:» cuối tên mục «I. Nhiệm vụ chung»" in messages
+
+
+def test_the_drafter_in_brackets_and_the_broken_summary_of_the_other_original_land_in_their_fields(tmp_path: Path) -> None:
+    source, report = _import_docx(SHARED / "real" / "lamdong-so-khcn.docx", tmp_path)
+    imported = yaml.safe_load(source.read_text(encoding="utf-8"))
+    example = yaml.safe_load((NOTICES / "2026" / "lamdong-so-khcn.yaml").read_text(encoding="utf-8"))
+    for key in ("trich_yeu", "luu", "nguoi_soan"):
+        assert imported[key] == example[key], key
+    assert "muc_in_hoa" not in imported  # no sections
+    messages = [f.line() for f in report.findings]
+    assert "  sửa: bảng 2, hàng 1, cột 1: dòng Lưu «VT, KGVX (Thập)» viết lại thành «VT, KGVX, Thập»" in messages
+    assert "  sửa: đoạn 9: trích yếu gõ thành 2 đoạn: in thành một đoạn, xuống dòng đúng chỗ như bản gốc" in messages
 
 
 # --- a notice typed by hand in Word ----------------------------------------------------------------
@@ -271,8 +307,23 @@ _PNG = (
 )
 
 
-def _hand_typed(path: Path, *, title_with_summary: bool = False) -> None:
-    """Write a notice the way offices type one: no styles of ours, slips included."""
+SUMMARY = "Kết luận của đồng chí Phó Chủ tịch UBND tỉnh tại cuộc họp"
+
+
+def _hand_typed(
+    path: Path,
+    *,
+    title_with_summary: bool = False,
+    summary: tuple[str, ...] = (SUMMARY,),
+    summary_in_paragraphs: bool = False,
+    sections: tuple[str, ...] = (),
+    archive: tuple[str, ...] = ("- Lưu: VT, KGVX (Sơn).",),
+) -> None:
+    """Write a notice the way offices type one: no styles of ours, slips included.
+
+    The summary's lines are broken by Shift+Enter (a `<w:br/>`), or typed as paragraphs; two
+    sections, when given, head the two numbered items.
+    """
     document = docx.Document()
     section = document.sections[0]
     section.left_margin = section.right_margin = Pt(40)
@@ -291,21 +342,30 @@ def _hand_typed(path: Path, *, title_with_summary: bool = False) -> None:
     title = document.add_paragraph()
     title.add_run("THÔNG BÁO").bold = True
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    summary = title if title_with_summary else document.add_paragraph()
+    summary_para = title if title_with_summary else document.add_paragraph()
     if title_with_summary:
         title.runs[0].add_break()
-    summary_run = summary.add_run(unicodedata.normalize("NFD", "Kết luận của đồng chí Phó Chủ tịch UBND tỉnh tại cuộc họp"))
-    summary_run.bold = True
-    summary_run.font.all_caps = title_with_summary
-    summary.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for index, line in enumerate(summary):
+        if index and summary_in_paragraphs:
+            summary_para = document.add_paragraph()
+        elif index:
+            summary_para.runs[-1].add_break()
+        summary_run = summary_para.add_run(unicodedata.normalize("NFD", line))
+        summary_run.bold = True
+        summary_run.font.all_caps = title_with_summary
+        summary_para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph("")
     opening = document.add_paragraph(unicodedata.normalize("NFD", "Ngày 16/4/2026, đồng chí Phó Chủ tịch chủ trì cuộc họp. "))
     opening.add_run("Đồng chí kết luận").bold = True
     opening.add_run(" như sau:")
     opening.paragraph_format.first_line_indent = Pt(36)
+    if sections:
+        document.add_paragraph(f"I. {sections[0]}").runs[0].bold = True
     document.add_paragraph("1. Về phần mềm chuyên ngành").runs[0].bold = True
     for label in ("a", "b", "c", "e"):
         document.add_paragraph(f"{label}) Nội dung điểm {label}.")
+    if sections:
+        document.add_paragraph(f"II. {sections[1]}").runs[0].bold = True
     document.add_paragraph("Về dữ liệu dùng chung", style="List Number")
     document.add_paragraph("Giao Sở Tài chính chủ trì.", style="List Bullet")
     tracked = document.add_paragraph("Giao Sở Nội vụ ")
@@ -323,7 +383,7 @@ def _hand_typed(path: Path, *, title_with_summary: bool = False) -> None:
     closing_table = document.add_table(rows=1, cols=2)
     left = closing_table.cell(0, 0)
     left.paragraphs[0].add_run("Nơi nhận:").bold = True
-    for line in ("- Các sở, ngành;", "- Lưu: VT, KGVX (Sơn)."):
+    for line in ("- Các sở, ngành;", *archive):
         left.add_paragraph(line)
     right = closing_table.cell(0, 1)
     right.paragraphs[0].add_run("TL. CHỦ TỊCH").bold = True
@@ -352,7 +412,7 @@ def test_a_hand_typed_notice_imports_with_every_correction_and_warning_reported(
     ]
     assert data["trich_yeu"] == "Kết luận của đồng chí Phó Chủ tịch UBND tỉnh tại cuộc họp"
     assert data["ngay"] == "2026-04" and data["ngay_hop"] == dt.date(2026, 4, 16) and data["so"] is None
-    assert data["luu"] == "VT, KGVX (Sơn)"
+    assert (data["luu"], data["nguoi_soan"]) == ("VT, KGVX", "Sơn")
     assert data["nguoi_ky"] == {
         "quyen_han": ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"],
         "chuc_vu": "PHÓ CHÁNH VĂN PHÒNG",
@@ -362,6 +422,7 @@ def test_a_hand_typed_notice_imports_with_every_correction_and_warning_reported(
     assert "  sửa: đoạn 15: điểm «e)» in lại thành «d)»" in lines
     assert "  sửa: đoạn 16: khoản «1.» in lại thành «2.»" in lines  # Word's list restarted at 1
     assert "  sửa: đoạn 17: dấu đầu dòng «•» in lại thành «-»" in lines
+    assert "  sửa: bảng 3, hàng 1, cột 1: dòng Lưu «VT, KGVX (Sơn)» viết lại thành «VT, KGVX, Sơn»" in lines
     assert "  sửa: toàn văn: 2 đoạn gõ chữ tổ hợp (NFD) chuyển thành chữ dựng sẵn (NFC)" in lines
     assert any(line.startswith("  sửa: bảng 3, hàng 1, cột 2: bỏ dấu cách đẩy họ tên") for line in lines)
     assert "  cảnh báo: đoạn 18: phần đã xóa khi theo dõi thay đổi không đưa vào nguồn: «trong tháng 4»" in lines
@@ -394,6 +455,109 @@ def test_a_title_typed_with_the_summary_in_one_paragraph_is_split(tmp_path: Path
     assert "  sửa: đoạn 6: trích yếu định dạng chữ in hoa (All Caps): giữ chữ thường như đã gõ" in lines
     # The split is made in memory: the drafter's file keeps its one paragraph.
     assert any(para.text.startswith("THÔNG BÁO\n") for para in docx.Document(str(original)).paragraphs)
+
+
+def _import_hand_typed(tmp_path: Path, **typed: object) -> tuple[Path, dict, list[str]]:
+    """Return the source, its data and the report's lines of a hand-typed notice written with typed."""
+    original = tmp_path / "go-tay.docx"
+    _hand_typed(original, **typed)  # type: ignore[arg-type]
+    source, report = _import_docx(original, tmp_path)
+    return source, yaml.safe_load(source.read_text(encoding="utf-8")), [f.line() for f in report.findings]
+
+
+def _rendered_summary(source: Path, tmp_path: Path) -> str:
+    """Return the summary paragraph's text of the source rendered, its line breaks as "\\n"."""
+    notice, problems = _loaded(source)
+    assert problems == []
+    rendered = tmp_path / "again.docx"
+    rendered.write_bytes(document(lay_out(notice), find_template(notice.mau)))
+    assert [r.rule for r in audit_docx(rendered) if r.status == STATUS_FAIL] == []
+    paragraphs = docx.Document(str(rendered)).paragraphs
+    return next(paragraphs[i + 1].text for i, p in enumerate(paragraphs) if p.text == "THÔNG BÁO")
+
+
+LINES = ("Kết luận của đồng chí Phó Chủ tịch UBND tỉnh,", "Trưởng Ban chỉ đạo tại cuộc họp về chuyển đổi số")
+
+
+def test_a_summary_broken_by_the_drafter_with_shift_enter_imports_as_a_literal_block_broken_there(tmp_path: Path) -> None:
+    source, data, lines = _import_hand_typed(tmp_path, summary=LINES)
+    assert data["trich_yeu"] == "\n".join(LINES) + "\n"
+    text = source.read_text(encoding="utf-8").splitlines()
+    at = text.index("trich_yeu: |")
+    assert text[at + 1 : at + 3] == [f"  {line}" for line in LINES]
+    assert not [line for line in lines if line.startswith("  sửa") and "trích yếu" in line]  # it prints as it was typed
+    assert _rendered_summary(source, tmp_path) == "\n".join(LINES)
+
+
+def test_a_summary_typed_in_several_paragraphs_prints_as_one_broken_where_each_ended(tmp_path: Path) -> None:
+    source, data, lines = _import_hand_typed(
+        tmp_path, summary=("  Kết luận của đồng chí  Phó Chủ tịch ", *LINES[1:]), summary_in_paragraphs=True
+    )
+    assert data["trich_yeu"] == "Kết luận của đồng chí Phó Chủ tịch\nTrưởng Ban chỉ đạo tại cuộc họp về chuyển đổi số\n"
+    assert "  sửa: đoạn 8: trích yếu gõ thành 2 đoạn: in thành một đoạn, xuống dòng đúng chỗ như bản gốc" in lines
+    assert "  sửa: đoạn 8: 1 chỗ nhiều dấu cách liền nhau gộp thành một" in lines
+    assert _rendered_summary(source, tmp_path) == "Kết luận của đồng chí Phó Chủ tịch\nTrưởng Ban chỉ đạo tại cuộc họp về chuyển đổi số"
+
+
+HEADINGS = {
+    "sentence case: as typed": (("Về phần mềm", "Về dữ liệu dùng chung"), False, False),
+    "capitals: the default": (("VỀ PHẦN MỀM", "VỀ DỮ LIỆU DÙNG CHUNG"), None, False),
+    "mixed: as typed, and said": (("VỀ PHẦN MỀM", "Về dữ liệu dùng chung"), False, True),
+}
+
+
+@pytest.mark.parametrize(("typed", "muc_in_hoa", "mixed"), HEADINGS.values(), ids=HEADINGS.keys())
+def test_section_headings_import_as_typed_in_sentence_case_and_in_capitals_otherwise(
+    typed: tuple[str, str], muc_in_hoa: bool | None, mixed: bool, tmp_path: Path
+) -> None:
+    source, data, lines = _import_hand_typed(tmp_path, sections=typed)
+    assert data.get("muc_in_hoa") == muc_in_hoa
+    assert [block["muc"] for block in data["noi_dung"] if isinstance(block, dict) and "muc" in block] == list(typed)
+    warning = (
+        "  cảnh báo: đoạn 17: tiêu đề mục gõ lẫn chữ in hoa («VỀ PHẦN MỀM») và chữ thường («Về dữ liệu dùng chung»): "
+        "in đúng như đã gõ (muc_in_hoa: false); muốn in hoa tất cả như mẫu Nghị định 30 thì xóa dòng muc_in_hoa"
+    )
+    assert [line for line in lines if "tiêu đề mục" in line] == ([warning] if mixed else [])
+    notice, problems = _loaded(source)
+    assert problems == []
+    # Each heading prints as the file showed it.
+    assert [p.text for p in lay_out(notice).paragraphs if p.kind == "muc"] == [f"I. {typed[0]}", f"II. {typed[1]}"]
+
+
+ARCHIVES = {
+    "as printed": ("- Lưu: VT, KGVX, Sơn (05).", {"luu": "VT, KGVX", "nguoi_soan": "Sơn", "so_ban": "05"}, None),
+    "the decree's PL.(300)": ("- Lưu: VT, KGVX, PL.(300).", {"luu": "VT, KGVX", "nguoi_soan": "PL.", "so_ban": "300"}, None),
+    "copies only": ("- Lưu: VT, KGVX (2).", {"luu": "VT, KGVX", "so_ban": "2"}, None),
+    "units only": ("- Lưu: VT, NN&MT, KGVX.", {"luu": "VT, NN&MT, KGVX"}, None),
+    "drafter in brackets": ("- Lưu: VT, KGVX (Thập).", {"luu": "VT, KGVX", "nguoi_soan": "Thập"}, "VT, KGVX, Thập"),
+    "drafter after a full stop": ("- Lưu: VT, XDCT. Khánh", {"luu": "VT, XDCT", "nguoi_soan": "Khánh"}, "VT, XDCT, Khánh"),
+    "bare copies": ("- Lưu: VT, KGVX, Sơn 05.", {"luu": "VT, KGVX", "nguoi_soan": "Sơn", "so_ban": "05"}, "VT, KGVX, Sơn (05)"),
+    "stop, name and copies in brackets": (
+        "- Lưu: VT, XDCT. Khánh (10)",
+        {"luu": "VT, XDCT", "nguoi_soan": "Khánh", "so_ban": "10"},
+        "VT, XDCT, Khánh (10)",
+    ),
+    "the name on the line below": (
+        "- Lưu: VT, KGVX.\nNguyễn Văn An",
+        {"luu": "VT, KGVX", "nguoi_soan": "Nguyễn Văn An"},
+        "VT, KGVX, Nguyễn Văn An",
+    ),
+    "a unit's code joined to the name stays in luu": ("- Lưu: VT, NC.Châu.", {"luu": "VT, NC.Châu"}, None),
+}
+
+
+@pytest.mark.parametrize(("typed", "fields", "rewritten"), ARCHIVES.values(), ids=ARCHIVES.keys())
+def test_the_drafter_and_the_copies_in_the_archive_line_land_in_their_fields(
+    typed: str, fields: dict[str, str], rewritten: str | None, tmp_path: Path
+) -> None:
+    source, data, lines = _import_hand_typed(tmp_path, archive=tuple(typed.split("\n")))  # one paragraph a line
+    assert {key: data[key] for key in ("luu", "nguoi_soan", "so_ban") if key in data} == fields
+    corrections = [line for line in lines if line.startswith("  sửa: bảng 3, hàng 1, cột 1: dòng Lưu")]
+    content = " ".join(line.removeprefix("- Lưu: ").removesuffix(".") for line in typed.split("\n"))
+    assert corrections == ([f"  sửa: bảng 3, hàng 1, cột 1: dòng Lưu «{content}» viết lại thành «{rewritten}»"] if rewritten else [])
+    notice, problems = _loaded(source)
+    assert problems == []
+    assert lay_out(notice).luu == (rewritten or content)
 
 
 # --- .doc through LibreOffice, the command line -----------------------------------------------------
@@ -488,10 +652,16 @@ def test_the_imported_source_is_written_like_a_hand_written_one(tmp_path: Path) 
     source, _ = _import_docx(SHARED / "real" / "lamdong-so-khcn.docx", tmp_path)
     lines = source.read_text(encoding="utf-8").splitlines()
     keys = [line.split(":")[0] for line in lines if re.match(r"^[a-z_]+:", line)]
-    assert keys == ["phien_ban", "co_quan", "so", "dia_danh", "ngay", "ngay_hop", "trich_yeu", "noi_dung", "noi_nhan", "luu", "nguoi_ky"]
+    assert keys == [
+        "phien_ban", "co_quan", "so", "dia_danh", "ngay", "ngay_hop", "trich_yeu", "noi_dung", "noi_nhan", "luu", "nguoi_soan", "nguoi_ky",
+    ]  # fmt: skip
     assert 'ngay: "2026-04"' in lines and "so:" in lines and "ngay_hop: 2026-04-16" in lines
-    assert "trich_yeu: >-" in lines
-    assert max(len(line) for line in lines) <= 100
+    # The summary the original broke after "UBND tỉnh", written as the example writes it.
+    summary = lines.index("trich_yeu: |")
+    example = (NOTICES / "2026" / "lamdong-so-khcn.yaml").read_text(encoding="utf-8").splitlines()
+    assert lines[summary : summary + 3] == example[example.index("trich_yeu: |") :][:3]
+    # A literal line is the drafter's line and cannot wrap; every other line keeps to 100 columns.
+    assert max(len(line) for line in lines[: summary + 1] + lines[summary + 3 :]) <= 100
     assert norm(lines[-1]) == "ho_ten: Trịnh Ngọc Duệ"
 
 
@@ -537,6 +707,24 @@ def test_any_text_is_written_so_that_yaml_reads_it_back_unchanged(text: str) -> 
     data = {"trich_yeu": text, "noi_dung": [text, {"khoan": text, "noi_dung": [text]}]}
     readable = yaml.safe_load(notice_yaml(data, []))
     assert readable == data or yaml.safe_load(notice_yaml(data, [], quoted=True)) == data
+
+
+def test_text_with_line_breaks_is_written_as_a_literal_block_one_line_a_line() -> None:
+    from tbkl_gen.importer.emit import notice_yaml
+
+    data = {"trich_yeu": "Kết luận của đồng chí …,\nPhó Chủ tịch UBND tỉnh …\n", "noi_dung": [{"khoan": "- a: b\n# c"}, " x\ny"]}
+    written = notice_yaml(data, [])
+    assert written.splitlines() == [
+        "trich_yeu: |",
+        "  Kết luận của đồng chí …,",
+        "  Phó Chủ tịch UBND tỉnh …",
+        "noi_dung:",
+        "  - khoan: |-",  # no line break after the last line: "strip"
+        "      - a: b",
+        "      # c",
+        '  - " x\\ny"',  # a line starting with a space would be read as indentation: quoted
+    ]
+    assert yaml.safe_load(written) == data
 
 
 def test_long_text_is_folded_at_100_columns_and_never_starts_a_line_like_a_key() -> None:

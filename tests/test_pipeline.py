@@ -76,6 +76,16 @@ BAD_SOURCES: dict[str, tuple[str | None, str | bytes]] = {
     "unknown template and a meaning error": (CONFIG, MINIMAL + "mau: khong-co-mau-nay\nluu: KGVX\n"),
     "template outside the workspace": (CONFIG, MINIMAL + "mau: ../../mau.docx\n"),
     "unknown template in tbkl.yaml": (CONFIG.replace("mau: ubnd-tinh", "mau: khong-co"), MINIMAL),
+    "misspelt template in the notice": (CONFIG, MINIMAL + "mau: ubnd-tinhh\n"),
+    "misspelt template in tbkl.yaml": (CONFIG.replace("mau: ubnd-tinh", "mau: ubnd-tinhh"), MINIMAL),
+    "extra recipients as one string": (None, notice_yaml(noi_nhan_them="Sở Tài chính")),
+    "extra recipients as one string over defaults": (CONFIG, MINIMAL + "noi_nhan_them: Sở Tài chính\n"),
+    "impossible date typed day-first": (None, notice_yaml(ngay=Raw("31/02/2026"))),
+    "impossible meeting date typed year-first": (None, notice_yaml(ngay_hop=Raw("2026/02/31"))),
+    "possible date typed day-first": (None, notice_yaml(ngay=Raw("24.12.2021"))),
+    "non-breaking space in the indentation": (None, notice_yaml().replace("  - khoan: Các Sở", "\u00a0 - khoan: Các Sở")),
+    "ideographic space in the indentation": (None, notice_yaml().replace("    - TL. CHỦ", "\u3000   - TL. CHỦ")),
+    "non-breaking space YAML reads without complaint": (None, notice_yaml().replace("  ho_ten:", "\u00a0 ho_ten:")),
 }
 
 

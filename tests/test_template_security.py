@@ -16,9 +16,12 @@ import os
 import random
 import shutil
 import string
+import subprocess
 import sys
 import time
 import zipfile
+
+import docx
 from pathlib import Path
 
 import pytest
@@ -518,3 +521,36 @@ def test_the_built_in_templates_pass_their_own_check(tmp_path: Path) -> None:
 
     for name in ("ubnd-tinh", "ubnd-tinh-lanh-dao", "van-phong", "so-nganh", "ubnd-xa"):
         assert list(check_template(find_template(name))) == [], name
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file modes: POSIX")
+def test_compiled_code_in_a_cache_file_others_may_write_is_not_run(tmp_path: Path, own_cache: Path) -> None:
+    import marshal
+
+    from tbkl_gen.word.render import make_environment
+
+    template = tmp_path / "cua-toi.docx"
+    shutil.copyfile(BUILT_IN, template)
+    assert render_cli(["render", str(SEED), "-o", str(tmp_path / "out-1"), "--template", str(template)]).exit_code == 0
+    (form_file,) = (own_cache / "mau").glob("*.json")
+    (code_file,) = (own_cache / "mau").glob("*.code")
+    sources = json.loads(form_file.read_text(encoding="utf-8"))["sources"]
+    environment = make_environment()
+    codes = {
+        name: environment.compile(xml.replace("{{ trich_yeu_dong }}", "<w:r><w:t>MÃ LẠ</w:t></w:r>", 1)) for name, xml in sources.items()
+    }
+    code_file.write_bytes(marshal.dumps(codes))
+
+    def rendered_text(out: str) -> str:  # a fresh process: nothing compiled is kept in memory
+        command = [sys.executable, "-m", "tbkl_gen", "render", str(SEED), "-o", str(tmp_path / out), "--template", str(template)]
+        completed = subprocess.run(
+            command, cwd=ROOT, env={**os.environ, "TBKL_CACHE_DIR": str(own_cache)}, capture_output=True, check=False
+        )
+        assert completed.returncode == 0, completed.stderr
+        return "\n".join(p.text for p in docx.Document(str(tmp_path / out / "tbkl-thong-tin-doi-ngoai.docx")).paragraphs)
+
+    code_file.chmod(0o644)
+    assert "MÃ LẠ" in rendered_text("out-own")  # the user's own cache file is used: the test can fail
+    code_file.write_bytes(marshal.dumps(codes))
+    code_file.chmod(0o666)
+    assert "MÃ LẠ" not in rendered_text("out-shared")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tbkl_gen.commands.batch import find_sources
 from tbkl_gen.errors import Problem, WordFileRefused
-from tbkl_gen.pipeline import NumberRegistry, run_file
+from tbkl_gen.pipeline import NumberRegistry, run_file, workspace_template_problem
 from tbkl_gen.source.workspace import Workspace, find_workspace
 
 
@@ -68,13 +68,11 @@ def _key(problem: Problem) -> tuple[Path | None, int | None, int | None, str]:
 
 
 def _template_problems(workspace: Workspace) -> Iterator[Problem]:
-    from tbkl_gen.word.template_check import check_workspace_templates, template_choice_problem
+    from tbkl_gen.word.template_check import check_workspace_templates
 
-    if workspace.template and workspace.template_place is not None:
-        root = workspace.root.resolve()
-        problem = template_choice_problem(workspace.template, workspace.template_place, workspace.templates_dir, root, root)
-        if problem is not None:
-            yield problem
+    problem = workspace_template_problem(workspace)
+    if problem is not None:
+        yield problem
     yield from check_workspace_templates(workspace.templates_dir)
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tbkl_gen.errors import Problem, TbklError
+from tbkl_gen.wordfile import refuse_unless_regular
 
 DOCX_SUFFIXES = (".docx", ".docm")
 SOURCE_SUFFIXES = (".yaml", ".yml")
@@ -39,7 +40,7 @@ class UnreadableDocx(TbklError):
     """A file named .docx is not a Word document python-docx can open."""
 
     def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path.as_posix()}: không đọc được tệp Word ({reason})")
+        super().__init__(f"{path.as_posix()}: không đọc được tệp Word: {reason}")
 
 
 def render_source(source: Path, folder: Path) -> tuple[Path, list[Problem]]:
@@ -65,7 +66,10 @@ def _docx_lines(path: Path) -> list[str]:
     try:
         paragraphs = read_paragraphs(path)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        raise UnreadableDocx(path, str(exc) or type(exc).__name__) from exc
+        # python-docx's own words are English and may hold a memory address: name the kind only.
+        raise UnreadableDocx(
+            path, f"cấu trúc văn bản Word bị hỏng hoặc thiếu phần ({type(exc).__name__}); hãy mở bằng Word và lưu lại"
+        ) from exc
     body = [_squeeze(text) for story, text in paragraphs if story == "body"]
     notes = [_squeeze(text) for story, text in paragraphs if story in ("footnote", "endnote")]
     lines = [line for line in body if line]
@@ -81,8 +85,9 @@ def _squeeze(text: str) -> str:
 
 def notice_lines(path: Path) -> tuple[list[str], list[Problem]]:
     """Return the notice at path (.yaml or .docx) as lines of text, and the source's warnings."""
-    if not path.is_file():
+    if not path.exists():
         raise TbklError(f"không tìm thấy “{path.as_posix()}”")
+    refuse_unless_regular(path)
     suffix = path.suffix.lower()
     if suffix in SOURCE_SUFFIXES:
         with tempfile.TemporaryDirectory(prefix="tbkl-text-") as folder:

@@ -19,19 +19,20 @@ from typing import Any
 
 import yaml
 
+from tbkl_gen.errors import WordFileRefused
 from tbkl_gen.importer.document import CannotImport, convert_doc, open_document
+from tbkl_gen.wordfile import refuse_unless_regular
 from tbkl_gen.importer.emit import notice_yaml
 from tbkl_gen.importer.report import CORRECTION, DECREE, TO_FIX, FileReport, report_text
+from tbkl_gen.notice.model import EXTEND_KEY, Notice
 
 __all__ = ["CannotImport", "FileReport", "import_file", "import_paths", "report_text"]
 
 WORD_SUFFIXES = (".docx", ".doc")
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-KEY_ORDER = (
-    "phien_ban", "mau", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "ngay_hop", "do_khan",
-    "trich_yeu", "noi_dung", "noi_nhan_them", "noi_nhan", "luu", "nguoi_ky",
-)  # fmt: skip
+# The order a source is written in, the recipients added in front just before the recipients.
+KEY_ORDER = tuple(k for key in Notice.source_order for k in ((EXTEND_KEY, key) if key == "noi_nhan" else (key,)))
 _SUB_ORDER = {"co_quan": ("chu_quan", "ten", "viet_tat"), "nguoi_ky": ("quyen_han", "chuc_vu", "ho_ten")}
 
 
@@ -123,8 +124,12 @@ def import_file(path: Path, target: Path, report: FileReport, *, workspace: Any 
     suffix = path.suffix.lower()
     if suffix not in WORD_SUFFIXES:
         raise CannotImport(path, "chỉ nhập được tệp Word .docx hoặc .doc")
-    if not path.is_file():
+    if not path.exists():
         raise CannotImport(path, "không tìm thấy tệp")
+    try:
+        refuse_unless_regular(path)
+    except WordFileRefused as exc:
+        raise CannotImport(path, exc.reason) from None
     if target.exists() and not force:
         raise CannotImport(path, f"{target.as_posix()} đã có, không ghi đè (dùng --force để ghi đè)")
     with tempfile.TemporaryDirectory(prefix="tbkl-import-") as work:

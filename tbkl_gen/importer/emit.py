@@ -2,7 +2,9 @@
 
 The same key order and layout as the examples and `tbkl new`: short values on the key's line
 (plain when YAML reads them back as the same string, else double-quoted like `to_yaml`), long
-text folded (`>-`) and wrapped at 100 columns, dates as YAML dates, a blank `so:` for a draft.
+text folded (`>-`) and wrapped at 100 columns, text with line breaks (a summary broken where the
+drafter chose) as a literal block (`|`, one line a line, as the examples write it), dates as YAML
+dates, a blank `so:` for a draft.
 Every scalar is read back with the safe loader before it is written, so no value can turn into
 a YAML 1.1 trap; the whole text is read back once more by the caller.
 """
@@ -81,6 +83,10 @@ def _scalar_lines(lead: str, value: Any, indent: int, quoted: bool) -> list[str]
     text = str(value)
     if quoted:
         return [f"{lead} {quote(text)}"]
+    if "\n" in text:
+        literal = _literal(text, indent)
+        if literal is not None:
+            return [f"{lead} {literal[0]}", *literal[1]]
     single = f"{lead} {_inline(text)}"
     if len(single) <= WIDTH:
         return [single]
@@ -154,6 +160,27 @@ def _folded(text: str, indent: int) -> list[str] | None:
     if not _reads_back("k: >-\n" + "\n".join("  " + line for line in lines) + "\n", text):
         return None
     return block
+
+
+def _literal(text: str, indent: int) -> tuple[str, list[str]] | None:
+    """Return the indicator and lines of a literal block holding text, or None when it cannot hold it.
+
+    A hand-written summary ends with its last line's break (`|`, read back with one "\n" at the
+    end); text without it is written `|-`. A literal line cannot be wrapped, so it stays as long
+    as the drafter's line. Text the block would read otherwise (white space at a line's edge, more
+    than one break at the end, characters a file does not show) is left to the quoted form.
+    """
+    if text.endswith("\n\n") or text.startswith("\n"):
+        return None
+    indicator, body = ("|", text[:-1]) if text.endswith("\n") else ("|-", text)
+    lines = body.split("\n")
+    if any(line != line.strip() or not _writable(line) for line in lines):
+        return None
+    pad = "  " * indent
+    block = [pad + line if line else "" for line in lines]
+    if not _reads_back(f"k: {indicator}\n" + "\n".join("  " + line if line else "" for line in lines) + "\n", text):
+        return None
+    return indicator, block
 
 
 def _break_at(text: str, room: int) -> int | None:

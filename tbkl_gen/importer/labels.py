@@ -18,6 +18,7 @@ from typing import Any
 from tbkl_gen.importer.inline import Char, all_bold, plain, to_markup
 from tbkl_gen.importer.report import CORRECTION, WARNING, FileReport
 from tbkl_gen.nd30 import words as vn
+from tbkl_gen.nd30.grammar import all_caps
 
 KIND_BY_STYLE = {
     "TBNoiDung": "doan",
@@ -139,6 +140,33 @@ def build_body(paras: list[BodyPara], report: FileReport) -> list[Any]:
         stack.append(block)
     _check_labels(root, report)
     return [_as_data(item) for item in root]
+
+
+def headings_as_typed(paras: list[BodyPara], report: FileReport) -> bool:
+    """Return whether section headings print as typed (`muc_in_hoa: false`) rather than in capitals.
+
+    Headings typed in sentence case ("I. Nhiệm vụ chung") are kept so; headings in capitals (typed
+    so, or shown so by All Caps) stay as today, in capitals. A heading without lower-case letters
+    prints the same either way, so one heading with lower-case letters decides: the import then
+    prints every heading as the file shows it, and a file that mixes the two is named in the report.
+    """
+    titles: list[tuple[str, str]] = []
+    for para in paras:
+        kind, _, content = recognise(para)
+        if kind == "muc":
+            titles.append((para.where, plain([c for c in content if c.note is None]).strip()))
+    typed = [(where, text) for where, text in titles if any(c.islower() for c in text)]
+    if not typed:
+        return False
+    capitals = [text for _, text in titles if all_caps(text)]
+    if capitals:
+        report.add(
+            WARNING,
+            typed[0][0],
+            f"tiêu đề mục gõ lẫn chữ in hoa («{capitals[0]}») và chữ thường («{typed[0][1]}»): in đúng như đã gõ "
+            "(muc_in_hoa: false); muốn in hoa tất cả như mẫu Nghị định 30 thì xóa dòng muc_in_hoa",
+        )
+    return True
 
 
 def _note_lost(report: FileReport, where: str, lost: bool) -> None:

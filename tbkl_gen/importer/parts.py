@@ -20,7 +20,7 @@ from tbkl_gen.audit.ooxml import W, WP
 from tbkl_gen.audit.reader import Doc, Para, read_document
 from tbkl_gen.audit.text import fold, norm
 from tbkl_gen.importer.inline import Char, cleaned, element_chars, paragraph_chars, plain, single_spaced, to_markup
-from tbkl_gen.importer.labels import BodyPara, build_body
+from tbkl_gen.importer.labels import BodyPara, build_body, headings_as_typed
 from tbkl_gen.importer.report import CORRECTION, WARNING, FileReport
 from tbkl_gen.nd30 import grammar
 from tbkl_gen.nd30.format import NATIONAL_NAME
@@ -133,6 +133,7 @@ class _Reader:
         # Paragraphs split off in memory are numbered as the paragraph of the file they came from.
         self._tail_orders = [p.order for p in doc.body if p.element in tails]
         self._abbrev: str | None = None
+        self.headings_as_typed = False
         self.notes = self._notes()
 
     def where(self, para: Para, *, in_table: bool = True) -> str:
@@ -158,11 +159,13 @@ class _Reader:
         self.use(parts.national, parts.motto, parts.title)
         data["trich_yeu"] = self._summary()
         data["noi_dung"] = self._body()
+        if self.headings_as_typed:
+            data["muc_in_hoa"] = False
         meeting = self._meeting(data)
         if meeting is not None:
             data = _insert_after(data, "ngay", "ngay_hop", meeting)
-        data["noi_nhan"], luu = self._recipients()
-        data["luu"] = luu
+        data["noi_nhan"], archive = self._recipients()
+        data.update(archive)
         data["nguoi_ky"] = self._signer()
         self._leftovers()
         return data
@@ -250,6 +253,13 @@ class _Reader:
         return None
 
     def _summary(self) -> str:
+        """Return the summary; lines the drafter broke it into are kept, as a literal block's text.
+
+        A line break inside the summary (Shift+Enter, `<w:br/>`) and a new paragraph are both
+        a break the drafter typed: Word wraps a line by itself, so either is a chosen place to
+        end a line. Each becomes a line of `trich_yeu: |` ("…\n…\n"); the printed summary is one
+        paragraph broken at the same places. A summary of one line stays a plain string.
+        """
         parts = self.parts
         if parts.title is None:
             self.report.add(WARNING, "phần đầu", "không tìm thấy tên loại «THÔNG BÁO»")
@@ -257,22 +267,37 @@ class _Reader:
         if not parts.summary:
             self.report.add(WARNING, "phần đầu", "không tìm thấy trích yếu dưới «THÔNG BÁO»")
             return ""
-        chars: list[Char] = []
+        at = self.where(parts.summary[0])
+        typed: list[list[Char]] = []
         for para in parts.summary:
+            line: list[Char] = []
+            typed.append(line)
+            for char in paragraph_chars(para, self.doc.sheet, self.notes, apply_caps=False):
+                if char.ch == "\n":
+                    line = []
+                    typed.append(line)
+                elif char.note is not None:
+                    self.report.add(WARNING, at, f"chú thích trong trích yếu không đưa vào nguồn: «{char.note}»")
+                else:
+                    line.append(char)
+        if any(para.text != _typed_text(para, self.doc.sheet) for para in parts.summary):
+            self.report.add(CORRECTION, at, "trích yếu định dạng chữ in hoa (All Caps): giữ chữ thường như đã gõ")
+        lines: list[str] = []
+        spaces = 0
+        for chars in typed:
+            # tbkl check asks for one space between words: runs of spaces become one space.
+            chars, runs = single_spaced(cleaned(chars))
+            spaces += runs
             if chars:
-                chars.append(Char(" "))
-            chars += paragraph_chars(para, self.doc.sheet, self.notes, apply_caps=False)
-        if any(para.text != norm_caps for para, norm_caps in ((p, _typed_text(p, self.doc.sheet)) for p in parts.summary)):
-            self.report.add(CORRECTION, self.where(parts.summary[0]), "trích yếu định dạng chữ in hoa (All Caps): giữ chữ thường như đã gõ")
-        for char in chars:
-            if char.note is not None:
-                self.report.add(WARNING, self.where(parts.summary[0]), f"chú thích trong trích yếu không đưa vào nguồn: «{char.note}»")
-        chars = [char for char in chars if char.note is None]
-        text = plain(self._spaced(cleaned(chars), self.where(parts.summary[0])))
+                lines.append(plain(chars))
+        if spaces:
+            self.report.add(CORRECTION, at, f"{spaces} chỗ nhiều dấu cách liền nhau gộp thành một")
         if len(parts.summary) > 1:
-            self.report.add(CORRECTION, self.where(parts.summary[0]), f"trích yếu {len(parts.summary)} đoạn nối thành một")
+            self.report.add(
+                CORRECTION, at, f"trích yếu gõ thành {len(parts.summary)} đoạn: in thành một đoạn, xuống dòng đúng chỗ như bản gốc"
+            )
         # The summary prints bold by the template: emphasis inside it is not kept.
-        return text
+        return "\n".join(lines) + "\n" if len(lines) > 1 else "".join(lines)
 
     def _spaced(self, chars: list[Char], at: str) -> list[Char]:
         # tbkl check asks for one space between words; runs of spaces typed to push text right
@@ -295,6 +320,7 @@ class _Reader:
             self.report.add(WARNING, "nội dung", "không tìm thấy đoạn nội dung nào")
             return []
         body = build_body(paras, self.report)
+        self.headings_as_typed = headings_as_typed(paras, self.report)
         last = paras[-1]
         if not plain(last.chars).rstrip().endswith("./."):
             self.report.add(CORRECTION, last.where, "thêm dấu kết thúc «./.» vào cuối đoạn cuối")
@@ -339,7 +365,7 @@ class _Reader:
 
     # --- closing --------------------------------------------------------------------------------
 
-    def _recipients(self) -> tuple[list[str], str]:
+    def _recipients(self) -> tuple[list[str], dict[str, str]]:
         parts = self.parts
         self.use(parts.recipients_head)
         recipients: list[str] = []
@@ -357,23 +383,35 @@ class _Reader:
                 recipients.append(_recipient(line))
         if archive is None:
             self.report.add(WARNING, "nơi nhận", "không tìm thấy dòng «- Lưu: …»")
-            return recipients, ""
+            return recipients, {"luu": ""}
         if extra:
             archive = f"{archive} {' '.join(extra)}"
             self.report.add(CORRECTION, archive_where, f"dòng dưới dòng Lưu «{' '.join(extra)}» đưa vào dòng Lưu")
         return recipients, self._archive(archive, archive_where)
 
-    def _archive(self, content: str, at: str) -> str:
+    def _archive(self, content: str, at: str) -> dict[str, str]:
+        """Return `luu`, and `nguoi_soan` and `so_ban` when the line names them (ô 12).
+
+        The line as printed ("VT, KGVX, Sơn (05)") is split by the decree's grammar; the forms
+        offices type instead ("VT, KGVX (Thập)", "VT, XDCT. Khánh", "VT, KGVX, Sơn 05", "VT, KGVX
+        Sơn") are written as printed first, each rewrite tried on top of the ones before until the
+        grammar splits the line, and the report says so. A line that reads in no such way is
+        kept whole in `luu`, where `tbkl check` names what is wrong with it.
+        """
         content = grammar.archive_content(content)
-        if grammar.is_archive(content):
-            return content
-        # "VT, XDCT. Khánh": the drafter's name after a full stop and a space.
-        repaired = re.sub(r"^(VT(?:, [^,.]+)+)\.\s+(\S.*)$", r"\1, \2", content)
-        repaired = re.sub(r"\s*,\s*", ", ", repaired)
-        if repaired != content and grammar.is_archive(repaired):
-            self.report.add(CORRECTION, at, f"dòng Lưu «{content}» viết lại thành «{repaired}»")
-            return repaired
-        return content
+        printed = content
+        for rewrite in _ARCHIVE_REWRITES:
+            if grammar.split_archive(printed) is not None:
+                break
+            printed = rewrite(printed)
+        split = grammar.split_archive(printed)
+        if split is None:
+            return {"luu": content}
+        if printed != content:
+            self.report.add(CORRECTION, at, f"dòng Lưu «{content}» viết lại thành «{printed}»")
+        units, drafter, copies = split
+        fields = {"luu": units, "nguoi_soan": drafter, "so_ban": copies}
+        return {key: value for key, value in fields.items() if value is not None}
 
     def _signer(self) -> dict[str, Any]:
         parts = self.parts
@@ -542,6 +580,33 @@ def _lines_of(paras: list[Para]) -> list[str]:
 def _recipient(line: str) -> str:
     text = re.sub(r"^[-–—•+]\s*", "", line)
     return text.rstrip(" ;.,")
+
+
+def _drafter_in_brackets(content: str) -> str:
+    """Return "VT, KGVX, Thập" for "VT, KGVX (Thập)": a drafter's mark is printed after a comma."""
+    match = re.match(r"^(.*\S)\s*\(([^()]*)\)$", content)
+    if match is None or not grammar.is_drafter(match.group(2).strip()):
+        return content
+    return f"{match.group(1)}, {match.group(2).strip()}"
+
+
+def _drafter_after_stop(content: str) -> str:
+    """Return "VT, XDCT, Khánh" for "VT, XDCT. Khánh": the name after a full stop and a space."""
+    return re.sub(r"^(VT(?:, [^,.]+)+)\.\s+(\S.*)$", r"\1, \2", content)
+
+
+def _bare_copies(content: str) -> str:
+    """Return "VT, KGVX, Sơn (05)" for "VT, KGVX, Sơn 05" or "…, Sơn, 05": copies are printed in brackets."""
+    return re.sub(r"(?:,\s*|\s+)(\d{1,4})$", r" (\1)", content)
+
+
+def _drafter_after_space(content: str) -> str:
+    """Return "VT, KGVX, Sơn" for "VT, KGVX Sơn" (a name typed on the line below the archive line, say)."""
+    return re.sub(r"^(VT(?:, [^\s,]+)+) (?!\()(\S.*)$", r"\1, \2", content)
+
+
+_ARCHIVE_REWRITES = (_drafter_in_brackets, _drafter_after_stop, _bare_copies, _drafter_after_space)
+"""How offices type the drafter and the copies otherwise than printed, tried in turn and together."""
 
 
 def _short(text: str, limit: int = 60) -> str:

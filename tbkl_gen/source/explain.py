@@ -25,6 +25,7 @@ from tbkl_gen.notice import paths
 from tbkl_gen.notice.model import ALL_KEYS, BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS, Notice
 from tbkl_gen.notice.validation import Notice as Model
 from tbkl_gen.notice.validation import to_notice
+from tbkl_gen.source.dates import typed_date_hint
 from tbkl_gen.source.read import MAX_PROBLEMS, Path_, Source, field_path, sorted_by_place
 
 _KIND_NAMES = (
@@ -206,6 +207,9 @@ def _problem_for(source: Source, path: Path_, name: str, error: dict[str, Any], 
     here = source.place(path)
     if kind == "missing":
         return Problem(_missing_place(source, path), f"thiếu {label(path)}", hint=_example_hint(path), code="missing")
+    if kind == "extra_forbidden" and _source_only(source, path):
+        # the office defaults take a source-only key of the right type before the model sees it
+        return _source_only_problem(here, str(path[-1]), value)
     if kind == "extra_forbidden":
         key = str(path[-1])
         allowed = _allowed_keys(data_model_path(source.data, path[:-1])) if suggest else []
@@ -250,6 +254,25 @@ def _problem_for(source: Source, path: Path_, name: str, error: dict[str, Any], 
                 hint = f"dòng “{swallowed[0]}:” bị thụt lề nên bị đọc là một phần của “{name}”; cho nó thẳng cột với “{name}:”"
         return Problem(here, f"cần {expected}, nhưng gặp {_describe(value)}", hint=hint, code="type")
     return Problem(here, f"giá trị không hợp lệ: {_describe(value)}", code=kind)
+
+
+def _source_only(source: Source, path: Path_) -> bool:
+    owner = data_model_path(source.data, path[:-1])
+    return owner is not None and any(key.source_only and key.name == path[-1] for key in declaration.declared(owner))
+
+
+# Characters that give a value another meaning inside `[…]`: such text is shown as a dashed item.
+_FLOW_SPECIAL = re.compile(r"[,\[\]{}#&*!|>'\"%@`]|: |^[-?:]")
+
+
+def _source_only_problem(here: Place, name: str, value: Any) -> Problem:
+    """Explain a source-only key (a list, `noi_nhan_them`) written as something else: one string."""
+    hint = _type_hint("list_type", name, value)
+    if isinstance(value, str) and value.strip():
+        text = value.strip()
+        dashed = f"“{name}:” rồi “- {text}” ở dòng dưới, thụt lề"
+        hint = f"viết {name}: [{text}], hoặc {dashed}" if not _FLOW_SPECIAL.search(text) else f"viết {dashed}"
+    return Problem(here, f"cần danh sách, nhưng gặp {_describe(value)}", hint=hint, code="type")
 
 
 def _reads_back(raw: str, value: Any) -> bool:
@@ -331,9 +354,6 @@ def _literal_problem(here: Place, name: str, value: Any) -> Problem:
     return Problem(here, f"giá trị không hợp lệ: {_describe(value)}", code="type")
 
 
-_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-
-
 def _date_problem(here: Place, name: str, value: Any) -> Problem:
     if isinstance(value, dt.datetime):
         return Problem(
@@ -343,12 +363,7 @@ def _date_problem(here: Place, name: str, value: Any) -> Problem:
             code="date",
         )
     expected = "ngày dạng YYYY-MM-DD" + (" (hoặc YYYY-MM, YYYY khi dự thảo chưa có ngày)" if name == "ngay" else "")
-    hint = f"ví dụ: {name}: 2021-12-22"
-    if isinstance(value, str):
-        match = _DMY.match(value.strip())
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            hint = f"viết {name}: {year:04d}-{month:02d}-{day:02d}"
+    hint = (typed_date_hint(name, value) if isinstance(value, str) else None) or f"ví dụ: {name}: 2021-12-22"
     return Problem(here, f"cần {expected}, nhưng gặp {_describe(value)}", hint=hint, code="date")
 
 

@@ -21,6 +21,46 @@ def indent_of(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
+# Characters an editor shows as blank but YAML does not count as indentation: pasted from Word,
+# a web page or a Chinese or Japanese input method. The name says which one to delete.
+INVISIBLE_SPACES = {
+    "\t": "ký tự tab (U+0009)",
+    "\u00a0": "dấu cách không ngắt (U+00A0)",
+    "\u2002": "dấu cách rộng nửa khổ (U+2002)",
+    "\u2003": "dấu cách rộng một khổ (U+2003)",
+    "\u2007": "dấu cách chữ số (U+2007)",
+    "\u2009": "dấu cách mảnh (U+2009)",
+    "\u200b": "dấu cách độ rộng 0 (U+200B)",
+    "\u202f": "dấu cách hẹp không ngắt (U+202F)",
+    "\u3000": "dấu cách toàn khổ (U+3000)",
+}
+# The blanks and dashes that open a line, then one of the characters above.
+_INVISIBLE_IN_INDENT = re.compile(r"^(?:[ ]|-(?=[^-]))*?([" + "".join(INVISIBLE_SPACES) + "])")
+
+
+def invisible_indent(line: str) -> int | None:
+    """Return the 0-based column of the first invisible space in a line's indentation, or None.
+
+    The indentation is what stands before the line's first visible character, the dashes of
+    list items included: `-` then a non-breaking space then `khoan:` was meant as `- khoan:`.
+    """
+    match = _INVISIBLE_IN_INDENT.match(line)
+    return match.start(1) if match else None
+
+
+def invisible_indent_message(line: str, number: int) -> tuple[int, str, str] | None:
+    """Return (0-based column, message, hint) for an invisible space in the indentation of line number."""
+    column = invisible_indent(line)
+    if column is None:
+        return None
+    where = "ở đầu dòng" if column == 0 else f"ở cột {column + 1}, trong phần thụt lề"
+    return (
+        column,
+        f"dòng {number} có một {INVISIBLE_SPACES[line[column]]} {where}, YAML không coi là dấu cách",
+        "hãy xóa rồi gõ lại bằng phím cách",
+    )
+
+
 KEY_WITH_VALUE = re.compile(r"^\s*(?:-\s+)*[A-Za-z_][A-Za-z0-9_]*\s*:+\s+\S")
 _FIRST_WORD = re.compile(r"^\s*(?:-\s+)*([A-Za-z_][A-Za-z0-9_]*)(?:\s|$)")
 _KEY_NAME = re.compile(r"^\s*(?:-\s+)*([A-Za-z_][A-Za-z0-9_]*)\s*:")

@@ -23,7 +23,14 @@ import yaml
 from tbkl_gen.errors import Place, Problem, Severity
 from tbkl_gen.notice.model import ALL_KEYS, BLOCK_KEYS
 from tbkl_gen.source.dates import impossible_date
-from tbkl_gen.source.indentation import KEY_WITH_VALUE, Indentation, indent_of, swallowed_key
+from tbkl_gen.source.indentation import (
+    INVISIBLE_SPACES,
+    KEY_WITH_VALUE,
+    Indentation,
+    indent_of,
+    invisible_indent_message,
+    swallowed_key,
+)
 from tbkl_gen.source.places import Path_, Source, field_path
 
 
@@ -201,9 +208,35 @@ def _parse(path: Path, text: str, problems: list[Problem], fast: bool = True) ->
         # reported whatever happened next, each with the field that holds it when known
         problems.extend(_forbidden_problems(path, text, forbidden, owners))
     problems.extend(builder.source.problems)
+    invisible = _invisible_indents(path, text, builder.source)
+    problems.extend(invisible)
     builder.source.problems = []
     builder.source.broken.update(owners.values())
     return builder.source
+
+
+def _invisible_indents(path: Path, text: str, source: Source) -> list[Problem]:
+    """Report spaces YAML does not count in the indentation of a file it could still read.
+
+    Such a line parses as something else than the drafter sees (a non-breaking space before
+    `ho_ten: A` makes a key of its own, one after a `-` makes text, not an item), so the slip is named where it was typed. Only a
+    line where a key or a value begins is looked at: inside a block of text (`|`, `>`) or a
+    quoted value, a leading space of any kind is the text itself.
+    """
+    problems: list[Problem] = []
+    if not any(character in text for character in INVISIBLE_SPACES):
+        return problems
+    starts = {line for marks in (source.key_marks, source.value_marks) for line, _ in marks.values()}
+    lines = text.split("\n")
+    for number in sorted(starts):
+        found = invisible_indent_message(lines[number - 1], number) if 0 < number <= len(lines) else None
+        if found is not None:
+            column, message, hint = found
+            problems.append(Problem(Place(path, number, column + 1), message, hint=hint, code="invisible_space"))
+    # a key read with the invisible space in its name is the same slip: not "unknown key" again
+    reported = {problem.place.line for problem in problems}
+    source.broken.update(key for key, (line, _) in source.key_marks.items() if line in reported)
+    return problems
 
 
 def _compose(path: Path, text: str, loader: _Loader) -> Any:

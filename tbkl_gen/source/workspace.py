@@ -185,11 +185,14 @@ def _merge(mine: Any, theirs: Any, path: Path_, taken: list[Path_]) -> Any:
 
 
 def _extend_recipients(merged: Source, extra: Any) -> None:
+    """Put the notice's extra recipients in front of `noi_nhan`, their places moved with them."""
+    if not isinstance(extra, list):
+        # left as written for the shape check to report at the notice's line: the recipients
+        # stay those of `noi_nhan`, so nothing is said about them, nor about tbkl.yaml
+        merged.data[EXTEND_KEY] = extra
+        return
     base = merged.data.get("noi_nhan", [])
-    if not isinstance(extra, list) or not isinstance(base, list):
-        merged.data["noi_nhan"] = extra if not isinstance(extra, list) else base
-        if not isinstance(extra, list):
-            merged.data[EXTEND_KEY] = extra  # let validation report the wrong type at its place
+    if not isinstance(base, list):
         return
     shift = len(extra)
     moved: dict[str, dict[Path_, Any]] = {}

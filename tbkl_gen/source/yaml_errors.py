@@ -20,7 +20,15 @@ from typing import Any, NamedTuple
 import yaml
 
 from tbkl_gen.errors import Place, Problem
-from tbkl_gen.source.indentation import KEY_WITH_VALUE, Indentation, indent_of, key_without_colon, swallowed_key
+from tbkl_gen.source.indentation import (
+    KEY_WITH_VALUE,
+    Indentation,
+    indent_of,
+    invisible_indent,
+    invisible_indent_message,
+    key_without_colon,
+    swallowed_key,
+)
 
 
 @dataclass
@@ -66,6 +74,30 @@ class Report:
     def runaway(self) -> tuple[int, int, str, int] | None:
         """The quoted value that ran past its line into the keys below (see `_runaway_quote`)."""
         return _runaway_quote(self.text, self.error)
+
+    @cached_property
+    def invisible(self) -> tuple[int, int, str, str] | None:
+        """The nearest line at or above the break, back to the top-level key whose block broke,
+        whose indentation holds a space YAML does not count: (0-based line, column, message, hint).
+
+        Such a line is often read as the continuation of the value above it, so YAML breaks a
+        line or more below it.
+        """
+        stop = self.mark
+        if stop is None:
+            return None
+        last = min(stop.line, len(self.lines) - 1)
+        first = last
+        while first > 0 and not _top_level(self.lines[first]):
+            first -= 1
+        start = self.error.context_mark
+        if start is not None:
+            first = min(first, start.line)
+        for index in range(last, first - 1, -1):
+            found = invisible_indent_message(self.lines[index], index + 1)
+            if found is not None:
+                return (index, *found)
+        return None
 
 
 class Explanation(NamedTuple):
@@ -129,6 +161,11 @@ def _tab(report: Report) -> Explanation:
     return Explanation(
         report.at(report.mark), "ký tự tab không được dùng ở đây", "thay tab bằng dấu cách, hoặc đặt cả giá trị trong ngoặc kép"
     )
+
+
+def _invisible_space(report: Report) -> Explanation:
+    line, column, message, hint = report.invisible  # type: ignore[misc]
+    return Explanation((line + 1, column + 1), message, hint, "invisible_space")
 
 
 def _cannot_start(report: Report) -> Explanation:
@@ -336,6 +373,8 @@ EXPLAINERS: list[tuple[Matcher, Explainer]] = [
     # A quoted value that ran on into the keys below: PyYAML breaks later, wherever it can.
     (lambda report: report.runaway is not None, _swallowing_quote),
     (problem_says("found character '\\t' that cannot start any token"), _tab),
+    # A space pasted from Word or the web in the indentation: YAML reads it as text, and breaks.
+    (lambda report: report.invisible is not None, _invisible_space),
     (problem_says("that cannot start any token"), _cannot_start),
     (both(_QUOTED, problem_says("found unknown escape character")), _unknown_escape),
     (both(_QUOTED, problem_says("expected escape sequence")), _bad_escape_code),
@@ -362,6 +401,11 @@ EXPLAINERS: list[tuple[Matcher, Explainer]] = [
 
 
 # --- helpers: finding the real place of a mistake --------------------------------------------
+
+
+def _top_level(line: str) -> bool:
+    """Tell a line that opens a top-level key: text from its first column, not a comment."""
+    return line[:1] not in ("", " ", "#", "-") and invisible_indent(line) is None
 
 
 def _open_flow(lines: list[str], mark: Any) -> tuple[int, int] | None:

@@ -33,6 +33,7 @@ import jinja2.nodes
 import jinja2.parser
 import jinja2.runtime
 import jinja2.sandbox
+import jinja2.visitor
 from markupsafe import Markup
 
 from tbkl_gen import __version__
@@ -40,7 +41,7 @@ from tbkl_gen import __version__
 from tbkl_gen.word import template_repair, template_tags, wordml
 from tbkl_gen.errors import TbklError, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
 from tbkl_gen.word.layout import Layout
-from tbkl_gen.wordfile import open_word_file
+from tbkl_gen.wordfile import open_word_file, refuse_unless_regular
 
 DEFAULT_TEMPLATE = "ubnd-tinh"
 TEMPLATE_SUFFIX = ".docx"
@@ -89,6 +90,10 @@ _TESTS = ("defined", "undefined", "none", "number", "string", "sequence", "eq", 
 _STATEMENTS = ("if", "elif", "else", "endif", "for", "endfor")
 # Limits on one notice: a template may loop and repeat, but not without end.
 MAX_RANGE = 10_000
+# Lists, tuples and strings a template builds (with "+", "~" or brackets) hold at most this many
+# characters and items, counted through nested lists: `[['a'*10000]*10000]*10000` is a trillion.
+# Printed, ten million is at most some 60 MB, past the limit of a part's output but not of memory.
+MAX_VALUE = 10_000_000
 MAX_LOOP_STEPS = 1_000_000
 MAX_PART_CHARS = 50_000_000
 MAX_NOTICE_CHARS = 100_000_000
@@ -96,6 +101,8 @@ MAX_SECONDS = 10.0
 # The built-in templates hold about 45 tags; jinja takes seconds to compile a hundred thousand.
 MAX_TAGS = 2_000
 _COUNTED = "_tbkl_counted"  # the filter every loop's sequence goes through (not usable in a template)
+_JOINED = "_tbkl_joined"  # what "~" becomes: the join, refused beyond MAX_VALUE
+_BOUNDED = "_tbkl_bounded"  # what every list or tuple a template writes goes through
 
 
 class TemplateRefused(jinja2.TemplateSyntaxError):
@@ -158,10 +165,65 @@ def _bounded_range(*args: int) -> range:
 _SEQUENCES = (str, list, tuple)
 
 
+def _weight(value: Any, limit: int) -> int:
+    """Return the characters of value's strings and the items of its lists; stop past limit.
+
+    A list repeated holds the same object many times, so its weight is what printing or
+    comparing it costs, not the memory it takes. The walk stops as soon as limit is passed, so
+    it costs at most limit steps.
+    """
+    total = 0
+    pending = [value]
+    while pending and total <= limit:
+        item = pending.pop()
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, list | tuple):
+            total += len(item)
+            pending.extend(item[: limit + 1])
+        elif isinstance(item, dict):
+            total += len(item)
+            pending.extend(item.values())
+    return total
+
+
+def _bounded(value: Any) -> Any:
+    """Return a list or tuple a template wrote, refused beyond MAX_VALUE characters and items."""
+    if _weight(value, MAX_VALUE) > MAX_VALUE:
+        raise _RenderLimit("danh sách trong mẫu quá lớn")
+    return value
+
+
+def _joined(values: tuple[Any, ...]) -> str:
+    """Return what "~" makes of values (escaped as jinja does), refused beyond MAX_VALUE characters."""
+    if _weight(values, MAX_VALUE) > MAX_VALUE:
+        raise _RenderLimit("phép “~” cho kết quả quá lớn")
+    return jinja2.runtime.markup_join(values)
+
+
+class _Rewrite(jinja2.visitor.NodeTransformer):
+    """Route "~" and every list or tuple a template writes through the filters that bound them."""
+
+    def visit_Concat(self, node: jinja2.nodes.Concat) -> jinja2.nodes.Node:
+        self.generic_visit(node)
+        joined = jinja2.nodes.Tuple(node.nodes, "load", lineno=node.lineno)
+        return jinja2.nodes.Filter(joined, _JOINED, [], [], None, None, lineno=node.lineno)
+
+    def visit_List(self, node: jinja2.nodes.List) -> jinja2.nodes.Node:
+        self.generic_visit(node)
+        return jinja2.nodes.Filter(node, _BOUNDED, [], [], None, None, lineno=node.lineno)
+
+    def visit_Tuple(self, node: jinja2.nodes.Tuple) -> jinja2.nodes.Node:
+        self.generic_visit(node)
+        if node.ctx != "load":
+            return node  # a loop's target, not a value
+        return jinja2.nodes.Filter(node, _BOUNDED, [], [], None, None, lineno=node.lineno)
+
+
 class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     """The sandbox: only the contract's names and attributes, no imports, bounded work."""
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def __init__(self) -> None:
         super().__init__(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
@@ -169,6 +231,8 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         self.globals["range"] = _bounded_range
         filters = {name: self.filters[name] for name in _FILTERS}
         filters[_COUNTED] = _counted
+        filters[_JOINED] = _joined
+        filters[_BOUNDED] = _bounded
         self.filters = filters
         self.tests = {name: self.tests[name] for name in _TESTS}
 
@@ -182,6 +246,7 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
             _Policy().check(tree, frozenset())
         except RecursionError:
             raise TemplateRefused("thẻ lồng nhau quá sâu", 1) from None
+        tree = _Rewrite().visit(tree)
         for loop in tree.find_all(jinja2.nodes.For):
             loop.iter = jinja2.nodes.Filter(loop.iter, _COUNTED, [], [], None, None, lineno=loop.iter.lineno)
         return tree
@@ -213,7 +278,12 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         return self.undefined(obj=obj, name=argument)
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
-        """Compute *, ** and %, refusing results that one operation would make huge."""
+        """Compute *, **, % and +, refusing results that one operation would make huge."""
+        if operator == "+":
+            if not isinstance(left, _SEQUENCES) and not isinstance(right, _SEQUENCES):
+                return left + right
+            if _weight(left, MAX_VALUE) + _weight(right, MAX_VALUE) <= MAX_VALUE:
+                return left + right
         if operator == "%":
             if isinstance(left, str):  # printf formatting: "%999999999d" % 1 is a gigabyte
                 raise _RenderLimit("phép “%” trên chuỗi không được dùng trong mẫu")
@@ -223,7 +293,7 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
             if not isinstance(sequence, _SEQUENCES):
                 if _magnitude(left) + _magnitude(right) <= 4096:
                     return left * right
-            elif isinstance(times, int) and len(sequence) * max(times, 0) <= MAX_RANGE:
+            elif isinstance(times, int) and _weight(sequence, MAX_RANGE) * max(times, 0) <= MAX_RANGE:
                 return left * right
         if operator == "**" and _magnitude(left) <= 64 and isinstance(right, int | float) and abs(right) <= 64:
             return left**right
@@ -439,11 +509,22 @@ def find_template(
         candidate = Path(name) if written_in is None else _inside(name, written_in, boundary or written_in)
         if candidate.is_file():
             return candidate
+        try:
+            refuse_unless_regular(candidate)
+        except WordFileRefused as exc:
+            raise TemplateBroken(candidate, exc.reason) from None
     elif not _PLAIN_NAME.match(name) or name in (".", ".."):
         raise TemplateOutside(name, "tên mẫu không được chứa thư mục; đường dẫn tới tệp mẫu phải kết thúc bằng .docx")
     else:
         for folder in (workspace_templates, builtin_templates_dir()):
+            if folder is not None and folder is workspace_templates:
+                try:
+                    refuse_unless_regular(folder / f"{name}{TEMPLATE_SUFFIX}")
+                except WordFileRefused as exc:
+                    raise TemplateBroken(folder / f"{name}{TEMPLATE_SUFFIX}", exc.reason) from None
             if folder is not None and (folder / f"{name}{TEMPLATE_SUFFIX}").is_file():
+                if folder is workspace_templates:
+                    _inside_templates(name, folder)
                 return folder / f"{name}{TEMPLATE_SUFFIX}"
     known = builtin_template_names()
     if workspace_templates is not None and workspace_templates.is_dir():
@@ -452,6 +533,17 @@ def find_template(
 
 
 _PLAIN_NAME = re.compile(r"^[^/\\:]+$")
+
+
+def _inside_templates(name: str, folder: Path) -> None:
+    """Refuse a workspace template that is a link leading out of the workspace (folder's parent).
+
+    A workspace may come from someone else: a link templates/x.docx to a document elsewhere on
+    the machine would copy that document's parts into every notice rendered with it.
+    """
+    target = (folder / f"{name}{TEMPLATE_SUFFIX}").resolve()
+    if not target.is_relative_to(folder.resolve().parent):
+        raise TemplateOutside(name, "là liên kết tới tệp nằm ngoài thư mục làm việc; hãy chép tệp mẫu vào templates/")
 
 
 def _inside(name: str, folder: Path, boundary: Path) -> Path:
@@ -622,7 +714,8 @@ def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, s
         candidates.append(shipped)
     for candidate in candidates:
         try:
-            cached = json.loads(candidate.read_text(encoding="utf-8"))
+            raw = _read_own(candidate) if candidate is cache_file else candidate.read_bytes()
+            cached = json.loads(raw.decode("utf-8"))
             if candidate is cache_file or cached["digest"] == _parts_digest(parts):
                 return cached["sources"], _Widths(*cached["widths"]), dict(cached.get("parts", {}))
         except (OSError, ValueError, KeyError, TypeError):
@@ -667,6 +760,20 @@ def _cache_folder() -> Path | None:
     if status.st_uid != os.getuid() or status.st_mode & 0o022:
         return None
     return folder
+
+
+def _read_own(path: Path) -> bytes:
+    """Return the bytes of a cache file that only this user could have written, else raise OSError.
+
+    The cache folder is the user's own (`_cache_folder`), but a file in it may still be writable
+    by others (a umask of 000): such a file could hold someone else's code, so it is not read.
+    """
+    with path.open("rb") as handle:
+        if sys.platform != "win32":
+            status = os.fstat(handle.fileno())
+            if status.st_uid != os.getuid() or status.st_mode & 0o022:
+                raise OSError(f"{path}: not this user's own file")
+        return handle.read()
 
 
 def prepared_form(path: Path, parts: dict[str, bytes] | None = None) -> dict[str, Any]:
@@ -779,7 +886,7 @@ def _compiled(path: Path, sources: dict[str, str], key: str) -> dict[str, jinja2
     try:
         if cache_file is None:
             raise ValueError("no cache")
-        codes = marshal.loads(cache_file.read_bytes())
+        codes = marshal.loads(_read_own(cache_file))
         if not (isinstance(codes, dict) and codes.keys() == sources.keys()):
             raise ValueError("stale")
     except (OSError, ValueError, EOFError, TypeError):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from tbkl_gen.errors import Place, Problem, Severity, TbklError, TemplateBroken
+from tbkl_gen.errors import Place, Problem, Severity, TemplateBroken
 
 
 def check_workspace_templates(folder: Path) -> Iterator[Problem]:
@@ -25,19 +25,6 @@ def check_workspace_templates(folder: Path) -> Iterator[Problem]:
         if template.name.startswith("~$"):  # Word's lock file while the template is open
             continue
         yield from check_template(template)
-
-
-def template_choice_problem(
-    name: str | None, place: Place, templates_dir: Path | None, written_in: Path | None, boundary: Path | None
-) -> Problem | None:
-    """Return why the template a notice or tbkl.yaml names cannot be used (unknown, outside), or None."""
-    from tbkl_gen.word.render import find_template
-
-    try:
-        find_template(name, templates_dir, written_in=written_in, boundary=boundary)
-    except TbklError as exc:
-        return Problem(place, str(exc), code="template")
-    return None
 
 
 def check_template(path: Path) -> Iterator[Problem]:

@@ -1,0 +1,219 @@
+"""The page's one door into the rest of tbkl: check, lay out and render a notice from its text.
+
+Everything the drafting page asks of the pipeline, the office (LibreOffice) and the importer goes
+through the functions here:
+
+- `check_text` and `render_text`: through `tbkl_gen.pipeline`, as `tbkl check` and `tbkl render`;
+- `exact_pages`: through `tbkl_gen.office` (one LibreOffice kept warm for the server's life);
+- `import_word`: through `tbkl_gen.importer`, as `tbkl import` reads a Word file.
+
+The page never shows a second set of rules: its problems are the pipeline's, with the words and
+order of `tbkl check`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from tbkl_gen.errors import Problem, TbklError
+from tbkl_gen.wordfile import MAX_FILE_BYTES
+from tbkl_gen.notice.model import Notice
+from tbkl_gen.source.places import Source
+from tbkl_gen.source.workspace import Workspace, find_workspace
+from tbkl_gen.word.layout import Layout
+
+# Seconds LibreOffice may take for one notice, its start included.
+OFFICE_TIMEOUT = 120
+# An uploaded Word file larger than this is refused before it is read (the importer's limit).
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES
+
+
+@dataclass
+class Checked:
+    """What the checks of one notice found: every problem, the notice if it could be built, its layout."""
+
+    problems: list[Problem]
+    notice: Notice | None
+    layout: Layout | None
+    source: Source | None = None
+    """The notice's data merged with the office defaults, with where each value was written."""
+
+    @property
+    def errors(self) -> int:
+        return sum(p.is_error for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
+
+
+def check_text(text: str, path: Path, workspace: Workspace | None, others: list[Path] | None = None) -> Checked:
+    """Return the problems `tbkl check` reports for this text saved at path, the notice and its layout.
+
+    The text goes through `tbkl_gen.pipeline.run`, as every notice of `tbkl check` and `tbkl
+    render` does; the workspace's own problems come first, as `tbkl check` prints them. others
+    are the workspace's notices in the order `tbkl check` reads them: a number already used by
+    one read before path is reported here as it is there. The layout is drawn even for a notice
+    with mistakes in its meaning, so the preview follows the drafter's typing.
+    """
+    from tbkl_gen.commands.check import _template_problems
+    from tbkl_gen.pipeline import NumberRegistry, run, run_file
+    from tbkl_gen.word.layout import lay_out
+
+    outcome = run(text, path, workspace, until="layout")
+    if outcome.number is not None:
+        registry = NumberRegistry()
+        for other in others or []:
+            if other.resolve() == path.resolve():
+                break
+            known = _known_number(other, workspace, run_file)
+            if known is not None:
+                registry.add(*known)
+        duplicate = registry.add(*outcome.number)
+        if duplicate is not None:
+            outcome.add(duplicate)
+    problems = outcome.problems
+    if workspace is not None:
+        problems = [*outcome.workspace_problems, *_template_problems(workspace), *outcome.notice_problems]
+    layout = outcome.layout
+    if layout is None and outcome.notice is not None:
+        try:
+            layout = lay_out(outcome.notice)
+        except Exception:  # noqa: BLE001 - a notice with errors may not lay out; its problems say why
+            layout = None
+    return Checked(problems, outcome.notice, layout, outcome.source)
+
+
+_NUMBERS: dict[tuple[Path, int, int], object] = {}
+
+
+def _known_number(other: Path, workspace: Workspace | None, run_file):  # noqa: ANN001, ANN202
+    """Return another notice's number and where it is written, read once per version of the file."""
+    try:
+        status = other.stat()
+    except OSError:
+        return None
+    key = (other, status.st_mtime_ns, status.st_size)
+    if key not in _NUMBERS:
+        _NUMBERS[key] = run_file(other, workspace, until="check").number
+    return _NUMBERS[key]
+
+
+class NotRendered(TbklError):
+    """The notice has errors, so no Word file is made."""
+
+
+def render_text(text: str, path: Path, workspace: Workspace | None) -> bytes:
+    """Return the .docx bytes of the notice in text, as `tbkl render` would write them."""
+    from tbkl_gen.pipeline import run
+
+    outcome = run(text, path, workspace, until="document")
+    errors = sum(p.is_error for p in outcome.problems)
+    if outcome.document is None or errors:
+        raise NotRendered(f"thông báo còn {errors} lỗi; sửa lỗi rồi tải lại")
+    return outcome.document
+
+
+def workspace_of(root: Path) -> Workspace | None:
+    """Return the workspace read afresh (its tbkl.yaml may have changed since the last request)."""
+    return find_workspace(root)
+
+
+_OFFICE_LOCK = threading.Lock()
+
+
+class OfficeFailed(TbklError):
+    """LibreOffice could not turn the notice into a PDF."""
+
+
+_OFFICE = None
+
+
+def _office():  # noqa: ANN202
+    """Return the page's LibreOffice, started on first use and kept warm for the next request."""
+    from tbkl_gen.office.server import Office
+
+    global _OFFICE
+    if _OFFICE is None:
+        _OFFICE = Office(timeout=OFFICE_TIMEOUT, what="xem trang in chính xác")
+    return _OFFICE
+
+
+def close_office() -> None:
+    """Stop the page's LibreOffice, if one was started (the server calls this on its way out)."""
+    global _OFFICE
+    with _OFFICE_LOCK:
+        if _OFFICE is not None:
+            _OFFICE.close()
+            _OFFICE = None
+
+
+def exact_pages(docx: bytes, *, pages: bool = True) -> tuple[bytes, list[bytes]]:
+    """Return the PDF LibreOffice prints from the .docx, and each page as a PNG image.
+
+    One LibreOffice serves the page for its whole life (tbkl_gen.office keeps it warm through
+    UNO when it can); one conversion at a time, as it is one process.
+    """
+    from tbkl_gen.office.pdf import draw_pages
+
+    with _OFFICE_LOCK, tempfile.TemporaryDirectory(prefix="tbkl-page-pdf-") as folder:
+        work = Path(folder)
+        source = work / "thong-bao.docx"
+        target = work / "thong-bao.pdf"
+        source.write_bytes(docx)
+        (conversion,) = _office().convert([(source, target)])
+        if conversion.error is not None:
+            raise OfficeFailed(conversion.error)
+        data = target.read_bytes()
+        if not pages:
+            return data, []
+        images = draw_pages(target, work / "trang", "trang")
+        return data, [image.read_bytes() for image in images]
+
+
+@dataclass
+class Imported:
+    """What importing a Word file gave: the new notice's path (None when refused), and the report."""
+
+    path: Path | None
+    message: str
+
+
+def import_word(data: bytes, name: str, workspace_root: Path) -> Imported:
+    """Turn an uploaded Word file into a notice source in notices/<year>/, as `tbkl import` does.
+
+    The file is opened through the importer, so within `tbkl_gen.wordfile`'s limits (size, parts,
+    ratio, depth); the report lists every correction and warning, as `tbkl import` prints it.
+    """
+    import datetime as dt
+
+    from tbkl_gen.commands.scaffold import slugify
+    from tbkl_gen.importer import CannotImport, import_file
+    from tbkl_gen.importer.report import FileReport
+
+    if len(data) > MAX_UPLOAD_BYTES:
+        return Imported(None, f"tệp “{name}” quá lớn; tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    folder = workspace_root / "notices" / str(dt.date.today().year)
+    stem = slugify(Path(name).stem)
+    target = folder / f"{stem}.yaml"
+    number = 2
+    while target.exists():
+        target = folder / f"{stem}-{number}.yaml"
+        number += 1
+    base = Path(name).name
+    if base in ("", ".", "..") or not base.lower().endswith((".docx", ".doc")):
+        return Imported(None, f"“{name}” không phải tệp Word .docx")
+    with tempfile.TemporaryDirectory(prefix="tbkl-upload-") as work:
+        upload = Path(work) / base
+        upload.write_bytes(data)
+        report = FileReport(Path(name))
+        try:
+            made = import_file(upload, target, report, workspace=find_workspace(workspace_root))
+        except CannotImport as refused:
+            return Imported(None, f"{name}: không nhập được: {refused.reason}")
+    shown = made.relative_to(workspace_root).as_posix()
+    report.target = Path(shown)
+    return Imported(made, report.text())

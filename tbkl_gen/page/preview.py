@@ -1,0 +1,86 @@
+"""Draw a laid-out notice as HTML in the look of the printed page (ND30, A4, Times).
+
+The live preview beside the editor: every number, label, date line and end mark comes from
+`tbkl_gen.word.layout`, the same layout the Word file is rendered from, so the preview never
+numbers anything itself. Page breaks are LibreOffice's to compute (the exact page, on request).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from tbkl_gen.nd30.format import MOTTO, NATIONAL_NAME, PRINTED_MOTTO_SIZE
+from tbkl_gen.nd30.text_width import text_width_mm
+from tbkl_gen.word.layout import Layout, Span
+
+# The motto's underline is as long as the motto (Phụ lục I).
+_MOTTO_LINE_MM = round(text_width_mm(MOTTO, PRINTED_MOTTO_SIZE, bold=True), 1)
+
+
+def _spans(spans: tuple[Span, ...]) -> str:
+    out = []
+    for span in spans:
+        if span.footnote is not None:
+            out.append(f'<sup class="fn">{span.footnote}</sup>')
+            continue
+        text = escape(span.text)
+        if span.bold:
+            text = f"<b>{text}</b>"
+        if span.italic:
+            text = f"<i>{text}</i>"
+        out.append(text)
+    return "".join(out)
+
+
+def page_html(layout: Layout) -> str:
+    """Return the notice as an HTML fragment: one `<article class="sheet">`.
+
+    The lengths of the lines under the titles are in `data-mm`: the page sets them, as its
+    content security policy allows no inline style.
+    """
+    parts = ['<article class="sheet" lang="vi">', '<table class="head"><tr><td class="left">']
+    if layout.chu_quan:
+        parts.append(f'<div class="parent">{escape(layout.chu_quan)}</div>')
+    for line in layout.co_quan:
+        parts.append(f'<div class="body-name">{escape(line)}</div>')
+    parts.append(f'<div class="rule" data-mm="{layout.co_quan_line_mm}"></div>')
+    number = escape(layout.so).replace(" ", "&nbsp;")
+    parts.append(f'<div class="number">Số:&nbsp;{number}/{escape(layout.ky_hieu)}</div>')
+    if layout.do_khan:
+        parts.append(f'<div class="urgency"><span>{escape(layout.do_khan)}</span></div>')
+    parts.append('</td><td class="right">')
+    parts.append(f'<div class="national">{NATIONAL_NAME}</div><div class="motto">{MOTTO}</div>')
+    parts.append(f'<div class="rule" data-mm="{_MOTTO_LINE_MM}"></div>')
+    date_line = escape(layout.dia_danh_ngay).replace("  ", "&nbsp;&nbsp;")
+    parts.append(f'<div class="date">{date_line}</div></td></tr></table>')
+    parts.append('<div class="kind">THÔNG BÁO</div>')
+    parts.append(f'<div class="summary">{"<br>".join(escape(line) for line in layout.trich_yeu_dong)}</div>')
+    parts.append(f'<div class="rule center" data-mm="{layout.trich_yeu_line_mm}"></div>')
+    parts.append('<div class="content">')
+    for index, paragraph in enumerate(layout.paragraphs):
+        parts.append(f'<p class="p-{paragraph.kind}" data-block="{index}">{_spans(paragraph.spans)}</p>')
+    parts.append("</div>")
+    parts.append('<table class="foot"><tr><td class="recipients">')
+    parts.append('<div class="to"><b><i>Nơi nhận:</i></b></div>')
+    for recipient in layout.noi_nhan:
+        parts.append(f"<div>- {escape(recipient)};</div>")
+    parts.append(f"<div>- Lưu: {escape(layout.luu)}.</div>")
+    parts.append('</td><td class="signer">')
+    for line in layout.quyen_han:
+        parts.append(f'<div class="authority">{escape(line)}</div>')
+    parts.append(f'<div class="title">{escape(layout.chuc_vu)}</div>')
+    parts.append('<div class="signature-space"></div>')
+    parts.append(f'<div class="name">{escape(layout.ho_ten)}</div>')
+    parts.append("</td></tr></table>")
+    if layout.footnotes:
+        parts.append('<div class="footnotes">')
+        for note in layout.footnotes:
+            parts.append(f"<p><sup>{note.id}</sup> {_spans(note.spans)}</p>")
+        parts.append("</div>")
+    parts.append("</article>")
+    return "".join(parts)
+
+
+def labels(layout: Layout) -> list[str]:
+    """Return each body block's computed label ("I. ", "1. ", "a) ", "- "), in reading order."""
+    return [paragraph.label for paragraph in layout.paragraphs]

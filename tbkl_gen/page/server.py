@@ -1,0 +1,619 @@
+"""The drafting page's web server: a Starlette app over one workspace, safe by default.
+
+Every request must carry the token the URL was opened with (first as `?token=`, then as a
+same-site cookie; requests that change anything also as the `X-Tbkl-Token` header, which a
+foreign page cannot send). Requests whose Origin is another site, or whose Host is a name other
+than this machine's (DNS rebinding), are refused. Notices are read and written only inside the
+workspace's `notices/` folder, whatever path a request names; uploads are size-limited before
+they are read. The server binds 127.0.0.1 unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import ipaddress
+import json
+import os
+import queue
+import secrets
+import socket
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from tbkl_gen.errors import Problem, TbklError
+from tbkl_gen.page import engine
+from tbkl_gen.page.preview import labels, page_html
+from tbkl_gen.page.yamlsave import editable, updated
+
+TOKEN_HEADER = "x-tbkl-token"
+# The page's own requests are small JSON documents; a notice source is at most 1 MB.
+MAX_JSON_BYTES = 2_000_000
+MAX_DATA_DEPTH = 40
+SOURCE_SUFFIXES = (".yaml", ".yml")
+
+
+class Refused(Exception):
+    """A request the page will not serve, with the Vietnamese reason and the HTTP status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def static_dir() -> Path:
+    """Return the folder of the page's HTML, CSS and JavaScript."""
+    return Path(str(resources.files("tbkl_gen.page") / "static"))
+
+
+def cookie_name(token: str) -> str:
+    """Return the cookie that carries the token: one per server, as cookies ignore the port."""
+    return "tbkl-" + hashlib.sha256(token.encode()).hexdigest()[:12]
+
+
+def local_names() -> set[str]:
+    """Return the host names this machine answers to besides IP addresses."""
+    names = {"localhost"}
+    try:
+        names.add(socket.gethostname().lower())
+        names.add(socket.getfqdn().lower())
+    except OSError:
+        pass
+    return names
+
+
+class Guard:
+    """ASGI middleware: token, Origin and Host checks before any route runs."""
+
+    def __init__(self, app: ASGIApp, token: str, hosts: set[str]) -> None:
+        self.app = app
+        self.token = token
+        self.hosts = {h.lower() for h in hosts}
+        self.cookie = cookie_name(token)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        reason = self.refusal(request)
+        if reason is not None:
+            await _error(403, reason)(scope, receive, send)
+            return
+        if request.method == "GET" and request.url.path == "/" and "token" in request.query_params:
+            # The token leaves the address bar (and the browser's history) for a cookie.
+            response = RedirectResponse("/", status_code=303)
+            response.set_cookie(self.cookie, self.token, httponly=True, samesite="strict", path="/")
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def refusal(self, request: Request) -> str | None:
+        """Return why the request is refused, or None."""
+        host = (request.headers.get("host") or "").lower()
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        name = name.strip("[]")
+        if not _is_ip(name) and name not in self.hosts:
+            return f"tên máy “{host}” không được phép (chỉ mở trang bằng địa chỉ tbkl serve đã in ra)"
+        origin = request.headers.get("origin")
+        if origin is not None and origin != f"{request.url.scheme}://{host}":
+            return "yêu cầu từ trang web khác bị từ chối"
+        if request.headers.get("sec-fetch-site") == "cross-site":
+            return "yêu cầu từ trang web khác bị từ chối"
+        given = request.headers.get(TOKEN_HEADER)
+        if request.method not in ("GET", "HEAD"):
+            if given is None or not hmac.compare_digest(given, self.token):
+                return "thiếu hoặc sai mã truy cập; hãy mở trang bằng địa chỉ tbkl serve đã in ra"
+            return None
+        for candidate in (given, request.cookies.get(self.cookie), request.query_params.get("token")):
+            if candidate is not None and hmac.compare_digest(candidate, self.token):
+                return None
+        return "thiếu hoặc sai mã truy cập; hãy mở trang bằng địa chỉ tbkl serve đã in ra"
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"loi": message}, status_code=status)
+
+
+class Page:
+    """The routes of the page over one workspace."""
+
+    def __init__(self, root: Path, token: str) -> None:
+        self.root = root.resolve()
+        self.token = token
+        self.save_lock = threading.Lock()  # version check and write, one save at a time
+        self.render_lock = threading.Lock()  # one render of the workspace at a time
+
+    # --- places -------------------------------------------------------------------------
+
+    @property
+    def notices_dir(self) -> Path:
+        return self.root / "notices"
+
+    def notice_path(self, given: object) -> Path:
+        """Return the notice file a request names, refusing any path outside notices/."""
+        if not isinstance(given, str) or not given or len(given) > 1000 or "\x00" in given or "\\" in given:
+            raise Refused(400, "đường dẫn thông báo không hợp lệ")
+        relative = PurePosixPath(given)
+        if relative.is_absolute() or ".." in relative.parts or ":" in relative.parts[0]:
+            raise Refused(403, f"“{given}” nằm ngoài thư mục làm việc")
+        if relative.suffix.lower() not in SOURCE_SUFFIXES:
+            raise Refused(400, f"“{given}” không phải tệp thông báo .yaml")
+        path = (self.root / relative).resolve()
+        notices = self.notices_dir.resolve()
+        if not path.is_relative_to(notices):
+            raise Refused(403, f"“{given}” nằm ngoài thư mục notices/ của thư mục làm việc")
+        return path
+
+    def shown(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.name
+
+    def workspace(self):  # noqa: ANN201
+        return engine.workspace_of(self.root)
+
+    def others(self) -> list[Path]:
+        from tbkl_gen.commands.batch import find_sources
+
+        if not self.notices_dir.is_dir():
+            return []
+        return [source for source, _ in find_sources([self.notices_dir])]
+
+    # --- routes -------------------------------------------------------------------------
+
+    async def index(self, request: Request) -> Response:
+        html = (static_dir() / "index.html").read_text(encoding="utf-8")
+        html = html.replace("{{TOKEN}}", self.token).replace("{{WORKSPACE}}", _html_text(self.root.name))
+        return HTMLResponse(html, headers={"Cache-Control": "no-store", "Content-Security-Policy": _CSP, "Referrer-Policy": "no-referrer"})
+
+    def workspace_info(self, request: Request) -> dict[str, Any]:
+        from tbkl_gen.source.read import read_source
+
+        workspace = self.workspace()
+        defaults = workspace.defaults.data if workspace is not None and workspace.defaults is not None else {}
+        notices = []
+        recipients: list[str] = []
+        signers: list[dict[str, Any]] = []
+
+        def remember(data: dict[str, Any]) -> None:
+            for key in ("noi_nhan_them", "noi_nhan"):
+                for item in data.get(key) or []:
+                    if isinstance(item, str) and item not in recipients:
+                        recipients.append(item)
+            signer = data.get("nguoi_ky")
+            if isinstance(signer, dict) and signer.get("ho_ten"):
+                merged = {**(defaults.get("nguoi_ky") or {}), **signer}
+                plain = {k: merged.get(k) for k in ("quyen_han", "chuc_vu", "ho_ten")}
+                if plain not in signers:
+                    signers.append(plain)
+
+        remember(defaults)
+        for path in self.others():
+            source, problems = read_source(path)
+            data = source.data if source is not None else {}
+            remember(data)
+            ngay = data.get("ngay", defaults.get("ngay"))
+            notices.append(
+                {
+                    "path": self.shown(path),
+                    "nam": _year(ngay),
+                    "so": None if data.get("so") in (None, "") else str(data.get("so")),
+                    "ngay": _plain_value(ngay),
+                    "trich_yeu": str(data.get("trich_yeu") or ""),
+                    "doc_duoc": source is not None,
+                }
+            )
+        notices.sort(key=lambda n: (-(n["nam"] or 0), n["path"]))
+        return {
+            "thu_muc": self.root.name,
+            "mac_dinh": _plain_value(defaults),
+            "thong_bao": notices,
+            "noi_nhan": recipients,
+            "nguoi_ky": signers,
+        }
+
+    def open_notice(self, request: Request) -> dict[str, Any]:
+        path = self.notice_path(request.query_params.get("path"))
+        raw = _read(path)
+        text = _decode(raw, self.shown(path))
+        data = editable_or_none(text)
+        if not data:
+            checked = engine.check_text(text, path, self.workspace())
+            reasons = [p.format(self.root) for p in checked.problems if p.is_error][:3]
+            detail = "; ".join(reasons) or "tệp không phải một bảng các khóa của thông báo"
+            raise Refused(
+                422, f"chưa mở được {self.shown(path)} trên trang vì tệp có lỗi: {detail}. Hãy sửa tệp trong trình soạn thảo rồi mở lại"
+            )
+        return {"path": self.shown(path), "text": text, "data": data, "version": _version(raw)}
+
+    def check(self, body: dict[str, Any]) -> dict[str, Any]:
+        path = self.notice_path(body.get("path"))
+        text = self.text_of(body)
+        checked = engine.check_text(text, path, self.workspace(), self.others())
+        return {
+            "text": text,
+            "problems": [self.problem(p, path) for p in checked.problems],
+            "errors": checked.errors,
+            "warnings": checked.warnings,
+            "preview": page_html(checked.layout) if checked.layout is not None else None,
+            "labels": labels(checked.layout) if checked.layout is not None else None,
+        }
+
+    def text_of(self, body: dict[str, Any]) -> str:
+        base = body.get("base")
+        data = body.get("data")
+        if not isinstance(base, str) or not isinstance(data, dict) or _depth(data) > MAX_DATA_DEPTH:
+            raise Refused(400, "dữ liệu gửi lên không hợp lệ")
+        try:
+            return updated(base, data)
+        except Exception as exc:  # noqa: BLE001 - base text the page sent is not YAML it can keep
+            raise Refused(400, f"không ghép được nội dung vào tệp nguồn ({type(exc).__name__})") from None
+
+    def problem(self, problem: Problem, path: Path) -> dict[str, Any]:
+        data = problem.to_dict(self.root)
+        data["own"] = problem.place.file is None or problem.place.file == path
+        data["text"] = problem.format(self.root)
+        return data
+
+    def save(self, body: dict[str, Any]) -> JSONResponse:
+        """Write the edited data over the file on disk, unless the file changed since it was opened.
+
+        The data is applied to the text read from disk (the same text the page opened, as the
+        version says), so what the request calls its base cannot replace the file.
+        """
+        path = self.notice_path(body.get("path"))
+        self.text_of(body)  # refuse bad data before anything else
+        with self.save_lock:
+            try:
+                raw = path.read_bytes()
+            except FileNotFoundError:
+                raw = None
+            except OSError as exc:
+                raise Refused(500, f"không đọc được tệp {self.shown(path)}: {exc.strerror}") from None
+            if raw is None or _version(raw) != body.get("version"):
+                return JSONResponse(
+                    {
+                        "loi": f"tệp {self.shown(path)} đã được sửa ở nơi khác sau khi mở (ví dụ trong VS Code); chưa lưu để không ghi đè. Hãy tải lại tệp",
+                        "xung_dot": True,
+                    },
+                    status_code=409,
+                )
+            on_disk = _decode(raw, self.shown(path))
+            if on_disk.strip() and editable_or_none(on_disk) is None:
+                raise Refused(422, f"{self.shown(path)}: tệp không phải một bảng các khóa của thông báo; không ghi đè")
+            text = self.text_of({**body, "base": on_disk})
+            data = text.encode("utf-8")
+            _write_atomic(path, data)
+        return JSONResponse({"version": _version(data), "text": text, "path": self.shown(path)})
+
+    def new_notice(self, body: dict[str, Any]) -> dict[str, Any]:
+        from tbkl_gen.commands.scaffold import new_notice
+
+        title = body.get("trich_yeu")
+        if not isinstance(title, str) or not title.strip() or len(title) > 2000:
+            raise Refused(400, "cần trích yếu của thông báo mới")
+        target = new_notice(self.root, unicodedata.normalize("NFC", title.strip()))
+        return {"path": self.shown(target)}
+
+    def copy_notice(self, body: dict[str, Any]) -> dict[str, Any]:
+        import datetime as dt
+
+        from tbkl_gen.commands.scaffold import slugify
+
+        path = self.notice_path(body.get("path"))
+        text = _decode(_read(path), self.shown(path))
+        data = editable_or_none(text)
+        if data is None:
+            raise Refused(422, f"chưa sao được {self.shown(path)}: tệp có lỗi; sửa tệp rồi thử lại")
+        year = dt.date.today().year
+        data["so"] = None
+        data["ngay"] = str(year)
+        folder = self.notices_dir / str(year)
+        stem = slugify(str(data.get("trich_yeu") or path.stem)) + "-ban-sao"
+        target = folder / f"{stem}.yaml"
+        number = 2
+        while target.exists():
+            target = folder / f"{stem}-{number}.yaml"
+            number += 1
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_atomic(target, updated(text, data).encode("utf-8"))
+        return {"path": self.shown(target)}
+
+    async def import_word(self, request: Request) -> JSONResponse:
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > engine.MAX_UPLOAD_BYTES:
+            return _error(413, f"tệp quá lớn; tối đa {engine.MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+        received = bytearray()
+        async for chunk in request.stream():
+            received += chunk
+            if len(received) > engine.MAX_UPLOAD_BYTES:
+                return _error(413, f"tệp quá lớn; tối đa {engine.MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+        name = _file_name(request.headers.get("x-file-name"))
+        if not name.lower().endswith(".docx"):
+            return _error(400, f"“{name}” không phải tệp Word .docx")
+        imported = await asyncio.to_thread(engine.import_word, bytes(received), name, self.root)
+        status = 200 if imported.path is not None else 422
+        return JSONResponse(
+            {"path": self.shown(imported.path) if imported.path else None, "thong_bao": imported.message}, status_code=status
+        )
+
+    def docx(self, body: dict[str, Any]) -> Response:
+        path = self.notice_path(body.get("path"))
+        data = engine.render_text(self.text_of(body), path, self.workspace())
+        return _download(data, path.with_suffix(".docx").name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+    def pdf(self, body: dict[str, Any]) -> Response:
+        path = self.notice_path(body.get("path"))
+        data = engine.render_text(self.text_of(body), path, self.workspace())
+        pdf, _ = engine.exact_pages(data, pages=False)
+        return _download(pdf, path.with_suffix(".pdf").name, "application/pdf")
+
+    def exact(self, body: dict[str, Any]) -> dict[str, Any]:
+        path = self.notice_path(body.get("path"))
+        data = engine.render_text(self.text_of(body), path, self.workspace())
+        _, pages = engine.exact_pages(data)
+        return {"pages": ["data:image/png;base64," + base64.b64encode(page).decode("ascii") for page in pages]}
+
+    def render_all(self) -> Iterator[str]:
+        """Render the workspace as `tbkl render` does, yielding progress as JSON lines."""
+        from tbkl_gen.commands.batch import Settings, plan, render_batch
+
+        workspace = self.workspace()
+        out_dir = workspace.output_dir if workspace is not None and workspace.output_dir is not None else self.root / "out"
+        found: list[Problem] = []
+        jobs = plan([self.notices_dir], out_dir, found)
+        events: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        total = len(jobs)
+        done = [0]
+
+        def progress(step: int = 1) -> None:
+            done[0] += step
+            events.put({"xong": done[0], "tong": total})
+
+        def run() -> None:
+            try:
+                with self.render_lock:
+                    result = render_batch(jobs, Settings(out_dir, jobs=1, progress=progress))
+                events.put(
+                    {
+                        "ket_qua": f"Đã tạo {len(result.made)}, không đổi {len(result.unchanged)}, lỗi {len(result.failed)}",
+                        "van_de": [p.format(self.root) for p in [*found, *result.problems]],
+                        "thu_muc_ra": self.shown(out_dir) if out_dir.resolve().is_relative_to(self.root) else out_dir.as_posix(),
+                    }
+                )
+            except (TbklError, KeyboardInterrupt) as exc:
+                events.put({"ket_qua": str(exc) or "đã dừng", "van_de": []})
+            finally:
+                events.put(None)
+
+        threading.Thread(target=run, daemon=True).start()
+        yield json.dumps({"xong": 0, "tong": total}) + "\n"
+        while (event := events.get()) is not None:
+            yield json.dumps(event, ensure_ascii=False) + "\n"
+
+
+_CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+
+def _html_text(text: str) -> str:
+    from html import escape
+
+    return escape(text)
+
+
+def _year(value: Any) -> int | None:
+    text = str(value) if value is not None else ""
+    return int(text[:4]) if text[:4].isdigit() else None
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_value(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def editable_or_none(text: str) -> dict[str, Any] | None:
+    """Return the source's data for the page, or None when it is no readable mapping."""
+    try:
+        return editable(text)
+    except Exception:  # noqa: BLE001 - any YAML the round-trip reader refuses
+        return None
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    if level > MAX_DATA_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level + 1)
+    return level
+
+
+def _read(path: Path) -> bytes:
+    from tbkl_gen.source.read import MAX_SOURCE_BYTES
+
+    try:
+        if path.stat().st_size > MAX_SOURCE_BYTES:
+            raise Refused(413, "tệp quá lớn để mở trên trang")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise Refused(404, "không tìm thấy tệp thông báo") from None
+    except OSError as exc:
+        raise Refused(500, f"không đọc được tệp: {exc.strerror}") from None
+
+
+def _decode(raw: bytes, shown: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Refused(422, f"{shown}: tệp không phải UTF-8; mở bằng tbkl check để xem lỗi") from None
+
+
+def _version(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _file_name(header: str | None) -> str:
+    from urllib.parse import unquote
+
+    name = unquote(header or "tep.docx")
+    return PurePosixPath(name.replace("\\", "/")).name[:200] or "tep.docx"
+
+
+def _download(data: bytes, name: str, media_type: str) -> Response:
+    from urllib.parse import quote
+
+    return Response(data, media_type=media_type, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+
+def create_app(root: Path, token: str, hosts: set[str] | None = None) -> ASGIApp:
+    """Return the page's ASGI app over the workspace at root, guarded by token."""
+    page = Page(root, token)
+
+    def handled(function: Callable[..., Any], *, body: bool = False, raw: bool = False) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            try:
+                if raw:
+                    return await function(request)
+                if body:
+                    payload = await _json_body(request)
+                    result = await asyncio.to_thread(function, payload)
+                else:
+                    result = await asyncio.to_thread(function, request)
+            except Refused as refused:
+                return _error(refused.status, refused.message)
+            except TbklError as exc:
+                return _error(422, str(exc))
+            if isinstance(result, Response):
+                return result
+            return JSONResponse(result)
+
+        return endpoint
+
+    async def render_all(request: Request) -> Response:
+        return StreamingResponse(_threaded(page.render_all()), media_type="application/x-ndjson")
+
+    routes = [
+        Route("/", page.index),
+        Route("/api/workspace", handled(page.workspace_info)),
+        Route("/api/notice", handled(page.open_notice)),
+        Route("/api/check", handled(page.check, body=True), methods=["POST"]),
+        Route("/api/save", handled(page.save, body=True), methods=["POST"]),
+        Route("/api/new", handled(page.new_notice, body=True), methods=["POST"]),
+        Route("/api/copy", handled(page.copy_notice, body=True), methods=["POST"]),
+        Route("/api/import", handled(page.import_word, raw=True), methods=["POST"]),
+        Route("/api/docx", handled(page.docx, body=True), methods=["POST"]),
+        Route("/api/pdf", handled(page.pdf, body=True), methods=["POST"]),
+        Route("/api/exact", handled(page.exact, body=True), methods=["POST"]),
+        Route("/api/render-all", render_all, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=static_dir()), name="static"),
+    ]
+    app = Starlette(routes=routes)
+    return Guard(app, token, hosts if hosts is not None else local_names())
+
+
+async def _threaded(lines: Iterator[str]):  # noqa: ANN202
+    while True:
+        line = await asyncio.to_thread(next, lines, None)
+        if line is None:
+            return
+        yield line
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    received = bytearray()
+    async for chunk in request.stream():
+        received += chunk
+        if len(received) > MAX_JSON_BYTES:
+            raise Refused(413, "dữ liệu gửi lên quá lớn")
+    try:
+        payload = json.loads(received.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise Refused(400, "dữ liệu gửi lên không hợp lệ") from None
+    if not isinstance(payload, dict):
+        raise Refused(400, "dữ liệu gửi lên không hợp lệ")
+    return payload
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """Return a listening socket on host:port (port 0: any free port)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    if os.name != "nt":  # on Windows this option would let two servers share the port
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def serve(root: Path, host: str, port: int, *, announce: Callable[[str], None], open_browser: bool = True) -> None:
+    """Run the page over the workspace at root until Ctrl-C; announce the URL with its token."""
+    import webbrowser
+
+    import uvicorn
+
+    token = secrets.token_urlsafe(32)
+    sock = bind(host, port)
+    port = sock.getsockname()[1]
+    hosts = local_names()
+    if host not in ("127.0.0.1", "::1", "localhost", "0.0.0.0", "::"):
+        hosts.add(host.lower())
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    shown_host = f"[{shown_host}]" if ":" in shown_host else shown_host
+    url = f"http://{shown_host}:{port}/?token={token}"
+    announce(url)
+    if host in ("0.0.0.0", "::"):  # an office LAN: the others open it by this machine's name
+        announce(f"http://{socket.gethostname()}:{port}/?token={token}")
+    config = uvicorn.Config(create_app(root, token, hosts), log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    if open_browser:
+        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+    try:
+        server.run(sockets=[sock])
+    finally:
+        engine.close_office()

@@ -1,0 +1,1025 @@
+// The drafting page: list the workspace's notices, edit one by its parts, show the problems
+// `tbkl check` finds next to their fields, preview the printed page, save the source.
+// Plain modern JavaScript, no dependency: every number, label and rule comes from the server,
+// which runs the same pipeline as `tbkl check` and `tbkl render`.
+
+const TOKEN = document.querySelector('meta[name="tbkl-token"]').content;
+const $ = (selector, root = document) => root.querySelector(selector);
+const CHECK_PAUSE_MS = 120;     // a pause in typing this long refreshes the preview
+const EXACT_PAUSE_MS = 3000;    // a pause this long refreshes the exact page, when it is shown
+const LEVEL = { muc: 0, khoan: 1, diem: 2, gach: 3, cong: 4 };
+const KIND_NAMES = {
+  doan: "Đoạn văn", muc: "Mục (I.)", khoan: "Khoản (1.)", diem: "Điểm (a)", gach: "Gạch đầu dòng (-)", cong: "Dấu cộng (+)",
+};
+
+const state = {
+  workspace: null,
+  path: null,
+  base: "",          // the source text as opened or last saved: saving keeps its comments
+  version: null,     // hash of the file on disk when opened or saved
+  data: null,        // the notice's data, as the source says it (keys of the source format)
+  tree: [],          // the body as an outline of nodes {kind, text, tieu_de, children, extra}
+  current: null,     // the outline node being edited
+  savedJson: "",
+  checkSeq: 0,
+  edits: 0,          // edits so far: a check answers for the edits made before it was sent
+  checkTimer: null,
+  exactTimer: null,
+  exactStale: true,
+  lastField: null,
+  refreshMs: [],
+};
+window.tbklRefreshMs = state.refreshMs;
+
+// --- talking to the server -------------------------------------------------------------------
+
+async function api(path, { method = "GET", json, body, headers = {} } = {}) {
+  const options = { method, headers: { "X-Tbkl-Token": TOKEN, ...headers }, credentials: "same-origin" };
+  if (json !== undefined) {
+    options.body = JSON.stringify(json);
+    options.headers["Content-Type"] = "application/json";
+  } else if (body !== undefined) {
+    options.body = body;
+  }
+  const response = await fetch(path, options);
+  return response;
+}
+
+async function apiJson(path, options) {
+  const response = await api(path, options);
+  let payload = null;
+  try { payload = await response.json(); } catch { payload = { loi: `máy chủ trả lời lỗi ${response.status}` }; }
+  return { ok: response.ok, status: response.status, payload };
+}
+
+function status(text) { $("#status").textContent = text; }
+
+function banner(text, { error = false, actions = [] } = {}) {
+  const element = $("#banner");
+  element.replaceChildren();
+  if (!text) { element.hidden = true; return; }
+  element.hidden = false;
+  element.className = error ? "banner error" : "banner";
+  element.append(document.createTextNode(text));
+  for (const [label, handler, id] of actions) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = label;
+    if (id) button.id = id;
+    button.addEventListener("click", handler);
+    element.append(button);
+  }
+  const close = document.createElement("button");
+  close.type = "button";
+  close.className = "link";
+  close.textContent = "✕";
+  close.title = "Đóng";
+  close.addEventListener("click", () => banner(""));
+  element.append(close);
+}
+
+// --- the list of notices ---------------------------------------------------------------------
+
+function folded(text) {
+  return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+}
+
+async function showList() {
+  if (state.path && isDirty() && !confirm("Thông báo đang soạn chưa được lưu. Vẫn rời trang soạn?")) return;
+  state.path = null;
+  document.body.classList.add("listing");
+  $("#editor-view").hidden = true;
+  $("#list-view").hidden = false;
+  $("#counts").hidden = true;
+  status("");
+  history.replaceState(null, "", "/");
+  await loadWorkspace();
+}
+
+async function loadWorkspace() {
+  const { ok, payload } = await apiJson("/api/workspace");
+  if (!ok) { banner(payload.loi, { error: true }); return; }
+  state.workspace = payload;
+  const list = $("#recipient-suggestions");
+  list.replaceChildren(...payload.noi_nhan.map((text) => Object.assign(document.createElement("option"), { value: text })));
+  drawList();
+}
+
+function drawList() {
+  const query = folded($("#search").value.trim());
+  const body = $("#notices");
+  body.replaceChildren();
+  for (const notice of state.workspace.thong_bao) {
+    const haystack = folded(`${notice.nam ?? ""} ${notice.so ?? ""} ${notice.ngay ?? ""} ${notice.trich_yeu} ${notice.path}`);
+    if (query && !query.split(/\s+/).every((word) => haystack.includes(word))) continue;
+    const row = document.createElement("tr");
+    const cells = [
+      notice.nam ?? "",
+      notice.so ?? null,
+      notice.ngay ?? "",
+      notice.trich_yeu || notice.path,
+    ];
+    cells.forEach((value, index) => {
+      const cell = document.createElement("td");
+      if (index === 1 && value === null) {
+        cell.textContent = "dự thảo";
+        cell.className = "draft";
+      } else {
+        cell.textContent = value;
+      }
+      if (index === 3) cell.className = "summary";
+      row.append(cell);
+    });
+    const actions = document.createElement("td");
+    actions.className = "actions";
+    const open = Object.assign(document.createElement("button"), { type: "button", textContent: "Mở" });
+    open.addEventListener("click", () => openNotice(notice.path));
+    const copy = Object.assign(document.createElement("button"), { type: "button", textContent: "Sao thành bản mới" });
+    copy.addEventListener("click", () => copyNotice(notice.path));
+    actions.append(open, " ", copy);
+    row.append(actions);
+    row.addEventListener("dblclick", () => openNotice(notice.path));
+    row.dataset.path = notice.path;
+    body.append(row);
+  }
+  if (!body.children.length) {
+    const row = document.createElement("tr");
+    const cell = Object.assign(document.createElement("td"), { colSpan: 5, className: "empty" });
+    cell.textContent = state.workspace.thong_bao.length
+      ? "Không có thông báo nào khớp với từ tìm kiếm."
+      : "Chưa có thông báo nào. Ghi trích yếu ở trên rồi bấm “+ Thông báo mới”, hoặc nhập từ tệp Word.";
+    row.append(cell);
+    body.append(row);
+  }
+}
+
+async function newNotice(event) {
+  event.preventDefault();
+  const title = $("#new-title").value.trim();
+  if (!title) { banner("Hãy ghi trích yếu của thông báo mới trước.", { error: true }); $("#new-title").focus(); return; }
+  const { ok, payload } = await apiJson("/api/new", { method: "POST", json: { trich_yeu: title } });
+  if (!ok) { banner(payload.loi, { error: true }); return; }
+  $("#new-title").value = "";
+  banner(`Đã tạo ${payload.path} từ giá trị mặc định của văn phòng.`);
+  await openNotice(payload.path, { keepBanner: true });
+}
+
+async function copyNotice(path) {
+  const { ok, payload } = await apiJson("/api/copy", { method: "POST", json: { path } });
+  if (!ok) { banner(payload.loi, { error: true }); return; }
+  banner(`Đã sao thành ${payload.path} (chưa có số, ngày để trống).`);
+  await openNotice(payload.path, { keepBanner: true });
+}
+
+async function importWord(file) {
+  if (!file) return;
+  status(`Đang nhập ${file.name}…`);
+  const { ok, payload } = await apiJson("/api/import", {
+    method: "POST",
+    body: file,
+    headers: { "Content-Type": "application/octet-stream", "X-File-Name": encodeURIComponent(file.name) },
+  });
+  status("");
+  if (!ok || !payload.path) { banner(payload.thong_bao || payload.loi, { error: true }); return; }
+  banner(payload.thong_bao);
+  await openNotice(payload.path, { keepBanner: true });
+}
+
+async function renderAll() {
+  const button = $("#render-all");
+  const bar = $("#render-progress");
+  button.disabled = true;
+  bar.hidden = false;
+  bar.value = 0;
+  $("#render-result").textContent = "Đang in…";
+  try {
+    const response = await api("/api/render-all", { method: "POST" });
+    if (!response.ok) {
+      const payload = await response.json();
+      $("#render-result").textContent = payload.loi;
+      return;
+    }
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let pending = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      pending += decoder.decode(value, { stream: true });
+      const lines = pending.split("\n");
+      pending = lines.pop();
+      for (const line of lines.filter(Boolean)) {
+        const event = JSON.parse(line);
+        if (event.tong !== undefined) {
+          bar.max = Math.max(event.tong, 1);
+          bar.value = event.xong;
+          $("#render-result").textContent = `${event.xong}/${event.tong}`;
+        }
+        if (event.ket_qua !== undefined) {
+          const where = event.thu_muc_ra ? ` vào ${event.thu_muc_ra}` : "";
+          $("#render-result").textContent = `${event.ket_qua}${where}.`;
+          if (event.van_de.length) banner(event.van_de.join("\n"), { error: true });
+        }
+      }
+    }
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// --- opening a notice ------------------------------------------------------------------------
+
+async function openNotice(path, { keepBanner = false } = {}) {
+  const { ok, payload } = await apiJson(`/api/notice?path=${encodeURIComponent(path)}`);
+  if (!ok) { banner(payload.loi, { error: true }); return false; }
+  if (!state.workspace) await loadWorkspace();
+  if (!keepBanner) banner("");
+  state.path = payload.path;
+  state.base = payload.text;
+  state.version = payload.version;
+  state.data = payload.data;
+  state.tree = fromBlocks(Array.isArray(payload.data.noi_dung) ? payload.data.noi_dung : []);
+  state.current = null;
+  state.savedJson = JSON.stringify(currentData());
+  state.exactStale = true;
+  document.body.classList.remove("listing");
+  $("#list-view").hidden = true;
+  $("#editor-view").hidden = false;
+  $("#file-name").textContent = payload.path;
+  $("#exact").replaceChildren(Object.assign(document.createElement("p"), { className: "hint", textContent: "Bấm “Trang in chính xác” để LibreOffice dựng trang như khi in." }));
+  history.replaceState(null, "", `/#${encodeURIComponent(payload.path)}`);
+  drawForm();
+  await check();
+  return true;
+}
+
+// --- the data: reading and writing by field path ---------------------------------------------
+
+function getPath(object, path) {
+  let value = object;
+  for (const part of path.split(".")) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = value[part];
+  }
+  return value;
+}
+
+function isEmpty(value) {
+  return value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0);
+}
+
+function setPath(object, path, value, { keepEmpty = false } = {}) {
+  const parts = path.split(".");
+  const parents = [object];
+  let target = object;
+  for (const part of parts.slice(0, -1)) {
+    if (target[part] === null || typeof target[part] !== "object" || Array.isArray(target[part])) target[part] = {};
+    target = target[part];
+    parents.push(target);
+  }
+  const last = parts[parts.length - 1];
+  if (isEmpty(value) && !keepEmpty) delete target[last];
+  else target[last] = value;
+  for (let index = parts.length - 2; index >= 0; index -= 1) {   // an emptied co_quan or nguoi_ky goes
+    if (Object.keys(parents[index + 1]).length === 0) delete parents[index][parts[index]];
+  }
+}
+
+function currentData() {
+  const data = { ...state.data };
+  const blocks = toBlocks(state.tree);
+  if (blocks.length || "noi_dung" in data) data.noi_dung = blocks;
+  return data;
+}
+
+function isDirty() { return state.path !== null && JSON.stringify(currentData()) !== state.savedJson; }
+
+// --- the form: header fields, recipients, signer ---------------------------------------------
+
+const SECTIONS = [
+  { legend: "Cơ quan ban hành", fields: [
+    { path: "co_quan.chu_quan", label: "Cơ quan chủ quản", kind: "text", hint: "dòng trên tên cơ quan, không đậm; có thể để trống" },
+    { path: "co_quan.ten", label: "Tên cơ quan ban hành", kind: "lines", hint: "mỗi dòng in ra một dòng" },
+    { path: "co_quan.viet_tat", label: "Chữ viết tắt", kind: "text", hint: "dùng trong ký hiệu: TB-…" },
+  ] },
+  { legend: "Số, địa danh, ngày", fields: [
+    { path: "so", label: "Số", kind: "text", placeholder: "để trống khi còn là dự thảo (in “Số:      /…”)", keepEmpty: true },
+    { path: "ky_hieu", label: "Ký hiệu", kind: "text", placeholder: "tự động: TB- và chữ viết tắt" },
+    { path: "dia_danh", label: "Địa danh", kind: "text" },
+    { path: "ngay", label: "Ngày ban hành", kind: "text", placeholder: "2026-06-19",
+      hint: "đủ ngày: 2026-06-19; dự thảo để trống ngày: 2026-06; để trống ngày và tháng: 2026" },
+    { path: "ngay_hop", label: "Ngày họp", kind: "text", placeholder: "2026-06-19" },
+    { path: "do_khan", label: "Độ khẩn", kind: "select", options: [["", "(không khẩn)"], ["KHẨN", "KHẨN"], ["THƯỢNG KHẨN", "THƯỢNG KHẨN"], ["HỎA TỐC", "HỎA TỐC"]] },
+  ] },
+  { legend: "Trích yếu", fields: [
+    { path: "trich_yeu", label: "Trích yếu", kind: "textarea", hint: "in đậm dưới chữ THÔNG BÁO" },
+  ] },
+];
+
+const AFTER_BODY = [
+  { legend: "Nơi nhận", fields: [
+    { path: "noi_nhan_them", label: "Thêm nơi nhận", kind: "list", hint: "thêm vào trước nơi nhận mặc định" },
+    { path: "noi_nhan", label: "Nơi nhận", kind: "list", hint: "không gõ dấu “-” và “;”: tự thêm khi in" },
+    { path: "luu", label: "Lưu", kind: "text", hint: "ví dụ: VT, TH" },
+  ] },
+  { legend: "Người ký", signer: true, fields: [
+    { path: "nguoi_ky.quyen_han", label: "Quyền hạn ký", kind: "lines", hint: "ví dụ TL. CHỦ TỊCH; mỗi dòng một dòng" },
+    { path: "nguoi_ky.chuc_vu", label: "Chức vụ", kind: "text" },
+    { path: "nguoi_ky.ho_ten", label: "Họ tên", kind: "text" },
+  ] },
+];
+
+function defaultOf(path) { return getPath(state.workspace?.mac_dinh || {}, path); }
+
+function shownDefault(value) {
+  if (Array.isArray(value)) return value.join("\n");
+  return value === undefined || value === null ? "" : String(value);
+}
+
+function drawForm() {
+  const fields = $("#fields");
+  fields.replaceChildren();
+  for (const section of SECTIONS) fields.append(drawSection(section));
+  fields.append(drawBodySection());
+  for (const section of AFTER_BODY) fields.append(drawSection(section));
+  fitTextareas(fields);
+}
+
+function fitTextarea(element) {
+  element.style.height = "auto";
+  element.style.height = `${element.scrollHeight + 2}px`;
+}
+
+function fitTextareas(root) {
+  requestAnimationFrame(() => root.querySelectorAll("textarea").forEach(fitTextarea));
+}
+
+function drawSection(section) {
+  const fieldset = document.createElement("fieldset");
+  fieldset.append(Object.assign(document.createElement("legend"), { textContent: section.legend }));
+  if (section.signer) fieldset.append(drawSignerChooser());
+  for (const field of section.fields) fieldset.append(drawField(field));
+  return fieldset;
+}
+
+function fieldId(path) { return "f-" + path.replace(/[^a-z0-9]+/gi, "-"); }
+
+function drawField(field) {
+  const wrapper = document.createElement("div");
+  wrapper.className = "field";
+  wrapper.dataset.field = field.path;
+  const label = Object.assign(document.createElement("label"), { textContent: field.label, htmlFor: fieldId(field.path) });
+  const control = document.createElement("div");
+  control.className = "control";
+  wrapper.append(label, control);
+  const inherited = defaultOf(field.path);
+  const value = getPath(state.data, field.path);
+  if (field.kind === "list") {
+    control.append(drawListEditor(field, value, inherited));
+  } else {
+    const row = document.createElement("div");
+    row.className = "row";
+    let input;
+    if (field.kind === "select") {
+      input = document.createElement("select");
+      for (const [optionValue, text] of field.options) input.append(new Option(text, optionValue));
+      input.value = value ?? "";
+    } else if (field.kind === "text") {
+      input = document.createElement("input");
+      input.type = "text";
+      input.value = value === undefined || value === null ? "" : String(value);
+    } else {
+      input = document.createElement("textarea");
+      input.rows = field.kind === "lines" ? 2 : 3;
+      input.value = field.kind === "lines" && Array.isArray(value) ? value.join("\n") : (value ?? "");
+    }
+    input.id = fieldId(field.path);
+    input.dataset.field = field.path;
+    input.placeholder = shownDefault(inherited) || field.placeholder || "";
+    input.addEventListener(field.kind === "select" ? "change" : "input", () => {
+      let next = input.value;
+      if (field.kind === "lines") next = next.split("\n").map((line) => line.trim()).filter(Boolean);
+      else if (field.kind !== "select") next = next.replace(/\s+$/, "") === "" ? "" : next;
+      if (field.keepEmpty && isEmpty(next)) setPath(state.data, field.path, null, { keepEmpty: true });
+      else setPath(state.data, field.path, next);
+      updateInherited(wrapper, field);
+      changed();
+    });
+    input.addEventListener("focus", () => { state.lastField = input; });
+    row.append(input);
+    if (inherited !== undefined) {
+      const reset = Object.assign(document.createElement("button"), { type: "button", className: "icon reset", textContent: "↺", title: "Dùng giá trị mặc định của văn phòng" });
+      reset.addEventListener("click", () => {
+        input.value = "";
+        setPath(state.data, field.path, undefined);
+        updateInherited(wrapper, field);
+        changed();
+      });
+      row.append(reset);
+    }
+    control.append(row);
+  }
+  const note = document.createElement("div");
+  note.className = "inherited inherit-note";
+  control.append(note);
+  if (field.hint) control.append(Object.assign(document.createElement("div"), { className: "hint", textContent: field.hint }));
+  updateInherited(wrapper, field);
+  return wrapper;
+}
+
+function updateInherited(wrapper, field) {
+  const note = $(".inherit-note", wrapper);
+  const inherited = defaultOf(field.path);
+  const own = getPath(state.data, field.path);
+  const reset = $(".reset", wrapper);
+  if (inherited === undefined) { note.textContent = ""; if (reset) reset.hidden = true; return; }
+  if (isEmpty(own)) {
+    note.textContent = "theo mặc định của văn phòng (tbkl.yaml)";
+    if (reset) reset.hidden = true;
+  } else {
+    note.textContent = `riêng cho thông báo này; mặc định: ${shownDefault(inherited).replace(/\n/g, " / ")}`;
+    if (reset) reset.hidden = false;
+  }
+}
+
+function drawListEditor(field, value, inherited) {
+  const box = document.createElement("div");
+  box.className = "list-editor";
+  box.dataset.field = field.path;
+  const items = Array.isArray(value) ? [...value] : [];
+  const save = () => {
+    const kept = items.map((item) => String(item).trim()).filter(Boolean);
+    setPath(state.data, field.path, kept);
+    changed();
+  };
+  const draw = () => {
+    box.replaceChildren();
+    if (!items.length && Array.isArray(inherited)) {
+      const shown = document.createElement("div");
+      shown.className = "inherited";
+      shown.textContent = "Mặc định: " + inherited.join("; ");
+      box.append(shown);
+    }
+    items.forEach((item, index) => {
+      const line = document.createElement("div");
+      line.className = "item";
+      const input = Object.assign(document.createElement("input"), { type: "text", value: String(item ?? "") });
+      input.setAttribute("list", "recipient-suggestions");
+      input.dataset.field = `${field.path}[${index + 1}]`;
+      input.addEventListener("input", () => { items[index] = input.value; save(); });
+      input.addEventListener("focus", () => { state.lastField = input; });
+      const remove = Object.assign(document.createElement("button"), { type: "button", className: "icon", textContent: "✕", title: "Bỏ dòng này" });
+      remove.addEventListener("click", () => { items.splice(index, 1); save(); draw(); });
+      line.append(input, remove);
+      box.append(line);
+    });
+    const add = Object.assign(document.createElement("button"), { type: "button", className: "icon add", textContent: "+ Thêm" });
+    add.addEventListener("click", () => {
+      items.push("");
+      draw();
+      box.querySelectorAll("input")[items.length - 1].focus();
+    });
+    box.append(add);
+    if (items.length && Array.isArray(inherited)) {
+      const reset = Object.assign(document.createElement("button"), { type: "button", className: "icon", textContent: "↺ Dùng danh sách mặc định" });
+      reset.addEventListener("click", () => { items.splice(0); save(); draw(); });
+      box.append(" ", reset);
+    }
+    if (!items.length && Array.isArray(inherited) && field.path === "noi_nhan") {
+      const copy = Object.assign(document.createElement("button"), { type: "button", className: "icon", textContent: "Sửa danh sách mặc định" });
+      copy.addEventListener("click", () => { items.push(...inherited); save(); draw(); });
+      box.append(" ", copy);
+    }
+  };
+  draw();
+  return box;
+}
+
+function drawSignerChooser() {
+  const wrapper = document.createElement("div");
+  wrapper.className = "field";
+  const label = Object.assign(document.createElement("label"), { textContent: "Chọn người ký", htmlFor: "signer-choice" });
+  const control = document.createElement("div");
+  control.className = "control";
+  const select = document.createElement("select");
+  select.id = "signer-choice";
+  select.append(new Option("— chọn từ người ký của văn phòng, hoặc gõ bên dưới —", ""));
+  (state.workspace?.nguoi_ky || []).forEach((signer, index) => {
+    const lines = [...(signer.quyen_han || []), signer.chuc_vu, signer.ho_ten].filter(Boolean);
+    select.append(new Option(lines.join(" · "), String(index)));
+  });
+  select.addEventListener("change", () => {
+    const signer = state.workspace.nguoi_ky[Number(select.value)];
+    if (!signer) return;
+    for (const key of ["quyen_han", "chuc_vu", "ho_ten"]) {
+      const same = JSON.stringify(signer[key]) === JSON.stringify(defaultOf(`nguoi_ky.${key}`));
+      setPath(state.data, `nguoi_ky.${key}`, same ? undefined : signer[key]);
+    }
+    drawForm();
+    changed();
+  });
+  control.append(select);
+  wrapper.append(label, control);
+  return wrapper;
+}
+
+// --- the body as an outline ------------------------------------------------------------------
+
+function fromBlocks(blocks) {
+  return blocks.map((block) => {
+    if (block !== null && typeof block === "object" && !Array.isArray(block)) {
+      const kind = Object.keys(LEVEL).find((key) => key in block) || "doan";
+      const extra = { ...block };
+      delete extra[kind]; delete extra.tieu_de; delete extra.noi_dung;
+      return {
+        kind,
+        text: block[kind] === null || block[kind] === undefined ? "" : String(block[kind]),
+        tieu_de: block.tieu_de === true,
+        children: fromBlocks(Array.isArray(block.noi_dung) ? block.noi_dung : []),
+        extra,
+      };
+    }
+    return { kind: "doan", text: block === null || block === undefined ? "" : String(block), tieu_de: false, children: [], extra: {} };
+  });
+}
+
+function toBlocks(nodes) {
+  return nodes.map((node) => {
+    if (node.kind === "doan") return node.text;
+    const block = { [node.kind]: node.text };
+    if (node.kind === "khoan" && node.tieu_de) block.tieu_de = true;
+    Object.assign(block, node.extra);
+    if (node.children.length) block.noi_dung = toBlocks(node.children);
+    return block;
+  });
+}
+
+function flatten(nodes, out = []) {
+  for (const node of nodes) { out.push(node); flatten(node.children, out); }
+  return out;
+}
+
+function locate(target, nodes = state.tree, parent = null) {
+  for (let index = 0; index < nodes.length; index += 1) {
+    if (nodes[index] === target) return { list: nodes, index, parent };
+    const found = locate(target, nodes[index].children, nodes[index]);
+    if (found) return found;
+  }
+  return null;
+}
+
+function chainOf(target) {
+  const chain = [];
+  let place = locate(target);
+  while (place) {
+    chain.unshift({ node: place.list[place.index], ...place });
+    place = place.parent ? locate(place.parent) : null;
+  }
+  return chain;
+}
+
+function newNode(kind) { return { kind, text: "", tieu_de: false, children: [], extra: {} }; }
+
+function addBlock(kind) {
+  const node = newNode(kind);
+  const current = state.current && locate(state.current) ? state.current : null;
+  if (!current) {
+    state.tree.push(node);
+  } else if (kind === "doan") {
+    if (current.kind === "muc") current.children.push(node);
+    else { const place = locate(current); place.list.splice(place.index + 1, 0, node); }
+  } else {
+    const chain = chainOf(current);
+    let placed = false;
+    for (let depth = chain.length - 1; depth >= 0 && !placed; depth -= 1) {
+      const { node: here, list, index } = chain[depth];
+      if (here.kind === "doan" || here.kind === kind) { list.splice(index + 1, 0, node); placed = true; }
+      else if (LEVEL[here.kind] < LEVEL[kind]) { here.children.push(node); placed = true; }
+    }
+    if (!placed) state.tree.splice(chain[0].index + 1, 0, node);
+  }
+  state.current = node;
+  structureChanged();
+}
+
+function moveBlock(node, action) {
+  const place = locate(node);
+  if (!place) return;
+  const { list, index, parent } = place;
+  if (action === "up" && index > 0) [list[index - 1], list[index]] = [list[index], list[index - 1]];
+  else if (action === "down" && index < list.length - 1) [list[index + 1], list[index]] = [list[index], list[index + 1]];
+  else if (action === "indent" && index > 0 && list[index - 1].kind !== "doan") {
+    list.splice(index, 1);
+    list[index - 1].children.push(node);
+  } else if (action === "outdent" && parent) {
+    const outer = locate(parent);
+    list.splice(index, 1);
+    outer.list.splice(outer.index + 1, 0, node);
+  } else if (action === "delete") {
+    if (node.children.length && !confirm("Xóa khối này cùng mọi khối bên trong?")) return;
+    list.splice(index, 1);
+    state.current = list[Math.min(index, list.length - 1)] || parent || null;
+  } else {
+    return;
+  }
+  structureChanged();
+}
+
+function splitBlock(node, start, end) {
+  const place = locate(node);
+  if (!place) return;
+  const next = newNode(node.kind);
+  next.text = node.text.slice(end).trimStart();
+  node.text = node.text.slice(0, start).trimEnd();
+  if (next.text && node.children.length) { next.children = node.children; node.children = []; }
+  place.list.splice(place.index + 1, 0, next);
+  state.current = next;
+  structureChanged();
+  const element = document.querySelector(`.node[data-key="${nodeKey(next)}"] textarea`);
+  if (element) element.setSelectionRange(0, 0);
+}
+
+function removeEmptyBlock(node) {
+  const order = flatten(state.tree);
+  const previous = order[order.indexOf(node) - 1];
+  const place = locate(node);
+  if (!place) return;
+  place.list.splice(place.index, 1);
+  state.current = previous || null;
+  structureChanged();
+  const element = previous && document.querySelector(`.node[data-key="${nodeKey(previous)}"] textarea`);
+  if (element) element.setSelectionRange(element.value.length, element.value.length);
+}
+
+function structureChanged() {
+  drawOutline();
+  changed();
+  const element = state.current && document.querySelector(`.node[data-key="${nodeKey(state.current)}"] textarea`);
+  if (element) element.focus();
+}
+
+const KEYS = new WeakMap();
+let nextKey = 1;
+function nodeKey(node) {
+  if (!KEYS.has(node)) KEYS.set(node, String(nextKey++));
+  return KEYS.get(node);
+}
+
+function drawBodySection() {
+  const fieldset = document.createElement("fieldset");
+  fieldset.className = "body";
+  fieldset.dataset.field = "noi_dung";
+  fieldset.append(Object.assign(document.createElement("legend"), { textContent: "Nội dung" }));
+  fieldset.append(Object.assign(document.createElement("p"), {
+    className: "hint",
+    textContent: "Số thứ tự (I., 1., a), -, +) do máy đánh; không gõ số. Enter mở khối mới cùng loại ngay sau; nút “Thêm” ở thanh trên đặt khối loại khác sau (hoặc trong) khối đang sửa. Alt+↑/↓ chuyển khối, Tab/Shift+Tab lùi vào/ra, Backspace ở khối trống thì xóa khối.",
+  }));
+  const outline = document.createElement("div");
+  outline.id = "outline";
+  fieldset.append(outline);
+  setTimeout(drawOutline);
+  return fieldset;
+}
+
+function drawOutline() {
+  const outline = $("#outline");
+  if (!outline) return;
+  outline.replaceChildren(...state.tree.map((node, index) => drawNode(node, `noi_dung[${index + 1}]`)));
+  applyLabels();
+  fitTextareas(outline);
+}
+
+function drawNode(node, path) {
+  const element = document.createElement("div");
+  element.className = "node" + (node === state.current ? " current" : "");
+  element.dataset.key = nodeKey(node);
+  element.dataset.field = path;
+  const row = document.createElement("div");
+  row.className = "node-row";
+  const label = Object.assign(document.createElement("span"), { className: "label" });
+  const kind = document.createElement("select");
+  kind.className = "kind";
+  kind.title = "Loại khối";
+  for (const [value, text] of Object.entries(KIND_NAMES)) {
+    const option = new Option(text, value);
+    option.disabled = value === "doan" && node.children.length > 0;
+    kind.append(option);
+  }
+  kind.value = node.kind;
+  kind.addEventListener("change", () => { node.kind = kind.value; state.current = node; structureChanged(); });
+  const text = document.createElement("textarea");
+  text.rows = Math.min(8, Math.max(1, Math.ceil(node.text.length / 70)));
+  text.value = node.text;
+  text.placeholder = node.kind === "muc" ? "Tiêu đề mục" : "Nội dung";
+  text.dataset.field = node.kind === "doan" ? path : `${path}.${node.kind}`;
+  text.setAttribute("aria-label", KIND_NAMES[node.kind]);
+  text.addEventListener("input", () => { node.text = text.value; changed(); });
+  text.addEventListener("focus", () => {
+    state.lastField = text;
+    if (state.current !== node) {
+      document.querySelectorAll(".node.current").forEach((other) => other.classList.remove("current"));
+      element.classList.add("current");
+      state.current = node;
+      highlightPreview({ scroll: true });
+    }
+  });
+  text.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.ctrlKey && !event.altKey && !event.isComposing) {
+      event.preventDefault();   // Enter starts the next block of the same kind, as a new paragraph in Word
+      splitBlock(node, text.selectionStart, text.selectionEnd);
+      return;
+    }
+    if (event.key === "Backspace" && text.value === "" && !node.children.length) {
+      event.preventDefault();
+      removeEmptyBlock(node);
+      return;
+    }
+    const action = event.altKey && event.key === "ArrowUp" ? "up" : event.altKey && event.key === "ArrowDown" ? "down"
+      : event.key === "Tab" && !event.ctrlKey && !event.altKey ? (event.shiftKey ? "outdent" : "indent") : null;
+    if (action) { event.preventDefault(); state.current = node; moveBlock(node, action); }
+  });
+  const moves = document.createElement("span");
+  moves.className = "moves";
+  for (const [action, symbol, title] of [["up", "↑", "Lên"], ["down", "↓", "Xuống"], ["outdent", "⇤", "Lùi ra (lên cấp trên)"], ["indent", "⇥", "Lùi vào (thành khối con của khối trên)"], ["delete", "✕", "Xóa khối"]]) {
+    const button = Object.assign(document.createElement("button"), { type: "button", textContent: symbol, title });
+    button.dataset.action = action;
+    button.addEventListener("click", () => { state.current = node; moveBlock(node, action); });
+    moves.append(button);
+  }
+  row.append(label, kind, text, moves);
+  if (node.kind === "khoan") {
+    const flag = document.createElement("label");
+    flag.className = "title-flag";
+    const box = Object.assign(document.createElement("input"), { type: "checkbox", checked: node.tieu_de });
+    box.addEventListener("change", () => { node.tieu_de = box.checked; changed(); });
+    flag.append(box, " dòng tiêu đề (in đậm, nội dung ở các khối con)");
+    row.append(flag);
+  }
+  element.append(row);
+  if (node.children.length) {
+    const children = document.createElement("div");
+    children.className = "children";
+    node.children.forEach((child, index) => children.append(drawNode(child, `${path}.noi_dung[${index + 1}]`)));
+    element.append(children);
+  }
+  return element;
+}
+
+function applyLabels() {
+  const labels = state.labels || [];
+  flatten(state.tree).forEach((node, index) => {
+    const element = document.querySelector(`.node[data-key="${nodeKey(node)}"] > .node-row > .label`);
+    if (element) element.textContent = (labels[index] ?? "").trim() || (node.kind === "doan" ? "¶" : "");
+  });
+}
+
+function highlightPreview({ scroll = false } = {}) {
+  const index = flatten(state.tree).indexOf(state.current);
+  document.querySelectorAll("#live .p-active").forEach((element) => element.classList.remove("p-active"));
+  const paragraph = document.querySelector(`#live p[data-block="${index}"]`);
+  if (paragraph) {
+    paragraph.classList.add("p-active");
+    if (scroll) paragraph.scrollIntoView({ block: "nearest" });
+  }
+}
+
+// --- inline emphasis: bold, italic, footnote -------------------------------------------------
+
+function format(kind) {
+  const field = document.activeElement?.dataset?.field ? document.activeElement : state.lastField;
+  if (!field || !("selectionStart" in field) || !document.body.contains(field)) return;
+  const { selectionStart: start, selectionEnd: end, value } = field;
+  const selected = value.slice(start, end);
+  let inserted;
+  let caret;
+  if (kind === "footnote") {
+    inserted = `${selected}^[]`;
+    caret = start + inserted.length - 1;
+  } else {
+    const mark = kind === "bold" ? "**" : "*";
+    inserted = `${mark}${selected}${mark}`;
+    caret = selected ? start + inserted.length : start + mark.length;
+  }
+  field.focus();
+  field.setRangeText(inserted, start, end, "end");
+  field.setSelectionRange(caret, caret);
+  field.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+// --- checking, preview, problems -------------------------------------------------------------
+
+function changed() {
+  state.edits += 1;
+  clearTimeout(state.checkTimer);
+  state.checkTimer = setTimeout(check, CHECK_PAUSE_MS);
+  $("#live").classList.add("stale");
+  state.exactStale = true;
+  clearTimeout(state.exactTimer);
+  if (!$("#exact").hidden) state.exactTimer = setTimeout(exactPage, EXACT_PAUSE_MS);
+  status(isDirty() ? "Chưa lưu" : "");
+}
+
+async function check() {
+  if (!state.path) return;
+  const seq = ++state.checkSeq;
+  const edits = state.edits;
+  const started = performance.now();
+  const { ok, payload } = await apiJson("/api/check", { method: "POST", json: { path: state.path, base: state.base, data: currentData() } });
+  if (seq !== state.checkSeq || !state.path) return;   // a newer edit is on its way
+  if (!ok) { banner(payload.loi, { error: true }); return; }
+  $("#preview-note").hidden = payload.preview !== null;
+  if (payload.preview !== null) {
+    const live = $("#live");
+    live.innerHTML = payload.preview;   // built by the server from escaped text only
+    live.querySelectorAll("[data-mm]").forEach((element) => { element.style.width = `${element.dataset.mm}mm`; });
+    fitSheet();
+    state.labels = payload.labels;
+    applyLabels();
+    highlightPreview();
+  }
+  showProblems(payload.problems, payload.errors, payload.warnings);
+  if (edits !== state.edits) return;   // typed on meanwhile: the next check is on its way
+  if (payload.preview !== null) $("#live").classList.remove("stale");
+  document.body.dataset.checked = String(seq);
+  // milliseconds from the request to the page drawn, kept for benchmarks/bench_page.py
+  state.refreshMs.push(performance.now() - started);
+  if (state.refreshMs.length > 200) state.refreshMs.shift();
+}
+
+function fitSheet() {
+  const sheet = $("#live .sheet");
+  if (!sheet) return;
+  const room = $("#live").clientWidth - 24;
+  sheet.style.zoom = String(Math.min(1, room / (210 * 96 / 25.4)));  // A4 is 210 mm wide
+}
+
+function fieldElement(field) {
+  let probe = field;
+  while (probe) {
+    const element = document.querySelector(`#fields [data-field="${CSS.escape(probe)}"]`);
+    if (element) return element.closest(".field, .node, fieldset") || element;
+    const shorter = probe.replace(/(\[\d+\]|\.[^.[\]]+)$/, "");
+    if (shorter === probe) break;
+    probe = shorter;
+  }
+  return null;
+}
+
+function showProblems(problems, errors, warnings) {
+  document.querySelectorAll("#fields .problem, #general-problems .problem").forEach((element) => element.remove());
+  document.querySelectorAll("#fields .has-error").forEach((element) => element.classList.remove("has-error"));
+  const general = $("#general-problems");
+  for (const problem of problems) {
+    const element = document.createElement("div");
+    element.className = "problem" + (problem.severity === "canh_bao" ? " warning" : "");
+    const words = problem.message + (problem.hint ? ` (${problem.hint})` : "");
+    const target = problem.own && problem.field ? fieldElement(problem.field) : null;
+    element.textContent = (problem.severity === "canh_bao" ? "Cảnh báo: " : "") + words;
+    element.dataset.field = problem.field;
+    if (target) {
+      if (problem.severity !== "canh_bao") target.classList.add("has-error");
+      if (target.classList.contains("field")) $(".control", target).append(element);
+      else if (target.classList.contains("node")) target.insertBefore(element, target.children[1] || null);
+      else target.append(element);
+    } else {
+      element.textContent = problem.own ? `${problem.line ? `dòng ${problem.line}: ` : ""}${problem.field ? problem.field + ": " : ""}${words}` : problem.text;
+      general.append(element);
+    }
+  }
+  const counts = $("#counts");
+  counts.hidden = false;
+  counts.textContent = errors || warnings ? `${errors} lỗi, ${warnings} cảnh báo` : "Không có lỗi";
+  counts.className = "counts" + (errors ? " has-errors" : warnings ? " has-warnings" : "");
+}
+
+// --- saving, downloads, the exact page ---------------------------------------------------------
+
+async function save() {
+  if (!state.path) return;
+  clearTimeout(state.checkTimer);
+  const data = currentData();
+  const { ok, status: code, payload } = await apiJson("/api/save", {
+    method: "POST",
+    json: { path: state.path, base: state.base, version: state.version, data },
+  });
+  if (code === 409) {
+    banner(payload.loi, { error: true, actions: [["Tải lại tệp (bỏ phần đang sửa)", reload, "reload"]] });
+    status("Chưa lưu");
+    return;
+  }
+  if (!ok) { banner(payload.loi, { error: true }); return; }
+  state.base = payload.text;
+  state.version = payload.version;
+  state.savedJson = JSON.stringify(data);
+  status(`Đã lưu ${payload.path}`);
+  await check();
+}
+
+async function reload() {
+  banner("");
+  state.savedJson = JSON.stringify(currentData());
+  await openNotice(state.path);
+  status("Đã tải lại tệp từ đĩa");
+}
+
+async function download(kind) {
+  status(kind === "pdf" ? "Đang tạo PDF bằng LibreOffice…" : "Đang tạo tệp Word…");
+  const response = await api(`/api/${kind}`, { method: "POST", json: { path: state.path, base: state.base, data: currentData() } });
+  if (!response.ok) {
+    const payload = await response.json().catch(() => ({ loi: `lỗi ${response.status}` }));
+    banner(payload.loi, { error: true });
+    status("");
+    return;
+  }
+  const blob = await response.blob();
+  const match = /filename\*=UTF-8''([^;]+)/.exec(response.headers.get("Content-Disposition") || "");
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = match ? decodeURIComponent(match[1]) : `thong-bao.${kind}`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  status(`Đã tải ${link.download}`);
+}
+
+function showTab(exact) {
+  $("#tab-live").setAttribute("aria-selected", String(!exact));
+  $("#tab-exact").setAttribute("aria-selected", String(exact));
+  $("#live").hidden = exact;
+  $("#exact").hidden = !exact;
+  if (exact && state.exactStale) exactPage();
+}
+
+async function exactPage() {
+  if (!state.path) return;
+  const pane = $("#exact");
+  state.exactStale = false;
+  const seq = state.checkSeq;
+  pane.prepend(Object.assign(document.createElement("p"), { className: "hint working", textContent: "Đang dựng trang in bằng LibreOffice…" }));
+  const { ok, payload } = await apiJson("/api/exact", { method: "POST", json: { path: state.path, base: state.base, data: currentData() } });
+  pane.querySelectorAll(".working").forEach((element) => element.remove());
+  if (!ok) {
+    pane.replaceChildren(Object.assign(document.createElement("p"), { className: "problem", textContent: payload.loi }));
+    return;
+  }
+  pane.replaceChildren(...payload.pages.map((source, index) => Object.assign(document.createElement("img"), { src: source, alt: `Trang ${index + 1}` })));
+  if (seq !== state.checkSeq) state.exactStale = true;
+}
+
+// --- wiring ----------------------------------------------------------------------------------
+
+function wire() {
+  $("#to-list").addEventListener("click", showList);
+  $("#search").addEventListener("input", drawList);
+  $("#new-form").addEventListener("submit", newNotice);
+  $("#render-all").addEventListener("click", renderAll);
+  $("#save").addEventListener("click", save);
+  $("#download-docx").addEventListener("click", () => download("docx"));
+  $("#download-pdf").addEventListener("click", () => download("pdf"));
+  $("#tab-live").addEventListener("click", () => showTab(false));
+  $("#tab-exact").addEventListener("click", () => showTab(true));
+  document.querySelectorAll("[data-add]").forEach((button) => {
+    button.addEventListener("mousedown", (event) => event.preventDefault());   // keep the current block
+    button.addEventListener("click", () => addBlock(button.dataset.add));
+  });
+  document.querySelectorAll("[data-format]").forEach((button) => {
+    button.addEventListener("mousedown", (event) => event.preventDefault());   // keep the selection
+    button.addEventListener("click", () => format(button.dataset.format));
+  });
+  const drop = $("#drop");
+  $("#import-file").addEventListener("change", (event) => importWord(event.target.files[0]));
+  for (const name of ["dragenter", "dragover"]) drop.addEventListener(name, (event) => { event.preventDefault(); drop.classList.add("over"); });
+  for (const name of ["dragleave", "drop"]) drop.addEventListener(name, () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (event) => { event.preventDefault(); importWord(event.dataTransfer.files[0]); });
+  $("#general-problems").addEventListener("click", (event) => {
+    const field = event.target.dataset?.field;
+    const element = field && fieldElement(field);
+    if (element) element.scrollIntoView({ block: "center" });
+  });
+  document.addEventListener("keydown", (event) => {
+    const key = event.key.toLowerCase();
+    if ((event.ctrlKey || event.metaKey) && key === "s") { event.preventDefault(); save(); }
+    else if ((event.ctrlKey || event.metaKey) && key === "b" && state.path) { event.preventDefault(); format("bold"); }
+    else if ((event.ctrlKey || event.metaKey) && key === "i" && state.path) { event.preventDefault(); format("italic"); }
+    else if ((event.ctrlKey || event.metaKey) && event.shiftKey && key === "f" && state.path) { event.preventDefault(); format("footnote"); }
+  });
+  window.addEventListener("resize", fitSheet);
+  window.addEventListener("hashchange", () => {
+    const wanted = decodeURIComponent(location.hash.slice(1));
+    if (wanted && wanted !== state.path) openNotice(wanted);
+  });
+  window.addEventListener("beforeunload", (event) => { if (isDirty()) event.preventDefault(); });
+}
+
+async function start() {
+  wire();
+  $("#fields").addEventListener("input", (event) => { if (event.target.tagName === "TEXTAREA") fitTextarea(event.target); });
+  document.body.classList.add("listing");
+  await loadWorkspace();
+  const wanted = decodeURIComponent(location.hash.slice(1));
+  if (wanted) await openNotice(wanted);
+  document.body.dataset.ready = "1";
+}
+
+start();

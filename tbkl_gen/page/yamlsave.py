@@ -1,0 +1,327 @@
+"""Write what the page edited back into a notice source, keeping the drafter's file as it was.
+
+The page edits plain data (what the source says); saving applies that data to the file's own
+YAML document, read by ruamel.yaml's round-trip loader, so every comment, quoting style and
+folded paragraph that did not change stays byte for byte, and `git diff` shows only the edit.
+Values written anew take the style of a hand-written notice: keys in the order of the README,
+long text folded under `>-` near column 100, and quotes only where YAML 1.1 (which `tbkl`
+reads with) would read the text as something else (`so: "012"`, `ho_ten: "NO"`).
+
+Only `tbkl_gen.source.read` reads sources for the pipeline; this module reads them only to
+write them back.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import difflib
+import io
+import re
+import threading
+from collections import OrderedDict
+from contextvars import ContextVar
+from typing import Any
+
+import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString, ScalarString
+
+from tbkl_gen.notice.model import BLOCK_KEYS
+
+# The order keys are written in, as in the README's example: a key added by the page goes after
+# the last key already there that comes before it here.
+KEY_ORDER = (
+    "phien_ban", "mau", "co_quan", "chu_quan", "ten", "viet_tat", "so", "ky_hieu", "dia_danh",
+    "ngay", "nam", "thang", "ngay_hop", "do_khan", "trich_yeu",
+    "muc_in_hoa", *BLOCK_KEYS, "tieu_de", "noi_dung", "noi_nhan_them", "noi_nhan", "luu", "nguoi_soan", "so_ban",
+    "nguoi_ky", "quyen_han", "chuc_vu", "ho_ten",
+)  # fmt: skip
+_RANK = {key: index for index, key in enumerate(KEY_ORDER)}
+_DATE_KEYS = ("ngay", "ngay_hop")
+_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YEAR = re.compile(r"^\d{4}$")
+# Where a long line of text is folded: a hand-written notice keeps lines near 100 characters.
+FOLD_WIDTH = 96
+# Text up to this long stays on the key's line.
+PLAIN_WIDTH = 72
+
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _yaml() -> YAML:
+    handler = YAML()
+    handler.preserve_quotes = True
+    handler.width = 4096  # ruamel must not re-fold text; folding is chosen here
+    handler.indent(mapping=2, sequence=4, offset=2)
+    return handler
+
+
+def load_document(text: str) -> Any:
+    """Return the round-trip document of a source's text."""
+    return _yaml().load(text)
+
+
+def editable(text: str) -> dict[str, Any] | None:
+    """Return the source's data as plain JSON-able values for the page (dates as ISO text).
+
+    None when the file holds no mapping: the page must not turn it into one.
+    """
+    document = load_document(text)
+    data = _plain(document)
+    return data if isinstance(data, dict) else None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+# Parsed documents by source text: the page sends the same base text with every edit, and a
+# copy of the parsed document costs a quarter of parsing it again.
+_PARSED: OrderedDict[str, Any] = OrderedDict()
+_PARSED_LOCK = threading.Lock()
+_PARSED_KEPT = 8
+
+
+def _parsed(text: str) -> Any:
+    with _PARSED_LOCK:
+        document = _PARSED.get(text)
+        if document is not None:
+            _PARSED.move_to_end(text)
+    if document is None:
+        document = _yaml().load(text) if text.strip() else None
+        with _PARSED_LOCK:
+            _PARSED[text] = document
+            while len(_PARSED) > _PARSED_KEPT:
+                _PARSED.popitem(last=False)
+    return copy.deepcopy(document)
+
+
+def updated(text: str, data: dict[str, Any]) -> str:
+    """Return the source text with data applied: unchanged parts stay as they were written."""
+    handler = _yaml()
+    document = _parsed(text)
+    if not isinstance(document, CommentedMap):
+        document = CommentedMap()
+    token = _QUOTED.set(_mostly_quoted(document))
+    try:
+        _merge_map(document, data)
+    finally:
+        _QUOTED.reset(token)
+    out = io.StringIO()
+    handler.dump(document, out)
+    return out.getvalue()
+
+
+# Whether the file being saved writes its text in double quotes (as `tbkl new` does): new text
+# then follows it, so that a file keeps one style.
+_QUOTED: ContextVar[bool] = ContextVar("quoted", default=False)
+
+
+def _mostly_quoted(document: Any) -> bool:
+    quoted = plain = 0
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, DoubleQuotedScalarString):
+            quoted += 1
+        elif isinstance(value, str) and not isinstance(value, ScalarString):
+            plain += 1
+    return quoted > plain
+
+
+def _merge_map(old: CommentedMap, new: dict[str, Any]) -> None:
+    for key in [k for k in old if k not in new]:
+        del old[key]
+    for key, value in new.items():
+        if key in old:
+            merged = _merge(old[key], value, key)
+            if merged is not old[key]:
+                old[key] = merged
+        else:
+            old.insert(_position(old, key), key, _fresh(value, key))
+
+
+def _position(mapping: CommentedMap, key: str) -> int:
+    rank = _RANK.get(key, len(KEY_ORDER))
+    position = 0
+    for index, existing in enumerate(mapping):
+        if _RANK.get(existing, len(KEY_ORDER)) <= rank:
+            position = index + 1
+    return position
+
+
+def _merge(old: Any, new: Any, key: str | None) -> Any:
+    if isinstance(old, CommentedMap) and isinstance(new, dict):
+        _merge_map(old, new)
+        return old
+    if isinstance(old, CommentedSeq) and isinstance(new, list):
+        _merge_seq(old, new, key)
+        return old
+    if not isinstance(old, (dict, list)) and not isinstance(new, (dict, list)) and _same(old, new):
+        return old
+    return _fresh(new, key, old)
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, bool) or isinstance(new, bool):
+        return type(old) is type(new) and old == new
+    if old is None or new is None:
+        return (old is None or old == "") and (new is None or new == "")
+    if isinstance(old, (dt.date, dt.datetime)):
+        return old.isoformat() == str(new)
+    return str(old) == str(new) and isinstance(old, str) == isinstance(new, str)
+
+
+def _head(item: Any) -> tuple[Any, ...]:
+    """Return what identifies a list item when matching old items to new ones."""
+    if isinstance(item, dict):
+        kind = next((k for k in BLOCK_KEYS if k in item), "")
+        return ("d", kind, str(item.get(kind, "")))
+    if isinstance(item, list):
+        return ("l",)
+    return ("s", "" if item is None else str(item))
+
+
+def _merge_seq(old: CommentedSeq, new: list[Any], key: str | None) -> None:
+    """Apply the new list to the old one, moving each kept item's comments with it.
+
+    Items are matched as a diff matches lines; an edited item is matched with the old one in its
+    place (so its nested comments stay), and a moved one with where it came from.
+    """
+    old_heads = [_head(i) for i in old]
+    new_heads = [_head(i) for i in new]
+    matcher = difflib.SequenceMatcher(a=old_heads, b=new_heads, autojunk=False)
+    pairs: dict[int, int] = {}
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        for offset in range(b1 - b0):
+            source = a0 + offset
+            if tag == "equal" or (tag == "replace" and source < a1 and old_heads[source][0] == new_heads[b0 + offset][0]):
+                pairs[b0 + offset] = source
+    unused = [i for i in range(len(old)) if i not in pairs.values()]
+    for index, head in enumerate(new_heads):
+        if index not in pairs:
+            moved = next((i for i in unused if old_heads[i] == head), None)
+            if moved is not None:
+                pairs[index] = moved
+                unused.remove(moved)
+    items: list[Any] = []
+    comments: dict[int, Any] = {}
+    for index, value in enumerate(new):
+        source = pairs.get(index)
+        if source is None:
+            items.append(_fresh(value, key))
+            continue
+        if source in old.ca.items:
+            comments[index] = old.ca.items[source]
+        items.append(_merge(old[source], value, key))
+    old.ca.items.clear()
+    old[:] = items
+    old.ca.items.update(comments)
+
+
+def _fresh(value: Any, key: str | None, old: Any = None) -> Any:
+    """Return a new YAML value for data the page wrote, in the style of a hand-written notice."""
+    if isinstance(value, dict):
+        mapping = CommentedMap()
+        for name in sorted(value, key=lambda k: _RANK.get(k, len(KEY_ORDER))):
+            mapping[name] = _fresh(value[name], name)
+        return mapping
+    if isinstance(value, list):
+        return CommentedSeq([_fresh(item, key) for item in value])
+    if isinstance(value, str):
+        return _text(value, key, old)
+    return value
+
+
+def _text(value: str, key: str | None, old: Any) -> Any:
+    if key in _DATE_KEYS:
+        if _FULL_DATE.match(value):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                return DoubleQuotedScalarString(value)
+        if _YEAR.match(value):
+            return int(value)
+    if value == "":
+        return None if key in ("so",) else DoubleQuotedScalarString("")
+    if "\n" in value and _literal_keeps(value):
+        return LiteralScalarString(value)  # lines the drafter chose, as `trich_yeu: |` keeps them
+    foldable = _foldable(value)
+    if isinstance(old, FoldedScalarString) and foldable:
+        return _folded(value)
+    if isinstance(old, LiteralScalarString) and foldable:
+        return LiteralScalarString(value)
+    if isinstance(old, ScalarString) and not isinstance(old, (FoldedScalarString, LiteralScalarString)):
+        return type(old)(value)
+    if foldable and len(value) > PLAIN_WIDTH and not _QUOTED.get():
+        return _folded(value)
+    if _plain_is_text(value) and not _QUOTED.get():
+        return value
+    return DoubleQuotedScalarString(value)
+
+
+def _plain_is_text(value: str) -> bool:
+    """Return whether YAML 1.1 reads value written plain as this very text."""
+    if value != value.strip() or "\n" in value or "\t" in value:
+        return False
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    if tag != "tag:yaml.org,2002:str":
+        return False
+    try:
+        return yaml.safe_load(f"k: {value}") == {"k": value}
+    except yaml.YAMLError:
+        return False
+
+
+def _literal_keeps(value: str) -> bool:
+    """Return whether value reads back the same from a literal block (`|-`)."""
+    lines = value.split("\n")
+    return (
+        value == value.strip()
+        and all(line == line.rstrip() and line.strip() for line in lines)
+        and not lines[0].startswith(" ")
+        and not any(c in value for c in "\r\t\x85\u2028\u2029")
+        and all(line.isprintable() for line in lines)
+    )
+
+
+def _foldable(value: str) -> bool:
+    """Return whether value reads back the same from a folded block (no edge or double spaces)."""
+    return (
+        bool(value)
+        and value == value.strip()
+        and not any(c in value for c in "\n\r\t\x85\u2028\u2029")
+        and "  " not in value
+        and value.isprintable()
+    )
+
+
+def _folded(value: str) -> FoldedScalarString:
+    """Return text under `>-`, folded at spaces so that no line runs much past FOLD_WIDTH."""
+    folded = FoldedScalarString(value)
+    positions = []
+    start = 0
+    while len(value) - start > FOLD_WIDTH:
+        cut = value.rfind(" ", start + 1, start + FOLD_WIDTH)
+        if cut <= start:
+            cut = value.find(" ", start + FOLD_WIDTH)
+            if cut == -1:
+                break
+        positions.append(cut)
+        start = cut + 1
+    folded.fold_pos = positions
+    return folded

@@ -1,0 +1,354 @@
+"""The drafting page in real Chromium, as a drafter uses it: `tbkl serve` in a subprocess, Selenium clicking.
+
+Screenshots are written to $TBKL_SCREENSHOTS when it is set, to be looked at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("selenium")
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.common.exceptions import TimeoutException  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+from conftest import ROOT, render_cli  # noqa: E402
+from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
+
+WAIT = 30
+
+
+class Served:
+    """A `tbkl serve` process over a workspace, and the URL it printed."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tbkl_gen", "serve", str(root), "--port", "0", "--no-browser"],
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            env=env,
+            text=True,
+            encoding="utf-8",
+        )
+        line = self.process.stderr.readline()
+        found = re.search(r"(http://127\.0\.0\.1:\d+)/\?token=(\S+)", line)
+        assert found, line + self.process.stderr.read()
+        self.base, self.token = found.groups()
+        self.url = f"{self.base}/?token={self.token}"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
+    binary, driver_path = chromium
+    downloads = tmp_path_factory.mktemp("downloads")
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1600,1000", "--lang=vi"):
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False})
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    driver.downloads = downloads
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    root = tmp_path / "van-phong"
+    init_workspace(root)
+    server = Served(root)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def screenshot(driver: webdriver.Chrome, name: str) -> None:
+    """Save what the drafter sees, when $TBKL_SCREENSHOTS names a folder for it."""
+    folder = os.environ.get("TBKL_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(Path(folder) / f"{name}.png"))
+
+
+def wait(driver: webdriver.Chrome, condition, timeout: float = WAIT):  # noqa: ANN001, ANN201
+    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: condition(d))
+
+
+def find(driver: webdriver.Chrome, selector: str) -> WebElement:
+    return driver.find_element(By.CSS_SELECTOR, selector)
+
+
+def click(driver: webdriver.Chrome, element: WebElement) -> None:
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
+def retype(element: WebElement, text: str) -> None:
+    element.send_keys(Keys.CONTROL, "a")
+    element.send_keys(Keys.DELETE)
+    element.send_keys(text)
+
+
+def checked_after(driver: webdriver.Chrome, before: str) -> None:
+    """Wait until the page has the check of the latest edit (its preview and problems drawn)."""
+    time.sleep(0.3)  # the page checks after a pause in typing
+    wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-checked") not in (None, before))
+    wait(driver, lambda d: "stale" not in d.find_element(By.ID, "live").get_attribute("class"))
+
+
+def last_check(driver: webdriver.Chrome) -> str:
+    return driver.find_element(By.TAG_NAME, "body").get_attribute("data-checked") or ""
+
+
+def open_page(driver: webdriver.Chrome, served: Served) -> None:
+    driver.get(served.url)
+    wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
+
+
+def test_drafter_writes_a_notice_sees_numbering_and_problems_then_saves_a_valid_source(browser: webdriver.Chrome, served: Served) -> None:
+    open_page(browser, served)
+    screenshot(browser, "1-danh-sach")
+    find(browser, "#new-title").send_keys("Kết luận của đồng chí Chủ tịch tại cuộc họp về chuyển đổi số")
+    click(browser, find(browser, "#new-notice"))
+    wait(browser, lambda d: d.find_element(By.ID, "editor-view").is_displayed())
+    wait(browser, lambda d: "THÔNG BÁO" in d.find_element(By.ID, "live").text)
+
+    blocks = browser.find_elements(By.CSS_SELECTOR, "#outline > .node > .node-row textarea")
+    click(browser, blocks[-1])
+    for kind, text in [
+        ("muc", "Nhiệm vụ trọng tâm"),
+        ("khoan", "Sở Tài chính bố trí kinh phí"),
+        ("khoan", "Sở Nội vụ"),
+        ("diem", "rà soát biên chế"),
+    ]:
+        before = last_check(browser)
+        click(browser, find(browser, f'.format-bar [data-add="{kind}"]'))
+        browser.switch_to.active_element.send_keys(text)
+        checked_after(browser, before)
+    preview = find(browser, "#live").text
+    for line in ("I. NHIỆM VỤ TRỌNG TÂM", "1. Sở Tài chính bố trí kinh phí", "2. Sở Nội vụ", "a) rà soát biên chế./."):
+        assert line in preview
+    labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#outline .label")]
+    assert labels[-4:] == ["I.", "1.", "2.", "a)"]
+    screenshot(browser, "2-soan-noi-dung")
+
+    date = find(browser, '#fields input[data-field="ngay"]')
+    before = last_check(browser)
+    retype(date, "2026-02-30")
+    checked_after(browser, before)
+    problem = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, '.field[data-field="ngay"] .problem'))
+    assert problem.text == "ngày không tồn tại: 30/02/2026 (tháng 2 năm 2026 chỉ có 28 ngày)"
+    assert find(browser, "#counts").text.startswith("1 lỗi")
+    screenshot(browser, "3-loi-canh-truong")
+
+    before = last_check(browser)
+    retype(date, "2026")
+    checked_after(browser, before)
+    assert not browser.find_elements(By.CSS_SELECTOR, '.field[data-field="ngay"] .problem')
+    assert not find(browser, "#counts").text.startswith(("1 lỗi", "2 lỗi"))
+
+    find(browser, "#fields textarea").send_keys(Keys.CONTROL, "s")
+    wait(browser, lambda d: d.find_element(By.ID, "status").text.startswith("Đã lưu"))
+    saved = next((served.root / "notices").rglob("*.yaml"))
+    text = saved.read_text(encoding="utf-8")
+    assert "so:  # để trống cho đến khi văn thư cấp số\n" in text  # tbkl new's comments kept
+    assert '  - muc: "Nhiệm vụ trọng tâm"\n' in text  # in the double quotes tbkl new wrote the file with
+    assert render_cli(["check"], cwd=served.root).exit_code == 0
+    rendered = render_cli(["render"], cwd=served.root)
+    assert rendered.exit_code == 0, rendered.output
+    assert list((served.root / "out").rglob("*.docx"))
+
+
+def test_a_file_edited_on_disk_while_open_is_not_overwritten(browser: webdriver.Chrome, served: Served) -> None:
+    from tbkl_gen.commands.scaffold import new_notice
+
+    path = new_notice(served.root, "Kết luận họp giao ban")
+    open_page(browser, served)
+    click(browser, wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#notices tr td.actions button")))
+    summary = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, '#fields textarea[data-field="trich_yeu"]'))
+    opened_text = path.read_text(encoding="utf-8")
+    by_hand = opened_text.replace('trich_yeu: "Kết luận họp giao ban"', 'trich_yeu: "Sửa trong VS Code"')
+    path.write_text(by_hand, encoding="utf-8")
+    click(browser, summary)
+    summary.send_keys(Keys.END, " tháng 3")
+    assert path.read_text(encoding="utf-8") != opened_text
+    click(browser, find(browser, "#save"))
+    try:
+        message = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#banner.error"))
+    except TimeoutException:
+        raise AssertionError(
+            f"no conflict shown; status: {find(browser, '#status').text!r}; file: {path.read_text(encoding='utf-8')!r}"
+        ) from None
+    assert "đã được sửa ở nơi khác sau khi mở (ví dụ trong VS Code); chưa lưu để không ghi đè" in message.text
+    assert path.read_text(encoding="utf-8") == by_hand
+    screenshot(browser, "4-xung-dot")
+    click(browser, find(browser, "#reload"))
+    wait(
+        browser,
+        lambda d: d.find_element(By.CSS_SELECTOR, '#fields textarea[data-field="trich_yeu"]').get_attribute("value") == "Sửa trong VS Code",
+    )
+
+
+def test_an_uploaded_word_file_opens_as_a_notice_with_the_import_report(browser: webdriver.Chrome, served: Served, tmp_path: Path) -> None:
+    example = ROOT / "notices" / "2021" / "tbkl-thong-tin-doi-ngoai.yaml"
+    assert render_cli(["render", str(example), "-o", str(tmp_path / "out"), "--quiet"]).exit_code == 0
+    word = tmp_path / "thong-bao-cu.docx"
+    (tmp_path / "out" / "tbkl-thong-tin-doi-ngoai.docx").replace(word)
+    broken = tmp_path / "hong.docx"
+    broken.write_bytes(b"PK\x03\x04 not really")
+    open_page(browser, served)
+    find(browser, "#import-file").send_keys(str(broken))
+    message = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#banner.error"))
+    assert message.text.startswith("hong.docx: không nhập được: ")
+    find(browser, "#import-file").send_keys(str(word))
+    wait(browser, lambda d: d.find_element(By.ID, "editor-view").is_displayed())
+    report = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#banner:not(.error)"))
+    assert report.text.startswith("thong-bao-cu.docx → notices/")
+    summary = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, '#fields textarea[data-field="trich_yeu"]'))
+    assert summary.get_attribute("value").startswith("Kết luận của đồng chí Hồ Quang Bửu")
+    wait(browser, lambda d: "HỒ QUANG BỬU" in d.find_element(By.ID, "live").text.upper())
+    screenshot(browser, "7-nhap-tu-word")
+    assert list((served.root / "notices").rglob("thong-bao-cu.yaml"))
+
+
+def test_the_pdf_and_the_exact_page_come_from_libreoffice(browser: webdriver.Chrome, served: Served, libreoffice: str) -> None:
+    from tbkl_gen.commands.scaffold import new_notice
+
+    new_notice(served.root, "Kết luận họp giao ban")
+    open_page(browser, served)
+    click(browser, wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#notices tr td.actions button")))
+    wait(browser, lambda d: "THÔNG BÁO" in d.find_element(By.ID, "live").text)
+    click(browser, find(browser, "#download-pdf"))
+    pdf = wait(browser, lambda d: next(iter(browser.downloads.glob("ket-luan-hop-giao-ban.pdf")), None), timeout=180)
+    wait(browser, lambda d: pdf.stat().st_size > 1000 and not list(browser.downloads.glob("*.crdownload")))
+    assert pdf.read_bytes().startswith(b"%PDF")
+    click(browser, find(browser, "#tab-exact"))
+    image = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#exact img"), timeout=180)
+    assert image.get_attribute("alt") == "Trang 1"
+    wait(browser, lambda d: d.execute_script("return arguments[0].naturalWidth", image) > 800)
+    screenshot(browser, "5-trang-in")
+
+
+def test_a_request_without_the_token_is_refused_in_the_browser(browser: webdriver.Chrome, served: Served) -> None:
+    browser.delete_all_cookies()
+    browser.get(served.base + "/")
+    assert "thiếu hoặc sai mã truy cập" in find(browser, "body").text
+    browser.get(served.base + "/?token=doan-bua")
+    assert "thiếu hoặc sai mã truy cập" in find(browser, "body").text
+
+
+def open_first(browser: webdriver.Chrome, served: Served) -> None:
+    open_page(browser, served)
+    click(browser, wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#notices tr td.actions button")))
+    wait(browser, lambda d: "THÔNG BÁO" in d.find_element(By.ID, "live").text)
+
+
+def test_bold_footnote_and_moving_blocks_show_in_the_preview_and_the_saved_source(browser: webdriver.Chrome, served: Served) -> None:
+    from tbkl_gen.commands.scaffold import new_notice
+
+    path = new_notice(served.root, "Kết luận họp giao ban")
+    open_first(browser, served)
+    first = find(browser, '#outline textarea[data-field="noi_dung[3].khoan"]')
+    assert first.get_attribute("value") == "Nội dung kết luận thứ nhất."
+    click(browser, first)
+    browser.execute_script("const e = arguments[0]; const s = e.value.indexOf('thứ nhất'); e.setSelectionRange(s, s + 8);", first)
+    before = last_check(browser)
+    first.send_keys(Keys.CONTROL, "b")
+    checked_after(browser, before)
+    assert first.get_attribute("value") == "Nội dung kết luận **thứ nhất**."
+    assert "<b>thứ nhất</b>" in find(browser, "#live").get_attribute("innerHTML")
+
+    browser.execute_script("const e = arguments[0]; e.setSelectionRange(e.value.length - 1, e.value.length - 1);", first)
+    click(browser, find(browser, '[data-format="footnote"]'))
+    before = last_check(browser)
+    browser.switch_to.active_element.send_keys("Theo Công văn số 12/UBND")
+    checked_after(browser, before)
+    assert first.get_attribute("value") == "Nội dung kết luận **thứ nhất**^[Theo Công văn số 12/UBND]."
+    assert find(browser, "#live .footnotes").text == "1 Theo Công văn số 12/UBND"
+
+    before = last_check(browser)
+    click(browser, find(browser, '#outline .node[data-field="noi_dung[3]"] > .node-row [data-action="down"]'))
+    checked_after(browser, before)
+    paragraphs = [p.text for p in browser.find_elements(By.CSS_SELECTOR, "#live .content p")]
+    assert paragraphs[2:5] == ["1. Nội dung kết luận thứ hai.", "- Việc giao cho …", "2. Nội dung kết luận thứ nhất1."]
+
+    top_level = len(browser.find_elements(By.CSS_SELECTOR, "#outline > .node"))
+    before = last_check(browser)
+    click(browser, find(browser, '#outline .node[data-field="noi_dung[3].noi_dung[1]"] > .node-row [data-action="outdent"]'))
+    checked_after(browser, before)
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#outline > .node")) == top_level + 1
+    screenshot(browser, "6-dinh-dang-va-chuyen-khoi")
+
+    click(browser, find(browser, "#save"))
+    wait(browser, lambda d: d.find_element(By.ID, "status").text.startswith("Đã lưu"))
+    text = path.read_text(encoding="utf-8")
+    assert '  - khoan: "Nội dung kết luận thứ hai."\n  - gach: "Việc giao cho …"\n' in text
+    assert '  - khoan: "Nội dung kết luận **thứ nhất**^[Theo Công văn số 12/UBND]."\n' in text  # as tbkl new writes
+    assert render_cli(["check", str(path)], cwd=served.root).exit_code == 0
+
+
+def test_rendering_the_workspace_shows_its_progress_then_the_summary(browser: webdriver.Chrome, served: Served) -> None:
+    from tbkl_gen.commands.scaffold import new_notice
+
+    new_notice(served.root, "Kết luận họp giao ban")
+    new_notice(served.root, "Kết luận họp chuyên đề")
+    open_page(browser, served)
+    click(browser, find(browser, "#render-all"))
+    wait(browser, lambda d: d.find_element(By.ID, "render-result").text.startswith("Đã tạo"), timeout=120)
+    assert find(browser, "#render-result").text == "Đã tạo 2, không đổi 0, lỗi 0 vào out."
+    assert find(browser, "#render-progress").get_attribute("value") == "2"
+    assert len(list((served.root / "out").rglob("*.docx"))) == 2
+
+
+def test_enter_splits_a_block_and_backspace_removes_an_empty_one(browser: webdriver.Chrome, served: Served) -> None:
+    from tbkl_gen.commands.scaffold import new_notice
+
+    new_notice(served.root, "Kết luận họp giao ban")
+    open_first(browser, served)
+    first = find(browser, '#outline textarea[data-field="noi_dung[3].khoan"]')
+    click(browser, first)
+    browser.execute_script("const e = arguments[0]; const s = e.value.indexOf(' thứ nhất'); e.setSelectionRange(s, s);", first)
+    before = last_check(browser)
+    first.send_keys(Keys.ENTER)
+    checked_after(browser, before)
+    paragraphs = [p.text for p in browser.find_elements(By.CSS_SELECTOR, "#live .content p")]
+    assert paragraphs[2:5] == ["1. Nội dung kết luận", "2. thứ nhất.", "3. Nội dung kết luận thứ hai."]
+    created = browser.switch_to.active_element
+    assert created.get_attribute("data-field") == "noi_dung[4].khoan"
+    created.send_keys(Keys.CONTROL, "a")
+    created.send_keys(Keys.DELETE)
+    before = last_check(browser)
+    created.send_keys(Keys.BACKSPACE)
+    checked_after(browser, before)
+    paragraphs = [p.text for p in browser.find_elements(By.CSS_SELECTOR, "#live .content p")]
+    assert paragraphs[2:4] == ["1. Nội dung kết luận", "2. Nội dung kết luận thứ hai."]
+    assert browser.switch_to.active_element.get_attribute("data-field") == "noi_dung[3].khoan"

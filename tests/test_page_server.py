@@ -1,0 +1,438 @@
+"""The drafting page's server, through Starlette's TestClient: safe by default, and the same checks as `tbkl check`."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("ruamel.yaml")
+
+import docx  # noqa: E402
+from starlette.testclient import TestClient  # noqa: E402
+
+from conftest import ROOT, render_cli  # noqa: E402
+from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
+from tbkl_gen.page import engine  # noqa: E402
+from tbkl_gen.page.server import cookie_name, create_app  # noqa: E402
+
+TOKEN = "t0ken-for-tests"
+HEADERS = {"X-Tbkl-Token": TOKEN}
+
+NOTICE = """\
+# yaml-language-server: $schema=../../notice.schema.json
+# Bản dự thảo: chú thích này phải còn sau khi lưu.
+phien_ban: 1
+so:  # để trống cho đến khi văn thư cấp số
+ngay: 2026
+ngay_hop: 2026-03-12
+trich_yeu: Kết luận của đồng chí Chủ tịch tại cuộc họp về chuyển đổi số
+noi_dung:
+  - Ngày 12/3/2026, đồng chí Chủ tịch chủ trì cuộc họp.  # mở đầu
+  - khoan: Sở Khoa học và Công nghệ chủ trì.
+  - Văn phòng thông báo để các cơ quan biết, thực hiện.
+noi_nhan_them:
+  - Như thành phần dự họp
+"""
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "van-phong"
+    init_workspace(root)
+    folder = root / "notices" / "2026"
+    folder.mkdir(parents=True)
+    (folder / "chuyen-doi-so.yaml").write_text(NOTICE, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def client(workspace: Path) -> TestClient:
+    app = create_app(workspace, TOKEN, hosts={"testserver", "localhost"})
+    with TestClient(app, base_url="http://testserver") as test_client:
+        yield test_client
+
+
+def opened(client: TestClient, path: str = "notices/2026/chuyen-doi-so.yaml") -> dict:
+    response = client.get("/api/notice", params={"path": path}, headers=HEADERS)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def post(client: TestClient, route: str, body: dict, headers: dict | None = None):  # noqa: ANN201
+    return client.post(route, content=json.dumps(body), headers={**HEADERS, "Content-Type": "application/json", **(headers or {})})
+
+
+# --- the token ---------------------------------------------------------------------------------
+
+
+def test_a_request_without_the_token_is_refused(client: TestClient) -> None:
+    for route in ("/", "/api/workspace", "/static/app.js", "/api/notice?path=notices/2026/chuyen-doi-so.yaml"):
+        response = client.get(route)
+        assert response.status_code == 403, route
+        assert response.json() == {"loi": "thiếu hoặc sai mã truy cập; hãy mở trang bằng địa chỉ tbkl serve đã in ra"}
+
+
+def test_a_wrong_token_is_refused(client: TestClient) -> None:
+    assert client.get("/api/workspace", headers={"X-Tbkl-Token": "guess"}).status_code == 403
+    assert client.get("/", params={"token": "guess"}).status_code == 403
+
+
+def test_the_url_token_becomes_a_strict_cookie_and_leaves_the_address_bar(client: TestClient) -> None:
+    response = client.get("/", params={"token": TOKEN}, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith(f"{cookie_name(TOKEN)}={TOKEN};")
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+    page = client.get("/")  # the cookie is kept by the client, as a browser keeps it
+    assert page.status_code == 200
+    assert f'<meta name="tbkl-token" content="{TOKEN}">' in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+
+
+def test_a_change_needs_the_token_header_not_only_the_cookie(client: TestClient) -> None:
+    client.get("/", params={"token": TOKEN})
+    response = client.post("/api/new", content=json.dumps({"trich_yeu": "Kết luận"}), headers={"Content-Type": "application/json"})
+    assert response.status_code == 403
+
+
+def test_a_foreign_origin_is_refused_even_with_the_token(client: TestClient) -> None:
+    response = post(client, "/api/new", {"trich_yeu": "Kết luận"}, headers={**HEADERS, "Origin": "http://evil.example"})
+    assert response.status_code == 403
+    assert response.json() == {"loi": "yêu cầu từ trang web khác bị từ chối"}
+
+
+def test_a_foreign_host_name_is_refused_against_dns_rebinding(client: TestClient) -> None:
+    response = client.get("/api/workspace", headers={**HEADERS, "Host": "evil.example:8765"})
+    assert response.status_code == 403
+    assert "tên máy “evil.example:8765” không được phép" in response.json()["loi"]
+
+
+def test_an_ip_address_host_and_a_same_origin_request_are_served(client: TestClient) -> None:
+    response = client.get("/api/workspace", headers={**HEADERS, "Host": "127.0.0.1:8765", "Origin": "http://127.0.0.1:8765"})
+    assert response.status_code == 200
+
+
+# --- confinement ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("../tbkl.yaml", 403),
+        ("notices/../../secret.yaml", 403),
+        ("/etc/passwd.yaml", 403),
+        ("tbkl.yaml", 403),
+        ("notices/2026/chuyen-doi-so.txt", 400),
+        ("notices\\..\\..\\x.yaml", 400),
+        ("C:/Windows/x.yaml", 403),
+    ],
+)
+def test_no_path_outside_the_notices_folder_is_read_or_written(client: TestClient, workspace: Path, path: str, status: int) -> None:
+    (workspace.parent / "secret.yaml").write_text("bi_mat: 1\n", encoding="utf-8")
+    assert client.get("/api/notice", params={"path": path}, headers=HEADERS).status_code == status
+    response = post(client, "/api/save", {"path": path, "base": "", "version": "", "data": {"x": 1}})
+    assert response.status_code == status
+    assert (workspace.parent / "secret.yaml").read_text(encoding="utf-8") == "bi_mat: 1\n"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symbolic links need privileges on Windows")
+def test_a_link_in_the_notices_folder_that_leads_out_is_refused(client: TestClient, workspace: Path) -> None:
+    outside = workspace.parent / "ngoai.yaml"
+    outside.write_text("trich_yeu: ngoài\n", encoding="utf-8")
+    (workspace / "notices" / "link.yaml").symlink_to(outside)
+    response = client.get("/api/notice", params={"path": "notices/link.yaml"}, headers=HEADERS)
+    assert response.status_code == 403
+    assert response.json() == {"loi": "“notices/link.yaml” nằm ngoài thư mục notices/ của thư mục làm việc"}
+
+
+# --- upload -------------------------------------------------------------------------------------
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_read(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "MAX_UPLOAD_BYTES", 1024 * 1024)
+    response = client.post("/api/import", content=b"x" * (1024 * 1024 + 1), headers={**HEADERS, "X-File-Name": "to.docx"})
+    assert response.status_code == 413
+    assert response.json() == {"loi": "tệp quá lớn; tối đa 1 MB"}
+
+
+def test_an_upload_that_is_not_a_word_file_is_refused(client: TestClient) -> None:
+    response = client.post("/api/import", content=b"hello", headers={**HEADERS, "X-File-Name": "ghi-chu.txt"})
+    assert response.status_code == 400
+    assert response.json() == {"loi": "“ghi-chu.txt” không phải tệp Word .docx"}
+
+
+def test_an_upload_that_is_no_word_notice_is_refused_by_the_importer(client: TestClient, workspace: Path) -> None:
+    before = sorted(workspace.rglob("*"))
+    response = client.post("/api/import", content=b"PK\x03\x04", headers={**HEADERS, "X-File-Name": "k%E1%BA%BFt-lu%E1%BA%ADn.docx"})
+    assert response.status_code == 422
+    assert response.json() == {
+        "path": None,
+        "thong_bao": "kết-luận.docx: không nhập được: gói zip bị cắt cụt hoặc hỏng (không có mục lục ở cuối gói)",
+    }
+    assert sorted(workspace.rglob("*")) == before
+
+
+def test_an_uploaded_word_notice_becomes_a_source_in_the_workspace(client: TestClient, workspace: Path, tmp_path: Path) -> None:
+    example = ROOT / "notices" / "2021" / "tbkl-thong-tin-doi-ngoai.yaml"
+    assert render_cli(["render", str(example), "-o", str(tmp_path / "out"), "--quiet"]).exit_code == 0
+    word = (tmp_path / "out" / "tbkl-thong-tin-doi-ngoai.docx").read_bytes()
+    response = client.post("/api/import", content=word, headers={**HEADERS, "X-File-Name": "th%C3%B4ng-b%C3%A1o.docx"})
+    assert response.status_code == 200, response.text
+    path = response.json()["path"]
+    assert path.startswith("notices/") and path.endswith("/thong-bao.yaml")
+    assert response.json()["thong_bao"].startswith(f"thông-báo.docx → {path} (")
+    notice = opened(client, path)
+    assert notice["data"]["trich_yeu"].startswith("Kết luận của đồng chí Hồ Quang Bửu")
+    again = client.post("/api/import", content=word, headers={**HEADERS, "X-File-Name": "th%C3%B4ng-b%C3%A1o.docx"})
+    assert again.json()["path"].endswith("/thong-bao-2.yaml")  # never over an existing notice
+
+
+# --- the workspace, opening, checking -----------------------------------------------------------
+
+
+def test_the_workspace_lists_notices_defaults_recipients_and_signers(client: TestClient) -> None:
+    info = client.get("/api/workspace", headers=HEADERS).json()
+    assert info["thong_bao"] == [
+        {
+            "path": "notices/2026/chuyen-doi-so.yaml",
+            "nam": 2026,
+            "so": None,
+            "ngay": 2026,
+            "trich_yeu": "Kết luận của đồng chí Chủ tịch tại cuộc họp về chuyển đổi số",
+            "doc_duoc": True,
+        }
+    ]
+    assert info["mac_dinh"]["dia_danh"] == "Lâm Đồng"
+    assert info["noi_nhan"][0] == "Chủ tịch, các PCT UBND tỉnh"
+    assert "Như thành phần dự họp" in info["noi_nhan"]
+    assert info["nguoi_ky"] == [
+        {"quyen_han": ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"], "chuc_vu": "PHÓ CHÁNH VĂN PHÒNG", "ho_ten": "Nguyễn Văn A"}
+    ]
+
+
+def test_opening_a_notice_gives_its_text_data_and_version(client: TestClient) -> None:
+    notice = opened(client)
+    assert notice["text"] == NOTICE
+    assert notice["data"]["ngay_hop"] == "2026-03-12"
+    assert notice["data"]["noi_dung"][1] == {"khoan": "Sở Khoa học và Công nghệ chủ trì."}
+    assert len(notice["version"]) == 64
+
+
+def test_the_check_reports_what_tbkl_check_reports_with_the_same_words(client: TestClient, workspace: Path) -> None:
+    notice = opened(client)
+    data = notice["data"]
+    data["nguoi_ky"] = {"ho_ten": ""}
+    data["ngay"] = "2026-02-30"
+    result = post(client, "/api/check", {"path": notice["path"], "base": notice["text"], "data": data}).json()
+    target = workspace / notice["path"]
+    target.write_text(result["text"], encoding="utf-8")
+    cli = render_cli(["check", str(target), "--format", "json"], cwd=workspace)
+    expected = [(p["field"], p["message"], p["hint"], p["severity"]) for p in json.loads(cli.output)["van_de"]]
+    assert [(p["field"], p["message"], p["hint"], p["severity"]) for p in result["problems"]] == expected
+    assert result["errors"] == sum(p[3] == "loi" for p in expected) > 0
+    assert ("ngay", "ngày không tồn tại: 30/02/2026") in [(p[0], p[1]) for p in expected]
+
+
+def test_the_check_gives_the_preview_and_the_computed_labels(client: TestClient) -> None:
+    notice = opened(client)
+    data = notice["data"]
+    data["noi_dung"].insert(2, {"muc": "Nhiệm vụ", "noi_dung": [{"khoan": "Một", "noi_dung": [{"diem": "điểm"}]}, {"khoan": "Hai <&>"}]})
+    result = post(client, "/api/check", {"path": notice["path"], "base": notice["text"], "data": data}).json()
+    assert result["labels"] == ["", "1. ", "I. ", "1. ", "a) ", "2. ", ""]
+    assert result["errors"] == 0
+    assert '<p class="p-muc" data-block="2"><b>I. </b><b>NHIỆM VỤ</b></p>' in result["preview"]
+    assert "2. Hai &lt;&amp;&gt;" in result["preview"]
+    assert "Số:&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;/TB-UBND" in result["preview"]
+    assert "thực hiện./.</p>" in result["preview"]
+
+
+def test_a_second_notice_with_a_used_number_is_told_as_tbkl_check_tells_it(client: TestClient, workspace: Path) -> None:
+    numbered = NOTICE.replace("so:  # để trống cho đến khi văn thư cấp số", 'so: "07"').replace("ngay: 2026", "ngay: 2026-03-14")
+    (workspace / "notices" / "2026" / "a-truoc.yaml").write_text(numbered, encoding="utf-8")
+    notice = opened(client)
+    data = {**notice["data"], "so": "7", "ngay": "2026-03-15"}
+    result = post(client, "/api/check", {"path": notice["path"], "base": notice["text"], "data": data}).json()
+    messages = [p["message"] for p in result["problems"]]
+    assert any(m.startswith("số 07/TB-UBND năm 2026 đã dùng ở ") and "a-truoc.yaml:4" in m for m in messages), messages
+
+
+# --- saving -------------------------------------------------------------------------------------
+
+
+def test_saving_changes_only_what_the_drafter_changed_and_keeps_the_comments(client: TestClient, workspace: Path) -> None:
+    notice = opened(client)
+    data = notice["data"]
+    data["noi_dung"][1]["khoan"] = "Sở Khoa học và Công nghệ chủ trì, phối hợp."
+    response = post(client, "/api/save", {"path": notice["path"], "base": notice["text"], "version": notice["version"], "data": data})
+    assert response.status_code == 200, response.text
+    saved = (workspace / notice["path"]).read_text(encoding="utf-8")
+    assert saved == NOTICE.replace("chủ trì.\n", "chủ trì, phối hợp.\n")
+    assert response.json()["version"] != notice["version"]
+
+
+def test_a_saved_notice_passes_tbkl_check_and_renders(client: TestClient, workspace: Path) -> None:
+    notice = opened(client)
+    data = notice["data"]
+    data["do_khan"] = "KHẨN"
+    data["noi_dung"].insert(
+        2, {"muc": "Nhiệm vụ", "noi_dung": [{"khoan": "Sở Tài chính", "tieu_de": True, "noi_dung": [{"diem": "bố trí kinh phí"}]}]}
+    )
+    assert (
+        post(client, "/api/save", {"path": notice["path"], "base": notice["text"], "version": notice["version"], "data": data}).status_code
+        == 200
+    )
+    saved = (workspace / notice["path"]).read_text(encoding="utf-8")
+    assert "do_khan: KHẨN\ntrich_yeu:" in saved  # a new key goes where the README puts it
+    check = render_cli(["check"], cwd=workspace)
+    assert check.exit_code == 0, check.output
+    rendered = render_cli(["render"], cwd=workspace)
+    assert rendered.exit_code == 0, rendered.output
+    text = "\n".join(p.text for p in docx.Document(str(workspace / "out" / "2026" / "chuyen-doi-so.docx")).paragraphs)
+    assert "I. NHIỆM VỤ" in text and "a) bố trí kinh phí" in text
+
+
+def test_a_file_changed_on_disk_since_it_was_opened_is_never_overwritten(client: TestClient, workspace: Path) -> None:
+    notice = opened(client)
+    target = workspace / notice["path"]
+    by_hand = NOTICE.replace("# mở đầu", "# sửa trong VS Code")
+    target.write_text(by_hand, encoding="utf-8")
+    data = {**notice["data"], "trich_yeu": "Kết luận khác"}
+    response = post(client, "/api/save", {"path": notice["path"], "base": notice["text"], "version": notice["version"], "data": data})
+    assert response.status_code == 409
+    assert response.json() == {
+        "loi": "tệp notices/2026/chuyen-doi-so.yaml đã được sửa ở nơi khác sau khi mở (ví dụ trong VS Code); chưa lưu để không ghi đè. Hãy tải lại tệp",
+        "xung_dot": True,
+    }
+    assert target.read_text(encoding="utf-8") == by_hand
+
+
+def test_a_new_notice_is_made_from_the_office_defaults_as_tbkl_new_makes_it(client: TestClient, workspace: Path) -> None:
+    response = post(client, "/api/new", {"trich_yeu": "Kết luận họp giao ban"})
+    path = response.json()["path"]
+    assert path.startswith("notices/") and path.endswith("/ket-luan-hop-giao-ban.yaml")
+    assert opened(client, path)["data"]["trich_yeu"] == "Kết luận họp giao ban"
+    again = post(client, "/api/new", {"trich_yeu": "Kết luận họp giao ban"})
+    assert again.status_code == 422
+    assert again.json()["loi"].endswith("ket-luan-hop-giao-ban.yaml: đã có, không ghi đè")
+
+
+def test_copy_as_new_drops_the_number_and_day(client: TestClient, workspace: Path) -> None:
+    numbered = NOTICE.replace("so:  # để trống cho đến khi văn thư cấp số", 'so: "07"').replace("ngay: 2026", "ngay: 2026-03-14")
+    (workspace / "notices" / "2026" / "chuyen-doi-so.yaml").write_text(numbered, encoding="utf-8")
+    path = post(client, "/api/copy", {"path": "notices/2026/chuyen-doi-so.yaml"}).json()["path"]
+    copy = opened(client, path)
+    assert copy["data"]["so"] is None
+    assert isinstance(copy["data"]["ngay"], int)
+    assert "# mở đầu" in copy["text"]
+
+
+# --- downloads ----------------------------------------------------------------------------------
+
+
+def test_the_docx_download_is_the_rendered_notice(client: TestClient) -> None:
+    notice = opened(client)
+    response = post(client, "/api/docx", {"path": notice["path"], "base": notice["text"], "data": notice["data"]})
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == "attachment; filename*=UTF-8''chuyen-doi-so.docx"
+    document = docx.Document(io.BytesIO(response.content))
+    assert any(p.text == "1. Sở Khoa học và Công nghệ chủ trì." for p in document.paragraphs)
+
+
+def test_a_notice_with_errors_is_not_downloaded(client: TestClient) -> None:
+    notice = opened(client)
+    data = {**notice["data"], "ngay": "2026-02-30"}
+    response = post(client, "/api/docx", {"path": notice["path"], "base": notice["text"], "data": data})
+    assert response.status_code == 422
+    assert response.json() == {"loi": "thông báo còn 1 lỗi; sửa lỗi rồi tải lại"}
+
+
+def test_rendering_the_workspace_streams_progress_then_the_summary(client: TestClient, workspace: Path) -> None:
+    response = client.post("/api/render-all", headers=HEADERS)
+    events = [json.loads(line) for line in response.text.splitlines()]
+    assert events[0] == {"xong": 0, "tong": 1}
+    assert {"xong": 1, "tong": 1} in events
+    assert events[-1]["ket_qua"] == "Đã tạo 1, không đổi 0, lỗi 0"
+    assert (workspace / "out" / "2026" / "chuyen-doi-so.docx").is_file()
+
+
+def test_bad_json_is_refused_with_a_message(client: TestClient) -> None:
+    response = client.post("/api/check", content=b"{nope", headers={**HEADERS, "Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.json() == {"loi": "dữ liệu gửi lên không hợp lệ"}
+    deep: dict = {}
+    inner = deep
+    for _ in range(60):
+        inner["noi_dung"] = [{}]
+        inner = inner["noi_dung"][0]
+    response = post(client, "/api/check", {"path": "notices/2026/chuyen-doi-so.yaml", "base": NOTICE, "data": deep})
+    assert response.status_code == 400
+
+
+# --- the command ----------------------------------------------------------------------------------
+
+
+def test_serve_outside_a_workspace_says_how_to_make_one(tmp_path: Path) -> None:
+    result = render_cli(["serve", str(tmp_path), "--no-browser"])
+    assert result.exit_code == 2
+    assert "không tìm thấy tbkl.yaml ở thư mục này hay thư mục cha; tạo bằng: tbkl init TÊN" in result.output
+
+
+def test_serve_on_a_port_in_use_says_so_without_a_traceback(workspace: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = render_cli(["serve", str(workspace), "--port", str(port), "--no-browser"])
+    assert result.exit_code == 1
+    assert f"không mở được cổng 127.0.0.1:{port} (" in result.output
+    assert "thử cổng khác bằng --port" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_file_with_a_yaml_mistake_is_not_opened_and_the_reason_is_given(client: TestClient, workspace: Path) -> None:
+    broken = workspace / "notices" / "2026" / "hong.yaml"
+    broken.write_text("phien_ban: 1\ntrich_yeu: Kết luận: họp\n", encoding="utf-8")
+    response = client.get("/api/notice", params={"path": "notices/2026/hong.yaml"}, headers=HEADERS)
+    assert response.status_code == 422
+    message = response.json()["loi"]
+    assert message.startswith("chưa mở được notices/2026/hong.yaml trên trang vì tệp có lỗi: notices/2026/hong.yaml:2:")
+    assert message.endswith("Hãy sửa tệp trong trình soạn thảo rồi mở lại")
+
+
+def test_a_file_that_is_a_list_is_never_turned_into_a_notice(client: TestClient, workspace: Path) -> None:
+    listed = workspace / "notices" / "2026" / "danh-sach.yaml"
+    listed.write_text("- một\n- hai\n", encoding="utf-8")
+    response = client.get("/api/notice", params={"path": "notices/2026/danh-sach.yaml"}, headers=HEADERS)
+    assert response.status_code == 422
+    version = __import__("hashlib").sha256(listed.read_bytes()).hexdigest()
+    saved = post(client, "/api/save", {"path": "notices/2026/danh-sach.yaml", "base": "", "version": version, "data": {"trich_yeu": "x"}})
+    assert saved.status_code == 422
+    assert listed.read_text(encoding="utf-8") == "- một\n- hai\n"
+
+
+def test_saving_applies_the_edit_to_the_file_on_disk_not_to_the_text_the_request_sends(client: TestClient, workspace: Path) -> None:
+    notice = opened(client)
+    data = {**notice["data"], "trich_yeu": "Kết luận mới"}
+    response = post(client, "/api/save", {"path": notice["path"], "base": "phien_ban: 1\n", "version": notice["version"], "data": data})
+    assert response.status_code == 200
+    saved = (workspace / notice["path"]).read_text(encoding="utf-8")
+    assert saved.startswith("# yaml-language-server: $schema=../../notice.schema.json\n# Bản dự thảo")
+    assert "trich_yeu: Kết luận mới\n" in saved
+
+
+def test_the_machine_name_and_an_address_on_the_lan_are_accepted_with_the_token(workspace: Path) -> None:
+    import socket
+
+    app = create_app(workspace, TOKEN)  # the hosts `tbkl serve` allows by default
+    for host in (socket.gethostname().lower(), "192.168.1.20", "[::1]", "localhost"):
+        with TestClient(app, base_url=f"http://{host}:8765") as lan:
+            assert lan.get("/api/workspace", headers=HEADERS).status_code == 200, host
+            assert lan.get("/api/workspace").status_code == 403, host
