@@ -17,7 +17,6 @@ import pytest
 from conftest import NOTICES, ROOT, render_cli
 from tbkl_gen.samples import SAMPLE_SIGNER
 from tbkl_gen.commands.batch import MANIFEST_NAME
-from tbkl_gen.samples import SAMPLE_SIGNER
 
 SEED = (NOTICES / "2021" / "tbkl-thong-tin-doi-ngoai.yaml").read_text(encoding="utf-8")
 
