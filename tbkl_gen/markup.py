@@ -115,10 +115,15 @@ def _literal_marks(text: str, start: int, end: int, offset: int) -> Iterator[tup
     for stars in _STARS.finditer(gap):
         before = text[start + stars.start() - 1] if start + stars.start() > 0 else ""
         after = text[start + stars.end()] if start + stars.end() < len(text) else ""
-        opens = after.isalnum() and not before.isalnum()
-        closes = before.isalnum() and not after.isalnum()
+        # A star against the star of a pair the grammar did read is half of a "**" the drafter
+        # typed: "**giao ban*" prints "*" and then "giao ban" in italics.
+        glued_after = after == "*" and stars.end() == len(gap)
+        glued_before = before == "*" and stars.start() == 0
+        opens = (after.isalnum() or glued_after) and not (before.isalnum() or glued_before)
+        closes = (before.isalnum() or glued_before) and not (after.isalnum() or glued_after)
         if opens or closes:
-            marks.append((stars.start(), "**" if len(stars.group()) >= 2 else "*"))
+            typed = len(stars.group()) + (glued_after or glued_before)
+            marks.append((stars.start(), "**" if typed >= 2 else "*"))
     index = gap.find("^[")
     while index != -1:
         marks.append((index, "^["))

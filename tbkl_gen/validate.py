@@ -33,6 +33,8 @@ from tbkl_gen.nd30.grammar import (
     COPY_COUNT_SHAPE,
     NUMBER_SHAPE,
     SYMBOL_SHAPE,
+    UNIT_SHAPE,
+    UPPER_LETTERS,
     all_caps,
     archive_content,
     is_archive,
@@ -448,14 +450,7 @@ class _Checker:
         drafter = " ".join((self.notice.nguoi_soan or "").split())
         copies = (self.notice.so_ban or "").strip()
         if drafter and not is_drafter(drafter):
-            fixed = f"{drafter}." if re.fullmatch(r"[A-ZĐ]+", drafter) else "Sơn"
-            self.error(
-                ("nguoi_soan",),
-                f"ký hiệu người soạn thảo “{shown(drafter)}” đọc như tên đơn vị",
-                f"viết tên (nguoi_soan: Sơn), mã in hoa có dấu chấm như “PL.(300)” của Nghị định (nguoi_soan: {fixed}) "
-                "hoặc cả hai (nguoi_soan: NC.Châu)",
-                "archive",
-            )
+            self.error(("nguoi_soan",), *_drafter_slip(drafter), "archive")
             return
         if copies and (not COPY_COUNT_SHAPE.match(copies) or int(copies) == 0):
             self.error(
@@ -569,7 +564,7 @@ class _Checker:
         typed = _typed_label(text)
         if typed is None:
             return
-        letters = typed.strip("().:-")
+        letters = typed.strip("().:/-")
         what = "dấu" if typed in _BULLETS else "chữ" if letters.isalpha() and not set(letters) <= set("IVXLCDM") else "số"
         self.warn(path, f"đã gõ {what} “{typed}” ở đầu; {_NUMBERED_BY[kind]}", f"hãy xóa “{typed}”", "label")
 
@@ -677,14 +672,17 @@ def _symbol_hint(symbol: str) -> str:
 
 _ROMAN = r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _BULLETS = ("-", "–", "—", "+", "•", "·", "*", "●", "▪", "◦", "○", "►", "✓")
+_UPPER_INITIAL = re.escape(UPPER_LETTERS)
 _TYPED_LABEL = re.compile(
     r"^(?:"
-    rf"(?=[IVXLCDM])(?:{_ROMAN})[.):]"  # I. II) V:
-    r"|\d{1,2}(?:\.\d{1,2})*[.):]|\d{1,2}-"  # 1. 1) 1.2. 1-; never 2026 or 1.000
+    rf"(?=[IVXLCDM])(?:{_ROMAN})(?:[.):/]|\s?[-–])"  # I. II) V: I/ III - (the older "I - ĐÁNH GIÁ")
+    r"|\d{1,2}(?:\.\d{1,2})*[.):/]|\d{1,2}-"  # 1. 1) 1.2. 1/ 1-; never 2026, 1.000 or 1/2
     r"|\(\d{1,2}\)|\([a-zđ]\)"  # (1) (a)
-    r"|[a-zđA-ZĐ][.)]"  # a) a. A.
+    r"|[a-zđA-ZĐ][.)/]"  # a) a. A. a/
     rf"|[{re.escape(''.join(_BULLETS))}]"  # - – + •
     r")(?=\s)"
+    # a number or a Roman numeral glued to the capital that starts the text: "1.Phòng", "II.Nhiệm vụ"
+    rf"|^(?:(?=[IVXLCDM])(?:{_ROMAN})|\d{{1,2}}(?:\.\d{{1,2}})*)[.)](?=[{_UPPER_INITIAL}])"
 )
 """A label typed in front of a block the tool numbers: the shapes drafters type, each followed by a space."""
 _NUMBERED_BY = {
@@ -694,9 +692,9 @@ _NUMBERED_BY = {
     "gach": "công cụ tự thêm dấu “-” đầu dòng",
     "cong": "công cụ tự thêm dấu “+” đầu dòng",
 }
-_WRAPPED = re.compile(r'^(?:“[^“”]+”|"[^"“”]+")$')
+_WRAPPED = re.compile(r'^(?:“[^“”]+”|"[^"“”]+"|‘[^‘’]+’)$')
 """A whole value in one pair of quotes; a quoted phrase that the text goes on after is normal."""
-_GAP = re.compile(r"(?:(?<=\s)|^)(?:…|\.\.\.)(?=[\s,.;:)]|$)")
+_GAP = re.compile(r"(?:(?<=[\s/])|^)(?:…|\.\.\.)(?=[\s,.;:)/]|$)")
 _MARK_NAMES = {"**": "dấu “**” (in đậm)", "*": "dấu “*” (in nghiêng)", "^[": "chú thích “^[”"}
 _MARK_HINTS = {
     "**": "thêm “**” ở cuối chữ cần in đậm, hoặc viết \\*\\* để in dấu sao",
@@ -712,9 +710,34 @@ def _wrapped(text: str) -> tuple[str, str] | None:
     stripped = text.strip()
     if not _WRAPPED.match(stripped):
         return None
+    quotes, marks = ("dấu nháy đơn", "dấu nháy") if stripped[0] == "‘" else ("ngoặc kép", "dấu ngoặc")
     return (
-        f"cả giá trị {stripped[0]}{shown(stripped[1:-1])}{stripped[-1]} nằm trong ngoặc kép, sẽ in ra cả hai dấu ngoặc",
-        f"YAML không cần ngoặc kép này; xóa dấu {stripped[0]} ở đầu và dấu {stripped[-1]} ở cuối",
+        f"cả giá trị {stripped[0]}{shown(stripped[1:-1])}{stripped[-1]} nằm trong {quotes}, sẽ in ra cả hai {marks}",
+        f"YAML không cần {quotes} này; xóa dấu {stripped[0]} ở đầu và dấu {stripped[-1]} ở cuối",
+    )
+
+
+def _drafter_slip(drafter: str) -> tuple[str, str]:
+    """Return the message and hint for a drafter's mark that is neither a name nor a code with its dot."""
+    if UNIT_SHAPE.match(drafter):  # "NXT": printed after the units, it would read as one more unit
+        fixed = f"{drafter}." if re.fullmatch(r"[A-ZĐ]+", drafter) else "Sơn"
+        return (
+            f"ký hiệu người soạn thảo “{shown(drafter)}” đọc như tên đơn vị",
+            f"viết tên (nguoi_soan: Sơn), mã in hoa có dấu chấm như “PL.(300)” của Nghị định (nguoi_soan: {fixed}) "
+            "hoặc cả hai (nguoi_soan: NC.Châu)",
+        )
+    counted = re.fullmatch(r"(?P<mark>.*?\S)\s*\(?(?P<copies>[0-9]{1,4})\)?", drafter)
+    if counted and is_drafter(counted["mark"]):
+        return (
+            f"ký hiệu người soạn thảo “{shown(drafter)}” có cả số bản",
+            f"ghi số bản riêng: nguoi_soan: {counted['mark']} và so_ban: {counted['copies']}",
+        )
+    named = " ".join(word[:1].upper() + word[1:] for word in drafter.strip("()").split())
+    fixed = named if is_drafter(named) else "Sơn"
+    return (
+        f"ký hiệu người soạn thảo “{shown(drafter)}” không đúng dạng",
+        f"viết tên, viết hoa chữ đầu (nguoi_soan: {fixed}), mã in hoa có dấu chấm như “PL.(300)” của Nghị định "
+        "(nguoi_soan: PL.) hoặc cả hai (nguoi_soan: NC.Châu)",
     )
 
 
@@ -727,7 +750,7 @@ def _typed_label(text: str) -> str | None:
 def _gap(text: str) -> str | None:
     """Return the skeleton's gap left in text with the words before it ("đồng chí …"), or None.
 
-    A gap stands alone between spaces; "…" after a comma ends a list ("các sở, ngành, …") and
+    A gap stands alone between spaces or slashes ("ngày …/…/2026"); "…" after a comma ends a list ("các sở, ngành, …") and
     one glued to a word ("chè…", ",…và") is the drafter's own.
     """
     if samples.GAP not in text and "..." not in text:

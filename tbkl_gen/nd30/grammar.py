@@ -40,8 +40,8 @@ NUMBER: Final = r"0[1-9]|[1-9][0-9]{0,5}"
 """A typed number: "5" or "05" (printed "05"), up to six digits; numbering restarts every year."""
 PRINTED_NUMBER: Final = r"0[1-9]|[1-9][0-9]{1,5}"
 """A printed number: below 10 with a leading zero."""
-ISSUER_ABBREVIATION: Final = r"[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*"
-"""The issuer's abbreviation after the type code: "UBND", "SNV2", or parts like "UBND-KGVX"."""
+ISSUER_ABBREVIATION: Final = r"[A-ZĐ0-9]+(?:[-&][A-ZĐ0-9]+)*"
+"""The issuer's abbreviation after the type code: "UBND", "SNV2", parts like "UBND-KGVX", or "SNN&PTNT"."""
 
 NUMBER_SHAPE: Final = re.compile(rf"^(?:{NUMBER})$")
 PRINTED_NUMBER_SHAPE: Final = re.compile(rf"^(?:{PRINTED_NUMBER})$")

@@ -86,5 +86,24 @@ def text_width_mm(text: str, size_pt: float, bold: bool) -> float:
     return em * size_pt * MM_PER_PT
 
 
+def wrapped_widths_mm(text: str, size_pt: float, bold: bool, available_mm: float) -> list[float]:
+    """Return the width of each line a column available_mm wide sets text on, breaking at spaces.
+
+    Word and LibreOffice fill a line greedily and break at a space; a word wider than the column
+    stays whole on its own line. The audit measures printed lines the same way.
+    """
+    space = text_width_mm(" ", size_pt, bold)
+    lines: list[float] = []
+    current: float | None = None
+    for word in text.split(" "):
+        width = text_width_mm(word, size_pt, bold)
+        if current is not None and current + space + width > available_mm + 1e-6:
+            lines.append(current)
+            current = None
+        current = width if current is None else current + space + width
+    lines.append(current or 0.0)
+    return lines
+
+
 # Widths of the characters met so far, regular and bold: most of a notice is a few dozen letters.
 _KNOWN: dict[bool, dict[str, float]] = {False: {}, True: {}}

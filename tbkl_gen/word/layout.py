@@ -15,15 +15,17 @@ from dataclasses import dataclass, field
 
 from tbkl_gen.markup import Footnote, Span, parse_inline
 from tbkl_gen.nd30 import words as vn
-from tbkl_gen.nd30.format import PRINTED_UNDER_TEXT_RATIO
+from tbkl_gen.nd30.format import PRINTED_UNDER_TEXT_RATIO, UNDER_TEXT_RATIO
 from tbkl_gen.nd30.grammar import archive_content, printed_archive
 from tbkl_gen.notice.model import Cong, Diem, Gach, Khoan, Muc, Notice
-from tbkl_gen.nd30.text_width import text_width_mm
+from tbkl_gen.nd30.text_width import text_width_mm, wrapped_widths_mm
 
 # Page text width of the built-in templates (A4, left 30 mm, right 20 mm).
 TEXT_WIDTH_MM = 160.0
 # A line under a title is 1/3-1/2 of the text above it (ND30 Phụ lục I); nd30.format chose the ratio.
 UNDERLINE_RATIO = PRINTED_UNDER_TEXT_RATIO
+# The issuing body's size in the built-in templates (ND30 allows 12-13).
+ISSUER_SIZE_PT = 13
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,24 @@ class Layout:
     co_quan_width_mm: float
     trich_yeu_width_mm: float
 
+    def co_quan_line_in(self, column_mm: float) -> float:
+        """Return the length of the line under the issuing body in a header column column_mm wide.
+
+        A line of the name wider than the column wraps (`tbkl check` warns, and still accepts it),
+        and the line is then 1/3-1/2 of the widest line as printed, which is what the decree and
+        the audit measure. A line only a little wider may still fit in Word or LibreOffice, whose
+        cell margins and spacing differ by a millimetre or two: the length is then chosen to be
+        1/3-1/2 of both widths, wrapped and not, when one length can be.
+        """
+        typed = self.co_quan_width_mm
+        if typed <= column_mm:
+            return self.co_quan_line_mm
+        wrapped = max(max(wrapped_widths_mm(line, ISSUER_SIZE_PT, True, column_mm)) for line in self.co_quan)
+        low, high = typed * UNDER_TEXT_RATIO[0], wrapped * UNDER_TEXT_RATIO[1]
+        if low <= high:
+            return round((low + high) / 2, 1)
+        return round(wrapped * UNDERLINE_RATIO, 1)
+
 
 @dataclass
 class _Builder:
@@ -89,7 +109,7 @@ def lay_out(notice: Notice) -> Layout:
     _blocks(builder, notice.noi_dung)
     paragraphs = _with_end_mark(builder.paragraphs)
     co_quan = tuple(vn.upper(clean(line)) for line in notice.co_quan.ten)
-    co_quan_width = max(text_width_mm(line, 13, bold=True) for line in co_quan)
+    co_quan_width = max(text_width_mm(line, ISSUER_SIZE_PT, bold=True) for line in co_quan)
     trich_yeu_dong = summary_lines(notice.trich_yeu)
     trich_yeu_width = max(min(text_width_mm(line, 14, bold=True), TEXT_WIDTH_MM) for line in trich_yeu_dong)
     day = notice.ngay

@@ -652,7 +652,9 @@ class PreparedTemplate:
         """Return the template variables for one notice (see CONTRACT)."""
         return {
             "co_quan": {"chu_quan": layout.chu_quan or "", "ten": list(layout.co_quan)},
-            "gach_co_quan": Markup(wordml.centred_line("TBDuongKe", layout.co_quan_line_mm, self.widths.co_quan)),
+            "gach_co_quan": Markup(
+                wordml.centred_line("TBDuongKe", layout.co_quan_line_in(self.widths.co_quan / wordml.TWIPS_PER_MM), self.widths.co_quan)
+            ),
             "so": layout.so,
             "ky_hieu": layout.ky_hieu,
             "do_khan": layout.do_khan or "",
