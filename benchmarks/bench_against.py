@@ -66,7 +66,16 @@ def main() -> None:
             _run(tree, ["render", str(tree / SEED), "-o", str(work / "warm"), "--force", "--quiet"], caches[name])
         measures = {
             "cold single notice": lambda tree, out: ["render", str(tree / SEED), "-o", str(out), "--force", "--quiet"],
-            f"{options.count} notices, --jobs 1": lambda tree, out: ["render", str(notices), "-o", str(out), "--force", "--quiet", "--jobs", "1"],
+            f"{options.count} notices, --jobs 1": lambda tree, out: [
+                "render",
+                str(notices),
+                "-o",
+                str(out),
+                "--force",
+                "--quiet",
+                "--jobs",
+                "1",
+            ],
             f"{options.count} notices, default jobs": lambda tree, out: ["render", str(notices), "-o", str(out), "--force", "--quiet"],
         }
         print(f"baseline: {trees['baseline']}\nthis tree: {ROOT}\n{os.cpu_count()} CPUs, Python {sys.version.split()[0]}\n")
