@@ -31,6 +31,7 @@ SEED = Path("notices") / "2021" / "tbkl-thong-tin-doi-ngoai.yaml"
 def _run(tree: Path, args: list[str], cache: Path) -> tuple[float, float]:
     """Return wall and CPU seconds of `python -m tbkl_gen ARGS` run from tree."""
     env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONPYCACHEPREFIX": str(cache), "TBKL_CACHE_DIR": str(cache / "tbkl")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed tool has its .pyc files
     before = os.times()
     started = time.perf_counter()
     completed = subprocess.run([sys.executable, "-m", "tbkl_gen", *args], cwd=tree, env=env, capture_output=True, text=True, check=False)
