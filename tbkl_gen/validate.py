@@ -587,6 +587,16 @@ class _Checker:
         """Warn about an issuer line wider than its header column: Word would wrap it anywhere."""
         lines = [vn.upper(" ".join(line.split())) for line in self.notice.co_quan.ten]
         column = issuer_column_mm(self.notice.mau)
+        parent = vn.upper(" ".join((self.notice.co_quan.chu_quan or "").split()))
+        parent_width = text_width_mm(parent, PRINTED_ISSUER_SIZE, bold=False)
+        if parent_width > column:  # one string: it cannot be split into lines, only shortened
+            self.warn(
+                ("co_quan", "chu_quan"),
+                f"dòng cơ quan chủ quản “{shown(parent)}” rộng {parent_width:.0f} mm, cột tên cơ quan chỉ rộng {column:.0f} mm"
+                " nên sẽ bị ngắt dòng tùy ý",
+                "dòng cơ quan chủ quản được viết tắt những cụm từ thông dụng, ví dụ “BỘ NN&MT”, “UBND TỈNH LÂM ĐỒNG”",
+                "issuer_width",
+            )
         for index, line in enumerate(lines):
             width = text_width_mm(line, PRINTED_ISSUER_SIZE, bold=True)
             if width <= column:

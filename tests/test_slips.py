@@ -332,6 +332,20 @@ def test_an_issuer_name_too_wide_for_its_column_shows_the_list_form(tmp_path: Pa
     strict_render_writes_nothing(tmp_path)
 
 
+def test_a_parent_line_too_wide_for_its_column_asks_for_the_abbreviation(tmp_path: Path) -> None:
+    write_notice(tmp_path, co_quan__chu_quan="BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG")
+    (line,) = strict_check(tmp_path)
+    assert re.match(r"a\.yaml:\d+:\d+: cảnh báo: ", line)
+    assert line.endswith(
+        "cảnh báo: co_quan.chu_quan: dòng cơ quan chủ quản “BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG” rộng 77 mm, cột tên cơ quan chỉ rộng"
+        " 66 mm nên sẽ bị ngắt dòng tùy ý (dòng cơ quan chủ quản được viết tắt những cụm từ thông dụng, ví dụ “BỘ NN&MT”,"
+        " “UBND TỈNH LÂM ĐỒNG”)"
+    )
+    strict_render_writes_nothing(tmp_path)
+    write_notice(tmp_path, co_quan__chu_quan="BỘ NN&MT")
+    clean(tmp_path)
+
+
 def test_the_issuer_column_is_the_named_templates(tmp_path: Path) -> None:
     write_notice(tmp_path, co_quan__ten=["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HỒ CHÍ MINH"], dia_danh="Thành phố Hồ Chí Minh")
     clean(tmp_path)  # 60 mm: fits the widest built-in column, the only one known without mau
