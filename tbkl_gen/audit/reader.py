@@ -285,8 +285,8 @@ def read_document(document) -> Doc:
     body = root.find(W + "body")
     body = body if body is not None else etree.Element(W + "body")
     section = _read_section(next(body.iter(W + "sectPr"), None))
-    numbering = Numbering(_related_root(part, RT.NUMBERING))
-    sheet = StyleSheet(_related_root(part, RT.STYLES), numbering)
+    numbering = Numbering(related_root(part, RT.NUMBERING))
+    sheet = StyleSheet(related_root(part, RT.STYLES), numbering)
     reader = _Reader(sheet, section)
     body_paras = reader.read(body, "body")
     headers = {}
@@ -296,7 +296,7 @@ def read_document(document) -> Doc:
             headers[kind] = reader.read(header_root, "header")
     others = []
     for reltype, tag in ((RT.FOOTNOTES, "footnote"), (RT.ENDNOTES, "endnote")):
-        notes = _related_root(part, reltype)
+        notes = related_root(part, reltype)
         if notes is not None:
             for note in notes.findall(W + tag):
                 if note.get(W + "type") in (None, "normal"):
@@ -305,13 +305,14 @@ def read_document(document) -> Doc:
         footer_root = _root_of(part.related_parts.get(footer_id))
         if footer_root is not None:
             others.extend(reader.read(footer_root, "footer"))
-    settings = _related_root(part, RT.SETTINGS)
+    settings = related_root(part, RT.SETTINGS)
     even_odd = settings is not None and is_on(settings.find(W + "evenAndOddHeaders"))
-    theme = _related_root(part, RT.THEME)
+    theme = related_root(part, RT.THEME)
     return Doc(sheet, section, body_paras, headers, others, _theme_fonts(theme), _theme_colors(theme), even_odd)
 
 
-def _related_root(part, reltype: str) -> etree._Element | None:
+def related_root(part, reltype: str) -> etree._Element | None:  # noqa: ANN001
+    """Return the root element of the part related to part by reltype, or None (never parsing entities)."""
     for rel in part.rels.values():
         if rel.reltype == reltype and not rel.is_external:
             return _root_of(rel.target_part)

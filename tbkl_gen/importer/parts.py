@@ -17,7 +17,7 @@ from lxml import etree
 
 from tbkl_gen.audit.locate import NoticeParts, locate
 from tbkl_gen.audit.ooxml import W, WP
-from tbkl_gen.audit.reader import Doc, Para, read_document
+from tbkl_gen.audit.reader import Doc, Para, read_document, related_root
 from tbkl_gen.audit.text import fold, norm
 from tbkl_gen.importer.inline import Char, cleaned, element_chars, paragraph_chars, plain, single_spaced, to_markup
 from tbkl_gen.importer.labels import BodyPara, build_body, headings_as_typed
@@ -459,7 +459,7 @@ class _Reader:
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
         for reltype, tag, key in ((RT.FOOTNOTES, "footnote", "f"), (RT.ENDNOTES, "endnote", "e")):
-            root = _related_root(self.document.part, reltype)
+            root = related_root(self.document.part, reltype)
             if root is None:
                 continue
             for note in root.findall(W + tag):
@@ -538,7 +538,7 @@ class _Reader:
     def _comments(self) -> None:
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-        root = _related_root(self.document.part, RT.COMMENTS)
+        root = related_root(self.document.part, RT.COMMENTS)
         if root is None:
             return
         anchors = self._comment_anchors()
@@ -620,18 +620,4 @@ def _insert_after(data: dict[str, Any], after: str, key: str, value: Any) -> dic
         if name == after:
             out[key] = value
     return out
-
-
-def _related_root(part, reltype: str) -> etree._Element | None:  # noqa: ANN001
-    for rel in part.rels.values():
-        if rel.reltype == reltype and not rel.is_external:
-            target = rel.target_part
-            element = getattr(target, "element", None)
-            if element is not None:
-                return element
-            parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-            try:
-                return etree.fromstring(target.blob, parser)
-            except etree.XMLSyntaxError:
-                return None
     return None
