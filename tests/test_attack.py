@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 import hostile_docx as hostile
 from conftest import NOTICES, ROOT, render_cli
-from test_wordfile import IN_CHILD, PEAK_MIB, REASONS
+from test_wordfile import IN_CHILD, PEAK_MIB, REASONS, listing, run_command
 from tbkl_gen.cli import main
 
 SEED = NOTICES / "2021" / "tbkl-thong-tin-doi-ngoai.yaml"
@@ -178,24 +178,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {case.name: case.write(folder) for case in CASES}
 
 
-def _listing(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
-
-
-def _run(args: list[str], cwd: Path, in_child: bool) -> hostile.Measured:
-    if in_child:
-        return hostile.run_measured(args, cwd)
-    old = Path.cwd()
-    os.chdir(cwd)
-    start = time.perf_counter()
-    try:
-        result = CliRunner().invoke(main, args)
-    finally:
-        os.chdir(old)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return hostile.Measured(result.exit_code, result.stdout, result.stderr, time.perf_counter() - start, None)
-
-
 COMMANDS = {
     "import": lambda path, out: ["import", str(path), "-o", str(out)],
     "text": lambda path, out: ["text", str(path)],
@@ -207,9 +189,9 @@ COMMANDS = {
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_import_text_and_diff_refuse_every_hostile_file(case: hostile.Case, command: str, corpus: dict[str, Path], tmp_path: Path) -> None:
     path = corpus[case.name]
-    before = _listing(path.parent)
+    before = listing(path.parent)
     out = tmp_path / "out"
-    outcome = _run(COMMANDS[command](path, out), tmp_path, case.name in IN_CHILD)
+    outcome = run_command(COMMANDS[command](path, out), tmp_path, case.name in IN_CHILD)
     assert outcome.returncode == 1, outcome.stdout + outcome.stderr
     text = outcome.stdout + outcome.stderr
     assert "Traceback" not in text
@@ -219,8 +201,8 @@ def test_import_text_and_diff_refuse_every_hostile_file(case: hostile.Case, comm
         assert f"{path.as_posix()}: không nhập được: {REASONS[case.name]}\n" in text
     else:
         assert f"{path.as_posix()}: không mở được tệp Word: {REASONS[case.name]}\n" in text
-    assert _listing(path.parent) == before
-    assert not out.exists() or _listing(out) == []
+    assert listing(path.parent) == before
+    assert not out.exists() or listing(out) == []
     assert outcome.seconds < 5
     if outcome.peak_mib is not None:
         assert outcome.peak_mib < PEAK_MIB

@@ -83,7 +83,8 @@ def notice(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _run(args: list[str], cwd: Path, in_child: bool) -> hostile.Measured:
+def run_command(args: list[str], cwd: Path, in_child: bool) -> hostile.Measured:
+    """Run tbkl ARGS in cwd: in a measured child process, or in this one through click."""
     if in_child:
         return hostile.run_measured(args, cwd)
     old = Path.cwd()
@@ -97,20 +98,20 @@ def _run(args: list[str], cwd: Path, in_child: bool) -> hostile.Measured:
     return hostile.Measured(result.exit_code, result.stdout, result.stderr, time.perf_counter() - start, None)
 
 
-def _listing(folder: Path) -> list[str]:
+def listing(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_check_docx_refuses_the_file_with_a_message(case: hostile.Case, corpus: dict[str, Path]) -> None:
     path = corpus[case.name]
-    before = _listing(path.parent)
-    outcome = _run(["check", "--docx", str(path)], path.parent, case.name in IN_CHILD)
+    before = listing(path.parent)
+    outcome = run_command(["check", "--docx", str(path)], path.parent, case.name in IN_CHILD)
     assert outcome.returncode == 1, outcome.stderr
     assert outcome.stderr == f"{path.as_posix()}: không mở được tệp Word: {REASONS[case.name]}\n"
     assert outcome.stdout == ""
     assert "Traceback" not in outcome.stderr
-    assert _listing(path.parent) == before
+    assert listing(path.parent) == before
     assert outcome.seconds < SECONDS
     if outcome.peak_mib is not None:
         assert outcome.peak_mib < PEAK_MIB
@@ -120,7 +121,7 @@ def test_check_docx_refuses_the_file_with_a_message(case: hostile.Case, corpus: 
 def test_render_refuses_the_file_as_a_template(case: hostile.Case, corpus: dict[str, Path], notice: Path, tmp_path: Path) -> None:
     path = corpus[case.name]
     out = tmp_path / "out"
-    outcome = _run(["render", str(notice), "-o", str(out), "--template", str(path)], tmp_path, case.name in IN_CHILD)
+    outcome = run_command(["render", str(notice), "-o", str(out), "--template", str(path)], tmp_path, case.name in IN_CHILD)
     assert outcome.returncode == 1, outcome.stderr
     first = outcome.stderr.splitlines()[0]
     if case.name in NOT_A_FILE:  # named for what it is, before anything opens it
