@@ -28,16 +28,29 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString, ScalarString
 
-from tbkl_gen.notice.model import BLOCK_KEYS
+from tbkl_gen.notice.fields import declared
+from tbkl_gen.notice.model import BLOCK_CLASSES, BLOCK_KEYS, EXTEND_KEY, CoQuan, NgayThang, NguoiKy, Notice
 
-# The order keys are written in, as in the README's example: a key added by the page goes after
-# the last key already there that comes before it here.
-KEY_ORDER = (
-    "phien_ban", "mau", "co_quan", "chu_quan", "ten", "viet_tat", "so", "ky_hieu", "dia_danh",
-    "ngay", "nam", "thang", "ngay_hop", "do_khan", "trich_yeu",
-    "muc_in_hoa", *BLOCK_KEYS, "tieu_de", "noi_dung", "noi_nhan_them", "noi_nhan", "luu", "nguoi_soan", "so_ban",
-    "nguoi_ky", "quyen_han", "chuc_vu", "ho_ten",
-)  # fmt: skip
+# The order keys are written in, from the notice's declaration: a key added by the page goes after
+# the last key already there that comes before it here. A block's own key (and `tieu_de`) comes
+# before its `noi_dung`; the keys of co_quan, ngay and nguoi_ky follow their parent.
+_NESTED = {"co_quan": CoQuan, "ngay": NgayThang, "nguoi_ky": NguoiKy}
+
+
+def _key_order() -> tuple[str, ...]:
+    order: list[str] = []
+    for key in Notice.source_order:
+        if key == "noi_nhan":
+            order.append(EXTEND_KEY)
+        if key == "noi_dung":
+            order += [item.name for cls in BLOCK_CLASSES.values() for item in declared(cls) if item.name != "noi_dung"]
+        order.append(key)
+        if key in _NESTED:
+            order += [item.name for item in declared(_NESTED[key])]
+    return tuple(dict.fromkeys(order))
+
+
+KEY_ORDER = _key_order()
 _RANK = {key: index for index, key in enumerate(KEY_ORDER)}
 _DATE_KEYS = ("ngay", "ngay_hop")
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
