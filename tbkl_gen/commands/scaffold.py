@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tbkl_gen.errors import TbklError
-from tbkl_gen.source.names import slugify
+from tbkl_gen.source.names import free_name, slugify
 from tbkl_gen.samples import NOTICE_BODY
 from tbkl_gen.word.render import DEFAULT_TEMPLATE, builtin_templates_dir, find_template
 from tbkl_gen.source.workspace import CONFIG_NAME
@@ -165,15 +165,13 @@ def new_notice(root: Path, title: str, today: dt.date | None = None, name: str |
 
 def _free_target(folder: Path, title: str) -> Path:
     """Return the first free notices/<year>/<slug>[-N].yaml, refusing a notice of the same title."""
-    slug = slugify(title)
-    target = folder / f"{slug}.yaml"
-    number = 2
-    while target.exists():
-        if _same_title(target, title):
+
+    def taken(target: Path) -> bool:
+        if target.exists() and _same_title(target, title):
             raise AlreadyExists(target)
-        target = folder / f"{slug}-{number}.yaml"
-        number += 1
-    return target
+        return target.exists()
+
+    return free_name(folder, slugify(title), taken)
 
 
 _SUMMARY_LINE = re.compile(r"^trich_yeu:[ \t]*(.*?)[ \t]*$", re.MULTILINE)

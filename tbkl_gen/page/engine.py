@@ -190,19 +190,14 @@ def import_word(data: bytes, name: str, workspace_root: Path) -> Imported:
     """
     import datetime as dt
 
-    from tbkl_gen.commands.scaffold import slugify
+    from tbkl_gen.source.names import free_name, slugify
     from tbkl_gen.importer import CannotImport, import_file
     from tbkl_gen.importer.report import FileReport
 
     if len(data) > MAX_UPLOAD_BYTES:
         return Imported(None, f"tệp “{name}” quá lớn; tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
     folder = workspace_root / "notices" / str(dt.date.today().year)
-    stem = slugify(Path(name).stem)
-    target = folder / f"{stem}.yaml"
-    number = 2
-    while target.exists():
-        target = folder / f"{stem}-{number}.yaml"
-        number += 1
+    target = free_name(folder, slugify(Path(name).stem))
     base = Path(name).name
     if base in ("", ".", "..") or not base.lower().endswith((".docx", ".doc")):
         return Imported(None, f"“{name}” không phải tệp Word .docx")

@@ -322,7 +322,7 @@ class Page:
     def copy_notice(self, body: dict[str, Any]) -> dict[str, Any]:
         import datetime as dt
 
-        from tbkl_gen.commands.scaffold import slugify
+        from tbkl_gen.source.names import free_name, slugify
 
         path = self.notice_path(body.get("path"))
         text = _decode(_read(path), self.shown(path))
@@ -333,12 +333,7 @@ class Page:
         data["so"] = None
         data["ngay"] = str(year)
         folder = self.notices_dir / str(year)
-        stem = slugify(str(data.get("trich_yeu") or path.stem)) + "-ban-sao"
-        target = folder / f"{stem}.yaml"
-        number = 2
-        while target.exists():
-            target = folder / f"{stem}-{number}.yaml"
-            number += 1
+        target = free_name(folder, slugify(str(data.get("trich_yeu") or path.stem)) + "-ban-sao")
         folder.mkdir(parents=True, exist_ok=True)
         _write_atomic(target, updated(text, data).encode("utf-8"))
         return {"path": self.shown(target)}
