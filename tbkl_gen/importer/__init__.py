@@ -23,7 +23,7 @@ from tbkl_gen.errors import WordFileRefused
 from tbkl_gen.importer.document import CannotImport, convert_doc, open_document
 from tbkl_gen.wordfile import refuse_unless_regular
 from tbkl_gen.importer.emit import notice_yaml
-from tbkl_gen.importer.report import CORRECTION, DECREE, TO_FIX, FileReport, report_text
+from tbkl_gen.importer.report import CORRECTION, DECREE, TO_FIX, WARNING, FileReport, report_text
 from tbkl_gen.notice.model import EXTEND_KEY, Notice
 
 __all__ = ["CannotImport", "FileReport", "import_file", "import_paths", "report_text"]
@@ -250,11 +250,16 @@ def _plain(value: Any) -> Any:
 
 
 def _check_source(target: Path, workspace: Any, report: FileReport) -> None:
-    """Report what `tbkl check` finds in the written source: the drafter's to fix."""
+    """Report what `tbkl check` finds in the written source: errors to fix by hand, warnings.
+
+    Problems of the office defaults (tbkl.yaml) are the workspace's, not this file's: left out.
+    """
     from tbkl_gen.pipeline import run_file
 
-    problems = run_file(target, workspace, until="check").problems
-    for problem in problems:
+    for problem in run_file(target, workspace, until="check").notice_problems:
         place = problem.place
-        at = f"dòng {place.line}" if getattr(place, "line", None) else ""
-        report.add(TO_FIX, at, problem.message + (f" ({problem.hint})" if getattr(problem, "hint", None) else ""))
+        if place.file not in (None, target):
+            continue
+        at = f"dòng {place.line}" if place.line else ""
+        text = (f"{place.field}: " if place.field else "") + problem.message + (f" ({problem.hint})" if problem.hint else "")
+        report.add(TO_FIX if problem.is_error else WARNING, at, text)
