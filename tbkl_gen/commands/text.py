@@ -44,17 +44,20 @@ class UnreadableDocx(TbklError):
 
 
 def render_source(source: Path, folder: Path) -> tuple[Path, list[Problem]]:
-    """Render one notice into folder through the batch pipeline; return its .docx and warnings.
+    """Render one notice into folder through the pipeline; return its .docx and warnings.
 
     Raises NoticeInvalid with every problem when the notice cannot be rendered.
     """
-    from tbkl_gen.commands.batch import Settings, plan, render_batch
+    from tbkl_gen.pipeline import run_file
+    from tbkl_gen.source.workspace import find_workspace
 
-    jobs = plan([source], folder)
-    result = render_batch(jobs, Settings(folder, force=True, jobs=1))
-    if not result.ok or not result.made:
-        raise NoticeInvalid(result.problems)
-    return result.made[0].output, result.problems
+    workspace = find_workspace(source.resolve().parent)
+    outcome = run_file(source, workspace, until="document")
+    if outcome.document is None or not outcome.valid:
+        raise NoticeInvalid(outcome.problems)
+    target = folder / f"{source.stem}.docx"
+    target.write_bytes(outcome.document)
+    return target, outcome.problems
 
 
 def _docx_lines(path: Path) -> list[str]:
