@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 from tbkl_gen import __version__
 from tbkl_gen.errors import OutputFailed, OutputLocked, Place, Problem, SameOutput, Severity, TbklError
 from tbkl_gen.source.workspace import Workspace
+from tbkl_gen.wordfile import MAX_FILE_BYTES
 from tbkl_gen.word.write import Flusher, commit, discard, folder_lock, read_regular, remove_stale_temporaries, stage, write_atomic
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ SOURCE_SUFFIXES = (".yaml", ".yml")
 POOL_THRESHOLD = 16
 # Larger than any manifest or template we write; a bigger file is not read.
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
-MAX_TEMPLATE_BYTES = 64 * 1024 * 1024
+MAX_TEMPLATE_BYTES = MAX_FILE_BYTES  # a bigger template is refused by wordfile anyway
 # Sources and tbkl.yaml larger than this are not hashed (the loader refuses far smaller ones).
 MAX_HASHED_BYTES = 16 * 1024 * 1024
 

@@ -24,7 +24,8 @@ from tbkl_gen.importer.document import CannotImport, convert_doc, open_document
 from tbkl_gen.wordfile import refuse_unless_regular
 from tbkl_gen.importer.emit import notice_yaml
 from tbkl_gen.importer.report import CORRECTION, DECREE, TO_FIX, WARNING, FileReport, report_text
-from tbkl_gen.notice.model import EXTEND_KEY, Notice
+from tbkl_gen.notice.fields import declared
+from tbkl_gen.notice.model import EXTEND_KEY, CoQuan, Notice, NguoiKy
 
 __all__ = ["CannotImport", "FileReport", "import_file", "import_paths", "report_text"]
 
@@ -33,7 +34,7 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # The order a source is written in, the recipients added in front just before the recipients.
 KEY_ORDER = tuple(k for key in Notice.source_order for k in ((EXTEND_KEY, key) if key == "noi_nhan" else (key,)))
-_SUB_ORDER = {"co_quan": ("chu_quan", "ten", "viet_tat"), "nguoi_ky": ("quyen_han", "chuc_vu", "ho_ten")}
+_SUB_ORDER = {key: tuple(item.name for item in declared(cls)) for key, cls in (("co_quan", CoQuan), ("nguoi_ky", NguoiKy))}
 
 
 def word_files(paths: list[Path]) -> list[tuple[Path, Path]]:

@@ -19,6 +19,7 @@ from tbkl_gen.importer.inline import Char, all_bold, plain, to_markup
 from tbkl_gen.importer.report import CORRECTION, WARNING, FileReport
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.grammar import all_caps
+from tbkl_gen.notice.model import BLOCK_KEYS
 
 KIND_BY_STYLE = {
     "TBNoiDung": "doan",
@@ -31,7 +32,7 @@ KIND_BY_STYLE = {
 }
 """Paragraph styles of the built-in templates, by the kind of paragraph the layout gives them."""
 
-LEVEL = {"muc": 0, "khoan": 1, "diem": 2, "gach": 3, "cong": 4}
+LEVEL = {kind: depth for depth, kind in enumerate(BLOCK_KEYS)}
 
 _NESTED_NUMBER = re.compile(r"^\d+\.\d+(\.\d+)*\.?\s")
 _LABELS = (

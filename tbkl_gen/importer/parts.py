@@ -23,6 +23,8 @@ from tbkl_gen.importer.inline import Char, cleaned, element_chars, paragraph_cha
 from tbkl_gen.importer.labels import BodyPara, build_body, headings_as_typed
 from tbkl_gen.importer.report import CORRECTION, WARNING, FileReport
 from tbkl_gen.nd30 import grammar
+from tbkl_gen.nd30 import words as vn
+from tbkl_gen.nd30.document_types import THONG_BAO
 from tbkl_gen.nd30.format import NATIONAL_NAME
 from tbkl_gen.notice.model import URGENCY_LEVELS
 
@@ -203,7 +205,7 @@ class _Reader:
                 symbol = re.sub(r"\s*-\s*", "-", match.group("sym"))
                 if symbol != match.group("sym"):
                     self.report.add(CORRECTION, self.where(para), f"ký hiệu «{match.group('sym')}» viết liền thành «{symbol}»")
-        if symbol is not None and symbol.startswith("TB-") and len(symbol) > 3:
+        if symbol is not None and symbol.startswith(f"{THONG_BAO.code}-") and len(symbol) > len(THONG_BAO.code) + 1:
             co_quan_abbrev = symbol[3:]
             symbol = None
         elif symbol is not None:
@@ -235,8 +237,8 @@ class _Reader:
         elif day is not None:
             self.report.add(WARNING, self.where(para), "có ngày mà không có tháng; chỉ giữ năm")
         printed_month = match.group("month")
-        if printed_month and month is not None and printed_month != vn_month(month):
-            self.report.add(CORRECTION, self.where(para), f"tháng «{printed_month}» in lại thành «{vn_month(month)}»")
+        if printed_month and month is not None and printed_month != vn.month_text(month):
+            self.report.add(CORRECTION, self.where(para), f"tháng «{printed_month}» in lại thành «{vn.month_text(month)}»")
         printed_day = match.group("day")
         if printed_day and day is not None and printed_day != f"{day:02d}":
             self.report.add(CORRECTION, self.where(para), f"ngày «{printed_day}» in lại thành «{day:02d}»")
@@ -562,10 +564,6 @@ def _typed_text(para: Para, sheet) -> str:  # noqa: ANN001
     return para.label + plain(element_chars(para.element, sheet, para.format.style_id, para.table_style, {}, apply_caps=False)).replace(
         "\x00", ""
     )
-
-
-def vn_month(month: int) -> str:
-    return f"{month:02d}" if month <= 2 else str(month)
 
 
 def _lines_of(paras: list[Para]) -> list[str]:

@@ -196,8 +196,8 @@ class Office:
         if reply.get("timeout"):
             self._stop(kill=True)  # the next file gets a fresh LibreOffice
             return Conversion(source, target, _timeout_message(self.timeout))
-        if not reply.get("ok"):
-            return Conversion(source, target, f"LibreOffice không xuất được PDF ({reply.get('error', '')})")
+        if not reply.get("ok"):  # LibreOffice's own words are English: the same message as the cold route
+            return Conversion(source, target, "LibreOffice không mở được tệp này")
         return self._place(source, produced, target)
 
     # --- cold: one `soffice --convert-to` for the whole batch -------------------------------
