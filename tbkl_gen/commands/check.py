@@ -46,7 +46,7 @@ def check_sources(paths: list[Path]) -> CheckOutcome:
         if workspace is not None and workspace.config_path not in seen_configs:
             seen_configs.add(workspace.config_path)
             # printed once here; the same problems in each notice's outcome are then dropped
-            for problem in [*workspace.problems, *_template_problems(workspace)]:
+            for problem in [*workspace.problems, *workspace_template_problems(workspace)]:
                 outcome.problems.append(problem)
                 inherited.add(_key(problem))
         found = run_file(source, workspace, until="check")
@@ -67,7 +67,7 @@ def _key(problem: Problem) -> tuple[Path | None, int | None, int | None, str]:
     return (problem.place.file, problem.place.line, problem.place.column, problem.message)
 
 
-def _template_problems(workspace: Workspace) -> Iterator[Problem]:
+def workspace_template_problems(workspace: Workspace) -> Iterator[Problem]:
     from tbkl_gen.word.template_check import check_workspace_templates
 
     problem = workspace_template_problem(workspace)

@@ -59,7 +59,7 @@ def check_text(text: str, path: Path, workspace: Workspace | None, others: list[
     one read before path is reported here as it is there. The layout is drawn even for a notice
     with mistakes in its meaning, so the preview follows the drafter's typing.
     """
-    from tbkl_gen.commands.check import _template_problems
+    from tbkl_gen.commands.check import workspace_template_problems
     from tbkl_gen.pipeline import NumberRegistry, run, run_file
     from tbkl_gen.word.layout import lay_out
 
@@ -77,7 +77,7 @@ def check_text(text: str, path: Path, workspace: Workspace | None, others: list[
             outcome.add(duplicate)
     problems = outcome.problems
     if workspace is not None:
-        problems = [*outcome.workspace_problems, *_template_problems(workspace), *outcome.notice_problems]
+        problems = [*outcome.workspace_problems, *workspace_template_problems(workspace), *outcome.notice_problems]
     layout = outcome.layout
     if layout is None and outcome.notice is not None:
         try:
@@ -117,16 +117,7 @@ def render_text(text: str, path: Path, workspace: Workspace | None) -> bytes:
     return outcome.document
 
 
-def workspace_of(root: Path) -> Workspace | None:
-    """Return the workspace read afresh (its tbkl.yaml may have changed since the last request)."""
-    return find_workspace(root)
-
-
 _OFFICE_LOCK = threading.Lock()
-
-
-class OfficeFailed(TbklError):
-    """LibreOffice could not turn the notice into a PDF."""
 
 
 _OFFICE = None
@@ -166,6 +157,8 @@ def exact_pages(docx: bytes, *, pages: bool = True) -> tuple[bytes, list[bytes]]
         source.write_bytes(docx)
         (conversion,) = _office().convert([(source, target)])
         if conversion.error is not None:
+            from tbkl_gen.office.server import OfficeFailed
+
             raise OfficeFailed(conversion.error)
         data = target.read_bytes()
         if not pages:

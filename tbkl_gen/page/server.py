@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path, PurePosixPath
+from html import escape as html_escape
 from typing import Any
 
 from starlette.applications import Starlette
@@ -38,6 +39,7 @@ from tbkl_gen.errors import Problem, TbklError
 from tbkl_gen.page import engine
 from tbkl_gen.page.preview import labels, page_html
 from tbkl_gen.page.yamlsave import editable, updated
+from tbkl_gen.source.workspace import find_workspace
 
 TOKEN_HEADER = "x-tbkl-token"
 # The page's own requests are small JSON documents; a notice source is at most 1 MB.
@@ -174,7 +176,7 @@ class Page:
             return path.name
 
     def workspace(self):  # noqa: ANN201
-        return engine.workspace_of(self.root)
+        return find_workspace(self.root)  # read afresh: tbkl.yaml may have changed since the last request
 
     def others(self) -> list[Path]:
         from tbkl_gen.commands.batch import find_sources
@@ -187,7 +189,7 @@ class Page:
 
     async def index(self, request: Request) -> Response:
         html = (static_dir() / "index.html").read_text(encoding="utf-8")
-        html = html.replace("{{TOKEN}}", self.token).replace("{{WORKSPACE}}", _html_text(self.root.name))
+        html = html.replace("{{TOKEN}}", self.token).replace("{{WORKSPACE}}", html_escape(self.root.name))
         return HTMLResponse(html, headers={"Cache-Control": "no-store", "Content-Security-Policy": _CSP, "Referrer-Policy": "no-referrer"})
 
     def workspace_info(self, request: Request) -> dict[str, Any]:
@@ -412,12 +414,6 @@ class Page:
 
 
 _CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-
-
-def _html_text(text: str) -> str:
-    from html import escape
-
-    return escape(text)
 
 
 def _year(value: Any) -> int | None:
