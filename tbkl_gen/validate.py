@@ -784,8 +784,17 @@ def _issuer_split(line: str, column: float) -> list[str]:
     fits = [text_width_mm(word, PRINTED_ISSUER_SIZE, bold=True) <= column for word in words]
     if not all(fits):
         return []
+    # Filling lines word by word gives the fewest lines; past four no split is offered, and the
+    # search below (every way to break into that many lines) stays small.
+    fewest, line_words = 1, []
+    for word in words:
+        if line_words and text_width_mm(" ".join([*line_words, word]), PRINTED_ISSUER_SIZE, bold=True) > column:
+            fewest, line_words = fewest + 1, []
+        line_words.append(word)
+    if fewest > 4:
+        return []
     best: tuple[tuple[int, float], list[str]] | None = None
-    for count in range(2, min(len(words), 4) + 1):
+    for count in range(max(fewest, 2), min(len(words), 4) + 1):
         for breaks in combinations(range(1, len(words)), count - 1):
             bounds = (0, *breaks, len(words))
             parts = [" ".join(words[a:b]) for a, b in pairwise(bounds)]
