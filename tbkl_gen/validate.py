@@ -179,12 +179,16 @@ class _Checker:
         if co_quan.chu_quan and co_quan.chu_quan != vn.upper(co_quan.chu_quan):
             self.warn(("co_quan", "chu_quan"), "tên cơ quan chủ quản viết in hoa", f"viết “{vn.upper(co_quan.chu_quan)}”", "caps")
         issued = self.notice.ngay
-        if (issued.nam, issued.thang or 12, issued.ngay or 31) >= (2025, 7, 1):
+        if (issued.nam, issued.thang or 12, issued.ngay or 31) >= (
+            TWO_LEVEL_GOVERNMENT.year,
+            TWO_LEVEL_GOVERNMENT.month,
+            TWO_LEVEL_GOVERNMENT.day,
+        ):
             lines = [co_quan.chu_quan or "", *co_quan.ten]
             if any("HUYỆN" in vn.upper(line) for line in lines):
                 self.warn(
                     ("co_quan",),
-                    "từ 01/7/2025 chính quyền địa phương chỉ còn cấp tỉnh và cấp xã, không còn cấp huyện",
+                    f"từ {vn.day_text(TWO_LEVEL_GOVERNMENT.day)}/{TWO_LEVEL_GOVERNMENT.month}/{TWO_LEVEL_GOVERNMENT.year} chính quyền địa phương chỉ còn cấp tỉnh và cấp xã, không còn cấp huyện",
                     "dùng tên đơn vị hành chính đang có hiệu lực vào ngày ban hành",
                     "names",
                 )
