@@ -636,7 +636,9 @@ class PreparedTemplate:
                     chunk.clear()
                     budget.check_time()
         except jinja2.UndefinedError as exc:
-            raise TemplateBroken(self.path, f"{name}: biến không có trong hợp đồng mẫu: {exc.message}") from exc
+            undefined = re.match(r"^'([^']*)' is undefined$", exc.message or "")  # jinja's words are English
+            what = f"biến “{undefined.group(1)}”" if undefined else "một biến"
+            raise TemplateBroken(self.path, f"{label}: {what} không có trong hợp đồng mẫu") from exc
         except jinja2.sandbox.SecurityError as exc:
             raise TemplateBroken(self.path, f"{label}: mẫu dùng thuộc tính hoặc hàm không được phép") from exc
         except _RenderLimit as exc:
