@@ -48,6 +48,8 @@ MAX_CONNECTIONS = 256
 MAX_CONCURRENT_REQUESTS = 64
 # Connections waiting in the operating system's queue before the server accepts them.
 BACKLOG = 128
+# File descriptors left for the server's own files (notices, LibreOffice, the log) under the system's limit.
+RESERVED_FILES = 64
 # Bytes of a request head at most (the first line and every header together).
 MAX_HEADER_BYTES = 16 * 1024
 # Bytes of a request body at most: the largest Word file the page imports, with room for its framing.
@@ -62,16 +64,23 @@ LOG_INTERVAL = 60.0
 LOGGER_NAMES = ("uvicorn", "uvicorn.error", "uvicorn.access", "asyncio", "tbkl_gen.page")
 
 
-def connection_limit() -> int:
-    """Return MAX_CONNECTIONS, lowered to leave most file descriptors free when the system allows few."""
+def connection_limits() -> tuple[int, int]:
+    """Return how many connections to keep open and to let wait in the queue, within the file descriptors.
+
+    asyncio accepts up to a whole backlog of connections at once before the page can close any,
+    so the open connections, the backlog and the server's own files must fit under the system's
+    limit together (Linux often allows 1,024 per process; macOS 256).
+    """
     try:
         import resource
     except ImportError:  # Windows: no such limit on sockets
-        return MAX_CONNECTIONS
+        return MAX_CONNECTIONS, BACKLOG
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
-        return MAX_CONNECTIONS
-    return max(8, min(MAX_CONNECTIONS, soft // 4))
+        return MAX_CONNECTIONS, BACKLOG
+    spare = max(16, soft - RESERVED_FILES)
+    backlog = max(8, min(BACKLOG, spare // 4))
+    return max(8, min(MAX_CONNECTIONS, (spare - backlog) // 2)), backlog
 
 
 class GuardedH11Protocol(H11Protocol):
@@ -232,7 +241,7 @@ def quiet_logs(filter_: logging.Filter | None = None) -> logging.Filter:
 
 def server_config(app: Any) -> uvicorn.Config:  # noqa: ANN401 - an ASGI app
     """Return uvicorn's settings for the page: every limit of this module, and a quiet log."""
-    GuardedH11Protocol.limit = connection_limit()
+    GuardedH11Protocol.limit, backlog = connection_limits()
     config = uvicorn.Config(
         app,
         log_level="warning",
@@ -240,7 +249,7 @@ def server_config(app: Any) -> uvicorn.Config:  # noqa: ANN401 - an ASGI app
         http=GuardedH11Protocol,
         # Not limit_concurrency: uvicorn counts open connections there too, so slow connections
         # would turn every drafter's request away; the page's Shield counts requests instead.
-        backlog=BACKLOG,
+        backlog=backlog,
         timeout_keep_alive=KEEP_ALIVE_TIMEOUT,
         timeout_graceful_shutdown=SHUTDOWN_TIMEOUT,
         h11_max_incomplete_event_size=MAX_HEADER_BYTES,

@@ -732,7 +732,7 @@ async def _json_body(request: Request) -> dict[str, Any]:
 
 def bind(host: str, port: int) -> socket.socket:
     """Return a listening socket on host:port (port 0: any free port)."""
-    from tbkl_gen.page.net import BACKLOG
+    from tbkl_gen.page.net import connection_limits
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -740,7 +740,7 @@ def bind(host: str, port: int) -> socket.socket:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
-        sock.listen(BACKLOG)
+        sock.listen(connection_limits()[1])
     except OSError:
         sock.close()
         raise
