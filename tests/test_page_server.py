@@ -585,7 +585,20 @@ def test_similar_log_lines_are_let_through_a_few_per_interval_then_summed_up() -
 
 
 @pytest.fixture
-def live(workspace: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def page_logs():  # noqa: ANN201
+    """The page's loggers, left without the rate limit a server of the test attached to them."""
+    import logging
+
+    from tbkl_gen.page import net
+
+    yield
+    for name in net.LOGGER_NAMES:
+        for limit in [f for f in logging.getLogger(name).filters if isinstance(f, net.RateLimit)]:
+            logging.getLogger(name).removeFilter(limit)
+
+
+@pytest.fixture
+def live(workspace: Path, monkeypatch: pytest.MonkeyPatch, page_logs: None):  # noqa: ANN201
     """The page served by uvicorn with the page's settings, on a real socket, in a thread; short timeouts."""
     import logging
     import threading
@@ -618,9 +631,6 @@ def live(workspace: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
         thread.join(10)
         for name in net.LOGGER_NAMES:
             logging.getLogger(name).removeHandler(keep)
-        for name in net.LOGGER_NAMES:  # the next test starts with a fresh rate limit
-            for f in [f for f in logging.getLogger(name).filters if isinstance(f, net.RateLimit)]:
-                logging.getLogger(name).removeFilter(f)
         assert not thread.is_alive()
 
 
@@ -673,6 +683,44 @@ def test_a_body_that_never_ends_is_cut_at_its_deadline_and_a_huge_one_is_refused
     head = huge.recv(4096)
     assert head.startswith(b"HTTP/1.1 413"), head
     huge.close()
+
+
+def test_stopping_never_waits_for_a_request_stuck_in_the_system(workspace: Path, monkeypatch: pytest.MonkeyPatch, page_logs: None) -> None:
+    import http.client
+    import threading
+    import time
+
+    from tbkl_gen.page import net, server
+
+    stuck = threading.Event()
+    release = threading.Event()
+
+    def blocked(self, request):  # noqa: ANN001, ANN202 - as a read of a FIFO blocked before O_NONBLOCK
+        stuck.set()
+        release.wait()
+        return {}
+
+    monkeypatch.setattr(server.Page, "workspace_info", blocked)
+    stopper = net.StoppableServer(net.server_config(create_app(workspace, TOKEN)))
+    sock = server.bind("127.0.0.1", 0)
+    thread = threading.Thread(target=stopper.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not stopper.started:
+        time.sleep(0.05)
+    try:
+        client = http.client.HTTPConnection("127.0.0.1", sock.getsockname()[1], timeout=30)
+        client.putrequest("GET", "/api/workspace")
+        client.putheader("X-Tbkl-Token", TOKEN)
+        client.endheaders()
+        assert stuck.wait(10)
+        began = time.monotonic()
+        stopper.should_exit = True
+        thread.join(net.SHUTDOWN_TIMEOUT + 5)
+        assert not thread.is_alive(), "the server waits for the stuck request"
+        assert time.monotonic() - began < net.SHUTDOWN_TIMEOUT + 3
+        client.close()
+    finally:
+        release.set()
 
 
 # --- the real command: plain HTTP on the network, SIGTERM with a FIFO and slow connections -----------------

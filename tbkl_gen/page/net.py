@@ -34,6 +34,8 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.server import HANDLED_SIGNALS
 
+from tbkl_gen.wordfile import MAX_FILE_BYTES
+
 # --- the limits ---------------------------------------------------------------------------------
 
 # Seconds a connection may take to send a whole request head (the first line and the headers).
@@ -53,7 +55,7 @@ RESERVED_FILES = 64
 # Bytes of a request head at most (the first line and every header together).
 MAX_HEADER_BYTES = 16 * 1024
 # Bytes of a request body at most: the largest Word file the page imports, with room for its framing.
-MAX_BODY_BYTES = 21 * 1024 * 1024
+MAX_BODY_BYTES = MAX_FILE_BYTES + 1024 * 1024
 # Seconds the server waits for running requests when it is stopped (Ctrl-C, SIGTERM).
 SHUTDOWN_TIMEOUT = 3
 # Similar log records let through per interval (seconds), before the rest are counted only.
