@@ -677,6 +677,14 @@ def test_a_body_that_never_ends_is_cut_at_its_deadline_and_a_huge_one_is_refused
         received += chunk
     assert 2.5 < time.monotonic() - began < 8  # BODY_TIMEOUT is 3 s here
     trickle.close()
+    refused = sockets.create_connection(("127.0.0.1", port))  # no token: refused, and not kept waiting for its body
+    refused.sendall(b"POST /api/check HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n{")
+    refused.settimeout(1.5)
+    received = b""
+    while chunk := refused.recv(4096):
+        received += chunk
+    assert received.startswith(b"HTTP/1.1 403"), received
+    refused.close()
     huge = sockets.create_connection(("127.0.0.1", port))
     huge.sendall(b"POST /api/import HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 999999999999\r\n\r\n")
     huge.settimeout(5)

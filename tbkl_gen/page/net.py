@@ -7,7 +7,8 @@ few hundred of them would use up the server's file descriptors. `GuardedH11Proto
 
 - a deadline for the request headers (`HEADER_TIMEOUT`), armed when a connection opens and again
   after each response; a connection that has not sent a whole request head by then is closed;
-- a deadline for the request body (`BODY_TIMEOUT`) and a bound on its size (`MAX_BODY_BYTES`);
+- a deadline for the request body (`BODY_TIMEOUT`) and a bound on its size (`MAX_BODY_BYTES`); a
+  request answered before its body was read (refused without the token) has its connection closed;
 - a bound on open connections (`MAX_CONNECTIONS`): when the page is full, the connection that has
   waited longest for its headers is closed to make room, so a drafter's request (which sends its
   headers at once) is still answered while slow connections hold the others.
@@ -163,6 +164,11 @@ class GuardedH11Protocol(H11Protocol):
         self._follow_state()
 
     def on_response_complete(self) -> None:
+        if self.conn.their_state is h11.SEND_BODY and not self.transport.is_closing():
+            # Answered before its body was read (refused, too large): nothing more is wanted
+            # from this connection, and keeping it would let a client hold it with a slow body.
+            self._cancel_deadline()
+            self.transport.close()
         super().on_response_complete()
         if not self.transport.is_closing():
             self._follow_state()
