@@ -1,4 +1,4 @@
-"""The machine-checkable rules 1-26 of Decree 30/2020 (nd30.md §11-12), each on a located notice.
+"""The machine-checkable rules 1-26 of Decree 30/2020 (nd30.md §11-12) and "Kính gửi" (27), each on a located notice.
 
 The values and grammars come from tbkl_gen.nd30 (format and grammar): the same ones the checks
 on a source read, so a notice `tbkl check` accepts renders to a .docx these rules pass.
@@ -17,7 +17,7 @@ from tbkl_gen.audit.geometry import check_line
 from tbkl_gen.audit.locate import ITEM_LABEL, NoticeParts, locate
 from tbkl_gen.audit.ooxml import W
 from tbkl_gen.audit.reader import THEME_COLOR_SLOTS, Doc, Para, own_runs, read_document
-from tbkl_gen.audit.report import STATUS_FAIL, STATUS_PASS, RuleResult
+from tbkl_gen.audit.report import STATUS_FAIL, STATUS_NOT_APPLICABLE, STATUS_PASS, RuleResult
 from tbkl_gen.audit.styles import FONT_SLOTS, RunFormat, StyleSheet
 from tbkl_gen.audit.text import decimal, fold, is_upper, mm_text, pt_text, pts_text, quoted
 from tbkl_gen.nd30 import format as nd30
@@ -584,6 +584,39 @@ def _rule_17_recipient_lines(n: NoticeParts) -> tuple[str, str]:
     return _result(problems, f"{len(n.recipients)} dòng nơi nhận cỡ 11 pt, dòng cuối {quoted(last)}")
 
 
+def _rule_27_addressees(n: NoticeParts) -> tuple[str, str]:
+    head = n.addressee_head
+    if head is None:
+        return STATUS_NOT_APPLICABLE, "không có dòng «Kính gửi» (thông báo gửi theo danh sách «Nơi nhận»)"
+    match = grammar.ADDRESSEE_LINE.match(head.norm)
+    problems = []
+    word = nd30.ADDRESSEE_HEAD.rstrip(":")
+    if match is None or not head.norm.startswith(word):
+        problems.append(f"{quoted(head.text)}: cần viết «{word}» chữ thường")
+    if match is not None and not re.match(r"^\S+\s+\S+\s*:", head.norm):
+        problems.append(f"{quoted(head.text)}: thiếu dấu hai chấm sau «{word}»")
+    paras = list({id(para): para for para in (head, *(para for _, para in n.addressees))}.values())
+    findings = []
+    for para in paras:
+        findings += _checks(para, _check_bold(para, False), _check_italic(para, False), _check_sizes(para, nd30.ADDRESSEE_SIZES))
+    lines = [text for text, _ in n.addressees]
+    if not lines:
+        problems.append("không có nơi nhận nào sau «Kính gửi:»")
+    elif len(lines) == 1 and not lines[0].startswith(("-", "–")):
+        findings += _checks(head, _check_centred(head))
+        shown = f"một nơi nhận cùng dòng: {quoted(head.text)}"
+    else:
+        for index, (text, para) in enumerate(n.addressees):
+            last = index == len(lines) - 1
+            want = nd30.ADDRESSEE_LAST_END if last else nd30.ADDRESSEE_ITEM_END
+            dash = None if text.startswith("- ") else "không bắt đầu bằng «- »"
+            end = None if text.endswith(want) else f"không kết thúc bằng «{want}»"
+            findings += _checks(para, dash, end, text=text)
+        shown = f"{len(lines)} nơi nhận, mỗi nơi một dòng «- …», dòng cuối {quoted(lines[-1])}"
+    problems = list(dict.fromkeys([*problems, *_findings(findings)]))
+    return _result(problems, f"«{word}»: {_describe(head)}; {shown}" if lines else "")
+
+
 @dataclass(frozen=True)
 class _Field:
     para: Para
@@ -831,6 +864,7 @@ RULES: tuple[tuple[int, str, Callable[[NoticeParts], tuple[str, str]]], ...] = (
     (24, "Họ tên người ký: chữ đứng, đậm, không học hàm", _rule_24_signer_plain),
     (25, "Số trang: căn giữa, cỡ chữ, chữ số Ả Rập từ 1", _rule_25_page_number_format),
     (26, "Các đường kẻ ngang", _rule_26_lines),
+    (27, "Dòng «Kính gửi»", _rule_27_addressees),
 )
 
 

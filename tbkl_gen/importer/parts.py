@@ -1,7 +1,7 @@
 """A Word notice as source data: the audit's locator finds the parts, this module reads them.
 
-Header (parent line, issuing body, number and symbol, place and date, urgency), title and summary,
-body (`labels`), recipients and the archive line, authority lines, title and name of the signer.
+Header (parent line, issuing body, number and symbol, place and date, urgency), title and summary
+(a line typed under it with "_" left out and reported), "Kính gửi" and its addressees, body (`labels`), recipients and the archive line, authority lines, title and name of the signer.
 Whatever text the file holds outside those parts (a stray table, a text box, a comment, a
 deleted change, a header line) is reported with its place, never dropped in silence.
 """
@@ -160,6 +160,10 @@ class _Reader:
             data["do_khan"] = urgency
         self.use(parts.national, parts.motto, parts.title)
         data["trich_yeu"] = self._summary()
+        self._typed_line()
+        addressees = self._addressees()
+        if addressees:
+            data["kinh_gui"] = addressees[0] if len(addressees) == 1 else addressees
         data["noi_dung"] = self._body()
         if self.headings_as_typed:
             data["muc_in_hoa"] = False
@@ -301,6 +305,31 @@ class _Reader:
         # The summary prints bold by the template: emphasis inside it is not kept.
         return "\n".join(lines) + "\n" if len(lines) > 1 else "".join(lines)
 
+    def _typed_line(self) -> None:
+        """Leave out a line typed with "_" under the summary: the template draws the summary's line."""
+        para = self.parts.summary_typed_line
+        if para is not None:
+            self.use(para)
+            self.report.add(
+                CORRECTION, self.where(para), f"đường kẻ gõ bằng ký tự «{_short(para.norm, 20)}» dưới trích yếu: bỏ, mẫu tự vẽ đường kẻ"
+            )
+
+    def _addressees(self) -> list[str]:
+        """Return the addressees of "Kính gửi" (ô 9a), without the head, dashes and end marks the layout adds."""
+        parts = self.parts
+        if parts.addressee_head is None:
+            return []
+        self.use(parts.addressee_head, *(para for _, para in parts.addressees))
+        at = self.where(parts.addressee_head)
+        out = []
+        for line, _ in parts.addressees:
+            name = grammar.addressee(line)
+            if name:
+                out.append(name)
+        if not out:
+            self.report.add(WARNING, at, "dòng «Kính gửi» không có nơi nhận nào")
+        return out
+
     def _spaced(self, chars: list[Char], at: str) -> list[Char]:
         # tbkl check asks for one space between words; runs of spaces typed to push text right
         # or left by a joined line become one space.
@@ -343,6 +372,8 @@ class _Reader:
         chosen = {id(p) for p in parts.body}
         out = []
         for para in self.doc.body[start:end]:
+            if id(para) in self.used:
+                continue
             if id(para) in chosen or (para.cell is None and next(para.element.iter(W + "footnoteReference"), None) is not None):
                 out.append(para)
         return out
