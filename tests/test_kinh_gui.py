@@ -147,6 +147,6 @@ def test_a_template_made_before_kinh_gui_is_named_when_it_would_drop_the_line(tm
 
 def test_the_preview_shows_kinh_gui_as_the_page_prints_it() -> None:
     html = page_html(_layout(SEVERAL))
-    assert '<div class="addressees" style="margin-left:' in html
+    assert '<div class="addressees" data-left="' in html
     assert html.index(ADDRESSEE_HEAD) < html.index("- Sở Tài chính;") < html.index('<div class="content">')
     assert '<div class="addressee">Kính gửi: Sở Tài chính</div>' in page_html(_layout("Sở Tài chính"))

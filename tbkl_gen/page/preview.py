@@ -61,9 +61,11 @@ def page_html(layout: Layout) -> str:
         parts.append(f'<div class="addressee">{escape(lines[0])}</div>')
     elif lines:
         head, items, dash = layout.kinh_gui_indents_in(TEXT_WIDTH_MM)
-        parts.append(f'<div class="addressees" style="margin-left:{head}mm">{escape(lines[0])}</div>')
-        for line in lines[1:]:
-            parts.append(f'<div class="addressees" style="margin-left:{items + dash}mm;text-indent:-{dash}mm">{escape(line)}</div>')
+        # Indents as data: the page's policy forbids inline styles, its script sets them (data-left, data-hang).
+        parts.append(f'<div class="addressees" data-left="{head}">{escape(lines[0])}</div>')
+        for index, line in enumerate(lines[1:], start=2):
+            last = " last" if index == len(lines) else ""
+            parts.append(f'<div class="addressees{last}" data-left="{items + dash}" data-hang="{dash}">{escape(line)}</div>')
     parts.append('<div class="content">')
     for index, paragraph in enumerate(layout.paragraphs):
         parts.append(f'<p class="p-{paragraph.kind}" data-block="{index}">{_spans(paragraph.spans)}</p>')

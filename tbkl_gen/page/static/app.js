@@ -837,6 +837,10 @@ async function check() {
     const live = $("#live");
     live.innerHTML = payload.preview;   // built by the server from escaped text only
     live.querySelectorAll("[data-mm]").forEach((element) => { element.style.width = `${element.dataset.mm}mm`; });
+    live.querySelectorAll("[data-left]").forEach((element) => {
+      element.style.marginLeft = `${element.dataset.left}mm`;
+      if (element.dataset.hang) element.style.textIndent = `-${element.dataset.hang}mm`;
+    });
     fitSheet();
     state.labels = payload.labels;
     applyLabels();
