@@ -17,7 +17,7 @@ from tbkl_gen.audit.geometry import check_line
 from tbkl_gen.audit.locate import ITEM_LABEL, NoticeParts, locate
 from tbkl_gen.audit.ooxml import W
 from tbkl_gen.audit.reader import THEME_COLOR_SLOTS, Doc, Para, own_runs, read_document
-from tbkl_gen.audit.report import STATUS_FAIL, STATUS_NOT_APPLICABLE, STATUS_PASS, RuleResult
+from tbkl_gen.audit.report import STATUS_FAIL, STATUS_NOT_APPLICABLE, STATUS_PASS, STATUS_WARNING, RuleResult
 from tbkl_gen.audit.styles import FONT_SLOTS, RunFormat, StyleSheet
 from tbkl_gen.audit.text import decimal, fold, is_upper, mm_text, pt_text, pts_text, quoted
 from tbkl_gen.nd30 import format as nd30
@@ -105,9 +105,11 @@ def _describe(para: Para) -> str:
     return f"{bold}, {italic}, cỡ {pts_text(para.sizes)} pt, {align}"
 
 
-def _result(problems: list[str], found: str) -> tuple[str, str]:
+def _result(problems: list[str], found: str, warnings: list[str] | None = None) -> tuple[str, str]:
     if problems:
-        return STATUS_FAIL, "; ".join(problems)
+        return STATUS_FAIL, "; ".join([*problems, *(warnings or [])])
+    if warnings:
+        return STATUS_WARNING, "; ".join(warnings)
     return STATUS_PASS, found
 
 
@@ -386,11 +388,12 @@ def _rule_10_title_summary(n: NoticeParts) -> tuple[str, str]:
     summary_text = " ".join(p.norm for p in n.summary)
     if grammar.all_caps(summary_text):
         problems.append(f"trích yếu {quoted(summary_text)} viết hoa toàn bộ, cần chữ thường")
-    line = check_line(n.doc, n.summary, own_length=False)
+    line = check_line(n.doc, n.summary, own_length=False, typed=n.summary_typed_line)
     problems += [f"đường kẻ dưới trích yếu: {p}" for p in line.length]
     return _result(
         problems,
         f"«THÔNG BÁO»: {_describe(title)}; trích yếu: {_describe(n.summary[0])}; đường kẻ: {line.found}",
+        [f"đường kẻ dưới trích yếu: {w}" for w in line.typed],
     )
 
 
@@ -826,15 +829,16 @@ def _rule_26_lines(n: NoticeParts) -> tuple[str, str]:
         ("tên cơ quan", n.issuer, False),
         ("trích yếu", n.summary, False),
     )
-    problems, found = [], []
+    problems, found, warnings = [], [], []
     for name, block, own_length in blocks:
         if not block:
             problems.append(f"không tìm thấy {name}")
             continue
-        line = check_line(n.doc, block, own_length=own_length)
+        line = check_line(n.doc, block, own_length=own_length, typed=n.summary_typed_line if block is n.summary else None)
         problems += [f"đường kẻ dưới {name}: {p}" for p in [*line.length, *line.placement]]
+        warnings += [f"đường kẻ dưới {name}: {w}" for w in line.typed]
         found.append(f"dưới {name}: {line.found}")
-    return _result(problems, "; ".join(found))
+    return _result(problems, "; ".join(found), warnings)
 
 
 RULES: tuple[tuple[int, str, Callable[[NoticeParts], tuple[str, str]]], ...] = (

@@ -328,6 +328,13 @@ class _Reader:
                 out.append(name)
         if not out:
             self.report.add(WARNING, at, "dòng «Kính gửi» không có nơi nhận nào")
+            return out
+        # Where the lines break may differ ("Kính gửi: - A;" on one line): only a change of text is told.
+        paras = {id(p): p for p in (parts.addressee_head, *(p for _, p in parts.addressees))}.values()
+        shown = " ".join(line for para in paras for line in _lines_of([para]))
+        printed = grammar.addressee_lines(tuple(out))
+        if norm(shown) != " ".join(printed):
+            self.report.add(CORRECTION, at, f"dòng «Kính gửi» in lại theo Nghị định 30: «{' / '.join(printed)}»")
         return out
 
     def _spaced(self, chars: list[Char], at: str) -> list[Char]:

@@ -13,7 +13,7 @@ import unicodedata
 from typing import Final
 
 from tbkl_gen.nd30.document_types import THONG_BAO, DocumentType
-from tbkl_gen.nd30.format import ADDRESSEE_HEAD
+from tbkl_gen.nd30.format import ADDRESSEE_HEAD, ADDRESSEE_ITEM_END, ADDRESSEE_LAST_END
 
 # --- letters ------------------------------------------------------------------------------------
 
@@ -185,6 +185,20 @@ ADDRESSEE_LINE: Final = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 """A "Kính gửi" line as found in any .docx: what follows the head (one addressee, the first item, or nothing)."""
+
+
+def addressee_lines(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the "Kính gửi" lines as printed (Phụ lục I, II.9.d), or none.
+
+    One addressee stands on the line of "Kính gửi:" ("Kính gửi: Sở Tài chính"); two or more go
+    below it, one a line, "- " first, ";" after each and "." after the last.
+    """
+    if not names:
+        return ()
+    if len(names) == 1:
+        return (f"{ADDRESSEE_HEAD} {names[0]}",)
+    last = len(names) - 1
+    return (ADDRESSEE_HEAD, *(f"- {name}{ADDRESSEE_LAST_END if index == last else ADDRESSEE_ITEM_END}" for index, name in enumerate(names)))
 
 
 def addressee(typed: str) -> str:

@@ -17,13 +17,11 @@ from tbkl_gen.markup import Footnote, Span, parse_inline
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.format import (
     ADDRESSEE_HEAD,
-    ADDRESSEE_ITEM_END,
-    ADDRESSEE_LAST_END,
     PRINTED_ADDRESSEE_SIZE,
     PRINTED_UNDER_TEXT_RATIO,
     UNDER_TEXT_RATIO,
 )
-from tbkl_gen.nd30.grammar import addressee, archive_content, printed_archive
+from tbkl_gen.nd30.grammar import addressee, addressee_lines, archive_content, printed_archive
 from tbkl_gen.notice.model import Cong, Diem, Gach, Khoan, Muc, Notice
 from tbkl_gen.nd30.text_width import text_width_mm, wrapped_widths_mm
 
@@ -96,18 +94,8 @@ class Layout:
 
     @property
     def kinh_gui_dong(self) -> tuple[str, ...]:
-        """Return the "Kính gửi" lines as printed (ND30 Phụ lục I, II.9.d), or none.
-
-        One addressee stands on the line of "Kính gửi:" ("Kính gửi: Sở Tài chính"); two or more
-        go below it, one a line, "- " first, ";" after each and "." after the last.
-        """
-        if not self.kinh_gui:
-            return ()
-        if len(self.kinh_gui) == 1:
-            return (f"{ADDRESSEE_HEAD} {self.kinh_gui[0]}",)
-        last = len(self.kinh_gui) - 1
-        items = (f"- {item}{ADDRESSEE_LAST_END if index == last else ADDRESSEE_ITEM_END}" for index, item in enumerate(self.kinh_gui))
-        return (ADDRESSEE_HEAD, *items)
+        """Return the "Kính gửi" lines as printed (`nd30.grammar.addressee_lines`), or none."""
+        return addressee_lines(self.kinh_gui)
 
     def kinh_gui_indents_in(self, column_mm: float) -> tuple[float, float, float]:
         """Return, in mm, where "Kính gửi:" starts, where the dashes under its colon start, and the dash's width.
