@@ -92,13 +92,22 @@ def paragraph(xml: str) -> etree._Element:
 
 
 def rewrite(
-    document_xml: bytes, *, shapes: str, summary: str, kinh_gui: tuple[str, ...], shift_mm: float = 0.0, raise_mm: float = RAISE_MM
+    document_xml: bytes,
+    *,
+    shapes: str,
+    summary: str,
+    kinh_gui: tuple[str, ...],
+    shift_mm: float = 0.0,
+    raise_mm: float = RAISE_MM,
+    in_table: bool = False,
 ) -> bytes:
     """Return one of our renders' document.xml laid out as another office's.
 
     shapes: "drawingml" (Word: DrawingML with a VML fallback), "vml" or "libreoffice" (DrawingML
-    alone). summary: "typed" (a line of "_"), or "shape" (a shape anchored in the paragraph
-    under the summary, moved up). kinh_gui: nothing, one addressee, or a list, typed as offices do.
+    alone). summary: "typed" (a paragraph of "_"), "typed-break" (the "_" after a line break in the
+    summary's paragraph), or "shape" (a shape anchored in the paragraph under the summary).
+    kinh_gui: nothing, one addressee, or a list, typed as offices do; in_table: "Kính gửi:" in
+    the left cell of a borderless table, the addressees in the right one, as some offices set it.
     shift_mm moves the header's lines sideways, raise_mm how far up they are drawn (negative: down).
     """
     root = etree.fromstring(document_xml)
@@ -122,9 +131,15 @@ def rewrite(
     if summary == "typed":
         typed = paragraph('<w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:t>________________________</w:t></w:r>')
         summary_rule.addprevious(typed)
+    elif summary == "typed-break":
+        text = summary_rule.getprevious()
+        text.append(etree.fromstring(f"<w:r {NAMESPACES}><w:br/><w:t>________________________</w:t></w:r>"))
     body.remove(summary_rule)
     anchor = following
-    if kinh_gui:
+    if kinh_gui and in_table:
+        table = _kinh_gui_table(kinh_gui)
+        following.addprevious(table)
+    elif kinh_gui:
         added = _kinh_gui(kinh_gui)
         for para in added:
             following.addprevious(para)
@@ -158,6 +173,21 @@ def _kinh_gui(addressees: tuple[str, ...]) -> list[etree._Element]:
             paragraph(f'<w:pPr><w:spacing w:before="0" w:after="0"/><w:ind w:left="{items}"/></w:pPr><w:r><w:t>- {name}{end}</w:t></w:r>')
         )
     return out
+
+
+def _kinh_gui_table(addressees: tuple[str, ...]) -> etree._Element:
+    last = len(addressees) - 1
+    names = "".join(
+        f"<w:p><w:r><w:t>{'- ' if len(addressees) > 1 else ''}{name}{'.' if index == last else ';'}</w:t></w:r></w:p>"
+        for index, name in enumerate(addressees)
+    )
+    borders = "".join(f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    return etree.fromstring(
+        f'<w:tbl {NAMESPACES}><w:tblPr><w:tblW w:w="7000" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>{borders}</w:tblBorders></w:tblPr>'
+        '<w:tblGrid><w:gridCol w:w="1800"/><w:gridCol w:w="5200"/></w:tblGrid><w:tr>'
+        '<w:tc><w:tcPr><w:tcW w:w="1800" w:type="dxa"/></w:tcPr><w:p><w:pPr><w:jc w:val="right"/></w:pPr><w:r><w:t>Kính gửi:</w:t></w:r></w:p></w:tc>'
+        f'<w:tc><w:tcPr><w:tcW w:w="5200" w:type="dxa"/></w:tcPr>{names}</w:tc></w:tr></w:tbl>'
+    )
 
 
 def _style(para: etree._Element) -> str | None:

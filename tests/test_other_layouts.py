@@ -148,3 +148,18 @@ def test_a_kinh_gui_list_that_breaks_the_decree_fails_rule_27(ours: Path, tmp_pa
     status, detail = _results(path)[27]
     assert status == "loi"
     assert detail == "«Kính gửi: - Sở Tài chính;»: in đậm, cần không đậm; «- Sở Nội vụ»: không kết thúc bằng «;»"
+
+
+@pytest.mark.parametrize("kinh_gui", [ONE, SEVERAL], ids=["one", "several"])
+def test_a_line_typed_after_a_break_and_kinh_gui_in_a_table_are_found_and_imported(ours: Path, tmp_path: Path, kinh_gui: tuple) -> None:
+    original = write(ours, tmp_path / "khac.docx", shapes="vml", summary="typed-break", kinh_gui=kinh_gui, in_table=True)
+    results = _results(original)
+    assert [f"{rule}: {detail}" for rule, (status, detail) in results.items() if status == "loi"] == []
+    assert results[10][0] == results[26][0] == "canh_bao" and results[27][0] == "dat"
+    imported = render_cli(["import", str(original), "-o", str(tmp_path / "src"), "--report", str(tmp_path / "bao-cao.txt")])
+    assert imported.exit_code == 0, imported.output
+    data = yaml.safe_load((tmp_path / "src" / "khac.yaml").read_text(encoding="utf-8"))
+    assert data["trich_yeu"] == SUMMARY  # the two lines as typed, the "_" line left out
+    assert data["kinh_gui"] == (kinh_gui[0] if len(kinh_gui) == 1 else list(kinh_gui))
+    report = (tmp_path / "bao-cao.txt").read_text(encoding="utf-8")
+    assert "đường kẻ gõ bằng ký tự «___" in report and "bảng ngoài phần đầu" not in report

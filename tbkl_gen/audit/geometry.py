@@ -448,6 +448,14 @@ def _line_under(doc: Doc, block: list[Para]) -> _HLine | None:
     return min(elsewhere, key=lambda line: line.y or 0.0, default=None)
 
 
+def _typed_width_mm(para: Para) -> float:
+    """Return the width of a line typed with characters: the paragraph's last visual line, its end spaces left out."""
+    line = _split_chars(_char_widths(para), "\n")[-1]
+    text = "".join(char for char, _ in line)
+    start, end = len(text) - len(text.lstrip()), len(text.rstrip())
+    return sum(width for _, width in line[start:end])
+
+
 @dataclass(frozen=True)
 class _LineCheck:
     """What was found about the line under a block of text, split by the rules that judge it."""
@@ -472,7 +480,7 @@ def check_line(doc: Doc, block: list[Para], *, own_length: bool, typed: Para | N
         low, high = width * UNDER_TEXT_RATIO[0] - _RATIO_SLACK_MM, width * UNDER_TEXT_RATIO[1] + _RATIO_SLACK_MM
     line = _line_under(doc, block)
     if line is None and typed is not None:
-        length = _widest_line_mm(doc, [typed])
+        length = _typed_width_mm(typed)
         found = f"đường kẻ gõ bằng ký tự {quoted(typed.norm, 20)} dài {decimal(length)} mm (chữ rộng {decimal(width)} mm)"
         warnings = [f"{found}: Nghị định 30 yêu cầu đường kẻ nét liền, nên vẽ đường kẻ thay cho dòng ký tự"]
         if not low <= length <= high:

@@ -151,14 +151,19 @@ def _locate_addressees(notice: NoticeParts, paras: list[Para], index: int) -> in
     ahead = index
     while ahead < len(paras) and paras[ahead].empty and paras[ahead].cell is None:
         ahead += 1
-    if ahead < len(paras) and paras[ahead].cell is None and typed_rule(paras[ahead].text):
+    last_line = notice.summary[-1].text.split("\n")[-1]
+    if len(notice.summary[-1].text.split("\n")) > 1 and typed_rule(last_line):
+        notice.summary_typed_line = notice.summary[-1]  # typed on the summary's last line, after a line break
+    elif ahead < len(paras) and paras[ahead].cell is None and typed_rule(paras[ahead].text):
         notice.summary_typed_line = paras[ahead]
         index = ahead = ahead + 1
         while ahead < len(paras) and paras[ahead].empty and paras[ahead].cell is None:
             ahead += 1
-    if ahead >= len(paras) or paras[ahead].cell is not None:
+    if ahead >= len(paras):
         return index
     head = paras[ahead]
+    if head.cell is not None:
+        return _addressees_in_table(notice, paras, head, index)
     pieces = [norm(piece) for piece in head.text.split("\n")]
     match = ADDRESSEE_LINE.match(pieces[0])
     if match is None:
@@ -177,6 +182,22 @@ def _locate_addressees(notice: NoticeParts, paras: list[Para], index: int) -> in
         notice.addressees += [(line, para) for line in lines]
         index += 1
     return index
+
+
+def _addressees_in_table(notice: NoticeParts, paras: list[Para], head: Para, index: int) -> int:
+    """Find "Kính gửi" set in a borderless table ("Kính gửi:" in one cell, the addressees beside it)."""
+    assert head.cell is not None
+    match = ADDRESSEE_LINE.match(norm(head.text.split("\n")[0]))
+    if match is None:
+        return index
+    table = [p for p in paras if p.cell is not None and p.cell.table == head.cell.table]
+    notice.addressee_head = head
+    rest = [line for line in (match.group("rest"), *(norm(piece) for piece in head.text.split("\n")[1:])) if line]
+    notice.addressees = [(line, head) for line in rest]
+    for para in table:
+        if para is not head and para.order > head.order:
+            notice.addressees += [(line, para) for line in (norm(piece) for piece in para.text.split("\n")) if line]
+    return table[-1].order + 1
 
 
 def _is_item(text: str) -> bool:

@@ -606,7 +606,8 @@ def _rule_27_addressees(n: NoticeParts) -> tuple[str, str]:
     if not lines:
         problems.append("không có nơi nhận nào sau «Kính gửi:»")
     elif len(lines) == 1 and not lines[0].startswith(("-", "–")):
-        findings += _checks(head, _check_centred(head))
+        if n.addressees[0][1] is head and head.cell is None:  # on the line of "Kính gửi:", not beside it in a table
+            findings += _checks(head, _check_centred(head))
         shown = f"một nơi nhận cùng dòng: {quoted(head.text)}"
     else:
         for index, (text, para) in enumerate(n.addressees):

@@ -288,6 +288,8 @@ class _Reader:
                     line.append(char)
         if any(para.text != _typed_text(para, self.doc.sheet) for para in parts.summary):
             self.report.add(CORRECTION, at, "trích yếu định dạng chữ in hoa (All Caps): giữ chữ thường như đã gõ")
+        if parts.summary_typed_line is parts.summary[-1] and typed and grammar.typed_rule(plain(typed[-1])):
+            typed.pop()  # "_____" typed under the summary after a line break: its line, left out (see _typed_line)
         lines: list[str] = []
         spaces = 0
         for chars in typed:
@@ -310,8 +312,9 @@ class _Reader:
         para = self.parts.summary_typed_line
         if para is not None:
             self.use(para)
+            typed = norm(para.text.split("\n")[-1])
             self.report.add(
-                CORRECTION, self.where(para), f"đường kẻ gõ bằng ký tự «{_short(para.norm, 20)}» dưới trích yếu: bỏ, mẫu tự vẽ đường kẻ"
+                CORRECTION, self.where(para), f"đường kẻ gõ bằng ký tự «{_short(typed, 20)}» dưới trích yếu: bỏ, mẫu tự vẽ đường kẻ"
             )
 
     def _addressees(self) -> list[str]:
