@@ -64,20 +64,7 @@ PLACE: Final = r"[^,]+"
 DATE_LINE: Final = re.compile("^(?P<place>" + PLACE + r"), ngày(?: (?P<day>\d{1,2}))? tháng(?: (?P<month>\d{1,2}))? năm (?P<year>\d{4})$")
 """The printed place-and-date line; a draft leaves the day, or the day and the month, blank."""
 
-# --- authority lines (nd30.md §5, rule 14) ------------------------------------------------------
-
-AUTHORITY_PREFIXES: Final = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
-"""thay mặt, ký thay, thừa lệnh, thừa ủy quyền, quyền."""
-AUTHORITY_RANK: Final[dict[str, int]] = {"TM.": 0, "TL.": 1, "TUQ.": 1, "KT.": 2, "Q.": 3}
-"""Where each prefix stands in a stack, top first: TM. → TL./TUQ. → KT. → Q. before the title."""
-ALLOWED_AUTHORITY: Final[tuple[tuple[str, ...], ...]] = (
-    (), ("TM.",), ("TM.", "KT."), ("TM.", "Q."), ("KT.",), ("TL.",), ("TL.", "KT."), ("TUQ.",), ("Q.",),
-)  # fmt: skip
-"""The stacks of authority lines the decree allows above the signer's title, first line first."""
-AUTHORITY_LINE: Final = re.compile(r"^(TM|KT|TL|TUQ|Q)\. (\S.*)$")
-"""An authority line as typed and printed: prefix, dot, one space, the head's title or the body."""
-PRINTED_AUTHORITY_LINE: Final = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*(\S.*)?$")
-"""An authority line as found in any .docx, where a missing space is not this rule's concern."""
+# --- authority lines: nd30/authority.py (the signing-authority grammar) -----------------------
 
 # --- the signer's name (nd30.md §5, rules 15 and 24) --------------------------------------------
 

@@ -126,7 +126,7 @@ def lay_out(notice: Notice) -> Layout:
         footnotes=tuple(builder.footnotes),
         noi_nhan=tuple(recipient(item) for item in notice.noi_nhan),
         luu=printed_archive(archive(notice.luu), _optional(notice.nguoi_soan), _optional(notice.so_ban)),
-        quyen_han=tuple(vn.upper(clean(line)) for line in notice.nguoi_ky.quyen_han),
+        quyen_han=tuple(vn.upper(clean(line)) for line in notice.nguoi_ky.quyen_han if clean(line)),
         chuc_vu=vn.upper(clean(notice.nguoi_ky.chuc_vu)),
         ho_ten=clean(notice.nguoi_ky.ho_ten),
         co_quan_line_mm=round(co_quan_width * UNDERLINE_RATIO, 1),
