@@ -24,7 +24,7 @@ from tbkl_gen.notice.model import BLOCK_CLASSES, Notice
 from tbkl_gen.nd30 import authority as signing
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.document_types import THONG_BAO
-from tbkl_gen.nd30.format import PRINTED_ISSUER_SIZE
+from tbkl_gen.nd30.format import END_MARK, END_MARK_NOT_AFTER, PRINTED_ISSUER_SIZE
 from tbkl_gen.nd30.grammar import (
     ACADEMIC_PREFIX,
     ARCHIVE_FORM,
@@ -37,6 +37,7 @@ from tbkl_gen.nd30.grammar import (
     archive_content,
     is_archive,
     is_drafter,
+    archive_holds,
     printed_archive,
 )
 from tbkl_gen.nd30.text_width import text_width_mm
@@ -313,14 +314,28 @@ class _Checker:
         if drafter and not is_drafter(drafter):
             self.error(("nguoi_soan",), *_drafter_slip(drafter), "archive")
             return
-        if copies and (not COPY_COUNT_SHAPE.match(copies) or int(copies) == 0):
+        if copies and not COPY_COUNT_SHAPE.match(copies):
+            normal = copies.lstrip("0")
+            example = f"{int(normal):02d}" if normal.isdigit() and int(normal) < 10_000 else "300"
             self.error(
                 ("so_ban",),
                 f"số lượng bản “{shown(copies)}” không đúng dạng",
-                "viết bằng chữ số, từ 1 đến 9999, ví dụ so_ban: 300",
+                f"viết bằng chữ số, từ 1 đến 9999, chỉ số dưới 10 có số 0 đứng trước, ví dụ so_ban: {example}",
                 "archive",
             )
             return
+        # One rule for every form the archive line names a drafter in ("VT, KGVX, Sơn", "VT, NC.Châu",
+        # "VT, KGVX.Sơn", "VT, KGVX (Sơn)") or copies in ("VT, KGVX 05"): not a second time in its field.
+        named = archive_holds(archive_content(self.notice.luu))
+        for twice, given, what in ((named[0], drafter, "người soạn thảo"), (named[1], copies, "số bản")):
+            if twice and given:
+                self.error(
+                    ("nguoi_soan",) if what == "người soạn thảo" else ("so_ban",),
+                    f"dòng luu “{shown(self.notice.luu)}” đã ghi {what}",
+                    "chỉ ghi đơn vị ở luu, người soạn thảo ở nguoi_soan, số bản ở so_ban",
+                    "archive",
+                )
+                return
         printed = printed_archive(archive_content(self.notice.luu), drafter or None, copies or None)
         if (drafter or copies) and not is_archive(printed):
             self.error(
@@ -359,6 +374,7 @@ class _Checker:
                     "xóa ký tự này hoặc thay bằng dấu cách thường",
                     "invisible",
                 )
+        self._check_end_mark()
         summary = self.notice.trich_yeu
         if all_caps(summary):
             # A summary in capitals prints against the decree (rule 10): the layout cannot fix it.
@@ -368,6 +384,29 @@ class _Checker:
                 "viết hoa chữ đầu câu và tên riêng, như “Kết luận của đồng chí …”",
                 "caps",
             )
+
+    def _check_end_mark(self) -> None:
+        """Refuse a last paragraph whose own sentence mark the end mark "./." cannot complete (nd30 END_MARK)."""
+        last = None
+        for path, text in _block_texts(self.notice.noi_dung, ("noi_dung",)):
+            if plain_text(text).strip():
+                last = path, " ".join(plain_text(text).split())
+        if last is None or last[1].endswith(END_MARK):
+            return
+        path, text = last
+        mark = next((m for m in END_MARK_NOT_AFTER if text.endswith(m)), None)
+        if mark is None:
+            return
+        if mark in (":", ";", ","):
+            hint = f"nội dung báo trước sau “{mark}” còn thiếu: viết tiếp, hoặc kết thúc đoạn bằng dấu chấm"
+        else:
+            hint = "kết thúc nội dung bằng một câu có dấu chấm"
+        self.error(
+            path,
+            f"đoạn cuối của nội dung kết thúc bằng “{mark}”, dấu kết thúc “{END_MARK}” chỉ đứng sau dấu chấm của câu cuối",
+            hint,
+            "end_mark",
+        )
 
     # --- slips of a new user ------------------------------------------------------------------
 
@@ -624,6 +663,9 @@ def _gap(text: str) -> str | None:
     A gap stands alone between spaces or slashes ("ngày …/…/2026"); "…" after a comma ends a list ("các sở, ngành, …") and
     one glued to a word ("chè…", ",…và") is the drafter's own.
     """
+    typed = samples.PLACEHOLDER.search(text)
+    if typed is not None:
+        return " ".join([*text[: typed.start()].split()[-3:], typed.group()])
     if samples.GAP not in text and "..." not in text:
         return None
     for match in _GAP.finditer(text):

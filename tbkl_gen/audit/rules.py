@@ -484,9 +484,9 @@ def _rule_13_end_mark(n: NoticeParts) -> tuple[str, str]:
     last = n.body[-1]
     text = last.norm
     ending = f"«…{text[-30:]}»" if len(text) > 30 else f"«{text}»"
-    if text.endswith("./."):
-        return STATUS_PASS, f"đoạn cuối kết thúc bằng «./.»: {ending}"
-    return STATUS_FAIL, f"đoạn cuối {ending} không kết thúc bằng «./.»"
+    if text.endswith(nd30.END_MARK):
+        return STATUS_PASS, f"đoạn cuối kết thúc bằng «{nd30.END_MARK}»: {ending}"
+    return STATUS_FAIL, f"đoạn cuối {ending} không kết thúc bằng «{nd30.END_MARK}»"
 
 
 def _stack_problems(n: NoticeParts) -> list[str]:
@@ -817,7 +817,7 @@ RULES: tuple[tuple[int, str, Callable[[NoticeParts], tuple[str, str]]], ...] = (
     (10, "Tên loại và trích yếu", _rule_10_title_summary),
     (11, "Đoạn nội dung", _rule_11_body),
     (12, "Thứ tự điểm a), b), c)…", _rule_12_point_letters),
-    (13, "Dấu kết thúc «./.»", _rule_13_end_mark),
+    (13, f"Dấu kết thúc «{nd30.END_MARK}»", _rule_13_end_mark),
     (14, "Quyền hạn, chức vụ người ký", _rule_14_authority),
     (15, "Họ tên người ký", _rule_15_signer_name),
     (16, "Dòng «Nơi nhận:»", _rule_16_recipients_head),

@@ -26,7 +26,7 @@ from tbkl_gen.nd30 import grammar
 from tbkl_gen.nd30.authority import PRINTED_LINE as PRINTED_AUTHORITY_LINE
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.document_types import THONG_BAO
-from tbkl_gen.nd30.format import NATIONAL_NAME
+from tbkl_gen.nd30.format import END_MARK, NATIONAL_NAME
 from tbkl_gen.notice.model import URGENCY_LEVELS
 
 _NUMBER = re.compile(r"^Số\s*:\s*(?P<num>[^/]*?)\s*/\s*(?P<sym>\S.*?)\s*$")
@@ -325,8 +325,8 @@ class _Reader:
         body = build_body(paras, self.report)
         self.headings_as_typed = headings_as_typed(paras, self.report)
         last = paras[-1]
-        if not plain(last.chars).rstrip().endswith("./."):
-            self.report.add(CORRECTION, last.where, "thêm dấu kết thúc «./.» vào cuối đoạn cuối")
+        if not plain(last.chars).rstrip().endswith(END_MARK):
+            self.report.add(CORRECTION, last.where, f"thêm dấu kết thúc «{END_MARK}» vào cuối đoạn cuối")
         return body
 
     def _body_paras(self) -> list[Para]:

@@ -91,8 +91,9 @@ _NAMES = rf"{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}"
 _CODE = r"[A-ZĐ]+\."
 DRAFTER: Final = rf"(?:{_CODE})?{_NAMES}|{_CODE}"
 """The drafter's mark: a code ("PL."), a name ("Sơn"), or both ("NC.Châu" reads unit NC, drafter Châu)."""
-COPY_COUNT: Final = r"[0-9]{1,4}"
-"""A number of copies in Arabic digits: "05", "300"."""
+COPY_COUNT: Final = r"(?:0[1-9]|[1-9][0-9]{0,3})"
+"""A number of copies in Arabic digits, 1 to 9999: "05", "5", "300"; a leading zero only below 10, as
+in the document's number (so "0005" and "0" are refused, not printed "(0005)")."""
 COPIES: Final = rf"{COPY_COUNT}|\({COPY_COUNT}\)"
 """The number of copies archived: "05" or "(300)"."""
 ARCHIVE: Final = (
@@ -102,6 +103,11 @@ ARCHIVE: Final = (
 )
 """What follows "Lưu:": "VT" (Văn thư), one or more units, then optionally the drafter and copies."""
 ARCHIVE_SHAPE: Final = re.compile(rf"^(?:{ARCHIVE})$")
+_ARCHIVE_PARTS: Final = re.compile(
+    rf"^VT(?:, {UNIT})+(?P<joined>\.{_NAMES})?"
+    rf"(?:(?:, | )(?P<drafter>{DRAFTER}|\((?:{DRAFTER})\)))?"
+    rf"(?:(?:, | |(?<=\.))(?P<copies>{COPIES}))?$"
+)
 PRINTED_ARCHIVE_LINE: Final = re.compile(rf"^- Lưu: (?:{ARCHIVE})\.$")
 ARCHIVE_FORM: Final = "VT, <đơn vị soạn thảo>[, <người soạn thảo>][ <số bản>]"
 """The archive grammar told in words, for messages."""
@@ -157,6 +163,18 @@ def split_archive(content: str) -> tuple[str, str | None, str | None] | None:
 def is_drafter(mark: str) -> bool:
     """Return whether a drafter's mark is a name, a code with its dot, or both, and not a unit."""
     return DRAFTER_SHAPE.match(mark) is not None and UNIT_SHAPE.match(mark) is None
+
+
+def archive_holds(content: str) -> tuple[bool, bool]:
+    """Return whether an archive line's content (ARCHIVE) already names (the drafter, the copies).
+
+    "VT, KGVX, Sơn", "VT, NC.Châu" and "VT, KGVX (Thập)" name the drafter, "VT, KGVX 05" the
+    copies; a content outside the grammar names neither.
+    """
+    match = _ARCHIVE_PARTS.match(" ".join(content.split()))
+    if match is None:
+        return False, False
+    return bool(match.group("joined") or match.group("drafter")), bool(match.group("copies"))
 
 
 def is_archive(content: str) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from tbkl_gen.markup import Footnote, Span, parse_inline
 from tbkl_gen.nd30 import words as vn
-from tbkl_gen.nd30.format import PRINTED_UNDER_TEXT_RATIO, UNDER_TEXT_RATIO
+from tbkl_gen.nd30.format import END_MARK, PRINTED_UNDER_TEXT_RATIO, UNDER_TEXT_RATIO
 from tbkl_gen.nd30.grammar import archive_content, printed_archive
 from tbkl_gen.notice.model import Cong, Diem, Gach, Khoan, Muc, Notice
 from tbkl_gen.nd30.text_width import text_width_mm, wrapped_widths_mm
@@ -196,8 +196,14 @@ def _blocks(builder: _Builder, blocks: list) -> None:
 
 
 def _with_end_mark(paragraphs: list[Paragraph]) -> list[Paragraph]:
-    """Return paragraphs whose last one ends with "./.", added when the drafter left it out."""
-    if not paragraphs:
+    """Return paragraphs whose last one ends with "./.", added when the drafter left it out.
+
+    The paragraph as printed decides, not its last run: "*(Đính kèm …).*/." already ends with the
+    mark across an italic run and a plain one (as the importer keeps an original's runs), and gets
+    no second one. The mark completes the last sentence's full stop (nd30 END_MARK); a paragraph
+    ending with another sentence mark never gets here, `tbkl check` refuses it.
+    """
+    if not paragraphs or paragraphs[-1].text.rstrip().endswith(END_MARK):
         return paragraphs
     last = paragraphs[-1]
     spans = list(last.spans)
@@ -205,6 +211,6 @@ def _with_end_mark(paragraphs: list[Paragraph]) -> list[Paragraph]:
     if text_index is not None and text_index == len(spans) - 1:
         tail = spans[text_index]
         spans[text_index] = Span(vn.with_end_mark(tail.text), tail.bold, tail.italic)
-    elif not last.text.rstrip().endswith("./."):
-        spans.append(Span("./."))
+    else:
+        spans.append(Span(END_MARK))
     return [*paragraphs[:-1], Paragraph(last.kind, tuple(spans), last.label)]
