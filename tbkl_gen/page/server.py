@@ -38,7 +38,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tbkl_gen.errors import Problem, TbklError
+from tbkl_gen.errors import OutputFailed, Problem, TbklError
 from tbkl_gen.page import engine
 from tbkl_gen.page.preview import labels, page_html
 from tbkl_gen.page.yamlsave import editable, updated
@@ -499,7 +499,10 @@ def _read(path: Path, shown: str, *, missing_ok: bool = False) -> bytes | None:
 
 def _refuse_odd(mode: int, shown: str) -> None:
     """Refuse what is not a regular file (a link, a pipe, a device, a socket, a folder), naming it."""
-    from tbkl_gen.word.write import _kind as kind_of
+    try:  # the package's one reader of regular files, once it has landed
+        from tbkl_gen.files import kind_of  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        from tbkl_gen.word.write import _kind as kind_of
 
     if not stat.S_ISREG(mode):
         raise Refused(
@@ -522,8 +525,12 @@ def _save(path: Path, data: bytes, shown: str, *, kept: bool) -> None:
     """Write data to path through the writer of new files; a full disk or another OS error becomes a message."""
     try:
         _write_atomic(path, data)
-    except OSError as exc:
-        raise Refused(507 if _disk_full(exc) else 500, _not_saved(shown, exc, kept=kept)) from None
+    except (OSError, OutputFailed) as exc:
+        cause = exc if isinstance(exc, OSError) else exc.__cause__
+        if isinstance(cause, OSError):
+            raise Refused(507 if _disk_full(cause) else 500, _not_saved(shown, cause, kept=kept)) from None
+        assert isinstance(exc, OutputFailed)
+        raise Refused(500, f"chưa lưu được {shown} ({exc.reason}){'; tệp cũ vẫn nguyên' if kept else ''}") from None
 
 
 def _decode(raw: bytes, shown: str) -> str:
