@@ -45,7 +45,11 @@ TEMPLATES = {
     ),
     "string-doubled-by-tilde": (
         nested(
-            ["i in range(10000)", "a in ['abcd' * 2000]", *[f"{n} in [{p} ~ {p}]" for p, n in zip("abcdefghkm", "bcdefghkmn", strict=True)]],
+            [
+                "i in range(10000)",
+                "a in ['abcd' * 2000]",
+                *[f"{n} in [{p} ~ {p}]" for p, n in zip("abcdefghkm", "bcdefghkmn", strict=True)],
+            ],
             "{% if (n ~ so) == so %}{% endif %}",
         ),
         TOO_SLOW,
@@ -62,8 +66,14 @@ TEMPLATES = {
         nested(["i in range(10000)", f"a in [{LETTERS}]", *DOUBLING[:8]], "{% if h == h and h in [h, h] and h is sequence %}{% endif %}"),
         TOO_SLOW,
     ),
-    "huge-numbers-printed": (nested([f"a in [[{HUGE_NUMBER}] * 5000]", *DOUBLING], "{{ k }}"), "phần thân: phép tính “*” cho kết quả quá lớn"),
-    "loops-nested-five-deep": (nested([f"{name} in range(10000)" for name in "abcde"], "{{ a }}"), "phần thân: vòng lặp chạy quá 1.000.000 lần"),
+    "huge-numbers-printed": (
+        nested([f"a in [[{HUGE_NUMBER}] * 5000]", *DOUBLING], "{{ k }}"),
+        "phần thân: phép tính “*” cho kết quả quá lớn",
+    ),
+    "loops-nested-five-deep": (
+        nested([f"{name} in range(10000)" for name in "abcde"], "{{ a }}"),
+        "phần thân: vòng lặp chạy quá 1.000.000 lần",
+    ),
     "range-of-a-billion": ("{% for x in range(10**9) %}x{% endfor %}", "phần thân: range quá 10.000 phần tử"),
     "range-of-huge-numbers": ("{{ range(2**64, 2**64 + 10**12)|length }}", "phần thân: range quá 10.000 phần tử"),
     "string-percent-formatting": ("{{ '%0999999999d' % 1 }}", "phần thân: phép “%” trên chuỗi không được dùng trong mẫu"),
@@ -91,9 +101,7 @@ def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_hostile_template_ends_in_time_with_a_message_naming_it(tmp_path: Path, payload: str, message: str) -> None:
     template = hostile(tmp_path / "evil.docx", payload)
     out = tmp_path / "out"
-    outcome = hostile_docx.run_measured(
-        ["render", str(SEED), "-o", str(out), "--template", str(template)], tmp_path, timeout=CHILD_TIMEOUT
-    )
+    outcome = hostile_docx.run_measured(["render", str(SEED), "-o", str(out), "--template", str(template)], tmp_path, timeout=CHILD_TIMEOUT)
     assert outcome.returncode == 1, outcome.stderr
     assert f"--template: {template.as_posix()}: mẫu Word không dùng được: " in outcome.stderr
     assert message in outcome.stderr

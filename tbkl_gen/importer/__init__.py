@@ -9,9 +9,9 @@ runs into the source's inline markup, `labels` turns typed and automatic labels 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
-import tempfile
 import time
 import unicodedata
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from tbkl_gen.errors import WordFileRefused
-from tbkl_gen.importer.document import CannotImport, convert_doc, open_document
+from tbkl_gen.importer.document import CannotImport, converted_doc, open_document
 from tbkl_gen.wordfile import refuse_unless_regular
 from tbkl_gen.importer.emit import notice_yaml
 from tbkl_gen.importer.report import CORRECTION, DECREE, TO_FIX, WARNING, FileReport, report_text
@@ -133,9 +133,9 @@ def import_file(path: Path, target: Path, report: FileReport, *, workspace: Any 
         raise CannotImport(path, exc.reason) from None
     if target.exists() and not force:
         raise CannotImport(path, f"{target.as_posix()} đã có, không ghi đè (dùng --force để ghi đè)")
-    with tempfile.TemporaryDirectory(prefix="tbkl-import-") as work:
-        docx_path = convert_doc(path, Path(work)) if suffix == ".doc" else path
-        document = open_document(docx_path)
+    with contextlib.ExitStack() as stack:
+        docx_path = converted_doc(path, stack) if suffix == ".doc" else path
+        document = open_document(docx_path, named=path)
         text, data = source_text(document, path, report, workspace=workspace, target=target)
     target.parent.mkdir(parents=True, exist_ok=True)
     from tbkl_gen.word.write import write_atomic
