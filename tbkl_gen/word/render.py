@@ -924,9 +924,7 @@ def template_problems(parts: dict[str, bytes]) -> Iterator[tuple[template_tags.T
         if count > MAX_TAGS:
             yield template_tags.Tag(name, template_tags.part_label(name), "", closed=True), _too_many_tags()
             return
-        loops = [name for tag in tags for name in tag.loop_names()]
-        local = frozenset([*loops, "loop"] if loops else [])  # scopes are checked when the whole part compiles
-        for tag in tags:
+        for tag, local in template_tags.loop_scopes(tags):
             if not tag.closed:
                 yield tag, f"thẻ chưa đóng (thiếu “{tag.closer}”)"
                 continue
@@ -993,12 +991,16 @@ def _compiled(path: Path, sources: dict[str, str], key: str) -> dict[str, jinja2
 
 
 def _tag_at(source: str, line: int | None) -> str:
-    """Return "thẻ “…”: " for the first tag on a line of a prepared part, or "" when none is there."""
+    """Return "thẻ “…”: " for the tag on a line of a prepared part, or "" when there is not exactly one.
+
+    Jinja says only the line, and a line is a whole paragraph: with two tags on it, naming the
+    first could name the wrong one.
+    """
     lines = source.splitlines()
     if line is None or not 0 < line <= len(lines):
         return ""
-    match = re.search(r"\{[{%].*?[}%]\}", lines[line - 1])
-    return f"thẻ “{match.group()}”: " if match else ""
+    tags = re.findall(r"\{[{%].*?[}%]\}", lines[line - 1])
+    return f"thẻ “{tags[0]}”: " if len(tags) == 1 else ""
 
 
 def cache_dir() -> Path:
