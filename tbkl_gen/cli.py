@@ -361,7 +361,7 @@ def _relative(path: Path) -> str:
 @click.option("--force", is_flag=True, help="Ghi đè tệp nguồn đã có.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Số tiến trình song song (mặc định: số nhân CPU).")
 def import_(paths, out_dir, report_path, force, jobs) -> None:  # noqa: ANN001
-    """Nhập thông báo Word (.docx, .doc) thành tệp nguồn; sửa nhãn đánh số, báo mọi chỗ sửa và cảnh báo."""
+    """Nhập thông báo Word (.docx, .docm, .doc) thành tệp nguồn; sửa nhãn đánh số, báo mọi chỗ sửa và cảnh báo."""
     from tbkl_gen.importer import import_paths, report_text
 
     for path in paths:
@@ -381,7 +381,7 @@ def import_(paths, out_dir, report_path, force, jobs) -> None:  # noqa: ANN001
             click.echo(report.text(), err=report.error is not None)
         click.echo(text.rstrip("\n").rsplit("\n", 1)[-1])
     if not reports:
-        _fail("không có tệp Word (.docx, .doc) nào để nhập")
+        _fail("không có tệp Word (.docx, .docm, .doc) nào để nhập")
     if any(r.error is not None or r.needs_fixing for r in reports):
         sys.exit(EXIT_PROBLEMS)
 

@@ -69,6 +69,15 @@ about 40,000. Counting costs about a microsecond an element (the parser hands ea
 its attributes), so this also bounds the time of a refusal (a quarter of a second) and the tree
 python-docx builds afterwards."""
 
+MAX_TEXT_BYTES = 10_000_000
+"""Bytes (UTF-8) of one run of text between two tags: libxml2's own limit (XML_MAX_TEXT_LENGTH),
+past which lxml, and so python-docx and our readers, refuse the part as broken XML. A whole
+50-page notice holds about 200,000 characters of text."""
+
+MAX_ATTRIBUTE_BYTES = 1_000_000
+"""Bytes of one attribute's value: Word writes a few dozen (a drawing's path a few thousand);
+libxml2 refuses a little under 10,000,000."""
+
 MAIN_PART = "word/document.xml"
 REQUIRED_PARTS = ("[Content_Types].xml", "_rels/.rels", MAIN_PART)
 """Parts every Word document has: the content types, the package's relationships, the body."""
@@ -345,26 +354,42 @@ def check_xml(path: Path, name: str, blob: bytes, budget: _Budget | None = None)
         raise WordFileRefused(path, f"phần “{_shown(name)}” rỗng, không phải XML")
     parser = expat.ParserCreate("UTF-8", " ")  # namespace processing on: an unbound prefix is an error
     parser.ordered_attributes = True  # a list is cheaper to build than a dict, and nothing reads it
+    parser.buffer_text = True  # text between two tags comes in few calls
     depth = 0
+    text_bytes = 0  # of the text since the last tag, as lxml counts it (UTF-8)
 
     def start(tag: str, attributes: list[str]) -> None:
-        nonlocal depth
+        nonlocal depth, text_bytes
         depth += 1
+        text_bytes = 0
         if depth > MAX_XML_DEPTH:
             raise _Refused(f"lồng sâu hơn {MAX_XML_DEPTH} cấp")
         budget.elements -= 1
         if budget.elements < 0:
             raise _Refused(f"vượt giới hạn {_number(MAX_XML_ELEMENTS)} phần tử XML của một tệp Word")
+        for value in attributes[1::2]:
+            if len(value) * 4 > MAX_ATTRIBUTE_BYTES and len(value.encode("utf-8")) > MAX_ATTRIBUTE_BYTES:
+                raise _Refused(
+                    f"có một thuộc tính XML dài hơn {_number(MAX_ATTRIBUTE_BYTES)} byte, quá giới hạn của một thuộc tính trong tệp Word"
+                )
 
     def end(tag: str) -> None:
-        nonlocal depth
+        nonlocal depth, text_bytes
         depth -= 1
+        text_bytes = 0
+
+    def text(data: str) -> None:
+        nonlocal text_bytes
+        text_bytes += len(data) if data.isascii() else len(data.encode("utf-8"))
+        if text_bytes > MAX_TEXT_BYTES:
+            raise _Refused(f"có một đoạn chữ liền dài hơn {_number(MAX_TEXT_BYTES)} byte, quá giới hạn {_text_limit()}")
 
     def doctype(*_: Any) -> None:
         raise _Refused("có khai báo DOCTYPE (DTD, thực thể); tệp Word không bao giờ có, và đó là cách của bom thực thể")
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
     parser.StartDoctypeDeclHandler = doctype
     try:
         parser.Parse(blob, True)
@@ -372,6 +397,10 @@ def check_xml(path: Path, name: str, blob: bytes, budget: _Budget | None = None)
         raise WordFileRefused(path, f"phần “{_shown(name)}” {refusal.reason}") from None
     except expat.ExpatError as error:
         raise WordFileRefused(path, f"phần “{_shown(name)}” không phải XML hợp lệ (dòng {error.lineno}, cột {error.offset + 1})") from None
+
+
+def _text_limit() -> str:
+    return "của một đoạn chữ trong tệp Word mà trình đọc XML chấp nhận; một thông báo 50 trang có khoảng 200.000 chữ"
 
 
 def _not_utf8(name: str) -> str:

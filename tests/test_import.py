@@ -19,10 +19,12 @@ import struct
 import subprocess
 import tempfile
 import unicodedata
+import zipfile
 import zlib
 from pathlib import Path
 
 import docx
+
 import pytest
 import yaml
 from conftest import EXAMPLES, NOTICES, SHARED, render_cli
@@ -743,3 +745,69 @@ def test_long_text_is_folded_at_100_columns_and_never_starts_a_line_like_a_key()
     assert all(len(line) <= 100 for line in lines)
     assert not any(re.match(r"^\s*[a-z_]+:", line) for line in lines[2:])
     assert yaml.safe_load(written) == {"noi_dung": [{"khoan": text.strip()}]}
+
+
+# --- what a Word file holds that no source can: each named in the report ---------------------------------
+
+ALT_CHUNK_RELATION = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk"
+VBA_RELATION = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+
+
+def _with_parts(
+    source: Path, target: Path, *, body: bytes = b"", relations: bytes = b"", types: bytes = b"", macro: bool = False, extra=None
+) -> Path:  # noqa: ANN001
+    """Copy a Word file with XML put before the body's end, relations and content types added, extra parts."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in original.infolist():
+            data = original.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"<w:sectPr", body + b"<w:sectPr", 1)
+            elif info.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", relations + b"</Relationships>")
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", types + b"</Types>")
+                if macro:
+                    data = data.replace(
+                        b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                        b"application/vnd.ms-word.document.macroEnabled.main+xml",
+                    )
+            copy.writestr(info, data)
+        for name, data in (extra or {}).items():
+            copy.writestr(name, data)
+    return target
+
+
+def test_content_inserted_from_another_file_is_named_in_the_import_report(tmp_path: Path, rendered_examples) -> None:  # noqa: ANN001
+    rendered = rendered_examples[EXAMPLES[0]]
+    word = _with_parts(
+        rendered,
+        tmp_path / "chen.docx",
+        body=b'<w:altChunk r:id="rIdChunk"/>',
+        relations=f'<Relationship Id="rIdChunk" Type="{ALT_CHUNK_RELATION}" Target="afchunk.mht"/>'.encode(),
+        types=b'<Default Extension="mht" ContentType="message/rfc822"/>',
+        extra={"word/afchunk.mht": b"MIME-Version: 1.0\r\n\r\n<html><body>Noi dung chen</body></html>"},
+    )
+    result = render_cli(["import", str(word), "-o", str(tmp_path / "out")])
+    assert (
+        "  cảnh báo: nội dung: nội dung chèn từ phần «word/afchunk.mht» (altChunk) không đưa vào nguồn: "
+        "Word chỉ ghép nó vào văn bản khi mở tệp; hãy mở tệp bằng Word, lưu lại rồi nhập lại\n"
+    ) in result.output
+    assert (tmp_path / "out" / "chen.yaml").is_file()
+
+
+@pytest.mark.parametrize("suffix", [".docm", ".docx"])
+def test_macros_are_named_in_the_import_report_and_the_text_is_imported(tmp_path: Path, rendered_examples, suffix: str) -> None:  # noqa: ANN001
+    example = EXAMPLES[0]
+    word = _with_parts(
+        rendered_examples[example],
+        tmp_path / f"macro{suffix}",
+        relations=f'<Relationship Id="rIdVba" Type="{VBA_RELATION}" Target="vbaProject.bin"/>'.encode(),
+        types=b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>',
+        macro=suffix == ".docm",
+        extra={"word/vbaProject.bin": b"\xd0\xcf\x11\xe0 not really VBA"},
+    )
+    result = render_cli(["import", str(word), "-o", str(tmp_path / "out")])
+    assert "  cảnh báo: toàn văn: macro (phần «word/vbaProject.bin») không chạy và không đưa vào nguồn\n" in result.output
+    again, _ = _loaded(tmp_path / "out" / "macro.yaml")
+    original, _ = _loaded(example)
+    assert lay_out(again).paragraphs == lay_out(original).paragraphs

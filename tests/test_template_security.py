@@ -116,7 +116,7 @@ REFUSED_TAGS = {
     "huge-filter": ("{{ trich_yeu|center(1000000000) }}", "bộ lọc “center” không được dùng trong mẫu"),
     "self": ("{{ self }}", "tên “self” không có trong hợp đồng mẫu"),
     "namespace": ("{{ namespace() }}", "tên “namespace” không có trong hợp đồng mẫu"),
-    "loop-cycle": ("{{ loop.cycle }}", "thuộc tính “cycle” không có trong hợp đồng mẫu"),
+    "loop-outside-a-loop": ("{{ loop.cycle }}", "tên “loop” không có trong hợp đồng mẫu"),
     "include": ("{% include '/etc/passwd' %}", "lệnh “include” không được dùng trong mẫu (chỉ dùng if, for và biến của hợp đồng mẫu)"),
     "import": ("{% import 'os' as os %}", "lệnh “import” không được dùng trong mẫu (chỉ dùng if, for và biến của hợp đồng mẫu)"),
     "extends": ("{% extends 'x' %}", "lệnh “extends” không được dùng trong mẫu (chỉ dùng if, for và biến của hợp đồng mẫu)"),
@@ -134,6 +134,41 @@ def test_a_refused_tag_is_named_with_where_it_sits_and_nothing_is_written(tmp_pa
     shown = payload.rstrip() if payload.endswith(" ") else payload
     assert f"--template: {template.as_posix()}: mẫu Word không dùng được: {IN_BODY}: thẻ “{shown}”: {reason}\n" in result.output
     assert not (tmp_path / "out").exists()
+
+
+# A tag refused beside other tags in its paragraph, some only by where it sits (a loop's variable
+# outside that loop): the message names it, not the first tag of the paragraph.
+OUT_OF_SCOPE = {
+    "after-its-loop": ("{% for x in noi_nhan %}{{ x }}{% endfor %} {{ x }}", "{{ x }}", "tên “x” không có trong hợp đồng mẫu"),
+    "loop-outside-a-loop": ("{{ so }} {% if loop.index %}{% endif %}", "{% if loop.index %}", "tên “loop” không có trong hợp đồng mẫu"),
+    "in-another-loop": (
+        "{{ so }} {% for a in noi_nhan %}{% endfor %}{% for b in noi_nhan %}{{ a }}{% endfor %}",
+        "{{ a }}",
+        "tên “a” không có trong hợp đồng mẫu",
+    ),
+    "loop-cycle": (
+        "{% for x in noi_nhan %}{{ loop.cycle(x) }}{% endfor %}",
+        "{{ loop.cycle(x) }}",
+        "thuộc tính “cycle” không có trong hợp đồng mẫu",
+    ),
+    "after-else": ("{% for a in noi_nhan %}{% else %}{{ a }}{% endfor %}", "{{ a }}", "tên “a” không có trong hợp đồng mẫu"),
+}
+
+
+@pytest.mark.parametrize("payload, tag, reason", OUT_OF_SCOPE.values(), ids=OUT_OF_SCOPE.keys())
+def test_a_refused_tag_among_others_is_named_itself_not_its_neighbour(tmp_path: Path, payload: str, tag: str, reason: str) -> None:
+    template = hostile(tmp_path / "evil.docx", payload)
+    result = render_cli(["render", str(SEED), "-o", str(tmp_path / "out"), "--template", str(template)])
+    assert result.exit_code == 1
+    assert f"--template: {template.as_posix()}: mẫu Word không dùng được: {IN_BODY}: thẻ “{tag}”: {reason}\n" in result.output
+
+
+def test_nested_loops_may_use_the_outer_variable(tmp_path: Path) -> None:
+    template = hostile(
+        tmp_path / "rieng.docx", "{% for a in noi_nhan %}{% for b in co_quan.ten %}{{ a ~ b ~ loop.index }}{% endfor %}{% endfor %}"
+    )
+    result = render_cli(["render", str(SEED), "-o", str(tmp_path / "out"), "--template", str(template)])
+    assert result.exit_code == 0, result.output
 
 
 def test_a_command_in_a_template_never_runs_by_any_route(tmp_path: Path) -> None:

@@ -9,9 +9,9 @@ runs into the source's inline markup, `labels` turns typed and automatic labels 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
-import tempfile
 import time
 import unicodedata
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from tbkl_gen.errors import WordFileRefused
-from tbkl_gen.importer.document import CannotImport, convert_doc, open_document
+from tbkl_gen.importer.document import CannotImport, converted_doc, dropped_content, open_document
 from tbkl_gen.wordfile import refuse_unless_regular
 from tbkl_gen.importer.emit import notice_yaml
 from tbkl_gen.importer.report import CORRECTION, DECREE, TO_FIX, WARNING, FileReport, report_text
@@ -29,7 +29,7 @@ from tbkl_gen.notice.model import EXTEND_KEY, CoQuan, Notice, NguoiKy
 
 __all__ = ["CannotImport", "FileReport", "import_file", "import_paths", "report_text"]
 
-WORD_SUFFIXES = (".docx", ".doc")
+WORD_SUFFIXES = (".docx", ".docm", ".doc")
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # The order a source is written in, the recipients added in front just before the recipients.
@@ -124,7 +124,7 @@ def import_file(path: Path, target: Path, report: FileReport, *, workspace: Any 
     """Import one Word file as the source target; findings go to report. Return the source path."""
     suffix = path.suffix.lower()
     if suffix not in WORD_SUFFIXES:
-        raise CannotImport(path, "chỉ nhập được tệp Word .docx hoặc .doc")
+        raise CannotImport(path, "chỉ nhập được tệp Word .docx, .docm hoặc .doc")
     if not path.exists():
         raise CannotImport(path, "không tìm thấy tệp")
     try:
@@ -133,9 +133,9 @@ def import_file(path: Path, target: Path, report: FileReport, *, workspace: Any 
         raise CannotImport(path, exc.reason) from None
     if target.exists() and not force:
         raise CannotImport(path, f"{target.as_posix()} đã có, không ghi đè (dùng --force để ghi đè)")
-    with tempfile.TemporaryDirectory(prefix="tbkl-import-") as work:
-        docx_path = convert_doc(path, Path(work)) if suffix == ".doc" else path
-        document = open_document(docx_path)
+    with contextlib.ExitStack() as stack:
+        docx_path = converted_doc(path, stack) if suffix == ".doc" else path
+        document = open_document(docx_path, named=path)
         text, data = source_text(document, path, report, workspace=workspace, target=target)
     target.parent.mkdir(parents=True, exist_ok=True)
     from tbkl_gen.word.write import write_atomic
@@ -161,6 +161,8 @@ def source_text(
     decomposed = sum(any(not unicodedata.is_normalized("NFC", run.raw) for run in para.runs) for para in doc.body)
     if decomposed:
         report.add(CORRECTION, "toàn văn", f"{decomposed} đoạn gõ chữ tổ hợp (NFD) chuyển thành chữ dựng sẵn (NFC)")
+    for where, what in dropped_content(document):
+        report.add(WARNING, where, what)
     for number, title, detail in decree_breaks(parts):
         report.add(DECREE, f"quy tắc {number}", f"{title}: {detail}")
     if workspace is None or workspace.defaults is None:
