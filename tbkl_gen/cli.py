@@ -419,7 +419,7 @@ def serve(folder, host, port, no_browser) -> None:  # noqa: ANN001
         addresses.append(url)
 
     try:
-        run(workspace.root, host, port, announce=announce, open_browser=not no_browser)
+        run(workspace.root, host, port, announce=announce, open_browser=not no_browser, warn=lambda line: click.echo(line, err=True))
     except OSError as exc:
         _fail(f"không mở được cổng {host}:{port} ({exc.strerror or exc}); thử cổng khác bằng --port")
     except KeyboardInterrupt:
