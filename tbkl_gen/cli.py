@@ -370,9 +370,9 @@ def import_(paths, out_dir, report_path, force, jobs) -> None:  # noqa: ANN001
     reports, seconds = import_paths(list(paths), out_dir, force=force, jobs=jobs)
     text = report_text(reports, seconds)
     if report_path is not None:
-        from tbkl_gen.word.write import write_atomic
+        from tbkl_gen.files import write_file
 
-        write_atomic(report_path, text.encode("utf-8"))
+        write_file(report_path, text.encode("utf-8"))
         for report in reports:
             click.echo(report.summary(), err=report.error is not None)
         click.echo(text.rstrip("\n").rsplit("\n", 1)[-1])

@@ -150,6 +150,30 @@ class OutputFailed(TbklError):
         super().__init__(f"{path.as_posix()}: không ghi được tệp ({reason})")
 
 
+class NotReadable(Exception):
+    """A file the one reader of regular files (tbkl_gen.files.read_regular) refused.
+
+    reason says why, in Vietnamese; the caller names the file in its own error or warning.
+    """
+
+    def __init__(self, reason: str, *, missing: bool = False, size: int | None = None) -> None:
+        self.reason = reason
+        self.missing = missing
+        self.size = size  # set when the file is refused for its size alone
+        super().__init__(reason)
+
+
+class UnsafeFolder(OutputFailed):
+    """A folder inside the output folder is a link: a file written through it would land wherever it points."""
+
+    def __init__(self, path: Path, folder: Path) -> None:
+        self.folder = folder
+        super().__init__(
+            path,
+            f"thư mục “{folder.as_posix()}” trong thư mục đầu ra là một liên kết, có thể do người khác đặt; không ghi qua liên kết: hãy xóa liên kết rồi chạy lại",
+        )
+
+
 class FolderBusy(TbklError):
     """Another run is writing into the same output folder."""
 

@@ -38,7 +38,9 @@ from tbkl_gen import __version__
 from tbkl_gen.errors import OutputFailed, OutputLocked, Place, Problem, SameOutput, Severity, TbklError
 from tbkl_gen.source.workspace import Workspace
 from tbkl_gen.wordfile import MAX_FILE_BYTES
-from tbkl_gen.word.write import Flusher, commit, discard, folder_lock, read_regular, remove_stale_temporaries, stage, write_atomic
+from tbkl_gen.files import commit, discard, stage, write_file
+from tbkl_gen.files import read_regular_or_none as read_regular
+from tbkl_gen.word.write import Flusher, folder_lock, remove_stale_temporaries
 
 if TYPE_CHECKING:
     from tbkl_gen.pipeline import Outcome
@@ -174,7 +176,7 @@ def read_manifest(out_dir: Path, problems: list[Problem] | None = None) -> dict[
         path.lstat()
     except OSError:
         return {}  # no manifest yet: render everything, nothing to say
-    raw = read_regular(path, MAX_MANIFEST_BYTES)
+    raw = read_regular(path, MAX_MANIFEST_BYTES, follow_links=False)
     entries: dict[str, dict] = {}
     if raw is None:
         warnings.append(_manifest_problem(path, "không phải tệp thường hoặc không đọc được"))
@@ -262,7 +264,7 @@ def write_manifest(out_dir: Path, entries: dict[str, dict[str, str]]) -> None:
         f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(entries[key], ensure_ascii=False)}" for key in sorted(entries)
     )
     body = f'{{"tbkl": {json.dumps(__version__)}, "entries": {{\n{lines}\n}}}}\n'
-    write_atomic(out_dir / MANIFEST_NAME, body.encode("utf-8"))
+    write_file(out_dir / MANIFEST_NAME, body.encode("utf-8"), inside=out_dir)
 
 
 @dataclass
@@ -433,7 +435,7 @@ def _test_pause(step: str, signals: _Signals) -> None:
     if not wanted or step in _PAUSED or wanted.partition(":")[0] != step:
         return
     _PAUSED.add(step)
-    Path(wanted.partition(":")[2]).write_text(step, encoding="utf-8")
+    write_file(Path(wanted.partition(":")[2]), step.encode("utf-8"))
     deadline = time.monotonic() + 30
     while signals.pending is None and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -605,7 +607,7 @@ def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
     # of the batch has passed its checks.
     _exit_if_orphaned()
     try:
-        staged = stage(job.output, found.document, sync=False)  # flushed to disk with the others before the renames
+        staged = stage(job.output, found.document, inside=out_dir, sync=False)  # flushed to disk with the others before the renames
     except (OutputLocked, OutputFailed) as exc:
         return _Outcome(job, stamp, found.summary(), valid=True, output_problems=[_output_problem(job, exc)])
     return _Outcome(job, stamp, found.summary(), valid=True, staged=staged)

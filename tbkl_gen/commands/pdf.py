@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from tbkl_gen.errors import OutputFailed, OutputLocked, TbklError
-from tbkl_gen.office.pdf import DEFAULT_DPI, draw_pages, page_count
-from tbkl_gen.word.write import write_atomic
+from tbkl_gen.office.pdf import DEFAULT_DPI, MAX_PDF_BYTES, draw_pages, page_count
+from tbkl_gen.files import read_regular_or_none, write_file
 
 SIDECAR_VERSION = 1
 _PDFA_MARK = b"pdfaid:part>2<"
@@ -43,7 +43,10 @@ def _needs_pdf(docx: Path, pdfa: bool) -> bool:
     try:
         if pdf.stat().st_mtime_ns < docx.stat().st_mtime_ns:
             return True
-        return pdfa and _PDFA_MARK not in pdf.read_bytes()
+        if not pdfa:
+            return False
+        data = read_regular_or_none(pdf, MAX_PDF_BYTES, follow_links=False)  # a link or a pipe planted there: made anew
+        return data is None or _PDFA_MARK not in data
     except OSError:
         return True
 
@@ -184,7 +187,7 @@ def sidecar_data(source: Path, pdf: Path) -> dict[str, Any]:
 def write_sidecar(source: Path, pdf: Path, target: Path) -> None:
     """Write the sidecar of source's PDF to target, whole or not at all."""
     text = json.dumps(sidecar_data(source, pdf), ensure_ascii=False, indent=2) + "\n"
-    write_atomic(target, text.encode("utf-8"))
+    write_file(target, text.encode("utf-8"))
 
 
 # --- previews -----------------------------------------------------------------------------------
@@ -229,7 +232,7 @@ def preview(path: Path, folder: Path | None = None, *, dpi: int = DEFAULT_DPI) -
         docx = path
         if suffix in DOCX_SUFFIXES:  # a file from anyone: LibreOffice gets a copy of the bytes that passed the limits
             docx = Path(work) / path.name
-            docx.write_bytes(open_word_file(path).data)
+            write_file(docx, open_word_file(path).data)
         if suffix in SOURCE_SUFFIXES:
             docx, problems = render_source(path, Path(work))
             warnings += [p.format(Path.cwd()) for p in problems]

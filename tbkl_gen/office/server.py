@@ -26,9 +26,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tbkl_gen.errors import OutputFailed, OutputLocked, TbklError
+from tbkl_gen.errors import NotReadable, OutputFailed, OutputLocked, TbklError
 from tbkl_gen.office.locate import find_uno_python, require_soffice
-from tbkl_gen.word.write import write_atomic
+from tbkl_gen.office.pdf import MAX_PDF_BYTES
+from tbkl_gen.files import copy_file, read_regular, write_file
+from tbkl_gen.wordfile import MAX_FILE_BYTES
 
 DEFAULT_TIMEOUT = 120.0
 """Seconds one file may take before LibreOffice is stopped (a first start included)."""
@@ -209,7 +211,7 @@ class Office:
         inbox.mkdir(parents=True)
         outbox.mkdir()
         for index, (source, _) in enumerate(pairs):
-            shutil.copyfile(source, inbox / f"{index}.docx")  # unique names: one --outdir for all
+            copy_file(source, inbox / f"{index}.docx", MAX_FILE_BYTES)  # unique names: one --outdir for all
         results: dict[int, Conversion] = {}
         pending = list(range(len(pairs)))
         while pending:
@@ -257,11 +259,11 @@ class Office:
 
     def _place(self, source: Path, produced: Path, target: Path) -> Conversion:
         try:
-            write_atomic(target, produced.read_bytes())
+            write_file(target, read_regular(produced, MAX_PDF_BYTES, follow_links=False))
         except (OutputLocked, OutputFailed) as exc:
             return Conversion(source, target, str(exc).split(": ", 1)[-1])
-        except OSError as exc:
-            return Conversion(source, target, f"LibreOffice không ghi được PDF ({exc.strerror or exc})")
+        except NotReadable as exc:
+            return Conversion(source, target, f"LibreOffice không ghi được PDF ({exc.reason})")
         finally:
             produced.unlink(missing_ok=True)
         return Conversion(source, target)

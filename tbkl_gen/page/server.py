@@ -474,15 +474,10 @@ def _version(raw: bytes) -> str:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    """Save a notice through the tool's one writer (random new name, no link followed, renamed into place)."""
+    from tbkl_gen.files import write_file
+
+    write_file(path, data)
 
 
 def _file_name(header: str | None) -> str:
