@@ -95,15 +95,16 @@ class TemplateNotFound(TbklError):
 
 
 class ConfigNotOwned(TbklError):
-    """A tbkl.yaml found above a notice belongs to another user."""
+    """A tbkl.yaml in the folder a command starts from that someone else could have written.
 
-    def __init__(self, config: Path, owner: int) -> None:
+    It is a link, not a regular file, owned by another user, or writable by others (the file or
+    its folder); reason says which, in Vietnamese. One in a folder above is ignored with a warning.
+    """
+
+    def __init__(self, config: Path, reason: str) -> None:
         self.config = config
-        self.owner = owner
-        super().__init__(
-            f"{config.as_posix()}: tbkl.yaml này thuộc người dùng khác (uid {owner}) nên không được dùng; "
-            "nếu tin tưởng tệp này, hãy đổi chủ sở hữu (chown) hoặc chép nó vào thư mục của mình"
-        )
+        self.reason = reason
+        super().__init__(f"{config.as_posix()}: {reason}")
 
 
 class TemplateOutside(TbklError):
