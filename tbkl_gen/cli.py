@@ -467,6 +467,9 @@ def preview(notice, out_dir, dpi) -> None:  # noqa: ANN001
         result = draw(notice, out_dir, dpi=dpi)
     except NoticeInvalid as exc:
         _echo_invalid(exc)
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: LibreOffice is stopped and its folder removed
+        click.echo(getattr(exc, "message", "Đã dừng theo yêu cầu (Ctrl-C)."), err=True)
+        sys.exit(getattr(exc, "exit_code", EXIT_INTERRUPTED))
     for warning in result.warnings:
         click.echo(warning, err=True)
     for page in result.pages:

@@ -9,9 +9,11 @@ then checks that the victim's file (standing for ~/.bashrc) is byte for byte wha
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -193,3 +195,63 @@ def test_the_reader_refuses_links_and_pipes_where_asked(tmp_path: Path, victim: 
         read_regular(fifo, 1000)
     with pytest.raises(NotReadable, match="quá lớn"):
         read_regular(victim, 10)
+
+
+# --- a signal during the PDF step ----------------------------------------------------------------
+
+
+def _processes_mentioning(text: str) -> list[str]:
+    proc = Path("/proc")
+    found = []
+    for entry in proc.iterdir() if proc.is_dir() else []:
+        try:
+            if entry.name.isdigit() and text.encode() in (entry / "cmdline").read_bytes():
+                found.append(entry.name)
+        except OSError:
+            continue
+    return found
+
+
+@POSIX
+@pytest.mark.parametrize(
+    ("signum", "code", "message"),
+    [(signal.SIGTERM, 143, "Đã dừng theo yêu cầu (SIGTERM)."), (signal.SIGINT, 130, "Đã dừng theo yêu cầu (Ctrl-C).")],
+)
+def test_a_signal_during_render_pdf_removes_the_office_folder_and_says_so(
+    tmp_path: Path, libreoffice: str, signum: int, code: int, message: str
+) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    for index in range(3):
+        (src / f"tb-{index}.yaml").write_text(notice_yaml(so=str(30 + index)), encoding="utf-8")
+    temp = tmp_path / "tam"
+    temp.mkdir()
+    marker = tmp_path / "paused"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(temp), "TBKL_TEST_PAUSE_AT": f"pdf:{marker}"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tbkl_gen", "render", str(src), "-o", str(tmp_path / "out"), "--pdf", "--jobs", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while not marker.exists():  # the first PDF is written and LibreOffice is running
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "the PDF step never started"
+            time.sleep(0.01)
+        (office,) = temp.glob("tbkl-office-*")
+        assert (office / "profile").is_dir()  # what used to be left behind: LibreOffice's profile
+        process.send_signal(signum)
+        _, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == code, err
+    assert err.strip().splitlines()[-1] == message
+    assert "Traceback" not in err
+    assert not list(temp.iterdir())
+    assert not _processes_mentioning(str(temp))  # LibreOffice and its helper are gone too
+    assert not list((tmp_path / "out").glob(".tbkl-*.tmp"))

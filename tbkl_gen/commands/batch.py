@@ -12,8 +12,8 @@ released, and the outputs already renamed into place recorded in the manifest (t
 the manifest are written with the signals held, so neither is ever cut in half).
 
 For tests only: TBKL_TEST_PAUSE_AT=STEP:MARKER makes a run stop at STEP (`load`: the first notice
-is back from the workers; `stage`: every output is staged; `rename`: the first output is renamed),
-create the file MARKER and wait up to 30 seconds, so that a test can send a signal at that step.
+is back from the workers; `stage`: every output is staged; `rename`: the first output is renamed;
+`pdf`: the first PDF of `--pdf` is written, LibreOffice still running), create the file MARKER and wait up to 30 seconds, so that a test can send a signal at that step.
 """
 
 from __future__ import annotations
@@ -336,6 +336,20 @@ class _Signals:
         if self.pending is not None:
             self.holding = True
             raise Interrupted(self.pending)
+
+
+def stop_on_signals() -> _Signals:
+    """Return a context in which Ctrl-C and SIGTERM raise `Interrupted` (held over `held()` steps).
+
+    For a step after the batch that has clean-up of its own (the PDF step stops LibreOffice and
+    removes its profile): without it, SIGTERM would end the process on the spot.
+    """
+    return _Signals()
+
+
+def pause_for_test(step: str, signals: _Signals) -> None:
+    """Wait at step when a test asks for it (see the module's docstring)."""
+    _test_pause(step, signals)
 
 
 def render_batch(jobs: list[Job], settings: Settings) -> BatchResult:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,13 +65,13 @@ def export_pdfs(made: list, unchanged: list, *, pdfa: bool = False, sidecar: boo
 
     Raises LibreOfficeMissing when a PDF is needed and LibreOffice is not installed.
     """
-    from tbkl_gen.office.server import Office
+    from tbkl_gen.commands.batch import pause_for_test, stop_on_signals
 
     outcome = PdfOutcome()
     todo = list(made) + [job for job in unchanged if _needs_pdf(job.output, pdfa)]
     if todo:
         outcome.warnings += font_warnings()
-        with Office() as office:
+        with stop_on_signals() as signals, _office(signals, placed=lambda: pause_for_test("pdf", signals)) as office:
             conversions = office.convert([(job.output, pdf_path(job.output)) for job in todo], pdfa=pdfa)
             outcome.starts = office.starts
         for conversion in conversions:
@@ -92,6 +94,25 @@ def export_pdfs(made: list, unchanged: list, *, pdfa: bool = False, sidecar: boo
             else:
                 outcome.sidecars.append(target)
     return outcome
+
+
+@contextmanager
+def _office(signals: Any, *, what: str = "xuất PDF", placed: Callable[[], None] | None = None) -> Iterator[Any]:
+    """Run a LibreOffice of our own that Ctrl-C and SIGTERM stop cleanly: LibreOffice ended, its
+    profile folder (tbkl-office-*) removed, then `Interrupted` raised for the CLI to say so.
+
+    The signals are held while LibreOffice's folder is made and while it is removed, so that a
+    signal never leaves one half made or half removed.
+    """
+    from tbkl_gen.office.server import Office
+
+    with signals.held():
+        office = Office(what=what, placed=placed)
+    try:
+        yield office
+    finally:
+        with signals.held():
+            office.close()
 
 
 # --- the e-office sidecar -----------------------------------------------------------------------
@@ -217,8 +238,8 @@ def preview_docx(office, docx: Path, folder: Path, *, dpi: int = DEFAULT_DPI) ->
 
 def preview(path: Path, folder: Path | None = None, *, dpi: int = DEFAULT_DPI) -> Preview:
     """Render the notice at path (.yaml or .docx) and draw its pages into folder (or a new one)."""
+    from tbkl_gen.commands.batch import stop_on_signals
     from tbkl_gen.commands.text import DOCX_SUFFIXES, SOURCE_SUFFIXES, render_source
-    from tbkl_gen.office.server import Office
     from tbkl_gen.wordfile import open_word_file
 
     if not path.is_file():
@@ -237,6 +258,6 @@ def preview(path: Path, folder: Path | None = None, *, dpi: int = DEFAULT_DPI) -
             docx, problems = render_source(path, Path(work))
             warnings += [p.format(Path.cwd()) for p in problems]
         warnings += font_warnings()
-        with Office(what="vẽ trang") as office:
+        with stop_on_signals() as signals, _office(signals, what="vẽ trang") as office:
             pages = preview_docx(office, docx, folder, dpi=dpi)
     return Preview(pages, warnings)

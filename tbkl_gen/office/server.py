@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,8 +85,12 @@ def _child_env() -> dict[str, str]:
 class Office:
     """A LibreOffice of our own; use as a context manager so that it is always stopped."""
 
-    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT, warm: bool = True, what: str = "xuất PDF") -> None:
+    def __init__(
+        self, *, timeout: float = DEFAULT_TIMEOUT, warm: bool = True, what: str = "xuất PDF", placed: Callable[[], None] | None = None
+    ) -> None:
         self.soffice = require_soffice(what)
+        self._placed = placed
+        """Called after each PDF is written into place (the tests pause there)."""
         self.timeout = timeout
         self.uno_python = find_uno_python(self.soffice) if warm else None
         self._root = Path(tempfile.mkdtemp(prefix="tbkl-office-"))
@@ -266,6 +271,8 @@ class Office:
             return Conversion(source, target, f"LibreOffice không ghi được PDF ({exc.reason})")
         finally:
             produced.unlink(missing_ok=True)
+        if self._placed is not None:
+            self._placed()
         return Conversion(source, target)
 
     def convert(self, pairs: list[tuple[Path, Path]], *, pdfa: bool = False) -> list[Conversion]:
