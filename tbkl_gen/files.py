@@ -149,13 +149,16 @@ def stage(target: Path, data: bytes, *, inside: Path | None = None, sync: bool =
         raise OutputFailed(target, reason(exc)) from exc
     temp = Path(name)
     try:
-        with open(descriptor, "wb", closefd=True) as handle:
+        try:
             if _FILE_MODE != 0o600 and hasattr(os, "fchmod"):
-                os.fchmod(handle.fileno(), _FILE_MODE)
-            handle.write(data)
-            handle.flush()
+                os.fchmod(descriptor, _FILE_MODE)
+            view = memoryview(data)
+            while view:  # os.write may write less than asked (a signal, a nearly full disk)
+                view = view[os.write(descriptor, view) :]
             if sync:
-                os.fsync(handle.fileno())
+                os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
     except OSError as exc:
         discard(temp)
         raise OutputFailed(target, reason(exc)) from exc

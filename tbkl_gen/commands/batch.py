@@ -760,10 +760,15 @@ def _finish_manifest(out_dir, jobs, manifest, fresh, settings: Settings, result:
             result.stale.append(stale)
             fresh[key] = manifest[key]
     for job in result.failed:
-        if job.key in manifest and job.key not in fresh:
+        # an old output that could not be replaced is kept, with no stamp (made again next time);
+        # one that is not there is not claimed at all
+        if job.key in manifest and job.key not in fresh and os.path.lexists(job.output):
             fresh[job.key] = {}
     if fresh != manifest or rewrite:
-        write_manifest(out_dir, fresh)
+        try:
+            write_manifest(out_dir, fresh)
+        except (OutputLocked, OutputFailed) as exc:  # the old manifest stays, whole: the next run renders again what it cannot vouch for
+            result.problems.append(Problem(Place(exc.path), str(exc).split(": ", 1)[1], code="output"))
 
 
 def _remove_emptied(folder: Path, out_dir: Path) -> None:
