@@ -167,8 +167,8 @@ def test_a_locked_output_is_named_and_the_rest_of_the_batch_goes_on(tmp_path: Pa
     assert not list((tmp_path / "out").glob(".tbkl-*.tmp"))
 
 
-def _batch_process(src: Path, out: Path, *extra: str, quiet_pipes: bool = False) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def _batch_process(src: Path, out: Path, *extra: str, quiet_pipes: bool = False, pause_at: str = "") -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)} | ({"TBKL_TEST_PAUSE_AT": pause_at} if pause_at else {})
     pipe = subprocess.DEVNULL if quiet_pipes else subprocess.PIPE
     return subprocess.Popen(
         [sys.executable, "-m", "tbkl_gen", "render", str(src), "-o", str(out), "--force", *extra],
@@ -242,8 +242,17 @@ def test_sigkill_mid_batch_leaves_every_output_old_or_new_and_whole(tmp_path: Pa
     rng = random.Random(20)
     renewed = 0
     for attempt in range(20):
-        process = _batch_process(tmp_path / "src", out, "--jobs", str(1 + attempt % 2), quiet_pipes=True)
-        time.sleep(rng.uniform(0.2, 1.2))
+        if attempt % 5 == 4:  # killed right after its first rename: some outputs are new, whatever the load
+            marker = tmp_path / f"renamed-{attempt}"
+            process = _batch_process(tmp_path / "src", out, "--jobs", str(1 + attempt % 2), quiet_pipes=True, pause_at=f"rename:{marker}")
+            deadline = time.monotonic() + 120
+            while not marker.exists():
+                assert process.poll() is None, "the batch ended before its first rename"
+                assert time.monotonic() < deadline, "the batch never reached its first rename"
+                time.sleep(0.01)
+        else:  # killed at a moment of chance: anywhere from loading to renaming
+            process = _batch_process(tmp_path / "src", out, "--jobs", str(1 + attempt % 2), quiet_pipes=True)
+            time.sleep(rng.uniform(0.2, 1.2))
         process.kill()
         process.wait(timeout=60)
         for path in out.glob("*.docx"):
@@ -251,7 +260,7 @@ def test_sigkill_mid_batch_leaves_every_output_old_or_new_and_whole(tmp_path: Pa
             assert data in (old[path.name], new[path.name]), f"attempt {attempt}: {path.name} is neither old nor new"
             renewed += data == new[path.name]
         assert sorted(p.name for p in out.glob("*.docx")) == sorted(old)
-    assert renewed > 0  # some killed runs got as far as replacing files (none was refused by a stale lock)
+    assert renewed > 0  # the runs killed after a rename replaced files (none was refused by a stale lock)
     assert all(_opens(out / name) for name in rng.sample(sorted(old), 10))
     _wait_for_orphaned_workers(out)
     finish = run(["render", str(tmp_path / "src"), "-o", str(out)])

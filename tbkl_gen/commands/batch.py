@@ -706,8 +706,15 @@ def _process_all(pending, settings: Settings, flusher: Flusher, signals: _Signal
 
 
 def _stop_pool(pool) -> None:  # noqa: ANN001
-    """Stop a pool's workers now and wait until they are gone, so none writes after the clean-up."""
+    """Stop a pool's workers now and wait until they are gone, so none writes after the clean-up.
+
+    The pool's manager thread is waited for too: once its workers are gone it closes the pool's
+    wake-up pipe and ends. Left running, it raced with the exit hook of concurrent.futures, which
+    writes to that pipe without the pool's lock: a SIGTERM to the process group then sometimes
+    ended with "OSError: [Errno 9] Bad file descriptor" printed at exit.
+    """
     processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
+    manager = getattr(pool, "_executor_manager_thread", None)  # shutdown() forgets it too
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
@@ -716,6 +723,8 @@ def _stop_pool(pool) -> None:  # noqa: ANN001
         if process.is_alive():
             process.kill()
             process.join()
+    if manager is not None:
+        manager.join(30)  # the workers are gone: it notices at once, closes its pipes and returns
 
 
 def _output_problem(job: Job, exc: OutputLocked | OutputFailed) -> Problem:

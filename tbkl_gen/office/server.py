@@ -163,11 +163,14 @@ class Office:
 
     @staticmethod
     def _read_replies(worker: subprocess.Popen, replies: queue.Queue) -> None:
-        for line in worker.stdout:
-            try:
-                replies.put(json.loads(line))
-            except ValueError:
-                continue
+        try:
+            for line in worker.stdout:
+                try:
+                    replies.put(json.loads(line))
+                except ValueError:
+                    continue
+        except (OSError, ValueError):  # the pipe was closed under it (a signal stopped the Office): the end all the same
+            pass
         replies.put(None)
 
     def _reply(self, timeout: float) -> dict | None:
