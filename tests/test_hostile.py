@@ -27,7 +27,7 @@ from factories import DROP, Raw, notice_yaml
 from tbkl_gen.cli import main
 from tbkl_gen.notice.model import Notice
 from tbkl_gen.source.load import load_notice
-from tbkl_gen.word.write import TEMP_SUFFIX
+from tbkl_gen.files import TEMP_SUFFIX
 
 BASE = notice_yaml()
 LINES = BASE.splitlines(keepends=True)
