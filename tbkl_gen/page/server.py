@@ -499,10 +499,7 @@ def _read(path: Path, shown: str, *, missing_ok: bool = False) -> bytes | None:
 
 def _refuse_odd(mode: int, shown: str) -> None:
     """Refuse what is not a regular file (a link, a pipe, a device, a socket, a folder), naming it."""
-    try:  # the package's one reader of regular files, once it has landed
-        from tbkl_gen.files import kind_of  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        from tbkl_gen.word.write import _kind as kind_of
+    from tbkl_gen.files import kind_of
 
     if not stat.S_ISREG(mode):
         raise Refused(
@@ -545,15 +542,10 @@ def _version(raw: bytes) -> str:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    """Save a notice through the tool's one writer (random new name, no link followed, renamed into place)."""
+    from tbkl_gen.files import write_file
+
+    write_file(path, data)
 
 
 def _file_name(header: str | None) -> str:
