@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import combinations, pairwise
 
 from tbkl_gen import samples
@@ -20,7 +20,7 @@ from tbkl_gen.errors import Problem, Severity
 from tbkl_gen.markup import plain_text, unpaired_marks
 from tbkl_gen.source.dates import impossible_date
 from tbkl_gen.source.places import Path_, Source
-from tbkl_gen.notice.model import BLOCK_CLASSES, Notice
+from tbkl_gen.notice.model import BLOCK_CLASSES, Block, Notice
 from tbkl_gen.nd30 import authority as signing
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.document_types import THONG_BAO
@@ -465,7 +465,7 @@ class _Checker:
         """Warn when the sample office's place was changed in the place or in the name, not in both."""
         place = " ".join(self.notice.dia_danh.split())
         co_quan = self.notice.co_quan
-        names = [("co_quan", "chu_quan")] if co_quan.chu_quan else []
+        names: list[Path_] = [("co_quan", "chu_quan")] if co_quan.chu_quan else []
         names += [("co_quan", "ten", index) for index in range(len(co_quan.ten))]
         written = [co_quan.chu_quan] if co_quan.chu_quan else []
         # a line left empty (a stand-in for one already reported) keeps its path beside it
@@ -718,7 +718,7 @@ def _issuer_split(line: str, column: float) -> list[str]:
         return []
     # Filling lines word by word gives the fewest lines; past four no split is offered, and the
     # search below (every way to break into that many lines) stays small.
-    fewest, line_words = 1, []
+    fewest, line_words = 1, list[str]()
     for word in words:
         if line_words and text_width_mm(" ".join([*line_words, word]), PRINTED_ISSUER_SIZE, bold=True) > column:
             fewest, line_words = fewest + 1, []
@@ -782,7 +782,7 @@ def _texts(notice: Notice) -> Iterator[tuple[Path_, str]]:
 _BLOCK_KEY = {cls: key for key, cls in BLOCK_CLASSES.items()}
 
 
-def _block_texts(blocks: list, path: Path_) -> Iterator[tuple[Path_, str]]:
+def _block_texts(blocks: Sequence[Block], path: Path_) -> Iterator[tuple[Path_, str]]:
     for index, block in enumerate(blocks):
         here = path + (index,)
         if isinstance(block, str):

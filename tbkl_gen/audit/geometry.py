@@ -293,7 +293,7 @@ def _frame(doc: Doc, para: Para, ref: str) -> tuple[float, float] | None:
 def _shape_line(doc: Doc, para: Para, shape: _Shape, bands: dict[int, _Band]) -> _HLine:
     band = bands.get(id(para))
     if shape.x_ref == "inline":
-        return _HLine("hình vẽ", shape.length, _text_centre_mm(doc, para, shape.length), band and band.text_top, para)
+        return _HLine("hình vẽ", shape.length, _text_centre_mm(doc, para, shape.length), band.text_top if band else None, para)
     centre = None
     frame = _frame(doc, para, shape.x_ref)
     if frame is not None:
@@ -490,7 +490,7 @@ def check_line(doc: Doc, block: list[Para], *, own_length: bool, typed: Para | N
         return _LineCheck(["không có đường kẻ"], [], "không có đường kẻ")
     last = block[-1]
     found = f"{line.kind} dài {decimal(line.length)} mm (chữ rộng {decimal(width)} mm)"
-    length = [] if low <= line.length <= high else [f"{found}, cần {decimal(low)}–{decimal(high)} mm"]
+    too_long = [] if low <= line.length <= high else [f"{found}, cần {decimal(low)}–{decimal(high)} mm"]
     placement = []
     if line.centre is not None:
         shift = line.centre - _text_centre_mm(doc, last, width)
@@ -505,4 +505,4 @@ def check_line(doc: Doc, block: list[Para], *, own_length: bool, typed: Para | N
         found += f", cách chân chữ {decimal(gap)} mm"
         if gap < (-_ELSEWHERE_SLACK_MM if line.elsewhere else 0.0):
             placement.append(f"chạm vào chữ phía trên (nằm trên đáy dòng chữ {decimal(-gap)} mm)")
-    return _LineCheck(length, placement, found)
+    return _LineCheck(too_long, placement, found)

@@ -11,7 +11,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tbkl_gen.audit.geometry import check_line
 from tbkl_gen.audit.locate import ITEM_LABEL, NoticeParts, locate
@@ -644,7 +644,7 @@ def _page_fields(doc: Doc, kind: str) -> list[_Field]:
 
 def _complex_page_fields(sheet: StyleSheet, para: Para) -> list[_Field]:
     fields = []
-    stack: list[dict] = []
+    stack: list[dict[str, Any]] = []
     for run in own_runs(para.element):
         # Field code runs are not in para.runs (they carry no text), so resolve them here.
         fmt = sheet.run_format(run.find(W + "rPr"), para.format.style_id, para.table_style)

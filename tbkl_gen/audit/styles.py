@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 from dataclasses import dataclass
 
 from lxml import etree
@@ -219,8 +220,8 @@ def _resolve_fonts(ordered: list[etree._Element]) -> dict[str, str]:
     return out
 
 
-def _spacing(ordered: list[etree._Element]) -> dict:
-    out: dict = {"before": None, "after": None, "line": None, "rule": "auto"}
+def _spacing(ordered: list[etree._Element]) -> dict[str, Any]:
+    out: dict[str, Any] = {"before": None, "after": None, "line": None, "rule": "auto"}
     line_found = False
     for ppr in ordered:
         spacing = ppr.find(W + "spacing")

@@ -15,6 +15,7 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -26,7 +27,8 @@ from tbkl_gen.notice.model import ALL_KEYS, BLOCK_KEYS, SCHEMA_VERSION, URGENCY_
 from tbkl_gen.notice.validation import Notice as Model
 from tbkl_gen.notice.validation import to_notice
 from tbkl_gen.source.dates import typed_date_hint
-from tbkl_gen.source.read import MAX_PROBLEMS, Path_, Source, field_path, sorted_by_place
+from tbkl_gen.source.places import Path_, Source, field_path
+from tbkl_gen.source.read import MAX_PROBLEMS, sorted_by_place
 
 _KIND_NAMES = (
     (bool, "giá trị đúng/sai"),
@@ -90,7 +92,8 @@ def _stand_in(source: Source, data: dict[str, Any], exc: ValidationError) -> Not
     except (ValidationError, ValueError, TypeError):
         return None
     source.broken.update(broken)
-    return to_notice(notice)
+    repaired_notice: Notice = to_notice(notice)
+    return repaired_notice
 
 
 def _holds_blocks(key: declaration.Declared) -> bool:
@@ -116,7 +119,7 @@ def _accept_plain_numbers(source: Source, data: dict[str, Any], exc: ValidationE
             fixes.append((path, raw))
     if not fixes:
         return None
-    patched = _deep_copy(data)
+    patched: dict[str, Any] = _deep_copy(data)
     for path, raw in fixes:
         target = patched
         for part in path[:-1]:
@@ -201,7 +204,7 @@ def _problems_from(source: Source, data: dict[str, Any], exc: ValidationError) -
     return sorted_by_place(problems)
 
 
-def _problem_for(source: Source, path: Path_, name: str, error: dict[str, Any], *, suggest: bool = True) -> Problem:
+def _problem_for(source: Source, path: Path_, name: str, error: Mapping[str, Any], *, suggest: bool = True) -> Problem:
     kind = error["type"]
     value = error.get("input")
     here = source.place(path)

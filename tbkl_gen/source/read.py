@@ -83,7 +83,7 @@ class _Loader(yaml.SafeLoader):
         self._depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # the stubs leave the parser untyped
         if isinstance(event, yaml.AliasEvent):
             raise _Refused(
                 event.start_mark,
