@@ -11,6 +11,7 @@ Inline markup inside body text (`**đậm**`, `*nghiêng*`, `^[chú thích]`, `\
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tbkl_gen.markup import Footnote, Span, parse_inline
@@ -23,7 +24,7 @@ from tbkl_gen.nd30.format import (
     UNDER_TEXT_RATIO,
 )
 from tbkl_gen.nd30.grammar import addressee, addressee_lines, archive_content, printed_archive
-from tbkl_gen.notice.model import Cong, Diem, Gach, Khoan, Muc, Notice
+from tbkl_gen.notice.model import Block, Cong, Diem, Gach, Khoan, Muc, Notice
 from tbkl_gen.nd30.text_width import text_width_mm, wrapped_widths_mm
 
 # Page text width of the built-in templates (A4, left 30 mm, right 20 mm).
@@ -186,7 +187,7 @@ def archive(text: str) -> str:
     return archive_content(clean(text))
 
 
-def _blocks(builder: _Builder, blocks: list) -> None:
+def _blocks(builder: _Builder, blocks: Sequence[Block]) -> None:
     """Lay out one container's blocks; numbers count among siblings, restarting in each container."""
     sections = items = points = 0
     for block in blocks:

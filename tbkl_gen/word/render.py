@@ -29,6 +29,7 @@ from pathlib import Path, PureWindowsPath
 from typing import Any
 
 import jinja2
+import jinja2.exceptions
 import jinja2.nodes
 import jinja2.parser
 import jinja2.runtime
@@ -297,7 +298,7 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     def _parse(self, source: str, name: str | None, filename: str | None) -> jinja2.nodes.Template:
         """Parse source and refuse whatever the sandbox does not offer, before any code is made."""
         try:
-            tree = super()._parse(source, name, filename)
+            tree: jinja2.nodes.Template = super()._parse(source, name, filename)
         except RecursionError:
             raise TemplateRefused("thẻ lồng nhau quá sâu", 1) from None
         try:
@@ -715,7 +716,7 @@ class PreparedTemplate:
             undefined = re.match(r"^'([^']*)' is undefined$", exc.message or "")  # jinja's words are English
             what = f"biến “{undefined.group(1)}”" if undefined else "một biến"
             raise TemplateBroken(self.path, f"{label}: {what} không có trong hợp đồng mẫu") from exc
-        except jinja2.sandbox.SecurityError as exc:
+        except jinja2.exceptions.SecurityError as exc:
             raise TemplateBroken(self.path, f"{label}: mẫu dùng thuộc tính hoặc hàm không được phép") from exc
         except _RenderLimit as exc:
             if isinstance(exc, _TimeUp):
@@ -1066,7 +1067,9 @@ def _measure(document_xml: str) -> _Widths:
         size = sect.find("w:pgSz", ns)
         margins = sect.find("w:pgMar", ns)
         if size is not None and margins is not None:
-            page_width = int(size.get(w + "w")) - int(margins.get(w + "left")) - int(margins.get(w + "right"))
+            width, left, right = size.get(w + "w"), margins.get(w + "left"), margins.get(w + "right")
+            if width is not None and left is not None and right is not None:  # Word's defaults otherwise
+                page_width = int(width) - int(left) - int(right)
 
     def width_of(variable: str) -> int:
         for text in root.iterfind(".//w:t", ns):
@@ -1075,8 +1078,9 @@ def _measure(document_xml: str) -> _Widths:
                 if cell is None:
                     return page_width
                 cell_width = cell.find("w:tcPr/w:tcW", ns)
-                if cell_width is not None and cell_width.get(w + "type", "dxa") == "dxa":
-                    return int(cell_width.get(w + "w")) - 2 * 108
+                twips = cell_width.get(w + "w") if cell_width is not None else None
+                if cell_width is not None and twips is not None and cell_width.get(w + "type", "dxa") == "dxa":
+                    return int(twips) - 2 * 108
         return page_width
 
     return _Widths(width_of("gach_co_quan"), width_of("gach_trich_yeu"), width_of("o_khan"))

@@ -19,6 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
 from itertools import accumulate
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _OPENERS = re.compile(r"\{[{%#]")
@@ -172,15 +176,17 @@ def find_tags(part: str, blob: bytes) -> Iterator[Tag]:
         yield from _tags_in(part, where, "".join(runs))
 
 
-def _cell_place(root, cell) -> str:  # noqa: ANN001 - lxml elements
-    """Return "bảng thứ nhất, hàng thứ nhất, ô thứ hai" for a table cell."""
+def _cell_place(root: etree._Element, cell: etree._Element) -> str:
+    """Return "bảng thứ nhất, hàng thứ nhất, ô thứ hai" for a table cell ("ô ngoài bảng" for one outside a table)."""
     row = cell.getparent()
-    table = row.getparent()
+    table = row.getparent() if row is not None else None
+    if row is None or table is None or row.tag != f"{W}tr" or table.tag != f"{W}tbl":
+        return "ô ngoài bảng"
     number = next(i for i, t in enumerate(root.iter(f"{W}tbl"), start=1) if t is table)
     return f"bảng {ordinal(number)}, hàng {ordinal(_index(table, row, 'tr'))}, ô {ordinal(_index(row, cell, 'tc'))}"
 
 
-def _index(parent, child, tag: str) -> int:  # noqa: ANN001 - lxml elements
+def _index(parent: etree._Element, child: etree._Element, tag: str) -> int:
     return next(i for i, c in enumerate(parent.iterchildren(f"{W}{tag}"), start=1) if c is child)
 
 

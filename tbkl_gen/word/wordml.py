@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tbkl_gen.word.layout import Footnote, Span
+from tbkl_gen.markup import Footnote, Span
 
 TWIPS_PER_MM = 1440 / 25.4
 ADDRESSEE_SPACE_AFTER = 120
