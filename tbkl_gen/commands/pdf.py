@@ -15,11 +15,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tbkl_gen.errors import OutputFailed, OutputLocked, TbklError
 from tbkl_gen.office.pdf import DEFAULT_DPI, MAX_PDF_BYTES, draw_pages, page_count
 from tbkl_gen.files import read_regular_or_none, write_file
+
+if TYPE_CHECKING:
+    from tbkl_gen.commands.batch import Job
+    from tbkl_gen.office.server import Office
 
 SIDECAR_VERSION = 1
 _PDFA_MARK = b"pdfaid:part>2<"
@@ -60,7 +64,7 @@ def font_warnings() -> list[str]:
     return [] if has_times_new_roman() else [FONT_WARNING]
 
 
-def export_pdfs(made: list, unchanged: list, *, pdfa: bool = False, sidecar: bool = False) -> PdfOutcome:
+def export_pdfs(made: list[Job], unchanged: list[Job], *, pdfa: bool = False, sidecar: bool = False) -> PdfOutcome:
     """Write the PDF (and the sidecar) of each rendered job; jobs are batch.Job (source, output).
 
     Raises LibreOfficeMissing when a PDF is needed and LibreOffice is not installed.
@@ -227,7 +231,7 @@ class Preview:
     warnings: list[str]
 
 
-def preview_docx(office, docx: Path, folder: Path, *, dpi: int = DEFAULT_DPI) -> list[Path]:  # noqa: ANN001
+def preview_docx(office: Office, docx: Path, folder: Path, *, dpi: int = DEFAULT_DPI) -> list[Path]:
     """Draw each page of docx as folder/<name>-N.png with a running Office; return the pages.
 
     A drafting page keeps one Office open and calls this for every preview: after the first, a

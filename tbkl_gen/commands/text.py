@@ -17,6 +17,7 @@ import difflib
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,7 +168,7 @@ def _as_lines(pieces: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     return [line for line in lines if line]
 
 
-def format_hunk_line(pieces: list[tuple[str, str]], style=None) -> str:  # noqa: ANN001
+def format_hunk_line(pieces: list[tuple[str, str]], style: Callable[[str, str], str] | None = None) -> str:
     """Return a line with removed words as [-…-] and added ones as {+…+} (or styled by style)."""
     out = []
     for kind, text in pieces:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from tbkl_gen.audit.locate import NoticeParts, locate
 from tbkl_gen.audit.ooxml import W, WP
 from tbkl_gen.audit.reader import Doc, Para, read_document, related_root
+from tbkl_gen.audit.styles import StyleSheet
 from tbkl_gen.audit.text import fold, norm
 from tbkl_gen.importer.inline import Char, cleaned, element_chars, paragraph_chars, plain, single_spaced, to_markup
 from tbkl_gen.importer.labels import BodyPara, build_body, headings_as_typed
@@ -28,6 +29,9 @@ from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.document_types import THONG_BAO
 from tbkl_gen.nd30.format import END_MARK, NATIONAL_NAME
 from tbkl_gen.notice.model import URGENCY_LEVELS
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 _NUMBER = re.compile(r"^Số\s*:\s*(?P<num>[^/]*?)\s*/\s*(?P<sym>\S.*?)\s*$")
 _DATE = re.compile(
@@ -55,7 +59,7 @@ def where(para: Para, number: int, *, in_table: bool = True) -> str:
     return f"đoạn {number}"
 
 
-def read_notice(document, report: FileReport) -> tuple[dict[str, Any], Doc, NoticeParts]:  # noqa: ANN001
+def read_notice(document: DocxDocument, report: FileReport) -> tuple[dict[str, Any], Doc, NoticeParts]:
     """Return the source data of a Word notice; corrections and warnings go to the report."""
     tails = _split_title(document, report)
     doc = read_document(document)
@@ -65,7 +69,7 @@ def read_notice(document, report: FileReport) -> tuple[dict[str, Any], Doc, Noti
     return reader.data(), doc, parts
 
 
-def _split_title(document, report: FileReport) -> set[etree._Element]:  # noqa: ANN001
+def _split_title(document: DocxDocument, report: FileReport) -> set[etree._Element]:
     """Split a heading typed with the next line in one paragraph (a line break between) into two.
 
     "THÔNG BÁO" then the summary, or the national name then the motto: the locator finds each as
@@ -127,7 +131,7 @@ def _symbol_abbreviation(doc: Doc) -> str | None:
 
 
 class _Reader:
-    def __init__(self, document, doc: Doc, parts: NoticeParts, report: FileReport, tails: set[etree._Element]) -> None:  # noqa: ANN001
+    def __init__(self, document: DocxDocument, doc: Doc, parts: NoticeParts, report: FileReport, tails: set[etree._Element]) -> None:
         self.document = document
         self.doc = doc
         self.parts = parts
@@ -560,7 +564,7 @@ class _Reader:
     def _objects(self, para: Para) -> None:
         element = para.element
         for drawing in element.iter(W + "drawing", "{urn:schemas-microsoft-com:vml}imagedata"):
-            if drawing.tag.endswith("imagedata") or next(drawing.iter(_PIC), None) is not None:
+            if str(drawing.tag).endswith("imagedata") or next(drawing.iter(_PIC), None) is not None:
                 name = next((d.get("descr") or d.get("name") for d in drawing.iter(WP + "docPr")), None)
                 label = f" «{name}»" if name else ""
                 self.report.add(WARNING, self.where(para), f"hình ảnh{label} không đưa vào nguồn")
@@ -601,7 +605,7 @@ class _Reader:
         return anchors
 
 
-def _typed_text(para: Para, sheet) -> str:  # noqa: ANN001
+def _typed_text(para: Para, sheet: StyleSheet) -> str:
     """Return the paragraph's text as typed, All Caps formatting not applied."""
     return para.label + plain(element_chars(para.element, sheet, para.format.style_id, para.table_style, {}, apply_caps=False)).replace(
         "\x00", ""

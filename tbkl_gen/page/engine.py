@@ -15,16 +15,22 @@ from __future__ import annotations
 
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from pathlib import Path
 
-from tbkl_gen.errors import Problem, TbklError
+from tbkl_gen.errors import Place, Problem, TbklError
 from tbkl_gen.files import write_file
 from tbkl_gen.wordfile import MAX_FILE_BYTES
 from tbkl_gen.notice.model import Notice
 from tbkl_gen.source.places import Source
 from tbkl_gen.source.workspace import Workspace, find_workspace
 from tbkl_gen.word.layout import Layout
+
+if TYPE_CHECKING:
+    from tbkl_gen.office.server import Office
+    from tbkl_gen.pipeline import NumberKey, Outcome
 
 # Seconds LibreOffice may take for one notice, its start included.
 OFFICE_TIMEOUT = 120
@@ -88,10 +94,10 @@ def check_text(text: str, path: Path, workspace: Workspace | None, others: list[
     return Checked(problems, outcome.notice, layout, outcome.source)
 
 
-_NUMBERS: dict[tuple[Path, int, int], object] = {}
+_NUMBERS: dict[tuple[Path, int, int], tuple[NumberKey, Place] | None] = {}
 
 
-def _known_number(other: Path, workspace: Workspace | None, run_file):  # noqa: ANN001, ANN202
+def _known_number(other: Path, workspace: Workspace | None, run_file: Callable[..., Outcome]) -> tuple[NumberKey, Place] | None:
     """Return another notice's number and where it is written, read once per version of the file."""
     try:
         status = other.stat()
@@ -121,10 +127,10 @@ def render_text(text: str, path: Path, workspace: Workspace | None) -> bytes:
 _OFFICE_LOCK = threading.Lock()
 
 
-_OFFICE = None
+_OFFICE: Office | None = None
 
 
-def _office():  # noqa: ANN202
+def _office() -> Office:
     """Return the page's LibreOffice, started on first use and kept warm for the next request."""
     from tbkl_gen.office.server import Office
 
