@@ -25,7 +25,7 @@ messages_vi.install()
 
 if TYPE_CHECKING:
     from tbkl_gen.commands.batch import BatchResult
-    from tbkl_gen.commands.text import NoticeInvalid
+    from tbkl_gen.errors import NoticeInvalid
     from tbkl_gen.errors import Problem
 
 EXIT_PROBLEMS = 1
@@ -490,7 +490,7 @@ def _echo_invalid(exc: NoticeInvalid) -> NoReturn:
 def preview(notice: Path, out_dir: Path | None, dpi: int) -> None:
     """Vẽ từng trang của thông báo (.yaml hoặc .docx) thành ảnh PNG qua LibreOffice; in đường dẫn các ảnh."""
     from tbkl_gen.commands.pdf import preview as draw
-    from tbkl_gen.commands.text import NoticeInvalid
+    from tbkl_gen.errors import NoticeInvalid
 
     try:
         result = draw(notice, out_dir, dpi=dpi)
@@ -509,7 +509,8 @@ def preview(notice: Path, out_dir: Path | None, dpi: int) -> None:
 @click.argument("notice", type=click.Path(path_type=Path))
 def text(notice: Path) -> None:
     """In thông báo (.yaml hoặc .docx bất kỳ) thành văn bản thuần theo thứ tự đọc (dùng cho git diff)."""
-    from tbkl_gen.commands.text import NoticeInvalid, notice_lines
+    from tbkl_gen.commands.text import notice_lines
+    from tbkl_gen.errors import NoticeInvalid
 
     try:
         lines, _ = notice_lines(notice)
@@ -524,7 +525,8 @@ def text(notice: Path) -> None:
 @click.argument("new", type=click.Path(path_type=Path))
 def diff(old: Path, new: Path) -> None:
     """So sánh hai bản thông báo (.yaml hoặc .docx) theo từng từ: [-bỏ-] {+thêm+}; không in gì khi giống nhau."""
-    from tbkl_gen.commands.text import ADDED, NoticeInvalid, format_hunk_line, notice_lines, word_diff
+    from tbkl_gen.commands.text import ADDED, format_hunk_line, notice_lines, word_diff
+    from tbkl_gen.errors import NoticeInvalid
 
     try:
         before, _ = notice_lines(old)

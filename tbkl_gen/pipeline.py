@@ -346,6 +346,34 @@ class NumberRegistry:
         )
 
 
+def register_number(outcome: Outcome, registry: NumberRegistry) -> bool:
+    """Register outcome's number; add to outcome the problem of a number registry already holds.
+
+    The one cross-file check of a number used twice: `tbkl check`, `tbkl render` (the batch) and
+    the page each keep a registry of the notices read before, in the order `tbkl check` reads
+    them, and call this for the next one, so all three say the same. Return whether it was used.
+    """
+    if outcome.number is None:
+        return False
+    problem = registry.add(*outcome.number)
+    if problem is None:
+        return False
+    outcome.add(problem)
+    return True
+
+
+def problems_of_workspace(workspace: Workspace) -> list[Problem]:
+    """Return the workspace's own problems: `tbkl.yaml`'s, its `mau`'s, and every template in templates/.
+
+    The one cross-file check of a workspace, asked once per workspace by `tbkl check` and on each
+    check of the page, which print these before the notice's own.
+    """
+    from tbkl_gen.word.template_check import check_workspace_templates
+
+    template = workspace_template_problem(workspace)
+    return [*workspace.problems, *([template] if template is not None else []), *check_workspace_templates(workspace.templates_dir)]
+
+
 def _number_shown(number: str) -> str:
     return number_text(number) if number.isascii() and number.isdigit() and len(number) <= 6 else number[:40]
 

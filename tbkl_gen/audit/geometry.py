@@ -16,7 +16,8 @@ from lxml import etree
 from tbkl_gen.audit.ooxml import MC, WP, WPS, A, O, V, W, css, emu_to_mm, to_twips, vml_length_mm
 from tbkl_gen.audit.reader import Doc, Para
 from tbkl_gen.audit.text import decimal, quoted
-from tbkl_gen.nd30.format import MM_PER_PT, MOTTO_LINE_TOLERANCE, PAGE_WIDTH, TWIPS_PER_MM, UNDER_TEXT_RATIO
+from tbkl_gen.nd30.format import MOTTO_LINE_TOLERANCE, PAGE_WIDTH, UNDER_TEXT_RATIO
+from tbkl_gen.nd30.units import MM_PER_PT, TWIPS_PER_MM, twips_to_pt
 from tbkl_gen.nd30.text_width import char_width_em
 
 # Times New Roman line height in em: (winAscent 1825 + winDescent 443 + lineGap 87) / 2048.
@@ -149,9 +150,9 @@ def _line_height_mm(para: Para) -> float:
     if line is None:
         return natural
     if para.format.line_rule == "exact":
-        return line / 20 * MM_PER_PT
+        return twips_to_pt(line) * MM_PER_PT
     if para.format.line_rule == "atLeast":
-        return max(natural, line / 20 * MM_PER_PT)
+        return max(natural, twips_to_pt(line) * MM_PER_PT)
     return natural * line / 240
 
 

@@ -19,9 +19,9 @@ from lxml import etree
 from tbkl_gen.audit.ooxml import MC, A, R, W, int_val, is_on, to_twips
 from tbkl_gen.audit.styles import Numbering, ParaFormat, RunFormat, StyleSheet, read_cell_margins
 from tbkl_gen.audit.text import norm
+from tbkl_gen.nd30.units import WORD_CELL_MARGIN
 
 # Word's cell margin when neither the table nor its style sets one.
-_DEFAULT_CELL_MARGIN = 108
 
 
 @dataclass(frozen=True)
@@ -192,8 +192,8 @@ class _Reader:
                 span = _grid_span(tc_props)
                 cell_margins: dict[str, float] = {}
                 read_cell_margins(tc_props.find(W + "tcMar") if tc_props is not None else None, cell_margins)
-                left = cell_margins.get("left", margins.get("left", _DEFAULT_CELL_MARGIN))
-                right = cell_margins.get("right", margins.get("right", _DEFAULT_CELL_MARGIN))
+                left = cell_margins.get("left", margins.get("left", WORD_CELL_MARGIN))
+                right = cell_margins.get("right", margins.get("right", WORD_CELL_MARGIN))
                 width = _cell_width(tc_props, grid, grid_col, span)
                 cell = _Cell(
                     table=index,

@@ -15,6 +15,7 @@ from lxml import etree
 
 from tbkl_gen.audit.ooxml import W, half_points, int_val, is_on, on_attr, to_twips
 from tbkl_gen.nd30 import words as vn
+from tbkl_gen.nd30.units import twips_to_pt
 
 # Word's size when no level of the style chain sets w:sz.
 _DEFAULT_SIZE_PT = 10.0
@@ -154,7 +155,7 @@ class StyleSheet:
             theme_color=color_el.get(W + "themeColor") if color_el is not None else None,
             theme_tint=color_el.get(W + "themeTint") if color_el is not None else None,
             theme_shade=color_el.get(W + "themeShade") if color_el is not None else None,
-            spacing_pt=(spacing or 0) / 20,
+            spacing_pt=twips_to_pt(spacing or 0),
         )
 
     def para_format(self, ppr: etree._Element | None, table_style: str | None) -> ParaFormat:

@@ -474,7 +474,7 @@ def _check_numbers(unchanged: list[Job], manifest: dict[str, Stamp], outcomes: l
     Unchanged notices are not parsed again; the manifest remembers their numbers. The others are
     registered as `tbkl check` registers them, invalid ones included, so both say the same.
     """
-    from tbkl_gen.pipeline import NumberRegistry
+    from tbkl_gen.pipeline import NumberRegistry, register_number
 
     registry = NumberRegistry()
     for job in unchanged:
@@ -482,11 +482,7 @@ def _check_numbers(unchanged: list[Job], manifest: dict[str, Stamp], outcomes: l
         if isinstance(number, dict) and isinstance(number.get("khoa"), list):
             registry.add(tuple(number["khoa"]), Place(job.source, number.get("dong"), number.get("cot"), "so"))
     for outcome in outcomes:
-        if outcome.found.number is None:
-            continue
-        problem = registry.add(*outcome.found.number)
-        if problem is not None:
-            outcome.found.add(problem)
+        if register_number(outcome.found, registry):
             outcome.valid = False
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from tbkl_gen.commands.batch import find_sources
 from tbkl_gen.errors import Problem, WordFileRefused
-from tbkl_gen.pipeline import NumberRegistry, run_file, workspace_template_problem
+from tbkl_gen.pipeline import NumberRegistry, problems_of_workspace, register_number, run_file
 from tbkl_gen.source.workspace import Workspace, find_workspace
 
 if TYPE_CHECKING:
@@ -50,14 +50,11 @@ def check_sources(paths: list[Path]) -> CheckOutcome:
         if workspace is not None and workspace.config_path not in seen_configs:
             seen_configs.add(workspace.config_path)
             # printed once here; the same problems in each notice's outcome are then dropped
-            for problem in [*workspace.problems, *workspace_template_problems(workspace)]:
+            for problem in problems_of_workspace(workspace):
                 outcome.problems.append(problem)
                 inherited.add(_key(problem))
         found = run_file(source, workspace, until="check")
-        if found.number is not None:
-            duplicate = numbers.add(*found.number)
-            if duplicate is not None:
-                found.add(duplicate)
+        register_number(found, numbers)
         for problem in found.problems:
             if problem.place.file not in (None, source):
                 if _key(problem) in inherited:
@@ -69,15 +66,6 @@ def check_sources(paths: list[Path]) -> CheckOutcome:
 
 def _key(problem: Problem) -> tuple[Path | None, int | None, int | None, str]:
     return (problem.place.file, problem.place.line, problem.place.column, problem.message)
-
-
-def workspace_template_problems(workspace: Workspace) -> Iterator[Problem]:
-    from tbkl_gen.word.template_check import check_workspace_templates
-
-    problem = workspace_template_problem(workspace)
-    if problem is not None:
-        yield problem
-    yield from check_workspace_templates(workspace.templates_dir)
 
 
 def check_docx_files(paths: list[Path]) -> Iterator[tuple[Path, list[RuleResult] | WordFileRefused]]:

@@ -174,7 +174,7 @@ def sidecar_schema() -> dict[str, Any]:
 
 def sidecar_data(source: Path, pdf: Path) -> dict[str, Any]:
     """Return the sidecar of the notice at source, whose PDF is pdf."""
-    from tbkl_gen.commands.text import NoticeInvalid
+    from tbkl_gen.errors import NoticeInvalid
     from tbkl_gen.nd30.document_types import THONG_BAO
     from tbkl_gen.pipeline import run_file
     from tbkl_gen.source.workspace import find_workspace

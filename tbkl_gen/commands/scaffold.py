@@ -14,7 +14,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from tbkl_gen.errors import TbklError
+from tbkl_gen.errors import AlreadyExists
 from tbkl_gen.files import copy_file, write_file
 from tbkl_gen.source.names import free_name, slugify
 from tbkl_gen.samples import NOTICE_BODY
@@ -26,14 +26,6 @@ SCHEMA_FILE = "notice.schema.json"
 # Word files stay binary for merges, but `git diff` shows them as text through `tbkl text` once
 # `git config diff.tbkl.textconv "tbkl text"` is set (the workspace README says so).
 GITATTRIBUTES = "*.yaml text eol=lf\n*.yml text eol=lf\n*.docx binary diff=tbkl\n*.pdf binary\n"
-
-
-class AlreadyExists(TbklError):
-    """A file or folder the command would create is already there."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        super().__init__(f"{path.as_posix()}: đã có, không ghi đè")
 
 
 def template_index() -> dict[str, dict[str, Any]]:

@@ -21,28 +21,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tbkl_gen.errors import Problem, TbklError
+from tbkl_gen.errors import NoticeInvalid, Problem, TbklError, UnreadableDocx
 from tbkl_gen.files import write_file
 from tbkl_gen.wordfile import refuse_unless_regular
 
 DOCX_SUFFIXES = (".docx", ".docm")
 SOURCE_SUFFIXES = (".yaml", ".yml")
 NOTES_HEADING = "Chú thích:"
-
-
-class NoticeInvalid(TbklError):
-    """A source to show could not be rendered; the problems say why."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("thông báo có lỗi, chưa in được")
-
-
-class UnreadableDocx(TbklError):
-    """A file named .docx is not a Word document python-docx can open."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path.as_posix()}: không đọc được tệp Word: {reason}")
 
 
 def render_source(source: Path, folder: Path) -> tuple[Path, list[Problem]]:

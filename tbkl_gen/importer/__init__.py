@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from tbkl_gen.errors import OutputFailed, OutputLocked, WordFileRefused
-from tbkl_gen.importer.document import CannotImport, converted_doc, dropped_content, open_document
+from tbkl_gen.errors import CannotImport, OutputFailed, OutputLocked, WordFileRefused
+from tbkl_gen.importer.document import converted_doc, dropped_content, open_document
 from tbkl_gen.wordfile import refuse_unless_regular
 from tbkl_gen.importer.emit import notice_yaml
 from tbkl_gen.importer.report import CORRECTION, DECREE, TO_FIX, WARNING, FileReport, report_text

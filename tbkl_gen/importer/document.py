@@ -12,9 +12,8 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tbkl_gen.errors import TbklError, WordFileRefused
-from tbkl_gen.office.locate import LibreOfficeMissing
-from tbkl_gen.office.server import Office, OfficeFailed
+from tbkl_gen.errors import CannotImport, LibreOfficeMissing, OfficeFailed, WordFileRefused
+from tbkl_gen.office.server import Office
 from tbkl_gen.wordfile import MAX_FILE_BYTES, open_word_file, read_regular_file
 
 if TYPE_CHECKING:
@@ -24,15 +23,6 @@ if TYPE_CHECKING:
 MACRO_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
 PLAIN_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 VBA_PROJECT = "application/vnd.ms-office.vbaProject"
-
-
-class CannotImport(TbklError):
-    """A file given to `tbkl import` cannot be read as a Word notice."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        self.path = path
-        self.reason = reason
-        super().__init__(f"{path.as_posix()}: không nhập được: {reason}")
 
 
 def open_document(path: Path, named: Path | None = None) -> DocxDocument:

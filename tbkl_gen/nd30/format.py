@@ -12,9 +12,6 @@ from typing import Final
 
 # --- page (nd30.md §1, rules 1-2) ---------------------------------------------------------------
 
-TWIPS_PER_MM: Final = 1440 / 25.4
-MM_PER_PT: Final = 25.4 / 72
-
 PAGE_WIDTH: Final = 11906
 """A4 width in twips (210 mm), as Word writes it."""
 PAGE_HEIGHT: Final = 16838
@@ -34,6 +31,9 @@ MARGINS_MM: Final[dict[str, str]] = {"top": "20–25", "bottom": "20–25", "lef
 
 PRINTED_MARGINS: Final[dict[str, int]] = {"top": 1134, "bottom": 1134, "left": 1701, "right": 1134}
 """The margins the built-in templates print (20, 20, 30 and 20 mm)."""
+TEXT_WIDTH_MM: Final = 210.0 - 30.0 - 20.0
+"""The text width of the built-in templates: A4 less the printed left and right margins, in mm as
+the decree writes them (from PRINTED_MARGINS' twips it would be 160.006 mm)."""
 
 # --- font (nd30.md §1, rules 3 and 19) ---------------------------------------------------------
 
@@ -62,6 +62,9 @@ RECIPIENT_SIZES: Final = (11,)
 ADDRESSEE_SIZES: Final = (13, 14)
 """The "Kính gửi" line or list under the summary (ô 9a): lower case, upright, not bold."""
 URGENCY_SIZES: Final = (13, 14)
+"""The urgency stamp ("KHẨN", "HỎA TỐC"), bounding PRINTED_URGENCY_SIZE."""
+URGENCY_STAMP_WIDTHS_MM: Final[dict[str, float]] = {"KHẨN": 20.0, "THƯỢNG KHẨN": 40.0, "HỎA TỐC": 30.0}
+"""The width of each urgency stamp's box (Phụ lục I, III.2.b), in mm."""
 PAGE_NUMBER_SIZES: Final = (13, 14)
 
 # The sizes the built-in templates print, each inside its range above.

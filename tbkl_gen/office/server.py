@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tbkl_gen.errors import NotReadable, OutputFailed, OutputLocked, TbklError
+from tbkl_gen.errors import NotReadable, OfficeFailed, OutputFailed, OutputLocked
 from tbkl_gen.office.locate import find_uno_python, require_soffice
 from tbkl_gen.office.pdf import MAX_PDF_BYTES
 from tbkl_gen.files import copy_file, read_regular, write_file
@@ -42,10 +42,6 @@ _STOP_SECONDS = 10.0
 _WORKER = Path(__file__).with_name("uno_worker.py")
 # `--convert-to` filter options in LibreOffice's JSON form (7.4+): 2 selects PDF/A-2b.
 _PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},"UseTaggedPDF":{"type":"boolean","value":"true"}}'
-
-
-class OfficeFailed(TbklError):
-    """LibreOffice could not be started or stopped working."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from pathlib import Path
 
-from tbkl_gen.errors import Place, Problem, TbklError
+from tbkl_gen.errors import NotRendered, Place, Problem
 from tbkl_gen.files import write_file
 from tbkl_gen.wordfile import MAX_FILE_BYTES
 from tbkl_gen.notice.model import Notice
@@ -66,8 +66,7 @@ def check_text(text: str, path: Path, workspace: Workspace | None, others: list[
     one read before path is reported here as it is there. The layout is drawn even for a notice
     with mistakes in its meaning, so the preview follows the drafter's typing.
     """
-    from tbkl_gen.commands.check import workspace_template_problems
-    from tbkl_gen.pipeline import NumberRegistry, run, run_file
+    from tbkl_gen.pipeline import NumberRegistry, problems_of_workspace, register_number, run, run_file
     from tbkl_gen.word.layout import lay_out
 
     outcome = run(text, path, workspace, until="layout")
@@ -79,12 +78,10 @@ def check_text(text: str, path: Path, workspace: Workspace | None, others: list[
             known = _known_number(other, workspace, run_file)
             if known is not None:
                 registry.add(*known)
-        duplicate = registry.add(*outcome.number)
-        if duplicate is not None:
-            outcome.add(duplicate)
+        register_number(outcome, registry)
     problems = outcome.problems
     if workspace is not None:
-        problems = [*outcome.workspace_problems, *workspace_template_problems(workspace), *outcome.notice_problems]
+        problems = [*problems_of_workspace(workspace), *outcome.notice_problems]
     layout = outcome.layout
     if layout is None and outcome.notice is not None:
         try:
@@ -107,10 +104,6 @@ def _known_number(other: Path, workspace: Workspace | None, run_file: Callable[.
     if key not in _NUMBERS:
         _NUMBERS[key] = run_file(other, workspace, until="check").number
     return _NUMBERS[key]
-
-
-class NotRendered(TbklError):
-    """The notice has errors, so no Word file is made."""
 
 
 def render_text(text: str, path: Path, workspace: Workspace | None) -> bytes:
@@ -164,7 +157,7 @@ def exact_pages(docx: bytes, *, pages: bool = True) -> tuple[bytes, list[bytes]]
         write_file(source, docx)
         (conversion,) = _office().convert([(source, target)])
         if conversion.error is not None:
-            from tbkl_gen.office.server import OfficeFailed
+            from tbkl_gen.errors import OfficeFailed
 
             raise OfficeFailed(conversion.error)
         data = target.read_bytes()
@@ -191,7 +184,8 @@ def import_word(data: bytes, name: str, workspace_root: Path) -> Imported:
     import datetime as dt
 
     from tbkl_gen.source.names import free_name, slugify
-    from tbkl_gen.importer import CannotImport, import_file
+    from tbkl_gen.errors import CannotImport
+    from tbkl_gen.importer import import_file
     from tbkl_gen.importer.report import FileReport
 
     if len(data) > MAX_UPLOAD_BYTES:

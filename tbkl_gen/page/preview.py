@@ -12,7 +12,8 @@ from html import escape
 from tbkl_gen.nd30.format import MOTTO, NATIONAL_NAME, PRINTED_MOTTO_SIZE
 from tbkl_gen.nd30.text_width import text_width_mm
 from tbkl_gen.markup import Span
-from tbkl_gen.word.layout import TEXT_WIDTH_MM, Layout
+from tbkl_gen.nd30.format import TEXT_WIDTH_MM
+from tbkl_gen.word.layout import Layout
 
 # The motto's underline is as long as the motto (Phụ lục I).
 _MOTTO_LINE_MM = round(text_width_mm(MOTTO, PRINTED_MOTTO_SIZE, bold=True), 1)

@@ -37,7 +37,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tbkl_gen.errors import OutputFailed, Problem, TbklError
+from tbkl_gen.errors import OutputFailed, Problem, Refused, TbklError
 from tbkl_gen.page import engine
 from tbkl_gen.page.preview import labels, page_html
 from tbkl_gen.page.yamlsave import editable, updated
@@ -48,15 +48,6 @@ TOKEN_HEADER = "x-tbkl-token"
 MAX_JSON_BYTES = 2_000_000
 MAX_DATA_DEPTH = 40
 SOURCE_SUFFIXES = (".yaml", ".yml")
-
-
-class Refused(Exception):
-    """A request the page will not serve, with the Vietnamese reason and the HTTP status."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 def static_dir() -> Path:

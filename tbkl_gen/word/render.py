@@ -40,8 +40,10 @@ from markupsafe import Markup
 from tbkl_gen import __version__
 
 from tbkl_gen.word import template_repair, template_tags, wordml
-from tbkl_gen.errors import NotReadable, TbklError, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
+from tbkl_gen.errors import NotReadable, TbklError, UnreadablePart, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
 from tbkl_gen.files import read_regular, write_file
+from tbkl_gen.nd30.format import URGENCY_STAMP_WIDTHS_MM
+from tbkl_gen.nd30.units import TWIPS_PER_MM, WORD_CELL_MARGIN
 from tbkl_gen.word.layout import Layout
 from tbkl_gen.wordfile import open_word_file, refuse_unless_regular
 
@@ -56,8 +58,6 @@ _FOOTNOTES = "word/footnotes.xml"
 _EMPTY_RUN = re.compile(r"<w:r>(?:<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t(?: [^>]*)?></w:t></w:r>", re.DOTALL)
 _CLOSING_MARK = '<w:pStyle w:val="TBKhoangCach"/>'
 
-# Widths of the urgency stamps in the decree (Phụ lục I, III.2.b), in mm.
-URGENCY_WIDTH_MM = {"KHẨN": 20.0, "THƯỢNG KHẨN": 40.0, "HỎA TỐC": 30.0}
 
 # Variables a template receives: the template contract (docs/template-contract.md).
 CONTRACT = {
@@ -734,13 +734,13 @@ class PreparedTemplate:
         return {
             "co_quan": {"chu_quan": layout.chu_quan or "", "ten": list(layout.co_quan)},
             "gach_co_quan": Markup(
-                wordml.centred_line("TBDuongKe", layout.co_quan_line_in(self.widths.co_quan / wordml.TWIPS_PER_MM), self.widths.co_quan)
+                wordml.centred_line("TBDuongKe", layout.co_quan_line_in(self.widths.co_quan / TWIPS_PER_MM), self.widths.co_quan)
             ),
             "so": layout.so,
             "ky_hieu": layout.ky_hieu,
             "do_khan": layout.do_khan or "",
             "o_khan": Markup(
-                wordml.boxed("TBKhan", layout.do_khan, URGENCY_WIDTH_MM[layout.do_khan], self.widths.khan) if layout.do_khan else ""
+                wordml.boxed("TBKhan", layout.do_khan, URGENCY_STAMP_WIDTHS_MM[layout.do_khan], self.widths.khan) if layout.do_khan else ""
             ),
             "dia_danh_ngay": layout.dia_danh_ngay,
             "trich_yeu": layout.trich_yeu,
@@ -750,7 +750,7 @@ class PreparedTemplate:
             "doan_kinh_gui": Markup(
                 wordml.addressees(
                     layout.kinh_gui_dong,
-                    layout.kinh_gui_indents_in(self.widths.trich_yeu / wordml.TWIPS_PER_MM),
+                    layout.kinh_gui_indents_in(self.widths.trich_yeu / TWIPS_PER_MM),
                     ("TBKinhGui", "TBKinhGuiMuc"),
                     wordml.ADDRESSEE_SPACE_AFTER,
                 )
@@ -931,7 +931,7 @@ def template_problems(parts: dict[str, bytes]) -> Iterator[tuple[template_tags.T
     for name, blob in repaired_parts(parts).items():
         try:
             tags = list(template_tags.find_tags(name, blob))
-        except template_tags.UnreadablePart:
+        except UnreadablePart:
             yield template_tags.Tag(name, template_tags.part_label(name), "", closed=True), "phần XML của mẫu bị hỏng"
             continue
         count += len(tags)
@@ -1080,7 +1080,7 @@ def _measure(document_xml: str) -> _Widths:
                 cell_width = cell.find("w:tcPr/w:tcW", ns)
                 twips = cell_width.get(w + "w") if cell_width is not None else None
                 if cell_width is not None and twips is not None and cell_width.get(w + "type", "dxa") == "dxa":
-                    return int(twips) - 2 * 108
+                    return int(twips) - 2 * WORD_CELL_MARGIN
         return page_width
 
     return _Widths(width_of("gach_co_quan"), width_of("gach_trich_yeu"), width_of("o_khan"))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from html import escape
 from itertools import accumulate
 from typing import TYPE_CHECKING
+from tbkl_gen.errors import UnreadablePart
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -32,10 +33,6 @@ _DOCXTPL_PREFIX = re.compile(r"^\{([{%])(?:p|r|tr|tc)(?=\s)")
 _LOOP = re.compile(r"^\{%-?\s*(?:p|r|tr|tc)?\s*for\s+(.+?)\s+in\s")
 _ORDINALS = ("nhất", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười")
 _SHOWN = 60  # characters of a tag shown in a message
-
-
-class UnreadablePart(Exception):
-    """A part of the template is not well-formed XML."""
 
 
 @dataclass(frozen=True)
