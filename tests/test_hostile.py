@@ -848,7 +848,7 @@ CASES: list[Case] = [
         "unknown-key-no-suggestion",
         BASE + "ghi_chu: bản nháp\n",
         (
-            "a.yaml:26:1: ghi_chu: khóa không hợp lệ “ghi_chu” (các khóa dùng được ở đây: phien_ban, mau, muc_in_hoa, co_quan, so, ky_hieu, dia_danh, ngay, ngay_hop, do_khan, trich_yeu, noi_dung, noi_nhan, luu, nguoi_soan, so_ban, nguoi_ky, noi_nhan_them)",
+            "a.yaml:26:1: ghi_chu: khóa không hợp lệ “ghi_chu” (các khóa dùng được ở đây: phien_ban, mau, muc_in_hoa, co_quan, so, ky_hieu, dia_danh, ngay, ngay_hop, do_khan, trich_yeu, kinh_gui, noi_dung, noi_nhan, luu, nguoi_soan, so_ban, nguoi_ky, noi_nhan_them)",
         ),
     ),
     Case(
