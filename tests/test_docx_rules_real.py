@@ -18,10 +18,10 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, Twips
 
+from conftest import SHARED, shared_file
 from tbkl_gen.audit import RuleResult, audit_docx, format_report
 from tbkl_gen.nd30.text_width import text_width_mm
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 REAL = SHARED / "real"
 TWIPS_PER_MM = 1440 / 25.4
 
@@ -35,10 +35,7 @@ def failing(results: dict[int, RuleResult]) -> set[int]:
 
 
 def real(name: str) -> dict[int, RuleResult]:
-    path = REAL / name
-    if not path.exists():
-        pytest.skip(f"{path} is not here")
-    return by_rule(audit_docx(path))
+    return by_rule(audit_docx(shared_file(REAL / name)))
 
 
 @pytest.fixture(scope="module")
@@ -193,9 +190,7 @@ def test_quy_hoach_only_the_summary_line_fails_rule_26(quy_hoach):
 
 
 def test_report_has_one_line_a_rule_and_a_total():
-    path = REAL / "lamdong-so-khcn.docx"
-    if not path.exists():
-        pytest.skip(f"{path} is not here")
+    path = shared_file(REAL / "lamdong-so-khcn.docx")
     lines = format_report(audit_docx(path)).splitlines()
     assert len(lines) == 28
     assert lines[1] == (
@@ -546,7 +541,30 @@ def test_other_authority_stacks_of_the_decree_pass_rule_14(notice):
 
 def test_authority_stack_in_wrong_order_fails_rule_14(notice):
     results = notice(authority=("KT. CHÁNH VĂN PHÒNG", "TL. CHỦ TỊCH", "PHÓ CHÁNH VĂN PHÒNG"))
-    assert results[14].detail.startswith("thứ tự tiền tố sai, cần TM. → TL./TUQ. → KT. → chức vụ")
+    assert results[14].detail.startswith(
+        "«KT. CHÁNH VĂN PHÒNG»: “KT.” (ký thay) là dòng quyền hạn cuối cùng, ngay trên chức vụ của cấp phó (đưa dòng “KT. …” xuống cuối)"
+    )
+
+
+def test_the_audit_reads_the_signing_authority_with_the_grammar_check_uses(notice):
+    # Art. 13.3: who signs by delegation (TUQ.) does not pass it on to a deputy (KT.); `tbkl check` says the same.
+    results = notice(authority=("TUQ. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"))
+    assert results[14].status == "loi"
+    assert results[14].detail.startswith("người ký thừa ủy quyền (TUQ.) không giao lại cho cấp phó ký thay (KT.)")
+    # "TM." stands before a collective, never before one person's title.
+    results = notice(authority=("TM. CHỦ TỊCH", "CHỦ TỊCH"))
+    assert results[14].detail.startswith("«TM. CHỦ TỊCH»: “TM.” (thay mặt) chỉ đứng trước tên tập thể")
+    # A deputy signs under "KT." of the head, and the head's deputy only.
+    assert notice(authority=("TL. CHỦ TỊCH", "PHÓ CHÁNH VĂN PHÒNG"))[14].detail.startswith(
+        "«PHÓ CHÁNH VĂN PHÒNG»: cấp phó “PHÓ CHÁNH VĂN PHÒNG” ký thì phải có dòng “KT. …”"
+    )
+    # An acting head: "Q." on the title itself, or on the line above a deputy's title.
+    assert notice(authority=("TM. ỦY BAN NHÂN DÂN", "Q. CHỦ TỊCH"))[14].status == "dat"
+    assert notice(authority=("TM. ỦY BAN NHÂN DÂN", "Q. CHỦ TỊCH", "PHÓ CHỦ TỊCH"))[14].status == "dat"
+    # A line of the block without a prefix, above one with it.
+    assert notice(authority=("ỦY BAN NHÂN DÂN", "TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"))[14].detail.startswith(
+        "«ỦY BAN NHÂN DÂN»: dòng quyền hạn “ỦY BAN NHÂN DÂN” phải bắt đầu bằng TM., KT., TL., TUQ. hoặc Q."
+    )
 
 
 def test_academic_title_before_signer_fails_rules_15_and_24(notice):

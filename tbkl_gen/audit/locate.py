@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from tbkl_gen.audit.reader import Doc, Para
 from tbkl_gen.audit.text import fold, is_upper, norm
 from tbkl_gen.nd30.format import NATIONAL_NAME
-from tbkl_gen.nd30.grammar import ADDRESSEE_LINE, PRINTED_AUTHORITY_LINE, typed_rule
+from tbkl_gen.nd30.authority import PRINTED_LINE as PRINTED_AUTHORITY_LINE
+from tbkl_gen.nd30.grammar import ADDRESSEE_LINE, typed_rule
 
 ITEM_LABEL = re.compile(r"^(\d+(\.\d+)*\.|[IVXLCDM]+\.)\s")
 

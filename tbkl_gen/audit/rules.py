@@ -21,6 +21,7 @@ from tbkl_gen.audit.report import STATUS_FAIL, STATUS_NOT_APPLICABLE, STATUS_PAS
 from tbkl_gen.audit.styles import FONT_SLOTS, RunFormat, StyleSheet
 from tbkl_gen.audit.text import decimal, fold, is_upper, mm_text, pt_text, pts_text, quoted
 from tbkl_gen.nd30 import format as nd30
+from tbkl_gen.nd30 import authority as signing
 from tbkl_gen.nd30 import grammar
 from tbkl_gen.nd30.document_types import THONG_BAO
 from tbkl_gen.nd30.words import POINT_LETTERS
@@ -486,34 +487,33 @@ def _rule_13_end_mark(n: NoticeParts) -> tuple[str, str]:
     last = n.body[-1]
     text = last.norm
     ending = f"«…{text[-30:]}»" if len(text) > 30 else f"«{text}»"
-    if text.endswith("./."):
-        return STATUS_PASS, f"đoạn cuối kết thúc bằng «./.»: {ending}"
-    return STATUS_FAIL, f"đoạn cuối {ending} không kết thúc bằng «./.»"
+    if text.endswith(nd30.END_MARK):
+        return STATUS_PASS, f"đoạn cuối kết thúc bằng «{nd30.END_MARK}»: {ending}"
+    return STATUS_FAIL, f"đoạn cuối {ending} không kết thúc bằng «{nd30.END_MARK}»"
 
 
-def _stack_problem(lines: list[str]) -> str | None:
-    """Return why a stack of authority lines breaks the decree's order, or None when it is valid."""
-    prefixes = [m.group(1) if (m := grammar.PRINTED_AUTHORITY_LINE.match(line)) else None for line in lines]
-    if prefixes[-1] not in (None, "Q"):
-        return f"dòng cuối «{lines[-1]}» phải là chức vụ người ký, không mang tiền tố {prefixes[-1]}."
-    if prefixes[0] is None and any(prefixes):
-        first = next(line for line, p in zip(lines, prefixes, strict=True) if p)
-        return f"«{first}» phải đứng đầu khối chữ ký"
-    ranks = [grammar.AUTHORITY_RANK[p + "."] for p in prefixes if p]
-    if ranks != sorted(set(ranks)) or len(ranks) != len(set(ranks)):
-        return "thứ tự tiền tố sai, cần TM. → TL./TUQ. → KT. → chức vụ"
-    if "Q" in prefixes[:-1] and prefixes.index("Q") != max(i for i, p in enumerate(prefixes) if p):
-        return "«Q.» chỉ đứng trước chức vụ của người ký"
-    return None
+def _stack_problems(n: NoticeParts) -> list[str]:
+    """Return what the signature block's authority lines and title break, told by the decree's grammar."""
+    paragraphs: list[list[str]] = []
+    previous = None
+    for text, para in n.authority:
+        if para is not previous:
+            paragraphs.append([])
+            previous = para
+        paragraphs[-1].append(text)
+    lines, title = signing.read_printed(paragraphs)
+    problems = []
+    for breach in signing.breaches(lines, title):
+        where = "" if breach.where is None else f"«{(lines + [title])[breach.where]}»: "
+        problems.append(f"{where}{breach.message} ({breach.hint})")
+    return problems
 
 
 def _rule_14_authority(n: NoticeParts) -> tuple[str, str]:
     if not n.authority:
         return _missing("dòng quyền hạn, chức vụ người ký")
     lines = [text for text, _ in n.authority]
-    problems = []
-    if stack := _stack_problem(lines):
-        problems.append(stack)
+    problems = _stack_problems(n)
     findings = []
     for text, para in n.authority:
         checks = (
@@ -855,7 +855,7 @@ RULES: tuple[tuple[int, str, Callable[[NoticeParts], tuple[str, str]]], ...] = (
     (10, "Tên loại và trích yếu", _rule_10_title_summary),
     (11, "Đoạn nội dung", _rule_11_body),
     (12, "Thứ tự điểm a), b), c)…", _rule_12_point_letters),
-    (13, "Dấu kết thúc «./.»", _rule_13_end_mark),
+    (13, f"Dấu kết thúc «{nd30.END_MARK}»", _rule_13_end_mark),
     (14, "Quyền hạn, chức vụ người ký", _rule_14_authority),
     (15, "Họ tên người ký", _rule_15_signer_name),
     (16, "Dòng «Nơi nhận:»", _rule_16_recipients_head),

@@ -23,9 +23,10 @@ from tbkl_gen.importer.inline import Char, cleaned, element_chars, paragraph_cha
 from tbkl_gen.importer.labels import BodyPara, build_body, headings_as_typed
 from tbkl_gen.importer.report import CORRECTION, WARNING, FileReport
 from tbkl_gen.nd30 import grammar
+from tbkl_gen.nd30.authority import PRINTED_LINE as PRINTED_AUTHORITY_LINE
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.document_types import THONG_BAO
-from tbkl_gen.nd30.format import NATIONAL_NAME
+from tbkl_gen.nd30.format import END_MARK, NATIONAL_NAME
 from tbkl_gen.notice.model import URGENCY_LEVELS
 
 _NUMBER = re.compile(r"^Số\s*:\s*(?P<num>[^/]*?)\s*/\s*(?P<sym>\S.*?)\s*$")
@@ -363,8 +364,8 @@ class _Reader:
         body = build_body(paras, self.report)
         self.headings_as_typed = headings_as_typed(paras, self.report)
         last = paras[-1]
-        if not plain(last.chars).rstrip().endswith("./."):
-            self.report.add(CORRECTION, last.where, "thêm dấu kết thúc «./.» vào cuối đoạn cuối")
+        if not plain(last.chars).rstrip().endswith(END_MARK):
+            self.report.add(CORRECTION, last.where, f"thêm dấu kết thúc «{END_MARK}» vào cuối đoạn cuối")
         return body
 
     def _body_paras(self) -> list[Para]:
@@ -462,9 +463,9 @@ class _Reader:
         title: list[str] = []
         lines = [line for line, _ in parts.authority]
         self.use(*(para for _, para in parts.authority))
-        last_prefix = max((i for i, line in enumerate(lines) if grammar.PRINTED_AUTHORITY_LINE.match(line)), default=-1)
+        last_prefix = max((i for i, line in enumerate(lines) if PRINTED_AUTHORITY_LINE.match(line)), default=-1)
         for index, line in enumerate(lines):
-            match = grammar.PRINTED_AUTHORITY_LINE.match(line)
+            match = PRINTED_AUTHORITY_LINE.match(line)
             if match:
                 authority.append(f"{match.group(1)}. {match.group(2) or ''}".rstrip())
             elif index > last_prefix or not authority:

@@ -116,3 +116,17 @@ ADDRESSEE_ITEM_END: Final = ";"
 ADDRESSEE_LAST_END: Final = "."
 ARCHIVE_PREFIX: Final = "- Lưu: "
 """What the archive line starts with; the archive grammar is in nd30.grammar."""
+
+# --- the end mark (nd30.md §4 "End mark", rule 13) -------------------------------------------
+
+END_MARK: Final = "./."
+"""What closes a document's content, appended to its last sentence in every Phụ lục III sample.
+
+Read as the last sentence's full stop followed by "/." (nothing follows): the "." of the mark is
+the sentence's own, so a last sentence ending with "." takes only "/." ("… thực hiện./.") and the
+mark is never printed after another sentence mark. A last paragraph ending with ":", ";" or ","
+announces content that is not there, and one ending with "?" or "!" has no full stop for the mark
+to complete: `tbkl check` refuses both (END_MARK_NOT_AFTER), rather than print ":./." or "?./.".
+"""
+END_MARK_NOT_AFTER: Final = (":", ";", ",", "?", "!")
+"""Marks a last paragraph may not end with: the end mark completes a full stop, and nothing else."""

@@ -17,6 +17,7 @@ from tbkl_gen.markup import Footnote, Span, parse_inline
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.format import (
     ADDRESSEE_HEAD,
+    END_MARK,
     PRINTED_ADDRESSEE_SIZE,
     PRINTED_UNDER_TEXT_RATIO,
     UNDER_TEXT_RATIO,
@@ -151,7 +152,7 @@ def lay_out(notice: Notice) -> Layout:
         footnotes=tuple(builder.footnotes),
         noi_nhan=tuple(recipient(item) for item in notice.noi_nhan),
         luu=printed_archive(archive(notice.luu), _optional(notice.nguoi_soan), _optional(notice.so_ban)),
-        quyen_han=tuple(vn.upper(clean(line)) for line in notice.nguoi_ky.quyen_han),
+        quyen_han=tuple(vn.upper(clean(line)) for line in notice.nguoi_ky.quyen_han if clean(line)),
         chuc_vu=vn.upper(clean(notice.nguoi_ky.chuc_vu)),
         ho_ten=clean(notice.nguoi_ky.ho_ten),
         co_quan_line_mm=round(co_quan_width * UNDERLINE_RATIO, 1),
@@ -221,8 +222,14 @@ def _blocks(builder: _Builder, blocks: list) -> None:
 
 
 def _with_end_mark(paragraphs: list[Paragraph]) -> list[Paragraph]:
-    """Return paragraphs whose last one ends with "./.", added when the drafter left it out."""
-    if not paragraphs:
+    """Return paragraphs whose last one ends with "./.", added when the drafter left it out.
+
+    The paragraph as printed decides, not its last run: "*(Đính kèm …).*/." already ends with the
+    mark across an italic run and a plain one (as the importer keeps an original's runs), and gets
+    no second one. The mark completes the last sentence's full stop (nd30 END_MARK); a paragraph
+    ending with another sentence mark never gets here, `tbkl check` refuses it.
+    """
+    if not paragraphs or paragraphs[-1].text.rstrip().endswith(END_MARK):
         return paragraphs
     last = paragraphs[-1]
     spans = list(last.spans)
@@ -230,6 +237,6 @@ def _with_end_mark(paragraphs: list[Paragraph]) -> list[Paragraph]:
     if text_index is not None and text_index == len(spans) - 1:
         tail = spans[text_index]
         spans[text_index] = Span(vn.with_end_mark(tail.text), tail.bold, tail.italic)
-    elif not last.text.rstrip().endswith("./."):
-        spans.append(Span("./."))
+    else:
+        spans.append(Span(END_MARK))
     return [*paragraphs[:-1], Paragraph(last.kind, tuple(spans), last.label)]
