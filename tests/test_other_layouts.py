@@ -163,3 +163,17 @@ def test_a_line_typed_after_a_break_and_kinh_gui_in_a_table_are_found_and_import
     assert data["kinh_gui"] == (kinh_gui[0] if len(kinh_gui) == 1 else list(kinh_gui))
     report = (tmp_path / "bao-cao.txt").read_text(encoding="utf-8")
     assert "đường kẻ gõ bằng ký tự «___" in report and "bảng ngoài phần đầu" not in report
+
+
+@pytest.mark.parametrize(("indent_mm", "status"), [(55.0, "dat"), (0.0, "loi")], ids=["pushed-to-the-middle", "flush-left"])
+def test_one_addressee_set_by_an_indent_is_judged_where_it_stands(ours: Path, tmp_path: Path, indent_mm: float, status: str) -> None:
+    path = write(ours, tmp_path / "khac.docx", shapes="vml", summary="shape", kinh_gui=ONE)
+    document = docx.Document(str(path))
+    line = next(p for p in document.paragraphs if p.text.startswith("Kính gửi"))
+    line.alignment = docx.enum.text.WD_ALIGN_PARAGRAPH.LEFT
+    line.paragraph_format.left_indent = docx.shared.Mm(indent_mm)
+    document.save(str(path))
+    got, detail = _results(path)[27]
+    assert got == status, detail
+    if status == "loi":
+        assert re.fullmatch(r"«Kính gửi: Sở Xây dựng\.»: căn trái, cần căn giữa \(lệch sang trái \d+,\d mm\)", detail)

@@ -119,6 +119,15 @@ def _text_centre_mm(doc: Doc, para: Para, width_mm: float) -> float:
     return left + width_mm / 2
 
 
+def off_centre_mm(doc: Doc, para: Para) -> float:
+    """Return how far the middle of a paragraph's widest line lies from the middle of its column, in mm (right is positive).
+
+    A line set by indents or tabs instead of centring ("Kính gửi: …" pushed right) is found where it stands.
+    """
+    width = _widest_line_mm(doc, [para])
+    return _text_centre_mm(doc, para, width) - _container_width(doc, para) / TWIPS_PER_MM / 2
+
+
 @dataclass(frozen=True)
 class _Band:
     top: float
