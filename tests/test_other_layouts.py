@@ -177,3 +177,23 @@ def test_one_addressee_set_by_an_indent_is_judged_where_it_stands(ours: Path, tm
     assert got == status, detail
     if status == "loi":
         assert re.fullmatch(r"«Kính gửi: Sở Xây dựng\.»: căn trái, cần căn giữa \(lệch sang trái \d+,\d mm\)", detail)
+
+
+def test_lines_typed_in_the_heading_are_lines_told_as_typed_and_never_part_of_the_name(ours: Path, tmp_path: Path) -> None:
+    path = write(ours, tmp_path / "khac.docx", shapes="typed", summary="typed", kinh_gui=ONE)
+    results = _results(path)
+    assert [f"{rule}: {detail}" for rule, (status, detail) in results.items() if status == "loi"] == []
+    assert {rule: status for rule, (status, _) in results.items() if status == "canh_bao"} == {
+        5: "canh_bao",
+        10: "canh_bao",
+        26: "canh_bao",
+    }
+    assert results[6] == ("dat", "«ỦY BAN NHÂN DÂN / TỈNH QUẢNG NAM»: đậm, đứng, cỡ 13 pt, căn giữa; không có dòng cơ quan chủ quản")
+    for name in ("Tiêu ngữ", "tên cơ quan", "trích yếu"):
+        assert f"đường kẻ dưới {name}: đường kẻ gõ bằng ký tự «___" in results[26][1]
+    imported = render_cli(["import", str(path), "-o", str(tmp_path / "src"), "--report", str(tmp_path / "bao-cao.txt")])
+    assert imported.exit_code == 0, imported.output
+    data = yaml.safe_load((tmp_path / "src" / "khac.yaml").read_text(encoding="utf-8"))
+    assert data["co_quan"]["ten"] == ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NAM"]
+    report = (tmp_path / "bao-cao.txt").read_text(encoding="utf-8")
+    assert report.count("đường kẻ gõ bằng ký tự") == 3 and "không thuộc phần nào" not in report

@@ -35,6 +35,8 @@ class NoticeParts:
     summary: list[Para] = field(default_factory=list)
     summary_typed_line: Para | None = None
     """A paragraph holding only "_____" (or "-----") under the summary: its line, typed instead of drawn."""
+    typed_lines: list[Para] = field(default_factory=list)
+    """Paragraphs of "_____" or "-----" in the heading (under the issuing body or the motto): lines typed, not text."""
     addressee_head: Para | None = None
     """The paragraph that starts with "Kính gửi" (ô 9a)."""
     addressees: list[tuple[str, Para]] = field(default_factory=list)
@@ -65,6 +67,9 @@ def locate(doc: Doc, symbol_abbrev: str | None) -> NoticeParts:
         None,
     )
     _locate_issuer(notice, head)
+    if notice.motto is not None:
+        below = [p for p in head if p.cell == notice.motto.cell and p.order > notice.motto.order and not p.empty][:1]
+        notice.typed_lines += [p for p in below if typed_rule(p.text)]
     _locate_summary_and_body(notice, paras)
     return notice
 
@@ -95,6 +100,9 @@ def _locate_issuer(notice: NoticeParts, head: list[Para]) -> None:
         if notice.number is not None and para is notice.number:
             break
         if id(para) in taken or para.empty:
+            continue
+        if typed_rule(para.text):
+            notice.typed_lines.append(para)  # the issuing body's line, typed: not a line of its name
             continue
         issuer.append(para)
     # A parent body line sits above the issuing body and is not bold; a bold line that starts with

@@ -249,7 +249,9 @@ def _rule_05_motto(n: NoticeParts) -> tuple[str, str]:
     problems += _findings(_checks(para, _check_bold(para, True), _check_sizes(para, nd30.MOTTO_SIZES)))
     line = check_line(n.doc, [para], own_length=True)
     problems += [f"đường kẻ dưới Tiêu ngữ: {p}" for p in line.length]
-    return _result(problems, f"{quoted(para.text)}: {_describe(para)}; đường kẻ: {line.found}")
+    return _result(
+        problems, f"{quoted(para.text)}: {_describe(para)}; đường kẻ: {line.found}", [f"đường kẻ dưới Tiêu ngữ: {w}" for w in line.typed]
+    )
 
 
 def _directly_after(doc: Doc, first: Para, second: Para) -> bool:
