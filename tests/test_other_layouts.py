@@ -197,3 +197,23 @@ def test_lines_typed_in_the_heading_are_lines_told_as_typed_and_never_part_of_th
     assert data["co_quan"]["ten"] == ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NAM"]
     report = (tmp_path / "bao-cao.txt").read_text(encoding="utf-8")
     assert report.count("đường kẻ gõ bằng ký tự") == 3 and "không thuộc phần nào" not in report
+
+
+def test_addressees_typed_without_dashes_under_a_bare_kinh_gui_are_still_the_list(ours: Path, tmp_path: Path) -> None:
+    path = write(ours, tmp_path / "khac.docx", shapes="vml", summary="shape", kinh_gui=SEVERAL)
+    document = docx.Document(str(path))
+    head = next(p for p in document.paragraphs if p.text.startswith("Kính gửi"))
+    for run in head.runs[1:]:
+        run._r.getparent().remove(run._r)
+    head.add_run("")
+    for paragraph in document.paragraphs:
+        if paragraph.text.startswith("- Sở Nội vụ") or paragraph.text.startswith("- Ủy ban"):
+            paragraph.runs[0].text = paragraph.runs[0].text.removeprefix("- ")
+    first = head.insert_paragraph_before("Sở Tài chính;")
+    head._p.addnext(first._p)  # under the head, as the first item
+    document.save(str(path))
+    parts = locate(read_document(docx.Document(str(path))), None)
+    assert [line for line, _ in parts.addressees] == ["Sở Tài chính;", "Sở Nội vụ;", "Ủy ban nhân dân các xã, phường."]
+    assert parts.body[0].norm.startswith("Ngày 22/12/2021")
+    status, detail = _results(path)[27]
+    assert status == "loi" and detail == "3 dòng không bắt đầu bằng «- » (ví dụ «Sở Tài chính;», «Sở Nội vụ;»)"

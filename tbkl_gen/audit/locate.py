@@ -183,9 +183,12 @@ def _locate_addressees(notice: NoticeParts, paras: list[Para], index: int) -> in
     index = ahead + 1
     if lines and not _is_item(lines[0]):
         return index  # one addressee on the head's line
+    bare_head = not lines
     while index < len(paras) and not (lines and lines[-1].endswith(".")):
         para = paras[index]
-        if para.cell is not None or para.empty or not _is_item(para.norm) or _starts_body_text(para):
+        # Items are "- …" lines; under a bare "Kính gửi:" an office may leave the dashes out ("Sở Tài chính;").
+        bare = bare_head and para.norm.endswith((";", ".")) and len(para.norm) <= _ADDRESSEE_MAX
+        if para.cell is not None or para.empty or not (_is_item(para.norm) or bare) or _starts_body_text(para):
             break
         lines = [line for line in (norm(piece) for piece in para.text.split("\n")) if line]
         notice.addressees += [(line, para) for line in lines]
@@ -207,6 +210,10 @@ def _addressees_in_table(notice: NoticeParts, paras: list[Para], head: Para, ind
         if para is not head and para.order > head.order:
             notice.addressees += [(line, para) for line in (norm(piece) for piece in para.text.split("\n")) if line]
     return table[-1].order + 1
+
+
+# The longest line taken as an addressee under a bare "Kính gửi:" when it has no dash: longer is a sentence.
+_ADDRESSEE_MAX = 150
 
 
 def _is_item(text: str) -> bool:
