@@ -786,7 +786,9 @@ def test_the_real_serve_answers_about_a_fifo_and_stops_on_sigterm_within_seconds
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(request, timeout=10)
         assert refused.value.code == 422
-        assert json.loads(refused.value.read())["loi"].startswith("notices/2026/ong.yaml: đây là ống dẫn, không phải tệp thông báo thường")
+        assert json.loads(refused.value.read())["loi"].startswith(
+            "notices/2026/ong.yaml: đây là một ống dẫn (FIFO), không phải tệp thông báo thường"
+        )
         for _ in range(50):  # slow connections, and a request waiting for a body that never comes
             connection = sockets.create_connection(("127.0.0.1", port))
             connection.sendall(b"GET / HTTP/1.1\r\nHo")
