@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from tbkl_gen import __version__
 from tbkl_gen.errors import OutputFailed, OutputLocked, Place, Problem, SameOutput, Severity, TbklError
+from tbkl_gen.source.names import is_source_name
 from tbkl_gen.source.workspace import Workspace
 from tbkl_gen.wordfile import MAX_FILE_BYTES
 from tbkl_gen.files import commit, discard, stage, write_file
@@ -51,7 +52,6 @@ Stamp = dict[str, Any]
 """A manifest entry: the hashes a notice was rendered from (texts), and where its number was written."""
 
 MANIFEST_NAME = ".tbkl-manifest.json"
-SOURCE_SUFFIXES = (".yaml", ".yml")
 # Below this many notices a process pool costs more than it saves.
 POOL_THRESHOLD = 16
 # Larger than any manifest or template we write; a bigger file is not read.
@@ -105,7 +105,7 @@ def find_sources(paths: Iterable[Path], problems: list[Problem] | None = None) -
                     _check_link(Path(folder, name), root, problems)
             relative = Path(os.path.relpath(folder, path))
             for name in sorted(files):
-                if name.endswith(SOURCE_SUFFIXES) and not name.startswith("."):
+                if is_source_name(name):
                     source = Path(folder, name)
                     if source.is_symlink() and not _check_link(source, root, problems):
                         continue

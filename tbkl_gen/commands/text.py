@@ -23,10 +23,10 @@ from pathlib import Path
 
 from tbkl_gen.errors import NoticeInvalid, Problem, TbklError, UnreadableDocx
 from tbkl_gen.files import write_file
+from tbkl_gen.source.names import SOURCE_SUFFIXES
 from tbkl_gen.wordfile import refuse_unless_regular
 
 DOCX_SUFFIXES = (".docx", ".docm")
-SOURCE_SUFFIXES = (".yaml", ".yml")
 NOTES_HEADING = "Chú thích:"
 
 
