@@ -81,6 +81,11 @@ def _display_path(path: Path, base: Path | None) -> str:
     return path.as_posix()
 
 
+def shortened(text: str, limit: int = 40) -> str:
+    """Return drafter text short enough to quote in a one-line message: its first limit characters and "…"."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 class TbklError(Exception):
     """Base of the errors a user can cause; the CLI prints them without a traceback."""
 

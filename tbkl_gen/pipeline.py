@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from tbkl_gen.errors import Place, Problem, Severity, TbklError
+from tbkl_gen.errors import Place, Problem, Severity, TbklError, shortened
 from tbkl_gen.nd30.words import number_text
 from tbkl_gen.notice.model import Notice
 from tbkl_gen.source.load import Loaded, load_notice, load_text
@@ -375,7 +375,7 @@ def problems_of_workspace(workspace: Workspace) -> list[Problem]:
 
 
 def _number_shown(number: str) -> str:
-    return number_text(number) if number.isascii() and number.isdigit() and len(number) <= 6 else number[:40]
+    return number_text(number) if number.isascii() and number.isdigit() and len(number) <= 6 else shortened(number)
 
 
 def _words(text: str) -> str:

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from tbkl_gen.errors import shortened
 from tbkl_gen.nd30.units import TWIPS_PER_MM
 
 
@@ -56,7 +57,7 @@ def fold(text: str) -> str:
 def quoted(text: str, limit: int = 45) -> str:
     """Return text on one line in «», cut to limit characters, to quote in a finding."""
     text = norm(text)
-    return f"«{text if len(text) <= limit else text[: limit - 1] + '…'}»"
+    return f"«{shortened(text, limit - 1)}»"
 
 
 def _has_letters(text: str) -> bool:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from tbkl_gen.audit.locate import NoticeParts, locate
+from tbkl_gen.errors import shortened
 from tbkl_gen.audit.ooxml import W, WP
 from tbkl_gen.audit.reader import Doc, Para, read_document, related_root
 from tbkl_gen.audit.styles import StyleSheet
@@ -317,14 +318,14 @@ class _Reader:
         for para in self.parts.typed_lines:
             self.use(para)
             self.report.add(
-                CORRECTION, self.where(para), f"đường kẻ gõ bằng ký tự «{_short(para.norm, 20)}» ở phần đầu: bỏ, mẫu tự vẽ đường kẻ"
+                CORRECTION, self.where(para), f"đường kẻ gõ bằng ký tự «{shortened(para.norm, 19)}» ở phần đầu: bỏ, mẫu tự vẽ đường kẻ"
             )
         under = self.parts.summary_typed_line
         if under is not None:
             self.use(under)
             typed = norm(under.text.split("\n")[-1])
             self.report.add(
-                CORRECTION, self.where(under), f"đường kẻ gõ bằng ký tự «{_short(typed, 20)}» dưới trích yếu: bỏ, mẫu tự vẽ đường kẻ"
+                CORRECTION, self.where(under), f"đường kẻ gõ bằng ký tự «{shortened(typed, 19)}» dưới trích yếu: bỏ, mẫu tự vẽ đường kẻ"
             )
 
     def _addressees(self) -> list[str]:
@@ -528,7 +529,7 @@ class _Reader:
                 text, _ = to_markup(self._spaced(cleaned(chars), "chú thích"), in_note=True)
                 notes[key + note.get(W + "id", "")] = text
                 if key == "e" and text:
-                    self.report.add(CORRECTION, "chú thích cuối văn bản", f"«{_short(text)}» in thành chú thích cuối trang")
+                    self.report.add(CORRECTION, "chú thích cuối văn bản", f"«{shortened(text, 59)}» in thành chú thích cuối trang")
         return notes
 
     def _leftovers(self) -> None:
@@ -656,10 +657,6 @@ def _drafter_after_space(content: str) -> str:
 
 _ARCHIVE_REWRITES = (_drafter_in_brackets, _drafter_after_stop, _bare_copies, _drafter_after_space)
 """How offices type the drafter and the copies otherwise than printed, tried in turn and together."""
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _insert_after(data: dict[str, Any], after: str, key: str, value: Any) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tbkl_gen.errors import Place, Problem
+from tbkl_gen.errors import Place, Problem, shortened
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice import paths
 from tbkl_gen.notice.model import ALL_KEYS, BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS, Notice
@@ -415,8 +415,7 @@ def _type_hint(kind: str, name: str, value: Any) -> str:
 
 def _describe(value: Any) -> str:
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:40] + "…"
-        return f"chuỗi “{shown}”"
+        return f"chuỗi “{shortened(value)}”"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):

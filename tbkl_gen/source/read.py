@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from tbkl_gen.errors import Place, Problem, Severity
+from tbkl_gen.errors import Place, Problem, Severity, shortened
 from tbkl_gen.notice.model import ALL_KEYS, BLOCK_KEYS
 from tbkl_gen.source.dates import impossible_date
 from tbkl_gen.source.indentation import (
@@ -630,7 +630,7 @@ class _Builder:
 def _unconstructable(node: Any) -> tuple[str, str]:
     """Explain a scalar YAML resolved to a type but could not build (2021-02-30, !!int abc)."""
     raw = node.value
-    shown = raw if len(raw) <= 40 else raw[:40] + "…"
+    shown = shortened(raw)
     if node.tag == "tag:yaml.org,2002:timestamp":
         match = yaml.constructor.SafeConstructor.timestamp_regexp.match(raw)
         if match is not None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from html import escape
 from itertools import accumulate
 from typing import TYPE_CHECKING
-from tbkl_gen.errors import UnreadablePart
+from tbkl_gen.errors import UnreadablePart, shortened
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -52,7 +52,7 @@ class Tag:
     @property
     def shown(self) -> str:
         """Return the tag as a message shows it: cut after a few dozen characters."""
-        return self.text if len(self.text) <= _SHOWN else self.text[:_SHOWN] + "…"
+        return shortened(self.text, _SHOWN)
 
     @property
     def closer(self) -> str:
