@@ -81,6 +81,13 @@ def _display_path(path: Path, base: Path | None) -> str:
     return path.as_posix()
 
 
+def in_order(file: Path | None, problems: list[Problem]) -> list[Problem]:
+    """Return file's own problems in line and column order, then those without a line, then those
+    in files it inherits from (tbkl.yaml): the one order every problem is printed in."""
+    far = float("inf")
+    return sorted(problems, key=lambda p: (p.place.file not in (None, file), p.place.line or far, p.place.column or 0))
+
+
 def shortened(text: str, limit: int = 40) -> str:
     """Return drafter text short enough to quote in a one-line message: its first limit characters and "…"."""
     return text if len(text) <= limit else text[:limit] + "…"

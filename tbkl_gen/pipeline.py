@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from tbkl_gen.errors import Place, Problem, Severity, TbklError, shortened
+from tbkl_gen.errors import Place, Problem, Severity, TbklError, in_order, shortened
 from tbkl_gen.nd30.words import number_text
 from tbkl_gen.notice.model import Notice
 from tbkl_gen.source.load import Loaded, load_notice, load_text
@@ -301,12 +301,6 @@ def unique(problems: list[Problem]) -> list[Problem]:
             seen.add(key)
             kept.append(problem)
     return kept
-
-
-def in_order(path: Path, problems: list[Problem]) -> list[Problem]:
-    """Return the notice's own problems in line order, then those in files it inherits from."""
-    far = float("inf")
-    return sorted(problems, key=lambda p: (p.place.file not in (None, path), p.place.line or far, p.place.column or 0))
 
 
 # --- a number is used once (across notices) -------------------------------------------------------

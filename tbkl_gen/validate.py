@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from itertools import combinations, pairwise
 
 from tbkl_gen import samples
-from tbkl_gen.errors import Problem, Severity, shortened
+from tbkl_gen.errors import Problem, Severity, in_order, shortened
 from tbkl_gen.markup import plain_text, unpaired_marks
 from tbkl_gen.source.dates import impossible_date
 from tbkl_gen.source.places import Path_, Source
@@ -54,7 +54,7 @@ def validate(notice: Notice, source: Source | None, *, today: dt.date | None = N
     """Return every problem of a notice that loaded, in source order."""
     checker = _Checker(notice, source or Source(path=None, data={}), today or dt.date.today())  # type: ignore[arg-type]
     checker.run()
-    return sorted(checker.problems, key=lambda p: (p.place.line or 0, p.place.column or 0))
+    return in_order(checker.source.path, checker.problems)
 
 
 class _Checker:

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tbkl_gen.errors import Place, Problem, shortened
+from tbkl_gen.errors import Place, Problem, in_order, shortened
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice import paths
 from tbkl_gen.notice.model import ALL_KEYS, BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS, Notice
@@ -28,7 +28,7 @@ from tbkl_gen.notice.validation import Notice as Model
 from tbkl_gen.notice.validation import to_notice
 from tbkl_gen.source.dates import typed_date_hint
 from tbkl_gen.source.places import Path_, Source, field_path
-from tbkl_gen.source.read import MAX_PROBLEMS, sorted_by_place
+from tbkl_gen.source.read import MAX_PROBLEMS
 
 _KIND_NAMES = (
     (bool, "giá trị đúng/sai"),
@@ -201,7 +201,7 @@ def _problems_from(source: Source, data: dict[str, Any], exc: ValidationError) -
         if (path, problem.message) not in seen:
             seen.add((path, problem.message))
             problems.append(problem)
-    return sorted_by_place(problems)
+    return in_order(source.path, problems)
 
 
 def _problem_for(source: Source, path: Path_, name: str, error: Mapping[str, Any], *, suggest: bool = True) -> Problem:
