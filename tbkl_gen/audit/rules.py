@@ -484,6 +484,9 @@ def _rule_13_end_mark(n: NoticeParts) -> tuple[str, str]:
     last = n.body[-1]
     text = last.norm
     ending = f"«…{text[-30:]}»" if len(text) > 30 else f"«{text}»"
+    before = text.removesuffix(nd30.END_MARK).rstrip()[-1:]
+    if text.endswith(nd30.END_MARK) and before in nd30.END_MARK_NOT_AFTER:
+        return STATUS_FAIL, f"đoạn cuối {ending}: dấu kết thúc «{nd30.END_MARK}» đứng sau «{before}», cần sau dấu chấm của câu cuối"
     if text.endswith(nd30.END_MARK):
         return STATUS_PASS, f"đoạn cuối kết thúc bằng «{nd30.END_MARK}»: {ending}"
     return STATUS_FAIL, f"đoạn cuối {ending} không kết thúc bằng «{nd30.END_MARK}»"
