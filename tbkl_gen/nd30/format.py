@@ -105,7 +105,9 @@ NATIONAL_NAME: Final = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 """Spelled "HÒA" as in the decree's rule text (the example column's "HOÀ" is not used)."""
 MOTTO: Final = "Độc lập - Tự do - Hạnh phúc"
 RECIPIENTS_HEAD: Final = "Nơi nhận:"
-ARCHIVE_PREFIX: Final = "- Lưu: "
+ARCHIVE_WORD: Final = "Lưu:"
+"""The archive line's word, which a drafter need not type."""
+ARCHIVE_PREFIX: Final = f"- {ARCHIVE_WORD} "
 """What the archive line starts with; the archive grammar is in nd30.grammar."""
 
 # --- the end mark (nd30.md §4 "End mark", rule 13) -------------------------------------------

@@ -38,6 +38,7 @@ from markupsafe import Markup
 
 from tbkl_gen import __version__
 
+from tbkl_gen.nd30.document_types import THONG_BAO
 from tbkl_gen.word import template_repair, template_tags, wordml
 from tbkl_gen.errors import TbklError, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
 from tbkl_gen.word.layout import Layout
@@ -62,7 +63,7 @@ CONTRACT = {
     "co_quan": "co_quan.chu_quan (dòng chủ quản hoặc rỗng), co_quan.ten (danh sách dòng tên cơ quan)",
     "gach_co_quan": "đoạn đường kẻ dưới tên cơ quan (dùng với {{p gach_co_quan }})",
     "so": "số văn bản, hoặc khoảng trắng khi là dự thảo",
-    "ky_hieu": "ký hiệu, ví dụ TB-UBND",
+    "ky_hieu": f"ký hiệu, ví dụ {THONG_BAO.symbol('UBND')}",
     "do_khan": "mức độ khẩn hoặc rỗng",
     "o_khan": "đoạn khung độ khẩn (dùng với {{p o_khan }})",
     "dia_danh_ngay": "dòng địa danh, ngày tháng năm",
