@@ -24,8 +24,18 @@ from tbkl_gen.notice.model import BLOCK_CLASSES, Notice
 from tbkl_gen.nd30 import authority as signing
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.document_types import THONG_BAO
-from tbkl_gen.nd30.format import ARCHIVE_PREFIX, ARCHIVE_WORD, END_MARK, END_MARK_NOT_AFTER, PRINTED_ISSUER_SIZE, RECIPIENTS_HEAD
+from tbkl_gen.nd30.format import (
+    ADDRESSEE_HEAD,
+    ARCHIVE_PREFIX,
+    ARCHIVE_WORD,
+    END_MARK,
+    END_MARK_NOT_AFTER,
+    PRINTED_ISSUER_SIZE,
+    RECIPIENTS_HEAD,
+)
 from tbkl_gen.nd30.grammar import (
+    ADDRESSEE_LINE,
+    addressee,
     ACADEMIC_PREFIX,
     ARCHIVE_FORM,
     COPY_COUNT_SHAPE,
@@ -73,6 +83,7 @@ class _Checker:
         self.check_number()
         self.check_issuer()
         self.check_signer()
+        self.check_addressees()
         self.check_recipients()
         self.check_text()
         self.check_slips()
@@ -244,6 +255,32 @@ class _Checker:
             report(path, "họ tên viết hoa chữ đầu mỗi tiếng, không viết in hoa cả tên", f"viết “{fixed}”", "caps")
 
     # --- recipients ---------------------------------------------------------------------------
+
+    def check_addressees(self) -> None:
+        """Hold "Kính gửi" (ô 9a) to what the layout prints: one addressee a line, punctuation added by the tool."""
+        head = ADDRESSEE_HEAD.rstrip(":")
+        seen: dict[str, int] = {}
+        for index, item in enumerate(self.notice.kinh_gui):
+            path = ("kinh_gui", index)
+            stripped = " ".join(item.split())
+            if not stripped or not addressee(stripped):
+                self.warn(path, "mục kính gửi rỗng", "xóa mục thừa, hoặc ghi tên cơ quan, cá nhân nhận văn bản", "empty_item")
+                continue
+            if ADDRESSEE_LINE.match(stripped):
+                self.warn(path, f"không gõ “{head}”", f"công cụ tự in “{ADDRESSEE_HEAD}”; chỉ ghi tên nơi nhận", "punctuation")
+            elif stripped.startswith(("-", "–", "+", "•")):
+                self.warn(
+                    path, f"không gõ “{stripped[0]}” đầu dòng kính gửi", "công cụ tự thêm dấu “-” khi có từ hai nơi nhận", "punctuation"
+                )
+            if stripped.endswith((";", ".", ",")):
+                self.warn(path, f"không gõ “{stripped[-1]}” cuối dòng kính gửi", "công cụ tự thêm “;” và “.” ở dòng cuối", "punctuation")
+            key = vn.upper(addressee(stripped))
+            if key in seen:
+                first = self.source.place(("kinh_gui", seen[key]))
+                where = f" (đã có ở dòng {first.line})" if first.line else ""
+                self.warn(path, f"nơi nhận “{shown(stripped)}” lặp lại trong kinh_gui{where}", "xóa một dòng", "duplicate_recipient")
+            else:
+                seen[key] = index
 
     def check_recipients(self) -> None:
         recipients = self.notice.noi_nhan
@@ -736,6 +773,8 @@ def _texts(notice: Notice) -> Iterator[tuple[Path_, str]]:
         yield ("co_quan", "ten", index), line
     if notice.co_quan.chu_quan:
         yield ("co_quan", "chu_quan"), notice.co_quan.chu_quan
+    for index, item in enumerate(notice.kinh_gui):
+        yield ("kinh_gui", index), item
     for index, item in enumerate(notice.noi_nhan):
         yield ("noi_nhan", index), item
     yield ("luu",), notice.luu

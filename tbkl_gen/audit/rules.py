@@ -1,4 +1,4 @@
-"""The machine-checkable rules 1-26 of Decree 30/2020 (nd30.md §11-12), each on a located notice.
+"""The machine-checkable rules 1-26 of Decree 30/2020 (nd30.md §11-12) and "Kính gửi" (27), each on a located notice.
 
 The values and grammars come from tbkl_gen.nd30 (format and grammar): the same ones the checks
 on a source read, so a notice `tbkl check` accepts renders to a .docx these rules pass.
@@ -17,7 +17,7 @@ from tbkl_gen.audit.geometry import check_line
 from tbkl_gen.audit.locate import ITEM_LABEL, NoticeParts, locate
 from tbkl_gen.audit.ooxml import W
 from tbkl_gen.audit.reader import THEME_COLOR_SLOTS, Doc, Para, own_runs, read_document
-from tbkl_gen.audit.report import STATUS_FAIL, STATUS_PASS, RuleResult
+from tbkl_gen.audit.report import STATUS_FAIL, STATUS_NOT_APPLICABLE, STATUS_PASS, STATUS_WARNING, RuleResult
 from tbkl_gen.audit.styles import FONT_SLOTS, RunFormat, StyleSheet
 from tbkl_gen.audit.text import decimal, fold, is_upper, mm_text, pt_text, pts_text, quoted
 from tbkl_gen.nd30 import format as nd30
@@ -106,9 +106,11 @@ def _describe(para: Para) -> str:
     return f"{bold}, {italic}, cỡ {pts_text(para.sizes)} pt, {align}"
 
 
-def _result(problems: list[str], found: str) -> tuple[str, str]:
+def _result(problems: list[str], found: str, warnings: list[str] | None = None) -> tuple[str, str]:
     if problems:
-        return STATUS_FAIL, "; ".join(problems)
+        return STATUS_FAIL, "; ".join([*problems, *(warnings or [])])
+    if warnings:
+        return STATUS_WARNING, "; ".join(warnings)
     return STATUS_PASS, found
 
 
@@ -387,11 +389,12 @@ def _rule_10_title_summary(n: NoticeParts) -> tuple[str, str]:
     summary_text = " ".join(p.norm for p in n.summary)
     if grammar.all_caps(summary_text):
         problems.append(f"trích yếu {quoted(summary_text)} viết hoa toàn bộ, cần chữ thường")
-    line = check_line(n.doc, n.summary, own_length=False)
+    line = check_line(n.doc, n.summary, own_length=False, typed=n.summary_typed_line)
     problems += [f"đường kẻ dưới trích yếu: {p}" for p in line.length]
     return _result(
         problems,
         f"«{THONG_BAO.title}»: {_describe(title)}; trích yếu: {_describe(n.summary[0])}; đường kẻ: {line.found}",
+        [f"đường kẻ dưới trích yếu: {w}" for w in line.typed],
     )
 
 
@@ -585,6 +588,40 @@ def _rule_17_recipient_lines(n: NoticeParts) -> tuple[str, str]:
         problems.append(f"dòng cuối {quoted(last)} không kết thúc bằng «.»")
     problems = list(dict.fromkeys(problems))
     return _result(problems, f"{len(n.recipients)} dòng nơi nhận cỡ 11 pt, dòng cuối {quoted(last)}")
+
+
+def _rule_27_addressees(n: NoticeParts) -> tuple[str, str]:
+    head = n.addressee_head
+    if head is None:
+        return STATUS_NOT_APPLICABLE, "không có dòng «Kính gửi» (thông báo gửi theo danh sách «Nơi nhận»)"
+    match = grammar.ADDRESSEE_LINE.match(head.norm)
+    problems = []
+    word = nd30.ADDRESSEE_HEAD.rstrip(":")
+    if match is None or not head.norm.startswith(word):
+        problems.append(f"{quoted(head.text)}: cần viết «{word}» chữ thường")
+    if match is not None and not re.match(r"^\S+\s+\S+\s*:", head.norm):
+        problems.append(f"{quoted(head.text)}: thiếu dấu hai chấm sau «{word}»")
+    paras = list({id(para): para for para in (head, *(para for _, para in n.addressees))}.values())
+    findings = []
+    for para in paras:
+        findings += _checks(para, _check_bold(para, False), _check_italic(para, False), _check_sizes(para, nd30.ADDRESSEE_SIZES))
+    lines = [text for text, _ in n.addressees]
+    if not lines:
+        problems.append(f"không có nơi nhận nào sau «{nd30.ADDRESSEE_HEAD}»")
+    elif len(lines) == 1 and not lines[0].startswith(("-", "–")):
+        if n.addressees[0][1] is head and head.cell is None:  # on the line of "Kính gửi:", not beside it in a table
+            findings += _checks(head, _check_centred(head))
+        shown = f"một nơi nhận cùng dòng: {quoted(head.text)}"
+    else:
+        for index, (text, para) in enumerate(n.addressees):
+            last = index == len(lines) - 1
+            want = nd30.ADDRESSEE_LAST_END if last else nd30.ADDRESSEE_ITEM_END
+            dash = None if text.startswith("- ") else "không bắt đầu bằng «- »"
+            end = None if text.endswith(want) else f"không kết thúc bằng «{want}»"
+            findings += _checks(para, dash, end, text=text)
+        shown = f"{len(lines)} nơi nhận, mỗi nơi một dòng «- …», dòng cuối {quoted(lines[-1])}"
+    problems = list(dict.fromkeys([*problems, *_findings(findings)]))
+    return _result(problems, f"«{word}»: {_describe(head)}; {shown}" if lines else "")
 
 
 @dataclass(frozen=True)
@@ -796,15 +833,16 @@ def _rule_26_lines(n: NoticeParts) -> tuple[str, str]:
         ("tên cơ quan", n.issuer, False),
         ("trích yếu", n.summary, False),
     )
-    problems, found = [], []
+    problems, found, warnings = [], [], []
     for name, block, own_length in blocks:
         if not block:
             problems.append(f"không tìm thấy {name}")
             continue
-        line = check_line(n.doc, block, own_length=own_length)
+        line = check_line(n.doc, block, own_length=own_length, typed=n.summary_typed_line if block is n.summary else None)
         problems += [f"đường kẻ dưới {name}: {p}" for p in [*line.length, *line.placement]]
+        warnings += [f"đường kẻ dưới {name}: {w}" for w in line.typed]
         found.append(f"dưới {name}: {line.found}")
-    return _result(problems, "; ".join(found))
+    return _result(problems, "; ".join(found), warnings)
 
 
 RULES: tuple[tuple[int, str, Callable[[NoticeParts], tuple[str, str]]], ...] = (
@@ -834,6 +872,7 @@ RULES: tuple[tuple[int, str, Callable[[NoticeParts], tuple[str, str]]], ...] = (
     (24, "Họ tên người ký: chữ đứng, đậm, không học hàm", _rule_24_signer_plain),
     (25, "Số trang: căn giữa, cỡ chữ, chữ số Ả Rập từ 1", _rule_25_page_number_format),
     (26, "Các đường kẻ ngang", _rule_26_lines),
+    (27, "Dòng «Kính gửi»", _rule_27_addressees),
 )
 
 

@@ -59,6 +59,8 @@ RECIPIENTS_HEAD_SIZES: Final = (12,)
 """The "Nơi nhận:" line."""
 RECIPIENT_SIZES: Final = (11,)
 """Each recipient line and the archive line."""
+ADDRESSEE_SIZES: Final = (13, 14)
+"""The "Kính gửi" line or list under the summary (ô 9a): lower case, upright, not bold."""
 URGENCY_SIZES: Final = (13, 14)
 PAGE_NUMBER_SIZES: Final = (13, 14)
 
@@ -73,6 +75,7 @@ PRINTED_BODY_SIZE: Final = 14
 PRINTED_SIGNER_SIZE: Final = 14
 PRINTED_RECIPIENTS_HEAD_SIZE: Final = 12
 PRINTED_RECIPIENT_SIZE: Final = 11
+PRINTED_ADDRESSEE_SIZE: Final = 14
 PRINTED_URGENCY_SIZE: Final = 13
 PRINTED_PAGE_NUMBER_SIZE: Final = 14
 
@@ -105,6 +108,12 @@ NATIONAL_NAME: Final = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 """Spelled "HÒA" as in the decree's rule text (the example column's "HOÀ" is not used)."""
 MOTTO: Final = "Độc lập - Tự do - Hạnh phúc"
 RECIPIENTS_HEAD: Final = "Nơi nhận:"
+ADDRESSEE_HEAD: Final = "Kính gửi:"
+"""Ô 9a (Phụ lục I, II.9.d): one addressee on the same line after it ("Kính gửi: Bộ Nội vụ"); two or
+more each on a line of their own, "- " first, ";" last, "." on the last one, the dashes aligned
+under its colon."""
+ADDRESSEE_ITEM_END: Final = ";"
+ADDRESSEE_LAST_END: Final = "."
 ARCHIVE_WORD: Final = "Lưu:"
 """The archive line's word, which a drafter need not type."""
 ARCHIVE_PREFIX: Final = f"- {ARCHIVE_WORD} "

@@ -13,6 +13,7 @@ import unicodedata
 from typing import Final
 
 from tbkl_gen.nd30.document_types import THONG_BAO, DocumentType
+from tbkl_gen.nd30.format import ADDRESSEE_HEAD, ADDRESSEE_ITEM_END, ADDRESSEE_LAST_END
 
 # --- letters ------------------------------------------------------------------------------------
 
@@ -181,3 +182,44 @@ def archive_holds(content: str) -> tuple[bool, bool]:
 def is_archive(content: str) -> bool:
     """Return whether the archive line's content (after "Lưu: ") follows the decree."""
     return ARCHIVE_SHAPE.match(" ".join(content.split())) is not None
+
+
+# --- "Kính gửi" and the lines under the heading (nd30.md §3.5, Phụ lục I II.9.d) ---------------
+
+ADDRESSEE_LINE: Final = re.compile(
+    r"^" + r"\s*".join(re.escape(word) for word in ADDRESSEE_HEAD.rstrip(":").split()) + r"\s*:?\s*(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+"""A "Kính gửi" line as found in any .docx: what follows the head (one addressee, the first item, or nothing)."""
+
+
+def addressee_lines(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the "Kính gửi" lines as printed (Phụ lục I, II.9.d), or none.
+
+    One addressee stands on the line of "Kính gửi:" ("Kính gửi: Sở Tài chính"); two or more go
+    below it, one a line, "- " first, ";" after each and "." after the last.
+    """
+    if not names:
+        return ()
+    if len(names) == 1:
+        return (f"{ADDRESSEE_HEAD} {names[0]}",)
+    last = len(names) - 1
+    return (ADDRESSEE_HEAD, *(f"- {name}{ADDRESSEE_LAST_END if index == last else ADDRESSEE_ITEM_END}" for index, name in enumerate(names)))
+
+
+def addressee(typed: str) -> str:
+    """Return an addressee as a source holds it: without "Kính gửi:", the dash and the end mark the layout prints."""
+    text = " ".join(typed.split())
+    match = ADDRESSEE_LINE.match(text)
+    if match is not None:
+        text = match.group("rest")
+    return re.sub(r"^[-–—•+]\s*", "", text).rstrip(" ;.,")
+
+
+TYPED_RULE: Final = re.compile(r"_{3,}|[-–—―─]{4,}")
+"""A horizontal line typed with characters instead of drawn ("_____________", "------"), spaces left out."""
+
+
+def typed_rule(text: str) -> bool:
+    """Return whether a line of text is only a typed horizontal line (spaces between the characters allowed)."""
+    return TYPED_RULE.fullmatch("".join(text.split())) is not None

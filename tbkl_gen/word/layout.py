@@ -15,8 +15,14 @@ from dataclasses import dataclass, field
 
 from tbkl_gen.markup import Footnote, Span, parse_inline
 from tbkl_gen.nd30 import words as vn
-from tbkl_gen.nd30.format import END_MARK, PRINTED_UNDER_TEXT_RATIO, UNDER_TEXT_RATIO
-from tbkl_gen.nd30.grammar import archive_content, printed_archive
+from tbkl_gen.nd30.format import (
+    ADDRESSEE_HEAD,
+    END_MARK,
+    PRINTED_ADDRESSEE_SIZE,
+    PRINTED_UNDER_TEXT_RATIO,
+    UNDER_TEXT_RATIO,
+)
+from tbkl_gen.nd30.grammar import addressee, addressee_lines, archive_content, printed_archive
 from tbkl_gen.notice.model import Cong, Diem, Gach, Khoan, Muc, Notice
 from tbkl_gen.nd30.text_width import text_width_mm, wrapped_widths_mm
 
@@ -55,6 +61,8 @@ class Layout:
     """The summary on one line: where the drafter broke it, a space."""
     trich_yeu_dong: tuple[str, ...]
     """The summary by the lines the drafter chose (one item when none was chosen); each may wrap."""
+    kinh_gui: tuple[str, ...]
+    """The addressees under the summary (ô 9a), without "Kính gửi:", dashes or end marks; often none."""
     paragraphs: tuple[Paragraph, ...]
     footnotes: tuple[Footnote, ...]
     noi_nhan: tuple[str, ...]
@@ -84,6 +92,23 @@ class Layout:
         if low <= high:
             return round((low + high) / 2, 1)
         return round(wrapped * UNDERLINE_RATIO, 1)
+
+    @property
+    def kinh_gui_dong(self) -> tuple[str, ...]:
+        """Return the "Kính gửi" lines as printed (`nd30.grammar.addressee_lines`), or none."""
+        return addressee_lines(self.kinh_gui)
+
+    def kinh_gui_indents_in(self, column_mm: float) -> tuple[float, float, float]:
+        """Return, in mm, where "Kính gửi:" starts, where the dashes under its colon start, and the dash's width.
+
+        The block (the head, then the widest item) is centred in a column column_mm wide, and
+        starts at the column's left edge when it is wider; an item that wraps goes on under its
+        text, past the dash.
+        """
+        head = text_width_mm(ADDRESSEE_HEAD.rstrip(":"), PRINTED_ADDRESSEE_SIZE, bold=False)
+        widest = max((text_width_mm(line, PRINTED_ADDRESSEE_SIZE, bold=False) for line in self.kinh_gui_dong[1:]), default=0.0)
+        left = max(0.0, (column_mm - head - widest) / 2)
+        return round(left, 1), round(left + head, 1), round(text_width_mm("- ", PRINTED_ADDRESSEE_SIZE, bold=False), 1)
 
 
 @dataclass
@@ -122,6 +147,7 @@ def lay_out(notice: Notice) -> Layout:
         do_khan=notice.do_khan,
         trich_yeu=" ".join(trich_yeu_dong),
         trich_yeu_dong=trich_yeu_dong,
+        kinh_gui=tuple(name for name in (addressee(clean(item)) for item in notice.kinh_gui) if name),
         paragraphs=tuple(paragraphs),
         footnotes=tuple(builder.footnotes),
         noi_nhan=tuple(recipient(item) for item in notice.noi_nhan),
