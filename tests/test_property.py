@@ -273,6 +273,14 @@ SIGNERS_ALLOWED = [
     (["TM. ỦY BAN NHÂN DÂN", "Q. CHỦ TỊCH"], "PHÓ CHỦ TỊCH"),
     (["TM. ỦY BAN NHÂN DÂN"], "Q. CHỦ TỊCH"),
 ]
+# Phụ lục I II.9.d: "Kính gửi" with one addressee or several, as typed (what the layout prints need not be).
+ADDRESSEES_ALLOWED: list[object] = [
+    None,
+    "Sở Tài chính",
+    ["Sở Tài chính", "Sở Nội vụ"],
+    ["Kính gửi: Sở Tài chính;", "- Sở Nội vụ."],
+    ["Ủy ban nhân dân các xã, phường, đặc khu trên địa bàn tỉnh Quảng Nam và các đơn vị sự nghiệp trực thuộc", "Sở Nội vụ"],
+]
 SIGNERS_REFUSED = [
     (["KT. CHÁNH VĂN PHÒNG", "TL. CHỦ TỊCH"], "PHÓ CHÁNH VĂN PHÒNG"),
     (["TM. CHỦ TỊCH"], "CHỦ TỊCH"),
@@ -313,6 +321,7 @@ GROUPS: list[tuple[frozenset[str], st.SearchStrategy[dict[str, object]], st.Sear
         st.sampled_from(PLACES_REFUSED).map(lambda v: {"dia_danh": v}),
     ),
     (frozenset({"co_quan__ten", "co_quan__chu_quan"}), st.sampled_from(ISSUERS_ALLOWED), None),
+    (frozenset({"kinh_gui"}), st.sampled_from(ADDRESSEES_ALLOWED).map(lambda v: {} if v is None else {"kinh_gui": v}), None),
     (
         frozenset({"muc_in_hoa", "noi_dung"}),
         st.booleans().map(lambda capitals: {"muc_in_hoa": capitals, "noi_dung": [OPENING, *SECTIONS]}),
@@ -387,6 +396,8 @@ DECREE = settings(max_examples=150, deadline=None, derandomize=True, database=No
 @example(_allowed(trich_yeu="\n".join(SUMMARY_LINES), co_quan__viet_tat="SNN&PTNT"))
 @example(_allowed(**ISSUERS_ALLOWED[2], co_quan__viet_tat="VP"))
 @example(((SYMBOLS_REFUSED[0], False), (ISSUERS_ALLOWED[2], True)))  # the draw the overlapping groups got wrong
+@example(_allowed(kinh_gui=ADDRESSEES_ALLOWED[3]))
+@example(_allowed(kinh_gui=ADDRESSEES_ALLOWED[4]))
 @example(((_signer(SIGNERS_REFUSED[3]), False),))
 @example((({"ngay_hop": MEETINGS_REFUSED[0]}, False),))  # each entry of BLIND_TO, alone: check refuses, the audit passes
 @example((({"luu": "VT, KGVX", "nguoi_soan": "KGVX"}, False),))
