@@ -199,11 +199,12 @@ def _bounded_range(*args: int) -> range:
 
 _SEQUENCES = (str, list, tuple)
 _FLOAT_DIGITS = 24  # the longest a float prints: -1.2345678901234567e-300
+_FREE_DIGITS = 4  # a number prints in this many digits for the item of its list it is counted as
 
 
 def _weight(value: Any, limit: int) -> int:
-    """Return the characters of value's strings, numbers and other items and the items of its
-    lists: about what printing value takes; stop past limit.
+    """Return the characters of value's strings, the items of its lists and the digits of its
+    numbers beyond the first four: about what printing value takes; stop past limit.
 
     A list repeated holds the same object many times, so its weight is what printing or
     comparing it costs, not the memory it takes. The walk stops as soon as limit is passed, so
@@ -226,11 +227,9 @@ def _weight(value: Any, limit: int) -> int:
             total += len(item)
             pending.extend(item.values())
         elif isinstance(item, int):  # a 4,096-bit number is printed in 1,234 digits
-            total += item.bit_length() * 3 // 10 + 1
+            total += max(0, item.bit_length() * 3 // 10 + 1 - _FREE_DIGITS)
         elif isinstance(item, float):
-            total += _FLOAT_DIGITS
-        else:
-            total += 1
+            total += _FLOAT_DIGITS - _FREE_DIGITS
     return total
 
 
