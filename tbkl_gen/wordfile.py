@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tbkl_gen.errors import WordFileRefused
+from tbkl_gen.errors import NotReadable, WordFileRefused
+from tbkl_gen.files import kind_of, read_regular
 
 if TYPE_CHECKING:
     import zipfile
@@ -124,34 +125,11 @@ def open_word_file(path: Path) -> WordFile:
 
 
 def read_regular_file(path: Path, limit: int) -> bytes:
-    """Return the bytes of the regular file at path, refusing anything else or more than limit bytes.
-
-    A FIFO or a device is refused by its kind before it is opened: reading one would wait forever
-    or never end. The file is opened without blocking and checked again once open, in case the
-    path was swapped in between.
-    """
+    """Return the bytes of the regular file at path (`tbkl_gen.files.read_regular`), refusing an empty one."""
     try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise WordFileRefused(path, "không tìm thấy tệp") from None
-    except OSError as exc:
-        raise WordFileRefused(path, f"không đọc được tệp ({exc.strerror or exc.__class__.__name__})") from None
-    _check_kind(path, info)
-    if info.st_size > limit:
-        raise WordFileRefused(path, _too_big(info.st_size, limit))
-    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        descriptor = os.open(path, flags)
-    except OSError as exc:
-        raise WordFileRefused(path, f"không đọc được tệp ({exc.strerror or exc.__class__.__name__})") from None
-    with open(descriptor, "rb", closefd=True) as handle:
-        info = os.fstat(handle.fileno())
-        _check_kind(path, info)
-        data = handle.read(min(info.st_size, limit) + 1)  # read(n) makes room for n bytes: ask for what is there
-        if len(data) > info.st_size:  # it grew since: read on, as far as the limit
-            data += handle.read(limit + 1 - len(data))
-    if len(data) > limit:
-        raise WordFileRefused(path, _too_big(len(data), limit))
+        data = read_regular(path, limit)
+    except NotReadable as exc:
+        raise WordFileRefused(path, _too_big(exc.size, limit) if exc.size is not None else exc.reason) from None
     if not data:
         raise WordFileRefused(path, "tệp rỗng (0 byte)")
     return data
@@ -167,20 +145,8 @@ def refuse_unless_regular(path: Path) -> None:
 
 
 def _check_kind(path: Path, info: os.stat_result) -> None:
-    mode = info.st_mode
-    if stat.S_ISREG(mode):
-        return
-    if stat.S_ISDIR(mode):
-        kind = "một thư mục"
-    elif stat.S_ISFIFO(mode):
-        kind = "một ống dẫn (FIFO)"
-    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        kind = "một thiết bị"
-    elif stat.S_ISSOCK(mode):
-        kind = "một socket"
-    else:
-        kind = "một đối tượng đặc biệt"
-    raise WordFileRefused(path, f"đây là {kind}, không phải một tệp")
+    if not stat.S_ISREG(info.st_mode):
+        raise WordFileRefused(path, f"đây là {kind_of(info.st_mode)}, không phải một tệp")
 
 
 def _check_directory(path: Path, data: bytes) -> None:

@@ -470,24 +470,84 @@ def test_show_names_the_tbkl_yaml_in_use(tmp_path: Path) -> None:
     assert result.output.splitlines()[1] == "# giá trị mặc định lấy từ: tbkl.yaml"
 
 
+FOREIGN = "tbkl.yaml này thuộc người dùng khác (uid 12345) nên không được dùng; nếu tin tưởng tệp này, hãy đổi chủ sở hữu (chown) hoặc chép nó vào thư mục của mình"
+
+
 @pytest.mark.skipif(sys.platform == "win32" or os.geteuid() != 0, reason="giving a file to another user needs root on POSIX")
-def test_a_tbkl_yaml_of_another_user_is_refused(tmp_path: Path) -> None:
+def test_a_tbkl_yaml_of_another_user_above_is_ignored_with_a_warning(tmp_path: Path) -> None:
     hostile(tmp_path / "evil.docx", run_code(tmp_path))
     config = shared_config(tmp_path, tmp_path / "evil.docx")
     os.chown(config, 12345, 12345)
     notes = tmp_path / "thong-bao"
     notes.mkdir()
     shutil.copyfile(SEED, notes / "a.yaml")
-    expected = (
-        f"{config.as_posix()}: tbkl.yaml này thuộc người dùng khác (uid 12345) nên không được dùng; "
-        "nếu tin tưởng tệp này, hãy đổi chủ sở hữu (chown) hoặc chép nó vào thư mục của mình\n"
-    )
+    warning = f"{config.as_posix()}: cảnh báo: bỏ qua tbkl.yaml ở thư mục cha vì {FOREIGN}; làm như không có tbkl.yaml"
     for command in (["render", "a.yaml", "-o", "out"], ["check", "a.yaml"], ["show", "a.yaml"]):
+        from tbkl_gen.source import workspace
+
+        workspace._WARNED.clear()  # once a process: each command here is a process of its own
         result = render_cli(command, cwd=notes)
+        assert result.exit_code == 0, (command, result.output)
+        assert result.stderr.splitlines().count(warning) == 1, (command, result.stderr)
+    assert not (tmp_path / MARKER).exists() and docx_files(tmp_path) == [tmp_path / "evil.docx", notes / "out" / "a.docx"]
+    assert not (tmp_path / "ra-ngoai").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() != 0, reason="giving a file to another user needs root on POSIX")
+def test_a_tbkl_yaml_of_another_user_in_the_current_folder_is_refused(tmp_path: Path) -> None:
+    hostile(tmp_path / "evil.docx", run_code(tmp_path))
+    config = shared_config(tmp_path, tmp_path / "evil.docx")
+    os.chown(config, 12345, 12345)
+    shutil.copyfile(SEED, tmp_path / "a.yaml")
+    for command in (["render", "a.yaml", "-o", "out"], ["check", "a.yaml"], ["show", "a.yaml"]):
+        result = render_cli(command, cwd=tmp_path)
         assert result.exit_code == 1, command
-        assert result.output == expected, command
+        assert result.output == f"{config.as_posix()}: {FOREIGN}\n", command
     assert not (tmp_path / MARKER).exists() and docx_files(tmp_path) == [tmp_path / "evil.docx"]
-    assert not (notes / "out").exists()
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="links and modes are POSIX's")
+@pytest.mark.parametrize("kind", ["link", "writable-file", "writable-folder"])
+def test_a_linked_or_writable_tbkl_yaml_is_refused_here_and_ignored_above(tmp_path: Path, kind: str) -> None:
+    """A link planted at tbkl.yaml pointing to a file the victim owns is not adopted either."""
+    hostile(tmp_path / "evil.docx", run_code(tmp_path))
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (tmp_path / "home").mkdir()
+    own = shared_config(tmp_path / "home", tmp_path / "evil.docx")
+    config = shared / "tbkl.yaml"
+    if kind == "link":
+        config.symlink_to(own)
+        reason = "tbkl.yaml là một liên kết (có thể do người khác đặt) nên không được dùng; hãy thay liên kết bằng một tệp thật"
+    elif kind == "writable-file":
+        shutil.copyfile(own, config)
+        config.chmod(0o666)
+        reason = "người khác có quyền ghi vào tbkl.yaml này (quyền 666) nên không được dùng; hãy bỏ quyền đó (chmod go-w)"
+    else:
+        shutil.copyfile(own, config)
+        shared.chmod(0o1777)
+        reason = (
+            "người khác có quyền ghi vào thư mục chứa tbkl.yaml này (quyền 1777) nên tệp có thể bị thay "
+            "và không được dùng; hãy bỏ quyền đó (chmod go-w)"
+        )
+    shutil.copyfile(SEED, shared / "a.yaml")
+    (shared / "thong-bao").mkdir()
+    shutil.copyfile(SEED, shared / "thong-bao" / "a.yaml")
+    refused = render_cli(["render", "a.yaml", "-o", "out"], cwd=shared)
+    assert refused.exit_code == 1
+    assert refused.output == f"{config.as_posix()}: {reason}\n"
+    from tbkl_gen.source import workspace
+
+    workspace._WARNED.clear()
+    ignored = render_cli(["render", "a.yaml", "-o", "out"], cwd=shared / "thong-bao")
+    assert ignored.exit_code == 0, ignored.output
+    assert (
+        ignored.stderr.splitlines()[0]
+        == f"{config.as_posix()}: cảnh báo: bỏ qua tbkl.yaml ở thư mục cha vì {reason}; làm như không có tbkl.yaml"
+    )
+    assert not (tmp_path / MARKER).exists()
+    assert not list(tmp_path.rglob("ra-ngoai"))
 
 
 # --- prepared forms and compiled code: only ours -----------------------------------------------

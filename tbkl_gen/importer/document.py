@@ -1,7 +1,7 @@
 """Open a Word file given to `tbkl import`: a .docx directly, an old .doc through LibreOffice first.
 
 The input is untrusted: it is opened in one place (`open_document`) so that the limits for every
-Word file we open can be applied there, and converted in one place (`convert_doc`).
+Word file we open can be applied there, and converted in one place (`converted_doc`).
 """
 
 from __future__ import annotations

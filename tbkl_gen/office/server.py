@@ -23,12 +23,15 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tbkl_gen.errors import OutputFailed, OutputLocked, TbklError
+from tbkl_gen.errors import NotReadable, OutputFailed, OutputLocked, TbklError
 from tbkl_gen.office.locate import find_uno_python, require_soffice
-from tbkl_gen.word.write import write_atomic
+from tbkl_gen.office.pdf import MAX_PDF_BYTES
+from tbkl_gen.files import copy_file, read_regular, write_file
+from tbkl_gen.wordfile import MAX_FILE_BYTES
 
 DEFAULT_TIMEOUT = 120.0
 """Seconds one file may take before LibreOffice is stopped (a first start included); the
@@ -98,8 +101,17 @@ def _child_env() -> dict[str, str]:
 class Office:
     """A LibreOffice of our own; use as a context manager so that it is always stopped."""
 
-    def __init__(self, *, timeout: float | None = None, warm: bool = True, what: str = "xuất PDF") -> None:
+    def __init__(
+        self,
+        *,
+        timeout: float | None = None,
+        warm: bool = True,
+        what: str = "xuất PDF",
+        placed: Callable[[], None] | None = None,
+    ) -> None:
         self.soffice = require_soffice(what)
+        self._placed = placed
+        """Called after each PDF is written into place (the tests pause there)."""
         self.timeout = configured_timeout() if timeout is None else timeout
         self.uno_python = find_uno_python(self.soffice) if warm else None
         self._root = Path(tempfile.mkdtemp(prefix="tbkl-office-"))
@@ -172,11 +184,14 @@ class Office:
 
     @staticmethod
     def _read_replies(worker: subprocess.Popen, replies: queue.Queue) -> None:
-        for line in worker.stdout:
-            try:
-                replies.put(json.loads(line))
-            except ValueError:
-                continue
+        try:
+            for line in worker.stdout:
+                try:
+                    replies.put(json.loads(line))
+                except ValueError:
+                    continue
+        except (OSError, ValueError):  # the pipe was closed under it (a signal stopped the Office): the end all the same
+            pass
         replies.put(None)
 
     def _reply(self, timeout: float) -> dict | None:
@@ -225,7 +240,7 @@ class Office:
         inbox.mkdir(parents=True)
         outbox.mkdir()
         for index, (source, _) in enumerate(pairs):
-            shutil.copyfile(source, inbox / f"{index}.docx")  # unique names: one --outdir for all
+            copy_file(source, inbox / f"{index}.docx", MAX_FILE_BYTES)  # unique names: one --outdir for all
         results: dict[int, Conversion] = {}
         pending = list(range(len(pairs)))
         while pending:
@@ -312,13 +327,15 @@ class Office:
 
     def _place(self, source: Path, produced: Path, target: Path) -> Conversion:
         try:
-            write_atomic(target, produced.read_bytes())
+            write_file(target, read_regular(produced, MAX_PDF_BYTES, follow_links=False))
         except (OutputLocked, OutputFailed) as exc:
             return Conversion(source, target, str(exc).split(": ", 1)[-1])
-        except OSError as exc:
-            return Conversion(source, target, f"LibreOffice không ghi được PDF ({exc.strerror or exc})")
+        except NotReadable as exc:
+            return Conversion(source, target, f"LibreOffice không ghi được PDF ({exc.reason})")
         finally:
             produced.unlink(missing_ok=True)
+        if self._placed is not None:
+            self._placed()
         return Conversion(source, target)
 
     def convert(self, pairs: list[tuple[Path, Path]], *, pdfa: bool = False) -> list[Conversion]:

@@ -39,7 +39,8 @@ from markupsafe import Markup
 from tbkl_gen import __version__
 
 from tbkl_gen.word import template_repair, template_tags, wordml
-from tbkl_gen.errors import TbklError, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
+from tbkl_gen.errors import NotReadable, TbklError, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
+from tbkl_gen.files import read_regular, write_file
 from tbkl_gen.word.layout import Layout
 from tbkl_gen.wordfile import open_word_file, refuse_unless_regular
 
@@ -805,14 +806,12 @@ def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, s
             cached = json.loads(raw.decode("utf-8"))
             if candidate is cache_file or cached["digest"] == _parts_digest(parts):
                 return cached["sources"], _Widths(*cached["widths"]), dict(cached.get("parts", {}))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, NotReadable, ValueError, KeyError, TypeError):
             pass
     form = prepared_form(path, parts)
     if cache_file is not None:
         try:
-            from tbkl_gen.word.write import write_atomic
-
-            write_atomic(cache_file, json.dumps(form).encode("utf-8"))
+            write_file(cache_file, json.dumps(form).encode("utf-8"))
         except TbklError:
             pass  # a read-only home folder only costs speed
     return form["sources"], _Widths(*form["widths"]), form.get("parts", {})
@@ -855,12 +854,15 @@ def _read_own(path: Path) -> bytes:
     The cache folder is the user's own (`_cache_folder`), but a file in it may still be writable
     by others (a umask of 000): such a file could hold someone else's code, so it is not read.
     """
-    with path.open("rb") as handle:
-        if sys.platform != "win32":
-            status = os.fstat(handle.fileno())
-            if status.st_uid != os.getuid() or status.st_mode & 0o022:
-                raise OSError(f"{path}: not this user's own file")
-        return handle.read()
+    try:
+        return read_regular(path, MAX_CACHED_BYTES, follow_links=False, own=True)
+    except NotReadable as exc:
+        raise OSError(f"{path}: {exc.reason}") from None
+
+
+# A cached form is the template's cleaned XML (a few hundred kilobytes); a template passes the
+# limits of tbkl_gen.wordfile (100 MB of parts in all), so its form is smaller still.
+MAX_CACHED_BYTES = 128 * 1024 * 1024
 
 
 def prepared_form(path: Path, parts: dict[str, bytes] | None = None) -> dict[str, Any]:
@@ -991,9 +993,7 @@ def _compiled(path: Path, sources: dict[str, str], key: str) -> dict[str, jinja2
                 raise TemplateBroken(path, f"{template_tags.part_label(name)}: thẻ jinja lồng nhau quá sâu hoặc quá dài") from exc
         if cache_file is not None:
             try:
-                from tbkl_gen.word.write import write_atomic
-
-                write_atomic(cache_file, marshal.dumps(codes))
+                write_file(cache_file, marshal.dumps(codes))
             except TbklError:
                 pass  # a read-only home folder only costs speed
     template_globals = environment.make_globals(None)
