@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from tbkl_gen.audit.reader import Doc, Para
 from tbkl_gen.audit.text import fold, is_upper, norm
 from tbkl_gen.nd30.format import NATIONAL_NAME
-from tbkl_gen.nd30.grammar import PRINTED_AUTHORITY_LINE
+from tbkl_gen.nd30.grammar import APPENDIX_HEADING, APPENDIX_REFERENCE, PRINTED_AUTHORITY_LINE
 
 ITEM_LABEL = re.compile(r"^(\d+(\.\d+)*\.|[IVXLCDM]+\.)\s")
 
@@ -36,6 +36,8 @@ class NoticeParts:
     recipients: list[tuple[str, Para]] = field(default_factory=list)
     authority: list[tuple[str, Para]] = field(default_factory=list)
     signer: Para | None = None
+    appendices: list[list[Para]] = field(default_factory=list)
+    """The paragraphs of each appendix after the notice, its heading first (ND30 Phụ lục I, III.1)."""
 
     @property
     def header_block(self) -> list[Para]:
@@ -125,10 +127,30 @@ def _locate_summary_and_body(notice: NoticeParts, paras: list[Para]) -> None:
         summary.append(para)
         index += 1
     notice.summary = summary
+    end = _locate_appendices(notice, paras, index)
+    paras = paras[:end]
     notice.recipients_head = next((p for p in paras[index:] if fold(p.text).startswith("NOINHAN")), None)
     closing = _closing_start(notice, paras, index)
     notice.body = [p for p in paras[index:closing] if p.cell is None and not p.empty]
     _locate_signature(notice, paras, closing)
+
+
+def _locate_appendices(notice: NoticeParts, paras: list[Para], start: int) -> int:
+    """Split off the appendices: each starts at a "Phụ lục …" heading followed by its "(Kèm theo …)" line.
+
+    Return where the notice itself ends (the first appendix's heading, or the end).
+    """
+    starts = [para.order for para in paras[start:] if _appendix_heading(paras, para)]
+    for first, following in zip(starts, [*starts[1:], len(paras)], strict=False):
+        notice.appendices.append(paras[first:following])
+    return starts[0] if starts else len(paras)
+
+
+def _appendix_heading(paras: list[Para], para: Para) -> bool:
+    if para.cell is not None or len(para.norm) > 120 or not APPENDIX_HEADING.match(para.norm):
+        return False
+    following = [p for p in paras[para.order + 1 : para.order + 12] if not p.empty][:5]
+    return APPENDIX_REFERENCE.match(para.norm) is not None or any(APPENDIX_REFERENCE.match(p.norm) for p in following)
 
 
 def _starts_body(para: Para) -> bool:

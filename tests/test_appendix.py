@@ -1,0 +1,232 @@
+"""Appendices (phu_luc) and tables (bang): source, check, layout, render, audit, import, text.
+
+The department notices issue 18 met end with "Phụ lục 01 … (Kèm theo Thông báo số …/TB-… ngày …)"
+holding paragraphs and tables (STT | Nội dung | Đơn vị chủ trì | Thời hạn), with merged cells and a
+header row repeated on every page. Such files are built here with python-docx, imported, rendered
+again and audited; at least 90 % of their paragraphs and table cells must come back word for word.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import docx
+import yaml
+from conftest import render_cli
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+TASKS = [
+    ("Rà soát danh mục phương tiện đo nhóm 2 đang sử dụng tại các cơ sở y tế", "Chi cục Tiêu chuẩn Đo lường Chất lượng", "Quý II/2026"),
+    ("Kiểm tra đo lường đối với cơ sở kinh doanh xăng dầu trên địa bàn", "Thanh tra Sở", "Tháng 6/2026"),
+    ("Tổng hợp kết quả kiểm tra, báo cáo Giám đốc Sở", "Văn phòng Sở", "30/6/2026"),
+    ("Hướng dẫn doanh nghiệp áp dụng hệ thống quản lý chất lượng", "Phòng Quản lý chuyên ngành", "Cả năm 2026"),
+    ("Xây dựng kế hoạch thanh tra chuyên ngành năm 2027", "Thanh tra Sở", "Tháng 11/2026"),
+]
+FINDINGS = [
+    ("Cửa hàng xăng dầu số 1", "Cột đo số 2 sai số vượt giới hạn cho phép", "Niêm phong, yêu cầu hiệu chỉnh"),
+    ("Cửa hàng xăng dầu số 5", "Không có chứng chỉ kiểm định còn hiệu lực", "Xử phạt vi phạm hành chính"),
+    ("Chợ trung tâm phường 1", "Cân đồng hồ lò xo không đạt yêu cầu", "Thu hồi, thay thế phương tiện đo"),
+    ("Bệnh viện đa khoa khu vực", "Huyết áp kế chưa được kiểm định định kỳ", "Yêu cầu kiểm định trong 30 ngày"),
+]
+
+
+def _cell_text(cell, text: str, *, bold: bool = False) -> None:  # noqa: ANN001
+    run = cell.paragraphs[0].add_run(text)
+    run.bold = bold
+
+
+def _header_row(row) -> None:  # noqa: ANN001
+    props = row._tr.get_or_add_trPr()
+    props.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+
+
+def _vmerge(cell, value: str | None) -> None:  # noqa: ANN001
+    props = cell._tc.get_or_add_tcPr()
+    props.append(parse_xml(f'<w:vMerge {nsdecls("w")} w:val="{value}"/>' if value else f"<w:vMerge {nsdecls('w')}/>"))
+
+
+def _task_table(document) -> None:  # noqa: ANN001
+    """STT | Nội dung | Phân công (Chủ trì | Thời hạn): a two-row header with merged cells, repeated on each page."""
+    table = document.add_table(rows=2 + len(TASKS), cols=4)
+    table.style = "Table Grid"
+    top, second = table.rows[0], table.rows[1]
+    for index, text in ((0, "STT"), (1, "Nội dung")):
+        _cell_text(top.cells[index], text, bold=True)
+        _vmerge(top.cells[index], "restart")
+        _vmerge(second.cells[index], None)
+    merged = top.cells[2].merge(top.cells[3])
+    _cell_text(merged, "Phân công", bold=True)
+    _cell_text(second.cells[2], "Đơn vị chủ trì", bold=True)
+    _cell_text(second.cells[3], "Thời hạn", bold=True)
+    _header_row(top)
+    _header_row(second)
+    for number, (task, unit, deadline) in enumerate(TASKS, start=1):
+        cells = table.rows[1 + number].cells
+        for cell, text in zip(cells, (str(number), task, unit, deadline), strict=True):
+            _cell_text(cell, text)
+    widths = (1.2, 8.0, 4.5, 2.8)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=False):
+            cell.width = docx.shared.Cm(width)
+
+
+def _findings_table(document) -> None:  # noqa: ANN001
+    """STT | Cơ sở | Vi phạm | Biện pháp, with a group row spanning all columns."""
+    table = document.add_table(rows=2 + len(FINDINGS), cols=4)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ("STT", "Cơ sở được kiểm tra", "Nội dung vi phạm", "Biện pháp xử lý"), strict=True):
+        _cell_text(cell, text, bold=True)
+    _header_row(table.rows[0])
+    group = table.rows[1].cells[0].merge(table.rows[1].cells[3])
+    _cell_text(group, "Lĩnh vực xăng dầu, chợ và y tế")
+    for number, (place, finding, measure) in enumerate(FINDINGS, start=1):
+        for cell, text in zip(table.rows[1 + number].cells, (str(number), place, finding, measure), strict=True):
+            _cell_text(cell, text)
+
+
+def build_department_notice(path: Path, *, nfd: bool = False) -> None:
+    """Write a Sở notice as offices type one, ending with "PHỤ LỤC 01" holding 30+ paragraphs and tables."""
+
+    def t(text: str) -> str:
+        return unicodedata.normalize("NFD", text) if nfd else text
+
+    document = docx.Document()
+    header = document.add_table(rows=2, cols=2)
+    header.cell(0, 0).paragraphs[0].add_run("UBND TỈNH LÂM ĐỒNG")
+    header.cell(0, 0).add_paragraph().add_run("SỞ KHOA HỌC VÀ CÔNG NGHỆ").bold = True
+    header.cell(0, 1).paragraphs[0].add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").bold = True
+    header.cell(0, 1).add_paragraph().add_run("Độc lập - Tự do - Hạnh phúc").bold = True
+    header.cell(1, 0).paragraphs[0].add_run("Số:      /TB-SKHCN")
+    header.cell(1, 1).paragraphs[0].add_run("Lâm Đồng, ngày      tháng 4 năm 2026").italic = True
+    title = document.add_paragraph()
+    title.add_run("THÔNG BÁO").bold = True
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    summary = document.add_paragraph()
+    summary.add_run(t("Kết luận của Giám đốc Sở tại cuộc họp về kết quả kiểm tra đo lường quý I năm 2026")).bold = True
+    summary.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph("")
+    body = [
+        "Ngày 10/4/2026, Giám đốc Sở Khoa học và Công nghệ chủ trì cuộc họp về kết quả kiểm tra đo lường quý I năm 2026.",
+        "Sau khi nghe báo cáo và ý kiến của các đại biểu, Giám đốc Sở kết luận như sau:",
+        "1. Các đơn vị thuộc Sở thực hiện các nhiệm vụ tại Phụ lục 01 kèm theo Thông báo này.",
+        "2. Thanh tra Sở tổng hợp kết quả kiểm tra, báo cáo trước ngày 30/6/2026.",
+    ]
+    for text in body:
+        para = document.add_paragraph(t(text))
+        para.paragraph_format.first_line_indent = docx.shared.Cm(1)
+    document.add_paragraph("Văn phòng Sở thông báo để các đơn vị biết, thực hiện./.")
+    closing = document.add_table(rows=1, cols=2)
+    left = closing.cell(0, 0)
+    left.paragraphs[0].add_run("Nơi nhận:").bold = True
+    left.add_paragraph("- Giám đốc, các Phó Giám đốc Sở;")
+    left.add_paragraph("- Lưu: VT, VP.")
+    right = closing.cell(0, 1)
+    right.paragraphs[0].add_run("KT. GIÁM ĐỐC").bold = True
+    right.add_paragraph().add_run("PHÓ GIÁM ĐỐC").bold = True
+    right.add_paragraph()
+    right.add_paragraph().add_run("Trần Văn Bình").bold = True
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    heading = document.add_paragraph()
+    heading.add_run("PHỤ LỤC 01").bold = True
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    name = document.add_paragraph()
+    name.add_run("KẾT QUẢ KIỂM TRA VÀ DANH MỤC NHIỆM VỤ").bold = True
+    name.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    reference = document.add_paragraph()
+    reference.add_run("(Kèm theo Thông báo số      /TB-SKHCN ngày      tháng 4 năm 2026 của Sở Khoa học và Công nghệ)").italic = True
+    reference.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph("I. KẾT QUẢ KIỂM TRA").runs[0].bold = True
+    for number in range(1, 11):
+        para = document.add_paragraph(
+            t(f"{number}. Kiểm tra đợt {number}: đoàn kiểm tra làm việc tại {number + 2} cơ sở, lập biên bản theo quy định.")
+        )
+        para.paragraph_format.first_line_indent = docx.shared.Cm(1)
+    document.add_paragraph("Kết quả cụ thể như bảng sau:")
+    _findings_table(document)
+    document.add_paragraph("II. NHIỆM VỤ TRIỂN KHAI").runs[0].bold = True
+    for number in range(1, 9):
+        document.add_paragraph(t(f"- Nhiệm vụ {number}: các đơn vị chủ động phối hợp, bảo đảm tiến độ và chất lượng."))
+    _task_table(document)
+    for number in range(1, 7):
+        document.add_paragraph(t(f"{number}. Đơn vị chủ trì báo cáo kết quả thực hiện nhiệm vụ lần thứ {number} về Văn phòng Sở."))
+    document.add_paragraph("Ghi chú: thời hạn tính theo ngày làm việc.")
+    document.save(str(path))
+
+
+# --- what the original holds, and what came back -------------------------------------------------
+
+
+def _texts(path: Path) -> tuple[list[str], list[str]]:
+    """Return the paragraphs outside tables and the cells of the tables after the title, as printed."""
+    document = docx.Document(str(path))
+    body = document.element.body
+
+    def words(text: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", text).split())
+
+    paragraphs, cells = [], []
+    started = False
+    for child in body.iterchildren():
+        if child.tag == qn("w:p"):
+            text = words("".join(t.text or "" for t in child.iter(qn("w:t"))))
+            started = started or text == "THÔNG BÁO"
+            if started and text:
+                paragraphs.append(text)
+        elif child.tag == qn("w:tbl") and started:
+            for tc in child.iter(qn("w:tc")):
+                text = words(" ".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p"))))
+                if text:
+                    cells.append(text)
+    return paragraphs, cells
+
+
+def _kept(original: list[str], again: list[str]) -> float:
+    pool = list(again)
+    kept = 0
+    for text in original:
+        if text in pool:
+            pool.remove(text)
+            kept += 1
+    return kept / len(original)
+
+
+def test_a_department_notice_with_an_appendix_and_tables_imports_and_renders_back_word_for_word(tmp_path: Path) -> None:
+    original = tmp_path / "so-khcn.docx"
+    build_department_notice(original)
+    imported = render_cli(["import", str(original), "-o", str(tmp_path / "src")], cwd=tmp_path)
+    assert imported.exit_code == 0, imported.output
+    source = tmp_path / "src" / "so-khcn.yaml"
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    assert "không có trong nguồn" not in imported.output  # no table or paragraph dropped
+    (appendix,) = data["phu_luc"]
+    assert appendix["ten"] == "KẾT QUẢ KIỂM TRA VÀ DANH MỤC NHIỆM VỤ"
+    assert data["co_quan"]["ten_goi"] == "Sở Khoa học và Công nghệ"
+    tables = [b for b in _walk(appendix["noi_dung"]) if isinstance(b, dict) and "bang" in b]
+    assert len(tables) == 2
+    findings, tasks = tables
+    assert findings["bang"][1] == [{"o": "Lĩnh vực xăng dầu, chợ và y tế", "gop_cot": 4}]
+    assert tasks["hang_tieu_de"] == 2
+    assert tasks["bang"][0] == [{"o": "STT", "gop_hang": 2}, {"o": "Nội dung", "gop_hang": 2}, {"o": "Phân công", "gop_cot": 2}]
+    assert tasks["bang"][1] == ["Đơn vị chủ trì", "Thời hạn"]
+    rendered = render_cli(["render", str(source), "-o", str(tmp_path / "out"), "-q"], cwd=tmp_path)
+    assert rendered.exit_code == 0, rendered.output
+    again = tmp_path / "out" / "so-khcn.docx"
+    audited = render_cli(["check", "--docx", str(again)], cwd=tmp_path)
+    assert audited.exit_code == 0, audited.output
+    paragraphs, cells = _texts(original)
+    paragraphs_again, cells_again = _texts(again)
+    assert len(paragraphs) >= 30 and len(cells) >= 40
+    assert _kept(paragraphs, paragraphs_again) >= 0.9, sorted(set(paragraphs) - set(paragraphs_again))
+    assert _kept(cells, cells_again) >= 0.9, sorted(set(cells) - set(cells_again))
+
+
+def _walk(blocks: list) -> list:
+    out = []
+    for block in blocks:
+        out.append(block)
+        if isinstance(block, dict):
+            out += _walk(block.get("noi_dung", []))
+    return out
