@@ -12,11 +12,13 @@ import unicodedata
 from pathlib import Path
 
 import docx
+import pytest
 import yaml
 from conftest import render_cli
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from factories import write_notice
 
 TASKS = [
     ("Rà soát danh mục phương tiện đo nhóm 2 đang sử dụng tại các cơ sở y tế", "Chi cục Tiêu chuẩn Đo lường Chất lượng", "Quý II/2026"),
@@ -230,3 +232,129 @@ def _walk(blocks: list) -> list:
         if isinstance(block, dict):
             out += _walk(block.get("noi_dung", []))
     return out
+
+
+# --- source, check, render and audit ---------------------------------------------------------------
+
+NOTICE_WITH_APPENDICES = dict(
+    co_quan__ten_goi="Ủy ban nhân dân tỉnh Quảng Nam",
+    so="5",
+    ngay="2026-03-05",
+    noi_dung=[
+        "Ngày 02/3/2026, đồng chí Phó Chủ tịch chủ trì cuộc họp; kết quả kiểm tra tại Phụ lục I và Phụ lục II kèm theo.",
+        {
+            "bang": [
+                ["STT", "Nội dung", {"o": "Phân công", "gop_cot": 2}],
+                ["", "", "Chủ trì", "Thời hạn"],
+                [{"o": "1", "gop_hang": 2}, {"o": "Rà soát **hồ sơ**", "gop_hang": 2}, "Sở Tài chính", "Quý II"],
+                ["Sở Nội vụ", "Quý III"],
+            ],
+            "hang_tieu_de": 2,
+            "do_rong": [1, 6, 3, 2],
+        },
+        "Các cơ quan triển khai thực hiện.",
+    ],
+    phu_luc=[
+        {"ten": "Kết quả kiểm tra", "noi_dung": [{"muc": "Đánh giá chung"}, "Các đơn vị thực hiện tốt."]},
+        {"noi_dung": [{"bang": [["Đơn vị", "Kết quả"], ["Sở Y tế", "Đạt"]], "do_rong_mm": [100, 60]}]},
+    ],
+)
+
+
+def test_appendices_and_tables_render_on_new_pages_and_pass_every_rule(tmp_path: Path) -> None:
+    write_notice(tmp_path, **NOTICE_WITH_APPENDICES)
+    checked = render_cli(["check", "a.yaml"], cwd=tmp_path)
+    assert checked.exit_code == 0, checked.output
+    assert checked.output.splitlines()[-1] == "Đã kiểm tra 1 tệp: 0 lỗi, 0 cảnh báo.", checked.output
+    rendered = render_cli(["render", "a.yaml", "-o", "out", "-q"], cwd=tmp_path)
+    assert rendered.exit_code == 0, rendered.output
+    out = tmp_path / "out" / "a.docx"
+    audited = render_cli(["check", "--docx", str(out)], cwd=tmp_path)
+    assert audited.exit_code == 0, audited.output
+    assert audited.output.splitlines()[-1] == "Tổng cộng: 27 đạt, 0 lỗi, 0 không áp dụng"
+    document = docx.Document(str(out))
+    texts = [p.text for p in document.paragraphs]
+    reference = "(Kèm theo Thông báo số 05/TB-UBND ngày 05 tháng 3 năm 2026 của Ủy ban nhân dân tỉnh Quảng Nam)"
+    assert texts.count(reference) == 2
+    assert "Phụ lục I" in texts and "Phụ lục II" in texts and "KẾT QUẢ KIỂM TRA" in texts
+    assert "Các cơ quan triển khai thực hiện./." in texts  # the end mark closes the notice, not an appendix
+    body = document.element.body
+    sections = body.findall(f".//{qn('w:pPr')}/{qn('w:sectPr')}")
+    assert len(sections) == 2  # the notice's section and the first appendix's end before a new page
+    for section in [*sections, body.find(qn("w:sectPr"))]:
+        assert section.find(qn("w:pgNumType")).get(qn("w:start")) == "1"  # each appendix numbers its own pages
+    table = next(t for t in document.tables if "Phân công" in t._tbl.xml)
+    xml = table._tbl.xml
+    assert xml.count("<w:tblHeader/>") == 2 and 'w:gridSpan w:val="2"' in xml
+    assert xml.count('<w:vMerge w:val="restart"/>') == 2 and xml.count("<w:vMerge/>") == 2
+    widths = [int(col.get(qn("w:w"))) for col in table._tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
+    assert abs(sum(widths) - 9071) <= 4 and abs(widths[1] - 6 * widths[0]) <= 6 and abs(widths[1] - 2 * widths[2]) <= 2
+
+
+def test_a_draft_leaves_the_reference_line_blank_where_the_number_and_day_will_go(tmp_path: Path) -> None:
+    write_notice(tmp_path, **{**NOTICE_WITH_APPENDICES, "so": None, "ngay": "2026-03"})
+    rendered = render_cli(["render", "a.yaml", "-o", "out", "-q"], cwd=tmp_path)
+    assert rendered.exit_code == 0, rendered.output
+    texts = [p.text for p in docx.Document(str(tmp_path / "out" / "a.docx")).paragraphs]
+    blank = " " * 6
+    assert f"(Kèm theo Thông báo số {blank}/TB-UBND ngày {blank} tháng 3 năm 2026 của Ủy ban nhân dân tỉnh Quảng Nam)" in texts
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"bang": [["a", "b"], ["c"]]}, "noi_dung[2].bang[2]: hàng thứ 2 của bảng chiếm 1 cột nhưng bảng có 2 cột"),
+        ({"bang": [["a", "b"], [{"o": "c", "gop_cot": 3}]]}, "hàng thứ 2 của bảng chiếm 3 cột nhưng bảng có 2 cột"),
+        ({"bang": [[{"o": "a", "gop_hang": 3}, "b"], ["c"]]}, "ô ở hàng thứ 1 gộp 3 hàng, vượt quá hàng cuối của bảng"),
+        ({"bang": [["a", "b"]], "do_rong_mm": [100, 80]}, "tổng độ rộng các cột 180 mm vượt khổ chữ 160 mm"),
+        ({"bang": [["a", "b"]], "do_rong": [1, 2, 3]}, "bảng ghi độ rộng cho 3 cột nhưng hàng đầu có 2 cột"),
+        ({"bang": [["a", "b"]], "hang_tieu_de": 2}, "bảng có 1 hàng nhưng hang_tieu_de là 2"),
+    ],
+)
+def test_check_refuses_a_table_that_cannot_be_printed_as_written(tmp_path: Path, table: dict, message: str) -> None:
+    write_notice(tmp_path, noi_dung=["Mở đầu.", table, "Kết thúc."])
+    checked = render_cli(["check", "a.yaml"], cwd=tmp_path)
+    assert checked.exit_code == 1, checked.output
+    assert message in checked.output
+
+
+def test_check_warns_of_an_empty_table_and_of_appendices_named_but_missing_or_never_named(tmp_path: Path) -> None:
+    write_notice(
+        tmp_path,
+        noi_dung=["Xem chi tiết tại Phụ lục 01 và Phụ lục III.", {"bang": [["", ""]]}],
+        phu_luc=[{"noi_dung": ["Một."]}, {"noi_dung": ["Hai."]}],
+    )
+    checked = render_cli(["check", "a.yaml"], cwd=tmp_path)
+    assert checked.exit_code == 0, checked.output
+    output = checked.output
+    assert "bảng không có chữ nào" in output
+    assert "nội dung nhắc tới “Phụ lục III” nhưng thông báo chỉ có 2 phụ lục" in output
+    assert "nội dung nhắc tới “Phụ lục 01” nhưng phụ lục đó in là “Phụ lục I”" in output
+    assert "phu_luc[2]: nội dung thông báo không nhắc tới Phụ lục II" in output
+    assert "thiếu tên cơ quan viết thường cho dòng “(Kèm theo … của …)”" in output
+
+
+def test_a_table_cell_written_as_a_number_is_its_text(tmp_path: Path) -> None:
+    write_notice(tmp_path, noi_dung=["Bảng:", {"bang": [["STT", "Tỉ lệ"], [1, 2.5]]}])
+    checked = render_cli(["check", "a.yaml"], cwd=tmp_path)
+    assert checked.exit_code == 0, checked.output
+
+
+def test_the_audit_holds_appendix_pages_to_the_decree(tmp_path: Path) -> None:
+    original = tmp_path / "so-khcn.docx"
+    build_department_notice(original)
+    audited = render_cli(["check", "--docx", str(original)], cwd=tmp_path)
+    rule = next(line for line in audited.output.splitlines() if line.startswith("Quy tắc 27"))
+    assert "«PHỤ LỤC 01»: cần chữ in thường «Phụ lục …»" in rule
+    assert "không bắt đầu ở trang mới" not in rule  # a page break before the heading is a new page
+    # The appendix's paragraphs are body text (rule 11); its tables' cells are not.
+    body = next(line for line in audited.output.splitlines() if line.startswith("Quy tắc 11"))
+    assert "33 đoạn căn trái" in body
+    document = docx.Document(str(original))
+    for paragraph in document.paragraphs:
+        for run in paragraph.runs:
+            for br in run._r.findall(qn("w:br")):
+                run._r.remove(br)
+    document.save(str(original))
+    again = render_cli(["check", "--docx", str(original)], cwd=tmp_path)
+    assert "«PHỤ LỤC 01»: không bắt đầu ở trang mới" in again.output
