@@ -358,3 +358,20 @@ def test_the_audit_holds_appendix_pages_to_the_decree(tmp_path: Path) -> None:
     document.save(str(original))
     again = render_cli(["check", "--docx", str(original)], cwd=tmp_path)
     assert "«PHỤ LỤC 01»: không bắt đầu ở trang mới" in again.output
+
+
+def test_text_and_diff_show_a_table_row_by_row_and_a_changed_cell_in_its_row(tmp_path: Path) -> None:
+    write_notice(tmp_path, **NOTICE_WITH_APPENDICES)
+    shown = render_cli(["text", "a.yaml"], cwd=tmp_path)
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    assert "STT | Nội dung | Phân công" in lines
+    assert "1 | Rà soát hồ sơ | Sở Tài chính | Quý II" in lines
+    assert "Sở Y tế | Đạt" in lines and "Phụ lục II" in lines
+    changed = {
+        **NOTICE_WITH_APPENDICES,
+        "phu_luc": [NOTICE_WITH_APPENDICES["phu_luc"][0], {"noi_dung": [{"bang": [["Đơn vị", "Kết quả"], ["Sở Y tế", "Chưa đạt"]]}]}],
+    }
+    write_notice(tmp_path, "b.yaml", **changed)
+    diff = render_cli(["diff", "a.yaml", "b.yaml"], cwd=tmp_path)
+    assert "Sở Y tế | [-Đạt-] {+Chưa đạt+}" in diff.output, diff.output

@@ -39,6 +39,13 @@ class NoticeParts:
     appendices: list[list[Para]] = field(default_factory=list)
     """The paragraphs of each appendix after the notice, its heading first (ND30 Phụ lục I, III.1)."""
 
+    def layout_tables(self) -> set[int]:
+        """Return the tables that lay out the header and the closing block, as opposed to tables of content."""
+        tables = {p.cell.table for p in (self.national, self.number, self.date, *self.issuer) if p and p.cell}
+        tables |= {p.cell.table for p in (self.recipients_head, self.signer) if p and p.cell}
+        tables |= {p.cell.table for _, p in self.authority if p.cell}
+        return tables
+
     @property
     def header_block(self) -> list[Para]:
         return [p for p in (self.national, self.motto) if p is not None]

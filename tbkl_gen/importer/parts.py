@@ -389,7 +389,7 @@ class _Reader:
         if parts.appendices:
             end = min(end, parts.appendices[0][0].order)
         chosen = {id(p) for p in parts.body}
-        taken = self._layout_tables()
+        taken = parts.layout_tables()
         out = []
         for para in self.doc.body[start:end]:
             if id(para) in chosen or (para.cell is None and next(para.element.iter(W + "footnoteReference"), None) is not None):
@@ -397,14 +397,6 @@ class _Reader:
             elif para.cell is not None and para.cell.table not in taken and not para.empty:
                 out.append(para)  # a table of the body
         return out
-
-    def _layout_tables(self) -> set[int]:
-        """Return the tables that lay out the header and the closing block (not content)."""
-        parts = self.parts
-        tables = {p.cell.table for p in (parts.national, parts.number, parts.date, *parts.issuer) if p and p.cell}
-        tables |= {p.cell.table for p in (parts.recipients_head, parts.signer) if p and p.cell}
-        tables |= {p.cell.table for _, p in parts.authority if p.cell}
-        return tables
 
     # --- appendices -------------------------------------------------------------------------------
 
