@@ -20,6 +20,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from factories import write_notice
 
+from tbkl_gen.importer.report import WARNING
+
 TASKS = [
     ("Rà soát danh mục phương tiện đo nhóm 2 đang sử dụng tại các cơ sở y tế", "Chi cục Tiêu chuẩn Đo lường Chất lượng", "Quý II/2026"),
     ("Kiểm tra đo lường đối với cơ sở kinh doanh xăng dầu trên địa bàn", "Thanh tra Sở", "Tháng 6/2026"),
@@ -375,3 +377,37 @@ def test_text_and_diff_show_a_table_row_by_row_and_a_changed_cell_in_its_row(tmp
     write_notice(tmp_path, "b.yaml", **changed)
     diff = render_cli(["diff", "a.yaml", "b.yaml"], cwd=tmp_path)
     assert "Sở Y tế | [-Đạt-] {+Chưa đạt+}" in diff.output, diff.output
+
+
+def test_a_notice_with_tables_and_appendices_imports_back_from_its_render_as_the_same_notice(tmp_path: Path) -> None:
+    from tbkl_gen.importer import import_paths
+    from tbkl_gen.source.load import load_notice
+    from tbkl_gen.word.layout import lay_out
+
+    source = write_notice(tmp_path, **NOTICE_WITH_APPENDICES)
+    rendered = render_cli(["render", "a.yaml", "-o", "out", "-q"], cwd=tmp_path)
+    assert rendered.exit_code == 0, rendered.output
+    reports, _ = import_paths([tmp_path / "out" / "a.docx"], tmp_path / "back")
+    (report,) = reports
+    assert report.error is None, report.error
+    original, again = load_notice(source).notice, load_notice(tmp_path / "back" / "a.yaml").notice
+    assert original is not None and again is not None
+    first, second = lay_out(original), lay_out(again)
+    assert _rounded(second.paragraphs) == _rounded(first.paragraphs)
+    assert [(a.heading, a.title, a.reference, _rounded(a.paragraphs)) for a in second.appendices] == [
+        (a.heading, a.title, a.reference, _rounded(a.paragraphs)) for a in first.appendices
+    ]
+    assert [f.line() for f in report.findings if f.kind == WARNING] == []
+
+
+def _rounded(paragraphs: tuple) -> list:
+    """Return paragraphs with table widths to the millimetre: widths come back from Word in whole mm."""
+    import dataclasses
+
+    out = []
+    for paragraph in paragraphs:
+        if paragraph.table is not None:
+            widths = tuple(round(w) for w in paragraph.table.widths_mm)
+            paragraph = dataclasses.replace(paragraph, table=dataclasses.replace(paragraph.table, widths_mm=widths))
+        out.append(paragraph)
+    return out
