@@ -531,9 +531,6 @@ class _Checker:
         here = path + ("bang",)
         if not any(cell if isinstance(cell, str) else cell.o for row in table.bang for cell in row):
             self.warn(here, "bảng không có chữ nào", "điền nội dung vào các ô, hoặc xóa bảng", "empty_table")
-        if any(not row for row in table.bang):
-            row = next(r for r, cells in enumerate(table.bang) if not cells)
-            self.error(here + (row,), f"hàng thứ {row + 1} của bảng không có ô nào", "xóa hàng rỗng, hoặc viết các ô của hàng", "table_row")
         if table.do_rong and table.do_rong_mm:
             self.error(
                 here[:-1] + ("do_rong_mm",), "bảng ghi cả do_rong và do_rong_mm", "chỉ giữ một trong hai: tỉ lệ hoặc mm", "table_width"
@@ -561,8 +558,6 @@ class _Checker:
             )
         grid = place(table.bang, columns)
         for row, filled in grid.uneven_rows:
-            if not table.bang[row]:
-                continue
             self.error(
                 here + (row,),
                 f"hàng thứ {row + 1} của bảng chiếm {filled} cột nhưng bảng có {columns} cột",

@@ -14,6 +14,8 @@ from pathlib import Path
 import docx
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from conftest import render_cli
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import parse_xml
@@ -411,3 +413,103 @@ def _rounded(paragraphs: tuple) -> list:
             paragraph = dataclasses.replace(paragraph, table=dataclasses.replace(paragraph.table, widths_mm=widths))
         out.append(paragraph)
     return out
+
+
+# --- any table check accepts renders, passes the audit and imports back ----------------------------
+
+CELL_WORDS = ["Sở", "Tài chính", "Quý II", "1", "2,5", "báo cáo", "**đậm**", "“x”", "&", "<b>", "30/6/2026", "Đạt"]
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> dict:
+    """Return a table whose merged cells never overlap: a grid of R × C cut into rectangles, written row by row."""
+    rows, columns = draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    owner: dict[tuple[int, int], tuple[int, int]] = {}
+    cells: dict[tuple[int, int], dict] = {}
+    for r in range(rows):
+        for c in range(columns):
+            if (r, c) in owner:
+                continue
+            across = 1
+            while c + across < columns and (r, c + across) not in owner and across < draw(st.integers(1, 3)):
+                across += 1
+            down = draw(st.integers(1, max(1, min(3, rows - r))))
+            while any((below, col) in owner for below in range(r, r + down) for col in range(c, c + across)):
+                down -= 1
+            for below in range(r, r + down):
+                for col in range(c, c + across):
+                    owner[(below, col)] = (r, c)
+            text = " ".join(draw(st.lists(st.sampled_from(CELL_WORDS), min_size=0, max_size=3)))
+            cells[(r, c)] = {"o": text, "gop_cot": across, "gop_hang": down}
+    written = []
+    for r in range(rows):
+        row = []
+        for c in range(columns):
+            cell = cells.get((r, c))
+            if cell is not None:
+                row.append(cell["o"] if cell["gop_cot"] == cell["gop_hang"] == 1 else {k: v for k, v in cell.items() if v != 1 or k == "o"})
+        written.append(row)
+    table: dict = {"bang": written, "hang_tieu_de": draw(st.integers(0, min(2, rows)))}
+    if draw(st.booleans()):
+        table["do_rong"] = draw(st.lists(st.integers(1, 9), min_size=columns, max_size=columns))
+    return table
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(table=tables(), in_appendix=st.booleans())
+def test_any_table_check_accepts_renders_passes_the_audit_and_imports_back(table: dict, in_appendix: bool, tmp_path: Path) -> None:
+    import tempfile
+
+    from hypothesis import assume
+
+    from tbkl_gen.audit import audit_docx
+    from tbkl_gen.audit.report import STATUS_FAIL
+    from tbkl_gen.importer import FileReport, source_text
+    from tbkl_gen.pipeline import document
+    from tbkl_gen.source.load import load_notice
+    from tbkl_gen.validate import validate
+    from tbkl_gen.word.layout import lay_out
+    from tbkl_gen.word.render import find_template
+
+    assume(any(_text(cell).strip() for row in table["bang"] for cell in row))  # a table with no text at all is not read back
+    body = ["Chi tiết tại Phụ lục I kèm theo.", table, "Kết thúc."] if not in_appendix else ["Chi tiết tại Phụ lục I kèm theo."]
+    extra = {"phu_luc": [{"ten": "Bảng", "noi_dung": ["Mở đầu.", table]}]} if in_appendix else {"phu_luc": [{"noi_dung": ["Một."]}]}
+    with tempfile.TemporaryDirectory() as folder:
+        here = Path(folder)
+        source = write_notice(here, noi_dung=body, co_quan__ten_goi="Ủy ban nhân dân tỉnh Quảng Nam", **extra)
+        loaded = load_notice(source)
+        assert loaded.notice is not None, [p.format() for p in loaded.problems]
+        errors = [p.format() for p in [*loaded.problems, *validate(loaded.notice, loaded.source)] if p.severity.name == "ERROR"]
+        assert errors == []
+        rendered = here / "a.docx"
+        rendered.write_bytes(document(lay_out(loaded.notice), find_template(None)))
+        failed = [f"{r.rule} {r.detail}" for r in audit_docx(rendered) if r.status == STATUS_FAIL]
+        assert failed == []
+        text, _ = source_text(docx.Document(str(rendered)), rendered, FileReport(rendered))
+        data = yaml.safe_load(text)
+        blocks = data["phu_luc"][0]["noi_dung"] if in_appendix else data["noi_dung"]
+        (back,) = [b for b in _walk(blocks) if isinstance(b, dict) and "bang" in b]
+        assert _grid(back["bang"]) == _grid(table["bang"])
+        if table["hang_tieu_de"] and any(_text(c) for c in table["bang"][0]):
+            assert back.get("hang_tieu_de", 1) == table["hang_tieu_de"]
+
+
+def _text(cell: object) -> str:
+    return cell if isinstance(cell, str) else str(cell["o"])  # type: ignore[index]
+
+
+def _grid(rows: list) -> list:
+    """Return rows as (text, columns, rows) per cell, text as printed (markup read, spaces collapsed)."""
+    from tbkl_gen.markup import plain_text
+
+    return [
+        [
+            (
+                " ".join(plain_text(_text(c)).split()),
+                1 if isinstance(c, str) else c.get("gop_cot", 1),
+                1 if isinstance(c, str) else c.get("gop_hang", 1),
+            )
+            for c in row
+        ]
+        for row in rows
+    ]

@@ -71,7 +71,8 @@ def read_table(table: etree._Element, text_of: Callable[[etree._Element], tuple[
                     open_down.pop(column, None)
             column += span
         rows.append(row)
-    rows = [row for row in rows if row] or [[{"o": "", "gop_cot": 1, "gop_hang": 1}]]
+    # A row may hold no cell of its own when cells above are merged down over all of it.
+    rows = rows or [[{"o": "", "gop_cot": 1, "gop_hang": 1, "bold": False}]]
     if header_marked:
         header = header_marked
     elif bold_first and any(cell["o"] for cell in rows[0]):
