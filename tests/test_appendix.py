@@ -513,3 +513,20 @@ def _grid(rows: list) -> list:
         ]
         for row in rows
     ]
+
+
+def test_an_appendix_without_its_reference_line_is_found_by_its_new_page(tmp_path: Path) -> None:
+    original = tmp_path / "khong-kem-theo.docx"
+    build_department_notice(original)
+    document = docx.Document(str(original))
+    reference = next(p for p in document.paragraphs if p.text.startswith("(Kèm theo"))
+    reference._p.getparent().remove(reference._p)
+    document.save(str(original))
+    imported = render_cli(["import", str(original), "-o", str(tmp_path / "src")], cwd=tmp_path)
+    assert imported.exit_code == 0, imported.output
+    data = yaml.safe_load((tmp_path / "src" / "khong-kem-theo.yaml").read_text(encoding="utf-8"))
+    (appendix,) = data["phu_luc"]
+    assert appendix["ten"] == "KẾT QUẢ KIỂM TRA VÀ DANH MỤC NHIỆM VỤ"
+    assert data["nguoi_ky"]["ho_ten"] == "Trần Văn Bình"  # the signature ends where the appendix begins
+    audited = render_cli(["check", "--docx", str(original)], cwd=tmp_path)
+    assert "«PHỤ LỤC 01»: không có dòng «(Kèm theo …)» dưới tên phụ lục" in audited.output

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tbkl_gen.audit.ooxml import W
 from tbkl_gen.audit.reader import Doc, Para
 from tbkl_gen.audit.text import fold, is_upper, norm
 from tbkl_gen.nd30.format import NATIONAL_NAME
@@ -154,10 +155,29 @@ def _locate_appendices(notice: NoticeParts, paras: list[Para], start: int) -> in
 
 
 def _appendix_heading(paras: list[Para], para: Para) -> bool:
+    """Tell whether para heads an appendix: "Phụ lục …" followed by its "(Kèm theo …)" line, or on a new page and centred."""
     if para.cell is not None or len(para.norm) > 120 or not APPENDIX_HEADING.match(para.norm):
         return False
     following = [p for p in paras[para.order + 1 : para.order + 12] if not p.empty][:5]
-    return APPENDIX_REFERENCE.match(para.norm) is not None or any(APPENDIX_REFERENCE.match(p.norm) for p in following)
+    if APPENDIX_REFERENCE.match(para.norm) is not None or any(APPENDIX_REFERENCE.match(p.norm) for p in following):
+        return True
+    return para.format.jc == "center" and starts_page(paras, para)
+
+
+def starts_page(paras: list[Para], para: Para) -> bool:
+    """Tell whether para begins a page: a page break or a section break before it, or "page break before"."""
+    if para.element.find(f"{W}pPr/{W}pageBreakBefore") is not None:
+        return True
+    for earlier in reversed(paras[: para.order]):
+        section = earlier.element.find(f"{W}pPr/{W}sectPr")
+        if section is not None:
+            kind = section.find(W + "type")
+            return kind is None or kind.get(W + "val") != "continuous"
+        if any(b.get(W + "type") == "page" for b in earlier.element.iter(W + "br")):
+            return True
+        if not earlier.empty:
+            return False
+    return False
 
 
 def _starts_body(para: Para) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tbkl_gen.audit.geometry import check_line
-from tbkl_gen.audit.locate import ITEM_LABEL, NoticeParts, locate
+from tbkl_gen.audit.locate import ITEM_LABEL, NoticeParts, locate, starts_page
 from tbkl_gen.audit.ooxml import W
 from tbkl_gen.audit.reader import THEME_COLOR_SLOTS, Doc, Para, own_runs, read_document
 from tbkl_gen.audit.report import STATUS_FAIL, STATUS_NOT_APPLICABLE, STATUS_PASS, RuleResult
@@ -420,23 +420,6 @@ def _appendix_parts(paras: list[Para]) -> tuple[list[Para], Para | None, list[Pa
     return heads, reference, body
 
 
-def _starts_page(doc: Doc, para: Para) -> bool:
-    """Tell whether para begins a page: a page break or a section break before it, or "page break before"."""
-    if para.element.find(f"{W}pPr/{W}pageBreakBefore") is not None:
-        return True
-    for earlier in reversed(doc.body[: para.order]):
-        breaks = [b for b in earlier.element.iter(W + "br") if b.get(W + "type") == "page"]
-        section = earlier.element.find(f"{W}pPr/{W}sectPr")
-        if section is not None:
-            kind = section.find(W + "type")
-            return kind is None or kind.get(W + "val") != "continuous"
-        if breaks:
-            return True
-        if not earlier.empty:
-            return False
-    return False
-
-
 def _rule_27_appendices(n: NoticeParts) -> tuple[str, str]:
     """Phụ lục I, III.1: heading on its own line, title, "(Kèm theo …)" line, each appendix on a new page."""
     if not n.appendices:
@@ -470,7 +453,7 @@ def _rule_27_appendices(n: NoticeParts) -> tuple[str, str]:
             findings += _checks(
                 reference, _check_italic(reference, True), _check_sizes(reference, nd30.APPENDIX_REFERENCE_SIZES), _check_centred(reference)
             )
-        if not _starts_page(n.doc, heading):
+        if not starts_page(n.doc.body, heading):
             problems.append(f"{quoted(heading.text)}: không bắt đầu ở trang mới")
         found.append(f"{quoted(heading.text)}: {_describe(heading)}" + (f"; dòng kèm theo: {_describe(reference)}" if reference else ""))
     return _result([*_findings(findings), *problems], "; ".join(found) + "; mỗi phụ lục bắt đầu ở trang mới")

@@ -18,7 +18,7 @@ from lxml import etree
 from tbkl_gen.audit.locate import NoticeParts, locate
 from tbkl_gen.audit.ooxml import W, WP
 from tbkl_gen.audit.reader import Doc, Para, read_document, related_root
-from tbkl_gen.audit.text import fold, norm
+from tbkl_gen.audit.text import fold, is_upper, norm
 from tbkl_gen.importer.inline import Char, all_bold, cleaned, element_chars, paragraph_chars, plain, single_spaced, to_markup
 from tbkl_gen.importer.labels import BodyPara, TableItem, build_body, headings_as_typed
 from tbkl_gen.importer.tables import cell_of, read_table, table_of
@@ -408,10 +408,12 @@ class _Reader:
             self.use(heading)
             match = grammar.APPENDIX_HEADING.match(heading.norm)
             title_lines = [match.group("title").strip()] if match and match.group("title") else []
+            reference = next((i for i, p in enumerate(paras[1:8], start=1) if grammar.APPENDIX_REFERENCE.match(p.norm)), None)
             index = 1
-            while index < len(paras) and not grammar.APPENDIX_REFERENCE.match(paras[index].norm):
+            # The title: the lines up to the "(Kèm theo …)" line, or without one, the centred lines in capitals.
+            while index < len(paras) and index != reference and paras[index].cell is None:
                 para = paras[index]
-                if para.cell is not None:
+                if reference is None and not para.empty and not (is_upper(para.norm) and para.format.jc == "center"):
                     break
                 if not para.empty:
                     title_lines.append(para.norm)

@@ -208,8 +208,8 @@ APPENDIX_HEADING: Final = re.compile(
 )
 """A printed appendix heading, as the decree writes it ("Phụ lục I") or as offices do ("PHỤ LỤC 01")."""
 
-APPENDIX_REFERENCE: Final = re.compile(r"^\s*\(\s*(?:kèm|đính kèm|ban hành kèm)\s+theo\b.*\)\s*$", re.IGNORECASE | re.DOTALL)
-"""The line that ties an appendix to its document: "(Kèm theo Thông báo số …/TB-… ngày …)"."""
+APPENDIX_REFERENCE: Final = re.compile(r"^\s*\(?\s*(?:kèm|đính kèm|ban hành kèm)\s+theo\b.*?\)?\s*$", re.IGNORECASE | re.DOTALL)
+"""The line that ties an appendix to its document: "(Kèm theo Thông báo số …/TB-… ngày …)", brackets sometimes left out."""
 
 APPENDIX_MENTION: Final = re.compile(r"\b[Pp]hụ lục\s+(?:số\s+)?(?P<number>[IVXLCDM]+|\d{1,3})\b")
 """An appendix named in the text: "Xem chi tiết Phụ lục 01", "tại Phụ lục II"."""
