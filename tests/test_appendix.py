@@ -275,7 +275,7 @@ def test_appendices_and_tables_render_on_new_pages_and_pass_every_rule(tmp_path:
     out = tmp_path / "out" / "a.docx"
     audited = render_cli(["check", "--docx", str(out)], cwd=tmp_path)
     assert audited.exit_code == 0, audited.output
-    assert audited.output.splitlines()[-1] == "Tổng cộng: 27 đạt, 0 lỗi, 0 không áp dụng"
+    assert audited.output.splitlines()[-1] == "Tổng cộng: 27 đạt, 0 lỗi, 1 không áp dụng"
     document = docx.Document(str(out))
     texts = [p.text for p in document.paragraphs]
     reference = "(Kèm theo Thông báo số 05/TB-UBND ngày 05 tháng 3 năm 2026 của Ủy ban nhân dân tỉnh Quảng Nam)"
@@ -348,7 +348,7 @@ def test_the_audit_holds_appendix_pages_to_the_decree(tmp_path: Path) -> None:
     original = tmp_path / "so-khcn.docx"
     build_department_notice(original)
     audited = render_cli(["check", "--docx", str(original)], cwd=tmp_path)
-    rule = next(line for line in audited.output.splitlines() if line.startswith("Quy tắc 27"))
+    rule = next(line for line in audited.output.splitlines() if line.startswith("Quy tắc 28"))
     assert "«PHỤ LỤC 01»: cần chữ in thường «Phụ lục …»" in rule
     assert "không bắt đầu ở trang mới" not in rule  # a page break before the heading is a new page
     # The appendix's paragraphs are body text (rule 11); its tables' cells are not.

@@ -255,7 +255,14 @@ def test_the_header_signer_and_recipients_are_parts_whose_keys_stay_at_the_top_o
         assert names <= {key.name for key in declaration.declared(notice.Notice)}
     header = {key.name for key in declaration.declared(notice.Header)}
     assert header == {"co_quan", "so", "ky_hieu", "dia_danh", "ngay", "do_khan"}
-    assert [key.name for key in declaration.declared(notice.Recipients)] == ["noi_nhan", "luu", "nguoi_soan", "so_ban", notice.EXTEND_KEY]
+    assert [key.name for key in declaration.declared(notice.Recipients)] == [
+        "kinh_gui",
+        "noi_nhan",
+        "luu",
+        "nguoi_soan",
+        "so_ban",
+        notice.EXTEND_KEY,
+    ]
     assert [key.name for key in declaration.declared(notice.SignerBlock)] == ["nguoi_ky"]
 
 

@@ -69,6 +69,8 @@ CONTRACT = {
     "trich_yeu": "trích yếu trên một dòng (chỗ người soạn ngắt dòng thành dấu cách)",
     "trich_yeu_dong": "trích yếu theo các dòng người soạn chọn, nối bằng ngắt dòng (dùng với {{r trich_yeu_dong }})",
     "gach_trich_yeu": "đoạn đường kẻ dưới trích yếu (dùng với {{p gach_trich_yeu }})",
+    "kinh_gui": "danh sách nơi nhận ở dòng “Kính gửi” dưới trích yếu (thường rỗng), không có “Kính gửi:”, dấu “-”, “;”, “.”",
+    "doan_kinh_gui": "các đoạn “Kính gửi” đã dàn trang: một dòng căn giữa, hoặc “Kính gửi:” và danh sách dưới dấu hai chấm; rỗng khi không có (dùng với {{p doan_kinh_gui }})",
     "noi_dung": "danh sách đoạn: doan.kieu (doan, muc, khoan, khoan_tieu_de, diem, gach, cong, bang), doan.runs (dùng với {{r doan.runs }}), "
     "doan.text, doan.bang (bảng khi doan.kieu là bang, dùng với {{p doan.bang }})",
     "phu_luc": "danh sách phụ lục: pl.ngat_trang (ngắt sang trang mới, dùng với {{p pl.ngat_trang }}), pl.so (“Phụ lục I”), pl.ten (tên phụ lục in hoa hoặc rỗng), "
@@ -674,6 +676,15 @@ class PreparedTemplate:
             "trich_yeu": layout.trich_yeu,
             "trich_yeu_dong": Markup(wordml.broken_lines(layout.trich_yeu_dong)),
             "gach_trich_yeu": Markup(wordml.centred_line("TBDuongKe", layout.trich_yeu_line_mm, self.widths.trich_yeu)),
+            "kinh_gui": list(layout.kinh_gui),
+            "doan_kinh_gui": Markup(
+                wordml.addressees(
+                    layout.kinh_gui_dong,
+                    layout.kinh_gui_indents_in(self.widths.trich_yeu / wordml.TWIPS_PER_MM),
+                    ("TBKinhGui", "TBKinhGuiMuc"),
+                    wordml.ADDRESSEE_SPACE_AFTER,
+                )
+            ),
             "noi_dung": _paragraphs(layout.paragraphs),
             "phu_luc": [
                 {
