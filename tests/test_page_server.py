@@ -439,35 +439,6 @@ def test_the_machine_name_and_an_address_on_the_lan_are_accepted_with_the_token(
             assert lan.get("/api/workspace").status_code == 403, host
 
 
-def test_a_table_and_an_appendix_are_saved_checked_and_previewed(client: TestClient, workspace: Path) -> None:
-    notice = opened(client)
-    data = notice["data"]
-    table = {
-        "bang": [["STT", "Nội dung", {"o": "Phân công", "gop_cot": 2}], ["1", "Rà soát, báo cáo", "Sở Tài chính", "Quý II"]],
-        "do_rong": [1, 6, 3, 2],
-    }
-    data["noi_dung"].insert(2, table)
-    data["noi_dung"][1]["khoan"] = "Sở Khoa học và Công nghệ chủ trì (chi tiết tại Phụ lục I)."
-    data["co_quan"] = {**data.get("co_quan", {}), "ten_goi": "Ủy ban nhân dân tỉnh Quảng Nam"}
-    data["phu_luc"] = [
-        {"ten": "Danh mục nhiệm vụ", "noi_dung": ["Các nhiệm vụ cụ thể.", {"bang": [["Đơn vị", "Kết quả"], ["Sở Y tế", "Đạt"]]}]}
-    ]
-    checked = post(client, "/api/check", {"path": notice["path"], "base": notice["text"], "data": data}).json()
-    assert checked["errors"] == 0, checked["problems"]
-    preview = checked["preview"]
-    assert '<table class="grid" data-block="2">' in preview and '<th colspan="2"><b>Phân công</b></th>' in preview
-    assert '<div class="pl-head">Phụ lục I</div>' in preview and "<td>Sở Y tế</td>" in preview
-    assert checked["appendix_labels"] == [["", ""]]
-    saved = post(client, "/api/save", {"path": notice["path"], "base": notice["text"], "version": notice["version"], "data": data})
-    assert saved.status_code == 200, saved.text
-    text = (workspace / notice["path"]).read_text(encoding="utf-8")
-    assert "# Bản dự thảo: chú thích này phải còn sau khi lưu." in text
-    again = opened(client)
-    assert again["data"]["noi_dung"][2] == table and again["data"]["phu_luc"] == data["phu_luc"]
-    check = render_cli(["check"], cwd=workspace)
-    assert check.exit_code == 0, check.output
-
-
 # --- files that are not regular files (a FIFO, a device, a socket, a link) --------------------------
 
 
@@ -494,7 +465,7 @@ def odd_files(folder: Path) -> dict[str, str]:
     made["lien-ket.yaml"] = "liên kết"
     with sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM) as listening:
         listening.bind(str(folder / "o-cam.yaml"))  # the socket's file stays when it is closed
-    made["o-cam.yaml"] = "socket|ổ cắm"
+    made["o-cam.yaml"] = "socket"
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         import stat
 
@@ -515,7 +486,7 @@ def test_a_fifo_a_device_a_socket_or_a_link_in_notices_is_refused_by_name_on_eve
     for name, kind in made.items():
         path = f"notices/2026/{name}"
         assert listed.get(path, False) is False, path  # listed or left out, never read
-        refusal = re.compile(rf"{re.escape(path)}: đây là (một )?({kind})( \(FIFO\))?, không phải tệp thông báo thường")
+        refusal = re.compile(rf"{re.escape(path)}: đây là một ({kind})( \(FIFO\))?, không phải một tệp; trang không mở tệp này")
         response = answered(client.get, "/api/notice", params={"path": path}, headers=HEADERS)
         assert response.status_code == 422 and refusal.match(response.json()["loi"]), response.text
         for route in ("/api/save", "/api/copy"):
@@ -527,6 +498,17 @@ def test_a_fifo_a_device_a_socket_or_a_link_in_notices_is_refused_by_name_on_eve
     assert answered(client.post, "/api/import", content=b"PK\x03\x04", headers={**HEADERS, "X-File-Name": "a.docx"}).status_code == 422
     assert stat_kind(folder / "ong.yaml") == "fifo"  # nothing was written over the odd files
     assert (folder / "lien-ket.yaml").is_symlink()
+
+
+def test_a_notice_over_the_size_limit_is_named_and_not_opened(client: TestClient, workspace: Path) -> None:
+    from tbkl_gen.source.read import MAX_SOURCE_BYTES
+
+    (workspace / "notices" / "2026" / "lon.yaml").write_bytes(b"# " + b"x" * MAX_SOURCE_BYTES + b"\n")
+    response = client.get("/api/notice", params={"path": "notices/2026/lon.yaml"}, headers=HEADERS)
+    assert response.status_code == 413
+    assert re.fullmatch(r"notices/2026/lon\.yaml: tệp quá lớn \(.+; tối đa .+\); trang không mở tệp này", response.json()["loi"]), (
+        response.text
+    )
 
 
 def stat_kind(path: Path) -> str:
@@ -815,7 +797,9 @@ def test_the_real_serve_answers_about_a_fifo_and_stops_on_sigterm_within_seconds
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(request, timeout=10)
         assert refused.value.code == 422
-        assert json.loads(refused.value.read())["loi"].startswith("notices/2026/ong.yaml: đây là ống dẫn, không phải tệp thông báo thường")
+        assert json.loads(refused.value.read())["loi"].startswith(
+            "notices/2026/ong.yaml: đây là một ống dẫn (FIFO), không phải một tệp; trang không mở tệp này"
+        )
         for _ in range(50):  # slow connections, and a request waiting for a body that never comes
             connection = sockets.create_connection(("127.0.0.1", port))
             connection.sendall(b"GET / HTTP/1.1\r\nHo")
@@ -855,3 +839,32 @@ def test_the_real_serve_on_all_addresses_prints_the_plain_http_warning(workspace
         process.stderr.close()
     assert lines[1].startswith("Nhấn Ctrl-C để dừng.") or lines[1].startswith("Máy khác")
     assert any(line.startswith("Cảnh báo: trang đang lắng nghe trên 0.0.0.0") and "HTTP không mã hóa" in line for line in lines), lines
+
+
+def test_a_table_and_an_appendix_are_saved_checked_and_previewed(client: TestClient, workspace: Path) -> None:
+    notice = opened(client)
+    data = notice["data"]
+    table = {
+        "bang": [["STT", "Nội dung", {"o": "Phân công", "gop_cot": 2}], ["1", "Rà soát, báo cáo", "Sở Tài chính", "Quý II"]],
+        "do_rong": [1, 6, 3, 2],
+    }
+    data["noi_dung"].insert(2, table)
+    data["noi_dung"][1]["khoan"] = "Sở Khoa học và Công nghệ chủ trì (chi tiết tại Phụ lục I)."
+    data["co_quan"] = {**data.get("co_quan", {}), "ten_goi": "Ủy ban nhân dân tỉnh Quảng Nam"}
+    data["phu_luc"] = [
+        {"ten": "Danh mục nhiệm vụ", "noi_dung": ["Các nhiệm vụ cụ thể.", {"bang": [["Đơn vị", "Kết quả"], ["Sở Y tế", "Đạt"]]}]}
+    ]
+    checked = post(client, "/api/check", {"path": notice["path"], "base": notice["text"], "data": data}).json()
+    assert checked["errors"] == 0, checked["problems"]
+    preview = checked["preview"]
+    assert '<table class="grid" data-block="2">' in preview and '<th colspan="2"><b>Phân công</b></th>' in preview
+    assert '<div class="pl-head">Phụ lục I</div>' in preview and "<td>Sở Y tế</td>" in preview
+    assert checked["appendix_labels"] == [["", ""]]
+    saved = post(client, "/api/save", {"path": notice["path"], "base": notice["text"], "version": notice["version"], "data": data})
+    assert saved.status_code == 200, saved.text
+    text = (workspace / notice["path"]).read_text(encoding="utf-8")
+    assert "# Bản dự thảo: chú thích này phải còn sau khi lưu." in text
+    again = opened(client)
+    assert again["data"]["noi_dung"][2] == table and again["data"]["phu_luc"] == data["phu_luc"]
+    check = render_cli(["check"], cwd=workspace)
+    assert check.exit_code == 0, check.output

@@ -112,8 +112,9 @@ def _accept_plain_numbers(source: Source, data: dict[str, Any], exc: ValidationE
         path, _ = _data_path(data, error["loc"])
         raw = source.raw_plain.get(path)
         value = error["input"]
-        number = isinstance(value, int | float) and not isinstance(value, bool)
-        if (path in _NUMBER_FIELDS or _in_table(path)) and raw is not None and number and str(value) == raw:
+        number = isinstance(value, int) and not isinstance(value, bool)
+        cell = _in_table(path) and isinstance(value, int | float) and not isinstance(value, bool)  # `- [1, 2.5]`
+        if ((path in _NUMBER_FIELDS and number) or cell) and raw is not None and str(value) == raw:
             fixes.append((path, raw))
     if not fixes:
         return None
