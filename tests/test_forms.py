@@ -28,7 +28,7 @@ from tbkl_gen.nd30.text_width import text_width_mm
 from tbkl_gen.nd30.units import TWIPS_PER_MM, WORD_CELL_MARGIN
 
 
-ALL_RULES_PASS = "Tổng cộng: 26 đạt, 0 lỗi, 1 không áp dụng"  # "Kính gửi" (27) does not apply
+ALL_RULES_PASS = "Tổng cộng: 26 đạt, 0 lỗi, 2 không áp dụng"  # "Kính gửi" (27) and appendices (28) do not apply
 CLEAN = "Đã kiểm tra 1 tệp: 0 lỗi, 0 cảnh báo.\n"
 
 
@@ -255,7 +255,7 @@ def test_the_line_under_a_broken_summary_measures_its_widest_line(tmp_path: Path
     line = paragraphs[[p.text for p in paragraphs].index("THÔNG BÁO") + 2]
     indent = int(line._p.pPr.find(qn("w:ind")).get(qn("w:left")))
     widest = text_width_mm("Kết luận của đồng chí Hồ Quang Bửu,", 14, bold=True)
-    length_mm = nd30.TEXT_WIDTH_MM - 2 * indent / TWIPS_PER_MM
+    length_mm = nd30.PRINTED_TEXT_WIDTH_MM - 2 * indent / TWIPS_PER_MM
 
     assert widest / 3 <= length_mm <= widest / 2
 

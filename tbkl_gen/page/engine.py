@@ -23,8 +23,6 @@ from pathlib import Path
 from tbkl_gen.errors import NotRendered, Place, Problem
 from tbkl_gen.files import write_file
 from tbkl_gen.wordfile import MAX_FILE_BYTES
-from tbkl_gen.notice.model import Notice
-from tbkl_gen.source.places import Source
 from tbkl_gen.source.workspace import Workspace, find_workspace
 from tbkl_gen.word.layout import Layout
 
@@ -40,13 +38,10 @@ MAX_UPLOAD_BYTES = MAX_FILE_BYTES
 
 @dataclass
 class Checked:
-    """What the checks of one notice found: every problem, the notice if it could be built, its layout."""
+    """What the checks of one notice found: every problem, and its layout if it could be drawn."""
 
     problems: list[Problem]
-    notice: Notice | None
     layout: Layout | None
-    source: Source | None = None
-    """The notice's data merged with the office defaults, with where each value was written."""
 
     @property
     def errors(self) -> int:
@@ -88,7 +83,7 @@ def check_text(text: str, path: Path, workspace: Workspace | None, others: list[
             layout = lay_out(outcome.notice)
         except Exception:  # noqa: BLE001 - a notice with errors may not lay out; its problems say why
             layout = None
-    return Checked(problems, outcome.notice, layout, outcome.source)
+    return Checked(problems, layout)
 
 
 _NUMBERS: dict[tuple[Path, int, int], tuple[NumberKey, Place] | None] = {}
