@@ -123,7 +123,7 @@ def _office(signals: Any, *, what: str = "xuất PDF", placed: Callable[[], None
 SIDECAR_FIELDS: dict[str, tuple[Any, str]] = {
     "phien_ban": ({"type": "integer", "const": SIDECAR_VERSION}, "Phiên bản của định dạng tệp này."),
     "loai_van_ban": ({"type": "string"}, "Tên loại văn bản, như trên e-office: “Thông báo”."),
-    "ma_loai": ({"type": "string"}, "Chữ viết tắt của loại văn bản (Phụ lục III NĐ 30): “TB”."),
+    "ma_loai": ({"type": "string"}, "Chữ viết tắt của loại văn bản (NĐ 30, phụ lục III): “TB”."),
     "so": ({"type": "string"}, "Số văn bản như khi in (“05”); để trống khi văn thư chưa cấp số."),
     "ky_hieu": ({"type": "string"}, f"Ký hiệu sau dấu /: “{THONG_BAO.symbol('VP')}”."),
     "so_ky_hieu": (
