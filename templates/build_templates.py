@@ -416,7 +416,7 @@ def styles_xml(spec: TemplateSpec) -> str:
         _style("TBKhoangCach", "TB Khoảng cách", "<w:keepNext/>" + single, _rpr(12)),
         _style(
             "TBPhuLuc",
-            "TB Phụ lục",
+            f"TB {nd30.APPENDIX_WORD}",
             '<w:keepNext/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>' + centred,
             _rpr(nd30.PRINTED_APPENDIX_HEAD_SIZE, bold=True),
         ),
@@ -428,7 +428,7 @@ def styles_xml(spec: TemplateSpec) -> str:
         ),
         _style(
             "TBPhuLucKemTheo",
-            "TB Phụ lục kèm theo",
+            f"TB {nd30.APPENDIX_WORD} kèm theo",
             '<w:keepNext/><w:spacing w:before="0" w:after="240" w:line="240" w:lineRule="auto"/>' + centred,
             _rpr(nd30.PRINTED_APPENDIX_REFERENCE_SIZE, italic=True),
         ),
@@ -612,7 +612,7 @@ CORE_XML = (
     '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
     'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
     'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-    "<dc:title>THÔNG BÁO {{ trich_yeu }}</dc:title><dc:creator>tbkl-gen</dc:creator>"
+    "<dc:title>" + THONG_BAO.title + " {{ trich_yeu }}</dc:title><dc:creator>tbkl-gen</dc:creator>"
     "<dc:language>vi-VN</dc:language>"
     '<dcterms:created xsi:type="dcterms:W3CDTF">2020-03-05T00:00:00Z</dcterms:created>'
     '<dcterms:modified xsi:type="dcterms:W3CDTF">2020-03-05T00:00:00Z</dcterms:modified>'

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Union, get_args
 
 from tbkl_gen.nd30.document_types import THONG_BAO, DocumentType
+from tbkl_gen.nd30.format import ADDRESSEE_HEAD, APPENDIX_REFERENCE_OPEN, ARCHIVE_WORD
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice.fields import SourceKey, Spec, Unsure, spec
 
@@ -97,7 +98,7 @@ class CoQuan:
     ten_goi: str | None = field(
         default=None,
         metadata=spec(
-            'Tên cơ quan viết thường như trong câu, in ở cuối dòng “(Kèm theo … của …)” của phụ lục: "Ủy ban nhân dân tỉnh Quảng Nam".',
+            f'Tên cơ quan viết thường như trong câu, in ở cuối dòng “{APPENDIX_REFERENCE_OPEN} … của …)” của phụ lục: "Ủy ban nhân dân tỉnh Quảng Nam".',
             label="tên cơ quan viết thường",
             example="ten_goi: Ủy ban nhân dân tỉnh Quảng Nam",
         ),
@@ -251,7 +252,9 @@ class PhuLuc:
 
     ten: str | None = field(
         default=None,
-        metadata=spec("Tên phụ lục (in hoa, đậm); số phụ lục và dòng “(Kèm theo …)” do công cụ tính.", label="tên phụ lục"),
+        metadata=spec(
+            f"Tên phụ lục (in hoa, đậm); số phụ lục và dòng “{APPENDIX_REFERENCE_OPEN} …)” do công cụ tính.", label="tên phụ lục"
+        ),
     )
     noi_dung: tuple[Block, ...] = field(
         metadata=spec("Nội dung phụ lục: đoạn văn, mục, khoản, điểm, gạch đầu dòng, bảng.", label="nội dung phụ lục", min_length=1)
@@ -274,7 +277,9 @@ class Header:
         default=None,
         metadata=spec("Số văn bản; để trống khi là dự thảo (văn thư cấp số sau khi ký).", label="số văn bản", digits_as_text=True),
     )
-    ky_hieu: str | None = field(default=None, metadata=spec('Ký hiệu; mặc định "TB-" + chữ viết tắt của cơ quan.', label="ký hiệu văn bản"))
+    ky_hieu: str | None = field(
+        default=None, metadata=spec(f'Ký hiệu; mặc định "{THONG_BAO.symbol("")}" + chữ viết tắt của cơ quan.', label="ký hiệu văn bản")
+    )
     dia_danh: str = field(
         metadata=spec('Địa danh nơi cơ quan đóng trụ sở: "Quảng Nam".', label="địa danh", example="dia_danh: Quảng Nam", min_length=1)
     )
@@ -318,7 +323,7 @@ class Recipients:
         default=(),
         metadata=spec(
             'Nơi nhận ở dòng "Kính gửi" dưới trích yếu (ô 9a): một nơi, hoặc danh sách mỗi nơi một mục; không gõ chữ '
-            '"Kính gửi:", dấu "-" đầu dòng hay ";", "." cuối dòng: công cụ tự thêm.',
+            f'"{ADDRESSEE_HEAD}", dấu "-" đầu dòng hay ";", "." cuối dòng: công cụ tự thêm.',
             label="nơi nhận ở dòng Kính gửi",
             example="kinh_gui: Sở Tài chính",
             lines=True,
@@ -330,7 +335,11 @@ class Recipients:
     )
     luu: str = field(
         metadata=spec(
-            'Dòng lưu, không có chữ "Lưu:": "VT, KGVX".', label="dòng lưu", example="luu: VT, KGVX", min_length=1, stand_in="VT, X"
+            f'Dòng lưu, không có chữ "{ARCHIVE_WORD}": "VT, KGVX".',
+            label="dòng lưu",
+            example="luu: VT, KGVX",
+            min_length=1,
+            stand_in="VT, X",
         )
     )
     nguoi_soan: str | None = field(
@@ -405,7 +414,7 @@ class Notice(Header, Recipients, SignerBlock):
     phu_luc: tuple[PhuLuc, ...] = field(
         default=(),
         metadata=spec(
-            "Các phụ lục kèm theo, mỗi phụ lục một trang mới; số phụ lục (I, II, …) và dòng “(Kèm theo Thông báo số … ngày …)” "
+            f"Các phụ lục kèm theo, mỗi phụ lục một trang mới; số phụ lục (I, II, …) và dòng “{APPENDIX_REFERENCE_OPEN} Thông báo số … ngày …)” "
             "do công cụ tính từ số, ký hiệu và ngày của thông báo.",
             label="phụ lục",
         ),
