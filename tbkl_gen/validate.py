@@ -35,7 +35,6 @@ from tbkl_gen.nd30.format import (
     PRINTED_ISSUER_SIZE,
     RECIPIENTS_HEAD,
 )
-from tbkl_gen.nd30.format import APPENDIX_REFERENCE_OPEN
 from tbkl_gen.nd30.format import PRINTED_TEXT_WIDTH_MM as TEXT_WIDTH_MM
 from tbkl_gen.nd30.grammar import APPENDIX_MENTION, appendix_heading, appendix_number
 from tbkl_gen.nd30.grammar import (
