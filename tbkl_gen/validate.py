@@ -27,6 +27,7 @@ from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.document_types import THONG_BAO
 from tbkl_gen.nd30.format import (
     ADDRESSEE_HEAD,
+    APPENDIX_REFERENCE_OPEN,
     ARCHIVE_PREFIX,
     ARCHIVE_WORD,
     END_MARK,
@@ -552,7 +553,7 @@ class _Checker:
         if count and not self.notice.co_quan.ten_goi:
             self.warn(
                 ("co_quan",),
-                "thông báo có phụ lục nhưng thiếu tên cơ quan viết thường cho dòng “(Kèm theo … của …)”",
+                f"thông báo có phụ lục nhưng thiếu tên cơ quan viết thường cho dòng “{APPENDIX_REFERENCE_OPEN} … của …)”",
                 "ghi co_quan.ten_goi, ví dụ “Ủy ban nhân dân tỉnh Quảng Nam”",
                 "appendix_issuer",
             )

@@ -416,7 +416,7 @@ def styles_xml(spec: TemplateSpec) -> str:
         _style("TBKhoangCach", "TB Khoảng cách", "<w:keepNext/>" + single, _rpr(12)),
         _style(
             "TBPhuLuc",
-            "TB Phụ lục",
+            f"TB {nd30.APPENDIX_WORD}",
             '<w:keepNext/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>' + centred,
             _rpr(nd30.PRINTED_APPENDIX_HEAD_SIZE, bold=True),
         ),
@@ -428,7 +428,7 @@ def styles_xml(spec: TemplateSpec) -> str:
         ),
         _style(
             "TBPhuLucKemTheo",
-            "TB Phụ lục kèm theo",
+            f"TB {nd30.APPENDIX_WORD} kèm theo",
             '<w:keepNext/><w:spacing w:before="0" w:after="240" w:line="240" w:lineRule="auto"/>' + centred,
             _rpr(nd30.PRINTED_APPENDIX_REFERENCE_SIZE, italic=True),
         ),

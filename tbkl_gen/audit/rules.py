@@ -947,7 +947,7 @@ RULES: tuple[tuple[int, str, Callable[[NoticeParts], tuple[str, str]]], ...] = (
     (25, "Số trang: căn giữa, cỡ chữ, chữ số Ả Rập từ 1", _rule_25_page_number_format),
     (26, "Các đường kẻ ngang", _rule_26_lines),
     (27, "Dòng «Kính gửi»", _rule_27_addressees),
-    (28, "Phụ lục: tiêu đề, dòng «Kèm theo», trang mới", _rule_28_appendices),
+    (28, f"{nd30.APPENDIX_WORD}: tiêu đề, dòng «{nd30.APPENDIX_REFERENCE_OPEN.lstrip('(')}», trang mới", _rule_28_appendices),
 )
 
 

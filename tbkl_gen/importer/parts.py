@@ -29,7 +29,7 @@ from tbkl_gen.nd30 import grammar
 from tbkl_gen.nd30.authority import PRINTED_LINE as PRINTED_AUTHORITY_LINE
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.document_types import THONG_BAO
-from tbkl_gen.nd30.format import ARCHIVE_PREFIX, END_MARK, NATIONAL_NAME
+from tbkl_gen.nd30.format import APPENDIX_REFERENCE_OPEN, ARCHIVE_PREFIX, END_MARK, NATIONAL_NAME
 from tbkl_gen.notice.model import URGENCY_LEVELS
 
 if TYPE_CHECKING:
@@ -488,7 +488,7 @@ class _Reader:
             self.report.add(
                 CORRECTION,
                 self.where(heading),
-                f"«{shortened(heading.norm, 59)}» đọc thành phụ lục thứ {len(out)} ({len(items)} đoạn và bảng); số phụ lục và dòng «(Kèm theo …)» "
+                f"«{shortened(heading.norm, 59)}» đọc thành phụ lục thứ {len(out)} ({len(items)} đoạn và bảng); số phụ lục và dòng «{APPENDIX_REFERENCE_OPEN} …)» "
                 "do công cụ tính",
             )
         return out

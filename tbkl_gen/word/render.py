@@ -40,7 +40,8 @@ from markupsafe import Markup
 from tbkl_gen import __version__
 
 from tbkl_gen.nd30.document_types import THONG_BAO
-from tbkl_gen.nd30.format import ADDRESSEE_HEAD
+from tbkl_gen.nd30.format import ADDRESSEE_HEAD, APPENDIX_REFERENCE_OPEN
+from tbkl_gen.nd30.grammar import appendix_heading
 from tbkl_gen.word import template_repair, template_tags, wordml
 from tbkl_gen.errors import NotReadable, TbklError, UnreadablePart, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
 from tbkl_gen.files import read_regular, write_file
@@ -77,8 +78,9 @@ CONTRACT = {
     "doan_kinh_gui": f"các đoạn “Kính gửi” đã dàn trang: một dòng căn giữa, hoặc “{ADDRESSEE_HEAD}” và danh sách dưới dấu hai chấm; rỗng khi không có (dùng với {{{{p doan_kinh_gui }}}})",
     "noi_dung": "danh sách đoạn: doan.kieu (doan, muc, khoan, khoan_tieu_de, diem, gach, cong, bang), doan.runs (dùng với {{r doan.runs }}), "
     "doan.text, doan.bang (bảng khi doan.kieu là bang, dùng với {{p doan.bang }})",
-    "phu_luc": "danh sách phụ lục: pl.ngat_trang (ngắt sang trang mới, dùng với {{p pl.ngat_trang }}), pl.so (“Phụ lục I”), pl.ten (tên phụ lục in hoa hoặc rỗng), "
-    "pl.kem_theo (dòng “(Kèm theo … số … ngày …)”), pl.noi_dung (các đoạn như noi_dung)",
+    "phu_luc": "danh sách phụ lục: pl.ngat_trang (ngắt sang trang mới, dùng với {{p pl.ngat_trang }}), "
+    f"pl.so (“{appendix_heading(1)}”), pl.ten (tên phụ lục in hoa hoặc rỗng), "
+    f"pl.kem_theo (dòng “{APPENDIX_REFERENCE_OPEN} … số … ngày …)”), pl.noi_dung (các đoạn như noi_dung)",
     "noi_nhan": "danh sách nơi nhận, không có dấu “-” và “;”",
     "luu": "nội dung dòng lưu, có người soạn thảo và số bản nếu có, ví dụ “VT, KGVX” hoặc “VT, KGVX, Sơn (05)”",
     "nguoi_ky": "nguoi_ky.quyen_han (danh sách dòng), nguoi_ky.chuc_vu, nguoi_ky.ho_ten",
