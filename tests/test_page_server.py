@@ -14,6 +14,7 @@ pytest.importorskip("starlette")
 pytest.importorskip("ruamel.yaml")
 
 import docx  # noqa: E402
+import yaml  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from conftest import ROOT, render_cli  # noqa: E402
@@ -306,11 +307,87 @@ def test_a_file_changed_on_disk_since_it_was_opened_is_never_overwritten(client:
     data = {**notice["data"], "trich_yeu": "Kết luận khác"}
     response = post(client, "/api/save", {"path": notice["path"], "base": notice["text"], "version": notice["version"], "data": data})
     assert response.status_code == 409
-    assert response.json() == {
-        "loi": "tệp notices/2026/chuyen-doi-so.yaml đã được sửa ở nơi khác sau khi mở (ví dụ trong VS Code); chưa lưu để không ghi đè. Hãy tải lại tệp",
-        "xung_dot": True,
-    }
+    answer = response.json()
+    assert answer["loi"] == (
+        "tệp notices/2026/chuyen-doi-so.yaml đã được sửa ở nơi khác sau khi mở (ví dụ trong VS Code); chưa lưu để không ghi đè. Hãy tải lại tệp"
+    )
+    assert answer["xung_dot"] is True
     assert target.read_text(encoding="utf-8") == by_hand
+
+
+# --- drafts and conflicts ----------------------------------------------------------------------
+
+
+def test_a_conflict_shows_the_word_diff_and_keep_mine_overwrites_the_version_shown(client: TestClient, workspace: Path) -> None:
+    notice = opened(client)
+    target = workspace / notice["path"]
+    theirs = notice["text"].replace(notice["data"]["trich_yeu"], "Kết luận của đồng nghiệp")
+    target.write_text(theirs, encoding="utf-8")
+    mine = {**notice["data"], "trich_yeu": "Kết luận của tôi"}
+    response = post(client, "/api/save", {"path": notice["path"], "base": notice["text"], "version": notice["version"], "data": mine})
+    assert response.status_code == 409
+    answer = response.json()
+    pieces = [piece for hunk in answer["khac_biet"] for line in hunk["dong"] for piece in line]
+    assert ["-", "đồng nghiệp"] in pieces or any(kind == "-" and "đồng" in text for kind, text in pieces), pieces
+    assert any(kind == "+" and "tôi" in text for kind, text in pieces), pieces
+    assert target.read_text(encoding="utf-8") == theirs
+    # keep mine: the disk's version as shown, then the save goes through
+    body = {"path": notice["path"], "base": notice["text"], "version": answer["phien_ban_dia"], "data": mine}
+    assert post(client, "/api/save", body).status_code == 200
+    assert yaml.safe_load(target.read_text(encoding="utf-8"))["trich_yeu"] == "Kết luận của tôi"
+
+
+def test_save_mine_as_a_copy_writes_a_new_file_and_leaves_theirs(client: TestClient, workspace: Path) -> None:
+    notice = opened(client)
+    target = workspace / notice["path"]
+    theirs = notice["text"].replace(notice["data"]["trich_yeu"], "Kết luận của đồng nghiệp")
+    target.write_text(theirs, encoding="utf-8")
+    mine = {**notice["data"], "trich_yeu": "Kết luận của tôi"}
+    response = post(client, "/api/save-copy", {"path": notice["path"], "base": notice["text"], "data": mine})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"path": "notices/2026/chuyen-doi-so-ban-sao.yaml"}
+    assert (
+        yaml.safe_load((workspace / "notices/2026/chuyen-doi-so-ban-sao.yaml").read_text(encoding="utf-8"))["trich_yeu"]
+        == "Kết luận của tôi"
+    )
+    assert target.read_text(encoding="utf-8") == theirs
+    again = post(client, "/api/save-copy", {"path": notice["path"], "base": notice["text"], "data": mine})
+    assert again.json() == {"path": "notices/2026/chuyen-doi-so-ban-sao-2.yaml"}
+
+
+def test_a_draft_is_kept_beside_the_source_offered_on_opening_and_removed_by_saving(client: TestClient, workspace: Path) -> None:
+    notice = opened(client)
+    assert notice["nhap"] is None
+    target = workspace / notice["path"]
+    before = target.read_bytes()
+    mine = {**notice["data"], "trich_yeu": "Kết luận còn đang viết"}
+    response = post(client, "/api/draft", {"path": notice["path"], "base": notice["text"], "version": notice["version"], "data": mine})
+    assert response.status_code == 200, response.text
+    assert re.fullmatch(r"\d\d:\d\d \d\d/\d\d/\d{4}", response.json()["luc"])
+    draft = target.parent / ".chuyen-doi-so.yaml.nhap"
+    assert draft.is_file()
+    assert target.read_bytes() == before  # the source itself is never touched by a draft
+    # hidden: check and render see one notice; git is told to ignore it
+    assert "*.nhap" in (workspace / ".gitignore").read_text(encoding="utf-8").splitlines()
+    reopened = opened(client)
+    assert reopened["nhap"]["data"]["trich_yeu"] == "Kết luận còn đang viết"
+    assert reopened["nhap"]["version"] == notice["version"]
+    saved = post(client, "/api/save", {"path": notice["path"], "base": notice["text"], "version": notice["version"], "data": mine})
+    assert saved.status_code == 200
+    assert not draft.exists()
+    assert opened(client)["nhap"] is None
+
+
+def test_a_draft_can_be_dropped_and_a_broken_draft_is_ignored(client: TestClient, workspace: Path) -> None:
+    notice = opened(client)
+    draft = workspace / "notices/2026/.chuyen-doi-so.yaml.nhap"
+    draft.write_text("{not json", encoding="utf-8")
+    assert opened(client)["nhap"] is None
+    mine = {**notice["data"], "trich_yeu": "Khác"}
+    post(client, "/api/draft", {"path": notice["path"], "base": notice["text"], "version": notice["version"], "data": mine})
+    assert post(client, "/api/draft/drop", {"path": notice["path"]}).status_code == 200
+    assert not draft.exists()
+    assert post(client, "/api/draft", {"path": "../x.yaml", "base": "", "version": "v", "data": {}}).status_code == 403
 
 
 def test_a_new_notice_is_made_from_the_office_defaults_as_tbkl_new_makes_it(client: TestClient, workspace: Path) -> None:

@@ -103,7 +103,8 @@ def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[Path]
     written = {
         config: "\n".join(header + to_yaml(settings)) + "\n",
         folder / ".gitattributes": GITATTRIBUTES,
-        folder / ".gitignore": "out/.tbkl-manifest.json\nout/.tbkl-lock\n",
+        folder
+        / ".gitignore": "out/.tbkl-manifest.json\nout/.tbkl-lock\n# drafts the page keeps beside a notice until it is saved\n*.nhap\n",
         folder / "README.md": _WORKSPACE_README.format(template=template),
         folder / "templates" / "README.md": _TEMPLATES_README,
         folder / SCHEMA_FILE: _schema_text(),

@@ -48,6 +48,10 @@ TOKEN_HEADER = "x-tbkl-token"
 # The page's own requests are small JSON documents; a notice source is at most 1 MB.
 MAX_JSON_BYTES = 2_000_000
 MAX_DATA_DEPTH = 40
+# A draft of an open notice lives beside it as a hidden file: `.ten.yaml.nhap`. The leading dot
+# keeps it out of `tbkl check`/`render` (hidden files are skipped) and `tbkl init`'s .gitignore
+# keeps it out of git; it is JSON (the page's data and the text it was edited from), never YAML.
+DRAFT_SUFFIX = ".nhap"
 
 
 def static_dir() -> Path:
@@ -251,7 +255,10 @@ class Page:
             raise Refused(
                 422, f"chưa mở được {self.shown(path)} trên trang vì tệp có lỗi: {detail}. Hãy sửa tệp trong trình soạn thảo rồi mở lại"
             )
-        return {"path": self.shown(path), "text": text, "data": data, "version": _version(raw)}
+        draft = self.read_draft(path)
+        if draft is not None and draft["data"] == data and draft["version"] == _version(raw):
+            draft = None  # nothing the file does not already say
+        return {"path": self.shown(path), "text": text, "data": data, "version": _version(raw), "nhap": draft}
 
     def check(self, body: dict[str, Any]) -> dict[str, Any]:
         path = self.notice_path(body.get("path"))
@@ -294,20 +301,98 @@ class Page:
         with self.save_lock:
             raw = _read(path, self.shown(path), missing_ok=True)
             if raw is None or _version(raw) != body.get("version"):
-                return JSONResponse(
-                    {
-                        "loi": f"tệp {self.shown(path)} đã được sửa ở nơi khác sau khi mở (ví dụ trong VS Code); chưa lưu để không ghi đè. Hãy tải lại tệp",
-                        "xung_dot": True,
-                    },
-                    status_code=409,
-                )
+                return JSONResponse(self.conflict(path, raw, body), status_code=409)
             on_disk = _decode(raw, self.shown(path))
             if on_disk.strip() and editable_or_none(on_disk) is None:
                 raise Refused(422, f"{self.shown(path)}: tệp không phải một bảng các khóa của thông báo; không ghi đè")
             text = self.text_of({**body, "base": on_disk})
             data = text.encode("utf-8")
             _save(path, data, self.shown(path), kept=True)
+            self.drop_draft_at(path)
         return JSONResponse({"version": _version(data), "text": text, "path": self.shown(path)})
+
+    # --- drafts and conflicts ---------------------------------------------------------------
+
+    def conflict(self, path: Path, raw: bytes | None, body: dict[str, Any]) -> dict[str, Any]:
+        """Return the answer to a save whose file changed on disk: the word diff from the disk's text to the drafter's.
+
+        The drafter's text is their data applied to the disk's text (as "keep mine" would write
+        it), so the diff shows only what the two versions say differently, not comments. The
+        disk's version comes back so that "keep mine" overwrites exactly the version shown.
+        """
+        from tbkl_gen.commands.text import word_diff
+
+        shown = self.shown(path)
+        on_disk = "" if raw is None else _decode(raw, shown)
+        try:
+            mine = self.text_of({**body, "base": on_disk if editable_or_none(on_disk) is not None else body.get("base")})
+        except Refused:
+            mine = self.text_of(body)
+        hunks = word_diff(on_disk.splitlines(), mine.splitlines())
+        return {
+            "loi": f"tệp {shown} đã được sửa ở nơi khác sau khi mở (ví dụ trong VS Code); chưa lưu để không ghi đè. Hãy tải lại tệp",
+            "xung_dot": True,
+            "mat_tep": raw is None,
+            "phien_ban_dia": None if raw is None else _version(raw),
+            "khac_biet": [{"dong_dia": hunk.old_start, "dong_cua_toi": hunk.new_start, "dong": hunk.lines} for hunk in hunks],
+        }
+
+    def draft_path(self, path: Path) -> Path:
+        return path.parent / f".{path.name}{DRAFT_SUFFIX}"
+
+    def read_draft(self, path: Path) -> dict[str, Any] | None:
+        """Return the draft kept beside path ({luc, base, version, data}), or None when there is none or it is unreadable."""
+        draft = self.draft_path(path)
+        try:
+            raw = _read(draft, self.shown(draft), missing_ok=True)
+            found = None if raw is None else json.loads(raw.decode("utf-8"))
+        except (Refused, ValueError):  # a link, a pipe, a broken or foreign file: no draft to offer
+            return None
+        if not isinstance(found, dict):
+            return None
+        if not (isinstance(found.get("luc"), str) and isinstance(found.get("base"), str) and isinstance(found.get("data"), dict)):
+            return None
+        if not isinstance(found.get("version"), str) or _depth(found["data"]) > MAX_DATA_DEPTH:
+            return None
+        return {key: found[key] for key in ("luc", "base", "version", "data")}
+
+    def save_draft(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Keep the page's unsaved data beside the notice (never in it), to be offered back after a refresh or a crash."""
+        import datetime as dt
+
+        path = self.notice_path(body.get("path"))
+        self.text_of(body)  # refuse data that could not be saved into the source
+        version = body.get("version")
+        if not isinstance(version, str) or len(version) > 100:
+            raise Refused(400, "dữ liệu gửi lên không hợp lệ")
+        when = dt.datetime.now().strftime("%H:%M %d/%m/%Y")
+        draft = {"luc": when, "base": body["base"], "version": version, "data": body["data"]}
+        _save(self.draft_path(path), json.dumps(draft, ensure_ascii=False).encode("utf-8"), self.shown(self.draft_path(path)), kept=True)
+        return {"luc": when}
+
+    def drop_draft(self, body: dict[str, Any]) -> dict[str, Any]:
+        self.drop_draft_at(self.notice_path(body.get("path")))
+        return {}
+
+    def drop_draft_at(self, path: Path) -> None:
+        draft = self.draft_path(path)
+        try:
+            if draft.is_symlink() or draft.is_file():
+                draft.unlink()
+        except OSError:  # a draft left behind is offered again, never an error of the save
+            logging.getLogger(__name__).warning("could not remove the draft %s", draft)
+
+    def save_copy(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Write the drafter's version as a new file beside the notice (the third way out of a conflict)."""
+        from tbkl_gen.source.names import free_name
+
+        path = self.notice_path(body.get("path"))
+        text = self.text_of(body)
+        with self.save_lock:
+            target = free_name(path.parent, f"{path.stem}-ban-sao")
+            _save(target, text.encode("utf-8"), self.shown(target), kept=False)
+            self.drop_draft_at(path)
+        return {"path": self.shown(target)}
 
     def new_notice(self, body: dict[str, Any]) -> dict[str, Any]:
         from tbkl_gen.commands.scaffold import new_notice
@@ -566,6 +651,9 @@ def create_app(root: Path, token: str, hosts: set[str] | None = None) -> ASGIApp
         Route("/api/check", handled(page.check, body=True), methods=["POST"]),
         Route("/api/save", handled(page.save, body=True), methods=["POST"]),
         Route("/api/new", handled(page.new_notice, body=True), methods=["POST"]),
+        Route("/api/draft", handled(page.save_draft, body=True), methods=["POST"]),
+        Route("/api/draft/drop", handled(page.drop_draft, body=True), methods=["POST"]),
+        Route("/api/save-copy", handled(page.save_copy, body=True), methods=["POST"]),
         Route("/api/copy", handled(page.copy_notice, body=True), methods=["POST"]),
         Route("/api/import", handled(page.import_word, raw=True), methods=["POST"]),
         Route("/api/docx", handled(page.docx, body=True), methods=["POST"]),

@@ -7,6 +7,7 @@ const TOKEN = document.querySelector('meta[name="tbkl-token"]').content;
 const $ = (selector, root = document) => root.querySelector(selector);
 const CHECK_PAUSE_MS = 120;     // a pause in typing this long refreshes the preview
 const EXACT_PAUSE_MS = 3000;    // a pause this long refreshes the exact page, when it is shown
+const DRAFT_PAUSE_MS = 2000;    // a pause this long keeps a draft beside the source (never the source itself)
 const LEVEL = { muc: 0, khoan: 1, diem: 2, gach: 3, cong: 4 };
 const KIND_NAMES = {
   doan: "Đoạn văn", muc: "Mục (I.)", khoan: "Khoản (1.)", diem: "Điểm (a)", gach: "Gạch đầu dòng (-)", cong: "Dấu cộng (+)",
@@ -30,6 +31,7 @@ const state = {
   edits: 0,          // edits so far: a check answers for the edits made before it was sent
   checkTimer: null,
   exactTimer: null,
+  draftTimer: null,
   exactStale: true,
   lastField: null,
   refreshMs: [],
@@ -256,6 +258,7 @@ async function openNotice(path, { keepBanner = false } = {}) {
   history.replaceState(null, "", `/#${encodeURIComponent(payload.path)}`);
   drawForm();
   await check();
+  if (payload.nhap) offerDraft(payload.nhap);
   return true;
 }
 
@@ -1041,6 +1044,7 @@ function changed() {
   clearTimeout(state.exactTimer);
   if (!$("#exact").hidden) state.exactTimer = setTimeout(exactPage, EXACT_PAUSE_MS);
   status(isDirty() ? "Chưa lưu" : "");
+  scheduleDraft();
 }
 
 async function check() {
@@ -1126,13 +1130,14 @@ function showProblems(problems, errors, warnings) {
 async function save() {
   if (!state.path) return;
   clearTimeout(state.checkTimer);
+  clearTimeout(state.draftTimer);   // the server removes the draft once the source is saved
   const data = currentData();
   const { ok, status: code, payload } = await apiJson("/api/save", {
     method: "POST",
     json: { path: state.path, base: state.base, version: state.version, data },
   });
   if (code === 409) {
-    banner(payload.loi, { error: true, actions: [["Tải lại tệp (bỏ phần đang sửa)", reload, "reload"]] });
+    showConflict(payload);
     status("Chưa lưu");
     return;
   }
@@ -1149,6 +1154,113 @@ async function reload() {
   state.savedJson = JSON.stringify(currentData());
   await openNotice(state.path);
   status("Đã tải lại tệp từ đĩa");
+}
+
+// --- drafts: kept beside the source a moment after the last keystroke, offered back on opening ---
+
+function scheduleDraft() {
+  clearTimeout(state.draftTimer);
+  state.draftTimer = setTimeout(saveDraft, DRAFT_PAUSE_MS);
+}
+
+async function saveDraft() {
+  if (!state.path || !isDirty()) return;
+  const path = state.path;
+  const { ok, payload } = await apiJson("/api/draft", {
+    method: "POST",
+    json: { path, base: state.base, version: state.version, data: currentData() },
+  });
+  if (ok && path === state.path && isDirty()) {
+    status(`Chưa lưu (đã giữ bản nháp lúc ${payload.luc})`);
+    document.body.dataset.draft = payload.luc;
+  }
+}
+
+function offerDraft(draft) {
+  banner(`Có bản nháp chưa lưu lúc ${draft.luc}.`, {
+    actions: [
+      ["Khôi phục", () => restoreDraft(draft), "draft-restore"],
+      ["Bỏ", dropDraft, "draft-drop"],
+    ],
+  });
+}
+
+async function restoreDraft(draft) {
+  banner("");
+  // The draft's base and version: saving it over a file changed since then is a conflict, shown as one.
+  state.base = draft.base;
+  state.version = draft.version;
+  state.data = draft.data;
+  state.tree = fromBlocks(Array.isArray(draft.data.noi_dung) ? draft.data.noi_dung : []);
+  state.appendices = (Array.isArray(draft.data.phu_luc) ? draft.data.phu_luc : []).map(fromAppendix);
+  state.current = null;
+  drawForm();
+  status(isDirty() ? "Chưa lưu (đã khôi phục bản nháp)" : "");
+  await check();
+}
+
+async function dropDraft() {
+  banner("");
+  await apiJson("/api/draft/drop", { method: "POST", json: { path: state.path } });
+  status("Đã bỏ bản nháp");
+}
+
+// --- conflicts: the file changed on disk since it was opened ---------------------------------
+
+function showConflict(conflict) {
+  const actions = [];
+  if (!conflict.mat_tep) actions.push(["Giữ bản của tôi", () => keepMine(conflict), "conflict-mine"]);
+  if (!conflict.mat_tep) actions.push(["Lấy bản trên đĩa", takeTheirs, "conflict-theirs"]);
+  actions.push(["Lưu bản của tôi thành bản sao", saveMineAsCopy, "conflict-copy"]);
+  banner(conflict.loi.replace(/\. Hãy tải lại tệp$/, "") + ". Khác biệt giữa bản trên đĩa và bản của tôi:", { error: true, actions });
+  $("#banner").append(conflictDiff(conflict.khac_biet || []));
+}
+
+// The word diff of `tbkl diff`, drawn: words only on disk struck through, words only mine underlined.
+function conflictDiff(hunks) {
+  const box = document.createElement("div");
+  box.className = "conflict-diff";
+  box.id = "conflict-diff";
+  if (!hunks.length) box.textContent = "Nội dung hai bản giống nhau; chỉ khác phần chú thích hoặc cách trình bày trong tệp.";
+  for (const hunk of hunks) {
+    const where = document.createElement("div");
+    where.className = "where";
+    where.textContent = `Dòng ${hunk.dong_dia}`;
+    box.append(where);
+    for (const line of hunk.dong) {
+      const row = document.createElement("div");
+      for (const [kind, text] of line) {
+        const piece = document.createElement(kind === "-" ? "del" : kind === "+" ? "ins" : "span");
+        piece.textContent = text;
+        if (kind === "-") piece.title = "chỉ có trong bản trên đĩa";
+        if (kind === "+") piece.title = "chỉ có trong bản của tôi";
+        row.append(piece, " ");
+      }
+      box.append(row);
+    }
+  }
+  return box;
+}
+
+async function keepMine(conflict) {
+  banner("");
+  state.version = conflict.phien_ban_dia;   // overwrite exactly the version whose differences were shown
+  await save();
+}
+
+async function takeTheirs() {
+  await apiJson("/api/draft/drop", { method: "POST", json: { path: state.path } });
+  await reload();
+}
+
+async function saveMineAsCopy() {
+  const { ok, payload } = await apiJson("/api/save-copy", { method: "POST", json: { path: state.path, base: state.base, data: currentData() } });
+  if (!ok) { banner(payload.loi, { error: true }); return; }
+  banner("");
+  state.savedJson = JSON.stringify(currentData());   // kept in the copy: nothing to lose on leaving
+  await openNotice(payload.path);
+  await loadWorkspace();
+  status(`Đã lưu bản của tôi thành ${payload.path}`);
 }
 
 async function download(kind) {
