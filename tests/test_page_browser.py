@@ -212,7 +212,7 @@ def test_a_file_edited_on_disk_while_open_is_not_overwritten(browser: webdriver.
     assert "đã được sửa ở nơi khác sau khi mở (ví dụ trong VS Code); chưa lưu để không ghi đè" in message.text
     assert path.read_text(encoding="utf-8") == by_hand
     screenshot(browser, "4-xung-dot")
-    click(browser, find(browser, "#reload"))
+    click(browser, find(browser, "#conflict-theirs"))
     wait(
         browser,
         lambda d: d.find_element(By.CSS_SELECTOR, '#fields textarea[data-field="trich_yeu"]').get_attribute("value") == "Sửa trong VS Code",

@@ -1177,7 +1177,7 @@ async function saveDraft() {
 }
 
 function offerDraft(draft) {
-  banner(`Có bản nháp chưa lưu lúc ${draft.luc}.`, {
+  banner(`Có bản nháp chưa lưu lúc ${draft.luc} —`, {
     actions: [
       ["Khôi phục", () => restoreDraft(draft), "draft-restore"],
       ["Bỏ", dropDraft, "draft-drop"],

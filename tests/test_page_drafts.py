@@ -1,0 +1,155 @@
+"""Drafts, conflicts, block levels and the preview through errors, in real Chromium at 1366×768.
+
+The server and browser fixtures are those of test_page_browser.py. Screenshots go to
+$TBKL_SCREENSHOTS when it is set, to be looked at.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("selenium")
+
+from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+
+from conftest import render_cli  # noqa: E402
+from test_page_browser import Served, browser, click, find, open_page, screenshot, served, wait  # noqa: E402, F401
+
+SUMMARY = '#fields textarea[data-field="trich_yeu"]'
+
+
+@pytest.fixture
+def small(browser: webdriver.Chrome) -> webdriver.Chrome:
+    """The browser at an office laptop's 1366×768."""
+    browser.set_window_size(1366, 768)
+    return browser
+
+
+def open_notice(driver: webdriver.Chrome, served: Served, path: Path) -> None:
+    relative = path.relative_to(served.root).as_posix()
+    open_page(driver, served)  # the token, kept as the cookie
+    driver.get(f"{served.base}/#{relative}")
+    wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
+    wait(driver, lambda d: d.find_element(By.ID, "file-name").text == relative)
+    wait(driver, lambda d: "THÔNG BÁO" in d.find_element(By.ID, "live").text)
+
+
+def leave_anyway(driver: webdriver.Chrome) -> None:
+    """Accept the "leave the page?" question a page with unsaved edits asks, if Chromium asked it."""
+    try:
+        driver.switch_to.alert.accept()
+    except NoAlertPresentException:
+        pass
+
+
+def summary_value(driver: webdriver.Chrome) -> str:
+    return find(driver, SUMMARY).get_attribute("value") or ""
+
+
+def test_a_refresh_mid_edit_offers_the_draft_back_and_saving_removes_it(small: webdriver.Chrome, served: Served) -> None:
+    from tbkl_gen.commands.scaffold import new_notice
+
+    path = new_notice(served.root, "Kết luận họp giao ban")
+    before = path.read_bytes()
+    open_notice(small, served, path)
+    summary = find(small, SUMMARY)
+    click(small, summary)
+    summary.send_keys(Keys.END, " tháng 3 về chuyển đổi số")
+    wait(small, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-draft"))
+    draft = path.parent / f".{path.name}.nhap"
+    assert draft.is_file()
+    assert path.read_bytes() == before  # the draft is beside the source, never in it
+    small.refresh()
+    leave_anyway(small)
+    wait(small, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
+    offer = wait(small, lambda d: d.find_element(By.CSS_SELECTOR, "#banner:not([hidden])"))
+    assert offer.text.startswith("Có bản nháp chưa lưu lúc ")
+    assert summary_value(small) == "Kết luận họp giao ban"
+    screenshot(small, "nhap-1-khoi-phuc")
+    click(small, find(small, "#draft-restore"))
+    wait(small, lambda d: summary_value(d) == "Kết luận họp giao ban tháng 3 về chuyển đổi số")
+    assert "tháng 3 về chuyển đổi số" in find(small, "#live").text.replace("\n", " ").lower() or "THÁNG 3" in find(small, "#live").text
+    find(small, SUMMARY).send_keys(Keys.CONTROL, "s")
+    wait(small, lambda d: d.find_element(By.ID, "status").text.startswith("Đã lưu"))
+    assert "tháng 3 về chuyển đổi số" in path.read_text(encoding="utf-8")
+    assert not draft.exists()
+    assert render_cli(["check"], cwd=served.root).exit_code == 0
+
+
+def test_a_dropped_draft_is_gone_and_the_file_stays(small: webdriver.Chrome, served: Served) -> None:
+    from tbkl_gen.commands.scaffold import new_notice
+
+    path = new_notice(served.root, "Kết luận họp giao ban")
+    before = path.read_bytes()
+    open_notice(small, served, path)
+    find(small, SUMMARY).send_keys(Keys.END, " nháp")
+    wait(small, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-draft"))
+    small.refresh()
+    leave_anyway(small)
+    click(small, wait(small, lambda d: d.find_element(By.CSS_SELECTOR, "#draft-drop")))
+    draft = path.parent / f".{path.name}.nhap"
+    wait(small, lambda d: not draft.exists())
+    assert path.read_bytes() == before
+    assert summary_value(small) == "Kết luận họp giao ban"
+
+
+def two_tabs_in_conflict(driver: webdriver.Chrome, served: Served) -> tuple[Path, str]:
+    """Open one notice in two tabs, save a change in the second, edit the first and save it: the conflict."""
+    from tbkl_gen.commands.scaffold import new_notice
+
+    path = new_notice(served.root, "Kết luận họp giao ban")
+    open_notice(driver, served, path)
+    first = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    open_notice(driver, served, path)
+    find(driver, SUMMARY).send_keys(Keys.END, " của đồng nghiệp")
+    find(driver, SUMMARY).send_keys(Keys.CONTROL, "s")
+    wait(driver, lambda d: d.find_element(By.ID, "status").text.startswith("Đã lưu"))
+    theirs = path.read_text(encoding="utf-8")
+    assert "Kết luận họp giao ban của đồng nghiệp" in theirs
+    driver.close()
+    driver.switch_to.window(first)
+    find(driver, SUMMARY).send_keys(Keys.END, " của tôi")
+    find(driver, SUMMARY).send_keys(Keys.CONTROL, "s")
+    box = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#banner.error #conflict-diff"))
+    assert [e.text for e in box.find_elements(By.TAG_NAME, "del")] == ['đồng nghiệp"', "đồng nghiệp"] or any(
+        "đồng nghiệp" in e.text for e in box.find_elements(By.TAG_NAME, "del")
+    )
+    assert any("tôi" in e.text for e in box.find_elements(By.TAG_NAME, "ins"))
+    assert path.read_text(encoding="utf-8") == theirs
+    return path, theirs
+
+
+def test_two_tabs_keep_mine_overwrites_the_file(small: webdriver.Chrome, served: Served) -> None:
+    path, _ = two_tabs_in_conflict(small, served)
+    screenshot(small, "xung-dot-1-khac-biet")
+    click(small, find(small, "#conflict-mine"))
+    wait(small, lambda d: d.find_element(By.ID, "status").text.startswith("Đã lưu"))
+    text = path.read_text(encoding="utf-8")
+    assert 'trich_yeu: "Kết luận họp giao ban của tôi"' in text
+    assert render_cli(["check"], cwd=served.root).exit_code == 0
+
+
+def test_two_tabs_take_theirs_reloads_the_file_from_disk(small: webdriver.Chrome, served: Served) -> None:
+    path, theirs = two_tabs_in_conflict(small, served)
+    click(small, find(small, "#conflict-theirs"))
+    wait(small, lambda d: summary_value(d) == "Kết luận họp giao ban của đồng nghiệp")
+    assert path.read_text(encoding="utf-8") == theirs
+    assert not (path.parent / f".{path.name}.nhap").exists()
+
+
+def test_two_tabs_save_mine_as_a_copy_keeps_both(small: webdriver.Chrome, served: Served) -> None:
+    path, theirs = two_tabs_in_conflict(small, served)
+    click(small, find(small, "#conflict-copy"))
+    copy = path.with_name(f"{path.stem}-ban-sao.yaml")
+    wait(small, lambda d: d.find_element(By.ID, "status").text == f"Đã lưu bản của tôi thành {copy.relative_to(served.root).as_posix()}")
+    assert path.read_text(encoding="utf-8") == theirs
+    assert 'trich_yeu: "Kết luận họp giao ban của tôi"' in copy.read_text(encoding="utf-8")
+    assert find(small, "#file-name").text == copy.relative_to(served.root).as_posix()
+    screenshot(small, "xung-dot-2-ban-sao")
