@@ -426,6 +426,19 @@ def serve(folder, host, port, no_browser) -> None:  # noqa: ANN001
         sys.exit(EXIT_INTERRUPTED)
 
 
+@main.command()
+@click.option("--stdio", is_flag=True, help="Nói chuyện với trình soạn thảo qua stdin/stdout (mặc định, như mọi máy chủ ngôn ngữ).")
+def lsp(stdio) -> None:  # noqa: ANN001, ARG001
+    """Máy chủ ngôn ngữ (LSP) cho trình soạn thảo: báo lỗi khi gõ, sửa nhanh, gợi ý khóa, chú giải."""
+    try:
+        import pygls  # noqa: F401
+    except ImportError:
+        raise click.ClickException('“tbkl lsp” cần gói pygls: pip install "tbkl-gen[lsp]"') from None
+    from tbkl_gen.lsp import serve
+
+    serve()
+
+
 # --- schema -----------------------------------------------------------------------------------
 
 

@@ -140,13 +140,14 @@ def find_workspace(start: Path) -> Workspace | None:
     return read_workspace(config) if config is not None else None
 
 
-def read_workspace(config: Path) -> Workspace:
-    """Read `tbkl.yaml`; problems in it are kept on the workspace, not raised."""
+def read_workspace(config: Path, text: str | None = None) -> Workspace:
+    """Read `tbkl.yaml` (or text, its content not yet saved, as an editor holds it); problems in
+    it are kept on the workspace, not raised."""
     # Here, not at the top: finding the workspace of an unchanged notice must not import yaml.
-    from tbkl_gen.source.read import read_source
+    from tbkl_gen.source.read import read_source, read_text
 
     workspace = Workspace(root=config.parent, config_path=config)
-    source, problems = read_source(config)
+    source, problems = read_source(config) if text is None else read_text(text, config)
     workspace.problems.extend(problems)
     if source is None:
         return workspace

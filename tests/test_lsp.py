@@ -1,0 +1,259 @@
+"""`tbkl lsp` as an editor meets it: a real Language Server Protocol client over stdio.
+
+The client here frames JSON-RPC by hand (Content-Length headers) and talks to `python -m
+tbkl_gen lsp` in a subprocess, as VS Code or Neovim would. Broken sources like the held-out
+ones (a missing place, a forbidden signer stack, `so: abc`, a typed label "1.", `ho_ten: NO`, a
+mistyped key) must get the same problems on the same lines and columns as `tbkl check`, in
+Vietnamese with the field's label; fixable ones get code actions; completion offers the keys the
+declaration allows where the cursor is (each once) and hover describes a key.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import render_cli
+from factories import DROP, Raw, notice_yaml
+
+from tbkl_gen import errors
+
+
+class Client:
+    """A minimal LSP client: requests wait for their answer, notifications are kept."""
+
+    def __init__(self, cwd: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tbkl_gen", "lsp"], cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        self.next_id = 0
+        self.notifications: list[dict[str, Any]] = []
+        self.request("initialize", {"processId": None, "rootUri": cwd.as_uri(), "capabilities": {}})
+        self.notify("initialized", {})
+
+    def send(self, message: dict[str, Any]) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode("utf-8")
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.process.stdin.flush()
+
+    def receive(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        length = None
+        while True:
+            header = self.process.stdout.readline()
+            assert header, self.process.stderr.read().decode() if self.process.stderr else "the server closed"
+            if header in (b"\r\n", b"\n"):
+                break
+            name, _, value = header.decode("ascii").partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        assert length is not None
+        message: dict[str, Any] = json.loads(self.process.stdout.read(length))
+        return message
+
+    def request(self, method: str, params: dict[str, Any]) -> Any:
+        self.next_id += 1
+        self.send({"id": self.next_id, "method": method, "params": params})
+        while True:
+            message = self.receive()
+            if message.get("id") == self.next_id and "method" not in message:
+                assert "error" not in message, message
+                return message.get("result")
+            if "method" in message and "id" in message:  # a request of the server (none expected): answer it
+                self.send({"id": message["id"], "result": None})
+            elif "method" in message:
+                self.notifications.append(message)
+
+    def notify(self, method: str, params: dict[str, Any]) -> None:
+        self.send({"method": method, "params": params})
+
+    def diagnostics(self, uri: str) -> list[dict[str, Any]]:
+        """Return the diagnostics last published for uri (a request in between lets them arrive)."""
+        self.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}})
+        published = [
+            n["params"] for n in self.notifications if n["method"] == "textDocument/publishDiagnostics" and n["params"]["uri"] == uri
+        ]
+        assert published, f"no diagnostics for {uri}"
+        return list(published[-1]["diagnostics"])
+
+    def open(self, path: Path, text: str | None = None) -> str:
+        uri = path.resolve().as_uri()
+        self.notify(
+            "textDocument/didOpen",
+            {
+                "textDocument": {
+                    "uri": uri,
+                    "languageId": "yaml",
+                    "version": 1,
+                    "text": text if text is not None else path.read_text("utf-8"),
+                }
+            },
+        )
+        return uri
+
+    def close(self) -> None:
+        try:
+            self.request("shutdown", {})
+            self.notify("exit", {})
+            self.process.wait(timeout=30)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+            for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+                if stream is not None:
+                    stream.close()
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Any:
+    started = Client(tmp_path)
+    yield started
+    started.close()
+
+
+def check_lines(folder: Path, name: str) -> list[tuple[int, int, str]]:
+    """Return `tbkl check --format json`'s problems of one file: (line, column, message)."""
+    result = render_cli(["check", "--format", "json", name], cwd=folder)
+    report = json.loads(result.output)
+    return [(p["line"], p["column"], p["message"]) for p in report["van_de"] if p["file"] == name]
+
+
+BROKEN = {
+    "missing-place": {"dia_danh": DROP},
+    "signer-stack": {"nguoi_ky__quyen_han": ["TM. ỦY BAN NHÂN DÂN", "TL. CHỦ TỊCH"]},
+    "number-abc": {"so": "abc"},
+    "typed-label": {"noi_dung__2": {"khoan": "1. Các Sở, ngành tiếp tục tuyên truyền về công tác đối ngoại."}},
+    "name-no": {"nguoi_ky__ho_ten": Raw("NO")},
+    "mistyped-key": {"trich_yue": "Kết luận", "trich_yeu": DROP},
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_the_server_says_what_check_says_on_the_same_lines(tmp_path: Path, client: Client, name: str) -> None:
+    source = tmp_path / f"{name}.yaml"
+    source.write_text(notice_yaml(**BROKEN[name]), encoding="utf-8")
+    expected = check_lines(tmp_path, source.name)
+    assert expected, f"{name}: tbkl check finds nothing"
+    diagnostics = client.diagnostics(client.open(source))
+    got = [(d["range"]["start"]["line"] + 1, d["range"]["start"]["character"] + 1) for d in diagnostics]
+    assert got == [(line, column) for line, column, _ in expected]
+    for diagnostic, (_, _, message) in zip(diagnostics, expected, strict=True):
+        assert message in diagnostic["message"]
+        assert diagnostic["source"] == "tbkl"
+        end = diagnostic["range"]["end"]
+        assert (end["line"], end["character"]) > (diagnostic["range"]["start"]["line"], diagnostic["range"]["start"]["character"])
+
+
+def test_messages_name_the_field_by_its_label(tmp_path: Path, client: Client) -> None:
+    source = tmp_path / "a.yaml"
+    source.write_text(notice_yaml(nguoi_ky__ho_ten=Raw("NO")), encoding="utf-8")
+    (diagnostic,) = client.diagnostics(client.open(source))
+    assert diagnostic["message"].startswith("họ tên người ký (nguoi_ky.ho_ten): ")
+    assert diagnostic["range"]["start"] == {"line": 24, "character": 10}
+    assert diagnostic["range"]["end"] == {"line": 24, "character": 12}
+
+
+def test_the_unsaved_text_is_checked_as_one_types(tmp_path: Path, client: Client) -> None:
+    source = tmp_path / "a.yaml"
+    source.write_text(notice_yaml(), encoding="utf-8")
+    uri = client.open(source)
+    assert client.diagnostics(uri) == []
+    broken = notice_yaml(so="abc")
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": broken}]})
+    (diagnostic,) = client.diagnostics(uri)
+    assert diagnostic["range"]["start"]["line"] == 6
+    assert source.read_text("utf-8") == notice_yaml()  # nothing written
+
+
+def test_the_workspace_defaults_and_tbkl_yaml_are_checked(tmp_path: Path, client: Client) -> None:
+    assert render_cli(["init", "vp"], cwd=tmp_path).exit_code == 0
+    folder = tmp_path / "vp"
+    config = folder / "tbkl.yaml"
+    text = config.read_text("utf-8").replace("  dia_danh:", "  dia_dahn:")
+    config.write_text(text, encoding="utf-8")
+    assert render_cli(["new", "Kết luận thử", "--ten", "a"], cwd=folder).exit_code == 0
+    notice = folder / "notices"
+    (source,) = notice.rglob("a.yaml")
+    # a notice that relies on the defaults: nothing of its own is missing
+    assert [d for d in client.diagnostics(client.open(source)) if d["severity"] == 1] == []
+    config_diagnostics = client.diagnostics(client.open(config))
+    mistyped = [d for d in config_diagnostics if "dia_dahn" in d["message"]]
+    assert len(mistyped) == 1 and "“dia_danh”" in mistyped[0]["message"]
+    line = next(number for number, row in enumerate(text.splitlines()) if "dia_dahn" in row)
+    assert mistyped[0]["range"]["start"]["line"] == line
+    assert not any("“X”" in d["message"] for d in config_diagnostics)
+
+
+def test_code_actions_carry_the_problems_fixes(tmp_path: Path, client: Client) -> None:
+    source = tmp_path / "a.yaml"
+    source.write_text(notice_yaml(noi_dung__2={"khoan": "1. Các Sở, ngành tiếp tục tuyên truyền."}), encoding="utf-8")
+    uri = client.open(source)
+    (diagnostic,) = client.diagnostics(uri)
+    assert diagnostic["range"]["start"]["line"] == 13
+    actions = client.request(
+        "textDocument/codeAction", {"textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}}
+    )
+    if not hasattr(errors, "Fix"):
+        assert actions in ([], None)  # problems carry no fix yet: nothing is offered
+        return
+    (action,) = actions
+    assert action["kind"] == "quickfix"
+    (edit,) = action["edit"]["changes"][uri]
+    lines = source.read_text("utf-8").splitlines()
+    start, end = edit["range"]["start"], edit["range"]["end"]
+    assert start["line"] == end["line"] == 13
+    fixed = lines[13][: start["character"]] + edit["newText"] + lines[13][end["character"] :]
+    assert fixed == "  - khoan: Các Sở, ngành tiếp tục tuyên truyền."
+
+
+def labels(result: Any) -> list[str]:
+    return [item["label"] for item in (result["items"] if isinstance(result, dict) else result)]
+
+
+def test_completion_offers_the_declared_keys_once_where_the_cursor_is(tmp_path: Path, client: Client) -> None:
+    source = tmp_path / "a.yaml"
+    text = "phien_ban: 1\nco_quan:\n  viet_tat: UBND\n  \nnguoi_ky:\n  ho_ten: A\n  \nnoi_dung:\n  - \n  - khoan: X\n    \n\n"
+    uri = client.open(source, text)
+
+    def at(line: int, character: int) -> list[str]:
+        return labels(
+            client.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}})
+        )
+
+    assert sorted(at(3, 2)) == ["chu_quan", "ten"]
+    assert sorted(at(6, 2)) == ["chuc_vu", "quyen_han"]
+    blocks = at(8, 4)
+    assert sorted(blocks) == ["cong", "diem", "gach", "khoan", "muc"]  # each once: no muc/Muc
+    assert sorted(at(10, 4)) == ["noi_dung", "tieu_de"]
+    top = at(11, 0)
+    assert "trich_yeu" in top and "dia_danh" in top and "co_quan" not in top and "phien_ban" not in top
+    assert len(top) == len(set(top))
+
+
+def test_completion_offers_signer_prefixes_and_the_workspace_recipients(tmp_path: Path, client: Client) -> None:
+    assert render_cli(["init", "vp"], cwd=tmp_path).exit_code == 0
+    folder = tmp_path / "vp"
+    source = folder / "notices" / "a.yaml"
+    text = "nguoi_ky:\n  quyen_han:\n    - \nnoi_nhan:\n  - \n"
+    uri = client.open(source, text)
+    prefixes = labels(client.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": {"line": 2, "character": 6}}))
+    assert [p.strip() for p in prefixes] == ["TM.", "KT.", "TL.", "TUQ.", "Q."]
+    recipients = labels(client.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": {"line": 4, "character": 4}}))
+    assert "Các sở, ban, ngành" in recipients
+
+
+def test_hover_describes_a_key_in_vietnamese(tmp_path: Path, client: Client) -> None:
+    source = tmp_path / "a.yaml"
+    source.write_text(notice_yaml(), encoding="utf-8")
+    uri = client.open(source)
+    hover = client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 23, "character": 5}})
+    value = hover["contents"]["value"]
+    assert value.startswith("**chức vụ người ký** (`chuc_vu`)")
+    assert "Điều 13" in value and "####" not in value
+    assert client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 12, "character": 8}}) is None
