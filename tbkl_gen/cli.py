@@ -193,7 +193,7 @@ def _resolve_paths(paths, out_dir):  # noqa: ANN001, ANN202
 )
 def check(paths, strict, output_format, docx_files) -> None:  # noqa: ANN001
     """Kiểm tra thông báo, báo mọi lỗi kèm vị trí và cách sửa; không ghi tệp nào."""
-    from tbkl_gen.commands.check import check_docx_files, check_sources
+    from tbkl_gen.commands.check import check_docx_files, check_sources, problem_dicts
     from tbkl_gen.source.workspace import find_workspace
 
     if not paths and not docx_files:
@@ -209,7 +209,7 @@ def check(paths, strict, output_format, docx_files) -> None:  # noqa: ANN001
     if paths:
         outcome = check_sources(list(paths))
         report["tep"] = outcome.files
-        report["van_de"] = [p.to_dict(Path.cwd()) for p in outcome.problems]
+        report["van_de"] = problem_dicts(outcome.problems, Path.cwd())
         errors = sum(p.is_error for p in outcome.problems)
         warnings = len(outcome.problems) - errors
         failed = errors > 0 or (strict and warnings > 0)

@@ -117,11 +117,11 @@ def client(tmp_path: Path) -> Any:
     started.close()
 
 
-def check_lines(folder: Path, name: str) -> list[tuple[int, int, str]]:
-    """Return `tbkl check --format json`'s problems of one file: (line, column, message)."""
+def check_lines(folder: Path, name: str) -> list[tuple[int, int, str, int, int]]:
+    """Return `tbkl check --format json`'s problems of one file: (line, column, message, end line, end column)."""
     result = render_cli(["check", "--format", "json", name], cwd=folder)
     report = json.loads(result.output)
-    return [(p["line"], p["column"], p["message"]) for p in report["van_de"] if p["file"] == name]
+    return [(p["line"], p["column"], p["message"], p["end_line"], p["end_column"]) for p in report["van_de"] if p["file"] == name]
 
 
 BROKEN = {
@@ -142,12 +142,13 @@ def test_the_server_says_what_check_says_on_the_same_lines(tmp_path: Path, clien
     assert expected, f"{name}: tbkl check finds nothing"
     diagnostics = client.diagnostics(client.open(source))
     got = [(d["range"]["start"]["line"] + 1, d["range"]["start"]["character"] + 1) for d in diagnostics]
-    assert got == [(line, column) for line, column, _ in expected]
-    for diagnostic, (_, _, message) in zip(diagnostics, expected, strict=True):
+    assert got == [(line, column) for line, column, *_ in expected]
+    for diagnostic, (line, column, message, end_line, end_column) in zip(diagnostics, expected, strict=True):
         assert message in diagnostic["message"]
         assert diagnostic["source"] == "tbkl"
         end = diagnostic["range"]["end"]
-        assert (end["line"], end["character"]) > (diagnostic["range"]["start"]["line"], diagnostic["range"]["start"]["character"])
+        assert (end["line"] + 1, end["character"] + 1) == (end_line, end_column)  # the JSON's end is the editor's
+        assert (end_line, end_column) > (line, column)
 
 
 def test_messages_name_the_field_by_its_label(tmp_path: Path, client: Client) -> None:
