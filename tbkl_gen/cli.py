@@ -444,16 +444,17 @@ def lsp(stdio) -> None:  # noqa: ANN001, ARG001
 
 @main.command()
 @click.option("--sidecar", is_flag=True, help="In JSON Schema của tệp .json cho e-office (render --pdf --sidecar).")
-def schema(sidecar) -> None:  # noqa: ANN001
+@click.option("--workspace", is_flag=True, help="In JSON Schema của tbkl.yaml (tbkl init ghi nó thành tbkl.schema.json).")
+def schema(sidecar, workspace) -> None:  # noqa: ANN001
     """In JSON Schema của tệp thông báo (cho trình soạn thảo như VS Code)."""
     if sidecar:
         from tbkl_gen.commands.pdf import sidecar_schema
 
         click.echo(json.dumps(sidecar_schema(), ensure_ascii=False, indent=2))
         return
-    from tbkl_gen.notice.schema import notice_schema
+    from tbkl_gen.commands.scaffold import schema_text
 
-    click.echo(json.dumps(notice_schema(), ensure_ascii=False, indent=2))
+    click.echo(schema_text(workspace=workspace), nl=False)
 
 
 # --- preview, text, diff ------------------------------------------------------------------------

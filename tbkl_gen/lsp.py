@@ -34,7 +34,7 @@ from tbkl_gen.notice import paths as notice_paths
 from tbkl_gen.notice.model import Notice
 from tbkl_gen.pipeline import run, workspace_template_problem
 from tbkl_gen.source.places import span_end
-from tbkl_gen.source.workspace import CONFIG_KEYS, CONFIG_NAME, Workspace, find_config, read_workspace
+from tbkl_gen.source.workspace import CONFIG_DOCS, CONFIG_KEYS, CONFIG_NAME, Workspace, find_config, read_workspace
 
 SOURCE = "tbkl"
 
@@ -314,7 +314,7 @@ def key_offers(lines: list[str], line: int, character: int, config: bool = False
     if config:
         if not keys:
             return [
-                Offer(name, f"{name}: ", "tbkl.yaml", CONFIG_DOCS.get(name, "")) for name in CONFIG_KEYS if name not in context.siblings
+                Offer(name, f"{name}: ", CONFIG_DOCS[name][0], CONFIG_DOCS[name][1]) for name in CONFIG_KEYS if name not in context.siblings
             ]
         if keys[0] != "mac_dinh":
             return []
@@ -345,13 +345,6 @@ def key_offers(lines: list[str], line: int, character: int, config: bool = False
             seen.add(key.name)
             offers.append(Offer(key.name, f"{key.name}: ", key.spec.label, _documentation(key, owner)))
     return offers
-
-
-CONFIG_DOCS = {
-    "mau": "Tên mẫu Word dùng mặc định cho mọi thông báo của thư mục (xem: tbkl templates).",
-    "thu_muc_ra": "Thư mục ghi các tệp .docx (tương đối với thư mục có tbkl.yaml).",
-    "mac_dinh": "Các giá trị mặc định cho mọi thông báo: co_quan, dia_danh, noi_nhan, luu, nguoi_ky…",
-}
 
 
 def _documentation(key: declaration.Declared, owner: type) -> str:
@@ -415,7 +408,7 @@ def hover_at(lines: list[str], line: int, character: int, config: bool = False) 
     keys = context.keys
     if config:
         if not keys:
-            return CONFIG_DOCS.get(name)
+            return f"**{CONFIG_DOCS[name][0]}** (`{name}`)\n\n{CONFIG_DOCS[name][1]}" if name in CONFIG_DOCS else None
         keys = keys[1:]
     owners, _ = owners_at(keys)
     for owner in owners:

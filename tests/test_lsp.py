@@ -11,7 +11,6 @@ declaration allows where the cursor is (each once) and hover describes a key.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,100 +18,14 @@ from typing import Any
 import pytest
 from conftest import render_cli
 from factories import DROP, Raw, notice_yaml
+from lsp_client import Client
 
 from tbkl_gen import errors
 
 
-class Client:
-    """A minimal LSP client: requests wait for their answer, notifications are kept."""
-
-    def __init__(self, cwd: Path) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tbkl_gen", "lsp"], cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )
-        self.next_id = 0
-        self.notifications: list[dict[str, Any]] = []
-        self.request("initialize", {"processId": None, "rootUri": cwd.as_uri(), "capabilities": {}})
-        self.notify("initialized", {})
-
-    def send(self, message: dict[str, Any]) -> None:
-        body = json.dumps({"jsonrpc": "2.0", **message}).encode("utf-8")
-        assert self.process.stdin is not None
-        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-        self.process.stdin.flush()
-
-    def receive(self) -> dict[str, Any]:
-        assert self.process.stdout is not None
-        length = None
-        while True:
-            header = self.process.stdout.readline()
-            assert header, self.process.stderr.read().decode() if self.process.stderr else "the server closed"
-            if header in (b"\r\n", b"\n"):
-                break
-            name, _, value = header.decode("ascii").partition(":")
-            if name.lower() == "content-length":
-                length = int(value)
-        assert length is not None
-        message: dict[str, Any] = json.loads(self.process.stdout.read(length))
-        return message
-
-    def request(self, method: str, params: dict[str, Any]) -> Any:
-        self.next_id += 1
-        self.send({"id": self.next_id, "method": method, "params": params})
-        while True:
-            message = self.receive()
-            if message.get("id") == self.next_id and "method" not in message:
-                assert "error" not in message, message
-                return message.get("result")
-            if "method" in message and "id" in message:  # a request of the server (none expected): answer it
-                self.send({"id": message["id"], "result": None})
-            elif "method" in message:
-                self.notifications.append(message)
-
-    def notify(self, method: str, params: dict[str, Any]) -> None:
-        self.send({"method": method, "params": params})
-
-    def diagnostics(self, uri: str) -> list[dict[str, Any]]:
-        """Return the diagnostics last published for uri (a request in between lets them arrive)."""
-        self.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}})
-        published = [
-            n["params"] for n in self.notifications if n["method"] == "textDocument/publishDiagnostics" and n["params"]["uri"] == uri
-        ]
-        assert published, f"no diagnostics for {uri}"
-        return list(published[-1]["diagnostics"])
-
-    def open(self, path: Path, text: str | None = None) -> str:
-        uri = path.resolve().as_uri()
-        self.notify(
-            "textDocument/didOpen",
-            {
-                "textDocument": {
-                    "uri": uri,
-                    "languageId": "yaml",
-                    "version": 1,
-                    "text": text if text is not None else path.read_text("utf-8"),
-                }
-            },
-        )
-        return uri
-
-    def close(self) -> None:
-        try:
-            self.request("shutdown", {})
-            self.notify("exit", {})
-            self.process.wait(timeout=30)
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-                self.process.wait()
-            for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
-                if stream is not None:
-                    stream.close()
-
-
 @pytest.fixture
 def client(tmp_path: Path) -> Any:
-    started = Client(tmp_path)
+    started = Client([sys.executable, "-m", "tbkl_gen", "lsp"], tmp_path)
     yield started
     started.close()
 
@@ -166,7 +79,7 @@ def test_the_unsaved_text_is_checked_as_one_types(tmp_path: Path, client: Client
     uri = client.open(source)
     assert client.diagnostics(uri) == []
     broken = notice_yaml(so="abc")
-    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": broken}]})
+    client.change(uri, broken, 2)
     (diagnostic,) = client.diagnostics(uri)
     assert diagnostic["range"]["start"]["line"] == 6
     assert source.read_text("utf-8") == notice_yaml()  # nothing written
