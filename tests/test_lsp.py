@@ -171,3 +171,56 @@ def test_hover_describes_a_key_in_vietnamese(tmp_path: Path, client: Client) -> 
     assert value.startswith("**chức vụ người ký** (`chuc_vu`)")
     assert "Điều 13" in value and "####" not in value
     assert client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 12, "character": 8}}) is None
+
+
+FIXABLE = {
+    "typed-label": BROKEN["typed-label"],
+    "name-no": BROKEN["name-no"],
+    "mistyped-key": BROKEN["mistyped-key"],
+    "number-012": {"so": Raw("012")},
+}
+
+
+def apply_edits(text: str, edits: list[dict[str, Any]]) -> str:
+    """Apply an LSP client's text edits (non-overlapping, any order) to text."""
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def offset(position: dict[str, int]) -> int:
+        return starts[min(position["line"], len(lines))] + position["character"]
+
+    for edit in sorted(edits, key=lambda e: offset(e["range"]["start"]), reverse=True):
+        text = text[: offset(edit["range"]["start"])] + edit["newText"] + text[offset(edit["range"]["end"]) :]
+    return text
+
+
+@pytest.mark.parametrize("name", sorted(FIXABLE))
+def test_each_fixable_problem_has_a_code_action_that_removes_it(tmp_path: Path, client: Client, name: str) -> None:
+    carried = hasattr(errors, "Fix")  # problems carry their fix (errors.Fix); before that, nothing is offered
+    source = tmp_path / f"{name}.yaml"
+    text = notice_yaml(**FIXABLE[name])
+    uri = client.open(source, text)
+    diagnostics = client.diagnostics(uri)
+    assert diagnostics
+    fixed = 0
+    for version, diagnostic in enumerate(diagnostics, start=2):
+        actions = client.request(
+            "textDocument/codeAction",
+            {"textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}},
+        )
+        mine = [a for a in actions or [] if a["diagnostics"][0]["message"] == diagnostic["message"]]
+        assert carried or not actions
+        if not mine:
+            continue
+        (action,) = mine
+        new = apply_edits(text, action["edit"]["changes"][uri])
+        assert new != text
+        client.change(uri, new, version)
+        after = client.diagnostics(uri)
+        assert diagnostic["message"] not in [d["message"] for d in after], action["title"]
+        client.change(uri, text, version + 100)
+        client.diagnostics(uri)
+        fixed += 1
+    assert fixed >= 1 or not carried, f"{name}: no code action"

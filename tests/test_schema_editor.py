@@ -190,3 +190,26 @@ def test_hover_shows_the_label_and_description(editor: Client, workspace: Path) 
     hover = editor.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 10, "character": 3}})
     value = hover["contents"]["value"] if isinstance(hover["contents"], dict) else str(hover["contents"])
     assert "trích yếu" in value and "Trich Yeu" not in value
+
+
+def test_the_task_reads_tbkl_checks_lines_as_errors_and_warnings(workspace: Path, tmp_path: Path) -> None:
+    """The problem matchers of `.vscode/tasks.json` (JavaScript regular expressions, the same in Python
+    here) read every line `tbkl check` prints for a problem, each with its file, line and column."""
+    tasks = json.loads((workspace / ".vscode" / "tasks.json").read_text("utf-8"))
+    (task,) = tasks["tasks"]
+    assert task["command"] == "tbkl check"
+    matchers = {m["severity"]: re.compile(m["pattern"]["regexp"]) for m in task["problemMatcher"]}
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(notice_yaml(so="abc", noi_dung__2={"khoan": "1. Các Sở."}), encoding="utf-8")
+    result = render_cli(["check", "a.yaml"], cwd=folder)
+    report = json.loads(render_cli(["check", "--format", "json", "a.yaml"], cwd=folder).output)["van_de"]
+    lines = [line for line in result.output.splitlines() if line.startswith("a.yaml:")]
+    assert len(lines) == len(report) >= 2
+    for line, problem in zip(lines, report, strict=True):
+        found = [(severity, m) for severity, pattern in matchers.items() if (m := pattern.match(line))]
+        assert len(found) == 1, line
+        severity, match = found[0]
+        assert severity == ("error" if problem["severity"] == "loi" else "warning")
+        assert (match.group(1), int(match.group(2)), int(match.group(3))) == ("a.yaml", problem["line"], problem["column"])
+        assert problem["message"] in match.group(4)
