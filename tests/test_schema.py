@@ -25,18 +25,18 @@ def test_schema_knows_every_top_level_key_and_forbids_others() -> None:
         "muc_in_hoa", "nguoi_soan", "so_ban",
     }  # fmt: skip
     signer = schema["properties"]["nguoi_ky"]
-    assert signer["$ref"] == "#/definitions/NguoiKy" and signer["title"] == "khối người ký" and signer["description"] == "Người ký."
+    assert signer["$ref"] == "#/$defs/NguoiKy" and signer["title"] == "khối người ký" and signer["description"] == "Người ký."
     # a workspace's mac_dinh may supply every key, so a notice may override one key of a mapping
-    assert "required" not in schema and "required" not in schema["definitions"]["NguoiKy"]
-    assert schema["definitions"]["Khoan"]["required"] == ["khoan"]
+    assert "required" not in schema and "required" not in schema["$defs"]["NguoiKy"]
+    assert schema["$defs"]["Khoan"]["required"] == ["khoan"]
 
 
 def test_schema_has_no_null_defaults_and_takes_one_line_for_a_list() -> None:
     schema = json.loads(render_cli(["schema"]).output)
     text = json.dumps(schema, ensure_ascii=False)
     assert '"default": null' not in text
-    assert schema["definitions"]["CoQuan"]["properties"]["ten"]["type"] == ["array", "string", "null"]
-    assert schema["definitions"]["NguoiKy"]["properties"]["quyen_han"]["type"] == ["array", "string", "null"]
+    assert schema["$defs"]["CoQuan"]["properties"]["ten"]["type"] == ["array", "string", "null"]
+    assert schema["$defs"]["NguoiKy"]["properties"]["quyen_han"]["type"] == ["array", "string", "null"]
     assert schema["properties"]["trich_yeu"]["examples"] == ["Kết luận của đồng chí …"]
 
 
@@ -65,6 +65,6 @@ def test_a_list_of_lines_may_be_written_as_one_line_in_the_schema_as_in_the_tool
     # `kinh_gui: Sở Tài chính` and `ten: VĂN PHÒNG` are read as lists of one; an editor using the
     # schema must not mark them as wrong.
     schema = json.loads(render_cli(["schema"]).output)
-    for node in (schema["properties"]["kinh_gui"], schema["definitions"]["NguoiKy"]["properties"]["quyen_han"]):
+    for node in (schema["properties"]["kinh_gui"], schema["$defs"]["NguoiKy"]["properties"]["quyen_han"]):
         assert node["type"] == ["array", "string", "null"] and node["items"]["type"] == "string"
-    assert schema["definitions"]["CoQuan"]["properties"]["ten"]["contains"] == {}  # at least one line, said in Vietnamese
+    assert schema["$defs"]["CoQuan"]["properties"]["ten"]["contains"] == {}  # at least one line, said in Vietnamese

@@ -140,6 +140,7 @@ BROKEN = {
     "signer-key": ({"nguoi_ky__chuc_vuu": "PHÓ"}, 26, "khóa không hợp lệ ở đây; các khóa được dùng: quyen_han, chuc_vu, ho_ten"),
     "date-text": ({"ngay": "hôm qua"}, 9, "ngày ban hành"),
     "urgency": ({"do_khan": "GẤP"}, 26, "mức độ khẩn: cần một trong KHẨN"),
+    "number-abc": ({"so": "abc"}, 7, "số văn bản: chỉ gồm chữ số"),
 }
 
 

@@ -77,7 +77,7 @@ def workspace_schema(keys: dict[str, tuple[str, str]]) -> dict[str, Any]:
             "doNotSuggest": True,
             "errorMessage": "khóa không hợp lệ trong tbkl.yaml; các khóa được dùng: " + ", ".join(keys),
         },
-        "definitions": schema.definitions,
+        "$defs": schema.definitions,
     }
 
 
@@ -93,7 +93,7 @@ class _Schema:
         self.definitions["Block"] = self.blocks()
 
     def document(self, title: str, description: str) -> dict[str, Any]:
-        return {"$schema": SCHEMA_URI, "title": title, **self.mapping(self.root, description), "definitions": self.definitions}
+        return {"$schema": SCHEMA_URI, "title": title, **self.mapping(self.root, description), "$defs": self.definitions}
 
     def mapping(self, cls: type, description: str) -> dict[str, Any]:
         """Return the schema of a declared class's mapping: its keys, and only those."""
@@ -147,7 +147,7 @@ class _Schema:
             words = " hoặc ".join(_TYPE_WORDS[t] for t in types if t != "null")
             schema: dict[str, Any] = {"type": types, "errorMessage": f"{label}: cần {words}{hint}"}
             schema["items"] = (
-                {"$ref": "#/definitions/Block"} if declaration.tagged_members(item) else self.value(item, declaration.Spec(""), label)
+                {"$ref": "#/$defs/Block"} if declaration.tagged_members(item) else self.value(item, declaration.Spec(""), label)
             )
             if about.lines:
                 schema["pattern"] = _NOT_BLANK
@@ -157,7 +157,7 @@ class _Schema:
                 schema["errorMessage"] = f"{label}: cần ít nhất {about.min_length} mục{hint}"
             return schema
         if declaration.is_declared(tp):
-            return {"$ref": f"#/definitions/{tp.__name__}"}
+            return {"$ref": f"#/$defs/{tp.__name__}"}
         if tp is str:
             types = ["string", *(["integer"] if about.digits_as_text else []), *(["null"] if nullable else [])]
             schema = {"type": types if len(types) > 1 else "string", "errorMessage": f"{label}: cần {_TYPE_WORDS['string']}{hint}"}
@@ -200,7 +200,7 @@ class _Schema:
             "errorMessage": f"khối cần bắt đầu bằng một trong các khóa {named}",
         }
         for tag in reversed(tags):
-            chain = {"if": {"required": [tag]}, "then": {"$ref": f"#/definitions/{members[tag].__name__}"}, "else": chain}
+            chain = {"if": {"required": [tag]}, "then": {"$ref": f"#/$defs/{members[tag].__name__}"}, "else": chain}
         return {
             "description": "Một đoạn văn, hoặc một khối: " + ", ".join(f"{tag} ({_label_of(members[tag], tag)})" for tag in tags) + ".",
             "if": {"type": "object"},
@@ -263,8 +263,6 @@ def _said(schema: dict[str, Any], label: str, example: str) -> dict[str, Any]:
     for name, value in schema.items():
         if name in ("anyOf", "oneOf"):
             out[name] = [_said(dict(branch), label, example) for branch in value]
-        elif name == "$ref" and isinstance(value, str):
-            out[name] = value.replace("#/$defs/", "#/definitions/")
         else:
             out[name] = value
     if "type" in out:
