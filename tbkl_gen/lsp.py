@@ -28,12 +28,14 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from tbkl_gen.errors import Problem, Severity
+from tbkl_gen.files import read_regular_or_none
 from tbkl_gen.nd30 import authority
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice import paths as notice_paths
 from tbkl_gen.notice.model import Notice
 from tbkl_gen.pipeline import run, workspace_template_problem
 from tbkl_gen.source.places import span_end
+from tbkl_gen.source.read import MAX_SOURCE_BYTES
 from tbkl_gen.source.workspace import CONFIG_DOCS, CONFIG_KEYS, CONFIG_NAME, Workspace, find_config, read_workspace
 
 SOURCE = "tbkl"
@@ -477,6 +479,27 @@ def make_server() -> Any:
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[diagnostic(p, lines, config) for p in problems], version=document.version)
         )
 
+    def publish_config_of(uri: str) -> None:
+        """Publish the problems of the notice's tbkl.yaml, not open in the editor, as `tbkl check`
+        prints them with the notice's (the editor lists them under tbkl.yaml)."""
+        path = path_of(uri)
+        config = find_config(path.parent) if not is_config(path) and path.parent.exists() else None
+        if config is None or open_text(config) is not None:
+            return
+        raw = read_regular_or_none(config, MAX_SOURCE_BYTES)
+        if raw is None:
+            return
+        text = raw.decode("utf-8", "replace").removeprefix("\ufeff")
+        try:
+            problems = problems_of(config, text, open_text)
+        except Exception as error:  # noqa: BLE001 - the server stays up
+            server.window_log_message(types.LogMessageParams(type=types.MessageType.Error, message=f"tbkl: {error!r}"))
+            return
+        lines = text.splitlines()
+        server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=config.as_uri(), diagnostics=[diagnostic(p, lines, True) for p in problems])
+        )
+
     def republish_notices() -> None:
         for uri in list(server.workspace.text_documents):
             if not is_config(path_of(uri)):
@@ -485,6 +508,7 @@ def make_server() -> Any:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: Any, params: types.DidOpenTextDocumentParams) -> None:
         publish(params.text_document.uri)
+        publish_config_of(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: Any, params: types.DidChangeTextDocumentParams) -> None:
@@ -495,11 +519,14 @@ def make_server() -> Any:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: Any, params: types.DidSaveTextDocumentParams) -> None:
         publish(params.text_document.uri)
+        publish_config_of(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: Any, params: types.DidCloseTextDocumentParams) -> None:
         found.pop(params.text_document.uri, None)
         server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+        if is_config(path_of(params.text_document.uri)):  # the notices are checked over the saved file again
+            republish_notices()
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
     def code_action(ls: Any, params: types.CodeActionParams) -> list[types.CodeAction]:

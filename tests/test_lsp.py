@@ -30,9 +30,9 @@ def client(tmp_path: Path) -> Any:
     started.close()
 
 
-def check_lines(folder: Path, name: str) -> list[tuple[int, int, str, int, int]]:
-    """Return `tbkl check --format json`'s problems of one file: (line, column, message, end line, end column)."""
-    result = render_cli(["check", "--format", "json", name], cwd=folder)
+def check_lines(folder: Path, name: str, checked: list[str] | None = None) -> list[tuple[int, int, str, int, int]]:
+    """Return `tbkl check --format json [checked or name]`'s problems of the file name: (line, column, message, end line, end column)."""
+    result = render_cli(["check", "--format", "json", *(checked if checked is not None else [name])], cwd=folder)
     report = json.loads(result.output)
     return [(p["line"], p["column"], p["message"], p["end_line"], p["end_column"]) for p in report["van_de"] if p["file"] == name]
 
@@ -96,6 +96,11 @@ def test_the_workspace_defaults_and_tbkl_yaml_are_checked(tmp_path: Path, client
     (source,) = notice.rglob("a.yaml")
     # a notice that relies on the defaults: nothing of its own is missing
     assert [d for d in client.diagnostics(client.open(source)) if d["severity"] == 1] == []
+    # what tbkl check prints of tbkl.yaml with the notice is published under tbkl.yaml, open or not
+    on_disk = client.wait_diagnostics(config.resolve().as_uri())
+    assert [(d["range"]["start"]["line"] + 1, d["range"]["start"]["character"] + 1) for d in on_disk] == [
+        (line, column) for line, column, *_ in check_lines(folder, "tbkl.yaml", [])
+    ]
     config_diagnostics = client.diagnostics(client.open(config))
     mistyped = [d for d in config_diagnostics if "dia_dahn" in d["message"]]
     assert len(mistyped) == 1 and "“dia_danh”" in mistyped[0]["message"]
