@@ -229,7 +229,7 @@ def context_at(lines: list[str], line: int, character: int) -> Context:
     current = lines[line] if line < len(lines) else ""
     before = current[:character]
     match = _KEY_LINE.match(before)
-    value_of = match.group(3) if match is not None and before.rstrip().endswith(":") is False and ":" in before else None
+    value_of = match.group(3) if match is not None else None  # the cursor is after `key:` on its line
     item = _ITEM_LINE.match(current) is not None
     # the column the line's key starts at
     own = _indent_of(current) + (len(re.match(r"^\s*-\s*", current).group(0)) - _indent_of(current) if item else 0)  # type: ignore[union-attr]

@@ -165,6 +165,14 @@ def test_completion_offers_signer_prefixes_and_the_workspace_recipients(tmp_path
     assert [p.strip() for p in prefixes] == ["TM.", "KT.", "TL.", "TUQ.", "Q."]
     recipients = labels(client.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": {"line": 4, "character": 4}}))
     assert "Các sở, ban, ngành" in recipients
+    # one signer line written on the key's own line, as the tool accepts it
+    one_line = client.open(folder / "notices" / "b.yaml", "nguoi_ky:\n  quyen_han: \n  chuc_vu: \n")
+    offered = labels(
+        client.request("textDocument/completion", {"textDocument": {"uri": one_line}, "position": {"line": 1, "character": 13}})
+    )
+    assert [p.strip() for p in offered] == ["TM.", "KT.", "TL.", "TUQ.", "Q."]
+    title = labels(client.request("textDocument/completion", {"textDocument": {"uri": one_line}, "position": {"line": 2, "character": 11}}))
+    assert [p.strip() for p in title] == ["Q."]  # an acting head's title carries it itself
 
 
 def test_hover_describes_a_key_in_vietnamese(tmp_path: Path, client: Client) -> None:
