@@ -22,7 +22,7 @@ def test_schema_knows_every_top_level_key_and_forbids_others() -> None:
     assert set(schema["properties"]) == {
         "phien_ban", "mau", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "ngay_hop", "do_khan",
         "trich_yeu", "kinh_gui", "noi_dung", "noi_nhan", "noi_nhan_them", "luu", "nguoi_ky",
-        "muc_in_hoa", "nguoi_soan", "so_ban",
+        "muc_in_hoa", "nguoi_soan", "so_ban", "phu_luc",
     }  # fmt: skip
     signer = schema["properties"]["nguoi_ky"]
     assert signer["$ref"] == "#/$defs/NguoiKy" and signer["title"] == "khối người ký" and signer["description"] == "Người ký."

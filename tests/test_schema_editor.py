@@ -23,6 +23,7 @@ import pytest
 from conftest import EXAMPLES, render_cli
 from factories import Raw, notice_yaml
 from lsp_client import Client
+from test_appendix import NOTICE_WITH_APPENDICES
 
 ENGLISH = re.compile(r"Incorrect type|Missing property|not allowed|String |Value is|Array |Matches|Expected|pattern|minimum|maximum")
 
@@ -119,6 +120,7 @@ VALID = {
     "number-as-digits": {"so": Raw("28")},
     "draft-date": {"ngay": "2026-04"},
     "urgency": {"do_khan": "KHẨN"},
+    "appendices-and-tables": NOTICE_WITH_APPENDICES,  # merged cells, widths, a header of two rows
 }
 
 
@@ -135,12 +137,17 @@ def test_a_notice_that_only_overrides_the_defaults_is_valid(editor: Client, work
 
 BROKEN = {
     "name-no": ({"nguoi_ky__ho_ten": Raw("NO")}, 25, "họ tên người ký"),
-    "block-key": ({"noi_dung__2": {"khoan_": "Các Sở"}}, 14, "khối cần bắt đầu bằng một trong các khóa muc, khoan, diem, gach, cong"),
+    "block-key": ({"noi_dung__2": {"khoan_": "Các Sở"}}, 14, "cần bắt đầu bằng một trong các khóa muc, khoan, diem, gach, cong"),
     "top-key": ({"trich_yue": "Kết luận"}, 26, "khóa không hợp lệ"),
     "signer-key": ({"nguoi_ky__chuc_vuu": "PHÓ"}, 26, "khóa không hợp lệ ở đây; các khóa được dùng: quyen_han, chuc_vu, ho_ten"),
     "date-text": ({"ngay": "hôm qua"}, 9, "ngày ban hành"),
     "urgency": ({"do_khan": "GẤP"}, 26, "mức độ khẩn: cần một trong KHẨN"),
     "number-abc": ({"so": "abc"}, 7, "số văn bản: chỉ gồm chữ số"),
+    "cell-key": (
+        {"noi_dung__2": {"bang": [["A", {"o": "B", "gop_cott": 2}]]}},
+        18,
+        "khóa không hợp lệ ở đây; các khóa được dùng: o, gop_cot",
+    ),
 }
 
 

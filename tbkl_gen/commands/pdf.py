@@ -20,7 +20,7 @@ from typing import Any
 from tbkl_gen.errors import OutputFailed, OutputLocked, TbklError
 from tbkl_gen.nd30.authority import PREFIXES
 from tbkl_gen.nd30.document_types import THONG_BAO
-from tbkl_gen.nd30.format import ADDRESSEE_HEAD, ARCHIVE_WORD
+from tbkl_gen.nd30.format import ADDRESSEE_HEAD, APPENDIX_WORD, ARCHIVE_WORD
 from tbkl_gen.office.pdf import DEFAULT_DPI, MAX_PDF_BYTES, draw_pages, page_count
 from tbkl_gen.files import read_regular_or_none, write_file
 
@@ -123,7 +123,7 @@ def _office(signals: Any, *, what: str = "xuất PDF", placed: Callable[[], None
 SIDECAR_FIELDS: dict[str, tuple[Any, str]] = {
     "phien_ban": ({"type": "integer", "const": SIDECAR_VERSION}, "Phiên bản của định dạng tệp này."),
     "loai_van_ban": ({"type": "string"}, "Tên loại văn bản, như trên e-office: “Thông báo”."),
-    "ma_loai": ({"type": "string"}, "Chữ viết tắt của loại văn bản (Phụ lục III NĐ 30): “TB”."),
+    "ma_loai": ({"type": "string"}, f"Chữ viết tắt của loại văn bản ({APPENDIX_WORD} III NĐ 30): “TB”."),
     "so": ({"type": "string"}, "Số văn bản như khi in (“05”); để trống khi văn thư chưa cấp số."),
     "ky_hieu": ({"type": "string"}, f"Ký hiệu sau dấu /: “{THONG_BAO.symbol('VP')}”."),
     "so_ky_hieu": (

@@ -87,10 +87,11 @@ class _Schema:
     def __init__(self, root: type) -> None:
         self.root = root
         self.definitions: dict[str, Any] = {}
+        self.unions: dict[tuple[str, ...], str] = {}
+        """The definition of each union of text and blocks, by its tags: the body's is "Block"."""
         for cls in declaration.classes_under(root):
             if cls is not root:
                 self.definitions[cls.__name__] = self.mapping(cls, (cls.__doc__ or "").strip())
-        self.definitions["Block"] = self.blocks()
 
     def document(self, title: str, description: str) -> dict[str, Any]:
         return {"$schema": SCHEMA_URI, "title": title, **self.mapping(self.root, description), "$defs": self.definitions}
@@ -146,9 +147,7 @@ class _Schema:
             types = ["array", *(["string"] if about.lines else []), "null"]
             words = " hoặc ".join(_TYPE_WORDS[t] for t in types if t != "null")
             schema: dict[str, Any] = {"type": types, "errorMessage": f"{label}: cần {words}{hint}"}
-            schema["items"] = (
-                {"$ref": "#/$defs/Block"} if declaration.tagged_members(item) else self.value(item, declaration.Spec(""), label)
-            )
+            schema["items"] = self.union(item) if declaration.tagged_members(item) else self.value(item, declaration.Spec(""), label)
             if about.lines:
                 schema["pattern"] = _NOT_BLANK
                 schema["patternErrorMessage"] = f"{label}: không để trống{hint}"
@@ -184,20 +183,24 @@ class _Schema:
             }
         raise TypeError(f"no schema for the declared type {tp!r}")
 
-    def blocks(self) -> dict[str, Any]:
-        """Return the schema of a body item: a block named by one of its keys, else a paragraph of text."""
-        members: dict[str, type] = {}
-        for cls in declaration.classes_under(self.root):
-            for key in declaration.declared(cls):
-                item = declaration.item_of(declaration.optional_of(key.type) or key.type)
-                found = declaration.tagged_members(item) if item is not None else None
-                if found:
-                    members.update(found)
+    def union(self, item: Any) -> dict[str, Any]:
+        """Return a reference to the definition of a union of text and blocks (made once)."""
+        members: dict[str, type] = declaration.tagged_members(item) or {}
+        tags = tuple(members)
+        name = self.unions.get(tags)
+        if name is None:
+            name = self.unions[tags] = "Block" if not self.unions else "Block" + "".join(cls.__name__ for cls in members.values())
+            self.definitions[name] = {}  # a block holds blocks: the reference exists before its schema
+            self.definitions[name] = self.blocks(members)
+        return {"$ref": f"#/$defs/{name}"}
+
+    def blocks(self, members: dict[str, type]) -> dict[str, Any]:
+        """Return the schema of an item that is a block named by one of its keys, else text."""
         tags = list(members)
         named = ", ".join(tags)
         chain: dict[str, Any] = {
-            "propertyNames": {"enum": tags, "doNotSuggest": True, "errorMessage": f"khối cần bắt đầu bằng một trong các khóa {named}"},
-            "errorMessage": f"khối cần bắt đầu bằng một trong các khóa {named}",
+            "propertyNames": {"enum": tags, "doNotSuggest": True, "errorMessage": f"cần bắt đầu bằng một trong các khóa {named}"},
+            "errorMessage": f"cần bắt đầu bằng một trong các khóa {named}",
         }
         for tag in reversed(tags):
             chain = {"if": {"required": [tag]}, "then": {"$ref": f"#/$defs/{members[tag].__name__}"}, "else": chain}
@@ -205,14 +208,14 @@ class _Schema:
             "description": "Một đoạn văn, hoặc một khối: " + ", ".join(f"{tag} ({_label_of(members[tag], tag)})" for tag in tags) + ".",
             "if": {"type": "object"},
             "then": chain,
-            "else": {"type": ["string", "null"], "errorMessage": f"cần một đoạn văn, hoặc một khối {named}"},
+            "else": {"type": ["string", "null"], "errorMessage": f"cần một dòng chữ, hoặc một khối bắt đầu bằng khóa {named}"},
             # described here too, so that an editor offers each block's key once on a new "- " line
             "properties": {
                 tag: {
                     "title": _label_of(members[tag], tag),
                     "description": (members[tag].__doc__ or "").strip(),
-                    "type": ["string", "null"],
-                    "errorMessage": f"{_label_of(members[tag], tag)}: cần {_TYPE_WORDS['string']}",
+                    # loose: the block's own schema (then) holds the value to its type
+                    "type": ["string", "array", "integer", "boolean", "null"],
                 }
                 for tag in tags
             },
