@@ -33,7 +33,7 @@ from tbkl_gen.nd30 import authority
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice import paths as notice_paths
 from tbkl_gen.notice.model import Notice
-from tbkl_gen.pipeline import run, workspace_template_problem
+from tbkl_gen.pipeline import problems_of_workspace, run
 from tbkl_gen.source.places import span_end
 from tbkl_gen.source.read import MAX_SOURCE_BYTES
 from tbkl_gen.source.workspace import CONFIG_DOCS, CONFIG_KEYS, CONFIG_NAME, Workspace, find_config, read_workspace
@@ -72,10 +72,7 @@ def problems_of(path: Path, text: str, open_text: Callable[[Path], str | None]) 
     """
     if is_config(path):
         office = read_workspace(path, text)
-        found = list(office.problems)
-        template = workspace_template_problem(office)
-        if template is not None:
-            found.append(template)
+        found = problems_of_workspace(office)
         # what every notice inherits from the defaults (`dia_dahn:`, a sample signer): `tbkl check`
         # says it once, at tbkl.yaml's line; an empty notice over the defaults finds it here
         inherited = run("{}\n", office.notices_dir / "_.yaml", office, until="check")
