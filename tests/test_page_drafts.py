@@ -19,7 +19,11 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 from conftest import render_cli  # noqa: E402
-from test_page_browser import Served, browser, click, find, open_page, screenshot, served, wait  # noqa: E402, F401
+import test_page_browser  # noqa: E402
+from test_page_browser import Served, click, find, open_page, screenshot, wait  # noqa: E402
+
+browser = test_page_browser.browser  # the fixtures of the page's browser tests, shared
+served = test_page_browser.served
 
 SUMMARY = '#fields textarea[data-field="trich_yeu"]'
 
@@ -153,3 +157,107 @@ def test_two_tabs_save_mine_as_a_copy_keeps_both(small: webdriver.Chrome, served
     assert 'trich_yeu: "Kết luận họp giao ban của tôi"' in copy.read_text(encoding="utf-8")
     assert find(small, "#file-name").text == copy.relative_to(served.root).as_posix()
     screenshot(small, "xung-dot-2-ban-sao")
+
+
+# --- new blocks at the level a drafter expects (the table above placeFor in app.js) --------------
+
+LEVELS = """\
+trich_yeu: "Kết luận họp giao ban"
+ngay: "2026"
+noi_dung:
+  - "Mở đầu."
+  - muc: "Nhiệm vụ"
+    noi_dung:
+      - khoan: "Khoản một"
+        noi_dung:
+          - diem: "điểm a"
+            noi_dung:
+              - "đoạn trong a"
+          - diem: "điểm b"
+      - khoan: "Khoản hai"
+  - "Kết."
+"""
+
+A = {"diem": "điểm a", "noi_dung": ["đoạn trong a"]}
+B = {"diem": "điểm b"}
+K2 = {"khoan": "Khoản hai"}
+
+
+def _khoan1(*children: object) -> dict:
+    return {"khoan": "Khoản một", "noi_dung": list(children)}
+
+
+def _muc(*children: object) -> dict:
+    return {"muc": "Nhiệm vụ", "noi_dung": list(children)}
+
+
+@pytest.mark.parametrize(
+    ("inside", "add", "expected"),
+    [
+        # the same kind, in d)'s text: the next sibling
+        ("điểm a", "diem", ["Mở đầu.", _muc(_khoan1(A, {"diem": "MỚI"}, B), K2), "Kết."]),
+        # the same kind while in a paragraph inside a): still a sibling of a), never nested under it
+        ("đoạn trong a", "diem", ["Mở đầu.", _muc(_khoan1(A, {"diem": "MỚI"}, B), K2), "Kết."]),
+        # a deeper kind: the first sub-block, right under the text
+        ("Khoản hai", "diem", ["Mở đầu.", _muc(_khoan1(A, B), {"khoan": "Khoản hai", "noi_dung": [{"diem": "MỚI"}]}), "Kết."]),
+        # a shallower kind: after the enclosing block of that kind
+        ("điểm b", "khoan", ["Mở đầu.", _muc(_khoan1(A, B), {"khoan": "MỚI"}, K2), "Kết."]),
+        # a paragraph in an item: the item goes on, right under its text
+        ("Khoản hai", "doan", ["Mở đầu.", _muc(_khoan1(A, B), {"khoan": "Khoản hai", "noi_dung": ["MỚI"]}), "Kết."]),
+        # a paragraph in a paragraph: the next one, at the same level
+        ("đoạn trong a", "doan", ["Mở đầu.", _muc(_khoan1({"diem": "điểm a", "noi_dung": ["đoạn trong a", "MỚI"]}, B), K2), "Kết."]),
+        # a block after a paragraph of the body: the next block
+        ("Mở đầu.", "muc", ["Mở đầu.", {"muc": "MỚI"}, _muc(_khoan1(A, B), K2), "Kết."]),
+    ],
+)
+def test_a_new_block_lands_at_the_level_a_drafter_expects(
+    small: webdriver.Chrome, served: Served, inside: str, add: str, expected: list[object]
+) -> None:
+    import yaml
+
+    path = served.root / "notices" / "2026" / "cap.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(LEVELS, encoding="utf-8")
+    open_notice(small, served, path)
+    box = next(e for e in small.find_elements(By.CSS_SELECTOR, "#outline textarea") if e.get_attribute("value") == inside)
+    click(small, box)
+    before = small.find_element(By.TAG_NAME, "body").get_attribute("data-checked")
+    click(small, find(small, f'.format-bar [data-add="{add}"]'))
+    small.switch_to.active_element.send_keys("MỚI")
+    wait(small, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-checked") != before)
+    small.switch_to.active_element.send_keys(Keys.CONTROL, "s")
+    wait(small, lambda d: d.find_element(By.ID, "status").text.startswith("Đã lưu"))
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["noi_dung"] == expected
+    if inside == "điểm a":
+        screenshot(small, "cap-1-diem-moi")
+
+
+def test_an_empty_new_block_never_freezes_the_preview(small: webdriver.Chrome, served: Served) -> None:
+    path = served.root / "notices" / "2026" / "cap.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(LEVELS, encoding="utf-8")
+    open_notice(small, served, path)
+    box = next(e for e in small.find_elements(By.CSS_SELECTOR, "#outline textarea") if e.get_attribute("value") == "điểm b")
+    click(small, box)
+    click(small, find(small, '.format-bar [data-add="diem"]'))
+    # the empty c) is an error, marked at its block; the preview is drawn on with "c) …"
+    wait(small, lambda d: d.find_elements(By.CSS_SELECTOR, "#outline .node.has-error"))
+    wait(small, lambda d: "c) …" in d.find_element(By.ID, "live").text)
+    note = find(small, "#preview-note")
+    assert note.is_displayed() and "thiếu nội dung điểm" in note.text
+    screenshot(small, "xem-truoc-1-khoi-trong")
+    # typing on updates the preview at once, and the note goes
+    small.switch_to.active_element.send_keys("điểm mới")
+    wait(small, lambda d: "c) điểm mới" in d.find_element(By.ID, "live").text)
+    wait(small, lambda d: not d.find_element(By.ID, "preview-note").is_displayed())
+    assert "stale" not in find(small, "#live").get_attribute("class")
+    # a wrong date: the preview goes on with the saved date, the problem at the field
+    date = find(small, '#fields input[data-field="ngay"]')
+    date.send_keys(Keys.CONTROL, "a")
+    date.send_keys("ngày hai mốt")
+    wait(small, lambda d: d.find_elements(By.CSS_SELECTOR, '.field[data-field="ngay"] .problem'))
+    small.switch_to.window(small.current_window_handle)
+    box = next(e for e in small.find_elements(By.CSS_SELECTOR, "#outline textarea") if e.get_attribute("value") == "điểm mới")
+    box.send_keys(" nữa")
+    wait(small, lambda d: "c) điểm mới nữa" in d.find_element(By.ID, "live").text)
+    screenshot(small, "xem-truoc-2-ngay-sai")

@@ -378,6 +378,20 @@ def test_a_draft_is_kept_beside_the_source_offered_on_opening_and_removed_by_sav
     assert opened(client)["nhap"] is None
 
 
+def test_the_preview_goes_on_through_an_empty_new_block_and_a_wrong_date(client: TestClient) -> None:
+    notice = opened(client)
+    blocks = notice["data"]["noi_dung"]
+    good = post(client, "/api/check", {"path": notice["path"], "base": notice["text"], "data": notice["data"]}).json()
+    data = {**notice["data"], "ngay": "ngày hai mốt", "noi_dung": [*blocks, {"khoan": ""}]}
+    answer = post(client, "/api/check", {"path": notice["path"], "base": notice["text"], "data": data}).json()
+    assert answer["errors"] == 2
+    assert answer["preview"] is not None  # not frozen: drawn with the empty block as "…" and without the wrong date
+    assert len(answer["xem_truoc_bo_qua"]) == 2
+    assert len(answer["labels"]) == len(good["labels"]) + 1  # the new block keeps its place and its label
+    assert "ngày hai mốt" not in answer["preview"]
+    assert "ngày hai mốt" in answer["text"]  # only the preview sets it aside, never the source
+
+
 def test_a_draft_can_be_dropped_and_a_broken_draft_is_ignored(client: TestClient, workspace: Path) -> None:
     notice = opened(client)
     draft = workspace / "notices/2026/.chuyen-doi-so.yaml.nhap"

@@ -18,6 +18,7 @@ import ipaddress
 import json
 import os
 import queue
+import re
 import secrets
 import errno
 import logging
@@ -263,16 +264,51 @@ class Page:
     def check(self, body: dict[str, Any]) -> dict[str, Any]:
         path = self.notice_path(body.get("path"))
         text = self.text_of(body)
-        checked = engine.check_text(text, path, self.workspace(), self.others())
+        workspace = self.workspace()
+        checked = engine.check_text(text, path, workspace, self.others())
+        problems = [self.problem(p, path) for p in checked.problems]
+        layout = checked.layout
+        passed_over: list[str] = []
+        if layout is None and checked.errors:
+            layout, passed_over = self.preview_despite(body, problems, path, workspace)
         return {
             "text": text,
-            "problems": [self.problem(p, path) for p in checked.problems],
+            "problems": problems,
             "errors": checked.errors,
             "warnings": checked.warnings,
-            "preview": page_html(checked.layout) if checked.layout is not None else None,
-            "labels": labels(checked.layout) if checked.layout is not None else None,
-            "appendix_labels": appendix_labels(checked.layout) if checked.layout is not None else None,
+            "preview": page_html(layout) if layout is not None else None,
+            "labels": labels(layout) if layout is not None else None,
+            "appendix_labels": appendix_labels(layout) if layout is not None else None,
+            "xem_truoc_bo_qua": passed_over,
         }
+
+    def preview_despite(
+        self, body: dict[str, Any], problems: list[dict[str, Any]], path: Path, workspace: Workspace | None
+    ) -> tuple[Any, list[str]]:
+        """Lay out the notice for the preview only, with what stops it set aside; return the layout and the problems set aside.
+
+        The preview never freezes on an error: an empty block (a new one not yet typed) is shown
+        as "…" at its place, so the numbering and the labels stay those of the outline; a wrong
+        value outside the body (a date written wrongly, say) is shown as the saved file has it.
+        Nothing of this reaches the source or a download: only the preview is drawn from it.
+        """
+        import copy
+
+        data = copy.deepcopy(body["data"])
+        saved = editable_or_none(str(body["base"]))
+        passed_over = []
+        for problem in problems:
+            if problem.get("severity") == "canh_bao" or not problem.get("own") or not problem.get("field"):
+                continue
+            if _set_aside(data, str(problem["field"]), saved):
+                passed_over.append(str(problem["message"]))
+        if not passed_over:
+            return None, []
+        try:
+            text = updated(str(body["base"]), data)
+        except Exception:  # noqa: BLE001 - the preview is a courtesy: without it, the last good page stays
+            return None, []
+        return engine.check_text(text, path, workspace).layout, passed_over
 
     def text_of(self, body: dict[str, Any]) -> str:
         base = body.get("base")
@@ -499,6 +535,48 @@ class Page:
 
 
 _CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _set_aside(data: dict[str, Any], field: str, saved: dict[str, Any] | None) -> bool:
+    """Make data previewable at field (a problem's field path, counted from 1: `noi_dung[3].khoan`); True when something changed.
+
+    An empty text anywhere becomes "…". A wrong value outside the body and the appendices
+    becomes the one in the saved file (saved), else is left out. A block of the body is never
+    removed: the outline's labels count the blocks.
+    """
+    steps: list[str | int] = [name if name else int(index) - 1 for name, index in _STEP.findall(field)]  # [1] is the first
+    parent, last = _parent_of(data, steps)
+    if parent is None:
+        return False
+    value = parent[last]
+    if value is None or (isinstance(value, str) and not value.strip()):
+        parent[last] = "…"
+        return True
+    if steps[0] in ("noi_dung", "phu_luc") or not isinstance(parent, dict):
+        return False
+    kept, kept_last = _parent_of(saved, steps) if saved is not None else (None, last)
+    if kept is not None and kept[kept_last] != value:
+        parent[last] = kept[kept_last]
+    else:
+        del parent[last]
+    return True
+
+
+def _parent_of(data: Any, steps: list[str | int]) -> tuple[Any, str | int]:  # noqa: ANN401
+    """Return the container holding the value at steps and its key or index, or (None, _) when there is none."""
+    if not steps:
+        return None, ""
+    parent = data
+    try:
+        for step in steps[:-1]:
+            parent = parent[step]
+        parent[steps[-1]]
+    except (KeyError, IndexError, TypeError):
+        return None, ""
+    return parent, steps[-1]
 
 
 def _year(value: Any) -> int | None:

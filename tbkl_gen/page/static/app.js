@@ -643,23 +643,52 @@ function newNode(kind) {
   return node;
 }
 
+// --- where a new block goes: the level a drafter expects ---------------------------------------
+// The new block goes right after the text being edited, in reading order, at the level its kind
+// asks for ("here" is the block whose text has the cursor):
+//
+//  adding              | while in                                  | the new block goes
+//  --------------------|-------------------------------------------|------------------------------------------------
+//  the same kind       | a block of that kind (in d)'s text)       | its next sibling, labelled after it (e))
+//  a deeper kind       | a block (in 1.'s text, add Điểm)          | its first sub-block, right under its text (a))
+//  a shallower kind    | a sub-block (in a)'s text, add Khoản)     | after the enclosing block of that kind (2. after 1.),
+//                      |                                           | or the first sub-block of the nearest shallower one
+//  Mục/Khoản/Điểm/-/+  | a paragraph or table inside a block       | as if in that block: the paragraph is part of it
+//  Mục/Khoản/Điểm/-/+  | a paragraph or table of the body          | the next block after it
+//  Đoạn / Bảng         | a block (Mục, Khoản, Điểm, -, +)          | a paragraph of that block, right under its text, at
+//                      |                                           | its indent: the item goes on (never a sibling of it)
+//  Đoạn / Bảng         | a paragraph or table                      | the next paragraph after it, at the same level
+//  anything            | nothing (no block edited yet)             | the end of the body
+//
+// Tested one row at a time in tests/test_page_drafts.py.
+function placeFor(kind, current) {
+  const chain = chainOf(current);
+  const last = chain.length - 1;
+  if (isLeaf(kind)) {
+    const here = chain[last];
+    if (isLeaf(here.node.kind)) return { list: here.list, index: here.index + 1 };
+    return { list: here.node.children, index: 0 };
+  }
+  for (let depth = last; depth >= 0; depth -= 1) {
+    const { node: here, list, index } = chain[depth];
+    if (isLeaf(here.kind)) {
+      if (depth === 0) return { list, index: index + 1 };
+      continue;
+    }
+    if (here.kind === kind) return { list, index: index + 1 };
+    if (LEVEL[here.kind] < LEVEL[kind]) return { list: here.children, index: depth === last ? 0 : chain[depth + 1].index + 1 };
+  }
+  return { list: chain[0].list, index: chain[0].index + 1 };
+}
+
 function addBlock(kind) {
   const node = newNode(kind);
   const current = state.current && locate(state.current) ? state.current : null;
   if (!current) {
     state.tree.push(node);
-  } else if (isLeaf(kind)) {
-    if (current.kind === "muc") current.children.push(node);
-    else { const place = locate(current); place.list.splice(place.index + 1, 0, node); }
   } else {
-    const chain = chainOf(current);
-    let placed = false;
-    for (let depth = chain.length - 1; depth >= 0 && !placed; depth -= 1) {
-      const { node: here, list, index } = chain[depth];
-      if (isLeaf(here.kind) || here.kind === kind) { list.splice(index + 1, 0, node); placed = true; }
-      else if (LEVEL[here.kind] < LEVEL[kind]) { here.children.push(node); placed = true; }
-    }
-    if (!placed) chain[0].list.splice(chain[0].index + 1, 0, node);
+    const { list, index } = placeFor(kind, current);
+    list.splice(index, 0, node);
   }
   state.current = node;
   structureChanged();
@@ -1055,7 +1084,7 @@ async function check() {
   const { ok, payload } = await apiJson("/api/check", { method: "POST", json: { path: state.path, base: state.base, data: currentData() } });
   if (seq !== state.checkSeq || !state.path) return;   // a newer edit is on its way
   if (!ok) { banner(payload.loi, { error: true }); return; }
-  $("#preview-note").hidden = payload.preview !== null;
+  notePreview(payload);
   if (payload.preview !== null) {
     const live = $("#live");
     live.innerHTML = payload.preview;   // built by the server from escaped text only
@@ -1077,6 +1106,26 @@ async function check() {
   // milliseconds from the request to the page drawn, kept for benchmarks/bench_page.py
   state.refreshMs.push(performance.now() - started);
   if (state.refreshMs.length > 200) state.refreshMs.shift();
+}
+
+// --- the preview never freezes: drawn past an error, the problem named above it ---------------
+// The server lays the page out with what stops it set aside (an empty block shown as "…", a
+// wrong date as the saved file has it); when even that cannot be drawn, the last good page stays,
+// dimmed, with the note. The problems themselves stay marked at their fields.
+const PREVIEW_FROZEN_NOTE = "Bản xem trước dừng ở lần gần nhất đọc được thông báo: sửa các lỗi bên trái để cập nhật.";
+
+function notePreview(payload) {
+  const note = $("#preview-note");
+  const passedOver = payload.xem_truoc_bo_qua || [];
+  if (payload.preview === null) {
+    note.textContent = PREVIEW_FROZEN_NOTE;
+    note.hidden = false;
+  } else if (passedOver.length) {
+    note.textContent = `Xem trước tạm, chưa tính chỗ đang lỗi: ${passedOver.join("; ")}.`;
+    note.hidden = false;
+  } else {
+    note.hidden = true;
+  }
 }
 
 function fitSheet() {
