@@ -53,7 +53,8 @@ def leave_anyway(driver: webdriver.Chrome) -> None:
 
 
 def summary_value(driver: webdriver.Chrome) -> str:
-    return find(driver, SUMMARY).get_attribute("value") or ""
+    """The summary's text, read in one step (the form may be redrawn between a find and a read)."""
+    return driver.execute_script("const e = document.querySelector(arguments[0]); return e ? e.value : '';", SUMMARY)
 
 
 def test_a_refresh_mid_edit_offers_the_draft_back_and_saving_removes_it(small: webdriver.Chrome, served: Served) -> None:
