@@ -257,8 +257,8 @@ class Page:
                 422, f"chưa mở được {self.shown(path)} trên trang vì tệp có lỗi: {detail}. Hãy sửa tệp trong trình soạn thảo rồi mở lại"
             )
         draft = self.read_draft(path)
-        if draft is not None and draft["data"] == data and draft["version"] == _version(raw):
-            draft = None  # nothing the file does not already say
+        if draft is not None and draft["data"] == data:
+            draft = None  # nothing the file does not already say (a draft written as the file was saved, say)
         return {"path": self.shown(path), "text": text, "data": data, "version": _version(raw), "nhap": draft}
 
     def check(self, body: dict[str, Any]) -> dict[str, Any]:
