@@ -213,7 +213,8 @@ _FREE_DIGITS = 4  # a number prints in this many digits for the item of its list
 
 def _weight(value: Any, limit: int) -> int:
     """Return the characters of value's strings, the items of its lists and the digits of its
-    numbers beyond the first four: about what printing value takes; stop past limit.
+    numbers (a range's bounds too) beyond the first four: about what printing value takes; stop
+    past limit.
 
     A list repeated holds the same object many times, so its weight is what printing or
     comparing it costs, not the memory it takes. The walk stops as soon as limit is passed, so
@@ -235,6 +236,9 @@ def _weight(value: Any, limit: int) -> int:
         elif isinstance(item, dict):
             total += len(item)
             pending.extend(item.values())
+        elif isinstance(item, range):  # printed as "range(start, stop, step)": a 4,000-bit start is 1,200 digits
+            total += 1
+            pending.extend((item.start, item.stop, item.step))
         elif isinstance(item, int):  # a 4,096-bit number is printed in 1,234 digits
             total += max(0, item.bit_length() * 3 // 10 + 1 - _FREE_DIGITS)
         elif isinstance(item, float):
