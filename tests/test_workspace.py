@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import docx
@@ -253,3 +256,17 @@ def test_a_template_path_in_a_notice_is_taken_from_the_notice_folder(tmp_path: P
     result = render_cli(["render", str(folder / "a.yaml"), "-o", str(tmp_path / "out")], cwd=tmp_path)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "a.docx").is_file()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_new_beside_a_planted_pipe_and_link_takes_the_next_name_without_reading_them(workspace: Path) -> None:
+    # A colleague who can write to notices/ plants a FIFO at the name the title gives and a link to
+    # an endless file at the next: `tbkl new` read both to compare titles, and hung on the FIFO.
+    folder = workspace / "notices" / str(YEAR)
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / "ket-luan-moi.yaml")
+    (folder / "ket-luan-moi-2.yaml").symlink_to("/dev/zero")
+    command = [sys.executable, "-m", "tbkl_gen", "new", "Kết luận mới"]
+    result = subprocess.run(command, cwd=workspace, capture_output=True, text=True, encoding="utf-8", timeout=60, check=False)
+    assert (result.returncode, result.stdout + result.stderr) == (0, f"đã tạo notices/{YEAR}/ket-luan-moi-3.yaml\n")
+    assert (folder / "ket-luan-moi-2.yaml").is_symlink()

@@ -14,9 +14,10 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from tbkl_gen.errors import TbklError
-from tbkl_gen.files import copy_file, write_file
+from tbkl_gen.errors import NotReadable, TbklError
+from tbkl_gen.files import copy_file, read_regular, write_file
 from tbkl_gen.source.names import free_name, slugify
+from tbkl_gen.source.read import MAX_SOURCE_BYTES
 from tbkl_gen.samples import NOTICE_BODY
 from tbkl_gen.wordfile import MAX_FILE_BYTES
 from tbkl_gen.word.render import DEFAULT_TEMPLATE, builtin_templates_dir, find_template
@@ -180,9 +181,9 @@ _SUMMARY_LINE = re.compile(r"^trich_yeu:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 
 def _same_title(notice: Path, title: str) -> bool:
     """Return whether the notice's trich_yeu line holds title (as `tbkl new` wrote it, or plain)."""
-    try:
-        found = _SUMMARY_LINE.search(notice.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
+    try:  # a FIFO planted at the name would block a plain read forever, a link to /dev/zero fill the memory
+        found = _SUMMARY_LINE.search(read_regular(notice, MAX_SOURCE_BYTES, follow_links=False).decode("utf-8"))
+    except (NotReadable, UnicodeDecodeError):
         return False
     if found is None:
         return False
