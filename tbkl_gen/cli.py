@@ -369,17 +369,21 @@ def import_(paths, out_dir, report_path, force, jobs) -> None:  # noqa: ANN001
             raise click.BadParameter(f"không tìm thấy “{path}”", param_hint="PATHS")
     reports, seconds = import_paths(list(paths), out_dir, force=force, jobs=jobs)
     text = report_text(reports, seconds)
+    failure = None
     if report_path is not None:
+        from tbkl_gen.errors import TbklError
         from tbkl_gen.files import write_file
 
-        write_file(report_path, text.encode("utf-8"))
-        for report in reports:
-            click.echo(report.summary(), err=report.error is not None)
-        click.echo(text.rstrip("\n").rsplit("\n", 1)[-1])
-    else:
-        for report in reports:
-            click.echo(report.text(), err=report.error is not None)
-        click.echo(text.rstrip("\n").rsplit("\n", 1)[-1])
+        try:
+            write_file(report_path, text.encode("utf-8"))
+        except TbklError as exc:  # a full disk: the report goes to the terminal, then the error names the file
+            failure = exc
+    brief = report_path is not None and failure is None
+    for report in reports:
+        click.echo(report.summary() if brief else report.text(), err=report.error is not None)
+    click.echo(text.rstrip("\n").rsplit("\n", 1)[-1])
+    if failure is not None:
+        raise failure
     if not reports:
         _fail("không có tệp Word (.docx, .docm, .doc) nào để nhập")
     if any(r.error is not None or r.needs_fixing for r in reports):
