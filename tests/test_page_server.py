@@ -556,6 +556,23 @@ def test_a_full_disk_on_save_is_told_in_vietnamese_and_the_file_stays_intact(
     assert "Traceback" not in caplog.text
 
 
+def test_a_new_notice_on_a_full_disk_is_told_as_a_save_is(client: TestClient, workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # It was a 422 with the absolute path and the writer's wording, unlike a save or a copy.
+    import errno
+
+    from tbkl_gen.commands import scaffold
+    from tbkl_gen.errors import OutputFailed
+
+    def full_disk(target: Path, data: bytes, *, inside: Path | None = None) -> None:
+        raise OutputFailed(target, "ổ đĩa đầy") from OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+
+    monkeypatch.setattr(scaffold, "write_file", full_disk)
+    response = post(client, "/api/new", {"trich_yeu": "Kết luận trên đĩa đầy"})
+    assert response.status_code == 507, response.text
+    assert response.json()["loi"].startswith("Ổ đĩa đầy: chưa lưu được notices/")
+    assert "ket-luan-tren-dia-day.yaml. Hãy giải phóng chỗ trống" in response.json()["loi"]
+
+
 def test_an_unexpected_error_answers_in_vietnamese_and_is_logged_once_without_a_traceback(
     workspace: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

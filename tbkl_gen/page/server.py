@@ -501,11 +501,16 @@ def _save(path: Path, data: bytes, shown: str, *, kept: bool) -> None:
     try:
         _write_atomic(path, data)
     except (OSError, OutputFailed) as exc:
-        cause = exc if isinstance(exc, OSError) else exc.__cause__
-        if isinstance(cause, OSError):
-            raise Refused(507 if _disk_full(cause) else 500, _not_saved(shown, cause, kept=kept)) from None
-        assert isinstance(exc, OutputFailed)
-        raise Refused(500, f"chưa lưu được {shown} ({exc.reason}){'; tệp cũ vẫn nguyên' if kept else ''}") from None
+        raise _not_written(exc, shown, kept=kept) from None
+
+
+def _not_written(exc: OSError | OutputFailed, shown: str, *, kept: bool) -> Refused:
+    """Return the page's answer to a file it could not write: 507 for a full disk, else 500."""
+    cause = exc if isinstance(exc, OSError) else exc.__cause__
+    if isinstance(cause, OSError):
+        return Refused(507 if _disk_full(cause) else 500, _not_saved(shown, cause, kept=kept))
+    assert isinstance(exc, OutputFailed)
+    return Refused(500, f"chưa lưu được {shown} ({exc.reason}){'; tệp cũ vẫn nguyên' if kept else ''}")
 
 
 def _decode(raw: bytes, shown: str) -> str:
@@ -554,6 +559,9 @@ def create_app(root: Path, token: str, hosts: set[str] | None = None) -> ASGIApp
                 else:
                     result = await in_thread(function, request)
             except Refused as refused:
+                return _error(refused.status, refused.message)
+            except OutputFailed as exc:  # a new notice on a full disk: said as a save says it
+                refused = _not_written(exc, page.shown(exc.path), kept=False)
                 return _error(refused.status, refused.message)
             except TbklError as exc:
                 return _error(422, str(exc))
