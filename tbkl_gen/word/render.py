@@ -19,6 +19,7 @@ import json
 import marshal
 import os
 import re
+import stat
 import sys
 import time
 from collections.abc import Iterator
@@ -854,18 +855,19 @@ def _cache_folder() -> Path | None:
     """Return the folder of cached template forms, or None when it is not the user's alone.
 
     Cached forms are compiled code: a folder that another user owns or may write into (a shared
-    $TBKL_CACHE_DIR) is not used at all.
+    $TBKL_CACHE_DIR) is not used at all, nor a link there (planted in a shared $TBKL_CACHE_DIR, it
+    would send the cache into any folder of the user's, which passes the owner check).
     """
     folder = cache_dir() / "mau"
     if sys.platform == "win32":  # no owner check on Windows: the profile folder is the user's
         return folder
     try:
-        status = folder.stat()
+        status = folder.lstat()
     except FileNotFoundError:
         return folder  # made by this user on the first write
     except OSError:
         return None
-    if status.st_uid != os.getuid() or status.st_mode & 0o022:
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid() or status.st_mode & 0o022:
         return None
     return folder
 
