@@ -20,7 +20,8 @@ from tbkl_gen.errors import Problem, Severity
 from tbkl_gen.markup import plain_text, unpaired_marks
 from tbkl_gen.source.dates import impossible_date
 from tbkl_gen.source.places import Path_, Source
-from tbkl_gen.notice.model import BLOCK_CLASSES, Notice
+from tbkl_gen.notice.model import BLOCK_CLASSES, Bang, Notice
+from tbkl_gen.notice.tables import columns_of, place, spans
 from tbkl_gen.nd30 import authority as signing
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.document_types import THONG_BAO
@@ -33,6 +34,8 @@ from tbkl_gen.nd30.format import (
     PRINTED_ISSUER_SIZE,
     RECIPIENTS_HEAD,
 )
+from tbkl_gen.nd30.format import PRINTED_TEXT_WIDTH_MM as TEXT_WIDTH_MM
+from tbkl_gen.nd30.grammar import APPENDIX_MENTION, appendix_heading, appendix_number
 from tbkl_gen.nd30.grammar import (
     ADDRESSEE_LINE,
     addressee,
@@ -87,6 +90,8 @@ class _Checker:
         self.check_recipients()
         self.check_text()
         self.check_slips()
+        self.check_tables()
+        self.check_appendices()
 
     # --- dates ------------------------------------------------------------------------------
 
@@ -393,7 +398,7 @@ class _Checker:
         invisible = _has_invisible(everything)
         named = self._check_direction()
         for path, text in texts:
-            if path[0] == "noi_dung" and not text.strip():
+            if _in_body(path) and "bang" not in path and not text.strip():
                 self.warn(path, "đoạn nội dung rỗng", "xóa dòng “- ” thừa, hoặc viết nội dung", "empty_item")
                 continue
             if spaces and "  " in text and "  " in re.sub(r"\s*\n\s*", " ", text).strip():
@@ -426,7 +431,9 @@ class _Checker:
         """Refuse a last paragraph whose own sentence mark the end mark "./." cannot complete (nd30 END_MARK)."""
         last = None
         for path, text in _block_texts(self.notice.noi_dung, ("noi_dung",)):
-            if plain_text(text).strip():
+            if "bang" in path:
+                last = None  # a notice ending in a table: the end mark is printed after it, on its own
+            elif plain_text(text).strip():
                 last = path, " ".join(plain_text(text).split())
         if last is None or last[1].endswith(END_MARK):
             return
@@ -445,6 +452,111 @@ class _Checker:
             "end_mark",
         )
 
+    # --- tables and appendices (ND30 Phụ lục I, III.1) ------------------------------------------
+
+    def check_tables(self) -> None:
+        """Name tables that cannot be printed as written: rows that do not fill the columns, widths that do not fit."""
+        found = list(_tables(self.notice.noi_dung, ("noi_dung",)))
+        for index, appendix in enumerate(self.notice.phu_luc):
+            found += _tables(appendix.noi_dung, ("phu_luc", index, "noi_dung"))
+        for path, table in found:
+            self._check_table(path, table)
+
+    def _check_table(self, path: Path_, table: Bang) -> None:
+        here = path + ("bang",)
+        if not any(cell if isinstance(cell, str) else cell.o for row in table.bang for cell in row):
+            self.warn(here, "bảng không có chữ nào", "điền nội dung vào các ô, hoặc xóa bảng", "empty_table")
+        if table.do_rong and table.do_rong_mm:
+            self.error(
+                here[:-1] + ("do_rong_mm",), "bảng ghi cả do_rong và do_rong_mm", "chỉ giữ một trong hai: tỉ lệ hoặc mm", "table_width"
+            )
+        columns = columns_of(table)
+        for key, widths in (("do_rong", table.do_rong), ("do_rong_mm", table.do_rong_mm)):
+            if widths and any(width <= 0 for width in widths):
+                self.error(path + (key,), "độ rộng cột phải là số dương", "ghi mỗi cột một số lớn hơn 0", "table_width")
+        first_row = sum(spans(cell)[0] for cell in table.bang[0]) if table.bang else 0
+        widths_given = table.do_rong_mm or table.do_rong
+        if widths_given and first_row and len(widths_given) != first_row:
+            key = "do_rong_mm" if table.do_rong_mm else "do_rong"
+            self.error(
+                path + (key,),
+                f"bảng ghi độ rộng cho {len(widths_given)} cột nhưng hàng đầu có {first_row} cột (tính cả ô gộp)",
+                "ghi mỗi cột của bảng một độ rộng",
+                "table_width",
+            )
+        if table.do_rong_mm and sum(table.do_rong_mm) > TEXT_WIDTH_MM:
+            self.error(
+                path + ("do_rong_mm",),
+                f"tổng độ rộng các cột {sum(table.do_rong_mm)} mm vượt khổ chữ {TEXT_WIDTH_MM:g} mm",
+                "giảm độ rộng các cột, hoặc ghi tỉ lệ bằng do_rong",
+                "table_width",
+            )
+        grid = place(table.bang, columns)
+        for row, filled in grid.uneven_rows:
+            self.error(
+                here + (row,),
+                f"hàng thứ {row + 1} của bảng chiếm {filled} cột nhưng bảng có {columns} cột",
+                "mỗi hàng phải đủ số cột (ô gộp ngang tính theo gop_cot; hàng dưới ô gộp dọc bỏ qua cột đã gộp)",
+                "table_row",
+            )
+        for cell in grid.overhanging:
+            self.error(
+                here + (cell.row,),
+                f"ô ở hàng thứ {cell.row + 1} gộp {cell.rows} hàng, vượt quá hàng cuối của bảng",
+                "giảm gop_hang, hoặc thêm hàng bên dưới",
+                "table_row",
+            )
+        if table.hang_tieu_de > len(table.bang):
+            self.error(
+                path + ("hang_tieu_de",),
+                f"bảng có {len(table.bang)} hàng nhưng hang_tieu_de là {table.hang_tieu_de}",
+                "hang_tieu_de là số hàng tiêu đề ở đầu bảng",
+                "table_row",
+            )
+
+    def check_appendices(self) -> None:
+        """Hold the body and the appendices to each other: every appendix named in the text exists and is named."""
+        count = len(self.notice.phu_luc)
+        named: set[int] = set()
+        for path, text in _texts(self.notice):
+            if not _in_body(path):
+                continue
+            for match in APPENDIX_MENTION.finditer(plain_text(text)):
+                number = appendix_number(match.group("number"))
+                if number is None:
+                    continue
+                named.add(number)
+                if number > count:
+                    self.warn(
+                        path,
+                        f"nội dung nhắc tới “{match.group(0)}” nhưng thông báo "
+                        + (f"chỉ có {count} phụ lục" if count else "không có phụ lục nào"),
+                        "thêm phụ lục vào phu_luc, hoặc sửa lại số phụ lục trong câu",
+                        "appendix_missing",
+                    )
+                elif match.group(0) != appendix_heading(number) and not match.group(0).lower() == appendix_heading(number).lower():
+                    self.warn(
+                        path,
+                        f"nội dung nhắc tới “{match.group(0)}” nhưng phụ lục đó in là “{appendix_heading(number)}”",
+                        f"viết “{appendix_heading(number)}” cho khớp (Nghị định 30 đánh số phụ lục bằng chữ số La Mã)",
+                        "appendix_name",
+                    )
+        for index in range(count):
+            if index + 1 not in named:
+                self.warn(
+                    ("phu_luc", index),
+                    f"nội dung thông báo không nhắc tới {appendix_heading(index + 1)}",
+                    f"Nghị định 30 yêu cầu văn bản có chỉ dẫn về phụ lục, ví dụ “(chi tiết tại {appendix_heading(index + 1)} kèm theo)”",
+                    "appendix_unnamed",
+                )
+        if count and not self.notice.co_quan.ten_goi:
+            self.warn(
+                ("co_quan",),
+                "thông báo có phụ lục nhưng thiếu tên cơ quan viết thường cho dòng “(Kèm theo … của …)”",
+                "ghi co_quan.ten_goi, ví dụ “Ủy ban nhân dân tỉnh Quảng Nam”",
+                "appendix_issuer",
+            )
+
     # --- slips of a new user ------------------------------------------------------------------
 
     def check_slips(self) -> None:
@@ -452,9 +564,9 @@ class _Checker:
         for path, text in _texts(self.notice):
             self._check_wrapped_quotes(path, text)
             self._check_gaps(path, text)
-            if path[0] != "noi_dung":
+            if not _in_body(path):
                 continue
-            if isinstance(path[-1], str):
+            if isinstance(path[-1], str) and "bang" not in path:
                 self._check_typed_label(path, text)
             self._check_markup(path, text)
             if text.strip() in samples.STAND_INS:
@@ -785,6 +897,24 @@ def _texts(notice: Notice) -> Iterator[tuple[Path_, str]]:
     yield ("nguoi_ky", "chuc_vu"), notice.nguoi_ky.chuc_vu
     yield ("nguoi_ky", "ho_ten"), notice.nguoi_ky.ho_ten
     yield from _block_texts(notice.noi_dung, ("noi_dung",))
+    for index, appendix in enumerate(notice.phu_luc):
+        if appendix.ten is not None:
+            yield ("phu_luc", index, "ten"), appendix.ten
+        yield from _block_texts(appendix.noi_dung, ("phu_luc", index, "noi_dung"))
+
+
+def _in_body(path: Path_) -> bool:
+    """Tell whether path is body text: the notice's content or an appendix's."""
+    return path[0] == "noi_dung" or (path[0] == "phu_luc" and len(path) > 2 and path[2] == "noi_dung")
+
+
+def _tables(blocks: tuple, path: Path_) -> Iterator[tuple[Path_, Bang]]:
+    """Yield (path, table) for every table among blocks, at any depth."""
+    for index, block in enumerate(blocks):
+        if isinstance(block, Bang):
+            yield path + (index,), block
+        elif not isinstance(block, str):
+            yield from _tables(block.noi_dung, path + (index, "noi_dung"))
 
 
 _BLOCK_KEY = {cls: key for key, cls in BLOCK_CLASSES.items()}
@@ -795,6 +925,11 @@ def _block_texts(blocks: list, path: Path_) -> Iterator[tuple[Path_, str]]:
         here = path + (index,)
         if isinstance(block, str):
             yield here, block
+            continue
+        if isinstance(block, Bang):
+            for r, row in enumerate(block.bang):
+                for c, cell in enumerate(row):
+                    yield (here + ("bang", r, c), cell) if isinstance(cell, str) else (here + ("bang", r, c, "o"), cell.o)
             continue
         key = _BLOCK_KEY[type(block)]
         yield here + (key,), getattr(block, key)

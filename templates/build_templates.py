@@ -253,12 +253,32 @@ def document_xml(spec: TemplateSpec) -> str:
         ("gach", "TBGach"),
         ("cong", "TBCong"),
     )
-    body = [tag("{%p for doan in noi_dung %}")]
-    for index, (kind, style) in enumerate(kinds):
-        keyword = "if" if index == 0 else "elif"
-        body.append(tag(f'{{%p {keyword} doan.kieu == "{kind}" %}}'))
-        body.append(para(style, run("{{r doan.runs }}")))
-    body += [tag("{%p endif %}"), tag("{%p endfor %}")]
+
+    def blocks(items: str) -> list[str]:
+        """Return the loop printing a list of body paragraphs and tables, one branch per kind."""
+        out = [tag(f"{{%p for doan in {items} %}}")]
+        for index, (kind, style) in enumerate(kinds):
+            keyword = "if" if index == 0 else "elif"
+            out.append(tag(f'{{%p {keyword} doan.kieu == "{kind}" %}}'))
+            out.append(para(style, run("{{r doan.runs }}")))
+        out.append(tag('{%p elif doan.kieu == "bang" %}'))
+        out.append(para("TBBang", run("{{p doan.bang }}")))
+        out += [tag("{%p endif %}"), tag("{%p endfor %}")]
+        return out
+
+    body = blocks("noi_dung")
+    # Each appendix on a new page, in a section of its own that numbers its pages from 1.
+    appendices = [
+        tag("{%p for pl in phu_luc %}"),
+        para("TBPhuLuc", run("{{p pl.ngat_trang }}")),
+        para("TBPhuLuc", run("{{ pl.so }}")),
+        tag("{%p if pl.ten %}"),
+        para("TBPhuLucTen", run("{{ pl.ten }}")),
+        tag("{%p endif %}"),
+        para("TBPhuLucKemTheo", run("{{ pl.kem_theo }}")),
+        *blocks("pl.noi_dung"),
+        tag("{%p endfor %}"),
+    ]
     closing_left = CLOSING_LEFT
     closing = table(
         (closing_left, TEXT_WIDTH + 2 * CELL_MARGIN - closing_left),
@@ -299,7 +319,7 @@ def document_xml(spec: TemplateSpec) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>'
-        f"{header}{title}{''.join(body)}{gap}{closing}{spacer}{sect}"
+        f"{header}{title}{''.join(body)}{gap}{closing}{spacer}{''.join(appendices)}{sect}"
         "</w:body></w:document>"
     )
 
@@ -326,6 +346,7 @@ def styles_xml(spec: TemplateSpec) -> str:
         f'<w:ind w:firstLine="{nd30.PRINTED_FIRST_LINE_INDENT}"/><w:jc w:val="both"/>'
     )
     body = spec.body_size
+    table_spacing = f'<w:spacing w:before="40" w:after="40" w:line="{nd30.SINGLE_LINE}" w:lineRule="auto"/>'
     signer_gap = spec.signer_gap_pt * 20
     styles = [
         _style("TBChuQuan", "TB Cơ quan chủ quản", single + centred, _rpr(spec.agency_size)),
@@ -393,6 +414,26 @@ def styles_xml(spec: TemplateSpec) -> str:
         _style("TBGach", "TB Gạch đầu dòng", "", _rpr(body), based_on="TBNoiDung"),
         _style("TBCong", "TB Dấu cộng", "", _rpr(body), based_on="TBNoiDung"),
         _style("TBKhoangCach", "TB Khoảng cách", "<w:keepNext/>" + single, _rpr(12)),
+        _style(
+            "TBPhuLuc",
+            "TB Phụ lục",
+            '<w:keepNext/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>' + centred,
+            _rpr(nd30.PRINTED_APPENDIX_HEAD_SIZE, bold=True),
+        ),
+        _style(
+            "TBPhuLucTen",
+            "TB Tên phụ lục",
+            '<w:keepNext/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>' + centred,
+            _rpr(nd30.PRINTED_APPENDIX_TITLE_SIZE, bold=True),
+        ),
+        _style(
+            "TBPhuLucKemTheo",
+            "TB Phụ lục kèm theo",
+            '<w:keepNext/><w:spacing w:before="0" w:after="240" w:line="240" w:lineRule="auto"/>' + centred,
+            _rpr(nd30.PRINTED_APPENDIX_REFERENCE_SIZE, italic=True),
+        ),
+        _style("TBBang", "TB Bảng", table_spacing, _rpr(nd30.PRINTED_TABLE_SIZE)),
+        _style("TBBangTieuDe", "TB Bảng tiêu đề", "<w:keepNext/>" + table_spacing + centred, _rpr(nd30.PRINTED_TABLE_SIZE, bold=True)),
         _style("TBNoiNhan", "TB Nơi nhận", "<w:keepNext/>" + single, _rpr(nd30.PRINTED_RECIPIENTS_HEAD_SIZE, bold=True, italic=True)),
         _style(
             "TBNoiNhanMuc",

@@ -1,4 +1,4 @@
-"""The machine-checkable rules 1-26 of Decree 30/2020 (nd30.md §11-12) and "Kính gửi" (27), each on a located notice.
+"""The machine-checkable rules 1-26 of Decree 30/2020 (nd30.md §11-12), "Kính gửi" (27) and appendices (28), each on a located notice.
 
 The values and grammars come from tbkl_gen.nd30 (format and grammar): the same ones the checks
 on a source read, so a notice `tbkl check` accepts renders to a .docx these rules pass.
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tbkl_gen.audit.geometry import check_line, off_centre_mm
-from tbkl_gen.audit.locate import ITEM_LABEL, NoticeParts, locate
+from tbkl_gen.audit.locate import ITEM_LABEL, NoticeParts, locate, starts_page
 from tbkl_gen.audit.ooxml import W
 from tbkl_gen.audit.reader import THEME_COLOR_SLOTS, Doc, Para, own_runs, read_document
 from tbkl_gen.audit.report import STATUS_FAIL, STATUS_NOT_APPLICABLE, STATUS_PASS, STATUS_WARNING, RuleResult
@@ -401,8 +401,68 @@ def _rule_10_title_summary(n: NoticeParts) -> tuple[str, str]:
 
 
 def _body_text_paras(n: NoticeParts) -> list[Para]:
-    """Return body paragraphs that follow the body-text format (centred part/chapter heads excluded)."""
-    return [p for p in n.body if not (p.format.jc == "center" and re.match(r"^(Phần|Chương|Mục|Tiểu mục)\s", p.norm))]
+    """Return body paragraphs that follow the body-text format (centred part/chapter heads excluded).
+
+    An appendix's text is body text too (the decree sets no other format for it); its heading,
+    title and "(Kèm theo …)" line are held by rule 27, and a table's cells are not body paragraphs.
+    """
+    paras = [*n.body, *(p for appendix in n.appendices for p in _appendix_parts(appendix)[2])]
+    return [p for p in paras if not (p.format.jc == "center" and re.match(r"^(Phần|Chương|Mục|Tiểu mục)\s", p.norm))]
+
+
+def _appendix_parts(paras: list[Para]) -> tuple[list[Para], Para | None, list[Para]]:
+    """Return an appendix's heading and title lines, its "(Kèm theo …)" line, and its body paragraphs.
+
+    The body leaves out table cells, empty paragraphs and a typed line of underscores under the heading.
+    """
+    reference = next((p for p in paras[1:8] if grammar.APPENDIX_REFERENCE.match(p.norm)), None)
+    if reference is None:
+        heads = [paras[0]]
+        rest = paras[1:]
+    else:
+        heads = [p for p in paras if p.order < reference.order and not p.empty]
+        rest = [p for p in paras if p.order > reference.order]
+    body = [p for p in rest if p.cell is None and not p.empty and not set(p.norm) <= set("_-–— ")]
+    return heads, reference, body
+
+
+def _rule_28_appendices(n: NoticeParts) -> tuple[str, str]:
+    """Phụ lục I, III.1: heading on its own line, title, "(Kèm theo …)" line, each appendix on a new page."""
+    if not n.appendices:
+        return STATUS_NOT_APPLICABLE, "văn bản không có phụ lục"
+    findings: list[tuple[str, str]] = []
+    problems: list[str] = []
+    found = []
+    for appendix in n.appendices:
+        heads, reference, _ = _appendix_parts(appendix)
+        heading, titles = heads[0], heads[1:]
+        match = grammar.APPENDIX_HEADING.match(heading.norm)
+        number = match.group("number") if match else None
+        case = None if heading.norm.startswith(nd30.APPENDIX_WORD) else f"cần chữ in thường «{nd30.APPENDIX_WORD} …»"
+        roman = None
+        if len(n.appendices) >= 2 and number is not None and number.isdigit():
+            roman = "từ hai phụ lục trở lên cần đánh số bằng chữ số La Mã"
+        findings += _checks(
+            heading, case, roman, _check_bold(heading, True), _check_sizes(heading, nd30.APPENDIX_HEAD_SIZES), _check_centred(heading)
+        )
+        for title in titles:
+            findings += _checks(
+                title,
+                _check_upper(title.norm),
+                _check_bold(title, True),
+                _check_sizes(title, nd30.APPENDIX_TITLE_SIZES),
+                _check_centred(title),
+            )
+        if reference is None:
+            problems.append(f"{quoted(heading.text)}: không có dòng «{nd30.APPENDIX_REFERENCE_OPEN} …)» dưới tên phụ lục")
+        else:
+            findings += _checks(
+                reference, _check_italic(reference, True), _check_sizes(reference, nd30.APPENDIX_REFERENCE_SIZES), _check_centred(reference)
+            )
+        if not starts_page(n.doc.body, heading):
+            problems.append(f"{quoted(heading.text)}: không bắt đầu ở trang mới")
+        found.append(f"{quoted(heading.text)}: {_describe(heading)}" + (f"; dòng kèm theo: {_describe(reference)}" if reference else ""))
+    return _result([*_findings(findings), *problems], "; ".join(found) + "; mỗi phụ lục bắt đầu ở trang mới")
 
 
 def _grouped(problems: dict[str, list[Para]]) -> list[str]:
@@ -882,6 +942,7 @@ RULES: tuple[tuple[int, str, Callable[[NoticeParts], tuple[str, str]]], ...] = (
     (25, "Số trang: căn giữa, cỡ chữ, chữ số Ả Rập từ 1", _rule_25_page_number_format),
     (26, "Các đường kẻ ngang", _rule_26_lines),
     (27, "Dòng «Kính gửi»", _rule_27_addressees),
+    (28, "Phụ lục: tiêu đề, dòng «Kèm theo», trang mới", _rule_28_appendices),
 )
 
 

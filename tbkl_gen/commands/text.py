@@ -6,7 +6,8 @@ folder) and its .docx read the same way: the text of a source and of its rendere
 same by construction, and `tbkl diff a.yaml a.docx` prints nothing.
 
 The text is one paragraph a line in reading order (the header table cell by cell, the body, the
-recipients, the signature), white space collapsed, empty paragraphs and page-number headers
+recipients, the signature, the appendices), a row of a table of content on one line with its
+cells joined by " | ", white space collapsed, empty paragraphs and page-number headers
 left out, then the footnotes numbered under "Chú thích:". It depends only on what the document
 shows, so it is stable from one run or machine to the next.
 """
@@ -65,10 +66,10 @@ def _docx_lines(path: Path) -> list[str]:
     from docx.opc.exceptions import PackageNotFoundError
     from lxml import etree
 
-    from tbkl_gen.audit import read_paragraphs
+    from tbkl_gen.audit import read_lines
 
     try:
-        paragraphs = read_paragraphs(path)
+        paragraphs = read_lines(path)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
         # python-docx's own words are English and may hold a memory address: name the kind only.
         raise UnreadableDocx(

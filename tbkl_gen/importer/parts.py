@@ -18,9 +18,10 @@ from lxml import etree
 from tbkl_gen.audit.locate import NoticeParts, locate
 from tbkl_gen.audit.ooxml import W, WP
 from tbkl_gen.audit.reader import Doc, Para, read_document, related_root
-from tbkl_gen.audit.text import fold, norm
-from tbkl_gen.importer.inline import Char, cleaned, element_chars, paragraph_chars, plain, single_spaced, to_markup
-from tbkl_gen.importer.labels import BodyPara, build_body, headings_as_typed
+from tbkl_gen.audit.text import fold, is_upper, norm
+from tbkl_gen.importer.inline import Char, all_bold, cleaned, element_chars, paragraph_chars, plain, single_spaced, to_markup
+from tbkl_gen.importer.labels import BodyPara, TableItem, build_body, headings_as_typed
+from tbkl_gen.importer.tables import cell_of, read_table, table_of
 from tbkl_gen.importer.report import CORRECTION, WARNING, FileReport
 from tbkl_gen.nd30 import grammar
 from tbkl_gen.nd30.authority import PRINTED_LINE as PRINTED_AUTHORITY_LINE
@@ -166,6 +167,9 @@ class _Reader:
         if addressees:
             data["kinh_gui"] = addressees[0] if len(addressees) == 1 else addressees
         data["noi_dung"] = self._body()
+        appendices = self._appendices(data)
+        if appendices:
+            data["phu_luc"] = appendices
         if self.headings_as_typed:
             data["muc_in_hoa"] = False
         meeting = self._meeting(data)
@@ -357,21 +361,63 @@ class _Reader:
     # --- body -----------------------------------------------------------------------------------
 
     def _body(self) -> list[Any]:
-        paras = []
-        for para in self._body_paras():
-            self.use(para)
-            chars = self._spaced(cleaned(paragraph_chars(para, self.doc.sheet, self.notes)), self.where(para))
-            if chars:
-                paras.append(BodyPara(self.where(para), chars, para.format.style_id))
+        items = self._items(self._body_paras())
+        paras = [item for item in items if isinstance(item, BodyPara)]
         if not paras:
             self.report.add(WARNING, "nội dung", "không tìm thấy đoạn nội dung nào")
             return []
-        body = build_body(paras, self.report)
+        body = build_body(items, self.report)
         self.headings_as_typed = headings_as_typed(paras, self.report)
         last = paras[-1]
         if not plain(last.chars).rstrip().endswith(END_MARK):
             self.report.add(CORRECTION, last.where, f"thêm dấu kết thúc «{END_MARK}» vào cuối đoạn cuối")
         return body
+
+    def _items(self, paras: list[Para]) -> list[BodyPara | TableItem]:
+        """Return paragraphs as body paragraphs, and the paragraphs of a table as one table."""
+        items: list[BodyPara | TableItem] = []
+        seen: set[int] = set()
+        for para in paras:
+            if para.cell is not None:
+                if para.cell.table in seen:
+                    continue
+                seen.add(para.cell.table)
+                table = self._table(para)
+                if table is not None:
+                    items.append(table)
+                continue
+            self.use(para)
+            chars = self._spaced(cleaned(paragraph_chars(para, self.doc.sheet, self.notes)), self.where(para))
+            if chars:
+                items.append(BodyPara(self.where(para), chars, para.format.style_id))
+        return items
+
+    def _table(self, para: Para) -> TableItem | None:
+        """Read the table holding para (its paragraphs all marked used) as a `bang`."""
+        table = table_of(para.element)
+        if table is None or para.cell is None:
+            return None
+        index = para.cell.table
+        members = [p for p in self.doc.body if p.cell is not None and p.cell.table == index]
+        by_cell: dict[Any, list[Para]] = {}
+        for member in members:
+            self.use(member)
+            by_cell.setdefault(cell_of(member.element), []).append(member)
+
+        def text_of(tc: Any) -> tuple[str, bool]:
+            texts, bold = [], True
+            for member in by_cell.get(tc, []):
+                chars = self._spaced(cleaned(paragraph_chars(member, self.doc.sheet, self.notes)), self.where(member))
+                if not chars:
+                    continue
+                bold = bold and all_bold(chars)
+                texts.append(to_markup(chars, base_bold=all_bold(chars))[0])
+            return " ".join(texts), bold and bool(texts)
+
+        where = f"bảng {index + 1} ({self.where(members[0], in_table=False)})"
+        data = read_table(table, text_of)
+        self.report.add(CORRECTION, where, f"bảng {len(data['bang'])} hàng đọc thành khối bảng (bang)")
+        return TableItem(where, data)
 
     def _body_paras(self) -> list[Para]:
         """Return the body's paragraphs, those that hold only a footnote reference included."""
@@ -385,14 +431,68 @@ class _Reader:
         ends = [p.order for p in (parts.recipients_head, *(q for _, q in parts.authority)) if p is not None and p.order > start]
         end = min(ends, default=len(self.doc.body))
         end = max(end, parts.body[-1].order + 1)
+        if parts.appendices:
+            end = min(end, parts.appendices[0][0].order)
         chosen = {id(p) for p in parts.body}
+        taken = parts.layout_tables()
         out = []
         for para in self.doc.body[start:end]:
             if id(para) in self.used:
                 continue
             if id(para) in chosen or (para.cell is None and next(para.element.iter(W + "footnoteReference"), None) is not None):
                 out.append(para)
+            elif para.cell is not None and para.cell.table not in taken and not para.empty:
+                out.append(para)  # a table of the body
         return out
+
+    # --- appendices -------------------------------------------------------------------------------
+
+    def _appendices(self, data: dict[str, Any]) -> list[dict[str, Any]]:
+        """Return the appendices after the notice as `phu_luc`: title, and body with tables."""
+        out = []
+        for paras in self.parts.appendices:
+            heading = paras[0]
+            self.use(heading)
+            match = grammar.APPENDIX_HEADING.match(heading.norm)
+            title_lines = [match.group("title").strip()] if match and match.group("title") else []
+            reference = next((i for i, p in enumerate(paras[1:8], start=1) if grammar.APPENDIX_REFERENCE.match(p.norm)), None)
+            index = 1
+            # The title: the lines up to the "(Kèm theo …)" line, or without one, the centred lines in capitals.
+            while index < len(paras) and index != reference and paras[index].cell is None:
+                para = paras[index]
+                if reference is None and not para.empty and not (is_upper(para.norm) and para.format.jc == "center"):
+                    break
+                if not para.empty:
+                    title_lines.append(para.norm)
+                self.use(para)
+                index += 1
+            if index < len(paras) and grammar.APPENDIX_REFERENCE.match(paras[index].norm):
+                self._reference(paras[index], data)
+                self.use(paras[index])
+                index += 1
+            rest = [p for p in paras[index:] if not (p.cell is None and set(p.norm) <= set("_-–— "))]
+            for p in paras[index:]:
+                if p not in rest:
+                    self.use(p)
+            items = self._items(rest)
+            appendix: dict[str, Any] = {}
+            if title_lines:
+                appendix["ten"] = " ".join(title_lines)
+            appendix["noi_dung"] = build_body(items, self.report) or [""]
+            out.append(appendix)
+            self.report.add(
+                CORRECTION,
+                self.where(heading),
+                f"«{_short(heading.norm)}» đọc thành phụ lục thứ {len(out)} ({len(items)} đoạn và bảng); số phụ lục và dòng «(Kèm theo …)» "
+                "do công cụ tính",
+            )
+        return out
+
+    def _reference(self, para: Para, data: dict[str, Any]) -> None:
+        """Read the issuer's name in normal case from "(Kèm theo … của Sở …)" into co_quan.ten_goi."""
+        match = re.search(r"\bcủa\s+(?P<issuer>[^()]+?)\s*\)\s*$", para.norm)
+        if match and "ten_goi" not in data["co_quan"]:
+            data["co_quan"]["ten_goi"] = match.group("issuer")
 
     def _meeting(self, data: dict[str, Any]) -> dt.date | None:
         for block in data["noi_dung"][:3]:

@@ -39,7 +39,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tbkl_gen.errors import OutputFailed, Problem, TbklError
 from tbkl_gen.page import engine
-from tbkl_gen.page.preview import labels, page_html
+from tbkl_gen.page.preview import appendix_labels, labels, page_html
 from tbkl_gen.page.yamlsave import editable, updated
 from tbkl_gen.source.workspace import find_workspace
 
@@ -273,6 +273,7 @@ class Page:
             "warnings": checked.warnings,
             "preview": page_html(checked.layout) if checked.layout is not None else None,
             "labels": labels(checked.layout) if checked.layout is not None else None,
+            "appendix_labels": appendix_labels(checked.layout) if checked.layout is not None else None,
         }
 
     def text_of(self, body: dict[str, Any]) -> str:

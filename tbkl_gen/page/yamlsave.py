@@ -248,6 +248,8 @@ def _merge_seq(old: CommentedSeq, new: list[Any], key: str | None) -> None:
 
 def _fresh(value: Any, key: str | None, old: Any = None) -> Any:
     """Return a new YAML value for data the page wrote, in the style of a hand-written notice."""
+    if key in _FLOW_KEYS and not isinstance(value, list | dict) or key in _FLOW_KEYS and _is_row(value):
+        return _flow(value)
     if isinstance(value, dict):
         mapping = CommentedMap()
         for name in sorted(value, key=lambda k: _RANK.get(k, len(KEY_ORDER))):
@@ -257,6 +259,27 @@ def _fresh(value: Any, key: str | None, old: Any = None) -> Any:
         return CommentedSeq([_fresh(item, key) for item in value])
     if isinstance(value, str):
         return _text(value, key, old)
+    return value
+
+
+# A table's rows and its column widths are written on one line each: `- [STT, Nội dung, Thời hạn]`.
+_FLOW_KEYS = ("bang", "do_rong", "do_rong_mm")
+
+
+def _is_row(value: Any) -> bool:
+    return isinstance(value, list) and not any(isinstance(item, list) for item in value)
+
+
+def _flow(value: Any) -> Any:
+    """Return a row of cells (or one cell, or widths) in flow style; text stays plain, quoted only where YAML needs it."""
+    if isinstance(value, list):
+        seq = CommentedSeq([_flow(item) for item in value])
+        seq.fa.set_flow_style()
+        return seq
+    if isinstance(value, dict):
+        mapping = CommentedMap((name, _flow(item)) for name, item in value.items())
+        mapping.fa.set_flow_style()
+        return mapping
     return value
 
 

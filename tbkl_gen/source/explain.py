@@ -112,7 +112,9 @@ def _accept_plain_numbers(source: Source, data: dict[str, Any], exc: ValidationE
         path, _ = _data_path(data, error["loc"])
         raw = source.raw_plain.get(path)
         value = error["input"]
-        if path in _NUMBER_FIELDS and raw is not None and isinstance(value, int) and not isinstance(value, bool) and str(value) == raw:
+        number = isinstance(value, int) and not isinstance(value, bool)
+        cell = _in_table(path) and isinstance(value, int | float) and not isinstance(value, bool)  # `- [1, 2.5]`
+        if ((path in _NUMBER_FIELDS and number) or cell) and raw is not None and str(value) == raw:
             fixes.append((path, raw))
     if not fixes:
         return None
@@ -123,6 +125,13 @@ def _accept_plain_numbers(source: Source, data: dict[str, Any], exc: ValidationE
             target = target[part]
         target[path[-1]] = raw
     return patched
+
+
+def _in_table(path: Path_) -> bool:
+    """Tell whether path is a table cell's text: `- [1, Kiểm tra]` means the cell "1"."""
+    return (len(path) >= 3 and path[-3] == "bang" and isinstance(path[-1], int)) or (
+        len(path) >= 4 and path[-1] == "o" and path[-4] == "bang"
+    )
 
 
 def _deep_copy(value: Any) -> Any:

@@ -44,7 +44,7 @@ from tbkl_gen.nd30.format import ADDRESSEE_HEAD
 from tbkl_gen.word import template_repair, template_tags, wordml
 from tbkl_gen.errors import NotReadable, TbklError, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
 from tbkl_gen.files import read_regular, write_file
-from tbkl_gen.word.layout import Layout
+from tbkl_gen.word.layout import Layout, Paragraph
 from tbkl_gen.wordfile import open_word_file, refuse_unless_regular
 
 DEFAULT_TEMPLATE = "ubnd-tinh"
@@ -75,7 +75,10 @@ CONTRACT = {
     "gach_trich_yeu": "đoạn đường kẻ dưới trích yếu (dùng với {{p gach_trich_yeu }})",
     "kinh_gui": f"danh sách nơi nhận ở dòng “Kính gửi” dưới trích yếu (thường rỗng), không có “{ADDRESSEE_HEAD}”, dấu “-”, “;”, “.”",
     "doan_kinh_gui": f"các đoạn “Kính gửi” đã dàn trang: một dòng căn giữa, hoặc “{ADDRESSEE_HEAD}” và danh sách dưới dấu hai chấm; rỗng khi không có (dùng với {{{{p doan_kinh_gui }}}})",
-    "noi_dung": "danh sách đoạn: doan.kieu (doan, muc, khoan, khoan_tieu_de, diem, gach, cong), doan.runs (dùng với {{r doan.runs }}), doan.text",
+    "noi_dung": "danh sách đoạn: doan.kieu (doan, muc, khoan, khoan_tieu_de, diem, gach, cong, bang), doan.runs (dùng với {{r doan.runs }}), "
+    "doan.text, doan.bang (bảng khi doan.kieu là bang, dùng với {{p doan.bang }})",
+    "phu_luc": "danh sách phụ lục: pl.ngat_trang (ngắt sang trang mới, dùng với {{p pl.ngat_trang }}), pl.so (“Phụ lục I”), pl.ten (tên phụ lục in hoa hoặc rỗng), "
+    "pl.kem_theo (dòng “(Kèm theo … số … ngày …)”), pl.noi_dung (các đoạn như noi_dung)",
     "noi_nhan": "danh sách nơi nhận, không có dấu “-” và “;”",
     "luu": "nội dung dòng lưu, có người soạn thảo và số bản nếu có, ví dụ “VT, KGVX” hoặc “VT, KGVX, Sơn (05)”",
     "nguoi_ky": "nguoi_ky.quyen_han (danh sách dòng), nguoi_ky.chuc_vu, nguoi_ky.ho_ten",
@@ -86,7 +89,8 @@ CONTRACT = {
 # the loop variable's counters, a bounded range, and a few filters that cannot blow up.
 ATTRIBUTES = {
     "co_quan": ("chu_quan", "ten"),
-    "noi_dung": ("kieu", "runs", "text"),
+    "noi_dung": ("kieu", "runs", "text", "bang"),
+    "phu_luc": ("ngat_trang", "so", "ten", "kem_theo", "noi_dung"),
     "nguoi_ky": ("quyen_han", "chuc_vu", "ho_ten"),
     "loop": ("index", "index0", "revindex", "revindex0", "first", "last", "length"),
 }
@@ -683,6 +687,7 @@ class PreparedTemplate:
         self.sources, self.widths, repaired = _cleaned(path, self.parts, key)
         self.parts.update((name, xml.encode("utf-8")) for name, xml in repaired.items())
         self.compiled = _compiled(path, self.sources, key)
+        self.section = _final_section(self.sources.get("word/document.xml", ""))
         self.too_slow: str | None = None
         """Why the template ran out of time on a notice: the next notices of a batch are refused at once."""
 
@@ -706,6 +711,8 @@ class PreparedTemplate:
                     xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # undo the line breaks of preparation
                     if name == "word/document.xml":
                         xml = keep_last_paragraph_with_closing(xml)
+                        if layout.appendices:
+                            xml = _restart_last_section(xml)
                     out[name] = xml.encode("utf-8")
                 elif name == _FOOTNOTES and layout.footnotes:
                     notes = "".join(wordml.footnote(note) for note in layout.footnotes)
@@ -776,11 +783,82 @@ class PreparedTemplate:
                     wordml.ADDRESSEE_SPACE_AFTER,
                 )
             ),
-            "noi_dung": [{"kieu": p.kind, "runs": Markup(wordml.runs(p.spans)), "text": p.text} for p in layout.paragraphs],
+            "noi_dung": _paragraphs(layout.paragraphs),
+            "phu_luc": [
+                {
+                    "ngat_trang": Markup(wordml.section_break(restarted_section(self.section))),
+                    "so": appendix.heading,
+                    "ten": appendix.title,
+                    "kem_theo": appendix.reference,
+                    "noi_dung": _paragraphs(appendix.paragraphs),
+                }
+                for appendix in layout.appendices
+            ],
             "noi_nhan": list(layout.noi_nhan),
             "luu": layout.luu,
             "nguoi_ky": {"quyen_han": list(layout.quyen_han), "chuc_vu": layout.chuc_vu, "ho_ten": layout.ho_ten},
         }
+
+
+def _paragraphs(paragraphs: tuple[Paragraph, ...]) -> list[dict[str, Any]]:
+    """Return the template's view of body paragraphs and tables (see CONTRACT, noi_dung)."""
+    return [
+        {
+            "kieu": p.kind,
+            "runs": Markup(wordml.runs(p.spans)),
+            "text": p.text,
+            "bang": Markup(wordml.table(p.table) if p.table is not None else ""),
+        }
+        for p in paragraphs
+    ]
+
+
+_SECTION = re.compile(r"<w:sectPr\b(?:(?!<w:sectPr\b).)*?</w:sectPr>", re.DOTALL)
+# The elements a w:sectPr may hold after w:pgNumType, in the schema's order: it goes before the first.
+_AFTER_PAGE_NUMBERS = (
+    "<w:cols",
+    "<w:formProt",
+    "<w:vAlign",
+    "<w:noEndnote",
+    "<w:titlePg",
+    "<w:textDirection",
+    "<w:bidi",
+    "<w:rtlGutter",
+    "<w:docGrid",
+    "<w:printerSettings",
+    "<w:sectPrChange",
+    "</w:sectPr>",
+)
+
+
+def _final_section(document_xml: str) -> str:
+    """Return the document's last w:sectPr (the one the body ends with), or a plain A4 one."""
+    found = _SECTION.findall(document_xml)
+    if not found:
+        return "<w:sectPr></w:sectPr>"
+    return str(found[-1])
+
+
+def restarted_section(section: str) -> str:
+    """Return section with its page numbers starting at 1: each appendix numbers its pages on its own."""
+    if "<w:pgNumType" in section:
+        return re.sub(r"<w:pgNumType\b[^>]*?/?>", lambda m: _with_start(m.group(0)), section, count=1)
+    cut = min((i for i in (section.find(tag) for tag in _AFTER_PAGE_NUMBERS) if i >= 0), default=len(section))
+    return section[:cut] + '<w:pgNumType w:start="1"/>' + section[cut:]
+
+
+def _with_start(element: str) -> str:
+    element = re.sub(r'\sw:start="[^"]*"', "", element)
+    return element.replace("<w:pgNumType", '<w:pgNumType w:start="1"', 1)
+
+
+def _restart_last_section(xml: str) -> str:
+    """Return the rendered document with its last section (the last appendix) numbering pages from 1."""
+    matches = list(_SECTION.finditer(xml))
+    if not matches:
+        return xml
+    last = matches[-1]
+    return xml[: last.start()] + restarted_section(last.group(0)) + xml[last.end() :]
 
 
 def _parts_digest(parts: dict[str, bytes]) -> str:
