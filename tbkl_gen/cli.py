@@ -248,8 +248,8 @@ def init(folder, template) -> None:  # noqa: ANN001
     """Tạo thư mục làm việc mới: tbkl.yaml, notices/, templates/, .gitattributes, README."""
     from tbkl_gen.commands.scaffold import init_workspace
 
-    for path in init_workspace(folder, template):
-        click.echo(f"đã tạo {path.as_posix()}")
+    for path, made in init_workspace(folder, template):
+        click.echo(f"đã tạo {path.as_posix()}" if made else f"đã có {path.as_posix()}, giữ nguyên")
     click.echo(
         f'Tiếp theo: sửa {folder.as_posix()}/tbkl.yaml cho đúng cơ quan, rồi: cd {_shell_word(folder.as_posix())} && tbkl new "Kết luận …"'
     )

@@ -271,3 +271,32 @@ def test_new_beside_a_planted_pipe_and_link_takes_the_next_name_without_reading_
     result = subprocess.run(command, cwd=workspace, capture_output=True, text=True, encoding="utf-8", timeout=60, check=False)
     assert (result.returncode, result.stdout + result.stderr) == (0, f"đã tạo notices/{YEAR}/ket-luan-moi-3.yaml\n")
     assert (folder / "ket-luan-moi-2.yaml").is_symlink()
+
+
+def test_init_keeps_a_readme_and_gitignore_already_in_the_folder(tmp_path: Path) -> None:
+    # init replaced them: a folder with a project in it lost its README.md and .gitignore.
+    folder = tmp_path / "du-an"
+    folder.mkdir()
+    (folder / "README.md").write_text("README của tôi\n", encoding="utf-8")
+    (folder / ".gitignore").write_text("*.bak\n", encoding="utf-8")
+    result = render_cli(["init", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert (folder / "README.md").read_text(encoding="utf-8") == "README của tôi\n"
+    assert (folder / ".gitignore").read_text(encoding="utf-8") == "*.bak\n"
+    assert f"đã có {(folder / 'README.md').as_posix()}, giữ nguyên" in result.output.splitlines()
+    assert f"đã tạo {(folder / 'tbkl.yaml').as_posix()}" in result.output.splitlines()
+
+
+@pytest.mark.skipif(not hasattr(os, "lchown") or os.geteuid() != 0, reason="giving a link to another user needs root on POSIX")
+def test_init_refuses_a_folder_that_is_a_link_another_user_planted(tmp_path: Path) -> None:
+    # Another user links /tmp/<name> to the victim's home; `tbkl init /tmp/<name>` wrote the
+    # workspace files there, replacing ~/README.md and ~/.gitignore.
+    home = tmp_path / "home"
+    home.mkdir()
+    planted = tmp_path / "ws"
+    planted.symlink_to(home)
+    os.lchown(planted, 12345, 12345)
+    result = render_cli(["init", str(planted)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{planted.as_posix()}: là một liên kết do người dùng khác (uid 12345) đặt")
+    assert list(home.iterdir()) == []

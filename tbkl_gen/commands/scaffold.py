@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
 from typing import Any
 
-from tbkl_gen.errors import NotReadable, TbklError
+from tbkl_gen.errors import ForeignLink, NotReadable, TbklError
 from tbkl_gen.files import copy_file, read_regular, write_file
 from tbkl_gen.source.names import free_name, slugify
 from tbkl_gen.source.read import MAX_SOURCE_BYTES
@@ -86,8 +88,15 @@ def to_yaml(value: Any, indent: int = 0, comments: dict[tuple, str] | None = Non
     return lines
 
 
-def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[Path]:
-    """Create a workspace folder with tbkl.yaml, notices/, templates/, .gitattributes and README."""
+def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[tuple[Path, bool]]:
+    """Create a workspace folder with tbkl.yaml, notices/, templates/, .gitattributes and README.
+
+    Return each file or folder with whether it was made (True) or was there and is kept (False):
+    a README.md or .gitignore already in the folder is the user's, never replaced. A folder that
+    is a link another user owns (planted in /tmp or a shared folder, pointing at the user's home)
+    is refused.
+    """
+    _refuse_foreign_link(folder)
     index = template_index()
     if template not in index:
         from tbkl_gen.errors import TemplateNotFound
@@ -114,9 +123,26 @@ def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[Path]
         folder / "templates" / "README.md": _TEMPLATES_README,
         folder / SCHEMA_FILE: _schema_text(),
     }
+    made = [(folder / "notices", True)]
     for path, text in written.items():
+        if path != config and (path.exists() or path.is_symlink()):
+            made.append((path, False))
+            continue
         write_file(path, text.encode("utf-8"), inside=folder)
-    return [folder / "notices", *written]
+        made.append((path, True))
+    return made
+
+
+def _refuse_foreign_link(folder: Path) -> None:
+    """Refuse a folder that is a link owned by another user than this one or root (POSIX only)."""
+    if not hasattr(os, "getuid"):
+        return
+    try:
+        info = folder.lstat()
+    except OSError:
+        return
+    if stat.S_ISLNK(info.st_mode) and info.st_uid not in (os.getuid(), 0):
+        raise ForeignLink(folder, info.st_uid)
 
 
 def _schema_text() -> str:
