@@ -12,21 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import combinations, pairwise
 
 from tbkl_gen import samples
-from tbkl_gen.errors import Problem, Severity
+from tbkl_gen.errors import Problem, Severity, in_order, shortened
 from tbkl_gen.markup import plain_text, unpaired_marks
 from tbkl_gen.source.dates import impossible_date
 from tbkl_gen.source.places import Path_, Source
-from tbkl_gen.notice.model import BLOCK_CLASSES, Bang, Notice
+from tbkl_gen.notice.model import BLOCK_CLASSES, Bang, Block, Notice
 from tbkl_gen.notice.tables import columns_of, place, spans
 from tbkl_gen.nd30 import authority as signing
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.document_types import THONG_BAO
 from tbkl_gen.nd30.format import (
     ADDRESSEE_HEAD,
+    APPENDIX_REFERENCE_OPEN,
     ARCHIVE_PREFIX,
     ARCHIVE_WORD,
     END_MARK,
@@ -65,7 +66,7 @@ def validate(notice: Notice, source: Source | None, *, today: dt.date | None = N
     """Return every problem of a notice that loaded, in source order."""
     checker = _Checker(notice, source or Source(path=None, data={}), today or dt.date.today())  # type: ignore[arg-type]
     checker.run()
-    return sorted(checker.problems, key=lambda p: (p.place.line or 0, p.place.column or 0))
+    return in_order(checker.source.path, checker.problems)
 
 
 class _Checker:
@@ -138,15 +139,15 @@ class _Checker:
     def check_number(self) -> None:
         number = self.notice.so
         if number is not None and number.strip() and not NUMBER_SHAPE.match(number.strip()):
-            self.error(("so",), f"số “{shown(number)}” không đúng dạng", _number_hint(number.strip()), "number")
+            self.error(("so",), f"số “{shortened(number)}” không đúng dạng", _number_hint(number.strip()), "number")
         symbol = self.notice.symbol
         if not SYMBOL_SHAPE.match(symbol):
             if self.notice.ky_hieu:
-                self.error(("ky_hieu",), f"ký hiệu “{shown(symbol)}” không đúng dạng", _symbol_hint(symbol), "symbol")
+                self.error(("ky_hieu",), f"ký hiệu “{shortened(symbol)}” không đúng dạng", _symbol_hint(symbol), "symbol")
             else:
                 self.error(
                     ("co_quan", "viet_tat"),
-                    f"chữ viết tắt “{shown(self.notice.co_quan.viet_tat)}” tạo ra ký hiệu “{shown(symbol)}” không đúng dạng",
+                    f"chữ viết tắt “{shortened(self.notice.co_quan.viet_tat)}” tạo ra ký hiệu “{shortened(symbol)}” không đúng dạng",
                     "chữ viết tắt của cơ quan viết in hoa, không dấu cách, ví dụ UBND, VP, SCT",
                     "symbol",
                 )
@@ -182,13 +183,13 @@ class _Checker:
             # The comma after the place is printed by the layout; one inside it breaks the date line.
             self.error(
                 ("dia_danh",),
-                f"địa danh “{shown(place)}” có dấu phẩy",
+                f"địa danh “{shortened(place)}” có dấu phẩy",
                 "chỉ ghi tên đơn vị hành chính, ví dụ Quảng Nam; dấu phẩy sau địa danh do công cụ tự thêm",
                 "place",
             )
         elif any(word[:1].islower() and word not in GENERIC_PLACE_WORDS for word in place.split() if word[:1].isalpha()):
             fixed = " ".join(word if word in GENERIC_PLACE_WORDS else word[:1].upper() + word[1:] for word in place.split())
-            self.warn(("dia_danh",), f"địa danh “{shown(place)}” cần viết hoa chữ đầu mỗi tiếng", f"viết “{fixed}”", "caps")
+            self.warn(("dia_danh",), f"địa danh “{shortened(place)}” cần viết hoa chữ đầu mỗi tiếng", f"viết “{fixed}”", "caps")
 
     # --- signer -------------------------------------------------------------------------------
 
@@ -226,7 +227,7 @@ class _Checker:
                 fixed = f"{prefix}. {slip.group(2)}"
                 self.error(
                     path,
-                    f"dòng quyền hạn “{shown(line)}” viết sai dạng",
+                    f"dòng quyền hạn “{shortened(line)}” viết sai dạng",
                     f"viết “{fixed}”: chữ in hoa, dấu chấm, một dấu cách",
                     "authority",
                 )
@@ -246,7 +247,7 @@ class _Checker:
         elif name and not name[0].isalpha():
             # A line that opens with "(" reads as the signature placeholder, not as the name.
             self.error(
-                path, f"họ tên người ký “{shown(name)}” phải bắt đầu bằng chữ cái", "chỉ ghi họ, đệm và tên, ví dụ Nguyễn Văn A", "name"
+                path, f"họ tên người ký “{shortened(name)}” phải bắt đầu bằng chữ cái", "chỉ ghi họ, đệm và tên, ví dụ Nguyễn Văn A", "name"
             )
         elif academic:
             rest = name[academic.end() :].strip()
@@ -283,7 +284,7 @@ class _Checker:
             if key in seen:
                 first = self.source.place(("kinh_gui", seen[key]))
                 where = f" (đã có ở dòng {first.line})" if first.line else ""
-                self.warn(path, f"nơi nhận “{shown(stripped)}” lặp lại trong kinh_gui{where}", "xóa một dòng", "duplicate_recipient")
+                self.warn(path, f"nơi nhận “{shortened(stripped)}” lặp lại trong kinh_gui{where}", "xóa một dòng", "duplicate_recipient")
             else:
                 seen[key] = index
 
@@ -312,7 +313,7 @@ class _Checker:
             if key in seen:
                 first = self.source.place(("noi_nhan", seen[key]))
                 where = f" (đã có ở dòng {first.line})" if first.line else ""
-                self.warn(path, f"nơi nhận “{shown(stripped)}” lặp lại{where}", "xóa một dòng", "duplicate_recipient")
+                self.warn(path, f"nơi nhận “{shortened(stripped)}” lặp lại{where}", "xóa một dòng", "duplicate_recipient")
             else:
                 seen[key] = index
         if self._check_archive(self.notice.luu):
@@ -333,7 +334,7 @@ class _Checker:
             text = text.rstrip(";., ")
         if not text.startswith("VT"):
             fixed = vn.upper(text) if vn.upper(text).startswith("VT") else f"VT, {text}" if text else "VT, KGVX"
-            self.error(path, f"dòng lưu phải bắt đầu bằng “VT” (Văn thư), nhưng gặp “{shown(luu)}”", f"viết luu: {fixed}", "archive")
+            self.error(path, f"dòng lưu phải bắt đầu bằng “VT” (Văn thư), nhưng gặp “{shortened(luu)}”", f"viết luu: {fixed}", "archive")
         elif re.match(r"^VT\s+\S", text):
             self.error(path, "thiếu dấu phẩy sau “VT” trong dòng lưu", f"viết luu: VT, {text[2:].strip()}", "archive")
         elif not re.match(r"^VT,\s*\S", text):
@@ -341,7 +342,7 @@ class _Checker:
         elif not is_archive(archive_content(luu)):
             self.error(
                 path,
-                f"dòng lưu “{shown(luu)}” không đúng dạng “{ARCHIVE_FORM}”",
+                f"dòng lưu “{shortened(luu)}” không đúng dạng “{ARCHIVE_FORM}”",
                 "đơn vị viết tắt in hoa, cách nhau “, ”; ví dụ luu: VT, KGVX hoặc VT, NN&MT, KGVX, NC.Châu 05",
                 "archive",
             )
@@ -361,7 +362,7 @@ class _Checker:
             example = f"{int(normal):02d}" if normal.isdigit() and int(normal) < 10_000 else "300"
             self.error(
                 ("so_ban",),
-                f"số lượng bản “{shown(copies)}” không đúng dạng",
+                f"số lượng bản “{shortened(copies)}” không đúng dạng",
                 f"viết bằng chữ số, từ 1 đến 9999, chỉ số dưới 10 có số 0 đứng trước, ví dụ so_ban: {example}",
                 "archive",
             )
@@ -373,7 +374,7 @@ class _Checker:
             if twice and given:
                 self.error(
                     ("nguoi_soan",) if what == "người soạn thảo" else ("so_ban",),
-                    f"dòng luu “{shown(self.notice.luu)}” đã ghi {what}",
+                    f"dòng luu “{shortened(self.notice.luu)}” đã ghi {what}",
                     "chỉ ghi đơn vị ở luu, người soạn thảo ở nguoi_soan, số bản ở so_ban",
                     "archive",
                 )
@@ -382,7 +383,7 @@ class _Checker:
         if (drafter or copies) and not is_archive(printed):
             self.error(
                 ("nguoi_soan",) if drafter else ("so_ban",),
-                f"dòng lưu in ra “{shown(printed, 60)}” không đúng dạng “{ARCHIVE_FORM}”",
+                f"dòng lưu in ra “{shortened(printed, 60)}” không đúng dạng “{ARCHIVE_FORM}”",
                 "dòng luu đã có người soạn thảo hoặc số bản: chỉ ghi đơn vị ở luu, người soạn thảo ở nguoi_soan, số bản ở so_ban",
                 "archive",
             )
@@ -552,7 +553,7 @@ class _Checker:
         if count and not self.notice.co_quan.ten_goi:
             self.warn(
                 ("co_quan",),
-                "thông báo có phụ lục nhưng thiếu tên cơ quan viết thường cho dòng “(Kèm theo … của …)”",
+                f"thông báo có phụ lục nhưng thiếu tên cơ quan viết thường cho dòng “{APPENDIX_REFERENCE_OPEN} … của …)”",
                 "ghi co_quan.ten_goi, ví dụ “Ủy ban nhân dân tỉnh Quảng Nam”",
                 "appendix_issuer",
             )
@@ -582,10 +583,16 @@ class _Checker:
         self._check_issuer_width()
 
     def _check_sample_place(self) -> None:
-        """Warn when the sample office's place was changed in the place or in the name, not in both."""
+        """Warn when the sample office's place was changed in the place or in the name, not in both.
+
+        Said only of values the drafter wrote: a place or name that stands in for one already
+        reported (a key mistyped in tbkl.yaml) is no value to compare, nor to print.
+        """
+        if any(path[:1] in (("dia_danh",), ("co_quan",)) for path in self.source.broken):
+            return
         place = " ".join(self.notice.dia_danh.split())
         co_quan = self.notice.co_quan
-        names = [("co_quan", "chu_quan")] if co_quan.chu_quan else []
+        names: list[Path_] = [("co_quan", "chu_quan")] if co_quan.chu_quan else []
         names += [("co_quan", "ten", index) for index in range(len(co_quan.ten))]
         written = [co_quan.chu_quan] if co_quan.chu_quan else []
         # a line left empty (a stand-in for one already reported) keeps its path beside it
@@ -603,7 +610,7 @@ class _Checker:
             elif in_name is not None and place != sample and vn.upper(place) not in " ".join(lines):
                 self.warn(
                     in_name,
-                    f"tên cơ quan có “{vn.upper(sample)}” của mẫu do tbkl init ghi, nhưng địa danh là “{shown(place)}”",
+                    f"tên cơ quan có “{vn.upper(sample)}” của mẫu do tbkl init ghi, nhưng địa danh là “{shortened(place)}”",
                     f"sửa tên cơ quan cho đúng, hoặc ghi dia_danh: {sample}",
                     "sample",
                 )
@@ -629,7 +636,7 @@ class _Checker:
 
     def _check_markup(self, path: Path_, text: str) -> None:
         for mark, offset in unpaired_marks(text):
-            near = shown(" ".join(text[offset:].split()), 24)
+            near = shortened(" ".join(text[offset:].split()), 24)
             self.warn(path, f"{_MARK_NAMES[mark]} ở “{near}” không có dấu đóng, sẽ in ra nguyên văn", _MARK_HINTS[mark], "markup")
 
     def _check_issuer_width(self) -> None:
@@ -641,7 +648,7 @@ class _Checker:
         if parent_width > column:  # one string: it cannot be split into lines, only shortened
             self.warn(
                 ("co_quan", "chu_quan"),
-                f"dòng cơ quan chủ quản “{shown(parent)}” rộng {parent_width:.0f} mm, cột tên cơ quan chỉ rộng {column:.0f} mm"
+                f"dòng cơ quan chủ quản “{shortened(parent)}” rộng {parent_width:.0f} mm, cột tên cơ quan chỉ rộng {column:.0f} mm"
                 " nên sẽ bị ngắt dòng tùy ý",
                 "dòng cơ quan chủ quản được viết tắt những cụm từ thông dụng, ví dụ “BỘ NN&MT”, “UBND TỈNH LÂM ĐỒNG”",
                 "issuer_width",
@@ -661,7 +668,7 @@ class _Checker:
                 hint = "viết tắt hoặc chia thành nhiều dòng ngắn hơn, ví dụ ten: [DÒNG 1, DÒNG 2]"
             self.warn(
                 path,
-                f"dòng tên cơ quan “{shown(line)}” rộng {width:.0f} mm, cột tên cơ quan chỉ rộng {column:.0f} mm nên sẽ bị ngắt dòng tùy ý",
+                f"dòng tên cơ quan “{shortened(line)}” rộng {width:.0f} mm, cột tên cơ quan chỉ rộng {column:.0f} mm nên sẽ bị ngắt dòng tùy ý",
                 hint,
                 "issuer_width",
             )
@@ -693,11 +700,6 @@ class _Checker:
                     "direction",
                 )
         return refused
-
-
-def shown(text: str, limit: int = 40) -> str:
-    """Return drafter text short enough to quote in a one-line message."""
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _number_hint(number: str) -> str:
@@ -771,7 +773,7 @@ def _wrapped(text: str) -> tuple[str, str] | None:
         return None
     quotes, marks = ("dấu nháy đơn", "dấu nháy") if stripped[0] == "‘" else ("ngoặc kép", "dấu ngoặc")
     return (
-        f"cả giá trị {stripped[0]}{shown(stripped[1:-1])}{stripped[-1]} nằm trong {quotes}, sẽ in ra cả hai {marks}",
+        f"cả giá trị {stripped[0]}{shortened(stripped[1:-1])}{stripped[-1]} nằm trong {quotes}, sẽ in ra cả hai {marks}",
         f"YAML không cần {quotes} này; xóa dấu {stripped[0]} ở đầu và dấu {stripped[-1]} ở cuối",
     )
 
@@ -781,20 +783,20 @@ def _drafter_slip(drafter: str) -> tuple[str, str]:
     if UNIT_SHAPE.match(drafter):  # "NXT": printed after the units, it would read as one more unit
         fixed = f"{drafter}." if re.fullmatch(r"[A-ZĐ]+", drafter) else "Sơn"
         return (
-            f"ký hiệu người soạn thảo “{shown(drafter)}” đọc như tên đơn vị",
+            f"ký hiệu người soạn thảo “{shortened(drafter)}” đọc như tên đơn vị",
             f"viết tên (nguoi_soan: Sơn), mã in hoa có dấu chấm như “PL.(300)” của Nghị định (nguoi_soan: {fixed}) "
             "hoặc cả hai (nguoi_soan: NC.Châu)",
         )
     counted = re.fullmatch(r"(?P<mark>.*?\S)\s*\(?(?P<copies>[0-9]{1,4})\)?", drafter)
     if counted and is_drafter(counted["mark"]):
         return (
-            f"ký hiệu người soạn thảo “{shown(drafter)}” có cả số bản",
+            f"ký hiệu người soạn thảo “{shortened(drafter)}” có cả số bản",
             f"ghi số bản riêng: nguoi_soan: {counted['mark']} và so_ban: {counted['copies']}",
         )
     named = " ".join(word[:1].upper() + word[1:] for word in drafter.strip("()").split())
     fixed = named if is_drafter(named) else "Sơn"
     return (
-        f"ký hiệu người soạn thảo “{shown(drafter)}” không đúng dạng",
+        f"ký hiệu người soạn thảo “{shortened(drafter)}” không đúng dạng",
         f"viết tên, viết hoa chữ đầu (nguoi_soan: {fixed}), mã in hoa có dấu chấm như “PL.(300)” của Nghị định "
         "(nguoi_soan: PL.) hoặc cả hai (nguoi_soan: NC.Châu)",
     )
@@ -838,7 +840,7 @@ def _issuer_split(line: str, column: float) -> list[str]:
         return []
     # Filling lines word by word gives the fewest lines; past four no split is offered, and the
     # search below (every way to break into that many lines) stays small.
-    fewest, line_words = 1, []
+    fewest, line_words = 1, list[str]()
     for word in words:
         if line_words and text_width_mm(" ".join([*line_words, word]), PRINTED_ISSUER_SIZE, bold=True) > column:
             fewest, line_words = fewest + 1, []
@@ -908,7 +910,7 @@ def _in_body(path: Path_) -> bool:
     return path[0] == "noi_dung" or (path[0] == "phu_luc" and len(path) > 2 and path[2] == "noi_dung")
 
 
-def _tables(blocks: tuple, path: Path_) -> Iterator[tuple[Path_, Bang]]:
+def _tables(blocks: Sequence[Block], path: Path_) -> Iterator[tuple[Path_, Bang]]:
     """Yield (path, table) for every table among blocks, at any depth."""
     for index, block in enumerate(blocks):
         if isinstance(block, Bang):
@@ -920,7 +922,7 @@ def _tables(blocks: tuple, path: Path_) -> Iterator[tuple[Path_, Bang]]:
 _BLOCK_KEY = {cls: key for key, cls in BLOCK_CLASSES.items()}
 
 
-def _block_texts(blocks: list, path: Path_) -> Iterator[tuple[Path_, str]]:
+def _block_texts(blocks: Sequence[Block], path: Path_) -> Iterator[tuple[Path_, str]]:
     for index, block in enumerate(blocks):
         here = path + (index,)
         if isinstance(block, str):

@@ -30,10 +30,10 @@ from tbkl_gen.nd30 import format as nd30  # noqa: E402
 from tbkl_gen.nd30.document_types import THONG_BAO  # noqa: E402
 from tbkl_gen.nd30.text_width import text_width_mm  # noqa: E402
 from tbkl_gen.samples import SAMPLE_COMMUNE, SAMPLE_PROVINCE, SAMPLE_SIGNER  # noqa: E402
-from tbkl_gen.word.columns import CELL_MARGIN, ISSUER_COLUMN  # noqa: E402
+from tbkl_gen.nd30.units import TWIPS_PER_MM, WORD_CELL_MARGIN  # noqa: E402
+from tbkl_gen.word.columns import ISSUER_COLUMN  # noqa: E402
 from tbkl_gen.word.wordml import ADDRESSEE_SPACE_AFTER  # noqa: E402
 
-TWIPS_PER_MM = nd30.TWIPS_PER_MM
 
 # A4 portrait; the margins the decree's ranges allow, as nd30.format chose them.
 PAGE_W, PAGE_H = nd30.PAGE_WIDTH, nd30.PAGE_HEIGHT
@@ -53,7 +53,7 @@ MOTTO_WIDTH_MM = 56.0
 # NHIỆM" 72 mm).
 CLOSING_LEFT = 4536  # twips, cell margins included
 # A recipient that wraps continues under its text, not under the dash: a hanging indent of "- ".
-RECIPIENT_HANG = round(text_width_mm("- ", nd30.PRINTED_RECIPIENT_SIZE, bold=False) * nd30.TWIPS_PER_MM)
+RECIPIENT_HANG = round(text_width_mm("- ", nd30.PRINTED_RECIPIENT_SIZE, bold=False) * TWIPS_PER_MM)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -188,7 +188,7 @@ def table(widths: tuple[int, int], *rows: str) -> str:
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     return (
         f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
-        f'<w:tblInd w:w="{-CELL_MARGIN}" w:type="dxa"/>'
+        f'<w:tblInd w:w="{-WORD_CELL_MARGIN}" w:type="dxa"/>'
         f"<w:tblBorders>{borders}</w:tblBorders>"
         f'<w:tblLayout w:type="fixed"/>'
         f'<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="0"/>'
@@ -205,8 +205,8 @@ def row(*cells: str) -> str:
 
 def document_xml(spec: TemplateSpec) -> str:
     left = spec.header_left
-    right = TEXT_WIDTH + 2 * CELL_MARGIN - left
-    motto_indent = max(0, round((right - 2 * CELL_MARGIN - mm(MOTTO_WIDTH_MM)) / 2))
+    right = TEXT_WIDTH + 2 * WORD_CELL_MARGIN - left
+    motto_indent = max(0, round((right - 2 * WORD_CELL_MARGIN - mm(MOTTO_WIDTH_MM)) / 2))
     header = table(
         (left, right),
         row(
@@ -281,7 +281,7 @@ def document_xml(spec: TemplateSpec) -> str:
     ]
     closing_left = CLOSING_LEFT
     closing = table(
-        (closing_left, TEXT_WIDTH + 2 * CELL_MARGIN - closing_left),
+        (closing_left, TEXT_WIDTH + 2 * WORD_CELL_MARGIN - closing_left),
         row(
             cell(
                 closing_left,
@@ -292,7 +292,7 @@ def document_xml(spec: TemplateSpec) -> str:
                 para("TBNoiNhanMuc", run(nd30.ARCHIVE_PREFIX + "{{ luu }}.")),
             ),
             cell(
-                TEXT_WIDTH + 2 * CELL_MARGIN - closing_left,
+                TEXT_WIDTH + 2 * WORD_CELL_MARGIN - closing_left,
                 tag("{%p for dong in nguoi_ky.quyen_han %}"),
                 para("TBQuyenHan", run("{{ dong }}")),
                 tag("{%p endfor %}"),
@@ -416,7 +416,7 @@ def styles_xml(spec: TemplateSpec) -> str:
         _style("TBKhoangCach", "TB Khoảng cách", "<w:keepNext/>" + single, _rpr(12)),
         _style(
             "TBPhuLuc",
-            "TB Phụ lục",
+            f"TB {nd30.APPENDIX_WORD}",
             '<w:keepNext/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>' + centred,
             _rpr(nd30.PRINTED_APPENDIX_HEAD_SIZE, bold=True),
         ),
@@ -428,7 +428,7 @@ def styles_xml(spec: TemplateSpec) -> str:
         ),
         _style(
             "TBPhuLucKemTheo",
-            "TB Phụ lục kèm theo",
+            f"TB {nd30.APPENDIX_WORD} kèm theo",
             '<w:keepNext/><w:spacing w:before="0" w:after="240" w:line="240" w:lineRule="auto"/>' + centred,
             _rpr(nd30.PRINTED_APPENDIX_REFERENCE_SIZE, italic=True),
         ),
@@ -472,7 +472,7 @@ def styles_xml(spec: TemplateSpec) -> str:
         '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>'
         '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>'
         '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
-        f'<w:left w:w="{CELL_MARGIN}" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="{CELL_MARGIN}" w:type="dxa"/>'
+        f'<w:left w:w="{WORD_CELL_MARGIN}" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="{WORD_CELL_MARGIN}" w:type="dxa"/>'
         "</w:tblCellMar></w:tblPr></w:style>"
         '<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/></w:style>'
         + "".join(styles)

@@ -21,9 +21,9 @@ from docx.shared import Pt, Twips
 from conftest import SHARED, shared_file
 from tbkl_gen.audit import RuleResult, audit_docx, format_report
 from tbkl_gen.nd30.text_width import text_width_mm
+from tbkl_gen.nd30.units import TWIPS_PER_MM
 
 REAL = SHARED / "real"
-TWIPS_PER_MM = 1440 / 25.4
 
 
 def by_rule(results: list[RuleResult]) -> dict[int, RuleResult]:

@@ -11,7 +11,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tbkl_gen.audit.geometry import check_line, off_centre_mm
 from tbkl_gen.audit.locate import ITEM_LABEL, NoticeParts, locate, starts_page
@@ -19,11 +19,12 @@ from tbkl_gen.audit.ooxml import W
 from tbkl_gen.audit.reader import THEME_COLOR_SLOTS, Doc, Para, own_runs, read_document
 from tbkl_gen.audit.report import STATUS_FAIL, STATUS_NOT_APPLICABLE, STATUS_PASS, STATUS_WARNING, RuleResult
 from tbkl_gen.audit.styles import FONT_SLOTS, RunFormat, StyleSheet
-from tbkl_gen.audit.text import decimal, fold, is_upper, mm_text, pt_text, pts_text, quoted
+from tbkl_gen.audit.text import cm_text, decimal, fold, is_upper, mm_text, pt_text, pts_text, quoted, range_text
 from tbkl_gen.nd30 import format as nd30
 from tbkl_gen.nd30 import authority as signing
 from tbkl_gen.nd30 import grammar
 from tbkl_gen.nd30.document_types import THONG_BAO
+from tbkl_gen.nd30.units import TWIPS_PER_PT, twips_to_pt
 from tbkl_gen.nd30.words import POINT_LETTERS
 
 if TYPE_CHECKING:
@@ -483,11 +484,15 @@ def _rule_11_body(n: NoticeParts) -> tuple[str, str]:
             problems.setdefault(problem, []).append(para)
     return _result(
         _grouped(problems),
-        f"{len(paras)} đoạn nội dung: căn đều, thụt đầu dòng, cỡ 13–14, giãn dòng và cách đoạn đúng",
+        f"{len(paras)} đoạn nội dung: căn đều, thụt đầu dòng, cỡ {range_text(nd30.BODY_SIZES)}, giãn dòng và cách đoạn đúng",
     )
 
 
 _SIDES = {"left": "trái", "right": "phải", "center": "giữa"}
+_INDENTS_TEXT = " hoặc ".join(f"{v} ({cm_text(v)} cm)" for v in nd30.FIRST_LINE_INDENTS)
+"""The decree's first-line indents: "567 (1 cm) hoặc 720 (1,27 cm)"."""
+_SPACING_TEXT = "–".join(decimal(v / nd30.SINGLE_LINE, 1).removesuffix(",0") for v in nd30.LINE_SPACING_AUTO)
+"""The decree's line spacing in lines: "1–1,5"."""
 
 
 def _body_problems(para: Para) -> list[str]:
@@ -504,14 +509,16 @@ def _body_problems(para: Para) -> list[str]:
     line, rule = fmt.line, fmt.line_rule
     low, high = nd30.LINE_SPACING_AUTO
     if line is not None and rule == "auto" and not low <= line <= high:
-        out.append(f"giãn dòng {decimal(line / 240, 2)} dòng, cần 1–1,5 dòng")
-    if line is not None and rule in ("exact", "atLeast") and line < max(para.sizes) * 20:
-        out.append(f"giãn dòng cố định {pt_text(line / 20)} pt, nhỏ hơn cỡ chữ")
+        out.append(f"giãn dòng {decimal(line / nd30.SINGLE_LINE, 2)} dòng, cần {_SPACING_TEXT} dòng")
+    if line is not None and rule in ("exact", "atLeast") and line < max(para.sizes) * TWIPS_PER_PT:
+        out.append(f"giãn dòng cố định {pt_text(twips_to_pt(line))} pt, nhỏ hơn cỡ chữ")
     spacing = 0.0 if fmt.contextual else fmt.before + fmt.after
     if spacing < nd30.PARAGRAPH_SPACING_MIN:
         enough = fmt.before + fmt.after >= nd30.PARAGRAPH_SPACING_MIN
         detail = " (bỏ qua vì contextualSpacing)" if fmt.contextual and enough else ""
-        out.append(f"cách đoạn trước + sau {pt_text(spacing / 20)} pt{detail}, cần ≥ 6 pt")
+        out.append(
+            f"cách đoạn trước + sau {pt_text(twips_to_pt(spacing))} pt{detail}, cần ≥ {pt_text(twips_to_pt(nd30.PARAGRAPH_SPACING_MIN))} pt"
+        )
     return out
 
 
@@ -649,7 +656,7 @@ def _rule_17_recipient_lines(n: NoticeParts) -> tuple[str, str]:
     if not last.endswith("."):
         problems.append(f"dòng cuối {quoted(last)} không kết thúc bằng «.»")
     problems = list(dict.fromkeys(problems))
-    return _result(problems, f"{len(n.recipients)} dòng nơi nhận cỡ 11 pt, dòng cuối {quoted(last)}")
+    return _result(problems, f"{len(n.recipients)} dòng nơi nhận cỡ {range_text(nd30.RECIPIENT_SIZES)} pt, dòng cuối {quoted(last)}")
 
 
 # A "Kính gửi" line set by indents rather than centred is taken as centred this close to the middle.
@@ -716,7 +723,7 @@ def _page_fields(doc: Doc, kind: str) -> list[_Field]:
 
 def _complex_page_fields(sheet: StyleSheet, para: Para) -> list[_Field]:
     fields = []
-    stack: list[dict] = []
+    stack: list[dict[str, Any]] = []
     for run in own_runs(para.element):
         # Field code runs are not in para.runs (they carry no text), so resolve them here.
         fmt = sheet.run_format(run.find(W + "rPr"), para.format.style_id, para.table_style)
@@ -749,7 +756,7 @@ def _rule_18_page_numbers(n: NoticeParts) -> tuple[str, str]:
         if centre := _check_centred(page.para):
             problems.append(f"số trang {centre}")
         if any(s not in nd30.PAGE_NUMBER_SIZES for s in page.sizes):
-            problems.append(f"số trang cỡ {pts_text(page.sizes)} pt, cần 13–14 pt")
+            problems.append(f"số trang cỡ {pts_text(page.sizes)} pt, cần {range_text(nd30.PAGE_NUMBER_SIZES)} pt")
     if not doc.section.title_page:
         problems.append("không đặt «trang đầu khác» (w:titlePg), trang 1 sẽ có số trang")
     elif _page_fields(doc, "first"):
@@ -830,7 +837,7 @@ def _single_spacing_problem(para: Para) -> str | None:
         return None
     if rule == "auto":
         return f"giãn dòng {decimal(line / 240, 2)} dòng, cần dòng đơn"
-    return f"giãn dòng {'cố định' if rule == 'exact' else 'tối thiểu'} {pt_text(line / 20)} pt, cần dòng đơn"
+    return f"giãn dòng {'cố định' if rule == 'exact' else 'tối thiểu'} {pt_text(twips_to_pt(line))} pt, cần dòng đơn"
 
 
 def _rule_22_first_line_indent(n: NoticeParts) -> tuple[str, str]:
@@ -843,9 +850,7 @@ def _rule_22_first_line_indent(n: NoticeParts) -> tuple[str, str]:
         value = round(para.format.first_line)
         values[value] += 1
         if value not in nd30.FIRST_LINE_INDENTS:
-            problems.setdefault(f"thụt đầu dòng {value} twip ({mm_text(value)} mm), cần đúng 567 (1 cm) hoặc 720 (1,27 cm)", []).append(
-                para
-            )
+            problems.setdefault(f"thụt đầu dòng {value} twip ({mm_text(value)} mm), cần đúng {_INDENTS_TEXT}", []).append(para)
     found = ", ".join(f"{v} twip × {c}" for v, c in sorted(values.items()))
     return _result(_grouped(problems), f"{len(paras)} đoạn: {found}")
 
@@ -883,7 +888,7 @@ def _rule_25_page_number_format(n: NoticeParts) -> tuple[str, str]:
     if centre := _check_centred(page.para):
         problems.append(f"đoạn số trang {centre}")
     if any(s not in nd30.PAGE_NUMBER_SIZES for s in page.sizes):
-        problems.append(f"số trang cỡ {pts_text(page.sizes)} pt, cần 13–14 pt")
+        problems.append(f"số trang cỡ {pts_text(page.sizes)} pt, cần {range_text(nd30.PAGE_NUMBER_SIZES)} pt")
     switch = re.search(r"\\\*\s*(\w+)", page.instruction.replace("MERGEFORMAT", ""))
     if switch and switch.group(1).lower() in ("roman", "alphabetic", "ordtext", "cardtext", "ordinal", "hex"):
         problems.append(f"trường PAGE có định dạng «\\* {switch.group(1)}», cần chữ số Ả Rập")
@@ -942,7 +947,7 @@ RULES: tuple[tuple[int, str, Callable[[NoticeParts], tuple[str, str]]], ...] = (
     (25, "Số trang: căn giữa, cỡ chữ, chữ số Ả Rập từ 1", _rule_25_page_number_format),
     (26, "Các đường kẻ ngang", _rule_26_lines),
     (27, "Dòng «Kính gửi»", _rule_27_addressees),
-    (28, "Phụ lục: tiêu đề, dòng «Kèm theo», trang mới", _rule_28_appendices),
+    (28, f"{nd30.APPENDIX_WORD}: tiêu đề, dòng «{nd30.APPENDIX_REFERENCE_OPEN.lstrip('(')}», trang mới", _rule_28_appendices),
 )
 
 

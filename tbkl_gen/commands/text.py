@@ -18,31 +18,17 @@ import difflib
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tbkl_gen.errors import Problem, TbklError
+from tbkl_gen.errors import NoticeInvalid, Problem, TbklError, UnreadableDocx
 from tbkl_gen.files import write_file
+from tbkl_gen.source.names import SOURCE_SUFFIXES
 from tbkl_gen.wordfile import refuse_unless_regular
 
 DOCX_SUFFIXES = (".docx", ".docm")
-SOURCE_SUFFIXES = (".yaml", ".yml")
 NOTES_HEADING = "Chú thích:"
-
-
-class NoticeInvalid(TbklError):
-    """A source to show could not be rendered; the problems say why."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("thông báo có lỗi, chưa in được")
-
-
-class UnreadableDocx(TbklError):
-    """A file named .docx is not a Word document python-docx can open."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path.as_posix()}: không đọc được tệp Word: {reason}")
 
 
 def render_source(source: Path, folder: Path) -> tuple[Path, list[Problem]]:
@@ -168,7 +154,7 @@ def _as_lines(pieces: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     return [line for line in lines if line]
 
 
-def format_hunk_line(pieces: list[tuple[str, str]], style=None) -> str:  # noqa: ANN001
+def format_hunk_line(pieces: list[tuple[str, str]], style: Callable[[str, str], str] | None = None) -> str:
     """Return a line with removed words as [-…-] and added ones as {+…+} (or styled by style)."""
     out = []
     for kind, text in pieces:

@@ -139,7 +139,7 @@ def _inline(text: str) -> str:
         and "\n" not in text
         and "\t" not in text
         and _writable(text)
-        and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
+        and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG  # type: ignore[no-untyped-call]  # untyped in the stubs
     ):
         return text
     return quote(text)
@@ -163,7 +163,7 @@ def _writable(text: str) -> bool:
 
 def _reads_back(document: str, text: str) -> bool:
     try:
-        return yaml.load(document, Loader=_SAFE_LOADER) == {"k": text}
+        return bool(yaml.load(document, Loader=_SAFE_LOADER) == {"k": text})
     except yaml.YAMLError:
         return False
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from tbkl_gen.audit.locate import NoticeParts, locate
+from tbkl_gen.errors import shortened
 from tbkl_gen.audit.ooxml import W, WP
 from tbkl_gen.audit.reader import Doc, Para, read_document, related_root
+from tbkl_gen.audit.styles import StyleSheet
 from tbkl_gen.audit.text import fold, is_upper, norm
 from tbkl_gen.importer.inline import Char, all_bold, cleaned, element_chars, paragraph_chars, plain, single_spaced, to_markup
 from tbkl_gen.importer.labels import BodyPara, TableItem, build_body, headings_as_typed
@@ -27,8 +29,11 @@ from tbkl_gen.nd30 import grammar
 from tbkl_gen.nd30.authority import PRINTED_LINE as PRINTED_AUTHORITY_LINE
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.document_types import THONG_BAO
-from tbkl_gen.nd30.format import ARCHIVE_PREFIX, END_MARK, NATIONAL_NAME
+from tbkl_gen.nd30.format import APPENDIX_REFERENCE_OPEN, ARCHIVE_PREFIX, END_MARK, NATIONAL_NAME
 from tbkl_gen.notice.model import URGENCY_LEVELS
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 _NUMBER = re.compile(r"^Số\s*:\s*(?P<num>[^/]*?)\s*/\s*(?P<sym>\S.*?)\s*$")
 _DATE = re.compile(
@@ -56,7 +61,7 @@ def where(para: Para, number: int, *, in_table: bool = True) -> str:
     return f"đoạn {number}"
 
 
-def read_notice(document, report: FileReport) -> tuple[dict[str, Any], Doc, NoticeParts]:  # noqa: ANN001
+def read_notice(document: DocxDocument, report: FileReport) -> tuple[dict[str, Any], Doc, NoticeParts]:
     """Return the source data of a Word notice; corrections and warnings go to the report."""
     tails = _split_title(document, report)
     doc = read_document(document)
@@ -66,7 +71,7 @@ def read_notice(document, report: FileReport) -> tuple[dict[str, Any], Doc, Noti
     return reader.data(), doc, parts
 
 
-def _split_title(document, report: FileReport) -> set[etree._Element]:  # noqa: ANN001
+def _split_title(document: DocxDocument, report: FileReport) -> set[etree._Element]:
     """Split a heading typed with the next line in one paragraph (a line break between) into two.
 
     "THÔNG BÁO" then the summary, or the national name then the motto: the locator finds each as
@@ -128,7 +133,7 @@ def _symbol_abbreviation(doc: Doc) -> str | None:
 
 
 class _Reader:
-    def __init__(self, document, doc: Doc, parts: NoticeParts, report: FileReport, tails: set[etree._Element]) -> None:  # noqa: ANN001
+    def __init__(self, document: DocxDocument, doc: Doc, parts: NoticeParts, report: FileReport, tails: set[etree._Element]) -> None:
         self.document = document
         self.doc = doc
         self.parts = parts
@@ -317,14 +322,14 @@ class _Reader:
         for para in self.parts.typed_lines:
             self.use(para)
             self.report.add(
-                CORRECTION, self.where(para), f"đường kẻ gõ bằng ký tự «{_short(para.norm, 20)}» ở phần đầu: bỏ, mẫu tự vẽ đường kẻ"
+                CORRECTION, self.where(para), f"đường kẻ gõ bằng ký tự «{shortened(para.norm, 19)}» ở phần đầu: bỏ, mẫu tự vẽ đường kẻ"
             )
-        para = self.parts.summary_typed_line
-        if para is not None:
-            self.use(para)
-            typed = norm(para.text.split("\n")[-1])
+        under = self.parts.summary_typed_line
+        if under is not None:
+            self.use(under)
+            typed = norm(under.text.split("\n")[-1])
             self.report.add(
-                CORRECTION, self.where(para), f"đường kẻ gõ bằng ký tự «{_short(typed, 20)}» dưới trích yếu: bỏ, mẫu tự vẽ đường kẻ"
+                CORRECTION, self.where(under), f"đường kẻ gõ bằng ký tự «{shortened(typed, 19)}» dưới trích yếu: bỏ, mẫu tự vẽ đường kẻ"
             )
 
     def _addressees(self) -> list[str]:
@@ -483,7 +488,7 @@ class _Reader:
             self.report.add(
                 CORRECTION,
                 self.where(heading),
-                f"«{_short(heading.norm)}» đọc thành phụ lục thứ {len(out)} ({len(items)} đoạn và bảng); số phụ lục và dòng «(Kèm theo …)» "
+                f"«{shortened(heading.norm, 59)}» đọc thành phụ lục thứ {len(out)} ({len(items)} đoạn và bảng); số phụ lục và dòng «{APPENDIX_REFERENCE_OPEN} …)» "
                 "do công cụ tính",
             )
         return out
@@ -624,7 +629,7 @@ class _Reader:
                 text, _ = to_markup(self._spaced(cleaned(chars), "chú thích"), in_note=True)
                 notes[key + note.get(W + "id", "")] = text
                 if key == "e" and text:
-                    self.report.add(CORRECTION, "chú thích cuối văn bản", f"«{_short(text)}» in thành chú thích cuối trang")
+                    self.report.add(CORRECTION, "chú thích cuối văn bản", f"«{shortened(text, 59)}» in thành chú thích cuối trang")
         return notes
 
     def _leftovers(self) -> None:
@@ -665,7 +670,7 @@ class _Reader:
     def _objects(self, para: Para) -> None:
         element = para.element
         for drawing in element.iter(W + "drawing", "{urn:schemas-microsoft-com:vml}imagedata"):
-            if drawing.tag.endswith("imagedata") or next(drawing.iter(_PIC), None) is not None:
+            if str(drawing.tag).endswith("imagedata") or next(drawing.iter(_PIC), None) is not None:
                 name = next((d.get("descr") or d.get("name") for d in drawing.iter(WP + "docPr")), None)
                 label = f" «{name}»" if name else ""
                 self.report.add(WARNING, self.where(para), f"hình ảnh{label} không đưa vào nguồn")
@@ -706,7 +711,7 @@ class _Reader:
         return anchors
 
 
-def _typed_text(para: Para, sheet) -> str:  # noqa: ANN001
+def _typed_text(para: Para, sheet: StyleSheet) -> str:
     """Return the paragraph's text as typed, All Caps formatting not applied."""
     return para.label + plain(element_chars(para.element, sheet, para.format.style_id, para.table_style, {}, apply_caps=False)).replace(
         "\x00", ""
@@ -752,10 +757,6 @@ def _drafter_after_space(content: str) -> str:
 
 _ARCHIVE_REWRITES = (_drafter_in_brackets, _drafter_after_stop, _bare_copies, _drafter_after_space)
 """How offices type the drafter and the copies otherwise than printed, tried in turn and together."""
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _insert_after(data: dict[str, Any], after: str, key: str, value: Any) -> dict[str, Any]:

@@ -13,8 +13,7 @@ from typing import Any
 from lxml import etree
 
 from tbkl_gen.audit.ooxml import W, to_twips
-
-TWIPS_PER_MM = 1440 / 25.4
+from tbkl_gen.nd30.units import TWIPS_PER_MM
 
 
 def table_of(element: etree._Element) -> etree._Element | None:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Final
 
-# --- page (nd30.md §1, rules 1-2) ---------------------------------------------------------------
+from tbkl_gen.nd30.units import TWIPS_PER_MM
 
-TWIPS_PER_MM: Final = 1440 / 25.4
-MM_PER_PT: Final = 25.4 / 72
+# --- page (nd30.md §1, rules 1-2) ---------------------------------------------------------------
 
 PAGE_WIDTH: Final = 11906
 """A4 width in twips (210 mm), as Word writes it."""
@@ -64,6 +63,9 @@ RECIPIENT_SIZES: Final = (11,)
 ADDRESSEE_SIZES: Final = (13, 14)
 """The "Kính gửi" line or list under the summary (ô 9a): lower case, upright, not bold."""
 URGENCY_SIZES: Final = (13, 14)
+"""The urgency stamp ("KHẨN", "HỎA TỐC"), bounding PRINTED_URGENCY_SIZE."""
+URGENCY_STAMP_WIDTHS_MM: Final[dict[str, float]] = {"KHẨN": 20.0, "THƯỢNG KHẨN": 40.0, "HỎA TỐC": 30.0}
+"""The width of each urgency stamp's box (Phụ lục I, III.2.b), in mm."""
 PAGE_NUMBER_SIZES: Final = (13, 14)
 
 # The sizes the built-in templates print, each inside its range above.

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Union, get_args
 
 from tbkl_gen.nd30.document_types import THONG_BAO, DocumentType
-from tbkl_gen.nd30.format import ADDRESSEE_HEAD, ARCHIVE_WORD
+from tbkl_gen.nd30.format import ADDRESSEE_HEAD, APPENDIX_REFERENCE_OPEN, ARCHIVE_WORD
+from tbkl_gen.nd30.grammar import NUMBER
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice.fields import SourceKey, Spec, Unsure, spec
 
@@ -98,7 +99,7 @@ class CoQuan:
     ten_goi: str | None = field(
         default=None,
         metadata=spec(
-            'Tên cơ quan viết thường như trong câu, in ở cuối dòng “(Kèm theo … của …)” của phụ lục: "Ủy ban nhân dân tỉnh Quảng Nam".',
+            f'Tên cơ quan viết thường như trong câu, in ở cuối dòng “{APPENDIX_REFERENCE_OPEN} … của …)” của phụ lục: "Ủy ban nhân dân tỉnh Quảng Nam".',
             label="tên cơ quan viết thường",
             example="ten_goi: Ủy ban nhân dân tỉnh Quảng Nam",
         ),
@@ -252,7 +253,9 @@ class PhuLuc:
 
     ten: str | None = field(
         default=None,
-        metadata=spec("Tên phụ lục (in hoa, đậm); số phụ lục và dòng “(Kèm theo …)” do công cụ tính.", label="tên phụ lục"),
+        metadata=spec(
+            f"Tên phụ lục (in hoa, đậm); số phụ lục và dòng “{APPENDIX_REFERENCE_OPEN} …)” do công cụ tính.", label="tên phụ lục"
+        ),
     )
     noi_dung: tuple[Block, ...] = field(
         metadata=spec("Nội dung phụ lục: đoạn văn, mục, khoản, điểm, gạch đầu dòng, bảng.", label="nội dung phụ lục", min_length=1)
@@ -273,7 +276,17 @@ class Header:
     co_quan: CoQuan = field(metadata=spec("Cơ quan ban hành.", label="cơ quan ban hành"))
     so: str | None = field(
         default=None,
-        metadata=spec("Số văn bản; để trống khi là dự thảo (văn thư cấp số sau khi ký).", label="số văn bản", digits_as_text=True),
+        metadata=spec(
+            "Số văn bản; để trống khi là dự thảo (văn thư cấp số sau khi ký).",
+            label="số văn bản",
+            digits_as_text=True,
+            # for editors: the decree's number grammar (validate checks the same, with its hint)
+            json_schema={
+                "type": ["string", "integer", "null"],
+                "pattern": rf"^\s*(?:{NUMBER})\s*$",
+                "patternErrorMessage": "số văn bản: chỉ gồm chữ số, ví dụ 28 hoặc 05; để trống khi là dự thảo",
+            },
+        ),
     )
     ky_hieu: str | None = field(
         default=None, metadata=spec(f'Ký hiệu; mặc định "{THONG_BAO.symbol("")}" + chữ viết tắt của cơ quan.', label="ký hiệu văn bản")
@@ -412,7 +425,7 @@ class Notice(Header, Recipients, SignerBlock):
     phu_luc: tuple[PhuLuc, ...] = field(
         default=(),
         metadata=spec(
-            "Các phụ lục kèm theo, mỗi phụ lục một trang mới; số phụ lục (I, II, …) và dòng “(Kèm theo Thông báo số … ngày …)” "
+            f"Các phụ lục kèm theo, mỗi phụ lục một trang mới; số phụ lục (I, II, …) và dòng “{APPENDIX_REFERENCE_OPEN} Thông báo số … ngày …)” "
             "do công cụ tính từ số, ký hiệu và ngày của thông báo.",
             label="phụ lục",
         ),

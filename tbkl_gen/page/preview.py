@@ -12,7 +12,8 @@ from html import escape
 from tbkl_gen.nd30.document_types import THONG_BAO
 from tbkl_gen.nd30.format import ARCHIVE_PREFIX, MOTTO, NATIONAL_NAME, PRINTED_MOTTO_SIZE, RECIPIENTS_HEAD
 from tbkl_gen.nd30.text_width import text_width_mm
-from tbkl_gen.word.layout import TEXT_WIDTH_MM, Layout, Paragraph, Span, Table
+from tbkl_gen.markup import Span
+from tbkl_gen.word.layout import TEXT_WIDTH_MM, Layout, Paragraph, Table
 
 # The motto's underline is as long as the motto (Phụ lục I).
 _MOTTO_LINE_MM = round(text_width_mm(MOTTO, PRINTED_MOTTO_SIZE, bold=True), 1)
@@ -82,14 +83,14 @@ def page_html(layout: Layout) -> str:
     parts.append('<div class="signature-space"></div>')
     parts.append(f'<div class="name">{escape(layout.ho_ten)}</div>')
     parts.append("</td></tr></table>")
-    for number, appendix in enumerate(layout.appendices):
-        parts.append(f'<section class="appendix" data-appendix="{number}">')
+    for position, appendix in enumerate(layout.appendices):
+        parts.append(f'<section class="appendix" data-appendix="{position}">')
         parts.append(f'<div class="pl-head">{escape(appendix.heading)}</div>')
         if appendix.title:
             parts.append(f'<div class="pl-title">{escape(appendix.title)}</div>')
         reference = escape(appendix.reference).replace("  ", "&nbsp;&nbsp;")
         parts.append(f'<div class="pl-reference">{reference}</div><div class="content">')
-        parts += _paragraphs(appendix.paragraphs, appendix=number)
+        parts += _paragraphs(appendix.paragraphs, appendix=position)
         parts.append("</div></section>")
     if layout.footnotes:
         parts.append('<div class="footnotes">')

@@ -234,13 +234,13 @@ def _merge_seq(old: CommentedSeq, new: list[Any], key: str | None) -> None:
     items: list[Any] = []
     comments: dict[int, Any] = {}
     for index, value in enumerate(new):
-        source = pairs.get(index)
-        if source is None:
+        paired = pairs.get(index)
+        if paired is None:
             items.append(_fresh(value, key))
             continue
-        if source in old.ca.items:
-            comments[index] = old.ca.items[source]
-        items.append(_merge(old[source], value, key))
+        if paired in old.ca.items:
+            comments[index] = old.ca.items[paired]
+        items.append(_merge(old[paired], value, key))
     old.ca.items.clear()
     old[:] = items
     old.ca.items.update(comments)
@@ -314,11 +314,11 @@ def _plain_is_text(value: str) -> bool:
     """Return whether YAML 1.1 reads value written plain as this very text."""
     if value != value.strip() or "\n" in value or "\t" in value:
         return False
-    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]  # untyped in the stubs
     if tag != "tag:yaml.org,2002:str":
         return False
     try:
-        return yaml.safe_load(f"k: {value}") == {"k": value}
+        return bool(yaml.safe_load(f"k: {value}") == {"k": value})
     except yaml.YAMLError:
         return False
 
@@ -348,7 +348,7 @@ def _foldable(value: str) -> bool:
 
 def _folded(value: str) -> FoldedScalarString:
     """Return text under `>-`, folded at spaces so that no line runs much past FOLD_WIDTH."""
-    folded = FoldedScalarString(value)
+    folded: FoldedScalarString = FoldedScalarString(value)
     positions = []
     start = 0
     while len(value) - start > FOLD_WIDTH:
@@ -359,5 +359,5 @@ def _folded(value: str) -> FoldedScalarString:
                 break
         positions.append(cut)
         start = cut + 1
-    folded.fold_pos = positions
+    folded.fold_pos = positions  # type: ignore[attr-defined]  # read by ruamel's emitter, not declared
     return folded

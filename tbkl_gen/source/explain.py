@@ -15,18 +15,20 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
-from tbkl_gen.errors import Place, Problem
+from tbkl_gen.errors import Place, Problem, in_order, shortened
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice import paths
 from tbkl_gen.notice.model import ALL_KEYS, BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS, Notice
 from tbkl_gen.notice.validation import Notice as Model
 from tbkl_gen.notice.validation import to_notice
 from tbkl_gen.source.dates import typed_date_hint
-from tbkl_gen.source.read import MAX_PROBLEMS, Path_, Source, field_path, sorted_by_place
+from tbkl_gen.source.places import Path_, Source, field_path
+from tbkl_gen.source.read import MAX_PROBLEMS
 
 _KIND_NAMES = (
     (bool, "giá trị đúng/sai"),
@@ -90,7 +92,8 @@ def _stand_in(source: Source, data: dict[str, Any], exc: ValidationError) -> Not
     except (ValidationError, ValueError, TypeError):
         return None
     source.broken.update(broken)
-    return to_notice(notice)
+    repaired_notice: Notice = to_notice(notice)
+    return repaired_notice
 
 
 def _holds_blocks(key: declaration.Declared) -> bool:
@@ -118,7 +121,7 @@ def _accept_plain_numbers(source: Source, data: dict[str, Any], exc: ValidationE
             fixes.append((path, raw))
     if not fixes:
         return None
-    patched = _deep_copy(data)
+    patched: dict[str, Any] = _deep_copy(data)
     for path, raw in fixes:
         target = patched
         for part in path[:-1]:
@@ -207,10 +210,10 @@ def _problems_from(source: Source, data: dict[str, Any], exc: ValidationError) -
         if (path, problem.message) not in seen:
             seen.add((path, problem.message))
             problems.append(problem)
-    return sorted_by_place(problems)
+    return in_order(source.path, problems)
 
 
-def _problem_for(source: Source, path: Path_, name: str, error: dict[str, Any], *, suggest: bool = True) -> Problem:
+def _problem_for(source: Source, path: Path_, name: str, error: Mapping[str, Any], *, suggest: bool = True) -> Problem:
     kind = error["type"]
     value = error.get("input")
     here = source.place(path)
@@ -421,8 +424,7 @@ def _type_hint(kind: str, name: str, value: Any) -> str:
 
 def _describe(value: Any) -> str:
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:40] + "…"
-        return f"chuỗi “{shown}”"
+        return f"chuỗi “{shortened(value)}”"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):

@@ -11,6 +11,7 @@ Inline markup inside body text (`**đậm**`, `*nghiêng*`, `^[chú thích]`, `\
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tbkl_gen.markup import Footnote, Span, parse_inline
@@ -19,12 +20,14 @@ from tbkl_gen.nd30.format import (
     ADDRESSEE_HEAD,
     END_MARK,
     PRINTED_ADDRESSEE_SIZE,
+    PRINTED_ISSUER_SIZE,
     PRINTED_TEXT_WIDTH_MM,
+    PRINTED_TITLE_SIZE,
     PRINTED_UNDER_TEXT_RATIO,
     UNDER_TEXT_RATIO,
 )
 from tbkl_gen.nd30.grammar import addressee, addressee_lines, appendix_heading, appendix_reference, archive_content, printed_archive
-from tbkl_gen.notice.model import Bang, Cong, Diem, Gach, Khoan, Muc, Notice
+from tbkl_gen.notice.model import Bang, Block, Cong, Diem, Gach, Khoan, Muc, Notice
 from tbkl_gen.notice.tables import columns_of, place
 from tbkl_gen.nd30.text_width import text_width_mm, wrapped_widths_mm
 
@@ -32,8 +35,6 @@ from tbkl_gen.nd30.text_width import text_width_mm, wrapped_widths_mm
 TEXT_WIDTH_MM = PRINTED_TEXT_WIDTH_MM
 # A line under a title is 1/3-1/2 of the text above it (ND30 Phụ lục I); nd30.format chose the ratio.
 UNDERLINE_RATIO = PRINTED_UNDER_TEXT_RATIO
-# The issuing body's size in the built-in templates (ND30 allows 12-13).
-ISSUER_SIZE_PT = 13
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ class Layout:
         typed = self.co_quan_width_mm
         if typed <= column_mm:
             return self.co_quan_line_mm
-        wrapped = max(max(wrapped_widths_mm(line, ISSUER_SIZE_PT, True, column_mm)) for line in self.co_quan)
+        wrapped = max(max(wrapped_widths_mm(line, PRINTED_ISSUER_SIZE, True, column_mm)) for line in self.co_quan)
         low, high = typed * UNDER_TEXT_RATIO[0], wrapped * UNDER_TEXT_RATIO[1]
         if low <= high:
             return round((low + high) / 2, 1)
@@ -175,9 +176,9 @@ def lay_out(notice: Notice) -> Layout:
     paragraphs = _with_end_mark(builder.paragraphs)
     appendices = _appendices(builder, notice)
     co_quan = tuple(vn.upper(clean(line)) for line in notice.co_quan.ten)
-    co_quan_width = max(text_width_mm(line, ISSUER_SIZE_PT, bold=True) for line in co_quan)
+    co_quan_width = max(text_width_mm(line, PRINTED_ISSUER_SIZE, bold=True) for line in co_quan)
     trich_yeu_dong = summary_lines(notice.trich_yeu)
-    trich_yeu_width = max(min(text_width_mm(line, 14, bold=True), TEXT_WIDTH_MM) for line in trich_yeu_dong)
+    trich_yeu_width = max(min(text_width_mm(line, PRINTED_TITLE_SIZE, bold=True), TEXT_WIDTH_MM) for line in trich_yeu_dong)
     day = notice.ngay
     return Layout(
         chu_quan=vn.upper(clean(notice.co_quan.chu_quan)) if notice.co_quan.chu_quan else None,
@@ -262,7 +263,7 @@ def archive(text: str) -> str:
     return archive_content(clean(text))
 
 
-def _blocks(builder: _Builder, blocks: list) -> None:
+def _blocks(builder: _Builder, blocks: Sequence[Block]) -> None:
     """Lay out one container's blocks; numbers count among siblings, restarting in each container."""
     sections = items = points = 0
     for block in blocks:

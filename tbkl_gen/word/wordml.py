@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tbkl_gen.word.layout import Footnote, Span, Table, TableCell
+from tbkl_gen.markup import Footnote, Span
+from tbkl_gen.nd30.units import TWIPS_PER_MM
+from tbkl_gen.word.layout import Table, TableCell
 
-TWIPS_PER_MM = 1440 / 25.4
 ADDRESSEE_SPACE_AFTER = 120
 """The space after the "Kính gửi" block, in twips: what the built-in style TB Kính gửi has after its line."""
 
