@@ -191,9 +191,10 @@ def _resolve_paths(paths, out_dir):  # noqa: ANN001, ANN202
 @click.option(
     "--docx", "docx_files", multiple=True, type=click.Path(path_type=Path), help="Kiểm tra một tệp Word bất kỳ theo Nghị định 30."
 )
-def check(paths, strict, output_format, docx_files) -> None:  # noqa: ANN001
-    """Kiểm tra thông báo, báo mọi lỗi kèm vị trí và cách sửa; không ghi tệp nào."""
-    from tbkl_gen.commands.check import check_docx_files, check_sources
+@click.option("--fix", "apply_fixes", is_flag=True, help="Tự sửa những lỗi chỉ có một cách sửa đúng, rồi kiểm tra lại.")
+def check(paths, strict, output_format, docx_files, apply_fixes) -> None:  # noqa: ANN001
+    """Kiểm tra thông báo, báo mọi lỗi kèm vị trí và cách sửa; không ghi tệp nào (trừ khi có --fix)."""
+    from tbkl_gen.commands.check import check_docx_files, check_sources, fix_sources
     from tbkl_gen.source.workspace import find_workspace
 
     if not paths and not docx_files:
@@ -207,12 +208,25 @@ def check(paths, strict, output_format, docx_files) -> None:  # noqa: ANN001
     failed = False
     report = {"tep": 0, "van_de": [], "docx": []}
     if paths:
-        outcome = check_sources(list(paths))
+        if apply_fixes:
+            fixing = fix_sources(list(paths), _fix_applier())
+            outcome = fixing.remaining
+            report["da_sua"] = [{**p.to_dict(Path.cwd()), "da_sua": p.fix.title if p.fix else ""} for p in fixing.fixed]
+            if output_format == "text":
+                for problem in fixing.fixed:
+                    _echo_fixed(problem)
+                for problem in fixing.failed:
+                    _echo_problem(problem, err=True)
+                files = len({p.place.file for p in fixing.fixed})
+                click.echo(f"Đã sửa {len(fixing.fixed)} chỗ trong {files} tệp.")
+            failed = bool(fixing.failed)
+        else:
+            outcome = check_sources(list(paths))
         report["tep"] = outcome.files
         report["van_de"] = [p.to_dict(Path.cwd()) for p in outcome.problems]
         errors = sum(p.is_error for p in outcome.problems)
         warnings = len(outcome.problems) - errors
-        failed = errors > 0 or (strict and warnings > 0)
+        failed = failed or errors > 0 or (strict and warnings > 0)
         if output_format == "text":
             for problem in outcome.problems:
                 _echo_problem(problem, err=False)
@@ -236,6 +250,25 @@ def check(paths, strict, output_format, docx_files) -> None:  # noqa: ANN001
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     if failed:
         sys.exit(EXIT_PROBLEMS)
+
+
+def _fix_applier():  # noqa: ANN202
+    """Return the page's round-trip writer, which applies fixes as saving applies edits."""
+    try:
+        from tbkl_gen.page.yamlsave import fixed
+    except ImportError:  # ruamel.yaml, the writer that keeps comments, is not installed
+        raise click.ClickException('“tbkl check --fix” cần gói ruamel.yaml: pip install "tbkl-gen[page]"') from None
+    return fixed
+
+
+def _echo_fixed(problem) -> None:  # noqa: ANN001
+    """Print one applied fix at the place its problem was found: `file:line:col: field: đã sửa: what`."""
+    from dataclasses import replace
+
+    from tbkl_gen.errors import Severity
+
+    done = replace(problem, message=f"đã sửa: {problem.fix.title}", hint="", severity=Severity.ERROR)
+    click.echo(done.format(Path.cwd()))
 
 
 # --- workspace: init, new, show, templates -----------------------------------------------------

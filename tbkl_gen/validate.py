@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import combinations, pairwise
 
 from tbkl_gen import samples
-from tbkl_gen.errors import Problem, Severity
+from tbkl_gen.errors import Fix, Problem, Severity
 from tbkl_gen.markup import plain_text, unpaired_marks
 from tbkl_gen.source.dates import impossible_date
 from tbkl_gen.source.places import Path_, Source
@@ -64,11 +64,25 @@ class _Checker:
         self.today = today
         self.problems: list[Problem] = []
 
-    def error(self, path: Path_, message: str, hint: str = "", code: str = "") -> None:
-        self.problems.append(Problem(self.source.place(path), message, Severity.ERROR, hint, code))
+    def error(self, path: Path_, message: str, hint: str = "", code: str = "", fix: Fix | None = None) -> None:
+        self.problems.append(Problem(self.source.place(path), message, Severity.ERROR, hint, code, fix))
 
-    def warn(self, path: Path_, message: str, hint: str = "", code: str = "") -> None:
-        self.problems.append(Problem(self.source.place(path), message, Severity.WARNING, hint, code))
+    def warn(self, path: Path_, message: str, hint: str = "", code: str = "", fix: Fix | None = None) -> None:
+        self.problems.append(Problem(self.source.place(path), message, Severity.WARNING, hint, code, fix))
+
+    def fix(self, path: Path_, title: str, change: Callable[[str], str | None]) -> Fix | None:
+        """Return the fix that writes change(text) for the text at path, as the drafter wrote it in this file.
+
+        None when the value is not text written in the notice's own file (a default from
+        tbkl.yaml, a line of a list written as one string) or when change has nothing to offer.
+        """
+        raw = self.source.written(path)
+        if not isinstance(raw, str):
+            return None
+        new = change(raw)
+        if new is None or new == raw:
+            return None
+        return Fix(title, tuple(path), new, raw)
 
     def run(self) -> None:
         self.check_dates()
@@ -389,7 +403,9 @@ class _Checker:
                 self.warn(path, "đoạn nội dung rỗng", "xóa dòng “- ” thừa, hoặc viết nội dung", "empty_item")
                 continue
             if spaces and "  " in text and "  " in re.sub(r"\s*\n\s*", " ", text).strip():
-                self.warn(path, "có hai dấu cách liền nhau", "chỉ để một dấu cách", "spaces")
+                self.warn(
+                    path, "có hai dấu cách liền nhau", "chỉ để một dấu cách", "spaces", self.fix(path, "để một dấu cách", _single_spaced)
+                )
             if tabs and "\t" in text:
                 self.warn(path, "có ký tự tab trong văn bản", "thay bằng một dấu cách", "tab")
             if straight and '"' in text:
@@ -495,12 +511,13 @@ class _Checker:
             return
         letters = typed.strip("().:/-")
         what = "dấu" if typed in _BULLETS else "chữ" if letters.isalpha() and not set(letters) <= set("IVXLCDM") else "số"
-        self.warn(path, f"đã gõ {what} “{typed}” ở đầu; {_NUMBERED_BY[kind]}", f"hãy xóa “{typed}”", "label")
+        fix = self.fix(path, f"xóa “{typed}” gõ ở đầu", lambda raw: _without_label(raw, typed))
+        self.warn(path, f"đã gõ {what} “{typed}” ở đầu; {_NUMBERED_BY[kind]}", f"hãy xóa “{typed}”", "label", fix)
 
     def _check_wrapped_quotes(self, path: Path_, text: str) -> None:
         said = _wrapped(text)
         if said is not None and path != ("nguoi_ky", "ho_ten"):  # the name's own check refuses it
-            self.warn(path, *said, "quotes")
+            self.warn(path, *said, "quotes", self.fix(path, "bỏ cặp dấu ngoặc bao cả giá trị", _unwrapped))
 
     def _check_gaps(self, path: Path_, text: str) -> None:
         gap = _gap(text)
@@ -654,6 +671,24 @@ def _wrapped(text: str) -> tuple[str, str] | None:
         f"cả giá trị {stripped[0]}{shown(stripped[1:-1])}{stripped[-1]} nằm trong {quotes}, sẽ in ra cả hai {marks}",
         f"YAML không cần {quotes} này; xóa dấu {stripped[0]} ở đầu và dấu {stripped[-1]} ở cuối",
     )
+
+
+def _unwrapped(text: str) -> str | None:
+    """Return text without the one pair of quotes around all of it (see `_wrapped`), or None."""
+    stripped = text.strip()
+    return stripped[1:-1].strip() if _WRAPPED.match(stripped) and stripped[1:-1].strip() else None
+
+
+def _single_spaced(text: str) -> str:
+    """Return text with every run of spaces inside a line made one space (line breaks kept)."""
+    return "\n".join(re.sub(r"(?<=\S) {2,}(?=\S)", " ", line) for line in text.split("\n"))
+
+
+def _without_label(text: str, typed: str) -> str | None:
+    """Return text without the label typed in front of it, or None when it is not plainly there."""
+    stripped = text.lstrip()
+    rest = stripped[len(typed) :].lstrip() if stripped.startswith(typed) else ""
+    return rest or None
 
 
 def _drafter_slip(drafter: str) -> tuple[str, str]:

@@ -1340,6 +1340,7 @@ def test_json_report_names_file_line_column_and_field(tmp_path: Path) -> None:
             "code": "missing",
             "message": "thiếu họ tên người ký",
             "hint": "ví dụ: ho_ten: Nguyễn Văn A",
+            "fix": None,
         }
     ]
 

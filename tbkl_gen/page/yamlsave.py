@@ -28,6 +28,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString, ScalarString
 
+from tbkl_gen.errors import Fix
 from tbkl_gen.notice.fields import declared
 from tbkl_gen.notice.model import BLOCK_CLASSES, BLOCK_KEYS, EXTEND_KEY, CoQuan, NgayThang, NguoiKy, Notice
 
@@ -133,6 +134,76 @@ def updated(text: str, data: dict[str, Any]) -> str:
     out = io.StringIO()
     handler.dump(document, out)
     return out.getvalue()
+
+
+def fixed(text: str, fixes: list[Fix]) -> tuple[str, list[Fix]]:
+    """Return the source text with the fixes applied, and the fixes that applied.
+
+    The same round trip as saving: only the fixed values (or renamed keys) change, every comment
+    and every other value stays as written. A fix whose path is no longer in the file, or whose
+    new key is already there, is left out.
+    """
+    if not fixes:
+        return text, []
+    document = _parsed(text)
+    if not isinstance(document, CommentedMap):
+        return text, []
+    applied: list[Fix] = []
+    token = _QUOTED.set(_mostly_quoted(document))
+    try:
+        for fix in fixes:
+            if _apply(document, fix):
+                applied.append(fix)
+    finally:
+        _QUOTED.reset(token)
+    if not applied:
+        return text, []
+    out = io.StringIO()
+    _yaml().dump(document, out)
+    return out.getvalue(), applied
+
+
+def _apply(document: Any, fix: Fix) -> bool:
+    if not fix.path:
+        return False
+    parent = document
+    for part in fix.path[:-1]:
+        if isinstance(parent, dict) and isinstance(part, str) and part in parent:
+            parent = parent[part]
+        elif isinstance(parent, list) and isinstance(part, int) and 0 <= part < len(parent):
+            parent = parent[part]
+        else:
+            return False
+    last = fix.path[-1]
+    if isinstance(parent, CommentedMap) and isinstance(last, str) and last in parent:
+        if fix.rename:
+            if not isinstance(fix.value, str) or fix.value in parent:
+                return False
+            position = list(parent).index(last)
+            comment = parent.ca.items.pop(last, None)
+            value = parent.pop(last)
+            parent.insert(position, fix.value, value)
+            if comment is not None:
+                parent.ca.items[fix.value] = comment
+            return True
+        parent[last] = _fixed_value(fix.value, last, parent[last])
+        return True
+    if isinstance(parent, CommentedSeq) and isinstance(last, int) and 0 <= last < len(parent) and not fix.rename:
+        parent[last] = _fixed_value(fix.value, _list_key(fix.path), parent[last])
+        return True
+    return False
+
+
+def _list_key(path: tuple[str | int, ...]) -> str | None:
+    return next((part for part in reversed(path) if isinstance(part, str)), None)
+
+
+def _fixed_value(value: Any, key: str | None, old: Any) -> Any:
+    # A value YAML 1.2 (ruamel) reads as the text it shows (`NO`) still needs its quotes for
+    # YAML 1.1 (tbkl): the fixed value is written anew, in the old value's style where it keeps.
+    if isinstance(value, str) and not isinstance(old, ScalarString):
+        old = None
+    return _fresh(value, key, old)
 
 
 # Whether the file being saved writes its text in double quotes (as `tbkl new` does): new text
