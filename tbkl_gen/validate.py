@@ -100,7 +100,7 @@ class _Checker:
         day = self.notice.ngay
         earliest = latest = None
         if day.ngay is not None and day.thang is None:
-            self.error(("ngay",), "có ngày nhưng thiếu tháng", "ghi đủ năm-tháng-ngày, hoặc chỉ năm-tháng khi chưa biết ngày", "date")
+            self.error(("ngay",), "có ngày nhưng thiếu tháng", "ghi đủ ngày/tháng/năm, hoặc chỉ tháng/năm khi chưa biết ngày", "date")
         elif day.ngay is not None and day.thang is not None:
             try:
                 earliest = latest = dt.date(day.nam, day.thang, day.ngay)

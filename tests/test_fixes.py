@@ -103,3 +103,59 @@ def test_fix_keeps_line_endings_and_nothing_else_changes(tmp_path: Path, ending:
     assert render_cli(["check", "--fix", "a.yaml"], cwd=tmp_path).exit_code == 0
     after = path.read_bytes().decode("utf-8")
     assert after == text.replace("dia_danh: “Lâm Đồng”", "dia_danh: Lâm Đồng").replace("\n", ending)
+
+
+# --- dates as Vietnamese write them ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("written", ["21/4/2026", "21/04/2026", "2026-04-21", '"2026-04-21"'])
+def test_each_full_date_form_is_accepted_and_shown_day_first(tmp_path: Path, written: str) -> None:
+    text = (
+        NOTICE.read_text(encoding="utf-8")
+        .replace('ngay: "2026-04"', f"ngay: {written}")
+        .replace("ngay_hop: 2026-04-16", f"ngay_hop: {written}")
+    )
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    assert render_cli(["check", "--strict", "a.yaml"], cwd=tmp_path).exit_code == 0
+    assert "ngày 21 tháng 4 năm 2026" in printed(tmp_path)
+    later = text.replace(f"ngay_hop: {written}", "ngay_hop: 22/4/2026")
+    (tmp_path / "a.yaml").write_text(later, encoding="utf-8")
+    result = render_cli(["check", "a.yaml"], cwd=tmp_path)
+    assert "ngày ban hành 21/04/2026 sớm hơn ngày họp 22/04/2026" in result.output
+
+
+@pytest.mark.parametrize("written", ["4/2026", "04/2026", "2026-04", '"2026-04"'])
+def test_a_month_alone_is_accepted(tmp_path: Path, written: str) -> None:
+    text = NOTICE.read_text(encoding="utf-8").replace('ngay: "2026-04"', f"ngay: {written}")
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    assert render_cli(["check", "--strict", "a.yaml"], cwd=tmp_path).exit_code == 0
+    assert "tháng 4 năm 2026" in printed(tmp_path)
+
+
+# --- one slip each: what --fix writes ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("right", "wrong", "fixed"),
+    [
+        ("ngay_hop: 2026-04-16", "ngay_hop: 16.04.2026", "ngay_hop: 16/04/2026"),
+        ("ngay_hop: 2026-04-16", "ngay_hop: 2026/4/16", "ngay_hop: 16/4/2026"),
+        ("ngay_hop: 2026-04-16", "ngay_hop: ngày 16 tháng 4 năm 2026", "ngay_hop: 16/4/2026"),
+        ('ngay: "2026-04"', "ngay: tháng 4 năm 2026", "ngay: 4/2026"),
+        ("  ho_ten: Trịnh Ngọc Duệ", "  ho_ten: NO", '  ho_ten: "NO"'),
+        ("so:", "so: 012", 'so: "012"'),
+        ("dia_danh: Lâm Đồng", "dia_ddanh: Lâm Đồng", "dia_danh: Lâm Đồng"),
+        ("  - khoan: Đối với xây dựng", "  - khaon: Đối với xây dựng", "  - khoan: Đối với xây dựng"),
+        ("dia_danh: Lâm Đồng", "dia_danh: La\u0302m \u0110o\u0302\u0300ng", "dia_danh: Lâm Đồng"),
+    ],
+)
+def test_each_slip_is_fixed_in_place(tmp_path: Path, right: str, wrong: str, fixed: str) -> None:
+    text = NOTICE.read_text(encoding="utf-8")
+    assert right in text
+    (tmp_path / "a.yaml").write_text(text.replace(right, wrong, 1), encoding="utf-8")
+    result = render_cli(["check", "--fix", "a.yaml"], cwd=tmp_path)
+    assert "đã sửa: " in result.output, result.output
+    after = (tmp_path / "a.yaml").read_text(encoding="utf-8")
+    assert after == text.replace(right, fixed, 1)
+    if not wrong.endswith(("NO", "012")):  # a signer "NO", a number "012": read right now, the decree's checks still speak
+        assert result.exit_code == 0, result.output

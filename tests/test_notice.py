@@ -225,7 +225,7 @@ def test_the_words_of_the_format_are_read_from_the_declaration() -> None:
 @pytest.mark.parametrize(
     ("path", "label", "example"),
     [
-        (("ngay",), "ngày ban hành", "ngay: 2021-12-22"),
+        (("ngay",), "ngày ban hành", "ngay: 22/12/2021"),
         (("ngay", "ngay"), "ngày ban hành (ngày trong tháng)", ""),
         (("ngay", "nam"), "năm ban hành", "nam: 2021"),
         (("nguoi_ky", "ho_ten"), "họ tên người ký", "ho_ten: Nguyễn Văn A"),

@@ -12,11 +12,11 @@ that another document type can be composed of; a source still writes their keys 
 
 import dataclasses
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Union, get_args
 
 from tbkl_gen.nd30.document_types import THONG_BAO, DocumentType
+from tbkl_gen.nd30.words import DATE_PATTERN, FULL_DATE_PATTERN, date_parts
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice.fields import SourceKey, Spec, Unsure, spec
 
@@ -29,11 +29,9 @@ URGENCY_LEVELS: tuple[str, ...] = get_args(Urgency)
 
 EXTEND_KEY = "noi_nhan_them"
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-
 
 def parse_date(value: Any) -> Any:
-    """Accept a YAML date, a year, or the text YYYY, YYYY-MM or YYYY-MM-DD as date fields."""
+    """Accept a YAML date, a year, or a date written as text (21/4/2026, 4/2026, 2026-04-21, 2026-04, 2026: `words.date_parts`)."""
     if isinstance(value, dt.datetime):
         return value
     if isinstance(value, dt.date):
@@ -41,10 +39,10 @@ def parse_date(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return {"nam": value}
     if isinstance(value, str):
-        match = _DATE_RE.match(value.strip())
-        if match is None:
+        parts = date_parts(value)
+        if parts is None:
             return value
-        year, month, day = (int(g) if g else None for g in match.groups())
+        year, month, day = parts
         return {"nam": year, "thang": month, "ngay": day}
     return value
 
@@ -205,13 +203,13 @@ class Header:
     )
     ngay: NgayThang = field(
         metadata=spec(
-            'Ngày ban hành: 2021-12-22, hoặc "2026-04" hay 2026 khi dự thảo chưa có ngày.',
+            "Ngày ban hành: 22/12/2021 (hoặc 2021-12-22), hay 4/2026, 2026 khi dự thảo chưa có ngày.",
             label="ngày ban hành",
-            example="ngay: 2021-12-22",
+            example="ngay: 22/12/2021",
             parse=parse_date,
             json_schema={
                 "anyOf": [
-                    {"type": "string", "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"},
+                    {"type": "string", "pattern": f"^(?:{DATE_PATTERN})$"},
                     {"type": "integer"},
                     {"$ref": "#/$defs/NgayThang"},
                 ]
@@ -313,7 +311,13 @@ class Notice(Header, Recipients, SignerBlock):
         ),
     )
     ngay_hop: dt.date | None = field(
-        default=None, metadata=spec("Ngày họp (để kiểm tra ngày ban hành không sớm hơn ngày họp).", label="ngày họp")
+        default=None,
+        metadata=spec(
+            "Ngày họp: 16/4/2026 (hoặc 2026-04-16); để kiểm tra ngày ban hành không sớm hơn ngày họp.",
+            label="ngày họp",
+            example="ngay_hop: 16/4/2026",
+            json_schema={"anyOf": [{"type": "string", "pattern": f"^(?:{FULL_DATE_PATTERN})$"}, {"type": "null"}]},
+        ),
     )
     trich_yeu: str = field(
         metadata=spec(

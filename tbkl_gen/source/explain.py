@@ -19,13 +19,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tbkl_gen.errors import Place, Problem
+from tbkl_gen.errors import Fix, Place, Problem
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice import paths
 from tbkl_gen.notice.model import ALL_KEYS, BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS, Notice
 from tbkl_gen.notice.validation import Notice as Model
 from tbkl_gen.notice.validation import to_notice
-from tbkl_gen.source.dates import typed_date_hint
+from tbkl_gen.nd30.words import shown_date
+from tbkl_gen.source.dates import date_fix, typed_date_hint
 from tbkl_gen.source.read import MAX_PROBLEMS, Path_, Source, field_path, sorted_by_place
 
 _KIND_NAMES = (
@@ -214,13 +215,16 @@ def _problem_for(source: Source, path: Path_, name: str, error: dict[str, Any], 
         key = str(path[-1])
         allowed = _allowed_keys(data_model_path(source.data, path[:-1])) if suggest else []
         suggestion = _suggest(key, allowed)
+        fix = None
         if suggestion:
             hint = f"có phải ý bạn là “{suggestion}”?"
+            if source.file_of(path) == source.path:
+                fix = Fix(f"đổi khóa “{key}” thành “{suggestion}”", tuple(path), suggestion, key, rename=True)
         elif allowed:
             hint = "các khóa dùng được ở đây: " + ", ".join(allowed)
         else:
             hint = "xóa khóa này hoặc sửa tên khóa"
-        return Problem(source.place(path, key=True), f"khóa không hợp lệ “{key}”", hint=hint, code="unknown_key")
+        return Problem(source.place(path, key=True), f"khóa không hợp lệ “{key}”", hint=hint, code="unknown_key", fix=fix)
     if kind in ("union_tag_not_found", "union_tag_invalid"):
         return _block_problem(source, path, value)
     raw = source.raw_plain.get(path)
@@ -230,7 +234,9 @@ def _problem_for(source: Source, path: Path_, name: str, error: dict[str, Any], 
             hint = "phần sau dấu “#” là ghi chú của YAML; nếu đây là chữ, đặt cả giá trị trong ngoặc kép"
         return Problem(source.place(path, key=True), f"thiếu {label(path)}", hint=hint, code="missing")
     if kind == "string_type" and raw is not None and not _reads_back(raw, value):
-        return Problem(here, _trap_message(raw, value), hint=f'viết trong ngoặc kép: {name}: "{raw}"', code="yaml_trap")
+        return Problem(
+            here, _trap_message(raw, value), hint=f'viết trong ngoặc kép: {name}: "{raw}"', code="yaml_trap", fix=_quoted(source, path, raw)
+        )
     if kind in ("too_short", "string_too_short"):
         if isinstance(value, str):
             return Problem(here, f"thiếu {label(path)}", hint=_example_hint(path), code="missing")
@@ -241,7 +247,7 @@ def _problem_for(source: Source, path: Path_, name: str, error: dict[str, Any], 
     if kind == "literal_error":
         return _literal_problem(here, name, value)
     if name in ("ngay", "ngay_hop") and path in (("ngay",), ("ngay_hop",)):
-        return _date_problem(here, name, value)
+        return _date_problem(here, name, value, source.written(path) is not None)
     if kind.endswith("_type") or kind in ("model_attributes_type", "dataclass_type"):
         expected = _expected(kind, name)
         hint = _type_hint(kind, name, value)
@@ -316,13 +322,16 @@ def _block_problem(source: Source, path: Path_, value: Any) -> Problem:
                 code="block",
             )
         keys = ", ".join(f"“{k}”" for k in value)
-        suggestion = next((s for k in value if (s := _suggest(str(k), list(BLOCK_KEYS)))), None)
+        typo, suggestion = next(((k, s) for k in value if (s := _suggest(str(k), list(BLOCK_KEYS)))), (None, None))
         hint = f"có phải ý bạn là “{suggestion}”?" if suggestion else f"thêm một trong các khóa {kinds}, hoặc viết đoạn văn không có khóa"
-        return Problem(here, f"khối có khóa {keys} nhưng không có khóa loại khối nào ({kinds})", hint=hint, code="block")
+        fix = None
+        if suggestion and isinstance(typo, str) and source.file_of(path) == source.path:
+            fix = Fix(f"đổi khóa “{typo}” thành “{suggestion}”", (*path, typo), suggestion, typo, rename=True)
+        return Problem(here, f"khối có khóa {keys} nhưng không có khóa loại khối nào ({kinds})", hint=hint, code="block", fix=fix)
     raw = source.raw_plain.get(path)
     if raw is not None and value is not None and not isinstance(value, (list, dict)):
         message = _trap_message(raw, value) if not _reads_back(raw, value) else f"cần một đoạn văn, nhưng gặp {_describe(value)}"
-        return Problem(here, message, hint=f'viết trong ngoặc kép: - "{raw}"', code="yaml_trap")
+        return Problem(here, message, hint=f'viết trong ngoặc kép: - "{raw}"', code="yaml_trap", fix=_quoted(source, path, raw))
     if isinstance(value, list):
         return Problem(here, f"cần một đoạn văn hoặc một khối ({kinds}), nhưng gặp danh sách", hint="bỏ bớt một dấu “- ”", code="block")
     return Problem(here, f"cần một đoạn văn hoặc một khối ({kinds}), nhưng gặp {_describe(value)}", code="block")
@@ -354,17 +363,29 @@ def _literal_problem(here: Place, name: str, value: Any) -> Problem:
     return Problem(here, f"giá trị không hợp lệ: {_describe(value)}", code="type")
 
 
-def _date_problem(here: Place, name: str, value: Any) -> Problem:
+def _date_problem(here: Place, name: str, value: Any, own: bool) -> Problem:
+    """Name a date the source cannot read; own: the value is written in this file, so its fix can be offered."""
+    path = (name,)
     if isinstance(value, dt.datetime):
+        written = shown_date(value.year, value.month, value.day)
         return Problem(
             here,
-            f"cần ngày dạng YYYY-MM-DD, không kèm giờ, nhưng gặp ngày giờ {value:%Y-%m-%d %H:%M:%S}",
-            hint=f"viết {name}: {value:%Y-%m-%d}",
+            f"cần ngày, không kèm giờ, nhưng gặp ngày giờ {written} {value:%H:%M:%S}",
+            hint=f"viết {name}: {written}",
             code="date",
+            fix=Fix("bỏ giờ, chỉ giữ ngày", path, written, value.isoformat(sep=" ")) if own else None,
         )
-    expected = "ngày dạng YYYY-MM-DD" + (" (hoặc YYYY-MM, YYYY khi dự thảo chưa có ngày)" if name == "ngay" else "")
-    hint = (typed_date_hint(name, value) if isinstance(value, str) else None) or f"ví dụ: {name}: 2021-12-22"
-    return Problem(here, f"cần {expected}, nhưng gặp {_describe(value)}", hint=hint, code="date")
+    expected = "ngày dạng ngày/tháng/năm như 22/12/2021" + (" (hoặc tháng/năm, năm khi dự thảo chưa có ngày)" if name == "ngay" else "")
+    hint = (typed_date_hint(name, value) if isinstance(value, str) else None) or f"ví dụ: {name}: 22/12/2021"
+    fix = date_fix(name, value) if own and isinstance(value, str) else None
+    return Problem(here, f"cần {expected}, nhưng gặp {_describe(value)}", hint=hint, code="date", fix=fix)
+
+
+def _quoted(source: Source, path: Path_, raw: str) -> Fix | None:
+    """Return the fix that writes raw as the text it shows, in quotes (YAML 1.1 read it as something else)."""
+    if source.file_of(path) != source.path:
+        return None
+    return Fix(f"đặt “{raw}” trong ngoặc kép để đọc đúng là chữ", tuple(path), raw, source.written(path))
 
 
 def _trap_message(raw: str, value: Any) -> str:

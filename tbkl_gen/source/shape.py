@@ -9,11 +9,11 @@ are pydantic and the explanations imported, so a well-formed source loads neithe
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from typing import Any
 
-from tbkl_gen.errors import Problem, Severity
+from tbkl_gen.errors import Fix, Problem, Severity
+from tbkl_gen.nd30.words import date_parts
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice.model import Notice, from_data
 from tbkl_gen.source.read import Path_, Source, impossible_date
@@ -29,7 +29,6 @@ _TEXT_LISTS = frozenset(
     for key in _KEYS
     if (item := declaration.item_of(declaration.optional_of(key.type) or key.type)) is str or declaration.tagged_members(item)
 )
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
 def _prepare(source: Source) -> list[Problem]:
@@ -52,6 +51,9 @@ def _prepare(source: Source) -> list[Problem]:
                         Severity.WARNING,
                         hint="lưu tệp với Unicode dựng sẵn để tìm kiếm và so sánh đúng",
                         code="nfd",
+                        fix=Fix("chuyển sang chữ dựng sẵn (NFC)", tuple(path), normal, value)
+                        if source.file_of(path) == source.path
+                        else None,
                     )
                 )
             return normal if normal.strip() else ""
@@ -73,9 +75,9 @@ def _prepare(source: Source) -> list[Problem]:
     source.data = walk(source.data, ())
     meeting = source.data.get("ngay_hop")
     if isinstance(meeting, str) and ("ngay_hop",) not in source.broken:
-        match = _ISO_DATE.match(meeting.strip())
-        if match:
-            year, month, day = (int(g) for g in match.groups())
+        parts = date_parts(meeting)
+        if parts is not None and parts[1] is not None and parts[2] is not None:
+            year, month, day = parts
             try:
                 source.data["ngay_hop"] = dt.date(year, month, day)
             except ValueError:
