@@ -25,6 +25,18 @@ def notice_schema() -> dict[str, Any]:
             properties[key.name] = {"description": key.spec.doc, **key.spec.json_schema}
         elif key.spec.digits_as_text:
             properties[key.name] = {**properties[key.name], "anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}
+    # A list of lines may be written as one line (`kinh_gui: Sở Tài chính`, `ten: VĂN PHÒNG`): the
+    # schema says so, or an editor would mark as wrong what the tool reads.
+    for cls in declaration.classes_under(plain.Notice):
+        node = properties if cls is plain.Notice else schema.get("$defs", {}).get(cls.__name__, {}).get("properties", {})
+        for key in declaration.declared(cls):
+            if key.spec.lines and not key.source_only and key.name in node:
+                listed = {k: v for k, v in node[key.name].items() if k not in ("description", "title")}
+                node[key.name] = {
+                    "description": key.spec.doc,
+                    "title": node[key.name].get("title", key.name),
+                    "anyOf": [{"type": "string"}, listed],
+                }
     # Office defaults may supply any key, so a notice in a workspace may omit "required" ones.
     schema.pop("required", None)
     return schema
