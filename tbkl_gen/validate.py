@@ -30,6 +30,7 @@ from tbkl_gen.nd30.grammar import (
     addressee,
     ACADEMIC_PREFIX,
     ARCHIVE_FORM,
+    archive_as_printed,
     COPY_COUNT_SHAPE,
     NUMBER_SHAPE,
     SYMBOL_SHAPE,
@@ -41,6 +42,7 @@ from tbkl_gen.nd30.grammar import (
     is_drafter,
     archive_holds,
     printed_archive,
+    split_archive,
 )
 from tbkl_gen.nd30.text_width import text_width_mm
 from tbkl_gen.word.columns import issuer_column_mm
@@ -323,29 +325,33 @@ class _Checker:
         """Check the archive line as typed; return whether it follows the decree."""
         path = ("luu",)
         text = " ".join(luu.split())
+        typed = self.fix(path, "bỏ phần công cụ tự in", archive_content)
         if text.startswith(("-", "–")):
-            self.warn(path, "không gõ “-” đầu dòng lưu", "công cụ tự thêm “- Lưu:”", "punctuation")
+            self.warn(path, "không gõ “-” đầu dòng lưu", "công cụ tự thêm “- Lưu:”", "punctuation", typed)
             text = text.lstrip("-– ")
         if re.match(r"^lưu\s*:?", text, re.IGNORECASE):
-            self.warn(path, "không gõ chữ “Lưu:”", "công cụ tự thêm “Lưu:”; viết luu: VT, KGVX", "punctuation")
+            self.warn(path, "không gõ chữ “Lưu:”", "công cụ tự thêm “Lưu:”; viết luu: VT, KGVX", "punctuation", typed)
             text = re.sub(r"^lưu\s*:?\s*", "", text, flags=re.IGNORECASE)
         if text.endswith((";", ".", ",")):
-            self.warn(path, f"không gõ “{text[-1]}” cuối dòng lưu", "công cụ tự thêm “.”", "punctuation")
+            self.warn(path, f"không gõ “{text[-1]}” cuối dòng lưu", "công cụ tự thêm “.”", "punctuation", typed)
             text = text.rstrip(";., ")
         if not text.startswith("VT"):
             fixed = vn.upper(text) if vn.upper(text).startswith("VT") else f"VT, {text}" if text else "VT, KGVX"
             self.error(path, f"dòng lưu phải bắt đầu bằng “VT” (Văn thư), nhưng gặp “{shown(luu)}”", f"viết luu: {fixed}", "archive")
         elif re.match(r"^VT\s+\S", text):
-            self.error(path, "thiếu dấu phẩy sau “VT” trong dòng lưu", f"viết luu: VT, {text[2:].strip()}", "archive")
+            fix = self.fix(path, "thêm dấu phẩy sau “VT”", lambda raw: f"VT, {archive_content(raw)[2:].strip()}")
+            self.error(path, "thiếu dấu phẩy sau “VT” trong dòng lưu", f"viết luu: VT, {text[2:].strip()}", "archive", fix)
         elif not re.match(r"^VT,\s*\S", text):
             self.error(path, "dòng lưu cần chữ viết tắt của đơn vị soạn thảo sau “VT, ”", "ví dụ luu: VT, KGVX", "archive")
         elif not is_archive(archive_content(luu)):
-            self.error(
-                path,
-                f"dòng lưu “{shown(luu)}” không đúng dạng “{ARCHIVE_FORM}”",
-                "đơn vị viết tắt in hoa, cách nhau “, ”; ví dụ luu: VT, KGVX hoặc VT, NN&MT, KGVX, NC.Châu 05",
-                "archive",
-            )
+            printed = archive_as_printed(archive_content(luu))
+            if printed is not None and is_archive(printed):
+                # the importer reads an original's line the same way (nd30.grammar.archive_as_printed)
+                hint = f"viết luu: {printed}"
+                fix = self.fix(path, f"viết dòng lưu như khi in: {printed}", lambda raw: archive_as_printed(archive_content(raw)))
+            else:
+                hint, fix = "đơn vị viết tắt in hoa, cách nhau “, ”; ví dụ luu: VT, KGVX hoặc VT, NN&MT, KGVX, NC.Châu 05", None
+            self.error(path, f"dòng lưu “{shown(luu)}” không đúng dạng “{ARCHIVE_FORM}”", hint, "archive", fix)
         else:
             return True
         return False
@@ -377,6 +383,7 @@ class _Checker:
                     f"dòng luu “{shown(self.notice.luu)}” đã ghi {what}",
                     "chỉ ghi đơn vị ở luu, người soạn thảo ở nguoi_soan, số bản ở so_ban",
                     "archive",
+                    self.fix(("luu",), "chỉ giữ đơn vị ở dòng lưu", lambda raw: _units_only(raw, drafter or None, copies or None)),
                 )
                 return
         printed = printed_archive(archive_content(self.notice.luu), drafter or None, copies or None)
@@ -671,6 +678,15 @@ def _wrapped(text: str) -> tuple[str, str] | None:
         f"cả giá trị {stripped[0]}{shown(stripped[1:-1])}{stripped[-1]} nằm trong {quotes}, sẽ in ra cả hai {marks}",
         f"YAML không cần {quotes} này; xóa dấu {stripped[0]} ở đầu và dấu {stripped[-1]} ở cuối",
     )
+
+
+def _units_only(luu: str, drafter: str | None, copies: str | None) -> str | None:
+    """Return the archive line's units when the line names the same drafter and copies as their own fields, else None."""
+    printed = archive_as_printed(archive_content(luu))
+    split = split_archive(printed) if printed is not None else None
+    if split is None or (split[1] or None, split[2] or None) != (drafter, copies):
+        return None
+    return split[0]
 
 
 def _unwrapped(text: str) -> str | None:

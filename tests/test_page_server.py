@@ -220,7 +220,7 @@ def test_the_workspace_lists_notices_defaults_recipients_and_signers(client: Tes
 def test_opening_a_notice_gives_its_text_data_and_version(client: TestClient) -> None:
     notice = opened(client)
     assert notice["text"] == NOTICE
-    assert notice["data"]["ngay_hop"] == "2026-03-12"
+    assert notice["data"]["ngay_hop"] == "12/03/2026"  # shown as Vietnamese write it; the file keeps its form
     assert notice["data"]["noi_dung"][1] == {"khoan": "Sở Khoa học và Công nghệ chủ trì."}
     assert len(notice["version"]) == 64
 

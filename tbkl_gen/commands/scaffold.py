@@ -148,8 +148,8 @@ def new_notice(root: Path, title: str, today: dt.date | None = None, name: str |
         "noi_nhan_them": ["Như thành phần dự họp"],
     }
     comments = {
-        ("ngay",): "dự thảo: chỉ năm; khi ban hành ghi đủ, ví dụ 2026-03-14",
-        ("ngay_hop",): "ngày họp, ví dụ 2026-03-12",
+        ("ngay",): "dự thảo: chỉ năm; khi ban hành ghi đủ, ví dụ 14/3/2026",
+        ("ngay_hop",): "ngày họp, ví dụ 12/3/2026",
         ("noi_nhan_them",): "thêm vào trước nơi nhận mặc định trong tbkl.yaml",
     }
     relative_schema = "../../" + SCHEMA_FILE

@@ -448,13 +448,9 @@ class _Reader:
         kept whole in `luu`, where `tbkl check` names what is wrong with it.
         """
         content = grammar.archive_content(content)
-        printed = content
-        for rewrite in _ARCHIVE_REWRITES:
-            if grammar.split_archive(printed) is not None:
-                break
-            printed = rewrite(printed)
-        split = grammar.split_archive(printed)
-        if split is None:
+        printed = grammar.archive_as_printed(content)
+        split = grammar.split_archive(printed) if printed is not None else None
+        if printed is None or split is None:
             return {"luu": content}
         if printed != content:
             self.report.add(CORRECTION, at, f"dòng Lưu «{content}» viết lại thành «{printed}»")
@@ -625,33 +621,6 @@ def _lines_of(paras: list[Para]) -> list[str]:
 def _recipient(line: str) -> str:
     text = re.sub(r"^[-–—•+]\s*", "", line)
     return text.rstrip(" ;.,")
-
-
-def _drafter_in_brackets(content: str) -> str:
-    """Return "VT, KGVX, Thập" for "VT, KGVX (Thập)": a drafter's mark is printed after a comma."""
-    match = re.match(r"^(.*\S)\s*\(([^()]*)\)$", content)
-    if match is None or not grammar.is_drafter(match.group(2).strip()):
-        return content
-    return f"{match.group(1)}, {match.group(2).strip()}"
-
-
-def _drafter_after_stop(content: str) -> str:
-    """Return "VT, XDCT, Khánh" for "VT, XDCT. Khánh": the name after a full stop and a space."""
-    return re.sub(r"^(VT(?:, [^,.]+)+)\.\s+(\S.*)$", r"\1, \2", content)
-
-
-def _bare_copies(content: str) -> str:
-    """Return "VT, KGVX, Sơn (05)" for "VT, KGVX, Sơn 05" or "…, Sơn, 05": copies are printed in brackets."""
-    return re.sub(r"(?:,\s*|\s+)(\d{1,4})$", r" (\1)", content)
-
-
-def _drafter_after_space(content: str) -> str:
-    """Return "VT, KGVX, Sơn" for "VT, KGVX Sơn" (a name typed on the line below the archive line, say)."""
-    return re.sub(r"^(VT(?:, [^\s,]+)+) (?!\()(\S.*)$", r"\1, \2", content)
-
-
-_ARCHIVE_REWRITES = (_drafter_in_brackets, _drafter_after_stop, _bare_copies, _drafter_after_space)
-"""How offices type the drafter and the copies otherwise than printed, tried in turn and together."""
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -11,6 +11,7 @@ they are read. The server binds 127.0.0.1 unless told otherwise.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import base64
 import hashlib
 import hmac
@@ -38,6 +39,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tbkl_gen.errors import OutputFailed, Problem, TbklError
+from tbkl_gen.nd30.words import date_parts
 from tbkl_gen.page import engine
 from tbkl_gen.page.preview import labels, page_html
 from tbkl_gen.page.yamlsave import editable, updated
@@ -425,8 +427,14 @@ _CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script
 
 
 def _year(value: Any) -> int | None:
-    text = str(value) if value is not None else ""
-    return int(text[:4]) if text[:4].isdigit() else None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.year
+    if isinstance(value, dict):
+        value = value.get("nam")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    parts = date_parts(value) if isinstance(value, str) else None
+    return parts[0] if parts else None
 
 
 def _plain_value(value: Any) -> Any:

@@ -29,6 +29,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString, ScalarString
 
 from tbkl_gen.errors import Fix
+from tbkl_gen.nd30.words import date_parts, shown_date
 from tbkl_gen.notice.fields import declared
 from tbkl_gen.notice.model import BLOCK_CLASSES, BLOCK_KEYS, EXTEND_KEY, CoQuan, NgayThang, NguoiKy, Notice
 
@@ -78,7 +79,7 @@ def load_document(text: str) -> Any:
 
 
 def editable(text: str) -> dict[str, Any] | None:
-    """Return the source's data as plain JSON-able values for the page (dates as ISO text).
+    """Return the source's data as plain JSON-able values for the page (a date YAML read as dd/mm/yyyy).
 
     None when the file holds no mapping: the page must not turn it into one.
     """
@@ -92,8 +93,10 @@ def _plain(value: Any) -> Any:
         return {str(key): _plain(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_plain(item) for item in value]
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, dt.datetime):
         return value.isoformat()
+    if isinstance(value, dt.date):
+        return shown_date(value.year, value.month, value.day)  # the page shows dates as Vietnamese write them
     if isinstance(value, str):
         return str(value)
     return value
@@ -265,9 +268,19 @@ def _same(old: Any, new: Any) -> bool:
         return type(old) is type(new) and old == new
     if old is None or new is None:
         return (old is None or old == "") and (new is None or new == "")
-    if isinstance(old, (dt.date, dt.datetime)):
+    if isinstance(old, dt.datetime):
         return old.isoformat() == str(new)
+    if isinstance(old, dt.date):
+        # the page shows 2026-04-21 as 21/04/2026: the same date, kept as the drafter wrote it
+        return old.isoformat() == str(new) or date_parts(str(new)) == (old.year, old.month, old.day)
+    if isinstance(old, str) and not isinstance(old, ScalarString) and old == new and _misread(old):
+        return False  # `NO` plain, which YAML 1.1 (tbkl) reads as false: written anew, in quotes
     return str(old) == str(new) and isinstance(old, str) == isinstance(new, str)
+
+
+def _misread(plain: str) -> bool:
+    """Return whether YAML 1.1 reads this text, written plain, as something else than text."""
+    return _RESOLVER.resolve(yaml.ScalarNode, plain, (True, False)) != "tag:yaml.org,2002:str"
 
 
 def _head(item: Any) -> tuple[Any, ...]:

@@ -306,9 +306,9 @@ const SECTIONS = [
     { path: "so", label: "Số", kind: "text", placeholder: "để trống khi còn là dự thảo (in “Số:      /…”)", keepEmpty: true },
     { path: "ky_hieu", label: "Ký hiệu", kind: "text", placeholder: "tự động: TB- và chữ viết tắt" },
     { path: "dia_danh", label: "Địa danh", kind: "text" },
-    { path: "ngay", label: "Ngày ban hành", kind: "text", placeholder: "2026-06-19",
-      hint: "đủ ngày: 2026-06-19; dự thảo để trống ngày: 2026-06; để trống ngày và tháng: 2026" },
-    { path: "ngay_hop", label: "Ngày họp", kind: "text", placeholder: "2026-06-19" },
+    { path: "ngay", label: "Ngày ban hành", kind: "text", date: true, placeholder: "19/6/2026",
+      hint: "đủ ngày: 19/6/2026; dự thảo để trống ngày: 6/2026; để trống ngày và tháng: 2026" },
+    { path: "ngay_hop", label: "Ngày họp", kind: "text", date: true, placeholder: "19/6/2026" },
     { path: "do_khan", label: "Độ khẩn", kind: "select", options: [["", "(không khẩn)"], ["KHẨN", "KHẨN"], ["THƯỢNG KHẨN", "THƯỢNG KHẨN"], ["HỎA TỐC", "HỎA TỐC"]] },
   ] },
   { legend: "Trích yếu", fields: [
@@ -411,6 +411,7 @@ function drawField(field) {
     });
     input.addEventListener("focus", () => { state.lastField = input; });
     row.append(input);
+    if (field.date) row.append(datePicker(input));
     if (inherited !== undefined) {
       const reset = Object.assign(document.createElement("button"), { type: "button", className: "icon reset", textContent: "↺", title: "Dùng giá trị mặc định của văn phòng" });
       reset.addEventListener("click", () => {
@@ -429,6 +430,32 @@ function drawField(field) {
   if (field.hint) control.append(Object.assign(document.createElement("div"), { className: "hint", textContent: field.hint }));
   updateInherited(wrapper, field);
   return wrapper;
+}
+
+// A calendar beside a date's text: it shows the date the text holds and writes the one picked
+// back as Vietnamese write it, dd/mm/yyyy (the source keeps whatever form the drafter typed).
+const DAY_FIRST = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/;
+const YEAR_FIRST = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$/;
+
+function isoOf(text) {
+  const day = DAY_FIRST.exec(text || "");
+  const iso = YEAR_FIRST.exec(text || "");
+  const [y, m, d] = day ? [day[3], day[2], day[1]] : iso ? [iso[1], iso[2], iso[3]] : [];
+  return y ? `${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}` : "";
+}
+
+function datePicker(input) {
+  const picker = Object.assign(document.createElement("input"), { type: "date", className: "date-picker", title: "Chọn ngày trên lịch" });
+  picker.setAttribute("aria-label", "Chọn ngày trên lịch");
+  picker.value = isoOf(input.value);
+  input.addEventListener("input", () => { picker.value = isoOf(input.value); });
+  picker.addEventListener("change", () => {
+    if (!picker.value) return;
+    const [y, m, d] = picker.value.split("-");
+    input.value = `${d}/${m}/${y}`;
+    input.dispatchEvent(new Event("input"));
+  });
+  return picker;
 }
 
 function updateInherited(wrapper, field) {
@@ -885,6 +912,7 @@ function showProblems(problems, errors, warnings) {
     const target = problem.own && problem.field ? fieldElement(problem.field) : null;
     element.textContent = (problem.severity === "canh_bao" ? "Cảnh báo: " : "") + words;
     element.dataset.field = problem.field;
+    const fixButton = problem.own && problem.fix ? drawFixButton(problem.fix) : null;
     if (target) {
       if (problem.severity !== "canh_bao") target.classList.add("has-error");
       if (target.classList.contains("field")) $(".control", target).append(element);
@@ -894,11 +922,50 @@ function showProblems(problems, errors, warnings) {
       element.textContent = problem.own ? `${problem.line ? `dòng ${problem.line}: ` : ""}${problem.field ? problem.field + ": " : ""}${words}` : problem.text;
       general.append(element);
     }
+    if (fixButton) element.append(" ", fixButton);
   }
   const counts = $("#counts");
   counts.hidden = false;
   counts.textContent = errors || warnings ? `${errors} lỗi, ${warnings} cảnh báo` : "Không có lỗi";
   counts.className = "counts" + (errors ? " has-errors" : warnings ? " has-warnings" : "");
+}
+
+// A problem with one right fix carries it (the same fix `tbkl check --fix` applies): an edit of
+// the notice's data at a path, applied here to the editor's state; saving writes it into the file
+// keeping its comments, as every other edit.
+function drawFixButton(fix) {
+  const button = Object.assign(document.createElement("button"), { type: "button", className: "fix", textContent: "Sửa", title: fix.title });
+  button.setAttribute("aria-label", `Sửa: ${fix.title}`);
+  button.addEventListener("click", (event) => { event.stopPropagation(); applyFix(fix); });
+  return button;
+}
+
+function withFix(data, fix) {
+  const copy = JSON.parse(JSON.stringify(data));
+  let parent = copy;
+  for (const part of fix.path.slice(0, -1)) {
+    if (parent === null || typeof parent !== "object" || !(part in parent)) return null;
+    parent = parent[part];
+  }
+  const last = fix.path[fix.path.length - 1];
+  if (parent === null || typeof parent !== "object" || !(last in parent)) return null;
+  if (!fix.rename) { parent[last] = fix.value; return copy; }
+  if (Array.isArray(parent) || typeof fix.value !== "string" || fix.value in parent) return null;
+  const entries = Object.entries(parent).map(([key, value]) => [key === last ? fix.value : key, value]);
+  for (const key of Object.keys(parent)) delete parent[key];
+  for (const [key, value] of entries) parent[key] = value;
+  return copy;
+}
+
+function applyFix(fix) {
+  const next = withFix(currentData(), fix);
+  if (next === null) { status("Không sửa được: nội dung đã đổi, hãy kiểm tra lại"); return; }
+  state.data = next;
+  state.tree = fromBlocks(Array.isArray(next.noi_dung) ? next.noi_dung : []);
+  state.current = null;
+  drawForm();
+  changed();
+  status(`Đã sửa: ${fix.title}`);
 }
 
 // --- saving, downloads, the exact page ---------------------------------------------------------
