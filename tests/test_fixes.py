@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,98 @@ def test_each_slip_is_fixed_in_place(tmp_path: Path, right: str, wrong: str, fix
     assert after == text.replace(right, fixed, 1)
     if not wrong.endswith(("NO", "012")):  # a signer "NO", a number "012": read right now, the decree's checks still speak
         assert result.exit_code == 0, result.output
+
+
+# --- a dozen slipped sources: every notice of the repository, slipped three ways ------------------
+
+
+def _label(text: str, typed: str) -> str:
+    """Type a label in front of the first numbered block (its text on the key's line or the next)."""
+    match = re.search(r"^(\s*- (?:khoan|muc): )(.*)$", text, re.MULTILINE)
+    assert match, "no numbered block"
+    if match[2].startswith((">", "|")):
+        after = re.compile(r"^(\s+)(\S)", re.MULTILINE).search(text, match.end() + 1)
+        assert after
+        return text[: after.start(2)] + typed + " " + text[after.start(2) :]
+    value = match[2]
+    quoted = value.startswith('"')
+    inner = value[1:] if quoted else value
+    return text[: match.start(2)] + ('"' if quoted else "") + typed + " " + inner + text[match.end(2) :]
+
+
+def _meeting(text: str, form: str) -> str:
+    def written(match: re.Match[str]) -> str:
+        year, month, day = match[1], int(match[2]), int(match[3])
+        return f"ngay_hop: {form.format(d=day, m=month, y=year)}"
+
+    return re.sub(r"^ngay_hop: (\d{4})-(\d{2})-(\d{2})", written, text, count=1, flags=re.MULTILINE)
+
+
+def _archive(text: str) -> str:
+    drafter = re.search(r"^nguoi_soan: (\S+)\n", text, re.MULTILINE)
+    if drafter:  # the line as the original writes it: the drafter in brackets after the unit
+        text = text.replace(drafter[0], "")
+        return re.sub(r"^luu: (.*)$", lambda m: f"luu: {m[1]}({drafter[1]})", text, count=1, flags=re.MULTILINE)
+    return re.sub(r"^luu: (.*)$", lambda m: f'luu: "Lưu: {m[1]}."', text, count=1, flags=re.MULTILINE)
+
+
+def _gap(text: str) -> str:
+    match = re.search(r"^(\s+- (?:khoan: |diem: |gach: )?)([^\s>|\"].{10,}?) (\S)", text, re.MULTILINE)
+    assert match
+    return text[: match.end(2)] + "  " + text[match.end(2) + 1 :]
+
+
+VARIANTS = {
+    "A": lambda t: _meeting(_label(re.sub(r"^dia_danh: (.*)$", r"dia_danh: “\1”", t, count=1, flags=re.MULTILINE), "1."), "{d}.{m}.{y}"),
+    "B": lambda t: _archive(
+        _gap(
+            re.sub(
+                r'^ngay: "(\d{4})-0?(\d+)"',
+                r"ngay: tháng \2 năm \1",
+                t.replace("\ndia_danh:", "\ndia_dahn:", 1),
+                count=1,
+                flags=re.MULTILINE,
+            )
+        )
+    ),
+    "C": lambda t: _meeting(
+        _label(
+            re.sub(r"^dia_danh: (.*)$", lambda m: "dia_danh: " + unicodedata.normalize("NFD", m[1]), t, count=1, flags=re.MULTILINE), "a)"
+        ),
+        "{y}/{m}/{d}",
+    ),
+}
+REPOSITORY_NOTICES = sorted((ROOT / "notices").rglob("*.yaml"))
+
+
+def test_fix_on_a_dozen_slipped_notices_leaves_what_check_passes_printing_the_same_text(tmp_path: Path) -> None:
+    originals, slipped_folder = tmp_path / "goc", tmp_path / "truot"
+    pairs = []
+    for notice in REPOSITORY_NOTICES:
+        text = notice.read_text(encoding="utf-8")
+        for name, slip in VARIANTS.items():
+            stem = f"{notice.stem}-{name}.yaml"
+            (originals / notice.parent.name).mkdir(parents=True, exist_ok=True)
+            (slipped_folder / notice.parent.name).mkdir(parents=True, exist_ok=True)
+            (originals / notice.parent.name / stem).write_text(text, encoding="utf-8")
+            wrong = slip(text)
+            assert wrong != text
+            (slipped_folder / notice.parent.name / stem).write_text(wrong, encoding="utf-8")
+            pairs.append((f"{notice.parent.name}/{stem}", wrong))
+    assert len(pairs) >= 12
+    before = render_cli(["check", "--strict", "."], cwd=slipped_folder)
+    assert before.exit_code == 1
+    slipped_files = {line.split(":", 1)[0] for line in before.output.splitlines() if line.endswith(")") or ": " in line}
+    assert {name for name, _ in pairs} <= slipped_files, before.output  # every file has something to fix
+
+    result = render_cli(["check", "--fix", "--strict", "."], cwd=slipped_folder)
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == f"Đã kiểm tra {len(pairs)} tệp: 0 lỗi, 0 cảnh báo."
+    fixed_lines = [line for line in result.output.splitlines() if ": đã sửa: " in line]
+    assert {line.split(":", 1)[0] for line in fixed_lines} == {name for name, _ in pairs}
+    for name, wrong in pairs:
+        after = (slipped_folder / name).read_text(encoding="utf-8")
+        assert comments(unicodedata.normalize("NFC", after)) == comments(unicodedata.normalize("NFC", wrong)), name
+        assert keys(after) == [key.replace("dia_dahn", "dia_danh") for key in keys(wrong)], name
+        assert printed(slipped_folder, name) == printed(originals, name), name

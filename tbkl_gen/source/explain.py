@@ -417,7 +417,7 @@ def _expected(kind: str, name: str) -> str:
         "dict_type": "bảng khóa–giá trị",
         "model_type": "bảng khóa–giá trị (các dòng “khoa: giá trị” thụt lề bên dưới)",
         "model_attributes_type": "bảng khóa–giá trị (các dòng “khoa: giá trị” thụt lề bên dưới)",
-        "date_type": "ngày dạng YYYY-MM-DD",
+        "date_type": "ngày dạng ngày/tháng/năm",
     }.get(kind, "giá trị khác")
 
 
