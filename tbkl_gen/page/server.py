@@ -39,7 +39,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tbkl_gen.errors import OutputFailed, Problem, TbklError
-from tbkl_gen.nd30.words import date_parts
+from tbkl_gen.nd30.words import date_parts, shown_date
 from tbkl_gen.page import engine
 from tbkl_gen.page.preview import labels, page_html
 from tbkl_gen.page.yamlsave import editable, updated
@@ -236,7 +236,7 @@ class Page:
                     "path": self.shown(path),
                     "nam": _year(ngay),
                     "so": None if data.get("so") in (None, "") else str(data.get("so")),
-                    "ngay": _plain_value(ngay),
+                    "ngay": _shown_day(ngay),
                     "trich_yeu": str(data.get("trich_yeu") or ""),
                     "doc_duoc": source is not None,
                 }
@@ -435,6 +435,18 @@ def _year(value: Any) -> int | None:
         return value
     parts = date_parts(value) if isinstance(value, str) else None
     return parts[0] if parts else None
+
+
+def _shown_day(value: Any) -> Any:
+    """Return the date for the list of notices as Vietnamese write it (dd/mm/yyyy); text as written."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return shown_date(value.year, value.month, value.day)
+    if isinstance(value, dict) and isinstance(value.get("nam"), int):
+        month, day = value.get("thang"), value.get("ngay")
+        return shown_date(
+            value["nam"], month if isinstance(month, int) else None, day if isinstance(day, int) and isinstance(month, int) else None
+        )
+    return _plain_value(value)
 
 
 def _plain_value(value: Any) -> Any:
