@@ -24,7 +24,15 @@ from tbkl_gen.notice.model import BLOCK_CLASSES, Notice
 from tbkl_gen.nd30 import authority as signing
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.document_types import THONG_BAO
-from tbkl_gen.nd30.format import ADDRESSEE_HEAD, END_MARK, END_MARK_NOT_AFTER, PRINTED_ISSUER_SIZE
+from tbkl_gen.nd30.format import (
+    ADDRESSEE_HEAD,
+    ARCHIVE_PREFIX,
+    ARCHIVE_WORD,
+    END_MARK,
+    END_MARK_NOT_AFTER,
+    PRINTED_ISSUER_SIZE,
+    RECIPIENTS_HEAD,
+)
 from tbkl_gen.nd30.grammar import (
     ADDRESSEE_LINE,
     addressee,
@@ -305,7 +313,7 @@ class _Checker:
                 self.error(path, "dòng “Lưu” không nằm trong noi_nhan", "ghi vào khóa luu, ví dụ luu: VT, KGVX", "archive")
                 continue
             if stripped.lower().rstrip(":").strip() == "nơi nhận":
-                self.warn(path, "không gõ “Nơi nhận:”", "công cụ tự in dòng “Nơi nhận:”; xóa mục này", "punctuation")
+                self.warn(path, f"không gõ “{RECIPIENTS_HEAD}”", f"công cụ tự in dòng “{RECIPIENTS_HEAD}”; xóa mục này", "punctuation")
                 continue
             if stripped.startswith(("-", "–", "+", "•")):
                 self.warn(path, f"không gõ “{stripped[0]}” đầu dòng nơi nhận", "công cụ tự thêm dấu “-”", "punctuation")
@@ -327,10 +335,10 @@ class _Checker:
         text = " ".join(luu.split())
         typed = self.fix(path, "bỏ phần công cụ tự in", archive_content)
         if text.startswith(("-", "–")):
-            self.warn(path, "không gõ “-” đầu dòng lưu", "công cụ tự thêm “- Lưu:”", "punctuation", typed)
+            self.warn(path, "không gõ “-” đầu dòng lưu", f"công cụ tự thêm “{ARCHIVE_PREFIX.strip()}”", "punctuation", typed)
             text = text.lstrip("-– ")
         if re.match(r"^lưu\s*:?", text, re.IGNORECASE):
-            self.warn(path, "không gõ chữ “Lưu:”", "công cụ tự thêm “Lưu:”; viết luu: VT, KGVX", "punctuation", typed)
+            self.warn(path, f"không gõ chữ “{ARCHIVE_WORD}”", f"công cụ tự thêm “{ARCHIVE_WORD}”; viết luu: VT, KGVX", "punctuation", typed)
             text = re.sub(r"^lưu\s*:?\s*", "", text, flags=re.IGNORECASE)
         if text.endswith((";", ".", ",")):
             self.warn(path, f"không gõ “{text[-1]}” cuối dòng lưu", "công cụ tự thêm “.”", "punctuation", typed)
@@ -608,7 +616,7 @@ def _number_hint(number: str) -> str:
     if len(number) > 12:
         return "số văn bản có nhiều nhất 6 chữ số"
     if "/" in number:
-        return "chỉ ghi số ở so; ký hiệu (như TB-UBND) ghi ở ky_hieu hoặc để công cụ tự tạo"
+        return f"chỉ ghi số ở so; ký hiệu (như {THONG_BAO.symbol('UBND')}) ghi ở ky_hieu hoặc để công cụ tự tạo"
     if number.isdecimal():
         value = int(number)
         if value == 0:
@@ -625,10 +633,10 @@ def _symbol_hint(symbol: str) -> str:
         return f"không gõ “/”: công cụ tự thêm; viết ky_hieu: {symbol.lstrip('/')}"
     fixed = re.sub(r"\s*-\s*", "-", vn.upper(symbol).strip())
     if not fixed.startswith(THONG_BAO.code + "-"):
-        return "ký hiệu của thông báo bắt đầu bằng “TB-”, ví dụ TB-UBND; hoặc bỏ ky_hieu để công cụ tự tạo"
+        return f"ký hiệu của thông báo bắt đầu bằng “{THONG_BAO.symbol('')}”, ví dụ {THONG_BAO.symbol('UBND')}; hoặc bỏ ky_hieu để công cụ tự tạo"
     if SYMBOL_SHAPE.match(fixed):
         return f"viết ky_hieu: {fixed}"
-    return "ký hiệu là TB- và chữ viết tắt in hoa của cơ quan, nối bằng “-”, không có khoảng trắng"
+    return f"ký hiệu là {THONG_BAO.symbol('')} và chữ viết tắt in hoa của cơ quan, nối bằng “-”, không có khoảng trắng"
 
 
 # --- the slips' grammars ----------------------------------------------------------------------

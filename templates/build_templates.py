@@ -571,7 +571,7 @@ CORE_XML = (
     '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
     'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
     'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-    "<dc:title>THÔNG BÁO {{ trich_yeu }}</dc:title><dc:creator>tbkl-gen</dc:creator>"
+    "<dc:title>" + THONG_BAO.title + " {{ trich_yeu }}</dc:title><dc:creator>tbkl-gen</dc:creator>"
     "<dc:language>vi-VN</dc:language>"
     '<dcterms:created xsi:type="dcterms:W3CDTF">2020-03-05T00:00:00Z</dcterms:created>'
     '<dcterms:modified xsi:type="dcterms:W3CDTF">2020-03-05T00:00:00Z</dcterms:modified>'

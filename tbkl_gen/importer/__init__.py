@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from tbkl_gen.errors import OutputFailed, OutputLocked, WordFileRefused
+from tbkl_gen.nd30.document_types import THONG_BAO
 from tbkl_gen.importer.document import CannotImport, converted_doc, dropped_content, open_document
 from tbkl_gen.wordfile import refuse_unless_regular
 from tbkl_gen.importer.emit import notice_yaml
@@ -161,7 +162,7 @@ def source_text(
     except RecursionError:
         raise CannotImport(path, "cấu trúc tệp lồng quá sâu") from None
     if parts.title is None:
-        raise CannotImport(path, "không tìm thấy tên loại «THÔNG BÁO» trên một dòng riêng: không đọc được như một thông báo")
+        raise CannotImport(path, f"không tìm thấy tên loại «{THONG_BAO.title}» trên một dòng riêng: không đọc được như một thông báo")
     decomposed = sum(any(not unicodedata.is_normalized("NFC", run.raw) for run in para.runs) for para in doc.body)
     if decomposed:
         report.add(CORRECTION, "toàn văn", f"{decomposed} đoạn gõ chữ tổ hợp (NFD) chuyển thành chữ dựng sẵn (NFC)")

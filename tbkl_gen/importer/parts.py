@@ -26,12 +26,12 @@ from tbkl_gen.nd30 import grammar
 from tbkl_gen.nd30.authority import PRINTED_LINE as PRINTED_AUTHORITY_LINE
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.document_types import THONG_BAO
-from tbkl_gen.nd30.format import END_MARK, NATIONAL_NAME
+from tbkl_gen.nd30.format import ARCHIVE_PREFIX, END_MARK, NATIONAL_NAME
 from tbkl_gen.notice.model import URGENCY_LEVELS
 
 _NUMBER = re.compile(r"^Số\s*:\s*(?P<num>[^/]*?)\s*/\s*(?P<sym>\S.*?)\s*$")
 _DATE = re.compile(
-    r"^(?P<place>[^,]+?)\s*,\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?\s*năm\s*(?P<year>\d{4})\s*\.?$",
+    "^(?P<place>" + grammar.PLACE + r"?)\s*,\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?\s*năm\s*(?P<year>\d{4})\s*\.?$",
     re.IGNORECASE,
 )
 _MEETING = re.compile(
@@ -75,7 +75,7 @@ def _split_title(document, report: FileReport) -> set[etree._Element]:  # noqa: 
     body = document.element.find(W + "body")
     if body is None:
         return tails
-    headings = {"THONGBAO": "«THÔNG BÁO» và trích yếu", fold(NATIONAL_NAME): "Quốc hiệu và Tiêu ngữ"}
+    headings = {fold(THONG_BAO.title): f"«{THONG_BAO.title}» và trích yếu", fold(NATIONAL_NAME): "Quốc hiệu và Tiêu ngữ"}
     for index, para in enumerate(list(body.iter(W + "p"))[:60]):
         breaks = [b for b in para.iter(W + "br") if b.get(W + "type") in (None, "textWrapping")]
         if not breaks:
@@ -198,7 +198,7 @@ class _Reader:
         number: str | None = None
         symbol: str | None = None
         if para is None:
-            self.report.add(WARNING, "phần đầu", "không tìm thấy dòng «Số: …/TB-…»")
+            self.report.add(WARNING, "phần đầu", f"không tìm thấy dòng «Số: …/{THONG_BAO.symbol('…')}»")
         else:
             self.use(para)
             match = _NUMBER.match(para.norm)
@@ -269,10 +269,10 @@ class _Reader:
         """
         parts = self.parts
         if parts.title is None:
-            self.report.add(WARNING, "phần đầu", "không tìm thấy tên loại «THÔNG BÁO»")
+            self.report.add(WARNING, "phần đầu", f"không tìm thấy tên loại «{THONG_BAO.title}»")
         self.use(*parts.summary)
         if not parts.summary:
-            self.report.add(WARNING, "phần đầu", "không tìm thấy trích yếu dưới «THÔNG BÁO»")
+            self.report.add(WARNING, "phần đầu", f"không tìm thấy trích yếu dưới «{THONG_BAO.title}»")
             return ""
         at = self.where(parts.summary[0])
         typed: list[list[Char]] = []
@@ -431,7 +431,7 @@ class _Reader:
             else:
                 recipients.append(_recipient(line))
         if archive is None:
-            self.report.add(WARNING, "nơi nhận", "không tìm thấy dòng «- Lưu: …»")
+            self.report.add(WARNING, "nơi nhận", f"không tìm thấy dòng «{ARCHIVE_PREFIX}…»")
             return recipients, {"luu": ""}
         if extra:
             archive = f"{archive} {' '.join(extra)}"

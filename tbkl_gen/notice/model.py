@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Union, get_args
 
 from tbkl_gen.nd30.document_types import THONG_BAO, DocumentType
+from tbkl_gen.nd30.format import ADDRESSEE_HEAD, ARCHIVE_WORD
 from tbkl_gen.nd30.words import DATE_PATTERN, FULL_DATE_PATTERN, date_parts
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice.fields import SourceKey, Spec, Unsure, spec
@@ -197,7 +198,9 @@ class Header:
         default=None,
         metadata=spec("Số văn bản; để trống khi là dự thảo (văn thư cấp số sau khi ký).", label="số văn bản", digits_as_text=True),
     )
-    ky_hieu: str | None = field(default=None, metadata=spec('Ký hiệu; mặc định "TB-" + chữ viết tắt của cơ quan.', label="ký hiệu văn bản"))
+    ky_hieu: str | None = field(
+        default=None, metadata=spec(f'Ký hiệu; mặc định "{THONG_BAO.symbol("")}" + chữ viết tắt của cơ quan.', label="ký hiệu văn bản")
+    )
     dia_danh: str = field(
         metadata=spec('Địa danh nơi cơ quan đóng trụ sở: "Quảng Nam".', label="địa danh", example="dia_danh: Quảng Nam", min_length=1)
     )
@@ -241,7 +244,7 @@ class Recipients:
         default=(),
         metadata=spec(
             'Nơi nhận ở dòng "Kính gửi" dưới trích yếu (ô 9a): một nơi, hoặc danh sách mỗi nơi một mục; không gõ chữ '
-            '"Kính gửi:", dấu "-" đầu dòng hay ";", "." cuối dòng: công cụ tự thêm.',
+            f'"{ADDRESSEE_HEAD}", dấu "-" đầu dòng hay ";", "." cuối dòng: công cụ tự thêm.',
             label="nơi nhận ở dòng Kính gửi",
             example="kinh_gui: Sở Tài chính",
             lines=True,
@@ -253,7 +256,11 @@ class Recipients:
     )
     luu: str = field(
         metadata=spec(
-            'Dòng lưu, không có chữ "Lưu:": "VT, KGVX".', label="dòng lưu", example="luu: VT, KGVX", min_length=1, stand_in="VT, X"
+            f'Dòng lưu, không có chữ "{ARCHIVE_WORD}": "VT, KGVX".',
+            label="dòng lưu",
+            example="luu: VT, KGVX",
+            min_length=1,
+            stand_in="VT, X",
         )
     )
     nguoi_soan: str | None = field(
