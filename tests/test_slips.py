@@ -22,7 +22,8 @@ from factories import notice_yaml, write_notice
 from tbkl_gen import markup
 from tbkl_gen.samples import SAMPLE_PLACES, SAMPLE_SIGNER
 from tbkl_gen.word import layout
-from tbkl_gen.word.columns import CELL_MARGIN, ISSUER_COLUMN
+from tbkl_gen.nd30.units import WORD_CELL_MARGIN
+from tbkl_gen.word.columns import ISSUER_COLUMN
 
 SUMMARY = re.compile(r"^Đã kiểm tra ")
 
@@ -368,7 +369,7 @@ def test_the_issuer_column_is_the_named_templates(tmp_path: Path) -> None:
 def test_the_templates_are_built_with_the_declared_issuer_columns() -> None:
     for name, width in ISSUER_COLUMN.items():
         form = json.loads((ROOT / "templates" / f"{name}.prepared.json").read_text(encoding="utf-8"))
-        assert form["widths"][0] == width - 2 * CELL_MARGIN, name
+        assert form["widths"][0] == width - 2 * WORD_CELL_MARGIN, name
 
 
 # --- no false positives on the examples and the real notices -----------------------------------
@@ -577,3 +578,16 @@ def test_a_typed_date_placeholder_is_named_as_a_gap(tmp_path: Path, text: str, n
 def test_twenty_in_roman_numerals_is_not_a_placeholder(tmp_path: Path, text: str) -> None:
     write_notice(tmp_path, noi_dung__1=text)
     clean(tmp_path)
+
+
+def test_a_place_mistyped_in_the_workspace_prints_no_stand_in(tmp_path: Path) -> None:
+    """`dia_dahn:` in tbkl.yaml is named once, with its fix; the stand-in "X" of the missing place is never printed."""
+    assert render_cli(["init", "vp"], cwd=tmp_path).exit_code == 0
+    folder = tmp_path / "vp"
+    config = folder / "tbkl.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  dia_danh:", "  dia_dahn:"), encoding="utf-8")
+    assert render_cli(["new", "Kết luận thử", "--ten", "a"], cwd=folder).exit_code == 0
+    result = render_cli(["check"], cwd=folder)
+    assert result.exit_code == 1, result.output
+    assert "“X”" not in result.output
+    assert re.search(r"^tbkl\.yaml:\d+:3: dia_dahn: khóa không hợp lệ “dia_dahn” \(có phải ý bạn là “dia_danh”\?\)$", result.output, re.M)

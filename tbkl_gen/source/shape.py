@@ -16,7 +16,8 @@ from tbkl_gen.errors import Fix, Problem, Severity
 from tbkl_gen.nd30.words import date_parts
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice.model import Notice, from_data
-from tbkl_gen.source.read import Path_, Source, impossible_date
+from tbkl_gen.source.dates import impossible_date
+from tbkl_gen.source.places import Path_, Source
 
 _KEYS = [key for cls in declaration.classes_under(Notice) for key in declaration.declared(cls)]
 # Keys with a default that a drafter may leave empty (`noi_nhan:`, `quyen_han:`) to mean "none";
@@ -76,8 +77,8 @@ def _prepare(source: Source) -> list[Problem]:
     meeting = source.data.get("ngay_hop")
     if isinstance(meeting, str) and ("ngay_hop",) not in source.broken:
         parts = date_parts(meeting)
-        if parts is not None and parts[1] is not None and parts[2] is not None:
-            year, month, day = parts
+        year, month, day = parts if parts is not None else (0, None, None)
+        if month is not None and day is not None:
             try:
                 source.data["ngay_hop"] = dt.date(year, month, day)
             except ValueError:
