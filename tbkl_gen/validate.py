@@ -20,9 +20,11 @@ from tbkl_gen.errors import Problem, Severity
 from tbkl_gen.markup import plain_text, unpaired_marks
 from tbkl_gen.source.dates import impossible_date
 from tbkl_gen.source.places import Path_, Source
+from tbkl_gen.notice.kind import Kind, own_texts
+from tbkl_gen.notice.kinds import kind_of
 from tbkl_gen.notice.model import BLOCK_CLASSES, Notice
 from tbkl_gen.nd30 import words as vn
-from tbkl_gen.nd30.document_types import THONG_BAO
+from tbkl_gen.nd30.document_types import DocumentType
 from tbkl_gen.nd30.format import PRINTED_ISSUER_SIZE
 from tbkl_gen.nd30.grammar import (
     ACADEMIC_PREFIX,
@@ -32,7 +34,6 @@ from tbkl_gen.nd30.grammar import (
     AUTHORITY_PREFIXES,
     COPY_COUNT_SHAPE,
     NUMBER_SHAPE,
-    SYMBOL_SHAPE,
     UNIT_SHAPE,
     UPPER_LETTERS,
     all_caps,
@@ -40,6 +41,7 @@ from tbkl_gen.nd30.grammar import (
     is_archive,
     is_drafter,
     printed_archive,
+    symbol_shape,
 )
 from tbkl_gen.nd30.text_width import text_width_mm
 from tbkl_gen.word.columns import issuer_column_mm
@@ -62,9 +64,10 @@ TWO_LEVEL_GOVERNMENT = dt.date(2025, 7, 1)
 GENERIC_PLACE_WORDS = {"phố", "xã", "trấn"}
 
 
-def validate(notice: Notice, source: Source | None, *, today: dt.date | None = None) -> list[Problem]:
-    """Return every problem of a notice that loaded, in source order."""
-    checker = _Checker(notice, source or Source(path=None, data={}), today or dt.date.today())  # type: ignore[arg-type]
+def validate(notice: Notice, source: Source | None, *, today: dt.date | None = None, kind: Kind | None = None) -> list[Problem]:
+    """Return every problem of a document that loaded (a notice, or a document of another kind), in source order."""
+    kind = kind or kind_of(notice)
+    checker = _Checker(notice, source or Source(path=None, data={}), today or dt.date.today(), kind)  # type: ignore[arg-type]
     checker.run()
     return sorted(checker.problems, key=lambda p: (p.place.line or 0, p.place.column or 0))
 
@@ -87,8 +90,9 @@ def is_collective(title: str) -> bool:
 
 
 class _Checker:
-    def __init__(self, notice: Notice, source: Source, today: dt.date) -> None:
+    def __init__(self, notice: Notice, source: Source, today: dt.date, kind: Kind) -> None:
         self.notice = notice
+        self.kind = kind
         self.source = source
         self.today = today
         self.problems: list[Problem] = []
@@ -107,6 +111,13 @@ class _Checker:
         self.check_recipients()
         self.check_text()
         self.check_slips()
+        self.check_kind()
+
+    def check_kind(self) -> None:
+        """Run the checks the document's kind adds to the shared ones."""
+        for finding in self.kind.checks(self.notice):
+            report = self.error if finding.error else self.warn
+            report(finding.path, finding.message, finding.hint, finding.code)
 
     # --- dates ------------------------------------------------------------------------------
 
@@ -127,7 +138,7 @@ class _Checker:
             latest = _last_day_of_month(day.nam, day.thang)
         else:
             earliest, latest = dt.date(day.nam, 1, 1), dt.date(day.nam, 12, 31)
-        meeting = self.notice.ngay_hop
+        meeting = getattr(self.notice, "ngay_hop", None)
         if latest and meeting and latest < meeting:
             self.error(
                 ("ngay",),
@@ -155,9 +166,11 @@ class _Checker:
         if number is not None and number.strip() and not NUMBER_SHAPE.match(number.strip()):
             self.error(("so",), f"số “{shown(number)}” không đúng dạng", _number_hint(number.strip()), "number")
         symbol = self.notice.symbol
-        if not SYMBOL_SHAPE.match(symbol):
+        if not symbol_shape(self.kind.document_type).match(symbol):
             if self.notice.ky_hieu:
-                self.error(("ky_hieu",), f"ký hiệu “{shown(symbol)}” không đúng dạng", _symbol_hint(symbol), "symbol")
+                self.error(
+                    ("ky_hieu",), f"ký hiệu “{shown(symbol)}” không đúng dạng", _symbol_hint(symbol, self.kind.document_type), "symbol"
+                )
             else:
                 self.error(
                     ("co_quan", "viet_tat"),
@@ -502,8 +515,8 @@ class _Checker:
                     "xóa ký tự này hoặc thay bằng dấu cách thường",
                     "invisible",
                 )
-        summary = self.notice.trich_yeu
-        if all_caps(summary):
+        summary = getattr(self.notice, "trich_yeu", None)
+        if summary and all_caps(summary):
             # A summary in capitals prints against the decree (rule 10): the layout cannot fix it.
             self.error(
                 ("trich_yeu",),
@@ -671,15 +684,20 @@ def _number_hint(number: str) -> str:
     return "số là chữ số Ả Rập từ 01; để trống (so:) khi là dự thảo chưa có số"
 
 
-def _symbol_hint(symbol: str) -> str:
+def _symbol_hint(symbol: str, kind: DocumentType) -> str:
     if symbol.startswith("/"):
         return f"không gõ “/”: công cụ tự thêm; viết ky_hieu: {symbol.lstrip('/')}"
     fixed = re.sub(r"\s*-\s*", "-", vn.upper(symbol).strip())
-    if not fixed.startswith(THONG_BAO.code + "-"):
-        return "ký hiệu của thông báo bắt đầu bằng “TB-”, ví dụ TB-UBND; hoặc bỏ ky_hieu để công cụ tự tạo"
-    if SYMBOL_SHAPE.match(fixed):
+    if not kind.code:
+        if symbol_shape(kind).match(fixed):
+            return f"viết ky_hieu: {fixed}"
+        return f"ký hiệu của {kind.name.lower()} là chữ viết tắt in hoa của cơ quan và đơn vị soạn thảo, nối bằng “-”: UBND-KGVX"
+    if not fixed.startswith(kind.code + "-"):
+        example = kind.symbol("UBND")
+        return f"ký hiệu của {kind.name.lower()} bắt đầu bằng “{kind.code}-”, ví dụ {example}; hoặc bỏ ky_hieu để công cụ tự tạo"
+    if symbol_shape(kind).match(fixed):
         return f"viết ky_hieu: {fixed}"
-    return "ký hiệu là TB- và chữ viết tắt in hoa của cơ quan, nối bằng “-”, không có khoảng trắng"
+    return f"ký hiệu là {kind.code}- và chữ viết tắt in hoa của cơ quan, nối bằng “-”, không có khoảng trắng"
 
 
 # --- the slips' grammars ----------------------------------------------------------------------
@@ -830,8 +848,9 @@ def _has_invisible(text: str) -> bool:
 
 
 def _texts(notice: Notice) -> Iterator[tuple[Path_, str]]:
-    """Yield (path, text) for every piece of drafter text in the notice."""
-    yield ("trich_yeu",), notice.trich_yeu
+    """Yield (path, text) for every piece of drafter text in the document, its kind's own fields included."""
+    if getattr(notice, "trich_yeu", None) is not None:
+        yield ("trich_yeu",), notice.trich_yeu
     yield ("dia_danh",), notice.dia_danh
     for index, line in enumerate(notice.co_quan.ten):
         yield ("co_quan", "ten", index), line
@@ -847,6 +866,9 @@ def _texts(notice: Notice) -> Iterator[tuple[Path_, str]]:
     yield ("nguoi_ky", "chuc_vu"), notice.nguoi_ky.chuc_vu
     yield ("nguoi_ky", "ho_ten"), notice.nguoi_ky.ho_ten
     yield from _block_texts(notice.noi_dung, ("noi_dung",))
+    for path, text in own_texts(kind_of(notice), notice):
+        if path[0] not in ("trich_yeu", "noi_dung"):
+            yield path, text
 
 
 _BLOCK_KEY = {cls: key for key, cls in BLOCK_CLASSES.items()}

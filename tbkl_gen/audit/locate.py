@@ -11,10 +11,16 @@ from dataclasses import dataclass, field
 
 from tbkl_gen.audit.reader import Doc, Para
 from tbkl_gen.audit.text import fold, is_upper, norm
+from tbkl_gen.nd30.document_types import SUMMARY_PREFIX
 from tbkl_gen.nd30.format import NATIONAL_NAME
 from tbkl_gen.nd30.grammar import PRINTED_AUTHORITY_LINE
+from tbkl_gen.notice.kind import Kind
+from tbkl_gen.notice.kinds import DEFAULT, KINDS
 
 ITEM_LABEL = re.compile(r"^(\d+(\.\d+)*\.|[IVXLCDM]+\.)\s")
+SUMMARY_UNDER_NUMBER = re.compile(rf"^{re.escape(SUMMARY_PREFIX)}\b", re.IGNORECASE)
+"""A Công văn's summary under its number: "V/v tăng cường …"."""
+MAX_SUMMARY_LINES = 3
 
 
 @dataclass
@@ -23,6 +29,8 @@ class NoticeParts:
 
     doc: Doc
     symbol_abbrev: str | None
+    kind: Kind = DEFAULT
+    """The kind the document was recognised as: by its title, or by a "V/v" summary under its number."""
     national: Para | None = None
     motto: Para | None = None
     parent_lines: list[Para] = field(default_factory=list)
@@ -46,7 +54,10 @@ def locate(doc: Doc, symbol_abbrev: str | None) -> NoticeParts:
     """Return the parts of the notice in doc, found by their text and their place on the page."""
     notice = NoticeParts(doc, symbol_abbrev)
     paras = doc.body
-    notice.title = next((p for p in paras if fold(p.text) == "THONGBAO"), None)
+    titles = {fold(kind.document_type.title): kind for kind in KINDS.values() if kind.document_type.title}
+    notice.title = next((p for p in paras if fold(p.text) in titles), None)
+    if notice.title is not None:
+        notice.kind = titles[fold(notice.title.text)]
     head_end = notice.title.order if notice.title else len(paras)
     head = paras[:head_end]
     notice.national = next((p for p in head if fold(p.text) == fold(NATIONAL_NAME)), None)
@@ -57,8 +68,34 @@ def locate(doc: Doc, symbol_abbrev: str | None) -> NoticeParts:
         None,
     )
     _locate_issuer(notice, head)
+    if notice.title is None:
+        _locate_summary_under_number(notice, head)
     _locate_summary_and_body(notice, paras)
     return notice
+
+
+def _locate_summary_under_number(notice: NoticeParts, head: list[Para]) -> None:
+    """Find a "V/v …" summary in the left header column, in the number's cell or the next row, and
+    with it the kind whose summary prints there (a Công văn)."""
+    number = notice.number
+    under = [kind for kind in KINDS.values() if kind.summary == "number"]
+    if number is None or not under:
+        return
+    after = [p for p in head if p.order > number.order and not p.empty]
+    if number.cell is not None:
+        column = [p for p in after if p.cell is not None and p.cell.table == number.cell.table and p.cell.col == number.cell.col]
+        after = [p for p in column if p.cell is not None and p.cell.row <= number.cell.row + 1]
+    start = next((i for i, p in enumerate(after[:2]) if SUMMARY_UNDER_NUMBER.match(p.norm)), None)
+    if start is None:
+        return
+    first = after[start]
+    lines = [first]
+    for para in after[start + 1 :]:
+        if len(lines) >= MAX_SUMMARY_LINES or para.cell != first.cell or fold(para.text) in ("KHAN", "THUONGKHAN", "HOATOC"):
+            break
+        lines.append(para)
+    notice.summary = lines
+    notice.kind = under[0]
 
 
 def _find_motto(head: list[Para], national: Para | None) -> Para | None:
@@ -108,9 +145,9 @@ def _locate_summary_and_body(notice: NoticeParts, paras: list[Para]) -> None:
         index = notice.title.order + 1
     else:
         # Without a title the body starts after the last header part that was found.
-        found = [p.order for p in (notice.national, notice.motto, notice.number, notice.date, *notice.issuer) if p]
+        found = [p.order for p in (notice.national, notice.motto, notice.number, notice.date, *notice.issuer, *notice.summary) if p]
         index = max(found, default=-1) + 1
-    summary: list[Para] = []
+    summary: list[Para] = list(notice.summary) if notice.title is None else []
     while notice.title is not None and index < len(paras):
         para = paras[index]
         if para.empty or para.cell is not None or _starts_body(para) or len(summary) >= 6:

@@ -29,6 +29,9 @@ URGENCY_LEVELS: tuple[str, ...] = get_args(Urgency)
 
 EXTEND_KEY = "noi_nhan_them"
 
+DEFAULT_KIND = "thong_bao"
+"""The kind of a source that says none (`loai:`): every source written before kinds existed."""
+
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
@@ -199,7 +202,13 @@ class Header:
         default=None,
         metadata=spec("Số văn bản; để trống khi là dự thảo (văn thư cấp số sau khi ký).", label="số văn bản", digits_as_text=True),
     )
-    ky_hieu: str | None = field(default=None, metadata=spec('Ký hiệu; mặc định "TB-" + chữ viết tắt của cơ quan.', label="ký hiệu văn bản"))
+    ky_hieu: str | None = field(
+        default=None,
+        metadata=spec(
+            'Ký hiệu; mặc định mã loại và chữ viết tắt của cơ quan: "TB-UBND", "GM-UBND"; công văn không có mã loại: "UBND-KGVX".',
+            label="ký hiệu văn bản",
+        ),
+    )
     dia_danh: str = field(
         metadata=spec('Địa danh nơi cơ quan đóng trụ sở: "Quảng Nam".', label="địa danh", example="dia_danh: Quảng Nam", min_length=1)
     )
@@ -275,17 +284,18 @@ class SignerBlock:
     nguoi_ky: NguoiKy = field(metadata=spec("Người ký.", label="khối người ký"))
 
 
-@dataclass(frozen=True, kw_only=True)
-class Notice(Header, Recipients, SignerBlock):
-    """Một thông báo kết luận theo Nghị định 30/2020/NĐ-CP."""
+@dataclass(frozen=True, kw_only=True, init=False, repr=False, eq=False)
+class Settings:
+    """What every source may say about itself: its kind, the format's version, the template, the style of sections."""
 
-    document_type: ClassVar[DocumentType] = THONG_BAO
-    source_order: ClassVar[tuple[str, ...]] = (
-        "phien_ban", "mau", "muc_in_hoa", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "ngay_hop", "do_khan",
-        "trich_yeu", "noi_dung", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
-    )  # fmt: skip
-    """The order of the keys in the schema and in messages: the order a source is written in."""
-
+    loai: str = field(
+        default=DEFAULT_KIND,
+        metadata=spec(
+            "Loại văn bản: thong_bao (thông báo, mặc định), cong_van (công văn) hoặc giay_moi (giấy mời).",
+            label="loại văn bản",
+            example="loai: cong_van",
+        ),
+    )
     phien_ban: Literal[1] = field(
         default=SCHEMA_VERSION, metadata=spec("Phiên bản định dạng tệp nguồn; hiện là 1.", label="phiên bản định dạng tệp")
     )
@@ -302,6 +312,19 @@ class Notice(Header, Recipients, SignerBlock):
             example="muc_in_hoa: false",
         ),
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Notice(Settings, Header, Recipients, SignerBlock):
+    """Một thông báo kết luận theo Nghị định 30/2020/NĐ-CP."""
+
+    document_type: ClassVar[DocumentType] = THONG_BAO
+    source_order: ClassVar[tuple[str, ...]] = (
+        "loai", "phien_ban", "mau", "muc_in_hoa", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "ngay_hop", "do_khan",
+        "trich_yeu", "noi_dung", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
+    )  # fmt: skip
+    """The order of the keys in the schema and in messages: the order a source is written in."""
+
     ngay_hop: dt.date | None = field(
         default=None, metadata=spec("Ngày họp (để kiểm tra ngày ban hành không sớm hơn ngày họp).", label="ngày họp")
     )
@@ -323,10 +346,10 @@ ALL_KEYS: frozenset[str] = frozenset(key.name for cls in declaration.classes_und
 """Every key a notice source may hold, at any depth."""
 
 
-def from_data(data: Any) -> Notice | None:
-    """Return the notice for data that plainly follows its declaration, else None (pydantic decides)."""
+def from_data(data: Any, document: type = Notice) -> Any:
+    """Return the document (a `Notice` unless another kind's model is given) for data that plainly
+    follows its declaration, else None (pydantic decides)."""
     try:
-        notice: Notice = declaration.build(Notice, data)
+        return declaration.build(document, data)
     except (Unsure, RecursionError):
         return None
-    return notice

@@ -1,4 +1,8 @@
-"""The JSON Schema of notice sources, generated from the declaration that validates them."""
+"""The JSON Schema of sources, generated from the declarations that validate them: one per kind, joined.
+
+The properties are those of every kind; `loai` names the kind, and for each kind the keys of the
+others are refused (`if`/`then`), so an editor offers a Công văn's keys in a Công văn.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,47 @@ from typing import Any
 
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice import model as plain
-from tbkl_gen.notice.validation import Notice
+from tbkl_gen.notice.kind import Kind
+from tbkl_gen.notice.kinds import DEFAULT, KINDS
+from tbkl_gen.notice.validation import model_for
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 
 
 def notice_schema() -> dict[str, Any]:
-    """Return the JSON Schema of a notice source file (schema version 1)."""
-    schema = Notice.model_json_schema(mode="validation")
+    """Return the JSON Schema of a source file of any kind (schema version 1)."""
+    schema = _kind_schema(DEFAULT)
     schema["$schema"] = SCHEMA_URI
-    schema["title"] = f"Thông báo kết luận (tbkl-gen, phiên bản {plain.SCHEMA_VERSION})"
+    schema["title"] = f"Thông báo kết luận, công văn, giấy mời (tbkl-gen, phiên bản {plain.SCHEMA_VERSION})"
     properties = schema["properties"]
-    for key in declaration.declared(plain.Notice):
+    kinds = list(KINDS.values())
+    own: dict[str, set[str]] = {DEFAULT.key: set(properties)}
+    for kind in kinds:
+        if kind is DEFAULT:
+            continue
+        other = _kind_schema(kind)
+        schema.setdefault("$defs", {}).update(other.get("$defs", {}))
+        own[kind.key] = set(other["properties"])
+        for name, value in other["properties"].items():
+            properties.setdefault(name, value)
+    properties["loai"] = {**properties["loai"], "enum": [kind.key for kind in kinds]}
+    rules = []
+    for kind in kinds:
+        chosen: dict[str, Any] = {"properties": {"loai": {"const": kind.key}}, "required": ["loai"]}
+        if kind is DEFAULT:
+            chosen = {"anyOf": [{"not": {"required": ["loai"]}}, chosen]}
+        refused = sorted(set(properties) - own[kind.key])
+        if refused:
+            rules.append({"if": chosen, "then": {"properties": {name: False for name in refused}}})
+    if rules:
+        schema["allOf"] = rules
+    return schema
+
+
+def _kind_schema(kind: Kind) -> dict[str, Any]:
+    schema = model_for(kind.model).model_json_schema(mode="validation")
+    properties = schema["properties"]
+    for key in declaration.declared(kind.model):
         if key.source_only:
             # read before validation (office defaults), so described here rather than by the model
             properties[key.name] = {"description": key.spec.doc, **_written(key.type)}
@@ -25,8 +58,10 @@ def notice_schema() -> dict[str, Any]:
             properties[key.name] = {"description": key.spec.doc, **key.spec.json_schema}
         elif key.spec.digits_as_text:
             properties[key.name] = {**properties[key.name], "anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}
-    # Office defaults may supply any key, so a notice in a workspace may omit "required" ones.
+    # Office defaults may supply any key, so a source in a workspace may omit "required" ones.
     schema.pop("required", None)
+    schema.pop("title", None)
+    schema.pop("description", None)
     return schema
 
 

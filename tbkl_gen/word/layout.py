@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 
 from tbkl_gen.markup import Footnote, Span, parse_inline
 from tbkl_gen.nd30 import words as vn
-from tbkl_gen.nd30.format import PRINTED_UNDER_TEXT_RATIO, UNDER_TEXT_RATIO
+from tbkl_gen.nd30.document_types import SUMMARY_PREFIX
+from tbkl_gen.nd30.format import PRINTED_TITLE_SIZE, PRINTED_UNDER_TEXT_RATIO, UNDER_TEXT_RATIO
 from tbkl_gen.nd30.grammar import archive_content, printed_archive
+from tbkl_gen.notice.kind import Kind, bare_summary
+from tbkl_gen.notice.kinds import kind_of
 from tbkl_gen.notice.model import Cong, Diem, Gach, Khoan, Muc, Notice
 from tbkl_gen.nd30.text_width import text_width_mm, wrapped_widths_mm
 
@@ -66,6 +69,12 @@ class Layout:
     trich_yeu_line_mm: float
     co_quan_width_mm: float
     trich_yeu_width_mm: float
+    loai: str = "thong_bao"
+    """The document's kind (`loai`): thong_bao, cong_van, giay_moi."""
+    ten_loai: str = ""
+    """The type's name printed as the title ("THÔNG BÁO", "GIẤY MỜI"); "" for a kind with none (Công văn)."""
+    v_v: tuple[str, ...] = ()
+    """A Công văn's summary under its number by lines, the first starting "V/v "; () for other kinds."""
 
     def co_quan_line_in(self, column_mm: float) -> float:
         """Return the length of the line under the issuing body in a header column column_mm wide.
@@ -103,15 +112,24 @@ def clean(text: str) -> str:
     return text.strip()
 
 
-def lay_out(notice: Notice) -> Layout:
-    """Return the laid-out notice: numbers, labels and the end mark computed."""
+def lay_out(notice: Notice, kind: Kind | None = None) -> Layout:
+    """Return the laid-out document of its kind: numbers, labels and the end mark computed."""
+    kind = kind or kind_of(notice)
     builder = _Builder(capitals=notice.muc_in_hoa)
-    _blocks(builder, notice.noi_dung)
+    _blocks(builder, kind.body(notice))
     paragraphs = _with_end_mark(builder.paragraphs)
     co_quan = tuple(vn.upper(clean(line)) for line in notice.co_quan.ten)
     co_quan_width = max(text_width_mm(line, ISSUER_SIZE_PT, bold=True) for line in co_quan)
-    trich_yeu_dong = summary_lines(notice.trich_yeu)
-    trich_yeu_width = max(min(text_width_mm(line, 14, bold=True), TEXT_WIDTH_MM) for line in trich_yeu_dong)
+    title = kind.document_type.title
+    summary = getattr(notice, "trich_yeu", None) or ""
+    v_v: tuple[str, ...] = ()
+    if kind.summary == "number":
+        summary = bare_summary(summary)
+        lines = summary_lines(summary)
+        v_v = (f"{SUMMARY_PREFIX} {lines[0]}", *lines[1:]) if summary.strip() else ()
+    trich_yeu_dong = summary_lines(summary) if summary.strip() else ()
+    under_title = trich_yeu_dong if kind.summary == "title" and trich_yeu_dong else (title,) if title else ("",)
+    trich_yeu_width = max(min(text_width_mm(line, PRINTED_TITLE_SIZE, bold=True), TEXT_WIDTH_MM) for line in under_title)
     day = notice.ngay
     return Layout(
         chu_quan=vn.upper(clean(notice.co_quan.chu_quan)) if notice.co_quan.chu_quan else None,
@@ -133,6 +151,9 @@ def lay_out(notice: Notice) -> Layout:
         trich_yeu_line_mm=round(trich_yeu_width * UNDERLINE_RATIO, 1),
         co_quan_width_mm=co_quan_width,
         trich_yeu_width_mm=trich_yeu_width,
+        loai=kind.key,
+        ten_loai=title,
+        v_v=v_v,
     )
 
 
