@@ -191,13 +191,17 @@ def _locate_signature(notice: NoticeParts, paras: list[Para], closing: int) -> N
     head = notice.recipients_head
     block: list[Para] = []
     if head is not None and head.cell is not None:
-        row = [p for p in paras if p.cell and (p.cell.table, p.cell.row) == (head.cell.table, head.cell.row)]
-        in_cell = [p for p in row if p.cell == head.cell]
-        after_head = [p for p in in_cell if p.order > head.order]
+        # The closing table: "Nơi nhận" and its lines in one column, the signer in another; some
+        # offices split it into two rows (the authority lines above, the name below; the head
+        # above, the lines below), so every row from the head's on counts, column by column.
+        row = [p for p in paras if p.cell and p.cell.table == head.cell.table and p.cell.row >= head.cell.row]
+        in_column = [p for p in row if p.cell is not None and p.cell.col == head.cell.col]
+        after_head = [p for p in in_column if p.order > head.order]
         notice.recipients = _lines(after_head)
         other_cols = sorted({p.cell.col for p in row if p.cell and p.cell.col != head.cell.col and not p.empty})
         if other_cols:
             block = [p for p in row if p.cell is not None and p.cell.col == other_cols[-1]]
+            block.sort(key=lambda p: (p.cell.row if p.cell else 0, p.order))
     if not block:
         start = next((p.order for p in paras[closing:] if PRINTED_AUTHORITY_LINE.match(p.norm)), None)
         if start is not None:

@@ -24,8 +24,9 @@ from tbkl_gen.importer.labels import BodyPara, build_body, headings_as_typed
 from tbkl_gen.importer.report import CORRECTION, WARNING, FileReport
 from tbkl_gen.nd30 import grammar
 from tbkl_gen.nd30 import words as vn
-from tbkl_gen.nd30.document_types import THONG_BAO
 from tbkl_gen.nd30.format import NATIONAL_NAME
+from tbkl_gen.notice.kind import bare_summary
+from tbkl_gen.notice.kinds import DEFAULT, KINDS
 from tbkl_gen.notice.model import URGENCY_LEVELS
 
 _NUMBER = re.compile(r"^Số\s*:\s*(?P<num>[^/]*?)\s*/\s*(?P<sym>\S.*?)\s*$")
@@ -74,7 +75,10 @@ def _split_title(document, report: FileReport) -> set[etree._Element]:  # noqa: 
     body = document.element.find(W + "body")
     if body is None:
         return tails
-    headings = {"THONGBAO": "«THÔNG BÁO» và trích yếu", fold(NATIONAL_NAME): "Quốc hiệu và Tiêu ngữ"}
+    headings = {
+        fold(kind.document_type.title): f"«{kind.document_type.title}» và trích yếu" for kind in KINDS.values() if kind.document_type.title
+    }
+    headings[fold(NATIONAL_NAME)] = "Quốc hiệu và Tiêu ngữ"
     for index, para in enumerate(list(body.iter(W + "p"))[:60]):
         breaks = [b for b in para.iter(W + "br") if b.get(W + "type") in (None, "textWrapping")]
         if not breaks:
@@ -118,10 +122,13 @@ def _precedes(element: etree._Element, mark: etree._Element) -> bool:
 
 
 def _symbol_abbreviation(doc: Doc) -> str | None:
+    """Return the issuer's abbreviation after a kind's type code ("UBND" of "TB-UBND"), or None."""
+    codes = {kind.document_type.code for kind in KINDS.values() if kind.document_type.code}
     for para in doc.body[:40]:
         match = _NUMBER.match(para.norm)
         if match and "-" in match.group("sym"):
-            return match.group("sym").split("-", 1)[1]
+            code, rest = match.group("sym").split("-", 1)
+            return rest if code.strip() in codes else None
     return None
 
 
@@ -147,7 +154,8 @@ class _Reader:
 
     def data(self) -> dict[str, Any]:
         parts = self.parts
-        data: dict[str, Any] = {"phien_ban": 1}
+        data: dict[str, Any] = {} if parts.kind is DEFAULT else {"loai": parts.kind.key}
+        data["phien_ban"] = 1
         data["co_quan"] = self._issuer()
         number, symbol = self._number()
         data["co_quan"]["viet_tat"] = self._abbrev or ""
@@ -159,11 +167,13 @@ class _Reader:
         if urgency:
             data["do_khan"] = urgency
         self.use(parts.national, parts.motto, parts.title)
-        data["trich_yeu"] = self._summary()
+        summary = self._summary()
+        if summary or parts.kind.summary_required:
+            data["trich_yeu"] = summary
         data["noi_dung"] = self._body()
         if self.headings_as_typed:
             data["muc_in_hoa"] = False
-        meeting = self._meeting(data)
+        meeting = self._meeting(data) if "ngay_hop" in parts.kind.all_keys() else None
         if meeting is not None:
             data = _insert_after(data, "ngay", "ngay_hop", meeting)
         data["noi_nhan"], archive = self._recipients()
@@ -205,9 +215,14 @@ class _Reader:
                 symbol = re.sub(r"\s*-\s*", "-", match.group("sym"))
                 if symbol != match.group("sym"):
                     self.report.add(CORRECTION, self.where(para), f"ký hiệu «{match.group('sym')}» viết liền thành «{symbol}»")
-        if symbol is not None and symbol.startswith(f"{THONG_BAO.code}-") and len(symbol) > len(THONG_BAO.code) + 1:
-            co_quan_abbrev = symbol[3:]
+        code = self.parts.kind.document_type.code
+        if symbol is not None and code and symbol.startswith(f"{code}-") and len(symbol) > len(code) + 1:
+            co_quan_abbrev = symbol[len(code) + 1 :]
             symbol = None
+        elif symbol is not None and not code:
+            # A Công văn's symbol is the issuer, then the drafting unit: "UBND-KGVX", or "BCĐ" alone.
+            co_quan_abbrev = symbol.split("-")[0]
+            symbol = None if symbol == co_quan_abbrev else symbol
         elif symbol is not None:
             co_quan_abbrev = symbol.split("-")[-1]
         self._abbrev = co_quan_abbrev
@@ -263,11 +278,14 @@ class _Reader:
         paragraph broken at the same places. A summary of one line stays a plain string.
         """
         parts = self.parts
-        if parts.title is None:
-            self.report.add(WARNING, "phần đầu", "không tìm thấy tên loại «THÔNG BÁO»")
+        name = parts.kind.document_type.title
+        if parts.title is None and name:
+            self.report.add(WARNING, "phần đầu", f"không tìm thấy tên loại «{name}»")
         self.use(*parts.summary)
         if not parts.summary:
-            self.report.add(WARNING, "phần đầu", "không tìm thấy trích yếu dưới «THÔNG BÁO»")
+            if parts.kind.summary_required:
+                where_ = f"dưới «{name}»" if name else "dưới số, ký hiệu"
+                self.report.add(WARNING, "phần đầu", f"không tìm thấy trích yếu {where_}")
             return ""
         at = self.where(parts.summary[0])
         typed: list[list[Char]] = []
@@ -298,6 +316,9 @@ class _Reader:
             self.report.add(
                 CORRECTION, at, f"trích yếu gõ thành {len(parts.summary)} đoạn: in thành một đoạn, xuống dòng đúng chỗ như bản gốc"
             )
+        if lines and parts.kind.summary == "number":
+            lines[0] = bare_summary(lines[0])  # "V/v" is printed by the layout
+            lines = [line for line in lines if line]
         # The summary prints bold by the template: emphasis inside it is not kept.
         return "\n".join(lines) + "\n" if len(lines) > 1 else "".join(lines)
 
