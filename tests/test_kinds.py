@@ -344,3 +344,30 @@ def test_a_fourth_kind_declared_in_one_module_loads_checks_renders_and_is_recogn
     # a key of another kind is refused, with the fourth kind's keys as the ones allowed
     source.write_text(source.read_text(encoding="utf-8") + "mo_dau: Thực hiện …\n", encoding="utf-8")
     assert render_cli(["check", str(source)]).exit_code == 1
+
+
+# --- every surface knows the kinds ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["thong_bao", "cong_van", "giay_moi"])
+def test_new_writes_a_source_of_the_kind_asked_that_checks_and_renders_as_that_kind(kind: str, tmp_path: Path) -> None:
+    assert render_cli(["init", str(tmp_path / "vp")]).exit_code == 0
+    made = render_cli(["new", "Triển khai chuyển đổi số", "--loai", kind], cwd=tmp_path / "vp")
+    assert made.exit_code == 0, made.output
+    source = next((tmp_path / "vp" / "notices").rglob("*.yaml"))
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    assert data.get("loai", "thong_bao") == kind
+    assert data["noi_nhan_them"] == [KINDS[kind].first_recipient]
+    checked = render_cli(["check"], cwd=tmp_path / "vp")
+    assert checked.exit_code == 0 and " 0 lỗi" in checked.output, checked.output
+    assert render_cli(["render"], cwd=tmp_path / "vp").exit_code == 0
+    rendered = next((tmp_path / "vp" / "out").rglob("*.docx"))
+    assert _kind_of(rendered) == kind
+    assert "Triển khai chuyển đổi số" in " ".join(document_lines(rendered))
+
+
+def test_new_refuses_an_unknown_kind_and_lists_the_kinds(tmp_path: Path) -> None:
+    assert render_cli(["init", str(tmp_path / "vp")]).exit_code == 0
+    result = render_cli(["new", "Thử", "--loai", "to_trinh"], cwd=tmp_path / "vp")
+    assert result.exit_code == 2
+    assert "thong_bao" in result.output and "cong_van" in result.output and "giay_moi" in result.output

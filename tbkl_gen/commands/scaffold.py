@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from tbkl_gen.errors import TbklError
+from tbkl_gen.notice.fields import declared
+from tbkl_gen.notice.kind import Kind
+from tbkl_gen.notice.kinds import DEFAULT
 from tbkl_gen.source.names import free_name, slugify
 from tbkl_gen.samples import NOTICE_BODY
 from tbkl_gen.word.render import DEFAULT_TEMPLATE, builtin_templates_dir, find_template
@@ -123,13 +126,17 @@ def _schema_text() -> str:
     return json.dumps(notice_schema(), ensure_ascii=False, indent=2) + "\n"
 
 
-def new_notice(root: Path, title: str, today: dt.date | None = None, name: str | None = None) -> Path:
+def new_notice(root: Path, title: str, today: dt.date | None = None, name: str | None = None, kind: Kind | None = None) -> Path:
     """Create notices/<year>/<name>.yaml in the workspace at root, from the office defaults.
 
-    The name is the title's slug unless given. A slug is cut at 80 characters, and the titles of
-    one leader's notices often start alike: a notice of another title that the slug would name
-    like an existing one gets "-2", "-3", …; the same title again, or a name given, is refused.
+    The source is of the kind given (a notice by default): its `loai`, the title where the kind
+    takes it (the summary, or the meeting's content of an invitation), the kind's sample keys and
+    its first recipient. The name is the title's slug unless given. A slug is cut at 80
+    characters, and the titles of one leader's notices often start alike: a notice of another
+    title that the slug would name like an existing one gets "-2", "-3", …; the same title again,
+    or a name given, is refused.
     """
+    kind = kind or DEFAULT
     today = today or dt.date.today()
     folder = root / "notices" / str(today.year)
     if name is not None:
@@ -139,22 +146,23 @@ def new_notice(root: Path, title: str, today: dt.date | None = None, name: str |
     else:
         target = _free_target(folder, title)
     folder.mkdir(parents=True, exist_ok=True)
-    notice = {
-        "trich_yeu": title,
-        "ngay": str(today.year),
-        "ngay_hop": None,
-        "noi_dung": list(NOTICE_BODY),
-        "noi_nhan_them": ["Như thành phần dự họp"],
-    }
+    notice: dict[str, Any] = {kind.title_key: title, "ngay": str(today.year), **kind.sample}
+    required = {key.name for key in declared(kind.model) if key.required}
+    if "noi_dung" in required and "noi_dung" not in notice:
+        notice["noi_dung"] = list(NOTICE_BODY)
+    if kind.first_recipient:
+        notice["noi_nhan_them"] = [kind.first_recipient]
     comments = {
         ("ngay",): "dự thảo: chỉ năm; khi ban hành ghi đủ, ví dụ 2026-03-14",
         ("ngay_hop",): "ngày họp, ví dụ 2026-03-12",
         ("noi_nhan_them",): "thêm vào trước nơi nhận mặc định trong tbkl.yaml",
+        ("cuoc_hop", "thoi_gian"): "ngày giờ họp: năm-tháng-ngày giờ:phút",
     }
     relative_schema = "../../" + SCHEMA_FILE
     lines = [
         f"# yaml-language-server: $schema={relative_schema}",
         "# Chỉ ghi những gì khác với mặc định trong tbkl.yaml (xem: tbkl show TỆP).",
+        *([] if kind is DEFAULT else [f"loai: {kind.key}  # {kind.name.lower()}"]),
         "phien_ban: 1",
         "so:  # để trống cho đến khi văn thư cấp số",
         *to_yaml(notice, comments=comments),

@@ -58,7 +58,6 @@ CONG_VAN = Kind(
     checks=_checks,
     first_recipient=FIRST_RECIPIENT,
     sample={
-        "trich_yeu": "tăng cường công tác …",
         "noi_dung": ["Thực hiện …, Ủy ban nhân dân tỉnh đề nghị các cơ quan, đơn vị thực hiện một số nội dung sau:", {"khoan": "…"}],
     },
     description="Công văn: số và ký hiệu, “V/v …” dưới số, Kính gửi, nội dung",

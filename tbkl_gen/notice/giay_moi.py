@@ -190,11 +190,11 @@ GIAY_MOI = Kind(
     body=body,
     checks=_checks,
     first_recipient=FIRST_RECIPIENT,
+    title_key="noi_dung_hop",
     sample={
         "mo_dau": "Thực hiện Chương trình công tác …, Ủy ban nhân dân tỉnh tổ chức cuộc họp …, cụ thể như sau:",
         "cuoc_hop": {"chu_tri": "Đồng chí …", "thoi_gian": "2026-01-05 14:00", "dia_diem": "Phòng họp …"},
         "thanh_phan": ["…"],
-        "noi_dung_hop": "…",
     },
     description="Giấy mời họp: chủ trì, thành phần mời, nội dung, thời gian, địa điểm",
 )

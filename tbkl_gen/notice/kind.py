@@ -67,6 +67,8 @@ class Kind:
     """What this kind checks beyond the shared parts' checks (`validate`)."""
     first_recipient: str | None = None
     """The recipient line a document of this kind starts its "Nơi nhận" with: "Như trên"."""
+    title_key: str = "trich_yeu"
+    """The key `tbkl new "…"` writes its title in: the summary, or an invitation's meeting content."""
     sample: dict[str, Any] = field(default_factory=dict, compare=False)
     """This kind's own keys with sample values, written by `tbkl new --loai` after the office's defaults."""
     description: str = ""

@@ -7,5 +7,7 @@ THONG_BAO = Kind(
     key=DEFAULT_KIND,
     model=Notice,
     summary="title",
+    first_recipient="Như thành phần dự họp",
+    sample={"ngay_hop": None},
     description="Thông báo kết luận của lãnh đạo tại cuộc họp",
 )
