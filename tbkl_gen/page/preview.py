@@ -46,6 +46,8 @@ def page_html(layout: Layout) -> str:
     parts.append(f'<div class="rule" data-mm="{layout.co_quan_line_mm}"></div>')
     number = escape(layout.so).replace(" ", "&nbsp;")
     parts.append(f'<div class="number">Số:&nbsp;{number}/{escape(layout.ky_hieu)}</div>')
+    if layout.v_v:
+        parts.append(f'<div class="v-v">{"<br>".join(escape(line) for line in layout.v_v)}</div>')
     if layout.do_khan:
         parts.append(f'<div class="urgency"><span>{escape(layout.do_khan)}</span></div>')
     parts.append('</td><td class="right">')
@@ -53,9 +55,11 @@ def page_html(layout: Layout) -> str:
     parts.append(f'<div class="rule" data-mm="{_MOTTO_LINE_MM}"></div>')
     date_line = escape(layout.dia_danh_ngay).replace("  ", "&nbsp;&nbsp;")
     parts.append(f'<div class="date">{date_line}</div></td></tr></table>')
-    parts.append('<div class="kind">THÔNG BÁO</div>')
-    parts.append(f'<div class="summary">{"<br>".join(escape(line) for line in layout.trich_yeu_dong)}</div>')
-    parts.append(f'<div class="rule center" data-mm="{layout.trich_yeu_line_mm}"></div>')
+    if layout.ten_loai:
+        parts.append(f'<div class="kind">{escape(layout.ten_loai)}</div>')
+        if layout.trich_yeu_dong:
+            parts.append(f'<div class="summary">{"<br>".join(escape(line) for line in layout.trich_yeu_dong)}</div>')
+        parts.append(f'<div class="rule center" data-mm="{layout.trich_yeu_line_mm}"></div>')
     parts.append('<div class="content">')
     for index, paragraph in enumerate(layout.paragraphs):
         parts.append(f'<p class="p-{paragraph.kind}" data-block="{index}">{_spans(paragraph.spans)}</p>')
