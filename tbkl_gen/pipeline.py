@@ -177,6 +177,18 @@ def _carry_on(
             outcome.document = document(outcome.layout, outcome.template)
         except TbklError as exc:
             outcome.add(Problem(_template_place(loaded.notice, source, path, workspace, template), str(exc), code="template"))
+        else:
+            if outcome.layout.kinh_gui and not shows(outcome.template, "kinh_gui"):
+                outcome.add(
+                    Problem(
+                        source.place(("kinh_gui",)),
+                        f"mẫu “{outcome.template.stem}” không có chỗ in dòng “Kính gửi”: bản Word không có dòng này",
+                        Severity.WARNING,
+                        "thêm đoạn {{p doan_kinh_gui }} dưới đường kẻ trích yếu của mẫu (xem docs/template-contract.md), "
+                        "hoặc chép lại mẫu có sẵn bằng tbkl templates --copy",
+                        "template",
+                    )
+                )
     return outcome
 
 
@@ -252,6 +264,13 @@ def usable(template: Path) -> None:
     from tbkl_gen.word.render import prepared
 
     prepared(template)
+
+
+def shows(template: Path, variable: str) -> bool:
+    """Return whether a template's tags name a variable of the contract (the part after a prefix counts: doan_kinh_gui)."""
+    from tbkl_gen.word.render import prepared
+
+    return any(variable in source for source in prepared(template).sources.values())
 
 
 def document(layout: Layout, template: Path) -> bytes:

@@ -7,10 +7,17 @@ holds them is not ready to sign: the checks read the same constants to say so.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 GAP: Final = "…"
 """What the skeleton leaves where the drafter fills in a date, a name or a task."""
+
+PLACEHOLDER: Final = re.compile(
+    r"(?<![\w/])(?:[xX]{1,4}/)+(?:[xX]{1,4}|\d{1,4})(?![\w/])"  # xx/xx/2026, xx/2026, x/x/xx
+    r"|(?<!\w)(?:[Nn]gày|[Tt]háng|[Nn]ăm|[Ss]ố)\s+x{1,4}(?![\w/])"  # ngày xx tháng xx, số xx (lower-case x: "XX" is twenty)
+)
+"""What drafters type where a date or a number is not known yet, besides the gap: named as a gap."""
 
 SAMPLE_SIGNER: Final = "Nguyễn Văn A"
 """The signer's name in every sample tbkl.yaml (templates/index.json is built from it)."""

@@ -23,15 +23,15 @@ from tbkl_gen.source.places import Path_, Source
 from tbkl_gen.notice.kind import Kind, own_texts
 from tbkl_gen.notice.kinds import kind_of
 from tbkl_gen.notice.model import BLOCK_CLASSES, Notice
+from tbkl_gen.nd30 import authority as signing
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.document_types import DocumentType
-from tbkl_gen.nd30.format import PRINTED_ISSUER_SIZE
+from tbkl_gen.nd30.format import ADDRESSEE_HEAD, END_MARK, END_MARK_NOT_AFTER, PRINTED_ISSUER_SIZE
 from tbkl_gen.nd30.grammar import (
+    ADDRESSEE_LINE,
+    addressee,
     ACADEMIC_PREFIX,
-    ALLOWED_AUTHORITY,
     ARCHIVE_FORM,
-    AUTHORITY_LINE,
-    AUTHORITY_PREFIXES,
     COPY_COUNT_SHAPE,
     NUMBER_SHAPE,
     UNIT_SHAPE,
@@ -40,25 +40,13 @@ from tbkl_gen.nd30.grammar import (
     archive_content,
     is_archive,
     is_drafter,
+    archive_holds,
     printed_archive,
     symbol_shape,
 )
 from tbkl_gen.nd30.text_width import text_width_mm
 from tbkl_gen.word.columns import issuer_column_mm
 
-# Titles of one person: "TM." (on behalf of a collective) never stands before one of these.
-INDIVIDUAL_TITLES = (
-    "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "CHÁNH VĂN PHÒNG", "BỘ TRƯỞNG", "THỦ TRƯỞNG",
-    "TRƯỞNG BAN", "CHỦ NHIỆM", "TỔNG GIÁM ĐỐC", "VIỆN TRƯỞNG", "CỤC TRƯỞNG", "VỤ TRƯỞNG",
-    "CHÁNH THANH TRA", "CHÁNH ÁN", "HIỆU TRƯỞNG", "TỔNG CỤC TRƯỞNG", "THỨ TRƯỞNG",
-)  # fmt: skip
-# Names of collective bodies: "KT.", "TL.", "TUQ." and "Q." stand before a person's title instead.
-COLLECTIVE_NAMES = (
-    "ỦY BAN", "UỶ BAN", "HỘI ĐỒNG", "BAN ", "THƯỜNG TRỰC", "ĐOÀN ", "TẬP THỂ", "CHÍNH PHỦ",
-    "ĐẢNG ĐOÀN", "VĂN PHÒNG", "SỞ ", "CỤC ", "TỔNG CỤC", "VỤ ", "THANH TRA ",
-)  # fmt: skip
-DEPUTY_TITLES = ("PHÓ ", "THỨ TRƯỞNG")
-_AUTHORITY_SLIP = re.compile(r"^(T\s*/?\s*M|K\s*/?\s*T|T\s*/?\s*L|T\s*/?\s*U\s*/?\s*Q|Q)(?:\s*[.:,/]\s*|\s+)(\S.*)$", re.IGNORECASE)
 TWO_LEVEL_GOVERNMENT = dt.date(2025, 7, 1)
 # The second word of a unit's kind stays lower case: "Thành phố Hồ Chí Minh", "Thị xã Điện Bàn".
 GENERIC_PLACE_WORDS = {"phố", "xã", "trấn"}
@@ -70,23 +58,6 @@ def validate(notice: Notice, source: Source | None, *, today: dt.date | None = N
     checker = _Checker(notice, source or Source(path=None, data={}), today or dt.date.today(), kind)  # type: ignore[arg-type]
     checker.run()
     return sorted(checker.problems, key=lambda p: (p.place.line or 0, p.place.column or 0))
-
-
-def deputy_of(head: str) -> str:
-    """Return the deputy's title for a head's title: PHÓ CHỦ TỊCH, or THỨ TRƯỞNG for a minister."""
-    return "THỨ TRƯỞNG" if head == "BỘ TRƯỞNG" else f"PHÓ {head}"
-
-
-def is_deputy(title: str) -> bool:
-    return title.startswith(DEPUTY_TITLES)
-
-
-def is_individual(title: str) -> bool:
-    return is_deputy(title) or title.startswith(INDIVIDUAL_TITLES) or title.endswith("TRƯỞNG")
-
-
-def is_collective(title: str) -> bool:
-    return not is_individual(title) and title.startswith(COLLECTIVE_NAMES)
 
 
 class _Checker:
@@ -108,6 +79,7 @@ class _Checker:
         self.check_number()
         self.check_issuer()
         self.check_signer()
+        self.check_addressees()
         self.check_recipients()
         self.check_text()
         self.check_slips()
@@ -222,158 +194,47 @@ class _Checker:
 
     def check_signer(self) -> None:
         signer = self.notice.nguoi_ky
-        before = self._errors()
-        lines: list[tuple[int, str, str]] = []  # (index, prefix, title after it)
+        typed: list[tuple[int, str]] = []  # (index in quyen_han, the line as the grammar reads it)
         for index, line in enumerate(signer.quyen_han):
-            parsed = self._authority_line(index, line)
-            if parsed is not None:
-                lines.append((index, *parsed))
-        prefixes = [prefix for _, prefix, _ in lines]
-        for position, (index, prefix, title) in enumerate(lines):
-            path = ("nguoi_ky", "quyen_han", index)
-            if prefix in prefixes[:position]:
-                self.error(path, f"“{prefix}” xuất hiện hai lần", "mỗi cách ký chỉ ghi một lần", "authority")
-            if prefix == "TM.":
-                if position != 0:
-                    self.error(path, "“TM.” (thay mặt) là dòng quyền hạn đầu tiên", "đưa dòng “TM. …” lên đầu quyen_han", "authority")
-                if is_individual(title):
-                    self.error(
-                        path,
-                        f"“TM.” (thay mặt) chỉ đứng trước tên tập thể, không trước chức danh “{title}”",
-                        "ví dụ “TM. ỦY BAN NHÂN DÂN”; chức danh cá nhân dùng “KT.”, “TL.”, “TUQ.” hoặc “Q.”",
-                        "authority",
-                    )
-                continue
-            if is_deputy(title):
-                self.error(
-                    path,
-                    f"sau “{prefix}” là chức vụ của cấp trưởng, không phải cấp phó “{title}”",
-                    f"viết “{prefix} {title.removeprefix('PHÓ ')}”" if title.startswith("PHÓ ") else "ví dụ “KT. BỘ TRƯỞNG”",
-                    "authority",
-                )
-            elif is_collective(title):
-                self.error(
-                    path,
-                    f"sau “{prefix}” là chức vụ của cấp trưởng, không phải tên tập thể “{title}”",
-                    "ví dụ “TL. CHỦ TỊCH”; trước tên tập thể dùng “TM.”",
-                    "authority",
-                )
-            if prefix == "KT." and position != len(lines) - 1:
-                self.error(
-                    path,
-                    "“KT.” (ký thay) là dòng quyền hạn cuối cùng, ngay trên chức vụ của cấp phó",
-                    "đưa dòng “KT. …” xuống cuối quyen_han",
-                    "authority",
-                )
-        if {"TL.", "TUQ."} <= set(prefixes):
-            self.error(
-                ("nguoi_ky", "quyen_han"),
-                "không dùng cùng lúc “TL.” (thừa lệnh) và “TUQ.” (thừa ủy quyền)",
-                "giữ một trong hai",
-                "authority",
-            )
-        if "TM." in prefixes and {"TL.", "TUQ."} & set(prefixes):
-            self.error(("nguoi_ky", "quyen_han"), "“TM.” (thay mặt) không đi cùng “TL.” hay “TUQ.”", "giữ một trong hai", "authority")
-        if "TUQ." in prefixes and "KT." in prefixes:
-            self.error(
-                ("nguoi_ky", "quyen_han"),
-                "người ký thừa ủy quyền (TUQ.) không giao lại cho cấp phó ký thay (KT.)",
-                "Điều 13 khoản 3 Nghị định 30: người được ủy quyền không ủy quyền lại",
-                "authority",
-            )
-        self._check_title(signer.chuc_vu, lines)
-        if self._errors() == before and tuple(prefixes) not in ALLOWED_AUTHORITY:
-            stack = " / ".join(prefixes)
-            self.error(
-                ("nguoi_ky", "quyen_han"),
-                f"cách ghi quyền hạn “{stack}” không có trong Nghị định 30",
-                "dùng một trong: TM.; TM. rồi KT.; KT.; TL.; TL. rồi KT.; TUQ.; Q.",
-                "authority",
-            )
+            read = self._authority_line(index, line)
+            if read is not None:
+                typed.append((index, read))
+        title = vn.upper(" ".join(signer.chuc_vu.split()))
+        if signer.chuc_vu != title:
+            self.warn(("nguoi_ky", "chuc_vu"), "chức vụ người ký viết in hoa", f"viết “{title}”", "caps")
+        for breach in signing.breaches([line for _, line in typed], title):
+            if breach.where is None:
+                path: Path_ = ("nguoi_ky", "quyen_han")
+            elif breach.where == len(typed):
+                path = ("nguoi_ky", "chuc_vu")
+            else:
+                path = ("nguoi_ky", "quyen_han", typed[breach.where][0])
+            self.error(path, breach.message, breach.hint, "authority")
         self._check_name(signer.ho_ten)
 
-    def _errors(self) -> int:
-        return sum(p.is_error for p in self.problems)
-
-    def _authority_line(self, index: int, line: str) -> tuple[str, str] | None:
+    def _authority_line(self, index: int, line: str) -> str | None:
+        """Return an authority line as the grammar reads it (a typing slip told and mended), or None when empty."""
         path = ("nguoi_ky", "quyen_han", index)
-        if not line:
+        if not line.strip():
             self.warn(path, "dòng quyền hạn rỗng", "xóa dòng “- ” thừa", "empty_item")
             return None
         text = vn.upper(" ".join(line.split()))
-        match = AUTHORITY_LINE.match(text)
-        if match is None:
-            slip = _AUTHORITY_SLIP.match(text)
+        if signing.parse_line(text) is None:
+            slip = signing.SLIP.match(text)
             if slip is not None:
-                prefix = re.sub(r"[\s/]", "", slip.group(1)) + "."
-                fixed = f"{prefix} {slip.group(2)}"
+                prefix = re.sub(r"[\s/]", "", slip.group(1))
+                fixed = f"{prefix}. {slip.group(2)}"
                 self.error(
                     path,
                     f"dòng quyền hạn “{shown(line)}” viết sai dạng",
                     f"viết “{fixed}”: chữ in hoa, dấu chấm, một dấu cách",
                     "authority",
                 )
-                return prefix, slip.group(2)
-            self.error(
-                path,
-                f"dòng quyền hạn “{shown(line)}” phải bắt đầu bằng TM., KT., TL., TUQ. hoặc Q.",
-                "ví dụ “TL. CHỦ TỊCH”, “KT. CHÁNH VĂN PHÒNG”; chức vụ của người ký ghi ở chuc_vu",
-                "authority",
-            )
-            return None
+                return fixed
+            return text
         if line != text:
             self.warn(path, "dòng quyền hạn viết in hoa, cách nhau một dấu cách", f"viết “{text}”", "caps")
-        return match.group(1) + ".", match.group(2)
-
-    def _check_title(self, chuc_vu: str, lines: list[tuple[int, str, str]]) -> None:
-        path = ("nguoi_ky", "chuc_vu")
-        title = vn.upper(" ".join(chuc_vu.split()))
-        if chuc_vu != title:
-            self.warn(path, "chức vụ người ký viết in hoa", f"viết “{title}”", "caps")
-        stray = next((p for p in AUTHORITY_PREFIXES[:4] if title.startswith(p)), None)
-        if stray is not None:
-            self.error(
-                path, f"chức vụ người ký không có “{stray}”", f"ghi dòng “{stray} …” vào quyen_han, chuc_vu chỉ ghi chức vụ", "authority"
-            )
-            return
-        if title.startswith("Q.") and any(prefix == "Q." for _, prefix, _ in lines):
-            self.error(path, "“Q.” xuất hiện hai lần", "mỗi cách ký chỉ ghi một lần", "authority")
-            return
-        last = lines[-1] if lines else None
-        signs_for = next((line for line in lines if line[1] == "KT."), None)
-        deputy = is_deputy(title)
-        if signs_for is not None:
-            head = signs_for[2]
-            expected = deputy_of(head)
-            if not deputy:
-                self.error(
-                    path,
-                    f"ký thay (KT.) thì người ký là cấp phó, nhưng chức vụ là “{shown(chuc_vu)}”",
-                    f"viết chuc_vu: {expected}",
-                    "authority",
-                )
-            elif not (is_deputy(head) or is_collective(head)) and title != expected and not title.startswith(expected + " "):
-                self.error(
-                    path,
-                    f"ký thay “{head}” thì chức vụ là “{expected}”, nhưng gặp “{shown(chuc_vu)}”",
-                    f"viết chuc_vu: {expected}, hoặc sửa dòng “KT. …” cho đúng cấp trưởng",
-                    "authority",
-                )
-        elif deputy and not any(prefix == "Q." for _, prefix, _ in lines):
-            head = "BỘ TRƯỞNG" if title.startswith("THỨ TRƯỞNG") else title.removeprefix("PHÓ ")
-            self.error(
-                path,
-                f"cấp phó “{shown(chuc_vu)}” ký thì phải có dòng “KT. …” của cấp trưởng ngay trên",
-                f"thêm “KT. {head}” vào cuối quyen_han",
-                "authority",
-            )
-        elif last is not None and last[1] in ("TL.", "TUQ.") and title == last[2]:
-            self.error(
-                path,
-                f"người ký {'thừa lệnh' if last[1] == 'TL.' else 'thừa ủy quyền'} ({last[1]}) là người đứng đầu đơn vị được giao, không phải chính “{title}”",
-                "ví dụ “TL. CHỦ TỊCH” rồi chuc_vu: CHÁNH VĂN PHÒNG",
-                "authority",
-            )
+        return text
 
     def _check_name(self, ho_ten: str) -> None:
         path = ("nguoi_ky", "ho_ten")
@@ -399,6 +260,32 @@ class _Checker:
             report(path, "họ tên viết hoa chữ đầu mỗi tiếng, không viết in hoa cả tên", f"viết “{fixed}”", "caps")
 
     # --- recipients ---------------------------------------------------------------------------
+
+    def check_addressees(self) -> None:
+        """Hold "Kính gửi" (ô 9a) to what the layout prints: one addressee a line, punctuation added by the tool."""
+        head = ADDRESSEE_HEAD.rstrip(":")
+        seen: dict[str, int] = {}
+        for index, item in enumerate(self.notice.kinh_gui):
+            path = ("kinh_gui", index)
+            stripped = " ".join(item.split())
+            if not stripped or not addressee(stripped):
+                self.warn(path, "mục kính gửi rỗng", "xóa mục thừa, hoặc ghi tên cơ quan, cá nhân nhận văn bản", "empty_item")
+                continue
+            if ADDRESSEE_LINE.match(stripped):
+                self.warn(path, f"không gõ “{head}”", f"công cụ tự in “{ADDRESSEE_HEAD}”; chỉ ghi tên nơi nhận", "punctuation")
+            elif stripped.startswith(("-", "–", "+", "•")):
+                self.warn(
+                    path, f"không gõ “{stripped[0]}” đầu dòng kính gửi", "công cụ tự thêm dấu “-” khi có từ hai nơi nhận", "punctuation"
+                )
+            if stripped.endswith((";", ".", ",")):
+                self.warn(path, f"không gõ “{stripped[-1]}” cuối dòng kính gửi", "công cụ tự thêm “;” và “.” ở dòng cuối", "punctuation")
+            key = vn.upper(addressee(stripped))
+            if key in seen:
+                first = self.source.place(("kinh_gui", seen[key]))
+                where = f" (đã có ở dòng {first.line})" if first.line else ""
+                self.warn(path, f"nơi nhận “{shown(stripped)}” lặp lại trong kinh_gui{where}", "xóa một dòng", "duplicate_recipient")
+            else:
+                seen[key] = index
 
     def check_recipients(self) -> None:
         recipients = self.notice.noi_nhan
@@ -469,14 +356,28 @@ class _Checker:
         if drafter and not is_drafter(drafter):
             self.error(("nguoi_soan",), *_drafter_slip(drafter), "archive")
             return
-        if copies and (not COPY_COUNT_SHAPE.match(copies) or int(copies) == 0):
+        if copies and not COPY_COUNT_SHAPE.match(copies):
+            normal = copies.lstrip("0")
+            example = f"{int(normal):02d}" if normal.isdigit() and int(normal) < 10_000 else "300"
             self.error(
                 ("so_ban",),
                 f"số lượng bản “{shown(copies)}” không đúng dạng",
-                "viết bằng chữ số, từ 1 đến 9999, ví dụ so_ban: 300",
+                f"viết bằng chữ số, từ 1 đến 9999, chỉ số dưới 10 có số 0 đứng trước, ví dụ so_ban: {example}",
                 "archive",
             )
             return
+        # One rule for every form the archive line names a drafter in ("VT, KGVX, Sơn", "VT, NC.Châu",
+        # "VT, KGVX.Sơn", "VT, KGVX (Sơn)") or copies in ("VT, KGVX 05"): not a second time in its field.
+        named = archive_holds(archive_content(self.notice.luu))
+        for twice, given, what in ((named[0], drafter, "người soạn thảo"), (named[1], copies, "số bản")):
+            if twice and given:
+                self.error(
+                    ("nguoi_soan",) if what == "người soạn thảo" else ("so_ban",),
+                    f"dòng luu “{shown(self.notice.luu)}” đã ghi {what}",
+                    "chỉ ghi đơn vị ở luu, người soạn thảo ở nguoi_soan, số bản ở so_ban",
+                    "archive",
+                )
+                return
         printed = printed_archive(archive_content(self.notice.luu), drafter or None, copies or None)
         if (drafter or copies) and not is_archive(printed):
             self.error(
@@ -515,6 +416,7 @@ class _Checker:
                     "xóa ký tự này hoặc thay bằng dấu cách thường",
                     "invisible",
                 )
+        self._check_end_mark()
         summary = getattr(self.notice, "trich_yeu", None)
         if summary and all_caps(summary):
             # A summary in capitals prints against the decree (rule 10): the layout cannot fix it.
@@ -524,6 +426,29 @@ class _Checker:
                 "viết hoa chữ đầu câu và tên riêng, như “Kết luận của đồng chí …”",
                 "caps",
             )
+
+    def _check_end_mark(self) -> None:
+        """Refuse a last paragraph whose own sentence mark the end mark "./." cannot complete (nd30 END_MARK)."""
+        last = None
+        for path, text in _block_texts(self.notice.noi_dung, ("noi_dung",)):
+            if plain_text(text).strip():
+                last = path, " ".join(plain_text(text).split())
+        if last is None or last[1].endswith(END_MARK):
+            return
+        path, text = last
+        mark = next((m for m in END_MARK_NOT_AFTER if text.endswith(m)), None)
+        if mark is None:
+            return
+        if mark in (":", ";", ","):
+            hint = f"nội dung báo trước sau “{mark}” còn thiếu: viết tiếp, hoặc kết thúc đoạn bằng dấu chấm"
+        else:
+            hint = "kết thúc nội dung bằng một câu có dấu chấm"
+        self.error(
+            path,
+            f"đoạn cuối của nội dung kết thúc bằng “{mark}”, dấu kết thúc “{END_MARK}” chỉ đứng sau dấu chấm của câu cuối",
+            hint,
+            "end_mark",
+        )
 
     # --- slips of a new user ------------------------------------------------------------------
 
@@ -785,6 +710,9 @@ def _gap(text: str) -> str | None:
     A gap stands alone between spaces or slashes ("ngày …/…/2026"); "…" after a comma ends a list ("các sở, ngành, …") and
     one glued to a word ("chè…", ",…và") is the drafter's own.
     """
+    typed = samples.PLACEHOLDER.search(text)
+    if typed is not None:
+        return " ".join([*text[: typed.start()].split()[-3:], typed.group()])
     if samples.GAP not in text and "..." not in text:
         return None
     for match in _GAP.finditer(text):
@@ -856,6 +784,8 @@ def _texts(notice: Notice) -> Iterator[tuple[Path_, str]]:
         yield ("co_quan", "ten", index), line
     if notice.co_quan.chu_quan:
         yield ("co_quan", "chu_quan"), notice.co_quan.chu_quan
+    for index, item in enumerate(notice.kinh_gui):
+        yield ("kinh_gui", index), item
     for index, item in enumerate(notice.noi_nhan):
         yield ("noi_nhan", index), item
     yield ("luu",), notice.luu

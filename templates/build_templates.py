@@ -30,6 +30,7 @@ from tbkl_gen.nd30 import format as nd30  # noqa: E402
 from tbkl_gen.nd30.text_width import text_width_mm  # noqa: E402
 from tbkl_gen.samples import SAMPLE_COMMUNE, SAMPLE_PROVINCE, SAMPLE_SIGNER  # noqa: E402
 from tbkl_gen.word.columns import CELL_MARGIN, ISSUER_COLUMN  # noqa: E402
+from tbkl_gen.word.wordml import ADDRESSEE_SPACE_AFTER  # noqa: E402
 
 TWIPS_PER_MM = nd30.TWIPS_PER_MM
 
@@ -262,6 +263,8 @@ def document_xml(spec: TemplateSpec) -> str:
     )
     # A kind with no title (Công văn) keeps a blank line between the header and the body.
     title += tag("{%p if not ten_loai %}") + para("TBKhoangCach") + tag("{%p endif %}")
+    # "Kính gửi" (ô 9a) under the title's block, or under the header of a kind with no title
+    title += para("TBKinhGui", run("{{p doan_kinh_gui }}"))
     body = [tag("{%p for doan in noi_dung %}")]
     for index, (kind, style) in enumerate(kinds):
         keyword = "if" if index == 0 else "elif"
@@ -381,6 +384,18 @@ def styles_xml(spec: TemplateSpec) -> str:
             "TB Trích yếu",
             '<w:keepNext/><w:spacing w:before="0" w:after="60" w:line="240" w:lineRule="auto"/>' + centred,
             _rpr(nd30.PRINTED_TITLE_SIZE, bold=True),
+        ),
+        _style(
+            "TBKinhGui",
+            "TB Kính gửi",
+            f'<w:keepNext/><w:spacing w:before="240" w:after="{ADDRESSEE_SPACE_AFTER}" w:line="240" w:lineRule="auto"/>' + centred,
+            _rpr(nd30.PRINTED_ADDRESSEE_SIZE),
+        ),
+        _style(
+            "TBKinhGuiMuc",
+            "TB Kính gửi mục",
+            '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>',
+            _rpr(nd30.PRINTED_ADDRESSEE_SIZE),
         ),
         _style("TBNoiDung", "TB Nội dung", body_ppr, _rpr(body)),
         _style("TBMuc", "TB Mục", "<w:keepNext/>", _rpr(body, bold=True), based_on="TBNoiDung"),

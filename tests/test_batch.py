@@ -216,6 +216,17 @@ def _wait_for_orphaned_workers(out: Path) -> None:
     raise AssertionError(f"workers of a killed batch are still running: {alive}")
 
 
+def _count_renewed(out: Path, new: dict[str, bytes]) -> int:
+    """Count the outputs that already hold the new render (each read is whole: files are replaced)."""
+    return sum(1 for path in out.glob("*.docx") if path.read_bytes() == new.get(path.name))
+
+
+def _wait_for_progress(process: subprocess.Popen, out: Path, new: dict[str, bytes], target: int) -> None:
+    """Return once `target` outputs hold the new render or the batch has ended on its own."""
+    while process.poll() is None and _count_renewed(out, new) < target:
+        time.sleep(0.01)
+
+
 def _opens(path: Path) -> bool:
     import docx
 
@@ -242,8 +253,11 @@ def test_sigkill_mid_batch_leaves_every_output_old_or_new_and_whole(tmp_path: Pa
     rng = random.Random(20)
     renewed = 0
     for attempt in range(20):
+        before = _count_renewed(out, new)
         process = _batch_process(tmp_path / "src", out, "--jobs", str(1 + attempt % 2), quiet_pipes=True)
-        time.sleep(rng.uniform(0.2, 1.2))
+        # Kill at a point chosen by progress, not by the clock: once this run has replaced a few more
+        # files (or has finished), so the outcome does not depend on how loaded the machine is.
+        _wait_for_progress(process, out, new, before + rng.randint(1, 12))
         process.kill()
         process.wait(timeout=60)
         for path in out.glob("*.docx"):

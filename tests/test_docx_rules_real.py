@@ -56,7 +56,7 @@ def quy_hoach() -> dict[int, RuleResult]:
 
 def test_khcn_fails_exactly_the_rules_its_xml_breaks(khcn):
     assert failing(khcn) == {2, 3, 5, 6, 7, 10, 16, 19, 21, 26}
-    assert len(khcn) == 26
+    assert len(khcn) == 27  # 26 rules and "Kính gửi", which a notice without one does not need
 
 
 def test_khcn_page_is_word_a4_with_top_and_bottom_margins_too_small(khcn):
@@ -197,12 +197,12 @@ def test_report_has_one_line_a_rule_and_a_total():
     if not path.exists():
         pytest.skip(f"{path} is not here")
     lines = format_report(audit_docx(path)).splitlines()
-    assert len(lines) == 27
+    assert len(lines) == 28
     assert lines[1] == (
         "Quy tắc 2 — Lề trang: LỖI — lề trên 851 twip (15,0 mm), cần 1134–1418 (20–25 mm); "
         "lề dưới 993 twip (17,5 mm), cần 1134–1418 (20–25 mm)"
     )
-    assert lines[-1] == "Tổng cộng: 16 đạt, 10 lỗi, 0 không áp dụng"
+    assert lines[-1] == "Tổng cộng: 16 đạt, 10 lỗi, 1 không áp dụng"
 
 
 # --- documents built here -------------------------------------------------------------------------
@@ -438,7 +438,8 @@ def notice(tmp_path):
 
 def test_notice_built_to_the_decree_passes_every_rule(notice):
     results = notice()
-    assert {n: r.detail for n, r in results.items() if r.status != "dat"} == {}
+    assert {n: r.detail for n, r in results.items() if r.status not in ("dat", "khong_ap_dung")} == {}
+    assert [n for n, r in results.items() if r.status == "khong_ap_dung"] == [27]  # no "Kính gửi" in a notice
 
 
 def test_left_margin_of_25_mm_fails_rule_2_only_on_the_left(notice):
@@ -545,7 +546,30 @@ def test_other_authority_stacks_of_the_decree_pass_rule_14(notice):
 
 def test_authority_stack_in_wrong_order_fails_rule_14(notice):
     results = notice(authority=("KT. CHÁNH VĂN PHÒNG", "TL. CHỦ TỊCH", "PHÓ CHÁNH VĂN PHÒNG"))
-    assert results[14].detail.startswith("thứ tự tiền tố sai, cần TM. → TL./TUQ. → KT. → chức vụ")
+    assert results[14].detail.startswith(
+        "«KT. CHÁNH VĂN PHÒNG»: “KT.” (ký thay) là dòng quyền hạn cuối cùng, ngay trên chức vụ của cấp phó (đưa dòng “KT. …” xuống cuối)"
+    )
+
+
+def test_the_audit_reads_the_signing_authority_with_the_grammar_check_uses(notice):
+    # Art. 13.3: who signs by delegation (TUQ.) does not pass it on to a deputy (KT.); `tbkl check` says the same.
+    results = notice(authority=("TUQ. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"))
+    assert results[14].status == "loi"
+    assert results[14].detail.startswith("người ký thừa ủy quyền (TUQ.) không giao lại cho cấp phó ký thay (KT.)")
+    # "TM." stands before a collective, never before one person's title.
+    results = notice(authority=("TM. CHỦ TỊCH", "CHỦ TỊCH"))
+    assert results[14].detail.startswith("«TM. CHỦ TỊCH»: “TM.” (thay mặt) chỉ đứng trước tên tập thể")
+    # A deputy signs under "KT." of the head, and the head's deputy only.
+    assert notice(authority=("TL. CHỦ TỊCH", "PHÓ CHÁNH VĂN PHÒNG"))[14].detail.startswith(
+        "«PHÓ CHÁNH VĂN PHÒNG»: cấp phó “PHÓ CHÁNH VĂN PHÒNG” ký thì phải có dòng “KT. …”"
+    )
+    # An acting head: "Q." on the title itself, or on the line above a deputy's title.
+    assert notice(authority=("TM. ỦY BAN NHÂN DÂN", "Q. CHỦ TỊCH"))[14].status == "dat"
+    assert notice(authority=("TM. ỦY BAN NHÂN DÂN", "Q. CHỦ TỊCH", "PHÓ CHỦ TỊCH"))[14].status == "dat"
+    # A line of the block without a prefix, above one with it.
+    assert notice(authority=("ỦY BAN NHÂN DÂN", "TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"))[14].detail.startswith(
+        "«ỦY BAN NHÂN DÂN»: dòng quyền hạn “ỦY BAN NHÂN DÂN” phải bắt đầu bằng TM., KT., TL., TUQ. hoặc Q."
+    )
 
 
 def test_academic_title_before_signer_fails_rules_15_and_24(notice):

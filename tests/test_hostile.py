@@ -275,7 +275,7 @@ CASES: list[Case] = [
         "duplicate-key-and-a-signer-mistake-both-reported",
         after(25, "  ho_ten: Lê Văn Bình").replace("  chuc_vu: PHÓ CHÁNH VĂN PHÒNG", "  chuc_vu: CHÁNH VĂN PHÒNG"),
         (
-            "a.yaml:24:12: nguoi_ky.chuc_vu: ký thay (KT.) thì người ký là cấp phó, nhưng chức vụ là “CHÁNH VĂN PHÒNG” (viết chuc_vu: PHÓ CHÁNH VĂN PHÒNG)",
+            "a.yaml:24:12: nguoi_ky.chuc_vu: ký thay (KT.) thì người ký là cấp phó, nhưng chức vụ là “CHÁNH VĂN PHÒNG” (viết chức vụ: PHÓ CHÁNH VĂN PHÒNG)",
             "a.yaml:26:3: nguoi_ky.ho_ten: khóa “ho_ten” bị lặp lại (đã có ở dòng 25) (giữ một khóa, xóa khóa còn lại)",
         ),
         render=("a.yaml:26:3: nguoi_ky.ho_ten: khóa “ho_ten” bị lặp lại (đã có ở dòng 25) (giữ một khóa, xóa khóa còn lại)",),
@@ -520,7 +520,7 @@ CASES: list[Case] = [
         "authority-unknown-prefix",
         notice_yaml(nguoi_ky__quyen_han__1="THAY MẶT CHỦ TỊCH"),
         (
-            "a.yaml:22:7: nguoi_ky.quyen_han[1]: dòng quyền hạn “THAY MẶT CHỦ TỊCH” phải bắt đầu bằng TM., KT., TL., TUQ. hoặc Q. (ví dụ “TL. CHỦ TỊCH”, “KT. CHÁNH VĂN PHÒNG”; chức vụ của người ký ghi ở chuc_vu)",
+            "a.yaml:22:7: nguoi_ky.quyen_han[1]: dòng quyền hạn “THAY MẶT CHỦ TỊCH” phải bắt đầu bằng TM., KT., TL., TUQ. hoặc Q. (ví dụ “TL. CHỦ TỊCH”, “KT. CHÁNH VĂN PHÒNG”)",
         ),
     ),
     Case(
@@ -533,14 +533,14 @@ CASES: list[Case] = [
         "kt-signer-not-a-deputy",
         notice_yaml(nguoi_ky__chuc_vu="CHÁNH VĂN PHÒNG"),
         (
-            "a.yaml:24:12: nguoi_ky.chuc_vu: ký thay (KT.) thì người ký là cấp phó, nhưng chức vụ là “CHÁNH VĂN PHÒNG” (viết chuc_vu: PHÓ CHÁNH VĂN PHÒNG)",
+            "a.yaml:24:12: nguoi_ky.chuc_vu: ký thay (KT.) thì người ký là cấp phó, nhưng chức vụ là “CHÁNH VĂN PHÒNG” (viết chức vụ: PHÓ CHÁNH VĂN PHÒNG)",
         ),
     ),
     Case(
         "kt-deputy-of-another-head",
         notice_yaml(nguoi_ky__chuc_vu="PHÓ CHỦ TỊCH"),
         (
-            "a.yaml:24:12: nguoi_ky.chuc_vu: ký thay “CHÁNH VĂN PHÒNG” thì chức vụ là “PHÓ CHÁNH VĂN PHÒNG”, nhưng gặp “PHÓ CHỦ TỊCH” (viết chuc_vu: PHÓ CHÁNH VĂN PHÒNG, hoặc sửa dòng “KT. …” cho đúng cấp trưởng)",
+            "a.yaml:24:12: nguoi_ky.chuc_vu: ký thay “CHÁNH VĂN PHÒNG” thì chức vụ là “PHÓ CHÁNH VĂN PHÒNG”, nhưng gặp “PHÓ CHỦ TỊCH” (viết chức vụ: PHÓ CHÁNH VĂN PHÒNG, hoặc sửa dòng “KT. …” cho đúng cấp trưởng)",
         ),
     ),
     Case(
@@ -554,14 +554,14 @@ CASES: list[Case] = [
         "kt-not-the-last-line",
         notice_yaml(nguoi_ky__quyen_han=["KT. CHÁNH VĂN PHÒNG", "TL. CHỦ TỊCH"]),
         (
-            "a.yaml:22:7: nguoi_ky.quyen_han[1]: “KT.” (ký thay) là dòng quyền hạn cuối cùng, ngay trên chức vụ của cấp phó (đưa dòng “KT. …” xuống cuối quyen_han)",
+            "a.yaml:22:7: nguoi_ky.quyen_han[1]: “KT.” (ký thay) là dòng quyền hạn cuối cùng, ngay trên chức vụ của cấp phó (đưa dòng “KT. …” xuống cuối)",
         ),
     ),
     Case(
         "deputy-signs-without-kt",
         notice_yaml(nguoi_ky__quyen_han=["TL. CHỦ TỊCH"]),
         (
-            "a.yaml:23:12: nguoi_ky.chuc_vu: cấp phó “PHÓ CHÁNH VĂN PHÒNG” ký thì phải có dòng “KT. …” của cấp trưởng ngay trên (thêm “KT. CHÁNH VĂN PHÒNG” vào cuối quyen_han)",
+            "a.yaml:23:12: nguoi_ky.chuc_vu: cấp phó “PHÓ CHÁNH VĂN PHÒNG” ký thì phải có dòng “KT. …” của cấp trưởng ngay trên (thêm dòng “KT. CHÁNH VĂN PHÒNG” ngay trên chức vụ)",
         ),
     ),
     Case(
@@ -575,8 +575,8 @@ CASES: list[Case] = [
         "tm-not-first",
         notice_yaml(nguoi_ky__quyen_han=["KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN"], nguoi_ky__chuc_vu="PHÓ CHỦ TỊCH"),
         (
-            "a.yaml:22:7: nguoi_ky.quyen_han[1]: “KT.” (ký thay) là dòng quyền hạn cuối cùng, ngay trên chức vụ của cấp phó (đưa dòng “KT. …” xuống cuối quyen_han)",
-            "a.yaml:23:7: nguoi_ky.quyen_han[2]: “TM.” (thay mặt) là dòng quyền hạn đầu tiên (đưa dòng “TM. …” lên đầu quyen_han)",
+            "a.yaml:22:7: nguoi_ky.quyen_han[1]: “KT.” (ký thay) là dòng quyền hạn cuối cùng, ngay trên chức vụ của cấp phó (đưa dòng “KT. …” xuống cuối)",
+            "a.yaml:23:7: nguoi_ky.quyen_han[2]: “TM.” (thay mặt) là dòng quyền hạn đầu tiên (đưa dòng “TM. …” lên đầu)",
         ),
     ),
     Case(
@@ -605,7 +605,7 @@ CASES: list[Case] = [
         "authority-stack-not-in-the-decree",
         notice_yaml(nguoi_ky__quyen_han=["Q. CHỦ TỊCH", "TL. CHỦ TỊCH"], nguoi_ky__chuc_vu="CHÁNH VĂN PHÒNG"),
         (
-            "a.yaml:22:5: nguoi_ky.quyen_han: cách ghi quyền hạn “Q. / TL.” không có trong Nghị định 30 (dùng một trong: TM.; TM. rồi KT.; KT.; TL.; TL. rồi KT.; TUQ.; Q.)",
+            "a.yaml:22:5: nguoi_ky.quyen_han: cách ghi quyền hạn “Q. / TL.” không có trong Nghị định 30 (dùng một trong: TM.; TM. rồi KT.; TM. rồi Q.; KT.; TL.; TL. rồi KT.; TUQ.; Q.)",
         ),
     ),
     Case(
@@ -619,13 +619,15 @@ CASES: list[Case] = [
         "tl-signed-by-the-head-himself",
         notice_yaml(nguoi_ky__quyen_han=["TL. CHỦ TỊCH"], nguoi_ky__chuc_vu="CHỦ TỊCH"),
         (
-            "a.yaml:23:12: nguoi_ky.chuc_vu: người ký thừa lệnh (TL.) là người đứng đầu đơn vị được giao, không phải chính “CHỦ TỊCH” (ví dụ “TL. CHỦ TỊCH” rồi chuc_vu: CHÁNH VĂN PHÒNG)",
+            "a.yaml:23:12: nguoi_ky.chuc_vu: người ký thừa lệnh (TL.) là người đứng đầu đơn vị được giao, không phải chính “CHỦ TỊCH” (ví dụ “TL. CHỦ TỊCH” rồi chức vụ CHÁNH VĂN PHÒNG)",
         ),
     ),
     Case(
         "authority-line-typed-into-the-title",
         notice_yaml(nguoi_ky__quyen_han=["TL. CHỦ TỊCH"], nguoi_ky__chuc_vu="KT. CHÁNH VĂN PHÒNG"),
-        ("a.yaml:23:12: nguoi_ky.chuc_vu: chức vụ người ký không có “KT.” (ghi dòng “KT. …” vào quyen_han, chuc_vu chỉ ghi chức vụ)",),
+        (
+            "a.yaml:23:12: nguoi_ky.chuc_vu: chức vụ người ký không có “KT.” (ghi “KT. …” thành một dòng quyền hạn, chức vụ chỉ ghi chức vụ)",
+        ),
     ),
     # --- recipients and archive ----------------------------------------------------------------
     Case("archive-missing", notice_yaml(luu=DROP), ("a.yaml:1:1: luu: thiếu dòng lưu (ví dụ: luu: VT, KGVX)",)),

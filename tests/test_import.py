@@ -191,6 +191,9 @@ def notices(draw: st.DrawFn) -> dict:
                 data[key] = draw(st.sampled_from(values))
     if draw(st.booleans()):
         data["muc_in_hoa"] = False
+    if draw(st.booleans()):
+        # "Kính gửi" (ô 9a): one addressee as text, or a list of them, each distinct.
+        data["kinh_gui"] = draw(st.one_of(words, st.lists(words, min_size=2, max_size=3, unique_by=lambda w: w.casefold())))
     if data["co_quan"].get("chu_quan"):
         data["mau"] = "van-phong"
     return data

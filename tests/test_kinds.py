@@ -292,7 +292,7 @@ class ToTrinh(Settings, Header, Recipients, SignerBlock):
     document_type: ClassVar[DocumentType] = TO_TRINH
     source_order: ClassVar[tuple[str, ...]] = (
         "loai", "phien_ban", "mau", "muc_in_hoa", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "do_khan",
-        "trich_yeu", "can_cu", "noi_dung", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
+        "trich_yeu", "kinh_gui", "can_cu", "noi_dung", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
     )  # fmt: skip
     trich_yeu: str = dataclasses.field(metadata=spec("Trích yếu.", label="trích yếu tờ trình", min_length=1))
     can_cu: tuple[str, ...] = dataclasses.field(default=(), metadata=spec("Căn cứ.", label="căn cứ", lines=True))

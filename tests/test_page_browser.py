@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 pytest.importorskip("starlette")
 pytest.importorskip("selenium")
@@ -352,3 +353,34 @@ def test_enter_splits_a_block_and_backspace_removes_an_empty_one(browser: webdri
     paragraphs = [p.text for p in browser.find_elements(By.CSS_SELECTOR, "#live .content p")]
     assert paragraphs[2:4] == ["1. Nội dung kết luận", "2. Nội dung kết luận thứ hai."]
     assert browser.switch_to.active_element.get_attribute("data-field") == "noi_dung[3].khoan"
+
+
+def test_kinh_gui_is_edited_in_its_field_and_shown_under_the_summary(browser: webdriver.Chrome, served: Served) -> None:
+    from tbkl_gen.commands.scaffold import new_notice
+
+    path = new_notice(served.root, "Kết luận họp giao ban")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\nnoi_dung:", "\nkinh_gui: Sở Tài chính\nnoi_dung:", 1), encoding="utf-8")
+    open_first(browser, served)
+    field = find(browser, '.field[data-field="kinh_gui"]')
+    assert field.find_element(By.TAG_NAME, "label").text == "Kính gửi"
+    items = field.find_elements(By.CSS_SELECTOR, ".list-editor .item input")
+    assert [item.get_attribute("value") for item in items] == ["Sở Tài chính"]
+    assert "Kính gửi: Sở Tài chính" in find(browser, "#live .addressee").text
+
+    before = last_check(browser)
+    click(browser, field.find_element(By.CSS_SELECTOR, ".list-editor .add"))
+    browser.switch_to.active_element.send_keys("Sở Nội vụ")
+    checked_after(browser, before)
+    shown = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#live .addressees")]
+    assert shown == ["Kính gửi:", "- Sở Tài chính;", "- Sở Nội vụ."]
+    lines = browser.find_elements(By.CSS_SELECTOR, "#live .addressees")
+    head_x, first_x, second_x = (line.location["x"] for line in lines)
+    assert head_x > find(browser, "#live .content p").location["x"] and first_x == second_x > head_x  # centred, dashes under the colon
+    screenshot(browser, "8-kinh-gui")
+
+    click(browser, find(browser, "#save"))
+    wait(browser, lambda d: d.find_element(By.ID, "status").text.startswith("Đã lưu"))
+    saved = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert saved["kinh_gui"] == ["Sở Tài chính", "Sở Nội vụ"]
+    assert render_cli(["check", str(path)], cwd=served.root).exit_code == 0

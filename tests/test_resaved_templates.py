@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, NOTICES, ROOT, render_cli
+from factories import write_notice
 from tbkl_gen.audit import audit_docx
 from tbkl_gen.commands.text import notice_lines
 from tbkl_gen.word import template_repair
@@ -112,6 +113,22 @@ def test_the_footnotes_part_libreoffice_left_out_is_given_back(resaved: dict[str
     assert result.exit_code == 0, result.output
     lines = notice_lines(tmp_path / "lamdong-quy-hoach-chung-xa.docx")[0]
     assert lines[-2:] == ["Chú thích:", "[1] UBND tỉnh đã chỉ đạo tại Thông báo số 370/TB-UBND ngày 30/3/2026"]
+
+
+@pytest.mark.parametrize("way", ["docx", "odt"])
+def test_kinh_gui_keeps_its_layout_through_a_template_resaved_by_libreoffice(
+    resaved: dict[str, dict[str, Path]], tmp_path: Path, way: str
+) -> None:
+    source = write_notice(tmp_path, kinh_gui=["Sở Tài chính", "Sở Nội vụ"])
+    outputs = {}
+    for label, template in (("built-in", "ubnd-tinh"), ("resaved", str(resaved[way]["ubnd-tinh"]))):
+        result = render_cli(["render", str(source), "-o", str(tmp_path / label), "--template", template, "--quiet"])
+        assert result.exit_code == 0, result.output
+        outputs[label] = tmp_path / label / "a.docx"
+    assert notice_lines(outputs["resaved"])[0] == notice_lines(outputs["built-in"])[0]
+    assert audit_docx(outputs["resaved"]) == audit_docx(outputs["built-in"])
+    styles = _parts(outputs["resaved"])["word/styles.xml"].decode("utf-8")
+    assert 'w:styleId="TBKinhGui"' in styles and 'w:styleId="TBKinhGuiMuc"' in styles  # the ids tbkl writes, given back
 
 
 # --- each kind of rewriting, on hand-made XML ----------------------------------------------------

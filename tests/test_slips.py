@@ -454,3 +454,126 @@ def test_init_quotes_a_folder_the_shell_would_split(tmp_path: Path) -> None:
         plain.output.splitlines()[-1]
         == 'Tiếp theo: sửa vp-lam-dong/tbkl.yaml cho đúng cơ quan, rồi: cd vp-lam-dong && tbkl new "Kết luận …"'
     )
+
+
+# --- slips of our own renderer, found on real files ----------------------------------------------
+
+
+def _last_paragraph(docx: Path) -> str:
+    import docx as python_docx
+
+    body = [p.text for p in python_docx.Document(str(docx)).paragraphs if p.text.strip()]
+    return body[-1]
+
+
+def test_an_italic_closing_line_with_its_end_mark_reimports_and_renders_with_one_mark(tmp_path: Path) -> None:
+    # A real closing line: "(Đính kèm …)." in italics, then "/." upright. The importer keeps the
+    # runs as written, and the layout, reading the paragraph as printed, adds no second mark.
+    source = write_notice(tmp_path, noi_dung__3="*(Đính kèm Kế hoạch số 12/KH-UBND).*/.")
+    assert render_cli(["render", str(source), "-o", str(tmp_path / "first"), "--quiet"]).exit_code == 0
+    assert _last_paragraph(tmp_path / "first" / "a.docx") == "(Đính kèm Kế hoạch số 12/KH-UBND)./."
+    imported = render_cli(["import", str(tmp_path / "first" / "a.docx"), "-o", str(tmp_path / "src")])
+    assert imported.exit_code == 0, imported.output
+    again = render_cli(["render", str(tmp_path / "src" / "a.yaml"), "-o", str(tmp_path / "again"), "--quiet"])
+    assert again.exit_code == 0, again.output
+    assert _last_paragraph(tmp_path / "again" / "a.docx") == "(Đính kèm Kế hoạch số 12/KH-UBND)./."
+    audited = render_cli(["check", "--docx", str(tmp_path / "again" / "a.docx")])
+    assert audited.exit_code == 0, audited.output
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [
+        ("*(Đính kèm Kế hoạch).*/.", "(Đính kèm Kế hoạch)./."),
+        ("*(Đính kèm Kế hoạch)*./.", "(Đính kèm Kế hoạch)./."),
+        ("*(Đính kèm Kế hoạch)*.", "(Đính kèm Kế hoạch)./."),
+        ("*(Đính kèm Kế hoạch)*", "(Đính kèm Kế hoạch)./."),
+        ("Đề nghị các cơ quan thực hiện.", "Đề nghị các cơ quan thực hiện./."),
+        ("Đề nghị các cơ quan thực hiện", "Đề nghị các cơ quan thực hiện./."),
+    ],
+)
+def test_the_end_mark_is_added_once_whatever_runs_the_last_paragraph_holds(tmp_path: Path, typed: str, printed: str) -> None:
+    from tbkl_gen.source.load import load_notice
+
+    notice = load_notice(write_notice(tmp_path, noi_dung__3=typed)).notice
+    assert notice is not None
+    assert layout.lay_out(notice).paragraphs[-1].text == printed
+
+
+@pytest.mark.parametrize("mark", [":", ";", ",", "?", "!"])
+def test_a_last_paragraph_the_end_mark_cannot_close_is_refused(tmp_path: Path, mark: str) -> None:
+    # "./." completes the last sentence's full stop (nd30 END_MARK); ":./." or "?./." is never printed.
+    write_notice(tmp_path, noi_dung__3=f"Đề nghị các cơ quan thực hiện như sau{mark}")
+    result = render_cli(["check", "a.yaml"], cwd=tmp_path)
+    assert result.exit_code == 1, result.output
+    assert (
+        f"a.yaml:15:5: noi_dung[3]: đoạn cuối của nội dung kết thúc bằng “{mark}”, "
+        "dấu kết thúc “./.” chỉ đứng sau dấu chấm của câu cuối" in result.output
+    )
+    assert render_cli(["render", "a.yaml", "-o", "out"], cwd=tmp_path).exit_code == 1
+    assert list((tmp_path / "out").rglob("*.docx")) == []
+
+
+def test_a_question_mark_inside_the_last_paragraph_is_no_concern(tmp_path: Path) -> None:
+    write_notice(tmp_path, noi_dung__3="Ai chủ trì? Sở Tài chính chủ trì thực hiện.")
+    clean(tmp_path)
+
+
+@pytest.mark.parametrize(("typed", "hint"), [("0005", "05"), ("0300", "300"), ("0", "300"), ("00", "300")])
+def test_copies_with_extra_leading_zeros_are_refused_not_printed(tmp_path: Path, typed: str, hint: str) -> None:
+    write_notice(tmp_path, so_ban=typed)
+    result = render_cli(["check", "a.yaml"], cwd=tmp_path)
+    assert result.exit_code == 1, result.output
+    assert (
+        f"so_ban: số lượng bản “{typed}” không đúng dạng (viết bằng chữ số, từ 1 đến 9999, chỉ số dưới 10 có số 0 đứng trước, "
+        f"ví dụ so_ban: {hint})" in result.output
+    )
+
+
+@pytest.mark.parametrize("luu", ["VT, KGVX, Sơn", "VT, NC.Châu", "VT, KGVX.Sơn", "VT, KGVX (Sơn)", "VT, KGVX Sơn", "VT, KGVX, PL.(3)"])
+def test_a_drafter_both_in_luu_and_in_nguoi_soan_is_refused_in_every_form(tmp_path: Path, luu: str) -> None:
+    # "VT, NC.Châu" and "VT, KGVX.Sơn" with nguoi_soan printed "VT, NC.Châu, Sơn" and passed; the others were refused.
+    write_notice(tmp_path, luu=luu, nguoi_soan="Sơn")
+    result = render_cli(["check", "a.yaml"], cwd=tmp_path)
+    assert result.exit_code == 1, result.output
+    assert f"nguoi_soan: dòng luu “{luu}” đã ghi người soạn thảo (chỉ ghi đơn vị ở luu" in result.output
+
+
+@pytest.mark.parametrize("luu", ["VT, KGVX 05", "VT, KGVX (05)", "VT, KGVX, Sơn 05", "VT, KGVX, PL.(3)"])
+def test_copies_both_in_luu_and_in_so_ban_are_refused(tmp_path: Path, luu: str) -> None:
+    write_notice(tmp_path, luu=luu, so_ban="05")
+    result = render_cli(["check", "a.yaml"], cwd=tmp_path)
+    assert result.exit_code == 1, result.output
+    assert f"so_ban: dòng luu “{luu}” đã ghi số bản (chỉ ghi đơn vị ở luu" in result.output
+
+
+@pytest.mark.parametrize(("luu", "printed"), [("VT, KGVX, Sơn", "VT, KGVX, Sơn (05)"), ("VT, NC.Châu", "VT, NC.Châu (05)")])
+def test_a_drafter_in_luu_takes_the_copies_of_so_ban(tmp_path: Path, luu: str, printed: str) -> None:
+    from tbkl_gen.source.load import load_notice
+
+    source = write_notice(tmp_path, luu=luu, so_ban="05")
+    clean(tmp_path)
+    notice = load_notice(source).notice
+    assert notice is not None
+    assert layout.lay_out(notice).luu == printed
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Ngày xx/xx/2026, đồng chí Hồ Quang Bửu chủ trì Hội nghị.", "Ngày xx/xx/2026,"),
+        ("Ngày 22/12/2021, đồng chí Hồ Quang Bửu chủ trì Hội nghị ngày xx tháng 12.", "Hội nghị ngày xx"),
+        ("Báo cáo trước ngày XX/XX/2026.", "trước ngày XX/XX/2026."),
+    ],
+)
+def test_a_typed_date_placeholder_is_named_as_a_gap(tmp_path: Path, text: str, named: str) -> None:
+    write_notice(tmp_path, noi_dung__1=text)
+    lines = strict_check(tmp_path)
+    assert len(lines) == 1 and "cảnh báo: noi_dung[1]: còn chỗ trống" in lines[0], lines
+    assert named.rstrip(",.") in lines[0]
+
+
+@pytest.mark.parametrize("text", ["Đại hội XX của Đảng đã xác định rõ.", "Từ thế kỷ XX đến nay.", "Ngày 12/05/2026, đồng chí A chủ trì."])
+def test_twenty_in_roman_numerals_is_not_a_placeholder(tmp_path: Path, text: str) -> None:
+    write_notice(tmp_path, noi_dung__1=text)
+    clean(tmp_path)

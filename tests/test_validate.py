@@ -236,7 +236,7 @@ def test_authority_lines_are_written_in_capitals(tmp_path: Path) -> None:
 def test_kt_requires_a_deputy_title(tmp_path: Path) -> None:
     problems = check(tmp_path, nguoi_ky__chuc_vu="CHÁNH VĂN PHÒNG")
     assert said(problems) == [("nguoi_ky.chuc_vu", "ký thay (KT.) thì người ký là cấp phó, nhưng chức vụ là “CHÁNH VĂN PHÒNG”")]
-    assert hints(problems) == ["viết chuc_vu: PHÓ CHÁNH VĂN PHÒNG"]
+    assert hints(problems) == ["viết chức vụ: PHÓ CHÁNH VĂN PHÒNG"]
 
 
 def test_kt_signer_is_the_deputy_of_the_head_named(tmp_path: Path) -> None:
@@ -266,12 +266,12 @@ def test_kt_is_the_last_authority_line(tmp_path: Path) -> None:
 def test_a_deputy_signs_only_under_a_kt_line(tmp_path: Path) -> None:
     problems = check(tmp_path, nguoi_ky__quyen_han=["TL. CHỦ TỊCH"])
     assert said(problems) == [("nguoi_ky.chuc_vu", "cấp phó “PHÓ CHÁNH VĂN PHÒNG” ký thì phải có dòng “KT. …” của cấp trưởng ngay trên")]
-    assert hints(problems) == ["thêm “KT. CHÁNH VĂN PHÒNG” vào cuối quyen_han"]
+    assert hints(problems) == ["thêm dòng “KT. CHÁNH VĂN PHÒNG” ngay trên chức vụ"]
 
 
 def test_a_deputy_minister_signs_only_under_kt_minister(tmp_path: Path) -> None:
     problems = check(tmp_path, nguoi_ky__quyen_han=DROP, nguoi_ky__chuc_vu="THỨ TRƯỞNG")
-    assert hints(problems) == ["thêm “KT. BỘ TRƯỞNG” vào cuối quyen_han"]
+    assert hints(problems) == ["thêm dòng “KT. BỘ TRƯỞNG” ngay trên chức vụ"]
 
 
 def test_tm_only_before_a_collective_body(tmp_path: Path) -> None:

@@ -1,19 +1,21 @@
 """Measure a notice on the page: text widths, line wrapping, vertical bands, and the horizontal lines.
 
 A line under the motto, the issuing body or the summary may be a paragraph border (as our
-templates draw it) or a DrawingML/VML shape (as offices draw it by hand); both are measured in mm
-in the coordinates of the text they underline.
+templates draw it) or a DrawingML/VML shape (as offices draw it by hand), anchored in the text's
+own paragraphs or elsewhere (the next table row, moved up by a negative offset); all are measured
+in mm in the coordinates of the text they underline, where they are drawn. A line typed with "_"
+is measured as text and told apart.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
 from tbkl_gen.audit.ooxml import MC, WP, WPS, A, O, V, W, css, emu_to_mm, to_twips, vml_length_mm
 from tbkl_gen.audit.reader import Doc, Para
-from tbkl_gen.audit.text import decimal
+from tbkl_gen.audit.text import decimal, quoted
 from tbkl_gen.nd30.format import MM_PER_PT, MOTTO_LINE_TOLERANCE, PAGE_WIDTH, TWIPS_PER_MM, UNDER_TEXT_RATIO
 from tbkl_gen.nd30.text_width import char_width_em
 
@@ -162,6 +164,8 @@ class _HLine:
     centre: float | None
     y: float | None
     para: Para
+    elsewhere: bool = False
+    """Anchored away from its text: its height is known only as well as the rows between are estimated."""
 
 
 @dataclass(frozen=True)
@@ -325,6 +329,88 @@ def _border_line(doc: Doc, para: Para, side: str, bands: dict[int, _Band]) -> _H
     return _HLine("viền đoạn", container - left - right, (left + container - right) / 2, y, para)
 
 
+# A line anchored away from its text is taken as that text's line when it is drawn this close below it.
+_ANCHORED_ELSEWHERE_MM = 10.0
+# Its height is estimated through the rows between (their heights, as Word and LibreOffice set them,
+# differ by a millimetre or two): it is said to touch the text only when it is clearly above its foot.
+_ELSEWHERE_SLACK_MM = 1.5
+
+
+def _row_height_mm(doc: Doc, paras: list[Para]) -> float:
+    """Return the height of a table row: its tallest cell's paragraphs, or the height the row is given."""
+    tallest = 0.0
+    for first in {id(p.cell): p for p in paras}.values():
+        bands = _bands(doc, first)
+        bottom = max(bands[id(p)].text_bottom + p.format.after / TWIPS_PER_MM for p in paras if id(p) in bands)
+        tallest = max(tallest, bottom)
+    row = next((a for a in paras[0].element.iterancestors(W + "tr")), None) if paras else None
+    height = row.find(f"{W}trPr/{W}trHeight") if row is not None else None
+    given = to_twips(height.get(W + "val")) if height is not None else None
+    if given:
+        if height is not None and height.get(W + "hRule") == "exact":
+            return given / TWIPS_PER_MM
+        return max(tallest, given / TWIPS_PER_MM)
+    return tallest
+
+
+def _lines_anchored_elsewhere(doc: Doc, last: Para) -> list[_HLine]:
+    """Return the lines anchored in the other cells of last's table, or just after the table, in last's cell coordinates.
+
+    Offices draw the line under the motto or the issuing body as a shape anchored in the next row
+    ("Số: …", the date) and moved up by a negative offset: it is measured where it is drawn.
+    """
+    cell = last.cell
+    if cell is None or last.story != "body":
+        return []
+    table = [p for p in doc.body if p.cell is not None and p.cell.table == cell.table]
+    rows: dict[int, list[Para]] = {}
+    for para in table:
+        assert para.cell is not None
+        rows.setdefault(para.cell.row, []).append(para)
+    tops: dict[int, float] = {}
+    y = 0.0
+    for index in sorted(rows):
+        tops[index] = y
+        y += _row_height_mm(doc, rows[index])
+    own_top = tops[cell.row]
+    lines: list[_HLine] = []
+    for para in table:
+        assert para.cell is not None
+        if para.cell == cell:
+            continue
+        shapes = _shapes(para)
+        if not shapes:
+            continue
+        bands = _bands(doc, para)
+        dx = (para.cell.offset - cell.offset) / TWIPS_PER_MM
+        dy = tops[para.cell.row] - own_top
+        for shape in shapes:
+            lines.append(_moved(_shape_line(doc, para, shape, bands), dx, dy))
+    after = [p for p in doc.body if p.order > table[-1].order][:3]
+    if after and after[0].cell is None:
+        bands = _bands(doc, after[0])
+        dy = y - own_top - bands[id(after[0])].top  # the paragraphs after the table start at its bottom
+        for para in after:
+            if para.cell is not None:
+                break
+            for shape in _shapes(para):
+                lines.append(_moved(_shape_line(doc, para, shape, bands), -cell.offset / TWIPS_PER_MM, dy))
+            if not para.empty:
+                break
+    return lines
+
+
+def _moved(line: _HLine, dx: float, dy: float) -> _HLine:
+    return _HLine(
+        line.kind,
+        line.length,
+        None if line.centre is None else line.centre + dx,
+        None if line.y is None else line.y + dy,
+        line.para,
+        elsewhere=True,
+    )
+
+
 def _line_under(doc: Doc, block: list[Para]) -> _HLine | None:
     """Return the horizontal line drawn under a block of text, or None when there is none."""
     if not block:
@@ -350,7 +436,24 @@ def _line_under(doc: Doc, block: list[Para]) -> _HLine | None:
         for line in candidates:
             if line.y is None or line.y >= last_band.text_top:
                 return line
-    return None
+    width = _container_width(doc, last) / TWIPS_PER_MM
+    elsewhere = [
+        line
+        for line in _lines_anchored_elsewhere(doc, last)
+        if line.y is not None
+        and last_band.text_top <= line.y <= last_band.text_bottom + _ANCHORED_ELSEWHERE_MM
+        and line.centre is not None
+        and 0.0 <= line.centre <= width
+    ]
+    return min(elsewhere, key=lambda line: line.y or 0.0, default=None)
+
+
+def _typed_width_mm(para: Para) -> float:
+    """Return the width of a line typed with characters: the paragraph's last visual line, its end spaces left out."""
+    line = _split_chars(_char_widths(para), "\n")[-1]
+    text = "".join(char for char, _ in line)
+    start, end = len(text) - len(text.lstrip()), len(text.rstrip())
+    return sum(width for _, width in line[start:end])
 
 
 @dataclass(frozen=True)
@@ -360,10 +463,15 @@ class _LineCheck:
     length: list[str]  # missing, or too short or long: rules 5, 10 and 26
     placement: list[str]  # off-centre or touching the text: rule 26 only
     found: str
+    typed: list[str] = field(default_factory=list)  # a line typed with characters: warnings, rules 10 and 26
 
 
-def check_line(doc: Doc, block: list[Para], *, own_length: bool) -> _LineCheck:
-    """Check the line under block: its own width (the motto) or 1/3-1/2 of it, centred, below it."""
+def check_line(doc: Doc, block: list[Para], *, own_length: bool, typed: Para | None = None) -> _LineCheck:
+    """Check the line under block: its own width (the motto) or 1/3-1/2 of it, centred, below it.
+
+    typed is a paragraph of "_____" under the block (the locator found it): when no line is drawn,
+    it is the block's line, typed instead of drawn, which is told as a warning with its length.
+    """
     if own_length:
         width = sum(w for _, w in _char_widths(block[0]))
         low, high = width * (1 - MOTTO_LINE_TOLERANCE), width * (1 + MOTTO_LINE_TOLERANCE)
@@ -371,6 +479,13 @@ def check_line(doc: Doc, block: list[Para], *, own_length: bool) -> _LineCheck:
         width = _widest_line_mm(doc, block)
         low, high = width * UNDER_TEXT_RATIO[0] - _RATIO_SLACK_MM, width * UNDER_TEXT_RATIO[1] + _RATIO_SLACK_MM
     line = _line_under(doc, block)
+    if line is None and typed is not None:
+        length = _typed_width_mm(typed)
+        found = f"đường kẻ gõ bằng ký tự {quoted(typed.norm, 20)} dài {decimal(length)} mm (chữ rộng {decimal(width)} mm)"
+        warnings = [f"{found}: Nghị định 30 yêu cầu đường kẻ nét liền, nên vẽ đường kẻ thay cho dòng ký tự"]
+        if not low <= length <= high:
+            warnings.append(f"dòng ký tự dài {decimal(length)} mm, đường kẻ cần {decimal(low)}–{decimal(high)} mm")
+        return _LineCheck([], [], found, warnings)
     if line is None:
         return _LineCheck(["không có đường kẻ"], [], "không có đường kẻ")
     last = block[-1]
@@ -388,6 +503,6 @@ def check_line(doc: Doc, block: list[Para], *, own_length: bool) -> _LineCheck:
     if line.y is not None:
         gap = line.y - _bands(doc, last)[id(last)].text_bottom
         found += f", cách chân chữ {decimal(gap)} mm"
-        if gap < 0:
+        if gap < (-_ELSEWHERE_SLACK_MM if line.elsewhere else 0.0):
             placement.append(f"chạm vào chữ phía trên (nằm trên đáy dòng chữ {decimal(-gap)} mm)")
     return _LineCheck(length, placement, found)

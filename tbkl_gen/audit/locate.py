@@ -1,7 +1,8 @@
 """Find the parts of a notice in the paragraphs of a .docx: by their text and by their position.
 
-National name, motto, parent and issuing body, number, date, title, summary, body, recipients,
-authority lines and signer: in our own output and in files typed by hand in an office.
+National name, motto, parent and issuing body, number, date, title, summary (and a line typed
+under it with "_"), "Kính gửi" with its addressees, body, recipients, authority lines and signer: in
+our own output and in files typed by hand in an office.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from tbkl_gen.audit.reader import Doc, Para
 from tbkl_gen.audit.text import fold, is_upper, norm
 from tbkl_gen.nd30.document_types import SUMMARY_PREFIX
 from tbkl_gen.nd30.format import NATIONAL_NAME
-from tbkl_gen.nd30.grammar import PRINTED_AUTHORITY_LINE
+from tbkl_gen.nd30.authority import PRINTED_LINE as PRINTED_AUTHORITY_LINE
+from tbkl_gen.nd30.grammar import ADDRESSEE_LINE, typed_rule
 from tbkl_gen.notice.kind import Kind
 from tbkl_gen.notice.kinds import DEFAULT, KINDS
 
@@ -39,6 +41,12 @@ class NoticeParts:
     date: Para | None = None
     title: Para | None = None
     summary: list[Para] = field(default_factory=list)
+    summary_typed_line: Para | None = None
+    """A paragraph holding only "_____" (or "-----") under the summary: its line, typed instead of drawn."""
+    addressee_head: Para | None = None
+    """The paragraph that starts with "Kính gửi" (ô 9a)."""
+    addressees: list[tuple[str, Para]] = field(default_factory=list)
+    """The addressees as shown, each with its paragraph: the rest of the head's line, or the lines of the list."""
     body: list[Para] = field(default_factory=list)
     recipients_head: Para | None = None
     recipients: list[tuple[str, Para]] = field(default_factory=list)
@@ -147,10 +155,16 @@ def _locate_summary_and_body(notice: NoticeParts, paras: list[Para]) -> None:
         # Without a title the body starts after the last header part that was found.
         found = [p.order for p in (notice.national, notice.motto, notice.number, notice.date, *notice.issuer, *notice.summary) if p]
         index = max(found, default=-1) + 1
+        # the rest of the header table (an empty cell beside a "V/v" in a row of its own) is not the body
+        table = notice.number.cell.table if notice.number is not None and notice.number.cell is not None else None
+        while table is not None and index < len(paras) and paras[index].cell is not None and paras[index].cell.table == table:
+            index += 1
     summary: list[Para] = list(notice.summary) if notice.title is None else []
     while notice.title is not None and index < len(paras):
         para = paras[index]
         if para.empty or para.cell is not None or _starts_body(para) or len(summary) >= 6:
+            break
+        if typed_rule(para.text) or ADDRESSEE_LINE.match(para.norm):
             break
         # A summary spread over several paragraphs keeps one look; a change of alignment or
         # weight means the body has begun even when no blank line or drawn line separates them.
@@ -162,10 +176,79 @@ def _locate_summary_and_body(notice: NoticeParts, paras: list[Para]) -> None:
         summary.append(para)
         index += 1
     notice.summary = summary
+    if summary or notice.title is not None:  # an invitation may have no summary, and still a "Kính gửi"
+        index = _locate_addressees(notice, paras, index)
     notice.recipients_head = next((p for p in paras[index:] if fold(p.text).startswith("NOINHAN")), None)
     closing = _closing_start(notice, paras, index)
     notice.body = [p for p in paras[index:closing] if p.cell is None and not p.empty]
     _locate_signature(notice, paras, closing)
+
+
+def _locate_addressees(notice: NoticeParts, paras: list[Para], index: int) -> int:
+    """Find a typed line under the summary and the "Kính gửi" line or list; return where the body starts.
+
+    One addressee follows "Kính gửi:" on its line; a list follows it ("Kính gửi: - A;" or on the
+    lines below), each line "- …", up to the line that ends with "." or a line that is not an item.
+    """
+    ahead = index
+    while ahead < len(paras) and paras[ahead].empty and paras[ahead].cell is None:
+        ahead += 1
+    last_line = notice.summary[-1].text.split("\n")[-1] if notice.summary else ""
+    if notice.summary and len(notice.summary[-1].text.split("\n")) > 1 and typed_rule(last_line):
+        notice.summary_typed_line = notice.summary[-1]  # typed on the summary's last line, after a line break
+    elif ahead < len(paras) and paras[ahead].cell is None and typed_rule(paras[ahead].text):
+        notice.summary_typed_line = paras[ahead]
+        index = ahead = ahead + 1
+        while ahead < len(paras) and paras[ahead].empty and paras[ahead].cell is None:
+            ahead += 1
+    if ahead >= len(paras):
+        return index
+    head = paras[ahead]
+    if head.cell is not None:
+        return _addressees_in_table(notice, paras, head, index)
+    pieces = [norm(piece) for piece in head.text.split("\n")]
+    match = ADDRESSEE_LINE.match(pieces[0])
+    if match is None:
+        return index
+    notice.addressee_head = head
+    lines = [line for line in (match.group("rest"), *pieces[1:]) if line]
+    notice.addressees = [(line, head) for line in lines]
+    index = ahead + 1
+    if lines and not _is_item(lines[0]):
+        return index  # one addressee on the head's line
+    while index < len(paras) and not (lines and lines[-1].endswith(".")):
+        para = paras[index]
+        if para.cell is not None or para.empty or not _is_item(para.norm) or _starts_body_text(para):
+            break
+        lines = [line for line in (norm(piece) for piece in para.text.split("\n")) if line]
+        notice.addressees += [(line, para) for line in lines]
+        index += 1
+    return index
+
+
+def _addressees_in_table(notice: NoticeParts, paras: list[Para], head: Para, index: int) -> int:
+    """Find "Kính gửi" set in a borderless table ("Kính gửi:" in one cell, the addressees beside it)."""
+    assert head.cell is not None
+    match = ADDRESSEE_LINE.match(norm(head.text.split("\n")[0]))
+    if match is None:
+        return index
+    table = [p for p in paras if p.cell is not None and p.cell.table == head.cell.table]
+    notice.addressee_head = head
+    rest = [line for line in (match.group("rest"), *(norm(piece) for piece in head.text.split("\n")[1:])) if line]
+    notice.addressees = [(line, head) for line in rest]
+    for para in table:
+        if para is not head and para.order > head.order:
+            notice.addressees += [(line, para) for line in (norm(piece) for piece in para.text.split("\n")) if line]
+    return table[-1].order + 1
+
+
+def _is_item(text: str) -> bool:
+    return text[:1] in ("-", "–", "+", "•")
+
+
+def _starts_body_text(para: Para) -> bool:
+    """Return whether a paragraph is set as body text: justified, indented on its first line only."""
+    return para.format.jc in ("both", "distribute") and para.format.first_line > 0 and para.format.left <= 0
 
 
 def _starts_body(para: Para) -> bool:

@@ -14,6 +14,10 @@ STATUS_FAIL = "loi"
 STATUS_NOT_APPLICABLE = "khong_ap_dung"
 
 
+STATUS_WARNING = "canh_bao"
+"""Met in a way the decree does not ask for (a line typed with "_" instead of drawn): told, not failed."""
+
+
 @dataclass(frozen=True)
 class RuleResult:
     """The outcome of one rule of nd30.md on one document."""
@@ -24,7 +28,7 @@ class RuleResult:
     detail: str
 
 
-_STATUS_WORDS = {STATUS_PASS: "ĐẠT", STATUS_FAIL: "LỖI", STATUS_NOT_APPLICABLE: "KHÔNG ÁP DỤNG"}
+_STATUS_WORDS = {STATUS_PASS: "ĐẠT", STATUS_FAIL: "LỖI", STATUS_NOT_APPLICABLE: "KHÔNG ÁP DỤNG", STATUS_WARNING: "CẢNH BÁO"}
 
 
 def format_report(results: list[RuleResult]) -> str:
@@ -33,5 +37,6 @@ def format_report(results: list[RuleResult]) -> str:
         f"Quy tắc {r.rule} — {r.title}: {_STATUS_WORDS.get(r.status, r.status)}" + (f" — {r.detail}" if r.detail else "") for r in results
     ]
     counts = Counter(r.status for r in results)
-    lines.append(f"Tổng cộng: {counts[STATUS_PASS]} đạt, {counts[STATUS_FAIL]} lỗi, {counts[STATUS_NOT_APPLICABLE]} không áp dụng")
+    warned = f", {counts[STATUS_WARNING]} cảnh báo" if counts[STATUS_WARNING] else ""
+    lines.append(f"Tổng cộng: {counts[STATUS_PASS]} đạt, {counts[STATUS_FAIL]} lỗi{warned}, {counts[STATUS_NOT_APPLICABLE]} không áp dụng")
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""The machine-checkable rules 1-26 of Decree 30/2020 (nd30.md §11-12), each on a located notice.
+"""The machine-checkable rules 1-26 of Decree 30/2020 (nd30.md §11-12) and "Kính gửi" (27), each on a located notice.
 
 The values and grammars come from tbkl_gen.nd30 (format and grammar): the same ones the checks
 on a source read, so a notice `tbkl check` accepts renders to a .docx these rules pass.
@@ -17,11 +17,12 @@ from tbkl_gen.audit.geometry import check_line
 from tbkl_gen.audit.locate import ITEM_LABEL, NoticeParts, locate
 from tbkl_gen.audit.ooxml import W
 from tbkl_gen.audit.reader import THEME_COLOR_SLOTS, Doc, Para, own_runs, read_document
-from tbkl_gen.audit.report import STATUS_FAIL, STATUS_PASS, RuleResult
+from tbkl_gen.audit.report import STATUS_FAIL, STATUS_NOT_APPLICABLE, STATUS_PASS, STATUS_WARNING, RuleResult
 from tbkl_gen.audit.styles import FONT_SLOTS, RunFormat, StyleSheet
 from tbkl_gen.audit.text import decimal, fold, is_upper, mm_text, pt_text, pts_text, quoted
 from tbkl_gen.nd30.document_types import SUMMARY_PREFIX
 from tbkl_gen.nd30 import format as nd30
+from tbkl_gen.nd30 import authority as signing
 from tbkl_gen.nd30 import grammar
 from tbkl_gen.nd30.words import POINT_LETTERS
 
@@ -105,9 +106,11 @@ def _describe(para: Para) -> str:
     return f"{bold}, {italic}, cỡ {pts_text(para.sizes)} pt, {align}"
 
 
-def _result(problems: list[str], found: str) -> tuple[str, str]:
+def _result(problems: list[str], found: str, warnings: list[str] | None = None) -> tuple[str, str]:
     if problems:
-        return STATUS_FAIL, "; ".join(problems)
+        return STATUS_FAIL, "; ".join([*problems, *(warnings or [])])
+    if warnings:
+        return STATUS_WARNING, "; ".join(warnings)
     return STATUS_PASS, found
 
 
@@ -395,11 +398,12 @@ def _rule_10_title_summary(n: NoticeParts) -> tuple[str, str]:
     summary_text = " ".join(p.norm for p in n.summary)
     if grammar.all_caps(summary_text):
         problems.append(f"trích yếu {quoted(summary_text)} viết hoa toàn bộ, cần chữ thường")
-    line = check_line(n.doc, n.summary, own_length=False)
+    line = check_line(n.doc, n.summary, own_length=False, typed=n.summary_typed_line)
     problems += [f"đường kẻ dưới trích yếu: {p}" for p in line.length]
     return _result(
         problems,
         f"{n.kind.name}: «{name}»: {_describe(title)}; trích yếu: {_describe(n.summary[0])}; đường kẻ: {line.found}",
+        [f"đường kẻ dưới trích yếu: {w}" for w in line.typed],
     )
 
 
@@ -510,34 +514,33 @@ def _rule_13_end_mark(n: NoticeParts) -> tuple[str, str]:
     last = n.body[-1]
     text = last.norm
     ending = f"«…{text[-30:]}»" if len(text) > 30 else f"«{text}»"
-    if text.endswith("./."):
-        return STATUS_PASS, f"đoạn cuối kết thúc bằng «./.»: {ending}"
-    return STATUS_FAIL, f"đoạn cuối {ending} không kết thúc bằng «./.»"
+    if text.endswith(nd30.END_MARK):
+        return STATUS_PASS, f"đoạn cuối kết thúc bằng «{nd30.END_MARK}»: {ending}"
+    return STATUS_FAIL, f"đoạn cuối {ending} không kết thúc bằng «{nd30.END_MARK}»"
 
 
-def _stack_problem(lines: list[str]) -> str | None:
-    """Return why a stack of authority lines breaks the decree's order, or None when it is valid."""
-    prefixes = [m.group(1) if (m := grammar.PRINTED_AUTHORITY_LINE.match(line)) else None for line in lines]
-    if prefixes[-1] not in (None, "Q"):
-        return f"dòng cuối «{lines[-1]}» phải là chức vụ người ký, không mang tiền tố {prefixes[-1]}."
-    if prefixes[0] is None and any(prefixes):
-        first = next(line for line, p in zip(lines, prefixes, strict=True) if p)
-        return f"«{first}» phải đứng đầu khối chữ ký"
-    ranks = [grammar.AUTHORITY_RANK[p + "."] for p in prefixes if p]
-    if ranks != sorted(set(ranks)) or len(ranks) != len(set(ranks)):
-        return "thứ tự tiền tố sai, cần TM. → TL./TUQ. → KT. → chức vụ"
-    if "Q" in prefixes[:-1] and prefixes.index("Q") != max(i for i, p in enumerate(prefixes) if p):
-        return "«Q.» chỉ đứng trước chức vụ của người ký"
-    return None
+def _stack_problems(n: NoticeParts) -> list[str]:
+    """Return what the signature block's authority lines and title break, told by the decree's grammar."""
+    paragraphs: list[list[str]] = []
+    previous = None
+    for text, para in n.authority:
+        if para is not previous:
+            paragraphs.append([])
+            previous = para
+        paragraphs[-1].append(text)
+    lines, title = signing.read_printed(paragraphs)
+    problems = []
+    for breach in signing.breaches(lines, title):
+        where = "" if breach.where is None else f"«{(lines + [title])[breach.where]}»: "
+        problems.append(f"{where}{breach.message} ({breach.hint})")
+    return problems
 
 
 def _rule_14_authority(n: NoticeParts) -> tuple[str, str]:
     if not n.authority:
         return _missing("dòng quyền hạn, chức vụ người ký")
     lines = [text for text, _ in n.authority]
-    problems = []
-    if stack := _stack_problem(lines):
-        problems.append(stack)
+    problems = _stack_problems(n)
     findings = []
     for text, para in n.authority:
         checks = (
@@ -609,6 +612,40 @@ def _rule_17_recipient_lines(n: NoticeParts) -> tuple[str, str]:
         problems.append(f"dòng cuối {quoted(last)} không kết thúc bằng «.»")
     problems = list(dict.fromkeys(problems))
     return _result(problems, f"{len(n.recipients)} dòng nơi nhận cỡ 11 pt, dòng cuối {quoted(last)}")
+
+
+def _rule_27_addressees(n: NoticeParts) -> tuple[str, str]:
+    head = n.addressee_head
+    if head is None:
+        return STATUS_NOT_APPLICABLE, "không có dòng «Kính gửi» (thông báo gửi theo danh sách «Nơi nhận»)"
+    match = grammar.ADDRESSEE_LINE.match(head.norm)
+    problems = []
+    word = nd30.ADDRESSEE_HEAD.rstrip(":")
+    if match is None or not head.norm.startswith(word):
+        problems.append(f"{quoted(head.text)}: cần viết «{word}» chữ thường")
+    if match is not None and not re.match(r"^\S+\s+\S+\s*:", head.norm):
+        problems.append(f"{quoted(head.text)}: thiếu dấu hai chấm sau «{word}»")
+    paras = list({id(para): para for para in (head, *(para for _, para in n.addressees))}.values())
+    findings = []
+    for para in paras:
+        findings += _checks(para, _check_bold(para, False), _check_italic(para, False), _check_sizes(para, nd30.ADDRESSEE_SIZES))
+    lines = [text for text, _ in n.addressees]
+    if not lines:
+        problems.append("không có nơi nhận nào sau «Kính gửi:»")
+    elif len(lines) == 1 and not lines[0].startswith(("-", "–")):
+        if n.addressees[0][1] is head and head.cell is None:  # on the line of "Kính gửi:", not beside it in a table
+            findings += _checks(head, _check_centred(head))
+        shown = f"một nơi nhận cùng dòng: {quoted(head.text)}"
+    else:
+        for index, (text, para) in enumerate(n.addressees):
+            last = index == len(lines) - 1
+            want = nd30.ADDRESSEE_LAST_END if last else nd30.ADDRESSEE_ITEM_END
+            dash = None if text.startswith("- ") else "không bắt đầu bằng «- »"
+            end = None if text.endswith(want) else f"không kết thúc bằng «{want}»"
+            findings += _checks(para, dash, end, text=text)
+        shown = f"{len(lines)} nơi nhận, mỗi nơi một dòng «- …», dòng cuối {quoted(lines[-1])}"
+    problems = list(dict.fromkeys([*problems, *_findings(findings)]))
+    return _result(problems, f"«{word}»: {_describe(head)}; {shown}" if lines else "")
 
 
 @dataclass(frozen=True)
@@ -825,15 +862,16 @@ def _rule_26_lines(n: NoticeParts) -> tuple[str, str]:
         blocks.append(
             ("trích yếu", n.summary, False) if n.summary or n.kind.summary_required else ("tên loại", [n.title] if n.title else [], False)
         )
-    problems, found = [], []
+    problems, found, warnings = [], [], []
     for name, block, own_length in blocks:
         if not block:
             problems.append(f"không tìm thấy {name}")
             continue
-        line = check_line(n.doc, block, own_length=own_length)
+        line = check_line(n.doc, block, own_length=own_length, typed=n.summary_typed_line if block is n.summary else None)
         problems += [f"đường kẻ dưới {name}: {p}" for p in [*line.length, *line.placement]]
+        warnings += [f"đường kẻ dưới {name}: {w}" for w in line.typed]
         found.append(f"dưới {name}: {line.found}")
-    return _result(problems, "; ".join(found))
+    return _result(problems, "; ".join(found), warnings)
 
 
 RULES: tuple[tuple[int, str, Callable[[NoticeParts], tuple[str, str]]], ...] = (
@@ -849,7 +887,7 @@ RULES: tuple[tuple[int, str, Callable[[NoticeParts], tuple[str, str]]], ...] = (
     (10, "Tên loại và trích yếu", _rule_10_title_summary),
     (11, "Đoạn nội dung", _rule_11_body),
     (12, "Thứ tự điểm a), b), c)…", _rule_12_point_letters),
-    (13, "Dấu kết thúc «./.»", _rule_13_end_mark),
+    (13, f"Dấu kết thúc «{nd30.END_MARK}»", _rule_13_end_mark),
     (14, "Quyền hạn, chức vụ người ký", _rule_14_authority),
     (15, "Họ tên người ký", _rule_15_signer_name),
     (16, "Dòng «Nơi nhận:»", _rule_16_recipients_head),
@@ -863,6 +901,7 @@ RULES: tuple[tuple[int, str, Callable[[NoticeParts], tuple[str, str]]], ...] = (
     (24, "Họ tên người ký: chữ đứng, đậm, không học hàm", _rule_24_signer_plain),
     (25, "Số trang: căn giữa, cỡ chữ, chữ số Ả Rập từ 1", _rule_25_page_number_format),
     (26, "Các đường kẻ ngang", _rule_26_lines),
+    (27, "Dòng «Kính gửi»", _rule_27_addressees),
 )
 
 

@@ -108,6 +108,10 @@ SIDECAR_FIELDS: dict[str, tuple[Any, str]] = {
     "co_quan_chu_quan": ({"type": "string"}, "Tên cơ quan chủ quản (dòng trên tên cơ quan ban hành); trống khi không có."),
     "co_quan_ban_hanh": ({"type": "string"}, "Tên cơ quan ban hành, các dòng nối bằng dấu cách."),
     "trich_yeu": ({"type": "string"}, "Trích yếu nội dung, một dòng."),
+    "kinh_gui": (
+        {"type": "array", "items": {"type": "string"}},
+        "Nơi nhận ở dòng “Kính gửi” dưới trích yếu, mỗi nơi một mục, không có “Kính gửi:”, dấu “-”, “;”, “.”; rỗng khi không có.",
+    ),
     "nguoi_ky": (
         {
             "type": "object",
@@ -217,6 +221,7 @@ def sidecar_data(source: Path, pdf: Path) -> dict[str, Any]:
         "co_quan_chu_quan": layout.chu_quan or "",
         "co_quan_ban_hanh": " ".join(layout.co_quan),
         "trich_yeu": layout.trich_yeu,
+        "kinh_gui": list(layout.kinh_gui),
         "nguoi_ky": {"quyen_han": list(layout.quyen_han), "chuc_vu": layout.chuc_vu, "ho_ten": layout.ho_ten},
         "noi_nhan": list(layout.noi_nhan),
         "luu": layout.luu,

@@ -1,7 +1,7 @@
 """A Word notice as source data: the audit's locator finds the parts, this module reads them.
 
-Header (parent line, issuing body, number and symbol, place and date, urgency), title and summary,
-body (`labels`), recipients and the archive line, authority lines, title and name of the signer.
+Header (parent line, issuing body, number and symbol, place and date, urgency), title and summary
+(a line typed under it with "_" left out and reported), "Kính gửi" and its addressees, body (`labels`), recipients and the archive line, authority lines, title and name of the signer.
 Whatever text the file holds outside those parts (a stray table, a text box, a comment, a
 deleted change, a header line) is reported with its place, never dropped in silence.
 """
@@ -23,8 +23,9 @@ from tbkl_gen.importer.inline import Char, cleaned, element_chars, paragraph_cha
 from tbkl_gen.importer.labels import BodyPara, build_body, headings_as_typed
 from tbkl_gen.importer.report import CORRECTION, WARNING, FileReport
 from tbkl_gen.nd30 import grammar
+from tbkl_gen.nd30.authority import PRINTED_LINE as PRINTED_AUTHORITY_LINE
 from tbkl_gen.nd30 import words as vn
-from tbkl_gen.nd30.format import NATIONAL_NAME
+from tbkl_gen.nd30.format import END_MARK, NATIONAL_NAME
 from tbkl_gen.notice.kind import bare_summary
 from tbkl_gen.notice.kinds import DEFAULT, KINDS
 from tbkl_gen.notice.model import URGENCY_LEVELS
@@ -170,6 +171,10 @@ class _Reader:
         summary = self._summary()
         if summary or parts.kind.summary_required:
             data["trich_yeu"] = summary
+        self._typed_line()
+        addressees = self._addressees()
+        if addressees:
+            data["kinh_gui"] = addressees[0] if len(addressees) == 1 else addressees
         data["noi_dung"] = self._body()
         if self.headings_as_typed:
             data["muc_in_hoa"] = False
@@ -302,6 +307,8 @@ class _Reader:
                     line.append(char)
         if any(para.text != _typed_text(para, self.doc.sheet) for para in parts.summary):
             self.report.add(CORRECTION, at, "trích yếu định dạng chữ in hoa (All Caps): giữ chữ thường như đã gõ")
+        if parts.summary_typed_line is parts.summary[-1] and typed and grammar.typed_rule(plain(typed[-1])):
+            typed.pop()  # "_____" typed under the summary after a line break: its line, left out (see _typed_line)
         lines: list[str] = []
         spaces = 0
         for chars in typed:
@@ -321,6 +328,39 @@ class _Reader:
             lines = [line for line in lines if line]
         # The summary prints bold by the template: emphasis inside it is not kept.
         return "\n".join(lines) + "\n" if len(lines) > 1 else "".join(lines)
+
+    def _typed_line(self) -> None:
+        """Leave out a line typed with "_" under the summary: the template draws the summary's line."""
+        para = self.parts.summary_typed_line
+        if para is not None:
+            self.use(para)
+            typed = norm(para.text.split("\n")[-1])
+            self.report.add(
+                CORRECTION, self.where(para), f"đường kẻ gõ bằng ký tự «{_short(typed, 20)}» dưới trích yếu: bỏ, mẫu tự vẽ đường kẻ"
+            )
+
+    def _addressees(self) -> list[str]:
+        """Return the addressees of "Kính gửi" (ô 9a), without the head, dashes and end marks the layout adds."""
+        parts = self.parts
+        if parts.addressee_head is None:
+            return []
+        self.use(parts.addressee_head, *(para for _, para in parts.addressees))
+        at = self.where(parts.addressee_head)
+        out = []
+        for line, _ in parts.addressees:
+            name = grammar.addressee(line)
+            if name:
+                out.append(name)
+        if not out:
+            self.report.add(WARNING, at, "dòng «Kính gửi» không có nơi nhận nào")
+            return out
+        # Where the lines break may differ ("Kính gửi: - A;" on one line): only a change of text is told.
+        paras = {id(p): p for p in (parts.addressee_head, *(p for _, p in parts.addressees))}.values()
+        shown = " ".join(line for para in paras for line in _lines_of([para]))
+        printed = grammar.addressee_lines(tuple(out))
+        if norm(shown) != " ".join(printed):
+            self.report.add(CORRECTION, at, f"dòng «Kính gửi» in lại theo Nghị định 30: «{' / '.join(printed)}»")
+        return out
 
     def _spaced(self, chars: list[Char], at: str) -> list[Char]:
         # tbkl check asks for one space between words; runs of spaces typed to push text right
@@ -345,8 +385,8 @@ class _Reader:
         body = build_body(paras, self.report)
         self.headings_as_typed = headings_as_typed(paras, self.report)
         last = paras[-1]
-        if not plain(last.chars).rstrip().endswith("./."):
-            self.report.add(CORRECTION, last.where, "thêm dấu kết thúc «./.» vào cuối đoạn cuối")
+        if not plain(last.chars).rstrip().endswith(END_MARK):
+            self.report.add(CORRECTION, last.where, f"thêm dấu kết thúc «{END_MARK}» vào cuối đoạn cuối")
         return body
 
     def _body_paras(self) -> list[Para]:
@@ -364,6 +404,8 @@ class _Reader:
         chosen = {id(p) for p in parts.body}
         out = []
         for para in self.doc.body[start:end]:
+            if id(para) in self.used:
+                continue
             if id(para) in chosen or (para.cell is None and next(para.element.iter(W + "footnoteReference"), None) is not None):
                 out.append(para)
         return out
@@ -442,9 +484,9 @@ class _Reader:
         title: list[str] = []
         lines = [line for line, _ in parts.authority]
         self.use(*(para for _, para in parts.authority))
-        last_prefix = max((i for i, line in enumerate(lines) if grammar.PRINTED_AUTHORITY_LINE.match(line)), default=-1)
+        last_prefix = max((i for i, line in enumerate(lines) if PRINTED_AUTHORITY_LINE.match(line)), default=-1)
         for index, line in enumerate(lines):
-            match = grammar.PRINTED_AUTHORITY_LINE.match(line)
+            match = PRINTED_AUTHORITY_LINE.match(line)
             if match:
                 authority.append(f"{match.group(1)}. {match.group(2) or ''}".rstrip())
             elif index > last_prefix or not authority:

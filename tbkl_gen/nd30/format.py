@@ -61,6 +61,8 @@ RECIPIENTS_HEAD_SIZES: Final = (12,)
 """The "Nơi nhận:" line."""
 RECIPIENT_SIZES: Final = (11,)
 """Each recipient line and the archive line."""
+ADDRESSEE_SIZES: Final = (13, 14)
+"""The "Kính gửi" line or list under the summary (ô 9a): lower case, upright, not bold."""
 URGENCY_SIZES: Final = (13, 14)
 PAGE_NUMBER_SIZES: Final = (13, 14)
 
@@ -77,6 +79,7 @@ PRINTED_BODY_SIZE: Final = 14
 PRINTED_SIGNER_SIZE: Final = 14
 PRINTED_RECIPIENTS_HEAD_SIZE: Final = 12
 PRINTED_RECIPIENT_SIZE: Final = 11
+PRINTED_ADDRESSEE_SIZE: Final = 14
 PRINTED_URGENCY_SIZE: Final = 13
 PRINTED_PAGE_NUMBER_SIZE: Final = 14
 
@@ -109,5 +112,25 @@ NATIONAL_NAME: Final = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 """Spelled "HÒA" as in the decree's rule text (the example column's "HOÀ" is not used)."""
 MOTTO: Final = "Độc lập - Tự do - Hạnh phúc"
 RECIPIENTS_HEAD: Final = "Nơi nhận:"
+ADDRESSEE_HEAD: Final = "Kính gửi:"
+"""Ô 9a (Phụ lục I, II.9.d): one addressee on the same line after it ("Kính gửi: Bộ Nội vụ"); two or
+more each on a line of their own, "- " first, ";" last, "." on the last one, the dashes aligned
+under its colon."""
+ADDRESSEE_ITEM_END: Final = ";"
+ADDRESSEE_LAST_END: Final = "."
 ARCHIVE_PREFIX: Final = "- Lưu: "
 """What the archive line starts with; the archive grammar is in nd30.grammar."""
+
+# --- the end mark (nd30.md §4 "End mark", rule 13) -------------------------------------------
+
+END_MARK: Final = "./."
+"""What closes a document's content, appended to its last sentence in every Phụ lục III sample.
+
+Read as the last sentence's full stop followed by "/." (nothing follows): the "." of the mark is
+the sentence's own, so a last sentence ending with "." takes only "/." ("… thực hiện./.") and the
+mark is never printed after another sentence mark. A last paragraph ending with ":", ";" or ","
+announces content that is not there, and one ending with "?" or "!" has no full stop for the mark
+to complete: `tbkl check` refuses both (END_MARK_NOT_AFTER), rather than print ":./." or "?./.".
+"""
+END_MARK_NOT_AFTER: Final = (":", ";", ",", "?", "!")
+"""Marks a last paragraph may not end with: the end mark completes a full stop, and nothing else."""

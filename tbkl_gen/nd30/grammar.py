@@ -13,6 +13,7 @@ import unicodedata
 from typing import Final
 
 from tbkl_gen.nd30.document_types import THONG_BAO, DocumentType
+from tbkl_gen.nd30.format import ADDRESSEE_HEAD, ADDRESSEE_ITEM_END, ADDRESSEE_LAST_END
 
 # --- letters ------------------------------------------------------------------------------------
 
@@ -67,20 +68,7 @@ PLACE: Final = r"[^,]+"
 DATE_LINE: Final = re.compile("^(?P<place>" + PLACE + r"), ngày(?: (?P<day>\d{1,2}))? tháng(?: (?P<month>\d{1,2}))? năm (?P<year>\d{4})$")
 """The printed place-and-date line; a draft leaves the day, or the day and the month, blank."""
 
-# --- authority lines (nd30.md §5, rule 14) ------------------------------------------------------
-
-AUTHORITY_PREFIXES: Final = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
-"""thay mặt, ký thay, thừa lệnh, thừa ủy quyền, quyền."""
-AUTHORITY_RANK: Final[dict[str, int]] = {"TM.": 0, "TL.": 1, "TUQ.": 1, "KT.": 2, "Q.": 3}
-"""Where each prefix stands in a stack, top first: TM. → TL./TUQ. → KT. → Q. before the title."""
-ALLOWED_AUTHORITY: Final[tuple[tuple[str, ...], ...]] = (
-    (), ("TM.",), ("TM.", "KT."), ("TM.", "Q."), ("KT.",), ("TL.",), ("TL.", "KT."), ("TUQ.",), ("Q.",),
-)  # fmt: skip
-"""The stacks of authority lines the decree allows above the signer's title, first line first."""
-AUTHORITY_LINE: Final = re.compile(r"^(TM|KT|TL|TUQ|Q)\. (\S.*)$")
-"""An authority line as typed and printed: prefix, dot, one space, the head's title or the body."""
-PRINTED_AUTHORITY_LINE: Final = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*(\S.*)?$")
-"""An authority line as found in any .docx, where a missing space is not this rule's concern."""
+# --- authority lines: nd30/authority.py (the signing-authority grammar) -----------------------
 
 # --- the signer's name (nd30.md §5, rules 15 and 24) --------------------------------------------
 
@@ -107,8 +95,9 @@ _NAMES = rf"{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}"
 _CODE = r"[A-ZĐ]+\."
 DRAFTER: Final = rf"(?:{_CODE})?{_NAMES}|{_CODE}"
 """The drafter's mark: a code ("PL."), a name ("Sơn"), or both ("NC.Châu" reads unit NC, drafter Châu)."""
-COPY_COUNT: Final = r"[0-9]{1,4}"
-"""A number of copies in Arabic digits: "05", "300"."""
+COPY_COUNT: Final = r"(?:0[1-9]|[1-9][0-9]{0,3})"
+"""A number of copies in Arabic digits, 1 to 9999: "05", "5", "300"; a leading zero only below 10, as
+in the document's number (so "0005" and "0" are refused, not printed "(0005)")."""
 COPIES: Final = rf"{COPY_COUNT}|\({COPY_COUNT}\)"
 """The number of copies archived: "05" or "(300)"."""
 ARCHIVE: Final = (
@@ -118,6 +107,11 @@ ARCHIVE: Final = (
 )
 """What follows "Lưu:": "VT" (Văn thư), one or more units, then optionally the drafter and copies."""
 ARCHIVE_SHAPE: Final = re.compile(rf"^(?:{ARCHIVE})$")
+_ARCHIVE_PARTS: Final = re.compile(
+    rf"^VT(?:, {UNIT})+(?P<joined>\.{_NAMES})?"
+    rf"(?:(?:, | )(?P<drafter>{DRAFTER}|\((?:{DRAFTER})\)))?"
+    rf"(?:(?:, | |(?<=\.))(?P<copies>{COPIES}))?$"
+)
 PRINTED_ARCHIVE_LINE: Final = re.compile(rf"^- Lưu: (?:{ARCHIVE})\.$")
 ARCHIVE_FORM: Final = "VT, <đơn vị soạn thảo>[, <người soạn thảo>][ <số bản>]"
 """The archive grammar told in words, for messages."""
@@ -175,6 +169,59 @@ def is_drafter(mark: str) -> bool:
     return DRAFTER_SHAPE.match(mark) is not None and UNIT_SHAPE.match(mark) is None
 
 
+def archive_holds(content: str) -> tuple[bool, bool]:
+    """Return whether an archive line's content (ARCHIVE) already names (the drafter, the copies).
+
+    "VT, KGVX, Sơn", "VT, NC.Châu" and "VT, KGVX (Thập)" name the drafter, "VT, KGVX 05" the
+    copies; a content outside the grammar names neither.
+    """
+    match = _ARCHIVE_PARTS.match(" ".join(content.split()))
+    if match is None:
+        return False, False
+    return bool(match.group("joined") or match.group("drafter")), bool(match.group("copies"))
+
+
 def is_archive(content: str) -> bool:
     """Return whether the archive line's content (after "Lưu: ") follows the decree."""
     return ARCHIVE_SHAPE.match(" ".join(content.split())) is not None
+
+
+# --- "Kính gửi" and the lines under the heading (nd30.md §3.5, Phụ lục I II.9.d) ---------------
+
+ADDRESSEE_LINE: Final = re.compile(
+    r"^" + r"\s*".join(re.escape(word) for word in ADDRESSEE_HEAD.rstrip(":").split()) + r"\s*:?\s*(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+"""A "Kính gửi" line as found in any .docx: what follows the head (one addressee, the first item, or nothing)."""
+
+
+def addressee_lines(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the "Kính gửi" lines as printed (Phụ lục I, II.9.d), or none.
+
+    One addressee stands on the line of "Kính gửi:" ("Kính gửi: Sở Tài chính"); two or more go
+    below it, one a line, "- " first, ";" after each and "." after the last.
+    """
+    if not names:
+        return ()
+    if len(names) == 1:
+        return (f"{ADDRESSEE_HEAD} {names[0]}",)
+    last = len(names) - 1
+    return (ADDRESSEE_HEAD, *(f"- {name}{ADDRESSEE_LAST_END if index == last else ADDRESSEE_ITEM_END}" for index, name in enumerate(names)))
+
+
+def addressee(typed: str) -> str:
+    """Return an addressee as a source holds it: without "Kính gửi:", the dash and the end mark the layout prints."""
+    text = " ".join(typed.split())
+    match = ADDRESSEE_LINE.match(text)
+    if match is not None:
+        text = match.group("rest")
+    return re.sub(r"^[-–—•+]\s*", "", text).rstrip(" ;.,")
+
+
+TYPED_RULE: Final = re.compile(r"_{3,}|[-–—―─]{4,}")
+"""A horizontal line typed with characters instead of drawn ("_____________", "------"), spaces left out."""
+
+
+def typed_rule(text: str) -> bool:
+    """Return whether a line of text is only a typed horizontal line (spaces between the characters allowed)."""
+    return TYPED_RULE.fullmatch("".join(text.split())) is not None

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from tbkl_gen.nd30.format import END_MARK
+
 # Spaces that stand for a day or a month not known yet on a draft ("ngày      tháng 4 năm 2026").
 BLANK_DAY = " " * 6
 BLANK_MONTH = " " * 6
@@ -78,8 +80,8 @@ def roman(number: int) -> str:
 
 
 def with_end_mark(text: str) -> str:
-    """Return text ending with the end mark "./." that closes the content of a document."""
+    """Return text ending with the end mark "./." that closes the content of a document (format.END_MARK)."""
     stripped = text.rstrip()
-    if stripped.endswith("./."):
+    if stripped.endswith(END_MARK):
         return stripped
-    return stripped.rstrip(".") + "./."
+    return stripped.rstrip(".") + END_MARK

@@ -29,7 +29,7 @@ class CongVan(Settings, Header, Recipients, SignerBlock):
     document_type: ClassVar[DocumentType] = document_types.CONG_VAN
     source_order: ClassVar[tuple[str, ...]] = (
         "loai", "phien_ban", "mau", "muc_in_hoa", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "do_khan",
-        "trich_yeu", "noi_dung", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
+        "trich_yeu", "kinh_gui", "noi_dung", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
     )  # fmt: skip
 
     trich_yeu: str = field(

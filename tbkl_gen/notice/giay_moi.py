@@ -89,7 +89,7 @@ class GiayMoi(Settings, Header, Recipients, SignerBlock):
     document_type: ClassVar[DocumentType] = document_types.GIAY_MOI
     source_order: ClassVar[tuple[str, ...]] = (
         "loai", "phien_ban", "mau", "muc_in_hoa", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "do_khan",
-        "trich_yeu", "mo_dau", "cuoc_hop", "thanh_phan", "noi_dung_hop", "phan_cong", "danh_so", "noi_dung",
+        "trich_yeu", "kinh_gui", "mo_dau", "cuoc_hop", "thanh_phan", "noi_dung_hop", "phan_cong", "danh_so", "noi_dung",
         "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
     )  # fmt: skip
 

@@ -237,7 +237,7 @@ class Header:
 
 @dataclass(frozen=True, kw_only=True, init=False, repr=False, eq=False)
 class Recipients:
-    """Where the document goes (ô 9): the recipients and the archive line."""
+    """Where the document goes (ô 9): "Kính gửi" under the summary (9a), the recipients and the archive line (9b)."""
 
     source_keys: ClassVar[tuple[SourceKey, ...]] = (
         SourceKey(
@@ -248,6 +248,16 @@ class Recipients:
     )
     """Read by the office defaults (`source.workspace`), which put these recipients first."""
 
+    kinh_gui: tuple[str, ...] = field(
+        default=(),
+        metadata=spec(
+            'Nơi nhận ở dòng "Kính gửi" dưới trích yếu (ô 9a): một nơi, hoặc danh sách mỗi nơi một mục; không gõ chữ '
+            '"Kính gửi:", dấu "-" đầu dòng hay ";", "." cuối dòng: công cụ tự thêm.',
+            label="nơi nhận ở dòng Kính gửi",
+            example="kinh_gui: Sở Tài chính",
+            lines=True,
+        ),
+    )
     noi_nhan: tuple[str, ...] = field(
         default=(),
         metadata=spec('Nơi nhận, mỗi mục một dòng, không gõ dấu "-" đầu dòng và ";" cuối dòng.', label="nơi nhận"),
@@ -321,7 +331,7 @@ class Notice(Settings, Header, Recipients, SignerBlock):
     document_type: ClassVar[DocumentType] = THONG_BAO
     source_order: ClassVar[tuple[str, ...]] = (
         "loai", "phien_ban", "mau", "muc_in_hoa", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "ngay_hop", "do_khan",
-        "trich_yeu", "noi_dung", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
+        "trich_yeu", "kinh_gui", "noi_dung", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
     )  # fmt: skip
     """The order of the keys in the schema and in messages: the order a source is written in."""
 

@@ -24,13 +24,13 @@ def notice_schema() -> dict[str, Any]:
     schema["title"] = f"Thông báo kết luận, công văn, giấy mời (tbkl-gen, phiên bản {plain.SCHEMA_VERSION})"
     properties = schema["properties"]
     kinds = list(KINDS.values())
-    own: dict[str, set[str]] = {DEFAULT.key: set(properties)}
+    own: dict[str, dict[str, Any]] = {DEFAULT.key: dict(properties)}
     for kind in kinds:
         if kind is DEFAULT:
             continue
         other = _kind_schema(kind)
         schema.setdefault("$defs", {}).update(other.get("$defs", {}))
-        own[kind.key] = set(other["properties"])
+        own[kind.key] = other["properties"]
         for name, value in other["properties"].items():
             properties.setdefault(name, value)
     properties["loai"] = {**properties["loai"], "enum": [kind.key for kind in kinds]}
@@ -39,9 +39,16 @@ def notice_schema() -> dict[str, Any]:
         chosen: dict[str, Any] = {"properties": {"loai": {"const": kind.key}}, "required": ["loai"]}
         if kind is DEFAULT:
             chosen = {"anyOf": [{"not": {"required": ["loai"]}}, chosen]}
-        refused = sorted(set(properties) - own[kind.key])
-        if refused:
-            rules.append({"if": chosen, "then": {"properties": {name: False for name in refused}}})
+        mine = own[kind.key]
+        # a key the kinds share but describe in their own words (a letter's summary) says so in its kind
+        then: dict[str, Any] = {
+            name: {"description": value["description"]}
+            for name, value in mine.items()
+            if value.get("description") != properties[name].get("description")
+        }
+        then.update({name: False for name in sorted(set(properties) - set(mine))})
+        if then:
+            rules.append({"if": chosen, "then": {"properties": then}})
     if rules:
         schema["allOf"] = rules
     return schema

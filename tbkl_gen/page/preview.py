@@ -11,7 +11,7 @@ from html import escape
 
 from tbkl_gen.nd30.format import MOTTO, NATIONAL_NAME, PRINTED_MOTTO_SIZE
 from tbkl_gen.nd30.text_width import text_width_mm
-from tbkl_gen.word.layout import Layout, Span
+from tbkl_gen.word.layout import TEXT_WIDTH_MM, Layout, Span
 
 # The motto's underline is as long as the motto (Phụ lục I).
 _MOTTO_LINE_MM = round(text_width_mm(MOTTO, PRINTED_MOTTO_SIZE, bold=True), 1)
@@ -60,6 +60,16 @@ def page_html(layout: Layout) -> str:
         if layout.trich_yeu_dong:
             parts.append(f'<div class="summary">{"<br>".join(escape(line) for line in layout.trich_yeu_dong)}</div>')
         parts.append(f'<div class="rule center" data-mm="{layout.trich_yeu_line_mm}"></div>')
+    lines = layout.kinh_gui_dong
+    if len(lines) == 1:
+        parts.append(f'<div class="addressee">{escape(lines[0])}</div>')
+    elif lines:
+        head, items, dash = layout.kinh_gui_indents_in(TEXT_WIDTH_MM)
+        # Indents as data: the page's policy forbids inline styles, its script sets them (data-left, data-hang).
+        parts.append(f'<div class="addressees" data-left="{head}">{escape(lines[0])}</div>')
+        for index, line in enumerate(lines[1:], start=2):
+            last = " last" if index == len(lines) else ""
+            parts.append(f'<div class="addressees{last}" data-left="{items + dash}" data-hang="{dash}">{escape(line)}</div>')
     parts.append('<div class="content">')
     for index, paragraph in enumerate(layout.paragraphs):
         parts.append(f'<p class="p-{paragraph.kind}" data-block="{index}">{_spans(paragraph.spans)}</p>')

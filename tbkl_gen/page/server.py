@@ -202,8 +202,9 @@ class Page:
         signers: list[dict[str, Any]] = []
 
         def remember(data: dict[str, Any]) -> None:
-            for key in ("noi_nhan_them", "noi_nhan"):
-                for item in data.get(key) or []:
+            for key in ("kinh_gui", "noi_nhan_them", "noi_nhan"):
+                items = data.get(key) or []
+                for item in [items] if isinstance(items, str) else items:
                     if isinstance(item, str) and item not in recipients:
                         recipients.append(item)
             signer = data.get("nguoi_ky")

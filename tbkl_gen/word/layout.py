@@ -16,8 +16,15 @@ from dataclasses import dataclass, field
 from tbkl_gen.markup import Footnote, Span, parse_inline
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.document_types import SUMMARY_PREFIX
-from tbkl_gen.nd30.format import PRINTED_TITLE_SIZE, PRINTED_UNDER_TEXT_RATIO, UNDER_TEXT_RATIO
-from tbkl_gen.nd30.grammar import archive_content, printed_archive
+from tbkl_gen.nd30.format import (
+    ADDRESSEE_HEAD,
+    END_MARK,
+    PRINTED_ADDRESSEE_SIZE,
+    PRINTED_TITLE_SIZE,
+    PRINTED_UNDER_TEXT_RATIO,
+    UNDER_TEXT_RATIO,
+)
+from tbkl_gen.nd30.grammar import addressee, addressee_lines, archive_content, printed_archive
 from tbkl_gen.notice.kind import Kind, bare_summary
 from tbkl_gen.notice.kinds import kind_of
 from tbkl_gen.notice.model import Cong, Diem, Gach, Khoan, Muc, Notice
@@ -58,6 +65,8 @@ class Layout:
     """The summary on one line: where the drafter broke it, a space."""
     trich_yeu_dong: tuple[str, ...]
     """The summary by the lines the drafter chose (one item when none was chosen); each may wrap."""
+    kinh_gui: tuple[str, ...]
+    """The addressees under the summary (ô 9a), without "Kính gửi:", dashes or end marks; often none."""
     paragraphs: tuple[Paragraph, ...]
     footnotes: tuple[Footnote, ...]
     noi_nhan: tuple[str, ...]
@@ -93,6 +102,23 @@ class Layout:
         if low <= high:
             return round((low + high) / 2, 1)
         return round(wrapped * UNDERLINE_RATIO, 1)
+
+    @property
+    def kinh_gui_dong(self) -> tuple[str, ...]:
+        """Return the "Kính gửi" lines as printed (`nd30.grammar.addressee_lines`), or none."""
+        return addressee_lines(self.kinh_gui)
+
+    def kinh_gui_indents_in(self, column_mm: float) -> tuple[float, float, float]:
+        """Return, in mm, where "Kính gửi:" starts, where the dashes under its colon start, and the dash's width.
+
+        The block (the head, then the widest item) is centred in a column column_mm wide, and
+        starts at the column's left edge when it is wider; an item that wraps goes on under its
+        text, past the dash.
+        """
+        head = text_width_mm(ADDRESSEE_HEAD.rstrip(":"), PRINTED_ADDRESSEE_SIZE, bold=False)
+        widest = max((text_width_mm(line, PRINTED_ADDRESSEE_SIZE, bold=False) for line in self.kinh_gui_dong[1:]), default=0.0)
+        left = max(0.0, (column_mm - head - widest) / 2)
+        return round(left, 1), round(left + head, 1), round(text_width_mm("- ", PRINTED_ADDRESSEE_SIZE, bold=False), 1)
 
 
 @dataclass
@@ -140,11 +166,12 @@ def lay_out(notice: Notice, kind: Kind | None = None) -> Layout:
         do_khan=notice.do_khan,
         trich_yeu=" ".join(trich_yeu_dong),
         trich_yeu_dong=trich_yeu_dong,
+        kinh_gui=tuple(name for name in (addressee(clean(item)) for item in notice.kinh_gui) if name),
         paragraphs=tuple(paragraphs),
         footnotes=tuple(builder.footnotes),
         noi_nhan=tuple(recipient(item) for item in notice.noi_nhan),
         luu=printed_archive(archive(notice.luu), _optional(notice.nguoi_soan), _optional(notice.so_ban)),
-        quyen_han=tuple(vn.upper(clean(line)) for line in notice.nguoi_ky.quyen_han),
+        quyen_han=tuple(vn.upper(clean(line)) for line in notice.nguoi_ky.quyen_han if clean(line)),
         chuc_vu=vn.upper(clean(notice.nguoi_ky.chuc_vu)),
         ho_ten=clean(notice.nguoi_ky.ho_ten),
         co_quan_line_mm=round(co_quan_width * UNDERLINE_RATIO, 1),
@@ -217,8 +244,14 @@ def _blocks(builder: _Builder, blocks: list) -> None:
 
 
 def _with_end_mark(paragraphs: list[Paragraph]) -> list[Paragraph]:
-    """Return paragraphs whose last one ends with "./.", added when the drafter left it out."""
-    if not paragraphs:
+    """Return paragraphs whose last one ends with "./.", added when the drafter left it out.
+
+    The paragraph as printed decides, not its last run: "*(Đính kèm …).*/." already ends with the
+    mark across an italic run and a plain one (as the importer keeps an original's runs), and gets
+    no second one. The mark completes the last sentence's full stop (nd30 END_MARK); a paragraph
+    ending with another sentence mark never gets here, `tbkl check` refuses it.
+    """
+    if not paragraphs or paragraphs[-1].text.rstrip().endswith(END_MARK):
         return paragraphs
     last = paragraphs[-1]
     spans = list(last.spans)
@@ -226,6 +259,6 @@ def _with_end_mark(paragraphs: list[Paragraph]) -> list[Paragraph]:
     if text_index is not None and text_index == len(spans) - 1:
         tail = spans[text_index]
         spans[text_index] = Span(vn.with_end_mark(tail.text), tail.bold, tail.italic)
-    elif not last.text.rstrip().endswith("./."):
-        spans.append(Span("./."))
+    else:
+        spans.append(Span(END_MARK))
     return [*paragraphs[:-1], Paragraph(last.kind, tuple(spans), last.label)]

@@ -73,6 +73,8 @@ CONTRACT = {
     "trich_yeu": "trích yếu trên một dòng (chỗ người soạn ngắt dòng thành dấu cách)",
     "trich_yeu_dong": "trích yếu theo các dòng người soạn chọn, nối bằng ngắt dòng (dùng với {{r trich_yeu_dong }})",
     "gach_trich_yeu": "đoạn đường kẻ dưới trích yếu (dùng với {{p gach_trich_yeu }})",
+    "kinh_gui": "danh sách nơi nhận ở dòng “Kính gửi” dưới trích yếu (thường rỗng), không có “Kính gửi:”, dấu “-”, “;”, “.”",
+    "doan_kinh_gui": "các đoạn “Kính gửi” đã dàn trang: một dòng căn giữa, hoặc “Kính gửi:” và danh sách dưới dấu hai chấm; rỗng khi không có (dùng với {{p doan_kinh_gui }})",
     "noi_dung": "danh sách đoạn: doan.kieu (doan, muc, khoan, khoan_tieu_de, diem, gach, cong), doan.runs (dùng với {{r doan.runs }}), doan.text",
     "noi_nhan": "danh sách nơi nhận, không có dấu “-” và “;”",
     "luu": "nội dung dòng lưu, có người soạn thảo và số bản nếu có, ví dụ “VT, KGVX” hoặc “VT, KGVX, Sơn (05)”",
@@ -674,6 +676,15 @@ class PreparedTemplate:
             "trich_yeu": layout.trich_yeu,
             "trich_yeu_dong": Markup(wordml.broken_lines(layout.trich_yeu_dong)),
             "gach_trich_yeu": Markup(wordml.centred_line("TBDuongKe", layout.trich_yeu_line_mm, self.widths.trich_yeu)),
+            "kinh_gui": list(layout.kinh_gui),
+            "doan_kinh_gui": Markup(
+                wordml.addressees(
+                    layout.kinh_gui_dong,
+                    layout.kinh_gui_indents_in(self.widths.trich_yeu / wordml.TWIPS_PER_MM),
+                    ("TBKinhGui", "TBKinhGuiMuc"),
+                    wordml.ADDRESSEE_SPACE_AFTER,
+                )
+            ),
             "noi_dung": [{"kieu": p.kind, "runs": Markup(wordml.runs(p.spans)), "text": p.text} for p in layout.paragraphs],
             "noi_nhan": list(layout.noi_nhan),
             "luu": layout.luu,

@@ -24,6 +24,8 @@ STYLE_IDS_BY_NAME = {
     "tb đường kẻ": "TBDuongKe",
     "tb độ khẩn": "TBKhan",
     "tb khoảng cách": "TBKhoangCach",
+    "tb kính gửi": "TBKinhGui",
+    "tb kính gửi mục": "TBKinhGuiMuc",
     "footnote text": "FootnoteText",
     "footnote reference": "FootnoteReference",
 }

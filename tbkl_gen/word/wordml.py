@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from tbkl_gen.word.layout import Footnote, Span
 
 TWIPS_PER_MM = 1440 / 25.4
+ADDRESSEE_SPACE_AFTER = 120
+"""The space after the "Kính gửi" block, in twips: what the built-in style TB Kính gửi has after its line."""
 
 
 def escape(text: str) -> str:
@@ -62,3 +64,35 @@ def boxed(style: str, text: str, width_mm: float, column_twips: int) -> str:
         f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:ind w:left="{indent}" w:right="{indent}"/></w:pPr>'
         f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
     )
+
+
+def addressees(lines: tuple[str, ...], indents_mm: tuple[float, float, float], styles: tuple[str, str], after_twips: int) -> str:
+    """Return the "Kính gửi" paragraphs: one centred line, or the head and the list under its colon.
+
+    lines are printed lines (`Layout.kinh_gui_dong`), indents_mm the head's and the list's left
+    indents and the dash's width (`Layout.kinh_gui_indents_in`), styles the head's and the items',
+    after_twips the space after the block.
+    """
+    if not lines:
+        return ""
+    head_style, item_style = styles
+    if len(lines) == 1:
+        # Centred also where a template made before ô 9a lacks the style: the decree centres it.
+        return (
+            f'<w:p><w:pPr><w:pStyle w:val="{head_style}"/><w:jc w:val="center"/></w:pPr>'
+            f'<w:r><w:t xml:space="preserve">{escape(lines[0])}</w:t></w:r></w:p>'
+        )
+    head, items, dash = (round(value * TWIPS_PER_MM) for value in indents_mm)
+    out = [
+        f'<w:p><w:pPr><w:pStyle w:val="{head_style}"/><w:keepNext/><w:spacing w:after="0"/>'
+        f'<w:ind w:left="{head}" w:firstLine="0"/><w:jc w:val="left"/></w:pPr>'
+        f'<w:r><w:t xml:space="preserve">{escape(lines[0])}</w:t></w:r></w:p>'
+    ]
+    for index, line in enumerate(lines[1:], start=1):
+        # The list keeps together, and the space after the block is the head's, as after one line.
+        keep = "<w:keepNext/>" if index < len(lines) - 1 else f'<w:spacing w:after="{after_twips}"/>'
+        out.append(
+            f'<w:p><w:pPr><w:pStyle w:val="{item_style}"/>{keep}<w:ind w:left="{items + dash}" w:hanging="{dash}"/></w:pPr>'
+            f'<w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
+        )
+    return "".join(out)

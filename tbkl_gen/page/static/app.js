@@ -315,6 +315,10 @@ const SECTIONS = [
   { legend: "Trích yếu", fields: [
     { path: "trich_yeu", label: "Trích yếu", kind: "textarea", hint: "" },  // the hint is the kind's: kindForm().trich_yeu
   ] },
+  { legend: "Kính gửi", fields: [
+    { path: "kinh_gui", label: "Kính gửi", kind: "list", oneAsText: true,
+      hint: "nơi nhận in dưới trích yếu, mỗi nơi một dòng; không gõ “Kính gửi:”, dấu “-”, “;”, “.”: tự thêm khi in; thường để trống" },
+  ] },
 ];
 
 const AFTER_BODY = [
@@ -472,10 +476,11 @@ function drawListEditor(field, value, inherited) {
   const box = document.createElement("div");
   box.className = "list-editor";
   box.dataset.field = field.path;
-  const items = Array.isArray(value) ? [...value] : [];
+  // A field that may hold one line as text (kinh_gui: Sở Tài chính) is edited as a list of one.
+  const items = Array.isArray(value) ? [...value] : (typeof value === "string" && value.trim() ? [value] : []);
   const save = () => {
     const kept = items.map((item) => String(item).trim()).filter(Boolean);
-    setPath(state.data, field.path, kept);
+    setPath(state.data, field.path, field.oneAsText && kept.length === 1 ? kept[0] : kept);
     changed();
   };
   const draw = () => {
@@ -858,6 +863,10 @@ async function check() {
     const live = $("#live");
     live.innerHTML = payload.preview;   // built by the server from escaped text only
     live.querySelectorAll("[data-mm]").forEach((element) => { element.style.width = `${element.dataset.mm}mm`; });
+    live.querySelectorAll("[data-left]").forEach((element) => {
+      element.style.marginLeft = `${element.dataset.left}mm`;
+      if (element.dataset.hang) element.style.textIndent = `-${element.dataset.hang}mm`;
+    });
     fitSheet();
     state.labels = payload.labels;
     applyLabels();
