@@ -49,6 +49,15 @@ class CongVan(Settings, Header, Recipients, SignerBlock):
 def _checks(letter: Any) -> Iterator[Finding]:
     if letter.trich_yeu.strip() and not bare_summary(letter.trich_yeu).strip():
         yield Finding(("trich_yeu",), "trích yếu công văn chỉ có chữ “V/v”", "viết nội dung trích yếu sau “V/v”")
+    first = letter.noi_nhan[0].strip().removeprefix("-").strip().rstrip(";.") if letter.noi_nhan else None
+    if letter.kinh_gui and first is not None and first != FIRST_RECIPIENT:
+        yield Finding(
+            ("noi_nhan", 0),
+            f"công văn có Kính gửi thì nơi nhận bắt đầu bằng “{FIRST_RECIPIENT}”",
+            f"thêm “{FIRST_RECIPIENT}” làm dòng đầu của noi_nhan (hoặc noi_nhan_them)",
+            error=False,
+            code="first_recipient",
+        )
 
 
 CONG_VAN = Kind(
