@@ -111,6 +111,11 @@ class _Checker:
         else:
             earliest, latest = dt.date(day.nam, 1, 1), dt.date(day.nam, 12, 31)
         meeting = getattr(self.notice, "ngay_hop", None)
+        meeting_path: Path_ = ("ngay_hop",)
+        shared = getattr(self.notice, "cuoc_hop", None)
+        if meeting is None and shared is not None and "ngay_hop" in self.kind.all_keys():
+            # a kind that reports on a meeting takes its day from the meeting (`cuoc_hop: giay-moi.yaml`)
+            meeting, meeting_path = shared.day(), ("cuoc_hop", "thoi_gian")
         if latest and meeting and latest < meeting:
             self.error(
                 ("ngay",),
@@ -121,7 +126,7 @@ class _Checker:
         if earliest and earliest > self.today:
             self.warn(("ngay",), f"ngày ban hành {self._issued_text()} ở tương lai", "kiểm tra lại năm, tháng, ngày", "future")
         if meeting and meeting > self.today:
-            self.warn(("ngay_hop",), f"ngày họp {meeting:%d/%m/%Y} ở tương lai", "kiểm tra lại năm, tháng, ngày", "future")
+            self.warn(meeting_path, f"ngày họp {meeting:%d/%m/%Y} ở tương lai", "kiểm tra lại năm, tháng, ngày", "future")
 
     def _issued_text(self) -> str:
         day = self.notice.ngay

@@ -371,3 +371,48 @@ def test_new_refuses_an_unknown_kind_and_lists_the_kinds(tmp_path: Path) -> None
     result = render_cli(["new", "Thử", "--loai", "to_trinh"], cwd=tmp_path / "vp")
     assert result.exit_code == 2
     assert "thong_bao" in result.output and "cong_van" in result.output and "giay_moi" in result.output
+
+
+# --- an invitation and the conclusion notice of one meeting share its facts ----------------------------
+
+
+def test_a_notice_takes_its_meeting_from_the_invitation_it_names_and_is_held_to_its_day(tmp_path: Path) -> None:
+    assert render_cli(["init", str(tmp_path / "vp")]).exit_code == 0
+    folder = tmp_path / "vp" / "notices" / "2026"
+    folder.mkdir(parents=True)
+    (folder / "giay-moi.yaml").write_text(
+        "loai: giay_moi\nngay: 2026-04-13\n"
+        "cuoc_hop:\n  chu_tri: Đồng chí Chủ tịch UBND tỉnh\n  thoi_gian: 2026-04-16 14:00\n  dia_diem: Hội trường\n"
+        "thanh_phan: [Giám đốc Sở Tài chính]\nnoi_nhan: [Như thành phần mời]\n",
+        encoding="utf-8",
+    )
+    notice = folder / "thong-bao.yaml"
+    body = "trich_yeu: Kết luận của đồng chí Chủ tịch\nnoi_dung: [Đồng chí Chủ tịch kết luận.]\ncuoc_hop: giay-moi.yaml\n"
+    notice.write_text("ngay: 2026-04-20\n" + body, encoding="utf-8")
+    shown = render_cli(["show", str(notice)])
+    assert shown.exit_code == 0 and 'thoi_gian: "2026-04-16 14:00"' in shown.output
+    assert render_cli(["check", str(notice)]).exit_code == 0
+    # issued before the meeting its invitation announces: refused, as with ngay_hop
+    notice.write_text("ngay: 2026-04-15\n" + body, encoding="utf-8")
+    early = render_cli(["check", str(notice)])
+    assert early.exit_code == 1 and "sớm hơn ngày họp 16/04/2026" in early.output, early.output
+    # a name that is no source, or one outside the workspace, is the notice's own mistake at its cuoc_hop
+    for named, said in (
+        ("khong-co.yaml", "tệp “khong-co.yaml”: không đọc được tệp: không tồn tại"),
+        ("../../../x.yaml", "nằm ngoài thư mục làm việc"),
+    ):
+        notice.write_text("ngay: 2026-04-20\n" + body.replace("giay-moi.yaml", named), encoding="utf-8")
+        refused = render_cli(["check", str(notice)])
+        assert refused.exit_code == 1 and "thong-bao.yaml:4:11: cuoc_hop: " in refused.output and said in refused.output, refused.output
+
+
+def test_an_invitation_issued_after_its_meeting_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "gm.yaml"
+    source.write_text(
+        "loai: giay_moi\nco_quan: {ten: [ỦY BAN NHÂN DÂN, TỈNH LÂM ĐỒNG], viet_tat: UBND}\ndia_danh: Lâm Đồng\nngay: 2026-04-17\n"
+        "cuoc_hop: {chu_tri: Đồng chí Chủ tịch, thoi_gian: '2026-04-16 14:00', dia_diem: Hội trường}\n"
+        "noi_nhan: [Như thành phần mời]\nluu: VT, TH\nnguoi_ky: {chuc_vu: CHỦ TỊCH, ho_ten: Trần Văn B}\n",
+        encoding="utf-8",
+    )
+    result = render_cli(["check", str(source)])
+    assert result.exit_code == 1 and "giấy mời ban hành ngày 17/04/2026, sau ngày họp 16/04/2026" in result.output, result.output

@@ -441,7 +441,12 @@ def test_the_machine_name_and_an_address_on_the_lan_are_accepted_with_the_token(
 def test_the_page_makes_a_document_of_each_kind_and_shows_its_own_editor_part_and_its_page(client: TestClient, workspace: Path) -> None:
     forms = {form["loai"]: form for form in client.get("/api/workspace", headers=HEADERS).json()["loai"]}
     assert list(forms) == ["thong_bao", "cong_van", "giay_moi"]
-    assert [field["path"] for field in forms["thong_bao"]["truong"]] == ["ngay_hop"]
+    assert [field["path"] for field in forms["thong_bao"]["truong"]] == [
+        "ngay_hop",
+        "cuoc_hop.chu_tri",
+        "cuoc_hop.thoi_gian",
+        "cuoc_hop.dia_diem",
+    ]
     assert forms["cong_van"]["truong"] == [] and "V/v" in forms["cong_van"]["trich_yeu"]
     invitation = {field["path"]: field for field in forms["giay_moi"]["truong"]}
     assert list(invitation)[:4] == ["mo_dau", "cuoc_hop.chu_tri", "cuoc_hop.thoi_gian", "cuoc_hop.dia_diem"]

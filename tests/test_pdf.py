@@ -132,13 +132,16 @@ def test_sidecar_holds_what_the_clerk_types_from_its_notice(name: str, exported:
     }[kind]
     assert sidecar["trich_yeu"] == " ".join(notice.get("trich_yeu", "").split())
     own = {
-        "thong_bao": {"ngay_hop"},
+        "thong_bao": {"ngay_hop", "cuoc_hop"},
         "cong_van": set(),
         "giay_moi": {"mo_dau", "cuoc_hop", "thanh_phan", "noi_dung_hop", "phan_cong", "danh_so"},
     }[kind]
     assert set(sidecar["rieng"]) == own & {*notice, "danh_so"}
     if kind == "giay_moi":
         assert sidecar["rieng"]["cuoc_hop"] == {key: str(value) for key, value in notice["cuoc_hop"].items()}
+    if isinstance(notice.get("cuoc_hop"), str):  # shared with the invitation the notice names
+        invitation = yaml.safe_load((source.parent / notice["cuoc_hop"]).read_text(encoding="utf-8"))
+        assert sidecar["rieng"]["cuoc_hop"] == {key: str(value) for key, value in invitation["cuoc_hop"].items()}
     assert sidecar["nguoi_ky"]["ho_ten"] == notice["nguoi_ky"]["ho_ten"]
     assert sidecar["nguoi_ky"]["chuc_vu"] == notice["nguoi_ky"]["chuc_vu"].upper()
     assert len(sidecar["noi_nhan"]) == len(notice["noi_nhan"])

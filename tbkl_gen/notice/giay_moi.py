@@ -10,7 +10,6 @@ what (Phân công chuẩn bị) — as numbered items or labelled paragraphs, an
 Thông báo kết luận of the same meeting reports.
 """
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,33 +20,12 @@ from tbkl_gen.nd30.document_types import DocumentType
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.notice.fields import spec
 from tbkl_gen.notice.kind import Finding, Kind
-from tbkl_gen.notice.model import Block, Gach, Header, Khoan, Recipients, Settings, SignerBlock
+from tbkl_gen.notice.model import MEETING_SPEC, Block, CuocHop, Gach, Header, Khoan, Recipients, Settings, SignerBlock, meeting_time
 
 FIRST_RECIPIENT = "Như thành phần mời"
 
 CHAIR, INVITED, CONTENT, TIME, PLACE, PREPARE = "Chủ trì", "Thành phần mời", "Nội dung", "Thời gian", "Địa điểm", "Phân công chuẩn bị"
 """The labels of the meeting's items, in the order they print; each prints followed by ":"."""
-
-_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2})[:hg](\d{2})(?::\d{2})?$")
-
-
-def parse_time(value: Any) -> Any:
-    """Accept a YAML date-time or the text "2026-04-10 14:00" as the meeting's time, kept as that text."""
-    if isinstance(value, dt.datetime):
-        return f"{value:%Y-%m-%d %H:%M}"
-    return value
-
-
-def meeting_time(text: str) -> dt.datetime | None:
-    """Return the meeting's date and time written "2026-04-10 14:00", or None when it is not."""
-    match = _TIME.match(text.strip())
-    if match is None:
-        return None
-    try:
-        year, month, day, hour, minute = (int(g) for g in match.groups())
-        return dt.datetime(year, month, day, hour, minute)
-    except ValueError:
-        return None
 
 
 def time_text(text: str) -> str:
@@ -56,30 +34,6 @@ def time_text(text: str) -> str:
     if when is None:
         return text.strip()
     return f"{when.hour} giờ {when.minute:02d}, ngày {vn.day_text(when.day)} tháng {vn.month_text(when.month)} năm {when.year}"
-
-
-@dataclass(frozen=True, kw_only=True)
-class CuocHop:
-    """Cuộc họp: người chủ trì, thời gian, địa điểm (giấy mời và thông báo kết luận cùng cuộc họp dùng chung)."""
-
-    chu_tri: str | None = field(
-        default=None,
-        metadata=spec(
-            "Người chủ trì: “Đồng chí Nguyễn Văn A, Phó Chủ tịch UBND tỉnh”.", label="người chủ trì", example="chu_tri: Đồng chí …"
-        ),
-    )
-    thoi_gian: str | None = field(
-        default=None,
-        metadata=spec(
-            "Ngày giờ họp: 2026-04-10 14:00 (in thành “14 giờ 00, ngày 10 tháng 4 năm 2026”), hoặc gõ nguyên văn.",
-            label="thời gian họp",
-            example="thoi_gian: 2026-04-10 14:00",
-            parse=parse_time,
-        ),
-    )
-    dia_diem: str | None = field(
-        default=None, metadata=spec("Địa điểm họp: “Phòng họp số 2, UBND tỉnh”.", label="địa điểm họp", example="dia_diem: Phòng họp …")
-    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,7 +59,7 @@ class GiayMoi(Settings, Header, Recipients, SignerBlock):
             example="mo_dau: Thực hiện …",
         ),
     )
-    cuoc_hop: CuocHop | None = field(default=None, metadata=spec("Cuộc họp: chu_tri, thoi_gian, dia_diem.", label="cuộc họp"))
+    cuoc_hop: CuocHop | None = field(default=None, metadata=MEETING_SPEC)
     thanh_phan: tuple[str, ...] = field(
         default=(),
         metadata=spec("Thành phần mời, mỗi mục một dòng.", label="thành phần mời", example="thanh_phan: [Giám đốc Sở …]", lines=True),
@@ -169,6 +123,15 @@ def _checks(invitation: Any) -> Iterator[Finding]:
             f"thời gian họp “{meeting.thoi_gian}” không đúng dạng",
             "viết năm-tháng-ngày giờ:phút, ví dụ thoi_gian: 2026-04-10 14:00",
             code="date",
+        )
+    day = meeting.day() if meeting is not None else None
+    issued = invitation.ngay.as_date()
+    if day is not None and issued is not None and issued > day:
+        yield Finding(
+            ("ngay",),
+            f"giấy mời ban hành ngày {issued:%d/%m/%Y}, sau ngày họp {day:%d/%m/%Y}",
+            "giấy mời ban hành trước cuộc họp; kiểm tra lại ngay và cuoc_hop.thoi_gian",
+            code="date_order",
         )
     if not invitation.noi_dung and not _meeting_items(invitation) and not invitation.mo_dau:
         yield Finding(("noi_dung",), "giấy mời chưa có nội dung", "viết mo_dau, cuoc_hop, thanh_phan, hoặc noi_dung", code="empty")

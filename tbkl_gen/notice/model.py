@@ -186,6 +186,70 @@ BLOCK_CLASSES: dict[str, type[Muc | Khoan | Diem | Gach | Cong]] = {
 BLOCK_KEYS: tuple[str, ...] = tuple(BLOCK_CLASSES)
 
 
+# --- a meeting: what an invitation announces and a conclusion notice reports -----------------------
+
+_MEETING_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2})[:hg](\d{2})(?::\d{2})?$")
+
+
+def parse_time(value: Any) -> Any:
+    """Accept a YAML date-time or the text "2026-04-10 14:00" as the meeting's time, kept as that text."""
+    if isinstance(value, dt.datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    return value
+
+
+def meeting_time(text: str) -> dt.datetime | None:
+    """Return the meeting's date and time written "2026-04-10 14:00", or None when it is not."""
+    match = _MEETING_TIME.match(text.strip())
+    if match is None:
+        return None
+    try:
+        year, month, day, hour, minute = (int(g) for g in match.groups())
+        return dt.datetime(year, month, day, hour, minute)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CuocHop:
+    """Cuộc họp: người chủ trì, thời gian, địa điểm (giấy mời và thông báo kết luận cùng cuộc họp dùng chung)."""
+
+    chu_tri: str | None = field(
+        default=None,
+        metadata=spec(
+            "Người chủ trì: “Đồng chí Nguyễn Văn A, Phó Chủ tịch UBND tỉnh”.", label="người chủ trì", example="chu_tri: Đồng chí …"
+        ),
+    )
+    thoi_gian: str | None = field(
+        default=None,
+        metadata=spec(
+            "Ngày giờ họp: 2026-04-10 14:00 (in thành “14 giờ 00, ngày 10 tháng 4 năm 2026”), hoặc gõ nguyên văn.",
+            label="thời gian họp",
+            example="thoi_gian: 2026-04-10 14:00",
+            parse=parse_time,
+        ),
+    )
+    dia_diem: str | None = field(
+        default=None, metadata=spec("Địa điểm họp: “Phòng họp số 2, UBND tỉnh”.", label="địa điểm họp", example="dia_diem: Phòng họp …")
+    )
+
+    def day(self) -> dt.date | None:
+        """Return the day of the meeting, when its time is written as a date and time."""
+        when = meeting_time(self.thoi_gian) if self.thoi_gian else None
+        return when.date() if when is not None else None
+
+
+MEETING_KEY = "cuoc_hop"
+"""The meeting's facts in a source; written as the name of another source (`cuoc_hop: giay-moi.yaml`),
+they are that source's, so that the invitation and the conclusion notice of a meeting share them."""
+MEETING_SPEC = spec(
+    "Cuộc họp: chu_tri, thoi_gian, dia_diem; hoặc tên tệp nguồn khác (giấy mời của cuộc họp) để dùng chung: cuoc_hop: giay-moi-16-4.yaml.",
+    label="cuộc họp",
+    example="cuoc_hop: giay-moi-16-4.yaml",
+    json_schema={"anyOf": [{"type": "string", "pattern": r"\.ya?ml$"}, {"$ref": "#/$defs/CuocHop"}, {"type": "null"}]},
+)
+
+
 # --- parts a document is composed of ----------------------------------------------------------
 # A part declares fields for documents to inherit; it is never made on its own, so it has no
 # constructor, representation or comparison of its own (the document has them, for all fields).
@@ -330,7 +394,7 @@ class Notice(Settings, Header, Recipients, SignerBlock):
 
     document_type: ClassVar[DocumentType] = THONG_BAO
     source_order: ClassVar[tuple[str, ...]] = (
-        "loai", "phien_ban", "mau", "muc_in_hoa", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "ngay_hop", "do_khan",
+        "loai", "phien_ban", "mau", "muc_in_hoa", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "ngay_hop", "cuoc_hop", "do_khan",
         "trich_yeu", "kinh_gui", "noi_dung", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
     )  # fmt: skip
     """The order of the keys in the schema and in messages: the order a source is written in."""
@@ -338,6 +402,7 @@ class Notice(Settings, Header, Recipients, SignerBlock):
     ngay_hop: dt.date | None = field(
         default=None, metadata=spec("Ngày họp (để kiểm tra ngày ban hành không sớm hơn ngày họp).", label="ngày họp")
     )
+    cuoc_hop: CuocHop | None = field(default=None, metadata=MEETING_SPEC)
     trich_yeu: str = field(
         metadata=spec(
             'Trích yếu: "Kết luận của đồng chí … tại …"; tự xuống dòng theo khổ giấy. Muốn ngắt dòng ở chỗ '
