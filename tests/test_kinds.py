@@ -416,3 +416,29 @@ def test_an_invitation_issued_after_its_meeting_is_refused(tmp_path: Path) -> No
     )
     result = render_cli(["check", str(source)])
     assert result.exit_code == 1 and "giấy mời ban hành ngày 17/04/2026, sau ngày họp 16/04/2026" in result.output, result.output
+
+
+def test_an_invitations_meeting_is_read_into_its_fields_only_when_they_print_the_same_body(tmp_path: Path) -> None:
+    numbered, labelled = tmp_path / "a.docx", tmp_path / "b.docx"
+    giay_moi(numbered, "a")
+    giay_moi(labelled, "b")
+    assert render_cli(["import", str(numbered), str(labelled), "-o", str(tmp_path / "src")]).exit_code == 0
+    a = yaml.safe_load((tmp_path / "src" / "a.yaml").read_text(encoding="utf-8"))
+    b = yaml.safe_load((tmp_path / "src" / "b.yaml").read_text(encoding="utf-8"))
+    assert a["mo_dau"].startswith("Thực hiện Chương trình công tác tháng 4 năm 2026")
+    assert a["cuoc_hop"]["chu_tri"].startswith("Đồng chí Nguyễn Ngọc Phúc")
+    assert a["cuoc_hop"]["thoi_gian"] == "14 giờ 00, ngày 16 tháng 4 năm 2026."  # kept as typed: it prints as typed
+    assert len(a["thanh_phan"]) == 3 and "danh_so" not in a and "noi_dung" not in a
+    assert b["danh_so"] is False and b["trich_yeu"] == "Dự họp nghe báo cáo về chuyển đổi số"
+    assert b["kinh_gui"] == "Giám đốc Sở Khoa học và Công nghệ"
+    # items in another order than the invitation prints them stay a body as read
+    shuffled = tmp_path / "c.docx"
+    document = docx.Document(str(numbered))
+    items = [p for p in document.paragraphs if p.text.startswith(("4. Thời gian", "5. Địa điểm"))]
+    items[0].text, items[1].text = items[1].text.replace("5.", "4."), items[0].text.replace("4.", "5.")
+    document.save(str(shuffled))
+    assert render_cli(["import", str(shuffled), "-o", str(tmp_path / "src")]).exit_code == 0
+    c = yaml.safe_load((tmp_path / "src" / "c.yaml").read_text(encoding="utf-8"))
+    assert "cuoc_hop" not in c and c["noi_dung"][1] == {
+        "khoan": "Chủ trì: Đồng chí Nguyễn Ngọc Phúc - Tỉnh ủy viên, Phó Chủ tịch UBND tỉnh."
+    }

@@ -176,7 +176,7 @@ def source_text(
         template = _template_for(data)
         if template:
             data["mau"] = template
-    data = _ordered(data, parts.kind)
+    data = _ordered(parts.kind.read_body(data), parts.kind)
     header = [f"Nhập từ «{path.name}» bằng tbkl import (chỗ đã sửa, cảnh báo: xem báo cáo nhập)."]
     if workspace is not None:
         schema = workspace.root / "notice.schema.json"

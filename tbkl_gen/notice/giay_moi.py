@@ -10,6 +10,8 @@ what (Phân công chuẩn bị) — as numbered items or labelled paragraphs, an
 Thông báo kết luận of the same meeting reports.
 """
 
+import dataclasses
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,7 +22,19 @@ from tbkl_gen.nd30.document_types import DocumentType
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.notice.fields import spec
 from tbkl_gen.notice.kind import Finding, Kind
-from tbkl_gen.notice.model import MEETING_SPEC, Block, CuocHop, Gach, Header, Khoan, Recipients, Settings, SignerBlock, meeting_time
+from tbkl_gen.notice.model import (
+    MEETING_SPEC,
+    from_data,
+    Block,
+    CuocHop,
+    Gach,
+    Header,
+    Khoan,
+    Recipients,
+    Settings,
+    SignerBlock,
+    meeting_time,
+)
 
 FIRST_RECIPIENT = "Như thành phần mời"
 
@@ -115,6 +129,106 @@ def body(invitation: Any) -> tuple[Any, ...]:
     return tuple(blocks)
 
 
+# --- reading an invitation's body back into its fields (the importer) ------------------------------
+
+_FIELDS = {CHAIR: ("cuoc_hop", "chu_tri"), INVITED: ("thanh_phan",), CONTENT: ("noi_dung_hop",), TIME: ("cuoc_hop", "thoi_gian"),
+           PLACE: ("cuoc_hop", "dia_diem"), PREPARE: ("phan_cong",)}  # fmt: skip
+_LABELLED = re.compile(r"^\**(?P<label>" + "|".join(map(re.escape, _FIELDS)) + r")\s*:\s*\**\s*(?P<rest>.*)$", re.DOTALL)
+_PRINTED_TIME = re.compile(r"^(\d{1,2}) giờ (\d{2}), ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})$")
+
+
+def _text_of(block: Any) -> tuple[str, list[Any], bool]:
+    """Return a block's own text, its children and whether it is a numbered item (khoản)."""
+    if isinstance(block, str):
+        return block, [], False
+    if isinstance(block, dict) and isinstance(block.get("khoan"), str):
+        return block["khoan"], list(block.get("noi_dung") or []), True
+    return "", [], False
+
+
+def _typed_time(text: str) -> str:
+    """Return "2026-04-16 14:00" for the time as printed, or the text as written."""
+    match = _PRINTED_TIME.match(text.strip())
+    if match is None:
+        return text
+    hour, minute, day, month, year = (int(g) for g in match.groups())
+    try:
+        return f"{dt.datetime(year, month, day, hour, minute):%Y-%m-%d %H:%M}"
+    except ValueError:
+        return text
+
+
+def read_body(data: dict[str, Any]) -> dict[str, Any]:
+    """Return an imported invitation's data with its meeting read into its fields.
+
+    The body the importer read (`noi_dung`) holds the opening paragraph, then the meeting's items
+    ("1. Chủ trì: …", "2. Thành phần mời:" and its list, …, as numbered items or paragraphs), then
+    the rest. They become `mo_dau`, `cuoc_hop`, `thanh_phan`, `noi_dung_hop`, `phan_cong` and
+    `danh_so` only when the invitation these fields print is the body as read, word for word;
+    otherwise the body is kept as it is.
+    """
+    blocks = list(data.get("noi_dung") or [])
+    fields: dict[str, Any] = {}
+    index = 0
+    if blocks and isinstance(blocks[0], str) and not _LABELLED.match(blocks[0]):
+        fields["mo_dau"] = blocks[0]
+        index = 1
+    numbered: set[bool] = set()
+    while index < len(blocks):
+        text, children, is_item = _text_of(blocks[index])
+        match = _LABELLED.match(text)
+        if match is None:
+            break
+        index += 1
+        numbered.add(is_item)
+        values = [match.group("rest").strip()] if match.group("rest").strip() else []
+        if not values:
+            following = children
+            if not is_item:  # the list under a label typed as a paragraph: the dashes after it
+                while index < len(blocks) and isinstance(blocks[index], dict) and "gach" in blocks[index]:
+                    following.append(blocks[index])
+                    index += 1
+            values = [item["gach"] for item in following if isinstance(item, dict) and isinstance(item.get("gach"), str)]
+            if len(values) != len(following) or not values:
+                return data
+        path = _FIELDS[match.group("label")]
+        if path[0] == "cuoc_hop":
+            if len(values) != 1:
+                return data
+            value = _typed_time(values[0]) if path[1] == "thoi_gian" else values[0]
+            fields.setdefault("cuoc_hop", {})[path[1]] = value
+        else:
+            fields[path[0]] = values
+    if len(numbered) != 1 or not (set(fields) - {"mo_dau"}):
+        return data
+    fields["danh_so"] = numbered == {True}
+    candidate = {key: value for key, value in data.items() if key != "noi_dung"} | fields
+    rest = blocks[index:]
+    if rest:
+        candidate["noi_dung"] = rest
+    built = from_data(candidate, GiayMoi)
+    if built is None or _plain(body(built)) != _plain(tuple(blocks)):
+        return data
+    if fields["danh_so"]:
+        del candidate["danh_so"]  # the default
+    order = [key for key in GiayMoi.source_order if key in candidate]
+    return {key: candidate[key] for key in order}
+
+
+def _plain(blocks: Any) -> list[Any]:
+    """Return blocks (objects or source data) as nested (key, text) pairs, emphasis marks left out."""
+    out: list[Any] = []
+    for block in blocks:
+        if isinstance(block, str):
+            out.append(("doan", block.replace("**", "").strip()))
+            continue
+        if not isinstance(block, dict):
+            block = {f.name: getattr(block, f.name) for f in dataclasses.fields(block)}
+        key = next(k for k in ("muc", "khoan", "diem", "gach", "cong") if k in block)
+        out.append((key, str(block[key]).replace("**", "").strip(), _plain(block.get("noi_dung") or ())))
+    return out
+
+
 def _checks(invitation: Any) -> Iterator[Finding]:
     meeting = invitation.cuoc_hop
     if meeting is not None and meeting.thoi_gian and meeting_time(meeting.thoi_gian) is None and re.match(r"^\d{4}-", meeting.thoi_gian):
@@ -152,6 +266,7 @@ GIAY_MOI = Kind(
     summary_required=False,
     body=body,
     checks=_checks,
+    read_body=read_body,
     first_recipient=FIRST_RECIPIENT,
     title_key="noi_dung_hop",
     sample={

@@ -43,6 +43,10 @@ def _no_checks(document: Any) -> Iterable[Finding]:
     return ()
 
 
+def _as_read(data: dict[str, Any]) -> dict[str, Any]:
+    return data
+
+
 def _body_blocks(document: Any) -> tuple[Any, ...]:
     body: tuple[Any, ...] = document.noi_dung
     return body
@@ -65,6 +69,8 @@ class Kind:
     """The document's body as the shared blocks (paragraphs, mục, khoản, …), its own fields included."""
     checks: Callable[[Any], Iterable[Finding]] = _no_checks
     """What this kind checks beyond the shared parts' checks (`validate`)."""
+    read_body: Callable[[dict[str, Any]], dict[str, Any]] = _as_read
+    """How the importer reads the kind's own fields back from the body it read (source data in, source data out)."""
     first_recipient: str | None = None
     """The recipient line a document of this kind starts its "Nơi nhận" with: "Như trên"."""
     title_key: str = "trich_yeu"
