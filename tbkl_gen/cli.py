@@ -375,7 +375,7 @@ def _relative(path: Path) -> str:
 @click.option("--force", is_flag=True, help="Ghi đè tệp nguồn đã có.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Số tiến trình song song (mặc định: số nhân CPU).")
 def import_(paths, out_dir, report_path, force, jobs) -> None:  # noqa: ANN001
-    """Nhập thông báo Word (.docx, .doc) thành tệp nguồn; sửa nhãn đánh số, báo mọi chỗ sửa và cảnh báo."""
+    """Nhập thông báo Word (.docx, .docm, .doc) thành tệp nguồn; sửa nhãn đánh số, báo mọi chỗ sửa và cảnh báo."""
     from tbkl_gen.importer import import_paths, report_text
 
     for path in paths:
@@ -384,9 +384,9 @@ def import_(paths, out_dir, report_path, force, jobs) -> None:  # noqa: ANN001
     reports, seconds = import_paths(list(paths), out_dir, force=force, jobs=jobs)
     text = report_text(reports, seconds)
     if report_path is not None:
-        from tbkl_gen.word.write import write_atomic
+        from tbkl_gen.files import write_file
 
-        write_atomic(report_path, text.encode("utf-8"))
+        write_file(report_path, text.encode("utf-8"))
         for report in reports:
             click.echo(report.summary(), err=report.error is not None)
         click.echo(text.rstrip("\n").rsplit("\n", 1)[-1])
@@ -395,7 +395,7 @@ def import_(paths, out_dir, report_path, force, jobs) -> None:  # noqa: ANN001
             click.echo(report.text(), err=report.error is not None)
         click.echo(text.rstrip("\n").rsplit("\n", 1)[-1])
     if not reports:
-        _fail("không có tệp Word (.docx, .doc) nào để nhập")
+        _fail("không có tệp Word (.docx, .docm, .doc) nào để nhập")
     if any(r.error is not None or r.needs_fixing for r in reports):
         sys.exit(EXIT_PROBLEMS)
 
@@ -433,7 +433,7 @@ def serve(folder, host, port, no_browser) -> None:  # noqa: ANN001
         addresses.append(url)
 
     try:
-        run(workspace.root, host, port, announce=announce, open_browser=not no_browser)
+        run(workspace.root, host, port, announce=announce, open_browser=not no_browser, warn=lambda line: click.echo(line, err=True))
     except OSError as exc:
         _fail(f"không mở được cổng {host}:{port} ({exc.strerror or exc}); thử cổng khác bằng --port")
     except KeyboardInterrupt:
@@ -481,6 +481,9 @@ def preview(notice, out_dir, dpi) -> None:  # noqa: ANN001
         result = draw(notice, out_dir, dpi=dpi)
     except NoticeInvalid as exc:
         _echo_invalid(exc)
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: LibreOffice is stopped and its folder removed
+        click.echo(getattr(exc, "message", "Đã dừng theo yêu cầu (Ctrl-C)."), err=True)
+        sys.exit(getattr(exc, "exit_code", EXIT_INTERRUPTED))
     for warning in result.warnings:
         click.echo(warning, err=True)
     for page in result.pages:

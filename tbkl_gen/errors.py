@@ -95,15 +95,16 @@ class TemplateNotFound(TbklError):
 
 
 class ConfigNotOwned(TbklError):
-    """A tbkl.yaml found above a notice belongs to another user."""
+    """A tbkl.yaml in the folder a command starts from that someone else could have written.
 
-    def __init__(self, config: Path, owner: int) -> None:
+    It is a link, not a regular file, owned by another user, or writable by others (the file or
+    its folder); reason says which, in Vietnamese. One in a folder above is ignored with a warning.
+    """
+
+    def __init__(self, config: Path, reason: str) -> None:
         self.config = config
-        self.owner = owner
-        super().__init__(
-            f"{config.as_posix()}: tbkl.yaml này thuộc người dùng khác (uid {owner}) nên không được dùng; "
-            "nếu tin tưởng tệp này, hãy đổi chủ sở hữu (chown) hoặc chép nó vào thư mục của mình"
-        )
+        self.reason = reason
+        super().__init__(f"{config.as_posix()}: {reason}")
 
 
 class TemplateOutside(TbklError):
@@ -148,6 +149,30 @@ class OutputFailed(TbklError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path.as_posix()}: không ghi được tệp ({reason})")
+
+
+class NotReadable(Exception):
+    """A file the one reader of regular files (tbkl_gen.files.read_regular) refused.
+
+    reason says why, in Vietnamese; the caller names the file in its own error or warning.
+    """
+
+    def __init__(self, reason: str, *, missing: bool = False, size: int | None = None) -> None:
+        self.reason = reason
+        self.missing = missing
+        self.size = size  # set when the file is refused for its size alone
+        super().__init__(reason)
+
+
+class UnsafeFolder(OutputFailed):
+    """A folder inside the output folder is a link: a file written through it would land wherever it points."""
+
+    def __init__(self, path: Path, folder: Path) -> None:
+        self.folder = folder
+        super().__init__(
+            path,
+            f"thư mục “{folder.as_posix()}” trong thư mục đầu ra là một liên kết, có thể do người khác đặt; không ghi qua liên kết: hãy xóa liên kết rồi chạy lại",
+        )
 
 
 class FolderBusy(TbklError):

@@ -1,7 +1,8 @@
 """Vietnamese for the messages click prints itself (usage, help headings, parameter errors).
 
 click looks its strings up through gettext's `_`, bound in each of its modules; `install()`
-replaces that lookup with this table, so a drafter never meets an English "Usage:" or "Error:".
+replaces that lookup with this table (and its `ngettext`, for the messages worded by number, with
+PLURALS), so a drafter never meets an English "Usage:", "Error:" or "Did you mean".
 Strings not in the table stay as click wrote them.
 """
 
@@ -44,11 +45,51 @@ CATALOG = {
     "path": "đường dẫn",
 }
 
+# Messages click words by number (gettext's ngettext): (singular, plural) → Vietnamese, which has
+# one form; the plural's words are kept where they differ ("one of").
+PLURALS = {
+    ("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"): (
+        "Có phải ý bạn là {possibility}?",
+        "(Có phải ý bạn là một trong: {possibilities}?)",
+    ),
+    ("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"): (
+        "Thừa đối số ({args})",
+        "Thừa đối số ({args})",
+    ),
+    ("Takes {nargs} values but 1 was given.", "Takes {nargs} values but {len} were given."): (
+        "Cần {nargs} giá trị nhưng chỉ có 1.",
+        "Cần {nargs} giá trị nhưng có {len}.",
+    ),
+    ("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."): (
+        "Tùy chọn {name!r} cần một giá trị.",
+        "Tùy chọn {name!r} cần {nargs} giá trị.",
+    ),
+    ("{value!r} is not {choice}.", "{value!r} is not one of {choices}."): (
+        "{value!r} không phải {choice}.",
+        "{value!r} không phải một trong {choices}.",
+    ),
+    ("{value!r} does not match the format {format}.", "{value!r} does not match the formats {formats}."): (
+        "{value!r} không đúng dạng {format}.",
+        "{value!r} không đúng dạng nào trong {formats}.",
+    ),
+    ("{len_type} values are required, but {len_value} was given.", "{len_type} values are required, but {len_value} were given."): (
+        "Cần {len_type} giá trị nhưng có {len_value}.",
+        "Cần {len_type} giá trị nhưng có {len_value}.",
+    ),
+}
+
 _MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types", "utils", "termui")
 
 
 def translate(message: str) -> str:
     return CATALOG.get(message, message)
+
+
+def translate_plural(singular: str, plural: str, count: int) -> str:
+    forms = PLURALS.get((singular, plural))
+    if forms is None:
+        return singular if count == 1 else plural
+    return forms[0] if count == 1 else forms[1]
 
 
 def install() -> None:
@@ -57,3 +98,5 @@ def install() -> None:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
             module._ = translate
+        if hasattr(module, "ngettext"):
+            module.ngettext = translate_plural

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tbkl_gen.errors import WordFileRefused
+from tbkl_gen.errors import NotReadable, WordFileRefused
+from tbkl_gen.files import kind_of, read_regular
 
 if TYPE_CHECKING:
     import zipfile
@@ -68,6 +69,15 @@ MAX_XML_ELEMENTS = 250_000
 about 40,000. Counting costs about a microsecond an element (the parser hands each one to Python with
 its attributes), so this also bounds the time of a refusal (a quarter of a second) and the tree
 python-docx builds afterwards."""
+
+MAX_TEXT_BYTES = 10_000_000
+"""Bytes (UTF-8) of one run of text between two tags: libxml2's own limit (XML_MAX_TEXT_LENGTH),
+past which lxml, and so python-docx and our readers, refuse the part as broken XML. A whole
+50-page notice holds about 200,000 characters of text."""
+
+MAX_ATTRIBUTE_BYTES = 1_000_000
+"""Bytes of one attribute's value: Word writes a few dozen (a drawing's path a few thousand);
+libxml2 refuses a little under 10,000,000."""
 
 MAIN_PART = "word/document.xml"
 REQUIRED_PARTS = ("[Content_Types].xml", "_rels/.rels", MAIN_PART)
@@ -115,34 +125,11 @@ def open_word_file(path: Path) -> WordFile:
 
 
 def read_regular_file(path: Path, limit: int) -> bytes:
-    """Return the bytes of the regular file at path, refusing anything else or more than limit bytes.
-
-    A FIFO or a device is refused by its kind before it is opened: reading one would wait forever
-    or never end. The file is opened without blocking and checked again once open, in case the
-    path was swapped in between.
-    """
+    """Return the bytes of the regular file at path (`tbkl_gen.files.read_regular`), refusing an empty one."""
     try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise WordFileRefused(path, "không tìm thấy tệp") from None
-    except OSError as exc:
-        raise WordFileRefused(path, f"không đọc được tệp ({exc.strerror or exc.__class__.__name__})") from None
-    _check_kind(path, info)
-    if info.st_size > limit:
-        raise WordFileRefused(path, _too_big(info.st_size, limit))
-    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        descriptor = os.open(path, flags)
-    except OSError as exc:
-        raise WordFileRefused(path, f"không đọc được tệp ({exc.strerror or exc.__class__.__name__})") from None
-    with open(descriptor, "rb", closefd=True) as handle:
-        info = os.fstat(handle.fileno())
-        _check_kind(path, info)
-        data = handle.read(min(info.st_size, limit) + 1)  # read(n) makes room for n bytes: ask for what is there
-        if len(data) > info.st_size:  # it grew since: read on, as far as the limit
-            data += handle.read(limit + 1 - len(data))
-    if len(data) > limit:
-        raise WordFileRefused(path, _too_big(len(data), limit))
+        data = read_regular(path, limit)
+    except NotReadable as exc:
+        raise WordFileRefused(path, _too_big(exc.size, limit) if exc.size is not None else exc.reason) from None
     if not data:
         raise WordFileRefused(path, "tệp rỗng (0 byte)")
     return data
@@ -158,20 +145,8 @@ def refuse_unless_regular(path: Path) -> None:
 
 
 def _check_kind(path: Path, info: os.stat_result) -> None:
-    mode = info.st_mode
-    if stat.S_ISREG(mode):
-        return
-    if stat.S_ISDIR(mode):
-        kind = "một thư mục"
-    elif stat.S_ISFIFO(mode):
-        kind = "một ống dẫn (FIFO)"
-    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        kind = "một thiết bị"
-    elif stat.S_ISSOCK(mode):
-        kind = "một socket"
-    else:
-        kind = "một đối tượng đặc biệt"
-    raise WordFileRefused(path, f"đây là {kind}, không phải một tệp")
+    if not stat.S_ISREG(info.st_mode):
+        raise WordFileRefused(path, f"đây là {kind_of(info.st_mode)}, không phải một tệp")
 
 
 def _check_directory(path: Path, data: bytes) -> None:
@@ -345,26 +320,42 @@ def check_xml(path: Path, name: str, blob: bytes, budget: _Budget | None = None)
         raise WordFileRefused(path, f"phần “{_shown(name)}” rỗng, không phải XML")
     parser = expat.ParserCreate("UTF-8", " ")  # namespace processing on: an unbound prefix is an error
     parser.ordered_attributes = True  # a list is cheaper to build than a dict, and nothing reads it
+    parser.buffer_text = True  # text between two tags comes in few calls
     depth = 0
+    text_bytes = 0  # of the text since the last tag, as lxml counts it (UTF-8)
 
     def start(tag: str, attributes: list[str]) -> None:
-        nonlocal depth
+        nonlocal depth, text_bytes
         depth += 1
+        text_bytes = 0
         if depth > MAX_XML_DEPTH:
             raise _Refused(f"lồng sâu hơn {MAX_XML_DEPTH} cấp")
         budget.elements -= 1
         if budget.elements < 0:
             raise _Refused(f"vượt giới hạn {_number(MAX_XML_ELEMENTS)} phần tử XML của một tệp Word")
+        for value in attributes[1::2]:
+            if len(value) * 4 > MAX_ATTRIBUTE_BYTES and len(value.encode("utf-8")) > MAX_ATTRIBUTE_BYTES:
+                raise _Refused(
+                    f"có một thuộc tính XML dài hơn {_number(MAX_ATTRIBUTE_BYTES)} byte, quá giới hạn của một thuộc tính trong tệp Word"
+                )
 
     def end(tag: str) -> None:
-        nonlocal depth
+        nonlocal depth, text_bytes
         depth -= 1
+        text_bytes = 0
+
+    def text(data: str) -> None:
+        nonlocal text_bytes
+        text_bytes += len(data) if data.isascii() else len(data.encode("utf-8"))
+        if text_bytes > MAX_TEXT_BYTES:
+            raise _Refused(f"có một đoạn chữ liền dài hơn {_number(MAX_TEXT_BYTES)} byte, quá giới hạn {_text_limit()}")
 
     def doctype(*_: Any) -> None:
         raise _Refused("có khai báo DOCTYPE (DTD, thực thể); tệp Word không bao giờ có, và đó là cách của bom thực thể")
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
     parser.StartDoctypeDeclHandler = doctype
     try:
         parser.Parse(blob, True)
@@ -372,6 +363,10 @@ def check_xml(path: Path, name: str, blob: bytes, budget: _Budget | None = None)
         raise WordFileRefused(path, f"phần “{_shown(name)}” {refusal.reason}") from None
     except expat.ExpatError as error:
         raise WordFileRefused(path, f"phần “{_shown(name)}” không phải XML hợp lệ (dòng {error.lineno}, cột {error.offset + 1})") from None
+
+
+def _text_limit() -> str:
+    return "của một đoạn chữ trong tệp Word mà trình đọc XML chấp nhận; một thông báo 50 trang có khoảng 200.000 chữ"
 
 
 def _not_utf8(name: str) -> str:

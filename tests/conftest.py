@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,40 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTICES = ROOT / "notices"
 SHARED = ROOT.parent / "shared"
 EXAMPLES = sorted(NOTICES.rglob("*.yaml"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def home_above_every_test(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Make pytest's base folder the home folder of the whole run, its subprocesses included.
+
+    The search for tbkl.yaml walks up from a notice and stops at the home folder: every test
+    folder is below this one, so a tbkl.yaml anyone left in /tmp (or in any folder above) is never
+    reached, and no test depends on what the machine has above its own folder. A test about the
+    home folder sets HOME itself.
+    """
+    base = tmp_path_factory.getbasetemp().resolve()
+    old = os.environ.get("HOME")
+    os.environ["HOME"] = str(base)
+    try:
+        yield base
+    finally:
+        if old is None:
+            os.environ.pop("HOME", None)
+        else:
+            os.environ["HOME"] = old
+
+
+def shared_file(path: Path) -> Path:
+    """Return path, a file of ../shared (the real notices); skip the test naming it when it is missing.
+
+    The repository may be checked out alone, without ../shared: its tests then skip, saying which
+    file they need. Never in CI (CI=true), which has ../shared: there a missing file fails.
+    """
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing; CI has ../shared")
+        pytest.skip(f"needs {path} (the real notices of ../shared), which is not here")
+    return path
 
 
 def render_cli(args: list[str], cwd: Path | None = None):  # noqa: ANN201

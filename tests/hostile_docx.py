@@ -10,6 +10,7 @@ memory. Used by tests/test_wordfile.py and benchmarks/hostile.py.
 from __future__ import annotations
 
 import os
+import random
 import struct
 import sys
 import zlib
@@ -60,8 +61,8 @@ def stored(name: str, data: bytes) -> Entry:
     return Entry(name, [data], zlib.crc32(data), len(data), len(data), method=0)
 
 
-def deflated(name: str, data: bytes) -> Entry:
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+def deflated(name: str, data: bytes, level: int = 9) -> Entry:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
     raw = compressor.compress(data) + compressor.flush()
     return Entry(name, [raw], zlib.crc32(data), len(raw), len(data))
 
@@ -229,6 +230,23 @@ def not_utf8(folder: Path) -> Path:
     return docx_with(folder / "not-utf8.docx", document=deflated("word/document.xml", xml.encode("latin-1")))
 
 
+def letters(count: int, seed: int = 0) -> bytes:
+    """Return count random letters a and b, the same on every run: text that compresses only 8x."""
+    return random.Random(seed).randbytes(count).translate(bytes(b"ab"[byte & 1] for byte in range(256)))
+
+
+def long_paragraph(folder: Path, megabytes: float = 10.5) -> Path:
+    """One paragraph of text longer than lxml reads (10,000,000 bytes), in a file within the other limits."""
+    text = letters(int(megabytes * 1_000_000))
+    document = _DOCUMENT_HEAD + b"<w:p><w:r><w:t>" + text + b"</w:t></w:r></w:p>" + _DOCUMENT_TAIL
+    return docx_with(folder / "long-paragraph.docx", document=deflated("word/document.xml", document, level=1))  # 9 takes minutes
+
+
+def long_attribute(folder: Path) -> Path:
+    document = _DOCUMENT_HEAD + b'<w:p w:rsidR="' + letters(1_100_000) + b'"/>' + _DOCUMENT_TAIL
+    return docx_with(folder / "long-attribute.docx", document=deflated("word/document.xml", document, level=1))
+
+
 def fifo(folder: Path) -> Path:
     path = folder / "fifo.docx"
     os.mkfifo(path)
@@ -277,6 +295,8 @@ CASES = [
     Case("name-drive", name_drive),
     Case("name-duplicate", name_duplicate),
     Case("not-utf8", not_utf8),
+    Case("long-paragraph", long_paragraph),
+    Case("long-attribute", long_attribute),
     Case("fifo", fifo, posix_only=True),
     Case("device", device, posix_only=True),
     Case("directory", directory),

@@ -196,7 +196,7 @@ def test_import_text_and_diff_refuse_every_hostile_file(case: hostile.Case, comm
     text = outcome.stdout + outcome.stderr
     assert "Traceback" not in text
     if case.name in NOT_A_FILE:  # never opened, named for what it is (a folder given to import is searched)
-        assert ", không phải một tệp\n" in text or (command == "import" and "không có tệp Word (.docx, .doc) nào để nhập" in text)
+        assert ", không phải một tệp\n" in text or (command == "import" and "không có tệp Word (.docx, .docm, .doc) nào để nhập" in text)
     elif command == "import":
         assert f"{path.as_posix()}: không nhập được: {REASONS[case.name]}\n" in text
     else:

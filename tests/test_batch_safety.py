@@ -267,13 +267,12 @@ def test_an_output_name_of_250_bytes_is_written(tmp_path: Path) -> None:
 
 
 def test_stale_temporaries_of_the_short_form_are_removed(tmp_path: Path) -> None:
-    from tbkl_gen.word.write import remove_stale_temporaries, temporary_name
+    from tbkl_gen.files import stage
+    from tbkl_gen.word.write import remove_stale_temporaries
 
     target = tmp_path / "out" / "sub" / _name_of_bytes(250, ".docx")
-    target.parent.mkdir(parents=True)
-    temp = temporary_name(target)
+    temp = stage(target, b"half")
     assert len(temp.name) < 30
-    temp.write_bytes(b"half")
     (tmp_path / "out" / "notes.tmp").write_bytes(b"the user's")
     assert remove_stale_temporaries(tmp_path / "out") == 1
     assert not temp.exists()

@@ -64,3 +64,22 @@ def test_help_does_not_import_the_heavy_libraries() -> None:
     code = "import sys; from tbkl_gen.cli import main; print(sorted(m for m in ('yaml','pydantic','docxtpl','docx','jinja2','lxml') if m in sys.modules))"
     completed = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
     assert completed.stdout.strip() == "[]"
+
+
+def _tbkl(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run `python -m tbkl_gen ARGS` in a child process, as a user would run tbkl."""
+    return subprocess.run([sys.executable, "-m", "tbkl_gen", *args], capture_output=True, text=True, encoding="utf-8", cwd=ROOT)
+
+
+def test_the_suggestion_for_a_mistyped_command_is_vietnamese() -> None:
+    completed = _tbkl("users")
+    assert completed.returncode == 2
+    assert "Lỗi: Không có lệnh 'users'. Có phải ý bạn là 'serve'?\n" in completed.stderr
+    assert "Did you mean" not in completed.stderr
+
+
+def test_messages_click_words_by_number_are_vietnamese() -> None:
+    assert "Lỗi: Không có lệnh 'chek'. (Có phải ý bạn là một trong: 'check', 'schema'?)\n" in _tbkl("chek").stderr
+    assert "Lỗi: Không có tùy chọn '--hlp'. Có phải ý bạn là '--help'?\n" in _tbkl("--hlp").stderr
+    assert "Lỗi: Tùy chọn '--template' cần một giá trị.\n" in _tbkl("render", "--template").stderr
+    assert "Lỗi: Thừa đối số (b c)\n" in _tbkl("init", "a", "b", "c").stderr

@@ -18,10 +18,10 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, Twips
 
+from conftest import SHARED, shared_file
 from tbkl_gen.audit import RuleResult, audit_docx, format_report
 from tbkl_gen.nd30.text_width import text_width_mm
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 REAL = SHARED / "real"
 TWIPS_PER_MM = 1440 / 25.4
 
@@ -35,10 +35,7 @@ def failing(results: dict[int, RuleResult]) -> set[int]:
 
 
 def real(name: str) -> dict[int, RuleResult]:
-    path = REAL / name
-    if not path.exists():
-        pytest.skip(f"{path} is not here")
-    return by_rule(audit_docx(path))
+    return by_rule(audit_docx(shared_file(REAL / name)))
 
 
 @pytest.fixture(scope="module")
@@ -193,9 +190,7 @@ def test_quy_hoach_only_the_summary_line_fails_rule_26(quy_hoach):
 
 
 def test_report_has_one_line_a_rule_and_a_total():
-    path = REAL / "lamdong-so-khcn.docx"
-    if not path.exists():
-        pytest.skip(f"{path} is not here")
+    path = shared_file(REAL / "lamdong-so-khcn.docx")
     lines = format_report(audit_docx(path)).splitlines()
     assert len(lines) == 28
     assert lines[1] == (

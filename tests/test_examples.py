@@ -17,7 +17,7 @@ import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
-from conftest import NOTICES, SHARED, render_cli
+from conftest import NOTICES, SHARED, render_cli, shared_file
 from docx_text import document_lines
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -52,8 +52,7 @@ def seed_lines() -> list[str]:
 
 
 def test_seed_document_carries_every_line_of_the_real_notice_in_order(tmp_path: Path) -> None:
-    if not SEED_TEXT.is_file():
-        pytest.skip(f"the real seed text is not here: {SEED_TEXT}")
+    shared_file(SEED_TEXT)
     expected = seed_lines()
     assert [line[:3] for line in expected if re.match(r"^\d\. ", line)] == ["1. ", "2. ", "3. ", "4. "]
     assert expected[-4:] == ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "Võ Văn Viên"]

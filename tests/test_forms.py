@@ -20,7 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from lxml import etree
 
-from conftest import NOTICES, SHARED, render_cli, to_pdf
+from conftest import NOTICES, SHARED, render_cli, shared_file, to_pdf
 from factories import Raw, write_notice
 from tbkl_gen.nd30 import format as nd30
 from tbkl_gen.nd30.grammar import split_archive
@@ -173,7 +173,7 @@ def words(line: str) -> list[str]:
 
 @pytest.mark.parametrize("name", list(ORIGINALS))
 def test_each_example_archive_line_names_what_its_original_named(name: str, rendered_examples: dict[Path, Path]) -> None:
-    original = ORIGINALS[name].read_text(encoding="utf-8")
+    original = shared_file(ORIGINALS[name]).read_text(encoding="utf-8")
     archive = next(line for line in unicodedata.normalize("NFC", original).splitlines() if line.strip().startswith("- Lưu:"))
     rendered = rendered_examples[next(NOTICES.rglob(f"{name}.yaml"))]
 
@@ -218,7 +218,7 @@ def test_the_government_office_notice_prints_its_drafter_code_and_copies_as_the_
     The original signs "KT. BỘ TRƯỞNG, CHỦ NHIỆM" / "PHÓ CHỦ NHIỆM", which `tbkl check` does not
     accept yet (it asks for "PHÓ BỘ TRƯỞNG, CHỦ NHIỆM"); the authority line is shortened here.
     """
-    original = (SHARED / "real" / "vpcp-467-thi-truong-cac-bon.txt").read_text(encoding="utf-8")
+    original = shared_file(SHARED / "real" / "vpcp-467-thi-truong-cac-bon.txt").read_text(encoding="utf-8")
     target = checked_rendered_audited(write_notice(tmp_path, text=VPCP_467))
 
     assert "- Lưu: VT, NN (2)NXT." in original

@@ -25,8 +25,9 @@ from docx_text import document_lines
 from factories import DROP, Raw, notice_yaml
 
 from tbkl_gen.cli import main
+from tbkl_gen.notice.model import Notice
 from tbkl_gen.source.load import load_notice
-from tbkl_gen.word.write import TEMP_SUFFIX
+from tbkl_gen.files import TEMP_SUFFIX
 
 BASE = notice_yaml()
 LINES = BASE.splitlines(keepends=True)
@@ -850,7 +851,8 @@ CASES: list[Case] = [
         "unknown-key-no-suggestion",
         BASE + "ghi_chu: bản nháp\n",
         (
-            "a.yaml:26:1: ghi_chu: khóa không hợp lệ “ghi_chu” (các khóa dùng được ở đây: phien_ban, mau, muc_in_hoa, co_quan, so, ky_hieu, dia_danh, ngay, ngay_hop, do_khan, trich_yeu, noi_dung, noi_nhan, luu, nguoi_soan, so_ban, nguoi_ky, noi_nhan_them)",
+            # every top-level key, in the order a drafter writes them (the declaration's), then the merge key
+            f"a.yaml:26:1: ghi_chu: khóa không hợp lệ “ghi_chu” (các khóa dùng được ở đây: {', '.join(Notice.source_order)}, noi_nhan_them)",
         ),
     ),
     Case(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -472,3 +473,392 @@ def test_the_page_makes_a_document_of_each_kind_and_shows_its_own_editor_part_an
     assert '<div class="v-v">V/v tăng cường phòng, chống thiên tai</div>' in checked["preview"]
     refused = post(client, "/api/new", {"trich_yeu": "Thử", "loai": "to_trinh"})
     assert refused.status_code == 400 and "các loại: thong_bao, cong_van, giay_moi" in refused.json()["loi"]
+
+
+# --- files that are not regular files (a FIFO, a device, a socket, a link) --------------------------
+
+
+def answered(function, *args, timeout: float = 20.0, **kwargs):  # noqa: ANN001, ANN201
+    """Return function(*args, **kwargs), failing (not hanging) when it takes longer than timeout."""
+    import threading
+
+    outcome: list = []
+    worker = threading.Thread(target=lambda: outcome.append(function(*args, **kwargs)), daemon=True)
+    worker.start()
+    worker.join(timeout)
+    assert outcome, f"no answer within {timeout} s: the page hangs"
+    return outcome[0]
+
+
+def odd_files(folder: Path) -> dict[str, str]:
+    """Make a FIFO, a link, a socket and (as root) a device named like notices in folder; return name → kind."""
+    import socket as sockets
+
+    made = {}
+    os.mkfifo(folder / "ong.yaml")
+    made["ong.yaml"] = "ống dẫn"
+    (folder / "lien-ket.yaml").symlink_to(folder / "chuyen-doi-so.yaml")  # inside notices/, but a link all the same
+    made["lien-ket.yaml"] = "liên kết"
+    with sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM) as listening:
+        listening.bind(str(folder / "o-cam.yaml"))  # the socket's file stays when it is closed
+    made["o-cam.yaml"] = "socket|ổ cắm"
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        import stat
+
+        os.mknod(folder / "thiet-bi.yaml", stat.S_IFCHR | 0o600, os.makedev(1, 3))  # what /dev/null is
+        made["thiet-bi.yaml"] = "thiết bị"
+    return made
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_a_device_a_socket_or_a_link_in_notices_is_refused_by_name_on_every_route(client: TestClient, workspace: Path) -> None:
+    folder = workspace / "notices" / "2026"
+    made = odd_files(folder)
+    info = answered(client.get, "/api/workspace", headers=HEADERS)
+    assert info.status_code == 200
+    listed = {n["path"]: n["doc_duoc"] for n in info.json()["thong_bao"]}
+    assert listed["notices/2026/chuyen-doi-so.yaml"] is True
+    base = (folder / "chuyen-doi-so.yaml").read_text(encoding="utf-8")
+    for name, kind in made.items():
+        path = f"notices/2026/{name}"
+        assert listed.get(path, False) is False, path  # listed or left out, never read
+        refusal = re.compile(rf"{re.escape(path)}: đây là (một )?({kind})( \(FIFO\))?, không phải tệp thông báo thường")
+        response = answered(client.get, "/api/notice", params={"path": path}, headers=HEADERS)
+        assert response.status_code == 422 and refusal.match(response.json()["loi"]), response.text
+        for route in ("/api/save", "/api/copy"):
+            response = answered(post, client, route, {"path": path, "base": base, "version": "x", "data": {"trich_yeu": "Mới"}})
+            assert response.status_code == 422 and refusal.match(response.json()["loi"]), (route, response.text)
+        for route in ("/api/check", "/api/docx"):  # these take the text from the request: the odd file is never opened
+            response = answered(post, client, route, {"path": path, "base": base, "data": {"trich_yeu": "Kết luận cuộc họp"}})
+            assert response.status_code in (200, 422), (route, response.text)
+    assert answered(client.post, "/api/import", content=b"PK\x03\x04", headers={**HEADERS, "X-File-Name": "a.docx"}).status_code == 422
+    assert stat_kind(folder / "ong.yaml") == "fifo"  # nothing was written over the odd files
+    assert (folder / "lien-ket.yaml").is_symlink()
+
+
+def stat_kind(path: Path) -> str:
+    import stat
+
+    mode = path.lstat().st_mode
+    return "fifo" if stat.S_ISFIFO(mode) else "link" if stat.S_ISLNK(mode) else "file" if stat.S_ISREG(mode) else "other"
+
+
+# --- a full disk and the unexpected -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("wrapped", [False, True], ids=["oserror", "outputfailed"])
+def test_a_full_disk_on_save_is_told_in_vietnamese_and_the_file_stays_intact(
+    client: TestClient, workspace: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, wrapped: bool
+) -> None:
+    import errno
+
+    from tbkl_gen.errors import OutputFailed
+
+    from tbkl_gen.page import server
+
+    def full_disk(path: Path, data: bytes) -> None:
+        disk = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        if wrapped:  # as the package's one writer reports it
+            raise OutputFailed(path, "ổ đĩa đầy") from disk
+        raise disk
+
+    monkeypatch.setattr(server, "_write_atomic", full_disk)
+    source = workspace / "notices" / "2026" / "chuyen-doi-so.yaml"
+    before = source.read_bytes()
+    notice = opened(client)
+    edit = {
+        "path": notice["path"],
+        "base": notice["text"],
+        "version": notice["version"],
+        "data": {**notice["data"], "trich_yeu": "Kết luận mới"},
+    }
+    response = post(client, "/api/save", edit)
+    assert response.status_code == 507
+    assert response.json()["loi"].startswith("Ổ đĩa đầy: chưa lưu được notices/2026/chuyen-doi-so.yaml; tệp cũ vẫn nguyên")
+    assert source.read_bytes() == before
+    copy = post(client, "/api/copy", {"path": notice["path"]})
+    assert copy.status_code == 507 and copy.json()["loi"].startswith("Ổ đĩa đầy: chưa lưu được notices/"), copy.text
+    assert "Traceback" not in caplog.text
+
+
+def test_an_unexpected_error_answers_in_vietnamese_and_is_logged_once_without_a_traceback(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tbkl_gen.page import server
+
+    def broken(self, request):  # noqa: ANN001, ANN202
+        raise RuntimeError("hỏng giữa chừng")
+
+    monkeypatch.setattr(server.Page, "workspace_info", broken)
+    with TestClient(create_app(workspace, TOKEN, hosts={"testserver"}), raise_server_exceptions=False) as client:
+        response = client.get("/api/workspace", headers=HEADERS)
+    assert response.status_code == 500
+    assert response.json() == {"loi": server.UNEXPECTED}
+    logged = [r for r in caplog.records if r.name == "tbkl_gen.page"]
+    assert [r.getMessage() for r in logged] == ["Lỗi không mong đợi ở GET /api/workspace: RuntimeError: hỏng giữa chừng"]
+    assert not any(r.exc_info for r in logged)
+
+
+def test_similar_log_lines_are_let_through_a_few_per_interval_then_summed_up() -> None:
+    import logging
+
+    from tbkl_gen.page.net import RateLimit
+
+    now = [0.0]
+    limit = RateLimit(burst=3, interval=60, clock=lambda: now[0])
+    records = []
+    for second in range(1000):
+        now[0] = second / 10  # 1000 lines in 100 s
+        try:
+            raise OSError(24, "Too many open files")
+        except OSError:
+            import sys
+
+            record = logging.LogRecord("asyncio", logging.ERROR, __file__, 1, "socket.accept() failed", None, sys.exc_info())
+        if limit.filter(record):
+            records.append(record.getMessage())
+        assert record.exc_info is None  # never a traceback
+    assert records[:3] == ["socket.accept() failed (OSError: [Errno 24] Too many open files)"] * 3
+    assert records[3].endswith("(các dòng giống thế này được bỏ qua đến hết 60 giây)")
+    assert records[4].endswith("(đã bỏ qua 596 dòng giống thế này trong 60 giây trước)")
+    assert len(records) == 8  # two windows: three lines and a summary each
+
+
+# --- slow connections, on real sockets ------------------------------------------------------------------
+
+
+@pytest.fixture
+def page_logs():  # noqa: ANN201
+    """The page's loggers, left without the rate limit a server of the test attached to them."""
+    import logging
+
+    from tbkl_gen.page import net
+
+    yield
+    for name in net.LOGGER_NAMES:
+        for limit in [f for f in logging.getLogger(name).filters if isinstance(f, net.RateLimit)]:
+            logging.getLogger(name).removeFilter(limit)
+
+
+@pytest.fixture
+def live(workspace: Path, monkeypatch: pytest.MonkeyPatch, page_logs: None):  # noqa: ANN201
+    """The page served by uvicorn with the page's settings, on a real socket, in a thread; short timeouts."""
+    import logging
+    import threading
+    import time
+
+    from tbkl_gen.page import net
+    from tbkl_gen.page.server import bind
+
+    monkeypatch.setattr(net, "HEADER_TIMEOUT", 2.0)
+    monkeypatch.setattr(net, "BODY_TIMEOUT", 3.0)
+    sock = bind("127.0.0.1", 0)
+    server = net.StoppableServer(net.server_config(create_app(workspace, TOKEN)))
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    keep = Keep(logging.INFO)
+    for name in net.LOGGER_NAMES:
+        logging.getLogger(name).addHandler(keep)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        yield sock.getsockname()[1], lines
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        for name in net.LOGGER_NAMES:
+            logging.getLogger(name).removeHandler(keep)
+        assert not thread.is_alive()
+
+
+def test_hundreds_of_unfinished_headers_neither_block_the_page_nor_stay_open_nor_flood_the_log(live) -> None:  # noqa: ANN001
+    import http.client
+    import socket as sockets
+    import time
+
+    port, lines = live
+    slow = []
+    for _ in range(300):
+        connection = sockets.create_connection(("127.0.0.1", port))
+        connection.sendall(b"GET /api/workspace HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Tbkl-")  # and never the rest
+        slow.append(connection)
+    began = time.monotonic()
+    drafter = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    drafter.request("GET", "/api/workspace", headers=HEADERS)
+    answer = drafter.getresponse()
+    assert answer.status == 200 and json.loads(answer.read())["thong_bao"]
+    assert time.monotonic() - began < 2.0
+    drafter.close()
+    deadline = time.monotonic() + 2.0 + 3.0  # HEADER_TIMEOUT, and room for a loaded machine
+    for connection in slow:
+        connection.settimeout(max(0.01, deadline - time.monotonic()))
+        assert connection.recv(100) == b""  # closed by the server, not by us
+        connection.close()
+    assert time.monotonic() - began < 2.0 + 3.0
+    assert len(lines) < 30, lines
+
+
+def test_a_body_that_never_ends_is_cut_at_its_deadline_and_a_huge_one_is_refused_at_once(live) -> None:  # noqa: ANN001
+    import socket as sockets
+    import time
+
+    port, _ = live
+    trickle = sockets.create_connection(("127.0.0.1", port))
+    trickle.sendall(
+        b"POST /api/check HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Tbkl-Token: " + TOKEN.encode() + b"\r\nContent-Length: 1000\r\n\r\n{"
+    )
+    began = time.monotonic()
+    trickle.settimeout(10)
+    received = b""
+    while chunk := trickle.recv(4096):
+        received += chunk
+    assert 2.5 < time.monotonic() - began < 8  # BODY_TIMEOUT is 3 s here
+    trickle.close()
+    refused = sockets.create_connection(("127.0.0.1", port))  # no token: refused, and not kept waiting for its body
+    refused.sendall(b"POST /api/check HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n{")
+    refused.settimeout(1.5)
+    received = b""
+    while chunk := refused.recv(4096):
+        received += chunk
+    assert received.startswith(b"HTTP/1.1 403"), received
+    refused.close()
+    huge = sockets.create_connection(("127.0.0.1", port))
+    huge.sendall(b"POST /api/import HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 999999999999\r\n\r\n")
+    huge.settimeout(5)
+    head = huge.recv(4096)
+    assert head.startswith(b"HTTP/1.1 413"), head
+    huge.close()
+
+
+def test_stopping_never_waits_for_a_request_stuck_in_the_system(workspace: Path, monkeypatch: pytest.MonkeyPatch, page_logs: None) -> None:
+    import http.client
+    import threading
+    import time
+
+    from tbkl_gen.page import net, server
+
+    stuck = threading.Event()
+    release = threading.Event()
+
+    def blocked(self, request):  # noqa: ANN001, ANN202 - as a read of a FIFO blocked before O_NONBLOCK
+        stuck.set()
+        release.wait()
+        return {}
+
+    monkeypatch.setattr(server.Page, "workspace_info", blocked)
+    stopper = net.StoppableServer(net.server_config(create_app(workspace, TOKEN)))
+    sock = server.bind("127.0.0.1", 0)
+    thread = threading.Thread(target=stopper.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not stopper.started:
+        time.sleep(0.05)
+    try:
+        client = http.client.HTTPConnection("127.0.0.1", sock.getsockname()[1], timeout=30)
+        client.putrequest("GET", "/api/workspace")
+        client.putheader("X-Tbkl-Token", TOKEN)
+        client.endheaders()
+        assert stuck.wait(10)
+        began = time.monotonic()
+        stopper.should_exit = True
+        thread.join(net.SHUTDOWN_TIMEOUT + 5)
+        assert not thread.is_alive(), "the server waits for the stuck request"
+        assert time.monotonic() - began < net.SHUTDOWN_TIMEOUT + 3
+        client.close()
+    finally:
+        release.set()
+
+
+# --- the real command: plain HTTP on the network, SIGTERM with a FIFO and slow connections -----------------
+
+
+def test_serving_beyond_this_machine_warns_that_the_token_travels_unencrypted() -> None:
+    from tbkl_gen.page.server import is_loopback, plain_http_warning
+
+    assert [is_loopback(h) for h in ("127.0.0.1", "127.0.1.1", "::1", "localhost")] == [True] * 4
+    assert [is_loopback(h) for h in ("0.0.0.0", "::", "192.168.1.20", "may-chu")] == [False] * 4
+    warning = plain_http_warning("0.0.0.0")
+    assert "HTTP không mã hóa" in warning and "mã truy cập" in warning and "reverse proxy có TLS" in warning
+
+
+def start_serve(root: Path, *args: str):  # noqa: ANN201
+    import re
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tbkl_gen", "serve", str(root), "--port", "0", "--no-browser", *args],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        text=True,
+        encoding="utf-8",
+    )
+    first = process.stderr.readline()
+    found = re.search(r"http://[^:/]+:(\d+)/\?token=(\S+)", first)
+    assert found, first
+    return process, int(found.group(1)), found.group(2)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_the_real_serve_answers_about_a_fifo_and_stops_on_sigterm_within_seconds(workspace: Path) -> None:
+    import signal
+    import socket as sockets
+    import subprocess
+    import time
+    import urllib.error
+    import urllib.request
+
+    os.mkfifo(workspace / "notices" / "2026" / "ong.yaml")
+    process, port, token = start_serve(workspace)
+    held = []
+    try:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/notice?path=notices/2026/ong.yaml", headers={"X-Tbkl-Token": token})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == 422
+        assert json.loads(refused.value.read())["loi"].startswith("notices/2026/ong.yaml: đây là ống dẫn, không phải tệp thông báo thường")
+        for _ in range(50):  # slow connections, and a request waiting for a body that never comes
+            connection = sockets.create_connection(("127.0.0.1", port))
+            connection.sendall(b"GET / HTTP/1.1\r\nHo")
+            held.append(connection)
+        waiting = sockets.create_connection(("127.0.0.1", port))
+        waiting.sendall(f"POST /api/save HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Tbkl-Token: {token}\r\nContent-Length: 500\r\n\r\n{{".encode())
+        held.append(waiting)
+        time.sleep(0.5)
+        began = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pytest.fail("tbkl serve did not stop within 10 s of SIGTERM")
+        assert time.monotonic() - began < 3 + 3  # SHUTDOWN_TIMEOUT, and room for a loaded machine
+        log = process.stderr.read()
+        assert "Traceback" not in log, log
+        assert process.returncode == 130
+    finally:
+        for connection in held:
+            connection.close()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+
+
+def test_the_real_serve_on_all_addresses_prints_the_plain_http_warning(workspace: Path) -> None:
+    import signal
+
+    process, _, _ = start_serve(workspace, "--host", "0.0.0.0")
+    try:
+        lines = [process.stderr.readline() for _ in range(3)]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+        process.stderr.close()
+    assert lines[1].startswith("Nhấn Ctrl-C để dừng.") or lines[1].startswith("Máy khác")
+    assert any(line.startswith("Cảnh báo: trang đang lắng nghe trên 0.0.0.0") and "HTTP không mã hóa" in line for line in lines), lines

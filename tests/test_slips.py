@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import NOTICES, ROOT, SHARED, render_cli
+from conftest import NOTICES, ROOT, SHARED, render_cli, shared_file
 from factories import notice_yaml, write_notice
 
 from tbkl_gen import markup
@@ -384,8 +384,8 @@ REAL = sorted((SHARED / "real").glob("*.txt"))
 PRINTED_LABEL = re.compile(r"^(?:[IVX]+\.|\d{1,2}\.|[a-zđ]\)|[-–+])\s+(?=\S)")
 
 
-@pytest.mark.skipif(not REAL, reason=f"the real notices are not here: {SHARED / 'real'}")
 def test_the_items_of_the_real_notices_are_not_taken_for_typed_labels(tmp_path: Path) -> None:
+    shared_file(REAL[0] if REAL else SHARED / "real" / "*.txt")
     items = []
     for path in REAL:
         for line in path.read_text(encoding="utf-8").splitlines():

@@ -116,7 +116,7 @@ REFUSED_TAGS = {
     "huge-filter": ("{{ trich_yeu|center(1000000000) }}", "bộ lọc “center” không được dùng trong mẫu"),
     "self": ("{{ self }}", "tên “self” không có trong hợp đồng mẫu"),
     "namespace": ("{{ namespace() }}", "tên “namespace” không có trong hợp đồng mẫu"),
-    "loop-cycle": ("{{ loop.cycle }}", "thuộc tính “cycle” không có trong hợp đồng mẫu"),
+    "loop-outside-a-loop": ("{{ loop.cycle }}", "tên “loop” không có trong hợp đồng mẫu"),
     "include": ("{% include '/etc/passwd' %}", "lệnh “include” không được dùng trong mẫu (chỉ dùng if, for và biến của hợp đồng mẫu)"),
     "import": ("{% import 'os' as os %}", "lệnh “import” không được dùng trong mẫu (chỉ dùng if, for và biến của hợp đồng mẫu)"),
     "extends": ("{% extends 'x' %}", "lệnh “extends” không được dùng trong mẫu (chỉ dùng if, for và biến của hợp đồng mẫu)"),
@@ -134,6 +134,41 @@ def test_a_refused_tag_is_named_with_where_it_sits_and_nothing_is_written(tmp_pa
     shown = payload.rstrip() if payload.endswith(" ") else payload
     assert f"--template: {template.as_posix()}: mẫu Word không dùng được: {IN_BODY}: thẻ “{shown}”: {reason}\n" in result.output
     assert not (tmp_path / "out").exists()
+
+
+# A tag refused beside other tags in its paragraph, some only by where it sits (a loop's variable
+# outside that loop): the message names it, not the first tag of the paragraph.
+OUT_OF_SCOPE = {
+    "after-its-loop": ("{% for x in noi_nhan %}{{ x }}{% endfor %} {{ x }}", "{{ x }}", "tên “x” không có trong hợp đồng mẫu"),
+    "loop-outside-a-loop": ("{{ so }} {% if loop.index %}{% endif %}", "{% if loop.index %}", "tên “loop” không có trong hợp đồng mẫu"),
+    "in-another-loop": (
+        "{{ so }} {% for a in noi_nhan %}{% endfor %}{% for b in noi_nhan %}{{ a }}{% endfor %}",
+        "{{ a }}",
+        "tên “a” không có trong hợp đồng mẫu",
+    ),
+    "loop-cycle": (
+        "{% for x in noi_nhan %}{{ loop.cycle(x) }}{% endfor %}",
+        "{{ loop.cycle(x) }}",
+        "thuộc tính “cycle” không có trong hợp đồng mẫu",
+    ),
+    "after-else": ("{% for a in noi_nhan %}{% else %}{{ a }}{% endfor %}", "{{ a }}", "tên “a” không có trong hợp đồng mẫu"),
+}
+
+
+@pytest.mark.parametrize("payload, tag, reason", OUT_OF_SCOPE.values(), ids=OUT_OF_SCOPE.keys())
+def test_a_refused_tag_among_others_is_named_itself_not_its_neighbour(tmp_path: Path, payload: str, tag: str, reason: str) -> None:
+    template = hostile(tmp_path / "evil.docx", payload)
+    result = render_cli(["render", str(SEED), "-o", str(tmp_path / "out"), "--template", str(template)])
+    assert result.exit_code == 1
+    assert f"--template: {template.as_posix()}: mẫu Word không dùng được: {IN_BODY}: thẻ “{tag}”: {reason}\n" in result.output
+
+
+def test_nested_loops_may_use_the_outer_variable(tmp_path: Path) -> None:
+    template = hostile(
+        tmp_path / "rieng.docx", "{% for a in noi_nhan %}{% for b in co_quan.ten %}{{ a ~ b ~ loop.index }}{% endfor %}{% endfor %}"
+    )
+    result = render_cli(["render", str(SEED), "-o", str(tmp_path / "out"), "--template", str(template)])
+    assert result.exit_code == 0, result.output
 
 
 def test_a_command_in_a_template_never_runs_by_any_route(tmp_path: Path) -> None:
@@ -436,24 +471,84 @@ def test_show_names_the_tbkl_yaml_in_use(tmp_path: Path) -> None:
     assert result.output.splitlines()[1] == "# giá trị mặc định lấy từ: tbkl.yaml"
 
 
+FOREIGN = "tbkl.yaml này thuộc người dùng khác (uid 12345) nên không được dùng; nếu tin tưởng tệp này, hãy đổi chủ sở hữu (chown) hoặc chép nó vào thư mục của mình"
+
+
 @pytest.mark.skipif(sys.platform == "win32" or os.geteuid() != 0, reason="giving a file to another user needs root on POSIX")
-def test_a_tbkl_yaml_of_another_user_is_refused(tmp_path: Path) -> None:
+def test_a_tbkl_yaml_of_another_user_above_is_ignored_with_a_warning(tmp_path: Path) -> None:
     hostile(tmp_path / "evil.docx", run_code(tmp_path))
     config = shared_config(tmp_path, tmp_path / "evil.docx")
     os.chown(config, 12345, 12345)
     notes = tmp_path / "thong-bao"
     notes.mkdir()
     shutil.copyfile(SEED, notes / "a.yaml")
-    expected = (
-        f"{config.as_posix()}: tbkl.yaml này thuộc người dùng khác (uid 12345) nên không được dùng; "
-        "nếu tin tưởng tệp này, hãy đổi chủ sở hữu (chown) hoặc chép nó vào thư mục của mình\n"
-    )
+    warning = f"{config.as_posix()}: cảnh báo: bỏ qua tbkl.yaml ở thư mục cha vì {FOREIGN}; làm như không có tbkl.yaml"
     for command in (["render", "a.yaml", "-o", "out"], ["check", "a.yaml"], ["show", "a.yaml"]):
+        from tbkl_gen.source import workspace
+
+        workspace._WARNED.clear()  # once a process: each command here is a process of its own
         result = render_cli(command, cwd=notes)
+        assert result.exit_code == 0, (command, result.output)
+        assert result.stderr.splitlines().count(warning) == 1, (command, result.stderr)
+    assert not (tmp_path / MARKER).exists() and docx_files(tmp_path) == [tmp_path / "evil.docx", notes / "out" / "a.docx"]
+    assert not (tmp_path / "ra-ngoai").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() != 0, reason="giving a file to another user needs root on POSIX")
+def test_a_tbkl_yaml_of_another_user_in_the_current_folder_is_refused(tmp_path: Path) -> None:
+    hostile(tmp_path / "evil.docx", run_code(tmp_path))
+    config = shared_config(tmp_path, tmp_path / "evil.docx")
+    os.chown(config, 12345, 12345)
+    shutil.copyfile(SEED, tmp_path / "a.yaml")
+    for command in (["render", "a.yaml", "-o", "out"], ["check", "a.yaml"], ["show", "a.yaml"]):
+        result = render_cli(command, cwd=tmp_path)
         assert result.exit_code == 1, command
-        assert result.output == expected, command
+        assert result.output == f"{config.as_posix()}: {FOREIGN}\n", command
     assert not (tmp_path / MARKER).exists() and docx_files(tmp_path) == [tmp_path / "evil.docx"]
-    assert not (notes / "out").exists()
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="links and modes are POSIX's")
+@pytest.mark.parametrize("kind", ["link", "writable-file", "writable-folder"])
+def test_a_linked_or_writable_tbkl_yaml_is_refused_here_and_ignored_above(tmp_path: Path, kind: str) -> None:
+    """A link planted at tbkl.yaml pointing to a file the victim owns is not adopted either."""
+    hostile(tmp_path / "evil.docx", run_code(tmp_path))
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (tmp_path / "home").mkdir()
+    own = shared_config(tmp_path / "home", tmp_path / "evil.docx")
+    config = shared / "tbkl.yaml"
+    if kind == "link":
+        config.symlink_to(own)
+        reason = "tbkl.yaml là một liên kết (có thể do người khác đặt) nên không được dùng; hãy thay liên kết bằng một tệp thật"
+    elif kind == "writable-file":
+        shutil.copyfile(own, config)
+        config.chmod(0o666)
+        reason = "người khác có quyền ghi vào tbkl.yaml này (quyền 666) nên không được dùng; hãy bỏ quyền đó (chmod go-w)"
+    else:
+        shutil.copyfile(own, config)
+        shared.chmod(0o1777)
+        reason = (
+            "người khác có quyền ghi vào thư mục chứa tbkl.yaml này (quyền 1777) nên tệp có thể bị thay "
+            "và không được dùng; hãy bỏ quyền đó (chmod go-w)"
+        )
+    shutil.copyfile(SEED, shared / "a.yaml")
+    (shared / "thong-bao").mkdir()
+    shutil.copyfile(SEED, shared / "thong-bao" / "a.yaml")
+    refused = render_cli(["render", "a.yaml", "-o", "out"], cwd=shared)
+    assert refused.exit_code == 1
+    assert refused.output == f"{config.as_posix()}: {reason}\n"
+    from tbkl_gen.source import workspace
+
+    workspace._WARNED.clear()
+    ignored = render_cli(["render", "a.yaml", "-o", "out"], cwd=shared / "thong-bao")
+    assert ignored.exit_code == 0, ignored.output
+    assert (
+        ignored.stderr.splitlines()[0]
+        == f"{config.as_posix()}: cảnh báo: bỏ qua tbkl.yaml ở thư mục cha vì {reason}; làm như không có tbkl.yaml"
+    )
+    assert not (tmp_path / MARKER).exists()
+    assert not list(tmp_path.rglob("ra-ngoai"))
 
 
 # --- prepared forms and compiled code: only ours -----------------------------------------------

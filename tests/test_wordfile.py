@@ -51,13 +51,28 @@ REASONS = {
     "name-drive": "tên phần “C:\\x” không hợp lệ (có tên ổ đĩa)",
     "name-duplicate": "phần “Word/Document.xml” có hai lần trong gói",
     "not-utf8": "phần “word/document.xml” không mã hóa UTF-8 (Word luôn lưu UTF-8; hãy mở bằng Word và lưu lại)",
+    "long-paragraph": (
+        "phần “word/document.xml” có một đoạn chữ liền dài hơn 10.000.000 byte, quá giới hạn của một đoạn chữ trong tệp Word"
+        " mà trình đọc XML chấp nhận; một thông báo 50 trang có khoảng 200.000 chữ"
+    ),
+    "long-attribute": "phần “word/document.xml” có một thuộc tính XML dài hơn 1.000.000 byte, quá giới hạn của một thuộc tính trong tệp Word",
     "fifo": "đây là một ống dẫn (FIFO), không phải một tệp",
     "device": "đây là một thiết bị, không phải một tệp",
     "directory": "đây là một thư mục, không phải một tệp",
 }
 # Run in a child process of their own: the files that are big once decompressed or counted, and
 # the ones that would block or never end if read (a FIFO, /dev/zero).
-IN_CHILD = {"zip-bomb", "zip-bomb-lying-size", "five-million-paragraphs", "many-elements", "200000-parts", "deep-nesting", "fifo", "device"}
+IN_CHILD = {
+    "zip-bomb",
+    "zip-bomb-lying-size",
+    "five-million-paragraphs",
+    "long-paragraph",
+    "many-elements",
+    "200000-parts",
+    "deep-nesting",
+    "fifo",
+    "device",
+}
 # `tbkl render` takes a template path only when it is a regular file: these get "no such template".
 NOT_A_FILE = {"fifo", "device", "directory"}
 SECONDS = 2.0
@@ -358,3 +373,17 @@ def test_text_diff_and_preview_refuse_a_hostile_docx_before_reading_it(command: 
     result = CliRunner().invoke(main, [args[0], str(bad), *args[1:]])
     assert result.exit_code == 1
     assert result.stderr == f"{bad.as_posix()}: không mở được tệp Word: {REASONS['zip-bomb']}\n"
+
+
+def test_a_49_megabyte_paragraph_is_refused_by_the_limit_it_passes_not_called_damaged(tmp_path: Path) -> None:
+    path = hostile.long_paragraph(tmp_path, megabytes=49)
+    reason = REASONS["long-paragraph"]
+    imported = hostile.run_measured(["import", str(path), "-o", str(tmp_path / "out")], tmp_path)
+    assert imported.returncode == 1
+    assert f"{path.as_posix()}: không nhập được: {reason}\n" in imported.stderr
+    text = hostile.run_measured(["text", str(path)], tmp_path)
+    assert text.returncode == 1
+    assert f"{path.as_posix()}: không mở được tệp Word: {reason}\n" in text.stderr
+    for outcome in (imported, text):
+        assert "hỏng" not in outcome.stderr
+        assert "Traceback" not in outcome.stderr

@@ -12,8 +12,8 @@ released, and the outputs already renamed into place recorded in the manifest (t
 the manifest are written with the signals held, so neither is ever cut in half).
 
 For tests only: TBKL_TEST_PAUSE_AT=STEP:MARKER makes a run stop at STEP (`load`: the first notice
-is back from the workers; `stage`: every output is staged; `rename`: the first output is renamed),
-create the file MARKER and wait up to 30 seconds, so that a test can send a signal at that step.
+is back from the workers; `stage`: every output is staged; `rename`: the first output is renamed;
+`pdf`: the first PDF of `--pdf` is written, LibreOffice still running), create the file MARKER and wait up to 30 seconds, so that a test can send a signal at that step.
 """
 
 from __future__ import annotations
@@ -38,7 +38,9 @@ from tbkl_gen import __version__
 from tbkl_gen.errors import OutputFailed, OutputLocked, Place, Problem, SameOutput, Severity, TbklError
 from tbkl_gen.source.workspace import Workspace
 from tbkl_gen.wordfile import MAX_FILE_BYTES
-from tbkl_gen.word.write import Flusher, commit, discard, folder_lock, read_regular, remove_stale_temporaries, stage, write_atomic
+from tbkl_gen.files import commit, discard, stage, write_file
+from tbkl_gen.files import read_regular_or_none as read_regular
+from tbkl_gen.word.write import Flusher, folder_lock, remove_stale_temporaries
 
 if TYPE_CHECKING:
     from tbkl_gen.pipeline import Outcome
@@ -174,7 +176,7 @@ def read_manifest(out_dir: Path, problems: list[Problem] | None = None) -> dict[
         path.lstat()
     except OSError:
         return {}  # no manifest yet: render everything, nothing to say
-    raw = read_regular(path, MAX_MANIFEST_BYTES)
+    raw = read_regular(path, MAX_MANIFEST_BYTES, follow_links=False)
     entries: dict[str, dict] = {}
     if raw is None:
         warnings.append(_manifest_problem(path, "không phải tệp thường hoặc không đọc được"))
@@ -262,7 +264,7 @@ def write_manifest(out_dir: Path, entries: dict[str, dict[str, str]]) -> None:
         f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(entries[key], ensure_ascii=False)}" for key in sorted(entries)
     )
     body = f'{{"tbkl": {json.dumps(__version__)}, "entries": {{\n{lines}\n}}}}\n'
-    write_atomic(out_dir / MANIFEST_NAME, body.encode("utf-8"))
+    write_file(out_dir / MANIFEST_NAME, body.encode("utf-8"), inside=out_dir)
 
 
 @dataclass
@@ -334,6 +336,20 @@ class _Signals:
         if self.pending is not None:
             self.holding = True
             raise Interrupted(self.pending)
+
+
+def stop_on_signals() -> _Signals:
+    """Return a context in which Ctrl-C and SIGTERM raise `Interrupted` (held over `held()` steps).
+
+    For a step after the batch that has clean-up of its own (the PDF step stops LibreOffice and
+    removes its profile): without it, SIGTERM would end the process on the spot.
+    """
+    return _Signals()
+
+
+def pause_for_test(step: str, signals: _Signals) -> None:
+    """Wait at step when a test asks for it (see the module's docstring)."""
+    _test_pause(step, signals)
 
 
 def render_batch(jobs: list[Job], settings: Settings) -> BatchResult:
@@ -433,7 +449,7 @@ def _test_pause(step: str, signals: _Signals) -> None:
     if not wanted or step in _PAUSED or wanted.partition(":")[0] != step:
         return
     _PAUSED.add(step)
-    Path(wanted.partition(":")[2]).write_text(step, encoding="utf-8")
+    write_file(Path(wanted.partition(":")[2]), step.encode("utf-8"))
     deadline = time.monotonic() + 30
     while signals.pending is None and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -605,7 +621,7 @@ def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
     # of the batch has passed its checks.
     _exit_if_orphaned()
     try:
-        staged = stage(job.output, found.document, sync=False)  # flushed to disk with the others before the renames
+        staged = stage(job.output, found.document, inside=out_dir, sync=False)  # flushed to disk with the others before the renames
     except (OutputLocked, OutputFailed) as exc:
         return _Outcome(job, stamp, found.summary(), valid=True, output_problems=[_output_problem(job, exc)])
     return _Outcome(job, stamp, found.summary(), valid=True, staged=staged)
@@ -690,8 +706,15 @@ def _process_all(pending, settings: Settings, flusher: Flusher, signals: _Signal
 
 
 def _stop_pool(pool) -> None:  # noqa: ANN001
-    """Stop a pool's workers now and wait until they are gone, so none writes after the clean-up."""
+    """Stop a pool's workers now and wait until they are gone, so none writes after the clean-up.
+
+    The pool's manager thread is waited for too: once its workers are gone it closes the pool's
+    wake-up pipe and ends. Left running, it raced with the exit hook of concurrent.futures, which
+    writes to that pipe without the pool's lock: a SIGTERM to the process group then sometimes
+    ended with "OSError: [Errno 9] Bad file descriptor" printed at exit.
+    """
     processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
+    manager = getattr(pool, "_executor_manager_thread", None)  # shutdown() forgets it too
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
@@ -700,6 +723,8 @@ def _stop_pool(pool) -> None:  # noqa: ANN001
         if process.is_alive():
             process.kill()
             process.join()
+    if manager is not None:
+        manager.join(30)  # the workers are gone: it notices at once, closes its pipes and returns
 
 
 def _output_problem(job: Job, exc: OutputLocked | OutputFailed) -> Problem:
@@ -744,10 +769,15 @@ def _finish_manifest(out_dir, jobs, manifest, fresh, settings: Settings, result:
             result.stale.append(stale)
             fresh[key] = manifest[key]
     for job in result.failed:
-        if job.key in manifest and job.key not in fresh:
+        # an old output that could not be replaced is kept, with no stamp (made again next time);
+        # one that is not there is not claimed at all
+        if job.key in manifest and job.key not in fresh and os.path.lexists(job.output):
             fresh[job.key] = {}
     if fresh != manifest or rewrite:
-        write_manifest(out_dir, fresh)
+        try:
+            write_manifest(out_dir, fresh)
+        except (OutputLocked, OutputFailed) as exc:  # the old manifest stays, whole: the next run renders again what it cannot vouch for
+            result.problems.append(Problem(Place(exc.path), str(exc).split(": ", 1)[1], code="output"))
 
 
 def _remove_emptied(folder: Path, out_dir: Path) -> None:

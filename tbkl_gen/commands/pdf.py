@@ -13,13 +13,15 @@ import datetime as dt
 import hashlib
 import json
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tbkl_gen.errors import OutputFailed, OutputLocked, TbklError
-from tbkl_gen.office.pdf import DEFAULT_DPI, draw_pages, page_count
-from tbkl_gen.word.write import write_atomic
+from tbkl_gen.office.pdf import DEFAULT_DPI, MAX_PDF_BYTES, draw_pages, page_count
+from tbkl_gen.files import read_regular_or_none, write_file
 
 SIDECAR_VERSION = 1
 _PDFA_MARK = b"pdfaid:part>2<"
@@ -45,7 +47,10 @@ def _needs_pdf(docx: Path, pdfa: bool) -> bool:
     try:
         if pdf.stat().st_mtime_ns < docx.stat().st_mtime_ns:
             return True
-        return pdfa and _PDFA_MARK not in pdf.read_bytes()
+        if not pdfa:
+            return False
+        data = read_regular_or_none(pdf, MAX_PDF_BYTES, follow_links=False)  # a link or a pipe planted there: made anew
+        return data is None or _PDFA_MARK not in data
     except OSError:
         return True
 
@@ -62,13 +67,13 @@ def export_pdfs(made: list, unchanged: list, *, pdfa: bool = False, sidecar: boo
 
     Raises LibreOfficeMissing when a PDF is needed and LibreOffice is not installed.
     """
-    from tbkl_gen.office.server import Office
+    from tbkl_gen.commands.batch import pause_for_test, stop_on_signals
 
     outcome = PdfOutcome()
     todo = list(made) + [job for job in unchanged if _needs_pdf(job.output, pdfa)]
     if todo:
         outcome.warnings += font_warnings()
-        with Office() as office:
+        with stop_on_signals() as signals, _office(signals, placed=lambda: pause_for_test("pdf", signals)) as office:
             conversions = office.convert([(job.output, pdf_path(job.output)) for job in todo], pdfa=pdfa)
             outcome.starts = office.starts
         for conversion in conversions:
@@ -91,6 +96,25 @@ def export_pdfs(made: list, unchanged: list, *, pdfa: bool = False, sidecar: boo
             else:
                 outcome.sidecars.append(target)
     return outcome
+
+
+@contextmanager
+def _office(signals: Any, *, what: str = "xuất PDF", placed: Callable[[], None] | None = None) -> Iterator[Any]:
+    """Run a LibreOffice of our own that Ctrl-C and SIGTERM stop cleanly: LibreOffice ended, its
+    profile folder (tbkl-office-*) removed, then `Interrupted` raised for the CLI to say so.
+
+    The signals are held while LibreOffice's folder is made and while it is removed, so that a
+    signal never leaves one half made or half removed.
+    """
+    from tbkl_gen.office.server import Office
+
+    with signals.held():
+        office = Office(what=what, placed=placed)
+    try:
+        yield office
+    finally:
+        with signals.held():
+            office.close()
 
 
 # --- the e-office sidecar -----------------------------------------------------------------------
@@ -237,7 +261,7 @@ def sidecar_data(source: Path, pdf: Path) -> dict[str, Any]:
 def write_sidecar(source: Path, pdf: Path, target: Path) -> None:
     """Write the sidecar of source's PDF to target, whole or not at all."""
     text = json.dumps(sidecar_data(source, pdf), ensure_ascii=False, indent=2) + "\n"
-    write_atomic(target, text.encode("utf-8"))
+    write_file(target, text.encode("utf-8"))
 
 
 # --- previews -----------------------------------------------------------------------------------
@@ -267,8 +291,8 @@ def preview_docx(office, docx: Path, folder: Path, *, dpi: int = DEFAULT_DPI) ->
 
 def preview(path: Path, folder: Path | None = None, *, dpi: int = DEFAULT_DPI) -> Preview:
     """Render the notice at path (.yaml or .docx) and draw its pages into folder (or a new one)."""
+    from tbkl_gen.commands.batch import stop_on_signals
     from tbkl_gen.commands.text import DOCX_SUFFIXES, SOURCE_SUFFIXES, render_source
-    from tbkl_gen.office.server import Office
     from tbkl_gen.wordfile import open_word_file
 
     if not path.is_file():
@@ -282,11 +306,11 @@ def preview(path: Path, folder: Path | None = None, *, dpi: int = DEFAULT_DPI) -
         docx = path
         if suffix in DOCX_SUFFIXES:  # a file from anyone: LibreOffice gets a copy of the bytes that passed the limits
             docx = Path(work) / path.name
-            docx.write_bytes(open_word_file(path).data)
+            write_file(docx, open_word_file(path).data)
         if suffix in SOURCE_SUFFIXES:
             docx, problems = render_source(path, Path(work))
             warnings += [p.format(Path.cwd()) for p in problems]
         warnings += font_warnings()
-        with Office(what="vẽ trang") as office:
+        with stop_on_signals() as signals, _office(signals, what="vẽ trang") as office:
             pages = preview_docx(office, docx, folder, dpi=dpi)
     return Preview(pages, warnings)

@@ -10,17 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 from tbkl_gen.errors import TbklError
+from tbkl_gen.files import copy_file, write_file
 from tbkl_gen.notice.fields import declared
 from tbkl_gen.notice.kind import Kind
 from tbkl_gen.notice.kinds import DEFAULT
 from tbkl_gen.source.names import free_name, slugify
 from tbkl_gen.samples import NOTICE_BODY
+from tbkl_gen.wordfile import MAX_FILE_BYTES
 from tbkl_gen.word.render import DEFAULT_TEMPLATE, builtin_templates_dir, find_template
 from tbkl_gen.source.workspace import CONFIG_NAME
 
@@ -116,7 +117,7 @@ def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[Path]
         folder / SCHEMA_FILE: _schema_text(),
     }
     for path, text in written.items():
-        path.write_text(text, encoding="utf-8", newline="\n")
+        write_file(path, text.encode("utf-8"), inside=folder)
     return [folder / "notices", *written]
 
 
@@ -167,7 +168,7 @@ def new_notice(root: Path, title: str, today: dt.date | None = None, name: str |
         "so:  # để trống cho đến khi văn thư cấp số",
         *to_yaml(notice, comments=comments),
     ]
-    target.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="\n")
+    write_file(target, ("\n".join(lines) + "\n").encode("utf-8"), inside=folder)
     return target
 
 
@@ -216,8 +217,7 @@ def copy_template(name: str, workspace_templates: Path, new_name: str | None = N
     target = workspace_templates / f"{new_name or name}.docx"
     if target.exists():
         raise AlreadyExists(target)
-    workspace_templates.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
+    copy_file(source, target, MAX_FILE_BYTES)
     return target
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tbkl_gen.errors import Problem, TbklError
+from tbkl_gen.files import write_file
 from tbkl_gen.wordfile import refuse_unless_regular
 
 DOCX_SUFFIXES = (".docx", ".docm")
@@ -56,7 +57,7 @@ def render_source(source: Path, folder: Path) -> tuple[Path, list[Problem]]:
     if outcome.document is None or not outcome.valid:
         raise NoticeInvalid(outcome.problems)
     target = folder / f"{source.stem}.docx"
-    target.write_bytes(outcome.document)
+    write_file(target, outcome.document)
     return target, outcome.problems
 
 

@@ -9,9 +9,9 @@ runs into the source's inline markup, `labels` turns typed and automatic labels 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
-import tempfile
 import time
 import unicodedata
 from pathlib import Path
@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 
-from tbkl_gen.errors import WordFileRefused
-from tbkl_gen.importer.document import CannotImport, convert_doc, open_document
+from tbkl_gen.errors import OutputFailed, OutputLocked, WordFileRefused
+from tbkl_gen.importer.document import CannotImport, converted_doc, dropped_content, open_document
 from tbkl_gen.wordfile import refuse_unless_regular
 from tbkl_gen.importer.emit import notice_yaml
 from tbkl_gen.importer.report import CORRECTION, DECREE, TO_FIX, WARNING, FileReport, report_text
@@ -31,7 +31,7 @@ from tbkl_gen.notice.model import EXTEND_KEY, CoQuan, NguoiKy
 
 __all__ = ["CannotImport", "FileReport", "import_file", "import_paths", "report_text"]
 
-WORD_SUFFIXES = (".docx", ".doc")
+WORD_SUFFIXES = (".docx", ".docm", ".doc")
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -72,7 +72,7 @@ def import_paths(paths: list[Path], out_dir: Path, *, force: bool = False, jobs:
     started = time.perf_counter()
     config = find_config(_existing_ancestor(out_dir))
     reports: list[FileReport] = []
-    tasks: list[tuple[int, Path, Path, Path | None, bool]] = []
+    tasks: list[tuple[int, Path, Path, Path | None, bool, Path]] = []
     taken: set[Path] = set()
     for file, base in word_files(paths):
         relative = file.parent.relative_to(base) if file.parent != base and base in file.parents else Path()
@@ -83,7 +83,7 @@ def import_paths(paths: list[Path], out_dir: Path, *, force: bool = False, jobs:
             report.error = str(CannotImport(file, f"trùng tên nguồn {target.as_posix()} với một tệp khác; hãy đổi tên một trong hai tệp"))
             continue
         taken.add(target)
-        tasks.append((len(reports) - 1, file, target, config, force))
+        tasks.append((len(reports) - 1, file, target, config, force, out_dir))
     workers = min(jobs or os.cpu_count() or 1, len(tasks))
     if workers > 1 and len(tasks) >= POOL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
@@ -97,13 +97,13 @@ def import_paths(paths: list[Path], out_dir: Path, *, force: bool = False, jobs:
     return reports, time.perf_counter() - started
 
 
-def _import_task(task: tuple[int, Path, Path, Path | None, bool]) -> FileReport:
+def _import_task(task: tuple[int, Path, Path, Path | None, bool, Path]) -> FileReport:
     """Import one planned file; never raise for the drafter's file (the report says why)."""
-    _, file, target, config, force = task
+    _, file, target, config, force, out_dir = task
     report = FileReport(file)
     try:
-        import_file(file, target, report, workspace=_workspace(config), force=force)
-    except CannotImport as exc:
+        import_file(file, target, report, workspace=_workspace(config), force=force, inside=out_dir)
+    except (CannotImport, OutputFailed, OutputLocked) as exc:
         report.error = str(exc)
     except (RecursionError, MemoryError):
         report.error = str(CannotImport(file, "tệp quá lớn hoặc lồng quá sâu để đọc"))
@@ -126,11 +126,16 @@ def _existing_ancestor(path: Path) -> Path:
     return path
 
 
-def import_file(path: Path, target: Path, report: FileReport, *, workspace: Any = None, force: bool = False) -> Path:
-    """Import one Word file as the source target; findings go to report. Return the source path."""
+def import_file(
+    path: Path, target: Path, report: FileReport, *, workspace: Any = None, force: bool = False, inside: Path | None = None
+) -> Path:
+    """Import one Word file as the source target; findings go to report. Return the source path.
+
+    inside is the output folder target is in: a folder between them that is a link is refused.
+    """
     suffix = path.suffix.lower()
     if suffix not in WORD_SUFFIXES:
-        raise CannotImport(path, "chỉ nhập được tệp Word .docx hoặc .doc")
+        raise CannotImport(path, "chỉ nhập được tệp Word .docx, .docm hoặc .doc")
     if not path.exists():
         raise CannotImport(path, "không tìm thấy tệp")
     try:
@@ -139,14 +144,13 @@ def import_file(path: Path, target: Path, report: FileReport, *, workspace: Any 
         raise CannotImport(path, exc.reason) from None
     if target.exists() and not force:
         raise CannotImport(path, f"{target.as_posix()} đã có, không ghi đè (dùng --force để ghi đè)")
-    with tempfile.TemporaryDirectory(prefix="tbkl-import-") as work:
-        docx_path = convert_doc(path, Path(work)) if suffix == ".doc" else path
-        document = open_document(docx_path)
+    with contextlib.ExitStack() as stack:
+        docx_path = converted_doc(path, stack) if suffix == ".doc" else path
+        document = open_document(docx_path, named=path)
         text, data = source_text(document, path, report, workspace=workspace, target=target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    from tbkl_gen.word.write import write_atomic
+    from tbkl_gen.files import write_file
 
-    write_atomic(target, text.encode("utf-8"))
+    write_file(target, text.encode("utf-8"), inside=inside)
     report.target = target
     _check_source(target, workspace, report)
     return target
@@ -170,6 +174,8 @@ def source_text(
     decomposed = sum(any(not unicodedata.is_normalized("NFC", run.raw) for run in para.runs) for para in doc.body)
     if decomposed:
         report.add(CORRECTION, "toàn văn", f"{decomposed} đoạn gõ chữ tổ hợp (NFD) chuyển thành chữ dựng sẵn (NFC)")
+    for where, what in dropped_content(document):
+        report.add(WARNING, where, what)
     for number, title, detail in decree_breaks(parts):
         report.add(DECREE, f"quy tắc {number}", f"{title}: {detail}")
     if workspace is None or workspace.defaults is None:

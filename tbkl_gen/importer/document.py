@@ -1,24 +1,25 @@
 """Open a Word file given to `tbkl import`: a .docx directly, an old .doc through LibreOffice first.
 
 The input is untrusted: it is opened in one place (`open_document`) so that the limits for every
-Word file we open can be applied there, and converted in one place (`convert_doc`).
+Word file we open can be applied there, and converted in one place (`converted_doc`).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
+import contextlib
+import io
 import zipfile
 from pathlib import Path
 
 from tbkl_gen.errors import TbklError, WordFileRefused
-from tbkl_gen.office.locate import find_soffice
-from tbkl_gen.wordfile import open_word_file
+from tbkl_gen.office.locate import LibreOfficeMissing
+from tbkl_gen.office.server import Office, OfficeFailed
+from tbkl_gen.wordfile import MAX_FILE_BYTES, open_word_file, read_regular_file
 
-# LibreOffice needs a while to start; a document that takes longer than this is not a notice.
-CONVERT_TIMEOUT_SECONDS = 120
+# Content types of a Word file with macros (.docm): its main part, and the macros themselves.
+MACRO_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
+PLAIN_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+VBA_PROJECT = "application/vnd.ms-office.vbaProject"
 
 
 class CannotImport(TbklError):
@@ -30,17 +31,25 @@ class CannotImport(TbklError):
         super().__init__(f"{path.as_posix()}: không nhập được: {reason}")
 
 
-def open_document(path: Path):  # noqa: ANN201 (a python-docx Document)
-    """Return the python-docx document of a .docx file, or raise CannotImport with the reason."""
+def open_document(path: Path, named: Path | None = None):  # noqa: ANN201 (a python-docx Document)
+    """Return the python-docx document of a .docx file, or raise CannotImport with the reason.
+
+    named is the file the user gave, when path was converted from it (a .doc).
+    """
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
         checked = open_word_file(path)
     except WordFileRefused as exc:
-        raise CannotImport(path, exc.reason) from None
+        raise CannotImport(named or path, exc.reason) from None
+    path = named or path
+    stream = checked.stream()
+    types = checked.parts["[Content_Types].xml"]
+    if MACRO_MAIN.encode() in types:  # a .docm: python-docx reads only the plain type; its text is the same
+        stream = _repackaged(checked.parts, {"[Content_Types].xml": types.replace(MACRO_MAIN.encode(), PLAIN_MAIN.encode())})
     try:
-        return docx.Document(checked.stream())
+        return docx.Document(stream)
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile):
         raise CannotImport(path, "tệp .docx hỏng hoặc không phải văn bản Word") from None
     except Exception as exc:  # lxml's XMLSyntaxError and the like: a damaged part
@@ -49,41 +58,59 @@ def open_document(path: Path):  # noqa: ANN201 (a python-docx Document)
         raise
 
 
-def soffice_binary() -> str | None:
-    """Return the LibreOffice program to convert with (as `--pdf` finds it), or None when it is not installed."""
-    found = find_soffice()
-    return None if found is None else str(found)
+def _repackaged(parts: dict[str, bytes], changed: dict[str, bytes]) -> io.BytesIO:
+    """Return a zip of parts (already checked) with some of them changed, for python-docx to read."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as package:
+        for name, blob in parts.items():
+            package.writestr(name, changed.get(name, blob))
+    buffer.seek(0)
+    return buffer
 
 
-def convert_doc(path: Path, workdir: Path) -> Path:
-    """Convert an old Word .doc into a .docx in workdir with LibreOffice; return the .docx path."""
-    binary = soffice_binary()
-    if binary is None:
-        raise CannotImport(path, "cần LibreOffice (soffice) để đọc tệp .doc; hãy cài LibreOffice hoặc lưu tệp thành .docx trong Word")
-    profile = Path(tempfile.mkdtemp(prefix="tbkl-lo-profile-", dir=workdir))
-    # Copy under a plain name: LibreOffice names its output after the input, and some names
-    # (leading dashes, odd characters) confuse its command line.
-    plain = workdir / "input.doc"
-    shutil.copyfile(path, plain)
-    command = [
-        binary,
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        "docx",
-        "--outdir",
-        str(workdir),
-        str(plain),
-    ]
-    env = dict(os.environ, HOME=str(profile))
+def dropped_content(document) -> list[tuple[str, str]]:  # noqa: ANN001 (a python-docx Document)
+    """Return (where, what) for what a Word file holds that no source can: macros and content
+    inserted from other files (altChunk), which Word merges into the text only when it opens the file.
+    """
+    from docx.oxml.ns import qn
+
+    found = []
+    main = document.part
+    for chunk in main.element.body.iter(qn("w:altChunk")):
+        relation = main.rels.get(chunk.get(qn("r:id")) or "")
+        name = relation.target_part.partname.lstrip("/") if relation is not None and not relation.is_external else "?"
+        found.append(
+            (
+                "nội dung",
+                f"nội dung chèn từ phần «{name}» (altChunk) không đưa vào nguồn: Word chỉ ghép nó vào văn bản khi mở tệp; "
+                "hãy mở tệp bằng Word, lưu lại rồi nhập lại",
+            )
+        )
+    for part in main.package.iter_parts():
+        if part.content_type == VBA_PROJECT or part.partname.lower().endswith("/vbaproject.bin"):
+            found.append(("toàn văn", f"macro (phần «{part.partname.lstrip('/')}») không chạy và không đưa vào nguồn"))
+    return found
+
+
+def converted_doc(path: Path, stack: contextlib.ExitStack) -> Path:
+    """Convert an old Word .doc into a .docx with LibreOffice; return the .docx path, which lives
+    until stack closes (with the LibreOffice profile it was made in).
+
+    The .doc is read once, within the size limit of every Word file (tbkl_gen.wordfile), before
+    LibreOffice is even looked for: a 2 GB file is refused by its size, unread and uncopied.
+    LibreOffice runs through tbkl_gen.office (its own profile, its own process group, stopped
+    whole at the time limit).
+    """
     try:
-        subprocess.run(command, capture_output=True, timeout=CONVERT_TIMEOUT_SECONDS, check=False, env=env)
-    except subprocess.TimeoutExpired:
-        raise CannotImport(path, f"LibreOffice không chuyển xong tệp .doc trong {CONVERT_TIMEOUT_SECONDS} giây") from None
-    except OSError as exc:
-        raise CannotImport(path, f"không chạy được LibreOffice ({exc.strerror or exc})") from None
-    converted = workdir / "input.docx"
-    if not converted.is_file():
-        raise CannotImport(path, "LibreOffice không chuyển được tệp .doc (tệp hỏng hoặc không phải văn bản Word)")
-    return converted
+        data = read_regular_file(path, MAX_FILE_BYTES)
+    except WordFileRefused as exc:
+        raise CannotImport(path, exc.reason) from None
+    try:
+        office = stack.enter_context(Office(warm=False, what="đọc tệp .doc"))
+        return office.convert_document(data, ".doc", "docx")
+    except LibreOfficeMissing:
+        raise CannotImport(
+            path, "cần LibreOffice (soffice) để đọc tệp .doc; hãy cài LibreOffice hoặc lưu tệp thành .docx trong Word"
+        ) from None
+    except OfficeFailed as exc:
+        raise CannotImport(path, str(exc)) from None

@@ -23,15 +23,20 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tbkl_gen.errors import OutputFailed, OutputLocked, TbklError
+from tbkl_gen.errors import NotReadable, OutputFailed, OutputLocked, TbklError
 from tbkl_gen.office.locate import find_uno_python, require_soffice
-from tbkl_gen.word.write import write_atomic
+from tbkl_gen.office.pdf import MAX_PDF_BYTES
+from tbkl_gen.files import copy_file, read_regular, write_file
+from tbkl_gen.wordfile import MAX_FILE_BYTES
 
 DEFAULT_TIMEOUT = 120.0
-"""Seconds one file may take before LibreOffice is stopped (a first start included)."""
+"""Seconds one file may take before LibreOffice is stopped (a first start included); the
+environment variable TIMEOUT_VARIABLE sets another (see `configured_timeout`)."""
+TIMEOUT_VARIABLE = "TBKL_OFFICE_TIMEOUT"
 _STOP_SECONDS = 10.0
 _WORKER = Path(__file__).with_name("uno_worker.py")
 # `--convert-to` filter options in LibreOffice's JSON form (7.4+): 2 selects PDF/A-2b.
@@ -74,6 +79,20 @@ def _kill_tree(process: subprocess.Popen) -> None:
         process.kill()
 
 
+def configured_timeout() -> float:
+    """Return the seconds a conversion may take: $TBKL_OFFICE_TIMEOUT, else DEFAULT_TIMEOUT."""
+    written = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+    if not written:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(written.replace(",", "."))
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 24 * 3600:
+        raise OfficeFailed(f"biến môi trường {TIMEOUT_VARIABLE} phải là số giây lớn hơn 0 (tối đa 86400), không phải “{written}”")
+    return seconds
+
+
 def _child_env() -> dict[str, str]:
     """Return our environment without what would point another Python at our packages."""
     return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP")}
@@ -82,9 +101,18 @@ def _child_env() -> dict[str, str]:
 class Office:
     """A LibreOffice of our own; use as a context manager so that it is always stopped."""
 
-    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT, warm: bool = True, what: str = "xuất PDF") -> None:
+    def __init__(
+        self,
+        *,
+        timeout: float | None = None,
+        warm: bool = True,
+        what: str = "xuất PDF",
+        placed: Callable[[], None] | None = None,
+    ) -> None:
         self.soffice = require_soffice(what)
-        self.timeout = timeout
+        self._placed = placed
+        """Called after each PDF is written into place (the tests pause there)."""
+        self.timeout = configured_timeout() if timeout is None else timeout
         self.uno_python = find_uno_python(self.soffice) if warm else None
         self._root = Path(tempfile.mkdtemp(prefix="tbkl-office-"))
         self._office: subprocess.Popen | None = None
@@ -156,11 +184,14 @@ class Office:
 
     @staticmethod
     def _read_replies(worker: subprocess.Popen, replies: queue.Queue) -> None:
-        for line in worker.stdout:
-            try:
-                replies.put(json.loads(line))
-            except ValueError:
-                continue
+        try:
+            for line in worker.stdout:
+                try:
+                    replies.put(json.loads(line))
+                except ValueError:
+                    continue
+        except (OSError, ValueError):  # the pipe was closed under it (a signal stopped the Office): the end all the same
+            pass
         replies.put(None)
 
     def _reply(self, timeout: float) -> dict | None:
@@ -209,7 +240,7 @@ class Office:
         inbox.mkdir(parents=True)
         outbox.mkdir()
         for index, (source, _) in enumerate(pairs):
-            shutil.copyfile(source, inbox / f"{index}.docx")  # unique names: one --outdir for all
+            copy_file(source, inbox / f"{index}.docx", MAX_FILE_BYTES)  # unique names: one --outdir for all
         results: dict[int, Conversion] = {}
         pending = list(range(len(pairs)))
         while pending:
@@ -253,17 +284,58 @@ class Office:
         _kill_tree(process)  # a helper process may outlive soffice's own exit
         return None
 
+    # --- one document to another format (an old .doc to .docx for the importer) ------------------
+
+    def convert_document(self, data: bytes, suffix: str, to: str) -> Path:
+        """Write data under a plain name with suffix, convert it with `soffice --convert-to to`, and
+        return the file produced (inside this Office's folder, gone when it closes).
+
+        Raise OfficeFailed when LibreOffice cannot start, takes longer than the time limit (then its
+        whole process group is stopped: soffice starts soffice.bin and helpers under it), or
+        produces nothing.
+        """
+        self._count += 1
+        work = self._root / f"document-{self._count}"
+        work.mkdir()
+        source = work / f"input{suffix}"  # a plain name: some names (leading dashes) confuse soffice's command line
+        with open(source, "xb") as handle:
+            handle.write(data)
+        self.starts += 1
+        try:
+            process = subprocess.Popen(
+                [*self._office_args(), "--convert-to", to, "--outdir", str(work), str(source)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env={**_child_env(), "HOME": str(self._root)},
+                **_new_session(),
+            )
+        except OSError as exc:
+            raise OfficeFailed(f"không chạy được LibreOffice ({self.soffice}): {exc.strerror or exc}") from None
+        try:
+            process.wait(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            _kill_tree(process)
+            raise OfficeFailed(f"LibreOffice chưa chuyển xong sau {self.timeout:g} giây nên đã bị dừng") from None
+        _kill_tree(process)  # a helper process may outlive soffice's own exit
+        produced = source.with_suffix(f".{to.split(':', 1)[0]}")
+        if not produced.is_file():
+            raise OfficeFailed("LibreOffice không chuyển được tệp (tệp hỏng hoặc không phải văn bản Word)")
+        return produced
+
     # --- both ----------------------------------------------------------------------------------
 
     def _place(self, source: Path, produced: Path, target: Path) -> Conversion:
         try:
-            write_atomic(target, produced.read_bytes())
+            write_file(target, read_regular(produced, MAX_PDF_BYTES, follow_links=False))
         except (OutputLocked, OutputFailed) as exc:
             return Conversion(source, target, str(exc).split(": ", 1)[-1])
-        except OSError as exc:
-            return Conversion(source, target, f"LibreOffice không ghi được PDF ({exc.strerror or exc})")
+        except NotReadable as exc:
+            return Conversion(source, target, f"LibreOffice không ghi được PDF ({exc.reason})")
         finally:
             produced.unlink(missing_ok=True)
+        if self._placed is not None:
+            self._placed()
         return Conversion(source, target)
 
     def convert(self, pairs: list[tuple[Path, Path]], *, pdfa: bool = False) -> list[Conversion]:

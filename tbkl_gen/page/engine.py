@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tbkl_gen.errors import Problem, TbklError
+from tbkl_gen.files import write_file
 from tbkl_gen.wordfile import MAX_FILE_BYTES
 from tbkl_gen.notice.model import Notice
 from tbkl_gen.source.places import Source
@@ -154,7 +155,7 @@ def exact_pages(docx: bytes, *, pages: bool = True) -> tuple[bytes, list[bytes]]
         work = Path(folder)
         source = work / "thong-bao.docx"
         target = work / "thong-bao.pdf"
-        source.write_bytes(docx)
+        write_file(source, docx)
         (conversion,) = _office().convert([(source, target)])
         if conversion.error is not None:
             from tbkl_gen.office.server import OfficeFailed
@@ -196,7 +197,7 @@ def import_word(data: bytes, name: str, workspace_root: Path) -> Imported:
         return Imported(None, f"“{name}” không phải tệp Word .docx")
     with tempfile.TemporaryDirectory(prefix="tbkl-upload-") as work:
         upload = Path(work) / base
-        upload.write_bytes(data)
+        write_file(upload, data)
         report = FileReport(Path(name))
         try:
             made = import_file(upload, target, report, workspace=find_workspace(workspace_root))

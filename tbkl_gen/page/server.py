@@ -19,23 +19,26 @@ import json
 import os
 import queue
 import secrets
+import errno
+import logging
 import socket
+import stat
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from html import escape as html_escape
-from typing import Any
+from typing import Any, Literal, overload
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tbkl_gen.errors import Problem, TbklError
+from tbkl_gen.errors import OutputFailed, Problem, TbklError
 from tbkl_gen.page import engine
 from tbkl_gen.page.preview import labels, page_html
 from tbkl_gen.page.yamlsave import editable, updated
@@ -163,17 +166,21 @@ class Page:
             raise Refused(403, f"“{given}” nằm ngoài thư mục làm việc")
         if relative.suffix.lower() not in SOURCE_SUFFIXES:
             raise Refused(400, f"“{given}” không phải tệp thông báo .yaml")
-        path = (self.root / relative).resolve()
+        path = self.root / relative
         notices = self.notices_dir.resolve()
-        if not path.is_relative_to(notices):
+        if not path.resolve().is_relative_to(notices):
             raise Refused(403, f"“{given}” nằm ngoài thư mục notices/ của thư mục làm việc")
-        return path
+        # The folders are resolved (they lie inside notices/); the file itself is not, so that a
+        # link there is refused when it is opened (O_NOFOLLOW), never followed.
+        return path.parent.resolve() / path.name
 
     def shown(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return path.name
+        for candidate in (path, path.parent.resolve() / path.name):
+            try:
+                return candidate.relative_to(self.root).as_posix()
+            except ValueError:
+                continue
+        return path.name
 
     def workspace(self):  # noqa: ANN201
         return find_workspace(self.root)  # read afresh: tbkl.yaml may have changed since the last request
@@ -193,7 +200,7 @@ class Page:
         return HTMLResponse(html, headers={"Cache-Control": "no-store", "Content-Security-Policy": _CSP, "Referrer-Policy": "no-referrer"})
 
     def workspace_info(self, request: Request) -> dict[str, Any]:
-        from tbkl_gen.source.read import read_source
+        from tbkl_gen.source.read import read_text
 
         workspace = self.workspace()
         defaults = workspace.defaults.data if workspace is not None and workspace.defaults is not None else {}
@@ -216,7 +223,10 @@ class Page:
 
         remember(defaults)
         for path in self.others():
-            source, problems = read_source(path)
+            try:
+                source, problems = read_text(_decode(_read(path, self.shown(path)), self.shown(path)), path)
+            except Refused:  # a pipe, a link, a file too large or not UTF-8: listed, not read
+                source = None
             data = source.data if source is not None else {}
             remember(data)
             ngay = data.get("ngay", defaults.get("ngay"))
@@ -242,7 +252,7 @@ class Page:
 
     def open_notice(self, request: Request) -> dict[str, Any]:
         path = self.notice_path(request.query_params.get("path"))
-        raw = _read(path)
+        raw = _read(path, self.shown(path))
         text = _decode(raw, self.shown(path))
         data = editable_or_none(text)
         if not data:
@@ -292,12 +302,7 @@ class Page:
         path = self.notice_path(body.get("path"))
         self.text_of(body)  # refuse bad data before anything else
         with self.save_lock:
-            try:
-                raw = path.read_bytes()
-            except FileNotFoundError:
-                raw = None
-            except OSError as exc:
-                raise Refused(500, f"không đọc được tệp {self.shown(path)}: {exc.strerror}") from None
+            raw = _read(path, self.shown(path), missing_ok=True)
             if raw is None or _version(raw) != body.get("version"):
                 return JSONResponse(
                     {
@@ -311,7 +316,7 @@ class Page:
                 raise Refused(422, f"{self.shown(path)}: tệp không phải một bảng các khóa của thông báo; không ghi đè")
             text = self.text_of({**body, "base": on_disk})
             data = text.encode("utf-8")
-            _write_atomic(path, data)
+            _save(path, data, self.shown(path), kept=True)
         return JSONResponse({"version": _version(data), "text": text, "path": self.shown(path)})
 
     def new_notice(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -334,7 +339,7 @@ class Page:
         from tbkl_gen.source.names import free_name, slugify
 
         path = self.notice_path(body.get("path"))
-        text = _decode(_read(path), self.shown(path))
+        text = _decode(_read(path, self.shown(path)), self.shown(path))
         data = editable_or_none(text)
         if data is None:
             raise Refused(422, f"chưa sao được {self.shown(path)}: tệp có lỗi; sửa tệp rồi thử lại")
@@ -343,8 +348,11 @@ class Page:
         data["ngay"] = str(year)
         folder = self.notices_dir / str(year)
         target = free_name(folder, slugify(str(data.get("trich_yeu") or path.stem)) + "-ban-sao")
-        folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(target, updated(text, data).encode("utf-8"))
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise Refused(507 if _disk_full(exc) else 500, _not_saved(self.shown(target), exc, kept=False)) from None
+        _save(target, updated(text, data).encode("utf-8"), self.shown(target), kept=False)
         return {"path": self.shown(target)}
 
     async def import_word(self, request: Request) -> JSONResponse:
@@ -359,7 +367,7 @@ class Page:
         name = _file_name(request.headers.get("x-file-name"))
         if not name.lower().endswith(".docx"):
             return _error(400, f"“{name}” không phải tệp Word .docx")
-        imported = await asyncio.to_thread(engine.import_word, bytes(received), name, self.root)
+        imported = await in_thread(engine.import_word, bytes(received), name, self.root)
         status = 200 if imported.path is not None else 422
         return JSONResponse(
             {"path": self.shown(imported.path) if imported.path else None, "thong_bao": imported.message}, status_code=status
@@ -488,17 +496,76 @@ def _depth(value: Any, level: int = 0) -> int:
     return level
 
 
-def _read(path: Path) -> bytes:
+@overload
+def _read(path: Path, shown: str, *, missing_ok: Literal[False] = False) -> bytes: ...
+@overload
+def _read(path: Path, shown: str, *, missing_ok: bool) -> bytes | None: ...
+def _read(path: Path, shown: str, *, missing_ok: bool = False) -> bytes | None:
+    """Return the bytes of the notice file at path: the one way the page opens a file.
+
+    Only a regular file is read: a link is not followed (O_NOFOLLOW), a pipe (FIFO), a device or
+    a socket is refused by its kind before it is opened, and the file is opened without blocking
+    and checked again once open, in case it was swapped in between. None for a missing file
+    when missing_ok.
+    """
     from tbkl_gen.source.read import MAX_SOURCE_BYTES
 
     try:
-        if path.stat().st_size > MAX_SOURCE_BYTES:
-            raise Refused(413, "tệp quá lớn để mở trên trang")
-        return path.read_bytes()
+        _refuse_odd(path.lstat().st_mode, shown)
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        try:
+            descriptor = os.open(path, flags)
+        except OSError:
+            _refuse_odd(path.lstat().st_mode, shown)  # it became a link or a pipe in between
+            raise
+        with open(descriptor, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            _refuse_odd(status.st_mode, shown)
+            if status.st_size > MAX_SOURCE_BYTES:
+                raise Refused(413, f"{shown}: tệp quá lớn để mở trên trang (quá {MAX_SOURCE_BYTES // 1_000_000} MB)")
+            data = handle.read(MAX_SOURCE_BYTES + 1)
+        if len(data) > MAX_SOURCE_BYTES:
+            raise Refused(413, f"{shown}: tệp quá lớn để mở trên trang (quá {MAX_SOURCE_BYTES // 1_000_000} MB)")
+        return data
     except FileNotFoundError:
-        raise Refused(404, "không tìm thấy tệp thông báo") from None
+        if missing_ok:
+            return None
+        raise Refused(404, f"không tìm thấy tệp thông báo {shown}") from None
     except OSError as exc:
-        raise Refused(500, f"không đọc được tệp: {exc.strerror}") from None
+        raise Refused(500, f"không đọc được tệp {shown}: {exc.strerror or type(exc).__name__}") from None
+
+
+def _refuse_odd(mode: int, shown: str) -> None:
+    """Refuse what is not a regular file (a link, a pipe, a device, a socket, a folder), naming it."""
+    from tbkl_gen.files import kind_of
+
+    if not stat.S_ISREG(mode):
+        raise Refused(
+            422, f"{shown}: đây là {kind_of(mode)}, không phải tệp thông báo thường; trang không mở để khỏi bị treo hay đọc nhầm tệp khác"
+        )
+
+
+def _disk_full(error: OSError) -> bool:
+    return error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+
+
+def _not_saved(shown: str, error: OSError, *, kept: bool) -> str:
+    old = "; tệp cũ vẫn nguyên" if kept else ""
+    if _disk_full(error):
+        return f"Ổ đĩa đầy: chưa lưu được {shown}{old}. Hãy giải phóng chỗ trống trên ổ đĩa rồi lưu lại"
+    return f"chưa lưu được {shown} ({error.strerror or type(error).__name__}){old}"
+
+
+def _save(path: Path, data: bytes, shown: str, *, kept: bool) -> None:
+    """Write data to path through the writer of new files; a full disk or another OS error becomes a message."""
+    try:
+        _write_atomic(path, data)
+    except (OSError, OutputFailed) as exc:
+        cause = exc if isinstance(exc, OSError) else exc.__cause__
+        if isinstance(cause, OSError):
+            raise Refused(507 if _disk_full(cause) else 500, _not_saved(shown, cause, kept=kept)) from None
+        assert isinstance(exc, OutputFailed)
+        raise Refused(500, f"chưa lưu được {shown} ({exc.reason}){'; tệp cũ vẫn nguyên' if kept else ''}") from None
 
 
 def _decode(raw: bytes, shown: str) -> str:
@@ -513,15 +580,10 @@ def _version(raw: bytes) -> str:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    """Save a notice through the tool's one writer (random new name, no link followed, renamed into place)."""
+    from tbkl_gen.files import write_file
+
+    write_file(path, data)
 
 
 def _file_name(header: str | None) -> str:
@@ -548,9 +610,9 @@ def create_app(root: Path, token: str, hosts: set[str] | None = None) -> ASGIApp
                     return await function(request)
                 if body:
                     payload = await _json_body(request)
-                    result = await asyncio.to_thread(function, payload)
+                    result = await in_thread(function, payload)
                 else:
-                    result = await asyncio.to_thread(function, request)
+                    result = await in_thread(function, request)
             except Refused as refused:
                 return _error(refused.status, refused.message)
             except TbklError as exc:
@@ -579,16 +641,116 @@ def create_app(root: Path, token: str, hosts: set[str] | None = None) -> ASGIApp
         Route("/api/render-all", render_all, methods=["POST"]),
         Mount("/static", StaticFiles(directory=static_dir()), name="static"),
     ]
-    app = Starlette(routes=routes)
-    return Guard(app, token, hosts if hosts is not None else local_names())
+    app = Starlette(routes=routes, exception_handlers={Exception: _unexpected_handler})
+    return Shield(Guard(app, token, hosts if hosts is not None else local_names()))
 
 
 async def _threaded(lines: Iterator[str]):  # noqa: ANN202
     while True:
-        line = await asyncio.to_thread(next, lines, None)
+        line = await in_thread(next, lines, None)
         if line is None:
             return
         yield line
+
+
+async def in_thread(function: Callable[..., Any], *args: Any) -> Any:  # noqa: ANN401
+    """Run function(*args) in a daemon thread and await its result.
+
+    Not asyncio.to_thread: its pool's threads are joined when the server stops, so one request
+    stuck in the operating system would keep `tbkl serve` from ever ending. A daemon thread is
+    left behind instead; the process ends without waiting for it.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+
+    def settle(outcome: Any, failed: bool) -> None:  # noqa: ANN401, FBT001
+        if future.cancelled():
+            return
+        if failed:
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+
+    def run() -> None:
+        try:
+            outcome, failed = function(*args), False
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting request
+            outcome, failed = exc, True
+        try:
+            loop.call_soon_threadsafe(settle, outcome, failed)
+        except RuntimeError:  # the loop has closed: the server stopped meanwhile
+            pass
+
+    threading.Thread(target=run, daemon=True, name="tbkl-page-request").start()
+    return await future
+
+
+LOG = logging.getLogger("tbkl_gen.page")
+UNEXPECTED = "lỗi không mong đợi trên trang; thao tác chưa xong, tệp trên đĩa không bị đổi. Hãy thử lại; nếu vẫn lỗi, xem dòng lỗi trong cửa sổ chạy tbkl serve"
+
+
+class Shield:
+    """The outermost ASGI layer: bodies over the limit are refused, and nothing unexpected escapes.
+
+    A request declaring more than MAX_BODY_BYTES is refused before it is read. Any exception an
+    inner layer lets through becomes a Vietnamese 500 answer and one line in the log (rate-limited
+    there), never uvicorn's bare "Internal Server Error" with a traceback; a client that went away
+    is not an error at all.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.running = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from tbkl_gen.page import net
+
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > net.MAX_BODY_BYTES:
+            await _error(413, f"yêu cầu quá lớn; tối đa {net.MAX_BODY_BYTES // (1024 * 1024)} MB")(scope, receive, send)
+            return
+        if self.running >= net.MAX_CONCURRENT_REQUESTS:
+            await _error(503, "trang đang bận với nhiều yêu cầu cùng lúc; hãy thử lại sau ít giây")(scope, receive, send)
+            return
+        self.running += 1
+        try:
+            await self.shielded(scope, receive, send)
+        finally:
+            self.running -= 1
+
+    async def shielded(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from starlette.requests import ClientDisconnect
+
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except ClientDisconnect:
+            return
+        except Exception as exc:  # noqa: BLE001 - the one place an unexpected error is logged
+            LOG.error("Lỗi không mong đợi ở %s %s: %s: %s", scope.get("method"), scope.get("path"), type(exc).__name__, exc)
+            if not started:
+                await unexpected(exc)(scope, receive, send)
+
+
+def unexpected(exc: BaseException) -> JSONResponse:
+    """Return the page's answer to an error no route expected: Vietnamese, without a traceback."""
+    if isinstance(exc, OSError) and _disk_full(exc):
+        return _error(507, "Ổ đĩa đầy: thao tác chưa xong, các tệp cũ vẫn nguyên. Hãy giải phóng chỗ trống trên ổ đĩa rồi thử lại")
+    return _error(500, UNEXPECTED)
+
+
+async def _unexpected_handler(request: Request, exc: Exception) -> Response:
+    return unexpected(exc)  # Starlette answers with it, then raises on to Shield, which logs it once
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
@@ -608,24 +770,60 @@ async def _json_body(request: Request) -> dict[str, Any]:
 
 def bind(host: str, port: int) -> socket.socket:
     """Return a listening socket on host:port (port 0: any free port)."""
+    from tbkl_gen.page.net import connection_limits
+
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     if os.name != "nt":  # on Windows this option would let two servers share the port
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
-        sock.listen(128)
+        sock.listen(connection_limits()[1])
     except OSError:
         sock.close()
         raise
     return sock
 
 
-def serve(root: Path, host: str, port: int, *, announce: Callable[[str], None], open_browser: bool = True) -> None:
-    """Run the page over the workspace at root until Ctrl-C; announce the URL with its token."""
+def is_loopback(host: str) -> bool:
+    """Tell whether host is only reachable from this machine (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name: it may stand for an address on the network
+
+
+def plain_http_warning(host: str) -> str:
+    """Return the warning `tbkl serve` prints when the page listens beyond this machine."""
+    return (
+        f"Cảnh báo: trang đang lắng nghe trên {host}, các máy khác trong mạng mở được. Trang dùng HTTP không mã hóa: "
+        "mã truy cập (token) và nội dung thông báo đi qua mạng ở dạng đọc được, ai nghe lén mạng đều lấy được. "
+        "Chỉ dùng trong mạng nội bộ tin cậy; muốn an toàn hơn, để tbkl serve lắng nghe 127.0.0.1 "
+        "và đặt phía trước một reverse proxy có TLS (HTTPS), ví dụ Caddy hoặc nginx."
+    )
+
+
+def serve(
+    root: Path,
+    host: str,
+    port: int,
+    *,
+    announce: Callable[[str], None],
+    open_browser: bool = True,
+    warn: Callable[[str], None] | None = None,
+) -> None:
+    """Run the page over the workspace at root until Ctrl-C or SIGTERM; announce the URL with its token.
+
+    The server is held to the limits of `tbkl_gen.page.net` (connections, time for headers and
+    bodies, body size, a quiet log), and stops within SHUTDOWN_TIMEOUT seconds whatever its
+    requests are doing. A host beyond this machine is warned about through warn: the token
+    travels in plain HTTP.
+    """
     import webbrowser
 
-    import uvicorn
+    from tbkl_gen.page import net
 
     token = secrets.token_urlsafe(32)
     sock = bind(host, port)
@@ -639,11 +837,14 @@ def serve(root: Path, host: str, port: int, *, announce: Callable[[str], None], 
     announce(url)
     if host in ("0.0.0.0", "::"):  # an office LAN: the others open it by this machine's name
         announce(f"http://{socket.gethostname()}:{port}/?token={token}")
-    config = uvicorn.Config(create_app(root, token, hosts), log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
+    if not is_loopback(host) and warn is not None:
+        warn(plain_http_warning(host))
+    server = net.StoppableServer(net.server_config(create_app(root, token, hosts)))
     if open_browser:
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
     try:
         server.run(sockets=[sock])
     finally:
         engine.close_office()
+    if server.stopped_by is not None:
+        raise KeyboardInterrupt  # the command ends as interrupted, after the office is closed

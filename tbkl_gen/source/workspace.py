@@ -12,6 +12,8 @@ when the default is wrong.
 from __future__ import annotations
 
 import os
+import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,20 +52,39 @@ def find_config(start: Path) -> Path | None:
 
     The walk stays in the user's own tree: it stops at a repository root (a folder holding .git)
     and at the home folder, so a tbkl.yaml left in a shared folder above them is never adopted.
-    One owned by another user is refused, as git refuses a repository of another owner: it
-    would choose the template and the output folder of every notice below it.
+    A tbkl.yaml chooses the template and the output folder of every notice below it, so one
+    that someone else could have written (a link, a file or folder of another user, or writable
+    by others: `config_danger`) is never used. In the folder the walk starts from it is refused
+    (ConfigNotOwned), as git refuses a repository of another owner; in a folder above, it is
+    ignored with one warning naming it, and the walk stops there: no workspace.
     """
     start = start.resolve()
     folder = start if start.is_dir() else start.parent
     home = _home()
     for candidate in (folder, *folder.parents):
         config = candidate / CONFIG_NAME
-        if config.is_file():
-            _refuse_foreign(config)
-            return config
+        if os.path.lexists(config):
+            danger = config_danger(config)
+            if danger is None:
+                return config
+            if candidate == folder:
+                raise ConfigNotOwned(config, danger)
+            _warn_ignored(config, danger)
+            return None
         if candidate == home or (candidate / ".git").exists():
             return None
     return None
+
+
+_WARNED: set[Path] = set()
+
+
+def _warn_ignored(config: Path, danger: str) -> None:
+    """Say once a process that a tbkl.yaml above the workspace was ignored, and why."""
+    if config in _WARNED:
+        return
+    _WARNED.add(config)
+    print(f"{config.as_posix()}: cảnh báo: bỏ qua tbkl.yaml ở thư mục cha vì {danger}; làm như không có tbkl.yaml", file=sys.stderr)
 
 
 def _home() -> Path | None:
@@ -73,13 +94,44 @@ def _home() -> Path | None:
         return None
 
 
-def _refuse_foreign(config: Path) -> None:
-    """Refuse a tbkl.yaml that another user owns (POSIX; Windows has no such owner check)."""
+def config_danger(config: Path) -> str | None:
+    """Return why config may not be trusted, in Vietnamese, or None when it is the user's own.
+
+    Looked at without following links: a link is refused whatever it points to (a link planted at
+    /tmp/tbkl.yaml could point to a file of the victim's own). On POSIX the file and its folder
+    must belong to the user and be writable by nobody else (a folder others may write to lets
+    them swap the file); Windows has no such owner check.
+    """
+    try:
+        info = config.lstat()
+    except OSError:
+        return "không đọc được tệp"
+    if stat.S_ISLNK(info.st_mode):
+        return "tbkl.yaml là một liên kết (có thể do người khác đặt) nên không được dùng; hãy thay liên kết bằng một tệp thật"
+    if not stat.S_ISREG(info.st_mode):
+        return "tbkl.yaml không phải một tệp thường nên không được dùng"
     if not hasattr(os, "getuid"):
-        return
-    owner = config.stat().st_uid
-    if owner != os.getuid():
-        raise ConfigNotOwned(config, owner)
+        return None
+    user = os.getuid()
+    if info.st_uid != user:
+        return (
+            f"tbkl.yaml này thuộc người dùng khác (uid {info.st_uid}) nên không được dùng; "
+            "nếu tin tưởng tệp này, hãy đổi chủ sở hữu (chown) hoặc chép nó vào thư mục của mình"
+        )
+    if info.st_mode & 0o022:
+        return f"người khác có quyền ghi vào tbkl.yaml này (quyền {stat.S_IMODE(info.st_mode):o}) nên không được dùng; hãy bỏ quyền đó (chmod go-w)"
+    try:
+        folder = config.parent.stat()
+    except OSError:
+        return "không đọc được thư mục chứa tệp"
+    if folder.st_uid != user:
+        return f"thư mục chứa tbkl.yaml này thuộc người dùng khác (uid {folder.st_uid}) nên tệp không được dùng"
+    if folder.st_mode & 0o022:
+        return (
+            f"người khác có quyền ghi vào thư mục chứa tbkl.yaml này (quyền {stat.S_IMODE(folder.st_mode):o}) nên tệp có thể bị thay "
+            "và không được dùng; hãy bỏ quyền đó (chmod go-w)"
+        )
+    return None
 
 
 def find_workspace(start: Path) -> Workspace | None:

@@ -39,7 +39,8 @@ from markupsafe import Markup
 from tbkl_gen import __version__
 
 from tbkl_gen.word import template_repair, template_tags, wordml
-from tbkl_gen.errors import TbklError, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
+from tbkl_gen.errors import NotReadable, TbklError, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
+from tbkl_gen.files import read_regular, write_file
 from tbkl_gen.nd30.format import PRINTED_CV_SUMMARY_SIZE
 from tbkl_gen.word.layout import Layout
 from tbkl_gen.wordfile import open_word_file, refuse_unless_regular
@@ -109,6 +110,9 @@ MAX_TAGS = 2_000
 _COUNTED = "_tbkl_counted"  # the filter every loop's sequence goes through (not usable in a template)
 _JOINED = "_tbkl_joined"  # what "~" becomes: the join, refused beyond MAX_VALUE
 _BOUNDED = "_tbkl_bounded"  # what every list or tuple a template writes goes through
+_CHECKED = "_tbkl_checked"  # what every comparison, filter and test goes through: the clock and the size
+# How many items the walk of _weight takes between two looks at the clock (a few milliseconds).
+_WEIGHT_CLOCK_STEPS = 1 << 14
 
 
 class TemplateRefused(jinja2.TemplateSyntaxError):
@@ -121,6 +125,10 @@ class TemplateRefused(jinja2.TemplateSyntaxError):
 
 class _RenderLimit(jinja2.TemplateRuntimeError):
     """A template went past a limit while rendering a notice; the reason is for the user."""
+
+
+class _TimeUp(_RenderLimit):
+    """A template used up the time of one notice (MAX_SECONDS)."""
 
 
 @dataclass
@@ -139,15 +147,41 @@ class _Budget:
         self.steps -= 1
         if self.steps < 0:
             raise _RenderLimit(f"vòng lặp chạy quá {MAX_LOOP_STEPS:,} lần".replace(",", "."))
-        if self.steps % 1024 == 0:
-            self.check_time()
+        self.check_time()
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
-            raise _RenderLimit(f"điền mẫu quá {MAX_SECONDS:g} giây".replace(".", ","))
+            raise _TimeUp(_too_slow())
+
+
+def _too_slow() -> str:
+    return f"điền mẫu quá {MAX_SECONDS:g} giây".replace(".", ",")
 
 
 _BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("tbkl_budget", default=None)
+
+
+def _check_time() -> None:
+    """Stop the notice's rendering once its time is up (outside a rendering there is no clock)."""
+    budget = _BUDGET.get()
+    if budget is not None:
+        budget.check_time()
+
+
+def _checked(value: Any) -> Any:
+    """Return value, after the clock is read and a string's size is checked.
+
+    Every comparison, filter and test of a template goes through here (see _Rewrite), and every
+    +, *, %, range, "~", list and loop step does the same in its own place: between two looks at
+    the clock a template does only one operation, on values no larger than MAX_VALUE (a filter
+    turning a list into text at most a few times that), which takes well under a second. Only
+    a string can come out of an operation larger than its operands (`upper` of a list is its
+    text): it is held to MAX_VALUE here, as "~" holds what it joins.
+    """
+    _check_time()
+    if isinstance(value, str) and len(value) > MAX_VALUE:
+        raise _RenderLimit("chuỗi trong mẫu quá lớn")
+    return value
 
 
 def _counted(sequence: Any) -> Iterator[Any]:
@@ -169,10 +203,12 @@ def _bounded_range(*args: int) -> range:
 
 
 _SEQUENCES = (str, list, tuple)
+_FLOAT_DIGITS = 24  # the longest a float prints: -1.2345678901234567e-300
 
 
 def _weight(value: Any, limit: int) -> int:
-    """Return the characters of value's strings and the items of its lists; stop past limit.
+    """Return the characters of value's strings, numbers and other items and the items of its
+    lists: about what printing value takes; stop past limit.
 
     A list repeated holds the same object many times, so its weight is what printing or
     comparing it costs, not the memory it takes. The walk stops as soon as limit is passed, so
@@ -180,7 +216,11 @@ def _weight(value: Any, limit: int) -> int:
     """
     total = 0
     pending = [value]
+    walked = 0
     while pending and total <= limit:
+        walked += 1
+        if walked % _WEIGHT_CLOCK_STEPS == 0:
+            _check_time()
         item = pending.pop()
         if isinstance(item, str):
             total += len(item)
@@ -190,11 +230,18 @@ def _weight(value: Any, limit: int) -> int:
         elif isinstance(item, dict):
             total += len(item)
             pending.extend(item.values())
+        elif isinstance(item, int):  # a 4,096-bit number is printed in 1,234 digits
+            total += item.bit_length() * 3 // 10 + 1
+        elif isinstance(item, float):
+            total += _FLOAT_DIGITS
+        else:
+            total += 1
     return total
 
 
 def _bounded(value: Any) -> Any:
     """Return a list or tuple a template wrote, refused beyond MAX_VALUE characters and items."""
+    _check_time()
     if _weight(value, MAX_VALUE) > MAX_VALUE:
         raise _RenderLimit("danh sách trong mẫu quá lớn")
     return value
@@ -202,13 +249,21 @@ def _bounded(value: Any) -> Any:
 
 def _joined(values: tuple[Any, ...]) -> str:
     """Return what "~" makes of values (escaped as jinja does), refused beyond MAX_VALUE characters."""
+    _check_time()
     if _weight(values, MAX_VALUE) > MAX_VALUE:
         raise _RenderLimit("phép “~” cho kết quả quá lớn")
     return jinja2.runtime.markup_join(values)
 
 
 class _Rewrite(jinja2.visitor.NodeTransformer):
-    """Route "~" and every list or tuple a template writes through the filters that bound them."""
+    """Route "~" and every list or tuple a template writes through the filters that bound them, and
+    every comparison, filter and test through the one that reads the clock (_checked)."""
+
+    def _checked(self, node: jinja2.nodes.Expr) -> jinja2.nodes.Node:
+        self.generic_visit(node)
+        return jinja2.nodes.Filter(node, _CHECKED, [], [], None, None, lineno=node.lineno)
+
+    visit_Compare = visit_Filter = visit_Test = _checked
 
     def visit_Concat(self, node: jinja2.nodes.Concat) -> jinja2.nodes.Node:
         self.generic_visit(node)
@@ -229,7 +284,7 @@ class _Rewrite(jinja2.visitor.NodeTransformer):
 class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     """The sandbox: only the contract's names and attributes, no imports, bounded work."""
 
-    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    intercepted_binops = frozenset({"*", "**", "%", "+", "-", "/", "//"})
 
     def __init__(self) -> None:
         super().__init__(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
@@ -239,6 +294,7 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         filters[_COUNTED] = _counted
         filters[_JOINED] = _joined
         filters[_BOUNDED] = _bounded
+        filters[_CHECKED] = _checked
         self.filters = filters
         self.tests = {name: self.tests[name] for name in _TESTS}
 
@@ -263,8 +319,14 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     def is_safe_callable(self, obj: Any) -> bool:
         return obj is _bounded_range
 
+    def call(self, context: jinja2.runtime.Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        """Call range (the only callable a template has), after a look at the clock."""
+        _check_time()
+        return super().call(context, obj, *args, **kwargs)
+
     def getattr(self, obj: Any, attribute: str) -> Any:
         """Return an attribute of the contract's objects or of `loop`; anything else is refused."""
+        _check_time()
         if attribute in _ATTRIBUTE_NAMES:
             if isinstance(obj, dict) and attribute in obj:
                 return obj[attribute]
@@ -274,6 +336,7 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         """Return x["ten"] as x.ten, and x[0] of a list or string; nothing else."""
+        _check_time()
         if isinstance(argument, str):
             return self.getattr(obj, argument)
         if isinstance(argument, int) and isinstance(obj, _SEQUENCES):
@@ -284,7 +347,14 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         return self.undefined(obj=obj, name=argument)
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
-        """Compute *, **, % and +, refusing results that one operation would make huge."""
+        """Compute an arithmetic operation, refusing results that one operation would make huge.
+
+        Each one reads the clock first: "-", "/" and "//" only ever take numbers (bounded by the
+        checks on "*" and "**"), but every operation counts towards the notice's time.
+        """
+        _check_time()
+        if operator in ("-", "/", "//"):
+            return self.binop_table[operator](left, right)
         if operator == "+":
             if not isinstance(left, _SEQUENCES) and not isinstance(right, _SEQUENCES):
                 return left + right
@@ -595,6 +665,8 @@ class PreparedTemplate:
         self.sources, self.widths, repaired = _cleaned(path, self.parts, key)
         self.parts.update((name, xml.encode("utf-8")) for name, xml in repaired.items())
         self.compiled = _compiled(path, self.sources, key)
+        self.too_slow: str | None = None
+        """Why the template ran out of time on a notice: the next notices of a batch are refused at once."""
 
     def render_parts(self, layout: Layout) -> dict[str, bytes]:
         """Return every part of the rendered document, in the template's order.
@@ -602,6 +674,8 @@ class PreparedTemplate:
         The notice's loops, characters and time are bounded (see _Budget): a template cannot
         keep a batch busy or fill the memory.
         """
+        if self.too_slow is not None:
+            raise TemplateBroken(self.path, self.too_slow)
         context = self.context(layout)
         budget = _Budget.start()
         token = _BUDGET.set(budget)
@@ -636,11 +710,11 @@ class PreparedTemplate:
                 budget.chars -= len(text)
                 if size > MAX_PART_CHARS or budget.chars < 0:
                     raise _RenderLimit(f"kết quả vượt quá {MAX_PART_CHARS // 1_000_000} MB")
+                budget.check_time()
                 chunk.append(text)
                 if len(chunk) == 1024:  # many small strings cost more memory than their text
                     pieces.append("".join(chunk))
                     chunk.clear()
-                    budget.check_time()
         except jinja2.UndefinedError as exc:
             undefined = re.match(r"^'([^']*)' is undefined$", exc.message or "")  # jinja's words are English
             what = f"biến “{undefined.group(1)}”" if undefined else "một biến"
@@ -648,6 +722,8 @@ class PreparedTemplate:
         except jinja2.sandbox.SecurityError as exc:
             raise TemplateBroken(self.path, f"{label}: mẫu dùng thuộc tính hoặc hàm không được phép") from exc
         except _RenderLimit as exc:
+            if isinstance(exc, _TimeUp):
+                self.too_slow = f"{label}: {exc.message}"
             raise TemplateBroken(self.path, f"{label}: {exc.message}") from exc
         except jinja2.TemplateError as exc:
             raise TemplateBroken(self.path, f"{label}: {exc}") from exc
@@ -738,14 +814,12 @@ def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, s
             cached = json.loads(raw.decode("utf-8"))
             if candidate is cache_file or cached["digest"] == _parts_digest(parts):
                 return cached["sources"], _Widths(*cached["widths"]), dict(cached.get("parts", {}))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, NotReadable, ValueError, KeyError, TypeError):
             pass
     form = prepared_form(path, parts)
     if cache_file is not None:
         try:
-            from tbkl_gen.word.write import write_atomic
-
-            write_atomic(cache_file, json.dumps(form).encode("utf-8"))
+            write_file(cache_file, json.dumps(form).encode("utf-8"))
         except TbklError:
             pass  # a read-only home folder only costs speed
     return form["sources"], _Widths(*form["widths"]), form.get("parts", {})
@@ -788,12 +862,15 @@ def _read_own(path: Path) -> bytes:
     The cache folder is the user's own (`_cache_folder`), but a file in it may still be writable
     by others (a umask of 000): such a file could hold someone else's code, so it is not read.
     """
-    with path.open("rb") as handle:
-        if sys.platform != "win32":
-            status = os.fstat(handle.fileno())
-            if status.st_uid != os.getuid() or status.st_mode & 0o022:
-                raise OSError(f"{path}: not this user's own file")
-        return handle.read()
+    try:
+        return read_regular(path, MAX_CACHED_BYTES, follow_links=False, own=True)
+    except NotReadable as exc:
+        raise OSError(f"{path}: {exc.reason}") from None
+
+
+# A cached form is the template's cleaned XML (a few hundred kilobytes); a template passes the
+# limits of tbkl_gen.wordfile (100 MB of parts in all), so its form is smaller still.
+MAX_CACHED_BYTES = 128 * 1024 * 1024
 
 
 def prepared_form(path: Path, parts: dict[str, bytes] | None = None) -> dict[str, Any]:
@@ -867,9 +944,7 @@ def template_problems(parts: dict[str, bytes]) -> Iterator[tuple[template_tags.T
         if count > MAX_TAGS:
             yield template_tags.Tag(name, template_tags.part_label(name), "", closed=True), _too_many_tags()
             return
-        loops = [name for tag in tags for name in tag.loop_names()]
-        local = frozenset([*loops, "loop"] if loops else [])  # scopes are checked when the whole part compiles
-        for tag in tags:
+        for tag, local in template_tags.loop_scopes(tags):
             if not tag.closed:
                 yield tag, f"thẻ chưa đóng (thiếu “{tag.closer}”)"
                 continue
@@ -926,9 +1001,7 @@ def _compiled(path: Path, sources: dict[str, str], key: str) -> dict[str, jinja2
                 raise TemplateBroken(path, f"{template_tags.part_label(name)}: thẻ jinja lồng nhau quá sâu hoặc quá dài") from exc
         if cache_file is not None:
             try:
-                from tbkl_gen.word.write import write_atomic
-
-                write_atomic(cache_file, marshal.dumps(codes))
+                write_file(cache_file, marshal.dumps(codes))
             except TbklError:
                 pass  # a read-only home folder only costs speed
     template_globals = environment.make_globals(None)
@@ -936,12 +1009,16 @@ def _compiled(path: Path, sources: dict[str, str], key: str) -> dict[str, jinja2
 
 
 def _tag_at(source: str, line: int | None) -> str:
-    """Return "thẻ “…”: " for the first tag on a line of a prepared part, or "" when none is there."""
+    """Return "thẻ “…”: " for the tag on a line of a prepared part, or "" when there is not exactly one.
+
+    Jinja says only the line, and a line is a whole paragraph: with two tags on it, naming the
+    first could name the wrong one.
+    """
     lines = source.splitlines()
     if line is None or not 0 < line <= len(lines):
         return ""
-    match = re.search(r"\{[{%].*?[}%]\}", lines[line - 1])
-    return f"thẻ “{match.group()}”: " if match else ""
+    tags = re.findall(r"\{[{%].*?[}%]\}", lines[line - 1])
+    return f"thẻ “{tags[0]}”: " if len(tags) == 1 else ""
 
 
 def cache_dir() -> Path:

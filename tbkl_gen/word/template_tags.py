@@ -76,6 +76,29 @@ class Tag:
 _ENDS = {"if": "endif", "for": "endfor"}
 
 
+def loop_scopes(tags: list[Tag]) -> Iterator[tuple[Tag, frozenset[str]]]:
+    """Yield each tag with the loop variables in scope where it sits (and "loop" inside a loop).
+
+    A `for` tag's own sequence is read outside its loop, and so is the part after its `else`.
+    Blocks left open or closed out of order are told by `unbalanced_blocks`; here an end closes
+    the innermost block of its kind.
+    """
+    blocks: list[tuple[str, list[str]]] = []  # (statement, the loop variables it defines now)
+    for tag in tags:
+        names = [name for _, defined in blocks for name in defined]
+        yield tag, frozenset([*names, "loop"] if names else [])
+        word = tag.statement
+        if word in _ENDS:
+            blocks.append((word, tag.loop_names() if word == "for" else []))
+        elif word == "else" and blocks and blocks[-1][0] == "for":
+            blocks[-1] = ("for", [])
+        elif word in _ENDS.values():
+            start = word.removeprefix("end")
+            while blocks:
+                if blocks.pop()[0] == start:
+                    break
+
+
 def unbalanced_blocks(tags: list[Tag]) -> Iterator[tuple[Tag, str]]:
     """Yield each if/for tag of one part left without its end, and each end or else out of place.
 

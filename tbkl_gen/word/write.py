@@ -2,13 +2,13 @@
 
 The same parts always give the same bytes: entries keep the template's order, every entry has
 the same fixed time and attributes, and nothing depends on the clock, the time zone, the locale
-or the folder. A file is written to a temporary sibling and renamed into place, so a reader (or a
-crash) sees either the old complete file or the new complete one.
+or the folder. Files are written by tbkl_gen.files (a new file with a random name beside the
+target, renamed into place); here a batch flushes its staged files in threads and holds its
+output folder with a lock.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import stat
@@ -21,15 +21,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from tbkl_gen.errors import FolderBusy, LockNotAFile, OutputFailed, OutputLocked
+from tbkl_gen.errors import FolderBusy, LockNotAFile, OutputFailed
+from tbkl_gen.files import TEMP_GLOB, discard, is_temporary, reason, sync_file
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-# Temporary files are named `.tbkl-<12 hex digits>.tmp`, whatever the target's name: a name that
-# the file system accepts for the output must never be refused because its temporary name is
-# longer (most file systems allow 255 bytes a name).
-TEMP_PREFIX = ".tbkl-"
-TEMP_SUFFIX = ".tmp"
-TEMP_GLOB = f"{TEMP_PREFIX}*{TEMP_SUFFIX}"
 LOCK_NAME = ".tbkl-lock"
 
 
@@ -107,47 +102,6 @@ def _deflated(data: bytes) -> tuple[int, bytes]:
     return zlib.crc32(data), compressor.compress(data) + compressor.flush()
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Replace target with data so that no reader ever sees a half-written file."""
-    commit(stage(target, data), target)
-
-
-def temporary_name(target: Path) -> Path:
-    """Return the temporary sibling this process writes target to: short, and unique per target."""
-    tag = hashlib.sha256(f"{target.name}\0{os.getpid()}".encode("utf-8", "surrogatepass")).hexdigest()[:12]
-    return target.with_name(f"{TEMP_PREFIX}{tag}{TEMP_SUFFIX}")
-
-
-def is_temporary(path: Path) -> bool:
-    """Tell whether path is named like a temporary file of ours."""
-    name = path.name
-    tag = name[len(TEMP_PREFIX) : -len(TEMP_SUFFIX)]
-    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX) and len(tag) == 12 and all(c in "0123456789abcdef" for c in tag)
-
-
-def stage(target: Path, data: bytes, *, sync: bool = True) -> Path:
-    """Write data to a temporary file beside target; return its path.
-
-    The file is flushed to disk before it is returned, unless sync is False: then the caller
-    flushes it (`Flusher`) before `commit`: a batch flushes its files in threads.
-    """
-    temp = temporary_name(target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(temp, "wb") as handle:
-            handle.write(data)
-            if sync:
-                handle.flush()
-                os.fsync(handle.fileno())
-    except OSError as exc:
-        discard(temp)
-        raise OutputFailed(target, _reason(exc)) from exc
-    except BaseException:
-        discard(temp)
-        raise
-    return temp
-
-
 class Flusher:
     """Flush staged files to disk in a few threads while the caller goes on with other work.
 
@@ -186,48 +140,7 @@ class Flusher:
 
 
 def _sync_group(group: list[tuple[Path, Path]]) -> list[tuple[Path, OutputFailed]]:
-    return [(temp, OutputFailed(target, _reason(error))) for temp, target in group if (error := _sync(temp)) is not None]
-
-
-def _sync(temp: Path) -> OSError | None:
-    try:
-        with open(temp, "r+b") as handle:  # Windows flushes only a handle open for writing
-            os.fsync(handle.fileno())
-    except OSError as exc:
-        return exc
-    return None
-
-
-def commit(temp: Path, target: Path) -> None:
-    """Rename a staged file over target in one step; the temporary file never outlives a failure."""
-    try:
-        temp.replace(target)
-    except PermissionError as exc:
-        discard(temp)
-        raise OutputLocked(target) from exc
-    except OSError as exc:
-        discard(temp)
-        raise OutputFailed(target, _reason(exc)) from exc
-
-
-def _reason(exc: OSError) -> str:
-    if isinstance(exc, (FileExistsError, NotADirectoryError)):
-        return "một tệp trùng tên đang chiếm chỗ thư mục"
-    if isinstance(exc, IsADirectoryError):
-        return "một thư mục trùng tên đang chiếm chỗ tệp"
-    if isinstance(exc, FileNotFoundError):
-        return "tệp hoặc thư mục bị xóa trong lúc ghi"
-    if getattr(exc, "errno", None) == 28:
-        return "ổ đĩa đã đầy"
-    return exc.strerror or exc.__class__.__name__
-
-
-def discard(path: Path) -> None:
-    """Delete a temporary file if it is still there."""
-    try:
-        path.unlink()
-    except OSError:
-        pass
+    return [(temp, OutputFailed(target, reason(error))) for temp, target in group if (error := sync_file(temp)) is not None]
 
 
 def remove_stale_temporaries(folder: Path) -> int:
@@ -245,29 +158,6 @@ def remove_stale_temporaries(folder: Path) -> int:
 
 
 _OLD_TEMP_SUFFIX = ".tbkl-tmp"
-
-
-def read_regular(path: Path, limit: int) -> bytes | None:
-    """Return the bytes of a regular file of at most limit bytes; None for anything else.
-
-    A pipe, a device or a folder named where a file was expected would block or never end; it
-    is not opened at all (and opened without blocking, in case it changes in between).
-    """
-    try:
-        status = path.stat()
-        if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
-            return None
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with open(descriptor, "rb") as handle:
-            status = os.fstat(handle.fileno())
-            if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
-                return None
-            data = handle.read(status.st_size + 1)  # read(n) makes room for n bytes: ask for what is there
-            if len(data) > status.st_size:  # it grew since: read on, as far as the limit
-                data += handle.read(limit + 1 - len(data))
-    except OSError:
-        return None
-    return data if len(data) <= limit else None
 
 
 @contextmanager

@@ -1,0 +1,290 @@
+"""Reading and writing files in folders that others may write to: one reader, one writer.
+
+Notices, outputs and reports live in shared office folders and in `/tmp`, where another user can
+put a link or a pipe at any name. So every file the tool writes goes through `write_file` (or its
+two halves, `stage` and `commit`): the bytes go to a new file with a random name, created by
+`tempfile.mkstemp` in the target's folder (`O_CREAT | O_EXCL | O_NOFOLLOW`: a name someone planted
+makes it pick another name, never write through a link), flushed to disk, and renamed over the
+target in one step. A rename replaces a link planted at the target itself and never follows it. A
+folder on the way that is a link, below the folder the caller names as the top of its output tree,
+is refused: writing through it would put the file wherever the link points.
+
+Every file the tool reads from such folders goes through `read_regular`: it is opened without
+blocking (a FIFO would wait forever), optionally without following a link, checked to be a
+regular file once open, and read up to a limit.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+from tbkl_gen.errors import NotReadable, OutputFailed, OutputLocked, UnsafeFolder
+
+TEMP_PREFIX = ".tbkl-"
+TEMP_SUFFIX = ".tmp"
+TEMP_GLOB = f"{TEMP_PREFIX}*{TEMP_SUFFIX}"
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
+
+
+def _read_umask() -> int:
+    # mkstemp creates files readable by their owner only; an output gets the mode a plain open
+    # would have given it. The mask is read once, at import, before any thread runs.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+_FILE_MODE = 0o666 & ~_UMASK
+
+
+def kind_of(mode: int) -> str:
+    """Return what a file that is not a regular file is, in Vietnamese words."""
+    if stat.S_ISDIR(mode):
+        return "một thư mục"
+    if stat.S_ISLNK(mode):
+        return "một liên kết"
+    if stat.S_ISFIFO(mode):
+        return "một ống dẫn (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "một thiết bị"
+    if stat.S_ISSOCK(mode):
+        return "một socket"
+    return "một đối tượng đặc biệt"
+
+
+def read_regular(path: Path, limit: int, *, follow_links: bool = True, own: bool = False) -> bytes:
+    """Return the bytes of the regular file at path, at most limit of them; raise NotReadable otherwise.
+
+    A FIFO, a device or a folder is refused by its kind before it is opened, and opened without
+    blocking and checked again once open, in case the path was swapped in between. With
+    follow_links False, a link at path itself is refused (a file in a folder others write to).
+    With own, a file that another user owns or may write to is refused (not checked on Windows).
+    """
+    try:
+        info = path.lstat() if not follow_links else path.stat()
+    except FileNotFoundError:
+        raise NotReadable("không tìm thấy tệp", missing=True) from None
+    except OSError as exc:
+        raise NotReadable(f"không đọc được tệp ({describe(exc)})") from None
+    _check_regular(info, limit)
+    flags = os.O_RDONLY | _BINARY | _NONBLOCK | (0 if follow_links else _NOFOLLOW)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise NotReadable("đây là một liên kết, không phải một tệp") from None
+        raise NotReadable(f"không đọc được tệp ({describe(exc)})") from None
+    try:
+        with open(descriptor, "rb", closefd=True) as handle:
+            info = os.fstat(handle.fileno())
+            _check_regular(info, limit)
+            if own and sys.platform != "win32" and (info.st_uid != os.getuid() or info.st_mode & 0o022):
+                raise NotReadable("tệp không phải của riêng người dùng này (người khác sở hữu hoặc có quyền ghi)")
+            data = handle.read(min(info.st_size, limit) + 1)  # read(n) makes room for n bytes: ask for what is there
+            if len(data) > info.st_size:  # it grew since: read on, as far as the limit
+                data += handle.read(limit + 1 - len(data))
+    except OSError as exc:
+        raise NotReadable(f"không đọc được tệp ({describe(exc)})") from None
+    if len(data) > limit:
+        raise NotReadable(too_big(len(data), limit), size=len(data))
+    return data
+
+
+def read_regular_or_none(path: Path, limit: int, *, follow_links: bool = True) -> bytes | None:
+    """Return what `read_regular` returns, or None when it refuses the file."""
+    try:
+        return read_regular(path, limit, follow_links=follow_links)
+    except NotReadable:
+        return None
+
+
+def _check_regular(info: os.stat_result, limit: int) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        raise NotReadable(f"đây là {kind_of(info.st_mode)}, không phải một tệp")
+    if info.st_size > limit:
+        raise NotReadable(too_big(info.st_size, limit), size=info.st_size)
+
+
+def too_big(size: int, limit: int) -> str:
+    return f"tệp quá lớn ({_megabytes(size)}; tối đa {_megabytes(limit)})"
+
+
+def _megabytes(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size:,} byte".replace(",", ".")
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def write_file(target: Path, data: bytes, *, inside: Path | None = None) -> None:
+    """Replace target with data so that no reader ever sees a half-written file and no link is followed.
+
+    inside is the top of the caller's output tree (the output folder): folders between it and
+    target that are links are refused. Missing folders are made.
+    """
+    commit(stage(target, data, inside=inside), target)
+
+
+def stage(target: Path, data: bytes, *, inside: Path | None = None, sync: bool = True) -> Path:
+    """Write data to a new file with a random name beside target; return its path.
+
+    The file is flushed to disk before it is returned, unless sync is False: then the caller
+    flushes it (`sync_file`) before `commit`.
+    """
+    make_folders(target.parent, inside=inside, target=target)
+    try:
+        descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+    except OSError as exc:
+        raise OutputFailed(target, reason(exc)) from exc
+    temp = Path(name)
+    try:
+        try:
+            if _FILE_MODE != 0o600 and hasattr(os, "fchmod"):
+                os.fchmod(descriptor, _FILE_MODE)
+            view = memoryview(data)
+            while view:  # os.write may write less than asked (a signal, a nearly full disk)
+                view = view[os.write(descriptor, view) :]
+            if sync:
+                os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+    except OSError as exc:
+        discard(temp)
+        raise OutputFailed(target, reason(exc)) from exc
+    except BaseException:
+        discard(temp)
+        raise
+    return temp
+
+
+def sync_file(temp: Path) -> OSError | None:
+    """Flush a staged file to disk; return the error, or None. The file is opened without following a link."""
+    try:
+        descriptor = os.open(temp, os.O_RDWR | _NOFOLLOW | _NONBLOCK | _BINARY)  # Windows flushes only a handle open for writing
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return OSError(errno.EINVAL, "không phải tệp thường")
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+    except OSError as exc:
+        return exc
+    return None
+
+
+def commit(temp: Path, target: Path) -> None:
+    """Rename a staged file over target in one step (a link at target is replaced, not followed).
+
+    The temporary file never outlives a failure.
+    """
+    try:
+        temp.replace(target)
+    except PermissionError as exc:
+        discard(temp)
+        raise OutputLocked(target) from exc
+    except OSError as exc:
+        discard(temp)
+        raise OutputFailed(target, reason(exc)) from exc
+
+
+def copy_file(source: Path, target: Path, limit: int, *, inside: Path | None = None) -> None:
+    """Copy the regular file source to target through `read_regular` and `write_file`."""
+    try:
+        data = read_regular(source, limit)
+    except NotReadable as exc:
+        raise OutputFailed(target, f"không đọc được {source.as_posix()}: {exc.reason}") from None
+    write_file(target, data, inside=inside)
+
+
+def make_folders(folder: Path, *, inside: Path | None = None, target: Path | None = None) -> None:
+    """Make folder and the folders above it that are missing; refuse one below inside that is a link.
+
+    Folders are made one at a time (mkdir never follows a link at its own name), and each one
+    below inside is looked at without following links: a link there, planted by someone who can
+    write to the output folder, would send the files elsewhere. inside itself may be a link: it
+    is the folder the user named. Errors name target, the file to be written, when given.
+    """
+    named = target or folder
+    top = Path(inside) if inside is not None else None
+    if top is not None and top != folder and top not in folder.parents:
+        top = None
+    for current in reversed([folder, *folder.parents]):
+        below = top is not None and top in current.parents
+        try:
+            info = current.lstat()
+        except FileNotFoundError:
+            try:
+                current.mkdir()
+            except FileExistsError:
+                pass
+            except OSError as exc:
+                raise OutputFailed(named, reason(exc)) from exc
+            try:
+                info = current.lstat()
+            except OSError as exc:
+                raise OutputFailed(named, reason(exc)) from exc
+        except OSError as exc:
+            raise OutputFailed(named, reason(exc)) from exc
+        if stat.S_ISLNK(info.st_mode):
+            if below:
+                raise UnsafeFolder(target or folder, current)
+            continue  # the user's own folders above the output tree, and the output folder itself
+        if stat.S_ISREG(info.st_mode):
+            raise OutputFailed(named, reason(NotADirectoryError()))
+        if not stat.S_ISDIR(info.st_mode):
+            raise OutputFailed(named, f"{current.as_posix()} là {kind_of(info.st_mode)}, không phải thư mục")
+
+
+def reason(exc: OSError) -> str:
+    """Say in Vietnamese why a write failed."""
+    number = getattr(exc, "errno", None)
+    if number == errno.ENOSPC:
+        return "ổ đĩa đầy: không còn chỗ trống"
+    if number is not None and number == getattr(errno, "EDQUOT", None):
+        return "ổ đĩa đầy: đã dùng hết hạn mức dung lượng của người dùng"
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        return "một tệp trùng tên đang chiếm chỗ thư mục"
+    if isinstance(exc, IsADirectoryError):
+        return "một thư mục trùng tên đang chiếm chỗ tệp"
+    if isinstance(exc, FileNotFoundError):
+        return "tệp hoặc thư mục bị xóa trong lúc ghi"
+    if isinstance(exc, PermissionError):
+        return "không có quyền ghi vào thư mục"
+    if number == errno.EROFS:
+        return "ổ đĩa chỉ cho đọc"
+    return describe(exc)
+
+
+def describe(exc: OSError) -> str:
+    return exc.strerror or exc.__class__.__name__
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Tell whether an error says the disk (or the user's quota on it) is full."""
+    number = getattr(exc, "errno", None)
+    return number is not None and number in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+
+
+def discard(path: Path) -> None:
+    """Delete a temporary file if it is still there (unlink never follows a link)."""
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def is_temporary(path: Path) -> bool:
+    """Tell whether path is named like a temporary file of ours."""
+    name = path.name
+    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX) and len(name) > len(TEMP_PREFIX) + len(TEMP_SUFFIX)
