@@ -442,3 +442,15 @@ def test_an_invitations_meeting_is_read_into_its_fields_only_when_they_print_the
     assert "cuoc_hop" not in c and c["noi_dung"][1] == {
         "khoan": "Chủ trì: Đồng chí Nguyễn Ngọc Phúc - Tỉnh ủy viên, Phó Chủ tịch UBND tỉnh."
     }
+
+
+def test_text_and_diff_read_a_letter_and_an_invitation_as_any_notice(rendered_examples: dict[Path, Path]) -> None:
+    for source, rendered in rendered_examples.items():
+        kind = yaml.safe_load(source.read_text(encoding="utf-8")).get("loai")
+        if kind not in ("cong_van", "giay_moi"):
+            continue
+        text = render_cli(["text", str(rendered)])
+        assert text.exit_code == 0
+        assert ("V/v triển khai" in text.output) if kind == "cong_van" else ("GIẤY MỜI" in text.output)
+        same = render_cli(["diff", str(source), str(rendered)])
+        assert same.exit_code == 0 and same.output == "", same.output

@@ -122,7 +122,7 @@ def body(invitation: Any) -> tuple[Any, ...]:
             blocks.append(Khoan(khoan=line) if invitation.danh_so else line)
         else:
             items = tuple(Gach(gach=value) for value in values)
-            blocks.append(Khoan(khoan=f"{label}:", tieu_de=True, noi_dung=items) if invitation.danh_so else f"**{label}:**")
+            blocks.append(Khoan(khoan=f"**{label}:**", noi_dung=items) if invitation.danh_so else f"**{label}:**")
             if not invitation.danh_so:
                 blocks.extend(items)
     blocks.extend(invitation.noi_dung)
