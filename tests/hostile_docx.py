@@ -316,6 +316,17 @@ class Measured:
     seconds: float
     peak_mib: float | None
     """Peak resident memory of the child (ru_maxrss), None where the system cannot say (Windows)."""
+    cpu_seconds: float | None = None
+    """Processor time the command used (user + system), None where the system cannot say (Windows)."""
+
+    @property
+    def busy_seconds(self) -> float:
+        """The command's own processor time where known, else its wall time.
+
+        Limits are asserted on this: the processor time a command takes does not grow when other
+        work loads the machine, so a limit on it holds under load and still catches a slow path.
+        """
+        return self.seconds if self.cpu_seconds is None else self.cpu_seconds
 
 
 # Runs the command and reports its own children's peak memory and the command's wall time. The
@@ -327,7 +338,8 @@ start = time.perf_counter()
 code = subprocess.call(sys.argv[2:])
 seconds = time.perf_counter() - start
 with open(sys.argv[1], "w", encoding="utf-8") as report:
-    report.write(f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss} {seconds}")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    report.write(f"{usage.ru_maxrss} {seconds} {usage.ru_utime + usage.ru_stime}")
 sys.exit(code)
 """
 
@@ -336,7 +348,7 @@ def run_measured(args: list[str], cwd: Path, *, timeout: float = 60) -> Measured
     """Run `python -m tbkl_gen ARGS` in a child process; return its outcome, time and peak memory.
 
     On POSIX the command runs under a small wrapper process that reports the command's own peak
-    resident memory (ru_maxrss) and wall time; elsewhere only the time is measured.
+    resident memory (ru_maxrss), wall time and processor time; elsewhere only the wall time is measured.
     """
     import signal
     import subprocess
@@ -363,9 +375,9 @@ def run_measured(args: list[str], cwd: Path, *, timeout: float = 60) -> Measured
             process.communicate()
             raise AssertionError(f"tbkl {' '.join(args)} still running after {timeout} s") from expired
         seconds = time.perf_counter() - start
-        peak = None
+        peak = cpu = None
         if posix and report.exists():
-            maxrss, seconds_text = report.read_text(encoding="utf-8").split()
-            seconds = float(seconds_text)
+            maxrss, seconds_text, cpu_text = report.read_text(encoding="utf-8").split()
+            seconds, cpu = float(seconds_text), float(cpu_text)
             peak = int(maxrss) / (1024 * 1024 if sys.platform == "darwin" else 1024)  # bytes on macOS, KiB on Linux
-        return Measured(process.returncode, stdout.decode("utf-8"), stderr.decode("utf-8"), seconds, peak)
+        return Measured(process.returncode, stdout.decode("utf-8"), stderr.decode("utf-8"), seconds, peak, cpu)

@@ -22,7 +22,6 @@ import secrets
 import errno
 import logging
 import socket
-import stat
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -503,46 +502,25 @@ def _read(path: Path, shown: str, *, missing_ok: bool) -> bytes | None: ...
 def _read(path: Path, shown: str, *, missing_ok: bool = False) -> bytes | None:
     """Return the bytes of the notice file at path: the one way the page opens a file.
 
-    Only a regular file is read: a link is not followed (O_NOFOLLOW), a pipe (FIFO), a device or
-    a socket is refused by its kind before it is opened, and the file is opened without blocking
-    and checked again once open, in case it was swapped in between. None for a missing file
+    Through the package's one reader of regular files, without following a link at path: a
+    link, a pipe (FIFO), a device or a socket is named and refused, never followed or waited on
+    (the file is opened without blocking and checked again once open). None for a missing file
     when missing_ok.
     """
+    from tbkl_gen.errors import NotReadable
+    from tbkl_gen.files import read_regular
     from tbkl_gen.source.read import MAX_SOURCE_BYTES
 
     try:
-        _refuse_odd(path.lstat().st_mode, shown)
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-        try:
-            descriptor = os.open(path, flags)
-        except OSError:
-            _refuse_odd(path.lstat().st_mode, shown)  # it became a link or a pipe in between
-            raise
-        with open(descriptor, "rb") as handle:
-            status = os.fstat(handle.fileno())
-            _refuse_odd(status.st_mode, shown)
-            if status.st_size > MAX_SOURCE_BYTES:
-                raise Refused(413, f"{shown}: tệp quá lớn để mở trên trang (quá {MAX_SOURCE_BYTES // 1_000_000} MB)")
-            data = handle.read(MAX_SOURCE_BYTES + 1)
-        if len(data) > MAX_SOURCE_BYTES:
-            raise Refused(413, f"{shown}: tệp quá lớn để mở trên trang (quá {MAX_SOURCE_BYTES // 1_000_000} MB)")
-        return data
-    except FileNotFoundError:
-        if missing_ok:
-            return None
-        raise Refused(404, f"không tìm thấy tệp thông báo {shown}") from None
-    except OSError as exc:
-        raise Refused(500, f"không đọc được tệp {shown}: {exc.strerror or type(exc).__name__}") from None
-
-
-def _refuse_odd(mode: int, shown: str) -> None:
-    """Refuse what is not a regular file (a link, a pipe, a device, a socket, a folder), naming it."""
-    from tbkl_gen.files import kind_of
-
-    if not stat.S_ISREG(mode):
-        raise Refused(
-            422, f"{shown}: đây là {kind_of(mode)}, không phải tệp thông báo thường; trang không mở để khỏi bị treo hay đọc nhầm tệp khác"
-        )
+        return read_regular(path, MAX_SOURCE_BYTES, follow_links=False)
+    except NotReadable as refused:
+        if refused.missing:
+            if missing_ok:
+                return None
+            raise Refused(404, f"không tìm thấy tệp thông báo {shown}") from None
+        if refused.size is not None:
+            raise Refused(413, f"{shown}: {refused.reason}; trang không mở tệp này") from None
+        raise Refused(422, f"{shown}: {refused.reason}; trang không mở tệp này để khỏi bị treo hay đọc nhầm tệp khác") from None
 
 
 def _disk_full(error: OSError) -> bool:
