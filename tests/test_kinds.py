@@ -52,8 +52,13 @@ def _header(document: Any, *, number: str, summary: tuple[str, ...] = (), summar
     _bold(right.paragraphs[0], "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     _bold(right.add_paragraph(), "Độc lập - Tự do - Hạnh phúc")
     number_cell = table.cell(1, 0)
-    number_cell.paragraphs[0].add_run(f"Số: {number}")
+    number_run = number_cell.paragraphs[0].add_run(f"Số: {number}")
     number_cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if summary and summary_row == "break":  # typed in the number's paragraph, each line after Shift+Enter
+        for line in summary:
+            number_run.add_break()
+            number_run.add_text(line)
+        summary = ()
     date = table.cell(1, 1).paragraphs[0]
     date.add_run("Lâm Đồng, ngày 20 tháng 4 năm 2026").italic = True
     date.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -102,7 +107,7 @@ LETTER_BODY = (
 
 
 def cong_van(path: Path, variant: str) -> None:
-    """Write a Công văn the way offices type one; variant "a" or "b" (see the module's docstring)."""
+    """Write a Công văn the way offices type one; variant "a", "b" or "c" (V/v in the number's paragraph; see the module's docstring)."""
     document = docx.Document()
     section = document.sections[0]
     section.left_margin, section.right_margin = Pt(85), Pt(57)
@@ -120,6 +125,12 @@ def cong_van(path: Path, variant: str) -> None:
             "Nguyễn Ngọc Phúc",
             two_rows=True,
         )
+    elif variant == "c":
+        summary = ("V/v tăng cường công tác phòng,", "chống thiên tai, tìm kiếm cứu nạn", "mùa mưa bão năm 2026")
+        _header(document, number="45/UBND-NC", summary=summary, summary_row="break")
+        document.add_paragraph("Kính gửi: Ban Chỉ huy Phòng thủ dân sự tỉnh").alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _body(document, LETTER_BODY)
+        _closing(document, ("- Như trên;", "- Lưu: VT, NC."), ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"), "Nguyễn Ngọc Phúc", two_rows=True)
     else:
         _header(document, number="     /SNV-TCBC", summary=("V/v báo cáo số lượng cán bộ, công chức năm 2026",), summary_row="next")
         kinh_gui = document.add_paragraph("Kính gửi: Sở Tài chính tỉnh Lâm Đồng")
@@ -191,7 +202,13 @@ def _kind_of(path: Path) -> str:
     return locate(read_document(docx.Document(str(path))), None).kind.key
 
 
-CASES = [("cong_van", cong_van, "a"), ("cong_van", cong_van, "b"), ("giay_moi", giay_moi, "a"), ("giay_moi", giay_moi, "b")]
+CASES = [
+    ("cong_van", cong_van, "a"),
+    ("cong_van", cong_van, "b"),
+    ("cong_van", cong_van, "c"),
+    ("giay_moi", giay_moi, "a"),
+    ("giay_moi", giay_moi, "b"),
+]
 
 
 @pytest.mark.parametrize(("kind", "write", "variant"), CASES, ids=[f"{kind}-{variant}" for kind, _, variant in CASES])

@@ -95,6 +95,10 @@ def _locate_summary_under_number(notice: NoticeParts, head: list[Para]) -> None:
         after = [p for p in column if p.cell is not None and p.cell.row <= number.cell.row + 1]
     start = next((i for i, p in enumerate(after[:2]) if SUMMARY_UNDER_NUMBER.match(p.norm)), None)
     if start is None:
+        typed = [norm(line) for line in number.text.split("\n")]
+        if len(typed) > 1 and SUMMARY_UNDER_NUMBER.match(typed[1]):  # typed under "Số:" after a line break
+            notice.summary = [number]
+            notice.kind = under[0]
         return
     first = after[start]
     lines = [first]

@@ -19,7 +19,7 @@ from tbkl_gen.audit.ooxml import W
 from tbkl_gen.audit.reader import THEME_COLOR_SLOTS, Doc, Para, own_runs, read_document
 from tbkl_gen.audit.report import STATUS_FAIL, STATUS_NOT_APPLICABLE, STATUS_PASS, STATUS_WARNING, RuleResult
 from tbkl_gen.audit.styles import FONT_SLOTS, RunFormat, StyleSheet
-from tbkl_gen.audit.text import decimal, fold, is_upper, mm_text, pt_text, pts_text, quoted
+from tbkl_gen.audit.text import decimal, fold, is_upper, mm_text, norm, pt_text, pts_text, quoted
 from tbkl_gen.nd30.document_types import SUMMARY_PREFIX
 from tbkl_gen.nd30 import format as nd30
 from tbkl_gen.nd30 import authority as signing
@@ -279,7 +279,7 @@ def _rule_07_number(n: NoticeParts) -> tuple[str, str]:
     para = n.number
     if para is None:
         return _missing("dòng «Số:»")
-    text = para.norm
+    text = norm(para.text.split("\n")[0])  # a Công văn's "V/v" may follow on the next line
     problems = []
     match = grammar.NUMBER_LINE.match(text)
     if match is None:
@@ -419,7 +419,10 @@ def _summary_under_number(n: NoticeParts) -> tuple[str, str]:
             para, _check_bold(para, False), _check_italic(para, False), _check_sizes(para, nd30.CV_SUMMARY_SIZES), _check_centred(para)
         )
     problems = _findings(findings)
-    summary_text = " ".join(p.norm for p in n.summary)
+    lines = [line for p in n.summary for line in p.text.split("\n")]
+    if n.summary[0] is n.number:  # typed in the number's paragraph, after "Số: …" and a line break
+        lines = lines[1:]
+    summary_text = norm(" ".join(lines))
     if grammar.all_caps(summary_text.removeprefix(SUMMARY_PREFIX)):
         problems.append(f"trích yếu {quoted(summary_text)} viết hoa toàn bộ, cần chữ thường")
     return _result(problems, f"{n.kind.name}: không có tên loại; trích yếu dưới số: {quoted(summary_text)}, {_describe(n.summary[0])}")

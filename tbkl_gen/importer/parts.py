@@ -15,7 +15,7 @@ from typing import Any
 
 from lxml import etree
 
-from tbkl_gen.audit.locate import NoticeParts, locate
+from tbkl_gen.audit.locate import SUMMARY_UNDER_NUMBER, NoticeParts, locate
 from tbkl_gen.audit.ooxml import W, WP
 from tbkl_gen.audit.reader import Doc, Para, read_document, related_root
 from tbkl_gen.audit.text import fold, norm
@@ -85,7 +85,12 @@ def _split_title(document, report: FileReport) -> set[etree._Element]:  # noqa: 
         if not breaks:
             continue
         first = breaks[0]
-        before = fold("".join(t.text or "" for t in para.iter(W + "t") if _precedes(t, first)))
+        typed = "".join(t.text or "" for t in para.iter(W + "t") if _precedes(t, first))
+        before = fold(typed)
+        if before not in headings and re.match(r"^\s*Số\s*:", typed):
+            after = "".join(t.text or "" for t in para.iter(W + "t") if not _precedes(t, first))
+            if SUMMARY_UNDER_NUMBER.match(after.strip()):  # a Công văn's "V/v …" typed under "Số:" after a line break
+                headings[before] = "«Số:» và trích yếu «V/v …»"
         run = first.getparent()
         if before not in headings or run is None or run.tag != W + "r" or run.getparent() is not para:
             continue
