@@ -104,7 +104,7 @@ def rewrite(
     """Return one of our renders' document.xml laid out as another office's.
 
     shapes: "drawingml" (Word: DrawingML with a VML fallback), "vml" or "libreoffice" (DrawingML
-    alone). summary: "typed" (a paragraph of "_"), "typed-break" (the "_" after a line break in the
+    alone), or "typed" (no shapes: lines of "_" under the issuing body and the motto). summary: "typed" (a paragraph of "_"), "typed-break" (the "_" after a line break in the
     summary's paragraph), or "shape" (a shape anchored in the paragraph under the summary).
     kinh_gui: nothing, one addressee, or a list, typed as offices do; in_table: "Kính gửi:" in
     the left cell of a borderless table, the addressees in the right one, as some offices set it.
@@ -121,6 +121,13 @@ def rewrite(
         width = int(top_cell.find(f"{W}tcPr/{W}tcW").get(W + "w")) - 2 * CELL_MARGIN
         left = int(indent.get(W + "left")) if indent is not None else 0
         line = Line(left + round(shift_mm * TWIPS_PER_MM), width - 2 * left, -raise_mm)
+        if shapes == "typed":  # the heading's lines typed too, "______" centred under the text
+            typed = "_" * (9 if column == 0 else 22)
+            rule.addprevious(
+                paragraph(f'<w:pPr><w:spacing w:before="0" w:after="0"/><w:jc w:val="center"/></w:pPr><w:r><w:t>{typed}</w:t></w:r>')
+            )
+            top_cell.remove(rule)
+            continue
         top_cell.remove(rule)
         _space_after(top_cell.findall(W + "p")[-1], SPACE_AFTER)
         target = anchor_cell.find(W + "p")

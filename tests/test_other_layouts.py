@@ -163,3 +163,57 @@ def test_a_line_typed_after_a_break_and_kinh_gui_in_a_table_are_found_and_import
     assert data["kinh_gui"] == (kinh_gui[0] if len(kinh_gui) == 1 else list(kinh_gui))
     report = (tmp_path / "bao-cao.txt").read_text(encoding="utf-8")
     assert "đường kẻ gõ bằng ký tự «___" in report and "bảng ngoài phần đầu" not in report
+
+
+@pytest.mark.parametrize(("indent_mm", "status"), [(55.0, "dat"), (0.0, "loi")], ids=["pushed-to-the-middle", "flush-left"])
+def test_one_addressee_set_by_an_indent_is_judged_where_it_stands(ours: Path, tmp_path: Path, indent_mm: float, status: str) -> None:
+    path = write(ours, tmp_path / "khac.docx", shapes="vml", summary="shape", kinh_gui=ONE)
+    document = docx.Document(str(path))
+    line = next(p for p in document.paragraphs if p.text.startswith("Kính gửi"))
+    line.alignment = docx.enum.text.WD_ALIGN_PARAGRAPH.LEFT
+    line.paragraph_format.left_indent = docx.shared.Mm(indent_mm)
+    document.save(str(path))
+    got, detail = _results(path)[27]
+    assert got == status, detail
+    if status == "loi":
+        assert re.fullmatch(r"«Kính gửi: Sở Xây dựng\.»: căn trái, cần căn giữa \(lệch sang trái \d+,\d mm\)", detail)
+
+
+def test_lines_typed_in_the_heading_are_lines_told_as_typed_and_never_part_of_the_name(ours: Path, tmp_path: Path) -> None:
+    path = write(ours, tmp_path / "khac.docx", shapes="typed", summary="typed", kinh_gui=ONE)
+    results = _results(path)
+    assert [f"{rule}: {detail}" for rule, (status, detail) in results.items() if status == "loi"] == []
+    assert {rule: status for rule, (status, _) in results.items() if status == "canh_bao"} == {
+        5: "canh_bao",
+        10: "canh_bao",
+        26: "canh_bao",
+    }
+    assert results[6] == ("dat", "«ỦY BAN NHÂN DÂN / TỈNH QUẢNG NAM»: đậm, đứng, cỡ 13 pt, căn giữa; không có dòng cơ quan chủ quản")
+    for name in ("Tiêu ngữ", "tên cơ quan", "trích yếu"):
+        assert f"đường kẻ dưới {name}: đường kẻ gõ bằng ký tự «___" in results[26][1]
+    imported = render_cli(["import", str(path), "-o", str(tmp_path / "src"), "--report", str(tmp_path / "bao-cao.txt")])
+    assert imported.exit_code == 0, imported.output
+    data = yaml.safe_load((tmp_path / "src" / "khac.yaml").read_text(encoding="utf-8"))
+    assert data["co_quan"]["ten"] == ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NAM"]
+    report = (tmp_path / "bao-cao.txt").read_text(encoding="utf-8")
+    assert report.count("đường kẻ gõ bằng ký tự") == 3 and "không thuộc phần nào" not in report
+
+
+def test_addressees_typed_without_dashes_under_a_bare_kinh_gui_are_still_the_list(ours: Path, tmp_path: Path) -> None:
+    path = write(ours, tmp_path / "khac.docx", shapes="vml", summary="shape", kinh_gui=SEVERAL)
+    document = docx.Document(str(path))
+    head = next(p for p in document.paragraphs if p.text.startswith("Kính gửi"))
+    for run in head.runs[1:]:
+        run._r.getparent().remove(run._r)
+    head.add_run("")
+    for paragraph in document.paragraphs:
+        if paragraph.text.startswith("- Sở Nội vụ") or paragraph.text.startswith("- Ủy ban"):
+            paragraph.runs[0].text = paragraph.runs[0].text.removeprefix("- ")
+    first = head.insert_paragraph_before("Sở Tài chính;")
+    head._p.addnext(first._p)  # under the head, as the first item
+    document.save(str(path))
+    parts = locate(read_document(docx.Document(str(path))), None)
+    assert [line for line, _ in parts.addressees] == ["Sở Tài chính;", "Sở Nội vụ;", "Ủy ban nhân dân các xã, phường."]
+    assert parts.body[0].norm.startswith("Ngày 22/12/2021")
+    status, detail = _results(path)[27]
+    assert status == "loi" and detail == "3 dòng không bắt đầu bằng «- » (ví dụ «Sở Tài chính;», «Sở Nội vụ;»)"

@@ -51,3 +51,13 @@ def test_reading_a_file_does_not_import_pydantic() -> None:
     code = f"import sys; from tbkl_gen.source.read import read_source; from pathlib import Path; read_source(Path({str(NOTICES / '2021' / 'tbkl-thong-tin-doi-ngoai.yaml')!r})); print('pydantic' in sys.modules)"
     completed = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
     assert completed.stdout.strip() == "False", completed.stderr
+
+
+def test_a_list_of_lines_may_be_written_as_one_line_in_the_schema_as_in_the_tool() -> None:
+    # `kinh_gui: Sở Tài chính` and `ten: VĂN PHÒNG` are read as lists of one; an editor using the
+    # schema must not mark them as wrong.
+    schema = json.loads(render_cli(["schema"]).output)
+    one_or_many = [{"type": "string"}, {"items": {"type": "string"}, "type": "array"}]
+    assert schema["properties"]["kinh_gui"]["anyOf"] == one_or_many
+    assert schema["$defs"]["NguoiKy"]["properties"]["quyen_han"]["anyOf"] == one_or_many
+    assert schema["$defs"]["CoQuan"]["properties"]["ten"]["anyOf"] == [{"type": "string"}, {**one_or_many[1], "minItems": 1}]

@@ -17,6 +17,7 @@ from tbkl_gen.audit.ooxml import MC, WP, WPS, A, O, V, W, css, emu_to_mm, to_twi
 from tbkl_gen.audit.reader import Doc, Para
 from tbkl_gen.audit.text import decimal, quoted
 from tbkl_gen.nd30.format import MM_PER_PT, MOTTO_LINE_TOLERANCE, PAGE_WIDTH, TWIPS_PER_MM, UNDER_TEXT_RATIO
+from tbkl_gen.nd30.grammar import typed_rule
 from tbkl_gen.nd30.text_width import char_width_em
 
 # Times New Roman line height in em: (winAscent 1825 + winDescent 443 + lineGap 87) / 2048.
@@ -117,6 +118,15 @@ def _text_centre_mm(doc: Doc, para: Para, width_mm: float) -> float:
     if para.format.jc == "right":
         return container - right - width_mm / 2
     return left + width_mm / 2
+
+
+def off_centre_mm(doc: Doc, para: Para) -> float:
+    """Return how far the middle of a paragraph's widest line lies from the middle of its column, in mm (right is positive).
+
+    A line set by indents or tabs instead of centring ("Kính gửi: …" pushed right) is found where it stands.
+    """
+    width = _widest_line_mm(doc, [para])
+    return _text_centre_mm(doc, para, width) - _container_width(doc, para) / TWIPS_PER_MM / 2
 
 
 @dataclass(frozen=True)
@@ -448,6 +458,12 @@ def _line_under(doc: Doc, block: list[Para]) -> _HLine | None:
     return min(elsewhere, key=lambda line: line.y or 0.0, default=None)
 
 
+def _typed_under(doc: Doc, last: Para) -> Para | None:
+    """Return the paragraph right under last, in its container, when it is only a typed line ("_____", "-----")."""
+    after = next((p for p in doc.body if p.cell == last.cell and p.order > last.order and not p.empty), None)
+    return after if after is not None and typed_rule(after.text) else None
+
+
 def _typed_width_mm(para: Para) -> float:
     """Return the width of a line typed with characters: the paragraph's last visual line, its end spaces left out."""
     line = _split_chars(_char_widths(para), "\n")[-1]
@@ -479,6 +495,8 @@ def check_line(doc: Doc, block: list[Para], *, own_length: bool, typed: Para | N
         width = _widest_line_mm(doc, block)
         low, high = width * UNDER_TEXT_RATIO[0] - _RATIO_SLACK_MM, width * UNDER_TEXT_RATIO[1] + _RATIO_SLACK_MM
     line = _line_under(doc, block)
+    if line is None and typed is None:
+        typed = _typed_under(doc, block[-1])
     if line is None and typed is not None:
         length = _typed_width_mm(typed)
         found = f"đường kẻ gõ bằng ký tự {quoted(typed.norm, 20)} dài {decimal(length)} mm (chữ rộng {decimal(width)} mm)"

@@ -43,6 +43,8 @@ class NoticeParts:
     summary: list[Para] = field(default_factory=list)
     summary_typed_line: Para | None = None
     """A paragraph holding only "_____" (or "-----") under the summary: its line, typed instead of drawn."""
+    typed_lines: list[Para] = field(default_factory=list)
+    """Paragraphs of "_____" or "-----" in the heading (under the issuing body or the motto): lines typed, not text."""
     addressee_head: Para | None = None
     """The paragraph that starts with "Kính gửi" (ô 9a)."""
     addressees: list[tuple[str, Para]] = field(default_factory=list)
@@ -76,6 +78,9 @@ def locate(doc: Doc, symbol_abbrev: str | None) -> NoticeParts:
         None,
     )
     _locate_issuer(notice, head)
+    if notice.motto is not None:
+        below = [p for p in head if p.cell == notice.motto.cell and p.order > notice.motto.order and not p.empty][:1]
+        notice.typed_lines += [p for p in below if typed_rule(p.text)]
     if notice.title is None:
         _locate_summary_under_number(notice, head)
     _locate_summary_and_body(notice, paras)
@@ -136,6 +141,9 @@ def _locate_issuer(notice: NoticeParts, head: list[Para]) -> None:
         if notice.number is not None and para is notice.number:
             break
         if id(para) in taken or para.empty:
+            continue
+        if typed_rule(para.text):
+            notice.typed_lines.append(para)  # the issuing body's line, typed: not a line of its name
             continue
         issuer.append(para)
     # A parent body line sits above the issuing body and is not bold; a bold line that starts with
@@ -220,9 +228,12 @@ def _locate_addressees(notice: NoticeParts, paras: list[Para], index: int) -> in
     index = ahead + 1
     if lines and not _is_item(lines[0]):
         return index  # one addressee on the head's line
+    bare_head = not lines
     while index < len(paras) and not (lines and lines[-1].endswith(".")):
         para = paras[index]
-        if para.cell is not None or para.empty or not _is_item(para.norm) or _starts_body_text(para):
+        # Items are "- …" lines; under a bare "Kính gửi:" an office may leave the dashes out ("Sở Tài chính;").
+        bare = bare_head and para.norm.endswith((";", ".")) and len(para.norm) <= _ADDRESSEE_MAX
+        if para.cell is not None or para.empty or not (_is_item(para.norm) or bare) or _starts_body_text(para):
             break
         lines = [line for line in (norm(piece) for piece in para.text.split("\n")) if line]
         notice.addressees += [(line, para) for line in lines]
@@ -244,6 +255,10 @@ def _addressees_in_table(notice: NoticeParts, paras: list[Para], head: Para, ind
         if para is not head and para.order > head.order:
             notice.addressees += [(line, para) for line in (norm(piece) for piece in para.text.split("\n")) if line]
     return table[-1].order + 1
+
+
+# The longest line taken as an addressee under a bare "Kính gửi:" when it has no dash: longer is a sentence.
+_ADDRESSEE_MAX = 150
 
 
 def _is_item(text: str) -> bool:

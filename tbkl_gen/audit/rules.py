@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tbkl_gen.audit.geometry import check_line
+from tbkl_gen.audit.geometry import check_line, off_centre_mm
 from tbkl_gen.audit.locate import ITEM_LABEL, NoticeParts, locate
 from tbkl_gen.audit.ooxml import W
 from tbkl_gen.audit.reader import THEME_COLOR_SLOTS, Doc, Para, own_runs, read_document
@@ -249,7 +249,9 @@ def _rule_05_motto(n: NoticeParts) -> tuple[str, str]:
     problems += _findings(_checks(para, _check_bold(para, True), _check_sizes(para, nd30.MOTTO_SIZES)))
     line = check_line(n.doc, [para], own_length=True)
     problems += [f"đường kẻ dưới Tiêu ngữ: {p}" for p in line.length]
-    return _result(problems, f"{quoted(para.text)}: {_describe(para)}; đường kẻ: {line.found}")
+    return _result(
+        problems, f"{quoted(para.text)}: {_describe(para)}; đường kẻ: {line.found}", [f"đường kẻ dưới Tiêu ngữ: {w}" for w in line.typed]
+    )
 
 
 def _directly_after(doc: Doc, first: Para, second: Para) -> bool:
@@ -617,6 +619,10 @@ def _rule_17_recipient_lines(n: NoticeParts) -> tuple[str, str]:
     return _result(problems, f"{len(n.recipients)} dòng nơi nhận cỡ 11 pt, dòng cuối {quoted(last)}")
 
 
+# A "Kính gửi" line set by indents rather than centred is taken as centred this close to the middle.
+_ADDRESSEE_CENTRE_MM = 10.0
+
+
 def _rule_27_addressees(n: NoticeParts) -> tuple[str, str]:
     head = n.addressee_head
     if head is None:
@@ -637,7 +643,10 @@ def _rule_27_addressees(n: NoticeParts) -> tuple[str, str]:
         problems.append("không có nơi nhận nào sau «Kính gửi:»")
     elif len(lines) == 1 and not lines[0].startswith(("-", "–")):
         if n.addressees[0][1] is head and head.cell is None:  # on the line of "Kính gửi:", not beside it in a table
-            findings += _checks(head, _check_centred(head))
+            shift = off_centre_mm(n.doc, head)
+            if _check_centred(head) and abs(shift) > _ADDRESSEE_CENTRE_MM:  # centred, or set in the middle by indents
+                side = "trái" if shift < 0 else "phải"
+                findings += _checks(head, f"{_check_centred(head)} (lệch sang {side} {decimal(abs(shift))} mm)")
         shown = f"một nơi nhận cùng dòng: {quoted(head.text)}"
     else:
         for index, (text, para) in enumerate(n.addressees):

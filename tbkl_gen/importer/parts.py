@@ -335,7 +335,12 @@ class _Reader:
         return "\n".join(lines) + "\n" if len(lines) > 1 else "".join(lines)
 
     def _typed_line(self) -> None:
-        """Leave out a line typed with "_" under the summary: the template draws the summary's line."""
+        """Leave out the lines typed with "_" or "-" under the summary and in the heading: the template draws them."""
+        for para in self.parts.typed_lines:
+            self.use(para)
+            self.report.add(
+                CORRECTION, self.where(para), f"đường kẻ gõ bằng ký tự «{_short(para.norm, 20)}» ở phần đầu: bỏ, mẫu tự vẽ đường kẻ"
+            )
         para = self.parts.summary_typed_line
         if para is not None:
             self.use(para)

@@ -65,6 +65,18 @@ def _kind_schema(kind: Kind) -> dict[str, Any]:
             properties[key.name] = {"description": key.spec.doc, **key.spec.json_schema}
         elif key.spec.digits_as_text:
             properties[key.name] = {**properties[key.name], "anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}
+    # A list of lines may be written as one line (`kinh_gui: Sở Tài chính`, `ten: VĂN PHÒNG`): the
+    # schema says so, or an editor would mark as wrong what the tool reads.
+    for cls in declaration.classes_under(kind.model):
+        node = properties if cls is kind.model else schema.get("$defs", {}).get(cls.__name__, {}).get("properties", {})
+        for key in declaration.declared(cls):
+            if key.spec.lines and not key.source_only and key.name in node:
+                listed = {k: v for k, v in node[key.name].items() if k not in ("description", "title")}
+                node[key.name] = {
+                    "description": key.spec.doc,
+                    "title": node[key.name].get("title", key.name),
+                    "anyOf": [{"type": "string"}, listed],
+                }
     # Office defaults may supply any key, so a source in a workspace may omit "required" ones.
     schema.pop("required", None)
     schema.pop("title", None)
