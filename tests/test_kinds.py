@@ -471,3 +471,17 @@ def test_text_and_diff_read_a_letter_and_an_invitation_as_any_notice(rendered_ex
         assert ("V/v triển khai" in text.output) if kind == "cong_van" else ("GIẤY MỜI" in text.output)
         same = render_cli(["diff", str(source), str(rendered)])
         assert same.exit_code == 0 and same.output == "", same.output
+
+
+def test_an_invitation_titled_with_a_word_more_is_still_an_invitation_and_the_report_says_so(tmp_path: Path) -> None:
+    original = tmp_path / "gm.docx"
+    giay_moi(original, "a")
+    document = docx.Document(str(original))
+    title = next(p for p in document.paragraphs if p.text == "GIẤY MỜI")
+    title.runs[0].text = "GIẤY MỜI HỌP"
+    document.save(str(original))
+    assert _kind_of(original) == "giay_moi"
+    result = render_cli(["import", str(original), "-o", str(tmp_path / "src"), "--report", str(tmp_path / "r.txt")])
+    assert result.exit_code == 0, result.output
+    assert "tên loại «GIẤY MỜI HỌP» in thành «GIẤY MỜI»" in (tmp_path / "r.txt").read_text(encoding="utf-8")
+    assert yaml.safe_load((tmp_path / "src" / "gm.yaml").read_text(encoding="utf-8"))["loai"] == "giay_moi"

@@ -68,6 +68,9 @@ def locate(doc: Doc, symbol_abbrev: str | None) -> NoticeParts:
     notice.title = next((p for p in paras if fold(p.text) in titles), None)
     if notice.title is not None:
         notice.kind = titles[fold(notice.title.text)]
+    else:
+        notice.title, kind = _title_with_more(paras[:MAX_HEAD_PARAGRAPHS], titles)
+        notice.kind = kind or notice.kind
     head_end = notice.title.order if notice.title else len(paras)
     head = paras[:head_end]
     notice.national = next((p for p in head if fold(p.text) == fold(NATIONAL_NAME)), None)
@@ -85,6 +88,24 @@ def locate(doc: Doc, symbol_abbrev: str | None) -> NoticeParts:
         _locate_summary_under_number(notice, head)
     _locate_summary_and_body(notice, paras)
     return notice
+
+
+MAX_HEAD_PARAGRAPHS = 40
+"""Where a title typed with more words is looked for: the header and the title, not the body."""
+MAX_TITLE_EXTRA_WORDS = 2
+
+
+def _title_with_more(paras: list[Para], titles: dict[str, Kind]) -> tuple[Para | None, Kind | None]:
+    """Find a type's name typed with a word or two more on its line, in capitals ("GIẤY MỜI HỌP")."""
+    for para in paras:
+        if para.cell is not None or not is_upper(para.norm):
+            continue
+        folded = fold(para.text)
+        for key, kind in titles.items():
+            extra = len(para.norm.split()) - len(kind.document_type.title.split())
+            if folded.startswith(key) and 0 < extra <= MAX_TITLE_EXTRA_WORDS:
+                return para, kind
+    return None, None
 
 
 def _locate_summary_under_number(notice: NoticeParts, head: list[Para]) -> None:

@@ -285,7 +285,7 @@ def _rule_07_number(n: NoticeParts) -> tuple[str, str]:
     problems = []
     match = grammar.NUMBER_LINE.match(text)
     if match is None:
-        problems.append(f"{quoted(text)}: không có dạng «Số: 05/TB-UBND»")
+        problems.append(f"{quoted(text)}: không có dạng «Số: 05/{n.kind.document_type.symbol('UBND')}»")
     else:
         number, symbol = match.group("num"), match.group("sym")
         if number and not grammar.PRINTED_NUMBER_SHAPE.match(number):

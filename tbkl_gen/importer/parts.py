@@ -173,6 +173,9 @@ class _Reader:
         if urgency:
             data["do_khan"] = urgency
         self.use(parts.national, parts.motto, parts.title)
+        name = parts.kind.document_type.title
+        if parts.title is not None and parts.title.norm != name:
+            self.report.add(CORRECTION, self.where(parts.title), f"tên loại «{parts.title.norm}» in thành «{name}»")
         summary = self._summary()
         if summary or parts.kind.summary_required:
             data["trich_yeu"] = summary
@@ -213,7 +216,7 @@ class _Reader:
         number: str | None = None
         symbol: str | None = None
         if para is None:
-            self.report.add(WARNING, "phần đầu", "không tìm thấy dòng «Số: …/TB-…»")
+            self.report.add(WARNING, "phần đầu", f"không tìm thấy dòng «Số: …/{self.parts.kind.document_type.symbol('…')}»")
         else:
             self.use(para)
             match = _NUMBER.match(para.norm)
