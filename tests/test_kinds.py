@@ -94,6 +94,7 @@ def _closing(document: Any, recipients: tuple[str, ...], authority: tuple[str, .
     if not two_rows:
         name_cell.add_paragraph()
     _bold(name_cell.paragraphs[0] if two_rows else name_cell.add_paragraph(), name)
+    document.add_paragraph()  # Word always keeps a paragraph after a table that ends the document
 
 
 LETTER_BODY = (
@@ -485,3 +486,32 @@ def test_an_invitation_titled_with_a_word_more_is_still_an_invitation_and_the_re
     assert result.exit_code == 0, result.output
     assert "tên loại «GIẤY MỜI HỌP» in thành «GIẤY MỜI»" in (tmp_path / "r.txt").read_text(encoding="utf-8")
     assert yaml.safe_load((tmp_path / "src" / "gm.yaml").read_text(encoding="utf-8"))["loai"] == "giay_moi"
+
+
+@pytest.mark.parametrize(
+    ("kind", "write", "variant"), [("cong_van", cong_van, "b"), ("giay_moi", giay_moi, "a")], ids=["cong_van", "giay_moi"]
+)
+def test_an_old_doc_file_of_each_kind_imports_as_its_kind(libreoffice: str, kind: str, write: Any, variant: str, tmp_path: Path) -> None:
+    import subprocess
+
+    original = tmp_path / f"{kind}.docx"
+    write(original, variant)
+    profile = tmp_path / "profile"
+    converted = [
+        libreoffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--convert-to",
+        "doc",
+        "--outdir",
+        str(tmp_path / "doc"),
+    ]
+    subprocess.run([*converted, str(original)], capture_output=True, timeout=180, check=True)
+    imported = render_cli(["import", str(tmp_path / "doc" / f"{kind}.doc"), "-o", str(tmp_path / "src")])
+    assert imported.exit_code == 0, imported.output
+    source = tmp_path / "src" / f"{kind.replace('_', '-')}.yaml"
+    assert yaml.safe_load(source.read_text(encoding="utf-8"))["loai"] == kind
+    assert render_cli(["render", str(source), "-o", str(tmp_path / "out")]).exit_code == 0
+    again = tmp_path / "out" / f"{source.stem}.docx"
+    assert _kind_of(again) == kind and _kept(original, again) >= 0.9
+    assert render_cli(["check", "--docx", str(again)]).exit_code == 0
