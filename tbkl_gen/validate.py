@@ -26,7 +26,15 @@ from tbkl_gen.notice.model import BLOCK_CLASSES, Notice
 from tbkl_gen.nd30 import authority as signing
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.document_types import DocumentType
-from tbkl_gen.nd30.format import ADDRESSEE_HEAD, END_MARK, END_MARK_NOT_AFTER, PRINTED_ISSUER_SIZE
+from tbkl_gen.nd30.format import (
+    ADDRESSEE_HEAD,
+    ARCHIVE_PREFIX,
+    ARCHIVE_WORD,
+    END_MARK,
+    END_MARK_NOT_AFTER,
+    PRINTED_ISSUER_SIZE,
+    RECIPIENTS_HEAD,
+)
 from tbkl_gen.nd30.grammar import (
     ADDRESSEE_LINE,
     addressee,
@@ -141,13 +149,11 @@ class _Checker:
     def check_number(self) -> None:
         number = self.notice.so
         if number is not None and number.strip() and not NUMBER_SHAPE.match(number.strip()):
-            self.error(("so",), f"số “{shown(number)}” không đúng dạng", _number_hint(number.strip()), "number")
+            self.error(("so",), f"số “{shown(number)}” không đúng dạng", _number_hint(number.strip(), self.kind.document_type), "number")
         symbol = self.notice.symbol
         if not symbol_shape(self.kind.document_type).match(symbol):
             if self.notice.ky_hieu:
-                self.error(
-                    ("ky_hieu",), f"ký hiệu “{shown(symbol)}” không đúng dạng", _symbol_hint(symbol, self.kind.document_type), "symbol"
-                )
+                self.error(("ky_hieu",), f"ký hiệu “{shown(symbol)}” không đúng dạng", _symbol_hint(symbol, self.kind), "symbol")
             else:
                 self.error(
                     ("co_quan", "viet_tat"),
@@ -307,7 +313,7 @@ class _Checker:
                 self.error(path, "dòng “Lưu” không nằm trong noi_nhan", "ghi vào khóa luu, ví dụ luu: VT, KGVX", "archive")
                 continue
             if stripped.lower().rstrip(":").strip() == "nơi nhận":
-                self.warn(path, "không gõ “Nơi nhận:”", "công cụ tự in dòng “Nơi nhận:”; xóa mục này", "punctuation")
+                self.warn(path, f"không gõ “{RECIPIENTS_HEAD}”", f"công cụ tự in dòng “{RECIPIENTS_HEAD}”; xóa mục này", "punctuation")
                 continue
             if stripped.startswith(("-", "–", "+", "•")):
                 self.warn(path, f"không gõ “{stripped[0]}” đầu dòng nơi nhận", "công cụ tự thêm dấu “-”", "punctuation")
@@ -328,10 +334,10 @@ class _Checker:
         path = ("luu",)
         text = " ".join(luu.split())
         if text.startswith(("-", "–")):
-            self.warn(path, "không gõ “-” đầu dòng lưu", "công cụ tự thêm “- Lưu:”", "punctuation")
+            self.warn(path, "không gõ “-” đầu dòng lưu", f"công cụ tự thêm “{ARCHIVE_PREFIX.strip()}”", "punctuation")
             text = text.lstrip("-– ")
         if re.match(r"^lưu\s*:?", text, re.IGNORECASE):
-            self.warn(path, "không gõ chữ “Lưu:”", "công cụ tự thêm “Lưu:”; viết luu: VT, KGVX", "punctuation")
+            self.warn(path, f"không gõ chữ “{ARCHIVE_WORD}”", f"công cụ tự thêm “{ARCHIVE_WORD}”; viết luu: VT, KGVX", "punctuation")
             text = re.sub(r"^lưu\s*:?\s*", "", text, flags=re.IGNORECASE)
         if text.endswith((";", ".", ",")):
             self.warn(path, f"không gõ “{text[-1]}” cuối dòng lưu", "công cụ tự thêm “.”", "punctuation")
@@ -598,11 +604,11 @@ def shown(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _number_hint(number: str) -> str:
+def _number_hint(number: str, kind: DocumentType) -> str:
     if len(number) > 12:
         return "số văn bản có nhiều nhất 6 chữ số"
     if "/" in number:
-        return "chỉ ghi số ở so; ký hiệu (như TB-UBND) ghi ở ky_hieu hoặc để công cụ tự tạo"
+        return f"chỉ ghi số ở so; ký hiệu (như {kind.symbol('UBND')}) ghi ở ky_hieu hoặc để công cụ tự tạo"
     if number.isdecimal():
         value = int(number)
         if value == 0:
@@ -614,17 +620,18 @@ def _number_hint(number: str) -> str:
     return "số là chữ số Ả Rập từ 01; để trống (so:) khi là dự thảo chưa có số"
 
 
-def _symbol_hint(symbol: str, kind: DocumentType) -> str:
+def _symbol_hint(symbol: str, of: Kind) -> str:
+    kind = of.document_type
     if symbol.startswith("/"):
         return f"không gõ “/”: công cụ tự thêm; viết ky_hieu: {symbol.lstrip('/')}"
     fixed = re.sub(r"\s*-\s*", "-", vn.upper(symbol).strip())
     if not kind.code:
         if symbol_shape(kind).match(fixed):
             return f"viết ky_hieu: {fixed}"
-        return f"ký hiệu của {kind.name.lower()} là chữ viết tắt in hoa của cơ quan và đơn vị soạn thảo, nối bằng “-”: UBND-KGVX"
+        return f"ký hiệu của {of.name.lower()} là chữ viết tắt in hoa của cơ quan và đơn vị soạn thảo, nối bằng “-”: UBND-KGVX"
     if not fixed.startswith(kind.code + "-"):
         example = kind.symbol("UBND")
-        return f"ký hiệu của {kind.name.lower()} bắt đầu bằng “{kind.code}-”, ví dụ {example}; hoặc bỏ ky_hieu để công cụ tự tạo"
+        return f"ký hiệu của {of.name.lower()} bắt đầu bằng “{kind.code}-”, ví dụ {example}; hoặc bỏ ky_hieu để công cụ tự tạo"
     if symbol_shape(kind).match(fixed):
         return f"viết ky_hieu: {fixed}"
     return f"ký hiệu là {kind.code}- và chữ viết tắt in hoa của cơ quan, nối bằng “-”, không có khoảng trắng"

@@ -291,6 +291,10 @@ def _read_part(path: Path, package: zipfile.ZipFile, info: zipfile.ZipInfo, budg
     return blob
 
 
+_TOO_DEEP = f"lồng sâu hơn {MAX_XML_DEPTH} cấp"
+_TOO_MANY_ELEMENTS = f"vượt giới hạn {MAX_XML_ELEMENTS:,} phần tử XML của một tệp Word".replace(",", ".")
+
+
 class _Refused(Exception):
     """Raised inside the XML parser by a handler, to stop it at once."""
 
@@ -320,29 +324,44 @@ def check_xml(path: Path, name: str, blob: bytes, budget: _Budget | None = None)
         raise WordFileRefused(path, f"phần “{_shown(name)}” rỗng, không phải XML")
     parser = expat.ParserCreate("UTF-8", " ")  # namespace processing on: an unbound prefix is an error
     parser.ordered_attributes = True  # a list is cheaper to build than a dict, and nothing reads it
-    parser.buffer_text = True  # text between two tags comes in few calls
     depth = 0
-    text_bytes = 0  # of the text since the last tag, as lxml counts it (UTF-8)
 
     def start(tag: str, attributes: list[str]) -> None:
-        nonlocal depth, text_bytes
+        nonlocal depth
         depth += 1
-        text_bytes = 0
         if depth > MAX_XML_DEPTH:
-            raise _Refused(f"lồng sâu hơn {MAX_XML_DEPTH} cấp")
+            raise _Refused(_TOO_DEEP)
         budget.elements -= 1
         if budget.elements < 0:
-            raise _Refused(f"vượt giới hạn {_number(MAX_XML_ELEMENTS)} phần tử XML của một tệp Word")
-        for value in attributes[1::2]:
-            if len(value) * 4 > MAX_ATTRIBUTE_BYTES and len(value.encode("utf-8")) > MAX_ATTRIBUTE_BYTES:
+            raise _Refused(_TOO_MANY_ELEMENTS)
+
+    def end(tag: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    # Only a part larger than a limit can hold a text or an attribute past it. A notice's parts are
+    # smaller, and are read without the cost of these handlers.
+    text_bytes = 0  # of the text since the last tag, as lxml counts it (UTF-8)
+
+    def start_large(tag: str, attributes: list[str]) -> None:
+        nonlocal depth, text_bytes
+        text_bytes = 0
+        depth += 1  # as start does (a call more for each element costs a tenth of the time of a large part)
+        if depth > MAX_XML_DEPTH:
+            raise _Refused(_TOO_DEEP)
+        budget.elements -= 1
+        if budget.elements < 0:
+            raise _Refused(_TOO_MANY_ELEMENTS)
+        if attributes and max(map(len, attributes)) * 4 > MAX_ATTRIBUTE_BYTES:  # one call in C for most elements
+            if max(len(value.encode("utf-8")) for value in attributes) > MAX_ATTRIBUTE_BYTES:
                 raise _Refused(
                     f"có một thuộc tính XML dài hơn {_number(MAX_ATTRIBUTE_BYTES)} byte, quá giới hạn của một thuộc tính trong tệp Word"
                 )
 
-    def end(tag: str) -> None:
+    def end_large(tag: str) -> None:
         nonlocal depth, text_bytes
-        depth -= 1
         text_bytes = 0
+        depth -= 1
 
     def text(data: str) -> None:
         nonlocal text_bytes
@@ -353,9 +372,12 @@ def check_xml(path: Path, name: str, blob: bytes, budget: _Budget | None = None)
     def doctype(*_: Any) -> None:
         raise _Refused("có khai báo DOCTYPE (DTD, thực thể); tệp Word không bao giờ có, và đó là cách của bom thực thể")
 
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
+    large = len(blob) > MAX_ATTRIBUTE_BYTES
+    parser.StartElementHandler = start_large if large else start
+    parser.EndElementHandler = end_large if large else end
+    if len(blob) > MAX_TEXT_BYTES:
+        parser.buffer_text = True  # text between two tags comes in few calls
+        parser.CharacterDataHandler = text
     parser.StartDoctypeDeclHandler = doctype
     try:
         parser.Parse(blob, True)

@@ -53,15 +53,26 @@ def render_with(tmp_path: Path, payload: str):  # noqa: ANN201
 
 # --- values a template builds: before the fix, the first ones held 23 GB and never ended ---------
 
+
+def _doubled(start: str, operator: str, times: int, body: str) -> str:
+    """Return loops that make a of start (s: 10,000 letters), then b = a OP a, c = b OP b, … times,
+    around body, where LAST stands for the last of them."""
+    names = "abcdefghknp"
+    loops = ["{% for s in ['a' * 10000] %}", f"{{% for a in {start} %}}"]
+    loops += [f"{{% for {n} in [{p} {operator} {p}] %}}" for p, n in zip(names[:times], names[1 : times + 1], strict=True)]
+    return "".join(loops) + body.replace("LAST", names[times]) + "{% endfor %}" * len(loops)
+
+
 BOMBS = {
     "nested-list-repeat": ("{{ [['a'*10000]*10000]*10000 }}", "phép tính “*” cho kết quả quá lớn"),
     "nested-tuple-repeat": ("{{ (('a'*10000,)*10000,)*10000 }}", "phép tính “*” cho kết quả quá lớn"),
     "escaped-nested-list": ("{{ ([['a'*10000]*10000]*10000)|e }}", "phép tính “*” cho kết quả quá lớn"),
     "compared-nested-lists": ("{{ [['a'*10000]*10000]*10000 == [['a'*10000]*10000]*10000 }}", "phép tính “*” cho kết quả quá lớn"),
     "list-of-long-strings": ("{{ ['a'*10000]*10000 }}", "phép tính “*” cho kết quả quá lớn"),
-    "lists-added": ("{{ " + " + ".join(["[" + ", ".join(["'a'*10000"] * 400) + "]"] * 3) + " }}", "phép tính “+” cho kết quả quá lớn"),
-    "list-written-out": ("{{ [" + ", ".join(["('a'*10000 + 'a'*10000)"] * 501) + "] }}", "danh sách trong mẫu quá lớn"),
-    "joined": ("{{ " + " ~ ".join(["('a'*10000)"] * 1001) + " }}", "phép “~” cho kết quả quá lớn"),
+    # A tag holds at most 500 characters: the values below are doubled up by loops, each a tag.
+    "lists-added": (_doubled("[[s, s, s, s, s, s, s, s, s, s]]", "+", 7, "{{ LAST }}"), "phép tính “+” cho kết quả quá lớn"),
+    "list-written-out": (_doubled("[[s, s, s, s, s, s, s, s, s, s]]", "+", 6, "{{ [LAST, LAST] }}"), "danh sách trong mẫu quá lớn"),
+    "joined": (_doubled("[s]", "~", 9, "{{ LAST ~ LAST ~ LAST }}"), "phép “~” cho kết quả quá lớn"),
 }
 
 

@@ -121,16 +121,16 @@ BAD_DRAFTER = {
     ),
     "no copies": (
         {"so_ban": Raw('"0"')},
-        "so_ban: số lượng bản “0” không đúng dạng (viết bằng chữ số, từ 1 đến 9999, ví dụ so_ban: 300)",
+        "so_ban: số lượng bản “0” không đúng dạng (viết bằng chữ số, từ 1 đến 9999, chỉ số dưới 10 có số 0 đứng trước, ví dụ so_ban: 300)",
     ),
     "too many copies": (
         {"so_ban": Raw("12000")},
-        "so_ban: số lượng bản “12000” không đúng dạng (viết bằng chữ số, từ 1 đến 9999, ví dụ so_ban: 300)",
+        "so_ban: số lượng bản “12000” không đúng dạng (viết bằng chữ số, từ 1 đến 9999, chỉ số dưới 10 có số 0 đứng trước, "
+        "ví dụ so_ban: 300)",
     ),
     "the drafter written twice": (
         {"luu": "VT, KGVX (Thập)", "nguoi_soan": "Thập"},
-        "nguoi_soan: dòng lưu in ra “VT, KGVX (Thập), Thập” không đúng dạng “VT, <đơn vị soạn thảo>[, <người soạn thảo>]"
-        "[ <số bản>]” (dòng luu đã có người soạn thảo hoặc số bản: chỉ ghi đơn vị ở luu, người soạn thảo ở nguoi_soan, "
+        "nguoi_soan: dòng luu “VT, KGVX (Thập)” đã ghi người soạn thảo (chỉ ghi đơn vị ở luu, người soạn thảo ở nguoi_soan, "
         "số bản ở so_ban)",
     ),
 }

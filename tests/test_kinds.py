@@ -300,7 +300,7 @@ def test_an_unknown_kind_is_named_with_the_kinds_there_are(tmp_path: Path) -> No
 
 # --- a fourth kind, in one module -----------------------------------------------------------------------
 
-TO_TRINH = DocumentType(code="TTr", title="TỜ TRÌNH", name="Tờ trình")
+TO_TRINH = DocumentType(code="TTr", title="TỜ TRÌNH")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -321,7 +321,7 @@ def _proposal_body(proposal: Any) -> tuple[Any, ...]:
     return (*(f"*{basis}*" for basis in proposal.can_cu), *proposal.noi_dung)
 
 
-FOURTH = Kind(key="to_trinh", model=ToTrinh, body=_proposal_body)
+FOURTH = Kind(key="to_trinh", name="Tờ trình", model=ToTrinh, body=_proposal_body)
 
 
 @pytest.fixture

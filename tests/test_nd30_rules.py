@@ -7,7 +7,11 @@ Word's known quirks.
 
 from __future__ import annotations
 
+import ast
+import importlib
 import json
+import pkgutil
+import re
 import sys
 from pathlib import Path
 
@@ -135,28 +139,98 @@ def test_a_variant_the_decree_allows_passes_check_render_and_the_audit(tmp_path:
     assert audited.output.splitlines()[-1] == f"Tổng cộng: {shown}"
 
 
+def _nd30_values() -> tuple[set[str], list[tuple[str, tuple[str, ...]]]]:
+    """Return the decree's words and grammar pieces, and its lists of words, as tbkl_gen/nd30 declares them.
+
+    Every public string of the nd30 modules that is not plain lower-case prose (a phrase such as
+    "thay mặt" is a word of the language, not of the decree), and every tuple of strings of two or
+    more characters (the authority prefixes, the title lists, the colours that print black).
+    """
+    import types
+    from dataclasses import fields, is_dataclass
+
+    from tbkl_gen import nd30
+
+    modules = [importlib.import_module(f"tbkl_gen.nd30.{info.name}") for info in pkgutil.iter_modules(nd30.__path__)]
+    words: set[str] = set()
+    lists: list[tuple[str, tuple[str, ...]]] = []
+    for module in modules:
+        for name, value in vars(module).items():
+            if name.startswith("_") or isinstance(value, types.ModuleType):
+                continue
+            if isinstance(value, tuple) and value and all(isinstance(v, str) and len(v.strip()) >= 2 for v in value):
+                lists.append((f"{module.__name__}.{name}", tuple(v.strip() for v in value)))
+                continue
+            pending = [value]
+            while pending:
+                item = pending.pop()
+                if isinstance(item, str):
+                    text = item.strip().removeprefix("- ")
+                    if len(text) >= 3 and not text.islower():
+                        words.add(text)
+                elif isinstance(item, (tuple, list, frozenset, set)):
+                    pending.extend(item)
+                elif isinstance(item, dict):
+                    pending.extend(item.values())
+                elif is_dataclass(item) and not isinstance(item, type):
+                    pending.extend(getattr(item, f.name) for f in fields(item))
+                    pending.append(item.symbol(""))  # "TB-": the start of every symbol of the type
+    listed = {word for _, items in lists for word in items}
+    prefixes = importlib.import_module("tbkl_gen.nd30.authority").PREFIXES
+    words.add("|".join(p.removesuffix(".") for p in prefixes))  # the prefix alternation of a pattern
+    return words - listed, lists
+
+
+def _literals(path: Path) -> list[tuple[int, str]]:
+    """Return (line, text) of every string literal of a Python file but its documentation, f-string parts included.
+
+    Documentation is a string standing alone as a statement: a docstring, or the note under a field.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)}
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
+
+
+def _collections(path: Path) -> list[tuple[int, set[str]]]:
+    """Return (line, strings) of every tuple, list and set literal of a Python file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        (node.lineno, {e.value.strip() for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)})
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set))
+    ]
+
+
 def test_the_decree_is_written_once_in_nd30() -> None:
-    """The wording, font and grammars of the decree appear as literals only in tbkl_gen/nd30."""
-    import ast
+    """The decree's wording, font, grammars and lists appear only in tbkl_gen/nd30; everything else reads them there.
 
-    from tbkl_gen.nd30 import format as nd30
-
-    once = (nd30.NATIONAL_NAME, nd30.MOTTO, nd30.FONT, "TM|KT|TL|TUQ|Q", "Lưu: VT", "0[1-9]|[1-9]", "TB-[A-Z")
+    The searched literals are nd30's own values (not a list typed here): a string found inside
+    another literal, a list of which two items are found in one literal list, and two authority
+    prefixes listed in one text ("TL., KT.") are each a copy.
+    """
+    words, lists = _nd30_values()
+    assert {"./.", "Nơi nhận:", "Lưu:", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Times New Roman", "THÔNG BÁO", "TB-"} <= words
+    assert {name.rsplit(".", 1)[1] for name, _ in lists} >= {"PREFIXES", "INDIVIDUAL_TITLES", "COLLECTIVE_NAMES", "BLACK"}
+    found = {word: re.compile(r"(?<![\w.])" + re.escape(word) + (r"(?!\w)" if word[-1].isalnum() else "")) for word in words}
+    prefixes = importlib.import_module("tbkl_gen.nd30.authority").PREFIXES
+    one = "|".join(re.escape(p) for p in prefixes)
+    enumeration = re.compile(rf"(?<![\w.])(?:{one})(?:,| hoặc| và| rồi|;)\s*(?:{one})(?!\w)")
     sources = [*(ROOT / "tbkl_gen").rglob("*.py"), ROOT / "templates" / "build_templates.py"]
     copies = []
     for path in sources:
         if path.parent.name == "nd30":
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {
-            id(node.body[0].value)
-            for node in ast.walk(tree)
-            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and ast.get_docstring(node) is not None
-        }
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
-                copies += [f"{path.relative_to(ROOT)}:{node.lineno}: {fact}" for fact in once if fact in node.value]
-    assert copies == []
+        where = path.relative_to(ROOT)
+        for line, text in _literals(path):
+            copies += [f"{where}:{line}: {word}" for word, pattern in found.items() if pattern.search(text)]
+            copies += [f"{where}:{line}: prefixes listed by hand" for _ in enumeration.finditer(text)]
+        for line, items in _collections(path):
+            copies += [f"{where}:{line}: {name}" for name, listed in lists if len(items & set(listed)) >= 2]
+    assert copies == [], "\n".join(copies)
 
 
 def test_every_value_we_print_is_inside_the_range_the_decree_gives() -> None:

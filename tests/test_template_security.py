@@ -301,9 +301,13 @@ def test_a_template_with_thousands_of_tags_is_refused_before_jinja_compiles_it(t
 
 
 def test_a_slow_template_is_stopped_after_ten_seconds(tmp_path: Path) -> None:
-    # 900,000 steps stay under the loop limit, and each copies 2 MB: only the clock can stop it.
-    big = "".join(random.Random(7).choices(string.ascii_letters, k=2_000_000))
-    slow = "{% for a in range(1000) %}{% for b in range(900) %}{% if '" + big + "' ~ trich_yeu == so %}{% endif %}{% endfor %}{% endfor %}"
+    # 900,000 steps stay under the loop limit, and each copies 2.5 MB: only the clock can stop it.
+    # (The 2.5 MB string is doubled up from 10,000 characters: a tag holds at most 500.)
+    doubled = "".join(f"{{% for {n} in [{p} ~ {p}] %}}" for p, n in zip("bcdefghk", "cdefghkm", strict=True))
+    slow = (
+        "{% for a in ['abcdefgh' * 1250] %}{% for b in [a] %}" + doubled + "{% for x in range(1000) %}{% for y in range(900) %}"
+        "{% if m ~ trich_yeu == so %}{% endif %}" + "{% endfor %}" * 12
+    )
     template = hostile(tmp_path / "evil.docx", slow)
     started = time.monotonic()
     result = render_cli(["render", str(SEED), "-o", str(tmp_path / "out"), "--template", str(template)])

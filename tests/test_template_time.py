@@ -4,12 +4,14 @@ The sandbox (tbkl_gen/word/render.py) reads the clock in every operation a templ
 costly (each loop step, "+", "*", "~", "%", each comparison, filter and test, each list it
 writes), and bounds the size of what each operation makes, so that no single operation takes
 long. Each template here runs in `python -m tbkl_gen render` in a child process; before these
-checks some of them ran for hours. A child still running after CHILD_TIMEOUT seconds fails the
+checks some of them ran for hours (and some took hours to be read, before anything rendered: a
+tag is now at most MAX_TAG_CHARS characters and MAX_TAG_NODES names and operations). A child still running after CHILD_TIMEOUT seconds fails the
 test (the oracle is generous: the limit is MAX_SECONDS, the whole command ends well before).
 """
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ import pytest
 import hostile_docx
 from conftest import NOTICES
 from test_template_security import hostile
-from tbkl_gen.word.render import MAX_SECONDS
+from tbkl_gen.word.render import MAX_SECONDS, MAX_TAG_CHARS, MAX_TAG_NODES
 
 SEED = NOTICES / "2021" / "tbkl-thong-tin-doi-ngoai.yaml"
 CHILD_TIMEOUT = 60
@@ -35,8 +37,15 @@ def nested(heads: list[str], body: str) -> str:
 # 5 million at the ninth level, where one "+" copies and weighs millions of items.
 DOUBLING = [f"{name} in [{previous} + {previous}]" for previous, name in zip("abcdefgh", "bcdefghk", strict=True)]
 LETTERS = "[[noi_nhan[0][0]] * 5000]"
-# A 4,000-bit number: printed in 1,200 digits, though it is one item of a list.
-HUGE_NUMBER = "(((((2**63 * 2**63) * (2**63 * 2**63)) * ((2**63 * 2**63) * (2**63 * 2**63))) * 2**60) * 2**60)"
+# A 4,000-bit number, squared up by loops: printed in 1,200 digits, though it is one item of a list.
+SQUARING = ["n1 in [2**63 * 2**63]", "n2 in [n1 * n1]", "n3 in [n2 * n2]", "n4 in [n3 * n3]", "n5 in [n4 * n4]"]
+
+
+def sums(count: int, terms: int) -> str:
+    """Return count tags each adding terms random digits: `{{ 3+9+8+… }}` (jinja took hours to compile 1,900 of 240)."""
+    digits = random.Random(3)
+    return "".join("{{ " + "+".join(str(digits.randint(0, 9)) for _ in range(terms)) + " }}" for _ in range(count))
+
 
 TEMPLATES = {
     "list-doubled-by-plus": (
@@ -67,7 +76,7 @@ TEMPLATES = {
         TOO_SLOW,
     ),
     "huge-numbers-printed": (
-        nested([f"a in [[{HUGE_NUMBER}] * 5000]", *DOUBLING], "{{ k }}"),
+        nested([*SQUARING, "a in [[n5] * 5000]", *DOUBLING], "{{ k }}"),
         "phần thân: phép tính “*” cho kết quả quá lớn",
     ),
     "loops-nested-five-deep": (
@@ -84,6 +93,9 @@ TEMPLATES = {
     "batch-sum-map-list": ("{{ noi_nhan|batch(2)|map('list')|sum(start=[])|list }}", "bộ lọc “batch” không được dùng trong mẫu"),
     "set-doubling": ("{% set x = noi_nhan + noi_nhan %}", f"lệnh “set” không được dùng trong mẫu {READ_ONLY}"),
     "recursive-macro": ("{% macro f(x) %}{{ f(x ~ x) }}{% endmacro %}{{ f(so) }}", f"lệnh “macro” không được dùng trong mẫu {READ_ONLY}"),
+    "a-tag-of-600000-characters": (sums(1, 300_000), f"thẻ dài hơn {MAX_TAG_CHARS} ký tự"),
+    "1900-tags-of-240-additions": (sums(1900, 240), f"thẻ có quá {MAX_TAG_NODES} tên, hằng và phép tính"),
+    "1900-tags-of-16-additions": (sums(1900, 16), f"thẻ có quá {MAX_TAG_NODES} tên, hằng và phép tính"),
     "recursive-loop": (
         "{% for x in noi_nhan recursive %}{{ loop([x, x]) }}{% endfor %}",
         "vòng lặp đệ quy (recursive) không được dùng trong mẫu",

@@ -208,7 +208,7 @@ def _rule_03_font_colour_nfc(n: NoticeParts) -> tuple[str, str]:
                     fonts[(slot, value)] += 1
                     font_examples.setdefault((slot, value), run.text)
             colour = _effective_colour(n.doc, run.format)
-            if colour not in ("AUTO", "000000"):
+            if colour not in nd30.BLACK:
                 colours[colour] += 1
             if unicodedata.normalize("NFC", run.raw) != run.raw:
                 not_nfc.append(run.raw)
@@ -519,6 +519,9 @@ def _rule_13_end_mark(n: NoticeParts) -> tuple[str, str]:
     last = n.body[-1]
     text = last.norm
     ending = f"«…{text[-30:]}»" if len(text) > 30 else f"«{text}»"
+    before = text.removesuffix(nd30.END_MARK).rstrip()[-1:]
+    if text.endswith(nd30.END_MARK) and before in nd30.END_MARK_NOT_AFTER:
+        return STATUS_FAIL, f"đoạn cuối {ending}: dấu kết thúc «{nd30.END_MARK}» đứng sau «{before}», cần sau dấu chấm của câu cuối"
     if text.endswith(nd30.END_MARK):
         return STATUS_PASS, f"đoạn cuối kết thúc bằng «{nd30.END_MARK}»: {ending}"
     return STATUS_FAIL, f"đoạn cuối {ending} không kết thúc bằng «{nd30.END_MARK}»"
@@ -575,17 +578,17 @@ def _rule_15_signer_name(n: NoticeParts) -> tuple[str, str]:
 def _rule_16_recipients_head(n: NoticeParts) -> tuple[str, str]:
     para = n.recipients_head
     if para is None:
-        return _missing("«Nơi nhận:»")
+        return _missing(f"«{nd30.RECIPIENTS_HEAD}»")
     problems = []
     if para.norm != nd30.RECIPIENTS_HEAD:
         problems.append(f"{quoted(para.text)}: cần đúng «{nd30.RECIPIENTS_HEAD}»")
     problems += _findings(_checks(para, _check_bold(para, True), _check_italic(para, True), _check_sizes(para, nd30.RECIPIENTS_HEAD_SIZES)))
     if para.cell is None:
-        problems.append("«Nơi nhận:» không nằm trong bảng cùng hàng với chữ ký")
+        problems.append(f"«{nd30.RECIPIENTS_HEAD}» không nằm trong bảng cùng hàng với chữ ký")
     else:
         first = next((p for p in n.doc.body if p.cell == para.cell and not p.empty), None)
         if first is not para:
-            problems.append("«Nơi nhận:» không phải dòng đầu tiên của ô")
+            problems.append(f"«{nd30.RECIPIENTS_HEAD}» không phải dòng đầu tiên của ô")
         authority = n.authority[0][1] if n.authority else None
         if (
             authority is None
@@ -596,8 +599,8 @@ def _rule_16_recipients_head(n: NoticeParts) -> tuple[str, str]:
                 para.cell.row,
             )
         ):
-            problems.append("«Nơi nhận:» không cùng hàng với dòng quyền hạn đầu tiên")
-    return _result(problems, f"«Nơi nhận:»: {_describe(para)}, dòng đầu ô trái, ngang dòng quyền hạn đầu tiên")
+            problems.append(f"«{nd30.RECIPIENTS_HEAD}» không cùng hàng với dòng quyền hạn đầu tiên")
+    return _result(problems, f"«{nd30.RECIPIENTS_HEAD}»: {_describe(para)}, dòng đầu ô trái, ngang dòng quyền hạn đầu tiên")
 
 
 def _rule_17_recipient_lines(n: NoticeParts) -> tuple[str, str]:
@@ -640,7 +643,7 @@ def _rule_27_addressees(n: NoticeParts) -> tuple[str, str]:
         findings += _checks(para, _check_bold(para, False), _check_italic(para, False), _check_sizes(para, nd30.ADDRESSEE_SIZES))
     lines = [text for text, _ in n.addressees]
     if not lines:
-        problems.append("không có nơi nhận nào sau «Kính gửi:»")
+        problems.append(f"không có nơi nhận nào sau «{nd30.ADDRESSEE_HEAD}»")
     elif len(lines) == 1 and not lines[0].startswith(("-", "–")):
         if n.addressees[0][1] is head and head.cell is None:  # on the line of "Kính gửi:", not beside it in a table
             shift = off_centre_mm(n.doc, head)
@@ -737,7 +740,7 @@ def _rule_19_black(n: NoticeParts) -> tuple[str, str]:
             fmt = run.format
             if fmt.theme_color:
                 key = f"màu chủ đề {fmt.theme_color} (w:themeColor)"
-            elif (fmt.color or "auto").upper() not in ("AUTO", "000000"):
+            elif (fmt.color or nd30.BLACK[0]).upper() not in nd30.BLACK:
                 key = f"màu {fmt.color}"
             else:
                 continue
@@ -902,14 +905,14 @@ RULES: tuple[tuple[int, str, Callable[[NoticeParts], tuple[str, str]]], ...] = (
     (13, f"Dấu kết thúc «{nd30.END_MARK}»", _rule_13_end_mark),
     (14, "Quyền hạn, chức vụ người ký", _rule_14_authority),
     (15, "Họ tên người ký", _rule_15_signer_name),
-    (16, "Dòng «Nơi nhận:»", _rule_16_recipients_head),
+    (16, f"Dòng «{nd30.RECIPIENTS_HEAD}»", _rule_16_recipients_head),
     (17, "Danh sách nơi nhận", _rule_17_recipient_lines),
     (18, "Đánh số trang", _rule_18_page_numbers),
     (19, "Màu chữ đen", _rule_19_black),
     (20, "Căn giữa phần đầu, chính tả «HÒA»", _rule_20_header_centred),
     (21, "Khối tên cơ quan: chữ hoa, cỡ chữ, giãn dòng đơn", _rule_21_issuer_block),
     (22, "Thụt đầu dòng đúng 1 cm hoặc 1,27 cm", _rule_22_first_line_indent),
-    (23, "Nơi nhận: chữ đứng, dòng «Lưu»", _rule_23_recipient_style),
+    (23, f"{nd30.RECIPIENTS_HEAD} chữ đứng, dòng «Lưu»", _rule_23_recipient_style),
     (24, "Họ tên người ký: chữ đứng, đậm, không học hàm", _rule_24_signer_plain),
     (25, "Số trang: căn giữa, cỡ chữ, chữ số Ả Rập từ 1", _rule_25_page_number_format),
     (26, "Các đường kẻ ngang", _rule_26_lines),

@@ -20,6 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from tbkl_gen.errors import OutputFailed, OutputLocked, TbklError
+from tbkl_gen.nd30.authority import PREFIXES
+from tbkl_gen.nd30.document_types import THONG_BAO
+from tbkl_gen.nd30.format import ADDRESSEE_HEAD, ARCHIVE_WORD
 from tbkl_gen.office.pdf import DEFAULT_DPI, MAX_PDF_BYTES, draw_pages, page_count
 from tbkl_gen.files import read_regular_or_none, write_file
 
@@ -125,8 +128,11 @@ SIDECAR_FIELDS: dict[str, tuple[Any, str]] = {
     "loai_van_ban": ({"type": "string"}, "Tên loại văn bản, như trên e-office: “Thông báo”, “Công văn”, “Giấy mời”."),
     "ma_loai": ({"type": "string"}, "Chữ viết tắt của loại văn bản (Phụ lục III NĐ 30): “TB”, “GM”; trống với công văn."),
     "so": ({"type": "string"}, "Số văn bản như khi in (“05”); để trống khi văn thư chưa cấp số."),
-    "ky_hieu": ({"type": "string"}, "Ký hiệu sau dấu /: “TB-VP”."),
-    "so_ky_hieu": ({"type": "string"}, "Số và ký hiệu như ô “Số/Ký hiệu” của e-office (“05/TB-VP”); trống khi chưa có số."),
+    "ky_hieu": ({"type": "string"}, f"Ký hiệu sau dấu /: “{THONG_BAO.symbol('VP')}”."),
+    "so_ky_hieu": (
+        {"type": "string"},
+        f"Số và ký hiệu như ô “Số/Ký hiệu” của e-office (“05/{THONG_BAO.symbol('VP')}”); trống khi chưa có số.",
+    ),
     "ngay_ban_hanh": ({"type": "string"}, "Ngày ban hành YYYY-MM-DD; trống khi ngày hoặc tháng còn để trống."),
     "dia_danh": ({"type": "string"}, "Địa danh ghi trước ngày tháng."),
     "co_quan_chu_quan": ({"type": "string"}, "Tên cơ quan chủ quản (dòng trên tên cơ quan ban hành); trống khi không có."),
@@ -134,13 +140,17 @@ SIDECAR_FIELDS: dict[str, tuple[Any, str]] = {
     "trich_yeu": ({"type": "string"}, "Trích yếu nội dung, một dòng."),
     "kinh_gui": (
         {"type": "array", "items": {"type": "string"}},
-        "Nơi nhận ở dòng “Kính gửi” dưới trích yếu, mỗi nơi một mục, không có “Kính gửi:”, dấu “-”, “;”, “.”; rỗng khi không có.",
+        f"Nơi nhận ở dòng “Kính gửi” dưới trích yếu, mỗi nơi một mục, không có “{ADDRESSEE_HEAD}”, dấu “-”, “;”, “.”; rỗng khi không có.",
     ),
     "nguoi_ky": (
         {
             "type": "object",
             "properties": {
-                "quyen_han": {"type": "array", "items": {"type": "string"}, "description": "Các dòng thẩm quyền ký (TL., KT., …)."},
+                "quyen_han": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": f"Các dòng thẩm quyền ký ({', '.join(PREFIXES)}).",
+                },
                 "chuc_vu": {"type": "string", "description": "Chức vụ người ký, như khi in."},
                 "ho_ten": {"type": "string", "description": "Họ tên người ký."},
             },
@@ -150,7 +160,7 @@ SIDECAR_FIELDS: dict[str, tuple[Any, str]] = {
         "Người ký: thẩm quyền, chức vụ, họ tên.",
     ),
     "noi_nhan": ({"type": "array", "items": {"type": "string"}}, "Nơi nhận, mỗi nơi một mục, không có dấu “-” và “;”."),
-    "luu": ({"type": "string"}, "Dòng lưu sau “Lưu:” (“VT, TH”)."),
+    "luu": ({"type": "string"}, f"Dòng lưu sau “{ARCHIVE_WORD}” (“VT, TH”)."),
     "do_khan": ({"type": "string"}, "Mức độ khẩn (KHẨN, THƯỢNG KHẨN, HỎA TỐC); trống khi thường."),
     "rieng": (
         {"type": "object"},

@@ -233,7 +233,7 @@ Tạo bởi `tbkl init` (mẫu `{template}`).
 Các lệnh thường dùng:
 
     tbkl new "Kết luận họp giao ban tháng 3"
-    tbkl new "tăng cường phòng, chống thiên tai" --loai cong_van   # công văn: trích yếu “V/v …”
+    tbkl new "tăng cường phòng, chống thiên tai" --loai cong_van   # công văn
     tbkl new "Nghe báo cáo tình hình chuyển đổi số" --loai giay_moi  # giấy mời họp
     tbkl check            # kiểm tra mọi thông báo
     tbkl show notices/2026/ket-luan-hop-giao-ban-thang-3.yaml

@@ -24,6 +24,7 @@ from tbkl_gen.importer.document import CannotImport, converted_doc, dropped_cont
 from tbkl_gen.wordfile import refuse_unless_regular
 from tbkl_gen.importer.emit import notice_yaml
 from tbkl_gen.importer.report import CORRECTION, DECREE, TO_FIX, WARNING, FileReport, report_text
+from tbkl_gen.nd30.document_types import SUMMARY_PREFIX
 from tbkl_gen.notice.fields import declared
 from tbkl_gen.notice.kind import Kind
 from tbkl_gen.notice.kinds import KINDS
@@ -169,7 +170,8 @@ def source_text(
     if parts.title is None and parts.kind.document_type.title:
         names = ", ".join(f"«{kind.document_type.title}»" for kind in KINDS.values() if kind.document_type.title)
         raise CannotImport(
-            path, f"không tìm thấy tên loại ({names}) trên một dòng riêng, hay trích yếu «V/v …» dưới số: không đọc được như một văn bản"
+            path,
+            f"không tìm thấy tên loại ({names}) trên một dòng riêng, hay trích yếu «{SUMMARY_PREFIX} …» dưới số: không đọc được như một văn bản",
         )
     decomposed = sum(any(not unicodedata.is_normalized("NFC", run.raw) for run in para.runs) for para in doc.body)
     if decomposed:

@@ -25,14 +25,15 @@ from tbkl_gen.importer.report import CORRECTION, WARNING, FileReport
 from tbkl_gen.nd30 import grammar
 from tbkl_gen.nd30.authority import PRINTED_LINE as PRINTED_AUTHORITY_LINE
 from tbkl_gen.nd30 import words as vn
-from tbkl_gen.nd30.format import END_MARK, NATIONAL_NAME
+from tbkl_gen.nd30.format import ARCHIVE_PREFIX, END_MARK, NATIONAL_NAME
+from tbkl_gen.nd30.document_types import SUMMARY_PREFIX
 from tbkl_gen.notice.kind import bare_summary
 from tbkl_gen.notice.kinds import DEFAULT, KINDS
 from tbkl_gen.notice.model import URGENCY_LEVELS
 
 _NUMBER = re.compile(r"^Số\s*:\s*(?P<num>[^/]*?)\s*/\s*(?P<sym>\S.*?)\s*$")
 _DATE = re.compile(
-    r"^(?P<place>[^,]+?)\s*,\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?\s*năm\s*(?P<year>\d{4})\s*\.?$",
+    "^(?P<place>" + grammar.PLACE + r"?)\s*,\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?\s*năm\s*(?P<year>\d{4})\s*\.?$",
     re.IGNORECASE,
 )
 _MEETING = re.compile(
@@ -90,7 +91,7 @@ def _split_title(document, report: FileReport) -> set[etree._Element]:  # noqa: 
         if before not in headings and re.match(r"^\s*Số\s*:", typed):
             after = "".join(t.text or "" for t in para.iter(W + "t") if not _precedes(t, first))
             if SUMMARY_UNDER_NUMBER.match(after.strip()):  # a Công văn's "V/v …" typed under "Số:" after a line break
-                headings[before] = "«Số:» và trích yếu «V/v …»"
+                headings[before] = f"«Số:» và trích yếu «{SUMMARY_PREFIX} …»"
         run = first.getparent()
         if before not in headings or run is None or run.tag != W + "r" or run.getparent() is not para:
             continue
@@ -460,7 +461,7 @@ class _Reader:
             else:
                 recipients.append(_recipient(line))
         if archive is None:
-            self.report.add(WARNING, "nơi nhận", "không tìm thấy dòng «- Lưu: …»")
+            self.report.add(WARNING, "nơi nhận", f"không tìm thấy dòng «{ARCHIVE_PREFIX}…»")
             return recipients, {"luu": ""}
         if extra:
             archive = f"{archive} {' '.join(extra)}"

@@ -233,19 +233,17 @@ def read_printed(paragraphs: Sequence[Sequence[str]]) -> tuple[list[str], str]:
     """Return (authority lines, title) of a printed signature block, given its paragraphs' lines.
 
     The title is the end of the last paragraph after its last prefixed line (all of it when it
-    has none), or that prefixed line itself when nothing follows it ("Q. CHỦ TỊCH"); a block with
-    no prefix at all is a title over several paragraphs. Elsewhere a prefixed line starts an
-    authority line, and a line without one continues the line above it in the same paragraph (a
-    long line broken by hand); a paragraph that starts without a prefix is a line of its own,
-    which `breaches` refuses. Each source line prints as a paragraph, so this reading gives back
-    the source's lines and title.
+    has none), or that prefixed line itself when nothing follows it ("Q. CHỦ TỊCH"). Above it, a
+    prefixed line starts an authority line, and a line without one continues the line above it in
+    the same paragraph (a long line broken by hand); a paragraph that starts without a prefix is
+    an authority line of its own, which `breaches` refuses ("ỦY BAN NHÂN DÂN" over "CHỦ TỊCH" is
+    a missing "TM.", not a title on two paragraphs). Each source line prints as a paragraph, so
+    this reading gives back the source's lines and title.
     """
     paras = [[_spaced(line) for line in para if line.strip()] for para in paragraphs]
     paras = [para for para in paras if para]
     if not paras:
         return [], ""
-    if not any(PRINTED_LINE.match(line) for para in paras for line in para):
-        return [], " ".join(line for para in paras for line in para)
     *above, last = paras
     marks = [i for i, line in enumerate(last) if PRINTED_LINE.match(line)]
     cut = marks[-1] + 1 if marks else 0

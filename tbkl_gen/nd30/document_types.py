@@ -20,19 +20,17 @@ class DocumentType:
     """Abbreviation at the start of the symbol: "TB" in "Số: 12/TB-VP"; "" for a Công văn."""
     title: str
     """Name printed in capitals above the summary: "THÔNG BÁO"; "" for a Công văn (no name printed)."""
-    name: str = ""
-    """The type's name in running text: "Thông báo", "Công văn"."""
 
     def symbol(self, issuer: str) -> str:
         """Return the symbol of this type issued by the body abbreviated as issuer: "TB-VP", "UBND"."""
         return f"{self.code}-{issuer}" if self.code else issuer
 
 
-THONG_BAO = DocumentType(code="TB", title="THÔNG BÁO", name="Thông báo")
-GIAY_MOI = DocumentType(code="GM", title="GIẤY MỜI", name="Giấy mời")
-CONG_VAN = DocumentType(code="", title="", name="Công văn")
+THONG_BAO = DocumentType(code="TB", title="THÔNG BÁO")
+GIAY_MOI = DocumentType(code="GM", title="GIẤY MỜI")
+CONG_VAN = DocumentType(code="", title="")
 
-DOCUMENT_TYPES: dict[str, DocumentType] = {kind.name: kind for kind in (THONG_BAO, GIAY_MOI, CONG_VAN)}
+DOCUMENT_TYPES: dict[str, DocumentType] = {kind.code: kind for kind in (THONG_BAO, GIAY_MOI, CONG_VAN)}
 
 SUMMARY_PREFIX = "V/v"
 """What a Công văn's summary under its number starts with: "V/v tăng cường …" (Phụ lục I, ô 5b)."""

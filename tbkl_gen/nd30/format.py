@@ -118,7 +118,9 @@ more each on a line of their own, "- " first, ";" last, "." on the last one, the
 under its colon."""
 ADDRESSEE_ITEM_END: Final = ";"
 ADDRESSEE_LAST_END: Final = "."
-ARCHIVE_PREFIX: Final = "- Lưu: "
+ARCHIVE_WORD: Final = "Lưu:"
+"""The archive line's word, which a drafter need not type."""
+ARCHIVE_PREFIX: Final = f"- {ARCHIVE_WORD} "
 """What the archive line starts with; the archive grammar is in nd30.grammar."""
 
 # --- the end mark (nd30.md §4 "End mark", rule 13) -------------------------------------------

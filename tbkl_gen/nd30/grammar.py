@@ -101,15 +101,16 @@ in the document's number (so "0005" and "0" are refused, not printed "(0005)")."
 COPIES: Final = rf"{COPY_COUNT}|\({COPY_COUNT}\)"
 """The number of copies archived: "05" or "(300)"."""
 ARCHIVE: Final = (
-    rf"VT(?:, {UNIT})+(?:\.{_NAMES})?"
-    rf"(?:(?:, | )(?:{DRAFTER}|\((?:{DRAFTER})\)))?"
+    rf"VT(?:, {UNIT})+(?:\.{_NAMES}|(?:, | )(?:{DRAFTER}|\((?:{DRAFTER})\)))?"
     rf"(?:(?:, | |(?<=\.))(?:{COPIES}))?"
 )
-"""What follows "Lưu:": "VT" (Văn thư), one or more units, then optionally the drafter and copies."""
+"""What follows "Lưu:": "VT" (Văn thư), one or more units, then optionally the drafter and copies.
+
+The drafter is named once: joined to the last unit ("VT, NC.Châu") or after it ("VT, KGVX, Sơn"),
+never both ("VT, NC.Châu, Sơn" names two drafters)."""
 ARCHIVE_SHAPE: Final = re.compile(rf"^(?:{ARCHIVE})$")
 _ARCHIVE_PARTS: Final = re.compile(
-    rf"^VT(?:, {UNIT})+(?P<joined>\.{_NAMES})?"
-    rf"(?:(?:, | )(?P<drafter>{DRAFTER}|\((?:{DRAFTER})\)))?"
+    rf"^VT(?:, {UNIT})+(?:(?P<joined>\.{_NAMES})|(?:, | )(?P<drafter>{DRAFTER}|\((?:{DRAFTER})\)))?"
     rf"(?:(?:, | |(?<=\.))(?P<copies>{COPIES}))?$"
 )
 PRINTED_ARCHIVE_LINE: Final = re.compile(rf"^- Lưu: (?:{ARCHIVE})\.$")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from tbkl_gen.nd30 import document_types
-from tbkl_gen.nd30.document_types import DocumentType
+from tbkl_gen.nd30.document_types import SUMMARY_PREFIX, DocumentType
 from tbkl_gen.notice.fields import spec
 from tbkl_gen.notice.kind import Finding, Kind, bare_summary
 from tbkl_gen.notice.model import Block, Header, Recipients, Settings, SignerBlock
@@ -34,8 +34,8 @@ class CongVan(Settings, Header, Recipients, SignerBlock):
 
     trich_yeu: str = field(
         metadata=spec(
-            'Trích yếu của công văn, in dưới số và ký hiệu sau chữ "V/v": "tăng cường công tác phòng, chống thiên tai"; '
-            'không cần gõ "V/v". Muốn ngắt dòng ở chỗ mình chọn, viết "trich_yeu: |" rồi mỗi dòng in một dòng.',
+            f'Trích yếu của công văn, in dưới số và ký hiệu sau chữ "{SUMMARY_PREFIX}": "tăng cường công tác phòng, chống thiên tai"; '
+            f'không cần gõ "{SUMMARY_PREFIX}". Muốn ngắt dòng ở chỗ mình chọn, viết "trich_yeu: |" rồi mỗi dòng in một dòng.',
             label="trích yếu công văn",
             example="trich_yeu: tăng cường công tác phòng, chống thiên tai",
             min_length=1,
@@ -48,7 +48,9 @@ class CongVan(Settings, Header, Recipients, SignerBlock):
 
 def _checks(letter: Any) -> Iterator[Finding]:
     if letter.trich_yeu.strip() and not bare_summary(letter.trich_yeu).strip():
-        yield Finding(("trich_yeu",), "trích yếu công văn chỉ có chữ “V/v”", "viết nội dung trích yếu sau “V/v”")
+        yield Finding(
+            ("trich_yeu",), f"trích yếu công văn chỉ có chữ “{SUMMARY_PREFIX}”", f"viết nội dung trích yếu sau “{SUMMARY_PREFIX}”"
+        )
     first = letter.noi_nhan[0].strip().removeprefix("-").strip().rstrip(";.") if letter.noi_nhan else None
     if letter.kinh_gui and first is not None and first != FIRST_RECIPIENT:
         yield Finding(
@@ -62,6 +64,7 @@ def _checks(letter: Any) -> Iterator[Finding]:
 
 CONG_VAN = Kind(
     key="cong_van",
+    name="Công văn",
     model=CongVan,
     summary="number",
     checks=_checks,
@@ -69,5 +72,5 @@ CONG_VAN = Kind(
     sample={
         "noi_dung": ["Thực hiện …, Ủy ban nhân dân tỉnh đề nghị các cơ quan, đơn vị thực hiện một số nội dung sau:", {"khoan": "…"}],
     },
-    description="Công văn: số và ký hiệu, “V/v …” dưới số, Kính gửi, nội dung",
+    description=f"Công văn: số và ký hiệu, “{SUMMARY_PREFIX} …” dưới số, Kính gửi, nội dung",
 )

@@ -63,7 +63,9 @@ class GiayMoi(Settings, Header, Recipients, SignerBlock):
 
     trich_yeu: str | None = field(
         default=None,
-        metadata=spec("Trích yếu in đậm dưới chữ GIẤY MỜI, nếu có: “Dự họp nghe báo cáo …”.", label="trích yếu giấy mời"),
+        metadata=spec(
+            f"Trích yếu in đậm dưới chữ {document_types.GIAY_MOI.title}, nếu có: “Dự họp nghe báo cáo …”.", label="trích yếu giấy mời"
+        ),
     )
     mo_dau: str | None = field(
         default=None,
@@ -261,6 +263,7 @@ def _checks(invitation: Any) -> Iterator[Finding]:
 
 GIAY_MOI = Kind(
     key="giay_moi",
+    name="Giấy mời",
     model=GiayMoi,
     summary="title",
     summary_required=False,

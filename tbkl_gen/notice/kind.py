@@ -58,6 +58,8 @@ class Kind:
 
     key: str
     """The value of `loai:` in a source: "cong_van"."""
+    name: str
+    """The kind's name in running Vietnamese text: "Công văn"."""
     model: type
     """The declared dataclass a source of this kind builds: the shared parts and its own fields, and
     as its `document_type` the decree's type (the title printed, "" for none; the code in the symbol)."""
@@ -85,11 +87,6 @@ class Kind:
         """The decree's type of this kind's documents, as its model declares it."""
         found: DocumentType = self.model.document_type  # type: ignore[attr-defined]
         return found
-
-    @property
-    def name(self) -> str:
-        """The kind's name in running Vietnamese text: "Công văn"."""
-        return self.document_type.name
 
     def own_keys(self) -> tuple[declaration.Declared, ...]:
         """Return the keys this kind declares beyond the shared parts (what its sidecar and page add)."""

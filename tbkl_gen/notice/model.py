@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Union, get_args
 
-from tbkl_gen.nd30.document_types import THONG_BAO, DocumentType
+from tbkl_gen.nd30.document_types import CONG_VAN, GIAY_MOI, THONG_BAO, DocumentType
+from tbkl_gen.nd30.format import ADDRESSEE_HEAD, ARCHIVE_WORD
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice.fields import SourceKey, Spec, Unsure, spec
 
@@ -269,7 +270,8 @@ class Header:
     ky_hieu: str | None = field(
         default=None,
         metadata=spec(
-            'Ký hiệu; mặc định mã loại và chữ viết tắt của cơ quan: "TB-UBND", "GM-UBND"; công văn không có mã loại: "UBND-KGVX".',
+            f'Ký hiệu; mặc định mã loại và chữ viết tắt của cơ quan: "{THONG_BAO.symbol("UBND")}", "{GIAY_MOI.symbol("UBND")}"; '
+            f'công văn không có mã loại: "{CONG_VAN.symbol("UBND-KGVX")}".',
             label="ký hiệu văn bản",
         ),
     )
@@ -316,7 +318,7 @@ class Recipients:
         default=(),
         metadata=spec(
             'Nơi nhận ở dòng "Kính gửi" dưới trích yếu (ô 9a): một nơi, hoặc danh sách mỗi nơi một mục; không gõ chữ '
-            '"Kính gửi:", dấu "-" đầu dòng hay ";", "." cuối dòng: công cụ tự thêm.',
+            f'"{ADDRESSEE_HEAD}", dấu "-" đầu dòng hay ";", "." cuối dòng: công cụ tự thêm.',
             label="nơi nhận ở dòng Kính gửi",
             example="kinh_gui: Sở Tài chính",
             lines=True,
@@ -328,7 +330,11 @@ class Recipients:
     )
     luu: str = field(
         metadata=spec(
-            'Dòng lưu, không có chữ "Lưu:": "VT, KGVX".', label="dòng lưu", example="luu: VT, KGVX", min_length=1, stand_in="VT, X"
+            f'Dòng lưu, không có chữ "{ARCHIVE_WORD}": "VT, KGVX".',
+            label="dòng lưu",
+            example="luu: VT, KGVX",
+            min_length=1,
+            stand_in="VT, X",
         )
     )
     nguoi_soan: str | None = field(

@@ -5,6 +5,7 @@ from tbkl_gen.notice.model import DEFAULT_KIND, Notice
 
 THONG_BAO = Kind(
     key=DEFAULT_KIND,
+    name="Thông báo",
     model=Notice,
     summary="title",
     first_recipient="Như thành phần dự họp",

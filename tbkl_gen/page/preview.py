@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from tbkl_gen.nd30.format import MOTTO, NATIONAL_NAME, PRINTED_MOTTO_SIZE
+from tbkl_gen.nd30.format import ARCHIVE_PREFIX, MOTTO, NATIONAL_NAME, PRINTED_MOTTO_SIZE, RECIPIENTS_HEAD
 from tbkl_gen.nd30.text_width import text_width_mm
 from tbkl_gen.word.layout import TEXT_WIDTH_MM, Layout, Span
 
@@ -75,10 +75,10 @@ def page_html(layout: Layout) -> str:
         parts.append(f'<p class="p-{paragraph.kind}" data-block="{index}">{_spans(paragraph.spans)}</p>')
     parts.append("</div>")
     parts.append('<table class="foot"><tr><td class="recipients">')
-    parts.append('<div class="to"><b><i>Nơi nhận:</i></b></div>')
+    parts.append(f'<div class="to"><b><i>{RECIPIENTS_HEAD}</i></b></div>')
     for recipient in layout.noi_nhan:
         parts.append(f"<div>- {escape(recipient)};</div>")
-    parts.append(f"<div>- Lưu: {escape(layout.luu)}.</div>")
+    parts.append(f"<div>{ARCHIVE_PREFIX}{escape(layout.luu)}.</div>")
     parts.append('</td><td class="signer">')
     for line in layout.quyen_han:
         parts.append(f'<div class="authority">{escape(line)}</div>')

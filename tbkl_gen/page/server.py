@@ -433,6 +433,7 @@ _CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script
 def kind_forms() -> list[dict[str, Any]]:
     """Return each kind for the page: its key and names, where its summary prints, and the fields
     of its own editor part, derived from its declaration (label, hint, a control for its type)."""
+    from tbkl_gen.nd30.document_types import SUMMARY_PREFIX
     from tbkl_gen.notice import fields as declaration
     from tbkl_gen.notice.kinds import KINDS
 
@@ -457,7 +458,7 @@ def kind_forms() -> list[dict[str, Any]]:
             else:
                 fields.append(control(key.name, key))
         title = kind.document_type.title
-        summary = f"in đậm dưới chữ {title}" if kind.summary == "title" else "in dưới số và ký hiệu, sau chữ “V/v”"
+        summary = f"in đậm dưới chữ {title}" if kind.summary == "title" else f"in dưới số và ký hiệu, sau chữ “{SUMMARY_PREFIX}”"
         forms.append({"loai": kind.key, "ten": kind.name, "mo_ta": kind.description, "trich_yeu": summary, "truong": fields})
     return forms
 

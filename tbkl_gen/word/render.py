@@ -38,6 +38,8 @@ from markupsafe import Markup
 
 from tbkl_gen import __version__
 
+from tbkl_gen.nd30.document_types import GIAY_MOI, SUMMARY_PREFIX, THONG_BAO
+from tbkl_gen.nd30.format import ADDRESSEE_HEAD
 from tbkl_gen.word import template_repair, template_tags, wordml
 from tbkl_gen.errors import NotReadable, TbklError, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
 from tbkl_gen.files import read_regular, write_file
@@ -64,18 +66,19 @@ CONTRACT = {
     "co_quan": "co_quan.chu_quan (dòng chủ quản hoặc rỗng), co_quan.ten (danh sách dòng tên cơ quan)",
     "gach_co_quan": "đoạn đường kẻ dưới tên cơ quan (dùng với {{p gach_co_quan }})",
     "so": "số văn bản, hoặc khoảng trắng khi là dự thảo",
-    "ky_hieu": "ký hiệu, ví dụ TB-UBND",
+    "ky_hieu": f"ký hiệu, ví dụ {THONG_BAO.symbol('UBND')}",
     "do_khan": "mức độ khẩn hoặc rỗng",
     "o_khan": "đoạn khung độ khẩn (dùng với {{p o_khan }})",
     "dia_danh_ngay": "dòng địa danh, ngày tháng năm",
     "loai": "loại văn bản: thong_bao, cong_van, giay_moi",
-    "ten_loai": "tên loại in hoa làm tiêu đề (THÔNG BÁO, GIẤY MỜI), rỗng khi loại văn bản không có tên loại (công văn)",
-    "v_v": "trích yếu công văn dưới số và ký hiệu, bắt đầu bằng “V/v”, các dòng nối bằng ngắt dòng (dùng với {{r v_v }}); rỗng ở loại khác",
+    "ten_loai": f"tên loại in hoa làm tiêu đề ({THONG_BAO.title}, {GIAY_MOI.title}), rỗng khi loại văn bản không có tên loại (công văn)",
+    "v_v": f"trích yếu công văn dưới số và ký hiệu, bắt đầu bằng “{SUMMARY_PREFIX}”, các dòng nối bằng ngắt dòng (dùng với {{{{r v_v }}}}); "
+    "rỗng ở loại khác",
     "trich_yeu": "trích yếu trên một dòng (chỗ người soạn ngắt dòng thành dấu cách)",
     "trich_yeu_dong": "trích yếu theo các dòng người soạn chọn, nối bằng ngắt dòng (dùng với {{r trich_yeu_dong }})",
     "gach_trich_yeu": "đoạn đường kẻ dưới trích yếu (dùng với {{p gach_trich_yeu }})",
-    "kinh_gui": "danh sách nơi nhận ở dòng “Kính gửi” dưới trích yếu (thường rỗng), không có “Kính gửi:”, dấu “-”, “;”, “.”",
-    "doan_kinh_gui": "các đoạn “Kính gửi” đã dàn trang: một dòng căn giữa, hoặc “Kính gửi:” và danh sách dưới dấu hai chấm; rỗng khi không có (dùng với {{p doan_kinh_gui }})",
+    "kinh_gui": f"danh sách nơi nhận ở dòng “Kính gửi” dưới trích yếu (thường rỗng), không có “{ADDRESSEE_HEAD}”, dấu “-”, “;”, “.”",
+    "doan_kinh_gui": f"các đoạn “Kính gửi” đã dàn trang: một dòng căn giữa, hoặc “{ADDRESSEE_HEAD}” và danh sách dưới dấu hai chấm; rỗng khi không có (dùng với {{{{p doan_kinh_gui }}}})",
     "noi_dung": "danh sách đoạn: doan.kieu (doan, muc, khoan, khoan_tieu_de, diem, gach, cong), doan.runs (dùng với {{r doan.runs }}), doan.text",
     "noi_nhan": "danh sách nơi nhận, không có dấu “-” và “;”",
     "luu": "nội dung dòng lưu, có người soạn thảo và số bản nếu có, ví dụ “VT, KGVX” hoặc “VT, KGVX, Sơn (05)”",
@@ -107,6 +110,12 @@ MAX_NOTICE_CHARS = 100_000_000
 MAX_SECONDS = 10.0
 # The built-in templates hold about 45 tags; jinja takes seconds to compile a hundred thousand.
 MAX_TAGS = 2_000
+# A tag of the contract is a few dozen characters (the built-in templates' longest: 40); jinja takes
+# seconds to parse one tag of a few hundred thousand (`{{ 1+2+3+… }}`), before anything renders.
+MAX_TAG_CHARS = 500
+# Names, constants and operations in one tag: `{{ nguoi_ky.ho_ten if nguoi_ky.ho_ten is defined else '' }}`
+# has 10. Compiling costs time for each one (and jinja's parser far more on a long chain).
+MAX_TAG_NODES = 32
 _COUNTED = "_tbkl_counted"  # the filter every loop's sequence goes through (not usable in a template)
 _JOINED = "_tbkl_joined"  # what "~" becomes: the join, refused beyond MAX_VALUE
 _BOUNDED = "_tbkl_bounded"  # what every list or tuple a template writes goes through
@@ -204,11 +213,12 @@ def _bounded_range(*args: int) -> range:
 
 _SEQUENCES = (str, list, tuple)
 _FLOAT_DIGITS = 24  # the longest a float prints: -1.2345678901234567e-300
+_FREE_DIGITS = 4  # a number prints in this many digits for the item of its list it is counted as
 
 
 def _weight(value: Any, limit: int) -> int:
-    """Return the characters of value's strings, numbers and other items and the items of its
-    lists: about what printing value takes; stop past limit.
+    """Return the characters of value's strings, the items of its lists and the digits of its
+    numbers beyond the first four: about what printing value takes; stop past limit.
 
     A list repeated holds the same object many times, so its weight is what printing or
     comparing it costs, not the memory it takes. The walk stops as soon as limit is passed, so
@@ -231,11 +241,9 @@ def _weight(value: Any, limit: int) -> int:
             total += len(item)
             pending.extend(item.values())
         elif isinstance(item, int):  # a 4,096-bit number is printed in 1,234 digits
-            total += item.bit_length() * 3 // 10 + 1
+            total += max(0, item.bit_length() * 3 // 10 + 1 - _FREE_DIGITS)
         elif isinstance(item, float):
-            total += _FLOAT_DIGITS
-        else:
-            total += 1
+            total += _FLOAT_DIGITS - _FREE_DIGITS
     return total
 
 
@@ -287,7 +295,10 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "%", "+", "-", "/", "//"})
 
     def __init__(self) -> None:
-        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        # No optimizer: it folds constants by running filters while the template compiles (outside
+        # any limit), and it visits a chain of n operations n²/2 times (`{{ 1+2+…+240 }}` in each
+        # of 1,900 tags took hours to compile).
+        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True, optimized=False)
         self.globals.clear()
         self.globals["range"] = _bounded_range
         filters = {name: self.filters[name] for name in _FILTERS}
@@ -305,7 +316,7 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         except RecursionError:
             raise TemplateRefused("thẻ lồng nhau quá sâu", 1) from None
         try:
-            _Policy().check(tree, frozenset())
+            _Policy(MAX_TAGS * MAX_TAG_NODES).check(tree, frozenset())
         except RecursionError:
             raise TemplateRefused("thẻ lồng nhau quá sâu", 1) from None
         tree = _Rewrite().visit(tree)
@@ -386,7 +397,11 @@ def _magnitude(value: Any) -> int:
 
 
 class _Policy:
-    """Walk a parsed template and refuse any node, name, attribute or filter outside the contract."""
+    """Walk a parsed template and refuse any node, name, attribute or filter outside the contract,
+    and more than max_nodes nodes (names, constants, operations) in all."""
+
+    def __init__(self, max_nodes: int) -> None:
+        self.nodes_left = max_nodes
 
     _ALLOWED = (
         jinja2.nodes.Template,
@@ -425,6 +440,9 @@ class _Policy:
     def check(self, node: jinja2.nodes.Node, local: frozenset[str]) -> None:
         """Refuse node or anything under it; local holds the loop variables in scope."""
         refuse = self._refuse
+        self.nodes_left -= 1
+        if self.nodes_left < 0:
+            refuse(node, _too_complex())
         if not isinstance(node, self._ALLOWED):
             refuse(node, _statement_refusal(node))
         if isinstance(node, jinja2.nodes.For):
@@ -536,7 +554,7 @@ def tag_refusal(tag: str, local: frozenset[str] = frozenset()) -> str | None:
             "for": f"{{% for {rest} %}}{{% endfor %}}",
         }.get(word, "")
     try:
-        _Policy().check(jinja2.parser.Parser(_checker(), source).parse(), local)
+        _Policy(MAX_TAG_NODES).check(jinja2.parser.Parser(_checker(), source).parse(), local)
     except TemplateRefused as exc:
         return exc.reason
     except jinja2.TemplateSyntaxError as exc:
@@ -896,6 +914,9 @@ def prepared_form(path: Path, parts: dict[str, bytes] | None = None) -> dict[str
         sources[name] = _EMPTY_RUN.sub("", xml)
     if sum(len(_TAG_START.findall(xml)) for xml in sources.values()) > MAX_TAGS:  # tags outside the text, too
         raise TemplateBroken(path, _too_many_tags())
+    for name, xml in sources.items():
+        if _longest_tag_refused(xml):
+            raise TemplateBroken(path, f"{template_tags.part_label(name)}: {_too_long_tag()}")
     try:
         widths = _measure(repaired["word/document.xml"].decode("utf-8"))
     except Exception as exc:  # noqa: BLE001 - any unreadable XML is the template's fault
@@ -948,6 +969,9 @@ def template_problems(parts: dict[str, bytes]) -> Iterator[tuple[template_tags.T
             if not tag.closed:
                 yield tag, f"thẻ chưa đóng (thiếu “{tag.closer}”)"
                 continue
+            if len(tag.text) > MAX_TAG_CHARS:
+                yield tag, _too_long_tag()
+                continue
             reason = tag_refusal(tag.cleaned, local)
             if reason is not None:
                 yield tag, reason
@@ -959,6 +983,25 @@ _TAG_START = re.compile(r"\{[{%]")
 
 def _too_many_tags() -> str:
     return f"mẫu có quá {MAX_TAGS:,} thẻ jinja".replace(",", ".")
+
+
+def _too_complex() -> str:
+    return f"thẻ có quá {MAX_TAG_NODES} tên, hằng và phép tính (thẻ của hợp đồng mẫu chỉ có vài cái)"
+
+
+def _too_long_tag() -> str:
+    return f"thẻ dài hơn {MAX_TAG_CHARS} ký tự (thẻ của hợp đồng mẫu chỉ dài vài chục ký tự)"
+
+
+def _longest_tag_refused(xml: str) -> bool:
+    """Tell whether a tag of a prepared part (in the text or not) runs past MAX_TAG_CHARS; at most
+    MAX_TAG_CHARS characters are looked at for each tag."""
+    for start in _TAG_START.finditer(xml):
+        at = start.start()
+        closer = "}}" if xml[at + 1] == "{" else "%}"
+        if xml.find(closer, at + 2, at + MAX_TAG_CHARS) < 0:
+            return True
+    return False
 
 
 def _refuse_bad_tags(path: Path, parts: dict[str, bytes]) -> None:
