@@ -19,7 +19,7 @@ def test_schema_knows_every_top_level_key_and_forbids_others() -> None:
     assert set(schema["properties"]) == {
         "phien_ban", "mau", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "ngay_hop", "do_khan",
         "trich_yeu", "kinh_gui", "noi_dung", "noi_nhan", "noi_nhan_them", "luu", "nguoi_ky",
-        "muc_in_hoa", "nguoi_soan", "so_ban", "loai",
+        "muc_in_hoa", "nguoi_soan", "so_ban", "phu_luc", "loai",
         # an invitation's own keys, refused in the other kinds
         "mo_dau", "cuoc_hop", "thanh_phan", "noi_dung_hop", "phan_cong", "danh_so",
     }  # fmt: skip

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tbkl_gen.audit.ooxml import W
 from tbkl_gen.audit.reader import Doc, Para
 from tbkl_gen.audit.text import fold, is_upper, norm
 from tbkl_gen.nd30.document_types import SUMMARY_PREFIX
 from tbkl_gen.nd30.format import NATIONAL_NAME
 from tbkl_gen.nd30.authority import PRINTED_LINE as PRINTED_AUTHORITY_LINE
-from tbkl_gen.nd30.grammar import ADDRESSEE_LINE, typed_rule
+from tbkl_gen.nd30.grammar import ADDRESSEE_LINE, APPENDIX_HEADING, APPENDIX_REFERENCE, typed_rule
 from tbkl_gen.notice.kind import Kind
 from tbkl_gen.notice.kinds import DEFAULT, KINDS
 
@@ -54,6 +55,15 @@ class NoticeParts:
     recipients: list[tuple[str, Para]] = field(default_factory=list)
     authority: list[tuple[str, Para]] = field(default_factory=list)
     signer: Para | None = None
+    appendices: list[list[Para]] = field(default_factory=list)
+    """The paragraphs of each appendix after the notice, its heading first (ND30 Phụ lục I, III.1)."""
+
+    def layout_tables(self) -> set[int]:
+        """Return the tables that lay out the header and the closing block, as opposed to tables of content."""
+        tables = {p.cell.table for p in (self.national, self.number, self.date, *self.issuer) if p and p.cell}
+        tables |= {p.cell.table for p in (self.recipients_head, self.signer) if p and p.cell}
+        tables |= {p.cell.table for _, p in self.authority if p.cell}
+        return tables
 
     @property
     def header_block(self) -> list[Para]:
@@ -190,7 +200,10 @@ def _locate_summary_and_body(notice: NoticeParts, paras: list[Para]) -> None:
         index = max(found, default=-1) + 1
         # the rest of the header table (an empty cell beside a "V/v" in a row of its own) is not the body
         table = notice.number.cell.table if notice.number is not None and notice.number.cell is not None else None
-        while table is not None and index < len(paras) and paras[index].cell is not None and paras[index].cell.table == table:
+        while table is not None and index < len(paras):
+            cell = paras[index].cell
+            if cell is None or cell.table != table:
+                break
             index += 1
     summary: list[Para] = list(notice.summary) if notice.title is None else []
     while notice.title is not None and index < len(paras):
@@ -209,12 +222,51 @@ def _locate_summary_and_body(notice: NoticeParts, paras: list[Para]) -> None:
         summary.append(para)
         index += 1
     notice.summary = summary
+    end = _locate_appendices(notice, paras, index)
+    paras = paras[:end]
     if summary or notice.title is not None:  # an invitation may have no summary, and still a "Kính gửi"
         index = _locate_addressees(notice, paras, index)
     notice.recipients_head = next((p for p in paras[index:] if fold(p.text).startswith("NOINHAN")), None)
     closing = _closing_start(notice, paras, index)
     notice.body = [p for p in paras[index:closing] if p.cell is None and not p.empty]
     _locate_signature(notice, paras, closing)
+
+
+def _locate_appendices(notice: NoticeParts, paras: list[Para], start: int) -> int:
+    """Split off the appendices: each starts at a "Phụ lục …" heading followed by its "(Kèm theo …)" line.
+
+    Return where the notice itself ends (the first appendix's heading, or the end).
+    """
+    starts = [para.order for para in paras[start:] if _appendix_heading(paras, para)]
+    for first, following in zip(starts, [*starts[1:], len(paras)], strict=False):
+        notice.appendices.append(paras[first:following])
+    return starts[0] if starts else len(paras)
+
+
+def _appendix_heading(paras: list[Para], para: Para) -> bool:
+    """Tell whether para heads an appendix: "Phụ lục …" followed by its "(Kèm theo …)" line, or on a new page and centred."""
+    if para.cell is not None or len(para.norm) > 120 or not APPENDIX_HEADING.match(para.norm):
+        return False
+    following = [p for p in paras[para.order + 1 : para.order + 12] if not p.empty][:5]
+    if APPENDIX_REFERENCE.match(para.norm) is not None or any(APPENDIX_REFERENCE.match(p.norm) for p in following):
+        return True
+    return para.format.jc == "center" and starts_page(paras, para)
+
+
+def starts_page(paras: list[Para], para: Para) -> bool:
+    """Tell whether para begins a page: a page break or a section break before it, or "page break before"."""
+    if para.element.find(f"{W}pPr/{W}pageBreakBefore") is not None:
+        return True
+    for earlier in reversed(paras[: para.order]):
+        section = earlier.element.find(f"{W}pPr/{W}sectPr")
+        if section is not None:
+            kind = section.find(W + "type")
+            return kind is None or kind.get(W + "val") != "continuous"
+        if any(b.get(W + "type") == "page" for b in earlier.element.iter(W + "br")):
+            return True
+        if not earlier.empty:
+            return False
+    return False
 
 
 def _locate_addressees(notice: NoticeParts, paras: list[Para], index: int) -> int:

@@ -15,12 +15,12 @@ import os
 import time
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from tbkl_gen.errors import OutputFailed, OutputLocked, WordFileRefused
-from tbkl_gen.importer.document import CannotImport, converted_doc, dropped_content, open_document
+from tbkl_gen.errors import CannotImport, OutputFailed, OutputLocked, WordFileRefused
+from tbkl_gen.importer.document import converted_doc, dropped_content, open_document
 from tbkl_gen.wordfile import refuse_unless_regular
 from tbkl_gen.importer.emit import notice_yaml
 from tbkl_gen.importer.report import CORRECTION, DECREE, TO_FIX, WARNING, FileReport, report_text
@@ -30,6 +30,9 @@ from tbkl_gen.notice.kind import Kind
 from tbkl_gen.notice.kinds import KINDS
 from tbkl_gen.notice.model import EXTEND_KEY, CoQuan, NguoiKy
 
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+
 __all__ = ["CannotImport", "FileReport", "import_file", "import_paths", "report_text"]
 
 WORD_SUFFIXES = (".docx", ".docm", ".doc")
@@ -38,7 +41,8 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def key_order(kind: Kind) -> tuple[str, ...]:
     """The order a source of the kind is written in, the recipients added in front just before the recipients."""
-    return tuple(k for key in kind.model.source_order for k in ((EXTEND_KEY, key) if key == "noi_nhan" else (key,)))
+    order: tuple[str, ...] = getattr(kind.model, "source_order")  # noqa: B009 - every kind's model declares it
+    return tuple(k for key in order for k in ((EXTEND_KEY, key) if key == "noi_nhan" else (key,)))
 
 
 _SUB_ORDER = {key: tuple(item.name for item in declared(cls)) for key, cls in (("co_quan", CoQuan), ("nguoi_ky", NguoiKy))}
@@ -158,8 +162,8 @@ def import_file(
 
 
 def source_text(
-    document, path: Path, report: FileReport, *, workspace: Any = None, target: Path | None = None
-) -> tuple[str, dict[str, Any]]:  # noqa: ANN001
+    document: DocxDocument, path: Path, report: FileReport, *, workspace: Any = None, target: Path | None = None
+) -> tuple[str, dict[str, Any]]:
     """Return the YAML text of the source for an open Word document, and its data."""
     from tbkl_gen.importer.parts import read_notice
 

@@ -18,7 +18,8 @@ from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice.kind import Kind
 from tbkl_gen.notice.kinds import DEFAULT, KINDS, closest, kind_named
 from tbkl_gen.notice.model import from_data
-from tbkl_gen.source.read import Path_, Source, impossible_date
+from tbkl_gen.source.dates import impossible_date
+from tbkl_gen.source.places import Path_, Source
 
 
 class _Keys:
