@@ -336,18 +336,32 @@ def _shell_word(text: str) -> str:
     return f'"{text}"'
 
 
+def _kind_help() -> str:
+    from tbkl_gen.notice.kinds import DEFAULT, KINDS
+
+    return "Loại văn bản: " + "; ".join(f"{k.key} ({k.description})" for k in KINDS.values()) + f". Mặc định: {DEFAULT.key}."
+
+
+def _kind_choice() -> list[str]:
+    from tbkl_gen.notice.kinds import KINDS
+
+    return list(KINDS)
+
+
 @main.command()
 @click.argument("title")
 @click.option("--ten", "name", default=None, help="Tên tệp (không cần đuôi .yaml); mặc định lấy từ trích yếu.")
-def new(title: str, name: str | None) -> None:
-    """Tạo thông báo mới notices/<năm>/<tên>.yaml từ giá trị mặc định của văn phòng."""
+@click.option("--loai", "kind", type=click.Choice(_kind_choice()), default=None, help=_kind_help())
+def new(title: str, name: str | None, kind: str | None) -> None:
+    """Tạo văn bản mới (thông báo, công văn, giấy mời) notices/<năm>/<tên>.yaml từ giá trị mặc định của văn phòng."""
     from tbkl_gen.commands.scaffold import new_notice
+    from tbkl_gen.notice.kinds import DEFAULT, KINDS
     from tbkl_gen.source.workspace import find_workspace
 
     workspace = find_workspace(Path.cwd())
     if workspace is None:
         raise click.UsageError("không tìm thấy tbkl.yaml ở thư mục này hay thư mục cha; tạo bằng: tbkl init TÊN")
-    target = new_notice(workspace.root, title, name=name)
+    target = new_notice(workspace.root, title, name=name, kind=KINDS[kind] if kind else DEFAULT)
     click.echo(f"đã tạo {_relative(target)}")
 
 

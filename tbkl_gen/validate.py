@@ -20,11 +20,13 @@ from tbkl_gen.errors import Fix, Problem, Severity, in_order, shortened
 from tbkl_gen.markup import plain_text, unpaired_marks
 from tbkl_gen.source.dates import impossible_date
 from tbkl_gen.source.places import Path_, Source
+from tbkl_gen.notice.kind import Kind, own_texts
+from tbkl_gen.notice.kinds import kind_of
 from tbkl_gen.notice.model import BLOCK_CLASSES, Bang, Block, Notice
 from tbkl_gen.notice.tables import columns_of, place, spans
 from tbkl_gen.nd30 import authority as signing
 from tbkl_gen.nd30 import words as vn
-from tbkl_gen.nd30.document_types import THONG_BAO
+from tbkl_gen.nd30.document_types import DocumentType
 from tbkl_gen.nd30.format import (
     ADDRESSEE_HEAD,
     APPENDIX_REFERENCE_OPEN,
@@ -45,7 +47,6 @@ from tbkl_gen.nd30.grammar import (
     archive_as_printed,
     COPY_COUNT_SHAPE,
     NUMBER_SHAPE,
-    SYMBOL_SHAPE,
     UNIT_SHAPE,
     UPPER_LETTERS,
     all_caps,
@@ -55,6 +56,7 @@ from tbkl_gen.nd30.grammar import (
     archive_holds,
     printed_archive,
     split_archive,
+    symbol_shape,
 )
 from tbkl_gen.nd30.text_width import text_width_mm
 from tbkl_gen.word.columns import issuer_column_mm
@@ -64,16 +66,18 @@ TWO_LEVEL_GOVERNMENT = dt.date(2025, 7, 1)
 GENERIC_PLACE_WORDS = {"phố", "xã", "trấn"}
 
 
-def validate(notice: Notice, source: Source | None, *, today: dt.date | None = None) -> list[Problem]:
-    """Return every problem of a notice that loaded, in source order."""
-    checker = _Checker(notice, source or Source(path=None, data={}), today or dt.date.today())  # type: ignore[arg-type]
+def validate(notice: Notice, source: Source | None, *, today: dt.date | None = None, kind: Kind | None = None) -> list[Problem]:
+    """Return every problem of a document that loaded (a notice, or a document of another kind), in source order."""
+    kind = kind or kind_of(notice)
+    checker = _Checker(notice, source or Source(path=None, data={}), today or dt.date.today(), kind)  # type: ignore[arg-type]
     checker.run()
     return in_order(checker.source.path, checker.problems)
 
 
 class _Checker:
-    def __init__(self, notice: Notice, source: Source, today: dt.date) -> None:
+    def __init__(self, notice: Notice, source: Source, today: dt.date, kind: Kind) -> None:
         self.notice = notice
+        self.kind = kind
         self.source = source
         self.today = today
         self.problems: list[Problem] = []
@@ -109,6 +113,13 @@ class _Checker:
         self.check_slips()
         self.check_tables()
         self.check_appendices()
+        self.check_kind()
+
+    def check_kind(self) -> None:
+        """Run the checks the document's kind adds to the shared ones."""
+        for finding in self.kind.checks(self.notice):
+            report = self.error if finding.error else self.warn
+            report(finding.path, finding.message, finding.hint, finding.code)
 
     # --- dates ------------------------------------------------------------------------------
 
@@ -129,7 +140,12 @@ class _Checker:
             latest = _last_day_of_month(day.nam, day.thang)
         else:
             earliest, latest = dt.date(day.nam, 1, 1), dt.date(day.nam, 12, 31)
-        meeting = self.notice.ngay_hop
+        meeting = getattr(self.notice, "ngay_hop", None)
+        meeting_path: Path_ = ("ngay_hop",)
+        shared = getattr(self.notice, "cuoc_hop", None)
+        if meeting is None and shared is not None and "ngay_hop" in self.kind.all_keys():
+            # a kind that reports on a meeting takes its day from the meeting (`cuoc_hop: giay-moi.yaml`)
+            meeting, meeting_path = shared.day(), ("cuoc_hop", "thoi_gian")
         if latest and meeting and latest < meeting:
             self.error(
                 ("ngay",),
@@ -140,7 +156,7 @@ class _Checker:
         if earliest and earliest > self.today:
             self.warn(("ngay",), f"ngày ban hành {self._issued_text()} ở tương lai", "kiểm tra lại năm, tháng, ngày", "future")
         if meeting and meeting > self.today:
-            self.warn(("ngay_hop",), f"ngày họp {meeting:%d/%m/%Y} ở tương lai", "kiểm tra lại năm, tháng, ngày", "future")
+            self.warn(meeting_path, f"ngày họp {meeting:%d/%m/%Y} ở tương lai", "kiểm tra lại năm, tháng, ngày", "future")
 
     def _issued_text(self) -> str:
         day = self.notice.ngay
@@ -155,11 +171,13 @@ class _Checker:
     def check_number(self) -> None:
         number = self.notice.so
         if number is not None and number.strip() and not NUMBER_SHAPE.match(number.strip()):
-            self.error(("so",), f"số “{shortened(number)}” không đúng dạng", _number_hint(number.strip()), "number")
+            self.error(
+                ("so",), f"số “{shortened(number)}” không đúng dạng", _number_hint(number.strip(), self.kind.document_type), "number"
+            )
         symbol = self.notice.symbol
-        if not SYMBOL_SHAPE.match(symbol):
+        if not symbol_shape(self.kind.document_type).match(symbol):
             if self.notice.ky_hieu:
-                self.error(("ky_hieu",), f"ký hiệu “{shortened(symbol)}” không đúng dạng", _symbol_hint(symbol), "symbol")
+                self.error(("ky_hieu",), f"ký hiệu “{shortened(symbol)}” không đúng dạng", _symbol_hint(symbol, self.kind), "symbol")
             else:
                 self.error(
                     ("co_quan", "viet_tat"),
@@ -441,8 +459,8 @@ class _Checker:
                     "invisible",
                 )
         self._check_end_mark()
-        summary = self.notice.trich_yeu
-        if all_caps(summary):
+        summary = getattr(self.notice, "trich_yeu", None)
+        if summary and all_caps(summary):
             # A summary in capitals prints against the decree (rule 10): the layout cannot fix it.
             self.error(
                 ("trich_yeu",),
@@ -481,7 +499,7 @@ class _Checker:
     def check_tables(self) -> None:
         """Name tables that cannot be printed as written: rows that do not fill the columns, widths that do not fit."""
         found = list(_tables(self.notice.noi_dung, ("noi_dung",)))
-        for index, appendix in enumerate(self.notice.phu_luc):
+        for index, appendix in enumerate(getattr(self.notice, "phu_luc", ())):
             found += _tables(appendix.noi_dung, ("phu_luc", index, "noi_dung"))
         for path, table in found:
             self._check_table(path, table)
@@ -540,7 +558,7 @@ class _Checker:
 
     def check_appendices(self) -> None:
         """Hold the body and the appendices to each other: every appendix named in the text exists and is named."""
-        count = len(self.notice.phu_luc)
+        count = len(getattr(self.notice, "phu_luc", ()))
         named: set[int] = set()
         for path, text in _texts(self.notice):
             if not _in_body(path):
@@ -726,11 +744,11 @@ class _Checker:
         return refused
 
 
-def _number_hint(number: str) -> str:
+def _number_hint(number: str, kind: DocumentType) -> str:
     if len(number) > 12:
         return "số văn bản có nhiều nhất 6 chữ số"
     if "/" in number:
-        return f"chỉ ghi số ở so; ký hiệu (như {THONG_BAO.symbol('UBND')}) ghi ở ky_hieu hoặc để công cụ tự tạo"
+        return f"chỉ ghi số ở so; ký hiệu (như {kind.symbol('UBND')}) ghi ở ky_hieu hoặc để công cụ tự tạo"
     if number.isdecimal():
         value = int(number)
         if value == 0:
@@ -742,15 +760,21 @@ def _number_hint(number: str) -> str:
     return "số là chữ số Ả Rập từ 01; để trống (so:) khi là dự thảo chưa có số"
 
 
-def _symbol_hint(symbol: str) -> str:
+def _symbol_hint(symbol: str, of: Kind) -> str:
+    kind = of.document_type
     if symbol.startswith("/"):
         return f"không gõ “/”: công cụ tự thêm; viết ky_hieu: {symbol.lstrip('/')}"
     fixed = re.sub(r"\s*-\s*", "-", vn.upper(symbol).strip())
-    if not fixed.startswith(THONG_BAO.code + "-"):
-        return f"ký hiệu của thông báo bắt đầu bằng “{THONG_BAO.symbol('')}”, ví dụ {THONG_BAO.symbol('UBND')}; hoặc bỏ ky_hieu để công cụ tự tạo"
-    if SYMBOL_SHAPE.match(fixed):
+    if not kind.code:
+        if symbol_shape(kind).match(fixed):
+            return f"viết ky_hieu: {fixed}"
+        return f"ký hiệu của {of.name.lower()} là chữ viết tắt in hoa của cơ quan và đơn vị soạn thảo, nối bằng “-”: UBND-KGVX"
+    if not fixed.startswith(kind.code + "-"):
+        example = kind.symbol("UBND")
+        return f"ký hiệu của {of.name.lower()} bắt đầu bằng “{kind.code}-”, ví dụ {example}; hoặc bỏ ky_hieu để công cụ tự tạo"
+    if symbol_shape(kind).match(fixed):
         return f"viết ky_hieu: {fixed}"
-    return f"ký hiệu là {THONG_BAO.symbol('')} và chữ viết tắt in hoa của cơ quan, nối bằng “-”, không có khoảng trắng"
+    return f"ký hiệu là {kind.code}- và chữ viết tắt in hoa của cơ quan, nối bằng “-”, không có khoảng trắng"
 
 
 # --- the slips' grammars ----------------------------------------------------------------------
@@ -931,8 +955,9 @@ def _has_invisible(text: str) -> bool:
 
 
 def _texts(notice: Notice) -> Iterator[tuple[Path_, str]]:
-    """Yield (path, text) for every piece of drafter text in the notice."""
-    yield ("trich_yeu",), notice.trich_yeu
+    """Yield (path, text) for every piece of drafter text in the document, its kind's own fields included."""
+    if getattr(notice, "trich_yeu", None) is not None:
+        yield ("trich_yeu",), notice.trich_yeu
     yield ("dia_danh",), notice.dia_danh
     for index, line in enumerate(notice.co_quan.ten):
         yield ("co_quan", "ten", index), line
@@ -950,10 +975,13 @@ def _texts(notice: Notice) -> Iterator[tuple[Path_, str]]:
     yield ("nguoi_ky", "chuc_vu"), notice.nguoi_ky.chuc_vu
     yield ("nguoi_ky", "ho_ten"), notice.nguoi_ky.ho_ten
     yield from _block_texts(notice.noi_dung, ("noi_dung",))
-    for index, appendix in enumerate(notice.phu_luc):
+    for index, appendix in enumerate(getattr(notice, "phu_luc", ())):
         if appendix.ten is not None:
             yield ("phu_luc", index, "ten"), appendix.ten
         yield from _block_texts(appendix.noi_dung, ("phu_luc", index, "noi_dung"))
+    for path, text in own_texts(kind_of(notice), notice):
+        if path[0] not in ("trich_yeu", "noi_dung"):
+            yield path, text
 
 
 def _in_body(path: Path_) -> bool:

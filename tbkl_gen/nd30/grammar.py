@@ -51,7 +51,10 @@ PRINTED_NUMBER_SHAPE: Final = re.compile(rf"^(?:{PRINTED_NUMBER})$")
 
 
 def symbol_shape(kind: DocumentType = THONG_BAO) -> re.Pattern[str]:
-    """Return the pattern of a symbol of this document type: "TB-UBND", "TB-UBND-KGVX", "TB-SNV2"."""
+    """Return the pattern of a symbol of this document type: "TB-UBND", "TB-UBND-KGVX", "TB-SNV2";
+    for a type with no code (Công văn) the issuer alone: "UBND-KGVX", "SNV-TCBC", "BCĐ"."""
+    if not kind.code:
+        return re.compile(rf"^{ISSUER_ABBREVIATION}$")
     return re.compile(rf"^{re.escape(kind.code)}-{ISSUER_ABBREVIATION}$")
 
 

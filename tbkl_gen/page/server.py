@@ -239,6 +239,7 @@ class Page:
             "thong_bao": notices,
             "noi_nhan": recipients,
             "nguoi_ky": signers,
+            "loai": kind_forms(),
         }
 
     def open_notice(self, request: Request) -> dict[str, Any]:
@@ -314,10 +315,15 @@ class Page:
     def new_notice(self, body: dict[str, Any]) -> dict[str, Any]:
         from tbkl_gen.commands.scaffold import new_notice
 
+        from tbkl_gen.notice.kinds import DEFAULT, KINDS
+
         title = body.get("trich_yeu")
         if not isinstance(title, str) or not title.strip() or len(title) > 2000:
             raise Refused(400, "cần trích yếu của thông báo mới")
-        target = new_notice(self.root, unicodedata.normalize("NFC", title.strip()))
+        kind = body.get("loai") or DEFAULT.key
+        if kind not in KINDS:
+            raise Refused(400, f"không có loại văn bản “{str(kind)[:40]}”; các loại: {', '.join(KINDS)}")
+        target = new_notice(self.root, unicodedata.normalize("NFC", title.strip()), kind=KINDS[kind])
         return {"path": self.shown(target)}
 
     def copy_notice(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -416,6 +422,41 @@ class Page:
 
 
 _CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+
+def kind_forms() -> list[dict[str, Any]]:
+    """Return each kind for the page: its key and names, where its summary prints, and the fields
+    of its own editor part, derived from its declaration (label, hint, a control for its type)."""
+    from tbkl_gen.nd30.document_types import SUMMARY_PREFIX
+    from tbkl_gen.notice import fields as declaration
+    from tbkl_gen.notice.kinds import KINDS
+
+    def control(path: str, key: declaration.Declared) -> dict[str, Any]:
+        tp = declaration.optional_of(key.type) or key.type
+        # a paragraph of the document's own (an invitation's opening) gets room; a nested value a line
+        shape = (
+            "lines" if declaration.item_of(tp) is str else "bool" if tp is bool else "textarea" if tp is str and "." not in path else "text"
+        )
+        label = key.spec.label[:1].upper() + key.spec.label[1:]
+        return {"path": path, "label": label, "kind": shape, "hint": key.spec.doc}
+
+    forms = []
+    for kind in KINDS.values():
+        fields = []
+        for key in kind.own_keys():
+            if key.name in ("trich_yeu", "noi_dung"):  # the summary and the body have editors of their own
+                continue
+            nested = declaration.optional_of(key.type) or key.type
+            if declaration.item_of(nested) not in (None, str):  # lists of parts (appendices): not a field of the form
+                continue
+            if declaration.is_declared(nested):
+                fields += [control(f"{key.name}.{item.name}", item) for item in declaration.declared(nested)]
+            else:
+                fields.append(control(key.name, key))
+        title = kind.document_type.title
+        summary = f"in đậm dưới chữ {title}" if kind.summary == "title" else f"in dưới số và ký hiệu, sau chữ “{SUMMARY_PREFIX}”"
+        forms.append({"loai": kind.key, "ten": kind.name, "mo_ta": kind.description, "trich_yeu": summary, "truong": fields})
+    return forms
 
 
 def _year(value: Any) -> int | None:

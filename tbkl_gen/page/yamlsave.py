@@ -30,26 +30,43 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarStrin
 
 from tbkl_gen.errors import Fix
 from tbkl_gen.nd30.words import date_parts, shown_date
+from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice.fields import declared
-from tbkl_gen.notice.model import BLOCK_CLASSES, BLOCK_KEYS, EXTEND_KEY, CoQuan, NgayThang, NguoiKy, Notice
+from tbkl_gen.notice.kinds import KINDS
+from tbkl_gen.notice.model import BLOCK_CLASSES, BLOCK_KEYS, EXTEND_KEY
 
-# The order keys are written in, from the notice's declaration: a key added by the page goes after
-# the last key already there that comes before it here. A block's own key (and `tieu_de`) comes
-# before its `noi_dung`; the keys of co_quan, ngay and nguoi_ky follow their parent.
-_NESTED = {"co_quan": CoQuan, "ngay": NgayThang, "nguoi_ky": NguoiKy}
+# The order keys are written in, from the declarations of every kind: a key added by the page goes
+# after the last key already there that comes before it here. A block's own key (and `tieu_de`)
+# comes before its `noi_dung`; the keys of a mapping (co_quan, ngay, nguoi_ky, cuoc_hop) follow it.
+
+
+def _kind_order(model: type) -> list[str]:
+    order: list[str] = []
+    for key in declared(model):
+        if key.source_only:
+            continue
+        if key.name == "noi_nhan":
+            order.append(EXTEND_KEY)
+        if key.name == "noi_dung":
+            order += [item.name for cls in BLOCK_CLASSES.values() for item in declared(cls) if item.name != "noi_dung"]
+        order.append(key.name)
+        nested = declaration.optional_of(key.type) or key.type
+        if declaration.is_declared(nested):
+            order += [item.name for item in declared(nested)]
+    return list(dict.fromkeys(order))
 
 
 def _key_order() -> tuple[str, ...]:
     order: list[str] = []
-    for key in Notice.source_order:
-        if key == "noi_nhan":
-            order.append(EXTEND_KEY)
-        if key == "noi_dung":
-            order += [item.name for cls in BLOCK_CLASSES.values() for item in declared(cls) if item.name != "noi_dung"]
-        order.append(key)
-        if key in _NESTED:
-            order += [item.name for item in declared(_NESTED[key])]
-    return tuple(dict.fromkeys(order))
+    for kind in KINDS.values():
+        at = 0
+        for key in _kind_order(kind.model):
+            if key in order:
+                at = order.index(key) + 1
+            else:
+                order.insert(at, key)
+                at += 1
+    return tuple(order)
 
 
 KEY_ORDER = _key_order()

@@ -11,6 +11,7 @@ Only a source with a mistake imports this module (and pydantic).
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import difflib
 import re
@@ -23,9 +24,9 @@ from pydantic import ValidationError
 from tbkl_gen.errors import Fix, Place, Problem, in_order, shortened
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice import paths
-from tbkl_gen.notice.model import ALL_KEYS, BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS, Notice
-from tbkl_gen.notice.validation import Notice as Model
-from tbkl_gen.notice.validation import to_notice
+from tbkl_gen.notice.kinds import all_keys
+from tbkl_gen.notice.model import BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS, Notice
+from tbkl_gen.notice.validation import model_for, to_notice
 from tbkl_gen.nd30.words import shown_date
 from tbkl_gen.source.dates import date_fix, typed_date_hint
 from tbkl_gen.source.places import Path_, Source, field_path
@@ -43,8 +44,21 @@ _KIND_NAMES = (
 )
 
 
-def check_with_model(source: Source, data: dict[str, Any]) -> tuple[Notice | None, list[Problem], Notice | None]:
-    """Return the model's notice, or None with the problems and a stand-in notice for meaning checks."""
+_DOCUMENT: contextvars.ContextVar[type] = contextvars.ContextVar("tbkl_document", default=Notice)
+"""The declared class (the kind's model) whose source is being explained: labels, examples, keys."""
+
+
+def check_with_model(source: Source, data: dict[str, Any], document: type = Notice) -> tuple[Any | None, list[Problem], Any | None]:
+    """Return the model's document, or None with the problems and a stand-in document for meaning checks."""
+    token = _DOCUMENT.set(document)
+    try:
+        return _check_with_model(source, data)
+    finally:
+        _DOCUMENT.reset(token)
+
+
+def _check_with_model(source: Source, data: dict[str, Any]) -> tuple[Any | None, list[Problem], Any | None]:
+    Model = model_for(_DOCUMENT.get())  # noqa: N806 - the pydantic class of the kind being explained
     for _ in range(2):
         try:
             return to_notice(Model.model_validate(data)), [], None
@@ -56,7 +70,8 @@ def check_with_model(source: Source, data: dict[str, Any]) -> tuple[Notice | Non
     return None, [], None
 
 
-def _stand_in(source: Source, data: dict[str, Any], exc: ValidationError) -> Notice | None:
+def _stand_in(source: Source, data: dict[str, Any], exc: ValidationError) -> Any | None:
+    Model = model_for(_DOCUMENT.get())  # noqa: N806
     errors = exc.errors()
     if len(errors) > MAX_PROBLEMS:
         return None
@@ -81,7 +96,7 @@ def _stand_in(source: Source, data: dict[str, Any], exc: ValidationError) -> Not
             # a value that satisfies the model and means nothing; messages about it are dropped
             name = str(last)
             owner = data_model_path(data, path[:-1])
-            key = declaration.field_named(owner, name) if owner is not None else paths.key_named(Notice, name)
+            key = declaration.field_named(owner, name) if owner is not None else paths.key_named(_DOCUMENT.get(), name)
             if error["type"] == "extra_forbidden" or key is None or (not key.required and not _holds_blocks(key)):
                 parent.pop(name, None)
             else:
@@ -93,7 +108,7 @@ def _stand_in(source: Source, data: dict[str, Any], exc: ValidationError) -> Not
     except (ValidationError, ValueError, TypeError):
         return None
     source.broken.update(broken)
-    repaired_notice: Notice = to_notice(notice)
+    repaired_notice: Any = to_notice(notice)
     return repaired_notice
 
 
@@ -104,7 +119,8 @@ def _holds_blocks(key: declaration.Declared) -> bool:
 
 
 # Identifiers that drafters type as bare digits: `so: 28` means the text "28".
-_NUMBER_FIELDS = {(key.name,) for key in declaration.declared(Notice) if key.spec.digits_as_text}
+def _number_fields() -> set[Path_]:
+    return {(key.name,) for key in declaration.declared(_DOCUMENT.get()) if key.spec.digits_as_text}
 
 
 def _accept_plain_numbers(source: Source, data: dict[str, Any], exc: ValidationError) -> dict[str, Any] | None:
@@ -118,7 +134,7 @@ def _accept_plain_numbers(source: Source, data: dict[str, Any], exc: ValidationE
         value = error["input"]
         number = isinstance(value, int) and not isinstance(value, bool)
         cell = _in_table(path) and isinstance(value, int | float) and not isinstance(value, bool)  # `- [1, 2.5]`
-        if ((path in _NUMBER_FIELDS and number) or cell) and raw is not None and str(value) == raw:
+        if ((path in _number_fields() and number) or cell) and raw is not None and str(value) == raw:
             fixes.append((path, raw))
     if not fixes:
         return None
@@ -300,11 +316,11 @@ def _reads_back(raw: str, value: Any) -> bool:
 
 def label(path: Path_) -> str:
     """Return what the field at path is called in messages: `họ tên người ký`."""
-    return paths.label(Notice, path)
+    return paths.label(_DOCUMENT.get(), path)
 
 
 def _example_hint(path: Path_) -> str:
-    example = paths.example(Notice, path)
+    example = paths.example(_DOCUMENT.get(), path)
     return f"ví dụ: {example}" if example else ""
 
 
@@ -421,7 +437,7 @@ def _trap_message(raw: str, value: Any) -> str:
 
 def _expected(kind: str, name: str) -> str:
     if kind == "string_type":
-        return f"{label((name,))} (chuỗi văn bản)" if name in ALL_KEYS else "chuỗi văn bản"
+        return f"{label((name,))} (chuỗi văn bản)" if name in all_keys() else "chuỗi văn bản"
     return {
         "int_type": "số nguyên",
         "bool_type": "true hoặc false",
@@ -474,7 +490,7 @@ def _suggest(name: str, allowed: list[str]) -> str | None:
 
 def data_model_path(data: Any, path: Path_) -> type | None:
     """Return the declared class (of `notice.model`) that the mapping at path is read as."""
-    current: Any = Notice
+    current: Any = _DOCUMENT.get()
     value: Any = data
     for part in path:
         if isinstance(part, int):

@@ -107,6 +107,7 @@ async function loadWorkspace() {
   state.workspace = payload;
   const list = $("#recipient-suggestions");
   list.replaceChildren(...payload.noi_nhan.map((text) => Object.assign(document.createElement("option"), { value: text })));
+  drawKindOptions();
   drawList();
 }
 
@@ -162,7 +163,8 @@ async function newNotice(event) {
   event.preventDefault();
   const title = $("#new-title").value.trim();
   if (!title) { banner("Hãy ghi trích yếu của thông báo mới trước.", { error: true }); $("#new-title").focus(); return; }
-  const { ok, payload } = await apiJson("/api/new", { method: "POST", json: { trich_yeu: title } });
+  const loai = $("#new-kind").value || undefined;
+  const { ok, payload } = await apiJson("/api/new", { method: "POST", json: { trich_yeu: title, loai } });
   if (!ok) { banner(payload.loi, { error: true }); return; }
   $("#new-title").value = "";
   banner(`Đã tạo ${payload.path} từ giá trị mặc định của văn phòng.`);
@@ -323,19 +325,18 @@ const SECTIONS = [
   { legend: "Cơ quan ban hành", fields: [
     { path: "co_quan.chu_quan", label: "Cơ quan chủ quản", kind: "text", hint: "dòng trên tên cơ quan, không đậm; có thể để trống" },
     { path: "co_quan.ten", label: "Tên cơ quan ban hành", kind: "lines", hint: "mỗi dòng in ra một dòng" },
-    { path: "co_quan.viet_tat", label: "Chữ viết tắt", kind: "text", hint: "dùng trong ký hiệu: TB-…" },
+    { path: "co_quan.viet_tat", label: "Chữ viết tắt", kind: "text", hint: "dùng trong ký hiệu: TB-…, GM-…; công văn: UBND-…" },
   ] },
   { legend: "Số, địa danh, ngày", fields: [
     { path: "so", label: "Số", kind: "text", placeholder: "để trống khi còn là dự thảo (in “Số:      /…”)", keepEmpty: true },
-    { path: "ky_hieu", label: "Ký hiệu", kind: "text", placeholder: "tự động: TB- và chữ viết tắt" },
+    { path: "ky_hieu", label: "Ký hiệu", kind: "text", placeholder: "tự động: mã loại (TB-, GM-; công văn không có) và chữ viết tắt" },
     { path: "dia_danh", label: "Địa danh", kind: "text" },
     { path: "ngay", label: "Ngày ban hành", kind: "text", date: true, placeholder: "19/6/2026",
       hint: "đủ ngày: 19/6/2026; dự thảo để trống ngày: 6/2026; để trống ngày và tháng: 2026" },
-    { path: "ngay_hop", label: "Ngày họp", kind: "text", date: true, placeholder: "19/6/2026" },
     { path: "do_khan", label: "Độ khẩn", kind: "select", options: [["", "(không khẩn)"], ["KHẨN", "KHẨN"], ["THƯỢNG KHẨN", "THƯỢNG KHẨN"], ["HỎA TỐC", "HỎA TỐC"]] },
   ] },
   { legend: "Trích yếu", fields: [
-    { path: "trich_yeu", label: "Trích yếu", kind: "textarea", hint: "in đậm dưới chữ THÔNG BÁO" },
+    { path: "trich_yeu", label: "Trích yếu", kind: "textarea", hint: "" },  // the hint is the kind's: kindForm().trich_yeu
   ] },
   { legend: "Kính gửi", fields: [
     { path: "kinh_gui", label: "Kính gửi", kind: "list", oneAsText: true,
@@ -363,10 +364,33 @@ function shownDefault(value) {
   return value === undefined || value === null ? "" : String(value);
 }
 
+// The document's kind (`loai`) and the editor part of its own fields, as the server derives them
+// from the kind's declaration (GET /api/workspace, "loai").
+function kindForm() {
+  const forms = state.workspace?.loai || [];
+  const key = state.data?.loai || defaultOf("loai") || "thong_bao";
+  return forms.find((form) => form.loai === key) || forms[0] || { loai: key, ten: "", trich_yeu: "", truong: [] };
+}
+
+function drawKindOptions() {
+  const select = $("#new-kind");
+  if (!select) return;
+  select.replaceChildren(...(state.workspace?.loai || []).map((form) => new Option(form.ten, form.loai)));
+}
+
 function drawForm() {
   const fields = $("#fields");
   fields.replaceChildren();
-  for (const section of SECTIONS) fields.append(drawSection(section));
+  const kind = kindForm();
+  for (const section of SECTIONS) {
+    const shown = { ...section, fields: section.fields.map((field) => (field.path === "trich_yeu" ? { ...field, hint: kind.trich_yeu } : field)) };
+    fields.append(drawSection(shown));
+  }
+  if (kind.truong.length) {
+    const own = drawSection({ legend: kind.ten, fields: kind.truong });
+    own.dataset.kind = kind.loai;
+    fields.append(own);
+  }
   fields.append(drawBodySection());
   fields.append(drawAppendixSection());
   for (const section of AFTER_BODY) fields.append(drawSection(section));
@@ -408,10 +432,11 @@ function drawField(field) {
     const row = document.createElement("div");
     row.className = "row";
     let input;
-    if (field.kind === "select") {
+    if (field.kind === "select" || field.kind === "bool") {
       input = document.createElement("select");
-      for (const [optionValue, text] of field.options) input.append(new Option(text, optionValue));
-      input.value = value ?? "";
+      const options = field.kind === "bool" ? [["", "(mặc định)"], ["true", "có"], ["false", "không"]] : field.options;
+      for (const [optionValue, text] of options) input.append(new Option(text, optionValue));
+      input.value = value === undefined || value === null ? "" : String(value);
     } else if (field.kind === "text") {
       input = document.createElement("input");
       input.type = "text";
@@ -424,9 +449,10 @@ function drawField(field) {
     input.id = fieldId(field.path);
     input.dataset.field = field.path;
     input.placeholder = shownDefault(inherited) || field.placeholder || "";
-    input.addEventListener(field.kind === "select" ? "change" : "input", () => {
+    input.addEventListener(field.kind === "select" || field.kind === "bool" ? "change" : "input", () => {
       let next = input.value;
       if (field.kind === "lines") next = next.split("\n").map((line) => line.trim()).filter(Boolean);
+      else if (field.kind === "bool") next = next === "" ? "" : next === "true";
       else if (field.kind !== "select") next = next.replace(/\s+$/, "") === "" ? "" : next;
       if (field.keepEmpty && isEmpty(next)) setPath(state.data, field.path, null, { keepEmpty: true });
       else setPath(state.data, field.path, next);
