@@ -221,7 +221,13 @@ VARIANTS = {
         "{y}/{m}/{d}",
     ),
 }
-REPOSITORY_NOTICES = sorted((ROOT / "notices").rglob("*.yaml"))
+# The repository's conclusion notices (the slips above are written on a notice's parts: a numbered
+# block, the meeting's date), which the repository's letter and invitation do not all have.
+REPOSITORY_NOTICES = sorted(
+    path
+    for path in (ROOT / "notices").rglob("*.yaml")
+    if not re.search(r"^loai: (?!thong_bao)", path.read_text(encoding="utf-8"), re.MULTILINE)
+)
 
 
 def test_fix_on_a_dozen_slipped_notices_leaves_what_check_passes_printing_the_same_text(tmp_path: Path) -> None:
