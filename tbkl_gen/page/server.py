@@ -40,7 +40,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tbkl_gen.errors import OutputFailed, Problem, Refused, TbklError
 from tbkl_gen.page import engine
 from tbkl_gen.page.preview import appendix_labels, labels, page_html
-from tbkl_gen.page.yamlsave import editable, updated
+from tbkl_gen.page.yamlsave import checked_text, editable, updated
 from tbkl_gen.source.names import SOURCE_SUFFIXES
 from tbkl_gen.source.workspace import Workspace, find_workspace
 
@@ -255,7 +255,7 @@ class Page:
 
     def check(self, body: dict[str, Any]) -> dict[str, Any]:
         path = self.notice_path(body.get("path"))
-        text = self.text_of(body)
+        text = self.text_of(body, for_check=True)
         checked = engine.check_text(text, path, self.workspace(), self.others())
         return {
             "text": text,
@@ -267,13 +267,13 @@ class Page:
             "appendix_labels": appendix_labels(checked.layout) if checked.layout is not None else None,
         }
 
-    def text_of(self, body: dict[str, Any]) -> str:
+    def text_of(self, body: dict[str, Any], *, for_check: bool = False) -> str:
         base = body.get("base")
         data = body.get("data")
         if not isinstance(base, str) or not isinstance(data, dict) or _depth(data) > MAX_DATA_DEPTH:
             raise Refused(400, "dữ liệu gửi lên không hợp lệ")
         try:
-            return updated(base, data)
+            return checked_text(base, data) if for_check else updated(base, data)
         except Exception as exc:  # noqa: BLE001 - base text the page sent is not YAML it can keep
             raise Refused(400, f"không ghép được nội dung vào tệp nguồn ({type(exc).__name__})") from None
 
