@@ -209,7 +209,7 @@ def test_a_file_edited_on_disk_while_open_is_not_overwritten(browser: webdriver.
         raise AssertionError(
             f"no conflict shown; status: {find(browser, '#status').text!r}; file: {path.read_text(encoding='utf-8')!r}"
         ) from None
-    assert "đã được sửa ở nơi khác sau khi mở (ví dụ trong VS Code); chưa lưu để không ghi đè" in message.text
+    assert "đã được sửa ở nơi khác sau khi mở (trong một trình soạn thảo hoặc một thẻ khác); chưa lưu để không ghi đè" in message.text
     assert path.read_text(encoding="utf-8") == by_hand
     screenshot(browser, "4-xung-dot")
     click(browser, find(browser, "#reload"))

@@ -5,7 +5,6 @@ Set $TBKL_SCREENSHOTS to a folder to keep what the drafter sees.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,7 +31,9 @@ def laptop(chromium: tuple[str, str]) -> Iterator[webdriver.Chrome]:
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     try:
         # The page itself gets 1366×768 (a window of that size loses its frame's height).
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False})
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False}
+        )
         yield driver
     finally:
         driver.quit()

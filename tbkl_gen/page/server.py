@@ -40,6 +40,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tbkl_gen.errors import OutputFailed, Problem, Refused, TbklError
 from tbkl_gen.page import engine
 from tbkl_gen.page.preview import appendix_labels, labels, page_html
+from tbkl_gen.page.words import for_page
 from tbkl_gen.page.yamlsave import checked_text, editable, updated
 from tbkl_gen.source.names import SOURCE_SUFFIXES
 from tbkl_gen.source.workspace import Workspace, find_workspace
@@ -246,7 +247,12 @@ class Page:
         data = editable_or_none(text)
         if not data:
             checked = engine.check_text(text, path, self.workspace())
-            reasons = [p.format(self.root) for p in checked.problems if p.is_error][:3]
+            # A file the page cannot open is mended in a text editor: its line is the one way to find the mistake.
+            reasons = [
+                f"dòng {p.place.line}: {for_page(p, self.root, path)['text']}" if p.place.line else for_page(p, self.root, path)["text"]
+                for p in checked.problems
+                if p.is_error
+            ][:3]
             detail = "; ".join(reasons) or "tệp không phải một bảng các khóa của thông báo"
             raise Refused(
                 422, f"chưa mở được {self.shown(path)} trên trang vì tệp có lỗi: {detail}. Hãy sửa tệp trong trình soạn thảo rồi mở lại"
@@ -278,10 +284,7 @@ class Page:
             raise Refused(400, f"không ghép được nội dung vào tệp nguồn ({type(exc).__name__})") from None
 
     def problem(self, problem: Problem, path: Path) -> dict[str, Any]:
-        data = problem.to_dict(self.root)
-        data["own"] = problem.place.file is None or problem.place.file == path
-        data["text"] = problem.format(self.root)
-        return data
+        return for_page(problem, self.root, path)
 
     def save(self, body: dict[str, Any]) -> JSONResponse:
         """Write the edited data over the file on disk, unless the file changed since it was opened.
@@ -296,7 +299,7 @@ class Page:
             if raw is None or _version(raw) != body.get("version"):
                 return JSONResponse(
                     {
-                        "loi": f"tệp {self.shown(path)} đã được sửa ở nơi khác sau khi mở (ví dụ trong VS Code); chưa lưu để không ghi đè. Hãy tải lại tệp",
+                        "loi": f"tệp {self.shown(path)} đã được sửa ở nơi khác sau khi mở (trong một trình soạn thảo hoặc một thẻ khác); chưa lưu để không ghi đè. Hãy tải lại tệp",
                         "xung_dot": True,
                     },
                     status_code=409,
@@ -504,7 +507,7 @@ def _decode(raw: bytes, shown: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Refused(422, f"{shown}: tệp không phải UTF-8; mở bằng tbkl check để xem lỗi") from None
+        raise Refused(422, f"{shown}: tệp không phải UTF-8; hãy lưu lại tệp theo bảng mã UTF-8") from None
 
 
 def _version(raw: bytes) -> str:

@@ -1111,7 +1111,8 @@ function showProblems(problems, errors, warnings) {
       else if (target.classList.contains("node")) target.insertBefore(element, target.children[1] || null);
       else target.append(element);
     } else {
-      element.textContent = problem.own ? `${problem.line ? `dòng ${problem.line}: ` : ""}${problem.field ? problem.field + ": " : ""}${words}` : problem.text;
+      // Never a file, a line or a key on the page: the server gives the field's label (page/words.py).
+      element.textContent = (problem.severity === "canh_bao" ? "Cảnh báo: " : "") + problem.text;
       general.append(element);
     }
   }
