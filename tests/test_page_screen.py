@@ -79,3 +79,43 @@ def test_at_1366_by_768_paragraphs_are_wide_and_the_bar_stays_on_one_row(laptop:
     assert widths, "no paragraph boxes on the page"
     assert min(width for nested, width in widths if not nested) >= 480, widths
     assert min(width for _, width in widths) >= 420, widths
+
+
+SHORT = """\
+phien_ban: 1
+so:  # cấp số sau
+ngay: 2026-03-12
+trich_yeu: Kết luận của đồng chí Chủ tịch tại cuộc họp về chuyển đổi số
+noi_dung:
+  - Ngày 12/3/2026, đồng chí Chủ tịch chủ trì cuộc họp.
+  - khoan: Sở Khoa học và Công nghệ chủ trì.
+  - Văn phòng thông báo để các cơ quan biết, thực hiện.
+noi_nhan_them:
+  - Như thành phần dự họp
+"""
+
+
+def test_inherited_values_show_as_text_and_are_written_only_when_changed(laptop: webdriver.Chrome, long_named: Served) -> None:
+    source = long_named.root / "notices" / "2026" / "ngan.yaml"
+    source.write_text(SHORT, encoding="utf-8")
+    open_page(laptop, long_named)
+    click(laptop, wait(laptop, lambda d: d.find_element(By.XPATH, "//tr[td[contains(., 'chuyển đổi số')]]//td[@class='actions']/button")))
+    wait(laptop, lambda d: "THÔNG BÁO" in d.find_element(By.ID, "live").text)
+    place = laptop.find_element(By.CSS_SELECTOR, 'input[data-field="dia_danh"]')
+    assert place.get_attribute("value") == "Lâm Đồng"  # the office's default, as text
+    field = laptop.find_element(By.CSS_SELECTOR, '.field[data-field="dia_danh"]')
+    assert "mặc định của văn phòng" in field.text
+    screenshot(laptop, "mac-dinh-van-phong")
+    # Saved untouched: the source is byte for byte what it was.
+    click(laptop, laptop.find_element(By.ID, "save"))
+    wait(laptop, lambda d: "lưu" in d.find_element(By.ID, "status").text.lower())
+    assert source.read_text(encoding="utf-8") == SHORT
+    # One inherited field changed: that key alone is written.
+    place.send_keys(" mới")
+    wait(laptop, lambda d: "riêng cho thông báo này" in d.find_element(By.CSS_SELECTOR, '.field[data-field="dia_danh"]').text)
+    before = laptop.find_element(By.ID, "status").text
+    click(laptop, laptop.find_element(By.ID, "save"))
+    wait(laptop, lambda d: source.read_text(encoding="utf-8") != SHORT, timeout=10)
+    added = [line for line in source.read_text(encoding="utf-8").splitlines() if line not in SHORT.splitlines()]
+    assert added == ["dia_danh: Lâm Đồng mới"], (added, before)
+    assert all(line in source.read_text(encoding="utf-8").splitlines() for line in SHORT.splitlines())

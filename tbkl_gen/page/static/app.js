@@ -423,12 +423,14 @@ function drawField(field) {
     }
     input.id = fieldId(field.path);
     input.dataset.field = field.path;
-    input.placeholder = shownDefault(inherited) || field.placeholder || "";
+    input.placeholder = field.placeholder || "";
+    const inheritedAtOpen = showInheritedValue(input, field, value, inherited);
     input.addEventListener(field.kind === "select" ? "change" : "input", () => {
       let next = input.value;
       if (field.kind === "lines") next = next.split("\n").map((line) => line.trim()).filter(Boolean);
       else if (field.kind !== "select") next = next.replace(/\s+$/, "") === "" ? "" : next;
-      if (field.keepEmpty && isEmpty(next)) setPath(state.data, field.path, null, { keepEmpty: true });
+      if (inheritedAtOpen && sameAsInherited(next, inherited)) setPath(state.data, field.path, undefined);
+      else if (field.keepEmpty && isEmpty(next)) setPath(state.data, field.path, null, { keepEmpty: true });
       else setPath(state.data, field.path, next);
       updateInherited(wrapper, field);
       changed();
@@ -438,7 +440,7 @@ function drawField(field) {
     if (inherited !== undefined) {
       const reset = Object.assign(document.createElement("button"), { type: "button", className: "icon reset", textContent: "↺", title: "Dùng giá trị mặc định của văn phòng" });
       reset.addEventListener("click", () => {
-        input.value = "";
+        input.value = shownDefault(inherited);
         setPath(state.data, field.path, undefined);
         updateInherited(wrapper, field);
         changed();
@@ -455,6 +457,23 @@ function drawField(field) {
   return wrapper;
 }
 
+// --- inherited values: the office's defaults shown as real text, written only when changed ------
+
+/* Show the office's default in the box as text the drafter can edit in place (not a grey
+   placeholder the drafter would retype). Returns whether the field was inherited when drawn:
+   then typing the default back (or leaving it) writes no override into the notice. */
+function showInheritedValue(input, field, value, inherited) {
+  if (inherited === undefined || !isEmpty(value) || field.kind === "select") return false;
+  if (isEmpty(inherited) || typeof inherited === "object" && !Array.isArray(inherited)) return false;
+  input.value = shownDefault(inherited);
+  return true;
+}
+
+function sameAsInherited(next, inherited) {
+  const plain = (value) => (Array.isArray(value) ? value.map((line) => String(line).trim()).join("\n") : String(value ?? "").trim());
+  return plain(next) === plain(inherited);
+}
+
 function updateInherited(wrapper, field) {
   const note = $(".inherit-note", wrapper);
   const inherited = defaultOf(field.path);
@@ -462,10 +481,12 @@ function updateInherited(wrapper, field) {
   const reset = $(".reset", wrapper);
   if (inherited === undefined) { note.textContent = ""; if (reset) reset.hidden = true; return; }
   if (isEmpty(own)) {
-    note.textContent = "theo mặc định của văn phòng (tbkl.yaml)";
+    note.textContent = "mặc định của văn phòng";
+    wrapper.classList.add("from-office");
     if (reset) reset.hidden = true;
   } else {
     note.textContent = `riêng cho thông báo này; mặc định: ${shownDefault(inherited).replace(/\n/g, " / ")}`;
+    wrapper.classList.remove("from-office");
     if (reset) reset.hidden = false;
   }
 }
