@@ -233,7 +233,7 @@ def test_an_uploaded_word_file_opens_as_a_notice_with_the_import_report(browser:
     find(browser, "#import-file").send_keys(str(word))
     wait(browser, lambda d: d.find_element(By.ID, "editor-view").is_displayed())
     report = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#banner:not(.error)"))
-    assert report.text.startswith("thong-bao-cu.docx → notices/")
+    assert report.text.startswith("Đã nhập thành notices/")
     summary = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, '#fields textarea[data-field="trich_yeu"]'))
     assert summary.get_attribute("value").startswith("Kết luận của đồng chí Hồ Quang Bửu")
     wait(browser, lambda d: "HỒ QUANG BỬU" in d.find_element(By.ID, "live").text.upper())

@@ -5,6 +5,8 @@ Set $TBKL_SCREENSHOTS to a folder to keep what the drafter sees.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,3 +121,26 @@ def test_inherited_values_show_as_text_and_are_written_only_when_changed(laptop:
     added = [line for line in source.read_text(encoding="utf-8").splitlines() if line not in SHORT.splitlines()]
     assert added == ["dia_danh: Lâm Đồng mới"], (added, before)
     assert all(line in source.read_text(encoding="utf-8").splitlines() for line in SHORT.splitlines())
+
+
+def test_the_import_report_is_a_short_folded_list_in_millimetres(laptop: webdriver.Chrome, long_named: Served) -> None:
+    real = ROOT.parent / "shared" / "real" / "lamdong-so-khcn.docx"
+    if not real.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"{real} is missing")
+        pytest.skip(f"{real} is missing (../shared)")
+    open_page(laptop, long_named)
+    laptop.find_element(By.CSS_SELECTOR, "#import-file").send_keys(str(real))
+    wait(laptop, lambda d: d.find_element(By.ID, "editor-view").is_displayed())
+    report = wait(laptop, lambda d: d.find_element(By.CSS_SELECTOR, "#banner.import-report details"))
+    summary = report.find_element(By.TAG_NAME, "summary").text
+    assert summary.startswith("Đã nhập thành notices/"), summary
+    assert "đã sửa" in summary or "Nghị định 30" in summary, summary
+    # Folded: the report takes one line until the drafter opens it.
+    assert laptop.find_element(By.ID, "banner").size["height"] < 60
+    screenshot(laptop, "bao-cao-nhap-gap")
+    click(laptop, report.find_element(By.TAG_NAME, "summary"))
+    text = report.text
+    screenshot(laptop, "bao-cao-nhap-mo")
+    assert "twip" not in text and not re.search(r":\d+|[a-z]_[a-z]|\btbkl\b|YAML", text), text
+    assert laptop.find_element(By.ID, "banner").size["height"] <= 0.3 * 768 + 2

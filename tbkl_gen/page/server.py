@@ -40,7 +40,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tbkl_gen.errors import OutputFailed, Problem, Refused, TbklError
 from tbkl_gen.page import engine
 from tbkl_gen.page.preview import appendix_labels, labels, page_html
-from tbkl_gen.page.words import for_page
+from tbkl_gen.page.words import for_page, import_report
 from tbkl_gen.page.yamlsave import checked_text, editable, updated
 from tbkl_gen.source.names import SOURCE_SUFFIXES
 from tbkl_gen.source.workspace import Workspace, find_workspace
@@ -358,7 +358,12 @@ class Page:
         imported = await in_thread(engine.import_word, bytes(received), name, self.root)
         status = 200 if imported.path is not None else 422
         return JSONResponse(
-            {"path": self.shown(imported.path) if imported.path else None, "thong_bao": imported.message}, status_code=status
+            {
+                "path": self.shown(imported.path) if imported.path else None,
+                "thong_bao": imported.message,
+                "bao_cao": import_report(imported.findings),
+            },
+            status_code=status,
         )
 
     def docx(self, body: dict[str, Any]) -> Response:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tbkl_gen.errors import Problem
+from tbkl_gen.nd30.units import twips_to_mm
 from tbkl_gen.notice.model import Notice
 from tbkl_gen.notice.paths import label
 
@@ -44,6 +45,26 @@ _TOOL_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"VS Code"), "trình soạn thảo"),
     (re.compile(r"\bYAML\b"), "tệp nguồn"),
 )
+
+
+# `993 twip (17,5 mm)`: a Word measure with its millimetres; a drafter reads millimetres.
+_TWIPS_WITH_MM = re.compile(r"-?\d+(?:[.,]\d+)?\s*twips?\s*\(([^()]*?mm)\)")
+# `cần 1134–1418 (20–25 mm)`: a range of twips given with its millimetres.
+_TWIP_RANGE_WITH_MM = re.compile(r"\d+\s*[–-]\s*\d+\s*\(([^()]*?mm)\)")
+_TWIPS = re.compile(r"(-?\d+(?:[.,]\d+)?)\s*twips?")
+
+
+def _millimetres(found: re.Match[str]) -> str:
+    return f"{twips_to_mm(float(found.group(1).replace(',', '.'))):.1f}".replace(".", ",") + " mm"
+
+
+def import_report(findings: list[tuple[str, str, str]]) -> dict[str, list[dict[str, str]]]:
+    """Return an import's findings for the page, by kind, in the drafter's words and millimetres (never twips)."""
+    out: dict[str, list[dict[str, str]]] = {}
+    for kind, where, message in findings:
+        words = drafters_words(_TWIPS.sub(_millimetres, _TWIP_RANGE_WITH_MM.sub(r"\1", _TWIPS_WITH_MM.sub(r"\1", message))))
+        out.setdefault(kind, []).append({"noi": where, "noi_dung": words})
+    return out
 
 
 def field_label(field: str) -> str:

@@ -186,8 +186,60 @@ async function importWord(file) {
   });
   status("");
   if (!ok || !payload.path) { banner(payload.thong_bao || payload.loi, { error: true }); return; }
-  banner(payload.thong_bao);
   await openNotice(payload.path, { keepBanner: true });
+  showImportReport(payload.path, payload.bao_cao || {});
+}
+
+// --- the import report: a short list, folded, in the drafter's words and millimetres -------------
+
+const IMPORT_KINDS = [
+  ["sửa", (n) => `đã sửa ${n} chỗ`],
+  ["cần sửa tay", (n) => `${n} chỗ cần sửa tay`],
+  ["cảnh báo", (n) => `${n} cảnh báo`],
+  ["ND30", (n) => `bản gốc sai ${n} điều của Nghị định 30`],
+];
+
+function showImportReport(path, report) {
+  const element = $("#banner");
+  element.replaceChildren();
+  element.hidden = false;
+  element.className = "banner import-report";
+  const parts = IMPORT_KINDS.filter(([kind]) => (report[kind] || []).length).map(([kind, words]) => words(report[kind].length));
+  const details = document.createElement("details");
+  details.id = "import-report";
+  const summary = document.createElement("summary");
+  summary.textContent = `Đã nhập thành ${path}` + (parts.length ? `: ${parts.join(", ")}` : "");
+  details.append(summary);
+  for (const [kind, words] of IMPORT_KINDS) {
+    const findings = report[kind] || [];
+    if (!findings.length) continue;
+    details.append(Object.assign(document.createElement("h4"), { textContent: words(findings.length) }));
+    const list = document.createElement("ul");
+    for (const finding of findings) {
+      const item = document.createElement("li");
+      const paragraph = /^đoạn (\d+)/.exec(finding.noi || "");
+      if (paragraph) {
+        const link = Object.assign(document.createElement("a"), { href: "#", textContent: finding.noi });
+        link.addEventListener("click", (event) => { event.preventDefault(); scrollToImported(finding.noi_dung); });
+        item.append(link, ": ");
+      } else if (finding.noi) item.append(`${finding.noi}: `);
+      item.append(finding.noi_dung);
+      list.append(item);
+    }
+    details.append(list);
+  }
+  const close = Object.assign(document.createElement("button"), { type: "button", className: "icon", textContent: "✕", title: "Đóng" });
+  close.addEventListener("click", () => { element.hidden = true; });
+  element.append(details, close);
+}
+
+/* Scroll to the block whose text holds the quoted words of a finding (the Word file's paragraph
+   numbers are not the notice's blocks). */
+function scrollToImported(words) {
+  const quoted = [...words.matchAll(/“([^”]{4,})”/g)].map((found) => found[1].replace(/…$/, ""));
+  const boxes = [...document.querySelectorAll("#fields .node-row textarea")];
+  const target = boxes.find((box) => quoted.some((text) => box.value.includes(text))) || null;
+  if (target) { target.scrollIntoView({ block: "center" }); target.focus(); }
 }
 
 async function renderAll() {
