@@ -358,11 +358,9 @@ class Page:
         imported = await in_thread(engine.import_word, bytes(received), name, self.root)
         status = 200 if imported.path is not None else 422
         return JSONResponse(
-            {
-                "path": self.shown(imported.path) if imported.path else None,
-                "thong_bao": imported.message,
-                "bao_cao": import_report(imported.findings),
-            },
+            {"path": self.shown(imported.path), "thong_bao": imported.message, "bao_cao": import_report(imported.findings)}
+            if imported.path is not None
+            else {"path": None, "thong_bao": imported.message},
             status_code=status,
         )
 
