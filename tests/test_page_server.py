@@ -221,7 +221,7 @@ def test_the_workspace_lists_notices_defaults_recipients_and_signers(client: Tes
 def test_opening_a_notice_gives_its_text_data_and_version(client: TestClient) -> None:
     notice = opened(client)
     assert notice["text"] == NOTICE
-    assert notice["data"]["ngay_hop"] == "2026-03-12"
+    assert notice["data"]["ngay_hop"] == "12/03/2026"  # shown as Vietnamese write it; the file keeps its form
     assert notice["data"]["noi_dung"][1] == {"khoan": "Sở Khoa học và Công nghệ chủ trì."}
     assert len(notice["version"]) == 64
 
@@ -443,6 +443,42 @@ def test_the_machine_name_and_an_address_on_the_lan_are_accepted_with_the_token(
             assert lan.get("/api/workspace").status_code == 403, host
 
 
+def test_the_page_makes_a_document_of_each_kind_and_shows_its_own_editor_part_and_its_page(client: TestClient, workspace: Path) -> None:
+    forms = {form["loai"]: form for form in client.get("/api/workspace", headers=HEADERS).json()["loai"]}
+    assert list(forms) == ["thong_bao", "cong_van", "giay_moi"]
+    assert [field["path"] for field in forms["thong_bao"]["truong"]] == [
+        "ngay_hop",
+        "cuoc_hop.chu_tri",
+        "cuoc_hop.thoi_gian",
+        "cuoc_hop.dia_diem",
+    ]
+    assert forms["cong_van"]["truong"] == [] and "V/v" in forms["cong_van"]["trich_yeu"]
+    invitation = {field["path"]: field for field in forms["giay_moi"]["truong"]}
+    assert list(invitation)[:4] == ["mo_dau", "cuoc_hop.chu_tri", "cuoc_hop.thoi_gian", "cuoc_hop.dia_diem"]
+    assert (invitation["thanh_phan"]["kind"], invitation["danh_so"]["kind"]) == ("lines", "bool")
+    assert invitation["cuoc_hop.thoi_gian"]["label"] == "Thời gian họp"
+
+    made = post(client, "/api/new", {"trich_yeu": "Nghe báo cáo chuyển đổi số", "loai": "giay_moi"})
+    assert made.status_code == 200, made.text
+    source = opened(client, made.json()["path"])
+    assert source["data"]["loai"] == "giay_moi" and source["data"]["noi_dung_hop"] == "Nghe báo cáo chuyển đổi số"
+    data = {
+        **source["data"],
+        "cuoc_hop": {"chu_tri": "Đồng chí Chủ tịch UBND tỉnh", "thoi_gian": "2026-05-04 08:00", "dia_diem": "Hội trường"},
+    }
+    checked = post(client, "/api/check", {"path": made.json()["path"], "base": source["text"], "data": data}).json()
+    assert '<div class="kind">GIẤY MỜI</div>' in checked["preview"]
+    assert "Thời gian:</b> 8 giờ 00, ngày 04 tháng 5 năm 2026" in checked["preview"]
+
+    letter = post(client, "/api/new", {"trich_yeu": "tăng cường phòng, chống thiên tai", "loai": "cong_van"}).json()["path"]
+    source = opened(client, letter)
+    checked = post(client, "/api/check", {"path": letter, "base": source["text"], "data": source["data"]}).json()
+    assert 'class="kind"' not in checked["preview"]
+    assert '<div class="v-v">V/v tăng cường phòng, chống thiên tai</div>' in checked["preview"]
+    refused = post(client, "/api/new", {"trich_yeu": "Thử", "loai": "to_trinh"})
+    assert refused.status_code == 400 and "các loại: thong_bao, cong_van, giay_moi" in refused.json()["loi"]
+
+
 # --- files that are not regular files (a FIFO, a device, a socket, a link) --------------------------
 
 
@@ -558,6 +594,23 @@ def test_a_full_disk_on_save_is_told_in_vietnamese_and_the_file_stays_intact(
     copy = post(client, "/api/copy", {"path": notice["path"]})
     assert copy.status_code == 507 and copy.json()["loi"].startswith("Ổ đĩa đầy: chưa lưu được notices/"), copy.text
     assert "Traceback" not in caplog.text
+
+
+def test_a_new_notice_on_a_full_disk_is_told_as_a_save_is(client: TestClient, workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # It was a 422 with the absolute path and the writer's wording, unlike a save or a copy.
+    import errno
+
+    from tbkl_gen.commands import scaffold
+    from tbkl_gen.errors import OutputFailed
+
+    def full_disk(target: Path, data: bytes, *, inside: Path | None = None) -> None:
+        raise OutputFailed(target, "ổ đĩa đầy") from OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+
+    monkeypatch.setattr(scaffold, "write_file", full_disk)
+    response = post(client, "/api/new", {"trich_yeu": "Kết luận trên đĩa đầy"})
+    assert response.status_code == 507, response.text
+    assert response.json()["loi"].startswith("Ổ đĩa đầy: chưa lưu được notices/")
+    assert "ket-luan-tren-dia-day.yaml. Hãy giải phóng chỗ trống" in response.json()["loi"]
 
 
 def test_an_unexpected_error_answers_in_vietnamese_and_is_logged_once_without_a_traceback(

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
 from typing import Any
 
-from tbkl_gen.errors import AlreadyExists
-from tbkl_gen.files import copy_file, write_file
+from tbkl_gen.errors import AlreadyExists, ForeignLink, NotReadable
+from tbkl_gen.files import copy_file, read_regular, write_file
+from tbkl_gen.notice.fields import declared
+from tbkl_gen.notice.kind import Kind
+from tbkl_gen.notice.kinds import DEFAULT
 from tbkl_gen.source.names import free_name, slugify
+from tbkl_gen.source.read import MAX_SOURCE_BYTES
 from tbkl_gen.samples import NOTICE_BODY
 from tbkl_gen.wordfile import MAX_FILE_BYTES
 from tbkl_gen.word.render import DEFAULT_TEMPLATE, builtin_templates_dir, find_template
@@ -81,8 +87,15 @@ def to_yaml(
     return lines
 
 
-def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[Path]:
-    """Create a workspace folder with tbkl.yaml, notices/, templates/, .gitattributes and README."""
+def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[tuple[Path, bool]]:
+    """Create a workspace folder with tbkl.yaml, notices/, templates/, .gitattributes and README.
+
+    Return each file or folder with whether it was made (True) or was there and is kept (False):
+    a README.md or .gitignore already in the folder is the user's, never replaced. A folder that
+    is a link another user owns (planted in /tmp or a shared folder, pointing at the user's home)
+    is refused.
+    """
+    _refuse_foreign_link(folder)
     index = template_index()
     if template not in index:
         from tbkl_gen.errors import TemplateNotFound
@@ -112,9 +125,26 @@ def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[Path]
         **{folder / ".vscode" / name: text for name, text in vscode_files().items()},
     }
     (folder / ".vscode").mkdir(exist_ok=True)
+    made = [(folder / "notices", True)]
     for path, text in written.items():
+        if path != config and (path.exists() or path.is_symlink()):
+            made.append((path, False))
+            continue
         write_file(path, text.encode("utf-8"), inside=folder)
-    return [folder / "notices", *written]
+        made.append((path, True))
+    return made
+
+
+def _refuse_foreign_link(folder: Path) -> None:
+    """Refuse a folder that is a link owned by another user than this one or root (POSIX only)."""
+    if not hasattr(os, "getuid"):
+        return
+    try:
+        info = folder.lstat()
+    except OSError:
+        return
+    if stat.S_ISLNK(info.st_mode) and info.st_uid not in (os.getuid(), 0):
+        raise ForeignLink(folder, info.st_uid)
 
 
 def schema_text(*, workspace: bool = False) -> str:
@@ -172,13 +202,17 @@ def vscode_files() -> dict[str, str]:
             (("settings.json", settings), ("extensions.json", extensions), ("tasks.json", tasks))}  # fmt: skip
 
 
-def new_notice(root: Path, title: str, today: dt.date | None = None, name: str | None = None) -> Path:
+def new_notice(root: Path, title: str, today: dt.date | None = None, name: str | None = None, kind: Kind | None = None) -> Path:
     """Create notices/<year>/<name>.yaml in the workspace at root, from the office defaults.
 
-    The name is the title's slug unless given. A slug is cut at 80 characters, and the titles of
-    one leader's notices often start alike: a notice of another title that the slug would name
-    like an existing one gets "-2", "-3", …; the same title again, or a name given, is refused.
+    The source is of the kind given (a notice by default): its `loai`, the title where the kind
+    takes it (the summary, or the meeting's content of an invitation), the kind's sample keys and
+    its first recipient. The name is the title's slug unless given. A slug is cut at 80
+    characters, and the titles of one leader's notices often start alike: a notice of another
+    title that the slug would name like an existing one gets "-2", "-3", …; the same title again,
+    or a name given, is refused.
     """
+    kind = kind or DEFAULT
     today = today or dt.date.today()
     folder = root / "notices" / str(today.year)
     if name is not None:
@@ -188,22 +222,23 @@ def new_notice(root: Path, title: str, today: dt.date | None = None, name: str |
     else:
         target = _free_target(folder, title)
     folder.mkdir(parents=True, exist_ok=True)
-    notice = {
-        "trich_yeu": title,
-        "ngay": str(today.year),
-        "ngay_hop": None,
-        "noi_dung": list(NOTICE_BODY),
-        "noi_nhan_them": ["Như thành phần dự họp"],
-    }
+    notice: dict[str, Any] = {kind.title_key: title, "ngay": str(today.year), **kind.sample}
+    required = {key.name for key in declared(kind.model) if key.required}
+    if "noi_dung" in required and "noi_dung" not in notice:
+        notice["noi_dung"] = list(NOTICE_BODY)
+    if kind.first_recipient:
+        notice["noi_nhan_them"] = [kind.first_recipient]
     comments: dict[tuple[str | int, ...], str] = {
-        ("ngay",): "dự thảo: chỉ năm; khi ban hành ghi đủ, ví dụ 2026-03-14",
-        ("ngay_hop",): "ngày họp, ví dụ 2026-03-12",
+        ("ngay",): "dự thảo: chỉ năm; khi ban hành ghi đủ, ví dụ 14/3/2026",
+        ("ngay_hop",): "ngày họp, ví dụ 12/3/2026",
         ("noi_nhan_them",): "thêm vào trước nơi nhận mặc định trong tbkl.yaml",
+        ("cuoc_hop", "thoi_gian"): "ngày giờ họp: năm-tháng-ngày giờ:phút",
     }
     relative_schema = "../../" + SCHEMA_FILE
     lines = [
         f"# yaml-language-server: $schema={relative_schema}",
         "# Chỉ ghi những gì khác với mặc định trong tbkl.yaml (xem: tbkl show TỆP).",
+        *([] if kind is DEFAULT else [f"loai: {kind.key}  # {kind.name.lower()}"]),
         "phien_ban: 1",
         "so:  # để trống cho đến khi văn thư cấp số",
         *to_yaml(notice, comments=comments),
@@ -228,9 +263,9 @@ _SUMMARY_LINE = re.compile(r"^trich_yeu:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 
 def _same_title(notice: Path, title: str) -> bool:
     """Return whether the notice's trich_yeu line holds title (as `tbkl new` wrote it, or plain)."""
-    try:
-        found = _SUMMARY_LINE.search(notice.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
+    try:  # a FIFO planted at the name would block a plain read forever, a link to /dev/zero fill the memory
+        found = _SUMMARY_LINE.search(read_regular(notice, MAX_SOURCE_BYTES, follow_links=False).decode("utf-8"))
+    except (NotReadable, UnicodeDecodeError):
         return False
     if found is None:
         return False
@@ -273,6 +308,8 @@ Tạo bởi `tbkl init` (mẫu `{template}`).
 Các lệnh thường dùng:
 
     tbkl new "Kết luận họp giao ban tháng 3"
+    tbkl new "tăng cường phòng, chống thiên tai" --loai cong_van   # công văn
+    tbkl new "Nghe báo cáo tình hình chuyển đổi số" --loai giay_moi  # giấy mời họp
     tbkl check            # kiểm tra mọi thông báo
     tbkl show notices/2026/ket-luan-hop-giao-ban-thang-3.yaml
     tbkl render           # in các thông báo thay đổi ra out/

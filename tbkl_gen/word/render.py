@@ -19,6 +19,7 @@ import json
 import marshal
 import os
 import re
+import stat
 import sys
 import time
 from collections.abc import Iterator
@@ -39,13 +40,13 @@ from markupsafe import Markup
 
 from tbkl_gen import __version__
 
-from tbkl_gen.nd30.document_types import THONG_BAO
+from tbkl_gen.nd30.document_types import GIAY_MOI, SUMMARY_PREFIX, THONG_BAO
 from tbkl_gen.nd30.format import ADDRESSEE_HEAD, APPENDIX_REFERENCE_OPEN
 from tbkl_gen.nd30.grammar import appendix_heading
 from tbkl_gen.word import template_repair, template_tags, wordml
 from tbkl_gen.errors import NotReadable, TbklError, UnreadablePart, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
 from tbkl_gen.files import read_regular, write_file
-from tbkl_gen.nd30.format import URGENCY_STAMP_WIDTHS_MM
+from tbkl_gen.nd30.format import PRINTED_CV_SUMMARY_SIZE, URGENCY_STAMP_WIDTHS_MM
 from tbkl_gen.nd30.units import TWIPS_PER_MM, WORD_CELL_MARGIN
 from tbkl_gen.word.layout import Layout, Paragraph
 from tbkl_gen.wordfile import open_word_file, refuse_unless_regular
@@ -71,6 +72,10 @@ CONTRACT = {
     "do_khan": "mức độ khẩn hoặc rỗng",
     "o_khan": "đoạn khung độ khẩn (dùng với {{p o_khan }})",
     "dia_danh_ngay": "dòng địa danh, ngày tháng năm",
+    "loai": "loại văn bản: thong_bao, cong_van, giay_moi",
+    "ten_loai": f"tên loại in hoa làm tiêu đề ({THONG_BAO.title}, {GIAY_MOI.title}), rỗng khi loại văn bản không có tên loại (công văn)",
+    "v_v": f"trích yếu công văn dưới số và ký hiệu, bắt đầu bằng “{SUMMARY_PREFIX}”, các dòng nối bằng ngắt dòng (dùng với {{{{r v_v }}}}); "
+    "rỗng ở loại khác",
     "trich_yeu": "trích yếu trên một dòng (chỗ người soạn ngắt dòng thành dấu cách)",
     "trich_yeu_dong": "trích yếu theo các dòng người soạn chọn, nối bằng ngắt dòng (dùng với {{r trich_yeu_dong }})",
     "gach_trich_yeu": "đoạn đường kẻ dưới trích yếu (dùng với {{p gach_trich_yeu }})",
@@ -220,7 +225,8 @@ _FREE_DIGITS = 4  # a number prints in this many digits for the item of its list
 
 def _weight(value: Any, limit: int) -> int:
     """Return the characters of value's strings, the items of its lists and the digits of its
-    numbers beyond the first four: about what printing value takes; stop past limit.
+    numbers (a range's bounds too) beyond the first four: about what printing value takes; stop
+    past limit.
 
     A list repeated holds the same object many times, so its weight is what printing or
     comparing it costs, not the memory it takes. The walk stops as soon as limit is passed, so
@@ -242,6 +248,9 @@ def _weight(value: Any, limit: int) -> int:
         elif isinstance(item, dict):
             total += len(item)
             pending.extend(item.values())
+        elif isinstance(item, range):  # printed as "range(start, stop, step)": a 4,000-bit start is 1,200 digits
+            total += 1
+            pending.extend((item.start, item.stop, item.step))
         elif isinstance(item, int):  # a 4,096-bit number is printed in 1,234 digits
             total += max(0, item.bit_length() * 3 // 10 + 1 - _FREE_DIGITS)
         elif isinstance(item, float):
@@ -769,6 +778,9 @@ class PreparedTemplate:
                 wordml.boxed("TBKhan", layout.do_khan, URGENCY_STAMP_WIDTHS_MM[layout.do_khan], self.widths.khan) if layout.do_khan else ""
             ),
             "dia_danh_ngay": layout.dia_danh_ngay,
+            "loai": layout.loai,
+            "ten_loai": layout.ten_loai,
+            "v_v": Markup(wordml.broken_lines(layout.v_v, PRINTED_CV_SUMMARY_SIZE)),
             "trich_yeu": layout.trich_yeu,
             "trich_yeu_dong": Markup(wordml.broken_lines(layout.trich_yeu_dong)),
             "gach_trich_yeu": Markup(wordml.centred_line("TBDuongKe", layout.trich_yeu_line_mm, self.widths.trich_yeu)),
@@ -931,18 +943,19 @@ def _cache_folder() -> Path | None:
     """Return the folder of cached template forms, or None when it is not the user's alone.
 
     Cached forms are compiled code: a folder that another user owns or may write into (a shared
-    $TBKL_CACHE_DIR) is not used at all.
+    $TBKL_CACHE_DIR) is not used at all, nor a link there (planted in a shared $TBKL_CACHE_DIR, it
+    would send the cache into any folder of the user's, which passes the owner check).
     """
     folder = cache_dir() / "mau"
     if sys.platform == "win32":  # no owner check on Windows: the profile folder is the user's
         return folder
     try:
-        status = folder.stat()
+        status = folder.lstat()
     except FileNotFoundError:
         return folder  # made by this user on the first write
     except OSError:
         return None
-    if status.st_uid != os.getuid() or status.st_mode & 0o022:
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid() or status.st_mode & 0o022:
         return None
     return folder
 
