@@ -21,6 +21,7 @@ from conftest import ROOT, render_cli  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 from tbkl_gen.page import engine  # noqa: E402
 from tbkl_gen.page.server import cookie_name, create_app  # noqa: E402
+from tbkl_gen.page.words import drafters_words  # noqa: E402
 
 TOKEN = "t0ken-for-tests"
 HEADERS = {"X-Tbkl-Token": TOKEN}
@@ -235,7 +236,10 @@ def test_the_check_reports_what_tbkl_check_reports_with_the_same_words(client: T
     target = workspace / notice["path"]
     target.write_text(result["text"], encoding="utf-8")
     cli = render_cli(["check", str(target), "--format", "json"], cwd=workspace)
-    expected = [(p["field"], p["message"], p["hint"], p["severity"]) for p in json.loads(cli.output)["van_de"]]
+    # The same problems, in the drafter's words (no key or file names on the page).
+    expected = [
+        (p["field"], drafters_words(p["message"]), drafters_words(p["hint"]), p["severity"]) for p in json.loads(cli.output)["van_de"]
+    ]
     assert [(p["field"], p["message"], p["hint"], p["severity"]) for p in result["problems"]] == expected
     assert result["errors"] == sum(p[3] == "loi" for p in expected) > 0
     assert ("ngay", "ngày không tồn tại: 30/02/2026") in [(p[0], p[1]) for p in expected]
@@ -261,7 +265,7 @@ def test_a_second_notice_with_a_used_number_is_told_as_tbkl_check_tells_it(clien
     data = {**notice["data"], "so": "7", "ngay": "2026-03-15"}
     result = post(client, "/api/check", {"path": notice["path"], "base": notice["text"], "data": data}).json()
     messages = [p["message"] for p in result["problems"]]
-    assert any(m.startswith("số 07/TB-UBND năm 2026 đã dùng ở ") and "a-truoc.yaml:4" in m for m in messages), messages
+    assert any(m.startswith("số 07/TB-UBND năm 2026 đã dùng ở ") and "thông báo “a-truoc”" in m for m in messages), messages
 
 
 # --- saving -------------------------------------------------------------------------------------
@@ -309,7 +313,8 @@ def test_a_file_changed_on_disk_since_it_was_opened_is_never_overwritten(client:
     assert response.status_code == 409
     answer = response.json()
     assert answer["loi"] == (
-        "tệp notices/2026/chuyen-doi-so.yaml đã được sửa ở nơi khác sau khi mở (ví dụ trong VS Code); chưa lưu để không ghi đè. Hãy tải lại tệp"
+        "tệp notices/2026/chuyen-doi-so.yaml đã được sửa ở nơi khác sau khi mở (trong một trình soạn thảo hoặc một thẻ khác);"
+        " chưa lưu để không ghi đè. Hãy tải lại tệp"
     )
     assert answer["xung_dot"] is True
     assert target.read_text(encoding="utf-8") == by_hand
@@ -495,7 +500,7 @@ def test_a_file_with_a_yaml_mistake_is_not_opened_and_the_reason_is_given(client
     response = client.get("/api/notice", params={"path": "notices/2026/hong.yaml"}, headers=HEADERS)
     assert response.status_code == 422
     message = response.json()["loi"]
-    assert message.startswith("chưa mở được notices/2026/hong.yaml trên trang vì tệp có lỗi: notices/2026/hong.yaml:2:")
+    assert message.startswith("chưa mở được notices/2026/hong.yaml trên trang vì tệp có lỗi: dòng 2: dấu “: ” không được dùng ở đây")
     assert message.endswith("Hãy sửa tệp trong trình soạn thảo rồi mở lại")
 
 
@@ -1012,3 +1017,40 @@ def test_a_table_and_an_appendix_are_saved_checked_and_previewed(client: TestCli
     assert again["data"]["noi_dung"][2] == table and again["data"]["phu_luc"] == data["phu_luc"]
     check = render_cli(["check"], cwd=workspace)
     assert check.exit_code == 0, check.output
+
+
+# --- the drafter's words ------------------------------------------------------------------------
+
+SLIPS = [
+    ("nguoi_ky", {"ho_ten": ""}),
+    ("ngay", "2026-02-30"),
+    ("so", "abc"),
+    ("trich_yeu", ""),
+    ("trich_yeu", "“Kết luận của đồng chí Chủ tịch”"),
+    ("noi_dung", ["1. Sở Tài chính chủ trì.", {"khoan": "a) Sở Xây dựng phối hợp."}]),
+    ("noi_dung", ["Ngày …, đồng chí … chủ trì.", {"khoan": "Nội dung kết luận thứ nhất."}]),
+    ("noi_dung", ["Chữ **đậm chưa đóng.", {"khoan": "Chú thích ^[ chưa đóng"}]),
+    ("dia_dahn", "Lâm Đồng"),
+    ("noi_nhan_them", []),
+    ("ngay_hop", "12/3/20266"),
+    ("do_khan", "Rất gấp gấp"),
+]
+
+
+def test_no_message_on_the_page_names_a_file_line_key_or_tool(client: TestClient, workspace: Path) -> None:
+    config = workspace / "tbkl.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("dia_danh:", "dia_dahn:", 1), encoding="utf-8")
+    notice = opened(client)
+    shown: list[str] = []
+    for key, value in SLIPS:
+        result = post(client, "/api/check", {"path": notice["path"], "base": notice["text"], "data": {**notice["data"], key: value}}).json()
+        assert result["problems"], key
+        for problem in result["problems"]:
+            shown += [problem["text"], problem["message"], problem["hint"], problem["label"]]
+            assert problem["line"] is None and problem["file"] in (None, "thiết lập chung của văn phòng")
+    assert len(shown) > 4 * len(SLIPS)
+    for words in shown:
+        assert not re.search(r":\d+|[a-z]_[a-z]|\btbkl\b|YAML|VS Code|\.ya?ml\b", words), words
+    # What the command line names by key, the page names by the field's label.
+    assert any(w.startswith("họ tên người ký: ") for w in shown), shown
+    assert any("thiết lập chung của văn phòng" in w for w in shown), shown

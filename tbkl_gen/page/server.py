@@ -43,7 +43,8 @@ from tbkl_gen.errors import OutputFailed, Problem, Refused, TbklError
 from tbkl_gen.nd30.words import date_parts, shown_date
 from tbkl_gen.page import engine
 from tbkl_gen.page.preview import appendix_labels, labels, page_html
-from tbkl_gen.page.yamlsave import editable, updated
+from tbkl_gen.page.words import for_page, import_report
+from tbkl_gen.page.yamlsave import checked_text, editable, updated
 from tbkl_gen.source.names import SOURCE_SUFFIXES
 from tbkl_gen.source.workspace import Workspace, find_workspace
 
@@ -254,7 +255,12 @@ class Page:
         data = editable_or_none(text)
         if not data:
             checked = engine.check_text(text, path, self.workspace())
-            reasons = [p.format(self.root) for p in checked.problems if p.is_error][:3]
+            # A file the page cannot open is mended in a text editor: its line is the one way to find the mistake.
+            reasons = [
+                f"dòng {p.place.line}: {for_page(p, self.root, path)['text']}" if p.place.line else for_page(p, self.root, path)["text"]
+                for p in checked.problems
+                if p.is_error
+            ][:3]
             detail = "; ".join(reasons) or "tệp không phải một bảng các khóa của thông báo"
             raise Refused(
                 422, f"chưa mở được {self.shown(path)} trên trang vì tệp có lỗi: {detail}. Hãy sửa tệp trong trình soạn thảo rồi mở lại"
@@ -266,7 +272,7 @@ class Page:
 
     def check(self, body: dict[str, Any]) -> dict[str, Any]:
         path = self.notice_path(body.get("path"))
-        text = self.text_of(body)
+        text = self.text_of(body, for_check=True)
         workspace = self.workspace()
         checked = engine.check_text(text, path, workspace, self.others())
         problems = [self.problem(p, path) for p in checked.problems]
@@ -308,26 +314,23 @@ class Page:
         if not passed_over:
             return None, []
         try:
-            text = updated(str(body["base"]), data)
+            text = checked_text(str(body["base"]), data)
         except Exception:  # noqa: BLE001 - the preview is a courtesy: without it, the last good page stays
             return None, []
         return engine.check_text(text, path, workspace).layout, passed_over
 
-    def text_of(self, body: dict[str, Any]) -> str:
+    def text_of(self, body: dict[str, Any], *, for_check: bool = False) -> str:
         base = body.get("base")
         data = body.get("data")
         if not isinstance(base, str) or not isinstance(data, dict) or _depth(data) > MAX_DATA_DEPTH:
             raise Refused(400, "dữ liệu gửi lên không hợp lệ")
         try:
-            return updated(base, data)
+            return checked_text(base, data) if for_check else updated(base, data)
         except Exception as exc:  # noqa: BLE001 - base text the page sent is not YAML it can keep
             raise Refused(400, f"không ghép được nội dung vào tệp nguồn ({type(exc).__name__})") from None
 
     def problem(self, problem: Problem, path: Path) -> dict[str, Any]:
-        data = problem.to_dict(self.root)
-        data["own"] = problem.place.file is None or problem.place.file == path
-        data["text"] = problem.format(self.root)
-        return data
+        return for_page(problem, self.root, path)
 
     def save(self, body: dict[str, Any]) -> JSONResponse:
         """Write the edited data over the file on disk, unless the file changed since it was opened.
@@ -369,7 +372,7 @@ class Page:
             mine = self.text_of(body)
         hunks = word_diff(on_disk.splitlines(), mine.splitlines())
         return {
-            "loi": f"tệp {shown} đã được sửa ở nơi khác sau khi mở (ví dụ trong VS Code); chưa lưu để không ghi đè. Hãy tải lại tệp",
+            "loi": f"tệp {shown} đã được sửa ở nơi khác sau khi mở (trong một trình soạn thảo hoặc một thẻ khác); chưa lưu để không ghi đè. Hãy tải lại tệp",
             "xung_dot": True,
             "mat_tep": raw is None,
             "phien_ban_dia": None if raw is None else _version(raw),
@@ -484,7 +487,10 @@ class Page:
         imported = await in_thread(engine.import_word, bytes(received), name, self.root)
         status = 200 if imported.path is not None else 422
         return JSONResponse(
-            {"path": self.shown(imported.path) if imported.path else None, "thong_bao": imported.message}, status_code=status
+            {"path": self.shown(imported.path), "thong_bao": imported.message, "bao_cao": import_report(imported.findings)}
+            if imported.path is not None
+            else {"path": None, "thong_bao": imported.message},
+            status_code=status,
         )
 
     def docx(self, body: dict[str, Any]) -> Response:
@@ -733,7 +739,7 @@ def _decode(raw: bytes, shown: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Refused(422, f"{shown}: tệp không phải UTF-8; mở bằng tbkl check để xem lỗi") from None
+        raise Refused(422, f"{shown}: tệp không phải UTF-8; hãy lưu lại tệp theo bảng mã UTF-8") from None
 
 
 def _version(raw: bytes) -> str:

@@ -190,8 +190,60 @@ async function importWord(file) {
   });
   status("");
   if (!ok || !payload.path) { banner(payload.thong_bao || payload.loi, { error: true }); return; }
-  banner(payload.thong_bao);
   await openNotice(payload.path, { keepBanner: true });
+  showImportReport(payload.path, payload.bao_cao || {});
+}
+
+// --- the import report: a short list, folded, in the drafter's words and millimetres -------------
+
+const IMPORT_KINDS = [
+  ["sửa", (n) => `đã sửa ${n} chỗ`],
+  ["cần sửa tay", (n) => `${n} chỗ cần sửa tay`],
+  ["cảnh báo", (n) => `${n} cảnh báo`],
+  ["ND30", (n) => `bản gốc sai ${n} điều của Nghị định 30`],
+];
+
+function showImportReport(path, report) {
+  const element = $("#banner");
+  element.replaceChildren();
+  element.hidden = false;
+  element.className = "banner import-report";
+  const parts = IMPORT_KINDS.filter(([kind]) => (report[kind] || []).length).map(([kind, words]) => words(report[kind].length));
+  const details = document.createElement("details");
+  details.id = "import-report";
+  const summary = document.createElement("summary");
+  summary.textContent = `Đã nhập thành ${path}` + (parts.length ? `: ${parts.join(", ")}` : "");
+  details.append(summary);
+  for (const [kind, words] of IMPORT_KINDS) {
+    const findings = report[kind] || [];
+    if (!findings.length) continue;
+    details.append(Object.assign(document.createElement("h4"), { textContent: words(findings.length) }));
+    const list = document.createElement("ul");
+    for (const finding of findings) {
+      const item = document.createElement("li");
+      const paragraph = /^đoạn (\d+)/.exec(finding.noi || "");
+      if (paragraph) {
+        const link = Object.assign(document.createElement("a"), { href: "#", textContent: finding.noi });
+        link.addEventListener("click", (event) => { event.preventDefault(); scrollToImported(finding.noi_dung); });
+        item.append(link, ": ");
+      } else if (finding.noi) item.append(`${finding.noi}: `);
+      item.append(finding.noi_dung);
+      list.append(item);
+    }
+    details.append(list);
+  }
+  const close = Object.assign(document.createElement("button"), { type: "button", className: "icon", textContent: "✕", title: "Đóng" });
+  close.addEventListener("click", () => { element.hidden = true; });
+  element.append(details, close);
+}
+
+/* Scroll to the block whose text holds the quoted words of a finding (the Word file's paragraph
+   numbers are not the notice's blocks). */
+function scrollToImported(words) {
+  const quoted = [...words.matchAll(/“([^”]{4,})”/g)].map((found) => found[1].replace(/…$/, ""));
+  const boxes = [...document.querySelectorAll("#fields .node-row textarea")];
+  const target = boxes.find((box) => quoted.some((text) => box.value.includes(text))) || null;
+  if (target) { target.scrollIntoView({ block: "center" }); target.focus(); }
 }
 
 async function renderAll() {
@@ -451,13 +503,15 @@ function drawField(field) {
     }
     input.id = fieldId(field.path);
     input.dataset.field = field.path;
-    input.placeholder = shownDefault(inherited) || field.placeholder || "";
+    input.placeholder = field.placeholder || "";
+    const inheritedAtOpen = showInheritedValue(input, field, value, inherited);
     input.addEventListener(field.kind === "select" || field.kind === "bool" ? "change" : "input", () => {
       let next = input.value;
       if (field.kind === "lines") next = next.split("\n").map((line) => line.trim()).filter(Boolean);
       else if (field.kind === "bool") next = next === "" ? "" : next === "true";
       else if (field.kind !== "select") next = next.replace(/\s+$/, "") === "" ? "" : next;
-      if (field.keepEmpty && isEmpty(next)) setPath(state.data, field.path, null, { keepEmpty: true });
+      if (inheritedAtOpen && sameAsInherited(next, inherited)) setPath(state.data, field.path, undefined);
+      else if (field.keepEmpty && isEmpty(next)) setPath(state.data, field.path, null, { keepEmpty: true });
       else setPath(state.data, field.path, next);
       updateInherited(wrapper, field);
       changed();
@@ -468,7 +522,7 @@ function drawField(field) {
     if (inherited !== undefined) {
       const reset = Object.assign(document.createElement("button"), { type: "button", className: "icon reset", textContent: "↺", title: "Dùng giá trị mặc định của văn phòng" });
       reset.addEventListener("click", () => {
-        input.value = "";
+        input.value = shownDefault(inherited);
         setPath(state.data, field.path, undefined);
         updateInherited(wrapper, field);
         changed();
@@ -483,6 +537,23 @@ function drawField(field) {
   if (field.hint) control.append(Object.assign(document.createElement("div"), { className: "hint", textContent: field.hint }));
   updateInherited(wrapper, field);
   return wrapper;
+}
+
+// --- inherited values: the office's defaults shown as real text, written only when changed ------
+
+/* Show the office's default in the box as text the drafter can edit in place (not a grey
+   placeholder the drafter would retype). Returns whether the field was inherited when drawn:
+   then typing the default back (or leaving it) writes no override into the notice. */
+function showInheritedValue(input, field, value, inherited) {
+  if (inherited === undefined || !isEmpty(value) || field.kind === "select" || field.kind === "bool") return false;
+  if (isEmpty(inherited) || typeof inherited === "object" && !Array.isArray(inherited)) return false;
+  input.value = shownDefault(inherited);
+  return true;
+}
+
+function sameAsInherited(next, inherited) {
+  const plain = (value) => (Array.isArray(value) ? value.map((line) => String(line).trim()).join("\n") : String(value ?? "").trim());
+  return plain(next) === plain(inherited);
 }
 
 // A calendar beside a date's text: it shows the date the text holds and writes the one picked
@@ -518,10 +589,12 @@ function updateInherited(wrapper, field) {
   const reset = $(".reset", wrapper);
   if (inherited === undefined) { note.textContent = ""; if (reset) reset.hidden = true; return; }
   if (isEmpty(own)) {
-    note.textContent = "theo mặc định của văn phòng (tbkl.yaml)";
+    note.textContent = "mặc định của văn phòng";
+    wrapper.classList.add("from-office");
     if (reset) reset.hidden = true;
   } else {
     note.textContent = `riêng cho thông báo này; mặc định: ${shownDefault(inherited).replace(/\n/g, " / ")}`;
+    wrapper.classList.remove("from-office");
     if (reset) reset.hidden = false;
   }
 }
@@ -1218,7 +1291,8 @@ function showProblems(problems, errors, warnings) {
       else if (target.classList.contains("node")) target.insertBefore(element, target.children[1] || null);
       else target.append(element);
     } else {
-      element.textContent = problem.own ? `${problem.line ? `dòng ${problem.line}: ` : ""}${problem.field ? problem.field + ": " : ""}${words}` : problem.text;
+      // Never a file, a line or a key on the page: the server gives the field's label (page/words.py).
+      element.textContent = (problem.severity === "canh_bao" ? "Cảnh báo: " : "") + problem.text;
       general.append(element);
     }
     if (fixButton) element.append(" ", fixButton);
