@@ -328,6 +328,10 @@ class RendererMissing(TbklError):
         )
 
 
+class HistoryFailed(TbklError):
+    """git refused or failed on a workspace's history; the message says what, in Vietnamese."""
+
+
 class Refused(Exception):
     """A request the page (tbkl serve) will not serve, with the Vietnamese reason and the HTTP status."""
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import base64
+import contextvars
 import hashlib
 import hmac
 import ipaddress
@@ -845,9 +846,11 @@ async def in_thread(function: Callable[..., Any], *args: Any) -> Any:  # noqa: A
         else:
             future.set_result(outcome)
 
+    context = contextvars.copy_context()  # the request's person (page.access) goes along
+
     def run() -> None:
         try:
-            outcome, failed = function(*args), False
+            outcome, failed = context.run(function, *args), False
         except BaseException as exc:  # noqa: BLE001 - handed to the awaiting request
             outcome, failed = exc, True
         try:
