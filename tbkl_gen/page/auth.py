@@ -401,7 +401,8 @@ def login_page(*, message: str = "", login: str = "", next_path: str = "/", stat
     return HTMLResponse(
         html,
         status_code=status,
-        headers={"Cache-Control": "no-store", "Content-Security-Policy": _LOGIN_CSP, "Referrer-Policy": "no-referrer"},
+        # same-origin, not no-referrer: with no-referrer the browser sends the form's Origin as "null"
+        headers={"Cache-Control": "no-store", "Content-Security-Policy": _LOGIN_CSP, "Referrer-Policy": "same-origin"},
     )
 
 
