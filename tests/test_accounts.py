@@ -473,3 +473,42 @@ def test_the_page_hides_what_the_role_cannot_do_by_its_markers() -> None:
         if action != "doc":
             assert f'body.khong-{action} [data-quyen~="{action}"]' in css
     assert set(ROLE_LABELS) == {"soan-thao", "duyet", "van-thu", "quan-tri"}
+
+
+def test_a_workspace_with_a_vietnamese_name_is_served_under_its_encoded_path(tmp_path: Path) -> None:
+    root = tmp_path / "tinh"
+    init_workspace(root / "Văn phòng UBND")
+    init_workspace(root / "la{y}")  # a name that cannot be a path of the service is not served
+    Accounts(root).add("an", password=PASSWORD, role="soan-thao", workspace="Văn phòng UBND")
+    service = service_of(root)
+    assert list(service.workspaces) == ["Văn phòng UBND"]
+    with TestClient(create_service_app(service), base_url="http://testserver") as client:
+        logged_in(client, service, "an")
+        where = client.get("/", follow_redirects=False).headers["location"]
+        assert where == "/w/V%C4%83n%20ph%C3%B2ng%20UBND/"
+        page = client.get(where)
+        assert page.status_code == 200 and '<meta name="tbkl-base" content="/w/V%C4%83n%20ph%C3%B2ng%20UBND">' in page.text
+        assert client.get(where + "api/toi").json()["thu_muc_nay"] == "Văn phòng UBND"
+
+
+def test_sessions_kept_in_their_file_outlive_a_restart_and_the_file_gives_no_cookie(tmp_path: Path) -> None:
+    path = tmp_path / ".tbkl-service" / "phien.json"
+    path.parent.mkdir(mode=0o700)
+    now = [1_000_000.0]
+    first = auth.Sessions(path=path, clock=lambda: now[0])
+    kept, ended = first.create("an"), first.create("binh")
+    first.drop(ended)
+    text = path.read_text(encoding="utf-8")
+    assert kept.id not in text and auth.session_key(kept.id) in text and auth.session_key(ended.id) not in text
+    if os.name != "nt":
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    now[0] += 60 * 60
+    again = auth.Sessions(path=path, clock=lambda: now[0])  # the server restarted an hour later
+    found = again.get(kept.id)
+    assert found is not None and (found.login, found.csrf) == ("an", kept.csrf)
+    assert again.get(ended.id) is None
+    now[0] += 13 * 3600
+    assert auth.Sessions(path=path, clock=lambda: now[0]).get(kept.id) is None  # past its lifetime, restart or not
+    path.write_text("khong phai json", encoding="utf-8")
+    path.chmod(0o600)
+    assert auth.Sessions(path=path).count() == 0  # a broken file: everyone logs in again

@@ -291,3 +291,17 @@ def test_two_people_log_in_at_once_see_who_they_are_and_what_they_may_do_then_lo
     finally:
         drafter.quit()
         reviewer.quit()
+
+
+def test_a_session_outlives_a_restart_of_the_server(serve) -> None:  # noqa: ANN001
+    served = serve()
+    form = f"ten_dang_nhap=an&mat_khau={PASSWORD}".encode()
+    status, headers, _ = served.call(
+        "POST", "/dang-nhap", {"Origin": served.base, "Content-Type": "application/x-www-form-urlencoded"}, form
+    )
+    name, session, _ = cookie_of(headers)
+    assert status == 303
+    served.stop()
+    restarted = serve()  # systemd restarts the service: nobody has to log in again
+    status, _, body = restarted.call("GET", "/w/a/api/toi", {"Cookie": f"{name}={session}"})
+    assert status == 200 and json.loads(body)["ten_dang_nhap"] == "an"

@@ -23,7 +23,10 @@ who log in. What holds:
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import json
+import logging
 import ipaddress
 import secrets
 import threading
@@ -35,7 +38,7 @@ from html import escape
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, unquote
+from urllib.parse import parse_qs, quote
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -50,6 +53,7 @@ from tbkl_gen.service.people import ALLOWED, LOCAL, ROLE_LABELS, Person, may
 
 CSRF_HEADER = "x-tbkl-token"
 COOKIE = "tbkl-phien"
+SESSIONS_FILE = "phien.json"  # beside the accounts, in the service root's .tbkl-service/
 SESSION_HOURS = 12
 IDLE_MINUTES = 120
 LOGIN_PATH = "/dang-nhap"
@@ -61,6 +65,7 @@ ADDRESS_FAILURES = 20
 FAILURE_WINDOW = 15 * 60
 MAX_TRACKED = 10_000  # logins and addresses remembered at once (the oldest are forgotten first)
 MAX_LOGIN_BODY = 8 * 1024
+LOG = logging.getLogger("tbkl_gen.page")
 NOBODY = Person(login="", name="", email="", roles=frozenset())
 
 WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
@@ -73,33 +78,60 @@ NO_CSRF = "thiếu hoặc sai mã chống giả mạo yêu cầu; hãy tải l�
 
 @dataclass
 class Session:
-    """One logged-in browser: its random id (the cookie), its CSRF token, whose it is, when it began and was last used."""
+    """One logged-in browser: its key (the hash of the cookie's random id), its CSRF token, whose it is, when it began and was last used.
 
-    id: str
+    id is the cookie's value, known only in the process that made the session (a session read
+    back from the file after a restart has only its key).
+    """
+
+    key: str
     login: str
     csrf: str
     began: float
     seen: float
+    id: str = ""
+
+
+def session_key(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
 
 
 class Sessions:
-    """The server's sessions, in memory; clock is injectable so that tests move time instead of waiting."""
+    """The server's sessions: in memory, and in path (owner-only) when given, so that a restart keeps them.
+
+    The file holds each session's key (a hash of its id: reading the file gives no cookie),
+    login, CSRF token and times; it is written when a session begins or ends, and at most once a
+    minute for a session in use. clock is injectable so that tests move time instead of waiting.
+    """
+
+    SAVE_EVERY = 60.0
 
     def __init__(
-        self, *, hours: float = SESSION_HOURS, idle_minutes: float = IDLE_MINUTES, clock: Callable[[], float] = time.monotonic
+        self,
+        *,
+        hours: float = SESSION_HOURS,
+        idle_minutes: float = IDLE_MINUTES,
+        clock: Callable[[], float] = time.time,
+        path: Path | None = None,
     ) -> None:
         self.lifetime = hours * 3600
         self.idle = idle_minutes * 60
         self.clock = clock
+        self.path = path
         self._sessions: dict[str, Session] = {}
+        self._saved: dict[str, float] = {}
         self._lock = threading.Lock()
+        if path is not None:
+            self._load(path)
 
     def create(self, login: str) -> Session:
         now = self.clock()
-        session = Session(id=secrets.token_urlsafe(32), login=login, csrf=secrets.token_urlsafe(32), began=now, seen=now)
+        session_id = secrets.token_urlsafe(32)
+        session = Session(key=session_key(session_id), login=login, csrf=secrets.token_urlsafe(32), began=now, seen=now, id=session_id)
         with self._lock:
             self._prune(now)
-            self._sessions[session.id] = session
+            self._sessions[session.key] = session
+            self._save()
         return session
 
     def get(self, session_id: str | None) -> Session | None:
@@ -107,28 +139,68 @@ class Sessions:
         if not session_id or len(session_id) > 100:
             return None
         now = self.clock()
+        key = session_key(session_id)
         with self._lock:
-            session = self._sessions.get(session_id)
+            session = self._sessions.get(key)
             if session is None:
                 return None
-            if now - session.began > self.lifetime or now - session.seen > self.idle:
-                del self._sessions[session_id]
+            if not self._alive(session, now):
+                del self._sessions[key]
+                self._save()
                 return None
             session.seen = now
+            if now - self._saved.get(key, 0.0) > self.SAVE_EVERY:
+                self._save()
             return session
 
-    def drop(self, session_id: str) -> None:
+    def drop(self, session: Session) -> None:
         with self._lock:
-            self._sessions.pop(session_id, None)
+            if self._sessions.pop(session.key, None) is not None:
+                self._save()
 
     def count(self) -> int:
         with self._lock:
             return len(self._sessions)
 
+    def _alive(self, session: Session, now: float) -> bool:
+        return now - session.began <= self.lifetime and now - session.seen <= self.idle and session.began <= now + 60
+
     def _prune(self, now: float) -> None:
-        dead = [key for key, s in self._sessions.items() if now - s.began > self.lifetime or now - s.seen > self.idle]
-        for key in dead:
+        for key in [key for key, s in self._sessions.items() if not self._alive(s, now)]:
             del self._sessions[key]
+
+    def _load(self, path: Path) -> None:
+        from tbkl_gen.errors import NotReadable
+        from tbkl_gen.files import read_regular
+
+        try:
+            found = json.loads(read_regular(path, 20_000_000, follow_links=False, own=True).decode("utf-8"))
+            for item in found["phien"]:
+                session = Session(key=item["ma"], login=item["tk"], csrf=item["csrf"], began=float(item["tu"]), seen=float(item["luc"]))
+                if all(isinstance(v, str) for v in (session.key, session.login, session.csrf)):
+                    self._sessions[session.key] = session
+                    self._saved[session.key] = session.seen
+        except NotReadable as refused:
+            if not refused.missing:
+                LOG.warning("Không đọc được %s (%s): mọi người đăng nhập lại", path.name, refused.reason)
+        except (ValueError, KeyError, TypeError):
+            LOG.warning("Tệp %s bị hỏng: mọi người đăng nhập lại", path.name)
+        self._prune(self.clock())
+
+    def _save(self) -> None:
+        """Write every session to the file (the lock held); a failure is logged: the sessions still work in memory."""
+        if self.path is None:
+            return
+        from tbkl_gen.errors import OutputFailed
+        from tbkl_gen.files import write_file
+
+        items = [{"ma": s.key, "tk": s.login, "csrf": s.csrf, "tu": s.began, "luc": s.seen} for s in self._sessions.values()]
+        try:
+            write_file(self.path, json.dumps({"phien": items}).encode("utf-8"), private=True)
+        except (OSError, OutputFailed) as exc:
+            LOG.warning("Không ghi được %s (%s)", self.path.name, exc)
+            return
+        self._saved = {s.key: s.seen for s in self._sessions.values()}
 
 
 class Attempts:
@@ -265,7 +337,7 @@ def workspace_of(path: str) -> str | None:
     """Return the workspace a path names (`/w/<name>/…`), or None."""
     if not path.startswith(WORKSPACE_PREFIX):
         return None
-    return unquote(path[len(WORKSPACE_PREFIX) :].split("/", 1)[0]) or None
+    return path[len(WORKSPACE_PREFIX) :].split("/", 1)[0] or None  # the ASGI path is already decoded
 
 
 def workspace_url(name: str) -> str:
@@ -311,7 +383,7 @@ class Gate:
                 return
         account = self.service.accounts.get(session.login)
         if account is None:  # removed since the login
-            self.service.sessions.drop(session.id)
+            self.service.sessions.drop(session)
             await self.no_session(request)(scope, receive, send)
             return
         scope["tbkl.session"] = session
@@ -351,7 +423,7 @@ class Gate:
         if session is not None and session.login == account.login:
             return session, False
         if session is not None:
-            self.service.sessions.drop(session.id)
+            self.service.sessions.drop(session)
         return self.service.sessions.create(account.login), True
 
     def no_session(self, request: Request) -> Response:
@@ -451,7 +523,7 @@ def routes(service: Service) -> list[Route]:
         service.by_account.cleared(account_key)
         old = service.sessions.get(request.cookies.get(service.cookie_name(request)))
         if old is not None:
-            service.sessions.drop(old.id)  # a new id at every login: a planted id is never logged in
+            service.sessions.drop(old)  # a new id at every login: a planted id is never logged in
         session = service.sessions.create(account.login)
         response = RedirectResponse(next_path, status_code=303)
         service.set_cookie(response, request, session)
@@ -460,7 +532,7 @@ def routes(service: Service) -> list[Route]:
     async def log_out(request: Request) -> Response:
         session = request.scope.get("tbkl.session")
         if isinstance(session, Session):
-            service.sessions.drop(session.id)
+            service.sessions.drop(session)
         response = JSONResponse({"tiep": LOGIN_PATH})
         response.delete_cookie(service.cookie_name(request), path="/", httponly=True, samesite="lax", secure=service.secure(request))
         return response

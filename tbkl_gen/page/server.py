@@ -799,8 +799,8 @@ def create_service_app(service: auth.Service) -> ASGIApp:
     """
     routes: list[BaseRoute] = [*auth.routes(service)]
     for name, root in service.workspaces.items():
-        page = Page(root, "", base=auth.workspace_url(name).rstrip("/"))
-        routes.append(Mount(page.base, routes=page_routes(page)))
+        page = Page(root, "", base=auth.workspace_url(name).rstrip("/"))  # as the browser writes it: %-encoded
+        routes.append(Mount(f"{auth.WORKSPACE_PREFIX}{name}", routes=page_routes(page)))  # as routing sees it: decoded
     routes.append(Mount("/static", StaticFiles(directory=static_dir()), name="static"))
     app = Starlette(routes=routes, exception_handlers={Exception: _unexpected_handler})
     return Shield(auth.Gate(app, service))
@@ -1064,6 +1064,7 @@ def serve(
             trusted_proxies=proxies,
             user_header=user_header.lower() if user_header else None,
             secure_cookies=secure_cookies,
+            sessions=auth.Sessions(path=accounts.folder / auth.SESSIONS_FILE),
         )
         app = create_service_app(service)
     else:

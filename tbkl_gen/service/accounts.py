@@ -49,6 +49,8 @@ MAX_PASSWORD_CHARS = 1024
 # At most this many passwords are hashed at once: each takes 32 MiB and a core for a while.
 _hashing = threading.BoundedSemaphore(2)
 
+# A folder whose name holds one of these is no workspace of the service: its name is a path in URLs (`/w/<name>/`).
+UNSERVED_CHARACTERS = frozenset("{}%?#\\")
 LOGIN_PATTERN = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
 LOGIN_RULE = "chỉ dùng chữ thường không dấu, chữ số và các dấu . _ @ -, tối đa 64 ký tự, ví dụ: nguyenvanan"
 
@@ -164,7 +166,7 @@ def workspaces(root: Path) -> dict[str, Path]:
     except OSError:
         return {}
     for entry in entries:
-        if entry.name.startswith(".") or entry.is_symlink() or not entry.is_dir():
+        if entry.name.startswith(".") or UNSERVED_CHARACTERS & set(entry.name) or entry.is_symlink() or not entry.is_dir():
             continue
         if (entry / CONFIG_FILE).is_file():
             found[entry.name] = entry
@@ -198,12 +200,13 @@ def pick_workspace(root: Path, given: str | None) -> str:
 
 
 def service_root(start: Path) -> Path:
-    """Return the service root for a command run in start: the nearest folder up from start holding .tbkl-service/, else start."""
+    """Return the service root for a command run in start: the nearest folder up from start holding .tbkl-service/,
+    else the root `tbkl serve` would serve from start (the workspace around it), else start."""
     start = start.resolve()
     for folder in (start, *start.parents):
         if (folder / SERVICE_DIR).is_dir():
             return folder
-    return start
+    return served_root(start) or start
 
 
 class Accounts:
