@@ -305,3 +305,24 @@ def test_a_session_outlives_a_restart_of_the_server(serve) -> None:  # noqa: ANN
     restarted = serve()  # systemd restarts the service: nobody has to log in again
     status, _, body = restarted.call("GET", "/w/a/api/toi", {"Cookie": f"{name}={session}"})
     assert status == 200 and json.loads(body)["ten_dang_nhap"] == "an"
+
+
+def test_behind_the_tls_proxy_the_public_name_and_its_https_origin_are_served(serve) -> None:  # noqa: ANN001
+    public = "soanthao.vanphong.example"
+    through_proxy = {"Host": public, "X-Forwarded-Proto": "https", "X-Forwarded-For": "192.0.2.10", "Origin": f"https://{public}"}
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    login = f"ten_dang_nhap=an&mat_khau={PASSWORD}&tiep=/w/a/".encode()
+    served = serve("--trusted-proxy", "127.0.0.1", "--public-name", public)
+    status, headers, _ = served.call("POST", "/dang-nhap", {**through_proxy, **form}, login)
+    name, session, cookie = cookie_of(headers)
+    assert status == 303 and name == "__Host-tbkl-phien" and "Secure" in cookie
+    status, _, body = served.call("GET", "/w/a/", {**through_proxy, "Cookie": f"{name}={session}"})
+    csrf = re.search(rb'name="tbkl-token" content="([^"]+)"', body).group(1).decode()
+    new = json.dumps({"trich_yeu": "Kết luận họp giao ban"}).encode()
+    headers = {**through_proxy, "Cookie": f"{name}={session}", "X-Tbkl-Token": csrf, "Content-Type": "application/json"}
+    status, _, body = served.call("POST", "/w/a/api/new", headers, new)
+    assert status == 200, body
+    # without --public-name the name is refused (DNS rebinding), whatever the proxy says
+    plain = serve("--trusted-proxy", "127.0.0.1")
+    status, _, body = plain.call("POST", "/dang-nhap", {**through_proxy, **form}, login)
+    assert status == 403 and f"tên máy “{public}” không được phép".encode() in body
