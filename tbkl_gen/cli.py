@@ -654,6 +654,17 @@ def users_passwd(login: str, password_stdin: bool, root: Path | None) -> None:
     click.echo(f"Đã đổi mật khẩu của {login}.", err=True)
 
 
+@users.command("edit")
+@click.argument("login")
+@click.option("--ten", "name", default=None, help="Họ tên mới.")
+@click.option("--email", default=None, help="E-mail mới.")
+@_root_option
+def users_edit(login: str, name: str | None, email: str | None, root: Path | None) -> None:
+    """Đổi họ tên hoặc e-mail của tài khoản (ghi vào lịch sử sửa đổi từ nay về sau)."""
+    account = _accounts(root).rename(login, name=name, email=email)
+    click.echo(f"{account.login}: {account.name}, {account.email}.", err=True)
+
+
 @users.command("grant")
 @click.argument("login")
 @click.option("--role", "role", required=True, type=click.Choice(_ROLES), help=_ROLE_HELP)

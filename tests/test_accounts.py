@@ -222,6 +222,8 @@ def test_tbkl_users_adds_lists_grants_revokes_changes_passwords_and_removes(tmp_
     assert granted.returncode == 0 and granted.stderr.strip() == "an ở van-phong: duyet, soan-thao."
     listed = users("list", cwd=root)
     assert listed.stdout == "an\tNguyễn Văn An\tan@vp.gov.vn\tvan-phong: duyet, soan-thao\n"
+    edited = users("edit", "an", "--ten", "Nguyễn Văn Ân", cwd=root)
+    assert edited.returncode == 0 and edited.stderr.strip() == "an: Nguyễn Văn Ân, an@vp.gov.vn."
     revoked = users("revoke", "an", "--role", "soan-thao", cwd=root)
     assert revoked.returncode == 0 and revoked.stderr.strip() == "an ở van-phong: duyet."
     changed = users("passwd", "an", "--password-stdin", cwd=root, stdin="mat-khau-moi-nhe\n")

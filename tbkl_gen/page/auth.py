@@ -515,11 +515,13 @@ def routes(service: Service) -> list[Route]:
         account_key, address_key = "tk:" + normal_login(login), "ip:" + client_address(request)
         wait = max(service.by_account.wait(account_key), service.by_address.wait(address_key))
         if wait > 0:
+            LOG.warning("Từ chối đăng nhập “%s” từ %s: sai quá nhiều lần", login[:80], client_address(request))
             minutes = max(1, round(wait / 60))
             text = f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {minutes} phút."
             return login_page(message=text, login=login, next_path=next_path, status=429)
         account: Account | None = await in_thread(service.accounts.authenticate, login, password)
         if account is None:
+            LOG.warning("Đăng nhập sai: “%s” từ %s", login[:80], client_address(request))  # for the office's fail2ban or log reader
             service.by_account.failed(account_key)
             service.by_address.failed(address_key)
             return login_page(message=WRONG, login=login, next_path=next_path, status=401)
