@@ -318,7 +318,7 @@ def test_behind_the_tls_proxy_the_public_name_and_its_https_origin_are_served(se
     assert status == 303 and name == "__Host-tbkl-phien" and "Secure" in cookie
     status, _, body = served.call("GET", "/w/a/", {**through_proxy, "Cookie": f"{name}={session}"})
     csrf = re.search(rb'name="tbkl-token" content="([^"]+)"', body).group(1).decode()
-    new = json.dumps({"trich_yeu": "Kết luận họp giao ban"}).encode()
+    new = json.dumps({"trich_yeu": "Kết luận họp chuyên đề qua reverse proxy"}).encode()  # the office is the module's: a title of its own
     headers = {**through_proxy, "Cookie": f"{name}={session}", "X-Tbkl-Token": csrf, "Content-Type": "application/json"}
     status, _, body = served.call("POST", "/w/a/api/new", headers, new)
     assert status == 200, body
