@@ -192,11 +192,13 @@ class Sessions:
         if self.path is None:
             return
         from tbkl_gen.errors import OutputFailed
-        from tbkl_gen.files import write_file
+        from tbkl_gen.files import commit, stage
 
         items = [{"ma": s.key, "tk": s.login, "csrf": s.csrf, "tu": s.began, "luc": s.seen} for s in self._sessions.values()]
         try:
-            write_file(self.path, json.dumps({"phien": items}).encode("utf-8"), private=True)
+            # Not flushed to disk (no fsync): this runs on the server's event loop, and a session lost
+            # to a power cut only asks someone to log in again.
+            commit(stage(self.path, json.dumps({"phien": items}).encode("utf-8"), private=True, sync=False), self.path)
         except (OSError, OutputFailed) as exc:
             LOG.warning("Không ghi được %s (%s)", self.path.name, exc)
             return
