@@ -7,13 +7,13 @@ holds them is not ready to sign: the checks read the same constants to say so.
 
 from __future__ import annotations
 
-import re
 from typing import Final
+from tbkl_gen.nd30.patterns import lazy
 
 GAP: Final = "…"
 """What the skeleton leaves where the drafter fills in a date, a name or a task."""
 
-PLACEHOLDER: Final = re.compile(
+PLACEHOLDER: Final = lazy(
     r"(?<![\w/])(?:[xX]{1,4}/)+(?:[xX]{1,4}|\d{1,4})(?![\w/])"  # xx/xx/2026, xx/2026, x/x/xx
     r"|(?<!\w)(?:[Nn]gày|[Tt]háng|[Nn]ăm|[Ss]ố)\s+x{1,4}(?![\w/])"  # ngày xx tháng xx, số xx (lower-case x: "XX" is twenty)
 )
