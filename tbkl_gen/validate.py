@@ -38,7 +38,7 @@ from tbkl_gen.nd30.format import (
     RECIPIENTS_HEAD,
 )
 from tbkl_gen.nd30.format import PRINTED_TEXT_WIDTH_MM as TEXT_WIDTH_MM
-from tbkl_gen.nd30.grammar import APPENDIX_MENTION, appendix_heading, appendix_number
+from tbkl_gen.nd30.grammar import APPENDIX_MENTION, APPENDIX_MENTION_HOLDS, appendix_heading, appendix_number
 from tbkl_gen.nd30.grammar import (
     ADDRESSEE_LINE,
     addressee,
@@ -82,6 +82,7 @@ class _Checker:
         self.source = source
         self.today = today
         self.problems: list[Problem] = []
+        self.texts = list(_texts(notice))  # every piece of drafter text, walked once for all the checks
 
     def error(self, path: Path_, message: str, hint: str = "", code: str = "", fix: Fix | None = None) -> None:
         self.problems.append(Problem(self.source.place(path), message, Severity.ERROR, hint, code, fix))
@@ -431,7 +432,7 @@ class _Checker:
     # --- text hygiene -------------------------------------------------------------------------
 
     def check_text(self) -> None:
-        texts = list(_texts(self.notice))
+        texts = self.texts
         everything = "\0".join(text for _, text in texts)  # each check looks text by text only where it can hit
         has_curly = "“" in everything or "”" in everything
         straight = has_curly and '"' in everything
@@ -561,10 +562,13 @@ class _Checker:
         """Hold the body and the appendices to each other: every appendix named in the text exists and is named."""
         count = len(getattr(self.notice, "phu_luc", ()))
         named: set[int] = set()
-        for path, text in _texts(self.notice):
+        for path, text in self.texts:
             if not _in_body(path):
                 continue
-            for match in APPENDIX_MENTION.finditer(plain_text(text)):
+            plain = plain_text(text)
+            if APPENDIX_MENTION_HOLDS not in plain:  # most texts: no mention can be in them
+                continue
+            for match in APPENDIX_MENTION.finditer(plain):
                 number = appendix_number(match.group("number"))
                 if number is None:
                     continue
@@ -604,7 +608,7 @@ class _Checker:
 
     def check_slips(self) -> None:
         """Name what a new user types that would print wrong without any other sign."""
-        for path, text in _texts(self.notice):
+        for path, text in self.texts:
             self._check_wrapped_quotes(path, text)
             self._check_gaps(path, text)
             if not _in_body(path):
@@ -890,7 +894,7 @@ def _gap(text: str) -> str | None:
     A gap stands alone between spaces or slashes ("ngày …/…/2026"); "…" after a comma ends a list ("các sở, ngành, …") and
     one glued to a word ("chè…", ",…và") is the drafter's own.
     """
-    typed = samples.PLACEHOLDER.search(text)
+    typed = samples.find_placeholder(text)
     if typed is not None:
         return " ".join([*text[: typed.start()].split()[-3:], typed.group()])
     if samples.GAP not in text and "..." not in text:

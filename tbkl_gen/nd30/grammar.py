@@ -316,6 +316,8 @@ APPENDIX_REFERENCE: Final = lazy(r"^\s*\(?\s*(?:kèm|đính kèm|ban hành kèm)
 
 APPENDIX_MENTION: Final = lazy(r"\b[Pp]hụ lục\s+(?:số\s+)?(?P<number>[IVXLCDM]+|\d{1,3})\b")
 """An appendix named in the text: "Xem chi tiết Phụ lục 01", "tại Phụ lục II"."""
+APPENDIX_MENTION_HOLDS: Final = APPENDIX_WORD[1:]
+"""What every APPENDIX_MENTION holds ("hụ lục" of "[Pp]hụ lục"): a text without it names no appendix."""
 
 
 def appendix_number(written: str) -> int | None:
