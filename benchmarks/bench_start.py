@@ -10,8 +10,8 @@ environment running this script (a .pth line, so nothing is downloaded). One not
 by `bench_batch.generate` (fixed seed) with its Markdown equivalent (`bench_batch.to_markdown`).
 Then, in every round, one right after the other:
 
-* `pandoc a.md -o a.docx` (baseline: pandoc's whole process; skipped, and said, without pandoc:
-  `apt-get install -y pandoc`);
+* `pandoc a.md -o a.docx` (baseline: pandoc's whole process; without pandoc it is skipped and
+  said, or installed first with --get-pandoc: `apt-get install -y pandoc`, as bench_batch.py does);
 * for each tree: `tbkl render a.yaml -o NEW_FOLDER` (cold: a new output folder, no manifest) and
   `tbkl check a.yaml`, through the installed console script; and `tbkl --help`.
 
@@ -89,9 +89,10 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, action="append", default=[], help="another checkout to run in the same rounds")
     parser.add_argument("--rounds", type=int, default=21, help="side-by-side rounds (default 21)")
     parser.add_argument("--json", type=Path, help="write the raw figures here")
+    parser.add_argument("--get-pandoc", action="store_true", help="install pandoc with apt-get when it is missing (as root)")
     parser.add_argument("--keep", type=Path, help="install into this folder and keep it (to look at an installed tool)")
     options = parser.parse_args()
-    pandoc = shutil.which("pandoc")
+    pandoc = bench_batch.find_pandoc(options.get_pandoc)
     if options.keep:
         options.keep.mkdir(parents=True)  # a new folder: a tool is never installed over another
     with contextlib.nullcontext(str(options.keep)) if options.keep else tempfile.TemporaryDirectory(prefix="tbkl-start-") as folder:
@@ -110,7 +111,7 @@ def main() -> None:
         if pandoc:
             commands["pandoc a.md -o a.docx"] = [pandoc, str(markdown), "-o", str(work / "a.docx")]
         else:
-            print("pandoc is not on PATH (apt-get install -y pandoc): the render is not compared with it")
+            print(f"pandoc is not on PATH ({' '.join(bench_batch.PANDOC_INSTALL)}, or --get-pandoc): the render is not compared with it")
         for index, (name, tool) in enumerate(tools.items()):
             own = {**env, "TBKL_CACHE_DIR": str(work / f"cache-{index}")}  # each tree's own template cache
             for label, argv in {
