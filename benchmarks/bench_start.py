@@ -126,9 +126,11 @@ def main() -> None:
         busy_before, own_cpu, started = bench_batch.machine_busy_seconds(), 0.0, time.perf_counter()
         load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
         for round_ in range(options.rounds):
-            for label, argv in commands.items():
-                out = str(work / f"out-{round_}-{len(figures[label])}")
-                wall, cpu = run([a.replace("{out}", out) for a in argv], work, envs.get(label, env))
+            for number, (label, argv) in enumerate(commands.items()):
+                out = work / f"out-{round_}-{number}"  # a new folder for every run: no manifest, nothing to skip
+                wall, cpu = run([a.replace("{out}", str(out)) for a in argv], work, envs.get(label, env))
+                if "{out}" in argv and not (out / notice.with_suffix(".docx").name).is_file():
+                    raise SystemExit(f"{label}: no .docx written into {out}")
                 figures[label].append((wall, cpu))
                 own_cpu += cpu
         elapsed = time.perf_counter() - started
