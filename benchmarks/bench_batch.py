@@ -843,7 +843,8 @@ def bench_stages(paths: list[Path], work: Path, results: dict) -> None:
     from tbkl_gen.source.load import load_notice
     from tbkl_gen.word.render import PreparedTemplate, find_template, prepared
     from tbkl_gen.validate import validate
-    from tbkl_gen.word.write import package, write_atomic
+    from tbkl_gen.files import write_file
+    from tbkl_gen.word.write import package
 
     template = find_template(None).resolve()
     started = time.perf_counter()
@@ -852,7 +853,7 @@ def bench_stages(paths: list[Path], work: Path, results: dict) -> None:
     ready = prepared(template)
     out = work / "stages"
     totals = dict.fromkeys(
-        ["load (YAML + model)", "validate", "lay_out", "render_parts (jinja)", "package (zip)", "write_atomic (fsync)"],
+        ["load (YAML + model)", "validate", "lay_out", "render_parts (jinja)", "package (zip)", "write_file (fsync)"],
         0.0,
     )
     names = list(totals)
@@ -870,7 +871,7 @@ def bench_stages(paths: list[Path], work: Path, results: dict) -> None:
         t4 = time.perf_counter()
         data = package(parts)
         t5 = time.perf_counter()
-        write_atomic(out / f"{path.stem}.docx", data)
+        write_file(out / f"{path.stem}.docx", data)
         t6 = time.perf_counter()
         for name, span in zip(names, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5), strict=True):
             totals[name] += span
