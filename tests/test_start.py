@@ -95,3 +95,15 @@ def test_render_with_a_built_in_template_imports_no_docx_library(tmp_path: Path)
     assert (tmp_path / "out" / NOTICE.with_suffix(".docx").name).is_file()
     assert "jinja2" in modules
     assert _top(modules, ("docxtpl", "docx", "lxml", "pydantic")) == []
+
+
+def test_every_package_is_installed() -> None:
+    """pip installs the packages pyproject.toml lists: a sub-package missing there is missing from an installed tbkl."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10, as tests/test_layers.py reads it
+        tomllib = pytest.importorskip("tomli")
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "tbkl_gen").rglob("__init__.py")}
+    assert found - listed == set()
