@@ -8,7 +8,9 @@ Run from the repository root:
 It prints, in one run on one machine:
 
 * per-notice PDF time for --count notices, side by side in each round (same files, seconds apart):
-  (ours, warm) one `Office` — one LibreOffice driven over UNO — converting the whole batch, its
+  (ours, as `tbkl render --pdf` does it) `commands.pdf.convert_on` with `office_count(files)`
+  LibreOffices driven over UNO (one per CPU for a large batch, each taking the next file), their
+  starts and shutdowns included; (ours, warm) one `Office` — one LibreOffice driven over UNO — converting the whole batch, its
   start and shutdown included; (ours, one start) the route without UNO, one `soffice --convert-to`
   given every file; (baseline) one `soffice --headless --convert-to pdf` process per file, as a
   user would script it, all sharing one already initialised profile (so the baseline does not pay
@@ -41,12 +43,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_batch import SEED, generate  # noqa: E402
 
-from tbkl_gen.commands.pdf import preview_docx  # noqa: E402
+from tbkl_gen.commands.pdf import convert_on, office_count, preview_docx  # noqa: E402
 from tbkl_gen.office.locate import require_soffice  # noqa: E402
 from tbkl_gen.office.pdf import page_count  # noqa: E402
 from tbkl_gen.office.server import Office  # noqa: E402
 
-TARGET_RATIO = 5.0
+TARGET_RATIO = 10.0  # issue 22: the PDF batch at least 10x faster than one soffice per file
 
 
 def say(text: str = "") -> None:
@@ -98,6 +100,24 @@ def ours(docx_files: list[Path], out: Path, *, warm: bool) -> tuple[float, int]:
     return seconds, starts
 
 
+def ours_pool(docx_files: list[Path], out: Path) -> tuple[float, int, int]:
+    """Convert the batch as `tbkl render --pdf` does; return the wall time, the LibreOffices and their starts."""
+    count = office_count(len(docx_files))
+    started = time.perf_counter()
+    offices = [Office() for _ in range(count)]
+    try:
+        conversions = convert_on(offices, [(docx, out / f"{docx.stem}.pdf") for docx in docx_files])
+        starts = sum(office.starts for office in offices)
+    finally:
+        for office in offices:
+            office.close()
+    seconds = time.perf_counter() - started
+    failed = [c for c in conversions if c.error]
+    if failed:
+        raise SystemExit(f"conversion failed: {failed[0]}")
+    return seconds, count, starts
+
+
 def one_page_notice(folder: Path) -> Path:
     """Write a short notice (the seed's opening paragraph and its closing) that fits on one page."""
     import yaml
@@ -134,28 +154,34 @@ def main() -> None:
         rounds = []
         for number in range(1, args.rounds + 1):
             base = per_file_baseline(soffice, docx_files, work / f"base-{number}", profile)
+            pool, offices, pool_starts = ours_pool(docx_files, work / f"pool-{number}")
             warm, warm_starts = ours(docx_files, work / f"warm-{number}", warm=True)
             cold, cold_starts = ours(docx_files, work / f"cold-{number}", warm=False)
             row = {
                 "baseline_ms": 1000 * base / len(docx_files),
+                "pool_ms": 1000 * pool / len(docx_files),
+                "offices": offices,
                 "warm_ms": 1000 * warm / len(docx_files),
                 "one_start_ms": 1000 * cold / len(docx_files),
-                "starts": {"warm": warm_starts, "one_start": cold_starts, "baseline": len(docx_files)},
+                "starts": {"pool": pool_starts, "warm": warm_starts, "one_start": cold_starts, "baseline": len(docx_files)},
             }
+            row["ratio_pool"] = row["baseline_ms"] / row["pool_ms"]
             row["ratio_warm"] = row["baseline_ms"] / row["warm_ms"]
             row["ratio_one_start"] = row["baseline_ms"] / row["one_start_ms"]
             rounds.append(row)
             say(
                 f"  round {number}: baseline {row['baseline_ms']:.0f} ms ({len(docx_files)} starts), "
+                f"ours as render --pdf {row['pool_ms']:.0f} ms ({offices} LibreOffices) = {row['ratio_pool']:.1f}x, "
                 f"ours warm {row['warm_ms']:.0f} ms ({warm_starts} start) = {row['ratio_warm']:.1f}x, "
                 f"ours one --convert-to {row['one_start_ms']:.0f} ms ({cold_starts} start) = {row['ratio_one_start']:.1f}x"
             )
         results["pdf_rounds"] = rounds
-        median_ratio = statistics.median(r["ratio_warm"] for r in rounds)
+        median_ratio = statistics.median(r["ratio_pool"] for r in rounds)
         results["pdf_ratio_median"] = median_ratio
+        results["pdf_ratio_median_one_office"] = statistics.median(r["ratio_warm"] for r in rounds)
         pages = [page_count((work / "warm-1" / f"{d.stem}.pdf").read_bytes()) for d in docx_files]
         say(
-            f"  median ratio (warm) {median_ratio:.1f}x, target >= {TARGET_RATIO:.0f}x: {'met' if median_ratio >= TARGET_RATIO else 'NOT met'}"
+            f"  median ratio (as render --pdf) {median_ratio:.1f}x (one LibreOffice: {results['pdf_ratio_median_one_office']:.1f}x), target >= {TARGET_RATIO:.0f}x: {'met' if median_ratio >= TARGET_RATIO else 'NOT met'}"
         )
         say(f"  pages per notice: {min(pages)}-{max(pages)}, {sum(pages)} in all")
 

@@ -8,7 +8,6 @@ from Python; heavy imports stay inside the commands so that `tbkl --help` is ins
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -279,6 +278,8 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files:
             click.echo(f"{docx_path.as_posix()}:")
             click.echo(format_report(results))
     if output_format == "json":
+        import json
+
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     if failed:
         sys.exit(EXIT_PROBLEMS)
@@ -344,16 +345,39 @@ def _kind_help() -> str:
     return "Loại văn bản: " + "; ".join(f"{k.key} ({k.description})" for k in KINDS.values()) + f". Mặc định: {DEFAULT.key}."
 
 
-def _kind_choice() -> list[str]:
-    from tbkl_gen.notice.kinds import KINDS
+class _KindChoice(click.Choice[str]):
+    """The kinds of document as a choice, read from the table of kinds only when `tbkl new` needs them.
 
-    return list(KINDS)
+    Importing the table declares every kind's model, which every other command would pay for at
+    start (`tbkl --help` included) if the choices were listed when this module is imported.
+    """
+
+    def __init__(self) -> None:
+        super().__init__([])
+
+    @property  # type: ignore[override]
+    def choices(self) -> list[str]:
+        from tbkl_gen.notice.kinds import KINDS
+
+        return list(KINDS)
+
+    @choices.setter
+    def choices(self, _: object) -> None:
+        pass
+
+
+class _KindOption(click.Option):
+    """`--loai`, whose help lists the kinds (read from the table only when the help is shown)."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        self.help = _kind_help()
+        return super().get_help_record(ctx)
 
 
 @main.command()
 @click.argument("title")
 @click.option("--ten", "name", default=None, help="Tên tệp (không cần đuôi .yaml); mặc định lấy từ trích yếu.")
-@click.option("--loai", "kind", type=click.Choice(_kind_choice()), default=None, help=_kind_help())
+@click.option("--loai", "kind", cls=_KindOption, type=_KindChoice(), default=None)
 def new(title: str, name: str | None, kind: str | None) -> None:
     """Tạo văn bản mới (thông báo, công văn, giấy mời) notices/<năm>/<tên>.yaml từ giá trị mặc định của văn phòng."""
     from tbkl_gen.commands.scaffold import new_notice
@@ -718,6 +742,8 @@ def lsp(stdio: bool) -> None:  # noqa: ARG001
 def schema(sidecar: bool, workspace: bool) -> None:
     """In JSON Schema của tệp thông báo (cho trình soạn thảo như VS Code)."""
     if sidecar:
+        import json
+
         from tbkl_gen.commands.pdf import sidecar_schema
 
         click.echo(json.dumps(sidecar_schema(), ensure_ascii=False, indent=2))

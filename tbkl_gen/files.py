@@ -20,7 +20,6 @@ import errno
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 from tbkl_gen.errors import NotReadable, OutputFailed, OutputLocked, UnsafeFolder
@@ -144,6 +143,8 @@ def stage(target: Path, data: bytes, *, inside: Path | None = None, sync: bool =
     flushes it (`sync_file`) before `commit`.
     """
     make_folders(target.parent, inside=inside, target=target)
+    import tempfile  # imported by the commands that write, not by every start
+
     try:
         descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     except OSError as exc:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from tbkl_gen.nd30.patterns import lazy
 
-INLINE = re.compile(
+INLINE = lazy(
     r"\\(?P<escaped>.)"
     r"|\*\*(?P<bold>(?:\\.|[^\\])+?)\*\*"
     r"|\*(?P<italic>(?!\s)(?:\\.|[^\\*])+?(?<!\s))\*"
@@ -82,7 +83,7 @@ def plain_text(text: str) -> str:
 
 
 # A run of stars the grammar left as typed, and what stands on each side of it.
-_STARS = re.compile(r"(?<!\*)\*+(?!\*)")
+_STARS = lazy(r"(?<!\*)\*+(?!\*)")
 
 
 def unpaired_marks(text: str) -> Iterator[tuple[str, int]]:

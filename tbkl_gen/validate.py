@@ -38,7 +38,7 @@ from tbkl_gen.nd30.format import (
     RECIPIENTS_HEAD,
 )
 from tbkl_gen.nd30.format import PRINTED_TEXT_WIDTH_MM as TEXT_WIDTH_MM
-from tbkl_gen.nd30.grammar import APPENDIX_MENTION, appendix_heading, appendix_number
+from tbkl_gen.nd30.grammar import APPENDIX_MENTION, APPENDIX_MENTION_HOLDS, appendix_heading, appendix_number
 from tbkl_gen.nd30.grammar import (
     ADDRESSEE_LINE,
     addressee,
@@ -60,6 +60,7 @@ from tbkl_gen.nd30.grammar import (
 )
 from tbkl_gen.nd30.text_width import text_width_mm
 from tbkl_gen.word.columns import issuer_column_mm
+from tbkl_gen.nd30.patterns import lazy
 
 TWO_LEVEL_GOVERNMENT = dt.date(2025, 7, 1)
 # The second word of a unit's kind stays lower case: "Thành phố Hồ Chí Minh", "Thị xã Điện Bàn".
@@ -81,6 +82,7 @@ class _Checker:
         self.source = source
         self.today = today
         self.problems: list[Problem] = []
+        self.texts = list(_texts(notice))  # every piece of drafter text, walked once for all the checks
 
     def error(self, path: Path_, message: str, hint: str = "", code: str = "", fix: Fix | None = None) -> None:
         self.problems.append(Problem(self.source.place(path), message, Severity.ERROR, hint, code, fix))
@@ -430,7 +432,7 @@ class _Checker:
     # --- text hygiene -------------------------------------------------------------------------
 
     def check_text(self) -> None:
-        texts = list(_texts(self.notice))
+        texts = self.texts
         everything = "\0".join(text for _, text in texts)  # each check looks text by text only where it can hit
         has_curly = "“" in everything or "”" in everything
         straight = has_curly and '"' in everything
@@ -560,10 +562,13 @@ class _Checker:
         """Hold the body and the appendices to each other: every appendix named in the text exists and is named."""
         count = len(getattr(self.notice, "phu_luc", ()))
         named: set[int] = set()
-        for path, text in _texts(self.notice):
+        for path, text in self.texts:
             if not _in_body(path):
                 continue
-            for match in APPENDIX_MENTION.finditer(plain_text(text)):
+            plain = plain_text(text)
+            if APPENDIX_MENTION_HOLDS not in plain:  # most texts: no mention can be in them
+                continue
+            for match in APPENDIX_MENTION.finditer(plain):
                 number = appendix_number(match.group("number"))
                 if number is None:
                     continue
@@ -603,7 +608,7 @@ class _Checker:
 
     def check_slips(self) -> None:
         """Name what a new user types that would print wrong without any other sign."""
-        for path, text in _texts(self.notice):
+        for path, text in self.texts:
             self._check_wrapped_quotes(path, text)
             self._check_gaps(path, text)
             if not _in_body(path):
@@ -782,7 +787,7 @@ def _symbol_hint(symbol: str, of: Kind) -> str:
 _ROMAN = r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _BULLETS = ("-", "–", "—", "+", "•", "·", "*", "●", "▪", "◦", "○", "►", "✓")
 _UPPER_INITIAL = re.escape(UPPER_LETTERS)
-_TYPED_LABEL = re.compile(
+_TYPED_LABEL = lazy(
     r"^(?:"
     rf"(?=[IVXLCDM])(?:{_ROMAN})(?:[.):/]|\s?[-–])"  # I. II) V: I/ III - (the older "I - ĐÁNH GIÁ")
     r"|\d{1,2}(?:\.\d{1,2})*[.):/]|\d{1,2}-"  # 1. 1) 1.2. 1/ 1-; never 2026, 1.000 or 1/2
@@ -801,9 +806,9 @@ _NUMBERED_BY = {
     "gach": "công cụ tự thêm dấu “-” đầu dòng",
     "cong": "công cụ tự thêm dấu “+” đầu dòng",
 }
-_WRAPPED = re.compile(r'^(?:“[^“”]+”|"[^"“”]+"|‘[^‘’]+’)$')
+_WRAPPED = lazy(r'^(?:“[^“”]+”|"[^"“”]+"|‘[^‘’]+’)$')
 """A whole value in one pair of quotes; a quoted phrase that the text goes on after is normal."""
-_GAP = re.compile(r"(?:(?<=[\s/])|^)(?:…|\.\.\.)(?=[\s,.;:)/]|$)")
+_GAP = lazy(r"(?:(?<=[\s/])|^)(?:…|\.\.\.)(?=[\s,.;:)/]|$)")
 _MARK_NAMES = {"**": "dấu “**” (in đậm)", "*": "dấu “*” (in nghiêng)", "^[": "chú thích “^[”"}
 _MARK_HINTS = {
     "**": "thêm “**” ở cuối chữ cần in đậm, hoặc viết \\*\\* để in dấu sao",
@@ -889,7 +894,7 @@ def _gap(text: str) -> str | None:
     A gap stands alone between spaces or slashes ("ngày …/…/2026"); "…" after a comma ends a list ("các sở, ngành, …") and
     one glued to a word ("chè…", ",…và") is the drafter's own.
     """
-    typed = samples.PLACEHOLDER.search(text)
+    typed = samples.find_placeholder(text)
     if typed is not None:
         return " ".join([*text[: typed.start()].split()[-3:], typed.group()])
     if samples.GAP not in text and "..." not in text:
@@ -941,13 +946,13 @@ def _issuer_split(line: str, column: float) -> list[str]:
 
 # Format characters (Unicode category Cf, as of Unicode 14.0.0) and the no-break spaces: invisible in
 # Word, yet they break search and line wrapping. One regex instead of a per-character lookup.
-_INVISIBLE = re.compile(
+_INVISIBLE = lazy(
     "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\u00a0\u2007\u202f]"
 )
 
 
 # Bidirectional controls (embeddings, overrides, isolates, marks): invisible, and they reorder text.
-_DIRECTION = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+_DIRECTION = lazy("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 
 
 def _has_invisible(text: str) -> bool:

@@ -18,7 +18,6 @@ is back from the workers; `stage`: every output is staged; `rename`: the first o
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
@@ -36,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from tbkl_gen import __version__
 from tbkl_gen.errors import OutputFailed, OutputLocked, Place, Problem, SameOutput, Severity, TbklError
-from tbkl_gen.source.names import is_source_name
+from tbkl_gen.source.names import find_sources as find_sources  # where the page and the tests look for it
 from tbkl_gen.source.workspace import Workspace
 from tbkl_gen.wordfile import MAX_FILE_BYTES
 from tbkl_gen.files import commit, discard, stage, write_file
@@ -83,51 +82,6 @@ class BatchResult:
     @property
     def ok(self) -> bool:
         return not self.failed and not any(p.is_error for p in self.problems)
-
-
-def find_sources(paths: Iterable[Path], problems: list[Problem] | None = None) -> list[tuple[Path, Path]]:
-    """Return (source, its path relative to the folder given) for every notice under paths.
-
-    Hidden files and folders (a leading ".") are skipped; the order is the same on every system.
-    Inside a folder, a link that loops or leads out of the folder is skipped, never read, with a
-    warning added to problems.
-    """
-    found: list[tuple[Path, Path]] = []
-    for path in paths:
-        if not path.is_dir():
-            found.append((path, Path(path.name)))
-            continue
-        root = path.resolve()
-        for folder, subfolders, files in os.walk(path):
-            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-            for name in subfolders:
-                if Path(folder, name).is_symlink():  # not followed (os.walk); say so when it leads astray
-                    _check_link(Path(folder, name), root, problems)
-            relative = Path(os.path.relpath(folder, path))
-            for name in sorted(files):
-                if is_source_name(name):
-                    source = Path(folder, name)
-                    if source.is_symlink() and not _check_link(source, root, problems):
-                        continue
-                    found.append((source, relative / name))
-    return sorted(found, key=lambda pair: pair[1].parts)
-
-
-def _check_link(link: Path, root: Path, problems: list[Problem] | None) -> bool:
-    """Tell whether a link inside root leads to a place inside root; warn about it when not."""
-    try:
-        target = link.resolve(strict=True)
-    except RuntimeError:  # a loop, before Python 3.13
-        message = "liên kết vòng (trỏ về chính nó); bỏ qua"
-    except OSError as exc:
-        message = "liên kết vòng (trỏ về chính nó); bỏ qua" if exc.errno == errno.ELOOP else "liên kết trỏ tới chỗ không có; bỏ qua"
-    else:
-        if target == root or root in target.parents:
-            return True
-        message = f"liên kết trỏ ra ngoài thư mục “{root.as_posix()}”; bỏ qua, không đọc"
-    if problems is not None:
-        problems.append(Problem(Place(link), message, Severity.WARNING, code="link"))
-    return False
 
 
 def plan(paths: Iterable[Path], out_dir: Path, problems: list[Problem] | None = None) -> list[Job]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tbkl_gen.commands.batch import find_sources
+from tbkl_gen.source.names import find_sources
 from tbkl_gen.errors import Fix, NotReadable, OutputFailed, Place, Problem, WordFileRefused
 from tbkl_gen.files import read_regular, read_regular_or_none, write_file
 from tbkl_gen.pipeline import NumberRegistry, problems_of_workspace, register_number, run_file

@@ -1,8 +1,9 @@
 """PDF after a render (`tbkl render --pdf/--pdfa/--sidecar`) and page previews (`tbkl preview`).
 
 The render writes its .docx files first; this step then hands the ones that changed (and those
-whose PDF is missing, or is not PDF/A when --pdfa asks for it) to one LibreOffice for the whole
-batch. With --sidecar, `<name>.json` beside each PDF holds what a clerk types into the e-office
+whose PDF is missing, or is not PDF/A when --pdfa asks for it) to LibreOffice: one for the whole
+batch, or one per CPU for a large batch (each takes the next file as it finishes one; LibreOffice
+converts on one core). With --sidecar, `<name>.json` beside each PDF holds what a clerk types into the e-office
 form (VNPT iOffice, Viettel VOffice): `sidecar_schema()` documents each field.
 """
 
@@ -12,7 +13,9 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,9 +31,14 @@ from tbkl_gen.files import read_regular_or_none, write_file
 
 if TYPE_CHECKING:
     from tbkl_gen.commands.batch import Job
-    from tbkl_gen.office.server import Office
+    from tbkl_gen.office.server import Conversion, Office
 
 SIDECAR_VERSION = 1
+FILES_PER_OFFICE = 8
+"""A batch gets one more LibreOffice for every this many files to convert (up to one per CPU):
+starting one costs about as much as converting a few files."""
+MAX_OFFICES = 4
+"""LibreOffices at most, whatever the CPUs: each holds a few hundred MB."""
 _PDFA_MARK = b"pdfaid:part>2<"
 
 
@@ -80,9 +88,10 @@ def export_pdfs(made: list[Job], unchanged: list[Job], *, pdfa: bool = False, si
     todo = list(made) + [job for job in unchanged if _needs_pdf(job.output, pdfa)]
     if todo:
         outcome.warnings += font_warnings()
-        with stop_on_signals() as signals, _office(signals, placed=lambda: pause_for_test("pdf", signals)) as office:
-            conversions = office.convert([(job.output, pdf_path(job.output)) for job in todo], pdfa=pdfa)
-            outcome.starts = office.starts
+        count = office_count(len(todo))
+        with stop_on_signals() as signals, _offices(signals, count, placed=lambda: pause_for_test("pdf", signals)) as offices:
+            conversions = convert_on(offices, [(job.output, pdf_path(job.output)) for job in todo], pdfa=pdfa)
+            outcome.starts = sum(office.starts for office in offices)
         for conversion in conversions:
             if conversion.error is None:
                 outcome.pdfs.append(conversion.target)
@@ -103,6 +112,63 @@ def export_pdfs(made: list[Job], unchanged: list[Job], *, pdfa: bool = False, si
             else:
                 outcome.sidecars.append(target)
     return outcome
+
+
+def office_count(files: int, cpus: int | None = None) -> int:
+    """Return how many LibreOffices to convert this many files with: one per FILES_PER_OFFICE, one per CPU at most."""
+    cpus = cpus if cpus is not None else (os.cpu_count() or 1)
+    return max(1, min(cpus, MAX_OFFICES, files // FILES_PER_OFFICE))
+
+
+def convert_on(offices: list[Office], pairs: list[tuple[Path, Path]], *, pdfa: bool = False) -> list[Conversion]:
+    """Convert each (source .docx, target .pdf) on offices, in the order given; each takes the next pair when it is free.
+
+    One office, or offices without UNO (one `soffice --convert-to` for the whole batch), convert
+    on the first office alone. A LibreOffice that cannot start raises its error here.
+    """
+    if len(offices) == 1 or not offices[0].warm:
+        return offices[0].convert(pairs, pdfa=pdfa)
+    results: list[Conversion | None] = [None] * len(pairs)
+    failures: list[BaseException] = []
+    taken = iter(range(len(pairs)))
+    lock = threading.Lock()
+
+    def work(office: Office) -> None:
+        try:
+            while not failures:
+                with lock:
+                    index = next(taken, None)
+                if index is None:
+                    return
+                results[index] = office.convert([pairs[index]], pdfa=pdfa)[0]
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(office,), daemon=True) for office in offices]
+    for thread in threads:
+        thread.start()
+    for thread in threads:  # Ctrl-C interrupts the wait; the caller then stops every LibreOffice
+        thread.join()
+    if failures:
+        raise failures[0]
+    return [result for result in results if result is not None]
+
+
+@contextmanager
+def _offices(signals: Any, count: int, *, what: str = "xuất PDF", placed: Callable[[], None] | None = None) -> Iterator[list[Office]]:
+    """Run count LibreOffices of our own (`_office`), all stopped and removed when the block ends, however it ends."""
+    from tbkl_gen.office.server import Office
+
+    offices: list[Office] = []
+    try:
+        for _ in range(count):
+            with signals.held():
+                offices.append(Office(what=what, placed=placed))
+        yield offices
+    finally:
+        with signals.held():
+            for office in offices:
+                office.close()
 
 
 @contextmanager

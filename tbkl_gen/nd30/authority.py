@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
+from tbkl_gen.nd30.patterns import lazy
 
 PREFIXES: Final = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
 """thay mặt, ký thay, thừa lệnh, thừa ủy quyền, quyền."""
@@ -37,11 +38,11 @@ ALLOWED_STACKS: Final[tuple[tuple[str, ...], ...]] = (
 """The stacks of authority lines the decree allows above the signer's title, first line first."""
 
 _PREFIX_PATTERN: Final = "|".join(re.escape(p.removesuffix(".")) for p in PREFIXES)
-LINE: Final = re.compile(rf"^({_PREFIX_PATTERN})\. (\S.*)$")
+LINE: Final = lazy(rf"^({_PREFIX_PATTERN})\. (\S.*)$")
 """An authority line as typed and printed: prefix, dot, one space, the head's title or the body."""
-PRINTED_LINE: Final = re.compile(rf"^({_PREFIX_PATTERN})\.\s*(\S.*)?$")
+PRINTED_LINE: Final = lazy(rf"^({_PREFIX_PATTERN})\.\s*(\S.*)?$")
 """An authority line as found in any .docx, where a missing space is not this grammar's concern."""
-SLIP: Final = re.compile(
+SLIP: Final = lazy(
     r"^(" + "|".join(r"\s*/?\s*".join(p.removesuffix(".")) for p in PREFIXES) + r")(?:\s*[.:,/]\s*|\s+)(\S.*)$", re.IGNORECASE
 )
 """A prefix typed with a slip: "KT CHÁNH VĂN PHÒNG", "K/T", "KT:", "kt.": read, and told how to write."""

@@ -15,6 +15,7 @@ from typing import Final
 from tbkl_gen.nd30.document_types import THONG_BAO, DocumentType
 from tbkl_gen.nd30.format import ADDRESSEE_HEAD, ADDRESSEE_ITEM_END, ADDRESSEE_LAST_END
 from tbkl_gen.nd30.format import APPENDIX_REFERENCE_OPEN, APPENDIX_WORD
+from tbkl_gen.nd30.patterns import lazy
 from tbkl_gen.nd30.words import roman
 
 # --- letters ------------------------------------------------------------------------------------
@@ -46,35 +47,39 @@ PRINTED_NUMBER: Final = r"0[1-9]|[1-9][0-9]{1,5}"
 ISSUER_ABBREVIATION: Final = r"[A-ZĐ0-9]+(?:[-&][A-ZĐ0-9]+)*"
 """The issuer's abbreviation after the type code: "UBND", "SNV2", parts like "UBND-KGVX", or "SNN&PTNT"."""
 
-NUMBER_SHAPE: Final = re.compile(rf"^(?:{NUMBER})$")
-PRINTED_NUMBER_SHAPE: Final = re.compile(rf"^(?:{PRINTED_NUMBER})$")
+NUMBER_SHAPE: Final = lazy(rf"^(?:{NUMBER})$")
+PRINTED_NUMBER_SHAPE: Final = lazy(rf"^(?:{PRINTED_NUMBER})$")
 
 
 def symbol_shape(kind: DocumentType = THONG_BAO) -> re.Pattern[str]:
     """Return the pattern of a symbol of this document type: "TB-UBND", "TB-UBND-KGVX", "TB-SNV2";
     for a type with no code (Công văn) the issuer alone: "UBND-KGVX", "SNV-TCBC", "BCĐ"."""
+    return re.compile(_symbol_source(kind))  # re keeps the compiled patterns it made last
+
+
+def _symbol_source(kind: DocumentType) -> str:
     if not kind.code:
-        return re.compile(rf"^{ISSUER_ABBREVIATION}$")
-    return re.compile(rf"^{re.escape(kind.code)}-{ISSUER_ABBREVIATION}$")
+        return rf"^{ISSUER_ABBREVIATION}$"
+    return rf"^{re.escape(kind.code)}-{ISSUER_ABBREVIATION}$"
 
 
-SYMBOL_SHAPE: Final = symbol_shape(THONG_BAO)
+SYMBOL_SHAPE: Final = lazy(_symbol_source(THONG_BAO))
 
-NUMBER_LINE: Final = re.compile(r"^Số:(?P<sp1> ?)(?P<num>[^/ ]*)(?P<sp2> ?)/(?P<sym>.*)$")
+NUMBER_LINE: Final = lazy(r"^Số:(?P<sp1> ?)(?P<num>[^/ ]*)(?P<sp2> ?)/(?P<sym>.*)$")
 """The printed "Số:" line, loosely, so that each slip in it can be told apart."""
 
 # --- date line (nd30.md §3.4, rules 8-9) --------------------------------------------------------
 
 PLACE: Final = r"[^,]+"
 """The place before the date: the comma after it is the date line's, none may be inside it."""
-DATE_LINE: Final = re.compile("^(?P<place>" + PLACE + r"), ngày(?: (?P<day>\d{1,2}))? tháng(?: (?P<month>\d{1,2}))? năm (?P<year>\d{4})$")
+DATE_LINE: Final = lazy("^(?P<place>" + PLACE + r"), ngày(?: (?P<day>\d{1,2}))? tháng(?: (?P<month>\d{1,2}))? năm (?P<year>\d{4})$")
 """The printed place-and-date line; a draft leaves the day, or the day and the month, blank."""
 
 # --- authority lines: nd30/authority.py (the signing-authority grammar) -----------------------
 
 # --- the signer's name (nd30.md §5, rules 15 and 24) --------------------------------------------
 
-ACADEMIC_PREFIX: Final = re.compile(
+ACADEMIC_PREFIX: Final = lazy(
     r"^(?:(?:GS\.\s?TSKH|GS\.\s?TS|PGS\.\s?TS|TSKH|TS|ThS|Th\.S|GS|PGS|KS|BS|CN|NCS|LS)(?:\.\s*|\s+)"
     r"|(?:Tiến sĩ|Thạc sĩ|Giáo sư|Phó Giáo sư|Kỹ sư|Bác sĩ|Cử nhân|Luật sư)\s+)(?=\S)",
     re.IGNORECASE,
@@ -110,22 +115,24 @@ ARCHIVE: Final = (
 
 The drafter is named once: joined to the last unit ("VT, NC.Châu") or after it ("VT, KGVX, Sơn"),
 never both ("VT, NC.Châu, Sơn" names two drafters)."""
-ARCHIVE_SHAPE: Final = re.compile(rf"^(?:{ARCHIVE})$")
-_ARCHIVE_PARTS: Final = re.compile(
+_ARCHIVE_PARTS: Final = lazy(
     rf"^VT(?:, {UNIT})+(?:(?P<joined>\.{_NAMES})|(?:, | )(?P<drafter>{DRAFTER}|\((?:{DRAFTER})\)))?"
     rf"(?:(?:, | |(?<=\.))(?P<copies>{COPIES}))?$"
 )
-PRINTED_ARCHIVE_LINE: Final = re.compile(rf"^- Lưu: (?:{ARCHIVE})\.$")
+ARCHIVE_SHAPE: Final = _ARCHIVE_PARTS
+"""`^(?:ARCHIVE)$`: the parts' pattern is ARCHIVE with its pieces named, so one compiled pattern
+serves both (the Vietnamese letters make each of these patterns slow to compile)."""
+PRINTED_ARCHIVE_LINE: Final = lazy(rf"^- Lưu: (?:{ARCHIVE})\.$")
 ARCHIVE_FORM: Final = "VT, <đơn vị soạn thảo>[, <người soạn thảo>][ <số bản>]"
 """The archive grammar told in words, for messages."""
-DRAFTER_SHAPE: Final = re.compile(rf"^(?:{DRAFTER})$")
-UNIT_SHAPE: Final = re.compile(rf"^(?:{UNIT})$")
-COPY_COUNT_SHAPE: Final = re.compile(rf"^(?:{COPY_COUNT})$")
-_PRINTED_PARTS = re.compile(rf"^(?P<units>VT(?:, {UNIT})+)(?:, (?P<drafter>{DRAFTER}))?(?:(?: |(?<=\.))\((?P<copies>{COPY_COUNT})\))?$")
+DRAFTER_SHAPE: Final = lazy(rf"^(?:{DRAFTER})$")
+UNIT_SHAPE: Final = lazy(rf"^(?:{UNIT})$")
+COPY_COUNT_SHAPE: Final = lazy(rf"^(?:{COPY_COUNT})$")
+_PRINTED_PARTS = lazy(rf"^(?P<units>VT(?:, {UNIT})+)(?:, (?P<drafter>{DRAFTER}))?(?:(?: |(?<=\.))\((?P<copies>{COPY_COUNT})\))?$")
 
-_ARCHIVE_LEAD = re.compile(r"^[-–]\s*")
-_ARCHIVE_WORD = re.compile(r"^lưu\s*:?\s*", re.IGNORECASE)
-_COMMA = re.compile(r"\s*,\s*")
+_ARCHIVE_LEAD = lazy(r"^[-–]\s*")
+_ARCHIVE_WORD = lazy(r"^lưu\s*:?\s*", re.IGNORECASE)
+_COMMA = lazy(r"\s*,\s*")
 
 
 def archive_content(typed: str) -> str:
@@ -236,7 +243,7 @@ def archive_as_printed(content: str) -> str | None:
 
 # --- "Kính gửi" and the lines under the heading (nd30.md §3.5, Phụ lục I II.9.d) ---------------
 
-ADDRESSEE_LINE: Final = re.compile(
+ADDRESSEE_LINE: Final = lazy(
     r"^" + r"\s*".join(re.escape(word) for word in ADDRESSEE_HEAD.rstrip(":").split()) + r"\s*:?\s*(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
@@ -266,7 +273,7 @@ def addressee(typed: str) -> str:
     return re.sub(r"^[-–—•+]\s*", "", text).rstrip(" ;.,")
 
 
-TYPED_RULE: Final = re.compile(r"_{3,}|[-–—―─]{4,}")
+TYPED_RULE: Final = lazy(r"_{3,}|[-–—―─]{4,}")
 """A horizontal line typed with characters instead of drawn ("_____________", "------"), spaces left out."""
 
 
@@ -299,16 +306,18 @@ def appendix_reference(kind: DocumentType, number: str, symbol: str, date_part: 
     return f"{APPENDIX_REFERENCE_OPEN} {name} số {number}/{symbol} {date_part}{tail})"
 
 
-APPENDIX_HEADING: Final = re.compile(
+APPENDIX_HEADING: Final = lazy(
     r"^\s*ph[ụu] l[ụu]c(?:\s+(?:số\s+)?(?P<number>[IVXLCDM]+|\d{1,3}))?\s*(?:[:.\-–]\s*(?P<title>.*))?$", re.IGNORECASE
 )
 """A printed appendix heading, as the decree writes it ("Phụ lục I") or as offices do ("PHỤ LỤC 01")."""
 
-APPENDIX_REFERENCE: Final = re.compile(r"^\s*\(?\s*(?:kèm|đính kèm|ban hành kèm)\s+theo\b.*?\)?\s*$", re.IGNORECASE | re.DOTALL)
+APPENDIX_REFERENCE: Final = lazy(r"^\s*\(?\s*(?:kèm|đính kèm|ban hành kèm)\s+theo\b.*?\)?\s*$", re.IGNORECASE | re.DOTALL)
 """The line that ties an appendix to its document: "(Kèm theo Thông báo số …/TB-… ngày …)", brackets sometimes left out."""
 
-APPENDIX_MENTION: Final = re.compile(r"\b[Pp]hụ lục\s+(?:số\s+)?(?P<number>[IVXLCDM]+|\d{1,3})\b")
+APPENDIX_MENTION: Final = lazy(r"\b[Pp]hụ lục\s+(?:số\s+)?(?P<number>[IVXLCDM]+|\d{1,3})\b")
 """An appendix named in the text: "Xem chi tiết Phụ lục 01", "tại Phụ lục II"."""
+APPENDIX_MENTION_HOLDS: Final = APPENDIX_WORD[1:]
+"""What every APPENDIX_MENTION holds ("hụ lục" of "[Pp]hụ lục"): a text without it names no appendix."""
 
 
 def appendix_number(written: str) -> int | None:

@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from tbkl_gen.nd30.format import END_MARK
+from tbkl_gen.nd30.patterns import lazy
 
 # Spaces that stand for a day or a month not known yet on a draft ("ngày      tháng 4 năm 2026").
 BLANK_DAY = " " * 6
@@ -96,13 +97,13 @@ DATE_PATTERN = r"(?:\d{1,2}/)?\d{1,2}/\d{4}|\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?"
 """Every written form of a date, in full or of a draft (JSON Schema patterns are built from it)."""
 FULL_DATE_PATTERN = r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{1,2}-\d{1,2}"
 """The written forms of a full date (day, month and year)."""
-_DATE = re.compile(r"^(?:(?:(?P<day>\d{1,2})/)?(?P<month>\d{1,2})/(?P<year>\d{4})|(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?)?)$")
+_DATE = lazy(r"^(?:(?:(?P<day>\d{1,2})/)?(?P<month>\d{1,2})/(?P<year>\d{4})|(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?)?)$")
 # Slips: day first with dots or dashes (21.4.2026, 21-4-2026), year first with slashes or dots
 # (2026/4/21), the date in words ("ngày 21 tháng 4 năm 2026", "tháng 4 năm 2026").
-_DAY_FIRST_SLIP = re.compile(r"^(\d{1,2})([.-])(\d{1,2})\2(\d{4})$")
-_MONTH_FIRST_SLIP = re.compile(r"^(\d{1,2})([.-])(\d{4})$")
-_YEAR_FIRST_SLIP = re.compile(r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})$")
-_IN_WORDS = re.compile(r"^(?:ngày\s+(\d{1,2})\s*,?\s+)?tháng\s+(\d{1,2})\s*,?\s+năm\s+(\d{4})$", re.IGNORECASE)
+_DAY_FIRST_SLIP = lazy(r"^(\d{1,2})([.-])(\d{1,2})\2(\d{4})$")
+_MONTH_FIRST_SLIP = lazy(r"^(\d{1,2})([.-])(\d{4})$")
+_YEAR_FIRST_SLIP = lazy(r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})$")
+_IN_WORDS = lazy(r"^(?:ngày\s+(\d{1,2})\s*,?\s+)?tháng\s+(\d{1,2})\s*,?\s+năm\s+(\d{4})$", re.IGNORECASE)
 
 
 def date_parts(text: str) -> tuple[int, int | None, int | None] | None:

@@ -35,6 +35,7 @@ from tbkl_gen.notice.model import (
     SignerBlock,
     meeting_time,
 )
+from tbkl_gen.nd30.patterns import lazy
 
 FIRST_RECIPIENT = "Như thành phần mời"
 
@@ -135,8 +136,8 @@ def body(invitation: Any) -> tuple[Any, ...]:
 
 _FIELDS = {CHAIR: ("cuoc_hop", "chu_tri"), INVITED: ("thanh_phan",), CONTENT: ("noi_dung_hop",), TIME: ("cuoc_hop", "thoi_gian"),
            PLACE: ("cuoc_hop", "dia_diem"), PREPARE: ("phan_cong",)}  # fmt: skip
-_LABELLED = re.compile(r"^\**(?P<label>" + "|".join(map(re.escape, _FIELDS)) + r")\s*:\s*\**\s*(?P<rest>.*)$", re.DOTALL)
-_PRINTED_TIME = re.compile(r"^(\d{1,2}) giờ (\d{2}), ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})$")
+_LABELLED = lazy(r"^\**(?P<label>" + "|".join(map(re.escape, _FIELDS)) + r")\s*:\s*\**\s*(?P<rest>.*)$", re.DOTALL)
+_PRINTED_TIME = lazy(r"^(\d{1,2}) giờ (\d{2}), ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})$")
 
 
 def _text_of(block: Any) -> tuple[str, list[Any], bool]:

@@ -22,6 +22,7 @@ from typing import Any, Literal, NamedTuple
 from tbkl_gen.nd30.document_types import SUMMARY_PREFIX, DocumentType
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice.model import Header, Recipients, Settings, SignerBlock
+from tbkl_gen.nd30.patterns import lazy
 
 Path_ = tuple[str | int, ...]
 
@@ -98,7 +99,7 @@ class Kind:
         return frozenset(key.name for cls in declaration.classes_under(self.model) for key in declaration.declared(cls))
 
 
-_PREFIX = re.compile(rf"^\s*{re.escape(SUMMARY_PREFIX)}\s*[:.]?\s*", re.IGNORECASE)
+_PREFIX = lazy(rf"^\s*{re.escape(SUMMARY_PREFIX)}\s*[:.]?\s*", re.IGNORECASE)
 
 
 def bare_summary(text: str) -> str:

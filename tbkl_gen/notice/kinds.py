@@ -6,7 +6,6 @@ entry here (or `register(kind)` from outside, as a test that adds a fourth kind 
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from tbkl_gen.notice.cong_van import CONG_VAN
@@ -63,5 +62,7 @@ def all_keys() -> frozenset[str]:
 
 def closest(key: str) -> str | None:
     """Return the kind's key a mistyped `loai` most likely meant."""
+    import difflib  # only for a source that names an unknown kind
+
     found = difflib.get_close_matches(key.strip().lower().replace(" ", "_"), list(KINDS), n=1, cutoff=0.5)
     return found[0] if found else None

@@ -12,7 +12,6 @@ that another document type can be composed of; a source still writes their keys 
 
 import dataclasses
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Union, get_args
 
@@ -22,6 +21,7 @@ from tbkl_gen.nd30.grammar import NUMBER
 from tbkl_gen.nd30.words import DATE_PATTERN, FULL_DATE_PATTERN, date_parts
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice.fields import SourceKey, Spec, Unsure, spec
+from tbkl_gen.nd30.patterns import lazy
 
 SCHEMA_VERSION: Literal[1] = 1
 
@@ -251,7 +251,7 @@ BLOCK_KEYS: tuple[str, ...] = tuple(BLOCK_CLASSES)
 
 # --- a meeting: what an invitation announces and a conclusion notice reports -----------------------
 
-_MEETING_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2})[:hg](\d{2})(?::\d{2})?$")
+_MEETING_TIME = lazy(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2})[:hg](\d{2})(?::\d{2})?$")
 
 
 def parse_time(value: Any) -> Any:

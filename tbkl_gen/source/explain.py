@@ -31,6 +31,7 @@ from tbkl_gen.nd30.words import shown_date
 from tbkl_gen.source.dates import date_fix, typed_date_hint
 from tbkl_gen.source.places import Path_, Source, field_path
 from tbkl_gen.source.read import MAX_PROBLEMS
+from tbkl_gen.nd30.patterns import lazy
 
 _KIND_NAMES = (
     (bool, "giá trị đúng/sai"),
@@ -296,7 +297,7 @@ def _source_only(source: Source, path: Path_) -> bool:
 
 
 # Characters that give a value another meaning inside `[…]`: such text is shown as a dashed item.
-_FLOW_SPECIAL = re.compile(r"[,\[\]{}#&*!|>'\"%@`]|: |^[-?:]")
+_FLOW_SPECIAL = lazy(r"[,\[\]{}#&*!|>'\"%@`]|: |^[-?:]")
 
 
 def _source_only_problem(here: Place, name: str, value: Any) -> Problem:

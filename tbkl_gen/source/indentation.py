@@ -8,12 +8,12 @@ No yaml here: only the text's lines.
 
 from __future__ import annotations
 
-import re
 
 from tbkl_gen.notice.kinds import all_keys
+from tbkl_gen.nd30.patterns import lazy
 
 # A line that YAML would read as a key or a list item, had the value above it been closed.
-KEY_LINE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*:(?:\s|$)")
+KEY_LINE = lazy(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*:(?:\s|$)")
 
 
 def indent_of(line: str) -> int:
@@ -35,7 +35,7 @@ INVISIBLE_SPACES = {
     "\u3000": "dấu cách toàn khổ (U+3000)",
 }
 # The blanks and dashes that open a line, then one of the characters above.
-_INVISIBLE_IN_INDENT = re.compile(r"^(?:[ ]|-(?=[^-]))*?([" + "".join(INVISIBLE_SPACES) + "])")
+_INVISIBLE_IN_INDENT = lazy(r"^(?:[ ]|-(?=[^-]))*?([" + "".join(INVISIBLE_SPACES) + "])")
 
 
 def invisible_indent(line: str) -> int | None:
@@ -61,9 +61,9 @@ def invisible_indent_message(line: str, number: int) -> tuple[int, str, str] | N
     )
 
 
-KEY_WITH_VALUE = re.compile(r"^\s*(?:-\s+)*[A-Za-z_][A-Za-z0-9_]*\s*:+\s+\S")
-_FIRST_WORD = re.compile(r"^\s*(?:-\s+)*([A-Za-z_][A-Za-z0-9_]*)(?:\s|$)")
-_KEY_NAME = re.compile(r"^\s*(?:-\s+)*([A-Za-z_][A-Za-z0-9_]*)\s*:")
+KEY_WITH_VALUE = lazy(r"^\s*(?:-\s+)*[A-Za-z_][A-Za-z0-9_]*\s*:+\s+\S")
+_FIRST_WORD = lazy(r"^\s*(?:-\s+)*([A-Za-z_][A-Za-z0-9_]*)(?:\s|$)")
+_KEY_NAME = lazy(r"^\s*(?:-\s+)*([A-Za-z_][A-Za-z0-9_]*)\s*:")
 
 
 def swallowed_key(line: str, indent: int) -> bool:

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-import re
 from typing import Any
 
 from tbkl_gen.errors import Place, Problem
+from tbkl_gen.nd30.patterns import lazy
 
 Path_ = tuple[Any, ...]
 
-_KEY_AT = re.compile(r"^(-?\s*[\w.]+)\s*:(?:\s|$)")
+_KEY_AT = lazy(r"^(-?\s*[\w.]+)\s*:(?:\s|$)")
 
 
 @dataclass

@@ -33,6 +33,7 @@ from tbkl_gen.source.indentation import (
     swallowed_key,
 )
 from tbkl_gen.source.places import Path_, Source, field_path
+from tbkl_gen.nd30.patterns import lazy
 
 
 MAX_SOURCE_BYTES = 1_000_000
@@ -51,8 +52,8 @@ _STANDARD_TAGS = {
 
 # Characters XML 1.0 cannot hold (a Word file with one of them does not open), or that YAML
 # refuses in a file, or that YAML reads as a line break where an editor shows none.
-_FORBIDDEN_IN_FILE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_FORBIDDEN_IN_FILE = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+_XML_INVALID = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LINE_SEPARATORS = {"\x85": "NEL", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
 
 _ALL_KEYS = all_keys()
@@ -304,8 +305,8 @@ def _compose_fast(text: str) -> tuple[Any, Any] | None:
 
 # A line indented (spaces and "- ") deep enough to hold more than MAX_DEPTH levels of block
 # nesting: each level costs at least one column, and at most two levels share one.
-_DEEP_LINE = re.compile(r"^[ \-]{%d,}" % (MAX_DEPTH // 2 - 1), re.MULTILINE)
-_SPECIAL_CHAR = re.compile(r"[&*\[{]")
+_DEEP_LINE = lazy(r"^[ \-]{%d,}" % (MAX_DEPTH // 2 - 1), re.MULTILINE)
+_SPECIAL_CHAR = lazy(r"[&*\[{]")
 
 
 def _maybe_special(text: str) -> bool:

@@ -50,16 +50,17 @@ from tbkl_gen.nd30.format import PRINTED_CV_SUMMARY_SIZE, URGENCY_STAMP_WIDTHS_M
 from tbkl_gen.nd30.units import TWIPS_PER_MM, WORD_CELL_MARGIN
 from tbkl_gen.word.layout import Layout, Paragraph
 from tbkl_gen.wordfile import open_word_file, refuse_unless_regular
+from tbkl_gen.nd30.patterns import lazy
 
 DEFAULT_TEMPLATE = "ubnd-tinh"
 TEMPLATE_SUFFIX = ".docx"
 
 # Parts rendered through jinja; every other part is copied byte for byte.
-_RENDERED = re.compile(r"^(word/(document|header\d*|footer\d*)\.xml|docProps/core\.xml)$")
+_RENDERED = lazy(r"^(word/(document|header\d*|footer\d*)\.xml|docProps/core\.xml)$")
 _FOOTNOTES = "word/footnotes.xml"
 
 # Runs left empty where docxtpl replaced a tag: they carry nothing and only clutter the XML.
-_EMPTY_RUN = re.compile(r"<w:r>(?:<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t(?: [^>]*)?></w:t></w:r>", re.DOTALL)
+_EMPTY_RUN = lazy(r"<w:r>(?:<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t(?: [^>]*)?></w:t></w:r>", re.DOTALL)
 _CLOSING_MARK = '<w:pStyle w:val="TBKhoangCach"/>'
 
 
@@ -637,7 +638,7 @@ def find_template(
     raise TemplateNotFound(name, known)
 
 
-_PLAIN_NAME = re.compile(r"^[^/\\:]+$")
+_PLAIN_NAME = lazy(r"^[^/\\:]+$")
 
 
 def _inside_templates(name: str, folder: Path) -> None:
@@ -823,7 +824,7 @@ def _paragraphs(paragraphs: tuple[Paragraph, ...]) -> list[dict[str, Any]]:
     ]
 
 
-_SECTION = re.compile(r"<w:sectPr\b(?:(?!<w:sectPr\b).)*?</w:sectPr>", re.DOTALL)
+_SECTION = lazy(r"<w:sectPr\b(?:(?!<w:sectPr\b).)*?</w:sectPr>", re.DOTALL)
 # The elements a w:sectPr may hold after w:pgNumType, in the schema's order: it goes before the first.
 _AFTER_PAGE_NUMBERS = (
     "<w:cols",
@@ -1030,7 +1031,7 @@ def repaired_parts(parts: dict[str, bytes]) -> dict[str, bytes]:
 
 
 # The inside of a tag once docxtpl has cleaned it; docxtpl unescapes "&lt;" and "&gt;" there, not "&amp;".
-_TAG_INSIDE = re.compile(r"(?<=\{[{%])(.*?)(?=[}%]\})")
+_TAG_INSIDE = lazy(r"(?<=\{[{%])(.*?)(?=[}%]\})")
 
 
 def _unescaped_in_tags(xml: str) -> str:
@@ -1064,7 +1065,7 @@ def template_problems(parts: dict[str, bytes]) -> Iterator[tuple[template_tags.T
         yield from template_tags.unbalanced_blocks(tags)
 
 
-_TAG_START = re.compile(r"\{[{%]")
+_TAG_START = lazy(r"\{[{%]")
 
 
 def _too_many_tags() -> str:

@@ -17,6 +17,7 @@ Only the parts that change are returned; a template as tbkl builds it has nothin
 from __future__ import annotations
 
 import re
+from tbkl_gen.nd30.patterns import lazy
 
 # The styles that tbkl's own markup names by id (tbkl_gen.word.wordml, the closing block), by
 # the name each carries in the built-in templates (compared without case, as Word does).
@@ -30,9 +31,9 @@ STYLE_IDS_BY_NAME = {
     "footnote reference": "FootnoteReference",
 }
 
-_STYLE = re.compile(r'<w:style\b[^>]*?\bw:styleId="([^"]*)"[^>]*>\s*<w:name\s+w:val="([^"]*)"')
-_STYLE_ID = re.compile(r'(\bw:styleId=")([^"]*)(")')
-_STYLE_REFERENCE = re.compile(r'(<w:(?:pStyle|rStyle|tblStyle|basedOn|next|link|numStyleLink|styleLink)\s+w:val=")([^"]*)(")')
+_STYLE = lazy(r'<w:style\b[^>]*?\bw:styleId="([^"]*)"[^>]*>\s*<w:name\s+w:val="([^"]*)"')
+_STYLE_ID = lazy(r'(\bw:styleId=")([^"]*)(")')
+_STYLE_REFERENCE = lazy(r'(<w:(?:pStyle|rStyle|tblStyle|basedOn|next|link|numStyleLink|styleLink)\s+w:val=")([^"]*)(")')
 
 FOOTNOTES = "word/footnotes.xml"
 _RELATIONSHIPS = "word/_rels/document.xml.rels"

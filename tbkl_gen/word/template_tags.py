@@ -13,7 +13,6 @@ tags, and only there, before a tag is checked or compiled.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,16 +20,17 @@ from html import escape
 from itertools import accumulate
 from typing import TYPE_CHECKING
 from tbkl_gen.errors import UnreadablePart, shortened
+from tbkl_gen.nd30.patterns import lazy
 
 if TYPE_CHECKING:
     from lxml import etree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_OPENERS = re.compile(r"\{[{%#]")
+_OPENERS = lazy(r"\{[{%#]")
 _CLOSERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
 # docxtpl's tags for a whole paragraph, run, table row or cell: `{%p if x %}`, `{{r x }}`.
-_DOCXTPL_PREFIX = re.compile(r"^\{([{%])(?:p|r|tr|tc)(?=\s)")
-_LOOP = re.compile(r"^\{%-?\s*(?:p|r|tr|tc)?\s*for\s+(.+?)\s+in\s")
+_DOCXTPL_PREFIX = lazy(r"^\{([{%])(?:p|r|tr|tc)(?=\s)")
+_LOOP = lazy(r"^\{%-?\s*(?:p|r|tr|tc)?\s*for\s+(.+?)\s+in\s")
 _ORDINALS = ("nhất", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười")
 _SHOWN = 60  # characters of a tag shown in a message
 
@@ -211,10 +211,10 @@ def _tag_spans(text: str) -> Iterator[tuple[int, int, bool]]:
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "‘": "'", "’": "'", "‚": "'", "‛": "'"})
 # A paragraph's boundaries and its text nodes, in the order Word reads them. `<w:t …>` and not
 # `<w:tab/>`, `<w:tbl>`, `<w:tc>`; `<w:p …>` and not `<w:pPr>`.
-_WORDML_TOKENS = re.compile(r"(?P<boundary><w:p[\s>/]|</w:p>)|(?P<open><w:t(?:\s[^>]*)?>)(?P<text>[^<]*)</w:t>")
+_WORDML_TOKENS = lazy(r"(?P<boundary><w:p[\s>/]|</w:p>)|(?P<open><w:t(?:\s[^>]*)?>)(?P<text>[^<]*)</w:t>")
 # The text of any element, for the parts that are not WordprocessingML (docProps/core.xml).
-_ELEMENT_TEXT = re.compile(r">([^<]+)<")
-_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|amp|lt|gt|quot|apos);")
+_ELEMENT_TEXT = lazy(r">([^<]+)<")
+_REFERENCE = lazy(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
 

@@ -1,0 +1,109 @@
+"""What a cold start imports: the command's own machinery and nothing more.
+
+A cold `tbkl check` (pre-commit hooks, editors) and `tbkl --help` are fast because they do not
+import the Word machinery, jinja or the declaration of every kind; these tests run the real CLI
+in a fresh interpreter and fail when an import at the top of a module brings them back (a
+timing test would only be noise on a shared machine: this one counts modules).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTICE = ROOT / "notices" / "2021" / "tbkl-thong-tin-doi-ngoai.yaml"
+
+# Run the CLI as `tbkl ARGS` would, then list every module the process holds.
+_PROBE = """
+import json, sys
+from tbkl_gen.cli import main
+try:
+    main(sys.argv[1:], standalone_mode=False)
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+WORD_MACHINERY = ("jinja2", "docxtpl", "docx", "lxml", "pydantic", "markupsafe")
+
+
+def _modules_after(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
+    env = {**os.environ, "TBKL_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1"}
+    completed = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args], cwd=tmp_path, env=env, capture_output=True, text=True, encoding="utf-8", check=False
+    )
+    assert completed.stdout, completed.stderr
+    report = json.loads(completed.stdout.splitlines()[-1])
+    return report["code"], set(report["modules"])
+
+
+def _top(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in names)
+
+
+def test_check_imports_no_word_machinery(tmp_path: Path) -> None:
+    code, modules = _modules_after(tmp_path, "check", str(NOTICE))
+    assert code in (0, None)
+    assert "tbkl_gen.pipeline" in modules  # the notice was checked through the pipeline
+    assert _top(modules, WORD_MACHINERY) == []
+    # nor the render side of the tool: templates, the batch with its manifest, LibreOffice
+    assert [m for m in modules if m.startswith(("tbkl_gen.word.render", "tbkl_gen.word.layout", "tbkl_gen.commands.batch"))] == []
+    assert [m for m in modules if m.startswith(("tbkl_gen.office", "tbkl_gen.audit", "tbkl_gen.importer", "tbkl_gen.page"))] == []
+
+
+def test_check_of_a_broken_notice_imports_no_word_machinery(tmp_path: Path) -> None:
+    """The path that explains mistakes (pydantic) is the one exception, and only for a broken notice."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(NOTICE.read_text(encoding="utf-8").replace("trich_yeu:", "trich_yeuu:", 1), encoding="utf-8")
+    code, modules = _modules_after(tmp_path, "check", str(broken))
+    assert code == 1
+    assert _top(modules, ("jinja2", "docxtpl", "docx", "lxml")) == []
+
+
+def test_help_imports_no_command(tmp_path: Path) -> None:
+    """`tbkl --help` lists every command from cli.py alone: no kind, grammar or YAML is imported."""
+    code, modules = _modules_after(tmp_path, "--help")
+    assert code in (0, None)
+    assert sorted(m for m in modules if m.startswith("tbkl_gen")) == ["tbkl_gen", "tbkl_gen.cli", "tbkl_gen.messages_vi"]
+    assert _top(modules, (*WORD_MACHINERY, "yaml")) == []
+
+
+@pytest.mark.parametrize("command", ["render", "check", "new", "init", "templates", "import", "serve", "schema", "preview", "text", "diff"])
+def test_help_lists_every_command_in_vietnamese(command: str) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "tbkl_gen", "--help"], capture_output=True, text=True, encoding="utf-8", check=True, cwd=ROOT
+    )
+    lines = [line.split(None, 1) for line in completed.stdout.splitlines() if line.startswith("  ")]
+    helps = {parts[0]: parts[1] if len(parts) > 1 else "" for parts in lines}
+    assert command in helps
+    assert helps[command].strip()  # the command's short help, in Vietnamese (not empty, not English)
+    assert any(ch in helps[command] for ch in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"), helps[command]
+
+
+def test_render_with_a_built_in_template_imports_no_docx_library(tmp_path: Path) -> None:
+    """The built-in templates ship their prepared form: rendering needs jinja, not docxtpl or python-docx."""
+    code, modules = _modules_after(tmp_path, "render", str(NOTICE), "-o", str(tmp_path / "out"), "-q")
+    assert code in (0, None)
+    assert (tmp_path / "out" / NOTICE.with_suffix(".docx").name).is_file()
+    assert "jinja2" in modules
+    assert _top(modules, ("docxtpl", "docx", "lxml", "pydantic")) == []
+
+
+def test_every_package_is_installed() -> None:
+    """pip installs the packages pyproject.toml lists: a sub-package missing there is missing from an installed tbkl."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10, as tests/test_layers.py reads it
+        tomllib = pytest.importorskip("tomli")
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "tbkl_gen").rglob("__init__.py")}
+    assert found - listed == set()
