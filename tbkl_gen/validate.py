@@ -20,6 +20,7 @@ from tbkl_gen.errors import Fix, Problem, Severity, in_order, shortened
 from tbkl_gen.markup import plain_text, unpaired_marks
 from tbkl_gen.source.dates import impossible_date
 from tbkl_gen.source.places import Path_, Source
+from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice.kind import Kind, own_texts
 from tbkl_gen.notice.kinds import kind_of
 from tbkl_gen.notice.model import BLOCK_CLASSES, Bang, Block, Notice
@@ -350,8 +351,25 @@ class _Checker:
                 self.warn(path, f"nơi nhận “{shortened(stripped)}” lặp lại{where}", "xóa một dòng", "duplicate_recipient")
             else:
                 seen[key] = index
+        self._check_first_recipient()
         if self._check_archive(self.notice.luu):
             self._check_drafter()
+
+    def _check_first_recipient(self) -> None:
+        """Warn when the recipients do not start with the line that stands for the addressees the kind names."""
+        first, key = self.kind.first_recipient, self.kind.first_recipient_for
+        if first is None or key is None or not getattr(self.notice, key, None) or not self.notice.noi_nhan:
+            return
+        typed = " ".join(self.notice.noi_nhan[0].strip().lstrip("-–+• ").rstrip(";., ").split())
+        if typed != first:
+            named = declaration.field_named(self.kind.model, key)
+            label = named.spec.label if named is not None else key
+            self.warn(
+                ("noi_nhan", 0),
+                f"{self.kind.name.lower()} có {label} thì nơi nhận bắt đầu bằng “{first}”",
+                f"thêm “{first}” làm dòng đầu của noi_nhan (hoặc noi_nhan_them)",
+                "first_recipient",
+            )
 
     def _check_archive(self, luu: str) -> bool:
         """Check the archive line as typed; return whether it follows the decree."""

@@ -426,23 +426,15 @@ def styles_xml(spec: TemplateSpec) -> str:
         _style("TBGach", "TB Gạch đầu dòng", "", _rpr(body), based_on="TBNoiDung"),
         _style("TBCong", "TB Dấu cộng", "", _rpr(body), based_on="TBNoiDung"),
         _style("TBKhoangCach", "TB Khoảng cách", "<w:keepNext/>" + single, _rpr(12)),
-        _style(
-            "TBPhuLuc",
-            f"TB {nd30.APPENDIX_WORD}",
-            '<w:keepNext/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>' + centred,
-            _rpr(nd30.PRINTED_APPENDIX_HEAD_SIZE, bold=True),
-        ),
-        _style(
-            "TBPhuLucTen",
-            "TB Tên phụ lục",
-            '<w:keepNext/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>' + centred,
-            _rpr(nd30.PRINTED_APPENDIX_TITLE_SIZE, bold=True),
-        ),
-        _style(
-            "TBPhuLucKemTheo",
-            f"TB {nd30.APPENDIX_WORD} kèm theo",
-            '<w:keepNext/><w:spacing w:before="0" w:after="240" w:line="240" w:lineRule="auto"/>' + centred,
-            _rpr(nd30.PRINTED_APPENDIX_REFERENCE_SIZE, italic=True),
+        *(
+            _style(
+                style_id, name, f'<w:keepNext/><w:spacing w:before="0" w:after="{after}" w:line="240" w:lineRule="auto"/>' + centred, rpr
+            )
+            for style_id, name, after, rpr in (
+                ("TBPhuLuc", f"TB {nd30.APPENDIX_WORD}", 0, _rpr(nd30.PRINTED_APPENDIX_HEAD_SIZE, bold=True)),
+                ("TBPhuLucTen", "TB Tên phụ lục", 0, _rpr(nd30.PRINTED_APPENDIX_TITLE_SIZE, bold=True)),
+                ("TBPhuLucKemTheo", f"TB {nd30.APPENDIX_WORD} kèm theo", 240, _rpr(nd30.PRINTED_APPENDIX_REFERENCE_SIZE, italic=True)),
+            )
         ),
         _style("TBBang", "TB Bảng", table_spacing, _rpr(nd30.PRINTED_TABLE_SIZE)),
         _style("TBBangTieuDe", "TB Bảng tiêu đề", "<w:keepNext/>" + table_spacing + centred, _rpr(nd30.PRINTED_TABLE_SIZE, bold=True)),

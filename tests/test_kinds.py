@@ -436,6 +436,40 @@ def test_an_invitation_issued_after_its_meeting_is_refused(tmp_path: Path) -> No
     assert result.exit_code == 1 and "giấy mời ban hành ngày 17/04/2026, sau ngày họp 16/04/2026" in result.output, result.output
 
 
+_HEAD = "co_quan: {ten: [ỦY BAN NHÂN DÂN, TỈNH LÂM ĐỒNG], viet_tat: UBND}\ndia_danh: Lâm Đồng\nngay: 2026-04-10\n"
+_TAIL = "luu: VT, TH\nnguoi_ky: {chuc_vu: CHỦ TỊCH, ho_ten: Trần Văn B}\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (
+            "loai: cong_van\ntrich_yeu: tăng cường phòng, chống thiên tai\nkinh_gui: [Sở Tài chính, Sở Nội vụ]\nnoi_dung: [Đề nghị các sở thực hiện.]\n",
+            "công văn có nơi nhận ở dòng Kính gửi thì nơi nhận bắt đầu bằng “Như trên”",
+        ),
+        (
+            "loai: giay_moi\nthanh_phan: [Giám đốc Sở Tài chính]\ncuoc_hop: {chu_tri: Đồng chí Chủ tịch}\n",
+            "giấy mời có thành phần mời thì nơi nhận bắt đầu bằng “Như thành phần mời”",
+        ),
+    ],
+)
+def test_recipients_that_do_not_start_with_the_line_standing_for_the_addressees_are_warned_about(
+    body: str, said: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "a.yaml"
+    source.write_text(_HEAD + body + "noi_nhan: [Sở Xây dựng]\n" + _TAIL, encoding="utf-8")
+    warned = render_cli(["check", str(source)])
+    assert warned.exit_code == 0 and f"cảnh báo: noi_nhan[1]: {said}" in warned.output, warned.output
+    first = next(kind.first_recipient for kind in KINDS.values() if f"“{kind.first_recipient}”" in said)
+    source.write_text(_HEAD + body + f"noi_nhan: ['- {first};', Sở Xây dựng]\n" + _TAIL, encoding="utf-8")
+    assert said not in render_cli(["check", str(source)]).output
+    # the addressees not named, nothing stands for them: no warning
+    source.write_text(
+        _HEAD + body.split("\n")[0] + "\nnoi_dung: [Đề nghị các sở thực hiện.]\ntrich_yeu: x\nnoi_nhan: [Sở Xây dựng]\n" + _TAIL, encoding="utf-8"
+    )
+    assert "nơi nhận bắt đầu bằng" not in render_cli(["check", str(source)]).output
+
+
 def test_an_invitations_meeting_is_read_into_its_fields_only_when_they_print_the_same_body(tmp_path: Path) -> None:
     numbered, labelled = tmp_path / "a.docx", tmp_path / "b.docx"
     giay_moi(numbered, "a")

@@ -51,15 +51,6 @@ def _checks(letter: Any) -> Iterator[Finding]:
         yield Finding(
             ("trich_yeu",), f"trích yếu công văn chỉ có chữ “{SUMMARY_PREFIX}”", f"viết nội dung trích yếu sau “{SUMMARY_PREFIX}”"
         )
-    first = letter.noi_nhan[0].strip().removeprefix("-").strip().rstrip(";.") if letter.noi_nhan else None
-    if letter.kinh_gui and first is not None and first != FIRST_RECIPIENT:
-        yield Finding(
-            ("noi_nhan", 0),
-            f"công văn có Kính gửi thì nơi nhận bắt đầu bằng “{FIRST_RECIPIENT}”",
-            f"thêm “{FIRST_RECIPIENT}” làm dòng đầu của noi_nhan (hoặc noi_nhan_them)",
-            error=False,
-            code="first_recipient",
-        )
 
 
 CONG_VAN = Kind(
@@ -69,6 +60,7 @@ CONG_VAN = Kind(
     summary="number",
     checks=_checks,
     first_recipient=FIRST_RECIPIENT,
+    first_recipient_for="kinh_gui",
     sample={
         "noi_dung": ["Thực hiện …, Ủy ban nhân dân tỉnh đề nghị các cơ quan, đơn vị thực hiện một số nội dung sau:", {"khoan": "…"}],
     },

@@ -251,14 +251,6 @@ def _checks(invitation: Any) -> Iterator[Finding]:
         )
     if not invitation.noi_dung and not _meeting_items(invitation) and not invitation.mo_dau:
         yield Finding(("noi_dung",), "giấy mời chưa có nội dung", "viết mo_dau, cuoc_hop, thanh_phan, hoặc noi_dung", code="empty")
-    if invitation.thanh_phan and invitation.noi_nhan and invitation.noi_nhan[0].strip().rstrip(";") != FIRST_RECIPIENT:
-        yield Finding(
-            ("noi_nhan", 0),
-            f"nơi nhận của giấy mời thường bắt đầu bằng “{FIRST_RECIPIENT}”",
-            f"thêm “{FIRST_RECIPIENT}” làm dòng đầu của noi_nhan",
-            error=False,
-            code="first_recipient",
-        )
 
 
 GIAY_MOI = Kind(
@@ -271,6 +263,7 @@ GIAY_MOI = Kind(
     checks=_checks,
     read_body=read_body,
     first_recipient=FIRST_RECIPIENT,
+    first_recipient_for="thanh_phan",
     title_key="noi_dung_hop",
     sample={
         "mo_dau": "Thực hiện Chương trình công tác …, Ủy ban nhân dân tỉnh tổ chức cuộc họp …, cụ thể như sau:",

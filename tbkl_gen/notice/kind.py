@@ -75,6 +75,10 @@ class Kind:
     """How the importer reads the kind's own fields back from the body it read (source data in, source data out)."""
     first_recipient: str | None = None
     """The recipient line a document of this kind starts its "Nơi nhận" with: "Như trên"."""
+    first_recipient_for: str | None = None
+    """The key naming the addressees that `first_recipient` stands for ("kinh_gui" of a letter,
+    "thanh_phan" of an invitation): when it is given, `validate` warns about recipients that do not
+    start with `first_recipient`. None: `tbkl new` writes the line, nothing checks it."""
     title_key: str = "trich_yeu"
     """The key `tbkl new "…"` writes its title in: the summary, or an invitation's meeting content."""
     sample: dict[str, Any] = field(default_factory=dict, compare=False)
