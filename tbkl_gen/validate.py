@@ -517,7 +517,7 @@ class _Checker:
     def check_tables(self) -> None:
         """Name tables that cannot be printed as written: rows that do not fill the columns, widths that do not fit."""
         found = list(_tables(self.notice.noi_dung, ("noi_dung",)))
-        for index, appendix in enumerate(getattr(self.notice, "phu_luc", ())):
+        for index, appendix in enumerate(self.notice.phu_luc):
             found += _tables(appendix.noi_dung, ("phu_luc", index, "noi_dung"))
         for path, table in found:
             self._check_table(path, table)
@@ -576,7 +576,8 @@ class _Checker:
 
     def check_appendices(self) -> None:
         """Hold the body and the appendices to each other: every appendix named in the text exists and is named."""
-        count = len(getattr(self.notice, "phu_luc", ()))
+        count = len(self.notice.phu_luc)
+        what = self.kind.name.lower()
         named: set[int] = set()
         for path, text in _texts(self.notice):
             if not _in_body(path):
@@ -589,7 +590,7 @@ class _Checker:
                 if number > count:
                     self.warn(
                         path,
-                        f"nội dung nhắc tới “{match.group(0)}” nhưng thông báo "
+                        f"nội dung nhắc tới “{match.group(0)}” nhưng {what} "
                         + (f"chỉ có {count} phụ lục" if count else "không có phụ lục nào"),
                         "thêm phụ lục vào phu_luc, hoặc sửa lại số phụ lục trong câu",
                         "appendix_missing",
@@ -605,14 +606,14 @@ class _Checker:
             if index + 1 not in named:
                 self.warn(
                     ("phu_luc", index),
-                    f"nội dung thông báo không nhắc tới {appendix_heading(index + 1)}",
+                    f"nội dung {what} không nhắc tới {appendix_heading(index + 1)}",
                     f"Nghị định 30 yêu cầu văn bản có chỉ dẫn về phụ lục, ví dụ “(chi tiết tại {appendix_heading(index + 1)} kèm theo)”",
                     "appendix_unnamed",
                 )
         if count and not self.notice.co_quan.ten_goi:
             self.warn(
                 ("co_quan",),
-                f"thông báo có phụ lục nhưng thiếu tên cơ quan viết thường cho dòng “{APPENDIX_REFERENCE_OPEN} … của …)”",
+                f"{what} có phụ lục nhưng thiếu tên cơ quan viết thường cho dòng “{APPENDIX_REFERENCE_OPEN} … của …)”",
                 "ghi co_quan.ten_goi, ví dụ “Ủy ban nhân dân tỉnh Quảng Nam”",
                 "appendix_issuer",
             )
@@ -993,7 +994,7 @@ def _texts(notice: Notice) -> Iterator[tuple[Path_, str]]:
     yield ("nguoi_ky", "chuc_vu"), notice.nguoi_ky.chuc_vu
     yield ("nguoi_ky", "ho_ten"), notice.nguoi_ky.ho_ten
     yield from _block_texts(notice.noi_dung, ("noi_dung",))
-    for index, appendix in enumerate(getattr(notice, "phu_luc", ())):
+    for index, appendix in enumerate(notice.phu_luc):
         if appendix.ten is not None:
             yield ("phu_luc", index, "ten"), appendix.ten
         yield from _block_texts(appendix.noi_dung, ("phu_luc", index, "noi_dung"))

@@ -32,7 +32,7 @@ from tbkl_gen.nd30.document_types import DocumentType
 from tbkl_gen.notice.fields import spec
 from tbkl_gen.notice.kind import Kind
 from tbkl_gen.notice.kinds import KINDS, register, unregister
-from tbkl_gen.notice.model import Block, Header, Recipients, Settings, SignerBlock
+from tbkl_gen.notice.model import Appendices, Block, Header, Recipients, Settings, SignerBlock
 
 # --- Word files shaped like real ones ---------------------------------------------------------------
 
@@ -304,13 +304,13 @@ TO_TRINH = DocumentType(code="TTr", title="TỜ TRÌNH")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class ToTrinh(Settings, Header, Recipients, SignerBlock):
+class ToTrinh(Settings, Header, Recipients, SignerBlock, Appendices):
     """Một tờ trình: the whole of a fourth kind is this class and the Kind below."""
 
     document_type: ClassVar[DocumentType] = TO_TRINH
     source_order: ClassVar[tuple[str, ...]] = (
         "loai", "phien_ban", "mau", "muc_in_hoa", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "do_khan",
-        "trich_yeu", "kinh_gui", "can_cu", "noi_dung", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
+        "trich_yeu", "kinh_gui", "can_cu", "noi_dung", "phu_luc", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
     )  # fmt: skip
     trich_yeu: str = dataclasses.field(metadata=spec("Trích yếu.", label="trích yếu tờ trình", min_length=1))
     can_cu: tuple[str, ...] = dataclasses.field(default=(), metadata=spec("Căn cứ.", label="căn cứ", lines=True))
@@ -465,7 +465,8 @@ def test_recipients_that_do_not_start_with_the_line_standing_for_the_addressees_
     assert said not in render_cli(["check", str(source)]).output
     # the addressees not named, nothing stands for them: no warning
     source.write_text(
-        _HEAD + body.split("\n")[0] + "\nnoi_dung: [Đề nghị các sở thực hiện.]\ntrich_yeu: x\nnoi_nhan: [Sở Xây dựng]\n" + _TAIL, encoding="utf-8"
+        _HEAD + body.split("\n")[0] + "\nnoi_dung: [Đề nghị các sở thực hiện.]\ntrich_yeu: x\nnoi_nhan: [Sở Xây dựng]\n" + _TAIL,
+        encoding="utf-8",
     )
     assert "nơi nhận bắt đầu bằng" not in render_cli(["check", str(source)]).output
 

@@ -16,20 +16,20 @@ from tbkl_gen.nd30 import document_types
 from tbkl_gen.nd30.document_types import SUMMARY_PREFIX, DocumentType
 from tbkl_gen.notice.fields import spec
 from tbkl_gen.notice.kind import Finding, Kind, bare_summary
-from tbkl_gen.notice.model import Block, Header, Recipients, Settings, SignerBlock
+from tbkl_gen.notice.model import Appendices, Block, Header, Recipients, Settings, SignerBlock
 
 FIRST_RECIPIENT = "Như trên"
 """The recipient line that stands for the addressees named under "Kính gửi"."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class CongVan(Settings, Header, Recipients, SignerBlock):
+class CongVan(Settings, Header, Recipients, SignerBlock, Appendices):
     """Một công văn theo Nghị định 30/2020/NĐ-CP."""
 
     document_type: ClassVar[DocumentType] = document_types.CONG_VAN
     source_order: ClassVar[tuple[str, ...]] = (
         "loai", "phien_ban", "mau", "muc_in_hoa", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "do_khan",
-        "trich_yeu", "kinh_gui", "noi_dung", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
+        "trich_yeu", "kinh_gui", "noi_dung", "phu_luc", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
     )  # fmt: skip
 
     trich_yeu: str = field(

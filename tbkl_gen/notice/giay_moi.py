@@ -24,6 +24,7 @@ from tbkl_gen.notice.fields import spec
 from tbkl_gen.notice.kind import Finding, Kind
 from tbkl_gen.notice.model import (
     MEETING_SPEC,
+    Appendices,
     from_data,
     Block,
     CuocHop,
@@ -51,13 +52,13 @@ def time_text(text: str) -> str:
 
 
 @dataclass(frozen=True, kw_only=True)
-class GiayMoi(Settings, Header, Recipients, SignerBlock):
+class GiayMoi(Settings, Header, Recipients, SignerBlock, Appendices):
     """Một giấy mời họp theo Nghị định 30/2020/NĐ-CP."""
 
     document_type: ClassVar[DocumentType] = document_types.GIAY_MOI
     source_order: ClassVar[tuple[str, ...]] = (
         "loai", "phien_ban", "mau", "muc_in_hoa", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "do_khan",
-        "trich_yeu", "kinh_gui", "mo_dau", "cuoc_hop", "thanh_phan", "noi_dung_hop", "phan_cong", "danh_so", "noi_dung",
+        "trich_yeu", "kinh_gui", "mo_dau", "cuoc_hop", "thanh_phan", "noi_dung_hop", "phan_cong", "danh_so", "noi_dung", "phu_luc",
         "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
     )  # fmt: skip
 

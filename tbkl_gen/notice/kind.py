@@ -21,7 +21,7 @@ from typing import Any, Literal, NamedTuple
 
 from tbkl_gen.nd30.document_types import SUMMARY_PREFIX, DocumentType
 from tbkl_gen.notice import fields as declaration
-from tbkl_gen.notice.model import Header, Recipients, Settings, SignerBlock
+from tbkl_gen.notice.model import Appendices, Header, Recipients, Settings, SignerBlock
 
 Path_ = tuple[str | int, ...]
 
@@ -110,7 +110,7 @@ def bare_summary(text: str) -> str:
     return _PREFIX.sub("", text, count=1)
 
 
-SHARED_PARTS: tuple[type, ...] = (Settings, Header, Recipients, SignerBlock)
+SHARED_PARTS: tuple[type, ...] = (Settings, Header, Recipients, SignerBlock, Appendices)
 """The parts every kind is made of; a kind's own fields are the others."""
 
 

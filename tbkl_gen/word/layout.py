@@ -184,7 +184,7 @@ def lay_out(notice: Notice, kind: Kind | None = None) -> Layout:
     builder = _Builder(capitals=notice.muc_in_hoa)
     _blocks(builder, kind.body(notice))
     paragraphs = _with_end_mark(builder.paragraphs)
-    appendices = _appendices(builder, notice)
+    appendices = _appendices(builder, notice, kind)
     co_quan = tuple(vn.upper(clean(line)) for line in notice.co_quan.ten)
     co_quan_width = max(text_width_mm(line, PRINTED_ISSUER_SIZE, bold=True) for line in co_quan)
     title = kind.document_type.title
@@ -226,15 +226,15 @@ def lay_out(notice: Notice, kind: Kind | None = None) -> Layout:
     )
 
 
-def _appendices(builder: _Builder, notice: Notice) -> tuple[Appendix, ...]:
-    """Lay out the appendices: numbered in order, each tied to the notice by its number and date."""
-    if not getattr(notice, "phu_luc", ()):  # a kind without appendices (a letter, an invitation)
+def _appendices(builder: _Builder, notice: Notice, kind: Kind) -> tuple[Appendix, ...]:
+    """Lay out the appendices: numbered in order, each tied to the document by its kind, number and date."""
+    if not notice.phu_luc:
         return ()
     day = notice.ngay
     date_part = vn.date_line("", day.nam, day.thang, day.ngay).removeprefix(", ")
     issuer = clean(notice.co_quan.ten_goi) if notice.co_quan.ten_goi else None
     reference = appendix_reference(
-        notice.document_type, vn.number_text(clean(notice.so) if notice.so else None), clean(notice.symbol), date_part, issuer
+        kind.name, vn.number_text(clean(notice.so) if notice.so else None), clean(notice.symbol), date_part, issuer
     )
     out = []
     for index, appendix in enumerate(notice.phu_luc, start=1):
