@@ -14,6 +14,7 @@ model and its `Kind` and registers it there.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -112,6 +113,22 @@ def bare_summary(text: str) -> str:
 
 SHARED_PARTS: tuple[type, ...] = (Settings, Header, Recipients, SignerBlock, Appendices)
 """The parts every kind is made of; a kind's own fields are the others."""
+
+
+def own_values(kind: Kind, document: Any) -> dict[str, Any]:
+    """Return the kind's own fields of a document as plain values: text, lists, dates as ISO text, parts as mappings."""
+    return {key.name: plain(getattr(document, key.name, None)) for key in kind.own_keys()}
+
+
+def plain(value: Any) -> Any:
+    """Return a value of a document as JSON would hold it: dates as ISO text, parts as mappings (None fields left out), lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value) if getattr(value, f.name) is not None}
+    if isinstance(value, (tuple, list)):
+        return [plain(item) for item in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def own_texts(kind: Kind, document: Any) -> Iterator[tuple[Path_, str]]:
