@@ -342,16 +342,27 @@ def _kind_help() -> str:
     return "Loại văn bản: " + "; ".join(f"{k.key} ({k.description})" for k in KINDS.values()) + f". Mặc định: {DEFAULT.key}."
 
 
-def _kind_choice() -> list[str]:
-    from tbkl_gen.notice.kinds import KINDS
+class _KindChoice(click.Choice):  # type: ignore[type-arg]
+    """The kinds in the table when the command runs: a kind registered after this module was read is offered too."""
 
-    return list(KINDS)
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from tbkl_gen.notice.kinds import KINDS
+
+        return tuple(KINDS)
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        """Ignore the choices click's constructor sets: the table of kinds is the one list."""
 
 
 @main.command()
 @click.argument("title")
 @click.option("--ten", "name", default=None, help="Tên tệp (không cần đuôi .yaml); mặc định lấy từ trích yếu.")
-@click.option("--loai", "kind", type=click.Choice(_kind_choice()), default=None, help=_kind_help())
+@click.option("--loai", "kind", type=_KindChoice(), default=None, help=_kind_help())
 def new(title: str, name: str | None, kind: str | None) -> None:
     """Tạo văn bản mới (thông báo, công văn, giấy mời) notices/<năm>/<tên>.yaml từ giá trị mặc định của văn phòng."""
     from tbkl_gen.commands.scaffold import new_notice

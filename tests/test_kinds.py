@@ -11,15 +11,15 @@ passes `tbkl check --docx`.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import docx
 import pytest
 import yaml
 from conftest import render_cli
+from kind_to_trinh import TO_TRINH
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from docx_text import document_lines
@@ -28,11 +28,8 @@ from tbkl_gen.audit import audit_docx
 from tbkl_gen.audit.locate import locate
 from tbkl_gen.audit.reader import read_document
 from tbkl_gen.audit.report import STATUS_FAIL
-from tbkl_gen.nd30.document_types import DocumentType
-from tbkl_gen.notice.fields import spec
 from tbkl_gen.notice.kind import Kind
 from tbkl_gen.notice.kinds import KINDS, register, unregister
-from tbkl_gen.notice.model import Appendices, Block, Header, Recipients, Settings, SignerBlock
 
 # --- Word files shaped like real ones ---------------------------------------------------------------
 
@@ -300,65 +297,50 @@ def test_an_unknown_kind_is_named_with_the_kinds_there_are(tmp_path: Path) -> No
 
 # --- a fourth kind, in one module -----------------------------------------------------------------------
 
-TO_TRINH = DocumentType(code="TTr", title="TỜ TRÌNH")
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class ToTrinh(Settings, Header, Recipients, SignerBlock, Appendices):
-    """Một tờ trình: the whole of a fourth kind is this class and the Kind below."""
-
-    document_type: ClassVar[DocumentType] = TO_TRINH
-    source_order: ClassVar[tuple[str, ...]] = (
-        "loai", "phien_ban", "mau", "muc_in_hoa", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "do_khan",
-        "trich_yeu", "kinh_gui", "can_cu", "noi_dung", "phu_luc", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
-    )  # fmt: skip
-    trich_yeu: str = dataclasses.field(metadata=spec("Trích yếu.", label="trích yếu tờ trình", min_length=1))
-    can_cu: tuple[str, ...] = dataclasses.field(default=(), metadata=spec("Căn cứ.", label="căn cứ", lines=True))
-    noi_dung: tuple[Block, ...] = dataclasses.field(metadata=spec("Nội dung.", label="nội dung", min_length=1))
-
-
-def _proposal_body(proposal: Any) -> tuple[Any, ...]:
-    return (*(f"*{basis}*" for basis in proposal.can_cu), *proposal.noi_dung)
-
-
-FOURTH = Kind(key="to_trinh", name="Tờ trình", model=ToTrinh, body=_proposal_body)
-
 
 @pytest.fixture
 def fourth_kind() -> Iterator[Kind]:
-    register(FOURTH)
-    yield FOURTH
-    unregister(FOURTH)
+    register(TO_TRINH)
+    yield TO_TRINH
+    unregister(TO_TRINH)
 
 
-def test_a_fourth_kind_declared_in_one_module_loads_checks_renders_and_is_recognised(fourth_kind: Kind, tmp_path: Path) -> None:
-    source = tmp_path / "to-trinh.yaml"
-    source.write_text(
-        "loai: to_trinh\n"
-        "co_quan: {ten: [SỞ NỘI VỤ], viet_tat: SNV}\n"
-        'so: "15"\n'
-        "dia_danh: Lâm Đồng\n"
-        "ngay: 2026-04-20\n"
-        "trich_yeu: Về việc đề nghị phê duyệt kế hoạch tuyển dụng công chức năm 2026\n"
-        'can_cu: ["Căn cứ Luật Cán bộ, công chức năm 2025;"]\n'
-        "noi_dung:\n"
-        "  - Sở Nội vụ kính trình UBND tỉnh xem xét, phê duyệt kế hoạch.\n"
-        "noi_nhan: [Như trên]\n"
-        "luu: VT, TCBC\n"
-        "nguoi_ky: {chuc_vu: GIÁM ĐỐC, ho_ten: Trần Văn B}\n",
-        encoding="utf-8",
-    )
-    checked = render_cli(["check", str(source)])
-    assert checked.exit_code == 0, checked.output
-    rendered = render_cli(["render", str(source), "-o", str(tmp_path / "out")])
+def test_a_fourth_kind_declared_in_one_module_works_on_every_surface(fourth_kind: Kind, tmp_path: Path) -> None:
+    """`tests/kind_to_trinh.py` is the whole of a Tờ trình; registered, every command knows it."""
+    from tbkl_gen.commands.pdf import sidecar_schema
+    from tbkl_gen.word import contract
+
+    workspace = tmp_path / "vp"
+    assert render_cli(["init", str(workspace)]).exit_code == 0
+    made = render_cli(["new", "Về việc đề nghị phê duyệt kế hoạch tuyển dụng công chức năm 2026", "--loai", "to_trinh"], cwd=workspace)
+    assert made.exit_code == 0, made.output
+    source = next((workspace / "notices").rglob("*.yaml"))
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    assert data["loai"] == "to_trinh" and data["can_cu"] == ["Căn cứ Luật Cán bộ, công chức năm 2025;"]
+    assert data["noi_nhan_them"] == ["Như trên"]
+    checked = render_cli(["check"], cwd=workspace)
+    assert checked.exit_code == 0 and " 0 lỗi" in checked.output, checked.output
+    rendered = render_cli(["render"], cwd=workspace)
     assert rendered.exit_code == 0, rendered.output
-    docx_path = tmp_path / "out" / "to-trinh.docx"
+    docx_path = next((workspace / "out").rglob("*.docx"))
     lines = document_lines(docx_path)
-    assert "Số: 15/TTr-SNV" in lines
     assert lines[lines.index("TỜ TRÌNH") + 1] == "Về việc đề nghị phê duyệt kế hoạch tuyển dụng công chức năm 2026"
-    assert "Căn cứ Luật Cán bộ, công chức năm 2025;" in lines
+    assert any(line.startswith("Số:") and line.endswith("/TTr-UBND") for line in lines)
+    assert "Kính gửi: Ủy ban nhân dân tỉnh" in lines and "Căn cứ Luật Cán bộ, công chức năm 2025;" in lines
     assert _kind_of(docx_path) == "to_trinh"
     assert [f"{r.rule}: {r.detail}" for r in audit_docx(docx_path) if r.status == STATUS_FAIL] == []
+    audited = render_cli(["check", "--docx", str(docx_path)])
+    assert audited.exit_code == 0, audited.output
+    text = render_cli(["text", str(docx_path)])
+    assert text.exit_code == 0 and "TỜ TRÌNH" in text.output and "Căn cứ Luật Cán bộ" in text.output, text.output
+    imported = render_cli(["import", str(docx_path), "-o", str(tmp_path / "back")])
+    assert imported.exit_code == 0, imported.output
+    assert yaml.safe_load(next((tmp_path / "back").rglob("*.yaml")).read_text(encoding="utf-8"))["loai"] == "to_trinh"
+    # the output side knows it from its declaration: the contract, the template's rieng, the sidecar
+    assert "to_trinh" in contract.variable("loai").doc() and "TỜ TRÌNH" in contract.variable("ten_loai").doc()
+    assert "can_cu" in contract.attribute_names() and "can_cu" in contract.listing()
+    schema = sidecar_schema()
+    assert "to_trinh" in schema["properties"]["loai"]["enum"] and "can_cu" in schema["properties"]["rieng"]["properties"]
     # a key of another kind is refused, with the fourth kind's keys as the ones allowed
     source.write_text(source.read_text(encoding="utf-8") + "mo_dau: Thực hiện …\n", encoding="utf-8")
     assert render_cli(["check", str(source)]).exit_code == 1
