@@ -96,7 +96,8 @@ _PROVINCE_RECIPIENTS = [
     "CVP, các PCVP UBND tỉnh",
 ]
 _PROVINCE = SAMPLE_PROVINCE.upper()
-_UBND_TINH = {"ten": ["ỦY BAN NHÂN DÂN", f"TỈNH {_PROVINCE}"], "viet_tat": "UBND"}
+# ten_goi: the issuer in running text, which a kind's sample sentence and an appendix's "(Kèm theo … của …)" print
+_UBND_TINH = {"ten": ["ỦY BAN NHÂN DÂN", f"TỈNH {_PROVINCE}"], "viet_tat": "UBND", "ten_goi": f"Ủy ban nhân dân tỉnh {SAMPLE_PROVINCE}"}
 
 
 def _office(co_quan: dict, signer: tuple[list[str], str], **changes: object) -> dict:
@@ -129,14 +130,27 @@ TEMPLATES = (
         "van-phong",
         "Văn phòng UBND tỉnh ban hành bằng tên mình, có dòng cơ quan chủ quản (UBND TỈNH … / VĂN PHÒNG)",
         header_left=ISSUER_COLUMN["van-phong"],
-        defaults=_office({"chu_quan": f"UBND TỈNH {_PROVINCE}", "ten": ["VĂN PHÒNG"], "viet_tat": "VP"}, ([], "CHÁNH VĂN PHÒNG")),
+        defaults=_office(
+            {
+                "chu_quan": f"UBND TỈNH {_PROVINCE}",
+                "ten": ["VĂN PHÒNG"],
+                "viet_tat": "VP",
+                "ten_goi": f"Văn phòng UBND tỉnh {SAMPLE_PROVINCE}",
+            },
+            ([], "CHÁNH VĂN PHÒNG"),
+        ),
     ),
     TemplateSpec(
         "so-nganh",
         "Sở, ngành thuộc tỉnh, có dòng cơ quan chủ quản (UBND TỈNH … / SỞ …); cột trái rộng hơn cho tên sở dài",
         header_left=ISSUER_COLUMN["so-nganh"],
         defaults=_office(
-            {"chu_quan": f"UBND TỈNH {_PROVINCE}", "ten": ["SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"], "viet_tat": "SKHCN"},
+            {
+                "chu_quan": f"UBND TỈNH {_PROVINCE}",
+                "ten": ["SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"],
+                "viet_tat": "SKHCN",
+                "ten_goi": f"Sở Khoa học và Công nghệ tỉnh {SAMPLE_PROVINCE}",
+            },
             (["KT. GIÁM ĐỐC"], "PHÓ GIÁM ĐỐC"),
             noi_nhan=["UBND tỉnh (b/c)", "Giám đốc, các PGĐ Sở", "Các phòng, đơn vị thuộc Sở"],
             luu="VT, VP",
@@ -147,7 +161,11 @@ TEMPLATES = (
         "UBND xã, phường, đặc khu (chính quyền hai cấp từ 01/7/2025), không có dòng cấp huyện",
         header_left=ISSUER_COLUMN["ubnd-xa"],
         defaults=_office(
-            {"ten": ["ỦY BAN NHÂN DÂN", f"XÃ {SAMPLE_COMMUNE.upper()}"], "viet_tat": "UBND"},
+            {
+                "ten": ["ỦY BAN NHÂN DÂN", f"XÃ {SAMPLE_COMMUNE.upper()}"],
+                "viet_tat": "UBND",
+                "ten_goi": f"Ủy ban nhân dân xã {SAMPLE_COMMUNE}",
+            },
             (["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"], "PHÓ CHỦ TỊCH"),
             dia_danh=SAMPLE_COMMUNE,
             noi_nhan=["TT Đảng ủy, TT HĐND xã (b/c)", "Chủ tịch, các PCT UBND xã", "Các phòng, ban, đơn vị thuộc xã"],

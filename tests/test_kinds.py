@@ -28,6 +28,7 @@ from tbkl_gen.audit import audit_docx
 from tbkl_gen.audit.locate import locate
 from tbkl_gen.audit.reader import read_document
 from tbkl_gen.audit.report import STATUS_FAIL
+from tbkl_gen.commands.scaffold import template_index
 from tbkl_gen.notice.kind import Kind
 from tbkl_gen.notice.kinds import KINDS, register, unregister
 
@@ -349,9 +350,15 @@ def test_a_fourth_kind_declared_in_one_module_works_on_every_surface(fourth_kind
 # --- every surface knows the kinds ------------------------------------------------------------------
 
 
+OFFICES = list(template_index())
+
+
+@pytest.mark.parametrize("office", OFFICES)
 @pytest.mark.parametrize("kind", ["thong_bao", "cong_van", "giay_moi"])
-def test_new_writes_a_source_of_the_kind_asked_that_checks_and_renders_as_that_kind(kind: str, tmp_path: Path) -> None:
-    assert render_cli(["init", str(tmp_path / "vp")]).exit_code == 0
+def test_new_in_a_fresh_workspace_of_each_office_writes_a_source_of_each_kind_that_checks_renders_and_passes_the_audit(
+    kind: str, office: str, tmp_path: Path
+) -> None:
+    assert render_cli(["init", str(tmp_path / "vp"), "--mau", office]).exit_code == 0
     made = render_cli(["new", "Triển khai chuyển đổi số", "--loai", kind], cwd=tmp_path / "vp")
     assert made.exit_code == 0, made.output
     source = next((tmp_path / "vp" / "notices").rglob("*.yaml"))
@@ -363,7 +370,14 @@ def test_new_writes_a_source_of_the_kind_asked_that_checks_and_renders_as_that_k
     assert render_cli(["render"], cwd=tmp_path / "vp").exit_code == 0
     rendered = next((tmp_path / "vp" / "out").rglob("*.docx"))
     assert _kind_of(rendered) == kind
-    assert "Triển khai chuyển đổi số" in " ".join(document_lines(rendered))
+    text = " ".join(document_lines(rendered))
+    assert "Triển khai chuyển đổi số" in text
+    # the sample sentence names the office itself, not another level's
+    issuer = template_index()[office]["mac_dinh"]["co_quan"]["ten_goi"]
+    assert kind == "thong_bao" or issuer in text, text
+    assert [f"{r.rule}: {r.detail}" for r in audit_docx(rendered) if r.status == STATUS_FAIL] == []
+    audited = render_cli(["check", "--docx", str(rendered)])
+    assert audited.exit_code == 0, audited.output
 
 
 def test_new_refuses_an_unknown_kind_and_lists_the_kinds(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from tbkl_gen.nd30 import document_types
 from tbkl_gen.nd30.document_types import SUMMARY_PREFIX, DocumentType
 from tbkl_gen.notice.fields import spec
-from tbkl_gen.notice.kind import Finding, Kind, bare_summary
+from tbkl_gen.notice.kind import ISSUER, Finding, Kind, bare_summary
 from tbkl_gen.notice.model import Appendices, Block, Header, Recipients, Settings, SignerBlock
 
 FIRST_RECIPIENT = "Như trên"
@@ -62,7 +62,8 @@ CONG_VAN = Kind(
     first_recipient=FIRST_RECIPIENT,
     first_recipient_for="kinh_gui",
     sample={
-        "noi_dung": ["Thực hiện …, Ủy ban nhân dân tỉnh đề nghị các cơ quan, đơn vị thực hiện một số nội dung sau:", {"khoan": "…"}],
+        "kinh_gui": ["…"],
+        "noi_dung": [f"Thực hiện …, {ISSUER} đề nghị các cơ quan, đơn vị thực hiện một số nội dung sau:", {"khoan": "…"}],
     },
     description=f"Công văn: số và ký hiệu, “{SUMMARY_PREFIX} …” dưới số, Kính gửi, nội dung",
 )

@@ -21,7 +21,7 @@ from tbkl_gen.nd30 import document_types
 from tbkl_gen.nd30.document_types import DocumentType
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.notice.fields import spec
-from tbkl_gen.notice.kind import Finding, Kind
+from tbkl_gen.notice.kind import ISSUER, Finding, Kind
 from tbkl_gen.notice.model import (
     MEETING_SPEC,
     Appendices,
@@ -267,7 +267,7 @@ GIAY_MOI = Kind(
     first_recipient_for="thanh_phan",
     title_key="noi_dung_hop",
     sample={
-        "mo_dau": "Thực hiện Chương trình công tác …, Ủy ban nhân dân tỉnh tổ chức cuộc họp …, cụ thể như sau:",
+        "mo_dau": f"Thực hiện Chương trình công tác …, {ISSUER} tổ chức cuộc họp …, cụ thể như sau:",
         "cuoc_hop": {"chu_tri": "Đồng chí …", "thoi_gian": "2026-01-05 14:00", "dia_diem": "Phòng họp …"},
         "thanh_phan": ["…"],
     },

@@ -26,6 +26,9 @@ from tbkl_gen.notice.model import Appendices, Header, Recipients, Settings, Sign
 
 Path_ = tuple[str | int, ...]
 
+ISSUER = "{co_quan}"
+"""In a kind's sample text, the office's name in running text: "Thực hiện …, {co_quan} đề nghị …"."""
+
 SummaryPlace = Literal["title", "number"]
 """Where the summary prints: centred under the type's name (ô 5a), or "V/v …" under the number (ô 5b)."""
 
@@ -83,7 +86,8 @@ class Kind:
     title_key: str = "trich_yeu"
     """The key `tbkl new "…"` writes its title in: the summary, or an invitation's meeting content."""
     sample: dict[str, Any] = field(default_factory=dict, compare=False)
-    """This kind's own keys with sample values, written by `tbkl new --loai` after the office's defaults."""
+    """This kind's own keys with sample values, written by `tbkl new --loai` after the office's defaults;
+    `ISSUER` in a sample's text stands for the office's name in running text (`co_quan.ten_goi`)."""
     description: str = ""
     """One line in Vietnamese: what the kind is for (menus, `tbkl new --help`)."""
 
