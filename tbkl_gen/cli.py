@@ -436,10 +436,14 @@ def templates(copy_name: str | None, new_name: str | None) -> None:
         target = copy_template(copy_name, workspace.templates_dir, new_name)
         click.echo(f"đã sao {copy_name} thành {_relative(target)}; dùng bằng: mau: {target.stem}")
         return
+    from tbkl_gen.notice.kinds import KINDS
+
     click.echo("Mẫu có sẵn:")
     for name, entry in template_index().items():
         mark = " (mặc định)" if name == DEFAULT_TEMPLATE else ""
         click.echo(f"  {name}{mark}: {entry['mo_ta']}")
+    kinds = ", ".join(f"{kind.name.lower()} ({kind.key})" for kind in KINDS.values())
+    click.echo(f'Mỗi mẫu có sẵn in được mọi loại văn bản: {kinds}; tạo văn bản mới bằng: tbkl new "…" --loai LOẠI')
     if workspace is not None and workspace.templates_dir.is_dir():
         own = sorted(workspace.templates_dir.glob("*.docx"))
         if own:

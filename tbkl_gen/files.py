@@ -20,6 +20,7 @@ import errno
 import os
 import stat
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from tbkl_gen.errors import NotReadable, OutputFailed, OutputLocked, UnsafeFolder
@@ -45,19 +46,23 @@ _UMASK = _read_umask()
 _FILE_MODE = 0o666 & ~_UMASK
 
 
-def kind_of(mode: int) -> str:
-    """Return what a file that is not a regular file is, in Vietnamese words."""
-    if stat.S_ISDIR(mode):
-        return "một thư mục"
-    if stat.S_ISLNK(mode):
-        return "một liên kết"
-    if stat.S_ISFIFO(mode):
-        return "một ống dẫn (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "một thiết bị"
-    if stat.S_ISSOCK(mode):
-        return "một socket"
-    return "một đối tượng đặc biệt"
+# What a file that is not a regular file may be: its test, its name, and what follows the name in a sentence.
+_NOT_REGULAR: tuple[tuple[Callable[[int], bool], str, str], ...] = (
+    (stat.S_ISDIR, "thư mục", ""),
+    (stat.S_ISLNK, "liên kết", ""),
+    (stat.S_ISFIFO, "ống dẫn", " (FIFO)"),
+    (lambda mode: stat.S_ISCHR(mode) or stat.S_ISBLK(mode), "thiết bị", ""),
+    (stat.S_ISSOCK, "socket", ""),
+)
+
+
+def kind_of(mode: int, *, short: bool = False) -> str:
+    """Return what a file that is not a regular file is, in Vietnamese words: "một ống dẫn (FIFO)";
+    short, the bare name ("ống dẫn"), as a message that names it once ("đây là ống dẫn") says it."""
+    for test, name, note in _NOT_REGULAR:
+        if test(mode):
+            return name if short else f"một {name}{note}"
+    return "đối tượng đặc biệt" if short else "một đối tượng đặc biệt"
 
 
 def read_regular(path: Path, limit: int, *, follow_links: bool = True, own: bool = False) -> bytes:
@@ -248,8 +253,16 @@ def make_folders(folder: Path, *, inside: Path | None = None, target: Path | Non
             raise OutputFailed(named, f"{current.as_posix()} là {kind_of(info.st_mode)}, không phải thư mục")
 
 
-def reason(exc: OSError) -> str:
-    """Say in Vietnamese why a write failed."""
+def reason(exc: OSError, *, reading: bool = False) -> str:
+    """Say in Vietnamese why a write (or, reading, a read) failed."""
+    if reading:
+        if isinstance(exc, FileNotFoundError):
+            return "không tồn tại"
+        if isinstance(exc, PermissionError):
+            return "không có quyền đọc"
+        if isinstance(exc, IsADirectoryError):
+            return "là một thư mục"
+        return exc.strerror or "lỗi hệ thống"
     number = getattr(exc, "errno", None)
     if number == errno.ENOSPC:
         return "ổ đĩa đầy: không còn chỗ trống"

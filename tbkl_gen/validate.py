@@ -20,6 +20,7 @@ from tbkl_gen.errors import Fix, Problem, Severity, in_order, shortened
 from tbkl_gen.markup import plain_text, unpaired_marks
 from tbkl_gen.source.dates import impossible_date
 from tbkl_gen.source.places import Path_, Source
+from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice.kind import Kind, own_texts
 from tbkl_gen.notice.kinds import kind_of
 from tbkl_gen.notice.model import BLOCK_CLASSES, Bang, Block, Notice
@@ -352,8 +353,25 @@ class _Checker:
                 self.warn(path, f"nơi nhận “{shortened(stripped)}” lặp lại{where}", "xóa một dòng", "duplicate_recipient")
             else:
                 seen[key] = index
+        self._check_first_recipient()
         if self._check_archive(self.notice.luu):
             self._check_drafter()
+
+    def _check_first_recipient(self) -> None:
+        """Warn when the recipients do not start with the line that stands for the addressees the kind names."""
+        first, key = self.kind.first_recipient, self.kind.first_recipient_for
+        if first is None or key is None or not getattr(self.notice, key, None) or not self.notice.noi_nhan:
+            return
+        typed = " ".join(self.notice.noi_nhan[0].strip().lstrip("-–+• ").rstrip(";., ").split())
+        if typed != first:
+            named = declaration.field_named(self.kind.model, key)
+            label = named.spec.label if named is not None else key
+            self.warn(
+                ("noi_nhan", 0),
+                f"{self.kind.name.lower()} có {label} thì nơi nhận bắt đầu bằng “{first}”",
+                f"thêm “{first}” làm dòng đầu của noi_nhan (hoặc noi_nhan_them)",
+                "first_recipient",
+            )
 
     def _check_archive(self, luu: str) -> bool:
         """Check the archive line as typed; return whether it follows the decree."""
@@ -501,7 +519,7 @@ class _Checker:
     def check_tables(self) -> None:
         """Name tables that cannot be printed as written: rows that do not fill the columns, widths that do not fit."""
         found = list(_tables(self.notice.noi_dung, ("noi_dung",)))
-        for index, appendix in enumerate(getattr(self.notice, "phu_luc", ())):
+        for index, appendix in enumerate(self.notice.phu_luc):
             found += _tables(appendix.noi_dung, ("phu_luc", index, "noi_dung"))
         for path, table in found:
             self._check_table(path, table)
@@ -560,7 +578,8 @@ class _Checker:
 
     def check_appendices(self) -> None:
         """Hold the body and the appendices to each other: every appendix named in the text exists and is named."""
-        count = len(getattr(self.notice, "phu_luc", ()))
+        count = len(self.notice.phu_luc)
+        what = self.kind.name.lower()
         named: set[int] = set()
         for path, text in self.texts:
             if not _in_body(path):
@@ -576,7 +595,7 @@ class _Checker:
                 if number > count:
                     self.warn(
                         path,
-                        f"nội dung nhắc tới “{match.group(0)}” nhưng thông báo "
+                        f"nội dung nhắc tới “{match.group(0)}” nhưng {what} "
                         + (f"chỉ có {count} phụ lục" if count else "không có phụ lục nào"),
                         "thêm phụ lục vào phu_luc, hoặc sửa lại số phụ lục trong câu",
                         "appendix_missing",
@@ -592,14 +611,14 @@ class _Checker:
             if index + 1 not in named:
                 self.warn(
                     ("phu_luc", index),
-                    f"nội dung thông báo không nhắc tới {appendix_heading(index + 1)}",
+                    f"nội dung {what} không nhắc tới {appendix_heading(index + 1)}",
                     f"Nghị định 30 yêu cầu văn bản có chỉ dẫn về phụ lục, ví dụ “(chi tiết tại {appendix_heading(index + 1)} kèm theo)”",
                     "appendix_unnamed",
                 )
         if count and not self.notice.co_quan.ten_goi:
             self.warn(
                 ("co_quan",),
-                f"thông báo có phụ lục nhưng thiếu tên cơ quan viết thường cho dòng “{APPENDIX_REFERENCE_OPEN} … của …)”",
+                f"{what} có phụ lục nhưng thiếu tên cơ quan viết thường cho dòng “{APPENDIX_REFERENCE_OPEN} … của …)”",
                 "ghi co_quan.ten_goi, ví dụ “Ủy ban nhân dân tỉnh Quảng Nam”",
                 "appendix_issuer",
             )
@@ -980,7 +999,7 @@ def _texts(notice: Notice) -> Iterator[tuple[Path_, str]]:
     yield ("nguoi_ky", "chuc_vu"), notice.nguoi_ky.chuc_vu
     yield ("nguoi_ky", "ho_ten"), notice.nguoi_ky.ho_ten
     yield from _block_texts(notice.noi_dung, ("noi_dung",))
-    for index, appendix in enumerate(getattr(notice, "phu_luc", ())):
+    for index, appendix in enumerate(notice.phu_luc):
         if appendix.ten is not None:
             yield ("phu_luc", index, "ten"), appendix.ten
         yield from _block_texts(appendix.noi_dung, ("phu_luc", index, "noi_dung"))

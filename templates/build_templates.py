@@ -96,7 +96,8 @@ _PROVINCE_RECIPIENTS = [
     "CVP, các PCVP UBND tỉnh",
 ]
 _PROVINCE = SAMPLE_PROVINCE.upper()
-_UBND_TINH = {"ten": ["ỦY BAN NHÂN DÂN", f"TỈNH {_PROVINCE}"], "viet_tat": "UBND"}
+# ten_goi: the issuer in running text, which a kind's sample sentence and an appendix's "(Kèm theo … của …)" print
+_UBND_TINH = {"ten": ["ỦY BAN NHÂN DÂN", f"TỈNH {_PROVINCE}"], "viet_tat": "UBND", "ten_goi": f"Ủy ban nhân dân tỉnh {SAMPLE_PROVINCE}"}
 
 
 def _office(co_quan: dict, signer: tuple[list[str], str], **changes: object) -> dict:
@@ -129,14 +130,27 @@ TEMPLATES = (
         "van-phong",
         "Văn phòng UBND tỉnh ban hành bằng tên mình, có dòng cơ quan chủ quản (UBND TỈNH … / VĂN PHÒNG)",
         header_left=ISSUER_COLUMN["van-phong"],
-        defaults=_office({"chu_quan": f"UBND TỈNH {_PROVINCE}", "ten": ["VĂN PHÒNG"], "viet_tat": "VP"}, ([], "CHÁNH VĂN PHÒNG")),
+        defaults=_office(
+            {
+                "chu_quan": f"UBND TỈNH {_PROVINCE}",
+                "ten": ["VĂN PHÒNG"],
+                "viet_tat": "VP",
+                "ten_goi": f"Văn phòng UBND tỉnh {SAMPLE_PROVINCE}",
+            },
+            ([], "CHÁNH VĂN PHÒNG"),
+        ),
     ),
     TemplateSpec(
         "so-nganh",
         "Sở, ngành thuộc tỉnh, có dòng cơ quan chủ quản (UBND TỈNH … / SỞ …); cột trái rộng hơn cho tên sở dài",
         header_left=ISSUER_COLUMN["so-nganh"],
         defaults=_office(
-            {"chu_quan": f"UBND TỈNH {_PROVINCE}", "ten": ["SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"], "viet_tat": "SKHCN"},
+            {
+                "chu_quan": f"UBND TỈNH {_PROVINCE}",
+                "ten": ["SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"],
+                "viet_tat": "SKHCN",
+                "ten_goi": f"Sở Khoa học và Công nghệ tỉnh {SAMPLE_PROVINCE}",
+            },
             (["KT. GIÁM ĐỐC"], "PHÓ GIÁM ĐỐC"),
             noi_nhan=["UBND tỉnh (b/c)", "Giám đốc, các PGĐ Sở", "Các phòng, đơn vị thuộc Sở"],
             luu="VT, VP",
@@ -147,7 +161,11 @@ TEMPLATES = (
         "UBND xã, phường, đặc khu (chính quyền hai cấp từ 01/7/2025), không có dòng cấp huyện",
         header_left=ISSUER_COLUMN["ubnd-xa"],
         defaults=_office(
-            {"ten": ["ỦY BAN NHÂN DÂN", f"XÃ {SAMPLE_COMMUNE.upper()}"], "viet_tat": "UBND"},
+            {
+                "ten": ["ỦY BAN NHÂN DÂN", f"XÃ {SAMPLE_COMMUNE.upper()}"],
+                "viet_tat": "UBND",
+                "ten_goi": f"Ủy ban nhân dân xã {SAMPLE_COMMUNE}",
+            },
             (["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"], "PHÓ CHỦ TỊCH"),
             dia_danh=SAMPLE_COMMUNE,
             noi_nhan=["TT Đảng ủy, TT HĐND xã (b/c)", "Chủ tịch, các PCT UBND xã", "Các phòng, ban, đơn vị thuộc xã"],
@@ -426,23 +444,15 @@ def styles_xml(spec: TemplateSpec) -> str:
         _style("TBGach", "TB Gạch đầu dòng", "", _rpr(body), based_on="TBNoiDung"),
         _style("TBCong", "TB Dấu cộng", "", _rpr(body), based_on="TBNoiDung"),
         _style("TBKhoangCach", "TB Khoảng cách", "<w:keepNext/>" + single, _rpr(12)),
-        _style(
-            "TBPhuLuc",
-            f"TB {nd30.APPENDIX_WORD}",
-            '<w:keepNext/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>' + centred,
-            _rpr(nd30.PRINTED_APPENDIX_HEAD_SIZE, bold=True),
-        ),
-        _style(
-            "TBPhuLucTen",
-            "TB Tên phụ lục",
-            '<w:keepNext/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>' + centred,
-            _rpr(nd30.PRINTED_APPENDIX_TITLE_SIZE, bold=True),
-        ),
-        _style(
-            "TBPhuLucKemTheo",
-            f"TB {nd30.APPENDIX_WORD} kèm theo",
-            '<w:keepNext/><w:spacing w:before="0" w:after="240" w:line="240" w:lineRule="auto"/>' + centred,
-            _rpr(nd30.PRINTED_APPENDIX_REFERENCE_SIZE, italic=True),
+        *(
+            _style(
+                style_id, name, f'<w:keepNext/><w:spacing w:before="0" w:after="{after}" w:line="240" w:lineRule="auto"/>' + centred, rpr
+            )
+            for style_id, name, after, rpr in (
+                ("TBPhuLuc", f"TB {nd30.APPENDIX_WORD}", 0, _rpr(nd30.PRINTED_APPENDIX_HEAD_SIZE, bold=True)),
+                ("TBPhuLucTen", "TB Tên phụ lục", 0, _rpr(nd30.PRINTED_APPENDIX_TITLE_SIZE, bold=True)),
+                ("TBPhuLucKemTheo", f"TB {nd30.APPENDIX_WORD} kèm theo", 240, _rpr(nd30.PRINTED_APPENDIX_REFERENCE_SIZE, italic=True)),
+            )
         ),
         _style("TBBang", "TB Bảng", table_spacing, _rpr(nd30.PRINTED_TABLE_SIZE)),
         _style("TBBangTieuDe", "TB Bảng tiêu đề", "<w:keepNext/>" + table_spacing + centred, _rpr(nd30.PRINTED_TABLE_SIZE, bold=True)),

@@ -530,3 +530,49 @@ def test_an_appendix_without_its_reference_line_is_found_by_its_new_page(tmp_pat
     assert data["nguoi_ky"]["ho_ten"] == "Trần Văn Bình"  # the signature ends where the appendix begins
     audited = render_cli(["check", "--docx", str(original)], cwd=tmp_path)
     assert "«PHỤ LỤC 01»: không có dòng «(Kèm theo …)» dưới tên phụ lục" in audited.output
+
+
+# --- every kind carries appendices ------------------------------------------------------------------
+
+
+def test_a_letter_with_an_appendix_and_a_table_renders_it_tied_to_the_letter_passes_the_audit_and_imports_back(tmp_path: Path) -> None:
+    from docx_text import document_lines
+
+    from tbkl_gen.audit import audit_docx
+    from tbkl_gen.audit.report import STATUS_FAIL
+
+    example = Path(__file__).resolve().parents[1] / "notices" / "2026" / "lamdong-cong-van-chuyen-doi-so.yaml"
+    letter = yaml.safe_load(example.read_text(encoding="utf-8"))
+    letter["co_quan"]["ten_goi"] = "Ủy ban nhân dân tỉnh Lâm Đồng"
+    letter["noi_dung"][1] = {"khoan": letter["noi_dung"][1]["khoan"] + " (danh mục tại Phụ lục I kèm theo)"}
+    letter["phu_luc"] = [
+        {
+            "ten": "Danh mục phần mềm chuyên ngành cần rà soát",
+            "noi_dung": [
+                {"bang": [["STT", "Phần mềm", "Đơn vị chủ trì"], *[[str(i + 1), task, unit] for i, (task, unit, _) in enumerate(TASKS)]]}
+            ],
+        }
+    ]
+    source = tmp_path / "cv.yaml"
+    source.write_text(yaml.safe_dump(letter, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    checked = render_cli(["check", str(source)])
+    assert checked.exit_code == 0 and " 0 lỗi, 0 cảnh báo" in checked.output, checked.output
+    rendered = render_cli(["render", str(source), "-o", str(tmp_path / "out"), "-q"])
+    assert rendered.exit_code == 0, rendered.output
+    output = tmp_path / "out" / "cv.docx"
+    lines = document_lines(output)
+    heading = lines.index("Phụ lục I")
+    assert lines[heading + 1 : heading + 3] == [
+        "DANH MỤC PHẦN MỀM CHUYÊN NGÀNH CẦN RÀ SOÁT",
+        "(Kèm theo Công văn số 123/UBND-KGVX ngày 20 tháng 4 năm 2026 của Ủy ban nhân dân tỉnh Lâm Đồng)",
+    ]
+    assert "THÔNG BÁO" not in lines and any(line.startswith("V/v triển khai") for line in lines)
+    assert [f"{r.rule}: {r.detail}" for r in audit_docx(output) if r.status == STATUS_FAIL] == []
+    audited = render_cli(["check", "--docx", str(output)])
+    assert audited.exit_code == 0, audited.output
+    imported = render_cli(["import", str(output), "-o", str(tmp_path / "back")])
+    assert imported.exit_code == 0, imported.output
+    back = yaml.safe_load((tmp_path / "back" / "cv.yaml").read_text(encoding="utf-8"))
+    assert back["loai"] == "cong_van"
+    assert back["phu_luc"][0]["ten"] == "DANH MỤC PHẦN MỀM CHUYÊN NGÀNH CẦN RÀ SOÁT"
+    assert back["phu_luc"][0]["noi_dung"][0]["bang"][1][1] == TASKS[0][0]

@@ -11,15 +11,15 @@ passes `tbkl check --docx`.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import docx
 import pytest
 import yaml
 from conftest import render_cli
+from kind_to_trinh import TO_TRINH
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from docx_text import document_lines
@@ -28,11 +28,9 @@ from tbkl_gen.audit import audit_docx
 from tbkl_gen.audit.locate import locate
 from tbkl_gen.audit.reader import read_document
 from tbkl_gen.audit.report import STATUS_FAIL
-from tbkl_gen.nd30.document_types import DocumentType
-from tbkl_gen.notice.fields import spec
+from tbkl_gen.commands.scaffold import template_index
 from tbkl_gen.notice.kind import Kind
 from tbkl_gen.notice.kinds import KINDS, register, unregister
-from tbkl_gen.notice.model import Block, Header, Recipients, Settings, SignerBlock
 
 # --- Word files shaped like real ones ---------------------------------------------------------------
 
@@ -300,65 +298,50 @@ def test_an_unknown_kind_is_named_with_the_kinds_there_are(tmp_path: Path) -> No
 
 # --- a fourth kind, in one module -----------------------------------------------------------------------
 
-TO_TRINH = DocumentType(code="TTr", title="TỜ TRÌNH")
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class ToTrinh(Settings, Header, Recipients, SignerBlock):
-    """Một tờ trình: the whole of a fourth kind is this class and the Kind below."""
-
-    document_type: ClassVar[DocumentType] = TO_TRINH
-    source_order: ClassVar[tuple[str, ...]] = (
-        "loai", "phien_ban", "mau", "muc_in_hoa", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "do_khan",
-        "trich_yeu", "kinh_gui", "can_cu", "noi_dung", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
-    )  # fmt: skip
-    trich_yeu: str = dataclasses.field(metadata=spec("Trích yếu.", label="trích yếu tờ trình", min_length=1))
-    can_cu: tuple[str, ...] = dataclasses.field(default=(), metadata=spec("Căn cứ.", label="căn cứ", lines=True))
-    noi_dung: tuple[Block, ...] = dataclasses.field(metadata=spec("Nội dung.", label="nội dung", min_length=1))
-
-
-def _proposal_body(proposal: Any) -> tuple[Any, ...]:
-    return (*(f"*{basis}*" for basis in proposal.can_cu), *proposal.noi_dung)
-
-
-FOURTH = Kind(key="to_trinh", name="Tờ trình", model=ToTrinh, body=_proposal_body)
-
 
 @pytest.fixture
 def fourth_kind() -> Iterator[Kind]:
-    register(FOURTH)
-    yield FOURTH
-    unregister(FOURTH)
+    register(TO_TRINH)
+    yield TO_TRINH
+    unregister(TO_TRINH)
 
 
-def test_a_fourth_kind_declared_in_one_module_loads_checks_renders_and_is_recognised(fourth_kind: Kind, tmp_path: Path) -> None:
-    source = tmp_path / "to-trinh.yaml"
-    source.write_text(
-        "loai: to_trinh\n"
-        "co_quan: {ten: [SỞ NỘI VỤ], viet_tat: SNV}\n"
-        'so: "15"\n'
-        "dia_danh: Lâm Đồng\n"
-        "ngay: 2026-04-20\n"
-        "trich_yeu: Về việc đề nghị phê duyệt kế hoạch tuyển dụng công chức năm 2026\n"
-        'can_cu: ["Căn cứ Luật Cán bộ, công chức năm 2025;"]\n'
-        "noi_dung:\n"
-        "  - Sở Nội vụ kính trình UBND tỉnh xem xét, phê duyệt kế hoạch.\n"
-        "noi_nhan: [Như trên]\n"
-        "luu: VT, TCBC\n"
-        "nguoi_ky: {chuc_vu: GIÁM ĐỐC, ho_ten: Trần Văn B}\n",
-        encoding="utf-8",
-    )
-    checked = render_cli(["check", str(source)])
-    assert checked.exit_code == 0, checked.output
-    rendered = render_cli(["render", str(source), "-o", str(tmp_path / "out")])
+def test_a_fourth_kind_declared_in_one_module_works_on_every_surface(fourth_kind: Kind, tmp_path: Path) -> None:
+    """`tests/kind_to_trinh.py` is the whole of a Tờ trình; registered, every command knows it."""
+    from tbkl_gen.commands.pdf import sidecar_schema
+    from tbkl_gen.word import contract
+
+    workspace = tmp_path / "vp"
+    assert render_cli(["init", str(workspace)]).exit_code == 0
+    made = render_cli(["new", "Về việc đề nghị phê duyệt kế hoạch tuyển dụng công chức năm 2026", "--loai", "to_trinh"], cwd=workspace)
+    assert made.exit_code == 0, made.output
+    source = next((workspace / "notices").rglob("*.yaml"))
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    assert data["loai"] == "to_trinh" and data["can_cu"] == ["Căn cứ Luật Cán bộ, công chức năm 2025;"]
+    assert data["noi_nhan_them"] == ["Như trên"]
+    checked = render_cli(["check"], cwd=workspace)
+    assert checked.exit_code == 0 and " 0 lỗi" in checked.output, checked.output
+    rendered = render_cli(["render"], cwd=workspace)
     assert rendered.exit_code == 0, rendered.output
-    docx_path = tmp_path / "out" / "to-trinh.docx"
+    docx_path = next((workspace / "out").rglob("*.docx"))
     lines = document_lines(docx_path)
-    assert "Số: 15/TTr-SNV" in lines
     assert lines[lines.index("TỜ TRÌNH") + 1] == "Về việc đề nghị phê duyệt kế hoạch tuyển dụng công chức năm 2026"
-    assert "Căn cứ Luật Cán bộ, công chức năm 2025;" in lines
+    assert any(line.startswith("Số:") and line.endswith("/TTr-UBND") for line in lines)
+    assert "Kính gửi: Ủy ban nhân dân tỉnh" in lines and "Căn cứ Luật Cán bộ, công chức năm 2025;" in lines
     assert _kind_of(docx_path) == "to_trinh"
     assert [f"{r.rule}: {r.detail}" for r in audit_docx(docx_path) if r.status == STATUS_FAIL] == []
+    audited = render_cli(["check", "--docx", str(docx_path)])
+    assert audited.exit_code == 0, audited.output
+    text = render_cli(["text", str(docx_path)])
+    assert text.exit_code == 0 and "TỜ TRÌNH" in text.output and "Căn cứ Luật Cán bộ" in text.output, text.output
+    imported = render_cli(["import", str(docx_path), "-o", str(tmp_path / "back")])
+    assert imported.exit_code == 0, imported.output
+    assert yaml.safe_load(next((tmp_path / "back").rglob("*.yaml")).read_text(encoding="utf-8"))["loai"] == "to_trinh"
+    # the output side knows it from its declaration: the contract, the template's rieng, the sidecar
+    assert "to_trinh" in contract.variable("loai").doc() and "TỜ TRÌNH" in contract.variable("ten_loai").doc()
+    assert "can_cu" in contract.attribute_names() and "can_cu" in contract.listing()
+    schema = sidecar_schema()
+    assert "to_trinh" in schema["properties"]["loai"]["enum"] and "can_cu" in schema["properties"]["rieng"]["properties"]
     # a key of another kind is refused, with the fourth kind's keys as the ones allowed
     source.write_text(source.read_text(encoding="utf-8") + "mo_dau: Thực hiện …\n", encoding="utf-8")
     assert render_cli(["check", str(source)]).exit_code == 1
@@ -367,9 +350,15 @@ def test_a_fourth_kind_declared_in_one_module_loads_checks_renders_and_is_recogn
 # --- every surface knows the kinds ------------------------------------------------------------------
 
 
+OFFICES = list(template_index())
+
+
+@pytest.mark.parametrize("office", OFFICES)
 @pytest.mark.parametrize("kind", ["thong_bao", "cong_van", "giay_moi"])
-def test_new_writes_a_source_of_the_kind_asked_that_checks_and_renders_as_that_kind(kind: str, tmp_path: Path) -> None:
-    assert render_cli(["init", str(tmp_path / "vp")]).exit_code == 0
+def test_new_in_a_fresh_workspace_of_each_office_writes_a_source_of_each_kind_that_checks_renders_and_passes_the_audit(
+    kind: str, office: str, tmp_path: Path
+) -> None:
+    assert render_cli(["init", str(tmp_path / "vp"), "--mau", office]).exit_code == 0
     made = render_cli(["new", "Triển khai chuyển đổi số", "--loai", kind], cwd=tmp_path / "vp")
     assert made.exit_code == 0, made.output
     source = next((tmp_path / "vp" / "notices").rglob("*.yaml"))
@@ -381,7 +370,14 @@ def test_new_writes_a_source_of_the_kind_asked_that_checks_and_renders_as_that_k
     assert render_cli(["render"], cwd=tmp_path / "vp").exit_code == 0
     rendered = next((tmp_path / "vp" / "out").rglob("*.docx"))
     assert _kind_of(rendered) == kind
-    assert "Triển khai chuyển đổi số" in " ".join(document_lines(rendered))
+    text = " ".join(document_lines(rendered))
+    assert "Triển khai chuyển đổi số" in text
+    # the sample sentence names the office itself, not another level's
+    issuer = template_index()[office]["mac_dinh"]["co_quan"]["ten_goi"]
+    assert kind == "thong_bao" or issuer in text, text
+    assert [f"{r.rule}: {r.detail}" for r in audit_docx(rendered) if r.status == STATUS_FAIL] == []
+    audited = render_cli(["check", "--docx", str(rendered)])
+    assert audited.exit_code == 0, audited.output
 
 
 def test_new_refuses_an_unknown_kind_and_lists_the_kinds(tmp_path: Path) -> None:
@@ -434,6 +430,41 @@ def test_an_invitation_issued_after_its_meeting_is_refused(tmp_path: Path) -> No
     )
     result = render_cli(["check", str(source)])
     assert result.exit_code == 1 and "giấy mời ban hành ngày 17/04/2026, sau ngày họp 16/04/2026" in result.output, result.output
+
+
+_HEAD = "co_quan: {ten: [ỦY BAN NHÂN DÂN, TỈNH LÂM ĐỒNG], viet_tat: UBND}\ndia_danh: Lâm Đồng\nngay: 2026-04-10\n"
+_TAIL = "luu: VT, TH\nnguoi_ky: {chuc_vu: CHỦ TỊCH, ho_ten: Trần Văn B}\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (
+            "loai: cong_van\ntrich_yeu: tăng cường phòng, chống thiên tai\nkinh_gui: [Sở Tài chính, Sở Nội vụ]\nnoi_dung: [Đề nghị các sở thực hiện.]\n",
+            "công văn có nơi nhận ở dòng Kính gửi thì nơi nhận bắt đầu bằng “Như trên”",
+        ),
+        (
+            "loai: giay_moi\nthanh_phan: [Giám đốc Sở Tài chính]\ncuoc_hop: {chu_tri: Đồng chí Chủ tịch}\n",
+            "giấy mời có thành phần mời thì nơi nhận bắt đầu bằng “Như thành phần mời”",
+        ),
+    ],
+)
+def test_recipients_that_do_not_start_with_the_line_standing_for_the_addressees_are_warned_about(
+    body: str, said: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "a.yaml"
+    source.write_text(_HEAD + body + "noi_nhan: [Sở Xây dựng]\n" + _TAIL, encoding="utf-8")
+    warned = render_cli(["check", str(source)])
+    assert warned.exit_code == 0 and f"cảnh báo: noi_nhan[1]: {said}" in warned.output, warned.output
+    first = next(kind.first_recipient for kind in KINDS.values() if f"“{kind.first_recipient}”" in said)
+    source.write_text(_HEAD + body + f"noi_nhan: ['- {first};', Sở Xây dựng]\n" + _TAIL, encoding="utf-8")
+    assert said not in render_cli(["check", str(source)]).output
+    # the addressees not named, nothing stands for them: no warning
+    source.write_text(
+        _HEAD + body.split("\n")[0] + "\nnoi_dung: [Đề nghị các sở thực hiện.]\ntrich_yeu: x\nnoi_nhan: [Sở Xây dựng]\n" + _TAIL,
+        encoding="utf-8",
+    )
+    assert "nơi nhận bắt đầu bằng" not in render_cli(["check", str(source)]).output
 
 
 def test_an_invitations_meeting_is_read_into_its_fields_only_when_they_print_the_same_body(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from conftest import EXAMPLES, NOTICES, render_cli
-from tbkl_gen.commands.pdf import SIDECAR_FIELDS, sidecar_schema
+from tbkl_gen.commands.pdf import sidecar_fields, sidecar_schema
 from tbkl_gen.office.pdf import page_count
 from tbkl_gen.office.server import Office
 
@@ -119,7 +119,7 @@ def test_sidecar_holds_what_the_clerk_types_from_its_notice(name: str, exported:
     notice = yaml.safe_load(source.read_text(encoding="utf-8"))
     sidecar = json.loads(output(exported[0], name, ".json").read_text(encoding="utf-8"))
     pdf = output(exported[0], name, ".pdf")
-    assert list(sidecar) == list(SIDECAR_FIELDS) == list(sidecar_schema()["properties"])
+    assert list(sidecar) == list(sidecar_fields()) == list(sidecar_schema()["properties"])
     assert sidecar["so_trang"] == pdfinfo_pages(pdf) == page_count(pdf.read_bytes())
     assert sidecar["nguon_sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
     assert sidecar["tep_pdf"] == pdf.name
@@ -319,5 +319,5 @@ def test_schema_sidecar_prints_the_json_schema_of_the_sidecar() -> None:
     result = render_cli(["schema", "--sidecar"])
     assert result.exit_code == 0
     schema = json.loads(result.stdout)
-    assert schema["required"] == list(SIDECAR_FIELDS)
+    assert schema["required"] == list(sidecar_fields())
     assert all(spec["description"] for spec in schema["properties"].values())

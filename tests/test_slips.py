@@ -257,7 +257,7 @@ def test_a_new_notice_from_the_scaffold_does_not_pass_strict(tmp_path: Path) -> 
         f"{notice}:12:12: cảnh báo: noi_dung[4].khoan: còn câu mẫu của tbkl new “Nội dung kết luận thứ hai.”"
         " (thay bằng nội dung kết luận thật)",
         f"{notice}:14:15: cảnh báo: noi_dung[4].noi_dung[1].gach: còn chỗ trống “Việc giao cho …” chưa điền (thay “…” bằng nội dung thật)",
-        f"tbkl.yaml:25:13: cảnh báo: nguoi_ky.ho_ten: họ tên người ký “{SAMPLE_SIGNER}” là giá trị mẫu do tbkl init"
+        f"tbkl.yaml:26:13: cảnh báo: nguoi_ky.ho_ten: họ tên người ký “{SAMPLE_SIGNER}” là giá trị mẫu do tbkl init"
         " ghi vào tbkl.yaml (ghi họ tên người ký thật vào nguoi_ky.ho_ten)",
     ]
     strict_render_writes_nothing(workspace, notice)

@@ -9,8 +9,6 @@ form (VNPT iOffice, Viettel VOffice): `sidecar_schema()` documents each field.
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import hashlib
 import json
 import os
@@ -23,15 +21,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tbkl_gen.errors import OutputFailed, OutputLocked, TbklError
-from tbkl_gen.nd30.authority import PREFIXES
 from tbkl_gen.nd30.document_types import THONG_BAO
-from tbkl_gen.nd30.format import ADDRESSEE_HEAD, APPENDIX_WORD, ARCHIVE_WORD
+from tbkl_gen.nd30.format import APPENDIX_WORD
+from tbkl_gen.notice.kinds import KINDS
+from tbkl_gen.word import contract
 from tbkl_gen.office.pdf import DEFAULT_DPI, MAX_PDF_BYTES, draw_pages, page_count
 from tbkl_gen.files import read_regular_or_none, write_file
 
 if TYPE_CHECKING:
     from tbkl_gen.commands.batch import Job
     from tbkl_gen.office.server import Conversion, Office
+    from tbkl_gen.word.layout import Layout
 
 SIDECAR_VERSION = 1
 FILES_PER_OFFICE = 8
@@ -192,71 +192,81 @@ def _office(signals: Any, *, what: str = "xuất PDF", placed: Callable[[], None
 
 # --- the e-office sidecar -----------------------------------------------------------------------
 
-SIDECAR_FIELDS: dict[str, tuple[Any, str]] = {
-    "phien_ban": ({"type": "integer", "const": SIDECAR_VERSION}, "Phiên bản của định dạng tệp này."),
-    "loai": ({"type": "string"}, "Loại văn bản của tệp nguồn (loai): thong_bao, cong_van, giay_moi."),
-    "loai_van_ban": ({"type": "string"}, "Tên loại văn bản, như trên e-office: “Thông báo”, “Công văn”, “Giấy mời”."),
-    "ma_loai": ({"type": "string"}, f"Chữ viết tắt của loại văn bản ({APPENDIX_WORD} III NĐ 30): “TB”, “GM”; trống với công văn."),
-    "so": ({"type": "string"}, "Số văn bản như khi in (“05”); để trống khi văn thư chưa cấp số."),
-    "ky_hieu": ({"type": "string"}, f"Ký hiệu sau dấu /: “{THONG_BAO.symbol('VP')}”."),
-    "so_ky_hieu": (
-        {"type": "string"},
-        f"Số và ký hiệu như ô “Số/Ký hiệu” của e-office (“05/{THONG_BAO.symbol('VP')}”); trống khi chưa có số.",
-    ),
-    "ngay_ban_hanh": ({"type": "string"}, "Ngày ban hành YYYY-MM-DD; trống khi ngày hoặc tháng còn để trống."),
-    "dia_danh": ({"type": "string"}, "Địa danh ghi trước ngày tháng."),
-    "co_quan_chu_quan": ({"type": "string"}, "Tên cơ quan chủ quản (dòng trên tên cơ quan ban hành); trống khi không có."),
-    "co_quan_ban_hanh": ({"type": "string"}, "Tên cơ quan ban hành, các dòng nối bằng dấu cách."),
-    "trich_yeu": ({"type": "string"}, "Trích yếu nội dung, một dòng."),
-    "kinh_gui": (
-        {"type": "array", "items": {"type": "string"}},
-        f"Nơi nhận ở dòng “Kính gửi” dưới trích yếu, mỗi nơi một mục, không có “{ADDRESSEE_HEAD}”, dấu “-”, “;”, “.”; rỗng khi không có.",
-    ),
-    "nguoi_ky": (
-        {
-            "type": "object",
-            "properties": {
-                "quyen_han": {
-                    "type": "array",
-                    "items": {"type": "string"},
-                    "description": f"Các dòng thẩm quyền ký ({', '.join(PREFIXES)}).",
-                },
-                "chuc_vu": {"type": "string", "description": "Chức vụ người ký, như khi in."},
-                "ho_ten": {"type": "string", "description": "Họ tên người ký."},
-            },
-            "required": ["quyen_han", "chuc_vu", "ho_ten"],
-            "additionalProperties": False,
-        },
-        "Người ký: thẩm quyền, chức vụ, họ tên.",
-    ),
-    "noi_nhan": ({"type": "array", "items": {"type": "string"}}, "Nơi nhận, mỗi nơi một mục, không có dấu “-” và “;”."),
-    "luu": ({"type": "string"}, f"Dòng lưu sau “{ARCHIVE_WORD}” (“VT, TH”)."),
-    "do_khan": ({"type": "string"}, "Mức độ khẩn (KHẨN, THƯỢNG KHẨN, HỎA TỐC); trống khi thường."),
-    "rieng": (
-        {"type": "object"},
-        "Các trường riêng của loại văn bản như trong tệp nguồn (thông báo: ngày họp; giấy mời: cuộc họp, thành phần mời, …); "
-        "chỉ có các trường đã ghi.",
-    ),
-    "so_trang": ({"type": "integer", "minimum": 1}, "Số trang của bản PDF."),
-    "tep_pdf": ({"type": "string"}, "Tên tệp PDF nằm cùng thư mục."),
-    "nguon_sha256": ({"type": "string", "pattern": "^[0-9a-f]{64}$"}, "SHA-256 của tệp nguồn .yaml: bản PDF làm từ đúng nguồn này."),
-}
+_FROM_CONTRACT = ("loai", "ky_hieu", "trich_yeu", "kinh_gui", "nguoi_ky", "noi_nhan", "luu", "do_khan")
+"""The sidecar's fields that are the template's variables of the same name: their value, type and
+description come from the template contract (`word.contract`), which derives them from the declaration."""
+
+
+def _contract_field(name: str) -> tuple[dict[str, Any], str]:
+    variable = contract.variable(name)
+    schema = dict(variable.json or {})
+    attributes = variable.attributes()
+    if attributes:
+        schema["properties"] = {a.name: {**a.json, "description": a.doc} for a in attributes}
+        schema["required"] = [a.name for a in attributes]
+        schema["additionalProperties"] = False
+    doc = variable.doc()
+    return schema, doc[:1].upper() + doc[1:] + "."
+
+
+def sidecar_fields() -> dict[str, tuple[Any, str]]:
+    """Return the sidecar's fields in their order, each with its JSON type and description."""
+    kinds = list(KINDS.values())
+    coded = ", ".join(f"“{kind.document_type.code}”" for kind in kinds if kind.document_type.code)
+    uncoded = ", ".join(kind.name.lower() for kind in kinds if not kind.document_type.code)
+    own = ", ".join(
+        f"{kind.name.lower()}: {', '.join(k.spec.label for k in kind.own_keys() if k.name in contract.own_keys())}" for kind in kinds
+    )
+    fields: dict[str, tuple[Any, str]] = {
+        "phien_ban": ({"type": "integer", "const": SIDECAR_VERSION}, "Phiên bản của định dạng tệp này."),
+        "loai": _contract_field("loai"),
+        "loai_van_ban": ({"type": "string"}, "Tên loại văn bản, như trên e-office: " + ", ".join(f"“{k.name}”" for k in kinds) + "."),
+        "ma_loai": (
+            {"type": "string"},
+            f"Chữ viết tắt của loại văn bản ({APPENDIX_WORD} III NĐ 30): {coded}" + (f"; trống với {uncoded}." if uncoded else "."),
+        ),
+        "so": ({"type": "string"}, "Số văn bản như khi in (“05”); để trống khi văn thư chưa cấp số."),
+        "ky_hieu": _contract_field("ky_hieu"),
+        "so_ky_hieu": (
+            {"type": "string"},
+            f"Số và ký hiệu như ô “Số/Ký hiệu” của e-office (“05/{THONG_BAO.symbol('VP')}”); trống khi chưa có số.",
+        ),
+        "ngay_ban_hanh": ({"type": "string"}, "Ngày ban hành YYYY-MM-DD; trống khi ngày hoặc tháng còn để trống."),
+        "dia_danh": ({"type": "string"}, "Địa danh ghi trước ngày tháng."),
+        "co_quan_chu_quan": ({"type": "string"}, "Tên cơ quan chủ quản (dòng trên tên cơ quan ban hành); trống khi không có."),
+        "co_quan_ban_hanh": ({"type": "string"}, "Tên cơ quan ban hành, các dòng nối bằng dấu cách."),
+        "trich_yeu": _contract_field("trich_yeu"),
+        "kinh_gui": _contract_field("kinh_gui"),
+        "nguoi_ky": _contract_field("nguoi_ky"),
+        "noi_nhan": _contract_field("noi_nhan"),
+        "luu": _contract_field("luu"),
+        "do_khan": _contract_field("do_khan"),
+        "rieng": (
+            {"type": "object"},
+            f"Các trường riêng của loại văn bản như trong tệp nguồn ({own}); chỉ có các trường đã ghi.",
+        ),
+        "so_trang": ({"type": "integer", "minimum": 1}, "Số trang của bản PDF."),
+        "tep_pdf": ({"type": "string"}, "Tên tệp PDF nằm cùng thư mục."),
+        "nguon_sha256": ({"type": "string", "pattern": "^[0-9a-f]{64}$"}, "SHA-256 của tệp nguồn .yaml: bản PDF làm từ đúng nguồn này."),
+    }
+    return fields
 
 
 def sidecar_schema() -> dict[str, Any]:
-    """Return the JSON Schema of the sidecar, built from SIDECAR_FIELDS and each kind's own fields."""
-    from tbkl_gen.notice.kinds import KINDS
+    """Return the JSON Schema of the sidecar, built from the template contract and each kind's own fields."""
     from tbkl_gen.notice.validation import model_for
 
-    properties = {name: {**spec, "description": text} for name, (spec, text) in SIDECAR_FIELDS.items()}
+    fields = sidecar_fields()
+    properties = {name: {**spec, "description": text} for name, (spec, text) in fields.items()}
     properties["loai"]["enum"] = list(KINDS)
     own: dict[str, Any] = {}
     definitions: dict[str, Any] = {}
     for kind in KINDS.values():
         schema = model_for(kind.model).model_json_schema(mode="serialization")
         definitions.update(schema.get("$defs", {}))
-        for key in _own_keys(kind):
-            own.setdefault(key, schema["properties"][key])
+        for key in kind.own_keys():
+            if key.name in contract.own_keys():
+                own.setdefault(key.name, schema["properties"][key.name])
     properties["rieng"] = {**properties["rieng"], "properties": own, "additionalProperties": False}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -264,35 +274,15 @@ def sidecar_schema() -> dict[str, Any]:
         "description": "Những gì văn thư nhập vào biểu mẫu của hệ thống quản lý văn bản điều hành khi phát hành bản PDF.",
         "type": "object",
         "properties": properties,
-        "required": list(SIDECAR_FIELDS),
+        "required": list(fields),
         "additionalProperties": False,
         "$defs": definitions,
     }
 
 
-# Printed elsewhere in the sidecar: the summary (trich_yeu) and the body are not the clerk's to type.
-_NOT_IN_SIDECAR = ("trich_yeu", "noi_dung")
-
-
-def _own_keys(kind: Any) -> list[str]:
-    return [key.name for key in kind.own_keys() if key.name not in _NOT_IN_SIDECAR]
-
-
-def _plain(value: Any) -> Any:
-    """Return a value of a document as JSON: dates as ISO text, parts as objects, lists as lists."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if getattr(value, f.name) is not None}
-    if isinstance(value, (tuple, list)):
-        return [_plain(item) for item in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def own_fields(notice: Any, kind: Any) -> dict[str, Any]:
+def own_fields(layout: Layout) -> dict[str, Any]:
     """Return the fields of the document's kind that the source gave (not None, not empty)."""
-    values = {key: getattr(notice, key) for key in _own_keys(kind)}
-    return {key: _plain(value) for key, value in values.items() if value not in (None, (), "")}
+    return {key: value for key, value in layout.rieng.items() if value not in (None, [], "")}
 
 
 def sidecar_data(source: Path, pdf: Path) -> dict[str, Any]:
@@ -312,25 +302,26 @@ def sidecar_data(source: Path, pdf: Path) -> dict[str, Any]:
         raise TbklError(f"{pdf.as_posix()}: không đọc được bản PDF ({exc.strerror or exc})") from exc
     number = layout.so.strip()
     date = notice.ngay.as_date()
+    printed = {name: contract.variable(name).value(layout, None) for name in _FROM_CONTRACT}
     data = {
         "phien_ban": SIDECAR_VERSION,
-        "loai": kind.key,
+        "loai": printed["loai"],
         "loai_van_ban": kind.name,
         "ma_loai": kind.document_type.code,
         "so": number,
-        "ky_hieu": layout.ky_hieu,
+        "ky_hieu": printed["ky_hieu"],
         "so_ky_hieu": f"{number}/{layout.ky_hieu}" if number else "",
         "ngay_ban_hanh": date.isoformat() if date else "",
         "dia_danh": notice.dia_danh,
         "co_quan_chu_quan": layout.chu_quan or "",
         "co_quan_ban_hanh": " ".join(layout.co_quan),
-        "trich_yeu": layout.trich_yeu,
-        "kinh_gui": list(layout.kinh_gui),
-        "nguoi_ky": {"quyen_han": list(layout.quyen_han), "chuc_vu": layout.chuc_vu, "ho_ten": layout.ho_ten},
-        "noi_nhan": list(layout.noi_nhan),
-        "luu": layout.luu,
-        "do_khan": layout.do_khan or "",
-        "rieng": own_fields(notice, kind),
+        "trich_yeu": printed["trich_yeu"],
+        "kinh_gui": printed["kinh_gui"],
+        "nguoi_ky": printed["nguoi_ky"],
+        "noi_nhan": printed["noi_nhan"],
+        "luu": printed["luu"],
+        "do_khan": printed["do_khan"],
+        "rieng": own_fields(layout),
         "so_trang": pages,
         "tep_pdf": pdf.name,
         "nguon_sha256": hashlib.sha256(raw).hexdigest(),

@@ -19,7 +19,7 @@ from typing import Any
 from tbkl_gen.errors import AlreadyExists, ForeignLink, NotReadable
 from tbkl_gen.files import copy_file, read_regular, write_file
 from tbkl_gen.notice.fields import declared
-from tbkl_gen.notice.kind import Kind
+from tbkl_gen.notice.kind import ISSUER, Kind
 from tbkl_gen.notice.kinds import DEFAULT
 from tbkl_gen.source.names import free_name, slugify
 from tbkl_gen.source.read import MAX_SOURCE_BYTES
@@ -223,7 +223,7 @@ def new_notice(root: Path, title: str, today: dt.date | None = None, name: str |
     else:
         target = _free_target(folder, title)
     folder.mkdir(parents=True, exist_ok=True)
-    notice: dict[str, Any] = {kind.title_key: title, "ngay": str(today.year), **kind.sample}
+    notice: dict[str, Any] = {kind.title_key: title, "ngay": str(today.year), **_with_issuer(kind.sample, _issuer(root))}
     required = {key.name for key in declared(kind.model) if key.required}
     if "noi_dung" in required and "noi_dung" not in notice:
         notice["noi_dung"] = list(NOTICE_BODY)
@@ -246,6 +246,27 @@ def new_notice(root: Path, title: str, today: dt.date | None = None, name: str |
     ]
     write_file(target, ("\n".join(lines) + "\n").encode("utf-8"), inside=folder)
     return target
+
+
+def _issuer(root: Path) -> str:
+    """Return the office's name in running text (`co_quan.ten_goi` of tbkl.yaml), or "…" to fill in."""
+    from tbkl_gen.source.workspace import find_workspace
+
+    workspace = find_workspace(root)
+    defaults = workspace.defaults.data if workspace is not None and workspace.defaults is not None else {}
+    issuer = defaults.get("co_quan", {}).get("ten_goi") if isinstance(defaults.get("co_quan"), dict) else None
+    return issuer.strip() if isinstance(issuer, str) and issuer.strip() else "…"
+
+
+def _with_issuer(value: Any, issuer: str) -> Any:
+    """Return a kind's sample with `ISSUER` in its text replaced by the office's name."""
+    if isinstance(value, str):
+        return value.replace(ISSUER, issuer)
+    if isinstance(value, list):
+        return [_with_issuer(item, issuer) for item in value]
+    if isinstance(value, dict):
+        return {key: _with_issuer(item, issuer) for key, item in value.items()}
+    return value
 
 
 def _free_target(folder: Path, title: str) -> Path:

@@ -295,13 +295,13 @@ def appendix_heading(index: int) -> str:
     return f"{APPENDIX_WORD} {roman(index)}"
 
 
-def appendix_reference(kind: DocumentType, number: str, symbol: str, date_part: str, issuer: str | None) -> str:
+def appendix_reference(name: str, number: str, symbol: str, date_part: str, issuer: str | None) -> str:
     """Return the line under an appendix's title: "(Kèm theo Thông báo số 05/TB-UBND ngày … của …)".
 
-    number is printed as the header prints it (blanks on a draft), date_part is "ngày 05 tháng 3
-    năm 2026" with blanks where the draft has none; issuer is the issuing body in normal case.
+    name is the document's kind in running text ("Thông báo", "Công văn"), number is printed as
+    the header prints it (blanks on a draft), date_part is "ngày 05 tháng 3 năm 2026" with blanks
+    where the draft has none; issuer is the issuing body in normal case.
     """
-    name = kind.title[:1] + kind.title[1:].lower()
     tail = f" của {issuer}" if issuer else ""
     return f"{APPENDIX_REFERENCE_OPEN} {name} số {number}/{symbol} {date_part}{tail})"
 

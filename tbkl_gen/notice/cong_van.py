@@ -15,21 +15,21 @@ from typing import Any, ClassVar
 from tbkl_gen.nd30 import document_types
 from tbkl_gen.nd30.document_types import SUMMARY_PREFIX, DocumentType
 from tbkl_gen.notice.fields import spec
-from tbkl_gen.notice.kind import Finding, Kind, bare_summary
-from tbkl_gen.notice.model import Block, Header, Recipients, Settings, SignerBlock
+from tbkl_gen.notice.kind import ISSUER, Finding, Kind, bare_summary
+from tbkl_gen.notice.model import Appendices, Block, Header, Recipients, Settings, SignerBlock
 
 FIRST_RECIPIENT = "Như trên"
 """The recipient line that stands for the addressees named under "Kính gửi"."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class CongVan(Settings, Header, Recipients, SignerBlock):
+class CongVan(Settings, Header, Recipients, SignerBlock, Appendices):
     """Một công văn theo Nghị định 30/2020/NĐ-CP."""
 
     document_type: ClassVar[DocumentType] = document_types.CONG_VAN
     source_order: ClassVar[tuple[str, ...]] = (
         "loai", "phien_ban", "mau", "muc_in_hoa", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "do_khan",
-        "trich_yeu", "kinh_gui", "noi_dung", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
+        "trich_yeu", "kinh_gui", "noi_dung", "phu_luc", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
     )  # fmt: skip
 
     trich_yeu: str = field(
@@ -51,15 +51,6 @@ def _checks(letter: Any) -> Iterator[Finding]:
         yield Finding(
             ("trich_yeu",), f"trích yếu công văn chỉ có chữ “{SUMMARY_PREFIX}”", f"viết nội dung trích yếu sau “{SUMMARY_PREFIX}”"
         )
-    first = letter.noi_nhan[0].strip().removeprefix("-").strip().rstrip(";.") if letter.noi_nhan else None
-    if letter.kinh_gui and first is not None and first != FIRST_RECIPIENT:
-        yield Finding(
-            ("noi_nhan", 0),
-            f"công văn có Kính gửi thì nơi nhận bắt đầu bằng “{FIRST_RECIPIENT}”",
-            f"thêm “{FIRST_RECIPIENT}” làm dòng đầu của noi_nhan (hoặc noi_nhan_them)",
-            error=False,
-            code="first_recipient",
-        )
 
 
 CONG_VAN = Kind(
@@ -69,8 +60,10 @@ CONG_VAN = Kind(
     summary="number",
     checks=_checks,
     first_recipient=FIRST_RECIPIENT,
+    first_recipient_for="kinh_gui",
     sample={
-        "noi_dung": ["Thực hiện …, Ủy ban nhân dân tỉnh đề nghị các cơ quan, đơn vị thực hiện một số nội dung sau:", {"khoan": "…"}],
+        "kinh_gui": ["…"],
+        "noi_dung": [f"Thực hiện …, {ISSUER} đề nghị các cơ quan, đơn vị thực hiện một số nội dung sau:", {"khoan": "…"}],
     },
     description=f"Công văn: số và ký hiệu, “{SUMMARY_PREFIX} …” dưới số, Kính gửi, nội dung",
 )

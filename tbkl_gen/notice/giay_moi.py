@@ -21,9 +21,10 @@ from tbkl_gen.nd30 import document_types
 from tbkl_gen.nd30.document_types import DocumentType
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.notice.fields import spec
-from tbkl_gen.notice.kind import Finding, Kind
+from tbkl_gen.notice.kind import ISSUER, Finding, Kind
 from tbkl_gen.notice.model import (
     MEETING_SPEC,
+    Appendices,
     from_data,
     Block,
     CuocHop,
@@ -52,13 +53,13 @@ def time_text(text: str) -> str:
 
 
 @dataclass(frozen=True, kw_only=True)
-class GiayMoi(Settings, Header, Recipients, SignerBlock):
+class GiayMoi(Settings, Header, Recipients, SignerBlock, Appendices):
     """Một giấy mời họp theo Nghị định 30/2020/NĐ-CP."""
 
     document_type: ClassVar[DocumentType] = document_types.GIAY_MOI
     source_order: ClassVar[tuple[str, ...]] = (
         "loai", "phien_ban", "mau", "muc_in_hoa", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "do_khan",
-        "trich_yeu", "kinh_gui", "mo_dau", "cuoc_hop", "thanh_phan", "noi_dung_hop", "phan_cong", "danh_so", "noi_dung",
+        "trich_yeu", "kinh_gui", "mo_dau", "cuoc_hop", "thanh_phan", "noi_dung_hop", "phan_cong", "danh_so", "noi_dung", "phu_luc",
         "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
     )  # fmt: skip
 
@@ -252,14 +253,6 @@ def _checks(invitation: Any) -> Iterator[Finding]:
         )
     if not invitation.noi_dung and not _meeting_items(invitation) and not invitation.mo_dau:
         yield Finding(("noi_dung",), "giấy mời chưa có nội dung", "viết mo_dau, cuoc_hop, thanh_phan, hoặc noi_dung", code="empty")
-    if invitation.thanh_phan and invitation.noi_nhan and invitation.noi_nhan[0].strip().rstrip(";") != FIRST_RECIPIENT:
-        yield Finding(
-            ("noi_nhan", 0),
-            f"nơi nhận của giấy mời thường bắt đầu bằng “{FIRST_RECIPIENT}”",
-            f"thêm “{FIRST_RECIPIENT}” làm dòng đầu của noi_nhan",
-            error=False,
-            code="first_recipient",
-        )
 
 
 GIAY_MOI = Kind(
@@ -272,9 +265,10 @@ GIAY_MOI = Kind(
     checks=_checks,
     read_body=read_body,
     first_recipient=FIRST_RECIPIENT,
+    first_recipient_for="thanh_phan",
     title_key="noi_dung_hop",
     sample={
-        "mo_dau": "Thực hiện Chương trình công tác …, Ủy ban nhân dân tỉnh tổ chức cuộc họp …, cụ thể như sau:",
+        "mo_dau": f"Thực hiện Chương trình công tác …, {ISSUER} tổ chức cuộc họp …, cụ thể như sau:",
         "cuoc_hop": {"chu_tri": "Đồng chí …", "thoi_gian": "2026-01-05 14:00", "dia_diem": "Phòng họp …"},
         "thanh_phan": ["…"],
     },

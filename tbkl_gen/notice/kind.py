@@ -14,6 +14,7 @@ model and its `Kind` and registers it there.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,10 +22,13 @@ from typing import Any, Literal, NamedTuple
 
 from tbkl_gen.nd30.document_types import SUMMARY_PREFIX, DocumentType
 from tbkl_gen.notice import fields as declaration
-from tbkl_gen.notice.model import Header, Recipients, Settings, SignerBlock
 from tbkl_gen.nd30.patterns import lazy
+from tbkl_gen.notice.model import Appendices, Header, Recipients, Settings, SignerBlock
 
 Path_ = tuple[str | int, ...]
+
+ISSUER = "{co_quan}"
+"""In a kind's sample text, the office's name in running text: "Thực hiện …, {co_quan} đề nghị …"."""
 
 SummaryPlace = Literal["title", "number"]
 """Where the summary prints: centred under the type's name (ô 5a), or "V/v …" under the number (ô 5b)."""
@@ -76,10 +80,15 @@ class Kind:
     """How the importer reads the kind's own fields back from the body it read (source data in, source data out)."""
     first_recipient: str | None = None
     """The recipient line a document of this kind starts its "Nơi nhận" with: "Như trên"."""
+    first_recipient_for: str | None = None
+    """The key naming the addressees that `first_recipient` stands for ("kinh_gui" of a letter,
+    "thanh_phan" of an invitation): when it is given, `validate` warns about recipients that do not
+    start with `first_recipient`. None: `tbkl new` writes the line, nothing checks it."""
     title_key: str = "trich_yeu"
     """The key `tbkl new "…"` writes its title in: the summary, or an invitation's meeting content."""
     sample: dict[str, Any] = field(default_factory=dict, compare=False)
-    """This kind's own keys with sample values, written by `tbkl new --loai` after the office's defaults."""
+    """This kind's own keys with sample values, written by `tbkl new --loai` after the office's defaults;
+    `ISSUER` in a sample's text stands for the office's name in running text (`co_quan.ten_goi`)."""
     description: str = ""
     """One line in Vietnamese: what the kind is for (menus, `tbkl new --help`)."""
 
@@ -107,8 +116,24 @@ def bare_summary(text: str) -> str:
     return _PREFIX.sub("", text, count=1)
 
 
-SHARED_PARTS: tuple[type, ...] = (Settings, Header, Recipients, SignerBlock)
+SHARED_PARTS: tuple[type, ...] = (Settings, Header, Recipients, SignerBlock, Appendices)
 """The parts every kind is made of; a kind's own fields are the others."""
+
+
+def own_values(kind: Kind, document: Any) -> dict[str, Any]:
+    """Return the kind's own fields of a document as plain values: text, lists, dates as ISO text, parts as mappings."""
+    return {key.name: plain(getattr(document, key.name, None)) for key in kind.own_keys()}
+
+
+def plain(value: Any) -> Any:
+    """Return a value of a document as JSON would hold it: dates as ISO text, parts as mappings (None fields left out), lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value) if getattr(value, f.name) is not None}
+    if isinstance(value, (tuple, list)):
+        return [plain(item) for item in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def own_texts(kind: Kind, document: Any) -> Iterator[tuple[Path_, str]]:

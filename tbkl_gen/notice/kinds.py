@@ -10,7 +10,7 @@ from typing import Any
 
 from tbkl_gen.notice.cong_van import CONG_VAN
 from tbkl_gen.notice.giay_moi import GIAY_MOI
-from tbkl_gen.notice.kind import Kind
+from tbkl_gen.notice.kind import SHARED_PARTS, Kind
 from tbkl_gen.notice.model import DEFAULT_KIND
 from tbkl_gen.notice.thong_bao import THONG_BAO
 
@@ -24,6 +24,9 @@ def register(kind: Kind) -> Kind:
     """Add a kind to the table (a new key, a model of its own); return it."""
     if kind.key in KINDS or kind.model in _BY_MODEL:
         raise ValueError(f"kind {kind.key!r} is registered twice")
+    missing = [part.__name__ for part in SHARED_PARTS if not issubclass(kind.model, part)]
+    if missing:
+        raise ValueError(f"kind {kind.key!r}: its model {kind.model.__name__} lacks the shared parts {', '.join(missing)}")
     KINDS[kind.key] = kind
     _BY_MODEL[kind.model] = kind
     _KEYS[0] = _KEYS[0] | kind.all_keys()

@@ -481,8 +481,22 @@ class Settings:
     )
 
 
+@dataclass(frozen=True, kw_only=True, init=False, repr=False, eq=False)
+class Appendices:
+    """The appendices a document carries, each on new pages after the signature (Nghị định 30, Phụ lục I, mục III.1)."""
+
+    phu_luc: tuple[PhuLuc, ...] = field(
+        default=(),
+        metadata=spec(
+            f"Các phụ lục kèm theo, mỗi phụ lục một trang mới; số phụ lục (I, II, …) và dòng “{APPENDIX_REFERENCE_OPEN} Thông báo số … ngày …)” "
+            "(Công văn, Giấy mời: tên loại của văn bản) do công cụ tính từ số, ký hiệu và ngày của văn bản.",
+            label="phụ lục",
+        ),
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
-class Notice(Settings, Header, Recipients, SignerBlock):
+class Notice(Settings, Header, Recipients, SignerBlock, Appendices):
     """Một thông báo kết luận theo Nghị định 30/2020/NĐ-CP."""
 
     document_type: ClassVar[DocumentType] = THONG_BAO
@@ -513,14 +527,6 @@ class Notice(Settings, Header, Recipients, SignerBlock):
     )
     noi_dung: tuple[Block, ...] = field(
         metadata=spec("Nội dung: các đoạn văn, mục, khoản, điểm, gạch đầu dòng, bảng.", label="nội dung", min_length=1)
-    )
-    phu_luc: tuple[PhuLuc, ...] = field(
-        default=(),
-        metadata=spec(
-            f"Các phụ lục kèm theo, mỗi phụ lục một trang mới; số phụ lục (I, II, …) và dòng “{APPENDIX_REFERENCE_OPEN} Thông báo số … ngày …)” "
-            "do công cụ tính từ số, ký hiệu và ngày của thông báo.",
-            label="phụ lục",
-        ),
     )
 
 

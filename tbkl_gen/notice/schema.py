@@ -22,6 +22,7 @@ from typing import Any
 
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice import model as plain
+from tbkl_gen.notice.kinds import KINDS
 
 SCHEMA_URI = "http://json-schema.org/draft-07/schema#"
 """Draft 7: what yaml-language-server and VS Code implement fully (if/then/else, propertyNames)."""
@@ -48,8 +49,6 @@ def notice_schema() -> dict[str, Any]:
     source is): an editor flags no valid source of any kind, and a key that belongs to another kind
     than the source's is left to `tbkl check`, which names the kind.
     """
-    from tbkl_gen.notice.kinds import KINDS
-
     document = _Schema(plain.Notice).document(
         f"Thông báo kết luận (tbkl-gen, phiên bản {plain.SCHEMA_VERSION})",
         "Tệp nguồn YAML của một thông báo kết luận theo Nghị định 30/2020/NĐ-CP; kiểm tra đầy đủ: tbkl check.",

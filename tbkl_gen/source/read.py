@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from tbkl_gen.errors import Place, Problem, Severity, in_order, shortened
+from tbkl_gen.files import reason
 from tbkl_gen.notice.kinds import all_keys
 from tbkl_gen.notice.model import BLOCK_KEYS
 from tbkl_gen.source.dates import impossible_date
@@ -166,7 +167,7 @@ def _file_bytes(path: Path) -> bytes:
         if len(raw) > MAX_SOURCE_BYTES:  # the file grew after stat
             raise _LoadFailed(Problem(Place(path, 1, 1), "tệp quá lớn", code="too_large"))
     except OSError as exc:
-        raise _LoadFailed(Problem(Place(path), f"không đọc được tệp: {_os_reason(exc)}", code="io")) from None
+        raise _LoadFailed(Problem(Place(path), f"không đọc được tệp: {reason(exc, reading=True)}", code="io")) from None
     return raw
 
 
@@ -638,13 +639,3 @@ def _unconstructable(node: Any) -> tuple[str, str]:
         return f"số “{shown}” quá dài", "nếu đây là chữ, đặt cả giá trị trong ngoặc kép"
     kind = node.tag.replace("tag:yaml.org,2002:", "!!")
     return f"không đọc được “{shown}” theo kiểu {kind}", f"bỏ thẻ “{kind}”, hoặc đặt giá trị trong ngoặc kép"
-
-
-def _os_reason(exc: OSError) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return "không tồn tại"
-    if isinstance(exc, PermissionError):
-        return "không có quyền đọc"
-    if isinstance(exc, IsADirectoryError):
-        return "là một thư mục"
-    return exc.strerror or "lỗi hệ thống"

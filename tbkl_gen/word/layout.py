@@ -11,8 +11,9 @@ Inline markup inside body text (`**đậm**`, `*nghiêng*`, `^[chú thích]`, `\
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from tbkl_gen.markup import Footnote, Span, parse_inline
 from tbkl_gen.nd30 import words as vn
@@ -28,11 +29,16 @@ from tbkl_gen.nd30.format import (
     UNDER_TEXT_RATIO,
 )
 from tbkl_gen.nd30.grammar import addressee, addressee_lines, appendix_heading, appendix_reference, archive_content, printed_archive
-from tbkl_gen.notice.kind import Kind, bare_summary
+from tbkl_gen.notice.kind import Kind, bare_summary, own_values
 from tbkl_gen.notice.kinds import kind_of
 from tbkl_gen.notice.model import Bang, Block, Cong, Diem, Gach, Khoan, Muc, Notice
 from tbkl_gen.notice.tables import columns_of, place
 from tbkl_gen.nd30.text_width import text_width_mm, wrapped_widths_mm
+
+SUMMARY_KEY = "trich_yeu"
+"""The key of the summary every kind may have: printed under the title, or "V/v …" under the number."""
+BODY_KEY = "noi_dung"
+"""The key of the body's blocks; a kind's other own keys print through its `body`, and reach a template as `rieng`."""
 
 # Page text width of the built-in templates (A4, left 30 mm, right 20 mm).
 TEXT_WIDTH_MM = PRINTED_TEXT_WIDTH_MM
@@ -117,13 +123,25 @@ class Layout:
     trich_yeu_line_mm: float
     co_quan_width_mm: float
     trich_yeu_width_mm: float
+    kind: Kind
+    """The document's kind: what prints as its title, where its summary goes (`ten_loai`, `v_v`)."""
     appendices: tuple[Appendix, ...] = ()
-    loai: str = "thong_bao"
-    """The document's kind (`loai`): thong_bao, cong_van, giay_moi."""
-    ten_loai: str = ""
-    """The type's name printed as the title ("THÔNG BÁO", "GIẤY MỜI"); "" for a kind with none (Công văn)."""
     v_v: tuple[str, ...] = ()
-    """A Công văn's summary under its number by lines, the first starting "V/v "; () for other kinds."""
+    """The summary under the number by lines, the first starting "V/v ", for a kind whose summary
+    prints there (`Kind.summary == "number"`, a Công văn); () for the others."""
+    rieng: Mapping[str, Any] = field(default_factory=dict)
+    """The kind's own keys (`Kind.own_keys()`) beyond the summary and the body, as plain values
+    (text, lists, dates as ISO text, nested parts as mappings); None where the source gave none."""
+
+    @property
+    def loai(self) -> str:
+        """The document's kind as a source names it (`loai`): thong_bao, cong_van, giay_moi, …"""
+        return self.kind.key
+
+    @property
+    def ten_loai(self) -> str:
+        """The type's name printed as the title ("THÔNG BÁO", "GIẤY MỜI"); "" for a kind with none (Công văn)."""
+        return self.kind.document_type.title
 
     def co_quan_line_in(self, column_mm: float) -> float:
         """Return the length of the line under the issuing body in a header column column_mm wide.
@@ -184,11 +202,11 @@ def lay_out(notice: Notice, kind: Kind | None = None) -> Layout:
     builder = _Builder(capitals=notice.muc_in_hoa)
     _blocks(builder, kind.body(notice))
     paragraphs = _with_end_mark(builder.paragraphs)
-    appendices = _appendices(builder, notice)
+    appendices = _appendices(builder, notice, kind)
     co_quan = tuple(vn.upper(clean(line)) for line in notice.co_quan.ten)
     co_quan_width = max(text_width_mm(line, PRINTED_ISSUER_SIZE, bold=True) for line in co_quan)
     title = kind.document_type.title
-    summary = getattr(notice, "trich_yeu", None) or ""
+    summary = getattr(notice, SUMMARY_KEY, None) or ""
     v_v: tuple[str, ...] = ()
     if kind.summary == "number":
         summary = bare_summary(summary)
@@ -219,22 +237,22 @@ def lay_out(notice: Notice, kind: Kind | None = None) -> Layout:
         trich_yeu_line_mm=round(trich_yeu_width * UNDERLINE_RATIO, 1),
         co_quan_width_mm=co_quan_width,
         trich_yeu_width_mm=trich_yeu_width,
+        kind=kind,
         appendices=appendices,
-        loai=kind.key,
-        ten_loai=title,
         v_v=v_v,
+        rieng={key: value for key, value in own_values(kind, notice).items() if key not in (SUMMARY_KEY, BODY_KEY)},
     )
 
 
-def _appendices(builder: _Builder, notice: Notice) -> tuple[Appendix, ...]:
-    """Lay out the appendices: numbered in order, each tied to the notice by its number and date."""
-    if not getattr(notice, "phu_luc", ()):  # a kind without appendices (a letter, an invitation)
+def _appendices(builder: _Builder, notice: Notice, kind: Kind) -> tuple[Appendix, ...]:
+    """Lay out the appendices: numbered in order, each tied to the document by its kind, number and date."""
+    if not notice.phu_luc:
         return ()
     day = notice.ngay
     date_part = vn.date_line("", day.nam, day.thang, day.ngay).removeprefix(", ")
     issuer = clean(notice.co_quan.ten_goi) if notice.co_quan.ten_goi else None
     reference = appendix_reference(
-        notice.document_type, vn.number_text(clean(notice.so) if notice.so else None), clean(notice.symbol), date_part, issuer
+        kind.name, vn.number_text(clean(notice.so) if notice.so else None), clean(notice.symbol), date_part, issuer
     )
     out = []
     for index, appendix in enumerate(notice.phu_luc, start=1):

@@ -36,19 +36,15 @@ import jinja2.parser
 import jinja2.runtime
 import jinja2.sandbox
 import jinja2.visitor
-from markupsafe import Markup
 
 from tbkl_gen import __version__
 
-from tbkl_gen.nd30.document_types import GIAY_MOI, SUMMARY_PREFIX, THONG_BAO
-from tbkl_gen.nd30.format import ADDRESSEE_HEAD, APPENDIX_REFERENCE_OPEN
-from tbkl_gen.nd30.grammar import appendix_heading
-from tbkl_gen.word import template_repair, template_tags, wordml
+from tbkl_gen.notice.kinds import KINDS
+from tbkl_gen.word import contract, template_repair, template_tags, wordml
 from tbkl_gen.errors import NotReadable, TbklError, UnreadablePart, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
 from tbkl_gen.files import read_regular, write_file
-from tbkl_gen.nd30.format import PRINTED_CV_SUMMARY_SIZE, URGENCY_STAMP_WIDTHS_MM
-from tbkl_gen.nd30.units import TWIPS_PER_MM, WORD_CELL_MARGIN
-from tbkl_gen.word.layout import Layout, Paragraph
+from tbkl_gen.nd30.units import WORD_CELL_MARGIN
+from tbkl_gen.word.layout import Layout
 from tbkl_gen.wordfile import open_word_file, refuse_unless_regular
 from tbkl_gen.nd30.patterns import lazy
 
@@ -64,45 +60,22 @@ _EMPTY_RUN = lazy(r"<w:r>(?:<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t(?: [^>]*)?><
 _CLOSING_MARK = '<w:pStyle w:val="TBKhoangCach"/>'
 
 
-# Variables a template receives: the template contract (docs/template-contract.md).
-CONTRACT = {
-    "co_quan": "co_quan.chu_quan (dòng chủ quản hoặc rỗng), co_quan.ten (danh sách dòng tên cơ quan)",
-    "gach_co_quan": "đoạn đường kẻ dưới tên cơ quan (dùng với {{p gach_co_quan }})",
-    "so": "số văn bản, hoặc khoảng trắng khi là dự thảo",
-    "ky_hieu": f"ký hiệu, ví dụ {THONG_BAO.symbol('UBND')}",
-    "do_khan": "mức độ khẩn hoặc rỗng",
-    "o_khan": "đoạn khung độ khẩn (dùng với {{p o_khan }})",
-    "dia_danh_ngay": "dòng địa danh, ngày tháng năm",
-    "loai": "loại văn bản: thong_bao, cong_van, giay_moi",
-    "ten_loai": f"tên loại in hoa làm tiêu đề ({THONG_BAO.title}, {GIAY_MOI.title}), rỗng khi loại văn bản không có tên loại (công văn)",
-    "v_v": f"trích yếu công văn dưới số và ký hiệu, bắt đầu bằng “{SUMMARY_PREFIX}”, các dòng nối bằng ngắt dòng (dùng với {{{{r v_v }}}}); "
-    "rỗng ở loại khác",
-    "trich_yeu": "trích yếu trên một dòng (chỗ người soạn ngắt dòng thành dấu cách)",
-    "trich_yeu_dong": "trích yếu theo các dòng người soạn chọn, nối bằng ngắt dòng (dùng với {{r trich_yeu_dong }})",
-    "gach_trich_yeu": "đoạn đường kẻ dưới trích yếu (dùng với {{p gach_trich_yeu }})",
-    "kinh_gui": f"danh sách nơi nhận ở dòng “Kính gửi” dưới trích yếu (thường rỗng), không có “{ADDRESSEE_HEAD}”, dấu “-”, “;”, “.”",
-    "doan_kinh_gui": f"các đoạn “Kính gửi” đã dàn trang: một dòng căn giữa, hoặc “{ADDRESSEE_HEAD}” và danh sách dưới dấu hai chấm; rỗng khi không có (dùng với {{{{p doan_kinh_gui }}}})",
-    "noi_dung": "danh sách đoạn: doan.kieu (doan, muc, khoan, khoan_tieu_de, diem, gach, cong, bang), doan.runs (dùng với {{r doan.runs }}), "
-    "doan.text, doan.bang (bảng khi doan.kieu là bang, dùng với {{p doan.bang }})",
-    "phu_luc": "danh sách phụ lục: pl.ngat_trang (ngắt sang trang mới, dùng với {{p pl.ngat_trang }}), "
-    f"pl.so (“{appendix_heading(1)}”), pl.ten (tên phụ lục in hoa hoặc rỗng), "
-    f"pl.kem_theo (dòng “{APPENDIX_REFERENCE_OPEN} … số … ngày …)”), pl.noi_dung (các đoạn như noi_dung)",
-    "noi_nhan": "danh sách nơi nhận, không có dấu “-” và “;”",
-    "luu": "nội dung dòng lưu, có người soạn thảo và số bản nếu có, ví dụ “VT, KGVX” hoặc “VT, KGVX, Sơn (05)”",
-    "nguoi_ky": "nguoi_ky.quyen_han (danh sách dòng), nguoi_ky.chuc_vu, nguoi_ky.ho_ten",
-}
+# The names a template receives: the template contract, declared once in `word.contract`
+# (docs/template-contract.md lists it); the attributes a template may read of their values and of
+# `loop` come from there too, the kinds' own keys among them as the registered kinds declare them.
+CONTRACT: frozenset[str] = frozenset(variable.name for variable in contract.VARIABLES)
 
 
-# What a template may touch besides the contract's names: the attributes of the contract's objects,
-# the loop variable's counters, a bounded range, and a few filters that cannot blow up.
-ATTRIBUTES = {
-    "co_quan": ("chu_quan", "ten"),
-    "noi_dung": ("kieu", "runs", "text", "bang"),
-    "phu_luc": ("ngat_trang", "so", "ten", "kem_theo", "noi_dung"),
-    "nguoi_ky": ("quyen_han", "chuc_vu", "ho_ten"),
-    "loop": ("index", "index0", "revindex", "revindex0", "first", "last", "length"),
-}
-_ATTRIBUTE_NAMES = frozenset(name for names in ATTRIBUTES.values() for name in names)
+@lru_cache(maxsize=8)
+def _attribute_names_of(kinds: tuple[str, ...]) -> frozenset[str]:
+    return contract.attribute_names()
+
+
+def _attribute_names() -> frozenset[str]:
+    """Return the attributes a template may read (the own keys of the kinds registered now among them)."""
+    return _attribute_names_of(tuple(KINDS))
+
+
 _FILTERS = ("upper", "lower", "capitalize", "title", "trim", "length", "count", "first", "last", "e", "escape", "default", "d")
 _TESTS = ("defined", "undefined", "none", "number", "string", "sequence", "eq", "ne", "lt", "gt", "le", "ge", "odd", "even", "in")
 _STATEMENTS = ("if", "elif", "else", "endif", "for", "endfor")
@@ -350,10 +323,10 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     def getattr(self, obj: Any, attribute: str) -> Any:
         """Return an attribute of the contract's objects or of `loop`; anything else is refused."""
         _check_time()
-        if attribute in _ATTRIBUTE_NAMES:
+        if attribute in _attribute_names():
             if isinstance(obj, dict) and attribute in obj:
                 return obj[attribute]
-            if isinstance(obj, jinja2.runtime.LoopContext) and attribute in ATTRIBUTES["loop"]:
+            if isinstance(obj, jinja2.runtime.LoopContext) and attribute in contract.LOOP:
                 return getattr(obj, attribute)
         return self.unsafe_undefined(obj, attribute)
 
@@ -476,11 +449,11 @@ class _Policy:
             if node.ctx == "load" and node.name not in CONTRACT and node.name not in local and node.name != "range":
                 refuse(node, f"tên “{node.name}” không có trong hợp đồng mẫu")
         elif isinstance(node, jinja2.nodes.Getattr):
-            if node.attr not in _ATTRIBUTE_NAMES:
+            if node.attr not in _attribute_names():
                 refuse(node, f"thuộc tính “{node.attr}” không có trong hợp đồng mẫu")
         elif isinstance(node, jinja2.nodes.Getitem):
             key = node.arg
-            if not (isinstance(key, jinja2.nodes.Const) and (isinstance(key.value, int) or key.value in _ATTRIBUTE_NAMES)):
+            if not (isinstance(key, jinja2.nodes.Const) and (isinstance(key.value, int) or key.value in _attribute_names())):
                 refuse(node, "chỉ số [] chỉ được là số hoặc tên thuộc tính của hợp đồng mẫu")
         elif isinstance(node, jinja2.nodes.Filter):
             if node.name not in _FILTERS:
@@ -766,62 +739,11 @@ class PreparedTemplate:
         return "".join(pieces)
 
     def context(self, layout: Layout) -> dict[str, Any]:
-        """Return the template variables for one notice (see CONTRACT)."""
-        return {
-            "co_quan": {"chu_quan": layout.chu_quan or "", "ten": list(layout.co_quan)},
-            "gach_co_quan": Markup(
-                wordml.centred_line("TBDuongKe", layout.co_quan_line_in(self.widths.co_quan / TWIPS_PER_MM), self.widths.co_quan)
-            ),
-            "so": layout.so,
-            "ky_hieu": layout.ky_hieu,
-            "do_khan": layout.do_khan or "",
-            "o_khan": Markup(
-                wordml.boxed("TBKhan", layout.do_khan, URGENCY_STAMP_WIDTHS_MM[layout.do_khan], self.widths.khan) if layout.do_khan else ""
-            ),
-            "dia_danh_ngay": layout.dia_danh_ngay,
-            "loai": layout.loai,
-            "ten_loai": layout.ten_loai,
-            "v_v": Markup(wordml.broken_lines(layout.v_v, PRINTED_CV_SUMMARY_SIZE)),
-            "trich_yeu": layout.trich_yeu,
-            "trich_yeu_dong": Markup(wordml.broken_lines(layout.trich_yeu_dong)),
-            "gach_trich_yeu": Markup(wordml.centred_line("TBDuongKe", layout.trich_yeu_line_mm, self.widths.trich_yeu)),
-            "kinh_gui": list(layout.kinh_gui),
-            "doan_kinh_gui": Markup(
-                wordml.addressees(
-                    layout.kinh_gui_dong,
-                    layout.kinh_gui_indents_in(self.widths.trich_yeu / TWIPS_PER_MM),
-                    ("TBKinhGui", "TBKinhGuiMuc"),
-                    wordml.ADDRESSEE_SPACE_AFTER,
-                )
-            ),
-            "noi_dung": _paragraphs(layout.paragraphs),
-            "phu_luc": [
-                {
-                    "ngat_trang": Markup(wordml.section_break(restarted_section(self.section))),
-                    "so": appendix.heading,
-                    "ten": appendix.title,
-                    "kem_theo": appendix.reference,
-                    "noi_dung": _paragraphs(appendix.paragraphs),
-                }
-                for appendix in layout.appendices
-            ],
-            "noi_nhan": list(layout.noi_nhan),
-            "luu": layout.luu,
-            "nguoi_ky": {"quyen_han": list(layout.quyen_han), "chuc_vu": layout.chuc_vu, "ho_ten": layout.ho_ten},
-        }
-
-
-def _paragraphs(paragraphs: tuple[Paragraph, ...]) -> list[dict[str, Any]]:
-    """Return the template's view of body paragraphs and tables (see CONTRACT, noi_dung)."""
-    return [
-        {
-            "kieu": p.kind,
-            "runs": Markup(wordml.runs(p.spans)),
-            "text": p.text,
-            "bang": Markup(wordml.table(p.table) if p.table is not None else ""),
-        }
-        for p in paragraphs
-    ]
+        """Return the template variables for one notice (`word.contract`)."""
+        frame = contract.Frame(
+            self.widths.co_quan, self.widths.trich_yeu, self.widths.khan, wordml.section_break(restarted_section(self.section))
+        )
+        return contract.context(layout, frame)
 
 
 _SECTION = lazy(r"<w:sectPr\b(?:(?!<w:sectPr\b).)*?</w:sectPr>", re.DOTALL)
@@ -881,12 +803,15 @@ def _parts_digest(parts: dict[str, bytes]) -> str:
 
 
 def _cache_key(template_digest: str) -> str:
-    """Return what the cached forms of a template depend on: its bytes, this code, the version.
+    """Return what the cached forms of a template depend on: its bytes, this code, the version, the contract.
 
     A form cached for one template can never be taken for another: the key is the digest of the
-    template's own bytes.
+    template's own bytes. The contract's attributes change with the kinds registered, and with them
+    what a template may read: a template checked against other ones is checked again.
     """
     digest = hashlib.sha256(__version__.encode() + b"\0" + Path(__file__).read_bytes())
+    digest.update(Path(contract.__file__).read_bytes())
+    digest.update(" ".join(sorted(_attribute_names())).encode())
     digest.update(Path(template_tags.__file__).read_bytes())
     digest.update(Path(template_repair.__file__).read_bytes())
     digest.update(template_digest.encode())

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from tbkl_gen.errors import FolderBusy, LockNotAFile, OutputFailed
-from tbkl_gen.files import TEMP_GLOB, discard, is_temporary, reason, sync_file
+from tbkl_gen.files import TEMP_GLOB, discard, is_temporary, kind_of, reason, sync_file
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 LOCK_NAME = ".tbkl-lock"
@@ -203,7 +203,7 @@ def _refuse_odd_lock(lock: Path) -> None:
     except OSError:
         return  # not there (made below), or a folder that cannot be read: runs unlocked
     if not stat.S_ISREG(mode):
-        raise LockNotAFile(lock, _kind(mode))
+        raise LockNotAFile(lock, kind_of(mode, short=True))
 
 
 def _open_lock(lock: Path) -> io.BufferedRandom:
@@ -213,29 +213,14 @@ def _open_lock(lock: Path) -> io.BufferedRandom:
         descriptor = os.open(lock, flags, 0o644)
     except OSError as exc:
         if lock.is_symlink() or lock.is_dir():  # it changed since it was looked at
-            raise LockNotAFile(lock, _kind(lock.lstat().st_mode)) from exc
+            raise LockNotAFile(lock, kind_of(lock.lstat().st_mode, short=True)) from exc
         raise
     handle = open(descriptor, "r+b")  # noqa: SIM115 - closed by folder_lock, which releases the lock
     mode = os.fstat(descriptor).st_mode
     if not stat.S_ISREG(mode):
         handle.close()
-        raise LockNotAFile(lock, _kind(mode))
+        raise LockNotAFile(lock, kind_of(mode, short=True))
     return handle
-
-
-def _kind(mode: int) -> str:
-    """Return what a file that is not a regular file is, in words."""
-    if stat.S_ISDIR(mode):
-        return "thư mục"
-    if stat.S_ISLNK(mode):
-        return "liên kết"
-    if stat.S_ISFIFO(mode):
-        return "ống dẫn"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "thiết bị"
-    if stat.S_ISSOCK(mode):
-        return "ổ cắm"
-    return "không phải tệp thường"
 
 
 def _try_lock(handle: io.BufferedRandom) -> bool:
