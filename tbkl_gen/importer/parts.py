@@ -401,7 +401,7 @@ class _Reader:
         if not paras:
             self.report.add(WARNING, "nội dung", "không tìm thấy đoạn nội dung nào")
             return []
-        body = build_body(items, self.report)
+        body = build_body(items, self.report, heading_colon=self.parts.kind.heading_colon)
         self.headings_as_typed = headings_as_typed(paras, self.report)
         last = paras[-1]
         if not plain(last.chars).rstrip().endswith(END_MARK):
@@ -513,7 +513,7 @@ class _Reader:
             appendix: dict[str, Any] = {}
             if title_lines:
                 appendix["ten"] = " ".join(title_lines)
-            appendix["noi_dung"] = build_body(items, self.report) or [""]
+            appendix["noi_dung"] = build_body(items, self.report, heading_colon=self.parts.kind.heading_colon) or [""]
             out.append(appendix)
             self.report.add(
                 CORRECTION,

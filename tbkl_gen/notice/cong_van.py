@@ -69,6 +69,7 @@ CONG_VAN = Kind(
     summary="number",
     checks=_checks,
     first_recipient=FIRST_RECIPIENT,
+    heading_colon=True,
     sample={
         "noi_dung": ["Thực hiện …, Ủy ban nhân dân tỉnh đề nghị các cơ quan, đơn vị thực hiện một số nội dung sau:", {"khoan": "…"}],
     },

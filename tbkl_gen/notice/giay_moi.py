@@ -272,6 +272,7 @@ GIAY_MOI = Kind(
     read_body=read_body,
     first_recipient=FIRST_RECIPIENT,
     title_key="noi_dung_hop",
+    heading_colon=True,
     sample={
         "mo_dau": "Thực hiện Chương trình công tác …, Ủy ban nhân dân tỉnh tổ chức cuộc họp …, cụ thể như sau:",
         "cuoc_hop": {"chu_tri": "Đồng chí …", "thoi_gian": "2026-01-05 14:00", "dia_diem": "Phòng họp …"},

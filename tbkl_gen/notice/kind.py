@@ -81,6 +81,9 @@ class Kind:
     """This kind's own keys with sample values, written by `tbkl new --loai` after the office's defaults."""
     description: str = ""
     """One line in Vietnamese: what the kind is for (menus, `tbkl new --help`)."""
+    heading_colon: bool = False
+    """Whether a section heading typed with a final ":" keeps it on import ("I. THÀNH PHẦN MỜI:" over
+    the list it announces, as invitations and letters print them); a conclusion notice's drops it."""
 
     @property
     def document_type(self) -> DocumentType:
