@@ -235,6 +235,21 @@ def test_a_symbol_with_no_unit_part_and_a_committee_as_issuer_are_read_into_thei
     assert any(line.startswith("Số:") and line.endswith("/BCĐ") for line in lines), lines
 
 
+def test_a_summary_typed_after_v_v_and_a_colon_prints_after_v_v_and_the_report_says_so(tmp_path: Path) -> None:
+    original = tmp_path / "vx.docx"
+    document = docx.Document()
+    _header(document, ("ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"), "77/UBND-VX", ("V/v: tăng cường phòng, chống dịch bệnh",), "same")
+    document.add_paragraph("Kính gửi: Sở Y tế").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _body(document, LETTER_BODY)
+    _closing(document, ("- Như trên;", "- Lưu: VT, VX."), ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"), "Nguyễn Văn B", two_rows=False)
+    document.save(str(original))
+    result = render_cli(["import", str(original), "-o", str(tmp_path / "src"), "--report", str(tmp_path / "r.txt")])
+    assert result.exit_code == 0, result.output
+    assert "«V/v:» trước trích yếu in thành «V/v»" in (tmp_path / "r.txt").read_text(encoding="utf-8")
+    data = yaml.safe_load((tmp_path / "src" / "vx.yaml").read_text(encoding="utf-8"))
+    assert data["trich_yeu"] == "tăng cường phòng, chống dịch bệnh"
+
+
 def test_recipients_broken_by_lines_under_kinh_gui_are_a_list(tmp_path: Path) -> None:
     original = tmp_path / "kt.docx"
     letter_summary_next_row_two_lines(original)
@@ -266,9 +281,14 @@ def test_an_invitations_items_titled_with_a_colon_keep_it(tmp_path: Path) -> Non
         assert heading in lines, lines
 
 
-def test_a_letter_saved_as_an_old_doc_file_imports_as_its_kind(libreoffice: str, tmp_path: Path) -> None:
-    original = tmp_path / "committee.docx"
-    letter_of_a_committee(original)
+@pytest.mark.parametrize(
+    ("kind", "name", "write"), [CASES[0], CASES[-1]], ids=[f"{kind}-{name}" for kind, name, _ in (CASES[0], CASES[-1])]
+)
+def test_a_variant_saved_as_an_old_doc_file_imports_as_its_kind(
+    libreoffice: str, kind: str, name: str, write: Callable[[Path], None], tmp_path: Path
+) -> None:
+    original = tmp_path / f"{name}.docx"
+    write(original)
     profile = tmp_path / "profile"
     subprocess.run(
         [
@@ -285,5 +305,8 @@ def test_a_letter_saved_as_an_old_doc_file_imports_as_its_kind(libreoffice: str,
         timeout=180,
         check=True,
     )
-    data, _ = _round_trip(tmp_path / "committee.doc", "cong_van", tmp_path)
-    assert data["co_quan"]["viet_tat"] == "BCĐ" and len(data["kinh_gui"]) == 3
+    data, lines = _round_trip(tmp_path / f"{name}.doc", kind, tmp_path)
+    if kind == "cong_van":
+        assert data["co_quan"]["viet_tat"] == "BCĐ" and len(data["kinh_gui"]) == 3
+    else:
+        assert "I. THÀNH PHẦN MỜI:" in lines

@@ -342,7 +342,11 @@ class _Reader:
                 CORRECTION, at, f"trích yếu gõ thành {len(parts.summary)} đoạn: in thành một đoạn, xuống dòng đúng chỗ như bản gốc"
             )
         if lines and parts.kind.summary == "number":
-            lines[0] = bare_summary(lines[0])  # "V/v" is printed by the layout
+            bare = bare_summary(lines[0])  # "V/v" is printed by the layout
+            prefix = lines[0][: len(lines[0]) - len(bare)].strip()
+            if prefix and prefix != SUMMARY_PREFIX:
+                self.report.add(CORRECTION, at, f"«{prefix}» trước trích yếu in thành «{SUMMARY_PREFIX}»")
+            lines[0] = bare
             lines = [line for line in lines if line]
         # The summary prints bold by the template: emphasis inside it is not kept.
         return "\n".join(lines) + "\n" if len(lines) > 1 else "".join(lines)
