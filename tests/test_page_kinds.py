@@ -97,6 +97,8 @@ def test_a_notice_shows_the_invitation_it_takes_its_meeting_from_and_opens_it(la
     time_field = wait(laptop, lambda d: d.find_element(By.CSS_SELECTOR, '#fields input[data-field="cuoc_hop.thoi_gian"]'))
     assert time_field.get_attribute("value") == "2026-04-16 14:00" and time_field.is_displayed()
     assert Select(find(laptop, "#f-cuoc-hop-link")).first_selected_option.get_attribute("value") == ""
+    users = find(laptop, "#fields .meeting-users")
+    assert users.is_displayed() and "dùng chung bởi: notices/2026/thong-bao.yaml" in users.text
     screenshot(laptop, "kinds-2-invitation-opened")
 
 

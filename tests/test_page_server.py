@@ -211,6 +211,7 @@ def test_the_workspace_lists_notices_defaults_recipients_and_signers(client: Tes
             "doc_duoc": True,
             "loai": "thong_bao",
             "co_cuoc_hop": False,  # whether it writes a meeting another document may share
+            "cuoc_hop_tu": None,  # the file it takes its meeting from
         }
     ]
     assert info["mac_dinh"]["dia_danh"] == "Lâm Đồng"

@@ -247,6 +247,9 @@ class Page:
                     "doc_duoc": source is not None,
                     "loai": kind.key,
                     "co_cuoc_hop": isinstance(data.get(MEETING_KEY), dict),
+                    "cuoc_hop_tu": self.shown((path.parent / linked).resolve())
+                    if isinstance(linked := data.get(MEETING_KEY), str)
+                    else None,
                 }
             )
         notices.sort(key=lambda n: (-(n["nam"] or 0), n["path"]))

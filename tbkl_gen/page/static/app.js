@@ -506,7 +506,12 @@ function drawMeetingLink(section) {
     className: "hint",
     textContent: "Văn bản cùng cuộc họp (giấy mời, thông báo kết luận) dùng chung chủ trì, thời gian, địa điểm: sửa ở một tệp, các tệp kia theo.",
   });
-  control.append(select, facts, hint);
+  // the documents that take their meeting from this one: an edit here reaches them when they are printed again
+  const users = (state.workspace?.thong_bao || []).filter((doc) => doc.cuoc_hop_tu === state.path).map((doc) => doc.path);
+  const shared = Object.assign(document.createElement("div"), { className: "meeting-users" });
+  shared.hidden = Boolean(linked) || !users.length;
+  shared.textContent = `Cuộc họp này được dùng chung bởi: ${users.join(", ")}; sửa ở đây thì các văn bản đó theo khi in lại.`;
+  control.append(select, facts, shared, hint);
   wrapper.append(label, control);
   const first = section.querySelector('.field[data-field^="cuoc_hop."]');
   section.insertBefore(wrapper, first);
