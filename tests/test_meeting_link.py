@@ -136,3 +136,18 @@ def test_a_link_through_another_source_takes_the_meeting_where_it_is_written(wor
     assert list(manifest["2026/thong-bao.docx"]["lien_ket"]) == ["../notices/2026/giay-moi-bo-sung.yaml", "../notices/2026/giay-moi.yaml"]
     (folder / "giay-moi.yaml").write_text(INVITATION.replace("Hội trường", "Phòng họp số 2"), encoding="utf-8")
     assert _render(workspace)[0] == (3, 0, 0)
+
+
+def test_a_link_to_another_folder_of_the_workspace_is_followed_and_named_from_the_notices_folder(workspace: Path) -> None:
+    other = workspace / "notices" / "2025"
+    other.mkdir()
+    (other / "giay-moi-cu.yaml").write_text(
+        INVITATION.split("cuoc_hop:")[0] + "cuoc_hop: ../2026/thong-bao.yaml\nnoi_nhan: [Như thành phần mời]\n", encoding="utf-8"
+    )
+    notice = workspace / "notices" / "2026" / "thong-bao.yaml"
+    notice.write_text(NOTICE.replace("giay-moi.yaml", "../2025/giay-moi-cu.yaml"), encoding="utf-8")
+    result = render_cli(["render", "notices/2026/thong-bao.yaml"], cwd=workspace)
+    assert result.exit_code == 1
+    assert "cuoc_hop: liên kết vòng: thong-bao.yaml → ../2025/giay-moi-cu.yaml → thong-bao.yaml" in result.output, result.output
+    (other / "giay-moi-cu.yaml").write_text(INVITATION, encoding="utf-8")
+    assert render_cli(["render", "notices/2026/thong-bao.yaml"], cwd=workspace).exit_code == 0

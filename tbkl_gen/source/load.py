@@ -7,6 +7,7 @@ an importer); both give the same problems for the same content.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,6 +138,6 @@ def shared_meeting(source: Source, defaults: Source | None) -> Source | None:
 def _shown(path: Path, folder: Path, written: str) -> str:
     """Return a linked file's name as the drafter knows it: relative to the source's folder when it can be."""
     try:
-        return path.relative_to(folder).as_posix()
-    except ValueError:
+        return Path(os.path.relpath(path, folder)).as_posix()
+    except ValueError:  # another drive on Windows
         return written.strip()
