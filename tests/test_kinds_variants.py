@@ -86,7 +86,7 @@ def letter_summary_in_its_cell(path: Path) -> None:
     summary = ("V/v tham mưu tổ chức Hội nghị", "tổng kết công tác cải cách hành chính", "năm 2026 và triển khai nhiệm vụ năm 2027")
     _header(document, ("ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"), "215/UBND-NC", summary, "same")
     document.add_paragraph("Kính gửi: Sở Nội vụ").alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _body(document, LETTER_BODY[:1] + LETTER_BODY[3:])
+    _body(document, LETTER_BODY[:2] + LETTER_BODY[4:])
     _closing(document, ("- Như trên;", "- Lưu: VT, NC."), ("CHỦ TỊCH",), "Trần Hồng Thái", two_rows=True)
     document.save(str(path))
 
