@@ -83,6 +83,8 @@ class Outcome:
     number: tuple[NumberKey, Place] | None = None
     """What makes the notice's number unique, and where the number was written; None on a draft
     (no number) and when the body, number, symbol or date could not be read."""
+    linked: tuple[Path, ...] = ()
+    """The other sources the notice was built from (the invitation whose meeting it shares)."""
 
     @property
     def problems(self) -> list[Problem]:
@@ -101,7 +103,15 @@ class Outcome:
     def summary(self) -> Outcome:
         """Return the outcome without its notice, source, layout and document: what a report needs,
         light enough to send from a worker process."""
-        return Outcome(self.path, self.workspace_problems, self.notice_problems, kind=self.kind, template=self.template, number=self.number)
+        return Outcome(
+            self.path,
+            self.workspace_problems,
+            self.notice_problems,
+            kind=self.kind,
+            template=self.template,
+            number=self.number,
+            linked=self.linked,
+        )
 
 
 def run(
@@ -142,6 +152,7 @@ def _carry_on(
     loaded: Loaded, path: Path, workspace: Workspace | None, until: Stage, template: str | None, find_template: TemplateFinder | None
 ) -> Outcome:
     outcome = Outcome(path, list(workspace.problems) if workspace is not None else [], notice=loaded.notice, source=loaded.source)
+    outcome.linked = tuple(loaded.source.linked) if loaded.source is not None else ()
     problems = list(loaded.problems)
     checked = loaded.notice or loaded.partial
     source = loaded.source

@@ -209,6 +209,9 @@ def test_the_workspace_lists_notices_defaults_recipients_and_signers(client: Tes
             "ngay": 2026,
             "trich_yeu": "Kết luận của đồng chí Chủ tịch tại cuộc họp về chuyển đổi số",
             "doc_duoc": True,
+            "loai": "thong_bao",
+            "co_cuoc_hop": False,  # whether it writes a meeting another document may share
+            "cuoc_hop_tu": None,  # the file it takes its meeting from
         }
     ]
     assert info["mac_dinh"]["dia_danh"] == "Lâm Đồng"

@@ -13,23 +13,47 @@ def test_schema_command_prints_the_committed_schema() -> None:
     assert json.loads(result.output) == json.loads((ROOT / "notice.schema.json").read_text(encoding="utf-8"))
 
 
-def test_schema_knows_every_top_level_key_and_forbids_others() -> None:
+def test_schema_has_a_branch_per_kind_chosen_by_loai_with_the_notice_as_default() -> None:
     schema = json.loads(render_cli(["schema"]).output)
+    branches = []
+    node = schema
+    while "if" in node:
+        branches.append((node["if"]["properties"]["loai"]["const"], node["then"]["$ref"]))
+        node = node["else"]
+    assert branches == [("cong_van", "#/$defs/CongVan"), ("giay_moi", "#/$defs/GiayMoi")]
+    assert node == {"$ref": "#/$defs/Notice"}  # no loai, loai: thong_bao, or an unknown one (flagged by loai's enum)
+
+
+def _kind(schema: dict, name: str) -> dict:
+    return schema["$defs"][name]
+
+
+def test_each_kind_knows_its_keys_and_forbids_others() -> None:
+    schema = json.loads(render_cli(["schema"]).output)
+    notice = _kind(schema, "Notice")
     # other keys are refused by name, in Vietnamese (an editor shows errorMessage), and not offered twice
-    assert schema["propertyNames"]["enum"] == list(schema["properties"])
-    assert schema["propertyNames"]["errorMessage"].startswith("khóa không hợp lệ ở đây; các khóa được dùng: loai, phien_ban, mau")
-    assert schema["propertyNames"]["doNotSuggest"] is True
-    assert set(schema["properties"]) == {
+    own = notice["propertyNames"]
+    while "if" in own:  # a key of another kind first, with its own message
+        assert own["then"]["errorMessage"].startswith(own["if"]["const"] + ": khóa của ")
+        assert "không dùng trong Thông báo" in own["then"]["errorMessage"]
+        own = own["else"]
+    assert own["enum"] == list(notice["properties"])
+    assert own["errorMessage"].startswith("khóa không hợp lệ ở đây; các khóa được dùng: loai, phien_ban, mau")
+    assert notice["propertyNames"]["doNotSuggest"] is True
+    assert set(notice["properties"]) == {
         "phien_ban", "mau", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "ngay_hop", "do_khan",
         "trich_yeu", "kinh_gui", "noi_dung", "noi_nhan", "noi_nhan_them", "luu", "nguoi_ky",
         "muc_in_hoa", "nguoi_soan", "so_ban", "phu_luc", "loai", "cuoc_hop",
-        # an invitation's own keys (loai: giay_moi), so that an editor flags no valid invitation
-        "mo_dau", "danh_so", "thanh_phan", "noi_dung_hop", "phan_cong",
     }  # fmt: skip
-    signer = schema["properties"]["nguoi_ky"]
+    invitation = set(_kind(schema, "GiayMoi")["properties"])
+    assert {"mo_dau", "danh_so", "thanh_phan", "noi_dung_hop", "phan_cong", "cuoc_hop"} <= invitation and "ngay_hop" not in invitation
+    letter = set(_kind(schema, "CongVan")["properties"])
+    assert not letter & {"mo_dau", "ngay_hop", "cuoc_hop"} and {"kinh_gui", "trich_yeu", "noi_dung"} <= letter
+    assert _kind(schema, "CongVan")["properties"]["loai"]["enum"] == ["thong_bao", "cong_van", "giay_moi"]
+    signer = notice["properties"]["nguoi_ky"]
     assert signer["$ref"] == "#/$defs/NguoiKy" and signer["title"] == "khối người ký" and signer["description"] == "Người ký."
     # a workspace's mac_dinh may supply every key, so a notice may override one key of a mapping
-    assert "required" not in schema and "required" not in schema["$defs"]["NguoiKy"]
+    assert "required" not in notice and "required" not in schema["$defs"]["NguoiKy"]
     assert schema["$defs"]["Khoan"]["required"] == ["khoan"]
 
 
@@ -39,7 +63,7 @@ def test_schema_has_no_null_defaults_and_takes_one_line_for_a_list() -> None:
     assert '"default": null' not in text
     assert schema["$defs"]["CoQuan"]["properties"]["ten"]["type"] == ["array", "string", "null"]
     assert schema["$defs"]["NguoiKy"]["properties"]["quyen_han"]["type"] == ["array", "string", "null"]
-    assert schema["properties"]["trich_yeu"]["examples"] == ["Kết luận của đồng chí …"]
+    assert _kind(schema, "Notice")["properties"]["trich_yeu"]["examples"] == ["Kết luận của đồng chí …"]
 
 
 def test_workspace_schema_command_prints_the_committed_schema() -> None:
@@ -67,6 +91,6 @@ def test_a_list_of_lines_may_be_written_as_one_line_in_the_schema_as_in_the_tool
     # `kinh_gui: Sở Tài chính` and `ten: VĂN PHÒNG` are read as lists of one; an editor using the
     # schema must not mark them as wrong.
     schema = json.loads(render_cli(["schema"]).output)
-    for node in (schema["properties"]["kinh_gui"], schema["$defs"]["NguoiKy"]["properties"]["quyen_han"]):
+    for node in (schema["$defs"]["Notice"]["properties"]["kinh_gui"], schema["$defs"]["NguoiKy"]["properties"]["quyen_han"]):
         assert node["type"] == ["array", "string", "null"] and node["items"]["type"] == "string"
     assert schema["$defs"]["CoQuan"]["properties"]["ten"]["contains"] == {}  # at least one line, said in Vietnamese

@@ -221,3 +221,99 @@ def test_the_task_reads_tbkl_checks_lines_as_errors_and_warnings(workspace: Path
         assert severity == ("error" if problem["severity"] == "loi" else "warning")
         assert (match.group(1), int(match.group(2)), int(match.group(3))) == ("a.yaml", problem["line"], problem["column"])
         assert problem["message"] in match.group(4)
+
+
+# --- one schema, a branch per kind (`loai:`) ---------------------------------------------------------
+
+LETTER = (
+    "loai: cong_van\n"  # 1
+    "so: '123'\n"  # 2
+    "ky_hieu: UBND-KGVX\n"  # 3
+    "ngay: 2026-04-20\n"  # 4
+    "trich_yeu: triển khai phần mềm chuyên ngành\n"  # 5
+    "kinh_gui: Các sở, ban, ngành thuộc tỉnh\n"  # 6
+    "noi_dung:\n"  # 7
+    "  - Ủy ban nhân dân tỉnh đề nghị các sở thực hiện.\n"  # 8
+    "  - khoan: Rà soát danh mục phần mềm.\n"  # 9
+    "noi_nhan: [Như trên]\n"  # 10
+)
+INVITATION = (
+    "loai: giay_moi\n"  # 1
+    "so: '42'\n"  # 2
+    "ngay: 2026-04-13\n"  # 3
+    "trich_yeu:\n"  # 4: an invitation may print no summary
+    "mo_dau: 'Thực hiện Chương trình công tác, Ủy ban nhân dân tỉnh tổ chức cuộc họp như sau:'\n"  # 5
+    "cuoc_hop:\n"  # 6
+    "  chu_tri: Đồng chí Chủ tịch UBND tỉnh\n"  # 7
+    "  thoi_gian: 2026-04-16 14:00\n"  # 8
+    "  dia_diem: Hội trường\n"  # 9
+    "thanh_phan: Giám đốc Sở Tài chính\n"  # 10
+    "noi_dung_hop: [Nghe báo cáo chuyển đổi số]\n"  # 11
+    "danh_so: false\n"  # 12
+    "noi_nhan: [Như thành phần mời]\n"  # 13
+)
+LINKED = "trich_yeu: Kết luận của đồng chí Chủ tịch\ncuoc_hop: giay-moi.yaml\nnoi_dung: [Đồng chí Chủ tịch kết luận.]\n"
+
+VALID_OF_EACH_KIND = {
+    "letter": LETTER,
+    "letter-loai-last": LETTER.replace("loai: cong_van\n", "") + "loai: cong_van\n",
+    "invitation": INVITATION,
+    "invitation-body-only": "loai: giay_moi\nnoi_dung:\n  - Kính mời đồng chí dự họp.\n",
+    "notice-named": "loai: thong_bao\n" + LINKED,
+    "notice-linked": LINKED,
+}
+
+
+@pytest.mark.parametrize("name", sorted(VALID_OF_EACH_KIND))
+def test_a_valid_source_of_each_kind_is_flagged_with_nothing(editor: Client, workspace: Path, name: str) -> None:
+    assert diagnostics_of(editor, workspace / "notices" / "2026" / f"kind-{name}.yaml", VALID_OF_EACH_KIND[name]) == []
+
+
+BROKEN_OF_EACH_KIND = {
+    # a key of another kind, named with the kind it belongs to
+    "notice-with-an-invitations-key": (
+        notice_yaml(mo_dau="Thực hiện …"),
+        26,
+        "mo_dau: khóa của Giấy mời (loai: giay_moi), không dùng trong Thông báo",
+    ),
+    "letter-with-a-notices-key": (
+        LETTER + "ngay_hop: 2026-04-16\n",
+        11,
+        "ngay_hop: khóa của Thông báo (loai: thong_bao), không dùng trong Công văn",
+    ),
+    "letter-with-a-meeting": (LETTER + "cuoc_hop: giay-moi.yaml\n", 11, "cuoc_hop: khóa của Thông báo (loai: thong_bao) hoặc Giấy mời"),
+    "invitation-with-a-notices-key": (INVITATION + "ngay_hop: 2026-04-16\n", 14, "ngay_hop: khóa của Thông báo"),
+    # each kind's own rules
+    "letter-summary-blank": (
+        LETTER.replace("trich_yeu: triển khai phần mềm chuyên ngành", "trich_yeu: ' '"),
+        5,
+        "trích yếu công văn: không để trống",
+    ),
+    "letter-typo": (LETTER.replace("kinh_gui:", "kinh_gi:"), 6, "khóa không hợp lệ ở đây; các khóa được dùng: loai,"),
+    "invitation-numbered-text": (INVITATION.replace("danh_so: false", "danh_so: có"), 12, "đánh số các mục cuộc họp: cần true hoặc false"),
+    "invitation-meeting-key": (INVITATION.replace("  dia_diem:", "  dia_dem:"), 9, "các khóa được dùng: chu_tri, thoi_gian, dia_diem"),
+    "unknown-kind": (LETTER.replace("loai: cong_van", "loai: cong_vn"), 1, "loại văn bản: cần một trong thong_bao, cong_van, giay_moi"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_OF_EACH_KIND))
+def test_a_broken_source_of_each_kind_is_flagged_at_its_line_in_vietnamese(editor: Client, workspace: Path, name: str) -> None:
+    text, line, words = BROKEN_OF_EACH_KIND[name]
+    diagnostics = diagnostics_of(editor, workspace / "notices" / "2026" / f"kind-broken-{name}.yaml", text)
+    assert [d for d in diagnostics if d["range"]["start"]["line"] + 1 == line and words in d["message"]], diagnostics
+    for diagnostic in diagnostics:
+        assert not ENGLISH.search(diagnostic["message"]), diagnostic["message"]
+
+
+def test_completion_offers_the_keys_of_the_sources_kind(editor: Client, workspace: Path) -> None:
+    def offered(text: str, name: str) -> list[str]:
+        uri = editor.open(workspace / "notices" / "2026" / name, text)
+        found = editor.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": {"line": 1, "character": 0}})
+        return [item["label"] for item in (found["items"] if isinstance(found, dict) else found)]
+
+    invitation = offered("loai: giay_moi\n\n", "complete-invitation.yaml")
+    letter = offered("loai: cong_van\n\n", "complete-letter.yaml")
+    notice = offered("trich_yeu: A\n\n", "complete-notice.yaml")
+    assert {"mo_dau", "thanh_phan", "cuoc_hop"} <= set(invitation) and "ngay_hop" not in invitation
+    assert "mo_dau" not in letter and "cuoc_hop" not in letter and "kinh_gui" in letter
+    assert "ngay_hop" in notice and "mo_dau" not in notice

@@ -696,7 +696,7 @@ _ADDRESSEE_CENTRE_MM = 10.0
 def _rule_27_addressees(n: NoticeParts) -> tuple[str, str]:
     head = n.addressee_head
     if head is None:
-        return STATUS_NOT_APPLICABLE, "không có dòng «Kính gửi» (thông báo gửi theo danh sách «Nơi nhận»)"
+        return STATUS_NOT_APPLICABLE, f"không có dòng «Kính gửi» ({n.kind.name.lower()} gửi theo danh sách «Nơi nhận»)"
     match = grammar.ADDRESSEE_LINE.match(head.norm)
     problems = []
     word = nd30.ADDRESSEE_HEAD.rstrip(":")

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from tbkl_gen import __version__
 from tbkl_gen.errors import OutputFailed, OutputLocked, Place, Problem, SameOutput, Severity, TbklError
 from tbkl_gen.source.names import find_sources as find_sources  # where the page and the tests look for it
+from tbkl_gen.source.names import is_source_name
 from tbkl_gen.source.workspace import Workspace
 from tbkl_gen.wordfile import MAX_FILE_BYTES
 from tbkl_gen.files import commit, discard, stage, write_file
@@ -183,6 +184,9 @@ def _manifest_damage(data: object) -> str:
             if name in entry and not isinstance(entry[name], str):
                 return f"mục “{key}”: “{name}” không phải chuỗi"
         number = entry.get("so")
+        linked = entry.get("lien_ket")
+        if linked is not None and not (isinstance(linked, dict) and all(isinstance(v, str) for v in linked.values())):
+            return f"mục “{key}”: “lien_ket” sai dạng"
         if number is None:
             continue
         if (
@@ -451,6 +455,7 @@ def _changed(
 
     configs: dict[Path, str] = {}
     template_hashes: dict[str, str] = {}
+    linked_hashes: dict[str, str] = {}
     pending = []
     for job in jobs:
         folder = job.source.parent
@@ -469,6 +474,7 @@ def _changed(
             and all(previous.get(k) == v for k, v in stamp.items())
             and job.output.is_file()
             and _template_unchanged(previous, out_dir, template_hashes, result.problems)
+            and _links_unchanged(previous, out_dir, linked_hashes)
         ):
             result.unchanged.append(job)
             fresh[job.key] = previous
@@ -508,6 +514,28 @@ def _template_unchanged(previous: Stamp, out_dir: Path, cache: dict[str, str], p
                 )
             )
     return cache[name] == previous.get("mau")
+
+
+def _links_unchanged(previous: Stamp, out_dir: Path, cache: dict[str, str]) -> bool:
+    """Tell whether every source a notice was built from besides its own (the invitation whose
+    meeting it shares) is unchanged. The manifest names them: only a regular .yaml file is read;
+    anything else, gone or changed, renders the notice again (whose loading then says what is wrong)."""
+    for name, digest in (previous.get("lien_ket") or {}).items():
+        if name not in cache:
+            data = read_regular(out_dir / name, MAX_HASHED_BYTES) if is_source_name(name.rsplit("/", 1)[-1]) else None
+            cache[name] = _digest(data) if data is not None else ""
+        if not cache[name] or cache[name] != digest:
+            return False
+    return True
+
+
+def _linked_stamp(linked: Iterable[Path], out_dir: Path) -> dict[str, str]:
+    """Return the manifest's record of the other sources a notice was built from: path → hash."""
+    stamp = {}
+    for path in linked:
+        data = read_regular(path, MAX_HASHED_BYTES)
+        stamp[_relative(path, out_dir)] = _digest(data) if data is not None else ""
+    return stamp
 
 
 @dataclass
@@ -579,6 +607,8 @@ def _process(task: tuple[Job, Stamp, str | None, Path]) -> _Outcome:
         return _Outcome(job, stamp, found.summary(), valid=False)
     _, template_key, template_hash = chosen[-1]
     stamp = {**stamp, "mau_tep": template_key, "mau": template_hash}
+    if found.linked:
+        stamp["lien_ket"] = _linked_stamp(found.linked, out_dir)
     if found.number is not None:
         number, place = found.number
         stamp["so"] = {"khoa": list(number), "dong": place.line, "cot": place.column}

@@ -101,10 +101,11 @@ class TableItem:
     data: dict[str, Any]
 
 
-def build_body(items: list[BodyPara | TableItem], report: FileReport) -> list[Any]:
+def build_body(items: list[BodyPara | TableItem], report: FileReport, *, heading_colon: bool = False) -> list[Any]:
     """Return the notice's `noi_dung` from its body paragraphs and tables, reporting every correction.
 
-    A table belongs where it stands: inside the item or point above it, like a paragraph.
+    A table belongs where it stands: inside the item or point above it, like a paragraph. A
+    section heading's final ":" is dropped unless heading_colon (the kind keeps it, `Kind.heading_colon`).
     """
     tables = {index: item for index, item in enumerate(items) if isinstance(item, TableItem)}
     paras = [item for item in items if isinstance(item, BodyPara)]
@@ -147,7 +148,7 @@ def build_body(items: list[BodyPara | TableItem], report: FileReport) -> list[An
         kind = "khoan" if kind == "khoan_tieu_de" else kind
         text, lost = to_markup(content, base_bold=title or kind == "muc")
         _note_lost(report, para.where, lost)
-        if kind == "muc" and KIND_BY_STYLE.get(para.style_id or "") is None and text.endswith(":"):
+        if kind == "muc" and not heading_colon and KIND_BY_STYLE.get(para.style_id or "") is None and text.endswith(":"):
             text = text[:-1].rstrip()
             report.add(CORRECTION, para.where, f"bỏ dấu «:» cuối tên mục «{typed}. {text}»")
         if not text:

@@ -342,7 +342,11 @@ class _Reader:
                 CORRECTION, at, f"trích yếu gõ thành {len(parts.summary)} đoạn: in thành một đoạn, xuống dòng đúng chỗ như bản gốc"
             )
         if lines and parts.kind.summary == "number":
-            lines[0] = bare_summary(lines[0])  # "V/v" is printed by the layout
+            bare = bare_summary(lines[0])  # "V/v" is printed by the layout
+            prefix = lines[0][: len(lines[0]) - len(bare)].strip()
+            if prefix and prefix != SUMMARY_PREFIX:
+                self.report.add(CORRECTION, at, f"«{prefix}» trước trích yếu in thành «{SUMMARY_PREFIX}»")
+            lines[0] = bare
             lines = [line for line in lines if line]
         # The summary prints bold by the template: emphasis inside it is not kept.
         return "\n".join(lines) + "\n" if len(lines) > 1 else "".join(lines)
@@ -401,7 +405,7 @@ class _Reader:
         if not paras:
             self.report.add(WARNING, "nội dung", "không tìm thấy đoạn nội dung nào")
             return []
-        body = build_body(items, self.report)
+        body = build_body(items, self.report, heading_colon=self.parts.kind.heading_colon)
         self.headings_as_typed = headings_as_typed(paras, self.report)
         last = paras[-1]
         if not plain(last.chars).rstrip().endswith(END_MARK):
@@ -513,7 +517,7 @@ class _Reader:
             appendix: dict[str, Any] = {}
             if title_lines:
                 appendix["ten"] = " ".join(title_lines)
-            appendix["noi_dung"] = build_body(items, self.report) or [""]
+            appendix["noi_dung"] = build_body(items, self.report, heading_colon=self.parts.kind.heading_colon) or [""]
             out.append(appendix)
             self.report.add(
                 CORRECTION,

@@ -61,6 +61,7 @@ CONG_VAN = Kind(
     checks=_checks,
     first_recipient=FIRST_RECIPIENT,
     first_recipient_for="kinh_gui",
+    heading_colon=True,
     sample={
         "kinh_gui": ["…"],
         "noi_dung": [f"Thực hiện …, {ISSUER} đề nghị các cơ quan, đơn vị thực hiện một số nội dung sau:", {"khoan": "…"}],

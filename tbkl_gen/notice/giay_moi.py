@@ -267,6 +267,7 @@ GIAY_MOI = Kind(
     first_recipient=FIRST_RECIPIENT,
     first_recipient_for="thanh_phan",
     title_key="noi_dung_hop",
+    heading_colon=True,
     sample={
         "mo_dau": f"Thực hiện Chương trình công tác …, {ISSUER} tổ chức cuộc họp …, cụ thể như sau:",
         "cuoc_hop": {"chu_tri": "Đồng chí …", "thoi_gian": "2026-01-05 14:00", "dia_diem": "Phòng họp …"},

@@ -91,6 +91,9 @@ class Kind:
     `ISSUER` in a sample's text stands for the office's name in running text (`co_quan.ten_goi`)."""
     description: str = ""
     """One line in Vietnamese: what the kind is for (menus, `tbkl new --help`)."""
+    heading_colon: bool = False
+    """Whether a section heading typed with a final ":" keeps it on import ("I. THÀNH PHẦN MỜI:" over
+    the list it announces, as invitations and letters print them); a conclusion notice's drops it."""
 
     @property
     def document_type(self) -> DocumentType:

@@ -22,7 +22,9 @@ from typing import Any
 
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice import model as plain
-from tbkl_gen.notice.kinds import KINDS
+from tbkl_gen.notice.kinds import DEFAULT, KINDS
+
+KIND_KEY = "loai"
 
 SCHEMA_URI = "http://json-schema.org/draft-07/schema#"
 """Draft 7: what yaml-language-server and VS Code implement fully (if/then/else, propertyNames)."""
@@ -43,31 +45,57 @@ _SMALL_RANGE = 31
 
 
 def notice_schema() -> dict[str, Any]:
-    """Return the JSON Schema of a source file (schema version 1), of every kind.
+    """Return the JSON Schema of a source file (schema version 1), one branch per kind.
 
-    The keys of a conclusion notice, then each other kind's own keys (`loai:` says which kind a
-    source is): an editor flags no valid source of any kind, and a key that belongs to another kind
-    than the source's is left to `tbkl check`, which names the kind.
+    `loai:` chooses the branch (`if`/`then`/`else`, the default kind when it is absent or unknown,
+    where `loai` itself is then flagged): each kind's branch holds its own keys and only those, so
+    an editor flags no valid source of any kind and flags a key of another kind by the kind it
+    belongs to. The branches are definitions named by their models (`Notice`, `CongVan`, …).
     """
-    document = _Schema(plain.Notice).document(
-        f"Thông báo kết luận (tbkl-gen, phiên bản {plain.SCHEMA_VERSION})",
-        "Tệp nguồn YAML của một thông báo kết luận theo Nghị định 30/2020/NĐ-CP; kiểm tra đầy đủ: tbkl check.",
-    )
-    names: list[str] = list(document["propertyNames"]["enum"])
-    for kind in KINDS.values():
-        if kind.model is plain.Notice:
-            continue
-        other = _Schema(kind.model)
-        for name, schema in other.mapping(kind.model, "")["properties"].items():
-            if name not in document["properties"]:
-                document["properties"][name] = schema
-                names.append(name)
-        for name, definition in other.definitions.items():
-            document["$defs"].setdefault(name, definition)
-    document["propertyNames"]["enum"] = names
-    document["propertyNames"]["errorMessage"] = "khóa không hợp lệ ở đây; các khóa được dùng: " + ", ".join(names)
-    document["errorMessage"] = f"cần {_TYPE_WORDS['object']}: " + ", ".join(names)
-    return document
+    kinds = list(KINDS.values())
+    schema = _Schema(*(kind.model for kind in kinds))
+    owners: dict[str, list[str]] = {}
+    for kind in kinds:
+        for key in declaration.declared(kind.model):
+            owners.setdefault(key.name, []).append(kind.key)
+    for kind in kinds:
+        mapping = schema.mapping(kind.model, f"{kind.name}: {kind.description}" if kind.description else kind.name)
+        mapping["title"] = kind.name
+        loai = mapping["properties"][KIND_KEY]
+        loai.pop("type", None)
+        loai.pop("default", None)
+        loai["enum"] = list(KINDS)
+        loai["errorMessage"] = f"{loai['title']}: cần một trong " + ", ".join(KINDS)
+        foreign = [name for name in owners if kind.key not in owners[name]]
+        mapping["propertyNames"] = _names_of(kind.name, list(mapping["properties"]), {name: owners[name] for name in foreign}, KINDS)
+        schema.definitions[kind.model.__name__] = mapping
+    chain: dict[str, Any] = {"$ref": f"#/$defs/{DEFAULT.model.__name__}"}
+    for kind in reversed(kinds):
+        if kind is not DEFAULT:
+            chosen = {"type": "object", "properties": {KIND_KEY: {"const": kind.key}}, "required": [KIND_KEY]}
+            chain = {"if": chosen, "then": {"$ref": f"#/$defs/{kind.model.__name__}"}, "else": chain}
+    return {
+        "$schema": SCHEMA_URI,
+        "title": f"Văn bản (tbkl-gen, phiên bản {plain.SCHEMA_VERSION})",
+        "description": "Tệp nguồn YAML của một văn bản theo Nghị định 30/2020/NĐ-CP ("
+        + ", ".join(f"loai: {kind.key} — {kind.name}" for kind in kinds)
+        + f"; không ghi loai là {DEFAULT.name}); kiểm tra đầy đủ: tbkl check.",
+        **chain,
+        "$defs": schema.definitions,
+    }
+
+
+def _names_of(kind: str, names: list[str], foreign: dict[str, list[str]], kinds: Any) -> dict[str, Any]:
+    """Return the rule on a kind's key names: its own keys, and a key of another kind named as such."""
+    chain: dict[str, Any] = {
+        "enum": names,
+        "errorMessage": "khóa không hợp lệ ở đây; các khóa được dùng: " + ", ".join(names),
+    }
+    for name, keys in reversed(foreign.items()):
+        others = " hoặc ".join(f"{kinds[key].name} (loai: {key})" for key in keys)
+        said = f"{name}: khóa của {others}, không dùng trong {kind}; bỏ khóa này, hoặc ghi đúng loai của văn bản"
+        chain = {"if": {"const": name}, "then": {"enum": [], "errorMessage": said}, "else": chain}
+    return {**chain, "doNotSuggest": True}
 
 
 def workspace_schema(keys: dict[str, tuple[str, str]]) -> dict[str, Any]:
@@ -105,17 +133,16 @@ def workspace_schema(keys: dict[str, tuple[str, str]]) -> dict[str, Any]:
 class _Schema:
     """The schema of one declared document: its root mapping and the definitions of its classes."""
 
-    def __init__(self, root: type) -> None:
-        self.root = root
+    def __init__(self, *roots: type) -> None:
+        self.roots = roots
         self.definitions: dict[str, Any] = {}
         self.unions: dict[tuple[str, ...], str] = {}
         """The definition of each union of text and blocks, by its tags: the body's is "Block"."""
-        for cls in declaration.classes_under(root):
-            if cls is not root:
-                self.definitions[cls.__name__] = self.mapping(cls, (cls.__doc__ or "").strip())
-
-    def document(self, title: str, description: str) -> dict[str, Any]:
-        return {"$schema": SCHEMA_URI, "title": title, **self.mapping(self.root, description), "$defs": self.definitions}
+        self.blocks_of = {cls for root in roots for cls in _block_classes(root)}
+        for root in roots:
+            for cls in declaration.classes_under(root):
+                if cls not in roots and cls.__name__ not in self.definitions:
+                    self.definitions[cls.__name__] = self.mapping(cls, (cls.__doc__ or "").strip())
 
     def mapping(self, cls: type, description: str) -> dict[str, Any]:
         """Return the schema of a declared class's mapping: its keys, and only those."""
@@ -125,7 +152,7 @@ class _Schema:
         if description:
             schema["description"] = description
         schema["properties"] = {key.name: self.key(key) for key in keys}
-        required = [key.name for key in keys if key.required and cls in _block_classes(self.root)][:1]
+        required = [key.name for key in keys if key.required and cls in self.blocks_of][:1]
         if required:
             schema["required"] = required  # a block's own key names it; the workspace never supplies it
         schema["propertyNames"] = {

@@ -17,11 +17,12 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from pathlib import Path
 
 from tbkl_gen.errors import NotRendered, Place, Problem
 from tbkl_gen.files import write_file
+from tbkl_gen.notice.model import MEETING_KEY
 from tbkl_gen.wordfile import MAX_FILE_BYTES
 from tbkl_gen.source.workspace import Workspace, find_workspace
 from tbkl_gen.word.layout import Layout
@@ -42,6 +43,10 @@ class Checked:
 
     problems: list[Problem]
     layout: Layout | None
+    linked: tuple[Path, ...] = ()
+    """The other sources the notice shares its meeting with (`cuoc_hop: giay-moi.yaml`), in the order followed."""
+    meeting: dict[str, Any] | None = None
+    """The meeting's facts the notice takes from the last of them (chu_tri, thoi_gian, dia_diem), when it could."""
 
     @property
     def errors(self) -> int:
@@ -83,7 +88,8 @@ def check_text(text: str, path: Path, workspace: Workspace | None, others: list[
             layout = lay_out(outcome.notice)
         except Exception:  # noqa: BLE001 - a notice with errors may not lay out; its problems say why
             layout = None
-    return Checked(problems, layout)
+    shared = outcome.source.data.get(MEETING_KEY) if outcome.linked and outcome.source is not None else None
+    return Checked(problems, layout, outcome.linked, shared if isinstance(shared, dict) else None)
 
 
 _NUMBERS: dict[tuple[Path, int, int], tuple[NumberKey, Place] | None] = {}

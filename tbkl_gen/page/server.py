@@ -203,6 +203,8 @@ class Page:
 
     def workspace_info(self, request: Request) -> dict[str, Any]:
         access.require("doc")
+        from tbkl_gen.notice.kinds import DEFAULT, kind_named
+        from tbkl_gen.notice.model import MEETING_KEY
         from tbkl_gen.source.read import read_text
 
         workspace = self.workspace()
@@ -233,14 +235,21 @@ class Page:
             data = source.data if source is not None else {}
             remember(data)
             ngay = data.get("ngay", defaults.get("ngay"))
+            kind = kind_named(data.get("loai", defaults.get("loai"))) or DEFAULT
+            title = data.get(kind.title_key) or data.get("trich_yeu") or ""
             notices.append(
                 {
                     "path": self.shown(path),
                     "nam": _year(ngay),
                     "so": None if data.get("so") in (None, "") else str(data.get("so")),
                     "ngay": _shown_day(ngay),
-                    "trich_yeu": str(data.get("trich_yeu") or ""),
+                    "trich_yeu": "; ".join(map(str, title)) if isinstance(title, list) else str(title),
                     "doc_duoc": source is not None,
+                    "loai": kind.key,
+                    "co_cuoc_hop": isinstance(data.get(MEETING_KEY), dict),
+                    "cuoc_hop_tu": self.shown((path.parent / linked).resolve())
+                    if isinstance(linked := data.get(MEETING_KEY), str)
+                    else None,
                 }
             )
         notices.sort(key=lambda n: (-(n["nam"] or 0), n["path"]))
@@ -296,6 +305,32 @@ class Page:
             "labels": labels(layout) if layout is not None else None,
             "appendix_labels": appendix_labels(layout) if layout is not None else None,
             "xem_truoc_bo_qua": passed_over,
+            "cuoc_hop": self.shared_meeting(checked),
+        }
+
+    def shared_meeting(self, checked: engine.Checked) -> dict[str, Any] | None:
+        """Return what the page shows of the meeting a document shares with an invitation (`cuoc_hop:
+        giay-moi.yaml`): the files followed, the one to open (inside notices/), and the facts taken."""
+        if not checked.linked:
+            return None
+        from tbkl_gen.notice.giay_moi import time_text
+        from tbkl_gen.notice.model import meeting_time
+
+        facts = checked.meeting or {}
+        last = checked.linked[-1]
+        try:
+            opened = self.shown(self.notice_path(self.shown(last)))
+        except Refused:
+            opened = None
+        when = facts.get("thoi_gian")
+        return {
+            "tep": [self.shown(path) for path in checked.linked],
+            "mo": opened if checked.meeting is not None else None,
+            "doc_duoc": checked.meeting is not None,
+            "chu_tri": facts.get("chu_tri"),
+            "thoi_gian": time_text(when) if isinstance(when, str) else None,
+            "ngay": f"{day:%d/%m/%Y}" if (day := meeting_time(when) if isinstance(when, str) else None) is not None else None,
+            "dia_diem": facts.get("dia_diem"),
         }
 
     def preview_despite(
@@ -641,7 +676,18 @@ def kind_forms() -> list[dict[str, Any]]:
                 fields.append(control(key.name, key))
         title = kind.document_type.title
         summary = f"in đậm dưới chữ {title}" if kind.summary == "title" else f"in dưới số và ký hiệu, sau chữ “{SUMMARY_PREFIX}”"
-        forms.append({"loai": kind.key, "ten": kind.name, "mo_ta": kind.description, "trich_yeu": summary, "truong": fields})
+        title_field = declaration.field_named(kind.model, kind.title_key)
+        named = title_field.spec.label if title_field is not None and title_field.spec.label else kind.title_key
+        forms.append(
+            {
+                "loai": kind.key,
+                "ten": kind.name,
+                "mo_ta": kind.description,
+                "trich_yeu": summary,
+                "truong": fields,
+                "tieu_de": named[:1].upper() + named[1:],
+            }
+        )
     return forms
 
 

@@ -7,6 +7,7 @@ an importer); both give the same problems for the same content.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +69,7 @@ def build_notice(source: Source, defaults: Source | None = None) -> Loaded:
                 mine = [p for p in written.flow | set(written.comments) if merged.file_of(p) == written.path]
                 merged.flow |= {p for p in mine if p in written.flow}
                 merged.comments.update({p: written.comments[p] for p in mine if p in written.comments})
+    merged.linked = list(source.linked)
     notice, problems, stand_in = check_shape(merged)
     problems = capped(source.path, in_order(source.path, [*source.problems, *problems]))
     if any(p.is_error for p in source.problems):
@@ -75,12 +77,18 @@ def build_notice(source: Source, defaults: Source | None = None) -> Loaded:
     return Loaded(source.path, notice, merged, problems, partial=stand_in)
 
 
+MAX_LINKS = 8
+"""How many sources a chain of `cuoc_hop: …` links may pass through (a loop is named before)."""
+
+
 def shared_meeting(source: Source, defaults: Source | None) -> Source | None:
     """Return the meeting a source shares with another one (`cuoc_hop: giay-moi.yaml`), as a source
     holding only that file's `cuoc_hop`, with its places; None when the meeting is written in place.
 
     The other file is a source beside the notices (.yaml, inside the workspace, or the source's own
-    folder outside one); a problem with it is the source's, at its `cuoc_hop`, and the key is then
+    folder outside one); when it links on in turn (`cuoc_hop: another.yaml`), the link is followed
+    to the file that writes the meeting, and a loop is named. Every file read is recorded in the
+    source's `linked`. A problem with them is the source's, at its `cuoc_hop`, and the key is then
     dropped so that nothing else is said about it.
     """
     named = source.data.get(MEETING_KEY) if isinstance(source.data, dict) else None
@@ -90,22 +98,46 @@ def shared_meeting(source: Source, defaults: Source | None) -> Source | None:
     source.data = {k: v for k, v in source.data.items() if k != MEETING_KEY}
     source.broken.add((MEETING_KEY,))
     boundary = (defaults.path if defaults is not None else source.path).resolve().parent
-    target = (source.path.parent / named.strip()).resolve()
+    start = source.path.resolve()
+    chain = [start]
+    folder = source.path.parent
     problem = None
-    if target.suffix.lower() not in (".yaml", ".yml"):
-        problem = f"“{named}” không phải tệp nguồn .yaml"
-    elif boundary != target.parent and boundary not in target.parents:
-        problem = f"tệp “{named}” nằm ngoài thư mục làm việc"
-    elif target == source.path.resolve():
-        problem = "cuoc_hop không thể là chính tệp này"
-    if problem is None:
+    while problem is None:
+        target = (folder / named.strip()).resolve()
+        shown = _shown(target, start.parent, named)
+        if target.suffix.lower() not in (".yaml", ".yml"):
+            problem = f"“{shown}” không phải tệp nguồn .yaml"
+        elif boundary != target.parent and boundary not in target.parents:
+            problem = f"tệp “{shown}” nằm ngoài thư mục làm việc"
+        elif target == start and len(chain) == 1:
+            problem = "cuoc_hop không thể là chính tệp này"
+        elif target in chain:
+            loop = " → ".join(_shown(path, start.parent, path.name) for path in [*chain, target])
+            problem = f"liên kết vòng: {loop}; ghi cuộc họp (chu_tri, thoi_gian, dia_diem) trong một tệp"
+        elif len(chain) > MAX_LINKS:
+            problem = f"quá {MAX_LINKS} tệp nối nhau qua cuoc_hop; ghi thẳng tên tệp giấy mời"
+        if problem is not None:
+            break
+        source.linked.append(target)
+        chain.append(target)
         other, problems = read_source(target)
+        written = other.data.get(MEETING_KEY) if other is not None and isinstance(other.data, dict) else None
         if other is None or any(p.is_error for p in problems):
-            problem = f"tệp “{named}”: " + (problems[0].message if problems else "không đọc được")
-        elif not isinstance(other.data.get(MEETING_KEY), dict):
-            problem = f"tệp “{named}” không có cuoc_hop (chu_tri, thoi_gian, dia_diem)"
+            problem = f"tệp “{shown}”: " + (problems[0].message if problems else "không đọc được")
+        elif isinstance(written, str):
+            named, folder = written, target.parent  # it shares the meeting of another file in turn
+        elif not isinstance(written, dict):
+            problem = f"tệp “{shown}” không có cuoc_hop (chu_tri, thoi_gian, dia_diem)"
         else:
-            other.data = {MEETING_KEY: other.data[MEETING_KEY]}
+            other.data = {MEETING_KEY: written}
             return other
     source.problems.append(Problem(here, problem, hint="ghi tên tệp giấy mời cùng thư mục, ví dụ cuoc_hop: giay-moi-16-4.yaml"))
     return None
+
+
+def _shown(path: Path, folder: Path, written: str) -> str:
+    """Return a linked file's name as the drafter knows it: relative to the source's folder when it can be."""
+    try:
+        return Path(os.path.relpath(path, folder)).as_posix()
+    except ValueError:  # another drive on Windows
+        return written.strip()

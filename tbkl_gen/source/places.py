@@ -37,6 +37,9 @@ class Source:
     """Paths of values written in brackets (`[a, b]`, `{a: b}`), often text YAML misread."""
     comments: dict[Path_, str] = field(default_factory=dict)
     """Comments written right after a value on its line: YAML dropped them from the text."""
+    linked: list[Path] = field(default_factory=list)
+    """Other sources this one was built from (the invitation whose meeting it shares, `cuoc_hop:
+    giay-moi.yaml`), in the order read: a change to any of them changes the document."""
 
     def place(self, path: Path_, *, key: bool = False) -> Place:
         """Return where the value (or key) at path was written, or its nearest parent."""

@@ -37,6 +37,7 @@ const state = {
   exactStale: true,
   lastField: null,
   refreshMs: [],
+  meeting: null,     // the meeting the document takes from another source, as the last check read it
 };
 window.tbklRefreshMs = state.refreshMs;
 
@@ -130,9 +131,12 @@ function drawList() {
       notice.ngay ?? "",
       notice.trich_yeu || notice.path,
     ];
+    const kind = notice.loai && notice.loai !== (state.workspace.loai || [])[0]?.loai ? (state.workspace.loai || []).find((form) => form.loai === notice.loai) : null;
     cells.forEach((value, index) => {
       const cell = document.createElement("td");
-      if (index === 1 && value === null) {
+      if (index === 3 && kind) {
+        cell.append(Object.assign(document.createElement("span"), { className: "kind-tag", textContent: kind.ten }), " ", value);
+      } else if (index === 1 && value === null) {
         cell.textContent = "dự thảo";
         cell.className = "draft";
       } else {
@@ -168,7 +172,7 @@ function drawList() {
 async function newNotice(event) {
   event.preventDefault();
   const title = $("#new-title").value.trim();
-  if (!title) { banner("Hãy ghi trích yếu của thông báo mới trước.", { error: true }); $("#new-title").focus(); return; }
+  if (!title) { banner(`Hãy ghi ${$("#new-title").getAttribute("aria-label").toLowerCase()} trước.`, { error: true }); $("#new-title").focus(); return; }
   const loai = $("#new-kind").value || undefined;
   const { ok, payload } = await apiJson("/api/new", { method: "POST", json: { trich_yeu: title, loai } });
   if (!ok) { banner(payload.loi, { error: true }); return; }
@@ -306,6 +310,7 @@ async function openNotice(path, { keepBanner = false } = {}) {
   state.tree = fromBlocks(Array.isArray(payload.data.noi_dung) ? payload.data.noi_dung : []);
   state.appendices = (Array.isArray(payload.data.phu_luc) ? payload.data.phu_luc : []).map(fromAppendix);
   state.current = null;
+  state.meeting = null;
   state.savedJson = JSON.stringify(currentData());
   state.exactStale = true;
   document.body.classList.remove("listing");
@@ -434,7 +439,115 @@ function kindForm() {
 function drawKindOptions() {
   const select = $("#new-kind");
   if (!select) return;
+  const chosen = select.value;
   select.replaceChildren(...(state.workspace?.loai || []).map((form) => new Option(form.ten, form.loai)));
+  if (chosen && [...select.options].some((option) => option.value === chosen)) select.value = chosen;
+  newTitleWords();
+}
+
+// The box the new document's title is typed in names what the chosen kind takes: a notice's or a
+// letter's summary, an invitation's meeting content.
+function newKindForm() {
+  const forms = state.workspace?.loai || [];
+  return forms.find((form) => form.loai === $("#new-kind").value) || forms[0] || { ten: "văn bản", tieu_de: "Trích yếu" };
+}
+
+function newTitleWords() {
+  const form = newKindForm();
+  const words = `${form.tieu_de} của ${form.ten.toLowerCase()} mới`;
+  $("#new-title").placeholder = words + (form.mo_ta ? ` (${form.mo_ta})` : "");
+  $("#new-title").setAttribute("aria-label", words);
+}
+
+// --- a meeting shared with another source (`cuoc_hop: giay-moi.yaml`) -----------------------------
+// A document of a meeting (the conclusion notice, a second invitation) may take the meeting's facts
+// from the invitation's source instead of typing them again. The chooser lists the workspace's
+// documents that write a meeting; once one is chosen, the fields of a meeting written in place are
+// hidden and the facts are shown as the check read them from that file, with a button to open it.
+
+function relativePath(fromFile, toFile) {
+  const from = fromFile.split("/").slice(0, -1);
+  const to = toFile.split("/");
+  let common = 0;
+  while (common < from.length && common < to.length - 1 && from[common] === to[common]) common += 1;
+  return [...from.slice(common).map(() => ".."), ...to.slice(common)].join("/");
+}
+
+function linkedMeeting() { return typeof state.data?.cuoc_hop === "string" ? state.data.cuoc_hop : ""; }
+
+function drawMeetingLink(section) {
+  const linked = linkedMeeting();
+  const wrapper = document.createElement("div");
+  wrapper.className = "field meeting-link";
+  wrapper.dataset.field = "cuoc_hop";
+  const label = Object.assign(document.createElement("label"), { textContent: "Cuộc họp", htmlFor: "f-cuoc-hop-link" });
+  const control = document.createElement("div");
+  control.className = "control";
+  const select = document.createElement("select");
+  select.id = "f-cuoc-hop-link";
+  select.append(new Option("ghi tại văn bản này (chủ trì, thời gian, địa điểm bên dưới)", ""));
+  const forms = state.workspace?.loai || [];
+  for (const doc of state.workspace?.thong_bao || []) {
+    if (!doc.co_cuoc_hop || doc.path === state.path) continue;
+    const kind = (forms.find((form) => form.loai === doc.loai)?.ten || "văn bản").toLowerCase();
+    const number = doc.so ? `số ${doc.so}` : "dự thảo";
+    select.append(new Option(`lấy từ ${kind} ${number}: ${doc.trich_yeu || doc.path}`, relativePath(state.path, doc.path)));
+  }
+  if (linked && ![...select.options].some((option) => option.value === linked)) select.append(new Option(`lấy từ tệp ${linked}`, linked));
+  select.value = linked;
+  select.addEventListener("change", () => {
+    setPath(state.data, "cuoc_hop", select.value || undefined);
+    state.meeting = null;
+    drawForm();
+    changed();
+  });
+  const facts = Object.assign(document.createElement("div"), { className: "meeting-facts" });
+  const hint = Object.assign(document.createElement("div"), {
+    className: "hint",
+    textContent: "Văn bản cùng cuộc họp (giấy mời, thông báo kết luận) dùng chung chủ trì, thời gian, địa điểm: sửa ở một tệp, các tệp kia theo.",
+  });
+  // the documents that take their meeting from this one: an edit here reaches them when they are printed again
+  const users = (state.workspace?.thong_bao || []).filter((doc) => doc.cuoc_hop_tu === state.path).map((doc) => doc.path);
+  const shared = Object.assign(document.createElement("div"), { className: "meeting-users" });
+  shared.hidden = Boolean(linked) || !users.length;
+  shared.textContent = `Cuộc họp này được dùng chung bởi: ${users.join(", ")}; sửa ở đây thì các văn bản đó theo khi in lại.`;
+  control.append(select, facts, shared, hint);
+  wrapper.append(label, control);
+  const first = section.querySelector('.field[data-field^="cuoc_hop."]');
+  section.insertBefore(wrapper, first);
+  section.querySelectorAll('.field[data-field^="cuoc_hop."]').forEach((field) => { field.hidden = Boolean(linked); });
+  drawMeetingFacts(state.meeting, wrapper);
+}
+
+function drawMeetingFacts(info, wrapper = document.querySelector('#fields .meeting-link')) {
+  state.meeting = info;
+  const box = wrapper?.querySelector(".meeting-facts");
+  if (!box) return;
+  // a notice's own day of the meeting, left empty, is the shared meeting's: say so in its box
+  const day = wrapper.closest("fieldset")?.querySelector('input[data-field="ngay_hop"]');
+  if (day) day.placeholder = info?.ngay && linkedMeeting() ? `theo cuộc họp: ${info.ngay}` : "";
+  box.replaceChildren();
+  box.hidden = !info || !linkedMeeting();
+  if (box.hidden) return;
+  const from = Object.assign(document.createElement("div"), { className: "meeting-from" });
+  from.append("Lấy từ tệp ", Object.assign(document.createElement("b"), { textContent: info.tep[info.tep.length - 1] }));
+  if (info.tep.length > 1) from.append(` (qua ${info.tep.slice(0, -1).join(", ")})`);
+  box.append(from);
+  if (info.doc_duoc) {
+    const list = document.createElement("dl");
+    for (const [name, value] of [["Chủ trì", info.chu_tri], ["Thời gian", info.thoi_gian], ["Địa điểm", info.dia_diem]]) {
+      list.append(Object.assign(document.createElement("dt"), { textContent: name }), Object.assign(document.createElement("dd"), { textContent: value || "(chưa ghi)" }));
+    }
+    box.append(list);
+  }
+  if (info.mo) {
+    const open = Object.assign(document.createElement("button"), { type: "button", className: "open-linked", textContent: "Mở tệp này để sửa cuộc họp" });
+    open.addEventListener("click", () => {
+      if (isDirty() && !confirm("Văn bản đang soạn chưa được lưu. Vẫn mở tệp khác?")) return;
+      openNotice(info.mo);
+    });
+    box.append(open);
+  }
 }
 
 function drawForm() {
@@ -448,6 +561,7 @@ function drawForm() {
   if (kind.truong.length) {
     const own = drawSection({ legend: kind.ten, fields: kind.truong });
     own.dataset.kind = kind.loai;
+    if (kind.truong.some((field) => field.path.startsWith("cuoc_hop."))) drawMeetingLink(own);
     fields.append(own);
   }
   fields.append(drawBodySection());
@@ -1230,6 +1344,7 @@ async function check() {
     highlightPreview();
   }
   showProblems(payload.problems, payload.errors, payload.warnings);
+  drawMeetingFacts(payload.cuoc_hop || null);
   if (edits !== state.edits) return;   // typed on meanwhile: the next check is on its way
   if (payload.preview !== null) $("#live").classList.remove("stale");
   document.body.dataset.checked = String(seq);
@@ -1534,6 +1649,7 @@ function wire() {
   $("#to-list").addEventListener("click", showList);
   $("#search").addEventListener("input", drawList);
   $("#new-form").addEventListener("submit", newNotice);
+  $("#new-kind").addEventListener("change", newTitleWords);
   $("#render-all").addEventListener("click", renderAll);
   $("#save").addEventListener("click", save);
   $("#download-docx").addEventListener("click", () => download("docx"));
