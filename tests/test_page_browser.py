@@ -130,6 +130,31 @@ def last_check(driver: webdriver.Chrome) -> str:
     return driver.find_element(By.TAG_NAME, "body").get_attribute("data-checked") or ""
 
 
+def select_text(driver: webdriver.Chrome, editor: WebElement, start: int, end: int | None = None) -> None:
+    """Select the characters start..end of a rich field's text (a caret at start without end)."""
+    driver.execute_script(
+        """
+        const [editor, start, end] = arguments;
+        const walker = document.createTreeWalker(editor, NodeFilter.SHOW_TEXT);
+        const range = document.createRange();
+        let seen = 0;
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          if (node.parentElement.closest("sup.fn")) continue;
+          const length = node.data.length;
+          if (start >= seen && start <= seen + length) range.setStart(node, start - seen);
+          if (end >= seen && end <= seen + length) { range.setEnd(node, end - seen); break; }
+          seen += length;
+        }
+        editor.focus();
+        getSelection().removeAllRanges();
+        getSelection().addRange(range);
+        """,
+        editor,
+        start,
+        start if end is None else end,
+    )
+
+
 def open_page(driver: webdriver.Chrome, served: Served) -> None:
     driver.get(served.url)
     wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
@@ -143,7 +168,7 @@ def test_drafter_writes_a_notice_sees_numbering_and_problems_then_saves_a_valid_
     wait(browser, lambda d: d.find_element(By.ID, "editor-view").is_displayed())
     wait(browser, lambda d: "THÔNG BÁO" in d.find_element(By.ID, "live").text)
 
-    blocks = browser.find_elements(By.CSS_SELECTOR, "#outline > .node > .node-row textarea")
+    blocks = browser.find_elements(By.CSS_SELECTOR, "#outline > .node > .node-row .rich")
     click(browser, blocks[-1])
     for kind, text in [
         ("muc", "Nhiệm vụ trọng tâm"),
@@ -278,23 +303,25 @@ def test_bold_footnote_and_moving_blocks_show_in_the_preview_and_the_saved_sourc
 
     path = new_notice(served.root, "Kết luận họp giao ban")
     open_first(browser, served)
-    first = find(browser, '#outline textarea[data-field="noi_dung[3].khoan"]')
-    assert first.get_attribute("value") == "Nội dung kết luận thứ nhất."
+    first = find(browser, '#outline .rich[data-field="noi_dung[3].khoan"]')
+    assert first.text == "Nội dung kết luận thứ nhất."
     click(browser, first)
-    browser.execute_script("const e = arguments[0]; const s = e.value.indexOf('thứ nhất'); e.setSelectionRange(s, s + 8);", first)
+    start = first.text.index("thứ nhất")
+    select_text(browser, first, start, start + 8)
     before = last_check(browser)
     first.send_keys(Keys.CONTROL, "b")
     checked_after(browser, before)
-    assert first.get_attribute("value") == "Nội dung kết luận **thứ nhất**."
+    assert first.text == "Nội dung kết luận thứ nhất."  # bold shows as bold, never as "**"
+    assert first.find_element(By.TAG_NAME, "b").text == "thứ nhất"
     assert "<b>thứ nhất</b>" in find(browser, "#live").get_attribute("innerHTML")
 
-    browser.execute_script("const e = arguments[0]; e.setSelectionRange(e.value.length - 1, e.value.length - 1);", first)
+    select_text(browser, first, len(first.text) - 1)
     click(browser, find(browser, '[data-format="footnote"]'))
     before = last_check(browser)
     browser.switch_to.active_element.send_keys("Theo Công văn số 12/UBND")
     checked_after(browser, before)
-    assert first.get_attribute("value") == "Nội dung kết luận **thứ nhất**^[Theo Công văn số 12/UBND]."
     assert find(browser, "#live .footnotes").text == "1 Theo Công văn số 12/UBND"
+    browser.switch_to.active_element.send_keys(Keys.ESCAPE)
 
     before = last_check(browser)
     click(browser, find(browser, '#outline .node[data-field="noi_dung[3]"] > .node-row [data-action="down"]'))
@@ -335,9 +362,9 @@ def test_enter_splits_a_block_and_backspace_removes_an_empty_one(browser: webdri
 
     new_notice(served.root, "Kết luận họp giao ban")
     open_first(browser, served)
-    first = find(browser, '#outline textarea[data-field="noi_dung[3].khoan"]')
+    first = find(browser, '#outline .rich[data-field="noi_dung[3].khoan"]')
     click(browser, first)
-    browser.execute_script("const e = arguments[0]; const s = e.value.indexOf(' thứ nhất'); e.setSelectionRange(s, s);", first)
+    select_text(browser, first, len("Nội dung kết luận"))
     before = last_check(browser)
     first.send_keys(Keys.ENTER)
     checked_after(browser, before)

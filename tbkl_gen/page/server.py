@@ -317,6 +317,21 @@ class Page:
             _save(path, data, self.shown(path), kept=True)
         return JSONResponse({"version": _version(data), "text": text, "path": self.shown(path)})
 
+    def inline(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Read the markup of texts for the page's rich text editor (one grammar: tbkl_gen.markup)."""
+        from tbkl_gen.page.richtext import MAX_TEXTS, spans_of
+
+        texts = body.get("texts")
+        if not isinstance(texts, list) or len(texts) > MAX_TEXTS or not all(isinstance(t, str) for t in texts):
+            raise Refused(400, "dữ liệu gửi lên không hợp lệ")
+        return {"spans": [spans_of(text) for text in texts]}
+
+    def paste(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Turn text pasted from Word or an e-mail into body blocks, through the importer's label rules."""
+        from tbkl_gen.page.richtext import pasted
+
+        return pasted(body.get("html"), body.get("text"))
+
     def new_notice(self, body: dict[str, Any]) -> dict[str, Any]:
         from tbkl_gen.commands.scaffold import new_notice
 
@@ -579,6 +594,8 @@ def create_app(root: Path, token: str, hosts: set[str] | None = None) -> ASGIApp
         Route("/api/pdf", handled(page.pdf, body=True), methods=["POST"]),
         Route("/api/exact", handled(page.exact, body=True), methods=["POST"]),
         Route("/api/render-all", render_all, methods=["POST"]),
+        Route("/api/inline", handled(page.inline, body=True), methods=["POST"]),
+        Route("/api/paste", handled(page.paste, body=True), methods=["POST"]),
         Mount("/static", StaticFiles(directory=static_dir()), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={Exception: _unexpected_handler})
