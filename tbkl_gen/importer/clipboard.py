@@ -40,8 +40,11 @@ _VOID_TAGS = {"br", "img", "hr", "meta", "link", "input", "wbr", "col", "area", 
 def paste_blocks(html: str | None, text: str | None) -> tuple[list[Any], list[str]]:
     """Return the body blocks a paste stands for (as `noi_dung` holds them), and what was corrected.
 
-    HTML is read when there is any, else the plain text, one paragraph a line.
+    HTML is read when there is any, else the plain text, one paragraph a line. A paste longer
+    than MAX_PASTE_CHARS gives nothing.
     """
+    if len(html or "") > MAX_PASTE_CHARS or len(text or "") > MAX_PASTE_CHARS:
+        return [], [f"đoạn dán quá dài (hơn {MAX_PASTE_CHARS:,} ký tự); chưa dán".replace(",", ".")]
     paragraphs = _html_paragraphs(html) if html and html.strip() else None
     if not paragraphs:
         paragraphs = [[Char(c) for c in line] for line in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")]
@@ -82,7 +85,7 @@ def _normalised(chars: list[Char]) -> list[Char]:
 
 def _html_paragraphs(html: str) -> list[list[Char]]:
     reader = _Reader()
-    reader.feed(html[:MAX_PASTE_CHARS])
+    reader.feed(html)
     reader.close()
     reader.end_paragraph()
     return reader.paragraphs

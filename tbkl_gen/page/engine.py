@@ -5,7 +5,8 @@ through the functions here:
 
 - `check_text` and `render_text`: through `tbkl_gen.pipeline`, as `tbkl check` and `tbkl render`;
 - `exact_pages`: through `tbkl_gen.office` (one LibreOffice kept warm for the server's life);
-- `import_word`: through `tbkl_gen.importer`, as `tbkl import` reads a Word file.
+- `import_word`: through `tbkl_gen.importer`, as `tbkl import` reads a Word file;
+- `pasted_blocks`: text pasted on the page, through the importer's label rules.
 
 The page never shows a second set of rules: its problems are the pipeline's, with the words and
 order of `tbkl check`.
@@ -17,6 +18,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tbkl_gen.errors import Problem, TbklError
 from tbkl_gen.files import write_file
@@ -166,6 +168,17 @@ def exact_pages(docx: bytes, *, pages: bool = True) -> tuple[bytes, list[bytes]]
             return data, []
         images = draw_pages(target, work / "trang", "trang")
         return data, [image.read_bytes() for image in images]
+
+
+def pasted_blocks(html: str | None, text: str | None) -> tuple[list[Any], list[str]]:
+    """Return the body blocks text pasted on the page stands for, and what was corrected on the way.
+
+    Clipboard HTML (Word, an e-mail) or plain text goes through `tbkl_gen.importer.clipboard`,
+    so a typed "1.", "a)" or "-" becomes structure by the rules a Word file is imported with.
+    """
+    from tbkl_gen.importer.clipboard import paste_blocks
+
+    return paste_blocks(html, text)
 
 
 @dataclass

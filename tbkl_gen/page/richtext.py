@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tbkl_gen.importer.clipboard import MAX_PASTE_CHARS, paste_blocks
+from tbkl_gen.page import engine
 from tbkl_gen.markup import Footnote, Span, parse_inline
 
 MAX_TEXTS = 20_000
@@ -47,7 +47,5 @@ def texts_in(blocks: Any, out: list[str] | None = None) -> list[str]:
 
 def pasted(html: Any, text: Any) -> dict[str, Any]:
     """Return the page's answer to a paste: the blocks, each text's spans, what was corrected."""
-    html = html if isinstance(html, str) and len(html) <= MAX_PASTE_CHARS else None
-    text = text if isinstance(text, str) and len(text) <= MAX_PASTE_CHARS else None
-    blocks, corrections = paste_blocks(html, text)
+    blocks, corrections = engine.pasted_blocks(html if isinstance(html, str) else None, text if isinstance(text, str) else None)
     return {"blocks": blocks, "spans": {t: spans_of(t) for t in texts_in(blocks)}, "sua": corrections}

@@ -1120,7 +1120,7 @@ async function pasteInto(editor, clipboard) {
   if (!ok) { banner(payload.loi, { error: true }); return; }
   for (const [markup, spans] of Object.entries(payload.spans)) INLINE.set(markup, spans);
   const blocks = payload.blocks;
-  if (!blocks.length) return;
+  if (!blocks.length) { if (payload.sua.length) banner(payload.sua.join("; "), { error: true }); return; }
   const node = editor.tbklNode;
   if (blocks.length === 1 && typeof blocks[0] === "string" || !node) {
     const spans = blocks.flatMap((block) => INLINE.get(typeof block === "string" ? block : Object.values(block).find((v) => typeof v === "string")) || []);
