@@ -87,7 +87,10 @@ def test_the_page_pastes_through_the_server_and_reads_markup_with_the_one_gramma
     assert answer.status_code == 200
     assert answer.json() == {
         "blocks": [{"khoan": "**Một** việc"}, {"khoan": "Hai"}],
-        "spans": {"**Một** việc": [{"t": "Một", "b": True, "i": False}, {"t": " việc", "b": False, "i": False}], "Hai": [{"t": "Hai", "b": False, "i": False}]},
+        "spans": {
+            "**Một** việc": [{"t": "Một", "b": True, "i": False}, {"t": " việc", "b": False, "i": False}],
+            "Hai": [{"t": "Hai", "b": False, "i": False}],
+        },
         "sua": [],
     }
     answer = post(client, "/api/inline", {"texts": ["a **b *c* d**^[ghi *chú*] \\*", ""]})
