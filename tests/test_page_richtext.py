@@ -125,6 +125,19 @@ def test_bold_typed_with_ctrl_b_and_split_by_enter_stays_balanced(browser: webdr
     data = save_and_read(browser, path)
     assert data["noi_dung"][2] == {"khoan": "Giao **Sở Tài chính chủ trì**, Sở Xây dựng phối hợp."}
 
+    # A star typed as text stays text; Delete at the end joins the next block here, its inner blocks kept.
+    select_text(browser, joined, len(joined.text))
+    joined.send_keys(" (*) ")
+    before = last_check(browser)
+    joined.send_keys(Keys.DELETE)
+    checked_after(browser, before)
+    assert browser.switch_to.active_element.text == "Giao Sở Tài chính chủ trì, Sở Xây dựng phối hợp. (*) Nội dung kết luận thứ hai."
+    data = save_and_read(browser, path)
+    assert data["noi_dung"][2:4] == [
+        {"khoan": "Giao **Sở Tài chính chủ trì**, Sở Xây dựng phối hợp. (\\*) Nội dung kết luận thứ hai."},
+        {"gach": "Việc giao cho …"},
+    ]
+
 
 def test_a_footnote_is_added_from_the_toolbar_and_edited_in_its_popover(browser: webdriver.Chrome, served: Served) -> None:
     path = new_notice(served.root, "Kết luận họp giao ban")

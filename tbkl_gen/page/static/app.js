@@ -696,6 +696,7 @@ function drawNode(node, path) {
     onChange: (markup) => { node.text = markup; changed(); },
     onSplit: (before, after) => splitBlockRich(node, before, after),
     onJoin: () => joinBlockRich(node),
+    onJoinNext: () => { const next = flatten(state.tree)[flatten(state.tree).indexOf(node) + 1]; if (next) joinBlockRich(next); },
     onFocus: () => {
       if (state.current !== node) {
         document.querySelectorAll(".node.current").forEach((other) => other.classList.remove("current"));
@@ -770,12 +771,18 @@ function format(kind) { formatRich(kind); }
 // to the block before; no key makes a line break, and a span cut by a split is closed and reopened.
 
 const INLINE = new Map();   // markup -> spans, as the server read it (or as toMarkup wrote it)
+const INLINE_KEPT = 5000;   // texts remembered at most: typing adds one a keystroke
+
+function remember(markup, spans) {
+  if (INLINE.size >= INLINE_KEPT) INLINE.delete(INLINE.keys().next().value);
+  INLINE.set(markup, spans);
+}
 
 async function readInline(texts) {
   const wanted = [...new Set(texts.filter((text) => typeof text === "string" && !INLINE.has(text)))];
   if (!wanted.length) return;
   const { ok, payload } = await apiJson("/api/inline", { method: "POST", json: { texts: wanted } });
-  if (ok) wanted.forEach((text, index) => INLINE.set(text, payload.spans[index]));
+  if (ok) wanted.forEach((text, index) => remember(text, payload.spans[index]));
 }
 
 async function preloadInline(nodes) {
@@ -864,7 +871,7 @@ function toMarkup(spans, { inNote = false } = {}) {
   const chars = trimmedChars(charsOf(spans, inNote));
   if (chars.every((c) => c.note === null && !c.i && !c.b)) return escapeMarkup(chars.map((c) => c.ch).join(""), extra);
   const markup = markupOfChars(settleSpaces(chars), extra);
-  if (!inNote) INLINE.set(markup, spans);
+  if (!inNote) remember(markup, spans);
   return markup;
 }
 
@@ -934,7 +941,7 @@ function renumberFootnotes() {
   document.querySelectorAll("#fields sup.fn").forEach((mark, index) => { mark.textContent = String(index + 1); });
 }
 
-function richEditor({ markup, spans, label, placeholder, field, notes = true, onChange, onSplit, onJoin, onFocus }) {
+function richEditor({ markup, spans, label, placeholder, field, notes = true, onChange, onSplit, onJoin, onJoinNext, onFocus }) {
   // A contenteditable field showing markup as formatting; onChange(markup) after every edit.
   const editor = document.createElement("div");
   editor.className = "rich";
@@ -976,7 +983,8 @@ function richEditor({ markup, spans, label, placeholder, field, notes = true, on
       if (onSplit) { const [before, after] = splitRich(editor); onSplit(before, after); }
       return;
     }
-    if (event.key === "Backspace" && onJoin && caretAtStart(editor)) { event.preventDefault(); onJoin(); return; }
+    if (event.key === "Backspace" && onJoin && caretAtEdge(editor, "start")) { event.preventDefault(); onJoin(); return; }
+    if (event.key === "Delete" && onJoinNext && caretAtEdge(editor, "end")) { event.preventDefault(); onJoinNext(); return; }
     if ((event.ctrlKey || event.metaKey) && key === "u") event.preventDefault();   // no underline in the source
   });
   editor.addEventListener("paste", (event) => { event.preventDefault(); pasteInto(editor, event.clipboardData); });
@@ -987,14 +995,16 @@ function richEditor({ markup, spans, label, placeholder, field, notes = true, on
   return editor;
 }
 
-function caretAtStart(editor) {
+function caretAtEdge(editor, edge) {
+  // Whether the caret stands at the start (or the end) of the field, nothing selected.
   const selection = getSelection();
   if (!selection.rangeCount || !selection.isCollapsed) return false;
+  const caret = selection.getRangeAt(0);
   const range = document.createRange();
-  range.setStart(editor, 0);
-  range.setEnd(selection.getRangeAt(0).startContainer, selection.getRangeAt(0).startOffset);
-  const before = range.cloneContents();
-  return !before.textContent && !before.querySelector?.("sup.fn");
+  if (edge === "start") { range.setStart(editor, 0); range.setEnd(caret.startContainer, caret.startOffset); }
+  else { range.setStart(caret.startContainer, caret.startOffset); range.setEnd(editor, editor.childNodes.length); }
+  const beside = range.cloneContents();
+  return !beside.textContent && !beside.querySelector?.("sup.fn");
 }
 
 function splitRich(editor) {
@@ -1118,7 +1128,7 @@ async function pasteInto(editor, clipboard) {
   const range = selection.rangeCount ? selection.getRangeAt(0).cloneRange() : null;
   const { ok, payload } = await apiJson("/api/paste", { method: "POST", json: { html, text } });
   if (!ok) { banner(payload.loi, { error: true }); return; }
-  for (const [markup, spans] of Object.entries(payload.spans)) INLINE.set(markup, spans);
+  for (const [markup, spans] of Object.entries(payload.spans)) remember(markup, spans);
   const blocks = payload.blocks;
   if (!blocks.length) { if (payload.sua.length) banner(payload.sua.join("; "), { error: true }); return; }
   const node = editor.tbklNode;
