@@ -139,6 +139,25 @@ def test_bold_typed_with_ctrl_b_and_split_by_enter_stays_balanced(browser: webdr
     ]
 
 
+def test_italic_with_ctrl_i_and_shift_enter_never_makes_a_line_break(browser: webdriver.Chrome, served: Served) -> None:
+    path = new_notice(served.root, "Kết luận họp giao ban")
+    open_first(browser, served)
+    block = find(browser, '#outline .rich[data-field="noi_dung[3].khoan"]')
+    click(browser, block)
+    start = block.text.index("kết luận")
+    select_text(browser, block, start, start + len("kết luận"))
+    before = last_check(browser)
+    block.send_keys(Keys.CONTROL, "i")
+    checked_after(browser, before)
+    assert block.find_element(By.TAG_NAME, "i").text == "kết luận"
+    select_text(browser, block, len("Nội dung "))
+    before = last_check(browser)
+    block.send_keys(Keys.SHIFT, Keys.ENTER)
+    checked_after(browser, before)
+    data = save_and_read(browser, path)
+    assert data["noi_dung"][2:4] == [{"khoan": "Nội dung"}, {"khoan": "*kết luận* thứ nhất."}]
+
+
 def test_a_footnote_is_added_from_the_toolbar_and_edited_in_its_popover(browser: webdriver.Chrome, served: Served) -> None:
     path = new_notice(served.root, "Kết luận họp giao ban")
     open_first(browser, served)
