@@ -13,6 +13,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -22,6 +23,11 @@ from tbkl_gen import messages_vi
 
 messages_vi.install()
 
+if TYPE_CHECKING:
+    from tbkl_gen.commands.batch import BatchResult
+    from tbkl_gen.errors import NoticeInvalid
+    from tbkl_gen.errors import Problem
+
 EXIT_PROBLEMS = 1
 EXIT_INTERRUPTED = 130
 
@@ -30,7 +36,7 @@ def _colour() -> bool | None:
     return False if os.environ.get("NO_COLOR") else None
 
 
-def _echo_problem(problem, *, err: bool = True) -> None:  # noqa: ANN001
+def _echo_problem(problem: Problem, *, err: bool = True) -> None:
     line = problem.format(Path.cwd())
     colour = "red" if problem.is_error else "yellow"
     click.echo(click.style(line, fg=colour) if _colour() is None else line, err=err, color=_colour())
@@ -44,7 +50,7 @@ def _fail(message: str) -> None:
 class _Group(click.Group):
     """A group that prints user errors (TbklError) as one Vietnamese line, without a traceback."""
 
-    def invoke(self, ctx: click.Context):  # noqa: ANN201
+    def invoke(self, ctx: click.Context) -> Any:
         from tbkl_gen.errors import TbklError
 
         try:
@@ -86,11 +92,24 @@ def main() -> None:
 @click.option("--pdf", is_flag=True, help="Xuất thêm bản PDF bằng LibreOffice (chỉ tệp thay đổi hoặc chưa có PDF).")
 @click.option("--pdfa", is_flag=True, help="Xuất bản PDF/A-2b cho lưu trữ điện tử (kèm theo --pdf).")
 @click.option("--sidecar", is_flag=True, help="Ghi <tên>.json cạnh bản PDF: các trường văn thư nhập vào e-office (kèm theo --pdf).")
-def render(paths, out_dir, force, jobs, keep_going, prune, strict, template, quiet, pdf, pdfa, sidecar) -> None:  # noqa: ANN001
+def render(
+    paths: tuple[Path, ...],
+    out_dir: Path | None,
+    force: bool,
+    jobs: int | None,
+    keep_going: bool,
+    prune: bool,
+    strict: bool,
+    template: str | None,
+    quiet: bool,
+    pdf: bool,
+    pdfa: bool,
+    sidecar: bool,
+) -> None:
     """In thông báo (tệp .yaml hoặc thư mục) ra tệp Word .docx."""
-    paths, out_dir = _resolve_paths(paths, out_dir)
+    chosen, out = _resolve_paths(paths, out_dir)
     try:
-        result = _render(paths, out_dir, force, jobs, keep_going, prune, strict, template, quiet)
+        result = _render(chosen, out, force, jobs, keep_going, prune, strict, template, quiet)
         pdf_ok = _export_pdfs(result, pdfa=pdfa, sidecar=sidecar, quiet=quiet) if pdf or pdfa or sidecar else True
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the batch has removed its temporary files; LibreOffice is stopped
         click.echo(getattr(exc, "message", "Đã dừng theo yêu cầu (Ctrl-C)."), err=True)
@@ -100,7 +119,7 @@ def render(paths, out_dir, force, jobs, keep_going, prune, strict, template, qui
         sys.exit(EXIT_PROBLEMS)
 
 
-def _export_pdfs(result, *, pdfa: bool, sidecar: bool, quiet: bool) -> bool:  # noqa: ANN001
+def _export_pdfs(result: BatchResult, *, pdfa: bool, sidecar: bool, quiet: bool) -> bool:
     """Write the PDFs (and sidecars) of a finished render; return whether all were written."""
     from tbkl_gen.commands.pdf import export_pdfs
     from tbkl_gen.errors import TbklError
@@ -123,13 +142,23 @@ def _export_pdfs(result, *, pdfa: bool, sidecar: bool, quiet: bool) -> bool:  # 
     return not outcome.failed
 
 
-def _render(paths, out_dir, force, jobs, keep_going, prune, strict, template, quiet):  # noqa: ANN001, ANN202
+def _render(
+    paths: list[Path],
+    out_dir: Path,
+    force: bool,
+    jobs: int | None,
+    keep_going: bool,
+    prune: bool,
+    strict: bool,
+    template: str | None,
+    quiet: bool,
+) -> BatchResult:
     from tbkl_gen.commands.batch import Settings, plan, render_batch
 
     for path in paths:
         if not path.exists():
             raise click.BadParameter(f"không tìm thấy “{path}”", param_hint="PATHS")
-    found: list = []  # links in the notices folder that lead astray, skipped
+    found: list[Problem] = []  # links in the notices folder that lead astray, skipped
     jobs_list = plan(paths, out_dir, found)
     for problem in found:
         if problem.is_error or not quiet:
@@ -160,7 +189,7 @@ def _render(paths, out_dir, force, jobs, keep_going, prune, strict, template, qu
     return result
 
 
-def _resolve_paths(paths, out_dir):  # noqa: ANN001, ANN202
+def _resolve_paths(paths: tuple[Path, ...], out_dir: Path | None) -> tuple[list[Path], Path]:
     """Default to the workspace's notices and output folder when none are given."""
     from tbkl_gen.source.workspace import find_workspace
 
@@ -191,7 +220,7 @@ def _resolve_paths(paths, out_dir):  # noqa: ANN001, ANN202
 @click.option(
     "--docx", "docx_files", multiple=True, type=click.Path(path_type=Path), help="Kiểm tra một tệp Word bất kỳ theo Nghị định 30."
 )
-def check(paths, strict, output_format, docx_files) -> None:  # noqa: ANN001
+def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files: tuple[Path, ...]) -> None:
     """Kiểm tra thông báo, báo mọi lỗi kèm vị trí và cách sửa; không ghi tệp nào."""
     from tbkl_gen.commands.check import check_docx_files, check_sources
     from tbkl_gen.source.workspace import find_workspace
@@ -205,7 +234,7 @@ def check(paths, strict, output_format, docx_files) -> None:  # noqa: ANN001
         if not path.exists():
             raise click.BadParameter(f"không tìm thấy “{path}”", param_hint="PATHS")
     failed = False
-    report = {"tep": 0, "van_de": [], "docx": []}
+    report: dict[str, Any] = {"tep": 0, "van_de": [], "docx": []}
     if paths:
         outcome = check_sources(list(paths))
         report["tep"] = outcome.files
@@ -244,7 +273,7 @@ def check(paths, strict, output_format, docx_files) -> None:  # noqa: ANN001
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--mau", "template", default="ubnd-tinh", show_default=True, help="Mẫu có sẵn (xem: tbkl templates).")
-def init(folder, template) -> None:  # noqa: ANN001
+def init(folder: Path, template: str) -> None:
     """Tạo thư mục làm việc mới: tbkl.yaml, notices/, templates/, .gitattributes, README."""
     from tbkl_gen.commands.scaffold import init_workspace
 
@@ -275,7 +304,7 @@ def _shell_word(text: str) -> str:
 @main.command()
 @click.argument("title")
 @click.option("--ten", "name", default=None, help="Tên tệp (không cần đuôi .yaml); mặc định lấy từ trích yếu.")
-def new(title, name) -> None:  # noqa: ANN001
+def new(title: str, name: str | None) -> None:
     """Tạo thông báo mới notices/<năm>/<tên>.yaml từ giá trị mặc định của văn phòng."""
     from tbkl_gen.commands.scaffold import new_notice
     from tbkl_gen.source.workspace import find_workspace
@@ -289,7 +318,7 @@ def new(title, name) -> None:  # noqa: ANN001
 
 @main.command()
 @click.argument("notice", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def show(notice) -> None:  # noqa: ANN001
+def show(notice: Path) -> None:
     """In thông báo sau khi gộp giá trị mặc định, kèm tbkl.yaml đang dùng và nơi ghi mỗi giá trị."""
     from tbkl_gen.source.load import load_notice
     from tbkl_gen.commands.scaffold import to_yaml
@@ -319,7 +348,7 @@ def show(notice) -> None:  # noqa: ANN001
 @main.command()
 @click.option("--copy", "copy_name", help="Sao mẫu có sẵn này vào templates/ của thư mục làm việc.")
 @click.option("--as", "new_name", help="Tên mới cho mẫu được sao.")
-def templates(copy_name, new_name) -> None:  # noqa: ANN001
+def templates(copy_name: str | None, new_name: str | None) -> None:
     """Liệt kê các mẫu Word và công dụng; sao một mẫu về thư mục làm việc để sửa."""
     from tbkl_gen.word.render import DEFAULT_TEMPLATE
     from tbkl_gen.commands.scaffold import copy_template, template_index
@@ -360,7 +389,7 @@ def _relative(path: Path) -> str:
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Ghi báo cáo nhập vào tệp này.")
 @click.option("--force", is_flag=True, help="Ghi đè tệp nguồn đã có.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Số tiến trình song song (mặc định: số nhân CPU).")
-def import_(paths, out_dir, report_path, force, jobs) -> None:  # noqa: ANN001
+def import_(paths: tuple[Path, ...], out_dir: Path, report_path: Path | None, force: bool, jobs: int | None) -> None:
     """Nhập thông báo Word (.docx, .docm, .doc) thành tệp nguồn; sửa nhãn đánh số, báo mọi chỗ sửa và cảnh báo."""
     from tbkl_gen.importer import import_paths, report_text
 
@@ -396,7 +425,7 @@ def import_(paths, out_dir, report_path, force, jobs) -> None:  # noqa: ANN001
 )
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="Cổng (0: cổng trống bất kỳ).")
 @click.option("--no-browser", is_flag=True, help="Không tự mở trình duyệt.")
-def serve(folder, host, port, no_browser) -> None:  # noqa: ANN001
+def serve(folder: Path | None, host: str, port: int, no_browser: bool) -> None:
     """Mở trang soạn thông báo trong trình duyệt (soạn, kiểm tra, xem trước, lưu)."""
     from tbkl_gen.source.workspace import find_workspace
 
@@ -431,7 +460,7 @@ def serve(folder, host, port, no_browser) -> None:  # noqa: ANN001
 
 @main.command()
 @click.option("--sidecar", is_flag=True, help="In JSON Schema của tệp .json cho e-office (render --pdf --sidecar).")
-def schema(sidecar) -> None:  # noqa: ANN001
+def schema(sidecar: bool) -> None:
     """In JSON Schema của tệp thông báo (cho trình soạn thảo như VS Code)."""
     if sidecar:
         from tbkl_gen.commands.pdf import sidecar_schema
@@ -446,7 +475,7 @@ def schema(sidecar) -> None:  # noqa: ANN001
 # --- preview, text, diff ------------------------------------------------------------------------
 
 
-def _echo_invalid(exc) -> None:  # noqa: ANN001
+def _echo_invalid(exc: NoticeInvalid) -> NoReturn:
     for problem in exc.problems:
         _echo_problem(problem)
     sys.exit(EXIT_PROBLEMS)
@@ -458,10 +487,10 @@ def _echo_invalid(exc) -> None:  # noqa: ANN001
     "-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Thư mục ghi ảnh (mặc định: thư mục tạm mới)."
 )
 @click.option("--dpi", type=click.IntRange(min=30, max=600), default=110, show_default=True, help="Độ phân giải ảnh (điểm ảnh mỗi inch).")
-def preview(notice, out_dir, dpi) -> None:  # noqa: ANN001
+def preview(notice: Path, out_dir: Path | None, dpi: int) -> None:
     """Vẽ từng trang của thông báo (.yaml hoặc .docx) thành ảnh PNG qua LibreOffice; in đường dẫn các ảnh."""
     from tbkl_gen.commands.pdf import preview as draw
-    from tbkl_gen.commands.text import NoticeInvalid
+    from tbkl_gen.errors import NoticeInvalid
 
     try:
         result = draw(notice, out_dir, dpi=dpi)
@@ -478,9 +507,10 @@ def preview(notice, out_dir, dpi) -> None:  # noqa: ANN001
 
 @main.command()
 @click.argument("notice", type=click.Path(path_type=Path))
-def text(notice) -> None:  # noqa: ANN001
+def text(notice: Path) -> None:
     """In thông báo (.yaml hoặc .docx bất kỳ) thành văn bản thuần theo thứ tự đọc (dùng cho git diff)."""
-    from tbkl_gen.commands.text import NoticeInvalid, notice_lines
+    from tbkl_gen.commands.text import notice_lines
+    from tbkl_gen.errors import NoticeInvalid
 
     try:
         lines, _ = notice_lines(notice)
@@ -493,9 +523,10 @@ def text(notice) -> None:  # noqa: ANN001
 @main.command()
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
-def diff(old, new) -> None:  # noqa: ANN001
+def diff(old: Path, new: Path) -> None:
     """So sánh hai bản thông báo (.yaml hoặc .docx) theo từng từ: [-bỏ-] {+thêm+}; không in gì khi giống nhau."""
-    from tbkl_gen.commands.text import ADDED, NoticeInvalid, format_hunk_line, notice_lines, word_diff
+    from tbkl_gen.commands.text import ADDED, format_hunk_line, notice_lines, word_diff
+    from tbkl_gen.errors import NoticeInvalid
 
     try:
         before, _ = notice_lines(old)

@@ -81,6 +81,18 @@ def _display_path(path: Path, base: Path | None) -> str:
     return path.as_posix()
 
 
+def in_order(file: Path | None, problems: list[Problem]) -> list[Problem]:
+    """Return file's own problems in line and column order, then those without a line, then those
+    in files it inherits from (tbkl.yaml): the one order every problem is printed in."""
+    far = float("inf")
+    return sorted(problems, key=lambda p: (p.place.file not in (None, file), p.place.line or far, p.place.column or 0))
+
+
+def shortened(text: str, limit: int = 40) -> str:
+    """Return drafter text short enough to quote in a one-line message: its first limit characters and "…"."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 class TbklError(Exception):
     """Base of the errors a user can cause; the CLI prints them without a traceback."""
 
@@ -205,3 +217,79 @@ class SameOutput(TbklError):
             for output, sources in clashes
         ]
         super().__init__("\n".join(lines))
+
+
+class NoticeInvalid(TbklError):
+    """A source to show (text, diff, preview) could not be rendered; the problems say why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("thông báo có lỗi, chưa in được")
+
+
+class NotRendered(TbklError):
+    """The page's notice has errors, so no Word file is made."""
+
+
+class UnreadableDocx(TbklError):
+    """A file named .docx is not a Word document python-docx can open."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path.as_posix()}: không đọc được tệp Word: {reason}")
+
+
+class UnreadablePart(Exception):
+    """A part of a template is not well-formed XML (the template check names the part)."""
+
+
+class AlreadyExists(TbklError):
+    """A file or folder the command would create is already there."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"{path.as_posix()}: đã có, không ghi đè")
+
+
+class CannotImport(TbklError):
+    """A file given to `tbkl import` cannot be read as a Word notice."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path.as_posix()}: không nhập được: {reason}")
+
+
+LIBREOFFICE_INSTALL_HINT = (
+    "cài LibreOffice: trên Windows tải bản 64-bit tại https://www.libreoffice.org/download/ rồi cài mặc định; "
+    "trên Debian/Ubuntu: sudo apt install libreoffice-writer-nogui python3-uno fonts-liberation2 poppler-utils"
+)
+
+
+class LibreOfficeMissing(TbklError):
+    """No LibreOffice on this machine: PDF and previews cannot be made."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"không tìm thấy LibreOffice (soffice) để {what}; {LIBREOFFICE_INSTALL_HINT}")
+
+
+class OfficeFailed(TbklError):
+    """LibreOffice could not be started or stopped working."""
+
+
+class RendererMissing(TbklError):
+    """pdftocairo (poppler) is not installed, so pages cannot be drawn."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "không tìm thấy pdftocairo (poppler) để vẽ trang thành ảnh PNG; "
+            "trên Debian/Ubuntu: sudo apt install poppler-utils; trên Windows: cài poppler (bản Release) và thêm thư mục bin vào PATH"
+        )
+
+
+class Refused(Exception):
+    """A request the page (tbkl serve) will not serve, with the Vietnamese reason and the HTTP status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message

@@ -96,7 +96,6 @@ def install() -> None:
     """Make click print its own messages in Vietnamese."""
     for name in _MODULES:
         module = importlib.import_module(f"click.{name}")
-        if hasattr(module, "_"):
-            module._ = translate
-        if hasattr(module, "ngettext"):
-            module.ngettext = translate_plural
+        for attribute, function in (("_", translate), ("ngettext", translate_plural)):
+            if hasattr(module, attribute):
+                setattr(module, attribute, function)

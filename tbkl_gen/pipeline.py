@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from tbkl_gen.errors import Place, Problem, Severity, TbklError
+from tbkl_gen.errors import Place, Problem, Severity, TbklError, in_order, shortened
 from tbkl_gen.nd30.words import number_text
 from tbkl_gen.notice.model import Notice
 from tbkl_gen.source.load import Loaded, load_notice, load_text
@@ -303,12 +303,6 @@ def unique(problems: list[Problem]) -> list[Problem]:
     return kept
 
 
-def in_order(path: Path, problems: list[Problem]) -> list[Problem]:
-    """Return the notice's own problems in line order, then those in files it inherits from."""
-    far = float("inf")
-    return sorted(problems, key=lambda p: (p.place.file not in (None, path), p.place.line or far, p.place.column or 0))
-
-
 # --- a number is used once (across notices) -------------------------------------------------------
 
 
@@ -346,8 +340,36 @@ class NumberRegistry:
         )
 
 
+def register_number(outcome: Outcome, registry: NumberRegistry) -> bool:
+    """Register outcome's number; add to outcome the problem of a number registry already holds.
+
+    The one cross-file check of a number used twice: `tbkl check`, `tbkl render` (the batch) and
+    the page each keep a registry of the notices read before, in the order `tbkl check` reads
+    them, and call this for the next one, so all three say the same. Return whether it was used.
+    """
+    if outcome.number is None:
+        return False
+    problem = registry.add(*outcome.number)
+    if problem is None:
+        return False
+    outcome.add(problem)
+    return True
+
+
+def problems_of_workspace(workspace: Workspace) -> list[Problem]:
+    """Return the workspace's own problems: `tbkl.yaml`'s, its `mau`'s, and every template in templates/.
+
+    The one cross-file check of a workspace, asked once per workspace by `tbkl check` and on each
+    check of the page, which print these before the notice's own.
+    """
+    from tbkl_gen.word.template_check import check_workspace_templates
+
+    template = workspace_template_problem(workspace)
+    return [*workspace.problems, *([template] if template is not None else []), *check_workspace_templates(workspace.templates_dir)]
+
+
 def _number_shown(number: str) -> str:
-    return number_text(number) if number.isascii() and number.isdigit() and len(number) <= 6 else number[:40]
+    return number_text(number) if number.isascii() and number.isdigit() and len(number) <= 6 else shortened(number)
 
 
 def _words(text: str) -> str:

@@ -12,20 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import combinations, pairwise
 
 from tbkl_gen import samples
-from tbkl_gen.errors import Problem, Severity
+from tbkl_gen.errors import Problem, Severity, in_order, shortened
 from tbkl_gen.markup import plain_text, unpaired_marks
 from tbkl_gen.source.dates import impossible_date
 from tbkl_gen.source.places import Path_, Source
-from tbkl_gen.notice.model import BLOCK_CLASSES, Notice
+from tbkl_gen.notice.model import BLOCK_CLASSES, Bang, Block, Notice
+from tbkl_gen.notice.tables import columns_of, place, spans
 from tbkl_gen.nd30 import authority as signing
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.document_types import THONG_BAO
 from tbkl_gen.nd30.format import (
     ADDRESSEE_HEAD,
+    APPENDIX_REFERENCE_OPEN,
     ARCHIVE_PREFIX,
     ARCHIVE_WORD,
     END_MARK,
@@ -33,6 +35,8 @@ from tbkl_gen.nd30.format import (
     PRINTED_ISSUER_SIZE,
     RECIPIENTS_HEAD,
 )
+from tbkl_gen.nd30.format import PRINTED_TEXT_WIDTH_MM as TEXT_WIDTH_MM
+from tbkl_gen.nd30.grammar import APPENDIX_MENTION, appendix_heading, appendix_number
 from tbkl_gen.nd30.grammar import (
     ADDRESSEE_LINE,
     addressee,
@@ -62,7 +66,7 @@ def validate(notice: Notice, source: Source | None, *, today: dt.date | None = N
     """Return every problem of a notice that loaded, in source order."""
     checker = _Checker(notice, source or Source(path=None, data={}), today or dt.date.today())  # type: ignore[arg-type]
     checker.run()
-    return sorted(checker.problems, key=lambda p: (p.place.line or 0, p.place.column or 0))
+    return in_order(checker.source.path, checker.problems)
 
 
 class _Checker:
@@ -87,6 +91,8 @@ class _Checker:
         self.check_recipients()
         self.check_text()
         self.check_slips()
+        self.check_tables()
+        self.check_appendices()
 
     # --- dates ------------------------------------------------------------------------------
 
@@ -133,15 +139,15 @@ class _Checker:
     def check_number(self) -> None:
         number = self.notice.so
         if number is not None and number.strip() and not NUMBER_SHAPE.match(number.strip()):
-            self.error(("so",), f"số “{shown(number)}” không đúng dạng", _number_hint(number.strip()), "number")
+            self.error(("so",), f"số “{shortened(number)}” không đúng dạng", _number_hint(number.strip()), "number")
         symbol = self.notice.symbol
         if not SYMBOL_SHAPE.match(symbol):
             if self.notice.ky_hieu:
-                self.error(("ky_hieu",), f"ký hiệu “{shown(symbol)}” không đúng dạng", _symbol_hint(symbol), "symbol")
+                self.error(("ky_hieu",), f"ký hiệu “{shortened(symbol)}” không đúng dạng", _symbol_hint(symbol), "symbol")
             else:
                 self.error(
                     ("co_quan", "viet_tat"),
-                    f"chữ viết tắt “{shown(self.notice.co_quan.viet_tat)}” tạo ra ký hiệu “{shown(symbol)}” không đúng dạng",
+                    f"chữ viết tắt “{shortened(self.notice.co_quan.viet_tat)}” tạo ra ký hiệu “{shortened(symbol)}” không đúng dạng",
                     "chữ viết tắt của cơ quan viết in hoa, không dấu cách, ví dụ UBND, VP, SCT",
                     "symbol",
                 )
@@ -177,13 +183,13 @@ class _Checker:
             # The comma after the place is printed by the layout; one inside it breaks the date line.
             self.error(
                 ("dia_danh",),
-                f"địa danh “{shown(place)}” có dấu phẩy",
+                f"địa danh “{shortened(place)}” có dấu phẩy",
                 "chỉ ghi tên đơn vị hành chính, ví dụ Quảng Nam; dấu phẩy sau địa danh do công cụ tự thêm",
                 "place",
             )
         elif any(word[:1].islower() and word not in GENERIC_PLACE_WORDS for word in place.split() if word[:1].isalpha()):
             fixed = " ".join(word if word in GENERIC_PLACE_WORDS else word[:1].upper() + word[1:] for word in place.split())
-            self.warn(("dia_danh",), f"địa danh “{shown(place)}” cần viết hoa chữ đầu mỗi tiếng", f"viết “{fixed}”", "caps")
+            self.warn(("dia_danh",), f"địa danh “{shortened(place)}” cần viết hoa chữ đầu mỗi tiếng", f"viết “{fixed}”", "caps")
 
     # --- signer -------------------------------------------------------------------------------
 
@@ -221,7 +227,7 @@ class _Checker:
                 fixed = f"{prefix}. {slip.group(2)}"
                 self.error(
                     path,
-                    f"dòng quyền hạn “{shown(line)}” viết sai dạng",
+                    f"dòng quyền hạn “{shortened(line)}” viết sai dạng",
                     f"viết “{fixed}”: chữ in hoa, dấu chấm, một dấu cách",
                     "authority",
                 )
@@ -241,7 +247,7 @@ class _Checker:
         elif name and not name[0].isalpha():
             # A line that opens with "(" reads as the signature placeholder, not as the name.
             self.error(
-                path, f"họ tên người ký “{shown(name)}” phải bắt đầu bằng chữ cái", "chỉ ghi họ, đệm và tên, ví dụ Nguyễn Văn A", "name"
+                path, f"họ tên người ký “{shortened(name)}” phải bắt đầu bằng chữ cái", "chỉ ghi họ, đệm và tên, ví dụ Nguyễn Văn A", "name"
             )
         elif academic:
             rest = name[academic.end() :].strip()
@@ -278,7 +284,7 @@ class _Checker:
             if key in seen:
                 first = self.source.place(("kinh_gui", seen[key]))
                 where = f" (đã có ở dòng {first.line})" if first.line else ""
-                self.warn(path, f"nơi nhận “{shown(stripped)}” lặp lại trong kinh_gui{where}", "xóa một dòng", "duplicate_recipient")
+                self.warn(path, f"nơi nhận “{shortened(stripped)}” lặp lại trong kinh_gui{where}", "xóa một dòng", "duplicate_recipient")
             else:
                 seen[key] = index
 
@@ -307,7 +313,7 @@ class _Checker:
             if key in seen:
                 first = self.source.place(("noi_nhan", seen[key]))
                 where = f" (đã có ở dòng {first.line})" if first.line else ""
-                self.warn(path, f"nơi nhận “{shown(stripped)}” lặp lại{where}", "xóa một dòng", "duplicate_recipient")
+                self.warn(path, f"nơi nhận “{shortened(stripped)}” lặp lại{where}", "xóa một dòng", "duplicate_recipient")
             else:
                 seen[key] = index
         if self._check_archive(self.notice.luu):
@@ -328,7 +334,7 @@ class _Checker:
             text = text.rstrip(";., ")
         if not text.startswith("VT"):
             fixed = vn.upper(text) if vn.upper(text).startswith("VT") else f"VT, {text}" if text else "VT, KGVX"
-            self.error(path, f"dòng lưu phải bắt đầu bằng “VT” (Văn thư), nhưng gặp “{shown(luu)}”", f"viết luu: {fixed}", "archive")
+            self.error(path, f"dòng lưu phải bắt đầu bằng “VT” (Văn thư), nhưng gặp “{shortened(luu)}”", f"viết luu: {fixed}", "archive")
         elif re.match(r"^VT\s+\S", text):
             self.error(path, "thiếu dấu phẩy sau “VT” trong dòng lưu", f"viết luu: VT, {text[2:].strip()}", "archive")
         elif not re.match(r"^VT,\s*\S", text):
@@ -336,7 +342,7 @@ class _Checker:
         elif not is_archive(archive_content(luu)):
             self.error(
                 path,
-                f"dòng lưu “{shown(luu)}” không đúng dạng “{ARCHIVE_FORM}”",
+                f"dòng lưu “{shortened(luu)}” không đúng dạng “{ARCHIVE_FORM}”",
                 "đơn vị viết tắt in hoa, cách nhau “, ”; ví dụ luu: VT, KGVX hoặc VT, NN&MT, KGVX, NC.Châu 05",
                 "archive",
             )
@@ -356,7 +362,7 @@ class _Checker:
             example = f"{int(normal):02d}" if normal.isdigit() and int(normal) < 10_000 else "300"
             self.error(
                 ("so_ban",),
-                f"số lượng bản “{shown(copies)}” không đúng dạng",
+                f"số lượng bản “{shortened(copies)}” không đúng dạng",
                 f"viết bằng chữ số, từ 1 đến 9999, chỉ số dưới 10 có số 0 đứng trước, ví dụ so_ban: {example}",
                 "archive",
             )
@@ -368,7 +374,7 @@ class _Checker:
             if twice and given:
                 self.error(
                     ("nguoi_soan",) if what == "người soạn thảo" else ("so_ban",),
-                    f"dòng luu “{shown(self.notice.luu)}” đã ghi {what}",
+                    f"dòng luu “{shortened(self.notice.luu)}” đã ghi {what}",
                     "chỉ ghi đơn vị ở luu, người soạn thảo ở nguoi_soan, số bản ở so_ban",
                     "archive",
                 )
@@ -377,7 +383,7 @@ class _Checker:
         if (drafter or copies) and not is_archive(printed):
             self.error(
                 ("nguoi_soan",) if drafter else ("so_ban",),
-                f"dòng lưu in ra “{shown(printed, 60)}” không đúng dạng “{ARCHIVE_FORM}”",
+                f"dòng lưu in ra “{shortened(printed, 60)}” không đúng dạng “{ARCHIVE_FORM}”",
                 "dòng luu đã có người soạn thảo hoặc số bản: chỉ ghi đơn vị ở luu, người soạn thảo ở nguoi_soan, số bản ở so_ban",
                 "archive",
             )
@@ -393,7 +399,7 @@ class _Checker:
         invisible = _has_invisible(everything)
         named = self._check_direction()
         for path, text in texts:
-            if path[0] == "noi_dung" and not text.strip():
+            if _in_body(path) and "bang" not in path and not text.strip():
                 self.warn(path, "đoạn nội dung rỗng", "xóa dòng “- ” thừa, hoặc viết nội dung", "empty_item")
                 continue
             if spaces and "  " in text and "  " in re.sub(r"\s*\n\s*", " ", text).strip():
@@ -426,7 +432,9 @@ class _Checker:
         """Refuse a last paragraph whose own sentence mark the end mark "./." cannot complete (nd30 END_MARK)."""
         last = None
         for path, text in _block_texts(self.notice.noi_dung, ("noi_dung",)):
-            if plain_text(text).strip():
+            if "bang" in path:
+                last = None  # a notice ending in a table: the end mark is printed after it, on its own
+            elif plain_text(text).strip():
                 last = path, " ".join(plain_text(text).split())
         if last is None or last[1].endswith(END_MARK):
             return
@@ -445,6 +453,111 @@ class _Checker:
             "end_mark",
         )
 
+    # --- tables and appendices (ND30 Phụ lục I, III.1) ------------------------------------------
+
+    def check_tables(self) -> None:
+        """Name tables that cannot be printed as written: rows that do not fill the columns, widths that do not fit."""
+        found = list(_tables(self.notice.noi_dung, ("noi_dung",)))
+        for index, appendix in enumerate(self.notice.phu_luc):
+            found += _tables(appendix.noi_dung, ("phu_luc", index, "noi_dung"))
+        for path, table in found:
+            self._check_table(path, table)
+
+    def _check_table(self, path: Path_, table: Bang) -> None:
+        here = path + ("bang",)
+        if not any(cell if isinstance(cell, str) else cell.o for row in table.bang for cell in row):
+            self.warn(here, "bảng không có chữ nào", "điền nội dung vào các ô, hoặc xóa bảng", "empty_table")
+        if table.do_rong and table.do_rong_mm:
+            self.error(
+                here[:-1] + ("do_rong_mm",), "bảng ghi cả do_rong và do_rong_mm", "chỉ giữ một trong hai: tỉ lệ hoặc mm", "table_width"
+            )
+        columns = columns_of(table)
+        for key, widths in (("do_rong", table.do_rong), ("do_rong_mm", table.do_rong_mm)):
+            if widths and any(width <= 0 for width in widths):
+                self.error(path + (key,), "độ rộng cột phải là số dương", "ghi mỗi cột một số lớn hơn 0", "table_width")
+        first_row = sum(spans(cell)[0] for cell in table.bang[0]) if table.bang else 0
+        widths_given = table.do_rong_mm or table.do_rong
+        if widths_given and first_row and len(widths_given) != first_row:
+            key = "do_rong_mm" if table.do_rong_mm else "do_rong"
+            self.error(
+                path + (key,),
+                f"bảng ghi độ rộng cho {len(widths_given)} cột nhưng hàng đầu có {first_row} cột (tính cả ô gộp)",
+                "ghi mỗi cột của bảng một độ rộng",
+                "table_width",
+            )
+        if table.do_rong_mm and sum(table.do_rong_mm) > TEXT_WIDTH_MM:
+            self.error(
+                path + ("do_rong_mm",),
+                f"tổng độ rộng các cột {sum(table.do_rong_mm)} mm vượt khổ chữ {TEXT_WIDTH_MM:g} mm",
+                "giảm độ rộng các cột, hoặc ghi tỉ lệ bằng do_rong",
+                "table_width",
+            )
+        grid = place(table.bang, columns)
+        for row, filled in grid.uneven_rows:
+            self.error(
+                here + (row,),
+                f"hàng thứ {row + 1} của bảng chiếm {filled} cột nhưng bảng có {columns} cột",
+                "mỗi hàng phải đủ số cột (ô gộp ngang tính theo gop_cot; hàng dưới ô gộp dọc bỏ qua cột đã gộp)",
+                "table_row",
+            )
+        for cell in grid.overhanging:
+            self.error(
+                here + (cell.row,),
+                f"ô ở hàng thứ {cell.row + 1} gộp {cell.rows} hàng, vượt quá hàng cuối của bảng",
+                "giảm gop_hang, hoặc thêm hàng bên dưới",
+                "table_row",
+            )
+        if table.hang_tieu_de > len(table.bang):
+            self.error(
+                path + ("hang_tieu_de",),
+                f"bảng có {len(table.bang)} hàng nhưng hang_tieu_de là {table.hang_tieu_de}",
+                "hang_tieu_de là số hàng tiêu đề ở đầu bảng",
+                "table_row",
+            )
+
+    def check_appendices(self) -> None:
+        """Hold the body and the appendices to each other: every appendix named in the text exists and is named."""
+        count = len(self.notice.phu_luc)
+        named: set[int] = set()
+        for path, text in _texts(self.notice):
+            if not _in_body(path):
+                continue
+            for match in APPENDIX_MENTION.finditer(plain_text(text)):
+                number = appendix_number(match.group("number"))
+                if number is None:
+                    continue
+                named.add(number)
+                if number > count:
+                    self.warn(
+                        path,
+                        f"nội dung nhắc tới “{match.group(0)}” nhưng thông báo "
+                        + (f"chỉ có {count} phụ lục" if count else "không có phụ lục nào"),
+                        "thêm phụ lục vào phu_luc, hoặc sửa lại số phụ lục trong câu",
+                        "appendix_missing",
+                    )
+                elif match.group(0) != appendix_heading(number) and not match.group(0).lower() == appendix_heading(number).lower():
+                    self.warn(
+                        path,
+                        f"nội dung nhắc tới “{match.group(0)}” nhưng phụ lục đó in là “{appendix_heading(number)}”",
+                        f"viết “{appendix_heading(number)}” cho khớp (Nghị định 30 đánh số phụ lục bằng chữ số La Mã)",
+                        "appendix_name",
+                    )
+        for index in range(count):
+            if index + 1 not in named:
+                self.warn(
+                    ("phu_luc", index),
+                    f"nội dung thông báo không nhắc tới {appendix_heading(index + 1)}",
+                    f"Nghị định 30 yêu cầu văn bản có chỉ dẫn về phụ lục, ví dụ “(chi tiết tại {appendix_heading(index + 1)} kèm theo)”",
+                    "appendix_unnamed",
+                )
+        if count and not self.notice.co_quan.ten_goi:
+            self.warn(
+                ("co_quan",),
+                f"thông báo có phụ lục nhưng thiếu tên cơ quan viết thường cho dòng “{APPENDIX_REFERENCE_OPEN} … của …)”",
+                "ghi co_quan.ten_goi, ví dụ “Ủy ban nhân dân tỉnh Quảng Nam”",
+                "appendix_issuer",
+            )
+
     # --- slips of a new user ------------------------------------------------------------------
 
     def check_slips(self) -> None:
@@ -452,9 +565,9 @@ class _Checker:
         for path, text in _texts(self.notice):
             self._check_wrapped_quotes(path, text)
             self._check_gaps(path, text)
-            if path[0] != "noi_dung":
+            if not _in_body(path):
                 continue
-            if isinstance(path[-1], str):
+            if isinstance(path[-1], str) and "bang" not in path:
                 self._check_typed_label(path, text)
             self._check_markup(path, text)
             if text.strip() in samples.STAND_INS:
@@ -473,7 +586,7 @@ class _Checker:
         """Warn when the sample office's place was changed in the place or in the name, not in both."""
         place = " ".join(self.notice.dia_danh.split())
         co_quan = self.notice.co_quan
-        names = [("co_quan", "chu_quan")] if co_quan.chu_quan else []
+        names: list[Path_] = [("co_quan", "chu_quan")] if co_quan.chu_quan else []
         names += [("co_quan", "ten", index) for index in range(len(co_quan.ten))]
         written = [co_quan.chu_quan] if co_quan.chu_quan else []
         # a line left empty (a stand-in for one already reported) keeps its path beside it
@@ -491,7 +604,7 @@ class _Checker:
             elif in_name is not None and place != sample and vn.upper(place) not in " ".join(lines):
                 self.warn(
                     in_name,
-                    f"tên cơ quan có “{vn.upper(sample)}” của mẫu do tbkl init ghi, nhưng địa danh là “{shown(place)}”",
+                    f"tên cơ quan có “{vn.upper(sample)}” của mẫu do tbkl init ghi, nhưng địa danh là “{shortened(place)}”",
                     f"sửa tên cơ quan cho đúng, hoặc ghi dia_danh: {sample}",
                     "sample",
                 )
@@ -517,7 +630,7 @@ class _Checker:
 
     def _check_markup(self, path: Path_, text: str) -> None:
         for mark, offset in unpaired_marks(text):
-            near = shown(" ".join(text[offset:].split()), 24)
+            near = shortened(" ".join(text[offset:].split()), 24)
             self.warn(path, f"{_MARK_NAMES[mark]} ở “{near}” không có dấu đóng, sẽ in ra nguyên văn", _MARK_HINTS[mark], "markup")
 
     def _check_issuer_width(self) -> None:
@@ -529,7 +642,7 @@ class _Checker:
         if parent_width > column:  # one string: it cannot be split into lines, only shortened
             self.warn(
                 ("co_quan", "chu_quan"),
-                f"dòng cơ quan chủ quản “{shown(parent)}” rộng {parent_width:.0f} mm, cột tên cơ quan chỉ rộng {column:.0f} mm"
+                f"dòng cơ quan chủ quản “{shortened(parent)}” rộng {parent_width:.0f} mm, cột tên cơ quan chỉ rộng {column:.0f} mm"
                 " nên sẽ bị ngắt dòng tùy ý",
                 "dòng cơ quan chủ quản được viết tắt những cụm từ thông dụng, ví dụ “BỘ NN&MT”, “UBND TỈNH LÂM ĐỒNG”",
                 "issuer_width",
@@ -549,7 +662,7 @@ class _Checker:
                 hint = "viết tắt hoặc chia thành nhiều dòng ngắn hơn, ví dụ ten: [DÒNG 1, DÒNG 2]"
             self.warn(
                 path,
-                f"dòng tên cơ quan “{shown(line)}” rộng {width:.0f} mm, cột tên cơ quan chỉ rộng {column:.0f} mm nên sẽ bị ngắt dòng tùy ý",
+                f"dòng tên cơ quan “{shortened(line)}” rộng {width:.0f} mm, cột tên cơ quan chỉ rộng {column:.0f} mm nên sẽ bị ngắt dòng tùy ý",
                 hint,
                 "issuer_width",
             )
@@ -581,11 +694,6 @@ class _Checker:
                     "direction",
                 )
         return refused
-
-
-def shown(text: str, limit: int = 40) -> str:
-    """Return drafter text short enough to quote in a one-line message."""
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _number_hint(number: str) -> str:
@@ -659,7 +767,7 @@ def _wrapped(text: str) -> tuple[str, str] | None:
         return None
     quotes, marks = ("dấu nháy đơn", "dấu nháy") if stripped[0] == "‘" else ("ngoặc kép", "dấu ngoặc")
     return (
-        f"cả giá trị {stripped[0]}{shown(stripped[1:-1])}{stripped[-1]} nằm trong {quotes}, sẽ in ra cả hai {marks}",
+        f"cả giá trị {stripped[0]}{shortened(stripped[1:-1])}{stripped[-1]} nằm trong {quotes}, sẽ in ra cả hai {marks}",
         f"YAML không cần {quotes} này; xóa dấu {stripped[0]} ở đầu và dấu {stripped[-1]} ở cuối",
     )
 
@@ -669,20 +777,20 @@ def _drafter_slip(drafter: str) -> tuple[str, str]:
     if UNIT_SHAPE.match(drafter):  # "NXT": printed after the units, it would read as one more unit
         fixed = f"{drafter}." if re.fullmatch(r"[A-ZĐ]+", drafter) else "Sơn"
         return (
-            f"ký hiệu người soạn thảo “{shown(drafter)}” đọc như tên đơn vị",
+            f"ký hiệu người soạn thảo “{shortened(drafter)}” đọc như tên đơn vị",
             f"viết tên (nguoi_soan: Sơn), mã in hoa có dấu chấm như “PL.(300)” của Nghị định (nguoi_soan: {fixed}) "
             "hoặc cả hai (nguoi_soan: NC.Châu)",
         )
     counted = re.fullmatch(r"(?P<mark>.*?\S)\s*\(?(?P<copies>[0-9]{1,4})\)?", drafter)
     if counted and is_drafter(counted["mark"]):
         return (
-            f"ký hiệu người soạn thảo “{shown(drafter)}” có cả số bản",
+            f"ký hiệu người soạn thảo “{shortened(drafter)}” có cả số bản",
             f"ghi số bản riêng: nguoi_soan: {counted['mark']} và so_ban: {counted['copies']}",
         )
     named = " ".join(word[:1].upper() + word[1:] for word in drafter.strip("()").split())
     fixed = named if is_drafter(named) else "Sơn"
     return (
-        f"ký hiệu người soạn thảo “{shown(drafter)}” không đúng dạng",
+        f"ký hiệu người soạn thảo “{shortened(drafter)}” không đúng dạng",
         f"viết tên, viết hoa chữ đầu (nguoi_soan: {fixed}), mã in hoa có dấu chấm như “PL.(300)” của Nghị định "
         "(nguoi_soan: PL.) hoặc cả hai (nguoi_soan: NC.Châu)",
     )
@@ -726,7 +834,7 @@ def _issuer_split(line: str, column: float) -> list[str]:
         return []
     # Filling lines word by word gives the fewest lines; past four no split is offered, and the
     # search below (every way to break into that many lines) stays small.
-    fewest, line_words = 1, []
+    fewest, line_words = 1, list[str]()
     for word in words:
         if line_words and text_width_mm(" ".join([*line_words, word]), PRINTED_ISSUER_SIZE, bold=True) > column:
             fewest, line_words = fewest + 1, []
@@ -785,16 +893,39 @@ def _texts(notice: Notice) -> Iterator[tuple[Path_, str]]:
     yield ("nguoi_ky", "chuc_vu"), notice.nguoi_ky.chuc_vu
     yield ("nguoi_ky", "ho_ten"), notice.nguoi_ky.ho_ten
     yield from _block_texts(notice.noi_dung, ("noi_dung",))
+    for index, appendix in enumerate(notice.phu_luc):
+        if appendix.ten is not None:
+            yield ("phu_luc", index, "ten"), appendix.ten
+        yield from _block_texts(appendix.noi_dung, ("phu_luc", index, "noi_dung"))
+
+
+def _in_body(path: Path_) -> bool:
+    """Tell whether path is body text: the notice's content or an appendix's."""
+    return path[0] == "noi_dung" or (path[0] == "phu_luc" and len(path) > 2 and path[2] == "noi_dung")
+
+
+def _tables(blocks: Sequence[Block], path: Path_) -> Iterator[tuple[Path_, Bang]]:
+    """Yield (path, table) for every table among blocks, at any depth."""
+    for index, block in enumerate(blocks):
+        if isinstance(block, Bang):
+            yield path + (index,), block
+        elif not isinstance(block, str):
+            yield from _tables(block.noi_dung, path + (index, "noi_dung"))
 
 
 _BLOCK_KEY = {cls: key for key, cls in BLOCK_CLASSES.items()}
 
 
-def _block_texts(blocks: list, path: Path_) -> Iterator[tuple[Path_, str]]:
+def _block_texts(blocks: Sequence[Block], path: Path_) -> Iterator[tuple[Path_, str]]:
     for index, block in enumerate(blocks):
         here = path + (index,)
         if isinstance(block, str):
             yield here, block
+            continue
+        if isinstance(block, Bang):
+            for r, row in enumerate(block.bang):
+                for c, cell in enumerate(row):
+                    yield (here + ("bang", r, c), cell) if isinstance(cell, str) else (here + ("bang", r, c, "o"), cell.o)
             continue
         key = _BLOCK_KEY[type(block)]
         yield here + (key,), getattr(block, key)

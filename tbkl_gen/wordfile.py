@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tbkl_gen.errors import NotReadable, WordFileRefused
+from tbkl_gen.errors import NotReadable, WordFileRefused, shortened
 from tbkl_gen.files import kind_of, read_regular
 
 if TYPE_CHECKING:
@@ -435,9 +435,9 @@ def _is_xml(name: str, types: _ContentTypes) -> bool:
 
 
 def _shown(name: str) -> str:
-    """Return an entry name as it may be printed: control characters escaped, at most 80 characters."""
+    """Return an entry name as it may be printed: control characters escaped, cut after 77 characters."""
     text = name.encode("unicode_escape").decode("ascii") if any(ord(c) < 32 or c == "\x7f" for c in name) else name
-    return text if len(text) <= 80 else text[:77] + "…"
+    return shortened(text, 77)
 
 
 def _number(value: int) -> str:

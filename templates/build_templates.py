@@ -30,10 +30,10 @@ from tbkl_gen.nd30 import format as nd30  # noqa: E402
 from tbkl_gen.nd30.document_types import THONG_BAO  # noqa: E402
 from tbkl_gen.nd30.text_width import text_width_mm  # noqa: E402
 from tbkl_gen.samples import SAMPLE_COMMUNE, SAMPLE_PROVINCE, SAMPLE_SIGNER  # noqa: E402
-from tbkl_gen.word.columns import CELL_MARGIN, ISSUER_COLUMN  # noqa: E402
+from tbkl_gen.nd30.units import TWIPS_PER_MM, WORD_CELL_MARGIN  # noqa: E402
+from tbkl_gen.word.columns import ISSUER_COLUMN  # noqa: E402
 from tbkl_gen.word.wordml import ADDRESSEE_SPACE_AFTER  # noqa: E402
 
-TWIPS_PER_MM = nd30.TWIPS_PER_MM
 
 # A4 portrait; the margins the decree's ranges allow, as nd30.format chose them.
 PAGE_W, PAGE_H = nd30.PAGE_WIDTH, nd30.PAGE_HEIGHT
@@ -53,7 +53,7 @@ MOTTO_WIDTH_MM = 56.0
 # NHIỆM" 72 mm).
 CLOSING_LEFT = 4536  # twips, cell margins included
 # A recipient that wraps continues under its text, not under the dash: a hanging indent of "- ".
-RECIPIENT_HANG = round(text_width_mm("- ", nd30.PRINTED_RECIPIENT_SIZE, bold=False) * nd30.TWIPS_PER_MM)
+RECIPIENT_HANG = round(text_width_mm("- ", nd30.PRINTED_RECIPIENT_SIZE, bold=False) * TWIPS_PER_MM)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -188,7 +188,7 @@ def table(widths: tuple[int, int], *rows: str) -> str:
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     return (
         f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
-        f'<w:tblInd w:w="{-CELL_MARGIN}" w:type="dxa"/>'
+        f'<w:tblInd w:w="{-WORD_CELL_MARGIN}" w:type="dxa"/>'
         f"<w:tblBorders>{borders}</w:tblBorders>"
         f'<w:tblLayout w:type="fixed"/>'
         f'<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="0"/>'
@@ -205,8 +205,8 @@ def row(*cells: str) -> str:
 
 def document_xml(spec: TemplateSpec) -> str:
     left = spec.header_left
-    right = TEXT_WIDTH + 2 * CELL_MARGIN - left
-    motto_indent = max(0, round((right - 2 * CELL_MARGIN - mm(MOTTO_WIDTH_MM)) / 2))
+    right = TEXT_WIDTH + 2 * WORD_CELL_MARGIN - left
+    motto_indent = max(0, round((right - 2 * WORD_CELL_MARGIN - mm(MOTTO_WIDTH_MM)) / 2))
     header = table(
         (left, right),
         row(
@@ -253,15 +253,35 @@ def document_xml(spec: TemplateSpec) -> str:
         ("gach", "TBGach"),
         ("cong", "TBCong"),
     )
-    body = [tag("{%p for doan in noi_dung %}")]
-    for index, (kind, style) in enumerate(kinds):
-        keyword = "if" if index == 0 else "elif"
-        body.append(tag(f'{{%p {keyword} doan.kieu == "{kind}" %}}'))
-        body.append(para(style, run("{{r doan.runs }}")))
-    body += [tag("{%p endif %}"), tag("{%p endfor %}")]
+
+    def blocks(items: str) -> list[str]:
+        """Return the loop printing a list of body paragraphs and tables, one branch per kind."""
+        out = [tag(f"{{%p for doan in {items} %}}")]
+        for index, (kind, style) in enumerate(kinds):
+            keyword = "if" if index == 0 else "elif"
+            out.append(tag(f'{{%p {keyword} doan.kieu == "{kind}" %}}'))
+            out.append(para(style, run("{{r doan.runs }}")))
+        out.append(tag('{%p elif doan.kieu == "bang" %}'))
+        out.append(para("TBBang", run("{{p doan.bang }}")))
+        out += [tag("{%p endif %}"), tag("{%p endfor %}")]
+        return out
+
+    body = blocks("noi_dung")
+    # Each appendix on a new page, in a section of its own that numbers its pages from 1.
+    appendices = [
+        tag("{%p for pl in phu_luc %}"),
+        para("TBPhuLuc", run("{{p pl.ngat_trang }}")),
+        para("TBPhuLuc", run("{{ pl.so }}")),
+        tag("{%p if pl.ten %}"),
+        para("TBPhuLucTen", run("{{ pl.ten }}")),
+        tag("{%p endif %}"),
+        para("TBPhuLucKemTheo", run("{{ pl.kem_theo }}")),
+        *blocks("pl.noi_dung"),
+        tag("{%p endfor %}"),
+    ]
     closing_left = CLOSING_LEFT
     closing = table(
-        (closing_left, TEXT_WIDTH + 2 * CELL_MARGIN - closing_left),
+        (closing_left, TEXT_WIDTH + 2 * WORD_CELL_MARGIN - closing_left),
         row(
             cell(
                 closing_left,
@@ -272,7 +292,7 @@ def document_xml(spec: TemplateSpec) -> str:
                 para("TBNoiNhanMuc", run(nd30.ARCHIVE_PREFIX + "{{ luu }}.")),
             ),
             cell(
-                TEXT_WIDTH + 2 * CELL_MARGIN - closing_left,
+                TEXT_WIDTH + 2 * WORD_CELL_MARGIN - closing_left,
                 tag("{%p for dong in nguoi_ky.quyen_han %}"),
                 para("TBQuyenHan", run("{{ dong }}")),
                 tag("{%p endfor %}"),
@@ -299,7 +319,7 @@ def document_xml(spec: TemplateSpec) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>'
-        f"{header}{title}{''.join(body)}{gap}{closing}{spacer}{sect}"
+        f"{header}{title}{''.join(body)}{gap}{closing}{spacer}{''.join(appendices)}{sect}"
         "</w:body></w:document>"
     )
 
@@ -326,6 +346,7 @@ def styles_xml(spec: TemplateSpec) -> str:
         f'<w:ind w:firstLine="{nd30.PRINTED_FIRST_LINE_INDENT}"/><w:jc w:val="both"/>'
     )
     body = spec.body_size
+    table_spacing = f'<w:spacing w:before="40" w:after="40" w:line="{nd30.SINGLE_LINE}" w:lineRule="auto"/>'
     signer_gap = spec.signer_gap_pt * 20
     styles = [
         _style("TBChuQuan", "TB Cơ quan chủ quản", single + centred, _rpr(spec.agency_size)),
@@ -393,6 +414,26 @@ def styles_xml(spec: TemplateSpec) -> str:
         _style("TBGach", "TB Gạch đầu dòng", "", _rpr(body), based_on="TBNoiDung"),
         _style("TBCong", "TB Dấu cộng", "", _rpr(body), based_on="TBNoiDung"),
         _style("TBKhoangCach", "TB Khoảng cách", "<w:keepNext/>" + single, _rpr(12)),
+        _style(
+            "TBPhuLuc",
+            f"TB {nd30.APPENDIX_WORD}",
+            '<w:keepNext/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>' + centred,
+            _rpr(nd30.PRINTED_APPENDIX_HEAD_SIZE, bold=True),
+        ),
+        _style(
+            "TBPhuLucTen",
+            "TB Tên phụ lục",
+            '<w:keepNext/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>' + centred,
+            _rpr(nd30.PRINTED_APPENDIX_TITLE_SIZE, bold=True),
+        ),
+        _style(
+            "TBPhuLucKemTheo",
+            f"TB {nd30.APPENDIX_WORD} kèm theo",
+            '<w:keepNext/><w:spacing w:before="0" w:after="240" w:line="240" w:lineRule="auto"/>' + centred,
+            _rpr(nd30.PRINTED_APPENDIX_REFERENCE_SIZE, italic=True),
+        ),
+        _style("TBBang", "TB Bảng", table_spacing, _rpr(nd30.PRINTED_TABLE_SIZE)),
+        _style("TBBangTieuDe", "TB Bảng tiêu đề", "<w:keepNext/>" + table_spacing + centred, _rpr(nd30.PRINTED_TABLE_SIZE, bold=True)),
         _style("TBNoiNhan", "TB Nơi nhận", "<w:keepNext/>" + single, _rpr(nd30.PRINTED_RECIPIENTS_HEAD_SIZE, bold=True, italic=True)),
         _style(
             "TBNoiNhanMuc",
@@ -431,7 +472,7 @@ def styles_xml(spec: TemplateSpec) -> str:
         '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>'
         '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>'
         '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
-        f'<w:left w:w="{CELL_MARGIN}" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="{CELL_MARGIN}" w:type="dxa"/>'
+        f'<w:left w:w="{WORD_CELL_MARGIN}" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="{WORD_CELL_MARGIN}" w:type="dxa"/>'
         "</w:tblCellMar></w:tblPr></w:style>"
         '<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/></w:style>'
         + "".join(styles)

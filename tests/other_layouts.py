@@ -18,10 +18,11 @@ from pathlib import Path
 
 from lxml import etree
 
+from tbkl_gen.nd30.units import TWIPS_PER_MM, WORD_CELL_MARGIN
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 EMU_PER_TWIP = 635
-TWIPS_PER_MM = 1440 / 25.4
 NAMESPACES = (
     f'xmlns:w="{W_NS}" '
     'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
@@ -30,7 +31,6 @@ NAMESPACES = (
     'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
     'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
 )
-CELL_MARGIN = 108  # twips, each side, as the built-in templates and Word's default have it
 RAISE_MM = 2.5
 """How far above the top of the next row's paragraph the line is drawn (a negative vertical offset)."""
 SPACE_AFTER = 240
@@ -118,7 +118,7 @@ def rewrite(
     for column, (top_cell, anchor_cell) in enumerate(zip(first.findall(W + "tc"), second.findall(W + "tc"), strict=True)):
         rule = next(p for p in top_cell.findall(W + "p") if _style(p) == "TBDuongKe")
         indent = rule.find(f"{W}pPr/{W}ind")
-        width = int(top_cell.find(f"{W}tcPr/{W}tcW").get(W + "w")) - 2 * CELL_MARGIN
+        width = int(top_cell.find(f"{W}tcPr/{W}tcW").get(W + "w")) - 2 * WORD_CELL_MARGIN
         left = int(indent.get(W + "left")) if indent is not None else 0
         line = Line(left + round(shift_mm * TWIPS_PER_MM), width - 2 * left, -raise_mm)
         if shapes == "typed":  # the heading's lines typed too, "______" centred under the text

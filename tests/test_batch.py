@@ -144,6 +144,19 @@ def test_sub_folders_are_mirrored_and_vietnamese_names_work(tmp_path: Path) -> N
     assert (tmp_path / "đầu ra" / "năm 2021" / "kết luận số 1.docx").is_file()
 
 
+def test_a_source_named_in_capitals_is_rendered_and_checked_as_text_reads_it(tmp_path: Path) -> None:
+    # A.YAML was skipped by render and check (a case-sensitive suffix) while text accepted it
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "A.YAML").write_text(SEED, encoding="utf-8")
+    (tmp_path / "src" / ".an.yml").write_text("not: a notice", encoding="utf-8")  # hidden: still skipped
+    rendered = run(["render", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    assert rendered.exit_code == 0, rendered.output
+    assert summary_line(rendered.output).startswith("Đã tạo 1, không đổi 0, lỗi 0")
+    assert (tmp_path / "out" / "A.docx").is_file()
+    checked = run(["check", str(tmp_path / "src")])
+    assert checked.exit_code == 0 and "Đã kiểm tra 1 tệp" in checked.output, checked.output
+
+
 def _immutable(path: Path) -> bool:
     return shutil.which("chattr") is not None and subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode == 0
 

@@ -21,9 +21,9 @@ from docx.shared import Pt, Twips
 from conftest import SHARED, shared_file
 from tbkl_gen.audit import RuleResult, audit_docx, format_report
 from tbkl_gen.nd30.text_width import text_width_mm
+from tbkl_gen.nd30.units import TWIPS_PER_MM
 
 REAL = SHARED / "real"
-TWIPS_PER_MM = 1440 / 25.4
 
 
 def by_rule(results: list[RuleResult]) -> dict[int, RuleResult]:
@@ -53,7 +53,7 @@ def quy_hoach() -> dict[int, RuleResult]:
 
 def test_khcn_fails_exactly_the_rules_its_xml_breaks(khcn):
     assert failing(khcn) == {2, 3, 5, 6, 7, 10, 16, 19, 21, 26}
-    assert len(khcn) == 27  # 26 rules and "Kính gửi", which a notice without one does not need
+    assert len(khcn) == 28  # 26 rules, "Kính gửi" and appendices, which a notice without them does not need
 
 
 def test_khcn_page_is_word_a4_with_top_and_bottom_margins_too_small(khcn):
@@ -192,12 +192,12 @@ def test_quy_hoach_only_the_summary_line_fails_rule_26(quy_hoach):
 def test_report_has_one_line_a_rule_and_a_total():
     path = shared_file(REAL / "lamdong-so-khcn.docx")
     lines = format_report(audit_docx(path)).splitlines()
-    assert len(lines) == 28
+    assert len(lines) == 29
     assert lines[1] == (
         "Quy tắc 2 — Lề trang: LỖI — lề trên 851 twip (15,0 mm), cần 1134–1418 (20–25 mm); "
         "lề dưới 993 twip (17,5 mm), cần 1134–1418 (20–25 mm)"
     )
-    assert lines[-1] == "Tổng cộng: 16 đạt, 10 lỗi, 1 không áp dụng"
+    assert lines[-1] == "Tổng cộng: 16 đạt, 10 lỗi, 2 không áp dụng"
 
 
 # --- documents built here -------------------------------------------------------------------------
@@ -434,7 +434,7 @@ def notice(tmp_path):
 def test_notice_built_to_the_decree_passes_every_rule(notice):
     results = notice()
     assert {n: r.detail for n, r in results.items() if r.status not in ("dat", "khong_ap_dung")} == {}
-    assert [n for n, r in results.items() if r.status == "khong_ap_dung"] == [27]  # no "Kính gửi" in a notice
+    assert [n for n, r in results.items() if r.status == "khong_ap_dung"] == [27, 28]  # no "Kính gửi", no appendix
 
 
 def test_left_margin_of_25_mm_fails_rule_2_only_on_the_left(notice):

@@ -25,9 +25,10 @@ from factories import Raw, write_notice
 from tbkl_gen.nd30 import format as nd30
 from tbkl_gen.nd30.grammar import split_archive
 from tbkl_gen.nd30.text_width import text_width_mm
-from tbkl_gen.word.layout import TEXT_WIDTH_MM
+from tbkl_gen.nd30.units import TWIPS_PER_MM, WORD_CELL_MARGIN
 
-ALL_RULES_PASS = "Tổng cộng: 26 đạt, 0 lỗi, 1 không áp dụng"  # "Kính gửi" (27) does not apply
+
+ALL_RULES_PASS = "Tổng cộng: 26 đạt, 0 lỗi, 2 không áp dụng"  # "Kính gửi" (27) and appendices (28) do not apply
 CLEAN = "Đã kiểm tra 1 tệp: 0 lỗi, 0 cảnh báo.\n"
 
 
@@ -254,7 +255,7 @@ def test_the_line_under_a_broken_summary_measures_its_widest_line(tmp_path: Path
     line = paragraphs[[p.text for p in paragraphs].index("THÔNG BÁO") + 2]
     indent = int(line._p.pPr.find(qn("w:ind")).get(qn("w:left")))
     widest = text_width_mm("Kết luận của đồng chí Hồ Quang Bửu,", 14, bold=True)
-    length_mm = TEXT_WIDTH_MM - 2 * indent / nd30.TWIPS_PER_MM
+    length_mm = nd30.PRINTED_TEXT_WIDTH_MM - 2 * indent / TWIPS_PER_MM
 
     assert widest / 3 <= length_mm <= widest / 2
 
@@ -343,7 +344,7 @@ def test_muc_in_hoa_takes_true_or_false_only(tmp_path: Path) -> None:
 def test_recipient_lines_hang_under_their_text_after_the_dash(rendered_examples: dict[Path, Path]) -> None:
     styles = docx.Document(str(next(iter(rendered_examples.values())))).styles
     indent = styles["TB Nơi nhận mục"].element.pPr.find(qn("w:ind"))
-    dash = text_width_mm("- ", nd30.PRINTED_RECIPIENT_SIZE, bold=False) * nd30.TWIPS_PER_MM
+    dash = text_width_mm("- ", nd30.PRINTED_RECIPIENT_SIZE, bold=False) * TWIPS_PER_MM
 
     assert indent.get(qn("w:left")) == indent.get(qn("w:hanging"))
     assert abs(int(indent.get(qn("w:hanging"))) - dash) < 1
@@ -365,7 +366,7 @@ def test_the_recipients_column_holds_each_short_recipient_on_one_line(name: str,
     assert widest_signer < signer_mm and signer_mm >= text_width_mm("PHÓ CHỦ TỊCH THƯỜNG TRỰC", 14, bold=True)
 
 
-CELL_MARGIN_MM = 108 / nd30.TWIPS_PER_MM  # Word's default cell margin, which the templates keep
+CELL_MARGIN_MM = WORD_CELL_MARGIN / TWIPS_PER_MM  # Word's default cell margin, which the templates keep
 
 
 def pdf_lines(pdf: Path) -> list[list[tuple[str, float]]]:

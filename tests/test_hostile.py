@@ -859,28 +859,28 @@ CASES: list[Case] = [
         "block-with-two-kinds",
         notice_yaml(noi_dung__2={"khoan": "Một.", "diem": "Hai."}),
         (
-            "a.yaml:14:5: noi_dung[2]: một khối có cả “khoan” và “diem”; mỗi khối chỉ có một trong các khóa muc, khoan, diem, gach, cong (tách thành các khối riêng, mỗi khối bắt đầu bằng “- ”)",
+            "a.yaml:14:5: noi_dung[2]: một khối có cả “khoan” và “diem”; mỗi khối chỉ có một trong các khóa muc, khoan, diem, gach, cong, bang (tách thành các khối riêng, mỗi khối bắt đầu bằng “- ”)",
         ),
     ),
     Case(
         "block-with-no-kind",
         notice_yaml(noi_dung__2={"khaon": "Một."}),
         (
-            "a.yaml:14:5: noi_dung[2]: khối có khóa “khaon” nhưng không có khóa loại khối nào (muc, khoan, diem, gach, cong) (có phải ý bạn là “khoan”?)",
+            "a.yaml:14:5: noi_dung[2]: khối có khóa “khaon” nhưng không có khóa loại khối nào (muc, khoan, diem, gach, cong, bang) (có phải ý bạn là “khoan”?)",
         ),
     ),
     Case(
         "nested-block-with-no-kind",
         notice_yaml(noi_dung__2={"khoan": "Một.", "noi_dung": [{"diem": "a"}, {"diemm": "b"}]}),
         (
-            "a.yaml:17:9: noi_dung[2].noi_dung[2]: khối có khóa “diemm” nhưng không có khóa loại khối nào (muc, khoan, diem, gach, cong) (có phải ý bạn là “diem”?)",
+            "a.yaml:17:9: noi_dung[2].noi_dung[2]: khối có khóa “diemm” nhưng không có khóa loại khối nào (muc, khoan, diem, gach, cong, bang) (có phải ý bạn là “diem”?)",
         ),
     ),
     Case(
         "block-as-a-list",
         notice_yaml(noi_dung__1=["a", "b"]),
         (
-            "a.yaml:14:5: noi_dung[1]: cần một đoạn văn hoặc một khối (muc, khoan, diem, gach, cong), nhưng gặp danh sách (bỏ bớt một dấu “- ”)",
+            "a.yaml:14:5: noi_dung[1]: cần một đoạn văn hoặc một khối (muc, khoan, diem, gach, cong, bang), nhưng gặp danh sách (bỏ bớt một dấu “- ”)",
         ),
     ),
     Case(

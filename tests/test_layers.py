@@ -179,3 +179,24 @@ def test_the_import_linter_contracts_are_kept() -> None:
         [shutil.which("lint-imports"), "--no-cache"], cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=120
     )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-2000:]
+
+
+# Exceptions that stay beside their code, and why: jinja's parser can only raise its own classes;
+# Unsure only hands a notice over to pydantic, never reaching anyone.
+_ERRORS_ELSEWHERE = {"tbkl_gen.word.render.TemplateRefused", "tbkl_gen.notice.fields.Unsure"}
+
+
+def test_every_public_error_class_is_in_errors_py() -> None:
+    elsewhere = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        if module == "tbkl_gen.errors":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ClassDef) or node.name.startswith("_"):
+                continue
+            bases = {ast.unparse(base).rsplit(".", 1)[-1] for base in node.bases}
+            if any(base.endswith(("Error", "Exception", "Refused", "Failed", "Missing", "Invalid")) for base in bases):
+                if f"{module}.{node.name}" not in _ERRORS_ELSEWHERE:
+                    elsewhere.append(f"{module}.{node.name}")
+    assert elsewhere == []

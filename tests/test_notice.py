@@ -216,7 +216,7 @@ def test_every_declared_key_has_a_description_and_a_label_and_the_schema_shows_t
 
 
 def test_the_words_of_the_format_are_read_from_the_declaration() -> None:
-    assert notice.BLOCK_KEYS == ("muc", "khoan", "diem", "gach", "cong")
+    assert notice.BLOCK_KEYS == ("muc", "khoan", "diem", "gach", "cong", "bang")
     assert notice.URGENCY_LEVELS == ("KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")
     assert {"noi_nhan_them", "tieu_de", "thang", "quyen_han", "chu_quan"} <= notice.ALL_KEYS
     assert "symbol" not in notice.ALL_KEYS and "document_type" not in notice.ALL_KEYS

@@ -382,6 +382,62 @@ def test_enter_splits_a_block_and_backspace_removes_an_empty_one(browser: webdri
     assert browser.switch_to.active_element.get_attribute("data-field") == "noi_dung[3].khoan"
 
 
+def test_a_table_and_an_appendix_are_edited_on_the_page_and_saved(browser: webdriver.Chrome, served: Served) -> None:
+    from tbkl_gen.commands.scaffold import new_notice
+
+    path = new_notice(served.root, "Kết luận họp giao ban")
+    open_first(browser, served)
+    click(browser, find(browser, '#outline .rich[data-field="noi_dung[3].khoan"]'))
+    before = last_check(browser)
+    click(browser, find(browser, '[data-add="bang"]'))  # a 2 × 2 table after the current block
+    checked_after(browser, before)
+    table = find(browser, "#outline .table-edit")
+    cells = table.find_elements(By.CSS_SELECTOR, "textarea")
+    for cell, text in zip(cells, ["Đơn vị", "Thời hạn", "Sở Tài chính", "Quý II"], strict=True):
+        cell.send_keys(text)
+    before = last_check(browser)
+    click(browser, find(browser, '#outline .table-tools [data-action="add-row"]'))
+    checked_after(browser, before)
+    rows = browser.find_elements(By.CSS_SELECTOR, "#outline .table-edit tr")
+    assert len(rows) == 3
+    last = rows[2].find_elements(By.CSS_SELECTOR, "textarea")
+    last[0].send_keys("Sở Nội vụ")
+    last[1].send_keys("Quý III")
+    before = last_check(browser)
+    click(browser, rows[2].find_element(By.CSS_SELECTOR, '[data-action="add-cell"]'))
+    checked_after(browser, before)
+    assert "hàng thứ 3 của bảng chiếm 3 cột nhưng bảng có 2 cột" in find(browser, "#form").text
+    before = last_check(browser)
+    click(browser, find(browser, '#outline .table-edit tr:nth-child(3) [data-action="remove-cell"]'))
+    checked_after(browser, before)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", find(browser, "#outline .table-edit"))
+    screenshot(browser, "7-bang")
+    grid = find(browser, "#live table.grid")
+    assert [c.text for c in grid.find_elements(By.CSS_SELECTOR, "th")] == ["Đơn vị", "Thời hạn"]
+    assert [c.text for c in grid.find_elements(By.CSS_SELECTOR, "td")] == ["Sở Tài chính", "Quý II", "Sở Nội vụ", "Quý III"]
+
+    before = last_check(browser)
+    click(browser, find(browser, '[data-action="add-appendix"]'))
+    checked_after(browser, before)
+    title = find(browser, 'input[data-field="phu_luc[1].ten"]')
+    title.send_keys("Danh mục nhiệm vụ")
+    body = find(browser, '#outline-pl-0 .rich[data-field="phu_luc[1].noi_dung[1]"]')
+    before = last_check(browser)
+    body.send_keys("Các nhiệm vụ cụ thể giao cho các sở.")
+    checked_after(browser, before)
+    live = find(browser, "#live")
+    assert find(live, ".appendix .pl-head").text == "Phụ lục I"
+    assert find(live, ".appendix .pl-title").text == "DANH MỤC NHIỆM VỤ"
+    assert find(live, ".appendix .pl-reference").text.startswith("(Kèm theo Thông báo số")
+    screenshot(browser, "8-phu-luc")
+
+    click(browser, find(browser, "#save"))
+    wait(browser, lambda d: d.find_element(By.ID, "status").text.startswith("Đã lưu"))
+    text = path.read_text(encoding="utf-8")
+    assert "bang:" in text and "Sở Nội vụ" in text and "phu_luc:" in text and 'ten: "Danh mục nhiệm vụ"' in text
+    assert render_cli(["check", str(path)], cwd=served.root).exit_code == 0
+
+
 def test_kinh_gui_is_edited_in_its_field_and_shown_under_the_summary(browser: webdriver.Chrome, served: Served) -> None:
     from tbkl_gen.commands.scaffold import new_notice
 

@@ -839,3 +839,32 @@ def test_the_real_serve_on_all_addresses_prints_the_plain_http_warning(workspace
         process.stderr.close()
     assert lines[1].startswith("Nhấn Ctrl-C để dừng.") or lines[1].startswith("Máy khác")
     assert any(line.startswith("Cảnh báo: trang đang lắng nghe trên 0.0.0.0") and "HTTP không mã hóa" in line for line in lines), lines
+
+
+def test_a_table_and_an_appendix_are_saved_checked_and_previewed(client: TestClient, workspace: Path) -> None:
+    notice = opened(client)
+    data = notice["data"]
+    table = {
+        "bang": [["STT", "Nội dung", {"o": "Phân công", "gop_cot": 2}], ["1", "Rà soát, báo cáo", "Sở Tài chính", "Quý II"]],
+        "do_rong": [1, 6, 3, 2],
+    }
+    data["noi_dung"].insert(2, table)
+    data["noi_dung"][1]["khoan"] = "Sở Khoa học và Công nghệ chủ trì (chi tiết tại Phụ lục I)."
+    data["co_quan"] = {**data.get("co_quan", {}), "ten_goi": "Ủy ban nhân dân tỉnh Quảng Nam"}
+    data["phu_luc"] = [
+        {"ten": "Danh mục nhiệm vụ", "noi_dung": ["Các nhiệm vụ cụ thể.", {"bang": [["Đơn vị", "Kết quả"], ["Sở Y tế", "Đạt"]]}]}
+    ]
+    checked = post(client, "/api/check", {"path": notice["path"], "base": notice["text"], "data": data}).json()
+    assert checked["errors"] == 0, checked["problems"]
+    preview = checked["preview"]
+    assert '<table class="grid" data-block="2">' in preview and '<th colspan="2"><b>Phân công</b></th>' in preview
+    assert '<div class="pl-head">Phụ lục I</div>' in preview and "<td>Sở Y tế</td>" in preview
+    assert checked["appendix_labels"] == [["", ""]]
+    saved = post(client, "/api/save", {"path": notice["path"], "base": notice["text"], "version": notice["version"], "data": data})
+    assert saved.status_code == 200, saved.text
+    text = (workspace / notice["path"]).read_text(encoding="utf-8")
+    assert "# Bản dự thảo: chú thích này phải còn sau khi lưu." in text
+    again = opened(client)
+    assert again["data"]["noi_dung"][2] == table and again["data"]["phu_luc"] == data["phu_luc"]
+    check = render_cli(["check"], cwd=workspace)
+    assert check.exit_code == 0, check.output

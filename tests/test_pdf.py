@@ -264,7 +264,7 @@ def test_a_conversion_that_hangs_is_stopped_and_named(tmp_path: Path, rendered_e
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the stand-in for a hanging LibreOffice is a shell script")
 def test_a_libreoffice_that_never_starts_is_stopped_with_a_message(libreoffice: str, tmp_path: Path, rendered_examples) -> None:  # noqa: ANN001
-    from tbkl_gen.office.server import OfficeFailed
+    from tbkl_gen.errors import OfficeFailed
 
     hanging = tmp_path / "soffice"
     hanging.write_text("#!/bin/sh\nsleep 600\n", encoding="utf-8")

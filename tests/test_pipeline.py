@@ -133,6 +133,28 @@ def test_check_and_render_agree_on_a_number_used_twice_even_beside_an_invalid_no
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.docx"))
 
 
+def test_check_render_and_the_page_tell_a_number_used_twice_in_the_same_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # one cross-file check (pipeline.register_number) behind the three surfaces
+    from tbkl_gen.page.engine import check_text
+
+    notices = tmp_path / "notices"
+    notices.mkdir()
+    (notices / "a.yaml").write_text(notice_yaml(), encoding="utf-8")
+    second = notices / "b.yaml"
+    second.write_text(notice_yaml(), encoding="utf-8")
+    checked = _problem_lines(render_cli(["check", "notices"], cwd=tmp_path).stdout, "Đã kiểm tra ")
+    rendered = _problem_lines(render_cli(["render", "notices", "-o", "out"], cwd=tmp_path).stderr, "Đã tạo ")
+    monkeypatch.chdir(tmp_path)
+    paged = check_text(second.read_text(encoding="utf-8"), second, find_workspace(notices), others=sorted(notices.glob("*.yaml")))
+    told = [p.format(tmp_path) for p in paged.problems if p.code == "duplicate_number"]
+    expected = (
+        "notices/b.yaml:7:5: so: số 28/TB-UBND năm 2021 đã dùng ở notices/a.yaml:7 "
+        "(mỗi cơ quan đánh số liên tục trong năm, mỗi số chỉ dùng một lần)"
+    )
+    assert checked == rendered == [expected]
+    assert [line.replace("\\", "/") for line in told] == [expected]
+
+
 def test_the_pipeline_renders_a_notice_from_its_text_alone(tmp_path: Path) -> None:
     outcome = run(notice_yaml(), tmp_path / "chua-luu.yaml", None)
     assert outcome.problems == [] and outcome.valid

@@ -305,3 +305,15 @@ def test_an_if_closed_by_the_end_of_a_for_is_named_with_the_end_it_met(tmp_path:
         f"--template: {template.as_posix()}: mẫu Word không dùng được: {place}: thẻ “{{% if so %}}”:"
         f" thiếu thẻ đóng “endif” (trước thẻ “{{% endfor %}}” ở {place})"
     )
+
+
+def test_a_cell_outside_any_table_is_placed_without_a_table_number() -> None:
+    # a <w:tc> straight in the body once raised StopIteration inside the tag scan (RuntimeError)
+    from tbkl_gen.word.template_tags import find_tags
+
+    xml = (
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+        b"<w:tc><w:p><w:r><w:t>{{x}}</w:t></w:r></w:p></w:tc></w:body></w:document>"
+    )
+    (tag,) = find_tags("word/document.xml", xml)
+    assert tag.where == "phần thân, ô ngoài bảng, đoạn thứ nhất"

@@ -19,7 +19,7 @@ def test_schema_knows_every_top_level_key_and_forbids_others() -> None:
     assert set(schema["properties"]) == {
         "phien_ban", "mau", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "ngay_hop", "do_khan",
         "trich_yeu", "kinh_gui", "noi_dung", "noi_nhan", "noi_nhan_them", "luu", "nguoi_ky",
-        "muc_in_hoa", "nguoi_soan", "so_ban",
+        "muc_in_hoa", "nguoi_soan", "so_ban", "phu_luc",
     }  # fmt: skip
     assert schema["properties"]["nguoi_ky"] == {"$ref": "#/$defs/NguoiKy", "description": "Người ký."}
 

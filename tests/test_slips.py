@@ -22,7 +22,8 @@ from factories import notice_yaml, write_notice
 from tbkl_gen import markup
 from tbkl_gen.samples import SAMPLE_PLACES, SAMPLE_SIGNER
 from tbkl_gen.word import layout
-from tbkl_gen.word.columns import CELL_MARGIN, ISSUER_COLUMN
+from tbkl_gen.nd30.units import WORD_CELL_MARGIN
+from tbkl_gen.word.columns import ISSUER_COLUMN
 
 SUMMARY = re.compile(r"^Đã kiểm tra ")
 
@@ -368,7 +369,7 @@ def test_the_issuer_column_is_the_named_templates(tmp_path: Path) -> None:
 def test_the_templates_are_built_with_the_declared_issuer_columns() -> None:
     for name, width in ISSUER_COLUMN.items():
         form = json.loads((ROOT / "templates" / f"{name}.prepared.json").read_text(encoding="utf-8"))
-        assert form["widths"][0] == width - 2 * CELL_MARGIN, name
+        assert form["widths"][0] == width - 2 * WORD_CELL_MARGIN, name
 
 
 # --- no false positives on the examples and the real notices -----------------------------------

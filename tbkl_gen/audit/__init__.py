@@ -18,7 +18,7 @@ from tbkl_gen.audit.report import RuleResult, format_report
 from tbkl_gen.audit.rules import RULE_TITLES, check_document
 from tbkl_gen.wordfile import open_word_file
 
-__all__ = ["RULE_TITLES", "RuleResult", "audit_docx", "format_report", "read_paragraphs"]
+__all__ = ["RULE_TITLES", "RuleResult", "audit_docx", "format_report", "read_lines", "read_paragraphs"]
 
 
 def audit_docx(path: Path, *, symbol_abbrev: str | None = None) -> list[RuleResult]:
@@ -36,3 +36,35 @@ def read_paragraphs(path: Path) -> list[tuple[str, str]]:
     """
     doc = read_document(docx.Document(open_word_file(path).stream()))
     return [(para.story, para.text) for para in (*doc.body, *doc.other_stories)]
+
+
+TABLE_CELL_SEPARATOR = " | "
+
+
+def read_lines(path: Path) -> list[tuple[str, str]]:
+    """Return (story, text) of each paragraph as read_paragraphs does, a row of a table of content on one line.
+
+    The tables that lay out the header and the closing block keep one line a paragraph; in a
+    table of content (a task list, inspection results) each row is one line, its cells' text
+    joined by " | " (a cell of several paragraphs by spaces), so a changed cell is seen in its row.
+    """
+    from tbkl_gen.audit.locate import locate
+
+    doc = read_document(docx.Document(open_word_file(path).stream()))
+    layout = locate(doc, None).layout_tables()
+    lines: list[tuple[str, str]] = []
+    row_at: dict[tuple[int, int], int] = {}
+    cells: dict[int, dict[int, list[str]]] = {}
+    for para in doc.body:
+        if para.cell is None or para.cell.table in layout:
+            lines.append((para.story, para.text))
+            continue
+        key = (para.cell.table, para.cell.row)
+        if key not in row_at:
+            row_at[key] = len(lines)
+            lines.append((para.story, ""))
+            cells[row_at[key]] = {}
+        cells[row_at[key]].setdefault(para.cell.col, []).append(" ".join(para.text.split()))
+    for index, by_column in cells.items():
+        lines[index] = ("body", TABLE_CELL_SEPARATOR.join(" ".join(t for t in texts if t) for _, texts in sorted(by_column.items())))
+    return [*lines, *((para.story, para.text) for para in doc.other_stories)]

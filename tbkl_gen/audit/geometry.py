@@ -16,8 +16,9 @@ from lxml import etree
 from tbkl_gen.audit.ooxml import MC, WP, WPS, A, O, V, W, css, emu_to_mm, to_twips, vml_length_mm
 from tbkl_gen.audit.reader import Doc, Para
 from tbkl_gen.audit.text import decimal, quoted
-from tbkl_gen.nd30.format import MM_PER_PT, MOTTO_LINE_TOLERANCE, PAGE_WIDTH, TWIPS_PER_MM, UNDER_TEXT_RATIO
+from tbkl_gen.nd30.format import MOTTO_LINE_TOLERANCE, PAGE_WIDTH, UNDER_TEXT_RATIO
 from tbkl_gen.nd30.grammar import typed_rule
+from tbkl_gen.nd30.units import MM_PER_PT, TWIPS_PER_MM, twips_to_pt
 from tbkl_gen.nd30.text_width import char_width_em
 
 # Times New Roman line height in em: (winAscent 1825 + winDescent 443 + lineGap 87) / 2048.
@@ -159,9 +160,9 @@ def _line_height_mm(para: Para) -> float:
     if line is None:
         return natural
     if para.format.line_rule == "exact":
-        return line / 20 * MM_PER_PT
+        return twips_to_pt(line) * MM_PER_PT
     if para.format.line_rule == "atLeast":
-        return max(natural, line / 20 * MM_PER_PT)
+        return max(natural, twips_to_pt(line) * MM_PER_PT)
     return natural * line / 240
 
 
@@ -303,7 +304,7 @@ def _frame(doc: Doc, para: Para, ref: str) -> tuple[float, float] | None:
 def _shape_line(doc: Doc, para: Para, shape: _Shape, bands: dict[int, _Band]) -> _HLine:
     band = bands.get(id(para))
     if shape.x_ref == "inline":
-        return _HLine("hình vẽ", shape.length, _text_centre_mm(doc, para, shape.length), band and band.text_top, para)
+        return _HLine("hình vẽ", shape.length, _text_centre_mm(doc, para, shape.length), band.text_top if band else None, para)
     centre = None
     frame = _frame(doc, para, shape.x_ref)
     if frame is not None:
@@ -508,7 +509,7 @@ def check_line(doc: Doc, block: list[Para], *, own_length: bool, typed: Para | N
         return _LineCheck(["không có đường kẻ"], [], "không có đường kẻ")
     last = block[-1]
     found = f"{line.kind} dài {decimal(line.length)} mm (chữ rộng {decimal(width)} mm)"
-    length = [] if low <= line.length <= high else [f"{found}, cần {decimal(low)}–{decimal(high)} mm"]
+    too_long = [] if low <= line.length <= high else [f"{found}, cần {decimal(low)}–{decimal(high)} mm"]
     placement = []
     if line.centre is not None:
         shift = line.centre - _text_centre_mm(doc, last, width)
@@ -523,4 +524,4 @@ def check_line(doc: Doc, block: list[Para], *, own_length: bool, typed: Para | N
         found += f", cách chân chữ {decimal(gap)} mm"
         if gap < (-_ELSEWHERE_SLACK_MM if line.elsewhere else 0.0):
             placement.append(f"chạm vào chữ phía trên (nằm trên đáy dòng chữ {decimal(-gap)} mm)")
-    return _LineCheck(length, placement, found)
+    return _LineCheck(too_long, placement, found)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tbkl_gen.audit.ooxml import W
 from tbkl_gen.audit.reader import Doc, Para
 from tbkl_gen.audit.text import fold, is_upper, norm
 from tbkl_gen.nd30.format import NATIONAL_NAME
 from tbkl_gen.nd30.authority import PRINTED_LINE as PRINTED_AUTHORITY_LINE
-from tbkl_gen.nd30.grammar import ADDRESSEE_LINE, typed_rule
+from tbkl_gen.nd30.grammar import ADDRESSEE_LINE, APPENDIX_HEADING, APPENDIX_REFERENCE, typed_rule
 
 ITEM_LABEL = re.compile(r"^(\d+(\.\d+)*\.|[IVXLCDM]+\.)\s")
 
@@ -46,6 +47,15 @@ class NoticeParts:
     recipients: list[tuple[str, Para]] = field(default_factory=list)
     authority: list[tuple[str, Para]] = field(default_factory=list)
     signer: Para | None = None
+    appendices: list[list[Para]] = field(default_factory=list)
+    """The paragraphs of each appendix after the notice, its heading first (ND30 Phụ lục I, III.1)."""
+
+    def layout_tables(self) -> set[int]:
+        """Return the tables that lay out the header and the closing block, as opposed to tables of content."""
+        tables = {p.cell.table for p in (self.national, self.number, self.date, *self.issuer) if p and p.cell}
+        tables |= {p.cell.table for p in (self.recipients_head, self.signer) if p and p.cell}
+        tables |= {p.cell.table for _, p in self.authority if p.cell}
+        return tables
 
     @property
     def header_block(self) -> list[Para]:
@@ -143,12 +153,51 @@ def _locate_summary_and_body(notice: NoticeParts, paras: list[Para]) -> None:
         summary.append(para)
         index += 1
     notice.summary = summary
+    end = _locate_appendices(notice, paras, index)
+    paras = paras[:end]
     if summary:
         index = _locate_addressees(notice, paras, index)
     notice.recipients_head = next((p for p in paras[index:] if fold(p.text).startswith("NOINHAN")), None)
     closing = _closing_start(notice, paras, index)
     notice.body = [p for p in paras[index:closing] if p.cell is None and not p.empty]
     _locate_signature(notice, paras, closing)
+
+
+def _locate_appendices(notice: NoticeParts, paras: list[Para], start: int) -> int:
+    """Split off the appendices: each starts at a "Phụ lục …" heading followed by its "(Kèm theo …)" line.
+
+    Return where the notice itself ends (the first appendix's heading, or the end).
+    """
+    starts = [para.order for para in paras[start:] if _appendix_heading(paras, para)]
+    for first, following in zip(starts, [*starts[1:], len(paras)], strict=False):
+        notice.appendices.append(paras[first:following])
+    return starts[0] if starts else len(paras)
+
+
+def _appendix_heading(paras: list[Para], para: Para) -> bool:
+    """Tell whether para heads an appendix: "Phụ lục …" followed by its "(Kèm theo …)" line, or on a new page and centred."""
+    if para.cell is not None or len(para.norm) > 120 or not APPENDIX_HEADING.match(para.norm):
+        return False
+    following = [p for p in paras[para.order + 1 : para.order + 12] if not p.empty][:5]
+    if APPENDIX_REFERENCE.match(para.norm) is not None or any(APPENDIX_REFERENCE.match(p.norm) for p in following):
+        return True
+    return para.format.jc == "center" and starts_page(paras, para)
+
+
+def starts_page(paras: list[Para], para: Para) -> bool:
+    """Tell whether para begins a page: a page break or a section break before it, or "page break before"."""
+    if para.element.find(f"{W}pPr/{W}pageBreakBefore") is not None:
+        return True
+    for earlier in reversed(paras[: para.order]):
+        section = earlier.element.find(f"{W}pPr/{W}sectPr")
+        if section is not None:
+            kind = section.find(W + "type")
+            return kind is None or kind.get(W + "val") != "continuous"
+        if any(b.get(W + "type") == "page" for b in earlier.element.iter(W + "br")):
+            return True
+        if not earlier.empty:
+            return False
+    return False
 
 
 def _locate_addressees(notice: NoticeParts, paras: list[Para], index: int) -> int:

@@ -6,7 +6,7 @@ import re
 
 from lxml import etree
 
-from tbkl_gen.nd30.format import MM_PER_PT, TWIPS_PER_MM
+from tbkl_gen.nd30.units import EMU_PER_MM, MM_PER_INCH, MM_PER_PT, TWIPS_PER_INCH, TWIPS_PER_MM, TWIPS_PER_PT
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -35,9 +35,6 @@ MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
-EMU_PER_MM = 36000
-
-
 def is_on(element: etree._Element | None) -> bool:
     """Return the value of an on/off property element (present without w:val means on)."""
     if element is None:
@@ -46,7 +43,14 @@ def is_on(element: etree._Element | None) -> bool:
     return value is None or value.strip().lower() not in ("0", "false", "off")
 
 
-_UNIT_TWIPS = {"pt": 20.0, "in": 1440.0, "cm": 1440 / 2.54, "mm": TWIPS_PER_MM, "pc": 240.0, "pi": 240.0}
+_UNIT_TWIPS = {
+    "pt": float(TWIPS_PER_PT),
+    "in": float(TWIPS_PER_INCH),
+    "cm": 10 * TWIPS_PER_MM,
+    "mm": TWIPS_PER_MM,
+    "pc": 12.0 * TWIPS_PER_PT,
+    "pi": 12.0 * TWIPS_PER_PT,
+}
 
 
 def to_twips(value: str | None) -> float | None:
@@ -89,7 +93,7 @@ def vml_length_mm(value: str | None) -> float | None:
         return None
     number = float(match.group(1))
     unit = match.group(2) or "px"
-    per_mm = {"pt": 1 / MM_PER_PT, "in": 1 / 25.4, "cm": 0.1, "mm": 1.0, "px": 96 / 25.4, "emu": EMU_PER_MM}
+    per_mm = {"pt": 1 / MM_PER_PT, "in": 1 / MM_PER_INCH, "cm": 0.1, "mm": 1.0, "px": 96 / MM_PER_INCH, "emu": EMU_PER_MM}
     return number / per_mm[unit]
 
 

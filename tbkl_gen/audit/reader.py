@@ -11,15 +11,17 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
 from lxml import etree
 
 from tbkl_gen.audit.ooxml import MC, A, R, W, int_val, is_on, to_twips
 from tbkl_gen.audit.styles import Numbering, ParaFormat, RunFormat, StyleSheet, read_cell_margins
 from tbkl_gen.audit.text import norm
+from tbkl_gen.nd30.units import WORD_CELL_MARGIN
 
 # Word's cell margin when neither the table nor its style sets one.
-_DEFAULT_CELL_MARGIN = 108
 
 
 @dataclass(frozen=True)
@@ -190,8 +192,8 @@ class _Reader:
                 span = _grid_span(tc_props)
                 cell_margins: dict[str, float] = {}
                 read_cell_margins(tc_props.find(W + "tcMar") if tc_props is not None else None, cell_margins)
-                left = cell_margins.get("left", margins.get("left", _DEFAULT_CELL_MARGIN))
-                right = cell_margins.get("right", margins.get("right", _DEFAULT_CELL_MARGIN))
+                left = cell_margins.get("left", margins.get("left", WORD_CELL_MARGIN))
+                right = cell_margins.get("right", margins.get("right", WORD_CELL_MARGIN))
                 width = _cell_width(tc_props, grid, grid_col, span)
                 cell = _Cell(
                     table=index,
@@ -278,7 +280,7 @@ def _run_text(run: etree._Element) -> str:
     return "".join(parts)
 
 
-def read_document(document) -> Doc:
+def read_document(document: DocxDocument) -> Doc:
     """Return the document's stories as resolved paragraphs, with its first section's page setup."""
     part = document.part
     root = document.element
@@ -311,7 +313,7 @@ def read_document(document) -> Doc:
     return Doc(sheet, section, body_paras, headers, others, _theme_fonts(theme), _theme_colors(theme), even_odd)
 
 
-def related_root(part, reltype: str) -> etree._Element | None:  # noqa: ANN001
+def related_root(part: Part, reltype: str) -> etree._Element | None:
     """Return the root element of the part related to part by reltype, or None (never parsing entities)."""
     for rel in part.rels.values():
         if rel.reltype == reltype and not rel.is_external:
@@ -319,10 +321,10 @@ def related_root(part, reltype: str) -> etree._Element | None:  # noqa: ANN001
     return None
 
 
-def _root_of(target) -> etree._Element | None:
+def _root_of(target: Part | None) -> etree._Element | None:
     if target is None:
         return None
-    element = getattr(target, "element", None)
+    element: etree._Element | None = getattr(target, "element", None)
     if element is not None:
         return element
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)

@@ -1,4 +1,4 @@
-"""The machine-checkable rules 1-26 of Decree 30/2020 (nd30.md §11-12) and "Kính gửi" (27), each on a located notice.
+"""The machine-checkable rules 1-26 of Decree 30/2020 (nd30.md §11-12), "Kính gửi" (27) and appendices (28), each on a located notice.
 
 The values and grammars come from tbkl_gen.nd30 (format and grammar): the same ones the checks
 on a source read, so a notice `tbkl check` accepts renders to a .docx these rules pass.
@@ -11,19 +11,20 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tbkl_gen.audit.geometry import check_line, off_centre_mm
-from tbkl_gen.audit.locate import ITEM_LABEL, NoticeParts, locate
+from tbkl_gen.audit.locate import ITEM_LABEL, NoticeParts, locate, starts_page
 from tbkl_gen.audit.ooxml import W
 from tbkl_gen.audit.reader import THEME_COLOR_SLOTS, Doc, Para, own_runs, read_document
 from tbkl_gen.audit.report import STATUS_FAIL, STATUS_NOT_APPLICABLE, STATUS_PASS, STATUS_WARNING, RuleResult
 from tbkl_gen.audit.styles import FONT_SLOTS, RunFormat, StyleSheet
-from tbkl_gen.audit.text import decimal, fold, is_upper, mm_text, pt_text, pts_text, quoted
+from tbkl_gen.audit.text import cm_text, decimal, fold, is_upper, mm_text, pt_text, pts_text, quoted, range_text
 from tbkl_gen.nd30 import format as nd30
 from tbkl_gen.nd30 import authority as signing
 from tbkl_gen.nd30 import grammar
 from tbkl_gen.nd30.document_types import THONG_BAO
+from tbkl_gen.nd30.units import TWIPS_PER_PT, twips_to_pt
 from tbkl_gen.nd30.words import POINT_LETTERS
 
 if TYPE_CHECKING:
@@ -401,8 +402,68 @@ def _rule_10_title_summary(n: NoticeParts) -> tuple[str, str]:
 
 
 def _body_text_paras(n: NoticeParts) -> list[Para]:
-    """Return body paragraphs that follow the body-text format (centred part/chapter heads excluded)."""
-    return [p for p in n.body if not (p.format.jc == "center" and re.match(r"^(Phần|Chương|Mục|Tiểu mục)\s", p.norm))]
+    """Return body paragraphs that follow the body-text format (centred part/chapter heads excluded).
+
+    An appendix's text is body text too (the decree sets no other format for it); its heading,
+    title and "(Kèm theo …)" line are held by rule 27, and a table's cells are not body paragraphs.
+    """
+    paras = [*n.body, *(p for appendix in n.appendices for p in _appendix_parts(appendix)[2])]
+    return [p for p in paras if not (p.format.jc == "center" and re.match(r"^(Phần|Chương|Mục|Tiểu mục)\s", p.norm))]
+
+
+def _appendix_parts(paras: list[Para]) -> tuple[list[Para], Para | None, list[Para]]:
+    """Return an appendix's heading and title lines, its "(Kèm theo …)" line, and its body paragraphs.
+
+    The body leaves out table cells, empty paragraphs and a typed line of underscores under the heading.
+    """
+    reference = next((p for p in paras[1:8] if grammar.APPENDIX_REFERENCE.match(p.norm)), None)
+    if reference is None:
+        heads = [paras[0]]
+        rest = paras[1:]
+    else:
+        heads = [p for p in paras if p.order < reference.order and not p.empty]
+        rest = [p for p in paras if p.order > reference.order]
+    body = [p for p in rest if p.cell is None and not p.empty and not set(p.norm) <= set("_-–— ")]
+    return heads, reference, body
+
+
+def _rule_28_appendices(n: NoticeParts) -> tuple[str, str]:
+    """Phụ lục I, III.1: heading on its own line, title, "(Kèm theo …)" line, each appendix on a new page."""
+    if not n.appendices:
+        return STATUS_NOT_APPLICABLE, "văn bản không có phụ lục"
+    findings: list[tuple[str, str]] = []
+    problems: list[str] = []
+    found = []
+    for appendix in n.appendices:
+        heads, reference, _ = _appendix_parts(appendix)
+        heading, titles = heads[0], heads[1:]
+        match = grammar.APPENDIX_HEADING.match(heading.norm)
+        number = match.group("number") if match else None
+        case = None if heading.norm.startswith(nd30.APPENDIX_WORD) else f"cần chữ in thường «{nd30.APPENDIX_WORD} …»"
+        roman = None
+        if len(n.appendices) >= 2 and number is not None and number.isdigit():
+            roman = "từ hai phụ lục trở lên cần đánh số bằng chữ số La Mã"
+        findings += _checks(
+            heading, case, roman, _check_bold(heading, True), _check_sizes(heading, nd30.APPENDIX_HEAD_SIZES), _check_centred(heading)
+        )
+        for title in titles:
+            findings += _checks(
+                title,
+                _check_upper(title.norm),
+                _check_bold(title, True),
+                _check_sizes(title, nd30.APPENDIX_TITLE_SIZES),
+                _check_centred(title),
+            )
+        if reference is None:
+            problems.append(f"{quoted(heading.text)}: không có dòng «{nd30.APPENDIX_REFERENCE_OPEN} …)» dưới tên phụ lục")
+        else:
+            findings += _checks(
+                reference, _check_italic(reference, True), _check_sizes(reference, nd30.APPENDIX_REFERENCE_SIZES), _check_centred(reference)
+            )
+        if not starts_page(n.doc.body, heading):
+            problems.append(f"{quoted(heading.text)}: không bắt đầu ở trang mới")
+        found.append(f"{quoted(heading.text)}: {_describe(heading)}" + (f"; dòng kèm theo: {_describe(reference)}" if reference else ""))
+    return _result([*_findings(findings), *problems], "; ".join(found) + "; mỗi phụ lục bắt đầu ở trang mới")
 
 
 def _grouped(problems: dict[str, list[Para]]) -> list[str]:
@@ -423,11 +484,15 @@ def _rule_11_body(n: NoticeParts) -> tuple[str, str]:
             problems.setdefault(problem, []).append(para)
     return _result(
         _grouped(problems),
-        f"{len(paras)} đoạn nội dung: căn đều, thụt đầu dòng, cỡ 13–14, giãn dòng và cách đoạn đúng",
+        f"{len(paras)} đoạn nội dung: căn đều, thụt đầu dòng, cỡ {range_text(nd30.BODY_SIZES)}, giãn dòng và cách đoạn đúng",
     )
 
 
 _SIDES = {"left": "trái", "right": "phải", "center": "giữa"}
+_INDENTS_TEXT = " hoặc ".join(f"{v} ({cm_text(v)} cm)" for v in nd30.FIRST_LINE_INDENTS)
+"""The decree's first-line indents: "567 (1 cm) hoặc 720 (1,27 cm)"."""
+_SPACING_TEXT = "–".join(decimal(v / nd30.SINGLE_LINE, 1).removesuffix(",0") for v in nd30.LINE_SPACING_AUTO)
+"""The decree's line spacing in lines: "1–1,5"."""
 
 
 def _body_problems(para: Para) -> list[str]:
@@ -444,14 +509,16 @@ def _body_problems(para: Para) -> list[str]:
     line, rule = fmt.line, fmt.line_rule
     low, high = nd30.LINE_SPACING_AUTO
     if line is not None and rule == "auto" and not low <= line <= high:
-        out.append(f"giãn dòng {decimal(line / 240, 2)} dòng, cần 1–1,5 dòng")
-    if line is not None and rule in ("exact", "atLeast") and line < max(para.sizes) * 20:
-        out.append(f"giãn dòng cố định {pt_text(line / 20)} pt, nhỏ hơn cỡ chữ")
+        out.append(f"giãn dòng {decimal(line / nd30.SINGLE_LINE, 2)} dòng, cần {_SPACING_TEXT} dòng")
+    if line is not None and rule in ("exact", "atLeast") and line < max(para.sizes) * TWIPS_PER_PT:
+        out.append(f"giãn dòng cố định {pt_text(twips_to_pt(line))} pt, nhỏ hơn cỡ chữ")
     spacing = 0.0 if fmt.contextual else fmt.before + fmt.after
     if spacing < nd30.PARAGRAPH_SPACING_MIN:
         enough = fmt.before + fmt.after >= nd30.PARAGRAPH_SPACING_MIN
         detail = " (bỏ qua vì contextualSpacing)" if fmt.contextual and enough else ""
-        out.append(f"cách đoạn trước + sau {pt_text(spacing / 20)} pt{detail}, cần ≥ 6 pt")
+        out.append(
+            f"cách đoạn trước + sau {pt_text(twips_to_pt(spacing))} pt{detail}, cần ≥ {pt_text(twips_to_pt(nd30.PARAGRAPH_SPACING_MIN))} pt"
+        )
     return out
 
 
@@ -589,7 +656,7 @@ def _rule_17_recipient_lines(n: NoticeParts) -> tuple[str, str]:
     if not last.endswith("."):
         problems.append(f"dòng cuối {quoted(last)} không kết thúc bằng «.»")
     problems = list(dict.fromkeys(problems))
-    return _result(problems, f"{len(n.recipients)} dòng nơi nhận cỡ 11 pt, dòng cuối {quoted(last)}")
+    return _result(problems, f"{len(n.recipients)} dòng nơi nhận cỡ {range_text(nd30.RECIPIENT_SIZES)} pt, dòng cuối {quoted(last)}")
 
 
 # A "Kính gửi" line set by indents rather than centred is taken as centred this close to the middle.
@@ -656,7 +723,7 @@ def _page_fields(doc: Doc, kind: str) -> list[_Field]:
 
 def _complex_page_fields(sheet: StyleSheet, para: Para) -> list[_Field]:
     fields = []
-    stack: list[dict] = []
+    stack: list[dict[str, Any]] = []
     for run in own_runs(para.element):
         # Field code runs are not in para.runs (they carry no text), so resolve them here.
         fmt = sheet.run_format(run.find(W + "rPr"), para.format.style_id, para.table_style)
@@ -689,7 +756,7 @@ def _rule_18_page_numbers(n: NoticeParts) -> tuple[str, str]:
         if centre := _check_centred(page.para):
             problems.append(f"số trang {centre}")
         if any(s not in nd30.PAGE_NUMBER_SIZES for s in page.sizes):
-            problems.append(f"số trang cỡ {pts_text(page.sizes)} pt, cần 13–14 pt")
+            problems.append(f"số trang cỡ {pts_text(page.sizes)} pt, cần {range_text(nd30.PAGE_NUMBER_SIZES)} pt")
     if not doc.section.title_page:
         problems.append("không đặt «trang đầu khác» (w:titlePg), trang 1 sẽ có số trang")
     elif _page_fields(doc, "first"):
@@ -770,7 +837,7 @@ def _single_spacing_problem(para: Para) -> str | None:
         return None
     if rule == "auto":
         return f"giãn dòng {decimal(line / 240, 2)} dòng, cần dòng đơn"
-    return f"giãn dòng {'cố định' if rule == 'exact' else 'tối thiểu'} {pt_text(line / 20)} pt, cần dòng đơn"
+    return f"giãn dòng {'cố định' if rule == 'exact' else 'tối thiểu'} {pt_text(twips_to_pt(line))} pt, cần dòng đơn"
 
 
 def _rule_22_first_line_indent(n: NoticeParts) -> tuple[str, str]:
@@ -783,9 +850,7 @@ def _rule_22_first_line_indent(n: NoticeParts) -> tuple[str, str]:
         value = round(para.format.first_line)
         values[value] += 1
         if value not in nd30.FIRST_LINE_INDENTS:
-            problems.setdefault(f"thụt đầu dòng {value} twip ({mm_text(value)} mm), cần đúng 567 (1 cm) hoặc 720 (1,27 cm)", []).append(
-                para
-            )
+            problems.setdefault(f"thụt đầu dòng {value} twip ({mm_text(value)} mm), cần đúng {_INDENTS_TEXT}", []).append(para)
     found = ", ".join(f"{v} twip × {c}" for v, c in sorted(values.items()))
     return _result(_grouped(problems), f"{len(paras)} đoạn: {found}")
 
@@ -823,7 +888,7 @@ def _rule_25_page_number_format(n: NoticeParts) -> tuple[str, str]:
     if centre := _check_centred(page.para):
         problems.append(f"đoạn số trang {centre}")
     if any(s not in nd30.PAGE_NUMBER_SIZES for s in page.sizes):
-        problems.append(f"số trang cỡ {pts_text(page.sizes)} pt, cần 13–14 pt")
+        problems.append(f"số trang cỡ {pts_text(page.sizes)} pt, cần {range_text(nd30.PAGE_NUMBER_SIZES)} pt")
     switch = re.search(r"\\\*\s*(\w+)", page.instruction.replace("MERGEFORMAT", ""))
     if switch and switch.group(1).lower() in ("roman", "alphabetic", "ordtext", "cardtext", "ordinal", "hex"):
         problems.append(f"trường PAGE có định dạng «\\* {switch.group(1)}», cần chữ số Ả Rập")
@@ -882,6 +947,7 @@ RULES: tuple[tuple[int, str, Callable[[NoticeParts], tuple[str, str]]], ...] = (
     (25, "Số trang: căn giữa, cỡ chữ, chữ số Ả Rập từ 1", _rule_25_page_number_format),
     (26, "Các đường kẻ ngang", _rule_26_lines),
     (27, "Dòng «Kính gửi»", _rule_27_addressees),
+    (28, f"{nd30.APPENDIX_WORD}: tiêu đề, dòng «{nd30.APPENDIX_REFERENCE_OPEN.lstrip('(')}», trang mới", _rule_28_appendices),
 )
 
 

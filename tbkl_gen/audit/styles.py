@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 from dataclasses import dataclass
 
 from lxml import etree
 
 from tbkl_gen.audit.ooxml import W, half_points, int_val, is_on, on_attr, to_twips
 from tbkl_gen.nd30 import words as vn
+from tbkl_gen.nd30.units import twips_to_pt
 
 # Word's size when no level of the style chain sets w:sz.
 _DEFAULT_SIZE_PT = 10.0
@@ -153,7 +155,7 @@ class StyleSheet:
             theme_color=color_el.get(W + "themeColor") if color_el is not None else None,
             theme_tint=color_el.get(W + "themeTint") if color_el is not None else None,
             theme_shade=color_el.get(W + "themeShade") if color_el is not None else None,
-            spacing_pt=(spacing or 0) / 20,
+            spacing_pt=twips_to_pt(spacing or 0),
         )
 
     def para_format(self, ppr: etree._Element | None, table_style: str | None) -> ParaFormat:
@@ -219,8 +221,8 @@ def _resolve_fonts(ordered: list[etree._Element]) -> dict[str, str]:
     return out
 
 
-def _spacing(ordered: list[etree._Element]) -> dict:
-    out: dict = {"before": None, "after": None, "line": None, "rule": "auto"}
+def _spacing(ordered: list[etree._Element]) -> dict[str, Any]:
+    out: dict[str, Any] = {"before": None, "after": None, "line": None, "rule": "auto"}
     line_found = False
     for ppr in ordered:
         spacing = ppr.find(W + "spacing")

@@ -6,7 +6,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from tbkl_gen.nd30.format import TWIPS_PER_MM
+from tbkl_gen.errors import shortened
+from tbkl_gen.nd30.units import TWIPS_PER_MM
 
 
 def mm_text(twips: float) -> str:
@@ -22,6 +23,17 @@ def decimal(value: float, digits: int = 1) -> str:
 def pt_text(size: float) -> str:
     """Return a size in points without a needless decimal ("14", "10,5")."""
     return str(int(size)) if float(size).is_integer() else decimal(size, 1)
+
+
+def range_text(values: Iterable[float]) -> str:
+    """Return a range of the decree in points the way it writes it: "13–14", or "13" for one value."""
+    ordered = sorted(set(values))
+    return pt_text(ordered[0]) if len(ordered) == 1 else f"{pt_text(ordered[0])}–{pt_text(ordered[-1])}"
+
+
+def cm_text(twips: float) -> str:
+    """Return a length in twips as cm to the hundredth, without needless zeros ("1", "1,27")."""
+    return decimal(twips / TWIPS_PER_MM / 10, 2).rstrip("0").rstrip(",")
 
 
 def pts_text(sizes: Iterable[float]) -> str:
@@ -45,7 +57,7 @@ def fold(text: str) -> str:
 def quoted(text: str, limit: int = 45) -> str:
     """Return text on one line in «», cut to limit characters, to quote in a finding."""
     text = norm(text)
-    return f"«{text if len(text) <= limit else text[: limit - 1] + '…'}»"
+    return f"«{shortened(text, limit - 1)}»"
 
 
 def _has_letters(text: str) -> bool:

@@ -32,10 +32,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tbkl_gen import __version__
 from tbkl_gen.errors import OutputFailed, OutputLocked, Place, Problem, SameOutput, Severity, TbklError
+from tbkl_gen.source.names import is_source_name
 from tbkl_gen.source.workspace import Workspace
 from tbkl_gen.wordfile import MAX_FILE_BYTES
 from tbkl_gen.files import commit, discard, stage, write_file
@@ -43,10 +44,14 @@ from tbkl_gen.files import read_regular_or_none as read_regular
 from tbkl_gen.word.write import Flusher, folder_lock, remove_stale_temporaries
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from tbkl_gen.pipeline import Outcome
 
+Stamp = dict[str, Any]
+"""A manifest entry: the hashes a notice was rendered from (texts), and where its number was written."""
+
 MANIFEST_NAME = ".tbkl-manifest.json"
-SOURCE_SUFFIXES = (".yaml", ".yml")
 # Below this many notices a process pool costs more than it saves.
 POOL_THRESHOLD = 16
 # Larger than any manifest or template we write; a bigger file is not read.
@@ -100,7 +105,7 @@ def find_sources(paths: Iterable[Path], problems: list[Problem] | None = None) -
                     _check_link(Path(folder, name), root, problems)
             relative = Path(os.path.relpath(folder, path))
             for name in sorted(files):
-                if name.endswith(SOURCE_SUFFIXES) and not name.startswith("."):
+                if is_source_name(name):
                     source = Path(folder, name)
                     if source.is_symlink() and not _check_link(source, root, problems):
                         continue
@@ -164,7 +169,7 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
-def read_manifest(out_dir: Path, problems: list[Problem] | None = None) -> dict[str, dict]:
+def read_manifest(out_dir: Path, problems: list[Problem] | None = None) -> dict[str, Stamp]:
     """Return the manifest's entries; nothing when it is missing, or damaged (with a warning).
 
     An entry whose name leads out of the output folder (`..`, an absolute path, a drive letter)
@@ -177,7 +182,7 @@ def read_manifest(out_dir: Path, problems: list[Problem] | None = None) -> dict[
     except OSError:
         return {}  # no manifest yet: render everything, nothing to say
     raw = read_regular(path, MAX_MANIFEST_BYTES, follow_links=False)
-    entries: dict[str, dict] = {}
+    entries: dict[str, Stamp] = {}
     if raw is None:
         warnings.append(_manifest_problem(path, "không phải tệp thường hoặc không đọc được"))
     else:
@@ -258,7 +263,7 @@ def _confined(path: Path, out_dir: Path) -> bool:
         return False
 
 
-def write_manifest(out_dir: Path, entries: dict[str, dict[str, str]]) -> None:
+def write_manifest(out_dir: Path, entries: dict[str, Stamp]) -> None:
     """Write the manifest: one output a line, so that it reads and diffs well."""
     lines = ",\n".join(
         f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(entries[key], ensure_ascii=False)}" for key in sorted(entries)
@@ -378,7 +383,7 @@ def _render_batch(jobs: list[Job], settings: Settings, signals: _Signals) -> Bat
     manifest = {} if settings.force else read_manifest(out_dir, damage)
     result.problems.extend(damage)
     rewrite = bool(damage)  # a damaged manifest, or entries dropped: write it anew
-    fresh_manifest: dict[str, dict[str, str]] = {}
+    fresh_manifest: dict[str, Stamp] = {}
     pending = _changed(jobs, manifest, out_dir, result, fresh_manifest)
     flusher = Flusher()
     outcomes = _process_all(pending, settings, flusher, signals)
@@ -406,7 +411,15 @@ def _render_batch(jobs: list[Job], settings: Settings, signals: _Signals) -> Bat
     return result
 
 
-def _commit_all(outcomes, blocked, settings: Settings, flusher: Flusher, signals: _Signals, result: BatchResult, fresh_manifest) -> None:  # noqa: ANN001
+def _commit_all(
+    outcomes: list[_Outcome],
+    blocked: list[_Outcome],
+    settings: Settings,
+    flusher: Flusher,
+    signals: _Signals,
+    result: BatchResult,
+    fresh_manifest: dict[str, Stamp],
+) -> None:
     """Rename every staged output into place, or discard them all when a notice failed."""
     if blocked and not settings.keep_going:
         result.failed.extend(o.job for o in blocked)
@@ -455,13 +468,13 @@ def _test_pause(step: str, signals: _Signals) -> None:
         time.sleep(0.01)
 
 
-def _check_numbers(unchanged: list[Job], manifest: dict[str, dict], outcomes: list[_Outcome]) -> None:
+def _check_numbers(unchanged: list[Job], manifest: dict[str, Stamp], outcomes: list[_Outcome]) -> None:
     """Refuse a number already used by another notice of the same body and year (Điều 15).
 
     Unchanged notices are not parsed again; the manifest remembers their numbers. The others are
     registered as `tbkl check` registers them, invalid ones included, so both say the same.
     """
-    from tbkl_gen.pipeline import NumberRegistry
+    from tbkl_gen.pipeline import NumberRegistry, register_number
 
     registry = NumberRegistry()
     for job in unchanged:
@@ -469,15 +482,13 @@ def _check_numbers(unchanged: list[Job], manifest: dict[str, dict], outcomes: li
         if isinstance(number, dict) and isinstance(number.get("khoa"), list):
             registry.add(tuple(number["khoa"]), Place(job.source, number.get("dong"), number.get("cot"), "so"))
     for outcome in outcomes:
-        if outcome.found.number is None:
-            continue
-        problem = registry.add(*outcome.found.number)
-        if problem is not None:
-            outcome.found.add(problem)
+        if register_number(outcome.found, registry):
             outcome.valid = False
 
 
-def _changed(jobs, manifest, out_dir: Path, result: BatchResult, fresh) -> list[tuple[Job, dict[str, str]]]:  # noqa: ANN001
+def _changed(
+    jobs: list[Job], manifest: dict[str, Stamp], out_dir: Path, result: BatchResult, fresh: dict[str, Stamp]
+) -> list[tuple[Job, Stamp]]:
     """Return the jobs whose source, defaults, template or tool version changed since last time.
 
     Cheap on purpose: no YAML is parsed here, only files read and hashed.
@@ -520,7 +531,7 @@ def _relative(path: Path, out_dir: Path) -> str:
         return path.resolve().as_posix()
 
 
-def _template_unchanged(previous: dict[str, str], out_dir: Path, cache: dict[str, str], problems: list[Problem]) -> bool:
+def _template_unchanged(previous: Stamp, out_dir: Path, cache: dict[str, str], problems: list[Problem]) -> bool:
     """Tell whether the template an output was made with is unchanged.
 
     The manifest names it: only a regular .docx file is read (a pipe or a device would never
@@ -550,7 +561,7 @@ class _Outcome:
     """What became of one job: the pipeline's outcome, and the output staged beside the target."""
 
     job: Job
-    stamp: dict[str, str]
+    stamp: Stamp
     found: Outcome
     """The pipeline's outcome, without the notice and its document (see `Outcome.summary`)."""
     valid: bool
@@ -598,7 +609,7 @@ def _template_for(
     return _TEMPLATES[key]
 
 
-def _process(task: tuple[Job, dict[str, str], str | None, Path]) -> _Outcome:
+def _process(task: tuple[Job, Stamp, str | None, Path]) -> _Outcome:
     """Send one notice through the pipeline and stage its document (in a worker process or in this one)."""
     from tbkl_gen.pipeline import run_file
 
@@ -655,7 +666,7 @@ def _start_worker() -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _process_all(pending, settings: Settings, flusher: Flusher, signals: _Signals) -> list[_Outcome]:  # noqa: ANN001
+def _process_all(pending: list[tuple[Job, Stamp]], settings: Settings, flusher: Flusher, signals: _Signals) -> list[_Outcome]:
     """Process every pending job, in parallel when it pays; keep the order of the jobs.
 
     Each output, staged by the process that rendered it, is handed to flusher at once."""
@@ -705,7 +716,7 @@ def _process_all(pending, settings: Settings, flusher: Flusher, signals: _Signal
     return outcomes
 
 
-def _stop_pool(pool) -> None:  # noqa: ANN001
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
     """Stop a pool's workers now and wait until they are gone, so none writes after the clean-up.
 
     The pool's manager thread is waited for too: once its workers are gone it closes the pool's
@@ -731,7 +742,15 @@ def _output_problem(job: Job, exc: OutputLocked | OutputFailed) -> Problem:
     return Problem(Place(job.output), str(exc).split(": ", 1)[1], code="output")
 
 
-def _finish_manifest(out_dir, jobs, manifest, fresh, settings: Settings, result: BatchResult, rewrite: bool = False) -> None:  # noqa: ANN001
+def _finish_manifest(
+    out_dir: Path,
+    jobs: list[Job],
+    manifest: dict[str, Stamp],
+    fresh: dict[str, Stamp],
+    settings: Settings,
+    result: BatchResult,
+    rewrite: bool = False,
+) -> None:
     """Report or prune outputs whose source is gone, and write the manifest if anything changed.
 
     Only a regular file inside the output folder is pruned (a key that leads elsewhere through

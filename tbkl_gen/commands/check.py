@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tbkl_gen.commands.batch import find_sources
 from tbkl_gen.errors import Problem, WordFileRefused
-from tbkl_gen.pipeline import NumberRegistry, run_file, workspace_template_problem
+from tbkl_gen.pipeline import NumberRegistry, problems_of_workspace, register_number, run_file
 from tbkl_gen.source.workspace import Workspace, find_workspace
+
+if TYPE_CHECKING:
+    from tbkl_gen.audit.report import RuleResult
 
 
 @dataclass
@@ -34,7 +38,7 @@ def check_sources(paths: list[Path]) -> CheckOutcome:
     outcome = CheckOutcome()
     workspaces: dict[Path, Workspace | None] = {}
     numbers = NumberRegistry()
-    seen_configs: set[Path] = set()
+    seen_configs: set[Path | None] = set()
     # A mistake in the office defaults shows in every notice that inherits it: report it once.
     inherited: set[tuple[Path | None, int | None, int | None, str]] = set()
     for source, _ in find_sources(paths, outcome.problems):  # links that lead astray: warned, not read
@@ -46,14 +50,11 @@ def check_sources(paths: list[Path]) -> CheckOutcome:
         if workspace is not None and workspace.config_path not in seen_configs:
             seen_configs.add(workspace.config_path)
             # printed once here; the same problems in each notice's outcome are then dropped
-            for problem in [*workspace.problems, *workspace_template_problems(workspace)]:
+            for problem in problems_of_workspace(workspace):
                 outcome.problems.append(problem)
                 inherited.add(_key(problem))
         found = run_file(source, workspace, until="check")
-        if found.number is not None:
-            duplicate = numbers.add(*found.number)
-            if duplicate is not None:
-                found.add(duplicate)
+        register_number(found, numbers)
         for problem in found.problems:
             if problem.place.file not in (None, source):
                 if _key(problem) in inherited:
@@ -67,16 +68,7 @@ def _key(problem: Problem) -> tuple[Path | None, int | None, int | None, str]:
     return (problem.place.file, problem.place.line, problem.place.column, problem.message)
 
 
-def workspace_template_problems(workspace: Workspace) -> Iterator[Problem]:
-    from tbkl_gen.word.template_check import check_workspace_templates
-
-    problem = workspace_template_problem(workspace)
-    if problem is not None:
-        yield problem
-    yield from check_workspace_templates(workspace.templates_dir)
-
-
-def check_docx_files(paths: list[Path]) -> Iterator[tuple[Path, list | WordFileRefused]]:
+def check_docx_files(paths: list[Path]) -> Iterator[tuple[Path, list[RuleResult] | WordFileRefused]]:
     """Yield each .docx with its per-rule results against ND30, or why it was refused unread.
 
     A refused file does not stop the others: each file gets its own report or its own reason.
@@ -87,7 +79,7 @@ def check_docx_files(paths: list[Path]) -> Iterator[tuple[Path, list | WordFileR
 
     for path in paths:
         try:
-            outcome: list | WordFileRefused = audit_docx(path)
+            outcome: list[RuleResult] | WordFileRefused = audit_docx(path)
         except WordFileRefused as refusal:
             outcome = refusal
         except Exception as error:  # noqa: BLE001 - python-docx could not make a document of a file within the limits

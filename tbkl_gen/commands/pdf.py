@@ -15,14 +15,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tbkl_gen.errors import OutputFailed, OutputLocked, TbklError
 from tbkl_gen.nd30.authority import PREFIXES
 from tbkl_gen.nd30.document_types import THONG_BAO
-from tbkl_gen.nd30.format import ADDRESSEE_HEAD, ARCHIVE_WORD
+from tbkl_gen.nd30.format import ADDRESSEE_HEAD, APPENDIX_WORD, ARCHIVE_WORD
 from tbkl_gen.office.pdf import DEFAULT_DPI, MAX_PDF_BYTES, draw_pages, page_count
 from tbkl_gen.files import read_regular_or_none, write_file
+
+if TYPE_CHECKING:
+    from tbkl_gen.commands.batch import Job
+    from tbkl_gen.office.server import Office
 
 SIDECAR_VERSION = 1
 _PDFA_MARK = b"pdfaid:part>2<"
@@ -63,7 +67,7 @@ def font_warnings() -> list[str]:
     return [] if has_times_new_roman() else [FONT_WARNING]
 
 
-def export_pdfs(made: list, unchanged: list, *, pdfa: bool = False, sidecar: bool = False) -> PdfOutcome:
+def export_pdfs(made: list[Job], unchanged: list[Job], *, pdfa: bool = False, sidecar: bool = False) -> PdfOutcome:
     """Write the PDF (and the sidecar) of each rendered job; jobs are batch.Job (source, output).
 
     Raises LibreOfficeMissing when a PDF is needed and LibreOffice is not installed.
@@ -123,7 +127,7 @@ def _office(signals: Any, *, what: str = "xuất PDF", placed: Callable[[], None
 SIDECAR_FIELDS: dict[str, tuple[Any, str]] = {
     "phien_ban": ({"type": "integer", "const": SIDECAR_VERSION}, "Phiên bản của định dạng tệp này."),
     "loai_van_ban": ({"type": "string"}, "Tên loại văn bản, như trên e-office: “Thông báo”."),
-    "ma_loai": ({"type": "string"}, "Chữ viết tắt của loại văn bản (Phụ lục III NĐ 30): “TB”."),
+    "ma_loai": ({"type": "string"}, f"Chữ viết tắt của loại văn bản ({APPENDIX_WORD} III NĐ 30): “TB”."),
     "so": ({"type": "string"}, "Số văn bản như khi in (“05”); để trống khi văn thư chưa cấp số."),
     "ky_hieu": ({"type": "string"}, f"Ký hiệu sau dấu /: “{THONG_BAO.symbol('VP')}”."),
     "so_ky_hieu": (
@@ -180,7 +184,7 @@ def sidecar_schema() -> dict[str, Any]:
 
 def sidecar_data(source: Path, pdf: Path) -> dict[str, Any]:
     """Return the sidecar of the notice at source, whose PDF is pdf."""
-    from tbkl_gen.commands.text import NoticeInvalid
+    from tbkl_gen.errors import NoticeInvalid
     from tbkl_gen.nd30.document_types import THONG_BAO
     from tbkl_gen.pipeline import run_file
     from tbkl_gen.source.workspace import find_workspace
@@ -237,7 +241,7 @@ class Preview:
     warnings: list[str]
 
 
-def preview_docx(office, docx: Path, folder: Path, *, dpi: int = DEFAULT_DPI) -> list[Path]:  # noqa: ANN001
+def preview_docx(office: Office, docx: Path, folder: Path, *, dpi: int = DEFAULT_DPI) -> list[Path]:
     """Draw each page of docx as folder/<name>-N.png with a running Office; return the pages.
 
     A drafting page keeps one Office open and calls this for every preview: after the first, a
@@ -254,7 +258,8 @@ def preview_docx(office, docx: Path, folder: Path, *, dpi: int = DEFAULT_DPI) ->
 def preview(path: Path, folder: Path | None = None, *, dpi: int = DEFAULT_DPI) -> Preview:
     """Render the notice at path (.yaml or .docx) and draw its pages into folder (or a new one)."""
     from tbkl_gen.commands.batch import stop_on_signals
-    from tbkl_gen.commands.text import DOCX_SUFFIXES, SOURCE_SUFFIXES, render_source
+    from tbkl_gen.commands.text import DOCX_SUFFIXES, render_source
+    from tbkl_gen.source.names import SOURCE_SUFFIXES
     from tbkl_gen.wordfile import open_word_file
 
     if not path.is_file():

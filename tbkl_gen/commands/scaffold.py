@@ -14,7 +14,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from tbkl_gen.errors import TbklError
+from tbkl_gen.errors import AlreadyExists
 from tbkl_gen.files import copy_file, write_file
 from tbkl_gen.source.names import free_name, slugify
 from tbkl_gen.samples import NOTICE_BODY
@@ -28,18 +28,11 @@ SCHEMA_FILE = "notice.schema.json"
 GITATTRIBUTES = "*.yaml text eol=lf\n*.yml text eol=lf\n*.docx binary diff=tbkl\n*.pdf binary\n"
 
 
-class AlreadyExists(TbklError):
-    """A file or folder the command would create is already there."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        super().__init__(f"{path.as_posix()}: đã có, không ghi đè")
-
-
 def template_index() -> dict[str, dict[str, Any]]:
     """Return the built-in templates: name → description and sample office defaults."""
     index = builtin_templates_dir() / "index.json"
-    return json.loads(index.read_text(encoding="utf-8"))
+    templates: dict[str, dict[str, Any]] = json.loads(index.read_text(encoding="utf-8"))
+    return templates
 
 
 def scalar(value: Any) -> str:
@@ -53,13 +46,15 @@ def scalar(value: Any) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def to_yaml(value: Any, indent: int = 0, comments: dict[tuple, str] | None = None, path: tuple = ()) -> list[str]:
+def to_yaml(
+    value: Any, indent: int = 0, comments: dict[tuple[str | int, ...], str] | None = None, path: tuple[str | int, ...] = ()
+) -> list[str]:
     """Return YAML lines for plain data; comments (by path) are added at the end of lines."""
     pad = "  " * indent
     lines: list[str] = []
     note = (comments or {}).get
 
-    def tail(p: tuple) -> str:
+    def tail(p: tuple[str | int, ...]) -> str:
         text = note(p)
         return f"  # {text}" if text else ""
 
@@ -147,7 +142,7 @@ def new_notice(root: Path, title: str, today: dt.date | None = None, name: str |
         "noi_dung": list(NOTICE_BODY),
         "noi_nhan_them": ["Như thành phần dự họp"],
     }
-    comments = {
+    comments: dict[tuple[str | int, ...], str] = {
         ("ngay",): "dự thảo: chỉ năm; khi ban hành ghi đủ, ví dụ 2026-03-14",
         ("ngay_hop",): "ngày họp, ví dụ 2026-03-12",
         ("noi_nhan_them",): "thêm vào trước nơi nhận mặc định trong tbkl.yaml",

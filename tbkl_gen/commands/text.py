@@ -6,7 +6,8 @@ folder) and its .docx read the same way: the text of a source and of its rendere
 same by construction, and `tbkl diff a.yaml a.docx` prints nothing.
 
 The text is one paragraph a line in reading order (the header table cell by cell, the body, the
-recipients, the signature), white space collapsed, empty paragraphs and page-number headers
+recipients, the signature, the appendices), a row of a table of content on one line with its
+cells joined by " | ", white space collapsed, empty paragraphs and page-number headers
 left out, then the footnotes numbered under "Chú thích:". It depends only on what the document
 shows, so it is stable from one run or machine to the next.
 """
@@ -17,31 +18,17 @@ import difflib
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tbkl_gen.errors import Problem, TbklError
+from tbkl_gen.errors import NoticeInvalid, Problem, TbklError, UnreadableDocx
 from tbkl_gen.files import write_file
+from tbkl_gen.source.names import SOURCE_SUFFIXES
 from tbkl_gen.wordfile import refuse_unless_regular
 
 DOCX_SUFFIXES = (".docx", ".docm")
-SOURCE_SUFFIXES = (".yaml", ".yml")
 NOTES_HEADING = "Chú thích:"
-
-
-class NoticeInvalid(TbklError):
-    """A source to show could not be rendered; the problems say why."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("thông báo có lỗi, chưa in được")
-
-
-class UnreadableDocx(TbklError):
-    """A file named .docx is not a Word document python-docx can open."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path.as_posix()}: không đọc được tệp Word: {reason}")
 
 
 def render_source(source: Path, folder: Path) -> tuple[Path, list[Problem]]:
@@ -65,10 +52,10 @@ def _docx_lines(path: Path) -> list[str]:
     from docx.opc.exceptions import PackageNotFoundError
     from lxml import etree
 
-    from tbkl_gen.audit import read_paragraphs
+    from tbkl_gen.audit import read_lines
 
     try:
-        paragraphs = read_paragraphs(path)
+        paragraphs = read_lines(path)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
         # python-docx's own words are English and may hold a memory address: name the kind only.
         raise UnreadableDocx(
@@ -167,7 +154,7 @@ def _as_lines(pieces: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     return [line for line in lines if line]
 
 
-def format_hunk_line(pieces: list[tuple[str, str]], style=None) -> str:  # noqa: ANN001
+def format_hunk_line(pieces: list[tuple[str, str]], style: Callable[[str, str], str] | None = None) -> str:
     """Return a line with removed words as [-…-] and added ones as {+…+} (or styled by style)."""
     out = []
     for kind, text in pieces:

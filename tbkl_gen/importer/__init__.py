@@ -15,18 +15,21 @@ import os
 import time
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from tbkl_gen.errors import OutputFailed, OutputLocked, WordFileRefused
+from tbkl_gen.errors import CannotImport, OutputFailed, OutputLocked, WordFileRefused
 from tbkl_gen.nd30.document_types import THONG_BAO
-from tbkl_gen.importer.document import CannotImport, converted_doc, dropped_content, open_document
+from tbkl_gen.importer.document import converted_doc, dropped_content, open_document
 from tbkl_gen.wordfile import refuse_unless_regular
 from tbkl_gen.importer.emit import notice_yaml
 from tbkl_gen.importer.report import CORRECTION, DECREE, TO_FIX, WARNING, FileReport, report_text
 from tbkl_gen.notice.fields import declared
 from tbkl_gen.notice.model import EXTEND_KEY, CoQuan, Notice, NguoiKy
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 __all__ = ["CannotImport", "FileReport", "import_file", "import_paths", "report_text"]
 
@@ -152,8 +155,8 @@ def import_file(
 
 
 def source_text(
-    document, path: Path, report: FileReport, *, workspace: Any = None, target: Path | None = None
-) -> tuple[str, dict[str, Any]]:  # noqa: ANN001
+    document: DocxDocument, path: Path, report: FileReport, *, workspace: Any = None, target: Path | None = None
+) -> tuple[str, dict[str, Any]]:
     """Return the YAML text of the source for an open Word document, and its data."""
     from tbkl_gen.importer.parts import read_notice
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tbkl_gen.importer.inline import Char, cleaned, single_spaced
-from tbkl_gen.importer.labels import BodyPara, build_body
+from tbkl_gen.importer.labels import BodyPara, TableItem, build_body
 from tbkl_gen.importer.report import FileReport
 from tbkl_gen.nd30 import words as vn
 
@@ -49,7 +49,7 @@ def paste_blocks(html: str | None, text: str | None) -> tuple[list[Any], list[st
     if not paragraphs:
         paragraphs = [[Char(c) for c in line] for line in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     report = FileReport(Path("dán"))
-    paras: list[BodyPara] = []
+    paras: list[BodyPara | TableItem] = []
     for index, chars in enumerate(paragraphs, start=1):
         chars, _ = single_spaced(cleaned(_normalised(chars)))
         if chars:

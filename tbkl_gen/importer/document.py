@@ -10,11 +10,14 @@ import contextlib
 import io
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tbkl_gen.errors import TbklError, WordFileRefused
-from tbkl_gen.office.locate import LibreOfficeMissing
-from tbkl_gen.office.server import Office, OfficeFailed
+from tbkl_gen.errors import CannotImport, LibreOfficeMissing, OfficeFailed, WordFileRefused
+from tbkl_gen.office.server import Office
 from tbkl_gen.wordfile import MAX_FILE_BYTES, open_word_file, read_regular_file
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 # Content types of a Word file with macros (.docm): its main part, and the macros themselves.
 MACRO_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
@@ -22,16 +25,7 @@ PLAIN_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 VBA_PROJECT = "application/vnd.ms-office.vbaProject"
 
 
-class CannotImport(TbklError):
-    """A file given to `tbkl import` cannot be read as a Word notice."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        self.path = path
-        self.reason = reason
-        super().__init__(f"{path.as_posix()}: không nhập được: {reason}")
-
-
-def open_document(path: Path, named: Path | None = None):  # noqa: ANN201 (a python-docx Document)
+def open_document(path: Path, named: Path | None = None) -> DocxDocument:
     """Return the python-docx document of a .docx file, or raise CannotImport with the reason.
 
     named is the file the user gave, when path was converted from it (a .doc).
@@ -68,7 +62,7 @@ def _repackaged(parts: dict[str, bytes], changed: dict[str, bytes]) -> io.BytesI
     return buffer
 
 
-def dropped_content(document) -> list[tuple[str, str]]:  # noqa: ANN001 (a python-docx Document)
+def dropped_content(document: DocxDocument) -> list[tuple[str, str]]:
     """Return (where, what) for what a Word file holds that no source can: macros and content
     inserted from other files (altChunk), which Word merges into the text only when it opens the file.
     """

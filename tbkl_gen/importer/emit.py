@@ -52,6 +52,8 @@ def _mapping(data: dict[str, Any], indent: int, quoted: bool) -> list[str]:
         elif isinstance(value, list):
             if not value:
                 lines.append(f"{pad}{key}: []")
+            elif all(isinstance(item, int) and not isinstance(item, bool) for item in value):
+                lines.append(f"{pad}{key}: [{', '.join(str(item) for item in value)}]")  # a table's column widths
             else:
                 lines.append(f"{pad}{key}:")
                 lines += _sequence(value, indent + 1, quoted)
@@ -64,13 +66,42 @@ def _sequence(items: list[Any], indent: int, quoted: bool) -> list[str]:
     pad = "  " * indent
     lines: list[str] = []
     for item in items:
-        if isinstance(item, dict):
+        if isinstance(item, list):  # a table's row: on one line when it fits, else one cell a line
+            flow = f"{pad}- {_flow(item, quoted)}"
+            if len(flow) <= WIDTH or not item:
+                lines.append(flow)
+                continue
+            inner = _sequence(item, indent + 1, quoted)
+            lines.append(f"{pad}- {inner[0].lstrip()}")
+            lines += inner[1:]
+        elif isinstance(item, dict):
             inner = _mapping(item, indent + 1, quoted)
             lines.append(f"{pad}- {inner[0].lstrip()}")
             lines += inner[1:]
         else:
             lines += _scalar_lines(f"{pad}-", item, indent + 1, quoted)
     return lines
+
+
+def _flow(items: list[Any], quoted: bool) -> str:
+    """Return a list of cells in flow style: `[STT, Nội dung, {o: Phân công, gop_cot: 2}]`."""
+    parts = []
+    for item in items:
+        if isinstance(item, dict):
+            parts.append("{" + ", ".join(f"{key}: {_flow_scalar(value, quoted)}" for key, value in item.items()) + "}")
+        else:
+            parts.append(_flow_scalar(item, quoted))
+    return "[" + ", ".join(parts) + "]"
+
+
+def _flow_scalar(value: Any, quoted: bool) -> str:
+    if isinstance(value, bool | int):
+        return str(value).lower() if isinstance(value, bool) else str(value)
+    text = str(value)
+    plain = quote(text) if quoted else _inline(text)
+    if not plain.startswith('"') and (any(mark in plain for mark in ",[]{}#") or not plain):
+        return quote(text)
+    return plain
 
 
 def _scalar_lines(lead: str, value: Any, indent: int, quoted: bool) -> list[str]:
@@ -108,7 +139,7 @@ def _inline(text: str) -> str:
         and "\n" not in text
         and "\t" not in text
         and _writable(text)
-        and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
+        and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG  # type: ignore[no-untyped-call]  # untyped in the stubs
     ):
         return text
     return quote(text)
@@ -132,7 +163,7 @@ def _writable(text: str) -> bool:
 
 def _reads_back(document: str, text: str) -> bool:
     try:
-        return yaml.load(document, Loader=_SAFE_LOADER) == {"k": text}
+        return bool(yaml.load(document, Loader=_SAFE_LOADER) == {"k": text})
     except yaml.YAMLError:
         return False
 

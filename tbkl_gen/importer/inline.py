@@ -17,7 +17,7 @@ from lxml import etree
 from tbkl_gen.audit.ooxml import W
 from tbkl_gen.audit.reader import Para, own_runs
 from tbkl_gen.audit.styles import StyleSheet
-from tbkl_gen.word.layout import Span, parse_inline
+from tbkl_gen.markup import Footnote, Span, parse_inline
 
 NOTE = "\x00"
 """Stands for a footnote reference in plain text: XML text can never hold it."""
@@ -240,7 +240,7 @@ def _expected_spans(chars: list[Char], base_bold: bool) -> list[tuple[str, bool,
 
 
 def _read_back(markup: str, base_bold: bool) -> list[tuple[str, bool, bool, str | None]]:
-    footnotes: list = []
+    footnotes: list[Footnote] = []
     spans: list[Span] = parse_inline(markup, footnotes, bold=base_bold)
     out: list[tuple[str, bool, bool, str | None]] = []
     for span in spans:

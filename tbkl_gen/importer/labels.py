@@ -93,10 +93,32 @@ def recognise(para: BodyPara) -> tuple[str, str, list[Char]]:
     return "doan", "", para.chars
 
 
-def build_body(paras: list[BodyPara], report: FileReport) -> list[Any]:
-    """Return the notice's `noi_dung` from its body paragraphs, reporting every correction."""
+@dataclass
+class TableItem:
+    """A table among the body's paragraphs, already read into its source data (`{"bang": …}`)."""
+
+    where: str
+    data: dict[str, Any]
+
+
+def build_body(items: list[BodyPara | TableItem], report: FileReport) -> list[Any]:
+    """Return the notice's `noi_dung` from its body paragraphs and tables, reporting every correction.
+
+    A table belongs where it stands: inside the item or point above it, like a paragraph.
+    """
+    tables = {index: item for index, item in enumerate(items) if isinstance(item, TableItem)}
+    paras = [item for item in items if isinstance(item, BodyPara)]
+    placed: dict[int, list[TableItem]] = {}  # index of the paragraph a table follows (-1: first) -> tables
+    count = -1
+    for index in range(len(items)):
+        if index in tables:
+            placed.setdefault(count, []).append(tables[index])
+        else:
+            count += 1
     root: list[Any] = []
     stack: list[_Block] = []
+    for table in placed.get(-1, []):
+        root.append(table.data)
     recognised = [(para, *recognise(para)) for para in paras]
     last_labelled = max((i for i, (_, kind, _, _) in enumerate(recognised) if kind != "doan"), default=-1)
     closing_from = len(recognised) - 1
@@ -105,6 +127,8 @@ def build_body(paras: list[BodyPara], report: FileReport) -> list[Any]:
             closing_from = index
             break
     for index, (para, kind, typed, content) in enumerate(recognised):
+        if index > 0:
+            _place_tables(placed.get(index - 1, []), stack, root)
         if kind == "doan":
             text, lost = to_markup(content)
             _note_lost(report, para.where, lost)
@@ -139,8 +163,17 @@ def build_body(paras: list[BodyPara], report: FileReport) -> list[Any]:
             stack.pop()
         (stack[-1].children if stack else root).append(block)
         stack.append(block)
+    if recognised:
+        _place_tables(placed.get(len(recognised) - 1, []), stack, root)
     _check_labels(root, report)
     return [_as_data(item) for item in root]
+
+
+def _place_tables(tables: list[TableItem], stack: list[_Block], root: list[Any]) -> None:
+    """Put tables where a paragraph after the current block would go."""
+    holder = next((b for b in reversed(stack) if LEVEL[b.kind] <= LEVEL["diem"]), None)
+    for table in tables:
+        (holder.children if holder else root).append(table.data)
 
 
 def headings_as_typed(paras: list[BodyPara], report: FileReport) -> bool:
@@ -176,7 +209,7 @@ def _note_lost(report: FileReport, where: str, lost: bool) -> None:
 
 
 def _as_data(item: Any) -> Any:
-    if isinstance(item, str):
+    if isinstance(item, str | dict):  # a paragraph, or a table's data
         return item
     data = dict(item.data)
     if item.children:
@@ -188,7 +221,7 @@ def _check_labels(blocks: list[Any], report: FileReport) -> None:
     """Report every typed label that the layout prints differently, counting as the layout does."""
     sections = items = points = 0
     for block in blocks:
-        if isinstance(block, str):
+        if isinstance(block, str | dict):
             continue
         if block.kind == "muc":
             sections += 1

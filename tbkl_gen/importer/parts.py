@@ -11,23 +11,29 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from tbkl_gen.audit.locate import NoticeParts, locate
+from tbkl_gen.errors import shortened
 from tbkl_gen.audit.ooxml import W, WP
 from tbkl_gen.audit.reader import Doc, Para, read_document, related_root
-from tbkl_gen.audit.text import fold, norm
-from tbkl_gen.importer.inline import Char, cleaned, element_chars, paragraph_chars, plain, single_spaced, to_markup
-from tbkl_gen.importer.labels import BodyPara, build_body, headings_as_typed
+from tbkl_gen.audit.styles import StyleSheet
+from tbkl_gen.audit.text import fold, is_upper, norm
+from tbkl_gen.importer.inline import Char, all_bold, cleaned, element_chars, paragraph_chars, plain, single_spaced, to_markup
+from tbkl_gen.importer.labels import BodyPara, TableItem, build_body, headings_as_typed
+from tbkl_gen.importer.tables import cell_of, read_table, table_of
 from tbkl_gen.importer.report import CORRECTION, WARNING, FileReport
 from tbkl_gen.nd30 import grammar
 from tbkl_gen.nd30.authority import PRINTED_LINE as PRINTED_AUTHORITY_LINE
 from tbkl_gen.nd30 import words as vn
 from tbkl_gen.nd30.document_types import THONG_BAO
-from tbkl_gen.nd30.format import ARCHIVE_PREFIX, END_MARK, NATIONAL_NAME
+from tbkl_gen.nd30.format import APPENDIX_REFERENCE_OPEN, ARCHIVE_PREFIX, END_MARK, NATIONAL_NAME
 from tbkl_gen.notice.model import URGENCY_LEVELS
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 _NUMBER = re.compile(r"^Số\s*:\s*(?P<num>[^/]*?)\s*/\s*(?P<sym>\S.*?)\s*$")
 _DATE = re.compile(
@@ -55,7 +61,7 @@ def where(para: Para, number: int, *, in_table: bool = True) -> str:
     return f"đoạn {number}"
 
 
-def read_notice(document, report: FileReport) -> tuple[dict[str, Any], Doc, NoticeParts]:  # noqa: ANN001
+def read_notice(document: DocxDocument, report: FileReport) -> tuple[dict[str, Any], Doc, NoticeParts]:
     """Return the source data of a Word notice; corrections and warnings go to the report."""
     tails = _split_title(document, report)
     doc = read_document(document)
@@ -65,7 +71,7 @@ def read_notice(document, report: FileReport) -> tuple[dict[str, Any], Doc, Noti
     return reader.data(), doc, parts
 
 
-def _split_title(document, report: FileReport) -> set[etree._Element]:  # noqa: ANN001
+def _split_title(document: DocxDocument, report: FileReport) -> set[etree._Element]:
     """Split a heading typed with the next line in one paragraph (a line break between) into two.
 
     "THÔNG BÁO" then the summary, or the national name then the motto: the locator finds each as
@@ -127,7 +133,7 @@ def _symbol_abbreviation(doc: Doc) -> str | None:
 
 
 class _Reader:
-    def __init__(self, document, doc: Doc, parts: NoticeParts, report: FileReport, tails: set[etree._Element]) -> None:  # noqa: ANN001
+    def __init__(self, document: DocxDocument, doc: Doc, parts: NoticeParts, report: FileReport, tails: set[etree._Element]) -> None:
         self.document = document
         self.doc = doc
         self.parts = parts
@@ -166,6 +172,9 @@ class _Reader:
         if addressees:
             data["kinh_gui"] = addressees[0] if len(addressees) == 1 else addressees
         data["noi_dung"] = self._body()
+        appendices = self._appendices(data)
+        if appendices:
+            data["phu_luc"] = appendices
         if self.headings_as_typed:
             data["muc_in_hoa"] = False
         meeting = self._meeting(data)
@@ -313,14 +322,14 @@ class _Reader:
         for para in self.parts.typed_lines:
             self.use(para)
             self.report.add(
-                CORRECTION, self.where(para), f"đường kẻ gõ bằng ký tự «{_short(para.norm, 20)}» ở phần đầu: bỏ, mẫu tự vẽ đường kẻ"
+                CORRECTION, self.where(para), f"đường kẻ gõ bằng ký tự «{shortened(para.norm, 19)}» ở phần đầu: bỏ, mẫu tự vẽ đường kẻ"
             )
-        para = self.parts.summary_typed_line
-        if para is not None:
-            self.use(para)
-            typed = norm(para.text.split("\n")[-1])
+        under = self.parts.summary_typed_line
+        if under is not None:
+            self.use(under)
+            typed = norm(under.text.split("\n")[-1])
             self.report.add(
-                CORRECTION, self.where(para), f"đường kẻ gõ bằng ký tự «{_short(typed, 20)}» dưới trích yếu: bỏ, mẫu tự vẽ đường kẻ"
+                CORRECTION, self.where(under), f"đường kẻ gõ bằng ký tự «{shortened(typed, 19)}» dưới trích yếu: bỏ, mẫu tự vẽ đường kẻ"
             )
 
     def _addressees(self) -> list[str]:
@@ -357,21 +366,63 @@ class _Reader:
     # --- body -----------------------------------------------------------------------------------
 
     def _body(self) -> list[Any]:
-        paras = []
-        for para in self._body_paras():
-            self.use(para)
-            chars = self._spaced(cleaned(paragraph_chars(para, self.doc.sheet, self.notes)), self.where(para))
-            if chars:
-                paras.append(BodyPara(self.where(para), chars, para.format.style_id))
+        items = self._items(self._body_paras())
+        paras = [item for item in items if isinstance(item, BodyPara)]
         if not paras:
             self.report.add(WARNING, "nội dung", "không tìm thấy đoạn nội dung nào")
             return []
-        body = build_body(paras, self.report)
+        body = build_body(items, self.report)
         self.headings_as_typed = headings_as_typed(paras, self.report)
         last = paras[-1]
         if not plain(last.chars).rstrip().endswith(END_MARK):
             self.report.add(CORRECTION, last.where, f"thêm dấu kết thúc «{END_MARK}» vào cuối đoạn cuối")
         return body
+
+    def _items(self, paras: list[Para]) -> list[BodyPara | TableItem]:
+        """Return paragraphs as body paragraphs, and the paragraphs of a table as one table."""
+        items: list[BodyPara | TableItem] = []
+        seen: set[int] = set()
+        for para in paras:
+            if para.cell is not None:
+                if para.cell.table in seen:
+                    continue
+                seen.add(para.cell.table)
+                table = self._table(para)
+                if table is not None:
+                    items.append(table)
+                continue
+            self.use(para)
+            chars = self._spaced(cleaned(paragraph_chars(para, self.doc.sheet, self.notes)), self.where(para))
+            if chars:
+                items.append(BodyPara(self.where(para), chars, para.format.style_id))
+        return items
+
+    def _table(self, para: Para) -> TableItem | None:
+        """Read the table holding para (its paragraphs all marked used) as a `bang`."""
+        table = table_of(para.element)
+        if table is None or para.cell is None:
+            return None
+        index = para.cell.table
+        members = [p for p in self.doc.body if p.cell is not None and p.cell.table == index]
+        by_cell: dict[Any, list[Para]] = {}
+        for member in members:
+            self.use(member)
+            by_cell.setdefault(cell_of(member.element), []).append(member)
+
+        def text_of(tc: Any) -> tuple[str, bool]:
+            texts, bold = [], True
+            for member in by_cell.get(tc, []):
+                chars = self._spaced(cleaned(paragraph_chars(member, self.doc.sheet, self.notes)), self.where(member))
+                if not chars:
+                    continue
+                bold = bold and all_bold(chars)
+                texts.append(to_markup(chars, base_bold=all_bold(chars))[0])
+            return " ".join(texts), bold and bool(texts)
+
+        where = f"bảng {index + 1} ({self.where(members[0], in_table=False)})"
+        data = read_table(table, text_of)
+        self.report.add(CORRECTION, where, f"bảng {len(data['bang'])} hàng đọc thành khối bảng (bang)")
+        return TableItem(where, data)
 
     def _body_paras(self) -> list[Para]:
         """Return the body's paragraphs, those that hold only a footnote reference included."""
@@ -385,14 +436,68 @@ class _Reader:
         ends = [p.order for p in (parts.recipients_head, *(q for _, q in parts.authority)) if p is not None and p.order > start]
         end = min(ends, default=len(self.doc.body))
         end = max(end, parts.body[-1].order + 1)
+        if parts.appendices:
+            end = min(end, parts.appendices[0][0].order)
         chosen = {id(p) for p in parts.body}
+        taken = parts.layout_tables()
         out = []
         for para in self.doc.body[start:end]:
             if id(para) in self.used:
                 continue
             if id(para) in chosen or (para.cell is None and next(para.element.iter(W + "footnoteReference"), None) is not None):
                 out.append(para)
+            elif para.cell is not None and para.cell.table not in taken and not para.empty:
+                out.append(para)  # a table of the body
         return out
+
+    # --- appendices -------------------------------------------------------------------------------
+
+    def _appendices(self, data: dict[str, Any]) -> list[dict[str, Any]]:
+        """Return the appendices after the notice as `phu_luc`: title, and body with tables."""
+        out = []
+        for paras in self.parts.appendices:
+            heading = paras[0]
+            self.use(heading)
+            match = grammar.APPENDIX_HEADING.match(heading.norm)
+            title_lines = [match.group("title").strip()] if match and match.group("title") else []
+            reference = next((i for i, p in enumerate(paras[1:8], start=1) if grammar.APPENDIX_REFERENCE.match(p.norm)), None)
+            index = 1
+            # The title: the lines up to the "(Kèm theo …)" line, or without one, the centred lines in capitals.
+            while index < len(paras) and index != reference and paras[index].cell is None:
+                para = paras[index]
+                if reference is None and not para.empty and not (is_upper(para.norm) and para.format.jc == "center"):
+                    break
+                if not para.empty:
+                    title_lines.append(para.norm)
+                self.use(para)
+                index += 1
+            if index < len(paras) and grammar.APPENDIX_REFERENCE.match(paras[index].norm):
+                self._reference(paras[index], data)
+                self.use(paras[index])
+                index += 1
+            rest = [p for p in paras[index:] if not (p.cell is None and set(p.norm) <= set("_-–— "))]
+            for p in paras[index:]:
+                if p not in rest:
+                    self.use(p)
+            items = self._items(rest)
+            appendix: dict[str, Any] = {}
+            if title_lines:
+                appendix["ten"] = " ".join(title_lines)
+            appendix["noi_dung"] = build_body(items, self.report) or [""]
+            out.append(appendix)
+            self.report.add(
+                CORRECTION,
+                self.where(heading),
+                f"«{shortened(heading.norm, 59)}» đọc thành phụ lục thứ {len(out)} ({len(items)} đoạn và bảng); số phụ lục và dòng «{APPENDIX_REFERENCE_OPEN} …)» "
+                "do công cụ tính",
+            )
+        return out
+
+    def _reference(self, para: Para, data: dict[str, Any]) -> None:
+        """Read the issuer's name in normal case from "(Kèm theo … của Sở …)" into co_quan.ten_goi."""
+        match = re.search(r"\bcủa\s+(?P<issuer>[^()]+?)\s*\)\s*$", para.norm)
+        if match and "ten_goi" not in data["co_quan"]:
+            data["co_quan"]["ten_goi"] = match.group("issuer")
 
     def _meeting(self, data: dict[str, Any]) -> dt.date | None:
         for block in data["noi_dung"][:3]:
@@ -524,7 +629,7 @@ class _Reader:
                 text, _ = to_markup(self._spaced(cleaned(chars), "chú thích"), in_note=True)
                 notes[key + note.get(W + "id", "")] = text
                 if key == "e" and text:
-                    self.report.add(CORRECTION, "chú thích cuối văn bản", f"«{_short(text)}» in thành chú thích cuối trang")
+                    self.report.add(CORRECTION, "chú thích cuối văn bản", f"«{shortened(text, 59)}» in thành chú thích cuối trang")
         return notes
 
     def _leftovers(self) -> None:
@@ -565,7 +670,7 @@ class _Reader:
     def _objects(self, para: Para) -> None:
         element = para.element
         for drawing in element.iter(W + "drawing", "{urn:schemas-microsoft-com:vml}imagedata"):
-            if drawing.tag.endswith("imagedata") or next(drawing.iter(_PIC), None) is not None:
+            if str(drawing.tag).endswith("imagedata") or next(drawing.iter(_PIC), None) is not None:
                 name = next((d.get("descr") or d.get("name") for d in drawing.iter(WP + "docPr")), None)
                 label = f" «{name}»" if name else ""
                 self.report.add(WARNING, self.where(para), f"hình ảnh{label} không đưa vào nguồn")
@@ -606,7 +711,7 @@ class _Reader:
         return anchors
 
 
-def _typed_text(para: Para, sheet) -> str:  # noqa: ANN001
+def _typed_text(para: Para, sheet: StyleSheet) -> str:
     """Return the paragraph's text as typed, All Caps formatting not applied."""
     return para.label + plain(element_chars(para.element, sheet, para.format.style_id, para.table_style, {}, apply_caps=False)).replace(
         "\x00", ""
@@ -652,10 +757,6 @@ def _drafter_after_space(content: str) -> str:
 
 _ARCHIVE_REWRITES = (_drafter_in_brackets, _drafter_after_stop, _bare_copies, _drafter_after_space)
 """How offices type the drafter and the copies otherwise than printed, tried in turn and together."""
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _insert_after(data: dict[str, Any], after: str, key: str, value: Any) -> dict[str, Any]:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Final
 
-# --- page (nd30.md §1, rules 1-2) ---------------------------------------------------------------
+from tbkl_gen.nd30.units import TWIPS_PER_MM
 
-TWIPS_PER_MM: Final = 1440 / 25.4
-MM_PER_PT: Final = 25.4 / 72
+# --- page (nd30.md §1, rules 1-2) ---------------------------------------------------------------
 
 PAGE_WIDTH: Final = 11906
 """A4 width in twips (210 mm), as Word writes it."""
@@ -34,6 +33,8 @@ MARGINS_MM: Final[dict[str, str]] = {"top": "20–25", "bottom": "20–25", "lef
 
 PRINTED_MARGINS: Final[dict[str, int]] = {"top": 1134, "bottom": 1134, "left": 1701, "right": 1134}
 """The margins the built-in templates print (20, 20, 30 and 20 mm)."""
+PRINTED_TEXT_WIDTH_MM: Final = round((PAGE_WIDTH - PRINTED_MARGINS["left"] - PRINTED_MARGINS["right"]) / TWIPS_PER_MM, 1)
+"""The width of the text between the printed margins: 160 mm."""
 
 # --- font (nd30.md §1, rules 3 and 19) ---------------------------------------------------------
 
@@ -62,6 +63,9 @@ RECIPIENT_SIZES: Final = (11,)
 ADDRESSEE_SIZES: Final = (13, 14)
 """The "Kính gửi" line or list under the summary (ô 9a): lower case, upright, not bold."""
 URGENCY_SIZES: Final = (13, 14)
+"""The urgency stamp ("KHẨN", "HỎA TỐC"), bounding PRINTED_URGENCY_SIZE."""
+URGENCY_STAMP_WIDTHS_MM: Final[dict[str, float]] = {"KHẨN": 20.0, "THƯỢNG KHẨN": 40.0, "HỎA TỐC": 30.0}
+"""The width of each urgency stamp's box (Phụ lục I, III.2.b), in mm."""
 PAGE_NUMBER_SIZES: Final = (13, 14)
 
 # The sizes the built-in templates print, each inside its range above.
@@ -132,3 +136,22 @@ to complete: `tbkl check` refuses both (END_MARK_NOT_AFTER), rather than print "
 """
 END_MARK_NOT_AFTER: Final = (":", ";", ",", "?", "!")
 """Marks a last paragraph may not end with: the end mark completes a full stop, and nothing else."""
+
+# --- appendices and tables (Phụ lục I, Phần I, III.1; nd30.md §7) -------------------------------
+# "Phụ lục" and its number on a line of their own, centred, 14 pt bold in normal case; numbered in
+# Roman numerals (required from two appendices on); the title, if any, centred, capitals, 13-14 pt
+# bold; under it the line saying which document it goes with, "(Kèm theo … số …/… ngày … tháng …
+# năm … của …)", centred, 13-14 pt italic. Each appendix starts a new page and numbers its pages
+# on its own (III.1.đ).
+
+APPENDIX_WORD: Final = "Phụ lục"
+APPENDIX_HEAD_SIZES: Final = (14,)
+APPENDIX_TITLE_SIZES: Final = (13, 14)
+APPENDIX_REFERENCE_SIZES: Final = (13, 14)
+APPENDIX_REFERENCE_OPEN: Final = "(Kèm theo"
+PRINTED_APPENDIX_HEAD_SIZE: Final = 14
+PRINTED_APPENDIX_TITLE_SIZE: Final = 14
+PRINTED_APPENDIX_REFERENCE_SIZE: Final = 14
+TABLE_SIZES: Final = BODY_SIZES
+"""The decree fixes no size for a table's text: the body's range is used for it."""
+PRINTED_TABLE_SIZE: Final = 13

@@ -14,6 +14,8 @@ from typing import Final
 
 from tbkl_gen.nd30.document_types import THONG_BAO, DocumentType
 from tbkl_gen.nd30.format import ADDRESSEE_HEAD, ADDRESSEE_ITEM_END, ADDRESSEE_LAST_END
+from tbkl_gen.nd30.format import APPENDIX_REFERENCE_OPEN, APPENDIX_WORD
+from tbkl_gen.nd30.words import roman
 
 # --- letters ------------------------------------------------------------------------------------
 
@@ -223,3 +225,55 @@ TYPED_RULE: Final = re.compile(r"_{3,}|[-–—―─]{4,}")
 def typed_rule(text: str) -> bool:
     """Return whether a line of text is only a typed horizontal line (spaces between the characters allowed)."""
     return TYPED_RULE.fullmatch("".join(text.split())) is not None
+
+
+# --- appendices (Phụ lục I, Phần I, III.1; nd30.md §7) -------------------------------------------
+
+
+def appendix_heading(index: int) -> str:
+    """Return the heading of the index-th appendix (1-based): "Phụ lục I", "Phụ lục II", …
+
+    The decree numbers appendices in Roman numerals once there are two or more; one appendix is
+    numbered too ("Phụ lục I"), as the decree's own single appendices are, so that the body can
+    name it the same way whatever is added later.
+    """
+    return f"{APPENDIX_WORD} {roman(index)}"
+
+
+def appendix_reference(kind: DocumentType, number: str, symbol: str, date_part: str, issuer: str | None) -> str:
+    """Return the line under an appendix's title: "(Kèm theo Thông báo số 05/TB-UBND ngày … của …)".
+
+    number is printed as the header prints it (blanks on a draft), date_part is "ngày 05 tháng 3
+    năm 2026" with blanks where the draft has none; issuer is the issuing body in normal case.
+    """
+    name = kind.title[:1] + kind.title[1:].lower()
+    tail = f" của {issuer}" if issuer else ""
+    return f"{APPENDIX_REFERENCE_OPEN} {name} số {number}/{symbol} {date_part}{tail})"
+
+
+APPENDIX_HEADING: Final = re.compile(
+    r"^\s*ph[ụu] l[ụu]c(?:\s+(?:số\s+)?(?P<number>[IVXLCDM]+|\d{1,3}))?\s*(?:[:.\-–]\s*(?P<title>.*))?$", re.IGNORECASE
+)
+"""A printed appendix heading, as the decree writes it ("Phụ lục I") or as offices do ("PHỤ LỤC 01")."""
+
+APPENDIX_REFERENCE: Final = re.compile(r"^\s*\(?\s*(?:kèm|đính kèm|ban hành kèm)\s+theo\b.*?\)?\s*$", re.IGNORECASE | re.DOTALL)
+"""The line that ties an appendix to its document: "(Kèm theo Thông báo số …/TB-… ngày …)", brackets sometimes left out."""
+
+APPENDIX_MENTION: Final = re.compile(r"\b[Pp]hụ lục\s+(?:số\s+)?(?P<number>[IVXLCDM]+|\d{1,3})\b")
+"""An appendix named in the text: "Xem chi tiết Phụ lục 01", "tại Phụ lục II"."""
+
+
+def appendix_number(written: str) -> int | None:
+    """Return the number of an appendix as written ("01", "II"), or None for anything else."""
+    if written.isdigit():
+        return int(written)
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+    if not written or any(letter not in values for letter in written.upper()):
+        return None
+    total = 0
+    letters = written.upper()
+    for position, letter in enumerate(letters):
+        value = values[letter]
+        following = values[letters[position + 1]] if position + 1 < len(letters) else 0
+        total += -value if value < following else value
+    return total

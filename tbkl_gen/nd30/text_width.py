@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import unicodedata
 
-MM_PER_PT = 25.4 / 72
+from tbkl_gen.nd30.units import MM_PER_PT
+
 # Vietnamese letters with tone or shape marks have the advance of their base letter (checked
 # over the whole alphabet in both weights); only the horned and barred letters differ.
 _HORN = "\u031b"

@@ -339,7 +339,8 @@ def _classes_under(root: type) -> tuple[type, ...]:
         seen.append(cls)
         for key in declared(cls):
             tp = optional_of(key.type) or key.type
-            tp = item_of(tp) or tp
+            while item_of(tp) is not None:  # a table's rows are lists of lists of cells
+                tp = item_of(tp)
             members = tagged_members(tp)
             for inner in members.values() if members is not None else (tp,):
                 if is_declared(inner):

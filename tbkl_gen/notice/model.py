@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Union, get_args
 
 from tbkl_gen.nd30.document_types import THONG_BAO, DocumentType
-from tbkl_gen.nd30.format import ADDRESSEE_HEAD, ARCHIVE_WORD
+from tbkl_gen.nd30.format import ADDRESSEE_HEAD, APPENDIX_REFERENCE_OPEN, ARCHIVE_WORD
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice.fields import SourceKey, Spec, Unsure, spec
 
@@ -94,6 +94,14 @@ class CoQuan:
             example="viet_tat: UBND",
             min_length=1,
         )
+    )
+    ten_goi: str | None = field(
+        default=None,
+        metadata=spec(
+            f'Tên cơ quan viết thường như trong câu, in ở cuối dòng “{APPENDIX_REFERENCE_OPEN} … của …)” của phụ lục: "Ủy ban nhân dân tỉnh Quảng Nam".',
+            label="tên cơ quan viết thường",
+            example="ten_goi: Ủy ban nhân dân tỉnh Quảng Nam",
+        ),
     )
 
 
@@ -175,13 +183,82 @@ class Cong:
     noi_dung: "tuple[Block, ...]" = field(default=(), metadata=spec("Các khối con.", label="nội dung"))
 
 
-Block = Union[str, Muc, Khoan, Diem, Gach, Cong]
-"""A paragraph (plain text) or a numbered block holding blocks of its own."""
+@dataclass(frozen=True, kw_only=True)
+class O:
+    """Một ô của bảng gộp nhiều cột hoặc nhiều hàng; ô thường chỉ cần viết chữ."""
 
-BLOCK_CLASSES: dict[str, type[Muc | Khoan | Diem | Gach | Cong]] = {
+    o: str = field(metadata=spec("Chữ trong ô (có thể dùng **đậm**, *nghiêng*).", label="chữ trong ô"))
+    gop_cot: int = field(default=1, metadata=spec("Số cột ô này chiếm (gộp ngang), mặc định 1.", label="số cột gộp", ge=1, le=63))
+    gop_hang: int = field(
+        default=1,
+        metadata=spec(
+            "Số hàng ô này chiếm (gộp dọc), mặc định 1; các hàng bên dưới bỏ qua cột đã bị gộp.", label="số hàng gộp", ge=1, le=10_000
+        ),
+    )
+
+
+Cell = Union[str, O]
+"""A table cell: its text, or an `O` that spans columns or rows."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bang:
+    """Bảng: các hàng (hàng tiêu đề trước), mỗi hàng là danh sách ô."""
+
+    bang: tuple[tuple[Cell, ...], ...] = field(
+        metadata=spec(
+            'Các hàng của bảng, hàng tiêu đề trước; mỗi hàng là danh sách ô: ["1", "Nội dung", "Sở Y tế", "Quý II"]. '
+            "Ô gộp viết {o: …, gop_cot: 2} hoặc {o: …, gop_hang: 3}; hàng dưới ô gộp dọc bỏ qua cột đó.",
+            label="các hàng của bảng",
+            min_length=1,
+        )
+    )
+    hang_tieu_de: int = field(
+        default=1,
+        metadata=spec(
+            "Số hàng tiêu đề ở đầu bảng (in đậm, canh giữa, lặp lại ở đầu mỗi trang); 0 nếu bảng không có tiêu đề.",
+            label="số hàng tiêu đề của bảng",
+            ge=0,
+        ),
+    )
+    do_rong: tuple[int, ...] = field(
+        default=(),
+        metadata=spec(
+            "Độ rộng các cột theo tỉ lệ, ví dụ [1, 6, 3, 2]; mặc định chia đều. Bảng luôn rộng bằng khổ chữ.",
+            label="tỉ lệ độ rộng cột",
+        ),
+    )
+    do_rong_mm: tuple[int, ...] = field(
+        default=(),
+        metadata=spec(
+            "Độ rộng các cột tính bằng mm, ví dụ [12, 80, 40, 28]; tổng không được vượt khổ chữ (160 mm ở mẫu có sẵn).",
+            label="độ rộng cột (mm)",
+        ),
+    )
+
+
+Block = Union[str, Muc, Khoan, Diem, Gach, Cong, Bang]
+"""A paragraph (plain text), a numbered block holding blocks of its own, or a table."""
+
+BLOCK_CLASSES: dict[str, type[Muc | Khoan | Diem | Gach | Cong | Bang]] = {
     dataclasses.fields(cls)[0].name: cls for cls in get_args(Block) if cls is not str
 }
 BLOCK_KEYS: tuple[str, ...] = tuple(BLOCK_CLASSES)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PhuLuc:
+    """Một phụ lục kèm theo văn bản (Nghị định 30, Phụ lục I, mục III.1)."""
+
+    ten: str | None = field(
+        default=None,
+        metadata=spec(
+            f"Tên phụ lục (in hoa, đậm); số phụ lục và dòng “{APPENDIX_REFERENCE_OPEN} …)” do công cụ tính.", label="tên phụ lục"
+        ),
+    )
+    noi_dung: tuple[Block, ...] = field(
+        metadata=spec("Nội dung phụ lục: đoạn văn, mục, khoản, điểm, gạch đầu dòng, bảng.", label="nội dung phụ lục", min_length=1)
+    )
 
 
 # --- parts a document is composed of ----------------------------------------------------------
@@ -299,7 +376,7 @@ class Notice(Header, Recipients, SignerBlock):
     document_type: ClassVar[DocumentType] = THONG_BAO
     source_order: ClassVar[tuple[str, ...]] = (
         "phien_ban", "mau", "muc_in_hoa", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "ngay_hop", "do_khan",
-        "trich_yeu", "kinh_gui", "noi_dung", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
+        "trich_yeu", "kinh_gui", "noi_dung", "phu_luc", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
     )  # fmt: skip
     """The order of the keys in the schema and in messages: the order a source is written in."""
 
@@ -332,7 +409,15 @@ class Notice(Header, Recipients, SignerBlock):
         )
     )
     noi_dung: tuple[Block, ...] = field(
-        metadata=spec("Nội dung: các đoạn văn, mục, khoản, điểm, gạch đầu dòng.", label="nội dung", min_length=1)
+        metadata=spec("Nội dung: các đoạn văn, mục, khoản, điểm, gạch đầu dòng, bảng.", label="nội dung", min_length=1)
+    )
+    phu_luc: tuple[PhuLuc, ...] = field(
+        default=(),
+        metadata=spec(
+            f"Các phụ lục kèm theo, mỗi phụ lục một trang mới; số phụ lục (I, II, …) và dòng “{APPENDIX_REFERENCE_OPEN} Thông báo số … ngày …)” "
+            "do công cụ tính từ số, ký hiệu và ngày của thông báo.",
+            label="phụ lục",
+        ),
     )
 
 

@@ -14,21 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tbkl_gen.errors import TbklError
+from tbkl_gen.errors import LibreOfficeMissing
 
 from tbkl_gen.nd30.format import FONT
-
-INSTALL_HINT = (
-    "cài LibreOffice: trên Windows tải bản 64-bit tại https://www.libreoffice.org/download/ rồi cài mặc định; "
-    "trên Debian/Ubuntu: sudo apt install libreoffice-writer-nogui python3-uno fonts-liberation2 poppler-utils"
-)
-
-
-class LibreOfficeMissing(TbklError):
-    """No LibreOffice on this machine: PDF and previews cannot be made."""
-
-    def __init__(self, what: str) -> None:
-        super().__init__(f"không tìm thấy LibreOffice (soffice) để {what}; {INSTALL_HINT}")
 
 
 def _install_folders() -> list[Path]:

@@ -13,24 +13,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from tbkl_gen.errors import TbklError
+from tbkl_gen.errors import RendererMissing, TbklError
 from tbkl_gen.files import copy_file, make_folders
 
 DEFAULT_DPI = 110
 """Enough to read 13-14 pt text on a screen; a page is about 910 x 1290 pixels."""
 # LibreOffice writes each page object as "/Type/Page/Parent …", never in a compressed object stream.
 _PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
-
-
-class RendererMissing(TbklError):
-    """pdftocairo (poppler) is not installed, so pages cannot be drawn."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "không tìm thấy pdftocairo (poppler) để vẽ trang thành ảnh PNG; "
-            "trên Debian/Ubuntu: sudo apt install poppler-utils; trên Windows: cài poppler (bản Release) và thêm thư mục bin vào PATH"
-        )
-
 
 # A notice's PDF is tens to hundreds of kilobytes; one of a 50-page notice with photographs a few
 # megabytes. A file beyond this is not read, nor copied into the user's folder.

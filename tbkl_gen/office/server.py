@@ -23,11 +23,12 @@ import sys
 import tempfile
 import threading
 import time
+from typing import Any
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tbkl_gen.errors import NotReadable, OutputFailed, OutputLocked, TbklError
+from tbkl_gen.errors import NotReadable, OfficeFailed, OutputFailed, OutputLocked
 from tbkl_gen.office.locate import find_uno_python, require_soffice
 from tbkl_gen.office.pdf import MAX_PDF_BYTES
 from tbkl_gen.files import copy_file, read_regular, write_file
@@ -43,10 +44,6 @@ _WORKER = Path(__file__).with_name("uno_worker.py")
 _PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},"UseTaggedPDF":{"type":"boolean","value":"true"}}'
 
 
-class OfficeFailed(TbklError):
-    """LibreOffice could not be started or stopped working."""
-
-
 @dataclass(frozen=True)
 class Conversion:
     """One .docx to PDF: written when error is None, else why not (Vietnamese)."""
@@ -56,14 +53,14 @@ class Conversion:
     error: str | None = None
 
 
-def _new_session() -> dict:
+def _new_session() -> dict[str, Any]:
     """Return Popen arguments that put a child in a process group of its own, to stop it whole."""
     if sys.platform == "win32":
         return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
     return {"start_new_session": True}
 
 
-def _kill_tree(process: subprocess.Popen) -> None:
+def _kill_tree(process: subprocess.Popen[bytes]) -> None:
     """Stop process and every process it started (soffice starts soffice.bin under it)."""
     if sys.platform == "win32":
         if process.poll() is None:
@@ -115,9 +112,9 @@ class Office:
         self.timeout = configured_timeout() if timeout is None else timeout
         self.uno_python = find_uno_python(self.soffice) if warm else None
         self._root = Path(tempfile.mkdtemp(prefix="tbkl-office-"))
-        self._office: subprocess.Popen | None = None
-        self._worker: subprocess.Popen | None = None
-        self._replies: queue.Queue[dict | None] = queue.Queue()
+        self._office: subprocess.Popen[bytes] | None = None
+        self._worker: subprocess.Popen[bytes] | None = None
+        self._replies: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self._count = 0
         self.starts = 0
         """How many times LibreOffice was started (benchmarks and tests read it)."""
@@ -183,9 +180,9 @@ class Office:
             raise OfficeFailed(f"không khởi động được LibreOffice ({self.soffice})" + (f": {detail}" if detail else ""))
 
     @staticmethod
-    def _read_replies(worker: subprocess.Popen, replies: queue.Queue) -> None:
+    def _read_replies(worker: subprocess.Popen[bytes], replies: queue.Queue[dict[str, Any] | None]) -> None:
         try:
-            for line in worker.stdout:
+            for line in worker.stdout or ():
                 try:
                     replies.put(json.loads(line))
                 except ValueError:
@@ -194,7 +191,7 @@ class Office:
             pass
         replies.put(None)
 
-    def _reply(self, timeout: float) -> dict | None:
+    def _reply(self, timeout: float) -> dict[str, Any] | None:
         try:
             return self._replies.get(timeout=timeout)
         except queue.Empty:
@@ -214,9 +211,12 @@ class Office:
         self._count += 1
         produced = self._root / f"{self._count}.pdf"
         request = {"convert": str(source.resolve()), "to": str(produced), "pdfa": pdfa}
+        worker = self._worker
         try:
-            self._worker.stdin.write((json.dumps(request) + "\n").encode("utf-8"))
-            self._worker.stdin.flush()
+            if worker is None or worker.stdin is None:  # _start raises rather than leave none
+                raise OSError("no worker")
+            worker.stdin.write((json.dumps(request) + "\n").encode("utf-8"))
+            worker.stdin.flush()
         except OSError:
             self._stop(kill=True)
             return Conversion(source, target, "LibreOffice đã dừng giữa chừng")
@@ -269,7 +269,7 @@ class Office:
             pending = rest
         return [results[index] for index in range(len(pairs))]
 
-    def _watch(self, process: subprocess.Popen, outputs: list[Path]) -> int | None:
+    def _watch(self, process: subprocess.Popen[bytes], outputs: list[Path]) -> int | None:
         """Wait for process; return the position of the file it hung on, or None if it finished."""
         done = 0
         last_progress = time.monotonic()
@@ -351,7 +351,8 @@ class Office:
         self._worker = self._office = None
         if worker is not None:
             try:
-                worker.stdin.close()  # the worker asks LibreOffice to quit, then leaves
+                if worker.stdin is not None:
+                    worker.stdin.close()  # the worker asks LibreOffice to quit, then leaves
             except OSError:
                 pass
         if office is not None:

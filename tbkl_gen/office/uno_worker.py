@@ -14,6 +14,7 @@ End of input (tbkl closed the pipe or died) terminates LibreOffice and exits.
 import json
 import sys
 import time
+from typing import Any
 
 import uno
 from com.sun.star.beans import PropertyValue
@@ -24,13 +25,13 @@ CONNECT_SECONDS = 60
 PDF_PLAIN, PDF_A2B = 0, 2
 
 
-def _prop(name, value):
+def _prop(name: str, value: Any) -> Any:
     prop = PropertyValue()
     prop.Name, prop.Value = name, value
     return prop
 
 
-def _connect(pipe):
+def _connect(pipe: str) -> Any:
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
     deadline = time.monotonic() + CONNECT_SECONDS
@@ -44,7 +45,7 @@ def _connect(pipe):
             time.sleep(0.1)
 
 
-def _convert(desktop, source, target, pdfa):
+def _convert(desktop: Any, source: str, target: str, pdfa: bool) -> None:
     # A Word file is data: never run its macros (MacroExecutionMode NEVER_EXECUTE) nor update its
     # links (UpdateDocMode NO_UPDATE).
     load = (_prop("Hidden", True), _prop("ReadOnly", True), _prop("MacroExecutionMode", 0), _prop("UpdateDocMode", 0))
@@ -60,7 +61,7 @@ def _convert(desktop, source, target, pdfa):
         document.close(True)
 
 
-def main():
+def main() -> None:
     desktop = _connect(sys.argv[1])
     print(json.dumps({"ok": True, "ready": True}), flush=True)
     try:
@@ -68,7 +69,7 @@ def main():
             request = json.loads(line)
             try:
                 _convert(desktop, request["convert"], request["to"], request.get("pdfa", False))
-                reply = {"ok": True}
+                reply: dict[str, object] = {"ok": True}
             except Exception as error:  # reported to tbkl, which names the file
                 reply = {"ok": False, "error": "%s: %s" % (type(error).__name__, getattr(error, "Message", "") or error)}
             print(json.dumps(reply), flush=True)

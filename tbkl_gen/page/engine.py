@@ -16,17 +16,21 @@ from __future__ import annotations
 
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from pathlib import Path
 from typing import Any
 
-from tbkl_gen.errors import Problem, TbklError
+from tbkl_gen.errors import NotRendered, Place, Problem
 from tbkl_gen.files import write_file
 from tbkl_gen.wordfile import MAX_FILE_BYTES
-from tbkl_gen.notice.model import Notice
-from tbkl_gen.source.places import Source
 from tbkl_gen.source.workspace import Workspace, find_workspace
 from tbkl_gen.word.layout import Layout
+
+if TYPE_CHECKING:
+    from tbkl_gen.office.server import Office
+    from tbkl_gen.pipeline import NumberKey, Outcome
 
 # Seconds LibreOffice may take for one notice, its start included.
 OFFICE_TIMEOUT = 120
@@ -36,13 +40,10 @@ MAX_UPLOAD_BYTES = MAX_FILE_BYTES
 
 @dataclass
 class Checked:
-    """What the checks of one notice found: every problem, the notice if it could be built, its layout."""
+    """What the checks of one notice found: every problem, and its layout if it could be drawn."""
 
     problems: list[Problem]
-    notice: Notice | None
     layout: Layout | None
-    source: Source | None = None
-    """The notice's data merged with the office defaults, with where each value was written."""
 
     @property
     def errors(self) -> int:
@@ -62,8 +63,7 @@ def check_text(text: str, path: Path, workspace: Workspace | None, others: list[
     one read before path is reported here as it is there. The layout is drawn even for a notice
     with mistakes in its meaning, so the preview follows the drafter's typing.
     """
-    from tbkl_gen.commands.check import workspace_template_problems
-    from tbkl_gen.pipeline import NumberRegistry, run, run_file
+    from tbkl_gen.pipeline import NumberRegistry, problems_of_workspace, register_number, run, run_file
     from tbkl_gen.word.layout import lay_out
 
     outcome = run(text, path, workspace, until="layout")
@@ -75,25 +75,23 @@ def check_text(text: str, path: Path, workspace: Workspace | None, others: list[
             known = _known_number(other, workspace, run_file)
             if known is not None:
                 registry.add(*known)
-        duplicate = registry.add(*outcome.number)
-        if duplicate is not None:
-            outcome.add(duplicate)
+        register_number(outcome, registry)
     problems = outcome.problems
     if workspace is not None:
-        problems = [*outcome.workspace_problems, *workspace_template_problems(workspace), *outcome.notice_problems]
+        problems = [*problems_of_workspace(workspace), *outcome.notice_problems]
     layout = outcome.layout
     if layout is None and outcome.notice is not None:
         try:
             layout = lay_out(outcome.notice)
         except Exception:  # noqa: BLE001 - a notice with errors may not lay out; its problems say why
             layout = None
-    return Checked(problems, outcome.notice, layout, outcome.source)
+    return Checked(problems, layout)
 
 
-_NUMBERS: dict[tuple[Path, int, int], object] = {}
+_NUMBERS: dict[tuple[Path, int, int], tuple[NumberKey, Place] | None] = {}
 
 
-def _known_number(other: Path, workspace: Workspace | None, run_file):  # noqa: ANN001, ANN202
+def _known_number(other: Path, workspace: Workspace | None, run_file: Callable[..., Outcome]) -> tuple[NumberKey, Place] | None:
     """Return another notice's number and where it is written, read once per version of the file."""
     try:
         status = other.stat()
@@ -103,10 +101,6 @@ def _known_number(other: Path, workspace: Workspace | None, run_file):  # noqa: 
     if key not in _NUMBERS:
         _NUMBERS[key] = run_file(other, workspace, until="check").number
     return _NUMBERS[key]
-
-
-class NotRendered(TbklError):
-    """The notice has errors, so no Word file is made."""
 
 
 def render_text(text: str, path: Path, workspace: Workspace | None) -> bytes:
@@ -123,10 +117,10 @@ def render_text(text: str, path: Path, workspace: Workspace | None) -> bytes:
 _OFFICE_LOCK = threading.Lock()
 
 
-_OFFICE = None
+_OFFICE: Office | None = None
 
 
-def _office():  # noqa: ANN202
+def _office() -> Office:
     """Return the page's LibreOffice, started on first use and kept warm for the next request."""
     from tbkl_gen.office.server import Office
 
@@ -160,7 +154,7 @@ def exact_pages(docx: bytes, *, pages: bool = True) -> tuple[bytes, list[bytes]]
         write_file(source, docx)
         (conversion,) = _office().convert([(source, target)])
         if conversion.error is not None:
-            from tbkl_gen.office.server import OfficeFailed
+            from tbkl_gen.errors import OfficeFailed
 
             raise OfficeFailed(conversion.error)
         data = target.read_bytes()
@@ -198,7 +192,8 @@ def import_word(data: bytes, name: str, workspace_root: Path) -> Imported:
     import datetime as dt
 
     from tbkl_gen.source.names import free_name, slugify
-    from tbkl_gen.importer import CannotImport, import_file
+    from tbkl_gen.errors import CannotImport
+    from tbkl_gen.importer import import_file
     from tbkl_gen.importer.report import FileReport
 
     if len(data) > MAX_UPLOAD_BYTES:

@@ -12,7 +12,8 @@ from html import escape
 from tbkl_gen.nd30.document_types import THONG_BAO
 from tbkl_gen.nd30.format import ARCHIVE_PREFIX, MOTTO, NATIONAL_NAME, PRINTED_MOTTO_SIZE, RECIPIENTS_HEAD
 from tbkl_gen.nd30.text_width import text_width_mm
-from tbkl_gen.word.layout import TEXT_WIDTH_MM, Layout, Span
+from tbkl_gen.markup import Span
+from tbkl_gen.word.layout import TEXT_WIDTH_MM, Layout, Paragraph, Table
 
 # The motto's underline is as long as the motto (Phụ lục I).
 _MOTTO_LINE_MM = round(text_width_mm(MOTTO, PRINTED_MOTTO_SIZE, bold=True), 1)
@@ -68,8 +69,7 @@ def page_html(layout: Layout) -> str:
             last = " last" if index == len(lines) else ""
             parts.append(f'<div class="addressees{last}" data-left="{items + dash}" data-hang="{dash}">{escape(line)}</div>')
     parts.append('<div class="content">')
-    for index, paragraph in enumerate(layout.paragraphs):
-        parts.append(f'<p class="p-{paragraph.kind}" data-block="{index}">{_spans(paragraph.spans)}</p>')
+    parts += _paragraphs(layout.paragraphs)
     parts.append("</div>")
     parts.append('<table class="foot"><tr><td class="recipients">')
     parts.append(f'<div class="to"><b><i>{RECIPIENTS_HEAD}</i></b></div>')
@@ -83,6 +83,15 @@ def page_html(layout: Layout) -> str:
     parts.append('<div class="signature-space"></div>')
     parts.append(f'<div class="name">{escape(layout.ho_ten)}</div>')
     parts.append("</td></tr></table>")
+    for position, appendix in enumerate(layout.appendices):
+        parts.append(f'<section class="appendix" data-appendix="{position}">')
+        parts.append(f'<div class="pl-head">{escape(appendix.heading)}</div>')
+        if appendix.title:
+            parts.append(f'<div class="pl-title">{escape(appendix.title)}</div>')
+        reference = escape(appendix.reference).replace("  ", "&nbsp;&nbsp;")
+        parts.append(f'<div class="pl-reference">{reference}</div><div class="content">')
+        parts += _paragraphs(appendix.paragraphs, appendix=position)
+        parts.append("</div></section>")
     if layout.footnotes:
         parts.append('<div class="footnotes">')
         for note in layout.footnotes:
@@ -92,6 +101,37 @@ def page_html(layout: Layout) -> str:
     return "".join(parts)
 
 
+def _paragraphs(paragraphs: tuple[Paragraph, ...], *, appendix: int | None = None) -> list[str]:
+    """Return body paragraphs as HTML, tables as ruled tables; each tagged with its block's index."""
+    where = f' data-appendix="{appendix}"' if appendix is not None else ""
+    out = []
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.table is not None:
+            out.append(_table(paragraph.table, f'data-block="{index}"{where}'))
+        else:
+            out.append(f'<p class="p-{paragraph.kind}" data-block="{index}"{where}>{_spans(paragraph.spans)}</p>')
+    return out
+
+
+def _table(table: Table, attributes: str) -> str:
+    """Return a laid-out table as an HTML table: widths in mm, header rows bold, merged cells spanning."""
+    columns = "".join(f'<col data-mm="{width}">' for width in table.widths_mm)
+    rows = []
+    for index, row in enumerate(table.rows):
+        cells = []
+        for cell in row:
+            tag = "th" if cell.header else "td"
+            span = (f' colspan="{cell.columns}"' if cell.columns > 1 else "") + (f' rowspan="{cell.rows}"' if cell.rows > 1 else "")
+            cells.append(f"<{tag}{span}>{_spans(cell.spans)}</{tag}>")
+        rows.append(f'<tr class="{"head" if index < table.header_rows else "row"}">{"".join(cells)}</tr>')
+    return f'<table class="grid" {attributes}><colgroup>{columns}</colgroup>{"".join(rows)}</table>'
+
+
 def labels(layout: Layout) -> list[str]:
     """Return each body block's computed label ("I. ", "1. ", "a) ", "- "), in reading order."""
     return [paragraph.label for paragraph in layout.paragraphs]
+
+
+def appendix_labels(layout: Layout) -> list[list[str]]:
+    """Return the labels of each appendix's blocks, in reading order, as `labels` does for the body."""
+    return [[paragraph.label for paragraph in appendix.paragraphs] for appendix in layout.appendices]

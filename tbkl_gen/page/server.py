@@ -24,7 +24,7 @@ import logging
 import socket
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from html import escape as html_escape
@@ -37,26 +37,17 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tbkl_gen.errors import OutputFailed, Problem, TbklError
+from tbkl_gen.errors import OutputFailed, Problem, Refused, TbklError
 from tbkl_gen.page import engine
-from tbkl_gen.page.preview import labels, page_html
+from tbkl_gen.page.preview import appendix_labels, labels, page_html
 from tbkl_gen.page.yamlsave import editable, updated
-from tbkl_gen.source.workspace import find_workspace
+from tbkl_gen.source.names import SOURCE_SUFFIXES
+from tbkl_gen.source.workspace import Workspace, find_workspace
 
 TOKEN_HEADER = "x-tbkl-token"
 # The page's own requests are small JSON documents; a notice source is at most 1 MB.
 MAX_JSON_BYTES = 2_000_000
 MAX_DATA_DEPTH = 40
-SOURCE_SUFFIXES = (".yaml", ".yml")
-
-
-class Refused(Exception):
-    """A request the page will not serve, with the Vietnamese reason and the HTTP status."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 def static_dir() -> Path:
@@ -181,7 +172,7 @@ class Page:
                 continue
         return path.name
 
-    def workspace(self):  # noqa: ANN201
+    def workspace(self) -> Workspace | None:
         return find_workspace(self.root)  # read afresh: tbkl.yaml may have changed since the last request
 
     def others(self) -> list[Path]:
@@ -273,6 +264,7 @@ class Page:
             "warnings": checked.warnings,
             "preview": page_html(checked.layout) if checked.layout is not None else None,
             "labels": labels(checked.layout) if checked.layout is not None else None,
+            "appendix_labels": appendix_labels(checked.layout) if checked.layout is not None else None,
         }
 
     def text_of(self, body: dict[str, Any]) -> str:
@@ -562,7 +554,8 @@ def create_app(root: Path, token: str, hosts: set[str] | None = None) -> ASGIApp
         async def endpoint(request: Request) -> Response:
             try:
                 if raw:
-                    return await function(request)
+                    response: Response = await function(request)
+                    return response
                 if body:
                     payload = await _json_body(request)
                     result = await in_thread(function, payload)
@@ -602,7 +595,7 @@ def create_app(root: Path, token: str, hosts: set[str] | None = None) -> ASGIApp
     return Shield(Guard(app, token, hosts if hosts is not None else local_names()))
 
 
-async def _threaded(lines: Iterator[str]):  # noqa: ANN202
+async def _threaded(lines: Iterator[str]) -> AsyncIterator[str]:
     while True:
         line = await in_thread(next, lines, None)
         if line is None:

@@ -234,13 +234,13 @@ def _merge_seq(old: CommentedSeq, new: list[Any], key: str | None) -> None:
     items: list[Any] = []
     comments: dict[int, Any] = {}
     for index, value in enumerate(new):
-        source = pairs.get(index)
-        if source is None:
+        paired = pairs.get(index)
+        if paired is None:
             items.append(_fresh(value, key))
             continue
-        if source in old.ca.items:
-            comments[index] = old.ca.items[source]
-        items.append(_merge(old[source], value, key))
+        if paired in old.ca.items:
+            comments[index] = old.ca.items[paired]
+        items.append(_merge(old[paired], value, key))
     old.ca.items.clear()
     old[:] = items
     old.ca.items.update(comments)
@@ -248,6 +248,8 @@ def _merge_seq(old: CommentedSeq, new: list[Any], key: str | None) -> None:
 
 def _fresh(value: Any, key: str | None, old: Any = None) -> Any:
     """Return a new YAML value for data the page wrote, in the style of a hand-written notice."""
+    if key in _FLOW_KEYS and not isinstance(value, list | dict) or key in _FLOW_KEYS and _is_row(value):
+        return _flow(value)
     if isinstance(value, dict):
         mapping = CommentedMap()
         for name in sorted(value, key=lambda k: _RANK.get(k, len(KEY_ORDER))):
@@ -257,6 +259,27 @@ def _fresh(value: Any, key: str | None, old: Any = None) -> Any:
         return CommentedSeq([_fresh(item, key) for item in value])
     if isinstance(value, str):
         return _text(value, key, old)
+    return value
+
+
+# A table's rows and its column widths are written on one line each: `- [STT, Nội dung, Thời hạn]`.
+_FLOW_KEYS = ("bang", "do_rong", "do_rong_mm")
+
+
+def _is_row(value: Any) -> bool:
+    return isinstance(value, list) and not any(isinstance(item, list) for item in value)
+
+
+def _flow(value: Any) -> Any:
+    """Return a row of cells (or one cell, or widths) in flow style; text stays plain, quoted only where YAML needs it."""
+    if isinstance(value, list):
+        seq = CommentedSeq([_flow(item) for item in value])
+        seq.fa.set_flow_style()
+        return seq
+    if isinstance(value, dict):
+        mapping = CommentedMap((name, _flow(item)) for name, item in value.items())
+        mapping.fa.set_flow_style()
+        return mapping
     return value
 
 
@@ -291,11 +314,11 @@ def _plain_is_text(value: str) -> bool:
     """Return whether YAML 1.1 reads value written plain as this very text."""
     if value != value.strip() or "\n" in value or "\t" in value:
         return False
-    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]  # untyped in the stubs
     if tag != "tag:yaml.org,2002:str":
         return False
     try:
-        return yaml.safe_load(f"k: {value}") == {"k": value}
+        return bool(yaml.safe_load(f"k: {value}") == {"k": value})
     except yaml.YAMLError:
         return False
 
@@ -325,7 +348,7 @@ def _foldable(value: str) -> bool:
 
 def _folded(value: str) -> FoldedScalarString:
     """Return text under `>-`, folded at spaces so that no line runs much past FOLD_WIDTH."""
-    folded = FoldedScalarString(value)
+    folded: FoldedScalarString = FoldedScalarString(value)
     positions = []
     start = 0
     while len(value) - start > FOLD_WIDTH:
@@ -336,5 +359,5 @@ def _folded(value: str) -> FoldedScalarString:
                 break
         positions.append(cut)
         start = cut + 1
-    folded.fold_pos = positions
+    folded.fold_pos = positions  # type: ignore[attr-defined]  # read by ruamel's emitter, not declared
     return folded

@@ -15,18 +15,20 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
-from tbkl_gen.errors import Place, Problem
+from tbkl_gen.errors import Place, Problem, in_order, shortened
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice import paths
 from tbkl_gen.notice.model import ALL_KEYS, BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS, Notice
 from tbkl_gen.notice.validation import Notice as Model
 from tbkl_gen.notice.validation import to_notice
 from tbkl_gen.source.dates import typed_date_hint
-from tbkl_gen.source.read import MAX_PROBLEMS, Path_, Source, field_path, sorted_by_place
+from tbkl_gen.source.places import Path_, Source, field_path
+from tbkl_gen.source.read import MAX_PROBLEMS
 
 _KIND_NAMES = (
     (bool, "giá trị đúng/sai"),
@@ -90,7 +92,8 @@ def _stand_in(source: Source, data: dict[str, Any], exc: ValidationError) -> Not
     except (ValidationError, ValueError, TypeError):
         return None
     source.broken.update(broken)
-    return to_notice(notice)
+    repaired_notice: Notice = to_notice(notice)
+    return repaired_notice
 
 
 def _holds_blocks(key: declaration.Declared) -> bool:
@@ -112,17 +115,26 @@ def _accept_plain_numbers(source: Source, data: dict[str, Any], exc: ValidationE
         path, _ = _data_path(data, error["loc"])
         raw = source.raw_plain.get(path)
         value = error["input"]
-        if path in _NUMBER_FIELDS and raw is not None and isinstance(value, int) and not isinstance(value, bool) and str(value) == raw:
+        number = isinstance(value, int) and not isinstance(value, bool)
+        cell = _in_table(path) and isinstance(value, int | float) and not isinstance(value, bool)  # `- [1, 2.5]`
+        if ((path in _NUMBER_FIELDS and number) or cell) and raw is not None and str(value) == raw:
             fixes.append((path, raw))
     if not fixes:
         return None
-    patched = _deep_copy(data)
+    patched: dict[str, Any] = _deep_copy(data)
     for path, raw in fixes:
         target = patched
         for part in path[:-1]:
             target = target[part]
         target[path[-1]] = raw
     return patched
+
+
+def _in_table(path: Path_) -> bool:
+    """Tell whether path is a table cell's text: `- [1, Kiểm tra]` means the cell "1"."""
+    return (len(path) >= 3 and path[-3] == "bang" and isinstance(path[-1], int)) or (
+        len(path) >= 4 and path[-1] == "o" and path[-4] == "bang"
+    )
 
 
 def _deep_copy(value: Any) -> Any:
@@ -198,10 +210,10 @@ def _problems_from(source: Source, data: dict[str, Any], exc: ValidationError) -
         if (path, problem.message) not in seen:
             seen.add((path, problem.message))
             problems.append(problem)
-    return sorted_by_place(problems)
+    return in_order(source.path, problems)
 
 
-def _problem_for(source: Source, path: Path_, name: str, error: dict[str, Any], *, suggest: bool = True) -> Problem:
+def _problem_for(source: Source, path: Path_, name: str, error: Mapping[str, Any], *, suggest: bool = True) -> Problem:
     kind = error["type"]
     value = error.get("input")
     here = source.place(path)
@@ -412,8 +424,7 @@ def _type_hint(kind: str, name: str, value: Any) -> str:
 
 def _describe(value: Any) -> str:
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:40] + "…"
-        return f"chuỗi “{shown}”"
+        return f"chuỗi “{shortened(value)}”"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from tbkl_gen.errors import Problem
+from tbkl_gen.errors import Problem, in_order
 from tbkl_gen.notice.model import Notice
 from tbkl_gen.notice.model import EXTEND_KEY
 from tbkl_gen.source.places import Source
-from tbkl_gen.source.read import capped, read_source, read_text, sorted_by_place
+from tbkl_gen.source.read import capped, read_source, read_text
 from tbkl_gen.source.shape import check_shape
 from tbkl_gen.source.workspace import merge_defaults
 
@@ -65,7 +65,7 @@ def build_notice(source: Source, defaults: Source | None = None) -> Loaded:
                 merged.flow |= {p for p in mine if p in written.flow}
                 merged.comments.update({p: written.comments[p] for p in mine if p in written.comments})
     notice, problems, stand_in = check_shape(merged)
-    problems = capped(source.path, sorted_by_place([*source.problems, *problems]))
+    problems = capped(source.path, in_order(source.path, [*source.problems, *problems]))
     if any(p.is_error for p in source.problems):
         return Loaded(source.path, None, merged, problems, partial=notice or stand_in)
     return Loaded(source.path, notice, merged, problems, partial=stand_in)

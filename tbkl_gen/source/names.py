@@ -7,6 +7,14 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
+SOURCE_SUFFIXES = (".yaml", ".yml")
+"""The suffixes of a source, in lower case: `A.YAML` is a source too, as Windows and macOS see it."""
+
+
+def is_source_name(name: str) -> bool:
+    """Tell whether a file name is a notice's source (not hidden, a YAML suffix in any case)."""
+    return name.lower().endswith(SOURCE_SUFFIXES) and not name.startswith(".")
+
 
 def slugify(title: str) -> str:
     """Return a file name from a Vietnamese title: "Kết luận họp" → "ket-luan-hop"."""

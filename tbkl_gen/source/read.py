@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from tbkl_gen.errors import Place, Problem, Severity
+from tbkl_gen.errors import Place, Problem, Severity, in_order, shortened
 from tbkl_gen.notice.model import ALL_KEYS, BLOCK_KEYS
 from tbkl_gen.source.dates import impossible_date
 from tbkl_gen.source.indentation import (
@@ -83,7 +83,7 @@ class _Loader(yaml.SafeLoader):
         self._depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # the stubs leave the parser untyped
         if isinstance(event, yaml.AliasEvent):
             raise _Refused(
                 event.start_mark,
@@ -134,13 +134,9 @@ def _read(path: Path, text_of: Callable[[], str], fast: bool) -> tuple[Source | 
     try:
         source = _parse(path, text_of(), problems, fast)
     except _LoadFailed as failed:
-        return None, capped(path, sorted_by_place([*problems, failed.problem]))
-    source.problems = sorted_by_place(problems)
+        return None, capped(path, in_order(path, [*problems, failed.problem]))
+    source.problems = in_order(path, problems)
     return source, source.problems
-
-
-def sorted_by_place(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.place.line or 0, p.place.column or 0))
 
 
 def capped(path: Path, problems: list[Problem]) -> list[Problem]:
@@ -630,7 +626,7 @@ class _Builder:
 def _unconstructable(node: Any) -> tuple[str, str]:
     """Explain a scalar YAML resolved to a type but could not build (2021-02-30, !!int abc)."""
     raw = node.value
-    shown = raw if len(raw) <= 40 else raw[:40] + "…"
+    shown = shortened(raw)
     if node.tag == "tag:yaml.org,2002:timestamp":
         match = yaml.constructor.SafeConstructor.timestamp_regexp.match(raw)
         if match is not None:

@@ -16,7 +16,8 @@ from typing import Any
 from tbkl_gen.errors import Problem, Severity
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice.model import Notice, from_data
-from tbkl_gen.source.read import Path_, Source, impossible_date
+from tbkl_gen.source.dates import impossible_date
+from tbkl_gen.source.places import Path_, Source
 
 _KEYS = [key for cls in declaration.classes_under(Notice) for key in declaration.declared(cls)]
 # Keys with a default that a drafter may leave empty (`noi_nhan:`, `quyen_han:`) to mean "none";

@@ -253,9 +253,11 @@ def _extend_recipients(merged: Source, extra: Any) -> None:
         updated: dict[Path_, Any] = {}
         for path, mark in table.items():
             if path[:1] == ("noi_nhan",) and len(path) > 1 and isinstance(path[1], int):
-                updated[("noi_nhan", path[1] + shift, *path[2:])] = mark
+                moved_path: Path_ = ("noi_nhan", path[1] + shift, *path[2:])
+                updated[moved_path] = mark
             elif path[:1] == (EXTEND_KEY,) and len(path) > 1:
-                updated[("noi_nhan", *path[1:])] = mark
+                moved_path = ("noi_nhan", *path[1:])
+                updated[moved_path] = mark
             else:
                 updated[path] = mark
         moved[table_name] = updated

@@ -31,6 +31,10 @@ from tbkl_gen.source.indentation import (
 )
 
 
+_NOWHERE = yaml.Mark("", 0, 0, 0, None, 0)
+"""The first character, for an error PyYAML reported with no mark at all."""
+
+
 @dataclass
 class Report:
     """What PyYAML reported, with the text it was reading."""
@@ -51,9 +55,19 @@ class Report:
         return self.error.problem or ""
 
     @property
-    def mark(self) -> Any:
+    def mark(self) -> yaml.Mark:
         """Where PyYAML stopped: the problem's mark, else the context's."""
-        return self.error.problem_mark or self.error.context_mark
+        return self.error.problem_mark or self.error.context_mark or _NOWHERE
+
+    @property
+    def problem_mark(self) -> yaml.Mark:
+        """The problem's mark (PyYAML sets it on every error an explainer matches), else the context's."""
+        return self.error.problem_mark or self.mark
+
+    @property
+    def context_mark(self) -> yaml.Mark:
+        """The context's mark (PyYAML sets it on every error an explainer matches), else the problem's."""
+        return self.error.context_mark or self.mark
 
     def at(self, mark: Any) -> tuple[int, int]:
         """Return a mark as the 1-based (line, column) we print."""
@@ -64,7 +78,7 @@ class Report:
         lines = self.lines
         if mark is None or mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
             return ""
-        return lines[mark.line][mark.column]
+        return str(lines[mark.line][mark.column])
 
     def line_start(self, mark: Any) -> bool:
         """Tell whether only blanks stand before the mark on its line."""
@@ -175,7 +189,7 @@ def _cannot_start(report: Report) -> Explanation:
 
 def _unknown_escape(report: Report) -> Explanation:
     return Explanation(
-        report.at(report.error.problem_mark),
+        report.at(report.problem_mark),
         "chuỗi trong ngoặc kép có dấu “\\” không hợp lệ",
         "viết “\\\\” cho một dấu “\\”, hoặc dùng ngoặc đơn ' '",
     )
@@ -183,16 +197,16 @@ def _unknown_escape(report: Report) -> Explanation:
 
 def _bad_escape_code(report: Report) -> Explanation:
     return Explanation(
-        report.at(report.error.problem_mark),
+        report.at(report.problem_mark),
         "mã thoát “\\x”, “\\u” trong ngoặc kép không đúng",
         "viết “\\\\” cho một dấu “\\”, hoặc dùng ngoặc đơn ' '",
     )
 
 
 def _unclosed_quote(report: Report) -> Explanation:
-    quote = report.char_at(report.error.context_mark) or '"'
+    quote = report.char_at(report.context_mark) or '"'
     return Explanation(
-        report.at(report.error.context_mark), f"chuỗi mở bằng dấu {quote} ở đây chưa được đóng", f"thêm dấu {quote} ở cuối giá trị"
+        report.at(report.context_mark), f"chuỗi mở bằng dấu {quote} ở đây chưa được đóng", f"thêm dấu {quote} ở cuối giá trị"
     )
 
 
@@ -201,14 +215,14 @@ def _unclosed_bracket(report: Report) -> Explanation:
     opening = "[" if closing == "]" else "{"
     what = "danh sách" if closing == "]" else "bảng"
     return Explanation(
-        report.at(report.error.context_mark),
+        report.at(report.context_mark),
         f"{what} mở bằng “{opening}” ở đây chưa được đóng bằng “{closing}”",
         f"thêm “{closing}”, hoặc nếu “{opening}” là chữ thì đặt cả giá trị trong ngoặc kép",
     )
 
 
 def _missing_colon(report: Report) -> Explanation:
-    start, stop = report.error.context_mark, report.error.problem_mark
+    start, stop = report.context_mark, report.problem_mark
     where = report.at(start)
     lines = report.lines
     line = lines[start.line]
@@ -229,7 +243,7 @@ def _missing_colon(report: Report) -> Explanation:
 
 
 def _colon_in_value(report: Report) -> Explanation:
-    stop = report.error.problem_mark
+    stop = report.problem_mark
     lines = report.lines
     started = _plain_start(report.text, stop)
     if started is not None and started < stop.line:
@@ -283,20 +297,16 @@ def _block_scalar(report: Report) -> Explanation:
 
 
 def _alias(report: Report) -> Explanation:
-    return Explanation(
-        report.at(report.error.context_mark), "ký tự “*” ở đầu giá trị bị YAML hiểu là bí danh", "đặt cả giá trị trong ngoặc kép"
-    )
+    return Explanation(report.at(report.context_mark), "ký tự “*” ở đầu giá trị bị YAML hiểu là bí danh", "đặt cả giá trị trong ngoặc kép")
 
 
 def _anchor(report: Report) -> Explanation:
-    return Explanation(
-        report.at(report.error.context_mark), "ký tự “&” ở đầu giá trị bị YAML hiểu là neo", "đặt cả giá trị trong ngoặc kép"
-    )
+    return Explanation(report.at(report.context_mark), "ký tự “&” ở đầu giá trị bị YAML hiểu là neo", "đặt cả giá trị trong ngoặc kép")
 
 
 def _tag(report: Report) -> Explanation:
     return Explanation(
-        report.at(report.error.context_mark or report.error.problem_mark),
+        report.at(report.context_mark),
         "ký tự “!” ở đầu giá trị bị YAML hiểu là thẻ",
         "đặt cả giá trị trong ngoặc kép",
     )
@@ -311,9 +321,7 @@ def _second_document(report: Report) -> Explanation:
 
 
 def _directive(report: Report) -> Explanation:
-    return Explanation(
-        report.at(report.error.problem_mark or report.error.context_mark), "chỉ thị %YAML không được hỗ trợ", "xóa dòng bắt đầu bằng “%”"
-    )
+    return Explanation(report.at(report.problem_mark), "chỉ thị %YAML không được hỗ trợ", "xóa dòng bắt đầu bằng “%”")
 
 
 def _after_document(report: Report) -> Explanation:
@@ -328,15 +336,15 @@ def _after_document(report: Report) -> Explanation:
             "dòng bắt đầu bằng “%” là chỉ thị YAML, không phải nội dung",
             "xóa dòng này, hoặc đặt giá trị trong ngoặc kép",
         )
-    if report.line_start(report.error.problem_mark):
+    if report.line_start(report.problem_mark):
         return _misaligned(report, False)
     return Explanation(where, "có nội dung thừa ở đây", "kiểm tra thụt lề của dòng này")
 
 
 def _flow_node(report: Report) -> Explanation:
-    opener = _open_flow(report.lines, report.error.problem_mark)
+    opener = _open_flow(report.lines, report.problem_mark)
     if opener is None:
-        character = report.char_at(report.error.problem_mark) or "?"
+        character = report.char_at(report.problem_mark) or "?"
         return Explanation(report.at(report.mark), f"giá trị không được bắt đầu bằng “{character}”", "đặt cả giá trị trong ngoặc kép")
     character = report.lines[opener[0]][opener[1]]
     what = "danh sách" if character == "[" else "bảng"
@@ -348,13 +356,13 @@ def _flow_node(report: Report) -> Explanation:
 
 
 def _no_content(report: Report) -> Explanation:
-    character = report.char_at(report.error.problem_mark) or "?"
+    character = report.char_at(report.problem_mark) or "?"
     return Explanation(report.at(report.mark), f"giá trị không được bắt đầu bằng “{character}”", "đặt cả giá trị trong ngoặc kép")
 
 
 def _block_broken(report: Report) -> Explanation:
     found = report.problem.rsplit("found", 1)[-1].strip(" '")
-    if report.line_start(report.error.problem_mark):
+    if report.line_start(report.problem_mark):
         return _misaligned(report, found == "-")
     if found in ("]", "}"):
         return Explanation(report.at(report.mark), f"dấu “{found}” thừa", "xóa dấu này, hoặc đặt cả giá trị trong ngoặc kép")
@@ -428,7 +436,7 @@ def _open_flow(lines: list[str], mark: Any) -> tuple[int, int] | None:
 def _misaligned(report: Report, item: bool) -> Explanation:
     """Place and explain a line that breaks the indentation, naming the indent expected."""
     lines, exc = report.lines, report.error
-    error = exc.problem_mark.line
+    error = report.problem_mark.line
     shape = Indentation(lines)
     context = exc.context_mark
     opened = context.line if context is not None and not lines[context.line][: context.column].strip(" -") else None
@@ -455,46 +463,42 @@ def _misaligned(report: Report, item: bool) -> Explanation:
     if siblings is not None and siblings != found:
         what = "mục danh sách" if item else "dòng"
         message = f"thụt lề không khớp: {what} này thụt {found} dấu cách, các {'mục' if item else 'dòng'} cùng cấp thụt {siblings}"
-    return Explanation((error + 1, exc.problem_mark.column + 1), message, hint)
+    return Explanation((error + 1, report.problem_mark.column + 1), message, hint)
 
 
 def _plain_start(text: str, mark: Any) -> int | None:
     """Return the line (0-based) where the plain value that runs into mark began."""
-    scanner = yaml.SafeLoader(text)
     last = None
     try:
-        while True:
-            token = scanner.get_token()
-            if token is None or token.start_mark.index >= mark.index:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= mark.index:
                 break
             last = token
     except yaml.YAMLError:
         pass
-    finally:
-        scanner.dispose()
     if isinstance(last, yaml.ScalarToken) and last.plain:
-        return last.start_mark.line
+        line: int = last.start_mark.line
+        return line
     return None
 
 
 def _runaway_quote(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str, int] | None:
     """Find a quoted value that ran past its line into the keys below, causing a later error."""
-    if "while scanning a quoted scalar" in (exc.context or ""):
-        start = exc.context_mark
+    start = exc.context_mark
+    if "while scanning a quoted scalar" in (exc.context or "") and start is not None:
         lines = text.split("\n")
         indent = indent_of(lines[start.line])
         for offset, line in enumerate(lines[start.line + 1 :]):
             if swallowed_key(line, indent):
                 return start.line + 1, start.column + 1, lines[start.line][start.column], start.line + offset + 2
         return None
-    error_line = (exc.problem_mark or exc.context_mark).line if (exc.problem_mark or exc.context_mark) else None
-    if error_line is None:
+    stop = exc.problem_mark or exc.context_mark
+    if stop is None:
         return None
-    scanner = yaml.SafeLoader(text)
+    error_line = stop.line
     try:
-        while True:
-            token = scanner.get_token()
-            if token is None or token.start_mark.line > error_line:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line > error_line:
                 return None
             if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and token.end_mark.line > token.start_mark.line:
                 lines = text.split("\n")
@@ -505,5 +509,4 @@ def _runaway_quote(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str,
                         return start.line + 1, start.column + 1, token.style, start.line + offset + 2
     except yaml.YAMLError:
         return None
-    finally:
-        scanner.dispose()
+    return None

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from tbkl_gen.nd30.format import TWIPS_PER_MM
-
-CELL_MARGIN: Final = 108
-"""Twips: Word's default left and right cell margin, inside the cell's width."""
+from tbkl_gen.nd30.units import TWIPS_PER_MM, WORD_CELL_MARGIN
 
 ISSUER_COLUMN: Final[dict[str, int]] = {
     "ubnd-tinh": 3515,
@@ -31,4 +28,4 @@ def issuer_column_mm(template: str | None) -> float:
     is taken: a line wider than it wraps in every built-in template, so the warning is never wrong.
     """
     width = ISSUER_COLUMN.get(template or "", max(ISSUER_COLUMN.values()))
-    return (width - 2 * CELL_MARGIN) / TWIPS_PER_MM
+    return (width - 2 * WORD_CELL_MARGIN) / TWIPS_PER_MM

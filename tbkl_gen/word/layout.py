@@ -11,6 +11,7 @@ Inline markup inside body text (`**đậm**`, `*nghiêng*`, `^[chú thích]`, `\
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tbkl_gen.markup import Footnote, Span, parse_inline
@@ -19,32 +20,71 @@ from tbkl_gen.nd30.format import (
     ADDRESSEE_HEAD,
     END_MARK,
     PRINTED_ADDRESSEE_SIZE,
+    PRINTED_ISSUER_SIZE,
+    PRINTED_TEXT_WIDTH_MM,
+    PRINTED_TITLE_SIZE,
     PRINTED_UNDER_TEXT_RATIO,
     UNDER_TEXT_RATIO,
 )
-from tbkl_gen.nd30.grammar import addressee, addressee_lines, archive_content, printed_archive
-from tbkl_gen.notice.model import Cong, Diem, Gach, Khoan, Muc, Notice
+from tbkl_gen.nd30.grammar import addressee, addressee_lines, appendix_heading, appendix_reference, archive_content, printed_archive
+from tbkl_gen.notice.model import Bang, Block, Cong, Diem, Gach, Khoan, Muc, Notice
+from tbkl_gen.notice.tables import columns_of, place
 from tbkl_gen.nd30.text_width import text_width_mm, wrapped_widths_mm
 
 # Page text width of the built-in templates (A4, left 30 mm, right 20 mm).
-TEXT_WIDTH_MM = 160.0
+TEXT_WIDTH_MM = PRINTED_TEXT_WIDTH_MM
 # A line under a title is 1/3-1/2 of the text above it (ND30 Phụ lục I); nd30.format chose the ratio.
 UNDERLINE_RATIO = PRINTED_UNDER_TEXT_RATIO
-# The issuing body's size in the built-in templates (ND30 allows 12-13).
-ISSUER_SIZE_PT = 13
 
 
 @dataclass(frozen=True)
-class Paragraph:
-    """One body paragraph: its kind (doan, muc, khoan, khoan_tieu_de, diem, gach, cong)."""
+class TableCell:
+    """One cell of a table at its place on the grid (0-based), with the columns and rows it covers."""
 
-    kind: str
     spans: tuple[Span, ...]
-    label: str = ""
+    row: int
+    column: int
+    columns: int = 1
+    rows: int = 1
+    header: bool = False
 
     @property
     def text(self) -> str:
         return "".join(s.text for s in self.spans if s.footnote is None)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table laid out: column widths in mm (filling the text width), header rows, cells by row."""
+
+    widths_mm: tuple[float, ...]
+    header_rows: int
+    rows: tuple[tuple[TableCell, ...], ...]
+    """The cells that start in each row; a cell merged down is only in its first row."""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One body paragraph: its kind (doan, muc, khoan, khoan_tieu_de, diem, gach, cong), or a table (bang)."""
+
+    kind: str
+    spans: tuple[Span, ...]
+    label: str = ""
+    table: Table | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans if s.footnote is None)
+
+
+@dataclass(frozen=True)
+class Appendix:
+    """An appendix laid out: its computed heading, its title, the line tying it to the notice, its body."""
+
+    heading: str
+    title: str
+    reference: str
+    paragraphs: tuple[Paragraph, ...]
 
 
 @dataclass(frozen=True)
@@ -74,6 +114,7 @@ class Layout:
     trich_yeu_line_mm: float
     co_quan_width_mm: float
     trich_yeu_width_mm: float
+    appendices: tuple[Appendix, ...] = ()
 
     def co_quan_line_in(self, column_mm: float) -> float:
         """Return the length of the line under the issuing body in a header column column_mm wide.
@@ -87,7 +128,7 @@ class Layout:
         typed = self.co_quan_width_mm
         if typed <= column_mm:
             return self.co_quan_line_mm
-        wrapped = max(max(wrapped_widths_mm(line, ISSUER_SIZE_PT, True, column_mm)) for line in self.co_quan)
+        wrapped = max(max(wrapped_widths_mm(line, PRINTED_ISSUER_SIZE, True, column_mm)) for line in self.co_quan)
         low, high = typed * UNDER_TEXT_RATIO[0], wrapped * UNDER_TEXT_RATIO[1]
         if low <= high:
             return round((low + high) / 2, 1)
@@ -133,10 +174,11 @@ def lay_out(notice: Notice) -> Layout:
     builder = _Builder(capitals=notice.muc_in_hoa)
     _blocks(builder, notice.noi_dung)
     paragraphs = _with_end_mark(builder.paragraphs)
+    appendices = _appendices(builder, notice)
     co_quan = tuple(vn.upper(clean(line)) for line in notice.co_quan.ten)
-    co_quan_width = max(text_width_mm(line, ISSUER_SIZE_PT, bold=True) for line in co_quan)
+    co_quan_width = max(text_width_mm(line, PRINTED_ISSUER_SIZE, bold=True) for line in co_quan)
     trich_yeu_dong = summary_lines(notice.trich_yeu)
-    trich_yeu_width = max(min(text_width_mm(line, 14, bold=True), TEXT_WIDTH_MM) for line in trich_yeu_dong)
+    trich_yeu_width = max(min(text_width_mm(line, PRINTED_TITLE_SIZE, bold=True), TEXT_WIDTH_MM) for line in trich_yeu_dong)
     day = notice.ngay
     return Layout(
         chu_quan=vn.upper(clean(notice.co_quan.chu_quan)) if notice.co_quan.chu_quan else None,
@@ -159,7 +201,42 @@ def lay_out(notice: Notice) -> Layout:
         trich_yeu_line_mm=round(trich_yeu_width * UNDERLINE_RATIO, 1),
         co_quan_width_mm=co_quan_width,
         trich_yeu_width_mm=trich_yeu_width,
+        appendices=appendices,
     )
+
+
+def _appendices(builder: _Builder, notice: Notice) -> tuple[Appendix, ...]:
+    """Lay out the appendices: numbered in order, each tied to the notice by its number and date."""
+    if not notice.phu_luc:
+        return ()
+    day = notice.ngay
+    date_part = vn.date_line("", day.nam, day.thang, day.ngay).removeprefix(", ")
+    issuer = clean(notice.co_quan.ten_goi) if notice.co_quan.ten_goi else None
+    reference = appendix_reference(
+        notice.document_type, vn.number_text(clean(notice.so) if notice.so else None), clean(notice.symbol), date_part, issuer
+    )
+    out = []
+    for index, appendix in enumerate(notice.phu_luc, start=1):
+        builder.paragraphs = []
+        _blocks(builder, appendix.noi_dung)
+        title = vn.upper(clean(appendix.ten)) if appendix.ten else ""
+        out.append(Appendix(appendix_heading(index), title, reference, tuple(builder.paragraphs)))
+    return tuple(out)
+
+
+def table_widths(table: Bang, text_width_mm: float = TEXT_WIDTH_MM) -> tuple[float, ...]:
+    """Return the widths of a table's columns in mm: as given in mm, by proportion, or equal; filling the text width."""
+    columns = columns_of(table)
+    if not columns:
+        return ()
+    if table.do_rong_mm and len(table.do_rong_mm) == columns:
+        given = [float(w) for w in table.do_rong_mm]
+    elif table.do_rong and len(table.do_rong) == columns and sum(table.do_rong) > 0:
+        given = [float(w) for w in table.do_rong]
+    else:
+        given = [1.0] * columns
+    total = sum(given) or 1.0
+    return tuple(round(w * text_width_mm / total, 2) for w in given)
 
 
 def summary_lines(text: str) -> tuple[str, ...]:
@@ -186,7 +263,7 @@ def archive(text: str) -> str:
     return archive_content(clean(text))
 
 
-def _blocks(builder: _Builder, blocks: list) -> None:
+def _blocks(builder: _Builder, blocks: Sequence[Block]) -> None:
     """Lay out one container's blocks; numbers count among siblings, restarting in each container."""
     sections = items = points = 0
     for block in blocks:
@@ -219,6 +296,19 @@ def _blocks(builder: _Builder, blocks: list) -> None:
         elif isinstance(block, Cong):
             builder.paragraphs.append(Paragraph("cong", (Span("+ "), *builder.inline(block.cong)), "+ "))
             _blocks(builder, block.noi_dung)
+        elif isinstance(block, Bang):
+            builder.paragraphs.append(Paragraph("bang", (), table=_table(builder, block)))
+
+
+def _table(builder: _Builder, table: Bang) -> Table:
+    """Lay out a table: its cells placed on the grid, header cells bold."""
+    grid = place(table.bang, columns_of(table))
+    rows: list[list[TableCell]] = [[] for _ in table.bang]
+    for cell in grid.cells:
+        header = cell.row < table.hang_tieu_de
+        spans = tuple(builder.inline(cell.text, bold=header))
+        rows[cell.row].append(TableCell(spans, cell.row, cell.column, cell.columns, min(cell.rows, len(rows) - cell.row), header))
+    return Table(table_widths(table), min(table.hang_tieu_de, len(rows)), tuple(tuple(row) for row in rows))
 
 
 def _with_end_mark(paragraphs: list[Paragraph]) -> list[Paragraph]:
@@ -231,6 +321,8 @@ def _with_end_mark(paragraphs: list[Paragraph]) -> list[Paragraph]:
     """
     if not paragraphs or paragraphs[-1].text.rstrip().endswith(END_MARK):
         return paragraphs
+    if paragraphs[-1].table is not None:  # a notice ending in a table: the end mark follows it
+        return [*paragraphs, Paragraph("doan", (Span(END_MARK),))]
     last = paragraphs[-1]
     spans = list(last.spans)
     text_index = max((i for i, s in enumerate(spans) if s.footnote is None), default=None)

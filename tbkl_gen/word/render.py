@@ -29,6 +29,7 @@ from pathlib import Path, PureWindowsPath
 from typing import Any
 
 import jinja2
+import jinja2.exceptions
 import jinja2.nodes
 import jinja2.parser
 import jinja2.runtime
@@ -39,11 +40,14 @@ from markupsafe import Markup
 from tbkl_gen import __version__
 
 from tbkl_gen.nd30.document_types import THONG_BAO
-from tbkl_gen.nd30.format import ADDRESSEE_HEAD
+from tbkl_gen.nd30.format import ADDRESSEE_HEAD, APPENDIX_REFERENCE_OPEN
+from tbkl_gen.nd30.grammar import appendix_heading
 from tbkl_gen.word import template_repair, template_tags, wordml
-from tbkl_gen.errors import NotReadable, TbklError, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
+from tbkl_gen.errors import NotReadable, TbklError, UnreadablePart, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
 from tbkl_gen.files import read_regular, write_file
-from tbkl_gen.word.layout import Layout
+from tbkl_gen.nd30.format import URGENCY_STAMP_WIDTHS_MM
+from tbkl_gen.nd30.units import TWIPS_PER_MM, WORD_CELL_MARGIN
+from tbkl_gen.word.layout import Layout, Paragraph
 from tbkl_gen.wordfile import open_word_file, refuse_unless_regular
 
 DEFAULT_TEMPLATE = "ubnd-tinh"
@@ -57,8 +61,6 @@ _FOOTNOTES = "word/footnotes.xml"
 _EMPTY_RUN = re.compile(r"<w:r>(?:<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t(?: [^>]*)?></w:t></w:r>", re.DOTALL)
 _CLOSING_MARK = '<w:pStyle w:val="TBKhoangCach"/>'
 
-# Widths of the urgency stamps in the decree (Phụ lục I, III.2.b), in mm.
-URGENCY_WIDTH_MM = {"KHẨN": 20.0, "THƯỢNG KHẨN": 40.0, "HỎA TỐC": 30.0}
 
 # Variables a template receives: the template contract (docs/template-contract.md).
 CONTRACT = {
@@ -74,7 +76,11 @@ CONTRACT = {
     "gach_trich_yeu": "đoạn đường kẻ dưới trích yếu (dùng với {{p gach_trich_yeu }})",
     "kinh_gui": f"danh sách nơi nhận ở dòng “Kính gửi” dưới trích yếu (thường rỗng), không có “{ADDRESSEE_HEAD}”, dấu “-”, “;”, “.”",
     "doan_kinh_gui": f"các đoạn “Kính gửi” đã dàn trang: một dòng căn giữa, hoặc “{ADDRESSEE_HEAD}” và danh sách dưới dấu hai chấm; rỗng khi không có (dùng với {{{{p doan_kinh_gui }}}})",
-    "noi_dung": "danh sách đoạn: doan.kieu (doan, muc, khoan, khoan_tieu_de, diem, gach, cong), doan.runs (dùng với {{r doan.runs }}), doan.text",
+    "noi_dung": "danh sách đoạn: doan.kieu (doan, muc, khoan, khoan_tieu_de, diem, gach, cong, bang), doan.runs (dùng với {{r doan.runs }}), "
+    "doan.text, doan.bang (bảng khi doan.kieu là bang, dùng với {{p doan.bang }})",
+    "phu_luc": "danh sách phụ lục: pl.ngat_trang (ngắt sang trang mới, dùng với {{p pl.ngat_trang }}), "
+    f"pl.so (“{appendix_heading(1)}”), pl.ten (tên phụ lục in hoa hoặc rỗng), "
+    f"pl.kem_theo (dòng “{APPENDIX_REFERENCE_OPEN} … số … ngày …)”), pl.noi_dung (các đoạn như noi_dung)",
     "noi_nhan": "danh sách nơi nhận, không có dấu “-” và “;”",
     "luu": "nội dung dòng lưu, có người soạn thảo và số bản nếu có, ví dụ “VT, KGVX” hoặc “VT, KGVX, Sơn (05)”",
     "nguoi_ky": "nguoi_ky.quyen_han (danh sách dòng), nguoi_ky.chuc_vu, nguoi_ky.ho_ten",
@@ -85,7 +91,8 @@ CONTRACT = {
 # the loop variable's counters, a bounded range, and a few filters that cannot blow up.
 ATTRIBUTES = {
     "co_quan": ("chu_quan", "ten"),
-    "noi_dung": ("kieu", "runs", "text"),
+    "noi_dung": ("kieu", "runs", "text", "bang"),
+    "phu_luc": ("ngat_trang", "so", "ten", "kem_theo", "noi_dung"),
     "nguoi_ky": ("quyen_han", "chuc_vu", "ho_ten"),
     "loop": ("index", "index0", "revindex", "revindex0", "first", "last", "length"),
 }
@@ -307,7 +314,7 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     def _parse(self, source: str, name: str | None, filename: str | None) -> jinja2.nodes.Template:
         """Parse source and refuse whatever the sandbox does not offer, before any code is made."""
         try:
-            tree = super()._parse(source, name, filename)
+            tree: jinja2.nodes.Template = super()._parse(source, name, filename)
         except RecursionError:
             raise TemplateRefused("thẻ lồng nhau quá sâu", 1) from None
         try:
@@ -678,6 +685,7 @@ class PreparedTemplate:
         self.sources, self.widths, repaired = _cleaned(path, self.parts, key)
         self.parts.update((name, xml.encode("utf-8")) for name, xml in repaired.items())
         self.compiled = _compiled(path, self.sources, key)
+        self.section = _final_section(self.sources.get("word/document.xml", ""))
         self.too_slow: str | None = None
         """Why the template ran out of time on a notice: the next notices of a batch are refused at once."""
 
@@ -701,6 +709,8 @@ class PreparedTemplate:
                     xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # undo the line breaks of preparation
                     if name == "word/document.xml":
                         xml = keep_last_paragraph_with_closing(xml)
+                        if layout.appendices:
+                            xml = _restart_last_section(xml)
                     out[name] = xml.encode("utf-8")
                 elif name == _FOOTNOTES and layout.footnotes:
                     notes = "".join(wordml.footnote(note) for note in layout.footnotes)
@@ -732,7 +742,7 @@ class PreparedTemplate:
             undefined = re.match(r"^'([^']*)' is undefined$", exc.message or "")  # jinja's words are English
             what = f"biến “{undefined.group(1)}”" if undefined else "một biến"
             raise TemplateBroken(self.path, f"{label}: {what} không có trong hợp đồng mẫu") from exc
-        except jinja2.sandbox.SecurityError as exc:
+        except jinja2.exceptions.SecurityError as exc:
             raise TemplateBroken(self.path, f"{label}: mẫu dùng thuộc tính hoặc hàm không được phép") from exc
         except _RenderLimit as exc:
             if isinstance(exc, _TimeUp):
@@ -750,13 +760,13 @@ class PreparedTemplate:
         return {
             "co_quan": {"chu_quan": layout.chu_quan or "", "ten": list(layout.co_quan)},
             "gach_co_quan": Markup(
-                wordml.centred_line("TBDuongKe", layout.co_quan_line_in(self.widths.co_quan / wordml.TWIPS_PER_MM), self.widths.co_quan)
+                wordml.centred_line("TBDuongKe", layout.co_quan_line_in(self.widths.co_quan / TWIPS_PER_MM), self.widths.co_quan)
             ),
             "so": layout.so,
             "ky_hieu": layout.ky_hieu,
             "do_khan": layout.do_khan or "",
             "o_khan": Markup(
-                wordml.boxed("TBKhan", layout.do_khan, URGENCY_WIDTH_MM[layout.do_khan], self.widths.khan) if layout.do_khan else ""
+                wordml.boxed("TBKhan", layout.do_khan, URGENCY_STAMP_WIDTHS_MM[layout.do_khan], self.widths.khan) if layout.do_khan else ""
             ),
             "dia_danh_ngay": layout.dia_danh_ngay,
             "trich_yeu": layout.trich_yeu,
@@ -766,16 +776,87 @@ class PreparedTemplate:
             "doan_kinh_gui": Markup(
                 wordml.addressees(
                     layout.kinh_gui_dong,
-                    layout.kinh_gui_indents_in(self.widths.trich_yeu / wordml.TWIPS_PER_MM),
+                    layout.kinh_gui_indents_in(self.widths.trich_yeu / TWIPS_PER_MM),
                     ("TBKinhGui", "TBKinhGuiMuc"),
                     wordml.ADDRESSEE_SPACE_AFTER,
                 )
             ),
-            "noi_dung": [{"kieu": p.kind, "runs": Markup(wordml.runs(p.spans)), "text": p.text} for p in layout.paragraphs],
+            "noi_dung": _paragraphs(layout.paragraphs),
+            "phu_luc": [
+                {
+                    "ngat_trang": Markup(wordml.section_break(restarted_section(self.section))),
+                    "so": appendix.heading,
+                    "ten": appendix.title,
+                    "kem_theo": appendix.reference,
+                    "noi_dung": _paragraphs(appendix.paragraphs),
+                }
+                for appendix in layout.appendices
+            ],
             "noi_nhan": list(layout.noi_nhan),
             "luu": layout.luu,
             "nguoi_ky": {"quyen_han": list(layout.quyen_han), "chuc_vu": layout.chuc_vu, "ho_ten": layout.ho_ten},
         }
+
+
+def _paragraphs(paragraphs: tuple[Paragraph, ...]) -> list[dict[str, Any]]:
+    """Return the template's view of body paragraphs and tables (see CONTRACT, noi_dung)."""
+    return [
+        {
+            "kieu": p.kind,
+            "runs": Markup(wordml.runs(p.spans)),
+            "text": p.text,
+            "bang": Markup(wordml.table(p.table) if p.table is not None else ""),
+        }
+        for p in paragraphs
+    ]
+
+
+_SECTION = re.compile(r"<w:sectPr\b(?:(?!<w:sectPr\b).)*?</w:sectPr>", re.DOTALL)
+# The elements a w:sectPr may hold after w:pgNumType, in the schema's order: it goes before the first.
+_AFTER_PAGE_NUMBERS = (
+    "<w:cols",
+    "<w:formProt",
+    "<w:vAlign",
+    "<w:noEndnote",
+    "<w:titlePg",
+    "<w:textDirection",
+    "<w:bidi",
+    "<w:rtlGutter",
+    "<w:docGrid",
+    "<w:printerSettings",
+    "<w:sectPrChange",
+    "</w:sectPr>",
+)
+
+
+def _final_section(document_xml: str) -> str:
+    """Return the document's last w:sectPr (the one the body ends with), or a plain A4 one."""
+    found = _SECTION.findall(document_xml)
+    if not found:
+        return "<w:sectPr></w:sectPr>"
+    return str(found[-1])
+
+
+def restarted_section(section: str) -> str:
+    """Return section with its page numbers starting at 1: each appendix numbers its pages on its own."""
+    if "<w:pgNumType" in section:
+        return re.sub(r"<w:pgNumType\b[^>]*?/?>", lambda m: _with_start(m.group(0)), section, count=1)
+    cut = min((i for i in (section.find(tag) for tag in _AFTER_PAGE_NUMBERS) if i >= 0), default=len(section))
+    return section[:cut] + '<w:pgNumType w:start="1"/>' + section[cut:]
+
+
+def _with_start(element: str) -> str:
+    element = re.sub(r'\sw:start="[^"]*"', "", element)
+    return element.replace("<w:pgNumType", '<w:pgNumType w:start="1"', 1)
+
+
+def _restart_last_section(xml: str) -> str:
+    """Return the rendered document with its last section (the last appendix) numbering pages from 1."""
+    matches = list(_SECTION.finditer(xml))
+    if not matches:
+        return xml
+    last = matches[-1]
+    return xml[: last.start()] + restarted_section(last.group(0)) + xml[last.end() :]
 
 
 def _parts_digest(parts: dict[str, bytes]) -> str:
@@ -950,7 +1031,7 @@ def template_problems(parts: dict[str, bytes]) -> Iterator[tuple[template_tags.T
     for name, blob in repaired_parts(parts).items():
         try:
             tags = list(template_tags.find_tags(name, blob))
-        except template_tags.UnreadablePart:
+        except UnreadablePart:
             yield template_tags.Tag(name, template_tags.part_label(name), "", closed=True), "phần XML của mẫu bị hỏng"
             continue
         count += len(tags)
@@ -1108,7 +1189,9 @@ def _measure(document_xml: str) -> _Widths:
         size = sect.find("w:pgSz", ns)
         margins = sect.find("w:pgMar", ns)
         if size is not None and margins is not None:
-            page_width = int(size.get(w + "w")) - int(margins.get(w + "left")) - int(margins.get(w + "right"))
+            width, left, right = size.get(w + "w"), margins.get(w + "left"), margins.get(w + "right")
+            if width is not None and left is not None and right is not None:  # Word's defaults otherwise
+                page_width = int(width) - int(left) - int(right)
 
     def width_of(variable: str) -> int:
         for text in root.iterfind(".//w:t", ns):
@@ -1117,8 +1200,9 @@ def _measure(document_xml: str) -> _Widths:
                 if cell is None:
                     return page_width
                 cell_width = cell.find("w:tcPr/w:tcW", ns)
-                if cell_width is not None and cell_width.get(w + "type", "dxa") == "dxa":
-                    return int(cell_width.get(w + "w")) - 2 * 108
+                twips = cell_width.get(w + "w") if cell_width is not None else None
+                if cell_width is not None and twips is not None and cell_width.get(w + "type", "dxa") == "dxa":
+                    return int(twips) - 2 * WORD_CELL_MARGIN
         return page_width
 
     return _Widths(width_of("gach_co_quan"), width_of("gach_trich_yeu"), width_of("o_khan"))

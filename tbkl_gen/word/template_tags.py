@@ -19,6 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
 from itertools import accumulate
+from typing import TYPE_CHECKING
+from tbkl_gen.errors import UnreadablePart, shortened
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _OPENERS = re.compile(r"\{[{%#]")
@@ -28,10 +33,6 @@ _DOCXTPL_PREFIX = re.compile(r"^\{([{%])(?:p|r|tr|tc)(?=\s)")
 _LOOP = re.compile(r"^\{%-?\s*(?:p|r|tr|tc)?\s*for\s+(.+?)\s+in\s")
 _ORDINALS = ("nhất", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười")
 _SHOWN = 60  # characters of a tag shown in a message
-
-
-class UnreadablePart(Exception):
-    """A part of the template is not well-formed XML."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Tag:
     @property
     def shown(self) -> str:
         """Return the tag as a message shows it: cut after a few dozen characters."""
-        return self.text if len(self.text) <= _SHOWN else self.text[:_SHOWN] + "…"
+        return shortened(self.text, _SHOWN)
 
     @property
     def closer(self) -> str:
@@ -172,15 +173,17 @@ def find_tags(part: str, blob: bytes) -> Iterator[Tag]:
         yield from _tags_in(part, where, "".join(runs))
 
 
-def _cell_place(root, cell) -> str:  # noqa: ANN001 - lxml elements
-    """Return "bảng thứ nhất, hàng thứ nhất, ô thứ hai" for a table cell."""
+def _cell_place(root: etree._Element, cell: etree._Element) -> str:
+    """Return "bảng thứ nhất, hàng thứ nhất, ô thứ hai" for a table cell ("ô ngoài bảng" for one outside a table)."""
     row = cell.getparent()
-    table = row.getparent()
+    table = row.getparent() if row is not None else None
+    if row is None or table is None or row.tag != f"{W}tr" or table.tag != f"{W}tbl":
+        return "ô ngoài bảng"
     number = next(i for i, t in enumerate(root.iter(f"{W}tbl"), start=1) if t is table)
     return f"bảng {ordinal(number)}, hàng {ordinal(_index(table, row, 'tr'))}, ô {ordinal(_index(row, cell, 'tc'))}"
 
 
-def _index(parent, child, tag: str) -> int:  # noqa: ANN001 - lxml elements
+def _index(parent: etree._Element, child: etree._Element, tag: str) -> int:
     return next(i for i, c in enumerate(parent.iterchildren(f"{W}{tag}"), start=1) if c is child)
 
 

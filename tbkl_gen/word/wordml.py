@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tbkl_gen.word.layout import Footnote, Span
+from tbkl_gen.markup import Footnote, Span
+from tbkl_gen.nd30.units import TWIPS_PER_MM
+from tbkl_gen.word.layout import Table, TableCell
 
-TWIPS_PER_MM = 1440 / 25.4
 ADDRESSEE_SPACE_AFTER = 120
 """The space after the "Kính gửi" block, in twips: what the built-in style TB Kính gửi has after its line."""
 
@@ -94,3 +95,63 @@ def addressees(lines: tuple[str, ...], indents_mm: tuple[float, float, float], s
             f'<w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
         )
     return "".join(out)
+
+
+# Table styles of the built-in templates: a cell's paragraph, and a header cell's (bold, centred).
+TABLE_STYLE = "TBBang"
+TABLE_HEADER_STYLE = "TBBangTieuDe"
+_CELL_MARGIN_TWIPS = 85  # 1.5 mm each side, what Word gives a new table
+_BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+
+
+def table(layout: Table) -> str:
+    """Return a w:tbl for a laid-out table: ruled, fixed widths filling the text width, header rows repeated.
+
+    A cell merged across columns is one w:tc with a gridSpan; a cell merged down starts a vMerge
+    and every row below it holds an empty continuing cell in its columns, as Word requires.
+    """
+    widths = [round(w * TWIPS_PER_MM) for w in layout.widths_mm]
+    borders = "".join(_BORDER.format(side=side) for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    margins = (
+        f'<w:tblCellMar><w:left w:w="{_CELL_MARGIN_TWIPS}" w:type="dxa"/><w:right w:w="{_CELL_MARGIN_TWIPS}" w:type="dxa"/></w:tblCellMar>'
+    )
+    out = [
+        f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblBorders>{borders}</w:tblBorders>'
+        f'<w:tblLayout w:type="fixed"/>{margins}<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
+        f'w:lastColumn="0" w:noHBand="0" w:noVBand="0"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+    ]
+    continuing: dict[int, TableCell] = {}  # first column -> the cell merged down into this row
+    for index, row in enumerate(layout.rows):
+        header = index < layout.header_rows
+        props = "<w:cantSplit/><w:tblHeader/>" if header else "<w:cantSplit/>"
+        cells: list[tuple[int, str]] = []
+        for cell in row:
+            cells.append((cell.column, _cell(cell, widths, "restart" if cell.rows > 1 else None)))
+            if cell.rows > 1:
+                for below in range(index + 1, index + cell.rows):
+                    continuing[below * 10_000 + cell.column] = cell
+        for key in [k for k in continuing if k // 10_000 == index]:
+            cell = continuing.pop(key)
+            cells.append((cell.column, _cell(TableCell((), index, cell.column, cell.columns, 1, cell.header), widths, "continue")))
+        out.append(f"<w:tr><w:trPr>{props}</w:trPr>{''.join(xml for _, xml in sorted(cells, key=lambda item: item[0]))}</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+def _cell(cell: TableCell, widths: list[int], merge: str | None) -> str:
+    width = sum(widths[cell.column : cell.column + cell.columns])
+    span = f'<w:gridSpan w:val="{cell.columns}"/>' if cell.columns > 1 else ""
+    vmerge = '<w:vMerge w:val="restart"/>' if merge == "restart" else ("<w:vMerge/>" if merge == "continue" else "")
+    style = TABLE_HEADER_STYLE if cell.header else TABLE_STYLE
+    text = cell.text.strip()
+    centred = (
+        '<w:jc w:val="center"/>' if cell.header or (text and len(text) <= 4 and not any(ch.isalpha() for ch in text.rstrip("."))) else ""
+    )
+    paragraph = f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{centred}</w:pPr>{runs(cell.spans)}</w:p>'
+    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{vmerge}<w:vAlign w:val="center"/></w:tcPr>{paragraph}</w:tc>'
+
+
+def section_break(section: str) -> str:
+    """Return an empty paragraph that ends a section with the properties section (a w:sectPr)."""
+    return f"<w:p><w:pPr>{section}</w:pPr></w:p>"

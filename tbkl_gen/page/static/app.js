@@ -11,6 +11,9 @@ const LEVEL = { muc: 0, khoan: 1, diem: 2, gach: 3, cong: 4 };
 const KIND_NAMES = {
   doan: "Đoạn văn", muc: "Mục (I.)", khoan: "Khoản (1.)", diem: "Điểm (a)", gach: "Gạch đầu dòng (-)", cong: "Dấu cộng (+)",
 };
+const TABLE_NAME = "Bảng";
+// A leaf block: placed where a paragraph would go, never holding blocks.
+const isLeaf = (kind) => kind === "doan" || kind === "bang";
 
 const state = {
   workspace: null,
@@ -18,7 +21,9 @@ const state = {
   base: "",          // the source text as opened or last saved: saving keeps its comments
   version: null,     // hash of the file on disk when opened or saved
   data: null,        // the notice's data, as the source says it (keys of the source format)
-  tree: [],          // the body as an outline of nodes {kind, text, tieu_de, children, extra}
+  tree: [],          // the body as an outline of nodes {kind, text, tieu_de, children, extra} (a table: kind "bang", rows)
+  appendices: [],    // the appendices: {ten, extra, tree} each, tree an outline like the body's
+  appendixLabels: [],
   current: null,     // the outline node being edited
   savedJson: "",
   checkSeq: 0,
@@ -239,6 +244,7 @@ async function openNotice(path, { keepBanner = false } = {}) {
   state.version = payload.version;
   state.data = payload.data;
   state.tree = fromBlocks(Array.isArray(payload.data.noi_dung) ? payload.data.noi_dung : []);
+  state.appendices = (Array.isArray(payload.data.phu_luc) ? payload.data.phu_luc : []).map(fromAppendix);
   state.current = null;
   state.savedJson = JSON.stringify(currentData());
   state.exactStale = true;
@@ -248,7 +254,7 @@ async function openNotice(path, { keepBanner = false } = {}) {
   $("#file-name").textContent = payload.path;
   $("#exact").replaceChildren(Object.assign(document.createElement("p"), { className: "hint", textContent: "Bấm “Trang in chính xác” để LibreOffice dựng trang như khi in." }));
   history.replaceState(null, "", `/#${encodeURIComponent(payload.path)}`);
-  await preloadInline(state.tree);
+  await preloadInline(allTrees().flat());
   drawForm();
   await check();
   return true;
@@ -290,6 +296,23 @@ function currentData() {
   const data = { ...state.data };
   const blocks = toBlocks(state.tree);
   if (blocks.length || "noi_dung" in data) data.noi_dung = blocks;
+  if (state.appendices.length) data.phu_luc = state.appendices.map(toAppendix);
+  else delete data.phu_luc;
+  return data;
+}
+
+function fromAppendix(appendix) {
+  const plain = appendix !== null && typeof appendix === "object" && !Array.isArray(appendix) ? appendix : {};
+  const extra = { ...plain };
+  delete extra.ten; delete extra.noi_dung;
+  return { ten: plain.ten === null || plain.ten === undefined ? "" : String(plain.ten), extra, tree: fromBlocks(Array.isArray(plain.noi_dung) ? plain.noi_dung : []) };
+}
+
+function toAppendix(appendix) {
+  const data = {};
+  if (appendix.ten) data.ten = appendix.ten;
+  Object.assign(data, appendix.extra);
+  data.noi_dung = toBlocks(appendix.tree);
   return data;
 }
 
@@ -346,6 +369,7 @@ function drawForm() {
   fields.replaceChildren();
   for (const section of SECTIONS) fields.append(drawSection(section));
   fields.append(drawBodySection());
+  fields.append(drawAppendixSection());
   for (const section of AFTER_BODY) fields.append(drawSection(section));
   fitTextareas(fields);
 }
@@ -533,6 +557,12 @@ function drawSignerChooser() {
 
 function fromBlocks(blocks) {
   return blocks.map((block) => {
+    if (block !== null && typeof block === "object" && !Array.isArray(block) && "bang" in block) {
+      const extra = { ...block };
+      delete extra.bang;
+      const rows = Array.isArray(block.bang) ? block.bang.map((row) => (Array.isArray(row) ? row.map(copyCell) : [])) : [];
+      return { kind: "bang", text: "", tieu_de: false, children: [], extra, rows };
+    }
     if (block !== null && typeof block === "object" && !Array.isArray(block)) {
       const kind = Object.keys(LEVEL).find((key) => key in block) || "doan";
       const extra = { ...block };
@@ -549,9 +579,17 @@ function fromBlocks(blocks) {
   });
 }
 
+function copyCell(cell) {
+  if (cell !== null && typeof cell === "object" && !Array.isArray(cell)) return { ...cell };
+  return cell === null || cell === undefined ? "" : String(cell);
+}
+
+function cellText(cell) { return typeof cell === "string" ? cell : String(cell.o ?? ""); }
+
 function toBlocks(nodes) {
   return nodes.map((node) => {
     if (node.kind === "doan") return node.text;
+    if (node.kind === "bang") return { bang: node.rows.map((row) => row.map(copyCell)), ...node.extra };
     const block = { [node.kind]: node.text };
     if (node.kind === "khoan" && node.tieu_de) block.tieu_de = true;
     Object.assign(block, node.extra);
@@ -565,7 +603,20 @@ function flatten(nodes, out = []) {
   return out;
 }
 
-function locate(target, nodes = state.tree, parent = null) {
+function allTrees() { return [state.tree, ...state.appendices.map((appendix) => appendix.tree)]; }
+
+function treeOf(target) {
+  return allTrees().find((tree) => flatten(tree).includes(target)) || state.tree;
+}
+
+function locate(target, nodes = null, parent = null) {
+  if (nodes === null) {
+    for (const tree of allTrees()) {
+      const found = locate(target, tree, null);
+      if (found) return found;
+    }
+    return null;
+  }
   for (let index = 0; index < nodes.length; index += 1) {
     if (nodes[index] === target) return { list: nodes, index, parent };
     const found = locate(target, nodes[index].children, nodes[index]);
@@ -584,14 +635,18 @@ function chainOf(target) {
   return chain;
 }
 
-function newNode(kind) { return { kind, text: "", tieu_de: false, children: [], extra: {} }; }
+function newNode(kind) {
+  const node = { kind, text: "", tieu_de: false, children: [], extra: {} };
+  if (kind === "bang") node.rows = [["", ""], ["", ""]];
+  return node;
+}
 
 function addBlock(kind) {
   const node = newNode(kind);
   const current = state.current && locate(state.current) ? state.current : null;
   if (!current) {
     state.tree.push(node);
-  } else if (kind === "doan") {
+  } else if (isLeaf(kind)) {
     if (current.kind === "muc") current.children.push(node);
     else { const place = locate(current); place.list.splice(place.index + 1, 0, node); }
   } else {
@@ -599,10 +654,10 @@ function addBlock(kind) {
     let placed = false;
     for (let depth = chain.length - 1; depth >= 0 && !placed; depth -= 1) {
       const { node: here, list, index } = chain[depth];
-      if (here.kind === "doan" || here.kind === kind) { list.splice(index + 1, 0, node); placed = true; }
+      if (isLeaf(here.kind) || here.kind === kind) { list.splice(index + 1, 0, node); placed = true; }
       else if (LEVEL[here.kind] < LEVEL[kind]) { here.children.push(node); placed = true; }
     }
-    if (!placed) state.tree.splice(chain[0].index + 1, 0, node);
+    if (!placed) chain[0].list.splice(chain[0].index + 1, 0, node);
   }
   state.current = node;
   structureChanged();
@@ -614,7 +669,7 @@ function moveBlock(node, action) {
   const { list, index, parent } = place;
   if (action === "up" && index > 0) [list[index - 1], list[index]] = [list[index], list[index - 1]];
   else if (action === "down" && index < list.length - 1) [list[index + 1], list[index]] = [list[index], list[index + 1]];
-  else if (action === "indent" && index > 0 && list[index - 1].kind !== "doan") {
+  else if (action === "indent" && index > 0 && !isLeaf(list[index - 1].kind)) {
     list.splice(index, 1);
     list[index - 1].children.push(node);
   } else if (action === "outdent" && parent) {
@@ -665,9 +720,154 @@ function drawOutline() {
   const outline = $("#outline");
   if (!outline) return;
   outline.replaceChildren(...state.tree.map((node, index) => drawNode(node, `noi_dung[${index + 1}]`)));
+  state.appendices.forEach((appendix, number) => {
+    const inner = document.getElementById(`outline-pl-${number}`);
+    if (inner) {
+      inner.replaceChildren(...appendix.tree.map((node, index) => drawNode(node, `phu_luc[${number + 1}].noi_dung[${index + 1}]`)));
+      fitTextareas(inner);
+    }
+  });
   renumberFootnotes();
   applyLabels();
   fitTextareas(outline);
+}
+
+// --- appendices: a title and a body each, numbered and tied to the notice by the server ----------
+
+function drawAppendixSection() {
+  const fieldset = document.createElement("fieldset");
+  fieldset.className = "appendices";
+  fieldset.dataset.field = "phu_luc";
+  fieldset.append(Object.assign(document.createElement("legend"), { textContent: "Phụ lục" }));
+  fieldset.append(Object.assign(document.createElement("p"), {
+    className: "hint",
+    textContent: "Mỗi phụ lục in ở trang mới; số phụ lục (I, II, …) và dòng “(Kèm theo Thông báo số … ngày …)” do máy tính từ số, ký hiệu và ngày của thông báo.",
+  }));
+  state.appendices.forEach((appendix, number) => {
+    const box = document.createElement("div");
+    box.className = "appendix";
+    box.dataset.field = `phu_luc[${number + 1}]`;
+    const head = document.createElement("div");
+    head.className = "appendix-head";
+    head.append(Object.assign(document.createElement("span"), { className: "label", textContent: `Phụ lục ${number + 1}` }));
+    const title = Object.assign(document.createElement("input"), { type: "text", value: appendix.ten, placeholder: "Tên phụ lục (không bắt buộc)" });
+    title.dataset.field = `phu_luc[${number + 1}].ten`;
+    title.setAttribute("aria-label", `Tên phụ lục ${number + 1}`);
+    title.addEventListener("input", () => { appendix.ten = title.value; changed(); });
+    head.append(title);
+    for (const kind of ["doan", "bang"]) {
+      const add = Object.assign(document.createElement("button"), { type: "button", textContent: kind === "bang" ? "+ Bảng" : "+ Đoạn" });
+      add.dataset.appendixAdd = kind;
+      add.addEventListener("click", () => {
+        const node = newNode(kind);
+        const place = state.current && locate(state.current);
+        if (place && appendix.tree === treeOf(state.current)) place.list.splice(place.index + 1, 0, node);
+        else appendix.tree.push(node);
+        state.current = node;
+        structureChanged();
+      });
+      head.append(add);
+    }
+    const remove = Object.assign(document.createElement("button"), { type: "button", textContent: "✕", title: "Xóa phụ lục" });
+    remove.dataset.action = "remove-appendix";
+    remove.addEventListener("click", () => {
+      if (appendix.tree.length && !confirm("Xóa phụ lục này cùng toàn bộ nội dung?")) return;
+      state.appendices.splice(number, 1);
+      redrawAppendices();
+    });
+    head.append(remove);
+    const inner = document.createElement("div");
+    inner.className = "outline";
+    inner.id = `outline-pl-${number}`;
+    box.append(head, inner);
+    fieldset.append(box);
+  });
+  const add = Object.assign(document.createElement("button"), { type: "button", textContent: "+ Thêm phụ lục" });
+  add.dataset.action = "add-appendix";
+  add.addEventListener("click", () => {
+    const appendix = { ten: "", extra: {}, tree: [newNode("doan")] };
+    state.appendices.push(appendix);
+    state.current = appendix.tree[0];
+    redrawAppendices();
+  });
+  fieldset.append(add);
+  return fieldset;
+}
+
+function redrawAppendices() {
+  const old = document.querySelector("fieldset.appendices");
+  if (old) old.replaceWith(drawAppendixSection());
+  structureChanged();
+}
+
+// --- a table: rows of cells edited in place ------------------------------------------------------
+
+function drawTable(node, path, element) {
+  const grid = document.createElement("table");
+  grid.className = "table-edit";
+  const header = Number.isInteger(node.extra.hang_tieu_de) ? node.extra.hang_tieu_de : 1;
+  node.rows.forEach((row, r) => {
+    const tr = document.createElement("tr");
+    if (r < header) tr.className = "head";
+    row.forEach((cell, c) => {
+      const td = document.createElement("td");
+      if (typeof cell === "object") {
+        if (cell.gop_cot > 1) td.colSpan = cell.gop_cot;
+        if (cell.gop_hang > 1) td.rowSpan = cell.gop_hang;
+      }
+      const text = document.createElement("textarea");
+      text.rows = 1;
+      text.value = cellText(cell);
+      text.dataset.field = typeof cell === "object" ? `${path}.bang[${r + 1}][${c + 1}].o` : `${path}.bang[${r + 1}][${c + 1}]`;
+      text.setAttribute("aria-label", `Hàng ${r + 1}, ô ${c + 1}`);
+      text.addEventListener("input", () => {
+        if (typeof row[c] === "object") row[c].o = text.value;
+        else row[c] = text.value;
+        changed();
+      });
+      text.addEventListener("focus", () => { state.lastField = text; state.current = node; });
+      td.append(text);
+      tr.append(td);
+    });
+    const tools = document.createElement("td");
+    tools.className = "row-tools";
+    for (const [action, symbol, title] of [["add-cell", "+ô", "Thêm ô cuối hàng"], ["remove-cell", "−ô", "Bỏ ô cuối hàng"], ["remove-row", "✕", "Xóa hàng"]]) {
+      const button = Object.assign(document.createElement("button"), { type: "button", textContent: symbol, title });
+      button.dataset.action = action;
+      button.addEventListener("click", () => {
+        if (action === "add-cell") row.push("");
+        else if (action === "remove-cell" && row.length > 1) row.pop();
+        else if (action === "remove-row" && node.rows.length > 1) node.rows.splice(r, 1);
+        state.current = node;
+        structureChanged();
+      });
+      tools.append(button);
+    }
+    tr.append(tools);
+    grid.append(tr);
+  });
+  const bar = document.createElement("div");
+  bar.className = "table-tools";
+  const addRow = Object.assign(document.createElement("button"), { type: "button", textContent: "+ Hàng", title: "Thêm hàng cuối bảng" });
+  addRow.dataset.action = "add-row";
+  addRow.addEventListener("click", () => {
+    const columns = node.rows.length ? node.rows[0].reduce((sum, cell) => sum + (typeof cell === "object" && cell.gop_cot > 1 ? cell.gop_cot : 1), 0) : 2;
+    node.rows.push(Array.from({ length: Math.max(columns, 1) }, () => ""));
+    state.current = node;
+    structureChanged();
+  });
+  const heads = Object.assign(document.createElement("input"), { type: "number", min: "0", value: String(header), title: "Số hàng tiêu đề (in đậm, lặp lại đầu mỗi trang)" });
+  heads.dataset.field = `${path}.hang_tieu_de`;
+  heads.addEventListener("change", () => {
+    const value = Number.parseInt(heads.value, 10);
+    if (Number.isInteger(value) && value >= 0 && value !== 1) node.extra.hang_tieu_de = value;
+    else delete node.extra.hang_tieu_de;
+    structureChanged();
+  });
+  const headsLabel = document.createElement("label");
+  headsLabel.append("Hàng tiêu đề: ", heads);
+  bar.append(addRow, headsLabel);
+  element.append(grid, bar);
 }
 
 function drawNode(node, path) {
@@ -678,6 +878,20 @@ function drawNode(node, path) {
   const row = document.createElement("div");
   row.className = "node-row";
   const label = Object.assign(document.createElement("span"), { className: "label" });
+  if (node.kind === "bang") {
+    const moves = document.createElement("span");
+    moves.className = "moves";
+    for (const [action, symbol, title] of [["up", "↑", "Lên"], ["down", "↓", "Xuống"], ["delete", "✕", "Xóa bảng"]]) {
+      const button = Object.assign(document.createElement("button"), { type: "button", textContent: symbol, title });
+      button.dataset.action = action;
+      button.addEventListener("click", () => { state.current = node; moveBlock(node, action); });
+      moves.append(button);
+    }
+    row.append(label, Object.assign(document.createElement("span"), { className: "kind", textContent: TABLE_NAME }), moves);
+    element.append(row);
+    drawTable(node, path, element);
+    return element;
+  }
   const kind = document.createElement("select");
   kind.className = "kind";
   kind.title = "Loại khối";
@@ -696,7 +910,7 @@ function drawNode(node, path) {
     onChange: (markup) => { node.text = markup; changed(); },
     onSplit: (before, after) => splitBlockRich(node, before, after),
     onJoin: () => joinBlockRich(node),
-    onJoinNext: () => { const next = flatten(state.tree)[flatten(state.tree).indexOf(node) + 1]; if (next) joinBlockRich(next); },
+    onJoinNext: () => { const order = flatten(treeOf(node)); const next = order[order.indexOf(node) + 1]; if (next) joinBlockRich(next); },
     onFocus: () => {
       if (state.current !== node) {
         document.querySelectorAll(".node.current").forEach((other) => other.classList.remove("current"));
@@ -740,17 +954,22 @@ function drawNode(node, path) {
 }
 
 function applyLabels() {
-  const labels = state.labels || [];
-  flatten(state.tree).forEach((node, index) => {
-    const element = document.querySelector(`.node[data-key="${nodeKey(node)}"] > .node-row > .label`);
-    if (element) element.textContent = (labels[index] ?? "").trim() || (node.kind === "doan" ? "¶" : "");
-  });
+  const trees = [[state.tree, state.labels || []], ...state.appendices.map((appendix, number) => [appendix.tree, (state.appendixLabels || [])[number] || []])];
+  for (const [tree, labels] of trees) {
+    flatten(tree).forEach((node, index) => {
+      const element = document.querySelector(`.node[data-key="${nodeKey(node)}"] > .node-row > .label`);
+      if (element) element.textContent = (labels[index] ?? "").trim() || (node.kind === "doan" ? "¶" : "");
+    });
+  }
 }
 
 function highlightPreview({ scroll = false } = {}) {
-  const index = flatten(state.tree).indexOf(state.current);
+  const tree = treeOf(state.current);
+  const index = flatten(tree).indexOf(state.current);
+  const number = state.appendices.findIndex((appendix) => appendix.tree === tree);
+  const where = number >= 0 ? `[data-appendix="${number}"]` : ":not([data-appendix])";
   document.querySelectorAll("#live .p-active").forEach((element) => element.classList.remove("p-active"));
-  const paragraph = document.querySelector(`#live p[data-block="${index}"]`);
+  const paragraph = document.querySelector(`#live [data-block="${index}"]${where}`);
   if (paragraph) {
     paragraph.classList.add("p-active");
     if (scroll) paragraph.scrollIntoView({ block: "nearest" });
@@ -1184,7 +1403,7 @@ function splitBlockRich(node, before, after) {
 function joinBlockRich(node) {
   // Backspace at the start of a block: its text joins the end of the block before (its inner
   // blocks stay where they were); at the start of the first block, nothing happens.
-  const order = flatten(state.tree);
+  const order = flatten(treeOf(node));
   const previous = order[order.indexOf(node) - 1];
   const place = locate(node);
   if (!place || !previous) return;
@@ -1239,6 +1458,7 @@ async function check() {
     });
     fitSheet();
     state.labels = payload.labels;
+    state.appendixLabels = payload.appendix_labels || [];
     applyLabels();
     highlightPreview();
   }
