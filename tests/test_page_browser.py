@@ -392,7 +392,7 @@ def test_a_table_and_an_appendix_are_edited_on_the_page_and_saved(browser: webdr
     click(browser, find(browser, '[data-add="bang"]'))  # a 2 × 2 table after the current block
     checked_after(browser, before)
     table = find(browser, "#outline .table-edit")
-    cells = table.find_elements(By.CSS_SELECTOR, "textarea")
+    cells = table.find_elements(By.CSS_SELECTOR, ".rich")
     for cell, text in zip(cells, ["Đơn vị", "Thời hạn", "Sở Tài chính", "Quý II"], strict=True):
         cell.send_keys(text)
     before = last_check(browser)
@@ -400,7 +400,7 @@ def test_a_table_and_an_appendix_are_edited_on_the_page_and_saved(browser: webdr
     checked_after(browser, before)
     rows = browser.find_elements(By.CSS_SELECTOR, "#outline .table-edit tr")
     assert len(rows) == 3
-    last = rows[2].find_elements(By.CSS_SELECTOR, "textarea")
+    last = rows[2].find_elements(By.CSS_SELECTOR, ".rich")
     last[0].send_keys("Sở Nội vụ")
     last[1].send_keys("Quý III")
     before = last_check(browser)

@@ -309,3 +309,25 @@ def chars_of(spans: list[dict[str, Any]]) -> list[Char]:
     while chars and chars[-1].note is None and chars[-1].ch.isspace():
         chars.pop()
     return chars
+
+
+def test_a_table_cell_is_rich_text_too(browser: webdriver.Chrome, served: Served) -> None:
+    path = new_notice(served.root, "Kết luận họp giao ban")
+    text = path.read_text(encoding="utf-8")
+    marker = '  - khoan: "Nội dung kết luận thứ nhất."\n'
+    assert marker in text
+    path.write_text(
+        text.replace(marker, marker + '  - bang:\n      - ["Đơn vị", "Việc"]\n      - ["**Sở Tài chính**", "Bố trí *kinh phí*"]\n'),
+        encoding="utf-8",
+    )
+    open_first(browser, served)
+    cells = browser.find_elements(By.CSS_SELECTOR, "#outline .table-edit .rich")
+    assert [cell.text for cell in cells] == ["Đơn vị", "Việc", "Sở Tài chính", "Bố trí kinh phí"]
+    assert cells[2].find_element(By.TAG_NAME, "b").text == "Sở Tài chính"
+    assert cells[3].find_element(By.TAG_NAME, "i").text == "kinh phí"
+    select_text(browser, cells[3], 0, len("Bố trí"))
+    before = last_check(browser)
+    cells[3].send_keys(Keys.CONTROL, "b")
+    checked_after(browser, before)
+    data = save_and_read(browser, path)
+    assert data["noi_dung"][3] == {"bang": [["Đơn vị", "Việc"], ["**Sở Tài chính**", "**Bố trí** *kinh phí*"]]}

@@ -815,17 +815,17 @@ function drawTable(node, path, element) {
         if (cell.gop_cot > 1) td.colSpan = cell.gop_cot;
         if (cell.gop_hang > 1) td.rowSpan = cell.gop_hang;
       }
-      const text = document.createElement("textarea");
-      text.rows = 1;
-      text.value = cellText(cell);
-      text.dataset.field = typeof cell === "object" ? `${path}.bang[${r + 1}][${c + 1}].o` : `${path}.bang[${r + 1}][${c + 1}]`;
-      text.setAttribute("aria-label", `Hàng ${r + 1}, ô ${c + 1}`);
-      text.addEventListener("input", () => {
-        if (typeof row[c] === "object") row[c].o = text.value;
-        else row[c] = text.value;
-        changed();
+      const text = richEditor({   // a cell's text is rich text too: bold, italic, footnotes; Enter adds nothing
+        markup: cellText(cell),
+        field: typeof cell === "object" ? `${path}.bang[${r + 1}][${c + 1}].o` : `${path}.bang[${r + 1}][${c + 1}]`,
+        label: `Hàng ${r + 1}, ô ${c + 1}`,
+        onChange: (markup) => {
+          if (typeof row[c] === "object") row[c].o = markup;
+          else row[c] = markup;
+          changed();
+        },
+        onFocus: () => { state.current = node; },
       });
-      text.addEventListener("focus", () => { state.lastField = text; state.current = node; });
       td.append(text);
       tr.append(td);
     });
@@ -1005,7 +1005,9 @@ async function readInline(texts) {
 }
 
 async function preloadInline(nodes) {
-  await readInline(flatten(nodes).map((node) => node.text));
+  // Read at once the markup of every block and table cell, so that the form is drawn formatted.
+  const all = flatten(nodes);
+  await readInline([...all.map((node) => node.text), ...all.flatMap((node) => (node.rows || []).flat().map(cellText))]);
 }
 
 const ESCAPED = new Set(["\\", "*", "^"]);
