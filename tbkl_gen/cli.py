@@ -222,7 +222,7 @@ def _resolve_paths(paths: tuple[Path, ...], out_dir: Path | None) -> tuple[list[
 )
 def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files: tuple[Path, ...]) -> None:
     """Kiểm tra thông báo, báo mọi lỗi kèm vị trí và cách sửa; không ghi tệp nào."""
-    from tbkl_gen.commands.check import check_docx_files, check_sources
+    from tbkl_gen.commands.check import check_docx_files, check_sources, problem_dicts
     from tbkl_gen.source.workspace import find_workspace
 
     if not paths and not docx_files:
@@ -238,7 +238,7 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files:
     if paths:
         outcome = check_sources(list(paths))
         report["tep"] = outcome.files
-        report["van_de"] = [p.to_dict(Path.cwd()) for p in outcome.problems]
+        report["van_de"] = problem_dicts(outcome.problems, Path.cwd())
         errors = sum(p.is_error for p in outcome.problems)
         warnings = len(outcome.problems) - errors
         failed = errors > 0 or (strict and warnings > 0)
@@ -455,21 +455,35 @@ def serve(folder: Path | None, host: str, port: int, no_browser: bool) -> None:
         sys.exit(EXIT_INTERRUPTED)
 
 
+@main.command()
+@click.option("--stdio", is_flag=True, help="Nói chuyện với trình soạn thảo qua stdin/stdout (mặc định, như mọi máy chủ ngôn ngữ).")
+def lsp(stdio: bool) -> None:  # noqa: ARG001
+    """Máy chủ ngôn ngữ (LSP) cho trình soạn thảo: báo lỗi khi gõ, sửa nhanh, gợi ý khóa, chú giải."""
+    try:
+        import pygls  # noqa: F401
+    except ImportError:
+        raise click.ClickException('“tbkl lsp” cần gói pygls: pip install "tbkl-gen[lsp]"') from None
+    from tbkl_gen.lsp import serve
+
+    serve()
+
+
 # --- schema -----------------------------------------------------------------------------------
 
 
 @main.command()
 @click.option("--sidecar", is_flag=True, help="In JSON Schema của tệp .json cho e-office (render --pdf --sidecar).")
-def schema(sidecar: bool) -> None:
+@click.option("--workspace", is_flag=True, help="In JSON Schema của tbkl.yaml (tbkl init ghi nó thành tbkl.schema.json).")
+def schema(sidecar: bool, workspace: bool) -> None:
     """In JSON Schema của tệp thông báo (cho trình soạn thảo như VS Code)."""
     if sidecar:
         from tbkl_gen.commands.pdf import sidecar_schema
 
         click.echo(json.dumps(sidecar_schema(), ensure_ascii=False, indent=2))
         return
-    from tbkl_gen.notice.schema import notice_schema
+    from tbkl_gen.commands.scaffold import schema_text
 
-    click.echo(json.dumps(notice_schema(), ensure_ascii=False, indent=2))
+    click.echo(schema_text(workspace=workspace), nl=False)
 
 
 # --- preview, text, diff ------------------------------------------------------------------------

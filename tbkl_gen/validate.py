@@ -583,7 +583,13 @@ class _Checker:
         self._check_issuer_width()
 
     def _check_sample_place(self) -> None:
-        """Warn when the sample office's place was changed in the place or in the name, not in both."""
+        """Warn when the sample office's place was changed in the place or in the name, not in both.
+
+        Said only of values the drafter wrote: a place or name that stands in for one already
+        reported (a key mistyped in tbkl.yaml) is no value to compare, nor to print.
+        """
+        if any(path[:1] in (("dia_danh",), ("co_quan",)) for path in self.source.broken):
+            return
         place = " ".join(self.notice.dia_danh.split())
         co_quan = self.notice.co_quan
         names: list[Path_] = [("co_quan", "chu_quan")] if co_quan.chu_quan else []

@@ -1340,6 +1340,9 @@ def test_json_report_names_file_line_column_and_field(tmp_path: Path) -> None:
             "code": "missing",
             "message": "thiếu họ tên người ký",
             "hint": "ví dụ: ho_ten: Nguyễn Văn A",
+            # where the value (here the first key of the mapping that lacks ho_ten) ends, as tbkl lsp underlines it
+            "end_line": 21,
+            "end_column": 12,
         }
     ]
 

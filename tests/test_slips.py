@@ -578,3 +578,16 @@ def test_a_typed_date_placeholder_is_named_as_a_gap(tmp_path: Path, text: str, n
 def test_twenty_in_roman_numerals_is_not_a_placeholder(tmp_path: Path, text: str) -> None:
     write_notice(tmp_path, noi_dung__1=text)
     clean(tmp_path)
+
+
+def test_a_place_mistyped_in_the_workspace_prints_no_stand_in(tmp_path: Path) -> None:
+    """`dia_dahn:` in tbkl.yaml is named once, with its fix; the stand-in "X" of the missing place is never printed."""
+    assert render_cli(["init", "vp"], cwd=tmp_path).exit_code == 0
+    folder = tmp_path / "vp"
+    config = folder / "tbkl.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  dia_danh:", "  dia_dahn:"), encoding="utf-8")
+    assert render_cli(["new", "Kết luận thử", "--ten", "a"], cwd=folder).exit_code == 0
+    result = render_cli(["check"], cwd=folder)
+    assert result.exit_code == 1, result.output
+    assert "“X”" not in result.output
+    assert re.search(r"^tbkl\.yaml:\d+:3: dia_dahn: khóa không hợp lệ “dia_dahn” \(có phải ý bạn là “dia_danh”\?\)$", result.output, re.M)

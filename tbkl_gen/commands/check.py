@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING
 
 from tbkl_gen.commands.batch import find_sources
 from tbkl_gen.errors import Problem, WordFileRefused
+from tbkl_gen.files import read_regular_or_none
 from tbkl_gen.pipeline import NumberRegistry, problems_of_workspace, register_number, run_file
+from tbkl_gen.source.places import span_end
+from tbkl_gen.source.read import MAX_SOURCE_BYTES
 from tbkl_gen.source.workspace import Workspace, find_workspace
 
 if TYPE_CHECKING:
@@ -62,6 +65,26 @@ def check_sources(paths: list[Path]) -> CheckOutcome:
                 inherited.add(_key(problem))
             outcome.problems.append(problem)
     return outcome
+
+
+def problem_dicts(problems: list[Problem], base: Path | None) -> list[dict[str, object]]:
+    """Return the problems as `--format json` prints them: `Problem.to_dict` with where the value
+    ends (`end_line`, `end_column`: 1-based, the end excluded; as `tbkl lsp` underlines it)."""
+    lines_of: dict[Path, list[str]] = {}
+    found = []
+    for problem in problems:
+        entry = problem.to_dict(base)
+        end = None
+        if problem.place.file is not None:
+            lines = lines_of.get(problem.place.file)
+            if lines is None:
+                raw = read_regular_or_none(problem.place.file, MAX_SOURCE_BYTES)
+                text = raw.decode("utf-8", "replace").removeprefix("\ufeff") if raw is not None else ""
+                lines = lines_of[problem.place.file] = text.splitlines()
+            end = span_end(lines, problem.place.line, problem.place.column)
+        entry["end_line"], entry["end_column"] = end if end is not None else (None, None)
+        found.append(entry)
+    return found
 
 
 def _key(problem: Problem) -> tuple[Path | None, int | None, int | None, str]:

@@ -23,6 +23,7 @@ from tbkl_gen.word.render import DEFAULT_TEMPLATE, builtin_templates_dir, find_t
 from tbkl_gen.source.workspace import CONFIG_NAME
 
 SCHEMA_FILE = "notice.schema.json"
+WORKSPACE_SCHEMA_FILE = "tbkl.schema.json"
 # Word files stay binary for merges, but `git diff` shows them as text through `tbkl text` once
 # `git config diff.tbkl.textconv "tbkl text"` is set (the workspace README says so).
 GITATTRIBUTES = "*.yaml text eol=lf\n*.yml text eol=lf\n*.docx binary diff=tbkl\n*.pdf binary\n"
@@ -106,17 +107,69 @@ def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[Path]
         folder / ".gitignore": "out/.tbkl-manifest.json\nout/.tbkl-lock\n",
         folder / "README.md": _WORKSPACE_README.format(template=template),
         folder / "templates" / "README.md": _TEMPLATES_README,
-        folder / SCHEMA_FILE: _schema_text(),
+        folder / SCHEMA_FILE: schema_text(),
+        folder / WORKSPACE_SCHEMA_FILE: schema_text(workspace=True),
+        **{folder / ".vscode" / name: text for name, text in vscode_files().items()},
     }
+    (folder / ".vscode").mkdir(exist_ok=True)
     for path, text in written.items():
         write_file(path, text.encode("utf-8"), inside=folder)
     return [folder / "notices", *written]
 
 
-def _schema_text() -> str:
-    from tbkl_gen.notice.schema import notice_schema
+def schema_text(*, workspace: bool = False) -> str:
+    """Return the JSON Schema of notices (or, with workspace, of tbkl.yaml) as the files hold it."""
+    from tbkl_gen.notice.schema import notice_schema, workspace_schema
+    from tbkl_gen.source.workspace import CONFIG_DOCS
 
-    return json.dumps(notice_schema(), ensure_ascii=False, indent=2) + "\n"
+    schema = workspace_schema(CONFIG_DOCS) if workspace else notice_schema()
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+# `tbkl check` prints `file:line:col: [cảnh báo: ]field: message (hint)`; VS Code's problem matchers
+# read the same lines, warnings and errors apart (the tests hold them to check's output).
+CHECK_WARNING_PATTERN = r"^(.+?):(\d+):(\d+): cảnh báo: (.*)$"
+CHECK_ERROR_PATTERN = r"^(.+?):(\d+):(\d+): (?!cảnh báo: )(.*)$"
+
+
+def vscode_files() -> dict[str, str]:
+    """Return the files of `.vscode/` for a workspace: YAML 1.1 (as the tool reads `NO`, `012`), the
+    schemas for notices and tbkl.yaml, the recommended extension, and a task running `tbkl check`."""
+    settings = {
+        "yaml.yamlVersion": "1.1",
+        "yaml.schemas": {f"./{SCHEMA_FILE}": ["notices/**/*.yaml", "notices/**/*.yml"], f"./{WORKSPACE_SCHEMA_FILE}": [CONFIG_NAME]},
+        "yaml.completion": True,
+        "yaml.hover": True,
+        "yaml.validate": True,
+        "files.encoding": "utf8",
+        "files.eol": "\n",
+        "[yaml]": {"editor.insertSpaces": True, "editor.tabSize": 2},
+    }
+    extensions = {"recommendations": ["redhat.vscode-yaml"]}
+    tasks = {
+        "version": "2.0.0",
+        "tasks": [
+            {
+                "label": "tbkl check",
+                "type": "shell",
+                "command": "tbkl check",
+                "group": {"kind": "test", "isDefault": True},
+                "presentation": {"reveal": "silent", "clear": True},
+                "problemMatcher": [
+                    {
+                        "owner": "tbkl",
+                        "source": "tbkl",
+                        "fileLocation": ["relative", "${workspaceFolder}"],
+                        "severity": severity,
+                        "pattern": {"regexp": pattern, "file": 1, "line": 2, "column": 3, "message": 4},
+                    }
+                    for severity, pattern in (("error", CHECK_ERROR_PATTERN), ("warning", CHECK_WARNING_PATTERN))
+                ],
+            }
+        ],
+    }
+    return {name: json.dumps(value, ensure_ascii=False, indent=2) + "\n" for name, value in
+            (("settings.json", settings), ("extensions.json", extensions), ("tasks.json", tasks))}  # fmt: skip
 
 
 def new_notice(root: Path, title: str, today: dt.date | None = None, name: str | None = None) -> Path:
@@ -228,6 +281,19 @@ Các lệnh thường dùng:
 Để `git diff` hiện nội dung tệp Word (.gitattributes đã có dòng `*.docx binary diff=tbkl`):
 
     git config diff.tbkl.textconv "tbkl text"
+
+## Soạn trong VS Code hoặc trình soạn thảo khác
+
+Mở thư mục này bằng VS Code và cài tiện ích được gợi ý (YAML của Red Hat): `.vscode/` đã đặt
+sẵn lược đồ `notice.schema.json` cho `notices/` và `tbkl.schema.json` cho `tbkl.yaml` (gợi ý
+khóa, chú giải tiếng Việt, gạch chân lỗi khi gõ) và đọc YAML theo bản 1.1 như công cụ (`NO`,
+`012` không bị hiểu khác đi). Lệnh "Run Task → tbkl check" đưa mọi lỗi vào bảng Problems.
+
+Kiểm tra đầy đủ khi đang gõ (địa danh thiếu, dòng quyền hạn sai, số gõ tay "1." …), kèm sửa
+nhanh, cần máy chủ ngôn ngữ của công cụ: `pip install "tbkl-gen[lsp]"` rồi cho trình soạn thảo
+chạy `tbkl lsp` (giao thức LSP qua stdin/stdout) cho tệp `.yaml`, ví dụ Neovim:
+`vim.lsp.start({{ name = "tbkl", cmd = {{ "tbkl", "lsp" }} }})`, Helix: `language-server` tên
+`tbkl` với `command = "tbkl"`, `args = ["lsp"]`.
 """
 
 _TEMPLATES_README = """# Mẫu Word riêng của văn phòng

@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Literal, Union, get_args
 
 from tbkl_gen.nd30.document_types import THONG_BAO, DocumentType
 from tbkl_gen.nd30.format import ADDRESSEE_HEAD, APPENDIX_REFERENCE_OPEN, ARCHIVE_WORD
+from tbkl_gen.nd30.grammar import NUMBER
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice.fields import SourceKey, Spec, Unsure, spec
 
@@ -275,7 +276,17 @@ class Header:
     co_quan: CoQuan = field(metadata=spec("Cơ quan ban hành.", label="cơ quan ban hành"))
     so: str | None = field(
         default=None,
-        metadata=spec("Số văn bản; để trống khi là dự thảo (văn thư cấp số sau khi ký).", label="số văn bản", digits_as_text=True),
+        metadata=spec(
+            "Số văn bản; để trống khi là dự thảo (văn thư cấp số sau khi ký).",
+            label="số văn bản",
+            digits_as_text=True,
+            # for editors: the decree's number grammar (validate checks the same, with its hint)
+            json_schema={
+                "type": ["string", "integer", "null"],
+                "pattern": rf"^\s*(?:{NUMBER})\s*$",
+                "patternErrorMessage": "số văn bản: chỉ gồm chữ số, ví dụ 28 hoặc 05; để trống khi là dự thảo",
+            },
+        ),
     )
     ky_hieu: str | None = field(
         default=None, metadata=spec(f'Ký hiệu; mặc định "{THONG_BAO.symbol("")}" + chữ viết tắt của cơ quan.', label="ký hiệu văn bản")

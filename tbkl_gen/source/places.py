@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+import re
 from typing import Any
 
 from tbkl_gen.errors import Place, Problem
 
 Path_ = tuple[Any, ...]
+
+_KEY_AT = re.compile(r"^(-?\s*[\w.]+)\s*:(?:\s|$)")
 
 
 @dataclass
@@ -66,3 +69,28 @@ def field_path(path: Path_) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def span_end(lines: list[str], line: int | None, column: int | None) -> tuple[int, int] | None:
+    """Return where the value or key written at (line, column) ends on its line, 1-based, the end
+    excluded: a quoted value to its closing quote, a key (`dia_dahn:`) to its colon, anything else
+    to the comment or the end of the line. None for a place outside the lines."""
+    if line is None or not 1 <= line <= len(lines):
+        return None
+    text = lines[line - 1]
+    start = min(max((column or 1) - 1, 0), len(text))
+    rest = text[start:]
+    if rest[:1] in ("'", '"'):
+        close = rest.find(rest[0], 1)
+        length = close + 1 if close > 0 else len(rest.rstrip())
+    else:
+        key = _KEY_AT.match(rest)
+        if key is not None:
+            length = len(key.group(1))
+        else:
+            comment = rest.find(" #")
+            length = len((rest if comment < 0 else rest[:comment]).rstrip())
+    if length == 0:  # an empty value: the line's own text, or one character
+        start = len(text) - len(text.lstrip())
+        length = max(len(text.rstrip()) - start, 1)
+    return line, start + length + 1

@@ -24,6 +24,16 @@ from tbkl_gen.source.places import Path_, Source
 
 CONFIG_NAME = "tbkl.yaml"
 CONFIG_KEYS = ("mau", "thu_muc_ra", "mac_dinh")
+CONFIG_DOCS: dict[str, tuple[str, str]] = {
+    "mau": ("mẫu Word mặc định", "Tên mẫu Word dùng mặc định cho mọi thông báo của thư mục (xem: tbkl templates)."),
+    "thu_muc_ra": ("thư mục ra", "Thư mục ghi các tệp .docx, tương đối với thư mục có tbkl.yaml."),
+    "mac_dinh": (
+        "giá trị mặc định",
+        "Giá trị mặc định cho mọi thông báo (co_quan, dia_danh, noi_nhan, luu, nguoi_ky…): một khóa ghi trong thông báo thay giá "
+        "trị mặc định; co_quan và nguoi_ky được gộp từng khóa con.",
+    ),
+}
+"""What each key of tbkl.yaml is called and does: for `tbkl schema --workspace` and `tbkl lsp`."""
 
 
 @dataclass
@@ -140,13 +150,14 @@ def find_workspace(start: Path) -> Workspace | None:
     return read_workspace(config) if config is not None else None
 
 
-def read_workspace(config: Path) -> Workspace:
-    """Read `tbkl.yaml`; problems in it are kept on the workspace, not raised."""
+def read_workspace(config: Path, text: str | None = None) -> Workspace:
+    """Read `tbkl.yaml` (or text, its content not yet saved, as an editor holds it); problems in
+    it are kept on the workspace, not raised."""
     # Here, not at the top: finding the workspace of an unchanged notice must not import yaml.
-    from tbkl_gen.source.read import read_source
+    from tbkl_gen.source.read import read_source, read_text
 
     workspace = Workspace(root=config.parent, config_path=config)
-    source, problems = read_source(config)
+    source, problems = read_source(config) if text is None else read_text(text, config)
     workspace.problems.extend(problems)
     if source is None:
         return workspace
