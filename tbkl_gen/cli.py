@@ -25,6 +25,7 @@ messages_vi.install()
 
 if TYPE_CHECKING:
     from tbkl_gen.commands.batch import BatchResult
+    from tbkl_gen.commands.check import Applier
     from tbkl_gen.errors import NoticeInvalid
     from tbkl_gen.errors import Problem
 
@@ -220,9 +221,10 @@ def _resolve_paths(paths: tuple[Path, ...], out_dir: Path | None) -> tuple[list[
 @click.option(
     "--docx", "docx_files", multiple=True, type=click.Path(path_type=Path), help="Kiểm tra một tệp Word bất kỳ theo Nghị định 30."
 )
-def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files: tuple[Path, ...]) -> None:
-    """Kiểm tra thông báo, báo mọi lỗi kèm vị trí và cách sửa; không ghi tệp nào."""
-    from tbkl_gen.commands.check import check_docx_files, check_sources, problem_dicts
+@click.option("--fix", "apply_fixes", is_flag=True, help="Tự sửa những lỗi chỉ có một cách sửa đúng, rồi kiểm tra lại.")
+def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files: tuple[Path, ...], apply_fixes: bool) -> None:
+    """Kiểm tra thông báo, báo mọi lỗi kèm vị trí và cách sửa; không ghi tệp nào (trừ khi có --fix)."""
+    from tbkl_gen.commands.check import check_docx_files, check_sources, fix_sources, problem_dicts
     from tbkl_gen.source.workspace import find_workspace
 
     if not paths and not docx_files:
@@ -236,12 +238,25 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files:
     failed = False
     report: dict[str, Any] = {"tep": 0, "van_de": [], "docx": []}
     if paths:
-        outcome = check_sources(list(paths))
+        if apply_fixes:
+            fixing = fix_sources(list(paths), _fix_applier())
+            outcome = fixing.remaining
+            report["da_sua"] = [{**p.to_dict(Path.cwd()), "da_sua": p.fix.title if p.fix else ""} for p in fixing.fixed]
+            if output_format == "text":
+                for problem in fixing.fixed:
+                    _echo_fixed(problem)
+                for problem in fixing.failed:
+                    _echo_problem(problem, err=True)
+                files = len({p.place.file for p in fixing.fixed})
+                click.echo(f"Đã sửa {len(fixing.fixed)} chỗ trong {files} tệp.")
+            failed = bool(fixing.failed)
+        else:
+            outcome = check_sources(list(paths))
         report["tep"] = outcome.files
         report["van_de"] = problem_dicts(outcome.problems, Path.cwd())
         errors = sum(p.is_error for p in outcome.problems)
         warnings = len(outcome.problems) - errors
-        failed = errors > 0 or (strict and warnings > 0)
+        failed = failed or errors > 0 or (strict and warnings > 0)
         if output_format == "text":
             for problem in outcome.problems:
                 _echo_problem(problem, err=False)
@@ -265,6 +280,26 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     if failed:
         sys.exit(EXIT_PROBLEMS)
+
+
+def _fix_applier() -> Applier:
+    """Return the page's round-trip writer, which applies fixes as saving applies edits."""
+    try:
+        from tbkl_gen.page.yamlsave import fixed
+    except ImportError:  # ruamel.yaml, the writer that keeps comments, is not installed
+        raise click.ClickException('“tbkl check --fix” cần gói ruamel.yaml: pip install "tbkl-gen[page]"') from None
+    return fixed
+
+
+def _echo_fixed(problem: Problem) -> None:
+    """Print one applied fix at the place its problem was found: `file:line:col: field: đã sửa: what`."""
+    from dataclasses import replace
+
+    from tbkl_gen.errors import Severity
+
+    title = problem.fix.title if problem.fix is not None else ""
+    done = replace(problem, message=f"đã sửa: {title}", hint="", severity=Severity.ERROR)
+    click.echo(done.format(Path.cwd()))
 
 
 # --- workspace: init, new, show, templates -----------------------------------------------------
@@ -301,18 +336,32 @@ def _shell_word(text: str) -> str:
     return f'"{text}"'
 
 
+def _kind_help() -> str:
+    from tbkl_gen.notice.kinds import DEFAULT, KINDS
+
+    return "Loại văn bản: " + "; ".join(f"{k.key} ({k.description})" for k in KINDS.values()) + f". Mặc định: {DEFAULT.key}."
+
+
+def _kind_choice() -> list[str]:
+    from tbkl_gen.notice.kinds import KINDS
+
+    return list(KINDS)
+
+
 @main.command()
 @click.argument("title")
 @click.option("--ten", "name", default=None, help="Tên tệp (không cần đuôi .yaml); mặc định lấy từ trích yếu.")
-def new(title: str, name: str | None) -> None:
-    """Tạo thông báo mới notices/<năm>/<tên>.yaml từ giá trị mặc định của văn phòng."""
+@click.option("--loai", "kind", type=click.Choice(_kind_choice()), default=None, help=_kind_help())
+def new(title: str, name: str | None, kind: str | None) -> None:
+    """Tạo văn bản mới (thông báo, công văn, giấy mời) notices/<năm>/<tên>.yaml từ giá trị mặc định của văn phòng."""
     from tbkl_gen.commands.scaffold import new_notice
+    from tbkl_gen.notice.kinds import DEFAULT, KINDS
     from tbkl_gen.source.workspace import find_workspace
 
     workspace = find_workspace(Path.cwd())
     if workspace is None:
         raise click.UsageError("không tìm thấy tbkl.yaml ở thư mục này hay thư mục cha; tạo bằng: tbkl init TÊN")
-    target = new_notice(workspace.root, title, name=name)
+    target = new_notice(workspace.root, title, name=name, kind=KINDS[kind] if kind else DEFAULT)
     click.echo(f"đã tạo {_relative(target)}")
 
 

@@ -30,6 +30,34 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Fix:
+    """The one right correction of a problem, carried by the problem that the check finds.
+
+    An edit of the source's data, not of its text, so that every surface applies it the same way
+    and keeps the rest of the file (comments, quoting, folding, key order) as written: `tbkl check
+    --fix`, the page's "Sửa" button and an editor's code action all go through
+    `tbkl_gen.page.yamlsave.fixed` (ruamel's round-trip writer, as the page's saving).
+
+    `path` names the value in the file the problem's place names: its keys and 0-based list indexes
+    from the top (`("noi_dung", 2, "khoan")`). The value there becomes `value` (written in the
+    style of a hand-written notice: quoted only where YAML 1.1 would misread it); with `rename`,
+    the key at the end of `path` is renamed to `value` and its value kept. `old` is the value the
+    fix was made for, as read (a surface may refuse a fix whose value has changed since).
+    `title` says in Vietnamese what the fix does, for a button or the printed report.
+    """
+
+    title: str
+    path: tuple[str | int, ...]
+    value: str | int | None
+    old: object = None
+    rename: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        old = self.old if self.old is None or isinstance(self.old, (str, int, float, bool)) else str(self.old)
+        return {"title": self.title, "path": list(self.path), "value": self.value, "old": old, "rename": self.rename}
+
+
+@dataclass(frozen=True)
 class Problem:
     """One mistake in a notice, with where it is, what is wrong and how to fix it."""
 
@@ -38,6 +66,8 @@ class Problem:
     severity: Severity = Severity.ERROR
     hint: str = ""
     code: str = ""
+    fix: Fix | None = None
+    """The one right correction, when there is one (see `Fix`); applied, the problem is gone."""
 
     @property
     def is_error(self) -> bool:
@@ -69,6 +99,7 @@ class Problem:
             "code": self.code,
             "message": self.message,
             "hint": self.hint,
+            "fix": self.fix.to_dict() if self.fix else None,
         }
 
 

@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Literal
 
 from tbkl_gen.errors import Place, Problem, Severity, TbklError, in_order, shortened
 from tbkl_gen.nd30.words import number_text
+from tbkl_gen.notice.kind import Kind
+from tbkl_gen.notice.kinds import kind_of
 from tbkl_gen.notice.model import Notice
 from tbkl_gen.source.load import Loaded, load_notice, load_text
 from tbkl_gen.source.places import Path_, Source, field_path
@@ -69,6 +71,8 @@ class Outcome:
     """The notice's problems: its own in line order, then those in the files it inherits from."""
     notice: Notice | None = None
     """The notice, when loading could build it whole (its meaning may still be wrong)."""
+    kind: Kind | None = None
+    """The document's kind (`loai`), when loading could read it."""
     source: Source | None = None
     """The source merged with the office defaults: where each value was written."""
     layout: Layout | None = None
@@ -97,7 +101,7 @@ class Outcome:
     def summary(self) -> Outcome:
         """Return the outcome without its notice, source, layout and document: what a report needs,
         light enough to send from a worker process."""
-        return Outcome(self.path, self.workspace_problems, self.notice_problems, template=self.template, number=self.number)
+        return Outcome(self.path, self.workspace_problems, self.notice_problems, kind=self.kind, template=self.template, number=self.number)
 
 
 def run(
@@ -141,8 +145,9 @@ def _carry_on(
     problems = list(loaded.problems)
     checked = loaded.notice or loaded.partial
     source = loaded.source
+    kind = outcome.kind = kind_of(checked) if checked is not None else None
     if checked is not None and source is not None:
-        problems += _outside(source.broken, validate(checked, source))
+        problems += _outside(source.broken, validate(checked, source, kind=kind))
         if not read_together(source.broken) & _NUMBERED_BY:
             key = number_key(checked)
             if key is not None:
@@ -165,7 +170,7 @@ def _carry_on(
         return outcome
     from tbkl_gen.word.layout import lay_out  # here: checking alone needs no Word machinery
 
-    outcome.layout = lay_out(loaded.notice)
+    outcome.layout = lay_out(loaded.notice, kind)
     if until == "document":
         assert outcome.template is not None  # found, or the notice is not valid
         try:

@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import combinations, pairwise
 
 from tbkl_gen import samples
-from tbkl_gen.errors import Problem, Severity, in_order, shortened
+from tbkl_gen.errors import Fix, Problem, Severity, in_order, shortened
 from tbkl_gen.markup import plain_text, unpaired_marks
 from tbkl_gen.source.dates import impossible_date
 from tbkl_gen.source.places import Path_, Source
+from tbkl_gen.notice.kind import Kind, own_texts
+from tbkl_gen.notice.kinds import kind_of
 from tbkl_gen.notice.model import BLOCK_CLASSES, Bang, Block, Notice
 from tbkl_gen.notice.tables import columns_of, place, spans
 from tbkl_gen.nd30 import authority as signing
 from tbkl_gen.nd30 import words as vn
-from tbkl_gen.nd30.document_types import THONG_BAO
+from tbkl_gen.nd30.document_types import DocumentType
 from tbkl_gen.nd30.format import (
     ADDRESSEE_HEAD,
     APPENDIX_REFERENCE_OPEN,
@@ -42,9 +44,9 @@ from tbkl_gen.nd30.grammar import (
     addressee,
     ACADEMIC_PREFIX,
     ARCHIVE_FORM,
+    archive_as_printed,
     COPY_COUNT_SHAPE,
     NUMBER_SHAPE,
-    SYMBOL_SHAPE,
     UNIT_SHAPE,
     UPPER_LETTERS,
     all_caps,
@@ -53,6 +55,8 @@ from tbkl_gen.nd30.grammar import (
     is_drafter,
     archive_holds,
     printed_archive,
+    split_archive,
+    symbol_shape,
 )
 from tbkl_gen.nd30.text_width import text_width_mm
 from tbkl_gen.word.columns import issuer_column_mm
@@ -62,25 +66,41 @@ TWO_LEVEL_GOVERNMENT = dt.date(2025, 7, 1)
 GENERIC_PLACE_WORDS = {"phố", "xã", "trấn"}
 
 
-def validate(notice: Notice, source: Source | None, *, today: dt.date | None = None) -> list[Problem]:
-    """Return every problem of a notice that loaded, in source order."""
-    checker = _Checker(notice, source or Source(path=None, data={}), today or dt.date.today())  # type: ignore[arg-type]
+def validate(notice: Notice, source: Source | None, *, today: dt.date | None = None, kind: Kind | None = None) -> list[Problem]:
+    """Return every problem of a document that loaded (a notice, or a document of another kind), in source order."""
+    kind = kind or kind_of(notice)
+    checker = _Checker(notice, source or Source(path=None, data={}), today or dt.date.today(), kind)  # type: ignore[arg-type]
     checker.run()
     return in_order(checker.source.path, checker.problems)
 
 
 class _Checker:
-    def __init__(self, notice: Notice, source: Source, today: dt.date) -> None:
+    def __init__(self, notice: Notice, source: Source, today: dt.date, kind: Kind) -> None:
         self.notice = notice
+        self.kind = kind
         self.source = source
         self.today = today
         self.problems: list[Problem] = []
 
-    def error(self, path: Path_, message: str, hint: str = "", code: str = "") -> None:
-        self.problems.append(Problem(self.source.place(path), message, Severity.ERROR, hint, code))
+    def error(self, path: Path_, message: str, hint: str = "", code: str = "", fix: Fix | None = None) -> None:
+        self.problems.append(Problem(self.source.place(path), message, Severity.ERROR, hint, code, fix))
 
-    def warn(self, path: Path_, message: str, hint: str = "", code: str = "") -> None:
-        self.problems.append(Problem(self.source.place(path), message, Severity.WARNING, hint, code))
+    def warn(self, path: Path_, message: str, hint: str = "", code: str = "", fix: Fix | None = None) -> None:
+        self.problems.append(Problem(self.source.place(path), message, Severity.WARNING, hint, code, fix))
+
+    def fix(self, path: Path_, title: str, change: Callable[[str], str | None]) -> Fix | None:
+        """Return the fix that writes change(text) for the text at path, as the drafter wrote it in this file.
+
+        None when the value is not text written in the notice's own file (a default from
+        tbkl.yaml, a line of a list written as one string) or when change has nothing to offer.
+        """
+        raw = self.source.written(path)
+        if not isinstance(raw, str):
+            return None
+        new = change(raw)
+        if new is None or new == raw:
+            return None
+        return Fix(title, tuple(path), new, raw)
 
     def run(self) -> None:
         self.check_dates()
@@ -93,6 +113,13 @@ class _Checker:
         self.check_slips()
         self.check_tables()
         self.check_appendices()
+        self.check_kind()
+
+    def check_kind(self) -> None:
+        """Run the checks the document's kind adds to the shared ones."""
+        for finding in self.kind.checks(self.notice):
+            report = self.error if finding.error else self.warn
+            report(finding.path, finding.message, finding.hint, finding.code)
 
     # --- dates ------------------------------------------------------------------------------
 
@@ -100,7 +127,7 @@ class _Checker:
         day = self.notice.ngay
         earliest = latest = None
         if day.ngay is not None and day.thang is None:
-            self.error(("ngay",), "có ngày nhưng thiếu tháng", "ghi đủ năm-tháng-ngày, hoặc chỉ năm-tháng khi chưa biết ngày", "date")
+            self.error(("ngay",), "có ngày nhưng thiếu tháng", "ghi đủ ngày/tháng/năm, hoặc chỉ tháng/năm khi chưa biết ngày", "date")
         elif day.ngay is not None and day.thang is not None:
             try:
                 earliest = latest = dt.date(day.nam, day.thang, day.ngay)
@@ -113,7 +140,12 @@ class _Checker:
             latest = _last_day_of_month(day.nam, day.thang)
         else:
             earliest, latest = dt.date(day.nam, 1, 1), dt.date(day.nam, 12, 31)
-        meeting = self.notice.ngay_hop
+        meeting = getattr(self.notice, "ngay_hop", None)
+        meeting_path: Path_ = ("ngay_hop",)
+        shared = getattr(self.notice, "cuoc_hop", None)
+        if meeting is None and shared is not None and "ngay_hop" in self.kind.all_keys():
+            # a kind that reports on a meeting takes its day from the meeting (`cuoc_hop: giay-moi.yaml`)
+            meeting, meeting_path = shared.day(), ("cuoc_hop", "thoi_gian")
         if latest and meeting and latest < meeting:
             self.error(
                 ("ngay",),
@@ -124,7 +156,7 @@ class _Checker:
         if earliest and earliest > self.today:
             self.warn(("ngay",), f"ngày ban hành {self._issued_text()} ở tương lai", "kiểm tra lại năm, tháng, ngày", "future")
         if meeting and meeting > self.today:
-            self.warn(("ngay_hop",), f"ngày họp {meeting:%d/%m/%Y} ở tương lai", "kiểm tra lại năm, tháng, ngày", "future")
+            self.warn(meeting_path, f"ngày họp {meeting:%d/%m/%Y} ở tương lai", "kiểm tra lại năm, tháng, ngày", "future")
 
     def _issued_text(self) -> str:
         day = self.notice.ngay
@@ -139,11 +171,13 @@ class _Checker:
     def check_number(self) -> None:
         number = self.notice.so
         if number is not None and number.strip() and not NUMBER_SHAPE.match(number.strip()):
-            self.error(("so",), f"số “{shortened(number)}” không đúng dạng", _number_hint(number.strip()), "number")
+            self.error(
+                ("so",), f"số “{shortened(number)}” không đúng dạng", _number_hint(number.strip(), self.kind.document_type), "number"
+            )
         symbol = self.notice.symbol
-        if not SYMBOL_SHAPE.match(symbol):
+        if not symbol_shape(self.kind.document_type).match(symbol):
             if self.notice.ky_hieu:
-                self.error(("ky_hieu",), f"ký hiệu “{shortened(symbol)}” không đúng dạng", _symbol_hint(symbol), "symbol")
+                self.error(("ky_hieu",), f"ký hiệu “{shortened(symbol)}” không đúng dạng", _symbol_hint(symbol, self.kind), "symbol")
             else:
                 self.error(
                     ("co_quan", "viet_tat"),
@@ -323,29 +357,33 @@ class _Checker:
         """Check the archive line as typed; return whether it follows the decree."""
         path = ("luu",)
         text = " ".join(luu.split())
+        typed = self.fix(path, "bỏ phần công cụ tự in", archive_content)
         if text.startswith(("-", "–")):
-            self.warn(path, "không gõ “-” đầu dòng lưu", f"công cụ tự thêm “{ARCHIVE_PREFIX.strip()}”", "punctuation")
+            self.warn(path, "không gõ “-” đầu dòng lưu", f"công cụ tự thêm “{ARCHIVE_PREFIX.strip()}”", "punctuation", typed)
             text = text.lstrip("-– ")
         if re.match(r"^lưu\s*:?", text, re.IGNORECASE):
-            self.warn(path, f"không gõ chữ “{ARCHIVE_WORD}”", f"công cụ tự thêm “{ARCHIVE_WORD}”; viết luu: VT, KGVX", "punctuation")
+            self.warn(path, f"không gõ chữ “{ARCHIVE_WORD}”", f"công cụ tự thêm “{ARCHIVE_WORD}”; viết luu: VT, KGVX", "punctuation", typed)
             text = re.sub(r"^lưu\s*:?\s*", "", text, flags=re.IGNORECASE)
         if text.endswith((";", ".", ",")):
-            self.warn(path, f"không gõ “{text[-1]}” cuối dòng lưu", "công cụ tự thêm “.”", "punctuation")
+            self.warn(path, f"không gõ “{text[-1]}” cuối dòng lưu", "công cụ tự thêm “.”", "punctuation", typed)
             text = text.rstrip(";., ")
         if not text.startswith("VT"):
             fixed = vn.upper(text) if vn.upper(text).startswith("VT") else f"VT, {text}" if text else "VT, KGVX"
             self.error(path, f"dòng lưu phải bắt đầu bằng “VT” (Văn thư), nhưng gặp “{shortened(luu)}”", f"viết luu: {fixed}", "archive")
         elif re.match(r"^VT\s+\S", text):
-            self.error(path, "thiếu dấu phẩy sau “VT” trong dòng lưu", f"viết luu: VT, {text[2:].strip()}", "archive")
+            fix = self.fix(path, "thêm dấu phẩy sau “VT”", lambda raw: f"VT, {archive_content(raw)[2:].strip()}")
+            self.error(path, "thiếu dấu phẩy sau “VT” trong dòng lưu", f"viết luu: VT, {text[2:].strip()}", "archive", fix)
         elif not re.match(r"^VT,\s*\S", text):
             self.error(path, "dòng lưu cần chữ viết tắt của đơn vị soạn thảo sau “VT, ”", "ví dụ luu: VT, KGVX", "archive")
         elif not is_archive(archive_content(luu)):
-            self.error(
-                path,
-                f"dòng lưu “{shortened(luu)}” không đúng dạng “{ARCHIVE_FORM}”",
-                "đơn vị viết tắt in hoa, cách nhau “, ”; ví dụ luu: VT, KGVX hoặc VT, NN&MT, KGVX, NC.Châu 05",
-                "archive",
-            )
+            printed = archive_as_printed(archive_content(luu))
+            if printed is not None and is_archive(printed):
+                # the importer reads an original's line the same way (nd30.grammar.archive_as_printed)
+                hint = f"viết luu: {printed}"
+                fix = self.fix(path, f"viết dòng lưu như khi in: {printed}", lambda raw: archive_as_printed(archive_content(raw)))
+            else:
+                hint, fix = "đơn vị viết tắt in hoa, cách nhau “, ”; ví dụ luu: VT, KGVX hoặc VT, NN&MT, KGVX, NC.Châu 05", None
+            self.error(path, f"dòng lưu “{shortened(luu)}” không đúng dạng “{ARCHIVE_FORM}”", hint, "archive", fix)
         else:
             return True
         return False
@@ -377,6 +415,7 @@ class _Checker:
                     f"dòng luu “{shortened(self.notice.luu)}” đã ghi {what}",
                     "chỉ ghi đơn vị ở luu, người soạn thảo ở nguoi_soan, số bản ở so_ban",
                     "archive",
+                    self.fix(("luu",), "chỉ giữ đơn vị ở dòng lưu", lambda raw: _units_only(raw, drafter or None, copies or None)),
                 )
                 return
         printed = printed_archive(archive_content(self.notice.luu), drafter or None, copies or None)
@@ -403,7 +442,9 @@ class _Checker:
                 self.warn(path, "đoạn nội dung rỗng", "xóa dòng “- ” thừa, hoặc viết nội dung", "empty_item")
                 continue
             if spaces and "  " in text and "  " in re.sub(r"\s*\n\s*", " ", text).strip():
-                self.warn(path, "có hai dấu cách liền nhau", "chỉ để một dấu cách", "spaces")
+                self.warn(
+                    path, "có hai dấu cách liền nhau", "chỉ để một dấu cách", "spaces", self.fix(path, "để một dấu cách", _single_spaced)
+                )
             if tabs and "\t" in text:
                 self.warn(path, "có ký tự tab trong văn bản", "thay bằng một dấu cách", "tab")
             if straight and '"' in text:
@@ -418,8 +459,8 @@ class _Checker:
                     "invisible",
                 )
         self._check_end_mark()
-        summary = self.notice.trich_yeu
-        if all_caps(summary):
+        summary = getattr(self.notice, "trich_yeu", None)
+        if summary and all_caps(summary):
             # A summary in capitals prints against the decree (rule 10): the layout cannot fix it.
             self.error(
                 ("trich_yeu",),
@@ -458,7 +499,7 @@ class _Checker:
     def check_tables(self) -> None:
         """Name tables that cannot be printed as written: rows that do not fill the columns, widths that do not fit."""
         found = list(_tables(self.notice.noi_dung, ("noi_dung",)))
-        for index, appendix in enumerate(self.notice.phu_luc):
+        for index, appendix in enumerate(getattr(self.notice, "phu_luc", ())):
             found += _tables(appendix.noi_dung, ("phu_luc", index, "noi_dung"))
         for path, table in found:
             self._check_table(path, table)
@@ -517,7 +558,7 @@ class _Checker:
 
     def check_appendices(self) -> None:
         """Hold the body and the appendices to each other: every appendix named in the text exists and is named."""
-        count = len(self.notice.phu_luc)
+        count = len(getattr(self.notice, "phu_luc", ()))
         named: set[int] = set()
         for path, text in _texts(self.notice):
             if not _in_body(path):
@@ -622,12 +663,13 @@ class _Checker:
             return
         letters = typed.strip("().:/-")
         what = "dấu" if typed in _BULLETS else "chữ" if letters.isalpha() and not set(letters) <= set("IVXLCDM") else "số"
-        self.warn(path, f"đã gõ {what} “{typed}” ở đầu; {_NUMBERED_BY[kind]}", f"hãy xóa “{typed}”", "label")
+        fix = self.fix(path, f"xóa “{typed}” gõ ở đầu", lambda raw: _without_label(raw, typed))
+        self.warn(path, f"đã gõ {what} “{typed}” ở đầu; {_NUMBERED_BY[kind]}", f"hãy xóa “{typed}”", "label", fix)
 
     def _check_wrapped_quotes(self, path: Path_, text: str) -> None:
         said = _wrapped(text)
         if said is not None and path != ("nguoi_ky", "ho_ten"):  # the name's own check refuses it
-            self.warn(path, *said, "quotes")
+            self.warn(path, *said, "quotes", self.fix(path, "bỏ cặp dấu ngoặc bao cả giá trị", _unwrapped))
 
     def _check_gaps(self, path: Path_, text: str) -> None:
         gap = _gap(text)
@@ -702,11 +744,11 @@ class _Checker:
         return refused
 
 
-def _number_hint(number: str) -> str:
+def _number_hint(number: str, kind: DocumentType) -> str:
     if len(number) > 12:
         return "số văn bản có nhiều nhất 6 chữ số"
     if "/" in number:
-        return f"chỉ ghi số ở so; ký hiệu (như {THONG_BAO.symbol('UBND')}) ghi ở ky_hieu hoặc để công cụ tự tạo"
+        return f"chỉ ghi số ở so; ký hiệu (như {kind.symbol('UBND')}) ghi ở ky_hieu hoặc để công cụ tự tạo"
     if number.isdecimal():
         value = int(number)
         if value == 0:
@@ -718,15 +760,21 @@ def _number_hint(number: str) -> str:
     return "số là chữ số Ả Rập từ 01; để trống (so:) khi là dự thảo chưa có số"
 
 
-def _symbol_hint(symbol: str) -> str:
+def _symbol_hint(symbol: str, of: Kind) -> str:
+    kind = of.document_type
     if symbol.startswith("/"):
         return f"không gõ “/”: công cụ tự thêm; viết ky_hieu: {symbol.lstrip('/')}"
     fixed = re.sub(r"\s*-\s*", "-", vn.upper(symbol).strip())
-    if not fixed.startswith(THONG_BAO.code + "-"):
-        return f"ký hiệu của thông báo bắt đầu bằng “{THONG_BAO.symbol('')}”, ví dụ {THONG_BAO.symbol('UBND')}; hoặc bỏ ky_hieu để công cụ tự tạo"
-    if SYMBOL_SHAPE.match(fixed):
+    if not kind.code:
+        if symbol_shape(kind).match(fixed):
+            return f"viết ky_hieu: {fixed}"
+        return f"ký hiệu của {of.name.lower()} là chữ viết tắt in hoa của cơ quan và đơn vị soạn thảo, nối bằng “-”: UBND-KGVX"
+    if not fixed.startswith(kind.code + "-"):
+        example = kind.symbol("UBND")
+        return f"ký hiệu của {of.name.lower()} bắt đầu bằng “{kind.code}-”, ví dụ {example}; hoặc bỏ ky_hieu để công cụ tự tạo"
+    if symbol_shape(kind).match(fixed):
         return f"viết ky_hieu: {fixed}"
-    return f"ký hiệu là {THONG_BAO.symbol('')} và chữ viết tắt in hoa của cơ quan, nối bằng “-”, không có khoảng trắng"
+    return f"ký hiệu là {kind.code}- và chữ viết tắt in hoa của cơ quan, nối bằng “-”, không có khoảng trắng"
 
 
 # --- the slips' grammars ----------------------------------------------------------------------
@@ -776,6 +824,33 @@ def _wrapped(text: str) -> tuple[str, str] | None:
         f"cả giá trị {stripped[0]}{shortened(stripped[1:-1])}{stripped[-1]} nằm trong {quotes}, sẽ in ra cả hai {marks}",
         f"YAML không cần {quotes} này; xóa dấu {stripped[0]} ở đầu và dấu {stripped[-1]} ở cuối",
     )
+
+
+def _units_only(luu: str, drafter: str | None, copies: str | None) -> str | None:
+    """Return the archive line's units when the line names the same drafter and copies as their own fields, else None."""
+    printed = archive_as_printed(archive_content(luu))
+    split = split_archive(printed) if printed is not None else None
+    if split is None or (split[1] or None, split[2] or None) != (drafter, copies):
+        return None
+    return split[0]
+
+
+def _unwrapped(text: str) -> str | None:
+    """Return text without the one pair of quotes around all of it (see `_wrapped`), or None."""
+    stripped = text.strip()
+    return stripped[1:-1].strip() if _WRAPPED.match(stripped) and stripped[1:-1].strip() else None
+
+
+def _single_spaced(text: str) -> str:
+    """Return text with every run of spaces inside a line made one space (line breaks kept)."""
+    return "\n".join(re.sub(r"(?<=\S) {2,}(?=\S)", " ", line) for line in text.split("\n"))
+
+
+def _without_label(text: str, typed: str) -> str | None:
+    """Return text without the label typed in front of it, or None when it is not plainly there."""
+    stripped = text.lstrip()
+    rest = stripped[len(typed) :].lstrip() if stripped.startswith(typed) else ""
+    return rest or None
 
 
 def _drafter_slip(drafter: str) -> tuple[str, str]:
@@ -880,8 +955,9 @@ def _has_invisible(text: str) -> bool:
 
 
 def _texts(notice: Notice) -> Iterator[tuple[Path_, str]]:
-    """Yield (path, text) for every piece of drafter text in the notice."""
-    yield ("trich_yeu",), notice.trich_yeu
+    """Yield (path, text) for every piece of drafter text in the document, its kind's own fields included."""
+    if getattr(notice, "trich_yeu", None) is not None:
+        yield ("trich_yeu",), notice.trich_yeu
     yield ("dia_danh",), notice.dia_danh
     for index, line in enumerate(notice.co_quan.ten):
         yield ("co_quan", "ten", index), line
@@ -899,10 +975,13 @@ def _texts(notice: Notice) -> Iterator[tuple[Path_, str]]:
     yield ("nguoi_ky", "chuc_vu"), notice.nguoi_ky.chuc_vu
     yield ("nguoi_ky", "ho_ten"), notice.nguoi_ky.ho_ten
     yield from _block_texts(notice.noi_dung, ("noi_dung",))
-    for index, appendix in enumerate(notice.phu_luc):
+    for index, appendix in enumerate(getattr(notice, "phu_luc", ())):
         if appendix.ten is not None:
             yield ("phu_luc", index, "ten"), appendix.ten
         yield from _block_texts(appendix.noi_dung, ("phu_luc", index, "noi_dung"))
+    for path, text in own_texts(kind_of(notice), notice):
+        if path[0] not in ("trich_yeu", "noi_dung"):
+            yield path, text
 
 
 def _in_body(path: Path_) -> bool:

@@ -27,7 +27,6 @@ if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))
 
 from tbkl_gen.nd30 import format as nd30  # noqa: E402
-from tbkl_gen.nd30.document_types import THONG_BAO  # noqa: E402
 from tbkl_gen.nd30.text_width import text_width_mm  # noqa: E402
 from tbkl_gen.samples import SAMPLE_COMMUNE, SAMPLE_PROVINCE, SAMPLE_SIGNER  # noqa: E402
 from tbkl_gen.nd30.units import TWIPS_PER_MM, WORD_CELL_MARGIN  # noqa: E402
@@ -231,6 +230,10 @@ def document_xml(spec: TemplateSpec) -> str:
             cell(
                 left,
                 para("TBSo", run("Số: {{ so }}/{{ ky_hieu }}")),
+                tag("{%p if v_v %}"),
+                # printed in the number's style: 13 pt, upright, centred, inside the decree's 12-13
+                para("TBSo", run("{{r v_v }}")),
+                tag("{%p endif %}"),
                 tag("{%p if do_khan %}"),
                 para("TBKhan", run("{{p o_khan }}")),
                 tag("{%p endif %}"),
@@ -238,11 +241,16 @@ def document_xml(spec: TemplateSpec) -> str:
             cell(right, para("TBNgay", run("{{ dia_danh_ngay }}"))),
         ),
     )
+    # The type's name and the summary under it (ô 5a); a kind with no name (Công văn) prints its
+    # summary under the number instead (ô 5b, `v_v` above), and an invitation may have no summary.
     title = (
-        para("TBTenLoai", run(THONG_BAO.title))
+        tag("{%p if ten_loai %}")
+        + para("TBTenLoai", run("{{ ten_loai }}"))
+        + tag("{%p if trich_yeu %}")
         + para("TBTrichYeu", run("{{r trich_yeu_dong }}"))
+        + tag("{%p endif %}")
         + para("TBDuongKe", run("{{p gach_trich_yeu }}"))
-        + para("TBKinhGui", run("{{p doan_kinh_gui }}"))
+        + tag("{%p endif %}")
     )
     kinds = (
         ("doan", "TBNoiDung"),
@@ -253,6 +261,10 @@ def document_xml(spec: TemplateSpec) -> str:
         ("gach", "TBGach"),
         ("cong", "TBCong"),
     )
+    # A kind with no title (Công văn) keeps a blank line between the header and the body.
+    title += tag("{%p if not ten_loai %}") + para("TBKhoangCach") + tag("{%p endif %}")
+    # "Kính gửi" (ô 9a) under the title's block, or under the header of a kind with no title
+    title += para("TBKinhGui", run("{{p doan_kinh_gui }}"))
 
     def blocks(items: str) -> list[str]:
         """Return the loop printing a list of body paragraphs and tables, one branch per kind."""
@@ -612,7 +624,7 @@ CORE_XML = (
     '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
     'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
     'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-    "<dc:title>" + THONG_BAO.title + " {{ trich_yeu }}</dc:title><dc:creator>tbkl-gen</dc:creator>"
+    "<dc:title>{% if ten_loai %}{{ ten_loai }} {% endif %}{{ trich_yeu }}</dc:title><dc:creator>tbkl-gen</dc:creator>"
     "<dc:language>vi-VN</dc:language>"
     '<dcterms:created xsi:type="dcterms:W3CDTF">2020-03-05T00:00:00Z</dcterms:created>'
     '<dcterms:modified xsi:type="dcterms:W3CDTF">2020-03-05T00:00:00Z</dcterms:modified>'

@@ -388,19 +388,19 @@ CASES: list[Case] = [
     Case(
         "date-day-without-month",
         notice_yaml(ngay={"nam": 2021, "ngay": 24}),
-        ("a.yaml:10:3: ngay: có ngày nhưng thiếu tháng (ghi đủ năm-tháng-ngày, hoặc chỉ năm-tháng khi chưa biết ngày)",),
+        ("a.yaml:10:3: ngay: có ngày nhưng thiếu tháng (ghi đủ ngày/tháng/năm, hoặc chỉ tháng/năm khi chưa biết ngày)",),
     ),
     Case(
         "date-typed-day-first",
-        notice_yaml(ngay="24/12/2021"),
+        notice_yaml(ngay="24.12.2021"),
         (
-            "a.yaml:9:7: ngay: cần ngày dạng YYYY-MM-DD (hoặc YYYY-MM, YYYY khi dự thảo chưa có ngày), nhưng gặp chuỗi “24/12/2021” (viết ngay: 2021-12-24)",
+            "a.yaml:9:7: ngay: cần ngày dạng ngày/tháng/năm như 22/12/2021 (hoặc tháng/năm, năm khi dự thảo chưa có ngày), nhưng gặp chuỗi “24.12.2021” (viết ngay: 24/12/2021)",
         ),
     ),
     Case(
         "date-with-time",
         notice_yaml(ngay=Raw("2021-12-24 10:00:00")),
-        ("a.yaml:9:7: ngay: cần ngày dạng YYYY-MM-DD, không kèm giờ, nhưng gặp ngày giờ 2021-12-24 10:00:00 (viết ngay: 2021-12-24)",),
+        ("a.yaml:9:7: ngay: cần ngày, không kèm giờ, nhưng gặp ngày giờ 24/12/2021 10:00:00 (viết ngay: 24/12/2021)",),
     ),
     Case(
         "date-year-out-of-range",
@@ -410,7 +410,7 @@ CASES: list[Case] = [
     Case(
         "meeting-date-in-words",
         notice_yaml(ngay_hop="hôm qua"),
-        ("a.yaml:10:11: ngay_hop: cần ngày dạng YYYY-MM-DD, nhưng gặp chuỗi “hôm qua” (ví dụ: ngay_hop: 2021-12-22)",),
+        ("a.yaml:10:11: ngay_hop: cần ngày dạng ngày/tháng/năm như 22/12/2021, nhưng gặp chuỗi “hôm qua” (ví dụ: ngay_hop: 22/12/2021)",),
     ),
     Case(
         "issued-before-the-meeting",
@@ -780,14 +780,14 @@ CASES: list[Case] = [
         ("a.yaml:3:3: co_quan.viet_tat: thiếu chữ viết tắt của cơ quan (ví dụ: viet_tat: UBND)",),
     ),
     Case("missing-content", notice_yaml(noi_dung=DROP), ("a.yaml:1:1: noi_dung: thiếu nội dung",)),
-    Case("missing-date-value", notice_yaml(ngay=None), ("a.yaml:9:1: ngay: thiếu ngày ban hành (ví dụ: ngay: 2021-12-22)",)),
+    Case("missing-date-value", notice_yaml(ngay=None), ("a.yaml:9:1: ngay: thiếu ngày ban hành (ví dụ: ngay: 22/12/2021)",)),
     Case(
         "missing-summary",
         notice_yaml(trich_yeu=DROP),
         ("a.yaml:1:1: trich_yeu: thiếu trích yếu (ví dụ: trich_yeu: Kết luận của đồng chí …)",),
     ),
     Case("missing-place-name", notice_yaml(dia_danh=DROP), ("a.yaml:1:1: dia_danh: thiếu địa danh (ví dụ: dia_danh: Quảng Nam)",)),
-    Case("missing-date", notice_yaml(ngay=DROP), ("a.yaml:1:1: ngay: thiếu ngày ban hành (ví dụ: ngay: 2021-12-22)",)),
+    Case("missing-date", notice_yaml(ngay=DROP), ("a.yaml:1:1: ngay: thiếu ngày ban hành (ví dụ: ngay: 22/12/2021)",)),
     Case("missing-signer", notice_yaml(nguoi_ky=DROP), ("a.yaml:1:1: nguoi_ky: thiếu khối người ký",)),
     Case(
         "missing-issuer-names",
@@ -1340,6 +1340,7 @@ def test_json_report_names_file_line_column_and_field(tmp_path: Path) -> None:
             "code": "missing",
             "message": "thiếu họ tên người ký",
             "hint": "ví dụ: ho_ten: Nguyễn Văn A",
+            "fix": None,
             # where the value (here the first key of the mapping that lacks ho_ten) ends, as tbkl lsp underlines it
             "end_line": 21,
             "end_column": 12,

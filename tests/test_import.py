@@ -625,8 +625,8 @@ def test_import_goes_on_past_a_file_it_cannot_read_and_exits_1(tmp_path: Path) -
     )
     assert f"{broken.as_posix()}: không nhập được: gói zip bị cắt cụt hoặc hỏng (không có mục lục ở cuối gói)" in result.output
     assert (
-        f"{(tmp_path / 'in' / 'thu.docx').as_posix()}: không nhập được: không tìm thấy tên loại «THÔNG BÁO» trên một dòng riêng: không đọc được như một thông báo"
-        in result.output
+        f"{(tmp_path / 'in' / 'thu.docx').as_posix()}: không nhập được: không tìm thấy tên loại («THÔNG BÁO», «GIẤY MỜI») trên một dòng riêng, "
+        "hay trích yếu «V/v …» dưới số: không đọc được như một văn bản" in result.output
     )
     assert "Traceback" not in result.output
     assert (tmp_path / "out" / "sub" / "tot.yaml").is_file()

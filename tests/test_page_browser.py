@@ -467,3 +467,27 @@ def test_kinh_gui_is_edited_in_its_field_and_shown_under_the_summary(browser: we
     saved = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert saved["kinh_gui"] == ["Sở Tài chính", "Sở Nội vụ"]
     assert render_cli(["check", str(path)], cwd=served.root).exit_code == 0
+
+
+def test_drafter_makes_an_invitation_edits_its_meeting_and_sees_it_printed(browser: webdriver.Chrome, served: Served) -> None:
+    from selenium.webdriver.support.select import Select
+
+    open_page(browser, served)
+    Select(find(browser, "#new-kind")).select_by_value("giay_moi")
+    find(browser, "#new-title").send_keys("Nghe báo cáo tình hình chuyển đổi số")
+    click(browser, find(browser, "#new-notice"))
+    wait(browser, lambda d: d.find_element(By.ID, "editor-view").is_displayed())
+    wait(browser, lambda d: "GIẤY MỜI" in d.find_element(By.ID, "live").text)
+    own = find(browser, 'fieldset[data-kind="giay_moi"]')
+    assert own.find_element(By.TAG_NAME, "legend").text == "Giấy mời"
+    assert "in đậm dưới chữ GIẤY MỜI" in find(browser, '.field[data-field="trich_yeu"]').text
+    time_field = find(browser, '#fields input[data-field="cuoc_hop.thoi_gian"]')
+    before = last_check(browser)
+    retype(time_field, "2026-05-04 08:30")
+    checked_after(browser, before)
+    assert "Thời gian: 8 giờ 30, ngày 04 tháng 5 năm 2026" in find(browser, "#live").text
+    screenshot(browser, "7-giay-moi")
+    find(browser, "#fields textarea").send_keys(Keys.CONTROL, "s")
+    wait(browser, lambda d: d.find_element(By.ID, "status").text.startswith("Đã lưu"))
+    saved = yaml.safe_load(next((served.root / "notices").rglob("*.yaml")).read_text(encoding="utf-8"))
+    assert saved["loai"] == "giay_moi" and saved["cuoc_hop"]["thoi_gian"] == "2026-05-04 08:30"

@@ -220,7 +220,7 @@ def test_the_workspace_lists_notices_defaults_recipients_and_signers(client: Tes
 def test_opening_a_notice_gives_its_text_data_and_version(client: TestClient) -> None:
     notice = opened(client)
     assert notice["text"] == NOTICE
-    assert notice["data"]["ngay_hop"] == "2026-03-12"
+    assert notice["data"]["ngay_hop"] == "12/03/2026"  # shown as Vietnamese write it; the file keeps its form
     assert notice["data"]["noi_dung"][1] == {"khoan": "Sở Khoa học và Công nghệ chủ trì."}
     assert len(notice["version"]) == 64
 
@@ -437,6 +437,42 @@ def test_the_machine_name_and_an_address_on_the_lan_are_accepted_with_the_token(
         with TestClient(app, base_url=f"http://{host}:8765") as lan:
             assert lan.get("/api/workspace", headers=HEADERS).status_code == 200, host
             assert lan.get("/api/workspace").status_code == 403, host
+
+
+def test_the_page_makes_a_document_of_each_kind_and_shows_its_own_editor_part_and_its_page(client: TestClient, workspace: Path) -> None:
+    forms = {form["loai"]: form for form in client.get("/api/workspace", headers=HEADERS).json()["loai"]}
+    assert list(forms) == ["thong_bao", "cong_van", "giay_moi"]
+    assert [field["path"] for field in forms["thong_bao"]["truong"]] == [
+        "ngay_hop",
+        "cuoc_hop.chu_tri",
+        "cuoc_hop.thoi_gian",
+        "cuoc_hop.dia_diem",
+    ]
+    assert forms["cong_van"]["truong"] == [] and "V/v" in forms["cong_van"]["trich_yeu"]
+    invitation = {field["path"]: field for field in forms["giay_moi"]["truong"]}
+    assert list(invitation)[:4] == ["mo_dau", "cuoc_hop.chu_tri", "cuoc_hop.thoi_gian", "cuoc_hop.dia_diem"]
+    assert (invitation["thanh_phan"]["kind"], invitation["danh_so"]["kind"]) == ("lines", "bool")
+    assert invitation["cuoc_hop.thoi_gian"]["label"] == "Thời gian họp"
+
+    made = post(client, "/api/new", {"trich_yeu": "Nghe báo cáo chuyển đổi số", "loai": "giay_moi"})
+    assert made.status_code == 200, made.text
+    source = opened(client, made.json()["path"])
+    assert source["data"]["loai"] == "giay_moi" and source["data"]["noi_dung_hop"] == "Nghe báo cáo chuyển đổi số"
+    data = {
+        **source["data"],
+        "cuoc_hop": {"chu_tri": "Đồng chí Chủ tịch UBND tỉnh", "thoi_gian": "2026-05-04 08:00", "dia_diem": "Hội trường"},
+    }
+    checked = post(client, "/api/check", {"path": made.json()["path"], "base": source["text"], "data": data}).json()
+    assert '<div class="kind">GIẤY MỜI</div>' in checked["preview"]
+    assert "Thời gian:</b> 8 giờ 00, ngày 04 tháng 5 năm 2026" in checked["preview"]
+
+    letter = post(client, "/api/new", {"trich_yeu": "tăng cường phòng, chống thiên tai", "loai": "cong_van"}).json()["path"]
+    source = opened(client, letter)
+    checked = post(client, "/api/check", {"path": letter, "base": source["text"], "data": source["data"]}).json()
+    assert 'class="kind"' not in checked["preview"]
+    assert '<div class="v-v">V/v tăng cường phòng, chống thiên tai</div>' in checked["preview"]
+    refused = post(client, "/api/new", {"trich_yeu": "Thử", "loai": "to_trinh"})
+    assert refused.status_code == 400 and "các loại: thong_bao, cong_van, giay_moi" in refused.json()["loi"]
 
 
 # --- files that are not regular files (a FIFO, a device, a socket, a link) --------------------------

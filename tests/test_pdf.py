@@ -91,9 +91,11 @@ def test_pdf_text_reads_in_order_with_the_national_name_and_motto_each_on_one_li
     text = "\n".join(pdf_pages(pdf))
     notice = yaml.safe_load(next(p for p in EXAMPLES if p.stem == name).read_text(encoding="utf-8"))
     signer = notice.get("nguoi_ky", {}).get("ho_ten") or text.rsplit("\n", 2)[-2]
-    order = [text.index("THÔNG BÁO"), text.index("Nơi nhận:"), text.rindex(signer)]
+    # the type's name, or a letter's "V/v" summary under its number
+    title = {"cong_van": "V/v ", "giay_moi": "GIẤY MỜI"}.get(notice.get("loai", "thong_bao"), "THÔNG BÁO")
+    order = [text.index(title), text.index("Nơi nhận:"), text.rindex(signer)]
     assert order == sorted(order)
-    assert text.index(NATIONAL_NAME) < text.index("THÔNG BÁO")
+    assert text.index(NATIONAL_NAME) < text.index(title)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -121,8 +123,25 @@ def test_sidecar_holds_what_the_clerk_types_from_its_notice(name: str, exported:
     assert sidecar["so_trang"] == pdfinfo_pages(pdf) == page_count(pdf.read_bytes())
     assert sidecar["nguon_sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
     assert sidecar["tep_pdf"] == pdf.name
-    assert sidecar["loai_van_ban"] == "Thông báo" and sidecar["ma_loai"] == "TB"
-    assert sidecar["trich_yeu"] == " ".join(notice["trich_yeu"].split())
+    kind = notice.get("loai", "thong_bao")
+    assert sidecar["loai"] == kind
+    assert (sidecar["loai_van_ban"], sidecar["ma_loai"]) == {
+        "thong_bao": ("Thông báo", "TB"),
+        "cong_van": ("Công văn", ""),
+        "giay_moi": ("Giấy mời", "GM"),
+    }[kind]
+    assert sidecar["trich_yeu"] == " ".join(notice.get("trich_yeu", "").split())
+    own = {
+        "thong_bao": {"ngay_hop", "cuoc_hop"},
+        "cong_van": set(),
+        "giay_moi": {"mo_dau", "cuoc_hop", "thanh_phan", "noi_dung_hop", "phan_cong", "danh_so"},
+    }[kind]
+    assert set(sidecar["rieng"]) == own & {*notice, "danh_so"}
+    if kind == "giay_moi":
+        assert sidecar["rieng"]["cuoc_hop"] == {key: str(value) for key, value in notice["cuoc_hop"].items()}
+    if isinstance(notice.get("cuoc_hop"), str):  # shared with the invitation the notice names
+        invitation = yaml.safe_load((source.parent / notice["cuoc_hop"]).read_text(encoding="utf-8"))
+        assert sidecar["rieng"]["cuoc_hop"] == {key: str(value) for key, value in invitation["cuoc_hop"].items()}
     assert sidecar["nguoi_ky"]["ho_ten"] == notice["nguoi_ky"]["ho_ten"]
     assert sidecar["nguoi_ky"]["chuc_vu"] == notice["nguoi_ky"]["chuc_vu"].upper()
     assert len(sidecar["noi_nhan"]) == len(notice["noi_nhan"])

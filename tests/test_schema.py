@@ -17,12 +17,12 @@ def test_schema_knows_every_top_level_key_and_forbids_others() -> None:
     schema = json.loads(render_cli(["schema"]).output)
     # other keys are refused by name, in Vietnamese (an editor shows errorMessage), and not offered twice
     assert schema["propertyNames"]["enum"] == list(schema["properties"])
-    assert schema["propertyNames"]["errorMessage"].startswith("khóa không hợp lệ ở đây; các khóa được dùng: phien_ban, mau")
+    assert schema["propertyNames"]["errorMessage"].startswith("khóa không hợp lệ ở đây; các khóa được dùng: loai, phien_ban, mau")
     assert schema["propertyNames"]["doNotSuggest"] is True
     assert set(schema["properties"]) == {
         "phien_ban", "mau", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "ngay_hop", "do_khan",
         "trich_yeu", "kinh_gui", "noi_dung", "noi_nhan", "noi_nhan_them", "luu", "nguoi_ky",
-        "muc_in_hoa", "nguoi_soan", "so_ban", "phu_luc",
+        "muc_in_hoa", "nguoi_soan", "so_ban", "phu_luc", "loai", "cuoc_hop",
     }  # fmt: skip
     signer = schema["properties"]["nguoi_ky"]
     assert signer["$ref"] == "#/$defs/NguoiKy" and signer["title"] == "khối người ký" and signer["description"] == "Người ký."

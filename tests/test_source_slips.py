@@ -111,49 +111,54 @@ def test_the_list_forms_the_hint_shows_put_the_recipient_first(written: str, tmp
 # --- dates typed in another form -----------------------------------------------------------------
 
 IMPOSSIBLE = "ngày 31/02/2026 không tồn tại: tháng 2 năm 2026 chỉ có 28 ngày"
+EXPECTED_ISSUE = "cần ngày dạng ngày/tháng/năm như 22/12/2021 (hoặc tháng/năm, năm khi dự thảo chưa có ngày)"
+EXPECTED_MEETING = "cần ngày dạng ngày/tháng/năm như 22/12/2021"
 
 
-@pytest.mark.parametrize("typed", ["31/02/2026", "31-02-2026", "2026/02/31", "31.02.2026"])
+def test_an_impossible_date_written_day_first_is_named(tmp_path: Path) -> None:
+    write(tmp_path, notice_yaml(ngay=Raw("31/02/2026")))
+    expected = ["a.yaml:9:7: ngay: ngày không tồn tại: 31/02/2026 (tháng 2 năm 2026 chỉ có 28 ngày)"]
+    assert strict_check(tmp_path) == expected
+    assert strict_render_writes_nothing(tmp_path) == expected
+    write(tmp_path, notice_yaml(ngay_hop=Raw("30/2/2026")))
+    assert strict_check(tmp_path) == ["a.yaml:10:11: ngay_hop: ngày không tồn tại: 30/02/2026 (tháng 2 năm 2026 chỉ có 28 ngày)"]
+
+
+@pytest.mark.parametrize("typed", ["31-02-2026", "2026/02/31", "31.02.2026"])
 def test_an_impossible_date_typed_in_another_form_is_said_not_to_exist(typed: str, tmp_path: Path) -> None:
     write(tmp_path, notice_yaml(ngay=Raw(typed)))
-    expected = [
-        f"a.yaml:9:7: ngay: cần ngày dạng YYYY-MM-DD (hoặc YYYY-MM, YYYY khi dự thảo chưa có ngày), nhưng gặp chuỗi “{typed}” ({IMPOSSIBLE})"
-    ]
+    expected = [f"a.yaml:9:7: ngay: {EXPECTED_ISSUE}, nhưng gặp chuỗi “{typed}” ({IMPOSSIBLE})"]
     assert strict_check(tmp_path) == expected
     assert strict_render_writes_nothing(tmp_path) == expected
 
 
-@pytest.mark.parametrize("typed", ["31/02/2026", "31-02-2026", "2026/02/31", "31.02.2026"])
+@pytest.mark.parametrize("typed", ["31-02-2026", "2026/02/31", "31.02.2026"])
 def test_an_impossible_meeting_date_typed_in_another_form_is_said_not_to_exist(typed: str, tmp_path: Path) -> None:
     write(tmp_path, notice_yaml(ngay_hop=Raw(typed)))
-    assert strict_check(tmp_path) == [f"a.yaml:10:11: ngay_hop: cần ngày dạng YYYY-MM-DD, nhưng gặp chuỗi “{typed}” ({IMPOSSIBLE})"]
+    assert strict_check(tmp_path) == [f"a.yaml:10:11: ngay_hop: {EXPECTED_MEETING}, nhưng gặp chuỗi “{typed}” ({IMPOSSIBLE})"]
 
 
 @pytest.mark.parametrize(
     ("typed", "hint"),
     [
-        ("29/02/2025", "ngày 29/02/2025 không tồn tại: tháng 2 năm 2025 chỉ có 28 ngày"),
-        ("31/04/2026", "ngày 31/04/2026 không tồn tại: tháng 4 năm 2026 chỉ có 30 ngày"),
-        ("12/13/2021", "ngày 12/13/2021 không tồn tại: tháng từ 1 đến 12"),
-        ("22/12/2021", "viết ngay_hop: 2021-12-22"),
-        ("22-12-2021", "viết ngay_hop: 2021-12-22"),
-        ("22.12.2021", "viết ngay_hop: 2021-12-22"),
-        ("2021/12/22", "viết ngay_hop: 2021-12-22"),
-        ("29/2/2024", "viết ngay_hop: 2024-02-29"),
-        ("hôm qua", "ví dụ: ngay_hop: 2021-12-22"),
+        ("29.02.2025", "ngày 29/02/2025 không tồn tại: tháng 2 năm 2025 chỉ có 28 ngày"),
+        ("31-04-2026", "ngày 31/04/2026 không tồn tại: tháng 4 năm 2026 chỉ có 30 ngày"),
+        ("12.13.2021", "ngày 12/13/2021 không tồn tại: tháng từ 1 đến 12"),
+        ("22-12-2021", "viết ngay_hop: 22/12/2021"),
+        ("22.12.2021", "viết ngay_hop: 22/12/2021"),
+        ("2021/12/22", "viết ngay_hop: 22/12/2021"),
+        ("ngày 22 tháng 12 năm 2021", "viết ngay_hop: 22/12/2021"),
+        ("hôm qua", "ví dụ: ngay_hop: 22/12/2021"),
     ],
 )
-def test_a_meeting_date_hint_gives_the_iso_form_only_of_a_date_on_the_calendar(typed: str, hint: str, tmp_path: Path) -> None:
+def test_a_meeting_date_hint_gives_the_day_first_form_only_of_a_date_on_the_calendar(typed: str, hint: str, tmp_path: Path) -> None:
     write(tmp_path, notice_yaml(ngay_hop=Raw(typed)))
-    assert strict_check(tmp_path) == [f"a.yaml:10:11: ngay_hop: cần ngày dạng YYYY-MM-DD, nhưng gặp chuỗi “{typed}” ({hint})"]
+    assert strict_check(tmp_path) == [f"a.yaml:10:11: ngay_hop: {EXPECTED_MEETING}, nhưng gặp chuỗi “{typed}” ({hint})"]
 
 
-def test_a_possible_date_typed_day_first_gets_its_iso_form(tmp_path: Path) -> None:
-    write(tmp_path, notice_yaml(ngay=Raw("24/12/2021")))
-    assert strict_check(tmp_path) == [
-        "a.yaml:9:7: ngay: cần ngày dạng YYYY-MM-DD (hoặc YYYY-MM, YYYY khi dự thảo chưa có ngày), nhưng gặp chuỗi “24/12/2021” "
-        "(viết ngay: 2021-12-24)"
-    ]
+def test_a_possible_date_typed_with_dots_gets_its_day_first_form(tmp_path: Path) -> None:
+    write(tmp_path, notice_yaml(ngay=Raw("24.12.2021")))
+    assert strict_check(tmp_path) == [f"a.yaml:9:7: ngay: {EXPECTED_ISSUE}, nhưng gặp chuỗi “24.12.2021” (viết ngay: 24/12/2021)"]
 
 
 # --- spaces that YAML does not count -------------------------------------------------------------

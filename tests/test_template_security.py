@@ -102,7 +102,7 @@ def config_line(folder: Path) -> int:
 
 # --- the payloads: each refused, with the tag and where it sits --------------------------------
 
-IN_BODY = "phần thân, đoạn thứ hai"
+IN_BODY = "phần thân, đoạn thứ tư"  # after {%p if ten_loai %}, the title and {%p if trich_yeu %}
 REFUSED_TAGS = {
     "run-command": (
         "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
@@ -174,7 +174,7 @@ def test_nested_loops_may_use_the_outer_variable(tmp_path: Path) -> None:
 def test_a_command_in_a_template_never_runs_by_any_route(tmp_path: Path) -> None:
     template = hostile(tmp_path / "mail" / "evil.docx", run_code(tmp_path))
     folder = workspace_with(tmp_path, template)
-    refusal = "mẫu Word không dùng được: phần thân, đoạn thứ hai: thẻ “{{ cycler.__init__"
+    refusal = "mẫu Word không dùng được: phần thân, đoạn thứ tư: thẻ “{{ cycler.__init__"
     line = config_line(folder)
 
     by_workspace = render_cli(["render"], cwd=folder)
@@ -193,7 +193,7 @@ def test_a_command_in_a_template_never_runs_by_any_route(tmp_path: Path) -> None
 
     check = render_cli(["check"], cwd=folder)
     assert check.exit_code == 1
-    assert "templates/evil.docx: phần thân, đoạn thứ hai: thẻ “{{ cycler.__init__" in check.output
+    assert "templates/evil.docx: phần thân, đoạn thứ tư: thẻ “{{ cycler.__init__" in check.output
     assert "tên “cycler” không có trong hợp đồng mẫu" in check.output
 
     assert not (tmp_path / MARKER).exists()
@@ -220,16 +220,17 @@ def test_an_unclosed_tag_is_an_error_naming_the_tag(tmp_path: Path) -> None:
     folder = workspace_with(tmp_path, hostile(tmp_path / "evil.docx", "{{ trich_yeu "))
     result = render_cli(["check"], cwd=folder)
     assert result.exit_code == 1
-    assert "templates/evil.docx: phần thân, đoạn thứ hai: thẻ “{{ trich_yeu”: thẻ chưa đóng (thiếu “}}”)" in result.output
+    assert "templates/evil.docx: phần thân, đoạn thứ tư: thẻ “{{ trich_yeu”: thẻ chưa đóng (thiếu “}}”)" in result.output
     assert render_cli(["render"], cwd=folder).exit_code == 1
     assert docx_files(folder / "out") == []
 
 
 def test_an_if_without_endif_is_named_by_what_is_missing(tmp_path: Path) -> None:
-    template = hostile(tmp_path / "evil.docx", "{% if so %}{{ trich_yeu }}")
+    # in the header's date line, outside the built-in template's own if-blocks (whose endif it would take)
+    template = hostile(tmp_path / "evil.docx", "{% if so %}{{ dia_danh_ngay }}", replace="{{ dia_danh_ngay }}")
     result = render_cli(["render", str(SEED), "-o", str(tmp_path / "out"), "--template", str(template)])
     assert result.exit_code == 1
-    assert f"mẫu Word không dùng được: {IN_BODY}: thẻ “{{% if so %}}”: thiếu thẻ đóng “endif”\n" in result.output
+    assert ": thẻ “{% if so %}”: thiếu thẻ đóng “endif”\n" in result.output, result.output
 
 
 def test_a_template_may_use_loops_conditions_filters_and_arithmetic_of_the_contract(tmp_path: Path) -> None:

@@ -190,9 +190,9 @@ def test_check_names_an_unknown_variable_in_a_tag_word_split_across_runs(workspa
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         # The paragraph added after the template's last one: after the appendices' loop (phu_luc).
-        "templates/rieng.docx: phần thân, đoạn thứ 53: thẻ “{{ so_dien_thoai }}”: tên “so_dien_thoai” không có trong hợp đồng mẫu"
-        " (các biến có: co_quan, dia_danh_ngay, do_khan, doan_kinh_gui, gach_co_quan, gach_trich_yeu, kinh_gui, ky_hieu, luu,"
-        " nguoi_ky, noi_dung, noi_nhan, o_khan, phu_luc, so, trich_yeu, trich_yeu_dong)",
+        "templates/rieng.docx: phần thân, đoạn thứ 60: thẻ “{{ so_dien_thoai }}”: tên “so_dien_thoai” không có trong hợp đồng mẫu"
+        " (các biến có: co_quan, dia_danh_ngay, do_khan, doan_kinh_gui, gach_co_quan, gach_trich_yeu, kinh_gui, ky_hieu, loai, luu,"
+        " nguoi_ky, noi_dung, noi_nhan, o_khan, phu_luc, so, ten_loai, trich_yeu, trich_yeu_dong, v_v)",
         f"tbkl.yaml:25:13: cảnh báo: nguoi_ky.ho_ten: họ tên người ký “{SAMPLE_SIGNER}” là giá trị mẫu do tbkl init ghi"
         " vào tbkl.yaml (ghi họ tên người ký thật vào nguoi_ky.ho_ten)",
         "Đã kiểm tra 1 tệp: 1 lỗi, 1 cảnh báo.",

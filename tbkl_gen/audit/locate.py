@@ -13,11 +13,17 @@ from dataclasses import dataclass, field
 from tbkl_gen.audit.ooxml import W
 from tbkl_gen.audit.reader import Doc, Para
 from tbkl_gen.audit.text import fold, is_upper, norm
+from tbkl_gen.nd30.document_types import SUMMARY_PREFIX
 from tbkl_gen.nd30.format import NATIONAL_NAME
 from tbkl_gen.nd30.authority import PRINTED_LINE as PRINTED_AUTHORITY_LINE
 from tbkl_gen.nd30.grammar import ADDRESSEE_LINE, APPENDIX_HEADING, APPENDIX_REFERENCE, typed_rule
+from tbkl_gen.notice.kind import Kind
+from tbkl_gen.notice.kinds import DEFAULT, KINDS
 
 ITEM_LABEL = re.compile(r"^(\d+(\.\d+)*\.|[IVXLCDM]+\.)\s")
+SUMMARY_UNDER_NUMBER = re.compile(rf"^{re.escape(SUMMARY_PREFIX)}\b", re.IGNORECASE)
+"""A Công văn's summary under its number: "V/v tăng cường …"."""
+MAX_SUMMARY_LINES = 3
 
 
 @dataclass
@@ -26,6 +32,8 @@ class NoticeParts:
 
     doc: Doc
     symbol_abbrev: str | None
+    kind: Kind = DEFAULT
+    """The kind the document was recognised as: by its title, or by a "V/v" summary under its number."""
     national: Para | None = None
     motto: Para | None = None
     parent_lines: list[Para] = field(default_factory=list)
@@ -66,7 +74,13 @@ def locate(doc: Doc, symbol_abbrev: str | None) -> NoticeParts:
     """Return the parts of the notice in doc, found by their text and their place on the page."""
     notice = NoticeParts(doc, symbol_abbrev)
     paras = doc.body
-    notice.title = next((p for p in paras if fold(p.text) == "THONGBAO"), None)
+    titles = {fold(kind.document_type.title): kind for kind in KINDS.values() if kind.document_type.title}
+    notice.title = next((p for p in paras if fold(p.text) in titles), None)
+    if notice.title is not None:
+        notice.kind = titles[fold(notice.title.text)]
+    else:
+        notice.title, kind = _title_with_more(paras[:MAX_HEAD_PARAGRAPHS], titles)
+        notice.kind = kind or notice.kind
     head_end = notice.title.order if notice.title else len(paras)
     head = paras[:head_end]
     notice.national = next((p for p in head if fold(p.text) == fold(NATIONAL_NAME)), None)
@@ -80,8 +94,56 @@ def locate(doc: Doc, symbol_abbrev: str | None) -> NoticeParts:
     if notice.motto is not None:
         below = [p for p in head if p.cell == notice.motto.cell and p.order > notice.motto.order and not p.empty][:1]
         notice.typed_lines += [p for p in below if typed_rule(p.text)]
+    if notice.title is None:
+        _locate_summary_under_number(notice, head)
     _locate_summary_and_body(notice, paras)
     return notice
+
+
+MAX_HEAD_PARAGRAPHS = 40
+"""Where a title typed with more words is looked for: the header and the title, not the body."""
+MAX_TITLE_EXTRA_WORDS = 2
+
+
+def _title_with_more(paras: list[Para], titles: dict[str, Kind]) -> tuple[Para | None, Kind | None]:
+    """Find a type's name typed with a word or two more on its line, in capitals ("GIẤY MỜI HỌP")."""
+    for para in paras:
+        if para.cell is not None or not is_upper(para.norm):
+            continue
+        folded = fold(para.text)
+        for key, kind in titles.items():
+            extra = len(para.norm.split()) - len(kind.document_type.title.split())
+            if folded.startswith(key) and 0 < extra <= MAX_TITLE_EXTRA_WORDS:
+                return para, kind
+    return None, None
+
+
+def _locate_summary_under_number(notice: NoticeParts, head: list[Para]) -> None:
+    """Find a "V/v …" summary in the left header column, in the number's cell or the next row, and
+    with it the kind whose summary prints there (a Công văn)."""
+    number = notice.number
+    under = [kind for kind in KINDS.values() if kind.summary == "number"]
+    if number is None or not under:
+        return
+    after = [p for p in head if p.order > number.order and not p.empty]
+    if number.cell is not None:
+        column = [p for p in after if p.cell is not None and p.cell.table == number.cell.table and p.cell.col == number.cell.col]
+        after = [p for p in column if p.cell is not None and p.cell.row <= number.cell.row + 1]
+    start = next((i for i, p in enumerate(after[:2]) if SUMMARY_UNDER_NUMBER.match(p.norm)), None)
+    if start is None:
+        typed = [norm(line) for line in number.text.split("\n")]
+        if len(typed) > 1 and SUMMARY_UNDER_NUMBER.match(typed[1]):  # typed under "Số:" after a line break
+            notice.summary = [number]
+            notice.kind = under[0]
+        return
+    first = after[start]
+    lines = [first]
+    for para in after[start + 1 :]:
+        if len(lines) >= MAX_SUMMARY_LINES or para.cell != first.cell or fold(para.text) in ("KHAN", "THUONGKHAN", "HOATOC"):
+            break
+        lines.append(para)
+    notice.summary = lines
+    notice.kind = under[0]
 
 
 def _find_motto(head: list[Para], national: Para | None) -> Para | None:
@@ -134,9 +196,16 @@ def _locate_summary_and_body(notice: NoticeParts, paras: list[Para]) -> None:
         index = notice.title.order + 1
     else:
         # Without a title the body starts after the last header part that was found.
-        found = [p.order for p in (notice.national, notice.motto, notice.number, notice.date, *notice.issuer) if p]
+        found = [p.order for p in (notice.national, notice.motto, notice.number, notice.date, *notice.issuer, *notice.summary) if p]
         index = max(found, default=-1) + 1
-    summary: list[Para] = []
+        # the rest of the header table (an empty cell beside a "V/v" in a row of its own) is not the body
+        table = notice.number.cell.table if notice.number is not None and notice.number.cell is not None else None
+        while table is not None and index < len(paras):
+            cell = paras[index].cell
+            if cell is None or cell.table != table:
+                break
+            index += 1
+    summary: list[Para] = list(notice.summary) if notice.title is None else []
     while notice.title is not None and index < len(paras):
         para = paras[index]
         if para.empty or para.cell is not None or _starts_body(para) or len(summary) >= 6:
@@ -155,7 +224,7 @@ def _locate_summary_and_body(notice: NoticeParts, paras: list[Para]) -> None:
     notice.summary = summary
     end = _locate_appendices(notice, paras, index)
     paras = paras[:end]
-    if summary:
+    if summary or notice.title is not None:  # an invitation may have no summary, and still a "Kính gửi"
         index = _locate_addressees(notice, paras, index)
     notice.recipients_head = next((p for p in paras[index:] if fold(p.text).startswith("NOINHAN")), None)
     closing = _closing_start(notice, paras, index)
@@ -209,8 +278,8 @@ def _locate_addressees(notice: NoticeParts, paras: list[Para], index: int) -> in
     ahead = index
     while ahead < len(paras) and paras[ahead].empty and paras[ahead].cell is None:
         ahead += 1
-    last_line = notice.summary[-1].text.split("\n")[-1]
-    if len(notice.summary[-1].text.split("\n")) > 1 and typed_rule(last_line):
+    last_line = notice.summary[-1].text.split("\n")[-1] if notice.summary else ""
+    if notice.summary and len(notice.summary[-1].text.split("\n")) > 1 and typed_rule(last_line):
         notice.summary_typed_line = notice.summary[-1]  # typed on the summary's last line, after a line break
     elif ahead < len(paras) and paras[ahead].cell is None and typed_rule(paras[ahead].text):
         notice.summary_typed_line = paras[ahead]
@@ -297,13 +366,17 @@ def _locate_signature(notice: NoticeParts, paras: list[Para], closing: int) -> N
     head = notice.recipients_head
     block: list[Para] = []
     if head is not None and head.cell is not None:
-        row = [p for p in paras if p.cell and (p.cell.table, p.cell.row) == (head.cell.table, head.cell.row)]
-        in_cell = [p for p in row if p.cell == head.cell]
-        after_head = [p for p in in_cell if p.order > head.order]
+        # The closing table: "Nơi nhận" and its lines in one column, the signer in another; some
+        # offices split it into two rows (the authority lines above, the name below; the head
+        # above, the lines below), so every row from the head's on counts, column by column.
+        row = [p for p in paras if p.cell and p.cell.table == head.cell.table and p.cell.row >= head.cell.row]
+        in_column = [p for p in row if p.cell is not None and p.cell.col == head.cell.col]
+        after_head = [p for p in in_column if p.order > head.order]
         notice.recipients = _lines(after_head)
         other_cols = sorted({p.cell.col for p in row if p.cell and p.cell.col != head.cell.col and not p.empty})
         if other_cols:
             block = [p for p in row if p.cell is not None and p.cell.col == other_cols[-1]]
+            block.sort(key=lambda p: (p.cell.row if p.cell else 0, p.order))
     if not block:
         start = next((p.order for p in paras[closing:] if PRINTED_AUTHORITY_LINE.match(p.norm)), None)
         if start is not None:

@@ -19,11 +19,11 @@ from tbkl_gen.audit.ooxml import W
 from tbkl_gen.audit.reader import THEME_COLOR_SLOTS, Doc, Para, own_runs, read_document
 from tbkl_gen.audit.report import STATUS_FAIL, STATUS_NOT_APPLICABLE, STATUS_PASS, STATUS_WARNING, RuleResult
 from tbkl_gen.audit.styles import FONT_SLOTS, RunFormat, StyleSheet
-from tbkl_gen.audit.text import cm_text, decimal, fold, is_upper, mm_text, pt_text, pts_text, quoted, range_text
+from tbkl_gen.audit.text import cm_text, decimal, fold, is_upper, mm_text, norm, pt_text, pts_text, quoted, range_text
 from tbkl_gen.nd30 import format as nd30
 from tbkl_gen.nd30 import authority as signing
 from tbkl_gen.nd30 import grammar
-from tbkl_gen.nd30.document_types import THONG_BAO
+from tbkl_gen.nd30.document_types import SUMMARY_PREFIX
 from tbkl_gen.nd30.units import TWIPS_PER_PT, twips_to_pt
 from tbkl_gen.nd30.words import POINT_LETTERS
 
@@ -282,11 +282,11 @@ def _rule_07_number(n: NoticeParts) -> tuple[str, str]:
     para = n.number
     if para is None:
         return _missing("dòng «Số:»")
-    text = para.norm
+    text = norm(para.text.split("\n")[0])  # a Công văn's "V/v" may follow on the next line
     problems = []
     match = grammar.NUMBER_LINE.match(text)
     if match is None:
-        problems.append(f"{quoted(text)}: không có dạng «Số: 05/{THONG_BAO.symbol('UBND')}»")
+        problems.append(f"{quoted(text)}: không có dạng «Số: 05/{n.kind.document_type.symbol('UBND')}»")
     else:
         number, symbol = match.group("num"), match.group("sym")
         if number and not grammar.PRINTED_NUMBER_SHAPE.match(number):
@@ -295,11 +295,13 @@ def _rule_07_number(n: NoticeParts) -> tuple[str, str]:
             problems.append("thiếu khoảng trắng sau «Số:»")
         if number and match.group("sp2"):
             problems.append("có khoảng trắng trước «/»")
-        expected = THONG_BAO.symbol(n.symbol_abbrev) if n.symbol_abbrev else None
+        kind = n.kind.document_type
+        expected = kind.symbol(n.symbol_abbrev) if n.symbol_abbrev else None
         if expected is not None and symbol != expected:
             problems.append(f"ký hiệu «{symbol}», cần «{expected}»")
-        elif expected is None and not grammar.SYMBOL_SHAPE.match(symbol):
-            problems.append(f"ký hiệu «{symbol}», cần «{THONG_BAO.symbol('')}» và chữ viết tắt tên cơ quan viết hoa, không có dấu cách")
+        elif expected is None and not grammar.symbol_shape(kind).match(symbol):
+            shape = f"«{kind.code}-» và chữ viết tắt tên cơ quan" if kind.code else "chữ viết tắt tên cơ quan (và đơn vị soạn thảo)"
+            problems.append(f"ký hiệu «{symbol}», cần {shape} viết hoa, không có dấu cách")
     problems += _findings(
         _checks(
             para,
@@ -375,8 +377,11 @@ def _rule_09_leading_zeros(n: NoticeParts) -> tuple[str, str]:
 
 def _rule_10_title_summary(n: NoticeParts) -> tuple[str, str]:
     title = n.title
+    if n.kind.summary == "number":
+        return _summary_under_number(n)
+    name = n.kind.document_type.title
     if title is None:
-        return _missing(f"tên loại «{THONG_BAO.title}»")
+        return _missing(f"tên loại «{name}»")
     findings = _checks(
         title,
         _check_upper(title.norm),
@@ -384,8 +389,12 @@ def _rule_10_title_summary(n: NoticeParts) -> tuple[str, str]:
         _check_sizes(title, nd30.TITLE_SIZES),
         _check_centred(title),
     )
+    if not n.summary and n.kind.summary_required:
+        return _result([*_findings(findings), f"không tìm thấy trích yếu ngay dưới «{name}»"], "")
     if not n.summary:
-        return _result([*_findings(findings), f"không tìm thấy trích yếu ngay dưới «{THONG_BAO.title}»"], "")
+        line = check_line(n.doc, [title], own_length=False)
+        problems = _findings(findings) + [f"đường kẻ dưới tên loại: {p}" for p in line.length]
+        return _result(problems, f"{n.kind.name}: «{name}»: {_describe(title)}, không có trích yếu; đường kẻ: {line.found}")
     for para in n.summary:
         findings += _checks(para, _check_bold(para, True), _check_sizes(para, nd30.TITLE_SIZES), _check_centred(para))
     problems = _findings(findings)
@@ -396,9 +405,30 @@ def _rule_10_title_summary(n: NoticeParts) -> tuple[str, str]:
     problems += [f"đường kẻ dưới trích yếu: {p}" for p in line.length]
     return _result(
         problems,
-        f"«{THONG_BAO.title}»: {_describe(title)}; trích yếu: {_describe(n.summary[0])}; đường kẻ: {line.found}",
+        f"{n.kind.name}: «{name}»: {_describe(title)}; trích yếu: {_describe(n.summary[0])}; đường kẻ: {line.found}",
         [f"đường kẻ dưới trích yếu: {w}" for w in line.typed],
     )
+
+
+def _summary_under_number(n: NoticeParts) -> tuple[str, str]:
+    """A kind with no title (Công văn): no type name, and the "V/v" summary under the number (ô 5b)."""
+    if n.title is not None:
+        return _result([f"{n.kind.name.lower()} không có tên loại, thấy {quoted(n.title.norm)}"], "")
+    if not n.summary:
+        return _missing(f"trích yếu «{SUMMARY_PREFIX} …» dưới số, ký hiệu")
+    findings: list[tuple[str, str]] = []
+    for para in n.summary:
+        findings += _checks(
+            para, _check_bold(para, False), _check_italic(para, False), _check_sizes(para, nd30.CV_SUMMARY_SIZES), _check_centred(para)
+        )
+    problems = _findings(findings)
+    lines = [line for p in n.summary for line in p.text.split("\n")]
+    if n.summary[0] is n.number:  # typed in the number's paragraph, after "Số: …" and a line break
+        lines = lines[1:]
+    summary_text = norm(" ".join(lines))
+    if grammar.all_caps(summary_text.removeprefix(SUMMARY_PREFIX)):
+        problems.append(f"trích yếu {quoted(summary_text)} viết hoa toàn bộ, cần chữ thường")
+    return _result(problems, f"{n.kind.name}: không có tên loại; trích yếu dưới số: {quoted(summary_text)}, {_describe(n.summary[0])}")
 
 
 def _body_text_paras(n: NoticeParts) -> list[Para]:
@@ -902,11 +932,16 @@ def _rule_25_page_number_format(n: NoticeParts) -> tuple[str, str]:
 
 
 def _rule_26_lines(n: NoticeParts) -> tuple[str, str]:
-    blocks = (
+    blocks = [
         ("Tiêu ngữ", [n.motto] if n.motto else [], True),
         ("tên cơ quan", n.issuer, False),
-        ("trích yếu", n.summary, False),
-    )
+    ]
+    # The line under the title's block: under the summary, or under the name when there is no summary;
+    # a summary under the number (Công văn) has none.
+    if n.kind.summary == "title":
+        blocks.append(
+            ("trích yếu", n.summary, False) if n.summary or n.kind.summary_required else ("tên loại", [n.title] if n.title else [], False)
+        )
     problems, found, warnings = [], [], []
     for name, block, own_length in blocks:
         if not block:

@@ -7,14 +7,14 @@ Word templates an office keeps in its workspace.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tbkl_gen.commands.batch import find_sources
-from tbkl_gen.errors import Problem, WordFileRefused
-from tbkl_gen.files import read_regular_or_none
+from tbkl_gen.errors import Fix, NotReadable, OutputFailed, Place, Problem, WordFileRefused
+from tbkl_gen.files import read_regular, read_regular_or_none, write_file
 from tbkl_gen.pipeline import NumberRegistry, problems_of_workspace, register_number, run_file
 from tbkl_gen.source.places import span_end
 from tbkl_gen.source.read import MAX_SOURCE_BYTES
@@ -65,6 +65,77 @@ def check_sources(paths: list[Path]) -> CheckOutcome:
                 inherited.add(_key(problem))
             outcome.problems.append(problem)
     return outcome
+
+
+# How the text of a source changes with fixes applied: `tbkl_gen.page.yamlsave.fixed`, the page's
+# round-trip writer, handed in by the command line (the page sits above the commands).
+Applier = Callable[[str, list[Fix]], tuple[str, list[Fix]]]
+
+# A fix can reveal another (a value with two slips gets one fix a round); past this many rounds
+# what is left needs a person.
+MAX_ROUNDS = 5
+
+
+@dataclass
+class FixOutcome:
+    fixed: list[Problem] = field(default_factory=list)
+    """The problems whose fix was applied, with the place they were found at."""
+    failed: list[Problem] = field(default_factory=list)
+    """A file that could not be read or written back, as a problem to print."""
+    remaining: CheckOutcome = field(default_factory=CheckOutcome)
+
+
+def fix_sources(paths: list[Path], apply: Applier) -> FixOutcome:
+    """Apply every problem's fix to the notices under paths, then check them again.
+
+    Each round checks, applies at most one fix to a value (a value with two slips is fixed again
+    from what the first fix wrote) and writes each changed file through the one writer
+    (`files.write_file`); the last check is what remains.
+    """
+    outcome = FixOutcome()
+    refused: set[Path] = set()
+    for _ in range(MAX_ROUNDS):
+        checked = check_sources(paths)
+        outcome.remaining = checked
+        by_file: dict[Path, list[Problem]] = {}
+        for problem in checked.problems:
+            if problem.fix is not None and problem.place.file is not None and problem.place.file not in refused:
+                by_file.setdefault(problem.place.file, []).append(problem)
+        changed = False
+        for path, problems in by_file.items():
+            chosen: dict[tuple[str | int, ...], Problem] = {}
+            for problem in problems:
+                assert problem.fix is not None
+                chosen.setdefault(problem.fix.path, problem)
+            try:
+                text, bom, crlf = _read_text(path)
+                new, applied = apply(text, [p.fix for p in chosen.values() if p.fix is not None])
+                if applied and new != text:
+                    new = new.replace("\n", "\r\n") if crlf else new
+                    write_file(path, (bom + new).encode("utf-8"))
+            except (NotReadable, OutputFailed, OSError, UnicodeDecodeError) as exc:
+                refused.add(path)
+                reason = exc.reason if isinstance(exc, (NotReadable, OutputFailed)) else str(exc)
+                outcome.failed.append(Problem(Place(path), f"không sửa được tệp: {reason}", code="io"))
+                continue
+            if applied and new != text:
+                done = {id(fix) for fix in applied}
+                outcome.fixed += [p for p in chosen.values() if id(p.fix) in done]
+                changed = True
+        if not changed:
+            break
+    else:
+        outcome.remaining = check_sources(paths)
+    return outcome
+
+
+def _read_text(path: Path) -> tuple[str, str, bool]:
+    """Return a source's text without its byte-order mark, the mark, and whether its lines end in CRLF."""
+    text = read_regular(path, MAX_SOURCE_BYTES, follow_links=False).decode("utf-8")
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    text = text[len(bom) :]
+    crlf = "\r\n" in text
+    return text.replace("\r\n", "\n"), bom, crlf
 
 
 def problem_dicts(problems: list[Problem], base: Path | None) -> list[dict[str, object]]:

@@ -8,6 +8,8 @@ form (VNPT iOffice, Viettel VOffice): `sidecar_schema()` documents each field.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import json
 import tempfile
@@ -126,8 +128,9 @@ def _office(signals: Any, *, what: str = "xuất PDF", placed: Callable[[], None
 
 SIDECAR_FIELDS: dict[str, tuple[Any, str]] = {
     "phien_ban": ({"type": "integer", "const": SIDECAR_VERSION}, "Phiên bản của định dạng tệp này."),
-    "loai_van_ban": ({"type": "string"}, "Tên loại văn bản, như trên e-office: “Thông báo”."),
-    "ma_loai": ({"type": "string"}, f"Chữ viết tắt của loại văn bản ({APPENDIX_WORD} III NĐ 30): “TB”."),
+    "loai": ({"type": "string"}, "Loại văn bản của tệp nguồn (loai): thong_bao, cong_van, giay_moi."),
+    "loai_van_ban": ({"type": "string"}, "Tên loại văn bản, như trên e-office: “Thông báo”, “Công văn”, “Giấy mời”."),
+    "ma_loai": ({"type": "string"}, f"Chữ viết tắt của loại văn bản ({APPENDIX_WORD} III NĐ 30): “TB”, “GM”; trống với công văn."),
     "so": ({"type": "string"}, "Số văn bản như khi in (“05”); để trống khi văn thư chưa cấp số."),
     "ky_hieu": ({"type": "string"}, f"Ký hiệu sau dấu /: “{THONG_BAO.symbol('VP')}”."),
     "so_ky_hieu": (
@@ -163,6 +166,11 @@ SIDECAR_FIELDS: dict[str, tuple[Any, str]] = {
     "noi_nhan": ({"type": "array", "items": {"type": "string"}}, "Nơi nhận, mỗi nơi một mục, không có dấu “-” và “;”."),
     "luu": ({"type": "string"}, f"Dòng lưu sau “{ARCHIVE_WORD}” (“VT, TH”)."),
     "do_khan": ({"type": "string"}, "Mức độ khẩn (KHẨN, THƯỢNG KHẨN, HỎA TỐC); trống khi thường."),
+    "rieng": (
+        {"type": "object"},
+        "Các trường riêng của loại văn bản như trong tệp nguồn (thông báo: ngày họp; giấy mời: cuộc họp, thành phần mời, …); "
+        "chỉ có các trường đã ghi.",
+    ),
     "so_trang": ({"type": "integer", "minimum": 1}, "Số trang của bản PDF."),
     "tep_pdf": ({"type": "string"}, "Tên tệp PDF nằm cùng thư mục."),
     "nguon_sha256": ({"type": "string", "pattern": "^[0-9a-f]{64}$"}, "SHA-256 của tệp nguồn .yaml: bản PDF làm từ đúng nguồn này."),
@@ -170,30 +178,68 @@ SIDECAR_FIELDS: dict[str, tuple[Any, str]] = {
 
 
 def sidecar_schema() -> dict[str, Any]:
-    """Return the JSON Schema of the sidecar, built from SIDECAR_FIELDS."""
+    """Return the JSON Schema of the sidecar, built from SIDECAR_FIELDS and each kind's own fields."""
+    from tbkl_gen.notice.kinds import KINDS
+    from tbkl_gen.notice.validation import model_for
+
+    properties = {name: {**spec, "description": text} for name, (spec, text) in SIDECAR_FIELDS.items()}
+    properties["loai"]["enum"] = list(KINDS)
+    own: dict[str, Any] = {}
+    definitions: dict[str, Any] = {}
+    for kind in KINDS.values():
+        schema = model_for(kind.model).model_json_schema(mode="serialization")
+        definitions.update(schema.get("$defs", {}))
+        for key in _own_keys(kind):
+            own.setdefault(key, schema["properties"][key])
+    properties["rieng"] = {**properties["rieng"], "properties": own, "additionalProperties": False}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "tbkl e-office sidecar",
         "description": "Những gì văn thư nhập vào biểu mẫu của hệ thống quản lý văn bản điều hành khi phát hành bản PDF.",
         "type": "object",
-        "properties": {name: {**spec, "description": text} for name, (spec, text) in SIDECAR_FIELDS.items()},
+        "properties": properties,
         "required": list(SIDECAR_FIELDS),
         "additionalProperties": False,
+        "$defs": definitions,
     }
+
+
+# Printed elsewhere in the sidecar: the summary (trich_yeu) and the body are not the clerk's to type.
+_NOT_IN_SIDECAR = ("trich_yeu", "noi_dung")
+
+
+def _own_keys(kind: Any) -> list[str]:
+    return [key.name for key in kind.own_keys() if key.name not in _NOT_IN_SIDECAR]
+
+
+def _plain(value: Any) -> Any:
+    """Return a value of a document as JSON: dates as ISO text, parts as objects, lists as lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if getattr(value, f.name) is not None}
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def own_fields(notice: Any, kind: Any) -> dict[str, Any]:
+    """Return the fields of the document's kind that the source gave (not None, not empty)."""
+    values = {key: getattr(notice, key) for key in _own_keys(kind)}
+    return {key: _plain(value) for key, value in values.items() if value not in (None, (), "")}
 
 
 def sidecar_data(source: Path, pdf: Path) -> dict[str, Any]:
     """Return the sidecar of the notice at source, whose PDF is pdf."""
     from tbkl_gen.errors import NoticeInvalid
-    from tbkl_gen.nd30.document_types import THONG_BAO
     from tbkl_gen.pipeline import run_file
     from tbkl_gen.source.workspace import find_workspace
 
     raw = source.read_bytes()
     laid_out = run_file(source, find_workspace(source), until="layout")
-    if laid_out.notice is None or laid_out.layout is None:
+    if laid_out.notice is None or laid_out.layout is None or laid_out.kind is None:
         raise NoticeInvalid(laid_out.problems)
-    notice, layout = laid_out.notice, laid_out.layout
+    notice, layout, kind = laid_out.notice, laid_out.layout, laid_out.kind
     try:
         pages = page_count(pdf.read_bytes())
     except OSError as exc:
@@ -202,8 +248,9 @@ def sidecar_data(source: Path, pdf: Path) -> dict[str, Any]:
     date = notice.ngay.as_date()
     data = {
         "phien_ban": SIDECAR_VERSION,
-        "loai_van_ban": THONG_BAO.title.capitalize(),
-        "ma_loai": THONG_BAO.code,
+        "loai": kind.key,
+        "loai_van_ban": kind.name,
+        "ma_loai": kind.document_type.code,
         "so": number,
         "ky_hieu": layout.ky_hieu,
         "so_ky_hieu": f"{number}/{layout.ky_hieu}" if number else "",
@@ -217,6 +264,7 @@ def sidecar_data(source: Path, pdf: Path) -> dict[str, Any]:
         "noi_nhan": list(layout.noi_nhan),
         "luu": layout.luu,
         "do_khan": layout.do_khan or "",
+        "rieng": own_fields(notice, kind),
         "so_trang": pages,
         "tep_pdf": pdf.name,
         "nguon_sha256": hashlib.sha256(raw).hexdigest(),

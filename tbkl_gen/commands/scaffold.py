@@ -16,6 +16,9 @@ from typing import Any
 
 from tbkl_gen.errors import AlreadyExists
 from tbkl_gen.files import copy_file, write_file
+from tbkl_gen.notice.fields import declared
+from tbkl_gen.notice.kind import Kind
+from tbkl_gen.notice.kinds import DEFAULT
 from tbkl_gen.source.names import free_name, slugify
 from tbkl_gen.samples import NOTICE_BODY
 from tbkl_gen.wordfile import MAX_FILE_BYTES
@@ -172,13 +175,17 @@ def vscode_files() -> dict[str, str]:
             (("settings.json", settings), ("extensions.json", extensions), ("tasks.json", tasks))}  # fmt: skip
 
 
-def new_notice(root: Path, title: str, today: dt.date | None = None, name: str | None = None) -> Path:
+def new_notice(root: Path, title: str, today: dt.date | None = None, name: str | None = None, kind: Kind | None = None) -> Path:
     """Create notices/<year>/<name>.yaml in the workspace at root, from the office defaults.
 
-    The name is the title's slug unless given. A slug is cut at 80 characters, and the titles of
-    one leader's notices often start alike: a notice of another title that the slug would name
-    like an existing one gets "-2", "-3", …; the same title again, or a name given, is refused.
+    The source is of the kind given (a notice by default): its `loai`, the title where the kind
+    takes it (the summary, or the meeting's content of an invitation), the kind's sample keys and
+    its first recipient. The name is the title's slug unless given. A slug is cut at 80
+    characters, and the titles of one leader's notices often start alike: a notice of another
+    title that the slug would name like an existing one gets "-2", "-3", …; the same title again,
+    or a name given, is refused.
     """
+    kind = kind or DEFAULT
     today = today or dt.date.today()
     folder = root / "notices" / str(today.year)
     if name is not None:
@@ -188,22 +195,23 @@ def new_notice(root: Path, title: str, today: dt.date | None = None, name: str |
     else:
         target = _free_target(folder, title)
     folder.mkdir(parents=True, exist_ok=True)
-    notice = {
-        "trich_yeu": title,
-        "ngay": str(today.year),
-        "ngay_hop": None,
-        "noi_dung": list(NOTICE_BODY),
-        "noi_nhan_them": ["Như thành phần dự họp"],
-    }
+    notice: dict[str, Any] = {kind.title_key: title, "ngay": str(today.year), **kind.sample}
+    required = {key.name for key in declared(kind.model) if key.required}
+    if "noi_dung" in required and "noi_dung" not in notice:
+        notice["noi_dung"] = list(NOTICE_BODY)
+    if kind.first_recipient:
+        notice["noi_nhan_them"] = [kind.first_recipient]
     comments: dict[tuple[str | int, ...], str] = {
-        ("ngay",): "dự thảo: chỉ năm; khi ban hành ghi đủ, ví dụ 2026-03-14",
-        ("ngay_hop",): "ngày họp, ví dụ 2026-03-12",
+        ("ngay",): "dự thảo: chỉ năm; khi ban hành ghi đủ, ví dụ 14/3/2026",
+        ("ngay_hop",): "ngày họp, ví dụ 12/3/2026",
         ("noi_nhan_them",): "thêm vào trước nơi nhận mặc định trong tbkl.yaml",
+        ("cuoc_hop", "thoi_gian"): "ngày giờ họp: năm-tháng-ngày giờ:phút",
     }
     relative_schema = "../../" + SCHEMA_FILE
     lines = [
         f"# yaml-language-server: $schema={relative_schema}",
         "# Chỉ ghi những gì khác với mặc định trong tbkl.yaml (xem: tbkl show TỆP).",
+        *([] if kind is DEFAULT else [f"loai: {kind.key}  # {kind.name.lower()}"]),
         "phien_ban: 1",
         "so:  # để trống cho đến khi văn thư cấp số",
         *to_yaml(notice, comments=comments),
@@ -273,6 +281,8 @@ Tạo bởi `tbkl init` (mẫu `{template}`).
 Các lệnh thường dùng:
 
     tbkl new "Kết luận họp giao ban tháng 3"
+    tbkl new "tăng cường phòng, chống thiên tai" --loai cong_van   # công văn
+    tbkl new "Nghe báo cáo tình hình chuyển đổi số" --loai giay_moi  # giấy mời họp
     tbkl check            # kiểm tra mọi thông báo
     tbkl show notices/2026/ket-luan-hop-giao-ban-thang-3.yaml
     tbkl render           # in các thông báo thay đổi ra out/

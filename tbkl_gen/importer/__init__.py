@@ -20,13 +20,15 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from tbkl_gen.errors import CannotImport, OutputFailed, OutputLocked, WordFileRefused
-from tbkl_gen.nd30.document_types import THONG_BAO
 from tbkl_gen.importer.document import converted_doc, dropped_content, open_document
 from tbkl_gen.wordfile import refuse_unless_regular
 from tbkl_gen.importer.emit import notice_yaml
 from tbkl_gen.importer.report import CORRECTION, DECREE, TO_FIX, WARNING, FileReport, report_text
+from tbkl_gen.nd30.document_types import SUMMARY_PREFIX
 from tbkl_gen.notice.fields import declared
-from tbkl_gen.notice.model import EXTEND_KEY, CoQuan, Notice, NguoiKy
+from tbkl_gen.notice.kind import Kind
+from tbkl_gen.notice.kinds import KINDS
+from tbkl_gen.notice.model import EXTEND_KEY, CoQuan, NguoiKy
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -36,8 +38,13 @@ __all__ = ["CannotImport", "FileReport", "import_file", "import_paths", "report_
 WORD_SUFFIXES = (".docx", ".docm", ".doc")
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-# The order a source is written in, the recipients added in front just before the recipients.
-KEY_ORDER = tuple(k for key in Notice.source_order for k in ((EXTEND_KEY, key) if key == "noi_nhan" else (key,)))
+
+def key_order(kind: Kind) -> tuple[str, ...]:
+    """The order a source of the kind is written in, the recipients added in front just before the recipients."""
+    order: tuple[str, ...] = getattr(kind.model, "source_order")  # noqa: B009 - every kind's model declares it
+    return tuple(k for key in order for k in ((EXTEND_KEY, key) if key == "noi_nhan" else (key,)))
+
+
 _SUB_ORDER = {key: tuple(item.name for item in declared(cls)) for key, cls in (("co_quan", CoQuan), ("nguoi_ky", NguoiKy))}
 
 
@@ -164,8 +171,12 @@ def source_text(
         data, doc, parts = read_notice(document, report)
     except RecursionError:
         raise CannotImport(path, "cấu trúc tệp lồng quá sâu") from None
-    if parts.title is None:
-        raise CannotImport(path, f"không tìm thấy tên loại «{THONG_BAO.title}» trên một dòng riêng: không đọc được như một thông báo")
+    if parts.title is None and parts.kind.document_type.title:
+        names = ", ".join(f"«{kind.document_type.title}»" for kind in KINDS.values() if kind.document_type.title)
+        raise CannotImport(
+            path,
+            f"không tìm thấy tên loại ({names}) trên một dòng riêng, hay trích yếu «{SUMMARY_PREFIX} …» dưới số: không đọc được như một văn bản",
+        )
     decomposed = sum(any(not unicodedata.is_normalized("NFC", run.raw) for run in para.runs) for para in doc.body)
     if decomposed:
         report.add(CORRECTION, "toàn văn", f"{decomposed} đoạn gõ chữ tổ hợp (NFD) chuyển thành chữ dựng sẵn (NFC)")
@@ -177,7 +188,7 @@ def source_text(
         template = _template_for(data)
         if template:
             data["mau"] = template
-    data = _ordered(data)
+    data = _ordered(parts.kind.read_body(data), parts.kind)
     header = [f"Nhập từ «{path.name}» bằng tbkl import (chỗ đã sửa, cảnh báo: xem báo cáo nhập)."]
     if workspace is not None:
         schema = workspace.root / "notice.schema.json"
@@ -222,9 +233,9 @@ def _template_for(data: dict[str, Any]) -> str | None:
     return None
 
 
-def _ordered(data: dict[str, Any]) -> dict[str, Any]:
+def _ordered(data: dict[str, Any], kind: Kind) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for key in KEY_ORDER:
+    for key in key_order(kind):
         if key in data:
             value = data[key]
             if key in _SUB_ORDER and isinstance(value, dict):

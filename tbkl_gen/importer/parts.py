@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from tbkl_gen.audit.locate import NoticeParts, locate
+from tbkl_gen.audit.locate import SUMMARY_UNDER_NUMBER, NoticeParts, locate
 from tbkl_gen.errors import shortened
 from tbkl_gen.audit.ooxml import W, WP
 from tbkl_gen.audit.reader import Doc, Para, read_document, related_root
@@ -28,8 +28,10 @@ from tbkl_gen.importer.report import CORRECTION, WARNING, FileReport
 from tbkl_gen.nd30 import grammar
 from tbkl_gen.nd30.authority import PRINTED_LINE as PRINTED_AUTHORITY_LINE
 from tbkl_gen.nd30 import words as vn
-from tbkl_gen.nd30.document_types import THONG_BAO
 from tbkl_gen.nd30.format import APPENDIX_REFERENCE_OPEN, ARCHIVE_PREFIX, END_MARK, NATIONAL_NAME
+from tbkl_gen.nd30.document_types import SUMMARY_PREFIX
+from tbkl_gen.notice.kind import bare_summary
+from tbkl_gen.notice.kinds import DEFAULT, KINDS
 from tbkl_gen.notice.model import URGENCY_LEVELS
 
 if TYPE_CHECKING:
@@ -81,13 +83,21 @@ def _split_title(document: DocxDocument, report: FileReport) -> set[etree._Eleme
     body = document.element.find(W + "body")
     if body is None:
         return tails
-    headings = {fold(THONG_BAO.title): f"«{THONG_BAO.title}» và trích yếu", fold(NATIONAL_NAME): "Quốc hiệu và Tiêu ngữ"}
+    headings = {
+        fold(kind.document_type.title): f"«{kind.document_type.title}» và trích yếu" for kind in KINDS.values() if kind.document_type.title
+    }
+    headings[fold(NATIONAL_NAME)] = "Quốc hiệu và Tiêu ngữ"
     for index, para in enumerate(list(body.iter(W + "p"))[:60]):
         breaks = [b for b in para.iter(W + "br") if b.get(W + "type") in (None, "textWrapping")]
         if not breaks:
             continue
         first = breaks[0]
-        before = fold("".join(t.text or "" for t in para.iter(W + "t") if _precedes(t, first)))
+        typed = "".join(t.text or "" for t in para.iter(W + "t") if _precedes(t, first))
+        before = fold(typed)
+        if before not in headings and re.match(r"^\s*Số\s*:", typed):
+            after = "".join(t.text or "" for t in para.iter(W + "t") if not _precedes(t, first))
+            if SUMMARY_UNDER_NUMBER.match(after.strip()):  # a Công văn's "V/v …" typed under "Số:" after a line break
+                headings[before] = f"«Số:» và trích yếu «{SUMMARY_PREFIX} …»"
         run = first.getparent()
         if before not in headings or run is None or run.tag != W + "r" or run.getparent() is not para:
             continue
@@ -125,10 +135,13 @@ def _precedes(element: etree._Element, mark: etree._Element) -> bool:
 
 
 def _symbol_abbreviation(doc: Doc) -> str | None:
+    """Return the issuer's abbreviation after a kind's type code ("UBND" of "TB-UBND"), or None."""
+    codes = {kind.document_type.code for kind in KINDS.values() if kind.document_type.code}
     for para in doc.body[:40]:
         match = _NUMBER.match(para.norm)
         if match and "-" in match.group("sym"):
-            return match.group("sym").split("-", 1)[1]
+            code, rest = match.group("sym").split("-", 1)
+            return rest if code.strip() in codes else None
     return None
 
 
@@ -154,7 +167,8 @@ class _Reader:
 
     def data(self) -> dict[str, Any]:
         parts = self.parts
-        data: dict[str, Any] = {"phien_ban": 1}
+        data: dict[str, Any] = {} if parts.kind is DEFAULT else {"loai": parts.kind.key}
+        data["phien_ban"] = 1
         data["co_quan"] = self._issuer()
         number, symbol = self._number()
         data["co_quan"]["viet_tat"] = self._abbrev or ""
@@ -166,7 +180,12 @@ class _Reader:
         if urgency:
             data["do_khan"] = urgency
         self.use(parts.national, parts.motto, parts.title)
-        data["trich_yeu"] = self._summary()
+        name = parts.kind.document_type.title
+        if parts.title is not None and parts.title.norm != name:
+            self.report.add(CORRECTION, self.where(parts.title), f"tên loại «{parts.title.norm}» in thành «{name}»")
+        summary = self._summary()
+        if summary or parts.kind.summary_required:
+            data["trich_yeu"] = summary
         self._typed_line()
         addressees = self._addressees()
         if addressees:
@@ -177,7 +196,7 @@ class _Reader:
             data["phu_luc"] = appendices
         if self.headings_as_typed:
             data["muc_in_hoa"] = False
-        meeting = self._meeting(data)
+        meeting = self._meeting(data) if "ngay_hop" in parts.kind.all_keys() else None
         if meeting is not None:
             data = _insert_after(data, "ngay", "ngay_hop", meeting)
         data["noi_nhan"], archive = self._recipients()
@@ -207,7 +226,7 @@ class _Reader:
         number: str | None = None
         symbol: str | None = None
         if para is None:
-            self.report.add(WARNING, "phần đầu", f"không tìm thấy dòng «Số: …/{THONG_BAO.symbol('…')}»")
+            self.report.add(WARNING, "phần đầu", f"không tìm thấy dòng «Số: …/{self.parts.kind.document_type.symbol('…')}»")
         else:
             self.use(para)
             match = _NUMBER.match(para.norm)
@@ -219,9 +238,14 @@ class _Reader:
                 symbol = re.sub(r"\s*-\s*", "-", match.group("sym"))
                 if symbol != match.group("sym"):
                     self.report.add(CORRECTION, self.where(para), f"ký hiệu «{match.group('sym')}» viết liền thành «{symbol}»")
-        if symbol is not None and symbol.startswith(f"{THONG_BAO.code}-") and len(symbol) > len(THONG_BAO.code) + 1:
-            co_quan_abbrev = symbol[3:]
+        code = self.parts.kind.document_type.code
+        if symbol is not None and code and symbol.startswith(f"{code}-") and len(symbol) > len(code) + 1:
+            co_quan_abbrev = symbol[len(code) + 1 :]
             symbol = None
+        elif symbol is not None and not code:
+            # A Công văn's symbol is the issuer, then the drafting unit: "UBND-KGVX", or "BCĐ" alone.
+            co_quan_abbrev = symbol.split("-")[0]
+            symbol = None if symbol == co_quan_abbrev else symbol
         elif symbol is not None:
             co_quan_abbrev = symbol.split("-")[-1]
         self._abbrev = co_quan_abbrev
@@ -277,11 +301,14 @@ class _Reader:
         paragraph broken at the same places. A summary of one line stays a plain string.
         """
         parts = self.parts
-        if parts.title is None:
-            self.report.add(WARNING, "phần đầu", f"không tìm thấy tên loại «{THONG_BAO.title}»")
+        name = parts.kind.document_type.title
+        if parts.title is None and name:
+            self.report.add(WARNING, "phần đầu", f"không tìm thấy tên loại «{name}»")
         self.use(*parts.summary)
         if not parts.summary:
-            self.report.add(WARNING, "phần đầu", f"không tìm thấy trích yếu dưới «{THONG_BAO.title}»")
+            if parts.kind.summary_required:
+                where_ = f"dưới «{name}»" if name else "dưới số, ký hiệu"
+                self.report.add(WARNING, "phần đầu", f"không tìm thấy trích yếu {where_}")
             return ""
         at = self.where(parts.summary[0])
         typed: list[list[Char]] = []
@@ -314,6 +341,9 @@ class _Reader:
             self.report.add(
                 CORRECTION, at, f"trích yếu gõ thành {len(parts.summary)} đoạn: in thành một đoạn, xuống dòng đúng chỗ như bản gốc"
             )
+        if lines and parts.kind.summary == "number":
+            lines[0] = bare_summary(lines[0])  # "V/v" is printed by the layout
+            lines = [line for line in lines if line]
         # The summary prints bold by the template: emphasis inside it is not kept.
         return "\n".join(lines) + "\n" if len(lines) > 1 else "".join(lines)
 
@@ -553,13 +583,9 @@ class _Reader:
         kept whole in `luu`, where `tbkl check` names what is wrong with it.
         """
         content = grammar.archive_content(content)
-        printed = content
-        for rewrite in _ARCHIVE_REWRITES:
-            if grammar.split_archive(printed) is not None:
-                break
-            printed = rewrite(printed)
-        split = grammar.split_archive(printed)
-        if split is None:
+        printed = grammar.archive_as_printed(content)
+        split = grammar.split_archive(printed) if printed is not None else None
+        if printed is None or split is None:
             return {"luu": content}
         if printed != content:
             self.report.add(CORRECTION, at, f"dòng Lưu «{content}» viết lại thành «{printed}»")
@@ -732,31 +758,8 @@ def _recipient(line: str) -> str:
     return text.rstrip(" ;.,")
 
 
-def _drafter_in_brackets(content: str) -> str:
-    """Return "VT, KGVX, Thập" for "VT, KGVX (Thập)": a drafter's mark is printed after a comma."""
-    match = re.match(r"^(.*\S)\s*\(([^()]*)\)$", content)
-    if match is None or not grammar.is_drafter(match.group(2).strip()):
-        return content
-    return f"{match.group(1)}, {match.group(2).strip()}"
-
-
-def _drafter_after_stop(content: str) -> str:
-    """Return "VT, XDCT, Khánh" for "VT, XDCT. Khánh": the name after a full stop and a space."""
-    return re.sub(r"^(VT(?:, [^,.]+)+)\.\s+(\S.*)$", r"\1, \2", content)
-
-
-def _bare_copies(content: str) -> str:
-    """Return "VT, KGVX, Sơn (05)" for "VT, KGVX, Sơn 05" or "…, Sơn, 05": copies are printed in brackets."""
-    return re.sub(r"(?:,\s*|\s+)(\d{1,4})$", r" (\1)", content)
-
-
-def _drafter_after_space(content: str) -> str:
-    """Return "VT, KGVX, Sơn" for "VT, KGVX Sơn" (a name typed on the line below the archive line, say)."""
-    return re.sub(r"^(VT(?:, [^\s,]+)+) (?!\()(\S.*)$", r"\1, \2", content)
-
-
-_ARCHIVE_REWRITES = (_drafter_in_brackets, _drafter_after_stop, _bare_copies, _drafter_after_space)
-"""How offices type the drafter and the copies otherwise than printed, tried in turn and together."""
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _insert_after(data: dict[str, Any], after: str, key: str, value: Any) -> dict[str, Any]:

@@ -53,6 +53,8 @@ NUMBER_SIZES: Final = (13,)
 DATE_SIZES: Final = (13, 14)
 TITLE_SIZES: Final = (13, 14)
 """The document type ("THÔNG BÁO") and the summary under it."""
+CV_SUMMARY_SIZES: Final = (12, 13)
+"""The "V/v …" summary of a Công văn under its number (ô 5b): upright, not bold."""
 BODY_SIZES: Final = (13, 14)
 SIGNER_SIZES: Final = (13, 14)
 """Authority lines, the signer's title and name."""
@@ -75,6 +77,8 @@ PRINTED_ISSUER_SIZE: Final = 13
 PRINTED_NUMBER_SIZE: Final = 13
 PRINTED_DATE_SIZE: Final = 14
 PRINTED_TITLE_SIZE: Final = 14
+PRINTED_CV_SUMMARY_SIZE: Final = 12
+"""Printed as direct formatting of the summary's runs: the templates give the paragraph the number's style."""
 PRINTED_BODY_SIZE: Final = 14
 PRINTED_SIGNER_SIZE: Final = 14
 PRINTED_RECIPIENTS_HEAD_SIZE: Final = 12

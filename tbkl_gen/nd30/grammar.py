@@ -51,7 +51,10 @@ PRINTED_NUMBER_SHAPE: Final = re.compile(rf"^(?:{PRINTED_NUMBER})$")
 
 
 def symbol_shape(kind: DocumentType = THONG_BAO) -> re.Pattern[str]:
-    """Return the pattern of a symbol of this document type: "TB-UBND", "TB-UBND-KGVX", "TB-SNV2"."""
+    """Return the pattern of a symbol of this document type: "TB-UBND", "TB-UBND-KGVX", "TB-SNV2";
+    for a type with no code (Công văn) the issuer alone: "UBND-KGVX", "SNV-TCBC", "BCĐ"."""
+    if not kind.code:
+        return re.compile(rf"^{ISSUER_ABBREVIATION}$")
     return re.compile(rf"^{re.escape(kind.code)}-{ISSUER_ABBREVIATION}$")
 
 
@@ -184,6 +187,51 @@ def archive_holds(content: str) -> tuple[bool, bool]:
 def is_archive(content: str) -> bool:
     """Return whether the archive line's content (after "Lưu: ") follows the decree."""
     return ARCHIVE_SHAPE.match(" ".join(content.split())) is not None
+
+
+# How offices type the drafter's mark and the copies otherwise than the decree prints them: the
+# importer reads an original's line through these, and `tbkl check` offers the same as a fix.
+
+
+def _drafter_in_brackets(content: str) -> str:
+    """Return "VT, KGVX, Thập" for "VT, KGVX (Thập)": a drafter's mark is printed after a comma."""
+    match = re.match(r"^(.*\S)\s*\(([^()]*)\)$", content)
+    if match is None or not is_drafter(match.group(2).strip()):
+        return content
+    return f"{match.group(1)}, {match.group(2).strip()}"
+
+
+def _drafter_after_stop(content: str) -> str:
+    """Return "VT, XDCT, Khánh" for "VT, XDCT. Khánh": the name after a full stop and a space."""
+    return re.sub(r"^(VT(?:, [^,.]+)+)\.\s+(\S.*)$", r"\1, \2", content)
+
+
+def _bare_copies(content: str) -> str:
+    """Return "VT, KGVX, Sơn (05)" for "VT, KGVX, Sơn 05" or "…, Sơn, 05": copies are printed in brackets."""
+    return re.sub(r"(?:,\s*|\s+)(\d{1,4})$", r" (\1)", content)
+
+
+def _drafter_after_space(content: str) -> str:
+    """Return "VT, KGVX, Sơn" for "VT, KGVX Sơn" (a name typed on the line below the archive line, say)."""
+    return re.sub(r"^(VT(?:, [^\s,]+)+) (?!\()(\S.*)$", r"\1, \2", content)
+
+
+_ARCHIVE_REWRITES: Final = (_drafter_in_brackets, _drafter_after_stop, _bare_copies, _drafter_after_space)
+"""How offices type the drafter and the copies otherwise than printed, tried in turn and together."""
+
+
+def archive_as_printed(content: str) -> str | None:
+    """Return the archive line's content as the decree prints it, or None when no known rewrite makes it so.
+
+    "VT, XDCT(Sơn)" gives "VT, XDCT, Sơn", "VT, KGVX Sơn 05" gives "VT, KGVX, Sơn (05)": each
+    rewrite of `_ARCHIVE_REWRITES` tried on top of the ones before until `split_archive` reads it.
+    """
+    printed = content
+    for rewrite in _ARCHIVE_REWRITES:
+        if split_archive(printed) is not None:
+            break
+        printed = rewrite(printed)
+    return printed if split_archive(printed) is not None else None
 
 
 # --- "Kính gửi" and the lines under the heading (nd30.md §3.5, Phụ lục I II.9.d) ---------------

@@ -6,6 +6,7 @@ a leading zero, months 3-12 do not; points run a), b), c), d), đ), e), g)… wi
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from tbkl_gen.nd30.format import END_MARK
@@ -85,3 +86,64 @@ def with_end_mark(text: str) -> str:
     if stripped.endswith(END_MARK):
         return stripped
     return stripped.rstrip(".") + END_MARK
+
+
+# --- dates as drafters write them ---------------------------------------------------------------
+# Accepted in a source: day first with slashes as Vietnamese write a date (21/4/2026, 21/04/2026,
+# the month alone of a draft 4/2026), or ISO (2026-04-21, 2026-04, 2026). A source keeps the form
+# its drafter wrote; what the tool writes (a fix, the page's date picker) is dd/mm/yyyy.
+DATE_PATTERN = r"(?:\d{1,2}/)?\d{1,2}/\d{4}|\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?"
+"""Every written form of a date, in full or of a draft (JSON Schema patterns are built from it)."""
+FULL_DATE_PATTERN = r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{1,2}-\d{1,2}"
+"""The written forms of a full date (day, month and year)."""
+_DATE = re.compile(r"^(?:(?:(?P<day>\d{1,2})/)?(?P<month>\d{1,2})/(?P<year>\d{4})|(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?)?)$")
+# Slips: day first with dots or dashes (21.4.2026, 21-4-2026), year first with slashes or dots
+# (2026/4/21), the date in words ("ngày 21 tháng 4 năm 2026", "tháng 4 năm 2026").
+_DAY_FIRST_SLIP = re.compile(r"^(\d{1,2})([.-])(\d{1,2})\2(\d{4})$")
+_MONTH_FIRST_SLIP = re.compile(r"^(\d{1,2})([.-])(\d{4})$")
+_YEAR_FIRST_SLIP = re.compile(r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})$")
+_IN_WORDS = re.compile(r"^(?:ngày\s+(\d{1,2})\s*,?\s+)?tháng\s+(\d{1,2})\s*,?\s+năm\s+(\d{4})$", re.IGNORECASE)
+
+
+def date_parts(text: str) -> tuple[int, int | None, int | None] | None:
+    """Return (year, month, day) of a date written in an accepted form, month and day None when not written; else None.
+
+    The parts are not checked against the calendar: "31/02/2026" gives (2026, 2, 31), for the
+    caller to name as a day that does not exist.
+    """
+    match = _DATE.match(nfc(text).strip())
+    if match is None:
+        return None
+    if match["year"]:
+        return int(match["year"]), int(match["month"]), int(match["day"]) if match["day"] else None
+    return int(match["y"]), int(match["m"]) if match["m"] else None, int(match["d"]) if match["d"] else None
+
+
+def date_slip(text: str) -> tuple[str, tuple[int, int | None, int | None]] | None:
+    """Return a date written in another form than the accepted ones, rewritten day first with slashes, and its parts.
+
+    The drafter's digits are kept ("21.04.2026" → "21/04/2026", "ngày 5 tháng 4 năm 2026" →
+    "5/4/2026"); None when text is no date in a form this knows.
+    """
+    text = " ".join(nfc(text).split())
+    if match := _DAY_FIRST_SLIP.match(text):
+        day, month, year = match[1], match[3], match[4]
+    elif match := _YEAR_FIRST_SLIP.match(text):
+        year, month, day = match[1], match[3], match[4]
+    elif match := _MONTH_FIRST_SLIP.match(text):
+        day, month, year = "", match[1], match[3]
+    elif match := _IN_WORDS.match(text):
+        day, month, year = match[1] or "", match[2], match[3]
+    else:
+        return None
+    written = f"{day}/{month}/{year}" if day else f"{month}/{year}"
+    return written, (int(year), int(month), int(day) if day else None)
+
+
+def shown_date(year: int, month: int | None = None, day: int | None = None) -> str:
+    """Return a date as every message shows it: dd/mm/yyyy (mm/yyyy, yyyy while parts are blank)."""
+    if month is None:
+        return f"{year}"
+    if day is None:
+        return f"{month:02d}/{year}"
+    return f"{day:02d}/{month:02d}/{year}"

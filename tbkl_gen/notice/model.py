@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Union, get_args
 
-from tbkl_gen.nd30.document_types import THONG_BAO, DocumentType
+from tbkl_gen.nd30.document_types import CONG_VAN, GIAY_MOI, THONG_BAO, DocumentType
 from tbkl_gen.nd30.format import ADDRESSEE_HEAD, APPENDIX_REFERENCE_OPEN, ARCHIVE_WORD
 from tbkl_gen.nd30.grammar import NUMBER
+from tbkl_gen.nd30.words import DATE_PATTERN, FULL_DATE_PATTERN, date_parts
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice.fields import SourceKey, Spec, Unsure, spec
 
@@ -31,11 +32,12 @@ URGENCY_LEVELS: tuple[str, ...] = get_args(Urgency)
 
 EXTEND_KEY = "noi_nhan_them"
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+DEFAULT_KIND = "thong_bao"
+"""The kind of a source that says none (`loai:`): every source written before kinds existed."""
 
 
 def parse_date(value: Any) -> Any:
-    """Accept a YAML date, a year, or the text YYYY, YYYY-MM or YYYY-MM-DD as date fields."""
+    """Accept a YAML date, a year, or a date written as text (21/4/2026, 4/2026, 2026-04-21, 2026-04, 2026: `words.date_parts`)."""
     if isinstance(value, dt.datetime):
         return value
     if isinstance(value, dt.date):
@@ -43,10 +45,10 @@ def parse_date(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return {"nam": value}
     if isinstance(value, str):
-        match = _DATE_RE.match(value.strip())
-        if match is None:
+        parts = date_parts(value)
+        if parts is None:
             return value
-        year, month, day = (int(g) if g else None for g in match.groups())
+        year, month, day = parts
         return {"nam": year, "thang": month, "ngay": day}
     return value
 
@@ -247,6 +249,70 @@ BLOCK_CLASSES: dict[str, type[Muc | Khoan | Diem | Gach | Cong | Bang]] = {
 BLOCK_KEYS: tuple[str, ...] = tuple(BLOCK_CLASSES)
 
 
+# --- a meeting: what an invitation announces and a conclusion notice reports -----------------------
+
+_MEETING_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2})[:hg](\d{2})(?::\d{2})?$")
+
+
+def parse_time(value: Any) -> Any:
+    """Accept a YAML date-time or the text "2026-04-10 14:00" as the meeting's time, kept as that text."""
+    if isinstance(value, dt.datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    return value
+
+
+def meeting_time(text: str) -> dt.datetime | None:
+    """Return the meeting's date and time written "2026-04-10 14:00", or None when it is not."""
+    match = _MEETING_TIME.match(text.strip())
+    if match is None:
+        return None
+    try:
+        year, month, day, hour, minute = (int(g) for g in match.groups())
+        return dt.datetime(year, month, day, hour, minute)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CuocHop:
+    """Cuộc họp: người chủ trì, thời gian, địa điểm (giấy mời và thông báo kết luận cùng cuộc họp dùng chung)."""
+
+    chu_tri: str | None = field(
+        default=None,
+        metadata=spec(
+            "Người chủ trì: “Đồng chí Nguyễn Văn A, Phó Chủ tịch UBND tỉnh”.", label="người chủ trì", example="chu_tri: Đồng chí …"
+        ),
+    )
+    thoi_gian: str | None = field(
+        default=None,
+        metadata=spec(
+            "Ngày giờ họp: 2026-04-10 14:00 (in thành “14 giờ 00, ngày 10 tháng 4 năm 2026”), hoặc gõ nguyên văn.",
+            label="thời gian họp",
+            example="thoi_gian: 2026-04-10 14:00",
+            parse=parse_time,
+        ),
+    )
+    dia_diem: str | None = field(
+        default=None, metadata=spec("Địa điểm họp: “Phòng họp số 2, UBND tỉnh”.", label="địa điểm họp", example="dia_diem: Phòng họp …")
+    )
+
+    def day(self) -> dt.date | None:
+        """Return the day of the meeting, when its time is written as a date and time."""
+        when = meeting_time(self.thoi_gian) if self.thoi_gian else None
+        return when.date() if when is not None else None
+
+
+MEETING_KEY = "cuoc_hop"
+"""The meeting's facts in a source; written as the name of another source (`cuoc_hop: giay-moi.yaml`),
+they are that source's, so that the invitation and the conclusion notice of a meeting share them."""
+MEETING_SPEC = spec(
+    "Cuộc họp: chu_tri, thoi_gian, dia_diem; hoặc tên tệp nguồn khác (giấy mời của cuộc họp) để dùng chung: cuoc_hop: giay-moi-16-4.yaml.",
+    label="cuộc họp",
+    example="cuoc_hop: giay-moi-16-4.yaml",
+    json_schema={"anyOf": [{"type": "string", "pattern": r"\.ya?ml$"}, {"$ref": "#/$defs/CuocHop"}, {"type": "null"}]},
+)
+
+
 @dataclass(frozen=True, kw_only=True)
 class PhuLuc:
     """Một phụ lục kèm theo văn bản (Nghị định 30, Phụ lục I, mục III.1)."""
@@ -289,20 +355,25 @@ class Header:
         ),
     )
     ky_hieu: str | None = field(
-        default=None, metadata=spec(f'Ký hiệu; mặc định "{THONG_BAO.symbol("")}" + chữ viết tắt của cơ quan.', label="ký hiệu văn bản")
+        default=None,
+        metadata=spec(
+            f'Ký hiệu; mặc định mã loại và chữ viết tắt của cơ quan: "{THONG_BAO.symbol("UBND")}", "{GIAY_MOI.symbol("UBND")}"; '
+            f'công văn không có mã loại: "{CONG_VAN.symbol("UBND-KGVX")}".',
+            label="ký hiệu văn bản",
+        ),
     )
     dia_danh: str = field(
         metadata=spec('Địa danh nơi cơ quan đóng trụ sở: "Quảng Nam".', label="địa danh", example="dia_danh: Quảng Nam", min_length=1)
     )
     ngay: NgayThang = field(
         metadata=spec(
-            'Ngày ban hành: 2021-12-22, hoặc "2026-04" hay 2026 khi dự thảo chưa có ngày.',
+            "Ngày ban hành: 22/12/2021 (hoặc 2021-12-22), hay 4/2026, 2026 khi dự thảo chưa có ngày.",
             label="ngày ban hành",
-            example="ngay: 2021-12-22",
+            example="ngay: 22/12/2021",
             parse=parse_date,
             json_schema={
                 "anyOf": [
-                    {"type": "string", "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"},
+                    {"type": "string", "pattern": f"^(?:{DATE_PATTERN})$"},
                     {"type": "integer"},
                     {"$ref": "#/$defs/NgayThang"},
                 ]
@@ -380,17 +451,18 @@ class SignerBlock:
     nguoi_ky: NguoiKy = field(metadata=spec("Người ký.", label="khối người ký"))
 
 
-@dataclass(frozen=True, kw_only=True)
-class Notice(Header, Recipients, SignerBlock):
-    """Một thông báo kết luận theo Nghị định 30/2020/NĐ-CP."""
+@dataclass(frozen=True, kw_only=True, init=False, repr=False, eq=False)
+class Settings:
+    """What every source may say about itself: its kind, the format's version, the template, the style of sections."""
 
-    document_type: ClassVar[DocumentType] = THONG_BAO
-    source_order: ClassVar[tuple[str, ...]] = (
-        "phien_ban", "mau", "muc_in_hoa", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "ngay_hop", "do_khan",
-        "trich_yeu", "kinh_gui", "noi_dung", "phu_luc", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
-    )  # fmt: skip
-    """The order of the keys in the schema and in messages: the order a source is written in."""
-
+    loai: str = field(
+        default=DEFAULT_KIND,
+        metadata=spec(
+            "Loại văn bản: thong_bao (thông báo, mặc định), cong_van (công văn) hoặc giay_moi (giấy mời).",
+            label="loại văn bản",
+            example="loai: cong_van",
+        ),
+    )
     phien_ban: Literal[1] = field(
         default=SCHEMA_VERSION, metadata=spec("Phiên bản định dạng tệp nguồn; hiện là 1.", label="phiên bản định dạng tệp")
     )
@@ -407,9 +479,29 @@ class Notice(Header, Recipients, SignerBlock):
             example="muc_in_hoa: false",
         ),
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Notice(Settings, Header, Recipients, SignerBlock):
+    """Một thông báo kết luận theo Nghị định 30/2020/NĐ-CP."""
+
+    document_type: ClassVar[DocumentType] = THONG_BAO
+    source_order: ClassVar[tuple[str, ...]] = (
+        "loai", "phien_ban", "mau", "muc_in_hoa", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "ngay_hop", "cuoc_hop", "do_khan",
+        "trich_yeu", "kinh_gui", "noi_dung", "phu_luc", "noi_nhan", "luu", "nguoi_soan", "so_ban", "nguoi_ky",
+    )  # fmt: skip
+    """The order of the keys in the schema and in messages: the order a source is written in."""
+
     ngay_hop: dt.date | None = field(
-        default=None, metadata=spec("Ngày họp (để kiểm tra ngày ban hành không sớm hơn ngày họp).", label="ngày họp")
+        default=None,
+        metadata=spec(
+            "Ngày họp: 16/4/2026 (hoặc 2026-04-16); để kiểm tra ngày ban hành không sớm hơn ngày họp.",
+            label="ngày họp",
+            example="ngay_hop: 16/4/2026",
+            json_schema={"anyOf": [{"type": "string", "pattern": f"^(?:{FULL_DATE_PATTERN})$"}, {"type": "null"}]},
+        ),
     )
+    cuoc_hop: CuocHop | None = field(default=None, metadata=MEETING_SPEC)
     trich_yeu: str = field(
         metadata=spec(
             'Trích yếu: "Kết luận của đồng chí … tại …"; tự xuống dòng theo khổ giấy. Muốn ngắt dòng ở chỗ '
@@ -436,10 +528,10 @@ ALL_KEYS: frozenset[str] = frozenset(key.name for cls in declaration.classes_und
 """Every key a notice source may hold, at any depth."""
 
 
-def from_data(data: Any) -> Notice | None:
-    """Return the notice for data that plainly follows its declaration, else None (pydantic decides)."""
+def from_data(data: Any, document: type = Notice) -> Any:
+    """Return the document (a `Notice` unless another kind's model is given) for data that plainly
+    follows its declaration, else None (pydantic decides)."""
     try:
-        notice: Notice = declaration.build(Notice, data)
+        return declaration.build(document, data)
     except (Unsure, RecursionError):
         return None
-    return notice

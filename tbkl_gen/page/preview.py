@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from html import escape
 
-from tbkl_gen.nd30.document_types import THONG_BAO
 from tbkl_gen.nd30.format import ARCHIVE_PREFIX, MOTTO, NATIONAL_NAME, PRINTED_MOTTO_SIZE, RECIPIENTS_HEAD
 from tbkl_gen.nd30.text_width import text_width_mm
 from tbkl_gen.markup import Span
@@ -48,6 +47,8 @@ def page_html(layout: Layout) -> str:
     parts.append(f'<div class="rule" data-mm="{layout.co_quan_line_mm}"></div>')
     number = escape(layout.so).replace(" ", "&nbsp;")
     parts.append(f'<div class="number">Số:&nbsp;{number}/{escape(layout.ky_hieu)}</div>')
+    if layout.v_v:
+        parts.append(f'<div class="v-v">{"<br>".join(escape(line) for line in layout.v_v)}</div>')
     if layout.do_khan:
         parts.append(f'<div class="urgency"><span>{escape(layout.do_khan)}</span></div>')
     parts.append('</td><td class="right">')
@@ -55,9 +56,11 @@ def page_html(layout: Layout) -> str:
     parts.append(f'<div class="rule" data-mm="{_MOTTO_LINE_MM}"></div>')
     date_line = escape(layout.dia_danh_ngay).replace("  ", "&nbsp;&nbsp;")
     parts.append(f'<div class="date">{date_line}</div></td></tr></table>')
-    parts.append(f'<div class="kind">{THONG_BAO.title}</div>')
-    parts.append(f'<div class="summary">{"<br>".join(escape(line) for line in layout.trich_yeu_dong)}</div>')
-    parts.append(f'<div class="rule center" data-mm="{layout.trich_yeu_line_mm}"></div>')
+    if layout.ten_loai:
+        parts.append(f'<div class="kind">{escape(layout.ten_loai)}</div>')
+        if layout.trich_yeu_dong:
+            parts.append(f'<div class="summary">{"<br>".join(escape(line) for line in layout.trich_yeu_dong)}</div>')
+        parts.append(f'<div class="rule center" data-mm="{layout.trich_yeu_line_mm}"></div>')
     lines = layout.kinh_gui_dong
     if len(lines) == 1:
         parts.append(f'<div class="addressee">{escape(lines[0])}</div>')

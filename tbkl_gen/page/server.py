@@ -11,6 +11,7 @@ they are read. The server binds 127.0.0.1 unless told otherwise.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import base64
 import hashlib
 import hmac
@@ -38,6 +39,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tbkl_gen.errors import OutputFailed, Problem, Refused, TbklError
+from tbkl_gen.nd30.words import date_parts, shown_date
 from tbkl_gen.page import engine
 from tbkl_gen.page.preview import appendix_labels, labels, page_html
 from tbkl_gen.page.yamlsave import editable, updated
@@ -225,7 +227,7 @@ class Page:
                     "path": self.shown(path),
                     "nam": _year(ngay),
                     "so": None if data.get("so") in (None, "") else str(data.get("so")),
-                    "ngay": _plain_value(ngay),
+                    "ngay": _shown_day(ngay),
                     "trich_yeu": str(data.get("trich_yeu") or ""),
                     "doc_duoc": source is not None,
                 }
@@ -237,6 +239,7 @@ class Page:
             "thong_bao": notices,
             "noi_nhan": recipients,
             "nguoi_ky": signers,
+            "loai": kind_forms(),
         }
 
     def open_notice(self, request: Request) -> dict[str, Any]:
@@ -327,10 +330,15 @@ class Page:
     def new_notice(self, body: dict[str, Any]) -> dict[str, Any]:
         from tbkl_gen.commands.scaffold import new_notice
 
+        from tbkl_gen.notice.kinds import DEFAULT, KINDS
+
         title = body.get("trich_yeu")
         if not isinstance(title, str) or not title.strip() or len(title) > 2000:
             raise Refused(400, "cần trích yếu của thông báo mới")
-        target = new_notice(self.root, unicodedata.normalize("NFC", title.strip()))
+        kind = body.get("loai") or DEFAULT.key
+        if kind not in KINDS:
+            raise Refused(400, f"không có loại văn bản “{str(kind)[:40]}”; các loại: {', '.join(KINDS)}")
+        target = new_notice(self.root, unicodedata.normalize("NFC", title.strip()), kind=KINDS[kind])
         return {"path": self.shown(target)}
 
     def copy_notice(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -431,9 +439,62 @@ class Page:
 _CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 
+def kind_forms() -> list[dict[str, Any]]:
+    """Return each kind for the page: its key and names, where its summary prints, and the fields
+    of its own editor part, derived from its declaration (label, hint, a control for its type)."""
+    from tbkl_gen.nd30.document_types import SUMMARY_PREFIX
+    from tbkl_gen.notice import fields as declaration
+    from tbkl_gen.notice.kinds import KINDS
+
+    def control(path: str, key: declaration.Declared) -> dict[str, Any]:
+        tp = declaration.optional_of(key.type) or key.type
+        # a paragraph of the document's own (an invitation's opening) gets room; a nested value a line
+        shape = (
+            "lines" if declaration.item_of(tp) is str else "bool" if tp is bool else "textarea" if tp is str and "." not in path else "text"
+        )
+        label = key.spec.label[:1].upper() + key.spec.label[1:]
+        return {"path": path, "label": label, "kind": shape, "hint": key.spec.doc}
+
+    forms = []
+    for kind in KINDS.values():
+        fields = []
+        for key in kind.own_keys():
+            if key.name in ("trich_yeu", "noi_dung"):  # the summary and the body have editors of their own
+                continue
+            nested = declaration.optional_of(key.type) or key.type
+            if declaration.item_of(nested) not in (None, str):  # lists of parts (appendices): not a field of the form
+                continue
+            if declaration.is_declared(nested):
+                fields += [control(f"{key.name}.{item.name}", item) for item in declaration.declared(nested)]
+            else:
+                fields.append(control(key.name, key))
+        title = kind.document_type.title
+        summary = f"in đậm dưới chữ {title}" if kind.summary == "title" else f"in dưới số và ký hiệu, sau chữ “{SUMMARY_PREFIX}”"
+        forms.append({"loai": kind.key, "ten": kind.name, "mo_ta": kind.description, "trich_yeu": summary, "truong": fields})
+    return forms
+
+
 def _year(value: Any) -> int | None:
-    text = str(value) if value is not None else ""
-    return int(text[:4]) if text[:4].isdigit() else None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.year
+    if isinstance(value, dict):
+        value = value.get("nam")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    parts = date_parts(value) if isinstance(value, str) else None
+    return parts[0] if parts else None
+
+
+def _shown_day(value: Any) -> Any:
+    """Return the date for the list of notices as Vietnamese write it (dd/mm/yyyy); text as written."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return shown_date(value.year, value.month, value.day)
+    if isinstance(value, dict) and isinstance(value.get("nam"), int):
+        month, day = value.get("thang"), value.get("ngay")
+        return shown_date(
+            value["nam"], month if isinstance(month, int) else None, day if isinstance(day, int) and isinstance(month, int) else None
+        )
+    return _plain_value(value)
 
 
 def _plain_value(value: Any) -> Any:

@@ -28,26 +28,45 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString, ScalarString
 
+from tbkl_gen.errors import Fix
+from tbkl_gen.nd30.words import date_parts, shown_date
+from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice.fields import declared
-from tbkl_gen.notice.model import BLOCK_CLASSES, BLOCK_KEYS, EXTEND_KEY, CoQuan, NgayThang, NguoiKy, Notice
+from tbkl_gen.notice.kinds import KINDS
+from tbkl_gen.notice.model import BLOCK_CLASSES, BLOCK_KEYS, EXTEND_KEY
 
-# The order keys are written in, from the notice's declaration: a key added by the page goes after
-# the last key already there that comes before it here. A block's own key (and `tieu_de`) comes
-# before its `noi_dung`; the keys of co_quan, ngay and nguoi_ky follow their parent.
-_NESTED = {"co_quan": CoQuan, "ngay": NgayThang, "nguoi_ky": NguoiKy}
+# The order keys are written in, from the declarations of every kind: a key added by the page goes
+# after the last key already there that comes before it here. A block's own key (and `tieu_de`)
+# comes before its `noi_dung`; the keys of a mapping (co_quan, ngay, nguoi_ky, cuoc_hop) follow it.
+
+
+def _kind_order(model: type) -> list[str]:
+    order: list[str] = []
+    for key in declared(model):
+        if key.source_only:
+            continue
+        if key.name == "noi_nhan":
+            order.append(EXTEND_KEY)
+        if key.name == "noi_dung":
+            order += [item.name for cls in BLOCK_CLASSES.values() for item in declared(cls) if item.name != "noi_dung"]
+        order.append(key.name)
+        nested = declaration.optional_of(key.type) or key.type
+        if declaration.is_declared(nested):
+            order += [item.name for item in declared(nested)]
+    return list(dict.fromkeys(order))
 
 
 def _key_order() -> tuple[str, ...]:
     order: list[str] = []
-    for key in Notice.source_order:
-        if key == "noi_nhan":
-            order.append(EXTEND_KEY)
-        if key == "noi_dung":
-            order += [item.name for cls in BLOCK_CLASSES.values() for item in declared(cls) if item.name != "noi_dung"]
-        order.append(key)
-        if key in _NESTED:
-            order += [item.name for item in declared(_NESTED[key])]
-    return tuple(dict.fromkeys(order))
+    for kind in KINDS.values():
+        at = 0
+        for key in _kind_order(kind.model):
+            if key in order:
+                at = order.index(key) + 1
+            else:
+                order.insert(at, key)
+                at += 1
+    return tuple(order)
 
 
 KEY_ORDER = _key_order()
@@ -77,7 +96,7 @@ def load_document(text: str) -> Any:
 
 
 def editable(text: str) -> dict[str, Any] | None:
-    """Return the source's data as plain JSON-able values for the page (dates as ISO text).
+    """Return the source's data as plain JSON-able values for the page (a date YAML read as dd/mm/yyyy).
 
     None when the file holds no mapping: the page must not turn it into one.
     """
@@ -91,8 +110,10 @@ def _plain(value: Any) -> Any:
         return {str(key): _plain(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_plain(item) for item in value]
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, dt.datetime):
         return value.isoformat()
+    if isinstance(value, dt.date):
+        return shown_date(value.year, value.month, value.day)  # the page shows dates as Vietnamese write them
     if isinstance(value, str):
         return str(value)
     return value
@@ -133,6 +154,76 @@ def updated(text: str, data: dict[str, Any]) -> str:
     out = io.StringIO()
     handler.dump(document, out)
     return out.getvalue()
+
+
+def fixed(text: str, fixes: list[Fix]) -> tuple[str, list[Fix]]:
+    """Return the source text with the fixes applied, and the fixes that applied.
+
+    The same round trip as saving: only the fixed values (or renamed keys) change, every comment
+    and every other value stays as written. A fix whose path is no longer in the file, or whose
+    new key is already there, is left out.
+    """
+    if not fixes:
+        return text, []
+    document = _parsed(text)
+    if not isinstance(document, CommentedMap):
+        return text, []
+    applied: list[Fix] = []
+    token = _QUOTED.set(_mostly_quoted(document))
+    try:
+        for fix in fixes:
+            if _apply(document, fix):
+                applied.append(fix)
+    finally:
+        _QUOTED.reset(token)
+    if not applied:
+        return text, []
+    out = io.StringIO()
+    _yaml().dump(document, out)
+    return out.getvalue(), applied
+
+
+def _apply(document: Any, fix: Fix) -> bool:
+    if not fix.path:
+        return False
+    parent = document
+    for part in fix.path[:-1]:
+        if isinstance(parent, dict) and isinstance(part, str) and part in parent:
+            parent = parent[part]
+        elif isinstance(parent, list) and isinstance(part, int) and 0 <= part < len(parent):
+            parent = parent[part]
+        else:
+            return False
+    last = fix.path[-1]
+    if isinstance(parent, CommentedMap) and isinstance(last, str) and last in parent:
+        if fix.rename:
+            if not isinstance(fix.value, str) or fix.value in parent:
+                return False
+            position = list(parent).index(last)
+            comment = parent.ca.items.pop(last, None)
+            value = parent.pop(last)
+            parent.insert(position, fix.value, value)
+            if comment is not None:
+                parent.ca.items[fix.value] = comment
+            return True
+        parent[last] = _fixed_value(fix.value, last, parent[last])
+        return True
+    if isinstance(parent, CommentedSeq) and isinstance(last, int) and 0 <= last < len(parent) and not fix.rename:
+        parent[last] = _fixed_value(fix.value, _list_key(fix.path), parent[last])
+        return True
+    return False
+
+
+def _list_key(path: tuple[str | int, ...]) -> str | None:
+    return next((part for part in reversed(path) if isinstance(part, str)), None)
+
+
+def _fixed_value(value: Any, key: str | None, old: Any) -> Any:
+    # A value YAML 1.2 (ruamel) reads as the text it shows (`NO`) still needs its quotes for
+    # YAML 1.1 (tbkl): the fixed value is written anew, in the old value's style where it keeps.
+    if isinstance(value, str) and not isinstance(old, ScalarString):
+        old = None
+    return _fresh(value, key, old)
 
 
 # Whether the file being saved writes its text in double quotes (as `tbkl new` does): new text
@@ -194,9 +285,20 @@ def _same(old: Any, new: Any) -> bool:
         return type(old) is type(new) and old == new
     if old is None or new is None:
         return (old is None or old == "") and (new is None or new == "")
-    if isinstance(old, (dt.date, dt.datetime)):
+    if isinstance(old, dt.datetime):
         return old.isoformat() == str(new)
+    if isinstance(old, dt.date):
+        # the page shows 2026-04-21 as 21/04/2026: the same date, kept as the drafter wrote it
+        return old.isoformat() == str(new) or date_parts(str(new)) == (old.year, old.month, old.day)
+    if isinstance(old, str) and not isinstance(old, ScalarString) and old == new and _misread(old):
+        return False  # `NO` plain, which YAML 1.1 (tbkl) reads as false: written anew, in quotes
     return str(old) == str(new) and isinstance(old, str) == isinstance(new, str)
+
+
+def _misread(plain: str) -> bool:
+    """Return whether YAML 1.1 reads this text, written plain, as something else than text."""
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, plain, (True, False))  # type: ignore[no-untyped-call]  # untyped in the stubs
+    return tag != "tag:yaml.org,2002:str"
 
 
 def _head(item: Any) -> tuple[Any, ...]:

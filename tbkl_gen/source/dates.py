@@ -6,12 +6,14 @@ Reading (`2021-02-30` in YAML), the shape check and validation all report it in 
 from __future__ import annotations
 
 import datetime as dt
-import re
+
+from tbkl_gen.errors import Fix
+from tbkl_gen.nd30.words import date_slip, shown_date
 
 
 def impossible_date(year: int, month: int, day: int) -> tuple[str, str]:
     """Return the message and the hint for a date that is not on the calendar."""
-    message = f"ngày không tồn tại: {day:02d}/{month:02d}/{year}"
+    message = f"ngày không tồn tại: {shown_date(year, month, day)}"
     if not 1 <= month <= 12:
         return message, "tháng từ 1 đến 12"
     if year < 1:
@@ -21,28 +23,29 @@ def impossible_date(year: int, month: int, day: int) -> tuple[str, str]:
     return message, f"tháng {month} năm {year} chỉ có {last} ngày"
 
 
-# Dates typed the way Vietnamese write them (31/02/2026, 31-02-2026, 31.02.2026) or year first
-# with another separator than ISO's (2026/02/31, 2026.02.31).
-_DAY_FIRST = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
-_YEAR_FIRST = re.compile(r"^(\d{4})([/.-])(\d{1,2})\2(\d{1,2})$")
-
-
 def typed_date_hint(name: str, text: str) -> str | None:
-    """Return the hint for a date typed as text in another form than YYYY-MM-DD, or None.
+    """Return the hint for a date typed in a form the source does not read (21.4.2026, 2026/4/21), or None.
 
-    A date on the calendar gets its ISO form to copy (`viết ngay: 2026-02-03`); one that is not
-    gets why (`ngày 31/02/2026 không tồn tại: …`), never an ISO form of an impossible date.
+    A date on the calendar gets its form to copy (`viết ngay: 21/4/2026`, the fix of `date_fix`);
+    one that is not gets why (`ngày 31/02/2026 không tồn tại: …`), never a form of an impossible date.
     """
-    text = text.strip()
-    if match := _DAY_FIRST.match(text):
-        day, month, year = int(match[1]), int(match[3]), int(match[4])
-    elif match := _YEAR_FIRST.match(text):
-        year, month, day = int(match[1]), int(match[3]), int(match[4])
-    else:
+    slip = date_slip(text)
+    if slip is None:
         return None
+    written, (year, month, day) = slip
     try:
-        dt.date(year, month, day)
+        dt.date(year, month or 1, day or 1)
     except ValueError:
-        _, why = impossible_date(year, month, day)
-        return f"ngày {day:02d}/{month:02d}/{year} không tồn tại: {why}"
-    return f"viết {name}: {year:04d}-{month:02d}-{day:02d}"
+        _, why = impossible_date(year, month or 1, day or 1)
+        return f"ngày {shown_date(year, month, day)} không tồn tại: {why}"
+    return f"viết {name}: {written}"
+
+
+def date_fix(name: str, text: str) -> Fix | None:
+    """Return the fix of a date typed in another form: the same date, day first with slashes; None for an impossible one."""
+    slip = date_slip(text)
+    if slip is None or typed_date_hint(name, text) != f"viết {name}: {slip[0]}":
+        return None
+    if name != "ngay" and slip[1][2] is None:  # only the issue date may be a month alone
+        return None
+    return Fix(f"viết ngày dạng ngày/tháng/năm: {slip[0]}", (name,), slip[0], text)

@@ -11,6 +11,7 @@ Only a source with a mistake imports this module (and pydantic).
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import difflib
 import re
@@ -20,13 +21,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tbkl_gen.errors import Place, Problem, in_order, shortened
+from tbkl_gen.errors import Fix, Place, Problem, in_order, shortened
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice import paths
-from tbkl_gen.notice.model import ALL_KEYS, BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS, Notice
-from tbkl_gen.notice.validation import Notice as Model
-from tbkl_gen.notice.validation import to_notice
-from tbkl_gen.source.dates import typed_date_hint
+from tbkl_gen.notice.kinds import all_keys
+from tbkl_gen.notice.model import BLOCK_KEYS, SCHEMA_VERSION, URGENCY_LEVELS, Notice
+from tbkl_gen.notice.validation import model_for, to_notice
+from tbkl_gen.nd30.words import shown_date
+from tbkl_gen.source.dates import date_fix, typed_date_hint
 from tbkl_gen.source.places import Path_, Source, field_path
 from tbkl_gen.source.read import MAX_PROBLEMS
 
@@ -42,8 +44,21 @@ _KIND_NAMES = (
 )
 
 
-def check_with_model(source: Source, data: dict[str, Any]) -> tuple[Notice | None, list[Problem], Notice | None]:
-    """Return the model's notice, or None with the problems and a stand-in notice for meaning checks."""
+_DOCUMENT: contextvars.ContextVar[type] = contextvars.ContextVar("tbkl_document", default=Notice)
+"""The declared class (the kind's model) whose source is being explained: labels, examples, keys."""
+
+
+def check_with_model(source: Source, data: dict[str, Any], document: type = Notice) -> tuple[Any | None, list[Problem], Any | None]:
+    """Return the model's document, or None with the problems and a stand-in document for meaning checks."""
+    token = _DOCUMENT.set(document)
+    try:
+        return _check_with_model(source, data)
+    finally:
+        _DOCUMENT.reset(token)
+
+
+def _check_with_model(source: Source, data: dict[str, Any]) -> tuple[Any | None, list[Problem], Any | None]:
+    Model = model_for(_DOCUMENT.get())  # noqa: N806 - the pydantic class of the kind being explained
     for _ in range(2):
         try:
             return to_notice(Model.model_validate(data)), [], None
@@ -55,7 +70,8 @@ def check_with_model(source: Source, data: dict[str, Any]) -> tuple[Notice | Non
     return None, [], None
 
 
-def _stand_in(source: Source, data: dict[str, Any], exc: ValidationError) -> Notice | None:
+def _stand_in(source: Source, data: dict[str, Any], exc: ValidationError) -> Any | None:
+    Model = model_for(_DOCUMENT.get())  # noqa: N806
     errors = exc.errors()
     if len(errors) > MAX_PROBLEMS:
         return None
@@ -80,7 +96,7 @@ def _stand_in(source: Source, data: dict[str, Any], exc: ValidationError) -> Not
             # a value that satisfies the model and means nothing; messages about it are dropped
             name = str(last)
             owner = data_model_path(data, path[:-1])
-            key = declaration.field_named(owner, name) if owner is not None else paths.key_named(Notice, name)
+            key = declaration.field_named(owner, name) if owner is not None else paths.key_named(_DOCUMENT.get(), name)
             if error["type"] == "extra_forbidden" or key is None or (not key.required and not _holds_blocks(key)):
                 parent.pop(name, None)
             else:
@@ -92,7 +108,7 @@ def _stand_in(source: Source, data: dict[str, Any], exc: ValidationError) -> Not
     except (ValidationError, ValueError, TypeError):
         return None
     source.broken.update(broken)
-    repaired_notice: Notice = to_notice(notice)
+    repaired_notice: Any = to_notice(notice)
     return repaired_notice
 
 
@@ -103,7 +119,8 @@ def _holds_blocks(key: declaration.Declared) -> bool:
 
 
 # Identifiers that drafters type as bare digits: `so: 28` means the text "28".
-_NUMBER_FIELDS = {(key.name,) for key in declaration.declared(Notice) if key.spec.digits_as_text}
+def _number_fields() -> set[Path_]:
+    return {(key.name,) for key in declaration.declared(_DOCUMENT.get()) if key.spec.digits_as_text}
 
 
 def _accept_plain_numbers(source: Source, data: dict[str, Any], exc: ValidationError) -> dict[str, Any] | None:
@@ -117,7 +134,7 @@ def _accept_plain_numbers(source: Source, data: dict[str, Any], exc: ValidationE
         value = error["input"]
         number = isinstance(value, int) and not isinstance(value, bool)
         cell = _in_table(path) and isinstance(value, int | float) and not isinstance(value, bool)  # `- [1, 2.5]`
-        if ((path in _NUMBER_FIELDS and number) or cell) and raw is not None and str(value) == raw:
+        if ((path in _number_fields() and number) or cell) and raw is not None and str(value) == raw:
             fixes.append((path, raw))
     if not fixes:
         return None
@@ -226,13 +243,16 @@ def _problem_for(source: Source, path: Path_, name: str, error: Mapping[str, Any
         key = str(path[-1])
         allowed = _allowed_keys(data_model_path(source.data, path[:-1])) if suggest else []
         suggestion = _suggest(key, allowed)
+        fix = None
         if suggestion:
             hint = f"có phải ý bạn là “{suggestion}”?"
+            if source.file_of(path) == source.path:
+                fix = Fix(f"đổi khóa “{key}” thành “{suggestion}”", tuple(path), suggestion, key, rename=True)
         elif allowed:
             hint = "các khóa dùng được ở đây: " + ", ".join(allowed)
         else:
             hint = "xóa khóa này hoặc sửa tên khóa"
-        return Problem(source.place(path, key=True), f"khóa không hợp lệ “{key}”", hint=hint, code="unknown_key")
+        return Problem(source.place(path, key=True), f"khóa không hợp lệ “{key}”", hint=hint, code="unknown_key", fix=fix)
     if kind in ("union_tag_not_found", "union_tag_invalid"):
         return _block_problem(source, path, value)
     raw = source.raw_plain.get(path)
@@ -242,7 +262,9 @@ def _problem_for(source: Source, path: Path_, name: str, error: Mapping[str, Any
             hint = "phần sau dấu “#” là ghi chú của YAML; nếu đây là chữ, đặt cả giá trị trong ngoặc kép"
         return Problem(source.place(path, key=True), f"thiếu {label(path)}", hint=hint, code="missing")
     if kind == "string_type" and raw is not None and not _reads_back(raw, value):
-        return Problem(here, _trap_message(raw, value), hint=f'viết trong ngoặc kép: {name}: "{raw}"', code="yaml_trap")
+        return Problem(
+            here, _trap_message(raw, value), hint=f'viết trong ngoặc kép: {name}: "{raw}"', code="yaml_trap", fix=_quoted(source, path, raw)
+        )
     if kind in ("too_short", "string_too_short"):
         if isinstance(value, str):
             return Problem(here, f"thiếu {label(path)}", hint=_example_hint(path), code="missing")
@@ -253,7 +275,7 @@ def _problem_for(source: Source, path: Path_, name: str, error: Mapping[str, Any
     if kind == "literal_error":
         return _literal_problem(here, name, value)
     if name in ("ngay", "ngay_hop") and path in (("ngay",), ("ngay_hop",)):
-        return _date_problem(here, name, value)
+        return _date_problem(here, name, value, source.written(path) is not None)
     if kind.endswith("_type") or kind in ("model_attributes_type", "dataclass_type"):
         expected = _expected(kind, name)
         hint = _type_hint(kind, name, value)
@@ -294,11 +316,11 @@ def _reads_back(raw: str, value: Any) -> bool:
 
 def label(path: Path_) -> str:
     """Return what the field at path is called in messages: `họ tên người ký`."""
-    return paths.label(Notice, path)
+    return paths.label(_DOCUMENT.get(), path)
 
 
 def _example_hint(path: Path_) -> str:
-    example = paths.example(Notice, path)
+    example = paths.example(_DOCUMENT.get(), path)
     return f"ví dụ: {example}" if example else ""
 
 
@@ -328,13 +350,16 @@ def _block_problem(source: Source, path: Path_, value: Any) -> Problem:
                 code="block",
             )
         keys = ", ".join(f"“{k}”" for k in value)
-        suggestion = next((s for k in value if (s := _suggest(str(k), list(BLOCK_KEYS)))), None)
+        typo, suggestion = next(((k, s) for k in value if (s := _suggest(str(k), list(BLOCK_KEYS)))), (None, None))
         hint = f"có phải ý bạn là “{suggestion}”?" if suggestion else f"thêm một trong các khóa {kinds}, hoặc viết đoạn văn không có khóa"
-        return Problem(here, f"khối có khóa {keys} nhưng không có khóa loại khối nào ({kinds})", hint=hint, code="block")
+        fix = None
+        if suggestion and isinstance(typo, str) and source.file_of(path) == source.path:
+            fix = Fix(f"đổi khóa “{typo}” thành “{suggestion}”", (*path, typo), suggestion, typo, rename=True)
+        return Problem(here, f"khối có khóa {keys} nhưng không có khóa loại khối nào ({kinds})", hint=hint, code="block", fix=fix)
     raw = source.raw_plain.get(path)
     if raw is not None and value is not None and not isinstance(value, (list, dict)):
         message = _trap_message(raw, value) if not _reads_back(raw, value) else f"cần một đoạn văn, nhưng gặp {_describe(value)}"
-        return Problem(here, message, hint=f'viết trong ngoặc kép: - "{raw}"', code="yaml_trap")
+        return Problem(here, message, hint=f'viết trong ngoặc kép: - "{raw}"', code="yaml_trap", fix=_quoted(source, path, raw))
     if isinstance(value, list):
         return Problem(here, f"cần một đoạn văn hoặc một khối ({kinds}), nhưng gặp danh sách", hint="bỏ bớt một dấu “- ”", code="block")
     return Problem(here, f"cần một đoạn văn hoặc một khối ({kinds}), nhưng gặp {_describe(value)}", code="block")
@@ -366,17 +391,29 @@ def _literal_problem(here: Place, name: str, value: Any) -> Problem:
     return Problem(here, f"giá trị không hợp lệ: {_describe(value)}", code="type")
 
 
-def _date_problem(here: Place, name: str, value: Any) -> Problem:
+def _date_problem(here: Place, name: str, value: Any, own: bool) -> Problem:
+    """Name a date the source cannot read; own: the value is written in this file, so its fix can be offered."""
+    path = (name,)
     if isinstance(value, dt.datetime):
+        written = shown_date(value.year, value.month, value.day)
         return Problem(
             here,
-            f"cần ngày dạng YYYY-MM-DD, không kèm giờ, nhưng gặp ngày giờ {value:%Y-%m-%d %H:%M:%S}",
-            hint=f"viết {name}: {value:%Y-%m-%d}",
+            f"cần ngày, không kèm giờ, nhưng gặp ngày giờ {written} {value:%H:%M:%S}",
+            hint=f"viết {name}: {written}",
             code="date",
+            fix=Fix("bỏ giờ, chỉ giữ ngày", path, written, value.isoformat(sep=" ")) if own else None,
         )
-    expected = "ngày dạng YYYY-MM-DD" + (" (hoặc YYYY-MM, YYYY khi dự thảo chưa có ngày)" if name == "ngay" else "")
-    hint = (typed_date_hint(name, value) if isinstance(value, str) else None) or f"ví dụ: {name}: 2021-12-22"
-    return Problem(here, f"cần {expected}, nhưng gặp {_describe(value)}", hint=hint, code="date")
+    expected = "ngày dạng ngày/tháng/năm như 22/12/2021" + (" (hoặc tháng/năm, năm khi dự thảo chưa có ngày)" if name == "ngay" else "")
+    hint = (typed_date_hint(name, value) if isinstance(value, str) else None) or f"ví dụ: {name}: 22/12/2021"
+    fix = date_fix(name, value) if own and isinstance(value, str) else None
+    return Problem(here, f"cần {expected}, nhưng gặp {_describe(value)}", hint=hint, code="date", fix=fix)
+
+
+def _quoted(source: Source, path: Path_, raw: str) -> Fix | None:
+    """Return the fix that writes raw as the text it shows, in quotes (YAML 1.1 read it as something else)."""
+    if source.file_of(path) != source.path:
+        return None
+    return Fix(f"đặt “{raw}” trong ngoặc kép để đọc đúng là chữ", tuple(path), raw, source.written(path))
 
 
 def _trap_message(raw: str, value: Any) -> str:
@@ -400,7 +437,7 @@ def _trap_message(raw: str, value: Any) -> str:
 
 def _expected(kind: str, name: str) -> str:
     if kind == "string_type":
-        return f"{label((name,))} (chuỗi văn bản)" if name in ALL_KEYS else "chuỗi văn bản"
+        return f"{label((name,))} (chuỗi văn bản)" if name in all_keys() else "chuỗi văn bản"
     return {
         "int_type": "số nguyên",
         "bool_type": "true hoặc false",
@@ -408,7 +445,7 @@ def _expected(kind: str, name: str) -> str:
         "dict_type": "bảng khóa–giá trị",
         "model_type": "bảng khóa–giá trị (các dòng “khoa: giá trị” thụt lề bên dưới)",
         "model_attributes_type": "bảng khóa–giá trị (các dòng “khoa: giá trị” thụt lề bên dưới)",
-        "date_type": "ngày dạng YYYY-MM-DD",
+        "date_type": "ngày dạng ngày/tháng/năm",
     }.get(kind, "giá trị khác")
 
 
@@ -453,7 +490,7 @@ def _suggest(name: str, allowed: list[str]) -> str | None:
 
 def data_model_path(data: Any, path: Path_) -> type | None:
     """Return the declared class (of `notice.model`) that the mapping at path is read as."""
-    current: Any = Notice
+    current: Any = _DOCUMENT.get()
     value: Any = data
     for part in path:
         if isinstance(part, int):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from tbkl_gen.notice.model import ALL_KEYS
+from tbkl_gen.notice.kinds import all_keys
 
 # A line that YAML would read as a key or a list item, had the value above it been closed.
 KEY_LINE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*:(?:\s|$)")
@@ -73,13 +73,13 @@ def swallowed_key(line: str, indent: int) -> bool:
     if indent_of(line) <= indent:
         return True
     match = _KEY_NAME.match(line)
-    return match is not None and match.group(1) in ALL_KEYS
+    return match is not None and match.group(1) in all_keys()
 
 
 def key_without_colon(line: str) -> bool:
     """Tell a line that starts with one of the notice's keys but has no colon: `ho_ten Lê A`."""
     match = _FIRST_WORD.match(line)
-    return match is not None and match.group(1) in ALL_KEYS and not line[match.end(1) :].lstrip().startswith(":")
+    return match is not None and match.group(1) in all_keys() and not line[match.end(1) :].lstrip().startswith(":")
 
 
 class Indentation:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tbkl_gen.errors import Problem, in_order
 from tbkl_gen.notice.model import Notice
-from tbkl_gen.notice.model import EXTEND_KEY
+from tbkl_gen.notice.model import EXTEND_KEY, MEETING_KEY
 from tbkl_gen.source.places import Source
 from tbkl_gen.source.read import capped, read_source, read_text
 from tbkl_gen.source.shape import check_shape
@@ -54,6 +54,10 @@ def load_text(text: str, path: Path, defaults: Source | None = None) -> Loaded:
 
 def build_notice(source: Source, defaults: Source | None = None) -> Loaded:
     """Turn plain data (merged with defaults) into a `Notice`, or the problems that prevent it."""
+    meeting = shared_meeting(source, defaults)
+    if meeting is not None:
+        # the meeting's facts come from the other source, the office's defaults under them
+        defaults = meeting if defaults is None else merge_defaults(meeting, defaults)
     if defaults is None and EXTEND_KEY not in source.data:
         merged = source
     else:
@@ -69,3 +73,39 @@ def build_notice(source: Source, defaults: Source | None = None) -> Loaded:
     if any(p.is_error for p in source.problems):
         return Loaded(source.path, None, merged, problems, partial=notice or stand_in)
     return Loaded(source.path, notice, merged, problems, partial=stand_in)
+
+
+def shared_meeting(source: Source, defaults: Source | None) -> Source | None:
+    """Return the meeting a source shares with another one (`cuoc_hop: giay-moi.yaml`), as a source
+    holding only that file's `cuoc_hop`, with its places; None when the meeting is written in place.
+
+    The other file is a source beside the notices (.yaml, inside the workspace, or the source's own
+    folder outside one); a problem with it is the source's, at its `cuoc_hop`, and the key is then
+    dropped so that nothing else is said about it.
+    """
+    named = source.data.get(MEETING_KEY) if isinstance(source.data, dict) else None
+    if not isinstance(named, str):
+        return None
+    here = source.place((MEETING_KEY,))
+    source.data = {k: v for k, v in source.data.items() if k != MEETING_KEY}
+    source.broken.add((MEETING_KEY,))
+    boundary = (defaults.path if defaults is not None else source.path).resolve().parent
+    target = (source.path.parent / named.strip()).resolve()
+    problem = None
+    if target.suffix.lower() not in (".yaml", ".yml"):
+        problem = f"“{named}” không phải tệp nguồn .yaml"
+    elif boundary != target.parent and boundary not in target.parents:
+        problem = f"tệp “{named}” nằm ngoài thư mục làm việc"
+    elif target == source.path.resolve():
+        problem = "cuoc_hop không thể là chính tệp này"
+    if problem is None:
+        other, problems = read_source(target)
+        if other is None or any(p.is_error for p in problems):
+            problem = f"tệp “{named}”: " + (problems[0].message if problems else "không đọc được")
+        elif not isinstance(other.data.get(MEETING_KEY), dict):
+            problem = f"tệp “{named}” không có cuoc_hop (chu_tri, thoi_gian, dia_diem)"
+        else:
+            other.data = {MEETING_KEY: other.data[MEETING_KEY]}
+            return other
+    source.problems.append(Problem(here, problem, hint="ghi tên tệp giấy mời cùng thư mục, ví dụ cuoc_hop: giay-moi-16-4.yaml"))
+    return None

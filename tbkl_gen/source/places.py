@@ -51,6 +51,20 @@ class Source:
         line, column = self.value_marks.get((), (1, 1))
         return Place(self.path, line, column, field_path(path))
 
+    def written(self, path: Path_) -> Any:
+        """Return the value at path as this file wrote it, or None when it is not written in this file."""
+        if self.file_of(path) != self.path:
+            return None
+        value: Any = self.data
+        for part in path:
+            if isinstance(value, dict) and part in value:
+                value = value[part]
+            elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+                value = value[part]
+            else:
+                return None
+        return value
+
     def file_of(self, path: Path_) -> Path:
         """Return the file the value at path was written in."""
         for end in range(len(path), 0, -1):

@@ -21,7 +21,8 @@ from typing import Any
 import yaml
 
 from tbkl_gen.errors import Place, Problem, Severity, in_order, shortened
-from tbkl_gen.notice.model import ALL_KEYS, BLOCK_KEYS
+from tbkl_gen.notice.kinds import all_keys
+from tbkl_gen.notice.model import BLOCK_KEYS
 from tbkl_gen.source.dates import impossible_date
 from tbkl_gen.source.indentation import (
     INVISIBLE_SPACES,
@@ -54,7 +55,7 @@ _FORBIDDEN_IN_FILE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u202
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LINE_SEPARATORS = {"\x85": "NEL", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
 
-_ALL_KEYS = ALL_KEYS
+_ALL_KEYS = all_keys()
 # Keys that are no Vietnamese word: a value starting with one of them lost its colon.
 _KEY_WORDS = frozenset({*BLOCK_KEYS, *(key for key in _ALL_KEYS if "_" in key)})
 

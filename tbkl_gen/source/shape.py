@@ -9,31 +9,47 @@ are pydantic and the explanations imported, so a well-formed source loads neithe
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from typing import Any
 
-from tbkl_gen.errors import Problem, Severity
+from tbkl_gen.errors import Fix, Problem, Severity
+from tbkl_gen.nd30.words import date_parts
 from tbkl_gen.notice import fields as declaration
-from tbkl_gen.notice.model import Notice, from_data
+from tbkl_gen.notice.kind import Kind
+from tbkl_gen.notice.kinds import DEFAULT, KINDS, closest, kind_named
+from tbkl_gen.notice.model import from_data
 from tbkl_gen.source.dates import impossible_date
 from tbkl_gen.source.places import Path_, Source
 
-_KEYS = [key for cls in declaration.classes_under(Notice) for key in declaration.declared(cls)]
-# Keys with a default that a drafter may leave empty (`noi_nhan:`, `quyen_han:`) to mean "none";
-# a key the notice requires (`noi_dung:` left empty) stays, to be reported.
-_EMPTY_MEANS_DEFAULT = frozenset(key.name for key in _KEYS if not key.required and key.default is not None)
-_REQUIRED = frozenset(key.name for key in declaration.declared(Notice) if key.required)
-# Lists of text in which an item left empty (`- ` alone) is a slip, reported by validation.
-_TEXT_LISTS = frozenset(
-    key.name
-    for key in _KEYS
-    if (item := declaration.item_of(declaration.optional_of(key.type) or key.type)) is str or declaration.tagged_members(item)
-)
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+class _Keys:
+    """What preparing the data of one kind reads from its declaration, computed once per kind."""
+
+    def __init__(self, model: type) -> None:
+        keys = [key for cls in declaration.classes_under(model) for key in declaration.declared(cls)]
+        # Keys with a default that a drafter may leave empty (`noi_nhan:`, `quyen_han:`) to mean "none";
+        # a key the document requires (`noi_dung:` left empty) stays, to be reported.
+        self.empty_means_default = frozenset(key.name for key in keys if not key.required and key.default is not None)
+        self.required = frozenset(key.name for key in declaration.declared(model) if key.required)
+        # Lists of text in which an item left empty (`- ` alone) is a slip, reported by validation.
+        self.text_lists = frozenset(
+            key.name
+            for key in keys
+            if (item := declaration.item_of(declaration.optional_of(key.type) or key.type)) is str or declaration.tagged_members(item)
+        )
 
 
-def _prepare(source: Source) -> list[Problem]:
+_BY_MODEL: dict[type, _Keys] = {}
+
+
+def _keys(model: type) -> _Keys:
+    found = _BY_MODEL.get(model)
+    if found is None:
+        found = _BY_MODEL[model] = _Keys(model)
+    return found
+
+
+def _prepare(source: Source, kind: Kind) -> list[Problem]:
     """Bring plain data closer to what the model accepts without hiding any mistake.
 
     In one pass over the data: every string is normalised to NFC (with a warning where the
@@ -41,6 +57,7 @@ def _prepare(source: Source) -> list[Problem]:
     becomes "", and optional keys left empty are dropped (`noi_nhan:` means no recipients).
     """
     problems: list[Problem] = []
+    keys = _keys(kind.model)
 
     def leaf(value: Any, path: Path_) -> Any:
         if isinstance(value, str):
@@ -53,10 +70,13 @@ def _prepare(source: Source) -> list[Problem]:
                         Severity.WARNING,
                         hint="lưu tệp với Unicode dựng sẵn để tìm kiếm và so sánh đúng",
                         code="nfd",
+                        fix=Fix("chuyển sang chữ dựng sẵn (NFC)", tuple(path), normal, value)
+                        if source.file_of(path) == source.path
+                        else None,
                     )
                 )
             return normal if normal.strip() else ""
-        if value is None and len(path) >= 2 and isinstance(path[-1], int) and path[-2] in _TEXT_LISTS:
+        if value is None and len(path) >= 2 and isinstance(path[-1], int) and path[-2] in keys.text_lists:
             return ""
         return value
 
@@ -65,7 +85,7 @@ def _prepare(source: Source) -> list[Problem]:
             return {
                 k: walk(v, path + (k,))
                 for k, v in value.items()
-                if not (v is None and k in _EMPTY_MEANS_DEFAULT and (path or k not in _REQUIRED))
+                if not (v is None and k in keys.empty_means_default and (path or k not in keys.required))
             }
         if isinstance(value, list):
             return [walk(v, path + (i,)) for i, v in enumerate(value)]
@@ -74,9 +94,9 @@ def _prepare(source: Source) -> list[Problem]:
     source.data = walk(source.data, ())
     meeting = source.data.get("ngay_hop")
     if isinstance(meeting, str) and ("ngay_hop",) not in source.broken:
-        match = _ISO_DATE.match(meeting.strip())
-        if match:
-            year, month, day = (int(g) for g in match.groups())
+        parts = date_parts(meeting)
+        year, month, day = parts if parts is not None else (0, None, None)
+        if month is not None and day is not None:
             try:
                 source.data["ngay_hop"] = dt.date(year, month, day)
             except ValueError:
@@ -86,22 +106,48 @@ def _prepare(source: Source) -> list[Problem]:
     return problems
 
 
-def check_shape(source: Source) -> tuple[Notice | None, list[Problem], Notice | None]:
-    """Return the notice (or None), the problems, and a stand-in notice for meaning checks.
+def source_kind(source: Source) -> tuple[Kind, list[Problem]]:
+    """Return the kind the source says it is (`loai:`; none: a notice), and the problem of an unknown one.
 
-    Data that plainly follows the declaration is built without pydantic; anything else goes to
-    the pydantic model, whose refusals `explain` turns into problems and stand-ins.
+    An unknown kind is reported, and the source is held to the default kind's shape meanwhile,
+    so that its other mistakes are still found.
     """
-    warnings = _prepare(source)
+    data = source.data if isinstance(source.data, dict) else {}
+    written = data.get("loai")
+    kind = kind_named(written)
+    if kind is not None:
+        return kind, []
+    allowed = ", ".join(KINDS)
+    guess = closest(written) if isinstance(written, str) else None
+    hint = f"có phải “loai: {guess}”? Các loại: {allowed}" if guess else f"các loại văn bản: {allowed}"
+    shown_value = written if isinstance(written, str) else repr(written)
+    problem = Problem(source.place(("loai",)), f"không có loại văn bản “{shown_value}”", hint=hint, code="kind")
+    source.broken.add(("loai",))
+    return DEFAULT, [problem]
+
+
+def check_shape(source: Source) -> tuple[Any | None, list[Problem], Any | None]:
+    """Return the document (or None), the problems, and a stand-in document for meaning checks.
+
+    The source's `loai` chooses the kind whose model holds it. Data that plainly follows the
+    declaration is built without pydantic; anything else goes to the pydantic model, whose
+    refusals `explain` turns into problems and stand-ins.
+    """
+    kind, problems = source_kind(source)
+    if problems:
+        source.data = {k: v for k, v in source.data.items() if k != "loai"}
+    warnings = problems + _prepare(source, kind)
     data = source.data
-    notice = from_data(data)
-    if notice is not None:
+    notice = from_data(data, kind.model)
+    if notice is not None and not problems:
         return notice, warnings, None
     # pydantic and the explanations load only for a source the builder is unsure of
     from tbkl_gen.source.explain import check_with_model
 
-    notice, problems, stand_in = check_with_model(source, data)
-    return notice, warnings + problems, stand_in
+    built, found, stand_in = check_with_model(source, data, kind.model)
+    if problems:
+        return None, warnings + found, built or stand_in
+    return built, warnings + found, stand_in
 
 
 # Checks that read these fields together: a stand-in in one silences messages about the others.

@@ -223,7 +223,7 @@ def merge_defaults(notice: Source, defaults: Source) -> Source:
             for path, mark in getattr(defaults, table).items():
                 if any(path[:size] in wanted for size in range(1, len(path) + 1)):
                     target[path] = mark
-        merged.origins.update({prefix: defaults.path for prefix in taken})
+        merged.origins.update({prefix: defaults.file_of(prefix) for prefix in taken})
     merged.value_marks[()] = notice.value_marks.get((), (1, 1))
     extra = merged.data.pop(EXTEND_KEY, None)
     if extra is not None:

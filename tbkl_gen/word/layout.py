@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from tbkl_gen.markup import Footnote, Span, parse_inline
 from tbkl_gen.nd30 import words as vn
+from tbkl_gen.nd30.document_types import SUMMARY_PREFIX
 from tbkl_gen.nd30.format import (
     ADDRESSEE_HEAD,
     END_MARK,
@@ -27,6 +28,8 @@ from tbkl_gen.nd30.format import (
     UNDER_TEXT_RATIO,
 )
 from tbkl_gen.nd30.grammar import addressee, addressee_lines, appendix_heading, appendix_reference, archive_content, printed_archive
+from tbkl_gen.notice.kind import Kind, bare_summary
+from tbkl_gen.notice.kinds import kind_of
 from tbkl_gen.notice.model import Bang, Block, Cong, Diem, Gach, Khoan, Muc, Notice
 from tbkl_gen.notice.tables import columns_of, place
 from tbkl_gen.nd30.text_width import text_width_mm, wrapped_widths_mm
@@ -115,6 +118,12 @@ class Layout:
     co_quan_width_mm: float
     trich_yeu_width_mm: float
     appendices: tuple[Appendix, ...] = ()
+    loai: str = "thong_bao"
+    """The document's kind (`loai`): thong_bao, cong_van, giay_moi."""
+    ten_loai: str = ""
+    """The type's name printed as the title ("THÔNG BÁO", "GIẤY MỜI"); "" for a kind with none (Công văn)."""
+    v_v: tuple[str, ...] = ()
+    """A Công văn's summary under its number by lines, the first starting "V/v "; () for other kinds."""
 
     def co_quan_line_in(self, column_mm: float) -> float:
         """Return the length of the line under the issuing body in a header column column_mm wide.
@@ -169,16 +178,25 @@ def clean(text: str) -> str:
     return text.strip()
 
 
-def lay_out(notice: Notice) -> Layout:
-    """Return the laid-out notice: numbers, labels and the end mark computed."""
+def lay_out(notice: Notice, kind: Kind | None = None) -> Layout:
+    """Return the laid-out document of its kind: numbers, labels and the end mark computed."""
+    kind = kind or kind_of(notice)
     builder = _Builder(capitals=notice.muc_in_hoa)
-    _blocks(builder, notice.noi_dung)
+    _blocks(builder, kind.body(notice))
     paragraphs = _with_end_mark(builder.paragraphs)
     appendices = _appendices(builder, notice)
     co_quan = tuple(vn.upper(clean(line)) for line in notice.co_quan.ten)
     co_quan_width = max(text_width_mm(line, PRINTED_ISSUER_SIZE, bold=True) for line in co_quan)
-    trich_yeu_dong = summary_lines(notice.trich_yeu)
-    trich_yeu_width = max(min(text_width_mm(line, PRINTED_TITLE_SIZE, bold=True), TEXT_WIDTH_MM) for line in trich_yeu_dong)
+    title = kind.document_type.title
+    summary = getattr(notice, "trich_yeu", None) or ""
+    v_v: tuple[str, ...] = ()
+    if kind.summary == "number":
+        summary = bare_summary(summary)
+        lines = summary_lines(summary)
+        v_v = (f"{SUMMARY_PREFIX} {lines[0]}", *lines[1:]) if summary.strip() else ()
+    trich_yeu_dong = summary_lines(summary) if summary.strip() else ()
+    under_title = trich_yeu_dong if kind.summary == "title" and trich_yeu_dong else (title,) if title else ("",)
+    trich_yeu_width = max(min(text_width_mm(line, PRINTED_TITLE_SIZE, bold=True), TEXT_WIDTH_MM) for line in under_title)
     day = notice.ngay
     return Layout(
         chu_quan=vn.upper(clean(notice.co_quan.chu_quan)) if notice.co_quan.chu_quan else None,
@@ -202,12 +220,15 @@ def lay_out(notice: Notice) -> Layout:
         co_quan_width_mm=co_quan_width,
         trich_yeu_width_mm=trich_yeu_width,
         appendices=appendices,
+        loai=kind.key,
+        ten_loai=title,
+        v_v=v_v,
     )
 
 
 def _appendices(builder: _Builder, notice: Notice) -> tuple[Appendix, ...]:
     """Lay out the appendices: numbered in order, each tied to the notice by its number and date."""
-    if not notice.phu_luc:
+    if not getattr(notice, "phu_luc", ()):  # a kind without appendices (a letter, an invitation)
         return ()
     day = notice.ngay
     date_part = vn.date_line("", day.nam, day.thang, day.ngay).removeprefix(", ")

@@ -39,13 +39,13 @@ from markupsafe import Markup
 
 from tbkl_gen import __version__
 
-from tbkl_gen.nd30.document_types import THONG_BAO
+from tbkl_gen.nd30.document_types import GIAY_MOI, SUMMARY_PREFIX, THONG_BAO
 from tbkl_gen.nd30.format import ADDRESSEE_HEAD, APPENDIX_REFERENCE_OPEN
 from tbkl_gen.nd30.grammar import appendix_heading
 from tbkl_gen.word import template_repair, template_tags, wordml
 from tbkl_gen.errors import NotReadable, TbklError, UnreadablePart, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
 from tbkl_gen.files import read_regular, write_file
-from tbkl_gen.nd30.format import URGENCY_STAMP_WIDTHS_MM
+from tbkl_gen.nd30.format import PRINTED_CV_SUMMARY_SIZE, URGENCY_STAMP_WIDTHS_MM
 from tbkl_gen.nd30.units import TWIPS_PER_MM, WORD_CELL_MARGIN
 from tbkl_gen.word.layout import Layout, Paragraph
 from tbkl_gen.wordfile import open_word_file, refuse_unless_regular
@@ -71,6 +71,10 @@ CONTRACT = {
     "do_khan": "mức độ khẩn hoặc rỗng",
     "o_khan": "đoạn khung độ khẩn (dùng với {{p o_khan }})",
     "dia_danh_ngay": "dòng địa danh, ngày tháng năm",
+    "loai": "loại văn bản: thong_bao, cong_van, giay_moi",
+    "ten_loai": f"tên loại in hoa làm tiêu đề ({THONG_BAO.title}, {GIAY_MOI.title}), rỗng khi loại văn bản không có tên loại (công văn)",
+    "v_v": f"trích yếu công văn dưới số và ký hiệu, bắt đầu bằng “{SUMMARY_PREFIX}”, các dòng nối bằng ngắt dòng (dùng với {{{{r v_v }}}}); "
+    "rỗng ở loại khác",
     "trich_yeu": "trích yếu trên một dòng (chỗ người soạn ngắt dòng thành dấu cách)",
     "trich_yeu_dong": "trích yếu theo các dòng người soạn chọn, nối bằng ngắt dòng (dùng với {{r trich_yeu_dong }})",
     "gach_trich_yeu": "đoạn đường kẻ dưới trích yếu (dùng với {{p gach_trich_yeu }})",
@@ -769,6 +773,9 @@ class PreparedTemplate:
                 wordml.boxed("TBKhan", layout.do_khan, URGENCY_STAMP_WIDTHS_MM[layout.do_khan], self.widths.khan) if layout.do_khan else ""
             ),
             "dia_danh_ngay": layout.dia_danh_ngay,
+            "loai": layout.loai,
+            "ten_loai": layout.ten_loai,
+            "v_v": Markup(wordml.broken_lines(layout.v_v, PRINTED_CV_SUMMARY_SIZE)),
             "trich_yeu": layout.trich_yeu,
             "trich_yeu_dong": Markup(wordml.broken_lines(layout.trich_yeu_dong)),
             "gach_trich_yeu": Markup(wordml.centred_line("TBDuongKe", layout.trich_yeu_line_mm, self.widths.trich_yeu)),

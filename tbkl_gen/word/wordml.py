@@ -36,9 +36,11 @@ def runs(spans: Iterable[Span]) -> str:
     return "".join(out)
 
 
-def broken_lines(lines: Iterable[str]) -> str:
-    """Return runs of lines joined by line breaks: one paragraph, broken where the drafter chose."""
-    return "<w:r><w:br/></w:r>".join(f'<w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r>' for line in lines)
+def broken_lines(lines: Iterable[str], size_pt: int | None = None) -> str:
+    """Return runs of lines joined by line breaks: one paragraph, broken where the drafter chose;
+    size_pt, when given, sets the runs' size over the paragraph's style."""
+    props = f'<w:rPr><w:sz w:val="{size_pt * 2}"/><w:szCs w:val="{size_pt * 2}"/></w:rPr>' if size_pt else ""
+    return "<w:r><w:br/></w:r>".join(f'<w:r>{props}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>' for line in lines)
 
 
 def footnote(note: Footnote) -> str:

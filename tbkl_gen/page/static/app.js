@@ -107,6 +107,7 @@ async function loadWorkspace() {
   state.workspace = payload;
   const list = $("#recipient-suggestions");
   list.replaceChildren(...payload.noi_nhan.map((text) => Object.assign(document.createElement("option"), { value: text })));
+  drawKindOptions();
   drawList();
 }
 
@@ -162,7 +163,8 @@ async function newNotice(event) {
   event.preventDefault();
   const title = $("#new-title").value.trim();
   if (!title) { banner("Hãy ghi trích yếu của thông báo mới trước.", { error: true }); $("#new-title").focus(); return; }
-  const { ok, payload } = await apiJson("/api/new", { method: "POST", json: { trich_yeu: title } });
+  const loai = $("#new-kind").value || undefined;
+  const { ok, payload } = await apiJson("/api/new", { method: "POST", json: { trich_yeu: title, loai } });
   if (!ok) { banner(payload.loi, { error: true }); return; }
   $("#new-title").value = "";
   banner(`Đã tạo ${payload.path} từ giá trị mặc định của văn phòng.`);
@@ -324,19 +326,18 @@ const SECTIONS = [
   { legend: "Cơ quan ban hành", fields: [
     { path: "co_quan.chu_quan", label: "Cơ quan chủ quản", kind: "text", hint: "dòng trên tên cơ quan, không đậm; có thể để trống" },
     { path: "co_quan.ten", label: "Tên cơ quan ban hành", kind: "lines", hint: "mỗi dòng in ra một dòng" },
-    { path: "co_quan.viet_tat", label: "Chữ viết tắt", kind: "text", hint: "dùng trong ký hiệu: TB-…" },
+    { path: "co_quan.viet_tat", label: "Chữ viết tắt", kind: "text", hint: "dùng trong ký hiệu: TB-…, GM-…; công văn: UBND-…" },
   ] },
   { legend: "Số, địa danh, ngày", fields: [
     { path: "so", label: "Số", kind: "text", placeholder: "để trống khi còn là dự thảo (in “Số:      /…”)", keepEmpty: true },
-    { path: "ky_hieu", label: "Ký hiệu", kind: "text", placeholder: "tự động: TB- và chữ viết tắt" },
+    { path: "ky_hieu", label: "Ký hiệu", kind: "text", placeholder: "tự động: mã loại (TB-, GM-; công văn không có) và chữ viết tắt" },
     { path: "dia_danh", label: "Địa danh", kind: "text" },
-    { path: "ngay", label: "Ngày ban hành", kind: "text", placeholder: "2026-06-19",
-      hint: "đủ ngày: 2026-06-19; dự thảo để trống ngày: 2026-06; để trống ngày và tháng: 2026" },
-    { path: "ngay_hop", label: "Ngày họp", kind: "text", placeholder: "2026-06-19" },
+    { path: "ngay", label: "Ngày ban hành", kind: "text", date: true, placeholder: "19/6/2026",
+      hint: "đủ ngày: 19/6/2026; dự thảo để trống ngày: 6/2026; để trống ngày và tháng: 2026" },
     { path: "do_khan", label: "Độ khẩn", kind: "select", options: [["", "(không khẩn)"], ["KHẨN", "KHẨN"], ["THƯỢNG KHẨN", "THƯỢNG KHẨN"], ["HỎA TỐC", "HỎA TỐC"]] },
   ] },
   { legend: "Trích yếu", fields: [
-    { path: "trich_yeu", label: "Trích yếu", kind: "textarea", hint: "in đậm dưới chữ THÔNG BÁO" },
+    { path: "trich_yeu", label: "Trích yếu", kind: "textarea", hint: "" },  // the hint is the kind's: kindForm().trich_yeu
   ] },
   { legend: "Kính gửi", fields: [
     { path: "kinh_gui", label: "Kính gửi", kind: "list", oneAsText: true,
@@ -364,10 +365,33 @@ function shownDefault(value) {
   return value === undefined || value === null ? "" : String(value);
 }
 
+// The document's kind (`loai`) and the editor part of its own fields, as the server derives them
+// from the kind's declaration (GET /api/workspace, "loai").
+function kindForm() {
+  const forms = state.workspace?.loai || [];
+  const key = state.data?.loai || defaultOf("loai") || "thong_bao";
+  return forms.find((form) => form.loai === key) || forms[0] || { loai: key, ten: "", trich_yeu: "", truong: [] };
+}
+
+function drawKindOptions() {
+  const select = $("#new-kind");
+  if (!select) return;
+  select.replaceChildren(...(state.workspace?.loai || []).map((form) => new Option(form.ten, form.loai)));
+}
+
 function drawForm() {
   const fields = $("#fields");
   fields.replaceChildren();
-  for (const section of SECTIONS) fields.append(drawSection(section));
+  const kind = kindForm();
+  for (const section of SECTIONS) {
+    const shown = { ...section, fields: section.fields.map((field) => (field.path === "trich_yeu" ? { ...field, hint: kind.trich_yeu } : field)) };
+    fields.append(drawSection(shown));
+  }
+  if (kind.truong.length) {
+    const own = drawSection({ legend: kind.ten, fields: kind.truong });
+    own.dataset.kind = kind.loai;
+    fields.append(own);
+  }
   fields.append(drawBodySection());
   fields.append(drawAppendixSection());
   for (const section of AFTER_BODY) fields.append(drawSection(section));
@@ -409,10 +433,11 @@ function drawField(field) {
     const row = document.createElement("div");
     row.className = "row";
     let input;
-    if (field.kind === "select") {
+    if (field.kind === "select" || field.kind === "bool") {
       input = document.createElement("select");
-      for (const [optionValue, text] of field.options) input.append(new Option(text, optionValue));
-      input.value = value ?? "";
+      const options = field.kind === "bool" ? [["", "(mặc định)"], ["true", "có"], ["false", "không"]] : field.options;
+      for (const [optionValue, text] of options) input.append(new Option(text, optionValue));
+      input.value = value === undefined || value === null ? "" : String(value);
     } else if (field.kind === "text") {
       input = document.createElement("input");
       input.type = "text";
@@ -425,9 +450,10 @@ function drawField(field) {
     input.id = fieldId(field.path);
     input.dataset.field = field.path;
     input.placeholder = shownDefault(inherited) || field.placeholder || "";
-    input.addEventListener(field.kind === "select" ? "change" : "input", () => {
+    input.addEventListener(field.kind === "select" || field.kind === "bool" ? "change" : "input", () => {
       let next = input.value;
       if (field.kind === "lines") next = next.split("\n").map((line) => line.trim()).filter(Boolean);
+      else if (field.kind === "bool") next = next === "" ? "" : next === "true";
       else if (field.kind !== "select") next = next.replace(/\s+$/, "") === "" ? "" : next;
       if (field.keepEmpty && isEmpty(next)) setPath(state.data, field.path, null, { keepEmpty: true });
       else setPath(state.data, field.path, next);
@@ -436,6 +462,7 @@ function drawField(field) {
     });
     input.addEventListener("focus", () => { state.lastField = input; });
     row.append(input);
+    if (field.date) row.append(datePicker(input));
     if (inherited !== undefined) {
       const reset = Object.assign(document.createElement("button"), { type: "button", className: "icon reset", textContent: "↺", title: "Dùng giá trị mặc định của văn phòng" });
       reset.addEventListener("click", () => {
@@ -454,6 +481,32 @@ function drawField(field) {
   if (field.hint) control.append(Object.assign(document.createElement("div"), { className: "hint", textContent: field.hint }));
   updateInherited(wrapper, field);
   return wrapper;
+}
+
+// A calendar beside a date's text: it shows the date the text holds and writes the one picked
+// back as Vietnamese write it, dd/mm/yyyy (the source keeps whatever form the drafter typed).
+const DAY_FIRST = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/;
+const YEAR_FIRST = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$/;
+
+function isoOf(text) {
+  const day = DAY_FIRST.exec(text || "");
+  const iso = YEAR_FIRST.exec(text || "");
+  const [y, m, d] = day ? [day[3], day[2], day[1]] : iso ? [iso[1], iso[2], iso[3]] : [];
+  return y ? `${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}` : "";
+}
+
+function datePicker(input) {
+  const picker = Object.assign(document.createElement("input"), { type: "date", className: "date-picker", title: "Chọn ngày trên lịch" });
+  picker.setAttribute("aria-label", "Chọn ngày trên lịch");
+  picker.value = isoOf(input.value);
+  input.addEventListener("input", () => { picker.value = isoOf(input.value); });
+  picker.addEventListener("change", () => {
+    if (!picker.value) return;
+    const [y, m, d] = picker.value.split("-");
+    input.value = `${d}/${m}/${y}`;
+    input.dispatchEvent(new Event("input"));
+  });
+  return picker;
 }
 
 function updateInherited(wrapper, field) {
@@ -1503,6 +1556,7 @@ function showProblems(problems, errors, warnings) {
     const target = problem.own && problem.field ? fieldElement(problem.field) : null;
     element.textContent = (problem.severity === "canh_bao" ? "Cảnh báo: " : "") + words;
     element.dataset.field = problem.field;
+    const fixButton = problem.own && problem.fix ? drawFixButton(problem.fix) : null;
     if (target) {
       if (problem.severity !== "canh_bao") target.classList.add("has-error");
       if (target.classList.contains("field")) $(".control", target).append(element);
@@ -1512,11 +1566,50 @@ function showProblems(problems, errors, warnings) {
       element.textContent = problem.own ? `${problem.line ? `dòng ${problem.line}: ` : ""}${problem.field ? problem.field + ": " : ""}${words}` : problem.text;
       general.append(element);
     }
+    if (fixButton) element.append(" ", fixButton);
   }
   const counts = $("#counts");
   counts.hidden = false;
   counts.textContent = errors || warnings ? `${errors} lỗi, ${warnings} cảnh báo` : "Không có lỗi";
   counts.className = "counts" + (errors ? " has-errors" : warnings ? " has-warnings" : "");
+}
+
+// A problem with one right fix carries it (the same fix `tbkl check --fix` applies): an edit of
+// the notice's data at a path, applied here to the editor's state; saving writes it into the file
+// keeping its comments, as every other edit.
+function drawFixButton(fix) {
+  const button = Object.assign(document.createElement("button"), { type: "button", className: "fix", textContent: "Sửa", title: fix.title });
+  button.setAttribute("aria-label", `Sửa: ${fix.title}`);
+  button.addEventListener("click", (event) => { event.stopPropagation(); applyFix(fix); });
+  return button;
+}
+
+function withFix(data, fix) {
+  const copy = JSON.parse(JSON.stringify(data));
+  let parent = copy;
+  for (const part of fix.path.slice(0, -1)) {
+    if (parent === null || typeof parent !== "object" || !(part in parent)) return null;
+    parent = parent[part];
+  }
+  const last = fix.path[fix.path.length - 1];
+  if (parent === null || typeof parent !== "object" || !(last in parent)) return null;
+  if (!fix.rename) { parent[last] = fix.value; return copy; }
+  if (Array.isArray(parent) || typeof fix.value !== "string" || fix.value in parent) return null;
+  const entries = Object.entries(parent).map(([key, value]) => [key === last ? fix.value : key, value]);
+  for (const key of Object.keys(parent)) delete parent[key];
+  for (const [key, value] of entries) parent[key] = value;
+  return copy;
+}
+
+function applyFix(fix) {
+  const next = withFix(currentData(), fix);
+  if (next === null) { status("Không sửa được: nội dung đã đổi, hãy kiểm tra lại"); return; }
+  state.data = next;
+  state.tree = fromBlocks(Array.isArray(next.noi_dung) ? next.noi_dung : []);
+  state.current = null;
+  drawForm();
+  changed();
+  status(`Đã sửa: ${fix.title}`);
 }
 
 // --- saving, downloads, the exact page ---------------------------------------------------------
