@@ -1229,11 +1229,18 @@ function richEditor({ markup, spans, label, placeholder, field, notes = true, on
   editor.tbklNotes = notes;
   editor.tbklMarkup = markup;
   const draw = (spans) => { editor.replaceChildren(domOfSpans(spans, { notes })); renumberFootnotes(); };
-  const known = spans || INLINE.get(markup);
+  // Text without "*", "^" or "\\" holds no markup (as markup.has_markup says): it needs no reading.
+  const known = spans || INLINE.get(markup) || (/[*^\\]/.test(markup) ? null : [{ t: markup, b: false, i: false }]);
   if (known || !markup) draw(known || []);
   else {
-    editor.textContent = markup;   // until the server has read it (a block made elsewhere on the page)
-    readInline([markup]).then(() => { if (editor.tbklMarkup === markup && INLINE.has(markup)) draw(INLINE.get(markup)); });
+    // Until the server has read it (a block made elsewhere on the page, a quick fix), the text is
+    // shown as written and cannot be edited: a keystroke meanwhile would make its marks typed stars.
+    editor.textContent = markup;
+    editor.contentEditable = "false";
+    readInline([markup]).finally(() => {
+      if (editor.tbklMarkup === markup && INLINE.has(markup)) draw(INLINE.get(markup));
+      editor.contentEditable = "true";
+    });
   }
   const emit = () => {
     const next = toMarkup(spansOfDom(editor), { inNote: !notes });
