@@ -312,8 +312,8 @@ def init(folder: Path, template: str) -> None:
     """Tạo thư mục làm việc mới: tbkl.yaml, notices/, templates/, .gitattributes, README."""
     from tbkl_gen.commands.scaffold import init_workspace
 
-    for path in init_workspace(folder, template):
-        click.echo(f"đã tạo {path.as_posix()}")
+    for path, made in init_workspace(folder, template):
+        click.echo(f"đã tạo {path.as_posix()}" if made else f"đã có {path.as_posix()}, giữ nguyên")
     click.echo(
         f'Tiếp theo: sửa {folder.as_posix()}/tbkl.yaml cho đúng cơ quan, rồi: cd {_shell_word(folder.as_posix())} && tbkl new "Kết luận …"'
     )
@@ -447,17 +447,21 @@ def import_(paths: tuple[Path, ...], out_dir: Path, report_path: Path | None, fo
             raise click.BadParameter(f"không tìm thấy “{path}”", param_hint="PATHS")
     reports, seconds = import_paths(list(paths), out_dir, force=force, jobs=jobs)
     text = report_text(reports, seconds)
+    failure = None
     if report_path is not None:
+        from tbkl_gen.errors import TbklError
         from tbkl_gen.files import write_file
 
-        write_file(report_path, text.encode("utf-8"))
-        for report in reports:
-            click.echo(report.summary(), err=report.error is not None)
-        click.echo(text.rstrip("\n").rsplit("\n", 1)[-1])
-    else:
-        for report in reports:
-            click.echo(report.text(), err=report.error is not None)
-        click.echo(text.rstrip("\n").rsplit("\n", 1)[-1])
+        try:
+            write_file(report_path, text.encode("utf-8"))
+        except TbklError as exc:  # a full disk: the report goes to the terminal, then the error names the file
+            failure = exc
+    brief = report_path is not None and failure is None
+    for report in reports:
+        click.echo(report.summary() if brief else report.text(), err=report.error is not None)
+    click.echo(text.rstrip("\n").rsplit("\n", 1)[-1])
+    if failure is not None:
+        raise failure
     if not reports:
         _fail("không có tệp Word (.docx, .docm, .doc) nào để nhập")
     if any(r.error is not None or r.needs_fixing for r in reports):

@@ -194,6 +194,17 @@ class OutputFailed(TbklError):
         super().__init__(f"{path.as_posix()}: không ghi được tệp ({reason})")
 
 
+class ForeignLink(TbklError):
+    """The folder a command was told to create things in is a link that another user owns."""
+
+    def __init__(self, path: Path, owner: int) -> None:
+        self.path = path
+        super().__init__(
+            f"{path.as_posix()}: là một liên kết do người dùng khác (uid {owner}) đặt, có thể trỏ vào thư mục của bạn; "
+            "không tạo gì qua liên kết này: hãy xóa liên kết hoặc chọn thư mục khác"
+        )
+
+
 class NotReadable(Exception):
     """A file the one reader of regular files (tbkl_gen.files.read_regular) refused.
 
@@ -315,6 +326,10 @@ class RendererMissing(TbklError):
             "không tìm thấy pdftocairo (poppler) để vẽ trang thành ảnh PNG; "
             "trên Debian/Ubuntu: sudo apt install poppler-utils; trên Windows: cài poppler (bản Release) và thêm thư mục bin vào PATH"
         )
+
+
+class HistoryFailed(TbklError):
+    """git refused or failed on a workspace's history; the message says what, in Vietnamese."""
 
 
 class Refused(Exception):

@@ -73,6 +73,14 @@ BOMBS = {
     "lists-added": (_doubled("[[s, s, s, s, s, s, s, s, s, s]]", "+", 7, "{{ LAST }}"), "phép tính “+” cho kết quả quá lớn"),
     "list-written-out": (_doubled("[[s, s, s, s, s, s, s, s, s, s]]", "+", 6, "{{ [LAST, LAST] }}"), "danh sách trong mẫu quá lớn"),
     "joined": (_doubled("[s]", "~", 9, "{{ LAST ~ LAST ~ LAST }}"), "phép “~” cho kết quả quá lớn"),
+    # A range of 3,600-bit numbers prints in 2,200 characters; 100,000 of them took 24 s in one
+    # str() (no look at the clock), a million more than two minutes and 1.7 GB, exit 0.
+    "ranges-of-huge-numbers": (
+        "{% for x in [2**64] %}{% for y in [x*x*x*x*x*x*x*x] %}{% for z in [y*y*y*y*y*y*y] %}"
+        "{% for r in [range(z, z+10000)] %}{% for a in [[r]*10000] %}{% for b in [[a,a,a,a,a,a,a,a,a,a]] %}"
+        "{{ b|upper|length }}" + "{% endfor %}" * 6,
+        "phép tính “*” cho kết quả quá lớn",
+    ),
 }
 
 

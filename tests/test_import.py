@@ -818,3 +818,22 @@ def test_macros_are_named_in_the_import_report_and_the_text_is_imported(tmp_path
     again, _ = _loaded(tmp_path / "out" / "macro.yaml")
     original, _ = _loaded(example)
     assert lay_out(again).paragraphs == lay_out(original).paragraphs
+
+
+def test_a_report_that_cannot_be_written_goes_to_the_terminal_and_names_the_file(tmp_path: Path) -> None:
+    # On a full disk the report was lost with every line of it: the terminal showed only the error.
+    # A report in a "folder" that is a file fails the same way, on any disk.
+    rendered = render_cli(["render", str(NOTICES / "2021" / "tbkl-thong-tin-doi-ngoai.yaml"), "-o", str(tmp_path / "word")])
+    assert rendered.exit_code == 0, rendered.output
+    (tmp_path / "tep").write_text("", encoding="utf-8")
+    report = tmp_path / "tep" / "bao-cao.txt"
+    result = render_cli(
+        ["import", str(tmp_path / "word" / "tbkl-thong-tin-doi-ngoai.docx"), "-o", str(tmp_path / "src"), "--report", str(report)]
+    )
+    assert result.exit_code == 1
+    assert (tmp_path / "src" / "tbkl-thong-tin-doi-ngoai.yaml").is_file()
+    lines = result.output.splitlines()
+    assert lines[-1] == f"{report.as_posix()}: không ghi được tệp (một tệp trùng tên đang chiếm chỗ thư mục)"
+    assert lines[-2].startswith("Đã nhập 1/1 tệp")
+    assert f" → {(tmp_path / 'src' / 'tbkl-thong-tin-doi-ngoai.yaml').as_posix()} (" in lines[0], result.output
+    assert "Traceback" not in result.output

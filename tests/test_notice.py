@@ -212,7 +212,9 @@ def test_every_declared_key_has_a_description_and_a_label_and_the_schema_shows_t
     schema = notice_schema()
     for cls in declaration.classes_under(notice.Notice):
         properties = schema["properties"] if cls is notice.Notice else schema["$defs"][cls.__name__]["properties"]
-        assert list(properties) == [key.name for key in declaration.declared(cls)], cls.__name__
+        names = [key.name for key in declaration.declared(cls)]
+        # the root also holds the other kinds' own keys, after the notice's (an editor flags no valid source of any kind)
+        assert list(properties)[: len(names)] == names, cls.__name__
         for key in declaration.declared(cls):
             assert key.spec.doc and key.spec.label, (cls.__name__, key.name)
             assert properties[key.name]["description"] == key.spec.doc

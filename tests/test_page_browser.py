@@ -234,10 +234,10 @@ def test_a_file_edited_on_disk_while_open_is_not_overwritten(browser: webdriver.
         raise AssertionError(
             f"no conflict shown; status: {find(browser, '#status').text!r}; file: {path.read_text(encoding='utf-8')!r}"
         ) from None
-    assert "đã được sửa ở nơi khác sau khi mở (ví dụ trong VS Code); chưa lưu để không ghi đè" in message.text
+    assert "đã được sửa ở nơi khác sau khi mở (trong một trình soạn thảo hoặc một thẻ khác); chưa lưu để không ghi đè" in message.text
     assert path.read_text(encoding="utf-8") == by_hand
     screenshot(browser, "4-xung-dot")
-    click(browser, find(browser, "#reload"))
+    click(browser, find(browser, "#conflict-theirs"))
     wait(
         browser,
         lambda d: d.find_element(By.CSS_SELECTOR, '#fields textarea[data-field="trich_yeu"]').get_attribute("value") == "Sửa trong VS Code",
@@ -258,7 +258,7 @@ def test_an_uploaded_word_file_opens_as_a_notice_with_the_import_report(browser:
     find(browser, "#import-file").send_keys(str(word))
     wait(browser, lambda d: d.find_element(By.ID, "editor-view").is_displayed())
     report = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#banner:not(.error)"))
-    assert report.text.startswith("thong-bao-cu.docx → notices/")
+    assert report.text.startswith("Đã nhập thành notices/")
     summary = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, '#fields textarea[data-field="trich_yeu"]'))
     assert summary.get_attribute("value").startswith("Kết luận của đồng chí Hồ Quang Bửu")
     wait(browser, lambda d: "HỒ QUANG BỬU" in d.find_element(By.ID, "live").text.upper())

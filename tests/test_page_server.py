@@ -14,12 +14,14 @@ pytest.importorskip("starlette")
 pytest.importorskip("ruamel.yaml")
 
 import docx  # noqa: E402
+import yaml  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from conftest import ROOT, render_cli  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 from tbkl_gen.page import engine  # noqa: E402
 from tbkl_gen.page.server import cookie_name, create_app  # noqa: E402
+from tbkl_gen.page.words import drafters_words  # noqa: E402
 
 TOKEN = "t0ken-for-tests"
 HEADERS = {"X-Tbkl-Token": TOKEN}
@@ -234,7 +236,10 @@ def test_the_check_reports_what_tbkl_check_reports_with_the_same_words(client: T
     target = workspace / notice["path"]
     target.write_text(result["text"], encoding="utf-8")
     cli = render_cli(["check", str(target), "--format", "json"], cwd=workspace)
-    expected = [(p["field"], p["message"], p["hint"], p["severity"]) for p in json.loads(cli.output)["van_de"]]
+    # The same problems, in the drafter's words (no key or file names on the page).
+    expected = [
+        (p["field"], drafters_words(p["message"]), drafters_words(p["hint"]), p["severity"]) for p in json.loads(cli.output)["van_de"]
+    ]
     assert [(p["field"], p["message"], p["hint"], p["severity"]) for p in result["problems"]] == expected
     assert result["errors"] == sum(p[3] == "loi" for p in expected) > 0
     assert ("ngay", "ngày không tồn tại: 30/02/2026") in [(p[0], p[1]) for p in expected]
@@ -260,7 +265,7 @@ def test_a_second_notice_with_a_used_number_is_told_as_tbkl_check_tells_it(clien
     data = {**notice["data"], "so": "7", "ngay": "2026-03-15"}
     result = post(client, "/api/check", {"path": notice["path"], "base": notice["text"], "data": data}).json()
     messages = [p["message"] for p in result["problems"]]
-    assert any(m.startswith("số 07/TB-UBND năm 2026 đã dùng ở ") and "a-truoc.yaml:4" in m for m in messages), messages
+    assert any(m.startswith("số 07/TB-UBND năm 2026 đã dùng ở ") and "thông báo “a-truoc”" in m for m in messages), messages
 
 
 # --- saving -------------------------------------------------------------------------------------
@@ -306,11 +311,102 @@ def test_a_file_changed_on_disk_since_it_was_opened_is_never_overwritten(client:
     data = {**notice["data"], "trich_yeu": "Kết luận khác"}
     response = post(client, "/api/save", {"path": notice["path"], "base": notice["text"], "version": notice["version"], "data": data})
     assert response.status_code == 409
-    assert response.json() == {
-        "loi": "tệp notices/2026/chuyen-doi-so.yaml đã được sửa ở nơi khác sau khi mở (ví dụ trong VS Code); chưa lưu để không ghi đè. Hãy tải lại tệp",
-        "xung_dot": True,
-    }
+    answer = response.json()
+    assert answer["loi"] == (
+        "tệp notices/2026/chuyen-doi-so.yaml đã được sửa ở nơi khác sau khi mở (trong một trình soạn thảo hoặc một thẻ khác);"
+        " chưa lưu để không ghi đè. Hãy tải lại tệp"
+    )
+    assert answer["xung_dot"] is True
     assert target.read_text(encoding="utf-8") == by_hand
+
+
+# --- drafts and conflicts ----------------------------------------------------------------------
+
+
+def test_a_conflict_shows_the_word_diff_and_keep_mine_overwrites_the_version_shown(client: TestClient, workspace: Path) -> None:
+    notice = opened(client)
+    target = workspace / notice["path"]
+    theirs = notice["text"].replace(notice["data"]["trich_yeu"], "Kết luận của đồng nghiệp")
+    target.write_text(theirs, encoding="utf-8")
+    mine = {**notice["data"], "trich_yeu": "Kết luận của tôi"}
+    response = post(client, "/api/save", {"path": notice["path"], "base": notice["text"], "version": notice["version"], "data": mine})
+    assert response.status_code == 409
+    answer = response.json()
+    pieces = [piece for hunk in answer["khac_biet"] for line in hunk["dong"] for piece in line]
+    assert ["-", "đồng nghiệp"] in pieces or any(kind == "-" and "đồng" in text for kind, text in pieces), pieces
+    assert any(kind == "+" and "tôi" in text for kind, text in pieces), pieces
+    assert target.read_text(encoding="utf-8") == theirs
+    # keep mine: the disk's version as shown, then the save goes through
+    body = {"path": notice["path"], "base": notice["text"], "version": answer["phien_ban_dia"], "data": mine}
+    assert post(client, "/api/save", body).status_code == 200
+    assert yaml.safe_load(target.read_text(encoding="utf-8"))["trich_yeu"] == "Kết luận của tôi"
+
+
+def test_save_mine_as_a_copy_writes_a_new_file_and_leaves_theirs(client: TestClient, workspace: Path) -> None:
+    notice = opened(client)
+    target = workspace / notice["path"]
+    theirs = notice["text"].replace(notice["data"]["trich_yeu"], "Kết luận của đồng nghiệp")
+    target.write_text(theirs, encoding="utf-8")
+    mine = {**notice["data"], "trich_yeu": "Kết luận của tôi"}
+    response = post(client, "/api/save-copy", {"path": notice["path"], "base": notice["text"], "data": mine})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"path": "notices/2026/chuyen-doi-so-ban-sao.yaml"}
+    assert (
+        yaml.safe_load((workspace / "notices/2026/chuyen-doi-so-ban-sao.yaml").read_text(encoding="utf-8"))["trich_yeu"]
+        == "Kết luận của tôi"
+    )
+    assert target.read_text(encoding="utf-8") == theirs
+    again = post(client, "/api/save-copy", {"path": notice["path"], "base": notice["text"], "data": mine})
+    assert again.json() == {"path": "notices/2026/chuyen-doi-so-ban-sao-2.yaml"}
+
+
+def test_a_draft_is_kept_beside_the_source_offered_on_opening_and_removed_by_saving(client: TestClient, workspace: Path) -> None:
+    notice = opened(client)
+    assert notice["nhap"] is None
+    target = workspace / notice["path"]
+    before = target.read_bytes()
+    mine = {**notice["data"], "trich_yeu": "Kết luận còn đang viết"}
+    response = post(client, "/api/draft", {"path": notice["path"], "base": notice["text"], "version": notice["version"], "data": mine})
+    assert response.status_code == 200, response.text
+    assert re.fullmatch(r"\d\d:\d\d \d\d/\d\d/\d{4}", response.json()["luc"])
+    draft = target.parent / ".chuyen-doi-so.yaml.nhap"
+    assert draft.is_file()
+    assert target.read_bytes() == before  # the source itself is never touched by a draft
+    # hidden: check and render see one notice; git is told to ignore it
+    assert "*.nhap" in (workspace / ".gitignore").read_text(encoding="utf-8").splitlines()
+    reopened = opened(client)
+    assert reopened["nhap"]["data"]["trich_yeu"] == "Kết luận còn đang viết"
+    assert reopened["nhap"]["version"] == notice["version"]
+    saved = post(client, "/api/save", {"path": notice["path"], "base": notice["text"], "version": notice["version"], "data": mine})
+    assert saved.status_code == 200
+    assert not draft.exists()
+    assert opened(client)["nhap"] is None
+
+
+def test_the_preview_goes_on_through_an_empty_new_block_and_a_wrong_date(client: TestClient) -> None:
+    notice = opened(client)
+    blocks = notice["data"]["noi_dung"]
+    good = post(client, "/api/check", {"path": notice["path"], "base": notice["text"], "data": notice["data"]}).json()
+    data = {**notice["data"], "ngay": "ngày hai mốt", "noi_dung": [*blocks, {"khoan": ""}]}
+    answer = post(client, "/api/check", {"path": notice["path"], "base": notice["text"], "data": data}).json()
+    assert answer["errors"] == 2
+    assert answer["preview"] is not None  # not frozen: drawn with the empty block as "…" and without the wrong date
+    assert len(answer["xem_truoc_bo_qua"]) == 2
+    assert len(answer["labels"]) == len(good["labels"]) + 1  # the new block keeps its place and its label
+    assert "ngày hai mốt" not in answer["preview"]
+    assert "ngày hai mốt" in answer["text"]  # only the preview sets it aside, never the source
+
+
+def test_a_draft_can_be_dropped_and_a_broken_draft_is_ignored(client: TestClient, workspace: Path) -> None:
+    notice = opened(client)
+    draft = workspace / "notices/2026/.chuyen-doi-so.yaml.nhap"
+    draft.write_text("{not json", encoding="utf-8")
+    assert opened(client)["nhap"] is None
+    mine = {**notice["data"], "trich_yeu": "Khác"}
+    post(client, "/api/draft", {"path": notice["path"], "base": notice["text"], "version": notice["version"], "data": mine})
+    assert post(client, "/api/draft/drop", {"path": notice["path"]}).status_code == 200
+    assert not draft.exists()
+    assert post(client, "/api/draft", {"path": "../x.yaml", "base": "", "version": "v", "data": {}}).status_code == 403
 
 
 def test_a_new_notice_is_made_from_the_office_defaults_as_tbkl_new_makes_it(client: TestClient, workspace: Path) -> None:
@@ -404,7 +500,7 @@ def test_a_file_with_a_yaml_mistake_is_not_opened_and_the_reason_is_given(client
     response = client.get("/api/notice", params={"path": "notices/2026/hong.yaml"}, headers=HEADERS)
     assert response.status_code == 422
     message = response.json()["loi"]
-    assert message.startswith("chưa mở được notices/2026/hong.yaml trên trang vì tệp có lỗi: notices/2026/hong.yaml:2:")
+    assert message.startswith("chưa mở được notices/2026/hong.yaml trên trang vì tệp có lỗi: dòng 2: dấu “: ” không được dùng ở đây")
     assert message.endswith("Hãy sửa tệp trong trình soạn thảo rồi mở lại")
 
 
@@ -590,6 +686,23 @@ def test_a_full_disk_on_save_is_told_in_vietnamese_and_the_file_stays_intact(
     copy = post(client, "/api/copy", {"path": notice["path"]})
     assert copy.status_code == 507 and copy.json()["loi"].startswith("Ổ đĩa đầy: chưa lưu được notices/"), copy.text
     assert "Traceback" not in caplog.text
+
+
+def test_a_new_notice_on_a_full_disk_is_told_as_a_save_is(client: TestClient, workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # It was a 422 with the absolute path and the writer's wording, unlike a save or a copy.
+    import errno
+
+    from tbkl_gen.commands import scaffold
+    from tbkl_gen.errors import OutputFailed
+
+    def full_disk(target: Path, data: bytes, *, inside: Path | None = None) -> None:
+        raise OutputFailed(target, "ổ đĩa đầy") from OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+
+    monkeypatch.setattr(scaffold, "write_file", full_disk)
+    response = post(client, "/api/new", {"trich_yeu": "Kết luận trên đĩa đầy"})
+    assert response.status_code == 507, response.text
+    assert response.json()["loi"].startswith("Ổ đĩa đầy: chưa lưu được notices/")
+    assert "ket-luan-tren-dia-day.yaml. Hãy giải phóng chỗ trống" in response.json()["loi"]
 
 
 def test_an_unexpected_error_answers_in_vietnamese_and_is_logged_once_without_a_traceback(
@@ -904,3 +1017,40 @@ def test_a_table_and_an_appendix_are_saved_checked_and_previewed(client: TestCli
     assert again["data"]["noi_dung"][2] == table and again["data"]["phu_luc"] == data["phu_luc"]
     check = render_cli(["check"], cwd=workspace)
     assert check.exit_code == 0, check.output
+
+
+# --- the drafter's words ------------------------------------------------------------------------
+
+SLIPS = [
+    ("nguoi_ky", {"ho_ten": ""}),
+    ("ngay", "2026-02-30"),
+    ("so", "abc"),
+    ("trich_yeu", ""),
+    ("trich_yeu", "“Kết luận của đồng chí Chủ tịch”"),
+    ("noi_dung", ["1. Sở Tài chính chủ trì.", {"khoan": "a) Sở Xây dựng phối hợp."}]),
+    ("noi_dung", ["Ngày …, đồng chí … chủ trì.", {"khoan": "Nội dung kết luận thứ nhất."}]),
+    ("noi_dung", ["Chữ **đậm chưa đóng.", {"khoan": "Chú thích ^[ chưa đóng"}]),
+    ("dia_dahn", "Lâm Đồng"),
+    ("noi_nhan_them", []),
+    ("ngay_hop", "12/3/20266"),
+    ("do_khan", "Rất gấp gấp"),
+]
+
+
+def test_no_message_on_the_page_names_a_file_line_key_or_tool(client: TestClient, workspace: Path) -> None:
+    config = workspace / "tbkl.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("dia_danh:", "dia_dahn:", 1), encoding="utf-8")
+    notice = opened(client)
+    shown: list[str] = []
+    for key, value in SLIPS:
+        result = post(client, "/api/check", {"path": notice["path"], "base": notice["text"], "data": {**notice["data"], key: value}}).json()
+        assert result["problems"], key
+        for problem in result["problems"]:
+            shown += [problem["text"], problem["message"], problem["hint"], problem["label"]]
+            assert problem["line"] is None and problem["file"] in (None, "thiết lập chung của văn phòng")
+    assert len(shown) > 4 * len(SLIPS)
+    for words in shown:
+        assert not re.search(r":\d+|[a-z]_[a-z]|\btbkl\b|YAML|VS Code|\.ya?ml\b", words), words
+    # What the command line names by key, the page names by the field's label.
+    assert any(w.startswith("họ tên người ký: ") for w in shown), shown
+    assert any("thiết lập chung của văn phòng" in w for w in shown), shown

@@ -23,6 +23,8 @@ def test_schema_knows_every_top_level_key_and_forbids_others() -> None:
         "phien_ban", "mau", "co_quan", "so", "ky_hieu", "dia_danh", "ngay", "ngay_hop", "do_khan",
         "trich_yeu", "kinh_gui", "noi_dung", "noi_nhan", "noi_nhan_them", "luu", "nguoi_ky",
         "muc_in_hoa", "nguoi_soan", "so_ban", "phu_luc", "loai", "cuoc_hop",
+        # an invitation's own keys (loai: giay_moi), so that an editor flags no valid invitation
+        "mo_dau", "danh_so", "thanh_phan", "noi_dung_hop", "phan_cong",
     }  # fmt: skip
     signer = schema["properties"]["nguoi_ky"]
     assert signer["$ref"] == "#/$defs/NguoiKy" and signer["title"] == "khối người ký" and signer["description"] == "Người ký."

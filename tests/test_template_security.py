@@ -607,6 +607,22 @@ def test_a_cache_folder_of_another_user_is_not_used(tmp_path: Path, own_cache: P
     assert not (tmp_path / MARKER).exists()
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="links and owners: POSIX")
+def test_a_link_planted_at_the_cache_folder_sends_nothing_elsewhere(tmp_path: Path, own_cache: Path) -> None:
+    # In a shared $TBKL_CACHE_DIR, "mau" linked to a folder of the user's passed the owner check
+    # (stat followed the link), and the cache files were written into that folder.
+    elsewhere = tmp_path / "thu-muc-rieng"
+    elsewhere.mkdir()
+    own_cache.mkdir()
+    (own_cache / "mau").symlink_to(elsewhere)
+    template = tmp_path / "cua-toi.docx"
+    shutil.copyfile(BUILT_IN, template)
+    result = render_cli(["render", str(SEED), "-o", str(tmp_path / "out"), "--template", str(template)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "tbkl-thong-tin-doi-ngoai.docx").is_file()
+    assert list(elsewhere.iterdir()) == []
+
+
 def test_the_shipped_forms_match_the_built_in_templates() -> None:
     from tbkl_gen.word.render import _parts_digest, read_template_package
 

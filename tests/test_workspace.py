@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import docx
@@ -254,3 +257,46 @@ def test_a_template_path_in_a_notice_is_taken_from_the_notice_folder(tmp_path: P
     result = render_cli(["render", str(folder / "a.yaml"), "-o", str(tmp_path / "out")], cwd=tmp_path)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "a.docx").is_file()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_new_beside_a_planted_pipe_and_link_takes_the_next_name_without_reading_them(workspace: Path) -> None:
+    # A colleague who can write to notices/ plants a FIFO at the name the title gives and a link to
+    # an endless file at the next: `tbkl new` read both to compare titles, and hung on the FIFO.
+    folder = workspace / "notices" / str(YEAR)
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / "ket-luan-moi.yaml")
+    (folder / "ket-luan-moi-2.yaml").symlink_to("/dev/zero")
+    command = [sys.executable, "-m", "tbkl_gen", "new", "Kết luận mới"]
+    result = subprocess.run(command, cwd=workspace, capture_output=True, text=True, encoding="utf-8", timeout=60, check=False)
+    assert (result.returncode, result.stdout + result.stderr) == (0, f"đã tạo notices/{YEAR}/ket-luan-moi-3.yaml\n")
+    assert (folder / "ket-luan-moi-2.yaml").is_symlink()
+
+
+def test_init_keeps_a_readme_and_gitignore_already_in_the_folder(tmp_path: Path) -> None:
+    # init replaced them: a folder with a project in it lost its README.md and .gitignore.
+    folder = tmp_path / "du-an"
+    folder.mkdir()
+    (folder / "README.md").write_text("README của tôi\n", encoding="utf-8")
+    (folder / ".gitignore").write_text("*.bak\n", encoding="utf-8")
+    result = render_cli(["init", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert (folder / "README.md").read_text(encoding="utf-8") == "README của tôi\n"
+    assert (folder / ".gitignore").read_text(encoding="utf-8") == "*.bak\n"
+    assert f"đã có {(folder / 'README.md').as_posix()}, giữ nguyên" in result.output.splitlines()
+    assert f"đã tạo {(folder / 'tbkl.yaml').as_posix()}" in result.output.splitlines()
+
+
+@pytest.mark.skipif(not hasattr(os, "lchown") or os.geteuid() != 0, reason="giving a link to another user needs root on POSIX")
+def test_init_refuses_a_folder_that_is_a_link_another_user_planted(tmp_path: Path) -> None:
+    # Another user links /tmp/<name> to the victim's home; `tbkl init /tmp/<name>` wrote the
+    # workspace files there, replacing ~/README.md and ~/.gitignore.
+    home = tmp_path / "home"
+    home.mkdir()
+    planted = tmp_path / "ws"
+    planted.symlink_to(home)
+    os.lchown(planted, 12345, 12345)
+    result = render_cli(["init", str(planted)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{planted.as_posix()}: là một liên kết do người dùng khác (uid 12345) đặt")
+    assert list(home.iterdir()) == []

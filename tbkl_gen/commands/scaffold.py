@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
 from typing import Any
 
-from tbkl_gen.errors import AlreadyExists
-from tbkl_gen.files import copy_file, write_file
+from tbkl_gen.errors import AlreadyExists, ForeignLink, NotReadable
+from tbkl_gen.files import copy_file, read_regular, write_file
 from tbkl_gen.notice.fields import declared
 from tbkl_gen.notice.kind import Kind
 from tbkl_gen.notice.kinds import DEFAULT
 from tbkl_gen.source.names import free_name, slugify
+from tbkl_gen.source.read import MAX_SOURCE_BYTES
 from tbkl_gen.samples import NOTICE_BODY
 from tbkl_gen.wordfile import MAX_FILE_BYTES
 from tbkl_gen.word.render import DEFAULT_TEMPLATE, builtin_templates_dir, find_template
@@ -84,8 +87,15 @@ def to_yaml(
     return lines
 
 
-def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[Path]:
-    """Create a workspace folder with tbkl.yaml, notices/, templates/, .gitattributes and README."""
+def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[tuple[Path, bool]]:
+    """Create a workspace folder with tbkl.yaml, notices/, templates/, .gitattributes and README.
+
+    Return each file or folder with whether it was made (True) or was there and is kept (False):
+    a README.md or .gitignore already in the folder is the user's, never replaced. A folder that
+    is a link another user owns (planted in /tmp or a shared folder, pointing at the user's home)
+    is refused.
+    """
+    _refuse_foreign_link(folder)
     index = template_index()
     if template not in index:
         from tbkl_gen.errors import TemplateNotFound
@@ -107,7 +117,8 @@ def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[Path]
     written = {
         config: "\n".join(header + to_yaml(settings)) + "\n",
         folder / ".gitattributes": GITATTRIBUTES,
-        folder / ".gitignore": "out/.tbkl-manifest.json\nout/.tbkl-lock\n",
+        folder
+        / ".gitignore": "out/.tbkl-manifest.json\nout/.tbkl-lock\n# drafts the page keeps beside a notice until it is saved\n*.nhap\n",
         folder / "README.md": _WORKSPACE_README.format(template=template),
         folder / "templates" / "README.md": _TEMPLATES_README,
         folder / SCHEMA_FILE: schema_text(),
@@ -115,9 +126,26 @@ def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[Path]
         **{folder / ".vscode" / name: text for name, text in vscode_files().items()},
     }
     (folder / ".vscode").mkdir(exist_ok=True)
+    made = [(folder / "notices", True)]
     for path, text in written.items():
+        if path != config and (path.exists() or path.is_symlink()):
+            made.append((path, False))
+            continue
         write_file(path, text.encode("utf-8"), inside=folder)
-    return [folder / "notices", *written]
+        made.append((path, True))
+    return made
+
+
+def _refuse_foreign_link(folder: Path) -> None:
+    """Refuse a folder that is a link owned by another user than this one or root (POSIX only)."""
+    if not hasattr(os, "getuid"):
+        return
+    try:
+        info = folder.lstat()
+    except OSError:
+        return
+    if stat.S_ISLNK(info.st_mode) and info.st_uid not in (os.getuid(), 0):
+        raise ForeignLink(folder, info.st_uid)
 
 
 def schema_text(*, workspace: bool = False) -> str:
@@ -236,9 +264,9 @@ _SUMMARY_LINE = re.compile(r"^trich_yeu:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 
 def _same_title(notice: Path, title: str) -> bool:
     """Return whether the notice's trich_yeu line holds title (as `tbkl new` wrote it, or plain)."""
-    try:
-        found = _SUMMARY_LINE.search(notice.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
+    try:  # a FIFO planted at the name would block a plain read forever, a link to /dev/zero fill the memory
+        found = _SUMMARY_LINE.search(read_regular(notice, MAX_SOURCE_BYTES, follow_links=False).decode("utf-8"))
+    except (NotReadable, UnicodeDecodeError):
         return False
     if found is None:
         return False

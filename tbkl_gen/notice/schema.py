@@ -42,11 +42,33 @@ _SMALL_RANGE = 31
 
 
 def notice_schema() -> dict[str, Any]:
-    """Return the JSON Schema of a notice source file (schema version 1)."""
-    return _Schema(plain.Notice).document(
+    """Return the JSON Schema of a source file (schema version 1), of every kind.
+
+    The keys of a conclusion notice, then each other kind's own keys (`loai:` says which kind a
+    source is): an editor flags no valid source of any kind, and a key that belongs to another kind
+    than the source's is left to `tbkl check`, which names the kind.
+    """
+    from tbkl_gen.notice.kinds import KINDS
+
+    document = _Schema(plain.Notice).document(
         f"Thông báo kết luận (tbkl-gen, phiên bản {plain.SCHEMA_VERSION})",
         "Tệp nguồn YAML của một thông báo kết luận theo Nghị định 30/2020/NĐ-CP; kiểm tra đầy đủ: tbkl check.",
     )
+    names: list[str] = list(document["propertyNames"]["enum"])
+    for kind in KINDS.values():
+        if kind.model is plain.Notice:
+            continue
+        other = _Schema(kind.model)
+        for name, schema in other.mapping(kind.model, "")["properties"].items():
+            if name not in document["properties"]:
+                document["properties"][name] = schema
+                names.append(name)
+        for name, definition in other.definitions.items():
+            document["$defs"].setdefault(name, definition)
+    document["propertyNames"]["enum"] = names
+    document["propertyNames"]["errorMessage"] = "khóa không hợp lệ ở đây; các khóa được dùng: " + ", ".join(names)
+    document["errorMessage"] = f"cần {_TYPE_WORDS['object']}: " + ", ".join(names)
+    return document
 
 
 def workspace_schema(keys: dict[str, tuple[str, str]]) -> dict[str, Any]:

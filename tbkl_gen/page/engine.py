@@ -17,7 +17,7 @@ from __future__ import annotations
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from pathlib import Path
 from typing import Any
@@ -181,6 +181,8 @@ class Imported:
 
     path: Path | None
     message: str
+    findings: list[tuple[str, str, str]] = field(default_factory=list)
+    """Each finding of the report: its kind (sửa, cảnh báo, cần sửa tay, ND30), its place, its message."""
 
 
 def import_word(data: bytes, name: str, workspace_root: Path) -> Imported:
@@ -213,4 +215,4 @@ def import_word(data: bytes, name: str, workspace_root: Path) -> Imported:
             return Imported(None, f"{name}: không nhập được: {refused.reason}")
     shown = made.relative_to(workspace_root).as_posix()
     report.target = Path(shown)
-    return Imported(made, report.text())
+    return Imported(made, report.text(), [(f.kind, f.where, f.message) for f in report.findings])

@@ -13,12 +13,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import base64
+import contextvars
 import hashlib
 import hmac
 import ipaddress
 import json
 import os
 import queue
+import re
 import secrets
 import errno
 import logging
@@ -42,7 +44,8 @@ from tbkl_gen.errors import OutputFailed, Problem, Refused, TbklError
 from tbkl_gen.nd30.words import date_parts, shown_date
 from tbkl_gen.page import engine
 from tbkl_gen.page.preview import appendix_labels, labels, page_html
-from tbkl_gen.page.yamlsave import editable, updated
+from tbkl_gen.page.words import for_page, import_report
+from tbkl_gen.page.yamlsave import checked_text, editable, updated
 from tbkl_gen.source.names import SOURCE_SUFFIXES
 from tbkl_gen.source.workspace import Workspace, find_workspace
 
@@ -50,6 +53,10 @@ TOKEN_HEADER = "x-tbkl-token"
 # The page's own requests are small JSON documents; a notice source is at most 1 MB.
 MAX_JSON_BYTES = 2_000_000
 MAX_DATA_DEPTH = 40
+# A draft of an open notice lives beside it as a hidden file: `.ten.yaml.nhap`. The leading dot
+# keeps it out of `tbkl check`/`render` (hidden files are skipped) and `tbkl init`'s .gitignore
+# keeps it out of git; it is JSON (the page's data and the text it was edited from), never YAML.
+DRAFT_SUFFIX = ".nhap"
 
 
 def static_dir() -> Path:
@@ -249,42 +256,82 @@ class Page:
         data = editable_or_none(text)
         if not data:
             checked = engine.check_text(text, path, self.workspace())
-            reasons = [p.format(self.root) for p in checked.problems if p.is_error][:3]
+            # A file the page cannot open is mended in a text editor: its line is the one way to find the mistake.
+            reasons = [
+                f"dòng {p.place.line}: {for_page(p, self.root, path)['text']}" if p.place.line else for_page(p, self.root, path)["text"]
+                for p in checked.problems
+                if p.is_error
+            ][:3]
             detail = "; ".join(reasons) or "tệp không phải một bảng các khóa của thông báo"
             raise Refused(
                 422, f"chưa mở được {self.shown(path)} trên trang vì tệp có lỗi: {detail}. Hãy sửa tệp trong trình soạn thảo rồi mở lại"
             )
-        return {"path": self.shown(path), "text": text, "data": data, "version": _version(raw)}
+        draft = self.read_draft(path)
+        if draft is not None and draft["data"] == data:
+            draft = None  # nothing the file does not already say (a draft written as the file was saved, say)
+        return {"path": self.shown(path), "text": text, "data": data, "version": _version(raw), "nhap": draft}
 
     def check(self, body: dict[str, Any]) -> dict[str, Any]:
         path = self.notice_path(body.get("path"))
-        text = self.text_of(body)
-        checked = engine.check_text(text, path, self.workspace(), self.others())
+        text = self.text_of(body, for_check=True)
+        workspace = self.workspace()
+        checked = engine.check_text(text, path, workspace, self.others())
+        problems = [self.problem(p, path) for p in checked.problems]
+        layout = checked.layout
+        passed_over: list[str] = []
+        if layout is None and checked.errors:
+            layout, passed_over = self.preview_despite(body, problems, path, workspace)
         return {
             "text": text,
-            "problems": [self.problem(p, path) for p in checked.problems],
+            "problems": problems,
             "errors": checked.errors,
             "warnings": checked.warnings,
-            "preview": page_html(checked.layout) if checked.layout is not None else None,
-            "labels": labels(checked.layout) if checked.layout is not None else None,
-            "appendix_labels": appendix_labels(checked.layout) if checked.layout is not None else None,
+            "preview": page_html(layout) if layout is not None else None,
+            "labels": labels(layout) if layout is not None else None,
+            "appendix_labels": appendix_labels(layout) if layout is not None else None,
+            "xem_truoc_bo_qua": passed_over,
         }
 
-    def text_of(self, body: dict[str, Any]) -> str:
+    def preview_despite(
+        self, body: dict[str, Any], problems: list[dict[str, Any]], path: Path, workspace: Workspace | None
+    ) -> tuple[Any, list[str]]:
+        """Lay out the notice for the preview only, with what stops it set aside; return the layout and the problems set aside.
+
+        The preview never freezes on an error: an empty block (a new one not yet typed) is shown
+        as "…" at its place, so the numbering and the labels stay those of the outline; a wrong
+        value outside the body (a date written wrongly, say) is shown as the saved file has it.
+        Nothing of this reaches the source or a download: only the preview is drawn from it.
+        """
+        import copy
+
+        data = copy.deepcopy(body["data"])
+        saved = editable_or_none(str(body["base"]))
+        passed_over = []
+        for problem in problems:
+            if problem.get("severity") == "canh_bao" or not problem.get("own") or not problem.get("field"):
+                continue
+            if _set_aside(data, str(problem["field"]), saved):
+                passed_over.append(str(problem["message"]))
+        if not passed_over:
+            return None, []
+        try:
+            text = checked_text(str(body["base"]), data)
+        except Exception:  # noqa: BLE001 - the preview is a courtesy: without it, the last good page stays
+            return None, []
+        return engine.check_text(text, path, workspace).layout, passed_over
+
+    def text_of(self, body: dict[str, Any], *, for_check: bool = False) -> str:
         base = body.get("base")
         data = body.get("data")
         if not isinstance(base, str) or not isinstance(data, dict) or _depth(data) > MAX_DATA_DEPTH:
             raise Refused(400, "dữ liệu gửi lên không hợp lệ")
         try:
-            return updated(base, data)
+            return checked_text(base, data) if for_check else updated(base, data)
         except Exception as exc:  # noqa: BLE001 - base text the page sent is not YAML it can keep
             raise Refused(400, f"không ghép được nội dung vào tệp nguồn ({type(exc).__name__})") from None
 
     def problem(self, problem: Problem, path: Path) -> dict[str, Any]:
-        data = problem.to_dict(self.root)
-        data["own"] = problem.place.file is None or problem.place.file == path
-        data["text"] = problem.format(self.root)
-        return data
+        return for_page(problem, self.root, path)
 
     def save(self, body: dict[str, Any]) -> JSONResponse:
         """Write the edited data over the file on disk, unless the file changed since it was opened.
@@ -297,19 +344,14 @@ class Page:
         with self.save_lock:
             raw = _read(path, self.shown(path), missing_ok=True)
             if raw is None or _version(raw) != body.get("version"):
-                return JSONResponse(
-                    {
-                        "loi": f"tệp {self.shown(path)} đã được sửa ở nơi khác sau khi mở (ví dụ trong VS Code); chưa lưu để không ghi đè. Hãy tải lại tệp",
-                        "xung_dot": True,
-                    },
-                    status_code=409,
-                )
+                return JSONResponse(self.conflict(path, raw, body), status_code=409)
             on_disk = _decode(raw, self.shown(path))
             if on_disk.strip() and editable_or_none(on_disk) is None:
                 raise Refused(422, f"{self.shown(path)}: tệp không phải một bảng các khóa của thông báo; không ghi đè")
             text = self.text_of({**body, "base": on_disk})
             data = text.encode("utf-8")
             _save(path, data, self.shown(path), kept=True)
+            self.drop_draft_at(path)
         return JSONResponse({"version": _version(data), "text": text, "path": self.shown(path)})
 
     def inline(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -326,6 +368,89 @@ class Page:
         from tbkl_gen.page.richtext import pasted
 
         return pasted(body.get("html"), body.get("text"))
+
+    # --- drafts and conflicts ---------------------------------------------------------------
+
+    def conflict(self, path: Path, raw: bytes | None, body: dict[str, Any]) -> dict[str, Any]:
+        """Return the answer to a save whose file changed on disk: the word diff from the disk's text to the drafter's.
+
+        The drafter's text is their data applied to the disk's text (as "keep mine" would write
+        it), so the diff shows only what the two versions say differently, not comments. The
+        disk's version comes back so that "keep mine" overwrites exactly the version shown.
+        """
+        from tbkl_gen.commands.text import word_diff
+
+        shown = self.shown(path)
+        on_disk = "" if raw is None else _decode(raw, shown)
+        try:
+            mine = self.text_of({**body, "base": on_disk if editable_or_none(on_disk) is not None else body.get("base")})
+        except Refused:
+            mine = self.text_of(body)
+        hunks = word_diff(on_disk.splitlines(), mine.splitlines())
+        return {
+            "loi": f"tệp {shown} đã được sửa ở nơi khác sau khi mở (trong một trình soạn thảo hoặc một thẻ khác); chưa lưu để không ghi đè. Hãy tải lại tệp",
+            "xung_dot": True,
+            "mat_tep": raw is None,
+            "phien_ban_dia": None if raw is None else _version(raw),
+            "khac_biet": [{"dong_dia": hunk.old_start, "dong_cua_toi": hunk.new_start, "dong": hunk.lines} for hunk in hunks],
+        }
+
+    def draft_path(self, path: Path) -> Path:
+        return path.parent / f".{path.name}{DRAFT_SUFFIX}"
+
+    def read_draft(self, path: Path) -> dict[str, Any] | None:
+        """Return the draft kept beside path ({luc, base, version, data}), or None when there is none or it is unreadable."""
+        draft = self.draft_path(path)
+        try:
+            raw = _read(draft, self.shown(draft), missing_ok=True)
+            found = None if raw is None else json.loads(raw.decode("utf-8"))
+        except (Refused, ValueError):  # a link, a pipe, a broken or foreign file: no draft to offer
+            return None
+        if not isinstance(found, dict):
+            return None
+        if not (isinstance(found.get("luc"), str) and isinstance(found.get("base"), str) and isinstance(found.get("data"), dict)):
+            return None
+        if not isinstance(found.get("version"), str) or _depth(found["data"]) > MAX_DATA_DEPTH:
+            return None
+        return {key: found[key] for key in ("luc", "base", "version", "data")}
+
+    def save_draft(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Keep the page's unsaved data beside the notice (never in it), to be offered back after a refresh or a crash."""
+        import datetime as dt
+
+        path = self.notice_path(body.get("path"))
+        self.text_of(body)  # refuse data that could not be saved into the source
+        version = body.get("version")
+        if not isinstance(version, str) or len(version) > 100:
+            raise Refused(400, "dữ liệu gửi lên không hợp lệ")
+        when = dt.datetime.now().strftime("%H:%M %d/%m/%Y")
+        draft = {"luc": when, "base": body["base"], "version": version, "data": body["data"]}
+        _save(self.draft_path(path), json.dumps(draft, ensure_ascii=False).encode("utf-8"), self.shown(self.draft_path(path)), kept=True)
+        return {"luc": when}
+
+    def drop_draft(self, body: dict[str, Any]) -> dict[str, Any]:
+        self.drop_draft_at(self.notice_path(body.get("path")))
+        return {}
+
+    def drop_draft_at(self, path: Path) -> None:
+        draft = self.draft_path(path)
+        try:
+            if draft.is_symlink() or draft.is_file():
+                draft.unlink()
+        except OSError:  # a draft left behind is offered again, never an error of the save
+            logging.getLogger(__name__).warning("could not remove the draft %s", draft)
+
+    def save_copy(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Write the drafter's version as a new file beside the notice (the third way out of a conflict)."""
+        from tbkl_gen.source.names import free_name
+
+        path = self.notice_path(body.get("path"))
+        text = self.text_of(body)
+        with self.save_lock:
+            target = free_name(path.parent, f"{path.stem}-ban-sao")
+            _save(target, text.encode("utf-8"), self.shown(target), kept=False)
+            self.drop_draft_at(path)
+        return {"path": self.shown(target)}
 
     def new_notice(self, body: dict[str, Any]) -> dict[str, Any]:
         from tbkl_gen.commands.scaffold import new_notice
@@ -378,7 +503,10 @@ class Page:
         imported = await in_thread(engine.import_word, bytes(received), name, self.root)
         status = 200 if imported.path is not None else 422
         return JSONResponse(
-            {"path": self.shown(imported.path) if imported.path else None, "thong_bao": imported.message}, status_code=status
+            {"path": self.shown(imported.path), "thong_bao": imported.message, "bao_cao": import_report(imported.findings)}
+            if imported.path is not None
+            else {"path": None, "thong_bao": imported.message},
+            status_code=status,
         )
 
     def docx(self, body: dict[str, Any]) -> Response:
@@ -437,6 +565,48 @@ class Page:
 
 
 _CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _set_aside(data: dict[str, Any], field: str, saved: dict[str, Any] | None) -> bool:
+    """Make data previewable at field (a problem's field path, counted from 1: `noi_dung[3].khoan`); True when something changed.
+
+    An empty text anywhere becomes "…". A wrong value outside the body and the appendices
+    becomes the one in the saved file (saved), else is left out. A block of the body is never
+    removed: the outline's labels count the blocks.
+    """
+    steps: list[str | int] = [name if name else int(index) - 1 for name, index in _STEP.findall(field)]  # [1] is the first
+    parent, last = _parent_of(data, steps)
+    if parent is None:
+        return False
+    value = parent[last]
+    if value is None or (isinstance(value, str) and not value.strip()):
+        parent[last] = "…"
+        return True
+    if steps[0] in ("noi_dung", "phu_luc") or not isinstance(parent, dict):
+        return False
+    kept, kept_last = _parent_of(saved, steps) if saved is not None else (None, last)
+    if kept is not None and kept[kept_last] != value:
+        parent[last] = kept[kept_last]
+    else:
+        del parent[last]
+    return True
+
+
+def _parent_of(data: Any, steps: list[str | int]) -> tuple[Any, str | int]:  # noqa: ANN401
+    """Return the container holding the value at steps and its key or index, or (None, _) when there is none."""
+    if not steps:
+        return None, ""
+    parent = data
+    try:
+        for step in steps[:-1]:
+            parent = parent[step]
+        parent[steps[-1]]
+    except (KeyError, IndexError, TypeError):
+        return None, ""
+    return parent, steps[-1]
 
 
 def kind_forms() -> list[dict[str, Any]]:
@@ -569,18 +739,23 @@ def _save(path: Path, data: bytes, shown: str, *, kept: bool) -> None:
     try:
         _write_atomic(path, data)
     except (OSError, OutputFailed) as exc:
-        cause = exc if isinstance(exc, OSError) else exc.__cause__
-        if isinstance(cause, OSError):
-            raise Refused(507 if _disk_full(cause) else 500, _not_saved(shown, cause, kept=kept)) from None
-        assert isinstance(exc, OutputFailed)
-        raise Refused(500, f"chưa lưu được {shown} ({exc.reason}){'; tệp cũ vẫn nguyên' if kept else ''}") from None
+        raise _not_written(exc, shown, kept=kept) from None
+
+
+def _not_written(exc: OSError | OutputFailed, shown: str, *, kept: bool) -> Refused:
+    """Return the page's answer to a file it could not write: 507 for a full disk, else 500."""
+    cause = exc if isinstance(exc, OSError) else exc.__cause__
+    if isinstance(cause, OSError):
+        return Refused(507 if _disk_full(cause) else 500, _not_saved(shown, cause, kept=kept))
+    assert isinstance(exc, OutputFailed)
+    return Refused(500, f"chưa lưu được {shown} ({exc.reason}){'; tệp cũ vẫn nguyên' if kept else ''}")
 
 
 def _decode(raw: bytes, shown: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Refused(422, f"{shown}: tệp không phải UTF-8; mở bằng tbkl check để xem lỗi") from None
+        raise Refused(422, f"{shown}: tệp không phải UTF-8; hãy lưu lại tệp theo bảng mã UTF-8") from None
 
 
 def _version(raw: bytes) -> str:
@@ -624,6 +799,9 @@ def create_app(root: Path, token: str, hosts: set[str] | None = None) -> ASGIApp
                     result = await in_thread(function, request)
             except Refused as refused:
                 return _error(refused.status, refused.message)
+            except OutputFailed as exc:  # a new notice on a full disk: said as a save says it
+                answer = _not_written(exc, page.shown(exc.path), kept=False)
+                return _error(answer.status, answer.message)
             except TbklError as exc:
                 return _error(422, str(exc))
             if isinstance(result, Response):
@@ -642,6 +820,9 @@ def create_app(root: Path, token: str, hosts: set[str] | None = None) -> ASGIApp
         Route("/api/check", handled(page.check, body=True), methods=["POST"]),
         Route("/api/save", handled(page.save, body=True), methods=["POST"]),
         Route("/api/new", handled(page.new_notice, body=True), methods=["POST"]),
+        Route("/api/draft", handled(page.save_draft, body=True), methods=["POST"]),
+        Route("/api/draft/drop", handled(page.drop_draft, body=True), methods=["POST"]),
+        Route("/api/save-copy", handled(page.save_copy, body=True), methods=["POST"]),
         Route("/api/copy", handled(page.copy_notice, body=True), methods=["POST"]),
         Route("/api/import", handled(page.import_word, raw=True), methods=["POST"]),
         Route("/api/docx", handled(page.docx, body=True), methods=["POST"]),
@@ -682,9 +863,11 @@ async def in_thread(function: Callable[..., Any], *args: Any) -> Any:  # noqa: A
         else:
             future.set_result(outcome)
 
+    context = contextvars.copy_context()  # the request's person (page.access) goes along
+
     def run() -> None:
         try:
-            outcome, failed = function(*args), False
+            outcome, failed = context.run(function, *args), False
         except BaseException as exc:  # noqa: BLE001 - handed to the awaiting request
             outcome, failed = exc, True
         try:

@@ -19,6 +19,7 @@ import json
 import marshal
 import os
 import re
+import stat
 import sys
 import time
 from collections.abc import Iterator
@@ -224,7 +225,8 @@ _FREE_DIGITS = 4  # a number prints in this many digits for the item of its list
 
 def _weight(value: Any, limit: int) -> int:
     """Return the characters of value's strings, the items of its lists and the digits of its
-    numbers beyond the first four: about what printing value takes; stop past limit.
+    numbers (a range's bounds too) beyond the first four: about what printing value takes; stop
+    past limit.
 
     A list repeated holds the same object many times, so its weight is what printing or
     comparing it costs, not the memory it takes. The walk stops as soon as limit is passed, so
@@ -246,6 +248,9 @@ def _weight(value: Any, limit: int) -> int:
         elif isinstance(item, dict):
             total += len(item)
             pending.extend(item.values())
+        elif isinstance(item, range):  # printed as "range(start, stop, step)": a 4,000-bit start is 1,200 digits
+            total += 1
+            pending.extend((item.start, item.stop, item.step))
         elif isinstance(item, int):  # a 4,096-bit number is printed in 1,234 digits
             total += max(0, item.bit_length() * 3 // 10 + 1 - _FREE_DIGITS)
         elif isinstance(item, float):
@@ -938,18 +943,19 @@ def _cache_folder() -> Path | None:
     """Return the folder of cached template forms, or None when it is not the user's alone.
 
     Cached forms are compiled code: a folder that another user owns or may write into (a shared
-    $TBKL_CACHE_DIR) is not used at all.
+    $TBKL_CACHE_DIR) is not used at all, nor a link there (planted in a shared $TBKL_CACHE_DIR, it
+    would send the cache into any folder of the user's, which passes the owner check).
     """
     folder = cache_dir() / "mau"
     if sys.platform == "win32":  # no owner check on Windows: the profile folder is the user's
         return folder
     try:
-        status = folder.stat()
+        status = folder.lstat()
     except FileNotFoundError:
         return folder  # made by this user on the first write
     except OSError:
         return None
-    if status.st_uid != os.getuid() or status.st_mode & 0o022:
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid() or status.st_mode & 0o022:
         return None
     return folder
 

@@ -7,6 +7,7 @@ const TOKEN = document.querySelector('meta[name="tbkl-token"]').content;
 const $ = (selector, root = document) => root.querySelector(selector);
 const CHECK_PAUSE_MS = 120;     // a pause in typing this long refreshes the preview
 const EXACT_PAUSE_MS = 3000;    // a pause this long refreshes the exact page, when it is shown
+const DRAFT_PAUSE_MS = 2000;    // a pause this long keeps a draft beside the source (never the source itself)
 const LEVEL = { muc: 0, khoan: 1, diem: 2, gach: 3, cong: 4 };
 const KIND_NAMES = {
   doan: "Đoạn văn", muc: "Mục (I.)", khoan: "Khoản (1.)", diem: "Điểm (a)", gach: "Gạch đầu dòng (-)", cong: "Dấu cộng (+)",
@@ -30,6 +31,7 @@ const state = {
   edits: 0,          // edits so far: a check answers for the edits made before it was sent
   checkTimer: null,
   exactTimer: null,
+  draftTimer: null,
   exactStale: true,
   lastField: null,
   refreshMs: [],
@@ -188,8 +190,60 @@ async function importWord(file) {
   });
   status("");
   if (!ok || !payload.path) { banner(payload.thong_bao || payload.loi, { error: true }); return; }
-  banner(payload.thong_bao);
   await openNotice(payload.path, { keepBanner: true });
+  showImportReport(payload.path, payload.bao_cao || {});
+}
+
+// --- the import report: a short list, folded, in the drafter's words and millimetres -------------
+
+const IMPORT_KINDS = [
+  ["sửa", (n) => `đã sửa ${n} chỗ`],
+  ["cần sửa tay", (n) => `${n} chỗ cần sửa tay`],
+  ["cảnh báo", (n) => `${n} cảnh báo`],
+  ["ND30", (n) => `bản gốc sai ${n} điều của Nghị định 30`],
+];
+
+function showImportReport(path, report) {
+  const element = $("#banner");
+  element.replaceChildren();
+  element.hidden = false;
+  element.className = "banner import-report";
+  const parts = IMPORT_KINDS.filter(([kind]) => (report[kind] || []).length).map(([kind, words]) => words(report[kind].length));
+  const details = document.createElement("details");
+  details.id = "import-report";
+  const summary = document.createElement("summary");
+  summary.textContent = `Đã nhập thành ${path}` + (parts.length ? `: ${parts.join(", ")}` : "");
+  details.append(summary);
+  for (const [kind, words] of IMPORT_KINDS) {
+    const findings = report[kind] || [];
+    if (!findings.length) continue;
+    details.append(Object.assign(document.createElement("h4"), { textContent: words(findings.length) }));
+    const list = document.createElement("ul");
+    for (const finding of findings) {
+      const item = document.createElement("li");
+      const paragraph = /^đoạn (\d+)/.exec(finding.noi || "");
+      if (paragraph) {
+        const link = Object.assign(document.createElement("a"), { href: "#", textContent: finding.noi });
+        link.addEventListener("click", (event) => { event.preventDefault(); scrollToImported(finding.noi_dung); });
+        item.append(link, ": ");
+      } else if (finding.noi) item.append(`${finding.noi}: `);
+      item.append(finding.noi_dung);
+      list.append(item);
+    }
+    details.append(list);
+  }
+  const close = Object.assign(document.createElement("button"), { type: "button", className: "icon", textContent: "✕", title: "Đóng" });
+  close.addEventListener("click", () => { element.hidden = true; });
+  element.append(details, close);
+}
+
+/* Scroll to the block whose text holds the quoted words of a finding (the Word file's paragraph
+   numbers are not the notice's blocks). */
+function scrollToImported(words) {
+  const quoted = [...words.matchAll(/“([^”]{4,})”/g)].map((found) => found[1].replace(/…$/, ""));
+  const boxes = [...document.querySelectorAll("#fields .node-row textarea")];
+  const target = boxes.find((box) => quoted.some((text) => box.value.includes(text))) || null;
+  if (target) { target.scrollIntoView({ block: "center" }); target.focus(); }
 }
 
 async function renderAll() {
@@ -259,6 +313,7 @@ async function openNotice(path, { keepBanner = false } = {}) {
   await preloadInline(allTrees().flat());
   drawForm();
   await check();
+  if (payload.nhap) offerDraft(payload.nhap);
   return true;
 }
 
@@ -449,13 +504,15 @@ function drawField(field) {
     }
     input.id = fieldId(field.path);
     input.dataset.field = field.path;
-    input.placeholder = shownDefault(inherited) || field.placeholder || "";
+    input.placeholder = field.placeholder || "";
+    const inheritedAtOpen = showInheritedValue(input, field, value, inherited);
     input.addEventListener(field.kind === "select" || field.kind === "bool" ? "change" : "input", () => {
       let next = input.value;
       if (field.kind === "lines") next = next.split("\n").map((line) => line.trim()).filter(Boolean);
       else if (field.kind === "bool") next = next === "" ? "" : next === "true";
       else if (field.kind !== "select") next = next.replace(/\s+$/, "") === "" ? "" : next;
-      if (field.keepEmpty && isEmpty(next)) setPath(state.data, field.path, null, { keepEmpty: true });
+      if (inheritedAtOpen && sameAsInherited(next, inherited)) setPath(state.data, field.path, undefined);
+      else if (field.keepEmpty && isEmpty(next)) setPath(state.data, field.path, null, { keepEmpty: true });
       else setPath(state.data, field.path, next);
       updateInherited(wrapper, field);
       changed();
@@ -466,7 +523,7 @@ function drawField(field) {
     if (inherited !== undefined) {
       const reset = Object.assign(document.createElement("button"), { type: "button", className: "icon reset", textContent: "↺", title: "Dùng giá trị mặc định của văn phòng" });
       reset.addEventListener("click", () => {
-        input.value = "";
+        input.value = shownDefault(inherited);
         setPath(state.data, field.path, undefined);
         updateInherited(wrapper, field);
         changed();
@@ -481,6 +538,23 @@ function drawField(field) {
   if (field.hint) control.append(Object.assign(document.createElement("div"), { className: "hint", textContent: field.hint }));
   updateInherited(wrapper, field);
   return wrapper;
+}
+
+// --- inherited values: the office's defaults shown as real text, written only when changed ------
+
+/* Show the office's default in the box as text the drafter can edit in place (not a grey
+   placeholder the drafter would retype). Returns whether the field was inherited when drawn:
+   then typing the default back (or leaving it) writes no override into the notice. */
+function showInheritedValue(input, field, value, inherited) {
+  if (inherited === undefined || !isEmpty(value) || field.kind === "select" || field.kind === "bool") return false;
+  if (isEmpty(inherited) || typeof inherited === "object" && !Array.isArray(inherited)) return false;
+  input.value = shownDefault(inherited);
+  return true;
+}
+
+function sameAsInherited(next, inherited) {
+  const plain = (value) => (Array.isArray(value) ? value.map((line) => String(line).trim()).join("\n") : String(value ?? "").trim());
+  return plain(next) === plain(inherited);
 }
 
 // A calendar beside a date's text: it shows the date the text holds and writes the one picked
@@ -516,10 +590,12 @@ function updateInherited(wrapper, field) {
   const reset = $(".reset", wrapper);
   if (inherited === undefined) { note.textContent = ""; if (reset) reset.hidden = true; return; }
   if (isEmpty(own)) {
-    note.textContent = "theo mặc định của văn phòng (tbkl.yaml)";
+    note.textContent = "mặc định của văn phòng";
+    wrapper.classList.add("from-office");
     if (reset) reset.hidden = true;
   } else {
     note.textContent = `riêng cho thông báo này; mặc định: ${shownDefault(inherited).replace(/\n/g, " / ")}`;
+    wrapper.classList.remove("from-office");
     if (reset) reset.hidden = false;
   }
 }
@@ -694,23 +770,52 @@ function newNode(kind) {
   return node;
 }
 
+// --- where a new block goes: the level a drafter expects ---------------------------------------
+// The new block goes right after the text being edited, in reading order, at the level its kind
+// asks for ("here" is the block whose text has the cursor):
+//
+//  adding              | while in                                  | the new block goes
+//  --------------------|-------------------------------------------|------------------------------------------------
+//  the same kind       | a block of that kind (in d)'s text)       | its next sibling, labelled after it (e))
+//  a deeper kind       | a block (in 1.'s text, add Điểm)          | its first sub-block, right under its text (a))
+//  a shallower kind    | a sub-block (in a)'s text, add Khoản)     | after the enclosing block of that kind (2. after 1.),
+//                      |                                           | or the first sub-block of the nearest shallower one
+//  Mục/Khoản/Điểm/-/+  | a paragraph or table inside a block       | as if in that block: the paragraph is part of it
+//  Mục/Khoản/Điểm/-/+  | a paragraph or table of the body          | the next block after it
+//  Đoạn / Bảng         | a block (Mục, Khoản, Điểm, -, +)          | a paragraph of that block, right under its text, at
+//                      |                                           | its indent: the item goes on (never a sibling of it)
+//  Đoạn / Bảng         | a paragraph or table                      | the next paragraph after it, at the same level
+//  anything            | nothing (no block edited yet)             | the end of the body
+//
+// Tested one row at a time in tests/test_page_drafts.py.
+function placeFor(kind, current) {
+  const chain = chainOf(current);
+  const last = chain.length - 1;
+  if (isLeaf(kind)) {
+    const here = chain[last];
+    if (isLeaf(here.node.kind)) return { list: here.list, index: here.index + 1 };
+    return { list: here.node.children, index: 0 };
+  }
+  for (let depth = last; depth >= 0; depth -= 1) {
+    const { node: here, list, index } = chain[depth];
+    if (isLeaf(here.kind)) {
+      if (depth === 0) return { list, index: index + 1 };
+      continue;
+    }
+    if (here.kind === kind) return { list, index: index + 1 };
+    if (LEVEL[here.kind] < LEVEL[kind]) return { list: here.children, index: depth === last ? 0 : chain[depth + 1].index + 1 };
+  }
+  return { list: chain[0].list, index: chain[0].index + 1 };
+}
+
 function addBlock(kind) {
   const node = newNode(kind);
   const current = state.current && locate(state.current) ? state.current : null;
   if (!current) {
     state.tree.push(node);
-  } else if (isLeaf(kind)) {
-    if (current.kind === "muc") current.children.push(node);
-    else { const place = locate(current); place.list.splice(place.index + 1, 0, node); }
   } else {
-    const chain = chainOf(current);
-    let placed = false;
-    for (let depth = chain.length - 1; depth >= 0 && !placed; depth -= 1) {
-      const { node: here, list, index } = chain[depth];
-      if (isLeaf(here.kind) || here.kind === kind) { list.splice(index + 1, 0, node); placed = true; }
-      else if (LEVEL[here.kind] < LEVEL[kind]) { here.children.push(node); placed = true; }
-    }
-    if (!placed) chain[0].list.splice(chain[0].index + 1, 0, node);
+    const { list, index } = placeFor(kind, current);
+    list.splice(index, 0, node);
   }
   state.current = node;
   structureChanged();
@@ -1499,6 +1604,7 @@ function changed() {
   clearTimeout(state.exactTimer);
   if (!$("#exact").hidden) state.exactTimer = setTimeout(exactPage, EXACT_PAUSE_MS);
   status(isDirty() ? "Chưa lưu" : "");
+  scheduleDraft();
 }
 
 async function check() {
@@ -1509,7 +1615,7 @@ async function check() {
   const { ok, payload } = await apiJson("/api/check", { method: "POST", json: { path: state.path, base: state.base, data: currentData() } });
   if (seq !== state.checkSeq || !state.path) return;   // a newer edit is on its way
   if (!ok) { banner(payload.loi, { error: true }); return; }
-  $("#preview-note").hidden = payload.preview !== null;
+  notePreview(payload);
   if (payload.preview !== null) {
     const live = $("#live");
     live.innerHTML = payload.preview;   // built by the server from escaped text only
@@ -1531,6 +1637,26 @@ async function check() {
   // milliseconds from the request to the page drawn, kept for benchmarks/bench_page.py
   state.refreshMs.push(performance.now() - started);
   if (state.refreshMs.length > 200) state.refreshMs.shift();
+}
+
+// --- the preview never freezes: drawn past an error, the problem named above it ---------------
+// The server lays the page out with what stops it set aside (an empty block shown as "…", a
+// wrong date as the saved file has it); when even that cannot be drawn, the last good page stays,
+// dimmed, with the note. The problems themselves stay marked at their fields.
+const PREVIEW_FROZEN_NOTE = "Bản xem trước dừng ở lần gần nhất đọc được thông báo: sửa các lỗi bên trái để cập nhật.";
+
+function notePreview(payload) {
+  const note = $("#preview-note");
+  const passedOver = payload.xem_truoc_bo_qua || [];
+  if (payload.preview === null) {
+    note.textContent = PREVIEW_FROZEN_NOTE;
+    note.hidden = false;
+  } else if (passedOver.length) {
+    note.textContent = `Xem trước tạm, chưa tính chỗ đang lỗi: ${passedOver.join("; ")}.`;
+    note.hidden = false;
+  } else {
+    note.hidden = true;
+  }
 }
 
 function fitSheet() {
@@ -1570,7 +1696,8 @@ function showProblems(problems, errors, warnings) {
       else if (target.classList.contains("node")) target.insertBefore(element, target.children[1] || null);
       else target.append(element);
     } else {
-      element.textContent = problem.own ? `${problem.line ? `dòng ${problem.line}: ` : ""}${problem.field ? problem.field + ": " : ""}${words}` : problem.text;
+      // Never a file, a line or a key on the page: the server gives the field's label (page/words.py).
+      element.textContent = (problem.severity === "canh_bao" ? "Cảnh báo: " : "") + problem.text;
       general.append(element);
     }
     if (fixButton) element.append(" ", fixButton);
@@ -1624,13 +1751,14 @@ function applyFix(fix) {
 async function save() {
   if (!state.path) return;
   clearTimeout(state.checkTimer);
+  clearTimeout(state.draftTimer);   // the server removes the draft once the source is saved
   const data = currentData();
   const { ok, status: code, payload } = await apiJson("/api/save", {
     method: "POST",
     json: { path: state.path, base: state.base, version: state.version, data },
   });
   if (code === 409) {
-    banner(payload.loi, { error: true, actions: [["Tải lại tệp (bỏ phần đang sửa)", reload, "reload"]] });
+    showConflict(payload);
     status("Chưa lưu");
     return;
   }
@@ -1647,6 +1775,113 @@ async function reload() {
   state.savedJson = JSON.stringify(currentData());
   await openNotice(state.path);
   status("Đã tải lại tệp từ đĩa");
+}
+
+// --- drafts: kept beside the source a moment after the last keystroke, offered back on opening ---
+
+function scheduleDraft() {
+  clearTimeout(state.draftTimer);
+  state.draftTimer = setTimeout(saveDraft, DRAFT_PAUSE_MS);
+}
+
+async function saveDraft() {
+  if (!state.path || !isDirty()) return;
+  const path = state.path;
+  const { ok, payload } = await apiJson("/api/draft", {
+    method: "POST",
+    json: { path, base: state.base, version: state.version, data: currentData() },
+  });
+  if (ok && path === state.path && isDirty()) {
+    status(`Chưa lưu (đã giữ bản nháp lúc ${payload.luc})`);
+    document.body.dataset.draft = payload.luc;
+  }
+}
+
+function offerDraft(draft) {
+  banner(`Có bản nháp chưa lưu lúc ${draft.luc} —`, {
+    actions: [
+      ["Khôi phục", () => restoreDraft(draft), "draft-restore"],
+      ["Bỏ", dropDraft, "draft-drop"],
+    ],
+  });
+}
+
+async function restoreDraft(draft) {
+  banner("");
+  // The draft's base and version: saving it over a file changed since then is a conflict, shown as one.
+  state.base = draft.base;
+  state.version = draft.version;
+  state.data = draft.data;
+  state.tree = fromBlocks(Array.isArray(draft.data.noi_dung) ? draft.data.noi_dung : []);
+  state.appendices = (Array.isArray(draft.data.phu_luc) ? draft.data.phu_luc : []).map(fromAppendix);
+  state.current = null;
+  drawForm();
+  status(isDirty() ? "Chưa lưu (đã khôi phục bản nháp)" : "");
+  await check();
+}
+
+async function dropDraft() {
+  banner("");
+  await apiJson("/api/draft/drop", { method: "POST", json: { path: state.path } });
+  status("Đã bỏ bản nháp");
+}
+
+// --- conflicts: the file changed on disk since it was opened ---------------------------------
+
+function showConflict(conflict) {
+  const actions = [];
+  if (!conflict.mat_tep) actions.push(["Giữ bản của tôi", () => keepMine(conflict), "conflict-mine"]);
+  if (!conflict.mat_tep) actions.push(["Lấy bản trên đĩa", takeTheirs, "conflict-theirs"]);
+  actions.push(["Lưu bản của tôi thành bản sao", saveMineAsCopy, "conflict-copy"]);
+  banner(conflict.loi.replace(/\. Hãy tải lại tệp$/, "") + ". Khác biệt giữa bản trên đĩa và bản của tôi:", { error: true, actions });
+  $("#banner").append(conflictDiff(conflict.khac_biet || []));
+}
+
+// The word diff of `tbkl diff`, drawn: words only on disk struck through, words only mine underlined.
+function conflictDiff(hunks) {
+  const box = document.createElement("div");
+  box.className = "conflict-diff";
+  box.id = "conflict-diff";
+  if (!hunks.length) box.textContent = "Nội dung hai bản giống nhau; chỉ khác phần chú thích hoặc cách trình bày trong tệp.";
+  for (const hunk of hunks) {
+    const where = document.createElement("div");
+    where.className = "where";
+    where.textContent = `Dòng ${hunk.dong_dia}`;
+    box.append(where);
+    for (const line of hunk.dong) {
+      const row = document.createElement("div");
+      for (const [kind, text] of line) {
+        const piece = document.createElement(kind === "-" ? "del" : kind === "+" ? "ins" : "span");
+        piece.textContent = text;
+        if (kind === "-") piece.title = "chỉ có trong bản trên đĩa";
+        if (kind === "+") piece.title = "chỉ có trong bản của tôi";
+        row.append(piece, " ");
+      }
+      box.append(row);
+    }
+  }
+  return box;
+}
+
+async function keepMine(conflict) {
+  banner("");
+  state.version = conflict.phien_ban_dia;   // overwrite exactly the version whose differences were shown
+  await save();
+}
+
+async function takeTheirs() {
+  await apiJson("/api/draft/drop", { method: "POST", json: { path: state.path } });
+  await reload();
+}
+
+async function saveMineAsCopy() {
+  const { ok, payload } = await apiJson("/api/save-copy", { method: "POST", json: { path: state.path, base: state.base, data: currentData() } });
+  if (!ok) { banner(payload.loi, { error: true }); return; }
+  banner("");
+  state.savedJson = JSON.stringify(currentData());   // kept in the copy: nothing to lose on leaving
+  await openNotice(payload.path);
+  await loadWorkspace();
+  status(`Đã lưu bản của tôi thành ${payload.path}`);
 }
 
 async function download(kind) {
