@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import docx
 import pytest
 import yaml
-from conftest import render_cli
+from conftest import SIGNER, fill_in, render_cli
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from docx_text import document_lines
@@ -369,13 +369,16 @@ def test_a_fourth_kind_declared_in_one_module_loads_checks_renders_and_is_recogn
 
 @pytest.mark.parametrize("kind", ["thong_bao", "cong_van", "giay_moi"])
 def test_new_writes_a_source_of_the_kind_asked_that_checks_and_renders_as_that_kind(kind: str, tmp_path: Path) -> None:
-    assert render_cli(["init", str(tmp_path / "vp")]).exit_code == 0
+    assert render_cli(["init", str(tmp_path / "vp"), "--nguoi-ky", SIGNER]).exit_code == 0
     made = render_cli(["new", "Triển khai chuyển đổi số", "--loai", kind], cwd=tmp_path / "vp")
     assert made.exit_code == 0, made.output
     source = next((tmp_path / "vp" / "notices").rglob("*.yaml"))
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
     assert data.get("loai", "thong_bao") == kind
     assert data["noi_nhan_them"] == [KINDS[kind].first_recipient]
+    # the kind's samples ("…" gaps) are errors until the drafter fills them in
+    assert render_cli(["check"], cwd=tmp_path / "vp").exit_code == 1
+    fill_in(source)
     checked = render_cli(["check"], cwd=tmp_path / "vp")
     assert checked.exit_code == 0 and " 0 lỗi" in checked.output, checked.output
     assert render_cli(["render"], cwd=tmp_path / "vp").exit_code == 0
@@ -395,7 +398,7 @@ def test_new_refuses_an_unknown_kind_and_lists_the_kinds(tmp_path: Path) -> None
 
 
 def test_a_notice_takes_its_meeting_from_the_invitation_it_names_and_is_held_to_its_day(tmp_path: Path) -> None:
-    assert render_cli(["init", str(tmp_path / "vp")]).exit_code == 0
+    assert render_cli(["init", str(tmp_path / "vp"), "--nguoi-ky", SIGNER]).exit_code == 0
     folder = tmp_path / "vp" / "notices" / "2026"
     folder.mkdir(parents=True)
     (folder / "giay-moi.yaml").write_text(

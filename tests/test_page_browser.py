@@ -27,7 +27,7 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-from conftest import ROOT, render_cli  # noqa: E402
+from conftest import ROOT, SIGNER, fill_in, render_cli  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 
 WAIT = 30
@@ -84,7 +84,7 @@ def browser(chromium: tuple[str, str], tmp_path_factory: pytest.TempPathFactory)
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
     root = tmp_path / "van-phong"
-    init_workspace(root)
+    init_workspace(root, signer=SIGNER)
     server = Served(root)
     try:
         yield server

@@ -25,7 +25,7 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
-from conftest import render_cli  # noqa: E402
+from conftest import SIGNER, render_cli  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace, new_notice  # noqa: E402
 from tbkl_gen.importer.inline import Char, to_markup  # noqa: E402
 from tbkl_gen.markup import unpaired_marks  # noqa: E402
@@ -50,7 +50,7 @@ def browser(chromium: tuple[str, str]) -> Iterator[webdriver.Chrome]:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
     root = tmp_path / "van-phong"
-    init_workspace(root)
+    init_workspace(root, signer=SIGNER)
     server = Served(root)
     try:
         yield server

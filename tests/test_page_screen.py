@@ -18,7 +18,7 @@ from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
-from conftest import ROOT  # noqa: E402
+from conftest import ROOT, SIGNER  # noqa: E402
 from test_page_browser import Served, click, open_page, screenshot, wait  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 
@@ -44,7 +44,7 @@ def laptop(chromium: tuple[str, str]) -> Iterator[webdriver.Chrome]:
 @pytest.fixture
 def long_named(tmp_path: Path) -> Iterator[Served]:
     root = tmp_path / "van-phong-uy-ban-nhan-dan-tinh-lam-dong"
-    init_workspace(root)
+    init_workspace(root, signer=SIGNER)
     folder = root / "notices" / "2026"
     folder.mkdir(parents=True)
     name = "ket-luan-cua-chu-tich-ubnd-tinh-tai-cuoc-hop-ve-tinh-hinh-trien-khai-cac-du-an-dau-tu-cong.yaml"

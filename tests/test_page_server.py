@@ -17,7 +17,7 @@ import docx  # noqa: E402
 import yaml  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
-from conftest import ROOT, render_cli  # noqa: E402
+from conftest import ROOT, SIGNER, render_cli  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 from tbkl_gen.page import engine  # noqa: E402
 from tbkl_gen.page.server import cookie_name, create_app  # noqa: E402
@@ -46,7 +46,7 @@ noi_nhan_them:
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     root = tmp_path / "van-phong"
-    init_workspace(root)
+    init_workspace(root, signer=SIGNER)
     folder = root / "notices" / "2026"
     folder.mkdir(parents=True)
     (folder / "chuyen-doi-so.yaml").write_text(NOTICE, encoding="utf-8")
@@ -215,7 +215,7 @@ def test_the_workspace_lists_notices_defaults_recipients_and_signers(client: Tes
     assert info["noi_nhan"][0] == "Chủ tịch, các PCT UBND tỉnh"
     assert "Như thành phần dự họp" in info["noi_nhan"]
     assert info["nguoi_ky"] == [
-        {"quyen_han": ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"], "chuc_vu": "PHÓ CHÁNH VĂN PHÒNG", "ho_ten": "Nguyễn Văn A"}
+        {"quyen_han": ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"], "chuc_vu": "PHÓ CHÁNH VĂN PHÒNG", "ho_ten": SIGNER}
     ]
 
 

@@ -132,7 +132,7 @@ class NguoiKy:
         metadata=spec(
             'Họ và tên người ký, không kèm học hàm, học vị: "Võ Văn Viên".',
             label="họ tên người ký",
-            example="ho_ten: Nguyễn Văn A",
+            example="ho_ten: Trần Thị Bình",
             min_length=1,
         )
     )

@@ -268,7 +268,7 @@ def _markdown(key: declaration.Declared) -> str:
 
 
 def _example_value(key: declaration.Declared) -> Any:
-    """Return the value of the declared example line (`ho_ten: Nguyễn Văn A`), typed as written."""
+    """Return the value of the declared example line (`ho_ten: Trần Thị Bình`), typed as written."""
     name, colon, written = key.spec.example.partition(":")
     if not colon or name.strip() != key.name:
         return None

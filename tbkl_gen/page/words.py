@@ -22,7 +22,7 @@ from tbkl_gen.notice.paths import label
 _FILE_PLACE = re.compile(r"^(?:[\w./-]+/)?[\w.-]+\.ya?ml(?::\d+){1,2}:\s*")
 # Any other file named: `notices/2026/a-truoc.yaml:4` (another notice), `tbkl.yaml` (the office's settings).
 _FILE = re.compile(r"(?:[\w.-]+/)*([\w.-]+)\.ya?ml(?::\d+){0,2}")
-# `(ví dụ: ho_ten: Nguyễn Văn A)`: an example line of the source; the page shows its value.
+# `(ví dụ: ho_ten: Trần Thị Bình)`: an example line of the source; the page shows its value.
 _EXAMPLE_KEY = re.compile(r"(ví dụ:?\s*)[a-z][a-z0-9_]*(?:\[\d+\])?(?:\.[a-z][a-z0-9_]*(?:\[\d+\])?)*:\s*")
 # A key path: `nguoi_ky.ho_ten`, `noi_dung[3].khoan`, `noi_nhan_them` (a word with "_", "." or "[n]").
 _KEY_PATH = re.compile(
