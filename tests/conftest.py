@@ -149,12 +149,16 @@ _FILLED_SAMPLES = {
 }
 
 
-def fill_in(path: Path) -> Path:
-    """Write real text over the samples `tbkl new` left in the source at path (every "…" gap too)."""
-    text = path.read_text(encoding="utf-8")
+def filled(text: str) -> str:
+    """Return text with real words over the samples of `tbkl new` (every "…" gap too)."""
     for sample, real in _FILLED_SAMPLES.items():
         text = text.replace(sample, real)
-    path.write_text(text.replace("…", "Sở Xây dựng"), encoding="utf-8")
+    return text.replace("…", "Sở Xây dựng")
+
+
+def fill_in(path: Path) -> Path:
+    """Write real text over the samples `tbkl new` left in the source at path."""
+    path.write_text(filled(path.read_text(encoding="utf-8")), encoding="utf-8")
     return path
 
 
@@ -164,3 +168,13 @@ def name_signer(workspace: Path, name: str = SIGNER) -> None:
     text = config.read_text(encoding="utf-8")
     assert "\n    ho_ten:  # " in text, text
     config.write_text(text.replace("\n    ho_ten:  # ", f'\n    ho_ten: "{name}"  # ', 1), encoding="utf-8")
+
+
+def problems_but_samples(path: Path, cwd: Path) -> list[str]:
+    """Return `tbkl check`'s errors in the source at path other than the samples a person has still to fill in."""
+    import json
+
+    result = render_cli(["check", "--format", "json", str(path)], cwd=cwd)
+    found = json.loads(result.output)["van_de"]
+    assert any(problem["code"] == "sample" for problem in found), "no sample left: check it whole instead"
+    return [f"{problem['field']}: {problem['message']}" for problem in found if problem["code"] != "sample" and problem["severity"] == "loi"]

@@ -27,7 +27,7 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-from conftest import ROOT, SIGNER, fill_in, render_cli  # noqa: E402
+from conftest import ROOT, SIGNER, fill_in, filled, problems_but_samples, render_cli  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 
 WAIT = 30
@@ -160,6 +160,17 @@ def open_page(driver: webdriver.Chrome, served: Served) -> None:
     wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
 
 
+def fill_skeleton(driver: webdriver.Chrome) -> None:
+    """Retype, in the page, every block that still holds a sample of the new notice's skeleton (an error until then)."""
+    for editor in driver.find_elements(By.CSS_SELECTOR, "#outline .rich"):
+        if editor.text != filled(editor.text):
+            before = last_check(driver)
+            click(driver, editor)
+            editor.send_keys(Keys.CONTROL, "a")
+            editor.send_keys(filled(editor.text))
+            checked_after(driver, before)
+
+
 def test_drafter_writes_a_notice_sees_numbering_and_problems_then_saves_a_valid_source(browser: webdriver.Chrome, served: Served) -> None:
     open_page(browser, served)
     screenshot(browser, "1-danh-sach")
@@ -167,6 +178,10 @@ def test_drafter_writes_a_notice_sees_numbering_and_problems_then_saves_a_valid_
     click(browser, find(browser, "#new-notice"))
     wait(browser, lambda d: d.find_element(By.ID, "editor-view").is_displayed())
     wait(browser, lambda d: "THÔNG BÁO" in d.find_element(By.ID, "live").text)
+    # the skeleton's gaps and stand-in conclusions are errors until the drafter writes the real text
+    assert find(browser, "#counts").text.startswith("5 lỗi")
+    fill_skeleton(browser)
+    assert find(browser, "#counts").text.startswith("Không có lỗi") or " 0 lỗi" in find(browser, "#counts").text
 
     blocks = browser.find_elements(By.CSS_SELECTOR, "#outline > .node > .node-row .rich")
     click(browser, blocks[-1])
@@ -269,7 +284,7 @@ def test_an_uploaded_word_file_opens_as_a_notice_with_the_import_report(browser:
 def test_the_pdf_and_the_exact_page_come_from_libreoffice(browser: webdriver.Chrome, served: Served, libreoffice: str) -> None:
     from tbkl_gen.commands.scaffold import new_notice
 
-    new_notice(served.root, "Kết luận họp giao ban")
+    fill_in(new_notice(served.root, "Kết luận họp giao ban"))  # a notice ready to print
     open_page(browser, served)
     click(browser, wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#notices tr td.actions button")))
     wait(browser, lambda d: "THÔNG BÁO" in d.find_element(By.ID, "live").text)
@@ -341,14 +356,14 @@ def test_bold_footnote_and_moving_blocks_show_in_the_preview_and_the_saved_sourc
     text = path.read_text(encoding="utf-8")
     assert '  - khoan: "Nội dung kết luận thứ hai."\n  - gach: "Việc giao cho …"\n' in text
     assert '  - khoan: "Nội dung kết luận **thứ nhất**^[Theo Công văn số 12/UBND]."\n' in text  # as tbkl new writes
-    assert render_cli(["check", str(path)], cwd=served.root).exit_code == 0
+    assert problems_but_samples(path, served.root) == []  # what the drafter has still to write aside
 
 
 def test_rendering_the_workspace_shows_its_progress_then_the_summary(browser: webdriver.Chrome, served: Served) -> None:
     from tbkl_gen.commands.scaffold import new_notice
 
-    new_notice(served.root, "Kết luận họp giao ban")
-    new_notice(served.root, "Kết luận họp chuyên đề")
+    fill_in(new_notice(served.root, "Kết luận họp giao ban"))
+    fill_in(new_notice(served.root, "Kết luận họp chuyên đề"))
     open_page(browser, served)
     click(browser, find(browser, "#render-all"))
     wait(browser, lambda d: d.find_element(By.ID, "render-result").text.startswith("Đã tạo"), timeout=120)
@@ -435,7 +450,7 @@ def test_a_table_and_an_appendix_are_edited_on_the_page_and_saved(browser: webdr
     wait(browser, lambda d: d.find_element(By.ID, "status").text.startswith("Đã lưu"))
     text = path.read_text(encoding="utf-8")
     assert "bang:" in text and "Sở Nội vụ" in text and "phu_luc:" in text and 'ten: "Danh mục nhiệm vụ"' in text
-    assert render_cli(["check", str(path)], cwd=served.root).exit_code == 0
+    assert problems_but_samples(path, served.root) == []  # what the drafter has still to write aside
 
 
 def test_kinh_gui_is_edited_in_its_field_and_shown_under_the_summary(browser: webdriver.Chrome, served: Served) -> None:
@@ -466,7 +481,7 @@ def test_kinh_gui_is_edited_in_its_field_and_shown_under_the_summary(browser: we
     wait(browser, lambda d: d.find_element(By.ID, "status").text.startswith("Đã lưu"))
     saved = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert saved["kinh_gui"] == ["Sở Tài chính", "Sở Nội vụ"]
-    assert render_cli(["check", str(path)], cwd=served.root).exit_code == 0
+    assert problems_but_samples(path, served.root) == []  # what the drafter has still to write aside
 
 
 def test_drafter_makes_an_invitation_edits_its_meeting_and_sees_it_printed(browser: webdriver.Chrome, served: Served) -> None:

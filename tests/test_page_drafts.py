@@ -18,7 +18,7 @@ from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
-from conftest import render_cli  # noqa: E402
+from conftest import fill_in, render_cli  # noqa: E402
 import test_page_browser  # noqa: E402
 from test_page_browser import Served, click, find, open_page, screenshot, wait  # noqa: E402
 
@@ -60,7 +60,7 @@ def summary_value(driver: webdriver.Chrome) -> str:
 def test_a_refresh_mid_edit_offers_the_draft_back_and_saving_removes_it(small: webdriver.Chrome, served: Served) -> None:
     from tbkl_gen.commands.scaffold import new_notice
 
-    path = new_notice(served.root, "Kết luận họp giao ban")
+    path = fill_in(new_notice(served.root, "Kết luận họp giao ban"))
     before = path.read_bytes()
     open_notice(small, served, path)
     summary = find(small, SUMMARY)
@@ -108,7 +108,7 @@ def two_tabs_in_conflict(driver: webdriver.Chrome, served: Served) -> tuple[Path
     """Open one notice in two tabs, save a change in the second, edit the first and save it: the conflict."""
     from tbkl_gen.commands.scaffold import new_notice
 
-    path = new_notice(served.root, "Kết luận họp giao ban")
+    path = fill_in(new_notice(served.root, "Kết luận họp giao ban"))
     open_notice(driver, served, path)
     first = driver.current_window_handle
     driver.switch_to.new_window("tab")

@@ -25,7 +25,7 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
-from conftest import SIGNER, render_cli  # noqa: E402
+from conftest import SIGNER, problems_but_samples  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace, new_notice  # noqa: E402
 from tbkl_gen.importer.inline import Char, to_markup  # noqa: E402
 from tbkl_gen.markup import unpaired_marks  # noqa: E402
@@ -76,8 +76,8 @@ def save_and_read(browser: webdriver.Chrome, path: Path) -> dict[str, Any]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for text in body_texts(data["noi_dung"]):
         assert list(unpaired_marks(text)) == [], text
-    checked = render_cli(["check", str(path)], cwd=path.parents[2])
-    assert checked.exit_code == 0, checked.output
+    # valid but for the skeleton's samples (gaps, stand-in sentences) a person has still to write
+    assert problems_but_samples(path, path.parents[2]) == []
     return data
 
 

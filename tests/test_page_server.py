@@ -1054,3 +1054,33 @@ def test_no_message_on_the_page_names_a_file_line_key_or_tool(client: TestClient
     # What the command line names by key, the page names by the field's label.
     assert any(w.startswith("họ tên người ký: ") for w in shown), shown
     assert any("thiết lập chung của văn phòng" in w for w in shown), shown
+
+
+# --- what a preview refresh reads again -------------------------------------------------------------
+
+
+def test_the_check_reads_tbkl_yaml_and_the_templates_again_only_when_they_changed(
+    client: TestClient, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tbkl_gen import pipeline
+    from tbkl_gen.page import engine
+
+    reads: list[Path] = []
+    checks: list[Path] = []
+    read_workspace, problems_of_workspace = engine.read_workspace, pipeline.problems_of_workspace
+    monkeypatch.setattr(engine, "read_workspace", lambda config: reads.append(config) or read_workspace(config))
+    monkeypatch.setattr(pipeline, "problems_of_workspace", lambda ws: checks.append(ws.root) or problems_of_workspace(ws))
+    notice = opened(client)
+    body = {"path": notice["path"], "base": notice["text"], "data": notice["data"]}
+    for word in ("một", "hai", "ba"):
+        body["data"]["trich_yeu"] = f"Kết luận lần {word}"
+        assert post(client, "/api/check", body).json()["errors"] == 0
+    assert len(reads) <= 1 and len(checks) <= 1  # read at most once, for the first check (or the opening)
+    config = workspace / "tbkl.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(SIGNER, "Nguyễn Văn A"), encoding="utf-8")
+    problems = post(client, "/api/check", body).json()["problems"]
+    assert [p["field"] for p in problems] == ["nguoi_ky.ho_ten"] and "tên mẫu" in problems[0]["text"], problems
+    (workspace / "templates" / "hong.docx").write_bytes(b"PK\x03\x04 not really")
+    problems = post(client, "/api/check", body).json()["problems"]
+    assert [p["field"] for p in problems] == ["", "nguoi_ky.ho_ten"], problems  # the broken template, before the notice's own
+    assert len(reads) == 2 and len(checks) == 3

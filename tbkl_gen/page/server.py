@@ -47,7 +47,7 @@ from tbkl_gen.page.preview import appendix_labels, labels, page_html
 from tbkl_gen.page.words import for_page, import_report
 from tbkl_gen.page.yamlsave import checked_text, editable, updated
 from tbkl_gen.source.names import SOURCE_SUFFIXES
-from tbkl_gen.source.workspace import Workspace, find_workspace
+from tbkl_gen.source.workspace import Workspace
 
 TOKEN_HEADER = "x-tbkl-token"
 # The page's own requests are small JSON documents; a notice source is at most 1 MB.
@@ -182,7 +182,7 @@ class Page:
         return path.name
 
     def workspace(self) -> Workspace | None:
-        return find_workspace(self.root)  # read afresh: tbkl.yaml may have changed since the last request
+        return engine.workspace_of(self.root)  # read again whenever tbkl.yaml changed since the last request
 
     def others(self) -> list[Path]:
         from tbkl_gen.commands.batch import find_sources
@@ -275,7 +275,7 @@ class Page:
         path = self.notice_path(body.get("path"))
         text = self.text_of(body, for_check=True)
         workspace = self.workspace()
-        checked = engine.check_text(text, path, workspace, self.others())
+        checked = engine.check_text(text, path, workspace, self.others)
         problems = [self.problem(p, path) for p in checked.problems]
         layout = checked.layout
         passed_over: list[str] = []
