@@ -177,4 +177,6 @@ def problems_but_samples(path: Path, cwd: Path) -> list[str]:
     result = render_cli(["check", "--format", "json", str(path)], cwd=cwd)
     found = json.loads(result.output)["van_de"]
     assert any(problem["code"] == "sample" for problem in found), "no sample left: check it whole instead"
-    return [f"{problem['field']}: {problem['message']}" for problem in found if problem["code"] != "sample" and problem["severity"] == "loi"]
+    return [
+        f"{problem['field']}: {problem['message']}" for problem in found if problem["code"] != "sample" and problem["severity"] == "loi"
+    ]

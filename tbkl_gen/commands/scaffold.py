@@ -114,7 +114,9 @@ def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE, signer: str |
     name = " ".join((signer or "").split())
     defaults["nguoi_ky"]["ho_ten"] = name or None
     settings = {"mau": template, "thu_muc_ra": "out", "mac_dinh": defaults}
-    blank = {} if name else {("mac_dinh", "nguoi_ky", "ho_ten"): "điền họ tên người ký thật, một lần cho mọi thông báo"}
+    blank: dict[tuple[str | int, ...], str] = (
+        {} if name else {("mac_dinh", "nguoi_ky", "ho_ten"): "điền họ tên người ký thật, một lần cho mọi thông báo"}
+    )
     header = [
         "# Cấu hình của văn phòng: các giá trị mặc định cho mọi thông báo trong thư mục này.",
         "# Một khóa ghi trong thông báo sẽ thay giá trị mặc định; co_quan và nguoi_ky được gộp",
@@ -240,7 +242,7 @@ def new_notice(root: Path, title: str, today: dt.date | None = None, name: str |
         ("ngay",): "dự thảo: chỉ năm; khi ban hành ghi đủ, ví dụ 14/3/2026",
         ("ngay_hop",): "ngày họp, ví dụ 12/3/2026",
         ("noi_nhan_them",): "thêm vào trước nơi nhận mặc định trong tbkl.yaml",
-        ("cuoc_hop", "thoi_gian"): "ngày giờ họp: năm-tháng-ngày giờ:phút",
+        ("cuoc_hop", "thoi_gian"): "ngày giờ họp: ngày/tháng/năm giờ:phút",
     }
     relative_schema = "../../" + SCHEMA_FILE
     lines = [

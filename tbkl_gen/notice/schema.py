@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from tbkl_gen.nd30.words import FULL_DATE_PATTERN
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice import model as plain
 
@@ -199,9 +200,9 @@ class _Schema:
         if tp is dt.date:
             return {
                 "type": ["string", "null"] if nullable else "string",
-                "pattern": r"^\d{4}-\d{1,2}-\d{1,2}$",
-                "errorMessage": f"{label}: cần một ngày năm-tháng-ngày, ví dụ 2021-12-22",
-                "patternErrorMessage": f"{label}: cần một ngày năm-tháng-ngày, ví dụ 2021-12-22",
+                "pattern": f"^(?:{FULL_DATE_PATTERN})$",
+                "errorMessage": f"{label}: cần một ngày dạng ngày/tháng/năm, ví dụ 22/12/2021",
+                "patternErrorMessage": f"{label}: cần một ngày dạng ngày/tháng/năm, ví dụ 22/12/2021",
             }
         raise TypeError(f"no schema for the declared type {tp!r}")
 

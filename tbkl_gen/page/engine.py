@@ -109,7 +109,7 @@ def workspace_of(root: Path) -> Workspace | None:
     if config is None:
         return None
     key = _signature(config)
-    workspace = _kept(_WORKSPACES, key)
+    workspace: Workspace | None = _kept(_WORKSPACES, key)
     if workspace is None:
         workspace = read_workspace(config)
         _keep(_WORKSPACES, key, workspace)
@@ -130,9 +130,7 @@ def _problems_of_workspace(workspace: Workspace) -> list[Problem]:
     return list(problems)
 
 
-def check_text(
-    text: str, path: Path, workspace: Workspace | None, others: list[Path] | Callable[[], list[Path]] | None = None
-) -> Checked:
+def check_text(text: str, path: Path, workspace: Workspace | None, others: list[Path] | Callable[[], list[Path]] | None = None) -> Checked:
     """Return the problems `tbkl check` reports for this text saved at path, the notice and its layout.
 
     The text goes through `tbkl_gen.pipeline.run`, as every notice of `tbkl check` and `tbkl
@@ -262,8 +260,8 @@ class Imported:
 
     path: Path | None
     message: str
-    findings: list[tuple[str, str, str]] = field(default_factory=list)
-    """Each finding of the report: its kind (sửa, cảnh báo, cần sửa tay, ND30), its place, its message."""
+    findings: list[tuple[str, str, str, str]] = field(default_factory=list)
+    """Each finding of the report: its kind (sửa, cảnh báo, cần sửa tay, ND30), its place, its message, the text at that place."""
 
 
 def import_word(data: bytes, name: str, workspace_root: Path) -> Imported:
@@ -296,4 +294,4 @@ def import_word(data: bytes, name: str, workspace_root: Path) -> Imported:
             return Imported(None, f"{name}: không nhập được: {refused.reason}")
     shown = made.relative_to(workspace_root).as_posix()
     report.target = Path(shown)
-    return Imported(made, report.text(), [(f.kind, f.where, f.message) for f in report.findings])
+    return Imported(made, report.text(), [(f.kind, f.where, f.message, report.texts.get(f.where, "")) for f in report.findings])

@@ -379,6 +379,7 @@ class Page:
         disk's version comes back so that "keep mine" overwrites exactly the version shown.
         """
         from tbkl_gen.commands.text import word_diff
+        from tbkl_gen.page.words import field_values
 
         shown = self.shown(path)
         on_disk = "" if raw is None else _decode(raw, shown)
@@ -386,13 +387,22 @@ class Page:
             mine = self.text_of({**body, "base": on_disk if editable_or_none(on_disk) is not None else body.get("base")})
         except Refused:
             mine = self.text_of(body)
-        hunks = word_diff(on_disk.splitlines(), mine.splitlines())
+        # compared value by value, each named by its field's label: no YAML line, no key
+        theirs, ours = field_values(editable_or_none(on_disk) or {}), field_values(editable_or_none(mine) or {})
+        changed = []
+        for hunk in word_diff([text for _, text in theirs], [text for _, text in ours]):
+            if hunk.old_count == hunk.new_count > 1:  # values edited in place: each under its own label
+                for offset in range(hunk.new_count):
+                    at = hunk.new_start - 1 + offset
+                    changed += [(ours[at][0], one.lines) for one in word_diff([theirs[hunk.old_start - 1 + offset][1]], [ours[at][1]])]
+            else:
+                changed.append(((ours[hunk.new_start - 1] if hunk.new_count else theirs[hunk.old_start - 1])[0], hunk.lines))
         return {
             "loi": f"tệp {shown} đã được sửa ở nơi khác sau khi mở (trong một trình soạn thảo hoặc một thẻ khác); chưa lưu để không ghi đè. Hãy tải lại tệp",
             "xung_dot": True,
             "mat_tep": raw is None,
             "phien_ban_dia": None if raw is None else _version(raw),
-            "khac_biet": [{"dong_dia": hunk.old_start, "dong_cua_toi": hunk.new_start, "dong": hunk.lines} for hunk in hunks],
+            "khac_biet": [{"truong": label, "dong": lines} for label, lines in changed],
         }
 
     def draft_path(self, path: Path) -> Path:

@@ -221,12 +221,14 @@ function showImportReport(path, report) {
     const list = document.createElement("ul");
     for (const finding of findings) {
       const item = document.createElement("li");
-      const paragraph = /^đoạn (\d+)/.exec(finding.noi || "");
-      if (paragraph) {
-        const link = Object.assign(document.createElement("a"), { href: "#", textContent: finding.noi });
-        link.addEventListener("click", (event) => { event.preventDefault(); scrollToImported(finding.noi_dung); });
+      // the paragraph as the original had it, a link to the block it became (the file's paragraph numbers are not the form's)
+      const target = finding.doan ? importedBlock(finding.doan) : null;
+      if (target) {
+        const link = Object.assign(document.createElement("a"), { href: "#", textContent: `“${finding.doan}”`, title: "Đến chỗ này trong bài" });
+        link.addEventListener("click", (event) => { event.preventDefault(); target.scrollIntoView({ block: "center" }); target.focus(); });
         item.append(link, ": ");
-      } else if (finding.noi) item.append(`${finding.noi}: `);
+      } else if (finding.doan) item.append(`“${finding.doan}”: `);
+      else if (finding.noi) item.append(`${finding.noi}: `);
       item.append(finding.noi_dung);
       list.append(item);
     }
@@ -237,13 +239,17 @@ function showImportReport(path, report) {
   element.append(details, close);
 }
 
-/* Scroll to the block whose text holds the quoted words of a finding (the Word file's paragraph
-   numbers are not the notice's blocks). */
-function scrollToImported(words) {
-  const quoted = [...words.matchAll(/“([^”]{4,})”/g)].map((found) => found[1].replace(/…$/, ""));
-  const boxes = [...document.querySelectorAll("#fields .node-row textarea")];
-  const target = boxes.find((box) => quoted.some((text) => box.value.includes(text))) || null;
-  if (target) { target.scrollIntoView({ block: "center" }); target.focus(); }
+/* The block or field an imported paragraph became: its words without the label typed in Word
+   ("1.", "a)", "-") or a closing colon, found at the start of a block's text (or the block's at its start). */
+function importedBlock(text) {
+  const plain = (words) => words.replace(/\s+/g, " ").replace(/…$/, "").replace(/^(?:[IVXLCDM]+\.|\d+\.|[a-zđ]\)|[-+•])\s*/u, "").replace(/:$/, "").trim();
+  const wanted = plain(text).slice(0, 40);
+  if (wanted.length < 4) return null;
+  const boxes = [...document.querySelectorAll("#fields .rich, #fields textarea, #fields input[type=text]")];
+  return boxes.find((box) => {
+    const own = plain(box.matches(".rich") ? box.textContent : box.value);
+    return own.length >= 4 && (own.startsWith(wanted) || wanted.startsWith(own.slice(0, 40)));
+  }) || null;
 }
 
 async function renderAll() {
@@ -1846,7 +1852,7 @@ function conflictDiff(hunks) {
   for (const hunk of hunks) {
     const where = document.createElement("div");
     where.className = "where";
-    where.textContent = `Dòng ${hunk.dong_dia}`;
+    where.textContent = hunk.truong;   // the field's label, never a line of the file or a key
     box.append(where);
     for (const line of hunk.dong) {
       const row = document.createElement("div");
