@@ -183,7 +183,12 @@ def test_every_hint_and_example_on_the_form_writes_dates_day_first(laptop: webdr
     from tbkl_gen.notice.kinds import KINDS
 
     path = new_notice(served.root, "Triển khai chuyển đổi số", kind=KINDS[kind])
-    open_notice(laptop, served, path)
+    relative = path.relative_to(served.root).as_posix()
+    open_page(laptop, served)
+    laptop.get(f"{served.base}/#{relative}")
+    wait(laptop, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
+    wait(laptop, lambda d: d.find_element(By.ID, "file-name").text == relative)
+    wait(laptop, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-checked"))
     shown = [e.text for e in laptop.find_elements(By.CSS_SELECTOR, "#fields .hint, #fields label, #fields .problem")]
     shown += [e.get_attribute("placeholder") or "" for e in laptop.find_elements(By.CSS_SELECTOR, "#fields input, #fields textarea")]
     shown += [e.get_attribute("value") or "" for e in laptop.find_elements(By.CSS_SELECTOR, "#fields input[type=text]")]

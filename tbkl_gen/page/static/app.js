@@ -1772,6 +1772,7 @@ async function save() {
   state.base = payload.text;
   state.version = payload.version;
   state.savedJson = JSON.stringify(data);
+  delete document.body.dataset.draft;   // the save removed the draft beside the file
   status(`Đã lưu ${payload.path}`);
   await check();
 }
