@@ -181,7 +181,7 @@ def bench_browser(server: Server, path: str, edits: int) -> list[float] | str:
         driver.get(server.url)  # the token becomes the page's cookie
         driver.get(f"http://127.0.0.1:{server.port}/#{path}")
         WebDriverWait(driver, 60).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-checked"))
-        field = driver.find_element(By.CSS_SELECTOR, '#outline textarea[data-field="noi_dung[1]"]')
+        field = driver.find_element(By.CSS_SELECTOR, '#outline .rich[data-field="noi_dung[1]"]')
         for index in range(edits):
             before = driver.execute_script("return window.tbklRefreshMs.length")
             field.send_keys("x" if index % 2 == 0 else "\b")

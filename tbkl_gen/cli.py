@@ -311,15 +311,15 @@ def _echo_fixed(problem: Problem) -> None:
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--mau", "template", default="ubnd-tinh", show_default=True, help="Mẫu có sẵn (xem: tbkl templates).")
-def init(folder: Path, template: str) -> None:
+@click.option("--nguoi-ky", "signer", help="Họ tên người ký thật, ghi một lần vào tbkl.yaml cho mọi thông báo.")
+def init(folder: Path, template: str, signer: str | None) -> None:
     """Tạo thư mục làm việc mới: tbkl.yaml, notices/, templates/, .gitattributes, README."""
     from tbkl_gen.commands.scaffold import init_workspace
 
-    for path, made in init_workspace(folder, template):
+    for path, made in init_workspace(folder, template, signer):
         click.echo(f"đã tạo {path.as_posix()}" if made else f"đã có {path.as_posix()}, giữ nguyên")
-    click.echo(
-        f'Tiếp theo: sửa {folder.as_posix()}/tbkl.yaml cho đúng cơ quan, rồi: cd {_shell_word(folder.as_posix())} && tbkl new "Kết luận …"'
-    )
+    what = "cho đúng cơ quan" if signer and signer.strip() else "cho đúng cơ quan và điền họ tên người ký (nguoi_ky.ho_ten)"
+    click.echo(f'Tiếp theo: sửa {folder.as_posix()}/tbkl.yaml {what}, rồi: cd {_shell_word(folder.as_posix())} && tbkl new "Kết luận …"')
 
 
 # Characters a shell (POSIX or Windows cmd) reads as something else than part of a path.

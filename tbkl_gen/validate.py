@@ -636,11 +636,12 @@ class _Checker:
                 self._check_typed_label(path, text)
             self._check_markup(path, text)
             if text.strip() in samples.STAND_INS:
-                self.warn(path, f"còn câu mẫu của tbkl new “{text.strip()}”", "thay bằng nội dung kết luận thật", "sample")
+                self.error(path, f"còn câu mẫu của tbkl new “{text.strip()}”", "thay bằng nội dung kết luận thật", "sample")
+        # A sample left in is an error, never a fallback: a sample name or a gap must not print on a notice.
         if " ".join(self.notice.nguoi_ky.ho_ten.split()) == samples.SAMPLE_SIGNER:
-            self.warn(
+            self.error(
                 ("nguoi_ky", "ho_ten"),
-                f"họ tên người ký “{samples.SAMPLE_SIGNER}” là giá trị mẫu do tbkl init ghi vào tbkl.yaml",
+                f"họ tên người ký “{samples.SAMPLE_SIGNER}” là tên mẫu, không phải người ký thật",
                 "ghi họ tên người ký thật vào nguoi_ky.ho_ten",
                 "sample",
             )
@@ -698,7 +699,7 @@ class _Checker:
     def _check_gaps(self, path: Path_, text: str) -> None:
         gap = _gap(text)
         if gap is not None:
-            self.warn(path, f"còn chỗ trống “{gap}” chưa điền", f"thay “{gap.split()[-1]}” bằng nội dung thật", "sample")
+            self.error(path, f"còn chỗ trống “{gap}” chưa điền", f"thay “{gap.split()[-1]}” bằng nội dung thật", "sample")
 
     def _check_markup(self, path: Path_, text: str) -> None:
         for mark, offset in unpaired_marks(text):

@@ -28,7 +28,7 @@ if str(HERE.parent) not in sys.path:
 
 from tbkl_gen.nd30 import format as nd30  # noqa: E402
 from tbkl_gen.nd30.text_width import text_width_mm  # noqa: E402
-from tbkl_gen.samples import SAMPLE_COMMUNE, SAMPLE_PROVINCE, SAMPLE_SIGNER  # noqa: E402
+from tbkl_gen.samples import SAMPLE_COMMUNE, SAMPLE_PROVINCE  # noqa: E402
 from tbkl_gen.nd30.units import TWIPS_PER_MM, WORD_CELL_MARGIN  # noqa: E402
 from tbkl_gen.word.columns import ISSUER_COLUMN  # noqa: E402
 from tbkl_gen.word.wordml import ADDRESSEE_SPACE_AFTER  # noqa: E402
@@ -101,14 +101,18 @@ _UBND_TINH = {"ten": ["ỦY BAN NHÂN DÂN", f"TỈNH {_PROVINCE}"], "viet_tat":
 
 
 def _office(co_quan: dict, signer: tuple[list[str], str], **changes: object) -> dict:
-    """Return sample office defaults: issuer, signer (authority lines, title), and the rest."""
+    """Return sample office defaults: issuer, signer (authority lines, title), and the rest.
+
+    The signer's name is left blank: the office writes its real signer once (`tbkl init --nguoi-ky`
+    or in tbkl.yaml); a sample name would be an error on every notice, never a fallback.
+    """
     quyen_han, chuc_vu = signer
     return {
         "co_quan": co_quan,
         "dia_danh": SAMPLE_PROVINCE,
         "noi_nhan": _PROVINCE_RECIPIENTS,
         "luu": "VT, TH",
-        "nguoi_ky": {"quyen_han": quyen_han, "chuc_vu": chuc_vu, "ho_ten": SAMPLE_SIGNER},
+        "nguoi_ky": {"quyen_han": quyen_han, "chuc_vu": chuc_vu, "ho_ten": None},
         **changes,
     }
 

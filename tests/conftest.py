@@ -126,3 +126,57 @@ def chromium() -> tuple[str, str]:
             pytest.fail("Chromium and chromedriver are required in CI but not installed")
         pytest.skip("Chromium (chromium, chromium-driver) is not installed")
     return found
+
+
+# --- a workspace and a notice as an office fills them in ------------------------------------
+# `tbkl init` leaves the signer's name blank and `tbkl new` writes samples ("…" gaps, stand-in
+# conclusions); both are errors until a person writes the real thing. Tests that render what the
+# scaffold wrote fill it in first, as a drafter would.
+
+SIGNER = "Trần Thị Bình"
+"""The real signer an office writes once in tbkl.yaml (`tbkl init --nguoi-ky`)."""
+
+_FILLED_SAMPLES = {
+    "Ngày …, đồng chí … chủ trì cuộc họp … Tham dự cuộc họp có …": (
+        "Ngày 12/3/2026, đồng chí Trần Văn Sơn, Phó Chủ tịch UBND tỉnh chủ trì cuộc họp về tiến độ giải ngân vốn đầu tư công."
+        " Tham dự cuộc họp có đại diện các sở, ngành liên quan."
+    ),
+    "Sau khi nghe … báo cáo": "Sau khi nghe Sở Tài chính báo cáo",
+    "đồng chí … kết luận": "đồng chí Phó Chủ tịch kết luận",
+    "Nội dung kết luận thứ nhất.": "Các sở, ngành khẩn trương hoàn thiện hồ sơ các dự án.",
+    "Nội dung kết luận thứ hai.": "Sở Tài chính tổng hợp kết quả giải ngân hằng tháng.",
+    "Việc giao cho …": "Việc giao cho Sở Xây dựng: kiểm tra hiện trường.",
+}
+
+
+def filled(text: str) -> str:
+    """Return text with real words over the samples of `tbkl new` (every "…" gap too)."""
+    for sample, real in _FILLED_SAMPLES.items():
+        text = text.replace(sample, real)
+    return text.replace("…", "Sở Xây dựng")
+
+
+def fill_in(path: Path) -> Path:
+    """Write real text over the samples `tbkl new` left in the source at path."""
+    path.write_text(filled(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return path
+
+
+def name_signer(workspace: Path, name: str = SIGNER) -> None:
+    """Write the office's signer into the blank `ho_ten:` that `tbkl init` left in tbkl.yaml."""
+    config = workspace / "tbkl.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "\n    ho_ten:  # " in text, text
+    config.write_text(text.replace("\n    ho_ten:  # ", f'\n    ho_ten: "{name}"  # ', 1), encoding="utf-8")
+
+
+def problems_but_samples(path: Path, cwd: Path) -> list[str]:
+    """Return `tbkl check`'s errors in the source at path other than the samples a person has still to fill in."""
+    import json
+
+    result = render_cli(["check", "--format", "json", str(path)], cwd=cwd)
+    found = json.loads(result.output)["van_de"]
+    assert any(problem["code"] == "sample" for problem in found), "no sample left: check it whole instead"
+    return [
+        f"{problem['field']}: {problem['message']}" for problem in found if problem["code"] != "sample" and problem["severity"] == "loi"
+    ]

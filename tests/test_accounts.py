@@ -53,6 +53,8 @@ ROUTE_ACTIONS: dict[tuple[str, str], str] = {
     ("POST", "/api/pdf"): "doc",
     ("POST", "/api/exact"): "doc",
     ("POST", "/api/render-all"): "soan",
+    ("POST", "/api/inline"): "doc",
+    ("POST", "/api/paste"): "doc",
 }
 
 

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOTICES, ROOT, render_cli
-from tbkl_gen.samples import SAMPLE_SIGNER
+from conftest import NOTICES, ROOT, SIGNER, fill_in, render_cli
 from tbkl_gen.commands.batch import MANIFEST_NAME
 
 SEED = (NOTICES / "2021" / "tbkl-thong-tin-doi-ngoai.yaml").read_text(encoding="utf-8")
@@ -88,13 +87,15 @@ def test_a_deleted_output_is_rendered_again(tmp_path: Path) -> None:
 
 
 def test_a_changed_default_or_template_renders_the_workspace_again(tmp_path: Path) -> None:
-    run(["init", str(tmp_path / "ws")])
+    run(["init", str(tmp_path / "ws"), "--nguoi-ky", SIGNER])
     for title in ("Kết luận A", "Kết luận B"):
         run(["new", title], cwd=tmp_path / "ws")
+    for made in (tmp_path / "ws" / "notices").rglob("*.yaml"):
+        fill_in(made)
     assert summary_line(run(["render"], cwd=tmp_path / "ws").output).startswith("Đã tạo 2")
     assert summary_line(run(["render"], cwd=tmp_path / "ws").output).startswith("Đã tạo 0, không đổi 2")
     config = tmp_path / "ws" / "tbkl.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace(SAMPLE_SIGNER, "Trần Thị Bình"), encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8").replace(SIGNER, "Lê Trí Hà"), encoding="utf-8")
     assert summary_line(run(["render"], cwd=tmp_path / "ws").output).startswith("Đã tạo 2, không đổi 0")
     run(["templates", "--copy", "ubnd-tinh", "--as", "rieng"], cwd=tmp_path / "ws")
     config.write_text(config.read_text(encoding="utf-8").replace('mau: "ubnd-tinh"', 'mau: "rieng"'), encoding="utf-8")

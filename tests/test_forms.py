@@ -20,7 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from lxml import etree
 
-from conftest import NOTICES, SHARED, render_cli, shared_file, to_pdf
+from conftest import NOTICES, SHARED, SIGNER, render_cli, shared_file, to_pdf
 from factories import Raw, write_notice
 from tbkl_gen.nd30 import format as nd30
 from tbkl_gen.nd30.grammar import split_archive
@@ -319,7 +319,7 @@ def test_muc_in_hoa_false_prints_section_titles_bold_as_typed(tmp_path: Path) ->
 
 
 def test_an_office_chooses_titles_as_typed_once_in_tbkl_yaml(tmp_path: Path) -> None:
-    assert render_cli(["init", str(tmp_path / "vp")]).exit_code == 0
+    assert render_cli(["init", str(tmp_path / "vp"), "--nguoi-ky", SIGNER]).exit_code == 0
     config = tmp_path / "vp" / "tbkl.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace("mac_dinh:\n", "mac_dinh:\n  muc_in_hoa: false\n"), encoding="utf-8")
     notice = tmp_path / "vp" / "notices" / "a.yaml"

@@ -341,7 +341,7 @@ CASES: list[Case] = [
     Case(
         "name-tilde-is-null",
         notice_yaml(nguoi_ky__ho_ten=Raw("~")),
-        ("a.yaml:25:3: nguoi_ky.ho_ten: thiếu họ tên người ký (ví dụ: ho_ten: Nguyễn Văn A)",),
+        ("a.yaml:25:3: nguoi_ky.ho_ten: thiếu họ tên người ký (ví dụ: ho_ten: Trần Thị Bình)",),
     ),
     Case(
         "name-a-number",
@@ -487,12 +487,12 @@ CASES: list[Case] = [
     Case(
         "signer-name-missing",
         notice_yaml(nguoi_ky__ho_ten=DROP),
-        ("a.yaml:21:3: nguoi_ky.ho_ten: thiếu họ tên người ký (ví dụ: ho_ten: Nguyễn Văn A)",),
+        ("a.yaml:21:3: nguoi_ky.ho_ten: thiếu họ tên người ký (ví dụ: ho_ten: Trần Thị Bình)",),
     ),
     Case(
         "signer-name-blank",
         notice_yaml(nguoi_ky__ho_ten="   "),
-        ("a.yaml:25:11: nguoi_ky.ho_ten: thiếu họ tên người ký (ví dụ: ho_ten: Nguyễn Văn A)",),
+        ("a.yaml:25:11: nguoi_ky.ho_ten: thiếu họ tên người ký (ví dụ: ho_ten: Trần Thị Bình)",),
     ),
     Case(
         "signer-doctor",
@@ -1339,7 +1339,7 @@ def test_json_report_names_file_line_column_and_field(tmp_path: Path) -> None:
             "severity": "loi",
             "code": "missing",
             "message": "thiếu họ tên người ký",
-            "hint": "ví dụ: ho_ten: Nguyễn Văn A",
+            "hint": "ví dụ: ho_ten: Trần Thị Bình",
             "fix": None,
             # where the value (here the first key of the mapping that lacks ho_ten) ends, as tbkl lsp underlines it
             "end_line": 21,

@@ -18,7 +18,7 @@ from typing import Any
 import docx
 import pytest
 import yaml
-from conftest import render_cli
+from conftest import SIGNER, fill_in, render_cli
 from kind_to_trinh import TO_TRINH
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
@@ -358,13 +358,16 @@ OFFICES = list(template_index())
 def test_new_in_a_fresh_workspace_of_each_office_writes_a_source_of_each_kind_that_checks_renders_and_passes_the_audit(
     kind: str, office: str, tmp_path: Path
 ) -> None:
-    assert render_cli(["init", str(tmp_path / "vp"), "--mau", office]).exit_code == 0
+    assert render_cli(["init", str(tmp_path / "vp"), "--mau", office, "--nguoi-ky", SIGNER]).exit_code == 0
     made = render_cli(["new", "Triển khai chuyển đổi số", "--loai", kind], cwd=tmp_path / "vp")
     assert made.exit_code == 0, made.output
     source = next((tmp_path / "vp" / "notices").rglob("*.yaml"))
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
     assert data.get("loai", "thong_bao") == kind
     assert data["noi_nhan_them"] == [KINDS[kind].first_recipient]
+    # the kind's samples ("…" gaps) are errors until the drafter fills them in
+    assert render_cli(["check"], cwd=tmp_path / "vp").exit_code == 1
+    fill_in(source)
     checked = render_cli(["check"], cwd=tmp_path / "vp")
     assert checked.exit_code == 0 and " 0 lỗi" in checked.output, checked.output
     assert render_cli(["render"], cwd=tmp_path / "vp").exit_code == 0
@@ -391,7 +394,7 @@ def test_new_refuses_an_unknown_kind_and_lists_the_kinds(tmp_path: Path) -> None
 
 
 def test_a_notice_takes_its_meeting_from_the_invitation_it_names_and_is_held_to_its_day(tmp_path: Path) -> None:
-    assert render_cli(["init", str(tmp_path / "vp")]).exit_code == 0
+    assert render_cli(["init", str(tmp_path / "vp"), "--nguoi-ky", SIGNER]).exit_code == 0
     folder = tmp_path / "vp" / "notices" / "2026"
     folder.mkdir(parents=True)
     (folder / "giay-moi.yaml").write_text(

@@ -232,10 +232,10 @@ def test_the_words_of_the_format_are_read_from_the_declaration() -> None:
         (("ngay",), "ngày ban hành", "ngay: 22/12/2021"),
         (("ngay", "ngay"), "ngày ban hành (ngày trong tháng)", ""),
         (("ngay", "nam"), "năm ban hành", "nam: 2021"),
-        (("nguoi_ky", "ho_ten"), "họ tên người ký", "ho_ten: Nguyễn Văn A"),
+        (("nguoi_ky", "ho_ten"), "họ tên người ký", "ho_ten: Trần Thị Bình"),
         (("noi_nhan", 2), "nơi nhận", ""),
         (("noi_dung", 0, "noi_dung", 1, "diem"), "nội dung điểm", ""),
-        (("ho_ten",), "họ tên người ký", "ho_ten: Nguyễn Văn A"),
+        (("ho_ten",), "họ tên người ký", "ho_ten: Trần Thị Bình"),
         (("ghi_chu",), "trường “ghi_chu”", ""),
     ],
 )

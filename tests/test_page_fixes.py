@@ -19,15 +19,17 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from test_page_browser import Served, browser, checked_after, click, find, last_check, open_page, screenshot, served, wait  # noqa: E402, F401
 
-from conftest import render_cli  # noqa: E402
+from conftest import fill_in, filled, render_cli  # noqa: E402
+
+FIRST = filled("Nội dung kết luận thứ nhất.")
 
 
 def slipped_notice(root: Path) -> Path:
     from tbkl_gen.commands.scaffold import new_notice
 
-    path = new_notice(root, "Kết luận họp giao ban")
+    path = fill_in(new_notice(root, "Kết luận họp giao ban"))  # written, then slipped
     text = path.read_text(encoding="utf-8")
-    text = text.replace('  - khoan: "Nội dung kết luận thứ nhất."', '  - khoan: "1. Nội dung kết luận thứ nhất."')
+    text = text.replace(f'  - khoan: "{FIRST}"', f'  - khoan: "1. {FIRST}"')
     text = text.replace('trich_yeu: "Kết luận họp giao ban"', 'trich_yeu: "“Kết luận họp giao ban”"')
     text = text.replace("ngay_hop:  # ngày họp", "ngay_hop: 12.3.2026  # ngày họp")
     text += "luu: VT, XDCT(Sơn)  # như bản gốc\n"
@@ -76,10 +78,10 @@ def test_fix_buttons_apply_each_fix_and_the_saved_file_passes_check(browser, ser
     assert any(line.startswith('luu: "VT, XDCT, Sơn"') and line.endswith("# như bản gốc") for line in lines), text
     assert any(line.startswith('ngay: "14/03/2026"') and "# dự thảo" in line for line in lines), text
     assert any(line.startswith('ngay_hop: "12/3/2026"') and "# ngày họp" in line for line in lines), text
-    assert '  - khoan: "Nội dung kết luận thứ nhất."' in lines
+    assert f'  - khoan: "{FIRST}"' in lines
     assert "so:  # để trống cho đến khi văn thư cấp số\n" in text
     result = render_cli(["check", path.relative_to(served.root).as_posix()], cwd=served.root)
-    assert result.exit_code == 0, result.output  # the scaffold's own samples stay warnings, for a person to fill in
+    assert result.exit_code == 0, result.output
     assert "fix" not in render_cli(["check", "--format", "json", path.relative_to(served.root).as_posix()], cwd=served.root).output.replace(
         '"fix": null', ""
     )

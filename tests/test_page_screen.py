@@ -18,7 +18,7 @@ from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
-from conftest import ROOT  # noqa: E402
+from conftest import ROOT, SIGNER  # noqa: E402
 from test_page_browser import Served, click, open_page, screenshot, wait  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 
@@ -44,7 +44,7 @@ def laptop(chromium: tuple[str, str]) -> Iterator[webdriver.Chrome]:
 @pytest.fixture
 def long_named(tmp_path: Path) -> Iterator[Served]:
     root = tmp_path / "van-phong-uy-ban-nhan-dan-tinh-lam-dong"
-    init_workspace(root)
+    init_workspace(root, signer=SIGNER)
     folder = root / "notices" / "2026"
     folder.mkdir(parents=True)
     name = "ket-luan-cua-chu-tich-ubnd-tinh-tai-cuoc-hop-ve-tinh-hinh-trien-khai-cac-du-an-dau-tu-cong.yaml"
@@ -75,7 +75,7 @@ def test_at_1366_by_768_paragraphs_are_wide_and_the_bar_stays_on_one_row(laptop:
     # A 600-character paragraph is written in a box ~480 px wide (it was ~310 px); a point nested
     # two levels down loses only its indent.
     widths = laptop.execute_script(
-        "return [...document.querySelectorAll('#fields .node-row textarea')]"
+        "return [...document.querySelectorAll('#fields .node-row .rich')]"
         ".map((t) => [t.closest('.children') ? 1 : 0, t.getBoundingClientRect().width])"
     )
     assert widths, "no paragraph boxes on the page"
@@ -143,4 +143,12 @@ def test_the_import_report_is_a_short_folded_list_in_millimetres(laptop: webdriv
     text = report.text
     screenshot(laptop, "bao-cao-nhap-mo")
     assert "twip" not in text and not re.search(r":\d+|[a-z]_[a-z]|\btbkl\b|YAML", text), text
+    # no rule numbers, no Word words: fonts, letters and millimetres
+    assert not re.search(r"quy tắc \d|eastAsia|hAnsi|ascii|đoạn chạy|NFC|NFD|minor[A-Z]|\b(?:567|720)\b", text), text
     assert laptop.find_element(By.ID, "banner").size["height"] <= 0.3 * 768 + 2
+    # each correction shows the paragraph as the original had it, a link to the block it became
+    links = report.find_elements(By.CSS_SELECTOR, "li a")
+    assert links and all(link.text.startswith("“") for link in links), [link.text for link in links]
+    trich_yeu = next(link for link in links if link.text.startswith("“Kết luận của đồng chí"))
+    click(laptop, trich_yeu)
+    assert laptop.switch_to.active_element.get_attribute("data-field") == "trich_yeu"

@@ -17,7 +17,7 @@ import docx  # noqa: E402
 import yaml  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
-from conftest import ROOT, render_cli  # noqa: E402
+from conftest import ROOT, SIGNER, render_cli  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 from tbkl_gen.page import engine  # noqa: E402
 from tbkl_gen.page.server import cookie_name, create_app  # noqa: E402
@@ -46,7 +46,7 @@ noi_nhan_them:
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     root = tmp_path / "van-phong"
-    init_workspace(root)
+    init_workspace(root, signer=SIGNER)
     folder = root / "notices" / "2026"
     folder.mkdir(parents=True)
     (folder / "chuyen-doi-so.yaml").write_text(NOTICE, encoding="utf-8")
@@ -217,9 +217,7 @@ def test_the_workspace_lists_notices_defaults_recipients_and_signers(client: Tes
     assert info["mac_dinh"]["dia_danh"] == "Lâm Đồng"
     assert info["noi_nhan"][0] == "Chủ tịch, các PCT UBND tỉnh"
     assert "Như thành phần dự họp" in info["noi_nhan"]
-    assert info["nguoi_ky"] == [
-        {"quyen_han": ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"], "chuc_vu": "PHÓ CHÁNH VĂN PHÒNG", "ho_ten": "Nguyễn Văn A"}
-    ]
+    assert info["nguoi_ky"] == [{"quyen_han": ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"], "chuc_vu": "PHÓ CHÁNH VĂN PHÒNG", "ho_ten": SIGNER}]
 
 
 def test_opening_a_notice_gives_its_text_data_and_version(client: TestClient) -> None:
@@ -335,9 +333,10 @@ def test_a_conflict_shows_the_word_diff_and_keep_mine_overwrites_the_version_sho
     response = post(client, "/api/save", {"path": notice["path"], "base": notice["text"], "version": notice["version"], "data": mine})
     assert response.status_code == 409
     answer = response.json()
-    pieces = [piece for hunk in answer["khac_biet"] for line in hunk["dong"] for piece in line]
-    assert ["-", "đồng nghiệp"] in pieces or any(kind == "-" and "đồng" in text for kind, text in pieces), pieces
-    assert any(kind == "+" and "tôi" in text for kind, text in pieces), pieces
+    # compared value by value under the field's label: no line of the file, no key, no quotes of YAML
+    assert answer["khac_biet"] == [{"truong": "Trích yếu", "dong": [[["=", "Kết luận của"], ["-", "đồng nghiệp"], ["+", "tôi"]]]}], answer[
+        "khac_biet"
+    ]
     assert target.read_text(encoding="utf-8") == theirs
     # keep mine: the disk's version as shown, then the save goes through
     body = {"path": notice["path"], "base": notice["text"], "version": answer["phien_ban_dia"], "data": mine}
@@ -1060,3 +1059,33 @@ def test_no_message_on_the_page_names_a_file_line_key_or_tool(client: TestClient
     # What the command line names by key, the page names by the field's label.
     assert any(w.startswith("họ tên người ký: ") for w in shown), shown
     assert any("thiết lập chung của văn phòng" in w for w in shown), shown
+
+
+# --- what a preview refresh reads again -------------------------------------------------------------
+
+
+def test_the_check_reads_tbkl_yaml_and_the_templates_again_only_when_they_changed(
+    client: TestClient, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tbkl_gen import pipeline
+    from tbkl_gen.page import engine
+
+    reads: list[Path] = []
+    checks: list[Path] = []
+    read_workspace, problems_of_workspace = engine.read_workspace, pipeline.problems_of_workspace
+    monkeypatch.setattr(engine, "read_workspace", lambda config: reads.append(config) or read_workspace(config))
+    monkeypatch.setattr(pipeline, "problems_of_workspace", lambda ws: checks.append(ws.root) or problems_of_workspace(ws))
+    notice = opened(client)
+    body = {"path": notice["path"], "base": notice["text"], "data": notice["data"]}
+    for word in ("một", "hai", "ba"):
+        body["data"]["trich_yeu"] = f"Kết luận lần {word}"
+        assert post(client, "/api/check", body).json()["errors"] == 0
+    assert len(reads) <= 1 and len(checks) <= 1  # read at most once, for the first check (or the opening)
+    config = workspace / "tbkl.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(SIGNER, "Nguyễn Văn A"), encoding="utf-8")
+    problems = post(client, "/api/check", body).json()["problems"]
+    assert [p["field"] for p in problems] == ["nguoi_ky.ho_ten"] and "tên mẫu" in problems[0]["text"], problems
+    (workspace / "templates" / "hong.docx").write_bytes(b"PK\x03\x04 not really")
+    problems = post(client, "/api/check", body).json()["problems"]
+    assert [p["field"] for p in problems] == ["", "nguoi_ky.ho_ten"], problems  # the broken template, before the notice's own
+    assert len(reads) == 2 and len(checks) == 3

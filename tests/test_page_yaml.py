@@ -125,3 +125,25 @@ def test_new_text_in_a_file_written_in_double_quotes_is_double_quoted_too(tmp_pa
     saved = updated(text, {"trich_yeu": "Kết luận", "noi_dung": ["Mở đầu.", {"khoan": "Sở Tài chính"}]})
     assert saved == 'trich_yeu: "Kết luận"\nnoi_dung:\n  - "Mở đầu."\n  - khoan: "Sở Tài chính"\n'
     assert _read(saved, tmp_path)["noi_dung"][1] == {"khoan": "Sở Tài chính"}
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_the_checked_text_reads_as_the_saved_one_and_leaves_the_opened_document_alone(example: Path, tmp_path: Path) -> None:
+    # The preview's check merges into a bare copy of the document parsed once per opened text; what
+    # it reads must be what saving writes, edit after edit, the document kept for the next edit unchanged.
+    from tbkl_gen.page.yamlsave import checked_text
+
+    text = example.read_text(encoding="utf-8")
+    data = editable(text)
+    edits = [
+        lambda d: d.update(trich_yeu="Kết luận mới"),
+        lambda d: d.update(noi_dung=list(reversed(d["noi_dung"]))),
+        lambda d: d["noi_dung"].append({"khoan": "Khoản mới thêm", "noi_dung": [{"diem": "điểm mới"}]}),
+        lambda d: d.update(ngay="21/4/2026", so=""),
+        lambda d: d.pop("noi_nhan_them", None),
+    ]
+    for edit in edits:
+        edit(data)
+        assert _read(checked_text(text, data), tmp_path) == _read(updated(text, data), tmp_path)
+    assert checked_text(text, editable(text)) == checked_text(text, editable(text))
+    assert _read(checked_text(text, editable(text)), tmp_path) == _read(text, tmp_path)

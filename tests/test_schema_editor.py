@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, render_cli
+from conftest import EXAMPLES, SIGNER, render_cli
 from factories import Raw, notice_yaml
 from lsp_client import Client
 from test_appendix import NOTICE_WITH_APPENDICES
@@ -58,7 +58,7 @@ def server_command(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("vp")
-    assert render_cli(["init", "vp"], cwd=root).exit_code == 0
+    assert render_cli(["init", "vp", "--nguoi-ky", SIGNER], cwd=root).exit_code == 0
     return root / "vp"
 
 
@@ -171,6 +171,12 @@ def test_tbkl_yaml_is_checked_by_its_own_schema(editor: Client, workspace: Path)
     diagnostics = editor.diagnostics(config.resolve().as_uri())
     assert [d["range"]["start"]["line"] for d in diagnostics] == [line]
     assert "khóa không hợp lệ" in diagnostics[0]["message"]
+    # the signer's name left blank (as tbkl init leaves it without --nguoi-ky) is flagged at its line
+    blank = text.replace(f'ho_ten: "{SIGNER}"', "ho_ten:")
+    line = next(number for number, row in enumerate(blank.splitlines()) if row.strip() == "ho_ten:")
+    editor.change(config.resolve().as_uri(), blank, 3)
+    diagnostics = editor.diagnostics(config.resolve().as_uri())
+    assert [(d["range"]["start"]["line"], d["message"].split(":")[0]) for d in diagnostics] == [(line, "họ tên người ký")]
 
 
 def test_completion_inserts_no_null_and_offers_each_key_once(editor: Client, workspace: Path) -> None:

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import NOTICES, ROOT, SHARED, render_cli, shared_file
+from conftest import NOTICES, ROOT, SHARED, SIGNER, fill_in, name_signer, render_cli, shared_file
 from factories import notice_yaml, write_notice
 
 from tbkl_gen import markup
@@ -243,40 +243,58 @@ def test_the_checks_and_the_layout_read_one_markup_grammar() -> None:
 # --- the scaffold's samples --------------------------------------------------------------------
 
 
-def test_a_new_notice_from_the_scaffold_does_not_pass_strict(tmp_path: Path) -> None:
+def refused_check(folder: Path, name: str = "a.yaml") -> list[str]:
+    """Run `tbkl check NAME` (not strict) in folder; return its problem lines (it must exit 1)."""
+    result = render_cli(["check", name], cwd=folder)
+    assert result.exit_code == 1, result.output
+    return [line for line in result.output.splitlines() if line and not SUMMARY.match(line)]
+
+
+def test_a_new_notice_from_the_scaffold_does_not_pass_check(tmp_path: Path) -> None:
+    # A sample is an error, never a fallback: the skeleton's gaps and sentences, and the signer's
+    # name `tbkl init` leaves blank for the office to write once, stop the notice from rendering.
     assert render_cli(["init", str(tmp_path / "ws")]).exit_code == 0
     workspace = tmp_path / "ws"
     assert render_cli(["new", "Kết luận họp giao ban tháng 3", "--ten", "giao-ban"], cwd=workspace).exit_code == 0
     year = next((workspace / "notices").iterdir()).name
     notice = f"notices/{year}/giao-ban.yaml"
-    assert strict_check(workspace, notice) == [
-        f"{notice}:9:5: cảnh báo: noi_dung[1]: còn chỗ trống “Ngày …” chưa điền (thay “…” bằng nội dung thật)",
-        f"{notice}:10:5: cảnh báo: noi_dung[2]: còn chỗ trống “Sau khi nghe …” chưa điền (thay “…” bằng nội dung thật)",
-        f"{notice}:11:12: cảnh báo: noi_dung[3].khoan: còn câu mẫu của tbkl new “Nội dung kết luận thứ nhất.”"
-        " (thay bằng nội dung kết luận thật)",
-        f"{notice}:12:12: cảnh báo: noi_dung[4].khoan: còn câu mẫu của tbkl new “Nội dung kết luận thứ hai.”"
-        " (thay bằng nội dung kết luận thật)",
-        f"{notice}:14:15: cảnh báo: noi_dung[4].noi_dung[1].gach: còn chỗ trống “Việc giao cho …” chưa điền (thay “…” bằng nội dung thật)",
-        f"tbkl.yaml:26:13: cảnh báo: nguoi_ky.ho_ten: họ tên người ký “{SAMPLE_SIGNER}” là giá trị mẫu do tbkl init"
-        " ghi vào tbkl.yaml (ghi họ tên người ký thật vào nguoi_ky.ho_ten)",
+    assert refused_check(workspace, notice) == [
+        f"{notice}:9:5: noi_dung[1]: còn chỗ trống “Ngày …” chưa điền (thay “…” bằng nội dung thật)",
+        f"{notice}:10:5: noi_dung[2]: còn chỗ trống “Sau khi nghe …” chưa điền (thay “…” bằng nội dung thật)",
+        f"{notice}:11:12: noi_dung[3].khoan: còn câu mẫu của tbkl new “Nội dung kết luận thứ nhất.” (thay bằng nội dung kết luận thật)",
+        f"{notice}:12:12: noi_dung[4].khoan: còn câu mẫu của tbkl new “Nội dung kết luận thứ hai.” (thay bằng nội dung kết luận thật)",
+        f"{notice}:14:15: noi_dung[4].noi_dung[1].gach: còn chỗ trống “Việc giao cho …” chưa điền (thay “…” bằng nội dung thật)",
+        f"tbkl.yaml:25:5: nguoi_ky.ho_ten: thiếu họ tên người ký (ví dụ: ho_ten: {SIGNER})",
     ]
-    strict_render_writes_nothing(workspace, notice)
     result = render_cli(["render", notice, "-o", "out"], cwd=workspace)
+    assert result.exit_code == 1, result.output
+    assert list((workspace / "out").rglob("*.docx")) == []
+    fill_in(workspace / notice)
+    name_signer(workspace)
+    result = render_cli(["render", notice, "-o", "out", "--strict"], cwd=workspace)
     assert result.exit_code == 0, result.output
-    assert "cảnh báo: noi_dung[3].khoan: còn câu mẫu của tbkl new" in result.output  # render warns
+
+
+def test_the_sample_signer_is_an_error_not_a_name(tmp_path: Path) -> None:
+    # Workspaces made before tbkl init left the name blank hold the sample: it must never print.
+    assert render_cli(["init", str(tmp_path / "ws"), "--nguoi-ky", SAMPLE_SIGNER]).exit_code == 0
+    workspace = tmp_path / "ws"
+    write_notice(workspace, text="trich_yeu: Kết luận họp thử\nngay: 14/3/2026\nnoi_dung:\n  - Nội dung kết luận./.\n")
+    assert refused_check(workspace) == [
+        f"tbkl.yaml:25:13: nguoi_ky.ho_ten: họ tên người ký “{SAMPLE_SIGNER}” là tên mẫu, không phải người ký thật"
+        " (ghi họ tên người ký thật vào nguoi_ky.ho_ten)"
+    ]
 
 
 def test_a_gap_left_in_the_summary_is_named(tmp_path: Path) -> None:
     write_notice(tmp_path, trich_yeu="Kết luận của đồng chí … tại cuộc họp về …")
-    assert strict_check(tmp_path) == [
-        "a.yaml:11:12: cảnh báo: trich_yeu: còn chỗ trống “của đồng chí …” chưa điền (thay “…” bằng nội dung thật)"
-    ]
+    assert refused_check(tmp_path) == ["a.yaml:11:12: trich_yeu: còn chỗ trống “của đồng chí …” chưa điền (thay “…” bằng nội dung thật)"]
 
 
 def test_a_gap_of_three_dots_is_named_with_them(tmp_path: Path) -> None:
     write_notice(tmp_path, noi_dung__1="Ngày 22/12/2021, đồng chí ... chủ trì Hội nghị.")
-    assert strict_check(tmp_path) == [
-        "a.yaml:13:5: cảnh báo: noi_dung[1]: còn chỗ trống “22/12/2021, đồng chí ...” chưa điền (thay “...” bằng nội dung thật)"
+    assert refused_check(tmp_path) == [
+        "a.yaml:13:5: noi_dung[1]: còn chỗ trống “22/12/2021, đồng chí ...” chưa điền (thay “...” bằng nội dung thật)"
     ]
 
 
@@ -317,7 +335,8 @@ def test_an_office_of_the_sample_place_is_fine(tmp_path: Path) -> None:
 
 def test_the_samples_are_declared_once_for_the_scaffold_and_the_check() -> None:
     index = json.loads((ROOT / "templates" / "index.json").read_text(encoding="utf-8"))
-    assert {entry["mac_dinh"]["nguoi_ky"]["ho_ten"] for entry in index.values()} == {SAMPLE_SIGNER}
+    # no template carries a signer's name: tbkl init leaves it blank (or writes --nguoi-ky), never the sample
+    assert {entry["mac_dinh"]["nguoi_ky"]["ho_ten"] for entry in index.values()} == {None}
     assert {entry["mac_dinh"]["dia_danh"] for entry in index.values()} == set(SAMPLE_PLACES)
 
 
@@ -445,7 +464,7 @@ def test_init_quotes_a_folder_the_shell_would_split(tmp_path: Path) -> None:
     folder = "Văn phòng UBND Lâm Đồng"
     result = render_cli(["init", folder], cwd=tmp_path)
     assert result.output.splitlines()[-1] == (
-        f'Tiếp theo: sửa {folder}/tbkl.yaml cho đúng cơ quan, rồi: cd "{folder}" && tbkl new "Kết luận …"'
+        f'Tiếp theo: sửa {folder}/tbkl.yaml cho đúng cơ quan và điền họ tên người ký (nguoi_ky.ho_ten), rồi: cd "{folder}" && tbkl new "Kết luận …"'
     )
     if os.name != "nt":
         dollar = render_cli(["init", "vp $HOME"], cwd=tmp_path)
@@ -453,7 +472,7 @@ def test_init_quotes_a_folder_the_shell_would_split(tmp_path: Path) -> None:
     plain = render_cli(["init", "vp-lam-dong"], cwd=tmp_path)
     assert (
         plain.output.splitlines()[-1]
-        == 'Tiếp theo: sửa vp-lam-dong/tbkl.yaml cho đúng cơ quan, rồi: cd vp-lam-dong && tbkl new "Kết luận …"'
+        == 'Tiếp theo: sửa vp-lam-dong/tbkl.yaml cho đúng cơ quan và điền họ tên người ký (nguoi_ky.ho_ten), rồi: cd vp-lam-dong && tbkl new "Kết luận …"'
     )
 
 
@@ -569,8 +588,8 @@ def test_a_drafter_in_luu_takes_the_copies_of_so_ban(tmp_path: Path, luu: str, p
 )
 def test_a_typed_date_placeholder_is_named_as_a_gap(tmp_path: Path, text: str, named: str) -> None:
     write_notice(tmp_path, noi_dung__1=text)
-    lines = strict_check(tmp_path)
-    assert len(lines) == 1 and "cảnh báo: noi_dung[1]: còn chỗ trống" in lines[0], lines
+    lines = refused_check(tmp_path)
+    assert len(lines) == 1 and ": noi_dung[1]: còn chỗ trống" in lines[0] and "cảnh báo" not in lines[0], lines
     assert named.rstrip(",.") in lines[0]
 
 

@@ -209,7 +209,7 @@ def test_an_invisible_space_that_yaml_reads_without_complaint_is_named_too(tmp_p
     # YAML takes "\u00a0 ho_ten" for a key of its own: the notice loses its signer's name in silence
     write(tmp_path, notice_yaml().replace("  ho_ten:", "\u00a0 ho_ten:"))
     expected = [
-        "a.yaml:21:3: nguoi_ky.ho_ten: thiếu họ tên người ký (ví dụ: ho_ten: Nguyễn Văn A)",
+        "a.yaml:21:3: nguoi_ky.ho_ten: thiếu họ tên người ký (ví dụ: ho_ten: Trần Thị Bình)",
         "a.yaml:25:1: dòng 25 có một dấu cách không ngắt (U+00A0) ở đầu dòng, YAML không coi là dấu cách (hãy xóa rồi gõ lại bằng phím cách)",
     ]  # and not "unknown key “\u00a0 ho_ten”": the same slip
     assert strict_check(tmp_path) == expected

@@ -327,7 +327,7 @@ def _rule_08_date_line(n: NoticeParts) -> tuple[str, str]:
     match = _date_match(n)
     blanks = []
     if match is None:
-        problems.append(f"{quoted(para.text)}: không có dạng «<Địa danh>, ngày DD tháng M năm YYYY»")
+        problems.append(f"{quoted(para.text)}: không có dạng «<Địa danh>, ngày … tháng … năm …»")
     else:
         day, month = match.group("day"), match.group("month")
         if day is None:

@@ -7,6 +7,7 @@ YAML library is needed to write and nothing we write can turn into a YAML 1.1 tr
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import os
@@ -87,9 +88,11 @@ def to_yaml(
     return lines
 
 
-def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[tuple[Path, bool]]:
+def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE, signer: str | None = None) -> list[tuple[Path, bool]]:
     """Create a workspace folder with tbkl.yaml, notices/, templates/, .gitattributes and README.
 
+    The signer's name is the one given, else left blank for the office to write once in
+    tbkl.yaml: until then every notice says it is missing (a sample name would print).
     Return each file or folder with whether it was made (True) or was there and is kept (False):
     a README.md or .gitignore already in the folder is the user's, never replaced. A folder that
     is a link another user owns (planted in /tmp or a shared folder, pointing at the user's home)
@@ -107,7 +110,13 @@ def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[tuple
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "notices").mkdir(exist_ok=True)
     (folder / "templates").mkdir(exist_ok=True)
-    settings = {"mau": template, "thu_muc_ra": "out", "mac_dinh": index[template]["mac_dinh"]}
+    defaults = copy.deepcopy(index[template]["mac_dinh"])
+    name = " ".join((signer or "").split())
+    defaults["nguoi_ky"]["ho_ten"] = name or None
+    settings = {"mau": template, "thu_muc_ra": "out", "mac_dinh": defaults}
+    blank: dict[tuple[str | int, ...], str] = (
+        {} if name else {("mac_dinh", "nguoi_ky", "ho_ten"): "điền họ tên người ký thật, một lần cho mọi thông báo"}
+    )
     header = [
         "# Cấu hình của văn phòng: các giá trị mặc định cho mọi thông báo trong thư mục này.",
         "# Một khóa ghi trong thông báo sẽ thay giá trị mặc định; co_quan và nguoi_ky được gộp",
@@ -115,7 +124,7 @@ def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE) -> list[tuple
         "# thêm vào trước danh sách mặc định. Hãy sửa các giá trị mẫu cho đúng cơ quan của mình.",
     ]
     written = {
-        config: "\n".join(header + to_yaml(settings)) + "\n",
+        config: "\n".join(header + to_yaml(settings, comments=blank)) + "\n",
         folder / ".gitattributes": GITATTRIBUTES,
         folder
         / ".gitignore": "out/.tbkl-manifest.json\nout/.tbkl-lock\n# drafts the page keeps beside a notice until it is saved\n*.nhap\n",
@@ -233,7 +242,7 @@ def new_notice(root: Path, title: str, today: dt.date | None = None, name: str |
         ("ngay",): "dự thảo: chỉ năm; khi ban hành ghi đủ, ví dụ 14/3/2026",
         ("ngay_hop",): "ngày họp, ví dụ 12/3/2026",
         ("noi_nhan_them",): "thêm vào trước nơi nhận mặc định trong tbkl.yaml",
-        ("cuoc_hop", "thoi_gian"): "ngày giờ họp: năm-tháng-ngày giờ:phút",
+        ("cuoc_hop", "thoi_gian"): "ngày giờ họp: ngày/tháng/năm giờ:phút",
     }
     relative_schema = "../../" + SCHEMA_FILE
     lines = [

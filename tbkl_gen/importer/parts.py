@@ -157,6 +157,10 @@ class _Reader:
         self._abbrev: str | None = None
         self.headings_as_typed = False
         self.notes = self._notes()
+        for para in doc.body:
+            if para.norm:
+                place = self.where(para)
+                report.texts[place] = f"{report.texts[place]} {para.norm}" if place in report.texts else para.norm
 
     def where(self, para: Para, *, in_table: bool = True) -> str:
         """Return where a paragraph is in the file as the drafter has it (before any split)."""

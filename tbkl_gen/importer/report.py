@@ -40,6 +40,8 @@ class FileReport:
     target: Path | None = None
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
+    texts: dict[str, str] = field(default_factory=dict)
+    """The text of each place findings name ("đoạn 14" → its words), for a reader who has no Word file open."""
 
     def add(self, kind: str, where: str, message: str) -> None:
         self.findings.append(Finding(kind, where, message))

@@ -235,11 +235,16 @@ def _plain(blocks: Any) -> list[Any]:
 
 def _checks(invitation: Any) -> Iterator[Finding]:
     meeting = invitation.cuoc_hop
-    if meeting is not None and meeting.thoi_gian and meeting_time(meeting.thoi_gian) is None and re.match(r"^\d{4}-", meeting.thoi_gian):
+    if (
+        meeting is not None
+        and meeting.thoi_gian
+        and meeting_time(meeting.thoi_gian) is None
+        and re.search(r"\d{4}-|\d/\d", meeting.thoi_gian)
+    ):
         yield Finding(
             ("cuoc_hop", "thoi_gian"),
             f"thời gian họp “{meeting.thoi_gian}” không đúng dạng",
-            "viết năm-tháng-ngày giờ:phút, ví dụ thoi_gian: 2026-04-10 14:00",
+            "viết ngày/tháng/năm giờ:phút, ví dụ thoi_gian: 10/4/2026 14:00",
             code="date",
         )
     day = meeting.day() if meeting is not None else None
@@ -270,7 +275,7 @@ GIAY_MOI = Kind(
     heading_colon=True,
     sample={
         "mo_dau": f"Thực hiện Chương trình công tác …, {ISSUER} tổ chức cuộc họp …, cụ thể như sau:",
-        "cuoc_hop": {"chu_tri": "Đồng chí …", "thoi_gian": "2026-01-05 14:00", "dia_diem": "Phòng họp …"},
+        "cuoc_hop": {"chu_tri": "Đồng chí …", "thoi_gian": "5/1/2026 14:00", "dia_diem": "Phòng họp …"},
         "thanh_phan": ["…"],
     },
     description="Giấy mời họp: chủ trì, thành phần mời, nội dung, thời gian, địa điểm",

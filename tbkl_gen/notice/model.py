@@ -132,7 +132,7 @@ class NguoiKy:
         metadata=spec(
             'Họ và tên người ký, không kèm học hàm, học vị: "Võ Văn Viên".',
             label="họ tên người ký",
-            example="ho_ten: Nguyễn Văn A",
+            example="ho_ten: Trần Thị Bình",
             min_length=1,
         )
     )
@@ -251,24 +251,31 @@ BLOCK_KEYS: tuple[str, ...] = tuple(BLOCK_CLASSES)
 
 # --- a meeting: what an invitation announces and a conclusion notice reports -----------------------
 
-_MEETING_TIME = lazy(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2})[:hg](\d{2})(?::\d{2})?$")
+# The meeting's time: a full date (10/4/2026, or 2026-04-10) and the clock (14:00, 14h00, 14g00),
+# either first ("14:00 ngày 10/4/2026", "10/4/2026 14:00").
+_CLOCK = r"(?P<hour>\d{1,2})[:hg](?P<minute>\d{2})(?::\d{2})?"
+_MEETING_TIMES = (
+    lazy(rf"^(?P<date>{FULL_DATE_PATTERN})[ T]{_CLOCK}$"),
+    lazy(rf"(?i)^{_CLOCK},?\s+(?:ngày\s+)?(?P<date>{FULL_DATE_PATTERN})$"),
+)
 
 
 def parse_time(value: Any) -> Any:
-    """Accept a YAML date-time or the text "2026-04-10 14:00" as the meeting's time, kept as that text."""
+    """Accept a YAML date-time or the text "10/4/2026 14:00" as the meeting's time, kept as that text."""
     if isinstance(value, dt.datetime):
-        return f"{value:%Y-%m-%d %H:%M}"
+        return f"{value.day}/{value.month}/{value.year} {value:%H:%M}"
     return value
 
 
 def meeting_time(text: str) -> dt.datetime | None:
-    """Return the meeting's date and time written "2026-04-10 14:00", or None when it is not."""
-    match = _MEETING_TIME.match(text.strip())
-    if match is None:
+    """Return the meeting's date and time written "10/4/2026 14:00" (or "14:00 10/4/2026", "2026-04-10 14:00"), or None."""
+    written = " ".join(text.split())
+    match = next((found for pattern in _MEETING_TIMES if (found := pattern.match(written))), None)
+    parts = date_parts(match["date"]) if match is not None else None
+    if match is None or parts is None or parts[1] is None or parts[2] is None:
         return None
     try:
-        year, month, day, hour, minute = (int(g) for g in match.groups())
-        return dt.datetime(year, month, day, hour, minute)
+        return dt.datetime(parts[0], parts[1], parts[2], int(match["hour"]), int(match["minute"]))
     except ValueError:
         return None
 
@@ -286,9 +293,9 @@ class CuocHop:
     thoi_gian: str | None = field(
         default=None,
         metadata=spec(
-            "Ngày giờ họp: 2026-04-10 14:00 (in thành “14 giờ 00, ngày 10 tháng 4 năm 2026”), hoặc gõ nguyên văn.",
+            "Ngày giờ họp: 10/4/2026 14:00 (in thành “14 giờ 00, ngày 10 tháng 4 năm 2026”), hoặc gõ nguyên văn.",
             label="thời gian họp",
-            example="thoi_gian: 2026-04-10 14:00",
+            example="thoi_gian: 10/4/2026 14:00",
             parse=parse_time,
         ),
     )
@@ -367,7 +374,7 @@ class Header:
     )
     ngay: NgayThang = field(
         metadata=spec(
-            "Ngày ban hành: 22/12/2021 (hoặc 2021-12-22), hay 4/2026, 2026 khi dự thảo chưa có ngày.",
+            "Ngày ban hành: 22/12/2021, hay 4/2026, 2026 khi dự thảo chưa có ngày.",
             label="ngày ban hành",
             example="ngay: 22/12/2021",
             parse=parse_date,
@@ -509,7 +516,7 @@ class Notice(Settings, Header, Recipients, SignerBlock, Appendices):
     ngay_hop: dt.date | None = field(
         default=None,
         metadata=spec(
-            "Ngày họp: 16/4/2026 (hoặc 2026-04-16); để kiểm tra ngày ban hành không sớm hơn ngày họp.",
+            "Ngày họp: 16/4/2026; để kiểm tra ngày ban hành không sớm hơn ngày họp.",
             label="ngày họp",
             example="ngay_hop: 16/4/2026",
             json_schema={"anyOf": [{"type": "string", "pattern": f"^(?:{FULL_DATE_PATTERN})$"}, {"type": "null"}]},

@@ -108,7 +108,7 @@ def label(root: type, path: tuple[Any, ...]) -> str:
 
 
 def example(root: type, path: tuple[Any, ...]) -> str:
-    """Return the example line of the field at path (`ho_ten: Nguyễn Văn A`), or ""."""
+    """Return the example line of the field at path (`ho_ten: Trần Thị Bình`), or ""."""
     key = key_at(root, path) or key_named(root, _last_name(path))
     return key.spec.example if key is not None else ""
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from tbkl_gen.nd30.words import FULL_DATE_PATTERN
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice import model as plain
 from tbkl_gen.notice.kinds import DEFAULT, KINDS
@@ -225,9 +226,9 @@ class _Schema:
         if tp is dt.date:
             return {
                 "type": ["string", "null"] if nullable else "string",
-                "pattern": r"^\d{4}-\d{1,2}-\d{1,2}$",
-                "errorMessage": f"{label}: cần một ngày năm-tháng-ngày, ví dụ 2021-12-22",
-                "patternErrorMessage": f"{label}: cần một ngày năm-tháng-ngày, ví dụ 2021-12-22",
+                "pattern": f"^(?:{FULL_DATE_PATTERN})$",
+                "errorMessage": f"{label}: cần một ngày dạng ngày/tháng/năm, ví dụ 22/12/2021",
+                "patternErrorMessage": f"{label}: cần một ngày dạng ngày/tháng/năm, ví dụ 22/12/2021",
             }
         raise TypeError(f"no schema for the declared type {tp!r}")
 
@@ -294,7 +295,7 @@ def _markdown(key: declaration.Declared) -> str:
 
 
 def _example_value(key: declaration.Declared) -> Any:
-    """Return the value of the declared example line (`ho_ten: Nguyễn Văn A`), typed as written."""
+    """Return the value of the declared example line (`ho_ten: Trần Thị Bình`), typed as written."""
     name, colon, written = key.spec.example.partition(":")
     if not colon or name.strip() != key.name:
         return None

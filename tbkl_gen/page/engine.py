@@ -5,7 +5,8 @@ through the functions here:
 
 - `check_text` and `render_text`: through `tbkl_gen.pipeline`, as `tbkl check` and `tbkl render`;
 - `exact_pages`: through `tbkl_gen.office` (one LibreOffice kept warm for the server's life);
-- `import_word`: through `tbkl_gen.importer`, as `tbkl import` reads a Word file.
+- `import_word`: through `tbkl_gen.importer`, as `tbkl import` reads a Word file;
+- `pasted_blocks`: text pasted on the page, through the importer's label rules.
 
 The page never shows a second set of rules: its problems are the pipeline's, with the words and
 order of `tbkl check`.
@@ -13,8 +14,10 @@ order of `tbkl check`.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -24,7 +27,7 @@ from tbkl_gen.errors import NotRendered, Place, Problem
 from tbkl_gen.files import write_file
 from tbkl_gen.notice.model import MEETING_KEY
 from tbkl_gen.wordfile import MAX_FILE_BYTES
-from tbkl_gen.source.workspace import Workspace, find_workspace
+from tbkl_gen.source.workspace import Workspace, find_config, find_workspace, read_workspace
 from tbkl_gen.word.layout import Layout
 
 if TYPE_CHECKING:
@@ -57,22 +60,97 @@ class Checked:
         return len(self.problems) - self.errors
 
 
-def check_text(text: str, path: Path, workspace: Workspace | None, others: list[Path] | None = None) -> Checked:
+# --- what a preview refresh reads only when it changed -------------------------------------------
+# The page checks the notice after every pause in typing. The office's settings (tbkl.yaml, its
+# defaults) and the workspace's own problems (its `mau`, every template in templates/) are read
+# again only when a file they come from changed: a file is known by its size, modification time
+# and inode (a saved file is a new one renamed into place). A few workspaces are kept, no more.
+
+_KEPT = 8
+_CACHE_LOCK = threading.Lock()
+_WORKSPACES: OrderedDict[tuple[Any, ...], Workspace] = OrderedDict()
+_WORKSPACE_PROBLEMS: OrderedDict[tuple[Any, ...], list[Problem]] = OrderedDict()
+
+
+def _signature(path: Path) -> tuple[Any, ...]:
+    """Return what tells one version of a file from another without reading it."""
+    try:
+        status = path.stat()
+    except OSError:
+        return (str(path), None)
+    return (str(path), status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino)
+
+
+def _folder_signature(folder: Path) -> tuple[Any, ...]:
+    try:
+        names = sorted(entry.name for entry in os.scandir(folder))
+    except OSError:
+        return (str(folder), None)
+    return (_signature(folder), *(_signature(folder / name) for name in names))
+
+
+def _kept(cache: OrderedDict[tuple[Any, ...], Any], key: tuple[Any, ...]) -> Any:
+    with _CACHE_LOCK:
+        found = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+        return found
+
+
+def _keep(cache: OrderedDict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any) -> None:
+    with _CACHE_LOCK:
+        cache[key] = value
+        while len(cache) > _KEPT:
+            cache.popitem(last=False)
+
+
+def workspace_of(root: Path) -> Workspace | None:
+    """Return the workspace of root as `find_workspace` reads it, read again only when its tbkl.yaml changed.
+
+    The tbkl.yaml is looked for (and held to its owner and rights) on every call; only its reading is kept.
+    """
+    config = find_config(root)
+    if config is None:
+        return None
+    key = _signature(config)
+    workspace: Workspace | None = _kept(_WORKSPACES, key)
+    if workspace is None:
+        workspace = read_workspace(config)
+        _keep(_WORKSPACES, key, workspace)
+    return workspace
+
+
+def _problems_of_workspace(workspace: Workspace) -> list[Problem]:
+    """Return `pipeline.problems_of_workspace`, checked again only when tbkl.yaml or a file in templates/ changed."""
+    from tbkl_gen.pipeline import problems_of_workspace
+
+    if workspace.config_path is None:
+        return problems_of_workspace(workspace)
+    key = (_signature(workspace.config_path), _folder_signature(workspace.templates_dir), id(workspace))
+    problems = _kept(_WORKSPACE_PROBLEMS, key)
+    if problems is None:
+        problems = problems_of_workspace(workspace)
+        _keep(_WORKSPACE_PROBLEMS, key, problems)
+    return list(problems)
+
+
+def check_text(text: str, path: Path, workspace: Workspace | None, others: list[Path] | Callable[[], list[Path]] | None = None) -> Checked:
     """Return the problems `tbkl check` reports for this text saved at path, the notice and its layout.
 
     The text goes through `tbkl_gen.pipeline.run`, as every notice of `tbkl check` and `tbkl
     render` does; the workspace's own problems come first, as `tbkl check` prints them. others
     are the workspace's notices in the order `tbkl check` reads them: a number already used by
-    one read before path is reported here as it is there. The layout is drawn even for a notice
-    with mistakes in its meaning, so the preview follows the drafter's typing.
+    one read before path is reported here as it is there (a function giving them is asked only
+    for a notice with a number). The layout is drawn even for a notice with mistakes in its
+    meaning, so the preview follows the drafter's typing.
     """
-    from tbkl_gen.pipeline import NumberRegistry, problems_of_workspace, register_number, run, run_file
+    from tbkl_gen.pipeline import NumberRegistry, register_number, run, run_file
     from tbkl_gen.word.layout import lay_out
 
     outcome = run(text, path, workspace, until="layout")
     if outcome.number is not None:
         registry = NumberRegistry()
-        for other in others or []:
+        for other in (others() if callable(others) else others) or []:
             if other.resolve() == path.resolve():
                 break
             known = _known_number(other, workspace, run_file)
@@ -81,7 +159,7 @@ def check_text(text: str, path: Path, workspace: Workspace | None, others: list[
         register_number(outcome, registry)
     problems = outcome.problems
     if workspace is not None:
-        problems = [*problems_of_workspace(workspace), *outcome.notice_problems]
+        problems = [*_problems_of_workspace(workspace), *outcome.notice_problems]
     layout = outcome.layout
     if layout is None and outcome.notice is not None:
         try:
@@ -103,6 +181,8 @@ def _known_number(other: Path, workspace: Workspace | None, run_file: Callable[.
         return None
     key = (other, status.st_mtime_ns, status.st_size)
     if key not in _NUMBERS:
+        if len(_NUMBERS) > 10_000:  # bounded: an office's notices, their old versions forgotten
+            _NUMBERS.clear()
         _NUMBERS[key] = run_file(other, workspace, until="check").number
     return _NUMBERS[key]
 
@@ -168,14 +248,25 @@ def exact_pages(docx: bytes, *, pages: bool = True) -> tuple[bytes, list[bytes]]
         return data, [image.read_bytes() for image in images]
 
 
+def pasted_blocks(html: str | None, text: str | None) -> tuple[list[Any], list[str]]:
+    """Return the body blocks text pasted on the page stands for, and what was corrected on the way.
+
+    Clipboard HTML (Word, an e-mail) or plain text goes through `tbkl_gen.importer.clipboard`,
+    so a typed "1.", "a)" or "-" becomes structure by the rules a Word file is imported with.
+    """
+    from tbkl_gen.importer.clipboard import paste_blocks
+
+    return paste_blocks(html, text)
+
+
 @dataclass
 class Imported:
     """What importing a Word file gave: the new notice's path (None when refused), and the report."""
 
     path: Path | None
     message: str
-    findings: list[tuple[str, str, str]] = field(default_factory=list)
-    """Each finding of the report: its kind (sửa, cảnh báo, cần sửa tay, ND30), its place, its message."""
+    findings: list[tuple[str, str, str, str]] = field(default_factory=list)
+    """Each finding of the report: its kind (sửa, cảnh báo, cần sửa tay, ND30), its place, its message, the text at that place."""
 
 
 def import_word(data: bytes, name: str, workspace_root: Path) -> Imported:
@@ -208,4 +299,4 @@ def import_word(data: bytes, name: str, workspace_root: Path) -> Imported:
             return Imported(None, f"{name}: không nhập được: {refused.reason}")
     shown = made.relative_to(workspace_root).as_posix()
     report.target = Path(shown)
-    return Imported(made, report.text(), [(f.kind, f.where, f.message) for f in report.findings])
+    return Imported(made, report.text(), [(f.kind, f.where, f.message, report.texts.get(f.where, "")) for f in report.findings])

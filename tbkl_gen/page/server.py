@@ -48,7 +48,7 @@ from tbkl_gen.page.words import for_page, import_report
 from tbkl_gen.page.yamlsave import checked_text, editable, updated
 from tbkl_gen.source.names import SOURCE_SUFFIXES
 from tbkl_gen.service.people import LOCAL
-from tbkl_gen.source.workspace import Workspace, find_workspace
+from tbkl_gen.source.workspace import Workspace
 
 TOKEN_HEADER = "x-tbkl-token"
 # The page's own requests are small JSON documents; a notice source is at most 1 MB.
@@ -182,7 +182,7 @@ class Page:
         return path.name
 
     def workspace(self) -> Workspace | None:
-        return find_workspace(self.root)  # read afresh: tbkl.yaml may have changed since the last request
+        return engine.workspace_of(self.root)  # read again whenever tbkl.yaml changed since the last request
 
     def others(self) -> list[Path]:
         from tbkl_gen.commands.batch import find_sources
@@ -290,7 +290,7 @@ class Page:
         path = self.notice_path(body.get("path"))
         text = self.text_of(body, for_check=True)
         workspace = self.workspace()
-        checked = engine.check_text(text, path, workspace, self.others())
+        checked = engine.check_text(text, path, workspace, self.others)
         problems = [self.problem(p, path) for p in checked.problems]
         layout = checked.layout
         passed_over: list[str] = []
@@ -396,6 +396,23 @@ class Page:
             self.drop_draft_at(path)
         return JSONResponse({"version": _version(data), "text": text, "path": self.shown(path)})
 
+    def inline(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Read the markup of texts for the page's rich text editor (one grammar: tbkl_gen.markup)."""
+        access.require("doc")
+        from tbkl_gen.page.richtext import MAX_TEXTS, spans_of
+
+        texts = body.get("texts")
+        if not isinstance(texts, list) or len(texts) > MAX_TEXTS or not all(isinstance(t, str) for t in texts):
+            raise Refused(400, "dữ liệu gửi lên không hợp lệ")
+        return {"spans": [spans_of(text) for text in texts]}
+
+    def paste(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Turn text pasted from Word or an e-mail into body blocks, through the importer's label rules."""
+        access.require("doc")
+        from tbkl_gen.page.richtext import pasted
+
+        return pasted(body.get("html"), body.get("text"))
+
     # --- drafts and conflicts ---------------------------------------------------------------
 
     def conflict(self, path: Path, raw: bytes | None, body: dict[str, Any]) -> dict[str, Any]:
@@ -406,6 +423,7 @@ class Page:
         disk's version comes back so that "keep mine" overwrites exactly the version shown.
         """
         from tbkl_gen.commands.text import word_diff
+        from tbkl_gen.page.words import field_values
 
         shown = self.shown(path)
         on_disk = "" if raw is None else _decode(raw, shown)
@@ -413,13 +431,22 @@ class Page:
             mine = self.text_of({**body, "base": on_disk if editable_or_none(on_disk) is not None else body.get("base")})
         except Refused:
             mine = self.text_of(body)
-        hunks = word_diff(on_disk.splitlines(), mine.splitlines())
+        # compared value by value, each named by its field's label: no YAML line, no key
+        theirs, ours = field_values(editable_or_none(on_disk) or {}), field_values(editable_or_none(mine) or {})
+        changed = []
+        for hunk in word_diff([text for _, text in theirs], [text for _, text in ours]):
+            if hunk.old_count == hunk.new_count > 1:  # values edited in place: each under its own label
+                for offset in range(hunk.new_count):
+                    at = hunk.new_start - 1 + offset
+                    changed += [(ours[at][0], one.lines) for one in word_diff([theirs[hunk.old_start - 1 + offset][1]], [ours[at][1]])]
+            else:
+                changed.append(((ours[hunk.new_start - 1] if hunk.new_count else theirs[hunk.old_start - 1])[0], hunk.lines))
         return {
             "loi": f"tệp {shown} đã được sửa ở nơi khác sau khi mở (trong một trình soạn thảo hoặc một thẻ khác); chưa lưu để không ghi đè. Hãy tải lại tệp",
             "xung_dot": True,
             "mat_tep": raw is None,
             "phien_ban_dia": None if raw is None else _version(raw),
-            "khac_biet": [{"dong_dia": hunk.old_start, "dong_cua_toi": hunk.new_start, "dong": hunk.lines} for hunk in hunks],
+            "khac_biet": [{"truong": label, "dong": lines} for label, lines in changed],
         }
 
     def draft_path(self, path: Path) -> Path:
@@ -903,6 +930,8 @@ def page_routes(page: Page) -> list[BaseRoute]:
         Route("/api/pdf", handled(page.pdf, body=True), methods=["POST"]),
         Route("/api/exact", handled(page.exact, body=True), methods=["POST"]),
         Route("/api/render-all", render_all, methods=["POST"]),
+        Route("/api/inline", handled(page.inline, body=True), methods=["POST"]),
+        Route("/api/paste", handled(page.paste, body=True), methods=["POST"]),
     ]
 
 

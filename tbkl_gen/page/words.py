@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tbkl_gen.errors import Problem
+from tbkl_gen.errors import Problem, shortened
 from tbkl_gen.nd30.units import twips_to_mm
 from tbkl_gen.notice.model import Notice
 from tbkl_gen.notice.paths import label
@@ -22,7 +22,7 @@ from tbkl_gen.notice.paths import label
 _FILE_PLACE = re.compile(r"^(?:[\w./-]+/)?[\w.-]+\.ya?ml(?::\d+){1,2}:\s*")
 # Any other file named: `notices/2026/a-truoc.yaml:4` (another notice), `tbkl.yaml` (the office's settings).
 _FILE = re.compile(r"(?:[\w.-]+/)*([\w.-]+)\.ya?ml(?::\d+){0,2}")
-# `(ví dụ: ho_ten: Nguyễn Văn A)`: an example line of the source; the page shows its value.
+# `(ví dụ: ho_ten: Trần Thị Bình)`: an example line of the source; the page shows its value.
 _EXAMPLE_KEY = re.compile(r"(ví dụ:?\s*)[a-z][a-z0-9_]*(?:\[\d+\])?(?:\.[a-z][a-z0-9_]*(?:\[\d+\])?)*:\s*")
 # A key path: `nguoi_ky.ho_ten`, `noi_dung[3].khoan`, `noi_nhan_them` (a word with "_", "." or "[n]").
 _KEY_PATH = re.compile(
@@ -58,12 +58,67 @@ def _millimetres(found: re.Match[str]) -> str:
     return f"{twips_to_mm(float(found.group(1).replace(',', '.'))):.1f}".replace(".", ",") + " mm"
 
 
-def import_report(findings: list[tuple[str, str, str]]) -> dict[str, list[dict[str, str]]]:
-    """Return an import's findings for the page, by kind, in the drafter's words and millimetres (never twips)."""
+# `cần 567 hoặc 720 (±20)`: indents the audit states in twips without a unit.
+_TWIPS_OR = re.compile(r"\b(\d{3,5}) hoặc (\d{3,5}) \(±(\d{1,3})\)")
+# `cần đúng 567 (1 cm)`: twips given with what they are in centimetres.
+_TWIPS_WITH_CM = re.compile(r"\b\d{3,5} \(([\d,]+ cm)\)")
+# Word's words for what a drafter calls letters and fonts.
+_WORD_JARGON: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"vùng (?:ascii|hAnsi|eastAsia|cs) dùng «([^»]+)» ở (\d+) đoạn chạy"), r"\2 chỗ chữ dùng phông «\1»"),
+    (
+        re.compile(r"vùng (?:ascii|hAnsi|eastAsia|cs) dùng phông chủ đề \w+ \(([^()]+)\) ở (\d+) (?:đoạn chạy|chỗ)"),
+        r"\2 chỗ chữ dùng phông «\1»",
+    ),
+    (
+        re.compile(r"vùng (?:ascii|hAnsi|eastAsia|cs) dùng phông chủ đề \w+ ở (\d+) (?:đoạn chạy|chỗ)"),
+        r"\1 chỗ chữ dùng phông của chủ đề Word",
+    ),
+    (re.compile(r"cần Times New Roman cho cả \d vùng [a-zA-Z, ]+"), "cần phông Times New Roman cho mọi chữ"),
+    (re.compile(r"(\d+) đoạn chạy không ở dạng Unicode dựng sẵn \(NFC\)"), r"\1 chỗ gõ chữ tổ hợp (dấu tách rời chữ)"),
+    (re.compile(r",? ?Unicode NFC"), ""),
+    (re.compile(r"\s*\((?:NFC|NFD)\)"), ""),
+    (re.compile(r"đoạn chạy"), "chỗ"),
+)
+_RULE = re.compile(r"^quy tắc \d+$")
+
+
+def _plain_measures(message: str) -> str:
+    """Return a message with Word's units and words put as a drafter reads them: millimetres, fonts, letters."""
+    message = _TWIPS_WITH_MM.sub(r"\1", message)
+    message = _TWIP_RANGE_WITH_MM.sub(r"\1", message)
+    message = _TWIPS_OR.sub(lambda f: f"{_mm(f.group(1))} hoặc {_mm(f.group(2))} (±{_mm(f.group(3))})", message)
+    message = _TWIPS_WITH_CM.sub(r"\1", message)
+    message = _TWIPS.sub(_millimetres, message)
+    for pattern, words in _WORD_JARGON:
+        message = pattern.sub(words, message)
+    head, colon, parts = message.partition(": ")
+    said = list(dict.fromkeys(parts.split("; ")))  # one finding for two of Word's font slots is said once
+    return head + colon + "; ".join(said)
+
+
+def _mm(twips: str) -> str:
+    return f"{twips_to_mm(float(twips)):.1f}".replace(".", ",") + " mm"
+
+
+def import_report(findings: list[tuple[str, str, str, str]]) -> dict[str, list[dict[str, str]]]:
+    """Return an import's findings for the page, by kind, in the drafter's words and millimetres (never twips).
+
+    Each finding keeps its place in the Word file (`noi`, "đoạn 12"; none for a rule of the
+    decree, whose number means nothing to a drafter) and the text there (`doan`), by which the
+    page finds the block it became. A rule's finding said twice (the page number's size under
+    two rules) is listed once.
+    """
     out: dict[str, list[dict[str, str]]] = {}
-    for kind, where, message in findings:
-        words = drafters_words(_TWIPS.sub(_millimetres, _TWIP_RANGE_WITH_MM.sub(r"\1", _TWIPS_WITH_MM.sub(r"\1", message))))
-        out.setdefault(kind, []).append({"noi": where, "noi_dung": words})
+    said: set[tuple[str, str]] = set()
+    for kind, where, message, text in findings:
+        words = drafters_words(_plain_measures(message))
+        if _RULE.match(where):
+            where = ""
+            detail = words.split(": ", 1)[-1]
+            if (kind, detail) in said:
+                continue
+            said.add((kind, detail))
+        out.setdefault(kind, []).append({"noi": where, "noi_dung": words, "doan": shortened(text, 90) if text else ""})
     return out
 
 
@@ -83,6 +138,33 @@ def field_label(field: str) -> str:
         words = "nội dung" if parts == ["noi_dung"] else last.replace("_", " ")
     index = next((part for part in reversed(parts) if isinstance(part, int)), None)
     return f"{words} (thứ {index + 1})" if index is not None else words
+
+
+def field_values(data: Any, path: str = "") -> list[tuple[str, str]]:
+    """Return each value of a notice's data in order with its field's label: what a drafter compares of two versions.
+
+    A list of lines is one value (its lines joined by "; "); a body block is one value, its
+    own blocks follow it. Labels, never key names: `trich_yeu` is "trích yếu", `noi_dung[3].khoan` "khoản (thứ 3)".
+    """
+    if isinstance(data, dict):
+        out: list[tuple[str, str]] = []
+        for key, value in data.items():
+            out += field_values(value, f"{path}.{key}" if path else str(key))
+        return out
+    if isinstance(data, list):
+        if all(not isinstance(item, (dict, list)) for item in data):
+            return [(_capitalised(field_label(path)), "; ".join("" if item is None else str(item) for item in data))] if data else []
+        out = []
+        for index, item in enumerate(data, 1):
+            out += field_values(item, f"{path}[{index}]")
+        return out
+    if data is None or data == "":
+        return []
+    return [(_capitalised(field_label(path)), str(data))]
+
+
+def _capitalised(words: str) -> str:
+    return words[:1].upper() + words[1:]
 
 
 def drafters_words(text: str) -> str:

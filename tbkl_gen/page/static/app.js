@@ -229,12 +229,14 @@ function showImportReport(path, report) {
     const list = document.createElement("ul");
     for (const finding of findings) {
       const item = document.createElement("li");
-      const paragraph = /^đoạn (\d+)/.exec(finding.noi || "");
-      if (paragraph) {
-        const link = Object.assign(document.createElement("a"), { href: "#", textContent: finding.noi });
-        link.addEventListener("click", (event) => { event.preventDefault(); scrollToImported(finding.noi_dung); });
+      // the paragraph as the original had it, a link to the block it became (the file's paragraph numbers are not the form's)
+      const target = finding.doan ? importedBlock(finding.doan) : null;
+      if (target) {
+        const link = Object.assign(document.createElement("a"), { href: "#", textContent: `“${finding.doan}”`, title: "Đến chỗ này trong bài" });
+        link.addEventListener("click", (event) => { event.preventDefault(); target.scrollIntoView({ block: "center" }); target.focus(); });
         item.append(link, ": ");
-      } else if (finding.noi) item.append(`${finding.noi}: `);
+      } else if (finding.doan) item.append(`“${finding.doan}”: `);
+      else if (finding.noi) item.append(`${finding.noi}: `);
       item.append(finding.noi_dung);
       list.append(item);
     }
@@ -245,13 +247,17 @@ function showImportReport(path, report) {
   element.append(details, close);
 }
 
-/* Scroll to the block whose text holds the quoted words of a finding (the Word file's paragraph
-   numbers are not the notice's blocks). */
-function scrollToImported(words) {
-  const quoted = [...words.matchAll(/“([^”]{4,})”/g)].map((found) => found[1].replace(/…$/, ""));
-  const boxes = [...document.querySelectorAll("#fields .node-row textarea")];
-  const target = boxes.find((box) => quoted.some((text) => box.value.includes(text))) || null;
-  if (target) { target.scrollIntoView({ block: "center" }); target.focus(); }
+/* The block or field an imported paragraph became: its words without the label typed in Word
+   ("1.", "a)", "-") or a closing colon, found at the start of a block's text (or the block's at its start). */
+function importedBlock(text) {
+  const plain = (words) => words.replace(/\s+/g, " ").replace(/…$/, "").replace(/^(?:[IVXLCDM]+\.|\d+\.|[a-zđ]\)|[-+•])\s*/u, "").replace(/:$/, "").trim();
+  const wanted = plain(text).slice(0, 40);
+  if (wanted.length < 4) return null;
+  const boxes = [...document.querySelectorAll("#fields .rich, #fields textarea, #fields input[type=text]")];
+  return boxes.find((box) => {
+    const own = plain(box.matches(".rich") ? box.textContent : box.value);
+    return own.length >= 4 && (own.startsWith(wanted) || wanted.startsWith(own.slice(0, 40)));
+  }) || null;
 }
 
 async function renderAll() {
@@ -319,6 +325,7 @@ async function openNotice(path, { keepBanner = false } = {}) {
   $("#file-name").textContent = payload.path;
   $("#exact").replaceChildren(Object.assign(document.createElement("p"), { className: "hint", textContent: "Bấm “Trang in chính xác” để LibreOffice dựng trang như khi in." }));
   history.replaceState(null, "", `${BASE}/#${encodeURIComponent(payload.path)}`);
+  await preloadInline(allTrees().flat());
   drawForm();
   await check();
   if (payload.nhap) offerDraft(payload.nhap);
@@ -961,36 +968,10 @@ function moveBlock(node, action) {
   structureChanged();
 }
 
-function splitBlock(node, start, end) {
-  const place = locate(node);
-  if (!place) return;
-  const next = newNode(node.kind);
-  next.text = node.text.slice(end).trimStart();
-  node.text = node.text.slice(0, start).trimEnd();
-  if (next.text && node.children.length) { next.children = node.children; node.children = []; }
-  place.list.splice(place.index + 1, 0, next);
-  state.current = next;
-  structureChanged();
-  const element = document.querySelector(`.node[data-key="${nodeKey(next)}"] textarea`);
-  if (element) element.setSelectionRange(0, 0);
-}
-
-function removeEmptyBlock(node) {
-  const order = flatten(treeOf(node));
-  const previous = order[order.indexOf(node) - 1];
-  const place = locate(node);
-  if (!place) return;
-  place.list.splice(place.index, 1);
-  state.current = previous || null;
-  structureChanged();
-  const element = previous && document.querySelector(`.node[data-key="${nodeKey(previous)}"] textarea`);
-  if (element) element.setSelectionRange(element.value.length, element.value.length);
-}
-
 function structureChanged() {
   drawOutline();
   changed();
-  const element = state.current && document.querySelector(`.node[data-key="${nodeKey(state.current)}"] textarea`);
+  const element = blockEditor(state.current);
   if (element) element.focus();
 }
 
@@ -1008,7 +989,7 @@ function drawBodySection() {
   fieldset.append(Object.assign(document.createElement("legend"), { textContent: "Nội dung" }));
   fieldset.append(Object.assign(document.createElement("p"), {
     className: "hint",
-    textContent: "Số thứ tự (I., 1., a), -, +) do máy đánh; không gõ số. Enter mở khối mới cùng loại ngay sau; nút “Thêm” ở thanh trên đặt khối loại khác sau (hoặc trong) khối đang sửa. Alt+↑/↓ chuyển khối, Tab/Shift+Tab lùi vào/ra, Backspace ở khối trống thì xóa khối.",
+    textContent: "Số thứ tự (I., 1., a), -, +) do máy đánh; không gõ số. Chữ đậm Ctrl+B, nghiêng Ctrl+I, chú thích bằng nút “¹ Chú thích” (bấm số chú thích để sửa). Enter tách thành khối mới cùng loại, Backspace ở đầu khối thì nối vào khối trên; dán từ Word hay thư điện tử: các dòng “1.”, “a)”, “-” thành khối; nút “Thêm” ở thanh trên đặt khối loại khác sau (hoặc trong) khối đang sửa. Alt+↑/↓ chuyển khối, Tab/Shift+Tab lùi vào/ra.",
   }));
   const outline = document.createElement("div");
   outline.id = "outline";
@@ -1028,6 +1009,7 @@ function drawOutline() {
       fitTextareas(inner);
     }
   });
+  renumberFootnotes();
   applyLabels();
   fitTextareas(outline);
 }
@@ -1115,17 +1097,17 @@ function drawTable(node, path, element) {
         if (cell.gop_cot > 1) td.colSpan = cell.gop_cot;
         if (cell.gop_hang > 1) td.rowSpan = cell.gop_hang;
       }
-      const text = document.createElement("textarea");
-      text.rows = 1;
-      text.value = cellText(cell);
-      text.dataset.field = typeof cell === "object" ? `${path}.bang[${r + 1}][${c + 1}].o` : `${path}.bang[${r + 1}][${c + 1}]`;
-      text.setAttribute("aria-label", `Hàng ${r + 1}, ô ${c + 1}`);
-      text.addEventListener("input", () => {
-        if (typeof row[c] === "object") row[c].o = text.value;
-        else row[c] = text.value;
-        changed();
+      const text = richEditor({   // a cell's text is rich text too: bold, italic, footnotes; Enter adds nothing
+        markup: cellText(cell),
+        field: typeof cell === "object" ? `${path}.bang[${r + 1}][${c + 1}].o` : `${path}.bang[${r + 1}][${c + 1}]`,
+        label: `Hàng ${r + 1}, ô ${c + 1}`,
+        onChange: (markup) => {
+          if (typeof row[c] === "object") row[c].o = markup;
+          else row[c] = markup;
+          changed();
+        },
+        onFocus: () => { state.current = node; },
       });
-      text.addEventListener("focus", () => { state.lastField = text; state.current = node; });
       td.append(text);
       tr.append(td);
     });
@@ -1202,33 +1184,26 @@ function drawNode(node, path) {
   }
   kind.value = node.kind;
   kind.addEventListener("change", () => { node.kind = kind.value; state.current = node; structureChanged(); });
-  const text = document.createElement("textarea");
-  text.rows = Math.min(8, Math.max(1, Math.ceil(node.text.length / 70)));
-  text.value = node.text;
-  text.placeholder = node.kind === "muc" ? "Tiêu đề mục" : "Nội dung";
-  text.dataset.field = node.kind === "doan" ? path : `${path}.${node.kind}`;
-  text.setAttribute("aria-label", KIND_NAMES[node.kind]);
-  text.addEventListener("input", () => { node.text = text.value; changed(); });
-  text.addEventListener("focus", () => {
-    state.lastField = text;
-    if (state.current !== node) {
-      document.querySelectorAll(".node.current").forEach((other) => other.classList.remove("current"));
-      element.classList.add("current");
-      state.current = node;
-      highlightPreview({ scroll: true });
-    }
+  const text = richEditor({
+    markup: node.text,
+    label: KIND_NAMES[node.kind],
+    placeholder: node.kind === "muc" ? "Tiêu đề mục" : "Nội dung",
+    field: node.kind === "doan" ? path : `${path}.${node.kind}`,
+    onChange: (markup) => { node.text = markup; changed(); },
+    onSplit: (before, after) => splitBlockRich(node, before, after),
+    onJoin: () => joinBlockRich(node),
+    onJoinNext: () => { const order = flatten(treeOf(node)); const next = order[order.indexOf(node) + 1]; if (next) joinBlockRich(next); },
+    onFocus: () => {
+      if (state.current !== node) {
+        document.querySelectorAll(".node.current").forEach((other) => other.classList.remove("current"));
+        element.classList.add("current");
+        state.current = node;
+        highlightPreview({ scroll: true });
+      }
+    },
   });
+  text.tbklNode = node;
   text.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && !event.shiftKey && !event.ctrlKey && !event.altKey && !event.isComposing) {
-      event.preventDefault();   // Enter starts the next block of the same kind, as a new paragraph in Word
-      splitBlock(node, text.selectionStart, text.selectionEnd);
-      return;
-    }
-    if (event.key === "Backspace" && text.value === "" && !node.children.length) {
-      event.preventDefault();
-      removeEmptyBlock(node);
-      return;
-    }
     const action = event.altKey && event.key === "ArrowUp" ? "up" : event.altKey && event.key === "ArrowDown" ? "down"
       : event.key === "Tab" && !event.ctrlKey && !event.altKey ? (event.shiftKey ? "outdent" : "indent") : null;
     if (action) { event.preventDefault(); state.current = node; moveBlock(node, action); }
@@ -1285,26 +1260,462 @@ function highlightPreview({ scroll = false } = {}) {
 
 // --- inline emphasis: bold, italic, footnote -------------------------------------------------
 
-function format(kind) {
-  const field = document.activeElement?.dataset?.field ? document.activeElement : state.lastField;
-  if (!field || !("selectionStart" in field) || !document.body.contains(field)) return;
-  const { selectionStart: start, selectionEnd: end, value } = field;
-  const selected = value.slice(start, end);
-  let inserted;
-  let caret;
-  if (kind === "footnote") {
-    inserted = `${selected}^[]`;
-    caret = start + inserted.length - 1;
-  } else {
-    const mark = kind === "bold" ? "**" : "*";
-    inserted = `${mark}${selected}${mark}`;
-    caret = selected ? start + inserted.length : start + mark.length;
-  }
-  field.focus();
-  field.setRangeText(inserted, start, end, "end");
-  field.setSelectionRange(caret, caret);
-  field.dispatchEvent(new Event("input", { bubbles: true }));
+function format(kind) { formatRich(kind); }
+
+// --- rich text: bold, italic and footnotes edited as formatting ------------------------------
+//
+// A rich field is a contenteditable element. Its content is read as spans ({t, b, i} or {n: spans}
+// for a footnote, shown as a superscript number whose text is edited in a popover) and written to
+// the source as markup by toMarkup, a port of the importer's to_markup (tbkl_gen/importer/inline.py).
+// Markup is read by the server (/api/inline, tbkl_gen.markup: one grammar); what it read is kept in
+// INLINE so that a field is drawn at once. Enter splits a block, Backspace at its start joins it
+// to the block before; no key makes a line break, and a span cut by a split is closed and reopened.
+
+const INLINE = new Map();   // markup -> spans, as the server read it (or as toMarkup wrote it)
+const INLINE_KEPT = 5000;   // texts remembered at most: typing adds one a keystroke
+
+function remember(markup, spans) {
+  if (INLINE.size >= INLINE_KEPT) INLINE.delete(INLINE.keys().next().value);
+  INLINE.set(markup, spans);
 }
+
+async function readInline(texts) {
+  const wanted = [...new Set(texts.filter((text) => typeof text === "string" && !INLINE.has(text)))];
+  if (!wanted.length) return;
+  const { ok, payload } = await apiJson("/api/inline", { method: "POST", json: { texts: wanted } });
+  if (ok) wanted.forEach((text, index) => remember(text, payload.spans[index]));
+}
+
+async function preloadInline(nodes) {
+  // Read at once the markup of every block and table cell, so that the form is drawn formatted.
+  const all = flatten(nodes);
+  await readInline([...all.map((node) => node.text), ...all.flatMap((node) => (node.rows || []).flat().map(cellText))]);
+}
+
+const ESCAPED = new Set(["\\", "*", "^"]);
+const escapeMarkup = (text, extra = "") => [...text].map((c) => (ESCAPED.has(c) || extra.includes(c) ? "\\" + c : c)).join("");
+const isSpace = (c) => /^\s$/u.test(c);
+
+function charsOf(spans, inNote = false) {
+  // One entry per character, as the importer's Char: {ch, b, i, note} (note: the footnote's markup).
+  const chars = [];
+  for (const span of spans) {
+    if (span.n) { if (!inNote) chars.push({ ch: "\0", b: false, i: false, note: toMarkup(span.n, { inNote: true }) }); continue; }
+    for (const ch of span.t) chars.push({ ch, b: !!span.b, i: !!span.i, note: null });
+  }
+  return chars;
+}
+
+function trimmedChars(chars) {
+  let start = 0;
+  let end = chars.length;
+  while (start < end && chars[start].note === null && isSpace(chars[start].ch)) start += 1;
+  while (end > start && chars[end - 1].note === null && isSpace(chars[end - 1].ch)) end -= 1;
+  return chars.slice(start, end);
+}
+
+function settleSpaces(chars) {
+  // White space at the edges of an emphasised stretch is made plain: markup cannot open on a space.
+  const out = chars.map((c) => ({ ...c }));
+  let index = 0;
+  while (index < out.length) {
+    const key = (c) => `${c.b}|${c.i}|${c.note === null}`;
+    let end = index;
+    while (end < out.length && key(out[end]) === key(out[index])) end += 1;
+    if (out[index].note === null && (out[index].b || out[index].i)) {
+      let left = index;
+      while (left < end && isSpace(out[left].ch)) { out[left] = { ...out[left], b: false, i: false }; left += 1; }
+      let right = end - 1;
+      while (right >= left && isSpace(out[right].ch)) { out[right] = { ...out[right], b: false, i: false }; right -= 1; }
+    }
+    index = end;
+  }
+  return out;
+}
+
+function italicMarkup(chars, extra) {
+  let out = "";
+  let index = 0;
+  while (index < chars.length) {
+    let end = index;
+    while (end < chars.length && chars[end].i === chars[index].i) end += 1;
+    const text = escapeMarkup(chars.slice(index, end).map((c) => c.ch).join(""), extra);
+    out += chars[index].i ? `*${text}*` : text;
+    index = end;
+  }
+  return out;
+}
+
+function markupOfChars(chars, extra) {
+  let out = "";
+  let index = 0;
+  while (index < chars.length) {
+    if (chars[index].note !== null) { out += `^[${chars[index].note}]`; index += 1; continue; }
+    const bold = chars[index].b;
+    let end = index;
+    while (end < chars.length && chars[end].note === null && chars[end].b === bold) end += 1;
+    let group = chars.slice(index, end);
+    if (bold && group[group.length - 1].i) {
+      // "***x***" reads otherwise: bold and italic together cannot end a bold stretch. Keep the
+      // bold, which carries more meaning (as the importer does), for this last stretch only.
+      let from = group.length;
+      while (from > 0 && group[from - 1].i) from -= 1;
+      group = group.map((c, at) => (at >= from ? { ...c, i: false } : c));
+    }
+    out += bold ? `**${italicMarkup(group, extra)}**` : italicMarkup(group, extra);
+    index = end;
+  }
+  return out;
+}
+
+function toMarkup(spans, { inNote = false } = {}) {
+  // The markup of spans, trimmed: what the importer's to_markup writes for the same characters.
+  const extra = inNote ? "]" : "";
+  const chars = trimmedChars(charsOf(spans, inNote));
+  if (chars.every((c) => c.note === null && !c.i && !c.b)) return escapeMarkup(chars.map((c) => c.ch).join(""), extra);
+  const markup = markupOfChars(settleSpaces(chars), extra);
+  if (!inNote) remember(markup, spans);
+  return markup;
+}
+
+function mergedSpans(spans) {
+  const out = [];
+  for (const span of spans) {
+    const last = out[out.length - 1];
+    if (!span.n && last && !last.n && last.b === span.b && last.i === span.i) last.t += span.t;
+    else if (span.n || span.t) out.push(span.n ? span : { ...span });
+  }
+  return out;
+}
+
+function emphasisOf(element, bold, italic) {
+  const tag = element.tagName;
+  if (tag === "B" || tag === "STRONG") bold = true;
+  if (tag === "I" || tag === "EM") italic = true;
+  const weight = element.style?.fontWeight;
+  if (weight) bold = weight === "bold" || weight === "bolder" || Number(weight) >= 600;
+  const slant = element.style?.fontStyle;
+  if (slant) italic = slant === "italic" || slant === "oblique";
+  return [bold, italic];
+}
+
+function spansOfDom(root) {
+  // The spans a rich field (or a piece cut from it) shows: tags and inline styles, so that it reads
+  // a fragment outside the page as well. Line breaks and non-breaking spaces are spaces.
+  const spans = [];
+  const walk = (node, bold, italic) => {
+    for (const child of node.childNodes) {
+      if (child.nodeType === Node.TEXT_NODE) {
+        spans.push({ t: child.data.replace(/[\n\r\t\u00a0]/g, " "), b: bold, i: italic });
+      } else if (child.nodeType === Node.ELEMENT_NODE) {
+        if (child.classList.contains("fn")) { spans.push({ n: JSON.parse(child.dataset.note || "[]") }); continue; }
+        if (child.tagName === "BR") { spans.push({ t: " ", b: bold, i: italic }); continue; }
+        walk(child, ...emphasisOf(child, bold, italic));
+      }
+    }
+  };
+  walk(root, false, false);
+  return mergedSpans(spans);
+}
+
+function domOfSpans(spans, { notes = true } = {}) {
+  const fragment = document.createDocumentFragment();
+  for (const span of spans) {
+    if (span.n) { if (notes) fragment.append(footnoteMark(span.n)); continue; }
+    let node = document.createTextNode(span.t);
+    if (span.i) { const element = document.createElement("i"); element.append(node); node = element; }
+    if (span.b) { const element = document.createElement("b"); element.append(node); node = element; }
+    fragment.append(node);
+  }
+  return fragment;
+}
+
+function footnoteMark(noteSpans) {
+  const mark = document.createElement("sup");
+  mark.className = "fn";
+  mark.contentEditable = "false";
+  mark.dataset.note = JSON.stringify(noteSpans);
+  mark.title = "Chú thích: " + noteSpans.map((span) => span.t || "").join("");
+  mark.textContent = "?";
+  return mark;
+}
+
+function renumberFootnotes() {
+  document.querySelectorAll("#fields sup.fn").forEach((mark, index) => { mark.textContent = String(index + 1); });
+}
+
+function richEditor({ markup, spans, label, placeholder, field, notes = true, onChange, onSplit, onJoin, onJoinNext, onFocus }) {
+  // A contenteditable field showing markup as formatting; onChange(markup) after every edit.
+  const editor = document.createElement("div");
+  editor.className = "rich";
+  editor.contentEditable = "true";
+  editor.spellcheck = false;
+  editor.setAttribute("role", "textbox");
+  editor.setAttribute("aria-multiline", "false");
+  if (label) editor.setAttribute("aria-label", label);
+  if (placeholder) editor.dataset.placeholder = placeholder;
+  if (field) editor.dataset.field = field;
+  editor.tbklNotes = notes;
+  editor.tbklMarkup = markup;
+  const draw = (spans) => { editor.replaceChildren(domOfSpans(spans, { notes })); renumberFootnotes(); };
+  // Text without "*", "^" or "\\" holds no markup (as markup.has_markup says): it needs no reading.
+  const known = spans || INLINE.get(markup) || (/[*^\\]/.test(markup) ? null : [{ t: markup, b: false, i: false }]);
+  if (known || !markup) draw(known || []);
+  else {
+    // Until the server has read it (a block made elsewhere on the page, a quick fix), the text is
+    // shown as written and cannot be edited: a keystroke meanwhile would make its marks typed stars.
+    editor.textContent = markup;
+    editor.contentEditable = "false";
+    readInline([markup]).finally(() => {
+      if (editor.tbklMarkup === markup && INLINE.has(markup)) draw(INLINE.get(markup));
+      editor.contentEditable = "true";
+    });
+  }
+  const emit = () => {
+    const next = toMarkup(spansOfDom(editor), { inNote: !notes });
+    editor.classList.toggle("empty", !editor.textContent && !editor.querySelector("sup.fn"));
+    if (next === editor.tbklMarkup) return;
+    editor.tbklMarkup = next;
+    onChange?.(next);
+  };
+  editor.tbklEmit = emit;
+  editor.classList.toggle("empty", !markup);
+  editor.addEventListener("input", emit);
+  editor.addEventListener("focus", () => { state.lastField = editor; onFocus?.(); });
+  editor.addEventListener("beforeinput", (event) => {
+    if (/^format(?!Bold|Italic)/.test(event.inputType) || event.inputType === "insertFromDrop") event.preventDefault();
+    else if (event.inputType === "insertParagraph" || event.inputType === "insertLineBreak") event.preventDefault();
+  });
+  editor.addEventListener("keydown", (event) => {
+    const key = event.key.toLowerCase();
+    if (event.key === "Enter" && !event.isComposing) {
+      event.preventDefault();   // Shift+Enter too: the source has no line break inside a block
+      if (onSplit) { const [before, after] = splitRich(editor); onSplit(before, after); }
+      return;
+    }
+    if (event.key === "Backspace" && onJoin && caretAtEdge(editor, "start")) { event.preventDefault(); onJoin(); return; }
+    if (event.key === "Delete" && onJoinNext && caretAtEdge(editor, "end")) { event.preventDefault(); onJoinNext(); return; }
+    if ((event.ctrlKey || event.metaKey) && key === "u") event.preventDefault();   // no underline in the source
+  });
+  editor.addEventListener("paste", (event) => { event.preventDefault(); pasteInto(editor, event.clipboardData); });
+  editor.addEventListener("click", (event) => {
+    const mark = event.target.closest?.("sup.fn");
+    if (mark && editor.contains(mark)) openFootnote(mark, editor);
+  });
+  return editor;
+}
+
+function caretAtEdge(editor, edge) {
+  // Whether the caret stands at the start (or the end) of the field, nothing selected.
+  const selection = getSelection();
+  if (!selection.rangeCount || !selection.isCollapsed) return false;
+  const caret = selection.getRangeAt(0);
+  const range = document.createRange();
+  if (edge === "start") { range.setStart(editor, 0); range.setEnd(caret.startContainer, caret.startOffset); }
+  else { range.setStart(caret.startContainer, caret.startOffset); range.setEnd(editor, editor.childNodes.length); }
+  const beside = range.cloneContents();
+  return !beside.textContent && !beside.querySelector?.("sup.fn");
+}
+
+function splitRich(editor) {
+  // Cut the field at the selection: [markup before, markup after]. A bold span cut in two is
+  // closed before the cut and opened again after it, as the piece after keeps its <b>.
+  const selection = getSelection();
+  if (!selection.rangeCount || !editor.contains(selection.getRangeAt(0).startContainer)) return [editor.tbklMarkup, ""];
+  const range = selection.getRangeAt(0);
+  range.deleteContents();
+  const tail = document.createRange();
+  tail.setStart(range.startContainer, range.startOffset);
+  tail.setEnd(editor, editor.childNodes.length);
+  const rest = document.createElement("div");
+  rest.append(tail.extractContents());
+  return [toMarkup(spansOfDom(editor)), toMarkup(spansOfDom(rest))];
+}
+
+function placeCaret(editor, offset) {
+  // Put the caret after `offset` characters of the field's text (footnote marks not counted).
+  const walker = document.createTreeWalker(editor, NodeFilter.SHOW_TEXT, {
+    acceptNode: (node) => (node.parentElement.closest("sup.fn") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+  });
+  let left = offset;
+  const range = document.createRange();
+  range.setStart(editor, editor.childNodes.length);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (left <= node.data.length) { range.setStart(node, left); break; }
+    left -= node.data.length;
+  }
+  range.collapse(true);
+  getSelection().removeAllRanges();
+  getSelection().addRange(range);
+}
+
+function textLength(spans) { return spans.reduce((sum, span) => sum + (span.n ? 0 : span.t.length), 0); }
+
+function activeRich() {
+  const active = document.activeElement;
+  if (active?.classList?.contains("rich")) return active;
+  return null;
+}
+
+function formatRich(kind) {
+  const editor = activeRich();
+  if (!editor) { status("Đặt con trỏ trong một khối nội dung để định dạng chữ."); return; }
+  if (kind === "footnote") { if (editor.tbklNotes) insertFootnote(editor); return; }
+  document.execCommand("styleWithCSS", false, false);
+  document.execCommand(kind === "bold" ? "bold" : "italic");
+  editor.tbklEmit();
+}
+
+function insertFootnote(editor) {
+  const selection = getSelection();
+  let range = selection.rangeCount ? selection.getRangeAt(0) : null;
+  if (!range || !editor.contains(range.startContainer)) { range = document.createRange(); range.selectNodeContents(editor); }
+  range.collapse(false);   // the mark follows the selected words, as in Word
+  const mark = footnoteMark([]);
+  range.insertNode(mark);
+  range.setStartAfter(mark);
+  range.collapse(true);
+  selection.removeAllRanges();
+  selection.addRange(range);
+  renumberFootnotes();
+  editor.tbklEmit();
+  openFootnote(mark, editor);
+}
+
+function closeFootnote() {
+  const popover = document.getElementById("note-popover");
+  if (popover) popover.remove();
+}
+
+function openFootnote(mark, editor) {
+  // The footnote's text in a small popover under its number: edited as rich text, deleted by a button.
+  closeFootnote();
+  const popover = document.createElement("div");
+  popover.id = "note-popover";
+  popover.className = "note-popover";
+  popover.setAttribute("role", "dialog");
+  popover.setAttribute("aria-label", `Chú thích ${mark.textContent}`);
+  const title = Object.assign(document.createElement("div"), { className: "note-title", textContent: `Chú thích ${mark.textContent} (in ở cuối trang)` });
+  const spans = JSON.parse(mark.dataset.note || "[]");
+  const text = richEditor({
+    markup: toMarkup(spans, { inNote: true }),
+    spans,
+    label: "Nội dung chú thích",
+    placeholder: "Nội dung chú thích",
+    notes: false,
+    onChange: () => {
+      const noteSpans = spansOfDom(text);
+      mark.dataset.note = JSON.stringify(noteSpans);
+      mark.title = "Chú thích: " + text.textContent;
+      editor.tbklEmit();
+    },
+    onSplit: () => {},
+  });
+  const remove = Object.assign(document.createElement("button"), { type: "button", textContent: "Xóa chú thích", className: "icon" });
+  remove.addEventListener("click", () => { mark.remove(); renumberFootnotes(); editor.tbklEmit(); closeFootnote(); editor.focus(); });
+  const done = Object.assign(document.createElement("button"), { type: "button", textContent: "Xong", className: "icon" });
+  done.addEventListener("click", () => { closeFootnote(); editor.focus(); });
+  const buttons = Object.assign(document.createElement("div"), { className: "note-buttons" });
+  buttons.append(remove, done);
+  popover.append(title, text, buttons);
+  popover.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" || (event.key === "Enter" && !event.shiftKey)) { event.preventDefault(); closeFootnote(); editor.focus(); }
+  });
+  document.body.append(popover);
+  const box = mark.getBoundingClientRect();
+  popover.style.left = `${Math.max(8, Math.min(box.left - 12, innerWidth - popover.offsetWidth - 8))}px`;
+  popover.style.top = `${Math.min(box.bottom + 6, innerHeight - popover.offsetHeight - 8)}px`;
+  text.focus();
+  placeCaret(text, text.textContent.length);
+}
+
+async function pasteInto(editor, clipboard) {
+  // Pasted text becomes blocks through the importer's label rules (/api/paste): one plain
+  // paragraph goes in at the caret, with its emphasis; typed "1.", "a)", "-" make blocks.
+  const html = clipboard.getData("text/html");
+  const text = clipboard.getData("text/plain");
+  const selection = getSelection();
+  const range = selection.rangeCount ? selection.getRangeAt(0).cloneRange() : null;
+  const { ok, payload } = await apiJson("/api/paste", { method: "POST", json: { html, text } });
+  if (!ok) { banner(payload.loi, { error: true }); return; }
+  for (const [markup, spans] of Object.entries(payload.spans)) remember(markup, spans);
+  const blocks = payload.blocks;
+  if (!blocks.length) { if (payload.sua.length) banner(payload.sua.join("; "), { error: true }); return; }
+  const node = editor.tbklNode;
+  if (blocks.length === 1 && typeof blocks[0] === "string" || !node) {
+    const spans = blocks.flatMap((block) => INLINE.get(typeof block === "string" ? block : Object.values(block).find((v) => typeof v === "string")) || []);
+    if (range && editor.contains(range.startContainer)) {
+      range.deleteContents();
+      const pieces = domOfSpans(spans, { notes: editor.tbklNotes });
+      const last = pieces.lastChild;
+      range.insertNode(pieces);
+      if (last) { range.setStartAfter(last); range.collapse(true); selection.removeAllRanges(); selection.addRange(range); }
+      renumberFootnotes();
+      editor.tbklEmit();
+    }
+  } else {
+    insertPastedBlocks(node, fromBlocks(blocks));
+  }
+  if (payload.sua.length) status(`Đã dán; đã sửa: ${payload.sua.join("; ")}`);
+}
+
+function insertPastedBlocks(node, nodes) {
+  // Blocks pasted into a block: they replace it when it is empty, else follow it. A pasted block
+  // of a deeper kind (a point pasted in an item) goes inside it, as the outline's levels say.
+  const place = locate(node);
+  if (!place) return;
+  const empty = !node.text.trim() && !node.children.length;
+  const deeper = node.kind !== "doan" && nodes.every((pasted) => pasted.kind !== "doan" && LEVEL[pasted.kind] > LEVEL[node.kind]);
+  if (deeper && !empty) node.children.push(...nodes);
+  else place.list.splice(place.index + (empty ? 0 : 1), empty ? 1 : 0, ...nodes);
+  state.current = nodes[nodes.length - 1];
+  structureChanged();
+}
+
+function blockEditor(node) {
+  return node ? document.querySelector(`.node[data-key="${nodeKey(node)}"] > .node-row > .rich`) : null;
+}
+
+function splitBlockRich(node, before, after) {
+  // Enter: the text after the caret starts the next block of the same kind.
+  const place = locate(node);
+  if (!place) return;
+  const next = newNode(node.kind);
+  node.text = before;
+  next.text = after;
+  if (next.text && node.children.length) { next.children = node.children; node.children = []; }
+  place.list.splice(place.index + 1, 0, next);
+  state.current = next;
+  structureChanged();
+  const element = blockEditor(next);
+  if (element) placeCaret(element, 0);
+}
+
+function joinBlockRich(node) {
+  // Backspace at the start of a block: its text joins the end of the block before (its inner
+  // blocks stay where they were); at the start of the first block, nothing happens.
+  const order = flatten(treeOf(node));
+  const previous = order[order.indexOf(node) - 1];
+  const place = locate(node);
+  if (!place || !previous) return;
+  const mine = blockEditor(node);
+  const theirs = blockEditor(previous);
+  const before = theirs ? spansOfDom(theirs) : INLINE.get(previous.text) || [{ t: previous.text, b: false, i: false }];
+  const after = mine ? spansOfDom(mine) : [];
+  previous.text = toMarkup(mergedSpans([...before.map((s) => ({ ...s })), ...after]));
+  place.list.splice(place.index, 1, ...node.children);
+  state.current = previous;
+  structureChanged();
+  const element = blockEditor(previous);
+  if (element) placeCaret(element, textLength(before));
+}
+
+document.addEventListener("mousedown", (event) => {
+  const popover = document.getElementById("note-popover");
+  if (popover && !popover.contains(event.target) && !event.target.closest?.("sup.fn")) closeFootnote();
+});
+
+window.tbklRich = { toMarkup, spansOfDom, domOfSpans, readInline };
 
 // --- checking, preview, problems -------------------------------------------------------------
 
@@ -1480,6 +1891,7 @@ async function save() {
   state.base = payload.text;
   state.version = payload.version;
   state.savedJson = JSON.stringify(data);
+  delete document.body.dataset.draft;   // the save removed the draft beside the file
   status(`Đã lưu ${payload.path}`);
   await check();
 }
@@ -1560,7 +1972,7 @@ function conflictDiff(hunks) {
   for (const hunk of hunks) {
     const where = document.createElement("div");
     where.className = "where";
-    where.textContent = `Dòng ${hunk.dong_dia}`;
+    where.textContent = hunk.truong;   // the field's label, never a line of the file or a key
     box.append(where);
     for (const line of hunk.dong) {
       const row = document.createElement("div");

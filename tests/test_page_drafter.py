@@ -1,0 +1,197 @@
+"""A drafter's whole session on the page, at an office laptop's 1366×768, in a real Chromium.
+
+Issue 20's scenario: a notice typed through the page with bold, a footnote, dates written
+dd/mm/yyyy and text pasted from Word (HTML on the clipboard); slips fixed with the "Sửa"
+buttons; a refresh mid-edit (the draft is offered back); the same notice in two tabs (the
+conflict's choices, the differences named by the fields' labels); the saved file passes
+`tbkl check`, renders, and keeps the formatting as the source's markup.
+
+Set $TBKL_SCREENSHOTS to a folder to keep what the drafter saw at each step.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("selenium")
+
+import docx  # noqa: E402
+import yaml  # noqa: E402
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+
+from conftest import render_cli  # noqa: E402
+import test_page_browser  # noqa: E402
+from test_page_browser import Served, checked_after, click, fill_skeleton, find, last_check, open_page, screenshot, select_text, wait  # noqa: E402
+from test_page_drafts import SUMMARY, leave_anyway, open_notice, summary_value  # noqa: E402
+from test_page_richtext import WORD_HTML, paste  # noqa: E402
+from test_page_screen import laptop  # noqa: E402, F401
+
+served = test_page_browser.served  # the fixture of the page's browser tests, shared
+
+TITLE = "Kết luận của đồng chí Chủ tịch tại cuộc họp về tiến độ các dự án đầu tư công"
+
+
+def retype_field(driver: webdriver.Chrome, field: str, text: str) -> None:
+    box = find(driver, f'#fields input[data-field="{field}"]')
+    before = last_check(driver)
+    click(driver, box)
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(text)
+    checked_after(driver, before)
+
+
+def errors_shown(driver: webdriver.Chrome) -> list[str]:
+    return [
+        e.text for e in driver.find_elements(By.CSS_SELECTOR, "#fields .problem:not(.warning), #general-problems .problem:not(.warning)")
+    ]
+
+
+def test_a_drafter_types_fixes_reloads_and_resolves_a_conflict_then_saves_a_valid_notice(
+    laptop: webdriver.Chrome,  # noqa: F811
+    served: Served,
+) -> None:
+    driver = laptop
+    assert driver.execute_script("return [window.innerWidth, window.innerHeight]") == [1366, 768]
+    open_page(driver, served)
+    find(driver, "#new-title").send_keys(TITLE)
+    click(driver, find(driver, "#new-notice"))
+    wait(driver, lambda d: d.find_element(By.ID, "editor-view").is_displayed())
+    wait(driver, lambda d: "THÔNG BÁO" in d.find_element(By.ID, "live").text)
+    path = next((served.root / "notices").rglob("*.yaml"))
+    # a new notice's samples are errors until the drafter writes the real text: none can print
+    assert find(driver, "#counts").text.startswith("5 lỗi")
+    screenshot(driver, "soan-1-thong-bao-moi")
+    fill_skeleton(driver)
+    assert errors_shown(driver) == []
+
+    # bold: the first conclusion's subject, with Ctrl+B; never a star on the page
+    first = find(driver, '#outline .rich[data-field="noi_dung[3].khoan"]')
+    click(driver, first)
+    select_text(driver, first, 0, len("Các sở, ngành"))
+    before = last_check(driver)
+    first.send_keys(Keys.CONTROL, "b")
+    checked_after(driver, before)
+    assert first.find_element(By.TAG_NAME, "b").text == "Các sở, ngành"
+
+    # a footnote at the end of the second conclusion, its text in the popover
+    second = find(driver, '#outline .rich[data-field="noi_dung[4].khoan"]')
+    click(driver, second)
+    select_text(driver, second, len(second.text) - 1)  # before the full stop
+    click(driver, find(driver, '[data-format="footnote"]'))
+    wait(driver, lambda d: d.find_element(By.ID, "note-popover"))
+    before = last_check(driver)
+    driver.switch_to.active_element.send_keys("Theo Báo cáo số 45/BC-STC ngày 05/3/2026 của Sở Tài chính")
+    checked_after(driver, before)
+    driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+    wait(driver, lambda d: not d.find_elements(By.ID, "note-popover"))
+    assert find(driver, "#live .footnotes").text == "1 Theo Báo cáo số 45/BC-STC ngày 05/3/2026 của Sở Tài chính"
+    assert "**" not in find(driver, "#outline").text and "^[" not in find(driver, "#outline").text
+
+    # two numbered paragraphs copied from Word become two items, their bold and italic kept
+    second = find(driver, '#outline .rich[data-field="noi_dung[4].khoan"]')
+    click(driver, second)
+    select_text(driver, second, len(second.text))
+    before = last_check(driver)
+    paste(driver, second, WORD_HTML, "1.\tSở Tài chính chủ trì, tham mưu bố trí kinh phí;\n2.\tSở Xây dựng phối hợp thực hiện.")
+    checked_after(driver, before)
+    paragraphs = [p.text for p in driver.find_elements(By.CSS_SELECTOR, "#live .content p")]
+    assert "3. Sở Tài chính chủ trì, tham mưu bố trí kinh phí;" in paragraphs
+    assert "4. Sở Xây dựng phối hợp thực hiện." in paragraphs
+    screenshot(driver, "soan-2-dam-chu-thich-dan-tu-word")
+
+    # dates as Vietnamese write them; the meeting's with dots, as some type it: a "Sửa" writes it with slashes
+    retype_field(driver, "ngay", "21/4/2026")
+    retype_field(driver, "ngay_hop", "20.4.2026")
+    retype_field(driver, "luu", "VT, XDCT(Sơn)")
+    assert "Lâm Đồng, ngày 21 tháng 4 năm 2026" in find(driver, "#live").text
+    titles = sorted(button.get_attribute("title") for button in driver.find_elements(By.CSS_SELECTOR, ".problem button.fix"))
+    assert titles == ["viết dòng lưu như khi in: VT, XDCT, Sơn", "viết ngày dạng ngày/tháng/năm: 20/4/2026"], titles
+    problem = find(driver, '.field[data-field="ngay_hop"] .problem').text
+    assert "20/4/2026" in problem and "2026-04" not in problem, problem
+    screenshot(driver, "soan-3-nut-sua")
+    while buttons := driver.find_elements(By.CSS_SELECTOR, ".problem button.fix"):
+        before = last_check(driver)
+        click(driver, buttons[0])
+        checked_after(driver, before)
+    assert find(driver, '#fields input[data-field="ngay_hop"]').get_attribute("value") == "20/4/2026"
+    assert find(driver, '#fields input[data-field="luu"]').get_attribute("value") == "VT, XDCT, Sơn"
+    assert errors_shown(driver) == []
+    find(driver, SUMMARY).send_keys(Keys.CONTROL, "s")
+    wait(driver, lambda d: d.find_element(By.ID, "status").text.startswith("Đã lưu"))
+
+    # a refresh mid-edit: the draft kept beside the file is offered back
+    summary = find(driver, SUMMARY)
+    click(driver, summary)
+    summary.send_keys(Keys.END, " năm 2026")
+    wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-draft"))
+    driver.refresh()
+    leave_anyway(driver)
+    wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
+    offer = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#banner:not([hidden])"))
+    assert offer.text.startswith("Có bản nháp chưa lưu lúc ")
+    screenshot(driver, "soan-4-ban-nhap")
+    click(driver, find(driver, "#draft-restore"))
+    wait(driver, lambda d: summary_value(d) == f"{TITLE} năm 2026")
+
+    # the same notice in a second tab, saved there first: this tab's save shows the differences by field
+    first_tab = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    open_notice(driver, served, path)
+    find(driver, SUMMARY).send_keys(Keys.END, " (bản của đồng nghiệp)")
+    find(driver, SUMMARY).send_keys(Keys.CONTROL, "s")
+    wait(driver, lambda d: d.find_element(By.ID, "status").text.startswith("Đã lưu"))
+    driver.close()
+    driver.switch_to.window(first_tab)
+    find(driver, SUMMARY).send_keys(Keys.CONTROL, "s")
+    box = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#banner.error #conflict-diff"))
+    assert [e.text for e in box.find_elements(By.CSS_SELECTOR, ".where")] == ["Trích yếu"]
+    assert "trich_yeu" not in box.text and '"' not in box.text
+    assert [e.text for e in box.find_elements(By.TAG_NAME, "ins")] == ["năm 2026"]
+    assert [e.text for e in box.find_elements(By.TAG_NAME, "del")] == ["(bản của đồng nghiệp)"]
+    screenshot(driver, "soan-5-xung-dot")
+    click(driver, find(driver, "#conflict-mine"))
+    wait(driver, lambda d: d.find_element(By.ID, "status").text.startswith("Đã lưu"))
+
+    # what was saved: the formatting as markup, the dates as written, a notice check passes and that renders
+    text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    assert data["trich_yeu"] == f"{TITLE} năm 2026"
+    assert data["noi_dung"][2] == {"khoan": "**Các sở, ngành** khẩn trương hoàn thiện hồ sơ các dự án."}
+    assert data["noi_dung"][3]["khoan"].endswith("^[Theo Báo cáo số 45/BC-STC ngày 05/3/2026 của Sở Tài chính].")
+    assert {"khoan": "**Sở Tài chính** chủ trì, tham mưu bố trí kinh phí;"} in data["noi_dung"]
+    assert {"khoan": "Sở Xây dựng *phối hợp* thực hiện."} in data["noi_dung"]
+    assert (data["ngay"], data["ngay_hop"], data["luu"]) == ("21/4/2026", "20/4/2026", "VT, XDCT, Sơn")
+    assert not list(path.parent.glob(".*.nhap"))  # the draft went with the save
+    checked = render_cli(["check", str(path)], cwd=served.root)
+    assert checked.exit_code == 0, checked.output
+    rendered = render_cli(["render", "-o", "out"], cwd=served.root)
+    assert rendered.exit_code == 0, rendered.output
+    document = docx.Document(str(next((served.root / "out").rglob("*.docx"))))
+    bold = [run.text for paragraph in document.paragraphs for run in paragraph.runs if run.bold]
+    assert "Các sở, ngành" in bold and "Sở Tài chính" in bold
+    screenshot(driver, "soan-6-da-luu")
+
+
+@pytest.mark.parametrize("kind", ["thong_bao", "giay_moi", "cong_van"])
+def test_every_hint_and_example_on_the_form_writes_dates_day_first(laptop: webdriver.Chrome, served: Served, kind: str) -> None:  # noqa: F811
+    from tbkl_gen.commands.scaffold import new_notice
+    from tbkl_gen.notice.kinds import KINDS
+
+    path = new_notice(served.root, "Triển khai chuyển đổi số", kind=KINDS[kind])
+    relative = path.relative_to(served.root).as_posix()
+    open_page(laptop, served)
+    laptop.get(f"{served.base}/#{relative}")
+    wait(laptop, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
+    wait(laptop, lambda d: d.find_element(By.ID, "file-name").text == relative)
+    wait(laptop, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-checked"))
+    shown = [e.text for e in laptop.find_elements(By.CSS_SELECTOR, "#fields .hint, #fields label, #fields .problem")]
+    shown += [e.get_attribute("placeholder") or "" for e in laptop.find_elements(By.CSS_SELECTOR, "#fields input, #fields textarea")]
+    shown += [e.get_attribute("value") or "" for e in laptop.find_elements(By.CSS_SELECTOR, "#fields input[type=text]")]
+    words = " | ".join(shown)
+    assert "YYYY" not in words.upper() and "năm-tháng-ngày" not in words, words
+    assert not re.search(r"\b\d{4}-\d{1,2}(?:-\d{1,2})?\b", words), words
