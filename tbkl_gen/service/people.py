@@ -64,3 +64,8 @@ LOCAL = Person(login="", name="Người dùng máy này", email="tbkl@localhost"
 def may(person: Person, action: Action) -> bool:
     """Return whether person's roles allow action."""
     return bool(person.roles & ALLOWED[action])
+
+
+def not_allowed(action: Action) -> str:
+    """Return the one message that refuses an action to someone whose roles do not allow it."""
+    return f"tài khoản của bạn không có quyền {ACTION_LABELS[action]}"
