@@ -356,16 +356,16 @@ def test_a_comment_on_a_block_survives_the_drafters_edit_of_another_block(root: 
     save(root, edited)
     record = review.read(root, source(root))
     assert record.comments[0].text == "Ghi rõ nguồn kinh phí"  # the comment itself is kept as written
-    data = review._saved_data(root, REL)
+    data = review.saved_data(root, REL)
     [anchor] = review.anchors(record.comments, data)
     assert anchor.block == "noi_dung[4]" and not anchor.changed
     assert review.block_text(review.value_at(data, anchor.block)) == comment.quote
     # then the commented block itself is edited: the comment stays beside it, marked as changed
     save(root, edited.replace("bố trí kinh phí thực hiện", "bố trí đủ kinh phí thực hiện"))
-    [anchor] = review.anchors(review.read(root, source(root)).comments, review._saved_data(root, REL))
+    [anchor] = review.anchors(review.read(root, source(root)).comments, review.saved_data(root, REL))
     assert anchor.block == "noi_dung[4]" and anchor.changed
     # and a block removed leaves the comment without a place, never beside a wrong one
-    data = review._saved_data(root, REL)
+    data = review.saved_data(root, REL)
     data["noi_dung"] = data["noi_dung"][:2]  # type: ignore[index]
     [anchor] = review.anchors(record.comments, data)
     assert anchor.block is None

@@ -42,7 +42,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tbkl_gen.errors import OutputFailed, Problem, Refused, TbklError
 from tbkl_gen.nd30.words import date_parts, shown_date
-from tbkl_gen.page import engine
+from tbkl_gen.page import engine, review_routes
 from tbkl_gen.page.preview import appendix_labels, labels, page_html
 from tbkl_gen.page.words import for_page, import_report
 from tbkl_gen.page.yamlsave import checked_text, editable, updated
@@ -352,7 +352,22 @@ class Page:
             data = text.encode("utf-8")
             _save(path, data, self.shown(path), kept=True)
             self.drop_draft_at(path)
+            self.after_save(path, None)
         return JSONResponse({"version": _version(data), "text": text, "path": self.shown(path)})
+
+    def after_save(self, path: Path, commit: str | None) -> None:
+        """Tell the notice's review of a save (an edit of an approved notice sends it back to review).
+
+        The save itself is done: a failure here is logged, never the save's error; the review
+        still sees the changed file, as an approval is compared with the file itself.
+        """
+        from tbkl_gen.page import access
+        from tbkl_gen.service import review
+
+        try:
+            review.after_save(self.root, path, access.person(), commit)
+        except TbklError as exc:
+            LOG.warning("the review of %s was not updated after a save: %s", self.shown(path), exc)
 
     # --- drafts and conflicts ---------------------------------------------------------------
 
@@ -814,6 +829,7 @@ def create_app(root: Path, token: str, hosts: set[str] | None = None) -> ASGIApp
         Route("/api/pdf", handled(page.pdf, body=True), methods=["POST"]),
         Route("/api/exact", handled(page.exact, body=True), methods=["POST"]),
         Route("/api/render-all", render_all, methods=["POST"]),
+        *review_routes.routes(page, handled),
         Mount("/static", StaticFiles(directory=static_dir()), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={Exception: _unexpected_handler})

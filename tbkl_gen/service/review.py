@@ -806,10 +806,12 @@ def add_comment(root: Path, path: Path, person: Person, *, block: str, text: str
         current = status(root, path)
         if current.state == "da-phat-hanh":
             raise ReviewRefused(409, f"{relative} đã phát hành: không góp ý thêm được")
-        source = data if data is not None else _saved_data(root, relative)
+        source = data if data is not None else saved_data(root, relative)
         quote = block_text(value_at(source, block))
         if not quote and value_at(source, block) is None:
-            raise ReviewRefused(400, f"{relative} không có khối {block}")
+            raise ReviewRefused(
+                400, f"{relative}: không tìm thấy khối được góp ý trong bản đã lưu (có thể vừa bị xóa); hãy tải lại văn bản"
+            )
         comment = Comment(
             id=secrets.token_hex(6),
             by=Who.of(person),
@@ -843,7 +845,7 @@ def resolve_comment(root: Path, path: Path, person: Person, comment_id: str) -> 
         return done
 
 
-def _saved_data(root: Path, relative: str) -> object:
+def saved_data(root: Path, relative: str) -> object:
     from tbkl_gen.source.read import read_text
 
     raw = _read_source(root / relative, relative)
