@@ -399,3 +399,16 @@ def test_a_record_cannot_be_asked_for_outside_the_workspace(root: Path) -> None:
         with pytest.raises(ReviewRefused) as refused:
             review.status(root, path)
         assert refused.value.status == 403
+
+
+def test_the_list_of_states_sees_a_hand_edit_and_leaves_out_a_removed_notice(root: Path) -> None:
+    other = root / "notices" / "2026" / "khac.yaml"
+    other.write_text(NOTICE.replace("chuyển đổi số", "cải cách hành chính"), encoding="utf-8")
+    review.submit(root, source(root), DRAFTER)
+    review.approve(root, source(root), CHIEF)
+    review.submit(root, other, DRAFTER)
+    assert {path: s.state for path, s in review.states(root).items()} == {REL: "da-duyet", "notices/2026/khac.yaml": "cho-duyet"}
+    source(root).write_text(NOTICE + "luu: VT\n", encoding="utf-8")  # by hand, on the server's disk
+    other.unlink()
+    assert {path: s.state for path, s in review.states(root).items()} == {REL: "cho-duyet"}
+    assert [s.record.path for s in review.waiting_for(root, CHIEF)] == [REL]

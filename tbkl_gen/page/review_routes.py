@@ -199,7 +199,7 @@ def routes(page: PageLike, handled: Callable[..., Callable[[Request], Any]]) -> 
         """Every notice's state for the list, and the notices waiting for the person's review ("chờ tôi duyệt")."""
         person = access.require("doc")
         found = review.states(page.root)
-        mine = review.waiting_for(page.root, person)
+        mine = review.waiting_for(page.root, person, found)
         return {
             "trang_thai": {path: {"ma": s.state, "nhan": s.label} for path, s in found.items()},
             "cho_toi_duyet": [_waiting(s) for s in sorted(mine, key=lambda s: s.record.events[-1].at if s.record.events else "")],

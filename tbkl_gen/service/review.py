@@ -250,20 +250,24 @@ def _committed(root: Path, relative: str) -> tuple[str, str] | None:
 
 def read(root: Path, path: Path) -> Record:
     """Return the review record of the notice at path (a fresh đang soạn one when it has none)."""
+    return _read(root.resolve(), relative_path(root, path))
+
+
+def _read(base: Path, relative: str) -> Record:
+    """Return the record of the notice at relative (checked) in the workspace at base (resolved)."""
     from tbkl_gen.files import read_regular
 
-    relative = relative_path(root, path)
-    file = record_path(root, path)
+    file = base / RECORDS_FOLDER / PurePosixPath(relative + ".json")
     try:
         raw = read_regular(file, MAX_RECORD_BYTES, follow_links=False)
     except NotReadable as refused:
         if refused.missing:
             return Record(path=relative)
-        raise ReviewRefused(500, f"{_shown_record(root, file)}: {refused.reason}; hồ sơ duyệt này không đọc được") from None
+        raise ReviewRefused(500, f"{_shown_record(base, file)}: {refused.reason}; hồ sơ duyệt này không đọc được") from None
     try:
         return _record_from(json.loads(raw.decode("utf-8")), relative)
     except (ValueError, TypeError, KeyError, RecursionError) as exc:
-        raise ReviewRefused(500, f"{_shown_record(root, file)}: hồ sơ duyệt bị hỏng ({_why(exc)}); hãy khôi phục tệp từ lịch sử") from None
+        raise ReviewRefused(500, f"{_shown_record(base, file)}: hồ sơ duyệt bị hỏng ({_why(exc)}); hãy khôi phục tệp từ lịch sử") from None
 
 
 def _shown_record(root: Path, file: Path) -> str:
@@ -424,15 +428,23 @@ def _record_from(value: object, relative: str) -> Record:
 # --- what the page and the register read ----------------------------------------------------------------
 
 
-def status(root: Path, path: Path) -> Status:
-    """Return the notice's review now: its record, and its state as the disk has it."""
-    record = read(root, path)
-    committed = _committed(root, record.path)
-    saved = committed is not None and _same_as_blob(root, record.path, committed[1])
+def status(root: Path, path: Path, *, in_git: bool = True) -> Status:
+    """Return the notice's review now: its record, and its state as the disk has it.
+
+    in_git=False leaves out the source's commit (None) and whether it is saved (False): the list
+    of every notice's state needs neither, and asks git nothing for an unchanged approved file.
+    """
+    return _status(root.resolve(), relative_path(root, path), in_git=in_git)
+
+
+def _status(base: Path, relative: str, *, in_git: bool) -> Status:
+    record = _read(base, relative)
+    committed = _committed(base, relative) if in_git else None
+    saved = committed is not None and _same_as_blob(base, relative, committed[1])
     changed = False
     state = record.state
     if record.approved is not None and state == "da-duyet":
-        changed = not _same_as_blob(root, record.path, record.approved.blob)
+        changed = not _same_as_blob(base, relative, record.approved.blob)
         if changed:
             state = "cho-duyet"  # an edit after approval (by hand on the server's disk, say) sends it back
     return Status(record=record, state=state, changed_since_approval=changed, commit=committed[0] if committed else None, saved=saved)
@@ -450,22 +462,27 @@ def approval(root: Path, path: Path) -> Approval | None:
     return replace(record.approved, current=_same_as_blob(root, record.path, record.approved.blob))
 
 
-def records(root: Path) -> Iterator[Path]:
-    """Yield the notices (workspace paths) that have a review record."""
-    folder = root.resolve() / RECORDS_FOLDER
+def records(root: Path) -> Iterator[str]:
+    """Yield the notices (paths relative to the workspace, with /) that have a review record and still exist."""
+    base = root.resolve()
+    folder = base / RECORDS_FOLDER
     if not folder.is_dir() or folder.is_symlink():
         return
     for file in sorted(folder.rglob("*.json")):
-        if file.is_file() and not file.is_symlink():
-            yield root.resolve() / file.relative_to(folder).as_posix().removesuffix(".json")
+        relative = file.relative_to(folder).as_posix().removesuffix(".json")
+        if any(part.startswith(".") or part == ".." for part in relative.split("/")):
+            continue
+        if file.is_file() and not file.is_symlink() and (base / relative).is_file():
+            yield relative  # a notice removed or renamed since keeps its record in the history, unlisted
 
 
 def states(root: Path) -> dict[str, Status]:
     """Return the review of every notice that has a record, by its path (one without is đang soạn)."""
+    base = root.resolve()
     found: dict[str, Status] = {}
-    for path in records(root):
+    for relative in records(base):
         try:
-            found[relative_path(root, path)] = status(root, path)
+            found[relative] = _status(base, relative, in_git=False)
         except (ReviewRefused, HistoryFailed):  # a broken record: said when that notice is opened
             continue
     return found
@@ -478,13 +495,16 @@ def is_reviewer_of(person: Person, record: Record) -> bool:
     return not record.reviewers or any(who.login == person.login for who in record.reviewers)
 
 
-def waiting_for(root: Path, person: Person) -> list[Status]:
-    """Return the notices waiting for person's review ("chờ tôi duyệt"): submitted to them, not yet approved by them."""
+def waiting_for(root: Path, person: Person, known: Mapping[str, Status] | None = None) -> list[Status]:
+    """Return the notices waiting for person's review ("chờ tôi duyệt"): submitted to them, not yet approved by them.
+
+    known: the workspace's states when the caller has just read them (`states`).
+    """
     if not may(person, "duyet"):
         return []
     return [
         found
-        for found in states(root).values()
+        for found in (states(root) if known is None else known).values()
         if found.state == "cho-duyet"
         and is_reviewer_of(person, found.record)
         and (found.changed_since_approval or not any(a.by.login == person.login for a in found.record.approvals))
