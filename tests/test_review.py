@@ -412,3 +412,22 @@ def test_the_list_of_states_sees_a_hand_edit_and_leaves_out_a_removed_notice(roo
     other.unlink()
     assert {path: s.state for path, s in review.states(root).items()} == {REL: "cho-duyet"}
     assert [s.record.path for s in review.waiting_for(root, CHIEF)] == [REL]
+
+
+def test_an_issue_that_writes_the_number_into_the_source_names_the_approved_commit(root: Path) -> None:
+    review.submit(root, source(root), DRAFTER)
+    approved = review.approve(root, source(root), CHIEF).approved
+    assert approved is not None
+    # the register checks the source against the approved commit, writes the number and date, then records the issue
+    source(root).write_text(NOTICE.replace("so:\n", 'so: "15"\n'), encoding="utf-8")
+    with pytest.raises(ReviewRefused):
+        review.mark_issued(root, source(root), CLERK, number="15", date="20/03/2026")  # without the commit: the file differs
+    with pytest.raises(ReviewRefused) as other:
+        review.mark_issued(root, source(root), CLERK, number="15", date="20/03/2026", approved_commit="0" * 40)
+    assert other.value.status == 409
+    file = review.mark_issued(root, source(root), CLERK, number="15", date="20/03/2026", approved_commit=approved.commit, commit=False)
+    history.commit(root, [source(root), file], CLERK, "Phát hành số 15")
+    record = on_disk(root)
+    assert record["trang_thai"] == "da-phat-hanh" and record["phat_hanh"]["commit"] == approved.commit
+    assert review.status(root, source(root)).state == "da-phat-hanh"  # the number in the source does not reopen it
+    assert review.after_save(root, source(root), DRAFTER, None) is None

@@ -709,30 +709,38 @@ def after_save(root: Path, path: Path, person: Person, commit: str | None) -> Re
         return None
 
 
-def mark_issued(root: Path, path: Path, person: Person, *, number: str, date: str, commit: bool = True) -> Path:
+def mark_issued(
+    root: Path, path: Path, person: Person, *, number: str, date: str, approved_commit: str | None = None, commit: bool = True
+) -> Path:
     """Record that the clerk issued the notice (number and date as issued); return the record's file.
 
-    Only an approved notice whose source is still the approved commit's content is issued. With
+    Only an approved notice is issued, and only the version approved: the source on disk must be
+    the approved commit's content, unless approved_commit names that commit (the caller checked the
+    source against it before writing the number and date into it, as an issue does). With
     commit=False the record is written but not committed: the caller commits it with its own
-    files (the register's row, say) in one commit.
+    files (the source, the register's row) in one commit, and puts it back if the issue fails.
     """
     relative = relative_path(root, path)
     file = record_path(root, path)
     with _lock(file):
         current = status(root, path)
-        if current.changed_since_approval and may(person, "phat-hanh"):
+        record = current.record
+        state: State = record.state if approved_commit is not None else current.state
+        if approved_commit is None and current.changed_since_approval and may(person, "phat-hanh"):
             raise ReviewRefused(409, f"{relative} đã được sửa sau khi duyệt; cần duyệt lại trước khi phát hành")
-        _check_step(person, "phat-hanh", current.record, current.state)
-        approved = current.record.approved
+        _check_step(person, "phat-hanh", record, state)
+        approved = record.approved
         if approved is None:
             raise ReviewRefused(409, f"{relative} chưa được duyệt; chỉ phát hành văn bản đã duyệt")
+        if approved_commit is not None and approved_commit != approved.commit:
+            raise ReviewRefused(409, f"{relative}: bản phát hành không phải bản đã duyệt; cần duyệt lại trước khi phát hành")
         at = _now()
         issued = {"so": number, "ngay": date, **_who_json(Who.of(person)), "luc": at, "commit": approved.commit}
         record = replace(
-            current.record,
+            record,
             state="da-phat-hanh",
             issued=issued,
-            events=(*current.record.events, Event("phat-hanh", Who.of(person), at, approved.commit, f"số {number}, ngày {date}")),
+            events=(*record.events, Event("phat-hanh", Who.of(person), at, approved.commit, f"số {number}, ngày {date}")),
         )
         _write(root, record, person, f"Phát hành {relative}: số {number}, ngày {date}", commit=commit)
         return file
