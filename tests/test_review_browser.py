@@ -176,6 +176,11 @@ def saved(driver: webdriver.Chrome) -> None:
     wait(driver, lambda d: drawn(d) > before)
 
 
+def marked(driver: webdriver.Chrome) -> list[str]:
+    """The preview's paragraphs marked as commented."""
+    return list(driver.execute_script("return [...document.querySelectorAll('#live .p-commented')].map((p) => p.textContent.trim())"))
+
+
 def note_beside(driver: webdriver.Chrome, block: str) -> str:
     script = "return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent).join(' | ')"
     return str(driver.execute_script(script, f'#outline .node[data-field="{block}"] > .review-notes .review-note .text'))
@@ -209,6 +214,7 @@ def test_submit_comment_ask_changes_edit_resubmit_approve_in_chromium(browser: w
     find(driver, "#outline .review-write textarea").send_keys("Ghi rõ nguồn kinh phí (ngân sách tỉnh hay nguồn khác).")
     click(driver, find(driver, "#outline .review-comment-send"))
     wait(driver, lambda d: "Ghi rõ nguồn kinh phí" in note_beside(d, "noi_dung[3]"))
+    wait(driver, lambda d: marked(d) == ["2. Sở Tài chính bố trí kinh phí thực hiện trong năm 2026."])  # the preview's paragraph too
     click(driver, find(driver, "#review-changes"))
     find(driver, "#review-form textarea").send_keys("Bổ sung nguồn kinh phí rồi trình lại.")
     driver.execute_script("document.querySelector('.review-note').scrollIntoView({block: 'center'})")
@@ -237,6 +243,7 @@ def test_submit_comment_ask_changes_edit_resubmit_approve_in_chromium(browser: w
     wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#outline > .node")) == 5)
     driver.switch_to.active_element.send_keys("Các cơ quan báo cáo kết quả trước ngày 30/6/2026.")
     wait(driver, lambda d: "Ghi rõ nguồn kinh phí" in note_beside(d, "noi_dung[4]") and not note_beside(d, "noi_dung[3]"))
+    wait(driver, lambda d: marked(d) == ["2. Sở Tài chính bố trí kinh phí thực hiện trong năm 2026."])
     saved(driver)
     assert "Đã lưu" in text_of(driver, "#status")
     wait(driver, lambda d: "Ghi rõ nguồn kinh phí" in note_beside(d, "noi_dung[4]"))

@@ -231,6 +231,7 @@ function drawNotes() {
     if (review.writing) drawWriter(review.writing);
   }
   observer.observe(fields, { childList: true, subtree: true });
+  markPreview();
 }
 
 function writeComment(block) {
@@ -261,6 +262,37 @@ function drawWriter(block) {
   const notes = $(":scope > .review-notes", node);
   (notes || $(":scope > .node-row", node)).after(box);
 }
+
+// --- the preview: a commented paragraph is marked, and a click on it shows the comment -----------
+
+function markPreview() {
+  const live = $("#live");
+  if (!live || !review.shown) return;
+  live.querySelectorAll(".p-commented").forEach((marked) => { marked.classList.remove("p-commented"); marked.title = ""; });
+  const open = review.shown.gop_y.filter((comment) => comment.khoi !== null && !comment.xong);
+  for (const comment of open) {
+    const node = nodeOf(comment.khoi);
+    if (!node) continue;
+    const appendix = comment.khoi.match(/^phu_luc\[(\d+)\]/);
+    const outline = appendix ? document.getElementById(`outline-pl-${Number(appendix[1]) - 1}`) : $("#outline");
+    const index = outline ? [...outline.querySelectorAll(".node")].indexOf(node) : -1;
+    if (index < 0) continue;
+    const where = appendix ? `[data-appendix="${Number(appendix[1]) - 1}"]` : ":not([data-appendix])";
+    const paragraph = live.querySelector(`[data-block="${index}"]${where}`);
+    if (!paragraph) continue;
+    paragraph.classList.add("p-commented");
+    paragraph.title = `Góp ý của ${comment.ten}: ${comment.noi_dung}`;
+    paragraph.dataset.comment = comment.ma;
+  }
+}
+
+function showCommentOf(event) {
+  const paragraph = event.target.closest?.(".p-commented");
+  const note = paragraph && document.querySelector(`#fields .review-note[data-comment="${CSS.escape(paragraph.dataset.comment)}"]`);
+  if (note) note.scrollIntoView({ block: "center", behavior: "smooth" });
+}
+
+const previewObserver = new MutationObserver(() => requestAnimationFrame(markPreview));
 
 // The drafter moves and adds blocks before saving: the comments follow their blocks on the page.
 // Only a redraw of blocks counts (not a label's number or a problem's mark): a comment being written is kept.
@@ -321,6 +353,10 @@ async function drawListStates() {
 }
 
 document.addEventListener("tbkl:opened", load);
+if ($("#live")) {
+  previewObserver.observe($("#live"), { childList: true });   // the preview is drawn anew after each check
+  $("#live").addEventListener("click", showCommentOf);
+}
 document.addEventListener("tbkl:saved", load);
 document.addEventListener("tbkl:changed", placeAgainstPage);
 document.addEventListener("tbkl:listed", drawListStates);
