@@ -431,3 +431,18 @@ def test_an_issue_that_writes_the_number_into_the_source_names_the_approved_comm
     assert record["trang_thai"] == "da-phat-hanh" and record["phat_hanh"]["commit"] == approved.commit
     assert review.status(root, source(root)).state == "da-phat-hanh"  # the number in the source does not reopen it
     assert review.after_save(root, source(root), DRAFTER, None) is None
+
+
+def test_a_comment_on_a_paragraph_longer_than_its_quote_stays_unchanged_until_that_paragraph_is_edited(root: Path) -> None:
+    long = "Giao Sở Xây dựng chủ trì, phối hợp với các sở, ngành và địa phương rà soát toàn bộ hồ sơ quy hoạch. " * 8
+    text = NOTICE.replace("  - Văn phòng thông báo", f"  - {long.strip()}\n  - Văn phòng thông báo")
+    save(root, text)
+    review.submit(root, source(root), DRAFTER)
+    comment = review.add_comment(root, source(root), CHIEF, block="noi_dung[4]", text="Rút gọn đoạn này")
+    assert len(comment.quote) == review.MAX_QUOTE_CHARS < len(long)
+    save(root, text.replace("chủ trì cuộc họp.", "chủ trì cuộc họp trực tuyến."))
+    [anchor] = review.anchors(review.read(root, source(root)).comments, review.saved_data(root, REL))
+    assert anchor.block == "noi_dung[4]" and not anchor.changed
+    save(root, text.replace("rà soát toàn bộ hồ sơ quy hoạch. Giao", "rà soát hồ sơ. Giao", 1))
+    [anchor] = review.anchors(review.read(root, source(root)).comments, review.saved_data(root, REL))
+    assert anchor.block == "noi_dung[4]" and anchor.changed

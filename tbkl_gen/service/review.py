@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import itertools
 import json
 import re
 import secrets
@@ -74,6 +75,9 @@ MAX_QUOTE_CHARS = 400
 MAX_NOTE_CHARS = 2000
 # A comment whose block was edited stays beside the block most like its quote, down to this likeness.
 ANCHOR_LIKENESS = 0.6
+# What placing comments reads of a notice's data (which may come from a request): blocks, their depth, their words.
+MAX_BLOCKS = 5000
+MAX_BLOCK_DEPTH = 12
 
 _BLOCK_PATH = re.compile(r"[a-z_]{1,40}(\[\d{1,5}\])?(\.[a-z_]{1,40}(\[\d{1,5}\])?){0,12}")
 _STEP_OF_PATH = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -790,23 +794,23 @@ def block_text(value: object) -> str:
 def blocks(data: object) -> Iterator[tuple[str, str]]:
     """Yield (path, text) of every block of the body and the appendices, in order."""
 
-    def walk(items: object, prefix: str) -> Iterator[tuple[str, str]]:
-        if not isinstance(items, list):
+    def walk(items: object, prefix: str, depth: int) -> Iterator[tuple[str, str]]:
+        if not isinstance(items, list) or depth > MAX_BLOCK_DEPTH:
             return
         for index, item in enumerate(items, start=1):
             here = f"{prefix}noi_dung[{index}]"
             yield here, block_text(item)
             if isinstance(item, dict):
-                yield from walk(item.get("noi_dung"), here + ".")
+                yield from walk(item.get("noi_dung"), here + ".", depth + 1)
 
     if not isinstance(data, dict):
         return
-    yield from walk(data.get("noi_dung"), "")
+    yield from walk(data.get("noi_dung"), "", 0)
     appendices = data.get("phu_luc")
     if isinstance(appendices, list):
         for number, appendix in enumerate(appendices, start=1):
             if isinstance(appendix, dict):
-                yield from walk(appendix.get("noi_dung"), f"phu_luc[{number}].")
+                yield from walk(appendix.get("noi_dung"), f"phu_luc[{number}].", 0)
 
 
 def block_of(path: str) -> str:
@@ -884,21 +888,22 @@ def saved_data(root: Path, relative: str) -> object:
     return source.data if source is not None else {}
 
 
-def _normal(text: str) -> str:
-    return " ".join(text.split()).casefold()
+def _key(text: str) -> str:
+    """Return what a block's words are matched by: as much as a quote keeps of them, spaces and case aside."""
+    return " ".join(text.split())[:MAX_QUOTE_CHARS].rstrip().casefold()
 
 
 def anchors(comments: Sequence[Comment], data: object) -> list[Anchor]:
     """Return where each comment sits in data: at its block when it still says the quote, else at the block
     that says it now (blocks added or moved above), else at the block most like it (its text edited), else nowhere.
     """
-    found = list(blocks(data))
-    texts = {path: _normal(text) for path, text in found}
+    found = list(itertools.islice(blocks(data), MAX_BLOCKS))
+    texts = {path: _key(text) for path, text in found}
     placed = []
     for comment in comments:
-        quote = _normal(comment.quote)
+        quote = _key(comment.quote)
         here = value_at(data, comment.block)
-        if here is not None and _normal(block_text(here)) == quote:
+        if here is not None and _key(block_text(here)) == quote:
             placed.append(Anchor(comment, comment.block, changed=False))
             continue
         same = [path for path, text in texts.items() if text == quote]
