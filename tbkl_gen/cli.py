@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from tbkl_gen.commands.check import Applier
     from tbkl_gen.errors import NoticeInvalid
     from tbkl_gen.errors import Problem
+    from tbkl_gen.service.accounts import Accounts
+    from tbkl_gen.service.people import Role
 
 EXIT_PROBLEMS = 1
 EXIT_INTERRUPTED = 130
@@ -474,16 +476,49 @@ def import_(paths: tuple[Path, ...], out_dir: Path, report_path: Path | None, fo
 @main.command()
 @click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option(
-    "--host", default="127.0.0.1", show_default=True, help="Địa chỉ lắng nghe (ví dụ 0.0.0.0 cho mạng nội bộ; vẫn cần mã truy cập)."
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Địa chỉ lắng nghe (0.0.0.0: cả mạng nội bộ, cần tài khoản; sau reverse proxy để 127.0.0.1).",
 )
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="Cổng (0: cổng trống bất kỳ).")
 @click.option("--no-browser", is_flag=True, help="Không tự mở trình duyệt.")
-def serve(folder: Path | None, host: str, port: int, no_browser: bool) -> None:
-    """Mở trang soạn thông báo trong trình duyệt (soạn, kiểm tra, xem trước, lưu)."""
-    from tbkl_gen.source.workspace import find_workspace
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    metavar="ĐỊA_CHỈ",
+    help="Địa chỉ (hoặc mạng) của reverse proxy được tin: chỉ từ đây mới đọc X-Forwarded-For, X-Forwarded-Proto (và --proxy-user-header).",
+)
+@click.option(
+    "--proxy-user-header",
+    "user_header",
+    metavar="TÊN",
+    help="Tiêu đề HTTP reverse proxy ghi tên đăng nhập đã xác thực (đăng nhập một lần), ví dụ X-Remote-User; cần --trusted-proxy.",
+)
+@click.option("--secure-cookies", is_flag=True, help="Luôn đặt cookie phiên đăng nhập Secure (trang chỉ mở qua HTTPS).")
+@click.option(
+    "--public-name",
+    "public_names",
+    multiple=True,
+    metavar="TÊN_MÁY",
+    help="Tên máy người dùng mở trang, ví dụ soanthao.vanphong.gov.vn (tên qua reverse proxy).",
+)
+def serve(
+    folder: Path | None,
+    host: str,
+    port: int,
+    no_browser: bool,
+    trusted_proxies: tuple[str, ...],
+    user_header: str | None,
+    secure_cookies: bool,
+    public_names: tuple[str, ...],
+) -> None:
+    """Mở trang soạn thông báo trong trình duyệt (một thư mục làm việc, hoặc một thư mục chứa nhiều thư mục làm việc khi có tài khoản)."""
+    from tbkl_gen.service.accounts import served_root
 
-    workspace = find_workspace(folder or Path.cwd())
-    if workspace is None:
+    root = served_root(folder or Path.cwd())
+    if root is None:
         raise click.UsageError("không tìm thấy tbkl.yaml ở thư mục này hay thư mục cha; tạo bằng: tbkl init TÊN")
     try:
         from tbkl_gen.page.server import serve as run
@@ -494,18 +529,171 @@ def serve(folder: Path | None, host: str, port: int, no_browser: bool) -> None:
 
     def announce(url: str) -> None:
         if not addresses:
-            click.echo(f"Trang soạn thông báo cho {_relative(workspace.root)}: {url}", err=True)
+            click.echo(f"Trang soạn thông báo cho {_relative(root)}: {url}", err=True)
             click.echo("Nhấn Ctrl-C để dừng.", err=True)
         else:
             click.echo(f"Máy khác trong mạng nội bộ mở: {url}", err=True)
         addresses.append(url)
 
     try:
-        run(workspace.root, host, port, announce=announce, open_browser=not no_browser, warn=lambda line: click.echo(line, err=True))
+        run(
+            root,
+            host,
+            port,
+            announce=announce,
+            open_browser=not no_browser,
+            warn=lambda line: click.echo(line, err=True),
+            trusted_proxies=trusted_proxies,
+            user_header=user_header,
+            secure_cookies=secure_cookies,
+            public_names=public_names,
+        )
     except OSError as exc:
         _fail(f"không mở được cổng {host}:{port} ({exc.strerror or exc}); thử cổng khác bằng --port")
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
+
+
+# --- users ------------------------------------------------------------------------------------
+
+_ROLE_HELP = "Vai trò: soan-thao (chuyên viên soạn thảo), duyet (lãnh đạo duyệt), van-thu (văn thư), quan-tri (quản trị)."
+_ROLES = ["soan-thao", "duyet", "van-thu", "quan-tri"]
+
+
+def _root_option(function: Any) -> Any:
+    return click.option(
+        "--root",
+        "root",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        default=None,
+        help="Thư mục tbkl serve mở (mặc định: thư mục gần nhất lên trên có .tbkl-service/, nếu không thì thư mục hiện tại).",
+    )(function)
+
+
+def _accounts(root: Path | None) -> Accounts:
+    from tbkl_gen.service.accounts import Accounts, service_root
+
+    return Accounts(service_root(root or Path.cwd()))
+
+
+def _role(name: str) -> Role:
+    from tbkl_gen.service.people import ROLE_LABELS
+
+    return next(role for role in ROLE_LABELS if role == name)
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        return line[:-1] if line.endswith("\n") else line
+    first = click.prompt("Mật khẩu", hide_input=True, err=True)
+    second = click.prompt("Nhập lại mật khẩu", hide_input=True, err=True)
+    if first != second:
+        _fail("hai lần nhập mật khẩu không khớp; chưa đổi gì")
+    return str(first)
+
+
+@main.group(cls=_Group)
+def users() -> None:
+    """Tài khoản của trang văn phòng (tbkl serve): thêm, liệt kê, xóa, đổi mật khẩu, cấp và bỏ vai trò."""
+
+
+@users.command("add")
+@click.argument("login")
+@click.option("--role", "role", required=True, type=click.Choice(_ROLES), help=_ROLE_HELP)
+@click.option("--workspace", default=None, help="Thư mục làm việc được cấp vai trò (bắt buộc khi thư mục gốc có nhiều thư mục).")
+@click.option("--ten", "name", default=None, help="Họ tên, ghi vào lịch sử sửa đổi, ví dụ “Nguyễn Văn An”.")
+@click.option("--email", default=None, help="E-mail, ghi vào lịch sử sửa đổi.")
+@click.option("--password-stdin", is_flag=True, help="Đọc mật khẩu từ một dòng ở đầu vào chuẩn (cho kịch bản).")
+@_root_option
+def users_add(
+    login: str, role: str, workspace: str | None, name: str | None, email: str | None, password_stdin: bool, root: Path | None
+) -> None:
+    """Thêm tài khoản TÊN_ĐĂNG_NHẬP với một vai trò ở một thư mục làm việc."""
+    from tbkl_gen.service.accounts import check_login, pick_workspace
+
+    store = _accounts(root)
+    check_login(login)
+    place = pick_workspace(store.root, workspace)
+    account = store.add(login, password=_password(password_stdin), role=_role(role), workspace=place, name=name, email=email)
+    click.echo(f"Đã thêm tài khoản {account.login} ({account.name}, {account.email}): {role} ở {place}.", err=True)
+
+
+@users.command("list")
+@_root_option
+def users_list(root: Path | None) -> None:
+    """Liệt kê các tài khoản và vai trò của họ ở từng thư mục làm việc."""
+    store = _accounts(root)
+    accounts = store.all()
+    if not accounts:
+        click.echo("Chưa có tài khoản nào; thêm bằng: tbkl users add TÊN --role soan-thao", err=True)
+        return
+    for account in accounts.values():
+        roles = "; ".join(f"{place}: {', '.join(sorted(held))}" for place, held in sorted(account.roles.items())) or "chưa có vai trò"
+        click.echo(f"{account.login}\t{account.name}\t{account.email}\t{roles}")
+
+
+@users.command("remove")
+@click.argument("login")
+@_root_option
+def users_remove(login: str, root: Path | None) -> None:
+    """Xóa tài khoản (phiên đăng nhập của người đó hết hiệu lực ngay)."""
+    _accounts(root).remove(login)
+    click.echo(f"Đã xóa tài khoản {login}.", err=True)
+
+
+@users.command("passwd")
+@click.argument("login")
+@click.option("--password-stdin", is_flag=True, help="Đọc mật khẩu mới từ một dòng ở đầu vào chuẩn.")
+@_root_option
+def users_passwd(login: str, password_stdin: bool, root: Path | None) -> None:
+    """Đặt mật khẩu mới cho tài khoản."""
+    store = _accounts(root)
+    store.known(login)  # an unknown login is said before the password is asked for
+    store.set_password(login, _password(password_stdin))
+    click.echo(f"Đã đổi mật khẩu của {login}.", err=True)
+
+
+@users.command("edit")
+@click.argument("login")
+@click.option("--ten", "name", default=None, help="Họ tên mới.")
+@click.option("--email", default=None, help="E-mail mới.")
+@_root_option
+def users_edit(login: str, name: str | None, email: str | None, root: Path | None) -> None:
+    """Đổi họ tên hoặc e-mail của tài khoản (ghi vào lịch sử sửa đổi từ nay về sau)."""
+    account = _accounts(root).rename(login, name=name, email=email)
+    click.echo(f"{account.login}: {account.name}, {account.email}.", err=True)
+
+
+@users.command("grant")
+@click.argument("login")
+@click.option("--role", "role", required=True, type=click.Choice(_ROLES), help=_ROLE_HELP)
+@click.option("--workspace", default=None, help="Thư mục làm việc (bắt buộc khi thư mục gốc có nhiều thư mục).")
+@_root_option
+def users_grant(login: str, role: str, workspace: str | None, root: Path | None) -> None:
+    """Cấp thêm một vai trò cho tài khoản ở một thư mục làm việc."""
+    from tbkl_gen.service.accounts import pick_workspace
+
+    store = _accounts(root)
+    place = pick_workspace(store.root, workspace)
+    account = store.grant(login, _role(role), place)
+    click.echo(f"{account.login} ở {place}: {', '.join(sorted(account.roles[place]))}.", err=True)
+
+
+@users.command("revoke")
+@click.argument("login")
+@click.option("--role", "role", required=True, type=click.Choice(_ROLES), help=_ROLE_HELP)
+@click.option("--workspace", default=None, help="Thư mục làm việc (bắt buộc khi thư mục gốc có nhiều thư mục).")
+@_root_option
+def users_revoke(login: str, role: str, workspace: str | None, root: Path | None) -> None:
+    """Bỏ một vai trò của tài khoản ở một thư mục làm việc."""
+    from tbkl_gen.service.accounts import pick_workspace
+
+    store = _accounts(root)
+    place = pick_workspace(store.root, workspace)
+    account = store.revoke(login, _role(role), place)
+    left = ", ".join(sorted(account.roles.get(place, frozenset()))) or "không còn vai trò"
+    click.echo(f"{account.login} ở {place}: {left}.", err=True)
 
 
 @main.command()

@@ -332,6 +332,10 @@ class HistoryFailed(TbklError):
     """git refused or failed on a workspace's history; the message says what, in Vietnamese."""
 
 
+class AccountError(TbklError):
+    """An account of the service (tbkl users, the accounts file) cannot be made, changed or read; the message says why, in Vietnamese."""
+
+
 class Refused(Exception):
     """A request the page (tbkl serve) will not serve, with the Vietnamese reason and the HTTP status."""
 

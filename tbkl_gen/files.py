@@ -127,16 +127,17 @@ def _megabytes(size: int) -> str:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def write_file(target: Path, data: bytes, *, inside: Path | None = None) -> None:
+def write_file(target: Path, data: bytes, *, inside: Path | None = None, private: bool = False) -> None:
     """Replace target with data so that no reader ever sees a half-written file and no link is followed.
 
     inside is the top of the caller's output tree (the output folder): folders between it and
-    target that are links are refused. Missing folders are made.
+    target that are links are refused. Missing folders are made. A private file (accounts,
+    sessions) keeps the mode mkstemp gives it, readable and writable by its owner only (0600).
     """
-    commit(stage(target, data, inside=inside), target)
+    commit(stage(target, data, inside=inside, private=private), target)
 
 
-def stage(target: Path, data: bytes, *, inside: Path | None = None, sync: bool = True) -> Path:
+def stage(target: Path, data: bytes, *, inside: Path | None = None, sync: bool = True, private: bool = False) -> Path:
     """Write data to a new file with a random name beside target; return its path.
 
     The file is flushed to disk before it is returned, unless sync is False: then the caller
@@ -150,7 +151,7 @@ def stage(target: Path, data: bytes, *, inside: Path | None = None, sync: bool =
     temp = Path(name)
     try:
         try:
-            if _FILE_MODE != 0o600 and hasattr(os, "fchmod"):
+            if not private and _FILE_MODE != 0o600 and hasattr(os, "fchmod"):
                 os.fchmod(descriptor, _FILE_MODE)
             view = memoryview(data)
             while view:  # os.write may write less than asked (a signal, a nearly full disk)

@@ -72,9 +72,9 @@ def _tbkl(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_suggestion_for_a_mistyped_command_is_vietnamese() -> None:
-    completed = _tbkl("users")
+    completed = _tbkl("servve")  # `users` was the example until it became a command (issue 21)
     assert completed.returncode == 2
-    assert "Lỗi: Không có lệnh 'users'. Có phải ý bạn là 'serve'?\n" in completed.stderr
+    assert "Lỗi: Không có lệnh 'servve'. Có phải ý bạn là 'serve'?\n" in completed.stderr
     assert "Did you mean" not in completed.stderr
 
 

@@ -976,18 +976,21 @@ def test_the_real_serve_answers_about_a_fifo_and_stops_on_sigterm_within_seconds
         process.stderr.close()
 
 
-def test_the_real_serve_on_all_addresses_prints_the_plain_http_warning(workspace: Path) -> None:
-    import signal
+def test_the_real_serve_on_all_addresses_without_accounts_is_refused(workspace: Path) -> None:
+    import subprocess
+    import sys
 
-    process, _, _ = start_serve(workspace, "--host", "0.0.0.0")
-    try:
-        lines = [process.stderr.readline() for _ in range(3)]
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=10)
-        process.stderr.close()
-    assert lines[1].startswith("Nhấn Ctrl-C để dừng.") or lines[1].startswith("Máy khác")
-    assert any(line.startswith("Cảnh báo: trang đang lắng nghe trên 0.0.0.0") and "HTTP không mã hóa" in line for line in lines), lines
+    done = subprocess.run(
+        [sys.executable, "-m", "tbkl_gen", "serve", str(workspace), "--port", "0", "--no-browser", "--host", "0.0.0.0"],
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("tbkl serve chỉ mở trang ra mạng khi đã có tài khoản"), done.stderr
+    assert "tbkl users add TÊN --role soan-thao" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_a_table_and_an_appendix_are_saved_checked_and_previewed(client: TestClient, workspace: Path) -> None:

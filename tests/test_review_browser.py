@@ -1,8 +1,8 @@
 """The review in real Chromium: a drafter and a reviewer take their turns on one notice, through the page's buttons.
 
-The page runs in this process (uvicorn in a thread) behind a stand-in for the accounts'
-middleware that takes the person from a test cookie, so each turn is the real page and the real
-server, as that person. Screenshots (1366×768) are written to $TBKL_SCREENSHOTS when it is set.
+The office's server (accounts mode) runs in this process (uvicorn in a thread); each person's turn
+is the browser holding that person's session cookie, so every request goes through the real gate,
+sessions and CSRF tokens. Screenshots (1366×768) are written to $TBKL_SCREENSHOTS when it is set.
 """
 
 from __future__ import annotations
@@ -25,17 +25,16 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-from starlette.requests import Request  # noqa: E402
-from starlette.types import ASGIApp, Receive, Scope, Send  # noqa: E402
 
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
-from tbkl_gen.page import access, net, review_routes  # noqa: E402
-from tbkl_gen.page.server import bind, create_app  # noqa: E402
+from tbkl_gen.page import auth, net  # noqa: E402
+from tbkl_gen.page.server import bind, create_service_app  # noqa: E402
 from tbkl_gen.service import history  # noqa: E402
+from tbkl_gen.service.accounts import Accounts, workspaces  # noqa: E402
 from tbkl_gen.service.people import Person  # noqa: E402
 
 WAIT = 30
-TOKEN = "t0ken-for-the-review-test"
+WORKSPACE = "van-phong"
 DRAFTER = Person("lan", "Nguyễn Thị Lan", "lan@vp.example", frozenset({"soan-thao"}))
 CHIEF = Person("hung", "Trần Văn Hùng", "hung@vp.example", frozenset({"duyet"}))
 DEPUTY = Person("mai", "Lê Thị Mai", "mai@vp.example", frozenset({"duyet"}))
@@ -70,36 +69,32 @@ nguoi_ky:
 """
 
 
-class AsCookie:
-    """Stand-in for the accounts' middleware: the person is the one a test cookie names."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            login = Request(scope).cookies.get("tbkl-test-person")
-            if login in PEOPLE:
-                access.set_person(PEOPLE[login])
-        await self.app(scope, receive, send)
-
-
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    folder = tmp_path / "van-phong"
+    """A service root with one workspace, an account per person in it, and the notice committed by its drafter."""
+    service_root = tmp_path / "tinh"
+    folder = service_root / WORKSPACE
     init_workspace(folder)
     (folder / "notices" / "2026").mkdir(parents=True)
     (folder / REL).write_text(NOTICE, encoding="utf-8")
     history.commit(folder, [folder / REL], DRAFTER, "Soạn thông báo")
+    accounts = Accounts(service_root)
+    for person in PEOPLE.values():
+        [role] = person.roles
+        accounts.add(person.login, password="mat-khau-dai-du", role=role, workspace=WORKSPACE, name=person.name, email=person.email)
     return folder
 
 
 @pytest.fixture
-def base(root: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setattr(review_routes, "people_of", lambda page: list(PEOPLE.values()))
+def service(root: Path) -> auth.Service:
+    return auth.Service(accounts=Accounts(root.parent), workspaces=workspaces(root.parent), hosts={"127.0.0.1", "localhost"})
+
+
+@pytest.fixture
+def base(service: auth.Service) -> Iterator[str]:
     sock = bind("127.0.0.1", 0)
     port = sock.getsockname()[1]
-    server = net.StoppableServer(net.server_config(AsCookie(create_app(root, TOKEN, hosts={"127.0.0.1", "localhost"}))))
+    server = net.StoppableServer(net.server_config(create_service_app(service)))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
@@ -152,15 +147,15 @@ def badge(driver: webdriver.Chrome) -> str:
     return str(driver.execute_script("return document.querySelector('#review-panel .review-state')?.textContent || ''"))
 
 
-def as_person(driver: webdriver.Chrome, base: str, person: Person, path: str | None = None) -> None:
-    """Open the page as person (the list, or the notice at path)."""
-    driver.get(f"{base}/static/page.css")  # a page of the site, to set its cookie on
+def as_person(driver: webdriver.Chrome, base: str, service: auth.Service, person: Person, path: str | None = None) -> None:
+    """Open the workspace's page as person, with a session of theirs (the list, or the notice at path)."""
+    driver.get(f"{base}/dang-nhap")  # a page of the site, to set its cookie on
     driver.delete_all_cookies()
-    driver.add_cookie({"name": "tbkl-test-person", "value": person.login, "path": "/"})
-    driver.get(f"{base}/?token={TOKEN}")
+    driver.add_cookie({"name": auth.COOKIE, "value": service.sessions.create(person.login).id, "path": "/"})
+    driver.get(f"{base}/w/{WORKSPACE}/")
     wait(driver, lambda d: d.execute_script("return document.body.dataset.ready") == "1")
     if path is not None:
-        driver.get(f"{base}/#{path}")
+        driver.get(f"{base}/w/{WORKSPACE}/#{path}")
         wait(driver, lambda d: badge(d) != "")
 
 
@@ -183,13 +178,15 @@ def marked(driver: webdriver.Chrome) -> list[str]:
 
 def note_beside(driver: webdriver.Chrome, block: str) -> str:
     script = "return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent).join(' | ')"
-    return str(driver.execute_script(script, f'#outline .node[data-field="{block}"] > .review-notes .review-note .text'))
+    return str(driver.execute_script(script, f'#outline .node[data-field="{block}"] > .review-notes .review-note-text'))
 
 
-def test_submit_comment_ask_changes_edit_resubmit_approve_in_chromium(browser: webdriver.Chrome, base: str, root: Path) -> None:
+def test_submit_comment_ask_changes_edit_resubmit_approve_in_chromium(
+    browser: webdriver.Chrome, base: str, root: Path, service: auth.Service
+) -> None:
     driver = browser
     # the drafter submits the notice to the chief
-    as_person(driver, base, DRAFTER, REL)
+    as_person(driver, base, service, DRAFTER, REL)
     assert badge(driver) == "Đang soạn"
     assert not driver.find_elements(By.ID, "review-approve")  # not the drafter's to approve
     click(driver, find(driver, "#review-submit"))
@@ -203,7 +200,7 @@ def test_submit_comment_ask_changes_edit_resubmit_approve_in_chromium(browser: w
     assert "Trình cho Trần Văn Hùng." in text_of(driver, "#review-said")
 
     # the chief finds it under "Chờ tôi duyệt", comments on the third block, asks for changes
-    as_person(driver, base, CHIEF)
+    as_person(driver, base, service, CHIEF)
     mine = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#review-mine li"))
     assert "Kết luận của đồng chí Chủ tịch UBND tỉnh" in mine[0].text and "Nguyễn Thị Lan trình lúc" in mine[0].text
     wait(driver, lambda d: "Chờ duyệt" in text_of(d, f'#notices tr[data-path="{REL}"] td.summary'))
@@ -223,7 +220,7 @@ def test_submit_comment_ask_changes_edit_resubmit_approve_in_chromium(browser: w
     wait(driver, lambda d: badge(d) == "Cần sửa")
 
     # the drafter sees the comment beside its block; adds a paragraph above it and edits the first: the comment follows its block
-    as_person(driver, base, DRAFTER, REL)
+    as_person(driver, base, service, DRAFTER, REL)
     assert badge(driver) == "Cần sửa"
     assert "Trần Văn Hùng yêu cầu sửa" in text_of(driver, "#review-said")
     wait(driver, lambda d: "Ghi rõ nguồn kinh phí" in note_beside(d, "noi_dung[3]"))
@@ -261,7 +258,7 @@ def test_submit_comment_ask_changes_edit_resubmit_approve_in_chromium(browser: w
     wait(driver, lambda d: badge(d) == "Chờ duyệt")
 
     # the chief approves
-    as_person(driver, base, CHIEF, REL)
+    as_person(driver, base, service, CHIEF, REL)
     wait(driver, lambda d: d.find_elements(By.ID, "review-approve"))
     click(driver, find(driver, "#review-approve"))
     wait(driver, lambda d: badge(d) == "Đã duyệt")
@@ -276,7 +273,7 @@ def test_submit_comment_ask_changes_edit_resubmit_approve_in_chromium(browser: w
     assert record["gop_y"][0]["xong"]["dang_nhap"] == "lan"
 
     # the list shows each notice's state
-    as_person(driver, base, DRAFTER)
+    as_person(driver, base, service, DRAFTER)
     wait(driver, lambda d: "Đã duyệt" in text_of(d, f'#notices tr[data-path="{REL}"] td.summary'))
     assert not find(driver, "#review-mine").is_displayed()
     screenshot(driver, "6-danh-sach")

@@ -1,4 +1,5 @@
-"""The review through the page's routes (Starlette's TestClient): three people, each step by the right role, refused to the wrong one."""
+"""The review through the page's routes in the office's accounts mode (Starlette's TestClient): real sessions
+and CSRF tokens, three people, each step by the right role and refused to the wrong one."""
 
 from __future__ import annotations
 
@@ -12,20 +13,21 @@ import pytest
 pytest.importorskip("starlette")
 
 from starlette.testclient import TestClient  # noqa: E402
-from starlette.types import ASGIApp, Receive, Scope, Send  # noqa: E402
 
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
-from tbkl_gen.page import access, review_routes  # noqa: E402
-from tbkl_gen.page.server import create_app  # noqa: E402
+from tbkl_gen.page import auth  # noqa: E402
+from tbkl_gen.page.server import create_service_app  # noqa: E402
 from tbkl_gen.service import history  # noqa: E402
+from tbkl_gen.service.accounts import Accounts, workspaces  # noqa: E402
 from tbkl_gen.service.people import Person  # noqa: E402
 
-TOKEN = "t0ken-for-tests"
+PASSWORD = "mat-khau-dai-du"
 DRAFTER = Person("lan", "Nguyễn Thị Lan", "lan@vp.example", frozenset({"soan-thao"}))
 CHIEF = Person("hung", "Trần Văn Hùng", "hung@vp.example", frozenset({"duyet"}))
 DEPUTY = Person("mai", "Lê Thị Mai", "mai@vp.example", frozenset({"duyet"}))
 CLERK = Person("thu", "Phạm Thu", "thu@vp.example", frozenset({"van-thu"}))
-PEOPLE = {p.login: p for p in (DRAFTER, CHIEF, DEPUTY, CLERK)}
+PEOPLE = (DRAFTER, CHIEF, DEPUTY, CLERK)
+WORKSPACE = "van-phong"
 REL = "notices/2026/chuyen-doi-so.yaml"
 NOTICE = """\
 phien_ban: 1
@@ -42,42 +44,55 @@ noi_nhan_them:
 """
 
 
-class As:
-    """Test stand-in for the accounts' middleware: the request's person is named by a test header."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            login = dict(scope.get("headers") or []).get(b"x-test-person")
-            if login is not None:
-                access.set_person(PEOPLE[login.decode()])
-        await self.app(scope, receive, send)
+@pytest.fixture(scope="module")
+def accounts_file(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The office's accounts, made once (each password costs scrypt's work)."""
+    root = tmp_path_factory.mktemp("accounts")
+    init_workspace(root / WORKSPACE)
+    accounts = Accounts(root)
+    for person in PEOPLE:
+        [role] = person.roles
+        accounts.add(person.login, password=PASSWORD, role=role, workspace=WORKSPACE, name=person.name, email=person.email)
+    return accounts.path.read_bytes()
 
 
 @pytest.fixture
-def root(tmp_path: Path) -> Path:
-    folder = tmp_path / "van-phong"
+def root(tmp_path: Path, accounts_file: bytes) -> Path:
+    """A service root with one workspace and its accounts; the notice committed by its drafter."""
+    from tbkl_gen.files import write_file
+
+    service_root = tmp_path / "tinh"
+    folder = service_root / WORKSPACE
     init_workspace(folder)
     (folder / "notices" / "2026").mkdir(parents=True)
     (folder / REL).write_text(NOTICE, encoding="utf-8")
     history.commit(folder, [folder / REL], DRAFTER, "Soạn thông báo")
+    accounts = Accounts(service_root)
+    accounts._make_folder()
+    write_file(accounts.path, accounts_file, private=True)
     return folder
 
 
 @pytest.fixture
-def client(root: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    monkeypatch.setattr(review_routes, "people_of", lambda page: list(PEOPLE.values()))
-    with TestClient(As(create_app(root, TOKEN, hosts={"testserver"})), base_url="http://testserver") as test_client:
+def service(root: Path) -> auth.Service:
+    return auth.Service(accounts=Accounts(root.parent), workspaces=workspaces(root.parent), hosts={"testserver"})
+
+
+@pytest.fixture
+def client(service: auth.Service) -> Iterator[TestClient]:
+    with TestClient(create_service_app(service), base_url="http://testserver") as test_client:
+        test_client.sessions = {person.login: service.sessions.create(person.login) for person in PEOPLE}  # type: ignore[attr-defined]
         yield test_client
 
 
 def call(client: TestClient, person: Person, route: str, body: dict | None = None, **params: str):  # noqa: ANN201
-    headers = {"X-Tbkl-Token": TOKEN, "X-Test-Person": person.login}
+    """Make a request of the workspace's page as person: their session's cookie, and its CSRF token on a change."""
+    session = client.sessions[person.login]  # type: ignore[attr-defined]
+    client.cookies.set(auth.COOKIE, session.id)
+    url = f"/w/{WORKSPACE}{route}"
     if body is None:
-        return client.get(route, params=params, headers=headers)
-    return client.post(route, content=json.dumps(body), headers={**headers, "Content-Type": "application/json"})
+        return client.get(url, params=params)
+    return client.post(url, content=json.dumps(body), headers={"X-Tbkl-Token": session.csrf, "Content-Type": "application/json"})
 
 
 def ok(response) -> dict:  # noqa: ANN001
@@ -174,6 +189,7 @@ def _submitted(client: TestClient) -> None:
         (CLERK, "/api/review/changes", {"path": REL}),
         (DRAFTER, "/api/review/comment", {"path": REL, "khoi": "noi_dung[1]", "noi_dung": "Sửa"}),
         (CLERK, "/api/review/comment", {"path": REL, "khoi": "noi_dung[1]", "noi_dung": "Sửa"}),
+        (CLERK, "/api/review/resolve", {"path": REL, "ma": "0"}),
     ],
 )
 def test_each_step_is_refused_on_the_server_to_a_role_without_it(
@@ -206,3 +222,14 @@ def test_the_answers_speak_the_drafters_words(client: TestClient) -> None:
 def test_a_path_outside_the_notices_is_refused(client: TestClient) -> None:
     for path in ("../ngoai.yaml", ".duyet/notices/2026/chuyen-doi-so.yaml.json", "tbkl.yaml"):
         assert call(client, CHIEF, "/api/review", path=path).status_code in (400, 403)
+
+
+def test_without_a_session_every_review_route_is_refused(client: TestClient) -> None:
+    client.cookies.clear()
+    for route in ("/api/review", "/api/review/list"):
+        assert client.get(f"/w/{WORKSPACE}{route}", params={"path": REL}).status_code == 401
+    for route in ("placed", "submit", "comment", "resolve", "approve", "changes"):
+        response = client.post(
+            f"/w/{WORKSPACE}/api/review/{route}", content=json.dumps({"path": REL}), headers={"Content-Type": "application/json"}
+        )
+        assert response.status_code == 401

@@ -22,7 +22,9 @@ Every limit is a constant here, in one place.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import contextvars
 import logging
 import signal
 import threading
@@ -261,6 +263,9 @@ def server_config(app: Any) -> uvicorn.Config:  # noqa: ANN401 - an ASGI app
         timeout_keep_alive=KEEP_ALIVE_TIMEOUT,
         timeout_graceful_shutdown=SHUTDOWN_TIMEOUT,
         h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        # X-Forwarded-* are read by the page itself (page/auth.py), only from the proxies
+        # `tbkl serve --trusted-proxy` names; uvicorn's own reading trusts 127.0.0.1 by default.
+        proxy_headers=False,
     )
     quiet_logs()  # after Config, which sets uvicorn's loggers up
     return config
@@ -288,3 +293,37 @@ class StoppableServer(uvicorn.Server):
                 signal.signal(sig, handler)
             if self._captured_signals:
                 self.stopped_by = self._captured_signals[0]
+
+
+async def in_thread(function: Callable[..., Any], *args: Any) -> Any:  # noqa: ANN401
+    """Run function(*args) in a daemon thread and await its result.
+
+    Not asyncio.to_thread: its pool's threads are joined when the server stops, so one request
+    stuck in the operating system would keep `tbkl serve` from ever ending. A daemon thread is
+    left behind instead; the process ends without waiting for it.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+
+    def settle(outcome: Any, failed: bool) -> None:  # noqa: ANN401, FBT001
+        if future.cancelled():
+            return
+        if failed:
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+
+    context = contextvars.copy_context()  # the request's person (page.access) goes along
+
+    def run() -> None:
+        try:
+            outcome, failed = context.run(function, *args), False
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting request
+            outcome, failed = exc, True
+        try:
+            loop.call_soon_threadsafe(settle, outcome, failed)
+        except RuntimeError:  # the loop has closed: the server stopped meanwhile
+            pass
+
+    threading.Thread(target=run, daemon=True, name="tbkl-page-request").start()
+    return await future

@@ -33,11 +33,7 @@ class PageLike(Protocol):
 
 
 def people_of(page: PageLike) -> list[Person]:
-    """Return the people of the workspace (to offer as reviewers): the page's accounts when it has them, else the one local person.
-
-    The accounts of a workspace come from the accounts module through `page.people()` once the
-    service has accounts; the single-user page has one person, who holds every role.
-    """
+    """Return the people of the workspace (to offer as reviewers): the accounts holding a role in it, else the one local person."""
     listed = getattr(page, "people", None)
     if callable(listed):
         found = listed()
@@ -99,7 +95,7 @@ def status_json(page: PageLike, path: Path, data: object = None) -> dict[str, An
             "gop_y": may(person, "duyet") and found.state != "da-phat-hanh",
             "duyet": waiting and reviewer and not approved_by_me,
             "yeu_cau_sua": found.state in ("cho-duyet", "da-duyet") and reviewer,
-            "xong_gop_y": may(person, "gui-duyet") or may(person, "duyet"),
+            "xong_gop_y": may(person, "xu-ly-gop-y"),
         },
         "nguoi_co_the_duyet": [_who(review.Who.of(p)) for p in review.reviewers_among(people_of(page))],
     }
@@ -175,7 +171,7 @@ def routes(page: PageLike, handled: Callable[..., Callable[[Request], Any]]) -> 
 
     @refused_as_page
     def resolve(body: dict[str, Any]) -> dict[str, Any]:
-        person = access.require("doc")  # the drafter or a reviewer: service.review checks which
+        person = access.require("xu-ly-gop-y")
         path = page.notice_path(body.get("path"))
         review.resolve_comment(page.root, path, person, text(body, "ma"))
         return status_json(page, path)

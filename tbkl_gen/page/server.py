@@ -10,10 +10,8 @@ they are read. The server binds 127.0.0.1 unless told otherwise.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import base64
-import contextvars
 import hashlib
 import hmac
 import ipaddress
@@ -23,6 +21,7 @@ import queue
 import re
 import secrets
 import errno
+import functools
 import logging
 import socket
 import threading
@@ -36,17 +35,20 @@ from typing import Any, Literal, overload
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tbkl_gen.errors import OutputFailed, Problem, Refused, TbklError
 from tbkl_gen.nd30.words import date_parts, shown_date
-from tbkl_gen.page import engine, review_routes
+from tbkl_gen.page import access, auth, engine, review_routes
+from tbkl_gen.page.auth import foreign
+from tbkl_gen.page.net import in_thread
 from tbkl_gen.page.preview import appendix_labels, labels, page_html
 from tbkl_gen.page.words import for_page, import_report
 from tbkl_gen.page.yamlsave import checked_text, editable, updated
 from tbkl_gen.source.names import SOURCE_SUFFIXES
+from tbkl_gen.service.people import LOCAL, Person
 from tbkl_gen.source.workspace import Workspace, find_workspace
 
 TOKEN_HEADER = "x-tbkl-token"
@@ -104,20 +106,14 @@ class Guard:
             response.set_cookie(self.cookie, self.token, httponly=True, samesite="strict", path="/")
             await response(scope, receive, send)
             return
+        access.set_person(LOCAL)  # the one person of this machine, with every role
         await self.app(scope, receive, send)
 
     def refusal(self, request: Request) -> str | None:
         """Return why the request is refused, or None."""
-        host = (request.headers.get("host") or "").lower()
-        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        name = name.strip("[]")
-        if not _is_ip(name) and name not in self.hosts:
-            return f"tên máy “{host}” không được phép (chỉ mở trang bằng địa chỉ tbkl serve đã in ra)"
-        origin = request.headers.get("origin")
-        if origin is not None and origin != f"{request.url.scheme}://{host}":
-            return "yêu cầu từ trang web khác bị từ chối"
-        if request.headers.get("sec-fetch-site") == "cross-site":
-            return "yêu cầu từ trang web khác bị từ chối"
+        reason = foreign(request, self.hosts)
+        if reason is not None:
+            return reason
         given = request.headers.get(TOKEN_HEADER)
         if request.method not in ("GET", "HEAD"):
             if given is None or not hmac.compare_digest(given, self.token):
@@ -142,11 +138,18 @@ def _error(status: int, message: str) -> JSONResponse:
 
 
 class Page:
-    """The routes of the page over one workspace."""
+    """The routes of the page over one workspace.
 
-    def __init__(self, root: Path, token: str) -> None:
+    base is the path the workspace's page is served under: "" in the single-user mode, `/w/<name>`
+    with accounts; the page's fetches prefix their paths with it.
+    """
+
+    def __init__(self, root: Path, token: str, base: str = "") -> None:
         self.root = root.resolve()
         self.token = token
+        self.base = base
+        # the people of this workspace (the reviewers a submit offers); None: the one local person
+        self.people: Callable[[], list[Person]] | None = None
         self.save_lock = threading.Lock()  # version check and write, one save at a time
         self.render_lock = threading.Lock()  # one render of the workspace at a time
 
@@ -194,11 +197,15 @@ class Page:
     # --- routes -------------------------------------------------------------------------
 
     async def index(self, request: Request) -> Response:
+        access.require("doc")
+        token = str(request.scope.get("tbkl.csrf", self.token))  # with accounts, the session's CSRF token
         html = (static_dir() / "index.html").read_text(encoding="utf-8")
-        html = html.replace("{{TOKEN}}", self.token).replace("{{WORKSPACE}}", html_escape(self.root.name))
+        html = html.replace("{{TOKEN}}", html_escape(token, quote=True)).replace("{{BASE}}", html_escape(self.base, quote=True))
+        html = html.replace("{{WORKSPACE}}", html_escape(self.root.name))
         return HTMLResponse(html, headers={"Cache-Control": "no-store", "Content-Security-Policy": _CSP, "Referrer-Policy": "no-referrer"})
 
     def workspace_info(self, request: Request) -> dict[str, Any]:
+        access.require("doc")
         from tbkl_gen.source.read import read_text
 
         workspace = self.workspace()
@@ -250,6 +257,7 @@ class Page:
         }
 
     def open_notice(self, request: Request) -> dict[str, Any]:
+        access.require("doc")
         path = self.notice_path(request.query_params.get("path"))
         raw = _read(path, self.shown(path))
         text = _decode(raw, self.shown(path))
@@ -272,6 +280,7 @@ class Page:
         return {"path": self.shown(path), "text": text, "data": data, "version": _version(raw), "nhap": draft}
 
     def check(self, body: dict[str, Any]) -> dict[str, Any]:
+        access.require("doc")
         path = self.notice_path(body.get("path"))
         text = self.text_of(body, for_check=True)
         workspace = self.workspace()
@@ -339,6 +348,7 @@ class Page:
         The data is applied to the text read from disk (the same text the page opened, as the
         version says), so what the request calls its base cannot replace the file.
         """
+        access.require("soan")
         path = self.notice_path(body.get("path"))
         self.text_of(body)  # refuse bad data before anything else
         with self.save_lock:
@@ -416,6 +426,7 @@ class Page:
 
     def save_draft(self, body: dict[str, Any]) -> dict[str, Any]:
         """Keep the page's unsaved data beside the notice (never in it), to be offered back after a refresh or a crash."""
+        access.require("soan")
         import datetime as dt
 
         path = self.notice_path(body.get("path"))
@@ -429,6 +440,7 @@ class Page:
         return {"luc": when}
 
     def drop_draft(self, body: dict[str, Any]) -> dict[str, Any]:
+        access.require("soan")
         self.drop_draft_at(self.notice_path(body.get("path")))
         return {}
 
@@ -442,6 +454,7 @@ class Page:
 
     def save_copy(self, body: dict[str, Any]) -> dict[str, Any]:
         """Write the drafter's version as a new file beside the notice (the third way out of a conflict)."""
+        access.require("soan")
         from tbkl_gen.source.names import free_name
 
         path = self.notice_path(body.get("path"))
@@ -453,6 +466,7 @@ class Page:
         return {"path": self.shown(target)}
 
     def new_notice(self, body: dict[str, Any]) -> dict[str, Any]:
+        access.require("soan")
         from tbkl_gen.commands.scaffold import new_notice
 
         from tbkl_gen.notice.kinds import DEFAULT, KINDS
@@ -467,6 +481,7 @@ class Page:
         return {"path": self.shown(target)}
 
     def copy_notice(self, body: dict[str, Any]) -> dict[str, Any]:
+        access.require("soan")
         import datetime as dt
 
         from tbkl_gen.source.names import free_name, slugify
@@ -489,6 +504,7 @@ class Page:
         return {"path": self.shown(target)}
 
     async def import_word(self, request: Request) -> JSONResponse:
+        access.require("soan")
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > engine.MAX_UPLOAD_BYTES:
             return _error(413, f"tệp quá lớn; tối đa {engine.MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
@@ -510,24 +526,27 @@ class Page:
         )
 
     def docx(self, body: dict[str, Any]) -> Response:
+        access.require("doc")
         path = self.notice_path(body.get("path"))
         data = engine.render_text(self.text_of(body), path, self.workspace())
         return _download(data, path.with_suffix(".docx").name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
     def pdf(self, body: dict[str, Any]) -> Response:
+        access.require("doc")
         path = self.notice_path(body.get("path"))
         data = engine.render_text(self.text_of(body), path, self.workspace())
         pdf, _ = engine.exact_pages(data, pages=False)
         return _download(pdf, path.with_suffix(".pdf").name, "application/pdf")
 
     def exact(self, body: dict[str, Any]) -> dict[str, Any]:
+        access.require("doc")
         path = self.notice_path(body.get("path"))
         data = engine.render_text(self.text_of(body), path, self.workspace())
         _, pages = engine.exact_pages(data)
         return {"pages": ["data:image/png;base64," + base64.b64encode(page).decode("ascii") for page in pages]}
 
     def render_all(self) -> Iterator[str]:
-        """Render the workspace as `tbkl render` does, yielding progress as JSON lines."""
+        """Render the workspace as `tbkl render` does, yielding progress as JSON lines (its route has required "soan")."""
         from tbkl_gen.commands.batch import Settings, plan, render_batch
 
         workspace = self.workspace()
@@ -783,8 +802,36 @@ def _download(data: bytes, name: str, media_type: str) -> Response:
 
 
 def create_app(root: Path, token: str, hosts: set[str] | None = None) -> ASGIApp:
-    """Return the page's ASGI app over the workspace at root, guarded by token."""
+    """Return the single-user page's ASGI app over the workspace at root, guarded by token."""
     page = Page(root, token)
+    routes = [*page_routes(page), Mount("/static", StaticFiles(directory=static_dir()), name="static")]
+    app = Starlette(routes=routes, exception_handlers={Exception: _unexpected_handler})
+    return Shield(Guard(app, token, hosts if hosts is not None else local_names()))
+
+
+def create_service_app(service: auth.Service) -> ASGIApp:
+    """Return the office's ASGI app: every workspace of the service under `/w/<name>/`, to people who log in.
+
+    `/` lists the workspaces the person holds roles in (or opens the only one), `/dang-nhap` is
+    the login page; `auth.Gate` checks every request and sets its person.
+    """
+    routes: list[BaseRoute] = [*auth.routes(service)]
+    for name, root in service.workspaces.items():
+        page = Page(root, "", base=auth.workspace_url(name).rstrip("/"))  # as the browser writes it: %-encoded
+        page.people = functools.partial(_people_of, service, name)
+        routes.append(Mount(f"{auth.WORKSPACE_PREFIX}{name}", routes=page_routes(page)))  # as routing sees it: decoded
+    routes.append(Mount("/static", StaticFiles(directory=static_dir()), name="static"))
+    app = Starlette(routes=routes, exception_handlers={Exception: _unexpected_handler})
+    return Shield(auth.Gate(app, service))
+
+
+def _people_of(service: auth.Service, workspace: str) -> list[Person]:
+    """Return the people who hold a role in workspace, as the workspace sees them."""
+    return [account.person(workspace) for account in service.accounts.all().values() if workspace in account.workspaces()]
+
+
+def page_routes(page: Page) -> list[BaseRoute]:
+    """Return the routes of one workspace's page (at / in the single-user mode, under /w/<name> with accounts)."""
 
     def handled(function: Callable[..., Any], *, body: bool = False, raw: bool = False) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:
@@ -811,10 +858,15 @@ def create_app(root: Path, token: str, hosts: set[str] | None = None) -> ASGIApp
         return endpoint
 
     async def render_all(request: Request) -> Response:
+        try:
+            access.require("soan")
+        except Refused as refused:
+            return _error(refused.status, refused.message)
         return StreamingResponse(_threaded(page.render_all()), media_type="application/x-ndjson")
 
-    routes = [
-        Route("/", page.index),
+    return [
+        Route("/", handled(page.index, raw=True)),
+        Route("/api/toi", handled(auth.who)),
         Route("/api/workspace", handled(page.workspace_info)),
         Route("/api/notice", handled(page.open_notice)),
         Route("/api/check", handled(page.check, body=True), methods=["POST"]),
@@ -830,10 +882,7 @@ def create_app(root: Path, token: str, hosts: set[str] | None = None) -> ASGIApp
         Route("/api/exact", handled(page.exact, body=True), methods=["POST"]),
         Route("/api/render-all", render_all, methods=["POST"]),
         *review_routes.routes(page, handled),
-        Mount("/static", StaticFiles(directory=static_dir()), name="static"),
     ]
-    app = Starlette(routes=routes, exception_handlers={Exception: _unexpected_handler})
-    return Shield(Guard(app, token, hosts if hosts is not None else local_names()))
 
 
 async def _threaded(lines: Iterator[str]) -> AsyncIterator[str]:
@@ -842,40 +891,6 @@ async def _threaded(lines: Iterator[str]) -> AsyncIterator[str]:
         if line is None:
             return
         yield line
-
-
-async def in_thread(function: Callable[..., Any], *args: Any) -> Any:  # noqa: ANN401
-    """Run function(*args) in a daemon thread and await its result.
-
-    Not asyncio.to_thread: its pool's threads are joined when the server stops, so one request
-    stuck in the operating system would keep `tbkl serve` from ever ending. A daemon thread is
-    left behind instead; the process ends without waiting for it.
-    """
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[Any] = loop.create_future()
-
-    def settle(outcome: Any, failed: bool) -> None:  # noqa: ANN401, FBT001
-        if future.cancelled():
-            return
-        if failed:
-            future.set_exception(outcome)
-        else:
-            future.set_result(outcome)
-
-    context = contextvars.copy_context()  # the request's person (page.access) goes along
-
-    def run() -> None:
-        try:
-            outcome, failed = context.run(function, *args), False
-        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting request
-            outcome, failed = exc, True
-        try:
-            loop.call_soon_threadsafe(settle, outcome, failed)
-        except RuntimeError:  # the loop has closed: the server stopped meanwhile
-            pass
-
-    threading.Thread(target=run, daemon=True, name="tbkl-page-request").start()
-    return await future
 
 
 LOG = logging.getLogger("tbkl_gen.page")
@@ -988,14 +1003,22 @@ def is_loopback(host: str) -> bool:
         return False  # a name: it may stand for an address on the network
 
 
-def plain_http_warning(host: str) -> str:
-    """Return the warning `tbkl serve` prints when the page listens beyond this machine."""
+def plain_http_warning(host: str, *, accounts: bool = False) -> str:
+    """Return the warning `tbkl serve` prints when the page listens beyond this machine in plain HTTP."""
+    secret = "mật khẩu, phiên đăng nhập" if accounts else "mã truy cập (token)"
     return (
         f"Cảnh báo: trang đang lắng nghe trên {host}, các máy khác trong mạng mở được. Trang dùng HTTP không mã hóa: "
-        "mã truy cập (token) và nội dung thông báo đi qua mạng ở dạng đọc được, ai nghe lén mạng đều lấy được. "
+        f"{secret} và nội dung thông báo đi qua mạng ở dạng đọc được, ai nghe lén mạng đều lấy được. "
         "Chỉ dùng trong mạng nội bộ tin cậy; muốn an toàn hơn, để tbkl serve lắng nghe 127.0.0.1 "
         "và đặt phía trước một reverse proxy có TLS (HTTPS), ví dụ Caddy hoặc nginx."
     )
+
+
+NO_ACCOUNTS_BEYOND_LOOPBACK = (
+    "tbkl serve chỉ mở trang ra mạng khi đã có tài khoản: mỗi người đăng nhập bằng tài khoản của mình. "
+    "Hãy tạo tài khoản bằng: tbkl users add TÊN --role soan-thao (duyet, van-thu, quan-tri) rồi chạy lại; "
+    "hoặc bỏ --host để một người dùng trang trên chính máy này"
+)
 
 
 def serve(
@@ -1006,33 +1029,72 @@ def serve(
     announce: Callable[[str], None],
     open_browser: bool = True,
     warn: Callable[[str], None] | None = None,
+    trusted_proxies: tuple[str, ...] = (),
+    user_header: str | None = None,
+    secure_cookies: bool = False,
+    public_names: tuple[str, ...] = (),
 ) -> None:
-    """Run the page over the workspace at root until Ctrl-C or SIGTERM; announce the URL with its token.
+    """Run the page over the service root until Ctrl-C or SIGTERM; announce its URL.
+
+    With accounts under root (`tbkl users add`), every workspace of root is served to the people
+    who log in (`create_service_app`); the options of a reverse proxy apply. Without accounts,
+    root is one workspace served to one person on this machine by a token in the URL, and a host
+    beyond this machine is refused (`AccountError`).
 
     The server is held to the limits of `tbkl_gen.page.net` (connections, time for headers and
     bodies, body size, a quiet log), and stops within SHUTDOWN_TIMEOUT seconds whatever its
-    requests are doing. A host beyond this machine is warned about through warn: the token
-    travels in plain HTTP.
+    requests are doing. A host beyond this machine in plain HTTP is warned about through warn.
     """
     import webbrowser
 
+    from tbkl_gen.errors import AccountError
     from tbkl_gen.page import net
+    from tbkl_gen.service.accounts import Accounts, workspaces
 
+    accounts = Accounts(root)
+    with_accounts = accounts.any()
+    if not with_accounts and not is_loopback(host):
+        raise AccountError(NO_ACCOUNTS_BEYOND_LOOPBACK)
+    if not with_accounts and not (root / "tbkl.yaml").is_file():
+        names = ", ".join(workspaces(root))
+        raise AccountError(
+            f"{root} chứa nhiều thư mục làm việc ({names}): mở chúng trên một trang cần tài khoản (tbkl users add TÊN --role …); "
+            f"một người trên máy này mở từng thư mục: tbkl serve {root / next(iter(workspaces(root)), '')}"
+        )
+    if not with_accounts and (trusted_proxies or user_header):
+        raise AccountError("--trusted-proxy và --proxy-user-header cần tài khoản; hãy tạo bằng: tbkl users add TÊN --role …")
+    proxies = auth.proxies(trusted_proxies)
+    if user_header is not None and not proxies:
+        raise AccountError("--proxy-user-header chỉ được tin khi đến từ reverse proxy: hãy chỉ địa chỉ của nó bằng --trusted-proxy")
     token = secrets.token_urlsafe(32)
     sock = bind(host, port)
     port = sock.getsockname()[1]
-    hosts = local_names()
+    hosts = local_names() | {name.lower() for name in public_names}
     if host not in ("127.0.0.1", "::1", "localhost", "0.0.0.0", "::"):
         hosts.add(host.lower())
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     shown_host = f"[{shown_host}]" if ":" in shown_host else shown_host
-    url = f"http://{shown_host}:{port}/?token={token}"
+    tail = "" if with_accounts else f"?token={token}"
+    url = f"http://{shown_host}:{port}/{tail}"
     announce(url)
     if host in ("0.0.0.0", "::"):  # an office LAN: the others open it by this machine's name
-        announce(f"http://{socket.gethostname()}:{port}/?token={token}")
-    if not is_loopback(host) and warn is not None:
-        warn(plain_http_warning(host))
-    server = net.StoppableServer(net.server_config(create_app(root, token, hosts)))
+        announce(f"http://{socket.gethostname()}:{port}/{tail}")
+    if not is_loopback(host) and not proxies and not secure_cookies and warn is not None:
+        warn(plain_http_warning(host, accounts=with_accounts))
+    if with_accounts:
+        service = auth.Service(
+            accounts=accounts,
+            workspaces=workspaces(root),
+            hosts=hosts,
+            trusted_proxies=proxies,
+            user_header=user_header.lower() if user_header else None,
+            secure_cookies=secure_cookies,
+            sessions=auth.Sessions(path=accounts.folder / auth.SESSIONS_FILE),
+        )
+        app = create_service_app(service)
+    else:
+        app = create_app(root, token, hosts)
+    server = net.StoppableServer(net.server_config(app))
     if open_browser:
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
     try:

@@ -859,10 +859,10 @@ def add_comment(root: Path, path: Path, person: Person, *, block: str, text: str
 
 
 def resolve_comment(root: Path, path: Path, person: Person, comment_id: str) -> Comment:
-    """Mark a comment as dealt with: by the drafter (who submits) or a reviewer."""
+    """Mark a comment as dealt with: by the drafter who fixed it, or a reviewer ("xu-ly-gop-y")."""
     relative = relative_path(root, path)
-    if not (may(person, "gui-duyet") or may(person, "duyet")):
-        raise ReviewRefused(403, not_allowed("gui-duyet"))
+    if not may(person, "xu-ly-gop-y"):
+        raise ReviewRefused(403, not_allowed("xu-ly-gop-y"))
     file = record_path(root, path)
     with _lock(file):
         record = read(root, path)

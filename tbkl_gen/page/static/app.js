@@ -4,6 +4,8 @@
 // which runs the same pipeline as `tbkl check` and `tbkl render`.
 
 const TOKEN = document.querySelector('meta[name="tbkl-token"]').content;
+// The path the workspace's page lives under: "" for the single-user page, "/w/<name>" with accounts.
+const BASE = document.querySelector('meta[name="tbkl-base"]')?.content || "";
 const $ = (selector, root = document) => root.querySelector(selector);
 const CHECK_PAUSE_MS = 120;     // a pause in typing this long refreshes the preview
 const EXACT_PAUSE_MS = 3000;    // a pause this long refreshes the exact page, when it is shown
@@ -48,7 +50,8 @@ export async function api(path, { method = "GET", json, body, headers = {} } = {
   } else if (body !== undefined) {
     options.body = body;
   }
-  const response = await fetch(path, options);
+  const response = await fetch(BASE + path, options);
+  if (response.status === 401 && BASE) location.assign(`/dang-nhap?tiep=${encodeURIComponent(BASE + "/")}`);
   return response;
 }
 
@@ -113,7 +116,7 @@ async function showList() {
   $("#list-view").hidden = false;
   $("#counts").hidden = true;
   status("");
-  history.replaceState(null, "", "/");
+  history.replaceState(null, "", `${BASE}/`);
   await loadWorkspace();
 }
 
@@ -157,6 +160,7 @@ function drawList() {
     const open = Object.assign(document.createElement("button"), { type: "button", textContent: "Mở" });
     open.addEventListener("click", () => openNotice(notice.path));
     const copy = Object.assign(document.createElement("button"), { type: "button", textContent: "Sao thành bản mới" });
+    copy.dataset.quyen = "soan";
     copy.addEventListener("click", () => copyNotice(notice.path));
     actions.append(open, " ", copy);
     row.append(actions);
@@ -324,7 +328,7 @@ export async function openNotice(path, { keepBanner = false } = {}) {
   $("#editor-view").hidden = false;
   $("#file-name").textContent = payload.path;
   $("#exact").replaceChildren(Object.assign(document.createElement("p"), { className: "hint", textContent: "Bấm “Trang in chính xác” để LibreOffice dựng trang như khi in." }));
-  history.replaceState(null, "", `/#${encodeURIComponent(payload.path)}`);
+  history.replaceState(null, "", `${BASE}/#${encodeURIComponent(payload.path)}`);
   drawForm();
   tell("tbkl:opened");
   await check();

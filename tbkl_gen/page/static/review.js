@@ -183,14 +183,14 @@ async function approve() {
 function drawComment(comment) {
   const item = element("div", { className: "review-note" + (comment.xong ? " done" : "") });
   item.dataset.comment = comment.ma;
-  item.append(element("div", { className: "who" }, element("strong", { textContent: comment.ten }), ` · ${comment.luc}`));
-  item.append(element("div", { className: "text", textContent: comment.noi_dung }));
+  item.append(element("div", { className: "review-note-who" }, element("strong", { textContent: comment.ten }), ` · ${comment.luc}`));
+  item.append(element("div", { className: "review-note-text", textContent: comment.noi_dung }));
   if (comment.khoi === null || comment.khoi_da_sua) {
     const said = comment.khoi === null ? "Khối này đã bị xóa; lúc góp ý khối viết: " : "Khối đã được sửa sau góp ý; lúc góp ý khối viết: ";
-    item.append(element("div", { className: "quote", textContent: `${said}“${comment.trich}”` }));
+    item.append(element("div", { className: "review-note-quote", textContent: `${said}“${comment.trich}”` }));
   }
   if (comment.xong) {
-    item.append(element("div", { className: "resolved", textContent: `Đã xử lý (${comment.xong.ten}, ${comment.xong.luc})` }));
+    item.append(element("div", { className: "review-note-resolved", textContent: `Đã xử lý (${comment.xong.ten}, ${comment.xong.luc})` }));
   } else if (review.shown.co_the.xong_gop_y) {
     item.append(button("Đã xử lý", () => step("/api/review/resolve", { ma: comment.ma }, "Đã đánh dấu góp ý là đã xử lý"), { className: "link review-resolve" }));
   }
@@ -345,7 +345,7 @@ async function drawListStates() {
     element("ul", {}, ...listing.cho_toi_duyet.map((waiting) => {
       const open = button("Mở để duyệt", () => openNotice(waiting.path));
       const said = `${waiting.nguoi_trinh ? `${waiting.nguoi_trinh} trình` : "Trình"}${waiting.luc ? ` lúc ${waiting.luc}` : ""}${waiting.sua_sau_duyet ? "; đã sửa sau khi duyệt" : ""}`;
-      const item = element("li", {}, element("span", { className: "title", textContent: titles.get(waiting.path) || waiting.path }), element("span", { className: "said", textContent: said }), open);
+      const item = element("li", {}, element("span", { className: "review-mine-title", textContent: titles.get(waiting.path) || waiting.path }), element("span", { className: "review-mine-said", textContent: said }), open);
       item.dataset.path = waiting.path;
       return item;
     })),
