@@ -4,6 +4,7 @@ and CSRF tokens, three people, each step by the right role and refused to the wr
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -158,6 +159,7 @@ def test_draft_comment_change_approve_through_the_page(client: TestClient, root:
     seen = ok(call(client, CHIEF, "/api/review", path=REL))
     shown = ok(call(client, CHIEF, "/api/review/approve", {"path": REL, "phien_ban": seen["phien_ban"]}))
     assert shown["nhan"] == "đã duyệt" and shown["ban_duyet"]["ten"] == "Trần Văn Hùng"
+    assert re.fullmatch(r"\d\d:\d\d \d\d/\d\d/\d{4}", shown["ban_duyet"]["ban_luu"])  # when the approved version was saved
     approved = record(root)["ban_da_duyet"]
     last = subprocess.run(["git", "rev-list", "-1", "HEAD", "--", REL], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
     assert approved["commit"] == last == seen["phien_ban"]

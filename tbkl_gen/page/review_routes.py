@@ -72,7 +72,9 @@ def status_json(page: PageLike, path: Path, data: object = None) -> dict[str, An
         "nguoi_duyet": [_who(w) for w in record.reviewers],
         "moi_nguoi_duyet": not record.reviewers,
         "da_duyet": [{**_who(a.by), "luc": review.shown_time(a.at)} for a in record.approvals if not found.changed_since_approval],
-        "ban_duyet": None if approved is None else {**_who(approved.by), "luc": review.shown_time(approved.at)},
+        "ban_duyet": None
+        if approved is None
+        else {**_who(approved.by), "luc": review.shown_time(approved.at), "ban_luu": _saved_at(page, approved)},
         "phat_hanh": None if record.issued is None else {"so": record.issued.get("so", ""), "ngay": record.issued.get("ngay", "")},
         "nhat_ky": [
             {**_who(e.by), "viec": _step(e.step), "luc": review.shown_time(e.at), "ghi_chu": e.note} for e in reversed(record.events)
@@ -211,6 +213,12 @@ def routes(page: PageLike, handled: Callable[..., Callable[[Request], Any]]) -> 
         Route("/api/review/approve", handled(approve, body=True), methods=["POST"]),
         Route("/api/review/changes", handled(ask_changes, body=True), methods=["POST"]),
     ]
+
+
+def _saved_at(page: PageLike, approved: review.Approval) -> str | None:
+    """When the approved version was saved, as the drafter reads it (the commit itself is never shown)."""
+    at = review.committed_at(page.root, approved.commit)
+    return None if at is None else review.shown_time(at)
 
 
 def _waiting(found: review.Status) -> dict[str, Any]:

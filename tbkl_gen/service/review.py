@@ -249,6 +249,15 @@ def _committed(root: Path, relative: str) -> tuple[str, str] | None:
     return sha, blob.stdout.decode().strip()
 
 
+def committed_at(root: Path, commit: str) -> str | None:
+    """Return when a commit was made (ISO 8601), or None when git does not know it."""
+    if not _SHA.fullmatch(commit):
+        return None
+    done = history.git(root, "show", "-s", "--format=%cI", commit, check=False)
+    at = done.stdout.decode().strip() if done.returncode == 0 else ""
+    return at or None
+
+
 # --- reading and writing records ---------------------------------------------------------------------
 
 
