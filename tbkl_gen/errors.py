@@ -343,3 +343,16 @@ class Refused(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+class ReviewRefused(TbklError):
+    """A step of a notice's review that its state or the person's place in it does not allow.
+
+    status is the HTTP status the page answers with (403 not theirs to take, 404 no such
+    comment, 409 the notice or its review moved on); the message says why, in Vietnamese.
+    """
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message

@@ -55,6 +55,14 @@ ROUTE_ACTIONS: dict[tuple[str, str], str] = {
     ("POST", "/api/render-all"): "soan",
     ("POST", "/api/inline"): "doc",
     ("POST", "/api/paste"): "doc",
+    ("GET", "/api/review"): "doc",
+    ("GET", "/api/review/list"): "doc",
+    ("POST", "/api/review/placed"): "doc",
+    ("POST", "/api/review/submit"): "gui-duyet",
+    ("POST", "/api/review/comment"): "duyet",
+    ("POST", "/api/review/resolve"): "xu-ly-gop-y",
+    ("POST", "/api/review/approve"): "duyet",
+    ("POST", "/api/review/changes"): "duyet",
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 
 from tbkl_gen.errors import Refused
-from tbkl_gen.service.people import ACTION_LABELS, LOCAL, Action, Person, may
+from tbkl_gen.service.people import LOCAL, Action, Person, may, not_allowed
 
 _person: ContextVar[Person] = ContextVar("tbkl_person", default=LOCAL)
 
@@ -29,5 +29,5 @@ def require(action: Action) -> Person:
     """Return the current person if their roles allow action, else refuse with 403."""
     current = _person.get()
     if not may(current, action):
-        raise Refused(403, f"tài khoản của bạn không có quyền {ACTION_LABELS[action]}")
+        raise Refused(403, not_allowed(action))
     return current

@@ -21,6 +21,7 @@ import queue
 import re
 import secrets
 import errno
+import functools
 import logging
 import socket
 import threading
@@ -40,14 +41,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tbkl_gen.errors import OutputFailed, Problem, Refused, TbklError
 from tbkl_gen.nd30.words import date_parts, shown_date
-from tbkl_gen.page import access, auth, engine
+from tbkl_gen.page import access, auth, engine, review_routes
 from tbkl_gen.page.auth import foreign
 from tbkl_gen.page.net import in_thread
 from tbkl_gen.page.preview import appendix_labels, labels, page_html
 from tbkl_gen.page.words import for_page, import_report
 from tbkl_gen.page.yamlsave import checked_text, editable, updated
 from tbkl_gen.source.names import SOURCE_SUFFIXES
-from tbkl_gen.service.people import LOCAL
+from tbkl_gen.service.people import LOCAL, Person
 from tbkl_gen.source.workspace import Workspace
 
 TOKEN_HEADER = "x-tbkl-token"
@@ -147,6 +148,8 @@ class Page:
         self.root = root.resolve()
         self.token = token
         self.base = base
+        # the people of this workspace (the reviewers a submit offers); None: the one local person
+        self.people: Callable[[], list[Person]] | None = None
         self.save_lock = threading.Lock()  # version check and write, one save at a time
         self.render_lock = threading.Lock()  # one render of the workspace at a time
 
@@ -394,6 +397,7 @@ class Page:
             data = text.encode("utf-8")
             _save(path, data, self.shown(path), kept=True)
             self.drop_draft_at(path)
+            self.after_save(path, None)
         return JSONResponse({"version": _version(data), "text": text, "path": self.shown(path)})
 
     def inline(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -412,6 +416,20 @@ class Page:
         from tbkl_gen.page.richtext import pasted
 
         return pasted(body.get("html"), body.get("text"))
+
+    def after_save(self, path: Path, commit: str | None) -> None:
+        """Tell the notice's review of a save (an edit of an approved notice sends it back to review).
+
+        The save itself is done: a failure here is logged, never the save's error; the review
+        still sees the changed file, as an approval is compared with the file itself.
+        """
+        from tbkl_gen.page import access
+        from tbkl_gen.service import review
+
+        try:
+            review.after_save(self.root, path, access.person(), commit)
+        except TbklError as exc:
+            LOG.warning("the review of %s was not updated after a save: %s", self.shown(path), exc)
 
     # --- drafts and conflicts ---------------------------------------------------------------
 
@@ -873,10 +891,16 @@ def create_service_app(service: auth.Service) -> ASGIApp:
     routes: list[BaseRoute] = [*auth.routes(service)]
     for name, root in service.workspaces.items():
         page = Page(root, "", base=auth.workspace_url(name).rstrip("/"))  # as the browser writes it: %-encoded
+        page.people = functools.partial(_people_of, service, name)
         routes.append(Mount(f"{auth.WORKSPACE_PREFIX}{name}", routes=page_routes(page)))  # as routing sees it: decoded
     routes.append(Mount("/static", StaticFiles(directory=static_dir()), name="static"))
     app = Starlette(routes=routes, exception_handlers={Exception: _unexpected_handler})
     return Shield(auth.Gate(app, service))
+
+
+def _people_of(service: auth.Service, workspace: str) -> list[Person]:
+    """Return the people who hold a role in workspace, as the workspace sees them."""
+    return [account.person(workspace) for account in service.accounts.all().values() if workspace in account.workspaces()]
 
 
 def page_routes(page: Page) -> list[BaseRoute]:
@@ -932,6 +956,7 @@ def page_routes(page: Page) -> list[BaseRoute]:
         Route("/api/render-all", render_all, methods=["POST"]),
         Route("/api/inline", handled(page.inline, body=True), methods=["POST"]),
         Route("/api/paste", handled(page.paste, body=True), methods=["POST"]),
+        *review_routes.routes(page, handled),
     ]
 
 

@@ -23,6 +23,7 @@ Action = Literal[
     "soan",  # write, save, import, restore an earlier version
     "gui-duyet",  # submit for review
     "duyet",  # comment, ask for changes, approve
+    "xu-ly-gop-y",  # mark a reviewer's comment as dealt with (the drafter who fixed it, or a reviewer)
     "phat-hanh",  # issue: number, date, final files, register row
     "quan-tri",  # accounts, the workspace's settings
 ]
@@ -32,6 +33,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     "soan": frozenset({"soan-thao", "quan-tri"}),
     "gui-duyet": frozenset({"soan-thao", "quan-tri"}),
     "duyet": frozenset({"duyet", "quan-tri"}),
+    "xu-ly-gop-y": frozenset({"soan-thao", "duyet", "quan-tri"}),
     "phat-hanh": frozenset({"van-thu", "quan-tri"}),
     "quan-tri": frozenset({"quan-tri"}),
 }
@@ -41,6 +43,7 @@ ACTION_LABELS: dict[Action, str] = {
     "soan": "soạn và lưu văn bản",
     "gui-duyet": "trình duyệt văn bản",
     "duyet": "góp ý và duyệt văn bản",
+    "xu-ly-gop-y": "đánh dấu góp ý đã xử lý",
     "phat-hanh": "phát hành văn bản",
     "quan-tri": "quản trị",
 }
@@ -64,3 +67,8 @@ LOCAL = Person(login="", name="Người dùng máy này", email="tbkl@localhost"
 def may(person: Person, action: Action) -> bool:
     """Return whether person's roles allow action."""
     return bool(person.roles & ALLOWED[action])
+
+
+def not_allowed(action: Action) -> str:
+    """Return the one message that refuses an action to someone whose roles do not allow it."""
+    return f"tài khoản của bạn không có quyền {ACTION_LABELS[action]}"

@@ -43,7 +43,7 @@ window.tbklRefreshMs = state.refreshMs;
 
 // --- talking to the server -------------------------------------------------------------------
 
-async function api(path, { method = "GET", json, body, headers = {} } = {}) {
+export async function api(path, { method = "GET", json, body, headers = {} } = {}) {
   const options = { method, headers: { "X-Tbkl-Token": TOKEN, ...headers }, credentials: "same-origin" };
   if (json !== undefined) {
     options.body = JSON.stringify(json);
@@ -56,7 +56,7 @@ async function api(path, { method = "GET", json, body, headers = {} } = {}) {
   return response;
 }
 
-async function apiJson(path, options) {
+export async function apiJson(path, options) {
   const response = await api(path, options);
   let payload = null;
   try { payload = await response.json(); } catch { payload = { loi: `máy chủ trả lời lỗi ${response.status}` }; }
@@ -64,6 +64,20 @@ async function apiJson(path, options) {
 }
 
 function status(text) { $("#status").textContent = text; }
+
+// --- what other parts of the page (review.js) read and hear -----------------------------------
+
+/** The open notice: its path, its data as the form holds it, the version opened, whether it has unsaved edits. */
+export function currentNotice() {
+  return state.path ? { path: state.path, data: currentData(), version: state.version, dirty: isDirty() } : null;
+}
+
+/** The workspace's notices as listed (path, nam, so, ngay, trich_yeu). */
+export function listedNotices() { return state.workspace?.thong_bao || []; }
+
+export { status as showStatus, banner as showBanner };
+
+function tell(name) { document.dispatchEvent(new CustomEvent(name, { detail: { path: state.path } })); }
 
 function banner(text, { error = false, actions = [] } = {}) {
   const element = $("#banner");
@@ -167,6 +181,7 @@ function drawList() {
     row.append(cell);
     body.append(row);
   }
+  tell("tbkl:listed");
 }
 
 async function newNotice(event) {
@@ -304,7 +319,7 @@ async function renderAll() {
 
 // --- opening a notice ------------------------------------------------------------------------
 
-async function openNotice(path, { keepBanner = false } = {}) {
+export async function openNotice(path, { keepBanner = false } = {}) {
   const { ok, payload } = await apiJson(`/api/notice?path=${encodeURIComponent(path)}`);
   if (!ok) { banner(payload.loi, { error: true }); return false; }
   if (!state.workspace) await loadWorkspace();
@@ -327,6 +342,7 @@ async function openNotice(path, { keepBanner = false } = {}) {
   history.replaceState(null, "", `${BASE}/#${encodeURIComponent(payload.path)}`);
   await preloadInline(allTrees().flat());
   drawForm();
+  tell("tbkl:opened");
   await check();
   if (payload.nhap) offerDraft(payload.nhap);
   return true;
@@ -1729,6 +1745,7 @@ function changed() {
   if (!$("#exact").hidden) state.exactTimer = setTimeout(exactPage, EXACT_PAUSE_MS);
   status(isDirty() ? "Chưa lưu" : "");
   scheduleDraft();
+  tell("tbkl:changed");
 }
 
 async function check() {
@@ -1873,7 +1890,7 @@ function applyFix(fix) {
 
 // --- saving, downloads, the exact page ---------------------------------------------------------
 
-async function save() {
+export async function save() {
   if (!state.path) return;
   clearTimeout(state.checkTimer);
   clearTimeout(state.draftTimer);   // the server removes the draft once the source is saved
@@ -1893,6 +1910,7 @@ async function save() {
   state.savedJson = JSON.stringify(data);
   delete document.body.dataset.draft;   // the save removed the draft beside the file
   status(`Đã lưu ${payload.path}`);
+  tell("tbkl:saved");
   await check();
 }
 
