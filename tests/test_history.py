@@ -256,3 +256,11 @@ def test_a_failed_push_is_said_in_vietnamese_keeps_the_commit_and_sends_it_at_th
     again = history.push(workspace)
     assert again is not None and again.ok and again.waiting == 0
     assert git_out(remote, "log", "-1", "--format=%H", "main") == f"{recorded.commit}\n"
+
+
+def test_a_new_file_committed_where_the_history_begins_is_its_authors_not_the_services(workspace: Path) -> None:
+    new = workspace / "notices" / "moi.yaml"
+    new.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    history.commit(workspace, [new], AN, "Tạo notices/moi.yaml")
+    assert git_out(workspace, "log", "--format=%an|%s", "--", "notices/moi.yaml") == f"{AN.name}|Tạo notices/moi.yaml\n"
+    assert "notices/cv.yaml" in git_out(workspace, "show", "--name-only", "--format=", "HEAD~1")

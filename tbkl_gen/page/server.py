@@ -42,7 +42,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tbkl_gen.errors import OutputFailed, Problem, Refused, TbklError
 from tbkl_gen.nd30.words import date_parts, shown_date
-from tbkl_gen.page import engine
+from tbkl_gen.page import engine, history_routes
 from tbkl_gen.page.preview import appendix_labels, labels, page_html
 from tbkl_gen.page.words import for_page, import_report
 from tbkl_gen.page.yamlsave import checked_text, editable, updated
@@ -350,9 +350,10 @@ class Page:
                 raise Refused(422, f"{self.shown(path)}: tệp không phải một bảng các khóa của thông báo; không ghi đè")
             text = self.text_of({**body, "base": on_disk})
             data = text.encode("utf-8")
-            _save(path, data, self.shown(path), kept=True)
+            with history_routes.recording(self.root, [path], f"Lưu {self.shown(path)}") as note:
+                _save(path, data, self.shown(path), kept=True)
             self.drop_draft_at(path)
-        return JSONResponse({"version": _version(data), "text": text, "path": self.shown(path)})
+        return JSONResponse({"version": _version(data), "text": text, "path": self.shown(path), **note.answer})
 
     # --- drafts and conflicts ---------------------------------------------------------------
 
@@ -433,9 +434,10 @@ class Page:
         text = self.text_of(body)
         with self.save_lock:
             target = free_name(path.parent, f"{path.stem}-ban-sao")
-            _save(target, text.encode("utf-8"), self.shown(target), kept=False)
+            with history_routes.recording(self.root, [target], f"Lưu bản sao {self.shown(target)} của {self.shown(path)}") as note:
+                _save(target, text.encode("utf-8"), self.shown(target), kept=False)
             self.drop_draft_at(path)
-        return {"path": self.shown(target)}
+        return {"path": self.shown(target), **note.answer}
 
     def new_notice(self, body: dict[str, Any]) -> dict[str, Any]:
         from tbkl_gen.commands.scaffold import new_notice
@@ -449,7 +451,7 @@ class Page:
         if kind not in KINDS:
             raise Refused(400, f"không có loại văn bản “{str(kind)[:40]}”; các loại: {', '.join(KINDS)}")
         target = new_notice(self.root, unicodedata.normalize("NFC", title.strip()), kind=KINDS[kind])
-        return {"path": self.shown(target)}
+        return {"path": self.shown(target), **history_routes.record(self.root, [target], f"Tạo {self.shown(target)}")}
 
     def copy_notice(self, body: dict[str, Any]) -> dict[str, Any]:
         import datetime as dt
@@ -470,8 +472,9 @@ class Page:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise Refused(507 if _disk_full(exc) else 500, _not_saved(self.shown(target), exc, kept=False)) from None
-        _save(target, updated(text, data).encode("utf-8"), self.shown(target), kept=False)
-        return {"path": self.shown(target)}
+        with history_routes.recording(self.root, [target], f"Sao {self.shown(path)} thành {self.shown(target)}") as note:
+            _save(target, updated(text, data).encode("utf-8"), self.shown(target), kept=False)
+        return {"path": self.shown(target), **note.answer}
 
     async def import_word(self, request: Request) -> JSONResponse:
         declared = request.headers.get("content-length")
@@ -487,8 +490,13 @@ class Page:
             return _error(400, f"“{name}” không phải tệp Word .docx")
         imported = await in_thread(engine.import_word, bytes(received), name, self.root)
         status = 200 if imported.path is not None else 422
+        recorded = (
+            {}
+            if imported.path is None
+            else await in_thread(history_routes.record, self.root, [imported.path], f"Nhập {self.shown(imported.path)} từ tệp Word {name}")
+        )
         return JSONResponse(
-            {"path": self.shown(imported.path), "thong_bao": imported.message, "bao_cao": import_report(imported.findings)}
+            {"path": self.shown(imported.path), "thong_bao": imported.message, "bao_cao": import_report(imported.findings), **recorded}
             if imported.path is not None
             else {"path": None, "thong_bao": imported.message},
             status_code=status,
@@ -814,6 +822,7 @@ def create_app(root: Path, token: str, hosts: set[str] | None = None) -> ASGIApp
         Route("/api/pdf", handled(page.pdf, body=True), methods=["POST"]),
         Route("/api/exact", handled(page.exact, body=True), methods=["POST"]),
         Route("/api/render-all", render_all, methods=["POST"]),
+        *history_routes.routes(page, handled),
         Mount("/static", StaticFiles(directory=static_dir()), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={Exception: _unexpected_handler})

@@ -213,8 +213,12 @@ def is_repository(root: Path) -> bool:
     return git(root, "rev-parse", "--is-inside-work-tree", check=False).returncode == 0
 
 
-def ensure_repository(root: Path) -> bool:
-    """Make the workspace a git repository if it is none (with a .gitignore for drafts and outputs); True when made."""
+def ensure_repository(root: Path, leave: Sequence[str] = ()) -> bool:
+    """Make the workspace a git repository if it is none (with a .gitignore for drafts and outputs); True when made.
+
+    Its first commit, as the service, holds what the folder held, except drafts and the files in
+    leave (relative to root: new files that are about to be committed as their author's).
+    """
     from tbkl_gen.files import write_file
 
     with serialised(root):
@@ -225,7 +229,8 @@ def ensure_repository(root: Path) -> bool:
         if not ignore.exists() and not ignore.is_symlink():
             write_file(ignore, GITIGNORE.encode("utf-8"))
         # What the folder holds when its history begins, as the service found it (never a draft).
-        git(root, "add", "-A", "--", ".", f":(exclude,glob)**/*{DRAFT_SUFFIX}", f":(exclude){LOCK_NAME}")
+        kept_out = [f":(exclude,literal){name}" for name in leave]
+        git(root, "add", "-A", "--", ".", f":(exclude,glob)**/*{DRAFT_SUFFIX}", f":(exclude){LOCK_NAME}", *kept_out)
         if git(root, "diff", "--cached", "--name-only").stdout.strip():
             git(root, "commit", "-q", "--no-verify", "-m", START_MESSAGE, person=SERVER)
         return True
@@ -267,7 +272,7 @@ def commit(root: Path, paths: Sequence[Path], person: Person, message: str) -> s
     """Commit the given files (added, changed or removed) as person; return the new commit, or None if nothing changed."""
     relative = [_relative(root, p) for p in paths]
     with serialised(root):
-        ensure_repository(root)
+        ensure_repository(root, leave=relative)
         git(root, "add", "-A", "--", *relative)
         if _has_head(root) and git(root, "diff", "--cached", "--quiet", "HEAD", "--", *relative, check=False).returncode == 0:
             return None
