@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, render_cli
 from tbkl_gen.commands.scaffold import init_workspace
 from tbkl_gen.commands.text import ADDED, REMOVED
 from tbkl_gen.errors import HistoryFailed
@@ -264,3 +264,28 @@ def test_a_new_file_committed_where_the_history_begins_is_its_authors_not_the_se
     history.commit(workspace, [new], AN, "Tạo notices/moi.yaml")
     assert git_out(workspace, "log", "--format=%an|%s", "--", "notices/moi.yaml") == f"{AN.name}|Tạo notices/moi.yaml\n"
     assert "notices/cv.yaml" in git_out(workspace, "show", "--name-only", "--format=", "HEAD~1")
+
+
+def test_tbkl_history_lists_the_versions_and_their_word_diffs_in_vietnamese(tmp_path: Path, workspace: Path) -> None:
+    save(workspace, "cv.yaml", AN, "Chuẩn hóa", "Chuẩn hoá")
+    edit(workspace / "notices" / "cv.yaml", "Lâm Đồng", "Đà Lạt")
+    listed = render_cli(["history", "notices/cv.yaml"], cwd=workspace)
+    assert listed.exit_code == 0, listed.output
+    lines = listed.stdout.splitlines()
+    assert lines[0] == "Lịch sử của notices/cv.yaml: 2 phiên bản, mới nhất trước"
+    assert lines[1] == "  (tệp trên đĩa có thay đổi chưa ghi vào lịch sử)"
+    assert f"  {AN.name} <{AN.email}>  Lưu cv.yaml" in lines[2] and lines[2][10:12] != "" and lines[2][12] == "/"
+    assert history.START_MESSAGE in lines[3]
+    diffed = render_cli(["history", "notices/cv.yaml", "--diff"], cwd=workspace)
+    assert "    Nội dung khoản (3): Chuẩn [-hóa-] {+hoá+} dữ liệu," in diffed.stdout
+    remote = bare_remote(tmp_path, workspace)
+    remote.rename(tmp_path / "mat.git")
+    failed = render_cli(["history", "notices/cv.yaml", "--push"], cwd=workspace)
+    assert failed.exit_code == 1
+    assert "Chưa gửi được lên kho chung “origin”" in failed.stderr and "Traceback" not in failed.stderr
+    (tmp_path / "mat.git").rename(remote)
+    assert "2 phiên bản chưa gửi" in render_cli(["history", "notices/cv.yaml"], cwd=workspace).stdout
+    sent = render_cli(["history", "notices/cv.yaml", "--push"], cwd=workspace)
+    assert sent.exit_code == 0 and "Đã gửi lên kho chung “origin”" in sent.stdout
+    missing = render_cli(["history", "notices/khong-co.yaml"], cwd=workspace)
+    assert missing.exit_code == 1 and "không tìm thấy" in missing.stderr
