@@ -37,6 +37,14 @@ const state = {
   refreshMs: [],
 };
 window.tbklRefreshMs = state.refreshMs;
+// What the history panel (history.js) uses of the page.
+window.tbklPage = {
+  path: () => state.path,
+  apiJson: (...args) => apiJson(...args),
+  banner: (...args) => banner(...args),
+  reopen: (...args) => openNotice(...args),
+  unsaved: () => isDirty(),
+};
 
 // --- talking to the server -------------------------------------------------------------------
 
@@ -56,6 +64,7 @@ async function apiJson(path, options) {
   const response = await api(path, options);
   let payload = null;
   try { payload = await response.json(); } catch { payload = { loi: `máy chủ trả lời lỗi ${response.status}` }; }
+  if (payload && payload.lich_su) window.dispatchEvent(new CustomEvent("tbkl-lich-su", { detail: payload.lich_su }));  // history.js
   return { ok: response.ok, status: response.status, payload };
 }
 
