@@ -520,10 +520,8 @@ def history(notice: Path, with_diff: bool, push_now: bool) -> None:
 
     workspace = find_workspace(notice.parent if notice.parent.is_dir() else Path.cwd())
     root = workspace.root if workspace is not None else notice.resolve().parent
-    if not versions.is_repository(root):
-        _fail(
-            f"thư mục làm việc {_relative(root)} chưa có lịch sử (chưa phải kho git); lịch sử bắt đầu ở lần lưu đầu tiên trên trang soạn thảo"
-        )
+    if versions.ensure_repository(root):  # the history begins here, as it would at the page's first save
+        click.echo(f"Đã bắt đầu ghi lịch sử của thư mục làm việc {_relative(root)} (kho git mới).", err=True)
     found = versions.log(root, notice.resolve())
     if not found and not notice.exists():
         _fail(f"không tìm thấy “{notice.as_posix()}” trên đĩa hay trong lịch sử")

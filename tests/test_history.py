@@ -289,3 +289,12 @@ def test_tbkl_history_lists_the_versions_and_their_word_diffs_in_vietnamese(tmp_
     assert sent.exit_code == 0 and "Đã gửi lên kho chung “origin”" in sent.stdout
     missing = render_cli(["history", "notices/khong-co.yaml"], cwd=workspace)
     assert missing.exit_code == 1 and "không tìm thấy" in missing.stderr
+
+
+def test_tbkl_history_begins_the_history_of_a_workspace_without_one(workspace: Path) -> None:
+    listed = render_cli(["history", "notices/cv.yaml"], cwd=workspace)
+    assert listed.exit_code == 0, listed.output
+    assert "Đã bắt đầu ghi lịch sử của thư mục làm việc" in listed.stderr
+    assert "Lịch sử của notices/cv.yaml: 1 phiên bản" in listed.stdout
+    assert git_out(workspace, "log", "--format=%an", "--", "notices/cv.yaml") == f"{history.SERVER.name}\n"
+    assert (workspace / ".gitignore").read_text(encoding="utf-8").count("*.nhap") == 1  # tbkl init's own, kept
