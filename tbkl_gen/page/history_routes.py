@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from starlette.requests import Request
 from starlette.routing import Route
@@ -27,12 +27,25 @@ from tbkl_gen.page import access
 from tbkl_gen.service import history
 
 if TYPE_CHECKING:
+    import threading
     from collections.abc import Callable
 
     from starlette.routing import BaseRoute
 
     from tbkl_gen.commands.text import Hunk
-    from tbkl_gen.page.server import Page
+    from tbkl_gen.source.workspace import Workspace
+
+
+class Served(Protocol):
+    """What the history's routes use of the page (`page.server.Page`), named here so this module does not import it."""
+
+    root: Path
+    save_lock: threading.Lock
+
+    def notice_path(self, given: object) -> Path: ...
+    def shown(self, path: Path) -> str: ...
+    def workspace(self) -> Workspace | None: ...
+
 
 LOG = logging.getLogger("tbkl_gen.page")
 
@@ -119,7 +132,7 @@ def _hunks(hunks: list[Hunk]) -> list[dict[str, Any]]:
     return [{"dong_cu": h.old_start, "dong_moi": h.new_start, "dong": [[list(piece) for piece in line] for line in h.lines]} for h in hunks]
 
 
-def routes(page: Page, handled: Callable[..., Callable[[Request], Any]]) -> list[BaseRoute]:
+def routes(page: Served, handled: Callable[..., Callable[[Request], Any]]) -> list[BaseRoute]:
     """Return the history panel's routes over the page's workspace; handled wraps a handler as create_app's routes are."""
 
     def versions(request: Request) -> dict[str, Any]:
@@ -165,17 +178,14 @@ def routes(page: Page, handled: Callable[..., Callable[[Request], Any]]) -> list
         return {"khac_biet": _hunks(history.compare(page.root, path, before, after))}
 
     def restore(body: dict[str, Any]) -> dict[str, Any]:
-        from tbkl_gen.page.server import _read, _version
-
         person = access.require("soan")
         path = page.notice_path(body.get("path"))
         with page.save_lock:
             recorded = history.restore(page.root, path, body.get("commit"), person)
-            raw = _read(path, page.shown(path))
         note = Note(commit=recorded.commit, hand_edit=recorded.hand_edit)
         if recorded.commit is not None:
             note.pushed(page.root)
-        return {"path": page.shown(path), "version": _version(raw), "text": raw.decode("utf-8-sig"), **note.answer}
+        return {"path": page.shown(path), **note.answer}  # the page opens the notice again, as it now is
 
     return [
         Route("/api/history", handled(versions)),
