@@ -298,3 +298,27 @@ def test_tbkl_history_begins_the_history_of_a_workspace_without_one(workspace: P
     assert "Lịch sử của notices/cv.yaml: 1 phiên bản" in listed.stdout
     assert git_out(workspace, "log", "--format=%an", "--", "notices/cv.yaml") == f"{history.SERVER.name}\n"
     assert (workspace / ".gitignore").read_text(encoding="utf-8").count("*.nhap") == 1  # tbkl init's own, kept
+
+
+def test_pushes_from_concurrent_saves_leave_the_remote_with_every_commit(tmp_path: Path, workspace: Path) -> None:
+    remote = bare_remote(tmp_path, workspace)
+    names = [f"tb-{n}.yaml" for n in range(6)]
+    for name in names:
+        (workspace / "notices" / name).write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    history.commit(workspace, [workspace / "notices" / n for n in names], AN, "Thêm")
+    start = threading.Barrier(len(names))
+    answers: list[history.Pushed | None] = []
+
+    def one(name: str) -> None:
+        start.wait()
+        save(workspace, name, BINH, "Rà soát", "Rà soát lại")
+        answers.append(history.push(workspace, wait=False))
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(answer is not None and answer.ok for answer in answers)
+    assert git_out(remote, "rev-parse", "main") == git_out(workspace, "rev-parse", "HEAD")
+    assert history.waiting(workspace, "origin") == 0

@@ -65,7 +65,7 @@ class Note:
 
     def pushed(self, root: Path) -> None:
         try:
-            self.push = history.push(root)
+            self.push = history.push(root, wait=False)
         except HistoryFailed as exc:
             self.push = history.Pushed("", False, f"chưa gửi được lên kho chung ({exc})")
         if self.push is not None and not self.push.ok:

@@ -540,22 +540,52 @@ def waiting(root: Path, remote: str) -> int:
     return int(done.stdout.strip() or 0) if done.returncode == 0 else 0
 
 
-def push(root: Path) -> Pushed | None:
-    """Push the current branch to the workspace's remote; None when it has none. A failure is reported, never raised."""
+_push_locks: dict[Path, threading.Lock] = {}
+_push_wanted: dict[Path, bool] = {}
+
+
+def push(root: Path, *, wait: bool = True) -> Pushed | None:
+    """Push the current branch to the workspace's remote; None when it has none. A failure is reported, never raised.
+
+    A push runs beside the history's lock (git updates a ref atomically, so commits go on while
+    it talks to the remote), one push at a time per workspace. With wait=False a push already
+    under way is not waited for: it goes on pushing while commits arrive, so it sends this one too.
+    """
     remote = remote_of(root)
     if remote is None:
         return None
-    with serialised(root):
-        if not _has_head(root):
-            return Pushed(remote, True, "chưa có phiên bản nào để gửi")
+    key = root.resolve()
+    with _locks_guard:
+        lock = _push_locks.setdefault(key, threading.Lock())
+    _push_wanted[key] = True
+    outcome: Pushed | None = None
+    while _push_wanted.get(key):
+        if not lock.acquire(blocking=wait):  # the push under way sees the wish after it finishes
+            return outcome or Pushed(remote, True, f"đang gửi lên kho chung “{remote}”", waiting(root, remote))
         try:
-            done = git(root, "push", "-q", "--porcelain", remote, "HEAD", check=False, timeout=PUSH_TIMEOUT_SECONDS)
-            said = _last_words(done) if done.returncode != 0 else ""
-        except HistoryFailed as exc:  # no answer in time
-            said = str(exc)
-        left = waiting(root, remote)
+            while _push_wanted.get(key):
+                _push_wanted[key] = False
+                outcome = _push_once(root, remote)
+                if not outcome.ok:
+                    break
+        finally:
+            lock.release()
+        if outcome is not None and not outcome.ok:
+            break
+    return outcome or Pushed(remote, True, f"đã gửi lên kho chung “{remote}”", waiting(root, remote))
+
+
+def _push_once(root: Path, remote: str) -> Pushed:
+    if not _has_head(root):
+        return Pushed(remote, True, "chưa có phiên bản nào để gửi")
+    try:
+        done = git(root, "push", "-q", "--porcelain", remote, "HEAD", check=False, timeout=PUSH_TIMEOUT_SECONDS)
+        said = _last_words(done) if done.returncode != 0 else ""
+    except HistoryFailed as exc:  # no answer in time
+        said = str(exc)
+    left = waiting(root, remote)
     if not said:
-        return Pushed(remote, True, f"đã gửi lên kho chung “{remote}”")
+        return Pushed(remote, True, f"đã gửi lên kho chung “{remote}”", left)
     return Pushed(
         remote,
         False,
