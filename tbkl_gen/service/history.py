@@ -208,9 +208,26 @@ def _last_words(done: subprocess.CompletedProcess[bytes]) -> str:
     return said[-1] if said else f"mã {done.returncode}"
 
 
+# Workspaces known to be repositories with a first commit: neither goes away under a running
+# service, and asking git again would cost a process for every save. Each is remembered with the
+# repository's folder, which is looked at (cheaply) before it is trusted.
+_known: dict[Path, Path] = {}
+_known_with_head: set[Path] = set()
+
+
 def is_repository(root: Path) -> bool:
     """Return whether the workspace at root is (inside) a git repository."""
-    return git(root, "rev-parse", "--is-inside-work-tree", check=False).returncode == 0
+    key = root.resolve()
+    known = _known.get(key)
+    if known is not None and known.is_dir():
+        return True
+    done = git(root, "rev-parse", "--absolute-git-dir", check=False)
+    if done.returncode != 0:
+        _known.pop(key, None)
+        _known_with_head.discard(key)
+        return False
+    _known[key] = Path(done.stdout.decode("utf-8", "replace").strip())
+    return True
 
 
 def ensure_repository(root: Path, leave: Sequence[str] = ()) -> bool:
@@ -251,7 +268,13 @@ def _relative(root: Path, path: Path) -> str:
 
 
 def _has_head(root: Path) -> bool:
-    return git(root, "rev-parse", "--verify", "-q", "HEAD", check=False).returncode == 0
+    key = root.resolve()
+    if key in _known_with_head and is_repository(root):
+        return True
+    if git(root, "rev-parse", "--verify", "-q", "HEAD", check=False).returncode != 0:
+        return False
+    _known_with_head.add(key)
+    return True
 
 
 def changed_on_disk(root: Path, paths: Sequence[Path]) -> list[str]:
@@ -520,12 +543,26 @@ class Pushed:
     waiting: int = 0
 
 
+_remotes: dict[Path, tuple[int, list[str]]] = {}
+
+
 def remote_of(root: Path) -> str | None:
     """Return the remote the workspace pushes to (`origin`, else its only remote), or None when none is configured."""
     with serialised(root):
         if not is_repository(root):
             return None
-        names = git(root, "remote").stdout.decode("utf-8", "replace").split()
+        config = _known[root.resolve()] / "config"
+        try:
+            stamp = config.stat().st_mtime_ns
+        except OSError:
+            stamp = None
+        cached = _remotes.get(config)
+        if stamp is not None and cached is not None and cached[0] == stamp:
+            names = cached[1]
+        else:  # the remotes, asked again whenever the repository's configuration changed
+            names = git(root, "remote").stdout.decode("utf-8", "replace").split()
+            if stamp is not None:
+                _remotes[config] = (stamp, names)
     if "origin" in names:
         return "origin"
     return names[0] if len(names) == 1 else None
