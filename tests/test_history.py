@@ -68,11 +68,13 @@ def test_a_save_is_a_commit_authored_by_the_person_with_the_accounts_name_and_em
 def test_a_commit_holds_only_the_saved_file_while_another_is_changed_and_a_draft_lies_beside_it(workspace: Path) -> None:
     save(workspace, "cv.yaml", AN, "Rà soát", "Rà soát kỹ")  # the history exists
     edit(workspace / "notices" / "khac.yaml", "Chuẩn hóa", "Chuẩn hóa gấp")  # someone's work in progress
+    (workspace / "notices" / "staged.yaml").write_text("so: 1\n", encoding="utf-8")
+    subprocess.run(["git", "add", "notices/staged.yaml"], cwd=workspace, check=True)  # staged by hand, not by this save
     (workspace / "notices" / ".cv.yaml.nhap").write_text('{"data": {}}', encoding="utf-8")
     recorded = save(workspace, "cv.yaml", BINH, "Chuẩn hóa", "Chuẩn hoá")
     assert git_out(workspace, "show", "--name-only", "--format=", str(recorded.commit)).split() == ["notices/cv.yaml"]
     status = git_out(workspace, "status", "--porcelain", "--untracked-files=all")
-    assert " M notices/khac.yaml" in status
+    assert " M notices/khac.yaml" in status and "A  notices/staged.yaml" in status
     assert ".nhap" not in git_out(workspace, "log", "--all", "--name-only", "--format=")
     with pytest.raises(HistoryFailed, match="bản nháp"):
         history.commit(workspace, [workspace / "notices" / ".cv.yaml.nhap"], AN, "nháp")
@@ -322,3 +324,14 @@ def test_pushes_from_concurrent_saves_leave_the_remote_with_every_commit(tmp_pat
     assert all(answer is not None and answer.ok for answer in answers)
     assert git_out(remote, "rev-parse", "main") == git_out(workspace, "rev-parse", "HEAD")
     assert history.waiting(workspace, "origin") == 0
+
+
+def test_the_single_user_pages_person_is_recorded_under_the_name_git_is_configured_with(workspace: Path) -> None:
+    from tbkl_gen.service.people import LOCAL
+
+    save(workspace, "cv.yaml", LOCAL, "Rà soát", "Rà soát kỹ")
+    assert git_out(workspace, "log", "-1", "--format=%an|%ae") == f"{LOCAL.name}|{LOCAL.email}\n"
+    subprocess.run(["git", "config", "user.name", "Chị Lan"], cwd=workspace, check=True)
+    subprocess.run(["git", "config", "user.email", "lan@vanphong.example"], cwd=workspace, check=True)
+    save(workspace, "cv.yaml", LOCAL, "Chuẩn hóa", "Chuẩn hoá")
+    assert git_out(workspace, "log", "-1", "--format=%an|%ae|%cn") == "Chị Lan|lan@vanphong.example|Chị Lan\n"

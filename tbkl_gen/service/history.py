@@ -31,7 +31,7 @@ from typing import Any
 
 from tbkl_gen.commands.text import Hunk, word_diff
 from tbkl_gen.errors import HistoryFailed
-from tbkl_gen.service.people import Person
+from tbkl_gen.service.people import LOCAL, Person
 
 GIT_TIMEOUT_SECONDS = 60
 PUSH_TIMEOUT_SECONDS = 30
@@ -291,6 +291,16 @@ def changed_on_disk(root: Path, paths: Sequence[Path]) -> list[str]:
     return [r for r in relative if r in named]
 
 
+def _identity(root: Path, person: Person) -> Person:
+    """Return who a commit is recorded as: the person, or for the single-user page's one person, the name git is configured with."""
+    if person != LOCAL:
+        return person
+    done = git(root, "config", "--get-regexp", r"^user\.(name|email)$", check=False)
+    said = dict(line.split(" ", 1) for line in done.stdout.decode("utf-8", "replace").splitlines() if " " in line)
+    name, email = said.get("user.name", "").strip(), said.get("user.email", "").strip()
+    return Person(person.login, name or person.name, email or person.email, person.roles)
+
+
 def commit(root: Path, paths: Sequence[Path], person: Person, message: str) -> str | None:
     """Commit the given files (added, changed or removed) as person; return the new commit, or None if nothing changed."""
     relative = [_relative(root, p) for p in paths]
@@ -301,7 +311,7 @@ def commit(root: Path, paths: Sequence[Path], person: Person, message: str) -> s
             return None
         if not _has_head(root) and not git(root, "diff", "--cached", "--name-only", "--", *relative).stdout.strip():
             return None
-        git(root, "commit", "-q", "--no-verify", "-m", message, "--", *relative, person=person)
+        git(root, "commit", "-q", "--no-verify", "-m", message, "--", *relative, person=_identity(root, person))
         return git(root, "rev-parse", "HEAD").stdout.decode().strip()
 
 

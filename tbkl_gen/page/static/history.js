@@ -199,7 +199,9 @@ async function restore(version) {
   const detail = $("#history-detail");
   if (!ok) { detail.replaceChildren(make("p", { className: "history-error", textContent: payload.loi })); return; }
   await page().reopen(payload.path, { keepBanner: true });
-  page().banner(`Đã khôi phục phiên bản ${version.luc} của ${version.nguoi} thành phiên bản mới.`);
+  page().banner(payload.lich_su.phien_ban
+    ? `Đã khôi phục phiên bản ${version.luc} của ${version.nguoi} thành phiên bản mới.`
+    : `Nội dung hiện tại đã giống phiên bản ${version.luc} của ${version.nguoi}; không cần phiên bản mới.`);
   detail.replaceChildren();
   await listVersions(payload.path);
 }
