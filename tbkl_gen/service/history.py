@@ -244,7 +244,7 @@ def ensure_repository(root: Path, leave: Sequence[str] = ()) -> bool:
         git(root, "init", "-q", "-b", "main")
         ignore = root / ".gitignore"
         if not ignore.exists() and not ignore.is_symlink():
-            write_file(ignore, GITIGNORE.encode("utf-8"))
+            write_file(ignore, GITIGNORE.encode("utf-8"), inside=root)
         # What the folder holds when its history begins, as the service found it (never a draft).
         kept_out = [f":(exclude,literal){name}" for name in leave]
         git(root, "add", "-A", "--", ".", f":(exclude,glob)**/*{DRAFT_SUFFIX}", f":(exclude){LOCK_NAME}", *kept_out)
@@ -535,7 +535,7 @@ def restore(root: Path, path: Path, given: object, person: Person) -> Recorded:
             raise HistoryFailed(f"phiên bản {version.short} không có nội dung của {relative} (tệp đã bị xóa ở phiên bản đó)")
         message = RESTORE_MESSAGE.format(short=version.short, when=version.shown_when, author=version.author, path=relative)
         with saving(root, [Path(relative)], person, message) as recorded:
-            write_file(root / relative, _committed_bytes(root, version))
+            write_file(root / relative, _committed_bytes(root, version), inside=root.resolve())
     return recorded
 
 
