@@ -332,6 +332,10 @@ class HistoryFailed(TbklError):
     """git refused or failed on a workspace's history; the message says what, in Vietnamese."""
 
 
+class HistoryBusy(HistoryFailed):
+    """Another process has held a workspace's history longer than a writer waits; nothing was written."""
+
+
 class Refused(Exception):
     """A request the page (tbkl serve) will not serve, with the Vietnamese reason and the HTTP status."""
 

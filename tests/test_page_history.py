@@ -176,3 +176,36 @@ def test_a_failed_push_is_shown_on_the_save_and_the_commit_is_sent_at_the_next_s
     assert save_summary(client, "ba")["lich_su"]["gui"] == {"ok": True, "thong_bao": "đã gửi lên kho chung “origin”", "cho_gui": 0}
     assert git_out(remote, "log", "--format=%s", "main").split("\n")[:2] == [f"Lưu {CV}", f"Lưu {CV}"]
     assert git_out(remote, "rev-parse", "main") == git_out(workspace, "rev-parse", "HEAD")
+
+
+def test_a_save_while_another_process_holds_the_history_too_long_is_refused_and_writes_nothing(
+    client: TestClient, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import socket
+    import time
+
+    history.ensure_repository(workspace)
+    before = (workspace / CV).read_bytes()
+    monkeypatch.setattr(history, "LOCK_WAIT_SECONDS", 0.3)
+    holder = {"pid": os.getpid(), "host": socket.gethostname(), "time": time.time()}  # a live holder: never stale
+    (workspace / history.LOCK_NAME).write_text(json.dumps(holder), encoding="utf-8")
+    opened = client.get("/api/notice", params={"path": CV}, headers=HEADERS).json()
+    answer = post(
+        client, "/api/save", {"path": CV, "base": opened["text"], "version": opened["version"], "data": {**opened["data"], "so": "9"}}
+    )
+    assert answer.status_code == 503 and answer.json()["loi"].startswith("chưa lưu: lịch sử của thư mục làm việc đang bận")
+    assert (workspace / CV).read_bytes() == before
+
+
+def test_without_git_on_the_machine_a_save_is_written_and_the_page_says_it_is_not_in_the_history(
+    client: TestClient, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(workspace))  # no git there
+    answer = save_summary(client, "triển khai phần mềm dùng chung")
+    assert answer["lich_su"]["phien_ban"] is None
+    assert (
+        answer["lich_su"]["canh_bao"]
+        == "Đã lưu tệp nhưng chưa ghi được vào lịch sử: không tìm thấy chương trình git trên máy chủ; hãy cài git"
+    )
+    assert "trich_yeu: triển khai phần mềm dùng chung\n" in (workspace / CV).read_text(encoding="utf-8")

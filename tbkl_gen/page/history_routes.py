@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from starlette.requests import Request
 from starlette.routing import Route
 
-from tbkl_gen.errors import HistoryFailed, Refused
+from tbkl_gen.errors import HistoryBusy, HistoryFailed, Refused
 from tbkl_gen.page import access
 from tbkl_gen.service import history
 
@@ -97,7 +97,9 @@ def recording(root: Path, paths: Sequence[Path], message: str) -> Iterator[Note]
     saving = history.saving(root, paths, access.person(), message)
     try:
         recorded = saving.__enter__()
-    except HistoryFailed as exc:  # no git, or no lock in time: the file is saved all the same, and said so
+    except HistoryBusy as exc:  # written now, the save would pass for a hand edit: not written, said so
+        raise Refused(503, f"chưa lưu: {exc}") from None
+    except HistoryFailed as exc:  # no git on this machine: the file is saved all the same, and said so
         note.failed(exc)
         yield note
         return

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from tbkl_gen.commands.text import Hunk, word_diff
-from tbkl_gen.errors import HistoryFailed
+from tbkl_gen.errors import HistoryBusy, HistoryFailed
 from tbkl_gen.service.people import LOCAL, Person
 
 GIT_TIMEOUT_SECONDS = 60
@@ -106,7 +106,7 @@ def _take(lock_file: Path) -> None:
                 _break(lock_file)
                 continue
             if time.monotonic() > deadline:
-                raise HistoryFailed(
+                raise HistoryBusy(
                     f"lịch sử của thư mục làm việc đang bận quá {LOCK_WAIT_SECONDS} giây (tệp khóa {lock_file.name}); hãy thử lại sau"
                 ) from None
             time.sleep(LOCK_POLL_SECONDS)
