@@ -725,6 +725,51 @@ def users_revoke(login: str, role: str, workspace: str | None, root: Path | None
 
 
 @main.command()
+@click.argument("notice", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--diff", "with_diff", is_flag=True, help="In kèm những chữ mỗi phiên bản đã sửa so với phiên bản trước: [-bỏ-] {+thêm+}.")
+@click.option("--push", "push_now", is_flag=True, help="Gửi các phiên bản chưa gửi lên kho chung (git remote) của thư mục làm việc.")
+def history(notice: Path, with_diff: bool, push_now: bool) -> None:
+    """In lịch sử của một thông báo: mỗi phiên bản ai lưu, lúc nào, lời ghi; --diff in kèm chữ đã sửa."""
+    from tbkl_gen.commands.text import ADDED, format_hunk_line
+    from tbkl_gen.service import history as versions
+    from tbkl_gen.source.workspace import find_workspace
+
+    workspace = find_workspace(notice.parent if notice.parent.is_dir() else Path.cwd())
+    root = workspace.root if workspace is not None else notice.resolve().parent
+    if versions.ensure_repository(root):  # the history begins here, as it would at the page's first save
+        click.echo(f"Đã bắt đầu ghi lịch sử của thư mục làm việc {_relative(root)} (kho git mới).", err=True)
+    found = versions.log(root, notice.resolve())
+    if not found and not notice.exists():
+        _fail(f"không tìm thấy “{notice.as_posix()}” trên đĩa hay trong lịch sử")
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+    def style(words: str, kind: str) -> str:
+        return click.style(words, fg="green" if kind == ADDED else "red", underline=kind == ADDED, strikethrough=kind != ADDED)
+
+    click.echo(f"Lịch sử của {_relative(notice)}: {len(found)} phiên bản, mới nhất trước")
+    pending = versions.changed_on_disk(root, [notice.resolve()]) if notice.exists() else []
+    if pending:
+        click.echo("  (tệp trên đĩa có thay đổi chưa ghi vào lịch sử)")
+    pairs = versions.changes(root, notice.resolve(), found) if with_diff else [(v, []) for v in found]
+    for version, hunks in pairs:
+        click.echo(f"{version.short}  {version.shown_when}  {version.author} <{version.email}>  {version.message}")
+        for hunk in hunks:
+            for line in hunk.lines:
+                click.echo("    " + format_hunk_line(line, style if colour else None))
+    remote = versions.remote_of(root)
+    if push_now:
+        if remote is None:
+            _fail("thư mục làm việc chưa có kho chung (git remote); xem mục “Lịch sử và kho chung” trong README")
+        pushed = versions.push(root)
+        assert pushed is not None
+        if not pushed.ok:
+            _fail(pushed.message[:1].upper() + pushed.message[1:])
+        click.echo(pushed.message[:1].upper() + pushed.message[1:])
+    elif remote is not None and (left := versions.waiting(root, remote)):
+        click.echo(f"Kho chung “{remote}”: {left} phiên bản chưa gửi (gửi bằng: tbkl history {_shell_word(str(notice))} --push)")
+
+
+@main.command()
 @click.option("--stdio", is_flag=True, help="Nói chuyện với trình soạn thảo qua stdin/stdout (mặc định, như mọi máy chủ ngôn ngữ).")
 def lsp(stdio: bool) -> None:  # noqa: ARG001
     """Máy chủ ngôn ngữ (LSP) cho trình soạn thảo: báo lỗi khi gõ, sửa nhanh, gợi ý khóa, chú giải."""

@@ -336,6 +336,10 @@ class AccountError(TbklError):
     """An account of the service (tbkl users, the accounts file) cannot be made, changed or read; the message says why, in Vietnamese."""
 
 
+class HistoryBusy(HistoryFailed):
+    """Another process has held a workspace's history longer than a writer waits; nothing was written."""
+
+
 class Refused(Exception):
     """A request the page (tbkl serve) will not serve, with the Vietnamese reason and the HTTP status."""
 

@@ -41,7 +41,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tbkl_gen.errors import OutputFailed, Problem, Refused, TbklError
 from tbkl_gen.nd30.words import date_parts, shown_date
-from tbkl_gen.page import access, auth, engine, review_routes
+from tbkl_gen.page import access, auth, engine, history_routes, review_routes
 from tbkl_gen.page.auth import foreign
 from tbkl_gen.page.net import in_thread
 from tbkl_gen.page.preview import appendix_labels, labels, page_html
@@ -395,10 +395,11 @@ class Page:
                 raise Refused(422, f"{self.shown(path)}: tệp không phải một bảng các khóa của thông báo; không ghi đè")
             text = self.text_of({**body, "base": on_disk})
             data = text.encode("utf-8")
-            _save(path, data, self.shown(path), kept=True)
+            with history_routes.recording(self.root, [path], f"Lưu {self.shown(path)}") as note:
+                _save(path, data, self.shown(path), kept=True)
             self.drop_draft_at(path)
-            self.after_save(path, None)
-        return JSONResponse({"version": _version(data), "text": text, "path": self.shown(path)})
+            self.after_save(path, note.commit)
+        return JSONResponse({"version": _version(data), "text": text, "path": self.shown(path), **note.answer})
 
     def inline(self, body: dict[str, Any]) -> dict[str, Any]:
         """Read the markup of texts for the page's rich text editor (one grammar: tbkl_gen.markup)."""
@@ -523,9 +524,10 @@ class Page:
         text = self.text_of(body)
         with self.save_lock:
             target = free_name(path.parent, f"{path.stem}-ban-sao")
-            _save(target, text.encode("utf-8"), self.shown(target), kept=False)
+            with history_routes.recording(self.root, [target], f"Lưu bản sao {self.shown(target)} của {self.shown(path)}") as note:
+                _save(target, text.encode("utf-8"), self.shown(target), kept=False)
             self.drop_draft_at(path)
-        return {"path": self.shown(target)}
+        return {"path": self.shown(target), **note.answer}
 
     def new_notice(self, body: dict[str, Any]) -> dict[str, Any]:
         access.require("soan")
@@ -540,7 +542,7 @@ class Page:
         if kind not in KINDS:
             raise Refused(400, f"không có loại văn bản “{str(kind)[:40]}”; các loại: {', '.join(KINDS)}")
         target = new_notice(self.root, unicodedata.normalize("NFC", title.strip()), kind=KINDS[kind])
-        return {"path": self.shown(target)}
+        return {"path": self.shown(target), **history_routes.record(self.root, [target], f"Tạo {self.shown(target)}")}
 
     def copy_notice(self, body: dict[str, Any]) -> dict[str, Any]:
         access.require("soan")
@@ -562,8 +564,9 @@ class Page:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise Refused(507 if _disk_full(exc) else 500, _not_saved(self.shown(target), exc, kept=False)) from None
-        _save(target, updated(text, data).encode("utf-8"), self.shown(target), kept=False)
-        return {"path": self.shown(target)}
+        with history_routes.recording(self.root, [target], f"Sao {self.shown(path)} thành {self.shown(target)}") as note:
+            _save(target, updated(text, data).encode("utf-8"), self.shown(target), kept=False)
+        return {"path": self.shown(target), **note.answer}
 
     async def import_word(self, request: Request) -> JSONResponse:
         access.require("soan")
@@ -580,8 +583,13 @@ class Page:
             return _error(400, f"“{name}” không phải tệp Word .docx")
         imported = await in_thread(engine.import_word, bytes(received), name, self.root)
         status = 200 if imported.path is not None else 422
+        recorded = (
+            {}
+            if imported.path is None
+            else await in_thread(history_routes.record, self.root, [imported.path], f"Nhập {self.shown(imported.path)} từ tệp Word {name}")
+        )
         return JSONResponse(
-            {"path": self.shown(imported.path), "thong_bao": imported.message, "bao_cao": import_report(imported.findings)}
+            {"path": self.shown(imported.path), "thong_bao": imported.message, "bao_cao": import_report(imported.findings), **recorded}
             if imported.path is not None
             else {"path": None, "thong_bao": imported.message},
             status_code=status,
@@ -957,6 +965,7 @@ def page_routes(page: Page) -> list[BaseRoute]:
         Route("/api/inline", handled(page.inline, body=True), methods=["POST"]),
         Route("/api/paste", handled(page.paste, body=True), methods=["POST"]),
         *review_routes.routes(page, handled),
+        *history_routes.routes(page, handled),
     ]
 
 

@@ -40,6 +40,14 @@ const state = {
   meeting: null,     // the meeting the document takes from another source, as the last check read it
 };
 window.tbklRefreshMs = state.refreshMs;
+// What the history panel (history.js) uses of the page.
+window.tbklPage = {
+  path: () => state.path,
+  apiJson: (...args) => apiJson(...args),
+  banner: (...args) => banner(...args),
+  reopen: (...args) => openNotice(...args),
+  unsaved: () => isDirty(),
+};
 
 // --- talking to the server -------------------------------------------------------------------
 
@@ -60,6 +68,7 @@ export async function apiJson(path, options) {
   const response = await api(path, options);
   let payload = null;
   try { payload = await response.json(); } catch { payload = { loi: `máy chủ trả lời lỗi ${response.status}` }; }
+  if (payload && payload.lich_su) window.dispatchEvent(new CustomEvent("tbkl-lich-su", { detail: payload.lich_su }));  // history.js
   return { ok: response.ok, status: response.status, payload };
 }
 
