@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 from starlette.testclient import TestClient  # noqa: E402
 
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
-from tbkl_gen.page import server, yamlsave  # noqa: E402
+from tbkl_gen.page import server
+from tbkl_gen.service import yamlsave  # noqa: E402
 
 TOKEN = "bench"
 ITEM = "Giao Sở {n} chủ trì, phối hợp với các sở, ngành và Ủy ban nhân dân các xã rà soát nội dung thứ {n}, báo cáo kết quả trước ngày 30/6/2026."

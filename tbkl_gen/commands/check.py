@@ -67,7 +67,7 @@ def check_sources(paths: list[Path]) -> CheckOutcome:
     return outcome
 
 
-# How the text of a source changes with fixes applied: `tbkl_gen.page.yamlsave.fixed`, the page's
+# How the text of a source changes with fixes applied: `tbkl_gen.service.yamlsave.fixed`, the page's
 # round-trip writer, handed in by the command line (the page sits above the commands).
 Applier = Callable[[str, list[Fix]], tuple[str, list[Fix]]]
 

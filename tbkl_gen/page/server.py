@@ -45,7 +45,7 @@ from tbkl_gen.nd30.words import date_parts, shown_date
 from tbkl_gen.page import engine
 from tbkl_gen.page.preview import appendix_labels, labels, page_html
 from tbkl_gen.page.words import for_page, import_report
-from tbkl_gen.page.yamlsave import checked_text, editable, updated
+from tbkl_gen.service.yamlsave import checked_text, editable, updated
 from tbkl_gen.source.names import SOURCE_SUFFIXES
 from tbkl_gen.source.workspace import Workspace, find_workspace
 
