@@ -268,10 +268,9 @@ def local_person(root: Path) -> Person:
 
     from tbkl_gen.service.people import LOCAL
 
-    said = {}
-    for key in ("name", "email"):
-        done = history.git(root, "config", f"user.{key}", check=False) if root.is_dir() else None
-        value = done.stdout.decode("utf-8", "replace").strip() if done is not None and done.returncode == 0 else ""
-        if value:
-            said[key] = value
-    return replace(LOCAL, **said)
+    def configured(key: str, default: str) -> str:
+        done = history.git(root, "config", f"user.{key}", check=False)
+        value = done.stdout.decode("utf-8", "replace").strip() if done.returncode == 0 else ""
+        return value or default
+
+    return replace(LOCAL, name=configured("name", LOCAL.name), email=configured("email", LOCAL.email))
