@@ -40,11 +40,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tbkl_gen.errors import OutputFailed, Problem, Refused, TbklError
+from tbkl_gen.errors import IssuedFrozen, OutputFailed, Problem, Refused, TbklError
 from tbkl_gen.nd30.words import date_parts, shown_date
-from tbkl_gen.page import engine
+from tbkl_gen.page import engine, register_routes
 from tbkl_gen.page.preview import appendix_labels, labels, page_html
 from tbkl_gen.page.words import for_page, import_report
+from tbkl_gen.service import register
 from tbkl_gen.service.yamlsave import checked_text, editable, updated
 from tbkl_gen.source.names import SOURCE_SUFFIXES
 from tbkl_gen.source.workspace import Workspace, find_workspace
@@ -342,6 +343,10 @@ class Page:
         path = self.notice_path(body.get("path"))
         self.text_of(body)  # refuse bad data before anything else
         with self.save_lock:
+            try:
+                register.refuse_if_issued(self.root, path, self.shown(path))
+            except IssuedFrozen as exc:
+                raise Refused(409, str(exc)) from None
             raw = _read(path, self.shown(path), missing_ok=True)
             if raw is None or _version(raw) != body.get("version"):
                 return JSONResponse(self.conflict(path, raw, body), status_code=409)
@@ -814,6 +819,7 @@ def create_app(root: Path, token: str, hosts: set[str] | None = None) -> ASGIApp
         Route("/api/pdf", handled(page.pdf, body=True), methods=["POST"]),
         Route("/api/exact", handled(page.exact, body=True), methods=["POST"]),
         Route("/api/render-all", render_all, methods=["POST"]),
+        *register_routes.routes(page, handled),
         Mount("/static", StaticFiles(directory=static_dir()), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={Exception: _unexpected_handler})

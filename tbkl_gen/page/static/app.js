@@ -40,7 +40,7 @@ window.tbklRefreshMs = state.refreshMs;
 
 // --- talking to the server -------------------------------------------------------------------
 
-async function api(path, { method = "GET", json, body, headers = {} } = {}) {
+export async function api(path, { method = "GET", json, body, headers = {} } = {}) {
   const options = { method, headers: { "X-Tbkl-Token": TOKEN, ...headers }, credentials: "same-origin" };
   if (json !== undefined) {
     options.body = JSON.stringify(json);
@@ -52,16 +52,16 @@ async function api(path, { method = "GET", json, body, headers = {} } = {}) {
   return response;
 }
 
-async function apiJson(path, options) {
+export async function apiJson(path, options) {
   const response = await api(path, options);
   let payload = null;
   try { payload = await response.json(); } catch { payload = { loi: `máy chủ trả lời lỗi ${response.status}` }; }
   return { ok: response.ok, status: response.status, payload };
 }
 
-function status(text) { $("#status").textContent = text; }
+export function status(text) { $("#status").textContent = text; }
 
-function banner(text, { error = false, actions = [] } = {}) {
+export function banner(text, { error = false, actions = [] } = {}) {
   const element = $("#banner");
   element.replaceChildren();
   if (!text) { element.hidden = true; return; }
@@ -568,7 +568,7 @@ function isoOf(text) {
   return y ? `${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}` : "";
 }
 
-function datePicker(input) {
+export function datePicker(input) {
   const picker = Object.assign(document.createElement("input"), { type: "date", className: "date-picker", title: "Chọn ngày trên lịch" });
   picker.setAttribute("aria-label", "Chọn ngày trên lịch");
   picker.value = isoOf(input.value);
