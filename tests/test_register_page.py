@@ -153,3 +153,62 @@ def test_the_clerk_issues_downloads_and_the_page_then_refuses_to_save(
     exported = client.get("/api/register/export", params={"dang": "csv"}, headers=HEADERS)
     assert "so-dang-ky-van-ban-di.csv" in exported.headers["content-disposition"]
     assert exported.content.decode("utf-8-sig").splitlines()[1].startswith("1,125,TB-UBND,07/12/2026,Thông báo,")
+
+
+# --- in a real Chromium, on an office laptop's screen ----------------------------------------------
+
+
+def test_the_clerk_issues_through_the_dialog_at_1366_by_768(libreoffice: str, chromium: tuple[str, str], workspace: Path) -> None:
+    """Set $TBKL_SCREENSHOTS to a folder to keep what the clerk sees."""
+    pytest.importorskip("selenium")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    from test_page_browser import Served, click, open_page, retype, screenshot, wait
+
+    binary, driver_path = chromium
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=vi"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    served = Served(workspace)
+    try:
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False}
+        )
+        open_page(driver, served)
+        driver.get(f"{served.base}/#{PATH}")
+        wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
+        wait(driver, lambda d: d.find_element(By.ID, "issue-open").is_displayed())
+        click(driver, driver.find_element(By.ID, "issue-open"))
+        wait(driver, lambda d: d.find_element(By.ID, "issue-next").text == "01/TB-UBND")
+        dialog = driver.find_element(By.ID, "issue-dialog")
+        box = dialog.rect
+        assert box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= 1366 and box["y"] + box["height"] <= 768
+        assert driver.find_element(By.CSS_SELECTOR, "#issue-dialog input.date-picker").get_attribute("type") == "date"
+        retype(driver.find_element(By.ID, "issue-date"), "07/12/2026")
+        screenshot(driver, "phat-hanh-1-hop-thoai")
+        click(driver, driver.find_element(By.ID, "issue-go"))
+        wait(
+            driver,
+            lambda d: d.find_elements(By.ID, "issue-done") or "error" in d.find_element(By.ID, "issue-result").get_attribute("class"),
+            180,
+        )
+        assert driver.find_element(By.ID, "issue-done").text.startswith("Đã phát hành số 01/TB-UBND ngày 07/12/2026")
+        assert driver.find_element(By.ID, "issue-docx").is_displayed() and driver.find_element(By.ID, "issue-pdf").is_displayed()
+        screenshot(driver, "phat-hanh-2-da-phat-hanh")
+        click(driver, driver.find_element(By.ID, "issue-close"))  # the page opens the notice again, now with its number
+        wait(driver, lambda d: d.find_element(By.ID, "issue-open").text == "Đã phát hành 01/TB-UBND")
+        assert not driver.find_element(By.ID, "save").is_enabled()
+        screenshot(driver, "phat-hanh-3-van-ban-da-phat-hanh")
+        click(driver, driver.find_element(By.ID, "to-list"))
+        click(driver, driver.find_element(By.ID, "register-open"))
+        wait(driver, lambda d: "01/TB-UBND" in d.find_element(By.ID, "register-rows").text)
+        assert "Kết luận của đồng chí Chủ tịch tại cuộc họp về chuyển đổi số" in driver.find_element(By.ID, "register-rows").text
+        screenshot(driver, "phat-hanh-4-so-dang-ky")
+    finally:
+        driver.quit()
+        served.stop()
+    assert (workspace / "phat-hanh" / "2026" / "01-tb-ubnd.pdf").is_file()

@@ -88,15 +88,18 @@ async function openIssue() {
   const date = element("input", { type: "text", id: "issue-date", value: payload.hom_nay, placeholder: "dd/mm/yyyy", size: 12 });
   date.setAttribute("aria-label", "Ngày ban hành");
   const result = element("div", { id: "issue-result", className: "issue-result", role: "status" });
-  const go = button("Phát hành", () => issueNow(payload, { typed: typedChoice.checked ? typed.value : null, date: date.value, result, go }), "issue-go");
+  const go = button("Phát hành", () => issueNow(payload, { typed: typedChoice.checked ? typed.value : null, date: date.value, result, go, inputs }), "issue-go");
   go.className = "primary";
   go.disabled = !payload.duoc_phat_hanh;
   const numbers = element("fieldset", { className: "issue-numbers" }, [
     element("legend", { textContent: "Số văn bản" }),
     element("label", {}, [nextChoice, ` Số tiếp theo của sổ đăng ký năm ${payload.nam}: `, element("b", { id: "issue-next", textContent: `${payload.so_tiep}/${payload.ky_hieu}` })]),
-    element("label", {}, [typedChoice, " Số do hệ thống e-office (iOffice, VOffice…) cấp: ", typed, ` /${payload.ky_hieu}`]),
+    element("label", {}, [typedChoice, " Số do hệ thống e-office (iOffice, VOffice…) cấp: ",
+      element("span", { className: "nowrap" }, [typed, ` /${payload.ky_hieu}`])]),
   ]);
-  const when = element("label", { className: "issue-date" }, ["Ngày ban hành ", date, datePicker(date)]);
+  const picker = datePicker(date);
+  const when = element("label", { className: "issue-date" }, ["Ngày ban hành ", date, picker]);
+  const inputs = [nextChoice, typedChoice, typed, date, picker];
   const note = element("p", { className: "issue-note", textContent: payload.duoc_phat_hanh
     ? "Phát hành bản đã lưu: số và ngày được ghi vào tệp nguồn, bản Word và PDF/A vào phat-hanh/, một dòng vào sổ đăng ký; sau đó văn bản không sửa được nữa."
     : "Chỉ văn thư được phát hành văn bản." });
@@ -104,7 +107,7 @@ async function openIssue() {
   dialog.showModal();
 }
 
-async function issueNow(plan, { typed, date, result, go }) {
+async function issueNow(plan, { typed, date, result, go, inputs }) {
   go.disabled = true;
   result.className = "issue-result";
   result.replaceChildren("Đang phát hành: ghi số, xuất bản Word và PDF/A bằng LibreOffice…");
@@ -117,6 +120,7 @@ async function issueNow(plan, { typed, date, result, go }) {
   }
   result.replaceChildren(issuedSummary(payload.phat_hanh), downloads(plan.path));
   go.hidden = true;
+  for (const input of inputs) input.disabled = true;
   dialog.addEventListener("close", () => location.reload(), { once: true });   // the source on disk now has its number
   markIssued(payload.phat_hanh);
 }
