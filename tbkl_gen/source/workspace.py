@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tbkl_gen.errors import ConfigNotOwned, Place, Problem
+from tbkl_gen.nd30.document_types import CONG_VAN, THONG_BAO
 from tbkl_gen.notice.model import EXTEND_KEY
 from tbkl_gen.source.places import Path_, Source
 
@@ -38,7 +39,11 @@ CONFIG_SHAPES: dict[str, dict[str, Any]] = {
                     "items": {"type": "string"},
                     "description": "Các loại văn bản dùng dãy này: thong_bao, cong_van, giay_moi.",
                 },
-                "ky_hieu": {"type": "array", "items": {"type": "string"}, "description": "Các ký hiệu dùng dãy này: “TB-UBND”, “UBND-VP”."},
+                "ky_hieu": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": f"Các ký hiệu dùng dãy này: “{THONG_BAO.symbol('UBND')}”, “{CONG_VAN.symbol('UBND-VP')}”.",
+                },
             },
             "required": ["ten"],
             "additionalProperties": False,
