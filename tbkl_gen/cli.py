@@ -239,7 +239,7 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files:
     report: dict[str, Any] = {"tep": 0, "van_de": [], "docx": []}
     if paths:
         if apply_fixes:
-            fixing = fix_sources(list(paths), _fix_applier())
+            fixing = fix_sources(list(paths), _fix_applier(), _issued(list(paths)))
             outcome = fixing.remaining
             report["da_sua"] = [{**p.to_dict(Path.cwd()), "da_sua": p.fix.title if p.fix else ""} for p in fixing.fixed]
             if output_format == "text":
@@ -289,6 +289,14 @@ def _changed_since_issue(paths: list[Path]) -> list[Problem]:
     from tbkl_gen.service.register import changed_since_issue
 
     return changed_since_issue([source for source, _ in find_sources(paths)])
+
+
+def _issued(paths: list[Path]) -> dict[Path, str]:
+    """Return the issued sources under paths, which `--fix` leaves as they are."""
+    from tbkl_gen.commands.batch import find_sources
+    from tbkl_gen.service.register import issued_sources
+
+    return issued_sources([source for source, _ in find_sources(paths)])
 
 
 def _fix_applier() -> Applier:

@@ -133,6 +133,11 @@ def test_issue_draws_01_writes_the_source_files_row_commit_and_tag(libreoffice: 
     warned = render_cli(["check"], cwd=workspace).output
     assert "notices/2026/noi-vu.yaml: cảnh báo: văn bản đã phát hành (số 01/TB-UBND, ngày 05/01/2027)" in warned
     assert "nhãn git phat-hanh/2027/01-tb-ubnd" in warned
+    slipped = source.read_text(encoding="utf-8").replace("ngay_hop:  #", "ngay_hop: 12.3.2026  #")
+    source.write_text(slipped, encoding="utf-8")
+    fixing = render_cli(["check", "--fix", str(source)], cwd=workspace)
+    assert "noi-vu.yaml: không sửa: văn bản đã phát hành (số 01/TB-UBND, ngày 05/01/2027) nên không được sửa" in fixing.output
+    assert source.read_text(encoding="utf-8") == slipped  # --fix leaves an issued source alone
 
     # the next document takes 02; one typed from e-office keeps its number and says so
     second = render_cli(["issue", str(notice(workspace, "dat-dai")), "--ngay", "06/01/2027"], cwd=workspace)

@@ -207,29 +207,48 @@ def refuse_if_issued(root: Path, path: Path, shown: str | None = None) -> None:
         raise IssuedFrozen(shown or relative(root, path), entry.number_and_symbol, entry.ngay)
 
 
+def _issued_entries(sources: list[Path]) -> Iterator[tuple[Path, Entry]]:
+    """Yield each issued source among sources with its row: each folder's workspace found once, each register read once."""
+    from tbkl_gen.source.workspace import find_config
+
+    roots: dict[Path, Path | None] = {}
+    books: dict[Path, dict[str, Entry]] = {}
+    for source in sources:
+        folder = source.resolve().parent
+        if folder not in roots:
+            config = find_config(folder)
+            roots[folder] = config.parent.resolve() if config is not None else None
+        root = roots[folder]
+        if root is None:
+            continue
+        if root not in books:
+            books[root] = {e.tep_nguon: e for e in entries(root)}
+        if not books[root]:
+            continue
+        try:
+            entry = books[root].get(relative(root, source))
+        except ValueError:
+            continue
+        if entry is not None:
+            yield source, entry
+
+
+def issued_sources(sources: list[Path]) -> dict[Path, str]:
+    """Return the issued ones among sources (resolved), each with why it may not change, in Vietnamese."""
+    return {
+        source.resolve(): f"văn bản đã phát hành (số {entry.number_and_symbol}, ngày {entry.ngay}) nên không được sửa"
+        for source, entry in _issued_entries(sources)
+    }
+
+
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 def changed_since_issue(sources: list[Path]) -> list[Problem]:
     """Return a warning for each issued source whose bytes differ from those the register recorded."""
-    from tbkl_gen.source.workspace import find_workspace
-
     found: list[Problem] = []
-    books: dict[Path, dict[str, Entry]] = {}
-    for source in sources:
-        workspace = find_workspace(source.resolve().parent)
-        if workspace is None:
-            continue
-        root = workspace.root.resolve()
-        if root not in books:
-            books[root] = {e.tep_nguon: e for e in entries(root)}
-        try:
-            entry = books[root].get(relative(root, source))
-        except ValueError:
-            continue
-        if entry is None:
-            continue
+    for source, entry in _issued_entries(sources):
         try:
             now = digest(read_regular(source, MAX_REGISTER_BYTES, follow_links=False))
         except NotReadable:
