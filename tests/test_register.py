@@ -186,6 +186,20 @@ def test_a_notice_with_errors_is_not_issued(workspace: Path) -> None:
     assert source.read_bytes() == before and not list(workspace.glob("phat-hanh/*/*"))
 
 
+def test_an_issue_that_fails_on_the_way_puts_everything_back(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No LibreOffice: the PDF/A cannot be made, so the source, the register and git stay as they were."""
+    source = notice(workspace, "noi-vu")
+    before = source.read_bytes()
+    head = git(workspace, "rev-parse", "HEAD")
+    monkeypatch.setenv("TBKL_SOFFICE", str(workspace / "khong-co-soffice"))
+    result = render_cli(["issue", str(source), "--ngay", "07/12/2026"], cwd=workspace)
+    assert result.exit_code == 1 and "không tìm thấy LibreOffice (soffice) để xuất PDF" in result.output
+    assert source.read_bytes() == before
+    assert not list((workspace / "phat-hanh").rglob("*.*")) and not (workspace / "so-dang-ky" / "2026.csv").exists()
+    assert git(workspace, "rev-parse", "HEAD") == head and git(workspace, "tag") == ""
+    assert not (workspace / "so-dang-ky" / ".khoa").exists()
+
+
 def test_two_clerks_issuing_at_once_get_distinct_consecutive_numbers(libreoffice: str, workspace: Path) -> None:
     """Two `tbkl issue` processes started together: 01 and 02, one each, both committed and tagged."""
     tbkl = [sys.executable, "-m", "tbkl_gen"]
