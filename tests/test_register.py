@@ -151,13 +151,13 @@ def test_a_number_typed_from_e_office_is_recorded_and_a_taken_one_refused(libreo
     assert result.exit_code == 0, result.output
     (row,) = rows_on_disk(workspace, 2026)
     assert (row["so"], row["nguon_so"]) == ("07", "e-office")
-    assert register.next_number(workspace, 2026, "chung") == "08"
-    assert register.next_number(workspace, 2027, "chung") == "01"  # a new year starts at 01 (ND30 Điều 15)
+    assert register.next_number(workspace, 2026, "UBND") == "08"
+    assert register.next_number(workspace, 2027, "UBND") == "01"  # a new year starts at 01 (ND30 Điều 15)
     other = notice(workspace, "dat-dai")
     before = other.read_bytes()
     taken = render_cli(["issue", str(other), "--so", "07", "--ngay", "31/12/2026"], cwd=workspace)
     assert taken.exit_code == 1
-    assert "số 07 năm 2026 của dãy “chung” đã cấp cho 07/TB-UBND ngày 31/12/2026 (notices/2026/noi-vu.yaml)" in taken.output
+    assert "số 07 năm 2026 của dãy “UBND” đã cấp cho 07/TB-UBND ngày 31/12/2026 (notices/2026/noi-vu.yaml)" in taken.output
     assert other.read_bytes() == before and "Traceback" not in taken.output
 
 
@@ -248,7 +248,7 @@ def test_without_approval_or_after_a_change_the_clerk_is_refused(workspace: Path
 # --- the register's sequences and lock, without LibreOffice ---------------------------------------
 
 
-def entry(number: str, *, year: int = 2026, sequence: str = "chung", source: str = "notices/a.yaml") -> Entry:
+def entry(number: str, *, year: int = 2026, sequence: str = "UBND", source: str = "notices/a.yaml") -> Entry:
     return Entry(
         day_so=sequence,
         so=number,
@@ -287,15 +287,18 @@ def test_sequences_of_tbkl_yaml_number_kinds_apart(tmp_path: Path) -> None:
     )
     workspace = find_workspace(tmp_path)
     assert workspace is not None and workspace.problems == []
-    assert workspace.sequence_for("giay_moi", "GM-UBND") == "Giấy mời"
-    assert workspace.sequence_for("cong_van", "UBND-VP") == "Công văn của Văn phòng"
-    assert workspace.sequence_for("cong_van", "UBND-KGVX") == "chung"
-    assert workspace.sequence_for("thong_bao", "TB-UBND") == "chung"
+    assert workspace.sequence_for("giay_moi", "GM-UBND", "UBND") == "Giấy mời"
+    assert workspace.sequence_for("cong_van", "UBND-VP", "UBND") == "Công văn của Văn phòng"
+    # the rest: the issuing body's own sequence (ND30 Điều 15), the Office's apart from the Committee's
+    assert workspace.sequence_for("cong_van", "UBND-KGVX", "UBND") == "UBND"
+    assert workspace.sequence_for("thong_bao", "TB-UBND", "UBND") == "UBND"
+    assert workspace.sequence_for("thong_bao", "TB-VP", "VP") == "VP"
     with register.locked(tmp_path):
         register.append(tmp_path, entry("01"))
         register.append(tmp_path, entry("01", sequence="Giấy mời"))
         register.append(tmp_path, entry("02", sequence="Giấy mời"))
-    assert register.next_number(tmp_path, 2026, "chung") == "02"
+    assert register.next_number(tmp_path, 2026, "UBND") == "02"
+    assert register.next_number(tmp_path, 2026, "VP") == "01"
     assert register.next_number(tmp_path, 2026, "Giấy mời") == "03"
     assert register.next_number(tmp_path, 2026, "Công văn của Văn phòng") == "01"
 
@@ -335,7 +338,7 @@ def draw(root: Path, who: str) -> None:
     import time
 
     with register.locked(root, wait=120):
-        number = register.next_number(root, 2026, "chung")
+        number = register.next_number(root, 2026, "UBND")
         time.sleep(0.02)
         register.append(root, entry(number, source=f"notices/{who}.yaml"))
 

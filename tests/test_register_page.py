@@ -76,7 +76,7 @@ def test_the_plan_shows_the_next_number_and_who_may_issue(client: TestClient, mo
     assert (plan["so_tiep"], plan["ky_hieu"], plan["day_so"], plan["phat_hanh"], plan["duoc_phat_hanh"]) == (
         "01",
         "TB-UBND",
-        "chung",
+        "UBND",
         None,
         False,
     )

@@ -109,7 +109,7 @@ def plan(path: Path, today: dt.date | None = None) -> Plan:
     text = _read(path, shown).decode("utf-8", errors="replace")
     outcome = _laid_out(text, path, workspace)
     year = (today or dt.date.today()).year
-    sequence = workspace.sequence_for(outcome.kind.key, outcome.layout.ky_hieu)
+    sequence = workspace.sequence_for(outcome.kind.key, outcome.layout.ky_hieu, outcome.notice.co_quan.viet_tat)
     return Plan(
         path=shown,
         kind=outcome.kind.key,
@@ -177,7 +177,7 @@ def issue(path: Path, person: Person, *, number: str | None = None, date: dt.dat
         approved = _approved_commit(root, path, raw, name)
         text = raw.decode("utf-8")
         before = _laid_out(text, path, workspace)
-        sequence = workspace.sequence_for(before.kind.key, before.layout.ky_hieu)
+        sequence = workspace.sequence_for(before.kind.key, before.layout.ky_hieu, before.notice.co_quan.viet_tat)
         if typed is not None:
             holder = register.holder_of(root, day.year, sequence, typed)
             if holder is not None:

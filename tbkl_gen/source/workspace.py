@@ -25,8 +25,6 @@ from tbkl_gen.source.places import Path_, Source
 
 CONFIG_NAME = "tbkl.yaml"
 SEQUENCE_KEYS = ("ten", "loai", "ky_hieu")
-COMMON_SEQUENCE = "chung"
-"""The name of the sequence of every document no `day_so` entry takes (all of them without `day_so`)."""
 CONFIG_SHAPES: dict[str, dict[str, Any]] = {
     "day_so": {
         "type": ["array", "null"],
@@ -65,7 +63,7 @@ CONFIG_DOCS: dict[str, tuple[str, str]] = {
         "dãy số văn bản",
         "Các dãy số của sổ đăng ký văn bản đi khi đơn vị tự cấp số (tbkl issue không có --so): mỗi dãy có tên (ten) và các loại "
         "văn bản (loai) hoặc ký hiệu (ky_hieu) dùng chung dãy; số bắt đầu từ 01 ngày 01 tháng 01 mỗi năm (Điều 15 NĐ 30). "
-        "Văn bản không thuộc dãy nào dùng dãy chung.",
+        "Văn bản không thuộc dãy nào dùng dãy chung của cơ quan ban hành (theo chữ viết tắt co_quan.viet_tat).",
     ),
 }
 """What each key of tbkl.yaml is called and does: for `tbkl schema --workspace` and `tbkl lsp`."""
@@ -97,9 +95,13 @@ class Workspace:
     sequences: tuple[Sequence, ...] = ()
     problems: list[Problem] = field(default_factory=list)
 
-    def sequence_for(self, kind: str, symbol: str) -> str:
-        """Return the name of the sequence a document of this kind and symbol takes its number from."""
-        return next((s.name for s in self.sequences if s.takes(kind, symbol)), COMMON_SEQUENCE)
+    def sequence_for(self, kind: str, symbol: str, issuer: str) -> str:
+        """Return the name of the sequence a document of this kind and symbol takes its number from.
+
+        A document no `day_so` entry takes numbers in its issuing body's sequence, named by the
+        body's abbreviation (`co_quan.viet_tat`, "UBND"): ND30 Điều 15 numbers per issuing body.
+        """
+        return next((s.name for s in self.sequences if s.takes(kind, symbol)), issuer)
 
     @property
     def notices_dir(self) -> Path:
@@ -275,7 +277,7 @@ def _sequences(source: Source, problems: list[Problem]) -> tuple[Sequence, ...]:
             problems.append(Problem(source.place((*at, "ten") if "ten" in entry else at), "cần tên dãy số (ten)", code="type"))
             continue
         name = " ".join(name.split())
-        if name in (COMMON_SEQUENCE, *(s.name for s in sequences)):
+        if name in (s.name for s in sequences):
             problems.append(
                 Problem(source.place((*at, "ten")), f"tên dãy số “{name}” đã dùng; mỗi dãy cần một tên riêng", code="duplicate")
             )
