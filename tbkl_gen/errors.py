@@ -355,8 +355,11 @@ class RegisterUnreadable(TbklError):
 class IssuedFrozen(TbklError):
     """A source that was issued cannot be changed: its number, date and files are in the register."""
 
-    def __init__(self, shown: str, number: str, date: str) -> None:
+    def __init__(self, shown: str, number: str, date: str, *, issuing: bool = False) -> None:
         self.shown = shown
+        if issuing:
+            super().__init__(f"{shown}: văn thư đang phát hành văn bản này nên không được sửa; bản đang sửa chưa được lưu")
+            return
         super().__init__(
             f"{shown}: văn bản đã phát hành (số {number}, ngày {date}) nên không được sửa; "
             "muốn sửa đổi, hãy lưu thành bản sao và soạn văn bản mới"

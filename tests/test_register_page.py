@@ -212,3 +212,19 @@ def test_the_clerk_issues_through_the_dialog_at_1366_by_768(libreoffice: str, ch
         driver.quit()
         served.stop()
     assert (workspace / "phat-hanh" / "2026" / "01-tb-ubnd.pdf").is_file()
+
+
+def test_while_a_notice_is_issued_its_save_is_refused_and_others_save(client: TestClient, workspace: Path) -> None:
+    from tbkl_gen.service import register
+
+    other = "notices/2026/khac.yaml"
+    (workspace / other).write_text(NOTICE.replace("chuyển đổi số", "đất đai"), encoding="utf-8")
+    mine, theirs = (client.get("/api/notice", params={"path": p}, headers=HEADERS).json() for p in (PATH, other))
+    with register.issuing(workspace / PATH):
+        refused = post(client, "/api/save", {"path": PATH, "base": mine["text"], "version": mine["version"], "data": mine["data"]})
+        saved = post(client, "/api/save", {"path": other, "base": theirs["text"], "version": theirs["version"], "data": theirs["data"]})
+    assert refused.status_code == 409
+    assert refused.json()["loi"] == f"{PATH}: văn thư đang phát hành văn bản này nên không được sửa; bản đang sửa chưa được lưu"
+    assert saved.status_code == 200, saved.text
+    again = post(client, "/api/save", {"path": PATH, "base": mine["text"], "version": mine["version"], "data": mine["data"]})
+    assert again.status_code == 200, again.text

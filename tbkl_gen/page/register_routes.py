@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -81,9 +82,11 @@ def routes(page: Any, handled: Callable[..., Callable[[Request], Any]]) -> list[
         if not isinstance(date, str) or not date.strip():
             raise Refused(400, "cần ngày ban hành (dd/mm/yyyy)")
         typed = number.strip() if isinstance(number, str) and number.strip() else None  # none: the register's next
-        # No save through the page writes the source while it is issued (saves wait the few seconds of the PDF/A).
-        with page.save_lock:
-            done = issue(path, person, number=typed, date=parse_date(date))
+        day = parse_date(date)
+        with ExitStack() as marked:
+            with page.save_lock:  # a save under way ends first; a save of this notice from now on is refused
+                marked.enter_context(register.issuing(path))
+            done = issue(path, person, number=typed, date=day)
         return {"phat_hanh": _entry(done.entry), "commit": done.commit, "nhan": done.tag}
 
     def issued_file(request: Request) -> Response:

@@ -169,7 +169,7 @@ def issue(path: Path, person: Person, *, number: str | None = None, date: dt.dat
     typed = parse_number(number) if number is not None else None
     moment = now or dt.datetime.now().astimezone()
     day = date or moment.date()
-    with register.locked(root):
+    with register.locked(root), register.issuing(path):
         done = register.entry_of(root, path)
         if done is not None:
             raise IssueRefused(f"{name}: đã phát hành số {done.number_and_symbol} ngày {done.ngay}; không phát hành lại")

@@ -20,6 +20,8 @@ import datetime as dt
 import hashlib
 import io
 import re
+import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -200,8 +202,32 @@ def entry_of(root: Path, path: Path) -> Entry | None:
     return next((e for e in reversed(entries(root)) if e.tep_nguon == name), None)
 
 
+# The sources being issued in this process: a save of one waits for nothing and is refused.
+_issuing: Counter[Path] = Counter()
+_issuing_guard = threading.Lock()
+
+
+@contextmanager
+def issuing(path: Path) -> Iterator[None]:
+    """Mark the source at path as being issued while the block runs (`refuse_if_issued` refuses it)."""
+    key = path.resolve()
+    with _issuing_guard:
+        _issuing[key] += 1
+    try:
+        yield
+    finally:
+        with _issuing_guard:
+            _issuing[key] -= 1
+            if not _issuing[key]:
+                del _issuing[key]
+
+
 def refuse_if_issued(root: Path, path: Path, shown: str | None = None) -> None:
-    """Raise IssuedFrozen when the source at path was issued: its text may no longer change."""
+    """Raise IssuedFrozen when the source at path was issued, or is being issued: its text may no longer change."""
+    with _issuing_guard:
+        busy = path.resolve() in _issuing
+    if busy:
+        raise IssuedFrozen(shown or relative(root, path), "", "", issuing=True)
     entry = entry_of(root, path)
     if entry is not None:
         raise IssuedFrozen(shown or relative(root, path), entry.number_and_symbol, entry.ngay)
