@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 from starlette.testclient import TestClient  # noqa: E402
 
 from tbkl_gen.commands.scaffold import copy_template, init_workspace  # noqa: E402
-from tbkl_gen.page import engine, server, yamlsave  # noqa: E402
+from tbkl_gen.page import engine, server  # noqa: E402
+from tbkl_gen.service import yamlsave  # noqa: E402
 from tbkl_gen.pipeline import problems_of_workspace  # noqa: E402
 from tbkl_gen.source.workspace import find_workspace  # noqa: E402
 

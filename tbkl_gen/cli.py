@@ -240,7 +240,7 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files:
     report: dict[str, Any] = {"tep": 0, "van_de": [], "docx": []}
     if paths:
         if apply_fixes:
-            fixing = fix_sources(list(paths), _fix_applier())
+            fixing = fix_sources(list(paths), _fix_applier(), _issued(list(paths)))
             outcome = fixing.remaining
             report["da_sua"] = [{**p.to_dict(Path.cwd()), "da_sua": p.fix.title if p.fix else ""} for p in fixing.fixed]
             if output_format == "text":
@@ -253,6 +253,7 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files:
             failed = bool(fixing.failed)
         else:
             outcome = check_sources(list(paths))
+        outcome.problems += _changed_since_issue(list(paths))  # an issued document is frozen
         report["tep"] = outcome.files
         report["van_de"] = problem_dicts(outcome.problems, Path.cwd())
         errors = sum(p.is_error for p in outcome.problems)
@@ -285,10 +286,26 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files:
         sys.exit(EXIT_PROBLEMS)
 
 
+def _changed_since_issue(paths: list[Path]) -> list[Problem]:
+    """Return a warning for each issued source changed on disk since (the register's digest)."""
+    from tbkl_gen.commands.batch import find_sources
+    from tbkl_gen.service.register import changed_since_issue
+
+    return changed_since_issue([source for source, _ in find_sources(paths)])
+
+
+def _issued(paths: list[Path]) -> dict[Path, str]:
+    """Return the issued sources under paths, which `--fix` leaves as they are."""
+    from tbkl_gen.commands.batch import find_sources
+    from tbkl_gen.service.register import issued_sources
+
+    return issued_sources([source for source, _ in find_sources(paths)])
+
+
 def _fix_applier() -> Applier:
     """Return the page's round-trip writer, which applies fixes as saving applies edits."""
     try:
-        from tbkl_gen.page.yamlsave import fixed
+        from tbkl_gen.service.yamlsave import fixed
     except ImportError:  # ruamel.yaml, the writer that keeps comments, is not installed
         raise click.ClickException('“tbkl check --fix” cần gói ruamel.yaml: pip install "tbkl-gen[page]"') from None
     return fixed
@@ -800,6 +817,61 @@ def schema(sidecar: bool, workspace: bool) -> None:
     from tbkl_gen.commands.scaffold import schema_text
 
     click.echo(schema_text(workspace=workspace), nl=False)
+
+
+# --- issue and the register ----------------------------------------------------------------------
+
+
+@main.command("issue")
+@click.argument("notice", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--so", "number", help="Số văn bản do hệ thống e-office cấp; bỏ trống: lấy số tiếp theo của sổ đăng ký này.")
+@click.option("--ngay", "date", help="Ngày ban hành dd/mm/yyyy (mặc định: hôm nay).")
+def issue_(notice: Path, number: str | None, date: str | None) -> None:
+    """Phát hành văn bản: ghi số và ngày, xuất bản Word và PDF/A vào phat-hanh/, ghi sổ đăng ký, commit và gắn nhãn git."""
+    from tbkl_gen.errors import NoticeInvalid
+    from tbkl_gen.service.issue import issue, local_person, parse_date, workspace_of
+
+    root = workspace_of(notice).root
+    try:
+        done = issue(notice, local_person(root), number=number, date=parse_date(date) if date is not None else None)
+    except NoticeInvalid as exc:
+        _echo_invalid(exc)
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the source is put back, LibreOffice stopped
+        click.echo(getattr(exc, "message", "Đã dừng theo yêu cầu (Ctrl-C)."), err=True)
+        sys.exit(getattr(exc, "exit_code", EXIT_INTERRUPTED))
+    entry = done.entry
+    click.echo(f"Đã phát hành số {entry.number_and_symbol} ngày {entry.ngay}: {entry.tep_nguon}")
+    for path in (done.docx, done.pdf, done.sidecar):
+        click.echo(f"  {_relative(path)}")
+    click.echo(f"  commit {done.commit[:10]}, nhãn {done.tag}")
+
+
+@main.command("register")
+@click.option("--nam", "year", type=click.IntRange(1900, 9999), help="Chỉ các văn bản phát hành năm này.")
+@click.option("--xlsx", "xlsx_file", type=click.Path(dir_okay=False, path_type=Path), help="Xuất sổ đăng ký ra tệp Excel .xlsx.")
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), help="Xuất sổ đăng ký ra tệp .csv (UTF-8).")
+def register_(year: int | None, xlsx_file: Path | None, csv_file: Path | None) -> None:
+    """In sổ đăng ký văn bản đi của thư mục làm việc, hoặc xuất ra .xlsx/.csv."""
+    from tbkl_gen.service import register
+    from tbkl_gen.source.workspace import find_workspace
+
+    workspace = find_workspace(Path.cwd())
+    if workspace is None:
+        _fail("cần chạy trong thư mục làm việc có tbkl.yaml (sổ đăng ký nằm ở so-dang-ky/)")
+        return
+    for target, kind in ((xlsx_file, "xlsx"), (csv_file, "csv")):
+        if target is not None:
+            try:
+                count = register.export(workspace.root, target, year=year, kind=kind)
+            except ImportError:
+                _fail('xuất .xlsx cần gói openpyxl: pip install "tbkl-gen[page]"')
+            click.echo(f"Đã xuất {count} văn bản vào {_relative(target)}.", err=True)
+    if xlsx_file is not None or csv_file is not None:
+        return
+    rows = register.entries(workspace.root, year)
+    for entry in rows:
+        click.echo(f"{entry.number_and_symbol}\t{entry.ngay}\t{entry.trich_yeu}\t{entry.tep_nguon}")
+    click.echo(f"Sổ đăng ký có {len(rows)} văn bản" + (f" năm {year}." if year else "."), err=True)
 
 
 # --- preview, text, diff ------------------------------------------------------------------------

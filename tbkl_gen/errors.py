@@ -36,7 +36,7 @@ class Fix:
     An edit of the source's data, not of its text, so that every surface applies it the same way
     and keeps the rest of the file (comments, quoting, folding, key order) as written: `tbkl check
     --fix`, the page's "Sửa" button and an editor's code action all go through
-    `tbkl_gen.page.yamlsave.fixed` (ruamel's round-trip writer, as the page's saving).
+    `tbkl_gen.service.yamlsave.fixed` (ruamel's round-trip writer, as the page's saving).
 
     `path` names the value in the file the problem's place names: its keys and 0-based list indexes
     from the top (`("noi_dung", 2, "khoan")`). The value there becomes `value` (written in the
@@ -338,6 +338,40 @@ class AccountError(TbklError):
 
 class HistoryBusy(HistoryFailed):
     """Another process has held a workspace's history longer than a writer waits; nothing was written."""
+
+
+class LockBusy(TbklError):
+    """A lock file (`tbkl_gen.files.held`) stayed held by another process longer than the caller waits."""
+
+    def __init__(self, path: Path, what: str, holder: str) -> None:
+        self.path = path
+        super().__init__(f"{path.as_posix()}: {what} đang bận ({holder}); hãy thử lại sau ít phút")
+
+
+class IssueRefused(TbklError):
+    """A document cannot be issued (not approved, a number taken, a bad date); the message says why."""
+
+
+class RegisterUnreadable(TbklError):
+    """A file of the register (so-dang-ky/<năm>.csv) cannot be read."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        super().__init__(f"{path.as_posix()}: không đọc được sổ đăng ký văn bản ({reason})")
+
+
+class IssuedFrozen(TbklError):
+    """A source that was issued cannot be changed: its number, date and files are in the register."""
+
+    def __init__(self, shown: str, number: str, date: str, *, issuing: bool = False) -> None:
+        self.shown = shown
+        if issuing:
+            super().__init__(f"{shown}: văn thư đang phát hành văn bản này nên không được sửa; bản đang sửa chưa được lưu")
+            return
+        super().__init__(
+            f"{shown}: văn bản đã phát hành (số {number}, ngày {date}) nên không được sửa; "
+            "muốn sửa đổi, hãy lưu thành bản sao và soạn văn bản mới"
+        )
 
 
 class Refused(Exception):

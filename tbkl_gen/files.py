@@ -17,13 +17,19 @@ regular file once open, and read up to a limit.
 from __future__ import annotations
 
 import errno
+import json
 import os
+import secrets
+import socket
 import stat
 import sys
-from collections.abc import Callable
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from tbkl_gen.errors import NotReadable, OutputFailed, OutputLocked, UnsafeFolder
+from tbkl_gen.errors import LockBusy, NotReadable, OutputFailed, OutputLocked, UnsafeFolder
 
 TEMP_PREFIX = ".tbkl-"
 TEMP_SUFFIX = ".tmp"
@@ -148,7 +154,6 @@ def stage(target: Path, data: bytes, *, inside: Path | None = None, sync: bool =
     flushes it (`sync_file`) before `commit`.
     """
     make_folders(target.parent, inside=inside, target=target)
-    import tempfile  # imported by the commands that write, not by every start
 
     try:
         descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
@@ -303,3 +308,124 @@ def is_temporary(path: Path) -> bool:
     """Tell whether path is named like a temporary file of ours."""
     name = path.name
     return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX) and len(name) > len(TEMP_PREFIX) + len(TEMP_SUFFIX)
+
+
+# --- a lock between processes ------------------------------------------------------------------
+# Held by creating a file with O_EXCL: the one call that both Windows and POSIX make atomic on
+# every local and network file system. The file says who holds it (host, process, since when,
+# a random mark); a lock whose process is gone (same host) or that is older than stale_after is
+# taken over, so a process killed while holding it blocks the others for no longer than that.
+
+LOCK_WAIT_SECONDS = 120.0
+LOCK_STALE_SECONDS = 600.0
+_LOCK_LIMIT = 4096
+
+
+@contextmanager
+def held(lock: Path, *, what: str, wait: float = LOCK_WAIT_SECONDS, stale_after: float = LOCK_STALE_SECONDS) -> Iterator[None]:
+    """Hold the lock file at lock while the block runs, waiting up to wait seconds for another holder.
+
+    what names what the lock guards, in Vietnamese, for the message when the wait runs out
+    (LockBusy). Threads of one process wait for each other as processes do.
+    """
+    make_folders(lock.parent)
+    mark = secrets.token_hex(16)
+    deadline = time.monotonic() + wait
+    pause = 0.02
+    while not _take(lock, mark):
+        holder = _holder(lock)
+        if holder is not None and _stale(lock, holder, stale_after):
+            _set_aside(lock, holder)
+            continue
+        if time.monotonic() >= deadline:
+            raise LockBusy(lock, what, _describe_holder(holder))
+        time.sleep(pause)
+        pause = min(pause * 2, 0.25)
+    try:
+        yield
+    finally:
+        holder = _holder(lock)
+        if holder is not None and holder.get("mark") == mark:  # still ours: not taken over as stale
+            discard(lock)
+
+
+def _take(lock: Path, mark: str) -> bool:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY
+    try:
+        descriptor = os.open(lock, flags, 0o644)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise OutputFailed(lock, reason(exc)) from exc
+    try:
+        note = {"host": socket.gethostname(), "pid": os.getpid(), "since": time.time(), "mark": mark}
+        os.write(descriptor, json.dumps(note).encode("utf-8"))
+    finally:
+        os.close(descriptor)
+    return True
+
+
+def _holder(lock: Path) -> dict[str, object] | None:
+    """Return what the lock file says of its holder ({} while it is being written or unreadable), or None when there is none."""
+    try:
+        data = read_regular(lock, _LOCK_LIMIT, follow_links=False)
+    except NotReadable as exc:
+        return None if exc.missing else {}
+    try:
+        note = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return {}
+    return note if isinstance(note, dict) else {}
+
+
+def _stale(lock: Path, holder: dict[str, object], stale_after: float) -> bool:
+    since = holder.get("since")
+    if not isinstance(since, (int, float)):
+        try:  # being written this instant, or damaged: judged by the file's age
+            since = lock.lstat().st_mtime
+        except OSError:
+            return False
+        return time.time() - since > min(stale_after, 5.0)
+    if time.time() - since > stale_after:
+        return True
+    pid = holder.get("pid")
+    return holder.get("host") == socket.gethostname() and isinstance(pid, int) and not _alive(pid)
+
+
+def _alive(pid: int) -> bool:
+    """Return whether the process pid runs on this machine (on Windows, assumed: only the age of a lock tells)."""
+    if sys.platform == "win32" or pid <= 0:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _set_aside(lock: Path, judged: dict[str, object]) -> None:
+    """Remove a stale lock, unless another waiter removed it and took the lock meanwhile."""
+    aside = lock.with_name(f"{lock.name}.{secrets.token_hex(8)}.cu")
+    try:
+        lock.rename(aside)
+    except OSError:
+        return  # gone already: another waiter set it aside
+    moved = _holder(aside)
+    if moved is None or moved.get("mark") == judged.get("mark"):
+        discard(aside)
+        return
+    try:  # a fresh lock was moved: put it back where it was (link refuses to replace a newer one)
+        lock.hardlink_to(aside)
+    except OSError:
+        pass
+    discard(aside)
+
+
+def _describe_holder(holder: dict[str, object] | None) -> str:
+    if not holder:
+        return "một tiến trình khác đang giữ khóa"
+    since = holder.get("since")
+    when = time.strftime("%H:%M:%S", time.localtime(since)) if isinstance(since, (int, float)) else "?"
+    return f"tiến trình {holder.get('pid')} trên máy {holder.get('host')} giữ khóa từ {when}"

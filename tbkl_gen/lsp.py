@@ -9,7 +9,7 @@ lines and columns, while one types. `tbkl.yaml` itself gets the workspace's prob
 Each diagnostic names the field by its label (the declaration's, `notice.paths.label`) before
 `tbkl check`'s Vietnamese message. A problem that carries its one right fix (`Problem.fix`,
 made by the check that found it) is offered as a quick fix: the fix is applied to the text by the
-same writer as `tbkl check --fix` and the page (`page.yamlsave.fixed`), and the editor receives
+same writer as `tbkl check --fix` and the page (`service.yamlsave.fixed`), and the editor receives
 the changed lines. Completion offers the keys the declaration allows where the cursor is (none
 already written there), the authority prefixes of the decree for signer lines and the
 workspace's recipients; hover shows a key's label, description and example with the decree's
@@ -135,10 +135,10 @@ Applier = Callable[[str, list[Any]], tuple[str, list[Any]]]
 
 
 def fix_applier() -> Applier | None:
-    """Return the one writer that applies a `Fix` to a source's text (`page.yamlsave.fixed`), or
+    """Return the one writer that applies a `Fix` to a source's text (`service.yamlsave.fixed`), or
     None without it (ruamel.yaml not installed, or the fixes not built in this version)."""
     try:
-        from tbkl_gen.page import yamlsave
+        from tbkl_gen.service import yamlsave
     except ImportError:
         return None
     applier: Applier | None = getattr(yamlsave, "fixed", None)

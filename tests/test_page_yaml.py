@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 pytest.importorskip("ruamel.yaml")
 
 from conftest import EXAMPLES  # noqa: E402
-from tbkl_gen.page.yamlsave import editable, updated  # noqa: E402
+from tbkl_gen.service.yamlsave import editable, updated  # noqa: E402
 from tbkl_gen.source.read import read_source  # noqa: E402
 
 

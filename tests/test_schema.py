@@ -71,7 +71,8 @@ def test_workspace_schema_command_prints_the_committed_schema() -> None:
     assert result.exit_code == 0
     schema = json.loads(result.output)
     assert schema == json.loads((ROOT / "tbkl.schema.json").read_text(encoding="utf-8"))
-    assert list(schema["properties"]) == ["mau", "thu_muc_ra", "mac_dinh"]
+    assert list(schema["properties"]) == ["mau", "thu_muc_ra", "mac_dinh", "day_so"]
+    assert schema["properties"]["day_so"]["items"]["required"] == ["ten"]
     assert set(schema["properties"]["mac_dinh"]["properties"]) >= {"co_quan", "dia_danh", "nguoi_ky", "noi_nhan"}
 
 

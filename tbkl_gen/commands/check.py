@@ -67,7 +67,7 @@ def check_sources(paths: list[Path]) -> CheckOutcome:
     return outcome
 
 
-# How the text of a source changes with fixes applied: `tbkl_gen.page.yamlsave.fixed`, the page's
+# How the text of a source changes with fixes applied: `tbkl_gen.service.yamlsave.fixed`, the page's
 # round-trip writer, handed in by the command line (the page sits above the commands).
 Applier = Callable[[str, list[Fix]], tuple[str, list[Fix]]]
 
@@ -85,15 +85,17 @@ class FixOutcome:
     remaining: CheckOutcome = field(default_factory=CheckOutcome)
 
 
-def fix_sources(paths: list[Path], apply: Applier) -> FixOutcome:
+def fix_sources(paths: list[Path], apply: Applier, frozen: dict[Path, str] | None = None) -> FixOutcome:
     """Apply every problem's fix to the notices under paths, then check them again.
 
     Each round checks, applies at most one fix to a value (a value with two slips is fixed again
     from what the first fix wrote) and writes each changed file through the one writer
-    (`files.write_file`); the last check is what remains.
+    (`files.write_file`); the last check is what remains. frozen maps the (resolved) sources that
+    must not change, issued documents, to why: they are named, never written.
     """
     outcome = FixOutcome()
     refused: set[Path] = set()
+    held = frozen or {}
     for _ in range(MAX_ROUNDS):
         checked = check_sources(paths)
         outcome.remaining = checked
@@ -103,6 +105,11 @@ def fix_sources(paths: list[Path], apply: Applier) -> FixOutcome:
                 by_file.setdefault(problem.place.file, []).append(problem)
         changed = False
         for path, problems in by_file.items():
+            why = held.get(path.resolve())
+            if why is not None:
+                refused.add(path)
+                outcome.failed.append(Problem(Place(path), f"không sửa: {why}", code="frozen"))
+                continue
             chosen: dict[tuple[str | int, ...], Problem] = {}
             for problem in problems:
                 assert problem.fix is not None

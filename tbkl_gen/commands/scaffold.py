@@ -160,9 +160,9 @@ def _refuse_foreign_link(folder: Path) -> None:
 def schema_text(*, workspace: bool = False) -> str:
     """Return the JSON Schema of notices (or, with workspace, of tbkl.yaml) as the files hold it."""
     from tbkl_gen.notice.schema import notice_schema, workspace_schema
-    from tbkl_gen.source.workspace import CONFIG_DOCS
+    from tbkl_gen.source.workspace import CONFIG_DOCS, CONFIG_SHAPES
 
-    schema = workspace_schema(CONFIG_DOCS) if workspace else notice_schema()
+    schema = workspace_schema(CONFIG_DOCS, CONFIG_SHAPES) if workspace else notice_schema()
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 

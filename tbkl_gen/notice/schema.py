@@ -99,15 +99,18 @@ def _names_of(kind: str, names: list[str], foreign: dict[str, list[str]], kinds:
     return {**chain, "doNotSuggest": True}
 
 
-def workspace_schema(keys: dict[str, tuple[str, str]]) -> dict[str, Any]:
+def workspace_schema(keys: dict[str, tuple[str, str]], shapes: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """Return the JSON Schema of `tbkl.yaml`: keys (name → Vietnamese label and description),
-    `mac_dinh` holding any key of a notice (each a default, none required)."""
+    `mac_dinh` holding any key of a notice (each a default, none required), shapes the schema of
+    the keys that are not a line of text."""
     schema = _Schema(plain.Notice)
     root = schema.mapping(plain.Notice, "")
     properties: dict[str, Any] = {}
     for name, (label, doc) in keys.items():
         if name == "mac_dinh":
             properties[name] = {**root, "type": ["object", "null"], "title": label, "description": doc, "markdownDescription": doc}
+        elif shapes and name in shapes:
+            properties[name] = {"title": label, "description": doc, **shapes[name]}
         else:
             properties[name] = {
                 "title": label,

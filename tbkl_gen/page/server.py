@@ -39,14 +39,15 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tbkl_gen.errors import OutputFailed, Problem, Refused, TbklError
+from tbkl_gen.errors import IssuedFrozen, OutputFailed, Problem, Refused, TbklError
 from tbkl_gen.nd30.words import date_parts, shown_date
-from tbkl_gen.page import access, auth, engine, history_routes, review_routes
+from tbkl_gen.page import access, auth, engine, history_routes, register_routes, review_routes
 from tbkl_gen.page.auth import foreign
 from tbkl_gen.page.net import in_thread
 from tbkl_gen.page.preview import appendix_labels, labels, page_html
 from tbkl_gen.page.words import for_page, import_report
-from tbkl_gen.page.yamlsave import checked_text, editable, updated
+from tbkl_gen.service import register
+from tbkl_gen.service.yamlsave import checked_text, editable, updated
 from tbkl_gen.source.names import SOURCE_SUFFIXES
 from tbkl_gen.service.people import LOCAL, Person
 from tbkl_gen.source.workspace import Workspace
@@ -387,6 +388,10 @@ class Page:
         path = self.notice_path(body.get("path"))
         self.text_of(body)  # refuse bad data before anything else
         with self.save_lock:
+            try:
+                register.refuse_if_issued(self.root, path, self.shown(path))
+            except IssuedFrozen as exc:
+                raise Refused(409, str(exc)) from None
             raw = _read(path, self.shown(path), missing_ok=True)
             if raw is None or _version(raw) != body.get("version"):
                 return JSONResponse(self.conflict(path, raw, body), status_code=409)
@@ -966,6 +971,7 @@ def page_routes(page: Page) -> list[BaseRoute]:
         Route("/api/paste", handled(page.paste, body=True), methods=["POST"]),
         *review_routes.routes(page, handled),
         *history_routes.routes(page, handled),
+        *register_routes.routes(page, handled),
     ]
 
 

@@ -19,11 +19,38 @@ from pathlib import Path
 from typing import Any
 
 from tbkl_gen.errors import ConfigNotOwned, Place, Problem
+from tbkl_gen.nd30.document_types import CONG_VAN, THONG_BAO
 from tbkl_gen.notice.model import EXTEND_KEY
 from tbkl_gen.source.places import Path_, Source
 
 CONFIG_NAME = "tbkl.yaml"
-CONFIG_KEYS = ("mau", "thu_muc_ra", "mac_dinh")
+SEQUENCE_KEYS = ("ten", "loai", "ky_hieu")
+CONFIG_SHAPES: dict[str, dict[str, Any]] = {
+    "day_so": {
+        "type": ["array", "null"],
+        "items": {
+            "type": "object",
+            "properties": {
+                "ten": {"type": "string", "minLength": 1, "description": "Tên dãy số (duy nhất): “Thông báo và giấy mời”."},
+                "loai": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "Các loại văn bản dùng dãy này: thong_bao, cong_van, giay_moi.",
+                },
+                "ky_hieu": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": f"Các ký hiệu dùng dãy này: “{THONG_BAO.symbol('UBND')}”, “{CONG_VAN.symbol('UBND-VP')}”.",
+                },
+            },
+            "required": ["ten"],
+            "additionalProperties": False,
+        },
+        "errorMessage": "day_so: cần danh sách các dãy số, mỗi dãy có ten và loai hoặc ky_hieu",
+    },
+}
+"""The JSON Schema of each key of tbkl.yaml that is not a line of text (mac_dinh is a notice's keys)."""
+CONFIG_KEYS = ("mau", "thu_muc_ra", "mac_dinh", "day_so")
 CONFIG_DOCS: dict[str, tuple[str, str]] = {
     "mau": ("mẫu Word mặc định", "Tên mẫu Word dùng mặc định cho mọi thông báo của thư mục (xem: tbkl templates)."),
     "thu_muc_ra": ("thư mục ra", "Thư mục ghi các tệp .docx, tương đối với thư mục có tbkl.yaml."),
@@ -32,8 +59,27 @@ CONFIG_DOCS: dict[str, tuple[str, str]] = {
         "Giá trị mặc định cho mọi thông báo (co_quan, dia_danh, noi_nhan, luu, nguoi_ky…): một khóa ghi trong thông báo thay giá "
         "trị mặc định; co_quan và nguoi_ky được gộp từng khóa con.",
     ),
+    "day_so": (
+        "dãy số văn bản",
+        "Các dãy số của sổ đăng ký văn bản đi khi đơn vị tự cấp số (tbkl issue không có --so): mỗi dãy có tên (ten) và các loại "
+        "văn bản (loai) hoặc ký hiệu (ky_hieu) dùng chung dãy; số bắt đầu từ 01 ngày 01 tháng 01 mỗi năm (Điều 15 NĐ 30). "
+        "Văn bản không thuộc dãy nào dùng dãy chung của cơ quan ban hành (theo chữ viết tắt co_quan.viet_tat).",
+    ),
 }
 """What each key of tbkl.yaml is called and does: for `tbkl schema --workspace` and `tbkl lsp`."""
+
+
+@dataclass(frozen=True)
+class Sequence:
+    """One number sequence of the register (ND30 Điều 15): the documents of these kinds and symbols share its numbers."""
+
+    name: str
+    kinds: tuple[str, ...] = ()
+    symbols: tuple[str, ...] = ()
+
+    def takes(self, kind: str, symbol: str) -> bool:
+        """Return whether a document of this kind and symbol draws its number from this sequence."""
+        return (not self.kinds or kind in self.kinds) and (not self.symbols or symbol in self.symbols)
 
 
 @dataclass
@@ -46,7 +92,16 @@ class Workspace:
     template_place: Place | None = None
     output_dir: Path | None = None
     defaults: Source | None = None
+    sequences: tuple[Sequence, ...] = ()
     problems: list[Problem] = field(default_factory=list)
+
+    def sequence_for(self, kind: str, symbol: str, issuer: str) -> str:
+        """Return the name of the sequence a document of this kind and symbol takes its number from.
+
+        A document no `day_so` entry takes numbers in its issuing body's sequence, named by the
+        body's abbreviation (`co_quan.viet_tat`, "UBND"): ND30 Điều 15 numbers per issuing body.
+        """
+        return next((s.name for s in self.sequences if s.takes(kind, symbol)), issuer)
 
     @property
     def notices_dir(self) -> Path:
@@ -187,7 +242,68 @@ def read_workspace(config: Path, text: str | None = None) -> Workspace:
         workspace.problems.append(Problem(source.place(("mac_dinh",)), "cần một bảng các khóa mặc định", code="type"))
     elif defaults:
         workspace.defaults = _sub_source(source, ("mac_dinh",))
+    workspace.sequences = _sequences(source, workspace.problems)
     return workspace
+
+
+def _sequences(source: Source, problems: list[Problem]) -> tuple[Sequence, ...]:
+    """Read `day_so`: a list of sequences, each named, with the kinds and symbols that share it."""
+    from tbkl_gen.notice.kinds import KINDS
+
+    written = source.data.get("day_so")
+    if written is None:
+        return ()
+    if not isinstance(written, list):
+        problems.append(Problem(source.place(("day_so",)), "cần danh sách các dãy số (mỗi dãy: ten, loai hoặc ky_hieu)", code="type"))
+        return ()
+    sequences: list[Sequence] = []
+    for index, entry in enumerate(written):
+        at: Path_ = ("day_so", index)
+        if not isinstance(entry, dict):
+            problems.append(Problem(source.place(at), "cần một dãy số với các khóa ten, loai, ky_hieu", code="type"))
+            continue
+        for key in entry:
+            if key not in SEQUENCE_KEYS:
+                problems.append(
+                    Problem(
+                        source.place((*at, key), key=True),
+                        f"khóa không hợp lệ “{key}” trong dãy số",
+                        hint="các khóa được dùng: " + ", ".join(SEQUENCE_KEYS),
+                        code="unknown_key",
+                    )
+                )
+        name = entry.get("ten")
+        if not isinstance(name, str) or not name.strip():
+            problems.append(Problem(source.place((*at, "ten") if "ten" in entry else at), "cần tên dãy số (ten)", code="type"))
+            continue
+        name = " ".join(name.split())
+        if name in (s.name for s in sequences):
+            problems.append(
+                Problem(source.place((*at, "ten")), f"tên dãy số “{name}” đã dùng; mỗi dãy cần một tên riêng", code="duplicate")
+            )
+            continue
+        lists: dict[str, tuple[str, ...]] = {}
+        for key in ("loai", "ky_hieu"):
+            value = entry.get(key)
+            if value is None:
+                lists[key] = ()
+            elif isinstance(value, list) and all(isinstance(item, str) and item.strip() for item in value):
+                lists[key] = tuple(item.strip() for item in value)
+            else:
+                problems.append(Problem(source.place((*at, key)), "cần danh sách các dòng chữ", code="type"))
+                lists[key] = ()
+        for position, kind in enumerate(lists["loai"]):
+            if kind not in KINDS:
+                problems.append(
+                    Problem(source.place((*at, "loai", position)), f"không có loại văn bản “{kind}”", hint="các loại: " + ", ".join(KINDS))
+                )
+        if not lists["loai"] and not lists["ky_hieu"]:
+            problems.append(
+                Problem(source.place(at), f"dãy số “{name}” cần loai hoặc ky_hieu: những văn bản nào dùng dãy này", code="type")
+            )
+            continue
+        sequences.append(Sequence(name, lists["loai"], lists["ky_hieu"]))
+    return tuple(sequences)
 
 
 def _sub_source(source: Source, prefix: Path_) -> Source:

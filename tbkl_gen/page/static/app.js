@@ -72,7 +72,7 @@ export async function apiJson(path, options) {
   return { ok: response.ok, status: response.status, payload };
 }
 
-function status(text) { $("#status").textContent = text; }
+export function status(text) { $("#status").textContent = text; }
 
 // --- what other parts of the page (review.js) read and hear -----------------------------------
 
@@ -88,7 +88,7 @@ export { status as showStatus, banner as showBanner };
 
 function tell(name) { document.dispatchEvent(new CustomEvent(name, { detail: { path: state.path } })); }
 
-function banner(text, { error = false, actions = [] } = {}) {
+export function banner(text, { error = false, actions = [] } = {}) {
   const element = $("#banner");
   element.replaceChildren();
   if (!text) { element.hidden = true; return; }
@@ -718,7 +718,7 @@ function isoOf(text) {
   return y ? `${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}` : "";
 }
 
-function datePicker(input) {
+export function datePicker(input) {
   const picker = Object.assign(document.createElement("input"), { type: "date", className: "date-picker", title: "Chọn ngày trên lịch" });
   picker.setAttribute("aria-label", "Chọn ngày trên lịch");
   picker.value = isoOf(input.value);
