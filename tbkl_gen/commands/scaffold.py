@@ -22,7 +22,7 @@ from tbkl_gen.files import copy_file, read_regular, write_file
 from tbkl_gen.notice.fields import declared
 from tbkl_gen.notice.kind import ISSUER, Kind
 from tbkl_gen.notice.kinds import DEFAULT
-from tbkl_gen.source.names import free_name, slugify
+from tbkl_gen.source.names import CATALOG_FILE, free_name, slugify
 from tbkl_gen.source.read import MAX_SOURCE_BYTES
 from tbkl_gen.samples import NOTICE_BODY
 from tbkl_gen.wordfile import MAX_FILE_BYTES
@@ -127,7 +127,8 @@ def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE, signer: str |
         config: "\n".join(header + to_yaml(settings, comments=blank)) + "\n",
         folder / ".gitattributes": GITATTRIBUTES,
         folder
-        / ".gitignore": "out/.tbkl-manifest.json\nout/.tbkl-lock\n# drafts the page keeps beside a notice until it is saved\n*.nhap\n",
+        / ".gitignore": "out/.tbkl-manifest.json\nout/.tbkl-lock\n# drafts the page keeps beside a notice until it is saved\n*.nhap\n"
+        f"# the page's catalog of the documents, rebuilt from the sources\n{CATALOG_FILE}\n",
         folder / "README.md": _WORKSPACE_README.format(template=template),
         folder / "templates" / "README.md": _TEMPLATES_README,
         folder / SCHEMA_FILE: schema_text(),

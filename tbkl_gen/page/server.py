@@ -41,7 +41,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tbkl_gen.errors import IssuedFrozen, OutputFailed, Problem, Refused, TbklError
 from tbkl_gen.nd30.words import date_parts, shown_date
-from tbkl_gen.page import access, auth, engine, history_routes, register_routes, review_routes
+from tbkl_gen.page import access, auth, catalog, engine, history_routes, register_routes, review_routes
 from tbkl_gen.page.auth import foreign
 from tbkl_gen.page.net import in_thread
 from tbkl_gen.page.preview import appendix_labels, labels, page_html
@@ -153,6 +153,8 @@ class Page:
         self.people: Callable[[], list[Person]] | None = None
         self.save_lock = threading.Lock()  # version check and write, one save at a time
         self.render_lock = threading.Lock()  # one render of the workspace at a time
+        self.catalog = catalog.Catalog(self.root, self.entry_of)  # the list of documents, refreshed by stat
+        self.suggested: tuple[tuple[int, str], dict[str, Any]] | None = None
 
     # --- places -------------------------------------------------------------------------
 
@@ -206,65 +208,138 @@ class Page:
         return HTMLResponse(html, headers={"Cache-Control": "no-store", "Content-Security-Policy": _CSP, "Referrer-Policy": "no-referrer"})
 
     def workspace_info(self, request: Request) -> dict[str, Any]:
+        """The workspace for the page: its defaults and kinds, and one page of its list of documents.
+
+        The list comes from the catalog (`page.catalog`: read once, then refreshed by the files'
+        stat), filtered by year (nam), kind (loai), review state (trang_thai) and words of the
+        summary, number, date or path (q), newest year first; `trang` and `so_dong` choose the page
+        of rows sent, with the counts the filters show. The form's suggestions (recipients,
+        signers, the documents whose meeting another may share) come from every document.
+        """
         access.require("doc")
+        from tbkl_gen.service import review
+
+        query = request.query_params
+        year = _int_param(query.get("nam"), "nam")
+        kind = query.get("loai") or None
+        state = query.get("trang_thai") or None
+        words = (query.get("q") or "")[:500]
+        page_number = _int_param(query.get("trang"), "trang") or 1
+        rows = _int_param(query.get("so_dong"), "so_dong") or catalog.PAGE_ROWS
+        if page_number < 1 or not 1 <= rows <= catalog.MAX_PAGE_ROWS:
+            raise Refused(400, f"trang cần từ 1, số dòng mỗi trang từ 1 đến {catalog.MAX_PAGE_ROWS}")
+        if state is not None and state not in review.STATE_LABELS:
+            raise Refused(400, f"trạng thái “{state[:40]}” không có; các trạng thái: {', '.join(review.STATE_LABELS)}")
+        workspace = self.workspace()
+        defaults = workspace.defaults.data if workspace is not None and workspace.defaults is not None else {}
+        listing = self.listing(defaults)
+        states = {path: found.state for path, found in review.states(self.root).items()}
+        matched = listing.select(year=year, kind=kind, states=states, state=state, words=words)
+        first = (page_number - 1) * rows
+        suggested = self.suggestions(listing, defaults)
+        return {
+            "thu_muc": self.root.name,
+            "mac_dinh": _plain_value(defaults),
+            "thong_bao": [entry.row() for entry in matched[first : first + rows]],
+            "tong": len(listing.all()),
+            "khop": len(matched),
+            "trang": page_number,
+            "so_dong": rows,
+            "dem": catalog.counts(listing.all(), states),
+            "trang_thai_ten": dict(review.STATE_LABELS),
+            **suggested,
+            "loai": kind_forms(),
+        }
+
+    def listing(self, defaults: dict[str, Any]) -> catalog.Catalog:
+        """Return the catalog brought up to the disk (read afresh whenever the office's defaults changed)."""
+        context = hashlib.sha256(json.dumps(_plain_value(defaults), sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+        if self.catalog.context != context:
+            self.catalog.reset(context)
+        self.catalog.refresh()
+        return self.catalog
+
+    def suggestions(self, listing: catalog.Catalog, defaults: dict[str, Any]) -> dict[str, Any]:
+        """Return the recipients and signers the forms suggest and the documents with a meeting, kept until the catalog changes."""
+        key = (listing.generation, listing.context)
+        if self.suggested is not None and self.suggested[0] == key:
+            return self.suggested[1]
+        recipients: dict[str, None] = {}
+        signers: list[dict[str, Any]] = []
+        seen: set[str] = set()
+
+        def remember(data: dict[str, Any]) -> None:
+            for key in ("kinh_gui", "noi_nhan_them", "noi_nhan"):
+                items = data.get(key) or []
+                for item in [items] if isinstance(items, str) else items:
+                    if isinstance(item, str):
+                        recipients.setdefault(item)
+            remember_signer(data.get("nguoi_ky"))
+
+        def remember_signer(signer: object) -> None:
+            if isinstance(signer, dict) and signer.get("ho_ten"):
+                merged = {**(defaults.get("nguoi_ky") or {}), **signer}
+                plain = {k: merged.get(k) for k in ("quyen_han", "chuc_vu", "ho_ten")}
+                said = json.dumps(_plain_value(plain), sort_keys=True, ensure_ascii=False)
+                if said not in seen:
+                    seen.add(said)
+                    signers.append(plain)
+
+        remember(defaults)
+        by_path = sorted(listing.all(), key=lambda e: PurePosixPath(e.path).parts)  # the order tbkl check reads them
+        for entry in by_path:
+            for item in entry.noi_nhan:
+                recipients.setdefault(item)
+            remember_signer(entry.nguoi_ky)
+        users: dict[str, list[str]] = {}
+        for entry in by_path:
+            if entry.cuoc_hop_tu is not None:
+                users.setdefault(entry.cuoc_hop_tu, []).append(entry.path)
+        meetings = [e.row() for e in listing.all() if e.co_cuoc_hop][: catalog.MAX_MEETINGS]
+        found = {"noi_nhan": list(recipients), "nguoi_ky": signers, "cuoc_hop": meetings, "dung_cuoc_hop": users}
+        self.suggested = (key, found)
+        return found
+
+    def entry_of(self, path: Path, relative: str) -> catalog.Entry:
+        """Return the catalog's entry of the source at path: what the list shows and the forms suggest from it."""
         from tbkl_gen.notice.kinds import DEFAULT, kind_named
         from tbkl_gen.notice.model import MEETING_KEY
         from tbkl_gen.source.read import read_text
 
         workspace = self.workspace()
         defaults = workspace.defaults.data if workspace is not None and workspace.defaults is not None else {}
-        notices = []
+        try:
+            source, _ = read_text(_decode(_read(path, relative), relative), path)
+        except Refused:  # a pipe, a link, a file too large or not UTF-8: listed, not read
+            source = None
+        data = source.data if source is not None else {}
+        ngay = data.get("ngay", defaults.get("ngay"))
+        kind = kind_named(data.get("loai", defaults.get("loai"))) or DEFAULT
+        title = data.get(kind.title_key) or data.get("trich_yeu") or ""
         recipients: list[str] = []
-        signers: list[dict[str, Any]] = []
-
-        def remember(data: dict[str, Any]) -> None:
-            for key in ("kinh_gui", "noi_nhan_them", "noi_nhan"):
-                items = data.get(key) or []
-                for item in [items] if isinstance(items, str) else items:
-                    if isinstance(item, str) and item not in recipients:
-                        recipients.append(item)
-            signer = data.get("nguoi_ky")
-            if isinstance(signer, dict) and signer.get("ho_ten"):
-                merged = {**(defaults.get("nguoi_ky") or {}), **signer}
-                plain = {k: merged.get(k) for k in ("quyen_han", "chuc_vu", "ho_ten")}
-                if plain not in signers:
-                    signers.append(plain)
-
-        remember(defaults)
-        for path in self.others():
-            try:
-                source, problems = read_text(_decode(_read(path, self.shown(path)), self.shown(path)), path)
-            except Refused:  # a pipe, a link, a file too large or not UTF-8: listed, not read
-                source = None
-            data = source.data if source is not None else {}
-            remember(data)
-            ngay = data.get("ngay", defaults.get("ngay"))
-            kind = kind_named(data.get("loai", defaults.get("loai"))) or DEFAULT
-            title = data.get(kind.title_key) or data.get("trich_yeu") or ""
-            notices.append(
-                {
-                    "path": self.shown(path),
-                    "nam": _year(ngay),
-                    "so": None if data.get("so") in (None, "") else str(data.get("so")),
-                    "ngay": _shown_day(ngay),
-                    "trich_yeu": "; ".join(map(str, title)) if isinstance(title, list) else str(title),
-                    "doc_duoc": source is not None,
-                    "loai": kind.key,
-                    "co_cuoc_hop": isinstance(data.get(MEETING_KEY), dict),
-                    "cuoc_hop_tu": self.shown((path.parent / linked).resolve())
-                    if isinstance(linked := data.get(MEETING_KEY), str)
-                    else None,
-                }
-            )
-        notices.sort(key=lambda n: (-(n["nam"] or 0), n["path"]))
-        return {
-            "thu_muc": self.root.name,
-            "mac_dinh": _plain_value(defaults),
-            "thong_bao": notices,
-            "noi_nhan": recipients,
-            "nguoi_ky": signers,
-            "loai": kind_forms(),
-        }
+        for key in ("kinh_gui", "noi_nhan_them", "noi_nhan"):
+            items = data.get(key) or []
+            for item in [items] if isinstance(items, str) else items:
+                if isinstance(item, str) and item not in recipients:
+                    recipients.append(item)
+        signer = data.get("nguoi_ky")
+        plain_signer = None
+        if isinstance(signer, dict) and signer.get("ho_ten"):
+            plain_signer = {k: _plain_value(signer[k]) for k in ("quyen_han", "chuc_vu", "ho_ten") if k in signer}
+        linked = data.get(MEETING_KEY)
+        return catalog.Entry(
+            path=relative,
+            nam=_year(ngay),
+            so=None if data.get("so") in (None, "") else str(data.get("so")),
+            ngay=_shown_day(ngay),
+            trich_yeu="; ".join(map(str, title)) if isinstance(title, list) else str(title),
+            doc_duoc=source is not None,
+            loai=kind.key,
+            co_cuoc_hop=isinstance(linked, dict),
+            cuoc_hop_tu=self.shown((path.parent / linked).resolve()) if isinstance(linked, str) else None,
+            noi_nhan=recipients,
+            nguoi_ky=plain_signer,
+        )
 
     def open_notice(self, request: Request) -> dict[str, Any]:
         access.require("doc")
@@ -747,6 +822,15 @@ def kind_forms() -> list[dict[str, Any]]:
             }
         )
     return forms
+
+
+def _int_param(value: str | None, name: str) -> int | None:
+    """Return a whole number the list's query gives (nam, trang, so_dong), None when not given; refuse any other text."""
+    if value is None or value == "":
+        return None
+    if not value.isascii() or not value.isdigit() or len(value) > 6:
+        raise Refused(400, f"“{name}” cần là một số nguyên dương")
+    return int(value)
 
 
 def _year(value: Any) -> int | None:

@@ -32,6 +32,7 @@ from typing import Any
 from tbkl_gen.commands.text import Hunk, word_diff
 from tbkl_gen.errors import HistoryBusy, HistoryFailed
 from tbkl_gen.service.people import LOCAL, Person
+from tbkl_gen.source.names import CATALOG_FILE
 
 GIT_TIMEOUT_SECONDS = 60
 PUSH_TIMEOUT_SECONDS = 30
@@ -52,6 +53,8 @@ GITIGNORE = (
     "# Tệp Word, PDF in ra từ nguồn: dựng lại được bất cứ lúc nào\n"
     "out/\n"
     f"{LOCK_NAME}\n"
+    "# Danh mục văn bản trang soạn thảo giữ để mở danh sách nhanh: dựng lại được từ các tệp nguồn\n"
+    f"{CATALOG_FILE}\n"
 )
 # Who commits a file found edited on the server's disk: the service itself, never a person.
 SERVER = Person(login="", name="Máy chủ tbkl", email="tbkl@may-chu.invalid")
@@ -247,7 +250,17 @@ def ensure_repository(root: Path, leave: Sequence[str] = ()) -> bool:
             write_file(ignore, GITIGNORE.encode("utf-8"), inside=root)
         # What the folder holds when its history begins, as the service found it (never a draft).
         kept_out = [f":(exclude,literal){name}" for name in leave]
-        git(root, "add", "-A", "--", ".", f":(exclude,glob)**/*{DRAFT_SUFFIX}", f":(exclude){LOCK_NAME}", *kept_out)
+        git(
+            root,
+            "add",
+            "-A",
+            "--",
+            ".",
+            f":(exclude,glob)**/*{DRAFT_SUFFIX}",
+            f":(exclude){LOCK_NAME}",
+            f":(exclude,literal){CATALOG_FILE}",
+            *kept_out,
+        )
         if git(root, "diff", "--cached", "--name-only").stdout.strip():
             git(root, "commit", "-q", "--no-verify", "-m", START_MESSAGE, person=SERVER)
         return True

@@ -14,6 +14,9 @@ from tbkl_gen.errors import Place, Problem, Severity
 SOURCE_SUFFIXES = (".yaml", ".yml")
 """The suffixes of a source, in lower case: `A.YAML` is a source too, as Windows and macOS see it."""
 
+CATALOG_FILE = ".tbkl-service/danh-muc.json"
+"""The page's catalog of a workspace's documents (page/catalog.py), relative to the workspace: a cache, never history."""
+
 
 def is_source_name(name: str) -> bool:
     """Tell whether a file name is a notice's source (not hidden, a YAML suffix in any case)."""

@@ -114,10 +114,6 @@ export function banner(text, { error = false, actions = [] } = {}) {
 
 // --- the list of notices ---------------------------------------------------------------------
 
-function folded(text) {
-  return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
-}
-
 async function showList() {
   if (state.path && isDirty() && !confirm("Thông báo đang soạn chưa được lưu. Vẫn rời trang soạn?")) return;
   state.path = null;
@@ -130,23 +126,68 @@ async function showList() {
   await loadWorkspace();
 }
 
+// The list is filtered and paged by the server (GET /api/workspace: a page of rows and the counts),
+// so that an office's tens of thousands of documents never travel to the browser at once.
+const listQuery = { trang: 1 };
+
+function listParams() {
+  const params = new URLSearchParams();
+  const search = $("#search").value.trim();
+  if (search) params.set("q", search);
+  for (const [id, key] of [["#filter-year", "nam"], ["#filter-kind", "loai"], ["#filter-state", "trang_thai"]]) {
+    if ($(id).value) params.set(key, $(id).value);
+  }
+  if (listQuery.trang > 1) params.set("trang", String(listQuery.trang));
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
 async function loadWorkspace() {
-  const { ok, payload } = await apiJson("/api/workspace");
+  const seq = (listQuery.seq = (listQuery.seq || 0) + 1);
+  const { ok, payload } = await apiJson(`/api/workspace${listParams()}`);
+  if (seq !== listQuery.seq) return;   // a newer filter's answer is on its way
   if (!ok) { banner(payload.loi, { error: true }); return; }
   state.workspace = payload;
   const list = $("#recipient-suggestions");
   list.replaceChildren(...payload.noi_nhan.map((text) => Object.assign(document.createElement("option"), { value: text })));
   drawKindOptions();
+  drawFilters();
   drawList();
 }
 
+let searchTimer = 0;
+function filterChanged({ typed = false } = {}) {
+  listQuery.trang = 1;
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(loadWorkspace, typed ? 250 : 0);
+}
+
+function turnPage(step) {
+  listQuery.trang = Math.max(1, listQuery.trang + step);
+  loadWorkspace();
+}
+
+function fillSelect(select, everything, options) {
+  const chosen = select.value;
+  select.replaceChildren(new Option(everything, ""), ...options.map(([value, label]) => new Option(label, value)));
+  select.value = options.some(([value]) => value === chosen) ? chosen : "";
+}
+
+function drawFilters() {
+  const counts = state.workspace.dem || { nam: {}, loai: {}, trang_thai: {} };
+  const number = (n) => n.toLocaleString("vi-VN");
+  const years = Object.keys(counts.nam).filter(Boolean).sort((a, b) => b - a);
+  fillSelect($("#filter-year"), "Mọi năm", years.map((year) => [year, `Năm ${year} (${number(counts.nam[year])})`]));
+  const forms = state.workspace.loai || [];
+  fillSelect($("#filter-kind"), "Mọi loại văn bản", forms.filter((form) => counts.loai[form.loai]).map((form) => [form.loai, `${form.ten} (${number(counts.loai[form.loai])})`]));
+  const labels = state.workspace.trang_thai_ten || {};
+  fillSelect($("#filter-state"), "Mọi trạng thái", Object.keys(labels).filter((key) => counts.trang_thai[key]).map((key) => [key, `${labels[key][0].toUpperCase()}${labels[key].slice(1)} (${number(counts.trang_thai[key])})`]));
+}
+
 function drawList() {
-  const query = folded($("#search").value.trim());
   const body = $("#notices");
   body.replaceChildren();
   for (const notice of state.workspace.thong_bao) {
-    const haystack = folded(`${notice.nam ?? ""} ${notice.so ?? ""} ${notice.ngay ?? ""} ${notice.trich_yeu} ${notice.path}`);
-    if (query && !query.split(/\s+/).every((word) => haystack.includes(word))) continue;
     const row = document.createElement("tr");
     const cells = [
       notice.nam ?? "",
@@ -181,15 +222,26 @@ function drawList() {
     row.dataset.path = notice.path;
     body.append(row);
   }
+  const total = state.workspace.tong ?? state.workspace.thong_bao.length;
+  const matched = state.workspace.khop ?? state.workspace.thong_bao.length;
   if (!body.children.length) {
     const row = document.createElement("tr");
     const cell = Object.assign(document.createElement("td"), { colSpan: 5, className: "empty" });
-    cell.textContent = state.workspace.thong_bao.length
-      ? "Không có thông báo nào khớp với từ tìm kiếm."
+    cell.textContent = total
+      ? "Không có văn bản nào khớp với từ tìm kiếm và bộ lọc."
       : "Chưa có thông báo nào. Ghi trích yếu ở trên rồi bấm “+ Thông báo mới”, hoặc nhập từ tệp Word.";
     row.append(cell);
     body.append(row);
   }
+  const rows = state.workspace.so_dong || matched || 1;
+  const first = ((state.workspace.trang || 1) - 1) * rows;
+  const number = (n) => n.toLocaleString("vi-VN");
+  $("#pager").hidden = matched <= rows && first === 0;
+  $("#page-info").textContent = matched
+    ? `Văn bản ${number(first + 1)}–${number(first + state.workspace.thong_bao.length)} trong ${number(matched)} văn bản khớp (cả thư mục: ${number(total)})`
+    : "";
+  $("#page-prev").disabled = first === 0;
+  $("#page-next").disabled = first + rows >= matched;
   tell("tbkl:listed");
 }
 
@@ -519,7 +571,7 @@ function drawMeetingLink(section) {
   select.id = "f-cuoc-hop-link";
   select.append(new Option("ghi tại văn bản này (chủ trì, thời gian, địa điểm bên dưới)", ""));
   const forms = state.workspace?.loai || [];
-  for (const doc of state.workspace?.thong_bao || []) {
+  for (const doc of state.workspace?.cuoc_hop || []) {
     if (!doc.co_cuoc_hop || doc.path === state.path) continue;
     const kind = (forms.find((form) => form.loai === doc.loai)?.ten || "văn bản").toLowerCase();
     const number = doc.so ? `số ${doc.so}` : "dự thảo";
@@ -539,7 +591,7 @@ function drawMeetingLink(section) {
     textContent: "Văn bản cùng cuộc họp (giấy mời, thông báo kết luận) dùng chung chủ trì, thời gian, địa điểm: sửa ở một tệp, các tệp kia theo.",
   });
   // the documents that take their meeting from this one: an edit here reaches them when they are printed again
-  const users = (state.workspace?.thong_bao || []).filter((doc) => doc.cuoc_hop_tu === state.path).map((doc) => doc.path);
+  const users = (state.workspace?.dung_cuoc_hop || {})[state.path] || [];
   const shared = Object.assign(document.createElement("div"), { className: "meeting-users" });
   shared.hidden = Boolean(linked) || !users.length;
   shared.textContent = `Cuộc họp này được dùng chung bởi: ${users.join(", ")}; sửa ở đây thì các văn bản đó theo khi in lại.`;
@@ -2086,7 +2138,10 @@ async function exactPage() {
 
 function wire() {
   $("#to-list").addEventListener("click", showList);
-  $("#search").addEventListener("input", drawList);
+  $("#search").addEventListener("input", () => filterChanged({ typed: true }));
+  for (const id of ["#filter-year", "#filter-kind", "#filter-state"]) $(id).addEventListener("change", () => filterChanged());
+  $("#page-prev").addEventListener("click", () => turnPage(-1));
+  $("#page-next").addEventListener("click", () => turnPage(1));
   $("#new-form").addEventListener("submit", newNotice);
   $("#new-kind").addEventListener("change", newTitleWords);
   $("#render-all").addEventListener("click", renderAll);

@@ -1,0 +1,297 @@
+"""Benchmark the drafting service at an office's scale (issue 22): figures against their targets.
+
+Run from the repository root on a workspace made by make_office.py (it is copied first, unless
+--in-place: saves, reviews and issues commit into it):
+
+    python benchmarks/make_office.py /tmp/office20k --sources 20000 --commits 50000
+    nice python benchmarks/bench_office.py /tmp/office20k [--only list,history,...] [--json FILE]
+
+What it measures (the page in process, through Starlette's TestClient, as the single-user page
+of `tbkl serve` answers: same routes and code as a workspace under /w/<name>/ with accounts; the
+command line as installed, in a subprocess):
+
+- list: GET /api/workspace, the page's list of documents: the first page of rows and the counts,
+  unfiltered and filtered by year, kind, state and words of the summary; the first request after
+  start (the catalog read from its file, or built) and then the median of 5 of each;
+- history: GET /api/history and `tbkl history --diff` of the notice with the most versions;
+- issue: a draft approved then issued through POST /api/issue (number, render, PDF/A, register
+  row, commit, tag), the median of 3 after a first one (LibreOffice warm if the service keeps it);
+- check: `tbkl check notices` of the whole workspace, wall time;
+- render: `tbkl render notices` after a full render: with nothing changed, then after one edit;
+- memory: a day's use in one process (500 previews, 50 saves, 10 issues): the resident set size
+  after each hundred previews.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+TOKEN = "bench-office-token"
+HEADERS = {"X-Tbkl-Token": TOKEN}
+TARGETS = {  # seconds, bytes: issue 22, "At an office's scale"
+    "list": 0.300,
+    "history": 1.0,
+    "issue": 3.0,
+    "check": 30.0,
+    "render_one": 1.0,
+    "memory": 300 * 1024 * 1024,
+}
+TBKL = [sys.executable, "-m", "tbkl_gen"]
+
+
+def rss() -> int:
+    """Return this process's resident set size in bytes (Linux /proc; 0 elsewhere)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def timed(function: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = function()
+    return time.perf_counter() - started, result
+
+
+def median_of(times: int, function: Callable[[], Any]) -> float:
+    return statistics.median(timed(function)[0] for _ in range(times))
+
+
+def verdict(name: str, value: float) -> str:
+    target = TARGETS[name]
+    if name == "memory":
+        return f"{value / 2**20:.0f} MB (target ≤ {target / 2**20:.0f} MB: {'pass' if value <= target else 'FAIL'}, {value / target:.2f}×)"
+    return f"{value * 1000:.0f} ms (target ≤ {target * 1000:.0f} ms: {'pass' if value <= target else 'FAIL'}, {value / target:.2f}×)"
+
+
+class Bench:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.figures: dict[str, Any] = {}
+        self.open()
+
+    def open(self) -> None:
+        from starlette.testclient import TestClient
+
+        from tbkl_gen.page.server import create_app
+
+        self.client = TestClient(create_app(self.root, TOKEN, hosts={"testserver"}), base_url="http://testserver")
+        self.client.__enter__()
+
+    def close(self) -> None:
+        self.client.__exit__(None, None, None)
+
+    def get(self, route: str) -> Any:  # noqa: ANN401
+        response = self.client.get(route, headers=HEADERS)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {route}: {response.status_code} {response.text[:300]}")
+        return response.json()
+
+    def post(self, route: str, body: dict[str, Any], *, ok: bool = True) -> Any:  # noqa: ANN401
+        response = self.client.post(route, content=json.dumps(body), headers={**HEADERS, "Content-Type": "application/json"})
+        if ok and response.status_code != 200:
+            raise SystemExit(f"POST {route}: {response.status_code} {response.text[:300]}")
+        return response.json()
+
+    def say(self, name: str, value: Any, text: str) -> None:  # noqa: ANN401
+        self.figures[name] = value
+        print(f"{name:28} {text}", flush=True)
+
+    # --- the page's list --------------------------------------------------------------------
+
+    def list_(self) -> None:
+        from tbkl_gen.source.names import CATALOG_FILE
+
+        (self.root / CATALOG_FILE).unlink(missing_ok=True)
+        first, answer = timed(lambda: self.get("/api/workspace"))
+        self.say("list_build", first, f"{first * 1000:.0f} ms (first request ever: every source read into the catalog)")
+        self.close()
+        self.open()  # a restarted server: the catalog read from its file
+        first, answer = timed(lambda: self.get("/api/workspace"))
+        self.say("list_restart", first, f"{first * 1000:.0f} ms (first request after a restart: the catalog's file read)")
+        rows = answer.get("thong_bao", [])
+        total = answer.get("tong", len(rows))
+        print(f"{'':28} {total} documents, {len(rows)} rows sent, {len(json.dumps(answer)) / 1024:.0f} KiB", flush=True)
+        queries = {
+            "list": "",
+            "list_year": "?nam=2024",
+            "list_kind": "?loai=cong_van",
+            "list_state": "?trang_thai=dang-soan",
+            "list_search": "?q=" + "chuyển đổi số",
+            "list_all_filters": "?nam=2025&loai=thong_bao&q=" + "kết luận",
+        }
+        worst = 0.0
+        for name, query in queries.items():
+            took = median_of(5, lambda query=query: self.get("/api/workspace" + query))
+            worst = max(worst, took)
+            self.say(name, took, verdict("list", took) + f"  {query or '(no filter)'}")
+        self.say("list_worst", worst, verdict("list", worst))
+
+    # --- history ------------------------------------------------------------------------------
+
+    def most_edited(self) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(self.root), "log", "--format=", "--name-only", "-n", "3000"], capture_output=True, check=True, text=True
+        )
+        counts: dict[str, int] = {}
+        for line in done.stdout.splitlines():
+            if line.startswith("notices/"):
+                counts[line] = counts.get(line, 0) + 1
+        return max(counts, key=lambda k: (counts[k], k))
+
+    def history(self) -> None:
+        path = self.most_edited()
+        took, answer = timed(lambda: self.get(f"/api/history?path={path}"))
+        versions = answer["phien_ban"]
+        self.say("history_page_first", took, f"{took * 1000:.0f} ms  GET /api/history ({len(versions)} versions of {path})")
+        took = median_of(3, lambda: self.get(f"/api/history?path={path}"))
+        self.say("history_page", took, verdict("history", took))
+        if len(versions) >= 2:
+            query = f"/api/history/compare?path={path}&cu={versions[-1]['commit']}&moi={versions[0]['commit']}"
+            took = median_of(3, lambda: self.get(query))
+            self.say("history_compare", took, verdict("history", took) + "  (word diff, oldest to newest)")
+        took = median_of(3, lambda: subprocess.run([*TBKL, "history", "--diff", path], cwd=self.root, capture_output=True, check=True))
+        self.say("history_cli", took, verdict("history", took) + "  tbkl history --diff")
+
+    # --- issuing --------------------------------------------------------------------------------
+
+    def drafts(self, count: int) -> list[str]:
+        found = []
+        for path in sorted((self.root / "notices" / "2026").glob("cong-van-*.yaml"), reverse=True):
+            if "\nso: null\n" in path.read_text(encoding="utf-8"):
+                found.append(path.relative_to(self.root).as_posix())
+            if len(found) == count:
+                break
+        return found
+
+    def approve(self, relative: str) -> None:
+        from tbkl_gen.service import review
+        from tbkl_gen.service.people import LOCAL
+
+        path = self.root / relative
+        review.submit(self.root, path, LOCAL)
+        review.approve(self.root, path, LOCAL)
+
+    def issue_one(self, relative: str) -> float:
+        self.approve(relative)
+        took, _ = timed(lambda: self.post("/api/issue", {"path": relative, "ngay": "07/12/2026"}))
+        return took
+
+    def issue(self) -> None:
+        paths = self.drafts(4)
+        first = self.issue_one(paths[0])
+        self.say("issue_first", first, f"{first * 1000:.0f} ms (first: LibreOffice started)")
+        took = statistics.median(self.issue_one(p) for p in paths[1:])
+        self.say("issue", took, verdict("issue", took))
+
+    # --- the command line -------------------------------------------------------------------------
+
+    def check(self) -> None:
+        took, done = timed(lambda: subprocess.run([*TBKL, "check", "notices"], cwd=self.root, capture_output=True, text=True))
+        last = (done.stdout.strip().splitlines() or [""])[-1]
+        self.say("check", took, verdict("check", took) + f"  ({last})")
+
+    def render(self) -> None:
+        out = Path(tempfile.mkdtemp(prefix="bench-office-out-"))
+        try:
+            command = [*TBKL, "render", "notices", "-o", str(out), "-q"]
+            took, _ = timed(lambda: subprocess.run(command, cwd=self.root, capture_output=True, check=False))
+            self.say("render_full", took, f"{took:.1f} s (every notice, once)")
+            took = median_of(3, lambda: subprocess.run(command, cwd=self.root, capture_output=True, check=False))
+            self.say("render_noop", took, verdict("render_one", took) + "  (nothing changed)")
+            source = self.root / self.drafts(1)[0]
+            text = source.read_text(encoding="utf-8")
+            times = []
+            for round_ in range(3):
+                source.write_text(text.replace("\nluu:", f"\n# sửa {round_}\nluu:", 1), encoding="utf-8")
+                times.append(timed(lambda: subprocess.run(command, cwd=self.root, capture_output=True, check=False))[0])
+            source.write_text(text, encoding="utf-8")
+            took = statistics.median(times)
+            self.say("render_one", took, verdict("render_one", took) + "  (one notice edited)")
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+
+    # --- a day's use ------------------------------------------------------------------------------
+
+    def memory(self) -> None:
+        path = self.drafts(60)[-1]
+        opened = self.get(f"/api/notice?path={path}")
+        base, data, version = opened["text"], opened["data"], opened["version"]
+        marks = {"start": rss()}
+        saves = issues = 0
+        targets = self.drafts(70)[60:70]
+        for preview in range(1, 501):
+            edited = json.loads(json.dumps(data))
+            edited["trich_yeu"] = f"{data.get('trich_yeu', '')} {preview}"
+            self.post("/api/check", {"path": path, "base": base, "data": edited})
+            if preview % 10 == 0 and saves < 50:
+                answer = self.post("/api/save", {"path": path, "base": base, "data": edited, "version": version})
+                base, version, saves = answer["text"], answer["version"], saves + 1
+            if preview % 50 == 0 and issues < 10:
+                self.issue_one(targets[issues])
+                issues += 1
+            if preview % 100 == 0:
+                marks[str(preview)] = rss()
+                print(f"{'':28} after {preview} previews: {marks[str(preview)] / 2**20:.0f} MB", flush=True)
+        peak = max(marks.values())
+        growth = marks["500"] - marks["200"]
+        self.say("memory", peak, verdict("memory", peak) + f"  ({saves} saves, {issues} issues)")
+        self.say("memory_growth", growth, f"{growth / 2**20:+.1f} MB between the 200th and the 500th preview")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("workspace", type=Path)
+    parser.add_argument("--only", default="list,history,check,render,issue,memory")
+    parser.add_argument("--in-place", action="store_true", help="measure the workspace itself (it is changed: commits, issues)")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    source: Path = args.workspace.resolve()
+    root = source
+    scratch = None
+    if not args.in_place:
+        scratch = Path(tempfile.mkdtemp(prefix="bench-office-", dir=source.parent))
+        root = scratch / source.name
+        started = time.perf_counter()
+        shutil.copytree(source, root, symlinks=True)
+        print(f"copied {source} to {root} in {time.perf_counter() - started:.1f} s", flush=True)
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    sources = sum(1 for _ in (root / "notices").rglob("*.yaml"))
+    commits = subprocess.run(["git", "-C", str(root), "rev-list", "--count", "HEAD"], capture_output=True, text=True).stdout.strip()
+    print(f"{root}: {sources} sources, {commits} commits; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {os.cpu_count()} CPUs")
+    bench = Bench(root)
+    try:
+        for step in args.only.split(","):
+            {"list": bench.list_, "history": bench.history, "issue": bench.issue, "check": bench.check, "render": bench.render}.get(
+                step, bench.memory
+            )()
+    finally:
+        bench.close()
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    bench.figures |= {"sources": sources, "commits": commits, "load": load}
+    if args.json:
+        args.json.write_text(json.dumps(bench.figures, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
