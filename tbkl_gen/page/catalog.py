@@ -27,13 +27,14 @@ from typing import Any
 
 from tbkl_gen.files import read_regular, write_file
 from tbkl_gen.errors import NotReadable
-from tbkl_gen.source.names import CATALOG_FILE, is_source_name
+from tbkl_gen.source.names import CATALOG_FILE, SOURCE_SUFFIXES
 
 VERSION = 1
 MAX_FILE_BYTES = 256 * 1024 * 1024
 PAGE_ROWS = 100
 MAX_PAGE_ROWS = 500
-MAX_MEETINGS = 300  # the documents with a meeting the form offers to link: the most recent ones
+MAX_MEETINGS = 200  # the documents with a meeting the form offers to link: the most recent ones
+MAX_RECIPIENTS = 500  # the recipients the forms suggest: in an office's thousands, the most used ones
 
 SAVE_AFTER_READS = 200
 SAVE_AFTER_SECONDS = 300.0
@@ -224,13 +225,13 @@ class Catalog:
                 continue
             for item in listed:
                 name = item.name
-                if name.startswith("."):
+                if name[:1] == ".":
                     continue
                 try:
                     if item.is_dir(follow_symlinks=False):
                         pending.append((item.path, f"{prefix}{name}/"))
                         continue
-                    if not is_source_name(name):
+                    if not name.lower().endswith(SOURCE_SUFFIXES):
                         continue
                     if item.is_symlink() and (item.is_dir() or not _inside(Path(item.path), resolved)):
                         continue  # as find_sources: a folder's link is not followed, a link out of the folder not listed
@@ -277,6 +278,8 @@ class Catalog:
     ) -> list[Entry]:
         """Return the entries matching every filter given, in the list's order (newest year first, then by path)."""
         wanted = folded(words).split()
+        if year is None and kind is None and state is None and not wanted:
+            return self.ordered
         found = []
         for entry in self.ordered:
             if year is not None and entry.nam != year:

@@ -144,6 +144,7 @@ def routes(page: Served, handled: Callable[..., Callable[[Request], Any]]) -> li
             history.adopt_hand_edits(page.root, [path])  # a hand edit shows as what it is, before anyone saves
         except HistoryFailed as exc:
             raise Refused(503, f"chưa đọc được lịch sử: {exc}") from None
+        history.keep_graph(page.root)  # in the background: later logs read only the commits that touched the file
         found = history.log(page.root, path)
         remote = history.remote_of(page.root)
         return {

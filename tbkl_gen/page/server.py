@@ -26,7 +26,7 @@ import logging
 import socket
 import threading
 import unicodedata
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from html import escape as html_escape
@@ -155,6 +155,7 @@ class Page:
         self.render_lock = threading.Lock()  # one render of the workspace at a time
         self.catalog = catalog.Catalog(self.root, self.entry_of)  # the list of documents, refreshed by stat
         self.suggested: tuple[tuple[int, str], dict[str, Any]] | None = None
+        self.counts: tuple[tuple[int, str, int], dict[str, dict[str, int]]] | None = None
 
     # --- places -------------------------------------------------------------------------
 
@@ -245,7 +246,7 @@ class Page:
             "khop": len(matched),
             "trang": page_number,
             "so_dong": rows,
-            "dem": catalog.counts(listing.all(), states),
+            "dem": self.counted(listing, states),
             "trang_thai_ten": dict(review.STATE_LABELS),
             **suggested,
             "loai": kind_forms(),
@@ -259,12 +260,19 @@ class Page:
         self.catalog.refresh()
         return self.catalog
 
+    def counted(self, listing: catalog.Catalog, states: Mapping[str, str]) -> dict[str, dict[str, int]]:
+        """Return the list's counts by year, kind and state, kept until the catalog or a state changes."""
+        key = (listing.generation, listing.context, hash(frozenset(states.items())))
+        if self.counts is None or self.counts[0] != key:
+            self.counts = (key, catalog.counts(listing.all(), states))
+        return self.counts[1]
+
     def suggestions(self, listing: catalog.Catalog, defaults: dict[str, Any]) -> dict[str, Any]:
         """Return the recipients and signers the forms suggest and the documents with a meeting, kept until the catalog changes."""
         key = (listing.generation, listing.context)
         if self.suggested is not None and self.suggested[0] == key:
             return self.suggested[1]
-        recipients: dict[str, None] = {}
+        recipients: dict[str, int] = {}  # how often each is written, in the order first met
         signers: list[dict[str, Any]] = []
         seen: set[str] = set()
 
@@ -273,7 +281,7 @@ class Page:
                 items = data.get(key) or []
                 for item in [items] if isinstance(items, str) else items:
                     if isinstance(item, str):
-                        recipients.setdefault(item)
+                        recipients[item] = 1 << 40  # the office's defaults: always suggested
             remember_signer(data.get("nguoi_ky"))
 
         def remember_signer(signer: object) -> None:
@@ -289,13 +297,20 @@ class Page:
         by_path = sorted(listing.all(), key=lambda e: PurePosixPath(e.path).parts)  # the order tbkl check reads them
         for entry in by_path:
             for item in entry.noi_nhan:
-                recipients.setdefault(item)
+                recipients[item] = recipients.get(item, 0) + 1
             remember_signer(entry.nguoi_ky)
         users: dict[str, list[str]] = {}
         for entry in by_path:
             if entry.cuoc_hop_tu is not None:
                 users.setdefault(entry.cuoc_hop_tu, []).append(entry.path)
-        meetings = [e.row() for e in listing.all() if e.co_cuoc_hop][: catalog.MAX_MEETINGS]
+        meetings = [
+            {"path": e.path, "so": e.so, "trich_yeu": e.trich_yeu, "loai": e.loai, "co_cuoc_hop": True}
+            for e in listing.all()
+            if e.co_cuoc_hop
+        ][: catalog.MAX_MEETINGS]
+        if len(recipients) > catalog.MAX_RECIPIENTS:
+            kept = set(sorted(recipients, key=lambda r: -recipients[r])[: catalog.MAX_RECIPIENTS])
+            recipients = {r: n for r, n in recipients.items() if r in kept}
         found = {"noi_nhan": list(recipients), "nguoi_ky": signers, "cuoc_hop": meetings, "dung_cuoc_hop": users}
         self.suggested = (key, found)
         return found
