@@ -97,7 +97,10 @@ class Bench:
         self.client.__enter__()
 
     def close(self) -> None:
+        from tbkl_gen.page import engine
+
         self.client.__exit__(None, None, None)
+        engine.close_office()  # the page's LibreOffice, as `tbkl serve` stops it on its way out
 
     def get(self, route: str) -> Any:  # noqa: ANN401
         response = self.client.get(route, headers=HEADERS)

@@ -77,9 +77,13 @@ def font_warnings() -> list[str]:
     return [] if has_times_new_roman() else [FONT_WARNING]
 
 
-def export_pdfs(made: list[Job], unchanged: list[Job], *, pdfa: bool = False, sidecar: bool = False) -> PdfOutcome:
+def export_pdfs(
+    made: list[Job], unchanged: list[Job], *, pdfa: bool = False, sidecar: bool = False, office: Office | None = None
+) -> PdfOutcome:
     """Write the PDF (and the sidecar) of each rendered job; jobs are batch.Job (source, output).
 
+    office: a LibreOffice the caller keeps warm (and uses one conversion at a time), instead of
+    ones started for these jobs and stopped after them (the service's issuing: no start to wait).
     Raises LibreOfficeMissing when a PDF is needed and LibreOffice is not installed.
     """
     from tbkl_gen.commands.batch import pause_for_test, stop_on_signals
@@ -88,10 +92,14 @@ def export_pdfs(made: list[Job], unchanged: list[Job], *, pdfa: bool = False, si
     todo = list(made) + [job for job in unchanged if _needs_pdf(job.output, pdfa)]
     if todo:
         outcome.warnings += font_warnings()
-        count = office_count(len(todo))
-        with stop_on_signals() as signals, _offices(signals, count, placed=lambda: pause_for_test("pdf", signals)) as offices:
-            conversions = convert_on(offices, [(job.output, pdf_path(job.output)) for job in todo], pdfa=pdfa)
-            outcome.starts = sum(office.starts for office in offices)
+        pairs = [(job.output, pdf_path(job.output)) for job in todo]
+        if office is not None:
+            conversions = office.convert(pairs, pdfa=pdfa)
+        else:
+            count = office_count(len(todo))
+            with stop_on_signals() as signals, _offices(signals, count, placed=lambda: pause_for_test("pdf", signals)) as offices:
+                conversions = convert_on(offices, pairs, pdfa=pdfa)
+                outcome.starts = sum(started.starts for started in offices)
         for conversion in conversions:
             if conversion.error is None:
                 outcome.pdfs.append(conversion.target)

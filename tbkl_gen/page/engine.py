@@ -18,7 +18,8 @@ import os
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from pathlib import Path
@@ -212,6 +213,13 @@ def _office() -> Office:
     if _OFFICE is None:
         _OFFICE = Office(timeout=OFFICE_TIMEOUT, what="xem trang in chính xác")
     return _OFFICE
+
+
+@contextmanager
+def warm_office() -> Iterator[Office]:
+    """Hold the page's warm LibreOffice for one piece of work (issuing a document's PDF/A), as the exact page does."""
+    with _OFFICE_LOCK:
+        yield _office()
 
 
 def close_office() -> None:

@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from tbkl_gen.errors import NotReadable, Refused
 from tbkl_gen.files import read_regular
-from tbkl_gen.page import access
+from tbkl_gen.page import access, engine
 from tbkl_gen.service import register
 from tbkl_gen.service.issue import issue, parse_date, plan
 from tbkl_gen.service.people import may
@@ -86,7 +86,8 @@ def routes(page: Any, handled: Callable[..., Callable[[Request], Any]]) -> list[
         with ExitStack() as marked:
             with page.save_lock:  # a save under way ends first; a save of this notice from now on is refused
                 marked.enter_context(register.issuing(path))
-            done = issue(path, person, number=typed, date=day)
+            with engine.warm_office() as office:  # LibreOffice kept running for the service: no start to wait for
+                done = issue(path, person, number=typed, date=day, office=office)
         return {"phat_hanh": _entry(done.entry), "commit": done.commit, "nhan": done.tag}
 
     def issued_file(request: Request) -> Response:

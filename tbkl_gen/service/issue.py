@@ -18,7 +18,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tbkl_gen.errors import IssueRefused, NoticeInvalid, NotReadable, TbklError
 from tbkl_gen.files import discard, read_regular, write_file
@@ -29,6 +29,9 @@ from tbkl_gen.service.people import Person
 from tbkl_gen.service.register import FROM_EOFFICE, FROM_REGISTER, Entry
 from tbkl_gen.source.names import slugify
 from tbkl_gen.source.workspace import Workspace, find_workspace
+
+if TYPE_CHECKING:
+    from tbkl_gen.office.server import Office
 
 MAX_SOURCE_BYTES = 1024 * 1024
 
@@ -156,8 +159,20 @@ def _last_commit(root: Path, name: str) -> str:
     return done.stdout.decode().strip() if done.returncode == 0 else ""
 
 
-def issue(path: Path, person: Person, *, number: str | None = None, date: dt.date | None = None, now: dt.datetime | None = None) -> Issued:
-    """Issue the source at path: number (typed from e-office) or the register's next, date (or today)."""
+def issue(
+    path: Path,
+    person: Person,
+    *,
+    number: str | None = None,
+    date: dt.date | None = None,
+    now: dt.datetime | None = None,
+    office: Office | None = None,
+) -> Issued:
+    """Issue the source at path: number (typed from e-office) or the register's next, date (or today).
+
+    office: the service's warm LibreOffice for the PDF/A (its caller holds it for this issue);
+    none, one is started for it and stopped after (`tbkl issue`).
+    """
     from tbkl_gen.commands.batch import Job
     from tbkl_gen.commands.pdf import export_pdfs
     from tbkl_gen.service.yamlsave import editable, updated
@@ -209,7 +224,7 @@ def issue(path: Path, person: Person, *, number: str | None = None, date: dt.dat
         try:
             write_file(path, written_bytes)
             write_file(docx, after.document, inside=root)
-            pdfs = export_pdfs([Job(path, docx, docx.name)], [], pdfa=True, sidecar=True)
+            pdfs = export_pdfs([Job(path, docx, docx.name)], [], pdfa=True, sidecar=True, office=office)
             if pdfs.failed:
                 where, why = pdfs.failed[0]
                 raise IssueRefused(f"{register.relative(root, where) if where.is_absolute() else where.as_posix()}: {why}")
