@@ -195,6 +195,51 @@ def test_the_log_follows_a_rename_and_each_version_opens(workspace: Path) -> Non
     assert len(versions[0].shown_when) == len("07/12/2026 14:05") and versions[0].shown_when[2] == "/"
 
 
+def test_the_log_is_what_git_log_follow_gives_through_two_renames_a_removal_and_the_commit_graph(workspace: Path) -> None:
+    """The log is read without --follow (so the commit graph's filters apply): the same versions, names and states."""
+    save(workspace, "cv.yaml", AN, "Rà soát", "Rà soát kỹ")
+    it = ["-c", "user.name=IT", "-c", "user.email=it@x", "commit", "-qm"]
+    subprocess.run(["git", "mv", "notices/cv.yaml", "notices/cong-van.yaml"], cwd=workspace, check=True)
+    subprocess.run(["git", *it, "đổi tên"], cwd=workspace, check=True)
+    save(workspace, "cong-van.yaml", BINH, "Chuẩn hóa", "Chuẩn hoá")
+    (workspace / "notices" / "2026").mkdir()
+    subprocess.run(["git", "mv", "notices/cong-van.yaml", "notices/2026/cv-moi.yaml"], cwd=workspace, check=True)
+    subprocess.run(["git", *it, "đổi tên lần hai"], cwd=workspace, check=True)
+    save(workspace, "khac.yaml", AN, "Rà soát", "Rà soát lại")  # another file's commits are not its
+    subprocess.run(["git", "rm", "-q", "notices/2026/cv-moi.yaml"], cwd=workspace, check=True)
+    subprocess.run(["git", *it, "xóa"], cwd=workspace, check=True)
+    (workspace / "notices" / "2026").mkdir(exist_ok=True)  # git rm took the emptied folder
+    # made anew, like no other file (--follow would take a near copy of another notice for its past; the log does not)
+    (workspace / "notices" / "2026" / "cv-moi.yaml").write_text("trich_yeu: Văn bản khác hẳn\nso: 5\n", encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=workspace, check=True)
+    subprocess.run(["git", *it, "tạo lại"], cwd=workspace, check=True)
+    path = workspace / "notices" / "2026" / "cv-moi.yaml"
+    followed = git_out(workspace, "log", "--follow", "--format=%H", "--", "notices/2026/cv-moi.yaml").split()
+    for graph in (False, True):
+        if graph:
+            history.keep_graph(workspace, wait=True)
+            assert list((workspace / ".git" / "objects" / "info").glob("commit-graph*"))
+        history._logs.clear()
+        versions = history.log(workspace, path)
+        assert [v.commit for v in versions] == followed
+        assert [v.removed for v in versions] == [False, True, False, False, False, False, False]
+        assert [v.path for v in versions][2:] == [
+            "notices/2026/cv-moi.yaml",
+            "notices/cong-van.yaml",
+            "notices/cong-van.yaml",
+            "notices/cv.yaml",
+            "notices/cv.yaml",
+        ]
+        assert [v.author for v in versions] == ["IT", "IT", "IT", BINH.name, "IT", AN.name, history.SERVER.name]
+    assert history.log(workspace, path, limit=2) == versions[:2]
+    texts = history.contents_at(workspace, versions)
+    assert texts == [history.content_at(workspace, v) for v in versions] and texts[1] is None
+    paired = history.changes(workspace, path, versions)
+    assert [hunks for _, hunks in paired] == [
+        history.compare(workspace, path, versions[i + 1] if i + 1 < len(versions) else None, v) for i, v in enumerate(versions)
+    ]
+
+
 def test_the_word_diff_names_fields_by_their_labels_not_their_keys(workspace: Path) -> None:
     save(workspace, "cv.yaml", AN, "ho_ten: Nguyễn Ngọc Phúc", "ho_ten: Nguyễn Văn Phúc")
     versions = history.log(workspace, workspace / "notices" / "cv.yaml")

@@ -411,6 +411,8 @@ def log(root: Path, path: Path, limit: int = 500) -> list[Version]:
     thousand commits), so the file's own log is read without it, and where that log begins with
     the file added, the one commit that added it is asked whether it renamed another file (`git
     diff-tree -M`, as --follow does); if so, the log goes on from its parent under the old name.
+    Unlike --follow, a file added as a near copy of another is not given that other's past: in an
+    office where notices are made from one another, that past would be another document's.
     """
     relative = _relative(root, path)
     with serialised(root):
@@ -604,12 +606,52 @@ def compare(root: Path, path: Path, old: Version | None, new: Version | None) ->
 
 
 def changes(root: Path, path: Path, versions: Sequence[Version]) -> list[tuple[Version, list[Hunk]]]:
-    """Return each version with its word diff against the version before it (the first against nothing)."""
-    out = []
-    for index, version in enumerate(versions):
-        earlier = versions[index + 1] if index + 1 < len(versions) else None
-        out.append((version, compare(root, path, earlier, version)))
-    return out
+    """Return each version with its word diff against the version before it (the first against nothing).
+
+    Every version's text is read by one `git cat-file --batch` (not a git process a version), and
+    each read as a notice once.
+    """
+    texts = contents_at(root, versions)
+    lines = [readable_lines(text, path) for text in texts]
+    return [
+        (version, word_diff(lines[index + 1] if index + 1 < len(versions) else [], lines[index])) for index, version in enumerate(versions)
+    ]
+
+
+def contents_at(root: Path, versions: Sequence[Version]) -> list[str | None]:
+    """Return the file's text at each version, as `content_at` does, asking git once."""
+    wanted = [v for v in versions if not v.removed and "\n" not in v.path]
+    if not wanted:
+        return [None] * len(versions)
+    request = "".join(f"{v.commit}:./{v.path}\n" for v in wanted).encode("utf-8")  # as content_at: relative to root
+    with serialised(root):
+        _refresh(root)
+        try:
+            done = subprocess.run(
+                ["git", "cat-file", "--batch"],
+                cwd=root,
+                env=_environment(None),
+                input=request,
+                capture_output=True,
+                timeout=GIT_TIMEOUT_SECONDS,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return [content_at(root, v) for v in versions]
+    if done.returncode != 0:
+        return [content_at(root, v) for v in versions]
+    found: dict[int, str | None] = {}
+    output, at = done.stdout, 0
+    for version in wanted:
+        end = output.find(b"\n", at)
+        header = output[at:end].split(b" ")
+        at = end + 1
+        if len(header) != 3 or header[1] != b"blob":  # "<name> missing", or not a file there
+            found[id(version)] = None
+            continue
+        size = int(header[2])
+        found[id(version)] = output[at : at + size].decode("utf-8-sig", "replace")
+        at += size + 1
+    return [found.get(id(v)) for v in versions]
 
 
 # --- restoring, pushing ---------------------------------------------------------------------------
