@@ -186,7 +186,10 @@ class Catalog:
         Not after every edit (writing an office's catalog takes a tenth of a second): once many
         sources were read, or a while after the last write; a restart reads again the few since.
         """
-        if not self.changed or not (now or self.unsaved >= SAVE_AFTER_READS or time.monotonic() - self.saved_at > SAVE_AFTER_SECONDS):
+        built = self.unsaved >= len(self.entries)  # every entry read afresh: the file was missing, damaged or of other defaults
+        if not self.changed or not (
+            now or built or self.unsaved >= SAVE_AFTER_READS or time.monotonic() - self.saved_at > SAVE_AFTER_SECONDS
+        ):
             return
         data = {
             "phien_ban": VERSION,

@@ -225,8 +225,9 @@ class Page:
         kind = query.get("loai") or None
         state = query.get("trang_thai") or None
         words = (query.get("q") or "")[:500]
-        page_number = _int_param(query.get("trang"), "trang") or 1
-        rows = _int_param(query.get("so_dong"), "so_dong") or catalog.PAGE_ROWS
+        given_page, given_rows = _int_param(query.get("trang"), "trang"), _int_param(query.get("so_dong"), "so_dong")
+        page_number = 1 if given_page is None else given_page
+        rows = catalog.PAGE_ROWS if given_rows is None else given_rows
         if page_number < 1 or not 1 <= rows <= catalog.MAX_PAGE_ROWS:
             raise Refused(400, f"trang cần từ 1, số dòng mỗi trang từ 1 đến {catalog.MAX_PAGE_ROWS}")
         if state is not None and state not in review.STATE_LABELS:

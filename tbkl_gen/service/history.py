@@ -249,7 +249,8 @@ def ensure_repository(root: Path, leave: Sequence[str] = ()) -> bool:
         ignore = root / ".gitignore"
         if not ignore.exists() and not ignore.is_symlink():
             write_file(ignore, GITIGNORE.encode("utf-8"), inside=root)
-        # What the folder holds when its history begins, as the service found it (never a draft).
+        # What the folder holds when its history begins, as the service found it: never a draft, nor the
+        # service's own folder (the page's catalog, accounts; git refuses to exclude an ignored file by name).
         kept_out = [f":(exclude,literal){name}" for name in leave]
         git(
             root,
@@ -259,7 +260,7 @@ def ensure_repository(root: Path, leave: Sequence[str] = ()) -> bool:
             ".",
             f":(exclude,glob)**/*{DRAFT_SUFFIX}",
             f":(exclude){LOCK_NAME}",
-            f":(exclude,literal){CATALOG_FILE}",
+            f":(exclude,literal){CATALOG_FILE.split('/')[0]}",
             *kept_out,
         )
         if git(root, "diff", "--cached", "--name-only").stdout.strip():

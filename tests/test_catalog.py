@@ -1,0 +1,201 @@
+"""The page's catalog of documents: filters and pages on the server, fresh after any change on disk, its file trusted for speed only."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette")
+
+from starlette.testclient import TestClient  # noqa: E402
+
+from conftest import ROOT  # noqa: E402
+from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
+from tbkl_gen.files import write_file  # noqa: E402
+from tbkl_gen.page import catalog  # noqa: E402
+from tbkl_gen.page.server import create_app  # noqa: E402
+from tbkl_gen.source.names import CATALOG_FILE  # noqa: E402
+
+TOKEN = "t0ken-for-tests"
+HEADERS = {"X-Tbkl-Token": TOKEN}
+EXAMPLES = ROOT / "notices" / "2026"
+LETTER = EXAMPLES / "lamdong-cong-van-chuyen-doi-so.yaml"
+INVITATION = EXAMPLES / "lamdong-giay-moi-so-khcn.yaml"
+NOTICE = EXAMPLES / "lamdong-so-khcn.yaml"
+
+
+def summary_of(path: Path) -> str:
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return str(data["trich_yeu"])
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "van-phong"
+    init_workspace(root)
+    for year in ("2025", "2026"):
+        (root / "notices" / year).mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(LETTER, root / "notices" / "2026" / "cong-van.yaml")
+    shutil.copyfile(INVITATION, root / "notices" / "2026" / "giay-moi.yaml")
+    text = NOTICE.read_text(encoding="utf-8")
+    (root / "notices" / "2025" / "thong-bao.yaml").write_text(text.replace("2026", "2025"), encoding="utf-8")
+    return root
+
+
+def listed(root: Path, query: str = "") -> dict:
+    with TestClient(create_app(root, TOKEN, hosts={"testserver"}), base_url="http://testserver") as client:
+        response = client.get(f"/api/workspace{query}", headers=HEADERS)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def paths(answer: dict) -> list[str]:
+    return [row["path"] for row in answer["thong_bao"]]
+
+
+def test_the_list_is_filtered_by_year_kind_state_and_words_and_paged_on_the_server(workspace: Path) -> None:
+    everything = listed(workspace)
+    assert paths(everything) == ["notices/2026/cong-van.yaml", "notices/2026/giay-moi.yaml", "notices/2025/thong-bao.yaml"]
+    assert everything["tong"] == everything["khop"] == 3
+    assert everything["dem"]["nam"] == {"2026": 2, "2025": 1} and everything["dem"]["trang_thai"] == {"dang-soan": 3}
+    assert everything["dem"]["loai"] == {"cong_van": 1, "giay_moi": 1, "thong_bao": 1}
+    assert paths(listed(workspace, "?nam=2025")) == ["notices/2025/thong-bao.yaml"]
+    assert paths(listed(workspace, "?loai=giay_moi")) == ["notices/2026/giay-moi.yaml"]
+    assert paths(listed(workspace, "?trang_thai=da-duyet")) == []
+    # words of the summary, without accents or case, as a drafter types them
+    words = " ".join(catalog.folded(summary_of(LETTER)).split()[-2:]).upper()
+    assert paths(listed(workspace, f"?q={words}")) == ["notices/2026/cong-van.yaml"]
+    second = listed(workspace, "?so_dong=1&trang=2")
+    assert paths(second) == ["notices/2026/giay-moi.yaml"] and second["khop"] == 3 and second["trang"] == 2
+    with TestClient(create_app(workspace, TOKEN, hosts={"testserver"}), base_url="http://testserver") as client:
+        for query in ("?nam=hai", "?so_dong=0", "?so_dong=501", "?trang_thai=khong-co", "?trang=-1"):
+            refused = client.get(f"/api/workspace{query}", headers=HEADERS)
+            assert refused.status_code == 400 and refused.json()["loi"], query
+
+
+def test_a_hand_edit_a_new_a_removed_and_a_renamed_file_show_at_the_next_request(workspace: Path) -> None:
+    app = create_app(workspace, TOKEN, hosts={"testserver"})
+    with TestClient(app, base_url="http://testserver") as client:
+
+        def rows() -> dict[str, dict]:
+            return {row["path"]: row for row in client.get("/api/workspace", headers=HEADERS).json()["thong_bao"]}
+
+        assert rows()["notices/2026/cong-van.yaml"]["trich_yeu"] == summary_of(LETTER)
+        letter = workspace / "notices" / "2026" / "cong-van.yaml"
+        # a hand edit of the same size, its time put back: the file's inode tells it apart
+        text = letter.read_text(encoding="utf-8")
+        before = letter.stat()
+        edited = text.replace(summary_of(LETTER), summary_of(LETTER)[::-1], 1)
+        assert len(edited.encode()) == len(text.encode())
+        write_file(letter, edited.encode("utf-8"))
+        os.utime(letter, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert rows()["notices/2026/cong-van.yaml"]["trich_yeu"] == summary_of(LETTER)[::-1]
+        # an edit in place (same inode), a new file, a removal and a rename
+        inode = letter.stat().st_ino
+        with letter.open("r+b") as handle:  # as an editor that writes in place
+            handle.write(edited.replace(summary_of(LETTER)[::-1], "Sửa tại chỗ", 1).encode("utf-8"))
+            handle.truncate()
+        assert letter.stat().st_ino == inode
+        shutil.copyfile(INVITATION, workspace / "notices" / "2025" / "moi.yaml")
+        (workspace / "notices" / "2026" / "giay-moi.yaml").unlink()
+        (workspace / "notices" / "2025" / "thong-bao.yaml").rename(workspace / "notices" / "2025" / "tb-doi-ten.yaml")
+        now = rows()
+        assert sorted(now) == ["notices/2025/moi.yaml", "notices/2025/tb-doi-ten.yaml", "notices/2026/cong-van.yaml"]
+        assert now["notices/2026/cong-van.yaml"]["trich_yeu"] == "Sửa tại chỗ"
+        # a broken source is listed, not read; mended, it is read again
+        (workspace / "notices" / "2025" / "moi.yaml").write_bytes(b"\xff\xfe not utf-8")
+        assert rows()["notices/2025/moi.yaml"]["doc_duoc"] is False
+        shutil.copyfile(INVITATION, workspace / "notices" / "2025" / "moi.yaml")
+        assert rows()["notices/2025/moi.yaml"]["doc_duoc"] is True
+
+
+def test_a_restarted_page_reads_the_catalog_file_not_every_source(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tbkl_gen.page import server
+
+    first = listed(workspace)  # builds the catalog and writes its file (every source was read)
+    file = workspace / CATALOG_FILE
+    assert file.is_file() and oct(file.stat().st_mode & 0o777) == oct(0o600)
+    read: list[str] = []
+    real = server.Page.entry_of
+
+    def counted(self: server.Page, path: Path, relative: str) -> catalog.Entry:
+        read.append(relative)
+        return real(self, path, relative)
+
+    monkeypatch.setattr(server.Page, "entry_of", counted)
+    assert listed(workspace) == first and read == []
+    (workspace / "notices" / "2026" / "cong-van.yaml").write_text(LETTER.read_text(encoding="utf-8") + "# sửa\n", encoding="utf-8")
+    listed(workspace)
+    assert read == ["notices/2026/cong-van.yaml"]
+    # the catalog is never part of the history
+    from tbkl_gen.service import history
+
+    history.ensure_repository(workspace)
+    assert CATALOG_FILE in (workspace / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert CATALOG_FILE not in history.git(workspace, "ls-files").stdout.decode()
+
+
+def hostile(root: Path, data: object, *, mode: int = 0o600) -> None:
+    file = root / CATALOG_FILE
+    file.parent.mkdir(exist_ok=True)
+    file.unlink(missing_ok=True)
+    file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    file.chmod(mode)
+
+
+def test_a_hostile_catalog_file_is_trusted_for_speed_only(workspace: Path) -> None:
+    truth = listed(workspace)
+    (workspace / CATALOG_FILE).unlink()
+    letter = workspace / "notices" / "2026" / "cong-van.yaml"
+    info = letter.stat()
+    stamp = [info.st_size, info.st_mtime_ns, info.st_ino]
+    entry = {
+        "path": "notices/2026/cong-van.yaml",
+        "nam": 1999,
+        "so": "1",
+        "ngay": None,
+        "trich_yeu": "giả mạo",
+        "doc_duoc": True,
+        "loai": "cong_van",
+        "co_cuoc_hop": False,
+        "cuoc_hop_tu": None,
+        "noi_nhan": [],
+        "nguoi_ky": None,
+    }
+    context = json.dumps({})  # any: a wrong context only makes every source read again
+    wrong = [
+        "not json {",
+        [1, 2],
+        {"phien_ban": 1, "ngu_canh": context, "tep": []},
+        # a stat that is not the file's: read from the source
+        {"phien_ban": 1, "ngu_canh": context, "tep": {entry["path"]: {"stat": [1, 2, 3], "muc": entry}}},
+        # a value of the wrong type: the entry is dropped
+        {"phien_ban": 1, "ngu_canh": context, "tep": {entry["path"]: {"stat": stamp, "muc": {**entry, "nam": "1999"}}}},
+        {"phien_ban": 1, "ngu_canh": context, "tep": {entry["path"]: {"stat": stamp, "muc": {**entry, "nguoi_ky": {"a": {"b": 1}}}}}},
+        # an entry under another path than its own, and one for a file that is not on disk: never listed
+        {"phien_ban": 1, "ngu_canh": context, "tep": {"notices/../../etc/passwd": {"stat": stamp, "muc": {**entry, "path": "x"}}}},
+        {"phien_ban": 1, "ngu_canh": context, "tep": {"notices/bia.yaml": {"stat": stamp, "muc": {**entry, "path": "notices/bia.yaml"}}}},
+    ]
+    for data in wrong:
+        hostile(workspace, data)
+        assert listed(workspace) == truth, data
+    # a file others may write to, or a link to one, is not read at all (its context the page's own: it would be used)
+    listed(workspace)
+    context = json.loads((workspace / CATALOG_FILE).read_text(encoding="utf-8"))["ngu_canh"]
+    forged = {"phien_ban": 1, "ngu_canh": context, "tep": {entry["path"]: {"stat": stamp, "muc": entry}}}
+    for mode in (0o666, 0o622):
+        hostile(workspace, forged, mode=mode)
+        assert listed(workspace) == truth
+    target = workspace / "danh-muc-khac.json"
+    target.write_text(json.dumps(forged), encoding="utf-8")
+    (workspace / CATALOG_FILE).unlink()
+    (workspace / CATALOG_FILE).symlink_to(target)
+    assert listed(workspace) == truth
+    assert json.loads(target.read_text(encoding="utf-8")) == forged  # written fresh in its place, never through the link
+    assert not (workspace / CATALOG_FILE).is_symlink()
