@@ -7,6 +7,7 @@ Word templates an office keeps in its workspace.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 from tbkl_gen.source.names import find_sources
 from tbkl_gen.errors import Fix, NotReadable, OutputFailed, Place, Problem, WordFileRefused
 from tbkl_gen.files import read_regular, read_regular_or_none, write_file
-from tbkl_gen.pipeline import NumberRegistry, problems_of_workspace, register_number, run_file
+from tbkl_gen.pipeline import NumberRegistry, Outcome, problems_of_workspace, register_number, run_file
 from tbkl_gen.source.places import span_end
 from tbkl_gen.source.read import MAX_SOURCE_BYTES
 from tbkl_gen.source.workspace import Workspace, find_workspace
@@ -44,19 +45,16 @@ def check_sources(paths: list[Path]) -> CheckOutcome:
     seen_configs: set[Path | None] = set()
     # A mistake in the office defaults shows in every notice that inherits it: report it once.
     inherited: set[tuple[Path | None, int | None, int | None, str]] = set()
-    for source, _ in find_sources(paths, outcome.problems):  # links that lead astray: warned, not read
+    sources = [source for source, _ in find_sources(paths, outcome.problems)]  # links that lead astray: warned, not read
+    for source, found in zip(sources, _checked(sources, workspaces), strict=True):
         outcome.files += 1
-        folder = source.resolve().parent
-        if folder not in workspaces:
-            workspaces[folder] = find_workspace(folder)
-        workspace = workspaces[folder]
+        workspace = workspaces[source.resolve().parent]
         if workspace is not None and workspace.config_path not in seen_configs:
             seen_configs.add(workspace.config_path)
             # printed once here; the same problems in each notice's outcome are then dropped
             for problem in problems_of_workspace(workspace):
                 outcome.problems.append(problem)
                 inherited.add(_key(problem))
-        found = run_file(source, workspace, until="check")
         register_number(found, numbers)
         for problem in found.problems:
             if problem.place.file not in (None, source):
@@ -65,6 +63,47 @@ def check_sources(paths: list[Path]) -> CheckOutcome:
                 inherited.add(_key(problem))
             outcome.problems.append(problem)
     return outcome
+
+
+# Below this many notices one process checks them all (a pool's start costs more than it saves).
+POOL_THRESHOLD = 200
+POOL_CHUNK = 32
+
+
+def _checked(sources: list[Path], workspaces: dict[Path, Workspace | None]) -> Iterator[Outcome]:
+    """Yield each source's outcome of `run_file(..., until="check")`, in the order of sources.
+
+    Many notices are checked by a pool of processes, one per CPU (each notice is independent; what
+    crosses files, the numbers used twice and the workspace's own problems, is done by the caller
+    in this order, so the output is the same as one process gives). workspaces is filled with the
+    workspace of each source's folder as each is reached.
+    """
+    for source in sources:
+        folder = source.resolve().parent
+        if folder not in workspaces:
+            workspaces[folder] = find_workspace(folder)
+    workers = min(os.cpu_count() or 1, len(sources) // POOL_THRESHOLD)
+    if workers < 2:
+        for source in sources:
+            yield run_file(source, workspaces[source.resolve().parent], until="check")
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    from tbkl_gen.commands.batch import _start_worker
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
+        yield from pool.map(_check_in_worker, sources, chunksize=POOL_CHUNK)
+
+
+_worker_workspaces: dict[Path, Workspace | None] = {}
+
+
+def _check_in_worker(source: Path) -> Outcome:
+    """Check one source in a worker process: its workspace read once per folder, the outcome without its notice."""
+    folder = source.resolve().parent
+    if folder not in _worker_workspaces:
+        _worker_workspaces[folder] = find_workspace(folder)
+    return run_file(source, _worker_workspaces[folder], until="check").summary()
 
 
 # How the text of a source changes with fixes applied: `tbkl_gen.service.yamlsave.fixed`, the page's
