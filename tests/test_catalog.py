@@ -199,3 +199,71 @@ def test_a_hostile_catalog_file_is_trusted_for_speed_only(workspace: Path) -> No
     assert listed(workspace) == truth
     assert json.loads(target.read_text(encoding="utf-8")) == forged  # written fresh in its place, never through the link
     assert not (workspace / CATALOG_FILE).is_symlink()
+
+
+# --- the list in a real Chromium at 1366×768 --------------------------------------------------------
+
+
+def test_the_list_filters_and_pages_in_the_browser_at_1366_by_768(chromium: tuple[str, str], tmp_path: Path) -> None:
+    pytest.importorskip("selenium")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    from test_page_browser import Served, open_page, screenshot, wait
+
+    root = tmp_path / "van-phong"
+    init_workspace(root)
+    letter, invitation = LETTER.read_text(encoding="utf-8"), INVITATION.read_text(encoding="utf-8")
+    for year in (2024, 2025, 2026):
+        folder = root / "notices" / str(year)
+        folder.mkdir(parents=True, exist_ok=True)
+        for index in range(50):
+            (folder / f"cong-van-{index:03d}.yaml").write_text(letter.replace("2026", str(year)), encoding="utf-8")
+            (folder / f"giay-moi-{index:03d}.yaml").write_text(invitation.replace("2026", str(year)), encoding="utf-8")
+    binary, driver_path = chromium
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=vi"):
+        options.add_argument(argument)
+    served = Served(root)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False}
+        )
+        open_page(driver, served)
+
+        def info() -> str:
+            return driver.find_element(By.ID, "page-info").text
+
+        def rows() -> int:
+            return len(driver.find_elements(By.CSS_SELECTOR, "#notices tr[data-path]"))
+
+        wait(driver, lambda d: rows() == 100)
+        assert info() == "Văn bản 1–100 trong 300 văn bản khớp (cả thư mục: 300)"
+        years = Select(driver.find_element(By.ID, "filter-year"))
+        assert [o.text for o in years.options] == ["Mọi năm", "Năm 2026 (100)", "Năm 2025 (100)", "Năm 2024 (100)"]
+        kinds = Select(driver.find_element(By.ID, "filter-kind"))
+        assert [o.text for o in kinds.options][0] == "Mọi loại văn bản" and len(kinds.options) == 3
+        states = Select(driver.find_element(By.ID, "filter-state"))
+        assert [o.text for o in states.options] == ["Mọi trạng thái", "Đang soạn (300)"]
+        screenshot(driver, "danh-sach-1366x768")
+        driver.find_element(By.ID, "page-next").click()
+        wait(driver, lambda d: info().startswith("Văn bản 101–200"))
+        years.select_by_value("2025")
+        wait(driver, lambda d: info() == "" and rows() == 100 or "trong 100 văn bản" in info())
+        kinds.select_by_value("giay_moi")
+        wait(driver, lambda d: rows() == 50)
+        assert all(
+            "/2025/giay-moi-" in r.get_attribute("data-path") for r in driver.find_elements(By.CSS_SELECTOR, "#notices tr[data-path]")
+        )
+        assert not driver.find_element(By.ID, "pager").is_displayed()  # one page: no pager
+        search = driver.find_element(By.ID, "search")
+        search.send_keys("khong co chu nay")
+        wait(driver, lambda d: "Không có văn bản nào khớp" in d.find_element(By.ID, "notices").text)
+        screenshot(driver, "danh-sach-loc-1366x768")
+    finally:
+        driver.quit()
+        served.stop()
