@@ -86,6 +86,7 @@ class Bench:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.figures: dict[str, Any] = {}
+        self.used: set[str] = set()  # drafts issued or edited by an earlier step
         self.open()
 
     def open(self) -> None:
@@ -190,8 +191,8 @@ class Bench:
 
     def drafts(self, count: int) -> list[str]:
         found = []
-        for path in sorted((self.root / "notices" / "2026").glob("cong-van-*.yaml"), reverse=True):
-            if "\nso: null\n" in path.read_text(encoding="utf-8"):
+        for path in sorted((self.root / "notices").glob("*/cong-van-*.yaml"), key=lambda p: p.name, reverse=True):
+            if "\nso: null\n" in path.read_text(encoding="utf-8") and path.relative_to(self.root).as_posix() not in self.used:
                 found.append(path.relative_to(self.root).as_posix())
             if len(found) == count:
                 break
@@ -206,6 +207,7 @@ class Bench:
         review.approve(self.root, path, LOCAL)
 
     def issue_one(self, relative: str) -> float:
+        self.used.add(relative)
         self.approve(relative)
         took, _ = timed(lambda: self.post("/api/issue", {"path": relative, "ngay": "07/12/2026"}))
         return took
@@ -247,12 +249,13 @@ class Bench:
     # --- a day's use ------------------------------------------------------------------------------
 
     def memory(self) -> None:
-        path = self.drafts(60)[-1]
+        path = self.drafts(1)[0]
+        self.used.add(path)
         opened = self.get(f"/api/notice?path={path}")
         base, data, version = opened["text"], opened["data"], opened["version"]
         marks = {"start": rss()}
         saves = issues = 0
-        targets = self.drafts(70)[60:70]
+        targets = self.drafts(10)
         for preview in range(1, 501):
             edited = json.loads(json.dumps(data))
             edited["trich_yeu"] = f"{data.get('trich_yeu', '')} {preview}"
