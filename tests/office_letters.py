@@ -45,7 +45,8 @@ class Letter:
     # how it is typed
     header: str = "rows"  # "rows": issuer|nation, number|date (+ summary row); "one": all in one row
     summary_where: str = "same"  # "same" (paragraphs in the number's cell), "break" (line breaks), "next" (the next row)
-    kinh_gui_style: str = "auto"  # "auto": one on the line, several under it; "tab": first after a tab, others under it
+    kinh_gui_style: str = "auto"  # "auto": one on the line, several under it; "tab": first after a tab, others under it;
+    # "table": "Kính gửi:" | the list in a table of its own; "header-row": the same in a last row of the header's table
     closing_rows: int = 2
     tabs: bool = False  # body items typed with a tab after their number instead of a first-line indent
     bold_labels: Sequence[str] = field(default_factory=tuple)  # body paragraphs whose text before ":" is bold
@@ -135,11 +136,17 @@ def _header(document: Any, letter: Letter) -> None:
     _date(table.cell(1, 1), letter, first=True)
     if next_row:
         _lines(table.cell(2, 0), letter.summary, first=True, size=12)
+    if letter.kinh_gui_style == "header-row":  # "Kính gửi:" | the list, in a last row of the header's table
+        row = table.add_row()
+        head = row.cells[0].paragraphs[0]
+        head.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _run(head, "Kính gửi:", size=14)
+        _lines_left(row.cells[1], [f"- {line}" for line in letter.kinh_gui])
 
 
 def _kinh_gui(document: Any, letter: Letter) -> None:
     recipients = letter.kinh_gui
-    if not recipients:
+    if not recipients or letter.kinh_gui_style == "header-row":
         return
     if len(recipients) == 1:
         paragraph = document.add_paragraph()
@@ -617,6 +624,20 @@ def gm_auto_numbered(path: Path) -> None:
     )
 
 
+def cv_kinh_gui_header_row(path: Path) -> None:
+    write(
+        Letter(
+            number="402/UBND-XD",
+            summary=("V/v rà soát quy hoạch chung", "các xã năm 2026"),
+            kinh_gui=("Sở Xây dựng;", "Ủy ban nhân dân các xã."),
+            kinh_gui_style="header-row",
+            body=LETTER_BODY,
+            recipients=("- Như trên;", "- Lưu: VT, XD."),
+        ),
+        path,
+    )
+
+
 VARIANTS: list[tuple[str, str, Callable[[Path], None]]] = [
     ("cong_van", "cv-header-one-row", cv_table_one_row),
     ("cong_van", "cv-tabs-numbering", cv_tabs_numbering),
@@ -634,6 +655,7 @@ VARIANTS: list[tuple[str, str, Callable[[Path], None]]] = [
     ("cong_van", "cv-typed-rules-blank-lines", cv_typed_rules_blank_lines),
     ("cong_van", "cv-kinh-gui-table", cv_kinh_gui_table),
     ("cong_van", "cv-sections", cv_sections),
+    ("cong_van", "cv-kinh-gui-header-row", cv_kinh_gui_header_row),
     ("giay_moi", "gm-time-sentence", gm_time_sentence),
     ("giay_moi", "gm-auto-numbered", gm_auto_numbered),
 ]

@@ -198,11 +198,12 @@ def _locate_summary_and_body(notice: NoticeParts, paras: list[Para]) -> None:
         # Without a title the body starts after the last header part that was found.
         found = [p.order for p in (notice.national, notice.motto, notice.number, notice.date, *notice.issuer, *notice.summary) if p]
         index = max(found, default=-1) + 1
-        # the rest of the header table (an empty cell beside a "V/v" in a row of its own) is not the body
+        # the rest of the header table (an empty cell beside a "V/v" in a row of its own) is not the body;
+        # a "Kính gửi" in a row of its own is (Word and LibreOffice join a table typed right under the header's)
         table = notice.number.cell.table if notice.number is not None and notice.number.cell is not None else None
         while table is not None and index < len(paras):
             cell = paras[index].cell
-            if cell is None or cell.table != table:
+            if cell is None or cell.table != table or ADDRESSEE_LINE.match(norm(paras[index].text.split("\n")[0])):
                 break
             index += 1
     summary: list[Para] = list(notice.summary) if notice.title is None else []
