@@ -122,3 +122,14 @@ def test_a_time_typed_with_its_weekday_stays_in_the_body_word_for_word(tmp_path:
     assert "Thời gian: vào lúc 14 giờ 00 phút, ngày 10/4/2026 (thứ Sáu)." in [
         block.replace("**", "") for block in data["noi_dung"] if isinstance(block, str)
     ]
+
+
+def test_check_docx_reads_a_doc_saved_by_libreoffice_and_finds_its_kind(saved_as_doc: Path) -> None:
+    letter, invitation = saved_as_doc / "doc" / "cv-department.doc", saved_as_doc / "doc" / "gm-labelled.doc"
+    result = render_cli(["check", "--docx", str(letter), "--docx", str(invitation)])
+    assert result.exit_code == 1, result.output  # the offices' own slips (Letter size, no page numbers, theme fonts)
+    first, second = result.output.split(f"{invitation}:")
+    assert first.startswith(f"{letter}:") and "không mở được" not in result.output, result.output
+    assert "Quy tắc 10 — Tên loại và trích yếu: ĐẠT — Công văn: không có tên loại; trích yếu dưới số: «V/v báo cáo số lượng" in first
+    assert "Quy tắc 27 — Dòng «Kính gửi»: ĐẠT" in first
+    assert "Quy tắc 27 — Dòng «Kính gửi»: KHÔNG ÁP DỤNG — không có dòng «Kính gửi» (giấy mời gửi theo danh sách «Nơi nhận»)" in second
