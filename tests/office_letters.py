@@ -6,7 +6,8 @@ and motto; "Số:" | place and date), in one row with everything in its cell or 
 "V/v" over one to three lines in the number's cell (paragraphs or line breaks) or the next row;
 "Kính gửi:" with one recipient on its line, dashes under it, or the first dash after a tab and the
 others under it; the body typed with tabs and manual numbering ("1.", "a)", "-"); the closing as
-"Nơi nhận:" left and the signer right in one or two rows; invitations whose meeting is typed as
+"Nơi nhận:" left and the signer right in one or two rows, or no table (the signer indented to the
+right above "Nơi nhận:"); the header's lines broken by Shift+Enter in one paragraph; invitations whose meeting is typed as
 labelled paragraphs ("Thành phần mời:", "Thời gian: 14 giờ 00, ngày 10/4/2026 (thứ Sáu)",
 "Địa điểm:", "Nội dung:") with and without colons, numbered, or as sections; a Giấy mời with a
 summary line and "Kính gửi". `VARIANTS` names them all: (kind, name, builder).
@@ -53,6 +54,8 @@ class Letter:
     typed_rules: bool = False  # the lines under the issuer and the motto typed as "________"
     blank_between: bool = False  # an empty paragraph between body paragraphs (Enter pressed twice)
     auto_numbering: bool = False  # body items "1." in Word's own numbering (List Number), not typed
+    header_breaks: bool = False  # the issuer's lines, and the national name and motto, in one paragraph each, broken by Shift+Enter
+    closing_table: bool = True  # False: the signer's lines indented to the right, then "Nơi nhận:" and its lines, no table
 
 
 def _run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None) -> Any:
@@ -77,6 +80,14 @@ def _lines_left(cell: Any, lines: Sequence[str]) -> None:
 
 
 def _issuer(cell: Any, letter: Letter) -> None:
+    if letter.header_breaks:
+        paragraph = cell.paragraphs[0]
+        paragraph.alignment = CENTER
+        for index, line in enumerate(letter.issuer):
+            run = _run(paragraph, line, bold=not (letter.parent and index == 0), size=13)
+            if index < len(letter.issuer) - 1:
+                run.add_break()
+        return
     for index, line in enumerate(letter.issuer):
         paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
         paragraph.alignment = CENTER
@@ -90,6 +101,12 @@ def _issuer(cell: Any, letter: Letter) -> None:
 
 
 def _nation(cell: Any, letter: Letter) -> None:
+    if letter.header_breaks:
+        paragraph = cell.paragraphs[0]
+        paragraph.alignment = CENTER
+        _run(paragraph, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12).add_break()
+        _run(paragraph, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13).underline = WD_UNDERLINE.SINGLE
+        return
     _lines(cell, ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",), first=True, bold=True, size=12)
     motto = cell.add_paragraph()
     motto.alignment = CENTER
@@ -205,6 +222,17 @@ def _body(document: Any, letter: Letter) -> None:
 
 
 def _closing(document: Any, letter: Letter) -> None:
+    if not letter.closing_table:
+        for line in (*letter.authority, "", "", "", letter.name):
+            paragraph = document.add_paragraph()
+            paragraph.paragraph_format.left_indent = Pt(220)
+            paragraph.alignment = CENTER
+            if line:
+                _run(paragraph, line, bold=True, size=14)
+        _run(document.add_paragraph(), "Nơi nhận:", bold=True, italic=True, size=12)
+        for line in letter.recipients:
+            _run(document.add_paragraph(), line, size=11)
+        return
     table = document.add_table(rows=letter.closing_rows, cols=2)
     left, right = table.cell(0, 0), table.cell(0, 1)
     _run(left.paragraphs[0], "Nơi nhận:", bold=True, italic=True, size=12)
@@ -638,6 +666,36 @@ def cv_kinh_gui_header_row(path: Path) -> None:
     )
 
 
+def cv_header_breaks(path: Path) -> None:
+    write(
+        Letter(
+            number="530/UBND-KT",
+            summary=("V/v đẩy nhanh tiến độ giải ngân", "vốn đầu tư công năm 2026"),
+            summary_where="break",
+            kinh_gui=("Các sở, ban, ngành thuộc tỉnh;", "Ủy ban nhân dân các xã, phường."),
+            body=LETTER_BODY,
+            header_breaks=True,
+        ),
+        path,
+    )
+
+
+def gm_no_closing_table(path: Path) -> None:
+    write(
+        Letter(
+            number="47/GM-UBND",
+            title="GIẤY MỜI",
+            header_breaks=True,
+            body=GM_LABELLED,
+            recipients=("- Như thành phần mời;", "- Lưu: VT, KT."),
+            authority=("TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"),
+            name="Lê Văn An",
+            closing_table=False,
+        ),
+        path,
+    )
+
+
 VARIANTS: list[tuple[str, str, Callable[[Path], None]]] = [
     ("cong_van", "cv-header-one-row", cv_table_one_row),
     ("cong_van", "cv-tabs-numbering", cv_tabs_numbering),
@@ -658,4 +716,6 @@ VARIANTS: list[tuple[str, str, Callable[[Path], None]]] = [
     ("cong_van", "cv-kinh-gui-header-row", cv_kinh_gui_header_row),
     ("giay_moi", "gm-time-sentence", gm_time_sentence),
     ("giay_moi", "gm-auto-numbered", gm_auto_numbered),
+    ("cong_van", "cv-header-breaks", cv_header_breaks),
+    ("giay_moi", "gm-no-closing-table", gm_no_closing_table),
 ]

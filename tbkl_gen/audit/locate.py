@@ -353,7 +353,8 @@ def _closing_start(notice: NoticeParts, paras: list[Para], start: int) -> int:
     head = notice.recipients_head
     if head is not None:
         if head.cell is None:
-            return head.order
+            above = _signer_above(paras, start, head)
+            return above if above is not None else head.order
         return next(p.order for p in paras if p.cell is not None and p.cell.table == head.cell.table)
     for para in paras[start:]:
         if PRINTED_AUTHORITY_LINE.match(para.norm):
@@ -361,6 +362,30 @@ def _closing_start(notice: NoticeParts, paras: list[Para], start: int) -> int:
                 return para.order
             return next(p.order for p in paras if p.cell is not None and p.cell.table == para.cell.table)
     return len(paras)
+
+
+# How many lines a signer set above "Nơi nhận:" without a table may take: authority lines and the name.
+_MAX_SIGNER_LINES = 6
+
+
+def _signer_above(paras: list[Para], start: int, head: Para) -> int | None:
+    """Find a signer typed right above "Nơi nhận:" with no table (its authority lines in capitals,
+    the space to sign, its name, set to the right); return where its first authority line is."""
+    seen: list[Para] = []
+    index = head.order - 1
+    while index >= start and len(seen) <= _MAX_SIGNER_LINES:
+        if paras[index].cell is not None:
+            return None
+        if not paras[index].empty:
+            seen.append(paras[index])
+        index -= 1
+    top = None
+    for para in seen[1:]:  # from the line above the name upwards
+        if PRINTED_AUTHORITY_LINE.match(para.norm):
+            top = para
+        elif not is_upper(para.norm):
+            break
+    return top.order if top is not None else None
 
 
 def _locate_signature(notice: NoticeParts, paras: list[Para], closing: int) -> None:
@@ -384,10 +409,12 @@ def _locate_signature(notice: NoticeParts, paras: list[Para], closing: int) -> N
             first = paras[start]
             if first.cell is not None:
                 block = [p for p in paras if p.cell == first.cell]
+            elif head is not None and head.cell is None and start < head.order:
+                block = paras[start : head.order]  # the signer above "Nơi nhận:", no table
             else:
                 block = paras[start:]
         if head is not None and head.cell is None:
-            end = start if start is not None else len(paras)
+            end = start if start is not None and start > head.order else len(paras)
             notice.recipients = _lines([p for p in paras[head.order + 1 : end] if p.cell is None])
     _split_signature(notice, block)
 
