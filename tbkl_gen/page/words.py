@@ -74,7 +74,7 @@ _WORD_JARGON: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"vùng (?:ascii|hAnsi|eastAsia|cs) dùng phông chủ đề \w+ ở (\d+) (?:đoạn chạy|chỗ)"),
         r"\1 chỗ chữ dùng phông của chủ đề Word",
     ),
-    (re.compile(rf"cần {re.escape(FONT)} cho cả \d vùng [a-zA-Z, ]+"), f"cần phông {FONT} cho mọi chữ"),
+    (re.compile(rf"cần {FONT} cho cả \d vùng [a-zA-Z, ]+"), f"cần phông {FONT} cho mọi chữ"),
     (re.compile(r"(\d+) đoạn chạy không ở dạng Unicode dựng sẵn \(NFC\)"), r"\1 chỗ gõ chữ tổ hợp (dấu tách rời chữ)"),
     (re.compile(r",? ?Unicode NFC"), ""),
     (re.compile(r"\s*\((?:NFC|NFD)\)"), ""),
