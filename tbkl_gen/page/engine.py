@@ -182,7 +182,7 @@ def _known_number(other: Path, workspace: Workspace | None, run_file: Callable[.
         return None
     key = (other, status.st_mtime_ns, status.st_size)
     if key not in _NUMBERS:
-        if len(_NUMBERS) > 10_000:  # bounded: an office's notices, their old versions forgotten
+        if len(_NUMBERS) > 50_000:  # bounded: an office's notices (tens of thousands), their old versions forgotten
             _NUMBERS.clear()
         _NUMBERS[key] = run_file(other, workspace, until="check").number
     return _NUMBERS[key]
