@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from conftest import render_cli
+from conftest import SIGNER, fill_in, name_signer, render_cli
 from tbkl_gen import files
 from tbkl_gen.errors import LockBusy
 from tbkl_gen.service import register
@@ -45,6 +45,9 @@ def workspace(tmp_path: Path) -> Path:
     assert render_cli(["init", str(root)]).exit_code == 0
     assert render_cli(["new", TITLE, "--ten", "noi-vu"], cwd=root).exit_code == 0
     assert render_cli(["new", "Kết luận họp về đất đai", "--ten", "dat-dai"], cwd=root).exit_code == 0
+    name_signer(root)  # the office's signer and the notices' real text, as people write them before issuing
+    for source in root.glob("notices/*/*.yaml"):
+        fill_in(source)
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
     subprocess.run(["git", "config", "user.name", "Văn thư Thử"], cwd=root, check=True)
     subprocess.run(["git", "config", "user.email", "vanthu@example.org"], cwd=root, check=True)
@@ -101,7 +104,7 @@ def test_issue_draws_01_writes_the_source_files_row_commit_and_tag(libreoffice: 
     import hashlib
 
     assert row["so"] == "01" and row["ky_hieu"] == "TB-UBND" and row["ngay"] == "05/01/2027" and row["loai"] == "thong_bao"
-    assert row["trich_yeu"] == TITLE and row["nguoi_ky"] == "Nguyễn Văn A" and "Các sở, ban, ngành" in row["noi_nhan"]
+    assert row["trich_yeu"] == TITLE and row["nguoi_ky"] == SIGNER and "Các sở, ban, ngành" in row["noi_nhan"]
     assert row["tep_nguon"] == "notices/2026/noi-vu.yaml" and row["nguon_so"] == "so-dang-ky"
     assert row["nguon_sha256"] == hashlib.sha256(source.read_bytes()).hexdigest() == hand_off["nguon_sha256"]
     assert row["commit"] == git(workspace, "rev-parse", "HEAD~1")  # the version drafted, before the issue
@@ -224,25 +227,30 @@ def test_two_clerks_issuing_at_once_get_distinct_consecutive_numbers(libreoffice
 # --- review: only the approved version ------------------------------------------------------------
 
 
-def test_without_approval_or_after_a_change_the_clerk_is_refused(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import types
+def test_with_review_only_the_approved_version_is_issued_and_its_record_says_issued(libreoffice: str, workspace: Path) -> None:
+    from tbkl_gen.service import review
+    from tbkl_gen.service.people import Person
 
-    import tbkl_gen.service as service_package
-
-    approvals: dict[str, object] = {}
-    fake = types.ModuleType("tbkl_gen.service.review")
-    fake.approval = lambda root, path: approvals.get(path.name)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "tbkl_gen.service.review", fake)
-    monkeypatch.setattr(service_package, "review", fake, raising=False)
-    source = notice(workspace, "noi-vu")
+    drafter = Person("an", "Nguyễn Văn An", "an@example.org", frozenset({"soan-thao"}))
+    leader = Person("binh", "Trần Bình", "binh@example.org", frozenset({"duyet"}))
+    source, other = notice(workspace, "noi-vu"), notice(workspace, "dat-dai")
+    review.submit(workspace, other, drafter)  # the workspace now has review: every issue needs an approval
     refused = render_cli(["issue", str(source)], cwd=workspace)
     assert refused.exit_code == 1 and "noi-vu.yaml: văn bản chưa được duyệt" in refused.output
-    head = git(workspace, "rev-parse", "HEAD")
-    approvals["noi-vu.yaml"] = {"commit": head}
+    review.submit(workspace, source, drafter)
+    approved = review.approve(workspace, source, leader).approved
+    assert approved is not None
     source.write_text(source.read_text(encoding="utf-8") + "# sửa sau khi duyệt\n", encoding="utf-8")
     changed = render_cli(["issue", str(source)], cwd=workspace)
-    assert changed.exit_code == 1 and f"văn bản đã thay đổi sau khi được duyệt (bản duyệt: {head[:10]})" in changed.output
+    assert changed.exit_code == 1 and f"văn bản đã thay đổi sau khi được duyệt (bản duyệt: {approved.commit[:10]})" in changed.output
     assert not (workspace / "so-dang-ky" / "2026.csv").exists()
+    subprocess.run(["git", "checkout", "--", str(source)], cwd=workspace, check=True)
+    done = render_cli(["issue", str(source), "--ngay", "05/01/2027"], cwd=workspace)
+    assert done.exit_code == 0, done.output
+    record = review.read(workspace, source)
+    assert record.state == "da-phat-hanh" and record.issued is not None and record.issued["so"] == "01/TB-UBND"
+    assert record.issued["commit"] == approved.commit and review.status(workspace, source).state == "da-phat-hanh"
+    assert git(workspace, "status", "--porcelain") == ""  # the record is in the issue's commit
 
 
 # --- the register's sequences and lock, without LibreOffice ---------------------------------------

@@ -8,8 +8,9 @@ e-office sidecar beside it (`commands.pdf`, as `tbkl render --pdf --pdfa --sidec
 added to the register, and all of it is one commit of the clerk's, tagged. A failure on the way
 puts the source back and removes what was written: nothing half issued stays.
 
-Only an approved version is issued when the workspace has review (`service.review.approval`):
-the source on disk must be the version approved.
+Only an approved version is issued in the office's service, and whenever the workspace has review
+(`service.review.approval`): the source on disk must be the version approved, and the review's
+record says issued in the same commit (`review.mark_issued`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from tbkl_gen.errors import IssueRefused, NoticeInvalid, NotReadable, TbklError
 from tbkl_gen.files import discard, read_regular, write_file
 from tbkl_gen.nd30.grammar import NUMBER_SHAPE
 from tbkl_gen.nd30.words import date_parts, number_text, shown_date
-from tbkl_gen.service import history, register
+from tbkl_gen.service import history, register, review
 from tbkl_gen.service.people import Person
 from tbkl_gen.service.register import FROM_EOFFICE, FROM_REGISTER, Entry
 from tbkl_gen.source.names import slugify
@@ -122,23 +123,24 @@ def plan(path: Path, today: dt.date | None = None) -> Plan:
     )
 
 
-def _approved_commit(root: Path, path: Path, raw: bytes, shown: str) -> str | None:
-    """Return the approved commit the source on disk is, or None when the workspace has no review.
+def has_review(root: Path) -> bool:
+    """Return whether the workspace reviews its documents: it keeps review records (`service.review`'s folder)."""
+    return (root / review.RECORDS_FOLDER).is_dir()
 
-    IssueRefused when review exists and the source is not approved, or changed since.
+
+def _approved_commit(root: Path, path: Path, raw: bytes, shown: str, required: bool | None) -> str | None:
+    """Return the approved commit the source on disk is, or None when no approval is required.
+
+    Required: always in the office's service (the page passes True), else when the workspace
+    has review. IssueRefused when it is required and the source is not approved, or changed since.
     """
-    try:
-        from tbkl_gen.service import review  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
+    record = review.approval(root, path)
+    if record is None and not (has_review(root) if required is None else required):
         return None
-    approval = getattr(review, "approval", None)
-    if approval is None:
-        return None
-    record = approval(root, path)
     if record is None:
         raise IssueRefused(f"{shown}: văn bản chưa được duyệt; chỉ phát hành văn bản đã được lãnh đạo duyệt")
-    commit = record.get("commit") if isinstance(record, dict) else getattr(record, "commit", None)
-    if not isinstance(commit, str) or not commit:
+    commit = record.commit
+    if not commit:
         raise IssueRefused(f"{shown}: bản ghi duyệt không nêu phiên bản đã duyệt; hãy trình duyệt lại")
     name = register.relative(root, path)
     shown_approved = history.git(root, "show", f"{commit}:{name}", check=False)
@@ -156,8 +158,19 @@ def _last_commit(root: Path, name: str) -> str:
     return done.stdout.decode().strip() if done.returncode == 0 else ""
 
 
-def issue(path: Path, person: Person, *, number: str | None = None, date: dt.date | None = None, now: dt.datetime | None = None) -> Issued:
-    """Issue the source at path: number (typed from e-office) or the register's next, date (or today)."""
+def issue(
+    path: Path,
+    person: Person,
+    *,
+    number: str | None = None,
+    date: dt.date | None = None,
+    now: dt.datetime | None = None,
+    approval: bool | None = None,
+) -> Issued:
+    """Issue the source at path: number (typed from e-office) or the register's next, date (or today).
+
+    approval: whether only an approved version may be issued (None: when the workspace has review).
+    """
     from tbkl_gen.commands.batch import Job
     from tbkl_gen.commands.pdf import export_pdfs
     from tbkl_gen.service.yamlsave import editable, updated
@@ -174,7 +187,7 @@ def issue(path: Path, person: Person, *, number: str | None = None, date: dt.dat
         if done is not None:
             raise IssueRefused(f"{name}: đã phát hành số {done.number_and_symbol} ngày {done.ngay}; không phát hành lại")
         raw = _read(path, name)
-        approved = _approved_commit(root, path, raw, name)
+        approved = _approved_commit(root, path, raw, name, approval)
         text = raw.decode("utf-8")
         before = _laid_out(text, path, workspace)
         sequence = workspace.sequence_for(before.kind.key, before.layout.ky_hieu, before.notice.co_quan.viet_tat)
@@ -206,6 +219,8 @@ def issue(path: Path, person: Person, *, number: str | None = None, date: dt.dat
         written_bytes = written.encode("utf-8")
         book = register.year_file(root, day.year)
         book_before = book.read_bytes() if book.is_file() else None
+        reviewed = review.record_path(root, path)
+        reviewed_before = reviewed.read_bytes() if reviewed.is_file() else None
         try:
             write_file(path, written_bytes)
             write_file(docx, after.document, inside=root)
@@ -237,15 +252,28 @@ def issue(path: Path, person: Person, *, number: str | None = None, date: dt.dat
             if sidecar["nguon_sha256"] != entry.nguon_sha256:
                 raise IssueRefused(f"{name}: tệp nguồn đổi trong lúc phát hành; hãy thử lại")
             year_file = register.append(root, entry)
+            # the review's record says issued (who, when, which approved commit), in the issue's one commit
+            if approved is not None:
+                review.mark_issued(root, path, person, number=entry.number_and_symbol, date=entry.ngay, approved_commit=approved, commit=False)
             message = f"Phát hành số {entry.number_and_symbol} ngày {entry.ngay}: {name}"
-            sha = history.commit(root, [path, *outputs, year_file, year_file.parent / ".gitignore"], person, message)
+            recorded = [reviewed] if approved is not None else []
+            sha = history.commit(root, [path, *outputs, year_file, year_file.parent / ".gitignore", *recorded], person, message)
             if sha is None:
                 raise IssueRefused(f"{name}: git không ghi được lần phát hành (không có gì thay đổi)")
         except BaseException:
             _undo(path, raw, outputs, book, book_before)
+            if reviewed_before is not None:
+                _put_back(reviewed, reviewed_before)
             raise
         history.git(root, "tag", "-a", tag, "-m", message, sha, person=person)
     return Issued(entry, docx, outputs[1], outputs[2], sha, tag)
+
+
+def _put_back(path: Path, data: bytes) -> None:
+    try:
+        write_file(path, data)
+    except TbklError:
+        pass
 
 
 def _undo(path: Path, raw: bytes, outputs: list[Path], book: Path, book_before: bytes | None) -> None:
