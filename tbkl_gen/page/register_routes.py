@@ -22,7 +22,7 @@ from tbkl_gen.files import read_regular
 from tbkl_gen.page import access
 from tbkl_gen.service import register
 from tbkl_gen.service.issue import issue, parse_date, plan
-from tbkl_gen.service.people import LOCAL, may
+from tbkl_gen.service.people import may
 
 MAX_ISSUED_BYTES = 64 * 1024 * 1024
 _MEDIA = {
@@ -86,8 +86,8 @@ def routes(page: Any, handled: Callable[..., Callable[[Request], Any]]) -> list[
         with ExitStack() as marked:
             with page.save_lock:  # a save under way ends first; a save of this notice from now on is refused
                 marked.enter_context(register.issuing(path))
-            # in the office's service (accounts), only an approved version is issued
-            done = issue(path, person, number=typed, date=day, approval=True if person is not LOCAL else None)
+            # in the office's service (accounts: workspaces under /w/<name>), only an approved version is issued
+            done = issue(path, person, number=typed, date=day, approval=True if page.base else None)
         return {"phat_hanh": _entry(done.entry), "commit": done.commit, "nhan": done.tag}
 
     def issued_file(request: Request) -> Response:
