@@ -39,6 +39,7 @@ pytest.importorskip("starlette")
 pytest.importorskip("selenium")
 
 from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
@@ -225,6 +226,19 @@ def retype_block(screen: Screen, field: str, text: str) -> None:
     checked_after(screen.driver, before)
 
 
+def press(screen: Screen, selector: str) -> None:
+    """Click the element at selector once it is there; the review's notes are drawn again as the form changes, so a stale one is found anew."""
+
+    def pressed(driver: webdriver.Chrome) -> bool:
+        try:
+            click(driver, find(driver, selector))
+        except (NoSuchElementException, StaleElementReferenceException):
+            return False
+        return True
+
+    wait(screen.driver, pressed)
+
+
 def submit(screen: Screen) -> None:
     click(screen.driver, find(screen.driver, "#review-submit"))
     wait(screen.driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#review-form textarea"))
@@ -278,7 +292,7 @@ def test_draft_comment_change_approve_issue_with_three_people_at_once(screens: d
     reviewer.shot("4-cho-toi-duyet")
     click(r, mine[0].find_element(By.TAG_NAME, "button"))
     wait(r, lambda _: reviewer.badge() == "Chờ duyệt" and r.find_elements(By.CSS_SELECTOR, "#outline .review-add"))
-    click(r, find(r, '#outline .node[data-field="noi_dung[4]"] .review-add'))
+    press(reviewer, '#outline .node[data-field="noi_dung[4]"] .review-add')
     find(r, "#outline .review-write textarea").send_keys(COMMENT)
     click(r, find(r, "#outline .review-comment-send"))
     wait(r, lambda _: COMMENT in note_beside(reviewer, "noi_dung[4]"))
@@ -297,8 +311,7 @@ def test_draft_comment_change_approve_issue_with_three_people_at_once(screens: d
     drafter.shot("6-thay-gop-y")
     retype_block(drafter, "noi_dung[4].khoan", CHANGED)
     save(drafter)
-    wait(d, lambda _: d.find_elements(By.CSS_SELECTOR, '#outline .node[data-field="noi_dung[4]"] .review-resolve'))
-    click(d, find(d, '#outline .node[data-field="noi_dung[4]"] .review-resolve'))
+    press(drafter, '#outline .node[data-field="noi_dung[4]"] .review-resolve')
     wait(d, lambda _: d.find_elements(By.CSS_SELECTOR, '#outline .node[data-field="noi_dung[4]"] .review-note.done'))
     submit(drafter)
 
@@ -317,6 +330,13 @@ def test_draft_comment_change_approve_issue_with_three_people_at_once(screens: d
     retype_block(drafter, "noi_dung[4].khoan", CHANGED.replace("05", "10"))
     save(drafter)
     wait(d, lambda _: drafter.badge() == "Chờ duyệt")
+    # the notice's history: each save by its person, with the word diff of the last one
+    click(d, find(d, "#history-open"))
+    versions = wait(d, lambda _: d.find_elements(By.CSS_SELECTOR, "#history-list li"))
+    assert len(versions) >= 4 and DRAFTER.name in versions[0].text
+    assert [v.find_element(By.CSS_SELECTOR, ".history-message").text for v in versions][:2] == ["Lưu", "Lưu"]  # the title names the file
+    drafter.shot("7b-lich-su")
+    click(d, find(d, "#history-close"))
     clerk_cookie = f"{SECURE_COOKIE}={clerk.driver.get_cookie(SECURE_COOKIE)['value']}"  # type: ignore[index]
     today = dt.date.today().strftime("%d/%m/%Y")
     status, answer = api(proxy, clerk_cookie, "POST", "/api/issue", {"path": rel, "ngay": today})
