@@ -175,7 +175,9 @@ def screens(chromium: tuple[str, str], proxy: Proxy, tmp_path_factory: pytest.Te
             ):  # fmt: skip
                 options.add_argument(argument)
             driver = webdriver.Chrome(service=Service(driver_path), options=options)
-            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False})
+            driver.execute_cdp_cmd(
+                "Emulation.setDeviceMetricsOverride", {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False}
+            )
             driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
             opened[person.login] = Screen(person, driver, proxy.origin(), downloads)
         yield opened
@@ -381,7 +383,13 @@ def test_draft_comment_change_approve_issue_with_three_people_at_once(screens: d
     drafter.shot("11-da-phat-hanh")
     drafter_cookie = f"{SECURE_COOKIE}={d.get_cookie(SECURE_COOKIE)['value']}"  # type: ignore[index]
     status, notice = api(proxy, drafter_cookie, "GET", f"/api/notice?path={quote(rel)}")
-    status, answer = api(proxy, drafter_cookie, "POST", "/api/save", {"path": rel, "version": notice["version"], "base": notice["text"], "data": notice["data"]})
+    status, answer = api(
+        proxy,
+        drafter_cookie,
+        "POST",
+        "/api/save",
+        {"path": rel, "version": notice["version"], "base": notice["text"], "data": notice["data"]},
+    )
     assert status == 409 and "đã phát hành" in answer["loi"], (status, answer)
     status, answer = api(proxy, drafter_cookie, "POST", "/api/history/restore", {"path": rel, "commit": first_approval["commit"]})
     assert status == 409 and "đã phát hành" in answer["loi"], (status, answer)
@@ -402,10 +410,22 @@ def test_draft_comment_change_approve_issue_with_three_people_at_once(screens: d
     assert approved["commit"] != first_approval["commit"]  # approved again after the edit
     assert "trước ngày 10 hằng tháng" in git(folder, "show", f"{approved['commit']}:{rel}")
     assert record["trang_thai"] == "da-phat-hanh" and record["phat_hanh"]["so"] == number
-    assert [e["viec"] for e in record["nhat_ky"]] == ["gui-duyet", "yeu-cau-sua", "gui-duyet", "duyet", "sua-sau-duyet", "duyet", "phat-hanh"]
+    assert [e["viec"] for e in record["nhat_ky"]] == [
+        "gui-duyet",
+        "yeu-cau-sua",
+        "gui-duyet",
+        "duyet",
+        "sua-sau-duyet",
+        "duyet",
+        "phat-hanh",
+    ]
     # the register's row, in its CSV file and in the .xlsx the clerk downloaded
     year = dt.date.today().year
-    [row] = [r for r in csv.DictReader(io.StringIO((folder / "so-dang-ky" / f"{year}.csv").read_text(encoding="utf-8-sig"))) if r["tep_nguon"] == rel]
+    [row] = [
+        r
+        for r in csv.DictReader(io.StringIO((folder / "so-dang-ky" / f"{year}.csv").read_text(encoding="utf-8-sig")))
+        if r["tep_nguon"] == rel
+    ]
     assert f"{row['so']}/{row['ky_hieu']}" == number and row["ngay"] == today and row["trich_yeu"] == TITLE
     assert row["nguoi_ky"] == SIGNER and row["nguoi_phat_hanh"] == CLERK.name and row["commit"] == approved["commit"]
     from openpyxl import load_workbook
@@ -423,9 +443,10 @@ def test_draft_comment_change_approve_issue_with_three_people_at_once(screens: d
     assert pdf.startswith(b"%PDF") and b"pdfaid:part" in pdf
     assert git(folder, "tag", "--list", row["nhan_git"]).strip() == row["nhan_git"]
     tag = git(folder, "cat-file", "-p", row["nhan_git"])
-    assert f"tagger {CLERK.name} <{CLERK.email}>" in tag and git(folder, "rev-list", "-1", row["nhan_git"]).strip() == git(
-        folder, "rev-list", "-1", "HEAD", "--", rel
-    ).strip()
+    assert (
+        f"tagger {CLERK.name} <{CLERK.email}>" in tag
+        and git(folder, "rev-list", "-1", row["nhan_git"]).strip() == git(folder, "rev-list", "-1", "HEAD", "--", rel).strip()
+    )
     # a hand edit of the issued source on the server's disk: `tbkl check` warns
     source = folder / rel
     source.write_text(source.read_text(encoding="utf-8").replace("hằng tháng", "hằng quý"), encoding="utf-8")

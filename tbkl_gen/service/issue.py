@@ -254,7 +254,9 @@ def issue(
             year_file = register.append(root, entry)
             # the review's record says issued (who, when, which approved commit), in the issue's one commit
             if approved is not None:
-                review.mark_issued(root, path, person, number=entry.number_and_symbol, date=entry.ngay, approved_commit=approved, commit=False)
+                review.mark_issued(
+                    root, path, person, number=entry.number_and_symbol, date=entry.ngay, approved_commit=approved, commit=False
+                )
             message = f"Phát hành số {entry.number_and_symbol} ngày {entry.ngay}: {name}"
             recorded = [reviewed] if approved is not None else []
             sha = history.commit(root, [path, *outputs, year_file, year_file.parent / ".gitignore", *recorded], person, message)
