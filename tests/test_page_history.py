@@ -21,7 +21,7 @@ from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 from tbkl_gen.page import access  # noqa: E402
 from tbkl_gen.page.server import create_app  # noqa: E402
 from tbkl_gen.service import history  # noqa: E402
-from tbkl_gen.service.people import LOCAL, Person  # noqa: E402
+from tbkl_gen.service.people import Person  # noqa: E402
 
 TOKEN = "t0ken-for-tests"
 HEADERS = {"X-Tbkl-Token": TOKEN}
@@ -56,10 +56,7 @@ def workspace(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def who(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> As:
-    real = access.set_person
-    # the token mode's gate makes every request the local person's: here, the person As holds stays
-    monkeypatch.setattr(access, "set_person", lambda person: None if person is LOCAL else real(person))
+def who(workspace: Path) -> As:
     return As(create_app(workspace, TOKEN, hosts={"testserver"}))
 
 

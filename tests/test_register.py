@@ -22,10 +22,11 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from conftest import SIGNER, fill_in, name_signer, render_cli
+from conftest import SIGNER, fill_in, render_cli
 from tbkl_gen import files
 from tbkl_gen.errors import LockBusy
-from tbkl_gen.service import register
+from tbkl_gen.service import register, review
+from tbkl_gen.service.people import Person
 from tbkl_gen.service.register import Entry
 from tbkl_gen.source.workspace import find_workspace
 
@@ -42,10 +43,9 @@ def git(root: Path, *args: str) -> str:
 def workspace(tmp_path: Path) -> Path:
     """A workspace made by `tbkl init` with two notices, in a git repository with one commit."""
     root = tmp_path / "van-phong"
-    assert render_cli(["init", str(root)]).exit_code == 0
+    assert render_cli(["init", str(root), "--nguoi-ky", SIGNER]).exit_code == 0
     assert render_cli(["new", TITLE, "--ten", "noi-vu"], cwd=root).exit_code == 0
     assert render_cli(["new", "Kết luận họp về đất đai", "--ten", "dat-dai"], cwd=root).exit_code == 0
-    name_signer(root)  # the office's signer and the notices' real text, as people write them before issuing
     for source in root.glob("notices/*/*.yaml"):
         fill_in(source)
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
@@ -53,7 +53,19 @@ def workspace(tmp_path: Path) -> Path:
     subprocess.run(["git", "config", "user.email", "vanthu@example.org"], cwd=root, check=True)
     subprocess.run(["git", "add", "-A"], cwd=root, check=True)
     subprocess.run(["git", "commit", "-q", "-m", "dự thảo"], cwd=root, check=True)
+    for source in sorted(root.glob("notices/*/*.yaml")):
+        approve(root, source)
     return root
+
+
+DRAFTER = Person("chuyenvien", "Trần Chuyên Viên", "cv@example.org", frozenset({"soan-thao"}))
+LEADER = Person("lanhdao", "Phạm Lãnh Đạo", "ld@example.org", frozenset({"duyet"}))
+
+
+def approve(root: Path, source: Path) -> None:
+    """Submit the source for review and approve it, through the review the page uses (the clerk issues approved documents)."""
+    review.submit(root, source, DRAFTER)
+    review.approve(root, source, LEADER)
 
 
 def notice(root: Path, name: str) -> Path:
@@ -78,6 +90,7 @@ def docx_text(path: Path) -> str:
 def test_issue_draws_01_writes_the_source_files_row_commit_and_tag(libreoffice: str, workspace: Path) -> None:
     source = notice(workspace, "noi-vu")
     before = source.read_text(encoding="utf-8")
+    drafted = git(workspace, "log", "-1", "--format=%H", "--", "notices/2026/noi-vu.yaml")
     result = render_cli(["issue", str(source), "--ngay", "05/01/2027"], cwd=workspace)
     assert result.exit_code == 0, result.output
     assert "Đã phát hành số 01/TB-UBND ngày 05/01/2027" in result.output
@@ -107,7 +120,7 @@ def test_issue_draws_01_writes_the_source_files_row_commit_and_tag(libreoffice: 
     assert row["trich_yeu"] == TITLE and row["nguoi_ky"] == SIGNER and "Các sở, ban, ngành" in row["noi_nhan"]
     assert row["tep_nguon"] == "notices/2026/noi-vu.yaml" and row["nguon_so"] == "so-dang-ky"
     assert row["nguon_sha256"] == hashlib.sha256(source.read_bytes()).hexdigest() == hand_off["nguon_sha256"]
-    assert row["commit"] == git(workspace, "rev-parse", "HEAD~1")  # the version drafted, before the issue
+    assert row["commit"] == drafted  # the version approved, before the issue
     assert row["nguoi_phat_hanh"] == "Văn thư Thử"
 
     # one commit of the clerk's with all of it, tagged
@@ -122,6 +135,12 @@ def test_issue_draws_01_writes_the_source_files_row_commit_and_tag(libreoffice: 
     } <= committed
     assert git(workspace, "rev-parse", "phat-hanh/2027/01-tb-ubnd^{commit}") == git(workspace, "rev-parse", "HEAD")
     assert git(workspace, "status", "--porcelain") == ""  # nothing left out, the lock file not lying around
+    # the review's record says issued, in the same commit: the notice is no longer "chờ duyệt" for its changed number
+    assert ".duyet/notices/2026/noi-vu.yaml.json" in committed
+    record = review.read(workspace, source)
+    assert record.state == "da-phat-hanh" and record.issued is not None
+    assert (record.issued["so"], record.issued["ngay"], record.issued["commit"]) == ("01/TB-UBND", "05/01/2027", drafted)
+    assert review.status(workspace, source).state == "da-phat-hanh"
 
     # re-rendering the issued source gives the same bytes
     again = workspace / "lai"
@@ -227,30 +246,18 @@ def test_two_clerks_issuing_at_once_get_distinct_consecutive_numbers(libreoffice
 # --- review: only the approved version ------------------------------------------------------------
 
 
-def test_with_review_only_the_approved_version_is_issued_and_its_record_says_issued(libreoffice: str, workspace: Path) -> None:
-    from tbkl_gen.service import review
-    from tbkl_gen.service.people import Person
-
-    drafter = Person("an", "Nguyễn Văn An", "an@example.org", frozenset({"soan-thao"}))
-    leader = Person("binh", "Trần Bình", "binh@example.org", frozenset({"duyet"}))
-    source, other = notice(workspace, "noi-vu"), notice(workspace, "dat-dai")
-    review.submit(workspace, other, drafter)  # the workspace now has review: every issue needs an approval
-    refused = render_cli(["issue", str(source)], cwd=workspace)
-    assert refused.exit_code == 1 and "noi-vu.yaml: văn bản chưa được duyệt" in refused.output
-    review.submit(workspace, source, drafter)
-    approved = review.approve(workspace, source, leader).approved
+def test_without_approval_or_after_a_change_the_clerk_is_refused(workspace: Path) -> None:
+    assert render_cli(["new", "Kết luận họp về giáo dục", "--ten", "giao-duc"], cwd=workspace).exit_code == 0
+    fresh = fill_in(notice(workspace, "giao-duc"))  # written, never submitted
+    refused = render_cli(["issue", str(fresh)], cwd=workspace)
+    assert refused.exit_code == 1 and "giao-duc.yaml: văn bản chưa được duyệt" in refused.output
+    source = notice(workspace, "noi-vu")
+    approved = review.read(workspace, source).approved
     assert approved is not None
     source.write_text(source.read_text(encoding="utf-8") + "# sửa sau khi duyệt\n", encoding="utf-8")
     changed = render_cli(["issue", str(source)], cwd=workspace)
     assert changed.exit_code == 1 and f"văn bản đã thay đổi sau khi được duyệt (bản duyệt: {approved.commit[:10]})" in changed.output
     assert not (workspace / "so-dang-ky" / "2026.csv").exists()
-    subprocess.run(["git", "checkout", "--", str(source)], cwd=workspace, check=True)
-    done = render_cli(["issue", str(source), "--ngay", "05/01/2027"], cwd=workspace)
-    assert done.exit_code == 0, done.output
-    record = review.read(workspace, source)
-    assert record.state == "da-phat-hanh" and record.issued is not None and record.issued["so"] == "01/TB-UBND"
-    assert record.issued["commit"] == approved.commit and review.status(workspace, source).state == "da-phat-hanh"
-    assert git(workspace, "status", "--porcelain") == ""  # the record is in the issue's commit
 
 
 # --- the register's sequences and lock, without LibreOffice ---------------------------------------
@@ -330,7 +337,8 @@ def test_a_wrong_day_so_is_named_at_its_line(tmp_path: Path) -> None:
 WORKER = """
 import sys, time
 from pathlib import Path
-from tbkl_gen.service import register
+from tbkl_gen.service import register, review
+from tbkl_gen.service.people import Person
 sys.path.insert(0, {tests!r})
 from test_register import draw
 root = Path(sys.argv[1])
@@ -442,3 +450,18 @@ def test_exports_have_vietnamese_headings_and_filter_by_year(tmp_path: Path) -> 
     assert listed.exit_code == 0 and "Sổ đăng ký có 3 văn bản." in listed.output
     assert listed.output.count("01/TB-UBND\t01/02/") == 2
     assert shutil.which("git") is not None
+
+
+def test_a_unit_approving_on_paper_issues_without_the_review_and_the_history_says_so(libreoffice: str, tmp_path: Path) -> None:
+    root = tmp_path / "truong"
+    assert render_cli(["init", str(root), "--nguoi-ky", SIGNER]).exit_code == 0
+    assert render_cli(["new", TITLE, "--ten", "noi-vu"], cwd=root).exit_code == 0
+    source = fill_in(notice(root, "noi-vu"))
+    refused = render_cli(["issue", str(source), "--ngay", "07/12/2026"], cwd=root)
+    assert refused.exit_code == 1 and "văn bản chưa được duyệt" in refused.output
+    done = render_cli(["issue", str(source), "--ngay", "07/12/2026", "--khong-qua-duyet"], cwd=root)
+    assert done.exit_code == 0, done.output
+    assert (
+        git(root, "log", "-1", "--format=%s")
+        == "Phát hành số 01/TB-UBND ngày 07/12/2026: notices/2026/noi-vu.yaml (không qua duyệt trên hệ thống)"
+    )

@@ -86,8 +86,7 @@ def routes(page: Any, handled: Callable[..., Callable[[Request], Any]]) -> list[
         with ExitStack() as marked:
             with page.save_lock:  # a save under way ends first; a save of this notice from now on is refused
                 marked.enter_context(register.issuing(path))
-            # in the office's service (accounts: workspaces under /w/<name>), only an approved version is issued
-            done = issue(path, person, number=typed, date=day, approval=True if page.base else None)
+            done = issue(path, person, number=typed, date=day)
         return {"phat_hanh": _entry(done.entry), "commit": done.commit, "nhan": done.tag}
 
     def issued_file(request: Request) -> Response:

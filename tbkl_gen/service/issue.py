@@ -8,9 +8,9 @@ e-office sidecar beside it (`commands.pdf`, as `tbkl render --pdf --pdfa --sidec
 added to the register, and all of it is one commit of the clerk's, tagged. A failure on the way
 puts the source back and removes what was written: nothing half issued stays.
 
-Only an approved version is issued in the office's service, and whenever the workspace has review
-(`service.review.approval`): the source on disk must be the version approved, and the review's
-record says issued in the same commit (`review.mark_issued`).
+Only an approved version is issued (`service.review.approval`): the source on disk must be the
+version approved, and the review's record says issued in the same commit (`review.mark_issued`);
+`tbkl issue --khong-qua-duyet` alone issues without (a unit approving on paper).
 """
 
 from __future__ import annotations
@@ -123,20 +123,9 @@ def plan(path: Path, today: dt.date | None = None) -> Plan:
     )
 
 
-def has_review(root: Path) -> bool:
-    """Return whether the workspace reviews its documents: it keeps review records (`service.review`'s folder)."""
-    return (root / review.RECORDS_FOLDER).is_dir()
-
-
-def _approved_commit(root: Path, path: Path, raw: bytes, shown: str, required: bool | None) -> str | None:
-    """Return the approved commit the source on disk is, or None when no approval is required.
-
-    Required: always in the office's service (the page passes True), else when the workspace
-    has review. IssueRefused when it is required and the source is not approved, or changed since.
-    """
+def _approved_commit(root: Path, path: Path, raw: bytes, shown: str) -> str:
+    """Return the approved commit the source on disk is; IssueRefused when it is not approved, or changed since."""
     record = review.approval(root, path)
-    if record is None and not (has_review(root) if required is None else required):
-        return None
     if record is None:
         raise IssueRefused(f"{shown}: văn bản chưa được duyệt; chỉ phát hành văn bản đã được lãnh đạo duyệt")
     commit = record.commit
@@ -165,11 +154,12 @@ def issue(
     number: str | None = None,
     date: dt.date | None = None,
     now: dt.datetime | None = None,
-    approval: bool | None = None,
+    reviewed: bool = True,
 ) -> Issued:
     """Issue the source at path: number (typed from e-office) or the register's next, date (or today).
 
-    approval: whether only an approved version may be issued (None: when the workspace has review).
+    reviewed=False issues a source that went through no review here (`tbkl issue --khong-qua-duyet`,
+    for a unit whose leader approves on paper); the commit's message says so. The page never does.
     """
     from tbkl_gen.commands.batch import Job
     from tbkl_gen.commands.pdf import export_pdfs
@@ -187,9 +177,9 @@ def issue(
         if done is not None:
             raise IssueRefused(f"{name}: đã phát hành số {done.number_and_symbol} ngày {done.ngay}; không phát hành lại")
         raw = _read(path, name)
-        approved = _approved_commit(root, path, raw, name, approval)
         text = raw.decode("utf-8")
-        before = _laid_out(text, path, workspace)
+        before = _laid_out(text, path, workspace)  # what is wrong with the document is said first
+        approved = _approved_commit(root, path, raw, name) if reviewed else None
         sequence = workspace.sequence_for(before.kind.key, before.layout.ky_hieu, before.notice.co_quan.viet_tat)
         if typed is not None:
             holder = register.holder_of(root, day.year, sequence, typed)
@@ -219,8 +209,8 @@ def issue(
         written_bytes = written.encode("utf-8")
         book = register.year_file(root, day.year)
         book_before = book.read_bytes() if book.is_file() else None
-        reviewed = review.record_path(root, path)
-        reviewed_before = reviewed.read_bytes() if reviewed.is_file() else None
+        record_file = review.record_path(root, path)
+        record_before = record_file.read_bytes() if record_file.is_file() else None
         try:
             write_file(path, written_bytes)
             write_file(docx, after.document, inside=root)
@@ -257,15 +247,17 @@ def issue(
                 review.mark_issued(
                     root, path, person, number=entry.number_and_symbol, date=entry.ngay, approved_commit=approved, commit=False
                 )
-            message = f"Phát hành số {entry.number_and_symbol} ngày {entry.ngay}: {name}"
-            recorded = [reviewed] if approved is not None else []
+            message = f"Phát hành số {entry.number_and_symbol} ngày {entry.ngay}: {name}" + (
+                "" if reviewed else " (không qua duyệt trên hệ thống)"
+            )
+            recorded = [record_file] if approved is not None else []
             sha = history.commit(root, [path, *outputs, year_file, year_file.parent / ".gitignore", *recorded], person, message)
             if sha is None:
                 raise IssueRefused(f"{name}: git không ghi được lần phát hành (không có gì thay đổi)")
         except BaseException:
             _undo(path, raw, outputs, book, book_before)
-            if reviewed_before is not None:
-                _put_back(reviewed, reviewed_before)
+            if record_before is not None:
+                _put_back(record_file, record_before)
             raise
         history.git(root, "tag", "-a", tag, "-m", message, sha, person=person)
     return Issued(entry, docx, outputs[1], outputs[2], sha, tag)
