@@ -75,15 +75,40 @@ def role_of(person: Person) -> str:
     return role
 
 
-def users_add(root: Path, person: Person) -> None:
-    """The IT person's `tbkl users add … --password-stdin`, the real CLI."""
-    done = subprocess.run(
-        [sys.executable, "-m", "tbkl_gen", "users", "add", person.login, "--role", role_of(person), "--workspace", WORKSPACE,
-         "--ten", person.name, "--email", person.email, "--password-stdin"],
-        input=PASSWORD + "\n", capture_output=True, text=True, encoding="utf-8", cwd=root,
-        env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+def users_add(root: Path, people: tuple[Person, ...]) -> None:
+    """The IT person's `tbkl users add … --password-stdin`, the real CLI, one process per account (run side by side)."""
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tbkl_gen",
+                "users",
+                "add",
+                person.login,
+                "--role",
+                role_of(person),
+                "--workspace",
+                WORKSPACE,
+                "--ten",
+                person.name,
+                "--email",
+                person.email,
+                "--password-stdin",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            cwd=root,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+        for person in people
+    ]
+    for process in processes:
+        _, err = process.communicate(PASSWORD + "\n", timeout=120)
+        assert process.returncode == 0, err
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +117,7 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("srv") / "van-phong"
     folder = root / WORKSPACE
     init_workspace(folder, signer=SIGNER)
-    for person in PEOPLE:
-        users_add(root, person)
+    users_add(root, PEOPLE)
     (folder / "notices" / "2026").mkdir(parents=True)
     for index, rel in enumerate(PREPARED):
         (folder / rel).write_text(NOTICE.replace("chuyển đổi số", f"giao ban tháng {index + 3}"), encoding="utf-8")
