@@ -2,7 +2,9 @@
 
 The service is the systemd unit's command (deploy/tbkl.service) behind the shipped site
 (deploy/nginx-tbkl.conf), both started by tests/test_deploy.py's own helpers (one copy of them),
-with a CA made by openssl. The accounts are made by the real `tbkl users add … --password-stdin`.
+with a CA made by openssl (the HTTP clients trust that CA only; Chromium, which has no CA store to
+add it to here, trusts the server certificate's key alone, and reaches the public name through a
+host-resolver rule). The accounts are made by the real `tbkl users add … --password-stdin`.
 Three Chromium sessions, one per person, log in through the login page and work through the
 page's buttons: the drafter writes and saves a notice and submits it; the reviewer finds it under
 "Chờ tôi duyệt", comments on a block and asks for changes; the drafter changes it and submits
