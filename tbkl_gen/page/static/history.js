@@ -85,7 +85,7 @@ function close() {
 
 // "Lưu notices/2026/….yaml" under the notice's own title: the message without the file's name, which the title says
 function withoutPath(message, path) {
-  return message.split(path).join("").replace(/\s{2,}/g, " ").replace(/[\s:]+$/, "").trim() || message;
+  return message.split(path).join("").replace(/\s{2,}/g, " ").replace(/(\s+của)?[\s:]*$/, "").trim() || message;
 }
 
 async function listVersions(path) {
