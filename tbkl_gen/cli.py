@@ -288,7 +288,7 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files:
 
 def _changed_since_issue(paths: list[Path]) -> list[Problem]:
     """Return a warning for each issued source changed on disk since (the register's digest)."""
-    from tbkl_gen.commands.batch import find_sources
+    from tbkl_gen.source.names import find_sources
     from tbkl_gen.service.register import changed_since_issue
 
     return changed_since_issue([source for source, _ in find_sources(paths)])
@@ -296,7 +296,7 @@ def _changed_since_issue(paths: list[Path]) -> list[Problem]:
 
 def _issued(paths: list[Path]) -> dict[Path, str]:
     """Return the issued sources under paths, which `--fix` leaves as they are."""
-    from tbkl_gen.commands.batch import find_sources
+    from tbkl_gen.source.names import find_sources
     from tbkl_gen.service.register import issued_sources
 
     return issued_sources([source for source, _ in find_sources(paths)])
