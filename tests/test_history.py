@@ -240,6 +240,16 @@ def test_the_log_is_what_git_log_follow_gives_through_two_renames_a_removal_and_
     ]
 
 
+def test_a_new_notice_like_another_has_its_own_history_not_the_others(workspace: Path) -> None:
+    save(workspace, "cv.yaml", AN, "Rà soát", "Rà soát kỹ")
+    like = workspace / "notices" / "thang-sau.yaml"  # next month's, written from this one: nearly the same text
+    like.write_text((workspace / "notices" / "cv.yaml").read_text(encoding="utf-8").replace("Rà soát kỹ", "Rà soát lại"), encoding="utf-8")
+    assert history.commit(workspace, [like], BINH, "Tạo thang-sau.yaml") is not None
+    versions = history.log(workspace, like)
+    assert [(v.author, v.message, v.path) for v in versions] == [(BINH.name, "Tạo thang-sau.yaml", "notices/thang-sau.yaml")]
+    assert history.content_at(workspace, versions[0]) == like.read_text(encoding="utf-8")
+
+
 def test_the_word_diff_names_fields_by_their_labels_not_their_keys(workspace: Path) -> None:
     save(workspace, "cv.yaml", AN, "ho_ten: Nguyễn Ngọc Phúc", "ho_ten: Nguyễn Văn Phúc")
     versions = history.log(workspace, workspace / "notices" / "cv.yaml")
