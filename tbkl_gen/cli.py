@@ -844,6 +844,15 @@ def issue_(notice: Path, number: str | None, date: str | None) -> None:
     for path in (done.docx, done.pdf, done.sidecar):
         click.echo(f"  {_relative(path)}")
     click.echo(f"  commit {done.commit[:10]}, nhãn {done.tag}")
+    from tbkl_gen.errors import HistoryFailed
+    from tbkl_gen.service import history as versions
+
+    try:
+        pushed = versions.push(root)  # the commit and its tag, to the office's remote when there is one
+    except HistoryFailed as exc:
+        pushed = versions.Pushed("", False, f"chưa gửi được lên kho chung ({exc})")
+    if pushed is not None:  # issued either way: a push that failed is said, the next push sends it
+        click.echo(pushed.message[:1].upper() + pushed.message[1:], err=not pushed.ok)
 
 
 @main.command("register")

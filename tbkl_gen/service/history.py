@@ -626,7 +626,8 @@ def _push_once(root: Path, remote: str) -> Pushed:
     if not _has_head(root):
         return Pushed(remote, True, "chưa có phiên bản nào để gửi")
     try:
-        done = git(root, "push", "-q", "--porcelain", remote, "HEAD", check=False, timeout=PUSH_TIMEOUT_SECONDS)
+        # --follow-tags: the tags (annotated, on commits of the branch) go with their commits.
+        done = git(root, "push", "-q", "--porcelain", "--follow-tags", remote, "HEAD", check=False, timeout=PUSH_TIMEOUT_SECONDS)
         said = _last_words(done) if done.returncode != 0 else ""
     except HistoryFailed as exc:  # no answer in time
         said = str(exc)

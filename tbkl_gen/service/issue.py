@@ -122,10 +122,12 @@ def plan(path: Path, today: dt.date | None = None) -> Plan:
     )
 
 
-def _approved_commit(root: Path, path: Path, raw: bytes, shown: str) -> str | None:
-    """Return the approved commit the source on disk is, or None when the workspace has no review.
+def _approved_commit(root: Path, path: Path, raw: bytes, shown: str, *, required: bool) -> str | None:
+    """Return the approved commit the source on disk is, or None when no approval is asked for.
 
-    IssueRefused when review exists and the source is not approved, or changed since.
+    An approval is asked for when required (the office's service: accounts, roles) or when the
+    workspace has review (some notice of it was ever submitted). IssueRefused when one is asked
+    for and the source is not approved, or changed since.
     """
     try:
         from tbkl_gen.service import review  # type: ignore[attr-defined, unused-ignore]
@@ -136,6 +138,9 @@ def _approved_commit(root: Path, path: Path, raw: bytes, shown: str) -> str | No
         return None
     record = approval(root, path)
     if record is None:
+        records = getattr(review, "records", None)
+        if not required and (records is None or next(iter(records(root)), None) is None):
+            return None  # one person's workspace without review: their own command issues what they wrote
         raise IssueRefused(f"{shown}: văn bản chưa được duyệt; chỉ phát hành văn bản đã được lãnh đạo duyệt")
     commit = record.get("commit") if isinstance(record, dict) else getattr(record, "commit", None)
     if not isinstance(commit, str) or not commit:
@@ -156,8 +161,19 @@ def _last_commit(root: Path, name: str) -> str:
     return done.stdout.decode().strip() if done.returncode == 0 else ""
 
 
-def issue(path: Path, person: Person, *, number: str | None = None, date: dt.date | None = None, now: dt.datetime | None = None) -> Issued:
-    """Issue the source at path: number (typed from e-office) or the register's next, date (or today)."""
+def issue(
+    path: Path,
+    person: Person,
+    *,
+    number: str | None = None,
+    date: dt.date | None = None,
+    now: dt.datetime | None = None,
+    approval_required: bool = False,
+) -> Issued:
+    """Issue the source at path: number (typed from e-office) or the register's next, date (or today).
+
+    approval_required: only an approved version is issued even in a workspace without review yet (the office's service).
+    """
     from tbkl_gen.commands.batch import Job
     from tbkl_gen.commands.pdf import export_pdfs
     from tbkl_gen.service.yamlsave import editable, updated
@@ -174,7 +190,7 @@ def issue(path: Path, person: Person, *, number: str | None = None, date: dt.dat
         if done is not None:
             raise IssueRefused(f"{name}: đã phát hành số {done.number_and_symbol} ngày {done.ngay}; không phát hành lại")
         raw = _read(path, name)
-        approved = _approved_commit(root, path, raw, name)
+        approved = _approved_commit(root, path, raw, name, required=approval_required)
         text = raw.decode("utf-8")
         before = _laid_out(text, path, workspace)
         sequence = workspace.sequence_for(before.kind.key, before.layout.ky_hieu, before.notice.co_quan.viet_tat)
