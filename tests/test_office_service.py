@@ -128,8 +128,12 @@ def test_tbkl_issue_pushes_its_commit_and_tag_and_a_failed_push_keeps_both_for_t
     assert git(root, "tag", "--list", "phat-hanh/2027/07-tb-ubnd") == "phat-hanh/2027/07-tb-ubnd"
     (tmp_path / "mat.git").rename(remote)
     assert git(remote, "tag", "--list") == "phat-hanh/2027/01-tb-ubnd"  # not there yet
-    later = tbkl("history", str(second), "--push", cwd=root)
-    assert later.returncode == 0, later.stderr
+    waiting = tbkl("history", ".", cwd=root)
+    assert waiting.returncode == 0 and "Kho chung “origin”: 1 phiên bản chưa gửi (gửi bằng: tbkl history . --push)" in waiting.stdout
+    later = tbkl("history", ".", "--push", cwd=root)
+    assert later.returncode == 0 and "Đã gửi lên kho chung “origin”" in later.stdout, later.stderr
+    outside = tbkl("history", str(tmp_path), "--push")
+    assert outside.returncode == 1 and "không phải thư mục làm việc" in outside.stderr and "Traceback" not in outside.stderr
     assert git(remote, "rev-parse", "main") == git(root, "rev-parse", "HEAD")
     assert git(remote, "tag", "--list").split() == ["phat-hanh/2027/01-tb-ubnd", "phat-hanh/2027/07-tb-ubnd"]
 
@@ -202,7 +206,8 @@ def office(tmp_path: Path) -> Iterator[tuple[Path, int, Path]]:
         assert done.returncode == 0, done.stderr
     assert tbkl("users", "grant", "an", "--role", "duyet", "--workspace", "b", "--root", str(service)).returncode == 0
     remote = bare_remote(tmp_path)
-    assert tbkl("history", str(service / "a" / "notices" / "2026" / "cv-an.yaml")).returncode == 0  # the history begins
+    begun = tbkl("history", str(service / "a"))  # as the README tells the IT person: the history begins
+    assert begun.returncode == 0 and "Đã bắt đầu ghi lịch sử của thư mục làm việc" in begun.stderr, begun.stderr
     git(service / "a", "remote", "add", "origin", str(remote))
     process = subprocess.Popen(
         [sys.executable, "-m", "tbkl_gen", "serve", str(service), "--port", "0", "--no-browser"],
