@@ -116,20 +116,29 @@ def test_tbkl_issue_pushes_its_commit_and_tag_and_a_failed_push_keeps_both_for_t
         git(remote, "log", "-1", "--format=%an|%s", "main") == "Văn thư Thử|Phát hành số 01/TB-UBND ngày 05/01/2027: notices/2026/mot.yaml"
     )
 
-    # the remote unreachable: the issue is done all the same, the push failure said in Vietnamese
+    # the remote unreachable: the issue is done all the same, the push failure said in Vietnamese;
+    # the source edited by hand on the server before the issue: that edit is the service's commit, not the clerk's
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "dự thảo hai")
+    second.write_text(second.read_text(encoding="utf-8") + "# sửa tay trên máy chủ\n", encoding="utf-8")
     remote.rename(tmp_path / "mat.git")
     done = tbkl("issue", str(second), "--so", "7", "--ngay", "06/01/2027", cwd=root)
     assert done.returncode == 0, done.stderr
-    assert (
-        "Chưa gửi được lên kho chung “origin”" in done.stderr
-        and "Các phiên bản vẫn được giữ trên máy chủ (1 phiên bản chưa gửi)" in done.stderr
-    )
+    said = done.stderr
+    assert said.startswith("Chưa gửi được lên kho chung “origin” (git báo: fatal: ") and "(3 phiên bản chưa gửi)" in said, said
+    assert git(root, "log", "-2", "--format=%an|%s").splitlines() == [
+        "Văn thư Thử|Phát hành số 07/TB-UBND ngày 06/01/2027: notices/2026/hai.yaml",
+        "Máy chủ tbkl|Sửa trực tiếp trên máy chủ (ngoài trang soạn thảo): notices/2026/hai.yaml",
+    ]
+    diff = git(root, "show", "-U0", "--format=", "HEAD", "--", "notices/2026/hai.yaml").splitlines()
+    changed = [line.split("#")[0].strip() for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert changed[:2] == ["-so:", '+so: "07"'] and changed[2].startswith("-ngay:") and changed[3:] == ['+ngay: "06/01/2027"'], diff
     assert "Traceback" not in done.stderr
     assert git(root, "tag", "--list", "phat-hanh/2027/07-tb-ubnd") == "phat-hanh/2027/07-tb-ubnd"
     (tmp_path / "mat.git").rename(remote)
     assert git(remote, "tag", "--list") == "phat-hanh/2027/01-tb-ubnd"  # not there yet
     waiting = tbkl("history", ".", cwd=root)
-    assert waiting.returncode == 0 and "Kho chung “origin”: 1 phiên bản chưa gửi (gửi bằng: tbkl history . --push)" in waiting.stdout
+    assert waiting.returncode == 0 and "Kho chung “origin”: 3 phiên bản chưa gửi (gửi bằng: tbkl history . --push)" in waiting.stdout
     later = tbkl("history", ".", "--push", cwd=root)
     assert later.returncode == 0 and "Đã gửi lên kho chung “origin”" in later.stdout, later.stderr
     outside = tbkl("history", str(tmp_path), "--push")

@@ -204,8 +204,10 @@ def git(
 
 
 def _last_words(done: subprocess.CompletedProcess[bytes]) -> str:
+    """Return what git said went wrong: its first `fatal:` or `error:` line (the reason), else its last line."""
     said = [line.strip() for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
-    return said[-1] if said else f"mã {done.returncode}"
+    reasons = [line for line in said if line.startswith(("fatal:", "error:"))]
+    return reasons[0] if reasons else said[-1] if said else f"mã {done.returncode}"
 
 
 # Workspaces known to be repositories with a first commit: neither goes away under a running

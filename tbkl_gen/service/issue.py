@@ -222,6 +222,9 @@ def issue(
         written_bytes = written.encode("utf-8")
         book = register.year_file(root, day.year)
         book_before = book.read_bytes() if book.is_file() else None
+        # The source or the register edited on the server's disk by hand: committed first, as the
+        # service, so that the clerk's commit holds only the issue (as a save does).
+        history.adopt_hand_edits(root, [path, book])
         try:
             write_file(path, written_bytes)
             write_file(docx, after.document, inside=root)
@@ -260,7 +263,8 @@ def issue(
         except BaseException:
             _undo(path, raw, outputs, book, book_before)
             raise
-        history.git(root, "tag", "-a", tag, "-m", message, sha, person=person)
+        with history.serialised(root):
+            history.git(root, "tag", "-a", tag, "-m", message, sha, person=person)
     return Issued(entry, docx, outputs[1], outputs[2], sha, tag)
 
 
