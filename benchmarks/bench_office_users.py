@@ -250,6 +250,25 @@ def start(service: Path) -> tuple[subprocess.Popen, int]:
     return process, int(found.group(1))
 
 
+def cpu_ticks() -> tuple[int, int]:
+    """Return the machine's busy and total CPU ticks (/proc/stat), or zeros where there is none."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return sum(fields) - idle, sum(fields)
+
+
+def process_ticks(pid: int) -> int:
+    """Return a process's user + system CPU ticks (/proc/PID/stat), or 0."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
 def figures(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
     return {
@@ -300,12 +319,18 @@ def main() -> None:
         ]
         workers.append(multiprocessing.Process(target=clerk, args=(port, to_issue, 5.0, queue)))
         began = time.perf_counter()
+        busy_before, total_before = cpu_ticks()
+        server_before = process_ticks(process.pid)
         for worker in workers:
             worker.start()
         results = [queue.get(timeout=options.seconds + 900) for _ in workers]
         for worker in workers:
             worker.join()
         wall = time.perf_counter() - began
+        busy_after, total_after = cpu_ticks()
+        server_cpu = (process_ticks(process.pid) - server_before) / (os.sysconf("SC_CLK_TCK") * wall)
+        machine_busy = (busy_after - busy_before) / max(1, total_after - total_before)
+        load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -346,8 +371,15 @@ def main() -> None:
         "tags_on_remote": len(remote_tags),
         "remote_has_head": same_head,
         "failures": failures,
+        "machine_busy": machine_busy,
+        "server_cpu_cores": server_cpu,
+        "load_average_1min": load,
     }
     print(f"{options.users} drafters + 1 clerk for {wall:.0f} s against tbkl serve (accounts, git remote), {os.cpu_count()} CPUs")
+    print(
+        f"machine: {machine_busy * 100:.0f} % of its CPUs busy during the run (load average {load}); "
+        f"the server process used {server_cpu:.2f} cores (its own work, without LibreOffice and git)"
+    )
     print(shown("preview alone (1 user)", report["preview_alone"]))
     print(shown(f"preview with {options.users} users + issuing", report["preview_under_load"]) + f", {report['previews_per_s']:.1f}/s")
     print(f"  within the {TARGET_MS:.0f} ms target: {within * 100:.1f} %")
