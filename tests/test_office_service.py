@@ -107,13 +107,14 @@ def test_tbkl_issue_pushes_its_commit_and_tag_and_a_failed_push_keeps_both_for_t
     (first,) = root.glob("notices/*/mot.yaml")
     (second,) = root.glob("notices/*/hai.yaml")
 
-    done = tbkl("issue", str(first), "--ngay", "05/01/2027", cwd=root)
+    done = tbkl("issue", str(first), "--ngay", "05/01/2027", "--khong-qua-duyet", cwd=root)  # approved on paper
     assert done.returncode == 0, done.stderr
     assert "Đã gửi lên kho chung “origin”" in done.stdout
     assert git(remote, "rev-parse", "main") == git(root, "rev-parse", "HEAD")
     assert git(remote, "tag", "--list") == "phat-hanh/2027/01-tb-ubnd"
     assert (
-        git(remote, "log", "-1", "--format=%an|%s", "main") == "Văn thư Thử|Phát hành số 01/TB-UBND ngày 05/01/2027: notices/2026/mot.yaml"
+        git(remote, "log", "-1", "--format=%an|%s", "main")
+        == "Văn thư Thử|Phát hành số 01/TB-UBND ngày 05/01/2027: notices/2026/mot.yaml (không qua duyệt trên hệ thống)"
     )
 
     # the remote unreachable: the issue is done all the same, the push failure said in Vietnamese;
@@ -122,12 +123,12 @@ def test_tbkl_issue_pushes_its_commit_and_tag_and_a_failed_push_keeps_both_for_t
     git(root, "commit", "-q", "-m", "dự thảo hai")
     second.write_text(second.read_text(encoding="utf-8") + "# sửa tay trên máy chủ\n", encoding="utf-8")
     remote.rename(tmp_path / "mat.git")
-    done = tbkl("issue", str(second), "--so", "7", "--ngay", "06/01/2027", cwd=root)
+    done = tbkl("issue", str(second), "--so", "7", "--ngay", "06/01/2027", "--khong-qua-duyet", cwd=root)
     assert done.returncode == 0, done.stderr
     said = done.stderr
     assert said.startswith("Chưa gửi được lên kho chung “origin” (git báo: fatal: ") and "(3 phiên bản chưa gửi)" in said, said
     assert git(root, "log", "-2", "--format=%an|%s").splitlines() == [
-        "Văn thư Thử|Phát hành số 07/TB-UBND ngày 06/01/2027: notices/2026/hai.yaml",
+        "Văn thư Thử|Phát hành số 07/TB-UBND ngày 06/01/2027: notices/2026/hai.yaml (không qua duyệt trên hệ thống)",
         "Máy chủ tbkl|Sửa trực tiếp trên máy chủ (ngoài trang soạn thảo): notices/2026/hai.yaml",
     ]
     diff = git(root, "show", "-U0", "--format=", "HEAD", "--", "notices/2026/hai.yaml").splitlines()

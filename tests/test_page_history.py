@@ -37,20 +37,10 @@ class As:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.person = AN
-        self.outer: ASGIApp = self  # the app a client calls: the page's own checks, then this
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         access.set_person(self.person)
         await self.app(scope, receive, send)
-
-
-def as_someone(app: ASGIApp) -> As:
-    """Return the As of app (`create_app`'s), placed inside its token guard, which makes every request the local person's."""
-    guard = app.app  # type: ignore[attr-defined]  # Shield(Guard(Starlette))
-    who = As(guard.app)
-    guard.app = who
-    who.outer = app
-    return who
 
 
 @pytest.fixture
@@ -67,12 +57,12 @@ def workspace(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def who(workspace: Path) -> As:
-    return as_someone(create_app(workspace, TOKEN, hosts={"testserver"}))
+    return As(create_app(workspace, TOKEN, hosts={"testserver"}))
 
 
 @pytest.fixture
 def client(who: As) -> TestClient:
-    with TestClient(who.outer, base_url="http://testserver") as test_client:
+    with TestClient(who, base_url="http://testserver") as test_client:
         yield test_client
 
 

@@ -264,7 +264,7 @@ def test_a_new_notice_from_the_scaffold_does_not_pass_check(tmp_path: Path) -> N
         f"{notice}:11:12: noi_dung[3].khoan: còn câu mẫu của tbkl new “Nội dung kết luận thứ nhất.” (thay bằng nội dung kết luận thật)",
         f"{notice}:12:12: noi_dung[4].khoan: còn câu mẫu của tbkl new “Nội dung kết luận thứ hai.” (thay bằng nội dung kết luận thật)",
         f"{notice}:14:15: noi_dung[4].noi_dung[1].gach: còn chỗ trống “Việc giao cho …” chưa điền (thay “…” bằng nội dung thật)",
-        f"tbkl.yaml:25:5: nguoi_ky.ho_ten: thiếu họ tên người ký (ví dụ: ho_ten: {SIGNER})",
+        f"tbkl.yaml:26:5: nguoi_ky.ho_ten: thiếu họ tên người ký (ví dụ: ho_ten: {SIGNER})",
     ]
     result = render_cli(["render", notice, "-o", "out"], cwd=workspace)
     assert result.exit_code == 1, result.output
@@ -281,7 +281,7 @@ def test_the_sample_signer_is_an_error_not_a_name(tmp_path: Path) -> None:
     workspace = tmp_path / "ws"
     write_notice(workspace, text="trich_yeu: Kết luận họp thử\nngay: 14/3/2026\nnoi_dung:\n  - Nội dung kết luận./.\n")
     assert refused_check(workspace) == [
-        f"tbkl.yaml:25:13: nguoi_ky.ho_ten: họ tên người ký “{SAMPLE_SIGNER}” là tên mẫu, không phải người ký thật"
+        f"tbkl.yaml:26:13: nguoi_ky.ho_ten: họ tên người ký “{SAMPLE_SIGNER}” là tên mẫu, không phải người ký thật"
         " (ghi họ tên người ký thật vào nguoi_ky.ho_ten)"
     ]
 

@@ -122,12 +122,10 @@ def plan(path: Path, today: dt.date | None = None) -> Plan:
     )
 
 
-def _approved_commit(root: Path, path: Path, raw: bytes, shown: str, *, required: bool) -> str | None:
-    """Return the approved commit the source on disk is, or None when no approval is asked for.
+def _approved_commit(root: Path, path: Path, raw: bytes, shown: str) -> str | None:
+    """Return the approved commit the source on disk is, or None when the workspace has no review.
 
-    An approval is asked for when required (the office's service: accounts, roles) or when the
-    workspace has review (some notice of it was ever submitted). IssueRefused when one is asked
-    for and the source is not approved, or changed since.
+    IssueRefused when review exists and the source is not approved, or changed since.
     """
     try:
         from tbkl_gen.service import review  # type: ignore[attr-defined, unused-ignore]
@@ -138,9 +136,6 @@ def _approved_commit(root: Path, path: Path, raw: bytes, shown: str, *, required
         return None
     record = approval(root, path)
     if record is None:
-        records = getattr(review, "records", None)
-        if not required and (records is None or next(iter(records(root)), None) is None):
-            return None  # one person's workspace without review: their own command issues what they wrote
         raise IssueRefused(f"{shown}: văn bản chưa được duyệt; chỉ phát hành văn bản đã được lãnh đạo duyệt")
     commit = record.get("commit") if isinstance(record, dict) else getattr(record, "commit", None)
     if not isinstance(commit, str) or not commit:
@@ -168,11 +163,12 @@ def issue(
     number: str | None = None,
     date: dt.date | None = None,
     now: dt.datetime | None = None,
-    approval_required: bool = False,
+    reviewed: bool = True,
 ) -> Issued:
     """Issue the source at path: number (typed from e-office) or the register's next, date (or today).
 
-    approval_required: only an approved version is issued even in a workspace without review yet (the office's service).
+    reviewed=False issues a source that went through no review here (`tbkl issue --khong-qua-duyet`,
+    for a unit whose leader approves on paper); the commit's message says so. The page never does.
     """
     from tbkl_gen.commands.batch import Job
     from tbkl_gen.commands.pdf import export_pdfs
@@ -190,9 +186,9 @@ def issue(
         if done is not None:
             raise IssueRefused(f"{name}: đã phát hành số {done.number_and_symbol} ngày {done.ngay}; không phát hành lại")
         raw = _read(path, name)
-        approved = _approved_commit(root, path, raw, name, required=approval_required)
         text = raw.decode("utf-8")
-        before = _laid_out(text, path, workspace)
+        before = _laid_out(text, path, workspace)  # what is wrong with the document is said first
+        approved = _approved_commit(root, path, raw, name) if reviewed else None
         sequence = workspace.sequence_for(before.kind.key, before.layout.ky_hieu, before.notice.co_quan.viet_tat)
         if typed is not None:
             holder = register.holder_of(root, day.year, sequence, typed)
@@ -256,7 +252,9 @@ def issue(
             if sidecar["nguon_sha256"] != entry.nguon_sha256:
                 raise IssueRefused(f"{name}: tệp nguồn đổi trong lúc phát hành; hãy thử lại")
             year_file = register.append(root, entry)
-            message = f"Phát hành số {entry.number_and_symbol} ngày {entry.ngay}: {name}"
+            message = f"Phát hành số {entry.number_and_symbol} ngày {entry.ngay}: {name}" + (
+                "" if reviewed else " (không qua duyệt trên hệ thống)"
+            )
             sha = history.commit(root, [path, *outputs, year_file, year_file.parent / ".gitignore"], person, message)
             if sha is None:
                 raise IssueRefused(f"{name}: git không ghi được lần phát hành (không có gì thay đổi)")
