@@ -131,7 +131,7 @@ def test_new_text_in_a_file_written_in_double_quotes_is_double_quoted_too(tmp_pa
 def test_the_checked_text_reads_as_the_saved_one_and_leaves_the_opened_document_alone(example: Path, tmp_path: Path) -> None:
     # The preview's check merges into a bare copy of the document parsed once per opened text; what
     # it reads must be what saving writes, edit after edit, the document kept for the next edit unchanged.
-    from tbkl_gen.page.yamlsave import checked_text
+    from tbkl_gen.service.yamlsave import checked_text
 
     text = example.read_text(encoding="utf-8")
     data = editable(text)
