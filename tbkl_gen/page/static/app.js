@@ -343,13 +343,13 @@ export async function openNotice(path, { keepBanner = false } = {}) {
   state.meeting = null;
   state.savedJson = JSON.stringify(currentData());
   state.exactStale = true;
+  await preloadInline(allTrees().flat());   // before the editor shows: never the last notice's form under this one's name
   document.body.classList.remove("listing");
   $("#list-view").hidden = true;
   $("#editor-view").hidden = false;
   $("#file-name").textContent = payload.path;
   $("#exact").replaceChildren(Object.assign(document.createElement("p"), { className: "hint", textContent: "Bấm “Trang in chính xác” để LibreOffice dựng trang như khi in." }));
   history.replaceState(null, "", `${BASE}/#${encodeURIComponent(payload.path)}`);
-  await preloadInline(allTrees().flat());
   drawForm();
   tell("tbkl:opened");
   await check();
