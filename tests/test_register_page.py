@@ -17,6 +17,8 @@ pytest.importorskip("openpyxl")
 from openpyxl import load_workbook  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
+from conftest import SIGNER  # noqa: E402
+from tbkl_gen.page import server as page_server  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 from tbkl_gen.page import access  # noqa: E402
 from tbkl_gen.page.server import create_app  # noqa: E402
@@ -44,7 +46,7 @@ DRAFTER = Person("soanthao", "Trần Chuyên Viên", "cv@example.org", frozenset
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     root = tmp_path / "van-phong"
-    init_workspace(root)
+    init_workspace(root, signer=SIGNER)
     (root / "notices" / "2026").mkdir(parents=True)
     (root / PATH).write_text(NOTICE, encoding="utf-8")
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
@@ -56,6 +58,7 @@ def workspace(tmp_path: Path) -> Path:
 def as_person(monkeypatch: pytest.MonkeyPatch, person: Person) -> None:
     """Make every request of the page be person's (what the accounts' middleware does per session)."""
     monkeypatch.setattr(access, "_person", ContextVar("tbkl_person_test", default=person))
+    monkeypatch.setattr(page_server, "LOCAL", person)  # the single-user page names its one person on every request
 
 
 @pytest.fixture
