@@ -232,7 +232,7 @@ def test_submit_comment_ask_changes_edit_resubmit_approve_in_chromium(
         ),
     )
     screenshot(driver, "4-nguoi-soan-thay-gop-y")
-    first = find(driver, '#outline .node[data-field="noi_dung[1]"] textarea')
+    first = find(driver, '#outline .node[data-field="noi_dung[1]"] .rich')
     click(driver, first)
     first.send_keys(Keys.CONTROL, Keys.END)
     first.send_keys(" Dự họp có lãnh đạo các sở, ngành.")
@@ -244,7 +244,7 @@ def test_submit_comment_ask_changes_edit_resubmit_approve_in_chromium(
     saved(driver)
     assert "Đã lưu" in text_of(driver, "#status")
     wait(driver, lambda d: "Ghi rõ nguồn kinh phí" in note_beside(d, "noi_dung[4]"))
-    third = find(driver, '#outline .node[data-field="noi_dung[4]"] textarea')
+    third = find(driver, '#outline .node[data-field="noi_dung[4]"] .rich')
     click(driver, third)
     third.send_keys(Keys.CONTROL, Keys.END)
     third.send_keys(" Nguồn: ngân sách tỉnh.")
