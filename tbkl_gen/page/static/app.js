@@ -645,7 +645,7 @@ function drawField(field) {
     } else if (field.kind === "text") {
       input = document.createElement("input");
       input.type = "text";
-      input.value = value === undefined || value === null ? "" : String(value);
+      input.value = value === undefined || value === null ? "" : field.date ? dayFirst(String(value)) : String(value);
     } else {
       input = document.createElement("textarea");
       input.rows = field.kind === "lines" ? 2 : 3;
@@ -716,6 +716,16 @@ function isoOf(text) {
   const iso = YEAR_FIRST.exec(text || "");
   const [y, m, d] = day ? [day[3], day[2], day[1]] : iso ? [iso[1], iso[2], iso[3]] : [];
   return y ? `${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}` : "";
+}
+
+/* A date the file holds year first as text ("2026-04", "2026-04-21" in quotes) shown as the page
+   shows every date, day first (04/2026, 21/04/2026); the file keeps its form until the drafter edits it. */
+const YEAR_FIRST_TEXT = /^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$/;
+function dayFirst(text) {
+  const found = YEAR_FIRST_TEXT.exec(text);
+  if (!found) return text;
+  const [, y, m, d] = found;
+  return d ? `${d.padStart(2, "0")}/${m.padStart(2, "0")}/${y}` : `${m.padStart(2, "0")}/${y}`;
 }
 
 export function datePicker(input) {
