@@ -268,3 +268,19 @@ def test_every_hint_and_example_on_the_form_writes_dates_day_first(laptop: webdr
     words = " | ".join(shown)
     assert "YYYY" not in words.upper() and "năm-tháng-ngày" not in words, words
     assert not re.search(r"\b\d{4}-\d{1,2}(?:-\d{1,2})?\b", words), words
+
+
+def test_a_date_the_file_holds_year_first_is_shown_day_first_and_kept_as_written(laptop: webdriver.Chrome, served: Served) -> None:  # noqa: F811
+    path = served.root / "notices" / "2026" / "so-khcn.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes((ROOT / "notices" / "2026" / "lamdong-so-khcn.yaml").read_bytes())
+    assert 'ngay: "2026-04"' in path.read_text(encoding="utf-8")
+    open_notice(laptop, served, path)
+    assert find(laptop, '#fields input[data-field="ngay"]').get_attribute("value") == "04/2026"
+    assert find(laptop, '#fields input[data-field="ngay_hop"]').get_attribute("value") == "16/04/2026"
+    # another field edited and saved: the dates stay in the file as they were written
+    retype_field(laptop, "luu", "VT, KGVX, NC")
+    find(laptop, SUMMARY).send_keys(Keys.CONTROL, "s")
+    wait(laptop, lambda d: d.find_element(By.ID, "status").text.startswith("Đã lưu"))
+    text = path.read_text(encoding="utf-8")
+    assert 'ngay: "2026-04"' in text and "ngay_hop: 2026-04-16" in text and "luu: VT, KGVX, NC" in text
