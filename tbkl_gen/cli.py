@@ -288,7 +288,7 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files:
 
 def _changed_since_issue(paths: list[Path]) -> list[Problem]:
     """Return a warning for each issued source changed on disk since (the register's digest)."""
-    from tbkl_gen.commands.batch import find_sources
+    from tbkl_gen.source.names import find_sources
     from tbkl_gen.service.register import changed_since_issue
 
     return changed_since_issue([source for source, _ in find_sources(paths)])
@@ -296,7 +296,7 @@ def _changed_since_issue(paths: list[Path]) -> list[Problem]:
 
 def _issued(paths: list[Path]) -> dict[Path, str]:
     """Return the issued sources under paths, which `--fix` leaves as they are."""
-    from tbkl_gen.commands.batch import find_sources
+    from tbkl_gen.source.names import find_sources
     from tbkl_gen.service.register import issued_sources
 
     return issued_sources([source for source, _ in find_sources(paths)])
@@ -826,14 +826,22 @@ def schema(sidecar: bool, workspace: bool) -> None:
 @click.argument("notice", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--so", "number", help="Số văn bản do hệ thống e-office cấp; bỏ trống: lấy số tiếp theo của sổ đăng ký này.")
 @click.option("--ngay", "date", help="Ngày ban hành dạng ngày/tháng/năm (mặc định: hôm nay).")
-def issue_(notice: Path, number: str | None, date: str | None) -> None:
+@click.option(
+    "--khong-qua-duyet",
+    "unreviewed",
+    is_flag=True,
+    help="Phát hành văn bản không qua bước duyệt trên hệ thống (đơn vị duyệt trên giấy); lần phát hành ghi rõ điều này.",
+)
+def issue_(notice: Path, number: str | None, date: str | None, unreviewed: bool) -> None:
     """Phát hành văn bản: ghi số và ngày, xuất bản Word và PDF/A vào phat-hanh/, ghi sổ đăng ký, commit và gắn nhãn git."""
     from tbkl_gen.errors import NoticeInvalid
     from tbkl_gen.service.issue import issue, local_person, parse_date, workspace_of
 
     root = workspace_of(notice).root
     try:
-        done = issue(notice, local_person(root), number=number, date=parse_date(date) if date is not None else None)
+        done = issue(
+            notice, local_person(root), number=number, date=parse_date(date) if date is not None else None, reviewed=not unreviewed
+        )
     except NoticeInvalid as exc:
         _echo_invalid(exc)
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the source is put back, LibreOffice stopped

@@ -63,6 +63,15 @@ ROUTE_ACTIONS: dict[tuple[str, str], str] = {
     ("POST", "/api/review/resolve"): "xu-ly-gop-y",
     ("POST", "/api/review/approve"): "duyet",
     ("POST", "/api/review/changes"): "duyet",
+    ("GET", "/api/history"): "doc",
+    ("GET", "/api/history/version"): "doc",
+    ("GET", "/api/history/compare"): "doc",
+    ("POST", "/api/history/restore"): "soan",
+    ("GET", "/api/issue/plan"): "doc",
+    ("POST", "/api/issue"): "phat-hanh",
+    ("GET", "/api/issue/file"): "doc",
+    ("GET", "/api/register"): "doc",
+    ("GET", "/api/register/export"): "doc",
 }
 
 

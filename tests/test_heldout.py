@@ -186,7 +186,7 @@ def test_a_drafter_mark_that_is_no_mark_is_named_for_what_it_is(tmp_path: Path, 
 
 def test_a_date_left_as_gaps_between_slashes_is_named(tmp_path: Path) -> None:
     write_notice(tmp_path, noi_dung__1="Ngày …/…/2026, đồng chí Hồ Quang Bửu chủ trì Hội nghị.")
-    assert _strict(tmp_path) == ["a.yaml:13:5: cảnh báo: noi_dung[1]: còn chỗ trống “Ngày …” chưa điền (thay “…” bằng nội dung thật)"]
+    assert _strict(tmp_path) == ["a.yaml:13:5: noi_dung[1]: còn chỗ trống “Ngày …” chưa điền (thay “…” bằng nội dung thật)"]
 
 
 def test_half_of_a_bold_pair_that_the_grammar_reads_as_italics_is_named(tmp_path: Path) -> None:

@@ -312,13 +312,14 @@ def test_a_fourth_kind_declared_in_one_module_works_on_every_surface(fourth_kind
     from tbkl_gen.word import contract
 
     workspace = tmp_path / "vp"
-    assert render_cli(["init", str(workspace)]).exit_code == 0
+    assert render_cli(["init", str(workspace), "--nguoi-ky", SIGNER]).exit_code == 0
     made = render_cli(["new", "Về việc đề nghị phê duyệt kế hoạch tuyển dụng công chức năm 2026", "--loai", "to_trinh"], cwd=workspace)
     assert made.exit_code == 0, made.output
     source = next((workspace / "notices").rglob("*.yaml"))
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
     assert data["loai"] == "to_trinh" and data["can_cu"] == ["Căn cứ Luật Cán bộ, công chức năm 2025;"]
     assert data["noi_nhan_them"] == ["Như trên"]
+    fill_in(source)
     checked = render_cli(["check"], cwd=workspace)
     assert checked.exit_code == 0 and " 0 lỗi" in checked.output, checked.output
     rendered = render_cli(["render"], cwd=workspace)

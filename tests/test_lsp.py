@@ -96,10 +96,8 @@ def test_the_workspace_defaults_and_tbkl_yaml_are_checked(tmp_path: Path, client
     assert render_cli(["new", "Kết luận thử", "--ten", "a"], cwd=folder).exit_code == 0
     notice = folder / "notices"
     (source,) = notice.rglob("a.yaml")
-    # a notice that relies on the defaults: nothing of its own is missing (its errors are only the
-    # skeleton's sample texts, which tbkl new writes for the drafter to replace)
-    errors_shown = [d for d in client.diagnostics(client.open(source)) if d["severity"] == 1]
-    assert errors_shown and {d["code"] for d in errors_shown} == {"sample"}, errors_shown
+    # a notice that relies on the defaults: nothing of its own is missing (only tbkl new's samples to fill in)
+    assert [d for d in client.diagnostics(client.open(source)) if d["severity"] == 1 and d.get("code") != "sample"] == []
     # what tbkl check prints of tbkl.yaml with the notice is published under tbkl.yaml, open or not
     on_disk = client.wait_diagnostics(config.resolve().as_uri())
     assert [(d["range"]["start"]["line"] + 1, d["range"]["start"]["character"] + 1) for d in on_disk] == [

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import render_cli
+from conftest import SIGNER, render_cli
 from docx_text import document_lines
 
 INVITATION = (
@@ -35,7 +35,7 @@ SECOND = "loai: giay_moi\nso: '43'\nngay: 2026-04-14\ncuoc_hop: giay-moi.yaml\nt
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    assert render_cli(["init", str(tmp_path / "vp")]).exit_code == 0
+    assert render_cli(["init", str(tmp_path / "vp"), "--nguoi-ky", SIGNER]).exit_code == 0
     folder = tmp_path / "vp" / "notices" / "2026"
     folder.mkdir(parents=True)
     (folder / "giay-moi.yaml").write_text(INVITATION, encoding="utf-8")

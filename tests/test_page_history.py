@@ -19,7 +19,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send  # noqa: E402
 from conftest import ROOT  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 from tbkl_gen.page import access  # noqa: E402
-from tbkl_gen.page import server as page_server  # noqa: E402
 from tbkl_gen.page.server import create_app  # noqa: E402
 from tbkl_gen.service import history  # noqa: E402
 from tbkl_gen.service.people import Person  # noqa: E402
@@ -40,16 +39,8 @@ class As:
         self.person = AN
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # The single-user page names the machine's one person (server.LOCAL) on every request; here
-        # it names the person held, as the accounts' middleware does in the service.
-        page_server.LOCAL = self.person  # type: ignore[misc]
         access.set_person(self.person)
         await self.app(scope, receive, send)
-
-
-@pytest.fixture(autouse=True)
-def _local_person_restored(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(page_server, "LOCAL", page_server.LOCAL)
 
 
 @pytest.fixture

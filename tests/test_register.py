@@ -22,10 +22,11 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from conftest import render_cli
+from conftest import SIGNER, fill_in, render_cli
 from tbkl_gen import files
 from tbkl_gen.errors import LockBusy
-from tbkl_gen.service import register
+from tbkl_gen.service import register, review
+from tbkl_gen.service.people import Person
 from tbkl_gen.service.register import Entry
 from tbkl_gen.source.workspace import find_workspace
 
@@ -42,15 +43,29 @@ def git(root: Path, *args: str) -> str:
 def workspace(tmp_path: Path) -> Path:
     """A workspace made by `tbkl init` with two notices, in a git repository with one commit."""
     root = tmp_path / "van-phong"
-    assert render_cli(["init", str(root)]).exit_code == 0
+    assert render_cli(["init", str(root), "--nguoi-ky", SIGNER]).exit_code == 0
     assert render_cli(["new", TITLE, "--ten", "noi-vu"], cwd=root).exit_code == 0
     assert render_cli(["new", "Kết luận họp về đất đai", "--ten", "dat-dai"], cwd=root).exit_code == 0
+    for source in root.glob("notices/*/*.yaml"):
+        fill_in(source)
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
     subprocess.run(["git", "config", "user.name", "Văn thư Thử"], cwd=root, check=True)
     subprocess.run(["git", "config", "user.email", "vanthu@example.org"], cwd=root, check=True)
     subprocess.run(["git", "add", "-A"], cwd=root, check=True)
     subprocess.run(["git", "commit", "-q", "-m", "dự thảo"], cwd=root, check=True)
+    for source in sorted(root.glob("notices/*/*.yaml")):
+        approve(root, source)
     return root
+
+
+DRAFTER = Person("chuyenvien", "Trần Chuyên Viên", "cv@example.org", frozenset({"soan-thao"}))
+LEADER = Person("lanhdao", "Phạm Lãnh Đạo", "ld@example.org", frozenset({"duyet"}))
+
+
+def approve(root: Path, source: Path) -> None:
+    """Submit the source for review and approve it, through the review the page uses (the clerk issues approved documents)."""
+    review.submit(root, source, DRAFTER)
+    review.approve(root, source, LEADER)
 
 
 def notice(root: Path, name: str) -> Path:
@@ -75,6 +90,7 @@ def docx_text(path: Path) -> str:
 def test_issue_draws_01_writes_the_source_files_row_commit_and_tag(libreoffice: str, workspace: Path) -> None:
     source = notice(workspace, "noi-vu")
     before = source.read_text(encoding="utf-8")
+    drafted = git(workspace, "log", "-1", "--format=%H", "--", "notices/2026/noi-vu.yaml")
     result = render_cli(["issue", str(source), "--ngay", "05/01/2027"], cwd=workspace)
     assert result.exit_code == 0, result.output
     assert "Đã phát hành số 01/TB-UBND ngày 05/01/2027" in result.output
@@ -101,10 +117,10 @@ def test_issue_draws_01_writes_the_source_files_row_commit_and_tag(libreoffice: 
     import hashlib
 
     assert row["so"] == "01" and row["ky_hieu"] == "TB-UBND" and row["ngay"] == "05/01/2027" and row["loai"] == "thong_bao"
-    assert row["trich_yeu"] == TITLE and row["nguoi_ky"] == "Nguyễn Văn A" and "Các sở, ban, ngành" in row["noi_nhan"]
+    assert row["trich_yeu"] == TITLE and row["nguoi_ky"] == SIGNER and "Các sở, ban, ngành" in row["noi_nhan"]
     assert row["tep_nguon"] == "notices/2026/noi-vu.yaml" and row["nguon_so"] == "so-dang-ky"
     assert row["nguon_sha256"] == hashlib.sha256(source.read_bytes()).hexdigest() == hand_off["nguon_sha256"]
-    assert row["commit"] == git(workspace, "rev-parse", "HEAD~1")  # the version drafted, before the issue
+    assert row["commit"] == drafted  # the version approved, before the issue
     assert row["nguoi_phat_hanh"] == "Văn thư Thử"
 
     # one commit of the clerk's with all of it, tagged
@@ -322,7 +338,8 @@ def test_a_wrong_day_so_is_named_at_its_line(tmp_path: Path) -> None:
 WORKER = """
 import sys, time
 from pathlib import Path
-from tbkl_gen.service import register
+from tbkl_gen.service import register, review
+from tbkl_gen.service.people import Person
 sys.path.insert(0, {tests!r})
 from test_register import draw
 root = Path(sys.argv[1])
@@ -434,3 +451,18 @@ def test_exports_have_vietnamese_headings_and_filter_by_year(tmp_path: Path) -> 
     assert listed.exit_code == 0 and "Sổ đăng ký có 3 văn bản." in listed.output
     assert listed.output.count("01/TB-UBND\t01/02/") == 2
     assert shutil.which("git") is not None
+
+
+def test_a_unit_approving_on_paper_issues_without_the_review_and_the_history_says_so(libreoffice: str, tmp_path: Path) -> None:
+    root = tmp_path / "truong"
+    assert render_cli(["init", str(root), "--nguoi-ky", SIGNER]).exit_code == 0
+    assert render_cli(["new", TITLE, "--ten", "noi-vu"], cwd=root).exit_code == 0
+    source = fill_in(notice(root, "noi-vu"))
+    refused = render_cli(["issue", str(source), "--ngay", "07/12/2026"], cwd=root)
+    assert refused.exit_code == 1 and "văn bản chưa được duyệt" in refused.output
+    done = render_cli(["issue", str(source), "--ngay", "07/12/2026", "--khong-qua-duyet"], cwd=root)
+    assert done.exit_code == 0, done.output
+    assert (
+        git(root, "log", "-1", "--format=%s")
+        == "Phát hành số 01/TB-UBND ngày 07/12/2026: notices/2026/noi-vu.yaml (không qua duyệt trên hệ thống)"
+    )

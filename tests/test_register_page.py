@@ -17,11 +17,10 @@ pytest.importorskip("openpyxl")
 from openpyxl import load_workbook  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
-from conftest import SIGNER  # noqa: E402
-from tbkl_gen.page import server as page_server  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 from tbkl_gen.page import access  # noqa: E402
 from tbkl_gen.page.server import create_app  # noqa: E402
+from tbkl_gen.service import review  # noqa: E402
 from tbkl_gen.service.people import Person  # noqa: E402
 
 TOKEN = "t0ken-for-tests"
@@ -41,24 +40,26 @@ noi_dung:
 """
 CLERK = Person("vanthu", "Lê Thị Văn Thư", "vanthu@example.org", frozenset({"van-thu"}))
 DRAFTER = Person("soanthao", "Trần Chuyên Viên", "cv@example.org", frozenset({"soan-thao"}))
+LEADER = Person("lanhdao", "Phạm Lãnh Đạo", "ld@example.org", frozenset({"duyet"}))
 
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     root = tmp_path / "van-phong"
-    init_workspace(root, signer=SIGNER)
+    init_workspace(root, signer="Trần Thị Bình")
     (root / "notices" / "2026").mkdir(parents=True)
     (root / PATH).write_text(NOTICE, encoding="utf-8")
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
     subprocess.run(["git", "add", "-A"], cwd=root, check=True)
     subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@x", "commit", "-q", "-m", "dự thảo"], cwd=root, check=True)
+    review.submit(root, root / PATH, DRAFTER)  # the clerk issues what a leader approved
+    review.approve(root, root / PATH, LEADER)
     return root
 
 
 def as_person(monkeypatch: pytest.MonkeyPatch, person: Person) -> None:
     """Make every request of the page be person's (what the accounts' middleware does per session)."""
     monkeypatch.setattr(access, "_person", ContextVar("tbkl_person_test", default=person))
-    monkeypatch.setattr(page_server, "LOCAL", person)  # the single-user page names its one person on every request
 
 
 @pytest.fixture
@@ -135,6 +136,7 @@ def test_the_clerk_issues_downloads_and_the_page_then_refuses_to_save(
     assert "# Bản dự thảo: chú thích này phải còn sau khi phát hành." in text and 'so: "125"' in text
 
     # frozen: a save of the version the drafter opened is refused, and the file stays as issued
+    as_person(monkeypatch, DRAFTER)
     save = post(client, "/api/save", {"path": PATH, "base": opened["text"], "version": opened["version"], "data": opened["data"]})
     assert save.status_code == 409
     assert save.json()["loi"] == (
@@ -142,6 +144,7 @@ def test_the_clerk_issues_downloads_and_the_page_then_refuses_to_save(
         "muốn sửa đổi, hãy lưu thành bản sao và soạn văn bản mới"
     )
     assert (workspace / PATH).read_text(encoding="utf-8") == text
+    as_person(monkeypatch, CLERK)
     again = post(client, "/api/issue", {"path": PATH, "ngay": "08/12/2026"})
     assert again.status_code == 422 and "đã phát hành số 125/TB-UBND" in again.json()["loi"]
     plan = client.get("/api/issue/plan", params={"path": PATH}, headers=HEADERS).json()

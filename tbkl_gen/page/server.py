@@ -50,7 +50,7 @@ from tbkl_gen.page.words import for_page, import_report
 from tbkl_gen.service import register
 from tbkl_gen.service.yamlsave import checked_text, editable, updated
 from tbkl_gen.source.names import SOURCE_SUFFIXES
-from tbkl_gen.service.people import LOCAL, Person
+from tbkl_gen.service.people import Person
 from tbkl_gen.source.workspace import Workspace
 
 TOKEN_HEADER = "x-tbkl-token"
@@ -108,7 +108,8 @@ class Guard:
             response.set_cookie(self.cookie, self.token, httponly=True, samesite="strict", path="/")
             await response(scope, receive, send)
             return
-        access.set_person(LOCAL)  # the one person of this machine, with every role
+        # The person is access's default, the one person of this machine with every role (LOCAL);
+        # a layer outside the guard (a test's) may have named another.
         await self.app(scope, receive, send)
 
     def refusal(self, request: Request) -> str | None:

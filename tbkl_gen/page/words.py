@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tbkl_gen.errors import Problem, shortened
+from tbkl_gen.nd30.format import FONT
 from tbkl_gen.nd30.units import twips_to_mm
 from tbkl_gen.notice.model import Notice
 from tbkl_gen.notice.paths import label
@@ -73,7 +74,7 @@ _WORD_JARGON: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"vùng (?:ascii|hAnsi|eastAsia|cs) dùng phông chủ đề \w+ ở (\d+) (?:đoạn chạy|chỗ)"),
         r"\1 chỗ chữ dùng phông của chủ đề Word",
     ),
-    (re.compile(r"cần Times New Roman cho cả \d vùng [a-zA-Z, ]+"), "cần phông Times New Roman cho mọi chữ"),
+    (re.compile(rf"cần {FONT} cho cả \d vùng [a-zA-Z, ]+"), f"cần phông {FONT} cho mọi chữ"),
     (re.compile(r"(\d+) đoạn chạy không ở dạng Unicode dựng sẵn \(NFC\)"), r"\1 chỗ gõ chữ tổ hợp (dấu tách rời chữ)"),
     (re.compile(r",? ?Unicode NFC"), ""),
     (re.compile(r"\s*\((?:NFC|NFD)\)"), ""),

@@ -156,8 +156,20 @@ def _last_commit(root: Path, name: str) -> str:
     return done.stdout.decode().strip() if done.returncode == 0 else ""
 
 
-def issue(path: Path, person: Person, *, number: str | None = None, date: dt.date | None = None, now: dt.datetime | None = None) -> Issued:
-    """Issue the source at path: number (typed from e-office) or the register's next, date (or today)."""
+def issue(
+    path: Path,
+    person: Person,
+    *,
+    number: str | None = None,
+    date: dt.date | None = None,
+    now: dt.datetime | None = None,
+    reviewed: bool = True,
+) -> Issued:
+    """Issue the source at path: number (typed from e-office) or the register's next, date (or today).
+
+    reviewed=False issues a source that went through no review here (`tbkl issue --khong-qua-duyet`,
+    for a unit whose leader approves on paper); the commit's message says so. The page never does.
+    """
     from tbkl_gen.commands.batch import Job
     from tbkl_gen.commands.pdf import export_pdfs
     from tbkl_gen.service.yamlsave import editable, updated
@@ -174,9 +186,9 @@ def issue(path: Path, person: Person, *, number: str | None = None, date: dt.dat
         if done is not None:
             raise IssueRefused(f"{name}: đã phát hành số {done.number_and_symbol} ngày {done.ngay}; không phát hành lại")
         raw = _read(path, name)
-        approved = _approved_commit(root, path, raw, name)
         text = raw.decode("utf-8")
-        before = _laid_out(text, path, workspace)
+        before = _laid_out(text, path, workspace)  # what is wrong with the document is said first
+        approved = _approved_commit(root, path, raw, name) if reviewed else None
         sequence = workspace.sequence_for(before.kind.key, before.layout.ky_hieu, before.notice.co_quan.viet_tat)
         if typed is not None:
             holder = register.holder_of(root, day.year, sequence, typed)
@@ -237,7 +249,9 @@ def issue(path: Path, person: Person, *, number: str | None = None, date: dt.dat
             if sidecar["nguon_sha256"] != entry.nguon_sha256:
                 raise IssueRefused(f"{name}: tệp nguồn đổi trong lúc phát hành; hãy thử lại")
             year_file = register.append(root, entry)
-            message = f"Phát hành số {entry.number_and_symbol} ngày {entry.ngay}: {name}"
+            message = f"Phát hành số {entry.number_and_symbol} ngày {entry.ngay}: {name}" + (
+                "" if reviewed else " (không qua duyệt trên hệ thống)"
+            )
             sha = history.commit(root, [path, *outputs, year_file, year_file.parent / ".gitignore"], person, message)
             if sha is None:
                 raise IssueRefused(f"{name}: git không ghi được lần phát hành (không có gì thay đổi)")
