@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from tbkl_gen.nd30.document_types import DocumentType
 from tbkl_gen.notice.fields import spec
-from tbkl_gen.notice.kind import Kind
+from tbkl_gen.notice.kind import ISSUER, Kind
 from tbkl_gen.notice.model import Appendices, Block, Header, Recipients, Settings, SignerBlock
 
 PROPOSAL = DocumentType(code="TTr", title="TỜ TRÌNH")
@@ -53,6 +53,10 @@ TO_TRINH = Kind(
     body=body,
     first_recipient="Như trên",
     first_recipient_for="kinh_gui",
-    sample={"kinh_gui": ["Ủy ban nhân dân tỉnh"], "can_cu": ["Căn cứ Luật Cán bộ, công chức năm 2025;"]},
+    sample={
+        "kinh_gui": ["Ủy ban nhân dân tỉnh"],
+        "can_cu": ["Căn cứ Luật Cán bộ, công chức năm 2025;"],
+        "noi_dung": [f"{ISSUER} kính trình … xem xét, phê duyệt …", {"khoan": "…"}],
+    },
     description="Tờ trình: đề nghị cấp trên xem xét, phê duyệt",
 )

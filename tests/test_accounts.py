@@ -533,3 +533,33 @@ def test_sessions_kept_in_their_file_outlive_a_restart_and_the_file_gives_no_coo
     path.write_text("khong phai json", encoding="utf-8")
     path.chmod(0o600)
     assert auth.Sessions(path=path).count() == 0  # a broken file: everyone logs in again
+
+
+def test_accounts_added_at_the_same_moment_are_all_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several `tbkl users add` at once (a script of the IT person's): each change is made on the file as the last one left it."""
+    import threading
+    import time
+
+    root = tmp_path / "van-phong"
+    init_workspace(root)
+    real = Accounts._write
+
+    def slow_write(self: Accounts, accounts: dict) -> None:
+        time.sleep(0.05)  # the window between reading the file and writing it made wide: a change lost in it would show
+        real(self, accounts)
+
+    monkeypatch.setattr(store, "hash_password", lambda password: "scrypt$n=2,r=1,p=1$AAAA$AAAA")  # no scrypt work: all at once
+    monkeypatch.setattr(Accounts, "_write", slow_write)
+    logins = [f"nguoi-{index}" for index in range(6)]
+    go = threading.Barrier(len(logins))
+
+    def add(login: str) -> None:
+        go.wait(timeout=30)
+        Accounts(root).add(login, password=PASSWORD, role="soan-thao", workspace="van-phong")
+
+    threads = [threading.Thread(target=add, args=(login,)) for login in logins]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(Accounts(root).all()) == logins

@@ -195,6 +195,16 @@ def test_the_log_follows_a_rename_and_each_version_opens(workspace: Path) -> Non
     assert len(versions[0].shown_when) == len("07/12/2026 14:05") and versions[0].shown_when[2] == "/"
 
 
+def test_a_new_notice_like_another_has_its_own_history_not_the_others(workspace: Path) -> None:
+    save(workspace, "cv.yaml", AN, "Rà soát", "Rà soát kỹ")
+    like = workspace / "notices" / "thang-sau.yaml"  # next month's, written from this one: nearly the same text
+    like.write_text((workspace / "notices" / "cv.yaml").read_text(encoding="utf-8").replace("Rà soát kỹ", "Rà soát lại"), encoding="utf-8")
+    assert history.commit(workspace, [like], BINH, "Tạo thang-sau.yaml") is not None
+    versions = history.log(workspace, like)
+    assert [(v.author, v.message, v.path) for v in versions] == [(BINH.name, "Tạo thang-sau.yaml", "notices/thang-sau.yaml")]
+    assert history.content_at(workspace, versions[0]) == like.read_text(encoding="utf-8")
+
+
 def test_the_word_diff_names_fields_by_their_labels_not_their_keys(workspace: Path) -> None:
     save(workspace, "cv.yaml", AN, "ho_ten: Nguyễn Ngọc Phúc", "ho_ten: Nguyễn Văn Phúc")
     versions = history.log(workspace, workspace / "notices" / "cv.yaml")

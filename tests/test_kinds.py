@@ -319,6 +319,9 @@ def test_a_fourth_kind_declared_in_one_module_works_on_every_surface(fourth_kind
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
     assert data["loai"] == "to_trinh" and data["can_cu"] == ["Căn cứ Luật Cán bộ, công chức năm 2025;"]
     assert data["noi_nhan_them"] == ["Như trên"]
+    # its own sample body (no conclusion notice's sentences), an error until the drafter fills it in
+    assert "kính trình" in data["noi_dung"][0] and "kết luận" not in source.read_text(encoding="utf-8")
+    assert render_cli(["check"], cwd=workspace).exit_code == 1
     fill_in(source)
     checked = render_cli(["check"], cwd=workspace)
     assert checked.exit_code == 0 and " 0 lỗi" in checked.output, checked.output

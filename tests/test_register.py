@@ -135,6 +135,12 @@ def test_issue_draws_01_writes_the_source_files_row_commit_and_tag(libreoffice: 
     } <= committed
     assert git(workspace, "rev-parse", "phat-hanh/2027/01-tb-ubnd^{commit}") == git(workspace, "rev-parse", "HEAD")
     assert git(workspace, "status", "--porcelain") == ""  # nothing left out, the lock file not lying around
+    # the review's record says issued, in the same commit: the notice is no longer "chờ duyệt" for its changed number
+    assert ".duyet/notices/2026/noi-vu.yaml.json" in committed
+    record = review.read(workspace, source)
+    assert record.state == "da-phat-hanh" and record.issued is not None
+    assert (record.issued["so"], record.issued["ngay"], record.issued["commit"]) == ("01/TB-UBND", "05/01/2027", drafted)
+    assert review.status(workspace, source).state == "da-phat-hanh"
 
     # re-rendering the issued source gives the same bytes
     again = workspace / "lai"
@@ -240,24 +246,17 @@ def test_two_clerks_issuing_at_once_get_distinct_consecutive_numbers(libreoffice
 # --- review: only the approved version ------------------------------------------------------------
 
 
-def test_without_approval_or_after_a_change_the_clerk_is_refused(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import types
-
-    import tbkl_gen.service as service_package
-
-    approvals: dict[str, object] = {}
-    fake = types.ModuleType("tbkl_gen.service.review")
-    fake.approval = lambda root, path: approvals.get(path.name)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "tbkl_gen.service.review", fake)
-    monkeypatch.setattr(service_package, "review", fake, raising=False)
+def test_without_approval_or_after_a_change_the_clerk_is_refused(workspace: Path) -> None:
+    assert render_cli(["new", "Kết luận họp về giáo dục", "--ten", "giao-duc"], cwd=workspace).exit_code == 0
+    fresh = fill_in(notice(workspace, "giao-duc"))  # written, never submitted
+    refused = render_cli(["issue", str(fresh)], cwd=workspace)
+    assert refused.exit_code == 1 and "giao-duc.yaml: văn bản chưa được duyệt" in refused.output
     source = notice(workspace, "noi-vu")
-    refused = render_cli(["issue", str(source)], cwd=workspace)
-    assert refused.exit_code == 1 and "noi-vu.yaml: văn bản chưa được duyệt" in refused.output
-    head = git(workspace, "rev-parse", "HEAD")
-    approvals["noi-vu.yaml"] = {"commit": head}
+    approved = review.read(workspace, source).approved
+    assert approved is not None
     source.write_text(source.read_text(encoding="utf-8") + "# sửa sau khi duyệt\n", encoding="utf-8")
     changed = render_cli(["issue", str(source)], cwd=workspace)
-    assert changed.exit_code == 1 and f"văn bản đã thay đổi sau khi được duyệt (bản duyệt: {head[:10]})" in changed.output
+    assert changed.exit_code == 1 and f"văn bản đã thay đổi sau khi được duyệt (bản duyệt: {approved.commit[:10]})" in changed.output
     assert not (workspace / "so-dang-ky" / "2026.csv").exists()
 
 

@@ -198,11 +198,12 @@ def _locate_summary_and_body(notice: NoticeParts, paras: list[Para]) -> None:
         # Without a title the body starts after the last header part that was found.
         found = [p.order for p in (notice.national, notice.motto, notice.number, notice.date, *notice.issuer, *notice.summary) if p]
         index = max(found, default=-1) + 1
-        # the rest of the header table (an empty cell beside a "V/v" in a row of its own) is not the body
+        # the rest of the header table (an empty cell beside a "V/v" in a row of its own) is not the body;
+        # a "Kính gửi" in a row of its own is (Word and LibreOffice join a table typed right under the header's)
         table = notice.number.cell.table if notice.number is not None and notice.number.cell is not None else None
         while table is not None and index < len(paras):
             cell = paras[index].cell
-            if cell is None or cell.table != table:
+            if cell is None or cell.table != table or ADDRESSEE_LINE.match(norm(paras[index].text.split("\n")[0])):
                 break
             index += 1
     summary: list[Para] = list(notice.summary) if notice.title is None else []
@@ -352,7 +353,8 @@ def _closing_start(notice: NoticeParts, paras: list[Para], start: int) -> int:
     head = notice.recipients_head
     if head is not None:
         if head.cell is None:
-            return head.order
+            above = _signer_above(paras, start, head)
+            return above if above is not None else head.order
         return next(p.order for p in paras if p.cell is not None and p.cell.table == head.cell.table)
     for para in paras[start:]:
         if PRINTED_AUTHORITY_LINE.match(para.norm):
@@ -360,6 +362,30 @@ def _closing_start(notice: NoticeParts, paras: list[Para], start: int) -> int:
                 return para.order
             return next(p.order for p in paras if p.cell is not None and p.cell.table == para.cell.table)
     return len(paras)
+
+
+# How many lines a signer set above "Nơi nhận:" without a table may take: authority lines and the name.
+_MAX_SIGNER_LINES = 6
+
+
+def _signer_above(paras: list[Para], start: int, head: Para) -> int | None:
+    """Find a signer typed right above "Nơi nhận:" with no table (its authority lines in capitals,
+    the space to sign, its name, set to the right); return where its first authority line is."""
+    seen: list[Para] = []
+    index = head.order - 1
+    while index >= start and len(seen) <= _MAX_SIGNER_LINES:
+        if paras[index].cell is not None:
+            return None
+        if not paras[index].empty:
+            seen.append(paras[index])
+        index -= 1
+    top = None
+    for para in seen[1:]:  # from the line above the name upwards
+        if PRINTED_AUTHORITY_LINE.match(para.norm):
+            top = para
+        elif not is_upper(para.norm):
+            break
+    return top.order if top is not None else None
 
 
 def _locate_signature(notice: NoticeParts, paras: list[Para], closing: int) -> None:
@@ -383,10 +409,12 @@ def _locate_signature(notice: NoticeParts, paras: list[Para], closing: int) -> N
             first = paras[start]
             if first.cell is not None:
                 block = [p for p in paras if p.cell == first.cell]
+            elif head is not None and head.cell is None and start < head.order:
+                block = paras[start : head.order]  # the signer above "Nơi nhận:", no table
             else:
                 block = paras[start:]
         if head is not None and head.cell is None:
-            end = start if start is not None else len(paras)
+            end = start if start is not None and start > head.order else len(paras)
             notice.recipients = _lines([p for p in paras[head.order + 1 : end] if p.cell is None])
     _split_signature(notice, block)
 

@@ -170,19 +170,32 @@ def _key(problem: Problem) -> tuple[Path | None, int | None, int | None, str]:
 
 
 def check_docx_files(paths: list[Path]) -> Iterator[tuple[Path, list[RuleResult] | WordFileRefused]]:
-    """Yield each .docx with its per-rule results against ND30, or why it was refused unread.
+    """Yield each Word file with its per-rule results against ND30, or why it was refused unread.
 
-    A refused file does not stop the others: each file gets its own report or its own reason.
+    A .doc is read as LibreOffice saves it as .docx (`office.server.doc_as_docx`), as `tbkl import`
+    reads it. A refused file does not stop the others: each file gets its own report or its own reason.
     """
     if not paths:
         return
-    from tbkl_gen.audit import audit_docx
-
     for path in paths:
         try:
-            outcome: list[RuleResult] | WordFileRefused = audit_docx(path)
+            outcome: list[RuleResult] | WordFileRefused = _audited(path)
         except WordFileRefused as refusal:
             outcome = refusal
         except Exception as error:  # noqa: BLE001 - python-docx could not make a document of a file within the limits
             outcome = WordFileRefused(path, f"không đọc được cấu trúc văn bản Word ({type(error).__name__}); hãy mở bằng Word và lưu lại")
         yield path, outcome
+
+
+def _audited(path: Path) -> list[RuleResult]:
+    """Return the audit of the Word file at path; an old .doc is converted by LibreOffice first."""
+    from tbkl_gen.audit import audit_docx
+
+    if path.suffix.lower() != ".doc":
+        return audit_docx(path)
+    import contextlib
+
+    from tbkl_gen.office.server import doc_as_docx
+
+    with contextlib.ExitStack() as stack:
+        return audit_docx(doc_as_docx(path, stack))

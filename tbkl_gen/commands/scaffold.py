@@ -234,8 +234,8 @@ def new_notice(root: Path, title: str, today: dt.date | None = None, name: str |
     folder.mkdir(parents=True, exist_ok=True)
     notice: dict[str, Any] = {kind.title_key: title, "ngay": str(today.year), **_with_issuer(kind.sample, _issuer(root))}
     required = {key.name for key in declared(kind.model) if key.required}
-    if "noi_dung" in required and "noi_dung" not in notice:
-        notice["noi_dung"] = list(NOTICE_BODY)
+    if "noi_dung" in required and "noi_dung" not in notice:  # a kind with no sample body of its own: a gap, not a conclusion's
+        notice["noi_dung"] = list(NOTICE_BODY) if kind is DEFAULT else ["…"]
     if kind.first_recipient:
         notice["noi_nhan_them"] = [kind.first_recipient]
     comments: dict[tuple[str | int, ...], str] = {

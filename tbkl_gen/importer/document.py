@@ -12,9 +12,9 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tbkl_gen.errors import CannotImport, LibreOfficeMissing, OfficeFailed, WordFileRefused
-from tbkl_gen.office.server import Office
-from tbkl_gen.wordfile import MAX_FILE_BYTES, open_word_file, read_regular_file
+from tbkl_gen.errors import CannotImport, WordFileRefused
+from tbkl_gen.office.server import doc_as_docx
+from tbkl_gen.wordfile import open_word_file
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -87,24 +87,9 @@ def dropped_content(document: DocxDocument) -> list[tuple[str, str]]:
 
 
 def converted_doc(path: Path, stack: contextlib.ExitStack) -> Path:
-    """Convert an old Word .doc into a .docx with LibreOffice; return the .docx path, which lives
-    until stack closes (with the LibreOffice profile it was made in).
-
-    The .doc is read once, within the size limit of every Word file (tbkl_gen.wordfile), before
-    LibreOffice is even looked for: a 2 GB file is refused by its size, unread and uncopied.
-    LibreOffice runs through tbkl_gen.office (its own profile, its own process group, stopped
-    whole at the time limit).
-    """
+    """Convert an old Word .doc into a .docx with LibreOffice (`office.server.doc_as_docx`); return
+    the .docx path, which lives until stack closes (with the LibreOffice profile it was made in)."""
     try:
-        data = read_regular_file(path, MAX_FILE_BYTES)
+        return doc_as_docx(path, stack)
     except WordFileRefused as exc:
         raise CannotImport(path, exc.reason) from None
-    try:
-        office = stack.enter_context(Office(warm=False, what="đọc tệp .doc"))
-        return office.convert_document(data, ".doc", "docx")
-    except LibreOfficeMissing:
-        raise CannotImport(
-            path, "cần LibreOffice (soffice) để đọc tệp .doc; hãy cài LibreOffice hoặc lưu tệp thành .docx trong Word"
-        ) from None
-    except OfficeFailed as exc:
-        raise CannotImport(path, str(exc)) from None

@@ -135,7 +135,8 @@ def body(invitation: Any) -> tuple[Any, ...]:
 
 # --- reading an invitation's body back into its fields (the importer) ------------------------------
 
-_FIELDS = {CHAIR: ("cuoc_hop", "chu_tri"), INVITED: ("thanh_phan",), CONTENT: ("noi_dung_hop",), TIME: ("cuoc_hop", "thoi_gian"),
+TIME_PATH = ("cuoc_hop", "thoi_gian")
+_FIELDS = {CHAIR: ("cuoc_hop", "chu_tri"), INVITED: ("thanh_phan",), CONTENT: ("noi_dung_hop",), TIME: TIME_PATH,
            PLACE: ("cuoc_hop", "dia_diem"), PREPARE: ("phan_cong",)}  # fmt: skip
 _LABELLED = lazy(r"^\**(?P<label>" + "|".join(map(re.escape, _FIELDS)) + r")\s*:\s*\**\s*(?P<rest>.*)$", re.DOTALL)
 _PRINTED_TIME = lazy(r"^(\d{1,2}) giờ (\d{2}), ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})$")
@@ -211,8 +212,8 @@ def read_body(data: dict[str, Any]) -> dict[str, Any]:
     if rest:
         candidate["noi_dung"] = rest
     built = from_data(candidate, GiayMoi)
-    if built is None or _plain(body(built)) != _plain(tuple(blocks)):
-        return data
+    if built is None or _plain(body(built)) != _plain(tuple(blocks)) or any(f.path == TIME_PATH for f in _checks(built)):
+        return data  # not the body as read, or a time typed in words the field refuses ("…, ngày 10/4/2026 (thứ Sáu)")
     if fields["danh_so"]:
         del candidate["danh_so"]  # the default
     order = [key for key in GiayMoi.source_order if key in candidate]
@@ -242,7 +243,7 @@ def _checks(invitation: Any) -> Iterator[Finding]:
         and re.search(r"\d{4}-|\d/\d", meeting.thoi_gian)
     ):
         yield Finding(
-            ("cuoc_hop", "thoi_gian"),
+            TIME_PATH,
             f"thời gian họp “{meeting.thoi_gian}” không đúng dạng",
             "viết ngày/tháng/năm giờ:phút, ví dụ thoi_gian: 10/4/2026 14:00",
             code="date",

@@ -12,6 +12,7 @@ not leave when asked).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -28,11 +29,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tbkl_gen.errors import NotReadable, OfficeFailed, OutputFailed, OutputLocked
+from tbkl_gen.errors import LibreOfficeMissing, NotReadable, OfficeFailed, OutputFailed, OutputLocked, WordFileRefused
 from tbkl_gen.office.locate import find_uno_python, require_soffice
 from tbkl_gen.office.pdf import MAX_PDF_BYTES
 from tbkl_gen.files import copy_file, read_regular, write_file
-from tbkl_gen.wordfile import MAX_FILE_BYTES
+from tbkl_gen.wordfile import MAX_FILE_BYTES, read_regular_file
 
 DEFAULT_TIMEOUT = 120.0
 """Seconds one file may take before LibreOffice is stopped (a first start included); the
@@ -380,3 +381,24 @@ class Office:
 
 def _timeout_message(seconds: float) -> str:
     return f"LibreOffice chưa xuất xong sau {seconds:g} giây nên đã bị dừng (tệp có thể hỏng hoặc quá lớn)"
+
+
+def doc_as_docx(path: Path, stack: contextlib.ExitStack[Any]) -> Path:
+    """Convert an old Word .doc at path into a .docx with LibreOffice; return the .docx, which lives
+    until stack closes (with the LibreOffice profile it was made in). `tbkl import` and
+    `tbkl check --docx` read a .doc through it.
+
+    The .doc is read once, within the size limit of every Word file (tbkl_gen.wordfile), before
+    LibreOffice is even looked for: a 2 GB file is refused by its size, unread and uncopied.
+    Raise WordFileRefused (the reason in Vietnamese) when LibreOffice is missing or fails.
+    """
+    data = read_regular_file(path, MAX_FILE_BYTES)
+    try:
+        office = stack.enter_context(Office(warm=False, what="đọc tệp .doc"))
+        return office.convert_document(data, ".doc", "docx")
+    except LibreOfficeMissing:
+        raise WordFileRefused(
+            path, "cần LibreOffice (soffice) để đọc tệp .doc; hãy cài LibreOffice hoặc lưu tệp thành .docx trong Word"
+        ) from None
+    except OfficeFailed as exc:
+        raise WordFileRefused(path, str(exc)) from None

@@ -22,7 +22,8 @@ import secrets
 import stat
 import threading
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
@@ -32,6 +33,7 @@ from tbkl_gen.service.people import ROLE_LABELS, Person, Role
 
 SERVICE_DIR = ".tbkl-service"
 ACCOUNTS_FILE = "tai-khoan.json"
+LOCK_FILE = ".khoa-tai-khoan"  # held while the accounts file is changed (files.held)
 CONFIG_FILE = "tbkl.yaml"
 MAX_ACCOUNTS_BYTES = 5_000_000
 
@@ -307,38 +309,54 @@ class Accounts:
         if os.name != "nt" and (info.st_uid != os.getuid() or info.st_mode & 0o077):
             raise AccountError(f"thư mục {SERVICE_DIR}/ phải thuộc riêng người chạy tbkl (chmod 700 {SERVICE_DIR})")
 
+    @contextmanager
+    def _changing(self) -> Iterator[dict[str, Account]]:
+        """Hold the accounts file's lock, give the accounts as the file says now, write them back when the block ends.
+
+        Two `tbkl users` run at once (an IT person's script) change the file one after the other:
+        neither loses the other's change.
+        """
+        from tbkl_gen.errors import LockBusy
+        from tbkl_gen.files import held
+
+        self._make_folder()
+        try:
+            with held(self.folder / LOCK_FILE, what="tệp tài khoản"):
+                accounts = self.all()
+                yield accounts
+                self._write(accounts)
+        except LockBusy as exc:
+            raise AccountError(str(exc)) from None
+
     def _change(self, login: str, change: Any) -> Account:  # noqa: ANN401 - a function of the account
-        accounts = self.all()
         normal = normal_login(login)
-        if normal not in accounts:
-            raise AccountError(f"không có tài khoản “{login[:80]}”" + _known(accounts))
-        accounts[normal] = change(accounts[normal])
-        self._write(accounts)
+        with self._changing() as accounts:
+            if normal not in accounts:
+                raise AccountError(f"không có tài khoản “{login[:80]}”" + _known(accounts))
+            accounts[normal] = change(accounts[normal])
         return accounts[normal]
 
     def add(self, login: str, *, password: str, role: Role, workspace: str, name: str | None = None, email: str | None = None) -> Account:
         """Make a new account with one role in one workspace; refuse a login already taken."""
         normal = check_login(login)
-        accounts = self.all()
-        if normal in accounts:
-            raise AccountError(f"tài khoản “{normal}” đã có; đổi vai trò bằng: tbkl users grant {normal} --role …")
         account = Account(
             login=normal,
             name=_text(name, "họ tên") or normal,
             email=_email(email) or f"{normal}@localhost",
-            password=hash_password(check_password(password)),
+            password=hash_password(check_password(password)),  # the slow part, before the file is held
             roles={workspace: frozenset({role})},
         )
-        accounts[normal] = account
-        self._write(accounts)
+        with self._changing() as accounts:
+            if normal in accounts:
+                raise AccountError(f"tài khoản “{normal}” đã có; đổi vai trò bằng: tbkl users grant {normal} --role …")
+            accounts[normal] = account
         return account
 
     def remove(self, login: str) -> None:
-        accounts = self.all()
         normal = normal_login(login)
-        if accounts.pop(normal, None) is None:
-            raise AccountError(f"không có tài khoản “{login[:80]}”" + _known(accounts))
-        self._write(accounts)
+        with self._changing() as accounts:
+            if accounts.pop(normal, None) is None:
+                raise AccountError(f"không có tài khoản “{login[:80]}”" + _known(accounts))
 
     def set_password(self, login: str, password: str) -> Account:
         hashed = hash_password(check_password(password))

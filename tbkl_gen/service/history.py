@@ -387,7 +387,7 @@ class Version:
 
 
 def log(root: Path, path: Path, limit: int = 500) -> list[Version]:
-    """Return the commits that touched the file at path, newest first, following its renames."""
+    """Return the commits that touched the file at path, newest first, following its renames (not a likeness to another file)."""
     relative = _relative(root, path)
     with serialised(root):
         if not is_repository(root) or not _has_head(root):
@@ -410,9 +410,12 @@ def log(root: Path, path: Path, limit: int = 500) -> list[Version]:
         header, _, rest = record.partition("\0")
         sha, author, email, at, message = (header.split("\x1f") + [""] * 5)[:5]
         status = [part for part in rest.lstrip("\n").split("\0") if part]
+        copied = bool(status) and status[0].startswith("C")
         name = status[-1] if len(status) >= 2 else relative
         when = dt.datetime.fromtimestamp(int(at or 0), tz=dt.timezone.utc)
         versions.append(Version(sha, author, email, when, message, name, removed=bool(status) and status[0].startswith("D")))
+        if copied:  # git's --follow takes a new file like another one for its copy: the other file's versions are not this one's
+            break
     return versions
 
 

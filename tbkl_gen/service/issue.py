@@ -8,8 +8,9 @@ e-office sidecar beside it (`commands.pdf`, as `tbkl render --pdf --pdfa --sidec
 added to the register, and all of it is one commit of the clerk's, tagged. A failure on the way
 puts the source back and removes what was written: nothing half issued stays.
 
-Only an approved version is issued when the workspace has review (`service.review.approval`):
-the source on disk must be the version approved.
+Only an approved version is issued (`service.review.approval`): the source on disk must be the
+version approved, and the review's record says issued in the same commit (`review.mark_issued`);
+`tbkl issue --khong-qua-duyet` alone issues without (a unit approving on paper).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from tbkl_gen.errors import IssueRefused, NoticeInvalid, NotReadable, TbklError
 from tbkl_gen.files import discard, read_regular, write_file
 from tbkl_gen.nd30.grammar import NUMBER_SHAPE
 from tbkl_gen.nd30.words import date_parts, number_text, shown_date
-from tbkl_gen.service import history, register
+from tbkl_gen.service import history, register, review
 from tbkl_gen.service.people import Person
 from tbkl_gen.service.register import FROM_EOFFICE, FROM_REGISTER, Entry
 from tbkl_gen.source.names import slugify
@@ -122,23 +123,13 @@ def plan(path: Path, today: dt.date | None = None) -> Plan:
     )
 
 
-def _approved_commit(root: Path, path: Path, raw: bytes, shown: str) -> str | None:
-    """Return the approved commit the source on disk is, or None when the workspace has no review.
-
-    IssueRefused when review exists and the source is not approved, or changed since.
-    """
-    try:
-        from tbkl_gen.service import review  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        return None
-    approval = getattr(review, "approval", None)
-    if approval is None:
-        return None
-    record = approval(root, path)
+def _approved_commit(root: Path, path: Path, raw: bytes, shown: str) -> str:
+    """Return the approved commit the source on disk is; IssueRefused when it is not approved, or changed since."""
+    record = review.approval(root, path)
     if record is None:
         raise IssueRefused(f"{shown}: văn bản chưa được duyệt; chỉ phát hành văn bản đã được lãnh đạo duyệt")
-    commit = record.get("commit") if isinstance(record, dict) else getattr(record, "commit", None)
-    if not isinstance(commit, str) or not commit:
+    commit = record.commit
+    if not commit:
         raise IssueRefused(f"{shown}: bản ghi duyệt không nêu phiên bản đã duyệt; hãy trình duyệt lại")
     name = register.relative(root, path)
     shown_approved = history.git(root, "show", f"{commit}:{name}", check=False)
@@ -218,6 +209,8 @@ def issue(
         written_bytes = written.encode("utf-8")
         book = register.year_file(root, day.year)
         book_before = book.read_bytes() if book.is_file() else None
+        record_file = review.record_path(root, path)
+        record_before = record_file.read_bytes() if record_file.is_file() else None
         try:
             write_file(path, written_bytes)
             write_file(docx, after.document, inside=root)
@@ -249,17 +242,32 @@ def issue(
             if sidecar["nguon_sha256"] != entry.nguon_sha256:
                 raise IssueRefused(f"{name}: tệp nguồn đổi trong lúc phát hành; hãy thử lại")
             year_file = register.append(root, entry)
+            # the review's record says issued (who, when, which approved commit), in the issue's one commit
+            if approved is not None:
+                review.mark_issued(
+                    root, path, person, number=entry.number_and_symbol, date=entry.ngay, approved_commit=approved, commit=False
+                )
             message = f"Phát hành số {entry.number_and_symbol} ngày {entry.ngay}: {name}" + (
                 "" if reviewed else " (không qua duyệt trên hệ thống)"
             )
-            sha = history.commit(root, [path, *outputs, year_file, year_file.parent / ".gitignore"], person, message)
+            recorded = [record_file] if approved is not None else []
+            sha = history.commit(root, [path, *outputs, year_file, year_file.parent / ".gitignore", *recorded], person, message)
             if sha is None:
                 raise IssueRefused(f"{name}: git không ghi được lần phát hành (không có gì thay đổi)")
         except BaseException:
             _undo(path, raw, outputs, book, book_before)
+            if record_before is not None:
+                _put_back(record_file, record_before)
             raise
         history.git(root, "tag", "-a", tag, "-m", message, sha, person=person)
     return Issued(entry, docx, outputs[1], outputs[2], sha, tag)
+
+
+def _put_back(path: Path, data: bytes) -> None:
+    try:
+        write_file(path, data)
+    except TbklError:
+        pass
 
 
 def _undo(path: Path, raw: bytes, outputs: list[Path], book: Path, book_before: bytes | None) -> None:

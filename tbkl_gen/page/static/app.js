@@ -1928,7 +1928,7 @@ export async function save() {
   state.version = payload.version;
   state.savedJson = JSON.stringify(data);
   delete document.body.dataset.draft;   // the save removed the draft beside the file
-  status(`Đã lưu ${payload.path}`);
+  status(`Đã lưu lúc ${new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" })}`);   // the file's name is under the bar
   tell("tbkl:saved");
   await check();
 }

@@ -83,6 +83,11 @@ function close() {
   document.body.classList.remove("with-history");
 }
 
+// "Lưu notices/2026/….yaml" under the notice's own title: the message without the file's name, which the title says
+function withoutPath(message, path) {
+  return message.split(path).join("").replace(/\s{2,}/g, " ").replace(/(\s+của)?[\s:]*$/, "").trim() || message;
+}
+
 async function listVersions(path) {
   panel.path = path;
   $("#history-title").textContent = `Lịch sử: ${path}`;
@@ -112,7 +117,7 @@ async function listVersions(path) {
       make("div", { className: "history-line" }, [
         make("strong", { textContent: version.luc }), " ", make("span", { className: "history-who", textContent: version.nguoi, title: version.email }),
       ]),
-      make("div", { className: "history-message", textContent: version.loi_nhan }),
+      make("div", { className: "history-message", textContent: withoutPath(version.loi_nhan, path) }),
       actions,
     ]));
   });

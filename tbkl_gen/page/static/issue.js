@@ -58,7 +58,7 @@ function issuedSummary(entry) {
   return element("p", { className: "issue-done", id: "issue-done" }, [
     `Đã phát hành số ${entry.so_ky_hieu} ngày ${entry.ngay}`,
     element("br"),
-    element("small", { textContent: `${entry.tep_docx} · nhãn git ${entry.nhan_git} · ${entry.nguoi_phat_hanh}` }),
+    element("small", { textContent: `Người phát hành: ${entry.nguoi_phat_hanh}` }),
   ]);
 }
 
@@ -101,7 +101,7 @@ async function openIssue() {
   const when = element("label", { className: "issue-date" }, ["Ngày ban hành ", date, picker]);
   const inputs = [nextChoice, typedChoice, typed, date, picker];
   const note = element("p", { className: "issue-note", textContent: payload.duoc_phat_hanh
-    ? "Phát hành bản đã lưu: số và ngày được ghi vào tệp nguồn, bản Word và PDF/A vào phat-hanh/, một dòng vào sổ đăng ký; sau đó văn bản không sửa được nữa."
+    ? "Phát hành bản đã được duyệt: số và ngày được ghi vào văn bản, lưu bản Word và PDF/A, thêm một dòng vào sổ đăng ký văn bản đi; sau đó văn bản không sửa được nữa."
     : "Chỉ văn thư được phát hành văn bản." });
   dialog.replaceChildren(head, what, numbers, when, note, result, element("div", { className: "issue-actions" }, [go, close]));
   dialog.showModal();
@@ -147,7 +147,7 @@ async function openRegister(year = "") {
     element("td", { className: "summary", textContent: row.trich_yeu }),
     element("td", { textContent: row.nguoi_ky }),
     element("td", { className: "recipients", textContent: row.noi_nhan }),
-    element("td", {}, [element("a", { href: `/#${encodeURIComponent(row.tep_nguon)}`, textContent: row.tep_nguon.split("/").pop() })]),
+    element("td", {}, [element("a", { href: `#${encodeURIComponent(row.tep_nguon)}`, onclick: () => book.close(), textContent: row.tep_nguon.split("/").pop() })]),
   ]));
   const table = element("table", { className: "register" }, [
     element("thead", {}, [element("tr", {}, columns.map((c) => element("th", { textContent: c })))]),
@@ -193,8 +193,9 @@ function hook() {
   document.body.append(dialog, book);
   const tools = $(".bar .editor-only");
   if (tools) tools.append(issueButton);
-  const listTools = $(".render-all");
-  if (listTools) listTools.append(button("Sổ đăng ký văn bản đi", () => openRegister(), "register-open"));
+  // everyone who reads the workspace sees the register (the clerk above all): not among the drafter's tools
+  const search = $(".list-tools #search");
+  if (search) search.after(element("div", { className: "register-tools" }, [button("Sổ đăng ký văn bản đi", () => openRegister(), "register-open")]));
   const name = $("#file-name");
   if (name) new MutationObserver(noticeOpened).observe(name, { childList: true, characterData: true, subtree: true });
 }

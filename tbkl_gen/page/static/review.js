@@ -79,7 +79,7 @@ function describe(shown) {
     lines.push(`${asked.ten} yêu cầu sửa lúc ${asked.luc}${asked.ghi_chu ? `: “${asked.ghi_chu}”` : "."}`);
   }
   if (shown.trang_thai === "da-duyet" && shown.ban_duyet) {
-    lines.push(`${shown.ban_duyet.ten} đã duyệt lúc ${shown.ban_duyet.luc}${shown.ban_duyet.ban_luu ? ` bản lưu lúc ${shown.ban_duyet.ban_luu}` : ""}.`);
+    lines.push(`${shown.ban_duyet.ten} đã duyệt lúc ${shown.ban_duyet.luc}${shown.ban_duyet.ban_luu ? ` (bản được lưu lúc ${shown.ban_duyet.ban_luu})` : ""}.`);
   }
   if (shown.trang_thai === "da-phat-hanh" && shown.phat_hanh) lines.push(`Đã phát hành: số ${shown.phat_hanh.so}, ngày ${shown.phat_hanh.ngay}.`);
   return lines.join(" ");
