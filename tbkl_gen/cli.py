@@ -742,19 +742,28 @@ def users_revoke(login: str, role: str, workspace: str | None, root: Path | None
 
 
 @main.command()
-@click.argument("notice", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("notice", type=click.Path(path_type=Path))
 @click.option("--diff", "with_diff", is_flag=True, help="In kèm những chữ mỗi phiên bản đã sửa so với phiên bản trước: [-bỏ-] {+thêm+}.")
 @click.option("--push", "push_now", is_flag=True, help="Gửi các phiên bản chưa gửi lên kho chung (git remote) của thư mục làm việc.")
 def history(notice: Path, with_diff: bool, push_now: bool) -> None:
-    """In lịch sử của một thông báo: mỗi phiên bản ai lưu, lúc nào, lời ghi; --diff in kèm chữ đã sửa."""
+    """In lịch sử của một thông báo: mỗi phiên bản ai lưu, lúc nào, lời ghi; --diff in kèm chữ đã sửa.
+
+    NOTICE là một thư mục làm việc: bắt đầu ghi lịch sử của nó (nếu chưa có) và, với --push, gửi lên kho chung.
+    """
     from tbkl_gen.commands.text import ADDED, format_hunk_line
     from tbkl_gen.service import history as versions
     from tbkl_gen.source.workspace import find_workspace
 
-    workspace = find_workspace(notice.parent if notice.parent.is_dir() else Path.cwd())
+    folder = notice.is_dir()
+    workspace = find_workspace(notice if folder else notice.parent if notice.parent.is_dir() else Path.cwd())
+    if folder and workspace is None:
+        _fail(f"{notice.as_posix()} không phải thư mục làm việc (không có tbkl.yaml ở đó hay thư mục cha)")
     root = workspace.root if workspace is not None else notice.resolve().parent
     if versions.ensure_repository(root):  # the history begins here, as it would at the page's first save
         click.echo(f"Đã bắt đầu ghi lịch sử của thư mục làm việc {_relative(root)} (kho git mới).", err=True)
+    if folder:
+        _push_workspace(root, push_now=push_now, shown=str(notice), whole=True)
+        return
     found = versions.log(root, notice.resolve())
     if not found and not notice.exists():
         _fail(f"không tìm thấy “{notice.as_posix()}” trên đĩa hay trong lịch sử")
@@ -773,17 +782,27 @@ def history(notice: Path, with_diff: bool, push_now: bool) -> None:
         for hunk in hunks:
             for line in hunk.lines:
                 click.echo("    " + format_hunk_line(line, style if colour else None))
+    _push_workspace(root, push_now=push_now, shown=str(notice))
+
+
+def _push_workspace(root: Path, *, push_now: bool, shown: str, whole: bool = False) -> None:
+    """Push the workspace's history to its remote (push_now), else say how many versions wait."""
+    from tbkl_gen.service import history as versions
+
     remote = versions.remote_of(root)
     if push_now:
         if remote is None:
-            _fail("thư mục làm việc chưa có kho chung (git remote); xem mục “Lịch sử và kho chung” trong README")
+            _fail("thư mục làm việc chưa có kho chung (git remote); xem mục “History and the office's remote” trong README")
         pushed = versions.push(root)
         assert pushed is not None
         if not pushed.ok:
             _fail(pushed.message[:1].upper() + pushed.message[1:])
         click.echo(pushed.message[:1].upper() + pushed.message[1:])
     elif remote is not None and (left := versions.waiting(root, remote)):
-        click.echo(f"Kho chung “{remote}”: {left} phiên bản chưa gửi (gửi bằng: tbkl history {_shell_word(str(notice))} --push)")
+        again = _shell_word(shown)
+        click.echo(f"Kho chung “{remote}”: {left} phiên bản chưa gửi (gửi bằng: tbkl history {again} --push)")
+    elif remote is None and whole:
+        click.echo("Thư mục làm việc chưa có kho chung (git remote); thêm bằng: git remote add origin ĐỊA_CHỈ")
 
 
 @main.command()
@@ -852,6 +871,15 @@ def issue_(notice: Path, number: str | None, date: str | None, unreviewed: bool)
     for path in (done.docx, done.pdf, done.sidecar):
         click.echo(f"  {_relative(path)}")
     click.echo(f"  commit {done.commit[:10]}, nhãn {done.tag}")
+    from tbkl_gen.errors import HistoryFailed
+    from tbkl_gen.service import history as versions
+
+    try:
+        pushed = versions.push(root)  # the commit and its tag, to the office's remote when there is one
+    except HistoryFailed as exc:
+        pushed = versions.Pushed("", False, f"chưa gửi được lên kho chung ({exc})")
+    if pushed is not None:  # issued either way: a push that failed is said, the next push sends it
+        click.echo(pushed.message[:1].upper() + pushed.message[1:], err=not pushed.ok)
 
 
 @main.command("register")

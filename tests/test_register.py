@@ -318,6 +318,20 @@ def test_sequences_of_tbkl_yaml_number_kinds_apart(tmp_path: Path) -> None:
     assert register.next_number(tmp_path, 2026, "Công văn của Văn phòng") == "01"
 
 
+def test_numbers_start_again_at_01_on_1_january(tmp_path: Path) -> None:
+    (tmp_path / "tbkl.yaml").write_text("", encoding="utf-8")
+    with register.locked(tmp_path):
+        for number in ("01", "02", "03"):
+            register.append(tmp_path, entry(number, year=2026, source=f"notices/{number}.yaml"))
+    assert register.next_number(tmp_path, 2026, "UBND") == "04"
+    assert register.next_number(tmp_path, 2027, "UBND") == "01"  # ND30 Điều 15: from 01 on 1 January
+    with register.locked(tmp_path):
+        register.append(tmp_path, entry("01", year=2027, source="notices/2027.yaml"))
+    assert register.holder_of(tmp_path, 2027, "UBND", "01") is not None
+    assert register.next_number(tmp_path, 2027, "UBND") == "02" and register.next_number(tmp_path, 2026, "UBND") == "04"
+    assert [e.so for e in register.entries(tmp_path, 2026)] == ["01", "02", "03"]
+
+
 def test_a_wrong_day_so_is_named_at_its_line(tmp_path: Path) -> None:
     (tmp_path / "tbkl.yaml").write_text(
         "day_so:\n  - ten: A\n    loai: [thong_bao, to_trinh]\n  - loai: [giay_moi]\n  - ten: B\n  - ten: C\n    so: 1\n    loai: [cong_van]\n",

@@ -108,9 +108,15 @@ def test_the_clerk_issues_downloads_and_the_page_then_refuses_to_save(
     libreoffice: str, client: TestClient, workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened = client.get("/api/notice", params={"path": PATH}, headers=HEADERS).json()
+    remote = workspace.parent / "kho-chung.git"  # the office's remote: the issue's commit and tag go there
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(remote)], check=True)
+    subprocess.run(["git", "remote", "add", "origin", str(remote)], cwd=workspace, check=True)
     as_person(monkeypatch, CLERK)
     done = post(client, "/api/issue", {"path": PATH, "so": "125", "ngay": "07/12/2026"})
     assert done.status_code == 200, done.text
+    assert done.json()["lich_su"]["gui"] == {"ok": True, "thong_bao": "đã gửi lên kho chung “origin”", "cho_gui": 0}
+    tags = subprocess.run(["git", "tag", "--list"], cwd=remote, capture_output=True, text=True, check=True).stdout.split()
+    assert tags == [done.json()["nhan"]] == ["phat-hanh/2026/125-tb-ubnd"]
     entry = done.json()["phat_hanh"]
     assert (entry["so_ky_hieu"], entry["ngay"], entry["nguon_so"], entry["nguoi_phat_hanh"]) == (
         "125/TB-UBND",

@@ -20,6 +20,7 @@ from starlette.routing import Route
 from tbkl_gen.errors import NotReadable, Refused
 from tbkl_gen.files import read_regular
 from tbkl_gen.page import access
+from tbkl_gen.page.history_routes import Note
 from tbkl_gen.service import register
 from tbkl_gen.service.issue import issue, parse_date, plan
 from tbkl_gen.service.people import may
@@ -87,7 +88,9 @@ def routes(page: Any, handled: Callable[..., Callable[[Request], Any]]) -> list[
             with page.save_lock:  # a save under way ends first; a save of this notice from now on is refused
                 marked.enter_context(register.issuing(path))
             done = issue(path, person, number=typed, date=day)
-        return {"phat_hanh": _entry(done.entry), "commit": done.commit, "nhan": done.tag}
+        note = Note(commit=done.commit)
+        note.pushed(root)  # the issue's commit and its tag, to the office's remote when there is one
+        return {"phat_hanh": _entry(done.entry), "commit": done.commit, "nhan": done.tag, **note.answer}
 
     def issued_file(request: Request) -> Response:
         access.require("doc")

@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from tbkl_gen.errors import Refused, ReviewRefused
 from tbkl_gen.page import access
+from tbkl_gen.page.history_routes import Note
 from tbkl_gen.service import review
 from tbkl_gen.service.people import Person, may
 
@@ -40,6 +41,13 @@ def people_of(page: PageLike) -> list[Person]:
         if isinstance(found, list) and all(isinstance(p, Person) for p in found):
             return found
     return [access.person()]
+
+
+def pushed(page: PageLike, answer: dict[str, Any]) -> dict[str, Any]:
+    """Return a step's answer once its commit (the review record) is sent to the office's remote; a failed push is said in it."""
+    note = Note()
+    note.pushed(page.root)
+    return {**answer, **note.answer}
 
 
 def _who(who: review.Who) -> dict[str, str]:
@@ -161,7 +169,7 @@ def routes(page: PageLike, handled: Callable[..., Callable[[Request], Any]]) -> 
             version=version(body, "version"),
             note=text(body, "ghi_chu"),
         )
-        return status_json(page, path)
+        return pushed(page, status_json(page, path))
 
     @refused_as_page
     def comment(body: dict[str, Any]) -> dict[str, Any]:
@@ -169,28 +177,28 @@ def routes(page: PageLike, handled: Callable[..., Callable[[Request], Any]]) -> 
         path = page.notice_path(body.get("path"))
         block = body.get("khoi")
         review.add_comment(page.root, path, person, block=block if isinstance(block, str) else "", text=text(body, "noi_dung"))
-        return status_json(page, path)
+        return pushed(page, status_json(page, path))
 
     @refused_as_page
     def resolve(body: dict[str, Any]) -> dict[str, Any]:
         person = access.require("xu-ly-gop-y")
         path = page.notice_path(body.get("path"))
         review.resolve_comment(page.root, path, person, text(body, "ma"))
-        return status_json(page, path)
+        return pushed(page, status_json(page, path))
 
     @refused_as_page
     def approve(body: dict[str, Any]) -> dict[str, Any]:
         person = access.require("duyet")
         path = page.notice_path(body.get("path"))
         review.approve(page.root, path, person, seen=version(body, "phien_ban"), note=text(body, "ghi_chu"))
-        return status_json(page, path)
+        return pushed(page, status_json(page, path))
 
     @refused_as_page
     def ask_changes(body: dict[str, Any]) -> dict[str, Any]:
         person = access.require("duyet")
         path = page.notice_path(body.get("path"))
         review.ask_changes(page.root, path, person, note=text(body, "ghi_chu"), seen=version(body, "phien_ban"))
-        return status_json(page, path)
+        return pushed(page, status_json(page, path))
 
     @refused_as_page
     def listing(request: Request) -> dict[str, Any]:

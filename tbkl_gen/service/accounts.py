@@ -297,13 +297,16 @@ class Accounts:
         except FileNotFoundError:
             try:
                 self.folder.mkdir(mode=0o700)
+            except FileExistsError:  # made meanwhile by another `tbkl users` at the same moment: checked as any folder found
+                info = self.folder.lstat()
             except OSError as exc:
                 raise AccountError(f"không tạo được thư mục {SERVICE_DIR}/ ({exc.strerror or exc})") from None
-            from tbkl_gen.files import write_file
+            else:
+                from tbkl_gen.files import write_file
 
-            # Never in a workspace's history, whatever is added there: git ignores the whole folder.
-            write_file(self.folder / ".gitignore", b"*\n", inside=self.root, private=True)
-            return
+                # Never in a workspace's history, whatever is added there: git ignores the whole folder.
+                write_file(self.folder / ".gitignore", b"*\n", inside=self.root, private=True)
+                return
         if not stat.S_ISDIR(info.st_mode):
             raise AccountError(f"{SERVICE_DIR} không phải một thư mục (có thể là liên kết); không ghi tài khoản vào đó")
         if os.name != "nt" and (info.st_uid != os.getuid() or info.st_mode & 0o077):

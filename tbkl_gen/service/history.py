@@ -204,8 +204,10 @@ def git(
 
 
 def _last_words(done: subprocess.CompletedProcess[bytes]) -> str:
+    """Return what git said went wrong: its first `fatal:` or `error:` line (the reason), else its last line."""
     said = [line.strip() for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
-    return said[-1] if said else f"mã {done.returncode}"
+    reasons = [line for line in said if line.startswith(("fatal:", "error:"))]
+    return reasons[0] if reasons else said[-1] if said else f"mã {done.returncode}"
 
 
 # Workspaces known to be repositories with a first commit: neither goes away under a running
@@ -629,7 +631,8 @@ def _push_once(root: Path, remote: str) -> Pushed:
     if not _has_head(root):
         return Pushed(remote, True, "chưa có phiên bản nào để gửi")
     try:
-        done = git(root, "push", "-q", "--porcelain", remote, "HEAD", check=False, timeout=PUSH_TIMEOUT_SECONDS)
+        # --follow-tags: the issue's tags (annotated, on commits of the branch) go with their commits.
+        done = git(root, "push", "-q", "--porcelain", "--follow-tags", remote, "HEAD", check=False, timeout=PUSH_TIMEOUT_SECONDS)
         said = _last_words(done) if done.returncode != 0 else ""
     except HistoryFailed as exc:  # no answer in time
         said = str(exc)

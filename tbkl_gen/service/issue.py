@@ -209,6 +209,9 @@ def issue(
         written_bytes = written.encode("utf-8")
         book = register.year_file(root, day.year)
         book_before = book.read_bytes() if book.is_file() else None
+        # The source or the register edited on the server's disk by hand: committed first, as the
+        # service, so that the clerk's commit holds only the issue (as a save does).
+        history.adopt_hand_edits(root, [path, book])
         record_file = review.record_path(root, path)
         record_before = record_file.read_bytes() if record_file.is_file() else None
         try:
@@ -259,7 +262,8 @@ def issue(
             if record_before is not None:
                 _put_back(record_file, record_before)
             raise
-        history.git(root, "tag", "-a", tag, "-m", message, sha, person=person)
+        with history.serialised(root):
+            history.git(root, "tag", "-a", tag, "-m", message, sha, person=person)
     return Issued(entry, docx, outputs[1], outputs[2], sha, tag)
 
 
