@@ -2,10 +2,12 @@
 
 Prints figures; not a test. Run from the repository root:
 
-    python benchmarks/bench_page.py [--edits 50] [--previews 100] [--exact 3] [--no-browser] [--json FILE]
+    python benchmarks/bench_page.py [--edits 50] [--previews 100] [--exact 3] [--items N] [--no-browser] [--json FILE]
 
 What it measures, on a copy of notices/2026/laocai-cum-cong-nghiep.yaml (the longest example,
-five printed pages: longer than the issue's three-page target) in a fresh workspace:
+five printed pages: longer than the issue's three-page target) in a fresh workspace, or with
+`--items N` on bench_preview.py's generated N-item notice (60 for the issue's target) in a
+workspace with its signer:
 
 1. server start: spawning `tbkl serve --port 0 --no-browser` until the first API answer (median of 5);
 2. preview refresh over HTTP: 50 edits (one word changed each time), the round trip of
@@ -106,10 +108,18 @@ class Server:
         self.process.stderr.close()
 
 
-def workspace(folder: Path) -> tuple[Path, str]:
+def workspace(folder: Path, items: int = 0) -> tuple[Path, str]:
     from tbkl_gen.commands.scaffold import init_workspace
 
     root = folder / "van-phong"
+    if items:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from bench_preview import long_notice
+
+        init_workspace(root, signer="Trần Thị Bình")
+        (root / "notices" / "2026").mkdir(parents=True)
+        (root / "notices" / "2026" / "dai.yaml").write_text(long_notice(items), encoding="utf-8")
+        return root, "notices/2026/dai.yaml"
     init_workspace(root)
     target = root / "notices" / "2026" / EXAMPLE.name
     target.parent.mkdir(parents=True)
@@ -174,10 +184,13 @@ def bench_browser(server: Server, path: str, edits: int) -> list[float] | str:
         return "chromium or chromedriver is not installed"
     options = webdriver.ChromeOptions()
     options.binary_location = browser
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1600,1000"):
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    try:
+    try:  # an office laptop's screen
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False}
+        )
         driver.get(server.url)  # the token becomes the page's cookie
         driver.get(f"http://127.0.0.1:{server.port}/#{path}")
         WebDriverWait(driver, 60).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-checked"))
@@ -238,12 +251,14 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=50)
     parser.add_argument("--previews", type=int, default=100)
     parser.add_argument("--exact", type=int, default=3)
+    parser.add_argument("--items", type=int, default=0, help="bench_preview.py's generated notice of N items instead of the example")
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     figures: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as folder:
-        root, path = workspace(Path(folder))
+        root, path = workspace(Path(folder), args.items)
+        what = f"a {args.items}-item notice" if args.items else "a 5-page notice"
         start = bench_start(root)
         print(f"server start (spawn → first answer): {ms(start)}")
         figures["start_s"] = start
@@ -251,7 +266,7 @@ def main() -> None:
         try:
             figures["rss_start_mib"] = server.rss_mib()
             refresh, errors = bench_refresh(server, path, args.edits)
-            print(f"preview refresh over HTTP, {args.edits} edits of a 5-page notice ({errors} errors): {ms(refresh)}")
+            print(f"preview refresh over HTTP, {args.edits} edits of {what} ({errors} errors): {ms(refresh)}")
             figures["refresh_http_s"] = refresh
             baseline = bench_check_cli(root, path)
             print(f"  baseline, `tbkl check FILE` after each save: {ms(baseline)}")
@@ -261,7 +276,9 @@ def main() -> None:
                 if isinstance(browser, str):
                     print(f"preview refresh in Chromium: not measured ({browser})")
                 else:
-                    print(f"preview refresh in Chromium, request → preview drawn: {ms(browser)}; the page waits 120 ms of pause first")
+                    print(
+                        f"preview refresh in Chromium at 1366×768, {args.edits} edits of {what}, request → preview drawn: {ms(browser)}; the page waits 120 ms of pause first"
+                    )
                     figures["refresh_browser_s"] = browser
             more, _ = bench_refresh(server, path, max(0, args.previews - args.edits))
             rss = server.rss_mib()

@@ -844,7 +844,7 @@ def schema(sidecar: bool, workspace: bool) -> None:
 @main.command("issue")
 @click.argument("notice", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--so", "number", help="Số văn bản do hệ thống e-office cấp; bỏ trống: lấy số tiếp theo của sổ đăng ký này.")
-@click.option("--ngay", "date", help="Ngày ban hành dd/mm/yyyy (mặc định: hôm nay).")
+@click.option("--ngay", "date", help="Ngày ban hành dạng ngày/tháng/năm (mặc định: hôm nay).")
 @click.option(
     "--khong-qua-duyet",
     "unreviewed",

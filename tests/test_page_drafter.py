@@ -11,7 +11,12 @@ Set $TBKL_SCREENSHOTS to a folder to keep what the drafter saw at each step.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +29,7 @@ from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
-from conftest import render_cli  # noqa: E402
+from conftest import ROOT, SIGNER, render_cli  # noqa: E402
 import test_page_browser  # noqa: E402
 from test_page_browser import Served, checked_after, click, fill_skeleton, find, last_check, open_page, screenshot, select_text, wait  # noqa: E402
 from test_page_drafts import SUMMARY, leave_anyway, open_notice, summary_value  # noqa: E402
@@ -51,11 +56,79 @@ def errors_shown(driver: webdriver.Chrome) -> list[str]:
     ]
 
 
+class Office:
+    """`tbkl serve` over a service root with accounts: one workspace, a drafter logged in through /dang-nhap.
+
+    It answers as Served does for the helpers: root (the workspace), base (its address), url.
+    """
+
+    LOGIN, PASSWORD = "thao", "mat-khau-dai-du"
+
+    def __init__(self, service_root: Path) -> None:
+        from tbkl_gen.commands.scaffold import init_workspace
+        from tbkl_gen.service.accounts import Accounts
+
+        self.root = service_root / "van-phong-ubnd-tinh"
+        init_workspace(self.root, signer=SIGNER)
+        name = "Nguyễn Thị Phương Thảo"
+        Accounts(service_root).add(
+            self.LOGIN, password=self.PASSWORD, role="soan-thao", workspace=self.root.name, name=name, email="thao@vp.example"
+        )
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        command = [sys.executable, "-m", "tbkl_gen", "serve", str(service_root), "--port", "0", "--no-browser"]
+        self.process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, text=True, encoding="utf-8")
+        line = self.process.stderr.readline()
+        found = re.search(r"(http://127\.0\.0\.1:\d+)/$", line.strip())
+        assert found, line + self.process.stderr.read()
+        self.origin = found.group(1)
+        self.base = f"{self.origin}/w/{self.root.name}"
+        self.url = f"{self.base}/"
+
+    def log_in(self, driver: webdriver.Chrome) -> None:
+        driver.get(self.url)
+        wait(driver, lambda d: "/dang-nhap" in d.current_url and d.find_elements(By.ID, "ten_dang_nhap"))
+        find(driver, "#ten_dang_nhap").send_keys(self.LOGIN)
+        find(driver, "#mat_khau").send_keys(self.PASSWORD)
+        find(driver, "#login-submit").click()
+        wait(driver, lambda d: d.current_url.startswith(self.url))
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process.stderr.close()
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Iterator[Office]:
+    server = Office(tmp_path / "tinh")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 def test_a_drafter_types_fixes_reloads_and_resolves_a_conflict_then_saves_a_valid_notice(
     laptop: webdriver.Chrome,  # noqa: F811
     served: Served,
 ) -> None:
-    driver = laptop
+    drafter_session(laptop, served)
+
+
+def test_the_same_session_in_the_office_service_with_an_account(laptop: webdriver.Chrome, office: Office) -> None:  # noqa: F811
+    """The page of the service (accounts, review, history, issuing in its bar) does the same for a logged-in drafter."""
+    office.log_in(laptop)
+    wait(laptop, lambda d: d.find_element(By.ID, "who").is_displayed())
+    drafter_session(laptop, office, prefix="tk-")  # type: ignore[arg-type]
+    # every save went into the history, as the drafter
+    log = subprocess.run(["git", "log", "--format=%an"], cwd=office.root, capture_output=True, text=True, encoding="utf-8", check=True)
+    assert "Nguyễn Thị Phương Thảo" in log.stdout.splitlines()
+
+
+def drafter_session(driver: webdriver.Chrome, served: Served, prefix: str = "") -> None:
     assert driver.execute_script("return [window.innerWidth, window.innerHeight]") == [1366, 768]
     open_page(driver, served)
     find(driver, "#new-title").send_keys(TITLE)
@@ -65,7 +138,7 @@ def test_a_drafter_types_fixes_reloads_and_resolves_a_conflict_then_saves_a_vali
     path = next((served.root / "notices").rglob("*.yaml"))
     # a new notice's samples are errors until the drafter writes the real text: none can print
     assert find(driver, "#counts").text.startswith("5 lỗi")
-    screenshot(driver, "soan-1-thong-bao-moi")
+    screenshot(driver, prefix + "soan-1-thong-bao-moi")
     fill_skeleton(driver)
     assert errors_shown(driver) == []
 
@@ -102,7 +175,7 @@ def test_a_drafter_types_fixes_reloads_and_resolves_a_conflict_then_saves_a_vali
     paragraphs = [p.text for p in driver.find_elements(By.CSS_SELECTOR, "#live .content p")]
     assert "3. Sở Tài chính chủ trì, tham mưu bố trí kinh phí;" in paragraphs
     assert "4. Sở Xây dựng phối hợp thực hiện." in paragraphs
-    screenshot(driver, "soan-2-dam-chu-thich-dan-tu-word")
+    screenshot(driver, prefix + "soan-2-dam-chu-thich-dan-tu-word")
 
     # dates as Vietnamese write them; the meeting's with dots, as some type it: a "Sửa" writes it with slashes
     retype_field(driver, "ngay", "21/4/2026")
@@ -113,7 +186,7 @@ def test_a_drafter_types_fixes_reloads_and_resolves_a_conflict_then_saves_a_vali
     assert titles == ["viết dòng lưu như khi in: VT, XDCT, Sơn", "viết ngày dạng ngày/tháng/năm: 20/4/2026"], titles
     problem = find(driver, '.field[data-field="ngay_hop"] .problem').text
     assert "20/4/2026" in problem and "2026-04" not in problem, problem
-    screenshot(driver, "soan-3-nut-sua")
+    screenshot(driver, prefix + "soan-3-nut-sua")
     while buttons := driver.find_elements(By.CSS_SELECTOR, ".problem button.fix"):
         before = last_check(driver)
         click(driver, buttons[0])
@@ -134,7 +207,7 @@ def test_a_drafter_types_fixes_reloads_and_resolves_a_conflict_then_saves_a_vali
     wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
     offer = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#banner:not([hidden])"))
     assert offer.text.startswith("Có bản nháp chưa lưu lúc ")
-    screenshot(driver, "soan-4-ban-nhap")
+    screenshot(driver, prefix + "soan-4-ban-nhap")
     click(driver, find(driver, "#draft-restore"))
     wait(driver, lambda d: summary_value(d) == f"{TITLE} năm 2026")
 
@@ -153,7 +226,7 @@ def test_a_drafter_types_fixes_reloads_and_resolves_a_conflict_then_saves_a_vali
     assert "trich_yeu" not in box.text and '"' not in box.text
     assert [e.text for e in box.find_elements(By.TAG_NAME, "ins")] == ["năm 2026"]
     assert [e.text for e in box.find_elements(By.TAG_NAME, "del")] == ["(bản của đồng nghiệp)"]
-    screenshot(driver, "soan-5-xung-dot")
+    screenshot(driver, prefix + "soan-5-xung-dot")
     click(driver, find(driver, "#conflict-mine"))
     wait(driver, lambda d: d.find_element(By.ID, "status").text.startswith("Đã lưu"))
 
@@ -174,7 +247,7 @@ def test_a_drafter_types_fixes_reloads_and_resolves_a_conflict_then_saves_a_vali
     document = docx.Document(str(next((served.root / "out").rglob("*.docx"))))
     bold = [run.text for paragraph in document.paragraphs for run in paragraph.runs if run.bold]
     assert "Các sở, ngành" in bold and "Sở Tài chính" in bold
-    screenshot(driver, "soan-6-da-luu")
+    screenshot(driver, prefix + "soan-6-da-luu")
 
 
 @pytest.mark.parametrize("kind", ["thong_bao", "giay_moi", "cong_van"])
@@ -195,3 +268,19 @@ def test_every_hint_and_example_on_the_form_writes_dates_day_first(laptop: webdr
     words = " | ".join(shown)
     assert "YYYY" not in words.upper() and "năm-tháng-ngày" not in words, words
     assert not re.search(r"\b\d{4}-\d{1,2}(?:-\d{1,2})?\b", words), words
+
+
+def test_a_date_the_file_holds_year_first_is_shown_day_first_and_kept_as_written(laptop: webdriver.Chrome, served: Served) -> None:  # noqa: F811
+    path = served.root / "notices" / "2026" / "so-khcn.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes((ROOT / "notices" / "2026" / "lamdong-so-khcn.yaml").read_bytes())
+    assert 'ngay: "2026-04"' in path.read_text(encoding="utf-8")
+    open_notice(laptop, served, path)
+    assert find(laptop, '#fields input[data-field="ngay"]').get_attribute("value") == "04/2026"
+    assert find(laptop, '#fields input[data-field="ngay_hop"]').get_attribute("value") == "16/04/2026"
+    # another field edited and saved: the dates stay in the file as they were written
+    retype_field(laptop, "luu", "VT, KGVX, NC")
+    find(laptop, SUMMARY).send_keys(Keys.CONTROL, "s")
+    wait(laptop, lambda d: d.find_element(By.ID, "status").text.startswith("Đã lưu"))
+    text = path.read_text(encoding="utf-8")
+    assert 'ngay: "2026-04"' in text and "ngay_hop: 2026-04-16" in text and "luu: VT, KGVX, NC" in text

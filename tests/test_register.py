@@ -187,7 +187,7 @@ def test_a_number_typed_from_e_office_is_recorded_and_a_taken_one_refused(libreo
     ("args", "said"),
     [
         (["--ngay", "31/02/2027"], "ngày ban hành “31/02/2027” không có trong lịch"),
-        (["--ngay", "2027"], "ngày ban hành “2027” không hợp lệ: cần ngày đủ, dạng dd/mm/yyyy"),
+        (["--ngay", "2027"], "ngày ban hành “2027” không hợp lệ: cần ngày đủ, dạng ngày/tháng/năm"),
         (["--so", "05/TB-UBND"], "số văn bản “05/TB-UBND” không hợp lệ"),
     ],
 )

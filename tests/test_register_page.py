@@ -98,7 +98,7 @@ def test_bad_input_is_refused_in_vietnamese(client: TestClient, monkeypatch: pyt
     assert (
         post(client, "/api/issue", {"path": PATH, "ngay": "30/02/2026"}).json()["loi"] == "ngày ban hành “30/02/2026” không có trong lịch"
     )
-    assert post(client, "/api/issue", {"path": PATH}).json()["loi"] == "cần ngày ban hành (dd/mm/yyyy)"
+    assert post(client, "/api/issue", {"path": PATH}).json()["loi"] == "cần ngày ban hành (ngày/tháng/năm, ví dụ 07/12/2026)"
     assert post(client, "/api/issue", {"path": "../x.yaml", "ngay": "07/12/2026"}).status_code == 403
     assert client.get("/api/register", params={"nam": "26"}, headers=HEADERS).json()["loi"] == "năm “26” không hợp lệ: cần bốn chữ số"
     assert client.get("/api/issue/file", params={"path": PATH}, headers=HEADERS).status_code == 404

@@ -250,6 +250,12 @@ def refused_check(folder: Path, name: str = "a.yaml") -> list[str]:
     return [line for line in result.output.splitlines() if line and not SUMMARY.match(line)]
 
 
+def signer_line(workspace: Path) -> int:
+    """The line of the signer's name in the tbkl.yaml `tbkl init` wrote (its layout may grow)."""
+    lines = (workspace / "tbkl.yaml").read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if line.lstrip().startswith("ho_ten:"))
+
+
 def test_a_new_notice_from_the_scaffold_does_not_pass_check(tmp_path: Path) -> None:
     # A sample is an error, never a fallback: the skeleton's gaps and sentences, and the signer's
     # name `tbkl init` leaves blank for the office to write once, stop the notice from rendering.
@@ -264,7 +270,7 @@ def test_a_new_notice_from_the_scaffold_does_not_pass_check(tmp_path: Path) -> N
         f"{notice}:11:12: noi_dung[3].khoan: còn câu mẫu của tbkl new “Nội dung kết luận thứ nhất.” (thay bằng nội dung kết luận thật)",
         f"{notice}:12:12: noi_dung[4].khoan: còn câu mẫu của tbkl new “Nội dung kết luận thứ hai.” (thay bằng nội dung kết luận thật)",
         f"{notice}:14:15: noi_dung[4].noi_dung[1].gach: còn chỗ trống “Việc giao cho …” chưa điền (thay “…” bằng nội dung thật)",
-        f"tbkl.yaml:26:5: nguoi_ky.ho_ten: thiếu họ tên người ký (ví dụ: ho_ten: {SIGNER})",
+        f"tbkl.yaml:{signer_line(workspace)}:5: nguoi_ky.ho_ten: thiếu họ tên người ký (ví dụ: ho_ten: {SIGNER})",
     ]
     result = render_cli(["render", notice, "-o", "out"], cwd=workspace)
     assert result.exit_code == 1, result.output
@@ -281,7 +287,7 @@ def test_the_sample_signer_is_an_error_not_a_name(tmp_path: Path) -> None:
     workspace = tmp_path / "ws"
     write_notice(workspace, text="trich_yeu: Kết luận họp thử\nngay: 14/3/2026\nnoi_dung:\n  - Nội dung kết luận./.\n")
     assert refused_check(workspace) == [
-        f"tbkl.yaml:26:13: nguoi_ky.ho_ten: họ tên người ký “{SAMPLE_SIGNER}” là tên mẫu, không phải người ký thật"
+        f"tbkl.yaml:{signer_line(workspace)}:13: nguoi_ky.ho_ten: họ tên người ký “{SAMPLE_SIGNER}” là tên mẫu, không phải người ký thật"
         " (ghi họ tên người ký thật vào nguoi_ky.ho_ten)"
     ]
 

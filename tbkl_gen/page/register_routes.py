@@ -81,7 +81,7 @@ def routes(page: Any, handled: Callable[..., Callable[[Request], Any]]) -> list[
         if number is not None and not isinstance(number, str):
             raise Refused(400, "số văn bản cần là chữ số")
         if not isinstance(date, str) or not date.strip():
-            raise Refused(400, "cần ngày ban hành (dd/mm/yyyy)")
+            raise Refused(400, "cần ngày ban hành (ngày/tháng/năm, ví dụ 07/12/2026)")
         typed = number.strip() if isinstance(number, str) and number.strip() else None  # none: the register's next
         day = parse_date(date)
         with ExitStack() as marked:

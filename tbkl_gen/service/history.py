@@ -57,7 +57,7 @@ GITIGNORE = (
     f"{CATALOG_FILE}\n"
 )
 # Who commits a file found edited on the server's disk: the service itself, never a person.
-SERVER = Person(login="", name="Máy chủ tbkl", email="tbkl@may-chu.invalid")
+SERVER = Person(login="", name="Máy chủ văn phòng", email="tbkl@may-chu.invalid")
 HAND_EDIT_MESSAGE = "Sửa trực tiếp trên máy chủ (ngoài trang soạn thảo): {paths}"
 START_MESSAGE = "Bắt đầu ghi lịch sử của thư mục làm việc (các tệp có sẵn trên máy chủ)"
 RESTORE_MESSAGE = "Khôi phục phiên bản {short} ({when}, {author}) của {path}"

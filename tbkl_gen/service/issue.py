@@ -67,7 +67,7 @@ def parse_date(text: str) -> dt.date:
     """Return the date the clerk typed as dd/mm/yyyy (or yyyy-mm-dd); IssueRefused when it is not a day of the calendar."""
     year, month, day = date_parts(text) or (0, None, None)
     if month is None or day is None:
-        raise IssueRefused(f"ngày ban hành “{text}” không hợp lệ: cần ngày đủ, dạng dd/mm/yyyy (ví dụ 07/12/2026)")
+        raise IssueRefused(f"ngày ban hành “{text}” không hợp lệ: cần ngày đủ, dạng ngày/tháng/năm (ví dụ 07/12/2026)")
     try:
         return dt.date(year, month, day)
     except ValueError:

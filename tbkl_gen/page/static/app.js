@@ -395,13 +395,13 @@ export async function openNotice(path, { keepBanner = false } = {}) {
   state.meeting = null;
   state.savedJson = JSON.stringify(currentData());
   state.exactStale = true;
+  await preloadInline(allTrees().flat());   // before the editor shows: never the last notice's form under this one's name
   document.body.classList.remove("listing");
   $("#list-view").hidden = true;
   $("#editor-view").hidden = false;
   $("#file-name").textContent = payload.path;
   $("#exact").replaceChildren(Object.assign(document.createElement("p"), { className: "hint", textContent: "Bấm “Trang in chính xác” để LibreOffice dựng trang như khi in." }));
   history.replaceState(null, "", `${BASE}/#${encodeURIComponent(payload.path)}`);
-  await preloadInline(allTrees().flat());
   drawForm();
   tell("tbkl:opened");
   await check();
@@ -697,7 +697,7 @@ function drawField(field) {
     } else if (field.kind === "text") {
       input = document.createElement("input");
       input.type = "text";
-      input.value = value === undefined || value === null ? "" : String(value);
+      input.value = value === undefined || value === null ? "" : field.date ? dayFirst(String(value)) : String(value);
     } else {
       input = document.createElement("textarea");
       input.rows = field.kind === "lines" ? 2 : 3;
@@ -768,6 +768,16 @@ function isoOf(text) {
   const iso = YEAR_FIRST.exec(text || "");
   const [y, m, d] = day ? [day[3], day[2], day[1]] : iso ? [iso[1], iso[2], iso[3]] : [];
   return y ? `${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}` : "";
+}
+
+/* A date the file holds year first as text ("2026-04", "2026-04-21" in quotes) shown as the page
+   shows every date, day first (04/2026, 21/04/2026); the file keeps its form until the drafter edits it. */
+const YEAR_FIRST_TEXT = /^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$/;
+function dayFirst(text) {
+  const found = YEAR_FIRST_TEXT.exec(text);
+  if (!found) return text;
+  const [, y, m, d] = found;
+  return d ? `${d.padStart(2, "0")}/${m.padStart(2, "0")}/${y}` : `${m.padStart(2, "0")}/${y}`;
 }
 
 export function datePicker(input) {

@@ -85,7 +85,7 @@ async function openIssue() {
   for (const choice of [nextChoice, typedChoice]) {
     choice.addEventListener("change", () => { typed.disabled = !typedChoice.checked; if (!typed.disabled) typed.focus(); });
   }
-  const date = element("input", { type: "text", id: "issue-date", value: payload.hom_nay, placeholder: "dd/mm/yyyy", size: 12 });
+  const date = element("input", { type: "text", id: "issue-date", value: payload.hom_nay, placeholder: "ngày/tháng/năm", size: 12 });
   date.setAttribute("aria-label", "Ngày ban hành");
   const result = element("div", { id: "issue-result", className: "issue-result", role: "status" });
   const go = button("Phát hành", () => issueNow(payload, { typed: typedChoice.checked ? typed.value : null, date: date.value, result, go, inputs }), "issue-go");
