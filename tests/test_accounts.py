@@ -176,6 +176,17 @@ def test_account_mistakes_are_said_in_vietnamese(office: Path) -> None:
         accounts.add("Nguyễn An", password=PASSWORD, role="duyet", workspace="a")
     with pytest.raises(AccountError, match="không có tài khoản “ai”; các tài khoản: an, binh, chi, dung, quan"):
         accounts.remove("ai")
+    before = (office / ".tbkl-service").glob("*")
+    written = {path.name: path.read_bytes() for path in before if path.is_file()}
+    for call in (
+        lambda: accounts.add("moi", password=PASSWORD, role="giam-doc", workspace="a"),  # type: ignore[arg-type]
+        lambda: accounts.grant("an", "giam-doc", "a"),  # type: ignore[arg-type]
+        lambda: accounts.revoke("an", "giam-doc", "a"),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(AccountError, match="không có vai trò “giam-doc”; các vai trò: " + ", ".join(ROLE_LABELS)):
+            call()
+    assert {path.name: path.read_bytes() for path in (office / ".tbkl-service").glob("*") if path.is_file()} == written
+    assert sorted(Accounts(office).all()) == ["an", "binh", "chi", "dung", "quan"]
     with pytest.raises(AccountError, match="có 2 thư mục làm việc \\(a, b\\); chọn một bằng --workspace"):
         store.pick_workspace(office, None)
     with pytest.raises(AccountError, match="không có thư mục làm việc “c”"):

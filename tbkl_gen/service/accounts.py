@@ -342,6 +342,7 @@ class Accounts:
     def add(self, login: str, *, password: str, role: Role, workspace: str, name: str | None = None, email: str | None = None) -> Account:
         """Make a new account with one role in one workspace; refuse a login already taken."""
         normal = check_login(login)
+        role = _role(role)
         account = Account(
             login=normal,
             name=_text(name, "họ tên") or normal,
@@ -366,12 +367,16 @@ class Accounts:
         return self._change(login, lambda account: replace(account, password=hashed))
 
     def grant(self, login: str, role: Role, workspace: str) -> Account:
+        role = _role(role)
+
         def granted(account: Account) -> Account:
             return replace(account, roles={**account.roles, workspace: account.roles.get(workspace, frozenset()) | {role}})
 
         return self._change(login, granted)
 
     def revoke(self, login: str, role: Role, workspace: str) -> Account:
+        role = _role(role)
+
         def revoked(account: Account) -> Account:
             left = account.roles.get(workspace, frozenset()) - {role}
             roles = {name: held for name, held in account.roles.items() if name != workspace}
@@ -422,6 +427,13 @@ def _plain(account: Account) -> dict[str, Any]:
         "vai_tro": {name: sorted(roles) for name, roles in sorted(account.roles.items())},
         "mat_khau": account.password,
     }
+
+
+def _role(role: str) -> Role:
+    """Return role if it is one of the roles (a caller of the API may pass any text), else refuse it before anything is written."""
+    if role not in ROLE_LABELS:
+        raise AccountError(f"không có vai trò “{str(role)[:40]}”; các vai trò: " + ", ".join(ROLE_LABELS))
+    return role
 
 
 def _account(item: Any) -> Account:  # noqa: ANN401 - one entry of the file, checked here
