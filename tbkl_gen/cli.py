@@ -372,11 +372,11 @@ class _KindChoice(click.Choice[str]):
     def __init__(self) -> None:
         super().__init__([])
 
-    @property  # type: ignore[override]
-    def choices(self) -> list[str]:
+    @property
+    def choices(self) -> tuple[str, ...]:
         from tbkl_gen.notice.kinds import KINDS
 
-        return list(KINDS)
+        return tuple(KINDS)
 
     @choices.setter
     def choices(self, _: object) -> None:
