@@ -96,6 +96,17 @@ def _read(path: Path, shown: str) -> bytes:
         raise IssueRefused(f"{shown}: {exc.reason}") from None
 
 
+def _text(raw: bytes, path: Path, workspace: Workspace) -> str:
+    """Return the source's text; one that is not UTF-8 is refused with the pipeline's own message (as `tbkl check` says it)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        from tbkl_gen.pipeline import run_file
+
+        outcome = run_file(path, workspace, until="check")
+        raise NoticeInvalid([p for p in outcome.problems if p.is_error] or outcome.problems) from None
+
+
 def _laid_out(text: str, path: Path, workspace: Workspace, until: Any = "layout") -> Any:
     from tbkl_gen.pipeline import run
 
@@ -110,7 +121,7 @@ def plan(path: Path, today: dt.date | None = None) -> Plan:
     workspace = workspace_of(path)
     root = workspace.root
     shown = register.relative(root, path)
-    text = _read(path, shown).decode("utf-8", errors="replace")
+    text = _text(_read(path, shown), path, workspace)
     outcome = _laid_out(text, path, workspace)
     year = (today or dt.date.today()).year
     sequence = workspace.sequence_for(outcome.kind.key, outcome.layout.ky_hieu, outcome.notice.co_quan.viet_tat)
@@ -183,7 +194,7 @@ def issue(
         if done is not None:
             raise IssueRefused(f"{name}: đã phát hành số {done.number_and_symbol} ngày {done.ngay}; không phát hành lại")
         raw = _read(path, name)
-        text = raw.decode("utf-8")
+        text = _text(raw, path, workspace)
         before = _laid_out(text, path, workspace)  # what is wrong with the document is said first
         approved = _approved_commit(root, path, raw, name) if reviewed else None
         sequence = workspace.sequence_for(before.kind.key, before.layout.ky_hieu, before.notice.co_quan.viet_tat)
