@@ -308,7 +308,7 @@ def changed_on_disk(root: Path, paths: Sequence[Path]) -> list[str]:
     return [r for r in relative if r in named]
 
 
-def _identity(root: Path, person: Person) -> Person:
+def identity(root: Path, person: Person) -> Person:
     """Return who a commit is recorded as: the person, or for the single-user page's one person, the name git is configured with."""
     if person != LOCAL:
         return person
@@ -328,7 +328,7 @@ def commit(root: Path, paths: Sequence[Path], person: Person, message: str) -> s
             return None
         if not _has_head(root) and not git(root, "diff", "--cached", "--name-only", "--", *relative).stdout.strip():
             return None
-        git(root, "commit", "-q", "--no-verify", "-m", message, "--", *relative, person=_identity(root, person))
+        git(root, "commit", "-q", "--no-verify", "-m", message, "--", *relative, person=identity(root, person))
         return git(root, "rev-parse", "HEAD").stdout.decode().strip()
 
 
