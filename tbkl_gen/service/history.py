@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from tbkl_gen.commands.text import Hunk, word_diff
-from tbkl_gen.errors import HistoryBusy, HistoryFailed
+from tbkl_gen.errors import HistoryBusy, HistoryFailed, NotReadable
 from tbkl_gen.service.people import LOCAL, Person
 from tbkl_gen.source.names import CATALOG_FILE
 
@@ -44,6 +44,7 @@ LOCK_NAME = ".tbkl-git.lock"
 LOCK_STALE_SECONDS = 2 * GIT_TIMEOUT_SECONDS + 30
 LOCK_WAIT_SECONDS = LOCK_STALE_SECONDS + 30
 LOCK_POLL_SECONDS = 0.05
+_LOCK_LIMIT = 4096  # what a lock file holds: a process, a host, a time
 # The page's drafts: the unsaved work of someone, never committed.
 DRAFT_SUFFIX = ".nhap"
 # What `git init` here writes when the workspace has no .gitignore: drafts, outputs, the lock.
@@ -125,14 +126,23 @@ def _take(lock_file: Path) -> None:
 
 
 def _stale(lock_file: Path) -> bool:
-    """Return whether the lock file was left by a process that is gone."""
+    """Return whether the lock file was left by a process that is gone.
+
+    Its own age first (a lock half written by a process that died is judged by it too), then what
+    it says, read as any file in the workspace is (bounded, no link followed, no pipe waited on).
+    """
+    from tbkl_gen.files import read_regular
+
     try:
         age = time.time() - lock_file.lstat().st_mtime
-        holder = json.loads(lock_file.read_bytes() or b"{}")
-    except (OSError, ValueError):
-        return False  # removed meanwhile, or being written: look again
+    except OSError:
+        return False  # removed meanwhile: look again
     if age > LOCK_STALE_SECONDS:
         return True
+    try:
+        holder = json.loads(read_regular(lock_file, _LOCK_LIMIT, follow_links=False) or b"{}")
+    except (NotReadable, ValueError):
+        return False  # being written, or no lock: its age decides
     if os.name == "nt" or not isinstance(holder, dict) or holder.get("host") != socket.gethostname():
         return False  # Windows: os.kill(pid, 0) would send Ctrl-C; another machine's process: the age decides
     pid = holder.get("pid")
