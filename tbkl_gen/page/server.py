@@ -483,10 +483,7 @@ class Page:
         path = self.notice_path(body.get("path"))
         self.text_of(body)  # refuse bad data before anything else
         with self.save_lock:
-            try:
-                register.refuse_if_issued(self.root, path, self.shown(path))
-            except IssuedFrozen as exc:
-                raise Refused(409, str(exc)) from None
+            register.refuse_if_issued(self.root, path, self.shown(path))  # an issued document is frozen (409)
             raw = _read(path, self.shown(path), missing_ok=True)
             if raw is None or _version(raw) != body.get("version"):
                 return JSONResponse(self.conflict(path, raw, body), status_code=409)
@@ -1053,6 +1050,8 @@ def page_routes(page: Page) -> list[BaseRoute]:
                     result = await in_thread(function, request)
             except Refused as refused:
                 return _error(refused.status, refused.message)
+            except IssuedFrozen as exc:  # a save or restore of an issued document: a conflict with the register
+                return _error(409, str(exc))
             except OutputFailed as exc:  # a new notice on a full disk: said as a save says it
                 answer = _not_written(exc, page.shown(exc.path), kept=False)
                 return _error(answer.status, answer.message)
