@@ -280,17 +280,14 @@ class Page:
         seen: set[str] = set()
 
         def remember(data: dict[str, Any]) -> None:
-            for key in ("kinh_gui", "noi_nhan_them", "noi_nhan"):
-                items = data.get(key) or []
-                for item in [items] if isinstance(items, str) else items:
-                    if isinstance(item, str):
-                        recipients[item] = 1 << 40  # the office's defaults: always suggested
+            for item in _recipients_in(data):
+                recipients[item] = 1 << 40  # the office's defaults: always suggested
             remember_signer(data.get("nguoi_ky"))
 
         def remember_signer(signer: object) -> None:
             if isinstance(signer, dict) and signer.get("ho_ten"):
                 merged = {**(defaults.get("nguoi_ky") or {}), **signer}
-                plain = {k: merged.get(k) for k in ("quyen_han", "chuc_vu", "ho_ten")}
+                plain = {k: merged.get(k) for k in _signer_keys()}
                 said = json.dumps(_plain_value(plain), sort_keys=True, ensure_ascii=False)
                 if said not in seen:
                     seen.add(said)
@@ -321,7 +318,7 @@ class Page:
     def entry_of(self, path: Path, relative: str) -> catalog.Entry:
         """Return the catalog's entry of the source at path: what the list shows and the forms suggest from it."""
         from tbkl_gen.notice.kinds import DEFAULT, kind_named
-        from tbkl_gen.notice.model import MEETING_KEY
+        from tbkl_gen.notice.model import MEETING_KEY, SUMMARY_KEY
         from tbkl_gen.source.read import read_text
 
         workspace = self.workspace()
@@ -333,17 +330,12 @@ class Page:
         data = source.data if source is not None else {}
         ngay = data.get("ngay", defaults.get("ngay"))
         kind = kind_named(data.get("loai", defaults.get("loai"))) or DEFAULT
-        title = data.get(kind.title_key) or data.get("trich_yeu") or ""
-        recipients: list[str] = []
-        for key in ("kinh_gui", "noi_nhan_them", "noi_nhan"):
-            items = data.get(key) or []
-            for item in [items] if isinstance(items, str) else items:
-                if isinstance(item, str) and item not in recipients:
-                    recipients.append(item)
+        title = data.get(kind.title_key) or data.get(SUMMARY_KEY) or ""
+        recipients = _recipients_in(data)
         signer = data.get("nguoi_ky")
         plain_signer = None
         if isinstance(signer, dict) and signer.get("ho_ten"):
-            plain_signer = {k: _plain_value(signer[k]) for k in ("quyen_han", "chuc_vu", "ho_ten") if k in signer}
+            plain_signer = {k: _plain_value(signer[k]) for k in _signer_keys() if k in signer}
         linked = data.get(MEETING_KEY)
         return catalog.Entry(
             path=relative,
@@ -801,6 +793,7 @@ def kind_forms() -> list[dict[str, Any]]:
     from tbkl_gen.nd30.document_types import SUMMARY_PREFIX
     from tbkl_gen.notice import fields as declaration
     from tbkl_gen.notice.kinds import KINDS
+    from tbkl_gen.notice.model import BODY_KEY, SUMMARY_KEY
 
     def control(path: str, key: declaration.Declared) -> dict[str, Any]:
         tp = declaration.optional_of(key.type) or key.type
@@ -815,7 +808,7 @@ def kind_forms() -> list[dict[str, Any]]:
     for kind in KINDS.values():
         fields = []
         for key in kind.own_keys():
-            if key.name in ("trich_yeu", "noi_dung"):  # the summary and the body have editors of their own
+            if key.name in (SUMMARY_KEY, BODY_KEY):  # the summary and the body have editors of their own
                 continue
             nested = declaration.optional_of(key.type) or key.type
             if declaration.item_of(nested) not in (None, str):  # lists of parts (appendices): not a field of the form
@@ -839,6 +832,30 @@ def kind_forms() -> list[dict[str, Any]]:
             }
         )
     return forms
+
+
+_RECIPIENT_KEYS = ("kinh_gui", "noi_nhan_them", "noi_nhan")
+"""Where a source or the office's defaults (`mac_dinh`) write recipients, in the order the forms suggest them."""
+
+
+def _recipients_in(data: dict[str, Any]) -> list[str]:
+    """Return the recipients a source's data (or the office's defaults) writes, each once, in order."""
+    found: dict[str, None] = {}
+    for key in _RECIPIENT_KEYS:
+        items = data.get(key) or []
+        for item in [items] if isinstance(items, str) else items:
+            if isinstance(item, str):
+                found[item] = None
+    return list(found)
+
+
+@functools.cache
+def _signer_keys() -> tuple[str, ...]:
+    """The signer's keys the forms suggest: the declared fields of `nguoi_ky` (NguoiKy)."""
+    from tbkl_gen.notice import fields as declaration
+    from tbkl_gen.notice.model import NguoiKy
+
+    return tuple(key.name for key in declaration.declared(NguoiKy))
 
 
 def _int_param(value: str | None, name: str) -> int | None:

@@ -38,9 +38,9 @@ from tbkl_gen.nd30.units import TWIPS_PER_MM
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice.kind import SHARED_PARTS
 from tbkl_gen.notice.kinds import KINDS
-from tbkl_gen.notice.model import URGENCY_LEVELS, Appendices, Header, Recipients, Settings, SignerBlock
+from tbkl_gen.notice.model import BODY_KEY, SUMMARY_KEY, URGENCY_LEVELS, Appendices, Header, Recipients, Settings, SignerBlock
 from tbkl_gen.word import wordml
-from tbkl_gen.word.layout import BODY_KEY, SUMMARY_KEY, Layout, Paragraph
+from tbkl_gen.word.layout import Layout, Paragraph
 
 TITLE = "title"
 """The part of a variable printed by the kind's title block: its name, its summary, "V/v …" (Kind.summary)."""
