@@ -21,7 +21,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -59,21 +59,16 @@ class Entry:
     nguoi_ky: dict[str, Any] | None = None
 
     def row(self) -> dict[str, Any]:
-        """The list's row for the page."""
-        return {
-            "path": self.path,
-            "nam": self.nam,
-            "so": self.so,
-            "ngay": self.ngay,
-            "trich_yeu": self.trich_yeu,
-            "doc_duoc": self.doc_duoc,
-            "loai": self.loai,
-            "co_cuoc_hop": self.co_cuoc_hop,
-            "cuoc_hop_tu": self.cuoc_hop_tu,
-        }
+        """The list's row for the page: every field but what only the forms' suggestions use."""
+        return {name: getattr(self, name) for name in _ROW}
 
     def as_json(self) -> dict[str, Any]:
-        return {**self.row(), "noi_nhan": self.noi_nhan, "nguoi_ky": self.nguoi_ky}
+        """The entry as the catalog's file keeps it: every field."""
+        return {name: getattr(self, name) for name in _ALL}
+
+
+_ALL = tuple(f.name for f in fields(Entry))
+_ROW = tuple(name for name in _ALL if name not in ("noi_nhan", "nguoi_ky"))
 
 
 def folded(text: str) -> str:
