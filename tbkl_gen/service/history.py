@@ -502,8 +502,6 @@ def keep_graph(root: Path, *, wait: bool = False) -> None:
     read as before. Written at most every ten minutes per workspace, by git's own incremental
     `commit-graph write --split` (git takes its own lock); a failure only costs speed.
     """
-    import time
-
     key = root.resolve()
     now = time.monotonic()
     with _locks_guard:
