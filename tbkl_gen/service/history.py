@@ -195,15 +195,21 @@ def _environment(person: Person | None) -> dict[str, str]:
 
 
 def git(
-    root: Path, *args: str, person: Person | None = None, check: bool = True, timeout: int = GIT_TIMEOUT_SECONDS
+    root: Path,
+    *args: str,
+    person: Person | None = None,
+    check: bool = True,
+    timeout: int = GIT_TIMEOUT_SECONDS,
+    given: bytes | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run `git args` in the workspace at root and return its result (bytes)."""
+    """Run `git args` in the workspace at root (given on its standard input) and return its result (bytes)."""
     _refresh(root)
     try:
         done = subprocess.run(
             ["git", "-c", "core.quotepath=off", "-c", "core.autocrlf=false", *args],
             cwd=root,
             env=_environment(person),
+            input=given,
             capture_output=True,
             timeout=timeout,
             check=False,
@@ -536,6 +542,7 @@ def content_at(root: Path, version: Version) -> str | None:
     if version.removed:
         return None
     with serialised(root):
+        _refuse_too_large(root, [version])
         done = git(root, "show", f"{version.commit}:./{version.path}", check=False)
     if done.returncode != 0:
         return None
@@ -629,13 +636,34 @@ def changes(root: Path, path: Path, versions: Sequence[Version]) -> list[tuple[V
     ]
 
 
+def _blob_names(versions: Sequence[Version]) -> bytes:
+    """Return what `git cat-file --batch` is asked for the file at each version: relative to root, one a line."""
+    return "".join(f"{v.commit}:./{v.path}\n" for v in versions).encode("utf-8")
+
+
+def _refuse_too_large(root: Path, versions: Sequence[Version]) -> None:
+    """Refuse (HistoryFailed) a version whose file is larger than a source may be, by the size git gives: it is never read."""
+    from tbkl_gen.files import too_big
+    from tbkl_gen.source.read import MAX_SOURCE_BYTES
+
+    wanted = [v for v in versions if not v.removed and "\n" not in v.path]
+    if not wanted:
+        return
+    said = git(root, "cat-file", "--batch-check", given=_blob_names(wanted)).stdout.split(b"\n")
+    for version, line in zip(wanted, said, strict=False):  # git ends its answer with a newline
+        header = line.split(b" ")  # "<id> blob <size>", or "<name> missing"
+        if len(header) == 3 and header[2].isdigit() and int(header[2]) > MAX_SOURCE_BYTES:
+            raise HistoryFailed(f"{version.path} ở phiên bản {version.short}: {too_big(int(header[2]), MAX_SOURCE_BYTES)}")
+
+
 def contents_at(root: Path, versions: Sequence[Version]) -> list[str | None]:
     """Return the file's text at each version, as `content_at` does, asking git once."""
     wanted = [v for v in versions if not v.removed and "\n" not in v.path]
     if not wanted:
         return [None] * len(versions)
-    request = "".join(f"{v.commit}:./{v.path}\n" for v in wanted).encode("utf-8")  # as content_at: relative to root
+    request = _blob_names(wanted)  # as content_at: relative to root
     with serialised(root):
+        _refuse_too_large(root, wanted)
         _refresh(root)
         try:
             done = subprocess.run(
@@ -685,6 +713,7 @@ def restore(root: Path, path: Path, given: object, person: Person) -> Recorded:
 
 
 def _committed_bytes(root: Path, version: Version) -> bytes:
+    _refuse_too_large(root, [version])
     return git(root, "show", f"{version.commit}:./{version.path}").stdout
 
 
