@@ -420,7 +420,7 @@ class Page:
             "doc_duoc": checked.meeting is not None,
             "chu_tri": facts.get("chu_tri"),
             "thoi_gian": time_text(when) if isinstance(when, str) else None,
-            "ngay": f"{day:%d/%m/%Y}" if (day := meeting_time(when) if isinstance(when, str) else None) is not None else None,
+            "ngay": shown_date(day.year, day.month, day.day) if (day := meeting_time(when) if isinstance(when, str) else None) else None,
             "dia_diem": facts.get("dia_diem"),
         }
 

@@ -603,7 +603,9 @@ def _shown_value(value: Any) -> str:  # noqa: ANN401
     if isinstance(value, dt.datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        from tbkl_gen.nd30.words import shown_date
+
+        return shown_date(value.year, value.month, value.day)
     if value is None:
         return ""
     return " ".join(str(value).split())
