@@ -128,14 +128,6 @@ class Guard:
         return "thiếu hoặc sai mã truy cập; hãy mở trang bằng địa chỉ tbkl serve đã in ra"
 
 
-def _is_ip(name: str) -> bool:
-    try:
-        ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    return True
-
-
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"loi": message}, status_code=status)
 
