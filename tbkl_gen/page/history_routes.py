@@ -60,7 +60,7 @@ class Note:
     warnings: list[str] = field(default_factory=list)
 
     def failed(self, exc: HistoryFailed) -> None:
-        LOG.warning("history: %s", exc)
+        LOG.warning("Chưa ghi được vào lịch sử: %s", exc)
         self.warnings.append(f"Đã lưu tệp nhưng chưa ghi được vào lịch sử: {exc}")
 
     def pushed(self, root: Path) -> None:

@@ -511,7 +511,7 @@ class Page:
         try:
             review.after_save(self.root, path, access.person(), commit)
         except TbklError as exc:
-            LOG.warning("the review of %s was not updated after a save: %s", self.shown(path), exc)
+            LOG.warning("Chưa cập nhật được bước duyệt của %s sau khi lưu: %s", self.shown(path), exc)
 
     # --- drafts and conflicts ---------------------------------------------------------------
 
