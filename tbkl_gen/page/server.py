@@ -629,6 +629,7 @@ class Page:
         access.require("soan")
         import datetime as dt
 
+        from tbkl_gen.files import make_folders
         from tbkl_gen.source.names import free_name, slugify
 
         path = self.notice_path(body.get("path"))
@@ -641,10 +642,10 @@ class Page:
         data["ngay"] = str(year)
         folder = self.notices_dir / str(year)
         target = free_name(folder, slugify(str(data.get("trich_yeu") or path.stem)) + "-ban-sao")
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise Refused(507 if _disk_full(exc) else 500, _not_saved(self.shown(target), exc, kept=False)) from None
+        try:  # the year's folder, made if missing; one that is a link (planted in notices/) is refused, never written through
+            make_folders(folder, inside=self.notices_dir, target=target)
+        except OutputFailed as exc:
+            raise _not_written(exc, self.shown(target), kept=False) from None
         with history_routes.recording(self.root, [target], f"Sao {self.shown(path)} thành {self.shown(target)}") as note:
             _save(target, updated(text, data).encode("utf-8"), self.shown(target), kept=False)
         return {"path": self.shown(target), **note.answer}
