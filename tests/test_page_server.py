@@ -432,8 +432,13 @@ def test_copy_as_new_drops_the_number_and_day(client: TestClient, workspace: Pat
 
 
 @pytest.mark.skipif(os.name == "nt", reason="links need privileges on Windows")
-def test_a_copy_is_never_written_through_a_linked_year_folder(client: TestClient, workspace: Path, tmp_path: Path) -> None:
-    """The copy goes into notices/<this year>/: a link planted there is refused, nothing lands where it points."""
+@pytest.mark.parametrize(
+    ("route", "body"), [("/api/copy", {"path": "notices/cu/chuyen-doi-so.yaml"}), ("/api/new", {"trich_yeu": "Họp mới"})]
+)
+def test_a_copy_or_a_new_notice_is_never_written_through_a_linked_year_folder(
+    client: TestClient, workspace: Path, tmp_path: Path, route: str, body: dict[str, str]
+) -> None:
+    """A copy and a new notice go into notices/<this year>/: a link planted there is refused, nothing lands where it points."""
     import datetime as dt
 
     old = workspace / "notices" / "cu"
@@ -441,7 +446,7 @@ def test_a_copy_is_never_written_through_a_linked_year_folder(client: TestClient
     elsewhere = tmp_path / "ngoai"
     elsewhere.mkdir()
     (workspace / "notices" / str(dt.date.today().year)).symlink_to(elsewhere, target_is_directory=True)
-    response = post(client, "/api/copy", {"path": "notices/cu/chuyen-doi-so.yaml"})
+    response = post(client, route, body)
     assert response.status_code == 500 and "là một liên kết" in response.json()["loi"], response.text
     assert list(elsewhere.iterdir()) == []
 

@@ -232,7 +232,6 @@ def new_notice(root: Path, title: str, today: dt.date | None = None, name: str |
             raise AlreadyExists(target)
     else:
         target = _free_target(folder, title)
-    folder.mkdir(parents=True, exist_ok=True)
     notice: dict[str, Any] = {kind.title_key: title, "ngay": str(today.year), **_with_issuer(kind.sample, _issuer(root))}
     required = {key.name for key in declared(kind.model) if key.required}
     if "noi_dung" in required and "noi_dung" not in notice:  # a kind with no sample body of its own: a gap, not a conclusion's
@@ -254,7 +253,8 @@ def new_notice(root: Path, title: str, today: dt.date | None = None, name: str |
         "so:  # để trống cho đến khi văn thư cấp số",
         *to_yaml(notice, comments=comments),
     ]
-    write_file(target, ("\n".join(lines) + "\n").encode("utf-8"), inside=folder)
+    # the year's folder is made if missing; one that is a link below notices/ is refused, never written through
+    write_file(target, ("\n".join(lines) + "\n").encode("utf-8"), inside=root / "notices")
     return target
 
 
