@@ -451,6 +451,22 @@ def test_a_copy_or_a_new_notice_is_never_written_through_a_linked_year_folder(
     assert list(elsewhere.iterdir()) == []
 
 
+@pytest.mark.skipif(os.name == "nt", reason="links need privileges on Windows")
+def test_an_upload_is_never_imported_through_a_linked_year_folder(client: TestClient, workspace: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    example = ROOT / "notices" / "2021" / "tbkl-thong-tin-doi-ngoai.yaml"
+    assert render_cli(["render", str(example), "-o", str(tmp_path / "out"), "--quiet"]).exit_code == 0
+    word = (tmp_path / "out" / "tbkl-thong-tin-doi-ngoai.docx").read_bytes()
+    (workspace / "notices" / "2026").rename(workspace / "notices" / "cu")
+    elsewhere = tmp_path / "ngoai"
+    elsewhere.mkdir()
+    (workspace / "notices" / str(dt.date.today().year)).symlink_to(elsewhere, target_is_directory=True)
+    response = client.post("/api/import", content=word, headers={**HEADERS, "X-File-Name": "thong-bao.docx"})
+    assert response.status_code == 500 and "là một liên kết" in response.json()["loi"], response.text
+    assert list(elsewhere.iterdir()) == []
+
+
 # --- downloads ----------------------------------------------------------------------------------
 
 

@@ -302,7 +302,8 @@ def import_word(data: bytes, name: str, workspace_root: Path) -> Imported:
         write_file(upload, data)
         report = FileReport(Path(name))
         try:
-            made = import_file(upload, target, report, workspace=find_workspace(workspace_root))
+            # notices/<năm>/ made if missing; a link there (planted in notices/) refused, never written through
+            made = import_file(upload, target, report, workspace=find_workspace(workspace_root), inside=workspace_root / "notices")
         except CannotImport as refused:
             return Imported(None, f"{name}: không nhập được: {refused.reason}")
     shown = made.relative_to(workspace_root).as_posix()
