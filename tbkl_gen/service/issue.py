@@ -158,8 +158,11 @@ def _approved_commit(root: Path, path: Path, raw: bytes, shown: str) -> str:
     if not commit:
         raise IssueRefused(f"{shown}: bản ghi duyệt không nêu phiên bản đã duyệt; hãy trình duyệt lại")
     name = register.relative(root, path)
-    shown_approved = history.git(root, "show", f"{commit}:{name}", check=False)
-    if shown_approved.returncode != 0 or shown_approved.stdout != raw:
+    # its size first: a version of another size is not this one, and is never read (it may be of any size)
+    size = history.git(root, "cat-file", "-s", f"{commit}:{name}", check=False)
+    same_size = size.returncode == 0 and size.stdout.strip() == str(len(raw)).encode()
+    shown_approved = history.git(root, "show", f"{commit}:{name}", check=False) if same_size else None
+    if shown_approved is None or shown_approved.returncode != 0 or shown_approved.stdout != raw:
         raise IssueRefused(
             f"{shown}: văn bản đã thay đổi sau khi được duyệt (bản duyệt: {commit[:10]}); hãy trình duyệt lại trước khi phát hành"
         )
