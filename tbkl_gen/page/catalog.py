@@ -27,7 +27,7 @@ from typing import Any
 
 from tbkl_gen.files import read_regular, write_file
 from tbkl_gen.errors import NotReadable
-from tbkl_gen.source.names import CATALOG_FILE, SOURCE_SUFFIXES
+from tbkl_gen.source.names import CATALOG_FILE, NOTICES_DIR, SOURCE_SUFFIXES
 
 VERSION = 1
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -210,11 +210,11 @@ class Catalog:
         no Path is made per file (an office's twenty thousand are walked on every request).
         """
         found: dict[str, tuple[str, Stamp]] = {}
-        top = self.root / "notices"
+        top = self.root / NOTICES_DIR
         if not top.is_dir():
             return found
         resolved = top.resolve()
-        pending = [(str(top), "notices/")]
+        pending = [(str(top), f"{NOTICES_DIR}/")]
         while pending:
             folder, prefix = pending.pop()
             try:

@@ -49,7 +49,7 @@ from tbkl_gen.page.preview import appendix_labels, labels, page_html
 from tbkl_gen.page.words import for_page, import_report
 from tbkl_gen.service import register
 from tbkl_gen.service.yamlsave import checked_text, editable, updated
-from tbkl_gen.source.names import SOURCE_SUFFIXES
+from tbkl_gen.source.names import NOTICES_DIR, SOURCE_SUFFIXES
 from tbkl_gen.service.people import Person
 from tbkl_gen.source.workspace import Workspace
 
@@ -155,7 +155,7 @@ class Page:
 
     @property
     def notices_dir(self) -> Path:
-        return self.root / "notices"
+        return self.root / NOTICES_DIR
 
     def notice_path(self, given: object) -> Path:
         """Return the notice file a request names, refusing any path outside notices/."""
@@ -630,7 +630,7 @@ class Page:
         import datetime as dt
 
         from tbkl_gen.files import make_folders
-        from tbkl_gen.source.names import free_name, slugify
+        from tbkl_gen.source.names import free_name, slugify, year_folder
 
         path = self.notice_path(body.get("path"))
         text = _decode(_read(path, self.shown(path)), self.shown(path))
@@ -640,7 +640,7 @@ class Page:
         year = dt.date.today().year
         data["so"] = None
         data["ngay"] = str(year)
-        folder = self.notices_dir / str(year)
+        folder = year_folder(self.root, year)
         target = free_name(folder, slugify(str(data.get("trich_yeu") or path.stem)) + "-ban-sao")
         try:  # the year's folder, made if missing; one that is a link (planted in notices/) is refused, never written through
             make_folders(folder, inside=self.notices_dir, target=target)
