@@ -576,7 +576,7 @@ def readable_lines(text: str | None, path: Path) -> list[str]:
 
 def _walk(model: type, path: tuple[Any, ...], value: Any, lines: list[str]) -> None:  # noqa: ANN401
     from tbkl_gen.notice.kinds import kind_named
-    from tbkl_gen.notice.paths import label
+    from tbkl_gen.notice.paths import declared_label
 
     if isinstance(value, dict):
         for key, inner in value.items():
@@ -587,9 +587,7 @@ def _walk(model: type, path: tuple[Any, ...], value: Any, lines: list[str]) -> N
             _walk(model, (*path, index), inner, lines)
         return
     names = [part for part in path if isinstance(part, str)]
-    words = label(model, path) if names else ""
-    if words.startswith("trường “"):
-        words = names[-1].replace("_", " ")
+    words = (declared_label(model, path) or names[-1].replace("_", " ")) if names else ""
     numbers = [part + 1 for part in path if isinstance(part, int)]
     where = (words[:1].upper() + words[1:]) + (f" ({'.'.join(str(n) for n in numbers)})" if numbers else "")
     if path == ("loai",) and (kind := kind_named(value)) is not None:
