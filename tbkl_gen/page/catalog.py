@@ -27,6 +27,7 @@ from typing import Any
 
 from tbkl_gen.files import read_regular, write_file
 from tbkl_gen.errors import NotReadable
+from tbkl_gen.service.review import NOT_SUBMITTED
 from tbkl_gen.source.names import CATALOG_FILE, NOTICES_DIR, SOURCE_SUFFIXES
 
 VERSION = 1
@@ -284,7 +285,7 @@ class Catalog:
                 continue
             if kind is not None and entry.loai != kind:
                 continue
-            if state is not None and (states or {}).get(entry.path, "dang-soan") != state:
+            if state is not None and (states or {}).get(entry.path, NOT_SUBMITTED) != state:
                 continue
             if wanted:
                 haystack = self.haystacks[entry.path]
@@ -314,6 +315,6 @@ def counts(entries: Iterable[Entry], states: Mapping[str, str]) -> dict[str, dic
         year = str(entry.nam) if entry.nam is not None else ""
         by_year[year] = by_year.get(year, 0) + 1
         by_kind[entry.loai] = by_kind.get(entry.loai, 0) + 1
-        state = states.get(entry.path, "dang-soan")
+        state = states.get(entry.path, NOT_SUBMITTED)
         by_state[state] = by_state.get(state, 0) + 1
     return {"nam": by_year, "loai": by_kind, "trang_thai": by_state}
