@@ -313,20 +313,52 @@ def is_temporary(path: Path) -> bool:
 # --- a lock between processes ------------------------------------------------------------------
 # Held by creating a file with O_EXCL: the one call that both Windows and POSIX make atomic on
 # every local and network file system. The file says who holds it (host, process, since when,
-# a random mark); a lock whose process is gone (same host) or that is older than stale_after is
-# taken over, so a process killed while holding it blocks the others for no longer than that.
+# a random mark); a lock whose process is gone (same host) or that is older than stale_after (from
+# its note's time, or the file's own when its holders refresh it) is taken over, so a process killed
+# while holding it blocks the others for no longer than that. Taking one over is itself done under
+# a second lock file (BREAKING_SUFFIX): the lock is judged again there and removed only if it is
+# still stale, so two waiters that both judged it stale never remove each other's fresh lock.
 
 LOCK_WAIT_SECONDS = 120.0
 LOCK_STALE_SECONDS = 600.0
+BREAKING_SUFFIX = ".pha"
+# A breaking lock is held for the few file operations of a takeover: one older than this was left
+# by a process that died in them.
+BREAKING_STALE_SECONDS = 10.0
 _LOCK_LIMIT = 4096
 
 
+class Holding:
+    """A lock file held by `held`: refresh() tells waiters the holder is still at work."""
+
+    def __init__(self, lock: Path, mark: str) -> None:
+        self.lock = lock
+        self.mark = mark
+
+    def refresh(self) -> None:
+        """Start the lock's age again (its file's time), if the lock is still this holder's; a holder of long work calls it between steps."""
+        holder = _holder(self.lock)
+        if holder is None or holder.get("mark") != self.mark:
+            return
+        try:
+            if os.utime in os.supports_follow_symlinks:
+                os.utime(self.lock, follow_symlinks=False)
+            else:
+                os.utime(self.lock)
+        except OSError:
+            pass
+
+
 @contextmanager
-def held(lock: Path, *, what: str, wait: float = LOCK_WAIT_SECONDS, stale_after: float = LOCK_STALE_SECONDS) -> Iterator[None]:
+def held(
+    lock: Path, *, what: str, wait: float = LOCK_WAIT_SECONDS, stale_after: float = LOCK_STALE_SECONDS, refreshed: bool = False
+) -> Iterator[Holding]:
     """Hold the lock file at lock while the block runs, waiting up to wait seconds for another holder.
 
     what names what the lock guards, in Vietnamese, for the message when the wait runs out
-    (LockBusy). Threads of one process wait for each other as processes do.
+    (LockBusy). Threads of one process wait for each other as processes do. refreshed says that
+    the holders of this lock refresh it during long work (Holding.refresh): its age is then counted
+    from the file's time when that is later than the note's.
     """
     make_folders(lock.parent)
     mark = secrets.token_hex(16)
@@ -334,15 +366,15 @@ def held(lock: Path, *, what: str, wait: float = LOCK_WAIT_SECONDS, stale_after:
     pause = 0.02
     while not _take(lock, mark):
         holder = _holder(lock)
-        if holder is not None and _stale(lock, holder, stale_after):
-            _set_aside(lock, holder)
+        if holder is not None and _stale(lock, holder, stale_after, refreshed=refreshed):
+            _take_over(lock, mark, stale_after, refreshed=refreshed)
             continue
         if time.monotonic() >= deadline:
             raise LockBusy(lock, what, _describe_holder(holder))
         time.sleep(pause)
         pause = min(pause * 2, 0.25)
     try:
-        yield
+        yield Holding(lock, mark)
     finally:
         holder = _holder(lock)
         if holder is not None and holder.get("mark") == mark:  # still ours: not taken over as stale
@@ -378,15 +410,15 @@ def _holder(lock: Path) -> dict[str, object] | None:
     return note if isinstance(note, dict) else {}
 
 
-def _stale(lock: Path, holder: dict[str, object], stale_after: float) -> bool:
+def _stale(lock: Path, holder: dict[str, object], stale_after: float, *, refreshed: bool = False) -> bool:
+    try:  # the file's own time: when it was written, or (refreshed) last refreshed by its holder
+        touched = lock.lstat().st_mtime
+    except OSError:
+        return False
     since = holder.get("since")
-    if not isinstance(since, (int, float)):
-        try:  # being written this instant, or damaged: judged by the file's age
-            since = lock.lstat().st_mtime
-        except OSError:
-            return False
-        return time.time() - since > min(stale_after, 5.0)
-    if time.time() - since > stale_after:
+    if not isinstance(since, (int, float)):  # being written this instant, or damaged: judged by the file's age
+        return time.time() - touched > min(stale_after, 5.0)
+    if time.time() - (max(since, touched) if refreshed else since) > stale_after:
         return True
     pid = holder.get("pid")
     return holder.get("host") == socket.gethostname() and isinstance(pid, int) and not _alive(pid)
@@ -405,22 +437,21 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _set_aside(lock: Path, judged: dict[str, object]) -> None:
-    """Remove a stale lock, unless another waiter removed it and took the lock meanwhile."""
-    aside = lock.with_name(f"{lock.name}.{secrets.token_hex(8)}.cu")
-    try:
-        lock.rename(aside)
-    except OSError:
-        return  # gone already: another waiter set it aside
-    moved = _holder(aside)
-    if moved is None or moved.get("mark") == judged.get("mark"):
-        discard(aside)
+def _take_over(lock: Path, mark: str, stale_after: float, *, refreshed: bool) -> None:
+    """Remove a lock judged stale, under the breaking lock, only if it is still stale there (else another waiter took it over first)."""
+    breaking = lock.with_name(lock.name + BREAKING_SUFFIX)
+    if not _take(breaking, mark):  # another waiter is taking it over: the caller looks again (one that died doing so is cleared)
+        other = _holder(breaking)
+        if other is not None and _stale(breaking, other, BREAKING_STALE_SECONDS):
+            discard(breaking)
+        time.sleep(0.005)
         return
-    try:  # a fresh lock was moved: put it back where it was (link refuses to replace a newer one)
-        lock.hardlink_to(aside)
-    except OSError:
-        pass
-    discard(aside)
+    try:
+        holder = _holder(lock)
+        if holder is not None and _stale(lock, holder, stale_after, refreshed=refreshed):
+            discard(lock)
+    finally:
+        discard(breaking)
 
 
 def _describe_holder(holder: dict[str, object] | None) -> str:

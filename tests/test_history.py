@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -153,7 +154,7 @@ def test_a_lock_left_by_a_dead_process_is_taken_over(workspace: Path) -> None:
     import socket
 
     lock = workspace / history.LOCK_NAME
-    lock.write_text(json.dumps({"pid": int(dead.stdout), "host": socket.gethostname(), "time": time.time()}), encoding="utf-8")
+    lock.write_text(json.dumps({"pid": int(dead.stdout), "host": socket.gethostname(), "since": time.time()}), encoding="utf-8")
     if os.name == "nt":  # no process check on Windows: the age decides
         old = time.time() - history.LOCK_STALE_SECONDS - 5
         os.utime(lock, (old, old))
@@ -431,3 +432,80 @@ def test_the_single_user_pages_person_is_recorded_under_the_name_git_is_configur
     subprocess.run(["git", "config", "user.email", "lan@vanphong.example"], cwd=workspace, check=True)
     save(workspace, "cv.yaml", LOCAL, "Chuẩn hóa", "Chuẩn hoá")
     assert git_out(workspace, "log", "-1", "--format=%an|%ae|%cn") == "Chị Lan|lan@vanphong.example|Chị Lan\n"
+
+
+def _contend(root: str, rounds: int, start: Any, done: Any, overlaps: Any) -> None:
+    """One process of the race below: each round, wait for the stale lock to be laid, then enter the history once."""
+    import errno as errno_
+
+    from tbkl_gen.service import history as history_
+
+    inside = Path(root) / "inside"
+    for _ in range(rounds):
+        start.wait()
+        with history_.serialised(Path(root)):
+            try:
+                os.close(os.open(inside, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            except OSError as exc:
+                if exc.errno != errno_.EEXIST:
+                    raise
+                with overlaps.get_lock():
+                    overlaps.value += 1
+            else:
+                for _ in range(2000):  # a little work inside, so that another holder would be caught here
+                    Path(root).stat()
+                inside.unlink()
+        done.wait()
+
+
+def test_waiters_that_all_judge_a_lock_stale_never_hold_it_together(tmp_path: Path) -> None:
+    """Several processes waiting on a lock left by a dead process (or damaged): one at a time takes it over, round after round."""
+    import multiprocessing
+    import socket
+
+    context = multiprocessing.get_context("spawn")
+    processes, rounds = 4, 40
+    start, done = context.Barrier(processes + 1), context.Barrier(processes + 1)
+    overlaps = context.Value("i", 0)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    lock = tmp_path / history.LOCK_NAME
+    workers = [context.Process(target=_contend, args=(str(tmp_path), rounds, start, done, overlaps)) for _ in range(processes)]
+    for worker in workers:
+        worker.start()
+    try:
+        for index in range(rounds):
+            if index % 2 or os.name == "nt":  # damaged, and old: judged by its age
+                lock.write_bytes(b'{"pid": 12')
+                old = time.time() - 3600
+                os.utime(lock, (old, old))
+            else:  # its process is gone
+                lock.write_text(json.dumps({"pid": int(dead.stdout), "host": socket.gethostname(), "since": time.time()}), encoding="utf-8")
+            start.wait(timeout=120)
+            done.wait(timeout=120)
+    finally:
+        for worker in workers:
+            worker.join(timeout=60)
+    assert [worker.exitcode for worker in workers] == [0] * processes
+    assert overlaps.value == 0
+    assert not lock.exists() and [p.name for p in tmp_path.iterdir()] == []
+
+
+def test_a_lock_refreshed_by_its_holder_is_not_taken_over_for_its_age(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The holder of a long operation refreshes the lock file's time before each git command: waiters judge it by that time."""
+    import socket
+
+    from tbkl_gen.errors import HistoryBusy
+
+    history.ensure_repository(workspace)
+    lock = workspace / history.LOCK_NAME
+    with history.serialised(workspace):
+        old = time.time() - history.LOCK_STALE_SECONDS - 60
+        os.utime(lock, (old, old))
+        history.git(workspace, "status", "--porcelain")
+        assert time.time() - lock.stat().st_mtime < history.LOCK_STALE_SECONDS
+    monkeypatch.setattr(history, "LOCK_WAIT_SECONDS", 0.3)
+    taken = time.time() - history.LOCK_STALE_SECONDS - 60  # taken long ago by a live process, its file refreshed just now
+    lock.write_text(json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "since": taken, "mark": "x"}), encoding="utf-8")
+    with pytest.raises(HistoryBusy, match="đang bận"), history.serialised(workspace):
+        pass
+    assert json.loads(lock.read_text(encoding="utf-8"))["mark"] == "x"

@@ -16,35 +16,32 @@ fails leaves the commits here, says why in Vietnamese, and the next push sends t
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
-import socket
 import subprocess
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tbkl_gen.commands.text import Hunk, word_diff
-from tbkl_gen.errors import HistoryBusy, HistoryFailed, NotReadable
+from tbkl_gen.errors import HistoryBusy, HistoryFailed, LockBusy, OutputFailed
+from tbkl_gen.files import Holding, held
 from tbkl_gen.service.people import LOCAL, Person
 from tbkl_gen.source.names import CATALOG_FILE
 
 GIT_TIMEOUT_SECONDS = 60
 PUSH_TIMEOUT_SECONDS = 30
-# The cross-process lock: a file made with O_EXCL in the workspace (hidden, so check and render
+# The cross-process lock: a file held with files.held in the workspace (hidden, so check and render
 # skip it, and ignored by git). A holder refreshes its time before every git operation; a lock
 # older than LOCK_STALE_SECONDS, or whose process is gone (same machine, POSIX), was left by a
 # process that died and is taken over.
 LOCK_NAME = ".tbkl-git.lock"
 LOCK_STALE_SECONDS = 2 * GIT_TIMEOUT_SECONDS + 30
 LOCK_WAIT_SECONDS = LOCK_STALE_SECONDS + 30
-LOCK_POLL_SECONDS = 0.05
-_LOCK_LIMIT = 4096  # what a lock file holds: a process, a host, a time
 # The page's drafts: the unsaved work of someone, never committed.
 DRAFT_SUFFIX = ".nhap"
 # What `git init` here writes when the workspace has no .gitignore: drafts, outputs, the lock.
@@ -66,7 +63,7 @@ GRAPH_TIMEOUT_SECONDS = 600
 _COMMIT_ID = re.compile(r"[0-9a-f]{7,64}")
 
 _locks: dict[Path, threading.RLock] = {}
-_held: dict[Path, int] = {}
+_held: dict[Path, tuple[Holding, int]] = {}  # the lock file this process holds for a workspace, and how deep
 _locks_guard = threading.Lock()
 
 
@@ -82,104 +79,38 @@ def serialised(root: Path) -> Iterator[None]:
     """Hold the workspace's history for one operation: this process's lock, then the lock file (re-entrant in a thread)."""
     key = root.resolve()
     with lock_for(key):
-        if _held.get(key, 0):
-            _held[key] += 1
+        if key in _held:
+            holding, depth = _held[key]
+            _held[key] = (holding, depth + 1)
             try:
                 yield
             finally:
-                _held[key] -= 1
+                _held[key] = (holding, depth)
             return
         lock_file = key / LOCK_NAME
-        _take(lock_file)
-        _held[key] = 1
-        try:
-            yield
-        finally:
-            _held[key] = 0
-            _release(lock_file)
-
-
-def _take(lock_file: Path) -> None:
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    mine = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "time": time.time()}).encode()
-    flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    while True:
-        try:
-            descriptor = os.open(lock_file, flags, 0o644)
-        except FileExistsError:
-            if _stale(lock_file):
-                _break(lock_file)
-                continue
-            if time.monotonic() > deadline:
+        with ExitStack() as stack:
+            try:
+                holding = stack.enter_context(
+                    held(lock_file, what="lịch sử", wait=LOCK_WAIT_SECONDS, stale_after=LOCK_STALE_SECONDS, refreshed=True)
+                )
+            except LockBusy as exc:
                 raise HistoryBusy(
                     f"lịch sử của thư mục làm việc đang bận quá {LOCK_WAIT_SECONDS} giây (tệp khóa {lock_file.name}); hãy thử lại sau"
-                ) from None
-            time.sleep(LOCK_POLL_SECONDS)
-            continue
-        except OSError as exc:
-            raise HistoryFailed(f"không tạo được tệp khóa {lock_file.name} ({exc.strerror or exc})") from exc
-        try:
-            os.write(descriptor, mine)
-        finally:
-            os.close(descriptor)
-        return
-
-
-def _stale(lock_file: Path) -> bool:
-    """Return whether the lock file was left by a process that is gone.
-
-    Its own age first (a lock half written by a process that died is judged by it too), then what
-    it says, read as any file in the workspace is (bounded, no link followed, no pipe waited on).
-    """
-    from tbkl_gen.files import read_regular
-
-    try:
-        age = time.time() - lock_file.lstat().st_mtime
-    except OSError:
-        return False  # removed meanwhile: look again
-    if age > LOCK_STALE_SECONDS:
-        return True
-    try:
-        holder = json.loads(read_regular(lock_file, _LOCK_LIMIT, follow_links=False) or b"{}")
-    except (NotReadable, ValueError):
-        return False  # being written, or no lock: its age decides
-    if os.name == "nt" or not isinstance(holder, dict) or holder.get("host") != socket.gethostname():
-        return False  # Windows: os.kill(pid, 0) would send Ctrl-C; another machine's process: the age decides
-    pid = holder.get("pid")
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except OSError:  # alive, another user's
-        return False
-    return False
-
-
-def _break(lock_file: Path) -> None:
-    try:
-        lock_file.unlink()
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise HistoryFailed(f"không gỡ được tệp khóa cũ {lock_file.name} ({exc.strerror or exc})") from exc
+                ) from exc
+            except OutputFailed as exc:
+                raise HistoryFailed(f"không tạo được tệp khóa {lock_file.name} ({exc.reason})") from exc
+            _held[key] = (holding, 1)
+            try:
+                yield
+            finally:
+                del _held[key]
 
 
 def _refresh(root: Path) -> None:
-    key = root.resolve()
-    if _held.get(key, 0):
-        try:
-            os.utime(key / LOCK_NAME)
-        except OSError:
-            pass
-
-
-def _release(lock_file: Path) -> None:
-    try:
-        lock_file.unlink()
-    except OSError:
-        pass
+    """Tell waiters on the workspace's lock file that its holder (this process) is still at work, before a git operation."""
+    entry = _held.get(root.resolve())
+    if entry is not None:
+        entry[0].refresh()
 
 
 def _environment(person: Person | None) -> dict[str, str]:
@@ -278,6 +209,7 @@ def ensure_repository(root: Path, leave: Sequence[str] = ()) -> bool:
             ".",
             f":(exclude,glob)**/*{DRAFT_SUFFIX}",
             f":(exclude){LOCK_NAME}",
+            f":(exclude,glob){LOCK_NAME}.*",  # files.held's breaking lock, for an instant
             f":(exclude,literal){CATALOG_FILE.split('/')[0]}",
             *kept_out,
         )
