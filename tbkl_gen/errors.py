@@ -352,6 +352,30 @@ class IssueRefused(TbklError):
     """A document cannot be issued (not approved, a number taken, a bad date); the message says why."""
 
 
+class IssuedUntagged(TbklError):
+    """A document was issued and recorded (its commit made) but git refused its tag; the message says how to add it."""
+
+    def __init__(self, shown: str, number: str, date: str, commit: str, tag: str, message: str, root: Path, reason: str) -> None:
+        self.commit = commit
+        self.tag = tag
+        super().__init__(
+            f"{shown}: đã phát hành số {number} ngày {date}, đã ghi sổ đăng ký và lưu vào lịch sử (commit {commit[:10]}), "
+            f"nhưng chưa gắn được nhãn git “{tag}” ({reason}). Văn bản đã phát hành: đừng phát hành lại. "
+            f'Để gắn nhãn, trong thư mục {root.as_posix()} chạy: git tag -a {tag} -m "{message}" {commit}'
+        )
+
+
+class IssueUndoIncomplete(TbklError):
+    """An issue failed before its commit and putting things back failed too; the message says what failed and what was left."""
+
+    def __init__(self, failure: str, left: list[str]) -> None:
+        self.left = left
+        super().__init__(
+            f"{failure}. Văn bản chưa được phát hành, nhưng hoàn tác chưa trọn: {'; '.join(left)}. "
+            "Hãy báo người quản trị xem lại các tệp này (so với lịch sử: git status) trước khi phát hành lại"
+        )
+
+
 class RegisterUnreadable(TbklError):
     """A file of the register (so-dang-ky/<năm>.csv) cannot be read."""
 

@@ -236,6 +236,67 @@ def test_an_issue_that_fails_on_the_way_puts_everything_back(workspace: Path, mo
     assert not (workspace / "so-dang-ky" / ".khoa").exists()
 
 
+def refuse_refs(root: Path, refs: str, also: str = "") -> None:
+    """Make git itself refuse to move the refs under refs (a reference-transaction hook), after running the shell line also."""
+    hook = root / ".git" / "hooks" / "reference-transaction"
+    hook.write_text(
+        f'#!/bin/sh\n[ "$1" = prepared ] || exit 0\nif grep -q " {refs}"; then {also}\n echo "bị móc thử chặn" >&2; exit 1; fi\n',
+        encoding="utf-8",
+        newline="\n",
+    )
+    hook.chmod(0o755)
+
+
+def test_a_tag_git_refuses_after_the_commit_says_issued_and_recorded_and_how_to_add_it(libreoffice: str, workspace: Path) -> None:
+    """The issue's commit made, its tag refused by git: the clerk is told it is issued and recorded, and the command that tags it."""
+    import shlex
+
+    source = notice(workspace, "noi-vu")
+    refuse_refs(workspace, "refs/tags/")
+    result = render_cli(["issue", str(source), "--ngay", "05/01/2027"], cwd=workspace)
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "notices/2026/noi-vu.yaml: đã phát hành số 01/TB-UBND ngày 05/01/2027, đã ghi sổ đăng ký và lưu vào lịch sử (commit " in said
+    assert "chưa gắn được nhãn git “phat-hanh/2027/01-tb-ubnd” (git báo lỗi: " in said and "đừng phát hành lại" in said
+    # what it says is so: committed and recorded, no tag, nothing left out
+    (row,) = rows_on_disk(workspace, 2027)
+    assert row["so"] == "01" and row["nhan_git"] == "phat-hanh/2027/01-tb-ubnd"
+    head = git(workspace, "rev-parse", "HEAD")
+    assert git(workspace, "log", "-1", "--format=%s") == "Phát hành số 01/TB-UBND ngày 05/01/2027: notices/2026/noi-vu.yaml"
+    assert head[:10] in said and git(workspace, "tag") == "" and git(workspace, "status", "--porcelain") == ""
+    again = render_cli(["issue", str(source), "--ngay", "05/01/2027"], cwd=workspace)
+    assert again.exit_code == 1 and "đã phát hành số 01/TB-UBND ngày 05/01/2027; không phát hành lại" in again.output
+    # the command it gives tags the issue as issuing would have, once git lets it
+    (workspace / ".git" / "hooks" / "reference-transaction").unlink()
+    command = said.split(" chạy: ", 1)[1]
+    subprocess.run(shlex.split(command), cwd=workspace, check=True, capture_output=True)
+    assert git(workspace, "rev-parse", "phat-hanh/2027/01-tb-ubnd^{commit}") == head
+    assert git(workspace, "tag", "-l", "--format=%(contents:subject)", "phat-hanh/2027/01-tb-ubnd") == git(
+        workspace, "log", "-1", "--format=%s"
+    )
+
+
+def test_an_issue_whose_undo_fails_says_what_was_left(libreoffice: str, workspace: Path) -> None:
+    """git refuses the issue's commit and the source cannot be written back (a folder put in its place): both are said."""
+    source = notice(workspace, "noi-vu")
+    head = git(workspace, "rev-parse", "HEAD")
+    record = workspace / ".duyet" / "notices" / "2026" / "noi-vu.yaml.json"
+    record_before = record.read_bytes()
+    refuse_refs(workspace, "refs/heads/", also="rm -f notices/2026/noi-vu.yaml; mkdir notices/2026/noi-vu.yaml")
+    result = render_cli(["issue", str(source), "--ngay", "05/01/2027"], cwd=workspace)
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert said.startswith("git báo lỗi: fatal: ref updates aborted by hook. ")  # why the issue failed
+    assert (
+        "Văn bản chưa được phát hành, nhưng hoàn tác chưa trọn: notices/2026/noi-vu.yaml chưa được ghi lại như trước khi phát hành ("
+        in said
+    )
+    # everything else was put back
+    assert git(workspace, "rev-parse", "HEAD") == head and git(workspace, "tag") == ""
+    assert not list((workspace / "phat-hanh").rglob("*.*")) and not (workspace / "so-dang-ky" / "2027.csv").exists()
+    assert record.read_bytes() == record_before
+
+
 def test_two_clerks_issuing_at_once_get_distinct_consecutive_numbers(libreoffice: str, workspace: Path) -> None:
     """Two `tbkl issue` processes started together: 01 and 02, one each, both committed and tagged."""
     tbkl = [sys.executable, "-m", "tbkl_gen"]

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tbkl_gen.errors import IssueRefused, NoticeInvalid, NotReadable, TbklError
-from tbkl_gen.files import discard, read_regular, write_file
+from tbkl_gen.errors import HistoryFailed, IssuedUntagged, IssueRefused, IssueUndoIncomplete, NoticeInvalid, NotReadable, TbklError
+from tbkl_gen.files import read_regular, reason, write_file
 from tbkl_gen.nd30.grammar import NUMBER_SHAPE
 from tbkl_gen.nd30.words import date_parts, number_text, shown_date
 from tbkl_gen.service import history, register, review
@@ -289,35 +289,39 @@ def issue(
             sha = history.commit(root, [path, *outputs, year_file, year_file.parent / ".gitignore", *recorded], person, message)
             if sha is None:
                 raise IssueRefused(f"{name}: git không ghi được lần phát hành (không có gì thay đổi)")
-        except BaseException:
-            _undo(path, raw, outputs, book, book_before)
+        except BaseException as exc:
+            left = _undo(root, [(path, raw), (book, book_before), *((output, None) for output in outputs)])
             if record_before is not None:
-                _put_back(record_file, record_before)
+                left += _undo(root, [(record_file, record_before)])
+            if left and isinstance(exc, Exception):  # what was left is said with why the issue failed (an interrupt stays one)
+                raise IssueUndoIncomplete(str(exc) if isinstance(exc, TbklError) else f"phát hành không thành ({exc!r})", left) from exc
             raise
-        with history.serialised(root):
-            history.git(root, "tag", "-a", tag, "-m", message, sha, person=person)
+        try:
+            with history.serialised(root):
+                history.git(root, "tag", "-a", tag, "-m", message, sha, person=person)
+        except HistoryFailed as exc:  # issued, recorded and committed: only the tag is missing, and the clerk is told how to add it
+            raise IssuedUntagged(name, entry.number_and_symbol, entry.ngay, sha, tag, message, root, str(exc)) from exc
     return Issued(entry, docx, outputs[1], outputs[2], sha, tag)
 
 
-def _put_back(path: Path, data: bytes) -> None:
-    try:
-        write_file(path, data)
-    except TbklError:
-        pass
-
-
-def _undo(path: Path, raw: bytes, outputs: list[Path], book: Path, book_before: bytes | None) -> None:
-    """Put the source and the register back and remove the files of an issue that failed before its commit."""
-    try:
-        write_file(path, raw)
-        if book_before is not None:
-            write_file(book, book_before)
-        else:
-            discard(book)
-    except TbklError:
-        pass
-    for output in outputs:
-        discard(output)
+def _undo(root: Path, files: list[tuple[Path, bytes | None]]) -> list[str]:
+    """Put each file back as it was before the issue (None: it was not there), and return what could not be, in Vietnamese."""
+    left = []
+    for path, before in files:
+        shown = register.relative(root, path)
+        if before is not None:
+            try:
+                write_file(path, before)
+            except TbklError as exc:
+                left.append(f"{shown} chưa được ghi lại như trước khi phát hành ({getattr(exc, 'reason', exc)})")
+            continue
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            left.append(f"{shown} do lần phát hành này ghi ra chưa xóa được ({reason(exc)})")
+    return left
 
 
 def local_person(root: Path) -> Person:
