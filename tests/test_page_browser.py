@@ -461,7 +461,10 @@ def test_kinh_gui_is_edited_in_its_field_and_shown_under_the_summary(browser: we
     path.write_text(text.replace("\nnoi_dung:", "\nkinh_gui: Sở Tài chính\nnoi_dung:", 1), encoding="utf-8")
     open_first(browser, served)
     field = find(browser, '.field[data-field="kinh_gui"]')
-    assert field.find_element(By.TAG_NAME, "label").text == "Kính gửi"
+    assert field.find_element(By.TAG_NAME, "label").text == "Nơi nhận ở dòng Kính gửi"  # the declaration's label
+    assert find(browser, '.field[data-field="nguoi_ky.ho_ten"] label').text == "Họ tên người ký"
+    urgency = find(browser, '.field[data-field="do_khan"] select').find_elements(By.TAG_NAME, "option")
+    assert [option.text for option in urgency] == ["(không khẩn)", "KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"]
     items = field.find_elements(By.CSS_SELECTOR, ".list-editor .item input")
     assert [item.get_attribute("value") for item in items] == ["Sở Tài chính"]
     assert "Kính gửi: Sở Tài chính" in find(browser, "#live .addressee").text

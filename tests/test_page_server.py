@@ -573,6 +573,35 @@ def test_the_machine_name_and_an_address_on_the_lan_are_accepted_with_the_token(
             assert lan.get("/api/workspace").status_code == 403, host
 
 
+def test_the_shared_parts_fields_come_from_the_declaration(client: TestClient) -> None:
+    """The header's, recipients' and signer's fields: label, hint and control as declared, never typed again in the page."""
+    from tbkl_gen.notice import fields as declaration
+    from tbkl_gen.notice.model import NguoiKy, Notice
+
+    shared = client.get("/api/workspace", headers=HEADERS).json()["chung"]
+    ho_ten = declaration.field_named(NguoiKy, "ho_ten")
+    assert ho_ten is not None and shared["nguoi_ky.ho_ten"] == {
+        "path": "nguoi_ky.ho_ten",
+        "label": "Họ tên người ký",
+        "hint": ho_ten.spec.doc,
+        "kind": "text",
+    }
+    kinh_gui = declaration.field_named(Notice, "kinh_gui")
+    assert kinh_gui is not None and (shared["kinh_gui"]["label"], shared["kinh_gui"]["hint"]) == (
+        "Nơi nhận ở dòng Kính gửi",
+        kinh_gui.spec.doc,
+    )
+    kinds = {path: field["kind"] for path, field in shared.items()}
+    assert (kinds["noi_nhan"], kinds["noi_nhan_them"], kinds["co_quan.ten"], kinds["nguoi_ky.quyen_han"]) == (
+        "list",
+        "list",
+        "lines",
+        "lines",
+    )
+    assert shared["do_khan"]["kind"] == "select" and shared["do_khan"]["options"] == [[v, v] for v in ("KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")]
+    assert "noi_dung" not in shared and "phu_luc" not in shared  # the body and the appendices have editors of their own
+
+
 def test_the_page_makes_a_document_of_each_kind_and_shows_its_own_editor_part_and_its_page(client: TestClient, workspace: Path) -> None:
     forms = {form["loai"]: form for form in client.get("/api/workspace", headers=HEADERS).json()["loai"]}
     assert list(forms) == ["thong_bao", "cong_van", "giay_moi"]
@@ -587,6 +616,8 @@ def test_the_page_makes_a_document_of_each_kind_and_shows_its_own_editor_part_an
     assert list(invitation)[:4] == ["mo_dau", "cuoc_hop.chu_tri", "cuoc_hop.thoi_gian", "cuoc_hop.dia_diem"]
     assert (invitation["thanh_phan"]["kind"], invitation["danh_so"]["kind"]) == ("lines", "bool")
     assert invitation["cuoc_hop.thoi_gian"]["label"] == "Thời gian họp"
+    # the summary's box is labelled as each kind declares its summary
+    assert [form["nhan_trich_yeu"] for form in forms.values()] == ["Trích yếu", "Trích yếu công văn", "Trích yếu giấy mời"]
 
     made = post(client, "/api/new", {"trich_yeu": "Nghe báo cáo chuyển đổi số", "loai": "giay_moi"})
     assert made.status_code == 200, made.text

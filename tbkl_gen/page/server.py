@@ -245,6 +245,7 @@ class Page:
             "trang_thai_ten": dict(review.STATE_LABELS),
             **suggested,
             "loai": kind_forms(),
+            "chung": shared_fields(),
         }
 
     def listing(self, defaults: dict[str, Any]) -> catalog.Catalog:
@@ -794,8 +795,7 @@ def kind_forms() -> list[dict[str, Any]]:
         shape = (
             "lines" if declaration.item_of(tp) is str else "bool" if tp is bool else "textarea" if tp is str and "." not in path else "text"
         )
-        label = key.spec.label[:1].upper() + key.spec.label[1:]
-        return {"path": path, "label": label, "kind": shape, "hint": key.spec.doc}
+        return {"path": path, "label": _label(key), "kind": shape, "hint": key.spec.doc}
 
     forms = []
     for kind in KINDS.values():
@@ -814,6 +814,7 @@ def kind_forms() -> list[dict[str, Any]]:
         summary = f"in đậm dưới chữ {title}" if kind.summary == "title" else f"in dưới số và ký hiệu, sau chữ “{SUMMARY_PREFIX}”"
         title_field = declaration.field_named(kind.model, kind.title_key)
         named = title_field.spec.label if title_field is not None and title_field.spec.label else kind.title_key
+        summary_field = declaration.field_named(kind.model, SUMMARY_KEY)
         forms.append(
             {
                 "loai": kind.key,
@@ -822,9 +823,48 @@ def kind_forms() -> list[dict[str, Any]]:
                 "trich_yeu": summary,
                 "truong": fields,
                 "tieu_de": named[:1].upper() + named[1:],
+                "nhan_trich_yeu": _label(summary_field) if summary_field is not None else SUMMARY_KEY,  # the summary box's label
             }
         )
     return forms
+
+
+def _label(key: Any) -> str:
+    """Return a declared key's label as a form shows it (capitalised)."""
+    label: str = key.spec.label or key.name
+    return label[:1].upper() + label[1:]
+
+
+def shared_fields() -> dict[str, dict[str, Any]]:
+    """Return the form fields of the parts every kind shares (header, recipients, signer), by path: label, hint and
+    control derived from the declaration, as kind_forms() derives a kind's own; the page lays them out in its sections."""
+    from tbkl_gen.notice import fields as declaration
+    from tbkl_gen.notice.kind import SHARED_PARTS
+    from tbkl_gen.notice.model import SUMMARY_KEY
+
+    def control(path: str, key: declaration.Declared, nested: bool) -> dict[str, Any]:
+        tp = declaration.optional_of(key.type) or key.type
+        values = declaration.literal_of(tp)
+        field: dict[str, Any] = {"path": path, "label": _label(key), "hint": key.spec.doc}
+        if values:
+            field.update(kind="select", options=[[str(value), str(value)] for value in values])
+        elif declaration.item_of(tp) is str:  # a list of lines: the recipients' list editor, or lines of a nested part
+            field["kind"] = "lines" if nested else "list"
+        else:
+            field["kind"] = "bool" if tp is bool else "textarea" if key.name == SUMMARY_KEY else "text"
+        return field
+
+    fields: dict[str, dict[str, Any]] = {}
+    for part in SHARED_PARTS:
+        for key in declaration.declared(part):
+            tp = declaration.optional_of(key.type) or key.type
+            if declaration.item_of(tp) not in (None, str):  # the body and the appendices have editors of their own
+                continue
+            fields[key.name] = control(key.name, key, nested=False)
+            if declaration.is_declared(tp):
+                for item in declaration.declared(tp):
+                    fields[f"{key.name}.{item.name}"] = control(f"{key.name}.{item.name}", item, nested=True)
+    return fields
 
 
 _RECIPIENT_KEYS = ("kinh_gui", "noi_nhan_them", "noi_nhan")

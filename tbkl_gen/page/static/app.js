@@ -469,41 +469,34 @@ function isDirty() { return state.path !== null && JSON.stringify(currentData())
 
 // --- the form: header fields, recipients, signer ---------------------------------------------
 
+// Where the shared parts' fields go, and what only the page adds to them (a placeholder, a date
+// typed day first, the empty choice of a select). Their labels, hints and controls come from the
+// declaration (GET /api/workspace, "chung"), as a kind's own fields do ("loai").
 const SECTIONS = [
-  { legend: "Cơ quan ban hành", fields: [
-    { path: "co_quan.chu_quan", label: "Cơ quan chủ quản", kind: "text", hint: "dòng trên tên cơ quan, không đậm; có thể để trống" },
-    { path: "co_quan.ten", label: "Tên cơ quan ban hành", kind: "lines", hint: "mỗi dòng in ra một dòng" },
-    { path: "co_quan.viet_tat", label: "Chữ viết tắt", kind: "text", hint: "dùng trong ký hiệu: TB-…, GM-…; công văn: UBND-…" },
-  ] },
+  { legend: "Cơ quan ban hành", fields: [{ path: "co_quan.chu_quan" }, { path: "co_quan.ten" }, { path: "co_quan.viet_tat" }] },
   { legend: "Số, địa danh, ngày", fields: [
-    { path: "so", label: "Số", kind: "text", placeholder: "để trống khi còn là dự thảo (in “Số:      /…”)", keepEmpty: true },
-    { path: "ky_hieu", label: "Ký hiệu", kind: "text", placeholder: "tự động: mã loại (TB-, GM-; công văn không có) và chữ viết tắt" },
-    { path: "dia_danh", label: "Địa danh", kind: "text" },
-    { path: "ngay", label: "Ngày ban hành", kind: "text", date: true, placeholder: "19/6/2026",
-      hint: "đủ ngày: 19/6/2026; dự thảo để trống ngày: 6/2026; để trống ngày và tháng: 2026" },
-    { path: "do_khan", label: "Độ khẩn", kind: "select", options: [["", "(không khẩn)"], ["KHẨN", "KHẨN"], ["THƯỢNG KHẨN", "THƯỢNG KHẨN"], ["HỎA TỐC", "HỎA TỐC"]] },
+    { path: "so", placeholder: "để trống khi còn là dự thảo (in “Số:      /…”)", keepEmpty: true },
+    { path: "ky_hieu", placeholder: "tự động: mã loại (TB-, GM-; công văn không có) và chữ viết tắt" },
+    { path: "dia_danh" },
+    { path: "ngay", date: true, placeholder: "19/6/2026" },
+    { path: "do_khan", empty: "(không khẩn)" },
   ] },
-  { legend: "Trích yếu", fields: [
-    { path: "trich_yeu", label: "Trích yếu", kind: "textarea", hint: "" },  // the hint is the kind's: kindForm().trich_yeu
-  ] },
-  { legend: "Kính gửi", fields: [
-    { path: "kinh_gui", label: "Kính gửi", kind: "list", oneAsText: true,
-      hint: "nơi nhận in dưới trích yếu, mỗi nơi một dòng; không gõ “Kính gửi:”, dấu “-”, “;”, “.”: tự thêm khi in; thường để trống" },
-  ] },
+  { legend: "Trích yếu", fields: [{ path: "trich_yeu", kind: "textarea" }] },  // its label and hint are the kind's: kindForm()
+  { legend: "Kính gửi", fields: [{ path: "kinh_gui", oneAsText: true }] },
 ];
 
 const AFTER_BODY = [
-  { legend: "Nơi nhận", fields: [
-    { path: "noi_nhan_them", label: "Thêm nơi nhận", kind: "list", hint: "thêm vào trước nơi nhận mặc định" },
-    { path: "noi_nhan", label: "Nơi nhận", kind: "list", hint: "không gõ dấu “-” và “;”: tự thêm khi in" },
-    { path: "luu", label: "Lưu", kind: "text", hint: "ví dụ: VT, TH" },
-  ] },
-  { legend: "Người ký", signer: true, fields: [
-    { path: "nguoi_ky.quyen_han", label: "Quyền hạn ký", kind: "lines", hint: "ví dụ TL. CHỦ TỊCH; mỗi dòng một dòng" },
-    { path: "nguoi_ky.chuc_vu", label: "Chức vụ", kind: "text" },
-    { path: "nguoi_ky.ho_ten", label: "Họ tên", kind: "text" },
-  ] },
+  { legend: "Nơi nhận", fields: [{ path: "noi_nhan_them" }, { path: "noi_nhan" }, { path: "luu" }] },
+  { legend: "Người ký", signer: true, fields: [{ path: "nguoi_ky.quyen_han" }, { path: "nguoi_ky.chuc_vu" }, { path: "nguoi_ky.ho_ten" }] },
 ];
+
+// A shared field as drawn: its declaration's label, hint and control, with what the page adds.
+function sharedField(placed) {
+  const declared = (state.workspace?.chung || {})[placed.path] || { label: placed.path, hint: "", kind: "text" };
+  const field = { ...declared, ...placed };
+  if (placed.empty !== undefined) field.options = [["", placed.empty], ...(declared.options || [])];
+  return field;
+}
 
 function defaultOf(path) { return getPath(state.workspace?.mac_dinh || {}, path); }
 
@@ -639,8 +632,8 @@ function drawForm() {
   fields.replaceChildren();
   const kind = kindForm();
   for (const section of SECTIONS) {
-    const shown = { ...section, fields: section.fields.map((field) => (field.path === "trich_yeu" ? { ...field, hint: kind.trich_yeu } : field)) };
-    fields.append(drawSection(shown));
+    const placed = section.fields.map((field) => (field.path === "trich_yeu" ? { ...field, label: kind.nhan_trich_yeu || field.path, hint: kind.trich_yeu } : sharedField(field)));
+    fields.append(drawSection({ ...section, fields: placed }));
   }
   if (kind.truong.length) {
     const own = drawSection({ legend: kind.ten, fields: kind.truong });
@@ -650,7 +643,7 @@ function drawForm() {
   }
   fields.append(drawBodySection());
   fields.append(drawAppendixSection());
-  for (const section of AFTER_BODY) fields.append(drawSection(section));
+  for (const section of AFTER_BODY) fields.append(drawSection({ ...section, fields: section.fields.map(sharedField) }));
   fitTextareas(fields);
 }
 
