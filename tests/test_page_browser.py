@@ -21,7 +21,7 @@ pytest.importorskip("selenium")
 
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.common.exceptions import TimeoutException  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
@@ -101,7 +101,10 @@ def screenshot(driver: webdriver.Chrome, name: str) -> None:
 
 
 def wait(driver: webdriver.Chrome, condition, timeout: float = WAIT):  # noqa: ANN001, ANN201
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: condition(d))
+    """Wait until condition(driver) holds; an element it found that the page redrew before it was read is looked for again."""
+    return WebDriverWait(driver, timeout, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: condition(d)
+    )
 
 
 def find(driver: webdriver.Chrome, selector: str) -> WebElement:
