@@ -33,7 +33,6 @@ from tbkl_gen.errors import LockBusy, NotReadable, OutputFailed, OutputLocked, U
 
 TEMP_PREFIX = ".tbkl-"
 TEMP_SUFFIX = ".tmp"
-TEMP_GLOB = f"{TEMP_PREFIX}*{TEMP_SUFFIX}"
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
