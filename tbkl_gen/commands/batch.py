@@ -458,7 +458,7 @@ def _commit_all(
     """Rename every staged output into place, or discard them all when a notice failed."""
     if blocked and not settings.keep_going:
         result.failed.extend(o.job for o in blocked)
-        flusher.failures()  # let the flushes finish before their files go
+        flusher.abandon()  # let the flushes under way finish before their files go
         for outcome in outcomes:
             if outcome.staged is not None:
                 discard(outcome.staged)
@@ -719,7 +719,7 @@ def _process(task: tuple[Job, Stamp, str | None, Path]) -> _Outcome:
 
     found = run_file(job.source, _workspace_for(job.source), template=template_name, find_template=find_template)
     if found.document is None:
-        return _Outcome(job, stamp, found.summary(), valid=False)
+        return _Outcome(job, stamp, _sent(found), valid=False)
     _, template_key, template_hash = chosen[-1]
     stamp = {**stamp, "mau_tep": template_key, "mau": template_hash}
     if found.linked:
@@ -733,8 +733,19 @@ def _process(task: tuple[Job, Stamp, str | None, Path]) -> _Outcome:
     try:
         staged = stage(job.output, found.document, inside=out_dir, sync=False)  # flushed to disk with the others before the renames
     except (OutputLocked, OutputFailed) as exc:
-        return _Outcome(job, stamp, found.summary(), valid=True, output_problems=[_output_problem(job, exc)])
-    return _Outcome(job, stamp, found.summary(), valid=True, staged=staged)
+        return _Outcome(job, stamp, _sent(found), valid=True, output_problems=[_output_problem(job, exc)])
+    return _Outcome(job, stamp, _sent(found), valid=True, staged=staged)
+
+
+def _sent(found: Outcome) -> Outcome:
+    """Return the pipeline's outcome as the batch reads it: the problems, the number, the linked sources.
+
+    Not the kind nor the template: the kind's declaration, pickled by value, was most of what a
+    worker sent back (about 1.2 KB a notice) and unpickling it most of the parent's work per notice.
+    """
+    summary = found.summary()
+    summary.kind = summary.template = None
+    return summary
 
 
 _PARENT: int | None = None
