@@ -37,23 +37,26 @@ def source_names(paths: Iterable[Path], problems: list[Problem] | None = None) -
     """Return what `find_sources` returns as strings: each source's path, and its path relative to
     the folder given with "/" between folders. For a caller of tens of thousands (`tbkl render` on an
     office's workspace), where making two `Path` objects a source cost more than the walk."""
-    found: list[tuple[tuple[str, ...], str, str]] = []
+    found: list[tuple[str, str, str]] = []
     for path in paths:
         if not path.is_dir():
-            found.append(((path.name,), str(path), path.name))
+            found.append((path.name, str(path), path.name))
             continue
         root = path.resolve()
         for folder, relative, subfolders, files in _walk(str(path), ()):
             for name in subfolders:
                 if Path(folder, name).is_symlink():  # not followed; say so when it leads astray
                     _check_link(Path(folder, name), root, problems)
+            # Sorted as Path.parts sort: folder by folder. No name holds "\0", so the names joined
+            # by it compare as the tuples of names do, for less than a tuple a file costs.
+            order = "".join(f"{part}\0" for part in relative)
+            prefix = "".join(f"{part}/" for part in relative)
             for name, is_link, source in files:
                 if is_source_name(name):
                     if is_link and not _check_link(Path(source), root, problems):
                         continue
-                    parts = (*relative, name)
-                    found.append((parts, source, "/".join(parts)))
-    found.sort(key=lambda item: item[0])  # by the folders and name, as Path.parts sort
+                    found.append((order + name, source, prefix + name))
+    found.sort(key=lambda item: item[0])
     return [(source, relative) for _, source, relative in found]
 
 
