@@ -362,6 +362,7 @@ def _flushing_ways() -> list[bool]:
     return [True, False] if can_sync_file_system() else [False]  # syncfs: Linux only
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX links")
 @pytest.mark.parametrize("whole", _flushing_ways(), ids=lambda whole: "file-system" if whole else "file-by-file")
 def test_both_ways_of_flushing_name_a_staged_file_swapped_for_a_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, whole: bool) -> None:
     from tbkl_gen.files import stage
