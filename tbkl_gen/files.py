@@ -194,58 +194,6 @@ def sync_file(temp: Path) -> OSError | None:
     return None
 
 
-def sync_file_system(folder: Path) -> OSError | None:
-    """Flush to disk everything written to the file system that holds folder, and wait; return the error, or None.
-
-    Linux's syncfs(2): one call for a batch's thousand files, where an fsync each made the disk
-    flush its cache a thousand times (0.4–0.9 s of waiting and 0.15–0.2 s of CPU for 1,000 files
-    on the benchmark's machine, against 0.03 s) and, running beside the workers, slowed their
-    creation of the next files. It reports a write that failed since (Linux 5.8 and later).
-    Raise NotImplementedError where there is no such call (`can_sync_file_system`).
-    """
-    call = _syncfs()
-    if call is None:
-        raise NotImplementedError("syncfs")
-    try:
-        descriptor = os.open(folder, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_DIRECTORY", 0))
-    except OSError as exc:
-        return exc
-    try:
-        if call(descriptor) != 0:
-            import ctypes
-
-            number = ctypes.get_errno()
-            return OSError(number, os.strerror(number))
-    finally:
-        os.close(descriptor)
-    return None
-
-
-def can_sync_file_system() -> bool:
-    """Tell whether `sync_file_system` is there: on Linux (POSIX's sync() may return before the disk has the data)."""
-    return _syncfs() is not None
-
-
-_SYNCFS: list[Callable[[int], int] | None] = []
-
-
-def _syncfs() -> Callable[[int], int] | None:
-    if not _SYNCFS:
-        call = None
-        if sys.platform.startswith("linux"):
-            try:
-                import ctypes
-
-                function = ctypes.CDLL(None, use_errno=True).syncfs
-                function.argtypes = [ctypes.c_int]
-                function.restype = ctypes.c_int
-                call = function
-            except (ImportError, OSError, AttributeError):  # no ctypes, or a C library without syncfs
-                call = None
-        _SYNCFS.append(call)
-    return _SYNCFS[0]
-
-
 def commit(temp: Path, target: Path) -> None:
     """Rename a staged file over target in one step (a link at target is replaced, not followed).
 

@@ -356,57 +356,22 @@ def test_staged_files_are_flushed_together_and_a_failure_is_named(tmp_path: Path
     assert sorted(tmp_path.iterdir()) == sorted(staged[i] for i in (0, 2))
 
 
-def _flushing_ways() -> list[bool]:
-    from tbkl_gen.files import can_sync_file_system
-
-    return [True, False] if can_sync_file_system() else [False]  # syncfs: Linux only
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX links")
-@pytest.mark.parametrize("whole", _flushing_ways(), ids=lambda whole: "file-system" if whole else "file-by-file")
-def test_both_ways_of_flushing_name_a_staged_file_swapped_for_a_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, whole: bool) -> None:
+def test_a_staged_file_swapped_for_a_link_is_not_flushed_and_is_named(tmp_path: Path) -> None:
     from tbkl_gen.files import stage
-    from tbkl_gen.word import write
+    from tbkl_gen.word.write import Flusher
 
-    if sys.platform.startswith("linux"):
-        assert _flushing_ways() == [True, False]  # a Linux without syncfs would flush file by file: say so
-    monkeypatch.setattr(write, "can_sync_file_system", lambda: whole)
     targets = [tmp_path / f"tb-{index}.docx" for index in range(10)]  # more than a group of the threads
     staged = [stage(target, b"PK", sync=False) for target in targets]
     (tmp_path / "elsewhere").write_bytes(b"not ours")
     staged[4].unlink()
     staged[4].symlink_to(tmp_path / "elsewhere")  # swapped after it was written: never flushed as ours
-    flusher = write.Flusher()
+    flusher = Flusher()
     for temp, target in zip(staged, targets, strict=True):
         flusher.add(temp, target)
     failures = flusher.failures()
     assert list(failures) == [staged[4]]
     assert str(failures[staged[4]]).startswith(f"{targets[4].as_posix()}: không ghi được tệp (")
-
-
-def test_a_file_system_that_fails_its_flush_fails_every_file_on_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import errno
-
-    from tbkl_gen.files import stage
-    from tbkl_gen.word import write
-
-    flushed: list[Path] = []
-
-    def failing(folder: Path) -> OSError:
-        flushed.append(folder)
-        return OSError(errno.EIO, os.strerror(errno.EIO))
-
-    monkeypatch.setattr(write, "can_sync_file_system", lambda: True)
-    monkeypatch.setattr(write, "sync_file_system", failing)
-    targets = [tmp_path / f"tb-{index}.docx" for index in range(3)]
-    staged = [stage(target, b"PK", sync=False) for target in targets]
-    flusher = write.Flusher()
-    for temp, target in zip(staged, targets, strict=True):
-        flusher.add(temp, target)
-    failures = flusher.failures()
-    assert flushed == [tmp_path]  # once for the three files
-    assert sorted(failures) == sorted(staged)
-    assert str(failures[staged[0]]) == f"{targets[0].as_posix()}: không ghi được tệp ({os.strerror(errno.EIO)})"
 
 
 def test_a_second_run_into_a_folder_in_use_is_refused_and_writes_nothing(tmp_path: Path) -> None:

@@ -458,7 +458,7 @@ def _commit_all(
     """Rename every staged output into place, or discard them all when a notice failed."""
     if blocked and not settings.keep_going:
         result.failed.extend(o.job for o in blocked)
-        flusher.abandon()  # let the flushes under way finish before their files go
+        flusher.failures()  # let the flushes finish before their files go
         for outcome in outcomes:
             if outcome.staged is not None:
                 discard(outcome.staged)
