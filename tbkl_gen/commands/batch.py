@@ -261,16 +261,24 @@ def _manifest_damage(data: object) -> str:
         linked = entry.get("lien_ket")
         if linked is not None and not (isinstance(linked, dict) and all(isinstance(v, str) for v in linked.values())):
             return f"mục “{key}”: “lien_ket” sai dạng"
-        if number is None:
-            continue
-        if (
-            not isinstance(number, dict)
-            or not isinstance(number.get("khoa"), list)
-            or not all(isinstance(part, (str, int)) for part in number["khoa"])
-            or not all(isinstance(number.get(name), (int, type(None))) for name in ("dong", "cot"))
-        ):
+        if number is not None and not _number_shape(number):
             return f"mục “{key}”: “so” sai dạng"
     return ""
+
+
+def _number_shape(number: object) -> bool:
+    """Tell whether a manifest's `so` is {"khoa": [texts and numbers], "dong": line, "cot": column} (an office's
+    manifest holds thousands: plain loops, no generator each)."""
+    if not isinstance(number, dict):
+        return False
+    parts = number.get("khoa")
+    if not isinstance(parts, list):
+        return False
+    for part in parts:
+        if not isinstance(part, (str, int)):
+            return False
+    line, column = number.get("dong"), number.get("cot")
+    return (line is None or isinstance(line, int)) and (column is None or isinstance(column, int))
 
 
 def _inside(key: str) -> bool:
