@@ -693,11 +693,14 @@ def write_index(folder: Path = HERE) -> Path:
 
 
 def write_prepared(template: Path) -> Path:
-    """Write the prepared form of a built template beside it, so a first run needs no docxtpl."""
-    from tbkl_gen.word.render import SHIPPED_SUFFIX, prepared_form
+    """Write the prepared form of a built template beside it, so a first run needs no docxtpl, and
+    the digest of the .docx's bytes under "file": while they match, the template is used as checked
+    here, without jinja (`tbkl_gen.word.fill`)."""
+    from tbkl_gen.word.render import SHIPPED_SUFFIX, prepared_form, read_template_package
 
     target = template.with_name(template.stem + SHIPPED_SUFFIX)
-    form = prepared_form(template)
+    file_digest, parts = read_template_package(template)
+    form = {**prepared_form(template, parts), "file": file_digest}
     target.write_text(json.dumps(form, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return target
 
