@@ -23,7 +23,7 @@ from tbkl_gen.pipeline import run_file
 from tbkl_gen.word import fill
 from tbkl_gen.word.fill import Filled, find_template, render_builtin, verified
 from tbkl_gen.word.layout import Layout
-from tbkl_gen.word.render import PreparedTemplate, builtin_template_names
+from tbkl_gen.word.render import PreparedTemplate, builtin_template_names, read_template_package
 
 VARIANTS = {
     "sample": {},
@@ -72,6 +72,9 @@ def test_the_shipped_forms_name_the_bytes_they_were_made_from() -> None:
         template = ROOT / "templates" / f"{name}.docx"
         form = json.loads(template.with_name(f"{name}.prepared.json").read_text(encoding="utf-8"))
         assert form["file"] == hashlib.sha256(template.read_bytes()).hexdigest(), name
+        parts = read_template_package(template)[1]  # the package as every reader of a template sees it
+        assert [part for part, _ in form["package"]] == list(parts), name
+        assert all(parts[part] == text.encode("utf-8") if text is not None else part in form["sources"] for part, text in form["package"])
         assert verified(find_template(name)) is not None, name
 
 

@@ -72,6 +72,8 @@ class Job:
 
 @dataclass
 class BatchResult:
+    """What a render did: the notices made, unchanged and failed, the problems, the outputs without a source (kept or pruned), the time."""
+
     made: list[Job] = field(default_factory=list)
     unchanged: list[Job] = field(default_factory=list)
     failed: list[Job] = field(default_factory=list)

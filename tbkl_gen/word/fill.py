@@ -275,10 +275,10 @@ class Builtin:
     """A built-in template whose bytes are those its shipped form was made from."""
 
     path: Path
-    data: bytes
-    """The .docx's bytes."""
     sources: dict[str, str]
     """The rendered parts' cleaned sources (jinja's text), by part name."""
+    package: dict[str, bytes]
+    """Every part of the .docx in its order; b"" for a part filled from its source."""
     widths: Widths
 
 
@@ -307,11 +307,14 @@ def _verified(path: Path, form_path: Path, mtime_ns: int, size: int) -> Builtin 
             return None
         sources = form["sources"]
         widths = Widths(*form["widths"])
-    except (NotReadable, ValueError, KeyError, TypeError):
+        package = {name: b"" if text is None else text.encode("utf-8") for name, text in form["package"]}
+    except (NotReadable, ValueError, KeyError, TypeError, AttributeError):
         return None
     if not (isinstance(sources, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in sources.items())):
         return None
-    return Builtin(path, data, sources, widths)
+    if not all(isinstance(name, str) for name in package) or sources.keys() != {name for name, text in form["package"] if text is None}:
+        return None
+    return Builtin(path, sources, package, widths)
 
 
 def ready_builtin(template: Path) -> bool:
@@ -353,19 +356,12 @@ class _Prepared:
 
 @lru_cache(maxsize=16)
 def _filled(builtin: Builtin) -> _Prepared | None:
-    """Return the template's parts ready to fill and every part of its package, or None when a source holds a tag Filled does not read."""
-    import io
-    import zipfile
-
+    """Return the template's parts ready to fill, or None when a source holds a tag Filled does not read."""
     try:
         parts = {name: Filled(source) for name, source in builtin.sources.items()}
     except _Unexpected:
         return None
-    with zipfile.ZipFile(io.BytesIO(builtin.data)) as package:  # the bytes were checked when the form was built
-        every = {info.filename: package.read(info) for info in package.infolist()}
-    if not parts.keys() <= every.keys():
-        return None
-    return _Prepared(parts, every, final_section(builtin.sources.get("word/document.xml", "")))
+    return _Prepared(parts, builtin.package, final_section(builtin.sources.get("word/document.xml", "")))
 
 
 class _Unexpected(Exception):
