@@ -32,7 +32,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PureWindowsPath
 from typing import TYPE_CHECKING, Any, Union
@@ -149,13 +148,19 @@ def _inside(name: str, folder: Path, boundary: Path) -> Path:
     return target
 
 
-@dataclass(frozen=True)
 class Widths:
-    """The widths (twips) the computed lines are centred in, read from the template."""
+    """The widths (twips) the computed lines are centred in, read from the template.
 
-    co_quan: int
-    trich_yeu: int
-    khan: int
+    This module's classes are plain, not dataclasses: each dataclass costs a cold start the
+    compiling of its methods (about half a millisecond for a frozen one), and these need none.
+    """
+
+    __slots__ = ("co_quan", "khan", "trich_yeu")
+
+    def __init__(self, co_quan: int, trich_yeu: int, khan: int) -> None:
+        self.co_quan = co_quan
+        self.trich_yeu = trich_yeu
+        self.khan = khan
 
 
 # --- the context and the finishing of the parts, for every template ------------------------------
@@ -270,16 +275,18 @@ def _restart_last_section(xml: str) -> str:
 # --- the built-in templates ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False)
 class Builtin:
-    """A built-in template whose bytes are those its shipped form was made from."""
+    """A built-in template whose bytes are those its shipped form was made from: its cleaned
+    sources (jinja's text) by part name, every part of its package in order (b"" for a part
+    filled from its source), the widths of its computed lines."""
 
-    path: Path
-    sources: dict[str, str]
-    """The rendered parts' cleaned sources (jinja's text), by part name."""
-    package: dict[str, bytes]
-    """Every part of the .docx in its order; b"" for a part filled from its source."""
-    widths: Widths
+    __slots__ = ("package", "path", "sources", "widths")
+
+    def __init__(self, path: Path, sources: dict[str, str], package: dict[str, bytes], widths: Widths) -> None:
+        self.path = path
+        self.sources = sources
+        self.package = package
+        self.widths = widths
 
 
 def verified(path: Path) -> Builtin | None:
@@ -382,8 +389,6 @@ _Path = tuple[str, ...]
 _Node = Union[str, "_Out", "_If", "_For"]
 
 
-# The nodes of a part are plain classes, not dataclasses: a dataclass costs its methods' compiling
-# at every start, and these are only built and read here.
 class _Out:
     """`{{ path }}`: the value printed, escaped."""
 
