@@ -93,6 +93,10 @@ def test_the_shipped_forms_name_the_bytes_they_were_made_from() -> None:
         "{% for x in a %}{% else %}{% endfor %}",
         "{{ none }}",
         "a\r\nb",
+        "{{ a\n}}",
+        "{{ a }",
+        "{% if a %}x{% endif",
+        "{{ a -}}",
     ],
 )
 def test_a_tag_the_filler_does_not_read_is_left_to_jinja(source: str) -> None:

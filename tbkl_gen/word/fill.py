@@ -375,8 +375,9 @@ class _Unexpected(Exception):
     """A tag or a value the filler does not read: jinja renders this template or notice."""
 
 
-# A tag, or the start of a comment; the text between them is printed as it is.
-_TAG = lazy(r"\{\{(.*?)\}\}|\{%(.*?)%\}|\{#")
+# A tag (over lines too), or the start of a comment; the text between them is printed as it is.
+_TAG = lazy(r"\{\{(.*?)\}\}|\{%(.*?)%\}|\{#", re.DOTALL)
+_OPENERS = ("{{", "{%", "{#")
 _PATH = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
 _OUTPUT = lazy(rf" ?({_PATH}) ?")
 _STATEMENT = lazy(
@@ -507,7 +508,7 @@ class _Reader:
         at = 0
         for match in _TAG.finditer(source):
             if match.start() > at:
-                yield source[at : match.start()]
+                yield _text(source[at : match.start()])
             at = match.end()
             output, statement = match.group(1), match.group(2)
             if output is None and statement is None:
@@ -531,7 +532,14 @@ class _Reader:
                     raise _Unexpected
                 yield ("for", loop, _path(sequence))
         if at < len(source):
-            yield source[at:]
+            yield _text(source[at:])
+
+
+def _text(text: str) -> str:
+    """Return text between tags, refused when it opens a tag that never closes (jinja says why)."""
+    if any(opener in text for opener in _OPENERS):
+        raise _Unexpected
+    return text
 
 
 def _path(text: str) -> _Path:
