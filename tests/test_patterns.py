@@ -2,7 +2,9 @@
 
 The archive line's grammar holds the Vietnamese letters many times over and takes milliseconds to
 compile; the common line ("VT, KGVX") is read by a pattern without them. Generated lines, the
-common ones and every form the decree allows or refuses, get the same answers either way.
+common ones and every form the decree allows or refuses, get the same answers either way. The
+pattern of a label typed before a block is compiled only for a text whose first characters could
+open one: every text it matches passes that test.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tbkl_gen import validate
 from tbkl_gen.nd30 import grammar
 
 UNITS = ["VT", "KGVX", "TH", "NN&MT", "SNV2", "A", "Đ", "ĐT", "X-Y", "A/B", "PL", "NC", "vt", "Kgvx", "1A"]
@@ -44,3 +47,31 @@ def test_the_common_line_compiles_no_vietnamese_letters(monkeypatch: pytest.Monk
     assert grammar.is_archive("VT, KGVX") and grammar.archive_holds("VT, TH, NN&MT") == (False, False)
     assert fresh._compiled is None  # the long pattern was not needed
     assert grammar.is_archive("VT, KGVX, Sơn (05)") and fresh._compiled is not None
+
+
+LABEL_PIECES = [
+    *"IVXLCDMivxlcdm0123456789٣()-–—+•*.):/ aAbBđĐzZ\t\u00a0",
+    *validate._BULLETS,
+    "Các",
+    "Việc",
+    "Điều",
+    "1.2.",
+    "II.",
+    "III -",
+    "IV:",
+    "a)",
+    "(1)",
+    "2026",
+    "1/2",
+    "Ư",
+    "Â",
+]
+
+
+@settings(max_examples=5000, deadline=None)
+@given(st.lists(st.sampled_from(LABEL_PIECES), max_size=6))
+def test_the_typed_label_pattern_is_compiled_only_where_it_can_match(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    full = re.compile(validate._TYPED_LABEL.pattern)
+    if full.match(text) is not None:
+        assert validate._may_open_with_label(text)
