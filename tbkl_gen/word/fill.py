@@ -56,21 +56,29 @@ _FOOTNOTES = "word/footnotes.xml"
 _CLOSING_MARK = '<w:pStyle w:val="TBKhoangCach"/>'
 
 
+@lru_cache(maxsize=1)
 def builtin_templates_dir() -> Path:
-    """Return the folder of the built-in templates: `tbkl_gen/templates` installed, `templates/` in a checkout."""
+    """Return the folder of the built-in templates (resolved): `tbkl_gen/templates` installed, `templates/` in a checkout."""
     here = Path(__file__).resolve().parents[1]
     installed = here / "templates"
     return installed if installed.is_dir() else here.parent / "templates"
 
 
 def shipped_form(path: Path) -> Path | None:
-    """Return the prepared form shipped with a built-in template, or None for any other file."""
-    folder = builtin_templates_dir()
-    try:
-        if path.suffix != TEMPLATE_SUFFIX or path.resolve() != (folder / path.name).resolve():
-            return None
-    except OSError:
+    """Return the prepared form shipped with a built-in template, or None for any other file.
+
+    Asked for every notice a batch renders: a path in the folder itself (what `find_template`
+    gives, resolved) is answered without resolving it again.
+    """
+    if path.suffix != TEMPLATE_SUFFIX:
         return None
+    folder = builtin_templates_dir()
+    if path.parent != folder:
+        try:
+            if path.resolve() != (folder / path.name).resolve():
+                return None
+        except OSError:
+            return None
     return folder / (path.stem + SHIPPED_SUFFIX)
 
 
