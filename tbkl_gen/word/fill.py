@@ -333,7 +333,11 @@ def _verified(path: Path, form_path: Path, mtime_ns: int, size: int) -> Builtin 
 
 
 def ready_builtin(template: Path) -> bool:
-    """Read a built-in template's form and package once; return whether `render_builtin` fills it (else jinja does)."""
+    """Read a built-in template's form and package once, and import what filling needs (a batch's
+    forked workers inherit both); return whether `render_builtin` fills it (else jinja does)."""
+    import markupsafe  # noqa: F401
+    from tbkl_gen.word import contract, wordml  # noqa: F401
+
     builtin = verified(template)
     return builtin is not None and _filled(builtin) is not None
 
