@@ -4,7 +4,8 @@ The archive line's grammar holds the Vietnamese letters many times over and take
 compile; the common line ("VT, KGVX") is read by a pattern without them. Generated lines, the
 common ones and every form the decree allows or refuses, get the same answers either way. The
 pattern of a label typed before a block is compiled only for a text whose first characters could
-open one: every text it matches passes that test.
+open one: every text it matches passes that test. A source's forbidden characters are looked for
+only in a text that is not printable (each of them is not).
 """
 
 from __future__ import annotations
@@ -75,3 +76,18 @@ def test_the_typed_label_pattern_is_compiled_only_where_it_can_match(pieces: lis
     full = re.compile(validate._TYPED_LABEL.pattern)
     if full.match(text) is not None:
         assert validate._may_open_with_label(text)
+
+
+def test_a_printable_source_holds_no_forbidden_character() -> None:
+    """`source.read` skips the forbidden characters' pattern for a text printable once its line
+    breaks and tabs are set aside: every character the pattern finds is not printable."""
+    import sys
+
+    from tbkl_gen.source import read
+
+    pattern = re.compile(read._FORBIDDEN_IN_FILE.pattern)
+    forbidden = [chr(code) for code in range(sys.maxunicode + 1) if pattern.match(chr(code))]
+    assert len(forbidden) > 2000
+    assert not any(character.isprintable() for character in forbidden)
+    assert read._mask_forbidden("Sở Tài chính\tvà\r\nSở Nội vụ") == ("Sở Tài chính\tvà\r\nSở Nội vụ", [])
+    assert read._mask_forbidden("a\x0bb\u2028") == ("a\ufffdb\ufffd", [(1, "\x0b"), (3, "\u2028")])
