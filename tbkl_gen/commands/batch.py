@@ -112,6 +112,8 @@ class Job:
 
 @dataclass
 class BatchResult:
+    """What a render did: the notices made, unchanged and failed, the problems, the outputs without a source (kept or pruned), the time."""
+
     made: list[Job] = field(default_factory=list)
     unchanged: list[Job] = field(default_factory=list)
     failed: list[Job] = field(default_factory=list)
@@ -704,7 +706,7 @@ def _template_for(
 
     written_in and boundary: see `find_template` (None for the command line and the default).
     """
-    from tbkl_gen.word.render import find_template
+    from tbkl_gen.word.fill import find_template
 
     key = (name, templates_dir, written_in, boundary)
     if key not in _TEMPLATES:
@@ -794,13 +796,13 @@ def _process_all(pending: list[tuple[Job, Stamp]], settings: Settings, flusher: 
     if workers > 1 and len(tasks) >= POOL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
-        from tbkl_gen import pipeline  # noqa: F401 - imported here once, inherited by forked workers
-        from tbkl_gen.word import layout, render, write  # noqa: F401
-        from tbkl_gen.word.render import find_template, prepared
+        from tbkl_gen import pipeline  # imported here once, inherited by forked workers
+        from tbkl_gen.word import layout, write  # noqa: F401
+        from tbkl_gen.word.fill import find_template
 
         for name in {task[2] for task in tasks}:  # the template named on the command line, or the default
             try:
-                prepared(find_template(name).resolve())
+                pipeline.ready(find_template(name).resolve())
             except TbklError:
                 pass  # each notice reports it with its place
 
