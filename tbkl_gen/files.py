@@ -17,13 +17,9 @@ regular file once open, and read up to a limit.
 from __future__ import annotations
 
 import errno
-import json
 import os
-import secrets
-import socket
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,7 +29,6 @@ from tbkl_gen.errors import LockBusy, NotReadable, OutputFailed, OutputLocked, U
 
 TEMP_PREFIX = ".tbkl-"
 TEMP_SUFFIX = ".tmp"
-TEMP_GLOB = f"{TEMP_PREFIX}*{TEMP_SUFFIX}"
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
@@ -153,8 +148,9 @@ def stage(target: Path, data: bytes, *, inside: Path | None = None, sync: bool =
     The file is flushed to disk before it is returned, unless sync is False: then the caller
     flushes it (`sync_file`) before `commit`.
     """
-    make_folders(target.parent, inside=inside, target=target)
+    import tempfile  # here: reading and checking write nothing, and need not import it (a cold `tbkl check`)
 
+    make_folders(target.parent, inside=inside, target=target)
     try:
         descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     except OSError as exc:
@@ -361,7 +357,7 @@ def held(
     from the file's time when that is later than the note's.
     """
     make_folders(lock.parent)
-    mark = secrets.token_hex(16)
+    mark = os.urandom(16).hex()  # what secrets.token_hex(16) returns, without importing secrets
     deadline = time.monotonic() + wait
     pause = 0.02
     while not _take(lock, mark):
@@ -389,6 +385,9 @@ def _take(lock: Path, mark: str) -> bool:
         return False
     except OSError as exc:
         raise OutputFailed(lock, reason(exc)) from exc
+    import json  # the lock's helpers import what only locking needs (a cold `tbkl check` takes no lock)
+    import socket
+
     try:
         note = {"host": socket.gethostname(), "pid": os.getpid(), "since": time.time(), "mark": mark}
         os.write(descriptor, json.dumps(note).encode("utf-8"))
@@ -403,6 +402,8 @@ def _holder(lock: Path) -> dict[str, object] | None:
         data = read_regular(lock, _LOCK_LIMIT, follow_links=False)
     except NotReadable as exc:
         return None if exc.missing else {}
+    import json
+
     try:
         note = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
@@ -420,6 +421,8 @@ def _stale(lock: Path, holder: dict[str, object], stale_after: float, *, refresh
         return time.time() - touched > min(stale_after, 5.0)
     if time.time() - (max(since, touched) if refreshed else since) > stale_after:
         return True
+    import socket
+
     pid = holder.get("pid")
     return holder.get("host") == socket.gethostname() and isinstance(pid, int) and not _alive(pid)
 
