@@ -128,6 +128,43 @@ def chromium() -> tuple[str, str]:
     return found
 
 
+# --- the drafting page in real Chromium (tests/browser.py has the helpers) ----------------------
+# Module-scoped: one Chromium a test module. Only test files that import selenium ask for these.
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """The drafting page's Chromium (1600×1000, downloads kept in `browser.downloads`)."""
+    from browser import chrome
+
+    downloads = tmp_path_factory.mktemp("downloads")
+    with chrome(chromium, window=(1600, 1000), downloads=downloads) as driver:
+        driver.downloads = downloads
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def laptop(chromium: tuple[str, str]) -> Iterator[object]:
+    """A Chromium whose page is an office laptop's 1366×768."""
+    from browser import LAPTOP, chrome
+
+    with chrome(chromium, viewport=LAPTOP) as driver:
+        yield driver
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[object]:
+    """`tbkl serve` over a fresh workspace whose signer is named."""
+    from browser import serving
+
+    from tbkl_gen.commands.scaffold import init_workspace
+
+    root = tmp_path / "van-phong"
+    init_workspace(root, signer=SIGNER)
+    with serving(root) as server:
+        yield server
+
+
 # --- a workspace and a notice as an office fills them in ------------------------------------
 # `tbkl init` leaves the signer's name blank and `tbkl new` writes samples ("…" gaps, stand-in
 # conclusions); both are errors until a person writes the real thing. Tests that render what the

@@ -206,12 +206,10 @@ def test_a_hostile_catalog_file_is_trusted_for_speed_only(workspace: Path) -> No
 
 def test_the_list_filters_and_pages_in_the_browser_at_1366_by_768(chromium: tuple[str, str], tmp_path: Path) -> None:
     pytest.importorskip("selenium")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    from test_page_browser import Served, open_page, screenshot, wait
+    from browser import LAPTOP, Served, open_page, screenshot, start, wait
 
     root = tmp_path / "van-phong"
     init_workspace(root)
@@ -222,17 +220,9 @@ def test_the_list_filters_and_pages_in_the_browser_at_1366_by_768(chromium: tupl
         for index in range(50):
             (folder / f"cong-van-{index:03d}.yaml").write_text(letter.replace("2026", str(year)), encoding="utf-8")
             (folder / f"giay-moi-{index:03d}.yaml").write_text(invitation.replace("2026", str(year)), encoding="utf-8")
-    binary, driver_path = chromium
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=vi"):
-        options.add_argument(argument)
     served = Served(root)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver = start(chromium, viewport=LAPTOP)
     try:
-        driver.execute_cdp_cmd(
-            "Emulation.setDeviceMetricsOverride", {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False}
-        )
         open_page(driver, served)
 
         def info() -> str:

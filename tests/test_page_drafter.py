@@ -30,13 +30,22 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 from conftest import ROOT, SIGNER, render_cli  # noqa: E402
-import test_page_browser  # noqa: E402
-from test_page_browser import Served, checked_after, click, fill_skeleton, find, last_check, open_page, screenshot, select_text, wait  # noqa: E402
+from browser import (  # noqa: E402
+    Served,
+    checked_after,
+    click,
+    fill_skeleton,
+    find,
+    last_check,
+    log_in,
+    open_page,
+    screenshot,
+    select_text,
+    wait,
+)
 from test_page_drafts import SUMMARY, leave_anyway, open_notice, summary_value  # noqa: E402
 from test_page_richtext import WORD_HTML, paste  # noqa: E402
-from test_page_screen import laptop  # noqa: E402, F401
 
-served = test_page_browser.served  # the fixture of the page's browser tests, shared
 
 TITLE = "Kết luận của đồng chí Chủ tịch tại cuộc họp về tiến độ các dự án đầu tư công"
 
@@ -86,10 +95,7 @@ class Office:
 
     def log_in(self, driver: webdriver.Chrome) -> None:
         driver.get(self.url)
-        wait(driver, lambda d: "/dang-nhap" in d.current_url and d.find_elements(By.ID, "ten_dang_nhap"))
-        find(driver, "#ten_dang_nhap").send_keys(self.LOGIN)
-        find(driver, "#mat_khau").send_keys(self.PASSWORD)
-        find(driver, "#login-submit").click()
+        log_in(driver, self.LOGIN, self.PASSWORD)
         wait(driver, lambda d: d.current_url.startswith(self.url))
 
     def stop(self) -> None:

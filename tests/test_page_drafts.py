@@ -1,6 +1,6 @@
 """Drafts, conflicts, block levels and the preview through errors, in real Chromium at 1366×768.
 
-The server and browser fixtures are those of test_page_browser.py. Screenshots go to
+The server and browser fixtures are conftest.py's. Screenshots go to
 $TBKL_SCREENSHOTS when it is set, to be looked at.
 """
 
@@ -19,11 +19,8 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 from conftest import fill_in, render_cli  # noqa: E402
-import test_page_browser  # noqa: E402
-from test_page_browser import Served, click, find, open_page, screenshot, wait  # noqa: E402
+from browser import Served, click, find, open_page, screenshot, wait  # noqa: E402
 
-browser = test_page_browser.browser  # the fixtures of the page's browser tests, shared
-served = test_page_browser.served
 
 SUMMARY = '#fields textarea[data-field="trich_yeu"]'
 

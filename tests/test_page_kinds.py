@@ -19,13 +19,10 @@ pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.select import Select  # noqa: E402
-import test_page_browser  # noqa: E402
-from test_page_browser import Served, checked_after, click, find, last_check, open_page, screenshot, wait  # noqa: E402
+from browser import Served, checked_after, click, find, last_check, open_page, screenshot, wait  # noqa: E402
 
 from conftest import render_cli  # noqa: E402
 
-browser = test_page_browser.browser  # the same Chromium and `tbkl serve` as the page's other tests
-served = test_page_browser.served
 
 INVITATION = (
     "loai: giay_moi\n"

@@ -21,41 +21,22 @@ pytest.importorskip("starlette")
 pytest.importorskip("selenium")
 
 from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
-from conftest import SIGNER, problems_but_samples  # noqa: E402
-from tbkl_gen.commands.scaffold import init_workspace, new_notice  # noqa: E402
+from browser import LAPTOP, Served, chrome, checked_after, click, find, last_check, open_first, screenshot, select_text, wait  # noqa: E402
+from conftest import problems_but_samples  # noqa: E402
+from tbkl_gen.commands.scaffold import new_notice  # noqa: E402
 from tbkl_gen.importer.inline import Char, to_markup  # noqa: E402
 from tbkl_gen.markup import unpaired_marks  # noqa: E402
 from tbkl_gen.page.richtext import spans_of  # noqa: E402
-from test_page_browser import Served, checked_after, click, find, last_check, open_first, screenshot, select_text, wait  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def browser(chromium: tuple[str, str]) -> Iterator[webdriver.Chrome]:
-    binary, driver_path = chromium
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1366,768", "--lang=vi"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    try:
+    """Chromium in a window of an office laptop's 1366×768 (the fixture `served` is conftest.py's)."""
+    with chrome(chromium, window=LAPTOP) as driver:
         yield driver
-    finally:
-        driver.quit()
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    root = tmp_path / "van-phong"
-    init_workspace(root, signer=SIGNER)
-    server = Served(root)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def body_texts(blocks: Any) -> list[str]:

@@ -8,7 +8,6 @@ sessions and CSRF tokens. Screenshots (1366×768) are written to $TBKL_SCREENSHO
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -20,12 +19,11 @@ pytest.importorskip("starlette")
 pytest.importorskip("selenium")
 
 from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
+from browser import LAPTOP, chrome, click, find, text_of, wait  # noqa: E402
+from browser import screenshot as save_screenshot  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 from tbkl_gen.page import auth, net  # noqa: E402
 from tbkl_gen.page.server import bind, create_service_app  # noqa: E402
@@ -33,7 +31,6 @@ from tbkl_gen.service import history  # noqa: E402
 from tbkl_gen.service.accounts import Accounts, workspaces  # noqa: E402
 from tbkl_gen.service.people import Person  # noqa: E402
 
-WAIT = 30
 WORKSPACE = "van-phong"
 DRAFTER = Person("lan", "Nguyễn Thị Lan", "lan@vp.example", frozenset({"soan-thao"}))
 CHIEF = Person("hung", "Trần Văn Hùng", "hung@vp.example", frozenset({"duyet"}))
@@ -107,40 +104,12 @@ def base(service: auth.Service) -> Iterator[str]:
 
 @pytest.fixture
 def browser(chromium: tuple[str, str]) -> Iterator[webdriver.Chrome]:
-    binary, driver_path = chromium
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1366,768", "--lang=vi"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    try:
+    with chrome(chromium, window=LAPTOP) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def screenshot(driver: webdriver.Chrome, name: str) -> None:
-    folder = os.environ.get("TBKL_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        driver.save_screenshot(str(Path(folder) / f"review-{name}.png"))
-
-
-def wait(driver: webdriver.Chrome, condition, timeout: float = WAIT):  # noqa: ANN001, ANN201
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: condition(d))
-
-
-def text_of(driver: webdriver.Chrome, selector: str) -> str:
-    return str(driver.execute_script("return document.querySelector(arguments[0])?.innerText || ''", selector))
-
-
-def find(driver: webdriver.Chrome, selector: str) -> WebElement:
-    return driver.find_element(By.CSS_SELECTOR, selector)
-
-
-def click(driver: webdriver.Chrome, element: WebElement) -> None:
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
+    save_screenshot(driver, f"review-{name}")
 
 
 def badge(driver: webdriver.Chrome) -> str:

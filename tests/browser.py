@@ -1,0 +1,224 @@
+"""Real Chromium for the page's tests, in one place: starting it, the drafting page's server, waiting, clicking, screenshots.
+
+A test file imports this after `pytest.importorskip("selenium")`. The `chromium` fixture (conftest.py)
+finds the browser and its driver, and the fixtures `browser`, `laptop` and `served` there are made
+with what is here; `chrome` starts one (headless, in Vietnamese) at the size asked:
+`window` sizes the window, `viewport` gives the page itself that size (a window of a size loses its
+frame's height to the page). Screenshots are written to $TBKL_SCREENSHOTS when it is set, to be looked at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import ROOT, filled
+
+WAIT = 30
+LAPTOP = (1366, 768)
+"""An office laptop's screen."""
+
+ARGUMENTS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=vi")
+
+
+def start(
+    chromium: tuple[str, str],
+    *,
+    window: tuple[int, int] | None = None,
+    viewport: tuple[int, int] | None = None,
+    downloads: Path | None = None,
+    arguments: Iterable[str] = (),
+) -> webdriver.Chrome:
+    """Start a headless Chromium; the caller quits it. Files it downloads go to downloads, when given."""
+    binary, driver_path = chromium
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    size = () if window is None else (f"--window-size={window[0]},{window[1]}",)
+    for argument in (*ARGUMENTS, *size, *arguments):
+        options.add_argument(argument)
+    if downloads is not None:
+        options.add_experimental_option("prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False})
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        if viewport is not None:
+            width, height = viewport
+            driver.execute_cdp_cmd(
+                "Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
+            )
+        if downloads is not None:
+            driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    except BaseException:
+        driver.quit()
+        raise
+    return driver
+
+
+@contextmanager
+def chrome(
+    chromium: tuple[str, str],
+    *,
+    window: tuple[int, int] | None = None,
+    viewport: tuple[int, int] | None = None,
+    downloads: Path | None = None,
+    arguments: Iterable[str] = (),
+) -> Iterator[webdriver.Chrome]:
+    """A Chromium started as `start` does, quit on leaving."""
+    driver = start(chromium, window=window, viewport=viewport, downloads=downloads, arguments=arguments)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+class Served:
+    """A `tbkl serve` process over a workspace, and the URL it printed."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tbkl_gen", "serve", str(root), "--port", "0", "--no-browser"],
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            env=env,
+            text=True,
+            encoding="utf-8",
+        )
+        line = self.process.stderr.readline()
+        found = re.search(r"(http://127\.0\.0\.1:\d+)/\?token=(\S+)", line)
+        assert found, line + self.process.stderr.read()
+        self.base, self.token = found.groups()
+        self.url = f"{self.base}/?token={self.token}"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process.stderr.close()
+
+
+@contextmanager
+def serving(root: Path) -> Iterator[Served]:
+    """`tbkl serve` over root, stopped on leaving."""
+    server = Served(root)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def screenshot(driver: webdriver.Chrome, name: str) -> None:
+    """Save what the person sees, when $TBKL_SCREENSHOTS names a folder for it."""
+    folder = os.environ.get("TBKL_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(Path(folder) / f"{name}.png"))
+
+
+def wait(driver: webdriver.Chrome, condition, timeout: float = WAIT):  # noqa: ANN001, ANN201
+    """Wait until condition(driver) is true; return what it returned."""
+    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: condition(d))
+
+
+def find(driver: webdriver.Chrome, selector: str) -> WebElement:
+    return driver.find_element(By.CSS_SELECTOR, selector)
+
+
+def text_of(driver: webdriver.Chrome, selector: str) -> str:
+    """The text of the element selector finds, read in one step ("" where there is none)."""
+    return str(driver.execute_script("return document.querySelector(arguments[0])?.innerText || ''", selector))
+
+
+def click(driver: webdriver.Chrome, element: WebElement) -> None:
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
+def retype(element: WebElement, text: str) -> None:
+    element.send_keys(Keys.CONTROL, "a")
+    element.send_keys(Keys.DELETE)
+    element.send_keys(text)
+
+
+def log_in(driver: webdriver.Chrome, login: str, password: str) -> None:
+    """Fill in the login page's form and send it, as a person does."""
+    wait(driver, lambda d: "/dang-nhap" in d.current_url and d.find_elements(By.ID, "ten_dang_nhap"))
+    find(driver, "#ten_dang_nhap").clear()
+    find(driver, "#ten_dang_nhap").send_keys(login)
+    find(driver, "#mat_khau").send_keys(password)
+    find(driver, "#login-submit").click()
+
+
+def checked_after(driver: webdriver.Chrome, before: str) -> None:
+    """Wait until the page has the check of the latest edit (its preview and problems drawn)."""
+    time.sleep(0.3)  # the page checks after a pause in typing
+    wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-checked") not in (None, before))
+    wait(driver, lambda d: "stale" not in d.find_element(By.ID, "live").get_attribute("class"))
+
+
+def last_check(driver: webdriver.Chrome) -> str:
+    return driver.find_element(By.TAG_NAME, "body").get_attribute("data-checked") or ""
+
+
+def select_text(driver: webdriver.Chrome, editor: WebElement, start: int, end: int | None = None) -> None:
+    """Select the characters start..end of a rich field's text (a caret at start without end)."""
+    driver.execute_script(
+        """
+        const [editor, start, end] = arguments;
+        const walker = document.createTreeWalker(editor, NodeFilter.SHOW_TEXT);
+        const range = document.createRange();
+        let seen = 0;
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          if (node.parentElement.closest("sup.fn")) continue;
+          const length = node.data.length;
+          if (start >= seen && start <= seen + length) range.setStart(node, start - seen);
+          if (end >= seen && end <= seen + length) { range.setEnd(node, end - seen); break; }
+          seen += length;
+        }
+        editor.focus();
+        getSelection().removeAllRanges();
+        getSelection().addRange(range);
+        """,
+        editor,
+        start,
+        start if end is None else end,
+    )
+
+
+def open_page(driver: webdriver.Chrome, served: Served) -> None:
+    driver.get(served.url)
+    wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
+
+
+def open_first(driver: webdriver.Chrome, served: Served) -> None:
+    """Open the page and the first notice of its list; wait for its preview."""
+    open_page(driver, served)
+    click(driver, wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#notices tr td.actions button")))
+    wait(driver, lambda d: "THÔNG BÁO" in d.find_element(By.ID, "live").text)
+
+
+def fill_skeleton(driver: webdriver.Chrome) -> None:
+    """Retype, in the page, every block that still holds a sample of the new notice's skeleton (an error until then)."""
+    for editor in driver.find_elements(By.CSS_SELECTOR, "#outline .rich"):
+        if editor.text != filled(editor.text):
+            before = last_check(driver)
+            click(driver, editor)
+            editor.send_keys(Keys.CONTROL, "a")
+            editor.send_keys(filled(editor.text))
+            checked_after(driver, before)
