@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -25,7 +23,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import ROOT, filled
+from conftest import filled, serve_process, stop_process
 
 WAIT = 30
 LAPTOP = (1366, 768)
@@ -88,29 +86,14 @@ class Served:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tbkl_gen", "serve", str(root), "--port", "0", "--no-browser"],
-            stderr=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            env=env,
-            text=True,
-            encoding="utf-8",
-        )
-        line = self.process.stderr.readline()
+        self.process, line = serve_process(root)
         found = re.search(r"(http://127\.0\.0\.1:\d+)/\?token=(\S+)", line)
         assert found, line + self.process.stderr.read()
         self.base, self.token = found.groups()
         self.url = f"{self.base}/?token={self.token}"
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process.stderr.close()
+        stop_process(self.process)
 
 
 @contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,6 +71,30 @@ def render_cli(args: list[str], cwd: Path | None = None):  # noqa: ANN201
         return runner.invoke(main, args, catch_exceptions=False)
     finally:
         os.chdir(old)
+
+
+def serve_process(root: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
+    """Start the real `tbkl serve ROOT --port 0 --no-browser ARGS`; return the process and the first line it wrote (its address)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tbkl_gen", "serve", str(root), "--port", "0", "--no-browser", *args],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        text=True,
+        encoding="utf-8",
+    )
+    return process, process.stderr.readline()
+
+
+def stop_process(process: subprocess.Popen[str]) -> None:
+    """Stop a server started by serve_process: terminate it, kill it if it does not stop within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    process.stderr.close()
 
 
 @pytest.fixture(scope="session")

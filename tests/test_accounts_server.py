@@ -21,7 +21,7 @@ import pytest
 
 pytest.importorskip("starlette")
 
-from conftest import ROOT  # noqa: E402
+from conftest import ROOT, serve_process, stop_process  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 from tbkl_gen.service.accounts import Accounts  # noqa: E402
 
@@ -46,15 +46,7 @@ class Served:
     """A `tbkl serve` process and its port."""
 
     def __init__(self, root: Path, *args: str) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tbkl_gen", "serve", str(root), "--port", "0", "--no-browser", *args],
-            stderr=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            text=True,
-            encoding="utf-8",
-        )
-        self.first = self.process.stderr.readline()
+        self.process, self.first = serve_process(root, *args)
         found = re.search(r"http://127\.0\.0\.1:(\d+)/\s*$", self.first)
         assert found, self.first + self.process.stderr.read()
         self.port = int(found.group(1))
@@ -72,13 +64,7 @@ class Served:
             connection.close()
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process.stderr.close()
+        stop_process(self.process)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ import pytest
 
 pytest.importorskip("starlette")
 
-from conftest import ROOT, SIGNER, fill_in, render_cli  # noqa: E402
+from conftest import ROOT, SIGNER, fill_in, render_cli, serve_process, stop_process  # noqa: E402
 
 from tbkl_gen.service.history import SERVER  # noqa: E402
 
@@ -221,24 +221,13 @@ def office(tmp_path: Path) -> Iterator[tuple[Path, int, Path]]:
     begun = tbkl("history", str(service / "a"))  # as the README tells the IT person: the history begins
     assert begun.returncode == 0 and "Đã bắt đầu ghi lịch sử của thư mục làm việc" in begun.stderr, begun.stderr
     git(service / "a", "remote", "add", "origin", str(remote))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tbkl_gen", "serve", str(service), "--port", "0", "--no-browser"],
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        env=ENV,
-        text=True,
-        encoding="utf-8",
-    )
-    assert process.stderr is not None
-    line = process.stderr.readline()
+    process, line = serve_process(service)
     found = re.search(r"http://127\.0\.0\.1:(\d+)/\s*$", line)
     assert found, line
     try:
         yield service, int(found.group(1)), remote
     finally:
-        process.terminate()
-        process.wait(timeout=30)
-        process.stderr.close()
+        stop_process(process)
 
 
 def test_several_drafters_at_once_preview_print_import_render_save_each_their_own_commit_pushed(

@@ -11,10 +11,8 @@ Set $TBKL_SCREENSHOTS to a folder to keep what the drafter saw at each step.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,7 +27,7 @@ from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
-from conftest import ROOT, SIGNER, render_cli  # noqa: E402
+from conftest import ROOT, SIGNER, render_cli, serve_process, stop_process  # noqa: E402
 from browser import (  # noqa: E402
     Served,
     checked_after,
@@ -83,10 +81,7 @@ class Office:
         Accounts(service_root).add(
             self.LOGIN, password=self.PASSWORD, role="soan-thao", workspace=self.root.name, name=name, email="thao@vp.example"
         )
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        command = [sys.executable, "-m", "tbkl_gen", "serve", str(service_root), "--port", "0", "--no-browser"]
-        self.process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, text=True, encoding="utf-8")
-        line = self.process.stderr.readline()
+        self.process, line = serve_process(service_root)
         found = re.search(r"(http://127\.0\.0\.1:\d+)/$", line.strip())
         assert found, line + self.process.stderr.read()
         self.origin = found.group(1)
@@ -99,13 +94,7 @@ class Office:
         wait(driver, lambda d: d.current_url.startswith(self.url))
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process.stderr.close()
+        stop_process(self.process)
 
 
 @pytest.fixture

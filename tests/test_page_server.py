@@ -914,18 +914,10 @@ def test_serving_beyond_this_machine_warns_that_the_token_travels_unencrypted() 
 
 def start_serve(root: Path, *args: str):  # noqa: ANN201
     import re
-    import subprocess
-    import sys
 
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tbkl_gen", "serve", str(root), "--port", "0", "--no-browser", *args],
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        text=True,
-        encoding="utf-8",
-    )
-    first = process.stderr.readline()
+    from conftest import serve_process
+
+    process, first = serve_process(root, *args)
     found = re.search(r"http://[^:/]+:(\d+)/\?token=(\S+)", first)
     assert found, first
     return process, int(found.group(1)), found.group(2)
