@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -115,8 +116,14 @@ def screenshot(driver: webdriver.Chrome, name: str) -> None:
 
 
 def wait(driver: webdriver.Chrome, condition, timeout: float = WAIT):  # noqa: ANN001, ANN201
-    """Wait until condition(driver) is true; return what it returned."""
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: condition(d))
+    """Wait until condition(driver) is true; return what it returned.
+
+    An element not there yet, or redrawn by the page between the condition's find and its read
+    (the form is drawn again after a check or a save), is asked for again at the next poll.
+    """
+    return WebDriverWait(driver, timeout, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: condition(d)
+    )
 
 
 def find(driver: webdriver.Chrome, selector: str) -> WebElement:
