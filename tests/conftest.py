@@ -135,6 +135,17 @@ def to_pdf(binary: str, docx: Path, out_dir: Path) -> Path:
     return pdf
 
 
+@pytest.fixture(scope="session")
+def git_installed() -> str:
+    """Return git; skip locally without it, fail in CI (.ci/run installs it)."""
+    found = shutil.which("git")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("git is required in CI but not installed")
+        pytest.skip("git is not installed")
+    return found
+
+
 def chromium_paths() -> tuple[str, str] | None:
     """Return Chromium and its driver (Debian's `chromium` and `chromium-driver`), or None."""
     browser = shutil.which("chromium") or shutil.which("chromium-browser")

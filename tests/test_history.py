@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -24,7 +23,7 @@ AN = Person(login="an", name="Nguyễn Văn An", email="an@vanphong.example", ro
 BINH = Person(login="binh", name="Trần Thị Bình", email="binh@vanphong.example", roles=frozenset({"soan-thao"}))
 EXAMPLE = ROOT / "notices" / "2026" / "lamdong-cong-van-chuyen-doi-so.yaml"
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None and os.environ.get("CI") != "true", reason="git is not installed")
+pytestmark = pytest.mark.usefixtures("git_installed")  # skipped without git, but never in CI
 
 
 def git_out(root: Path, *args: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -44,9 +43,7 @@ class As:
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+def workspace(git_installed: str, tmp_path: Path) -> Path:
     root = tmp_path / "van-phong"
     init_workspace(root)
     (root / "notices" / "2026").mkdir(parents=True)

@@ -5,7 +5,6 @@ Screenshots are written to $TBKL_SCREENSHOTS when it is set, to be looked at.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,9 +34,7 @@ def laptop(chromium: tuple[str, str]) -> Iterator[webdriver.Chrome]:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+def served(git_installed: str, tmp_path: Path) -> Iterator[Served]:
     root = tmp_path / "van-phong"
     init_workspace(root)
     (root / "notices" / "2026").mkdir(parents=True)
