@@ -5,7 +5,6 @@ Set $TBKL_SCREENSHOTS to a folder to keep what the drafter sees.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
-from conftest import ROOT, SIGNER  # noqa: E402
+from conftest import ROOT, SHARED, SIGNER, shared_file  # noqa: E402
 from browser import Served, click, open_page, screenshot, serving, wait  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 
@@ -102,11 +101,7 @@ def test_inherited_values_show_as_text_and_are_written_only_when_changed(laptop:
 
 
 def test_the_import_report_is_a_short_folded_list_in_millimetres(laptop: webdriver.Chrome, long_named: Served) -> None:
-    real = ROOT.parent / "shared" / "real" / "lamdong-so-khcn.docx"
-    if not real.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"{real} is missing")
-        pytest.skip(f"{real} is missing (../shared)")
+    real = shared_file(SHARED / "real" / "lamdong-so-khcn.docx")
     open_page(laptop, long_named)
     laptop.find_element(By.CSS_SELECTOR, "#import-file").send_keys(str(real))
     wait(laptop, lambda d: d.find_element(By.ID, "editor-view").is_displayed())
