@@ -121,17 +121,24 @@ def libreoffice() -> str:
     return binary
 
 
-def to_pdf(binary: str, docx: Path, out_dir: Path) -> Path:
-    """Convert docx to PDF with real LibreOffice, in a private profile so runs do not collide."""
-    profile = out_dir / "lo-profile"
+def convert(binary: str, files: list[Path], target: str, out: Path, profile: Path | None = None, timeout: float = 180) -> list[Path]:
+    """Convert files with real LibreOffice in one call (one start for all of them) to target ("pdf", "doc", "odt" or
+    "ext:Filter"), into out; return the results. The profile is a private one (out/lo-profile unless given), so runs do not collide."""
+    profile = profile or out / "lo-profile"
     completed = subprocess.run(
-        [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf", "--outdir", str(out_dir), str(docx)],
+        [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target, "--outdir", str(out), *map(str, files)],
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=timeout,
     )
-    pdf = out_dir / (docx.stem + ".pdf")
-    assert completed.returncode == 0 and pdf.is_file(), completed.stderr + completed.stdout
+    results = [out / f"{file.stem}.{target.split(':')[0]}" for file in files]
+    assert completed.returncode == 0 and all(r.is_file() for r in results), completed.stderr + completed.stdout
+    return results
+
+
+def to_pdf(binary: str, docx: Path, out_dir: Path) -> Path:
+    """Convert docx to PDF with real LibreOffice, in a private profile so runs do not collide."""
+    [pdf] = convert(binary, [docx], "pdf", out_dir)
     return pdf
 
 

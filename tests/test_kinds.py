@@ -18,7 +18,7 @@ from typing import Any
 import docx
 import pytest
 import yaml
-from conftest import SIGNER, fill_in, render_cli
+from conftest import SIGNER, convert, fill_in, render_cli
 from kind_to_trinh import TO_TRINH
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
@@ -540,21 +540,9 @@ def test_an_invitation_titled_with_a_word_more_is_still_an_invitation_and_the_re
     ("kind", "write", "variant"), [("cong_van", cong_van, "b"), ("giay_moi", giay_moi, "a")], ids=["cong_van", "giay_moi"]
 )
 def test_an_old_doc_file_of_each_kind_imports_as_its_kind(libreoffice: str, kind: str, write: Any, variant: str, tmp_path: Path) -> None:
-    import subprocess
-
     original = tmp_path / f"{kind}.docx"
     write(original, variant)
-    profile = tmp_path / "profile"
-    converted = [
-        libreoffice,
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--convert-to",
-        "doc",
-        "--outdir",
-        str(tmp_path / "doc"),
-    ]
-    subprocess.run([*converted, str(original)], capture_output=True, timeout=180, check=True)
+    convert(libreoffice, [original], "doc", tmp_path / "doc", tmp_path / "profile")
     imported = render_cli(["import", str(tmp_path / "doc" / f"{kind}.doc"), "-o", str(tmp_path / "src")])
     assert imported.exit_code == 0, imported.output
     source = tmp_path / "src" / f"{kind.replace('_', '-')}.yaml"

@@ -15,14 +15,13 @@ original's paragraphs word for word, of the same kind, and passing `tbkl check -
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import docx
 import pytest
 import yaml
-from conftest import render_cli
+from conftest import convert, render_cli
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from test_kinds import LETTER_BODY, _body, _bold, _closing, _kind_of, round_trip
@@ -261,22 +260,7 @@ def test_a_variant_saved_as_an_old_doc_file_imports_as_its_kind(
 ) -> None:
     original = tmp_path / f"{name}.docx"
     write(original)
-    profile = tmp_path / "profile"
-    subprocess.run(
-        [
-            libreoffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "doc",
-            "--outdir",
-            str(tmp_path),
-            str(original),
-        ],
-        capture_output=True,
-        timeout=180,
-        check=True,
-    )
+    convert(libreoffice, [original], "doc", tmp_path, tmp_path / "profile")
     data, lines = round_trip(tmp_path / f"{name}.doc", kind, tmp_path)
     if kind == "cong_van":
         assert data["co_quan"]["viet_tat"] == "BCĐ" and len(data["kinh_gui"]) == 3
