@@ -151,6 +151,7 @@ def hostile(root: Path, data: object, *, mode: int = 0o600) -> None:
 
 def test_a_hostile_catalog_file_is_trusted_for_speed_only(workspace: Path) -> None:
     truth = listed(workspace)
+    context = json.loads((workspace / CATALOG_FILE).read_text(encoding="utf-8"))["ngu_canh"]  # the page's own, under which entries are used
     (workspace / CATALOG_FILE).unlink()
     letter = workspace / "notices" / "2026" / "cong-van.yaml"
     info = letter.stat()
@@ -168,11 +169,16 @@ def test_a_hostile_catalog_file_is_trusted_for_speed_only(workspace: Path) -> No
         "noi_nhan": [],
         "nguoi_ky": None,
     }
-    context = json.dumps({})  # any: a wrong context only makes every source read again
+    forged = {"phien_ban": 1, "ngu_canh": context, "tep": {entry["path"]: {"stat": stamp, "muc": entry}}}
+    hostile(workspace, forged)
+    trusted = {row["path"]: row["trich_yeu"] for row in listed(workspace)["thong_bao"]}
+    assert trusted[entry["path"]] == "giả mạo"  # the control: a well-formed file of the page's own, its stat the source's, is trusted
     wrong = [
         "not json {",
         [1, 2],
         {"phien_ban": 1, "ngu_canh": context, "tep": []},
+        # entries read under other defaults: every source read again
+        {**forged, "ngu_canh": json.dumps({})},
         # a stat that is not the file's: read from the source
         {"phien_ban": 1, "ngu_canh": context, "tep": {entry["path"]: {"stat": [1, 2, 3], "muc": entry}}},
         # a value of the wrong type: the entry is dropped
@@ -185,10 +191,7 @@ def test_a_hostile_catalog_file_is_trusted_for_speed_only(workspace: Path) -> No
     for data in wrong:
         hostile(workspace, data)
         assert listed(workspace) == truth, data
-    # a file others may write to, or a link to one, is not read at all (its context the page's own: it would be used)
-    listed(workspace)
-    context = json.loads((workspace / CATALOG_FILE).read_text(encoding="utf-8"))["ngu_canh"]
-    forged = {"phien_ban": 1, "ngu_canh": context, "tep": {entry["path"]: {"stat": stamp, "muc": entry}}}
+    # a file others may write to, or a link to one, is not read at all (the forged file above, which would be used)
     for mode in (0o666, 0o622):
         hostile(workspace, forged, mode=mode)
         assert listed(workspace) == truth
