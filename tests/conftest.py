@@ -19,6 +19,7 @@ settings.register_profile("tbkl", derandomize=True, database=None)
 settings.load_profile("tbkl")
 
 from tbkl_gen.cli import main
+from tbkl_gen.samples import FIRST_CONCLUSION, GAP, NOTICE_BODY, SECOND_CONCLUSION
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTICES = ROOT / "notices"
@@ -216,16 +217,16 @@ def served(tmp_path: Path) -> Iterator[object]:
 SIGNER = "Trần Thị Bình"
 """The real signer an office writes once in tbkl.yaml (`tbkl init --nguoi-ky`)."""
 
-_FILLED_SAMPLES = {
-    "Ngày …, đồng chí … chủ trì cuộc họp … Tham dự cuộc họp có …": (
+_FILLED_SAMPLES = {  # the samples as tbkl_gen.samples declares them → what a drafter writes over them
+    NOTICE_BODY[0]: (
         "Ngày 12/3/2026, đồng chí Trần Văn Sơn, Phó Chủ tịch UBND tỉnh chủ trì cuộc họp về tiến độ giải ngân vốn đầu tư công."
         " Tham dự cuộc họp có đại diện các sở, ngành liên quan."
     ),
-    "Sau khi nghe … báo cáo": "Sau khi nghe Sở Tài chính báo cáo",
-    "đồng chí … kết luận": "đồng chí Phó Chủ tịch kết luận",
-    "Nội dung kết luận thứ nhất.": "Các sở, ngành khẩn trương hoàn thiện hồ sơ các dự án.",
-    "Nội dung kết luận thứ hai.": "Sở Tài chính tổng hợp kết quả giải ngân hằng tháng.",
-    "Việc giao cho …": "Việc giao cho Sở Xây dựng: kiểm tra hiện trường.",
+    f"Sau khi nghe {GAP} báo cáo": "Sau khi nghe Sở Tài chính báo cáo",
+    f"đồng chí {GAP} kết luận": "đồng chí Phó Chủ tịch kết luận",
+    FIRST_CONCLUSION: "Các sở, ngành khẩn trương hoàn thiện hồ sơ các dự án.",
+    SECOND_CONCLUSION: "Sở Tài chính tổng hợp kết quả giải ngân hằng tháng.",
+    f"Việc giao cho {GAP}": "Việc giao cho Sở Xây dựng: kiểm tra hiện trường.",
 }
 
 
@@ -233,7 +234,7 @@ def filled(text: str) -> str:
     """Return text with real words over the samples of `tbkl new` (every "…" gap too)."""
     for sample, real in _FILLED_SAMPLES.items():
         text = text.replace(sample, real)
-    return text.replace("…", "Sở Xây dựng")
+    return text.replace(GAP, "Sở Xây dựng")
 
 
 def fill_in(path: Path) -> Path:

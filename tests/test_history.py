@@ -271,7 +271,7 @@ def test_restore_brings_back_an_earlier_version_as_a_new_commit_by_the_person(wo
     assert path.read_bytes() == EXAMPLE.read_bytes()
     after = history.log(workspace, path)
     assert len(after) == len(versions) + 1 and after[0].author == BINH.name
-    assert after[0].message.startswith(f"Khôi phục phiên bản {wanted.short}")
+    assert after[0].message.startswith(history.RESTORE_MESSAGE.partition("{short}")[0] + wanted.short)
     assert history.compare(workspace, path, wanted, after[0]) == []
     with pytest.raises(HistoryFailed, match="không có phiên bản"):
         history.restore(workspace, path, "0" * 40, BINH)

@@ -138,7 +138,7 @@ def test_the_history_panel_lists_opens_compares_and_restores(client: TestClient,
     assert restored.json()["path"] == CV
     log = git_out(workspace, "log", "-1", "--format=%H|%an|%s").strip().split("|")
     assert log[0] == restored.json()["lich_su"]["phien_ban"] and log[1] == AN.name
-    assert log[2].startswith(f"Khôi phục phiên bản {versions[2]['ngan']}")
+    assert log[2].startswith(history.RESTORE_MESSAGE.partition("{short}")[0] + versions[2]["ngan"])
     bad = post(client, "/api/history/restore", {"path": CV, "commit": "HEAD"})
     assert bad.status_code == 422 and "không hợp lệ" in bad.json()["loi"]
 

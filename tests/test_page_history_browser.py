@@ -94,5 +94,5 @@ def test_the_history_panel_compares_opens_and_restores_a_version(laptop: webdriv
     )
     assert "Đã khôi phục phiên bản" in find(laptop, "#banner").text
     subject = git_out(served.root, "log", "-1", "--format=%an|%s").strip()
-    assert subject.startswith(f"{LOCAL.name}|Khôi phục phiên bản ")
+    assert subject.startswith(f"{LOCAL.name}|" + history.RESTORE_MESSAGE.partition("{short}")[0])
     screenshot(laptop, "lich-su-3-da-khoi-phuc")
