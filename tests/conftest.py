@@ -27,6 +27,39 @@ SHARED = ROOT.parent / "shared"
 EXAMPLES = sorted(NOTICES.rglob("*.yaml"))
 
 
+# --- nothing skips in CI --------------------------------------------------------------------------
+# A test skips locally when what it needs is not installed (LibreOffice, Chromium, git, ../shared, a
+# package of the test extra); CI has all of it, so a skip there is a test that did not run: it fails,
+# saying why it would have skipped. The fixtures that find those things fail in CI themselves; this
+# catches every other skip (pytest.importorskip, skipif), the module-level ones too.
+
+
+def _in_ci() -> bool:
+    return bool(os.environ.get("CI"))
+
+
+def _skipped_in_ci(report: pytest.CollectReport | pytest.TestReport) -> None:
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    report.outcome = "failed"
+    report.longrepr = f"skipped in CI, where nothing may skip: {reason}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and _in_ci():
+        _skipped_in_ci(report)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and _in_ci() and not hasattr(report, "wasxfail"):
+        _skipped_in_ci(report)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def home_above_every_test(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Make pytest's base folder the home folder of the whole run, its subprocesses included.
