@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -156,14 +155,32 @@ def log_in(driver: webdriver.Chrome, login: str, password: str) -> None:
 
 
 def checked_after(driver: webdriver.Chrome, before: str) -> None:
-    """Wait until the page has the check of the latest edit (its preview and problems drawn)."""
-    time.sleep(0.3)  # the page checks after a pause in typing
+    """Wait until the page has the check of the latest edit (its preview and problems drawn).
+
+    before is last_check's answer, read before the edit: the edit has reached the page once the page
+    said "tbkl:changed" since then (it marks the preview stale at once); its check is drawn once the
+    page's last check is another and the preview is no longer stale (a check of an earlier edit that
+    ends after this one is dropped by the page, and leaves the preview stale).
+    """
+    wait(driver, lambda d: d.execute_script("return window.tbklTestEdits ? window.tbklTestEdits.count : 0") > 0)
     wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-checked") not in (None, before))
     wait(driver, lambda d: "stale" not in d.find_element(By.ID, "live").get_attribute("class"))
 
 
 def last_check(driver: webdriver.Chrome) -> str:
-    return driver.find_element(By.TAG_NAME, "body").get_attribute("data-checked") or ""
+    """The page's last check, read before an edit; from here on the edits the page takes are counted, for checked_after."""
+    return str(
+        driver.execute_script(
+            """
+            if (!window.tbklTestEdits) {  // once a page load
+              window.tbklTestEdits = { count: 0 };
+              document.addEventListener("tbkl:changed", () => { window.tbklTestEdits.count += 1; });
+            }
+            window.tbklTestEdits.count = 0;
+            return document.body.dataset.checked || "";
+            """
+        )
+    )
 
 
 def select_text(driver: webdriver.Chrome, editor: WebElement, start: int, end: int | None = None) -> None:
