@@ -70,6 +70,16 @@ def post(client: TestClient, route: str, body: dict, headers: dict | None = None
     return client.post(route, content=json.dumps(body), headers={**HEADERS, "Content-Type": "application/json", **(headers or {})})
 
 
+def started(server) -> None:  # noqa: ANN001
+    """Wait for a uvicorn server running in a thread to have started; fail, not hang, when it does not within 30 s."""
+    import time
+
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start within 30 s"
+        time.sleep(0.05)
+
+
 # --- the token ---------------------------------------------------------------------------------
 
 
@@ -771,7 +781,6 @@ def live(workspace: Path, monkeypatch: pytest.MonkeyPatch, page_logs: None):  # 
     """The page served by uvicorn with the page's settings, on a real socket, in a thread; short timeouts."""
     import logging
     import threading
-    import time
 
     from tbkl_gen.page import net
     from tbkl_gen.page.server import bind
@@ -791,8 +800,7 @@ def live(workspace: Path, monkeypatch: pytest.MonkeyPatch, page_logs: None):  # 
         logging.getLogger(name).addHandler(keep)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    while not server.started:
-        time.sleep(0.05)
+    started(server)
     try:
         yield sock.getsockname()[1], lines
     finally:
@@ -882,8 +890,7 @@ def test_stopping_never_waits_for_a_request_stuck_in_the_system(workspace: Path,
     sock = server.bind("127.0.0.1", 0)
     thread = threading.Thread(target=stopper.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    while not stopper.started:
-        time.sleep(0.05)
+    started(stopper)
     try:
         client = http.client.HTTPConnection("127.0.0.1", sock.getsockname()[1], timeout=30)
         client.putrequest("GET", "/api/workspace")
