@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -26,6 +26,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from conftest import filled, serve_process, stop_process
 
 WAIT = 30
+SUMMARY = '#fields textarea[data-field="trich_yeu"]'
+"""The summary's box in the form."""
 LAPTOP = (1366, 768)
 """An office laptop's screen."""
 
@@ -229,3 +231,54 @@ def fill_skeleton(driver: webdriver.Chrome) -> None:
             editor.send_keys(Keys.CONTROL, "a")
             editor.send_keys(filled(editor.text))
             checked_after(driver, before)
+
+
+def open_notice(driver: webdriver.Chrome, served: Served, path: Path) -> None:
+    """Open the notice at path by its address (the page's token kept as the cookie); wait for its preview."""
+    relative = path.relative_to(served.root).as_posix()
+    open_page(driver, served)  # the token, kept as the cookie
+    driver.get(f"{served.base}/#{relative}")
+    wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
+    wait(driver, lambda d: d.find_element(By.ID, "file-name").text == relative)
+    wait(driver, lambda d: "THÔNG BÁO" in d.find_element(By.ID, "live").text)
+
+
+def leave_anyway(driver: webdriver.Chrome) -> None:
+    """Accept the "leave the page?" question a page with unsaved edits asks, if Chromium asked it."""
+    try:
+        driver.switch_to.alert.accept()
+    except NoAlertPresentException:
+        pass
+
+
+def summary_value(driver: webdriver.Chrome) -> str:
+    """The summary's text, read in one step (the form may be redrawn between a find and a read)."""
+    return driver.execute_script("const e = document.querySelector(arguments[0]); return e ? e.value : '';", SUMMARY)
+
+
+# What Word puts on the clipboard for two numbered paragraphs, one with bold words and one with italic ones.
+WORD_HTML = """<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>p.MsoListParagraph {margin:0}</style></head>
+<body lang=VI><!--StartFragment-->
+<p class=MsoListParagraph style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span
+style='mso-list:Ignore'>1.<span style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp;&nbsp;&nbsp; </span></span><![endif]><b>Sở
+Tài chính</b> chủ trì, tham mưu bố trí kinh phí;<o:p></o:p></p>
+<p class=MsoListParagraph style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span
+style='mso-list:Ignore'>2.<span style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp;&nbsp;&nbsp; </span></span><![endif]>Sở
+Xây dựng <i>phối hợp</i> thực hiện.<o:p></o:p></p>
+<!--EndFragment--></body></html>"""
+
+
+def paste(driver: webdriver.Chrome, element: WebElement, html: str | None, text: str) -> None:
+    """Paste into element what a copy puts on the clipboard: HTML (when given) and plain text."""
+    driver.execute_script(
+        """
+        const [element, html, text] = arguments;
+        const data = new DataTransfer();
+        if (html !== null) data.setData("text/html", html);
+        data.setData("text/plain", text);
+        element.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+        """,
+        element,
+        html,
+        text,
+    )

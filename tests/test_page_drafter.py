@@ -29,20 +29,24 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 from conftest import ROOT, SIGNER, render_cli, serve_process, stop_process  # noqa: E402
 from browser import (  # noqa: E402
+    SUMMARY,
+    WORD_HTML,
     Served,
     checked_after,
     click,
     fill_skeleton,
     find,
     last_check,
+    leave_anyway,
     log_in,
+    open_notice,
     open_page,
+    paste,
     screenshot,
     select_text,
+    summary_value,
     wait,
 )
-from test_page_drafts import SUMMARY, leave_anyway, open_notice, summary_value  # noqa: E402
-from test_page_richtext import WORD_HTML, paste  # noqa: E402
 
 
 TITLE = "Kết luận của đồng chí Chủ tịch tại cuộc họp về tiến độ các dự án đầu tư công"
