@@ -30,13 +30,10 @@ from tbkl_gen.page.server import bind, create_service_app  # noqa: E402
 from tbkl_gen.service import history  # noqa: E402
 from tbkl_gen.service.accounts import Accounts, workspaces  # noqa: E402
 from tbkl_gen.service.people import Person  # noqa: E402
+from test_review import CHIEF, DEPUTY, DRAFTER, REL  # noqa: E402
 
 WORKSPACE = "van-phong"
-DRAFTER = Person("lan", "Nguyễn Thị Lan", "lan@vp.example", frozenset({"soan-thao"}))
-CHIEF = Person("hung", "Trần Văn Hùng", "hung@vp.example", frozenset({"duyet"}))
-DEPUTY = Person("mai", "Lê Thị Mai", "mai@vp.example", frozenset({"duyet"}))
-PEOPLE = {p.login: p for p in (DRAFTER, CHIEF, DEPUTY)}
-REL = "notices/2026/chuyen-doi-so.yaml"
+PEOPLE = {p.login: p for p in (DRAFTER, CHIEF, DEPUTY)}  # test_review.py's drafter and reviewers
 NOTICE = """\
 phien_ban: 1
 co_quan:
