@@ -957,7 +957,10 @@ def test_the_real_serve_answers_about_a_fifo_and_stops_on_sigterm_within_seconds
         waiting = sockets.create_connection(("127.0.0.1", port))
         waiting.sendall(f"POST /api/save HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Tbkl-Token: {token}\r\nContent-Length: 500\r\n\r\n{{".encode())
         held.append(waiting)
-        time.sleep(0.5)
+        # a request sent after them is answered: the server has taken them in (it accepts in order)
+        after = urllib.request.Request(f"http://127.0.0.1:{port}/api/workspace", headers={"X-Tbkl-Token": token})
+        with urllib.request.urlopen(after, timeout=30) as answered:
+            assert answered.status == 200
         began = time.monotonic()
         process.send_signal(signal.SIGTERM)
         try:
