@@ -202,6 +202,7 @@ def test_two_people_log_in_at_once_see_who_they_are_and_what_they_may_do_then_lo
     from selenium.webdriver.common.by import By
 
     from browser import chrome, find, log_in, screenshot, wait
+    from tbkl_gen.page import auth
 
     served = serve()
     with chrome(chromium, window=(1400, 900)) as drafter, chrome(chromium, window=(1400, 900)) as reviewer:
@@ -209,7 +210,7 @@ def test_two_people_log_in_at_once_see_who_they_are_and_what_they_may_do_then_lo
             driver.get(served.base + "/w/a/")
         log_in(drafter, "an", "sai-mat-khau")
         wait(drafter, lambda d: d.find_element(By.ID, "login-error").is_displayed())
-        assert find(drafter, "#login-error").text == "Tên đăng nhập hoặc mật khẩu không đúng."
+        assert find(drafter, "#login-error").text == auth.WRONG
         screenshot(drafter, "dang-nhap-sai")
         log_in(drafter, "an", PASSWORD)
         log_in(reviewer, "binh", PASSWORD)
