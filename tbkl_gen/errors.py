@@ -360,6 +360,11 @@ class RegisterUnreadable(TbklError):
         super().__init__(f"{path.as_posix()}: không đọc được sổ đăng ký văn bản ({reason})")
 
 
+def issued_frozen(number: str, date: str) -> str:
+    """Return why an issued source may not change, as every message about one says it."""
+    return f"văn bản đã phát hành (số {number}, ngày {date}) nên không được sửa"
+
+
 class IssuedFrozen(TbklError):
     """A source that was issued cannot be changed: its number, date and files are in the register."""
 
@@ -368,10 +373,7 @@ class IssuedFrozen(TbklError):
         if issuing:
             super().__init__(f"{shown}: văn thư đang phát hành văn bản này nên không được sửa; bản đang sửa chưa được lưu")
             return
-        super().__init__(
-            f"{shown}: văn bản đã phát hành (số {number}, ngày {date}) nên không được sửa; "
-            "muốn sửa đổi, hãy lưu thành bản sao và soạn văn bản mới"
-        )
+        super().__init__(f"{shown}: {issued_frozen(number, date)}; muốn sửa đổi, hãy lưu thành bản sao và soạn văn bản mới")
 
 
 class Refused(Exception):

@@ -161,6 +161,47 @@ def test_a_lock_left_by_a_dead_process_is_taken_over(workspace: Path) -> None:
     assert not lock.exists()
 
 
+@pytest.mark.parametrize("kind", ["damaged", "link"])
+def test_an_old_lock_that_does_not_read_as_one_is_taken_over_by_its_age_and_never_followed(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A lock left half written by a process that died, or a link put there, is judged by its own age, not read through."""
+    monkeypatch.setattr(history, "LOCK_WAIT_SECONDS", 2)
+    lock = workspace / history.LOCK_NAME
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("not a lock", encoding="utf-8")
+    if kind == "link":
+        if os.name == "nt":
+            pytest.skip("a link's own time cannot be set on Windows")
+        lock.symlink_to(elsewhere)
+    else:
+        lock.write_bytes(b'{"pid": 12')
+    old = time.time() - history.LOCK_STALE_SECONDS - 5
+    os.utime(lock, (old, old), follow_symlinks=False)
+    with history.serialised(workspace):
+        assert not lock.is_symlink() and json.loads(lock.read_text(encoding="utf-8"))["pid"] == os.getpid()
+    assert not lock.exists() and elsewhere.read_text(encoding="utf-8") == "not a lock"
+
+
+def test_a_version_larger_than_a_source_may_be_is_refused_by_its_size_not_read(workspace: Path) -> None:
+    """A file made huge on the server's disk and committed as a hand edit: its version is named too large, never read whole."""
+    from tbkl_gen.source.read import MAX_SOURCE_BYTES
+
+    save(workspace, "cv.yaml", AN, "Rà soát", "Rà soát kỹ")
+    path = workspace / "notices" / "cv.yaml"
+    path.write_bytes(b"# " + b"x" * MAX_SOURCE_BYTES + b"\n")
+    history.adopt_hand_edits(workspace, [path])
+    huge, earlier = history.log(workspace, path)[:2]
+    for read in (
+        lambda: history.content_at(workspace, huge),
+        lambda: history.changes(workspace, path, [huge, earlier]),
+        lambda: history.restore(workspace, path, huge.commit, AN),
+    ):
+        with pytest.raises(HistoryFailed, match="tệp quá lớn"):
+            read()
+    assert history.content_at(workspace, earlier) is not None
+
+
 def test_a_file_edited_by_hand_on_the_server_is_committed_as_such_before_the_next_save(workspace: Path) -> None:
     save(workspace, "cv.yaml", AN, "Rà soát", "Rà soát kỹ")
     edit(workspace / "notices" / "cv.yaml", "Lâm Đồng", "Đà Lạt")  # someone with a shell on the server

@@ -441,6 +441,42 @@ def test_copy_as_new_drops_the_number_and_day(client: TestClient, workspace: Pat
     assert "# mở đầu" in copy["text"]
 
 
+@pytest.mark.skipif(os.name == "nt", reason="links need privileges on Windows")
+@pytest.mark.parametrize(
+    ("route", "body"), [("/api/copy", {"path": "notices/cu/chuyen-doi-so.yaml"}), ("/api/new", {"trich_yeu": "Họp mới"})]
+)
+def test_a_copy_or_a_new_notice_is_never_written_through_a_linked_year_folder(
+    client: TestClient, workspace: Path, tmp_path: Path, route: str, body: dict[str, str]
+) -> None:
+    """A copy and a new notice go into notices/<this year>/: a link planted there is refused, nothing lands where it points."""
+    import datetime as dt
+
+    old = workspace / "notices" / "cu"
+    (workspace / "notices" / "2026").rename(old)
+    elsewhere = tmp_path / "ngoai"
+    elsewhere.mkdir()
+    (workspace / "notices" / str(dt.date.today().year)).symlink_to(elsewhere, target_is_directory=True)
+    response = post(client, route, body)
+    assert response.status_code == 500 and "là một liên kết" in response.json()["loi"], response.text
+    assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.skipif(os.name == "nt", reason="links need privileges on Windows")
+def test_an_upload_is_never_imported_through_a_linked_year_folder(client: TestClient, workspace: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    example = ROOT / "notices" / "2021" / "tbkl-thong-tin-doi-ngoai.yaml"
+    assert render_cli(["render", str(example), "-o", str(tmp_path / "out"), "--quiet"]).exit_code == 0
+    word = (tmp_path / "out" / "tbkl-thong-tin-doi-ngoai.docx").read_bytes()
+    (workspace / "notices" / "2026").rename(workspace / "notices" / "cu")
+    elsewhere = tmp_path / "ngoai"
+    elsewhere.mkdir()
+    (workspace / "notices" / str(dt.date.today().year)).symlink_to(elsewhere, target_is_directory=True)
+    response = client.post("/api/import", content=word, headers={**HEADERS, "X-File-Name": "thong-bao.docx"})
+    assert response.status_code == 500 and "là một liên kết" in response.json()["loi"], response.text
+    assert list(elsewhere.iterdir()) == []
+
+
 # --- downloads ----------------------------------------------------------------------------------
 
 

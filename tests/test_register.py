@@ -208,6 +208,20 @@ def test_a_notice_with_errors_is_not_issued(workspace: Path) -> None:
     assert source.read_bytes() == before and not list(workspace.glob("phat-hanh/*/*"))
 
 
+def test_a_source_not_in_utf8_is_named_as_check_names_it_and_not_issued(workspace: Path) -> None:
+    source = notice(workspace, "noi-vu")
+    source.write_bytes(
+        source.read_text(encoding="utf-8").replace(TITLE, "Kết luận café").encode("utf-8").replace(b"caf\xc3\xa9", b"caf\xe9")
+    )
+    before = source.read_bytes()
+    checked = render_cli(["check", str(source)], cwd=workspace)
+    said = next(line for line in checked.output.splitlines() if "không phải UTF-8" in line)
+    for args in (["issue", str(source), "--ngay", "07/12/2026"], ["issue", str(source), "--khong-qua-duyet"]):
+        result = render_cli(args, cwd=workspace)
+        assert result.exit_code == 1 and said in result.output and "Traceback" not in result.output
+    assert source.read_bytes() == before and not list(workspace.glob("so-dang-ky/*.csv")) and not list(workspace.glob("phat-hanh/*/*"))
+
+
 def test_an_issue_that_fails_on_the_way_puts_everything_back(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No LibreOffice: the PDF/A cannot be made, so the source, the register and git stay as they were."""
     source = notice(workspace, "noi-vu")

@@ -7,7 +7,6 @@ headers, footnotes, endnotes and footers are read too, and the first section's p
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -90,13 +89,6 @@ class Para:
     def sizes(self) -> set[float]:
         runs = self.visible_runs
         return {run.format.size for run in runs} if runs else {self.mark.size}
-
-    @property
-    def main_size(self) -> float:
-        weights: Counter[float] = Counter()
-        for run in self.visible_runs:
-            weights[run.format.size] += len(run.raw)
-        return weights.most_common(1)[0][0] if weights else self.mark.size
 
     def all_runs(self, attribute: str) -> bool:
         runs = self.visible_runs

@@ -22,7 +22,7 @@ from tbkl_gen.files import copy_file, read_regular, write_file
 from tbkl_gen.notice.fields import declared
 from tbkl_gen.notice.kind import ISSUER, Kind
 from tbkl_gen.notice.kinds import DEFAULT
-from tbkl_gen.source.names import CATALOG_FILE, free_name, slugify
+from tbkl_gen.source.names import CATALOG_FILE, NOTICES_DIR, free_name, slugify, year_folder
 from tbkl_gen.source.read import MAX_SOURCE_BYTES
 from tbkl_gen.samples import NOTICE_BODY
 from tbkl_gen.wordfile import MAX_FILE_BYTES
@@ -108,7 +108,7 @@ def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE, signer: str |
     if config.exists():
         raise AlreadyExists(config)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "notices").mkdir(exist_ok=True)
+    (folder / NOTICES_DIR).mkdir(exist_ok=True)
     (folder / "templates").mkdir(exist_ok=True)
     defaults = copy.deepcopy(index[template]["mac_dinh"])
     name = " ".join((signer or "").split())
@@ -136,7 +136,7 @@ def init_workspace(folder: Path, template: str = DEFAULT_TEMPLATE, signer: str |
         **{folder / ".vscode" / name: text for name, text in vscode_files().items()},
     }
     (folder / ".vscode").mkdir(exist_ok=True)
-    made = [(folder / "notices", True)]
+    made = [(folder / NOTICES_DIR, True)]
     for path, text in written.items():
         if path != config and (path.exists() or path.is_symlink()):
             made.append((path, False))
@@ -225,14 +225,13 @@ def new_notice(root: Path, title: str, today: dt.date | None = None, name: str |
     """
     kind = kind or DEFAULT
     today = today or dt.date.today()
-    folder = root / "notices" / str(today.year)
+    folder = year_folder(root, today.year)
     if name is not None:
         target = folder / f"{slugify(re.sub(r'[.]ya?ml$', '', name.strip(), flags=re.IGNORECASE))}.yaml"
         if target.exists():
             raise AlreadyExists(target)
     else:
         target = _free_target(folder, title)
-    folder.mkdir(parents=True, exist_ok=True)
     notice: dict[str, Any] = {kind.title_key: title, "ngay": str(today.year), **_with_issuer(kind.sample, _issuer(root))}
     required = {key.name for key in declared(kind.model) if key.required}
     if "noi_dung" in required and "noi_dung" not in notice:  # a kind with no sample body of its own: a gap, not a conclusion's
@@ -254,7 +253,8 @@ def new_notice(root: Path, title: str, today: dt.date | None = None, name: str |
         "so:  # để trống cho đến khi văn thư cấp số",
         *to_yaml(notice, comments=comments),
     ]
-    write_file(target, ("\n".join(lines) + "\n").encode("utf-8"), inside=folder)
+    # the year's folder is made if missing; one that is a link below notices/ is refused, never written through
+    write_file(target, ("\n".join(lines) + "\n").encode("utf-8"), inside=root / NOTICES_DIR)
     return target
 
 

@@ -766,10 +766,6 @@ def _recipient(line: str) -> str:
     return text.rstrip(" ;.,")
 
 
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _insert_after(data: dict[str, Any], after: str, key: str, value: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, item in data.items():

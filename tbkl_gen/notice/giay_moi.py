@@ -253,7 +253,7 @@ def _checks(invitation: Any) -> Iterator[Finding]:
     if day is not None and issued is not None and issued > day:
         yield Finding(
             ("ngay",),
-            f"giấy mời ban hành ngày {issued:%d/%m/%Y}, sau ngày họp {day:%d/%m/%Y}",
+            f"giấy mời ban hành ngày {vn.shown_date(issued.year, issued.month, issued.day)}, sau ngày họp {vn.shown_date(day.year, day.month, day.day)}",
             "giấy mời ban hành trước cuộc họp; kiểm tra lại ngay và cuoc_hop.thoi_gian",
             code="date_order",
         )

@@ -23,7 +23,7 @@ from typing import Any, Literal, NamedTuple
 from tbkl_gen.nd30.document_types import SUMMARY_PREFIX, DocumentType
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.nd30.patterns import lazy
-from tbkl_gen.notice.model import Appendices, Header, Recipients, Settings, SignerBlock
+from tbkl_gen.notice.model import SUMMARY_KEY, Appendices, Header, Recipients, Settings, SignerBlock
 
 Path_ = tuple[str | int, ...]
 
@@ -84,7 +84,7 @@ class Kind:
     """The key naming the addressees that `first_recipient` stands for ("kinh_gui" of a letter,
     "thanh_phan" of an invitation): when it is given, `validate` warns about recipients that do not
     start with `first_recipient`. None: `tbkl new` writes the line, nothing checks it."""
-    title_key: str = "trich_yeu"
+    title_key: str = SUMMARY_KEY
     """The key `tbkl new "…"` writes its title in: the summary, or an invitation's meeting content."""
     sample: dict[str, Any] = field(default_factory=dict, compare=False)
     """This kind's own keys with sample values, written by `tbkl new --loai` after the office's defaults;

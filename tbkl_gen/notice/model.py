@@ -309,6 +309,10 @@ class CuocHop:
         return when.date() if when is not None else None
 
 
+SUMMARY_KEY = "trich_yeu"
+"""The key of the summary every kind may have: printed under the title, or "V/v …" under the number."""
+BODY_KEY = "noi_dung"
+"""The key of the body's blocks; a kind's other own keys print through its `body`, and reach a template as `rieng`."""
 MEETING_KEY = "cuoc_hop"
 """The meeting's facts in a source; written as the name of another source (`cuoc_hop: giay-moi.yaml`),
 they are that source's, so that the invitation and the conclusion notice of a meeting share them."""

@@ -99,12 +99,15 @@ def _last_name(path: tuple[Any, ...]) -> str:
     return next((str(part) for part in reversed(path) if isinstance(part, str)), "")
 
 
-def label(root: type, path: tuple[Any, ...]) -> str:
-    """Return what the field at path is called in messages: `họ tên người ký`."""
+def declared_label(root: type, path: tuple[Any, ...]) -> str | None:
+    """Return the label the declaration gives the field at path (`họ tên người ký`), or None when it gives none."""
     key = key_at(root, path) or key_named(root, _last_name(path))
-    if key is not None and key.spec.label:
-        return key.spec.label
-    return f"trường “{_last_name(path)}”"
+    return key.spec.label if key is not None and key.spec.label else None
+
+
+def label(root: type, path: tuple[Any, ...]) -> str:
+    """Return what the field at path is called in messages: `họ tên người ký`, else `trường “key”`."""
+    return declared_label(root, path) or f"trường “{_last_name(path)}”"
 
 
 def example(root: type, path: tuple[Any, ...]) -> str:

@@ -21,13 +21,14 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from tbkl_gen.files import read_regular, write_file
 from tbkl_gen.errors import NotReadable
-from tbkl_gen.source.names import CATALOG_FILE, SOURCE_SUFFIXES
+from tbkl_gen.service.review import NOT_SUBMITTED
+from tbkl_gen.source.names import CATALOG_FILE, NOTICES_DIR, SOURCE_SUFFIXES
 
 VERSION = 1
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -59,21 +60,16 @@ class Entry:
     nguoi_ky: dict[str, Any] | None = None
 
     def row(self) -> dict[str, Any]:
-        """The list's row for the page."""
-        return {
-            "path": self.path,
-            "nam": self.nam,
-            "so": self.so,
-            "ngay": self.ngay,
-            "trich_yeu": self.trich_yeu,
-            "doc_duoc": self.doc_duoc,
-            "loai": self.loai,
-            "co_cuoc_hop": self.co_cuoc_hop,
-            "cuoc_hop_tu": self.cuoc_hop_tu,
-        }
+        """The list's row for the page: every field but what only the forms' suggestions use."""
+        return {name: getattr(self, name) for name in _ROW}
 
     def as_json(self) -> dict[str, Any]:
-        return {**self.row(), "noi_nhan": self.noi_nhan, "nguoi_ky": self.nguoi_ky}
+        """The entry as the catalog's file keeps it: every field."""
+        return {name: getattr(self, name) for name in _ALL}
+
+
+_ALL = tuple(f.name for f in fields(Entry))
+_ROW = tuple(name for name in _ALL if name not in ("noi_nhan", "nguoi_ky"))
 
 
 def folded(text: str) -> str:
@@ -215,11 +211,11 @@ class Catalog:
         no Path is made per file (an office's twenty thousand are walked on every request).
         """
         found: dict[str, tuple[str, Stamp]] = {}
-        top = self.root / "notices"
+        top = self.root / NOTICES_DIR
         if not top.is_dir():
             return found
         resolved = top.resolve()
-        pending = [(str(top), "notices/")]
+        pending = [(str(top), f"{NOTICES_DIR}/")]
         while pending:
             folder, prefix = pending.pop()
             try:
@@ -289,7 +285,7 @@ class Catalog:
                 continue
             if kind is not None and entry.loai != kind:
                 continue
-            if state is not None and (states or {}).get(entry.path, "dang-soan") != state:
+            if state is not None and (states or {}).get(entry.path, NOT_SUBMITTED) != state:
                 continue
             if wanted:
                 haystack = self.haystacks[entry.path]
@@ -319,6 +315,6 @@ def counts(entries: Iterable[Entry], states: Mapping[str, str]) -> dict[str, dic
         year = str(entry.nam) if entry.nam is not None else ""
         by_year[year] = by_year.get(year, 0) + 1
         by_kind[entry.loai] = by_kind.get(entry.loai, 0) + 1
-        state = states.get(entry.path, "dang-soan")
+        state = states.get(entry.path, NOT_SUBMITTED)
         by_state[state] = by_state.get(state, 0) + 1
     return {"nam": by_year, "loai": by_kind, "trang_thai": by_state}

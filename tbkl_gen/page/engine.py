@@ -285,14 +285,14 @@ def import_word(data: bytes, name: str, workspace_root: Path) -> Imported:
     """
     import datetime as dt
 
-    from tbkl_gen.source.names import free_name, slugify
+    from tbkl_gen.source.names import NOTICES_DIR, free_name, slugify, year_folder
     from tbkl_gen.errors import CannotImport
     from tbkl_gen.importer import import_file
     from tbkl_gen.importer.report import FileReport
 
     if len(data) > MAX_UPLOAD_BYTES:
         return Imported(None, f"tệp “{name}” quá lớn; tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
-    folder = workspace_root / "notices" / str(dt.date.today().year)
+    folder = year_folder(workspace_root, dt.date.today().year)
     target = free_name(folder, slugify(Path(name).stem))
     base = Path(name).name
     if base in ("", ".", "..") or not base.lower().endswith((".docx", ".doc")):
@@ -302,7 +302,8 @@ def import_word(data: bytes, name: str, workspace_root: Path) -> Imported:
         write_file(upload, data)
         report = FileReport(Path(name))
         try:
-            made = import_file(upload, target, report, workspace=find_workspace(workspace_root))
+            # notices/<năm>/ made if missing; a link there (planted in notices/) refused, never written through
+            made = import_file(upload, target, report, workspace=find_workspace(workspace_root), inside=workspace_root / NOTICES_DIR)
         except CannotImport as refused:
             return Imported(None, f"{name}: không nhập được: {refused.reason}")
     shown = made.relative_to(workspace_root).as_posix()

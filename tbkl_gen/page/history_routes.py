@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from starlette.requests import Request
 from starlette.routing import Route
 
-from tbkl_gen.errors import HistoryBusy, HistoryFailed, IssuedFrozen, Refused
+from tbkl_gen.errors import HistoryBusy, HistoryFailed, Refused
 from tbkl_gen.page import access
 from tbkl_gen.service import history, register
 
@@ -60,7 +60,7 @@ class Note:
     warnings: list[str] = field(default_factory=list)
 
     def failed(self, exc: HistoryFailed) -> None:
-        LOG.warning("history: %s", exc)
+        LOG.warning("Chưa ghi được vào lịch sử: %s", exc)
         self.warnings.append(f"Đã lưu tệp nhưng chưa ghi được vào lịch sử: {exc}")
 
     def pushed(self, root: Path) -> None:
@@ -184,10 +184,7 @@ def routes(page: Served, handled: Callable[..., Callable[[Request], Any]]) -> li
         person = access.require("soan")
         path = page.notice_path(body.get("path"))
         with page.save_lock:
-            try:
-                register.refuse_if_issued(page.root, path, page.shown(path))  # an issued document is frozen: no version comes back
-            except IssuedFrozen as exc:
-                raise Refused(409, str(exc)) from None
+            register.refuse_if_issued(page.root, path, page.shown(path))  # an issued document is frozen: no version comes back (409)
             recorded = history.restore(page.root, path, body.get("commit"), person)
         note = Note(commit=recorded.commit, hand_edit=recorded.hand_edit)
         if recorded.commit is not None:

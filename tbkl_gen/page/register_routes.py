@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from tbkl_gen.errors import NotReadable, Refused
 from tbkl_gen.files import read_regular
+from tbkl_gen.nd30.words import shown_date
 from tbkl_gen.page import access, engine
 from tbkl_gen.page.history_routes import Note
 from tbkl_gen.service import register
@@ -60,7 +61,8 @@ def routes(page: Any, handled: Callable[..., Callable[[Request], Any]]) -> list[
     def issue_plan(request: Request) -> dict[str, Any]:
         access.require("doc")
         path = page.notice_path(request.query_params.get("path"))
-        planned = plan(path)
+        today = dt.date.today()
+        planned = plan(path, today)
         return {
             "path": planned.path,
             "loai": planned.kind,
@@ -69,7 +71,7 @@ def routes(page: Any, handled: Callable[..., Callable[[Request], Any]]) -> list[
             "day_so": planned.sequence,
             "nam": planned.year,
             "so_tiep": planned.next_number,
-            "hom_nay": dt.date.today().strftime("%d/%m/%Y"),
+            "hom_nay": shown_date(today.year, today.month, today.day),
             "phat_hanh": _entry(planned.issued),
             "duoc_phat_hanh": may(access.person(), "phat-hanh"),
         }

@@ -49,7 +49,7 @@ from tbkl_gen.page.preview import appendix_labels, labels, page_html
 from tbkl_gen.page.words import for_page, import_report
 from tbkl_gen.service import register
 from tbkl_gen.service.yamlsave import checked_text, editable, updated
-from tbkl_gen.source.names import SOURCE_SUFFIXES
+from tbkl_gen.source.names import NOTICES_DIR, SOURCE_SUFFIXES
 from tbkl_gen.service.people import Person
 from tbkl_gen.source.workspace import Workspace
 
@@ -128,14 +128,6 @@ class Guard:
         return "thiếu hoặc sai mã truy cập; hãy mở trang bằng địa chỉ tbkl serve đã in ra"
 
 
-def _is_ip(name: str) -> bool:
-    try:
-        ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    return True
-
-
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"loi": message}, status_code=status)
 
@@ -163,7 +155,7 @@ class Page:
 
     @property
     def notices_dir(self) -> Path:
-        return self.root / "notices"
+        return self.root / NOTICES_DIR
 
     def notice_path(self, given: object) -> Path:
         """Return the notice file a request names, refusing any path outside notices/."""
@@ -280,17 +272,14 @@ class Page:
         seen: set[str] = set()
 
         def remember(data: dict[str, Any]) -> None:
-            for key in ("kinh_gui", "noi_nhan_them", "noi_nhan"):
-                items = data.get(key) or []
-                for item in [items] if isinstance(items, str) else items:
-                    if isinstance(item, str):
-                        recipients[item] = 1 << 40  # the office's defaults: always suggested
+            for item in _recipients_in(data):
+                recipients[item] = 1 << 40  # the office's defaults: always suggested
             remember_signer(data.get("nguoi_ky"))
 
         def remember_signer(signer: object) -> None:
             if isinstance(signer, dict) and signer.get("ho_ten"):
                 merged = {**(defaults.get("nguoi_ky") or {}), **signer}
-                plain = {k: merged.get(k) for k in ("quyen_han", "chuc_vu", "ho_ten")}
+                plain = {k: merged.get(k) for k in _signer_keys()}
                 said = json.dumps(_plain_value(plain), sort_keys=True, ensure_ascii=False)
                 if said not in seen:
                     seen.add(said)
@@ -321,7 +310,7 @@ class Page:
     def entry_of(self, path: Path, relative: str) -> catalog.Entry:
         """Return the catalog's entry of the source at path: what the list shows and the forms suggest from it."""
         from tbkl_gen.notice.kinds import DEFAULT, kind_named
-        from tbkl_gen.notice.model import MEETING_KEY
+        from tbkl_gen.notice.model import MEETING_KEY, SUMMARY_KEY
         from tbkl_gen.source.read import read_text
 
         workspace = self.workspace()
@@ -333,17 +322,12 @@ class Page:
         data = source.data if source is not None else {}
         ngay = data.get("ngay", defaults.get("ngay"))
         kind = kind_named(data.get("loai", defaults.get("loai"))) or DEFAULT
-        title = data.get(kind.title_key) or data.get("trich_yeu") or ""
-        recipients: list[str] = []
-        for key in ("kinh_gui", "noi_nhan_them", "noi_nhan"):
-            items = data.get(key) or []
-            for item in [items] if isinstance(items, str) else items:
-                if isinstance(item, str) and item not in recipients:
-                    recipients.append(item)
+        title = data.get(kind.title_key) or data.get(SUMMARY_KEY) or ""
+        recipients = _recipients_in(data)
         signer = data.get("nguoi_ky")
         plain_signer = None
         if isinstance(signer, dict) and signer.get("ho_ten"):
-            plain_signer = {k: _plain_value(signer[k]) for k in ("quyen_han", "chuc_vu", "ho_ten") if k in signer}
+            plain_signer = {k: _plain_value(signer[k]) for k in _signer_keys() if k in signer}
         linked = data.get(MEETING_KEY)
         return catalog.Entry(
             path=relative,
@@ -428,7 +412,7 @@ class Page:
             "doc_duoc": checked.meeting is not None,
             "chu_tri": facts.get("chu_tri"),
             "thoi_gian": time_text(when) if isinstance(when, str) else None,
-            "ngay": f"{day:%d/%m/%Y}" if (day := meeting_time(when) if isinstance(when, str) else None) is not None else None,
+            "ngay": shown_date(day.year, day.month, day.day) if (day := meeting_time(when) if isinstance(when, str) else None) else None,
             "dia_diem": facts.get("dia_diem"),
         }
 
@@ -483,10 +467,7 @@ class Page:
         path = self.notice_path(body.get("path"))
         self.text_of(body)  # refuse bad data before anything else
         with self.save_lock:
-            try:
-                register.refuse_if_issued(self.root, path, self.shown(path))
-            except IssuedFrozen as exc:
-                raise Refused(409, str(exc)) from None
+            register.refuse_if_issued(self.root, path, self.shown(path))  # an issued document is frozen (409)
             raw = _read(path, self.shown(path), missing_ok=True)
             if raw is None or _version(raw) != body.get("version"):
                 return JSONResponse(self.conflict(path, raw, body), status_code=409)
@@ -530,7 +511,7 @@ class Page:
         try:
             review.after_save(self.root, path, access.person(), commit)
         except TbklError as exc:
-            LOG.warning("the review of %s was not updated after a save: %s", self.shown(path), exc)
+            LOG.warning("Chưa cập nhật được bước duyệt của %s sau khi lưu: %s", self.shown(path), exc)
 
     # --- drafts and conflicts ---------------------------------------------------------------
 
@@ -648,7 +629,8 @@ class Page:
         access.require("soan")
         import datetime as dt
 
-        from tbkl_gen.source.names import free_name, slugify
+        from tbkl_gen.files import make_folders
+        from tbkl_gen.source.names import free_name, slugify, year_folder
 
         path = self.notice_path(body.get("path"))
         text = _decode(_read(path, self.shown(path)), self.shown(path))
@@ -658,12 +640,12 @@ class Page:
         year = dt.date.today().year
         data["so"] = None
         data["ngay"] = str(year)
-        folder = self.notices_dir / str(year)
+        folder = year_folder(self.root, year)
         target = free_name(folder, slugify(str(data.get("trich_yeu") or path.stem)) + "-ban-sao")
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise Refused(507 if _disk_full(exc) else 500, _not_saved(self.shown(target), exc, kept=False)) from None
+        try:  # the year's folder, made if missing; one that is a link (planted in notices/) is refused, never written through
+            make_folders(folder, inside=self.notices_dir, target=target)
+        except OutputFailed as exc:
+            raise _not_written(exc, self.shown(target), kept=False) from None
         with history_routes.recording(self.root, [target], f"Sao {self.shown(path)} thành {self.shown(target)}") as note:
             _save(target, updated(text, data).encode("utf-8"), self.shown(target), kept=False)
         return {"path": self.shown(target), **note.answer}
@@ -804,6 +786,7 @@ def kind_forms() -> list[dict[str, Any]]:
     from tbkl_gen.nd30.document_types import SUMMARY_PREFIX
     from tbkl_gen.notice import fields as declaration
     from tbkl_gen.notice.kinds import KINDS
+    from tbkl_gen.notice.model import BODY_KEY, SUMMARY_KEY
 
     def control(path: str, key: declaration.Declared) -> dict[str, Any]:
         tp = declaration.optional_of(key.type) or key.type
@@ -818,7 +801,7 @@ def kind_forms() -> list[dict[str, Any]]:
     for kind in KINDS.values():
         fields = []
         for key in kind.own_keys():
-            if key.name in ("trich_yeu", "noi_dung"):  # the summary and the body have editors of their own
+            if key.name in (SUMMARY_KEY, BODY_KEY):  # the summary and the body have editors of their own
                 continue
             nested = declaration.optional_of(key.type) or key.type
             if declaration.item_of(nested) not in (None, str):  # lists of parts (appendices): not a field of the form
@@ -842,6 +825,30 @@ def kind_forms() -> list[dict[str, Any]]:
             }
         )
     return forms
+
+
+_RECIPIENT_KEYS = ("kinh_gui", "noi_nhan_them", "noi_nhan")
+"""Where a source or the office's defaults (`mac_dinh`) write recipients, in the order the forms suggest them."""
+
+
+def _recipients_in(data: dict[str, Any]) -> list[str]:
+    """Return the recipients a source's data (or the office's defaults) writes, each once, in order."""
+    found: dict[str, None] = {}
+    for key in _RECIPIENT_KEYS:
+        items = data.get(key) or []
+        for item in [items] if isinstance(items, str) else items:
+            if isinstance(item, str):
+                found[item] = None
+    return list(found)
+
+
+@functools.cache
+def _signer_keys() -> tuple[str, ...]:
+    """The signer's keys the forms suggest: the declared fields of `nguoi_ky` (NguoiKy)."""
+    from tbkl_gen.notice import fields as declaration
+    from tbkl_gen.notice.model import NguoiKy
+
+    return tuple(key.name for key in declaration.declared(NguoiKy))
 
 
 def _int_param(value: str | None, name: str) -> int | None:
@@ -1053,6 +1060,8 @@ def page_routes(page: Page) -> list[BaseRoute]:
                     result = await in_thread(function, request)
             except Refused as refused:
                 return _error(refused.status, refused.message)
+            except IssuedFrozen as exc:  # a save or restore of an issued document: a conflict with the register
+                return _error(409, str(exc))
             except OutputFailed as exc:  # a new notice on a full disk: said as a save says it
                 answer = _not_written(exc, page.shown(exc.path), kept=False)
                 return _error(answer.status, answer.message)

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from tbkl_gen.commands.text import Hunk, word_diff
-from tbkl_gen.errors import HistoryBusy, HistoryFailed
+from tbkl_gen.errors import HistoryBusy, HistoryFailed, NotReadable
 from tbkl_gen.service.people import LOCAL, Person
 from tbkl_gen.source.names import CATALOG_FILE
 
@@ -44,6 +44,7 @@ LOCK_NAME = ".tbkl-git.lock"
 LOCK_STALE_SECONDS = 2 * GIT_TIMEOUT_SECONDS + 30
 LOCK_WAIT_SECONDS = LOCK_STALE_SECONDS + 30
 LOCK_POLL_SECONDS = 0.05
+_LOCK_LIMIT = 4096  # what a lock file holds: a process, a host, a time
 # The page's drafts: the unsaved work of someone, never committed.
 DRAFT_SUFFIX = ".nhap"
 # What `git init` here writes when the workspace has no .gitignore: drafts, outputs, the lock.
@@ -125,14 +126,23 @@ def _take(lock_file: Path) -> None:
 
 
 def _stale(lock_file: Path) -> bool:
-    """Return whether the lock file was left by a process that is gone."""
+    """Return whether the lock file was left by a process that is gone.
+
+    Its own age first (a lock half written by a process that died is judged by it too), then what
+    it says, read as any file in the workspace is (bounded, no link followed, no pipe waited on).
+    """
+    from tbkl_gen.files import read_regular
+
     try:
         age = time.time() - lock_file.lstat().st_mtime
-        holder = json.loads(lock_file.read_bytes() or b"{}")
-    except (OSError, ValueError):
-        return False  # removed meanwhile, or being written: look again
+    except OSError:
+        return False  # removed meanwhile: look again
     if age > LOCK_STALE_SECONDS:
         return True
+    try:
+        holder = json.loads(read_regular(lock_file, _LOCK_LIMIT, follow_links=False) or b"{}")
+    except (NotReadable, ValueError):
+        return False  # being written, or no lock: its age decides
     if os.name == "nt" or not isinstance(holder, dict) or holder.get("host") != socket.gethostname():
         return False  # Windows: os.kill(pid, 0) would send Ctrl-C; another machine's process: the age decides
     pid = holder.get("pid")
@@ -185,15 +195,21 @@ def _environment(person: Person | None) -> dict[str, str]:
 
 
 def git(
-    root: Path, *args: str, person: Person | None = None, check: bool = True, timeout: int = GIT_TIMEOUT_SECONDS
+    root: Path,
+    *args: str,
+    person: Person | None = None,
+    check: bool = True,
+    timeout: int = GIT_TIMEOUT_SECONDS,
+    given: bytes | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run `git args` in the workspace at root and return its result (bytes)."""
+    """Run `git args` in the workspace at root (given on its standard input) and return its result (bytes)."""
     _refresh(root)
     try:
         done = subprocess.run(
             ["git", "-c", "core.quotepath=off", "-c", "core.autocrlf=false", *args],
             cwd=root,
             env=_environment(person),
+            input=given,
             capture_output=True,
             timeout=timeout,
             check=False,
@@ -308,7 +324,7 @@ def changed_on_disk(root: Path, paths: Sequence[Path]) -> list[str]:
     return [r for r in relative if r in named]
 
 
-def _identity(root: Path, person: Person) -> Person:
+def identity(root: Path, person: Person) -> Person:
     """Return who a commit is recorded as: the person, or for the single-user page's one person, the name git is configured with."""
     if person != LOCAL:
         return person
@@ -328,7 +344,7 @@ def commit(root: Path, paths: Sequence[Path], person: Person, message: str) -> s
             return None
         if not _has_head(root) and not git(root, "diff", "--cached", "--name-only", "--", *relative).stdout.strip():
             return None
-        git(root, "commit", "-q", "--no-verify", "-m", message, "--", *relative, person=_identity(root, person))
+        git(root, "commit", "-q", "--no-verify", "-m", message, "--", *relative, person=identity(root, person))
         return git(root, "rev-parse", "HEAD").stdout.decode().strip()
 
 
@@ -492,8 +508,6 @@ def keep_graph(root: Path, *, wait: bool = False) -> None:
     read as before. Written at most every ten minutes per workspace, by git's own incremental
     `commit-graph write --split` (git takes its own lock); a failure only costs speed.
     """
-    import time
-
     key = root.resolve()
     now = time.monotonic()
     with _locks_guard:
@@ -528,6 +542,7 @@ def content_at(root: Path, version: Version) -> str | None:
     if version.removed:
         return None
     with serialised(root):
+        _refuse_too_large(root, [version])
         done = git(root, "show", f"{version.commit}:./{version.path}", check=False)
     if done.returncode != 0:
         return None
@@ -561,7 +576,7 @@ def readable_lines(text: str | None, path: Path) -> list[str]:
 
 def _walk(model: type, path: tuple[Any, ...], value: Any, lines: list[str]) -> None:  # noqa: ANN401
     from tbkl_gen.notice.kinds import kind_named
-    from tbkl_gen.notice.paths import label
+    from tbkl_gen.notice.paths import declared_label
 
     if isinstance(value, dict):
         for key, inner in value.items():
@@ -572,9 +587,7 @@ def _walk(model: type, path: tuple[Any, ...], value: Any, lines: list[str]) -> N
             _walk(model, (*path, index), inner, lines)
         return
     names = [part for part in path if isinstance(part, str)]
-    words = label(model, path) if names else ""
-    if words.startswith("trường “"):
-        words = names[-1].replace("_", " ")
+    words = (declared_label(model, path) or names[-1].replace("_", " ")) if names else ""
     numbers = [part + 1 for part in path if isinstance(part, int)]
     where = (words[:1].upper() + words[1:]) + (f" ({'.'.join(str(n) for n in numbers)})" if numbers else "")
     if path == ("loai",) and (kind := kind_named(value)) is not None:
@@ -588,7 +601,9 @@ def _shown_value(value: Any) -> str:  # noqa: ANN401
     if isinstance(value, dt.datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        from tbkl_gen.nd30.words import shown_date
+
+        return shown_date(value.year, value.month, value.day)
     if value is None:
         return ""
     return " ".join(str(value).split())
@@ -621,13 +636,34 @@ def changes(root: Path, path: Path, versions: Sequence[Version]) -> list[tuple[V
     ]
 
 
+def _blob_names(versions: Sequence[Version]) -> bytes:
+    """Return what `git cat-file --batch` is asked for the file at each version: relative to root, one a line."""
+    return "".join(f"{v.commit}:./{v.path}\n" for v in versions).encode("utf-8")
+
+
+def _refuse_too_large(root: Path, versions: Sequence[Version]) -> None:
+    """Refuse (HistoryFailed) a version whose file is larger than a source may be, by the size git gives: it is never read."""
+    from tbkl_gen.files import too_big
+    from tbkl_gen.source.read import MAX_SOURCE_BYTES
+
+    wanted = [v for v in versions if not v.removed and "\n" not in v.path]
+    if not wanted:
+        return
+    said = git(root, "cat-file", "--batch-check", given=_blob_names(wanted)).stdout.split(b"\n")
+    for version, line in zip(wanted, said, strict=False):  # git ends its answer with a newline
+        header = line.split(b" ")  # "<id> blob <size>", or "<name> missing"
+        if len(header) == 3 and header[2].isdigit() and int(header[2]) > MAX_SOURCE_BYTES:
+            raise HistoryFailed(f"{version.path} ở phiên bản {version.short}: {too_big(int(header[2]), MAX_SOURCE_BYTES)}")
+
+
 def contents_at(root: Path, versions: Sequence[Version]) -> list[str | None]:
     """Return the file's text at each version, as `content_at` does, asking git once."""
     wanted = [v for v in versions if not v.removed and "\n" not in v.path]
     if not wanted:
         return [None] * len(versions)
-    request = "".join(f"{v.commit}:./{v.path}\n" for v in wanted).encode("utf-8")  # as content_at: relative to root
+    request = _blob_names(wanted)  # as content_at: relative to root
     with serialised(root):
+        _refuse_too_large(root, wanted)
         _refresh(root)
         try:
             done = subprocess.run(
@@ -677,6 +713,7 @@ def restore(root: Path, path: Path, given: object, person: Person) -> Recorded:
 
 
 def _committed_bytes(root: Path, version: Version) -> bytes:
+    _refuse_too_large(root, [version])
     return git(root, "show", f"{version.commit}:./{version.path}").stdout
 
 

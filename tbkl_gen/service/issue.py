@@ -26,15 +26,17 @@ from tbkl_gen.files import discard, read_regular, write_file
 from tbkl_gen.nd30.grammar import NUMBER_SHAPE
 from tbkl_gen.nd30.words import date_parts, number_text, shown_date
 from tbkl_gen.service import history, register, review
-from tbkl_gen.service.people import Person
+from tbkl_gen.service.people import LOCAL, Person
 from tbkl_gen.service.register import FROM_EOFFICE, FROM_REGISTER, Entry
 from tbkl_gen.source.names import slugify
+from tbkl_gen.source.read import MAX_SOURCE_BYTES
 from tbkl_gen.source.workspace import Workspace, find_workspace
 
 if TYPE_CHECKING:
     from tbkl_gen.office.server import Office
 
-MAX_SOURCE_BYTES = 1024 * 1024
+MAX_SIDECAR_BYTES = 1024 * 1024
+"""The e-office sidecar written beside the PDF/A, read back for the register's row."""
 
 
 @dataclass(frozen=True)
@@ -89,11 +91,32 @@ def workspace_of(path: Path) -> Workspace:
     return workspace
 
 
-def _read(path: Path, shown: str) -> bytes:
+def _read(path: Path, shown: str, limit: int = MAX_SOURCE_BYTES) -> bytes:
     try:
-        return read_regular(path, MAX_SOURCE_BYTES, follow_links=False)
+        return read_regular(path, limit, follow_links=False)
     except NotReadable as exc:
         raise IssueRefused(f"{shown}: {exc.reason}") from None
+
+
+def _before(path: Path, shown: str, limit: int) -> bytes | None:
+    """Return the bytes of a file the issue changes, to put back if it fails (None: there is none yet)."""
+    try:
+        return read_regular(path, limit, follow_links=False)
+    except NotReadable as exc:
+        if exc.missing:
+            return None
+        raise IssueRefused(f"{shown}: {exc.reason}") from None
+
+
+def _text(raw: bytes, path: Path, workspace: Workspace) -> str:
+    """Return the source's text; one that is not UTF-8 is refused with the pipeline's own message (as `tbkl check` says it)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        from tbkl_gen.pipeline import run_file
+
+        outcome = run_file(path, workspace, until="check")
+        raise NoticeInvalid([p for p in outcome.problems if p.is_error] or outcome.problems) from None
 
 
 def _laid_out(text: str, path: Path, workspace: Workspace, until: Any = "layout") -> Any:
@@ -110,7 +133,7 @@ def plan(path: Path, today: dt.date | None = None) -> Plan:
     workspace = workspace_of(path)
     root = workspace.root
     shown = register.relative(root, path)
-    text = _read(path, shown).decode("utf-8", errors="replace")
+    text = _text(_read(path, shown), path, workspace)
     outcome = _laid_out(text, path, workspace)
     year = (today or dt.date.today()).year
     sequence = workspace.sequence_for(outcome.kind.key, outcome.layout.ky_hieu, outcome.notice.co_quan.viet_tat)
@@ -135,8 +158,11 @@ def _approved_commit(root: Path, path: Path, raw: bytes, shown: str) -> str:
     if not commit:
         raise IssueRefused(f"{shown}: bản ghi duyệt không nêu phiên bản đã duyệt; hãy trình duyệt lại")
     name = register.relative(root, path)
-    shown_approved = history.git(root, "show", f"{commit}:{name}", check=False)
-    if shown_approved.returncode != 0 or shown_approved.stdout != raw:
+    # its size first: a version of another size is not this one, and is never read (it may be of any size)
+    size = history.git(root, "cat-file", "-s", f"{commit}:{name}", check=False)
+    same_size = size.returncode == 0 and size.stdout.strip() == str(len(raw)).encode()
+    shown_approved = history.git(root, "show", f"{commit}:{name}", check=False) if same_size else None
+    if shown_approved is None or shown_approved.returncode != 0 or shown_approved.stdout != raw:
         raise IssueRefused(
             f"{shown}: văn bản đã thay đổi sau khi được duyệt (bản duyệt: {commit[:10]}); hãy trình duyệt lại trước khi phát hành"
         )
@@ -183,7 +209,7 @@ def issue(
         if done is not None:
             raise IssueRefused(f"{name}: đã phát hành số {done.number_and_symbol} ngày {done.ngay}; không phát hành lại")
         raw = _read(path, name)
-        text = raw.decode("utf-8")
+        text = _text(raw, path, workspace)
         before = _laid_out(text, path, workspace)  # what is wrong with the document is said first
         approved = _approved_commit(root, path, raw, name) if reviewed else None
         sequence = workspace.sequence_for(before.kind.key, before.layout.ky_hieu, before.notice.co_quan.viet_tat)
@@ -214,12 +240,12 @@ def issue(
             raise IssueRefused(f"đã có nhãn git “{tag}”; không phát hành trùng")
         written_bytes = written.encode("utf-8")
         book = register.year_file(root, day.year)
-        book_before = book.read_bytes() if book.is_file() else None
+        book_before = _before(book, register.relative(root, book), register.MAX_REGISTER_BYTES)
         # The source or the register edited on the server's disk by hand: committed first, as the
         # service, so that the clerk's commit holds only the issue (as a save does).
         history.adopt_hand_edits(root, [path, book])
         record_file = review.record_path(root, path)
-        record_before = record_file.read_bytes() if record_file.is_file() else None
+        record_before = _before(record_file, register.relative(root, record_file), review.MAX_RECORD_BYTES)
         try:
             write_file(path, written_bytes)
             write_file(docx, after.document, inside=root)
@@ -227,7 +253,7 @@ def issue(
             if pdfs.failed:
                 where, why = pdfs.failed[0]
                 raise IssueRefused(f"{register.relative(root, where) if where.is_absolute() else where.as_posix()}: {why}")
-            sidecar = json.loads(read_regular(outputs[2], MAX_SOURCE_BYTES, follow_links=False).decode("utf-8"))
+            sidecar = json.loads(_read(outputs[2], register.relative(root, outputs[2]), MAX_SIDECAR_BYTES).decode("utf-8"))
             entry = Entry(
                 day_so=sequence,
                 so=chosen,
@@ -296,13 +322,4 @@ def _undo(path: Path, raw: bytes, outputs: list[Path], book: Path, book_before: 
 
 def local_person(root: Path) -> Person:
     """Return the person of the command line: the one local person, named as git is configured on this machine when it is."""
-    from dataclasses import replace
-
-    from tbkl_gen.service.people import LOCAL
-
-    def configured(key: str, default: str) -> str:
-        done = history.git(root, "config", f"user.{key}", check=False)
-        value = done.stdout.decode("utf-8", "replace").strip() if done.returncode == 0 else ""
-        return value or default
-
-    return replace(LOCAL, name=configured("name", LOCAL.name), email=configured("email", LOCAL.email))
+    return history.identity(root, LOCAL)

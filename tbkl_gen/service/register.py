@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tbkl_gen.errors import IssuedFrozen, NotReadable, Place, Problem, RegisterUnreadable, Severity
+from tbkl_gen.errors import IssuedFrozen, NotReadable, issued_frozen, Place, Problem, RegisterUnreadable, Severity
 from tbkl_gen.files import held, read_regular, write_file
 from tbkl_gen.nd30.words import number_text
 from tbkl_gen.notice.kinds import KINDS
@@ -261,10 +261,7 @@ def _issued_entries(sources: list[Path]) -> Iterator[tuple[Path, Entry]]:
 
 def issued_sources(sources: list[Path]) -> dict[Path, str]:
     """Return the issued ones among sources (resolved), each with why it may not change, in Vietnamese."""
-    return {
-        source.resolve(): f"văn bản đã phát hành (số {entry.number_and_symbol}, ngày {entry.ngay}) nên không được sửa"
-        for source, entry in _issued_entries(sources)
-    }
+    return {source.resolve(): issued_frozen(entry.number_and_symbol, entry.ngay) for source, entry in _issued_entries(sources)}
 
 
 def digest(data: bytes) -> str:
@@ -340,9 +337,9 @@ def xlsx_bytes(root: Path, year: int | None = None) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in rows:
         sheet.append(row)
-    widths = {"STT": 6, "Trích yếu nội dung": 60, "Nơi nhận": 40, "Người ký": 28, "Mã SHA-256 của tệp nguồn": 20}
-    for column, heading in enumerate(headings, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = widths.get(heading, 16)
+    widths = {"trich_yeu": 60, "noi_nhan": 40, "nguoi_ky": 28, "nguon_sha256": 20}  # by field; STT is 6, any other 16
+    for column, name in enumerate(["STT", *HEADINGS], start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = 6 if name == "STT" else widths.get(name, 16)
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

@@ -43,6 +43,9 @@ from tbkl_gen.service.people import Action, Person, may, not_allowed
 State = Literal["dang-soan", "cho-duyet", "can-sua", "da-duyet", "da-phat-hanh"]
 Step = Literal["gui-duyet", "yeu-cau-sua", "duyet", "sua-sau-duyet", "phat-hanh"]
 
+NOT_SUBMITTED: State = "dang-soan"
+"""The state of a notice with no review record: being drafted, never submitted."""
+
 STATE_LABELS: dict[State, str] = {
     "dang-soan": "đang soạn",
     "cho-duyet": "chờ duyệt",
@@ -139,7 +142,7 @@ class Record:
     """What the workspace keeps about one notice's review (its JSON file under .duyet/)."""
 
     path: str  # the notice, relative to the workspace, with /
-    state: State = "dang-soan"
+    state: State = NOT_SUBMITTED
     reviewers: tuple[Who, ...] = ()  # named by the submission; none: every reviewer
     approvals: tuple[Approval, ...] = ()  # of this round (the version last submitted)
     approved: Approval | None = None

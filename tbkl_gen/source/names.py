@@ -14,8 +14,16 @@ from tbkl_gen.errors import Place, Problem, Severity
 SOURCE_SUFFIXES = (".yaml", ".yml")
 """The suffixes of a source, in lower case: `A.YAML` is a source too, as Windows and macOS see it."""
 
+NOTICES_DIR = "notices"
+"""The workspace's folder of sources; a new one goes into the folder of its year (`year_folder`)."""
+
 CATALOG_FILE = ".tbkl-service/danh-muc.json"
 """The page's catalog of a workspace's documents (page/catalog.py), relative to the workspace: a cache, never history."""
+
+
+def year_folder(root: Path, year: int) -> Path:
+    """Return the folder a new source of that year goes into in the workspace at root: notices/<năm>/."""
+    return root / NOTICES_DIR / str(year)
 
 
 def is_source_name(name: str) -> bool:

@@ -21,6 +21,7 @@ from typing import Any
 from tbkl_gen.errors import ConfigNotOwned, Place, Problem
 from tbkl_gen.nd30.document_types import CONG_VAN, THONG_BAO
 from tbkl_gen.notice.model import EXTEND_KEY
+from tbkl_gen.source.names import NOTICES_DIR
 from tbkl_gen.source.places import Path_, Source
 
 CONFIG_NAME = "tbkl.yaml"
@@ -105,7 +106,7 @@ class Workspace:
 
     @property
     def notices_dir(self) -> Path:
-        return self.root / "notices"
+        return self.root / NOTICES_DIR
 
     @property
     def templates_dir(self) -> Path:

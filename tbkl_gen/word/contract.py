@@ -38,9 +38,9 @@ from tbkl_gen.nd30.units import TWIPS_PER_MM
 from tbkl_gen.notice import fields as declaration
 from tbkl_gen.notice.kind import SHARED_PARTS
 from tbkl_gen.notice.kinds import KINDS
-from tbkl_gen.notice.model import URGENCY_LEVELS, Appendices, Header, Recipients, Settings, SignerBlock
+from tbkl_gen.notice.model import BODY_KEY, SUMMARY_KEY, URGENCY_LEVELS, Appendices, Header, Recipients, Settings, SignerBlock
 from tbkl_gen.word import wordml
-from tbkl_gen.word.layout import BODY_KEY, SUMMARY_KEY, Layout, Paragraph
+from tbkl_gen.word.layout import Layout, Paragraph
 
 TITLE = "title"
 """The part of a variable printed by the kind's title block: its name, its summary, "V/v …" (Kind.summary)."""
@@ -445,9 +445,8 @@ def listing() -> str:
     """Return the contract as the Markdown table of docs/template-contract.md."""
     rows = ["| variable | what it holds | how to use it |", "|---|---|---|"]
     for item in VARIABLES:
-        names = [f"`{item.name}`"]
         holds = item.doc() + "".join(f"; `{item.name}.{attribute.name}`: {attribute.doc}" for attribute in item.attributes())
-        rows.append(" | ".join(("", names[0], _cell(holds), _cell(item.usage), "")).strip())
+        rows.append(f"| `{item.name}` | {_cell(holds)} | {_cell(item.usage)} |")
     return "\n".join(rows) + "\n"
 
 
@@ -460,5 +459,7 @@ def with_listing(document: str) -> str:
 if __name__ == "__main__":  # rewrite the listing of docs/template-contract.md in a checkout
     import pathlib
 
+    from tbkl_gen.files import write_file
+
     doc = pathlib.Path(__file__).resolve().parents[2] / "docs" / "template-contract.md"
-    doc.write_text(with_listing(doc.read_text(encoding="utf-8")), encoding="utf-8")
+    write_file(doc, with_listing(doc.read_text(encoding="utf-8")).encode("utf-8"))

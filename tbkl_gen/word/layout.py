@@ -31,14 +31,9 @@ from tbkl_gen.nd30.format import (
 from tbkl_gen.nd30.grammar import addressee, addressee_lines, appendix_heading, appendix_reference, archive_content, printed_archive
 from tbkl_gen.notice.kind import Kind, bare_summary, own_values
 from tbkl_gen.notice.kinds import kind_of
-from tbkl_gen.notice.model import Bang, Block, Cong, Diem, Gach, Khoan, Muc, Notice
+from tbkl_gen.notice.model import BODY_KEY, SUMMARY_KEY, Bang, Block, Cong, Diem, Gach, Khoan, Muc, Notice
 from tbkl_gen.notice.tables import columns_of, place
 from tbkl_gen.nd30.text_width import text_width_mm, wrapped_widths_mm
-
-SUMMARY_KEY = "trich_yeu"
-"""The key of the summary every kind may have: printed under the title, or "V/v …" under the number."""
-BODY_KEY = "noi_dung"
-"""The key of the body's blocks; a kind's other own keys print through its `body`, and reach a template as `rieng`."""
 
 # Page text width of the built-in templates (A4, left 30 mm, right 20 mm).
 TEXT_WIDTH_MM = PRINTED_TEXT_WIDTH_MM
