@@ -141,6 +141,12 @@ def click(driver: webdriver.Chrome, element: WebElement) -> None:
     element.click()
 
 
+def press(driver: webdriver.Chrome, selector: str) -> None:
+    """Click the element at selector once it is there; one the page draws again between the find and the click
+    (the review's panel and notes after each answer of the server) is found anew."""
+    wait(driver, lambda d: click(d, find(d, selector)) is None)
+
+
 def retype(element: WebElement, text: str) -> None:
     element.send_keys(Keys.CONTROL, "a")
     element.send_keys(Keys.DELETE)

@@ -41,11 +41,11 @@ pytest.importorskip("starlette")
 pytest.importorskip("selenium")
 
 from selenium import webdriver  # noqa: E402
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 from browser import LAPTOP, checked_after, click, fill_skeleton, find, last_check, screenshot, start, wait  # noqa: E402
+from browser import press as press_on  # noqa: E402
 from conftest import ROOT, SIGNER  # noqa: E402
 from test_accounts import ROUTE_ACTIONS  # noqa: E402
 from test_deploy import NAME, Proxy, _running, log_in  # noqa: E402
@@ -243,15 +243,7 @@ def retype_block(screen: Screen, field: str, text: str) -> None:
 
 def press(screen: Screen, selector: str) -> None:
     """Click the element at selector once it is there; the review's notes are drawn again as the form changes, so a stale one is found anew."""
-
-    def pressed(driver: webdriver.Chrome) -> bool:
-        try:
-            click(driver, find(driver, selector))
-        except (NoSuchElementException, StaleElementReferenceException):
-            return False
-        return True
-
-    wait(screen.driver, pressed)
+    press_on(screen.driver, selector)
 
 
 def submit(screen: Screen) -> None:

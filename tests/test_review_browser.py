@@ -22,7 +22,7 @@ from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
-from browser import LAPTOP, chrome, click, find, text_of, wait  # noqa: E402
+from browser import LAPTOP, chrome, click, find, press, text_of, wait  # noqa: E402
 from browser import screenshot as save_screenshot  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 from tbkl_gen.page import auth, net  # noqa: E402
@@ -133,7 +133,7 @@ def drawn(driver: webdriver.Chrome) -> int:
 def saved(driver: webdriver.Chrome) -> None:
     """Save with the page's button and wait for the review to be read again after the save."""
     before = drawn(driver)
-    click(driver, find(driver, "#save"))
+    press(driver, "#save")
     wait(driver, lambda d: drawn(d) > before)
 
 
@@ -155,13 +155,13 @@ def test_submit_comment_ask_changes_edit_resubmit_approve_in_chromium(
     as_person(driver, base, service, DRAFTER, REL)
     assert badge(driver) == "Đang soạn"
     assert not driver.find_elements(By.ID, "review-approve")  # not the drafter's to approve
-    click(driver, find(driver, "#review-submit"))
+    press(driver, "#review-submit")
     people = driver.find_elements(By.CSS_SELECTOR, "#review-form .review-person")
     assert [p.text for p in people] == ["Trần Văn Hùng", "Lê Thị Mai"]
     click(driver, people[0].find_element(By.TAG_NAME, "input"))
     find(driver, "#review-form textarea").send_keys("Kính trình anh xem giúp em.")
     screenshot(driver, "1-trinh-duyet")
-    click(driver, find(driver, "#review-send"))
+    press(driver, "#review-send")
     wait(driver, lambda d: badge(d) == "Chờ duyệt")
     assert "Trình cho Trần Văn Hùng." in text_of(driver, "#review-said")
 
@@ -173,16 +173,16 @@ def test_submit_comment_ask_changes_edit_resubmit_approve_in_chromium(
     screenshot(driver, "2-cho-toi-duyet")
     click(driver, mine[0].find_element(By.TAG_NAME, "button"))
     wait(driver, lambda d: badge(d) == "Chờ duyệt" and d.find_elements(By.CSS_SELECTOR, "#outline .review-add"))
-    click(driver, find(driver, '#outline .node[data-field="noi_dung[3]"] .review-add'))
+    press(driver, '#outline .node[data-field="noi_dung[3]"] .review-add')
     find(driver, "#outline .review-write textarea").send_keys("Ghi rõ nguồn kinh phí (ngân sách tỉnh hay nguồn khác).")
-    click(driver, find(driver, "#outline .review-comment-send"))
+    press(driver, "#outline .review-comment-send")
     wait(driver, lambda d: "Ghi rõ nguồn kinh phí" in note_beside(d, "noi_dung[3]"))
     wait(driver, lambda d: marked(d) == ["2. Sở Tài chính bố trí kinh phí thực hiện trong năm 2026."])  # the preview's paragraph too
-    click(driver, find(driver, "#review-changes"))
+    press(driver, "#review-changes")
     find(driver, "#review-form textarea").send_keys("Bổ sung nguồn kinh phí rồi trình lại.")
     driver.execute_script("document.querySelector('.review-note').scrollIntoView({block: 'center'})")
     screenshot(driver, "3-gop-y-yeu-cau-sua")
-    click(driver, find(driver, "#review-changes-send"))
+    press(driver, "#review-changes-send")
     wait(driver, lambda d: badge(d) == "Cần sửa")
 
     # the drafter sees the comment beside its block; adds a paragraph above it and edits the first: the comment follows its block
@@ -190,7 +190,7 @@ def test_submit_comment_ask_changes_edit_resubmit_approve_in_chromium(
     assert badge(driver) == "Cần sửa"
     assert "Trần Văn Hùng yêu cầu sửa" in text_of(driver, "#review-said")
     wait(driver, lambda d: "Ghi rõ nguồn kinh phí" in note_beside(d, "noi_dung[3]"))
-    click(driver, find(driver, "#review-goto"))  # "Xem 1 góp ý chưa xử lý" scrolls to the comment
+    press(driver, "#review-goto")  # "Xem 1 góp ý chưa xử lý" scrolls to the comment
     wait(
         driver,
         lambda d: d.execute_script(
@@ -215,18 +215,17 @@ def test_submit_comment_ask_changes_edit_resubmit_approve_in_chromium(
     third.send_keys(Keys.CONTROL, Keys.END)
     third.send_keys(" Nguồn: ngân sách tỉnh.")
     saved(driver)
-    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '#outline .node[data-field="noi_dung[4]"] .review-resolve'))
-    click(driver, find(driver, '#outline .node[data-field="noi_dung[4]"] .review-resolve'))
+    press(driver, '#outline .node[data-field="noi_dung[4]"] .review-resolve')
     wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '#outline .node[data-field="noi_dung[4]"] .review-note.done'))
-    click(driver, find(driver, "#review-submit"))
+    press(driver, "#review-submit")
     assert find(driver, "#review-to-some").is_selected()  # the same reviewer as before
-    click(driver, find(driver, "#review-send"))
+    press(driver, "#review-send")
     wait(driver, lambda d: badge(d) == "Chờ duyệt")
 
     # the chief approves
     as_person(driver, base, service, CHIEF, REL)
     wait(driver, lambda d: d.find_elements(By.ID, "review-approve"))
-    click(driver, find(driver, "#review-approve"))
+    press(driver, "#review-approve")
     wait(driver, lambda d: badge(d) == "Đã duyệt")
     assert "Trần Văn Hùng đã duyệt lúc" in text_of(driver, "#review-said")
     screenshot(driver, "5-da-duyet")
