@@ -843,7 +843,7 @@ def bench_stages(paths: list[Path], work: Path, results: dict) -> None:
     from tbkl_gen.source.load import load_notice
     from tbkl_gen.word.render import PreparedTemplate, find_template, prepared
     from tbkl_gen.validate import validate
-    from tbkl_gen.files import write_file
+    from tbkl_gen.files import commit, stage, sync_file
     from tbkl_gen.word.write import package
 
     template = find_template(None).resolve()
@@ -853,7 +853,16 @@ def bench_stages(paths: list[Path], work: Path, results: dict) -> None:
     ready = prepared(template)
     out = work / "stages"
     totals = dict.fromkeys(
-        ["load (YAML + model)", "validate", "lay_out", "render_parts (jinja)", "package (zip)", "write_file (fsync)"],
+        [
+            "load (YAML + model)",
+            "validate",
+            "lay_out",
+            "render_parts (jinja)",
+            "package (zip)",
+            "stage (write, no flush)",
+            "fsync",
+            "rename",
+        ],
         0.0,
     )
     names = list(totals)
@@ -871,9 +880,16 @@ def bench_stages(paths: list[Path], work: Path, results: dict) -> None:
         t4 = time.perf_counter()
         data = package(parts)
         t5 = time.perf_counter()
-        write_file(out / f"{path.stem}.docx", data)
+        # as the batch writes: staged by the worker, flushed in the parent's threads while the
+        # workers go on (so the fsync is waited for here only, not in the batch), renamed at the end
+        target = out / f"{path.stem}.docx"
+        temp = stage(target, data, inside=out, sync=False)
         t6 = time.perf_counter()
-        for name, span in zip(names, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5), strict=True):
+        sync_file(temp)
+        t7 = time.perf_counter()
+        commit(temp, target)
+        t8 = time.perf_counter()
+        for name, span in zip(names, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t7 - t6, t8 - t7), strict=True):
             totals[name] += span
     noise.__exit__(None, None, None)
     per = {name: seconds / len(paths) * 1000 for name, seconds in totals.items()}

@@ -442,7 +442,7 @@ def show(notice: Path) -> None:
 @click.option("--as", "new_name", help="Tên mới cho mẫu được sao.")
 def templates(copy_name: str | None, new_name: str | None) -> None:
     """Liệt kê các mẫu Word và công dụng; sao một mẫu về thư mục làm việc để sửa."""
-    from tbkl_gen.word.render import DEFAULT_TEMPLATE
+    from tbkl_gen.word.fill import DEFAULT_TEMPLATE
     from tbkl_gen.commands.scaffold import copy_template, template_index
     from tbkl_gen.source.workspace import find_workspace
 

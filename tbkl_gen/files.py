@@ -17,13 +17,9 @@ regular file once open, and read up to a limit.
 from __future__ import annotations
 
 import errno
-import json
 import os
-import secrets
-import socket
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,7 +29,6 @@ from tbkl_gen.errors import LockBusy, NotReadable, OutputFailed, OutputLocked, U
 
 TEMP_PREFIX = ".tbkl-"
 TEMP_SUFFIX = ".tmp"
-TEMP_GLOB = f"{TEMP_PREFIX}*{TEMP_SUFFIX}"
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
@@ -153,8 +148,9 @@ def stage(target: Path, data: bytes, *, inside: Path | None = None, sync: bool =
     The file is flushed to disk before it is returned, unless sync is False: then the caller
     flushes it (`sync_file`) before `commit`.
     """
-    make_folders(target.parent, inside=inside, target=target)
+    import tempfile  # here: reading and checking write nothing, and need not import it (a cold `tbkl check`)
 
+    make_folders(target.parent, inside=inside, target=target)
     try:
         descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     except OSError as exc:
@@ -329,7 +325,7 @@ def held(lock: Path, *, what: str, wait: float = LOCK_WAIT_SECONDS, stale_after:
     (LockBusy). Threads of one process wait for each other as processes do.
     """
     make_folders(lock.parent)
-    mark = secrets.token_hex(16)
+    mark = os.urandom(16).hex()  # what secrets.token_hex(16) returns, without importing secrets
     deadline = time.monotonic() + wait
     pause = 0.02
     while not _take(lock, mark):
@@ -357,6 +353,9 @@ def _take(lock: Path, mark: str) -> bool:
         return False
     except OSError as exc:
         raise OutputFailed(lock, reason(exc)) from exc
+    import json  # the lock's helpers import what only locking needs (a cold `tbkl check` takes no lock)
+    import socket
+
     try:
         note = {"host": socket.gethostname(), "pid": os.getpid(), "since": time.time(), "mark": mark}
         os.write(descriptor, json.dumps(note).encode("utf-8"))
@@ -371,6 +370,8 @@ def _holder(lock: Path) -> dict[str, object] | None:
         data = read_regular(lock, _LOCK_LIMIT, follow_links=False)
     except NotReadable as exc:
         return None if exc.missing else {}
+    import json
+
     try:
         note = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
@@ -388,6 +389,8 @@ def _stale(lock: Path, holder: dict[str, object], stale_after: float) -> bool:
         return time.time() - since > min(stale_after, 5.0)
     if time.time() - since > stale_after:
         return True
+    import socket
+
     pid = holder.get("pid")
     return holder.get("host") == socket.gethostname() and isinstance(pid, int) and not _alive(pid)
 
@@ -407,7 +410,7 @@ def _alive(pid: int) -> bool:
 
 def _set_aside(lock: Path, judged: dict[str, object]) -> None:
     """Remove a stale lock, unless another waiter removed it and took the lock meanwhile."""
-    aside = lock.with_name(f"{lock.name}.{secrets.token_hex(8)}.cu")
+    aside = lock.with_name(f"{lock.name}.{os.urandom(8).hex()}.cu")
     try:
         lock.rename(aside)
     except OSError:

@@ -35,6 +35,8 @@ class Span:
 
 @dataclass(frozen=True)
 class Footnote:
+    """A footnote (`^[…]`): its number in the document and its text."""
+
     id: int
     spans: tuple[Span, ...]
 

@@ -246,7 +246,7 @@ def _template_place(notice: Notice, source: Source, path: Path, workspace: Works
 
 
 def _find_template(name: str | None, templates_dir: Path | None, written_in: Path | None, boundary: Path | None) -> Path:
-    from tbkl_gen.word.render import find_template
+    from tbkl_gen.word.fill import find_template
 
     return find_template(name, templates_dir, written_in=written_in, boundary=boundary).resolve()
 
@@ -271,7 +271,13 @@ def usable(template: Path) -> None:
     """Raise the `TbklError` that rendering through template would: not a .docx, a tag refused.
 
     Read once per process (`word.render.prepared`), so a template checked is not read again to render.
+    A built-in template whose bytes are those its shipped form was made from was checked when the
+    form was built (`word.fill.verified`): checking it loads no jinja.
     """
+    from tbkl_gen.word.fill import verified
+
+    if verified(template) is not None:
+        return
     from tbkl_gen.word.render import prepared
 
     prepared(template)
@@ -279,17 +285,42 @@ def usable(template: Path) -> None:
 
 def shows(template: Path, variable: str) -> bool:
     """Return whether a template's tags name a variable of the contract (the part after a prefix counts: doan_kinh_gui)."""
+    from tbkl_gen.word.fill import verified
+
+    builtin = verified(template)
+    if builtin is not None:
+        return any(variable in source for source in builtin.sources.values())
     from tbkl_gen.word.render import prepared
 
     return any(variable in source for source in prepared(template).sources.values())
 
 
+def ready(template: Path) -> None:
+    """Read a template as rendering will, once (a batch's forked workers inherit it): a built-in
+    template's shipped form, any other through jinja (`word.render.prepared`)."""
+    from tbkl_gen.word.fill import ready_builtin
+
+    if not ready_builtin(template):
+        from tbkl_gen.word.render import prepared
+
+        prepared(template)
+
+
 def document(layout: Layout, template: Path) -> bytes:
-    """Return the .docx bytes of a laid-out notice through one template."""
-    from tbkl_gen.word.render import prepared
+    """Return the .docx bytes of a laid-out notice through one template.
+
+    A built-in template is filled without jinja (`word.fill.render_builtin`) when it can be; any
+    other template, or a notice the filler leaves to jinja, renders through the sandbox.
+    """
+    from tbkl_gen.word.fill import render_builtin
     from tbkl_gen.word.write import package
 
-    return package(prepared(template).render_parts(layout))
+    parts = render_builtin(template, layout)
+    if parts is None:
+        from tbkl_gen.word.render import prepared
+
+        parts = prepared(template).render_parts(layout)
+    return package(parts)
 
 
 # --- the order of problems ------------------------------------------------------------------------

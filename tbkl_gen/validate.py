@@ -904,8 +904,32 @@ def _drafter_slip(drafter: str) -> tuple[str, str]:
 
 def _typed_label(text: str) -> str | None:
     """Return the label typed in front of a numbered block ("1.", "a)", "-"), or None."""
-    match = _TYPED_LABEL.match(plain_text(" ".join(text.split())))
+    plain = plain_text(" ".join(text.split()))
+    if not _may_open_with_label(plain):
+        return None
+    match = _TYPED_LABEL.match(plain)
     return match.group() if match else None
+
+
+_ROMAN_LETTERS = "IVXLCDM"
+_AFTER_ROMAN = frozenset(".):/-–")
+
+
+def _may_open_with_label(text: str) -> bool:
+    """Tell whether `_TYPED_LABEL` can match text, from its first characters (most texts open with
+    a word, and then the pattern, slow to compile for its letters, is not compiled at all).
+
+    Each of its shapes opens with a digit, "(", a bullet, a character and then ".", ")" or "/", or
+    a Roman numeral (a run of I, V, X, L, C, D, M) followed by one of .):/-– or a space.
+    """
+    if not text:
+        return False
+    first = text[0]
+    if first.isdecimal() or first.isdigit() or first == "(" or first in _BULLETS or text[1:2] in (".", ")", "/"):
+        return True
+    run = len(text) - len(text.lstrip(_ROMAN_LETTERS))
+    after = text[run : run + 1]
+    return run > 0 and (after in _AFTER_ROMAN or after.isspace())
 
 
 def _gap(text: str) -> str | None:

@@ -397,6 +397,8 @@ def _not_utf8(name: str) -> str:
 
 @dataclass(frozen=True)
 class _ContentTypes:
+    """A package's content types: by extension, and by part name."""
+
     defaults: dict[str, str]
     overrides: dict[str, str]
 

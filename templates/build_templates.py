@@ -693,11 +693,20 @@ def write_index(folder: Path = HERE) -> Path:
 
 
 def write_prepared(template: Path) -> Path:
-    """Write the prepared form of a built template beside it, so a first run needs no docxtpl."""
-    from tbkl_gen.word.render import SHIPPED_SUFFIX, prepared_form
+    """Write the prepared form of a built template beside it, so a first run needs no docxtpl.
+
+    For a render without jinja and without unzipping (`tbkl_gen.word.fill`), the form also holds
+    the digest of the .docx's bytes ("file": while they match, the template is used as checked
+    here) and its package: every part in its order, the text of each part copied as it is, None
+    for a part filled from its source.
+    """
+    from tbkl_gen.word.render import SHIPPED_SUFFIX, prepared_form, read_template_package
 
     target = template.with_name(template.stem + SHIPPED_SUFFIX)
-    form = prepared_form(template)
+    file_digest, parts = read_template_package(template)
+    form = prepared_form(template, parts)
+    package = [[name, None if name in form["sources"] else blob.decode("utf-8")] for name, blob in parts.items()]
+    form = {**form, "file": file_digest, "package": package}
     target.write_text(json.dumps(form, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return target
 

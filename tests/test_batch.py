@@ -356,6 +356,24 @@ def test_staged_files_are_flushed_together_and_a_failure_is_named(tmp_path: Path
     assert sorted(tmp_path.iterdir()) == sorted(staged[i] for i in (0, 2))
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX links")
+def test_a_staged_file_swapped_for_a_link_is_not_flushed_and_is_named(tmp_path: Path) -> None:
+    from tbkl_gen.files import stage
+    from tbkl_gen.word.write import Flusher
+
+    targets = [tmp_path / f"tb-{index}.docx" for index in range(10)]  # more than a group of the threads
+    staged = [stage(target, b"PK", sync=False) for target in targets]
+    (tmp_path / "elsewhere").write_bytes(b"not ours")
+    staged[4].unlink()
+    staged[4].symlink_to(tmp_path / "elsewhere")  # swapped after it was written: never flushed as ours
+    flusher = Flusher()
+    for temp, target in zip(staged, targets, strict=True):
+        flusher.add(temp, target)
+    failures = flusher.failures()
+    assert list(failures) == [staged[4]]
+    assert str(failures[staged[4]]).startswith(f"{targets[4].as_posix()}: không ghi được tệp (")
+
+
 def test_a_second_run_into_a_folder_in_use_is_refused_and_writes_nothing(tmp_path: Path) -> None:
     from tbkl_gen.word.write import folder_lock
 

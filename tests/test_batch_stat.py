@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from tbkl_gen.commands.batch import MANIFEST_NAME
 from tbkl_gen.commands.scaffold import init_workspace
 
 LETTER = ROOT / "notices" / "2026" / "lamdong-cong-van-chuyen-doi-so.yaml"
+POSIX = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX links")
 
 
 def made(output: str) -> tuple[int, int]:
@@ -82,3 +84,52 @@ def test_an_unchanged_source_is_not_read_and_any_change_is_seen(tmp_path: Path, 
     assert made(render_cli(["render", "-o", "out"], cwd=root).output) == (0, 3)
     entries = json.loads(manifest.read_text(encoding="utf-8"))["entries"]
     assert [e["tep"][1] for k, e in entries.items() if k.endswith("cv-2.docx")] == [sources[2].stat().st_mtime_ns]
+
+
+@POSIX
+def test_one_walk_of_the_output_folder_finds_the_outputs_and_clears_what_a_killed_run_left(tmp_path: Path) -> None:
+    from tbkl_gen.files import stage
+    from tbkl_gen.word.write import remove_stale_temporaries
+
+    out = tmp_path / "out"
+    (out / "2026" / "sub").mkdir(parents=True)
+    (out / "a.docx").write_bytes(b"PK")
+    (out / "2026" / "sub" / "b.docx").write_bytes(b"PK")
+    (out / "2026" / "folder.docx").mkdir()  # not a file
+    left = [stage(out / "2026" / "sub" / "c.docx", b"half"), stage(out / "d.docx", b"half")]
+    (out / "2026" / ".old.tbkl-tmp").write_bytes(b"half")  # a version before the short names
+    (out / "notes.tmp").write_bytes(b"the user's")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "e.docx").write_bytes(b"PK")
+    (elsewhere / ".tbkl-abcdefgh.tmp").write_bytes(b"not in the output folder")
+    (out / "linked").symlink_to(elsewhere)  # not entered
+    found: set[str] = set()
+    assert remove_stale_temporaries(out, found) == 3
+    assert not any(path.exists() for path in left)
+    assert found == {"a.docx", "2026/sub/b.docx", "notes.tmp"}
+    assert (elsewhere / ".tbkl-abcdefgh.tmp").exists()
+
+
+@POSIX
+def test_an_output_deleted_or_swapped_for_a_folder_is_made_again_and_one_behind_a_linked_folder_is_looked_for(tmp_path: Path) -> None:
+    root = tmp_path / "vp"
+    init_workspace(root, signer=SIGNER)
+    (root / "notices" / "2026").mkdir(parents=True, exist_ok=True)
+    for index in range(3):
+        text = LETTER.read_text(encoding="utf-8").replace('so: "123"', f'so: "{123 + index}"')
+        (root / "notices" / "2026" / f"cv-{index}.yaml").write_text(text, encoding="utf-8")
+    assert made(render_cli(["render", "-o", "out"], cwd=root).output) == (3, 0)
+    # the outputs' folder moved and linked back: the walk does not enter it, each output is looked for
+    (root / "out" / "2026").rename(tmp_path / "moved")
+    (root / "out" / "2026").symlink_to(tmp_path / "moved")
+    assert made(render_cli(["render", "-o", "out"], cwd=root).output) == (0, 3)
+    (root / "out" / "2026").unlink()
+    (tmp_path / "moved").rename(root / "out" / "2026")
+    (root / "out" / "2026" / "cv-0.docx").unlink()
+    (root / "out" / "2026" / "cv-1.docx").unlink()
+    (root / "out" / "2026" / "cv-1.docx").mkdir()
+    result = render_cli(["render", "-o", "out"], cwd=root)
+    assert made(result.output) == (1, 1), result.output  # cv-0 made again; cv-1 cannot replace a folder
+    assert "out/2026/cv-1.docx: không ghi được tệp (một thư mục trùng tên đang chiếm chỗ tệp)" in result.output
+    assert (root / "out" / "2026" / "cv-0.docx").is_file()

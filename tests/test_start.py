@@ -53,7 +53,7 @@ def test_check_imports_no_word_machinery(tmp_path: Path) -> None:
     code, modules = _modules_after(tmp_path, "check", str(NOTICE))
     assert code in (0, None)
     assert "tbkl_gen.pipeline" in modules  # the notice was checked through the pipeline
-    assert _top(modules, WORD_MACHINERY) == []
+    assert _top(modules, (*WORD_MACHINERY, "secrets", "hmac", "tempfile", "socket")) == []
     # nor the render side of the tool: templates, the batch with its manifest, LibreOffice
     assert [m for m in modules if m.startswith(("tbkl_gen.word.render", "tbkl_gen.word.layout", "tbkl_gen.commands.batch"))] == []
     assert [m for m in modules if m.startswith(("tbkl_gen.office", "tbkl_gen.audit", "tbkl_gen.importer", "tbkl_gen.page"))] == []
@@ -88,13 +88,45 @@ def test_help_lists_every_command_in_vietnamese(command: str) -> None:
     assert any(ch in helps[command] for ch in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"), helps[command]
 
 
-def test_render_with_a_built_in_template_imports_no_docx_library(tmp_path: Path) -> None:
-    """The built-in templates ship their prepared form: rendering needs jinja, not docxtpl or python-docx."""
+def test_render_with_a_built_in_template_imports_no_jinja(tmp_path: Path) -> None:
+    """The built-in templates ship their prepared form, verified by digest and filled without jinja
+    (word.fill): a render through one imports neither jinja nor docxtpl nor python-docx."""
     code, modules = _modules_after(tmp_path, "render", str(NOTICE), "-o", str(tmp_path / "out"), "-q")
     assert code in (0, None)
     assert (tmp_path / "out" / NOTICE.with_suffix(".docx").name).is_file()
-    assert "jinja2" in modules
-    assert _top(modules, ("docxtpl", "docx", "lxml", "pydantic")) == []
+    assert _top(modules, ("jinja2", "docxtpl", "docx", "lxml", "pydantic", "secrets")) == []  # markupsafe escapes, as jinja's autoescape
+    assert "tbkl_gen.word.render" not in modules
+
+
+def test_render_with_another_template_goes_through_jinja(tmp_path: Path) -> None:
+    """A copy of a built-in template elsewhere is a user's template: the sandbox renders it."""
+    template = tmp_path / "cua-toi.docx"
+    template.write_bytes((ROOT / "templates" / "ubnd-tinh.docx").read_bytes())
+    code, modules = _modules_after(tmp_path, "render", str(NOTICE), "-o", str(tmp_path / "out"), "-q", "--template", str(template))
+    assert code in (0, None)
+    assert {"jinja2", "tbkl_gen.word.render"} <= modules
+
+
+def test_check_in_a_workspace_imports_no_word_machinery(tmp_path: Path) -> None:
+    """`tbkl init` writes `mau: ubnd-tinh` into tbkl.yaml: checking a notice there verifies the
+    built-in template by its digest (word.fill), without jinja, the Word machinery, or secrets."""
+    init = subprocess.run(
+        [sys.executable, "-m", "tbkl_gen", "init", str(tmp_path / "vp"), "--nguoi-ky", "Nguyễn Văn A"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    )
+    assert init.returncode == 0
+    assert "mau:" in (tmp_path / "vp" / "tbkl.yaml").read_text(encoding="utf-8")
+    notice = tmp_path / "vp" / "notices" / NOTICE.name
+    notice.parent.mkdir(parents=True, exist_ok=True)
+    notice.write_bytes(NOTICE.read_bytes())
+    code, modules = _modules_after(tmp_path / "vp", "check", str(notice))
+    assert code in (0, None, 1)
+    assert "tbkl_gen.word.fill" in modules  # the workspace's template was looked at
+    assert _top(modules, (*WORD_MACHINERY, "secrets", "hmac", "tempfile", "socket")) == []
+    assert [m for m in modules if m.startswith(("tbkl_gen.word.render", "tbkl_gen.word.layout", "tbkl_gen.commands.batch"))] == []
 
 
 def test_every_package_is_installed() -> None:

@@ -30,13 +30,13 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from tbkl_gen import __version__
 from tbkl_gen.errors import OutputFailed, OutputLocked, Place, Problem, SameOutput, Severity, TbklError
 from tbkl_gen.source.names import find_sources as find_sources  # where the page and the tests look for it
-from tbkl_gen.source.names import is_source_name
+from tbkl_gen.source.names import is_source_name, source_names
 from tbkl_gen.source.workspace import Workspace
 from tbkl_gen.wordfile import MAX_FILE_BYTES
 from tbkl_gen.files import commit, discard, stage, write_file
@@ -61,17 +61,59 @@ MAX_TEMPLATE_BYTES = MAX_FILE_BYTES  # a bigger template is refused by wordfile 
 MAX_HASHED_BYTES = 16 * 1024 * 1024
 
 
-@dataclass(frozen=True)
 class Job:
-    """One notice to render: its source, its output, and the name the manifest knows it by."""
+    """One notice to render: its source, its output, and the name the manifest knows it by.
 
-    source: Path
-    output: Path
-    key: str  # output path relative to the output folder, with forward slashes
+    A run over an office's workspace makes one for each of tens of thousands of sources, nearly
+    all unchanged: a job keeps the walk's strings (`source_name`, `output_name`) and makes its
+    `Path` objects only when they are asked for. Equal jobs name the same source, output and key.
+    """
+
+    __slots__ = ("_output", "_source", "key", "output_name", "source_name")
+
+    def __init__(self, source: Path | str, output: Path | str, key: str) -> None:
+        self._source = source if isinstance(source, Path) else None
+        self._output = output if isinstance(output, Path) else None
+        self.source_name = os.fspath(source)
+        self.output_name = os.fspath(output)
+        self.key = key  # output path relative to the output folder, with forward slashes
+
+    @property
+    def source(self) -> Path:
+        if self._source is None:
+            self._source = Path(self.source_name)
+        return self._source
+
+    @property
+    def output(self) -> Path:
+        if self._output is None:
+            self._output = Path(self.output_name)
+        return self._output
+
+    def _fields(self) -> tuple[Path, Path, str]:
+        return (self.source, self.output, self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (isinstance(other, Job) and self._fields() == other._fields())
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return f"Job(source={self.source!r}, output={self.output!r}, key={self.key!r})"
+
+    def __getstate__(self) -> tuple[str, str, str]:  # sent to the workers: the strings only
+        return (self.source_name, self.output_name, self.key)
+
+    def __setstate__(self, state: tuple[str, str, str]) -> None:
+        self.source_name, self.output_name, self.key = state
+        self._source = self._output = None
 
 
 @dataclass
 class BatchResult:
+    """What a render did: the notices made, unchanged and failed, the problems, the outputs without a source (kept or pruned), the time."""
+
     made: list[Job] = field(default_factory=list)
     unchanged: list[Job] = field(default_factory=list)
     failed: list[Job] = field(default_factory=list)
@@ -93,14 +135,20 @@ def plan(paths: Iterable[Path], out_dir: Path, problems: list[Problem] | None = 
     (NFC or NFD), which Windows and macOS take for one file. A source named twice is taken once.
     """
     jobs: list[Job] = []
-    by_output: dict[str, list[Job]] = {}
-    for source, relative in find_sources(paths, problems):
-        key = relative.with_suffix(".docx").as_posix()
-        job = Job(source, out_dir / key, key)
-        same = by_output.setdefault(_folded(key), [])
-        if any(_same_file(job.source, other.source) for other in same):
-            continue
-        same.append(job)
+    first: dict[str, Job] = {}  # by the output's name as a file system may fold it
+    by_output: dict[str, list[Job]] = {}  # the few names two sources share
+    out = str(out_dir)
+    out += "" if out.endswith(os.sep) else os.sep
+    for source, relative in source_names(paths, problems):
+        key = _output_key(relative)
+        job = Job(source, out + key, key)
+        folded = _folded(key)
+        other = first.setdefault(folded, job)
+        if other is not job:
+            same = by_output.setdefault(folded, [other])
+            if any(_same_file(job.source, earlier.source) for earlier in same):
+                continue
+            same.append(job)
         jobs.append(job)
     clashes = [(group[0].output, [job.source for job in group]) for group in by_output.values() if len(group) > 1]
     if clashes:
@@ -108,8 +156,20 @@ def plan(paths: Iterable[Path], out_dir: Path, problems: list[Problem] | None = 
     return jobs
 
 
+def _output_key(relative: str) -> str:
+    """Return the output's name for a source's relative path: its suffix made .docx (as `Path.with_suffix`)."""
+    lower = relative[-5:].lower()
+    cut = 5 if lower == ".yaml" else 4 if lower.endswith(".yml") else 0
+    name = relative.rpartition("/")[2]
+    if cut and len(name) > cut:  # a name that is only ".yaml" has no suffix
+        return relative[:-cut] + ".docx"
+    return PurePosixPath(relative).with_suffix(".docx").as_posix()
+
+
 def _folded(key: str) -> str:
     """Return key as a file system that ignores case and accent encoding compares it."""
+    if key.isascii():
+        return key.casefold()  # no accents to compose: the same as below
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", key).casefold())
 
 
@@ -141,11 +201,12 @@ def read_manifest(out_dir: Path, problems: list[Problem] | None = None) -> dict[
     if raw is None:
         warnings.append(_manifest_problem(path, "không phải tệp thường hoặc không đọc được"))
     else:
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except (ValueError, RecursionError):
-            data = None
-        damage = _manifest_damage(data)
+        with _no_collection():
+            try:
+                data = json.loads(raw.decode("utf-8"))
+            except (ValueError, RecursionError):
+                data = None
+            damage = _manifest_damage(data)
         if damage:
             warnings.append(_manifest_problem(path, damage))
         else:
@@ -164,6 +225,21 @@ def read_manifest(out_dir: Path, problems: list[Problem] | None = None) -> dict[
     if problems is not None:
         problems.extend(warnings)
     return entries
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """Hold Python's cycle collector while tens of thousands of small objects are made that are all kept:
+    it would walk them again and again for nothing (a third of the time of reading an office's manifest)."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _manifest_problem(path: Path, detail: str) -> Problem:
@@ -187,16 +263,24 @@ def _manifest_damage(data: object) -> str:
         linked = entry.get("lien_ket")
         if linked is not None and not (isinstance(linked, dict) and all(isinstance(v, str) for v in linked.values())):
             return f"mục “{key}”: “lien_ket” sai dạng"
-        if number is None:
-            continue
-        if (
-            not isinstance(number, dict)
-            or not isinstance(number.get("khoa"), list)
-            or not all(isinstance(part, (str, int)) for part in number["khoa"])
-            or not all(isinstance(number.get(name), (int, type(None))) for name in ("dong", "cot"))
-        ):
+        if number is not None and not _number_shape(number):
             return f"mục “{key}”: “so” sai dạng"
     return ""
+
+
+def _number_shape(number: object) -> bool:
+    """Tell whether a manifest's `so` is {"khoa": [texts and numbers], "dong": line, "cot": column} (an office's
+    manifest holds thousands: plain loops, no generator each)."""
+    if not isinstance(number, dict):
+        return False
+    parts = number.get("khoa")
+    if not isinstance(parts, list):
+        return False
+    for part in parts:
+        if not isinstance(part, (str, int)):
+            return False
+    line, column = number.get("dong"), number.get("cot")
+    return (line is None or isinstance(line, int)) and (column is None or isinstance(column, int))
 
 
 def _inside(key: str) -> bool:
@@ -223,9 +307,11 @@ def _confined(path: Path, out_dir: Path) -> bool:
 
 def write_manifest(out_dir: Path, entries: dict[str, Stamp]) -> None:
     """Write the manifest: one output a line, so that it reads and diffs well."""
-    lines = ",\n".join(
-        f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(entries[key], ensure_ascii=False)}" for key in sorted(entries)
-    )
+    from json.encoder import encode_basestring  # json.dumps of a text with ensure_ascii=False, without its set-up per call
+
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    with _no_collection():
+        lines = ",\n".join(f"  {encode_basestring(key)}: {encode(entries[key])}" for key in sorted(entries))
     body = f'{{"tbkl": {json.dumps(__version__)}, "entries": {{\n{lines}\n}}}}\n'
     write_file(out_dir / MANIFEST_NAME, body.encode("utf-8"), inside=out_dir)
 
@@ -336,13 +422,14 @@ def _render_batch(jobs: list[Job], settings: Settings, signals: _Signals) -> Bat
     _TEMPLATES.clear()
     result = BatchResult()
     out_dir = settings.out_dir
-    remove_stale_temporaries(out_dir)
+    present: set[str] = set()
+    remove_stale_temporaries(out_dir, present)
     damage: list[Problem] = []
     manifest = {} if settings.force else read_manifest(out_dir, damage)
     result.problems.extend(damage)
     rewrite = bool(damage)  # a damaged manifest, or entries dropped: write it anew
     fresh_manifest: dict[str, Stamp] = {}
-    pending = _changed(jobs, manifest, out_dir, result, fresh_manifest)
+    pending = _changed(jobs, manifest, out_dir, result, fresh_manifest, present)
     flusher = Flusher()
     outcomes = _process_all(pending, settings, flusher, signals)
     if outcomes:  # with nothing new, the numbers were checked when the outputs were made
@@ -435,23 +522,26 @@ def _check_numbers(unchanged: list[Job], manifest: dict[str, Stamp], outcomes: l
     from tbkl_gen.pipeline import NumberRegistry, register_number
 
     registry = NumberRegistry()
-    for job in unchanged:
+    wanted = {outcome.found.number[0] for outcome in outcomes if outcome.found.number is not None}
+    for job in unchanged:  # only those whose number a new notice has: the others cannot clash with it
         number = manifest.get(job.key, {}).get("so")
-        if isinstance(number, dict) and isinstance(number.get("khoa"), list):
-            registry.add(tuple(number["khoa"]), Place(job.source, number.get("dong"), number.get("cot"), "so"))
+        if isinstance(number, dict) and isinstance(number.get("khoa"), list) and (key := tuple(number["khoa"])) in wanted:
+            registry.add(key, Place(job.source, number.get("dong"), number.get("cot"), "so"))
     for outcome in outcomes:
         if register_number(outcome.found, registry):
             outcome.valid = False
 
 
 def _changed(
-    jobs: list[Job], manifest: dict[str, Stamp], out_dir: Path, result: BatchResult, fresh: dict[str, Stamp]
+    jobs: list[Job], manifest: dict[str, Stamp], out_dir: Path, result: BatchResult, fresh: dict[str, Stamp], present: set[str]
 ) -> list[tuple[Job, Stamp]]:
     """Return the jobs whose source, defaults, template or tool version changed since last time.
 
     Cheap on purpose: no YAML is parsed here, only files read and hashed; a source whose size,
     modification time and inode are those the manifest recorded, older than the manifest, is not
     even read (an office's twenty thousand notices are stat'ed, not hashed, on a run with one edit).
+    present holds the outputs found by the walk of the output folder (`remove_stale_temporaries`);
+    one it did not find (under a linked folder, say) is looked for as before, by its path.
     """
     from tbkl_gen.source.workspace import find_config
 
@@ -459,42 +549,45 @@ def _changed(
         settled = (out_dir / MANIFEST_NAME).lstat().st_mtime_ns - RACY_NANOSECONDS
     except OSError:
         settled = 0
-    configs: dict[Path, str] = {}
+    configs: dict[str, str] = {}
     template_hashes: dict[str, str] = {}
     linked_hashes: dict[str, str] = {}
+    version = __version__
     pending = []
     for job in jobs:
-        folder = job.source.parent
-        if folder not in configs:
-            config = find_config(folder)
+        name = job.source_name
+        folder = name[: name.rfind(os.sep) + 1]  # with its separator: "/" is the root, "" the current folder
+        config_hash = configs.get(folder)
+        if config_hash is None:
+            config = find_config(job.source.parent)
             data = read_regular(config, MAX_HASHED_BYTES) if config else None
-            configs[folder] = _digest(data) if data is not None else ""
+            config_hash = configs[folder] = _digest(data) if data is not None else ""
         previous = manifest.get(job.key)
-        seen = _file_stat(job.source)
-        if (
-            seen is not None
-            and previous is not None
-            and previous.get("tep") == seen
-            and seen[1] < settled
-            and isinstance(previous.get("nguon"), str)
-        ):
-            source_hash = previous["nguon"]  # the same size, time and inode as when it was hashed: not read again
+        seen = _stat_of(job.source_name)
+        if previous is None:
+            recorded = source_hash = None
         else:
-            # a pipe or a device named .yaml would never end, nor would a huge file soon: not read
-            # here, and refused with a message by the loading that follows
+            recorded = previous.get("tep")
+            source_hash = previous.get("nguon")
+        if not (seen is not None and recorded == seen and seen[1] < settled and isinstance(source_hash, str)):
+            # read unless its size, time and inode are those it had when it was hashed; a pipe or a
+            # device named .yaml would never end, nor would a huge file soon: not read here, and
+            # refused with a message by the loading that follows
             data = read_regular(job.source, MAX_HASHED_BYTES)
             source_hash = _digest(data) if data is not None else ""
-        stamp: Stamp = {"nguon": source_hash, "mac_dinh": configs[folder], "phien_ban": __version__}
         if (
             previous is not None
-            and all(previous.get(k) == v for k, v in stamp.items())
-            and job.output.is_file()
+            and previous.get("nguon") == source_hash
+            and previous.get("mac_dinh") == config_hash
+            and previous.get("phien_ban") == version
+            and (job.key in present or job.output.is_file())
             and _template_unchanged(previous, out_dir, template_hashes, result.problems)
             and _links_unchanged(previous, out_dir, linked_hashes)
         ):
             result.unchanged.append(job)
-            fresh[job.key] = previous if seen is None or previous.get("tep") == seen else {**previous, "tep": seen}
+            fresh[job.key] = previous if seen is None or recorded == seen else {**previous, "tep": seen}
         else:
+            stamp: Stamp = {"nguon": source_hash, "mac_dinh": config_hash, "phien_ban": version}
             pending.append((job, stamp if seen is None else {**stamp, "tep": seen}))
     return pending
 
@@ -504,11 +597,11 @@ def _changed(
 RACY_NANOSECONDS = 2_000_000_000
 
 
-def _file_stat(path: Path) -> list[int] | None:
+def _stat_of(name: str) -> list[int] | None:
     """Return a regular file's size, modification time (ns) and inode, as the manifest keeps them; None otherwise."""
     try:
-        info = path.stat()
-    except OSError:
+        info = os.stat(name)  # noqa: PTH116 - the walk's string: a Path a source costs more than its stat
+    except (OSError, ValueError):
         return None
     if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_HASHED_BYTES:
         return None
@@ -613,7 +706,7 @@ def _template_for(
 
     written_in and boundary: see `find_template` (None for the command line and the default).
     """
-    from tbkl_gen.word.render import find_template
+    from tbkl_gen.word.fill import find_template
 
     key = (name, templates_dir, written_in, boundary)
     if key not in _TEMPLATES:
@@ -636,7 +729,7 @@ def _process(task: tuple[Job, Stamp, str | None, Path]) -> _Outcome:
 
     found = run_file(job.source, _workspace_for(job.source), template=template_name, find_template=find_template)
     if found.document is None:
-        return _Outcome(job, stamp, found.summary(), valid=False)
+        return _Outcome(job, stamp, _sent(found), valid=False)
     _, template_key, template_hash = chosen[-1]
     stamp = {**stamp, "mau_tep": template_key, "mau": template_hash}
     if found.linked:
@@ -650,8 +743,19 @@ def _process(task: tuple[Job, Stamp, str | None, Path]) -> _Outcome:
     try:
         staged = stage(job.output, found.document, inside=out_dir, sync=False)  # flushed to disk with the others before the renames
     except (OutputLocked, OutputFailed) as exc:
-        return _Outcome(job, stamp, found.summary(), valid=True, output_problems=[_output_problem(job, exc)])
-    return _Outcome(job, stamp, found.summary(), valid=True, staged=staged)
+        return _Outcome(job, stamp, _sent(found), valid=True, output_problems=[_output_problem(job, exc)])
+    return _Outcome(job, stamp, _sent(found), valid=True, staged=staged)
+
+
+def _sent(found: Outcome) -> Outcome:
+    """Return the pipeline's outcome as the batch reads it: the problems, the number, the linked sources.
+
+    Not the kind nor the template: the kind's declaration, pickled by value, was most of what a
+    worker sent back (about 1.2 KB a notice) and unpickling it most of the parent's work per notice.
+    """
+    summary = found.summary()
+    summary.kind = summary.template = None
+    return summary
 
 
 _PARENT: int | None = None
@@ -692,13 +796,13 @@ def _process_all(pending: list[tuple[Job, Stamp]], settings: Settings, flusher: 
     if workers > 1 and len(tasks) >= POOL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
-        from tbkl_gen import pipeline  # noqa: F401 - imported here once, inherited by forked workers
-        from tbkl_gen.word import layout, render, write  # noqa: F401
-        from tbkl_gen.word.render import find_template, prepared
+        from tbkl_gen import pipeline  # imported here once, inherited by forked workers
+        from tbkl_gen.word import layout, write  # noqa: F401
+        from tbkl_gen.word.fill import find_template
 
         for name in {task[2] for task in tasks}:  # the template named on the command line, or the default
             try:
-                prepared(find_template(name).resolve())
+                pipeline.ready(find_template(name).resolve())
             except TbklError:
                 pass  # each notice reports it with its place
 

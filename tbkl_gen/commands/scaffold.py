@@ -26,7 +26,7 @@ from tbkl_gen.source.names import CATALOG_FILE, NOTICES_DIR, free_name, slugify,
 from tbkl_gen.source.read import MAX_SOURCE_BYTES
 from tbkl_gen.samples import NOTICE_BODY
 from tbkl_gen.wordfile import MAX_FILE_BYTES
-from tbkl_gen.word.render import DEFAULT_TEMPLATE, builtin_templates_dir, find_template
+from tbkl_gen.word.fill import DEFAULT_TEMPLATE, builtin_templates_dir, find_template
 from tbkl_gen.source.workspace import CONFIG_NAME
 
 SCHEMA_FILE = "notice.schema.json"

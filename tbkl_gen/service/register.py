@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
-import hashlib
 import io
 import re
 import threading
@@ -265,6 +264,8 @@ def issued_sources(sources: list[Path]) -> dict[Path, str]:
 
 
 def digest(data: bytes) -> str:
+    import hashlib  # here: a `tbkl check` outside a workspace with a register hashes nothing
+
     return hashlib.sha256(data).hexdigest()
 
 

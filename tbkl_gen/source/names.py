@@ -38,36 +38,48 @@ def find_sources(paths: Iterable[Path], problems: list[Problem] | None = None) -
     Inside a folder, a link that loops or leads out of the folder is skipped, never read, with a
     warning added to problems.
     """
-    found: list[tuple[Path, Path]] = []
+    return [(Path(source), Path(relative)) for source, relative in source_names(paths, problems)]
+
+
+def source_names(paths: Iterable[Path], problems: list[Problem] | None = None) -> list[tuple[str, str]]:
+    """Return what `find_sources` returns as strings: each source's path, and its path relative to
+    the folder given with "/" between folders. For a caller of tens of thousands (`tbkl render` on an
+    office's workspace), where making two `Path` objects a source cost more than the walk."""
+    found: list[tuple[str, str, str]] = []
     for path in paths:
         if not path.is_dir():
-            found.append((path, Path(path.name)))
+            found.append((path.name, str(path), path.name))
             continue
         root = path.resolve()
-        for folder, relative, subfolders, files in _walk(str(path), Path()):
+        for folder, relative, subfolders, files in _walk(str(path), ()):
             for name in subfolders:
                 if Path(folder, name).is_symlink():  # not followed; say so when it leads astray
                     _check_link(Path(folder, name), root, problems)
-            for name, is_link in files:
+            # Sorted as Path.parts sort: folder by folder. No name holds "\0", so the names joined
+            # by it compare as the tuples of names do, for less than a tuple a file costs.
+            order = "".join(f"{part}\0" for part in relative)
+            prefix = "".join(f"{part}/" for part in relative)
+            for name, is_link, source in files:
                 if is_source_name(name):
-                    source = Path(folder, name)
-                    if is_link and not _check_link(source, root, problems):
+                    if is_link and not _check_link(Path(source), root, problems):
                         continue
-                    found.append((source, relative / name))
-    return sorted(found, key=lambda pair: pair[1].parts)
+                    found.append((order + name, source, prefix + name))
+    found.sort(key=lambda item: item[0])
+    return [(source, relative) for _, source, relative in found]
 
 
-def _walk(top: str, relative: Path) -> Iterator[tuple[str, Path, list[str], list[tuple[str, bool]]]]:
+def _walk(top: str, relative: tuple[str, ...]) -> Iterator[tuple[str, tuple[str, ...], list[str], list[tuple[str, bool, str]]]]:
     """Walk as os.walk(top) does (top down, links to folders not entered, unreadable folders passed
     over), hidden folders skipped and each level sorted; yield each folder's files with whether each
-    is a link (from the folder's listing: no call per file, for an office's tens of thousands)."""
+    is a link (from the folder's listing: no call per file, for an office's tens of thousands) and
+    its path, and the folder's path relative to top as its names."""
     try:
         with os.scandir(top) as listing:
             entries = list(listing)
     except OSError:
         return
     subfolders: list[str] = []
-    files: list[tuple[str, bool]] = []
+    files: list[tuple[str, bool, str]] = []
     entered: dict[str, str] = {}  # the sub-folders walked into (links to folders are not), and their paths
     for entry in entries:
         try:
@@ -76,9 +88,9 @@ def _walk(top: str, relative: Path) -> Iterator[tuple[str, Path, list[str], list
             is_folder = False
         if not is_folder:
             try:
-                files.append((entry.name, entry.is_symlink()))
+                files.append((entry.name, entry.is_symlink(), entry.path))
             except OSError:
-                files.append((entry.name, False))
+                files.append((entry.name, False, entry.path))
         elif not entry.name.startswith("."):
             subfolders.append(entry.name)
             try:
@@ -91,7 +103,7 @@ def _walk(top: str, relative: Path) -> Iterator[tuple[str, Path, list[str], list
     yield top, relative, subfolders, files
     for name in subfolders:
         if name in entered:
-            yield from _walk(entered[name], relative / name)
+            yield from _walk(entered[name], (*relative, name))
 
 
 def _check_link(link: Path, root: Path, problems: list[Problem] | None) -> bool:

@@ -389,6 +389,10 @@ def _looks_utf16(head: bytes) -> bool:
 
 def _mask_forbidden(text: str) -> tuple[str, list[tuple[int, str]]]:
     """Replace characters no notice may hold by U+FFFD, so parsing can go on and name the field."""
+    if text.replace("\n", "").replace("\t", "").replace("\r", "").isprintable():
+        # None of them (each is a control, a separator, a surrogate or a noncharacter: not
+        # printable), and the pattern, slow to compile for its ranges, is not compiled.
+        return text, []
     found = [(m.start(), m.group()) for m in _FORBIDDEN_IN_FILE.finditer(text)]
     if not found:
         return text, []

@@ -176,6 +176,8 @@ class Layout:
 
 @dataclass
 class _Builder:
+    """The paragraphs and footnotes of a notice as they are laid out."""
+
     capitals: bool = True
     paragraphs: list[Paragraph] = field(default_factory=list)
     footnotes: list[Footnote] = field(default_factory=list)

@@ -25,8 +25,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path, PureWindowsPath
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -40,24 +39,47 @@ import jinja2.visitor
 from tbkl_gen import __version__
 
 from tbkl_gen.notice.kinds import KINDS
-from tbkl_gen.word import contract, template_repair, template_tags, wordml
-from tbkl_gen.errors import NotReadable, TbklError, UnreadablePart, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
+from tbkl_gen.word import contract, template_repair, template_tags
+from tbkl_gen.word.fill import (
+    DEFAULT_TEMPLATE,
+    MAX_NOTICE_CHARS,
+    MAX_PART_CHARS,
+    SHIPPED_SUFFIX,
+    TEMPLATE_SUFFIX,
+    Widths,
+    assemble,
+    builtin_template_names,
+    builtin_templates_dir,
+    context,
+    final_section,
+    find_template,
+    keep_last_paragraph_with_closing,
+    restarted_section,
+    shipped_form,
+)
+from tbkl_gen.errors import NotReadable, TbklError, UnreadablePart, TemplateBroken, WordFileRefused
 from tbkl_gen.files import read_regular, write_file
 from tbkl_gen.nd30.units import WORD_CELL_MARGIN
 from tbkl_gen.word.layout import Layout
-from tbkl_gen.wordfile import open_word_file, refuse_unless_regular
+from tbkl_gen.wordfile import open_word_file
 from tbkl_gen.nd30.patterns import lazy
 
-DEFAULT_TEMPLATE = "ubnd-tinh"
-TEMPLATE_SUFFIX = ".docx"
+__all__ = [  # what callers read from here, defined in word.fill (no jinja)
+    "DEFAULT_TEMPLATE",
+    "SHIPPED_SUFFIX",
+    "TEMPLATE_SUFFIX",
+    "builtin_template_names",
+    "builtin_templates_dir",
+    "find_template",
+    "keep_last_paragraph_with_closing",
+    "restarted_section",
+]
 
 # Parts rendered through jinja; every other part is copied byte for byte.
 _RENDERED = lazy(r"^(word/(document|header\d*|footer\d*)\.xml|docProps/core\.xml)$")
-_FOOTNOTES = "word/footnotes.xml"
 
 # Runs left empty where docxtpl replaced a tag: they carry nothing and only clutter the XML.
 _EMPTY_RUN = lazy(r"<w:r>(?:<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t(?: [^>]*)?></w:t></w:r>", re.DOTALL)
-_CLOSING_MARK = '<w:pStyle w:val="TBKhoangCach"/>'
 
 
 # The names a template receives: the template contract, declared once in `word.contract`
@@ -86,8 +108,6 @@ MAX_RANGE = 10_000
 # Printed, ten million is at most some 60 MB, past the limit of a part's output but not of memory.
 MAX_VALUE = 10_000_000
 MAX_LOOP_STEPS = 1_000_000
-MAX_PART_CHARS = 50_000_000
-MAX_NOTICE_CHARS = 100_000_000
 MAX_SECONDS = 10.0
 # The built-in templates hold about 45 tags; jinja takes seconds to compile a hundred thousand.
 MAX_TAGS = 2_000
@@ -554,96 +574,6 @@ def _without_offset(message: str | None) -> str:
     return re.sub(r" at \d+$", "", message or "")
 
 
-def builtin_templates_dir() -> Path:
-    """Return the folder of the built-in templates, installed or in a checkout."""
-    try:
-        folder = Path(str(resources.files("tbkl_gen.templates")))
-        if folder.is_dir():
-            return folder
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parents[2] / "templates"
-
-
-def builtin_template_names() -> list[str]:
-    return sorted(p.stem for p in builtin_templates_dir().glob(f"*{TEMPLATE_SUFFIX}"))
-
-
-def find_template(
-    name_or_path: str | Path | None,
-    workspace_templates: Path | None = None,
-    *,
-    written_in: Path | None = None,
-    boundary: Path | None = None,
-) -> Path:
-    """Return the template file: a workspace template or a built-in one by name, or a .docx path.
-
-    A name has no folder in it. A .docx path from the command line (written_in None) may be any
-    file; one written in a notice or in tbkl.yaml is taken relative to written_in, the folder of
-    that file, and may not leave boundary (the workspace, or the notice's folder outside one):
-    a template that runs in every notice is named by the office, not by a file from elsewhere.
-    """
-    name = str(name_or_path or DEFAULT_TEMPLATE)
-    if name.endswith(TEMPLATE_SUFFIX):
-        candidate = Path(name) if written_in is None else _inside(name, written_in, boundary or written_in)
-        if candidate.is_file():
-            return candidate
-        try:
-            refuse_unless_regular(candidate)
-        except WordFileRefused as exc:
-            raise TemplateBroken(candidate, exc.reason) from None
-    elif not _PLAIN_NAME.match(name) or name in (".", ".."):
-        raise TemplateOutside(name, "tên mẫu không được chứa thư mục; đường dẫn tới tệp mẫu phải kết thúc bằng .docx")
-    else:
-        for folder in (workspace_templates, builtin_templates_dir()):
-            if folder is not None and folder is workspace_templates:
-                try:
-                    refuse_unless_regular(folder / f"{name}{TEMPLATE_SUFFIX}")
-                except WordFileRefused as exc:
-                    raise TemplateBroken(folder / f"{name}{TEMPLATE_SUFFIX}", exc.reason) from None
-            if folder is not None and (folder / f"{name}{TEMPLATE_SUFFIX}").is_file():
-                if folder is workspace_templates:
-                    _inside_templates(name, folder)
-                return folder / f"{name}{TEMPLATE_SUFFIX}"
-    known = builtin_template_names()
-    if workspace_templates is not None and workspace_templates.is_dir():
-        known = sorted({*known, *(p.stem for p in workspace_templates.glob(f"*{TEMPLATE_SUFFIX}"))})
-    raise TemplateNotFound(name, known)
-
-
-_PLAIN_NAME = lazy(r"^[^/\\:]+$")
-
-
-def _inside_templates(name: str, folder: Path) -> None:
-    """Refuse a workspace template that is a link leading out of the workspace (folder's parent).
-
-    A workspace may come from someone else: a link templates/x.docx to a document elsewhere on
-    the machine would copy that document's parts into every notice rendered with it.
-    """
-    target = (folder / f"{name}{TEMPLATE_SUFFIX}").resolve()
-    if not target.is_relative_to(folder.resolve().parent):
-        raise TemplateOutside(name, "là liên kết tới tệp nằm ngoài thư mục làm việc; hãy chép tệp mẫu vào templates/")
-
-
-def _inside(name: str, folder: Path, boundary: Path) -> Path:
-    """Return the template path name written in a file of folder, refused outside boundary."""
-    what = "thư mục làm việc" if (boundary / "tbkl.yaml").is_file() else "thư mục của thông báo"
-    hint = f"chỉ dùng mẫu có sẵn, mẫu trong templates/ hoặc tệp .docx trong {what}; mẫu ở nơi khác dùng được qua --template"
-    if Path(name).is_absolute() or PureWindowsPath(name).drive or PureWindowsPath(name).root:
-        raise TemplateOutside(name, f"là đường dẫn tuyệt đối; {hint}")
-    target = (folder / name).resolve()
-    if not target.is_relative_to(boundary.resolve()):
-        raise TemplateOutside(name, f"nằm ngoài {what}; {hint}")
-    return target
-
-
-@dataclass(frozen=True)
-class _Widths:
-    co_quan: int
-    trich_yeu: int
-    khan: int
-
-
 def read_template_package(path: Path) -> tuple[str, dict[str, bytes]]:
     """Return the digest of a template's bytes and its parts by name, refusing unsafe packages.
 
@@ -668,7 +598,7 @@ class PreparedTemplate:
         self.sources, self.widths, repaired = _cleaned(path, self.parts, key)
         self.parts.update((name, xml.encode("utf-8")) for name, xml in repaired.items())
         self.compiled = _compiled(path, self.sources, key)
-        self.section = _final_section(self.sources.get("word/document.xml", ""))
+        self.section = final_section(self.sources.get("word/document.xml", ""))
         self.too_slow: str | None = None
         """Why the template ran out of time on a notice: the next notices of a batch are refused at once."""
 
@@ -680,27 +610,16 @@ class PreparedTemplate:
         """
         if self.too_slow is not None:
             raise TemplateBroken(self.path, self.too_slow)
-        context = self.context(layout)
+        values = self.context(layout)
         budget = _Budget.start()
         token = _BUDGET.set(budget)
+
+        def filled(name: str) -> str | None:
+            template = self.compiled.get(name)
+            return self._render_part(name, template, values, budget) if template is not None else None
+
         try:
-            out: dict[str, bytes] = {}
-            for name, blob in self.parts.items():
-                template = self.compiled.get(name)
-                if template is not None:
-                    xml = self._render_part(name, template, context, budget)
-                    xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # undo the line breaks of preparation
-                    if name == "word/document.xml":
-                        xml = keep_last_paragraph_with_closing(xml)
-                        if layout.appendices:
-                            xml = _restart_last_section(xml)
-                    out[name] = xml.encode("utf-8")
-                elif name == _FOOTNOTES and layout.footnotes:
-                    notes = "".join(wordml.footnote(note) for note in layout.footnotes)
-                    out[name] = blob.replace(b"</w:footnotes>", notes.encode("utf-8") + b"</w:footnotes>")
-                else:
-                    out[name] = blob
-            return out
+            return assemble(self.parts, filled, layout)
         finally:
             _BUDGET.reset(token)
 
@@ -740,58 +659,7 @@ class PreparedTemplate:
 
     def context(self, layout: Layout) -> dict[str, Any]:
         """Return the template variables for one notice (`word.contract`)."""
-        frame = contract.Frame(
-            self.widths.co_quan, self.widths.trich_yeu, self.widths.khan, wordml.section_break(restarted_section(self.section))
-        )
-        return contract.context(layout, frame)
-
-
-_SECTION = lazy(r"<w:sectPr\b(?:(?!<w:sectPr\b).)*?</w:sectPr>", re.DOTALL)
-# The elements a w:sectPr may hold after w:pgNumType, in the schema's order: it goes before the first.
-_AFTER_PAGE_NUMBERS = (
-    "<w:cols",
-    "<w:formProt",
-    "<w:vAlign",
-    "<w:noEndnote",
-    "<w:titlePg",
-    "<w:textDirection",
-    "<w:bidi",
-    "<w:rtlGutter",
-    "<w:docGrid",
-    "<w:printerSettings",
-    "<w:sectPrChange",
-    "</w:sectPr>",
-)
-
-
-def _final_section(document_xml: str) -> str:
-    """Return the document's last w:sectPr (the one the body ends with), or a plain A4 one."""
-    found = _SECTION.findall(document_xml)
-    if not found:
-        return "<w:sectPr></w:sectPr>"
-    return str(found[-1])
-
-
-def restarted_section(section: str) -> str:
-    """Return section with its page numbers starting at 1: each appendix numbers its pages on its own."""
-    if "<w:pgNumType" in section:
-        return re.sub(r"<w:pgNumType\b[^>]*?/?>", lambda m: _with_start(m.group(0)), section, count=1)
-    cut = min((i for i in (section.find(tag) for tag in _AFTER_PAGE_NUMBERS) if i >= 0), default=len(section))
-    return section[:cut] + '<w:pgNumType w:start="1"/>' + section[cut:]
-
-
-def _with_start(element: str) -> str:
-    element = re.sub(r'\sw:start="[^"]*"', "", element)
-    return element.replace("<w:pgNumType", '<w:pgNumType w:start="1"', 1)
-
-
-def _restart_last_section(xml: str) -> str:
-    """Return the rendered document with its last section (the last appendix) numbering pages from 1."""
-    matches = list(_SECTION.finditer(xml))
-    if not matches:
-        return xml
-    last = matches[-1]
-    return xml[: last.start()] + restarted_section(last.group(0)) + xml[last.end() :]
+        return context(self.widths, self.section, layout)
 
 
 def _parts_digest(parts: dict[str, bytes]) -> str:
@@ -818,10 +686,7 @@ def _cache_key(template_digest: str) -> str:
     return digest.hexdigest()[:32]
 
 
-SHIPPED_SUFFIX = ".prepared.json"
-
-
-def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, str], _Widths, dict[str, str]]:
+def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, str], Widths, dict[str, str]]:
     """Return the template's parts with tags cleaned by docxtpl, the widths of its lines, and the
     other parts that preparation repaired (see template_repair; none for a built-in template).
 
@@ -834,7 +699,7 @@ def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, s
     cache = _cache_folder()
     cache_file = cache / f"{key}.json" if cache is not None else None
     candidates = [cache_file] if cache_file is not None else []
-    shipped = _shipped_form(path)
+    shipped = shipped_form(path)
     if shipped is not None:
         candidates.append(shipped)
     for candidate in candidates:
@@ -842,7 +707,7 @@ def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, s
             raw = _read_own(candidate) if candidate is cache_file else candidate.read_bytes()
             cached = json.loads(raw.decode("utf-8"))
             if candidate is cache_file or cached["digest"] == _parts_digest(parts):
-                return cached["sources"], _Widths(*cached["widths"]), dict(cached.get("parts", {}))
+                return cached["sources"], Widths(*cached["widths"]), dict(cached.get("parts", {}))
         except (OSError, NotReadable, ValueError, KeyError, TypeError):
             pass
     form = prepared_form(path, parts)
@@ -851,18 +716,7 @@ def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, s
             write_file(cache_file, json.dumps(form).encode("utf-8"))
         except TbklError:
             pass  # a read-only home folder only costs speed
-    return form["sources"], _Widths(*form["widths"]), form.get("parts", {})
-
-
-def _shipped_form(path: Path) -> Path | None:
-    """Return the prepared form shipped with a built-in template, or None for any other file."""
-    folder = builtin_templates_dir()
-    try:
-        if path.resolve() != (folder / path.name).resolve() or path.suffix != TEMPLATE_SUFFIX:
-            return None
-    except OSError:
-        return None
-    return folder / (path.stem + SHIPPED_SUFFIX)
+    return form["sources"], Widths(*form["widths"]), form.get("parts", {})
 
 
 def _cache_folder() -> Path | None:
@@ -1090,32 +944,7 @@ def cache_dir() -> Path:
     return base / "tbkl-gen"
 
 
-def keep_last_paragraph_with_closing(xml: str) -> str:
-    """Return xml with the paragraph before the closing block kept on its page.
-
-    The closing table (recipients and signer) never splits, so without this Word and LibreOffice
-    may push it alone onto a last page with no text of the notice above the signature.
-    """
-    mark = xml.find(_CLOSING_MARK)
-    if mark < 0:
-        return xml
-    end = _paragraph_start_before(xml, mark)
-    start = _paragraph_start_before(xml, end) if end > 0 else -1
-    if start < 0:
-        return xml
-    paragraph = xml[start:end]
-    if "<w:keepNext/>" in paragraph or "<w:pStyle " not in paragraph:
-        return xml
-    style_end = paragraph.index("/>", paragraph.index("<w:pStyle ")) + 2
-    return xml[:start] + paragraph[:style_end] + "<w:keepNext/>" + paragraph[style_end:] + xml[end:]
-
-
-def _paragraph_start_before(xml: str, end: int) -> int:
-    """Return where the last paragraph ("<w:p>" or "<w:p …>") opening before end starts, or -1."""
-    return max(xml.rfind("<w:p ", 0, end), xml.rfind("<w:p>", 0, end))
-
-
-def _measure(document_xml: str) -> _Widths:
+def _measure(document_xml: str) -> Widths:
     """Return the widths (twips) the computed lines are centred in, read from the template."""
     from lxml import etree
 
@@ -1144,7 +973,7 @@ def _measure(document_xml: str) -> _Widths:
                     return int(twips) - 2 * WORD_CELL_MARGIN
         return page_width
 
-    return _Widths(width_of("gach_co_quan"), width_of("gach_trich_yeu"), width_of("o_khan"))
+    return Widths(width_of("gach_co_quan"), width_of("gach_trich_yeu"), width_of("o_khan"))
 
 
 def prepared(path: Path) -> PreparedTemplate:

@@ -1,0 +1,139 @@
+"""The built-in templates filled without jinja (`word.fill`) give jinja's bytes, and only for them.
+
+jinja's sandbox (`word.render.PreparedTemplate`) is the reference: for every example notice, every
+kind, appendices and tables, footnotes, "Kính gửi", an urgent notice, a draft and text full of the
+characters XML escapes, through every built-in template, both give the same parts. A tag outside
+the few the filler reads, a copy of a built-in template elsewhere, or a built-in .docx whose bytes
+are no longer those its shipped form was made from, go to jinja.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import NOTICES, ROOT
+from factories import write_notice
+from test_appendix import NOTICE_WITH_APPENDICES
+
+from tbkl_gen.pipeline import run_file
+from tbkl_gen.word import fill
+from tbkl_gen.word.fill import Filled, find_template, render_builtin, verified
+from tbkl_gen.word.layout import Layout
+from tbkl_gen.word.render import PreparedTemplate, builtin_template_names, read_template_package
+
+VARIANTS = {
+    "sample": {},
+    "appendices-and-tables": NOTICE_WITH_APPENDICES,
+    "escaped-characters": {
+        "trich_yeu": "Kết luận về “A & B” <không> 'trích' \"dẫn\" & <w:t>",
+        "noi_dung__1": "Sở Tài chính & Sở Nội vụ: <b>không</b> phải thẻ; **đậm** và *nghiêng*^[Chú thích có & và <>.]",
+        "nguoi_ky__ho_ten": "O'Neil & <Lê>",
+    },
+    "urgent-with-parent-body": {"do_khan": "KHẨN", "co_quan__chu_quan": "ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM"},
+    "draft": {"so": None, "ngay": "2021-12"},
+}
+
+
+def _layouts(tmp_path: Path) -> list[tuple[str, Layout]]:
+    found = []
+    for source in sorted(NOTICES.rglob("*.yaml")):
+        outcome = run_file(source, None, until="layout")
+        assert outcome.layout is not None, [str(p) for p in outcome.problems]
+        found.append((source.name, outcome.layout))
+    for name, overrides in VARIANTS.items():
+        source = write_notice(tmp_path / name, **overrides)
+        outcome = run_file(source, None, until="layout")
+        assert outcome.layout is not None, (name, [str(p) for p in outcome.problems])
+        found.append((name, outcome.layout))
+    return found
+
+
+def test_every_built_in_template_fills_as_jinja_renders(tmp_path: Path) -> None:
+    layouts = _layouts(tmp_path)
+    assert len(layouts) == len(list(NOTICES.rglob("*.yaml"))) + len(VARIANTS)
+    kinds = {layout.loai for _, layout in layouts}
+    assert kinds >= {"thong_bao", "cong_van", "giay_moi"}
+    assert any(layout.appendices for _, layout in layouts) and any(layout.footnotes for _, layout in layouts)
+    for name in builtin_template_names():
+        template = find_template(name).resolve()
+        reference = PreparedTemplate(template)
+        for label, layout in layouts:
+            filled = render_builtin(template, layout)
+            assert filled is not None, (name, label)
+            assert filled == reference.render_parts(layout), (name, label)
+
+
+def test_the_shipped_forms_name_the_bytes_they_were_made_from() -> None:
+    for name in builtin_template_names():
+        template = ROOT / "templates" / f"{name}.docx"
+        form = json.loads(template.with_name(f"{name}.prepared.json").read_text(encoding="utf-8"))
+        assert form["file"] == hashlib.sha256(template.read_bytes()).hexdigest(), name
+        parts = read_template_package(template)[1]  # the package as every reader of a template sees it
+        assert [part for part, _ in form["package"]] == list(parts), name
+        assert all(parts[part] == text.encode("utf-8") if text is not None else part in form["sources"] for part, text in form["package"])
+        assert verified(find_template(name)) is not None, name
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ trich_yeu|upper }}",
+        "{{ loop.index }}",
+        "{% for x in range(3) %}{% endfor %}",
+        "{% if a and b %}{% endif %}",
+        "{% set x = 1 %}",
+        "{# a comment #}",
+        "{%- if a %}{% endif %}",
+        "{% if a %}",
+        "{% endif %}",
+        "{% for x in a %}{% else %}{% endfor %}",
+        "{{ none }}",
+        "a\r\nb",
+        "{{ a\n}}",
+        "{{ a }",
+        "{% if a %}x{% endif",
+        "{{ a -}}",
+    ],
+)
+def test_a_tag_the_filler_does_not_read_is_left_to_jinja(source: str) -> None:
+    with pytest.raises(fill._Unexpected):
+        Filled(source)
+
+
+def test_the_filler_escapes_as_jinja_and_reads_only_dictionaries() -> None:
+    import jinja2
+    from markupsafe import Markup
+
+    source = '{% for d in ds %}{% if not d.k == "a" %}[{{ d.v }}]{% elif d.k %}({{ d.v }}){% else %}-{% endif %}{% endfor %}\n'
+    values = {"ds": [{"k": "a", "v": "<&>\"'"}, {"k": "b", "v": Markup("<w:r/>")}, {"k": "", "v": 5}, {"k": "a", "v": None}]}
+    jinja = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    assert Filled(source).fill(values) == jinja.from_string(source).render(values) == "(&lt;&amp;&gt;&#34;&#39;)[<w:r/>][5](None)\n"
+    part = Filled(source)
+    with pytest.raises(fill._Unexpected):
+        part.fill({"ds": [{"k": "a"}]})  # a missing key: jinja's StrictUndefined says so, in its words
+    with pytest.raises(fill._Unexpected):
+        Filled("{{ a.b }}").fill({"a": "not a dictionary"})
+
+
+def test_only_a_built_in_template_with_its_own_bytes_is_filled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = tmp_path / "ubnd-tinh.docx"
+    shutil.copyfile(find_template("ubnd-tinh"), copy)
+    shutil.copyfile(find_template("ubnd-tinh").with_suffix(".prepared.json"), tmp_path / "ubnd-tinh.prepared.json")
+    assert verified(copy) is None  # a copy elsewhere is a user's template, whatever lies beside it
+
+    folder = tmp_path / "builtin"
+    shutil.copytree(fill.builtin_templates_dir(), folder)
+    monkeypatch.setattr(fill, "builtin_templates_dir", lambda: folder)
+    assert verified(folder / "ubnd-tinh.docx") is not None
+    changed = folder / "ubnd-xa.docx"
+    changed.write_bytes(changed.read_bytes() + b"\0")  # edited in place: the form no longer describes it
+    assert verified(changed) is None
+    source = write_notice(tmp_path / "n")
+    layout = run_file(source, None, until="layout").layout
+    assert layout is not None
+    assert render_builtin(changed, layout) is None
+    assert render_builtin(folder / "ubnd-tinh.docx", layout) is not None

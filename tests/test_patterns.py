@@ -1,0 +1,93 @@
+"""Shortcuts taken so that a cold start compiles fewer patterns give the full patterns' answers.
+
+The archive line's grammar holds the Vietnamese letters many times over and takes milliseconds to
+compile; the common line ("VT, KGVX") is read by a pattern without them. Generated lines, the
+common ones and every form the decree allows or refuses, get the same answers either way. The
+pattern of a label typed before a block is compiled only for a text whose first characters could
+open one: every text it matches passes that test. A source's forbidden characters are looked for
+only in a text that is not printable (each of them is not).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tbkl_gen import validate
+from tbkl_gen.nd30 import grammar
+
+UNITS = ["VT", "KGVX", "TH", "NN&MT", "SNV2", "A", "Đ", "ĐT", "X-Y", "A/B", "PL", "NC", "vt", "Kgvx", "1A"]
+AFTER = ["Sơn", "NC.Châu", "PL.", "(05)", "05", "(300)", "Thập", "(Thập)", "0", "0005", "Nguyễn Văn", "ĐT.", "(", ""]
+SEPARATORS = [", ", ",", " ", ".", ""]
+
+_FULL = re.compile(grammar._ARCHIVE_PARTS.pattern)  # the grammar itself, without the shortcut
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(st.sampled_from(UNITS), max_size=4),
+    st.lists(st.tuples(st.sampled_from(SEPARATORS), st.sampled_from(AFTER)), max_size=2),
+    st.sampled_from(["", " ", "  "]),
+)
+def test_the_archive_shortcut_answers_as_the_grammar(units: list[str], tail: list[tuple[str, str]], space: str) -> None:
+    line = space + ", ".join(["VT", *units]) + "".join(sep + word for sep, word in tail) + space
+    content = " ".join(line.split())
+    match = _FULL.match(content)
+    assert grammar.is_archive(line) == (match is not None)
+    expected = (bool(match.group("joined") or match.group("drafter")), bool(match.group("copies"))) if match else (False, False)
+    assert grammar.archive_holds(line) == expected
+
+
+def test_the_common_line_compiles_no_vietnamese_letters(monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = type(grammar._ARCHIVE_PARTS)(grammar._ARCHIVE_PARTS.pattern)  # not compiled yet
+    monkeypatch.setattr(grammar, "_ARCHIVE_PARTS", fresh)
+    monkeypatch.setattr(grammar, "ARCHIVE_SHAPE", fresh)
+    assert grammar.is_archive("VT, KGVX") and grammar.archive_holds("VT, TH, NN&MT") == (False, False)
+    assert fresh._compiled is None  # the long pattern was not needed
+    assert grammar.is_archive("VT, KGVX, Sơn (05)") and fresh._compiled is not None
+
+
+LABEL_PIECES = [
+    *"IVXLCDMivxlcdm0123456789٣()-–—+•*.):/ aAbBđĐzZ\t\u00a0",
+    *validate._BULLETS,
+    "Các",
+    "Việc",
+    "Điều",
+    "1.2.",
+    "II.",
+    "III -",
+    "IV:",
+    "a)",
+    "(1)",
+    "2026",
+    "1/2",
+    "Ư",
+    "Â",
+]
+
+
+@settings(max_examples=5000, deadline=None)
+@given(st.lists(st.sampled_from(LABEL_PIECES), max_size=6))
+def test_the_typed_label_pattern_is_compiled_only_where_it_can_match(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    full = re.compile(validate._TYPED_LABEL.pattern)
+    if full.match(text) is not None:
+        assert validate._may_open_with_label(text)
+
+
+def test_a_printable_source_holds_no_forbidden_character() -> None:
+    """`source.read` skips the forbidden characters' pattern for a text printable once its line
+    breaks and tabs are set aside: every character the pattern finds is not printable."""
+    import sys
+
+    from tbkl_gen.source import read
+
+    pattern = re.compile(read._FORBIDDEN_IN_FILE.pattern)
+    forbidden = [chr(code) for code in range(sys.maxunicode + 1) if pattern.match(chr(code))]
+    assert len(forbidden) > 2000
+    assert not any(character.isprintable() for character in forbidden)
+    assert read._mask_forbidden("Sở Tài chính\tvà\r\nSở Nội vụ") == ("Sở Tài chính\tvà\r\nSở Nội vụ", [])
+    assert read._mask_forbidden("a\x0bb\u2028") == ("a\ufffdb\ufffd", [(1, "\x0b"), (3, "\u2028")])
