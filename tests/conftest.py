@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,11 +19,45 @@ settings.register_profile("tbkl", derandomize=True, database=None)
 settings.load_profile("tbkl")
 
 from tbkl_gen.cli import main
+from tbkl_gen.samples import FIRST_CONCLUSION, GAP, NOTICE_BODY, SECOND_CONCLUSION
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTICES = ROOT / "notices"
 SHARED = ROOT.parent / "shared"
 EXAMPLES = sorted(NOTICES.rglob("*.yaml"))
+
+
+# --- nothing skips in CI --------------------------------------------------------------------------
+# A test skips locally when what it needs is not installed (LibreOffice, Chromium, git, ../shared, a
+# package of the test extra); CI has all of it, so a skip there is a test that did not run: it fails,
+# saying why it would have skipped. The fixtures that find those things fail in CI themselves; this
+# catches every other skip (pytest.importorskip, skipif), the module-level ones too.
+
+
+def _in_ci() -> bool:
+    return bool(os.environ.get("CI"))
+
+
+def _skipped_in_ci(report: pytest.CollectReport | pytest.TestReport) -> None:
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    report.outcome = "failed"
+    report.longrepr = f"skipped in CI, where nothing may skip: {reason}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and _in_ci():
+        _skipped_in_ci(report)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and _in_ci() and not hasattr(report, "wasxfail"):
+        _skipped_in_ci(report)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -72,6 +107,30 @@ def render_cli(args: list[str], cwd: Path | None = None):  # noqa: ANN201
         os.chdir(old)
 
 
+def serve_process(root: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
+    """Start the real `tbkl serve ROOT --port 0 --no-browser ARGS`; return the process and the first line it wrote (its address)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tbkl_gen", "serve", str(root), "--port", "0", "--no-browser", *args],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        text=True,
+        encoding="utf-8",
+    )
+    return process, process.stderr.readline()
+
+
+def stop_process(process: subprocess.Popen[str]) -> None:
+    """Stop a server started by serve_process: terminate it, kill it if it does not stop within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    process.stderr.close()
+
+
 @pytest.fixture(scope="session")
 def rendered_examples(tmp_path_factory) -> dict[Path, Path]:  # noqa: ANN001
     """Render every example notice once per test session; map source → .docx."""
@@ -96,18 +155,36 @@ def libreoffice() -> str:
     return binary
 
 
-def to_pdf(binary: str, docx: Path, out_dir: Path) -> Path:
-    """Convert docx to PDF with real LibreOffice, in a private profile so runs do not collide."""
-    profile = out_dir / "lo-profile"
+def convert(binary: str, files: list[Path], target: str, out: Path, profile: Path | None = None, timeout: float = 180) -> list[Path]:
+    """Convert files with real LibreOffice in one call (one start for all of them) to target ("pdf", "doc", "odt" or
+    "ext:Filter"), into out; return the results. The profile is a private one (out/lo-profile unless given), so runs do not collide."""
+    profile = profile or out / "lo-profile"
     completed = subprocess.run(
-        [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf", "--outdir", str(out_dir), str(docx)],
+        [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target, "--outdir", str(out), *map(str, files)],
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=timeout,
     )
-    pdf = out_dir / (docx.stem + ".pdf")
-    assert completed.returncode == 0 and pdf.is_file(), completed.stderr + completed.stdout
+    results = [out / f"{file.stem}.{target.split(':')[0]}" for file in files]
+    assert completed.returncode == 0 and all(r.is_file() for r in results), completed.stderr + completed.stdout
+    return results
+
+
+def to_pdf(binary: str, docx: Path, out_dir: Path) -> Path:
+    """Convert docx to PDF with real LibreOffice, in a private profile so runs do not collide."""
+    [pdf] = convert(binary, [docx], "pdf", out_dir)
     return pdf
+
+
+@pytest.fixture(scope="session")
+def git_installed() -> str:
+    """Return git; skip locally without it, fail in CI (.ci/run installs it)."""
+    found = shutil.which("git")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("git is required in CI but not installed")
+        pytest.skip("git is not installed")
+    return found
 
 
 def chromium_paths() -> tuple[str, str] | None:
@@ -128,6 +205,43 @@ def chromium() -> tuple[str, str]:
     return found
 
 
+# --- the drafting page in real Chromium (tests/browser.py has the helpers) ----------------------
+# Module-scoped: one Chromium a test module. Only test files that import selenium ask for these.
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """The drafting page's Chromium (1600×1000, downloads kept in `browser.downloads`)."""
+    from browser import chrome
+
+    downloads = tmp_path_factory.mktemp("downloads")
+    with chrome(chromium, window=(1600, 1000), downloads=downloads) as driver:
+        driver.downloads = downloads
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def laptop(chromium: tuple[str, str]) -> Iterator[object]:
+    """A Chromium whose page is an office laptop's 1366×768."""
+    from browser import LAPTOP, chrome
+
+    with chrome(chromium, viewport=LAPTOP) as driver:
+        yield driver
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[object]:
+    """`tbkl serve` over a fresh workspace whose signer is named."""
+    from browser import serving
+
+    from tbkl_gen.commands.scaffold import init_workspace
+
+    root = tmp_path / "van-phong"
+    init_workspace(root, signer=SIGNER)
+    with serving(root) as server:
+        yield server
+
+
 # --- a workspace and a notice as an office fills them in ------------------------------------
 # `tbkl init` leaves the signer's name blank and `tbkl new` writes samples ("…" gaps, stand-in
 # conclusions); both are errors until a person writes the real thing. Tests that render what the
@@ -136,16 +250,16 @@ def chromium() -> tuple[str, str]:
 SIGNER = "Trần Thị Bình"
 """The real signer an office writes once in tbkl.yaml (`tbkl init --nguoi-ky`)."""
 
-_FILLED_SAMPLES = {
-    "Ngày …, đồng chí … chủ trì cuộc họp … Tham dự cuộc họp có …": (
+_FILLED_SAMPLES = {  # the samples as tbkl_gen.samples declares them → what a drafter writes over them
+    NOTICE_BODY[0]: (
         "Ngày 12/3/2026, đồng chí Trần Văn Sơn, Phó Chủ tịch UBND tỉnh chủ trì cuộc họp về tiến độ giải ngân vốn đầu tư công."
         " Tham dự cuộc họp có đại diện các sở, ngành liên quan."
     ),
-    "Sau khi nghe … báo cáo": "Sau khi nghe Sở Tài chính báo cáo",
-    "đồng chí … kết luận": "đồng chí Phó Chủ tịch kết luận",
-    "Nội dung kết luận thứ nhất.": "Các sở, ngành khẩn trương hoàn thiện hồ sơ các dự án.",
-    "Nội dung kết luận thứ hai.": "Sở Tài chính tổng hợp kết quả giải ngân hằng tháng.",
-    "Việc giao cho …": "Việc giao cho Sở Xây dựng: kiểm tra hiện trường.",
+    f"Sau khi nghe {GAP} báo cáo": "Sau khi nghe Sở Tài chính báo cáo",
+    f"đồng chí {GAP} kết luận": "đồng chí Phó Chủ tịch kết luận",
+    FIRST_CONCLUSION: "Các sở, ngành khẩn trương hoàn thiện hồ sơ các dự án.",
+    SECOND_CONCLUSION: "Sở Tài chính tổng hợp kết quả giải ngân hằng tháng.",
+    f"Việc giao cho {GAP}": "Việc giao cho Sở Xây dựng: kiểm tra hiện trường.",
 }
 
 
@@ -153,7 +267,7 @@ def filled(text: str) -> str:
     """Return text with real words over the samples of `tbkl new` (every "…" gap too)."""
     for sample, real in _FILLED_SAMPLES.items():
         text = text.replace(sample, real)
-    return text.replace("…", "Sở Xây dựng")
+    return text.replace(GAP, "Sở Xây dựng")
 
 
 def fill_in(path: Path) -> Path:

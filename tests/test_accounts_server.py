@@ -21,7 +21,7 @@ import pytest
 
 pytest.importorskip("starlette")
 
-from conftest import ROOT  # noqa: E402
+from conftest import ROOT, serve_process, stop_process  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 from tbkl_gen.service.accounts import Accounts  # noqa: E402
 
@@ -46,15 +46,7 @@ class Served:
     """A `tbkl serve` process and its port."""
 
     def __init__(self, root: Path, *args: str) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tbkl_gen", "serve", str(root), "--port", "0", "--no-browser", *args],
-            stderr=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            text=True,
-            encoding="utf-8",
-        )
-        self.first = self.process.stderr.readline()
+        self.process, self.first = serve_process(root, *args)
         found = re.search(r"http://127\.0\.0\.1:(\d+)/\s*$", self.first)
         assert found, self.first + self.process.stderr.read()
         self.port = int(found.group(1))
@@ -72,13 +64,7 @@ class Served:
             connection.close()
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process.stderr.close()
+        stop_process(self.process)
 
 
 @pytest.fixture
@@ -211,51 +197,20 @@ def test_serving_the_network_with_accounts_warns_that_passwords_travel_in_plain_
 # --- real Chromium: two people at once ---------------------------------------------------------------
 
 
-def chrome(chromium: tuple[str, str]):  # noqa: ANN201
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    binary, driver_path = chromium
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,900", "--lang=vi"):
-        options.add_argument(argument)
-    return webdriver.Chrome(service=Service(driver_path), options=options)
-
-
-def screenshot(driver, name: str) -> None:  # noqa: ANN001
-    folder = os.environ.get("TBKL_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        driver.save_screenshot(str(Path(folder) / f"{name}.png"))
-
-
 def test_two_people_log_in_at_once_see_who_they_are_and_what_they_may_do_then_log_out(chromium, serve, office: Path) -> None:  # noqa: ANN001
     pytest.importorskip("selenium")
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
-    def wait(driver, condition, timeout: float = 30):  # noqa: ANN001, ANN202
-        return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: condition(d))
-
-    def find(driver, selector: str):  # noqa: ANN001, ANN202
-        return driver.find_element(By.CSS_SELECTOR, selector)
-
-    def log_in(driver, login: str, password: str) -> None:  # noqa: ANN001
-        wait(driver, lambda d: "/dang-nhap" in d.current_url and d.find_elements(By.ID, "ten_dang_nhap"))
-        find(driver, "#ten_dang_nhap").clear()
-        find(driver, "#ten_dang_nhap").send_keys(login)
-        find(driver, "#mat_khau").send_keys(password)
-        find(driver, "#login-submit").click()
+    from browser import chrome, find, log_in, screenshot, wait
+    from tbkl_gen.page import auth
 
     served = serve()
-    drafter, reviewer = chrome(chromium), chrome(chromium)
-    try:
+    with chrome(chromium, window=(1400, 900)) as drafter, chrome(chromium, window=(1400, 900)) as reviewer:
         for driver in (drafter, reviewer):
             driver.get(served.base + "/w/a/")
         log_in(drafter, "an", "sai-mat-khau")
         wait(drafter, lambda d: d.find_element(By.ID, "login-error").is_displayed())
-        assert find(drafter, "#login-error").text == "Tên đăng nhập hoặc mật khẩu không đúng."
+        assert find(drafter, "#login-error").text == auth.WRONG
         screenshot(drafter, "dang-nhap-sai")
         log_in(drafter, "an", PASSWORD)
         log_in(reviewer, "binh", PASSWORD)
@@ -288,9 +243,6 @@ def test_two_people_log_in_at_once_see_who_they_are_and_what_they_may_do_then_lo
         reviewer.refresh()  # the other person's session is untouched
         wait(reviewer, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
         assert reviewer.current_url == served.base + "/w/a/"
-    finally:
-        drafter.quit()
-        reviewer.quit()
 
 
 def test_a_session_outlives_a_restart_of_the_server(serve) -> None:  # noqa: ANN001

@@ -151,6 +151,7 @@ def hostile(root: Path, data: object, *, mode: int = 0o600) -> None:
 
 def test_a_hostile_catalog_file_is_trusted_for_speed_only(workspace: Path) -> None:
     truth = listed(workspace)
+    context = json.loads((workspace / CATALOG_FILE).read_text(encoding="utf-8"))["ngu_canh"]  # the page's own, under which entries are used
     (workspace / CATALOG_FILE).unlink()
     letter = workspace / "notices" / "2026" / "cong-van.yaml"
     info = letter.stat()
@@ -168,11 +169,16 @@ def test_a_hostile_catalog_file_is_trusted_for_speed_only(workspace: Path) -> No
         "noi_nhan": [],
         "nguoi_ky": None,
     }
-    context = json.dumps({})  # any: a wrong context only makes every source read again
+    forged = {"phien_ban": 1, "ngu_canh": context, "tep": {entry["path"]: {"stat": stamp, "muc": entry}}}
+    hostile(workspace, forged)
+    trusted = {row["path"]: row["trich_yeu"] for row in listed(workspace)["thong_bao"]}
+    assert trusted[entry["path"]] == "giả mạo"  # the control: a well-formed file of the page's own, its stat the source's, is trusted
     wrong = [
         "not json {",
         [1, 2],
         {"phien_ban": 1, "ngu_canh": context, "tep": []},
+        # entries read under other defaults: every source read again
+        {**forged, "ngu_canh": json.dumps({})},
         # a stat that is not the file's: read from the source
         {"phien_ban": 1, "ngu_canh": context, "tep": {entry["path"]: {"stat": [1, 2, 3], "muc": entry}}},
         # a value of the wrong type: the entry is dropped
@@ -185,10 +191,7 @@ def test_a_hostile_catalog_file_is_trusted_for_speed_only(workspace: Path) -> No
     for data in wrong:
         hostile(workspace, data)
         assert listed(workspace) == truth, data
-    # a file others may write to, or a link to one, is not read at all (its context the page's own: it would be used)
-    listed(workspace)
-    context = json.loads((workspace / CATALOG_FILE).read_text(encoding="utf-8"))["ngu_canh"]
-    forged = {"phien_ban": 1, "ngu_canh": context, "tep": {entry["path"]: {"stat": stamp, "muc": entry}}}
+    # a file others may write to, or a link to one, is not read at all (the forged file above, which would be used)
     for mode in (0o666, 0o622):
         hostile(workspace, forged, mode=mode)
         assert listed(workspace) == truth
@@ -206,12 +209,10 @@ def test_a_hostile_catalog_file_is_trusted_for_speed_only(workspace: Path) -> No
 
 def test_the_list_filters_and_pages_in_the_browser_at_1366_by_768(chromium: tuple[str, str], tmp_path: Path) -> None:
     pytest.importorskip("selenium")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    from test_page_browser import Served, open_page, screenshot, wait
+    from browser import LAPTOP, Served, open_page, screenshot, start, wait
 
     root = tmp_path / "van-phong"
     init_workspace(root)
@@ -222,17 +223,9 @@ def test_the_list_filters_and_pages_in_the_browser_at_1366_by_768(chromium: tupl
         for index in range(50):
             (folder / f"cong-van-{index:03d}.yaml").write_text(letter.replace("2026", str(year)), encoding="utf-8")
             (folder / f"giay-moi-{index:03d}.yaml").write_text(invitation.replace("2026", str(year)), encoding="utf-8")
-    binary, driver_path = chromium
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=vi"):
-        options.add_argument(argument)
     served = Served(root)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver = start(chromium, viewport=LAPTOP)
     try:
-        driver.execute_cdp_cmd(
-            "Emulation.setDeviceMetricsOverride", {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False}
-        )
         open_page(driver, served)
 
         def info() -> str:

@@ -63,11 +63,10 @@ def test_nothing_comes_of_an_empty_or_oversized_paste() -> None:
     assert blocks == [] and corrections
 
 
-starlette = pytest.importorskip("starlette")
-
-
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[object]:
+    """The page's server (the page extra); only the tests of /api/paste and /api/inline skip without it."""
+    pytest.importorskip("starlette")
     from starlette.testclient import TestClient
 
     from tbkl_gen.commands.scaffold import init_workspace

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -25,7 +24,7 @@ AN = Person(login="an", name="Nguyễn Văn An", email="an@vanphong.example", ro
 BINH = Person(login="binh", name="Trần Thị Bình", email="binh@vanphong.example", roles=frozenset({"soan-thao"}))
 EXAMPLE = ROOT / "notices" / "2026" / "lamdong-cong-van-chuyen-doi-so.yaml"
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None and os.environ.get("CI") != "true", reason="git is not installed")
+pytestmark = pytest.mark.usefixtures("git_installed")  # skipped without git, but never in CI
 
 
 def git_out(root: Path, *args: str) -> str:
@@ -314,7 +313,7 @@ def test_restore_brings_back_an_earlier_version_as_a_new_commit_by_the_person(wo
     assert path.read_bytes() == EXAMPLE.read_bytes()
     after = history.log(workspace, path)
     assert len(after) == len(versions) + 1 and after[0].author == BINH.name
-    assert after[0].message.startswith(f"Khôi phục phiên bản {wanted.short}")
+    assert after[0].message.startswith(history.RESTORE_MESSAGE.partition("{short}")[0] + wanted.short)
     assert history.compare(workspace, path, wanted, after[0]) == []
     with pytest.raises(HistoryFailed, match="không có phiên bản"):
         history.restore(workspace, path, "0" * 40, BINH)

@@ -16,7 +16,6 @@ import copy
 import datetime as dt
 import re
 import struct
-import subprocess
 import tempfile
 import unicodedata
 import zipfile
@@ -27,7 +26,7 @@ import docx
 
 import pytest
 import yaml
-from conftest import EXAMPLES, NOTICES, SHARED, render_cli, shared_file
+from conftest import EXAMPLES, NOTICES, SHARED, convert, render_cli, shared_file
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
@@ -580,22 +579,7 @@ def test_the_drafter_and_the_copies_in_the_archive_line_land_in_their_fields(
 
 def test_an_old_doc_file_is_converted_with_libreoffice_and_imported(libreoffice: str, tmp_path: Path, rendered_examples) -> None:  # noqa: ANN001
     example = next(e for e in EXAMPLES if e.stem == "laocai-cum-cong-nghiep")
-    profile = tmp_path / "profile"
-    subprocess.run(
-        [
-            libreoffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "doc",
-            "--outdir",
-            str(tmp_path),
-            str(rendered_examples[example]),
-        ],
-        capture_output=True,
-        timeout=180,
-        check=True,
-    )
+    convert(libreoffice, [rendered_examples[example]], "doc", tmp_path, tmp_path / "profile")
     doc = tmp_path / "laocai-cum-cong-nghiep.doc"
     source, report = _import_docx(doc, tmp_path)
     again, problems = _loaded(source)

@@ -9,14 +9,13 @@ one real LibreOffice run for all variants (module fixture) and compared with the
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import docx
 import pytest
 import yaml
-from conftest import render_cli
+from conftest import convert, render_cli
 from docx.oxml.ns import qn
 from docx_text import document_lines
 from office_letters import VARIANTS
@@ -89,14 +88,7 @@ def saved_as_doc(libreoffice: str, tmp_path_factory: pytest.TempPathFactory) -> 
     folder = tmp_path_factory.mktemp("doc")
     for _, name, write in VARIANTS:
         write(folder / f"{name}.docx")
-    profile = folder / "profile"
-    subprocess.run(
-        [libreoffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "doc", "--outdir", str(folder / "doc")]
-        + [str(folder / f"{name}.docx") for name in IDS],
-        capture_output=True,
-        timeout=600,
-        check=True,
-    )
+    convert(libreoffice, [folder / f"{name}.docx" for name in IDS], "doc", folder / "doc", folder / "profile", timeout=600)
     return folder
 
 

@@ -15,21 +15,16 @@ original's paragraphs word for word, of the same kind, and passing `tbkl check -
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import docx
 import pytest
 import yaml
-from conftest import render_cli
+from conftest import convert, render_cli
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
-from docx_text import document_lines
-from test_kinds import LETTER_BODY, _body, _bold, _closing, _kept, _kind_of, _words
-
-from tbkl_gen.audit import audit_docx
-from tbkl_gen.audit.report import STATUS_FAIL
+from test_kinds import LETTER_BODY, _body, _bold, _closing, _kind_of, round_trip
 
 
 def _header(
@@ -183,30 +178,6 @@ CASES: list[tuple[str, str, Callable[[Path], None]]] = [
 ]
 
 
-def _round_trip(original: Path, kind: str, tmp_path: Path) -> tuple[dict, list[str]]:
-    """Import, render and audit: return the source's data and the rendered document's lines."""
-    imported = render_cli(["import", str(original), "-o", str(tmp_path / "src")])
-    assert imported.exit_code == 0, imported.output
-    source = tmp_path / "src" / f"{original.stem}.yaml"
-    data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    assert data["loai"] == kind
-    rendered = render_cli(["render", str(source), "-o", str(tmp_path / "out")])
-    assert rendered.exit_code == 0, rendered.output
-    again = tmp_path / "out" / f"{source.stem}.docx"
-    assert _kind_of(again) == kind
-    lines = document_lines(again)
-    if kind == "cong_van":
-        assert "THÔNG BÁO" not in lines and any(line.startswith("V/v ") for line in lines)
-    else:
-        assert "GIẤY MỜI" in lines
-    reference = original.with_suffix(".docx")
-    assert _kept(reference, again) >= 0.9, sorted(set(map(_words, document_lines(reference))) - set(map(_words, lines)))
-    checked = render_cli(["check", "--docx", str(again)])
-    assert checked.exit_code == 0, checked.output
-    assert [f"{r.rule}: {r.detail}" for r in audit_docx(again) if r.status == STATUS_FAIL] == []
-    return data, lines
-
-
 @pytest.mark.parametrize(("kind", "name", "write"), CASES, ids=[name for _, name, _ in CASES])
 def test_a_variant_of_a_real_file_imports_as_its_kind_and_renders_back(
     kind: str, name: str, write: Callable[[Path], None], tmp_path: Path
@@ -214,13 +185,13 @@ def test_a_variant_of_a_real_file_imports_as_its_kind_and_renders_back(
     original = tmp_path / f"{name}.docx"
     write(original)
     assert _kind_of(original) == kind
-    _round_trip(original, kind, tmp_path)
+    round_trip(original, kind, tmp_path)
 
 
 def test_a_symbol_with_no_unit_part_and_a_committee_as_issuer_are_read_into_their_fields(tmp_path: Path) -> None:
     original = tmp_path / "bcd.docx"
     letter_of_a_committee(original)
-    data, lines = _round_trip(original, "cong_van", tmp_path)
+    data, lines = round_trip(original, "cong_van", tmp_path)
     # the symbol is the issuer's letters alone (a letter has no type code): written nowhere but viet_tat
     assert (data.get("so"), data.get("ky_hieu"), data["co_quan"]["viet_tat"]) == (None, None, "BCĐ")
     assert data["co_quan"]["ten"] == ["BAN CHỈ ĐẠO CHUYỂN ĐỔI SỐ"]
@@ -253,7 +224,7 @@ def test_a_summary_typed_after_v_v_and_a_colon_prints_after_v_v_and_the_report_s
 def test_recipients_broken_by_lines_under_kinh_gui_are_a_list(tmp_path: Path) -> None:
     original = tmp_path / "kt.docx"
     letter_summary_next_row_two_lines(original)
-    data, lines = _round_trip(original, "cong_van", tmp_path)
+    data, lines = round_trip(original, "cong_van", tmp_path)
     assert data["kinh_gui"] == ["Sở Tài chính", "Sở Xây dựng", "Sở Khoa học và Công nghệ"]
     assert data["trich_yeu"] == "góp ý dự thảo Kế hoạch\nphát triển hạ tầng số năm 2026\n"
     assert lines[lines.index("Kính gửi:") + 1 : lines.index("Kính gửi:") + 4] == [
@@ -266,12 +237,12 @@ def test_recipients_broken_by_lines_under_kinh_gui_are_a_list(tmp_path: Path) ->
 def test_an_invitations_items_titled_with_a_colon_keep_it(tmp_path: Path) -> None:
     original = tmp_path / "gm.docx"
     invitation_with_titled_items(original)
-    _, lines = _round_trip(original, "giay_moi", tmp_path)
+    _, lines = round_trip(original, "giay_moi", tmp_path)
     for title in ("2. Thành phần:", "3. Nội dung:", "4. Thời gian, địa điểm:"):
         assert title in lines, lines
     sections = tmp_path / "sections.docx"
     invitation_in_sections(sections)
-    data, lines = _round_trip(sections, "giay_moi", tmp_path)
+    data, lines = round_trip(sections, "giay_moi", tmp_path)
     assert [block["muc"] for block in data["noi_dung"] if isinstance(block, dict) and "muc" in block] == [
         "THÀNH PHẦN MỜI:",
         "THỜI GIAN, ĐỊA ĐIỂM:",
@@ -289,23 +260,8 @@ def test_a_variant_saved_as_an_old_doc_file_imports_as_its_kind(
 ) -> None:
     original = tmp_path / f"{name}.docx"
     write(original)
-    profile = tmp_path / "profile"
-    subprocess.run(
-        [
-            libreoffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "doc",
-            "--outdir",
-            str(tmp_path),
-            str(original),
-        ],
-        capture_output=True,
-        timeout=180,
-        check=True,
-    )
-    data, lines = _round_trip(tmp_path / f"{name}.doc", kind, tmp_path)
+    convert(libreoffice, [original], "doc", tmp_path, tmp_path / "profile")
+    data, lines = round_trip(tmp_path / f"{name}.doc", kind, tmp_path)
     if kind == "cong_van":
         assert data["co_quan"]["viet_tat"] == "BCĐ" and len(data["kinh_gui"]) == 3
     else:

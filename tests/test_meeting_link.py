@@ -16,6 +16,8 @@ import pytest
 from conftest import SIGNER, render_cli
 from docx_text import document_lines
 
+from tbkl_gen.commands.batch import MANIFEST_NAME
+
 INVITATION = (
     "loai: giay_moi\n"
     "so: '42'\n"
@@ -59,7 +61,7 @@ def _render(workspace: Path, *args: str) -> tuple[tuple[int, int, int], str]:
 def test_a_notice_is_renewed_when_the_invitation_it_shares_its_meeting_with_changes(workspace: Path) -> None:
     out = workspace / "out" / "2026"
     assert _render(workspace)[0] == (3, 0, 0)
-    manifest = json.loads((workspace / "out" / ".tbkl-manifest.json").read_text(encoding="utf-8"))["entries"]
+    manifest = json.loads((workspace / "out" / MANIFEST_NAME).read_text(encoding="utf-8"))["entries"]
     assert list(manifest["2026/thong-bao.docx"]["lien_ket"]) == ["../notices/2026/giay-moi.yaml"]
     assert "lien_ket" not in manifest["2026/giay-moi.docx"]
     assert "3. Thời gian: 14 giờ 00, ngày 16 tháng 4 năm 2026" in document_lines(out / "giay-moi.docx")
@@ -85,7 +87,7 @@ def test_a_notice_is_renewed_when_the_invitation_it_shares_its_meeting_with_chan
 
 def test_a_changed_link_in_the_manifest_or_a_removed_invitation_renews_the_notice(workspace: Path) -> None:
     assert _render(workspace)[0] == (3, 0, 0)
-    manifest_path = workspace / "out" / ".tbkl-manifest.json"
+    manifest_path = workspace / "out" / MANIFEST_NAME
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     manifest["entries"]["2026/thong-bao.docx"]["lien_ket"] = {"../../../../etc/passwd": "0"}  # edited by hand: read only if a source
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
@@ -132,7 +134,7 @@ def test_a_link_through_another_source_takes_the_meeting_where_it_is_written(wor
     folder = workspace / "notices" / "2026"
     (folder / "thong-bao.yaml").write_text(NOTICE.replace("giay-moi.yaml", "giay-moi-bo-sung.yaml"), encoding="utf-8")
     assert _render(workspace)[0] == (3, 0, 0)
-    manifest = json.loads((workspace / "out" / ".tbkl-manifest.json").read_text(encoding="utf-8"))["entries"]
+    manifest = json.loads((workspace / "out" / MANIFEST_NAME).read_text(encoding="utf-8"))["entries"]
     assert list(manifest["2026/thong-bao.docx"]["lien_ket"]) == ["../notices/2026/giay-moi-bo-sung.yaml", "../notices/2026/giay-moi.yaml"]
     (folder / "giay-moi.yaml").write_text(INVITATION.replace("Hội trường", "Phòng họp số 2"), encoding="utf-8")
     assert _render(workspace)[0] == (3, 0, 0)

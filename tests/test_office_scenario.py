@@ -41,15 +41,14 @@ pytest.importorskip("starlette")
 pytest.importorskip("selenium")
 
 from selenium import webdriver  # noqa: E402
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
+from browser import LAPTOP, checked_after, click, fill_skeleton, find, last_check, screenshot, start, wait  # noqa: E402
+from browser import press as press_on  # noqa: E402
 from conftest import ROOT, SIGNER  # noqa: E402
 from test_accounts import ROUTE_ACTIONS  # noqa: E402
 from test_deploy import NAME, Proxy, _running, log_in  # noqa: E402
-from test_page_browser import checked_after, click, fill_skeleton, find, last_check, wait  # noqa: E402
 from test_review_browser import NOTICE  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 from tbkl_gen.page.auth import COOKIE  # noqa: E402
@@ -158,10 +157,7 @@ class Screen:
     logged_in: bool = False
 
     def shot(self, step: str) -> None:
-        folder = os.environ.get("TBKL_SCREENSHOTS")
-        if folder:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            self.driver.save_screenshot(str(Path(folder) / f"van-phong-{step}-{self.who.login}.png"))
+        screenshot(self.driver, f"van-phong-{step}-{self.who.login}")
 
     def js(self, script: str, *args: object) -> object:
         return self.driver.execute_script(script, *args)
@@ -188,24 +184,13 @@ class Screen:
 @pytest.fixture(scope="module")
 def screens(chromium: tuple[str, str], proxy: Proxy, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Screen]]:
     """Three Chromium sessions at once (the drafter's, the reviewer's, the clerk's), each at an office laptop's 1366×768."""
-    binary, driver_path = chromium
     pin = spki_pin(proxy.ca.parent / "server.pem")
     opened: dict[str, Screen] = {}
     try:
         for person in (DRAFTER, REVIEWER, CLERK):
             downloads = tmp_path_factory.mktemp(f"downloads-{person.login}")
-            options = webdriver.ChromeOptions()
-            options.binary_location = binary
-            for argument in (
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=vi",
-                f"--host-resolver-rules=MAP {NAME} 127.0.0.1", f"--ignore-certificate-errors-spki-list={pin}",
-            ):  # fmt: skip
-                options.add_argument(argument)
-            driver = webdriver.Chrome(service=Service(driver_path), options=options)
-            driver.execute_cdp_cmd(
-                "Emulation.setDeviceMetricsOverride", {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False}
-            )
-            driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+            arguments = (f"--host-resolver-rules=MAP {NAME} 127.0.0.1", f"--ignore-certificate-errors-spki-list={pin}")
+            driver = start(chromium, viewport=LAPTOP, downloads=downloads, arguments=arguments)
             opened[person.login] = Screen(person, driver, proxy.origin(), downloads)
         yield opened
     finally:
@@ -258,15 +243,7 @@ def retype_block(screen: Screen, field: str, text: str) -> None:
 
 def press(screen: Screen, selector: str) -> None:
     """Click the element at selector once it is there; the review's notes are drawn again as the form changes, so a stale one is found anew."""
-
-    def pressed(driver: webdriver.Chrome) -> bool:
-        try:
-            click(driver, find(driver, selector))
-        except (NoSuchElementException, StaleElementReferenceException):
-            return False
-        return True
-
-    wait(screen.driver, pressed)
+    press_on(screen.driver, selector)
 
 
 def submit(screen: Screen) -> None:

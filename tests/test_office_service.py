@@ -27,9 +27,9 @@ import pytest
 
 pytest.importorskip("starlette")
 
-from conftest import ROOT, SIGNER, fill_in, render_cli  # noqa: E402
+from conftest import ROOT, SIGNER, fill_in, render_cli, serve_process, stop_process  # noqa: E402
 
-from tbkl_gen.service.history import SERVER  # noqa: E402
+from tbkl_gen.service.history import HAND_EDIT_MESSAGE, SERVER  # noqa: E402
 
 PASSWORD = "mat-khau-dai-du"
 EXAMPLE = ROOT / "notices" / "2026" / "lamdong-cong-van-chuyen-doi-so.yaml"
@@ -131,7 +131,7 @@ def test_tbkl_issue_pushes_its_commit_and_tag_and_a_failed_push_keeps_both_for_t
     assert said.startswith("Chưa gửi được lên kho chung “origin” (git báo: fatal: ") and "(3 phiên bản chưa gửi)" in said, said
     assert git(root, "log", "-2", "--format=%an|%s").splitlines() == [
         "Văn thư Thử|Phát hành số 07/TB-UBND ngày 06/01/2027: notices/2026/hai.yaml (không qua duyệt trên hệ thống)",
-        f"{SERVER.name}|Sửa trực tiếp trên máy chủ (ngoài trang soạn thảo): notices/2026/hai.yaml",
+        f"{SERVER.name}|{HAND_EDIT_MESSAGE.format(paths='notices/2026/hai.yaml')}",
     ]
     diff = git(root, "show", "-U0", "--format=", "HEAD", "--", "notices/2026/hai.yaml").splitlines()
     changed = [line.split("#")[0].strip() for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
@@ -221,24 +221,13 @@ def office(tmp_path: Path) -> Iterator[tuple[Path, int, Path]]:
     begun = tbkl("history", str(service / "a"))  # as the README tells the IT person: the history begins
     assert begun.returncode == 0 and "Đã bắt đầu ghi lịch sử của thư mục làm việc" in begun.stderr, begun.stderr
     git(service / "a", "remote", "add", "origin", str(remote))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tbkl_gen", "serve", str(service), "--port", "0", "--no-browser"],
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        env=ENV,
-        text=True,
-        encoding="utf-8",
-    )
-    assert process.stderr is not None
-    line = process.stderr.readline()
+    process, line = serve_process(service)
     found = re.search(r"http://127\.0\.0\.1:(\d+)/\s*$", line)
     assert found, line
     try:
         yield service, int(found.group(1)), remote
     finally:
-        process.terminate()
-        process.wait(timeout=30)
-        process.stderr.close()
+        stop_process(process)
 
 
 def test_several_drafters_at_once_preview_print_import_render_save_each_their_own_commit_pushed(
@@ -321,7 +310,7 @@ def test_several_drafters_at_once_preview_print_import_render_save_each_their_ow
     assert status == 200, saved
     assert git(root, "log", "-2", "--format=%an|%s").splitlines() == [
         "Nguyễn Văn An|Lưu notices/2026/cv-an.yaml",
-        f"{SERVER.name}|Sửa trực tiếp trên máy chủ (ngoài trang soạn thảo): notices/2026/cv-an.yaml",
+        f"{SERVER.name}|{HAND_EDIT_MESSAGE.format(paths='notices/2026/cv-an.yaml')}",
     ]
     assert "# sửa tay trên máy chủ" in git(root, "show", "HEAD~1", "--", "notices/2026/cv-an.yaml")
     changed = [

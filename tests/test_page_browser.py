@@ -1,16 +1,12 @@
 """The drafting page in real Chromium, as a drafter uses it: `tbkl serve` in a subprocess, Selenium clicking.
 
+The fixtures `browser` and `served` are conftest.py's; the helpers, tests/browser.py's.
+
 Screenshots are written to $TBKL_SCREENSHOTS when it is set, to be looked at.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,158 +16,25 @@ pytest.importorskip("starlette")
 pytest.importorskip("selenium")
 
 from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException  # noqa: E402
+from selenium.common.exceptions import TimeoutException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-from conftest import ROOT, SIGNER, fill_in, filled, problems_but_samples, render_cli  # noqa: E402
-from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
-
-WAIT = 30
-
-
-class Served:
-    """A `tbkl serve` process over a workspace, and the URL it printed."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tbkl_gen", "serve", str(root), "--port", "0", "--no-browser"],
-            stderr=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            env=env,
-            text=True,
-            encoding="utf-8",
-        )
-        line = self.process.stderr.readline()
-        found = re.search(r"(http://127\.0\.0\.1:\d+)/\?token=(\S+)", line)
-        assert found, line + self.process.stderr.read()
-        self.base, self.token = found.groups()
-        self.url = f"{self.base}/?token={self.token}"
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process.stderr.close()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    binary, driver_path = chromium
-    downloads = tmp_path_factory.mktemp("downloads")
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1600,1000", "--lang=vi"):
-        options.add_argument(argument)
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False})
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
-    driver.downloads = downloads
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    root = tmp_path / "van-phong"
-    init_workspace(root, signer=SIGNER)
-    server = Served(root)
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def screenshot(driver: webdriver.Chrome, name: str) -> None:
-    """Save what the drafter sees, when $TBKL_SCREENSHOTS names a folder for it."""
-    folder = os.environ.get("TBKL_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        driver.save_screenshot(str(Path(folder) / f"{name}.png"))
-
-
-def wait(driver: webdriver.Chrome, condition, timeout: float = WAIT):  # noqa: ANN001, ANN201
-    """Wait until condition(driver) holds; an element it found that the page redrew before it was read is looked for again."""
-    return WebDriverWait(driver, timeout, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)).until(
-        lambda d: condition(d)
-    )
-
-
-def find(driver: webdriver.Chrome, selector: str) -> WebElement:
-    return driver.find_element(By.CSS_SELECTOR, selector)
-
-
-def click(driver: webdriver.Chrome, element: WebElement) -> None:
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
-
-
-def retype(element: WebElement, text: str) -> None:
-    element.send_keys(Keys.CONTROL, "a")
-    element.send_keys(Keys.DELETE)
-    element.send_keys(text)
-
-
-def checked_after(driver: webdriver.Chrome, before: str) -> None:
-    """Wait until the page has the check of the latest edit (its preview and problems drawn)."""
-    time.sleep(0.3)  # the page checks after a pause in typing
-    wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-checked") not in (None, before))
-    wait(driver, lambda d: "stale" not in d.find_element(By.ID, "live").get_attribute("class"))
-
-
-def last_check(driver: webdriver.Chrome) -> str:
-    return driver.find_element(By.TAG_NAME, "body").get_attribute("data-checked") or ""
-
-
-def select_text(driver: webdriver.Chrome, editor: WebElement, start: int, end: int | None = None) -> None:
-    """Select the characters start..end of a rich field's text (a caret at start without end)."""
-    driver.execute_script(
-        """
-        const [editor, start, end] = arguments;
-        const walker = document.createTreeWalker(editor, NodeFilter.SHOW_TEXT);
-        const range = document.createRange();
-        let seen = 0;
-        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-          if (node.parentElement.closest("sup.fn")) continue;
-          const length = node.data.length;
-          if (start >= seen && start <= seen + length) range.setStart(node, start - seen);
-          if (end >= seen && end <= seen + length) { range.setEnd(node, end - seen); break; }
-          seen += length;
-        }
-        editor.focus();
-        getSelection().removeAllRanges();
-        getSelection().addRange(range);
-        """,
-        editor,
-        start,
-        start if end is None else end,
-    )
-
-
-def open_page(driver: webdriver.Chrome, served: Served) -> None:
-    driver.get(served.url)
-    wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
-
-
-def fill_skeleton(driver: webdriver.Chrome) -> None:
-    """Retype, in the page, every block that still holds a sample of the new notice's skeleton (an error until then)."""
-    for editor in driver.find_elements(By.CSS_SELECTOR, "#outline .rich"):
-        if editor.text != filled(editor.text):
-            before = last_check(driver)
-            click(driver, editor)
-            editor.send_keys(Keys.CONTROL, "a")
-            editor.send_keys(filled(editor.text))
-            checked_after(driver, before)
+from browser import (  # noqa: E402
+    Served,
+    checked_after,
+    click,
+    fill_skeleton,
+    find,
+    last_check,
+    open_first,
+    open_page,
+    retype,
+    screenshot,
+    select_text,
+    wait,
+)
+from conftest import ROOT, fill_in, problems_but_samples, render_cli  # noqa: E402
 
 
 def test_drafter_writes_a_notice_sees_numbering_and_problems_then_saves_a_valid_source(browser: webdriver.Chrome, served: Served) -> None:
@@ -308,12 +171,6 @@ def test_a_request_without_the_token_is_refused_in_the_browser(browser: webdrive
     assert "thiếu hoặc sai mã truy cập" in find(browser, "body").text
     browser.get(served.base + "/?token=doan-bua")
     assert "thiếu hoặc sai mã truy cập" in find(browser, "body").text
-
-
-def open_first(browser: webdriver.Chrome, served: Served) -> None:
-    open_page(browser, served)
-    click(browser, wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#notices tr td.actions button")))
-    wait(browser, lambda d: "THÔNG BÁO" in d.find_element(By.ID, "live").text)
 
 
 def test_bold_footnote_and_moving_blocks_show_in_the_preview_and_the_saved_source(browser: webdriver.Chrome, served: Served) -> None:

@@ -11,10 +11,8 @@ Set $TBKL_SCREENSHOTS to a folder to keep what the drafter saw at each step.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,14 +27,27 @@ from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
-from conftest import ROOT, SIGNER, render_cli  # noqa: E402
-import test_page_browser  # noqa: E402
-from test_page_browser import Served, checked_after, click, fill_skeleton, find, last_check, open_page, screenshot, select_text, wait  # noqa: E402
-from test_page_drafts import SUMMARY, leave_anyway, open_notice, summary_value  # noqa: E402
-from test_page_richtext import WORD_HTML, paste  # noqa: E402
-from test_page_screen import laptop  # noqa: E402, F401
+from conftest import ROOT, SIGNER, render_cli, serve_process, stop_process  # noqa: E402
+from browser import (  # noqa: E402
+    SUMMARY,
+    WORD_HTML,
+    Served,
+    checked_after,
+    click,
+    fill_skeleton,
+    find,
+    last_check,
+    leave_anyway,
+    log_in,
+    open_notice,
+    open_page,
+    paste,
+    screenshot,
+    select_text,
+    summary_value,
+    wait,
+)
 
-served = test_page_browser.served  # the fixture of the page's browser tests, shared
 
 TITLE = "Kết luận của đồng chí Chủ tịch tại cuộc họp về tiến độ các dự án đầu tư công"
 
@@ -74,10 +85,7 @@ class Office:
         Accounts(service_root).add(
             self.LOGIN, password=self.PASSWORD, role="soan-thao", workspace=self.root.name, name=name, email="thao@vp.example"
         )
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        command = [sys.executable, "-m", "tbkl_gen", "serve", str(service_root), "--port", "0", "--no-browser"]
-        self.process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, text=True, encoding="utf-8")
-        line = self.process.stderr.readline()
+        self.process, line = serve_process(service_root)
         found = re.search(r"(http://127\.0\.0\.1:\d+)/$", line.strip())
         assert found, line + self.process.stderr.read()
         self.origin = found.group(1)
@@ -86,20 +94,11 @@ class Office:
 
     def log_in(self, driver: webdriver.Chrome) -> None:
         driver.get(self.url)
-        wait(driver, lambda d: "/dang-nhap" in d.current_url and d.find_elements(By.ID, "ten_dang_nhap"))
-        find(driver, "#ten_dang_nhap").send_keys(self.LOGIN)
-        find(driver, "#mat_khau").send_keys(self.PASSWORD)
-        find(driver, "#login-submit").click()
+        log_in(driver, self.LOGIN, self.PASSWORD)
         wait(driver, lambda d: d.current_url.startswith(self.url))
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process.stderr.close()
+        stop_process(self.process)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Drafts, conflicts, block levels and the preview through errors, in real Chromium at 1366×768.
 
-The server and browser fixtures are those of test_page_browser.py. Screenshots go to
+The server and browser fixtures are conftest.py's. Screenshots go to
 $TBKL_SCREENSHOTS when it is set, to be looked at.
 """
 
@@ -14,18 +14,11 @@ pytest.importorskip("starlette")
 pytest.importorskip("selenium")
 
 from selenium import webdriver  # noqa: E402
-from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 from conftest import fill_in, render_cli  # noqa: E402
-import test_page_browser  # noqa: E402
-from test_page_browser import Served, click, find, open_page, screenshot, wait  # noqa: E402
-
-browser = test_page_browser.browser  # the fixtures of the page's browser tests, shared
-served = test_page_browser.served
-
-SUMMARY = '#fields textarea[data-field="trich_yeu"]'
+from browser import SUMMARY, Served, click, find, leave_anyway, open_notice, screenshot, summary_value, wait  # noqa: E402
 
 
 @pytest.fixture
@@ -33,28 +26,6 @@ def small(browser: webdriver.Chrome) -> webdriver.Chrome:
     """The browser at an office laptop's 1366×768."""
     browser.set_window_size(1366, 768)
     return browser
-
-
-def open_notice(driver: webdriver.Chrome, served: Served, path: Path) -> None:
-    relative = path.relative_to(served.root).as_posix()
-    open_page(driver, served)  # the token, kept as the cookie
-    driver.get(f"{served.base}/#{relative}")
-    wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
-    wait(driver, lambda d: d.find_element(By.ID, "file-name").text == relative)
-    wait(driver, lambda d: "THÔNG BÁO" in d.find_element(By.ID, "live").text)
-
-
-def leave_anyway(driver: webdriver.Chrome) -> None:
-    """Accept the "leave the page?" question a page with unsaved edits asks, if Chromium asked it."""
-    try:
-        driver.switch_to.alert.accept()
-    except NoAlertPresentException:
-        pass
-
-
-def summary_value(driver: webdriver.Chrome) -> str:
-    """The summary's text, read in one step (the form may be redrawn between a find and a read)."""
-    return driver.execute_script("const e = document.querySelector(arguments[0]); return e ? e.value : '';", SUMMARY)
 
 
 def test_a_refresh_mid_edit_offers_the_draft_back_and_saving_removes_it(small: webdriver.Chrome, served: Served) -> None:

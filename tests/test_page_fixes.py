@@ -17,7 +17,7 @@ pytest.importorskip("selenium")
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
-from test_page_browser import Served, browser, checked_after, click, find, last_check, open_page, screenshot, served, wait  # noqa: E402, F401
+from browser import Served, checked_after, click, find, last_check, open_page, screenshot, wait  # noqa: E402
 
 from conftest import fill_in, filled, render_cli  # noqa: E402
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -44,9 +43,7 @@ class As:
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+def workspace(git_installed: str, tmp_path: Path) -> Path:
     root = tmp_path / "van-phong"
     init_workspace(root)
     (root / "notices" / "2026").mkdir(parents=True)
@@ -141,7 +138,7 @@ def test_the_history_panel_lists_opens_compares_and_restores(client: TestClient,
     assert restored.json()["path"] == CV
     log = git_out(workspace, "log", "-1", "--format=%H|%an|%s").strip().split("|")
     assert log[0] == restored.json()["lich_su"]["phien_ban"] and log[1] == AN.name
-    assert log[2].startswith(f"Khôi phục phiên bản {versions[2]['ngan']}")
+    assert log[2].startswith(history.RESTORE_MESSAGE.partition("{short}")[0] + versions[2]["ngan"])
     bad = post(client, "/api/history/restore", {"path": CV, "commit": "HEAD"})
     assert bad.status_code == 422 and "không hợp lệ" in bad.json()["loi"]
 

@@ -5,7 +5,6 @@ Screenshots are written to $TBKL_SCREENSHOTS when it is set, to be looked at.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,14 +15,13 @@ pytest.importorskip("starlette")
 pytest.importorskip("selenium")
 
 from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
+from browser import LAPTOP, Served, chrome, click, find, open_page, retype, screenshot, serving, wait  # noqa: E402
 from conftest import ROOT  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 from tbkl_gen.service import history  # noqa: E402
 from tbkl_gen.service.people import LOCAL  # noqa: E402
-from test_page_browser import Served, click, find, open_page, retype, screenshot, wait  # noqa: E402
 
 EXAMPLE = ROOT / "notices" / "2026" / "lamdong-cong-van-chuyen-doi-so.yaml"
 CV = "notices/2026/cv.yaml"
@@ -31,31 +29,18 @@ CV = "notices/2026/cv.yaml"
 
 @pytest.fixture(scope="module")
 def laptop(chromium: tuple[str, str]) -> Iterator[webdriver.Chrome]:
-    binary, driver_path = chromium
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1366,768", "--lang=vi"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    try:
+    with chrome(chromium, window=LAPTOP) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+def served(git_installed: str, tmp_path: Path) -> Iterator[Served]:
     root = tmp_path / "van-phong"
     init_workspace(root)
     (root / "notices" / "2026").mkdir(parents=True)
     (root / CV).write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
-    server = Served(root)
-    try:
+    with serving(root) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def git_out(root: Path, *args: str) -> str:
@@ -109,5 +94,5 @@ def test_the_history_panel_compares_opens_and_restores_a_version(laptop: webdriv
     )
     assert "Đã khôi phục phiên bản" in find(laptop, "#banner").text
     subject = git_out(served.root, "log", "-1", "--format=%an|%s").strip()
-    assert subject.startswith(f"{LOCAL.name}|Khôi phục phiên bản ")
+    assert subject.startswith(f"{LOCAL.name}|" + history.RESTORE_MESSAGE.partition("{short}")[0])
     screenshot(laptop, "lich-su-3-da-khoi-phuc")

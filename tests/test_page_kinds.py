@@ -19,13 +19,10 @@ pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.select import Select  # noqa: E402
-import test_page_browser  # noqa: E402
-from test_page_browser import Served, checked_after, click, find, last_check, open_page, screenshot, wait  # noqa: E402
+from browser import Served, checked_after, click, find, last_check, open_page, screenshot, wait  # noqa: E402
 
 from conftest import render_cli  # noqa: E402
 
-browser = test_page_browser.browser  # the same Chromium and `tbkl serve` as the page's other tests
-served = test_page_browser.served
 
 INVITATION = (
     "loai: giay_moi\n"
@@ -139,8 +136,7 @@ def test_a_new_document_of_each_kind_has_its_own_editor_part_and_links_to_an_inv
     # a notice takes its meeting from the invitation chosen in the list of the workspace's meetings
     click(laptop, find(laptop, "#to-list"))
     wait(laptop, lambda d: d.find_element(By.ID, "list-view").is_displayed())
-    kinds = Select(find(laptop, "#new-kind"))
-    kinds.select_by_value("thong_bao")
+    wait(laptop, lambda d: Select(find(d, "#new-kind")).select_by_value("thong_bao") is None)  # the list may be drawn again meanwhile
     find(laptop, "#new-title").send_keys("Kết luận của đồng chí Chủ tịch tại cuộc họp nghe báo cáo")
     click(laptop, find(laptop, "#new-notice"))
     wait(laptop, lambda d: d.find_element(By.ID, "editor-view").is_displayed())

@@ -21,41 +21,36 @@ pytest.importorskip("starlette")
 pytest.importorskip("selenium")
 
 from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
-from conftest import SIGNER, problems_but_samples  # noqa: E402
-from tbkl_gen.commands.scaffold import init_workspace, new_notice  # noqa: E402
+from browser import (
+    WORD_HTML,
+    LAPTOP,
+    Served,
+    chrome,
+    checked_after,
+    click,
+    find,
+    last_check,
+    open_first,
+    paste,
+    screenshot,
+    select_text,
+    wait,
+)  # noqa: E402
+from conftest import problems_but_samples  # noqa: E402
+from tbkl_gen.commands.scaffold import new_notice  # noqa: E402
 from tbkl_gen.importer.inline import Char, to_markup  # noqa: E402
 from tbkl_gen.markup import unpaired_marks  # noqa: E402
 from tbkl_gen.page.richtext import spans_of  # noqa: E402
-from test_page_browser import Served, checked_after, click, find, last_check, open_first, screenshot, select_text, wait  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def browser(chromium: tuple[str, str]) -> Iterator[webdriver.Chrome]:
-    binary, driver_path = chromium
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1366,768", "--lang=vi"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    try:
+    """Chromium in a window of an office laptop's 1366×768 (the fixture `served` is conftest.py's)."""
+    with chrome(chromium, window=LAPTOP) as driver:
         yield driver
-    finally:
-        driver.quit()
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    root = tmp_path / "van-phong"
-    init_workspace(root, signer=SIGNER)
-    server = Served(root)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def body_texts(blocks: Any) -> list[str]:
@@ -191,32 +186,6 @@ def test_a_footnote_is_added_from_the_toolbar_and_edited_in_its_popover(browser:
     click(browser, wait(browser, lambda d: d.find_element(By.XPATH, "//div[@id='note-popover']//button[text()='Xóa chú thích']")))
     data = save_and_read(browser, path)
     assert data["noi_dung"][2] == {"khoan": "Nội dung kết luận thứ nhất."}
-
-
-WORD_HTML = """<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>p.MsoListParagraph {margin:0}</style></head>
-<body lang=VI><!--StartFragment-->
-<p class=MsoListParagraph style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span
-style='mso-list:Ignore'>1.<span style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp;&nbsp;&nbsp; </span></span><![endif]><b>Sở
-Tài chính</b> chủ trì, tham mưu bố trí kinh phí;<o:p></o:p></p>
-<p class=MsoListParagraph style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span
-style='mso-list:Ignore'>2.<span style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp;&nbsp;&nbsp; </span></span><![endif]>Sở
-Xây dựng <i>phối hợp</i> thực hiện.<o:p></o:p></p>
-<!--EndFragment--></body></html>"""
-
-
-def paste(browser: webdriver.Chrome, element: Any, html: str | None, text: str) -> None:
-    browser.execute_script(
-        """
-        const [element, html, text] = arguments;
-        const data = new DataTransfer();
-        if (html !== null) data.setData("text/html", html);
-        data.setData("text/plain", text);
-        element.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-        """,
-        element,
-        html,
-        text,
-    )
 
 
 def test_paste_from_word_and_from_an_email_makes_blocks(browser: webdriver.Chrome, served: Served) -> None:

@@ -5,7 +5,6 @@ Set $TBKL_SCREENSHOTS to a folder to keep what the drafter sees.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,30 +14,11 @@ import pytest
 pytest.importorskip("selenium")
 
 from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
-from conftest import ROOT, SIGNER  # noqa: E402
-from test_page_browser import Served, click, open_page, screenshot, wait  # noqa: E402
+from conftest import ROOT, SHARED, SIGNER, shared_file  # noqa: E402
+from browser import Served, click, open_page, screenshot, serving, wait  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def laptop(chromium: tuple[str, str]) -> Iterator[webdriver.Chrome]:
-    binary, driver_path = chromium
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=vi"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    try:
-        # The page itself gets 1366×768 (a window of that size loses its frame's height).
-        driver.execute_cdp_cmd(
-            "Emulation.setDeviceMetricsOverride", {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False}
-        )
-        yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture
@@ -49,11 +29,8 @@ def long_named(tmp_path: Path) -> Iterator[Served]:
     folder.mkdir(parents=True)
     name = "ket-luan-cua-chu-tich-ubnd-tinh-tai-cuoc-hop-ve-tinh-hinh-trien-khai-cac-du-an-dau-tu-cong.yaml"
     (folder / name).write_bytes((ROOT / "notices" / "2026" / "laocai-cum-cong-nghiep.yaml").read_bytes())
-    server = Served(root)
-    try:
+    with serving(root) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_at_1366_by_768_paragraphs_are_wide_and_the_bar_stays_on_one_row(laptop: webdriver.Chrome, long_named: Served) -> None:
@@ -124,11 +101,7 @@ def test_inherited_values_show_as_text_and_are_written_only_when_changed(laptop:
 
 
 def test_the_import_report_is_a_short_folded_list_in_millimetres(laptop: webdriver.Chrome, long_named: Served) -> None:
-    real = ROOT.parent / "shared" / "real" / "lamdong-so-khcn.docx"
-    if not real.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"{real} is missing")
-        pytest.skip(f"{real} is missing (../shared)")
+    real = shared_file(SHARED / "real" / "lamdong-so-khcn.docx")
     open_page(laptop, long_named)
     laptop.find_element(By.CSS_SELECTOR, "#import-file").send_keys(str(real))
     wait(laptop, lambda d: d.find_element(By.ID, "editor-view").is_displayed())

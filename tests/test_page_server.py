@@ -70,6 +70,16 @@ def post(client: TestClient, route: str, body: dict, headers: dict | None = None
     return client.post(route, content=json.dumps(body), headers={**HEADERS, "Content-Type": "application/json", **(headers or {})})
 
 
+def started(server) -> None:  # noqa: ANN001
+    """Wait for a uvicorn server running in a thread to have started; fail, not hang, when it does not within 30 s."""
+    import time
+
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start within 30 s"
+        time.sleep(0.05)
+
+
 # --- the token ---------------------------------------------------------------------------------
 
 
@@ -838,7 +848,6 @@ def live(workspace: Path, monkeypatch: pytest.MonkeyPatch, page_logs: None):  # 
     """The page served by uvicorn with the page's settings, on a real socket, in a thread; short timeouts."""
     import logging
     import threading
-    import time
 
     from tbkl_gen.page import net
     from tbkl_gen.page.server import bind
@@ -858,8 +867,7 @@ def live(workspace: Path, monkeypatch: pytest.MonkeyPatch, page_logs: None):  # 
         logging.getLogger(name).addHandler(keep)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    while not server.started:
-        time.sleep(0.05)
+    started(server)
     try:
         yield sock.getsockname()[1], lines
     finally:
@@ -949,8 +957,7 @@ def test_stopping_never_waits_for_a_request_stuck_in_the_system(workspace: Path,
     sock = server.bind("127.0.0.1", 0)
     thread = threading.Thread(target=stopper.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    while not stopper.started:
-        time.sleep(0.05)
+    started(stopper)
     try:
         client = http.client.HTTPConnection("127.0.0.1", sock.getsockname()[1], timeout=30)
         client.putrequest("GET", "/api/workspace")
@@ -981,18 +988,10 @@ def test_serving_beyond_this_machine_warns_that_the_token_travels_unencrypted() 
 
 def start_serve(root: Path, *args: str):  # noqa: ANN201
     import re
-    import subprocess
-    import sys
 
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tbkl_gen", "serve", str(root), "--port", "0", "--no-browser", *args],
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        text=True,
-        encoding="utf-8",
-    )
-    first = process.stderr.readline()
+    from conftest import serve_process
+
+    process, first = serve_process(root, *args)
     found = re.search(r"http://[^:/]+:(\d+)/\?token=(\S+)", first)
     assert found, first
     return process, int(found.group(1)), found.group(2)
@@ -1025,7 +1024,10 @@ def test_the_real_serve_answers_about_a_fifo_and_stops_on_sigterm_within_seconds
         waiting = sockets.create_connection(("127.0.0.1", port))
         waiting.sendall(f"POST /api/save HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Tbkl-Token: {token}\r\nContent-Length: 500\r\n\r\n{{".encode())
         held.append(waiting)
-        time.sleep(0.5)
+        # a request sent after them is answered: the server has taken them in (it accepts in order)
+        after = urllib.request.Request(f"http://127.0.0.1:{port}/api/workspace", headers={"X-Tbkl-Token": token})
+        with urllib.request.urlopen(after, timeout=30) as answered:
+            assert answered.status == 200
         began = time.monotonic()
         process.send_signal(signal.SIGTERM)
         try:

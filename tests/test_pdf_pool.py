@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shutil
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -20,21 +19,24 @@ from tbkl_gen.office.server import Conversion
 
 
 class _Office:
-    """Converts by writing the source's name into the target, slowly; records what it did."""
+    """Converts by recording the source; records what it did. Offices given one barrier each wait at their first
+    file until all of them have begun, so that none can take the whole batch before the others start."""
 
     warm = True
 
-    def __init__(self, fail_after: int | None = None) -> None:
+    def __init__(self, fail_after: int | None = None, begun: threading.Barrier | None = None) -> None:
         self.done: list[Path] = []
         self.fail_after = fail_after
+        self.begun = begun
         self.threads: set[str] = set()
 
     def convert(self, pairs: list[tuple[Path, Path]], *, pdfa: bool = False) -> list[Conversion]:
         assert len(pairs) == 1  # one file at a time, so that the next goes to whichever office is free
         self.threads.add(threading.current_thread().name)
+        if self.begun is not None and not self.done:
+            self.begun.wait(timeout=30)
         if self.fail_after is not None and len(self.done) >= self.fail_after:
             raise OfficeFailed("không khởi động được LibreOffice")
-        time.sleep(0.002)
         source, target = pairs[0]
         self.done.append(source)
         return [Conversion(source, target)]
@@ -50,7 +52,8 @@ def test_office_count_grows_with_the_batch_up_to_the_cpus() -> None:
 
 
 def test_every_file_is_converted_once_and_results_keep_the_order() -> None:
-    offices = [_Office(), _Office()]
+    begun = threading.Barrier(2)
+    offices = [_Office(begun=begun), _Office(begun=begun)]
     pairs = [(Path(f"{n}.docx"), Path(f"{n}.pdf")) for n in range(40)]
     results = convert_on(offices, pairs)  # type: ignore[arg-type]
     assert [(r.source, r.target) for r in results] == pairs
@@ -61,7 +64,8 @@ def test_every_file_is_converted_once_and_results_keep_the_order() -> None:
 
 
 def test_a_libreoffice_that_fails_stops_the_batch_with_its_error() -> None:
-    offices = [_Office(), _Office(fail_after=0)]
+    begun = threading.Barrier(2)
+    offices = [_Office(begun=begun), _Office(fail_after=0, begun=begun)]
     with pytest.raises(OfficeFailed):
         convert_on(offices, [(Path(f"{n}.docx"), Path(f"{n}.pdf")) for n in range(40)])  # type: ignore[arg-type]
 

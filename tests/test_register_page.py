@@ -173,23 +173,13 @@ def test_the_clerk_issues_downloads_and_the_page_then_refuses_to_save(
 def test_the_clerk_issues_through_the_dialog_at_1366_by_768(libreoffice: str, chromium: tuple[str, str], workspace: Path) -> None:
     """Set $TBKL_SCREENSHOTS to a folder to keep what the clerk sees."""
     pytest.importorskip("selenium")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 
-    from test_page_browser import Served, click, open_page, retype, screenshot, wait
+    from browser import LAPTOP, Served, click, open_page, retype, screenshot, start, wait
 
-    binary, driver_path = chromium
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=vi"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver = start(chromium, viewport=LAPTOP)
     served = Served(workspace)
     try:
-        driver.execute_cdp_cmd(
-            "Emulation.setDeviceMetricsOverride", {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False}
-        )
         open_page(driver, served)
         driver.get(f"{served.base}/#{PATH}")
         wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, NOTICES, ROOT, render_cli
+from conftest import EXAMPLES, NOTICES, ROOT, convert, render_cli
 from factories import write_notice
 from tbkl_gen.audit import audit_docx
 from tbkl_gen.commands.text import notice_lines
@@ -42,19 +41,6 @@ def test_every_built_in_template_is_tested() -> None:
 # --- re-saved by real LibreOffice --------------------------------------------------------------
 
 
-def _convert(binary: str, files: list[Path], target: str, out: Path, profile: Path) -> list[Path]:
-    """Convert files with LibreOffice in one call (one start for all of them); return the results."""
-    completed = subprocess.run(
-        [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target, "--outdir", str(out), *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    results = [out / f"{file.stem}.{target.split(':')[0]}" for file in files]
-    assert completed.returncode == 0 and all(r.is_file() for r in results), completed.stderr + completed.stdout
-    return results
-
-
 @pytest.fixture(scope="session")
 def resaved(libreoffice: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]]:
     """Return the built-in templates re-saved by LibreOffice, {way: {name: .docx}}.
@@ -65,9 +51,9 @@ def resaved(libreoffice: str, tmp_path_factory: pytest.TempPathFactory) -> dict[
     folder = tmp_path_factory.mktemp("resaved")
     profile = folder / "lo-profile"
     originals = [ROOT / "templates" / f"{name}.docx" for name in TEMPLATES]
-    docx = _convert(libreoffice, originals, DOCX_FILTER, folder / "docx", profile)
-    odt = _convert(libreoffice, originals, "odt", folder / "odt", profile)
-    round_trip = _convert(libreoffice, odt, DOCX_FILTER, folder / "odt-docx", profile)
+    docx = convert(libreoffice, originals, DOCX_FILTER, folder / "docx", profile)
+    odt = convert(libreoffice, originals, "odt", folder / "odt", profile)
+    round_trip = convert(libreoffice, odt, DOCX_FILTER, folder / "odt-docx", profile)
     return {"docx": dict(zip(TEMPLATES, docx, strict=True)), "odt": dict(zip(TEMPLATES, round_trip, strict=True))}
 
 

@@ -8,7 +8,6 @@ sessions and CSRF tokens. Screenshots (1366×768) are written to $TBKL_SCREENSHO
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -20,26 +19,21 @@ pytest.importorskip("starlette")
 pytest.importorskip("selenium")
 
 from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
+from browser import LAPTOP, chrome, click, find, press, text_of, wait  # noqa: E402
+from browser import screenshot as save_screenshot  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 from tbkl_gen.page import auth, net  # noqa: E402
 from tbkl_gen.page.server import bind, create_service_app  # noqa: E402
 from tbkl_gen.service import history  # noqa: E402
 from tbkl_gen.service.accounts import Accounts, workspaces  # noqa: E402
 from tbkl_gen.service.people import Person  # noqa: E402
+from test_review import CHIEF, DEPUTY, DRAFTER, REL  # noqa: E402
 
-WAIT = 30
 WORKSPACE = "van-phong"
-DRAFTER = Person("lan", "Nguyễn Thị Lan", "lan@vp.example", frozenset({"soan-thao"}))
-CHIEF = Person("hung", "Trần Văn Hùng", "hung@vp.example", frozenset({"duyet"}))
-DEPUTY = Person("mai", "Lê Thị Mai", "mai@vp.example", frozenset({"duyet"}))
-PEOPLE = {p.login: p for p in (DRAFTER, CHIEF, DEPUTY)}
-REL = "notices/2026/chuyen-doi-so.yaml"
+PEOPLE = {p.login: p for p in (DRAFTER, CHIEF, DEPUTY)}  # test_review.py's drafter and reviewers
 NOTICE = """\
 phien_ban: 1
 co_quan:
@@ -107,40 +101,12 @@ def base(service: auth.Service) -> Iterator[str]:
 
 @pytest.fixture
 def browser(chromium: tuple[str, str]) -> Iterator[webdriver.Chrome]:
-    binary, driver_path = chromium
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1366,768", "--lang=vi"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    try:
+    with chrome(chromium, window=LAPTOP) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def screenshot(driver: webdriver.Chrome, name: str) -> None:
-    folder = os.environ.get("TBKL_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        driver.save_screenshot(str(Path(folder) / f"review-{name}.png"))
-
-
-def wait(driver: webdriver.Chrome, condition, timeout: float = WAIT):  # noqa: ANN001, ANN201
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: condition(d))
-
-
-def text_of(driver: webdriver.Chrome, selector: str) -> str:
-    return str(driver.execute_script("return document.querySelector(arguments[0])?.innerText || ''", selector))
-
-
-def find(driver: webdriver.Chrome, selector: str) -> WebElement:
-    return driver.find_element(By.CSS_SELECTOR, selector)
-
-
-def click(driver: webdriver.Chrome, element: WebElement) -> None:
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
+    save_screenshot(driver, f"review-{name}")
 
 
 def badge(driver: webdriver.Chrome) -> str:
@@ -167,7 +133,7 @@ def drawn(driver: webdriver.Chrome) -> int:
 def saved(driver: webdriver.Chrome) -> None:
     """Save with the page's button and wait for the review to be read again after the save."""
     before = drawn(driver)
-    click(driver, find(driver, "#save"))
+    press(driver, "#save")
     wait(driver, lambda d: drawn(d) > before)
 
 
@@ -189,13 +155,13 @@ def test_submit_comment_ask_changes_edit_resubmit_approve_in_chromium(
     as_person(driver, base, service, DRAFTER, REL)
     assert badge(driver) == "Đang soạn"
     assert not driver.find_elements(By.ID, "review-approve")  # not the drafter's to approve
-    click(driver, find(driver, "#review-submit"))
+    press(driver, "#review-submit")
     people = driver.find_elements(By.CSS_SELECTOR, "#review-form .review-person")
     assert [p.text for p in people] == ["Trần Văn Hùng", "Lê Thị Mai"]
     click(driver, people[0].find_element(By.TAG_NAME, "input"))
     find(driver, "#review-form textarea").send_keys("Kính trình anh xem giúp em.")
     screenshot(driver, "1-trinh-duyet")
-    click(driver, find(driver, "#review-send"))
+    press(driver, "#review-send")
     wait(driver, lambda d: badge(d) == "Chờ duyệt")
     assert "Trình cho Trần Văn Hùng." in text_of(driver, "#review-said")
 
@@ -207,16 +173,16 @@ def test_submit_comment_ask_changes_edit_resubmit_approve_in_chromium(
     screenshot(driver, "2-cho-toi-duyet")
     click(driver, mine[0].find_element(By.TAG_NAME, "button"))
     wait(driver, lambda d: badge(d) == "Chờ duyệt" and d.find_elements(By.CSS_SELECTOR, "#outline .review-add"))
-    click(driver, find(driver, '#outline .node[data-field="noi_dung[3]"] .review-add'))
+    press(driver, '#outline .node[data-field="noi_dung[3]"] .review-add')
     find(driver, "#outline .review-write textarea").send_keys("Ghi rõ nguồn kinh phí (ngân sách tỉnh hay nguồn khác).")
-    click(driver, find(driver, "#outline .review-comment-send"))
+    press(driver, "#outline .review-comment-send")
     wait(driver, lambda d: "Ghi rõ nguồn kinh phí" in note_beside(d, "noi_dung[3]"))
     wait(driver, lambda d: marked(d) == ["2. Sở Tài chính bố trí kinh phí thực hiện trong năm 2026."])  # the preview's paragraph too
-    click(driver, find(driver, "#review-changes"))
+    press(driver, "#review-changes")
     find(driver, "#review-form textarea").send_keys("Bổ sung nguồn kinh phí rồi trình lại.")
     driver.execute_script("document.querySelector('.review-note').scrollIntoView({block: 'center'})")
     screenshot(driver, "3-gop-y-yeu-cau-sua")
-    click(driver, find(driver, "#review-changes-send"))
+    press(driver, "#review-changes-send")
     wait(driver, lambda d: badge(d) == "Cần sửa")
 
     # the drafter sees the comment beside its block; adds a paragraph above it and edits the first: the comment follows its block
@@ -224,7 +190,7 @@ def test_submit_comment_ask_changes_edit_resubmit_approve_in_chromium(
     assert badge(driver) == "Cần sửa"
     assert "Trần Văn Hùng yêu cầu sửa" in text_of(driver, "#review-said")
     wait(driver, lambda d: "Ghi rõ nguồn kinh phí" in note_beside(d, "noi_dung[3]"))
-    click(driver, find(driver, "#review-goto"))  # "Xem 1 góp ý chưa xử lý" scrolls to the comment
+    press(driver, "#review-goto")  # "Xem 1 góp ý chưa xử lý" scrolls to the comment
     wait(
         driver,
         lambda d: d.execute_script(
@@ -249,18 +215,17 @@ def test_submit_comment_ask_changes_edit_resubmit_approve_in_chromium(
     third.send_keys(Keys.CONTROL, Keys.END)
     third.send_keys(" Nguồn: ngân sách tỉnh.")
     saved(driver)
-    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '#outline .node[data-field="noi_dung[4]"] .review-resolve'))
-    click(driver, find(driver, '#outline .node[data-field="noi_dung[4]"] .review-resolve'))
+    press(driver, '#outline .node[data-field="noi_dung[4]"] .review-resolve')
     wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '#outline .node[data-field="noi_dung[4]"] .review-note.done'))
-    click(driver, find(driver, "#review-submit"))
+    press(driver, "#review-submit")
     assert find(driver, "#review-to-some").is_selected()  # the same reviewer as before
-    click(driver, find(driver, "#review-send"))
+    press(driver, "#review-send")
     wait(driver, lambda d: badge(d) == "Chờ duyệt")
 
     # the chief approves
     as_person(driver, base, service, CHIEF, REL)
     wait(driver, lambda d: d.find_elements(By.ID, "review-approve"))
-    click(driver, find(driver, "#review-approve"))
+    press(driver, "#review-approve")
     wait(driver, lambda d: badge(d) == "Đã duyệt")
     assert "Trần Văn Hùng đã duyệt lúc" in text_of(driver, "#review-said")
     screenshot(driver, "5-da-duyet")

@@ -21,15 +21,11 @@ from tbkl_gen.page.server import create_service_app  # noqa: E402
 from tbkl_gen.service import history  # noqa: E402
 from tbkl_gen.service.accounts import Accounts, workspaces  # noqa: E402
 from tbkl_gen.service.people import Person  # noqa: E402
+from test_review import CHIEF, CLERK, DEPUTY, DRAFTER, REL  # noqa: E402
 
 PASSWORD = "mat-khau-dai-du"
-DRAFTER = Person("lan", "Nguyễn Thị Lan", "lan@vp.example", frozenset({"soan-thao"}))
-CHIEF = Person("hung", "Trần Văn Hùng", "hung@vp.example", frozenset({"duyet"}))
-DEPUTY = Person("mai", "Lê Thị Mai", "mai@vp.example", frozenset({"duyet"}))
-CLERK = Person("thu", "Phạm Thu", "thu@vp.example", frozenset({"van-thu"}))
-PEOPLE = (DRAFTER, CHIEF, DEPUTY, CLERK)
+PEOPLE = (DRAFTER, CHIEF, DEPUTY, CLERK)  # test_review.py's drafter, reviewers and clerk
 WORKSPACE = "van-phong"
-REL = "notices/2026/chuyen-doi-so.yaml"
 NOTICE = """\
 phien_ban: 1
 so:

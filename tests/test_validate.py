@@ -13,6 +13,7 @@ import pytest
 from factories import DROP, Raw, notice_yaml, write_notice
 
 from tbkl_gen.errors import Problem, Severity
+from tbkl_gen.nd30.grammar import ARCHIVE_FORM
 from tbkl_gen.source.load import load_notice
 from tbkl_gen.validate import validate
 
@@ -422,7 +423,7 @@ def test_archive_line_of_the_right_shape(tmp_path: Path, archive: str) -> None:
 )
 def test_archive_line_outside_the_decree_grammar_is_an_error(tmp_path: Path, archive: str, hint: str) -> None:
     problems = check(tmp_path, luu=archive)
-    assert said(problems) == [("luu", f"dòng lưu “{archive}” không đúng dạng “VT, <đơn vị soạn thảo>[, <người soạn thảo>][ <số bản>]”")]
+    assert said(problems) == [("luu", f"dòng lưu “{archive}” không đúng dạng “{ARCHIVE_FORM}”")]
     assert hints(problems) == [hint]
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import hostile_docx as hostile
 import pytest
 from click.testing import CliRunner
+from conftest import SHARED, shared_file
 from factories import notice_yaml
 
 from tbkl_gen import wordfile
@@ -29,7 +30,7 @@ from tbkl_gen.errors import WordFileRefused
 from tbkl_gen.word.render import builtin_template_names, builtin_templates_dir
 from tbkl_gen.wordfile import open_word_file
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
+REAL = SHARED / "real"
 DOCTYPE = "có khai báo DOCTYPE (DTD, thực thể); tệp Word không bao giờ có, và đó là cách của bom thực thể"
 
 REASONS = {
@@ -208,9 +209,7 @@ def test_builtin_templates_pass_with_every_part_in_order(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["lamdong-so-khcn.docx", "lamdong-quy-hoach-chung-xa.docx"])
 def test_real_word_originals_pass(name: str) -> None:
-    path = REAL / name
-    if not path.exists():
-        pytest.skip(f"{path} is not here")
+    path = shared_file(REAL / name)
     assert list(open_word_file(path).parts.items()) == list(_zip_parts(path).items())
 
 
