@@ -776,6 +776,7 @@ def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _PARENT = os.getppid()
+    _quiet_collector()
 
     def watch() -> None:
         # A batch killed with SIGKILL cannot stop its workers; they notice and leave.
@@ -784,6 +785,26 @@ def _start_worker() -> None:
             _exit_if_orphaned()
 
     threading.Thread(target=watch, daemon=True).start()
+
+
+def _quiet_collector() -> None:
+    """Spare a worker's cycle collector the modules it inherited and most of its passes over one notice.
+
+    A forked worker holds every object the parent imported (the pipeline, the Word machinery, the
+    decree's tables): the collector walked them all again at each full pass, and its young passes ran
+    every 700 allocations over a notice's short-lived objects (3–10 % of a worker's time). gc.freeze()
+    moves what is alive now out of its sight for good (they live as long as the worker: nothing is
+    lost), and a larger first threshold makes the young passes rarer; cycles are still collected.
+    Only the worker processes do this: the parent, which may be a long-running service, is untouched.
+    """
+    import gc
+
+    gc.freeze()
+    _, second, third = gc.get_threshold()
+    gc.set_threshold(_WORKER_GC_THRESHOLD, second, third)
+
+
+_WORKER_GC_THRESHOLD = 10_000  # objects allocated between young passes (CPython's default: 700)
 
 
 def _process_all(pending: list[tuple[Job, Stamp]], settings: Settings, flusher: Flusher, signals: _Signals) -> list[_Outcome]:
