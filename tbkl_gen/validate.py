@@ -491,12 +491,7 @@ class _Checker:
 
     def _check_end_mark(self) -> None:
         """Refuse a last paragraph whose own sentence mark the end mark "./." cannot complete (nd30 END_MARK)."""
-        last = None
-        for path, text in _block_texts(self.notice.noi_dung, ("noi_dung",)):
-            if "bang" in path:
-                last = None  # a notice ending in a table: the end mark is printed after it, on its own
-            elif plain_text(text).strip():
-                last = path, " ".join(plain_text(text).split())
+        last = _last_body_paragraph(self.texts)
         if last is None or last[1].endswith(END_MARK):
             return
         path, text = last
@@ -1031,6 +1026,24 @@ def _texts(notice: Notice) -> Iterator[tuple[Path_, str]]:
     for path, text in own_texts(kind_of(notice), notice):
         if path[0] not in ("trich_yeu", "noi_dung"):
             yield path, text
+
+
+def _last_body_paragraph(texts: Sequence[tuple[Path_, str]]) -> tuple[Path_, str] | None:
+    """Return the path and printed text (spaces folded) of the body's last non-empty paragraph, or None
+    when a table comes after it (the end mark is then printed after the table, on its own).
+
+    texts are `_texts`, whose entries under noi_dung are the body's in order: read from the end, the
+    first table cell or non-empty paragraph decides, as reading the whole body from the start would.
+    """
+    for path, text in reversed(texts):
+        if path[0] != "noi_dung":
+            continue
+        if "bang" in path:
+            return None
+        printed = plain_text(text)
+        if printed.strip():
+            return path, " ".join(printed.split())
+    return None
 
 
 def _in_body(path: Path_) -> bool:

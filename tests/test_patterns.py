@@ -11,6 +11,7 @@ only in a text that is not printable (each of them is not).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -91,3 +92,53 @@ def test_a_printable_source_holds_no_forbidden_character() -> None:
     assert not any(character.isprintable() for character in forbidden)
     assert read._mask_forbidden("Sở Tài chính\tvà\r\nSở Nội vụ") == ("Sở Tài chính\tvà\r\nSở Nội vụ", [])
     assert read._mask_forbidden("a\x0bb\u2028") == ("a\ufffdb\ufffd", [(1, "\x0b"), (3, "\u2028")])
+
+
+def _last_body_paragraph_from_the_start(texts: list[tuple[tuple[Any, ...], str]]) -> tuple[tuple[Any, ...], str] | None:
+    """The end mark's check as it read the body before: every paragraph from the start, a table resetting it."""
+    from tbkl_gen.markup import plain_text
+
+    last = None
+    for path, text in texts:
+        if path[0] != "noi_dung":
+            continue
+        if "bang" in path:
+            last = None
+        elif plain_text(text).strip():
+            last = path, " ".join(plain_text(text).split())
+    return last
+
+
+_BODY_PATHS = [
+    ("noi_dung", 0),
+    ("noi_dung", 1, "khoan"),
+    ("noi_dung", 1, "noi_dung", 0, "gach"),
+    ("noi_dung", 2, "bang", 0, 1),
+    ("noi_dung", 2, "noi_dung", 1, "bang", 1, 0, "o"),
+    ("trich_yeu",),
+    ("phu_luc", 0, "noi_dung", 0),
+    ("phu_luc", 0, "noi_dung", 1, "bang", 0, 0),
+    ("nguoi_ky", "ho_ten"),
+]
+_BODY_TEXTS = ["", " ", "\n", "Thực hiện.", "như sau:", "**đậm**", "** **", "^[chú thích]", "a  b\tc", "*nghiêng*;", "./."]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_BODY_PATHS), st.sampled_from(_BODY_TEXTS)), max_size=8))
+def test_the_end_mark_reads_the_body_from_its_end_as_from_its_start(texts: list[tuple[tuple[Any, ...], str]]) -> None:
+    assert validate._last_body_paragraph(texts) == _last_body_paragraph_from_the_start(texts)
+
+
+def test_the_checks_texts_hold_the_body_in_order() -> None:
+    """`_last_body_paragraph` reads the body from `_texts`: its entries under noi_dung are the body's, in order."""
+    from pathlib import Path
+
+    from tbkl_gen.source.load import load_notice
+
+    sources = sorted((Path(__file__).resolve().parent.parent / "notices").rglob("*.yaml"))
+    assert sources
+    for source in sources:
+        notice = load_notice(source).notice
+        assert notice is not None, source
+        body = list(validate._block_texts(notice.noi_dung, ("noi_dung",)))
+        assert [entry for entry in validate._texts(notice) if entry[0][0] == "noi_dung"] == body
