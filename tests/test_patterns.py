@@ -142,3 +142,47 @@ def test_the_checks_texts_hold_the_body_in_order() -> None:
         assert notice is not None, source
         body = list(validate._block_texts(notice.noi_dung, ("noi_dung",)))
         assert [entry for entry in validate._texts(notice) if entry[0][0] == "noi_dung"] == body
+
+
+# The invisible characters' class as one pattern, before it was split at U+FFFF (the truth the split search must give).
+_INVISIBLE_WHOLE = re.compile(f"[{validate._INVISIBLE_UP_TO_FFFF}{validate._INVISIBLE_BEYOND_FFFF}]")
+_INVISIBLE_PIECES = [
+    "Sở Tài chính",
+    " ",
+    "\0",
+    "\n",
+    "\u00a0",
+    "\u00ad",
+    "\u200b",
+    "\ufeff",
+    "\ufffb",
+    "\ufffc",
+    "\uffff",
+    "\ud800",  # a lone surrogate
+    "\udfff",
+    "\U00010000",
+    "\U000110bd",
+    "\U000110be",
+    "\U0001d173",
+    "\U000e0001",
+    "\U000e007f",
+    "\U000e0080",
+    "😀",
+    "𠀀",
+]
+
+
+@settings(max_examples=5000, deadline=None)
+@given(st.lists(st.sampled_from(_INVISIBLE_PIECES), max_size=8), st.text(max_size=6))
+def test_the_invisible_search_in_two_parts_answers_as_one_pattern(pieces: list[str], more: str) -> None:
+    text = "".join(pieces) + more
+    assert validate._has_invisible(text) == (_INVISIBLE_WHOLE.search(text) is not None)
+    assert validate._has_invisible(more + text) == (_INVISIBLE_WHOLE.search(more + text) is not None)
+
+
+def test_the_invisible_search_in_two_parts_finds_each_character_as_one_pattern() -> None:
+    import sys
+
+    for code in range(sys.maxunicode + 1):
+        character = chr(code)
+        assert validate._has_invisible("Sở " + character) == (_INVISIBLE_WHOLE.search(character) is not None), hex(code)
