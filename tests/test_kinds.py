@@ -551,3 +551,24 @@ def test_an_old_doc_file_of_each_kind_imports_as_its_kind(libreoffice: str, kind
     again = tmp_path / "out" / f"{source.stem}.docx"
     assert _kind_of(again) == kind and _kept(original, again) >= 0.9
     assert render_cli(["check", "--docx", str(again)]).exit_code == 0
+
+
+def test_the_layout_converts_the_kinds_own_values_without_the_summary_and_the_body() -> None:
+    """The layout's `rieng` leaves the summary and the body out before converting (`own_values(..., leaving=)`):
+    the same values as converting them all and dropping those two, for every kind's notice in notices/."""
+    from tbkl_gen.notice.kind import own_values
+    from tbkl_gen.source.load import load_notice
+    from tbkl_gen.word import layout
+    from tbkl_gen.notice.model import BODY_KEY, SUMMARY_KEY
+
+    sources = sorted((Path(__file__).resolve().parent.parent / "notices").rglob("*.yaml"))
+    kinds: set[str] = set()
+    for source in sources:
+        notice = load_notice(source).notice
+        assert notice is not None, source
+        laid = layout.lay_out(notice)
+        kinds.add(laid.kind.name)
+        everything = own_values(laid.kind, notice)
+        assert BODY_KEY in everything
+        assert laid.rieng == {key: value for key, value in everything.items() if key not in (SUMMARY_KEY, BODY_KEY)}
+    assert len(kinds) >= 3, kinds

@@ -123,9 +123,11 @@ SHARED_PARTS: tuple[type, ...] = (Settings, Header, Recipients, SignerBlock, App
 """The parts every kind is made of; a kind's own fields are the others."""
 
 
-def own_values(kind: Kind, document: Any) -> dict[str, Any]:
-    """Return the kind's own fields of a document as plain values: text, lists, dates as ISO text, parts as mappings."""
-    return {key.name: plain(getattr(document, key.name, None)) for key in kind.own_keys()}
+def own_values(kind: Kind, document: Any, leaving: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Return the kind's own fields of a document as plain values: text, lists, dates as ISO text, parts as mappings.
+
+    The keys named in leaving are left out, and not converted (the body is the largest value of all)."""
+    return {key.name: plain(getattr(document, key.name, None)) for key in kind.own_keys() if key.name not in leaving}
 
 
 def plain(value: Any) -> Any:

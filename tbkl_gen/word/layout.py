@@ -237,7 +237,7 @@ def lay_out(notice: Notice, kind: Kind | None = None) -> Layout:
         kind=kind,
         appendices=appendices,
         v_v=v_v,
-        rieng={key: value for key, value in own_values(kind, notice).items() if key not in (SUMMARY_KEY, BODY_KEY)},
+        rieng=own_values(kind, notice, leaving=(SUMMARY_KEY, BODY_KEY)),
     )
 
 
