@@ -17,7 +17,7 @@ from itertools import combinations, pairwise
 
 from tbkl_gen import samples
 from tbkl_gen.errors import Fix, Problem, Severity, in_order, shortened
-from tbkl_gen.markup import plain_text, unpaired_marks
+from tbkl_gen.markup import has_markup, plain_text, unpaired_marks
 from tbkl_gen.source.dates import impossible_date
 from tbkl_gen.source.places import Path_, Source
 from tbkl_gen.notice import fields as declaration
@@ -899,6 +899,10 @@ def _drafter_slip(drafter: str) -> tuple[str, str]:
 
 def _typed_label(text: str) -> str | None:
     """Return the label typed in front of a numbered block ("1.", "a)", "-"), or None."""
+    if not has_markup(text) and not _may_open_with_label(" ".join(text.split(None, 2)[:2])):
+        # Without markup the text is printed with its spaces folded, and whether a label may open it
+        # shows in its first two words (a Roman numeral's run ends within the first): nothing more to fold.
+        return None
     plain = plain_text(" ".join(text.split()))
     if not _may_open_with_label(plain):
         return None

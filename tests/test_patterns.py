@@ -186,3 +186,29 @@ def test_the_invisible_search_in_two_parts_finds_each_character_as_one_pattern()
     for code in range(sys.maxunicode + 1):
         character = chr(code)
         assert validate._has_invisible("Sở " + character) == (_INVISIBLE_WHOLE.search(character) is not None), hex(code)
+
+
+def _typed_label_whole(text: str) -> str | None:
+    """The label typed in front of a block as it was read before: the whole text's spaces folded first."""
+    from tbkl_gen.markup import plain_text
+
+    plain = plain_text(" ".join(text.split()))
+    if not validate._may_open_with_label(plain):
+        return None
+    match = validate._TYPED_LABEL.match(plain)
+    return match.group() if match else None
+
+
+_LABEL_SPACES = [" ", "  ", "\n", "\t", "\u00a0", "\u2003", ""]
+
+
+@settings(max_examples=5000, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(LABEL_PIECES), st.sampled_from(_LABEL_SPACES), st.sampled_from(["*", "**", "^[", "]", "\\"])), max_size=8
+    )
+)
+def test_the_typed_label_is_looked_for_in_the_first_two_words_as_in_the_whole_text(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert validate._typed_label(text) == _typed_label_whole(text)
+    assert validate._typed_label(text + " Sở Tài chính chủ trì.") == _typed_label_whole(text + " Sở Tài chính chủ trì.")
