@@ -41,7 +41,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tbkl_gen.errors import IssuedFrozen, OutputFailed, Problem, Refused, TbklError
-from tbkl_gen.nd30.words import date_parts, shown_date
+from tbkl_gen.nd30.words import date_parts, shown_date, shown_day
 from tbkl_gen.page import access, auth, catalog, engine, history_routes, register_routes, review_routes
 from tbkl_gen.page.auth import foreign
 from tbkl_gen.page.net import in_thread
@@ -579,7 +579,8 @@ class Page:
         version = body.get("version")
         if not isinstance(version, str) or len(version) > 100:
             raise Refused(400, "dữ liệu gửi lên không hợp lệ")
-        when = dt.datetime.now().strftime("%H:%M %d/%m/%Y")
+        now = dt.datetime.now()
+        when = f"{now:%H:%M} {shown_day(now)}"  # the draft's time first: what the drafter looks for
         draft = {"luc": when, "base": body["base"], "version": version, "data": body["data"]}
         _save(self.draft_path(path), json.dumps(draft, ensure_ascii=False).encode("utf-8"), self.shown(self.draft_path(path)), kept=True)
         return {"luc": when}
