@@ -54,6 +54,7 @@ from tbkl_gen.service.people import Person
 from tbkl_gen.source.workspace import Workspace
 
 TOKEN_HEADER = "x-tbkl-token"
+TOKEN_REFUSED = "thiếu hoặc sai mã truy cập; hãy mở trang bằng địa chỉ tbkl serve đã in ra"
 # The page's own requests are small JSON documents; a notice source is at most 1 MB.
 MAX_JSON_BYTES = 2_000_000
 MAX_DATA_DEPTH = 40
@@ -120,12 +121,12 @@ class Guard:
         given = request.headers.get(TOKEN_HEADER)
         if request.method not in ("GET", "HEAD"):
             if given is None or not hmac.compare_digest(given, self.token):
-                return "thiếu hoặc sai mã truy cập; hãy mở trang bằng địa chỉ tbkl serve đã in ra"
+                return TOKEN_REFUSED
             return None
         for candidate in (given, request.cookies.get(self.cookie), request.query_params.get("token")):
             if candidate is not None and hmac.compare_digest(candidate, self.token):
                 return None
-        return "thiếu hoặc sai mã truy cập; hãy mở trang bằng địa chỉ tbkl serve đã in ra"
+        return TOKEN_REFUSED
 
 
 def _error(status: int, message: str) -> JSONResponse:
