@@ -12,7 +12,8 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import click
 
@@ -356,45 +357,63 @@ def _shell_word(text: str) -> str:
     return f'"{text}"'
 
 
-def _kind_help() -> str:
-    from tbkl_gen.notice.kinds import DEFAULT, KINDS
+def _kinds() -> dict[str, str]:
+    from tbkl_gen.notice.kinds import KINDS
 
-    return "Loại văn bản: " + "; ".join(f"{k.key} ({k.description})" for k in KINDS.values()) + f". Mặc định: {DEFAULT.key}."
+    return {key: kind.description for key, kind in KINDS.items()}
 
 
-class _KindChoice(click.Choice[str]):
-    """The kinds of document as a choice, read from the table of kinds only when `tbkl new` needs them.
+def _kinds_default() -> str:
+    from tbkl_gen.notice.kinds import DEFAULT
 
-    Importing the table declares every kind's model, which every other command would pay for at
+    return f" Mặc định: {DEFAULT.key}."
+
+
+def _roles() -> dict[str, str]:
+    from tbkl_gen.service.people import ROLE_LABELS
+
+    return {role: label for role, label in ROLE_LABELS.items()}
+
+
+class _TableChoice(click.Choice[str]):
+    """A choice whose values are the keys of a table read only when the choice is used or shown.
+
+    Importing the tables (the kinds declare every kind's model) would cost every other command at
     start (`tbkl --help` included) if the choices were listed when this module is imported.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, table: Callable[[], dict[str, str]]) -> None:
+        self.table = table
         super().__init__([])
 
     @property
     def choices(self) -> tuple[str, ...]:
-        from tbkl_gen.notice.kinds import KINDS
-
-        return tuple(KINDS)
+        return tuple(self.table())
 
     @choices.setter
     def choices(self, _: object) -> None:
         pass
 
 
-class _KindOption(click.Option):
-    """`--loai`, whose help lists the kinds (read from the table only when the help is shown)."""
+class _TableOption(click.Option):
+    """An option of a `_TableChoice` whose help lists each value with what it means, read when the help is shown."""
+
+    def __init__(self, *args: Any, title: str, then: Callable[[], str] = str, **kwargs: Any) -> None:
+        self.title = title
+        self.then = then
+        super().__init__(*args, **kwargs)
 
     def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
-        self.help = _kind_help()
+        assert isinstance(self.type, _TableChoice)
+        listed = "; ".join(f"{key} ({meaning})" for key, meaning in self.type.table().items())
+        self.help = f"{self.title}: {listed}.{self.then()}"
         return super().get_help_record(ctx)
 
 
 @main.command()
 @click.argument("title")
 @click.option("--ten", "name", default=None, help="Tên tệp (không cần đuôi .yaml); mặc định lấy từ trích yếu.")
-@click.option("--loai", "kind", cls=_KindOption, type=_KindChoice(), default=None)
+@click.option("--loai", "kind", cls=_TableOption, title="Loại văn bản", then=_kinds_default, type=_TableChoice(_kinds), default=None)
 def new(title: str, name: str | None, kind: str | None) -> None:
     """Tạo văn bản mới (thông báo, công văn, giấy mời) notices/<năm>/<tên>.yaml từ giá trị mặc định của văn phòng."""
     from tbkl_gen.commands.scaffold import new_notice
@@ -601,9 +620,6 @@ def serve(
 
 # --- users ------------------------------------------------------------------------------------
 
-_ROLE_HELP = "Vai trò: soan-thao (chuyên viên soạn thảo), duyet (lãnh đạo duyệt), van-thu (văn thư), quan-tri (quản trị)."
-_ROLES = ["soan-thao", "duyet", "van-thu", "quan-tri"]
-
 
 def _root_option(function: Any) -> Any:
     return click.option(
@@ -619,12 +635,6 @@ def _accounts(root: Path | None) -> Accounts:
     from tbkl_gen.service.accounts import Accounts, service_root
 
     return Accounts(service_root(root or Path.cwd()))
-
-
-def _role(name: str) -> Role:
-    from tbkl_gen.service.people import ROLE_LABELS
-
-    return next(role for role in ROLE_LABELS if role == name)
 
 
 def _password(from_stdin: bool) -> str:
@@ -645,7 +655,7 @@ def users() -> None:
 
 @users.command("add")
 @click.argument("login")
-@click.option("--role", "role", required=True, type=click.Choice(_ROLES), help=_ROLE_HELP)
+@click.option("--role", "role", required=True, cls=_TableOption, title="Vai trò", type=_TableChoice(_roles))
 @click.option("--workspace", default=None, help="Thư mục làm việc được cấp vai trò (bắt buộc khi thư mục gốc có nhiều thư mục).")
 @click.option("--ten", "name", default=None, help="Họ tên, ghi vào lịch sử sửa đổi, ví dụ “Nguyễn Văn An”.")
 @click.option("--email", default=None, help="E-mail, ghi vào lịch sử sửa đổi.")
@@ -660,7 +670,7 @@ def users_add(
     store = _accounts(root)
     check_login(login)
     place = pick_workspace(store.root, workspace)
-    account = store.add(login, password=_password(password_stdin), role=_role(role), workspace=place, name=name, email=email)
+    account = store.add(login, password=_password(password_stdin), role=cast("Role", role), workspace=place, name=name, email=email)
     click.echo(f"Đã thêm tài khoản {account.login} ({account.name}, {account.email}): {role} ở {place}.", err=True)
 
 
@@ -712,31 +722,31 @@ def users_edit(login: str, name: str | None, email: str | None, root: Path | Non
 
 @users.command("grant")
 @click.argument("login")
-@click.option("--role", "role", required=True, type=click.Choice(_ROLES), help=_ROLE_HELP)
+@click.option("--role", "role", required=True, cls=_TableOption, title="Vai trò", type=_TableChoice(_roles))
 @click.option("--workspace", default=None, help="Thư mục làm việc (bắt buộc khi thư mục gốc có nhiều thư mục).")
 @_root_option
 def users_grant(login: str, role: str, workspace: str | None, root: Path | None) -> None:
     """Cấp thêm một vai trò cho tài khoản ở một thư mục làm việc."""
-    from tbkl_gen.service.accounts import pick_workspace
-
-    store = _accounts(root)
-    place = pick_workspace(store.root, workspace)
-    account = store.grant(login, _role(role), place)
-    click.echo(f"{account.login} ở {place}: {', '.join(sorted(account.roles[place]))}.", err=True)
+    _change_role(login, role, workspace, root, grant=True)
 
 
 @users.command("revoke")
 @click.argument("login")
-@click.option("--role", "role", required=True, type=click.Choice(_ROLES), help=_ROLE_HELP)
+@click.option("--role", "role", required=True, cls=_TableOption, title="Vai trò", type=_TableChoice(_roles))
 @click.option("--workspace", default=None, help="Thư mục làm việc (bắt buộc khi thư mục gốc có nhiều thư mục).")
 @_root_option
 def users_revoke(login: str, role: str, workspace: str | None, root: Path | None) -> None:
     """Bỏ một vai trò của tài khoản ở một thư mục làm việc."""
+    _change_role(login, role, workspace, root, grant=False)
+
+
+def _change_role(login: str, role: str, workspace: str | None, root: Path | None, *, grant: bool) -> None:
+    """Grant or revoke role (the accounts refuse one that is not a role) and say what the account holds there now."""
     from tbkl_gen.service.accounts import pick_workspace
 
     store = _accounts(root)
     place = pick_workspace(store.root, workspace)
-    account = store.revoke(login, _role(role), place)
+    account = (store.grant if grant else store.revoke)(login, cast("Role", role), place)
     left = ", ".join(sorted(account.roles.get(place, frozenset()))) or "không còn vai trò"
     click.echo(f"{account.login} ở {place}: {left}.", err=True)
 

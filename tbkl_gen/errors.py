@@ -352,12 +352,20 @@ class IssueRefused(TbklError):
     """A document cannot be issued (not approved, a number taken, a bad date); the message says why."""
 
 
+TELL_THE_ADMINISTRATOR = "Hãy báo người quản trị máy chủ: chi tiết và cách khắc phục đã ghi trong nhật ký máy chủ"
+
+
 class IssuedUntagged(TbklError):
     """A document was issued and recorded (its commit made) but git refused its tag; the message says how to add it."""
 
     def __init__(self, shown: str, number: str, date: str, commit: str, tag: str, message: str, root: Path, reason: str) -> None:
         self.commit = commit
         self.tag = tag
+        # the clerk's words on the page: no commit, tag or command there; the whole account goes to the server's log
+        self.for_the_page = (
+            f"{shown}: đã phát hành số {number} ngày {date} và đã ghi sổ đăng ký, nhưng lịch sử chưa đánh dấu được bản phát hành. "
+            f"Văn bản đã phát hành: đừng phát hành lại. {TELL_THE_ADMINISTRATOR}"
+        )
         super().__init__(
             f"{shown}: đã phát hành số {number} ngày {date}, đã ghi sổ đăng ký và lưu vào lịch sử (commit {commit[:10]}), "
             f"nhưng chưa gắn được nhãn git “{tag}” ({reason}). Văn bản đã phát hành: đừng phát hành lại. "
@@ -370,6 +378,7 @@ class IssueUndoIncomplete(TbklError):
 
     def __init__(self, failure: str, left: list[str]) -> None:
         self.left = left
+        self.for_the_page = f"{failure}. Văn bản chưa được phát hành, nhưng chưa trả lại được như cũ mọi tệp. {TELL_THE_ADMINISTRATOR}"
         super().__init__(
             f"{failure}. Văn bản chưa được phát hành, nhưng hoàn tác chưa trọn: {'; '.join(left)}. "
             "Hãy báo người quản trị xem lại các tệp này (so với lịch sử: git status) trước khi phát hành lại"

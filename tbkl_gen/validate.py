@@ -152,14 +152,14 @@ class _Checker:
         if latest and meeting and latest < meeting:
             self.error(
                 ("ngay",),
-                f"ngày ban hành {self._issued_text()} sớm hơn ngày họp {meeting:%d/%m/%Y}",
+                f"ngày ban hành {self._issued_text()} sớm hơn ngày họp {vn.shown_day(meeting)}",
                 "thông báo kết luận ban hành sau cuộc họp; kiểm tra lại ngay và ngay_hop",
                 "date_order",
             )
         if earliest and earliest > self.today:
             self.warn(("ngay",), f"ngày ban hành {self._issued_text()} ở tương lai", "kiểm tra lại năm, tháng, ngày", "future")
         if meeting and meeting > self.today:
-            self.warn(meeting_path, f"ngày họp {meeting:%d/%m/%Y} ở tương lai", "kiểm tra lại năm, tháng, ngày", "future")
+            self.warn(meeting_path, f"ngày họp {vn.shown_day(meeting)} ở tương lai", "kiểm tra lại năm, tháng, ngày", "future")
 
     def _issued_text(self) -> str:
         day = self.notice.ngay

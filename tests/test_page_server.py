@@ -20,7 +20,7 @@ from starlette.testclient import TestClient  # noqa: E402
 from conftest import ROOT, SIGNER, render_cli  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 from tbkl_gen.page import engine  # noqa: E402
-from tbkl_gen.page.server import cookie_name, create_app  # noqa: E402
+from tbkl_gen.page.server import TOKEN_REFUSED, cookie_name, create_app  # noqa: E402
 from tbkl_gen.page.words import drafters_words  # noqa: E402
 
 TOKEN = "t0ken-for-tests"
@@ -87,7 +87,7 @@ def test_a_request_without_the_token_is_refused(client: TestClient) -> None:
     for route in ("/", "/api/workspace", "/static/app.js", "/api/notice?path=notices/2026/chuyen-doi-so.yaml"):
         response = client.get(route)
         assert response.status_code == 403, route
-        assert response.json() == {"loi": "thiếu hoặc sai mã truy cập; hãy mở trang bằng địa chỉ tbkl serve đã in ra"}
+        assert response.json() == {"loi": TOKEN_REFUSED}
 
 
 def test_a_wrong_token_is_refused(client: TestClient) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import subprocess
 from contextvars import ContextVar
 from pathlib import Path
@@ -18,9 +19,10 @@ from openpyxl import load_workbook  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
+from tbkl_gen.errors import TELL_THE_ADMINISTRATOR  # noqa: E402
 from tbkl_gen.page import access  # noqa: E402
 from tbkl_gen.page.server import create_app  # noqa: E402
-from tbkl_gen.service import review  # noqa: E402
+from tbkl_gen.service import register, review  # noqa: E402
 from tbkl_gen.service.people import Person  # noqa: E402
 
 TOKEN = "t0ken-for-tests"
@@ -230,3 +232,22 @@ def test_while_a_notice_is_issued_its_save_is_refused_and_others_save(client: Te
     assert saved.status_code == 200, saved.text
     again = post(client, "/api/save", {"path": PATH, "base": mine["text"], "version": mine["version"], "data": mine["data"]})
     assert again.status_code == 200, again.text
+
+
+def test_a_tag_git_refuses_is_said_to_the_clerk_in_plain_words_and_to_the_log_with_the_command(
+    libreoffice: str, client: TestClient, workspace: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issued and recorded but not tagged: the page says so without git's words; the server's log keeps the command that tags it."""
+    hook = workspace / ".git" / "hooks" / "reference-transaction"
+    hook.write_text('#!/bin/sh\n[ "$1" = prepared ] || exit 0\nif grep -q " refs/tags/"; then exit 1; fi\n', encoding="utf-8", newline="\n")
+    hook.chmod(0o755)
+    as_person(monkeypatch, CLERK)
+    with caplog.at_level(logging.ERROR, logger="tbkl_gen.page"):
+        answer = post(client, "/api/issue", {"path": PATH, "so": "125", "ngay": "07/12/2026"})
+    assert answer.status_code == 500
+    said = answer.json()["loi"]
+    assert said.startswith(f"{PATH}: đã phát hành số 125/TB-UBND ngày 07/12/2026 và đã ghi sổ đăng ký") and TELL_THE_ADMINISTRATOR in said
+    assert not any(word in said for word in ("git", "commit", "tag", str(workspace)))
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert 'git tag -a phat-hanh/2026/125-tb-ubnd -m "Phát hành số 125/TB-UBND' in logged
+    assert register.entries(workspace, 2026)[0].number_and_symbol == "125/TB-UBND"  # what it says is so

@@ -6,6 +6,7 @@ a leading zero, months 3-12 do not; points run a), b), c), d), đ), e), g)… wi
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -148,3 +149,18 @@ def shown_date(year: int, month: int | None = None, day: int | None = None) -> s
     if day is None:
         return f"{month:02d}/{year}"
     return f"{day:02d}/{month:02d}/{year}"
+
+
+def shown_day(day: dt.date) -> str:
+    """Return a day as every message shows it: dd/mm/yyyy."""
+    return shown_date(day.year, day.month, day.day)
+
+
+def shown_moment(moment: dt.datetime) -> str:
+    """Return a moment as every message shows it: dd/mm/yyyy hh:mm (in the moment's own time zone)."""
+    return f"{shown_day(moment)} {moment:%H:%M}"
+
+
+def read_shown_day(text: str) -> dt.date:
+    """Return the day of a text written by shown_day (dd/mm/yyyy); ValueError for anything else."""
+    return dt.datetime.strptime(text, "%d/%m/%Y").date()

@@ -83,7 +83,7 @@ class CoQuan:
     )
     ten: tuple[str, ...] = field(
         metadata=spec(
-            'Tên cơ quan ban hành theo từng dòng, chữ in hoa, ví dụ ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NAM"].',
+            'Tên cơ quan ban hành, mỗi dòng một dòng của tên, chữ in hoa, ví dụ "ỦY BAN NHÂN DÂN" rồi "TỈNH QUẢNG NAM".',
             label="tên cơ quan ban hành",
             example="ten: ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM",
             min_length=1,
@@ -115,7 +115,7 @@ class NguoiKy:
     quyen_han: tuple[str, ...] = field(
         default=(),
         metadata=spec(
-            'Các dòng quyền hạn ký, mỗi dòng một chuỗi: ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"].',
+            'Các dòng quyền hạn ký, mỗi dòng một quyền hạn, ví dụ "TL. CHỦ TỊCH" rồi "KT. CHÁNH VĂN PHÒNG".',
             label="dòng quyền hạn ký",
             lines=True,
         ),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
@@ -17,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tbkl_gen.errors import NotReadable, Refused
+from tbkl_gen.errors import IssuedUntagged, IssueUndoIncomplete, NotReadable, Refused
 from tbkl_gen.files import read_regular
 from tbkl_gen.nd30.words import shown_date
 from tbkl_gen.page import access, engine
@@ -26,6 +27,7 @@ from tbkl_gen.service import register
 from tbkl_gen.service.issue import issue, parse_date, plan
 from tbkl_gen.service.people import may
 
+LOG = logging.getLogger("tbkl_gen.page")
 MAX_ISSUED_BYTES = 64 * 1024 * 1024
 _MEDIA = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -90,7 +92,11 @@ def routes(page: Any, handled: Callable[..., Callable[[Request], Any]]) -> list[
             with page.save_lock:  # a save under way ends first; a save of this notice from now on is refused
                 marked.enter_context(register.issuing(path))
             with engine.warm_office() as office:  # LibreOffice kept running for the service: no start to wait for
-                done = issue(path, person, number=typed, date=day, office=office)
+                try:
+                    done = issue(path, person, number=typed, date=day, office=office)
+                except (IssuedUntagged, IssueUndoIncomplete) as exc:  # the commands and commits are for the server's keeper
+                    LOG.error("%s", exc)
+                    raise Refused(500, exc.for_the_page) from None
         note = Note(commit=done.commit)
         note.pushed(root)  # the issue's commit and its tag, to the office's remote when there is one
         return {"phat_hanh": _entry(done.entry), "commit": done.commit, "nhan": done.tag, **note.answer}

@@ -41,7 +41,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tbkl_gen.errors import IssuedFrozen, OutputFailed, Problem, Refused, TbklError
-from tbkl_gen.nd30.words import date_parts, shown_date
+from tbkl_gen.nd30.words import date_parts, shown_date, shown_day
 from tbkl_gen.page import access, auth, catalog, engine, history_routes, register_routes, review_routes
 from tbkl_gen.page.auth import foreign
 from tbkl_gen.page.net import in_thread
@@ -54,6 +54,7 @@ from tbkl_gen.service.people import Person
 from tbkl_gen.source.workspace import Workspace
 
 TOKEN_HEADER = "x-tbkl-token"
+TOKEN_REFUSED = "thiếu hoặc sai mã truy cập; hãy mở trang bằng địa chỉ tbkl serve đã in ra"
 # The page's own requests are small JSON documents; a notice source is at most 1 MB.
 MAX_JSON_BYTES = 2_000_000
 MAX_DATA_DEPTH = 40
@@ -120,12 +121,12 @@ class Guard:
         given = request.headers.get(TOKEN_HEADER)
         if request.method not in ("GET", "HEAD"):
             if given is None or not hmac.compare_digest(given, self.token):
-                return "thiếu hoặc sai mã truy cập; hãy mở trang bằng địa chỉ tbkl serve đã in ra"
+                return TOKEN_REFUSED
             return None
         for candidate in (given, request.cookies.get(self.cookie), request.query_params.get("token")):
             if candidate is not None and hmac.compare_digest(candidate, self.token):
                 return None
-        return "thiếu hoặc sai mã truy cập; hãy mở trang bằng địa chỉ tbkl serve đã in ra"
+        return TOKEN_REFUSED
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -579,7 +580,8 @@ class Page:
         version = body.get("version")
         if not isinstance(version, str) or len(version) > 100:
             raise Refused(400, "dữ liệu gửi lên không hợp lệ")
-        when = dt.datetime.now().strftime("%H:%M %d/%m/%Y")
+        now = dt.datetime.now()
+        when = f"{now:%H:%M} {shown_day(now)}"  # the draft's time first: what the drafter looks for
         draft = {"luc": when, "base": body["base"], "version": version, "data": body["data"]}
         _save(self.draft_path(path), json.dumps(draft, ensure_ascii=False).encode("utf-8"), self.shown(self.draft_path(path)), kept=True)
         return {"luc": when}

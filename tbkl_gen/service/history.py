@@ -30,6 +30,7 @@ from typing import Any
 from tbkl_gen.commands.text import Hunk, word_diff
 from tbkl_gen.errors import HistoryBusy, HistoryFailed, LockBusy, OutputFailed
 from tbkl_gen.files import Holding, held
+from tbkl_gen.nd30.words import shown_day, shown_moment
 from tbkl_gen.service.people import LOCAL, Person
 from tbkl_gen.source.names import CATALOG_FILE
 
@@ -335,7 +336,7 @@ class Version:
     @property
     def shown_when(self) -> str:
         """The time as Vietnamese write it, in the server's time zone: `07/12/2026 14:05`."""
-        return self.when.astimezone().strftime("%d/%m/%Y %H:%M")
+        return shown_moment(self.when.astimezone())
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -531,11 +532,9 @@ def _shown_value(value: Any) -> str:  # noqa: ANN401
     if isinstance(value, bool):
         return "có" if value else "không"
     if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
+        return shown_moment(value)
     if isinstance(value, dt.date):
-        from tbkl_gen.nd30.words import shown_date
-
-        return shown_date(value.year, value.month, value.day)
+        return shown_day(value)
     if value is None:
         return ""
     return " ".join(str(value).split())

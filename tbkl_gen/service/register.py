@@ -28,7 +28,7 @@ from pathlib import Path
 
 from tbkl_gen.errors import IssuedFrozen, NotReadable, issued_frozen, Place, Problem, RegisterUnreadable, Severity
 from tbkl_gen.files import held, read_regular, write_file
-from tbkl_gen.nd30.words import number_text
+from tbkl_gen.nd30.words import number_text, read_shown_day
 from tbkl_gen.notice.kinds import KINDS
 
 REGISTER_DIR = "so-dang-ky"
@@ -72,7 +72,7 @@ class Entry:
 
     @property
     def date(self) -> dt.date:
-        return dt.datetime.strptime(self.ngay, "%d/%m/%Y").date()
+        return read_shown_day(self.ngay)
 
 
 FIELDS = tuple(f.name for f in dataclasses.fields(Entry))
