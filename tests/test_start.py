@@ -19,9 +19,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTICE = ROOT / "notices" / "2021" / "tbkl-thong-tin-doi-ngoai.yaml"
 
-# Run the CLI as `tbkl ARGS` would, then list every module the process holds.
+# Run the CLI as `tbkl ARGS` would, then list every module it imported: those the interpreter held
+# before (its site, and whatever a .pth file of the environment imports: CI's Python imports
+# tempfile at start) are not the command's doing.
 _PROBE = """
 import json, sys
+before = set(sys.modules)
 from tbkl_gen.cli import main
 try:
     main(sys.argv[1:], standalone_mode=False)
@@ -29,7 +32,7 @@ except SystemExit as exc:
     code = exc.code
 else:
     code = 0
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+print(json.dumps({"code": code, "modules": sorted(set(sys.modules) - before)}))
 """
 
 WORD_MACHINERY = ("jinja2", "docxtpl", "docx", "lxml", "pydantic", "markupsafe")
