@@ -54,6 +54,10 @@ class _Group(click.Group):
     """A group that prints user errors (TbklError) as one Vietnamese line, without a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from tbkl_gen import cache
+
+        cache.serve_methods()  # before any class of tbkl is made: their methods compiled once, not at every start
+        ctx.call_on_close(_keep_methods)
         from tbkl_gen.errors import TbklError
 
         try:
@@ -61,6 +65,23 @@ class _Group(click.Group):
         except TbklError as exc:
             click.echo(str(exc), err=True)
             sys.exit(EXIT_PROBLEMS)
+
+
+def _keep_methods() -> None:
+    """Write the dataclasses' methods compiled by this command into the user's cache (`cache.serve_methods`)."""
+    from tbkl_gen import cache
+
+    pending = cache.methods_to_save()
+    if pending is None:
+        return
+    from tbkl_gen.errors import TbklError
+    from tbkl_gen.files import commit, stage
+
+    path, data = pending
+    try:  # not flushed: a cache file that does not read back after a crash is only compiled again
+        commit(stage(path, data, sync=False), path)
+    except TbklError:
+        pass  # a read-only home folder only costs speed
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,8 @@ NOTICE = ROOT / "notices" / "2021" / "tbkl-thong-tin-doi-ngoai.yaml"
 
 # Run the CLI as `tbkl ARGS` would, then list every module it imported: those the interpreter held
 # before (its site, and whatever a .pth file of the environment imports: CI's Python imports
-# tempfile at start) are not the command's doing.
+# tempfile at start) are not the command's doing; and count the dataclasses' methods the command
+# was served from the user's cache or compiled (tbkl_gen.cache).
 _PROBE = """
 import json, sys
 before = set(sys.modules)
@@ -32,19 +34,30 @@ except SystemExit as exc:
     code = exc.code
 else:
     code = 0
-print(json.dumps({"code": code, "modules": sorted(set(sys.modules) - before)}))
+modules = sorted(set(sys.modules) - before)
+from tbkl_gen.cache import methods_counted
+served, compiled = methods_counted()
+print(json.dumps({"code": code, "modules": modules, "served": served, "compiled": compiled}))
 """
 
 WORD_MACHINERY = ("jinja2", "docxtpl", "docx", "lxml", "pydantic", "markupsafe")
 
 
-def _modules_after(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
+def _probe(tmp_path: Path, *args: str) -> dict[str, Any]:
     env = {**os.environ, "TBKL_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1"}
     completed = subprocess.run(
         [sys.executable, "-c", _PROBE, *args], cwd=tmp_path, env=env, capture_output=True, text=True, encoding="utf-8", check=False
     )
     assert completed.stdout, completed.stderr
-    report = json.loads(completed.stdout.splitlines()[-1])
+    report: dict[str, Any] = json.loads(completed.stdout.splitlines()[-1])
+    return report
+
+
+def _modules_after(tmp_path: Path, *args: str, first: tuple[str, ...] | None = None) -> tuple[int, set[str]]:
+    """Run the command twice, as a user does: the first run of a user (`first`, or the same command)
+    fills the cache of compiled methods; what the second imports is what every later start imports."""
+    _probe(tmp_path, *(first or args))
+    report = _probe(tmp_path, *args)
     return report["code"], set(report["modules"])
 
 
@@ -60,6 +73,22 @@ def test_check_imports_no_word_machinery(tmp_path: Path) -> None:
     # nor the render side of the tool: templates, the batch with its manifest, LibreOffice
     assert [m for m in modules if m.startswith(("tbkl_gen.word.render", "tbkl_gen.word.layout", "tbkl_gen.commands.batch"))] == []
     assert [m for m in modules if m.startswith(("tbkl_gen.office", "tbkl_gen.audit", "tbkl_gen.importer", "tbkl_gen.page"))] == []
+
+
+def test_a_first_check_compiles_the_methods_once_and_a_second_is_served_them(tmp_path: Path) -> None:
+    """The dataclasses' methods are compiled by a user's first start and kept in the user's cache
+    (that one run imports tempfile to write it); every later start is served them all."""
+    first = _probe(tmp_path, "check", str(NOTICE))
+    assert first["code"] in (0, None)
+    assert first["served"] == 0 and first["compiled"] > 100
+    assert _top(set(first["modules"]), WORD_MACHINERY) == []
+    assert len(list((tmp_path / "cache" / "lop").iterdir())) == 1
+    second = _probe(tmp_path, "check", str(NOTICE))
+    assert (second["served"], second["compiled"]) == (first["compiled"], 0)
+    render = _probe(tmp_path, "render", str(NOTICE), "-o", str(tmp_path / "out"), "-q")
+    assert render["served"] > 100 and render["compiled"] > 0  # the classes a check has too; the layout's and the batch's, once
+    assert _probe(tmp_path, "render", str(NOTICE), "-o", str(tmp_path / "out-2"), "-q")["compiled"] == 0
+    assert _probe(tmp_path, "check", str(NOTICE))["compiled"] == 0  # the render's classes were added, the check's kept
 
 
 def test_check_of_a_broken_notice_imports_no_word_machinery(tmp_path: Path) -> None:
@@ -94,7 +123,8 @@ def test_help_lists_every_command_in_vietnamese(command: str) -> None:
 def test_render_with_a_built_in_template_imports_no_jinja(tmp_path: Path) -> None:
     """The built-in templates ship their prepared form, verified by digest and filled without jinja
     (word.fill): a render through one imports neither jinja nor docxtpl nor python-docx."""
-    code, modules = _modules_after(tmp_path, "render", str(NOTICE), "-o", str(tmp_path / "out"), "-q")
+    first = ("render", str(NOTICE), "-o", str(tmp_path / "first"), "-q")
+    code, modules = _modules_after(tmp_path, "render", str(NOTICE), "-o", str(tmp_path / "out"), "-q", first=first)
     assert code in (0, None)
     assert (tmp_path / "out" / NOTICE.with_suffix(".docx").name).is_file()
     assert _top(modules, ("jinja2", "docxtpl", "docx", "lxml", "pydantic", "secrets")) == []  # markupsafe escapes, as jinja's autoescape
@@ -105,7 +135,10 @@ def test_render_with_another_template_goes_through_jinja(tmp_path: Path) -> None
     """A copy of a built-in template elsewhere is a user's template: the sandbox renders it."""
     template = tmp_path / "cua-toi.docx"
     template.write_bytes((ROOT / "templates" / "ubnd-tinh.docx").read_bytes())
-    code, modules = _modules_after(tmp_path, "render", str(NOTICE), "-o", str(tmp_path / "out"), "-q", "--template", str(template))
+    first = ("render", str(NOTICE), "-o", str(tmp_path / "first"), "-q", "--template", str(template))
+    code, modules = _modules_after(
+        tmp_path, "render", str(NOTICE), "-o", str(tmp_path / "out"), "-q", "--template", str(template), first=first
+    )
     assert code in (0, None)
     assert {"jinja2", "tbkl_gen.word.render"} <= modules
 

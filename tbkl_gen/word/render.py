@@ -17,9 +17,7 @@ import contextvars
 import hashlib
 import json
 import marshal
-import os
 import re
-import stat
 import sys
 import time
 from collections.abc import Iterator
@@ -37,6 +35,7 @@ import jinja2.sandbox
 import jinja2.visitor
 
 from tbkl_gen import __version__
+from tbkl_gen.cache import own_folder
 
 from tbkl_gen.notice.kinds import KINDS
 from tbkl_gen.word import contract, template_repair, template_tags
@@ -696,7 +695,7 @@ def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, s
     written by templates/build_templates.py), so even the first run after installing skips them.
     A prepared form is code, so it is never read from beside a user's template.
     """
-    cache = _cache_folder()
+    cache = own_folder("mau")
     cache_file = cache / f"{key}.json" if cache is not None else None
     candidates = [cache_file] if cache_file is not None else []
     shipped = shipped_form(path)
@@ -719,31 +718,10 @@ def _cleaned(path: Path, parts: dict[str, bytes], key: str) -> tuple[dict[str, s
     return form["sources"], Widths(*form["widths"]), form.get("parts", {})
 
 
-def _cache_folder() -> Path | None:
-    """Return the folder of cached template forms, or None when it is not the user's alone.
-
-    Cached forms are compiled code: a folder that another user owns or may write into (a shared
-    $TBKL_CACHE_DIR) is not used at all, nor a link there (planted in a shared $TBKL_CACHE_DIR, it
-    would send the cache into any folder of the user's, which passes the owner check).
-    """
-    folder = cache_dir() / "mau"
-    if sys.platform == "win32":  # no owner check on Windows: the profile folder is the user's
-        return folder
-    try:
-        status = folder.lstat()
-    except FileNotFoundError:
-        return folder  # made by this user on the first write
-    except OSError:
-        return None
-    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid() or status.st_mode & 0o022:
-        return None
-    return folder
-
-
 def _read_own(path: Path) -> bytes:
     """Return the bytes of a cache file that only this user could have written, else raise OSError.
 
-    The cache folder is the user's own (`_cache_folder`), but a file in it may still be writable
+    The cache folder is the user's own (`cache.own_folder`), but a file in it may still be writable
     by others (a umask of 000): such a file could hold someone else's code, so it is not read.
     """
     try:
@@ -885,7 +863,7 @@ def _compiled(path: Path, sources: dict[str, str], key: str) -> dict[str, jinja2
     """
     environment = make_environment()
     tag = f"{sys.implementation.cache_tag}-jinja{jinja2.__version__}"
-    cache = _cache_folder()
+    cache = own_folder("mau")
     cache_file = cache / f"{key}-{tag}.code" if cache is not None else None
     try:
         if cache_file is None:
@@ -928,20 +906,6 @@ def _tag_at(source: str, line: int | None) -> str:
         return ""
     tags = re.findall(r"\{[{%].*?[}%]\}", lines[line - 1])
     return f"thẻ “{tags[0]}”: " if len(tags) == 1 else ""
-
-
-def cache_dir() -> Path:
-    """Return the folder for tbkl's caches: $TBKL_CACHE_DIR, or the platform's user cache."""
-    override = os.environ.get("TBKL_CACHE_DIR")
-    if override:
-        return Path(override)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "tbkl-gen"
 
 
 def _measure(document_xml: str) -> Widths:
