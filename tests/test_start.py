@@ -175,3 +175,37 @@ def test_every_package_is_installed() -> None:
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
     found = {".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "tbkl_gen").rglob("__init__.py")}
     assert found - listed == set()
+
+
+def test_the_console_script_pauses_the_collector_only_while_importing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tbkl` starts through `__main__.main`: the cycle collector is off while click and the CLI are
+    imported, and on again (the imported objects frozen) for the command itself."""
+    import gc
+    import types
+
+    import tbkl_gen.__main__ as start
+
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        tomllib = pytest.importorskip("tomli")
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts["tbkl"] == "tbkl_gen.__main__:main"
+    seen: list[tuple[str, bool]] = []
+
+    class Imported(types.ModuleType):
+        def __getattr__(self, name: str) -> Any:
+            if name != "main":
+                raise AttributeError(name)
+            seen.append(("import", gc.isenabled()))
+            return lambda: seen.append(("run", gc.isenabled()))
+
+    monkeypatch.setitem(sys.modules, "tbkl_gen.cli", Imported("tbkl_gen.cli"))
+    frozen = gc.get_freeze_count()
+    try:
+        start.main()
+        assert seen == [("import", False), ("run", True)] and gc.isenabled()
+        assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()
+        gc.enable()
