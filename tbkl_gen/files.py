@@ -2,9 +2,10 @@
 
 Notices, outputs and reports live in shared office folders and in `/tmp`, where another user can
 put a link or a pipe at any name. So every file the tool writes goes through `write_file` (or its
-two halves, `stage` and `commit`): the bytes go to a new file with a random name, created by
-`tempfile.mkstemp` in the target's folder (`O_CREAT | O_EXCL | O_NOFOLLOW`: a name someone planted
-makes it pick another name, never write through a link), flushed to disk, and renamed over the
+two halves, `stage` and `commit`): the bytes go to a new file with a random name, created the way
+`tempfile.mkstemp` creates one, in the target's folder (`O_CREAT | O_EXCL | O_NOFOLLOW`, mode 0600:
+a name someone planted makes it pick another name, never write through a link; `create_fresh`),
+flushed to disk, and renamed over the
 target in one step. A rename replaces a link planted at the target itself and never follows it. A
 folder on the way that is a link, below the folder the caller names as the top of its output tree,
 is refused: writing through it would put the file wherever the link points.
@@ -36,7 +37,7 @@ _BINARY = getattr(os, "O_BINARY", 0)
 
 
 def _read_umask() -> int:
-    # mkstemp creates files readable by their owner only; an output gets the mode a plain open
+    # a fresh file is readable by its owner only (0600); an output gets the mode a plain open
     # would have given it. The mask is read once, at import, before any thread runs.
     mask = os.umask(0o022)
     os.umask(mask)
@@ -137,7 +138,7 @@ def write_file(target: Path, data: bytes, *, inside: Path | None = None, private
 
     inside is the top of the caller's output tree (the output folder): folders between it and
     target that are links are refused. Missing folders are made. A private file (accounts,
-    sessions) keeps the mode mkstemp gives it, readable and writable by its owner only (0600).
+    sessions) keeps the mode it is created with (`create_fresh`), readable and writable by its owner only (0600).
     """
     commit(stage(target, data, inside=inside, private=private), target)
 
@@ -148,14 +149,11 @@ def stage(target: Path, data: bytes, *, inside: Path | None = None, sync: bool =
     The file is flushed to disk before it is returned, unless sync is False: then the caller
     flushes it (`sync_file`) before `commit`.
     """
-    import tempfile  # here: reading and checking write nothing, and need not import it (a cold `tbkl check`)
-
     make_folders(target.parent, inside=inside, target=target)
     try:
-        descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+        descriptor, temp = create_fresh(target.parent)
     except OSError as exc:
         raise OutputFailed(target, reason(exc)) from exc
-    temp = Path(name)
     try:
         try:
             if not private and _FILE_MODE != 0o600 and hasattr(os, "fchmod"):
@@ -174,6 +172,34 @@ def stage(target: Path, data: bytes, *, inside: Path | None = None, sync: bool =
         discard(temp)
         raise
     return temp
+
+
+_FRESH_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY
+_FRESH_TRIES = 10_000
+
+
+def create_fresh(folder: Path) -> tuple[int, Path]:
+    """Create a new file with a random temporary name in folder; return its open descriptor and its path.
+
+    `tempfile.mkstemp`'s own recipe (the same flags and mode, a new random name while the name is
+    taken, as many tries), without importing tempfile (with shutil, bz2, lzma and random: ~5 ms
+    of a cold `tbkl render`, benchmarks/README.md "Fifth pass"). The name comes from os.urandom.
+    O_EXCL fails on any name that exists, a link there included (even one pointing nowhere), so
+    nothing is ever written through a planted link; the descriptor is not inherited by children.
+    """
+    folder = folder.absolute()
+    for _ in range(_FRESH_TRIES):
+        path = folder / f"{TEMP_PREFIX}{os.urandom(6).hex()}{TEMP_SUFFIX}"
+        try:
+            return os.open(path, _FRESH_FLAGS, 0o600), path
+        except FileExistsError:
+            continue
+        except PermissionError:
+            # Windows says this when a folder has the name (as mkstemp, try another)
+            if os.name == "nt" and folder.is_dir() and os.access(folder, os.W_OK):
+                continue
+            raise
+    raise FileExistsError(errno.EEXIST, "không tìm được tên tệp tạm chưa dùng")
 
 
 def sync_file(temp: Path) -> OSError | None:

@@ -12,13 +12,13 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
 from factories import notice_yaml
+from tbkl_gen import files
 from tbkl_gen.errors import UnsafeFolder
 from tbkl_gen.files import TEMP_PREFIX, TEMP_SUFFIX, read_regular, write_file
 
@@ -153,15 +153,33 @@ def test_pdf_and_sidecar_replace_planted_links(tmp_path: Path, victim: Path, lib
 @POSIX
 def test_the_writer_skips_names_planted_after_predicting_them(tmp_path: Path, victim: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Even an attacker who knew the random names in advance only makes the writer pick another."""
-    predicted = [f"guess{index:03d}" for index in range(50)]
+    randoms = [bytes([index] * 6) for index in range(50)]
+    predicted = [random.hex() for random in randoms]
     for name in predicted[:-1]:
         (tmp_path / f"{TEMP_PREFIX}{name}{TEMP_SUFFIX}").symlink_to(victim)
-    monkeypatch.setattr(tempfile, "_get_candidate_names", lambda: iter(predicted))
+    (tmp_path / f"{TEMP_PREFIX}{predicted[0]}{TEMP_SUFFIX}").unlink()
+    (tmp_path / f"{TEMP_PREFIX}{predicted[0]}{TEMP_SUFFIX}").symlink_to(tmp_path / "nowhere")  # a link to nothing, too
+    drawn = iter(randoms)
+    monkeypatch.setattr(files.os, "urandom", lambda size: next(drawn)[:size])
     target = tmp_path / "tb.docx"
     write_file(target, b"new bytes")
+    monkeypatch.undo()
     _untouched(victim)
     assert target.read_bytes() == b"new bytes"
+    assert not (tmp_path / "nowhere").exists()
     assert not (tmp_path / f"{TEMP_PREFIX}{predicted[-1]}{TEMP_SUFFIX}").exists()  # renamed into place
+    assert next(drawn, None) is None  # every planted name was tried, and passed over
+
+
+@POSIX
+def test_a_fresh_file_is_its_owners_alone_and_not_inherited(tmp_path: Path) -> None:
+    descriptor, path = files.create_fresh(tmp_path)
+    try:
+        assert path.parent == tmp_path and files.is_temporary(path)
+        assert path.stat().st_mode & 0o777 == 0o600
+        assert not os.get_inheritable(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 @POSIX

@@ -122,12 +122,15 @@ def test_help_lists_every_command_in_vietnamese(command: str) -> None:
 
 def test_render_with_a_built_in_template_imports_no_jinja(tmp_path: Path) -> None:
     """The built-in templates ship their prepared form, verified by digest and filled without jinja
-    (word.fill): a render through one imports neither jinja nor docxtpl nor python-docx."""
+    (word.fill): a render through one imports neither jinja nor docxtpl nor python-docx; and its
+    writer makes its fresh files without tempfile (with shutil, bz2, lzma and random: files.create_fresh)."""
     first = ("render", str(NOTICE), "-o", str(tmp_path / "first"), "-q")
     code, modules = _modules_after(tmp_path, "render", str(NOTICE), "-o", str(tmp_path / "out"), "-q", first=first)
     assert code in (0, None)
     assert (tmp_path / "out" / NOTICE.with_suffix(".docx").name).is_file()
-    assert _top(modules, ("jinja2", "docxtpl", "docx", "lxml", "pydantic", "secrets")) == []  # markupsafe escapes, as jinja's autoescape
+    assert (
+        _top(modules, ("jinja2", "docxtpl", "docx", "lxml", "pydantic", "secrets", "tempfile", "shutil")) == []
+    )  # markupsafe escapes, as jinja's autoescape
     assert "tbkl_gen.word.render" not in modules
 
 
