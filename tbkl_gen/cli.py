@@ -56,8 +56,8 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from tbkl_gen import cache
 
-        cache.serve_methods()  # before any class of tbkl is made: their methods compiled once, not at every start
-        ctx.call_on_close(_keep_methods)
+        cache.serve()  # before any class or pattern of tbkl is made: compiled once, not at every start
+        ctx.call_on_close(_keep_compiled)
         from tbkl_gen.errors import TbklError
 
         try:
@@ -67,21 +67,21 @@ class _Group(click.Group):
             sys.exit(EXIT_PROBLEMS)
 
 
-def _keep_methods() -> None:
-    """Write the dataclasses' methods compiled by this command into the user's cache (`cache.serve_methods`)."""
+def _keep_compiled() -> None:
+    """Write what this command compiled anew (dataclasses' methods, patterns) into the user's cache (`cache.serve`)."""
     from tbkl_gen import cache
 
-    pending = cache.methods_to_save()
-    if pending is None:
+    pending = cache.to_save()
+    if not pending:
         return
     from tbkl_gen.errors import TbklError
     from tbkl_gen.files import commit, stage
 
-    path, data = pending
-    try:  # not flushed: a cache file that does not read back after a crash is only compiled again
-        commit(stage(path, data, sync=False), path)
-    except TbklError:
-        pass  # a read-only home folder only costs speed
+    for path, data in pending:
+        try:  # not flushed: a cache file that does not read back after a crash is only compiled again
+            commit(stage(path, data, sync=False), path)
+        except TbklError:
+            pass  # a read-only home folder only costs speed
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -22,8 +22,8 @@ NOTICE = ROOT / "notices" / "2021" / "tbkl-thong-tin-doi-ngoai.yaml"
 
 # Run the CLI as `tbkl ARGS` would, then list every module it imported: those the interpreter held
 # before (its site, and whatever a .pth file of the environment imports: CI's Python imports
-# tempfile at start) are not the command's doing; and count the dataclasses' methods the command
-# was served from the user's cache or compiled (tbkl_gen.cache).
+# tempfile at start) are not the command's doing; and count the dataclasses' methods and the
+# patterns the command was served from the user's cache or compiled (tbkl_gen.cache).
 _PROBE = """
 import json, sys
 before = set(sys.modules)
@@ -35,9 +35,8 @@ except SystemExit as exc:
 else:
     code = 0
 modules = sorted(set(sys.modules) - before)
-from tbkl_gen.cache import methods_counted
-served, compiled = methods_counted()
-print(json.dumps({"code": code, "modules": modules, "served": served, "compiled": compiled}))
+from tbkl_gen.cache import counted
+print(json.dumps({"code": code, "modules": modules, **counted()}))
 """
 
 WORD_MACHINERY = ("jinja2", "docxtpl", "docx", "lxml", "pydantic", "markupsafe")
@@ -75,20 +74,23 @@ def test_check_imports_no_word_machinery(tmp_path: Path) -> None:
     assert [m for m in modules if m.startswith(("tbkl_gen.office", "tbkl_gen.audit", "tbkl_gen.importer", "tbkl_gen.page"))] == []
 
 
-def test_a_first_check_compiles_the_methods_once_and_a_second_is_served_them(tmp_path: Path) -> None:
-    """The dataclasses' methods are compiled by a user's first start and kept in the user's cache
-    (that one run imports tempfile to write it); every later start is served them all."""
+def test_a_first_check_compiles_once_and_a_second_is_served_all(tmp_path: Path) -> None:
+    """The dataclasses' methods and the patterns are compiled by a user's first start and kept in the
+    user's cache (that one run imports tempfile to write it); every later start is served them all."""
     first = _probe(tmp_path, "check", str(NOTICE))
     assert first["code"] in (0, None)
-    assert first["served"] == 0 and first["compiled"] > 100
+    methods, patterns = first["methods"][1], first["patterns"][1]
+    assert first["methods"][0] == first["patterns"][0] == 0 and methods > 100 and patterns > 20
     assert _top(set(first["modules"]), WORD_MACHINERY) == []
-    assert len(list((tmp_path / "cache" / "lop").iterdir())) == 1
+    assert len(list((tmp_path / "cache" / "khoi-dong").iterdir())) == 2
     second = _probe(tmp_path, "check", str(NOTICE))
-    assert (second["served"], second["compiled"]) == (first["compiled"], 0)
+    assert (second["methods"], second["patterns"]) == ([methods, 0], [patterns, 0])
     render = _probe(tmp_path, "render", str(NOTICE), "-o", str(tmp_path / "out"), "-q")
-    assert render["served"] > 100 and render["compiled"] > 0  # the classes a check has too; the layout's and the batch's, once
-    assert _probe(tmp_path, "render", str(NOTICE), "-o", str(tmp_path / "out-2"), "-q")["compiled"] == 0
-    assert _probe(tmp_path, "check", str(NOTICE))["compiled"] == 0  # the render's classes were added, the check's kept
+    assert render["methods"][0] > 100 and render["methods"][1] > 0  # the classes a check has too; the layout's and the batch's, once
+    again = _probe(tmp_path, "render", str(NOTICE), "-o", str(tmp_path / "out-2"), "-q")
+    assert again["methods"][1] == again["patterns"][1] == 0
+    last = _probe(tmp_path, "check", str(NOTICE))  # the render's were added, the check's kept
+    assert last["methods"][1] == last["patterns"][1] == 0
 
 
 def test_check_of_a_broken_notice_imports_no_word_machinery(tmp_path: Path) -> None:
