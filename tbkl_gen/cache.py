@@ -25,7 +25,7 @@ have made from that very text:
   compiled again and kept only if the engine makes from it a pattern equal (same flags, program
   and text) to the one `re` made. Patterns whose program depends on the locale are left alone.
 
-Each file is named by the interpreter's bytecode tag and magic number, the optimisation level
+Each file is named by the interpreter's bytecode tag and exact version, the optimisation level
 and, for the patterns, the engine's own version, so no other interpreter reads it. Python 3.10 to
 3.14 compile that way (tests/test_cache.py holds it on the running one); on any other interpreter
 nothing is installed.
@@ -233,9 +233,7 @@ def files() -> tuple[Path, Path] | None:
     tag = sys.implementation.cache_tag
     if folder is None or tag is None:
         return None
-    from importlib.util import MAGIC_NUMBER  # the number of the interpreter's own .pyc files
-
-    interpreter = f"{tag}-{MAGIC_NUMBER.hex()}-O{sys.flags.optimize}"
+    interpreter = f"{tag}-{sys.hexversion:x}-O{sys.flags.optimize}"  # each release (its bytecode's magic number changes with some)
     return folder / f"lop-{interpreter}.marshal", folder / f"regex-{interpreter}-sre{_sre.MAGIC}.marshal"
 
 
