@@ -14,7 +14,13 @@ Then, in every round, one right after the other:
 * `pandoc a.md -o a.docx` (baseline: pandoc's whole process; without pandoc it is skipped and
   said, or installed first with --get-pandoc: `apt-get install -y pandoc`, as bench_batch.py does);
 * for each tree: `tbkl render a.yaml -o NEW_FOLDER` (cold: a new output folder, no manifest) and
-  `tbkl check a.yaml`, through the installed console script; and `tbkl --help`.
+  `tbkl check a.yaml`, through the installed console script; and `tbkl --help`;
+* for this tree also `tbkl check a.yaml` with a new, empty cache folder ($TBKL_CACHE_DIR) every
+  time: a user's very first command, or a CI job that starts from nothing, which compiles what
+  later starts read from the cache (tbkl_gen/cache.py) and writes it there.
+
+Each tree's own cache folder is filled by one warm-up run of each command before the rounds, as
+a user's first commands fill it.
 
 Wall time and CPU time (user + system of the child, from getrusage) of every run; medians over
 the rounds, and the median of the per-round ratios to pandoc, of wall and of CPU time (a ratio
@@ -141,16 +147,24 @@ def main() -> None:
                 f"{name}: tbkl --help": [str(tool), "--help"],
             }.items():
                 commands[label], envs[label] = argv, own
+            if index == 0:
+                label = f"{name}: tbkl check a.yaml, empty cache"
+                commands[label], envs[label] = [str(tool), "check", str(notice)], {**env, "TBKL_CACHE_DIR": "{out}"}
         for label, argv in commands.items():  # warm: the template cache, the disk cache of every file
-            run([a.replace("{out}", str(work / "warm")) for a in argv], work, envs.get(label, env))
+            warm = str(work / "warm")
+            run([a.replace("{out}", warm) for a in argv], work, {k: v.replace("{out}", warm) for k, v in envs.get(label, env).items()})
         figures: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
         busy_before, own_cpu, started = bench_batch.machine_busy_seconds(), 0.0, time.perf_counter()
         load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
         for round_ in range(options.rounds):
             bench_batch.wait_idle()
             for number, (label, argv) in enumerate(commands.items()):
-                out = work / f"out-{round_}-{number}"  # a new folder for every run: no manifest, nothing to skip
-                wall, cpu = run([a.replace("{out}", str(out)) for a in argv], work, envs.get(label, env))
+                out = work / f"out-{round_}-{number}"  # a new folder for every run: no manifest, nothing to skip (or no cache)
+                wall, cpu = run(
+                    [a.replace("{out}", str(out)) for a in argv],
+                    work,
+                    {k: v.replace("{out}", str(out)) for k, v in envs.get(label, env).items()},
+                )
                 if "{out}" in argv and not (out / notice.with_suffix(".docx").name).is_file():
                     raise SystemExit(f"{label}: no .docx written into {out}")
                 figures[label].append((wall, cpu))
