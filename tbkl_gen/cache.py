@@ -21,9 +21,10 @@ have made from that very text:
   classes go to the built-in `exec` unchanged.
 * `re`'s compiler gets its own `compile`: for a pattern (text and flags) seen before, the regular
   expression engine is given the program compiled from it the last time (`_sre.compile`, which
-  validates it); else `re` compiles it as always, and when the command ends the program is
-  compiled again and kept only if the engine makes from it a pattern equal (same flags, program
-  and text) to the one `re` made. Patterns whose program depends on the locale are left alone.
+  validates it); else `re` compiles it as always (its `_code`, which makes the program, is
+  watched to note it), and when the command ends the program is kept only if the engine makes
+  from it a pattern equal (same flags, program and text) to the one `re` made. Patterns whose
+  program depends on the locale are left alone.
 
 Each file is named by the interpreter's bytecode tag and exact version, the optimisation level
 and, for the patterns, the engine's own version, so no other interpreter reads it. Python 3.10 to
@@ -53,7 +54,7 @@ _sre: Any = __import__("_sre")  # the regular expression engine `re` compiles fo
 
 SERVED_VERSIONS = ((3, 10), (3, 14))
 """The Pythons whose `dataclasses` compile every generated method with `exec(text, globals, locals)`
-and whose `re` compiles through `compile(pattern, flags)` of its compiler module."""
+and whose `re` compiles through `compile(pattern, flags)` of its compiler module, which calls its `_code`."""
 
 FOLDER = "khoi-dong"
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -148,47 +149,56 @@ def _compiler() -> Any:
 
 
 class _Patterns:
-    """The regular expressions' compiled programs of this process: those read from the cache, and the patterns missed."""
+    """The regular expressions' compiled programs of this process: those read from the cache, and those compiled here."""
 
     def __init__(self) -> None:
-        self.original: Callable[..., Any] | None = None  # re's own compile, once replaced
+        self.original: Callable[..., Any] | None = None  # re's own compile and _code, once replaced
+        self.original_code: Callable[..., Any] | None = None
+        self.program: list[int] | None = None  # the program the last _code returned
         self.reset()
 
     def reset(self) -> None:
         self.path: Path | None = None
         self.kept: dict[tuple[str | bytes, int], tuple[Any, ...]] = {}  # (text, flags) → _sre.compile's arguments after the text
-        self.missed: dict[tuple[str | bytes, int], None] = {}
+        self.made: dict[tuple[str | bytes, int], tuple[Any, Any]] = {}  # (text, flags) → (the pattern re made, its program)
         self.served = 0
         self.compiled = 0
 
     def compile(self, pattern: Any, flags: int = 0) -> Any:
         """Compile pattern as `re`'s compiler does, from the cache when it holds its program."""
         assert self.original is not None
-        if type(pattern) in (str, bytes) and type(flags) is int and not flags & _NOT_KEPT_FLAGS:
-            key = (pattern, flags)
-            arguments = self.kept.get(key)
-            if arguments is not None:
-                try:
-                    compiled = _sre.compile(pattern, *arguments)
-                except (TypeError, ValueError, RuntimeError, OverflowError):  # RuntimeError: "invalid SRE code"
-                    pass
-                else:
-                    self.served += 1
-                    return compiled
-            self.compiled += 1
-            if self.path is not None and len(self.missed) < MAX_KEPT:
-                self.missed[key] = None
-        return self.original(pattern, flags)
+        if type(pattern) not in (str, bytes) or type(flags) is not int or flags & _NOT_KEPT_FLAGS:
+            return self.original(pattern, flags)
+        key = (pattern, flags)
+        arguments = self.kept.get(key)
+        if arguments is not None:
+            try:
+                compiled = _sre.compile(pattern, *arguments)
+            except (TypeError, ValueError, RuntimeError, OverflowError):  # RuntimeError: "invalid SRE code"
+                pass
+            else:
+                self.served += 1
+                return compiled
+        self.compiled += 1
+        self.program = None
+        made = self.original(pattern, flags)
+        if self.path is not None and self.program is not None and len(self.made) < MAX_KEPT:
+            self.made[key] = (made, self.program)
+        return made
+
+    def code(self, parsed: Any, flags: int) -> Any:
+        """Return the program `re`'s compiler makes of a parsed pattern, noting it for `compile`."""
+        assert self.original_code is not None
+        self.program = program = self.original_code(parsed, flags)
+        return program
 
     def to_save(self) -> bytes | None:
-        if not self.missed:
-            return None
         made = {}
-        for key in self.missed:
-            arguments = _arguments(*key)
+        for key, (pattern, program) in self.made.items():
+            arguments = _arguments(pattern, program)
             if arguments is not None:
                 made[key] = arguments
-        self.missed = {}
+        self.made = {}
         if not made:
             return None
         kept = {**self.kept, **made} if len(self.kept) + len(made) <= MAX_KEPT else made
@@ -196,22 +206,20 @@ class _Patterns:
         return marshal.dumps(kept)
 
 
-def _arguments(pattern: str | bytes, flags: int) -> tuple[Any, ...] | None:
-    """Return what `_sre.compile` is given after the text to make pattern, or None when that cannot be shown equal.
+def _arguments(made: Any, program: Any) -> tuple[Any, ...] | None:
+    """Return what `_sre.compile` is given after the text to make the pattern made, or None when that cannot be shown.
 
-    The program is compiled again, and kept only if the engine makes from it a pattern equal to
-    the one `re`'s compiler makes (`Pattern.__eq__` compares the flags, the program and the text).
+    What `re` gave the engine is read back from the pattern (flags, groups and their names) and
+    the program noted while it was compiled; it is kept only if the engine makes from it a pattern
+    equal to the one `re` made (`Pattern.__eq__` compares the flags, the program and the text), so
+    a program noted from another thread's compile, or an engine that takes other arguments, is not.
     """
-    compiler = _compiler()
     try:
-        made = _patterns.original(pattern, flags) if _patterns.original is not None else compiler.compile(pattern, flags)
-        parser = getattr(compiler, "_parser", None) or compiler.sre_parse
-        program = [int(op) for op in compiler._code(parser.parse(pattern, flags), flags)]
         names = [None] * (made.groups + 1)
         for name, index in made.groupindex.items():
             names[index] = name
-        arguments = (made.flags, program, made.groups, dict(made.groupindex), tuple(names))
-        if _sre.compile(pattern, *arguments) == made:
+        arguments = (made.flags, [int(op) for op in program], made.groups, dict(made.groupindex), tuple(names))
+        if _sre.compile(made.pattern, *arguments) == made:
             return arguments
     except Exception:  # noqa: BLE001 - whatever fails, this pattern is only not kept
         pass
@@ -249,12 +257,12 @@ def serve() -> None:
     if methods_path != _methods.path:
         _methods.path, _methods.kept, _methods.made = methods_path, _read(methods_path, _methods_table), {}
     if patterns_path != _patterns.path:
-        _patterns.path, _patterns.kept, _patterns.missed = patterns_path, _read(patterns_path, _patterns_table), {}
+        _patterns.path, _patterns.kept, _patterns.made = patterns_path, _read(patterns_path, _patterns_table), {}
     vars(dataclasses).setdefault("exec", _methods.exec)
     compiler = _compiler()
-    if _patterns.original is None and callable(getattr(compiler, "compile", None)) and hasattr(compiler, "_code"):
-        _patterns.original = compiler.compile
-        compiler.compile = _patterns.compile
+    if _patterns.original is None and callable(getattr(compiler, "compile", None)) and callable(getattr(compiler, "_code", None)):
+        _patterns.original, _patterns.original_code = compiler.compile, compiler._code
+        compiler.compile, compiler._code = _patterns.compile, _patterns.code
 
 
 def stop_serving() -> None:
@@ -263,8 +271,8 @@ def stop_serving() -> None:
         del vars(dataclasses)["exec"]
     compiler = _compiler()
     if _patterns.original is not None and compiler.compile == _patterns.compile:
-        compiler.compile = _patterns.original
-        _patterns.original = None
+        compiler.compile, compiler._code = _patterns.original, _patterns.original_code
+        _patterns.original = _patterns.original_code = None
     _methods.reset()
     _patterns.reset()
 

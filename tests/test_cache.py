@@ -272,24 +272,31 @@ def test_a_served_pattern_is_the_pattern_re_makes(own_cache: Path) -> None:
 @pytest.mark.skipif(not cache.serving(), reason="an interpreter the cache does not serve")
 def test_re_compiles_through_its_compiler_with_a_text_and_flags() -> None:
     """What the cache relies on in `re`, on the Python running the tests: a pattern not in re's own
-    cache is compiled by `compile(text, flags)` of its compiler module, which builds it with
-    `_sre.compile` from a program `_code` returns."""
+    cache is compiled by `compile(text, flags)` of its compiler module, which makes its program with
+    the module's `_code`; the engine makes an equal pattern from that program (`_arguments`)."""
     compiler = cache._compiler()
-    calls: list[tuple[type, type]] = []
-    original = compiler.compile
+    calls: list[str] = []
+    programs: list[Any] = []
+    original, original_code = compiler.compile, compiler._code
 
-    def recording(pattern: Any, flags: int = 0) -> Any:
-        calls.append((type(pattern), type(flags)))
+    def compiling(pattern: Any, flags: int = 0) -> Any:
+        calls.append(f"compile {type(pattern).__name__} {type(flags).__name__}")
         return original(pattern, flags)
 
-    compiler.compile = recording
+    def coding(parsed: Any, flags: int) -> Any:
+        calls.append("_code")
+        programs.append(original_code(parsed, flags))
+        return programs[-1]
+
+    compiler.compile, compiler._code = compiling, coding
     try:
         re.purge()
-        re.compile("(?P<a>x)y+", re.IGNORECASE)
+        made = re.compile("(?P<a>x)y+", re.IGNORECASE)
     finally:
-        compiler.compile = original
-    assert calls == [(str, int)]
-    assert cache._arguments("(?P<a>x)y+", int(re.IGNORECASE)) is not None  # the program rebuilt equals re's
+        compiler.compile, compiler._code = original, original_code
+    assert calls == ["compile str int", "_code"]
+    assert cache._arguments(made, programs[0]) is not None
+    assert cache._arguments(made, [*programs[0][:-1], 0]) is None  # another program: not kept
 
 
 def test_patterns_whose_program_depends_on_the_locale_are_left_to_re(own_cache: Path) -> None:
