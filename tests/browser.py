@@ -269,7 +269,7 @@ def open_first(driver: webdriver.Chrome, served: Served) -> None:
     """Open the page and the first notice of its list by its "Mở"; wait until the page shows that notice, checked."""
     open_page(driver, served)
     driver.execute_script(LISTEN)
-    button = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, '#notices tr[data-path] button[data-action="mo"]'))
+    button = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#notices tr[data-path] td.actions button"))  # "Mở"
     path = str(driver.execute_script("return arguments[0].closest('tr').dataset.path", button))
     click(driver, button)
     opened(driver, path)
