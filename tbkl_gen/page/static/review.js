@@ -348,6 +348,10 @@ async function drawListStates() {
   }
   const titles = new Map(listedNotices().map((notice) => [notice.path, notice.trich_yeu]));
   mine.hidden = !listing.cho_toi_duyet.length;
+  // drawn again only when it says something else: a click on "Mở để duyệt" is never lost to a redraw of the same list
+  const drawn = JSON.stringify([listing.cho_toi_duyet, listing.cho_toi_duyet.map((waiting) => titles.get(waiting.path))]);
+  if (mine.dataset.drawn === drawn) return;
+  mine.dataset.drawn = drawn;
   mine.replaceChildren(
     element("h2", { textContent: `Chờ tôi duyệt (${listing.cho_toi_duyet.length})` }),
     element("ul", {}, ...listing.cho_toi_duyet.map((waiting) => {
