@@ -227,7 +227,7 @@ def test_restoring_an_earlier_version_of_an_approved_notice_is_recorded_as_an_ed
     restored = post(client, "/api/history/restore", {"path": CV, "commit": first["lich_su"]["phien_ban"]})
     assert restored.status_code == 200, restored.text
     shown = client.get("/api/review", params={"path": CV}, headers=HEADERS).json()
-    assert shown["trang_thai"] == "cho-duyet" and shown["da_duyet"] == []
+    assert shown["trang_thai"] == "cho-duyet" and shown["da_duyet"] == [] and shown["sua_sau_duyet"]  # the panel says so
     latest = shown["nhat_ky"][0]  # newest first
     assert latest["viec"] == review.STEP_LABELS["sua-sau-duyet"] and latest["ten"] == AN.name
     event = review.read(workspace, workspace / CV).events[-1]
