@@ -107,9 +107,17 @@ def _frame(frame: Frame | None) -> Frame:
 def paragraphs(items: tuple[Paragraph, ...]) -> list[dict[str, Any]]:
     """Return the template's view of body paragraphs and tables (`noi_dung`, `pl.noi_dung`)."""
     return [
-        {"kieu": p.kind, "runs": Markup(wordml.runs(p.spans)), "text": p.text, "bang": Markup(wordml.table(p.table) if p.table else "")}
+        {
+            "kieu": p.kind,
+            "runs": Markup(wordml.runs(p.spans)),
+            "text": p.text,
+            "bang": Markup(wordml.table(p.table)) if p.table else _NO_TABLE,
+        }
         for p in items
     ]
+
+
+_NO_TABLE = Markup("")
 
 
 def _kind_keys() -> str:

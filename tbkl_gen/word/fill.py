@@ -399,7 +399,7 @@ _STATEMENT = lazy(
 _NOT_NAMES = frozenset({"true", "false", "none", "True", "False", "None", "not", "and", "or", "in", "is", "if", "else", "loop", "range"})
 
 _Path = tuple[str, ...]
-_Node = Union[str, "_Out", "_If", "_For"]
+_Node = Union[str, "_Out", "_If", "_For", "_Switch"]
 
 
 class _Out:
@@ -429,6 +429,39 @@ class _If:
 
     def __init__(self, branches: tuple[tuple[_Cond | None, tuple[_Node, ...]], ...]) -> None:
         self.branches = branches
+
+
+class _Switch:
+    """An if whose branches each compare one path to a word (`{% if doan.kieu == "doan" %}…{% elif
+    doan.kieu == "muc" %}…`, one branch for each kind of body paragraph), and maybe an else: the
+    value is read once and the branch of its word found at once, not each condition tried in turn.
+    The output is the if's: a text equals one word at most (the first branch of a word repeated
+    wins, as in the if); a value that is not a text is left to the if itself."""
+
+    __slots__ = ("bodies", "if_", "other", "path")
+
+    def __init__(self, path: _Path, if_: _If) -> None:
+        self.path = path
+        self.if_ = if_
+        self.bodies: dict[str, tuple[_Node, ...]] = {}
+        self.other: tuple[_Node, ...] = ()
+        for condition, body in if_.branches:
+            if condition is None:
+                self.other = body
+            else:
+                assert condition.equals is not None
+                self.bodies.setdefault(condition.equals, body)
+
+
+def _switched(node: _If) -> _If | _Switch:
+    """Return an if as a `_Switch` when it is one: two or more branches comparing one path to words, an else last or none."""
+    conditions = [condition for condition, _ in node.branches if condition is not None]
+    if len(conditions) < 2 or any(condition is None for condition, _ in node.branches[:-1]):
+        return node
+    path = conditions[0].path
+    if any(condition.negated or condition.equals is None or condition.path != path for condition in conditions):
+        return node
+    return _Switch(path, node)
 
 
 class _For:
@@ -469,7 +502,7 @@ class Filled:
                 reader.back(token)
                 return tuple(nodes)
             elif token[0] == "if":
-                nodes.append(self._if(reader, token))
+                nodes.append(_switched(self._if(reader, token)))
             elif token[0] == "for":
                 body = self._block(reader, ("endfor",))
                 if next(reader, None) != ("endfor",):
@@ -580,6 +613,9 @@ def _holds(condition: _Cond, values: dict[str, Any]) -> bool:
     return held != condition.negated
 
 
+_NOTHING = object()
+
+
 def _fill(nodes: tuple[_Node, ...], values: dict[str, Any], out: list[str], escape: Callable[[Any], str]) -> None:
     for node in nodes:
         if isinstance(node, str):
@@ -591,9 +627,25 @@ def _fill(nodes: tuple[_Node, ...], values: dict[str, Any], out: list[str], esca
                 if condition is None or _holds(condition, values):
                     _fill(body, values, out, escape)
                     break
+        elif isinstance(node, _Switch):
+            value = _value(node.path, values)
+            if type(value) is str:
+                _fill(node.bodies.get(value, node.other), values, out, escape)
+            else:
+                _fill((node.if_,), values, out, escape)
         else:
             sequence = _value(node.path, values)
             if not isinstance(sequence, list | tuple):
                 raise _Unexpected
-            for item in sequence:
-                _fill(node.body, {**values, node.name: item}, out, escape)
+            # the loop's name set in the values themselves (not in a copy of them for each item),
+            # and what it hid put back after the loop, whatever happens
+            name, hidden = node.name, values.get(node.name, _NOTHING)
+            try:
+                for item in sequence:
+                    values[name] = item
+                    _fill(node.body, values, out, escape)
+            finally:
+                if hidden is _NOTHING:
+                    values.pop(name, None)
+                else:
+                    values[name] = hidden
