@@ -220,7 +220,10 @@ _SCALAR_PIECES = [
     *("0 1 7 9 012 0x1F 0o17 0b101 1_000 1:30 190:20:30 -1 +2 .5 1.5e3 -.inf .NaN .nan 2021 2021-02-03 2021-2-3".split()),
     *("2021-02-03T10:20:30Z 2021-02-03 10:20:30.5 +07:00 << = ! & * - + . : _ e E x X".split()),
     *("Thông Nguyễn Ngày năm Số Ông ơn Tháng Ý Ủy đ Đ noi_dung so ngay ten tieu_de o_khan".split()),
-    " ", "  ", "\t", "",
+    " ",
+    "  ",
+    "\t",
+    "",
 ]
 
 
@@ -262,3 +265,12 @@ def test_the_deep_line_search_answers_as_the_multi_line_pattern(pieces: list[str
     text = "".join(pieces)
     full = re.compile(r"^[ \-]{%d,}" % (read.MAX_DEPTH // 2 - 1), re.MULTILINE)
     assert read._has_deep_line(text) == (full.search(text) is not None)
+
+
+@settings(max_examples=5000, deadline=None)
+@given(st.lists(st.sampled_from(["x", "xx", "xxxx", "X", " ", "\u00a0", "\n", "/", "a", "ã", "1", ".", "xã", "Số", "ngày"]), max_size=10))
+def test_the_lone_x_looked_for_from_the_x_answers_as_from_the_space(pieces: list[str]) -> None:
+    from tbkl_gen import samples
+
+    text = "".join(pieces)
+    assert (samples._LONE_X.search(text) is not None) == (re.search(r"\sx{1,4}(?![\w/])", text) is not None)

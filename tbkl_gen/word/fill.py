@@ -485,10 +485,10 @@ class Filled:
 
     def fill(self, values: dict[str, Any]) -> str:
         """Return the part filled with one notice's values (raise _Unexpected on a value jinja would refuse)."""
-        from markupsafe import escape
+        from markupsafe import Markup, escape
 
         out: list[str] = []
-        _fill(self.nodes, values, out, escape)
+        _fill(self.nodes, values, out, escape, Markup)
         return "".join(out)
 
     def _block(self, reader: _Reader, ends: tuple[str, ...]) -> tuple[_Node, ...]:
@@ -616,23 +616,26 @@ def _holds(condition: _Cond, values: dict[str, Any]) -> bool:
 _NOTHING = object()
 
 
-def _fill(nodes: tuple[_Node, ...], values: dict[str, Any], out: list[str], escape: Callable[[Any], str]) -> None:
+def _fill(nodes: tuple[_Node, ...], values: dict[str, Any], out: list[str], escape: Callable[[Any], str], safe: type[str]) -> None:
+    """Append the text of nodes filled with values to out; escape is markupsafe's, safe its Markup:
+    a value already Markup (the drawn paragraphs) is its own escaped text, and goes in as it is."""
     for node in nodes:
         if isinstance(node, str):
             out.append(node)
         elif isinstance(node, _Out):
-            out.append(escape(_value(node.path, values)))
+            value = _value(node.path, values)
+            out.append(value if type(value) is safe else escape(value))
         elif isinstance(node, _If):
             for condition, body in node.branches:
                 if condition is None or _holds(condition, values):
-                    _fill(body, values, out, escape)
+                    _fill(body, values, out, escape, safe)
                     break
         elif isinstance(node, _Switch):
             value = _value(node.path, values)
             if type(value) is str:
-                _fill(node.bodies.get(value, node.other), values, out, escape)
+                _fill(node.bodies.get(value, node.other), values, out, escape, safe)
             else:
-                _fill((node.if_,), values, out, escape)
+                _fill((node.if_,), values, out, escape, safe)
         else:
             sequence = _value(node.path, values)
             if not isinstance(sequence, list | tuple):
@@ -643,7 +646,7 @@ def _fill(nodes: tuple[_Node, ...], values: dict[str, Any], out: list[str], esca
             try:
                 for item in sequence:
                     values[name] = item
-                    _fill(node.body, values, out, escape)
+                    _fill(node.body, values, out, escape, safe)
             finally:
                 if hidden is _NOTHING:
                     values.pop(name, None)
