@@ -274,3 +274,26 @@ def test_the_lone_x_looked_for_from_the_x_answers_as_from_the_space(pieces: list
 
     text = "".join(pieces)
     assert (samples._LONE_X.search(text) is not None) == (re.search(r"\sx{1,4}(?![\w/])", text) is not None)
+
+
+def _special_as_before(text: str) -> bool:
+    """`read._maybe_special` before the bold marks were set aside: every character looked at."""
+    for match in re.finditer(r"[&*\[{]", text):
+        index = match.start()
+        before = text[index - 1] if index else "\n"
+        if match.group() in "&*":
+            after = text[index + 1 : index + 2]
+            if before in " \t\r\n[{," and after and after not in " \t\r\n*":
+                return True
+        elif before in " \t\r\n:-,[{":
+            return True
+    return False
+
+
+@settings(max_examples=8000, deadline=None)
+@given(st.lists(st.sampled_from(["*", "**", "***", "&", "[", "{", "^[", " ", "\n", ",", ":", "-", "a", "đậm", "x]", "\t"]), max_size=10))
+def test_the_bold_marks_set_aside_leave_the_anchors_and_flows_found(pieces: list[str]) -> None:
+    from tbkl_gen.source import read
+
+    text = "".join(pieces)
+    assert read._maybe_special(text) == _special_as_before(text)
