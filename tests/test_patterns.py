@@ -297,3 +297,12 @@ def test_the_bold_marks_set_aside_leave_the_anchors_and_flows_found(pieces: list
 
     text = "".join(pieces)
     assert read._maybe_special(text) == _special_as_before(text)
+
+
+@settings(max_examples=5000, deadline=None)
+@given(st.lists(st.sampled_from(["\n", "\r", "\u2028", "\x0b", " ", "\u00a0", "#", "a", "so: 1", "# ghi chú", "\t"]), max_size=8))
+def test_a_file_of_comments_is_told_from_its_first_line_as_from_all_its_lines(pieces: list[str]) -> None:
+    from tbkl_gen.source import read
+
+    text = "".join(pieces)
+    assert read._only_comments(text) == all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())

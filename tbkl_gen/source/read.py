@@ -240,7 +240,7 @@ def _too_large(path: Path, size: int) -> Problem:
 
 def _parse(path: Path, text: str, problems: list[Problem], fast: bool = True) -> Source:
     """Build the source from decoded text; problems that do not stop the reading go to problems."""
-    if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+    if _only_comments(text):
         raise _LoadFailed(_empty_file(path))
     text, forbidden = _mask_forbidden(text)
     owners: dict[int, Path_] = {}
@@ -260,6 +260,26 @@ def _parse(path: Path, text: str, problems: list[Problem], fast: bool = True) ->
     builder.source.problems = []
     builder.source.broken.update(owners.values())
     return builder.source
+
+
+def _only_comments(text: str) -> bool:
+    """Return whether every line of text is blank or a comment (a file with nothing to read).
+
+    Most files answer on one of their first lines, a key: the lines are looked at one by one up to
+    it, without splitting the whole text; a line holding another line break than its end (which
+    `str.splitlines` counts) sends the whole text to the full reading.
+    """
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        if len(line.splitlines()) > 1:
+            return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+        if line.strip() and not line.lstrip().startswith("#"):
+            return False
+        if end < 0:
+            return True
+        start = end + 1
 
 
 def _invisible_indents(path: Path, text: str, source: Source) -> list[Problem]:
@@ -458,7 +478,12 @@ def _looks_utf16(head: bytes) -> bool:
 
 def _mask_forbidden(text: str) -> tuple[str, list[tuple[int, str]]]:
     """Replace characters no notice may hold by U+FFFD, so parsing can go on and name the field."""
-    if text.replace("\n", "").replace("\t", "").replace("\r", "").isprintable():
+    kept = text.replace("\n", "")
+    if "\t" in kept:
+        kept = kept.replace("\t", "")
+    if "\r" in kept:
+        kept = kept.replace("\r", "")
+    if kept.isprintable():
         # None of them (each is a control, a separator, a surrogate or a noncharacter: not
         # printable), and the pattern, slow to compile for its ranges, is not compiled.
         return text, []
