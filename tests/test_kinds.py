@@ -293,7 +293,7 @@ def test_an_invitation_prints_its_meeting_as_numbered_items_with_the_time_in_wor
         "Địa điểm",
         "Phân công chuẩn bị",
     ]
-    assert "4. Thời gian: 14 giờ 00, ngày 16 tháng 4 năm 2026" in lines
+    assert "4. Thời gian: 14 giờ 00, ngày 16 tháng 4 năm 2026." in lines
     assert "- Như thành phần mời;" in lines
 
 

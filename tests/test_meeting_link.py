@@ -64,8 +64,8 @@ def test_a_notice_is_renewed_when_the_invitation_it_shares_its_meeting_with_chan
     manifest = json.loads((workspace / "out" / MANIFEST_NAME).read_text(encoding="utf-8"))["entries"]
     assert list(manifest["2026/thong-bao.docx"]["lien_ket"]) == ["../notices/2026/giay-moi.yaml"]
     assert "lien_ket" not in manifest["2026/giay-moi.docx"]
-    assert "3. Thời gian: 14 giờ 00, ngày 16 tháng 4 năm 2026" in document_lines(out / "giay-moi.docx")
-    assert "3. Thời gian: 14 giờ 00, ngày 16 tháng 4 năm 2026" in document_lines(out / "giay-moi-bo-sung.docx")
+    assert "3. Thời gian: 14 giờ 00, ngày 16 tháng 4 năm 2026." in document_lines(out / "giay-moi.docx")
+    assert "3. Thời gian: 14 giờ 00, ngày 16 tháng 4 năm 2026." in document_lines(out / "giay-moi-bo-sung.docx")
 
     # nothing changed: nothing is renewed
     assert _render(workspace)[0] == (0, 3, 0)
@@ -75,7 +75,7 @@ def test_a_notice_is_renewed_when_the_invitation_it_shares_its_meeting_with_chan
     notice_before = (out / "thong-bao.docx").stat().st_mtime_ns, (out / "thong-bao.docx").stat().st_ino
     assert _render(workspace)[0] == (3, 0, 0)
     assert (out / "thong-bao.docx").stat().st_ino != notice_before[1]  # a new file renamed into place
-    assert "3. Thời gian: 8 giờ 00, ngày 17 tháng 4 năm 2026" in document_lines(out / "giay-moi-bo-sung.docx")
+    assert "3. Thời gian: 8 giờ 00, ngày 17 tháng 4 năm 2026." in document_lines(out / "giay-moi-bo-sung.docx")
     assert render_cli(["show", "notices/2026/thong-bao.yaml"], cwd=workspace).output.count("2026-04-17 08:00") == 1
     assert _render(workspace)[0] == (0, 3, 0)
 

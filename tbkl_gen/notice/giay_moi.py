@@ -104,13 +104,22 @@ class GiayMoi(Settings, Header, Recipients, SignerBlock, Appendices):
     )
 
 
+def _time_item(text: str) -> str:
+    """Return the meeting's time as its item prints: a sentence closed by "." as the drafter's items are.
+
+    A time typed with its own closing mark ("14 giờ 00, ngày 10/4/2026 (thứ Sáu).") keeps it.
+    """
+    shown = time_text(text)
+    return shown if shown.endswith((".", ";", ":")) else f"{shown}."
+
+
 def _meeting_items(invitation: GiayMoi) -> list[tuple[str, tuple[str, ...]]]:
     meeting = invitation.cuoc_hop or CuocHop()
     items = [
         (CHAIR, (meeting.chu_tri,) if meeting.chu_tri else ()),
         (INVITED, invitation.thanh_phan),
         (CONTENT, invitation.noi_dung_hop),
-        (TIME, (time_text(meeting.thoi_gian),) if meeting.thoi_gian else ()),
+        (TIME, (_time_item(meeting.thoi_gian),) if meeting.thoi_gian else ()),
         (PLACE, (meeting.dia_diem,) if meeting.dia_diem else ()),
         (PREPARE, invitation.phan_cong),
     ]
