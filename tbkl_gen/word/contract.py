@@ -422,8 +422,10 @@ def attribute_names() -> frozenset[str]:
     return frozenset(attribute.name for variable in VARIABLES for attribute in variable.attributes()) | frozenset(LOOP)
 
 
-def context(layout: Layout, frame: Frame) -> dict[str, Any]:
-    """Return the values one document renders with: one per variable."""
+def context(layout: Layout, frame: Frame, only: frozenset[str] | None = None) -> dict[str, Any]:
+    """Return the values one document renders with: one per variable (only those named, when given)."""
+    if only is not None:
+        return {variable.name: variable.value(layout, frame) for variable in VARIABLES if variable.name in only}
     return {variable.name: variable.value(layout, frame) for variable in VARIABLES}
 
 

@@ -174,12 +174,13 @@ class Widths:
 # --- the context and the finishing of the parts, for every template ------------------------------
 
 
-def context(widths: Widths, section: str, layout: Layout) -> dict[str, Any]:
-    """Return the template variables for one notice (`word.contract`), drawn to the template's measures."""
+def context(widths: Widths, section: str, layout: Layout, only: frozenset[str] | None = None) -> dict[str, Any]:
+    """Return the template variables for one notice (`word.contract`), drawn to the template's measures;
+    only, when given, the variables of those names (the others are not built)."""
     from tbkl_gen.word import contract, wordml
 
     frame = contract.Frame(widths.co_quan, widths.trich_yeu, widths.khan, wordml.section_break(restarted_section(section)))
-    return contract.context(layout, frame)
+    return contract.context(layout, frame, only)
 
 
 def assemble(parts: dict[str, bytes], filled: Callable[[str], str | None], layout: Layout) -> dict[str, bytes]:
@@ -352,7 +353,7 @@ def render_builtin(template: Path, layout: Layout) -> dict[str, bytes] | None:
     filled = _filled(builtin)
     if filled is None:
         return None
-    values = context(builtin.widths, filled.section, layout)
+    values = context(builtin.widths, filled.section, layout, filled.names)
     try:
         xml = {name: filler.fill(values) for name, filler in filled.parts.items()}
     except _Unexpected:
@@ -365,12 +366,15 @@ def render_builtin(template: Path, layout: Layout) -> dict[str, bytes] | None:
 class _Prepared:
     """A built-in template ready to fill: its parts read, its package's parts, its last section."""
 
-    __slots__ = ("package", "parts", "section")
+    __slots__ = ("names", "package", "parts", "section")
 
     def __init__(self, parts: dict[str, Filled], package: dict[str, bytes], section: str) -> None:
         self.parts = parts
         self.package = package
         self.section = section
+        # the names the parts read (a loop's own names among them): only their values are built
+        # for each notice; a name read and not built is missing alike in the whole context
+        self.names = frozenset(name for part in parts.values() for name in _names(part.nodes))
 
 
 @lru_cache(maxsize=16)
@@ -451,6 +455,22 @@ class _Switch:
             else:
                 assert condition.equals is not None
                 self.bodies.setdefault(condition.equals, body)
+
+
+def _names(nodes: tuple[_Node, ...]) -> Iterator[str]:
+    """Yield the first name of every path nodes read, in loops and branches too."""
+    for node in nodes:
+        if isinstance(node, _Out):
+            yield node.path[0]
+        elif isinstance(node, _If | _Switch):
+            branches = node.branches if isinstance(node, _If) else node.if_.branches
+            for condition, body in branches:
+                if condition is not None:
+                    yield condition.path[0]
+                yield from _names(body)
+        elif isinstance(node, _For):
+            yield node.path[0]
+            yield from _names(node.body)
 
 
 def _switched(node: _If) -> _If | _Switch:
