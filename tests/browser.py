@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -221,11 +221,58 @@ def open_page(driver: webdriver.Chrome, served: Served) -> None:
     wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
 
 
+# What the page shows and what it heard, said when a wait on it fails (a bare timeout says nothing):
+# the view, the file, the banner, the status, the preview's start, the rows, and (from open_page on)
+# the presses, releases and clicks with their targets and each drawing of the list.
+PAGE_STATE = """
+const shown = (selector) => { const e = document.querySelector(selector); return e && !e.hidden ? e.innerText.slice(0, 300) : null; };
+return {
+  url: location.href, ready: document.body.dataset.ready, checked: document.body.dataset.checked,
+  list_shown: !document.querySelector('#list-view').hidden, editor_shown: !document.querySelector('#editor-view').hidden,
+  file: shown('#file-name'), banner: shown('#banner'), status: shown('#status'), live: shown('#live'),
+  rows: [...document.querySelectorAll('#notices tr[data-path]')].map((row) => row.dataset.path),
+  heard: window.tbklTestHeard || null,
+};
+"""
+LISTEN = """
+window.tbklTestHeard = [];
+const heard = (...what) => window.tbklTestHeard.push([Math.round(performance.now()), ...what]);
+for (const name of ['mousedown', 'mouseup', 'click']) {
+  document.addEventListener(name, (e) => heard(name, e.target.tagName, (e.target.textContent || '').slice(0, 20), e.target.isConnected), true);
+}
+for (const name of ['tbkl:listed', 'tbkl:opened']) document.addEventListener(name, () => heard(name));
+"""
+
+
+def page_state(driver: webdriver.Chrome) -> dict[str, object]:
+    """What the page shows and heard (PAGE_STATE), for the message of a wait that failed."""
+    return dict(driver.execute_script(PAGE_STATE))
+
+
+def opened(driver: webdriver.Chrome, path: str) -> None:
+    """Wait until the page shows the notice at path (relative to the workspace) with its first check drawn.
+
+    A notice that does not open fails at once with what the page shows and heard (page_state).
+    """
+    shown = """
+      const [path] = arguments;
+      return !document.querySelector('#editor-view').hidden && document.querySelector('#file-name').textContent === path
+        && document.body.dataset.checked !== undefined && !document.querySelector('#live').classList.contains('stale');
+    """
+    try:
+        wait(driver, lambda d: d.execute_script(shown, path))
+    except TimeoutException:
+        raise AssertionError(f"{path} did not open on the page: {page_state(driver)}") from None
+
+
 def open_first(driver: webdriver.Chrome, served: Served) -> None:
-    """Open the page and the first notice of its list; wait for its preview."""
+    """Open the page and the first notice of its list by its "Mở"; wait until the page shows that notice, checked."""
     open_page(driver, served)
-    click(driver, wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#notices tr td.actions button")))
-    wait(driver, lambda d: "THÔNG BÁO" in d.find_element(By.ID, "live").text)
+    driver.execute_script(LISTEN)
+    button = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#notices tr[data-path] td.actions button"))  # "Mở"
+    path = str(driver.execute_script("return arguments[0].closest('tr').dataset.path", button))
+    click(driver, button)
+    opened(driver, path)
 
 
 def fill_skeleton(driver: webdriver.Chrome) -> None:
@@ -245,8 +292,7 @@ def open_notice(driver: webdriver.Chrome, served: Served, path: Path) -> None:
     open_page(driver, served)  # the token, kept as the cookie
     driver.get(f"{served.base}/#{relative}")
     wait(driver, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
-    wait(driver, lambda d: d.find_element(By.ID, "file-name").text == relative)
-    wait(driver, lambda d: "THÔNG BÁO" in d.find_element(By.ID, "live").text)
+    opened(driver, relative)
 
 
 def leave_anyway(driver: webdriver.Chrome) -> None:

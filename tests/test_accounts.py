@@ -494,6 +494,28 @@ def test_a_person_has_the_roles_of_each_workspace_only_there(client: TestClient,
     assert client.get("/w/b/").status_code == 403
 
 
+def test_the_page_is_marked_with_what_the_person_may_not_do_in_that_workspace(client: TestClient, service: auth.Service) -> None:
+    """The body's khong-<action> classes (page.css hides those controls, app.js's may() reads them) follow the one table."""
+    logged_in(client, service, "chi")  # văn thư in a, drafter in b
+    for workspace, refused, note in [
+        ("a", ["soan", "gui-duyet", "duyet", "xu-ly-gop-y", "quan-tri"], "bạn có thể phát hành văn bản."),
+        ("b", ["duyet", "phat-hanh", "quan-tri"], None),
+    ]:
+        html = client.get(f"/w/{workspace}/").text
+        person = service.accounts.known("chi").person(workspace)
+        assert [action for action in ALLOWED if not may(person, action)] == refused
+        classes = re.search(r'<body class="([^"]*)">', html)
+        assert classes and classes.group(1).split() == [f"khong-{action}" for action in refused], workspace
+        shown = re.search(r'<p id="read-only-note" class="read-only-note">([^<]*)</p>', html)
+        assert shown is not None
+        if note is None:
+            assert shown.group(1) == ""
+        else:
+            assert shown.group(1).startswith("Bạn chỉ xem văn bản này: tài khoản của bạn không có quyền soạn") and shown.group(1).endswith(
+                note
+            )
+
+
 def test_the_page_hides_what_the_role_cannot_do_by_its_markers() -> None:
     from tbkl_gen.page.server import static_dir
 

@@ -21,6 +21,7 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 from browser import (  # noqa: E402
+    LISTEN,
     Served,
     checked_after,
     click,
@@ -29,6 +30,7 @@ from browser import (  # noqa: E402
     last_check,
     open_first,
     open_page,
+    opened,
     retype,
     screenshot,
     select_text,
@@ -311,6 +313,33 @@ def test_a_table_and_an_appendix_are_edited_on_the_page_and_saved(browser: webdr
     text = path.read_text(encoding="utf-8")
     assert "bang:" in text and "Sở Nội vụ" in text and "phu_luc:" in text and 'ten: "Danh mục nhiệm vụ"' in text
     assert problems_but_samples(path, served.root) == []  # what the drafter has still to write aside
+
+
+def test_a_click_on_a_notice_is_not_lost_when_the_list_is_drawn_again_under_it(browser: webdriver.Chrome, served: Served) -> None:
+    """The answer of a search typed just before (or any drawing of the list) that comes between the press and
+    the release of "Mở" keeps the notice's row, the very elements under the pointer: the notice opens."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    from tbkl_gen.commands.scaffold import new_notice
+
+    new_notice(served.root, "Kết luận họp giao ban")
+    new_notice(served.root, "Kết luận họp về chuyển đổi số")
+    open_page(browser, served)
+    button = find(browser, "#notices tr[data-path] td.actions button")
+    assert button.text == "Mở"
+    path = browser.execute_script("return arguments[0].closest('tr').dataset.path", button)
+    browser.execute_script(LISTEN)
+    browser.execute_script(
+        "window.tbklHeld = arguments[0]; window.tbklListed = 0; document.addEventListener('tbkl:listed', () => { window.tbklListed += 1; });",
+        button,
+    )
+    ActionChains(browser).move_to_element(button).click_and_hold().perform()
+    # the search's answer arrives while the button is held: the same rows, drawn again
+    browser.execute_script("const box = document.querySelector('#search'); box.value = 'họp'; box.dispatchEvent(new Event('input'));")
+    wait(browser, lambda d: d.execute_script("return window.tbklListed") > 0)
+    ActionChains(browser).release().perform()
+    opened(browser, path)
+    assert browser.execute_script("return window.tbklHeld.isConnected")  # the row was kept, not made anew
 
 
 def test_kinh_gui_is_edited_in_its_field_and_shown_under_the_summary(browser: webdriver.Chrome, served: Served) -> None:

@@ -206,3 +206,31 @@ def test_without_git_on_the_machine_a_save_is_written_and_the_page_says_it_is_no
         == "Đã lưu tệp nhưng chưa ghi được vào lịch sử: không tìm thấy chương trình git trên máy chủ; hãy cài git"
     )
     assert "trich_yeu: triển khai phần mềm dùng chung\n" in (workspace / CV).read_text(encoding="utf-8")
+
+
+def test_restoring_an_earlier_version_of_an_approved_notice_is_recorded_as_an_edit_after_approval(
+    client: TestClient, workspace: Path, who: As
+) -> None:
+    from tbkl_gen.service import review
+
+    first = save_summary(client, "triển khai phần mềm dùng chung")
+    save_summary(client, "triển khai phần mềm dùng chung của tỉnh Lâm Đồng")
+    opened = client.get("/api/notice", params={"path": CV}, headers=HEADERS).json()
+    submitted = post(client, "/api/review/submit", {"path": CV, "nguoi_duyet": [], "version": opened["version"]})
+    assert submitted.status_code == 200, submitted.text
+    who.person = LANH_DAO
+    seen = client.get("/api/review", params={"path": CV}, headers=HEADERS).json()
+    approved = post(client, "/api/review/approve", {"path": CV, "phien_ban": seen["phien_ban"]})
+    assert approved.status_code == 200 and approved.json()["trang_thai"] == "da-duyet", approved.text
+
+    who.person = AN
+    restored = post(client, "/api/history/restore", {"path": CV, "commit": first["lich_su"]["phien_ban"]})
+    assert restored.status_code == 200, restored.text
+    shown = client.get("/api/review", params={"path": CV}, headers=HEADERS).json()
+    assert shown["trang_thai"] == "cho-duyet" and shown["da_duyet"] == [] and shown["sua_sau_duyet"]  # the panel says so
+    latest = shown["nhat_ky"][0]  # newest first
+    assert latest["viec"] == review.STEP_LABELS["sua-sau-duyet"] and latest["ten"] == AN.name
+    event = review.read(workspace, workspace / CV).events[-1]
+    assert (event.step, event.by.login, event.commit) == ("sua-sau-duyet", AN.login, restored.json()["lich_su"]["phien_ban"])
+    waiting = client.get("/api/review/list", headers=HEADERS).json()
+    assert waiting["trang_thai"][CV]["ma"] == "cho-duyet"

@@ -19,6 +19,7 @@ pytest.importorskip("starlette")
 pytest.importorskip("selenium")
 
 from selenium import webdriver  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
@@ -30,10 +31,10 @@ from tbkl_gen.page.server import bind, create_service_app  # noqa: E402
 from tbkl_gen.service import history  # noqa: E402
 from tbkl_gen.service.accounts import Accounts, workspaces  # noqa: E402
 from tbkl_gen.service.people import Person  # noqa: E402
-from test_review import CHIEF, DEPUTY, DRAFTER, REL  # noqa: E402
+from test_review import CHIEF, CLERK, DEPUTY, DRAFTER, REL  # noqa: E402
 
 WORKSPACE = "van-phong"
-PEOPLE = {p.login: p for p in (DRAFTER, CHIEF, DEPUTY)}  # test_review.py's drafter and reviewers
+PEOPLE = {p.login: p for p in (DRAFTER, CHIEF, DEPUTY, CLERK)}  # test_review.py's drafter, reviewers and clerk
 NOTICE = """\
 phien_ban: 1
 co_quan:
@@ -242,3 +243,83 @@ def test_submit_comment_ask_changes_edit_resubmit_approve_in_chromium(
     wait(driver, lambda d: "Đã duyệt" in text_of(d, f'#notices tr[data-path="{REL}"] td.summary'))
     assert not find(driver, "#review-mine").is_displayed()
     screenshot(driver, "6-danh-sach")
+
+
+# What each role sees of the page's controls: what it may do, from the one table the server enforces (service/people.ALLOWED).
+LIST_CONTROLS = ("#new-form", "#drop", ".render-all", f'#notices tr[data-path="{REL}"] button[data-action="sao"]', "#register-open")
+EDITOR_CONTROLS = ("#save", ".format-bar", "#issue-open", '.field[data-field="kinh_gui"] .list-editor .add', "#history-open")
+
+
+def shown(driver: webdriver.Chrome, selectors: tuple[str, ...]) -> dict[str, bool]:
+    script = "return arguments[0].map((s) => { const e = document.querySelector(s); return [s, Boolean(e && e.checkVisibility())]; })"
+    return dict(driver.execute_script(script, list(selectors)))
+
+
+def editable(driver: webdriver.Chrome) -> dict[str, bool]:
+    """Whether the form's summary box, a body block and a select take input."""
+    return dict(
+        driver.execute_script(
+            """
+            const summary = document.querySelector('#fields textarea[data-field="trich_yeu"]');
+            const block = document.querySelector('#outline .rich');
+            const select = document.querySelector('#fields .field[data-field="do_khan"] select');
+            return { summary: !summary.readOnly, block: block.isContentEditable, select: !select.disabled };
+            """
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("person", "may_edit", "may_issue", "note"),
+    [
+        (DRAFTER, True, False, ""),
+        (
+            CHIEF,
+            False,
+            False,
+            "Bạn chỉ xem văn bản này: tài khoản của bạn không có quyền soạn và lưu văn bản; bạn có thể góp ý và duyệt văn bản, đánh dấu góp ý đã xử lý.",
+        ),
+        (
+            CLERK,
+            False,
+            True,
+            "Bạn chỉ xem văn bản này: tài khoản của bạn không có quyền soạn và lưu văn bản; bạn có thể phát hành văn bản.",
+        ),
+    ],
+    ids=["soan-thao", "duyet", "van-thu"],
+)
+def test_each_role_sees_only_the_controls_of_what_it_may_do(
+    browser: webdriver.Chrome, base: str, service: auth.Service, person: Person, may_edit: bool, may_issue: bool, note: str
+) -> None:
+    driver = browser
+    as_person(driver, base, service, person)
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f'#notices tr[data-path="{REL}"]'))
+    [role] = person.roles
+    screenshot(driver, f"vai-tro-{role}-danh-sach")
+    expected = {selector: may_edit for selector in LIST_CONTROLS}
+    expected["#register-open"] = True  # everyone who reads the workspace reads its register
+    assert shown(driver, LIST_CONTROLS) == expected
+
+    as_person(driver, base, service, person, REL)
+    wait(driver, lambda d: d.execute_script("return document.body.dataset.checked") is not None)
+    screenshot(driver, f"vai-tro-{role}-soan")
+    driver.execute_script("document.querySelector('#outline').scrollIntoView()")
+    screenshot(driver, f"vai-tro-{role}-noi-dung")
+    assert shown(driver, EDITOR_CONTROLS) == {
+        "#save": may_edit,
+        ".format-bar": may_edit,
+        "#issue-open": may_issue,
+        '.field[data-field="kinh_gui"] .list-editor .add': may_edit,
+        "#history-open": True,  # everyone reads the history; only who may save restores
+    }
+    assert editable(driver) == {"summary": may_edit, "block": may_edit, "select": may_edit}
+    assert text_of(driver, "#read-only-note") == note
+    if not may_edit:  # typing in the read-only form changes nothing and saves nothing
+        block = find(driver, "#outline .rich")
+        before = block.text
+        click(driver, block)
+        ActionChains(driver).send_keys("thêm chữ").perform()  # as a person types after clicking the block
+        summary = find(driver, '#fields textarea[data-field="trich_yeu"]')
+        summary.send_keys("thêm chữ")
+        assert find(driver, "#outline .rich").text == before and summary.get_attribute("value").endswith("chuyển đổi số")
+        assert text_of(driver, "#status") == ""  # no edit taken: nothing to save, no draft kept

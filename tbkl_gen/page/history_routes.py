@@ -45,6 +45,7 @@ class Served(Protocol):
     def notice_path(self, given: object) -> Path: ...
     def shown(self, path: Path) -> str: ...
     def workspace(self) -> Workspace | None: ...
+    def after_save(self, path: Path, commit: str | None) -> None: ...
 
 
 LOG = logging.getLogger("tbkl_gen.page")
@@ -186,6 +187,7 @@ def routes(page: Served, handled: Callable[..., Callable[[Request], Any]]) -> li
         with page.save_lock:
             register.refuse_if_issued(page.root, path, page.shown(path))  # an issued document is frozen: no version comes back (409)
             recorded = history.restore(page.root, path, body.get("commit"), person)
+            page.after_save(path, recorded.commit)  # a restore is a save: an approved notice restored is edited after its approval
         note = Note(commit=recorded.commit, hand_edit=recorded.hand_edit)
         if recorded.commit is not None:
             note.pushed(page.root)

@@ -74,7 +74,7 @@ def status_json(page: PageLike, path: Path, data: object = None) -> dict[str, An
         "path": page.shown(path),
         "trang_thai": found.state,
         "nhan": found.label,
-        "sua_sau_duyet": found.changed_since_approval,
+        "sua_sau_duyet": _edited_after_approval(found),
         "ban_da_luu": found.saved,
         "phien_ban": found.commit,  # opaque: sent back with an approval, so the version approved is the one read
         "nguoi_duyet": [_who(w) for w in record.reviewers],
@@ -229,14 +229,26 @@ def _saved_at(page: PageLike, approved: review.Approval) -> str | None:
     return None if at is None else review.shown_time(at)
 
 
+def _submitted(record: review.Record) -> review.Event | None:
+    """The event that put the notice up for review this round: a submission, or an edit after its approval."""
+    return next((e for e in reversed(record.events) if e.step in ("gui-duyet", "sua-sau-duyet")), None)
+
+
+def _edited_after_approval(found: review.Status) -> bool:
+    """Whether the notice was edited after its approval: on disk since (the state is read from the file), or
+    this round began with that edit (a save or a restore through the page, which reopened the review)."""
+    submitted = _submitted(found.record)
+    return found.changed_since_approval or (submitted is not None and submitted.step == "sua-sau-duyet")
+
+
 def _waiting(found: review.Status) -> dict[str, Any]:
     record = found.record
-    submitted = next((e for e in reversed(record.events) if e.step in ("gui-duyet", "sua-sau-duyet")), None)
+    submitted = _submitted(record)
     return {
         "path": record.path,
         "nguoi_trinh": None if submitted is None else submitted.by.name,
         "luc": None if submitted is None else review.shown_time(submitted.at),
-        "sua_sau_duyet": found.changed_since_approval or (submitted is not None and submitted.step == "sua-sau-duyet"),
+        "sua_sau_duyet": _edited_after_approval(found),
     }
 
 

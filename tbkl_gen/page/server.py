@@ -47,7 +47,7 @@ from tbkl_gen.page.auth import foreign
 from tbkl_gen.page.net import in_thread
 from tbkl_gen.page.preview import appendix_labels, labels, page_html
 from tbkl_gen.page.words import for_page, import_report
-from tbkl_gen.service import register
+from tbkl_gen.service import people, register
 from tbkl_gen.service.yamlsave import checked_text, editable, updated
 from tbkl_gen.source.names import NOTICES_DIR, SOURCE_SUFFIXES
 from tbkl_gen.service.people import Person
@@ -201,6 +201,11 @@ class Page:
         html = (static_dir() / "index.html").read_text(encoding="utf-8")
         html = html.replace("{{TOKEN}}", html_escape(token, quote=True)).replace("{{BASE}}", html_escape(self.base, quote=True))
         html = html.replace("{{WORKSPACE}}", html_escape(self.root.name))
+        # What the person may not do, from the one table (service/people.ALLOWED): the page hides those controls
+        # (page.css, `body.khong-<action>`) and keeps the form read-only without "soan"; the server refuses them anyway.
+        person = access.person()
+        html = html.replace("{{KHONG_QUYEN}}", " ".join(f"khong-{action}" for action in people.refused(person)))
+        html = html.replace("{{CHI_XEM}}", html_escape(people.read_only_note(person)))
         return HTMLResponse(html, headers={"Cache-Control": "no-store", "Content-Security-Policy": _CSP, "Referrer-Policy": "no-referrer"})
 
     def workspace_info(self, request: Request) -> dict[str, Any]:

@@ -72,3 +72,17 @@ def may(person: Person, action: Action) -> bool:
 def not_allowed(action: Action) -> str:
     """Return the one message that refuses an action to someone whose roles do not allow it."""
     return f"tài khoản của bạn không có quyền {ACTION_LABELS[action]}"
+
+
+def refused(person: Person) -> list[Action]:
+    """Return the actions person's roles do not allow, in the table's order (the page hides their controls)."""
+    return [action for action in ALLOWED if not may(person, action)]
+
+
+def read_only_note(person: Person) -> str:
+    """Return what the page says above a document person may read but not edit ("" when they may edit it)."""
+    if may(person, "soan"):
+        return ""
+    others = [ACTION_LABELS[action] for action in ALLOWED if action not in ("doc", "soan") and may(person, action)]
+    can = f"; bạn có thể {', '.join(others)}" if others else ""
+    return f"Bạn chỉ xem văn bản này: {not_allowed('soan')}{can}."

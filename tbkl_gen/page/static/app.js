@@ -74,6 +74,10 @@ export async function apiJson(path, options) {
 
 export function status(text) { $("#status").textContent = text; }
 
+/** Whether the person may take action here: the server marks <body> with `khong-<action>` for each action of its
+    one table (service/people.ALLOWED) the person's roles do not allow; the server refuses those requests anyway. */
+export function may(action) { return !document.body.classList.contains(`khong-${action}`); }
+
 // --- what other parts of the page (review.js) read and hear -----------------------------------
 
 /** The open notice: its path, its data as the form holds it, the version opened, whether it has unsaved edits. */
@@ -184,44 +188,66 @@ function drawFilters() {
   fillSelect($("#filter-state"), "Mọi trạng thái", Object.keys(labels).filter((key) => counts.trang_thai[key]).map((key) => [key, `${labels[key][0].toUpperCase()}${labels[key].slice(1)} (${number(counts.trang_thai[key])})`]));
 }
 
+// The rows are kept across redraws: a notice still listed keeps its row (the same elements, moved
+// only when the order changed), so a click begun on "Mở" while the list is drawn again (a search's
+// answer) ends on the element it began on and opens that notice. The clicks are heard once, on the
+// list, by the row's data-path: no handler is tied to an element a redraw may replace.
+function rowCells(notice) {
+  const kind = notice.loai && notice.loai !== (state.workspace.loai || [])[0]?.loai ? (state.workspace.loai || []).find((form) => form.loai === notice.loai) : null;
+  return [notice.nam ?? "", notice.so ?? null, notice.ngay ?? "", notice.trich_yeu || notice.path, kind?.ten || ""];
+}
+
+function drawRow(row, notice) {
+  const cells = rowCells(notice);
+  const drawn = JSON.stringify(cells);
+  if (row.dataset.drawn === drawn) return;   // as it is: nothing under the pointer is replaced
+  row.dataset.drawn = drawn;
+  const [year, number, day, summary, kind] = cells;
+  const tds = [...row.children];
+  const texts = [year, number === null ? "dự thảo" : number, day];
+  texts.forEach((text, index) => {
+    tds[index].textContent = text;
+    tds[index].className = index === 1 && number === null ? "draft" : "";
+  });
+  tds[3].replaceChildren(...(kind ? [Object.assign(document.createElement("span"), { className: "kind-tag", textContent: kind }), " ", summary] : [summary]));
+}
+
+function newRow(notice) {
+  const row = document.createElement("tr");
+  row.dataset.path = notice.path;
+  for (let index = 0; index < 4; index += 1) row.append(document.createElement("td"));
+  row.children[3].classList.add("summary");
+  const actions = document.createElement("td");
+  actions.className = "actions";
+  const open = Object.assign(document.createElement("button"), { type: "button", textContent: "Mở" });
+  open.dataset.action = "mo";
+  const copy = Object.assign(document.createElement("button"), { type: "button", textContent: "Sao thành bản mới" });
+  copy.dataset.action = "sao";
+  copy.dataset.quyen = "soan";
+  actions.append(open, " ", copy);
+  row.append(actions);
+  return row;
+}
+
+function listClicked(event) {
+  const row = event.target.closest?.("tr[data-path]");
+  if (!row || !row.isConnected) return;
+  const action = event.type === "dblclick" ? (event.target.closest("button") ? null : "mo") : event.target.closest("button[data-action]")?.dataset.action;
+  if (action === "mo") openNotice(row.dataset.path);
+  else if (action === "sao") copyNotice(row.dataset.path);
+}
+
 function drawList() {
   const body = $("#notices");
-  body.replaceChildren();
-  for (const notice of state.workspace.thong_bao) {
-    const row = document.createElement("tr");
-    const cells = [
-      notice.nam ?? "",
-      notice.so ?? null,
-      notice.ngay ?? "",
-      notice.trich_yeu || notice.path,
-    ];
-    const kind = notice.loai && notice.loai !== (state.workspace.loai || [])[0]?.loai ? (state.workspace.loai || []).find((form) => form.loai === notice.loai) : null;
-    cells.forEach((value, index) => {
-      const cell = document.createElement("td");
-      if (index === 3 && kind) {
-        cell.append(Object.assign(document.createElement("span"), { className: "kind-tag", textContent: kind.ten }), " ", value);
-      } else if (index === 1 && value === null) {
-        cell.textContent = "dự thảo";
-        cell.className = "draft";
-      } else {
-        cell.textContent = value;
-      }
-      if (index === 3) cell.className = "summary";
-      row.append(cell);
-    });
-    const actions = document.createElement("td");
-    actions.className = "actions";
-    const open = Object.assign(document.createElement("button"), { type: "button", textContent: "Mở" });
-    open.addEventListener("click", () => openNotice(notice.path));
-    const copy = Object.assign(document.createElement("button"), { type: "button", textContent: "Sao thành bản mới" });
-    copy.dataset.quyen = "soan";
-    copy.addEventListener("click", () => copyNotice(notice.path));
-    actions.append(open, " ", copy);
-    row.append(actions);
-    row.addEventListener("dblclick", () => openNotice(notice.path));
-    row.dataset.path = notice.path;
-    body.append(row);
-  }
+  const kept = new Map([...body.querySelectorAll(":scope > tr[data-path]")].map((row) => [row.dataset.path, row]));
+  const listed = state.workspace.thong_bao.map((notice) => {
+    const row = kept.get(notice.path) || newRow(notice);
+    kept.delete(notice.path);
+    drawRow(row, notice);
+    return row;
+  });
+  [...body.children].forEach((child) => { if (!child.dataset.path || kept.has(child.dataset.path)) child.remove(); });
+  listed.forEach((row, index) => { if (body.children[index] !== row) body.insertBefore(row, body.children[index] || null); });
   const total = state.workspace.tong ?? state.workspace.thong_bao.length;
   const matched = state.workspace.khop ?? state.workspace.thong_bao.length;
   if (!body.children.length) {
@@ -229,7 +255,7 @@ function drawList() {
     const cell = Object.assign(document.createElement("td"), { colSpan: 5, className: "empty" });
     cell.textContent = total
       ? "Không có văn bản nào khớp với từ tìm kiếm và bộ lọc."
-      : "Chưa có thông báo nào. Ghi trích yếu ở trên rồi bấm “+ Thông báo mới”, hoặc nhập từ tệp Word.";
+      : may("soan") ? "Chưa có văn bản nào. Ghi trích yếu ở trên rồi bấm “+ Văn bản mới”, hoặc nhập từ tệp Word." : "Chưa có văn bản nào.";
     row.append(cell);
     body.append(row);
   }
@@ -1528,7 +1554,7 @@ function richEditor({ markup, spans, label, placeholder, field, notes = true, on
   // A contenteditable field showing markup as formatting; onChange(markup) after every edit.
   const editor = document.createElement("div");
   editor.className = "rich";
-  editor.contentEditable = "true";
+  editor.contentEditable = String(may("soan"));   // read-only for a person who may not edit
   editor.spellcheck = false;
   editor.setAttribute("role", "textbox");
   editor.setAttribute("aria-multiline", "false");
@@ -1548,7 +1574,7 @@ function richEditor({ markup, spans, label, placeholder, field, notes = true, on
     editor.contentEditable = "false";
     readInline([markup]).finally(() => {
       if (editor.tbklMarkup === markup && INLINE.has(markup)) draw(INLINE.get(markup));
-      editor.contentEditable = "true";
+      editor.contentEditable = String(may("soan"));
     });
   }
   const emit = () => {
@@ -1580,7 +1606,7 @@ function richEditor({ markup, spans, label, placeholder, field, notes = true, on
   editor.addEventListener("paste", (event) => { event.preventDefault(); pasteInto(editor, event.clipboardData); });
   editor.addEventListener("click", (event) => {
     const mark = event.target.closest?.("sup.fn");
-    if (mark && editor.contains(mark)) openFootnote(mark, editor);
+    if (mark && editor.contains(mark) && may("soan")) openFootnote(mark, editor);
   });
   return editor;
 }
@@ -1920,6 +1946,7 @@ function showProblems(problems, errors, warnings) {
 function drawFixButton(fix) {
   const button = Object.assign(document.createElement("button"), { type: "button", className: "fix", textContent: "Sửa", title: fix.title });
   button.setAttribute("aria-label", `Sửa: ${fix.title}`);
+  button.dataset.quyen = "soan";
   button.addEventListener("click", (event) => { event.stopPropagation(); applyFix(fix); });
   return button;
 }
@@ -1989,6 +2016,7 @@ async function reload() {
 
 function scheduleDraft() {
   clearTimeout(state.draftTimer);
+  if (!may("soan")) return;
   state.draftTimer = setTimeout(saveDraft, DRAFT_PAUSE_MS);
 }
 
@@ -2137,6 +2165,17 @@ async function exactPage() {
   if (seq !== state.checkSeq) state.exactStale = true;
 }
 
+// --- a person who may read but not edit (a reviewer, a clerk) ---------------------------------
+// The form is the same one, read-only: its boxes take no typing, its choices do not change, its
+// editing buttons are not shown (page.css); the review's own boxes (a comment being written) stay.
+function readOnlyForm(root) {
+  root.querySelectorAll("input, textarea, select").forEach((box) => {
+    if (box.closest(".review-notes, .review-write")) return;
+    if (box.matches("select, input[type=checkbox], input[type=radio], input[type=date]")) box.disabled = true;
+    else box.readOnly = true;
+  });
+}
+
 // --- wiring ----------------------------------------------------------------------------------
 
 function wire() {
@@ -2145,6 +2184,8 @@ function wire() {
   for (const id of ["#filter-year", "#filter-kind", "#filter-state"]) $(id).addEventListener("change", () => filterChanged());
   $("#page-prev").addEventListener("click", () => turnPage(-1));
   $("#page-next").addEventListener("click", () => turnPage(1));
+  $("#notices").addEventListener("click", listClicked);
+  $("#notices").addEventListener("dblclick", listClicked);
   $("#new-form").addEventListener("submit", newNotice);
   $("#new-kind").addEventListener("change", newTitleWords);
   $("#render-all").addEventListener("click", renderAll);
@@ -2173,7 +2214,7 @@ function wire() {
   });
   document.addEventListener("keydown", (event) => {
     const key = event.key.toLowerCase();
-    if ((event.ctrlKey || event.metaKey) && key === "s") { event.preventDefault(); save(); }
+    if ((event.ctrlKey || event.metaKey) && key === "s") { event.preventDefault(); if (may("soan")) save(); }
     else if ((event.ctrlKey || event.metaKey) && key === "b" && state.path) { event.preventDefault(); format("bold"); }
     else if ((event.ctrlKey || event.metaKey) && key === "i" && state.path) { event.preventDefault(); format("italic"); }
     else if ((event.ctrlKey || event.metaKey) && event.shiftKey && key === "f" && state.path) { event.preventDefault(); format("footnote"); }
@@ -2189,6 +2230,7 @@ function wire() {
 async function start() {
   wire();
   $("#fields").addEventListener("input", (event) => { if (event.target.tagName === "TEXTAREA") fitTextarea(event.target); });
+  if (!may("soan")) new MutationObserver(() => readOnlyForm($("#fields"))).observe($("#fields"), { childList: true, subtree: true });
   document.body.classList.add("listing");
   await loadWorkspace();
   const wanted = decodeURIComponent(location.hash.slice(1));

@@ -1,5 +1,6 @@
-// Who is logged in: the name and role in the bar, the other workspaces, logout; actions the role
-// cannot do are hidden (the server refuses them anyway). In the single-user mode it shows nothing.
+// Who is logged in: the name and role in the bar, the other workspaces, logout. What the role cannot
+// do the server has marked on <body> already (`khong-<action>`, page.css hides it; the server refuses
+// it anyway). In the single-user mode it shows nothing.
 
 const TOKEN = document.querySelector('meta[name="tbkl-token"]').content;
 const BASE = document.querySelector('meta[name="tbkl-base"]')?.content || "";
@@ -17,7 +18,6 @@ async function who() {
   const response = await fetch(`${BASE}/api/toi`, { headers: { "X-Tbkl-Token": TOKEN }, credentials: "same-origin" });
   if (!response.ok) return;
   const me = await response.json();
-  for (const [action, allowed] of Object.entries(me.quyen)) document.body.classList.toggle(`khong-${action}`, !allowed);
   if (!me.dang_nhap) return;
   $("#who").textContent = `${me.ho_ten} · ${me.vai_tro.join(", ")}`;
   $("#who").title = `Tài khoản: ${me.ten_dang_nhap}`;

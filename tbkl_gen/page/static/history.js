@@ -27,6 +27,13 @@ function button(label, handler, props = {}) {
 
 function when(version) { return `${version.luc} – ${version.nguoi}`; }
 
+// A restore is a save: shown only to whom may save (page.css hides `data-quyen="soan"`; the server refuses it anyway).
+function restoreButton(label, handler, props = {}) {
+  const element = button(label, handler, props);
+  element.dataset.quyen = "soan";
+  return element;
+}
+
 // --- the warnings every change through the page may carry (no history, a push that failed) -------
 
 function showWarning(text) {
@@ -111,7 +118,7 @@ async function listVersions(path) {
     const actions = make("span", { className: "history-actions" }, [
       button("Xem", () => show(version), { className: "history-open" }),
       earlier ? button("So với bản trước", () => compare(earlier.commit, version.commit), { className: "history-diff" }) : "",
-      index > 0 ? button("Khôi phục", () => askRestore(version), { className: "history-restore" }) : make("span", { className: "history-current", textContent: "bản hiện tại" }),
+      index > 0 ? restoreButton("Khôi phục", () => askRestore(version), { className: "history-restore" }) : make("span", { className: "history-current", textContent: "bản hiện tại" }),
     ]);
     list.append(make("li", { className: "history-version" }, [
       make("div", { className: "history-line" }, [
@@ -147,7 +154,7 @@ async function show(version) {
     make("h3", { textContent: `Phiên bản ${version.luc} của ${version.nguoi} (chỉ xem)` }),
     make("p", { className: "history-message", textContent: version.loi_nhan }),
     make("div", { className: "history-buttons" }, [
-      current ? "" : button("Khôi phục phiên bản này", () => askRestore(version)),
+      current ? "" : restoreButton("Khôi phục phiên bản này", () => askRestore(version)),
       current ? "" : button("So với bản hiện tại", () => compare(version.commit, panel.versions[0].commit)),
     ]),
     sheet,

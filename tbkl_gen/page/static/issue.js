@@ -171,10 +171,12 @@ async function openRegister(year = "") {
 
 const issueButton = button("Phát hành…", openIssue, "issue-open");
 issueButton.title = "Cấp số, ngày và phát hành văn bản (văn thư)";
+issueButton.dataset.quyen = "phat-hanh";
 
 function markIssued(entry) {
   issueButton.textContent = entry ? `Đã phát hành ${entry.so_ky_hieu}` : "Phát hành…";
   issueButton.classList.toggle("issued", Boolean(entry));
+  issueButton.dataset.quyen = entry ? "" : "phat-hanh";   // what was issued everyone may see; issuing is the clerk's
   const save = $("#save");
   if (save) {
     save.disabled = Boolean(entry);

@@ -329,11 +329,17 @@ async function drawListStates() {
   }
   const listing = review.listing;
   if (!listing) return;
-  document.querySelectorAll("#notices tr[data-path]").forEach((row) => {
+  document.querySelectorAll("#notices tr[data-path]").forEach((row) => {   // rows are kept across redraws: the badge follows the state
     const state = listing.trang_thai[row.dataset.path];
     const cell = $("td.summary", row);
-    if (!cell || $(".review-state", cell)) return;
-    if (state) cell.append(" ", stateBadge(state.ma, state.nhan));
+    const shown = cell && $(".review-state", cell);
+    if (!cell || (shown?.dataset.ma ?? null) === (state?.ma ?? null)) return;
+    shown?.previousSibling?.remove();   // the space before it
+    shown?.remove();
+    if (!state) return;
+    const badge = stateBadge(state.ma, state.nhan);
+    badge.dataset.ma = state.ma;
+    cell.append(" ", badge);
   });
   let mine = $("#review-mine");
   if (!mine) {
@@ -342,6 +348,10 @@ async function drawListStates() {
   }
   const titles = new Map(listedNotices().map((notice) => [notice.path, notice.trich_yeu]));
   mine.hidden = !listing.cho_toi_duyet.length;
+  // drawn again only when it says something else: a click on "Mở để duyệt" is never lost to a redraw of the same list
+  const drawn = JSON.stringify([listing.cho_toi_duyet, listing.cho_toi_duyet.map((waiting) => titles.get(waiting.path))]);
+  if (mine.dataset.drawn === drawn) return;
+  mine.dataset.drawn = drawn;
   mine.replaceChildren(
     element("h2", { textContent: `Chờ tôi duyệt (${listing.cho_toi_duyet.length})` }),
     element("ul", {}, ...listing.cho_toi_duyet.map((waiting) => {
