@@ -37,6 +37,8 @@ from tbkl_gen.word.fill import render_builtin, find_template
 from tbkl_gen.word.write import package
 from tbkl_gen.notice.kinds import kind_of
 
+import tbkl_gen
+assert Path(tbkl_gen.__file__).parent.parent == Path.cwd(), tbkl_gen.__file__
 paths = sorted(Path(sys.argv[1]).glob("*.yaml"))
 passes = int(sys.argv[2])
 template = find_template(None).resolve()
@@ -71,7 +73,9 @@ print(json.dumps(best))
 def _stages(tree: Path, notices: Path, passes: int) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(tree)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    done = subprocess.run([sys.executable, "-c", _CHILD, str(notices), str(passes)], env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(  # from the tree's folder: `-c` puts the current folder first on the path
+        [sys.executable, "-c", _CHILD, str(notices), str(passes)], cwd=tree, env=env, capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         raise SystemExit(f"{tree}: the stages failed:\n{done.stderr}")
     return dict(json.loads(done.stdout))
