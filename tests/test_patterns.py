@@ -306,3 +306,45 @@ def test_a_file_of_comments_is_told_from_its_first_line_as_from_all_its_lines(pi
 
     text = "".join(pieces)
     assert read._only_comments(text) == all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+_YAML_VALUES = [*_SCALAR_PIECES[:-4], "Thông báo kết luận", "'012'", '"yes"', "", "~", "2021-05-27", "[a, b]", "- a"]
+
+
+def _read_snapshot(text: str) -> object:
+    from pathlib import Path
+
+    from tbkl_gen.source import read
+
+    found = []
+    for fast in (True, False):
+        source, problems = read.read_text(text, Path("tb.yaml"), fast=fast)
+        messages = [p.format() for p in problems]
+        found.append(
+            messages if source is None else (source.data, source.value_marks, source.raw_plain, sorted(map(str, source.broken)), messages)
+        )
+    return found
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["so", "ngay", "dia_danh", "trich_yeu", "noi_nhan", "yes", "012", "~"]), st.sampled_from(_YAML_VALUES)),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_a_generated_notice_reads_as_with_pyyaml_s_own_resolution(pairs: list[tuple[str, str]]) -> None:
+    """The whole reading (both parsers: data, places, problems) of generated YAML is the same with
+    the loaders' resolution as with PyYAML's own, called for every node as before."""
+    from tbkl_gen.source import read
+
+    text = "".join(f"{key}: {value}\n" if not value.startswith("- ") else f"{key}:\n  {value}\n" for key, value in pairs)
+    read._plain_tag.cache_clear()
+    ours = _read_snapshot(text)
+    try:
+        read._RESOLVE_AS_PYYAML = True
+        theirs = _read_snapshot(text)
+    finally:
+        read._RESOLVE_AS_PYYAML = False
+    assert ours == theirs
