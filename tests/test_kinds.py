@@ -146,9 +146,9 @@ INVITATION_ITEMS = (
     "- Lãnh đạo các sở: Tài chính, Nội vụ;",
     "- Lãnh đạo Văn phòng UBND tỉnh.",
     "Nội dung: Nghe báo cáo tình hình triển khai phần mềm chuyên ngành và cơ sở dữ liệu dùng chung.",
-    "Thời gian: 14 giờ 00, ngày 16 tháng 4 năm 2026.",
+    "Thời gian: 14 giờ 00, ngày 24 tháng 4 năm 2026.",
     "Địa điểm: Phòng họp số 2, trụ sở UBND tỉnh.",
-    "Phân công chuẩn bị: Sở Khoa học và Công nghệ chuẩn bị báo cáo, gửi Văn phòng UBND tỉnh trước ngày 15/4/2026./.",
+    "Phân công chuẩn bị: Sở Khoa học và Công nghệ chuẩn bị báo cáo, gửi Văn phòng UBND tỉnh trước ngày 23/4/2026./.",
 )
 
 
@@ -493,7 +493,7 @@ def test_an_invitations_meeting_is_read_into_its_fields_only_when_they_print_the
     b = yaml.safe_load((tmp_path / "src" / "b.yaml").read_text(encoding="utf-8"))
     assert a["mo_dau"].startswith("Thực hiện Chương trình công tác tháng 4 năm 2026")
     assert a["cuoc_hop"]["chu_tri"].startswith("Đồng chí Nguyễn Ngọc Phúc")
-    assert a["cuoc_hop"]["thoi_gian"] == "14 giờ 00, ngày 16 tháng 4 năm 2026."  # kept as typed: it prints as typed
+    assert a["cuoc_hop"]["thoi_gian"] == "2026-04-24 14:00"  # read into the field: the invitation prints it the same, "." and all
     assert len(a["thanh_phan"]) == 3 and "danh_so" not in a and "noi_dung" not in a
     assert b["danh_so"] is False and b["trich_yeu"] == "Dự họp nghe báo cáo về chuyển đổi số"
     assert b["kinh_gui"] == "Giám đốc Sở Khoa học và Công nghệ"

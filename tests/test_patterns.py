@@ -212,3 +212,139 @@ def test_the_typed_label_is_looked_for_in_the_first_two_words_as_in_the_whole_te
     text = "".join(pieces)
     assert validate._typed_label(text) == _typed_label_whole(text)
     assert validate._typed_label(text + " Sở Tài chính chủ trì.") == _typed_label_whole(text + " Sở Tài chính chủ trì.")
+
+
+# Plain scalars YAML 1.1 may read as something else than text, pieces of them, and text around them.
+_SCALAR_PIECES = [
+    *("yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF y n ~ null Null NULL".split()),
+    *("0 1 7 9 012 0x1F 0o17 0b101 1_000 1:30 190:20:30 -1 +2 .5 1.5e3 -.inf .NaN .nan 2021 2021-02-03 2021-2-3".split()),
+    *("2021-02-03T10:20:30Z 2021-02-03 10:20:30.5 +07:00 << = ! & * - + . : _ e E x X".split()),
+    *("Thông Nguyễn Ngày năm Số Ông ơn Tháng Ý Ủy đ Đ noi_dung so ngay ten tieu_de o_khan".split()),
+    " ",
+    "  ",
+    "\t",
+    "",
+]
+
+
+@settings(max_examples=5000, deadline=None)
+@given(st.lists(st.sampled_from(_SCALAR_PIECES), max_size=4), st.booleans(), st.booleans(), st.text(max_size=3))
+def test_the_resolution_of_a_scalar_answers_as_pyyaml(pieces: list[str], plain: bool, quoted: bool, more: str) -> None:
+    import yaml
+
+    from tbkl_gen.source import read
+
+    ours, theirs = read._Loader("a: b"), yaml.SafeLoader("a: b")
+    for value in ("".join(pieces), "".join(pieces) + more, more + "".join(pieces)):
+        for kind in (yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode):
+            implicit = (plain, quoted)
+            value_of_kind = value if kind is yaml.ScalarNode else None
+            assert ours.resolve(kind, value_of_kind, implicit) == theirs.resolve(kind, value_of_kind, implicit), (kind, value, implicit)
+    ours.dispose()
+    theirs.dispose()
+
+
+def test_the_loaders_resolve_with_the_same_tables_as_pyyaml() -> None:
+    """The fast resolution relies on the safe loader having no resolver for any character nor by path."""
+    import yaml
+
+    from tbkl_gen.source import read
+
+    assert not read._RESOLVE_AS_PYYAML
+    assert read._IMPLICIT_STARTS == {key for key in yaml.SafeLoader.yaml_implicit_resolvers if key}
+    if hasattr(yaml, "CSafeLoader"):
+        assert read._FAST_LOADER is not None and issubclass(read._FAST_LOADER, yaml.CSafeLoader)
+        assert read._FAST_LOADER.resolve is read._Loader.resolve
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["\n", " ", "-", "- ", "a", ":", " " * 9, "-" * 10, "\n" + " " * 18]), max_size=12))
+def test_the_deep_line_search_answers_as_the_multi_line_pattern(pieces: list[str]) -> None:
+    from tbkl_gen.source import read
+
+    text = "".join(pieces)
+    full = re.compile(r"^[ \-]{%d,}" % (read.MAX_DEPTH // 2 - 1), re.MULTILINE)
+    assert read._has_deep_line(text) == (full.search(text) is not None)
+
+
+@settings(max_examples=5000, deadline=None)
+@given(st.lists(st.sampled_from(["x", "xx", "xxxx", "X", " ", "\u00a0", "\n", "/", "a", "ã", "1", ".", "xã", "Số", "ngày"]), max_size=10))
+def test_the_lone_x_looked_for_from_the_x_answers_as_from_the_space(pieces: list[str]) -> None:
+    from tbkl_gen import samples
+
+    text = "".join(pieces)
+    assert (samples._LONE_X.search(text) is not None) == (re.search(r"\sx{1,4}(?![\w/])", text) is not None)
+
+
+def _special_as_before(text: str) -> bool:
+    """`read._maybe_special` before the bold marks were set aside: every character looked at."""
+    for match in re.finditer(r"[&*\[{]", text):
+        index = match.start()
+        before = text[index - 1] if index else "\n"
+        if match.group() in "&*":
+            after = text[index + 1 : index + 2]
+            if before in " \t\r\n[{," and after and after not in " \t\r\n*":
+                return True
+        elif before in " \t\r\n:-,[{":
+            return True
+    return False
+
+
+@settings(max_examples=8000, deadline=None)
+@given(st.lists(st.sampled_from(["*", "**", "***", "&", "[", "{", "^[", " ", "\n", ",", ":", "-", "a", "đậm", "x]", "\t"]), max_size=10))
+def test_the_bold_marks_set_aside_leave_the_anchors_and_flows_found(pieces: list[str]) -> None:
+    from tbkl_gen.source import read
+
+    text = "".join(pieces)
+    assert read._maybe_special(text) == _special_as_before(text)
+
+
+@settings(max_examples=5000, deadline=None)
+@given(st.lists(st.sampled_from(["\n", "\r", "\u2028", "\x0b", " ", "\u00a0", "#", "a", "so: 1", "# ghi chú", "\t"]), max_size=8))
+def test_a_file_of_comments_is_told_from_its_first_line_as_from_all_its_lines(pieces: list[str]) -> None:
+    from tbkl_gen.source import read
+
+    text = "".join(pieces)
+    assert read._only_comments(text) == all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+_YAML_VALUES = [*_SCALAR_PIECES[:-4], "Thông báo kết luận", "'012'", '"yes"', "", "~", "2021-05-27", "[a, b]", "- a"]
+
+
+def _read_snapshot(text: str) -> object:
+    from pathlib import Path
+
+    from tbkl_gen.source import read
+
+    found = []
+    for fast in (True, False):
+        source, problems = read.read_text(text, Path("tb.yaml"), fast=fast)
+        messages = [p.format() for p in problems]
+        found.append(
+            messages if source is None else (source.data, source.value_marks, source.raw_plain, sorted(map(str, source.broken)), messages)
+        )
+    return found
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["so", "ngay", "dia_danh", "trich_yeu", "noi_nhan", "yes", "012", "~"]), st.sampled_from(_YAML_VALUES)),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_a_generated_notice_reads_as_with_pyyaml_s_own_resolution(pairs: list[tuple[str, str]]) -> None:
+    """The whole reading (both parsers: data, places, problems) of generated YAML is the same with
+    the loaders' resolution as with PyYAML's own, called for every node as before."""
+    from tbkl_gen.source import read
+
+    text = "".join(f"{key}: {value}\n" if not value.startswith("- ") else f"{key}:\n  {value}\n" for key, value in pairs)
+    read._plain_tag.cache_clear()
+    ours = _read_snapshot(text)
+    try:
+        read._RESOLVE_AS_PYYAML = True
+        theirs = _read_snapshot(text)
+    finally:
+        read._RESOLVE_AS_PYYAML = False
+    assert ours == theirs

@@ -148,7 +148,7 @@ TIME_PATH = ("cuoc_hop", "thoi_gian")
 _FIELDS = {CHAIR: ("cuoc_hop", "chu_tri"), INVITED: ("thanh_phan",), CONTENT: ("noi_dung_hop",), TIME: TIME_PATH,
            PLACE: ("cuoc_hop", "dia_diem"), PREPARE: ("phan_cong",)}  # fmt: skip
 _LABELLED = lazy(r"^\**(?P<label>" + "|".join(map(re.escape, _FIELDS)) + r")\s*:\s*\**\s*(?P<rest>.*)$", re.DOTALL)
-_PRINTED_TIME = lazy(r"^(\d{1,2}) giờ (\d{2}), ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})$")
+_PRINTED_TIME = lazy(r"^(\d{1,2}) giờ (\d{2}), ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})\.?$")
 
 
 def _text_of(block: Any) -> tuple[str, list[Any], bool]:
@@ -161,7 +161,7 @@ def _text_of(block: Any) -> tuple[str, list[Any], bool]:
 
 
 def _typed_time(text: str) -> str:
-    """Return "2026-04-16 14:00" for the time as printed, or the text as written."""
+    """Return "2026-04-16 14:00" for the time as printed (its item's closing "." aside), or the text as written."""
     match = _PRINTED_TIME.match(text.strip())
     if match is None:
         return text

@@ -107,9 +107,17 @@ def _frame(frame: Frame | None) -> Frame:
 def paragraphs(items: tuple[Paragraph, ...]) -> list[dict[str, Any]]:
     """Return the template's view of body paragraphs and tables (`noi_dung`, `pl.noi_dung`)."""
     return [
-        {"kieu": p.kind, "runs": Markup(wordml.runs(p.spans)), "text": p.text, "bang": Markup(wordml.table(p.table) if p.table else "")}
+        {
+            "kieu": p.kind,
+            "runs": Markup(wordml.runs(p.spans)),
+            "text": p.text,
+            "bang": Markup(wordml.table(p.table)) if p.table else _NO_TABLE,
+        }
         for p in items
     ]
+
+
+_NO_TABLE = Markup("")
 
 
 def _kind_keys() -> str:
@@ -414,8 +422,10 @@ def attribute_names() -> frozenset[str]:
     return frozenset(attribute.name for variable in VARIABLES for attribute in variable.attributes()) | frozenset(LOOP)
 
 
-def context(layout: Layout, frame: Frame) -> dict[str, Any]:
-    """Return the values one document renders with: one per variable."""
+def context(layout: Layout, frame: Frame, only: frozenset[str] | None = None) -> dict[str, Any]:
+    """Return the values one document renders with: one per variable (only those named, when given)."""
+    if only is not None:
+        return {variable.name: variable.value(layout, frame) for variable in VARIABLES if variable.name in only}
     return {variable.name: variable.value(layout, frame) for variable in VARIABLES}
 
 

@@ -174,12 +174,13 @@ class Widths:
 # --- the context and the finishing of the parts, for every template ------------------------------
 
 
-def context(widths: Widths, section: str, layout: Layout) -> dict[str, Any]:
-    """Return the template variables for one notice (`word.contract`), drawn to the template's measures."""
+def context(widths: Widths, section: str, layout: Layout, only: frozenset[str] | None = None) -> dict[str, Any]:
+    """Return the template variables for one notice (`word.contract`), drawn to the template's measures;
+    only, when given, the variables of those names (the others are not built)."""
     from tbkl_gen.word import contract, wordml
 
     frame = contract.Frame(widths.co_quan, widths.trich_yeu, widths.khan, wordml.section_break(restarted_section(section)))
-    return contract.context(layout, frame)
+    return contract.context(layout, frame, only)
 
 
 def assemble(parts: dict[str, bytes], filled: Callable[[str], str | None], layout: Layout) -> dict[str, bytes]:
@@ -352,7 +353,7 @@ def render_builtin(template: Path, layout: Layout) -> dict[str, bytes] | None:
     filled = _filled(builtin)
     if filled is None:
         return None
-    values = context(builtin.widths, filled.section, layout)
+    values = context(builtin.widths, filled.section, layout, filled.names)
     try:
         xml = {name: filler.fill(values) for name, filler in filled.parts.items()}
     except _Unexpected:
@@ -365,12 +366,15 @@ def render_builtin(template: Path, layout: Layout) -> dict[str, bytes] | None:
 class _Prepared:
     """A built-in template ready to fill: its parts read, its package's parts, its last section."""
 
-    __slots__ = ("package", "parts", "section")
+    __slots__ = ("names", "package", "parts", "section")
 
     def __init__(self, parts: dict[str, Filled], package: dict[str, bytes], section: str) -> None:
         self.parts = parts
         self.package = package
         self.section = section
+        # the names the parts read (a loop's own names among them): only their values are built
+        # for each notice; a name read and not built is missing alike in the whole context
+        self.names = frozenset(name for part in parts.values() for name in _names(part.nodes))
 
 
 @lru_cache(maxsize=16)
@@ -399,7 +403,7 @@ _STATEMENT = lazy(
 _NOT_NAMES = frozenset({"true", "false", "none", "True", "False", "None", "not", "and", "or", "in", "is", "if", "else", "loop", "range"})
 
 _Path = tuple[str, ...]
-_Node = Union[str, "_Out", "_If", "_For"]
+_Node = Union[str, "_Out", "_If", "_For", "_Switch"]
 
 
 class _Out:
@@ -431,6 +435,55 @@ class _If:
         self.branches = branches
 
 
+class _Switch:
+    """An if whose branches each compare one path to a word (`{% if doan.kieu == "doan" %}…{% elif
+    doan.kieu == "muc" %}…`, one branch for each kind of body paragraph), and maybe an else: the
+    value is read once and the branch of its word found at once, not each condition tried in turn.
+    The output is the if's: a text equals one word at most (the first branch of a word repeated
+    wins, as in the if); a value that is not a text is left to the if itself."""
+
+    __slots__ = ("bodies", "if_", "other", "path")
+
+    def __init__(self, path: _Path, if_: _If) -> None:
+        self.path = path
+        self.if_ = if_
+        self.bodies: dict[str, tuple[_Node, ...]] = {}
+        self.other: tuple[_Node, ...] = ()
+        for condition, body in if_.branches:
+            if condition is None:
+                self.other = body
+            else:
+                assert condition.equals is not None
+                self.bodies.setdefault(condition.equals, body)
+
+
+def _names(nodes: tuple[_Node, ...]) -> Iterator[str]:
+    """Yield the first name of every path nodes read, in loops and branches too."""
+    for node in nodes:
+        if isinstance(node, _Out):
+            yield node.path[0]
+        elif isinstance(node, _If | _Switch):
+            branches = node.branches if isinstance(node, _If) else node.if_.branches
+            for condition, body in branches:
+                if condition is not None:
+                    yield condition.path[0]
+                yield from _names(body)
+        elif isinstance(node, _For):
+            yield node.path[0]
+            yield from _names(node.body)
+
+
+def _switched(node: _If) -> _If | _Switch:
+    """Return an if as a `_Switch` when it is one: two or more branches comparing one path to words, an else last or none."""
+    conditions = [condition for condition, _ in node.branches if condition is not None]
+    if len(conditions) < 2 or any(condition is None for condition, _ in node.branches[:-1]):
+        return node
+    path = conditions[0].path
+    if any(condition.negated or condition.equals is None or condition.path != path for condition in conditions):
+        return node
+    return _Switch(path, node)
+
+
 class _For:
     """`{% for name in path %}…{% endfor %}`."""
 
@@ -452,10 +505,10 @@ class Filled:
 
     def fill(self, values: dict[str, Any]) -> str:
         """Return the part filled with one notice's values (raise _Unexpected on a value jinja would refuse)."""
-        from markupsafe import escape
+        from markupsafe import Markup, escape
 
         out: list[str] = []
-        _fill(self.nodes, values, out, escape)
+        _fill(self.nodes, values, out, escape, Markup)
         return "".join(out)
 
     def _block(self, reader: _Reader, ends: tuple[str, ...]) -> tuple[_Node, ...]:
@@ -469,7 +522,7 @@ class Filled:
                 reader.back(token)
                 return tuple(nodes)
             elif token[0] == "if":
-                nodes.append(self._if(reader, token))
+                nodes.append(_switched(self._if(reader, token)))
             elif token[0] == "for":
                 body = self._block(reader, ("endfor",))
                 if next(reader, None) != ("endfor",):
@@ -580,20 +633,42 @@ def _holds(condition: _Cond, values: dict[str, Any]) -> bool:
     return held != condition.negated
 
 
-def _fill(nodes: tuple[_Node, ...], values: dict[str, Any], out: list[str], escape: Callable[[Any], str]) -> None:
+_NOTHING = object()
+
+
+def _fill(nodes: tuple[_Node, ...], values: dict[str, Any], out: list[str], escape: Callable[[Any], str], safe: type[str]) -> None:
+    """Append the text of nodes filled with values to out; escape is markupsafe's, safe its Markup:
+    a value already Markup (the drawn paragraphs) is its own escaped text, and goes in as it is."""
     for node in nodes:
         if isinstance(node, str):
             out.append(node)
         elif isinstance(node, _Out):
-            out.append(escape(_value(node.path, values)))
+            value = _value(node.path, values)
+            out.append(value if type(value) is safe else escape(value))
         elif isinstance(node, _If):
             for condition, body in node.branches:
                 if condition is None or _holds(condition, values):
-                    _fill(body, values, out, escape)
+                    _fill(body, values, out, escape, safe)
                     break
+        elif isinstance(node, _Switch):
+            value = _value(node.path, values)
+            if type(value) is str:
+                _fill(node.bodies.get(value, node.other), values, out, escape, safe)
+            else:
+                _fill((node.if_,), values, out, escape, safe)
         else:
             sequence = _value(node.path, values)
             if not isinstance(sequence, list | tuple):
                 raise _Unexpected
-            for item in sequence:
-                _fill(node.body, {**values, node.name: item}, out, escape)
+            # the loop's name set in the values themselves (not in a copy of them for each item),
+            # and what it hid put back after the loop, whatever happens
+            name, hidden = node.name, values.get(node.name, _NOTHING)
+            try:
+                for item in sequence:
+                    values[name] = item
+                    _fill(node.body, values, out, escape, safe)
+            finally:
+                if hidden is _NOTHING:
+                    values.pop(name, None)
+                else:
+                    values[name] = hidden

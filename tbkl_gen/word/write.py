@@ -33,51 +33,61 @@ def package(parts: dict[str, bytes]) -> bytes:
 
     A plain zip written by hand: every entry deflated, with the same fixed time and no extra
     fields. The parts a template gives unchanged to every notice (styles, theme, settings…) are
-    compressed once per process, which is most of the cost of writing a small document.
+    compressed, and their headers packed, once per process (`_entry`), which is most of the cost
+    of writing a small document.
     """
     names = sorted(parts, key=lambda name: name != "[Content_Types].xml")
     if len(names) > _ZIP_MAX_ENTRIES:
         raise ValueError(f"{len(names)} parts need zip64, which package() does not write")
-    local = io.BytesIO()
-    central = io.BytesIO()
+    local: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
     for name in names:
-        encoded = name.encode("utf-8")
-        crc, compressed = _deflated(parts[name])
         size = len(parts[name])
-        offset = local.tell()
-        if max(size, offset + len(compressed)) > _ZIP_MAX_BYTES:
+        entry, compressed, record = _entry(name, parts[name])
+        if max(size, offset + compressed) > _ZIP_MAX_BYTES:
             raise ValueError(f"{name}: sizes and offsets beyond 4 GiB need zip64, which package() does not write")
-        local.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, _DOS_TIME, _DOS_DATE, crc, len(compressed), size, len(encoded), 0))
-        local.write(encoded)
-        local.write(compressed)
-        central.write(
-            struct.pack(
-                "<IHHHHHHIIIHHHHHII",
-                0x02014B50,
-                20,
-                20,
-                0,
-                8,
-                _DOS_TIME,
-                _DOS_DATE,
-                crc,
-                len(compressed),
-                size,
-                len(encoded),
-                0,
-                0,
-                0,
-                0,
-                0,
-                offset,
-            )  # fmt: skip
-        )
-        central.write(encoded)
-    directory = central.getvalue()
-    start = local.tell()
-    local.write(directory)
-    local.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(names), len(names), len(directory), start, 0))
-    return local.getvalue()
+        local.append(entry)
+        central.append(record[0])
+        central.append(_OFFSET.pack(offset))
+        central.append(record[1])
+        offset += len(entry)
+    directory = b"".join(central)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(names), len(names), len(directory), offset, 0)
+    return b"".join([*local, directory, end])
+
+
+_OFFSET = struct.Struct("<I")
+
+
+@lru_cache(maxsize=64)
+def _entry(name: str, data: bytes) -> tuple[bytes, int, tuple[bytes, bytes]]:
+    """Return a part's local entry (header, name, deflated data), the length of its deflated data,
+    and its central record without the entry's offset: what comes before it and after it."""
+    encoded = name.encode("utf-8")
+    crc, compressed = _deflated(data)
+    size = len(data)
+    header = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, _DOS_TIME, _DOS_DATE, crc, len(compressed), size, len(encoded), 0)
+    record = struct.pack(
+        "<IHHHHHHIIIHHHHHI",
+        0x02014B50,
+        20,
+        20,
+        0,
+        8,
+        _DOS_TIME,
+        _DOS_DATE,
+        crc,
+        len(compressed),
+        size,
+        len(encoded),
+        0,
+        0,
+        0,
+        0,
+        0,
+    )  # fmt: skip
+    return header + encoded + compressed, len(compressed), (record, encoded)
 
 
 # The plain zip format counts entries in 16 bits and sizes and offsets in 32. Nothing real comes
@@ -96,7 +106,6 @@ _DOS_TIME = ZIP_TIME[3] << 11 | ZIP_TIME[4] << 5 | ZIP_TIME[5] // 2
 DEFLATE_LEVEL = 3
 
 
-@lru_cache(maxsize=64)
 def _deflated(data: bytes) -> tuple[int, bytes]:
     compressor = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
     return zlib.crc32(data), compressor.compress(data) + compressor.flush()
