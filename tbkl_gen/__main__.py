@@ -2,7 +2,7 @@
 
 Python's cycle collector runs every few hundred new objects, and an import makes thousands that
 live as long as the process (modules, classes, functions): at a cold start it kept traversing
-them, ~8 ms of a `tbkl check` (benchmarks/README.md, "Fifth pass"). So it is paused while click
+them, ~8 ms of a `tbkl check` (benchmarks/README.md, "Fifth pass, cold start"). So it is paused while click
 and the command line are imported, those objects are then frozen (kept out of every later
 collection: they are never garbage), and it runs again for the command itself.
 """

@@ -7,7 +7,7 @@ may write: the trust Python gives its own .pyc files. Anything else (another use
 link, a file others may write, a file that does not read back) and the code is made again as if
 there were no cache; a cache only ever costs or saves time.
 
-**What a start compiles** (benchmarks/README.md, "Fifth pass"). `dataclasses` writes the source
+**What a start compiles** (benchmarks/README.md, "Fifth pass, cold start"). `dataclasses` writes the source
 text of each method it generates (`__init__`, `__repr__`, `__eq__`, `__hash__`, a frozen class's
 `__setattr__` and `__delattr__`) and runs it through the built-in `exec`, which compiles it:
 ~250 compiles, 15–20 ms of every `tbkl check`. And `re` compiles every pattern a start uses

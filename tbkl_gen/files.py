@@ -183,7 +183,7 @@ def create_fresh(folder: Path) -> tuple[int, Path]:
 
     `tempfile.mkstemp`'s own recipe (the same flags and mode, a new random name while the name is
     taken, as many tries), without importing tempfile (with shutil, bz2, lzma and random: ~5 ms
-    of a cold `tbkl render`, benchmarks/README.md "Fifth pass"). The name comes from os.urandom.
+    of a cold `tbkl render`, benchmarks/README.md "Fifth pass, cold start"). The name comes from os.urandom.
     O_EXCL fails on any name that exists, a link there included (even one pointing nowhere), so
     nothing is ever written through a planted link; the descriptor is not inherited by children.
     """
