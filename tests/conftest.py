@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,17 @@ from hypothesis import settings
 # failure is found again by running again, and CI never fails on a draw no one can reproduce.
 settings.register_profile("tbkl", derandomize=True, database=None)
 settings.load_profile("tbkl")
+
+# The tool's cache (compiled templates, what a start compiles) lives in a fresh folder of this run,
+# made before the tool is imported, never in the user's ~/.cache: a test run leaves nothing in the
+# home folder, and no earlier run's cache decides what this one does. Tests of the cache set their own.
+_CACHE = tempfile.mkdtemp(prefix="tbkl-tests-cache-")
+os.environ["TBKL_CACHE_DIR"] = _CACHE
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(_CACHE, ignore_errors=True)
+
 
 from tbkl_gen.cli import main
 from tbkl_gen.samples import FIRST_CONCLUSION, GAP, NOTICE_BODY, SECOND_CONCLUSION
