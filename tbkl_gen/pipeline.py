@@ -288,11 +288,13 @@ def shows(template: Path, variable: str) -> bool:
     from tbkl_gen.word.fill import verified
 
     builtin = verified(template)
-    if builtin is not None:
-        return any(variable in source for source in builtin.sources.values())
-    from tbkl_gen.word.render import prepared
+    if builtin is None:
+        from tbkl_gen.word.render import prepared
 
-    return any(variable in source for source in prepared(template).sources.values())
+        sources = prepared(template).sources
+    else:
+        sources = builtin.sources
+    return any(variable in source for source in sources.values())
 
 
 def ready(template: Path) -> None:
