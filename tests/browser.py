@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,9 +94,18 @@ class Served:
         assert found, line + self.process.stderr.read()
         self.base, self.token = found.groups()
         self.url = f"{self.base}/?token={self.token}"
+        # What the server writes next is read as it comes (a full pipe would stop the server) and kept for
+        # the message of a wait that failed.
+        self.log: list[str] = []
+        self.reader = threading.Thread(target=self.log.extend, args=(self.process.stderr,), daemon=True)
+        self.reader.start()
 
     def stop(self) -> None:
-        stop_process(self.process)
+        stop_process(self.process, reader=self.reader)
+
+    def log_tail(self, lines: int = 20) -> str:
+        """The last lines the server wrote (its warnings and errors), for the message of a failed wait."""
+        return "".join(self.log[-lines:])
 
 
 @contextmanager
@@ -249,10 +259,11 @@ def page_state(driver: webdriver.Chrome) -> dict[str, object]:
     return dict(driver.execute_script(PAGE_STATE))
 
 
-def opened(driver: webdriver.Chrome, path: str) -> None:
+def opened(driver: webdriver.Chrome, path: str, served: Served | None = None) -> None:
     """Wait until the page shows the notice at path (relative to the workspace) with its first check drawn.
 
-    A notice that does not open fails at once with what the page shows and heard (page_state).
+    A notice that does not open fails with what the page shows and heard (page_state) and what the
+    server wrote meanwhile, when served is given.
     """
     shown = """
       const [path] = arguments;
@@ -262,7 +273,8 @@ def opened(driver: webdriver.Chrome, path: str) -> None:
     try:
         wait(driver, lambda d: d.execute_script(shown, path))
     except TimeoutException:
-        raise AssertionError(f"{path} did not open on the page: {page_state(driver)}") from None
+        log = f"; the server wrote: {served.log_tail()!r}" if served is not None else ""
+        raise AssertionError(f"{path} did not open on the page: {page_state(driver)}{log}") from None
 
 
 def open_first(driver: webdriver.Chrome, served: Served) -> None:
@@ -272,7 +284,7 @@ def open_first(driver: webdriver.Chrome, served: Served) -> None:
     button = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#notices tr[data-path] td.actions button"))  # "Mở"
     path = str(driver.execute_script("return arguments[0].closest('tr').dataset.path", button))
     click(driver, button)
-    opened(driver, path)
+    opened(driver, path, served)
 
 
 def fill_skeleton(driver: webdriver.Chrome) -> None:

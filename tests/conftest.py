@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -132,14 +133,19 @@ def serve_process(root: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
     return process, process.stderr.readline()
 
 
-def stop_process(process: subprocess.Popen[str]) -> None:
-    """Stop a server started by serve_process: terminate it, kill it if it does not stop within 10 s."""
+def stop_process(process: subprocess.Popen[str], reader: threading.Thread | None = None) -> None:
+    """Stop a server started by serve_process: terminate it, kill it if it does not stop within 10 s.
+
+    reader, a thread reading the server's stderr, has read to its end before the pipe is closed.
+    """
     process.terminate()
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    if reader is not None:
+        reader.join(timeout=10)
     process.stderr.close()
 
 

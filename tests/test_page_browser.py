@@ -101,8 +101,7 @@ def test_a_file_edited_on_disk_while_open_is_not_overwritten(browser: webdriver.
     from tbkl_gen.commands.scaffold import new_notice
 
     path = new_notice(served.root, "Kết luận họp giao ban")
-    open_page(browser, served)
-    click(browser, wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#notices tr td.actions button")))
+    open_first(browser, served)
     summary = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, '#fields textarea[data-field="trich_yeu"]'))
     opened_text = path.read_text(encoding="utf-8")
     by_hand = opened_text.replace('trich_yeu: "Kết luận họp giao ban"', 'trich_yeu: "Sửa trong VS Code"')
@@ -153,8 +152,7 @@ def test_the_pdf_and_the_exact_page_come_from_libreoffice(browser: webdriver.Chr
     from tbkl_gen.commands.scaffold import new_notice
 
     fill_in(new_notice(served.root, "Kết luận họp giao ban"))  # a notice ready to print
-    open_page(browser, served)
-    click(browser, wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#notices tr td.actions button")))
+    open_first(browser, served)
     wait(browser, lambda d: "THÔNG BÁO" in d.find_element(By.ID, "live").text)
     click(browser, find(browser, "#download-pdf"))
     pdf = wait(browser, lambda d: next(iter(browser.downloads.glob("ket-luan-hop-giao-ban.pdf")), None), timeout=180)
@@ -398,3 +396,21 @@ def test_drafter_makes_an_invitation_edits_its_meeting_and_sees_it_printed(brows
     wait(browser, lambda d: d.find_element(By.ID, "status").text.startswith("Đã lưu"))
     saved = yaml.safe_load(next((served.root / "notices").rglob("*.yaml")).read_text(encoding="utf-8"))
     assert saved["loai"] == "giay_moi" and saved["cuoc_hop"]["thoi_gian"] == "2026-05-04 08:30"
+
+
+def test_a_server_that_cannot_be_reached_is_said_on_the_page_not_waited_for(browser: webdriver.Chrome, served: Served) -> None:
+    """The office's network drops or the server stops while the list is shown: "Mở" says so in the banner, and
+    the list stays (a read whose connection failed is asked once more first)."""
+    from tbkl_gen.commands.scaffold import new_notice
+
+    new_notice(served.root, "Kết luận họp giao ban")
+    open_page(browser, served)
+    button = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#notices tr[data-path] td.actions button"))
+    served.stop()
+    click(browser, button)
+    wait(browser, lambda d: d.find_element(By.ID, "banner").is_displayed())
+    said = browser.execute_script("return document.querySelector('#banner').firstChild.textContent")  # then its close button
+    assert said == "Không kết nối được với máy chủ: kiểm tra mạng rồi thử lại."
+    screenshot(browser, "khong-ket-noi")
+    assert "error" in find(browser, "#banner").get_attribute("class")
+    assert find(browser, "#list-view").is_displayed() and not find(browser, "#editor-view").is_displayed()

@@ -17,7 +17,7 @@ pytest.importorskip("selenium")
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
-from browser import Served, checked_after, click, find, last_check, open_page, screenshot, wait  # noqa: E402
+from browser import Served, checked_after, click, find, last_check, open_first, screenshot, wait  # noqa: E402
 
 from conftest import fill_in, filled, render_cli  # noqa: E402
 
@@ -39,8 +39,7 @@ def slipped_notice(root: Path) -> Path:
 
 def test_fix_buttons_apply_each_fix_and_the_saved_file_passes_check(browser, served: Served) -> None:  # noqa: ANN001, F811
     path = slipped_notice(served.root)
-    open_page(browser, served)
-    click(browser, wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#notices tr td.actions button")))
+    open_first(browser, served)
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".problem button.fix"))
     titles = sorted(button.get_attribute("title") for button in browser.find_elements(By.CSS_SELECTOR, ".problem button.fix"))
     assert titles == sorted(

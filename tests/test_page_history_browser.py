@@ -17,7 +17,7 @@ pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
-from browser import LAPTOP, Served, chrome, click, find, open_page, retype, screenshot, serving, wait  # noqa: E402
+from browser import LAPTOP, Served, chrome, click, find, open_first, retype, screenshot, serving, wait  # noqa: E402
 from conftest import ROOT  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 from tbkl_gen.service import history  # noqa: E402
@@ -48,8 +48,7 @@ def git_out(root: Path, *args: str) -> str:
 
 
 def test_the_history_panel_compares_opens_and_restores_a_version(laptop: webdriver.Chrome, served: Served) -> None:
-    open_page(laptop, served)
-    click(laptop, wait(laptop, lambda d: d.find_element(By.CSS_SELECTOR, "#notices tr td.actions button")))
+    open_first(laptop, served)
     summary = wait(laptop, lambda d: d.find_element(By.CSS_SELECTOR, '#fields textarea[data-field="trich_yeu"]'))
     retype(summary, "triển khai phần mềm chuyên ngành và cơ sở dữ liệu dùng chung của tỉnh Lâm Đồng")
     click(laptop, find(laptop, "#save"))

@@ -17,7 +17,7 @@ from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 from conftest import ROOT, SHARED, SIGNER, shared_file  # noqa: E402
-from browser import Served, click, open_page, screenshot, serving, wait  # noqa: E402
+from browser import Served, click, open_first, open_page, screenshot, serving, wait  # noqa: E402
 from tbkl_gen.commands.scaffold import init_workspace  # noqa: E402
 
 
@@ -34,8 +34,7 @@ def long_named(tmp_path: Path) -> Iterator[Served]:
 
 
 def test_at_1366_by_768_paragraphs_are_wide_and_the_bar_stays_on_one_row(laptop: webdriver.Chrome, long_named: Served) -> None:
-    open_page(laptop, long_named)
-    click(laptop, wait(laptop, lambda d: d.find_element(By.CSS_SELECTOR, "#notices tr td.actions button")))
+    open_first(laptop, long_named)
     wait(laptop, lambda d: "THÔNG BÁO" in d.find_element(By.ID, "live").text)
     assert laptop.execute_script("return [window.innerWidth, window.innerHeight]") == [1366, 768]
     # Saving shows the file's name in the bar: long as it is, the buttons stay on the bar's one row.

@@ -59,9 +59,26 @@ export async function api(path, { method = "GET", json, body, headers = {} } = {
   } else if (body !== undefined) {
     options.body = body;
   }
-  const response = await fetch(BASE + path, options);
+  let response = await reach(BASE + path, options);
+  // A connection dropped on the way (the office's network, the server restarted): a read is asked once
+  // more; a write is not repeated (it may have been done). Either way the person is told, not left waiting.
+  if (!response && method === "GET") response = await new Promise((resume) => setTimeout(resume, RETRY_MS)).then(() => reach(BASE + path, options));
+  if (!response) return unreachable();
   if (response.status === 401 && BASE) location.assign(`/dang-nhap?tiep=${encodeURIComponent(BASE + "/")}`);
   return response;
+}
+
+const RETRY_MS = 500;   // the pause before a read whose connection dropped is asked again
+
+/** fetch's answer, or null when no answer came (the connection failed). */
+async function reach(url, options) {
+  try { return await fetch(url, options); } catch { return null; }
+}
+
+/** The answer given for a request that reached no server: every caller reads it as the server's refusal. */
+function unreachable() {
+  const loi = "Không kết nối được với máy chủ: kiểm tra mạng rồi thử lại.";
+  return new Response(JSON.stringify({ loi }), { status: 503, headers: { "Content-Type": "application/json" } });
 }
 
 export async function apiJson(path, options) {
