@@ -242,12 +242,17 @@ def _resolve_paths(paths: tuple[Path, ...], out_dir: Path | None) -> tuple[list[
 @click.option("--strict", is_flag=True, help="Coi cảnh báo là lỗi.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Dạng kết quả.")
 @click.option(
-    "--docx", "docx_files", multiple=True, type=click.Path(path_type=Path), help="Kiểm tra một tệp Word bất kỳ theo Nghị định 30."
+    "--docx",
+    "docx_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Kiểm tra một tệp Word bất kỳ theo Nghị định 30 (tệp Word ghi trong PATHS cũng được kiểm tra như vậy).",
 )
 @click.option("--fix", "apply_fixes", is_flag=True, help="Tự sửa những lỗi chỉ có một cách sửa đúng, rồi kiểm tra lại.")
 def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files: tuple[Path, ...], apply_fixes: bool) -> None:
     """Kiểm tra thông báo, báo mọi lỗi kèm vị trí và cách sửa; không ghi tệp nào (trừ khi có --fix)."""
     from tbkl_gen.commands.check import check_docx_files, check_sources, fix_sources, problem_dicts
+    from tbkl_gen.source.names import WORD_SUFFIXES
     from tbkl_gen.source.workspace import find_workspace
 
     if not paths and not docx_files:
@@ -255,6 +260,11 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files:
         if workspace is None:
             raise click.UsageError("cần tệp hoặc thư mục thông báo (hoặc chạy trong thư mục có tbkl.yaml)")
         paths = (workspace.notices_dir,)
+    # A Word file named among the sources is audited as --docx audits it (`tbkl check --docx a.docx b.docx`
+    # reads b.docx as one of PATHS: it is checked as a Word file, not refused as a source that is not YAML).
+    words = tuple(path for path in paths if path.suffix.lower() in WORD_SUFFIXES and not path.is_dir())
+    paths = tuple(path for path in paths if path not in words)
+    docx_files = tuple(dict.fromkeys((*docx_files, *words)))
     for path in (*paths, *docx_files):
         if not path.exists():
             raise click.BadParameter(f"không tìm thấy “{path}”", param_hint="PATHS")
