@@ -539,9 +539,11 @@ def _changed(
 
     Cheap on purpose: no YAML is parsed here, only files read and hashed; a source whose size,
     modification time and inode are those the manifest recorded, older than the manifest, is not
-    even read (an office's twenty thousand notices are stat'ed, not hashed, on a run with one edit).
-    present holds the outputs found by the walk of the output folder (`remove_stale_temporaries`);
-    one it did not find (under a linked folder, say) is looked for as before, by its path.
+    even read (an office's twenty thousand notices are stat'ed, not hashed, on a run with one edit),
+    and one the manifest does not know is not even looked at: its stamp's "nguon" is None, and the
+    worker that renders it fills it in (`_source_stamp`). present holds the outputs found by the
+    walk of the output folder (`remove_stale_temporaries`); one it did not find (under a linked
+    folder, say) is looked for as before, by its path.
     """
     from tbkl_gen.source.workspace import find_config
 
@@ -553,7 +555,7 @@ def _changed(
     template_hashes: dict[str, str] = {}
     linked_hashes: dict[str, str] = {}
     version = __version__
-    pending = []
+    pending: list[tuple[Job, Stamp]] = []
     for job in jobs:
         name = job.source_name
         folder = name[: name.rfind(os.sep) + 1]  # with its separator: "/" is the root, "" the current folder
@@ -563,12 +565,14 @@ def _changed(
             data = read_regular(config, MAX_HASHED_BYTES) if config else None
             config_hash = configs[folder] = _digest(data) if data is not None else ""
         previous = manifest.get(job.key)
-        seen = _stat_of(job.source_name)
         if previous is None:
-            recorded = source_hash = None
-        else:
-            recorded = previous.get("tep")
-            source_hash = previous.get("nguon")
+            # rendered whatever its bytes: the worker that reads it stats and hashes it (in parallel,
+            # and the bytes it hashes are those it renders), not this process before any worker starts
+            pending.append((job, {"nguon": None, "mac_dinh": config_hash, "phien_ban": version}))
+            continue
+        seen = _stat_of(job.source_name)
+        recorded = previous.get("tep")
+        source_hash = previous.get("nguon")
         if not (seen is not None and recorded == seen and seen[1] < settled and isinstance(source_hash, str)):
             # read unless its size, time and inode are those it had when it was hashed; a pipe or a
             # device named .yaml would never end, nor would a huge file soon: not read here, and
@@ -576,8 +580,7 @@ def _changed(
             data = read_regular(job.source, MAX_HASHED_BYTES)
             source_hash = _digest(data) if data is not None else ""
         if (
-            previous is not None
-            and previous.get("nguon") == source_hash
+            previous.get("nguon") == source_hash
             and previous.get("mac_dinh") == config_hash
             and previous.get("phien_ban") == version
             and (job.key in present or job.output.is_file())
@@ -721,6 +724,8 @@ def _process(task: tuple[Job, Stamp, str | None, Path]) -> _Outcome:
     from tbkl_gen.pipeline import run_file
 
     job, stamp, template_name, out_dir = task
+    if stamp["nguon"] is None:  # a notice the manifest does not know (see `_changed`)
+        stamp = _source_stamp(job, stamp)
     chosen: list[tuple[Path, str, str]] = []
 
     def find_template(name: str | None, templates_dir: Path | None, written_in: Path | None, boundary: Path | None) -> Path:
@@ -745,6 +750,17 @@ def _process(task: tuple[Job, Stamp, str | None, Path]) -> _Outcome:
     except (OutputLocked, OutputFailed) as exc:
         return _Outcome(job, stamp, _sent(found), valid=True, output_problems=[_output_problem(job, exc)])
     return _Outcome(job, stamp, _sent(found), valid=True, staged=staged)
+
+
+def _source_stamp(job: Job, stamp: Stamp) -> Stamp:
+    """Return stamp with the source's hash and, for a regular file, its size, time and inode (`_stat_of`)
+    taken before it is read: the manifest's entry as `_changed` makes it for a changed source."""
+    seen = _stat_of(job.source_name)
+    data = read_regular(job.source, MAX_HASHED_BYTES)  # a pipe or a device is not read (see `_changed`)
+    stamp = {**stamp, "nguon": _digest(data) if data is not None else ""}
+    if seen is not None:
+        stamp["tep"] = seen
+    return stamp
 
 
 def _sent(found: Outcome) -> Outcome:
