@@ -253,6 +253,15 @@ def make_folders(folder: Path, *, inside: Path | None = None, target: Path | Non
     top = Path(inside) if inside is not None else None
     if top is not None and top != folder and top not in folder.parents:
         top = None
+    if top is None or top == folder:
+        # No folder below inside to look at: when folder is already a folder (not a link), every
+        # folder above it is one or a link to one, which the walk below would pass without a
+        # word. A batch writing a thousand outputs into one folder asks this a thousand times.
+        try:
+            if stat.S_ISDIR(os.lstat(folder).st_mode):
+                return
+        except OSError:
+            pass  # the walk below says what is wrong, or makes it
     for current in reversed([folder, *folder.parents]):
         below = top is not None and top in current.parents
         try:
