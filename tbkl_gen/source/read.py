@@ -86,6 +86,7 @@ _IMPLICIT_STARTS = frozenset(key for key in yaml.SafeLoader.yaml_implicit_resolv
 # one by path (none in the safe loader; another library could add one to the shared classes).
 _RESOLVE_AS_PYYAML = None in yaml.SafeLoader.yaml_implicit_resolvers or bool(yaml.SafeLoader.yaml_path_resolvers)
 _COLLECTION_TAGS = {yaml.SequenceNode: "tag:yaml.org,2002:seq", yaml.MappingNode: "tag:yaml.org,2002:map"}
+_SCALAR_NODE, _MAPPING_NODE, _SEQUENCE_NODE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
 
 
 class _Resolving:
@@ -536,36 +537,50 @@ class _Builder:
 
     def build(self, node: Any, path: Path_) -> Any:
         source = self.source
-        source.value_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.ScalarNode) and not node.style and not node.value and path and isinstance(path[-1], int):
-            # an item left empty (`- ` alone) is placed at its dash, where the drafter sees it
-            line = self.lines[node.start_mark.line][: node.start_mark.column].rstrip()
-            if line.endswith("-"):
-                source.value_marks[path] = (node.start_mark.line + 1, len(line))
+        mark = node.start_mark
+        source.value_marks[path] = (mark.line + 1, mark.column + 1)
+        if isinstance(node, _SCALAR_NODE):
+            if not node.style and not node.value and path and isinstance(path[-1], int):
+                # an item left empty (`- ` alone) is placed at its dash, where the drafter sees it
+                line = self.lines[mark.line][: mark.column].rstrip()
+                if line.endswith("-"):
+                    source.value_marks[path] = (mark.line + 1, len(line))
+            if node.tag not in _STANDARD_TAGS:
+                return self._refuse_tag(node, path)
+            return self._scalar(node, path)
         if node.tag not in _STANDARD_TAGS:
-            shown = node.tag.replace("tag:yaml.org,2002:", "!!")
-            self.problem(
-                source.place(path),
-                f"thẻ YAML “{shown}” không được phép",
-                "bỏ thẻ bắt đầu bằng “!”; tệp thông báo chỉ chứa chữ, danh sách và bảng",
-                "tag",
-                path,
-            )
-            return None
-        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.flow_style:
-            source.flow.add(path)
-        if isinstance(node, yaml.MappingNode):
+            return self._refuse_tag(node, path)
+        if isinstance(node, _MAPPING_NODE):
+            if node.flow_style:
+                source.flow.add(path)
             return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
+        if isinstance(node, _SEQUENCE_NODE):
+            if node.flow_style:
+                source.flow.add(path)
+            build = self.build
+            return [build(item, (*path, index)) for index, item in enumerate(node.value)]
         return self._scalar(node, path)
+
+    def _refuse_tag(self, node: Any, path: Path_) -> None:
+        shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+        self.problem(
+            self.source.place(path),
+            f"thẻ YAML “{shown}” không được phép",
+            "bỏ thẻ bắt đầu bằng “!”; tệp thông báo chỉ chứa chữ, danh sách và bảng",
+            "tag",
+            path,
+        )
 
     def _mapping(self, node: Any, path: Path_) -> dict[str, Any]:
         source = self.source
+        key_marks = source.key_marks
+        build = self.build
+        forbidden = self.forbidden
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key_mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if not isinstance(key_node, yaml.ScalarNode):
+            mark = key_node.start_mark
+            key_mark = (mark.line + 1, mark.column + 1)
+            if not isinstance(key_node, _SCALAR_NODE):
                 if node.flow_style:
                     where = Place(source.path, node.start_mark.line + 1, node.start_mark.column + 1, field_path(path))
                     message, hint = "dấu “{” ở đây bị YAML hiểu là mở một bảng", "nếu đây là chữ, đặt cả giá trị trong ngoặc kép"
@@ -578,7 +593,7 @@ class _Builder:
                 continue
             key = key_node.value
             if key == "" and not key_node.style:  # a stray "?" (YAML's explicit key) or a line opening with ":"
-                line = self.lines[key_node.start_mark.line] if key_node.start_mark.line < len(self.lines) else ""
+                line = self.lines[mark.line] if mark.line < len(self.lines) else ""
                 stray = line.strip()[:1] or "?"
                 self.problem(
                     Place(source.path, key_mark[0], len(line) - len(line.lstrip()) + 1, field_path(path)),
@@ -588,9 +603,10 @@ class _Builder:
                     None,
                 )
                 continue
-            self._claim(key_node, path + (key,))
-            child = path + (key,)
-            if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<":
+            child = (*path, key)
+            if forbidden:
+                self._claim(key_node, child)
+            if key == "<<" or key_node.tag == "tag:yaml.org,2002:merge":
                 self.problem(
                     Place(source.path, *key_mark, field_path(path)),
                     "không dùng khóa gộp YAML “<<”",
@@ -600,7 +616,7 @@ class _Builder:
                 )
                 continue
             if key in result:
-                first = source.key_marks[child][0]
+                first = key_marks[child][0]
                 self.problem(
                     Place(source.path, *key_mark, field_path(child)),
                     f"khóa “{key}” bị lặp lại (đã có ở dòng {first})",
@@ -610,37 +626,48 @@ class _Builder:
                     child if result[key] in (None, "") else None,
                 )
                 continue
-            source.key_marks[child] = key_mark
-            result[key] = self.build(value_node, child)
+            key_marks[child] = key_mark
+            result[key] = build(value_node, child)
         return result
 
     def _scalar(self, node: Any, path: Path_) -> Any:
         source = self.source
         if self.forbidden:
             self._claim(node, path)
-        try:
-            value = node.value if node.tag == _STR_TAG else self.loader.construct_object(node, deep=True)
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, yaml.YAMLError):
-            message, hint = _unconstructable(node)
-            self.problem(source.place(path), message, hint, "value", path)
-            return node.value
-        if not node.style and not isinstance(value, str):
+        if node.tag == _STR_TAG:
+            value = node.value
+        else:
+            try:
+                value = self.loader.construct_object(node, deep=True)
+            except (ValueError, TypeError, KeyError, AttributeError, OverflowError, yaml.YAMLError):
+                message, hint = _unconstructable(node)
+                self.problem(source.place(path), message, hint, "value", path)
+                return node.value
+        style = node.style
+        end = node.end_mark
+        if style:  # quoted, or a block (`|`, `>`)
+            if style == '"' and isinstance(value, str):  # escapes are the only way past the file mask
+                bad = _XML_INVALID.search(value)
+                if bad:
+                    self.problem(
+                        source.place(path),
+                        f"ký tự điều khiển U+{ord(bad.group()):04X} không được phép: Word không mở được văn bản chứa ký tự này",
+                        "xóa ký tự này; nó thường lẫn vào khi sao chép từ phần mềm khác",
+                        "control_char",
+                        path,
+                    )
+            if node.start_mark.line != end.line:  # a value on one line swallowed nothing
+                self._check_runaway(node, path)
+            return value
+        # plain
+        if not isinstance(value, str):
             source.raw_plain[path] = node.value
-        if node.style == '"' and isinstance(value, str):  # escapes are the only way past the file mask
-            bad = _XML_INVALID.search(value)
-            if bad:
-                self.problem(
-                    source.place(path),
-                    f"ký tự điều khiển U+{ord(bad.group()):04X} không được phép: Word không mở được văn bản chứa ký tự này",
-                    "xóa ký tự này; nó thường lẫn vào khi sao chép từ phần mềm khác",
-                    "control_char",
-                    path,
-                )
-        if node.start_mark.line != node.end_mark.line:  # a value on one line swallowed nothing
+        if node.start_mark.line != end.line:
             self._check_runaway(node, path)
-        if not node.style and isinstance(value, str) and " " in value:
-            first_word = value.split(" ", 1)[0]
-            if first_word in _KEY_WORDS:
+        if isinstance(value, str):
+            space = value.find(" ")
+            if space >= 0 and value[:space] in _KEY_WORDS:
+                first_word = value[:space]
                 self.problem(
                     source.place(path),
                     f"thiếu dấu “:” sau khóa “{first_word}”",
@@ -648,9 +675,9 @@ class _Builder:
                     "key",
                     path,
                 )
-        if not node.style and node.end_mark.line < len(self.lines):  # an empty value at the very end has none
-            after = self.lines[node.end_mark.line][node.end_mark.column :]
-            if after.lstrip().startswith("#"):
+        if end.line < len(self.lines):  # an empty value at the very end has none
+            after = self.lines[end.line][end.column :]
+            if after and after.lstrip().startswith("#"):
                 source.comments[path] = after.strip()
                 if isinstance(value, str) and value and re.match(r" #\S", after):
                     source.problems.append(
