@@ -348,3 +348,66 @@ def test_a_generated_notice_reads_as_with_pyyaml_s_own_resolution(pairs: list[tu
     finally:
         read._RESOLVE_AS_PYYAML = False
     assert ours == theirs
+
+
+def _composed_after_every_event(text: str) -> bool:
+    """Whether libyaml's reading of text is taken, as it was when every text flagged by
+    `read._maybe_special` went through the events first: anchors, aliases and depth looked at."""
+    import yaml
+
+    from tbkl_gen.source import read
+
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=read._FAST_LOADER):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return False
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > read.MAX_DEPTH:
+                    return False
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+        read._FAST_LOADER(text).get_single_node()
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return False
+    return True
+
+
+_FLOW_PIECES = ["quyen_han: []", "a: {}", "b: [x, {c: []}]", "[", "]", "{", "}", "&a ", "*a", "**x**", "***"]
+_FLOW_PIECES += ["- ", "\n", "  ", "x", ": ", ", "]
+_FLOW_PIECES += ["[" * 20, "]" * 20, "{a: " * 21, "}" * 21, "\n" + "- " * 9, "\n" + "  " * 9 + "k:", "R&D", "a*b", "^[chú thích]"]
+
+
+@settings(max_examples=4000, deadline=None)
+@given(st.lists(st.sampled_from(_FLOW_PIECES), max_size=12))
+def test_the_composition_measured_where_no_anchor_can_be_is_taken_as_after_the_events(pieces: list[str]) -> None:
+    """A text whose flows can hold no anchor nor alias is composed and measured, not parsed twice:
+    libyaml's reading of it is taken exactly when it was taken after an event pass over it."""
+    import yaml
+
+    from tbkl_gen.source import read
+
+    if not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("PyYAML without libyaml: no fast reading to hold")
+    text = "".join(pieces)
+    if "\t" in text:
+        return
+    assert (read._compose_fast(text) is not None) == _composed_after_every_event(text)
+
+
+def test_a_deep_flow_is_refused_by_the_measure_as_by_the_events() -> None:
+    import yaml
+
+    from tbkl_gen.source import read
+
+    if not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("PyYAML without libyaml: no fast reading to hold")
+    for depth in (read.MAX_DEPTH - 2, read.MAX_DEPTH - 1, read.MAX_DEPTH, read.MAX_DEPTH + 1):
+        flows = "[" * (depth - 1) + "]" * (depth - 1)  # the root mapping is the first level
+        for text in (f"a: {flows}\n", f"a:\n  b: {flows[1:-1]}\n", f"a:\n- {flows[1:-1]}\n- quyen_han: []\n"):
+            assert read._look_out(text) in ("depth", "events")
+            assert (read._compose_fast(text) is not None) == _composed_after_every_event(text), (depth, text)
+    assert read._look_out("quyen_han: []\nchuc_vu: CHÁNH VĂN PHÒNG\n") == "depth"
+    assert read._look_out("quyen_han: []\nten: **đậm**\n") == "depth"
+    assert read._look_out("quyen_han: []\nten: R&D\n") == "events"

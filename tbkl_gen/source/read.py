@@ -355,9 +355,10 @@ def _compose_fast(text: str) -> tuple[Any, Any] | None:
     loader_class = _FAST_LOADER
     if loader_class is None or "\t" in text:  # libyaml takes tabs where PyYAML refuses them
         return None
+    look = _look_out(text)
     depth = 0
     try:
-        for event in _events_to_check(text, loader_class):
+        for event in yaml.parse(text, Loader=loader_class) if look is _EVENTS else ():
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 return None
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
@@ -369,6 +370,9 @@ def _compose_fast(text: str) -> tuple[Any, Any] | None:
         loader = loader_class(text)
         root = loader.get_single_node()
     except (yaml.YAMLError, ValueError, RecursionError):
+        return None
+    if look is _DEPTH and _deeper_than(root, MAX_DEPTH):
+        loader.dispose()
         return None
     return root, loader
 
@@ -415,12 +419,45 @@ def _maybe_special(text: str) -> bool:
     return False
 
 
-def _events_to_check(text: str, loader_class: Any) -> Any:
-    """Return the events to look through for anchors, aliases and depth, or none when the text
-    cannot hold them (see `_maybe_special` and `_DEEP_LINE`)."""
-    if _maybe_special(text) or _has_deep_line(text):
-        return yaml.parse(text, Loader=loader_class)
-    return ()
+# What `_compose_fast` looks at before trusting libyaml's nodes (see `_look_out`).
+_NOTHING, _DEPTH, _EVENTS = "nothing", "depth", "events"
+
+
+def _look_out(text: str) -> str:
+    """Return what libyaml's reading of text must be looked through for: nothing, when the text
+    can hold no anchor, alias, flow or deep nesting (see `_maybe_special` and `_DEEP_LINE`); its
+    depth only, when it holds flows (`quyen_han: []`) but neither "&" nor a lone "*" (no anchor
+    nor alias can be written without them) and too few brackets to nest deeply, the block
+    nesting being bounded by the lines' indentation: the composed nodes are then measured
+    (`_deeper_than`), a walk of a few dozen nodes where an event pass costs as much as the reading; the
+    events otherwise, before anything is composed."""
+    if _has_deep_line(text):
+        return _EVENTS
+    if not _maybe_special(text):
+        return _NOTHING
+    flat = text.replace("**", "  ")
+    if "&" in flat or "*" in flat or flat.count("[") + flat.count("{") > MAX_DEPTH:
+        return _EVENTS
+    return _DEPTH
+
+
+def _deeper_than(root: Any, limit: int) -> bool:
+    """Tell whether collections nest more than limit deep in the node tree (the root counts one),
+    as the events' count of open mappings and sequences does."""
+    pending = [(root, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if isinstance(node, _MAPPING_NODE):
+            if depth > limit:
+                return True
+            for key, value in node.value:
+                pending.append((key, depth + 1))
+                pending.append((value, depth + 1))
+        elif isinstance(node, _SEQUENCE_NODE):
+            if depth > limit:
+                return True
+            pending.extend((item, depth + 1) for item in node.value)
+    return False
 
 
 def _thousands(number: int) -> str:
