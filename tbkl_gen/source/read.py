@@ -227,7 +227,7 @@ def _as_read(path: Path, text: str) -> str:
         raise _LoadFailed(_too_large(path, size))
     if text.startswith("\ufeff"):
         text = text[1:]
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return _line_ends(text)
 
 
 def _too_large(path: Path, size: int) -> Problem:
@@ -505,7 +505,12 @@ def _decode(path: Path, raw: bytes) -> str:
                 code="encoding",
             )
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return _line_ends(text)
+
+
+def _line_ends(text: str) -> str:
+    """Return text with "\\r\\n" and a lone "\\r" made "\\n" (most texts hold neither: not copied)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _looks_utf16(head: bytes) -> bool:
