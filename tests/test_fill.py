@@ -192,3 +192,12 @@ def test_only_a_built_in_template_with_its_own_bytes_is_filled(tmp_path: Path, m
     assert layout is not None
     assert render_builtin(changed, layout) is None
     assert render_builtin(folder / "ubnd-tinh.docx", layout) is not None
+
+
+@settings(max_examples=5000, deadline=None)
+@given(st.lists(st.sampled_from(["\n", "\n\n", "<w:p ", "<w:p>", "<w:pPr>", "<w:p", " ", ">", "x", "w:t", "\r"]), max_size=12))
+def test_the_line_breaks_before_paragraphs_go_in_one_pass_as_in_two_replaces(pieces: list[str]) -> None:
+    from tbkl_gen.word import fill
+
+    xml = "".join(pieces)
+    assert fill._BREAK_BEFORE_PARAGRAPH.sub("", xml) == xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")

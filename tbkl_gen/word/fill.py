@@ -192,7 +192,7 @@ def assemble(parts: dict[str, bytes], filled: Callable[[str], str | None], layou
     for name, blob in parts.items():
         xml = filled(name)
         if xml is not None:
-            xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # undo the line breaks of preparation
+            xml = _BREAK_BEFORE_PARAGRAPH.sub("", xml)  # undo the line breaks of preparation
             if name == "word/document.xml":
                 xml = keep_last_paragraph_with_closing(xml)
                 if layout.appendices:
@@ -206,6 +206,12 @@ def assemble(parts: dict[str, bytes], filled: Callable[[str], str | None], layou
         else:
             out[name] = blob
     return out
+
+
+# A line break right before a paragraph ("<w:p " or "<w:p>"): one pass over a filled part, where
+# `.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")` made two (18 against 36 us a notice;
+# tests/test_fill.py holds both equal).
+_BREAK_BEFORE_PARAGRAPH = lazy(r"\n(?=<w:p[ >])")
 
 
 def keep_last_paragraph_with_closing(xml: str) -> str:
