@@ -411,3 +411,31 @@ def test_a_deep_flow_is_refused_by_the_measure_as_by_the_events() -> None:
     assert read._look_out("quyen_han: []\nchuc_vu: CHÁNH VĂN PHÒNG\n") == "depth"
     assert read._look_out("quyen_han: []\nten: **đậm**\n") == "depth"
     assert read._look_out("quyen_han: []\nten: R&D\n") == "events"
+
+
+@pytest.mark.parametrize("seen", [0, 1, 100, 5_000])
+def test_a_source_that_grew_after_its_stat_is_read_on_as_far_as_the_limit(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, seen: int
+) -> None:
+    """The reading asks for the size stat saw (not a megabyte at once) and reads on when the file is
+    longer: the same bytes as one read up to the limit, and a file grown past the limit refused."""
+    import os
+    import pathlib
+
+    from tbkl_gen.source import read
+
+    real_stat = pathlib.Path.stat
+
+    def stale_stat(self: pathlib.Path, **kwargs: Any) -> os.stat_result:
+        found = real_stat(self, **kwargs)
+        return os.stat_result((found.st_mode, *found[1:6], min(seen, found.st_size), *found[7:]))
+
+    grown = tmp_path / "grown.yaml"
+    grown.write_bytes(("trich_yeu: " + "Thông báo kết luận " * 500 + "\n").encode("utf-8"))
+    huge = tmp_path / "huge.yaml"
+    huge.write_bytes(b"trich_yeu: " + b"a" * read.MAX_SOURCE_BYTES + b"\n")
+    monkeypatch.setattr(pathlib.Path, "stat", stale_stat)
+    assert read._file_bytes(grown) == grown.read_bytes()
+    with pytest.raises(read._LoadFailed) as refused:
+        read._file_bytes(huge)
+    assert refused.value.problem.code == "too_large"

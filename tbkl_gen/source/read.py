@@ -212,7 +212,10 @@ def _file_bytes(path: Path) -> bytes:
         if status.st_size > MAX_SOURCE_BYTES:
             raise _LoadFailed(_too_large(path, status.st_size))
         with path.open("rb") as handle:
-            raw = handle.read(MAX_SOURCE_BYTES + 1)
+            # read(n) makes room for n bytes first (a megabyte a notice): ask for what stat saw
+            raw = handle.read(status.st_size + 1)
+            if len(raw) > status.st_size:  # it grew since: read on, as far as the limit
+                raw += handle.read(MAX_SOURCE_BYTES + 1 - len(raw))
         if len(raw) > MAX_SOURCE_BYTES:  # the file grew after stat
             raise _LoadFailed(Problem(Place(path, 1, 1), "tệp quá lớn", code="too_large"))
     except OSError as exc:
