@@ -383,3 +383,52 @@ def test_ctrl_c_is_answered_as_click_answers_it(
     assert outcomes[0] == outcomes[1]
     assert outcomes[0][0] == 1 and outcomes[0][1].err == "\nĐã dừng.\n" and outcomes[0][1].out == ""
     assert kept == ["kept", "kept"]
+
+
+# --- the quick end ------------------------------------------------------------------------------
+
+_LEAVE = """
+import atexit, os, sys, threading
+from tbkl_gen import __main__ as start
+atexit.register(lambda: print("atexit", flush=True))
+case = sys.argv[1]
+if case == "thread":
+    go = threading.Event()
+    worker = threading.Thread(target=go.wait)
+    worker.start()
+elif case == "pool":
+    import multiprocessing  # noqa: F401
+elif case == "replaced":
+    sys.stdout = open(os.devnull, "w")
+elif case == "flush":
+    class Failing:
+        def write(self, text): return len(text)
+        def flush(self): raise OSError(28, "No space left on device")
+    sys.stdout = sys.__stdout__ = Failing()
+elif case == "string":
+    start._leave("a message")
+    print("not left", file=sys.stderr, flush=True)
+    raise SystemExit(0)
+print("leaving", end="", flush=False)
+start._leave(3)
+print(" not left", file=sys.stderr, flush=True)
+if case == "thread":
+    go.set()
+"""
+
+
+@pytest.mark.parametrize(
+    ("case", "left"),
+    [("quick", True), ("thread", False), ("pool", False), ("replaced", False), ("flush", False), ("string", False), ("teardown", False)],
+)
+def test_the_quick_end_only_when_the_teardown_has_nothing_to_do(case: str, left: bool) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TBKL_TEARDOWN"}
+    env["PYTHONPATH"] = str(ROOT)
+    if case == "teardown":
+        env["TBKL_TEARDOWN"] = "1"
+    done = subprocess.run([sys.executable, "-c", _LEAVE, case], env=env, capture_output=True, text=True, check=False)
+    if left:
+        assert (done.returncode, done.stdout, done.stderr) == (3, "leavingatexit\n", "")  # printed, flushed, atexit run once
+    else:
+        assert "not left" in done.stderr and done.stdout.count("atexit") <= 1, done
+        assert done.returncode in (0, 120), done  # 120: the interpreter could not flush the failing stream, as always
