@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tbkl_gen.commands.batch import BatchResult
@@ -30,12 +30,15 @@ EXIT_PROBLEMS = 1
 EXIT_INTERRUPTED = 130
 
 
-class Lane(NamedTuple):
+class Lane:
     """What the lane recognises of one command: its options (option string → parameter, whether it
-    takes a value, the values it accepts or None for any) and every parameter's default."""
+    takes a value, the values it accepts or None for any) and every parameter's default.
 
-    options: dict[str, tuple[str, bool, tuple[str, ...] | None]]
-    defaults: dict[str, Any]
+    (A plain class: a NamedTuple or a dataclass would compile code at every start.)"""
+
+    def __init__(self, *, options: dict[str, tuple[str, bool, tuple[str, ...] | None]], defaults: dict[str, Any]) -> None:
+        self.options = options
+        self.defaults = defaults
 
 
 LANES: dict[str, Lane] = {

@@ -309,6 +309,8 @@ def test_the_lane_imports_neither_click_nor_the_stdlib_click_pulls_in(tmp_path: 
         modules = set(done.stdout.split())
         assert "tbkl_gen.pipeline" in modules, argv
         assert not {m for m in modules if m.split(".")[0] in ("click", "difflib", "gettext", "uuid", "platform")}, argv
+        # nor what only a workspace's register (csv) or a pool (threading) needs, outside a workspace
+        assert not {m for m in modules if m.split(".")[0] in ("csv", "threading", "concurrent", "multiprocessing", "subprocess")}, argv
         assert "tbkl_gen.cli" not in modules and "tbkl_gen.messages_vi" not in modules, argv
 
 

@@ -24,7 +24,6 @@ import os
 import signal
 import stat
 import sys
-import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -341,6 +340,13 @@ class Interrupted(KeyboardInterrupt):
         super().__init__(self.message)
 
 
+def _in_main_thread() -> bool:
+    """Whether this is the main thread; without importing `threading` (~1 ms of a cold render) where it was
+    never imported: every thread of this tool (a pool's, the page's) is started through it."""
+    threading = sys.modules.get("threading")
+    return threading is None or bool(threading.current_thread() is threading.main_thread())
+
+
 class _Signals:
     """Turn SIGINT and SIGTERM into `Interrupted`, or hold them over steps that must not be cut.
 
@@ -355,7 +361,7 @@ class _Signals:
         self._previous: dict[int, object] = {}
 
     def __enter__(self) -> _Signals:
-        if threading.current_thread() is threading.main_thread():
+        if _in_main_thread():
             for signum in (signal.SIGINT, signal.SIGTERM):
                 if signal.getsignal(signum) in (signal.default_int_handler, signal.SIG_DFL):
                     self._previous[signum] = signal.signal(signum, self._handle)
@@ -783,6 +789,8 @@ def _start_worker() -> None:
         while True:
             time.sleep(0.05)
             _exit_if_orphaned()
+
+    import threading
 
     threading.Thread(target=watch, daemon=True).start()
 
