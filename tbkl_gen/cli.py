@@ -105,7 +105,11 @@ def render(
 @click.option("--strict", is_flag=True, help="Coi cảnh báo là lỗi.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="Dạng kết quả.")
 @click.option(
-    "--docx", "docx_files", multiple=True, type=click.Path(path_type=Path), help="Kiểm tra một tệp Word bất kỳ theo Nghị định 30."
+    "--docx",
+    "docx_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Kiểm tra một tệp Word bất kỳ theo Nghị định 30 (tệp Word ghi trong PATHS cũng được kiểm tra như vậy).",
 )
 @click.option("--fix", "apply_fixes", is_flag=True, help="Tự sửa những lỗi chỉ có một cách sửa đúng, rồi kiểm tra lại.")
 def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files: tuple[Path, ...], apply_fixes: bool) -> None:

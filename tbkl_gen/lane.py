@@ -385,6 +385,7 @@ def _resolve_paths(paths: tuple[Path, ...], out_dir: Path | None) -> tuple[list[
 def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files: tuple[Path, ...], apply_fixes: bool) -> None:
     """`tbkl check`: print every problem of the notices (and the audit of Word files); exit 1 on errors."""
     from tbkl_gen.commands.check import check_docx_files, check_sources, fix_sources, problem_dicts
+    from tbkl_gen.source.names import WORD_SUFFIXES
     from tbkl_gen.source.workspace import find_workspace
 
     if not paths and not docx_files:
@@ -392,6 +393,11 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files:
         if workspace is None:
             raise _no_notices()
         paths = (workspace.notices_dir,)
+    # A Word file named among the sources is audited as --docx audits it (`tbkl check --docx a.docx b.docx`
+    # reads b.docx as one of PATHS: it is checked as a Word file, not refused as a source that is not YAML).
+    words = tuple(path for path in paths if path.suffix.lower() in WORD_SUFFIXES and not path.is_dir())
+    paths = tuple(path for path in paths if path not in words)
+    docx_files = tuple(dict.fromkeys((*docx_files, *words)))
     for path in (*paths, *docx_files):
         if not path.exists():
             raise _missing(path)

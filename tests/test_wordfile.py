@@ -162,6 +162,25 @@ def test_check_docx_audits_the_other_files_of_the_same_command(corpus: dict[str,
     assert "Tổng cộng: " in result.stdout
 
 
+def test_a_word_file_among_the_paths_is_audited_as_docx_audits_it(corpus: dict[str, Path], tmp_path: Path) -> None:
+    """`tbkl check --docx a.docx b.docx` (one flag, two files) and `tbkl check a.yaml b.docx`: b.docx is audited, not
+    refused as a source that is not YAML; a file named twice is audited once."""
+    good = builtin_templates_dir() / "ubnd-tinh.docx"
+    bad = corpus["billion-laughs"]
+    source = tmp_path / "a.yaml"
+    source.write_text(notice_yaml(), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--docx", str(good), str(bad), str(source), str(good)])
+    assert result.exit_code == 1
+    assert result.stderr == f"{bad.as_posix()}: không mở được tệp Word: {REASONS['billion-laughs']}\n"
+    assert result.stdout.startswith("Đã kiểm tra 1 tệp: 0 lỗi, 0 cảnh báo.\n" + f"{good.as_posix()}:\nQuy tắc 1 — ")
+    assert result.stdout.count("Tổng cộng: ") == 1 and "không phải tệp thông báo YAML" not in result.output
+    assert CliRunner().invoke(main, ["render", str(source), "-o", str(tmp_path), "--quiet"]).exit_code == 0
+    rendered = tmp_path / "a.docx"
+    alone = CliRunner().invoke(main, ["check", str(rendered)])
+    assert alone.exit_code == 0 and alone.stdout.startswith(f"{rendered.as_posix()}:\nQuy tắc 1 — "), alone.output
+    assert "Đã kiểm tra" not in alone.stdout and alone.stdout.endswith("Tổng cộng: 26 đạt, 0 lỗi, 2 không áp dụng\n")
+
+
 def test_check_docx_reports_a_refusal_in_json(corpus: dict[str, Path]) -> None:
     bad = corpus["empty"]
     result = CliRunner().invoke(main, ["check", "--docx", str(bad), "--format", "json"])

@@ -371,8 +371,8 @@ def preview_docx(office: Office, docx: Path, folder: Path, *, dpi: int = DEFAULT
 def preview(path: Path, folder: Path | None = None, *, dpi: int = DEFAULT_DPI) -> Preview:
     """Render the notice at path (.yaml or .docx) and draw its pages into folder (or a new one)."""
     from tbkl_gen.commands.batch import stop_on_signals
-    from tbkl_gen.commands.text import DOCX_SUFFIXES, render_source
-    from tbkl_gen.source.names import SOURCE_SUFFIXES
+    from tbkl_gen.commands.text import render_source
+    from tbkl_gen.source.names import DOCX_SUFFIXES, SOURCE_SUFFIXES
     from tbkl_gen.wordfile import open_word_file
 
     if not path.is_file():

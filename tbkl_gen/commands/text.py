@@ -24,10 +24,9 @@ from pathlib import Path
 
 from tbkl_gen.errors import NoticeInvalid, Problem, TbklError, UnreadableDocx
 from tbkl_gen.files import write_file
-from tbkl_gen.source.names import SOURCE_SUFFIXES
+from tbkl_gen.source.names import DOCX_SUFFIXES, SOURCE_SUFFIXES
 from tbkl_gen.wordfile import refuse_unless_regular
 
-DOCX_SUFFIXES = (".docx", ".docm")
 NOTES_HEADING = "Chú thích:"
 
 

@@ -29,13 +29,13 @@ from tbkl_gen.notice.fields import declared
 from tbkl_gen.notice.kind import Kind
 from tbkl_gen.notice.kinds import KINDS
 from tbkl_gen.notice.model import EXTEND_KEY, CoQuan, NguoiKy
+from tbkl_gen.source.names import WORD_SUFFIXES
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
 
 __all__ = ["CannotImport", "FileReport", "import_file", "import_paths", "report_text"]
 
-WORD_SUFFIXES = (".docx", ".docm", ".doc")
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

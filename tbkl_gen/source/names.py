@@ -14,6 +14,12 @@ from tbkl_gen.errors import Place, Problem, Severity
 SOURCE_SUFFIXES = (".yaml", ".yml")
 """The suffixes of a source, in lower case: `A.YAML` is a source too, as Windows and macOS see it."""
 
+DOCX_SUFFIXES = (".docx", ".docm")
+"""The suffixes of a Word file the tool reads itself (Office Open XML), in lower case."""
+
+WORD_SUFFIXES = (*DOCX_SUFFIXES, ".doc")
+"""The suffixes of every Word file the tool reads: an old .doc through LibreOffice, saved as .docx first."""
+
 NOTICES_DIR = "notices"
 """The workspace's folder of sources; a new one goes into the folder of its year (`year_folder`)."""
 
