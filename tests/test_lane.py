@@ -204,6 +204,7 @@ def _workspace(folder: Path) -> Path:
     assert "\ndia_danh: Quảng Nam\n" in text
     (folder / "w.yaml").write_text(text.replace("\ndia_danh: Quảng Nam\n", "\ndia_danh: “Quảng Nam”\n"), encoding="utf-8")
     (folder / "broken.yaml").write_text(text.replace("trich_yeu:", "trich_yeuu:", 1), encoding="utf-8")
+    shutil.copy(ROOT / "templates" / "ubnd-tinh.docx", folder / "mau.docx")  # a Word file among PATHS is audited
     (folder / "notices").mkdir()
     for name in ("a.yaml", "w.yaml"):
         shutil.copy(folder / name, folder / "notices" / name)
@@ -252,6 +253,8 @@ LANES_OWN = [
     ["check", "broken.yaml", "--format", "json"],
     ["check", "--format=json", "notices"],
     ["check", "--format", "text", "broken.yaml", "a.yaml", "w.yaml"],
+    ["check", "a.yaml", "mau.docx"],
+    ["check", "mau.docx", "--format=json"],
 ]
 
 
