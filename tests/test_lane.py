@@ -314,6 +314,7 @@ def test_the_lane_imports_neither_click_nor_the_stdlib_click_pulls_in(tmp_path: 
         assert not {m for m in modules if m.split(".")[0] in ("click", "difflib", "gettext", "uuid", "platform")}, argv
         # nor what only a workspace's register (csv) or a pool (threading) needs, outside a workspace
         assert not {m for m in modules if m.split(".")[0] in ("csv", "threading", "concurrent", "multiprocessing", "subprocess")}, argv
+        assert "hashlib" not in modules and "_hashlib" not in modules, argv  # files.sha256_hex: no OpenSSL for one notice
         assert "tbkl_gen.cli" not in modules and "tbkl_gen.messages_vi" not in modules, argv
 
 
@@ -437,3 +438,35 @@ def test_the_quick_end_only_when_the_teardown_has_nothing_to_do(case: str, left:
     else:
         assert "not left" in done.stderr and done.stdout.count("atexit") <= 1, done
         assert done.returncode in (0, 120), done  # 120: the interpreter could not flush the failing stream, as always
+
+
+# --- SHA-256 without OpenSSL for a short command -------------------------------------------------
+
+
+def test_the_builtin_sha256_gives_hashlibs_digest_and_hands_over_after_a_megabyte(monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    from tbkl_gen import files
+
+    assert files._builtin_sha256() is not None  # _sha2 (3.12+) or _sha256 (3.10, 3.11): CPython has one
+    used: list[int] = []
+    builtin = files._builtin_sha256()
+    monkeypatch.setattr(files, "_builtin_sha256", lambda: lambda data: used.append(len(data)) or builtin(data))
+    monkeypatch.setattr(files, "_hashed", 0)
+    monkeypatch.delitem(sys.modules, "hashlib")  # as in a fresh `tbkl render`, which never imports it
+    try:
+        for size in (0, 1, 63, 64, 65, 5000, files.BUILTIN_HASHING_BYTES - 5193, 1, 10):  # up to the megabyte exactly, then over
+            data = bytes(range(256)) * (size // 256) + bytes(size % 256)
+            assert files.sha256_hex(data) == hashlib.sha256(data).hexdigest(), size
+            sys.modules.pop("hashlib", None)
+    finally:
+        sys.modules["hashlib"] = hashlib
+    assert used == [0, 1, 63, 64, 65, 5000, files.BUILTIN_HASHING_BYTES - 5193]  # then past the megabyte: hashlib's
+    monkeypatch.setattr(files, "_hashed", 0)
+    assert files.sha256_hex(b"abc") == hashlib.sha256(b"abc").hexdigest() and len(used) == 7  # hashlib imported: its own
+    monkeypatch.setattr(files, "_builtin_sha256", lambda: None)  # a Python without either module
+    monkeypatch.delitem(sys.modules, "hashlib")
+    try:
+        assert files.sha256_hex(b"abc") == hashlib.sha256(b"abc").hexdigest()
+    finally:
+        sys.modules["hashlib"] = hashlib

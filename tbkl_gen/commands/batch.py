@@ -18,7 +18,6 @@ is back from the workers; `stage`: every output is staged; `rename`: the first o
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import signal
@@ -38,7 +37,7 @@ from tbkl_gen.source.names import find_sources as find_sources  # where the page
 from tbkl_gen.source.names import is_source_name, source_names
 from tbkl_gen.source.workspace import Workspace
 from tbkl_gen.wordfile import MAX_FILE_BYTES
-from tbkl_gen.files import commit, discard, stage, write_file
+from tbkl_gen.files import commit, discard, sha256_hex, stage, write_file
 from tbkl_gen.files import read_regular_or_none as read_regular
 from tbkl_gen.word.write import Flusher, folder_lock, remove_stale_temporaries
 
@@ -180,7 +179,7 @@ def _same_file(one: Path, other: Path) -> bool:
 
 
 def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:32]
+    return sha256_hex(data)[:32]
 
 
 def read_manifest(out_dir: Path, problems: list[Problem] | None = None) -> dict[str, Stamp]:

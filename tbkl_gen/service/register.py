@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tbkl_gen.errors import IssuedFrozen, NotReadable, issued_frozen, Place, Problem, RegisterUnreadable, Severity
-from tbkl_gen.files import held, read_regular, write_file
+from tbkl_gen.files import held, read_regular, sha256_hex, write_file
 from tbkl_gen.nd30.words import number_text, read_shown_day
 from tbkl_gen.notice.kinds import KINDS
 
@@ -267,9 +267,7 @@ def issued_sources(sources: list[Path]) -> dict[Path, str]:
 
 
 def digest(data: bytes) -> str:
-    import hashlib  # here: a `tbkl check` outside a workspace with a register hashes nothing
-
-    return hashlib.sha256(data).hexdigest()
+    return sha256_hex(data)
 
 
 def changed_since_issue(sources: list[Path]) -> list[Problem]:
