@@ -16,8 +16,11 @@ commands' declarations and runs the real CLI both ways (`TBKL_LANE=0` sends ever
 
 from __future__ import annotations
 
+import _thread
+import importlib
 import os
 import sys
+import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -130,6 +133,7 @@ def run(command: str, params: dict[str, Any]) -> None:
     errors as one line, click's answer to Ctrl-C and a closed pipe); leave with SystemExit as click does."""
     import gc
 
+    defer_unused()
     from tbkl_gen import cache
     from tbkl_gen.errors import TbklError
 
@@ -165,6 +169,35 @@ def run(command: str, params: dict[str, Any]) -> None:
         sys.stdout, sys.stderr = pacify(sys.stdout), pacify(sys.stderr)
         code = 1
     sys.exit(code)
+
+
+# Modules of the stdlib imported at the top of what a command of the lane uses, and never called by
+# it: `dataclasses` imports `inspect` (with `ast`, `dis`, `tokenize`: ~4 ms of a cold render) only to
+# write a class's signature as the docstring of a dataclass without one (every one of tbkl's on the
+# lane's paths has one: tests/test_lane.py). A Python whose `dataclasses` calls it at every class
+# imports it at the first one, as before.
+DEFERRED = ("inspect",)
+_deferring = _thread.RLock()
+
+
+class _Deferred(types.ModuleType):
+    """A stand-in for a module in sys.modules: the first attribute asked of it imports the module
+    itself, which takes its place there and lends the stand-in its namespace, and answers."""
+
+    def __getattr__(self, name: str) -> Any:
+        with _deferring:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            module = importlib.import_module(self.__name__)
+            vars(self).update(vars(module))
+        return getattr(module, name)
+
+
+def defer_unused() -> None:
+    """Put a stand-in for each module of DEFERRED not imported yet (a command of the lane only: one thread, one run)."""
+    for name in DEFERRED:
+        if name not in sys.modules:
+            sys.modules[name] = _Deferred(name)
 
 
 def console_utf8() -> None:

@@ -315,6 +315,7 @@ def test_the_lane_imports_neither_click_nor_the_stdlib_click_pulls_in(tmp_path: 
         # nor what only a workspace's register (csv) or a pool (threading) needs, outside a workspace
         assert not {m for m in modules if m.split(".")[0] in ("csv", "threading", "concurrent", "multiprocessing", "subprocess")}, argv
         assert "hashlib" not in modules and "_hashlib" not in modules, argv  # files.sha256_hex: no OpenSSL for one notice
+        assert not {"ast", "dis", "tokenize"} & modules, argv  # inspect stood in for, never asked (lane.DEFERRED)
         assert "tbkl_gen.cli" not in modules and "tbkl_gen.messages_vi" not in modules, argv
 
 
@@ -470,3 +471,39 @@ def test_the_builtin_sha256_gives_hashlibs_digest_and_hands_over_after_a_megabyt
         assert files.sha256_hex(b"abc") == hashlib.sha256(b"abc").hexdigest()
     finally:
         sys.modules["hashlib"] = hashlib
+
+
+_DEFERRED = """
+import sys
+deferred = sys.argv[1] == "deferred"
+if deferred:
+    from tbkl_gen import lane
+    lane.defer_unused()
+    stand_in = sys.modules["inspect"]
+import dataclasses
+assert not deferred or (dataclasses.inspect is stand_in and "ast" not in sys.modules)
+
+@dataclasses.dataclass(frozen=True)
+class Plain:
+    a: int
+    b: str = "x"
+
+import inspect
+from inspect import signature
+if deferred:
+    assert sys.modules["inspect"] is inspect and inspect is not stand_in and "ast" in sys.modules
+    assert stand_in.signature is inspect.signature is signature  # the stand-in lends the module's namespace
+print(repr(Plain.__doc__), str(signature(Plain)), inspect.isclass(Plain))
+"""
+
+
+def test_a_deferred_module_is_imported_at_the_first_question_and_answers_it() -> None:
+    """A dataclass without a docstring asks inspect for its signature: the stand-in imports inspect then,
+    and the class gets the very docstring it gets without the stand-in."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    outputs = [
+        subprocess.run([sys.executable, "-c", _DEFERRED, way], env=env, capture_output=True, text=True, check=True).stdout
+        for way in ("deferred", "plain")
+    ]
+    assert outputs[0] == outputs[1]
+    assert "(a: int, b: str = 'x')" in outputs[0] and outputs[0].endswith("True\n")
