@@ -1,6 +1,7 @@
 """The `tbkl` command line: parse flags, call the pipeline, print, choose the exit code.
 
-The only module that echoes or exits. Each command hands off to a function that can be called
+With `tbkl_gen.lane` (the bodies of render and check, which the lane also runs without click), the
+only module that echoes or exits. Each command hands off to a function that can be called
 from Python; heavy imports stay inside the commands so that `tbkl --help` is instant. Exit codes:
 0 success, 1 problems in the notices (or a failed render), 2 wrong usage, 130 interrupted (Ctrl-C),
 143 stopped by SIGTERM.
