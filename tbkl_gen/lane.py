@@ -17,7 +17,6 @@ commands' declarations and runs the real CLI both ways (`TBKL_LANE=0` sends ever
 from __future__ import annotations
 
 import _thread
-import importlib
 import os
 import sys
 import types
@@ -188,7 +187,7 @@ class _Deferred(types.ModuleType):
         with _deferring:
             if sys.modules.get(self.__name__) is self:
                 del sys.modules[self.__name__]
-            module = importlib.import_module(self.__name__)
+            module = __import__(self.__name__)  # a top-level module: __import__ returns it (importlib is not imported yet)
             vars(self).update(vars(module))
         return getattr(module, name)
 
