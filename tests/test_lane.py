@@ -55,8 +55,9 @@ def test_the_lane_knows_every_parameter_and_option_as_click_declares_it(name: st
         assert not option.envvar and not option.prompt and option.callback is None, spelling
         if accepted is not None:
             assert isinstance(option.type, click.Choice) and set(accepted) <= set(option.type.choices), spelling
-        elif takes_value:
+        elif takes_value:  # the lane makes a Path of the value: as click's Path(path_type=Path) with no checks
             assert isinstance(option.type, click.Path) and option.type.exists is False, spelling
+            assert option.type.type is Path and not option.type.resolve_path, spelling  # click.Path keeps path_type as .type
     # every spelling of an option the lane knows (a short and a long one) is known to it
     for parameter in {p for p, _, _ in own.options.values()}:
         (option,) = [p for p in command.params if p.name == parameter]
