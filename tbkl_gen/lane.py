@@ -20,10 +20,11 @@ import _thread
 import os
 import sys
 import types
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from tbkl_gen.commands.batch import BatchResult
     from tbkl_gen.commands.check import Applier
     from tbkl_gen.errors import Problem
@@ -94,16 +95,16 @@ def recognise(argv: list[str]) -> tuple[str, dict[str, Any]] | None:
         return None
     lane = LANES[argv[0]]
     params = dict(lane.defaults)
-    paths: list[Path] = []
+    paths: list[str] = []
     seen: set[str] = set()
     words = iter(argv[1:])
     for word in words:
         if not word or (sys.platform == "win32" and not _EXPANDED_ON_WINDOWS.isdisjoint(word)):
             return None
         if not word.startswith("-"):
-            if not Path(word).exists():
+            if not os.path.exists(word):  # noqa: PTH110 - pathlib not yet: as Path(word).exists(), or stricter ("a.yaml/"): click's
                 return None  # click says it is missing, in its own words
-            paths.append(Path(word))
+            paths.append(word)
             continue
         name, equals, value = word.partition("=")
         option = lane.options.get(name)
@@ -118,12 +119,18 @@ def recognise(argv: list[str]) -> tuple[str, dict[str, Any]] | None:
                 return None
             if accepted is not None and value not in accepted:
                 return None
-            params[parameter] = value if accepted is not None else Path(value)  # a click.Path(path_type=Path), as the test holds
+            params[parameter] = value
         else:
             params[parameter] = True
     if not paths:
         return None  # the workspace's notices: click's (its usage error when there is none)
-    params["paths"] = tuple(paths)
+    defer_unused()  # a command of the lane it is: before pathlib, which imports urllib.parse and ipaddress
+    from pathlib import Path
+
+    for parameter, takes_value, accepted in lane.options.values():
+        if takes_value and accepted is None and isinstance(params[parameter], str):
+            params[parameter] = Path(params[parameter])  # a click.Path(path_type=Path), as the test holds
+    params["paths"] = tuple(Path(word) for word in paths)
     return argv[0], params
 
 
@@ -132,7 +139,7 @@ def run(command: str, params: dict[str, Any]) -> None:
     errors as one line, click's answer to Ctrl-C and a closed pipe); leave with SystemExit as click does."""
     import gc
 
-    defer_unused()
+    defer_unused()  # done by recognise already; for a caller that did not
     from tbkl_gen import cache
     from tbkl_gen.errors import TbklError
 
@@ -173,9 +180,10 @@ def run(command: str, params: dict[str, Any]) -> None:
 # Modules of the stdlib imported at the top of what a command of the lane uses, and never called by
 # it: `dataclasses` imports `inspect` (with `ast`, `dis`, `tokenize`: ~4 ms of a cold render) only to
 # write a class's signature as the docstring of a dataclass without one (every one of tbkl's on the
-# lane's paths has one: tests/test_lane.py). A Python whose `dataclasses` calls it at every class
-# imports it at the first one, as before.
-DEFERRED = ("inspect",)
+# lane's paths has one: tests/test_lane.py); `urllib.parse`, which `pathlib` imports, imports
+# `ipaddress` (~1 ms) only for a URL whose host is in brackets. A Python whose `dataclasses` calls
+# inspect at every class imports it at the first one, as before.
+DEFERRED = ("inspect", "ipaddress")
 _deferring = _thread.RLock()
 
 
@@ -255,6 +263,8 @@ def _colour() -> bool | None:
 
 
 def echo_problem(problem: Problem, *, err: bool = True) -> None:
+    from pathlib import Path
+
     line = problem.format(Path.cwd())
     colour = _colour()
     if colour is None and ("click" in sys.modules or not _plain(sys.stderr if err else sys.stdout)):
@@ -270,6 +280,8 @@ def fail(message: str) -> None:
 
 
 def relative(path: Path) -> str:
+    from pathlib import Path
+
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
@@ -392,6 +404,8 @@ def _render(
 
 def _resolve_paths(paths: tuple[Path, ...], out_dir: Path | None) -> tuple[list[Path], Path]:
     """Default to the workspace's notices and output folder when none are given."""
+    from pathlib import Path
+
     from tbkl_gen.source.workspace import find_workspace
 
     if paths and out_dir is not None:
@@ -416,6 +430,8 @@ def _resolve_paths(paths: tuple[Path, ...], out_dir: Path | None) -> tuple[list[
 
 def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files: tuple[Path, ...], apply_fixes: bool) -> None:
     """`tbkl check`: print every problem of the notices (and the audit of Word files); exit 1 on errors."""
+    from pathlib import Path
+
     from tbkl_gen.commands.check import check_docx_files, check_sources, fix_sources, problem_dicts
     from tbkl_gen.source.names import WORD_SUFFIXES
     from tbkl_gen.source.workspace import find_workspace
@@ -513,6 +529,7 @@ def _fix_applier() -> Applier:
 def _echo_fixed(problem: Problem) -> None:
     """Print one applied fix at the place its problem was found: `file:line:col: field: đã sửa: what`."""
     from dataclasses import replace
+    from pathlib import Path
 
     from tbkl_gen.errors import Severity
 
