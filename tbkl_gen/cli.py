@@ -1,6 +1,7 @@
 """The `tbkl` command line: parse flags, call the pipeline, print, choose the exit code.
 
-The only module that echoes or exits. Each command hands off to a function that can be called
+With `tbkl_gen.lane` (the bodies of render and check, which the lane also runs without click), the
+only module that echoes or exits. Each command hands off to a function that can be called
 from Python; heavy imports stay inside the commands so that `tbkl --help` is instant. Exit codes:
 0 success, 1 problems in the notices (or a failed render), 2 wrong usage, 130 interrupted (Ctrl-C),
 143 stopped by SIGTERM.
@@ -17,37 +18,20 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import click
 
-from tbkl_gen import __version__
+from tbkl_gen import __version__, lane
 
 from tbkl_gen import messages_vi
+from tbkl_gen.lane import EXIT_INTERRUPTED, EXIT_PROBLEMS
+from tbkl_gen.lane import echo_problem as _echo_problem
+from tbkl_gen.lane import fail as _fail
+from tbkl_gen.lane import relative as _relative
 
 messages_vi.install()
 
 if TYPE_CHECKING:
-    from tbkl_gen.commands.batch import BatchResult
-    from tbkl_gen.commands.check import Applier
     from tbkl_gen.errors import NoticeInvalid
-    from tbkl_gen.errors import Problem
     from tbkl_gen.service.accounts import Accounts
     from tbkl_gen.service.people import Role
-
-EXIT_PROBLEMS = 1
-EXIT_INTERRUPTED = 130
-
-
-def _colour() -> bool | None:
-    return False if os.environ.get("NO_COLOR") else None
-
-
-def _echo_problem(problem: Problem, *, err: bool = True) -> None:
-    line = problem.format(Path.cwd())
-    colour = "red" if problem.is_error else "yellow"
-    click.echo(click.style(line, fg=colour) if _colour() is None else line, err=err, color=_colour())
-
-
-def _fail(message: str) -> None:
-    click.echo(message, err=True)
-    sys.exit(EXIT_PROBLEMS)
 
 
 class _Group(click.Group):
@@ -57,7 +41,7 @@ class _Group(click.Group):
         from tbkl_gen import cache
 
         cache.serve()  # before any class or pattern of tbkl is made: compiled once, not at every start
-        ctx.call_on_close(_keep_compiled)
+        ctx.call_on_close(lane.keep_compiled)
         from tbkl_gen.errors import TbklError
 
         try:
@@ -67,31 +51,11 @@ class _Group(click.Group):
             sys.exit(EXIT_PROBLEMS)
 
 
-def _keep_compiled() -> None:
-    """Write what this command compiled anew (dataclasses' methods, patterns) into the user's cache (`cache.serve`)."""
-    from tbkl_gen import cache
-
-    pending = cache.to_save()
-    if not pending:
-        return
-    from tbkl_gen.errors import TbklError
-    from tbkl_gen.files import commit, stage
-
-    for path, data in pending:
-        try:  # not flushed: a cache file that does not read back after a crash is only compiled again
-            commit(stage(path, data, sync=False), path)
-        except TbklError:
-            pass  # a read-only home folder only costs speed
-
-
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tbkl", message="%(prog)s %(version)s")
 def main() -> None:
     """tbkl: soạn Thông báo kết luận từ tệp YAML thành văn bản Word đúng Nghị định 30/2020/NĐ-CP."""
-    if sys.platform == "win32":  # Vietnamese text on an old Windows console
-        for stream in (sys.stdout, sys.stderr):
-            if hasattr(stream, "reconfigure"):
-                stream.reconfigure(encoding="utf-8")
+    lane.console_utf8()
 
 
 # --- render -----------------------------------------------------------------------------------
@@ -131,107 +95,7 @@ def render(
     sidecar: bool,
 ) -> None:
     """In thông báo (tệp .yaml hoặc thư mục) ra tệp Word .docx."""
-    chosen, out = _resolve_paths(paths, out_dir)
-    try:
-        result = _render(chosen, out, force, jobs, keep_going, prune, strict, template, quiet)
-        pdf_ok = _export_pdfs(result, pdfa=pdfa, sidecar=sidecar, quiet=quiet) if pdf or pdfa or sidecar else True
-    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the batch has removed its temporary files; LibreOffice is stopped
-        click.echo(getattr(exc, "message", "Đã dừng theo yêu cầu (Ctrl-C)."), err=True)
-        sys.exit(getattr(exc, "exit_code", EXIT_INTERRUPTED))
-    strict_failed = strict and any(not p.is_error for p in result.problems)
-    if not result.ok or strict_failed or not pdf_ok:
-        sys.exit(EXIT_PROBLEMS)
-
-
-def _export_pdfs(result: BatchResult, *, pdfa: bool, sidecar: bool, quiet: bool) -> bool:
-    """Write the PDFs (and sidecars) of a finished render; return whether all were written."""
-    from tbkl_gen.commands.pdf import export_pdfs
-    from tbkl_gen.errors import TbklError
-
-    try:
-        outcome = export_pdfs(result.made, result.unchanged, pdfa=pdfa, sidecar=sidecar)
-    except TbklError as exc:  # no LibreOffice: the .docx files are written all the same
-        click.echo(f"{exc}. Các tệp .docx đã được ghi.", err=True)
-        return False
-    for warning in outcome.warnings if not quiet else []:
-        click.echo(warning, err=True)
-    for path, reason in outcome.failed:
-        click.echo(f"{_relative(path)}: {reason}", err=True)
-    if not quiet:
-        kind = "PDF/A" if pdfa else "PDF"
-        summary = f"Đã xuất {len(outcome.pdfs)} bản {kind}"
-        if sidecar:
-            summary += f", {len(outcome.sidecars)} tệp .json cho e-office"
-        click.echo(summary + (f", lỗi {len(outcome.failed)}." if outcome.failed else "."), err=True)
-    return not outcome.failed
-
-
-def _render(
-    paths: list[Path],
-    out_dir: Path,
-    force: bool,
-    jobs: int | None,
-    keep_going: bool,
-    prune: bool,
-    strict: bool,
-    template: str | None,
-    quiet: bool,
-) -> BatchResult:
-    from tbkl_gen.commands.batch import Settings, plan, render_batch
-
-    for path in paths:
-        if not path.exists():
-            raise click.BadParameter(f"không tìm thấy “{path}”", param_hint="PATHS")
-    found: list[Problem] = []  # links in the notices folder that lead astray, skipped
-    jobs_list = plan(paths, out_dir, found)
-    for problem in found:
-        if problem.is_error or not quiet:
-            _echo_problem(problem)
-    if not jobs_list:
-        _fail("không có tệp thông báo (.yaml) nào để in")
-    settings = Settings(out_dir, force=force, jobs=jobs or 0, keep_going=keep_going, prune=prune, strict=strict, template=template)
-    if not quiet and sys.stderr.isatty():
-        with click.progressbar(length=len(jobs_list), label="Đang in", file=sys.stderr) as bar:
-            settings.progress = bar.update
-            result = render_batch(jobs_list, settings)
-    else:
-        result = render_batch(jobs_list, settings)
-    for problem in result.problems:
-        if problem.is_error or not quiet:
-            _echo_problem(problem)
-    for stale in result.stale:
-        click.echo(f"{stale.as_posix()}: tệp không còn nguồn (dùng --prune để xóa)", err=True)
-    if not quiet:
-        failed = len(result.failed)
-        seconds = f"{result.seconds:.2f}".replace(".", ",")
-        summary = f"Đã tạo {len(result.made)}, không đổi {len(result.unchanged)}, lỗi {failed}"
-        if result.pruned:
-            summary += f", đã xóa {len(result.pruned)}"
-        if failed and not keep_going and not result.made:
-            summary += " — chưa ghi tệp nào vì có lỗi"
-        click.echo(f"{summary} ({seconds} giây).", err=True)
-    return result
-
-
-def _resolve_paths(paths: tuple[Path, ...], out_dir: Path | None) -> tuple[list[Path], Path]:
-    """Default to the workspace's notices and output folder when none are given."""
-    from tbkl_gen.source.workspace import find_workspace
-
-    if paths and out_dir is not None:
-        return list(paths), out_dir
-    workspace = find_workspace(Path.cwd())
-    if not paths:
-        if workspace is None:
-            raise click.UsageError("cần tệp hoặc thư mục thông báo (hoặc chạy trong thư mục có tbkl.yaml)")
-        paths = (workspace.notices_dir,)
-    if out_dir is None:
-        if workspace is not None and workspace.output_dir is not None:
-            out_dir = workspace.output_dir
-        elif workspace is not None:
-            out_dir = workspace.root / "out"
-        else:
-            out_dir = Path("out")
-    return list(paths), out_dir
+    lane.render(paths, out_dir, force, jobs, keep_going, prune, strict, template, quiet, pdf, pdfa, sidecar)
 
 
 # --- check ------------------------------------------------------------------------------------
@@ -251,107 +115,7 @@ def _resolve_paths(paths: tuple[Path, ...], out_dir: Path | None) -> tuple[list[
 @click.option("--fix", "apply_fixes", is_flag=True, help="Tự sửa những lỗi chỉ có một cách sửa đúng, rồi kiểm tra lại.")
 def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files: tuple[Path, ...], apply_fixes: bool) -> None:
     """Kiểm tra thông báo, báo mọi lỗi kèm vị trí và cách sửa; không ghi tệp nào (trừ khi có --fix)."""
-    from tbkl_gen.commands.check import check_docx_files, check_sources, fix_sources, problem_dicts
-    from tbkl_gen.source.names import WORD_SUFFIXES
-    from tbkl_gen.source.workspace import find_workspace
-
-    if not paths and not docx_files:
-        workspace = find_workspace(Path.cwd())
-        if workspace is None:
-            raise click.UsageError("cần tệp hoặc thư mục thông báo (hoặc chạy trong thư mục có tbkl.yaml)")
-        paths = (workspace.notices_dir,)
-    # A Word file named among the sources is audited as --docx audits it (`tbkl check --docx a.docx b.docx`
-    # reads b.docx as one of PATHS: it is checked as a Word file, not refused as a source that is not YAML).
-    words = tuple(path for path in paths if path.suffix.lower() in WORD_SUFFIXES and not path.is_dir())
-    paths = tuple(path for path in paths if path not in words)
-    docx_files = tuple(dict.fromkeys((*docx_files, *words)))
-    for path in (*paths, *docx_files):
-        if not path.exists():
-            raise click.BadParameter(f"không tìm thấy “{path}”", param_hint="PATHS")
-    failed = False
-    report: dict[str, Any] = {"tep": 0, "van_de": [], "docx": []}
-    if paths:
-        if apply_fixes:
-            fixing = fix_sources(list(paths), _fix_applier(), _issued(list(paths)))
-            outcome = fixing.remaining
-            report["da_sua"] = [{**p.to_dict(Path.cwd()), "da_sua": p.fix.title if p.fix else ""} for p in fixing.fixed]
-            if output_format == "text":
-                for problem in fixing.fixed:
-                    _echo_fixed(problem)
-                for problem in fixing.failed:
-                    _echo_problem(problem, err=True)
-                files = len({p.place.file for p in fixing.fixed})
-                click.echo(f"Đã sửa {len(fixing.fixed)} chỗ trong {files} tệp.")
-            failed = bool(fixing.failed)
-        else:
-            outcome = check_sources(list(paths))
-        outcome.problems += _changed_since_issue(list(paths))  # an issued document is frozen
-        report["tep"] = outcome.files
-        report["van_de"] = problem_dicts(outcome.problems, Path.cwd())
-        errors = sum(p.is_error for p in outcome.problems)
-        warnings = len(outcome.problems) - errors
-        failed = failed or errors > 0 or (strict and warnings > 0)
-        if output_format == "text":
-            for problem in outcome.problems:
-                _echo_problem(problem, err=False)
-            click.echo(f"Đã kiểm tra {outcome.files} tệp: {errors} lỗi, {warnings} cảnh báo.")
-    for docx_path, results in check_docx_files(list(docx_files)):
-        from tbkl_gen.audit import format_report
-
-        if not isinstance(results, list):  # refused unread (tbkl_gen.wordfile): the reason, then the next file
-            failed = True
-            report["docx"].append({"tep": docx_path.as_posix(), "loi": str(results)})
-            if output_format == "text":
-                click.echo(str(results), err=True)
-            continue
-        bad = [r for r in results if r.status == "loi"]
-        failed = failed or bool(bad)
-        report["docx"].append({"tep": docx_path.as_posix(), "quy_tac": [r.__dict__ for r in results]})
-        if output_format == "text":
-            click.echo(f"{docx_path.as_posix()}:")
-            click.echo(format_report(results))
-    if output_format == "json":
-        import json
-
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
-    if failed:
-        sys.exit(EXIT_PROBLEMS)
-
-
-def _changed_since_issue(paths: list[Path]) -> list[Problem]:
-    """Return a warning for each issued source changed on disk since (the register's digest)."""
-    from tbkl_gen.source.names import find_sources
-    from tbkl_gen.service.register import changed_since_issue
-
-    return changed_since_issue([source for source, _ in find_sources(paths)])
-
-
-def _issued(paths: list[Path]) -> dict[Path, str]:
-    """Return the issued sources under paths, which `--fix` leaves as they are."""
-    from tbkl_gen.source.names import find_sources
-    from tbkl_gen.service.register import issued_sources
-
-    return issued_sources([source for source, _ in find_sources(paths)])
-
-
-def _fix_applier() -> Applier:
-    """Return the page's round-trip writer, which applies fixes as saving applies edits."""
-    try:
-        from tbkl_gen.service.yamlsave import fixed
-    except ImportError:  # ruamel.yaml, the writer that keeps comments, is not installed
-        raise click.ClickException('“tbkl check --fix” cần gói ruamel.yaml: pip install "tbkl-gen[page]"') from None
-    return fixed
-
-
-def _echo_fixed(problem: Problem) -> None:
-    """Print one applied fix at the place its problem was found: `file:line:col: field: đã sửa: what`."""
-    from dataclasses import replace
-
-    from tbkl_gen.errors import Severity
-
-    title = problem.fix.title if problem.fix is not None else ""
-    done = replace(problem, message=f"đã sửa: {title}", hint="", severity=Severity.ERROR)
-    click.echo(done.format(Path.cwd()))
+    lane.check(paths, strict, output_format, docx_files, apply_fixes)
 
 
 # --- workspace: init, new, show, templates -----------------------------------------------------
@@ -517,13 +281,6 @@ def templates(copy_name: str | None, new_name: str | None) -> None:
             click.echo(f"Mẫu của văn phòng ({_relative(workspace.templates_dir)}):")
             for path in own:
                 click.echo(f"  {path.stem}")
-
-
-def _relative(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 # --- import -----------------------------------------------------------------------------------

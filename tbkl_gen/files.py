@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tbkl_gen.errors import LockBusy, NotReadable, OutputFailed, OutputLocked, UnsafeFolder
 
@@ -498,3 +499,42 @@ def _describe_holder(holder: dict[str, object] | None) -> str:
     since = holder.get("since")
     when = time.strftime("%H:%M:%S", time.localtime(since)) if isinstance(since, (int, float)) else "?"
     return f"tiến trình {holder.get('pid')} trên máy {holder.get('host')} giữ khóa từ {when}"
+
+
+# --- digests ----------------------------------------------------------------------------------------
+
+# Bytes a process hashes with the interpreter's own SHA-256 before it turns to hashlib's (OpenSSL's).
+BUILTIN_HASHING_BYTES = 1 << 20
+_hashed = 0
+
+
+def sha256_hex(data: bytes) -> str:
+    """Return the SHA-256 of data in hex: hashlib's digest, without loading OpenSSL for a short command.
+
+    `import hashlib` loads OpenSSL's library and tries each of its algorithms, ~3 ms of a cold render
+    (benchmarks/README.md, "Sixth pass, cold start"). The first megabyte a process hashes goes
+    through the interpreter's built-in SHA-256 (`_sha2` since Python 3.12, `_sha256` before: the same
+    function, slower on long inputs); anything after it, or once hashlib is imported anyway, through
+    hashlib, so a batch of thousands of notices hashes at OpenSSL's speed.
+    """
+    global _hashed
+    if "hashlib" not in sys.modules and _hashed + len(data) <= BUILTIN_HASHING_BYTES:
+        builtin = _builtin_sha256()
+        if builtin is not None:
+            _hashed += len(data)
+            return str(builtin(data).hexdigest())
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _builtin_sha256() -> Callable[[bytes], Any] | None:
+    for name in ("_sha2", "_sha256"):
+        try:
+            module = __import__(name)
+        except ImportError:
+            continue
+        function = getattr(module, "sha256", None)
+        if callable(function):
+            return function  # type: ignore[no-any-return]
+    return None

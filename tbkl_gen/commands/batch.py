@@ -18,13 +18,11 @@ is back from the workers; `stage`: every output is staged; `rename`: the first o
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import signal
 import stat
 import sys
-import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -39,7 +37,7 @@ from tbkl_gen.source.names import find_sources as find_sources  # where the page
 from tbkl_gen.source.names import is_source_name, source_names
 from tbkl_gen.source.workspace import Workspace
 from tbkl_gen.wordfile import MAX_FILE_BYTES
-from tbkl_gen.files import commit, discard, stage, write_file
+from tbkl_gen.files import commit, discard, sha256_hex, stage, write_file
 from tbkl_gen.files import read_regular_or_none as read_regular
 from tbkl_gen.word.write import Flusher, folder_lock, remove_stale_temporaries
 
@@ -181,7 +179,7 @@ def _same_file(one: Path, other: Path) -> bool:
 
 
 def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:32]
+    return sha256_hex(data)[:32]
 
 
 def read_manifest(out_dir: Path, problems: list[Problem] | None = None) -> dict[str, Stamp]:
@@ -341,6 +339,13 @@ class Interrupted(KeyboardInterrupt):
         super().__init__(self.message)
 
 
+def _in_main_thread() -> bool:
+    """Whether this is the main thread; without importing `threading` (~1 ms of a cold render) where it was
+    never imported: every thread of this tool (a pool's, the page's) is started through it."""
+    threading = sys.modules.get("threading")
+    return threading is None or bool(threading.current_thread() is threading.main_thread())
+
+
 class _Signals:
     """Turn SIGINT and SIGTERM into `Interrupted`, or hold them over steps that must not be cut.
 
@@ -355,7 +360,7 @@ class _Signals:
         self._previous: dict[int, object] = {}
 
     def __enter__(self) -> _Signals:
-        if threading.current_thread() is threading.main_thread():
+        if _in_main_thread():
             for signum in (signal.SIGINT, signal.SIGTERM):
                 if signal.getsignal(signum) in (signal.default_int_handler, signal.SIG_DFL):
                     self._previous[signum] = signal.signal(signum, self._handle)
@@ -799,6 +804,8 @@ def _start_worker() -> None:
         while True:
             time.sleep(0.05)
             _exit_if_orphaned()
+
+    import threading
 
     threading.Thread(target=watch, daemon=True).start()
 

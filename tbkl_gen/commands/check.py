@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class CheckOutcome:
+    """The notices checked and every problem found in them."""
+
     files: int = 0
     problems: list[Problem] = field(default_factory=list)
 
@@ -117,6 +119,8 @@ MAX_ROUNDS = 5
 
 @dataclass
 class FixOutcome:
+    """What `fix_sources` applied, could not apply, and what a check found afterwards."""
+
     fixed: list[Problem] = field(default_factory=list)
     """The problems whose fix was applied, with the place they were found at."""
     failed: list[Problem] = field(default_factory=list)

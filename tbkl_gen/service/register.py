@@ -14,12 +14,11 @@ A source that has a row is frozen: saving it through the page is refused (`refus
 
 from __future__ import annotations
 
-import csv
+import _thread
 import dataclasses
 import datetime as dt
 import io
 import re
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tbkl_gen.errors import IssuedFrozen, NotReadable, issued_frozen, Place, Problem, RegisterUnreadable, Severity
-from tbkl_gen.files import held, read_regular, write_file
+from tbkl_gen.files import held, read_regular, sha256_hex, write_file
 from tbkl_gen.nd30.words import number_text, read_shown_day
 from tbkl_gen.notice.kinds import KINDS
 
@@ -146,6 +145,8 @@ def _read_year(path: Path) -> list[Entry]:
         if exc.missing:
             return []
         raise RegisterUnreadable(path, exc.reason) from None
+    import csv  # here: a check outside a workspace with a register reads none (benchmarks/README.md, "Sixth pass")
+
     text = data.decode("utf-8-sig", errors="replace")
     rows: list[Entry] = []
     for row in csv.DictReader(io.StringIO(text, newline="")):
@@ -156,6 +157,8 @@ def _read_year(path: Path) -> list[Entry]:
 def append(root: Path, entry: Entry) -> Path:
     """Add entry to its year's file (call under `locked`); return the file."""
     path = year_file(root, entry.date.year)
+    import csv
+
     rows = _read_year(path)
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
@@ -203,7 +206,7 @@ def entry_of(root: Path, path: Path) -> Entry | None:
 
 # The sources being issued in this process: a save of one waits for nothing and is refused.
 _issuing: Counter[Path] = Counter()
-_issuing_guard = threading.Lock()
+_issuing_guard = _thread.allocate_lock()  # threading.Lock, without importing threading at every check
 
 
 @contextmanager
@@ -264,9 +267,7 @@ def issued_sources(sources: list[Path]) -> dict[Path, str]:
 
 
 def digest(data: bytes) -> str:
-    import hashlib  # here: a `tbkl check` outside a workspace with a register hashes nothing
-
-    return hashlib.sha256(data).hexdigest()
+    return sha256_hex(data)
 
 
 def changed_since_issue(sources: list[Path]) -> list[Problem]:
@@ -313,6 +314,8 @@ def table(root: Path, year: int | None = None) -> tuple[list[str], list[list[str
 
 def csv_bytes(root: Path, year: int | None = None) -> bytes:
     """Return the register as CSV with Vietnamese headings, UTF-8 with the mark Excel needs to read it as such."""
+    import csv
+
     headings, rows = table(root, year)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")

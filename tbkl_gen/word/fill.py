@@ -37,7 +37,7 @@ from pathlib import Path, PureWindowsPath
 from typing import TYPE_CHECKING, Any, Union
 
 from tbkl_gen.errors import NotReadable, TemplateBroken, TemplateNotFound, TemplateOutside, WordFileRefused
-from tbkl_gen.files import read_regular
+from tbkl_gen.files import read_regular, sha256_hex
 from tbkl_gen.nd30.patterns import lazy
 
 if TYPE_CHECKING:
@@ -320,12 +320,10 @@ def verified(path: Path) -> Builtin | None:
 
 @lru_cache(maxsize=16)
 def _verified(path: Path, form_path: Path, mtime_ns: int, size: int) -> Builtin | None:
-    import hashlib
-
     try:
         data = read_regular(path, _MAX_BUILTIN_BYTES)
         form = json.loads(read_regular(form_path, _MAX_BUILTIN_BYTES).decode("utf-8"))
-        if form["file"] != hashlib.sha256(data).hexdigest() or "parts" in form:
+        if form["file"] != sha256_hex(data) or "parts" in form:
             return None
         sources = form["sources"]
         widths = Widths(*form["widths"])
