@@ -219,8 +219,12 @@ def _maker_for(cls: type) -> Callable[[Any], Any]:
             raise Unsure
         return cls(**{name: convert(value[name]) for name, convert in converters if name in value})
 
-    _MAKERS[cls] = make  # before the fields: a block holds blocks
     converters.extend((key.name, _converter(key.type, key.spec)) for key in keys)
+    # Published only whole: the page's server checks in several threads at once, and a maker seen
+    # before its converters were all made built a class without its last fields (a TypeError). A
+    # block holding blocks needs no earlier entry: a declared field's converter calls `build` when it
+    # converts, not when it is made.
+    _MAKERS[cls] = make
     return make
 
 
