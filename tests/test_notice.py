@@ -351,3 +351,21 @@ def test_a_builder_is_seen_by_other_threads_only_once_whole(name: str, monkeypat
     declaration._maker_for(model_class)
     assert not published_early
     assert model_class in declaration._MAKERS
+
+
+def test_the_table_of_key_names_is_seen_by_other_threads_only_once_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the builders: `key_named`'s table was published empty and then filled, so another thread could
+    find no key at all in it."""
+    model_class = kind_named("cong_van").model
+    published_early: list[str] = []
+    listing = source_paths.declared
+
+    def watched(cls: type) -> Any:  # noqa: ANN401 - fields.declared's own type
+        if model_class in source_paths._BY_NAME:
+            published_early.append(cls.__name__)
+        return listing(cls)
+
+    monkeypatch.setattr(source_paths, "_BY_NAME", {})
+    monkeypatch.setattr(source_paths, "declared", watched)
+    assert source_paths.key_named(model_class, "nguoi_ky") is not None
+    assert not published_early and model_class in source_paths._BY_NAME

@@ -85,10 +85,11 @@ def key_named(root: type, name: str) -> Declared | None:
     """Return the first key called name in root or the classes under it (root first)."""
     table = _BY_NAME.get(root)
     if table is None:
-        table = _BY_NAME[root] = {}
+        table = {}
         for cls in classes_under(root):
             for key in declared(cls):
                 table.setdefault(key.name, key)
+        _BY_NAME[root] = table  # published whole: the page's server asks from several threads
     return table.get(name)
 
 
