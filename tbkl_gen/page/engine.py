@@ -14,6 +14,7 @@ order of `tbkl check`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import threading
@@ -181,11 +182,12 @@ def _known_number(other: Path, workspace: Workspace | None, run_file: Callable[.
     except OSError:
         return None
     key = (other, status.st_mtime_ns, status.st_size)
-    if key not in _NUMBERS:
-        if len(_NUMBERS) > 50_000:  # bounded: an office's notices (tens of thousands), their old versions forgotten
-            _NUMBERS.clear()
-        _NUMBERS[key] = run_file(other, workspace, until="check").number
-    return _NUMBERS[key]
+    with contextlib.suppress(KeyError):  # one lookup: another request's thread may clear the table between two
+        return _NUMBERS[key]
+    if len(_NUMBERS) > 50_000:  # bounded: an office's notices (tens of thousands), their old versions forgotten
+        _NUMBERS.clear()
+    number = _NUMBERS[key] = run_file(other, workspace, until="check").number
+    return number  # not read back: another request's thread may have cleared the table meanwhile
 
 
 def render_text(text: str, path: Path, workspace: Workspace | None) -> bytes:
