@@ -33,7 +33,7 @@ nothing is installed.
 
 This module imports nothing of tbkl (it is the lowest layer, beside `errors`), so that the CLI can
 install it before any class or pattern of tbkl is made; the files are written through
-`files.stage` and `files.commit` when the command ends (`cli._keep_compiled`).
+`files.stage` and `files.commit` when the command ends (`lane.keep_compiled`).
 """
 
 from __future__ import annotations

@@ -38,17 +38,8 @@ class _Group(click.Group):
     """A group that prints user errors (TbklError) as one Vietnamese line, without a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from tbkl_gen import cache
-
-        cache.serve()  # before any class or pattern of tbkl is made: compiled once, not at every start
-        ctx.call_on_close(lane.keep_compiled)
-        from tbkl_gen.errors import TbklError
-
-        try:
+        with lane.command_scope():
             return super().invoke(ctx)
-        except TbklError as exc:
-            click.echo(str(exc), err=True)
-            sys.exit(EXIT_PROBLEMS)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,22 +71,9 @@ def main() -> None:
 @click.option("--pdf", is_flag=True, help="Xuất thêm bản PDF bằng LibreOffice (chỉ tệp thay đổi hoặc chưa có PDF).")
 @click.option("--pdfa", is_flag=True, help="Xuất bản PDF/A-2b cho lưu trữ điện tử (kèm theo --pdf).")
 @click.option("--sidecar", is_flag=True, help="Ghi <tên>.json cạnh bản PDF: các trường văn thư nhập vào e-office (kèm theo --pdf).")
-def render(
-    paths: tuple[Path, ...],
-    out_dir: Path | None,
-    force: bool,
-    jobs: int | None,
-    keep_going: bool,
-    prune: bool,
-    strict: bool,
-    template: str | None,
-    quiet: bool,
-    pdf: bool,
-    pdfa: bool,
-    sidecar: bool,
-) -> None:
+def render(**params: Any) -> None:  # noqa: ANN401 - click's parameters, typed where they are used (lane.render)
     """In thông báo (tệp .yaml hoặc thư mục) ra tệp Word .docx."""
-    lane.render(paths, out_dir, force, jobs, keep_going, prune, strict, template, quiet, pdf, pdfa, sidecar)
+    lane.render(**params)
 
 
 # --- check ------------------------------------------------------------------------------------
@@ -113,9 +91,9 @@ def render(
     help="Kiểm tra một tệp Word bất kỳ theo Nghị định 30 (tệp Word ghi trong PATHS cũng được kiểm tra như vậy).",
 )
 @click.option("--fix", "apply_fixes", is_flag=True, help="Tự sửa những lỗi chỉ có một cách sửa đúng, rồi kiểm tra lại.")
-def check(paths: tuple[Path, ...], strict: bool, output_format: str, docx_files: tuple[Path, ...], apply_fixes: bool) -> None:
+def check(**params: Any) -> None:  # noqa: ANN401 - click's parameters, typed where they are used (lane.check)
     """Kiểm tra thông báo, báo mọi lỗi kèm vị trí và cách sửa; không ghi tệp nào (trừ khi có --fix)."""
-    lane.check(paths, strict, output_format, docx_files, apply_fixes)
+    lane.check(**params)
 
 
 # --- workspace: init, new, show, templates -----------------------------------------------------

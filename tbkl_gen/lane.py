@@ -20,9 +20,11 @@ import _thread
 import os
 import sys
 import types
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
     from tbkl_gen.commands.batch import BatchResult
@@ -140,22 +142,14 @@ def run(command: str, params: dict[str, Any]) -> None:
     import gc
 
     defer_unused()  # done by recognise already; for a caller that did not
-    from tbkl_gen import cache
-    from tbkl_gen.errors import TbklError
 
     _, older, oldest = gc.get_threshold()
     gc.set_threshold(YOUNG_PASS, older, oldest)
-    cache.serve()  # before any class or pattern of tbkl is made, as cli._Group.invoke does
     code = 0
     try:
-        try:
+        with command_scope():
             console_utf8()
             (render if command == "render" else check)(**params)
-        except TbklError as exc:
-            echo(str(exc), err=True)
-            code = EXIT_PROBLEMS
-        finally:
-            keep_compiled()
     except (EOFError, KeyboardInterrupt):
         import click
 
@@ -213,6 +207,24 @@ def console_utf8() -> None:
         for stream in (sys.stdout, sys.stderr):
             if hasattr(stream, "reconfigure"):
                 stream.reconfigure(encoding="utf-8")
+
+
+@contextmanager
+def command_scope() -> Iterator[None]:
+    """What every command runs in, through click (`cli._Group`) or the lane: what earlier starts compiled
+    served before any class or pattern of tbkl is made (`cache.serve`), a user error said in one line
+    (exit 1, no traceback), and what this start compiled anew kept for the next, whatever the end."""
+    from tbkl_gen import cache
+    from tbkl_gen.errors import TbklError
+
+    cache.serve()
+    try:
+        yield
+    except TbklError as exc:
+        echo(str(exc), err=True)
+        sys.exit(EXIT_PROBLEMS)
+    finally:
+        keep_compiled()
 
 
 def keep_compiled() -> None:
