@@ -232,9 +232,9 @@ _SCALAR_PIECES = [
 def test_the_resolution_of_a_scalar_answers_as_pyyaml(pieces: list[str], plain: bool, quoted: bool, more: str) -> None:
     import yaml
 
-    from tbkl_gen.source import read
+    from tbkl_gen.source import compose
 
-    ours, theirs = read._Loader("a: b"), yaml.SafeLoader("a: b")
+    ours, theirs = compose._Loader("a: b"), yaml.SafeLoader("a: b")
     for value in ("".join(pieces), "".join(pieces) + more, more + "".join(pieces)):
         for kind in (yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode):
             implicit = (plain, quoted)
@@ -248,23 +248,23 @@ def test_the_loaders_resolve_with_the_same_tables_as_pyyaml() -> None:
     """The fast resolution relies on the safe loader having no resolver for any character nor by path."""
     import yaml
 
-    from tbkl_gen.source import read
+    from tbkl_gen.source import compose
 
-    assert not read._RESOLVE_AS_PYYAML
-    assert read._IMPLICIT_STARTS == {key for key in yaml.SafeLoader.yaml_implicit_resolvers if key}
+    assert not compose._RESOLVE_AS_PYYAML
+    assert compose._IMPLICIT_STARTS == {key for key in yaml.SafeLoader.yaml_implicit_resolvers if key}
     if hasattr(yaml, "CSafeLoader"):
-        assert read._FAST_LOADER is not None and issubclass(read._FAST_LOADER, yaml.CSafeLoader)
-        assert read._FAST_LOADER.resolve is read._Loader.resolve
+        assert compose._FAST_LOADER is not None and issubclass(compose._FAST_LOADER, yaml.CSafeLoader)
+        assert compose._FAST_LOADER.resolve is compose._Loader.resolve
 
 
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(st.sampled_from(["\n", " ", "-", "- ", "a", ":", " " * 9, "-" * 10, "\n" + " " * 18]), max_size=12))
 def test_the_deep_line_search_answers_as_the_multi_line_pattern(pieces: list[str]) -> None:
-    from tbkl_gen.source import read
+    from tbkl_gen.source import compose, read
 
     text = "".join(pieces)
     full = re.compile(r"^[ \-]{%d,}" % (read.MAX_DEPTH // 2 - 1), re.MULTILINE)
-    assert read._has_deep_line(text) == (full.search(text) is not None)
+    assert compose._has_deep_line(text) == (full.search(text) is not None)
 
 
 @settings(max_examples=5000, deadline=None)
@@ -277,7 +277,7 @@ def test_the_lone_x_looked_for_from_the_x_answers_as_from_the_space(pieces: list
 
 
 def _special_as_before(text: str) -> bool:
-    """`read._maybe_special` before the bold marks were set aside: every character looked at."""
+    """`compose._maybe_special` before the bold marks were set aside: every character looked at."""
     for match in re.finditer(r"[&*\[{]", text):
         index = match.start()
         before = text[index - 1] if index else "\n"
@@ -293,10 +293,10 @@ def _special_as_before(text: str) -> bool:
 @settings(max_examples=8000, deadline=None)
 @given(st.lists(st.sampled_from(["*", "**", "***", "&", "[", "{", "^[", " ", "\n", ",", ":", "-", "a", "đậm", "x]", "\t"]), max_size=10))
 def test_the_bold_marks_set_aside_leave_the_anchors_and_flows_found(pieces: list[str]) -> None:
-    from tbkl_gen.source import read
+    from tbkl_gen.source import compose
 
     text = "".join(pieces)
-    assert read._maybe_special(text) == _special_as_before(text)
+    assert compose._maybe_special(text) == _special_as_before(text)
 
 
 @settings(max_examples=5000, deadline=None)
@@ -337,29 +337,29 @@ def _read_snapshot(text: str) -> object:
 def test_a_generated_notice_reads_as_with_pyyaml_s_own_resolution(pairs: list[tuple[str, str]]) -> None:
     """The whole reading (both parsers: data, places, problems) of generated YAML is the same with
     the loaders' resolution as with PyYAML's own, called for every node as before."""
-    from tbkl_gen.source import read
+    from tbkl_gen.source import compose
 
     text = "".join(f"{key}: {value}\n" if not value.startswith("- ") else f"{key}:\n  {value}\n" for key, value in pairs)
-    read._plain_tag.cache_clear()
+    compose._plain_tag.cache_clear()
     ours = _read_snapshot(text)
     try:
-        read._RESOLVE_AS_PYYAML = True
+        compose._RESOLVE_AS_PYYAML = True
         theirs = _read_snapshot(text)
     finally:
-        read._RESOLVE_AS_PYYAML = False
+        compose._RESOLVE_AS_PYYAML = False
     assert ours == theirs
 
 
 def _composed_after_every_event(text: str) -> bool:
     """Whether libyaml's reading of text is taken, as it was when every text flagged by
-    `read._maybe_special` went through the events first: anchors, aliases and depth looked at."""
+    `compose._maybe_special` went through the events first: anchors, aliases and depth looked at."""
     import yaml
 
-    from tbkl_gen.source import read
+    from tbkl_gen.source import compose, read
 
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=read._FAST_LOADER):
+        for event in yaml.parse(text, Loader=compose._FAST_LOADER):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 return False
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
@@ -368,7 +368,7 @@ def _composed_after_every_event(text: str) -> bool:
                     return False
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-        read._FAST_LOADER(text).get_single_node()
+        compose._FAST_LOADER(text).get_single_node()
     except (yaml.YAMLError, ValueError, RecursionError):
         return False
     return True
@@ -386,31 +386,31 @@ def test_the_composition_measured_where_no_anchor_can_be_is_taken_as_after_the_e
     libyaml's reading of it is taken exactly when it was taken after an event pass over it."""
     import yaml
 
-    from tbkl_gen.source import read
+    from tbkl_gen.source import compose
 
     if not hasattr(yaml, "CSafeLoader"):
         pytest.skip("PyYAML without libyaml: no fast reading to hold")
     text = "".join(pieces)
     if "\t" in text:
         return
-    assert (read._compose_fast(text) is not None) == _composed_after_every_event(text)
+    assert (compose._compose_fast(text) is not None) == _composed_after_every_event(text)
 
 
 def test_a_deep_flow_is_refused_by_the_measure_as_by_the_events() -> None:
     import yaml
 
-    from tbkl_gen.source import read
+    from tbkl_gen.source import compose, read
 
     if not hasattr(yaml, "CSafeLoader"):
         pytest.skip("PyYAML without libyaml: no fast reading to hold")
     for depth in (read.MAX_DEPTH - 2, read.MAX_DEPTH - 1, read.MAX_DEPTH, read.MAX_DEPTH + 1):
         flows = "[" * (depth - 1) + "]" * (depth - 1)  # the root mapping is the first level
         for text in (f"a: {flows}\n", f"a:\n  b: {flows[1:-1]}\n", f"a:\n- {flows[1:-1]}\n- quyen_han: []\n"):
-            assert read._look_out(text) in ("depth", "events")
-            assert (read._compose_fast(text) is not None) == _composed_after_every_event(text), (depth, text)
-    assert read._look_out("quyen_han: []\nchuc_vu: CHÁNH VĂN PHÒNG\n") == "depth"
-    assert read._look_out("quyen_han: []\nten: **đậm**\n") == "depth"
-    assert read._look_out("quyen_han: []\nten: R&D\n") == "events"
+            assert compose._look_out(text) in ("depth", "events")
+            assert (compose._compose_fast(text) is not None) == _composed_after_every_event(text), (depth, text)
+    assert compose._look_out("quyen_han: []\nchuc_vu: CHÁNH VĂN PHÒNG\n") == "depth"
+    assert compose._look_out("quyen_han: []\nten: **đậm**\n") == "depth"
+    assert compose._look_out("quyen_han: []\nten: R&D\n") == "events"
 
 
 @pytest.mark.parametrize("seen", [0, 1, 100, 5_000])

@@ -14,12 +14,10 @@ from __future__ import annotations
 import bisect
 import re
 import stat
+import sys
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from tbkl_gen.errors import Place, Problem, Severity, in_order, shortened
 from tbkl_gen.files import reason
@@ -34,6 +32,7 @@ from tbkl_gen.source.indentation import (
     invisible_indent_message,
     swallowed_key,
 )
+from tbkl_gen.source import implicit, quick
 from tbkl_gen.source.places import Path_, Source, field_path
 from tbkl_gen.nd30.patterns import lazy
 
@@ -66,102 +65,6 @@ _KEY_WORDS = frozenset({*BLOCK_KEYS, *(key for key in _ALL_KEYS if "_" in key)})
 class _LoadFailed(Exception):
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
-
-
-class _Refused(Exception):
-    """A construct refused while composing, before any value is built."""
-
-    def __init__(self, mark: Any, message: str, hint: str, code: str) -> None:
-        self.line = mark.line + 1
-        self.column = mark.column + 1
-        self.message = message
-        self.hint = hint
-        self.code = code
-
-
-# The first characters of a plain scalar that YAML 1.1 may read as something else than text (a
-# number, a date, a boolean, null, a merge key…): PyYAML's implicit resolvers, by first character.
-_IMPLICIT_STARTS = frozenset(key for key in yaml.SafeLoader.yaml_implicit_resolvers if key)
-# PyYAML's own resolution is used as it is when it holds a resolver for any first character or
-# one by path (none in the safe loader; another library could add one to the shared classes).
-_RESOLVE_AS_PYYAML = None in yaml.SafeLoader.yaml_implicit_resolvers or bool(yaml.SafeLoader.yaml_path_resolvers)
-_COLLECTION_TAGS = {yaml.SequenceNode: "tag:yaml.org,2002:seq", yaml.MappingNode: "tag:yaml.org,2002:map"}
-_SCALAR_NODE, _MAPPING_NODE, _SEQUENCE_NODE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
-
-
-class _Resolving:
-    """PyYAML's implicit resolution of a node's tag, with the same answers, called less dearly.
-
-    The composer asks for the tag of every node (a notice has ~130 scalars, keys included), and
-    PyYAML's `resolve` builds a list of candidate patterns and tries them for each. Here a quoted
-    scalar, or a plain one whose first character no resolver starts with, is text at once; the
-    other plain scalars (keys such as `noi_dung`, `so`, `ngay`, dates, numbers) are resolved by
-    PyYAML and its answer kept, since they repeat from notice to notice. A test holds both to the
-    same tag on generated scalars.
-    """
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if _RESOLVE_AS_PYYAML:
-            return _PYYAML_RESOLVE(self, kind, value, implicit)
-        if kind is yaml.ScalarNode:
-            if not implicit[0] or (value and value[0] not in _IMPLICIT_STARTS):
-                return _STR_TAG
-            return _plain_tag(value)
-        return _COLLECTION_TAGS[kind]
-
-
-@lru_cache(maxsize=2048)
-def _plain_tag(value: str) -> str:
-    """Return the tag PyYAML's safe loader gives a plain scalar."""
-    return str(_PYYAML_RESOLVE(_PYYAML_RESOLVER, yaml.ScalarNode, value, (True, False)))
-
-
-_PYYAML_RESOLVE: Any = yaml.resolver.BaseResolver.resolve
-_PYYAML_RESOLVER: Any = yaml.SafeLoader  # its class attributes are all resolve reads
-_FAST_LOADER: Any = None
-if hasattr(yaml, "CSafeLoader"):
-
-    class _FastLoader(_Resolving, yaml.CSafeLoader):
-        """libyaml's safe loader (see `_compose_fast`) with the resolution of `_Resolving`."""
-
-    _FAST_LOADER = _FastLoader
-
-
-class _Loader(_Resolving, yaml.SafeLoader):
-    """Safe loader that composes nodes but refuses anchors, aliases and deep nesting."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()  # type: ignore[no-untyped-call]  # the stubs leave the parser untyped
-        if isinstance(event, yaml.AliasEvent):
-            raise _Refused(
-                event.start_mark,
-                f"không dùng bí danh YAML “*{event.anchor}” trong thông báo",
-                "viết đầy đủ giá trị ở mỗi chỗ; nếu “*” là chữ, đặt cả giá trị trong ngoặc kép",
-                "alias",
-            )
-        if getattr(event, "anchor", None):
-            raise _Refused(
-                event.start_mark,
-                f"không dùng neo YAML “&{event.anchor}” trong thông báo",
-                "viết đầy đủ giá trị ở mỗi chỗ; nếu “&” là chữ, đặt cả giá trị trong ngoặc kép",
-                "alias",
-            )
-        self._depth += 1
-        if self._depth > MAX_DEPTH:
-            raise _Refused(
-                event.start_mark,
-                f"cấu trúc lồng quá sâu (hơn {MAX_DEPTH} cấp)",
-                "một thông báo chỉ có mục, khoản, điểm, gạch đầu dòng lồng vài cấp",
-                "too_deep",
-            )
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
 
 
 def read_source(path: Path, *, fast: bool = True) -> tuple[Source | None, list[Problem]]:
@@ -248,8 +151,12 @@ def _parse(path: Path, text: str, problems: list[Problem], fast: bool = True) ->
         raise _LoadFailed(_empty_file(path))
     text, forbidden = _mask_forbidden(text)
     owners: dict[int, Path_] = {}
-    composed = _compose_fast(text) if fast and not forbidden else None
-    loader = composed[1] if composed is not None else _Loader(text)
+    composed = _compose_quick(text) if fast and not forbidden else None
+    if composed is None:
+        from tbkl_gen.source import compose  # PyYAML: for a text outside `quick`'s shape
+
+        composed = compose._compose_fast(text) if fast and not forbidden else None
+    loader = composed[1] if composed is not None else compose._Loader(text)
     try:
         root = _check_root(path, composed[0]) if composed is not None else _compose(path, text, loader)
         builder = _Builder(Source(path, {}), loader, text.split("\n"), forbidden, owners)
@@ -310,11 +217,15 @@ def _invisible_indents(path: Path, text: str, source: Source) -> list[Problem]:
     return problems
 
 
-def _compose(path: Path, text: str, loader: _Loader) -> Any:
+def _compose(path: Path, text: str, loader: Any) -> Any:
     """Return the root mapping node, or fail with the Vietnamese reason."""
+    import yaml
+
+    from tbkl_gen.source.compose import Refused
+
     try:
         root = loader.get_single_node()
-    except _Refused as refused:
+    except Refused as refused:
         raise _LoadFailed(
             Problem(Place(path, refused.line, refused.column), refused.message, hint=refused.hint, code=refused.code)
         ) from None
@@ -331,10 +242,10 @@ def _compose(path: Path, text: str, loader: _Loader) -> Any:
 
 def _check_root(path: Path, root: Any) -> Any:
     """Return the root node if it is a mapping, or fail saying what the file holds instead."""
-    if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == "tag:yaml.org,2002:null" and not root.value):
+    if root is None or (root.id == "scalar" and root.tag == "tag:yaml.org,2002:null" and not root.value):
         raise _LoadFailed(_empty_file(path))
-    if not isinstance(root, yaml.MappingNode):
-        kind = "danh sách" if isinstance(root, yaml.SequenceNode) else "một giá trị đơn"
+    if root.id != "mapping":
+        kind = "danh sách" if root.id == "sequence" else "một giá trị đơn"
         raise _LoadFailed(
             Problem(
                 Place(path, root.start_mark.line + 1, root.start_mark.column + 1),
@@ -346,121 +257,22 @@ def _check_root(path: Path, root: Any) -> Any:
     return root
 
 
-def _compose_fast(text: str) -> tuple[Any, Any] | None:
-    """Compose with libyaml when the text is plainly well-formed; None sends it the slow way.
+def _compose_quick(text: str) -> tuple[Any, Any] | None:
+    """Compose text of the common shape with `quick` (libyaml's nodes, without PyYAML); None otherwise."""
+    pyyaml = sys.modules.get("yaml")
+    if pyyaml is not None:  # imported: its resolution may have been changed (see `compose`)
+        from tbkl_gen.source import compose
 
-    libyaml is about twenty times faster than PyYAML's Python parser, but its error messages and
-    its handling of anchors differ. So it only reads files that parse without error and without
-    anchors, aliases or deep nesting (checked on the event stream, before anything is built);
-    everything else goes through `_Loader`, which explains each mistake. Its plain scalars have
-    style "" where the Python parser's have None: the builder reads both as "plain".
-    """
-    loader_class = _FAST_LOADER
-    if loader_class is None or "\t" in text:  # libyaml takes tabs where PyYAML refuses them
-        return None
-    look = _look_out(text)
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=loader_class) if look is _EVENTS else ():
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                return None
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return None
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-        loader = loader_class(text)
-        root = loader.get_single_node()
-    except (yaml.YAMLError, ValueError, RecursionError):
-        return None
-    if look is _DEPTH and _deeper_than(root, MAX_DEPTH):
-        loader.dispose()
-        return None
-    return root, loader
+        if compose._RESOLVE_AS_PYYAML:
+            return None
+    root = quick.compose(text, implicit.plain_tag)
+    return None if root is None else (root, quick.Constructor())
 
 
-# A line indented (spaces and "- ") deep enough to hold more than MAX_DEPTH levels of block
-# nesting: each level costs at least one column, and at most two levels share one.
-_DEEP_INDENT = r"[ \-]{%d}" % (MAX_DEPTH // 2 - 1)
-# Such a line after a line break: searched for from the breaks (sre looks for "\n" quickly), not
-# with `^` in multi-line mode, tried at every character (55 µs → 7 µs on a notice).
-_DEEP_LINE = lazy("\n" + _DEEP_INDENT)
-_DEEP_FIRST_LINE = lazy(_DEEP_INDENT)
-
-
-def _has_deep_line(text: str) -> bool:
-    """Return whether a line of text starts with a deep indentation (see `_DEEP_LINE`)."""
-    return _DEEP_FIRST_LINE.match(text) is not None or _DEEP_LINE.search(text) is not None
-
-
-_SPECIAL_CHAR = lazy(r"[&*\[{]")
-
-
-def _maybe_special(text: str) -> bool:
-    """Return whether YAML could see an anchor or alias ("&a", "*a" after a space or bracket) or
-    a flow collection ("[" or "{" starting a value) in text. "**đậm**" and "^[…]" are neither.
-
-    A star beside another star is neither an anchor nor an alias, and it does not make one of the
-    character after it (a star is not among the characters before one); it stops one before it
-    as a space does. So each "**" of the bold marks is set aside at once as a space and a
-    character that counts for nothing, and a text left without any of the four characters, most
-    notices, is not looked through one character at a time (a test holds both readings equal).
-    """
-    text = text.replace("**", " \x00")
-    if "*" not in text and "&" not in text and "[" not in text and "{" not in text:
-        return False
-    for match in _SPECIAL_CHAR.finditer(text):
-        index = match.start()
-        before = text[index - 1] if index else "\n"
-        if match.group() in "&*":
-            after = text[index + 1 : index + 2]
-            if before in " \t\r\n[{," and after and after not in " \t\r\n*":
-                return True
-        elif before in " \t\r\n:-,[{":
-            return True
-    return False
-
-
-# What `_compose_fast` looks at before trusting libyaml's nodes (see `_look_out`).
-_NOTHING, _DEPTH, _EVENTS = "nothing", "depth", "events"
-
-
-def _look_out(text: str) -> str:
-    """Return what libyaml's reading of text must be looked through for: nothing, when the text
-    can hold no anchor, alias, flow or deep nesting (see `_maybe_special` and `_DEEP_LINE`); its
-    depth only, when it holds flows (`quyen_han: []`) but neither "&" nor a lone "*" (no anchor
-    nor alias can be written without them) and too few brackets to nest deeply, the block
-    nesting being bounded by the lines' indentation: the composed nodes are then measured
-    (`_deeper_than`), a walk of a few dozen nodes where an event pass costs as much as the reading; the
-    events otherwise, before anything is composed."""
-    if _has_deep_line(text):
-        return _EVENTS
-    if not _maybe_special(text):
-        return _NOTHING
-    flat = text.replace("**", "  ")
-    if "&" in flat or "*" in flat or flat.count("[") + flat.count("{") > MAX_DEPTH:
-        return _EVENTS
-    return _DEPTH
-
-
-def _deeper_than(root: Any, limit: int) -> bool:
-    """Tell whether collections nest more than limit deep in the node tree (the root counts one),
-    as the events' count of open mappings and sequences does."""
-    pending = [(root, 1)]
-    while pending:
-        node, depth = pending.pop()
-        if isinstance(node, _MAPPING_NODE):
-            if depth > limit:
-                return True
-            for key, value in node.value:
-                pending.append((key, depth + 1))
-                pending.append((value, depth + 1))
-        elif isinstance(node, _SEQUENCE_NODE):
-            if depth > limit:
-                return True
-            pending.extend((item, depth + 1) for item in node.value)
-    return False
+def _yaml_error() -> type[Exception]:
+    """Return PyYAML's error class once PyYAML is imported (nothing raises it before)."""
+    pyyaml = sys.modules.get("yaml")
+    return pyyaml.YAMLError if pyyaml is not None else ValueError  # type: ignore[no-any-return]
 
 
 def _thousands(number: int) -> str:
@@ -566,7 +378,7 @@ class _Builder:
     """Walk composed nodes into plain data, recording places and collecting problems."""
 
     def __init__(
-        self, source: Source, loader: _Loader, lines: list[str], forbidden: list[tuple[int, str]], owners: dict[int, Path_]
+        self, source: Source, loader: Any, lines: list[str], forbidden: list[tuple[int, str]], owners: dict[int, Path_]
     ) -> None:
         self.source = source
         self.loader = loader
@@ -584,7 +396,8 @@ class _Builder:
         source = self.source
         mark = node.start_mark
         source.value_marks[path] = (mark.line + 1, mark.column + 1)
-        if isinstance(node, _SCALAR_NODE):
+        kind = node.id  # "scalar", "mapping" or "sequence": PyYAML's nodes and `quick`'s alike
+        if kind == "scalar":
             if not node.style and not node.value and path and isinstance(path[-1], int):
                 # an item left empty (`- ` alone) is placed at its dash, where the drafter sees it
                 line = self.lines[mark.line][: mark.column].rstrip()
@@ -595,11 +408,11 @@ class _Builder:
             return self._scalar(node, path)
         if node.tag not in _STANDARD_TAGS:
             return self._refuse_tag(node, path)
-        if isinstance(node, _MAPPING_NODE):
+        if kind == "mapping":
             if node.flow_style:
                 source.flow.add(path)
             return self._mapping(node, path)
-        if isinstance(node, _SEQUENCE_NODE):
+        if kind == "sequence":
             if node.flow_style:
                 source.flow.add(path)
             build = self.build
@@ -625,7 +438,7 @@ class _Builder:
         for key_node, value_node in node.value:
             mark = key_node.start_mark
             key_mark = (mark.line + 1, mark.column + 1)
-            if not isinstance(key_node, _SCALAR_NODE):
+            if key_node.id != "scalar":
                 if node.flow_style:
                     where = Place(source.path, node.start_mark.line + 1, node.start_mark.column + 1, field_path(path))
                     message, hint = "dấu “{” ở đây bị YAML hiểu là mở một bảng", "nếu đây là chữ, đặt cả giá trị trong ngoặc kép"
@@ -684,7 +497,7 @@ class _Builder:
         else:
             try:
                 value = self.loader.construct_object(node, deep=True)
-            except (ValueError, TypeError, KeyError, AttributeError, OverflowError, yaml.YAMLError):
+            except (ValueError, TypeError, KeyError, AttributeError, OverflowError, _yaml_error()):
                 message, hint = _unconstructable(node)
                 self.problem(source.place(path), message, hint, "value", path)
                 return node.value
@@ -803,6 +616,8 @@ def _unconstructable(node: Any) -> tuple[str, str]:
     raw = node.value
     shown = shortened(raw)
     if node.tag == "tag:yaml.org,2002:timestamp":
+        import yaml
+
         match = yaml.constructor.SafeConstructor.timestamp_regexp.match(raw)
         if match is not None:
             year, month, day = (int(match.group(g)) for g in ("year", "month", "day"))

@@ -1,0 +1,507 @@
+"""Compose the common shape of a notice's YAML without a YAML parser, exactly as libyaml does.
+
+`read` asks `compose` first; it returns the node tree libyaml's composer (`yaml.CSafeLoader`)
+would return for the text, with the same tag, value, style, flow style and marks (index, line,
+column) on every node, or None when the text leaves the subset below, and the file goes the
+usual way (libyaml, then PyYAML's Python parser for the errors). A test holds both compositions
+equal on the repository's notices, generated notices and thousands of mutated ones.
+
+The subset is what `tbkl new`, the importer, the page's save and `yaml.dump` write:
+- block mappings whose keys are plain words (`[A-Za-z_][A-Za-z0-9_]*`) followed by ": " or
+  the line's end, and block sequences (`- `, indented or at their key's column);
+- plain scalars, on one line or folded over more indented lines (blank lines between kept as
+  line breaks), that start with no indicator, hold no ": " and end with no ":";
+- single-quoted scalars, folded likewise; double-quoted ones on one line, with the escapes
+  `\\\\ \\" \\/ \\n \\t \\r \\b \\f \\uXXXX` only;
+- block scalars `|`, `|-`, `|+`, `>`, `>-`, `>+` without an indentation indicator nor a
+  comment on their header, no whitespace-only line, and (folded) no more indented line;
+- empty values (`so:`, `-`), the empty flows `[]` and `{}`, comments on their own lines and
+  after a value (after a space);
+- a text that ends with a line break and holds no tab, carriage return or byte order mark.
+Anything else (anchors, tags, other flows, documents, explicit keys, a value more indented on
+the next line, odd indentation, a comment inside a plain value, nesting deeper than
+`MAX_DEPTH`…) is refused: libyaml reads it or explains why not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from itertools import accumulate
+from operator import itemgetter
+from typing import Any
+
+from tbkl_gen.source import implicit
+
+
+class Mark(tuple[Any, ...]):
+    """A place in the text, read as PyYAML's `Mark` is: name, index, line, column (from 0)."""
+
+    __slots__ = ()
+    name = property(itemgetter(0))
+    index = property(itemgetter(1))
+    line = property(itemgetter(2))
+    column = property(itemgetter(3))
+    buffer = property(itemgetter(4))
+    pointer = property(itemgetter(5))
+
+
+class ScalarNode(tuple[Any, ...]):
+    """A scalar, read as PyYAML's `ScalarNode` is (made at C speed: the tuple's own constructor)."""
+
+    __slots__ = ()
+    id = "scalar"
+    tag = property(itemgetter(0))
+    value = property(itemgetter(1))
+    start_mark = property(itemgetter(2))
+    end_mark = property(itemgetter(3))
+    style = property(itemgetter(4))
+
+
+class SequenceNode(tuple[Any, ...]):
+    """A sequence, read as PyYAML's `SequenceNode` is: its value is the list of its items."""
+
+    __slots__ = ()
+    id = "sequence"
+    tag = property(itemgetter(0))
+    value = property(itemgetter(1))
+    start_mark = property(itemgetter(2))
+    end_mark = property(itemgetter(3))
+    flow_style = property(itemgetter(4))
+
+
+class MappingNode(SequenceNode):
+    """A mapping, read as PyYAML's `MappingNode` is: its value is the list of (key, value) nodes."""
+
+    __slots__ = ()
+    id = "mapping"
+
+
+class Constructor:
+    """Build the value of a plain scalar that is not text, as PyYAML's safe loader does.
+
+    `implicit` builds the common forms; the others (an octal number, a float…) are built by
+    PyYAML's SafeConstructor, imported then. Its errors are given as ValueError.
+    """
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return implicit.construct(node.tag, node.value)
+        except implicit.NotSimple:
+            pass
+        import yaml
+
+        try:
+            return yaml.constructor.SafeConstructor().construct_object(yaml.ScalarNode(node.tag, node.value), deep=True)
+        except yaml.YAMLError as exc:
+            raise ValueError(str(exc)) from None
+
+    def dispose(self) -> None:
+        """Nothing to release: no parser was made."""
+
+
+# A plain value starting otherwise is text: no resolver is tried for it.
+_STARTS = implicit.STARTS
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_STR_TAG = "tag:yaml.org,2002:str"
+# The name libyaml's loader gives the marks of a text read from a str.
+_NAME = "<unicode string>"
+# Deeper nesting is left to the usual reading, which knows its own limit.
+MAX_DEPTH = 20
+
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +|$)")
+# A plain scalar may not start with one of these (YAML's indicators, and white space).
+_NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@` ")
+_BLOCK_HEADERS = frozenset({"|", "|-", "|+", ">", ">-", ">+"})
+_DOUBLE = re.compile(r'"((?:[^"\\]|\\["\\/nrtbf]|\\u[0-9a-fA-F]{4})*)"')
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)")
+_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
+
+
+_CONTINUATIONS: dict[int, re.Pattern[str]] = {}
+
+
+def _continuation(context: int) -> re.Pattern[str]:
+    """Return the pattern of the lines that go on a plain value held by a collection at column
+    context: each indented more, not a comment (a comment line ends the value), none blank."""
+    pattern = _CONTINUATIONS.get(context)
+    if pattern is None:
+        pattern = _CONTINUATIONS[context] = re.compile(r"(?:\n[ ]{%d,}[^ \n#][^\n]*)*" % (context + 1))
+    return pattern
+
+
+class _Refuse(Exception):
+    """The text leaves the subset: the usual reading takes it."""
+
+
+def compose(text: str, plain_tag: Callable[[str], str]) -> Any:
+    """Return libyaml's root node for text, or None when text is outside the subset.
+
+    plain_tag gives the tag of a plain scalar's value (the safe loader's implicit resolution).
+    """
+    if not text.endswith("\n") or "\t" in text or "\r" in text or "\ufeff" in text:
+        return None
+    try:
+        return _Composer(text, plain_tag).root()
+    except (_Refuse, IndexError, RecursionError):
+        return None
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = match.group(1)
+    if len(code) == 1:
+        return _ESCAPES[code]
+    point = int(code[1:], 16)
+    if 0xD800 <= point <= 0xDFFF:
+        raise _Refuse
+    return chr(point)
+
+
+class _Composer:
+    def __init__(self, text: str, plain_tag: Callable[[str], str]) -> None:
+        self.text = text
+        self.lines = lines = text.split("\n")
+        self.end = len(lines) - 1  # the empty "line" after the last line break: the text's end
+        # where each line starts in text
+        self.starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
+        self.plain_tag = plain_tag
+        self.depth = 0
+
+    def mark(self, line: int, column: int) -> Any:
+        return Mark((_NAME, self.starts[line] + column, line, column, None, None))
+
+    def next_content(self, number: int) -> int:
+        """Return the number of the first line from number on that is neither blank nor a comment."""
+        lines, end = self.lines, self.end
+        while number < end:
+            stripped = lines[number].lstrip(" ")
+            if stripped and stripped[0] != "#":
+                return number
+            number += 1
+        return end
+
+    def scalar(self, tag: str, value: str, line: int, column: int, end_line: int, end_column: int, style: str) -> Any:
+        return ScalarNode((tag, value, self.mark(line, column), self.mark(end_line, end_column), style))
+
+    def root(self) -> Any:
+        first = self.next_content(0)
+        if first == self.end:
+            raise _Refuse
+        line = self.lines[first]
+        column = len(line) - len(line.lstrip(" "))
+        node, after = self.mapping(first, column)
+        if after != self.end:
+            raise _Refuse
+        return node
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Refuse
+
+    def mapping(self, number: int, column: int) -> tuple[Any, int]:
+        """Compose the block mapping whose first key is at (number, column)."""
+        self.enter()
+        lines, starts, end_of_text = self.lines, self.starts, self.end
+        tag_of = self.plain_tag
+        continuation = _continuation(column)
+        start = self.mark(number, column)
+        pairs = []
+        while True:
+            line = lines[number]
+            match = _KEY.match(line, column)
+            if match is None:
+                raise _Refuse
+            key = match.group(1)
+            key_end = column + len(key)
+            offset = starts[number]
+            key_node = ScalarNode((tag_of(key) if key[0] in _STARTS else _STR_TAG, key, Mark((_NAME, offset + column, number, column, None, None)), Mark((_NAME, offset + key_end, number, key_end, None, None)), ""))
+            position = match.end()
+            if position < len(line) and line[position] not in _NOT_PLAIN_START:
+                value, after = self.plain(number, position, column, continuation)
+            else:
+                value, after = self.value(number, position, key_end + 1, column, True)
+            pairs.append((key_node, value))
+            following = after
+            stripped = lines[after].lstrip(" ")
+            if not stripped or stripped[0] == "#" or after == end_of_text:
+                following = self.next_content(after)
+            if following == self.end:
+                end = self.mark(following, 0)
+                break
+            line = lines[following]
+            indent = len(line) - len(line.lstrip(" "))
+            if indent > column:
+                raise _Refuse
+            if indent < column:
+                end = self.mark(following, indent)
+                break
+            number = following
+        self.depth -= 1
+        return MappingNode((_MAP_TAG, pairs, start, end, False)), following
+
+    def sequence(self, number: int, column: int, indentless: bool) -> tuple[Any, int]:
+        """Compose the block sequence whose first "-" is at (number, column)."""
+        self.enter()
+        lines, end_of_text = self.lines, self.end
+        continuation = _continuation(column)
+        start = self.mark(number, column)
+        items = []
+        while True:
+            line = lines[number]
+            after_dash = column + 1
+            if after_dash < len(line) and line[after_dash] != " ":
+                raise _Refuse
+            position = after_dash
+            while position < len(line) and line[position] == " ":
+                position += 1
+            if position < len(line) and line[position] not in _NOT_PLAIN_START:
+                if _KEY.match(line, position) is not None:
+                    item, after = self.mapping(number, position)
+                else:
+                    item, after = self.plain(number, position, column, continuation)
+            else:
+                item, after = self.value(number, position, after_dash, column, False)
+            items.append(item)
+            following = after
+            stripped = lines[after].lstrip(" ")
+            if not stripped or stripped[0] == "#" or after == end_of_text:
+                following = self.next_content(after)
+            if following == self.end:
+                end = self.mark(following, 0)
+                break
+            line = lines[following]
+            indent = len(line) - len(line.lstrip(" "))
+            if indent > column:
+                raise _Refuse
+            if indent == column:
+                if line[column] == "-" and (len(line) == column + 1 or line[column + 1] == " "):
+                    number = following
+                    continue
+                if not indentless:
+                    raise _Refuse
+            end = self.mark(following, indent)
+            break
+        self.depth -= 1
+        return SequenceNode((_SEQ_TAG, items, start, end, False)), following
+
+    def value(self, number: int, position: int, indicator_end: int, context: int, after_key: bool) -> tuple[Any, int]:
+        """Compose the value that starts at (number, position), after a key's ":" or a "-".
+
+        indicator_end is the column after that ":" or "-" (an empty value's place); context is
+        the column of the collection that holds the value. Return the node and the number of
+        the line after it.
+        """
+        line = self.lines[number]
+        rest = line[position:]
+        if not rest or rest[0] == "#":
+            if rest and line[position - 1] != " ":
+                raise _Refuse
+            following = self.next_content(number + 1)
+            if following != self.end:
+                below = self.lines[following]
+                indent = len(below) - len(below.lstrip(" "))
+                is_entry = below[indent] == "-" and (len(below) == indent + 1 or below[indent + 1] == " ")
+                if indent > context:
+                    if is_entry:
+                        return self.sequence(following, indent, False)
+                    if _KEY.match(below, indent) is not None:
+                        return self.mapping(following, indent)
+                    raise _Refuse
+                if indent == context and after_key and is_entry:
+                    return self.sequence(following, indent, True)
+            empty = self.scalar(self.plain_tag(""), "", number, indicator_end, number, indicator_end, "")
+            return empty, number + 1
+        first = rest[0]
+        if first == "'":
+            return self.single_quoted(number, position, context)
+        if first == '"':
+            return self.double_quoted(number, position)
+        if first in "|>":
+            return self.block(number, position, context)
+        if rest[:2] in ("[]", "{}"):
+            self.nothing_after(line, position + 2)
+            start, end = self.mark(number, position), self.mark(number, position + 2)
+            if first == "[":
+                return SequenceNode((_SEQ_TAG, [], start, end, True)), number + 1
+            return MappingNode((_MAP_TAG, [], start, end, True)), number + 1
+        if first in _NOT_PLAIN_START:
+            raise _Refuse
+        return self.plain(number, position, context, _continuation(context))
+
+    def nothing_after(self, line: str, position: int) -> None:
+        """Refuse anything after a value's end but spaces and a comment after a space."""
+        rest = line[position:]
+        stripped = rest.lstrip(" ")
+        if stripped and (stripped[0] != "#" or stripped == rest):
+            raise _Refuse
+
+    def plain(self, number: int, position: int, context: int, continuation: re.Pattern[str]) -> tuple[Any, int]:
+        """Compose the plain value that starts at (number, position) in a collection at column
+        context, whose lines going on the value continuation finds (see `_continuation`)."""
+        lines = self.lines
+        line = lines[number]
+        piece = line[position:]
+        comment = piece.find(" #")
+        if comment >= 0:
+            piece = piece[:comment]
+        piece = piece.rstrip(" ")
+        if ": " in piece or piece[-1] == ":":
+            raise _Refuse
+        offset = self.starts[number]
+        start = Mark((_NAME, offset + position, number, position, None, None))
+        if comment >= 0:
+            end = Mark((_NAME, offset + position + len(piece), number, position + len(piece), None, None))
+            return ScalarNode((self.plain_tag(piece) if piece[0] in _STARTS else _STR_TAG, piece, start, end, "")), number + 1
+        more = continuation.match(self.text, offset + len(line)).group()  # type: ignore[union-attr]  # "*" always matches
+        if not more:
+            end_line = number
+            if not lines[number + 1].strip(" ") and number + 1 < self.end:
+                return self.plain_lines(number, position, context, piece)  # a blank line may be inside
+            end = Mark((_NAME, offset + position + len(piece), number, position + len(piece), None, None))
+            return ScalarNode((self.plain_tag(piece) if piece[0] in _STARTS else _STR_TAG, piece, start, end, "")), number + 1
+        end_line = number + more.count("\n")
+        if end_line + 1 < self.end and not lines[end_line + 1].strip(" "):
+            return self.plain_lines(number, position, context, piece)  # a blank line may be inside
+        if " #" in more or ": " in more or ":\n" in more or more[-1] == ":":
+            raise _Refuse
+        value = " ".join([part.strip(" ") for part in (piece + more).split("\n")])
+        end_column = len(lines[end_line].rstrip(" "))
+        end = Mark((_NAME, self.starts[end_line] + end_column, end_line, end_column, None, None))
+        return ScalarNode((self.plain_tag(value) if value[0] in _STARTS else _STR_TAG, value, start, end, "")), end_line + 1
+
+    def plain_lines(self, number: int, position: int, context: int, value: str) -> tuple[Any, int]:
+        """Compose a plain value line by line: the rare one that blank lines may go through."""
+        lines = self.lines
+        end_line, end_column = number, position + len(value)
+        following = number + 1
+        breaks = 0
+        end = self.end
+        while following < end:
+            line = lines[following]
+            stripped = line.lstrip(" ")
+            if not stripped:
+                breaks += 1
+                following += 1
+                continue
+            indent = len(line) - len(stripped)
+            if indent <= context or stripped[0] == "#":
+                break
+            comment = stripped.find(" #")
+            if comment >= 0:
+                stripped = stripped[:comment]
+            stripped = stripped.rstrip(" ")
+            if ": " in stripped or stripped.endswith(":"):
+                raise _Refuse
+            value += (" " if not breaks else "\n" * breaks) + stripped
+            breaks = 0
+            end_line, end_column = following, indent + len(stripped)
+            following += 1
+            if comment >= 0:
+                break
+        tag = self.plain_tag(value)
+        return self.scalar(tag, value, number, position, end_line, end_column, ""), end_line + 1
+
+    def single_quoted(self, number: int, position: int, context: int) -> tuple[Any, int]:
+        lines, end = self.lines, self.end
+        line = lines[number]
+        search = position + 1
+        pieces: list[str] = []  # each line's part, and "" for a blank line
+        current = number
+        while True:
+            quote = line.find("'", search)
+            while quote >= 0 and line[quote + 1 : quote + 2] == "'":
+                quote = line.find("'", quote + 2)
+            if quote >= 0:
+                pieces.append(line[search:quote])
+                break
+            pieces.append(line[search:])
+            current += 1
+            if current >= end:
+                raise _Refuse
+            line = lines[current]
+            stripped = line.lstrip(" ")
+            if stripped and len(line) - len(stripped) <= context:
+                raise _Refuse
+            search = len(line) - len(stripped)
+        self.nothing_after(line, quote + 1)
+        if len(pieces) == 1:
+            value = pieces[0]
+        else:
+            value = pieces[0].rstrip(" ")
+            breaks = 0
+            last = len(pieces) - 1
+            for index in range(1, last + 1):
+                piece = pieces[index]
+                if index < last:
+                    piece = piece.rstrip(" ")
+                    if not piece:
+                        breaks += 1
+                        continue
+                value += (" " if not breaks else "\n" * breaks) + piece
+                breaks = 0
+        value = value.replace("''", "'")
+        return self.scalar(_STR_TAG, value, number, position, current, quote + 1, "'"), current + 1
+
+    def double_quoted(self, number: int, position: int) -> tuple[Any, int]:
+        line = self.lines[number]
+        match = _DOUBLE.match(line, position)
+        if match is None:
+            raise _Refuse
+        self.nothing_after(line, match.end())
+        value = match.group(1)
+        if "\\" in value:
+            value = _ESCAPE.sub(_escaped, value)
+        return self.scalar(_STR_TAG, value, number, position, number, match.end(), '"'), number + 1
+
+    def block(self, number: int, position: int, context: int) -> tuple[Any, int]:
+        lines, end = self.lines, self.end
+        header = lines[number][position:].rstrip(" ")
+        if header not in _BLOCK_HEADERS:
+            raise _Refuse
+        literal = header[0] == "|"
+        chomping = header[1:]
+        current = number + 1
+        leading = 0
+        while current < end and not lines[current]:
+            leading += 1
+            current += 1
+        if current >= end:
+            raise _Refuse
+        line = lines[current]
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if not stripped or indent <= context:
+            raise _Refuse
+        parts = ["\n" * leading]
+        breaks = -1  # none before the first line
+        while current < end:
+            line = lines[current]
+            if not line:
+                breaks += 1
+                current += 1
+                continue
+            stripped = line.lstrip(" ")
+            if not stripped:
+                raise _Refuse
+            shift = len(line) - len(stripped)
+            if shift < indent:
+                break
+            if shift > indent and not literal:
+                raise _Refuse
+            if breaks >= 0:
+                if literal:
+                    parts.append("\n" * (breaks + 1))
+                else:
+                    parts.append("\n" * breaks if breaks else " ")
+            parts.append(line[indent:])
+            breaks = 0
+            current += 1
+        if chomping == "":
+            parts.append("\n")
+        elif chomping == "+":
+            parts.append("\n" * (breaks + 1))
+        value = "".join(parts)
+        style = header[0]
+        return self.scalar(_STR_TAG, value, number, position, current, 0, style), current
