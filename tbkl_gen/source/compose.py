@@ -13,7 +13,7 @@ import yaml
 
 from tbkl_gen.nd30.patterns import lazy
 from tbkl_gen.source import implicit
-from tbkl_gen.source.read import MAX_DEPTH
+from tbkl_gen.source.quick import MAX_DEPTH
 
 _STR_TAG = implicit.STR_TAG
 
@@ -115,7 +115,6 @@ class _Loader(_Resolving, yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
-
 
 
 def _compose_fast(text: str) -> tuple[Any, Any] | None:
@@ -233,5 +232,3 @@ def _deeper_than(root: Any, limit: int) -> bool:
                 return True
             pending.extend((item, depth + 1) for item in node.value)
     return False
-
-

@@ -19,7 +19,7 @@ The subset is what `tbkl new`, the importer, the page's save and `yaml.dump` wri
   after a value (after a space);
 - a text that ends with a line break and holds no tab, carriage return or byte order mark.
 Anything else (anchors, tags, other flows, documents, explicit keys, a value more indented on
-the next line, odd indentation, a comment inside a plain value, nesting deeper than
+the next line, odd indentation, a comment inside a plain value, nesting deeper than half
 `MAX_DEPTH`…) is refused: libyaml reads it or explains why not.
 """
 
@@ -107,8 +107,11 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 _STR_TAG = "tag:yaml.org,2002:str"
 # The name libyaml's loader gives the marks of a text read from a str.
 _NAME = "<unicode string>"
-# Deeper nesting is left to the usual reading, which knows its own limit.
-MAX_DEPTH = 20
+# Notices nest sections, items, points and dashes a handful of levels deep; far deeper nesting
+# is an attack on the recursive composer, refused before Python's recursion limit (by `compose`).
+MAX_DEPTH = 40
+# `quick` leaves far less deep nesting to `compose` (whose count takes in the empty flows too).
+_QUICK_DEPTH = MAX_DEPTH // 2
 
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +|$)")
 # A plain scalar may not start with one of these (YAML's indicators, and white space).
@@ -197,7 +200,7 @@ class _Composer:
 
     def enter(self) -> None:
         self.depth += 1
-        if self.depth > MAX_DEPTH:
+        if self.depth > _QUICK_DEPTH:
             raise _Refuse
 
     def mapping(self, number: int, column: int) -> tuple[Any, int]:
@@ -216,7 +219,15 @@ class _Composer:
             key = match.group(1)
             key_end = column + len(key)
             offset = starts[number]
-            key_node = ScalarNode((tag_of(key) if key[0] in _STARTS else _STR_TAG, key, Mark((_NAME, offset + column, number, column, None, None)), Mark((_NAME, offset + key_end, number, key_end, None, None)), ""))
+            key_node = ScalarNode(
+                (
+                    tag_of(key) if key[0] in _STARTS else _STR_TAG,
+                    key,
+                    Mark((_NAME, offset + column, number, column, None, None)),
+                    Mark((_NAME, offset + key_end, number, key_end, None, None)),
+                    "",
+                )
+            )
             position = match.end()
             if position < len(line) and line[position] not in _NOT_PLAIN_START:
                 value, after = self.plain(number, position, column, continuation)

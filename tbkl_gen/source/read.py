@@ -1,6 +1,14 @@
 """Read a notice source: path → bytes → text → YAML nodes → plain data with places (→ `shape`).
 
-With `yaml_errors` (which explains PyYAML's syntax errors), the only module that imports yaml.
+The nodes come from `quick` when the text has the common shape of a notice (what `tbkl new`,
+the importer, the page and `yaml.dump` write: block mappings of plain-word keys and block
+sequences; plain, single-quoted, one-line double-quoted and block scalars; comments; empty
+values and the empty flows `[]`, `{}`): the node tree libyaml would compose, made in Python
+without importing PyYAML (a cold `tbkl render` saves its import), its plain values' types
+resolved and built by `implicit` as PyYAML's safe loader does. Any other text (anchors, tags,
+flows, tabs, a byte order mark…, and every text with an error) goes to `compose`: libyaml when
+the text is plainly well-formed, else PyYAML's Python parser, whose errors `yaml_errors`
+explains. Both ways give the same `Source` (a test holds them to it on thousands of texts).
 It reads with the safe loader only, refuses tags, anchors and aliases, duplicate keys, oversized
 files and characters Word cannot hold before building anything, keeps the line and column of
 every value so that each problem can point at it, and reports YAML 1.1 surprises (`so: 012` read
@@ -38,9 +46,7 @@ from tbkl_gen.nd30.patterns import lazy
 
 
 MAX_SOURCE_BYTES = 1_000_000
-# Notices nest sections, items, points and dashes a handful of levels deep; far deeper nesting
-# is an attack on the recursive composer, refused before Python's recursion limit.
-MAX_DEPTH = 40
+MAX_DEPTH = quick.MAX_DEPTH
 # Past this many problems in one file the rest are noise from the same few mistakes.
 MAX_PROBLEMS = 100
 
@@ -272,7 +278,7 @@ def _compose_quick(text: str) -> tuple[Any, Any] | None:
 def _yaml_error() -> type[Exception]:
     """Return PyYAML's error class once PyYAML is imported (nothing raises it before)."""
     pyyaml = sys.modules.get("yaml")
-    return pyyaml.YAMLError if pyyaml is not None else ValueError  # type: ignore[no-any-return]
+    return pyyaml.YAMLError if pyyaml is not None else ValueError
 
 
 def _thousands(number: int) -> str:
@@ -377,9 +383,7 @@ def _forbidden_problems(path: Path, text: str, found: list[tuple[int, str]], own
 class _Builder:
     """Walk composed nodes into plain data, recording places and collecting problems."""
 
-    def __init__(
-        self, source: Source, loader: Any, lines: list[str], forbidden: list[tuple[int, str]], owners: dict[int, Path_]
-    ) -> None:
+    def __init__(self, source: Source, loader: Any, lines: list[str], forbidden: list[tuple[int, str]], owners: dict[int, Path_]) -> None:
         self.source = source
         self.loader = loader
         self.lines = lines
