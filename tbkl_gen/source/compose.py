@@ -18,7 +18,7 @@ from tbkl_gen.source.quick import MAX_DEPTH
 _STR_TAG = implicit.STR_TAG
 
 
-class Refused(Exception):
+class _Refused(Exception):
     """A construct refused while composing, before any value is built."""
 
     def __init__(self, mark: Any, message: str, hint: str, code: str) -> None:
@@ -90,14 +90,14 @@ class _Loader(_Resolving, yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()  # type: ignore[no-untyped-call]  # the stubs leave the parser untyped
         if isinstance(event, yaml.AliasEvent):
-            raise Refused(
+            raise _Refused(
                 event.start_mark,
                 f"không dùng bí danh YAML “*{event.anchor}” trong thông báo",
                 "viết đầy đủ giá trị ở mỗi chỗ; nếu “*” là chữ, đặt cả giá trị trong ngoặc kép",
                 "alias",
             )
         if getattr(event, "anchor", None):
-            raise Refused(
+            raise _Refused(
                 event.start_mark,
                 f"không dùng neo YAML “&{event.anchor}” trong thông báo",
                 "viết đầy đủ giá trị ở mỗi chỗ; nếu “&” là chữ, đặt cả giá trị trong ngoặc kép",
@@ -105,7 +105,7 @@ class _Loader(_Resolving, yaml.SafeLoader):
             )
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise Refused(
+            raise _Refused(
                 event.start_mark,
                 f"cấu trúc lồng quá sâu (hơn {MAX_DEPTH} cấp)",
                 "một thông báo chỉ có mục, khoản, điểm, gạch đầu dòng lồng vài cấp",

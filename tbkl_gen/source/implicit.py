@@ -3,7 +3,7 @@
 `plain_tag` is PyYAML's resolution (`yaml.resolver.Resolver`: the same patterns, tried in the
 same order for a value's first character), so that a notice of the common shape is read without
 importing PyYAML (`quick`). `construct` builds the values a notice holds (null, booleans, decimal
-integers, dates) as `yaml.constructor.SafeConstructor` does, and says `NotSimple` for the other
+integers, dates) as `yaml.constructor.SafeConstructor` does, and returns `NOT_SIMPLE` for the other
 forms (octal, hexadecimal, sexagesimal, floats, timestamps with a time…), which PyYAML builds.
 Tests hold both equal to PyYAML's on many generated scalars.
 """
@@ -116,8 +116,8 @@ def plain_tag(value: str) -> str:
     return STR_TAG
 
 
-class NotSimple(Exception):
-    """A value of a form `construct` leaves to PyYAML."""
+# What `construct` returns for a form it leaves to PyYAML.
+NOT_SIMPLE: Any = object()
 
 
 _DECIMAL = lazy(r"[-+]?(?:0|[1-9][0-9]*)")
@@ -129,8 +129,8 @@ _BOOLEANS = {"yes": True, "no": False, "true": True, "false": False, "on": True,
 def construct(tag: str, value: str) -> Any:
     """Return the value of a plain scalar of tag, as SafeConstructor builds it.
 
-    Raise ValueError where it does (an impossible date, an integer too long for Python to read),
-    and NotSimple for a form left to PyYAML.
+    Raise ValueError or KeyError where it does (an impossible date, an integer too long for
+    Python to read), and return NOT_SIMPLE for a form left to PyYAML.
     """
     if tag == NULL_TAG:
         return None
@@ -142,4 +142,4 @@ def construct(tag: str, value: str) -> Any:
         date = _DATE.fullmatch(value)
         if date is not None:
             return dt.date(int(date.group(1)), int(date.group(2)), int(date.group(3)))
-    raise NotSimple
+    return NOT_SIMPLE

@@ -31,6 +31,7 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import Any
 
+from tbkl_gen.nd30.patterns import lazy
 from tbkl_gen.source import implicit
 
 
@@ -85,10 +86,9 @@ class Constructor:
     """
 
     def construct_object(self, node: Any, deep: bool = False) -> Any:
-        try:
-            return implicit.construct(node.tag, node.value)
-        except implicit.NotSimple:
-            pass
+        value = implicit.construct(node.tag, node.value)
+        if value is not implicit.NOT_SIMPLE:
+            return value
         import yaml
 
         try:
@@ -113,12 +113,12 @@ MAX_DEPTH = 40
 # `quick` leaves far less deep nesting to `compose` (whose count takes in the empty flows too).
 _QUICK_DEPTH = MAX_DEPTH // 2
 
-_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +|$)")
+_KEY = lazy(r"([A-Za-z_][A-Za-z0-9_]*):(?: +|$)")
 # A plain scalar may not start with one of these (YAML's indicators, and white space).
 _NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 _BLOCK_HEADERS = frozenset({"|", "|-", "|+", ">", ">-", ">+"})
-_DOUBLE = re.compile(r'"((?:[^"\\]|\\["\\/nrtbf]|\\u[0-9a-fA-F]{4})*)"')
-_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)")
+_DOUBLE = lazy(r'"((?:[^"\\]|\\["\\/nrtbf]|\\u[0-9a-fA-F]{4})*)"')
+_ESCAPE = lazy(r"\\(u[0-9a-fA-F]{4}|.)")
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
 
 

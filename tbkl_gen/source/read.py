@@ -227,11 +227,11 @@ def _compose(path: Path, text: str, loader: Any) -> Any:
     """Return the root mapping node, or fail with the Vietnamese reason."""
     import yaml
 
-    from tbkl_gen.source.compose import Refused
+    from tbkl_gen.source.compose import _Refused
 
     try:
         root = loader.get_single_node()
-    except Refused as refused:
+    except _Refused as refused:
         raise _LoadFailed(
             Problem(Place(path, refused.line, refused.column), refused.message, hint=refused.hint, code=refused.code)
         ) from None
