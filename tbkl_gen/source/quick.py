@@ -28,47 +28,69 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from itertools import accumulate
-from operator import itemgetter
 from typing import Any
 
 from tbkl_gen.nd30.patterns import lazy
 from tbkl_gen.source import implicit
 
 
-class Mark(tuple[Any, ...]):
+class Mark:
     """A place in the text, read as PyYAML's `Mark` is: name, index, line, column (from 0)."""
 
-    __slots__ = ()
-    name = property(itemgetter(0))
-    index = property(itemgetter(1))
-    line = property(itemgetter(2))
-    column = property(itemgetter(3))
-    buffer = property(itemgetter(4))
-    pointer = property(itemgetter(5))
+    __slots__ = ("name", "index", "line", "column", "buffer", "pointer")
+
+    def __init__(self, name: str, index: int, line: int, column: int, buffer: None, pointer: None) -> None:
+        self.name = name
+        self.index = index
+        self.line = line
+        self.column = column
+        self.buffer = buffer
+        self.pointer = pointer
 
 
-class ScalarNode(tuple[Any, ...]):
-    """A scalar, read as PyYAML's `ScalarNode` is (made at C speed: the tuple's own constructor)."""
+class ScalarNode:
+    """A scalar, read as PyYAML's `ScalarNode` is."""
 
-    __slots__ = ()
+    __slots__ = ("tag", "value", "start_mark", "end_mark", "style")
     id = "scalar"
-    tag = property(itemgetter(0))
-    value = property(itemgetter(1))
-    start_mark = property(itemgetter(2))
-    end_mark = property(itemgetter(3))
-    style = property(itemgetter(4))
+
+    def __init__(self, tag: str, value: str, start_mark: Mark, end_mark: Mark, style: str) -> None:
+        self.tag = tag
+        self.value = value
+        self.start_mark = start_mark
+        self.end_mark = end_mark
+        self.style = style
 
 
-class SequenceNode(tuple[Any, ...]):
+class _KeyNode(ScalarNode):
+    """A key: a plain word on one line, whose end is made when asked for (the reader seldom asks)."""
+
+    __slots__ = ()
+
+    def __init__(self, tag: str, value: str, start_mark: Mark) -> None:
+        self.tag = tag
+        self.value = value
+        self.start_mark = start_mark
+        self.style = ""
+
+    @property
+    def end_mark(self) -> Mark:  # type: ignore[override]  # a slot of ScalarNode, here computed
+        start, length = self.start_mark, len(self.value)
+        return Mark(start.name, start.index + length, start.line, start.column + length, None, None)
+
+
+class SequenceNode:
     """A sequence, read as PyYAML's `SequenceNode` is: its value is the list of its items."""
 
-    __slots__ = ()
+    __slots__ = ("tag", "value", "start_mark", "end_mark", "flow_style")
     id = "sequence"
-    tag = property(itemgetter(0))
-    value = property(itemgetter(1))
-    start_mark = property(itemgetter(2))
-    end_mark = property(itemgetter(3))
-    flow_style = property(itemgetter(4))
+
+    def __init__(self, tag: str, value: list[Any], start_mark: Mark, end_mark: Mark, flow_style: bool) -> None:
+        self.tag = tag
+        self.value = value
+        self.start_mark = start_mark
+        self.end_mark = end_mark
+        self.flow_style = flow_style
 
 
 class MappingNode(SequenceNode):
@@ -172,7 +194,7 @@ class _Composer:
         self.depth = 0
 
     def mark(self, line: int, column: int) -> Any:
-        return Mark((_NAME, self.starts[line] + column, line, column, None, None))
+        return Mark(_NAME, self.starts[line] + column, line, column, None, None)
 
     def next_content(self, number: int) -> int:
         """Return the number of the first line from number on that is neither blank nor a comment."""
@@ -185,7 +207,7 @@ class _Composer:
         return end
 
     def scalar(self, tag: str, value: str, line: int, column: int, end_line: int, end_column: int, style: str) -> Any:
-        return ScalarNode((tag, value, self.mark(line, column), self.mark(end_line, end_column), style))
+        return ScalarNode(tag, value, self.mark(line, column), self.mark(end_line, end_column), style)
 
     def root(self) -> Any:
         first = self.next_content(0)
@@ -219,14 +241,8 @@ class _Composer:
             key = match.group(1)
             key_end = column + len(key)
             offset = starts[number]
-            key_node = ScalarNode(
-                (
-                    tag_of(key) if key[0] in _STARTS else _STR_TAG,
-                    key,
-                    Mark((_NAME, offset + column, number, column, None, None)),
-                    Mark((_NAME, offset + key_end, number, key_end, None, None)),
-                    "",
-                )
+            key_node = _KeyNode(
+                tag_of(key) if key[0] in _STARTS else _STR_TAG, key, Mark(_NAME, offset + column, number, column, None, None)
             )
             position = match.end()
             if position < len(line) and line[position] not in _NOT_PLAIN_START:
@@ -250,7 +266,7 @@ class _Composer:
                 break
             number = following
         self.depth -= 1
-        return MappingNode((_MAP_TAG, pairs, start, end, False)), following
+        return MappingNode(_MAP_TAG, pairs, start, end, False), following
 
     def sequence(self, number: int, column: int, indentless: bool) -> tuple[Any, int]:
         """Compose the block sequence whose first "-" is at (number, column)."""
@@ -295,7 +311,7 @@ class _Composer:
             end = self.mark(following, indent)
             break
         self.depth -= 1
-        return SequenceNode((_SEQ_TAG, items, start, end, False)), following
+        return SequenceNode(_SEQ_TAG, items, start, end, False), following
 
     def value(self, number: int, position: int, indicator_end: int, context: int, after_key: bool) -> tuple[Any, int]:
         """Compose the value that starts at (number, position), after a key's ":" or a "-".
@@ -335,8 +351,8 @@ class _Composer:
             self.nothing_after(line, position + 2)
             start, end = self.mark(number, position), self.mark(number, position + 2)
             if first == "[":
-                return SequenceNode((_SEQ_TAG, [], start, end, True)), number + 1
-            return MappingNode((_MAP_TAG, [], start, end, True)), number + 1
+                return SequenceNode(_SEQ_TAG, [], start, end, True), number + 1
+            return MappingNode(_MAP_TAG, [], start, end, True), number + 1
         if first in _NOT_PLAIN_START:
             raise _Refuse
         return self.plain(number, position, context, _continuation(context))
@@ -361,17 +377,17 @@ class _Composer:
         if ": " in piece or piece[-1] == ":":
             raise _Refuse
         offset = self.starts[number]
-        start = Mark((_NAME, offset + position, number, position, None, None))
+        start = Mark(_NAME, offset + position, number, position, None, None)
         if comment >= 0:
-            end = Mark((_NAME, offset + position + len(piece), number, position + len(piece), None, None))
-            return ScalarNode((self.plain_tag(piece) if piece[0] in _STARTS else _STR_TAG, piece, start, end, "")), number + 1
+            end = Mark(_NAME, offset + position + len(piece), number, position + len(piece), None, None)
+            return ScalarNode(self.plain_tag(piece) if piece[0] in _STARTS else _STR_TAG, piece, start, end, ""), number + 1
         more = continuation.match(self.text, offset + len(line)).group()  # type: ignore[union-attr]  # "*" always matches
         if not more:
             end_line = number
             if not lines[number + 1].strip(" ") and number + 1 < self.end:
                 return self.plain_lines(number, position, context, piece)  # a blank line may be inside
-            end = Mark((_NAME, offset + position + len(piece), number, position + len(piece), None, None))
-            return ScalarNode((self.plain_tag(piece) if piece[0] in _STARTS else _STR_TAG, piece, start, end, "")), number + 1
+            end = Mark(_NAME, offset + position + len(piece), number, position + len(piece), None, None)
+            return ScalarNode(self.plain_tag(piece) if piece[0] in _STARTS else _STR_TAG, piece, start, end, ""), number + 1
         end_line = number + more.count("\n")
         if end_line + 1 < self.end and not lines[end_line + 1].strip(" "):
             return self.plain_lines(number, position, context, piece)  # a blank line may be inside
@@ -379,8 +395,8 @@ class _Composer:
             raise _Refuse
         value = " ".join([part.strip(" ") for part in (piece + more).split("\n")])
         end_column = len(lines[end_line].rstrip(" "))
-        end = Mark((_NAME, self.starts[end_line] + end_column, end_line, end_column, None, None))
-        return ScalarNode((self.plain_tag(value) if value[0] in _STARTS else _STR_TAG, value, start, end, "")), end_line + 1
+        end = Mark(_NAME, self.starts[end_line] + end_column, end_line, end_column, None, None)
+        return ScalarNode(self.plain_tag(value) if value[0] in _STARTS else _STR_TAG, value, start, end, ""), end_line + 1
 
     def plain_lines(self, number: int, position: int, context: int, value: str) -> tuple[Any, int]:
         """Compose a plain value line by line: the rare one that blank lines may go through."""
