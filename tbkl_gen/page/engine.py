@@ -35,6 +35,7 @@ from tbkl_gen.word.layout import Layout
 if TYPE_CHECKING:
     from tbkl_gen.office.server import Office
     from tbkl_gen.pipeline import NumberKey
+    from tbkl_gen.source.places import Source
 
     NumberAt = tuple[NumberKey, Place]
 
@@ -174,12 +175,13 @@ def check_text(
     return Checked(problems, layout, outcome.linked, shared if isinstance(shared, dict) else None)
 
 
-def number_of(text: str, path: Path, workspace: Workspace | None) -> NumberAt | None:
-    """Return the number of the notice in text saved at path, and where it is written, as `tbkl check`
-    registers it (`pipeline.Outcome.number`); None for a notice without one."""
-    from tbkl_gen.pipeline import run
+def number_of(source: Source, workspace: Workspace | None) -> NumberAt | None:
+    """Return the number of the notice read into source (`source.read.read_text`), and where it is
+    written, as `tbkl check` registers it (`pipeline.Outcome.number`); None for a notice without one.
+    The source is the pipeline's from then on (its data may be replaced)."""
+    from tbkl_gen.pipeline import run_read
 
-    return run(text, path, workspace, until="check").number
+    return run_read(source, workspace, until="check").number
 
 
 _NUMBERS: dict[tuple[Path, int, int], NumberAt | None] = {}

@@ -338,12 +338,6 @@ class Page:
         else:
             source, _ = read_text(text, path)
         data = source.data if source is not None else {}
-        number: list[Any] | str | None = catalog.UNKNOWN
-        if source is not None:
-            # A notice without a number, in its file or in the office's defaults (a draft: most of an
-            # office's sources), has none to register; the others go through the pipeline once.
-            unnumbered = all(v is None or (isinstance(v, str) and not v.strip()) for v in (data.get("so"), defaults.get("so")))
-            number = None if unnumbered else catalog.number_json(engine.number_of(text, path, workspace), path)
         ngay = data.get("ngay", defaults.get("ngay"))
         kind = kind_named(data.get("loai", defaults.get("loai"))) or DEFAULT
         title = data.get(kind.title_key) or data.get(SUMMARY_KEY) or ""
@@ -353,7 +347,7 @@ class Page:
         if isinstance(signer, dict) and signer.get("ho_ten"):
             plain_signer = {k: _plain_value(signer[k]) for k in _signer_keys() if k in signer}
         linked = data.get(MEETING_KEY)
-        return catalog.Entry(
+        entry = catalog.Entry(
             path=relative,
             nam=_year(ngay),
             so=None if data.get("so") in (None, "") else str(data.get("so")),
@@ -365,8 +359,14 @@ class Page:
             cuoc_hop_tu=self.shown((path.parent / linked).resolve()) if isinstance(linked, str) else None,
             noi_nhan=recipients,
             nguoi_ky=plain_signer,
-            so_khoa=number,
         )
+        if source is not None:
+            # A notice without a number, in its file or in the office's defaults (a draft: most of an
+            # office's sources), has none to register; the others go on through the pipeline, once,
+            # from the source read here (last: the pipeline may replace its data).
+            unnumbered = all(v is None or (isinstance(v, str) and not v.strip()) for v in (data.get("so"), defaults.get("so")))
+            entry.so_khoa = None if unnumbered else catalog.number_json(engine.number_of(source, workspace), path)
+        return entry
 
     def open_notice(self, request: Request) -> dict[str, Any]:
         access.require("doc")
