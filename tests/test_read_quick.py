@@ -273,6 +273,9 @@ def test_random_edits_are_composed_as_libyaml_does_or_declined(generated: list[s
         "a: 1 # c\nb: x #y\nc: NO\nd: 012\ne: ~\nf: 2021-05-27\ng: 2021-02-30\nh: 1_000\ni: <<\n",
         "  a: b\n  c:\n  - d\n",
         "a:\n  b:\n    c:\n    - - x\n",
+        "k" * 1100 + ": v\n",
+        "".join("  " * depth + f"k{depth}:\n" for depth in range(15)) + "  " * 15 + "- []\n",
+        "".join("  " * depth + f"k{depth}:\n" for depth in range(30)),
     ],
 )
 def test_hand_made_shapes(text: str) -> None:

@@ -135,7 +135,8 @@ MAX_DEPTH = 40
 # `quick` leaves far less deep nesting to `compose` (whose count takes in the empty flows too).
 _QUICK_DEPTH = MAX_DEPTH // 2
 
-_KEY = lazy(r"([A-Za-z_][A-Za-z0-9_]*):(?: +|$)")
+# a key: a plain word, far shorter than the 1,024 characters libyaml allows a key on its line
+_KEY = lazy(r"([A-Za-z_][A-Za-z0-9_]{0,127}):(?: +|$)")
 # A plain scalar may not start with one of these (YAML's indicators, and white space).
 _NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 _BLOCK_HEADERS = frozenset({"|", "|-", "|+", ">", ">-", ">+"})
