@@ -210,3 +210,12 @@ def test_the_paragraph_before_a_place_is_found_as_by_the_two_searches(pieces: li
 
     xml = "".join(pieces)
     assert fill._paragraph_start_before(xml, end) == max(xml.rfind("<w:p ", 0, end), xml.rfind("<w:p>", 0, end))
+
+
+@given(st.lists(st.sampled_from(["&", "<", ">", "&amp;", '"', "'", "a", "ư", " ", "\n", "\u00a0", "𝔸"]), max_size=8).map("".join))
+def test_drafter_text_is_escaped_as_by_the_standard_library(text: str) -> None:
+    from xml.sax.saxutils import escape as standard
+
+    from tbkl_gen.word import wordml
+
+    assert wordml.escape(text) == standard(text)
