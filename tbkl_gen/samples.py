@@ -30,9 +30,18 @@ _LONE_X: Final = lazy(r"x(?<=\sx)x{0,3}(?![\w/])")
 
 def find_placeholder(text: str) -> re.Match[str] | None:
     """Return the first PLACEHOLDER in text, or None (the pattern tried only where it can match)."""
-    if "x/" in text or "X/" in text or _LONE_X.search(text) is not None:
+    if may_hold_placeholder(text):
         return PLACEHOLDER.search(text)
     return None
+
+
+def may_hold_placeholder(text: str) -> bool:
+    """Tell whether PLACEHOLDER may match text (False: it does not).
+
+    Texts joined by a character that is no word character, no space and no "/" (a NUL) are
+    answered for all at once: a placeholder in one of them is found in the joined text too.
+    """
+    return "x/" in text or "X/" in text or _LONE_X.search(text) is not None
 
 
 SAMPLE_SIGNER: Final = "Nguyễn Văn A"

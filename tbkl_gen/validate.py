@@ -84,6 +84,8 @@ class _Checker:
         self.today = today
         self.problems: list[Problem] = []
         self.texts = list(_texts(notice))  # every piece of drafter text, walked once for all the checks
+        # the texts joined by NULs: a check asks it first whether any text can hit, then looks text by text
+        self.everything = "\0".join(text for _, text in self.texts)
 
     def error(self, path: Path_, message: str, hint: str = "", code: str = "", fix: Fix | None = None) -> None:
         self.problems.append(Problem(self.source.place(path), message, Severity.ERROR, hint, code, fix))
@@ -451,7 +453,7 @@ class _Checker:
 
     def check_text(self) -> None:
         texts = self.texts
-        everything = "\0".join(text for _, text in texts)  # each check looks text by text only where it can hit
+        everything = self.everything
         has_curly = "“" in everything or "”" in everything
         straight = has_curly and '"' in everything
         spaces, tabs = "  " in everything, "\t" in everything
@@ -622,9 +624,11 @@ class _Checker:
 
     def check_slips(self) -> None:
         """Name what a new user types that would print wrong without any other sign."""
+        gaps = _may_hold_gap(self.everything)  # most notices hold no gap at all: each text is not searched five times
         for path, text in self.texts:
             self._check_wrapped_quotes(path, text)
-            self._check_gaps(path, text)
+            if gaps:
+                self._check_gaps(path, text)
             if not _in_body(path):
                 continue
             if isinstance(path[-1], str) and "bang" not in path:
@@ -899,9 +903,10 @@ def _drafter_slip(drafter: str) -> tuple[str, str]:
 
 def _typed_label(text: str) -> str | None:
     """Return the label typed in front of a numbered block ("1.", "a)", "-"), or None."""
-    if not has_markup(text) and not _may_open_with_label(" ".join(text.split(None, 2)[:2])):
+    if not has_markup(text) and not _may_open_with_label(text.lstrip()):
         # Without markup the text is printed with its spaces folded, and whether a label may open it
-        # shows in its first two words (a Roman numeral's run ends within the first): nothing more to fold.
+        # shows in its first characters, up to the first space at most (a Roman numeral's run ends
+        # there): the text as written answers as its folded first two words would, without folding.
         return None
     plain = plain_text(" ".join(text.split()))
     if not _may_open_with_label(plain):
@@ -929,6 +934,11 @@ def _may_open_with_label(text: str) -> bool:
     run = len(text) - len(text.lstrip(_ROMAN_LETTERS))
     after = text[run : run + 1]
     return run > 0 and (after in _AFTER_ROMAN or after.isspace())
+
+
+def _may_hold_gap(text: str) -> bool:
+    """Tell whether `_gap` may find a gap in text, or in any of the texts joined by NULs into text (False: it does not)."""
+    return samples.GAP in text or "..." in text or samples.may_hold_placeholder(text)
 
 
 def _gap(text: str) -> str | None:

@@ -201,3 +201,21 @@ def test_the_line_breaks_before_paragraphs_go_in_one_pass_as_in_two_replaces(pie
 
     xml = "".join(pieces)
     assert fill._BREAK_BEFORE_PARAGRAPH.sub("", xml) == xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+
+
+@settings(max_examples=5000, deadline=None)
+@given(st.lists(st.sampled_from(["<w:p ", "<w:p>", "<w:pPr>", "<w:p", "<w:", " ", ">", "x", "<"]), max_size=10), st.integers(0, 60))
+def test_the_paragraph_before_a_place_is_found_as_by_the_two_searches(pieces: list[str], end: int) -> None:
+    from tbkl_gen.word import fill
+
+    xml = "".join(pieces)
+    assert fill._paragraph_start_before(xml, end) == max(xml.rfind("<w:p ", 0, end), xml.rfind("<w:p>", 0, end))
+
+
+@given(st.lists(st.sampled_from(["&", "<", ">", "&amp;", '"', "'", "a", "ư", " ", "\n", "\u00a0", "𝔸"]), max_size=8).map("".join))
+def test_drafter_text_is_escaped_as_by_the_standard_library(text: str) -> None:
+    from xml.sax.saxutils import escape as standard
+
+    from tbkl_gen.word import wordml
+
+    assert wordml.escape(text) == standard(text)

@@ -276,6 +276,48 @@ def test_the_lone_x_looked_for_from_the_x_answers_as_from_the_space(pieces: list
     assert (samples._LONE_X.search(text) is not None) == (re.search(r"\sx{1,4}(?![\w/])", text) is not None)
 
 
+_GAP_PIECES = [
+    "x",
+    "xx",
+    "xxxxx",
+    "X",
+    "x/",
+    "X/",
+    "/",
+    " ",
+    "\u00a0",
+    "\n",
+    "…",
+    "...",
+    "..",
+    ".",
+    ",",
+    ";",
+    "a",
+    "ã",
+    "1",
+    "2026",
+    "Số",
+    "ngày",
+    "\0",
+]
+
+
+@settings(max_examples=5000, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_GAP_PIECES), max_size=8).map("".join), max_size=5))
+def test_texts_joined_by_nuls_answer_for_each_whether_it_may_hold_a_gap(texts: list[str]) -> None:
+    """The checker asks the joined texts once (`validate._may_hold_gap`) and looks for gaps text by
+    text only when they may hold one: a text with a gap or a placeholder is never skipped."""
+    from tbkl_gen import samples
+
+    if not validate._may_hold_gap("\0".join(texts)):
+        assert all(validate._gap(text) is None for text in texts)
+        placeholder = re.compile(samples.PLACEHOLDER.pattern)  # the whole pattern, tried everywhere
+        assert not any(placeholder.search(text) or samples.GAP in text or "..." in text for text in texts)
+    for text in texts:
+        assert validate._gap(text) is None or validate._may_hold_gap(text)
+
+
 def _special_as_before(text: str) -> bool:
     """`compose._maybe_special` before the bold marks were set aside: every character looked at."""
     for match in re.finditer(r"[&*\[{]", text):
