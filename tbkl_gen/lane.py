@@ -215,9 +215,11 @@ def command_scope() -> Iterator[None]:
     served before any class or pattern of tbkl is made (`cache.serve`), a user error said in one line
     (exit 1, no traceback), and what this start compiled anew kept for the next, whatever the end."""
     from tbkl_gen import cache
-    from tbkl_gen.errors import TbklError
 
     cache.serve()
+    # after serve: the errors' classes (Place, Fix, Problem) are the first dataclasses of tbkl's a command makes
+    from tbkl_gen.errors import TbklError
+
     try:
         yield
     except TbklError as exc:
