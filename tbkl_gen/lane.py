@@ -38,8 +38,12 @@ EXIT_INTERRUPTED = 130
 # default: 700). A short command's objects are nearly all modules, classes and functions that live
 # as long as it. Click's path imports most of the stdlib with the collector paused (`__main__`); the
 # lane imports it during the command, where at 700 a render's objects were walked 22 times over
-# (~2 ms). Cycles are still collected, as in the batch's workers (`commands.batch._quiet_collector`).
-YOUNG_PASS = 10_000
+# (~2 ms). A one-notice render makes ~16,000 objects and a check ~13,000 after this is set: at
+# 10,000 one young pass still walked them all (~1.5 ms, benchmarks/README.md, "Seventh pass");
+# at 50,000 such a command makes none, and a longer one (a folder checked in one process) still
+# has its cycles collected every 50,000 objects, as the batch's workers every 10,000
+# (`commands.batch._quiet_collector`).
+YOUNG_PASS = 50_000
 
 
 class Lane:
