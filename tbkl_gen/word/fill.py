@@ -407,7 +407,8 @@ _STATEMENT = lazy(
 _NOT_NAMES = frozenset({"true", "false", "none", "True", "False", "None", "not", "and", "or", "in", "is", "if", "else", "loop", "range"})
 
 _Path = tuple[str, ...]
-_Node = Union[str, "_Out", "_If", "_For", "_Switch"]
+if TYPE_CHECKING:  # only annotations name it: made at run time, its quoted names were compiled (typing.ForwardRef), see kind.py
+    _Node = Union[str, "_Out", "_If", "_For", "_Switch"]
 
 
 class _Out:
