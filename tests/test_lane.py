@@ -328,7 +328,9 @@ def test_the_lane_imports_neither_click_nor_the_stdlib_click_pulls_in(tmp_path: 
         # nor what only a workspace's register (csv) or a pool (threading) needs, outside a workspace
         assert not {m for m in modules if m.split(".")[0] in ("csv", "threading", "concurrent", "multiprocessing", "subprocess")}, argv
         assert "hashlib" not in modules and "_hashlib" not in modules, argv  # files.sha256_hex: no OpenSSL for one notice
-        assert not {"inspect", "ast", "dis", "tokenize", "ipaddress"} & modules, argv  # stood in for, never asked (lane.DEFERRED)
+        assert not {"inspect", "ast", "dis", "tokenize", "ipaddress", "urllib.parse"} & modules, (
+            argv
+        )  # stood in for, never asked (lane.DEFERRED)
         assert "tbkl_gen.cli" not in modules and "tbkl_gen.messages_vi" not in modules, argv
 
 
@@ -524,3 +526,36 @@ def test_a_deferred_module_is_imported_at_the_first_question_and_answers_it() ->
     ]
     assert outputs[0] == outputs[1]
     assert "(a: int, b: str = 'x')" in outputs[0] and outputs[0].endswith("True\n")
+
+
+_DEFERRED_FUNCTION = """
+import sys
+deferred = sys.argv[1] == "deferred"
+if deferred:
+    from tbkl_gen import lane
+    lane.defer_unused()
+    stand_in = sys.modules["urllib.parse"]
+from pathlib import Path, PureWindowsPath
+assert not deferred or (sys.modules["urllib.parse"] is stand_in and type(sys.modules["ipaddress"]) is type(stand_in))
+import urllib.parse
+assert not deferred or urllib.parse is stand_in  # the package's attribute, as an import sets it
+print(Path("/tmp/a b/ă.docx").as_uri(), PureWindowsPath("c:/a b").as_uri())
+if deferred:  # the first call of the function lent to pathlib imported the module, which took the stand-in's place
+    import urllib
+    assert sys.modules["urllib.parse"] is urllib.parse is not stand_in and type(urllib.parse) is type(sys)
+from urllib.parse import quote_from_bytes, urlsplit
+print(urlsplit("http://[::1]:80/x?y#z"), quote_from_bytes(b"a b"), urllib.parse.quote("ă"), stand_in.quote is urllib.parse.quote if deferred else True)
+"""
+
+
+def test_pathlib_imports_urllib_parse_at_the_first_path_made_a_uri() -> None:
+    """pathlib imports one function of urllib.parse at its import (for `as_uri`): the stand-in lends it a function
+    that imports the module at its first call, and every answer is the module's own. (-S: no site, whose
+    editable install's finder would import pathlib first.)"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    outputs = [
+        subprocess.run([sys.executable, "-S", "-c", _DEFERRED_FUNCTION, way], env=env, capture_output=True, text=True, check=True).stdout
+        for way in ("deferred", "plain")
+    ]
+    assert outputs[0] == outputs[1]
+    assert outputs[0].startswith("file:///tmp/a%20b/%C4%83.docx file:///c:/a%20b\n") and outputs[0].endswith("%C4%83 True\n")
