@@ -328,6 +328,7 @@ def test_the_lane_imports_neither_click_nor_the_stdlib_click_pulls_in(tmp_path: 
         # nor what only a workspace's register (csv) or a pool (threading) needs, outside a workspace
         assert not {m for m in modules if m.split(".")[0] in ("csv", "threading", "concurrent", "multiprocessing", "subprocess")}, argv
         assert "hashlib" not in modules and "_hashlib" not in modules, argv  # files.sha256_hex: no OpenSSL for one notice
+        assert "signal" not in modules and "markupsafe" not in modules, argv  # the batch's handlers through _signal; word.fill escapes
         assert not {"inspect", "ast", "dis", "tokenize", "ipaddress", "urllib.parse"} & modules, (
             argv
         )  # stood in for, never asked (lane.DEFERRED)
