@@ -4,7 +4,7 @@ Run from the repository root on a workspace made by make_office.py (it is copied
 --in-place: saves, reviews and issues commit into it):
 
     python benchmarks/make_office.py /tmp/office20k --sources 20000 --commits 50000
-    nice python benchmarks/bench_office.py /tmp/office20k [--only list,history,...] [--json FILE]
+    nice python benchmarks/bench_office.py /tmp/office20k [--only list,preview,history,...] [--json FILE]
 
 What it measures (the page in process, through Starlette's TestClient, as the single-user page
 of `tbkl serve` answers: same routes and code as a workspace under /w/<name>/ with accounts; the
@@ -13,6 +13,10 @@ command line as installed, in a subprocess):
 - list: GET /api/workspace, the page's list of documents: the first page of rows and the counts,
   unfiltered and filtered by year, kind, state and words of the summary; the first request after
   start (the catalog read from its file, or built) and then the median of 5 of each;
+- preview: POST /api/check (the preview and the checks the page asks for at each pause in the
+  typing) of a numbered notice late in `tbkl check`'s order, whose number is compared with every
+  notice's before it: the first request after a restart (the catalog read from its file), then
+  the median of 5;
 - history: GET /api/history and `tbkl history --diff` of the notice with the most versions;
 - issue: a draft approved then issued through POST /api/issue (number, render, PDF/A, register
   row, commit, tag), the median of 3 after a first one (LibreOffice warm if the service keeps it);
@@ -237,6 +241,27 @@ class Bench:
 
     # --- issuing --------------------------------------------------------------------------------
 
+    def preview(self) -> None:
+        numbered = [
+            path
+            for path in sorted((self.root / "notices").rglob("*.yaml"), key=lambda p: p.relative_to(self.root).parts, reverse=True)[:200]
+            if "\nso: null\n" not in (text := path.read_text(encoding="utf-8")) and "\nso: " in text
+        ]
+        path = numbered[0].relative_to(self.root).as_posix()
+        opened = self.get(f"/api/notice?path={path}")
+        body = {"path": path, "base": opened["text"], "data": opened["data"]}
+        self.post("/api/check", body)  # the catalog up to the disk (built on a first request ever)
+        self.close()
+        self.open()  # a restarted server: the catalog read from its file
+        first, answer = timed(lambda: self.post("/api/check", body))
+        self.say("preview_numbered_first", first, f"{first * 1000:.0f} ms  POST /api/check of numbered {path}, first after a restart")
+        took, cpu = median_cpu(5, lambda: self.post("/api/check", body))
+        self.say(
+            "preview_numbered",
+            took,
+            f"{took * 1000:.0f} ms  the same, warm, median of 5 (CPU {cpu * 1000:.0f} ms); errors {answer['errors']}",
+        )
+
     def drafts(self, count: int) -> list[str]:
         found = []
         for path in sorted((self.root / "notices").glob("*/cong-van-*.yaml"), key=lambda p: p.name, reverse=True):
@@ -331,7 +356,7 @@ class Bench:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("workspace", type=Path)
-    parser.add_argument("--only", default="list,history,check,render,issue,memory")
+    parser.add_argument("--only", default="list,preview,history,check,render,issue,memory")
     parser.add_argument("--in-place", action="store_true", help="measure the workspace itself (it is changed: commits, issues)")
     parser.add_argument("--json", type=Path)
     parser.add_argument(
@@ -358,9 +383,14 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(root)
     try:
         for step in args.only.split(","):
-            {"list": bench.list_, "history": bench.history, "issue": bench.issue, "check": bench.check, "render": bench.render}.get(
-                step, bench.memory
-            )()
+            {
+                "list": bench.list_,
+                "preview": bench.preview,
+                "history": bench.history,
+                "issue": bench.issue,
+                "check": bench.check,
+                "render": bench.render,
+            }.get(step, bench.memory)()
     finally:
         bench.close()
         if scratch is not None:

@@ -36,7 +36,7 @@ from tbkl_gen.nd30.words import number_text
 from tbkl_gen.notice.kind import Kind
 from tbkl_gen.notice.kinds import kind_of
 from tbkl_gen.notice.model import Notice
-from tbkl_gen.source.load import Loaded, load_notice, load_text
+from tbkl_gen.source.load import Loaded, build_notice, load_notice, load_text
 from tbkl_gen.source.places import Path_, Source, field_path
 from tbkl_gen.source.shape import read_together
 from tbkl_gen.source.workspace import Workspace
@@ -132,6 +132,13 @@ def run(
     """
     loaded = load_text(text, path, workspace.defaults if workspace is not None else None)
     return _carry_on(loaded, path, workspace, until, template, find_template)
+
+
+def run_read(source: Source, workspace: Workspace | None, *, until: Stage = "document") -> Outcome:
+    """`run` on a notice already read from its text (`source.read.read_text`): the rest of the same
+    pipeline, for a caller that looked at the source's data first (the page's catalog)."""
+    loaded = build_notice(source, workspace.defaults if workspace is not None else None)
+    return _carry_on(loaded, source.path, workspace, until, None, None)
 
 
 def run_file(

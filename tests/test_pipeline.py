@@ -136,6 +136,7 @@ def test_check_and_render_agree_on_a_number_used_twice_even_beside_an_invalid_no
 def test_check_render_and_the_page_tell_a_number_used_twice_in_the_same_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # one cross-file check (pipeline.register_number) behind the three surfaces
     from tbkl_gen.page.engine import check_text
+    from tbkl_gen.page.server import Page
 
     notices = tmp_path / "notices"
     notices.mkdir()
@@ -145,7 +146,9 @@ def test_check_render_and_the_page_tell_a_number_used_twice_in_the_same_words(tm
     checked = _problem_lines(render_cli(["check", "notices"], cwd=tmp_path).stdout, "Đã kiểm tra ")
     rendered = _problem_lines(render_cli(["render", "notices", "-o", "out"], cwd=tmp_path).stderr, "Đã tạo ")
     monkeypatch.chdir(tmp_path)
-    paged = check_text(second.read_text(encoding="utf-8"), second, find_workspace(notices), others=sorted(notices.glob("*.yaml")))
+    workspace = find_workspace(notices)
+    page = Page(tmp_path, "token")  # the page's own numbers of the notices before (from its catalog)
+    paged = check_text(second.read_text(encoding="utf-8"), second, workspace, lambda: page.numbers_before(second, workspace))
     told = [p.format(tmp_path) for p in paged.problems if p.code == "duplicate_number"]
     expected = (
         "notices/b.yaml:7:5: so: số 28/TB-UBND năm 2021 đã dùng ở notices/a.yaml:7 "

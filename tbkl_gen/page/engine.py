@@ -19,7 +19,7 @@ import os
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -34,7 +34,10 @@ from tbkl_gen.word.layout import Layout
 
 if TYPE_CHECKING:
     from tbkl_gen.office.server import Office
-    from tbkl_gen.pipeline import NumberKey, Outcome
+    from tbkl_gen.pipeline import NumberKey
+    from tbkl_gen.source.places import Source
+
+    NumberAt = tuple[NumberKey, Place]
 
 # Seconds LibreOffice may take for one notice, its start included.
 OFFICE_TIMEOUT = 120
@@ -136,26 +139,26 @@ def _problems_of_workspace(workspace: Workspace) -> list[Problem]:
     return list(problems)
 
 
-def check_text(text: str, path: Path, workspace: Workspace | None, others: list[Path] | Callable[[], list[Path]] | None = None) -> Checked:
+def check_text(
+    text: str, path: Path, workspace: Workspace | None, numbers_before: Callable[[], Iterable[NumberAt | None]] | None = None
+) -> Checked:
     """Return the problems `tbkl check` reports for this text saved at path, the notice and its layout.
 
     The text goes through `tbkl_gen.pipeline.run`, as every notice of `tbkl check` and `tbkl
-    render` does; the workspace's own problems come first, as `tbkl check` prints them. others
-    are the workspace's notices in the order `tbkl check` reads them: a number already used by
-    one read before path is reported here as it is there (a function giving them is asked only
-    for a notice with a number). The layout is drawn even for a notice with mistakes in its
-    meaning, so the preview follows the drafter's typing.
+    render` does; the workspace's own problems come first, as `tbkl check` prints them.
+    numbers_before gives the numbers of the workspace's notices that `tbkl check` reads before
+    path, in its order (None for one without a number): a number already used by one of them is
+    reported here as it is there. It is asked only for a notice with a number (the page gives
+    them from its catalog: `server.Page.numbers_before`). The layout is drawn even for a notice
+    with mistakes in its meaning, so the preview follows the drafter's typing.
     """
-    from tbkl_gen.pipeline import NumberRegistry, register_number, run, run_file
+    from tbkl_gen.pipeline import NumberRegistry, register_number, run
     from tbkl_gen.word.layout import lay_out
 
     outcome = run(text, path, workspace, until="layout")
-    if outcome.number is not None:
+    if outcome.number is not None and numbers_before is not None:
         registry = NumberRegistry()
-        for other in (others() if callable(others) else others) or []:
-            if other.resolve() == path.resolve():
-                break
-            known = _known_number(other, workspace, run_file)
+        for known in numbers_before():
             if known is not None:
                 registry.add(*known)
         register_number(outcome, registry)
@@ -172,11 +175,22 @@ def check_text(text: str, path: Path, workspace: Workspace | None, others: list[
     return Checked(problems, layout, outcome.linked, shared if isinstance(shared, dict) else None)
 
 
-_NUMBERS: dict[tuple[Path, int, int], tuple[NumberKey, Place] | None] = {}
+def number_of(source: Source, workspace: Workspace | None) -> NumberAt | None:
+    """Return the number of the notice read into source (`source.read.read_text`), and where it is
+    written, as `tbkl check` registers it (`pipeline.Outcome.number`); None for a notice without one.
+    The source is the pipeline's from then on (its data may be replaced)."""
+    from tbkl_gen.pipeline import run_read
+
+    return run_read(source, workspace, until="check").number
 
 
-def _known_number(other: Path, workspace: Workspace | None, run_file: Callable[..., Outcome]) -> tuple[NumberKey, Place] | None:
-    """Return another notice's number and where it is written, read once per version of the file."""
+_NUMBERS: dict[tuple[Path, int, int], NumberAt | None] = {}
+
+
+def known_number(other: Path, workspace: Workspace | None) -> NumberAt | None:
+    """Return another notice's number and where it is written (`number_of`), read once per version of the file."""
+    from tbkl_gen.pipeline import run_file
+
     try:
         status = other.stat()
     except OSError:

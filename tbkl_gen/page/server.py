@@ -31,7 +31,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from html import escape as html_escape
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -52,6 +52,9 @@ from tbkl_gen.service.yamlsave import checked_text, editable, updated
 from tbkl_gen.source.names import NOTICES_DIR, SOURCE_SUFFIXES
 from tbkl_gen.service.people import Person
 from tbkl_gen.source.workspace import Workspace
+
+if TYPE_CHECKING:
+    from tbkl_gen.page.engine import NumberAt
 
 TOKEN_HEADER = "x-tbkl-token"
 TOKEN_REFUSED = "thiếu hoặc sai mã truy cập; hãy mở trang bằng địa chỉ tbkl serve đã in ra"
@@ -186,12 +189,18 @@ class Page:
     def workspace(self) -> Workspace | None:
         return engine.workspace_of(self.root)  # read again whenever tbkl.yaml changed since the last request
 
-    def others(self) -> list[Path]:
-        from tbkl_gen.commands.batch import find_sources
-
-        if not self.notices_dir.is_dir():
-            return []
-        return [source for source, _ in find_sources([self.notices_dir])]
+    def numbers_before(self, path: Path, workspace: Workspace | None) -> Iterator[NumberAt | None]:
+        """Yield the numbers of the workspace's notices that `tbkl check` reads before the one at path
+        (`engine.check_text`), from the catalog: no notice is read again for a preview."""
+        defaults = workspace.defaults.data if workspace is not None and workspace.defaults is not None else {}
+        target = self.shown(path)
+        for entry in self.listing(defaults).in_check_order():
+            if entry.path == target:
+                return
+            if entry.so_khoa == catalog.UNKNOWN:
+                yield engine.known_number(self.root / entry.path, workspace)
+            else:
+                yield catalog.number_at(entry, self.root / entry.path)
 
     # --- routes -------------------------------------------------------------------------
 
@@ -323,9 +332,11 @@ class Page:
         workspace = self.workspace()
         defaults = workspace.defaults.data if workspace is not None and workspace.defaults is not None else {}
         try:
-            source, _ = read_text(_decode(_read(path, relative), relative), path)
+            text = _decode(_read(path, relative), relative)
         except Refused:  # a pipe, a link, a file too large or not UTF-8: listed, not read
             source = None
+        else:
+            source, _ = read_text(text, path)
         data = source.data if source is not None else {}
         ngay = data.get("ngay", defaults.get("ngay"))
         kind = kind_named(data.get("loai", defaults.get("loai"))) or DEFAULT
@@ -336,7 +347,7 @@ class Page:
         if isinstance(signer, dict) and signer.get("ho_ten"):
             plain_signer = {k: _plain_value(signer[k]) for k in _signer_keys() if k in signer}
         linked = data.get(MEETING_KEY)
-        return catalog.Entry(
+        entry = catalog.Entry(
             path=relative,
             nam=_year(ngay),
             so=None if data.get("so") in (None, "") else str(data.get("so")),
@@ -349,6 +360,13 @@ class Page:
             noi_nhan=recipients,
             nguoi_ky=plain_signer,
         )
+        if source is not None:
+            # A notice without a number, in its file or in the office's defaults (a draft: most of an
+            # office's sources), has none to register; the others go on through the pipeline, once,
+            # from the source read here (last: the pipeline may replace its data).
+            unnumbered = all(v is None or (isinstance(v, str) and not v.strip()) for v in (data.get("so"), defaults.get("so")))
+            entry.so_khoa = None if unnumbered else catalog.number_json(engine.number_of(source, workspace), path)
+        return entry
 
     def open_notice(self, request: Request) -> dict[str, Any]:
         access.require("doc")
@@ -378,7 +396,7 @@ class Page:
         path = self.notice_path(body.get("path"))
         text = self.text_of(body, for_check=True)
         workspace = self.workspace()
-        checked = engine.check_text(text, path, workspace, self.others)
+        checked = engine.check_text(text, path, workspace, lambda: self.numbers_before(path, workspace))
         problems = [self.problem(p, path) for p in checked.problems]
         layout = checked.layout
         passed_over: list[str] = []
