@@ -184,14 +184,34 @@ def test_a_hostile_catalog_file_is_trusted_for_speed_only(workspace: Path) -> No
         {"phien_ban": catalog.VERSION, "ngu_canh": context, "tep": {entry["path"]: {"stat": [1, 2, 3], "muc": entry}}},
         # a value of the wrong type: the entry is dropped
         {"phien_ban": catalog.VERSION, "ngu_canh": context, "tep": {entry["path"]: {"stat": stamp, "muc": {**entry, "nam": "1999"}}}},
-        {"phien_ban": catalog.VERSION, "ngu_canh": context, "tep": {entry["path"]: {"stat": stamp, "muc": {**entry, "nguoi_ky": {"a": {"b": 1}}}}}},
+        {
+            "phien_ban": catalog.VERSION,
+            "ngu_canh": context,
+            "tep": {entry["path"]: {"stat": stamp, "muc": {**entry, "nguoi_ky": {"a": {"b": 1}}}}},
+        },
         {"phien_ban": catalog.VERSION, "ngu_canh": context, "tep": {entry["path"]: {"stat": stamp, "muc": {**entry, "so_khoa": [1, 2]}}}},
-        {"phien_ban": catalog.VERSION, "ngu_canh": context, "tep": {entry["path"]: {"stat": stamp, "muc": {**entry, "so_khoa": ["", "", "2026", "1", "CV", 1, 1, "so"]}}}},
+        {
+            "phien_ban": catalog.VERSION,
+            "ngu_canh": context,
+            "tep": {entry["path"]: {"stat": stamp, "muc": {**entry, "so_khoa": ["", "", "2026", "1", "CV", 1, 1, "so"]}}},
+        },
         # a catalog of the earlier version (entries without the number): every source read again
-        {"phien_ban": 1, "ngu_canh": context, "tep": {entry["path"]: {"stat": stamp, "muc": {k: v for k, v in entry.items() if k != "so_khoa"}}}},
+        {
+            "phien_ban": 1,
+            "ngu_canh": context,
+            "tep": {entry["path"]: {"stat": stamp, "muc": {k: v for k, v in entry.items() if k != "so_khoa"}}},
+        },
         # an entry under another path than its own, and one for a file that is not on disk: never listed
-        {"phien_ban": catalog.VERSION, "ngu_canh": context, "tep": {"notices/../../etc/passwd": {"stat": stamp, "muc": {**entry, "path": "x"}}}},
-        {"phien_ban": catalog.VERSION, "ngu_canh": context, "tep": {"notices/bia.yaml": {"stat": stamp, "muc": {**entry, "path": "notices/bia.yaml"}}}},
+        {
+            "phien_ban": catalog.VERSION,
+            "ngu_canh": context,
+            "tep": {"notices/../../etc/passwd": {"stat": stamp, "muc": {**entry, "path": "x"}}},
+        },
+        {
+            "phien_ban": catalog.VERSION,
+            "ngu_canh": context,
+            "tep": {"notices/bia.yaml": {"stat": stamp, "muc": {**entry, "path": "notices/bia.yaml"}}},
+        },
     ]
     for data in wrong:
         hostile(workspace, data)
