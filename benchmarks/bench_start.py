@@ -24,7 +24,7 @@ a user's first commands fill it.
 
 Wall time and CPU time (user + system of the child, from getrusage) of every run; medians over
 the rounds, and the median of the per-round ratios to pandoc, of wall and of CPU time (a ratio
-taken from runs seconds apart shares the machine's drift). `--wait-idle SECONDS` waits before
+taken from runs seconds apart shares the machine's drift), and of this tree to each baseline. `--wait-idle SECONDS` waits before
 each round for other processes to leave the CPUs (as bench_batch.py does). The CPU share used by other processes during the rounds is printed: this
 machine is shared, and a figure is only as good as that share is small.
 
@@ -227,6 +227,23 @@ def main() -> None:
     )
     if bench_batch.IDLE["timeouts"]:
         print(f"  the machine was not idle before {bench_batch.IDLE['timeouts']} of {options.rounds} rounds (--wait-idle timed out)")
+    # this tree against each baseline, round by round (runs seconds apart share the machine's drift: on a
+    # shared machine the medians of two trees may fall in different phases, the per-round ratios do not)
+    for label, rows in figures.items():
+        if not label.startswith("baseline "):
+            continue
+        command = label.split(": ", 1)[1]
+        mine_rows = figures.get(f"this tree: {command}")
+        if mine_rows is None:
+            continue
+        cpu = [m / b for (_, m), (_, b) in zip(mine_rows, rows, strict=True) if b > 0]
+        wall = [m / b for (m, _), (b, _) in zip(mine_rows, rows, strict=True)]
+        summary[label]["this_tree_cpu_ratio"] = statistics.median(cpu)
+        summary[label]["this_tree_wall_ratio"] = statistics.median(wall)
+        print(
+            f"  this tree ÷ {label.split(':', 1)[0]}, {command}: CPU {statistics.median(cpu):.2f}× "
+            f"(rounds {min(cpu):.2f}–{max(cpu):.2f}), wall {statistics.median(wall):.2f}×"
+        )
     report["summary"] = summary
     if options.json:
         options.json.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
     from tbkl_gen.commands.batch import BatchResult
@@ -38,8 +38,12 @@ EXIT_INTERRUPTED = 130
 # default: 700). A short command's objects are nearly all modules, classes and functions that live
 # as long as it. Click's path imports most of the stdlib with the collector paused (`__main__`); the
 # lane imports it during the command, where at 700 a render's objects were walked 22 times over
-# (~2 ms). Cycles are still collected, as in the batch's workers (`commands.batch._quiet_collector`).
-YOUNG_PASS = 10_000
+# (~2 ms). A one-notice render makes ~16,000 objects and a check ~13,000 after this is set: at
+# 10,000 one young pass still walked them all (~1.5 ms, benchmarks/README.md, "Seventh pass");
+# at 50,000 such a command makes none, and a longer one (a folder checked in one process) still
+# has its cycles collected every 50,000 objects, as the batch's workers every 10,000
+# (`commands.batch._quiet_collector`).
+YOUNG_PASS = 50_000
 
 
 class Lane:
@@ -174,31 +178,61 @@ def run(command: str, params: dict[str, Any]) -> None:
 # Modules of the stdlib imported at the top of what a command of the lane uses, and never called by
 # it: `dataclasses` imports `inspect` (with `ast`, `dis`, `tokenize`: ~4 ms of a cold render) only to
 # write a class's signature as the docstring of a dataclass without one (every one of tbkl's on the
-# lane's paths has one: tests/test_lane.py); `urllib.parse`, which `pathlib` imports, imports
-# `ipaddress` (~1 ms) only for a URL whose host is in brackets. A Python whose `dataclasses` calls
-# inspect at every class imports it at the first one, as before.
-DEFERRED = ("inspect", "ipaddress")
+# lane's paths has one: tests/test_lane.py); `pathlib` imports `urllib.parse` (~2 ms: 15 classes and
+# three named tuples) for one function, `quote_from_bytes`, which only `Path.as_uri` calls; and
+# `urllib.parse` imports `ipaddress` (~1 ms) only for a URL whose host is in brackets. Each maps to
+# the functions its stand-in lends to `from module import function` (pathlib's, at its import): a
+# function that imports the module at its first call and calls the module's own. A Python whose
+# `dataclasses` calls inspect at every class imports it at the first one, as before.
+DEFERRED: dict[str, tuple[str, ...]] = {"inspect": (), "ipaddress": (), "urllib.parse": ("quote_from_bytes",)}
 _deferring = _thread.RLock()
 
 
 class _Deferred(types.ModuleType):
-    """A stand-in for a module in sys.modules: the first attribute asked of it imports the module
-    itself, which takes its place there and lends the stand-in its namespace, and answers."""
+    """A stand-in for a module in sys.modules: the first attribute asked of it (or the first call of a
+    function it lends) imports the module itself, which takes its place there and lends the stand-in
+    its namespace, and answers."""
+
+    def __init__(self, name: str, lent: tuple[str, ...] = ()) -> None:
+        super().__init__(name)
+        for function in lent:
+            setattr(self, function, _forwarding(self, function))
 
     def __getattr__(self, name: str) -> Any:
+        if name == "__path__":  # looked for by `from module import name`: a stand-in is for a module, never a package
+            raise AttributeError(name)
+        return getattr(self._import_itself(), name)
+
+    def _import_itself(self) -> types.ModuleType:
         with _deferring:
-            if sys.modules.get(self.__name__) is self:
-                del sys.modules[self.__name__]
-            module = __import__(self.__name__)  # a top-level module: __import__ returns it (importlib is not imported yet)
-            vars(self).update(vars(module))
-        return getattr(module, name)
+            module = sys.modules.get(self.__name__)
+            if module is None or module is self:
+                sys.modules.pop(self.__name__, None)
+                __import__(self.__name__)  # not importlib's import_module: importlib is not imported yet
+                module = sys.modules[self.__name__]  # (its package's attribute set to it by the import, for a submodule)
+                vars(self).update(vars(module))
+        return module
+
+
+def _forwarding(stand_in: _Deferred, name: str) -> Callable[..., Any]:
+    """Return a function that calls the function called name of the module stood in for, importing it at the first call."""
+
+    def forward(*args: Any, **kwargs: Any) -> Any:
+        return getattr(stand_in._import_itself(), name)(*args, **kwargs)
+
+    forward.__name__ = forward.__qualname__ = name
+    return forward
 
 
 def defer_unused() -> None:
     """Put a stand-in for each module of DEFERRED not imported yet (a command of the lane only: one thread, one run)."""
-    for name in DEFERRED:
+    for name, lent in DEFERRED.items():
         if name not in sys.modules:
-            sys.modules[name] = _Deferred(name)
+            stand_in = sys.modules[name] = _Deferred(name, lent)
+            package, _, attribute = name.rpartition(".")
+            if package:  # `import urllib.parse` then `urllib.parse.x` finds it as its package's attribute, as an import sets it
+                __import__(package)
+                setattr(sys.modules[package], attribute, stand_in)
 
 
 def console_utf8() -> None:
@@ -215,9 +249,11 @@ def command_scope() -> Iterator[None]:
     served before any class or pattern of tbkl is made (`cache.serve`), a user error said in one line
     (exit 1, no traceback), and what this start compiled anew kept for the next, whatever the end."""
     from tbkl_gen import cache
-    from tbkl_gen.errors import TbklError
 
     cache.serve()
+    # after serve: the errors' classes (Place, Fix, Problem) are the first dataclasses of tbkl's a command makes
+    from tbkl_gen.errors import TbklError
+
     try:
         yield
     except TbklError as exc:

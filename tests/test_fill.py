@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,48 @@ def test_every_built_in_template_fills_as_jinja_renders(tmp_path: Path) -> None:
             filled = render_builtin(template, layout)
             assert filled is not None, (name, label)
             assert filled == reference.render_parts(layout), (name, label)
+
+
+def test_jinja_is_given_markupsafes_markup_wherever_the_filler_is_given_drawn_xml(tmp_path: Path) -> None:
+    """The contract marks drawn XML with its own `wordml.Drawn` (the filler needs no markupsafe); jinja's sandbox is
+    given each such value as markupsafe's Markup, at any depth, so a user's template reads the values it always read."""
+    from tbkl_gen.word.wordml import Drawn
+
+    def pairs(filler: Any, jinja: Any) -> Iterator[tuple[Any, Any]]:
+        yield filler, jinja
+        if isinstance(filler, dict):
+            assert type(jinja) is dict and filler.keys() == jinja.keys()
+            for key in filler:
+                yield from pairs(filler[key], jinja[key])
+        elif isinstance(filler, list | tuple):
+            assert type(jinja) is type(filler) and len(jinja) == len(filler)
+            for one, other in zip(filler, jinja, strict=True):
+                yield from pairs(one, other)
+
+    template = find_template(None).resolve()
+    reference = PreparedTemplate(template)
+    drawn = 0
+    for _, layout in _layouts(tmp_path):
+        for filler, jinja in pairs(fill.context(reference.widths, reference.section, layout), reference.context(layout)):
+            if type(filler) is Drawn:
+                drawn += 1
+                assert type(jinja) is Markup and jinja == filler
+            else:
+                assert not isinstance(jinja, Drawn) and (type(jinja) is type(filler) or isinstance(filler, dict | list | tuple))
+    assert drawn > 100
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(), st.text(alphabet="&<>'\"aă \u0000\U0001f600"), st.integers(), st.floats(), st.none(), st.booleans()))
+def test_the_fillers_escape_is_markupsafes(value: Any) -> None:
+    """`fill._escaped` prints a value as jinja's autoescape does (markupsafe's escape), for text and for anything else."""
+    from markupsafe import escape
+
+    from tbkl_gen.word.wordml import Drawn
+
+    assert fill._escaped(value) == str(escape(value))
+    for marked in (Markup(str(value)), Drawn(str(value))):  # a value with __html__ is its own text
+        assert fill._escaped(marked) == str(escape(marked)) == str(value)
 
 
 def test_the_shipped_forms_name_the_bytes_they_were_made_from() -> None:

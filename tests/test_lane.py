@@ -308,19 +308,30 @@ def test_the_lane_imports_neither_click_nor_the_stdlib_click_pulls_in(tmp_path: 
     # file of the environment imports, as an editable install's finder imports pathlib), stand-ins left out
     probe = "import sys, atexit\nbefore = set(sys.modules)\nsys.argv = ['tbkl', *sys.argv[1:]]\n"
     probe += "atexit.register(lambda: print(' '.join(n for n, m in sys.modules.items() if n not in before and type(m).__name__ != '_Deferred')))\n"
+    # and who calls the built-in compile (importlib aside, which compiles a module that has no .pyc): a process's
+    # first call makes the ~120 classes of the ast module (~2 ms of a cold start; typing.ForwardRef calls it)
+    probe += "import builtins\ncompiling, callers = builtins.compile, []\n"
+    probe += "def compile(*args, **kwargs):\n    caller = sys._getframe(1).f_globals.get('__name__', '?')\n"
+    probe += "    callers.append(caller) if 'importlib' not in caller else None\n    return compiling(*args, **kwargs)\n"
+    probe += "builtins.compile = compile\natexit.register(lambda: print(' '.join(callers) or '-'))\n"
     probe += "from tbkl_gen.__main__ import main\nmain()\n"
     env = {**os.environ, "TBKL_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
     for argv in (["check", "a.yaml"], ["render", "a.yaml", "-o", "out"]):
         subprocess.run([sys.executable, "-c", probe, *argv], cwd=folder, env=env, capture_output=True, check=True)  # fills the cache
         argv = [w if w != "out" else "out-2" for w in argv]  # a new output folder: the notice is rendered again
         done = subprocess.run([sys.executable, "-c", probe, *argv], cwd=folder, env=env, capture_output=True, text=True, check=True)
-        modules = set(done.stdout.split())
+        compiled, imported = done.stdout.splitlines()[-2:]  # atexit runs the last registered first
+        assert compiled == "-", argv  # nothing: the dataclasses' methods and the patterns served, no string annotation made a ForwardRef
+        modules = set(imported.split())
         assert "tbkl_gen.pipeline" in modules, argv
         assert not {m for m in modules if m.split(".")[0] in ("click", "difflib", "gettext", "uuid", "platform")}, argv
         # nor what only a workspace's register (csv) or a pool (threading) needs, outside a workspace
         assert not {m for m in modules if m.split(".")[0] in ("csv", "threading", "concurrent", "multiprocessing", "subprocess")}, argv
         assert "hashlib" not in modules and "_hashlib" not in modules, argv  # files.sha256_hex: no OpenSSL for one notice
-        assert not {"inspect", "ast", "dis", "tokenize", "ipaddress"} & modules, argv  # stood in for, never asked (lane.DEFERRED)
+        assert "signal" not in modules and "markupsafe" not in modules, argv  # the batch's handlers through _signal; word.fill escapes
+        assert not {"inspect", "ast", "dis", "tokenize", "ipaddress", "urllib.parse"} & modules, (
+            argv
+        )  # stood in for, never asked (lane.DEFERRED)
         assert "tbkl_gen.cli" not in modules and "tbkl_gen.messages_vi" not in modules, argv
 
 
@@ -516,3 +527,36 @@ def test_a_deferred_module_is_imported_at_the_first_question_and_answers_it() ->
     ]
     assert outputs[0] == outputs[1]
     assert "(a: int, b: str = 'x')" in outputs[0] and outputs[0].endswith("True\n")
+
+
+_DEFERRED_FUNCTION = """
+import sys
+deferred = sys.argv[1] == "deferred"
+if deferred:
+    from tbkl_gen import lane
+    lane.defer_unused()
+    stand_in = sys.modules["urllib.parse"]
+from pathlib import Path, PureWindowsPath
+assert not deferred or (sys.modules["urllib.parse"] is stand_in and type(sys.modules["ipaddress"]) is type(stand_in))
+import urllib.parse
+assert not deferred or urllib.parse is stand_in  # the package's attribute, as an import sets it
+print(Path("/tmp/a b/ă.docx").as_uri(), PureWindowsPath("c:/a b").as_uri())
+if deferred:  # the first call of the function lent to pathlib imported the module, which took the stand-in's place
+    import urllib
+    assert sys.modules["urllib.parse"] is urllib.parse is not stand_in and type(urllib.parse) is type(sys)
+from urllib.parse import quote_from_bytes, urlsplit
+print(urlsplit("http://[::1]:80/x?y#z"), quote_from_bytes(b"a b"), urllib.parse.quote("ă"), stand_in.quote is urllib.parse.quote if deferred else True)
+"""
+
+
+def test_pathlib_imports_urllib_parse_at_the_first_path_made_a_uri() -> None:
+    """pathlib imports one function of urllib.parse at its import (for `as_uri`): the stand-in lends it a function
+    that imports the module at its first call, and every answer is the module's own. (-S: no site, whose
+    editable install's finder would import pathlib first.)"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    outputs = [
+        subprocess.run([sys.executable, "-S", "-c", _DEFERRED_FUNCTION, way], env=env, capture_output=True, text=True, check=True).stdout
+        for way in ("deferred", "plain")
+    ]
+    assert outputs[0] == outputs[1]
+    assert outputs[0].startswith("file:///tmp/a%20b/%C4%83.docx file:///c:/a%20b\n") and outputs[0].endswith("%C4%83 True\n")

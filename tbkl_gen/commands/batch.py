@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import stat
 import sys
 import time
@@ -42,9 +41,19 @@ from tbkl_gen.files import read_regular_or_none as read_regular
 from tbkl_gen.word.write import Flusher, folder_lock, remove_stale_temporaries
 
 if TYPE_CHECKING:
+    import signal
     from concurrent.futures import ProcessPoolExecutor
 
     from tbkl_gen.pipeline import Outcome
+else:
+    # The C module that `signal` re-exports whole (`from _signal import *`): the same functions and
+    # constants, without the IntEnum classes `signal` makes of them at its import (~0.6 ms of a cold
+    # render, benchmarks/README.md, "Seventh pass"). A handler is given the signal's number either way,
+    # and each constant is the int that `signal`'s compares equal to. A Python without it: `signal`.
+    try:
+        import _signal as signal
+    except ImportError:
+        import signal
 
 Stamp = dict[str, Any]
 """A manifest entry: the hashes a notice was rendered from (texts), and where its number was written."""

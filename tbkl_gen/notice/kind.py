@@ -11,8 +11,10 @@ importer and the sidecar read these values; none of them names a kind.
 model and its `Kind` and registers it there.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here, as in the other declaring modules (`notice.fields`):
+# `Finding` is a typing.NamedTuple, which turns each annotation given as text into a ForwardRef, and a
+# ForwardRef compiles its text; a process's first `compile` also makes the ~120 classes of the `ast`
+# module (~2 ms of a cold check or render, benchmarks/README.md, "Seventh pass").
 import dataclasses
 import datetime as dt
 import re

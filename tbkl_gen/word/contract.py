@@ -20,8 +20,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from markupsafe import Markup
-
 from tbkl_gen.nd30.document_types import SUMMARY_PREFIX
 from tbkl_gen.nd30.authority import PREFIXES
 from tbkl_gen.nd30.format import (
@@ -40,6 +38,7 @@ from tbkl_gen.notice.kind import SHARED_PARTS
 from tbkl_gen.notice.kinds import KINDS
 from tbkl_gen.notice.model import BODY_KEY, SUMMARY_KEY, URGENCY_LEVELS, Appendices, Header, Recipients, Settings, SignerBlock
 from tbkl_gen.word import wordml
+from tbkl_gen.word.wordml import Drawn
 from tbkl_gen.word.layout import Layout, Paragraph
 
 TITLE = "title"
@@ -109,15 +108,15 @@ def paragraphs(items: tuple[Paragraph, ...]) -> list[dict[str, Any]]:
     return [
         {
             "kieu": p.kind,
-            "runs": Markup(wordml.runs(p.spans)),
+            "runs": Drawn(wordml.runs(p.spans)),
             "text": p.text,
-            "bang": Markup(wordml.table(p.table)) if p.table else _NO_TABLE,
+            "bang": Drawn(wordml.table(p.table)) if p.table else _NO_TABLE,
         }
         for p in items
     ]
 
 
-_NO_TABLE = Markup("")
+_NO_TABLE = Drawn("")
 
 
 def _kind_keys() -> str:
@@ -199,7 +198,7 @@ VARIABLES: tuple[Variable, ...] = (
         (),
         lambda: "đoạn đường kẻ dưới tên cơ quan, dài 1/3–1/2 dòng tên dài nhất, tính theo cột của mẫu",
         "a paragraph holding only `{{p gach_co_quan }}`",
-        lambda layout, f: Markup(
+        lambda layout, f: Drawn(
             wordml.centred_line("TBDuongKe", layout.co_quan_line_in(_frame(f).co_quan / TWIPS_PER_MM), _frame(f).co_quan)
         ),
     ),
@@ -237,7 +236,7 @@ VARIABLES: tuple[Variable, ...] = (
         (),
         lambda: "đoạn khung độ khẩn, rộng theo mức độ khẩn; rỗng khi không khẩn",
         "`{%p if do_khan %}` a paragraph holding only `{{p o_khan }}` `{%p endif %}`",
-        lambda layout, f: Markup(
+        lambda layout, f: Drawn(
             wordml.boxed("TBKhan", layout.do_khan, URGENCY_STAMP_WIDTHS_MM[layout.do_khan], _frame(f).khan) if layout.do_khan else ""
         ),
     ),
@@ -275,7 +274,7 @@ VARIABLES: tuple[Variable, ...] = (
             f"cỡ {PRINTED_CV_SUMMARY_SIZE}; rỗng ở loại khác"
         ),
         '`{%p if v_v %}` a paragraph holding only `{{r v_v }}` `{%p endif %}` under the "Số:" line',
-        lambda layout, frame: Markup(wordml.broken_lines(layout.v_v, PRINTED_CV_SUMMARY_SIZE)),
+        lambda layout, frame: Drawn(wordml.broken_lines(layout.v_v, PRINTED_CV_SUMMARY_SIZE)),
     ),
     Variable(
         "trich_yeu",
@@ -295,7 +294,7 @@ VARIABLES: tuple[Variable, ...] = (
             "không chọn thì một dòng tự xuống dòng"
         ),
         "the summary paragraph holding only `{{r trich_yeu_dong }}`",
-        lambda layout, frame: Markup(wordml.broken_lines(layout.trich_yeu_dong)),
+        lambda layout, frame: Drawn(wordml.broken_lines(layout.trich_yeu_dong)),
     ),
     Variable(
         "gach_trich_yeu",
@@ -303,7 +302,7 @@ VARIABLES: tuple[Variable, ...] = (
         (),
         lambda: "đoạn đường kẻ dưới khối tên loại: dưới trích yếu, hoặc dưới tên loại khi không có trích yếu",
         "a paragraph holding only `{{p gach_trich_yeu }}`",
-        lambda layout, f: Markup(wordml.centred_line("TBDuongKe", layout.trich_yeu_line_mm, _frame(f).trich_yeu)),
+        lambda layout, f: Drawn(wordml.centred_line("TBDuongKe", layout.trich_yeu_line_mm, _frame(f).trich_yeu)),
     ),
     Variable(
         "kinh_gui",
@@ -323,7 +322,7 @@ VARIABLES: tuple[Variable, ...] = (
             "mỗi nơi một dòng bắt đầu “- ”, “;” sau mỗi nơi và “.” sau nơi cuối, gạch đầu dòng thẳng dưới dấu hai chấm; rỗng khi không có"
         ),
         "a paragraph holding only `{{p doan_kinh_gui }}` under the title's block",
-        lambda layout, f: Markup(
+        lambda layout, f: Drawn(
             wordml.addressees(
                 layout.kinh_gui_dong,
                 layout.kinh_gui_indents_in(_frame(f).trich_yeu / TWIPS_PER_MM),
@@ -355,7 +354,7 @@ VARIABLES: tuple[Variable, ...] = (
         "`pl.noi_dung`, `{%p endfor %}`",
         lambda layout, f: [
             {
-                "ngat_trang": Markup(_frame(f).appendix_break),
+                "ngat_trang": Drawn(_frame(f).appendix_break),
                 "so": appendix.heading,
                 "ten": appendix.title,
                 "kem_theo": appendix.reference,

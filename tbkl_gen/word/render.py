@@ -33,6 +33,7 @@ import jinja2.parser
 import jinja2.runtime
 import jinja2.sandbox
 import jinja2.visitor
+from markupsafe import Markup
 
 from tbkl_gen import __version__
 from tbkl_gen.cache import own_folder
@@ -60,6 +61,7 @@ from tbkl_gen.errors import NotReadable, TbklError, UnreadablePart, TemplateBrok
 from tbkl_gen.files import read_regular, write_file
 from tbkl_gen.nd30.units import WORD_CELL_MARGIN
 from tbkl_gen.word.layout import Layout
+from tbkl_gen.word.wordml import Drawn
 from tbkl_gen.wordfile import open_word_file
 from tbkl_gen.nd30.patterns import lazy
 
@@ -657,8 +659,22 @@ class PreparedTemplate:
         return "".join(pieces)
 
     def context(self, layout: Layout) -> dict[str, Any]:
-        """Return the template variables for one notice (`word.contract`)."""
-        return context(self.widths, self.section, layout)
+        """Return the template variables for one notice (`word.contract`), the drawn XML as markupsafe's Markup."""
+        found: dict[str, Any] = _as_markup(context(self.widths, self.section, layout))
+        return found
+
+
+def _as_markup(value: Any) -> Any:
+    """Return value with each drawn piece of XML in it (`wordml.Drawn`, in dictionaries, lists and tuples at any
+    depth) as markupsafe's Markup: what jinja's autoescape leaves as it is, and what a template's filters and
+    operators keep marked (a user's template reads the very values it read before the filler had its own mark)."""
+    if type(value) is Drawn:
+        return Markup(value)
+    if type(value) is dict:
+        return {key: _as_markup(item) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_as_markup(item) for item in value)
+    return value
 
 
 def _parts_digest(parts: dict[str, bytes]) -> str:
