@@ -234,7 +234,7 @@ def test_the_resolution_of_a_scalar_answers_as_pyyaml(pieces: list[str], plain: 
 
     from tbkl_gen.source import compose
 
-    ours, theirs = compose._Loader("a: b"), yaml.SafeLoader("a: b")
+    ours, theirs = compose.Loader("a: b"), yaml.SafeLoader("a: b")
     for value in ("".join(pieces), "".join(pieces) + more, more + "".join(pieces)):
         for kind in (yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode):
             implicit = (plain, quoted)
@@ -250,11 +250,11 @@ def test_the_loaders_resolve_with_the_same_tables_as_pyyaml() -> None:
 
     from tbkl_gen.source import compose
 
-    assert not compose._RESOLVE_AS_PYYAML
+    assert not compose.RESOLVE_AS_PYYAML
     assert compose._IMPLICIT_STARTS == {key for key in yaml.SafeLoader.yaml_implicit_resolvers if key}
     if hasattr(yaml, "CSafeLoader"):
         assert compose._FAST_LOADER is not None and issubclass(compose._FAST_LOADER, yaml.CSafeLoader)
-        assert compose._FAST_LOADER.resolve is compose._Loader.resolve
+        assert compose._FAST_LOADER.resolve is compose.Loader.resolve
 
 
 @settings(max_examples=3000, deadline=None)
@@ -385,10 +385,10 @@ def test_a_generated_notice_reads_as_with_pyyaml_s_own_resolution(pairs: list[tu
     compose._plain_tag.cache_clear()
     ours = _read_snapshot(text)
     try:
-        compose._RESOLVE_AS_PYYAML = True
+        compose.RESOLVE_AS_PYYAML = True
         theirs = _read_snapshot(text)
     finally:
-        compose._RESOLVE_AS_PYYAML = False
+        compose.RESOLVE_AS_PYYAML = False
     assert ours == theirs
 
 
@@ -435,7 +435,7 @@ def test_the_composition_measured_where_no_anchor_can_be_is_taken_as_after_the_e
     text = "".join(pieces)
     if "\t" in text:
         return
-    assert (compose._compose_fast(text) is not None) == _composed_after_every_event(text)
+    assert (compose.compose_fast(text) is not None) == _composed_after_every_event(text)
 
 
 def test_a_deep_flow_is_refused_by_the_measure_as_by_the_events() -> None:
@@ -449,7 +449,7 @@ def test_a_deep_flow_is_refused_by_the_measure_as_by_the_events() -> None:
         flows = "[" * (depth - 1) + "]" * (depth - 1)  # the root mapping is the first level
         for text in (f"a: {flows}\n", f"a:\n  b: {flows[1:-1]}\n", f"a:\n- {flows[1:-1]}\n- quyen_han: []\n"):
             assert compose._look_out(text) in ("depth", "events")
-            assert (compose._compose_fast(text) is not None) == _composed_after_every_event(text), (depth, text)
+            assert (compose.compose_fast(text) is not None) == _composed_after_every_event(text), (depth, text)
     assert compose._look_out("quyen_han: []\nchuc_vu: CHÁNH VĂN PHÒNG\n") == "depth"
     assert compose._look_out("quyen_han: []\nten: **đậm**\n") == "depth"
     assert compose._look_out("quyen_han: []\nten: R&D\n") == "events"

@@ -347,3 +347,13 @@ def test_a_notice_of_the_common_shape_is_read_without_importing_pyyaml() -> None
     notice = ROOT / "notices" / "2021" / "tbkl-thong-tin-doi-ngoai.yaml"
     done = subprocess.run([sys.executable, "-c", code, str(notice)], capture_output=True, text=True, check=True, cwd=ROOT)
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_texts_indented_far_to_the_right_do_not_grow_the_kept_patterns() -> None:
+    # a server is sent texts from outside: each column's pattern is kept only for a notice's columns
+    quick._CONTINUATIONS.clear()
+    for column in range(100, 400):
+        text = f"co_quan:\n{' ' * column}ten: một giá trị\n{' ' * (column + 2)}viết tiếp\n"
+        assert _check(text)
+    assert not [column for column in quick._CONTINUATIONS if column >= 100]
+    assert _check("trich_yeu: một giá trị\n  viết tiếp\n") and 0 in quick._CONTINUATIONS

@@ -29,12 +29,15 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tbkl_gen.files import read_regular, write_file
 from tbkl_gen.errors import NotReadable, Place
 from tbkl_gen.service.review import NOT_SUBMITTED
 from tbkl_gen.source.names import CATALOG_FILE, NOTICES_DIR, SOURCE_SUFFIXES
+
+if TYPE_CHECKING:
+    from tbkl_gen.page.engine import NumberAt
 
 VERSION = 2  # 2: the entries keep the number (so_khoa)
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -84,7 +87,7 @@ _ALL = tuple(f.name for f in fields(Entry))
 _ROW = tuple(name for name in _ALL if name not in ("noi_nhan", "nguoi_ky", "so_khoa"))
 
 
-def number_json(number: tuple[tuple[str, str, int, str, str], Place] | None, source: Path) -> list[Any] | str | None:
+def number_json(number: NumberAt | None, source: Path) -> list[Any] | str | None:
     """Return a number and its place (`pipeline.Outcome.number`) as an entry keeps it; UNKNOWN when
     it is written in another file than source (a linked meeting's), which the entry cannot place."""
     if number is None:
@@ -95,7 +98,7 @@ def number_json(number: tuple[tuple[str, str, int, str, str], Place] | None, sou
     return [*key, place.line, place.column, place.field]
 
 
-def number_at(entry: Entry, source: Path) -> tuple[tuple[str, str, int, str, str], Place] | None:
+def number_at(entry: Entry, source: Path) -> NumberAt | None:
     """Return the number an entry keeps (not UNKNOWN) as `number_json` was given it, placed in source."""
     kept = entry.so_khoa
     if not isinstance(kept, list):

@@ -35,7 +35,7 @@ _IMPLICIT_STARTS = implicit.STARTS
 # PyYAML's own resolution is used as it is when its safe loader's table is not the one of
 # `implicit` (a resolver for any first character or by path, or one another library added to
 # the shared classes); `read` then leaves `quick` aside.
-_RESOLVE_AS_PYYAML = (
+RESOLVE_AS_PYYAML = (
     None in yaml.SafeLoader.yaml_implicit_resolvers
     or bool(yaml.SafeLoader.yaml_path_resolvers)
     or not implicit.same_table(yaml.SafeLoader.yaml_implicit_resolvers)
@@ -57,7 +57,7 @@ class _Resolving:
     """
 
     def resolve(self, kind: Any, value: Any, implied: Any) -> Any:
-        if _RESOLVE_AS_PYYAML:
+        if RESOLVE_AS_PYYAML:
             return _PYYAML_RESOLVE(self, kind, value, implied)
         if kind is yaml.ScalarNode:
             if not implied[0] or (value and value[0] not in _IMPLICIT_STARTS):
@@ -75,12 +75,12 @@ _FAST_LOADER: Any = None
 if hasattr(yaml, "CSafeLoader"):
 
     class _FastLoader(_Resolving, yaml.CSafeLoader):
-        """libyaml's safe loader (see `_compose_fast`) with the resolution of `_Resolving`."""
+        """libyaml's safe loader (see `compose_fast`) with the resolution of `_Resolving`."""
 
     _FAST_LOADER = _FastLoader
 
 
-class _Loader(_Resolving, yaml.SafeLoader):
+class Loader(_Resolving, yaml.SafeLoader):
     """Safe loader that composes nodes but refuses anchors, aliases and deep nesting."""
 
     def __init__(self, stream: str) -> None:
@@ -117,13 +117,13 @@ class _Loader(_Resolving, yaml.SafeLoader):
             self._depth -= 1
 
 
-def _compose_fast(text: str) -> tuple[Any, Any] | None:
+def compose_fast(text: str) -> tuple[Any, Any] | None:
     """Compose with libyaml when the text is plainly well-formed; None sends it the slow way.
 
     libyaml is about twenty times faster than PyYAML's Python parser, but its error messages and
     its handling of anchors differ. So it only reads files that parse without error and without
     anchors, aliases or deep nesting (checked on the event stream, before anything is built);
-    everything else goes through `_Loader`, which explains each mistake. Its plain scalars have
+    everything else goes through `Loader`, which explains each mistake. Its plain scalars have
     style "" where the Python parser's have None: the builder reads both as "plain".
     """
     loader_class = _FAST_LOADER
@@ -193,7 +193,7 @@ def _maybe_special(text: str) -> bool:
     return False
 
 
-# What `_compose_fast` looks at before trusting libyaml's nodes (see `_look_out`).
+# What `compose_fast` looks at before trusting libyaml's nodes (see `_look_out`).
 _NOTHING, _DEPTH, _EVENTS = "nothing", "depth", "events"
 
 

@@ -146,6 +146,10 @@ _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "n": "\n", "r": "\r", "t": "\t", "b"
 
 
 _CONTINUATIONS: dict[int, re.Pattern[str]] = {}
+# The columns whose pattern is kept: a notice's collections sit within a few dozen columns; a
+# column further right (a file made to be odd) is compiled for its file only, so that the texts a
+# long-running server is sent cannot grow the table without end.
+_KEPT_COLUMNS = 80
 
 
 def _continuation(context: int) -> re.Pattern[str]:
@@ -153,7 +157,9 @@ def _continuation(context: int) -> re.Pattern[str]:
     context: each indented more, not a comment (a comment line ends the value), none blank."""
     pattern = _CONTINUATIONS.get(context)
     if pattern is None:
-        pattern = _CONTINUATIONS[context] = re.compile(r"(?:\n[ ]{%d,}[^ \n#][^\n]*)*" % (context + 1))
+        pattern = re.compile(r"(?:\n[ ]{%d,}[^ \n#][^\n]*)*" % (context + 1))
+        if context < _KEPT_COLUMNS:
+            _CONTINUATIONS[context] = pattern
     return pattern
 
 

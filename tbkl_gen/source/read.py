@@ -161,8 +161,8 @@ def _parse(path: Path, text: str, problems: list[Problem], fast: bool = True) ->
     if composed is None:
         from tbkl_gen.source import compose  # PyYAML: for a text outside `quick`'s shape
 
-        composed = compose._compose_fast(text) if fast and not forbidden else None
-    loader = composed[1] if composed is not None else compose._Loader(text)
+        composed = compose.compose_fast(text) if fast and not forbidden else None
+    loader = composed[1] if composed is not None else compose.Loader(text)
     try:
         root = _check_root(path, composed[0]) if composed is not None else _compose(path, text, loader)
         builder = _Builder(Source(path, {}), loader, text.split("\n"), forbidden, owners)
@@ -269,7 +269,7 @@ def _compose_quick(text: str) -> tuple[Any, Any] | None:
     if pyyaml is not None:  # imported: its resolution may have been changed (see `compose`)
         from tbkl_gen.source import compose
 
-        if compose._RESOLVE_AS_PYYAML:
+        if compose.RESOLVE_AS_PYYAML:
             return None
     root = quick.compose(text, implicit.plain_tag)
     return None if root is None else (root, quick.Constructor())
