@@ -2,7 +2,8 @@
 
 Every text it accepts must give libyaml's node tree (tag, value, style, flow style and both
 marks of every node) and the same reading (`read_text`: data, places, problems, comments,
-flows, raw plain values, broken fields) as the libyaml path. Texts: the repository's notices,
+flows, raw plain values, broken fields, in the same order) as the libyaml path, both ways `read`
+uses `quick`: straight into the source's data (`read._read_quick`, no nodes) and from its nodes. Texts: the repository's notices,
 `tbkl new`'s, the importer's writer, ../shared's YAML if any, notices generated as
 benchmarks/bench_batch.py generates them, and thousands of random edits of those.
 `source.implicit` answers as PyYAML's resolver and SafeConstructor on generated scalars.
@@ -66,30 +67,37 @@ def _snapshot(text: str) -> object:
         return messages
     return (
         source.data,
-        source.key_marks,
-        source.value_marks,
-        source.comments,
+        list(source.key_marks.items()),
+        list(source.value_marks.items()),
+        list(source.comments.items()),
         sorted(map(str, source.flow)),
-        source.raw_plain,
+        list(source.raw_plain.items()),
         sorted(map(str, source.broken)),
         messages,
     )
 
 
-def _without_quick(text: str) -> object:
-    """Return the reading of text by the libyaml path (as before quick)."""
-    kept = read._compose_quick
-    read._compose_quick = lambda text: None  # type: ignore[assignment]
+def _reading_without(text: str, *ways: str) -> object:
+    """Return the reading of text with the given ways of `read` turned off (each declines)."""
+    kept = {way: getattr(read, way) for way in ways}
+    for way in ways:
+        setattr(read, way, lambda *args: None)
     try:
         return _snapshot(text)
     finally:
-        read._compose_quick = kept  # type: ignore[assignment]
+        for way, function in kept.items():
+            setattr(read, way, function)
+
+
+# texts quick composed whose reading straight into the data declined: each must have a reason
+DECLINED_STRAIGHT: list[str] = []
 
 
 def _check(text: str) -> bool:
     """Hold quick to libyaml on text; return whether quick accepted it."""
     ours = quick.compose(text, implicit.plain_tag)
     if ours is None:
+        assert read._read_quick(Path("tb.yaml"), text) is None, text
         return False
     try:
         theirs = yaml.compose(text, Loader=LOADER)
@@ -97,7 +105,13 @@ def _check(text: str) -> bool:
         pytest.fail(f"quick accepted a text libyaml refuses ({error}):\n{text}")
     found = _differences(ours, theirs)
     assert found is None, f"{found}\n{text}"
-    assert _snapshot(text) == _without_quick(text), text
+    straight = _snapshot(text)
+    assert straight == _reading_without(text, "_read_quick"), text  # quick's nodes
+    assert straight == _reading_without(text, "_read_quick", "_compose_quick"), text  # libyaml's nodes
+    if read._read_quick(Path("tb.yaml"), text) is None:
+        DECLINED_STRAIGHT.append(text)
+        messages = straight[-1] if isinstance(straight, tuple) else straight
+        assert any("bị lặp lại" in message for message in messages), text  # type: ignore[union-attr]
     return True
 
 
@@ -133,6 +147,7 @@ def test_every_notice_of_the_repository_is_accepted_and_composed_as_libyaml_does
     assert len(notices) >= 6
     accepted = [path for path in paths if _check(path.read_text(encoding="utf-8"))]
     assert set(notices) <= set(accepted), sorted(set(notices) - set(accepted))
+    assert all(read._read_quick(path, path.read_text(encoding="utf-8")) is not None for path in notices)
 
 
 def test_the_sources_imported_from_the_real_word_originals_are_accepted_and_composed_as_libyaml_does(tmp_path: Path) -> None:
@@ -150,6 +165,7 @@ def test_the_sources_imported_from_the_real_word_originals_are_accepted_and_comp
 
 def test_generated_notices_are_all_accepted_and_composed_as_libyaml_does(generated: list[str]) -> None:
     assert all(_check(text) for text in generated)
+    assert all(read._read_quick(Path("tb.yaml"), text) is not None for text in generated)
 
 
 def test_the_notices_tbkl_new_and_the_importer_write_are_accepted(tmp_path: Path) -> None:
@@ -252,6 +268,7 @@ def _seeds(generated: list[str]) -> Iterator[str]:
 def test_random_edits_are_composed_as_libyaml_does_or_declined(generated: list[str]) -> None:
     rng = random.Random(2026)
     seeds = list(_seeds(generated))
+    DECLINED_STRAIGHT.clear()
     accepted = declined = 0
     for round_ in range(3000):
         text = _mutated(seeds[round_ % len(seeds)], rng)
@@ -259,9 +276,10 @@ def test_random_edits_are_composed_as_libyaml_does_or_declined(generated: list[s
             accepted += 1
         else:
             declined += 1
-    print(f"random edits: quick accepted {accepted}, declined {declined}")
+    straight = accepted - len(DECLINED_STRAIGHT)
+    print(f"random edits: quick accepted {accepted} ({straight} read straight into data), declined {declined}")
     # both sides are exercised: the edits keep many texts in the shape, and leave it often
-    assert accepted > 800 and declined > 800
+    assert accepted > 800 and declined > 800 and straight > 800
 
 
 @pytest.mark.parametrize(

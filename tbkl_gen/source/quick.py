@@ -108,13 +108,17 @@ class Constructor:
     """
 
     def construct_object(self, node: Any, deep: bool = False) -> Any:
-        value = implicit.construct(node.tag, node.value)
+        return self.construct(node.tag, node.value)
+
+    def construct(self, tag: str, raw: str) -> Any:
+        """Return the value of the plain scalar raw resolved to tag."""
+        value = implicit.construct(tag, raw)
         if value is not implicit.NOT_SIMPLE:
             return value
         import yaml
 
         try:
-            return yaml.constructor.SafeConstructor().construct_object(yaml.ScalarNode(node.tag, node.value), deep=True)
+            return yaml.constructor.SafeConstructor().construct_object(yaml.ScalarNode(tag, raw), deep=True)
         except yaml.YAMLError as exc:
             raise ValueError(str(exc)) from None
 
@@ -163,7 +167,7 @@ def _continuation(context: int) -> re.Pattern[str]:
     return pattern
 
 
-class _Refuse(Exception):
+class Refuse(Exception):
     """The text leaves the subset: the usual reading takes it."""
 
 
@@ -172,11 +176,19 @@ def compose(text: str, plain_tag: Callable[[str], str]) -> Any:
 
     plain_tag gives the tag of a plain scalar's value (the safe loader's implicit resolution).
     """
-    if not text.endswith("\n") or "\t" in text or "\r" in text or "\ufeff" in text:
-        return None
+    return composed(Composer(text, plain_tag)) if may_hold(text) else None
+
+
+def may_hold(text: str) -> bool:
+    """Return whether text may be of the subset (a composer tells): none of what it never holds."""
+    return text.endswith("\n") and "\t" not in text and "\r" not in text and "\ufeff" not in text
+
+
+def composed(composer: Composer) -> Any:
+    """Return what composer makes of its text (its `root`), or None when the text leaves the subset."""
     try:
-        return _Composer(text, plain_tag).root()
-    except (_Refuse, IndexError, RecursionError):
+        return composer.root()
+    except (Refuse, IndexError, RecursionError):
         return None
 
 
@@ -186,11 +198,21 @@ def _escaped(match: re.Match[str]) -> str:
         return _ESCAPES[code]
     point = int(code[1:], 16)
     if 0xD800 <= point <= 0xDFFF:
-        raise _Refuse
+        raise Refuse
     return chr(point)
 
 
-class _Composer:
+class Composer:
+    """Read a text of the subset line by line, making libyaml's nodes of what it reads.
+
+    What is made goes through the hooks below (`begin`, `key`, `put`, `mapping_made`,
+    `sequence_made`, `scalar`, `empty_flow`); a subclass may make something else of the same
+    reading (`read` makes the source's data and places). path is the place of the value being
+    read (keys and item numbers from the root) when `ROOT` is a tuple; nodes need none (None).
+    """
+
+    ROOT: tuple[Any, ...] | None = None
+
     def __init__(self, text: str, plain_tag: Callable[[str], str]) -> None:
         self.text = text
         self.lines = lines = text.split("\n")
@@ -213,114 +235,143 @@ class _Composer:
             number += 1
         return end
 
-    def scalar(self, tag: str, value: str, line: int, column: int, end_line: int, end_column: int, style: str) -> Any:
+    # --- the hooks: libyaml's nodes -------------------------------------------------------------
+
+    def begin(self, number: int, column: int, path: Any) -> Any:
+        """A collection starts at (number, column): return what `mapping_made`/`sequence_made` get."""
+        return self.mark(number, column)
+
+    def mapping_pairs(self) -> Any:
+        """Return what a mapping's pairs are gathered in."""
+        return []
+
+    def key(self, pairs: Any, key: str, number: int, column: int, path: Any) -> tuple[Any, Any]:
+        """A key (a plain word) at (number, column): return what `put` gets, and its value's path."""
+        tag = self.plain_tag(key) if key[0] in _STARTS else _STR_TAG
+        return _KeyNode(tag, key, Mark(_NAME, self.starts[number] + column, number, column, None, None)), None
+
+    def put(self, pairs: Any, key: Any, value: Any) -> None:
+        pairs.append((key, value))
+
+    def mapping_made(self, pairs: Any, start: Any, end_line: int, end_column: int) -> Any:
+        return MappingNode(_MAP_TAG, pairs, start, self.mark(end_line, end_column), False)
+
+    def sequence_made(self, items: list[Any], start: Any, end_line: int, end_column: int) -> Any:
+        return SequenceNode(_SEQ_TAG, items, start, self.mark(end_line, end_column), False)
+
+    def scalar(self, tag: str, value: str, line: int, column: int, end_line: int, end_column: int, style: str, path: Any) -> Any:
         return ScalarNode(tag, value, self.mark(line, column), self.mark(end_line, end_column), style)
+
+    def empty_flow(self, sequence: bool, number: int, position: int, path: Any) -> Any:
+        """`[]` (sequence) or `{}` at (number, position)."""
+        start, end = self.mark(number, position), self.mark(number, position + 2)
+        if sequence:
+            return SequenceNode(_SEQ_TAG, [], start, end, True)
+        return MappingNode(_MAP_TAG, [], start, end, True)
+
+    # --- the reading -----------------------------------------------------------------------------
 
     def root(self) -> Any:
         first = self.next_content(0)
         if first == self.end:
-            raise _Refuse
+            raise Refuse
         line = self.lines[first]
         column = len(line) - len(line.lstrip(" "))
-        node, after = self.mapping(first, column)
+        node, after = self.mapping(first, column, self.ROOT)
         if after != self.end:
-            raise _Refuse
+            raise Refuse
         return node
 
     def enter(self) -> None:
         self.depth += 1
         if self.depth > _QUICK_DEPTH:
-            raise _Refuse
+            raise Refuse
 
-    def mapping(self, number: int, column: int) -> tuple[Any, int]:
+    def mapping(self, number: int, column: int, path: Any) -> tuple[Any, int]:
         """Compose the block mapping whose first key is at (number, column)."""
         self.enter()
-        lines, starts, end_of_text = self.lines, self.starts, self.end
-        tag_of = self.plain_tag
+        lines, end_of_text = self.lines, self.end
         continuation = _continuation(column)
-        start = self.mark(number, column)
-        pairs = []
+        start = self.begin(number, column, path)
+        pairs = self.mapping_pairs()
+        key_of, put = self.key, self.put
         while True:
             line = lines[number]
             match = _KEY.match(line, column)
             if match is None:
-                raise _Refuse
+                raise Refuse
             key = match.group(1)
             key_end = column + len(key)
-            offset = starts[number]
-            key_node = _KeyNode(
-                tag_of(key) if key[0] in _STARTS else _STR_TAG, key, Mark(_NAME, offset + column, number, column, None, None)
-            )
+            made, child = key_of(pairs, key, number, column, path)
             position = match.end()
             if position < len(line) and line[position] not in _NOT_PLAIN_START:
-                value, after = self.plain(number, position, column, continuation)
+                value, after = self.plain(number, position, column, continuation, child)
             else:
-                value, after = self.value(number, position, key_end + 1, column, True)
-            pairs.append((key_node, value))
+                value, after = self.value(number, position, key_end + 1, column, True, child)
+            put(pairs, made, value)
             following = after
             stripped = lines[after].lstrip(" ")
             if not stripped or stripped[0] == "#" or after == end_of_text:
                 following = self.next_content(after)
             if following == self.end:
-                end = self.mark(following, 0)
+                indent = 0
                 break
             line = lines[following]
             indent = len(line) - len(line.lstrip(" "))
             if indent > column:
-                raise _Refuse
+                raise Refuse
             if indent < column:
-                end = self.mark(following, indent)
                 break
             number = following
         self.depth -= 1
-        return MappingNode(_MAP_TAG, pairs, start, end, False), following
+        return self.mapping_made(pairs, start, following, indent), following
 
-    def sequence(self, number: int, column: int, indentless: bool) -> tuple[Any, int]:
+    def sequence(self, number: int, column: int, indentless: bool, path: Any) -> tuple[Any, int]:
         """Compose the block sequence whose first "-" is at (number, column)."""
         self.enter()
         lines, end_of_text = self.lines, self.end
         continuation = _continuation(column)
-        start = self.mark(number, column)
-        items = []
+        start = self.begin(number, column, path)
+        items: list[Any] = []
         while True:
+            child = None if path is None else (*path, len(items))
             line = lines[number]
             after_dash = column + 1
             if after_dash < len(line) and line[after_dash] != " ":
-                raise _Refuse
+                raise Refuse
             position = after_dash
             while position < len(line) and line[position] == " ":
                 position += 1
             if position < len(line) and line[position] not in _NOT_PLAIN_START:
                 if _KEY.match(line, position) is not None:
-                    item, after = self.mapping(number, position)
+                    item, after = self.mapping(number, position, child)
                 else:
-                    item, after = self.plain(number, position, column, continuation)
+                    item, after = self.plain(number, position, column, continuation, child)
             else:
-                item, after = self.value(number, position, after_dash, column, False)
+                item, after = self.value(number, position, after_dash, column, False, child)
             items.append(item)
             following = after
             stripped = lines[after].lstrip(" ")
             if not stripped or stripped[0] == "#" or after == end_of_text:
                 following = self.next_content(after)
             if following == self.end:
-                end = self.mark(following, 0)
+                indent = 0
                 break
             line = lines[following]
             indent = len(line) - len(line.lstrip(" "))
             if indent > column:
-                raise _Refuse
+                raise Refuse
             if indent == column:
                 if line[column] == "-" and (len(line) == column + 1 or line[column + 1] == " "):
                     number = following
                     continue
                 if not indentless:
-                    raise _Refuse
-            end = self.mark(following, indent)
+                    raise Refuse
             break
         self.depth -= 1
-        return SequenceNode(_SEQ_TAG, items, start, end, False), following
+        return self.sequence_made(items, start, following, indent), following
 
-    def value(self, number: int, position: int, indicator_end: int, context: int, after_key: bool) -> tuple[Any, int]:
+    def value(self, number: int, position: int, indicator_end: int, context: int, after_key: bool, path: Any) -> tuple[Any, int]:
         """Compose the value that starts at (number, position), after a key's ":" or a "-".
 
         indicator_end is the column after that ":" or "-" (an empty value's place); context is
@@ -331,7 +382,7 @@ class _Composer:
         rest = line[position:]
         if not rest or rest[0] == "#":
             if rest and line[position - 1] != " ":
-                raise _Refuse
+                raise Refuse
             following = self.next_content(number + 1)
             if following != self.end:
                 below = self.lines[following]
@@ -339,39 +390,36 @@ class _Composer:
                 is_entry = below[indent] == "-" and (len(below) == indent + 1 or below[indent + 1] == " ")
                 if indent > context:
                     if is_entry:
-                        return self.sequence(following, indent, False)
+                        return self.sequence(following, indent, False, path)
                     if _KEY.match(below, indent) is not None:
-                        return self.mapping(following, indent)
-                    raise _Refuse
+                        return self.mapping(following, indent, path)
+                    raise Refuse
                 if indent == context and after_key and is_entry:
-                    return self.sequence(following, indent, True)
-            empty = self.scalar(self.plain_tag(""), "", number, indicator_end, number, indicator_end, "")
+                    return self.sequence(following, indent, True, path)
+            empty = self.scalar(self.plain_tag(""), "", number, indicator_end, number, indicator_end, "", path)
             return empty, number + 1
         first = rest[0]
         if first == "'":
-            return self.single_quoted(number, position, context)
+            return self.single_quoted(number, position, context, path)
         if first == '"':
-            return self.double_quoted(number, position)
+            return self.double_quoted(number, position, path)
         if first in "|>":
-            return self.block(number, position, context)
+            return self.block(number, position, context, path)
         if rest[:2] in ("[]", "{}"):
             self.nothing_after(line, position + 2)
-            start, end = self.mark(number, position), self.mark(number, position + 2)
-            if first == "[":
-                return SequenceNode(_SEQ_TAG, [], start, end, True), number + 1
-            return MappingNode(_MAP_TAG, [], start, end, True), number + 1
+            return self.empty_flow(first == "[", number, position, path), number + 1
         if first in _NOT_PLAIN_START:
-            raise _Refuse
-        return self.plain(number, position, context, _continuation(context))
+            raise Refuse
+        return self.plain(number, position, context, _continuation(context), path)
 
     def nothing_after(self, line: str, position: int) -> None:
         """Refuse anything after a value's end but spaces and a comment after a space."""
         rest = line[position:]
         stripped = rest.lstrip(" ")
         if stripped and (stripped[0] != "#" or stripped == rest):
-            raise _Refuse
+            raise Refuse
 
-    def plain(self, number: int, position: int, context: int, continuation: re.Pattern[str]) -> tuple[Any, int]:
+    def plain(self, number: int, position: int, context: int, continuation: re.Pattern[str], path: Any) -> tuple[Any, int]:
         """Compose the plain value that starts at (number, position) in a collection at column
         context, whose lines going on the value continuation finds (see `_continuation`)."""
         lines = self.lines
@@ -382,30 +430,26 @@ class _Composer:
             piece = piece[:comment]
         piece = piece.rstrip(" ")
         if ": " in piece or piece[-1] == ":":
-            raise _Refuse
-        offset = self.starts[number]
-        start = Mark(_NAME, offset + position, number, position, None, None)
+            raise Refuse
         if comment >= 0:
-            end = Mark(_NAME, offset + position + len(piece), number, position + len(piece), None, None)
-            return ScalarNode(self.plain_tag(piece) if piece[0] in _STARTS else _STR_TAG, piece, start, end, ""), number + 1
-        more = continuation.match(self.text, offset + len(line)).group()  # type: ignore[union-attr]  # "*" always matches
+            tag = self.plain_tag(piece) if piece[0] in _STARTS else _STR_TAG
+            return self.scalar(tag, piece, number, position, number, position + len(piece), "", path), number + 1
+        more = continuation.match(self.text, self.starts[number] + len(line)).group()  # type: ignore[union-attr]  # "*" always matches
         if not more:
-            end_line = number
             if not lines[number + 1].strip(" ") and number + 1 < self.end:
-                return self.plain_lines(number, position, context, piece)  # a blank line may be inside
-            end = Mark(_NAME, offset + position + len(piece), number, position + len(piece), None, None)
-            return ScalarNode(self.plain_tag(piece) if piece[0] in _STARTS else _STR_TAG, piece, start, end, ""), number + 1
+                return self.plain_lines(number, position, context, piece, path)  # a blank line may be inside
+            tag = self.plain_tag(piece) if piece[0] in _STARTS else _STR_TAG
+            return self.scalar(tag, piece, number, position, number, position + len(piece), "", path), number + 1
         end_line = number + more.count("\n")
         if end_line + 1 < self.end and not lines[end_line + 1].strip(" "):
-            return self.plain_lines(number, position, context, piece)  # a blank line may be inside
+            return self.plain_lines(number, position, context, piece, path)  # a blank line may be inside
         if " #" in more or ": " in more or ":\n" in more or more[-1] == ":":
-            raise _Refuse
+            raise Refuse
         value = " ".join([part.strip(" ") for part in (piece + more).split("\n")])
-        end_column = len(lines[end_line].rstrip(" "))
-        end = Mark(_NAME, self.starts[end_line] + end_column, end_line, end_column, None, None)
-        return ScalarNode(self.plain_tag(value) if value[0] in _STARTS else _STR_TAG, value, start, end, ""), end_line + 1
+        tag = self.plain_tag(value) if value[0] in _STARTS else _STR_TAG
+        return self.scalar(tag, value, number, position, end_line, len(lines[end_line].rstrip(" ")), "", path), end_line + 1
 
-    def plain_lines(self, number: int, position: int, context: int, value: str) -> tuple[Any, int]:
+    def plain_lines(self, number: int, position: int, context: int, value: str, path: Any) -> tuple[Any, int]:
         """Compose a plain value line by line: the rare one that blank lines may go through."""
         lines = self.lines
         end_line, end_column = number, position + len(value)
@@ -427,7 +471,7 @@ class _Composer:
                 stripped = stripped[:comment]
             stripped = stripped.rstrip(" ")
             if ": " in stripped or stripped.endswith(":"):
-                raise _Refuse
+                raise Refuse
             value += (" " if not breaks else "\n" * breaks) + stripped
             breaks = 0
             end_line, end_column = following, indent + len(stripped)
@@ -435,9 +479,9 @@ class _Composer:
             if comment >= 0:
                 break
         tag = self.plain_tag(value)
-        return self.scalar(tag, value, number, position, end_line, end_column, ""), end_line + 1
+        return self.scalar(tag, value, number, position, end_line, end_column, "", path), end_line + 1
 
-    def single_quoted(self, number: int, position: int, context: int) -> tuple[Any, int]:
+    def single_quoted(self, number: int, position: int, context: int, path: Any) -> tuple[Any, int]:
         lines, end = self.lines, self.end
         line = lines[number]
         search = position + 1
@@ -453,11 +497,11 @@ class _Composer:
             pieces.append(line[search:])
             current += 1
             if current >= end:
-                raise _Refuse
+                raise Refuse
             line = lines[current]
             stripped = line.lstrip(" ")
             if stripped and len(line) - len(stripped) <= context:
-                raise _Refuse
+                raise Refuse
             search = len(line) - len(stripped)
         self.nothing_after(line, quote + 1)
         if len(pieces) == 1:
@@ -476,24 +520,24 @@ class _Composer:
                 value += (" " if not breaks else "\n" * breaks) + piece
                 breaks = 0
         value = value.replace("''", "'")
-        return self.scalar(_STR_TAG, value, number, position, current, quote + 1, "'"), current + 1
+        return self.scalar(_STR_TAG, value, number, position, current, quote + 1, "'", path), current + 1
 
-    def double_quoted(self, number: int, position: int) -> tuple[Any, int]:
+    def double_quoted(self, number: int, position: int, path: Any) -> tuple[Any, int]:
         line = self.lines[number]
         match = _DOUBLE.match(line, position)
         if match is None:
-            raise _Refuse
+            raise Refuse
         self.nothing_after(line, match.end())
         value = match.group(1)
         if "\\" in value:
             value = _ESCAPE.sub(_escaped, value)
-        return self.scalar(_STR_TAG, value, number, position, number, match.end(), '"'), number + 1
+        return self.scalar(_STR_TAG, value, number, position, number, match.end(), '"', path), number + 1
 
-    def block(self, number: int, position: int, context: int) -> tuple[Any, int]:
+    def block(self, number: int, position: int, context: int, path: Any) -> tuple[Any, int]:
         lines, end = self.lines, self.end
         header = lines[number][position:].rstrip(" ")
         if header not in _BLOCK_HEADERS:
-            raise _Refuse
+            raise Refuse
         literal = header[0] == "|"
         chomping = header[1:]
         current = number + 1
@@ -502,12 +546,12 @@ class _Composer:
             leading += 1
             current += 1
         if current >= end:
-            raise _Refuse
+            raise Refuse
         line = lines[current]
         stripped = line.lstrip(" ")
         indent = len(line) - len(stripped)
         if not stripped or indent <= context:
-            raise _Refuse
+            raise Refuse
         parts = ["\n" * leading]
         breaks = -1  # none before the first line
         while current < end:
@@ -518,12 +562,12 @@ class _Composer:
                 continue
             stripped = line.lstrip(" ")
             if not stripped:
-                raise _Refuse
+                raise Refuse
             shift = len(line) - len(stripped)
             if shift < indent:
                 break
             if shift > indent and not literal:
-                raise _Refuse
+                raise Refuse
             if breaks >= 0:
                 if literal:
                     parts.append("\n" * (breaks + 1))
@@ -538,4 +582,4 @@ class _Composer:
             parts.append("\n" * (breaks + 1))
         value = "".join(parts)
         style = header[0]
-        return self.scalar(_STR_TAG, value, number, position, current, 0, style), current
+        return self.scalar(_STR_TAG, value, number, position, current, 0, style, path), current

@@ -157,6 +157,21 @@ def _parse(path: Path, text: str, problems: list[Problem], fast: bool = True) ->
         raise _LoadFailed(_empty_file(path))
     text, forbidden = _mask_forbidden(text)
     owners: dict[int, Path_] = {}
+    builder = _read_quick(path, text) if fast and not forbidden else None
+    if builder is None:
+        builder = _read_nodes(path, text, problems, fast, forbidden, owners)
+    problems.extend(builder.source.problems)
+    invisible = _invisible_indents(path, text, builder.source)
+    problems.extend(invisible)
+    builder.source.problems = []
+    builder.source.broken.update(owners.values())
+    return builder.source
+
+
+def _read_nodes(
+    path: Path, text: str, problems: list[Problem], fast: bool, forbidden: list[tuple[int, str]], owners: dict[int, Path_]
+) -> _Builder:
+    """Build the source from the node tree of `quick`, libyaml or PyYAML (the first that takes the text)."""
     composed = _compose_quick(text) if fast and not forbidden else None
     if composed is None:
         from tbkl_gen.source import compose  # PyYAML: for a text outside `quick`'s shape
@@ -171,12 +186,7 @@ def _parse(path: Path, text: str, problems: list[Problem], fast: bool = True) ->
         loader.dispose()
         # reported whatever happened next, each with the field that holds it when known
         problems.extend(_forbidden_problems(path, text, forbidden, owners))
-    problems.extend(builder.source.problems)
-    invisible = _invisible_indents(path, text, builder.source)
-    problems.extend(invisible)
-    builder.source.problems = []
-    builder.source.broken.update(owners.values())
-    return builder.source
+    return builder
 
 
 def _only_comments(text: str) -> bool:
@@ -265,14 +275,72 @@ def _check_root(path: Path, root: Any) -> Any:
 
 def _compose_quick(text: str) -> tuple[Any, Any] | None:
     """Compose text of the common shape with `quick` (libyaml's nodes, without PyYAML); None otherwise."""
-    pyyaml = sys.modules.get("yaml")
-    if pyyaml is not None:  # imported: its resolution may have been changed (see `compose`)
-        from tbkl_gen.source import compose
-
-        if compose.RESOLVE_AS_PYYAML:
-            return None
+    if _resolved_by_pyyaml():
+        return None
     root = quick.compose(text, implicit.plain_tag)
     return None if root is None else (root, quick.Constructor())
+
+
+def _read_quick(path: Path, text: str) -> _Builder | None:
+    """Build the source of a text of `quick`'s shape as it is read, without nodes; None otherwise.
+
+    The builder makes the data, places and problems as from `quick`'s nodes (its same methods,
+    called by `_Reading`); a text whose reading needs more than they do (a key written twice)
+    is declined, and read from the nodes.
+    """
+    if not quick.may_hold(text) or _resolved_by_pyyaml():
+        return None
+    reading = _Reading(text, implicit.plain_tag)
+    reading.builder = builder = _Builder(Source(path, {}), quick.Constructor(), reading.lines, [], {})
+    data = quick.composed(reading)
+    if data is None:
+        return None
+    builder.source.data = data
+    return builder
+
+
+def _resolved_by_pyyaml() -> bool:
+    """Return whether PyYAML, imported, was told to resolve plain values otherwise (see `compose`)."""
+    if sys.modules.get("yaml") is None:
+        return False
+    from tbkl_gen.source import compose
+
+    return compose.RESOLVE_AS_PYYAML
+
+
+class _Reading(quick.Composer):
+    """`quick`'s reading of a text made straight into the source: the builder's data, places and checks."""
+
+    ROOT = ()
+    builder: _Builder
+
+    def begin(self, number: int, column: int, path: Any) -> Any:
+        self.builder.collection(path, number, column, False)
+
+    def mapping_pairs(self) -> Any:
+        return {}
+
+    def key(self, pairs: Any, key: str, number: int, column: int, path: Any) -> tuple[Any, Any]:
+        child = self.builder.key(pairs, key, (number + 1, column + 1), path)
+        if child is None:  # written twice: its value is not built (the nodes' way skips it)
+            raise quick.Refuse
+        return key, child
+
+    def put(self, pairs: Any, key: Any, value: Any) -> None:
+        pairs[key] = value
+
+    def mapping_made(self, pairs: Any, start: Any, end_line: int, end_column: int) -> Any:
+        return pairs
+
+    def sequence_made(self, items: list[Any], start: Any, end_line: int, end_column: int) -> Any:
+        return items
+
+    def scalar(self, tag: str, value: str, line: int, column: int, end_line: int, end_column: int, style: str, path: Any) -> Any:
+        return self.builder.scalar(path, tag, value, style, line, column, end_line, end_column, None)
+
+    def empty_flow(self, sequence: bool, number: int, position: int, path: Any) -> Any:
+        self.builder.collection(path, number, position, True)
+        return [] if sequence else {}
 
 
 def _yaml_error() -> type[Exception]:
@@ -397,34 +465,29 @@ class _Builder:
             self.source.broken.add(path)
 
     def build(self, node: Any, path: Path_) -> Any:
-        source = self.source
+        """Return the data of a node (PyYAML's or `quick`'s), recording places and problems."""
         mark = node.start_mark
-        source.value_marks[path] = (mark.line + 1, mark.column + 1)
         kind = node.id  # "scalar", "mapping" or "sequence": PyYAML's nodes and `quick`'s alike
         if kind == "scalar":
-            if not node.style and not node.value and path and isinstance(path[-1], int):
-                # an item left empty (`- ` alone) is placed at its dash, where the drafter sees it
-                line = self.lines[mark.line][: mark.column].rstrip()
-                if line.endswith("-"):
-                    source.value_marks[path] = (mark.line + 1, len(line))
-            if node.tag not in _STANDARD_TAGS:
-                return self._refuse_tag(node, path)
-            return self._scalar(node, path)
+            end = node.end_mark
+            return self.scalar(path, node.tag, node.value, node.style, mark.line, mark.column, end.line, end.column, node)
         if node.tag not in _STANDARD_TAGS:
-            return self._refuse_tag(node, path)
+            self.source.value_marks[path] = (mark.line + 1, mark.column + 1)
+            return self._refuse_tag(node.tag, path)
+        self.collection(path, mark.line, mark.column, node.flow_style)
         if kind == "mapping":
-            if node.flow_style:
-                source.flow.add(path)
             return self._mapping(node, path)
-        if kind == "sequence":
-            if node.flow_style:
-                source.flow.add(path)
-            build = self.build
-            return [build(item, (*path, index)) for index, item in enumerate(node.value)]
-        return self._scalar(node, path)
+        build = self.build
+        return [build(item, (*path, index)) for index, item in enumerate(node.value)]
 
-    def _refuse_tag(self, node: Any, path: Path_) -> None:
-        shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+    def collection(self, path: Path_, line: int, column: int, flow: bool) -> None:
+        """Record where a mapping or a sequence begins (line and column from 0), and if in brackets."""
+        self.source.value_marks[path] = (line + 1, column + 1)
+        if flow:
+            self.source.flow.add(path)
+
+    def _refuse_tag(self, tag: str, path: Path_) -> None:
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
         self.problem(
             self.source.place(path),
             f"thẻ YAML “{shown}” không được phép",
@@ -435,7 +498,6 @@ class _Builder:
 
     def _mapping(self, node: Any, path: Path_) -> dict[str, Any]:
         source = self.source
-        key_marks = source.key_marks
         build = self.build
         forbidden = self.forbidden
         result: dict[str, Any] = {}
@@ -477,36 +539,53 @@ class _Builder:
                     path,
                 )
                 continue
-            if key in result:
-                first = key_marks[child][0]
-                self.problem(
-                    Place(source.path, *key_mark, field_path(child)),
-                    f"khóa “{key}” bị lặp lại (đã có ở dòng {first})",
-                    "giữ một khóa, xóa khóa còn lại",
-                    "duplicate_key",
-                    # the first value stays and is checked as usual, unless it was left empty
-                    child if result[key] in (None, "") else None,
-                )
-                continue
-            key_marks[child] = key_mark
-            result[key] = build(value_node, child)
+            if self.key(result, key, key_mark, path) is not None:
+                result[key] = build(value_node, child)
         return result
 
-    def _scalar(self, node: Any, path: Path_) -> Any:
+    def key(self, result: dict[str, Any], key: str, key_mark: tuple[int, int], path: Path_) -> Path_ | None:
+        """Record a key of the mapping at path whose data so far is result; return its value's path,
+        or None when the key is already there (reported; its value is not built)."""
+        child = (*path, key)
+        if key in result:
+            first = self.source.key_marks[child][0]
+            self.problem(
+                Place(self.source.path, *key_mark, field_path(child)),
+                f"khóa “{key}” bị lặp lại (đã có ở dòng {first})",
+                "giữ một khóa, xóa khóa còn lại",
+                "duplicate_key",
+                # the first value stays and is checked as usual, unless it was left empty
+                child if result[key] in (None, "") else None,
+            )
+            return None
+        self.source.key_marks[child] = key_mark
+        return child
+
+    def scalar(
+        self, path: Path_, tag: str, raw: str, style: str | None, line: int, column: int, end_line: int, end_column: int, node: Any
+    ) -> Any:
+        """Return the value of a scalar written from (line, column) to (end_line, end_column), from 0,
+        recording its place and its problems; node is its node when read from nodes."""
         source = self.source
+        source.value_marks[path] = (line + 1, column + 1)
+        if not style and not raw and path and isinstance(path[-1], int):
+            # an item left empty (`- ` alone) is placed at its dash, where the drafter sees it
+            before = self.lines[line][:column].rstrip()
+            if before.endswith("-"):
+                source.value_marks[path] = (line + 1, len(before))
+        if tag not in _STANDARD_TAGS:
+            return self._refuse_tag(tag, path)
         if self.forbidden:
             self._claim(node, path)
-        if node.tag == _STR_TAG:
-            value = node.value
+        if tag == _STR_TAG:
+            value = raw
         else:
             try:
-                value = self.loader.construct_object(node, deep=True)
+                value = self.loader.construct_object(node, deep=True) if node is not None else self.loader.construct(tag, raw)
             except (ValueError, TypeError, KeyError, AttributeError, OverflowError, _yaml_error()):
-                message, hint = _unconstructable(node)
+                message, hint = _unconstructable(tag, raw)
                 self.problem(source.place(path), message, hint, "value", path)
-                return node.value
-        style = node.style
-        end = node.end_mark
+                return raw
         if style:  # quoted, or a block (`|`, `>`)
             if style == '"' and isinstance(value, str):  # escapes are the only way past the file mask
                 bad = _XML_INVALID.search(value)
@@ -518,14 +597,14 @@ class _Builder:
                         "control_char",
                         path,
                     )
-            if node.start_mark.line != end.line:  # a value on one line swallowed nothing
-                self._check_runaway(node, path)
+            if line != end_line:  # a value on one line swallowed nothing
+                self._check_runaway(path, style, line, column, end_line)
             return value
         # plain
         if not isinstance(value, str):
-            source.raw_plain[path] = node.value
-        if node.start_mark.line != end.line:
-            self._check_runaway(node, path)
+            source.raw_plain[path] = raw
+        if line != end_line:
+            self._check_runaway(path, style, line, column, end_line)
         if isinstance(value, str):
             space = value.find(" ")
             if space >= 0 and value[:space] in _KEY_WORDS:
@@ -537,8 +616,8 @@ class _Builder:
                     "key",
                     path,
                 )
-        if end.line < len(self.lines):  # an empty value at the very end has none
-            after = self.lines[end.line][end.column :]
+        if end_line < len(self.lines):  # an empty value at the very end has none
+            after = self.lines[end_line][end_column:]
             if after and after.lstrip().startswith("#"):
                 source.comments[path] = after.strip()
                 if isinstance(value, str) and value and re.match(r" #\S", after):
@@ -562,17 +641,17 @@ class _Builder:
         for offset in self.forbidden[start:end]:
             self.owners[offset] = path
 
-    def _check_runaway(self, node: Any, path: Path_) -> None:
-        """Catch a value that silently swallowed the lines below it."""
-        first, last = node.start_mark.line, node.end_mark.line
+    def _check_runaway(self, path: Path_, style: str | None, first: int, column: int, last: int) -> None:
+        """Catch a value written from line first (column column) to line last that silently
+        swallowed the lines below it."""
         if first == last:
             return
         following = self.lines[first + 1 : last + 1]
-        if node.style in ('"', "'"):
+        if style in ('"', "'"):
             indent = indent_of(self.lines[first])
             swallowed = next((i for i, line in enumerate(following) if swallowed_key(line, indent)), None)
             if swallowed is not None:
-                quote = node.style
+                quote = style
                 self.problem(
                     self.source.place(path),
                     f"chuỗi mở bằng dấu {quote} ở đây chưa được đóng, nên đã nuốt cả dòng {first + swallowed + 2}",
@@ -580,7 +659,7 @@ class _Builder:
                     "unclosed_quote",
                     path,
                 )
-        elif not node.style:
+        elif not style:
             for offset, line in enumerate(following):
                 stripped = line.lstrip()
                 if not (stripped.startswith("- ") or stripped == "-"):
@@ -590,7 +669,7 @@ class _Builder:
                 where = field_path(path)
                 if KEY_WITH_VALUE.match(self.lines[first]) and indent_of(line) in shape.expected(first, below):
                     self.problem(
-                        Place(self.source.path, first + 1, node.start_mark.column + 1, where),
+                        Place(self.source.path, first + 1, column + 1, where),
                         f"giá trị ở đây khiến các mục “- ” từ dòng {below + 1} bị gộp vào nó",
                         "nếu các mục “- ” là danh sách của khóa này, bỏ phần giá trị sau dấu “:”",
                         "indent",
@@ -615,18 +694,17 @@ class _Builder:
                 return
 
 
-def _unconstructable(node: Any) -> tuple[str, str]:
+def _unconstructable(tag: str, raw: str) -> tuple[str, str]:
     """Explain a scalar YAML resolved to a type but could not build (2021-02-30, !!int abc)."""
-    raw = node.value
     shown = shortened(raw)
-    if node.tag == "tag:yaml.org,2002:timestamp":
+    if tag == "tag:yaml.org,2002:timestamp":
         import yaml
 
         match = yaml.constructor.SafeConstructor.timestamp_regexp.match(raw)
         if match is not None:
             year, month, day = (int(match.group(g)) for g in ("year", "month", "day"))
             return impossible_date(year, month, day)
-    if node.tag == "tag:yaml.org,2002:int" and re.fullmatch(r"[-+]?[0-9_]+", raw):
+    if tag == "tag:yaml.org,2002:int" and re.fullmatch(r"[-+]?[0-9_]+", raw):
         return f"số “{shown}” quá dài", "nếu đây là chữ, đặt cả giá trị trong ngoặc kép"
-    kind = node.tag.replace("tag:yaml.org,2002:", "!!")
+    kind = tag.replace("tag:yaml.org,2002:", "!!")
     return f"không đọc được “{shown}” theo kiểu {kind}", f"bỏ thẻ “{kind}”, hoặc đặt giá trị trong ngoặc kép"
