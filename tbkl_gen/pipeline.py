@@ -148,10 +148,12 @@ def run_file(
     until: Stage = "document",
     template: str | None = None,
     find_template: TemplateFinder | None = None,
+    raw: bytes | None = None,
 ) -> Outcome:
     """Run the pipeline on a notice's file: `run` on its text, after the file's own checks (a
-    regular file, its size, its encoding), with the same messages."""
-    loaded = load_notice(path, workspace.defaults if workspace is not None else None)
+    regular file, its size, its encoding), with the same messages. raw: the file's bytes when
+    the caller has just read them (a batch, which hashed them): the file is not read again."""
+    loaded = load_notice(path, workspace.defaults if workspace is not None else None, raw=raw)
     return _carry_on(loaded, path, workspace, until, template, find_template)
 
 

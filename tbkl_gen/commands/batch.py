@@ -738,15 +738,17 @@ def _process(task: tuple[Job, Stamp, str | None, Path]) -> _Outcome:
     from tbkl_gen.pipeline import run_file
 
     job, stamp, template_name, out_dir = task
+    raw = None
     if stamp["nguon"] is None:  # a notice the manifest does not know (see `_changed`)
-        stamp = _source_stamp(job, stamp)
+        stamp, raw = _source_stamp(job, stamp)
     chosen: list[tuple[Path, str, str]] = []
 
     def find_template(name: str | None, templates_dir: Path | None, written_in: Path | None, boundary: Path | None) -> Path:
         chosen.append(_template_for(name, templates_dir, out_dir, written_in, boundary))
         return chosen[-1][0]
 
-    found = run_file(job.source, _workspace_for(job.source), template=template_name, find_template=find_template)
+    # the bytes hashed are the bytes rendered: the file is not read twice
+    found = run_file(job.source, _workspace_for(job.source), template=template_name, find_template=find_template, raw=raw)
     if found.document is None:
         return _Outcome(job, stamp, _sent(found), valid=False)
     _, template_key, template_hash = chosen[-1]
@@ -766,15 +768,16 @@ def _process(task: tuple[Job, Stamp, str | None, Path]) -> _Outcome:
     return _Outcome(job, stamp, _sent(found), valid=True, staged=staged)
 
 
-def _source_stamp(job: Job, stamp: Stamp) -> Stamp:
+def _source_stamp(job: Job, stamp: Stamp) -> tuple[Stamp, bytes | None]:
     """Return stamp with the source's hash and, for a regular file, its size, time and inode (`_stat_of`)
-    taken before it is read: the manifest's entry as `_changed` makes it for a changed source."""
+    taken before it is read: the manifest's entry as `_changed` makes it for a changed source; and
+    the bytes hashed, None when the file was not read."""
     seen = _stat_of(job.source_name)
     data = read_regular(job.source, MAX_HASHED_BYTES)  # a pipe or a device is not read (see `_changed`)
     stamp = {**stamp, "nguon": _digest(data) if data is not None else ""}
     if seen is not None:
         stamp["tep"] = seen
-    return stamp
+    return stamp, data
 
 
 def _sent(found: Outcome) -> Outcome:

@@ -37,9 +37,11 @@ class Loaded:
     partial: Notice | None = None
 
 
-def load_notice(path: Path, defaults: Source | None = None) -> Loaded:
-    """Read and validate the shape of one notice, merged over the office defaults when given."""
-    source, problems = read_source(path)
+def load_notice(path: Path, defaults: Source | None = None, *, raw: bytes | None = None) -> Loaded:
+    """Read and validate the shape of one notice, merged over the office defaults when given.
+
+    raw: the file's bytes when the caller has just read them (see `read.read_source`)."""
+    source, problems = read_source(path, raw=raw)
     if source is None:
         return Loaded(path, None, None, problems)
     return build_notice(source, defaults)

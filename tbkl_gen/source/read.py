@@ -73,12 +73,14 @@ class _LoadFailed(Exception):
         self.problem = problem
 
 
-def read_source(path: Path, *, fast: bool = True) -> tuple[Source | None, list[Problem]]:
+def read_source(path: Path, *, fast: bool = True, raw: bytes | None = None) -> tuple[Source | None, list[Problem]]:
     """Read one YAML file into plain data with places; return problems instead of raising.
 
     fast=False never uses libyaml; both ways give the same result (a test holds them to it).
+    raw, when given, is what the caller just read of the regular file at path (a batch that
+    hashed it): it is read as the file's bytes would be, the file not read again.
     """
-    return _read(path, lambda: _decode(path, _file_bytes(path)), fast)
+    return _read(path, lambda: _decode(path, _file_bytes(path) if raw is None else _held_bytes(path, raw)), fast)
 
 
 def read_text(text: str, path: Path, *, fast: bool = True) -> tuple[Source | None, list[Problem]]:
@@ -129,6 +131,13 @@ def _file_bytes(path: Path) -> bytes:
             raise _LoadFailed(Problem(Place(path, 1, 1), "tệp quá lớn", code="too_large"))
     except OSError as exc:
         raise _LoadFailed(Problem(Place(path), f"không đọc được tệp: {reason(exc, reading=True)}", code="io")) from None
+    return raw
+
+
+def _held_bytes(path: Path, raw: bytes) -> bytes:
+    """Return the bytes a caller read of the regular file at path, if no larger than a notice may be."""
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise _LoadFailed(_too_large(path, len(raw)))
     return raw
 
 
