@@ -11,6 +11,7 @@ only in a text that is not printable (each of them is not).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -80,16 +81,21 @@ def test_the_typed_label_pattern_is_compiled_only_where_it_can_match(pieces: lis
 
 
 def test_a_printable_source_holds_no_forbidden_character() -> None:
-    """`source.read` skips the forbidden characters' pattern for a text printable once its line
-    breaks and tabs are set aside: every character the pattern finds is not printable."""
+    """`source.read` skips the forbidden characters' pattern and the invisible spaces' search for a
+    text printable line by line: every character the pattern finds, and every invisible space, is
+    not printable."""
     import sys
 
     from tbkl_gen.source import read
+    from tbkl_gen.source.indentation import INVISIBLE_SPACES
 
     pattern = re.compile(read._FORBIDDEN_IN_FILE.pattern)
     forbidden = [chr(code) for code in range(sys.maxunicode + 1) if pattern.match(chr(code))]
     assert len(forbidden) > 2000
     assert not any(character.isprintable() for character in forbidden)
+    assert not any(character.isprintable() for character in INVISIBLE_SPACES)
+    text = "co_quan:\n  ten:\n  -\u00a0UBND\n"
+    assert [problem.code for problem in read.read_text(text, Path("tb.yaml"))[1]][:1] == ["invisible_space"]
     assert read._mask_forbidden("Sở Tài chính\tvà\r\nSở Nội vụ") == ("Sở Tài chính\tvà\r\nSở Nội vụ", [])
     assert read._mask_forbidden("a\x0bb\u2028") == ("a\ufffdb\ufffd", [(1, "\x0b"), (3, "\u2028")])
 

@@ -213,9 +213,10 @@ class Composer:
 
     ROOT: tuple[Any, ...] | None = None
 
-    def __init__(self, text: str, plain_tag: Callable[[str], str]) -> None:
+    def __init__(self, text: str, plain_tag: Callable[[str], str], lines: list[str] | None = None) -> None:
+        """lines: text.split("\\n"), when the caller has made it."""
         self.text = text
-        self.lines = lines = text.split("\n")
+        self.lines = lines = text.split("\n") if lines is None else lines
         self.end = len(lines) - 1  # the empty "line" after the last line break: the text's end
         # where each line starts in text
         self.starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))

@@ -164,13 +164,19 @@ def _parse(path: Path, text: str, problems: list[Problem], fast: bool = True) ->
     """Build the source from decoded text; problems that do not stop the reading go to problems."""
     if _only_comments(text):
         raise _LoadFailed(_empty_file(path))
-    text, forbidden = _mask_forbidden(text)
+    lines = text.split("\n")
+    # Most texts are printable line by line: then they hold no forbidden character nor invisible
+    # space, none of which is printable (tests/test_patterns.py holds it), and neither is looked for.
+    printable = all(map(str.isprintable, lines))
+    forbidden: list[tuple[int, str]] = []
+    if not printable:
+        text, forbidden = _mask_forbidden(text)
     owners: dict[int, Path_] = {}
-    builder = _read_quick(path, text) if fast and not forbidden else None
+    builder = _read_quick(path, text, lines) if fast and not forbidden else None
     if builder is None:
         builder = _read_nodes(path, text, problems, fast, forbidden, owners)
     problems.extend(builder.source.problems)
-    invisible = _invisible_indents(path, text, builder.source)
+    invisible = _invisible_indents(path, text, builder.source) if not printable else []
     problems.extend(invisible)
     builder.source.problems = []
     builder.source.broken.update(owners.values())
@@ -290,16 +296,16 @@ def _compose_quick(text: str) -> tuple[Any, Any] | None:
     return None if root is None else (root, quick.Constructor())
 
 
-def _read_quick(path: Path, text: str) -> _Builder | None:
+def _read_quick(path: Path, text: str, lines: list[str] | None = None) -> _Builder | None:
     """Build the source of a text of `quick`'s shape as it is read, without nodes; None otherwise.
 
     The builder makes the data, places and problems as from `quick`'s nodes (its same methods,
     called by `_Reading`); a text whose reading needs more than they do (a key written twice)
-    is declined, and read from the nodes.
+    is declined, and read from the nodes. lines: text.split("\\n") when already made.
     """
     if not quick.may_hold(text) or _resolved_by_pyyaml():
         return None
-    reading = _Reading(text, implicit.plain_tag)
+    reading = _Reading(text, implicit.plain_tag, lines)
     reading.builder = builder = _Builder(Source(path, {}), quick.Constructor(), reading.lines, [], {})
     data = quick.composed(reading)
     if data is None:
