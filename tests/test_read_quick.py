@@ -305,6 +305,18 @@ def test_hand_made_shapes(text: str) -> None:
     _check(text)
 
 
+def test_the_search_for_a_list_item_in_a_value_finds_the_first_line_a_line_by_line_test_finds() -> None:
+    # read._Builder._check_runaway: one search over a plain value's lines, for "- …" or "-" after any blank
+    rng = random.Random(5)
+    alphabet = [" ", "  ", "-", "- ", "-a", "a", "a - b", "\u00a0", "\u3000", "\x1c", "\x0b", "#", "--"]
+    for _ in range(20000):
+        lines = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 4))) for _ in range(rng.randint(1, 4))]
+        expected = next((i for i, line in enumerate(lines) if line.lstrip().startswith("- ") or line.lstrip() == "-"), None)
+        joined = "\n".join(["", *lines, ""])
+        found = read.ITEM_LINE.search(joined)
+        assert (None if found is None else joined.count("\n", 0, found.start())) == expected, lines
+
+
 # --- implicit types -------------------------------------------------------------------------------
 
 _SCALAR_ALPHABET = list("0123456789-+._:xbeEoOnNyYtTfFaAlLsSuUrR~<=!&* \tZT") + [

@@ -310,15 +310,18 @@ class Composer:
             else:
                 value, after = self.value(number, position, key_end + 1, column, True, child)
             put(pairs, made, value)
-            following = after
-            stripped = lines[after].lstrip(" ")
+            line = lines[after]
+            stripped = line.lstrip(" ")
             if not stripped or stripped[0] == "#" or after == end_of_text:
                 following = self.next_content(after)
-            if following == self.end:
-                indent = 0
-                break
-            line = lines[following]
-            indent = len(line) - len(line.lstrip(" "))
+                if following == self.end:
+                    indent = 0
+                    break
+                line = lines[following]
+                indent = len(line) - len(line.lstrip(" "))
+            else:
+                following = after
+                indent = len(line) - len(stripped)
             if indent > column:
                 raise Refuse
             if indent < column:
@@ -351,15 +354,18 @@ class Composer:
             else:
                 item, after = self.value(number, position, after_dash, column, False, child)
             items.append(item)
-            following = after
-            stripped = lines[after].lstrip(" ")
+            line = lines[after]
+            stripped = line.lstrip(" ")
             if not stripped or stripped[0] == "#" or after == end_of_text:
                 following = self.next_content(after)
-            if following == self.end:
-                indent = 0
-                break
-            line = lines[following]
-            indent = len(line) - len(line.lstrip(" "))
+                if following == self.end:
+                    indent = 0
+                    break
+                line = lines[following]
+                indent = len(line) - len(line.lstrip(" "))
+            else:
+                following = after
+                indent = len(line) - len(stripped)
             if indent > column:
                 raise Refuse
             if indent == column:

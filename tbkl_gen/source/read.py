@@ -62,6 +62,9 @@ _STANDARD_TAGS = {
 _FORBIDDEN_IN_FILE = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 _XML_INVALID = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LINE_SEPARATORS = {"\x85": "NEL", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+# A line that is a list item ("- …", or "-" alone) after any blank, in lines joined with and
+# between "\n" ("\n" + "\n".join(lines) + "\n"): one search instead of a test a line.
+ITEM_LINE = lazy(r"\n[^\S\n]*-(?: |\n)")
 
 _ALL_KEYS = all_keys()
 # Keys that are no Vietnamese word: a value starting with one of them lost its colon.
@@ -305,9 +308,9 @@ def _read_quick(path: Path, text: str, lines: list[str] | None = None) -> _Build
     """
     if not quick.may_hold(text) or _resolved_by_pyyaml():
         return None
-    reading = _Reading(text, implicit.plain_tag, lines)
-    reading.builder = builder = _Builder(Source(path, {}), quick.Constructor(), reading.lines, [], {})
-    data = quick.composed(reading)
+    lines = text.split("\n") if lines is None else lines
+    builder = _Builder(Source(path, {}), quick.Constructor(), lines, [], {})
+    data = quick.composed(_Reading(text, lines, builder))
     if data is None:
         return None
     builder.source.data = data
@@ -327,7 +330,10 @@ class _Reading(quick.Composer):
     """`quick`'s reading of a text made straight into the source: the builder's data, places and checks."""
 
     ROOT = ()
-    builder: _Builder
+
+    def __init__(self, text: str, lines: list[str], builder: _Builder) -> None:
+        super().__init__(text, implicit.plain_tag, lines)
+        self.builder = builder
 
     def begin(self, number: int, column: int, path: Any) -> Any:
         self.builder.collection(path, number, column, False)
@@ -344,14 +350,14 @@ class _Reading(quick.Composer):
     def put(self, pairs: Any, key: Any, value: Any) -> None:
         pairs[key] = value
 
+    def scalar(self, tag: str, value: str, line: int, column: int, end_line: int, end_column: int, style: str, path: Any) -> Any:
+        return self.builder.scalar(tag, value, line, column, end_line, end_column, style, path)
+
     def mapping_made(self, pairs: Any, start: Any, end_line: int, end_column: int) -> Any:
         return pairs
 
     def sequence_made(self, items: list[Any], start: Any, end_line: int, end_column: int) -> Any:
         return items
-
-    def scalar(self, tag: str, value: str, line: int, column: int, end_line: int, end_column: int, style: str, path: Any) -> Any:
-        return self.builder.scalar(path, tag, value, style, line, column, end_line, end_column, None)
 
     def empty_flow(self, sequence: bool, number: int, position: int, path: Any) -> Any:
         self.builder.collection(path, number, position, True)
@@ -485,7 +491,7 @@ class _Builder:
         kind = node.id  # "scalar", "mapping" or "sequence": PyYAML's nodes and `quick`'s alike
         if kind == "scalar":
             end = node.end_mark
-            return self.scalar(path, node.tag, node.value, node.style, mark.line, mark.column, end.line, end.column, node)
+            return self.scalar(node.tag, node.value, mark.line, mark.column, end.line, end.column, node.style, path, node)
         if node.tag not in _STANDARD_TAGS:
             self.source.value_marks[path] = (mark.line + 1, mark.column + 1)
             return self._refuse_tag(node.tag, path)
@@ -577,7 +583,7 @@ class _Builder:
         return child
 
     def scalar(
-        self, path: Path_, tag: str, raw: str, style: str | None, line: int, column: int, end_line: int, end_column: int, node: Any
+        self, tag: str, raw: str, line: int, column: int, end_line: int, end_column: int, style: str | None, path: Path_, node: Any = None
     ) -> Any:
         """Return the value of a scalar written from (line, column) to (end_line, end_column), from 0,
         recording its place and its problems; node is its node when read from nodes."""
@@ -675,10 +681,12 @@ class _Builder:
                     path,
                 )
         elif not style:
-            for offset, line in enumerate(following):
+            joined = "\n".join(["", *following, ""])
+            item = ITEM_LINE.search(joined)
+            if item is not None:  # the first line of the value that is a list item
+                offset = joined.count("\n", 0, item.start())
+                line = following[offset]
                 stripped = line.lstrip()
-                if not (stripped.startswith("- ") or stripped == "-"):
-                    continue
                 below = first + offset + 1
                 shape = Indentation(self.lines)
                 where = field_path(path)
@@ -706,7 +714,6 @@ class _Builder:
                         "indent",
                         path,
                     )
-                return
 
 
 def _unconstructable(tag: str, raw: str) -> tuple[str, str]:
