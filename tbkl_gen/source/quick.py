@@ -1,6 +1,7 @@
 """Compose the common shape of a notice's YAML without a YAML parser, exactly as libyaml does.
 
-`read` asks `compose` first; it returns the node tree libyaml's composer (`yaml.CSafeLoader`)
+`read` reads with `Composer` first (made, through its hooks, into the source's data rather than
+nodes: see `read._Reading`); `compose` returns the node tree libyaml's composer (`yaml.CSafeLoader`)
 would return for the text, with the same tag, value, style, flow style and marks (index, line,
 column) on every node, or None when the text leaves the subset below, and the file goes the
 usual way (libyaml, then PyYAML's Python parser for the errors). A test holds both compositions

@@ -9,6 +9,9 @@ resolved and built by `implicit` as PyYAML's safe loader does. Any other text (a
 flows, tabs, a byte order mark…, and every text with an error) goes to `compose`: libyaml when
 the text is plainly well-formed, else PyYAML's Python parser, whose errors `yaml_errors`
 explains. Both ways give the same `Source` (a test holds them to it on thousands of texts).
+A text `quick` reads is read straight into the data (`_read_quick`): its composer calls the
+builder's methods for each key and value as it reads them (`_Reading`), no node made; the walk
+over nodes calls the same methods, so every check is made once, the same way.
 It reads with the safe loader only, refuses tags, anchors and aliases, duplicate keys, oversized
 files and characters Word cannot hold before building anything, keeps the line and column of
 every value so that each problem can point at it, and reports YAML 1.1 surprises (`so: 012` read
