@@ -337,7 +337,7 @@ def _scalars() -> set[str]:
     return found
 
 
-# what the reader takes for a value that cannot be built (read._Builder._scalar)
+# what the reader takes for a value that cannot be built (read._Builder.scalar)
 _FAILURES = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
 
 
