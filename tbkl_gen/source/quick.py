@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from itertools import accumulate
-from typing import Any
+from typing import Any, NoReturn
 
 from tbkl_gen.nd30.patterns import lazy
 from tbkl_gen.source import implicit
@@ -168,7 +168,7 @@ def _continuation(context: int) -> re.Pattern[str]:
     return pattern
 
 
-class Refuse(Exception):
+class _Refuse(Exception):
     """The text leaves the subset: the usual reading takes it."""
 
 
@@ -189,7 +189,7 @@ def composed(composer: Composer) -> Any:
     """Return what composer makes of its text (its `root`), or None when the text leaves the subset."""
     try:
         return composer.root()
-    except (Refuse, IndexError, RecursionError):
+    except (_Refuse, IndexError, RecursionError):
         return None
 
 
@@ -199,7 +199,7 @@ def _escaped(match: re.Match[str]) -> str:
         return _ESCAPES[code]
     point = int(code[1:], 16)
     if 0xD800 <= point <= 0xDFFF:
-        raise Refuse
+        raise _Refuse
     return chr(point)
 
 
@@ -236,6 +236,10 @@ class Composer:
                 return number
             number += 1
         return end
+
+    def decline(self) -> NoReturn:
+        """Leave the text to the usual reading (a hook that cannot make what it was given)."""
+        raise _Refuse
 
     # --- the hooks: libyaml's nodes -------------------------------------------------------------
 
@@ -276,18 +280,18 @@ class Composer:
     def root(self) -> Any:
         first = self.next_content(0)
         if first == self.end:
-            raise Refuse
+            raise _Refuse
         line = self.lines[first]
         column = len(line) - len(line.lstrip(" "))
         node, after = self.mapping(first, column, self.ROOT)
         if after != self.end:
-            raise Refuse
+            raise _Refuse
         return node
 
     def enter(self) -> None:
         self.depth += 1
         if self.depth > _QUICK_DEPTH:
-            raise Refuse
+            raise _Refuse
 
     def mapping(self, number: int, column: int, path: Any) -> tuple[Any, int]:
         """Compose the block mapping whose first key is at (number, column)."""
@@ -301,7 +305,7 @@ class Composer:
             line = lines[number]
             match = _KEY.match(line, column)
             if match is None:
-                raise Refuse
+                raise _Refuse
             key = match.group(1)
             key_end = column + len(key)
             made, child = key_of(pairs, key, number, column, path)
@@ -324,7 +328,7 @@ class Composer:
                 following = after
                 indent = len(line) - len(stripped)
             if indent > column:
-                raise Refuse
+                raise _Refuse
             if indent < column:
                 break
             number = following
@@ -343,7 +347,7 @@ class Composer:
             line = lines[number]
             after_dash = column + 1
             if after_dash < len(line) and line[after_dash] != " ":
-                raise Refuse
+                raise _Refuse
             position = after_dash
             while position < len(line) and line[position] == " ":
                 position += 1
@@ -368,13 +372,13 @@ class Composer:
                 following = after
                 indent = len(line) - len(stripped)
             if indent > column:
-                raise Refuse
+                raise _Refuse
             if indent == column:
                 if line[column] == "-" and (len(line) == column + 1 or line[column + 1] == " "):
                     number = following
                     continue
                 if not indentless:
-                    raise Refuse
+                    raise _Refuse
             break
         self.depth -= 1
         return self.sequence_made(items, start, following, indent), following
@@ -390,7 +394,7 @@ class Composer:
         rest = line[position:]
         if not rest or rest[0] == "#":
             if rest and line[position - 1] != " ":
-                raise Refuse
+                raise _Refuse
             following = self.next_content(number + 1)
             if following != self.end:
                 below = self.lines[following]
@@ -401,7 +405,7 @@ class Composer:
                         return self.sequence(following, indent, False, path)
                     if _KEY.match(below, indent) is not None:
                         return self.mapping(following, indent, path)
-                    raise Refuse
+                    raise _Refuse
                 if indent == context and after_key and is_entry:
                     return self.sequence(following, indent, True, path)
             empty = self.scalar(self.plain_tag(""), "", number, indicator_end, number, indicator_end, "", path)
@@ -417,15 +421,15 @@ class Composer:
             self.nothing_after(line, position + 2)
             return self.empty_flow(first == "[", number, position, path), number + 1
         if first in _NOT_PLAIN_START:
-            raise Refuse
+            raise _Refuse
         return self.plain(number, position, context, _continuation(context), path)
 
     def nothing_after(self, line: str, position: int) -> None:
-        """Refuse anything after a value's end but spaces and a comment after a space."""
+        """_Refuse anything after a value's end but spaces and a comment after a space."""
         rest = line[position:]
         stripped = rest.lstrip(" ")
         if stripped and (stripped[0] != "#" or stripped == rest):
-            raise Refuse
+            raise _Refuse
 
     def plain(self, number: int, position: int, context: int, continuation: re.Pattern[str], path: Any) -> tuple[Any, int]:
         """Compose the plain value that starts at (number, position) in a collection at column
@@ -438,7 +442,7 @@ class Composer:
             piece = piece[:comment]
         piece = piece.rstrip(" ")
         if ": " in piece or piece[-1] == ":":
-            raise Refuse
+            raise _Refuse
         if comment >= 0:
             tag = self.plain_tag(piece) if piece[0] in _STARTS else _STR_TAG
             return self.scalar(tag, piece, number, position, number, position + len(piece), "", path), number + 1
@@ -452,7 +456,7 @@ class Composer:
         if end_line + 1 < self.end and not lines[end_line + 1].strip(" "):
             return self.plain_lines(number, position, context, piece, path)  # a blank line may be inside
         if " #" in more or ": " in more or ":\n" in more or more[-1] == ":":
-            raise Refuse
+            raise _Refuse
         value = " ".join([part.strip(" ") for part in (piece + more).split("\n")])
         tag = self.plain_tag(value) if value[0] in _STARTS else _STR_TAG
         return self.scalar(tag, value, number, position, end_line, len(lines[end_line].rstrip(" ")), "", path), end_line + 1
@@ -479,7 +483,7 @@ class Composer:
                 stripped = stripped[:comment]
             stripped = stripped.rstrip(" ")
             if ": " in stripped or stripped.endswith(":"):
-                raise Refuse
+                raise _Refuse
             value += (" " if not breaks else "\n" * breaks) + stripped
             breaks = 0
             end_line, end_column = following, indent + len(stripped)
@@ -505,11 +509,11 @@ class Composer:
             pieces.append(line[search:])
             current += 1
             if current >= end:
-                raise Refuse
+                raise _Refuse
             line = lines[current]
             stripped = line.lstrip(" ")
             if stripped and len(line) - len(stripped) <= context:
-                raise Refuse
+                raise _Refuse
             search = len(line) - len(stripped)
         self.nothing_after(line, quote + 1)
         if len(pieces) == 1:
@@ -534,7 +538,7 @@ class Composer:
         line = self.lines[number]
         match = _DOUBLE.match(line, position)
         if match is None:
-            raise Refuse
+            raise _Refuse
         self.nothing_after(line, match.end())
         value = match.group(1)
         if "\\" in value:
@@ -545,7 +549,7 @@ class Composer:
         lines, end = self.lines, self.end
         header = lines[number][position:].rstrip(" ")
         if header not in _BLOCK_HEADERS:
-            raise Refuse
+            raise _Refuse
         literal = header[0] == "|"
         chomping = header[1:]
         current = number + 1
@@ -554,12 +558,12 @@ class Composer:
             leading += 1
             current += 1
         if current >= end:
-            raise Refuse
+            raise _Refuse
         line = lines[current]
         stripped = line.lstrip(" ")
         indent = len(line) - len(stripped)
         if not stripped or indent <= context:
-            raise Refuse
+            raise _Refuse
         parts = ["\n" * leading]
         breaks = -1  # none before the first line
         while current < end:
@@ -570,12 +574,12 @@ class Composer:
                 continue
             stripped = line.lstrip(" ")
             if not stripped:
-                raise Refuse
+                raise _Refuse
             shift = len(line) - len(stripped)
             if shift < indent:
                 break
             if shift > indent and not literal:
-                raise Refuse
+                raise _Refuse
             if breaks >= 0:
                 if literal:
                     parts.append("\n" * (breaks + 1))

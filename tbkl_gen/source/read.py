@@ -347,7 +347,7 @@ class _Reading(quick.Composer):
     def key(self, pairs: Any, key: str, number: int, column: int, path: Any) -> tuple[Any, Any]:
         child = self.builder.key(pairs, key, (number + 1, column + 1), path)
         if child is None:  # written twice: its value is not built (the nodes' way skips it)
-            raise quick.Refuse
+            self.decline()
         return key, child
 
     def put(self, pairs: Any, key: Any, value: Any) -> None:
