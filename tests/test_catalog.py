@@ -175,11 +175,14 @@ def test_the_start_builds_the_catalog_in_the_background_and_the_first_request_re
     file = workspace / CATALOG_FILE
     assert file.is_file() and oct(file.stat().st_mode & 0o777) == oct(0o600)
     assert [p.name for p in file.parent.iterdir()] == [file.name]  # written fresh and renamed: no file of its writing left
+    [page] = app.warming.pages
+    suggested, counts = page.suggested, page.counts  # what the list derives from every entry, derived by the start too
+    assert suggested is not None and counts is not None
     read.clear()
     with TestClient(app, base_url="http://testserver") as client:
         answer = client.get("/api/workspace", headers=HEADERS)
     assert answer.status_code == 200 and answer.json() == expected
-    assert read == []
+    assert read == [] and page.suggested is suggested and page.counts is counts
 
 
 class Watched:

@@ -190,13 +190,24 @@ class Page:
         return engine.workspace_of(self.root)  # read again whenever tbkl.yaml changed since the last request
 
     def build_catalog(self) -> None:
-        """Bring the catalog up to the disk as the list's first request would (`listing`), outside any request.
+        """Bring the catalog up to the disk as the list's first request would (`listing`), outside any request, with
+        what that request derives from all of it (the form's suggestions, the filters' counts: a quarter of a second
+        at twenty thousand sources), kept until the catalog changes.
 
         `tbkl serve` calls it in the background when it starts (`Warming`): a drafter's first
         request then finds the catalog ready, or waits on its lock for what remains of this very
         build (`Catalog.refresh` holds the lock while it reads): it is never built twice.
         """
-        self.listing(defaults_of(self.workspace()))
+        defaults = defaults_of(self.workspace())
+        listing = self.listing(defaults)
+        self.suggestions(listing, defaults)
+        self.counted(listing, self.states())
+
+    def states(self) -> dict[str, str]:
+        """Return the review state of each notice that has one (`service.review`), by its path in the workspace."""
+        from tbkl_gen.service import review
+
+        return {path: found.state for path, found in review.states(self.root).items()}
 
     def numbers_before(self, path: Path, workspace: Workspace | None) -> Iterator[NumberAt | None]:
         """Yield the numbers of the workspace's notices that `tbkl check` reads before the one at path
@@ -253,7 +264,7 @@ class Page:
         workspace = self.workspace()
         defaults = defaults_of(workspace)
         listing = self.listing(defaults)
-        states = {path: found.state for path, found in review.states(self.root).items()}
+        states = self.states()
         matched = listing.select(year=year, kind=kind, states=states, state=state, words=words)
         first = (page_number - 1) * rows
         suggested = self.suggestions(listing, defaults)
