@@ -1147,15 +1147,15 @@ class Warming:
             self.start()
 
     def start(self) -> None:
-        for page in self.pages:
-            try:
-                history.keep_graph_current(page.root)
-            except TbklError as exc:  # no git on this machine: the history panel says so when asked
-                LOG.warning("Chưa ghi được đồ thị lịch sử của %s: %s", page.root.name, exc)
         threading.Thread(target=self.build, name="tbkl-catalog", daemon=True).start()
 
     def build(self) -> None:
         try:
+            for page in self.pages:  # first the graphs' writes (git works beside this thread), then the catalogs
+                try:
+                    history.keep_graph_current(page.root)
+                except TbklError:  # no git on this machine: the history panel says so when it is opened
+                    pass
             for page in self.pages:
                 try:
                     page.build_catalog()
