@@ -203,7 +203,7 @@ def create_fresh(folder: Path) -> tuple[int, Path]:
     raise FileExistsError(errno.EEXIST, "không tìm được tên tệp tạm chưa dùng")
 
 
-def sync_file(temp: Path) -> OSError | None:
+def sync_file(temp: Path | str) -> OSError | None:
     """Flush a staged file to disk; return the error, or None. The file is opened without following a link."""
     try:
         descriptor = os.open(temp, os.O_RDWR | _NOFOLLOW | _NONBLOCK | _BINARY)  # Windows flushes only a handle open for writing
@@ -218,19 +218,20 @@ def sync_file(temp: Path) -> OSError | None:
     return None
 
 
-def commit(temp: Path, target: Path) -> None:
+def commit(temp: Path | str, target: Path | str) -> None:
     """Rename a staged file over target in one step (a link at target is replaced, not followed).
 
-    The temporary file never outlives a failure.
+    The temporary file never outlives a failure. Names may be given as strings (a batch renames a
+    thousand outputs it knows by name: no `Path` made for each).
     """
     try:
-        temp.replace(target)
+        os.replace(temp, target)  # noqa: PTH105 - a name or a Path: no Path made for each of a batch's outputs
     except PermissionError as exc:
         discard(temp)
-        raise OutputLocked(target) from exc
+        raise OutputLocked(Path(target)) from exc
     except OSError as exc:
         discard(temp)
-        raise OutputFailed(target, reason(exc)) from exc
+        raise OutputFailed(Path(target), reason(exc)) from exc
 
 
 def copy_file(source: Path, target: Path, limit: int, *, inside: Path | None = None) -> None:
@@ -328,10 +329,10 @@ def disk_full(exc: BaseException) -> bool:
     return number is not None and number in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 
 
-def discard(path: Path) -> None:
+def discard(path: Path | str) -> None:
     """Delete a temporary file if it is still there (unlink never follows a link)."""
     try:
-        path.unlink()
+        os.unlink(path)  # noqa: PTH108 - a name or a Path
     except OSError:
         pass
 

@@ -502,7 +502,7 @@ def _commit_all(
             if outcome.staged in unsynced:
                 discard(outcome.staged)
                 raise unsynced[outcome.staged]
-            commit(outcome.staged, outcome.job.output)
+            commit(outcome.staged, outcome.job.output_name)
         except (OutputLocked, OutputFailed) as exc:
             result.failed.append(outcome.job)
             result.problems.append(_output_problem(outcome.job, exc))
@@ -689,7 +689,8 @@ class _Outcome:
     found: Outcome
     """The pipeline's outcome, without the notice and its document (see `Outcome.summary`)."""
     valid: bool
-    staged: Path | None = None
+    staged: str | None = None
+    """The staged file's name (a batch renames it by name, `files.commit`)."""
     output_problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -763,7 +764,7 @@ def _process(task: tuple[Job, Stamp, str | None, Path]) -> _Outcome:
         staged = stage(job.output, found.document, inside=out_dir, sync=False)  # flushed to disk with the others before the renames
     except (OutputLocked, OutputFailed) as exc:
         return _Outcome(job, stamp, _sent(found), valid=True, output_problems=[_output_problem(job, exc)])
-    return _Outcome(job, stamp, _sent(found), valid=True, staged=staged)
+    return _Outcome(job, stamp, _sent(found), valid=True, staged=os.fspath(staged))
 
 
 _Sent = tuple[Stamp, list[Problem] | None, list[Problem] | None, Any, tuple[Path, ...], bool, str | None, list[Problem] | None]
@@ -780,7 +781,6 @@ def _process_packed(task: tuple[Job, Stamp, str | None, Path]) -> _Sent:
 
 def _packed(outcome: _Outcome) -> _Sent:
     found = outcome.found
-    staged = outcome.staged
     return (
         outcome.stamp,
         found.workspace_problems or None,
@@ -788,7 +788,7 @@ def _packed(outcome: _Outcome) -> _Sent:
         found.number,
         found.linked,
         outcome.valid,
-        None if staged is None else os.fspath(staged),
+        outcome.staged,
         outcome.output_problems or None,
     )
 
@@ -799,7 +799,7 @@ def _unpacked(job: Job, sent: _Sent) -> _Outcome:
 
     stamp, workspace_problems, notice_problems, number, linked, valid, staged, output_problems = sent
     found = Outcome(job.source, workspace_problems or [], notice_problems or [], number=number, linked=linked)
-    return _Outcome(job, stamp, found, valid, None if staged is None else Path(staged), output_problems or [])
+    return _Outcome(job, stamp, found, valid, staged, output_problems or [])
 
 
 def _source_stamp(job: Job, stamp: Stamp) -> Stamp:
@@ -904,7 +904,7 @@ def _process_all(pending: list[tuple[Job, Stamp]], settings: Settings, flusher: 
                 outcome = _unpacked(task[0], sent)
                 outcomes.append(outcome)
                 if outcome.staged is not None:
-                    flusher.add(outcome.staged, outcome.job.output)
+                    flusher.add(outcome.staged, outcome.job.output_name)
                 if settings.progress:
                     settings.progress(1)
                 _test_pause("load", signals)
@@ -919,7 +919,7 @@ def _process_all(pending: list[tuple[Job, Stamp]], settings: Settings, flusher: 
         for task in tasks:
             outcomes.append(_process(task))
             if outcomes[-1].staged is not None:
-                flusher.add(outcomes[-1].staged, outcomes[-1].job.output)
+                flusher.add(outcomes[-1].staged, outcomes[-1].job.output_name)
             if settings.progress:
                 settings.progress(1)
             _test_pause("load", signals)
