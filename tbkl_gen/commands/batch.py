@@ -24,7 +24,7 @@ import stat
 import sys
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -774,9 +774,14 @@ parent has: the pickled outcome (the job's strings, two `Path`s rebuilt from the
 `Outcome` as a dataclass) cost the worker ~13 us and the parent ~20 us a notice to pickle and unpickle."""
 
 
-def _process_packed(task: tuple[Job, Stamp, str | None, Path]) -> _Sent:
-    """`_process` in a worker process: its outcome as `_packed` sends it to the parent."""
-    return _packed(_process(task))
+_Task = tuple[Job, Stamp, str | None, Path]
+_TASKS: Sequence[_Task] = ()
+"""A worker's tasks, given to it once when it starts (`_start_worker`): the pool sends it their indexes only."""
+
+
+def _process_at(index: int) -> _Sent:
+    """`_process` of the task at index in a worker process: its outcome as `_packed` sends it to the parent."""
+    return _packed(_process(_TASKS[index]))
 
 
 def _packed(outcome: _Outcome) -> _Sent:
@@ -832,13 +837,17 @@ def _exit_if_orphaned() -> None:
         os._exit(1)
 
 
-def _start_worker() -> None:
+def _start_worker(tasks: Sequence[_Task] = ()) -> None:
     """Prepare a worker: Ctrl-C is the parent's to handle, and exit when the parent dies.
 
     SIGTERM ends a worker at once (the parent's handler, inherited by a fork, is undone): the
-    parent stops its workers with it, then removes what they left half-written.
+    parent stops its workers with it, then removes what they left half-written. tasks: the batch's
+    tasks, which the worker then renders by their index (`_process_at`). A forked worker has them
+    without any pickling (the pool's arguments are the child's memory); a spawned one (Windows,
+    macOS) receives them pickled once, instead of one by one with each chunk.
     """
-    global _PARENT
+    global _PARENT, _TASKS
+    _TASKS = tasks
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _PARENT = os.getppid()
@@ -897,10 +906,10 @@ def _process_all(pending: list[tuple[Job, Stamp]], settings: Settings, flusher: 
 
         from concurrent.futures.process import BrokenProcessPool
 
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(tasks,))
         try:
             chunk = max(1, min(8, len(tasks) // (workers * 8)))  # small chunks: no worker idles long at the end
-            for task, sent in zip(tasks, pool.map(_process_packed, tasks, chunksize=chunk), strict=True):  # in order
+            for task, sent in zip(tasks, pool.map(_process_at, range(len(tasks)), chunksize=chunk), strict=True):  # in order
                 outcome = _unpacked(task[0], sent)
                 outcomes.append(outcome)
                 if outcome.staged is not None:
