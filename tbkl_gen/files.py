@@ -152,13 +152,13 @@ def stage(target: Path, data: bytes, *, inside: Path | None = None, sync: bool =
     """
     make_folders(target.parent, inside=inside, target=target)
     try:
-        descriptor, temp = create_fresh(target.parent)
+        # an output is created with the mode a plain open gives it (it was made 0600 and changed with
+        # fchmod before its first byte: one system call more for each of a batch's outputs)
+        descriptor, temp = create_fresh(target.parent, 0o600 if private else _FILE_MODE)
     except OSError as exc:
         raise OutputFailed(target, reason(exc)) from exc
     try:
         try:
-            if not private and _FILE_MODE != 0o600 and hasattr(os, "fchmod"):
-                os.fchmod(descriptor, _FILE_MODE)
             view = memoryview(data)
             while view:  # os.write may write less than asked (a signal, a nearly full disk)
                 view = view[os.write(descriptor, view) :]
@@ -179,10 +179,10 @@ _FRESH_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY
 _FRESH_TRIES = 10_000
 
 
-def create_fresh(folder: Path) -> tuple[int, Path]:
+def create_fresh(folder: Path, mode: int = 0o600) -> tuple[int, Path]:
     """Create a new file with a random temporary name in folder; return its open descriptor and its path.
 
-    `tempfile.mkstemp`'s own recipe (the same flags and mode, a new random name while the name is
+    `tempfile.mkstemp`'s own recipe (the same flags and, by default, mode; a new random name while the name is
     taken, as many tries), without importing tempfile (with shutil, bz2, lzma and random: ~5 ms
     of a cold `tbkl render`, benchmarks/README.md "Fifth pass, cold start"). The name comes from os.urandom.
     O_EXCL fails on any name that exists, a link there included (even one pointing nowhere), so
@@ -192,7 +192,7 @@ def create_fresh(folder: Path) -> tuple[int, Path]:
     for _ in range(_FRESH_TRIES):
         path = folder / f"{TEMP_PREFIX}{os.urandom(6).hex()}{TEMP_SUFFIX}"
         try:
-            return os.open(path, _FRESH_FLAGS, 0o600), path
+            return os.open(path, _FRESH_FLAGS, mode), path
         except FileExistsError:
             continue
         except PermissionError:
