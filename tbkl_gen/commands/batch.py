@@ -894,6 +894,8 @@ def _process_all(pending: list[tuple[Job, Stamp]], settings: Settings, flusher: 
     if workers > 1 and len(tasks) >= POOL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
+        import hashlib  # noqa: F401 - the workers hash every new source with OpenSSL's SHA-256 at once (files.sha256_hex)
+
         from tbkl_gen import pipeline  # imported here once, inherited by forked workers
         from tbkl_gen.word import layout, write  # noqa: F401
         from tbkl_gen.word.fill import find_template
