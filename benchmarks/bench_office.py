@@ -18,6 +18,12 @@ command line as installed, in a subprocess):
   notice's before it: the first request after a restart (the catalog read from its file), then
   the median of 5;
 - history: GET /api/history and `tbkl history --diff` of the notice with the most versions;
+- start: what `tbkl serve` does in the background when it starts (the commit graph written, the
+  catalog built: `server.Warming`), on a repository without a commit graph and a workspace without
+  the catalog's file: a history request at once (while both run), the time until the graph is
+  written, a history request after it, a list request at once (it waits for what remains of the
+  build), the time until the catalog is built, a list request after; then a restart (the catalog's
+  file read in the background);
 - issue: a draft approved then issued through POST /api/issue (number, render, PDF/A, register
   row, commit, tag), the median of 3 after a first one (LibreOffice warm if the service keeps it);
 - check: `tbkl check notices` of the whole workspace, wall time;
@@ -136,12 +142,16 @@ class Bench:
         self.used: set[str] = set()  # drafts issued or edited by an earlier step
         self.open()
 
-    def open(self) -> None:
+    def open(self, *, warm: bool = False) -> None:
+        """Start the page in process; warm: as `tbkl serve` starts it (its background work begun)."""
         from starlette.testclient import TestClient
 
         from tbkl_gen.page.server import create_app
 
-        self.client = TestClient(create_app(self.root, TOKEN, hosts={"testserver"}), base_url="http://testserver")
+        self.app = (
+            create_app(self.root, TOKEN, hosts={"testserver"}, warm=True) if warm else create_app(self.root, TOKEN, hosts={"testserver"})
+        )
+        self.client = TestClient(self.app, base_url="http://testserver")
         self.client.__enter__()
 
     def close(self) -> None:
@@ -209,21 +219,26 @@ class Bench:
                 counts[line] = counts.get(line, 0) + 1
         return max(counts, key=lambda k: (counts[k], k))
 
+    def drop_graph(self) -> None:
+        for graph in (self.root / ".git" / "objects" / "info").glob("commit-graph*"):  # as make_office.py left it: none
+            shutil.rmtree(graph) if graph.is_dir() else graph.unlink()
+
     def history(self) -> None:
         from tbkl_gen.service import history
 
         path = self.most_edited()
-        for graph in (self.root / ".git" / "objects" / "info").glob("commit-graph*"):  # as make_office.py left it: none
-            shutil.rmtree(graph) if graph.is_dir() else graph.unlink()
-        history._graphs[self.root.resolve()] = time.monotonic()  # the first request measured without the graph
-        took, answer = timed(lambda: self.get(f"/api/history?path={path}"))
+        self.drop_graph()
+        kept = history.keep_graph
+        history.keep_graph = lambda root, wait=False: None  # type: ignore[assignment]  # the first request measured without the graph
+        try:
+            took, answer = timed(lambda: self.get(f"/api/history?path={path}"))
+        finally:
+            history.keep_graph = kept  # type: ignore[assignment]
         versions = answer["phien_ban"]
         self.say(
             "history_no_graph", took, verdict("history", took) + f"  GET /api/history, no commit graph ({len(versions)} versions of {path})"
         )
-        took, _ = timed(
-            lambda: history.keep_graph(self.root, wait=True) if history._graphs.pop(self.root.resolve(), None) or True else None
-        )
+        took, _ = timed(lambda: history.keep_graph(self.root, wait=True))
         self.say("history_graph_write", took, f"{took:.1f} s  the service's commit graph written (in the background, once)")
         history._logs.clear()
         took, cpu = median_cpu(3, lambda: (history._logs.clear(), self.get(f"/api/history?path={path}")))
@@ -238,6 +253,58 @@ class Bench:
         took, cpu = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
         self.say("history_cli", took, verdict("history", took) + f"  tbkl history --diff (CPU {cpu:.2f} s)")
         self.figures["history_cli_cpu"] = cpu
+
+    # --- the service's start --------------------------------------------------------------------
+
+    def start(self) -> None:
+        from tbkl_gen.service import history
+        from tbkl_gen.source.names import CATALOG_FILE
+
+        path = self.most_edited()
+        self.close()
+        self.drop_graph()
+        (self.root / CATALOG_FILE).unlink(missing_ok=True)
+        history._logs.clear()
+        started = time.perf_counter()
+        self.open(warm=True)  # the first start ever: no commit graph, no catalog's file
+        took, answer = timed(lambda: self.get(f"/api/history?path={path}"))
+        self.say(
+            "start_history_at_once",
+            took,
+            verdict("history", took) + f"  GET /api/history at once after the first start ({len(answer['phien_ban'])} versions)",
+        )
+        history.graph_settled(self.root)
+        graph = time.perf_counter() - started
+        self.say("start_graph_written", graph, f"{graph:.1f} s  after the start, the commit graph written (in the background)")
+        history._logs.clear()
+        took, cpu = median_cpu(3, lambda: (history._logs.clear(), self.get(f"/api/history?path={path}")))
+        self.say(
+            "start_history_after_graph", took, verdict("history", took) + f"  GET /api/history once it is written; CPU {cpu * 1000:.0f} ms"
+        )
+        took, _ = timed(lambda: self.get("/api/workspace"))
+        at = time.perf_counter() - started
+        self.say(
+            "start_list_first",
+            took,
+            f"{took:.1f} s  first GET /api/workspace (waits for what remains of the catalog's build), answered {at:.1f} s after the start",
+        )
+        self.app.warming.done.wait()
+        took, cpu = median_cpu(5, lambda: self.get("/api/workspace"))
+        self.say(
+            "start_list_after_build",
+            took,
+            verdict("list", took) + f"  GET /api/workspace once the catalog is built; CPU {cpu * 1000:.0f} ms",
+        )
+        self.close()
+        started = time.perf_counter()
+        self.open(warm=True)  # a restart: the catalog's file and the graph exist
+        self.app.warming.done.wait()
+        ready = time.perf_counter() - started
+        self.say("restart_catalog_ready", ready, f"{ready:.2f} s  after a restart, the catalog read from its file (in the background)")
+        took, _ = timed(lambda: self.get("/api/workspace"))
+        self.say("restart_list_first", took, verdict("list", took) + "  first GET /api/workspace after it")
+        took, _ = timed(lambda: self.get(f"/api/history?path={path}"))
+        self.say("restart_history_first", took, verdict("history", took) + "  first GET /api/history after a restart")
 
     # --- issuing --------------------------------------------------------------------------------
 
@@ -356,7 +423,7 @@ class Bench:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("workspace", type=Path)
-    parser.add_argument("--only", default="list,preview,history,check,render,issue,memory")
+    parser.add_argument("--only", default="list,preview,history,start,check,render,issue,memory")
     parser.add_argument("--in-place", action="store_true", help="measure the workspace itself (it is changed: commits, issues)")
     parser.add_argument("--json", type=Path)
     parser.add_argument(
@@ -387,6 +454,7 @@ def main(argv: list[str] | None = None) -> int:
                 "list": bench.list_,
                 "preview": bench.preview,
                 "history": bench.history,
+                "start": bench.start,
                 "issue": bench.issue,
                 "check": bench.check,
                 "render": bench.render,

@@ -91,19 +91,37 @@ def read_regular(path: Path, limit: int, *, follow_links: bool = True, own: bool
             raise NotReadable("đây là một liên kết, không phải một tệp") from None
         raise NotReadable(f"không đọc được tệp ({describe(exc)})") from None
     try:
-        with open(descriptor, "rb", closefd=True) as handle:
-            info = os.fstat(handle.fileno())
+        try:
+            info = os.fstat(descriptor)
             _check_regular(info, limit)
             if own and sys.platform != "win32" and (info.st_uid != os.getuid() or info.st_mode & 0o022):
                 raise NotReadable("tệp không phải của riêng người dùng này (người khác sở hữu hoặc có quyền ghi)")
-            data = handle.read(min(info.st_size, limit) + 1)  # read(n) makes room for n bytes: ask for what is there
+            data = _read_up_to(descriptor, min(info.st_size, limit) + 1)  # room for n bytes is made: ask for what is there
             if len(data) > info.st_size:  # it grew since: read on, as far as the limit
-                data += handle.read(limit + 1 - len(data))
+                data += _read_up_to(descriptor, limit + 1 - len(data))
+        finally:
+            os.close(descriptor)
     except OSError as exc:
         raise NotReadable(f"không đọc được tệp ({describe(exc)})") from None
     if len(data) > limit:
         raise NotReadable(too_big(len(data), limit), size=len(data))
     return data
+
+
+def _read_up_to(descriptor: int, size: int) -> bytes:
+    """Return the next size bytes of an open file, fewer at its end: a buffered file's read(size), without
+    the file object (its own fstat, a terminal's ioctl and a seek: three system calls a file, and one
+    read more, for each source a batch hashes)."""
+    data = os.read(descriptor, size)
+    if len(data) == size or not data:
+        return data
+    chunks = [data]
+    while size := size - len(data):
+        data = os.read(descriptor, size)
+        if not data:
+            break
+        chunks.append(data)
+    return b"".join(chunks)
 
 
 def read_regular_or_none(path: Path, limit: int, *, follow_links: bool = True) -> bytes | None:
@@ -152,13 +170,13 @@ def stage(target: Path, data: bytes, *, inside: Path | None = None, sync: bool =
     """
     make_folders(target.parent, inside=inside, target=target)
     try:
-        descriptor, temp = create_fresh(target.parent)
+        # an output is created with the mode a plain open gives it (it was made 0600 and changed with
+        # fchmod before its first byte: one system call more for each of a batch's outputs)
+        descriptor, temp = create_fresh(target.parent, 0o600 if private else _FILE_MODE)
     except OSError as exc:
         raise OutputFailed(target, reason(exc)) from exc
     try:
         try:
-            if not private and _FILE_MODE != 0o600 and hasattr(os, "fchmod"):
-                os.fchmod(descriptor, _FILE_MODE)
             view = memoryview(data)
             while view:  # os.write may write less than asked (a signal, a nearly full disk)
                 view = view[os.write(descriptor, view) :]
@@ -179,10 +197,10 @@ _FRESH_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY
 _FRESH_TRIES = 10_000
 
 
-def create_fresh(folder: Path) -> tuple[int, Path]:
+def create_fresh(folder: Path, mode: int = 0o600) -> tuple[int, Path]:
     """Create a new file with a random temporary name in folder; return its open descriptor and its path.
 
-    `tempfile.mkstemp`'s own recipe (the same flags and mode, a new random name while the name is
+    `tempfile.mkstemp`'s own recipe (the same flags and, by default, mode; a new random name while the name is
     taken, as many tries), without importing tempfile (with shutil, bz2, lzma and random: ~5 ms
     of a cold `tbkl render`, benchmarks/README.md "Fifth pass, cold start"). The name comes from os.urandom.
     O_EXCL fails on any name that exists, a link there included (even one pointing nowhere), so
@@ -192,7 +210,7 @@ def create_fresh(folder: Path) -> tuple[int, Path]:
     for _ in range(_FRESH_TRIES):
         path = folder / f"{TEMP_PREFIX}{os.urandom(6).hex()}{TEMP_SUFFIX}"
         try:
-            return os.open(path, _FRESH_FLAGS, 0o600), path
+            return os.open(path, _FRESH_FLAGS, mode), path
         except FileExistsError:
             continue
         except PermissionError:
@@ -203,7 +221,7 @@ def create_fresh(folder: Path) -> tuple[int, Path]:
     raise FileExistsError(errno.EEXIST, "không tìm được tên tệp tạm chưa dùng")
 
 
-def sync_file(temp: Path) -> OSError | None:
+def sync_file(temp: Path | str) -> OSError | None:
     """Flush a staged file to disk; return the error, or None. The file is opened without following a link."""
     try:
         descriptor = os.open(temp, os.O_RDWR | _NOFOLLOW | _NONBLOCK | _BINARY)  # Windows flushes only a handle open for writing
@@ -218,19 +236,20 @@ def sync_file(temp: Path) -> OSError | None:
     return None
 
 
-def commit(temp: Path, target: Path) -> None:
+def commit(temp: Path | str, target: Path | str) -> None:
     """Rename a staged file over target in one step (a link at target is replaced, not followed).
 
-    The temporary file never outlives a failure.
+    The temporary file never outlives a failure. Names may be given as strings (a batch renames a
+    thousand outputs it knows by name: no `Path` made for each).
     """
     try:
-        temp.replace(target)
+        os.replace(temp, target)  # noqa: PTH105 - a name or a Path: no Path made for each of a batch's outputs
     except PermissionError as exc:
         discard(temp)
-        raise OutputLocked(target) from exc
+        raise OutputLocked(Path(target)) from exc
     except OSError as exc:
         discard(temp)
-        raise OutputFailed(target, reason(exc)) from exc
+        raise OutputFailed(Path(target), reason(exc)) from exc
 
 
 def copy_file(source: Path, target: Path, limit: int, *, inside: Path | None = None) -> None:
@@ -328,10 +347,10 @@ def disk_full(exc: BaseException) -> bool:
     return number is not None and number in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 
 
-def discard(path: Path) -> None:
+def discard(path: Path | str) -> None:
     """Delete a temporary file if it is still there (unlink never follows a link)."""
     try:
-        path.unlink()
+        os.unlink(path)  # noqa: PTH108 - a name or a Path
     except OSError:
         pass
 
@@ -529,6 +548,17 @@ def sha256_hex(data: bytes) -> str:
 
 
 def _builtin_sha256() -> Callable[[bytes], Any] | None:
+    """Return the interpreter's own SHA-256, looked for once: on Python 3.11, `_sha2` does not exist, and
+    importing it again for every hash searched sys.path each time (~37 us and five stats a hash)."""
+    if not _BUILTIN:
+        _BUILTIN.append(_find_builtin_sha256())
+    return _BUILTIN[0]
+
+
+_BUILTIN: list[Callable[[bytes], Any] | None] = []
+
+
+def _find_builtin_sha256() -> Callable[[bytes], Any] | None:
     for name in ("_sha2", "_sha256"):
         try:
             module = __import__(name)

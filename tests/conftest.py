@@ -205,6 +205,30 @@ def git_installed() -> str:
     return found
 
 
+def graph_commits(root: Path) -> set[str]:
+    """Return the commits the repository's commit graph holds (every layer of its chain), read from the files as git
+    documents them (gitformat-commit-graph: a header, a table of chunks, the OID Fanout and OID Lookup chunks)."""
+    folder = root / ".git" / "objects" / "info"
+    layers = [folder / "commit-graph"] if (folder / "commit-graph").is_file() else []
+    chain = folder / "commit-graphs" / "commit-graph-chain"
+    if chain.is_file():
+        layers += [chain.parent / f"graph-{line}.graph" for line in chain.read_text(encoding="ascii").split()]
+    found: set[str] = set()
+    for layer in layers:
+        data = layer.read_bytes()
+        assert data[:4] == b"CGPH" and data[5] == 1, layer  # SHA-1
+        chunks = {data[8 + 12 * i : 12 + 12 * i]: int.from_bytes(data[12 + 12 * i : 20 + 12 * i], "big") for i in range(data[6])}
+        count = int.from_bytes(data[chunks[b"OIDF"] + 255 * 4 : chunks[b"OIDF"] + 256 * 4], "big")
+        found |= {data[chunks[b"OIDL"] + 20 * i : chunks[b"OIDL"] + 20 * (i + 1)].hex() for i in range(count)}
+    return found
+
+
+def graph_holds_every_commit(root: Path) -> bool:
+    """Whether the repository's commit graph holds every commit its refs reach."""
+    reached = subprocess.run(["git", "rev-list", "--all"], cwd=root, capture_output=True, check=True, text=True).stdout.split()
+    return set(reached) <= graph_commits(root)
+
+
 def chromium_paths() -> tuple[str, str] | None:
     """Return Chromium and its driver (Debian's `chromium` and `chromium-driver`), or None."""
     browser = shutil.which("chromium") or shutil.which("chromium-browser")

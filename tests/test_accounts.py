@@ -403,6 +403,36 @@ def test_logout_ends_the_session_on_the_server(client: TestClient, service: auth
     assert client.get("/w/a/api/workspace").status_code == 401
 
 
+def test_the_services_start_builds_every_workspaces_catalog_before_any_request(
+    service: auth.Service, office: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With accounts, `tbkl serve` builds each workspace's catalog in the background: a person's first list reads no source."""
+    from tbkl_gen.source.names import CATALOG_FILE
+
+    example = (ROOT / "notices" / "2026" / "lamdong-cong-van-chuyen-doi-so.yaml").read_text(encoding="utf-8")
+    for name in ("a", "b"):
+        (office / name / "notices" / f"{name}.yaml").write_text(example, encoding="utf-8")
+    read: list[str] = []
+    real = Page.entry_of
+
+    def counted(self: Page, path: Path, relative: str):  # noqa: ANN202
+        read.append(f"{self.root.name}/{relative}")
+        return real(self, path, relative)
+
+    monkeypatch.setattr(Page, "entry_of", counted)
+    app = create_service_app(service, warm=True)  # as `tbkl serve` makes it
+    assert app.warming is not None and app.warming.done.wait(60)
+    assert sorted(read) == ["a/notices/a.yaml", "b/notices/b.yaml"]
+    assert (office / "a" / CATALOG_FILE).is_file() and (office / "b" / CATALOG_FILE).is_file()
+    read.clear()
+    with TestClient(app, base_url="http://testserver") as client:
+        logged_in(client, service, "chi")  # a clerk in a, a drafter in b
+        for name in ("a", "b"):
+            answer = client.get(f"/w/{name}/api/workspace")
+            assert answer.status_code == 200 and [row["path"] for row in answer.json()["thong_bao"]] == [f"notices/{name}.yaml"]
+    assert read == []
+
+
 def test_a_removed_account_is_logged_out_at_its_next_request(client: TestClient, service: auth.Service, office: Path) -> None:
     logged_in(client, service, "an")
     assert client.get("/w/a/api/workspace").status_code == 200

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -139,6 +141,135 @@ def test_a_restarted_page_reads_the_catalog_file_not_every_source(workspace: Pat
     history.ensure_repository(workspace)
     assert CATALOG_FILE in (workspace / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert CATALOG_FILE not in history.git(workspace, "ls-files").stdout.decode()
+
+
+def counting_reads(monkeypatch: pytest.MonkeyPatch, before: Callable[[str], None] | None = None) -> list[str]:
+    """Count the sources the page reads into its catalog (`Page.entry_of`), in the order read; before runs ahead of each."""
+    from tbkl_gen.page import server
+
+    read: list[str] = []
+    real = server.Page.entry_of
+
+    def counted(self: server.Page, path: Path, relative: str) -> catalog.Entry:
+        if before is not None:
+            before(relative)
+        read.append(relative)
+        return real(self, path, relative)
+
+    monkeypatch.setattr(server.Page, "entry_of", counted)
+    return read
+
+
+ALL = ["notices/2025/thong-bao.yaml", "notices/2026/cong-van.yaml", "notices/2026/giay-moi.yaml"]
+
+
+def test_the_start_builds_the_catalog_in_the_background_and_the_first_request_reads_no_source(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = listed(workspace)  # as a page answers that builds its catalog inside the first request
+    (workspace / CATALOG_FILE).unlink()
+    read = counting_reads(monkeypatch)
+    app = create_app(workspace, TOKEN, hosts={"testserver"}, warm=True)  # as `tbkl serve` makes it
+    assert app.warming is not None and app.warming.done.wait(60)
+    assert sorted(read) == ALL  # every source read once, by the start, before any request
+    file = workspace / CATALOG_FILE
+    assert file.is_file() and oct(file.stat().st_mode & 0o777) == oct(0o600)
+    assert [p.name for p in file.parent.iterdir()] == [file.name]  # written fresh and renamed: no file of its writing left
+    [page] = app.warming.pages
+    suggested, counts = page.suggested, page.counts  # what the list derives from every entry, derived by the start too
+    assert suggested is not None and counts is not None
+    read.clear()
+    with TestClient(app, base_url="http://testserver") as client:
+        answer = client.get("/api/workspace", headers=HEADERS)
+    assert answer.status_code == 200 and answer.json() == expected
+    assert read == [] and page.suggested is suggested and page.counts is counts
+
+
+class Watched:
+    """The catalog's lock, telling how many threads wait for it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.state = threading.Condition()
+        self.waiting = 0
+
+    def __enter__(self) -> Watched:
+        if not self.lock.acquire(blocking=False):
+            with self.state:
+                self.waiting += 1
+                self.state.notify_all()
+            self.lock.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.release()
+
+
+def test_two_requests_during_the_starts_build_wait_for_it_and_no_source_is_read_twice(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = listed(workspace)
+    (workspace / CATALOG_FILE).unlink()
+    reading, release = threading.Event(), threading.Event()
+
+    def held(relative: str) -> None:  # the start's build holds on at its first source until both requests wait
+        reading.set()
+        assert release.wait(60)
+
+    read = counting_reads(monkeypatch, held)
+    app = create_app(workspace, TOKEN, hosts={"testserver"})
+    assert app.warming is not None
+    [page] = app.warming.pages
+    watched = page.catalog.lock = Watched()  # type: ignore[assignment]
+    app.warming.start()  # what `tbkl serve` starts
+    assert reading.wait(60)
+    answers: list[dict] = []
+    with TestClient(app, base_url="http://testserver") as client:
+
+        def ask() -> None:
+            response = client.get("/api/workspace", headers=HEADERS)
+            assert response.status_code == 200, response.text
+            answers.append(response.json())
+
+        asking = [threading.Thread(target=ask) for _ in range(2)]
+        for thread in asking:
+            thread.start()
+        with watched.state:
+            assert watched.state.wait_for(lambda: watched.waiting == 2, timeout=60), "the requests did not come to wait for the build"
+        release.set()
+        for thread in asking:
+            thread.join(60)
+    assert app.warming.done.wait(60)
+    assert answers == [expected, expected]
+    assert sorted(read) == ALL  # one build, shared: each source read once
+
+
+def test_the_real_tbkl_serve_writes_the_commit_graph_and_the_catalog_when_it_starts(workspace: Path, git_installed: str) -> None:
+    """Before any request: the catalog's file and a commit graph holding every commit (history ready for the first drafter)."""
+    import re
+    import time
+    import urllib.request
+
+    from conftest import graph_holds_every_commit, serve_process, stop_process
+    from tbkl_gen.service import history
+
+    history.ensure_repository(workspace)
+    assert not graph_holds_every_commit(workspace) and not (workspace / CATALOG_FILE).exists()
+    process, first = serve_process(workspace)
+    try:
+        found = re.search(r"http://[^:/]+:(\d+)/\?token=(\S+)", first)
+        assert found, first
+        deadline = time.monotonic() + 60
+        while not ((workspace / CATALOG_FILE).is_file() and graph_holds_every_commit(workspace)):
+            assert process.poll() is None, "tbkl serve ended"
+            assert time.monotonic() < deadline, "tbkl serve did not write its catalog and the commit graph within 60 s"
+            time.sleep(0.05)
+        request = urllib.request.Request(f"http://127.0.0.1:{found.group(1)}/api/workspace", headers={"X-Tbkl-Token": found.group(2)})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            answer = json.loads(response.read().decode("utf-8"))
+    finally:
+        stop_process(process)
+    assert sorted(paths(answer)) == ALL and answer == listed(workspace)
 
 
 def hostile(root: Path, data: object, *, mode: int = 0o600) -> None:

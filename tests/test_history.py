@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, render_cli
+from conftest import ROOT, graph_holds_every_commit, render_cli
 from tbkl_gen.commands.scaffold import init_workspace
 from tbkl_gen.commands.text import ADDED, REMOVED
 from tbkl_gen.errors import HistoryFailed
@@ -279,6 +279,59 @@ def test_the_log_is_what_git_log_follow_gives_through_two_renames_a_removal_and_
     assert [hunks for _, hunks in paired] == [
         history.compare(workspace, path, versions[i + 1] if i + 1 < len(versions) else None, v) for i, v in enumerate(versions)
     ]
+
+
+def test_the_service_keeps_the_commit_graph_current_from_its_start_and_after_each_of_its_commits(workspace: Path) -> None:
+    """`tbkl serve` writes the graph when it starts and after each of its commits; a commit from outside is served all the same."""
+    path = workspace / "notices" / "cv.yaml"
+    save(workspace, "cv.yaml", AN, "Rà soát", "Rà soát kỹ")
+    assert not graph_holds_every_commit(workspace)  # no graph until the service starts
+    history.keep_graph_current(workspace)  # as the service's start does
+    assert history.graph_settled(workspace, timeout=60)
+    assert graph_holds_every_commit(workspace)
+    for round_ in range(2):
+        save(workspace, "cv.yaml", BINH, "Chuẩn hóa" if round_ == 0 else "Chuẩn hoá", "Chuẩn hoá" if round_ == 0 else "Chuẩn hóa")
+        assert history.graph_settled(workspace, timeout=60)
+        assert graph_holds_every_commit(workspace), f"the service's commit {round_ + 1} is not in the graph"
+    # the IT person commits from outside (a pull would do the same): the graph lacks it, the log has it all the same
+    edit(path, "Rà soát kỹ", "Rà soát kỹ càng")
+    subprocess.run(["git", "-c", "user.name=IT", "-c", "user.email=it@x", "commit", "-qam", "sửa ngoài"], cwd=workspace, check=True)
+    assert not graph_holds_every_commit(workspace)
+    history._logs.clear()
+    assert [v.commit for v in history.log(workspace, path)] == git_out(workspace, "log", "--format=%H", "--", "notices/cv.yaml").split()
+    save(workspace, "khac.yaml", AN, "Rà soát", "Rà soát lại")  # the service's next commit brings the graph up to date
+    assert history.graph_settled(workspace, timeout=60)
+    assert graph_holds_every_commit(workspace)
+    history._logs.clear()
+    assert [v.commit for v in history.log(workspace, path)] == git_out(workspace, "log", "--format=%H", "--", "notices/cv.yaml").split()
+
+
+def test_writes_of_the_graph_asked_for_while_one_runs_are_made_once_after_it(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One writing thread: asks that arrive while a write runs give one more write (it may miss their commits), not one each."""
+    save(workspace, "cv.yaml", AN, "Rà soát", "Rà soát kỹ")
+    writing, release = threading.Event(), threading.Event()
+    written: list[str] = []
+    real = history.git
+
+    def watched(root: Path, *args: str, **kwargs: Any) -> Any:  # noqa: ANN401
+        if args[:2] == ("commit-graph", "write"):
+            written.append(git_out(root, "rev-parse", "HEAD").strip())
+            writing.set()
+            assert release.wait(60)
+        return real(root, *args, **kwargs)
+
+    monkeypatch.setattr(history, "git", watched)
+    history.keep_graph(workspace)
+    assert writing.wait(60)
+    for _ in range(3):  # a commit made while the first write runs, and asks for a write
+        history.keep_graph(workspace)
+    save(workspace, "khac.yaml", BINH, "Rà soát", "Rà soát lại")
+    history.keep_graph(workspace)
+    release.set()
+    assert history.graph_settled(workspace, timeout=60)
+    head = git_out(workspace, "rev-parse", "HEAD").strip()
+    assert len(written) == 2 and written[-1] == head
+    assert graph_holds_every_commit(workspace)
 
 
 def test_a_new_notice_like_another_has_its_own_history_not_the_others(workspace: Path) -> None:

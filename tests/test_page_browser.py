@@ -414,3 +414,36 @@ def test_a_server_that_cannot_be_reached_is_said_on_the_page_not_waited_for(brow
     screenshot(browser, "khong-ket-noi")
     assert "error" in find(browser, "#banner").get_attribute("class")
     assert find(browser, "#list-view").is_displayed() and not find(browser, "#editor-view").is_displayed()
+
+
+# Holds the page's reads of the list until the test lets them go (window.tbklReleaseList), as a server still reading an
+# office's documents after its start would: nothing timed.
+HOLD_LIST = """
+const held = [];
+window.tbklReleaseList = () => held.splice(0).forEach((go) => go());
+const fetchNow = window.fetch.bind(window);
+window.fetch = (url, options) => String(url).includes("/api/workspace")
+  ? new Promise((go) => held.push(go)).then(() => fetchNow(url, options))
+  : fetchNow(url, options);
+"""
+
+
+def test_the_list_says_it_is_being_read_until_the_first_answer(browser: webdriver.Chrome, served: Served) -> None:
+    """Right after the server's start, an office's list may take a while (the catalog still being built): the table says
+    the list is being read, not that there is no document, and the rows replace that line when they come."""
+    from tbkl_gen.commands.scaffold import new_notice
+
+    new_notice(served.root, "Kết luận họp giao ban")
+    script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": HOLD_LIST})["identifier"]
+    try:
+        browser.get(served.url)
+        waiting = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#notices td.empty"))
+        assert waiting.text == "Đang đọc danh sách văn bản…"
+        assert not browser.find_elements(By.CSS_SELECTOR, "#notices tr[data-path]")
+        screenshot(browser, "dang-doc-danh-sach")
+        browser.execute_script("window.tbklReleaseList()")
+        wait(browser, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
+        rows = browser.find_elements(By.CSS_SELECTOR, "#notices tr")
+        assert len(rows) == 1 and rows[0].get_attribute("data-path") and "Kết luận họp giao ban" in rows[0].text
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script})

@@ -20,7 +20,6 @@ import os
 import re
 import subprocess
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -216,6 +215,7 @@ def ensure_repository(root: Path, leave: Sequence[str] = ()) -> bool:
         )
         if git(root, "diff", "--cached", "--name-only").stdout.strip():
             git(root, "commit", "-q", "--no-verify", "-m", START_MESSAGE, person=SERVER)
+            _committed(root)
         return True
 
 
@@ -278,6 +278,7 @@ def commit(root: Path, paths: Sequence[Path], person: Person, message: str) -> s
         if not _has_head(root) and not git(root, "diff", "--cached", "--name-only", "--", *relative).stdout.strip():
             return None
         git(root, "commit", "-q", "--no-verify", "-m", message, "--", *relative, person=identity(root, person))
+        _committed(root)
         return git(root, "rev-parse", "HEAD").stdout.decode().strip()
 
 
@@ -429,35 +430,82 @@ def _renamed_from(root: Path, commit: str, relative: str) -> str | None:
     return None
 
 
-_graphs: dict[Path, float] = {}
-GRAPH_EVERY_SECONDS = 600.0
+# The commit graph with changed-path filters: written by one thread of the process, one workspace
+# at a time (on two cores, two writes of tens of thousands of commits would slow every request).
+# A write asked for while one of that workspace runs is made once more after it (it may have
+# missed the newest commits); asked for many times meanwhile, once.
+_graph_state = threading.Condition()
+_graph_asked: dict[Path, int] = {}  # writes asked for, per workspace
+_graph_done: dict[Path, int] = {}  # of those, how many a finished write answered
+_graph_queue: list[Path] = []  # workspaces waiting for a write, in the order asked
+_graph_writer: list[threading.Thread] = []  # the writing thread, while there is one
+_graph_kept: set[Path] = set()  # workspaces whose graph this process writes again after each of its commits
 
 
 def keep_graph(root: Path, *, wait: bool = False) -> None:
     """Bring the repository's commit graph, with its changed-path filters, up to date in the background.
 
-    With it a file's log reads only the commits that may have touched the file (a fraction of a
-    second on fifty thousand commits, against seconds); commits made since it was written are
-    read as before. Written at most every ten minutes per workspace, by git's own incremental
-    `commit-graph write --split` (git takes its own lock); a failure only costs speed.
+    With it a file's log reads only the commits that may have touched the file (a tenth of a
+    second on fifty thousand commits, against two seconds); commits made since it was written are
+    read as before. git's own incremental `commit-graph write --split` appends the commits it
+    does not hold yet (nothing to do: a few milliseconds; the first write on fifty thousand
+    commits: seconds) and takes its own lock; a failure only costs speed. With wait, return once
+    a write asked for now has ended.
     """
     key = root.resolve()
-    now = time.monotonic()
-    with _locks_guard:
-        if now - _graphs.get(key, -GRAPH_EVERY_SECONDS) < GRAPH_EVERY_SECONDS:
-            return
-        _graphs[key] = now
+    with _graph_state:
+        asked = _graph_asked[key] = _graph_asked.get(key, 0) + 1
+        if key not in _graph_queue:
+            _graph_queue.append(key)
+        if not _graph_writer:
+            writer = threading.Thread(target=_write_graphs, name="tbkl-commit-graph", daemon=True)
+            _graph_writer.append(writer)
+            writer.start()
+        if wait:
+            _graph_state.wait_for(lambda: _graph_done.get(key, 0) >= asked)
 
-    def write() -> None:
+
+def graph_settled(root: Path, timeout: float | None = None) -> bool:
+    """Wait until every write of root's commit graph asked for so far has ended; False when timeout (seconds) passed first."""
+    key = root.resolve()
+    with _graph_state:
+        return _graph_state.wait_for(lambda: _graph_done.get(key, 0) >= _graph_asked.get(key, 0), timeout)
+
+
+def keep_graph_current(root: Path) -> None:
+    """Keep the commit graph of the workspace at root current from now on, as the service does: written now (in the
+    background) and again after each commit this process makes there. A repository changed from outside (a pull) is
+    served all the same: the commits the graph lacks are read without filters until the next write."""
+    key = root.resolve()
+    with _graph_state:
+        _graph_kept.add(key)
+    if is_repository(key):
+        keep_graph(key)
+
+
+def _committed(root: Path) -> None:
+    """After a commit of this process: the graph gets the new commit, if this process keeps the workspace's graph."""
+    key = root.resolve()
+    if key in _graph_kept:
+        keep_graph(key)
+
+
+def _write_graphs() -> None:
+    """The writing thread: write the graph of each workspace asked for, until none waits."""
+    while True:
+        with _graph_state:
+            if not _graph_queue:
+                _graph_writer.clear()
+                return
+            key = _graph_queue.pop(0)
+            asked = _graph_asked[key]
         try:
             git(key, "commit-graph", "write", "--reachable", "--changed-paths", "--split", check=False, timeout=GRAPH_TIMEOUT_SECONDS)
-        except HistoryFailed:
+        except Exception:  # noqa: BLE001 - no git, no folder any more, no answer in time: the graph only costs speed
             pass
-
-    if wait:
-        write()
-    else:
-        threading.Thread(target=write, name="tbkl-commit-graph", daemon=True).start()
+        with _graph_state:
+            _graph_done[key] = max(_graph_done.get(key, 0), asked)
+            _graph_state.notify_all()
 
 
 def version_of(root: Path, path: Path, given: object) -> Version:

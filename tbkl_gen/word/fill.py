@@ -71,6 +71,9 @@ def shipped_form(path: Path) -> Path | None:
     Asked for every notice a batch renders: a path in the folder itself (what `find_template`
     gives, resolved) is answered without resolving it again.
     """
+    form = _FORMS.get(path)
+    if form is not None:
+        return form
     if path.suffix != TEMPLATE_SUFFIX:
         return None
     folder = builtin_templates_dir()
@@ -80,7 +83,14 @@ def shipped_form(path: Path) -> Path | None:
                 return None
         except OSError:
             return None
-    return folder / (path.stem + SHIPPED_SUFFIX)
+        return folder / (path.stem + SHIPPED_SUFFIX)  # through a link: asked again each time
+    form = folder / (path.stem + SHIPPED_SUFFIX)
+    if len(_FORMS) < 64:
+        _FORMS[path] = form  # a path in the folder itself names its form for good: no Path made each time
+    return form
+
+
+_FORMS: dict[Path, Path] = {}
 
 
 def builtin_template_names() -> list[str]:

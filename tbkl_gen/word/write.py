@@ -134,10 +134,11 @@ class Flusher:
 
     def __init__(self) -> None:
         self._pool: Any = None  # started with the first group: a run with nothing to write needs no threads
-        self._group: list[tuple[Path, Path]] = []
+        self._group: list[tuple[Path | str, Path | str]] = []
         self._jobs: list[Any] = []
 
-    def add(self, temp: Path, target: Path) -> None:
+    def add(self, temp: Path | str, target: Path | str) -> None:
+        """Flush temp, staged for target, in a thread (paths or names: a failure names target as a `Path`)."""
         self._group.append((temp, target))
         if len(self._group) >= self.GROUP:
             self._submit()
@@ -150,8 +151,8 @@ class Flusher:
         self._jobs.append(self._pool.submit(_sync_group, self._group))
         self._group = []
 
-    def failures(self) -> dict[Path, OutputFailed]:
-        """Wait for every flush; return the files that could not be flushed, by temporary file."""
+    def failures(self) -> dict[Path | str, OutputFailed]:
+        """Wait for every flush; return the files that could not be flushed, by temporary file (as it was added)."""
         last = _sync_group(self._group)  # here: a run of a few files starts no thread at all
         self._group = []
         if self._pool is not None:
@@ -159,8 +160,8 @@ class Flusher:
         return {temp: failure for job in self._jobs for temp, failure in job.result()} | dict(last)
 
 
-def _sync_group(group: list[tuple[Path, Path]]) -> list[tuple[Path, OutputFailed]]:
-    return [(temp, OutputFailed(target, reason(error))) for temp, target in group if (error := sync_file(temp)) is not None]
+def _sync_group(group: list[tuple[Path | str, Path | str]]) -> list[tuple[Path | str, OutputFailed]]:
+    return [(temp, OutputFailed(Path(target), reason(error))) for temp, target in group if (error := sync_file(temp)) is not None]
 
 
 def remove_stale_temporaries(folder: Path, files: set[str] | None = None) -> int:

@@ -163,11 +163,28 @@ function listParams() {
   return text ? `?${text}` : "";
 }
 
+// Until the first answer, the list says it is being read: after the server's start, an office's
+// tens of thousands of documents may still be read in the background for half a minute.
+function listWaiting() {
+  const body = $("#notices");
+  if (state.workspace || body.children.length) return;
+  const row = document.createElement("tr");
+  const cell = Object.assign(document.createElement("td"), { colSpan: 5, className: "empty" });
+  cell.textContent = "Đang đọc danh sách văn bản…";
+  row.append(cell);
+  body.append(row);
+}
+
 async function loadWorkspace() {
   const seq = (listQuery.seq = (listQuery.seq || 0) + 1);
+  listWaiting();
   const { ok, payload } = await apiJson(`/api/workspace${listParams()}`);
   if (seq !== listQuery.seq) return;   // a newer filter's answer is on its way
-  if (!ok) { banner(payload.loi, { error: true }); return; }
+  if (!ok) {
+    if (!state.workspace) $("#notices").replaceChildren();
+    banner(payload.loi, { error: true });
+    return;
+  }
   state.workspace = payload;
   const list = $("#recipient-suggestions");
   list.replaceChildren(...payload.noi_nhan.map((text) => Object.assign(document.createElement("option"), { value: text })));
