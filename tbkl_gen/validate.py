@@ -83,7 +83,9 @@ class _Checker:
         self.source = source
         self.today = today
         self.problems: list[Problem] = []
-        self.texts = list(_texts(notice))  # every piece of drafter text, walked once for all the checks
+        # every piece of drafter text, walked once for all the checks, with where each stands (`_OUTSIDE`, …)
+        # and the tables met on the way
+        self.texts, self.wheres, self.tables = _walk(notice)
         # the texts joined by NULs: a check asks it first whether any text can hit, then looks text by text
         self.everything = "\0".join(text for _, text in self.texts)
 
@@ -379,15 +381,20 @@ class _Checker:
         """Check the archive line as typed; return whether it follows the decree."""
         path = ("luu",)
         text = " ".join(luu.split())
-        typed = self.fix(path, "bỏ phần công cụ tự in", archive_content)
+
+        def typed() -> Fix | None:  # the fix of the three slips below, asked for only when one is there
+            return self.fix(path, "bỏ phần công cụ tự in", archive_content)
+
         if text.startswith(("-", "–")):
-            self.warn(path, "không gõ “-” đầu dòng lưu", f"công cụ tự thêm “{ARCHIVE_PREFIX.strip()}”", "punctuation", typed)
+            self.warn(path, "không gõ “-” đầu dòng lưu", f"công cụ tự thêm “{ARCHIVE_PREFIX.strip()}”", "punctuation", typed())
             text = text.lstrip("-– ")
         if re.match(r"^lưu\s*:?", text, re.IGNORECASE):
-            self.warn(path, f"không gõ chữ “{ARCHIVE_WORD}”", f"công cụ tự thêm “{ARCHIVE_WORD}”; viết luu: VT, KGVX", "punctuation", typed)
+            self.warn(
+                path, f"không gõ chữ “{ARCHIVE_WORD}”", f"công cụ tự thêm “{ARCHIVE_WORD}”; viết luu: VT, KGVX", "punctuation", typed()
+            )
             text = re.sub(r"^lưu\s*:?\s*", "", text, flags=re.IGNORECASE)
         if text.endswith((";", ".", ",")):
-            self.warn(path, f"không gõ “{text[-1]}” cuối dòng lưu", "công cụ tự thêm “.”", "punctuation", typed)
+            self.warn(path, f"không gõ “{text[-1]}” cuối dòng lưu", "công cụ tự thêm “.”", "punctuation", typed())
             text = text.rstrip(";., ")
         if not text.startswith("VT"):
             fixed = vn.upper(text) if vn.upper(text).startswith("VT") else f"VT, {text}" if text else "VT, KGVX"
@@ -459,8 +466,8 @@ class _Checker:
         spaces, tabs = "  " in everything, "\t" in everything
         invisible = _has_invisible(everything)
         named = self._check_direction()
-        for path, text in texts:
-            if _in_body(path) and "bang" not in path and not text.strip():
+        for (path, text), where in zip(texts, self.wheres, strict=True):
+            if (where == _PARAGRAPH or where == _TITLE) and not text.strip():
                 self.warn(path, "đoạn nội dung rỗng", "xóa dòng “- ” thừa, hoặc viết nội dung", "empty_item")
                 continue
             if spaces and "  " in text and "  " in re.sub(r"\s*\n\s*", " ", text).strip():
@@ -515,10 +522,7 @@ class _Checker:
 
     def check_tables(self) -> None:
         """Name tables that cannot be printed as written: rows that do not fill the columns, widths that do not fit."""
-        found = list(_tables(self.notice.noi_dung, ("noi_dung",)))
-        for index, appendix in enumerate(self.notice.phu_luc):
-            found += _tables(appendix.noi_dung, ("phu_luc", index, "noi_dung"))
-        for path, table in found:
+        for path, table in self.tables:
             self._check_table(path, table)
 
     def _check_table(self, path: Path_, table: Bang) -> None:
@@ -578,8 +582,10 @@ class _Checker:
         count = len(self.notice.phu_luc)
         what = self.kind.name.lower()
         named: set[int] = set()
-        for path, text in self.texts:
-            if not _in_body(path):
+        # a text without markup is printed as written: without the mention's letters it names no appendix
+        mentions = APPENDIX_MENTION_HOLDS in self.everything or has_markup(self.everything)
+        for (path, text), where in zip(self.texts, self.wheres, strict=True) if mentions else ():
+            if where == _OUTSIDE or (APPENDIX_MENTION_HOLDS not in text and not has_markup(text)):
                 continue
             plain = plain_text(text)
             if APPENDIX_MENTION_HOLDS not in plain:  # most texts: no mention can be in them
@@ -624,16 +630,23 @@ class _Checker:
 
     def check_slips(self) -> None:
         """Name what a new user types that would print wrong without any other sign."""
-        gaps = _may_hold_gap(self.everything)  # most notices hold no gap at all: each text is not searched five times
-        for path, text in self.texts:
-            self._check_wrapped_quotes(path, text)
+        everything = self.everything
+        gaps = _may_hold_gap(everything)  # most notices hold no gap at all: each text is not searched five times
+        # the same for the other slips: a text can be wrapped in quotes only if it opens with one, hold an
+        # unpaired mark only if it holds markup
+        quotes = any(quote in everything for quote in _QUOTE_OPENS)
+        markup = has_markup(everything)
+        for (path, text), where in zip(self.texts, self.wheres, strict=True):
+            if quotes and text.lstrip()[:1] in _QUOTE_OPENS:
+                self._check_wrapped_quotes(path, text)
             if gaps:
                 self._check_gaps(path, text)
-            if not _in_body(path):
+            if where == _OUTSIDE:
                 continue
-            if isinstance(path[-1], str) and "bang" not in path:
+            if where == _TITLE and (has_markup(text) or _may_open_with_label(text.lstrip())):
                 self._check_typed_label(path, text)
-            self._check_markup(path, text)
+            if markup:
+                self._check_markup(path, text)
             if text.strip() in samples.STAND_INS:
                 self.error(path, f"còn câu mẫu của tbkl new “{text.strip()}”", "thay bằng nội dung kết luận thật", "sample")
         # A sample left in is an error, never a fallback: a sample name or a gap must not print on a notice.
@@ -827,6 +840,8 @@ _NUMBERED_BY = {
 }
 _WRAPPED = lazy(r'^(?:“[^“”]+”|"[^"“”]+"|‘[^‘’]+’)$')
 """A whole value in one pair of quotes; a quoted phrase that the text goes on after is normal."""
+_QUOTE_OPENS = ("“", '"', "‘")
+"""The quotes `_WRAPPED` opens with: a text that opens with none is not wrapped."""
 _GAP = lazy(r"(?:(?<=[\s/])|^)(?:…|\.\.\.)(?=[\s,.;:)/]|$)")
 _MARK_NAMES = {"**": "dấu “**” (in đậm)", "*": "dấu “*” (in nghiêng)", "^[": "chú thích “^[”"}
 _MARK_HINTS = {
@@ -929,6 +944,8 @@ def _may_open_with_label(text: str) -> bool:
     if not text:
         return False
     first = text[0]
+    if first.isalpha() and first not in _ROMAN_LETTERS and text[1:2] not in (".", ")", "/"):
+        return False  # the most texts: a word (no letter is a digit, a bullet or "(")
     if first.isdecimal() or first.isdigit() or first == "(" or first in _BULLETS or text[1:2] in (".", ")", "/"):
         return True
     run = len(text) - len(text.lstrip(_ROMAN_LETTERS))
@@ -1023,32 +1040,54 @@ def _has_invisible(text: str) -> bool:
 
 def _texts(notice: Notice) -> Iterator[tuple[Path_, str]]:
     """Yield (path, text) for every piece of drafter text in the document, its kind's own fields included."""
+    yield from _walk(notice)[0]
+
+
+# Where a text of `_walk` stands: outside the body, a body block's own text (its title, which a drafter
+# may number by hand), a body paragraph, a table cell in the body.
+_OUTSIDE, _TITLE, _PARAGRAPH, _CELL = range(4)
+
+
+def _where(path: Path_) -> int:
+    """Return where the text at path stands (`_OUTSIDE`, …), read from the path alone."""
+    if not _in_body(path):
+        return _OUTSIDE
+    if "bang" in path:
+        return _CELL
+    return _TITLE if isinstance(path[-1], str) else _PARAGRAPH
+
+
+def _walk(notice: Notice) -> tuple[list[tuple[Path_, str]], list[int], list[tuple[Path_, Bang]]]:
+    """Return every piece of drafter text in the document as (path, text), its kind's own fields included;
+    beside each where it stands (`_where`); and (path, table) for every table in the body, in order."""
+    texts: list[tuple[Path_, str]] = []
     if getattr(notice, "trich_yeu", None) is not None:
-        yield ("trich_yeu",), notice.trich_yeu
-    yield ("dia_danh",), notice.dia_danh
-    for index, line in enumerate(notice.co_quan.ten):
-        yield ("co_quan", "ten", index), line
+        texts.append((("trich_yeu",), notice.trich_yeu))
+    texts.append((("dia_danh",), notice.dia_danh))
+    texts += ((("co_quan", "ten", index), line) for index, line in enumerate(notice.co_quan.ten))
     if notice.co_quan.chu_quan:
-        yield ("co_quan", "chu_quan"), notice.co_quan.chu_quan
-    for index, item in enumerate(notice.kinh_gui):
-        yield ("kinh_gui", index), item
-    for index, item in enumerate(notice.noi_nhan):
-        yield ("noi_nhan", index), item
-    yield ("luu",), notice.luu
+        texts.append((("co_quan", "chu_quan"), notice.co_quan.chu_quan))
+    texts += ((("kinh_gui", index), item) for index, item in enumerate(notice.kinh_gui))
+    texts += ((("noi_nhan", index), item) for index, item in enumerate(notice.noi_nhan))
+    texts.append((("luu",), notice.luu))
     if notice.nguoi_soan:
-        yield ("nguoi_soan",), notice.nguoi_soan
-    for index, line in enumerate(notice.nguoi_ky.quyen_han):
-        yield ("nguoi_ky", "quyen_han", index), line
-    yield ("nguoi_ky", "chuc_vu"), notice.nguoi_ky.chuc_vu
-    yield ("nguoi_ky", "ho_ten"), notice.nguoi_ky.ho_ten
-    yield from _block_texts(notice.noi_dung, ("noi_dung",))
+        texts.append((("nguoi_soan",), notice.nguoi_soan))
+    texts += ((("nguoi_ky", "quyen_han", index), line) for index, line in enumerate(notice.nguoi_ky.quyen_han))
+    texts.append((("nguoi_ky", "chuc_vu"), notice.nguoi_ky.chuc_vu))
+    texts.append((("nguoi_ky", "ho_ten"), notice.nguoi_ky.ho_ten))
+    wheres = [_OUTSIDE] * len(texts)
+    tables: list[tuple[Path_, Bang]] = []
+    _walk_blocks(notice.noi_dung, ("noi_dung",), texts, wheres, tables)
     for index, appendix in enumerate(notice.phu_luc):
         if appendix.ten is not None:
-            yield ("phu_luc", index, "ten"), appendix.ten
-        yield from _block_texts(appendix.noi_dung, ("phu_luc", index, "noi_dung"))
+            texts.append((("phu_luc", index, "ten"), appendix.ten))
+            wheres.append(_OUTSIDE)
+        _walk_blocks(appendix.noi_dung, ("phu_luc", index, "noi_dung"), texts, wheres, tables)
     for path, text in own_texts(kind_of(notice), notice):
         if path[0] not in ("trich_yeu", "noi_dung"):
-            yield path, text
+            texts.append((path, text))
+            wheres.append(_where(path))
+    return texts, wheres, tables
 
 
 def _last_body_paragraph(texts: Sequence[tuple[Path_, str]]) -> tuple[Path_, str] | None:
@@ -1074,32 +1113,37 @@ def _in_body(path: Path_) -> bool:
     return path[0] == "noi_dung" or (path[0] == "phu_luc" and len(path) > 2 and path[2] == "noi_dung")
 
 
-def _tables(blocks: Sequence[Block], path: Path_) -> Iterator[tuple[Path_, Bang]]:
-    """Yield (path, table) for every table among blocks, at any depth."""
-    for index, block in enumerate(blocks):
-        if isinstance(block, Bang):
-            yield path + (index,), block
-        elif not isinstance(block, str):
-            yield from _tables(block.noi_dung, path + (index, "noi_dung"))
-
-
 _BLOCK_KEY = {cls: key for key, cls in BLOCK_CLASSES.items()}
 
 
 def _block_texts(blocks: Sequence[Block], path: Path_) -> Iterator[tuple[Path_, str]]:
+    """Yield (path, text) for every piece of text among blocks, at any depth, in order."""
+    texts: list[tuple[Path_, str]] = []
+    _walk_blocks(blocks, path, texts, [], [])
+    yield from texts
+
+
+def _walk_blocks(
+    blocks: Sequence[Block], path: Path_, texts: list[tuple[Path_, str]], wheres: list[int], tables: list[tuple[Path_, Bang]]
+) -> None:
+    """Add to texts every piece of text among blocks (body blocks), at any depth, in order, and where each
+    stands to wheres; add (path, table) to tables for every table among them."""
     for index, block in enumerate(blocks):
         here = path + (index,)
         if isinstance(block, str):
-            yield here, block
-            continue
-        if isinstance(block, Bang):
+            texts.append((here, block))
+            wheres.append(_PARAGRAPH)
+        elif isinstance(block, Bang):
+            tables.append((here, block))
             for r, row in enumerate(block.bang):
                 for c, cell in enumerate(row):
-                    yield (here + ("bang", r, c), cell) if isinstance(cell, str) else (here + ("bang", r, c, "o"), cell.o)
-            continue
-        key = _BLOCK_KEY[type(block)]
-        yield here + (key,), getattr(block, key)
-        yield from _block_texts(block.noi_dung, here + ("noi_dung",))
+                    texts.append((here + ("bang", r, c), cell) if isinstance(cell, str) else (here + ("bang", r, c, "o"), cell.o))
+                    wheres.append(_CELL)
+        else:
+            key = _BLOCK_KEY[type(block)]
+            texts.append((here + (key,), getattr(block, key)))
+            wheres.append(_TITLE)
+            _walk_blocks(block.noi_dung, here + ("noi_dung",), texts, wheres, tables)
 
 
 def _last_day_of_month(year: int, month: int) -> dt.date:
