@@ -293,7 +293,7 @@ def _plain_converter(tp: Any, about: Spec) -> Callable[[Any], Any]:
                 return (value,)
             if type(value) is not list or len(value) < shortest:
                 raise Unsure
-            return tuple(convert_item(v) for v in value)
+            return tuple([convert_item(v) for v in value])
 
         return many
     if is_declared(tp):
@@ -305,14 +305,13 @@ def _item_converter(item: Any) -> Callable[[Any], Any]:
     members = tagged_members(item)
     if members is None:
         return _plain_converter(item, Spec(""))
-    tags = tuple(members)
 
     def tagged(value: Any) -> Any:
         if type(value) is str:
             return value
         if type(value) is not dict:
             raise Unsure
-        present = [tag for tag in tags if tag in value]
+        present = [key for key in value if key in members]  # a block's few keys, not every tag
         if len(present) != 1:
             raise Unsure
         return build(members[present[0]], value)

@@ -91,16 +91,31 @@ class _Preparing:
         self.problems: list[Problem] = []
 
     def walk(self, value: Any, path: Path_) -> Any:
+        # A string, the most values, is read here without a call of its own, and its path is only
+        # made for a string to report (`leaf` does the same for a string walked to on its own).
         if isinstance(value, dict):
             keys = self.keys
-            return {
-                k: self.walk(v, path + (k,))
-                for k, v in value.items()
-                if not (v is None and k in keys.empty_means_default and (path or k not in keys.required))
-            }
+            found: dict[Any, Any] = {}
+            for k, v in value.items():
+                if isinstance(v, str):
+                    normal = unicodedata.normalize("NFC", v)
+                    if normal is not v and normal != v:
+                        found[k] = self.leaf(v, path + (k,))
+                    else:
+                        found[k] = normal if normal and not normal.isspace() else ""
+                elif not (v is None and k in keys.empty_means_default and (path or k not in keys.required)):
+                    found[k] = self.walk(v, path + (k,))
+            return found
         if isinstance(value, list):
-            return [self.walk(v, path + (i,)) for i, v in enumerate(value)]
+            return [self.walk(v, path + (i,)) if not isinstance(v, str) else self.text(v, path, i) for i, v in enumerate(value)]
         return self.leaf(value, path)
+
+    def text(self, value: str, path: Path_, index: int) -> str:
+        """Return an item of a list at path that is a string, as `leaf` does."""
+        normal = unicodedata.normalize("NFC", value)
+        if normal is not value and normal != value:
+            return self.leaf(value, path + (index,))  # type: ignore[no-any-return]
+        return normal if normal and not normal.isspace() else ""
 
     def leaf(self, value: Any, path: Path_) -> Any:
         if isinstance(value, str):
