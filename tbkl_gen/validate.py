@@ -358,8 +358,9 @@ class _Checker:
             else:
                 seen[key] = index
         self._check_first_recipient()
-        if self._check_archive(self.notice.luu):
-            self._check_drafter()
+        content = self._check_archive(self.notice.luu)
+        if content is not None:
+            self._check_drafter(content)
 
     def _check_first_recipient(self) -> None:
         """Warn when the recipients do not start with the line that stands for the addressees the kind names."""
@@ -377,8 +378,8 @@ class _Checker:
                 "first_recipient",
             )
 
-    def _check_archive(self, luu: str) -> bool:
-        """Check the archive line as typed; return whether it follows the decree."""
+    def _check_archive(self, luu: str) -> str | None:
+        """Check the archive line as typed; return its content (`archive_content`) when it follows the decree, else None."""
         path = ("luu",)
         text = " ".join(luu.split())
 
@@ -388,7 +389,7 @@ class _Checker:
         if text.startswith(("-", "–")):
             self.warn(path, "không gõ “-” đầu dòng lưu", f"công cụ tự thêm “{ARCHIVE_PREFIX.strip()}”", "punctuation", typed())
             text = text.lstrip("-– ")
-        if re.match(r"^lưu\s*:?", text, re.IGNORECASE):
+        if _ARCHIVE_WORD.match(text):
             self.warn(
                 path, f"không gõ chữ “{ARCHIVE_WORD}”", f"công cụ tự thêm “{ARCHIVE_WORD}”; viết luu: VT, KGVX", "punctuation", typed()
             )
@@ -399,13 +400,13 @@ class _Checker:
         if not text.startswith("VT"):
             fixed = vn.upper(text) if vn.upper(text).startswith("VT") else f"VT, {text}" if text else "VT, KGVX"
             self.error(path, f"dòng lưu phải bắt đầu bằng “VT” (Văn thư), nhưng gặp “{shortened(luu)}”", f"viết luu: {fixed}", "archive")
-        elif re.match(r"^VT\s+\S", text):
+        elif _VT_NO_COMMA.match(text):
             fix = self.fix(path, "thêm dấu phẩy sau “VT”", lambda raw: f"VT, {archive_content(raw)[2:].strip()}")
             self.error(path, "thiếu dấu phẩy sau “VT” trong dòng lưu", f"viết luu: VT, {text[2:].strip()}", "archive", fix)
-        elif not re.match(r"^VT,\s*\S", text):
+        elif not _VT_UNITS.match(text):
             self.error(path, "dòng lưu cần chữ viết tắt của đơn vị soạn thảo sau “VT, ”", "ví dụ luu: VT, KGVX", "archive")
-        elif not is_archive(archive_content(luu)):
-            printed = archive_as_printed(archive_content(luu))
+        elif not is_archive(content := archive_content(luu)):
+            printed = archive_as_printed(content)
             if printed is not None and is_archive(printed):
                 # the importer reads an original's line the same way (nd30.grammar.archive_as_printed)
                 hint = f"viết luu: {printed}"
@@ -414,11 +415,11 @@ class _Checker:
                 hint, fix = "đơn vị viết tắt in hoa, cách nhau “, ”; ví dụ luu: VT, KGVX hoặc VT, NN&MT, KGVX, NC.Châu 05", None
             self.error(path, f"dòng lưu “{shortened(luu)}” không đúng dạng “{ARCHIVE_FORM}”", hint, "archive", fix)
         else:
-            return True
-        return False
+            return content
+        return None
 
-    def _check_drafter(self) -> None:
-        """Check the drafter's mark and the copies (ô 12), and the archive line they print in."""
+    def _check_drafter(self, content: str) -> None:
+        """Check the drafter's mark and the copies (ô 12), and the archive line they print in (content: `archive_content` of luu)."""
         drafter = " ".join((self.notice.nguoi_soan or "").split())
         copies = (self.notice.so_ban or "").strip()
         if drafter and not is_drafter(drafter):
@@ -436,7 +437,7 @@ class _Checker:
             return
         # One rule for every form the archive line names a drafter in ("VT, KGVX, Sơn", "VT, NC.Châu",
         # "VT, KGVX.Sơn", "VT, KGVX (Sơn)") or copies in ("VT, KGVX 05"): not a second time in its field.
-        named = archive_holds(archive_content(self.notice.luu))
+        named = archive_holds(content)
         for twice, given, what in ((named[0], drafter, "người soạn thảo"), (named[1], copies, "số bản")):
             if twice and given:
                 self.error(
@@ -447,7 +448,7 @@ class _Checker:
                     self.fix(("luu",), "chỉ giữ đơn vị ở dòng lưu", lambda raw: _units_only(raw, drafter or None, copies or None)),
                 )
                 return
-        printed = printed_archive(archive_content(self.notice.luu), drafter or None, copies or None)
+        printed = printed_archive(content, drafter or None, copies or None)
         if (drafter or copies) and not is_archive(printed):
             self.error(
                 ("nguoi_soan",) if drafter else ("so_ban",),
@@ -851,6 +852,10 @@ _WRAPPED = lazy(r'^(?:“[^“”]+”|"[^"“”]+"|‘[^‘’]+’)$')
 """A whole value in one pair of quotes; a quoted phrase that the text goes on after is normal."""
 _QUOTE_OPENS = ("“", '"', "‘")
 """The quotes `_WRAPPED` opens with: a text that opens with none is not wrapped."""
+_ARCHIVE_WORD = lazy(r"^lưu\s*:?", re.IGNORECASE)
+"""The word "Lưu" typed in the archive line."""
+_VT_NO_COMMA = lazy(r"^VT\s+\S")
+_VT_UNITS = lazy(r"^VT,\s*\S")
 _DOTS = lazy(r"\.(?<=\.\.\.)")
 """Three dots, found from the last (sre jumps from one "." to the next): faster than `"..." in text` on a notice's text."""
 _GAP = lazy(r"(?:(?<=[\s/])|^)(?:…|\.\.\.)(?=[\s,.;:)/]|$)")
