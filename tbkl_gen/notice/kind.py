@@ -105,13 +105,21 @@ class Kind:
 
     def own_keys(self) -> tuple[declaration.Declared, ...]:
         """Return the keys this kind declares beyond the shared parts (what its sidecar and page add)."""
-        shared = {key.name for part in SHARED_PARTS for key in declaration.declared(part)}
-        return tuple(key for key in declaration.declared(self.model) if key.name not in shared and not key.source_only)
+        found = _OWN_KEYS.get(self.model)
+        if found is None:  # a model's declaration never changes: made once (the checks and the layout ask at each notice)
+            shared = {key.name for part in SHARED_PARTS for key in declaration.declared(part)}
+            found = _OWN_KEYS[self.model] = tuple(
+                key for key in declaration.declared(self.model) if key.name not in shared and not key.source_only
+            )
+        return found
 
     def all_keys(self) -> frozenset[str]:
         """Return every key a source of this kind may hold, at any depth."""
         return frozenset(key.name for cls in declaration.classes_under(self.model) for key in declaration.declared(cls))
 
+
+_OWN_KEYS: dict[type, tuple[declaration.Declared, ...]] = {}
+"""`Kind.own_keys` of each model, as `fields.declared` keeps each class's keys."""
 
 _PREFIX = lazy(rf"^\s*{re.escape(SUMMARY_PREFIX)}\s*[:.]?\s*", re.IGNORECASE)
 
