@@ -76,6 +76,10 @@ def char_width_em(char: str, *, bold: bool) -> float:
 
 def text_width_mm(text: str, size_pt: float, bold: bool) -> float:
     """Return the width of text in millimetres at size_pt, without kerning (Word's default)."""
+    key = (text, size_pt, bold)
+    found = _WIDTHS.get(key)
+    if found is not None:  # an issuer's lines, measured by the checks and the layout of each of its notices
+        return found
     text = unicodedata.normalize("NFC", text)
     known = _KNOWN[bold]
     em = 0.0
@@ -84,7 +88,16 @@ def text_width_mm(text: str, size_pt: float, bold: bool) -> float:
         if width is None:
             width = known[char] = char_width_em(char, bold=bold)
         em += width
-    return em * size_pt * MM_PER_PT
+    found = em * size_pt * MM_PER_PT
+    if len(_WIDTHS) >= _WIDTHS_KEPT:
+        _WIDTHS.clear()
+    _WIDTHS[key] = found
+    return found
+
+
+# Widths of the texts measured last (a bounded memo: a batch measures the same lines notice after notice).
+_WIDTHS: dict[tuple[str, float, bool], float] = {}
+_WIDTHS_KEPT = 4096
 
 
 def wrapped_widths_mm(text: str, size_pt: float, bold: bool, available_mm: float) -> list[float]:
