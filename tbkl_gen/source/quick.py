@@ -345,13 +345,16 @@ class Composer:
         while True:
             child = None if path is None else (*path, len(items))
             line = lines[number]
+            size = len(line)
             after_dash = column + 1
-            if after_dash < len(line) and line[after_dash] != " ":
-                raise _Refuse
             position = after_dash
-            while position < len(line) and line[position] == " ":
-                position += 1
-            if position < len(line) and line[position] not in _NOT_PLAIN_START:
+            if position < size:
+                if line[position] != " ":
+                    raise _Refuse
+                position += 1  # the common item: one space after its dash, and the value
+                if position < size and line[position] == " ":
+                    position = size - len(line[position:].lstrip(" "))
+            if position < size and line[position] not in _NOT_PLAIN_START:
                 if _KEY.match(line, position) is not None:
                     item, after = self.mapping(number, position, child)
                 else:
@@ -436,26 +439,32 @@ class Composer:
         context, whose lines going on the value continuation finds (see `_continuation`)."""
         lines = self.lines
         line = lines[number]
-        piece = line[position:]
-        comment = piece.find(" #")
-        if comment >= 0:
-            piece = piece[:comment]
-        piece = piece.rstrip(" ")
-        if ": " in piece or piece[-1] == ":":
+        # (a text beyond Latin-1, as Vietnamese is, is searched for one character far faster than
+        # for two, and most values hold no "#" nor ":": the two are looked for only then)
+        comment = line.find(" #", position) if "#" in line else -1
+        piece = (line[position:] if comment < 0 else line[position:comment]).rstrip(" ")
+        if ":" in piece and (": " in piece or piece[-1] == ":"):
             raise _Refuse
         if comment >= 0:
             tag = self.plain_tag(piece) if piece[0] in _STARTS else _STR_TAG
             return self.scalar(tag, piece, number, position, number, position + len(piece), "", path), number + 1
-        more = continuation.match(self.text, self.starts[number] + len(line)).group()  # type: ignore[union-attr]  # "*" always matches
+        following = lines[number + 1]
+        # A line going on the value is indented past context: most values' next line is not (a
+        # key or an item at context or less), and the pattern is not run for them.
+        more = (
+            continuation.match(self.text, self.starts[number] + len(line)).group()  # type: ignore[union-attr]  # "*" always matches
+            if len(following) > context + 1 and following[context] == " "
+            else ""
+        )
         if not more:
-            if not lines[number + 1].strip(" ") and number + 1 < self.end:
+            if number + 1 < self.end and not following.strip(" "):
                 return self.plain_lines(number, position, context, piece, path)  # a blank line may be inside
             tag = self.plain_tag(piece) if piece[0] in _STARTS else _STR_TAG
             return self.scalar(tag, piece, number, position, number, position + len(piece), "", path), number + 1
         end_line = number + more.count("\n")
         if end_line + 1 < self.end and not lines[end_line + 1].strip(" "):
             return self.plain_lines(number, position, context, piece, path)  # a blank line may be inside
-        if " #" in more or ": " in more or ":\n" in more or more[-1] == ":":
+        if ("#" in more and " #" in more) or (":" in more and (": " in more or ":\n" in more or more[-1] == ":")):
             raise _Refuse
         value = " ".join([part.strip(" ") for part in (piece + more).split("\n")])
         tag = self.plain_tag(value) if value[0] in _STARTS else _STR_TAG
