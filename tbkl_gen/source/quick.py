@@ -129,6 +129,8 @@ class Constructor:
 
 # A plain value starting otherwise is text: no resolver is tried for it.
 _STARTS = implicit.STARTS
+# nor for one longer than any word its first character may start (yes, null…)
+_WORD_STARTS, _WORD_LONGEST = implicit.WORD_STARTS, implicit.WORD_LONGEST
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -446,7 +448,9 @@ class Composer:
         if ":" in piece and (": " in piece or piece[-1] == ":"):
             raise _Refuse
         if comment >= 0:
-            tag = self.plain_tag(piece) if piece[0] in _STARTS else _STR_TAG
+            tag = (
+                _STR_TAG if piece[0] not in _STARTS or (len(piece) > _WORD_LONGEST and piece[0] in _WORD_STARTS) else self.plain_tag(piece)
+            )
             return self.scalar(tag, piece, number, position, number, position + len(piece), "", path), number + 1
         following = lines[number + 1]
         # A line going on the value is indented past context: most values' next line is not (a
@@ -459,7 +463,9 @@ class Composer:
         if not more:
             if number + 1 < self.end and not following.strip(" "):
                 return self.plain_lines(number, position, context, piece, path)  # a blank line may be inside
-            tag = self.plain_tag(piece) if piece[0] in _STARTS else _STR_TAG
+            tag = (
+                _STR_TAG if piece[0] not in _STARTS or (len(piece) > _WORD_LONGEST and piece[0] in _WORD_STARTS) else self.plain_tag(piece)
+            )
             return self.scalar(tag, piece, number, position, number, position + len(piece), "", path), number + 1
         end_line = number + more.count("\n")
         if end_line + 1 < self.end and not lines[end_line + 1].strip(" "):
@@ -467,7 +473,7 @@ class Composer:
         if ("#" in more and " #" in more) or (":" in more and (": " in more or ":\n" in more or more[-1] == ":")):
             raise _Refuse
         value = " ".join([part.strip(" ") for part in (piece + more).split("\n")])
-        tag = self.plain_tag(value) if value[0] in _STARTS else _STR_TAG
+        tag = _STR_TAG if value[0] not in _STARTS or (len(value) > _WORD_LONGEST and value[0] in _WORD_STARTS) else self.plain_tag(value)
         return self.scalar(tag, value, number, position, end_line, len(lines[end_line].rstrip(" ")), "", path), end_line + 1
 
     def plain_lines(self, number: int, position: int, context: int, value: str, path: Any) -> tuple[Any, int]:
