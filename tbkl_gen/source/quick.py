@@ -149,6 +149,8 @@ _NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 _BLOCK_HEADERS = frozenset({"|", "|-", "|+", ">", ">-", ">+"})
 _DOUBLE = lazy(r'"((?:[^"\\]|\\["\\/nrtbf]|\\u[0-9a-fA-F]{4})*)"')
 _ESCAPE = lazy(r"\\(u[0-9a-fA-F]{4}|.)")
+# a line break inside a plain value, with the next line's indentation (see `Composer.plain`)
+_FOLD = lazy(r"\n +")
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
 
 
@@ -159,14 +161,20 @@ _CONTINUATIONS: dict[int, re.Pattern[str]] = {}
 _KEPT_COLUMNS = 80
 
 
-def _continuation(context: int) -> re.Pattern[str]:
+def _continuation(context: int, spaced: bool = False) -> re.Pattern[str]:
     """Return the pattern of the lines that go on a plain value held by a collection at column
-    context: each indented more, not a comment (a comment line ends the value), none blank."""
-    pattern = _CONTINUATIONS.get(context)
+    context: each indented more, not a comment (a comment line ends the value), none blank.
+
+    Unless spaced, a line ending with a space (yaml.dump writes none) is not taken whole: the
+    match stops inside it, before no line break, and the caller asks for the spaced pattern.
+    """
+    key = -1 - context if spaced else context
+    pattern = _CONTINUATIONS.get(key)
     if pattern is None:
-        pattern = re.compile(r"(?:\n[ ]{%d,}[^ \n#][^\n]*)*" % (context + 1))
+        ending = r"[^\n]*" if spaced else r"(?:[^\n]*[^ \n])?"
+        pattern = re.compile(r"(?:\n[ ]{%d,}[^ \n#]%s)*" % (context + 1, ending))
         if context < _KEPT_COLUMNS:
-            _CONTINUATIONS[context] = pattern
+            _CONTINUATIONS[key] = pattern
     return pattern
 
 
@@ -455,11 +463,13 @@ class Composer:
         following = lines[number + 1]
         # A line going on the value is indented past context: most values' next line is not (a
         # key or an item at context or less), and the pattern is not run for them.
-        more = (
-            continuation.match(self.text, self.starts[number] + len(line)).group()  # type: ignore[union-attr]  # "*" always matches
-            if len(following) > context + 1 and following[context] == " "
-            else ""
-        )
+        more, spaced = "", False
+        if len(following) > context + 1 and following[context] == " ":
+            text, start = self.text, self.starts[number] + len(line)
+            found: Any = continuation.match(text, start)  # "*" always matches
+            more = found.group()
+            if text[found.end()] != "\n":  # a line of the value ends with a space
+                more, spaced = _continuation(context, True).match(text, start).group(), True  # type: ignore[union-attr]
         if not more:
             if number + 1 < self.end and not following.strip(" "):
                 return self.plain_lines(number, position, context, piece, path)  # a blank line may be inside
@@ -472,9 +482,14 @@ class Composer:
             return self.plain_lines(number, position, context, piece, path)  # a blank line may be inside
         if ("#" in more and " #" in more) or (":" in more and (": " in more or ":\n" in more or more[-1] == ":")):
             raise _Refuse
-        value = " ".join([part.strip(" ") for part in (piece + more).split("\n")])
+        if spaced:
+            value = " ".join([part.strip(" ") for part in (piece + more).split("\n")])
+            end_column = len(lines[end_line].rstrip(" "))
+        else:  # no line ends with a space: each line break and the indentation after it make one
+            value = piece + _FOLD.sub(" ", more)
+            end_column = len(lines[end_line])
         tag = _STR_TAG if value[0] not in _STARTS or (len(value) > _WORD_LONGEST and value[0] in _WORD_STARTS) else self.plain_tag(value)
-        return self.scalar(tag, value, number, position, end_line, len(lines[end_line].rstrip(" ")), "", path), end_line + 1
+        return self.scalar(tag, value, number, position, end_line, end_column, "", path), end_line + 1
 
     def plain_lines(self, number: int, position: int, context: int, value: str, path: Any) -> tuple[Any, int]:
         """Compose a plain value line by line: the rare one that blank lines may go through."""
