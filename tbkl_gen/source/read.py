@@ -683,6 +683,11 @@ class _Builder:
                     path,
                 )
         elif not style:
+            for line in following:  # a list item's line holds its "-": most values' lines hold none
+                if "-" in line:
+                    break
+            else:
+                return
             joined = "\n".join(["", *following, ""])
             item = ITEM_LINE.search(joined)
             if item is not None:  # the first line of the value that is a list item
