@@ -303,19 +303,22 @@ class Composer:
         if self.depth > _QUICK_DEPTH:
             raise _Refuse
 
-    def mapping(self, number: int, column: int, path: Any) -> tuple[Any, int]:
-        """Compose the block mapping whose first key is at (number, column)."""
+    def mapping(self, number: int, column: int, path: Any, first: re.Match[str] | None = None) -> tuple[Any, int]:
+        """Compose the block mapping whose first key is at (number, column); first: `_KEY`'s
+        match of that key, when the caller has made it."""
         self.enter()
         lines, end_of_text = self.lines, self.end
         continuation = _continuation(column)
         start = self.begin(number, column, path)
         pairs = self.mapping_pairs()
         key_of, put = self.key, self.put
+        match = first
         while True:
             line = lines[number]
-            match = _KEY.match(line, column)
             if match is None:
-                raise _Refuse
+                match = _KEY.match(line, column)
+                if match is None:
+                    raise _Refuse
             key = match.group(1)
             key_end = column + len(key)
             made, child = key_of(pairs, key, number, column, path)
@@ -342,6 +345,7 @@ class Composer:
             if indent < column:
                 break
             number = following
+            match = None
         self.depth -= 1
         return self.mapping_made(pairs, start, following, indent), following
 
@@ -365,8 +369,9 @@ class Composer:
                 if position < size and line[position] == " ":
                     position = size - len(line[position:].lstrip(" "))
             if position < size and line[position] not in _NOT_PLAIN_START:
-                if _KEY.match(line, position) is not None:
-                    item, after = self.mapping(number, position, child)
+                first = _KEY.match(line, position)
+                if first is not None:
+                    item, after = self.mapping(number, position, child, first)
                 else:
                     item, after = self.plain(number, position, column, continuation, child)
             else:
@@ -416,8 +421,9 @@ class Composer:
                 if indent > context:
                     if is_entry:
                         return self.sequence(following, indent, False, path)
-                    if _KEY.match(below, indent) is not None:
-                        return self.mapping(following, indent, path)
+                    key = _KEY.match(below, indent)
+                    if key is not None:
+                        return self.mapping(following, indent, path, key)
                     raise _Refuse
                 if indent == context and after_key and is_entry:
                     return self.sequence(following, indent, True, path)
