@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import random
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -344,6 +345,11 @@ _FAILURES = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
 def test_the_implicit_types_are_pyyaml_s() -> None:
     assert implicit.same_table(yaml.SafeLoader.yaml_implicit_resolvers)
     assert implicit.STARTS == {first for first in yaml.SafeLoader.yaml_implicit_resolvers if first}
+    # every resolver tried for a word's first character matches nothing longer than WORD_LONGEST
+    parser: Any = getattr(re, "_parser", None) or importlib.import_module("sre_parse")
+    for first in implicit.WORD_STARTS:
+        for _tag, regexp in yaml.SafeLoader.yaml_implicit_resolvers[first]:
+            assert parser.parse(regexp.pattern, regexp.flags).getwidth()[1] <= implicit.WORD_LONGEST, (first, regexp.pattern)
     loader = yaml.SafeLoader("")
     built = 0
     for value in _scalars():

@@ -94,6 +94,11 @@ for _tag, _pattern, _firsts in _RESOLVERS:
 
 # The first characters some resolver is tried for: a plain value starting otherwise is text.
 STARTS = frozenset(first for first in _BY_FIRST if first)
+# The first characters only words are resolved for (the booleans yes, on, False…, and null), none
+# longer than WORD_LONGEST: a plain value starting with one of them and longer is text (a test
+# holds this to the table above), and most of a notice's text is told so without a resolver.
+WORD_STARTS = frozenset("yYnNtTfFoO")
+WORD_LONGEST = 5
 
 
 def same_table(resolvers: dict[Any, list[tuple[str, Any]]]) -> bool:

@@ -129,6 +129,8 @@ class Constructor:
 
 # A plain value starting otherwise is text: no resolver is tried for it.
 _STARTS = implicit.STARTS
+# nor for one longer than any word its first character may start (yes, null…)
+_WORD_STARTS, _WORD_LONGEST = implicit.WORD_STARTS, implicit.WORD_LONGEST
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -147,6 +149,8 @@ _NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 _BLOCK_HEADERS = frozenset({"|", "|-", "|+", ">", ">-", ">+"})
 _DOUBLE = lazy(r'"((?:[^"\\]|\\["\\/nrtbf]|\\u[0-9a-fA-F]{4})*)"')
 _ESCAPE = lazy(r"\\(u[0-9a-fA-F]{4}|.)")
+# a line break inside a plain value, with the next line's indentation (see `Composer.plain`)
+_FOLD = lazy(r"\n +")
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
 
 
@@ -157,14 +161,20 @@ _CONTINUATIONS: dict[int, re.Pattern[str]] = {}
 _KEPT_COLUMNS = 80
 
 
-def _continuation(context: int) -> re.Pattern[str]:
+def _continuation(context: int, spaced: bool = False) -> re.Pattern[str]:
     """Return the pattern of the lines that go on a plain value held by a collection at column
-    context: each indented more, not a comment (a comment line ends the value), none blank."""
-    pattern = _CONTINUATIONS.get(context)
+    context: each indented more, not a comment (a comment line ends the value), none blank.
+
+    Unless spaced, a line ending with a space (yaml.dump writes none) is not taken whole: the
+    match stops inside it, before no line break, and the caller asks for the spaced pattern.
+    """
+    key = -1 - context if spaced else context
+    pattern = _CONTINUATIONS.get(key)
     if pattern is None:
-        pattern = re.compile(r"(?:\n[ ]{%d,}[^ \n#][^\n]*)*" % (context + 1))
+        ending = r"[^\n]*" if spaced else r"(?:[^\n]*[^ \n])?"
+        pattern = re.compile(r"(?:\n[ ]{%d,}[^ \n#]%s)*" % (context + 1, ending))
         if context < _KEPT_COLUMNS:
-            _CONTINUATIONS[context] = pattern
+            _CONTINUATIONS[key] = pattern
     return pattern
 
 
@@ -293,19 +303,22 @@ class Composer:
         if self.depth > _QUICK_DEPTH:
             raise _Refuse
 
-    def mapping(self, number: int, column: int, path: Any) -> tuple[Any, int]:
-        """Compose the block mapping whose first key is at (number, column)."""
+    def mapping(self, number: int, column: int, path: Any, first: re.Match[str] | None = None) -> tuple[Any, int]:
+        """Compose the block mapping whose first key is at (number, column); first: `_KEY`'s
+        match of that key, when the caller has made it."""
         self.enter()
         lines, end_of_text = self.lines, self.end
         continuation = _continuation(column)
         start = self.begin(number, column, path)
         pairs = self.mapping_pairs()
         key_of, put = self.key, self.put
+        match = first
         while True:
             line = lines[number]
-            match = _KEY.match(line, column)
             if match is None:
-                raise _Refuse
+                match = _KEY.match(line, column)
+                if match is None:
+                    raise _Refuse
             key = match.group(1)
             key_end = column + len(key)
             made, child = key_of(pairs, key, number, column, path)
@@ -332,6 +345,7 @@ class Composer:
             if indent < column:
                 break
             number = following
+            match = None
         self.depth -= 1
         return self.mapping_made(pairs, start, following, indent), following
 
@@ -345,15 +359,19 @@ class Composer:
         while True:
             child = None if path is None else (*path, len(items))
             line = lines[number]
+            size = len(line)
             after_dash = column + 1
-            if after_dash < len(line) and line[after_dash] != " ":
-                raise _Refuse
             position = after_dash
-            while position < len(line) and line[position] == " ":
-                position += 1
-            if position < len(line) and line[position] not in _NOT_PLAIN_START:
-                if _KEY.match(line, position) is not None:
-                    item, after = self.mapping(number, position, child)
+            if position < size:
+                if line[position] != " ":
+                    raise _Refuse
+                position += 1  # the common item: one space after its dash, and the value
+                if position < size and line[position] == " ":
+                    position = size - len(line[position:].lstrip(" "))
+            if position < size and line[position] not in _NOT_PLAIN_START:
+                first = _KEY.match(line, position)
+                if first is not None:
+                    item, after = self.mapping(number, position, child, first)
                 else:
                     item, after = self.plain(number, position, column, continuation, child)
             else:
@@ -403,8 +421,9 @@ class Composer:
                 if indent > context:
                     if is_entry:
                         return self.sequence(following, indent, False, path)
-                    if _KEY.match(below, indent) is not None:
-                        return self.mapping(following, indent, path)
+                    key = _KEY.match(below, indent)
+                    if key is not None:
+                        return self.mapping(following, indent, path, key)
                     raise _Refuse
                 if indent == context and after_key and is_entry:
                     return self.sequence(following, indent, True, path)
@@ -436,30 +455,47 @@ class Composer:
         context, whose lines going on the value continuation finds (see `_continuation`)."""
         lines = self.lines
         line = lines[number]
-        piece = line[position:]
-        comment = piece.find(" #")
-        if comment >= 0:
-            piece = piece[:comment]
-        piece = piece.rstrip(" ")
-        if ": " in piece or piece[-1] == ":":
+        # (a text beyond Latin-1, as Vietnamese is, is searched for one character far faster than
+        # for two, and most values hold no "#" nor ":": the two are looked for only then)
+        comment = line.find(" #", position) if "#" in line else -1
+        piece = (line[position:] if comment < 0 else line[position:comment]).rstrip(" ")
+        if ":" in piece and (": " in piece or piece[-1] == ":"):
             raise _Refuse
         if comment >= 0:
-            tag = self.plain_tag(piece) if piece[0] in _STARTS else _STR_TAG
+            tag = (
+                _STR_TAG if piece[0] not in _STARTS or (len(piece) > _WORD_LONGEST and piece[0] in _WORD_STARTS) else self.plain_tag(piece)
+            )
             return self.scalar(tag, piece, number, position, number, position + len(piece), "", path), number + 1
-        more = continuation.match(self.text, self.starts[number] + len(line)).group()  # type: ignore[union-attr]  # "*" always matches
+        following = lines[number + 1]
+        # A line going on the value is indented past context: most values' next line is not (a
+        # key or an item at context or less), and the pattern is not run for them.
+        more, spaced = "", False
+        if len(following) > context + 1 and following[context] == " ":
+            text, start = self.text, self.starts[number] + len(line)
+            found: Any = continuation.match(text, start)  # "*" always matches
+            more = found.group()
+            if text[found.end()] != "\n":  # a line of the value ends with a space
+                more, spaced = _continuation(context, True).match(text, start).group(), True  # type: ignore[union-attr]
         if not more:
-            if not lines[number + 1].strip(" ") and number + 1 < self.end:
+            if number + 1 < self.end and not following.strip(" "):
                 return self.plain_lines(number, position, context, piece, path)  # a blank line may be inside
-            tag = self.plain_tag(piece) if piece[0] in _STARTS else _STR_TAG
+            tag = (
+                _STR_TAG if piece[0] not in _STARTS or (len(piece) > _WORD_LONGEST and piece[0] in _WORD_STARTS) else self.plain_tag(piece)
+            )
             return self.scalar(tag, piece, number, position, number, position + len(piece), "", path), number + 1
         end_line = number + more.count("\n")
         if end_line + 1 < self.end and not lines[end_line + 1].strip(" "):
             return self.plain_lines(number, position, context, piece, path)  # a blank line may be inside
-        if " #" in more or ": " in more or ":\n" in more or more[-1] == ":":
+        if ("#" in more and " #" in more) or (":" in more and (": " in more or ":\n" in more or more[-1] == ":")):
             raise _Refuse
-        value = " ".join([part.strip(" ") for part in (piece + more).split("\n")])
-        tag = self.plain_tag(value) if value[0] in _STARTS else _STR_TAG
-        return self.scalar(tag, value, number, position, end_line, len(lines[end_line].rstrip(" ")), "", path), end_line + 1
+        if spaced:
+            value = " ".join([part.strip(" ") for part in (piece + more).split("\n")])
+            end_column = len(lines[end_line].rstrip(" "))
+        else:  # no line ends with a space: each line break and the indentation after it make one
+            value = piece + _FOLD.sub(" ", more)
+            end_column = len(lines[end_line])
+        tag = _STR_TAG if value[0] not in _STARTS or (len(value) > _WORD_LONGEST and value[0] in _WORD_STARTS) else self.plain_tag(value)
+        return self.scalar(tag, value, number, position, end_line, end_column, "", path), end_line + 1
 
     def plain_lines(self, number: int, position: int, context: int, value: str, path: Any) -> tuple[Any, int]:
         """Compose a plain value line by line: the rare one that blank lines may go through."""

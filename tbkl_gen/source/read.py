@@ -337,6 +337,8 @@ class _Reading(quick.Composer):
     def __init__(self, text: str, lines: list[str], builder: _Builder) -> None:
         super().__init__(text, implicit.plain_tag, lines)
         self.builder = builder
+        # the scalar hook is the builder's own (no call in between, once a value)
+        self.scalar = builder.scalar  # type: ignore[method-assign,assignment]  # called by position: the names may differ
 
     def begin(self, number: int, column: int, path: Any) -> Any:
         self.builder.collection(path, number, column, False)
@@ -350,11 +352,8 @@ class _Reading(quick.Composer):
             self.decline()
         return key, child
 
-    def put(self, pairs: Any, key: Any, value: Any) -> None:
-        pairs[key] = value
-
-    def scalar(self, tag: str, value: str, line: int, column: int, end_line: int, end_column: int, style: str, path: Any) -> Any:
-        return self.builder.scalar(tag, value, line, column, end_line, end_column, style, path)
+    # a key's value goes into its mapping's dict (the dict's own method: no call in between)
+    put = staticmethod(dict.__setitem__)  # type: ignore[assignment]  # the pairs are a dict here
 
     def mapping_made(self, pairs: Any, start: Any, end_line: int, end_column: int) -> Any:
         return pairs
@@ -684,6 +683,11 @@ class _Builder:
                     path,
                 )
         elif not style:
+            for line in following:  # a list item's line holds its "-": most values' lines hold none
+                if "-" in line:
+                    break
+            else:
+                return
             joined = "\n".join(["", *following, ""])
             item = ITEM_LINE.search(joined)
             if item is not None:  # the first line of the value that is a list item
