@@ -247,6 +247,19 @@ class Composer:
             number += 1
         return end
 
+    def following(self, after: int) -> tuple[int, int]:
+        """Return the line where the content after a value ending before line after resumes, and its
+        indent: after itself when it holds content, else the next such line; (end, 0) at the end."""
+        line = self.lines[after]
+        stripped = line.lstrip(" ")
+        if stripped and stripped[0] != "#" and after != self.end:
+            return after, len(line) - len(stripped)
+        following = self.next_content(after)
+        if following == self.end:
+            return following, 0
+        line = self.lines[following]
+        return following, len(line) - len(line.lstrip(" "))
+
     def decline(self) -> NoReturn:
         """Leave the text to the usual reading (a hook that cannot make what it was given)."""
         raise _Refuse
@@ -328,18 +341,9 @@ class Composer:
             else:
                 value, after = self.value(number, position, key_end + 1, column, True, child)
             put(pairs, made, value)
-            line = lines[after]
-            stripped = line.lstrip(" ")
-            if not stripped or stripped[0] == "#" or after == end_of_text:
-                following = self.next_content(after)
-                if following == self.end:
-                    indent = 0
-                    break
-                line = lines[following]
-                indent = len(line) - len(line.lstrip(" "))
-            else:
-                following = after
-                indent = len(line) - len(stripped)
+            following, indent = self.following(after)
+            if following == end_of_text:
+                break
             if indent > column:
                 raise _Refuse
             if indent < column:
@@ -377,18 +381,10 @@ class Composer:
             else:
                 item, after = self.value(number, position, after_dash, column, False, child)
             items.append(item)
-            line = lines[after]
-            stripped = line.lstrip(" ")
-            if not stripped or stripped[0] == "#" or after == end_of_text:
-                following = self.next_content(after)
-                if following == self.end:
-                    indent = 0
-                    break
-                line = lines[following]
-                indent = len(line) - len(line.lstrip(" "))
-            else:
-                following = after
-                indent = len(line) - len(stripped)
+            following, indent = self.following(after)
+            if following == end_of_text:
+                break
+            line = lines[following]
             if indent > column:
                 raise _Refuse
             if indent == column:
