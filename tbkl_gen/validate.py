@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from itertools import combinations, pairwise
 
 from tbkl_gen import samples
@@ -651,9 +651,7 @@ class _Checker:
             if where == _OUTSIDE:
                 continue
             # a title that opens with a word (the most) holds no label unless markup hides one
-            first = text[:1]
-            worded = first.isalpha() and first not in _ROMAN_LETTERS and text[1:2] not in _AFTER_INITIAL
-            if where == _TITLE and (has_markup(text) or (not worded and _may_open_with_label(text.lstrip()))):
+            if where == _TITLE and (has_markup(text) or _may_open_with_label(text.lstrip())):
                 self._check_typed_label(path, text)
             if markup:
                 self._check_markup(path, text)
@@ -1059,11 +1057,6 @@ def _has_invisible(text: str) -> bool:
     return len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text) and _INVISIBLE_BEYOND.search(text) is not None
 
 
-def _texts(notice: Notice) -> Iterator[tuple[Path_, str]]:
-    """Yield (path, text) for every piece of drafter text in the document, its kind's own fields included."""
-    yield from _walk(notice)[0]
-
-
 # Where a text of `_walk` stands: outside the body, a body block's own text (its title, which a drafter
 # may number by hand), a body paragraph, a table cell in the body.
 _OUTSIDE, _TITLE, _PARAGRAPH, _CELL = range(4)
@@ -1115,7 +1108,7 @@ def _last_body_paragraph(texts: Sequence[tuple[Path_, str]]) -> tuple[Path_, str
     """Return the path and printed text (spaces folded) of the body's last non-empty paragraph, or None
     when a table comes after it (the end mark is then printed after the table, on its own).
 
-    texts are `_texts`, whose entries under noi_dung are the body's in order: read from the end, the
+    texts are `_walk`'s, whose entries under noi_dung are the body's in order: read from the end, the
     first table cell or non-empty paragraph decides, as reading the whole body from the start would.
     """
     for path, text in reversed(texts):
@@ -1135,13 +1128,6 @@ def _in_body(path: Path_) -> bool:
 
 
 _BLOCK_KEY = {cls: key for key, cls in BLOCK_CLASSES.items()}
-
-
-def _block_texts(blocks: Sequence[Block], path: Path_) -> Iterator[tuple[Path_, str]]:
-    """Yield (path, text) for every piece of text among blocks, at any depth, in order."""
-    texts: list[tuple[Path_, str]] = []
-    _walk_blocks(blocks, path, texts, [], [])
-    yield from texts
 
 
 def _walk_blocks(

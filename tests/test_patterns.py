@@ -136,7 +136,7 @@ def test_the_end_mark_reads_the_body_from_its_end_as_from_its_start(texts: list[
 
 
 def test_the_checks_texts_hold_the_body_in_order() -> None:
-    """`_last_body_paragraph` reads the body from `_texts`: its entries under noi_dung are the body's, in order."""
+    """`_last_body_paragraph` reads the body from `_walk`'s texts: its entries under noi_dung are the body's, in order."""
     from pathlib import Path
 
     from tbkl_gen.source.load import load_notice
@@ -146,8 +146,9 @@ def test_the_checks_texts_hold_the_body_in_order() -> None:
     for source in sources:
         notice = load_notice(source).notice
         assert notice is not None, source
-        body = list(validate._block_texts(notice.noi_dung, ("noi_dung",)))
-        assert [entry for entry in validate._texts(notice) if entry[0][0] == "noi_dung"] == body
+        body: list[tuple[tuple[Any, ...], str]] = []
+        validate._walk_blocks(notice.noi_dung, ("noi_dung",), body, [], [])
+        assert [entry for entry in validate._walk(notice)[0] if entry[0][0] == "noi_dung"] == body
 
 
 # The invisible characters' class as one pattern, before it was split at U+FFFF (the truth the split search must give).
