@@ -91,18 +91,13 @@ class _Preparing:
         self.problems: list[Problem] = []
 
     def walk(self, value: Any, path: Path_) -> Any:
-        # A string, the most values, is read here without a call of its own, and its path is only
-        # made for a string to report (`leaf` does the same for a string walked to on its own).
+        # A string, the most values, goes to `text`, which makes its path only for a string to report.
         if isinstance(value, dict):
             keys = self.keys
             found: dict[Any, Any] = {}
             for k, v in value.items():
                 if isinstance(v, str):
-                    normal = unicodedata.normalize("NFC", v)
-                    if normal is not v and normal != v:
-                        found[k] = self.leaf(v, path + (k,))
-                    else:
-                        found[k] = normal if normal and not normal.isspace() else ""
+                    found[k] = self.text(v, path, k)
                 elif not (v is None and k in keys.empty_means_default and (path or k not in keys.required)):
                     found[k] = self.walk(v, path + (k,))
             return found
@@ -110,11 +105,11 @@ class _Preparing:
             return [self.walk(v, path + (i,)) if not isinstance(v, str) else self.text(v, path, i) for i, v in enumerate(value)]
         return self.leaf(value, path)
 
-    def text(self, value: str, path: Path_, index: int) -> str:
-        """Return an item of a list at path that is a string, as `leaf` does."""
+    def text(self, value: str, path: Path_, key: str | int) -> str:
+        """Return the string at path + (key,) as `leaf` does, the path made only for a string to report."""
         normal = unicodedata.normalize("NFC", value)
         if normal is not value and normal != value:
-            return self.leaf(value, path + (index,))  # type: ignore[no-any-return]
+            return self.leaf(value, path + (key,))  # type: ignore[no-any-return]
         return normal if normal and not normal.isspace() else ""
 
     def leaf(self, value: Any, path: Path_) -> Any:
